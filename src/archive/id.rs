@@ -1,0 +1,78 @@
+//! Permanent ids: the part of a link that must never change once given.
+
+/// The id of the dump named `file_name`: the hex part of `NNN_<hex>.txt`, else a slug of the
+/// file stem. It depends on the name alone, so adding other files never changes it.
+pub fn from_file_name(file_name: &str) -> String {
+    let stem = file_name
+        .rsplit_once('.')
+        .map_or(file_name, |(stem, _)| stem);
+    if let Some((number, hex)) = stem.split_once('_') {
+        let is_hex = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit());
+        if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) && is_hex(hex) {
+            return hex.to_ascii_lowercase();
+        }
+    }
+    slug(stem)
+}
+
+/// Letters and digits of any script kept (lower-cased), every other run folded to one `-`.
+fn slug(stem: &str) -> String {
+    let mut out = String::with_capacity(stem.len());
+    for c in stem.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        // A stem of only punctuation still needs a stable, URL-safe id.
+        out = format!("dump-{:016x}", fnv1a(stem.as_bytes()));
+    }
+    out
+}
+
+/// A small stable hash (FNV-1a): stable across Rust versions, unlike `DefaultHasher`.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_part_of_numbered_names() {
+        assert_eq!(
+            from_file_name("000_4873890e38737cc0.txt"),
+            "4873890e38737cc0"
+        );
+        assert_eq!(from_file_name("12_ABCDEF.txt"), "abcdef");
+    }
+
+    #[test]
+    fn slug_for_other_names() {
+        assert_eq!(
+            from_file_name("001_arabic.sputniknews.com.txt"),
+            "001-arabic-sputniknews-com"
+        );
+        assert_eq!(from_file_name("My Page (2).txt"), "my-page-2");
+        assert_eq!(from_file_name("خبر عاجل.txt"), "خبر-عاجل");
+        assert_eq!(from_file_name("_x_.txt"), "x");
+    }
+
+    #[test]
+    fn punctuation_only_stem_gets_a_stable_id() {
+        let id = from_file_name("---.txt");
+        assert!(id.starts_with("dump-"));
+        assert_eq!(id, from_file_name("---.txt"));
+    }
+}

@@ -1,0 +1,14 @@
+//! arshif: raw Arabic news dumps in, a read-only web archive out.
+//!
+//! The pipeline is `parse` (one dump's bytes to one [`Article`] record), `archive` (every dump
+//! of a folder, overrides, ordering and the compiled file the server loads) and `web` (axum
+//! pages over a loaded archive).
+
+/// The collection: build from a folder, overrides, ordering, the compiled file.
+pub mod archive;
+/// One dump's bytes to one article record: pure functions, no I/O.
+pub mod parse;
+/// The axum application that renders the archive as right-to-left HTML.
+pub mod web;
+
+pub use parse::{Article, ParseError, parse_dump};
