@@ -1,20 +1,196 @@
 //! Bytes to text: UTF-8 with or without BOM, UTF-16 with BOM, or a legacy Arabic code page
-//! (windows-1256, ISO-8859-6) found by charset detection.
+//! (windows-1256 and kin) found by charset detection.
+
+use encoding_rs::{Encoding, UTF_8};
 
 use super::ParseError;
 
+/// A dump's text and what was done to get it.
+#[derive(Debug)]
 pub struct Decoded {
     pub text: String,
+    /// The encoding's WHATWG name (`UTF-8`, `windows-1256`, `UTF-16LE`, …).
     pub encoding: &'static str,
+    /// Repairs worth telling the archivist about (replaced bytes, removed NULs).
+    pub notes: Vec<String>,
 }
 
+/// Share of invalid bytes under which a file that is mostly valid UTF-8 stays UTF-8: a few
+/// broken bytes in an Arabic UTF-8 page are damage to repair, not a sign of another encoding.
+const MAX_BROKEN_UTF8_SHARE: f64 = 0.02;
+
 pub fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ParseError::Empty);
     }
-    let text = String::from_utf8_lossy(bytes).into_owned();
+    let mut notes = Vec::new();
+
+    // A byte order mark names the encoding outright (and covers UTF-16, full of NULs).
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        if had_errors {
+            notes.push(format!("invalid {} bytes were replaced", encoding.name()));
+        }
+        return finish(text.into_owned(), encoding.name(), notes);
+    }
+
+    // NULs in an 8-bit file: a few are junk to drop, many mean a binary file.
+    let nuls = bytes.iter().filter(|&&b| b == 0).count();
+    let cleaned;
+    let bytes = if nuls > 0 {
+        if nuls * 100 > bytes.len() {
+            return Err(ParseError::Binary(format!("{nuls} NUL bytes")));
+        }
+        notes.push(format!("{nuls} NUL bytes were removed"));
+        cleaned = bytes
+            .iter()
+            .copied()
+            .filter(|&b| b != 0)
+            .collect::<Vec<u8>>();
+        &cleaned[..]
+    } else {
+        bytes
+    };
+
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return finish(text.to_owned(), "UTF-8", notes);
+    }
+    let broken = count_invalid_utf8(bytes);
+    let multibyte = bytes.iter().filter(|&&b| b >= 0x80).count();
+    if (broken as f64) < (multibyte.max(1) as f64) * MAX_BROKEN_UTF8_SHARE {
+        notes.push(format!("{broken} invalid UTF-8 sequences were replaced"));
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        return finish(text, "UTF-8", notes);
+    }
+
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    // Arabic pages that are not UTF-8 are nearly always windows-1256; let the detector say
+    // otherwise only for what it is sure of, through its top-level-domain-free guess.
+    let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
+    let encoding = if encoding == UTF_8 {
+        encoding_rs::WINDOWS_1256
+    } else {
+        encoding
+    };
+    let (text, _, had_errors) = encoding.decode(bytes);
+    if had_errors {
+        notes.push(format!(
+            "bytes invalid in {} were replaced",
+            encoding.name()
+        ));
+    }
+    finish(text.into_owned(), encoding.name(), notes)
+}
+
+fn count_invalid_utf8(mut bytes: &[u8]) -> usize {
+    let mut broken = 0;
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(_) => return broken,
+            Err(e) => {
+                broken += 1;
+                let skip = e.valid_up_to() + e.error_len().unwrap_or(bytes.len() - e.valid_up_to());
+                bytes = &bytes[skip.min(bytes.len())..];
+            }
+        }
+    }
+}
+
+/// Rejects text that decoded but is not prose: mostly control characters means binary.
+fn finish(text: String, encoding: &'static str, notes: Vec<String>) -> Result<Decoded, ParseError> {
+    let mut total = 0usize;
+    let mut control = 0usize;
+    let mut letters = 0usize;
+    for c in text.chars() {
+        total += 1;
+        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') || c == '\u{fffd}' {
+            control += 1;
+        } else if c.is_alphabetic() {
+            letters += 1;
+        }
+    }
+    if control * 10 > total {
+        return Err(ParseError::Binary(format!(
+            "{control} of {total} characters are control codes or undecodable"
+        )));
+    }
+    if letters == 0 {
+        return Err(ParseError::NoArticle("the file holds no letters".into()));
+    }
     Ok(Decoded {
         text,
-        encoding: "UTF-8",
+        encoding,
+        notes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARABIC: &str = "قال وزير الخارجية الروسي سيرجي لافروف إن روسيا والولايات المتحدة";
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        let plain = decode(ARABIC.as_bytes()).unwrap();
+        assert_eq!((plain.text.as_str(), plain.encoding), (ARABIC, "UTF-8"));
+        let mut bom = b"\xef\xbb\xbf".to_vec();
+        bom.extend_from_slice(ARABIC.as_bytes());
+        let d = decode(&bom).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (ARABIC, "UTF-8"));
+    }
+
+    #[test]
+    fn windows_1256_is_detected() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode(ARABIC);
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.encoding, "windows-1256");
+        assert_eq!(d.text, ARABIC);
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut bytes = vec![0xff, 0xfe];
+        for unit in ARABIC.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        let d = decode(&bytes).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (ARABIC, "UTF-16LE"));
+    }
+
+    #[test]
+    fn a_few_broken_bytes_stay_utf8() {
+        let mut bytes = ARABIC.repeat(20).into_bytes();
+        bytes.insert(40, 0xff);
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.encoding, "UTF-8");
+        assert!(d.text.contains('\u{fffd}'));
+        assert!(d.notes[0].contains("invalid UTF-8"));
+    }
+
+    #[test]
+    fn empty_binary_and_letterless_files_are_refused() {
+        assert_eq!(decode(b"").unwrap_err(), ParseError::Empty);
+        assert_eq!(decode(b" \r\n\t ").unwrap_err(), ParseError::Empty);
+        assert!(matches!(
+            decode(&[0u8, 1, 2, 3, 0, 0, 9, 0]),
+            Err(ParseError::Binary(_))
+        ));
+        let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06";
+        assert!(matches!(decode(png), Err(ParseError::Binary(_))));
+        assert!(matches!(
+            decode(b"12:30 -- 45"),
+            Err(ParseError::NoArticle(_))
+        ));
+    }
+
+    #[test]
+    fn stray_nuls_are_dropped() {
+        let mut bytes = ARABIC.repeat(10).into_bytes();
+        bytes.insert(0, 0);
+        let d = decode(&bytes).unwrap();
+        assert!(!d.text.contains('\0'));
+        assert!(d.notes.iter().any(|n| n.contains("NUL")));
+    }
 }

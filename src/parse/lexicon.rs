@@ -1,0 +1,215 @@
+//! The data tables (`data/*.txt`) folded once into matchers: furniture phrases, agencies,
+//! publishers and dateline places. Everything is matched on [`key`]-folded text, whole words.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::text::key;
+
+/// What a furniture phrase says about a line that holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Furniture {
+    /// Any line containing it is furniture (`!`).
+    Always,
+    /// A short line containing it is furniture (`~`).
+    WhenShort,
+    /// A line starting with it ends the article (`>`).
+    EndsArticle,
+    /// A line that is exactly it is furniture (`=`).
+    Exactly,
+}
+
+pub struct Lexicon {
+    phrases: AhoCorasick,
+    phrase_kind: Vec<Furniture>,
+    phrase_words: Vec<usize>,
+    exact: HashMap<String, ()>,
+    agencies: AhoCorasick,
+    agency_name: Vec<&'static str>,
+    publications: HashMap<String, &'static str>,
+    places: HashMap<String, ()>,
+}
+
+pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(Lexicon::load);
+
+fn entries(table: &'static str) -> impl Iterator<Item = &'static str> {
+    table
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// Pads a folded phrase with spaces so that matching it inside a padded line is whole-word.
+fn padded(s: &str) -> String {
+    format!(" {} ", key(s))
+}
+
+impl Lexicon {
+    fn load() -> Self {
+        let mut patterns = Vec::new();
+        let mut phrase_kind = Vec::new();
+        let mut phrase_words = Vec::new();
+        let mut exact = HashMap::new();
+        for line in entries(include_str!("data/boilerplate.txt")) {
+            let (mark, phrase) = line.split_at(1);
+            let kind = match mark {
+                "!" => Furniture::Always,
+                "~" => Furniture::WhenShort,
+                ">" => Furniture::EndsArticle,
+                _ => Furniture::Exactly,
+            };
+            let folded = key(phrase);
+            if folded.is_empty() {
+                continue; // `©` and its like are checked on the raw line
+            }
+            if kind == Furniture::Exactly {
+                exact.insert(folded, ());
+            } else {
+                phrase_words.push(folded.split(' ').count());
+                patterns.push(padded(phrase));
+                phrase_kind.push(kind);
+            }
+        }
+
+        let mut agency_patterns = Vec::new();
+        let mut agency_name = Vec::new();
+        for line in entries(include_str!("data/agencies.txt")) {
+            let names: Vec<&'static str> = line.split('|').map(str::trim).collect();
+            for alias in &names {
+                agency_patterns.push(padded(alias));
+                agency_name.push(names[0]);
+            }
+        }
+
+        let mut publications = HashMap::new();
+        for line in entries(include_str!("data/publications.txt")) {
+            let names: Vec<&'static str> = line.split('|').map(str::trim).collect();
+            for alias in &names {
+                publications.insert(key(alias), names[0]);
+            }
+        }
+
+        let places = entries(include_str!("data/places.txt"))
+            .map(|p| (key(p), ()))
+            .collect();
+
+        let build = |patterns: &[String]| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(patterns)
+                .expect("the bundled tables are valid patterns")
+        };
+        Lexicon {
+            phrases: build(&patterns),
+            phrase_kind,
+            phrase_words,
+            exact,
+            agencies: build(&agency_patterns),
+            agency_name,
+            publications,
+            places,
+        }
+    }
+
+    /// How furniture-like a line is, from its folded key and word count.
+    pub fn furniture(&self, line_key: &str, words: usize) -> Option<Furniture> {
+        if self.exact.contains_key(line_key) {
+            return Some(Furniture::Exactly);
+        }
+        let hay = format!(" {line_key} ");
+        let mut found = None;
+        // Overlapping search is not needed: the strongest verdict wins among leftmost matches.
+        for m in self.phrases.find_iter(&hay) {
+            let i = m.pattern().as_usize();
+            let kind = self.phrase_kind[i];
+            let verdict = match kind {
+                Furniture::Always => Some(kind),
+                Furniture::WhenShort if words <= 15 => Some(kind),
+                // A heading, not a paragraph that happens to start with the words.
+                Furniture::EndsArticle if m.start() == 0 && words <= self.phrase_words[i] + 3 => {
+                    Some(kind)
+                }
+                _ => None,
+            };
+            match verdict {
+                Some(Furniture::EndsArticle) => return verdict,
+                Some(_) => found = verdict,
+                None => {}
+            }
+        }
+        found
+    }
+
+    /// Whether all of `text` is an agency credit (`(رويترز)`, `--(بترا)`, `وكالات`).
+    pub fn agency_exactly(&self, text: &str) -> Option<&'static str> {
+        let hay = padded(text);
+        let m = self.agencies.find(&hay)?;
+        (m.start() == 0 && m.end() == hay.len()).then(|| self.agency_name[m.pattern().as_usize()])
+    }
+
+    /// The publisher's canonical name when `text` is exactly one of the known names.
+    pub fn publication(&self, text: &str) -> Option<&'static str> {
+        self.publications.get(&key(text)).copied()
+    }
+
+    pub fn is_place(&self, text: &str) -> bool {
+        self.places.contains_key(&key(text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn furniture(line: &str) -> Option<Furniture> {
+        let k = key(line);
+        LEXICON.furniture(&k, super::super::text::words(line).count())
+    }
+
+    #[test]
+    fn furniture_kinds() {
+        assert_eq!(furniture("الإسم *"), Some(Furniture::EndsArticle));
+        assert_eq!(furniture("Security Code*"), Some(Furniture::Always));
+        assert_eq!(furniture("الرئيسية"), Some(Furniture::Exactly));
+        assert_eq!(furniture("الأكثر قراءة"), Some(Furniture::EndsArticle));
+        assert_eq!(
+            furniture("اشترك الآن واحصل مجانًا على أفضل مقالاتنا في صندوق بريدك الإلكتروني الخاص."),
+            Some(Furniture::Always)
+        );
+        assert_eq!(
+            furniture("قال الوزير إن الحكومة ستدرس الأمر خلال الأيام المقبلة."),
+            None
+        );
+        // A long news paragraph that mentions e-mail is not furniture.
+        let long = "وقالت الشركة في بيان إن المخترقين تمكنوا من الوصول إلى البريد الإلكتروني لآلاف \
+                    الموظفين خلال الأسابيع الماضية قبل أن يكتشف فريق الأمن الثغرة ويغلقها.";
+        assert_eq!(furniture(long), None);
+        // A paragraph that merely starts with a heading's words is not a heading.
+        assert_eq!(
+            furniture("التعليقات التي أدلى بها الوزير أثارت غضب المعارضة في البرلمان أمس."),
+            None
+        );
+    }
+
+    #[test]
+    fn agencies_fold_to_one_name() {
+        assert_eq!(
+            LEXICON.agency_exactly("(وكالة الصحافة الفرنسية أ ف ب)"),
+            Some("أ ف ب")
+        );
+        assert_eq!(LEXICON.agency_exactly("--(بترا)"), Some("بترا"));
+        assert_eq!(LEXICON.agency_exactly("رويترز"), Some("رويترز"));
+        assert_eq!(LEXICON.agency_exactly("قال رويترز"), None);
+    }
+
+    #[test]
+    fn publications_and_places() {
+        assert_eq!(LEXICON.publication("www.eremnews.com"), Some("إرم نيوز"));
+        assert_eq!(LEXICON.publication("الوسط"), Some("الوسط"));
+        assert!(LEXICON.is_place("نيويورك"));
+        assert!(LEXICON.is_place("الإسكندرية"));
+        assert!(!LEXICON.is_place("المحرر السياسي"));
+    }
+}

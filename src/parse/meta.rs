@@ -1,0 +1,135 @@
+//! Which of a page's dates is the publication date.
+//!
+//! Pages carry many dates: a clock in the site header, "updated" stamps, a date beside every
+//! related headline, copyright years. The publication date is the one printed with the
+//! article's own heading: between the title and the body, or just above the title (a paper's
+//! issue line), or flagged as such (`تم نشره`, `نشر في`). Dates that come in lists, dates in
+//! the body and dates after it are never taken; "updated" stamps go to `updated`. When no date
+//! qualifies the record says `null`: no date beats a wrong one.
+
+use super::dates::FoundDate;
+use super::lines::Line;
+
+#[derive(Debug, Default)]
+pub struct Dates {
+    pub published: Option<String>,
+    pub updated: Option<String>,
+    pub hijri: Option<String>,
+}
+
+const UPDATED: [&str; 8] = [
+    "تحديث",
+    "محدث",
+    "محدّث",
+    "آخر تعديل",
+    "اخر تعديل",
+    "updated",
+    "update",
+    "modified",
+];
+const PUBLISHED: [&str; 8] = [
+    "نشر",
+    "نُشر",
+    "بتاريخ",
+    "العدد",
+    "published",
+    "posted",
+    "تاريخ الخبر",
+    "date",
+];
+
+/// How far (in lines) a date may sit above the title and still be the article's.
+const ABOVE_TITLE: usize = 3;
+/// Two dated lines this close belong to a list.
+const LIST_SPAN: usize = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Role {
+    Published,
+    Updated,
+    Plain,
+}
+
+/// The role of each date of a line: a date after an "updated" word is an update, one after a
+/// "published" word a publication; a line can hold both (`نشر في … | آخر تحديث …`).
+fn roles(line: &Line) -> Vec<(FoundDate, Role)> {
+    let lower = line.text.to_lowercase();
+    line.dates
+        .iter()
+        .map(|d| {
+            let before = &lower[..d.start.min(lower.len())];
+            let last = |marks: &[&str]| marks.iter().filter_map(|m| before.rfind(m)).max();
+            let role = match (last(&PUBLISHED), last(&UPDATED)) {
+                (Some(p), Some(u)) if u > p => Role::Updated,
+                (None, Some(_)) => Role::Updated,
+                (Some(_), _) => Role::Published,
+                (None, None) => Role::Plain,
+            };
+            (*d, role)
+        })
+        .collect()
+}
+
+pub fn choose(lines: &[Line], title: Option<usize>, body: (usize, usize)) -> Dates {
+    let dated: Vec<(usize, Vec<(FoundDate, Role)>)> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.dates.is_empty())
+        .map(|(i, l)| (i, roles(l)))
+        .collect();
+    let is_update_line =
+        |roles: &[(FoundDate, Role)]| roles.iter().all(|(_, r)| *r == Role::Updated);
+    // Lines of a dated list: another dated line (not an update stamp) close by.
+    let in_list = |i: usize| {
+        dated
+            .iter()
+            .any(|(j, r)| *j != i && j.abs_diff(i) <= LIST_SPAN && !is_update_line(r))
+    };
+    let (start, end) = body;
+    let title = title.unwrap_or(start.saturating_sub(1));
+
+    let pick = |range: std::ops::Range<usize>, nearest_last: bool, need_mark: bool| {
+        let mut found = dated
+            .iter()
+            .filter(|(i, r)| range.contains(i) && !is_update_line(r));
+        let choice: Option<&(usize, Vec<(FoundDate, Role)>)> = if nearest_last {
+            found.next_back()
+        } else {
+            found.next()
+        };
+        choice.and_then(|(i, r)| {
+            let first = r.iter().find(|(_, role)| *role != Role::Updated)?;
+            if need_mark && first.1 != Role::Published {
+                return None;
+            }
+            // A flagged date in a list is still the article's when it says so.
+            (first.1 == Role::Published || !in_list(*i)).then_some((*i, first.0))
+        })
+    };
+
+    let published = pick(title + 1..start, false, false)
+        .or_else(|| pick(title.saturating_sub(ABOVE_TITLE)..title, true, false))
+        .or_else(|| pick(0..start, true, true))
+        .or_else(|| pick(end..(end + LIST_SPAN).min(lines.len()), false, true));
+
+    let updated = dated
+        .iter()
+        .filter(|(i, _)| *i < start || (end..end + LIST_SPAN).contains(i))
+        .flat_map(|(_, r)| r.iter())
+        .find(|(_, role)| *role == Role::Updated)
+        .map(|(d, _)| d.iso());
+
+    let hijri = published
+        .and_then(|(i, _)| lines[i].hijri.clone())
+        .or_else(|| {
+            lines[title.saturating_sub(ABOVE_TITLE)..start]
+                .iter()
+                .find_map(|l| l.hijri.clone())
+        });
+
+    Dates {
+        published: published.map(|(_, d)| d.iso()),
+        updated,
+        hijri,
+    }
+}

@@ -1,0 +1,138 @@
+//! Character-level helpers: cleaning a raw line for output, and folding text into comparison
+//! keys (so `"داعش"` and `داعش`, or a title glued to itself, can be recognised as the same).
+
+use unicode_normalization::UnicodeNormalization;
+
+/// A raw line as it should appear in a record: invisible and direction-override characters
+/// removed (a scraped RLO must not reorder our page), Arabic presentation forms folded to
+/// ordinary letters, every run of white space one space, trimmed.
+pub fn clean_line(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut space = false;
+    for c in raw.chars() {
+        if is_invisible(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        if is_presentation_form(c) {
+            out.extend(std::iter::once(c).nfkc());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Format and direction controls that carry no text: zero-width space/joiners' kin, BOM,
+/// bidi embeddings, overrides and isolates, soft hyphen.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{ad}' | '\u{061c}')
+        || (c.is_control() && c != '\t')
+}
+
+fn is_presentation_form(c: char) -> bool {
+    matches!(c, '\u{fb50}'..='\u{fdff}' | '\u{fe70}'..='\u{fefe}')
+}
+
+/// Arabic-Indic and Persian digits to ASCII.
+pub fn ascii_digit(c: char) -> Option<u32> {
+    match c {
+        '0'..='9' => Some(c as u32 - '0' as u32),
+        '\u{660}'..='\u{669}' => Some(c as u32 - 0x660),
+        '\u{6f0}'..='\u{6f9}' => Some(c as u32 - 0x6f0),
+        _ => None,
+    }
+}
+
+/// Folds a string for comparison: letters and digits only, Arabic letter variants unified
+/// (أ إ آ ٱ → ا, ى → ي, ة → ه), harakat and tatweel dropped, Latin lower-cased, digits ASCII,
+/// words separated by single spaces.
+pub fn key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut gap = false;
+    for c in s.chars() {
+        if let Some(d) = ascii_digit(c) {
+            push_gap(&mut out, &mut gap);
+            out.push(char::from_digit(d, 10).unwrap_or('0'));
+        } else if is_harakah(c) || c == 'ـ' {
+            continue;
+        } else if c.is_alphabetic() {
+            push_gap(&mut out, &mut gap);
+            match c {
+                'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
+                'ى' => out.push('ي'),
+                'ة' => out.push('ه'),
+                'ؤ' => out.push('و'),
+                'ئ' => out.push('ي'),
+                _ => out.extend(c.to_lowercase()),
+            }
+        } else {
+            gap = true;
+        }
+    }
+    out
+}
+
+/// [`key`] without spaces: for matching a title against a copy of it that was glued to
+/// another, lost its quotes (`لـداعش` for `لـ"داعش"`) or its spacing.
+pub fn compact_key(s: &str) -> String {
+    key(s).replace(' ', "")
+}
+
+fn push_gap(out: &mut String, gap: &mut bool) {
+    if *gap && !out.is_empty() {
+        out.push(' ');
+    }
+    *gap = false;
+}
+
+/// Arabic short vowels and other combining marks written over letters.
+pub fn is_harakah(c: char) -> bool {
+    matches!(c, '\u{610}'..='\u{61a}' | '\u{64b}'..='\u{65f}' | '\u{670}' | '\u{6d6}'..='\u{6ed}')
+}
+
+pub fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{621}'..='\u{64a}' | '\u{66e}'..='\u{6d3}' | '\u{6fa}'..='\u{6ff}')
+}
+
+/// Words: runs between white space that hold at least one letter or digit.
+pub fn words(s: &str) -> impl Iterator<Item = &str> {
+    s.split_whitespace()
+        .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_line_collapses_space_and_drops_controls() {
+        assert_eq!(clean_line("  دمشق\u{a0}ـ \t نور  "), "دمشق ـ نور");
+        assert_eq!(clean_line("\u{202e}عنوان\u{202c} مقلوب"), "عنوان مقلوب");
+        assert_eq!(clean_line("a\u{200b}b\u{feff}"), "ab");
+    }
+
+    #[test]
+    fn presentation_forms_become_letters() {
+        // ﻻ (lam-alef ligature) and ﺏ (isolated beh).
+        assert_eq!(clean_line("\u{fefb} \u{fe8f}"), "لا ب");
+    }
+
+    #[test]
+    fn key_unifies_spelling_and_punctuation() {
+        assert_eq!(compact_key("لـ\"داعش\""), compact_key("لـداعش"));
+        assert_eq!(key("الإسلامية!"), key("الاسلامية"));
+        assert_eq!(key("مدرسةٌ"), "مدرسه");
+        assert_eq!(key("عام ٢٠١٥"), "عام 2015");
+        assert_eq!(key("  Sputnik   Arabic "), "sputnik arabic");
+    }
+}

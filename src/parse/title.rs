@@ -1,0 +1,344 @@
+//! The headline, the kicker above it, and the image captions under it.
+//!
+//! A page prints its headline several ways: in the `<title>` line with the site's name, as the
+//! in-page heading (with its quotes), glued to itself, prefixed with the site's name. Those
+//! copies, the page-title line and closeness to the body are the evidence; no site's layout is
+//! assumed.
+
+use std::collections::HashSet;
+
+use super::lexicon::LEXICON;
+use super::lines::Line;
+
+/// The site-name suffix of a page-title line (`عنوان الخبر - اليوم السابع`).
+pub struct PageTitle {
+    pub head: String,
+    pub head_compact: String,
+    pub site: Option<String>,
+}
+
+const SEPARATORS: [&str; 7] = [" - ", " – ", " — ", " | ", " :: ", " ـ ", " « "];
+
+/// Splits the site's name off the first line. A tail counts as the site's name only when the
+/// page names that site elsewhere too (or it is a known publisher): `مصر - إصابات جديدة` is a
+/// headline with a dash, not a site called `إصابات جديدة`.
+pub fn page_title(first: &Line, lines: &[Line]) -> PageTitle {
+    let text = first.text.as_str();
+    let named_elsewhere = |site: &str| {
+        let k = super::text::key(site);
+        LEXICON.publication(site).is_some()
+            || lines
+                .iter()
+                .skip(1)
+                .any(|l| l.key.contains(&k) && !is_copy_of(&first.compact, &l.compact))
+    };
+    let split = SEPARATORS
+        .iter()
+        .filter_map(|sep| text.rfind(sep).map(|at| (at, sep.len())))
+        .max_by_key(|&(at, _)| at)
+        .map(|(at, len)| (text[..at].trim(), text[at + len..].trim()))
+        .filter(|(head, tail)| {
+            let tail_words = super::text::words(tail).count();
+            (1..=5).contains(&tail_words)
+                && super::text::words(head).count() >= 2
+                && named_elsewhere(tail)
+        });
+    match split {
+        Some((head, site)) => PageTitle {
+            head: head.to_string(),
+            head_compact: super::text::compact_key(head),
+            site: Some(site.to_string()),
+        },
+        None => PageTitle {
+            head: text.to_string(),
+            head_compact: first.compact.clone(),
+            site: None,
+        },
+    }
+}
+
+/// A line that only names the site: `العرب اليوم -`, `almaghribtoday`, `إرم نيوز`.
+pub fn is_site_line(line: &Line, site: Option<&str>) -> bool {
+    let t = line.text.trim_end_matches(|c: char| "-ـ–—:| ".contains(c));
+    (t.len() < line.text.len() && line.words <= 4 && !t.is_empty())
+        || LEXICON.publication(&line.text).is_some()
+        || site.is_some_and(|s| super::text::key(s) == line.key)
+}
+
+/// How the title is printed on the page, and where.
+pub struct Title {
+    pub index: usize,
+    pub text: String,
+    pub compact: String,
+}
+
+impl Title {
+    /// Whether `line` is one more copy of the title: as is, glued to itself, or with the site's
+    /// name before or after it.
+    pub fn is_copy(&self, line: &Line) -> bool {
+        is_copy_of(&self.compact, &line.compact)
+    }
+}
+
+fn is_copy_of(title: &str, line: &str) -> bool {
+    if title.len() < 8 || line.len() < title.len() {
+        return false;
+    }
+    if line == title {
+        return true;
+    }
+    let rest = if let Some(r) = line.strip_prefix(title) {
+        r
+    } else if let Some(r) = line.strip_suffix(title) {
+        r
+    } else {
+        return false;
+    };
+    rest == title || rest.chars().count() <= 25
+}
+
+/// Picks the title among the lines before the body.
+pub fn find(
+    lines: &[Line],
+    body_start: usize,
+    page: &PageTitle,
+    body_words: &HashSet<&str>,
+) -> Option<Title> {
+    let lists = list_items(lines, body_start);
+    let mut best: Option<(f64, usize, String)> = None;
+    for (i, line) in lines.iter().enumerate().take(body_start) {
+        let (text, compact) = if i == 0 {
+            (page.head.as_str(), page.head_compact.as_str())
+        } else {
+            (line.text.as_str(), line.compact.as_str())
+        };
+        let usable = if i == 0 {
+            page.site.is_some() || line.headline_like()
+        } else {
+            line.headline_like() && !is_site_line(line, page.site.as_deref())
+        };
+        if !usable || compact.chars().count() < 6 {
+            continue;
+        }
+        let copies = lines
+            .iter()
+            .filter(|l| is_copy_of(compact, &l.compact))
+            .count()
+            + usize::from(i != 0 && compact == page.head_compact);
+        let mut score = 0.0;
+        if copies >= 2 {
+            score += 3.0;
+        }
+        if i == 0 && page.site.is_some() || i != 0 && compact == page.head_compact {
+            score += 2.0;
+        }
+        if super::text::words(text).count() >= 4 {
+            score += 1.0;
+        }
+        score += 2.0 * coherence(text, body_words);
+        if lists.contains(&i) {
+            score -= 3.0;
+        }
+        if best.as_ref().is_none_or(|(b, _, _)| score > *b) {
+            best = Some((score, i, compact.to_string()));
+        }
+    }
+    let (_, index, compact) = best?;
+    // The printed form: the in-page copy with the most quote marks (the `<title>` line and
+    // glued copies often drop them), nearest the body on a tie.
+    let printed = lines
+        .iter()
+        .enumerate()
+        .take(body_start)
+        .skip(1)
+        .filter(|(_, l)| l.compact == compact)
+        .max_by_key(|(i, l)| (l.text.chars().filter(|c| is_quote(*c)).count(), *i));
+    Some(match printed {
+        Some((i, l)) => Title {
+            index: i,
+            text: l.text.clone(),
+            compact,
+        },
+        None => Title {
+            index,
+            text: if index == 0 {
+                page.head.clone()
+            } else {
+                lines[index].text.clone()
+            },
+            compact,
+        },
+    })
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '«' | '»' | '“' | '”' | '\'')
+}
+
+/// Share of the title's words (of three letters or more) that the body uses: a headline is
+/// about its article; a related headline or a ticker item is not.
+fn coherence(title: &str, body_words: &HashSet<&str>) -> f64 {
+    let key = super::text::key(title);
+    let words: Vec<&str> = key.split(' ').filter(|w| w.chars().count() >= 3).collect();
+    if words.is_empty() {
+        return 0.0;
+    }
+    let hits = words
+        .iter()
+        .filter(|w| {
+            body_words.contains(*w) || body_words.contains(w.strip_prefix("ال").unwrap_or(w))
+        })
+        .count();
+    hits as f64 / words.len() as f64
+}
+
+/// Lines that belong to a list (menu, ticker, related headlines): five or more headline-like
+/// lines in a row, or three with dates or clock stamps among them.
+fn list_items(lines: &[Line], end: usize) -> HashSet<usize> {
+    let mut out = HashSet::new();
+    let mut start = 0;
+    while start < end {
+        let mut i = start;
+        let (mut heads, mut stamps) = (0, 0);
+        while i < end
+            && (lines[i].headline_like()
+                || lines[i].stamp
+                || !lines[i].dates.is_empty() && lines[i].words < 12)
+        {
+            if lines[i].headline_like() {
+                heads += 1;
+            } else {
+                stamps += 1;
+            }
+            i += 1;
+        }
+        if heads >= 5 || heads >= 3 && stamps >= 2 {
+            out.extend(start..i);
+        }
+        start = i + 1;
+    }
+    out
+}
+
+/// The kicker printed just above the title (`هدنة مؤقتة من التصريحات النارية …`).
+pub fn subtitle(lines: &[Line], title: &Title, site: Option<&str>) -> Option<String> {
+    let mut above = (1..title.index)
+        .rev()
+        .filter(|&j| !is_site_line(&lines[j], site));
+    let j = above.next()?;
+    let line = &lines[j];
+    if !line.headline_like() || line.words < 4 || title.is_copy(line) {
+        return None;
+    }
+    // One headline over another is a ticker or a list, not a kicker.
+    if let Some(k) = above.next()
+        && k != 0
+        && lines[k].headline_like()
+    {
+        return None;
+    }
+    Some(line.text.clone())
+}
+
+/// Image captions between the title and the body: the first headline-like line under the
+/// title (past stamps and credits), and the one just above the dateline.
+pub fn captions(
+    lines: &[Line],
+    title: &Title,
+    body_start: usize,
+    dateline: Option<usize>,
+    site: Option<&str>,
+) -> Vec<String> {
+    // `المغرب اليوم - واشنطن وموسكو تبحثان …`: the site's name before a (cut) title.
+    let site_led = |l: &Line| {
+        let lead = l
+            .text
+            .split([' '])
+            .take_while(|w| !"-ـ–—".contains(*w))
+            .collect::<Vec<_>>()
+            .join(" ");
+        lead.len() < l.text.len()
+            && (super::dateline::publication_named(&lead, site).is_some()
+                || lines[..title.index]
+                    .iter()
+                    .any(|s| is_site_line(s, site) && s.key == super::text::key(&lead)))
+    };
+    let is_caption = |l: &Line| {
+        !site_led(l)
+            && l.headline_like()
+            && l.words >= 3
+            && l.words <= 20
+            && !title.is_copy(l)
+            && !is_site_line(l, site)
+            && super::dateline::header(l).is_none()
+            && super::dateline::byline(l).is_none()
+            && LEXICON.agency_exactly(&l.text).is_none()
+    };
+    let mut out: Vec<String> = Vec::new();
+    for l in &lines[title.index + 1..body_start] {
+        if l.stamp || l.credit || !l.dates.is_empty() || is_site_line(l, site) || title.is_copy(l) {
+            continue;
+        }
+        if is_caption(l) {
+            out.push(strip_credit(&l.text));
+        }
+        break;
+    }
+    if let Some(d) = dateline
+        && d > title.index + 1
+        && is_caption(&lines[d - 1])
+    {
+        let c = strip_credit(&lines[d - 1].text);
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Drops a Latin photo-agency tag after an Arabic caption (`… كارتر afp_tickers`).
+fn strip_credit(text: &str) -> String {
+    let mut words: Vec<&str> = text.split(' ').collect();
+    while words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| w.is_ascii() && w.chars().any(|c| c.is_ascii_alphabetic()))
+    {
+        words.pop();
+    }
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_of_a_title() {
+        let t = super::super::text::compact_key("روسيا وأمريكا تفشلان في التوصل لخطة");
+        let c = |s: &str| is_copy_of(&t, &super::super::text::compact_key(s));
+        assert!(c("روسيا وأمريكا تفشلان في التوصل لخطة"));
+        assert!(c(
+            "روسيا وأمريكا تفشلان في التوصل لخطةروسيا وأمريكا تفشلان في التوصل لخطة"
+        ));
+        assert!(c("العرب اليوم - روسيا وأمريكا تفشلان في \"التوصل\" لخطة"));
+        assert!(!c("روسيا وأمريكا تفشلان"));
+    }
+
+    #[test]
+    fn page_title_suffix() {
+        let l = Line::new("مصر تسجل 30 إصابة جديدة - Sputnik Arabic").unwrap();
+        let footer = Line::new("© 2020 Sputnik Arabic").unwrap();
+        let p = page_title(&l, &[l.clone(), footer]);
+        assert_eq!(p.head, "مصر تسجل 30 إصابة جديدة");
+        assert_eq!(p.site.as_deref(), Some("Sputnik Arabic"));
+    }
+
+    #[test]
+    fn credit_tags_leave_captions() {
+        assert_eq!(
+            strip_credit("وزير الدفاع الاميركي اشتون كارتر afp_tickers"),
+            "وزير الدفاع الاميركي اشتون كارتر"
+        );
+    }
+}
