@@ -180,6 +180,80 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
+/// Words that flag a line as a date stamp even with other words in it.
+const STAMP_MARKERS: [&str; 14] = [
+    "نشر",
+    "نشره",
+    "تحديث",
+    "محدث",
+    "محدثه",
+    "العدد",
+    "بتاريخ",
+    "تاريخ",
+    "published",
+    "updated",
+    "posted",
+    "gmt",
+    "الموافق",
+    "المحتوي",
+];
+
+/// Whether a line (its folded words) is a date stamp rather than text that mentions a date:
+/// every word is part of a date or clock, or a stamp word (`نشر`, `تحديث`, `العدد`) says so.
+/// `توقعات الأبراج الثلاثاء 26 أغسطس 2025` is a headline; `الإثنين، 24 أغسطس 2020 09:23 ص`
+/// and `تم نشره الجمعة 24 نيسان 2020` are stamps.
+pub fn is_stamp_line(key: &str) -> bool {
+    let words: Vec<&str> = key.split(' ').collect();
+    words.iter().any(|w| {
+        STAMP_MARKERS
+            .iter()
+            .any(|m| w == m || w.strip_prefix('و') == Some(m) || w.strip_prefix("تم") == Some(m))
+    }) || words.iter().all(|w| is_date_word(w))
+}
+
+/// A folded word that can be part of a written date or time.
+pub fn is_date_word(w: &str) -> bool {
+    let digits = w.trim_end_matches(['م', 'ه']);
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+        || month(w, None).is_some()
+        || hijri_month(w, None).is_some()
+        || weekday_name(w).is_some()
+        || matches!(
+            w,
+            "كانون"
+                | "تشرين"
+                | "الاول"
+                | "الثاني"
+                | "ربيع"
+                | "جمادي"
+                | "ذي"
+                | "ذو"
+                | "القعده"
+                | "الحجه"
+                | "الاولي"
+                | "الاخره"
+                | "الاخر"
+                | "الثانيه"
+                | "ص"
+                | "م"
+                | "ه"
+                | "صباحا"
+                | "مساء"
+                | "مساءا"
+                | "am"
+                | "pm"
+                | "utc"
+                | "يوم"
+                | "تم"
+                | "في"
+                | "بتوقيت"
+                | "غرينتش"
+                | "ت"
+                | "ق"
+                | "من"
+        )
+}
+
 /// Days since 1970-01-01 (proleptic Gregorian), after Howard Hinnant's `days_from_civil`.
 pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
     let y = i64::from(y) - i64::from(m <= 2);
@@ -635,6 +709,25 @@ mod tests {
             Some("5 رمضان 1441")
         );
         assert_eq!(find_hijri("رمضان صبحي 2020"), None);
+    }
+
+    #[test]
+    fn stamps_and_headlines_that_mention_dates() {
+        for stamp in [
+            "الإثنين، 24 أغسطس 2020 09:23 ص",
+            "November 9, 2020",
+            "GMT 17:27 17.03.2020",
+            "تم نشره الجمعة 24 نيسان / أبريل 2020 09:22 مساءً",
+            "هذا المحتوى تم نشره يوم 18 سبتمبر 2015 - 16:41 يوليو,",
+            "العدد 4758 - الأربعاء 16 سبتمبر 2015م الموافق 02 ذي الحجة 1436هـ",
+            "تحديث: 12 مايو 2017",
+        ] {
+            assert!(is_stamp_line(&key(stamp)), "{stamp}");
+        }
+        assert!(!is_stamp_line(&key(
+            "توقعات الأبراج اليوم الثلاثاء 26 أغسطس /آب 2025"
+        )));
+        assert!(!is_stamp_line(&key("القاهرة في 12 مارس 2019")));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! `dateline`, `meta`) read these features; nothing here decides what a line *is* in the
 //! article.
 
-use super::dates::{FoundDate, find_dates, find_hijri};
+use super::dates::{FoundDate, find_dates, find_hijri, is_date_word, is_stamp_line};
 use super::lexicon::{Furniture, LEXICON};
 use super::text::{clean_line, compact_key, is_arabic_letter, key, words};
 
@@ -29,6 +29,8 @@ pub struct Line {
     pub hijri: Option<String>,
     /// A clock or date stamp with no words around it (`GMT 17:27`, `اليوم 13:00`, `15 اب`).
     pub stamp: bool,
+    /// A line that states a date as a stamp (see [`is_stamp_line`]), not text mentioning one.
+    pub date_line: bool,
 }
 
 /// What a line can be for the body finder.
@@ -80,6 +82,7 @@ impl Line {
         let dates = find_dates(&text);
         let hijri = find_hijri(&text);
         let stamp = is_stamp(&key, words) || words <= 6 && has_clock(&text);
+        let date_line = !dates.is_empty() && is_stamp_line(&key);
         Some(Line {
             terminal: is_terminal(&text, words),
             chars: text.chars().count(),
@@ -98,6 +101,7 @@ impl Line {
             dates,
             hijri,
             stamp,
+            date_line,
         })
     }
 
@@ -110,8 +114,7 @@ impl Line {
         if self.embed || self.credit || self.stamp || self.arabic < 0.5 {
             return Kind::Other;
         }
-        // A line dominated by a date is a stamp, even when it has a few words around it.
-        if !self.dates.is_empty() && self.words < 15 {
+        if self.date_line {
             return Kind::Other;
         }
         if self.words >= 10 && (self.terminal || self.words >= 20) {
@@ -130,7 +133,7 @@ impl Line {
             && !self.embed
             && !self.credit
             && !self.stamp
-            && self.dates.is_empty()
+            && !self.date_line
             && self.arabic >= 0.5
             && !self
                 .text
@@ -186,7 +189,7 @@ fn is_stamp(key: &str, words: usize) -> bool {
                     | "مكه"
                     | "غرينتش"
             )
-            || super::dates::find_dates(w).is_empty() && is_month_word(w)
+            || is_date_word(w)
     })
 }
 
@@ -199,11 +202,6 @@ fn has_clock(text: &str) -> bool {
             && b[i + 1].is_ascii_digit()
             && b[i + 2].is_ascii_digit()
     })
-}
-
-fn is_month_word(w: &str) -> bool {
-    // Any month of the date reader, tried as "1 <w> 2000".
-    !super::dates::find_dates(&format!("1 {w} 2000")).is_empty()
 }
 
 /// Splits a dump's text into its non-empty lines.

@@ -70,11 +70,17 @@ fn roles(line: &Line) -> Vec<(FoundDate, Role)> {
         .collect()
 }
 
-pub fn choose(lines: &[Line], title: Option<usize>, body: (usize, usize)) -> Dates {
+/// `is_title` tells the headline's copies: a date in a headline is news, not a stamp.
+pub fn choose(
+    lines: &[Line],
+    title: Option<usize>,
+    body: (usize, usize),
+    is_title: &dyn Fn(&Line) -> bool,
+) -> Dates {
     let dated: Vec<(usize, Vec<(FoundDate, Role)>)> = lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| !l.dates.is_empty())
+        .filter(|(_, l)| l.date_line && !is_title(l))
         .map(|(i, l)| (i, roles(l)))
         .collect();
     let is_update_line =

@@ -110,7 +110,12 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
     let mut dateline_at = None;
     for i in header.clone() {
         let line = &lines[i];
-        if let Some((left, right)) = dateline::header(line) {
+        // `الموقع - <title>`, perhaps cut short, is the site's title bar, not a dateline.
+        let title_bar = |right: &str| title.compact.starts_with(&text::compact_key(right));
+        if title.is_copy(line) {
+            continue;
+        }
+        if let Some((left, right)) = dateline::header(line).filter(|(_, r)| !title_bar(r)) {
             dateline_at = Some(i);
             match dateline::publication_named(&left, site) {
                 Some(p) => a.publication = Some(p),
@@ -162,7 +167,9 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
         .take()
         .or_else(|| publication(lines, &title, &page));
 
-    let dates = meta::choose(lines, Some(title.index), (start, end));
+    let dates = meta::choose(lines, Some(title.index), (start, end), &|l| {
+        title.is_copy(l)
+    });
     a.published = dates.published;
     a.updated = dates.updated;
     a.hijri = dates.hijri;
@@ -237,4 +244,168 @@ fn publication(lines: &[Line], title: &title::Title, page: &title::PageTitle) ->
         .filter(|l| l.words <= 4)
         .find_map(|l| LEXICON.publication(&l.text))
         .map(String::from)
+}
+
+#[cfg(test)]
+mod tests {
+    //! Whole-dump rules on pages of our own making, in layouts none of the seeds has.
+    use super::*;
+
+    const P1: &str = "أقرت الحكومة اللبنانية اليوم خطة جديدة لدعم المزارعين في الأرياف تشمل قروضاً ميسرة وإعفاءات ضريبية للمزارعين الصغار.";
+    const P2: &str = "وقال وزير الزراعة في مؤتمر صحافي إن الخطة ستدخل حيز التنفيذ مطلع الشهر المقبل وتستمر ثلاث سنوات على الأقل.";
+    const P3: &str = "ورحبت نقابات المزارعين بالخطة، لكنها طالبت بضمانات لوصول الدعم إلى مستحقيه بعيداً عن المحسوبيات.";
+    const TITLE: &str = "الحكومة تقر خطة جديدة لدعم المزارعين في الأرياف";
+
+    fn dump(header: &str, footer: &str) -> String {
+        format!(
+            "{TITLE} - صوت الريف\nصوت الريف\nالرئيسية\nسياسة\n{header}\n\n{P1}\n\n{P2}\n\n{P3}\n\n{footer}\nجميع الحقوق محفوظة لموقع صوت الريف 2024 ©"
+        )
+    }
+
+    fn parse(text: &str) -> Article {
+        parse_dump(text.as_bytes(), "test.txt").unwrap()
+    }
+
+    #[test]
+    fn dated_list_before_the_article_gives_no_date() {
+        let text = format!(
+            "صوت الريف\nالرئيسية\nوزير المالية يعلن موازنة العام المقبل\n12 آذار 2019\nارتفاع أسعار النفط في الأسواق العالمية\n14 آذار 2019\nفوز المنتخب الوطني في تصفيات كأس العالم\n15 آذار 2019\n{TITLE}\nبيروت - سامر خليل\n{P1}\n{P2}\n{P3}"
+        );
+        let a = parse(&text);
+        assert_eq!(a.title, TITLE);
+        assert_eq!(a.published, None);
+        assert!(a.warnings.iter().any(|w| w.contains("no publication date")));
+        assert_eq!(
+            (a.place.as_deref(), a.author.as_deref()),
+            (Some("بيروت"), Some("سامر خليل"))
+        );
+        assert_eq!(a.body, [P1, P2, P3]);
+    }
+
+    #[test]
+    fn dated_list_before_and_a_stamp_under_the_title() {
+        let text = format!(
+            "أخبار ذات صلة\nوزير المالية يعلن موازنة العام المقبل\n12 آذار 2019\nارتفاع أسعار النفط في الأسواق العالمية\n14 آذار 2019\n{TITLE}\nنشر في: الأربعاء 3 نيسان 2019\n{P1}\n{P2}"
+        );
+        assert_eq!(parse(&text).published.as_deref(), Some("2019-04-03"));
+    }
+
+    #[test]
+    fn related_list_and_copyright_dates_after_the_article_are_ignored() {
+        let a = parse(&dump(
+            TITLE,
+            "الأكثر قراءة\nخبر أول عن الطقس\n3 مايو 2024\nخبر ثان عن الرياضة\n4 مايو 2024",
+        ));
+        assert_eq!(a.published, None);
+        assert_eq!(a.title, TITLE);
+        assert_eq!(a.body.len(), 3);
+        assert_eq!(a.publication.as_deref(), Some("صوت الريف"));
+    }
+
+    #[test]
+    fn levantine_pair_in_parentheses_with_hijri_beside() {
+        let a = parse(&dump(
+            &format!("{TITLE}\nالخميس 17 أيلول (سبتمبر) 2015 - 3 ذو الحجة 1436 هـ"),
+            "",
+        ));
+        assert_eq!(a.published.as_deref(), Some("2015-09-17"));
+        assert_eq!(a.hijri.as_deref(), Some("3 ذو الحجة 1436"));
+    }
+
+    #[test]
+    fn arabic_indic_digits_and_a_twelve_hour_clock() {
+        let a = parse(&dump(
+            &format!("{TITLE}\nنشر بتاريخ: ٠٥/٠٤/٢٠١٩ - ٠٣:١٥ م"),
+            "",
+        ));
+        assert_eq!(a.published.as_deref(), Some("2019-04-05T15:15"));
+    }
+
+    #[test]
+    fn an_updated_stamp_alone_is_not_a_publication_date() {
+        let a = parse(&dump(&format!("{TITLE}\nآخر تحديث: 12 مايو 2017"), ""));
+        assert_eq!(a.published, None);
+        assert_eq!(a.updated.as_deref(), Some("2017-05-12"));
+        assert!(a.warnings.iter().any(|w| w.contains("updated")));
+    }
+
+    #[test]
+    fn published_and_updated_on_one_line() {
+        let a = parse(&dump(
+            &format!("{TITLE}\nنشر في 3 نيسان 2019 | آخر تحديث 5 نيسان 2019"),
+            "",
+        ));
+        assert_eq!(a.published.as_deref(), Some("2019-04-03"));
+        assert_eq!(a.updated.as_deref(), Some("2019-04-05"));
+    }
+
+    #[test]
+    fn a_date_in_the_headline_is_news_not_a_stamp() {
+        let title = "توقعات الأبراج اليوم الثلاثاء 26 أغسطس 2025 وحظك مع النجوم";
+        let text = format!("{title}\n{title}\n{P1}\n{P2}");
+        let a = parse(&text);
+        assert_eq!(a.title, title);
+        assert_eq!(a.published, None);
+    }
+
+    #[test]
+    fn inline_dateline_with_agency_and_agency_line() {
+        let a = parse(&dump(TITLE, "").replace(P1, &format!("القاهرة (رويترز) - {P1}")));
+        assert_eq!(
+            (a.place.as_deref(), a.agency.as_deref()),
+            (Some("القاهرة"), Some("رويترز"))
+        );
+        assert!(
+            a.body[0].starts_with("القاهرة (رويترز) - "),
+            "the dateline stays in the text"
+        );
+        let b = parse(&dump(&format!("{TITLE}\n(أ ف ب)"), ""));
+        assert_eq!(b.agency.as_deref(), Some("أ ف ب"));
+    }
+
+    #[test]
+    fn glued_and_site_prefixed_title_copies() {
+        let text =
+            format!("{TITLE}{TITLE}\nصوت الريف - {TITLE}\n{TITLE}\n{P1}\n{TITLE}\n{P2}\n{P3}");
+        let a = parse(&text);
+        assert_eq!(a.title, TITLE);
+        assert_eq!(a.body, [P1, P2, P3], "no title copy inside the body");
+    }
+
+    #[test]
+    fn comment_form_and_newsletter_never_reach_the_body() {
+        let footer = "أضف تعليقك\nالاسم *\nالبريد الإلكتروني *\nاشترك الآن في نشرتنا البريدية واحصل على أهم الأخبار في بريدك الإلكتروني كل صباح.";
+        let a = parse(&dump(TITLE, footer));
+        assert_eq!(a.body, [P1, P2, P3]);
+    }
+
+    #[test]
+    fn crlf_bom_and_windows_1256_read_the_same() {
+        let text = dump(&format!("{TITLE}\nنشر في 3 نيسان 2019"), "");
+        let plain = parse(&text);
+        let mut crlf = b"\xef\xbb\xbf".to_vec();
+        crlf.extend_from_slice(text.replace('\n', "\r\n").as_bytes());
+        let a = parse_dump(&crlf, "test.txt").unwrap();
+        assert_eq!(
+            (a.title.as_str(), &a.body, &a.published),
+            (plain.title.as_str(), &plain.body, &plain.published)
+        );
+        let (cp1256, _, _) = encoding_rs::WINDOWS_1256.encode(&text);
+        let b = parse_dump(&cp1256, "test.txt").unwrap();
+        assert_eq!(b.encoding, "windows-1256");
+        assert_eq!(
+            (b.title.as_str(), &b.body, &b.published),
+            (plain.title.as_str(), &plain.body, &plain.published)
+        );
+    }
+
+    #[test]
+    fn pages_without_an_article() {
+        assert_eq!(parse_dump(b"", "e.txt").unwrap_err(), ParseError::Empty);
+        let menu = "الرئيسية\nسياسة\nاقتصاد\nرياضة\nاتصل بنا\nجميع الحقوق محفوظة 2024";
+        assert!(matches!(
+            parse_dump(menu.as_bytes(), "m.txt"),
+            Err(ParseError::NoArticle(_))
+        ));
+    }
 }

@@ -115,7 +115,10 @@ pub fn find(
         let usable = if i == 0 {
             page.site.is_some() || line.headline_like()
         } else {
-            line.headline_like() && !is_site_line(line, page.site.as_deref())
+            line.headline_like()
+                && !is_site_line(line, page.site.as_deref())
+                && super::dateline::header(line).is_none()
+                && super::dateline::byline(line).is_none()
         };
         if !usable || compact.chars().count() < 6 {
             continue;
@@ -135,9 +138,12 @@ pub fn find(
         if super::text::words(text).count() >= 4 {
             score += 1.0;
         }
-        score += 2.0 * coherence(text, body_words);
+        score += coherence(text, body_words);
         if lists.contains(&i) {
             score -= 3.0;
+        } else if best.is_none() {
+            // Pages print the headline before captions and datelines.
+            score += 1.0;
         }
         if best.as_ref().is_none_or(|(b, _, _)| score > *b) {
             best = Some((score, i, compact.to_string()));
@@ -199,20 +205,20 @@ fn list_items(lines: &[Line], end: usize) -> HashSet<usize> {
     let mut start = 0;
     while start < end {
         let mut i = start;
-        let (mut heads, mut stamps) = (0, 0);
-        while i < end
-            && (lines[i].headline_like()
-                || lines[i].stamp
-                || !lines[i].dates.is_empty() && lines[i].words < 12)
-        {
+        let (mut heads, mut stamps, mut last_stamp) = (0, 0, start);
+        while i < end && (lines[i].headline_like() || lines[i].stamp || lines[i].date_line) {
             if lines[i].headline_like() {
                 heads += 1;
             } else {
                 stamps += 1;
+                last_stamp = i;
             }
             i += 1;
         }
-        if heads >= 5 || heads >= 3 && stamps >= 2 {
+        if heads >= 3 && stamps >= 2 {
+            // A dated list ends with its last date: the headline right under it is not an item.
+            out.extend(start..=last_stamp);
+        } else if heads >= 5 {
             out.extend(start..i);
         }
         start = i + 1;
@@ -276,7 +282,7 @@ pub fn captions(
     };
     let mut out: Vec<String> = Vec::new();
     for l in &lines[title.index + 1..body_start] {
-        if l.stamp || l.credit || !l.dates.is_empty() || is_site_line(l, site) || title.is_copy(l) {
+        if l.stamp || l.credit || l.date_line || is_site_line(l, site) || title.is_copy(l) {
             continue;
         }
         if is_caption(l) {
