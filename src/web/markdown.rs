@@ -17,6 +17,9 @@ pub fn to_safe_html(markdown: &str) -> String {
     let mut in_dropped_image = false;
     let events = Parser::new_ext(markdown, options).filter_map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+        // An HTML block becomes a paragraph of its literal text.
+        Event::Start(Tag::HtmlBlock) => Some(Event::Start(Tag::Paragraph)),
+        Event::End(TagEnd::HtmlBlock) => Some(Event::End(TagEnd::Paragraph)),
         Event::Start(Tag::Link { ref dest_url, .. }) if !is_safe_url(dest_url) => {
             in_dropped_link = true;
             None
