@@ -128,7 +128,10 @@ async fn index_lists_newest_first_then_the_undated() {
     );
     assert_eq!(texts(&first, ".outlet"), ["وكالة الصحافة الفرنسية (أ ف ب)"]);
     let dated = texts(&html, ".month .entry");
-    assert!(dated[1].contains("الأربعاء 16 أيلول/سبتمبر 2015"), "{dated:?}");
+    assert!(
+        dated[1].contains("الأربعاء 16 أيلول/سبتمبر 2015"),
+        "{dated:?}"
+    );
     assert!(dated[1].contains("الوسط"), "{dated:?}");
     let undated = texts(&html, ".undated .entry");
     assert!(undated[1].contains("نيويورك"), "{undated:?}");
