@@ -19,7 +19,12 @@ use crate::archive::id::fnv1a;
 
 /// (name under `static/`, bytes, content type). The stylesheet comes last: it is rewritten
 /// with the hashed names of the files before it.
-const FILES: [(&str, &[u8], &str); 4] = [
+const FILES: [(&str, &[u8], &str); 5] = [
+    (
+        "icon.svg",
+        include_bytes!("../../static/icon.svg"),
+        "image/svg+xml",
+    ),
     (
         "fonts/noto-naskh-arabic-regular.woff2",
         include_bytes!("../../static/fonts/noto-naskh-arabic-regular.woff2"),

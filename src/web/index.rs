@@ -77,17 +77,22 @@ pub async fn front(
     }
 }
 
-/// `GET /page/{n}`: page `n` (from 2; `/page/1` redirects to `/`).
+/// `GET /page/{n}`: page `n` (from 2; `/page/1` redirects to `/`, `/page/02` to `/page/2`).
 pub async fn numbered(
     State(state): State<AppState>,
     links: Links,
     Path(n): Path<String>,
     q: Result<Query<IndexQuery>, QueryRejection>,
 ) -> Result<Response, WebError> {
-    let n = parse_page_number(&n).ok_or(WebError::NotFound)?;
+    let raw = n;
+    let n = parse_page_number(&raw).ok_or(WebError::NotFound)?;
     let (_, order) = query(q)?;
-    if n == 1 {
-        return Ok(Redirect::permanent(&links.index_page(1, order)).into_response());
+    // `/page/1` is `/`, and `/page/007` is `/page/7`: one address per page.
+    if n == 1 || raw != n.to_string() {
+        if n > page_count(&state) {
+            return Err(WebError::NotFound);
+        }
+        return Ok(Redirect::permanent(&links.index_page(n, order)).into_response());
     }
     listing(&state, &links, n, order)
 }
