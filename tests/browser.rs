@@ -27,8 +27,7 @@ fn node_modules() -> PathBuf {
     dir
 }
 
-/// The archive both tests look at: the seed-shaped articles, one hostile one, and enough
-/// dated filler for a second index page.
+/// The archive both tests look at: the seed-shaped articles and one hostile one.
 fn site() -> axum::Router {
     let mut entries = seeds();
     entries.push(hostile());
