@@ -1,0 +1,194 @@
+//! One article: `/articles/{id}`, and the dump it came from at `/articles/{id}/source`.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::cache::CachePolicy;
+use super::error::WebError;
+use super::links::Links;
+use super::markdown;
+use super::{AppState, DateView, page, title_of};
+use crate::archive::Entry;
+use crate::parse::Article;
+
+/// A piece of the dateline (`place ـ author، agency، publication`), with what goes before it.
+pub struct DatelinePart<'a> {
+    pub separator: &'static str,
+    pub text: &'a str,
+    pub class: &'static str,
+}
+
+fn dateline(a: &Article) -> Vec<DatelinePart<'_>> {
+    let fields = [
+        (a.place.as_deref(), "place"),
+        (a.author.as_deref(), "author"),
+        (a.agency.as_deref(), "agency"),
+        (a.publication.as_deref(), "publication"),
+    ];
+    let mut parts: Vec<DatelinePart> = Vec::new();
+    for (text, class) in fields {
+        let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+            continue;
+        };
+        let separator = match parts.last() {
+            None => "",
+            // A newspaper dateline joins the place to the writer with a kashida dash.
+            Some(prev) if prev.class == "place" => " ـ ",
+            Some(_) => "، ",
+        };
+        parts.push(DatelinePart {
+            separator,
+            text,
+            class,
+        });
+    }
+    parts
+}
+
+/// The chronologically previous or next article, as linked from the foot of a page.
+pub struct Neighbour<'a> {
+    pub href: String,
+    pub title: &'a str,
+    pub date: Option<DateView>,
+}
+
+impl<'a> Neighbour<'a> {
+    fn new(links: &Links, entry: &'a Entry) -> Neighbour<'a> {
+        Neighbour {
+            href: links.article(&entry.article.id),
+            title: title_of(&entry.article),
+            date: entry.article.published.as_deref().and_then(DateView::new),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "article.html")]
+struct ArticlePage<'a> {
+    links: Links,
+    a: &'a Article,
+    title: &'a str,
+    dateline: Vec<DatelinePart<'a>>,
+    published: Option<DateView>,
+    /// The record's date when it is not a readable ISO date: shown as written.
+    published_raw: Option<&'a str>,
+    updated: Option<DateView>,
+    note_html: Option<String>,
+    /// The fields an override set, in Arabic (`العنوان، تاريخ النشر`); empty when none.
+    corrected: String,
+    source_href: String,
+    older: Option<Neighbour<'a>>,
+    newer: Option<Neighbour<'a>>,
+}
+
+/// The record's field names as a reader knows them; an unknown name is shown as it is.
+fn corrected(fields: &[String]) -> String {
+    let label = |f: &str| match f {
+        "title" => "العنوان",
+        "subtitle" => "العنوان الفرعي",
+        "captions" => "تعليقات الصور",
+        "place" => "المكان",
+        "author" => "الكاتب",
+        "agency" => "الوكالة",
+        "publication" => "المطبوعة",
+        "published" => "تاريخ النشر",
+        "updated" => "تاريخ التحديث",
+        "hijri" => "التاريخ الهجري",
+        "body" => "النص",
+        _ => "",
+    };
+    fields
+        .iter()
+        .map(|f| match label(f) {
+            "" => f.as_str(),
+            l => l,
+        })
+        .collect::<Vec<_>>()
+        .join("، ")
+}
+
+/// `GET /articles/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    links: Links,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let entry = state.archive.get(&id).ok_or(WebError::NotFound)?;
+    let a = &entry.article;
+    let (older, newer) = state.archive.neighbours(&id);
+    let published = a.published.as_deref().and_then(DateView::new);
+    let page = ArticlePage {
+        title: title_of(a),
+        dateline: dateline(a),
+        published_raw: if published.is_none() {
+            a.published.as_deref()
+        } else {
+            None
+        },
+        published,
+        updated: a.updated.as_deref().and_then(DateView::new),
+        note_html: entry.note.as_deref().map(markdown::to_safe_html),
+        corrected: corrected(&entry.overridden),
+        source_href: links.source(&a.id),
+        older: older.map(|e| Neighbour::new(&links, e)),
+        newer: newer.map(|e| Neighbour::new(&links, e)),
+        a,
+        links,
+    };
+    page::render(&page, StatusCode::OK, CachePolicy::Short)
+}
+
+/// `GET /articles/{id}/source`: the dump as decoded, for provenance. Plain text whatever it
+/// holds, and `nosniff` so no browser second-guesses a dump full of markup as HTML.
+pub async fn source(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let entry = state.archive.get(&id).ok_or(WebError::NotFound)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            ),
+            (header::CACHE_CONTROL, CachePolicy::Short.header_value()),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+        ],
+        entry.text.clone(),
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dateline_joins_what_is_there() {
+        let text = |a: &Article| {
+            dateline(a)
+                .iter()
+                .map(|p| format!("{}{}", p.separator, p.text))
+                .collect::<String>()
+        };
+        let mut a = Article {
+            place: Some("نيويورك".into()),
+            author: Some("مادلين سعادة".into()),
+            agency: Some("أ ف ب".into()),
+            publication: Some("العرب اليوم".into()),
+            ..Article::default()
+        };
+        assert_eq!(text(&a), "نيويورك ـ مادلين سعادة، أ ف ب، العرب اليوم");
+        a.author = None;
+        assert_eq!(text(&a), "نيويورك ـ أ ف ب، العرب اليوم");
+        a.place = None;
+        assert_eq!(text(&a), "أ ف ب، العرب اليوم");
+        a.agency = Some("  ".into());
+        assert_eq!(text(&a), "العرب اليوم");
+    }
+}
