@@ -613,8 +613,21 @@ async fn every_link_on_every_page_works() {
 #[tokio::test]
 async fn a_built_folder_is_served() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("001_aa.txt"), "عنوان أول\n\nفقرة.\n").unwrap();
-    std::fs::write(dir.path().join("002_bb.txt"), "عنوان ثان\n\nفقرة أخرى.\n").unwrap();
+    let dump = |title: &str| {
+        format!(
+            "{title}\n\nقال وزير الزراعة في مؤتمر صحافي اليوم إن الخطة الجديدة ستدخل حيز التنفيذ مطلع الشهر المقبل.\n\nورحبت نقابات المزارعين بالخطة، لكنها طالبت بضمانات لوصول الدعم إلى مستحقيه.\n"
+        )
+    };
+    std::fs::write(
+        dir.path().join("001_aa.txt"),
+        dump("الحكومة تقر خطة لدعم المزارعين"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("002_bb.txt"),
+        dump("نقابات المزارعين ترحب بخطة الحكومة"),
+    )
+    .unwrap();
     std::fs::write(dir.path().join("about.md"), "# أرشيفنا\n").unwrap();
     let (archive, _) = arshif::archive::build(dir.path()).unwrap();
     let app = arshif::web::app(arshif::web::AppState::new(

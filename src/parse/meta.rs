@@ -53,11 +53,11 @@ enum Role {
 /// The role of each date of a line: a date after an "updated" word is an update, one after a
 /// "published" word a publication; a line can hold both (`نشر في … | آخر تحديث …`).
 fn roles(line: &Line) -> Vec<(FoundDate, Role)> {
-    let lower = line.text.to_lowercase();
     line.dates
         .iter()
         .map(|d| {
-            let before = &lower[..d.start.min(lower.len())];
+            // Slice before lower-casing: case mapping can change a character's byte length.
+            let before = line.text.get(..d.start).unwrap_or_default().to_lowercase();
             let last = |marks: &[&str]| marks.iter().filter_map(|m| before.rfind(m)).max();
             let role = match (last(&PUBLISHED), last(&UPDATED)) {
                 (Some(p), Some(u)) if u > p => Role::Updated,
@@ -137,5 +137,20 @@ pub fn choose(
         published: published.map(|(_, d)| d.iso()),
         updated,
         hijri,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: a date after a letter whose lower case is longer in bytes (Ⱥ → ⱥ) made the
+    /// marker search slice inside a character and panic (found by tests/properties.rs).
+    #[test]
+    fn case_mapping_before_a_date_is_harmless() {
+        let line = Line::new("ȺȺȺ نشر في 3 نيسان 2019").unwrap();
+        let r = roles(&line);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].1, Role::Published);
     }
 }
