@@ -111,10 +111,10 @@ pub fn load_or_build(
     articles: &Path,
     compiled_path: &Path,
 ) -> Result<(Archive, Option<BuildReport>), ArchiveError> {
-    if !compiled::is_stale(compiled_path, articles) {
-        if let Ok(archive) = compiled::load(compiled_path) {
-            return Ok((archive, None));
-        }
+    if !compiled::is_stale(compiled_path, articles)
+        && let Ok(archive) = compiled::load(compiled_path)
+    {
+        return Ok((archive, None));
     }
     let (archive, report) = build_and_save(articles, compiled_path)?;
     Ok((archive, Some(report)))
