@@ -218,7 +218,13 @@ fn parse_query(query: &str) -> ParsedQuery {
                 _ => parsed.phrases.push(phrase),
             }
         } else {
-            add_words(piece, &mut parsed);
+            // Readers used to other engines type operators; here every word is required
+            // anyway, so they are dropped rather than searched for.
+            for word in piece.split_whitespace() {
+                if !matches!(word, "AND" | "OR" | "NOT" | "&&" | "||") {
+                    add_words(word, &mut parsed);
+                }
+            }
         }
     }
     parsed
@@ -420,7 +426,7 @@ mod tests {
             (
                 "title:كيري AND (روسيا OR -سوريا*",
                 ParsedQuery {
-                    words: w(&["title", "كير", "and", "روسيا", "or", "سوريا"]),
+                    words: w(&["title", "كير", "روسيا", "سوريا"]),
                     phrases: vec![],
                 },
             ),
