@@ -43,7 +43,14 @@ fn is_ignorable(c: char) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_ignorable(c)
+    // Arabic letters and ASCII first: Unicode's tables are slow next to a range check.
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{0621}'..='\u{064A}').contains(&c) {
+        true
+    } else {
+        c.is_alphanumeric() || is_ignorable(c)
+    }
 }
 
 /// Appends the normalised form of `text` to `out`: آ أ إ ٱ → ا, ى ی → ي, ک → ك, ة → ه,
@@ -58,6 +65,8 @@ pub fn normalize_into(text: &str, out: &mut String) {
             'ة' => out.push('ه'),
             '٠'..='٩' => out.push(char::from(b'0' + (c as u32 - 0x0660) as u8)),
             '۰'..='۹' => out.push(char::from(b'0' + (c as u32 - 0x06F0) as u8)),
+            // The other Arabic letters have no case: skip Unicode's lower-casing tables.
+            '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' => out.push(c),
             c if is_ignorable(c) => {}
             c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
             c => out.extend(c.to_lowercase()),
@@ -151,10 +160,14 @@ fn len(s: &str) -> usize {
     s.chars().count()
 }
 
-fn strip_article(word: &str) -> Option<&str> {
-    ARTICLES
-        .iter()
-        .find_map(|a| word.strip_prefix(a).filter(|rest| len(rest) >= 2))
+/// The word without its article, and the article's length in letters.
+fn strip_article(word: &str, letters: usize) -> Option<(&str, usize)> {
+    ARTICLES.iter().find_map(|a| {
+        let k = len(a);
+        word.strip_prefix(a)
+            .filter(|_| letters >= k + 2)
+            .map(|rest| (rest, k))
+    })
 }
 
 /// The light stem of a normalised word: one clitic prefix (ال وال بال كال فال لل, or و when
@@ -167,27 +180,29 @@ fn strip_article(word: &str) -> Option<&str> {
 /// article may go as well (وللأمم, وبالتالي).
 pub fn stem(word: &str) -> &str {
     let mut w = word;
-    if let Some(rest) = strip_article(w) {
-        w = rest;
-    } else if len(w) >= 4
+    // Counted once: this runs for every word of every article.
+    let mut n = len(word);
+    if let Some((rest, k)) = strip_article(w, n) {
+        (w, n) = (rest, n - k);
+    } else if n >= 4
         && let Some(rest) = w.strip_prefix('و')
     {
-        w = strip_article(rest).unwrap_or(rest);
+        (w, n) = (rest, n - 1);
+        if let Some((rest, k)) = strip_article(w, n) {
+            (w, n) = (rest, n - k);
+        }
     }
     if w.len() != word.len()
-        && len(w) >= 4
+        && n >= 4
         && let Some(rest) = w.strip_prefix('و')
     {
-        w = rest;
+        (w, n) = (rest, n - 1);
     }
     for suffix in SUFFIXES {
-        if WHOLE_NAMES.contains(&w) {
-            break;
-        }
-        if len(w) >= len(suffix) + MIN_STEM_AFTER_SUFFIX
-            && let Some(rest) = w.strip_suffix(suffix)
-        {
-            w = rest;
+        let k = len(suffix);
+        if n >= k + MIN_STEM_AFTER_SUFFIX && w.ends_with(suffix) && !WHOLE_NAMES.contains(&w) {
+            w = &w[..w.len() - suffix.len()];
+            n -= k;
         }
     }
     w

@@ -2,6 +2,7 @@
 //! mapped to one stem, so that either spelling finds the other.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use super::analyzer::{normalize, stem, words};
@@ -15,10 +16,34 @@ pub struct TableProblem {
     pub message: String,
 }
 
+/// FNV-1a: the lookup runs for every word indexed or searched, and the keys are short and
+/// fixed (no hash flooding to fear), where SipHash would cost more than the rest of the lookup.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
 /// Stem to canonical stem, for every stem of a group but the first.
 #[derive(Debug, Default)]
 pub struct Variants {
-    map: HashMap<String, String>,
+    map: HashMap<String, String, BuildHasherDefault<Fnv>>,
+    /// Byte lengths of the stems in `map`, as a bit set: most words are ruled out by it.
+    lengths: u128,
 }
 
 impl Variants {
@@ -26,7 +51,7 @@ impl Variants {
     /// one, or adds nothing, is reported and skipped, so a bad edit costs one line of the
     /// table, never the build or the server.
     pub fn parse(table: &str) -> (Variants, Vec<TableProblem>) {
-        let mut map: HashMap<String, String> = HashMap::new();
+        let mut map: HashMap<String, String, BuildHasherDefault<Fnv>> = HashMap::default();
         // Every stem a group names, canonical or not, so two groups never share one.
         let mut owner: HashMap<String, usize> = HashMap::new();
         let mut problems = Vec::new();
@@ -76,11 +101,18 @@ impl Variants {
                 map.insert(s.clone(), canonical.clone());
             }
         }
-        (Variants { map }, problems)
+        let lengths = map
+            .keys()
+            .filter(|k| k.len() < 128)
+            .fold(0, |bits, k| bits | 1u128 << k.len());
+        (Variants { map, lengths }, problems)
     }
 
     /// The canonical stem for `stem`, when the table lists it as a variant.
     pub fn canonical(&self, stem: &str) -> Option<&str> {
+        if stem.len() >= 128 || self.lengths & (1u128 << stem.len()) == 0 {
+            return None;
+        }
         self.map.get(stem).map(String::as_str)
     }
 }
