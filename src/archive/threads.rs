@@ -52,6 +52,11 @@ const VECTOR: usize = 64;
 /// the same days share says little about which of them tell the same story.
 const MAX_CANDIDATES_PER_TERM: usize = 64;
 
+/// Articles an article is compared with at most (those sharing most signature terms): in a
+/// week of a big archive's coverage of one war, hundreds qualify, and a thread takes only
+/// [`MAX_THREAD`] anyway.
+const MAX_COMPARED: usize = 50;
+
 /// The threads of an archive.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Threads {
@@ -315,9 +320,15 @@ fn links(vectors: &[Vector], days: &[Option<i32>]) -> Vec<Link> {
                     }
                 }
             }
-            let mut found: Vec<Link> = shared
+            let mut pairs: Vec<(usize, u32)> = shared
                 .into_iter()
                 .filter(|&(b, n)| n >= 2 && owns(a, b, days))
+                .collect();
+            // Most shared signature terms first: the cosine of the rest is not computed.
+            pairs.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+            pairs.truncate(MAX_COMPARED);
+            let mut found: Vec<Link> = pairs
+                .into_iter()
                 .map(|(b, _)| Link {
                     a,
                     b,
