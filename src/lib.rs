@@ -8,6 +8,8 @@
 pub mod archive;
 /// One dump's bytes to one article record: pure functions, no I/O.
 pub mod parse;
+/// The Arabic analyzer and the full-text index the build writes and the server searches.
+pub mod search;
 /// The axum application that renders the archive as right-to-left HTML.
 pub mod web;
 

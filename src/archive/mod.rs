@@ -4,6 +4,7 @@
 pub mod compiled;
 pub mod id;
 pub mod overrides;
+pub mod threads;
 
 use std::collections::HashMap;
 use std::fs;

@@ -1,0 +1,680 @@
+//! Story threads: the articles of the archive that report one event, whichever outlet wrote
+//! them, and the verbatim duplicates (one article scraped twice) to serve once.
+//!
+//! Two articles are about one event when the TF-IDF cosine of their search terms (the
+//! analyzer's normalised, stemmed, variant-mapped words, title counted twice) reaches
+//! [`THRESHOLD`] and, when both are dated, they are at most [`PAIR_WINDOW_DAYS`] apart. Threads
+//! are the groups such links join, strongest links first, as long as a thread stays within
+//! [`MAX_THREAD`] articles and [`MAX_SPAN_DAYS`] days: without those caps a chain of related
+//! reports (or an archive of one long war) would merge into a single thread.
+//!
+//! Nothing compares all pairs. Each article is indexed under its [`SIGNATURE`] heaviest terms;
+//! it is compared only with articles sharing two of them, looked up within its date window and
+//! at most [`MAX_CANDIDATES_PER_TERM`] per term, so the work grows linearly with the archive.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rayon::prelude::*;
+
+use super::Entry;
+use super::id::fnv1a;
+use crate::search::analyzer::{for_each_term, normalize_into, words};
+
+/// Cosine similarity from which two articles are one story.
+///
+/// Measured on the fixtures (`tests/fixtures/bodies`: the five seeds and seven unrelated
+/// articles; the `similarities_of_the_fixtures` test prints them): the ten seed pairs range
+/// from 0.13 to 0.28, each seed's closest other seed is at 0.23 or more, and the weakest link
+/// their thread needs is 0.23 (000–001); a seed and an unrelated article reach at most 0.07.
+/// 0.15 leaves a margin on both sides. Articles on one subject but not one story can score
+/// above it (two coronavirus reports 0.45, three on Israel and the West Bank 0.23–0.25): the
+/// date window is what keeps those apart, so undated ones may share a thread.
+pub const THRESHOLD: f32 = 0.15;
+
+/// Two dated articles further apart than this are never linked directly.
+pub const PAIR_WINDOW_DAYS: i32 = 7;
+
+/// A thread's dated articles span at most this many days.
+pub const MAX_SPAN_DAYS: i32 = 21;
+
+/// Articles in one thread at most; the weakest links are the ones left out.
+pub const MAX_THREAD: usize = 50;
+
+/// Terms an article is indexed under for finding candidates.
+const SIGNATURE: usize = 32;
+
+/// Terms kept per article for the cosine (the heaviest); the rest weigh little.
+const VECTOR: usize = 64;
+
+/// Candidates taken from one term's list for one article: a term that hundreds of articles of
+/// the same days share says little about which of them tell the same story.
+const MAX_CANDIDATES_PER_TERM: usize = 64;
+
+/// Articles an article is compared with at most (those sharing most signature terms): in a
+/// week of a big archive's coverage of one war, hundreds qualify, and a thread takes only
+/// [`MAX_THREAD`] anyway.
+const MAX_COMPARED: usize = 50;
+
+/// The threads of an archive.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Threads {
+    /// For each article in a thread of two or more, the index of its thread in `threads`.
+    pub thread_of: HashMap<String, usize>,
+    /// Threads of two articles or more, each in the order of the entries given to [`group`],
+    /// ordered by their first article.
+    pub threads: Vec<Vec<String>>,
+    /// `(kept, dropped)`: articles whose normalised body is the same as an earlier entry's
+    /// (the same article scraped twice). The dropped ones are in no thread: serve them once.
+    pub duplicates: Vec<(String, String)>,
+}
+
+impl Threads {
+    /// The other articles of `id`'s thread, for "تغطيات أخرى للحدث".
+    pub fn others<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.thread_of
+            .get(id)
+            .map(|&t| self.threads[t].as_slice())
+            .unwrap_or_default()
+            .iter()
+            .map(String::as_str)
+            .filter(move |&other| other != id)
+    }
+}
+
+/// Term hashes are already uniform: a hasher that only mixes them is enough and much faster
+/// than SipHash over millions of insertions.
+#[derive(Default)]
+struct TermHasher(u64);
+
+impl Hasher for TermHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = fnv1a(bytes);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        // FNV's low bits are its weakest: spread the high ones down.
+        self.0 = (n ^ (n >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    }
+}
+
+type TermMap<V> = HashMap<u64, V, BuildHasherDefault<TermHasher>>;
+
+/// An article's terms weighted and normalised to length 1, sorted by term.
+type Vector = Vec<(u64, f32)>;
+
+/// Groups `entries` into threads (see the module documentation).
+pub fn group(entries: &[Entry]) -> Threads {
+    let (kept, duplicates) = verbatim_duplicates(entries);
+    let counts: Vec<TermMap<u32>> = kept.par_iter().map(|&i| term_counts(&entries[i])).collect();
+    let vectors = weigh(&counts);
+    drop(counts);
+    let days: Vec<Option<i32>> = kept
+        .iter()
+        .map(|&i| entries[i].article.published.as_deref().and_then(day_number))
+        .collect();
+    let links = links(&vectors, &days);
+    let roots = join(kept.len(), &links, &days);
+
+    let mut by_root: HashMap<usize, usize> = HashMap::new();
+    let mut threads: Vec<Vec<String>> = Vec::new();
+    let sizes = roots.iter().fold(HashMap::new(), |mut m, &r| {
+        *m.entry(r).or_insert(0usize) += 1;
+        m
+    });
+    let mut thread_of = HashMap::new();
+    for (k, &root) in roots.iter().enumerate() {
+        if sizes[&root] < 2 {
+            continue;
+        }
+        let t = *by_root.entry(root).or_insert_with(|| {
+            threads.push(Vec::new());
+            threads.len() - 1
+        });
+        let id = entries[kept[k]].article.id.clone();
+        thread_of.insert(id.clone(), t);
+        threads[t].push(id);
+    }
+    Threads {
+        thread_of,
+        threads,
+        duplicates,
+    }
+}
+
+/// The entries to keep (indices) and the `(kept, dropped)` id pairs of verbatim duplicates.
+///
+/// Bodies are compared by a 64-bit hash of their normalised text (with its length): among
+/// the archive's articles a false match is about as likely as a disk error.
+fn verbatim_duplicates(entries: &[Entry]) -> (Vec<usize>, Vec<(String, String)>) {
+    let keys: Vec<Option<(u64, usize)>> = entries
+        .par_iter()
+        .map(|e| {
+            let mut text = String::new();
+            for paragraph in &e.article.body {
+                for w in words(paragraph) {
+                    normalize_into(&paragraph[w], &mut text);
+                    text.push(' ');
+                }
+            }
+            (!text.is_empty()).then(|| (fnv1a(text.as_bytes()), text.len()))
+        })
+        .collect();
+    let mut first: HashMap<(u64, usize), usize> = HashMap::new();
+    let mut kept = Vec::with_capacity(entries.len());
+    let mut duplicates = Vec::new();
+    for (i, key) in keys.into_iter().enumerate() {
+        match key.map(|k| *first.entry(k).or_insert(i)) {
+            Some(j) if j != i => {
+                duplicates.push((entries[j].article.id.clone(), entries[i].article.id.clone()))
+            }
+            _ => kept.push(i),
+        }
+    }
+    (kept, duplicates)
+}
+
+/// Words every report uses, whatever its story (as the analyzer gives them: normalised and
+/// stemmed). With a large archive their IDF is near zero anyway; in a small one they would
+/// make unrelated articles look alike.
+const STOPWORDS: [&str; 62] = [
+    "في", "من", "الي", "علي", "عن", "مع", "ان", "انه", "انها", "ما", "لا", "لم", "لن", "قد", "كما",
+    "هذا", "هذه", "ذلك", "تلك", "تي", "ذي", "ذين", "حيث", "بين", "بعد", "قبل", "عند", "كل", "او",
+    "ثم", "قال", "اضاف", "وفي", "ومع", "وقد", "كان", "كانت", "الا", "اي", "منذ", "خلال", "ضد", "حول",
+    "غير", "له", "لها", "هو", "هي", "هم", "نحن", "لكن", "اذا", "فيه", "فيها", "منه", "منها",
+    "عليه", "به", "بها", "تم", "ايضا", "نحو",
+];
+
+fn is_stopword(t: &str) -> bool {
+    STOPWORDS.contains(&t)
+        // Single letters and numbers (dates, counts) say nothing of the story either.
+        || t.chars().nth(1).is_none()
+        || t.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Term and word-pair (shingle) counts of an article, the title's counted twice. Pairs of
+/// consecutive words carry names and set phrases (جون كيري, وزير الخارجية) that tell one
+/// story from another on the same subject.
+fn term_counts(entry: &Entry) -> TermMap<u32> {
+    let a = &entry.article;
+    let mut counts = TermMap::default();
+    let mut add = |text: &str, n: u32| {
+        let mut previous: Option<u64> = None;
+        for_each_term(text, |t| {
+            if is_stopword(t) {
+                return;
+            }
+            let h = fnv1a(t.as_bytes());
+            *counts.entry(h).or_insert(0) += n;
+            if let Some(p) = previous {
+                let pair = p.rotate_left(17) ^ h;
+                *counts.entry(pair).or_insert(0) += n;
+            }
+            previous = Some(h);
+        })
+    };
+    add(&a.title, 2);
+    for paragraph in &a.body {
+        add(paragraph, 1);
+    }
+    counts
+}
+
+/// TF-IDF vectors (sublinear tf), cut to the [`VECTOR`] heaviest terms that another article
+/// also has, then normalised.
+fn weigh(counts: &[TermMap<u32>]) -> Vec<Vector> {
+    let mut df: TermMap<u32> = TermMap::default();
+    for c in counts {
+        for &t in c.keys() {
+            *df.entry(t).or_insert(0) += 1;
+        }
+    }
+    let n = counts.len() as f32;
+    counts
+        .par_iter()
+        .map(|c| {
+            let mut v: Vector = c
+                .iter()
+                .filter(|&(t, _)| df[t] > 1)
+                .map(|(&t, &tf)| (t, (1.0 + (tf as f32).ln()) * (n / df[&t] as f32).ln()))
+                .filter(|&(_, w)| w > 0.0)
+                .collect();
+            v.sort_unstable_by(by_weight);
+            v.truncate(VECTOR);
+            let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+            for (_, w) in &mut v {
+                *w /= norm;
+            }
+            v.sort_unstable_by_key(|&(t, _)| t);
+            v
+        })
+        .collect()
+}
+
+/// Heaviest first, ties by term so that the order never depends on hash-map iteration.
+fn by_weight(a: &(u64, f32), b: &(u64, f32)) -> Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+fn cosine(a: &Vector, b: &Vector) -> f32 {
+    let (mut i, mut j, mut dot) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            Ordering::Less => i += 1,
+            Ordering::Greater => j += 1,
+            Ordering::Equal => {
+                dot += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    dot
+}
+
+/// A link between two articles (indices into the kept entries) at a similarity.
+#[derive(Debug, Clone, Copy)]
+struct Link {
+    a: usize,
+    b: usize,
+    similarity: f32,
+}
+
+/// The pairs at or above [`THRESHOLD`], found through shared signature terms.
+fn links(vectors: &[Vector], days: &[Option<i32>]) -> Vec<Link> {
+    // Each term's articles, dated ones by date then undated: a dated article looks up its
+    // window by binary search.
+    let mut postings: TermMap<Vec<usize>> = TermMap::default();
+    let signatures: Vec<Vec<u64>> = vectors
+        .iter()
+        .map(|v| {
+            let mut s = v.clone();
+            s.sort_unstable_by(by_weight);
+            s.into_iter().take(SIGNATURE).map(|(t, _)| t).collect()
+        })
+        .collect();
+    for (i, s) in signatures.iter().enumerate() {
+        for &t in s {
+            postings.entry(t).or_default().push(i);
+        }
+    }
+    let order = |&i: &usize| (days[i].is_none(), days[i], i);
+    for list in postings.values_mut() {
+        list.sort_unstable_by_key(order);
+    }
+
+    let mut links: Vec<Link> = signatures
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(a, signature)| {
+            let mut shared: HashMap<usize, u32> = HashMap::new();
+            for t in signature {
+                for &b in candidates(&postings[t], a, days) {
+                    if b != a {
+                        *shared.entry(b).or_insert(0) += 1;
+                    }
+                }
+            }
+            let mut pairs: Vec<(usize, u32)> = shared
+                .into_iter()
+                .filter(|&(b, n)| n >= 2 && owns(a, b, days))
+                .collect();
+            // Most shared signature terms first: the cosine of the rest is not computed.
+            pairs.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+            pairs.truncate(MAX_COMPARED);
+            let mut found: Vec<Link> = pairs
+                .into_iter()
+                .map(|(b, _)| Link {
+                    a,
+                    b,
+                    similarity: cosine(&vectors[a], &vectors[b]),
+                })
+                .filter(|l| l.similarity >= THRESHOLD)
+                .filter(|l| match (days[l.a], days[l.b]) {
+                    (Some(x), Some(y)) => (x - y).abs() <= PAIR_WINDOW_DAYS,
+                    _ => true,
+                })
+                .collect();
+            found.sort_unstable_by_key(|l| l.b);
+            found
+        })
+        .collect();
+    links.sort_by(|x, y| {
+        y.similarity
+            .total_cmp(&x.similarity)
+            .then((x.a, x.b).cmp(&(y.a, y.b)))
+    });
+    links
+}
+
+/// Whether the pair is `a`'s to compare: each pair is compared once, and a pair with one
+/// undated article by the undated one (the dated one does not look it up).
+fn owns(a: usize, b: usize, days: &[Option<i32>]) -> bool {
+    match (days[a].is_some(), days[b].is_some()) {
+        (true, false) => false,
+        (false, true) => true,
+        _ => a < b,
+    }
+}
+
+/// The part of a term's list (sorted dated-first by date) that article `a` is compared with:
+/// the articles within its date window, or for an undated one all; at most
+/// [`MAX_CANDIDATES_PER_TERM`], nearest in time first for a dated one.
+fn candidates<'p>(list: &'p [usize], a: usize, days: &[Option<i32>]) -> &'p [usize] {
+    let dated = list.partition_point(|&i| days[i].is_some());
+    let Some(day) = days[a] else {
+        return &list[..list.len().min(MAX_CANDIDATES_PER_TERM)];
+    };
+    let from = list[..dated].partition_point(|&i| days[i] < Some(day - PAIR_WINDOW_DAYS));
+    let to = list[..dated].partition_point(|&i| days[i] <= Some(day + PAIR_WINDOW_DAYS));
+    // Undated articles are left to look dated ones up, which they do without a window.
+    let window = &list[from..to];
+    if window.len() <= MAX_CANDIDATES_PER_TERM {
+        return window;
+    }
+    let at = window.partition_point(|&i| days[i] < Some(day));
+    let half = MAX_CANDIDATES_PER_TERM / 2;
+    let start = at
+        .saturating_sub(half)
+        .min(window.len() - MAX_CANDIDATES_PER_TERM);
+    &window[start..start + MAX_CANDIDATES_PER_TERM]
+}
+
+/// Union-find over the links, strongest first, refusing a union that would make a thread
+/// larger than [`MAX_THREAD`] or longer than [`MAX_SPAN_DAYS`]. Returns each article's root.
+fn join(n: usize, links: &[Link], days: &[Option<i32>]) -> Vec<usize> {
+    struct Set {
+        parent: usize,
+        size: usize,
+        first: Option<i32>,
+        last: Option<i32>,
+    }
+    let mut sets: Vec<Set> = (0..n)
+        .map(|i| Set {
+            parent: i,
+            size: 1,
+            first: days[i],
+            last: days[i],
+        })
+        .collect();
+    fn root(sets: &mut [Set], mut i: usize) -> usize {
+        while sets[i].parent != i {
+            let up = sets[sets[i].parent].parent;
+            sets[i].parent = up;
+            i = up;
+        }
+        i
+    }
+    for l in links {
+        let (x, y) = (root(&mut sets, l.a), root(&mut sets, l.b));
+        if x == y || sets[x].size + sets[y].size > MAX_THREAD {
+            continue;
+        }
+        let first = opt_min(sets[x].first, sets[y].first);
+        let last = opt_max(sets[x].last, sets[y].last);
+        if let (Some(f), Some(l)) = (first, last)
+            && l - f > MAX_SPAN_DAYS
+        {
+            continue;
+        }
+        let (big, small) = if sets[x].size >= sets[y].size {
+            (x, y)
+        } else {
+            (y, x)
+        };
+        sets[small].parent = big;
+        sets[big].size += sets[small].size;
+        sets[big].first = first;
+        sets[big].last = last;
+    }
+    (0..n).map(|i| root(&mut sets, i)).collect()
+}
+
+fn opt_min(a: Option<i32>, b: Option<i32>) -> Option<i32> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        _ => a.or(b),
+    }
+}
+
+fn opt_max(a: Option<i32>, b: Option<i32>) -> Option<i32> {
+    a.max(b)
+}
+
+/// Days since 1970-01-01 of an ISO date (`YYYY-MM-DD`, anything after ignored).
+fn day_number(date: &str) -> Option<i32> {
+    let y: i32 = date.get(0..4)?.parse().ok()?;
+    let m: u32 = date.get(5..7)?.parse().ok()?;
+    let d: u32 = date.get(8..10)?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400) as u32;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe as i32 - 719_468)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::Article;
+
+    #[test]
+    fn day_numbers() {
+        assert_eq!(day_number("1970-01-01"), Some(0));
+        assert_eq!(day_number("2015-09-16"), Some(16_694));
+        assert_eq!(day_number("2015-09-18T16:41"), Some(16_696));
+        assert_eq!(day_number("2016-03-01"), Some(16_861));
+        assert_eq!(day_number("2000-02-29"), Some(11_016));
+        assert_eq!(day_number("2015"), None);
+        assert_eq!(day_number("2015-13-01"), None);
+        assert_eq!(day_number("٢٠١٥-09-16"), None);
+    }
+
+    fn entry(id: &str, published: Option<&str>, title: &str, body: &[&str]) -> Entry {
+        Entry {
+            article: Article {
+                id: id.into(),
+                title: title.into(),
+                published: published.map(String::from),
+                body: body.iter().map(|s| s.to_string()).collect(),
+                ..Article::default()
+            },
+            note: None,
+            overridden: vec![],
+            text: String::new(),
+        }
+    }
+
+    #[test]
+    fn verbatim_duplicates_are_found_through_harakat_and_spacing() {
+        let entries = [
+            entry("a", None, "t", &["وزير الخارجية الروسي، سيرجي لافروف"]),
+            entry(
+                "b",
+                None,
+                "other title",
+                &["وزيرُ  الخارجيةِ الروسيّ سيرجي لافروف."],
+            ),
+            entry("c", None, "t", &["وزير الخارجية الأمريكي"]),
+            entry("d", None, "", &[]),
+            entry("e", None, "", &[]),
+        ];
+        let (kept, dups) = verbatim_duplicates(&entries);
+        assert_eq!(kept, [0, 2, 3, 4]);
+        assert_eq!(dups, [("a".to_string(), "b".to_string())]);
+    }
+
+    #[test]
+    fn candidates_stay_in_the_date_window() {
+        let days = [Some(100), Some(95), Some(110), Some(103), None, Some(92)];
+        let mut list = vec![0, 1, 2, 3, 4, 5];
+        list.sort_by_key(|&i| (days[i].is_none(), days[i], i));
+        assert_eq!(candidates(&list, 0, &days), [1, 0, 3]);
+        assert_eq!(candidates(&list, 4, &days), [5, 1, 0, 3, 2, 4]);
+    }
+
+    #[test]
+    fn a_chain_of_links_stops_at_the_span_cap() {
+        // Five articles a week apart, each linked to the next: one thread would span 28 days.
+        let days: Vec<_> = (0..5).map(|k| Some(k * 7)).collect();
+        let links: Vec<Link> = (0..4)
+            .map(|k| Link {
+                a: k,
+                b: k + 1,
+                similarity: 0.9 - k as f32 * 0.1,
+            })
+            .collect();
+        let roots = join(5, &links, &days);
+        assert_eq!(roots[0], roots[3]);
+        assert_ne!(roots[3], roots[4]);
+    }
+
+    /// The articles of `tests/fixtures/bodies`, with the dates their pages state (000–002 and
+    /// r011–r013 state none).
+    pub(crate) fn fixture_entries() -> Vec<Entry> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bodies");
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".txt"))
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .map(|name| {
+                let text = std::fs::read_to_string(dir.join(name)).unwrap();
+                let mut lines = text.lines();
+                let title = lines.next().unwrap();
+                let body: Vec<&str> = lines.filter(|l| !l.trim().is_empty()).collect();
+                let id = name.trim_end_matches(".txt");
+                let date = match id {
+                    "003" => Some("2015-09-16"),
+                    "004" => Some("2015-09-18T16:41"),
+                    "r001" => Some("2020-03-17T17:27"),
+                    "r002" => Some("2020-04-24T21:22"),
+                    "r004" => Some("2020-08-24T09:23"),
+                    "r006" => Some("2020-11-09"),
+                    _ => None,
+                };
+                entry(id, date, title, &body)
+            })
+            .collect()
+    }
+
+    const SEEDS: [&str; 5] = ["000", "001", "002", "003", "004"];
+
+    #[test]
+    fn similarities_of_the_fixtures() {
+        let entries = fixture_entries();
+        let counts: Vec<_> = entries.iter().map(term_counts).collect();
+        let vectors = weigh(&counts);
+        let is_seed = |i: usize| SEEDS.contains(&entries[i].article.id.as_str());
+        let (mut seed_min, mut seed_max, mut cross_max, mut other_max) = (1f32, 0f32, 0f32, 0f32);
+        let mut best = vec![0f32; entries.len()];
+        for i in 0..entries.len() {
+            for j in i + 1..entries.len() {
+                let s = cosine(&vectors[i], &vectors[j]);
+                eprintln!("{} {} {s:.3}", entries[i].article.id, entries[j].article.id);
+                match (is_seed(i), is_seed(j)) {
+                    (true, true) => {
+                        seed_min = seed_min.min(s);
+                        seed_max = seed_max.max(s);
+                        best[i] = best[i].max(s);
+                        best[j] = best[j].max(s);
+                    }
+                    (false, false) => other_max = other_max.max(s),
+                    _ => cross_max = cross_max.max(s),
+                }
+            }
+        }
+        let weakest_best = (0..entries.len())
+            .filter(|&i| is_seed(i))
+            .map(|i| best[i])
+            .fold(1f32, f32::min);
+        eprintln!(
+            "seed pairs {seed_min:.3}..{seed_max:.3}, each seed's best >= {weakest_best:.3}, seed-other <= {cross_max:.3}, other-other <= {other_max:.3}"
+        );
+        assert!(weakest_best >= THRESHOLD + 0.05);
+        assert!(cross_max <= THRESHOLD - 0.05);
+    }
+
+    #[test]
+    fn the_five_seeds_are_one_thread_and_the_others_in_none() {
+        let threads = group(&fixture_entries());
+        // r011–r013 are one subject (Israel and the West Bank, 2024), not one story, and
+        // undated: similarity alone cannot tell them apart (see THRESHOLD). r001 and r002, both
+        // on coronavirus, are five weeks apart and so not linked.
+        assert_eq!(
+            threads.threads,
+            [
+                SEEDS.map(String::from).to_vec(),
+                vec!["r011".into(), "r012".into(), "r013".into()]
+            ]
+        );
+        assert_eq!(
+            threads.others("002").collect::<Vec<_>>(),
+            ["000", "001", "003", "004"]
+        );
+        assert_eq!(threads.thread_of["000"], 0);
+        assert_eq!(threads.thread_of.get("r001"), None);
+        assert!(threads.duplicates.is_empty());
+    }
+
+    #[test]
+    fn a_dump_scraped_twice_is_reported_and_kept_out_of_the_thread() {
+        let mut entries = fixture_entries();
+        let mut again = entries[1].clone();
+        again.article.id = "001-again".into();
+        again.article.title = "عنوان آخر".into();
+        entries.push(again);
+        let threads = group(&entries);
+        assert_eq!(
+            threads.duplicates,
+            [("001".to_string(), "001-again".to_string())]
+        );
+        assert_eq!(threads.threads[0], SEEDS.map(String::from).to_vec());
+        assert_eq!(threads.thread_of.get("001-again"), None);
+    }
+
+    #[test]
+    fn same_story_years_apart_is_two_threads() {
+        let mut entries = fixture_entries();
+        for (e, date) in entries.iter_mut().zip([
+            "2015-09-16",
+            "2015-09-17",
+            "2019-09-16",
+            "2019-09-17",
+            "2019-09-18",
+        ]) {
+            e.article.published = Some(date.into());
+        }
+        let threads = group(&entries);
+        assert_eq!(threads.threads[0], ["000", "001"], "{:?}", threads.threads);
+        assert_eq!(threads.threads[1], ["002", "003", "004"]);
+    }
+
+    #[test]
+    fn others_lists_the_rest_of_the_thread() {
+        let threads = Threads {
+            thread_of: [("a", 0), ("b", 0), ("c", 0)]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            threads: vec![vec!["a".into(), "b".into(), "c".into()]],
+            duplicates: vec![],
+        };
+        assert_eq!(threads.others("b").collect::<Vec<_>>(), ["a", "c"]);
+        assert_eq!(threads.others("z").count(), 0);
+    }
+}

@@ -1,0 +1,485 @@
+//! Full-text search over the archive: the Arabic analyzer, the spelling-variant table, and
+//! the on-disk index the build writes and the server opens.
+//!
+//! The build calls [`build_index`] with every entry; the server opens the folder once with
+//! [`SearchIndex::open`] and calls [`SearchIndex::search`] per request. A reader's query is
+//! never an error: quotes make phrases, everything else is words that must all occur (in the
+//! title or the body), and what the analyzer does not see as words is ignored.
+
+pub mod analyzer;
+pub mod variants;
+
+use std::fs;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+
+use crate::archive::Entry;
+use analyzer::{ANALYZER_NAME, for_each_term, text_analyzer};
+
+/// A title match counts this many times a body match, so that articles about the query rank
+/// above articles that mention it.
+const TITLE_BOOST: f32 = 3.0;
+
+/// Indexing memory, shared by the writer threads. Tantivy flushes a segment whenever a thread
+/// fills its share, so more memory means fewer, larger segments and less merging.
+const WRITER_MEMORY: usize = 192 << 20;
+
+/// Past this many results a reader is not paging any more but probing; tantivy would keep
+/// `offset + per_page` hits in memory, so deeper pages are refused (empty), not computed.
+pub const MAX_OFFSET: usize = 10_000;
+
+/// Largest page a caller may ask for; more is clamped.
+pub const MAX_PER_PAGE: usize = 100;
+
+/// Snippet length in bytes (tantivy counts bytes; Arabic letters take two).
+const SNIPPET_BYTES: usize = 360;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("cannot prepare the search index folder {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("search index {path}: {source}")]
+    Index {
+        path: PathBuf,
+        source: tantivy::TantivyError,
+    },
+}
+
+/// One result page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    /// Articles matching the query, over all pages.
+    pub total: usize,
+    /// This page's hits, best first.
+    pub hits: Vec<Hit>,
+}
+
+impl SearchResults {
+    fn empty() -> Self {
+        SearchResults {
+            total: 0,
+            hits: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// The article's id in the archive.
+    pub id: String,
+    pub score: f32,
+    /// A passage of the body as HTML: the text escaped, the matched words in `<mark>`. Safe to
+    /// insert unescaped (askama `|safe`). The body's opening words when only the title matched.
+    pub snippet_html: String,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    title: Field,
+    body: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let text = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(ANALYZER_NAME)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let mut builder = Schema::builder();
+    let fields = Fields {
+        id: builder.add_text_field("id", STRING | STORED),
+        title: builder.add_text_field("title", text.clone()),
+        body: builder.add_text_field("body", text),
+    };
+    (builder.build(), fields)
+}
+
+fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
+    Ok(Fields {
+        id: schema.get_field("id")?,
+        title: schema.get_field("title")?,
+        body: schema.get_field("body")?,
+    })
+}
+
+/// Writes the search index of `entries` to `dir`, replacing what was there.
+///
+/// The index is built beside `dir` and moved into place at the end, so a server that has the
+/// old index open keeps reading it (its files stay mapped) and a failed build leaves it intact.
+pub fn build_index(entries: &[Entry], dir: &Path) -> Result<(), SearchError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| SearchError::Io { path, source }
+    };
+    let staging = staging_dir(dir);
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(io(&staging))?;
+    }
+    fs::create_dir_all(&staging).map_err(io(&staging))?;
+
+    let tantivy = |source| SearchError::Index {
+        path: staging.clone(),
+        source,
+    };
+    let (schema, f) = schema();
+    let index = Index::create_in_dir(&staging, schema).map_err(tantivy)?;
+    index.tokenizers().register(ANALYZER_NAME, text_analyzer());
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    let mut writer = index
+        .writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY)
+        .map_err(tantivy)?;
+    for entry in entries {
+        let a = &entry.article;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, &a.id);
+        doc.add_text(f.title, &a.title);
+        if let Some(subtitle) = &a.subtitle {
+            doc.add_text(f.title, subtitle);
+        }
+        doc.add_text(f.body, a.body.join("\n"));
+        for caption in &a.captions {
+            doc.add_text(f.body, caption);
+        }
+        writer.add_document(doc).map_err(tantivy)?;
+    }
+    writer.commit().map_err(tantivy)?;
+    writer.wait_merging_threads().map_err(tantivy)?;
+    drop(index);
+
+    if dir.exists() {
+        fs::remove_dir_all(dir).map_err(io(dir))?;
+    }
+    fs::rename(&staging, dir).map_err(io(dir))?;
+    Ok(())
+}
+
+fn staging_dir(dir: &Path) -> PathBuf {
+    let mut name = dir.file_name().unwrap_or_default().to_os_string();
+    name.push(".building");
+    dir.with_file_name(name)
+}
+
+/// An index opened for searching. Cheap to share: searches take `&self`.
+pub struct SearchIndex {
+    reader: IndexReader,
+    fields: Fields,
+}
+
+/// A reader's query, read leniently: quoted parts are phrases, the rest words.
+#[derive(Debug, Default, PartialEq)]
+struct ParsedQuery {
+    words: Vec<String>,
+    phrases: Vec<Vec<String>>,
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '«' | '»' | '„' | '″')
+}
+
+fn parse_query(query: &str) -> ParsedQuery {
+    let mut parsed = ParsedQuery::default();
+    let add_words = |text: &str, parsed: &mut ParsedQuery| {
+        for_each_term(text, |t| {
+            if !parsed.words.iter().any(|w| w == t) {
+                parsed.words.push(t.to_owned());
+            }
+        })
+    };
+    // Odd pieces are inside quotes; an unclosed quote is read as words, not as a phrase to
+    // the end of the query, because that is usually a typo.
+    let pieces: Vec<&str> = query.split(is_quote).collect();
+    let closed = if pieces.len().is_multiple_of(2) {
+        pieces.len() - 1
+    } else {
+        pieces.len()
+    };
+    for (i, piece) in pieces.iter().enumerate() {
+        if i % 2 == 1 && i < closed {
+            let phrase = analyzer::terms(piece);
+            match phrase.len() {
+                0 => {}
+                1 => add_words(piece, &mut parsed),
+                _ => parsed.phrases.push(phrase),
+            }
+        } else {
+            // Readers used to other engines type operators; here every word is required
+            // anyway, so they are dropped rather than searched for.
+            for word in piece.split_whitespace() {
+                if !matches!(word, "AND" | "OR" | "NOT" | "&&" | "||") {
+                    add_words(word, &mut parsed);
+                }
+            }
+        }
+    }
+    parsed
+}
+
+impl SearchIndex {
+    /// Opens the index `build_index` wrote to `dir`.
+    pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
+        let tantivy = |source| SearchError::Index {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let index = Index::open_in_dir(dir).map_err(tantivy)?;
+        index.tokenizers().register(ANALYZER_NAME, text_analyzer());
+        let fields = fields_of(&index.schema()).map_err(tantivy)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(tantivy)?;
+        Ok(SearchIndex { reader, fields })
+    }
+
+    /// The `page`th (from 0) page of `per_page` results for a reader's `query`.
+    ///
+    /// An empty query, one of punctuation only, or a page past [`MAX_OFFSET`] gives no hits;
+    /// only a broken index is an error.
+    pub fn search(
+        &self,
+        query: &str,
+        page: usize,
+        per_page: usize,
+    ) -> tantivy::Result<SearchResults> {
+        let Some(query) = self.query(&parse_query(query)) else {
+            return Ok(SearchResults::empty());
+        };
+        let searcher = self.reader.searcher();
+        let per_page = per_page.clamp(1, MAX_PER_PAGE);
+        let offset = page.saturating_mul(per_page);
+        if offset > MAX_OFFSET {
+            let total = searcher.search(&query, &Count)?;
+            return Ok(SearchResults {
+                total,
+                hits: Vec::new(),
+            });
+        }
+        let top = TopDocs::with_limit(per_page)
+            .and_offset(offset)
+            .order_by_score();
+        let (top, total) = searcher.search(&query, &(top, Count))?;
+        let mut snippets = SnippetGenerator::create(&searcher, &query, self.fields.body)?;
+        snippets.set_max_num_chars(SNIPPET_BYTES);
+        let hits = top
+            .into_iter()
+            .map(|(score, address)| self.hit(&searcher, &snippets, score, address))
+            .collect::<tantivy::Result<_>>()?;
+        Ok(SearchResults { total, hits })
+    }
+
+    fn hit(
+        &self,
+        searcher: &tantivy::Searcher,
+        snippets: &SnippetGenerator,
+        score: f32,
+        address: DocAddress,
+    ) -> tantivy::Result<Hit> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let id = doc
+            .get_first(self.fields.id)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        let body = doc
+            .get_first(self.fields.body)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        let snippet = best_paragraph_snippet(snippets, body);
+        let snippet_html = match snippet {
+            Some(s) => highlight_html(s.fragment(), s.highlighted()),
+            None => {
+                let end = body
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .find(|&i| i >= SNIPPET_BYTES)
+                    .unwrap_or(body.len());
+                // Cut at a word end, not inside a word.
+                let cut = body[..end]
+                    .rfind(char::is_whitespace)
+                    .filter(|_| end < body.len());
+                highlight_html(&body[..cut.unwrap_or(end)], &[])
+            }
+        };
+        Ok(Hit {
+            id,
+            score,
+            snippet_html,
+        })
+    }
+
+    fn query(&self, parsed: &ParsedQuery) -> Option<Box<dyn Query>> {
+        let f = self.fields;
+        let either = |title: Box<dyn Query>, body: Box<dyn Query>| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, Box::new(BoostQuery::new(title, TITLE_BOOST))),
+                (Occur::Should, body),
+            ]))
+        };
+        let term = |field, text: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        let phrase = |field, terms: &[String]| -> Box<dyn Query> {
+            Box::new(PhraseQuery::new(
+                terms
+                    .iter()
+                    .map(|t| Term::from_field_text(field, t))
+                    .collect(),
+            ))
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for w in &parsed.words {
+            clauses.push((Occur::Must, either(term(f.title, w), term(f.body, w))));
+        }
+        for p in &parsed.phrases {
+            clauses.push((Occur::Must, either(phrase(f.title, p), phrase(f.body, p))));
+        }
+        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+    }
+}
+
+/// How many matching paragraphs are compared for the snippet. Tantivy analyses the whole text
+/// it is given, and a generated article has some 10 KB: analysing paragraph by paragraph and
+/// stopping early keeps a page of snippets well under a millisecond.
+const SNIPPET_PARAGRAPHS: usize = 3;
+
+/// The snippet of the paragraph with the most matches among the first few that match.
+fn best_paragraph_snippet(
+    snippets: &SnippetGenerator,
+    body: &str,
+) -> Option<tantivy::snippet::Snippet> {
+    body.split('\n')
+        .map(|paragraph| snippets.snippet(paragraph))
+        .filter(|s| !s.is_empty())
+        .take(SNIPPET_PARAGRAPHS)
+        .reduce(|best, s| {
+            if s.highlighted().len() > best.highlighted().len() {
+                s
+            } else {
+                best
+            }
+        })
+}
+
+/// `text` as HTML with the byte ranges `marks` (sorted, within `text`) in `<mark>`.
+pub fn highlight_html(text: &str, marks: &[Range<usize>]) -> String {
+    let mut html = String::with_capacity(text.len() + marks.len() * 13);
+    let mut at = 0;
+    for m in marks {
+        if m.start < at
+            || m.end > text.len()
+            || m.start > m.end
+            || !text.is_char_boundary(m.start)
+            || !text.is_char_boundary(m.end)
+        {
+            continue;
+        }
+        escape_into(&text[at..m.start], &mut html);
+        html.push_str("<mark>");
+        escape_into(&text[m.clone()], &mut html);
+        html.push_str("</mark>");
+        at = m.end;
+    }
+    escape_into(&text[at..], &mut html);
+    html
+}
+
+fn escape_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_read_leniently() {
+        let w = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let cases: [(&str, ParsedQuery); 7] = [
+            ("", ParsedQuery::default()),
+            ("!!! ... ؟؟ \"\" «»", ParsedQuery::default()),
+            (
+                "لافروف كيري لافروف",
+                ParsedQuery {
+                    words: w(&["لافروف", "كير"]),
+                    phrases: vec![],
+                },
+            ),
+            (
+                "\"وزير الخارجية\" لافروف",
+                ParsedQuery {
+                    words: w(&["لافروف"]),
+                    phrases: vec![w(&["زير", "خارج"])],
+                },
+            ),
+            (
+                "«داعش»",
+                ParsedQuery {
+                    words: w(&["داعش"]),
+                    phrases: vec![],
+                },
+            ),
+            (
+                "title:كيري AND (روسيا OR -سوريا*",
+                ParsedQuery {
+                    words: w(&["title", "كير", "روسيا", "سوريا"]),
+                    phrases: vec![],
+                },
+            ),
+            (
+                "\"وزير الخارجية",
+                ParsedQuery {
+                    words: w(&["زير", "خارج"]),
+                    phrases: vec![],
+                },
+            ),
+        ];
+        for (query, want) in cases {
+            assert_eq!(parse_query(query), want, "parse_query({query:?})");
+        }
+    }
+
+    #[test]
+    fn highlighting_escapes_the_text_around_marks() {
+        let text = "a <script>alert('x')</script> & داعش";
+        let at = text.find("داعش").unwrap();
+        let mark = at..text.len();
+        assert_eq!(
+            highlight_html(text, &[mark]),
+            "a &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; <mark>داعش</mark>"
+        );
+        // Ranges that do not fit are ignored rather than panicking.
+        let reversed = Range { start: 1, end: 0 };
+        assert_eq!(highlight_html("abc", &[2..9, reversed]), "abc");
+        let inside_a_letter = 1..3;
+        assert_eq!(highlight_html("داعش", &[inside_a_letter]), "داعش");
+    }
+}

@@ -1,0 +1,211 @@
+//! Search over a fixture archive: the five seeds and seven unrelated articles of
+//! `tests/fixtures/bodies`, indexed with `search::build_index` and queried as a reader would.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use arshif::Article;
+use arshif::archive::Entry;
+use arshif::search::{SearchIndex, build_index};
+
+fn entry(id: &str, title: &str, body: Vec<String>) -> Entry {
+    Entry {
+        article: Article {
+            id: id.into(),
+            title: title.into(),
+            body,
+            ..Article::default()
+        },
+        note: None,
+        overridden: vec![],
+        text: String::new(),
+    }
+}
+
+/// Each fixture file is a title line, then one paragraph a line.
+fn fixtures() -> Vec<Entry> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bodies");
+    let mut entries: Vec<Entry> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let mut lines = text.lines();
+            let title = lines.next().unwrap();
+            let body = lines
+                .filter(|l| !l.trim().is_empty())
+                .map(String::from)
+                .collect();
+            entry(p.file_stem().unwrap().to_str().unwrap(), title, body)
+        })
+        .collect();
+    entries.sort_by(|a, b| a.article.id.cmp(&b.article.id));
+    entries
+}
+
+fn index(entries: &[Entry]) -> (tempfile::TempDir, SearchIndex) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("search");
+    build_index(entries, &path).unwrap();
+    let index = SearchIndex::open(&path).unwrap();
+    (dir, index)
+}
+
+fn ids(index: &SearchIndex, query: &str) -> BTreeSet<String> {
+    let results = index.search(query, 0, 100).unwrap();
+    assert_eq!(
+        results.total,
+        results.hits.len(),
+        "{query}: one page holds all"
+    );
+    results.hits.into_iter().map(|h| h.id).collect()
+}
+
+const SEEDS: &[&str] = &["000", "001", "002", "003", "004"];
+
+#[test]
+fn query_table() {
+    let (_dir, index) = index(&fixtures());
+    let table: &[(&str, &[&str])] = &[
+        // The issue's acceptance queries.
+        ("سوريا", SEEDS),
+        ("لافروف", &["000", "002", "003"]),
+        ("شويجو", &["001", "004"]),
+        ("!!! ... ؟", &[]),
+        // `"داعش"` and `لـ"داعش"` (001's title) are found by داعش.
+        ("داعش", SEEDS),
+        ("لـ\"داعش\"", SEEDS),
+        // تنظيم finds التنظيم (002, 003) and وتنظيم (004) as well as itself; 001 has only
+        // لتنظيم, and a lone ل is not taken off (it would turn لبنان into بنان).
+        ("تنظيم", &["000", "002", "003", "004"]),
+        // الاسلامية finds الإسلامية (002, r011) and the other forms of the stem (004's
+        // الاسلامية, 001's الإسلاميين).
+        ("الاسلامية", &["001", "002", "004", "r011"]),
+        ("الإسلاميّة", &["001", "002", "004", "r011"]),
+        // Variant pairs, both ways.
+        ("سورية", SEEDS),
+        ("شويغو", &["001", "004"]),
+        ("البنتاجون", &["004"]),
+        ("البنتاغون", &["004"]),
+        // Lavrov's first name in 000, 002, 003; Shoigu's in 001 and 004.
+        ("سيرجي", SEEDS),
+        ("سيرغي", SEEDS),
+        ("أمريكا", &["001", "002", "r002"]),
+        ("أميركا", &["001", "002", "r002"]),
+        // Every word must occur.
+        ("لافروف شويغو", &[]),
+        ("لافروف البيت الأبيض", &["003"]),
+        // Phrases: the words together, in order.
+        ("\"البيت الأبيض\"", &["003", "004"]),
+        ("\"الأبيض البيت\"", &[]),
+        // r013 says وزير خارجية: the article goes, as in any other word.
+        (
+            "\"وزير الخارجية\"",
+            &["000", "001", "002", "003", "004", "r013"],
+        ),
+        ("\"وزير الدفاع الأميركي\"", &["004"]),
+        // Nothing, and syntax that would trip a query parser.
+        ("بطيخ", &[]),
+        ("", &[]),
+        ("كورونا AND (مصر OR", &["r001"]),
+        ("title:كورونا", &[]),
+        ("\"كورونا", &["r001", "r002"]),
+    ];
+    let mut failures = Vec::new();
+    for (query, want) in table {
+        let got = ids(&index, query);
+        let want: BTreeSet<String> = want.iter().map(|s| s.to_string()).collect();
+        if got != want {
+            failures.push(format!("{query:?}: got {got:?}, want {want:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn title_matches_rank_above_body_matches() {
+    let (_dir, index) = index(&fixtures());
+    // 003 has البيت الأبيض in its title, 004 only in its body (several times).
+    let hits = index.search("البيت الأبيض", 0, 10).unwrap().hits;
+    assert_eq!(hits[0].id, "003");
+    // 000's title names كيري and لافروف; 002 and 003 name them more often, in their bodies.
+    let hits = index.search("كيري لافروف", 0, 10).unwrap().hits;
+    assert_eq!(hits[0].id, "000");
+}
+
+#[test]
+fn snippets_mark_the_matches_and_escape_the_rest() {
+    let mut entries = fixtures();
+    entries.push(entry(
+        "xss",
+        "عنوان",
+        vec!["نص فيه <script>alert(\"داعش\")</script> & ما بعده".into()],
+    ));
+    let (_dir, index) = index(&entries);
+    let results = index.search("لافروف", 0, 10).unwrap();
+    for hit in &results.hits {
+        assert!(hit.snippet_html.contains("<mark>لافروف</mark>"), "{hit:?}");
+    }
+    let hit = index
+        .search("alert", 0, 10)
+        .unwrap()
+        .hits
+        .pop()
+        .expect("the entry with a script in its body");
+    assert_eq!(
+        hit.snippet_html,
+        "نص فيه &lt;script&gt;<mark>alert</mark>(&quot;داعش&quot;)&lt;/script&gt; &amp; ما بعده"
+    );
+    // Only the title matches: the snippet is the body's beginning, escaped.
+    let hit = &index.search("عنوان", 0, 10).unwrap().hits[0];
+    assert!(
+        hit.snippet_html.starts_with("نص فيه &lt;script&gt;"),
+        "{hit:?}"
+    );
+}
+
+#[test]
+fn pages_split_the_results() {
+    let (_dir, index) = index(&fixtures());
+    let all: Vec<String> = index
+        .search("سوريا", 0, 10)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    let first = index.search("سوريا", 0, 2).unwrap();
+    let third = index.search("سوريا", 2, 2).unwrap();
+    assert_eq!(first.total, 5);
+    assert_eq!(third.total, 5);
+    let paged: Vec<String> = first
+        .hits
+        .iter()
+        .chain(&third.hits)
+        .map(|h| h.id.clone())
+        .collect();
+    assert_eq!(paged, [&all[..2], &all[4..]].concat());
+    // Silly pages give nothing, not an error or a panic.
+    assert!(index.search("سوريا", 9, 10).unwrap().hits.is_empty());
+    assert!(
+        index
+            .search("سوريا", usize::MAX, 0)
+            .unwrap()
+            .hits
+            .is_empty()
+    );
+    assert_eq!(index.search("سوريا", usize::MAX, 0).unwrap().total, 5);
+}
+
+#[test]
+fn building_again_replaces_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("search");
+    let entries = fixtures();
+    build_index(&entries, &path).unwrap();
+    build_index(&entries[..1], &path).unwrap();
+    let index = SearchIndex::open(&path).unwrap();
+    assert_eq!(index.search("سوريا", 0, 10).unwrap().total, 1);
+    assert!(!dir.path().join("search.building").exists());
+}
