@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! python3 ../shared/bench/gen_corpus.py 2000 /tmp/gc/articles
-//! ARSHIF_TRUTH=/tmp/gc/truth.jsonl cargo test --release --test scale -- --ignored --nocapture
+//! ARSHIF_TRUTH=/tmp/gc/truth.jsonl cargo bench --bench search_scale
 //! ```
 //!
 //! Entries are made from the generator's truth file (its true titles, dates and bodies), so
@@ -45,9 +45,7 @@ fn entries(truth: &str) -> Vec<Entry> {
         .collect()
 }
 
-#[test]
-#[ignore = "needs a generated corpus; prints figures"]
-fn figures_on_a_generated_corpus() {
+fn main() {
     let truth = std::env::var("ARSHIF_TRUTH").unwrap_or("/tmp/gc/truth.jsonl".into());
     let entries = entries(&truth);
     let n = entries.len();
