@@ -12,7 +12,7 @@ use super::{Archive, ArchiveError};
 
 const MAGIC: &[u8; 8] = b"ARSHIF\0\x01";
 /// Bump whenever [`Archive`] or anything inside it changes shape.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "archive.bin";
 

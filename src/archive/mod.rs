@@ -37,6 +37,8 @@ pub enum ArchiveError {
     },
     #[error("the compiled archive {path} is unreadable ({reason}); rebuild it with `arshif build`")]
     Corrupt { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
 }
 
 /// One article of the archive with what the server needs beside the record.
@@ -96,12 +98,19 @@ impl BuildReport {
 /// Where `build` writes and `serve` looks when no build folder is given.
 pub const DEFAULT_BUILD_DIR: &str = "target/arshif";
 
-/// Builds the archive of `articles` and writes it to `compiled_path`.
+/// The search index's folder beside a compiled archive.
+pub fn search_dir(compiled_path: &Path) -> PathBuf {
+    compiled_path.with_file_name("search")
+}
+
+/// Builds the archive of `articles` and writes it to `compiled_path`, with its search index
+/// beside it ([`search_dir`]).
 pub fn build_and_save(
     articles: &Path,
     compiled_path: &Path,
 ) -> Result<(Archive, BuildReport), ArchiveError> {
     let (archive, report) = build(articles)?;
+    crate::search::build_index(archive.entries(), &search_dir(compiled_path))?;
     compiled::save(&archive, compiled_path)?;
     Ok((archive, report))
 }
@@ -113,6 +122,7 @@ pub fn load_or_build(
     compiled_path: &Path,
 ) -> Result<(Archive, Option<BuildReport>), ArchiveError> {
     if !compiled::is_stale(compiled_path, articles)
+        && search_dir(compiled_path).is_dir()
         && let Ok(archive) = compiled::load(compiled_path)
     {
         return Ok((archive, None));
@@ -130,8 +140,15 @@ pub struct Archive {
     entries: Vec<Entry>,
     dated: usize,
     about: Option<String>,
+    /// Story threads (ids of two or more articles reporting one event).
+    threads: Vec<Vec<String>>,
+    /// Ids of verbatim duplicates that were dropped, to the id of the copy that is served:
+    /// a link to either keeps working.
+    aliases: HashMap<String, String>,
     #[serde(skip)]
     by_id: HashMap<String, usize>,
+    #[serde(skip)]
+    thread_of: HashMap<String, usize>,
 }
 
 impl Archive {
@@ -154,10 +171,22 @@ impl Archive {
             entries,
             dated,
             about,
-            by_id: HashMap::new(),
+            ..Archive::default()
         };
         archive.index();
         archive
+    }
+
+    /// Adds story threads and the aliases of dropped duplicates.
+    pub fn with_threads(
+        mut self,
+        threads: Vec<Vec<String>>,
+        aliases: HashMap<String, String>,
+    ) -> Self {
+        self.threads = threads;
+        self.aliases = aliases;
+        self.index();
+        self
     }
 
     fn index(&mut self) {
@@ -167,6 +196,31 @@ impl Archive {
             .enumerate()
             .map(|(i, e)| (e.article.id.clone(), i))
             .collect();
+        self.thread_of = self
+            .threads
+            .iter()
+            .enumerate()
+            .flat_map(|(t, ids)| ids.iter().map(move |id| (id.clone(), t)))
+            .collect();
+    }
+
+    /// The other articles of `id`'s story thread, in reading order (oldest first).
+    pub fn thread(&self, id: &str) -> Vec<&Entry> {
+        let Some(&t) = self.thread_of.get(id) else {
+            return Vec::new();
+        };
+        let mut others: Vec<usize> = self.threads[t]
+            .iter()
+            .filter(|other| *other != id)
+            .filter_map(|other| self.by_id.get(other).copied())
+            .collect();
+        others.sort_unstable();
+        others.into_iter().map(|i| &self.entries[i]).collect()
+    }
+
+    /// The id served in place of `id` when `id` was a dropped verbatim duplicate.
+    pub fn alias(&self, id: &str) -> Option<&str> {
+        self.aliases.get(id).map(String::as_str)
     }
 
     pub fn len(&self) -> usize {
@@ -249,6 +303,22 @@ pub fn build(dir: &Path) -> Result<(Archive, BuildReport), ArchiveError> {
     }
     dedupe_ids(&mut entries, &mut report);
 
+    // The same article scraped twice is served once; its other id points to the kept copy.
+    let grouped = threads::group(&entries);
+    let mut aliases = HashMap::new();
+    for (kept, dropped) in grouped.duplicates {
+        report.problems.push(Problem {
+            file: source_of(&entries, &dropped),
+            message: format!(
+                "the same article as {}; served once, as {kept}",
+                source_of(&entries, &kept)
+            ),
+            is_error: false,
+        });
+        aliases.insert(dropped, kept);
+    }
+    entries.retain(|e| !aliases.contains_key(&e.article.id));
+
     let about = match fs::read_to_string(dir.join("about.md")) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -261,10 +331,17 @@ pub fn build(dir: &Path) -> Result<(Archive, BuildReport), ArchiveError> {
             None
         }
     };
-    let archive = Archive::from_entries(entries, about);
+    let archive = Archive::from_entries(entries, about).with_threads(grouped.threads, aliases);
     report.articles = archive.len();
     report.dated = archive.dated;
     Ok((archive, report))
+}
+
+fn source_of(entries: &[Entry], id: &str) -> String {
+    entries
+        .iter()
+        .find(|e| e.article.id == id)
+        .map_or_else(|| id.to_string(), |e| e.article.source.clone())
 }
 
 fn file_name(path: &Path) -> String {

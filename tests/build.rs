@@ -1,0 +1,129 @@
+//! `archive::build_and_save` on a folder of dumps: threads, duplicates, overrides, bad files,
+//! the compiled file and the search index beside it.
+
+use std::fs;
+use std::path::Path;
+
+use arshif::archive::{self, compiled};
+use arshif::search::SearchIndex;
+
+fn seeds_into(dir: &Path) {
+    for f in fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/articles")).unwrap() {
+        let f = f.unwrap().path();
+        if f.extension().is_some_and(|e| e == "txt") {
+            fs::copy(&f, dir.join(f.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_seeds_build_into_one_thread_with_a_search_index() {
+    let articles = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    seeds_into(articles.path());
+    let compiled_path = compiled::path_in(out.path());
+    let (archive, report) = archive::build_and_save(articles.path(), &compiled_path).unwrap();
+    assert_eq!(
+        (
+            report.files_read,
+            report.articles,
+            report.dated,
+            report.errors()
+        ),
+        (5, 5, 2, 0)
+    );
+
+    // The acceptance order: 2015-09-16 then 2015-09-18 (oldest first), then the undated.
+    let dated: Vec<&str> = archive
+        .dated_oldest_first()
+        .iter()
+        .map(|e| e.article.id.as_str())
+        .collect();
+    assert_eq!(dated, ["cf3dbfa4259b4b62", "91d6d82d5f0f2529"]);
+
+    // All five report the US–Russia talks of September 2015: one thread.
+    for e in archive.entries() {
+        let others = archive.thread(&e.article.id);
+        assert_eq!(others.len(), 4, "{}", e.article.id);
+        assert!(others.iter().all(|o| o.article.id != e.article.id));
+    }
+
+    let loaded = compiled::load(&compiled_path).unwrap();
+    assert_eq!(
+        loaded.thread("4873890e38737cc0").len(),
+        4,
+        "threads survive the compiled file"
+    );
+
+    let index = SearchIndex::open(&archive::search_dir(&compiled_path)).unwrap();
+    let hits = index.search("لافروف", 0, 10).unwrap();
+    let mut ids: Vec<&str> = hits.hits.iter().map(|h| h.id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        ["33d0e17b3f187f76", "4873890e38737cc0", "cf3dbfa4259b4b62"]
+    );
+    assert_eq!(index.search("سوريا", 0, 10).unwrap().total, 5);
+}
+
+#[test]
+fn a_duplicate_is_served_once_and_its_link_kept() {
+    let articles = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    seeds_into(articles.path());
+    fs::copy(
+        articles.path().join("002_33d0e17b3f187f76.txt"),
+        articles.path().join("900_ffff0000ffff0000.txt"),
+    )
+    .unwrap();
+    let (archive, report) =
+        archive::build_and_save(articles.path(), &compiled::path_in(out.path())).unwrap();
+    assert_eq!((report.files_read, report.articles), (6, 5));
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.file == "900_ffff0000ffff0000.txt"
+                && p.message.contains("002_33d0e17b3f187f76.txt"))
+    );
+    assert!(archive.get("ffff0000ffff0000").is_none());
+    assert_eq!(archive.alias("ffff0000ffff0000"), Some("33d0e17b3f187f76"));
+}
+
+#[test]
+fn overrides_win_and_bad_files_are_reported_without_stopping_the_build() {
+    let articles = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    seeds_into(articles.path());
+    let dir = articles.path();
+    fs::write(
+        dir.join("000_4873890e38737cc0.toml"),
+        "published = \"2015-10-01\"\nnote = \"من *الأرشيف*\"\n",
+    )
+    .unwrap();
+    fs::write(dir.join("001_adaa0b1178cf7dcd.toml"), "titel = \"typo\"\n").unwrap();
+    fs::write(dir.join("empty.txt"), "").unwrap();
+    fs::write(dir.join("binary.txt"), [0u8, 1, 2, 3, 0, 0, 0, 4]).unwrap();
+    fs::write(dir.join("about.md"), "# عن الأرشيف\n").unwrap();
+
+    let (archive, report) = archive::build_and_save(dir, &compiled::path_in(out.path())).unwrap();
+    assert_eq!((report.files_read, report.articles), (7, 5));
+    let error = |file: &str| report.problems.iter().any(|p| p.file == file && p.is_error);
+    assert!(error("empty.txt") && error("binary.txt") && error("001_adaa0b1178cf7dcd.toml"));
+
+    let kerry = archive.get("4873890e38737cc0").unwrap();
+    assert_eq!(kerry.article.published.as_deref(), Some("2015-10-01"));
+    assert_eq!(kerry.overridden, ["published"]);
+    assert_eq!(kerry.note.as_deref(), Some("من *الأرشيف*"));
+    // The broken override is ignored, the parser's record kept.
+    assert!(
+        archive
+            .get("adaa0b1178cf7dcd")
+            .unwrap()
+            .article
+            .title
+            .starts_with("واشنطن وموسكو")
+    );
+    assert_eq!(archive.about(), Some("# عن الأرشيف\n"));
+    assert!(report.render().contains("read 7 files, built 5 articles"));
+}
