@@ -613,9 +613,10 @@ async fn every_link_on_every_page_works() {
 #[tokio::test]
 async fn a_built_folder_is_served() {
     let dir = tempfile::tempdir().unwrap();
+    // Two different articles: the build serves an article scraped twice only once.
     let dump = |title: &str| {
         format!(
-            "{title}\n\nقال وزير الزراعة في مؤتمر صحافي اليوم إن الخطة الجديدة ستدخل حيز التنفيذ مطلع الشهر المقبل.\n\nورحبت نقابات المزارعين بالخطة، لكنها طالبت بضمانات لوصول الدعم إلى مستحقيه.\n"
+            "{title}\n\nقال وزير الزراعة في مؤتمر صحافي اليوم إن الخطة الجديدة ستدخل حيز التنفيذ مطلع الشهر المقبل.\n\n{title}: هذا ما قالته النقابات في بيان صدر بعد ظهر اليوم عن مكاتبها في العاصمة.\n"
         )
     };
     std::fs::write(
