@@ -6,7 +6,7 @@
 //! This module reads what a single line says. Which line holds the *publication* date is
 //! decided by the caller from where the line sits (see `meta.rs`).
 
-use super::text::{ascii_digit, is_harakah, key};
+use super::text::{ascii_digit, is_harakah, is_letter, key};
 
 /// A Gregorian date found in a line, with the time when the line states one beside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,10 +66,10 @@ fn tokenize(line: &str) -> Vec<Token> {
                 chars.next();
             }
             Tok::Num(value, count)
-        } else if c.is_alphabetic() || is_harakah(c) || c == 'ـ' {
+        } else if is_letter(c) || is_harakah(c) || c == 'ـ' {
             let mut word = String::from(c);
             while let Some(&(_, n)) = chars.peek() {
-                if !(n.is_alphabetic() || is_harakah(n) || n == 'ـ') || ascii_digit(n).is_some() {
+                if !(is_letter(n) || is_harakah(n) || n == 'ـ') || ascii_digit(n).is_some() {
                     break;
                 }
                 word.push(n);

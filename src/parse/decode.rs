@@ -106,7 +106,7 @@ fn finish(text: String, encoding: &'static str, notes: Vec<String>) -> Result<De
         total += 1;
         if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') || c == '\u{fffd}' {
             control += 1;
-        } else if c.is_alphabetic() {
+        } else if super::text::is_letter(c) {
             letters += 1;
         }
     }

@@ -151,7 +151,12 @@ impl Lexicon {
 
     /// The publisher's canonical name when `text` is exactly one of the known names.
     pub fn publication(&self, text: &str) -> Option<&'static str> {
-        self.publications.get(&key(text)).copied()
+        self.publication_by_key(&key(text))
+    }
+
+    /// [`Lexicon::publication`] for text already folded with [`key`].
+    pub fn publication_by_key(&self, folded: &str) -> Option<&'static str> {
+        self.publications.get(folded).copied()
     }
 
     pub fn is_place(&self, text: &str) -> bool {

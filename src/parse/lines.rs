@@ -4,7 +4,7 @@
 
 use super::dates::{FoundDate, find_dates, find_hijri, is_date_word, is_stamp_line};
 use super::lexicon::{Furniture, LEXICON};
-use super::text::{clean_line, compact_key, is_arabic_letter, key, words};
+use super::text::{clean_line, is_arabic_letter, is_letter, key, words};
 
 #[derive(Debug, Clone)]
 pub struct Line {
@@ -12,7 +12,7 @@ pub struct Line {
     pub text: String,
     /// Folded for comparison ([`key`]).
     pub key: String,
-    /// Folded without spaces ([`compact_key`]), for title matching.
+    /// Folded without spaces ([`super::text::compact_key`]), for title matching.
     pub compact: String,
     pub words: usize,
     pub chars: usize,
@@ -31,6 +31,8 @@ pub struct Line {
     pub stamp: bool,
     /// A line that states a date as a stamp (see [`is_stamp_line`]), not text mentioning one.
     pub date_line: bool,
+    /// The known publisher this line names exactly, if any.
+    pub publication: Option<&'static str>,
 }
 
 /// What a line can be for the body finder.
@@ -53,14 +55,14 @@ impl Line {
             return None;
         }
         let key = key(&text);
-        let compact = compact_key(&text);
+        let compact = key.replace(' ', "");
         let words = words(&text).count();
         let (mut arabic, mut letters) = (0usize, 0usize);
-        for c in text.chars().filter(|c| c.is_alphabetic()) {
+        for c in text.chars().filter(|&c| is_letter(c)) {
             letters += 1;
             arabic += usize::from(is_arabic_letter(c));
         }
-        let lower = text.to_lowercase();
+        let lower = text.to_ascii_lowercase();
         let embed = lower.contains("http://")
             || lower.contains("https://")
             || lower.contains("www.")
@@ -83,6 +85,7 @@ impl Line {
         let hijri = find_hijri(&text);
         let stamp = is_stamp(&key, words) || words <= 6 && has_clock(&text);
         let date_line = !dates.is_empty() && is_stamp_line(&key);
+        let publication = LEXICON.publication_by_key(&key);
         Some(Line {
             terminal: is_terminal(&text, words),
             chars: text.chars().count(),
@@ -102,6 +105,7 @@ impl Line {
             hijri,
             stamp,
             date_line,
+            publication,
         })
     }
 

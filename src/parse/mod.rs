@@ -187,11 +187,17 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
     Ok(a)
 }
 
+/// How many candidate bodies are weighed against the title.
+const MAX_REGIONS: usize = 16;
+
 /// The body among the candidate runs of text. The page's first line is nearly always its
 /// `<title>`: when it reads as a headline, the run that shares its vocabulary is the article,
 /// even when a longer block (a site's comment rules, an "about us") outweighs it.
 fn choose_region(lines: &[Line], first: &Line, page: &title::PageTitle) -> Option<(usize, usize)> {
-    let candidates = body::regions(lines);
+    // The heaviest runs only: a page of thousands of scraps has thousands of tiny runs, and
+    // ranking each by its vocabulary would cost the square of the page.
+    let mut candidates = body::regions(lines);
+    candidates.truncate(MAX_REGIONS);
     let headline = page.site.is_some() || first.headline_like();
     let best = if headline {
         let title_words: Vec<&str> = first
@@ -199,15 +205,16 @@ fn choose_region(lines: &[Line], first: &Line, page: &title::PageTitle) -> Optio
             .split(' ')
             .filter(|w| w.chars().count() >= 3)
             .collect();
-        candidates.iter().max_by(|a, b| {
-            let score = |&(s, e, w): &(usize, usize, f64)| {
-                let words: HashSet<&str> =
-                    lines[s..e].iter().flat_map(|l| l.key.split(' ')).collect();
-                let shared = title_words.iter().filter(|t| words.contains(*t)).count();
-                w * (0.1 + shared as f64 / title_words.len().max(1) as f64)
-            };
-            score(a).total_cmp(&score(b))
-        })
+        let score = |&(s, e, w): &(usize, usize, f64)| {
+            let words: HashSet<&str> = lines[s..e].iter().flat_map(|l| l.key.split(' ')).collect();
+            let shared = title_words.iter().filter(|t| words.contains(*t)).count();
+            w * (0.1 + shared as f64 / title_words.len().max(1) as f64)
+        };
+        candidates
+            .iter()
+            .map(|c| (score(c), c))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, c)| c)
     } else {
         candidates.first()
     };

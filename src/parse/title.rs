@@ -61,7 +61,7 @@ pub fn page_title(first: &Line, lines: &[Line]) -> PageTitle {
 pub fn is_site_line(line: &Line, site: Option<&str>) -> bool {
     let t = line.text.trim_end_matches(|c: char| "-ـ–—:| ".contains(c));
     (t.len() < line.text.len() && line.words <= 4 && !t.is_empty())
-        || LEXICON.publication(&line.text).is_some()
+        || line.publication.is_some()
         || site.is_some_and(|s| super::text::key(s) == line.key)
 }
 
@@ -97,6 +97,9 @@ fn is_copy_of(title: &str, line: &str) -> bool {
     rest == title || rest.chars().count() <= 25
 }
 
+/// How many lines above the body may hold the headline.
+const MAX_CANDIDATES: usize = 300;
+
 /// Picks the title among the lines before the body.
 pub fn find(
     lines: &[Line],
@@ -105,8 +108,23 @@ pub fn find(
     body_words: &HashSet<&str>,
 ) -> Option<Title> {
     let lists = list_items(lines, body_start);
+    // Copies of a title are at least as long as it and at most twice as long plus a site's
+    // name: sorting lines by length keeps the search for them from comparing every pair.
+    let mut by_len: Vec<&str> = lines.iter().map(|l| l.compact.as_str()).collect();
+    by_len.sort_unstable_by_key(|c| c.len());
+    let count_copies = |c: &str| {
+        let lo = by_len.partition_point(|l| l.len() < c.len());
+        let hi = by_len.partition_point(|l| l.len() <= 2 * c.len() + 100);
+        by_len[lo..hi].iter().filter(|l| is_copy_of(c, l)).count()
+    };
     let mut best: Option<(f64, usize, String)> = None;
+    // The headline sits near the text: only the lines just above it (and the page title) are
+    // candidates, so a huge page costs no more than a normal one.
+    let first_candidate = body_start.saturating_sub(MAX_CANDIDATES);
     for (i, line) in lines.iter().enumerate().take(body_start) {
+        if i != 0 && i < first_candidate {
+            continue;
+        }
         let (text, compact) = if i == 0 {
             (page.head.as_str(), page.head_compact.as_str())
         } else {
@@ -123,11 +141,7 @@ pub fn find(
         if !usable || compact.chars().count() < 6 {
             continue;
         }
-        let copies = lines
-            .iter()
-            .filter(|l| is_copy_of(compact, &l.compact))
-            .count()
-            + usize::from(i != 0 && compact == page.head_compact);
+        let copies = count_copies(compact) + usize::from(i != 0 && compact == page.head_compact);
         let mut score = 0.0;
         if copies >= 2 {
             score += 3.0;
