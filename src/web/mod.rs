@@ -1,7 +1,7 @@
 //! The axum application: right-to-left Arabic pages over a loaded archive.
 //!
 //! [`app`] builds the router from an [`AppState`] (tests drive it in-process); [`serve`] runs
-//! it on a listener until Ctrl-C or SIGTERM; [`run`] is `arshif serve`: load or build the
+//! it on a listener until [`shutdown_signal`] (SIGTERM or Ctrl-C); [`run`] is `arshif serve`: load or build the
 //! archive, bind, print the address, serve. Each page family has its own file; every link goes
 //! through [`links::Links`], every page through [`page::render`], every `Cache-Control` and
 //! `304` through [`cache`], every failure through [`error::WebError`], the options through
@@ -39,7 +39,7 @@ use crate::archive::Archive;
 use crate::parse::Article;
 pub use config::{BaseUrl, Config, ListenAddr, LogFormat, ServeArgs};
 pub use error::WebError;
-pub use server::{run, serve};
+pub use server::{run, serve, shutdown_signal};
 
 /// The one state value every handler gets.
 #[derive(Clone)]

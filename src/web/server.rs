@@ -27,15 +27,20 @@ use super::limits::MAX_CONNECTIONS;
 use super::{AppState, app};
 use crate::archive::{self, compiled};
 
-/// Serves `state` on `listener` until Ctrl-C or SIGTERM; requests in flight are finished.
-pub async fn serve<L: Listener>(mut listener: L, state: AppState) -> std::io::Result<()> {
+/// Serves `state` on `listener` until `shutdown` resolves (see [`shutdown_signal`]); requests
+/// in flight are finished.
+pub async fn serve<L: Listener>(
+    mut listener: L,
+    state: AppState,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
     let timeout = state.config.request_timeout;
     let router = app(state);
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(timeout);
     let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let graceful = GracefulShutdown::new();
-    let mut signal = pin!(shutdown_signal());
+    let mut signal = pin!(shutdown);
 
     loop {
         let permit = tokio::select! {
@@ -67,29 +72,26 @@ pub async fn serve<L: Listener>(mut listener: L, state: AppState) -> std::io::Re
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        // If the handler cannot be installed, only SIGTERM (or a kill) stops the server.
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+/// Resolves on SIGTERM or SIGINT (Ctrl-C). The handlers are installed when this is called, not
+/// when the future is first polled, so a signal that comes as soon as the server says it
+/// listens is not lost (and does not kill it uncleanly).
+pub fn shutdown_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
     #[cfg(unix)]
-    let terminate = async {
+    {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = terminate.recv() => {},
+                _ = interrupt.recv() => {},
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+        })
     }
+    #[cfg(not(unix))]
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 fn init_logging(format: LogFormat, filter: &str) {
@@ -141,6 +143,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
+        let shutdown = shutdown_signal().context("cannot handle SIGTERM")?;
         match &args.addr {
             ListenAddr::Tcp(addr) => {
                 let listener = tokio::net::TcpListener::bind(addr)
@@ -148,13 +151,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
                     .with_context(|| format!("cannot listen on {addr}"))?;
                 let addr = listener.local_addr()?;
                 println!("serving {articles} articles at http://{addr}/");
-                serve(listener, state).await.context("serving")
+                serve(listener, state, shutdown).await.context("serving")
             }
             #[cfg(unix)]
             ListenAddr::Unix(path) => {
                 let listener = bind_unix(path)?;
                 println!("serving {articles} articles at unix:{}", path.display());
-                let served = serve(listener, state).await.context("serving");
+                let served = serve(listener, state, shutdown).await.context("serving");
                 let _ = std::fs::remove_file(path);
                 served
             }
