@@ -212,17 +212,15 @@ fn a_unix_socket_serves_and_is_removed_at_exit() {
     let socket = build.path().join("arshif.sock");
     let addr = format!("unix:{}", socket.display());
     let articles = process::articles();
-    let mut server = Server::start(
-        &[
-            "--addr",
-            &addr,
-            "--articles",
-            articles.to_str().unwrap(),
-            "--build-dir",
-            build.path().to_str().unwrap(),
-        ],
-        &[],
-    );
+    let args = [
+        "--addr",
+        &addr,
+        "--articles",
+        articles.to_str().unwrap(),
+        "--build-dir",
+        build.path().to_str().unwrap(),
+    ];
+    let mut server = Server::start(&args, &[]);
     assert_eq!(server.url, addr);
     let mut stream = UnixStream::connect(&socket).unwrap();
     stream
@@ -244,27 +242,11 @@ fn a_unix_socket_serves_and_is_removed_at_exit() {
 
     // A stale socket from a crashed run is replaced; any other file is not.
     drop(std::os::unix::net::UnixListener::bind(&socket).unwrap());
-    let mut again = Server::start(
-        &[
-            "--addr",
-            &addr,
-            "--articles",
-            articles.to_str().unwrap(),
-            "--build-dir",
-            build.path().to_str().unwrap(),
-        ],
-        &[],
-    );
+    let mut again = Server::start(&args, &[]);
     again.signal(libc::SIGTERM);
     assert!(again.wait(Duration::from_secs(10)).success());
     std::fs::write(&socket, "not a socket").unwrap();
-    let out = Command::new(BIN)
-        .args(["serve", "--addr", &addr, "--articles"])
-        .arg(&articles)
-        .arg("--build-dir")
-        .arg(build.path())
-        .output()
-        .unwrap();
+    let out = Command::new(BIN).arg("serve").args(args).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not a socket"));
 }
