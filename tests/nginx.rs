@@ -10,14 +10,13 @@
 mod common;
 
 use std::collections::{BTreeSet, VecDeque};
-use std::io::Read;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::process::{self, Server};
-use common::{attrs, resolve};
+use common::{attrs, gunzip, resolve, unbrotli};
 
 fn nginx_binary() -> PathBuf {
     let path = std::env::var_os("PATH").unwrap_or_default();
@@ -353,20 +352,4 @@ fn the_archive_works_behind_nginx_under_a_sub_path() {
     assert!(status.success(), "nginx exited with {status}");
     a.signal(libc::SIGTERM);
     assert!(a.wait(Duration::from_secs(10)).success());
-}
-
-fn gunzip(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .unwrap();
-    out
-}
-
-fn unbrotli(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    brotli::Decompressor::new(bytes, 4096)
-        .read_to_end(&mut out)
-        .unwrap();
-    out
 }

@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::io::Read;
 use std::time::{Duration, SystemTime};
 
 use arshif::archive::Entry;
@@ -169,22 +168,6 @@ async fn head_is_get_without_the_body() {
             assert_eq!(head_headers, get_headers, "{uri} {encoding}");
         }
     }
-}
-
-fn gunzip(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .unwrap();
-    out
-}
-
-fn unbrotli(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    brotli::Decompressor::new(bytes, 4096)
-        .read_to_end(&mut out)
-        .unwrap();
-    out
 }
 
 #[tokio::test]
