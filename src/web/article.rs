@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::cache::CachePolicy;
+use super::cache::{self, CachePolicy};
 use super::error::WebError;
 use super::links::Links;
 use super::markdown;
@@ -119,6 +119,8 @@ pub async fn show(
     let a = &entry.article;
     let (older, newer) = state.archive.neighbours(&id);
     let published = a.published.as_deref().and_then(DateView::new);
+    let mut links = links;
+    links.set_here(super::links::article_path(&a.id));
     let page = ArticlePage {
         title: title_of(a),
         dateline: dateline(a),
@@ -148,16 +150,17 @@ pub async fn source(
 ) -> Result<Response, WebError> {
     let entry = state.archive.get(&id).ok_or(WebError::NotFound)?;
     Ok((
+        CachePolicy::Short,
         [
             (
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("text/plain; charset=utf-8"),
             ),
-            (header::CACHE_CONTROL, CachePolicy::Short.header_value()),
             (
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),
             ),
+            cache::etag(entry.text.as_bytes()),
         ],
         entry.text.clone(),
     )

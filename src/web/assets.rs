@@ -13,7 +13,7 @@ use axum::extract::Path;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
-use super::cache::CachePolicy;
+use super::cache::{self, CachePolicy};
 use super::error::WebError;
 use crate::archive::id::fnv1a;
 
@@ -50,6 +50,8 @@ const FILES: [(&str, &[u8], &str); 5] = [
 struct Asset {
     bytes: Vec<u8>,
     content_type: &'static str,
+    /// Its `ETag`, hashed once when the table is made.
+    etag: HeaderValue,
 }
 
 struct Assets {
@@ -77,9 +79,11 @@ static ASSETS: LazyLock<Assets> = LazyLock::new(|| {
         }
         let hashed = with_hash(name, &bytes);
         let index = assets.files.len();
+        let (_, etag) = cache::etag(&bytes);
         assets.files.push(Asset {
             bytes,
             content_type,
+            etag,
         });
         assets.hashed.insert(hashed.clone(), index);
         assets.plain.insert(name, (index, hashed));
@@ -121,12 +125,13 @@ pub async fn serve(Path(path): Path<String>) -> Result<Response, WebError> {
     };
     let asset = &ASSETS.files[index];
     Ok((
+        cache,
         [
             (
                 header::CONTENT_TYPE,
                 HeaderValue::from_static(asset.content_type),
             ),
-            (header::CACHE_CONTROL, cache.header_value()),
+            (header::ETAG, asset.etag.clone()),
         ],
         asset.bytes.as_slice(),
     )

@@ -24,6 +24,9 @@ pub enum WebError {
     /// 400: a query parameter the site does not understand (`?page=abc`, `?order=sideways`).
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// 414: a request path and query longer than [`super::limits::MAX_URI_BYTES`].
+    #[error("URI too long")]
+    UriTooLong,
     /// 500: a template failed to render. Logged; the reader sees only that something failed.
     #[error("cannot render a page: {0}")]
     Render(#[from] askama::Error),
@@ -34,6 +37,7 @@ impl WebError {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::UriTooLong => StatusCode::URI_TOO_LONG,
             WebError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -80,6 +84,18 @@ fn wording(status: StatusCode) -> (&'static str, &'static str) {
             "طريقة غير مسموح بها",
             "هذا الأرشيف للقراءة فقط: لا يقبل إلا طلبات القراءة.",
         ),
+        StatusCode::URI_TOO_LONG => (
+            "الرابط أطول من اللازم",
+            "لا يقبل الأرشيف رابطًا بهذا الطول؛ روابطه كلها قصيرة.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "الطلب أكبر من اللازم",
+            "هذا الأرشيف للقراءة فقط ولا يقبل طلبات بهذا الحجم.",
+        ),
+        StatusCode::SERVICE_UNAVAILABLE => (
+            "الخادم مشغول",
+            "لم يتمكن الأرشيف من عرض هذه الصفحة في الوقت المحدد. حاول مرة أخرى بعد قليل.",
+        ),
         s if s.is_server_error() => (
             "خطأ في الخادم",
             "تعذّر عرض هذه الصفحة بسبب خطأ عندنا، لا عندك. حاول مرة أخرى بعد قليل.",
@@ -113,12 +129,13 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
             let (mut parts, _) = response.into_parts();
             parts.headers.remove(header::CONTENT_LENGTH);
             parts.headers.extend(rendered.headers_mut().drain());
+            parts.extensions.insert(CachePolicy::NoStore);
             Response::from_parts(parts, rendered.into_body())
         }
         Err(e) => {
             // The error page itself failed: say so plainly rather than loop.
             tracing::error!("{e}");
-            (status, "error").into_response()
+            (status, CachePolicy::NoStore, "error").into_response()
         }
     }
 }

@@ -72,7 +72,11 @@ pub async fn front(
             page_count(&state)
                 .checked_sub(n)
                 .ok_or(WebError::NotFound)?;
-            Ok(Redirect::permanent(&links.index_page(n, order)).into_response())
+            Ok((
+                CachePolicy::Short,
+                Redirect::permanent(&links.index_page(n, order)),
+            )
+                .into_response())
         }
     }
 }
@@ -92,7 +96,11 @@ pub async fn numbered(
         if n > page_count(&state) {
             return Err(WebError::NotFound);
         }
-        return Ok(Redirect::permanent(&links.index_page(n, order)).into_response());
+        return Ok((
+            CachePolicy::Short,
+            Redirect::permanent(&links.index_page(n, order)),
+        )
+            .into_response());
     }
     listing(&state, &links, n, order)
 }
@@ -200,6 +208,8 @@ fn listing(state: &AppState, links: &Links, n: usize, order: Order) -> Result<Re
         months.last_mut().expect("pushed above").items.push(item);
     }
 
+    let mut links = links.clone();
+    links.set_here(super::links::index_path(n, order));
     let index_page = IndexPage {
         oldest_first: order == Order::OldestFirst,
         page: n,
@@ -214,7 +224,7 @@ fn listing(state: &AppState, links: &Links, n: usize, order: Order) -> Result<Re
         oldest_href: links.index_page(1, Order::OldestFirst),
         prev_href: (n > 1).then(|| links.index_page(n - 1, order)),
         next_href: (n < pages).then(|| links.index_page(n + 1, order)),
-        links: links.clone(),
+        links,
     };
     page::render(&index_page, StatusCode::OK, CachePolicy::Short)
 }

@@ -1,22 +1,31 @@
-//! Every URL the site emits, written relative to the page that carries it.
+//! Every URL the site emits: relative to the page that carries it, or absolute from the
+//! configured public address.
 //!
 //! Why relative: the archive is often served under a sub-path by a proxy that strips it
 //! (nginx `location /archive/ { proxy_pass http://127.0.0.1:8080/; }`). The server then sees
 //! `/articles/x` while the reader's browser is at `/archive/articles/x`; a link written as
 //! `../static/style.css` resolves correctly in both worlds, with no configuration, and a static
-//! export of the site can be moved to any folder. Absolute URLs (canonical links, feeds) need
-//! the public base URL and are issue 4's `--base-url`; they will be built here too.
+//! export of the site can be moved to any folder. Redirects use the same relative form in
+//! `Location`, which browsers resolve against the URL they asked for.
 //!
-//! A page's links depend only on how deep its own path is, so [`Links`] is made from the
-//! request path, by the extractor below or by the error middleware.
+//! Absolute URLs (the canonical link; feeds and sitemaps later) cannot be relative, and a
+//! server behind a proxy does not know its public address. They come from `--base-url`, else,
+//! only with `--trust-proxy`, from the proxy's `X-Forwarded-Proto`/`-Host`/`-Prefix`. Without
+//! either, [`Links::absolute`] is `None` and pages carry no canonical link: a canonical built
+//! from the `Host` header would let anyone who can send a request name the archive's address
+//! (cache poisoning), and a relative one would say nothing a browser does not already know.
+//!
+//! A page's relative links depend only on how deep its own path is, so [`Links`] is made from
+//! the request path, by the extractor below or by the error middleware.
 
 use std::convert::Infallible;
 use std::fmt::Write;
 
 use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
-use super::assets;
+use super::{AppState, assets};
 
 /// The order of the index.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -40,10 +49,15 @@ impl Order {
 #[derive(Debug, Clone)]
 pub struct Links {
     root: String,
+    /// The site's public address, ending in `/`, when it is known.
+    site: Option<String>,
+    /// This page's path from the site's root (`articles/x`), for its canonical link.
+    here: String,
 }
 
 impl Links {
-    /// Links for a page served at `path` (the request path, as the server sees it).
+    /// Links for a page served at `path` (the request path, as the server sees it), with no
+    /// public address known.
     pub fn for_path(path: &str) -> Links {
         // `/` and `/about` sit at the root; `/page/2` and `/articles/x` one folder down.
         let depth = path.matches('/').count().saturating_sub(1);
@@ -52,7 +66,34 @@ impl Links {
         } else {
             "../".repeat(depth)
         };
-        Links { root }
+        Links {
+            root,
+            site: None,
+            here: path.trim_start_matches('/').to_owned(),
+        }
+    }
+
+    /// The same links, with absolute URLs made from `site` (`https://example.org/archive/`).
+    pub fn with_site(mut self, site: Option<String>) -> Links {
+        self.site = site;
+        self
+    }
+
+    /// Names this page's one address (a path from the site's root, as [`index_path`] and
+    /// [`article_path`] make), when the request path may be one of several.
+    pub fn set_here(&mut self, path: String) {
+        self.here = path;
+    }
+
+    /// The absolute URL of `path` (from the site's root, no leading `/`), when the public
+    /// address is known.
+    pub fn absolute(&self, path: &str) -> Option<String> {
+        self.site.as_ref().map(|site| format!("{site}{path}"))
+    }
+
+    /// This page's canonical URL, when the public address is known.
+    pub fn canonical(&self) -> Option<String> {
+        self.absolute(&self.here)
     }
 
     /// The site's front page (the index, newest first).
@@ -62,20 +103,16 @@ impl Links {
 
     /// Page `n` (from 1) of the index in `order`; page 1 is the root itself.
     pub fn index_page(&self, n: usize, order: Order) -> String {
-        let mut url = self.root.clone();
-        if n > 1 {
-            let _ = write!(url, "page/{n}");
-        }
-        url + order.query()
+        self.root.clone() + &index_path(n, order)
     }
 
     pub fn article(&self, id: &str) -> String {
-        format!("{}articles/{}", self.root, encode_segment(id))
+        self.root.clone() + &article_path(id)
     }
 
     /// The dump an article was parsed from, as plain text.
     pub fn source(&self, id: &str) -> String {
-        format!("{}articles/{}/source", self.root, encode_segment(id))
+        format!("{}/source", self.article(id))
     }
 
     pub fn about(&self) -> String {
@@ -88,13 +125,79 @@ impl Links {
     }
 }
 
+/// Page `n` of the index in `order`, from the site's root (page 1 is the root, ``).
+pub fn index_path(n: usize, order: Order) -> String {
+    let mut path = String::new();
+    if n > 1 {
+        let _ = write!(path, "page/{n}");
+    }
+    path + order.query()
+}
+
+/// An article's page, from the site's root.
+pub fn article_path(id: &str) -> String {
+    format!("articles/{}", encode_segment(id))
+}
+
 /// Every page handler can ask for its links as an argument.
-impl<S: Send + Sync> FromRequestParts<S> for Links {
+impl FromRequestParts<AppState> for Links {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Links::for_path(parts.uri.path()))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let config = &state.config;
+        let site = match &config.base_url {
+            Some(url) => Some(url.as_str().to_owned()),
+            None if config.trust_proxy => forwarded_site(&parts.headers),
+            None => None,
+        };
+        Ok(Links::for_path(parts.uri.path()).with_site(site))
     }
+}
+
+/// `proto://host/prefix/` from a trusted proxy's headers; `None` when one is malformed (a
+/// proxy that forwards a client's own header unchecked still cannot inject markup or a
+/// foreign scheme).
+fn forwarded_site(headers: &HeaderMap) -> Option<String> {
+    // A chain of proxies appends: the first value is the one the reader used.
+    let first = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    let proto = first("x-forwarded-proto")
+        .unwrap_or("http")
+        .to_ascii_lowercase();
+    if proto != "http" && proto != "https" {
+        return None;
+    }
+    let host = first("x-forwarded-host").or_else(|| first("host"))?;
+    let host_ok = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
+    if !host_ok {
+        return None;
+    }
+    let prefix = first("x-forwarded-prefix")
+        .unwrap_or("")
+        .trim_end_matches('/');
+    let prefix_ok = prefix.is_empty()
+        || (prefix.starts_with('/')
+            && !prefix.starts_with("//")
+            && prefix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b))
+            && !prefix.split('/').any(|seg| seg == ".."));
+    if !prefix_ok {
+        return None;
+    }
+    Some(format!("{proto}://{host}{prefix}/"))
 }
 
 /// Percent-encodes all but RFC 3986's unreserved characters, so an id with Arabic letters or
@@ -137,6 +240,70 @@ mod tests {
             l.index_page(2, Order::OldestFirst),
             "../page/2?order=oldest"
         );
+    }
+
+    #[test]
+    fn absolute_urls_need_a_site() {
+        let mut l = Links::for_path("/page/2");
+        assert_eq!(l.canonical(), None);
+        l = l.with_site(Some("https://example.org/archive/".into()));
+        assert_eq!(
+            l.canonical().as_deref(),
+            Some("https://example.org/archive/page/2")
+        );
+        l.set_here(index_path(1, Order::OldestFirst));
+        assert_eq!(
+            l.canonical().as_deref(),
+            Some("https://example.org/archive/?order=oldest")
+        );
+        assert_eq!(
+            l.absolute("feed.xml").as_deref(),
+            Some("https://example.org/archive/feed.xml")
+        );
+    }
+
+    #[test]
+    fn forwarded_headers_make_a_site_only_when_well_formed() {
+        let site = |pairs: &[(&'static str, &str)]| {
+            let mut h = HeaderMap::new();
+            for (k, v) in pairs {
+                h.insert(*k, v.parse().unwrap());
+            }
+            forwarded_site(&h)
+        };
+        assert_eq!(
+            site(&[
+                ("x-forwarded-proto", "https"),
+                ("x-forwarded-host", "example.org"),
+                ("x-forwarded-prefix", "/archive/"),
+                ("host", "127.0.0.1:8080"),
+            ])
+            .as_deref(),
+            Some("https://example.org/archive/")
+        );
+        assert_eq!(
+            site(&[("host", "127.0.0.1:8080")]).as_deref(),
+            Some("http://127.0.0.1:8080/")
+        );
+        assert_eq!(
+            site(&[
+                ("x-forwarded-host", "a.org, b.org"),
+                ("x-forwarded-proto", "HTTPS, http")
+            ])
+            .as_deref(),
+            Some("https://a.org/")
+        );
+        for bad in [
+            &[("x-forwarded-proto", "javascript"), ("host", "a.org")][..],
+            &[("host", "a.org\"><script>")][..],
+            &[("host", "a.org/evil")][..],
+            &[("host", "a.org"), ("x-forwarded-prefix", "//evil.org")][..],
+            &[("host", "a.org"), ("x-forwarded-prefix", "/a/../b")][..],
+            &[("host", "a.org"), ("x-forwarded-prefix", "archive")][..],
+            &[][..],
+        ] {
+            assert_eq!(site(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -1,61 +1,45 @@
 //! The axum application: right-to-left Arabic pages over a loaded archive.
 //!
 //! [`app`] builds the router from an [`AppState`] (tests drive it in-process); [`serve`] runs
-//! it on a listener until Ctrl-C or SIGTERM; [`run`] is `arshif serve`: load or build the
+//! it on a listener until [`shutdown_signal`] (SIGTERM or Ctrl-C); [`run`] is `arshif serve`: load or build the
 //! archive, bind, print the address, serve. Each page family has its own file; every link goes
-//! through [`links::Links`], every page through [`page::render`], every `Cache-Control`
-//! through [`cache::CachePolicy`], every failure through [`error::WebError`].
+//! through [`links::Links`], every page through [`page::render`], every `Cache-Control` and
+//! `304` through [`cache`], every failure through [`error::WebError`], the options through
+//! [`config`].
 
 mod about;
 mod article;
 mod assets;
 mod cache;
+pub mod config;
 pub mod dates;
 mod error;
+mod health;
 mod index;
+pub mod limits;
 pub mod links;
 pub mod markdown;
 mod page;
+pub mod security;
+mod server;
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::Context;
 use axum::Router;
+use axum::http::StatusCode;
 use axum::routing::get;
-use clap::Args;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
-use crate::archive::{self, Archive, compiled};
+use crate::archive::Archive;
 use crate::parse::Article;
+pub use config::{BaseUrl, Config, ListenAddr, LogFormat, ServeArgs};
 pub use error::WebError;
-
-/// `arshif serve` options; each flag also reads an environment variable.
-#[derive(Debug, Clone, Args)]
-pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "ARSHIF_ADDR", default_value = "127.0.0.1:8080")]
-    pub addr: SocketAddr,
-    /// Folder of `.txt` dumps to serve (built first when the compiled archive is stale).
-    #[arg(long, env = "ARSHIF_ARTICLES", default_value = "articles")]
-    pub articles: PathBuf,
-    /// Folder of the compiled archive.
-    #[arg(long, env = "ARSHIF_BUILD_DIR", default_value = crate::archive::DEFAULT_BUILD_DIR)]
-    pub build_dir: PathBuf,
-}
-
-/// What the pages need to know beside the archive.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// Articles per index page.
-    pub per_page: usize,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config { per_page: 50 }
-    }
-}
+pub use server::{run, serve, shutdown_signal};
 
 /// The one state value every handler gets.
 #[derive(Clone)]
@@ -78,82 +62,50 @@ impl AppState {
 }
 
 /// The whole site as a router, no listener involved.
+///
+/// Layers, from the outside in: request logs; security headers; caching (`Cache-Control`,
+/// `ETag`, `Last-Modified`, 304); compression; the Arabic error page for any error below it;
+/// the URI and body limits; the request timeout (503: the server was too slow, not the
+/// client); the routes. HEAD is answered by every GET route (axum strips the body).
 pub fn app(state: AppState) -> Router {
+    let compress_when = DefaultPredicate::new().and(NotForContentType::const_new("font/"));
     Router::new()
         .route("/", get(index::front))
         .route("/page/{n}", get(index::numbered))
         .route("/articles/{id}", get(article::show))
         .route("/articles/{id}/source", get(article::source))
         .route("/about", get(about::show))
+        .route("/healthz", get(health::show))
         .route("/static/{*path}", get(assets::serve))
         .fallback(|| async { WebError::NotFound })
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            state.config.request_timeout,
+        ))
+        .layer(RequestBodyLimitLayer::new(limits::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(limits::uri_length))
         .layer(axum::middleware::from_fn(error::render_errors))
-        .with_state(state)
-}
-
-/// Serves `state` on `listener` until Ctrl-C or SIGTERM; requests in flight are finished.
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        // If the handler cannot be installed, only SIGTERM (or a kill) stops the server.
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-}
-
-/// Loads (or builds) the archive and serves it until interrupted.
-pub fn run(args: ServeArgs) -> anyhow::Result<()> {
-    // A second initialisation (a test calling `run` twice) is harmless, so its error is not.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        .layer(
+            CompressionLayer::new()
+                .gzip(true)
+                .br(true)
+                .compress_when(compress_when),
         )
-        .with_writer(std::io::stderr)
-        .try_init();
-
-    let compiled_path = compiled::path_in(&args.build_dir);
-    let (archive, report) = archive::load_or_build(&args.articles, &compiled_path)?;
-    if let Some(report) = report {
-        eprint!("{}", report.render());
-    }
-    let articles = archive.len();
-    let state = AppState::new(archive, Config::default());
-
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(args.addr)
-            .await
-            .with_context(|| format!("cannot listen on {}", args.addr))?;
-        let addr = listener.local_addr()?;
-        println!("serving {articles} articles at http://{addr}/");
-        serve(listener, state).await.context("serving")
-    })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cache::revalidate,
+        ))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Millis),
+                ),
+        )
+        .with_state(state)
 }
 
 /// An article's title, or a stand-in when the record has none.

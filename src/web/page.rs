@@ -1,29 +1,35 @@
-//! The one helper every HTML page goes through: render, then status, content type and cache
-//! policy in one place.
+//! The one helper every HTML page goes through: render, then status, content type, cache
+//! policy and `ETag` in one place. The canonical link is the template's, from [`Links`].
+//!
+//! [`Links`]: super::links::Links
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::cache::CachePolicy;
+use super::cache::{self, CachePolicy};
 use super::error::WebError;
 
 pub const HTML: &str = "text/html; charset=utf-8";
 
-/// An HTML response for `page`, or the error that stopped it rendering.
+/// An HTML response for `page`, or the error that stopped it rendering. A 200 carries the
+/// `ETag` of its bytes, hashed once here.
 pub fn render(
     page: &impl Template,
     status: StatusCode,
     cache: CachePolicy,
 ) -> Result<Response, WebError> {
     let body = page.render().map_err(WebError::Render)?;
-    Ok((
+    let etag = (status == StatusCode::OK).then(|| cache::etag(body.as_bytes()));
+    let mut response = (
         status,
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(HTML)),
-            (header::CACHE_CONTROL, cache.header_value()),
-        ],
+        cache,
+        [(header::CONTENT_TYPE, HeaderValue::from_static(HTML))],
         body,
     )
-        .into_response())
+        .into_response();
+    if let Some((name, value)) = etag {
+        response.headers_mut().insert(name, value);
+    }
+    Ok(response)
 }

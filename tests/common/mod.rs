@@ -5,6 +5,8 @@
 
 #![allow(dead_code)] // Each test file uses its own part of this module.
 
+pub mod process;
+
 use arshif::Article;
 use arshif::archive::{Archive, Entry};
 use arshif::web::{AppState, Config, app};
@@ -142,9 +144,13 @@ pub fn hostile() -> Entry {
 }
 
 pub fn router(entries: Vec<Entry>, about: Option<&str>) -> Router {
+    router_with(entries, about, Config::default())
+}
+
+pub fn router_with(entries: Vec<Entry>, about: Option<&str>, config: Config) -> Router {
     app(AppState::new(
         Archive::from_entries(entries, about.map(String::from)),
-        Config::default(),
+        config,
     ))
 }
 
@@ -173,11 +179,16 @@ impl Reply {
 }
 
 pub async fn request(app: &Router, method: Method, uri: &str) -> Reply {
-    let req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .body(Body::empty())
-        .unwrap();
+    send(app, method, uri, &[]).await
+}
+
+/// A request with extra headers (`("if-none-match", "\"…\"")`).
+pub async fn send(app: &Router, method: Method, uri: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    let req = req.body(Body::empty()).unwrap();
     let res = app.clone().oneshot(req).await.unwrap();
     let status = res.status();
     let headers = res.headers().clone();
@@ -257,4 +268,24 @@ pub fn resolve(base: &str, reference: &str) -> String {
         path = format!("{path}?{q}");
     }
     path
+}
+
+/// A gzip body, decoded.
+pub fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+/// A brotli body, decoded.
+pub fn unbrotli(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    brotli::Decompressor::new(bytes, 4096)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
 }

@@ -1,0 +1,355 @@
+//! The archive behind Debian's real nginx, configured by `deploy/nginx.conf` (ports and paths
+//! swapped for temporary ones), under `/archive/`, with two arshif instances upstream.
+//!
+//! One test, because it is one setup: crawl every link of every page through the proxy and
+//! find none broken; a 304 passes through; gzip and brotli arrive; killing one instance while
+//! requests keep coming loses none of them. `#[ignore]`d because it needs nginx, which
+//! `.ci/run` installs; a missing nginx fails the test, never skips it. Everything listens on
+//! 127.0.0.1 and every process is stopped by its PID, on panic too.
+
+mod common;
+
+use std::collections::{BTreeSet, VecDeque};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::process::{self, Server};
+use common::{attrs, gunzip, resolve, unbrotli};
+
+fn nginx_binary() -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain([PathBuf::from("/usr/sbin"), PathBuf::from("/sbin")])
+        .map(|dir| dir.join("nginx"))
+        .find(|p| p.is_file())
+        .expect("nginx is not installed (`apt-get install nginx`; .ci/run does)")
+}
+
+/// nginx in the foreground, stopped by its PID when dropped.
+struct Nginx {
+    child: Child,
+    error_log: PathBuf,
+}
+
+impl Nginx {
+    fn stop(&mut self) -> std::process::ExitStatus {
+        let pid = libc::pid_t::try_from(self.child.id()).unwrap();
+        // SAFETY: kill(2) on the pid of our own child, not yet reaped.
+        unsafe { libc::kill(pid, libc::SIGQUIT) };
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            self.stop();
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `deploy/nginx.conf` with the example's ports and cache folder swapped for the test's,
+/// inside a main configuration that keeps every file nginx writes in `dir`.
+fn configuration(dir: &Path, port: u16, upstreams: [&str; 2]) -> String {
+    let deploy = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/nginx.conf");
+    let mut site = std::fs::read_to_string(deploy).unwrap();
+    let cache = dir.join("cache");
+    for (from, to) in [
+        (
+            "server 127.0.0.1:8080 ",
+            format!("server {} ", upstreams[0]),
+        ),
+        (
+            "server 127.0.0.1:8081 ",
+            format!("server {} ", upstreams[1]),
+        ),
+        ("/var/cache/nginx/arshif", cache.display().to_string()),
+        ("listen 80;", format!("listen 127.0.0.1:{port};")),
+    ] {
+        assert!(
+            site.contains(from),
+            "deploy/nginx.conf no longer has {from:?}"
+        );
+        site = site.replace(from, &to);
+    }
+    let d = dir.display();
+    format!(
+        "daemon off;\n\
+         master_process off;\n\
+         worker_processes 1;\n\
+         pid {d}/nginx.pid;\n\
+         error_log {d}/error.log warn;\n\
+         events {{ worker_connections 256; }}\n\
+         http {{\n\
+         access_log {d}/access.log;\n\
+         client_body_temp_path {d}/client_body;\n\
+         proxy_temp_path {d}/proxy;\n\
+         fastcgi_temp_path {d}/fastcgi;\n\
+         uwsgi_temp_path {d}/uwsgi;\n\
+         scgi_temp_path {d}/scgi;\n\
+         {site}\n\
+         }}\n"
+    )
+}
+
+fn start_nginx(dir: &Path, conf: &str) -> Nginx {
+    let conf_path = dir.join("nginx.conf");
+    std::fs::write(&conf_path, conf).unwrap();
+    let error_log = dir.join("error.log");
+    let child = Command::new(nginx_binary())
+        .arg("-e")
+        .arg(&error_log)
+        .arg("-p")
+        .arg(dir)
+        .arg("-c")
+        .arg(&conf_path)
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("cannot start nginx");
+    Nginx { child, error_log }
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    bytes: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+}
+
+struct Client {
+    agent: ureq::Agent,
+    origin: String,
+}
+
+impl Client {
+    fn new(origin: String) -> Client {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(Duration::from_secs(10)))
+            .build()
+            .into();
+        Client { agent, origin }
+    }
+
+    fn try_get(&self, path: &str, headers: &[(&str, &str)]) -> Result<Reply, ureq::Error> {
+        let mut request = self.agent.get(format!("{}{path}", self.origin));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let mut response = request.call()?;
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
+            .collect();
+        let status = response.status().as_u16();
+        let bytes = response
+            .body_mut()
+            .with_config()
+            .limit(10 * 1024 * 1024)
+            .read_to_vec()?;
+        Ok(Reply {
+            status,
+            headers,
+            bytes,
+        })
+    }
+
+    fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        self.try_get(path, headers)
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    }
+}
+
+#[test]
+#[ignore = "needs nginx"]
+fn the_archive_works_behind_nginx_under_a_sub_path() {
+    let dir = tempfile::tempdir().unwrap();
+    // nginx may drop privileges for its workers; let it reach its own folder.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let build = dir.path().join("build");
+    process::build(&process::articles(), &build);
+    let upstream = |_| {
+        Server::start(
+            &[
+                "--addr",
+                "127.0.0.1:0",
+                "--articles",
+                process::articles().to_str().unwrap(),
+                "--build-dir",
+                build.to_str().unwrap(),
+                "--trust-proxy",
+            ],
+            &[],
+        )
+    };
+    let mut a = upstream(0);
+    let mut b = upstream(1);
+    let port = free_port();
+    let conf = configuration(dir.path(), port, [a.addr(), b.addr()]);
+    let mut nginx = start_nginx(dir.path(), &conf);
+    let client = Client::new(format!("http://127.0.0.1:{port}"));
+
+    // Up when the health check answers through it.
+    let start = Instant::now();
+    loop {
+        if let Ok(reply) = client.try_get("/archive/healthz", &[])
+            && reply.status == 200
+        {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "nginx did not come up: {}",
+            std::fs::read_to_string(&nginx.error_log).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // `/archive` is sent to `/archive/` by nginx itself.
+    let bare = client.get("/archive", &[]);
+    assert_eq!(bare.status, 301);
+    assert!(
+        bare.header("location").ends_with("/archive/"),
+        "{:?}",
+        bare.headers
+    );
+
+    // The crawl: every link of every page, as a browser would resolve it.
+    let mut queue = VecDeque::from(["/archive/".to_owned()]);
+    let mut seen = BTreeSet::from(["/archive/".to_owned()]);
+    while let Some(path) = queue.pop_front() {
+        let mut reply = client.get(&path, &[]);
+        let mut url = path.clone();
+        if reply.status == 308 || reply.status == 301 {
+            url = resolve(&path, reply.header("location"));
+            assert!(url.starts_with("/archive/"), "{path} redirects out: {url}");
+            reply = client.get(&url, &[]);
+        }
+        assert_eq!(reply.status, 200, "{url}");
+        if !reply.header("content-type").starts_with("text/html") {
+            continue;
+        }
+        let html = scraper::Html::parse_document(&reply.text());
+        // Behind a trusted proxy, each page names its public address.
+        assert_eq!(
+            attrs(&html, "link[rel=canonical]", "href"),
+            [format!("{}{url}", client.origin)],
+            "{url}"
+        );
+        for href in attrs(&html, "a[href], link[href]:not([rel=canonical])", "href") {
+            if href.starts_with("https:") || href.starts_with('#') {
+                continue;
+            }
+            let target = resolve(&url, &href);
+            assert!(
+                target.starts_with("/archive/"),
+                "{url}: {href} leaves /archive/"
+            );
+            if seen.insert(target.clone()) {
+                queue.push_back(target);
+            }
+        }
+    }
+    // Index both ways, 5 articles and their sources, about, CSS, font, licence, icon.
+    assert!(
+        seen.len() >= 16,
+        "only {} URLs reached: {seen:?}",
+        seen.len()
+    );
+    assert!(seen.iter().any(|u| u.starts_with("/archive/articles/")));
+    assert!(seen.iter().any(|u| u.starts_with("/archive/static/style.")));
+
+    // Revalidation passes through nginx, and the proxy caches pages.
+    let about = client.get("/archive/about", &[]);
+    let etag = about.header("etag").to_owned();
+    assert!(etag.starts_with('"'), "{:?}", about.headers);
+    assert_eq!(
+        client.get("/archive/about", &[]).header("x-cache-status"),
+        "HIT"
+    );
+    for _ in 0..2 {
+        let again = client.get("/archive/about", &[("if-none-match", &etag)]);
+        assert_eq!(again.status, 304, "{:?}", again.headers);
+        assert!(again.bytes.is_empty());
+    }
+    let since = about.header("last-modified").to_owned();
+    let again = client.get("/archive/about", &[("if-modified-since", &since)]);
+    assert_eq!(again.status, 304);
+
+    // Compressed bodies arrive as arshif made them and decode to the page.
+    for (encoding, decode) in [("gzip", gunzip as fn(&[u8]) -> Vec<u8>), ("br", unbrotli)] {
+        let reply = client.get("/archive/about", &[("accept-encoding", encoding)]);
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.header("content-encoding"), encoding);
+        assert!(
+            reply
+                .header("vary")
+                .to_ascii_lowercase()
+                .contains("accept-encoding")
+        );
+        assert_eq!(decode(&reply.bytes), about.bytes, "{encoding}");
+    }
+    let page = client.get("/archive/", &[]);
+    assert!(!page.header("content-security-policy").is_empty());
+
+    // One instance dies while readers keep asking: every request is answered (each query
+    // string is a cache miss, so each reaches an upstream).
+    for i in 0..120 {
+        if i == 40 {
+            b.signal(libc::SIGKILL);
+        }
+        let reply = client.get(&format!("/archive/?probe={i}"), &[]);
+        assert_eq!(reply.status, 200, "request {i} lost");
+    }
+    b.wait(Duration::from_secs(10));
+
+    // The dead instance was tried and the request retried on the other.
+    let log = std::fs::read_to_string(&nginx.error_log).unwrap();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("upstream") && l.contains(b.addr())),
+        "nginx never met the dead upstream {}: {log}",
+        b.addr()
+    );
+
+    let status = nginx.stop();
+    assert!(status.success(), "nginx exited with {status}");
+    a.signal(libc::SIGTERM);
+    assert!(a.wait(Duration::from_secs(10)).success());
+}

@@ -1,0 +1,252 @@
+//! `arshif serve` as a system administrator meets it: the real binary, its help and version,
+//! options from the environment, a Unix socket, slow clients cut off, and a graceful exit on
+//! SIGTERM that still answers the request in flight.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::process::{self, BIN, Server};
+
+fn output(args: &[&str]) -> (bool, String) {
+    let out = Command::new(BIN).args(args).output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+#[test]
+fn version_and_help() {
+    let (ok, version) = output(&["--version"]);
+    assert!(ok);
+    assert_eq!(
+        version.trim(),
+        format!("arshif {}", env!("CARGO_PKG_VERSION"))
+    );
+
+    let (ok, help) = output(&["--help"]);
+    assert!(ok);
+    for command in ["parse", "build", "serve"] {
+        assert!(help.contains(command), "{help}");
+    }
+
+    let (ok, help) = output(&["serve", "--help"]);
+    assert!(ok);
+    for (flag, env) in [
+        ("--addr", "ARSHIF_ADDR"),
+        ("--articles", "ARSHIF_ARTICLES"),
+        ("--build-dir", "ARSHIF_BUILD_DIR"),
+        ("--base-url", "ARSHIF_BASE_URL"),
+        ("--trust-proxy", "ARSHIF_TRUST_PROXY"),
+        ("--max-age", "ARSHIF_MAX_AGE"),
+        ("--request-timeout", "ARSHIF_REQUEST_TIMEOUT"),
+        ("--log-format", "ARSHIF_LOG_FORMAT"),
+        ("--log-level", "ARSHIF_LOG_LEVEL"),
+    ] {
+        assert!(
+            help.contains(flag) && help.contains(env),
+            "{flag} {env}: {help}"
+        );
+    }
+}
+
+#[test]
+fn bad_options_are_refused_before_anything_starts() {
+    for args in [
+        &["serve", "--addr", "localhost"][..],
+        &["serve", "--base-url", "example.org/archive"],
+        &["serve", "--log-format", "xml"],
+        &["serve", "--log-level", "info,=="],
+        &["serve", "--request-timeout", "0"],
+        &["serve", "--max-age", "-1"],
+    ] {
+        let (ok, text) = output(args);
+        assert!(!ok, "{args:?} was accepted");
+        assert!(text.contains("error"), "{args:?}: {text}");
+    }
+}
+
+fn get(url: &str) -> (u16, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into();
+    let mut reply = agent.get(url).call().unwrap();
+    let status = reply.status().as_u16();
+    (status, reply.body_mut().read_to_string().unwrap())
+}
+
+#[test]
+fn options_come_from_the_environment() {
+    let build = tempfile::tempdir().unwrap();
+    let articles = process::articles();
+    let server = Server::start(
+        &[],
+        &[
+            ("ARSHIF_ADDR", "127.0.0.1:0"),
+            ("ARSHIF_ARTICLES", articles.to_str().unwrap()),
+            ("ARSHIF_BUILD_DIR", build.path().to_str().unwrap()),
+            ("ARSHIF_BASE_URL", "https://example.org/archive"),
+            ("ARSHIF_LOG_FORMAT", "json"),
+        ],
+    );
+    assert!(
+        server.url.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.url
+    );
+    let (status, body) = get(&format!("{}about", server.url));
+    assert_eq!(status, 200);
+    assert!(
+        body.contains(r#"<link rel="canonical" href="https://example.org/archive/about">"#),
+        "{body}"
+    );
+    let (status, body) = get(&format!("{}healthz", server.url));
+    assert_eq!((status, body.as_str()), (200, "ok\n"));
+}
+
+/// One request written by hand, so that the test decides when each byte is sent.
+fn raw_request(stream: &mut TcpStream, path: &str) -> String {
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    reply
+}
+
+fn serve_articles(build: &tempfile::TempDir, extra: &[&str]) -> Server {
+    let articles = process::articles();
+    let mut args = vec![
+        "--addr",
+        "127.0.0.1:0",
+        "--articles",
+        articles.to_str().unwrap(),
+        "--build-dir",
+        build.path().to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    Server::start(&args, &[])
+}
+
+#[test]
+fn sigterm_finishes_the_request_in_flight_then_exits_0() {
+    let build = tempfile::tempdir().unwrap();
+    let mut server = serve_articles(&build, &[]);
+    let mut stream = TcpStream::connect(server.addr()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    // Half a request is in flight when the signal comes.
+    stream.write_all(b"GET /about HTTP/1.1\r\nHo").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    server.signal(libc::SIGTERM);
+    std::thread::sleep(Duration::from_millis(300));
+    stream.write_all(b"st: x\r\n\r\n").unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200 OK"), "{reply}");
+    assert!(reply.contains("عن الأرشيف"));
+    assert!(server.wait(Duration::from_secs(10)).success());
+    // Nothing listens any more.
+    assert!(TcpStream::connect(server.addr()).is_err());
+}
+
+#[test]
+fn sigint_exits_0_too() {
+    let build = tempfile::tempdir().unwrap();
+    let mut server = serve_articles(&build, &[]);
+    server.signal(libc::SIGINT);
+    assert!(server.wait(Duration::from_secs(10)).success());
+}
+
+/// A client that never finishes its headers (or idles on a kept-alive connection) is cut off
+/// after `--request-timeout`, while other clients are served.
+#[test]
+fn slow_clients_are_cut_off() {
+    let build = tempfile::tempdir().unwrap();
+    let server = serve_articles(&build, &["--request-timeout", "1"]);
+    let mut slow = TcpStream::connect(server.addr()).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .unwrap();
+    let start = Instant::now();
+
+    let mut other = TcpStream::connect(server.addr()).unwrap();
+    assert!(raw_request(&mut other, "/healthz").starts_with("HTTP/1.1 200 OK"));
+
+    let mut rest = Vec::new();
+    let _ = slow.read_to_end(&mut rest);
+    let waited = start.elapsed();
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(5),
+        "cut off after {waited:?}"
+    );
+    assert!(!String::from_utf8_lossy(&rest).contains("200 OK"));
+
+    let mut idle = TcpStream::connect(server.addr()).unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let start = Instant::now();
+    let mut rest = Vec::new();
+    let _ = idle.read_to_end(&mut rest);
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "idle connection kept"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_unix_socket_serves_and_is_removed_at_exit() {
+    use std::os::unix::net::UnixStream;
+
+    let build = tempfile::tempdir().unwrap();
+    let socket = build.path().join("arshif.sock");
+    let addr = format!("unix:{}", socket.display());
+    let articles = process::articles();
+    let args = [
+        "--addr",
+        &addr,
+        "--articles",
+        articles.to_str().unwrap(),
+        "--build-dir",
+        build.path().to_str().unwrap(),
+    ];
+    let mut server = Server::start(&args, &[]);
+    assert_eq!(server.url, addr);
+    let mut stream = UnixStream::connect(&socket).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200 OK"), "{reply}");
+    assert!(reply.ends_with("ok\n"), "{reply}");
+
+    server.signal(libc::SIGTERM);
+    assert!(server.wait(Duration::from_secs(10)).success());
+    assert!(!socket.exists(), "the socket file is left behind");
+
+    // A stale socket from a crashed run is replaced; any other file is not.
+    drop(std::os::unix::net::UnixListener::bind(&socket).unwrap());
+    let mut again = Server::start(&args, &[]);
+    again.signal(libc::SIGTERM);
+    assert!(again.wait(Duration::from_secs(10)).success());
+    std::fs::write(&socket, "not a socket").unwrap();
+    let out = Command::new(BIN).arg("serve").args(args).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a socket"));
+}
