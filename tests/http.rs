@@ -646,3 +646,28 @@ async fn a_built_folder_is_served() {
         ["عن الأرشيف", "أرشيفنا"]
     );
 }
+
+/// A verbatim duplicate dropped by the build keeps its permanent link: it redirects to the
+/// copy that is served, page and source alike.
+#[tokio::test]
+async fn a_dropped_duplicate_redirects_to_the_kept_copy() {
+    let archive = arshif::archive::Archive::from_entries(common::seeds(), None).with_threads(
+        Vec::new(),
+        [("0ddba11".to_string(), "4873890e38737cc0".to_string())].into(),
+    );
+    let app = arshif::web::app(arshif::web::AppState::new(
+        archive,
+        arshif::web::Config::default(),
+    ));
+    let page = get(&app, "/articles/0ddba11").await;
+    assert_eq!(page.status, StatusCode::PERMANENT_REDIRECT);
+    let target = resolve("/articles/0ddba11", page.header("location"));
+    assert_eq!(target, "/articles/4873890e38737cc0");
+    assert_eq!(get(&app, &target).await.status, StatusCode::OK);
+    let source = get(&app, "/articles/0ddba11/source").await;
+    assert_eq!(source.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        resolve("/articles/0ddba11/source", source.header("location")),
+        "/articles/4873890e38737cc0/source"
+    );
+}

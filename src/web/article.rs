@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 
 use super::cache::{self, CachePolicy};
 use super::error::WebError;
@@ -115,6 +115,10 @@ pub async fn show(
     links: Links,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
+    // A dropped duplicate's link was given out once: it leads to the copy that is served.
+    if let Some(kept) = state.archive.alias(&id) {
+        return Ok(Redirect::permanent(&links.article(kept)).into_response());
+    }
     let entry = state.archive.get(&id).ok_or(WebError::NotFound)?;
     let a = &entry.article;
     let (older, newer) = state.archive.neighbours(&id);
@@ -146,8 +150,12 @@ pub async fn show(
 /// holds, and `nosniff` so no browser second-guesses a dump full of markup as HTML.
 pub async fn source(
     State(state): State<AppState>,
+    links: Links,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
+    if let Some(kept) = state.archive.alias(&id) {
+        return Ok(Redirect::permanent(&links.source(kept)).into_response());
+    }
     let entry = state.archive.get(&id).ok_or(WebError::NotFound)?;
     Ok((
         CachePolicy::Short,
