@@ -52,8 +52,8 @@ mod tests {
     #[test]
     fn hex_part_of_numbered_names() {
         assert_eq!(
-            from_file_name("000_4873890e38737cc0.txt"),
-            "4873890e38737cc0"
+            from_file_name("000_0123456789abcdef.txt"),
+            "0123456789abcdef"
         );
         assert_eq!(from_file_name("12_ABCDEF.txt"), "abcdef");
     }
