@@ -306,16 +306,23 @@ pub fn build(dir: &Path) -> Result<(Archive, BuildReport), ArchiveError> {
     // The same article scraped twice is served once; its other id points to the kept copy.
     let grouped = threads::group(&entries);
     let mut aliases = HashMap::new();
-    for (kept, dropped) in grouped.duplicates {
-        report.problems.push(Problem {
-            file: source_of(&entries, &dropped),
-            message: format!(
-                "the same article as {}; served once, as {kept}",
-                source_of(&entries, &kept)
-            ),
-            is_error: false,
-        });
-        aliases.insert(dropped, kept);
+    if !grouped.duplicates.is_empty() {
+        let sources: HashMap<&str, &str> = entries
+            .iter()
+            .map(|e| (e.article.id.as_str(), e.article.source.as_str()))
+            .collect();
+        let source_of = |id: &str| sources.get(id).map_or(id, |s| *s).to_string();
+        for (kept, dropped) in grouped.duplicates {
+            report.problems.push(Problem {
+                file: source_of(&dropped),
+                message: format!(
+                    "the same article as {}; served once, as {kept}",
+                    source_of(&kept)
+                ),
+                is_error: false,
+            });
+            aliases.insert(dropped, kept);
+        }
     }
     entries.retain(|e| !aliases.contains_key(&e.article.id));
 
@@ -335,13 +342,6 @@ pub fn build(dir: &Path) -> Result<(Archive, BuildReport), ArchiveError> {
     report.articles = archive.len();
     report.dated = archive.dated;
     Ok((archive, report))
-}
-
-fn source_of(entries: &[Entry], id: &str) -> String {
-    entries
-        .iter()
-        .find(|e| e.article.id == id)
-        .map_or_else(|| id.to_string(), |e| e.article.source.clone())
 }
 
 fn file_name(path: &Path) -> String {
