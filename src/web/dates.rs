@@ -4,6 +4,8 @@
 //! Done by hand rather than with ICU: the record's dates are plain ISO strings, the calendar
 //! arithmetic is one function, and the month pairs are a fixed table an archivist can read.
 
+use crate::parse::dates::{days_from_civil, days_in_month};
+
 /// Levantine name / transliterated name, January first.
 const MONTHS: [&str; 12] = [
     "كانون الثاني/يناير",
@@ -114,30 +116,6 @@ impl Date {
 /// `أيلول/سبتمبر` for 9. `month` must be 1–12.
 pub fn month_name(month: u32) -> &'static str {
     MONTHS[month as usize - 1]
-}
-
-fn is_leap(year: i32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's algorithm).
-fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
-    let y = i64::from(year) - i64::from(month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
