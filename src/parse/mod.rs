@@ -108,10 +108,10 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
     // The header: the lines between the headline and the text.
     let header = title.index + 1..start;
     let mut dateline_at = None;
+    // `الموقع - <title>`, perhaps cut short, is the site's title bar, not a dateline.
+    let title_bar = |right: &str| title.compact.starts_with(&text::compact_key(right));
     for i in header.clone() {
         let line = &lines[i];
-        // `الموقع - <title>`, perhaps cut short, is the site's title bar, not a dateline.
-        let title_bar = |right: &str| title.compact.starts_with(&text::compact_key(right));
         if title.is_copy(line) {
             continue;
         }
@@ -143,21 +143,23 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
     if a.publication.is_none() {
         a.publication = inline.publication;
     }
-    a.agency = a.agency.take().or_else(|| {
-        header
-            .clone()
-            .find_map(|i| LEXICON.agency_exactly(&lines[i].text))
-            .map(String::from)
-    });
+    // The agency: credited in the header, in the inline dateline, or under the text
+    // (`--(بترا)`) or closing its last paragraph (`(رويترز)`), in that order.
+    let after_body = lines[end..(end + 2).min(lines.len())]
+        .iter()
+        .map(|l| l.text.as_str());
     a.agency = a
         .agency
         .take()
+        .or_else(|| {
+            header
+                .clone()
+                .find_map(|i| LEXICON.agency_exactly(&lines[i].text))
+                .map(String::from)
+        })
         .or(inline.agency.map(String::from))
         .or_else(|| {
-            // A credit under the text (`--(بترا)`) or closing its last paragraph (`(رويترز)`).
-            let after = lines[end..(end + 2).min(lines.len())].iter();
-            after
-                .map(|l| l.text.as_str())
+            after_body
                 .chain(closing_parenthesis(a.body.last()))
                 .find_map(|t| LEXICON.agency_exactly(t))
                 .map(String::from)
