@@ -21,11 +21,13 @@ struct AboutPage {
 }
 
 pub async fn show(State(state): State<AppState>, links: Links) -> Result<Response, WebError> {
+    let site = state.site();
+    let archive = &site.archive;
     let page = AboutPage {
         links,
-        about_html: state.archive.about().map(markdown::to_safe_html),
-        count: super::articles_count(state.archive.len()),
-        dated: state.archive.dated_oldest_first().len(),
+        about_html: archive.about().map(markdown::to_safe_html),
+        count: super::articles_count(archive.len()),
+        dated: archive.dated_oldest_first().len(),
     };
     page::render(&page, StatusCode::OK, CachePolicy::Short)
 }

@@ -116,12 +116,13 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     // A dropped duplicate's link was given out once: it leads to the copy that is served.
-    if let Some(kept) = state.archive.alias(&id) {
+    let site = state.site();
+    if let Some(kept) = site.archive.alias(&id) {
         return Ok(Redirect::permanent(&links.article(kept)).into_response());
     }
-    let entry = state.archive.get(&id).ok_or(WebError::NotFound)?;
+    let entry = site.archive.get(&id).ok_or(WebError::NotFound)?;
     let a = &entry.article;
-    let (older, newer) = state.archive.neighbours(&id);
+    let (older, newer) = site.archive.neighbours(&id);
     let published = a.published.as_deref().and_then(DateView::new);
     let mut links = links;
     links.set_here(super::links::article_path(&a.id));
@@ -153,10 +154,11 @@ pub async fn source(
     links: Links,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    if let Some(kept) = state.archive.alias(&id) {
+    let site = state.site();
+    if let Some(kept) = site.archive.alias(&id) {
         return Ok(Redirect::permanent(&links.source(kept)).into_response());
     }
-    let entry = state.archive.get(&id).ok_or(WebError::NotFound)?;
+    let entry = site.archive.get(&id).ok_or(WebError::NotFound)?;
     Ok((
         CachePolicy::Short,
         [

@@ -69,7 +69,7 @@ pub async fn front(
     match query(q)? {
         (None, order) => listing(&state, &links, 1, order),
         (Some(n), order) => {
-            page_count(&state)
+            page_count(&state.site().archive, state.config.per_page)
                 .checked_sub(n)
                 .ok_or(WebError::NotFound)?;
             Ok((
@@ -93,7 +93,7 @@ pub async fn numbered(
     let (_, order) = query(q)?;
     // `/page/1` is `/`, and `/page/007` is `/page/7`: one address per page.
     if n == 1 || raw != n.to_string() {
-        if n > page_count(&state) {
+        if n > page_count(&state.site().archive, state.config.per_page) {
             return Err(WebError::NotFound);
         }
         return Ok((
@@ -105,8 +105,8 @@ pub async fn numbered(
     listing(&state, &links, n, order)
 }
 
-fn page_count(state: &AppState) -> usize {
-    state.archive.len().div_ceil(state.config.per_page).max(1)
+fn page_count(archive: &Archive, per_page: usize) -> usize {
+    archive.len().div_ceil(per_page).max(1)
 }
 
 /// One line of the index.
@@ -171,9 +171,10 @@ fn at(archive: &Archive, order: Order, position: usize) -> &Entry {
 }
 
 fn listing(state: &AppState, links: &Links, n: usize, order: Order) -> Result<Response, WebError> {
-    let archive = &state.archive;
+    let site = state.site();
+    let archive = &site.archive;
     let per_page = state.config.per_page;
-    let pages = page_count(state);
+    let pages = page_count(archive, per_page);
     if n > pages {
         return Err(WebError::NotFound);
     }

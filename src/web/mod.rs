@@ -25,6 +25,7 @@ mod server;
 
 use std::sync::Arc;
 
+use arc_swap::ArcSwap;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -37,27 +38,59 @@ use tracing::Level;
 
 use crate::archive::Archive;
 use crate::parse::Article;
+use crate::search::SearchIndex;
 pub use config::{BaseUrl, Config, ListenAddr, LogFormat, ServeArgs};
 pub use error::WebError;
 pub use server::{run, serve, shutdown_signal};
 
+/// What one build produced, served as a unit: a rebuild replaces the whole of it at once.
+pub struct Site {
+    pub archive: Archive,
+    /// The full-text index; `None` when the site runs without one (tests of other pages).
+    pub search: Option<SearchIndex>,
+}
+
+impl Site {
+    pub fn new(archive: Archive, search: Option<SearchIndex>) -> Site {
+        Site { archive, search }
+    }
+}
+
 /// The one state value every handler gets.
+///
+/// The site sits behind an [`ArcSwap`]: a handler takes one snapshot ([`AppState::site`]) and
+/// renders from it alone, so a request in flight finishes on the site it started with while
+/// [`AppState::replace`] swaps a new build in for the requests after it.
 #[derive(Clone)]
 pub struct AppState {
-    pub archive: Arc<Archive>,
+    site: Arc<ArcSwap<Site>>,
     pub config: Arc<Config>,
 }
 
 impl AppState {
     pub fn new(archive: Archive, config: Config) -> AppState {
+        AppState::with_site(Site::new(archive, None), config)
+    }
+
+    pub fn with_site(site: Site, config: Config) -> AppState {
         assert!(
             config.per_page > 0,
             "an index page holds at least one article"
         );
         AppState {
-            archive: Arc::new(archive),
+            site: Arc::new(ArcSwap::from_pointee(site)),
             config: Arc::new(config),
         }
+    }
+
+    /// The site as it is now; hold it for the whole request.
+    pub fn site(&self) -> Arc<Site> {
+        self.site.load_full()
+    }
+
+    /// Serves `site` from the next request on.
+    pub fn replace(&self, site: Site) {
+        self.site.store(Arc::new(site));
     }
 }
 

@@ -24,8 +24,9 @@ use tokio::sync::Semaphore;
 
 use super::config::{Config, ListenAddr, LogFormat, ServeArgs};
 use super::limits::MAX_CONNECTIONS;
-use super::{AppState, app};
+use super::{AppState, Site, app};
 use crate::archive::{self, compiled};
+use crate::search::SearchIndex;
 
 /// Serves `state` on `listener` until `shutdown` resolves (see [`shutdown_signal`]); requests
 /// in flight are finished.
@@ -136,7 +137,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     }
     let articles = archive.len();
     let config = Config::from_args(&args, last_modified(&compiled_path));
-    let state = AppState::new(archive, config);
+    let search = SearchIndex::open(&archive::search_dir(&compiled_path))?;
+    let state = AppState::with_site(Site::new(archive, Some(search)), config);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
