@@ -8,12 +8,14 @@
 //! export of the site can be moved to any folder. Redirects use the same relative form in
 //! `Location`, which browsers resolve against the URL they asked for.
 //!
-//! Absolute URLs (the canonical link; feeds and sitemaps later) cannot be relative, and a
-//! server behind a proxy does not know its public address. They come from `--base-url`, else,
-//! only with `--trust-proxy`, from the proxy's `X-Forwarded-Proto`/`-Host`/`-Prefix`. Without
-//! either, [`Links::absolute`] is `None` and pages carry no canonical link: a canonical built
-//! from the `Host` header would let anyone who can send a request name the archive's address
-//! (cache poisoning), and a relative one would say nothing a browser does not already know.
+//! Absolute URLs (the canonical link, link previews, the Atom feed, sitemaps) cannot be
+//! relative, and a server behind a proxy does not know its public address. They come from
+//! `--base-url`, else, only with `--trust-proxy`, from the proxy's
+//! `X-Forwarded-Proto`/`-Host`/`-Prefix`. Without either, [`Links::absolute`] is `None`: pages
+//! carry no canonical link or `og:url`, and the feed and sitemaps are not served (nor linked
+//! to). A URL built from the `Host` header would let anyone who can send a request name the
+//! archive's address (cache poisoning), and a relative one would say nothing a browser does
+//! not already know; a sitemap must hold absolute URLs, and an Atom id must be absolute.
 //!
 //! A page's relative links depend only on how deep its own path is, so [`Links`] is made from
 //! the request path, by the extractor below or by the error middleware.
@@ -91,6 +93,11 @@ impl Links {
         self.site.as_ref().map(|site| format!("{site}{path}"))
     }
 
+    /// The site's public address (`https://example.org/archive/`), when it is known.
+    pub fn site(&self) -> Option<&str> {
+        self.site.as_deref()
+    }
+
     /// This page's canonical URL, when the public address is known.
     pub fn canonical(&self) -> Option<String> {
         self.absolute(&self.here)
@@ -119,6 +126,13 @@ impl Links {
         format!("{}about", self.root)
     }
 
+    /// The Atom feed, when it is served: only with a public address (see the module comment).
+    pub fn feed(&self) -> Option<String> {
+        self.site
+            .as_ref()
+            .map(|_| format!("{}{FEED_PATH}", self.root))
+    }
+
     /// A file of `static/`, by its plain name, under its content-hashed name.
     pub fn asset(&self, name: &str) -> String {
         format!("{}static/{}", self.root, assets::hashed_name(name))
@@ -132,6 +146,17 @@ pub fn index_path(n: usize, order: Order) -> String {
         let _ = write!(path, "page/{n}");
     }
     path + order.query()
+}
+
+/// The Atom feed, from the site's root.
+pub const FEED_PATH: &str = "feed.xml";
+
+/// The sitemap (or the sitemap index, when the site needs more than one), from the site's root.
+pub const SITEMAP_PATH: &str = "sitemap.xml";
+
+/// Part `n` (from 1) of a sitemap split in several, from the site's root.
+pub fn sitemap_part_path(n: usize) -> String {
+    format!("sitemaps/{n}.xml")
 }
 
 /// An article's page, from the site's root.
@@ -260,6 +285,8 @@ mod tests {
             l.absolute("feed.xml").as_deref(),
             Some("https://example.org/archive/feed.xml")
         );
+        assert_eq!(l.feed().as_deref(), Some("../feed.xml"));
+        assert_eq!(Links::for_path("/").feed(), None);
     }
 
     #[test]
