@@ -9,6 +9,7 @@ use super::cache::{self, CachePolicy};
 use super::error::WebError;
 use super::links::Links;
 use super::markdown;
+use super::preview::Preview;
 use super::{AppState, DateView, page, title_of};
 use crate::archive::Entry;
 use crate::parse::Article;
@@ -81,6 +82,7 @@ struct ArticlePage<'a> {
     source_href: String,
     older: Option<Neighbour<'a>>,
     newer: Option<Neighbour<'a>>,
+    preview: Preview,
 }
 
 /// The record's field names as a reader knows them; an unknown name is shown as it is.
@@ -141,6 +143,7 @@ pub async fn show(
         source_href: links.source(&a.id),
         older: older.map(|e| Neighbour::new(&links, e)),
         newer: newer.map(|e| Neighbour::new(&links, e)),
+        preview: Preview::article(&links, a),
         a,
         links,
     };

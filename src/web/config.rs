@@ -163,6 +163,9 @@ pub struct Config {
     pub last_modified: SystemTime,
     /// How long a request may take.
     pub request_timeout: Duration,
+    /// The most URLs in one sitemap before `/sitemap.xml` becomes an index of parts
+    /// ([`super::SITEMAP_MAX_URLS`]; tests set a small one).
+    pub sitemap_limit: usize,
 }
 
 impl Default for Config {
@@ -174,6 +177,7 @@ impl Default for Config {
             trust_proxy: false,
             last_modified: whole_seconds(SystemTime::now()),
             request_timeout: Duration::from_secs(10),
+            sitemap_limit: super::SITEMAP_MAX_URLS,
         }
     }
 }

@@ -16,6 +16,7 @@ use super::cache::CachePolicy;
 use super::dates::{Date, month_name};
 use super::error::WebError;
 use super::links::{Links, Order};
+use super::preview::Preview;
 use super::{AppState, DateView, page};
 use crate::archive::{Archive, Entry};
 
@@ -105,7 +106,7 @@ pub async fn numbered(
     listing(&state, &links, n, order)
 }
 
-fn page_count(archive: &Archive, per_page: usize) -> usize {
+pub(super) fn page_count(archive: &Archive, per_page: usize) -> usize {
     archive.len().div_ceil(per_page).max(1)
 }
 
@@ -158,6 +159,7 @@ struct IndexPage<'a> {
     oldest_href: String,
     prev_href: Option<String>,
     next_href: Option<String>,
+    preview: Preview,
 }
 
 /// The entry at `position` of the index in `order`.
@@ -211,12 +213,22 @@ fn listing(state: &AppState, links: &Links, n: usize, order: Order) -> Result<Re
 
     let mut links = links.clone();
     links.set_here(super::links::index_path(n, order));
+    let count = super::articles_count(archive.len());
+    let preview = Preview::website(
+        &links,
+        &if n > 1 {
+            format!("فهرس المقالات، الصفحة {n}")
+        } else {
+            "فهرس المقالات".to_owned()
+        },
+        &format!("{count} من صفحات الأخبار العربية كما نُشرت، مرتّبة بتاريخ نشرها."),
+    );
     let index_page = IndexPage {
         oldest_first: order == Order::OldestFirst,
         page: n,
         pages,
         total: archive.len(),
-        count: super::articles_count(archive.len()),
+        count,
         first: if end > start { start + 1 } else { 0 },
         last: end,
         months,
@@ -225,6 +237,7 @@ fn listing(state: &AppState, links: &Links, n: usize, order: Order) -> Result<Re
         oldest_href: links.index_page(1, Order::OldestFirst),
         prev_href: (n > 1).then(|| links.index_page(n - 1, order)),
         next_href: (n < pages).then(|| links.index_page(n + 1, order)),
+        preview,
         links,
     };
     page::render(&index_page, StatusCode::OK, CachePolicy::Short)

@@ -14,14 +14,17 @@ mod cache;
 pub mod config;
 pub mod dates;
 mod error;
+mod feed;
 mod health;
 mod index;
 pub mod limits;
 pub mod links;
 pub mod markdown;
 mod page;
+pub mod preview;
 pub mod security;
 mod server;
+mod sitemap;
 
 use std::sync::Arc;
 
@@ -42,6 +45,10 @@ use crate::search::SearchIndex;
 pub use config::{BaseUrl, Config, ListenAddr, LogFormat, ServeArgs};
 pub use error::WebError;
 pub use server::{run, serve, shutdown_signal};
+pub use sitemap::SITEMAP_MAX_URLS;
+
+/// The archive's name, as the masthead, the feed and link previews give it.
+pub const SITE_NAME: &str = "أرشيف";
 
 /// What one build produced, served as a unit: a rebuild replaces the whole of it at once.
 pub struct Site {
@@ -108,6 +115,10 @@ pub fn app(state: AppState) -> Router {
         .route("/articles/{id}", get(article::show))
         .route("/articles/{id}/source", get(article::source))
         .route("/about", get(about::show))
+        .route("/feed.xml", get(feed::show))
+        .route("/sitemap.xml", get(sitemap::show))
+        .route("/sitemaps/{file}", get(sitemap::part))
+        .route("/robots.txt", get(sitemap::robots))
         .route("/healthz", get(health::show))
         .route("/static/{*path}", get(assets::serve))
         .fallback(|| async { WebError::NotFound })

@@ -137,6 +137,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     }
     let articles = archive.len();
     let config = Config::from_args(&args, last_modified(&compiled_path));
+    if config.base_url.is_none() && !config.trust_proxy {
+        tracing::warn!(
+            "no public address (--base-url or --trust-proxy): pages have no canonical link or \
+             og:url, and /feed.xml and /sitemap.xml are not served"
+        );
+    }
     let search = SearchIndex::open(&archive::search_dir(&compiled_path))?;
     let state = AppState::with_site(Site::new(archive, Some(search)), config);
 
