@@ -2,7 +2,8 @@
 //! swapped for temporary ones), under `/archive/`, with two arshif instances upstream.
 //!
 //! One test, because it is one setup: crawl every link of every page through the proxy and
-//! find none broken; a 304 passes through; gzip and brotli arrive; killing one instance while
+//! find none broken; the feed, the sitemap and robots.txt name the public sub-path addresses,
+//! and each URL they list answers; a 304 passes through; gzip and brotli arrive; killing one instance while
 //! requests keep coming loses none of them. `#[ignore]`d because it needs nginx, which
 //! `.ci/run` installs; a missing nginx fails the test, never skips it. Everything listens on
 //! 127.0.0.1 and every process is stopped by its PID, on panic too.
@@ -266,10 +267,16 @@ fn the_archive_works_behind_nginx_under_a_sub_path() {
             continue;
         }
         let html = scraper::Html::parse_document(&reply.text());
-        // Behind a trusted proxy, each page names its public address.
+        // Behind a trusted proxy, each page names its public address, in its link preview too.
+        let public = format!("{}{url}", client.origin);
         assert_eq!(
             attrs(&html, "link[rel=canonical]", "href"),
-            [format!("{}{url}", client.origin)],
+            std::slice::from_ref(&public),
+            "{url}"
+        );
+        assert_eq!(
+            attrs(&html, "meta[property='og:url']", "content"),
+            [public],
             "{url}"
         );
         for href in attrs(&html, "a[href], link[href]:not([rel=canonical])", "href") {
@@ -294,6 +301,69 @@ fn the_archive_works_behind_nginx_under_a_sub_path() {
     );
     assert!(seen.iter().any(|u| u.starts_with("/archive/articles/")));
     assert!(seen.iter().any(|u| u.starts_with("/archive/static/style.")));
+    assert!(
+        seen.contains("/archive/feed.xml"),
+        "no page links to the feed"
+    );
+
+    // The feed, the sitemap and robots.txt: absolute URLs under the public sub-path, each of
+    // which answers through the proxy.
+    let public = format!("{}/archive/", client.origin);
+    let answers = |absolute: &str| {
+        let path = absolute
+            .strip_prefix(&client.origin)
+            .unwrap_or_else(|| panic!("{absolute} is not on {}", client.origin));
+        assert!(path.starts_with("/archive/"), "{absolute}");
+        assert_eq!(client.get(path, &[]).status, 200, "{absolute}");
+    };
+    let feed = client.get("/archive/feed.xml", &[]);
+    assert_eq!(feed.status, 200);
+    assert_eq!(
+        feed.header("content-type"),
+        "application/atom+xml; charset=utf-8"
+    );
+    let feed = feed.text();
+    let feed = roxmltree::Document::parse(&feed).unwrap();
+    let atom_ids: Vec<&str> = feed
+        .descendants()
+        .filter(|n| n.has_tag_name(("http://www.w3.org/2005/Atom", "id")))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(atom_ids[0], format!("{public}feed.xml"));
+    assert!(
+        atom_ids.len() >= 2,
+        "the seeds' dated articles: {atom_ids:?}"
+    );
+    for id in &atom_ids[1..] {
+        assert!(id.starts_with(&format!("{public}articles/")), "{id}");
+        answers(id);
+    }
+    let sitemap = client.get("/archive/sitemap.xml", &[]);
+    assert_eq!(sitemap.status, 200);
+    let sitemap = sitemap.text();
+    let sitemap = roxmltree::Document::parse(&sitemap).unwrap();
+    let locs: Vec<&str> = sitemap
+        .descendants()
+        .filter(|n| n.has_tag_name(("http://www.sitemaps.org/schemas/sitemap/0.9", "loc")))
+        .filter_map(|n| n.text())
+        .collect();
+    let articles = seen
+        .iter()
+        .filter(|u| u.starts_with("/archive/articles/") && !u.ends_with("/source"))
+        .count();
+    assert_eq!(
+        locs.iter().filter(|l| l.contains("/articles/")).count(),
+        articles
+    );
+    for loc in &locs {
+        answers(loc);
+    }
+    let robots = client.get("/archive/robots.txt", &[]).text();
+    assert!(robots.contains("Disallow: /archive/search\n"), "{robots}");
+    assert!(
+        robots.contains(&format!("Sitemap: {public}sitemap.xml")),
+        "{robots}"
+    );
 
     // Revalidation passes through nginx, and the proxy caches pages.
     let about = client.get("/archive/about", &[]);
