@@ -293,7 +293,8 @@ fn the_archive_works_behind_nginx_under_a_sub_path() {
             }
         }
     }
-    // Index both ways, 5 articles and their sources, about, CSS, font, licence, icon.
+    // Index both ways, 5 articles and their sources, about, CSS, font, licence, icon, and the
+    // pages by year, month, publication and agency.
     assert!(
         seen.len() >= 16,
         "only {} URLs reached: {seen:?}",
@@ -364,6 +365,40 @@ fn the_archive_works_behind_nginx_under_a_sub_path() {
         robots.contains(&format!("Sitemap: {public}sitemap.xml")),
         "{robots}"
     );
+    // The pages by period and by source are linked, so crawled.
+    for facet in [
+        "/archive/2015/",
+        "/archive/2015/09/",
+        "/archive/publications",
+        "/archive/agencies",
+    ] {
+        assert!(seen.contains(facet), "{facet} not reached: {seen:?}");
+    }
+    assert!(
+        seen.iter()
+            .any(|u| u.starts_with("/archive/publications/%"))
+    );
+
+    // Search: the form sends the query under the sub-path, and every result leads to its
+    // article there. Results are the reader's to cache, not the proxy's.
+    let front = scraper::Html::parse_document(&client.get("/archive/", &[]).text());
+    let action = resolve(
+        "/archive/",
+        &attrs(&front, "form[role=search]", "action")[0],
+    );
+    assert_eq!(action, "/archive/search");
+    let query = format!("{action}?q=%D8%B3%D9%88%D8%B1%D9%8A%D8%A7");
+    let results = client.get(&query, &[]);
+    assert_eq!(results.status, 200);
+    assert!(results.header("cache-control").starts_with("private"));
+    let html = scraper::Html::parse_document(&results.text());
+    let hits = attrs(&html, ".results .entry-title", "href");
+    assert_eq!(hits.len(), 5, "سوريا finds the five seeds");
+    for href in hits {
+        let target = resolve(&query, &href);
+        assert_eq!(client.get(&target, &[]).status, 200, "{target}");
+    }
+    assert_ne!(client.get(&query, &[]).header("x-cache-status"), "HIT");
 
     // Revalidation passes through nginx, and the proxy caches pages.
     let about = client.get("/archive/about", &[]);

@@ -12,16 +12,21 @@ mod article;
 mod assets;
 mod cache;
 pub mod config;
+mod counts;
 pub mod dates;
 mod error;
+mod facets;
 mod feed;
 mod health;
 mod index;
 pub mod limits;
 pub mod links;
+mod listing;
 pub mod markdown;
 mod page;
+mod pager;
 pub mod preview;
+pub mod search;
 pub mod security;
 mod server;
 mod sitemap;
@@ -121,6 +126,8 @@ pub fn app(state: AppState) -> Router {
         .route("/robots.txt", get(sitemap::robots))
         .route("/healthz", get(health::show))
         .route("/static/{*path}", get(assets::serve))
+        .merge(search::routes())
+        .merge(facets::routes())
         .fallback(|| async { WebError::NotFound })
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -164,14 +171,7 @@ fn title_of(a: &Article) -> &str {
 
 /// A count of articles with the noun in the form Arabic grammar wants after that number.
 pub fn articles_count(n: usize) -> String {
-    match (n, n % 100) {
-        (0, _) => "لا مقالات".to_owned(),
-        (1, _) => "مقال واحد".to_owned(),
-        (2, _) => "مقالان".to_owned(),
-        (_, 3..=10) => format!("{n} مقالات"),
-        (_, 11..=99) => format!("{n} مقالًا"),
-        _ => format!("{n} مقال"),
-    }
+    counts::ARTICLES.count(n)
 }
 
 /// A date as the templates show it: `<time datetime="{iso}">{arabic}</time>`.
