@@ -3,31 +3,39 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-/// A raw line as it should appear in a record: invisible and direction-override characters
+/// Cleans a raw line one character at a time, handing on what the line keeps (the line
+/// scanner cleans, folds and counts in one pass): invisible and direction-override characters
 /// removed (a scraped RLO must not reorder our page), Arabic presentation forms folded to
 /// ordinary letters, every run of white space one space, trimmed.
-pub fn clean_line(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut space = false;
-    for c in raw.chars() {
+#[derive(Debug, Default)]
+pub struct Cleaner {
+    /// White space was seen since the last kept character.
+    space: bool,
+    /// Some character was kept (so a space before the next one is inside the line).
+    started: bool,
+}
+
+impl Cleaner {
+    #[inline]
+    pub fn push(&mut self, c: char, mut keep: impl FnMut(char)) {
         if is_invisible(c) {
-            continue;
+            return;
         }
         if c.is_whitespace() {
-            space = !out.is_empty();
-            continue;
+            self.space = self.started;
+            return;
         }
-        if space {
-            out.push(' ');
-            space = false;
+        if self.space {
+            keep(' ');
+            self.space = false;
         }
+        self.started = true;
         if is_presentation_form(c) {
-            out.extend(std::iter::once(c).nfkc());
+            std::iter::once(c).nfkc().for_each(keep);
         } else {
-            out.push(c);
+            keep(c);
         }
     }
-    out
 }
 
 /// Format and direction controls that carry no text: zero-width space/joiners' kin, BOM,
@@ -58,15 +66,45 @@ pub fn ascii_digit(c: char) -> Option<u32> {
 /// words separated by single spaces.
 pub fn key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut gap = false;
+    let mut folder = KeyFolder::default();
     for c in s.chars() {
+        folder.push(&mut out, c);
+    }
+    out
+}
+
+/// What [`KeyFolder::push`] found a character to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// A digit of any script, and its value.
+    Digit(u32),
+    /// A haraka or tatweel: dropped without breaking the word.
+    Mark,
+    /// A letter ([`is_letter`]), and whether it is an Arabic one.
+    Letter { arabic: bool },
+    /// Anything else: a word break.
+    Other,
+}
+
+/// [`key`] one character at a time, into a buffer the caller owns.
+#[derive(Debug, Default)]
+pub struct KeyFolder {
+    gap: bool,
+    started: bool,
+}
+
+impl KeyFolder {
+    #[inline]
+    pub fn push(&mut self, out: &mut String, c: char) -> Class {
         if let Some(d) = ascii_digit(c) {
-            push_gap(&mut out, &mut gap);
-            out.push(char::from_digit(d, 10).unwrap_or('0'));
+            self.word(out);
+            out.push(char::from(b'0' + d as u8));
+            Class::Digit(d)
         } else if is_harakah(c) || c == 'ـ' {
-            continue;
+            Class::Mark
         } else if is_letter(c) {
-            push_gap(&mut out, &mut gap);
+            self.word(out);
+            let arabic = is_arabic_letter(c);
             match c {
                 'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
                 'ى' => out.push('ي'),
@@ -74,15 +112,25 @@ pub fn key(s: &str) -> String {
                 'ؤ' => out.push('و'),
                 'ئ' => out.push('ي'),
                 // Arabic has no case; ASCII lower-cases cheaply; the rest by Unicode's tables.
-                _ if is_arabic_letter(c) => out.push(c),
+                _ if arabic => out.push(c),
                 _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
                 _ => out.extend(c.to_lowercase()),
             }
+            Class::Letter { arabic }
         } else {
-            gap = true;
+            self.gap = true;
+            Class::Other
         }
     }
-    out
+
+    /// A letter or digit follows: one space first if a break came since the last one.
+    fn word(&mut self, out: &mut String) {
+        if self.gap && self.started {
+            out.push(' ');
+        }
+        self.gap = false;
+        self.started = true;
+    }
 }
 
 /// `char::is_alphabetic` with the ASCII and Arabic answers first: Unicode's table lookup is
@@ -102,13 +150,6 @@ pub fn compact_key(s: &str) -> String {
     key(s).replace(' ', "")
 }
 
-fn push_gap(out: &mut String, gap: &mut bool) {
-    if *gap && !out.is_empty() {
-        out.push(' ');
-    }
-    *gap = false;
-}
-
 /// Arabic short vowels and other combining marks written over letters.
 pub fn is_harakah(c: char) -> bool {
     matches!(c, '\u{610}'..='\u{61a}' | '\u{64b}'..='\u{65f}' | '\u{670}' | '\u{6d6}'..='\u{6ed}')
@@ -126,6 +167,15 @@ pub fn words(s: &str) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn clean_line(raw: &str) -> String {
+        let mut out = String::new();
+        let mut cleaner = Cleaner::default();
+        for c in raw.chars() {
+            cleaner.push(c, |c| out.push(c));
+        }
+        out
+    }
 
     #[test]
     fn clean_line_collapses_space_and_drops_controls() {
