@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::text::key;
 
@@ -101,6 +101,11 @@ impl Lexicon {
         let build = |patterns: &[String]| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
+                // Every line's key goes through the furniture matcher: a DFA is the fastest
+                // to search, and the tables are small enough to build one. Every pattern
+                // starts with a space, so a prefilter would stop at every word.
+                .kind(Some(AhoCorasickKind::DFA))
+                .prefilter(false)
                 .build(patterns)
                 .expect("the bundled tables are valid patterns")
         };
