@@ -1,6 +1,7 @@
 //! Character-level helpers: cleaning a raw line for output, and folding text into comparison
 //! keys (so `"داعش"` and `داعش`, or a title glued to itself, can be recognised as the same).
 
+use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 
 /// Cleans a raw line one character at a time, handing on what the line keeps (the line
@@ -148,6 +149,82 @@ pub fn is_alnum(c: char) -> bool {
 /// another, lost its quotes (`لـداعش` for `لـ"داعش"`) or its spacing.
 pub fn compact_key(s: &str) -> String {
     key(s).replace(' ', "")
+}
+
+/// The words of a [`key`] (one space between words), as `key.split(' ')` gives them: a byte
+/// scan, cheaper than `split`'s search for words of a few letters.
+pub fn key_words(key: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(key);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.bytes().position(|b| b == b' ') {
+            Some(at) => {
+                rest = Some(&r[at + 1..]);
+                Some(&r[..at])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
+/// A few words looked for among the many of a stretch of text: which of them occur. Scanning
+/// the text once against the few is cheaper than a set of all the text's words.
+pub struct WordSet<'a> {
+    index: FxHashMap<&'a str, usize>,
+    /// Bit `n` is set when some word is `n` bytes long (`63` stands for 63 and more).
+    lengths: u64,
+}
+
+impl<'a> WordSet<'a> {
+    pub fn new(words: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut index = FxHashMap::default();
+        let mut lengths = 0;
+        for w in words {
+            let n = index.len();
+            index.entry(w).or_insert(n);
+            lengths |= length_bit(w);
+        }
+        WordSet { index, lengths }
+    }
+
+    /// Where `word` is in the set, from 0 to the number of distinct words.
+    pub fn get(&self, word: &str) -> Option<usize> {
+        if self.lengths & length_bit(word) == 0 {
+            return None;
+        }
+        self.index.get(word).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// Which of the words the keys hold (by [`WordSet::get`]'s numbering).
+    pub fn found_in<'k>(&self, keys: impl IntoIterator<Item = &'k str>) -> Vec<bool> {
+        let mut found = vec![false; self.len()];
+        let mut missing = self.len();
+        for key in keys {
+            if missing == 0 {
+                break;
+            }
+            for w in key_words(key) {
+                if let Some(i) = self.get(w)
+                    && !found[i]
+                {
+                    found[i] = true;
+                    missing -= 1;
+                }
+            }
+        }
+        found
+    }
+}
+
+fn length_bit(w: &str) -> u64 {
+    1 << w.len().min(63)
 }
 
 /// Arabic short vowels and other combining marks written over letters.
