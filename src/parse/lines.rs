@@ -8,7 +8,7 @@
 
 use super::dates::{FoundDate, find_dates, find_hijri, is_date_word, is_stamp_line};
 use super::lexicon::{Furniture, LEXICON};
-use super::text::{Class, Cleaner, KeyFolder, is_alnum, is_arabic_letter, is_letter};
+use super::text::{CharInfo, Cleaner, KeyFolder};
 
 #[derive(Debug, Clone)]
 pub struct Line {
@@ -58,7 +58,7 @@ impl Line {
     pub fn new(raw: &str) -> Option<Self> {
         let mut scan = Scanner::default();
         for c in raw.chars() {
-            scan.push(c);
+            scan.push(c, CharInfo::of(c));
         }
         scan.finish()
     }
@@ -167,14 +167,12 @@ pub fn split(text: &str) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut scan = Scanner::default();
     for c in text.chars() {
+        let info = CharInfo::of(c);
         // Lone CR (old Mac files), NEL and the Unicode separators end lines too.
-        if matches!(
-            c,
-            '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{c}'
-        ) {
+        if info.is(CharInfo::LINE_END) {
             lines.extend(scan.finish());
         } else {
-            scan.push(c);
+            scan.push(c, info);
         }
     }
     lines.extend(scan.finish());
@@ -243,9 +241,9 @@ impl Default for Seen {
 impl Scanner {
     /// One raw character of the line.
     #[inline]
-    fn push(&mut self, c: char) {
+    fn push(&mut self, c: char, info: CharInfo) {
         let seen = &mut self.seen;
-        self.cleaner.push(c, |c| seen.keep(c));
+        self.cleaner.push(c, info, |c, info| seen.keep(c, info));
     }
 
     /// The line read so far, if it holds anything; the scanner is ready for the next one.
@@ -269,37 +267,31 @@ impl Scanner {
 impl Seen {
     /// One character of the cleaned line.
     #[inline]
-    fn keep(&mut self, c: char) {
+    fn keep(&mut self, c: char, info: CharInfo) {
         self.text.push(c);
         self.chars += 1;
-        let class = self.folder.push(&mut self.padded, c);
-        if let Class::Digit(d) = class {
+        self.folder.push(&mut self.padded, c, info);
+        if info.is(CharInfo::DIGIT) {
             self.digit = true;
             self.ascii_digit |= c.is_ascii_digit();
             self.run_digits += 1;
-            self.run_value = self.run_value.saturating_mul(10).saturating_add(d);
-        } else {
+            self.run_value = self
+                .run_value
+                .saturating_mul(10)
+                .saturating_add(info.digit());
+        } else if self.run_digits > 0 {
             self.end_number();
         }
-        let letter = match class {
-            Class::Letter { arabic } => {
-                self.arabic += usize::from(arabic);
-                self.ascii_letter |= c.is_ascii();
-                true
-            }
-            // Harakat count as letters (they are alphabetic), though the key drops them.
-            Class::Mark => {
-                self.arabic += usize::from(is_arabic_letter(c));
-                is_letter(c)
-            }
-            Class::Digit(_) | Class::Other => false,
-        };
-        self.letters += usize::from(letter);
-        if c.is_whitespace() {
+        if info.is(CharInfo::LETTER) {
+            self.letters += 1;
+            self.arabic += usize::from(info.is(CharInfo::ARABIC));
+            self.ascii_letter |= c.is_ascii();
+        }
+        if info.is(CharInfo::WHITESPACE) {
             self.end_word();
         } else {
             self.in_word = true;
-            self.word_alnum = self.word_alnum || letter || is_alnum(c);
+            self.word_alnum |= info.is(CharInfo::ALNUM);
             self.hash |= c == '#';
         }
     }

@@ -4,6 +4,111 @@
 use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 
+/// What the line scanner, the cleaner and the key folder ask of a character, answered once:
+/// by a table for the first 2,048 code points (ASCII, Latin, Arabic), by the functions below
+/// for the rest. The table is filled by those same functions.
+#[derive(Debug, Clone, Copy)]
+pub struct CharInfo {
+    flags: u16,
+    /// The character in a key: an ASCII digit for a digit, the folded letter for a letter.
+    fold: char,
+}
+
+impl CharInfo {
+    /// Dropped from the line ([`is_invisible`]).
+    pub const INVISIBLE: u16 = 1;
+    pub const WHITESPACE: u16 = 1 << 1;
+    /// Folded by NFKC ([`is_presentation_form`]).
+    pub const PRESENTATION: u16 = 1 << 2;
+    /// A digit of any script ([`ascii_digit`]).
+    pub const DIGIT: u16 = 1 << 3;
+    /// A haraka or tatweel: dropped from keys without breaking the word.
+    pub const MARK: u16 = 1 << 4;
+    /// [`is_letter`].
+    pub const LETTER: u16 = 1 << 5;
+    /// [`is_arabic_letter`].
+    pub const ARABIC: u16 = 1 << 6;
+    /// [`is_alnum`].
+    pub const ALNUM: u16 = 1 << 7;
+    /// A letter whose lower case is more than one character (`İ`): `fold` does not hold it.
+    pub const LONG_FOLD: u16 = 1 << 8;
+    /// Ends a line (LF, CR, form feed, NEL, the Unicode line and paragraph separators).
+    pub const LINE_END: u16 = 1 << 9;
+
+    fn compute(c: char) -> Self {
+        let mut flags = 0;
+        let mut set = |flag: u16, on: bool| {
+            if on {
+                flags |= flag;
+            }
+        };
+        set(Self::INVISIBLE, is_invisible(c));
+        set(Self::WHITESPACE, c.is_whitespace());
+        set(Self::PRESENTATION, is_presentation_form(c));
+        set(Self::DIGIT, ascii_digit(c).is_some());
+        set(Self::MARK, is_harakah(c) || c == 'ـ');
+        set(Self::LETTER, is_letter(c));
+        set(Self::ARABIC, is_arabic_letter(c));
+        set(Self::ALNUM, is_alnum(c));
+        set(
+            Self::LINE_END,
+            matches!(
+                c,
+                '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{c}'
+            ),
+        );
+        let fold = if let Some(d) = ascii_digit(c) {
+            char::from(b'0' + d as u8)
+        } else {
+            match c {
+                'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+                'ى' => 'ي',
+                'ة' => 'ه',
+                'ؤ' => 'و',
+                'ئ' => 'ي',
+                // Arabic has no case; the rest by Unicode's tables.
+                _ if is_arabic_letter(c) => c,
+                _ => {
+                    let mut lower = c.to_lowercase();
+                    match (lower.next(), lower.next()) {
+                        (Some(l), None) => l,
+                        _ => {
+                            flags |= Self::LONG_FOLD;
+                            c
+                        }
+                    }
+                }
+            }
+        };
+        CharInfo { flags, fold }
+    }
+
+    #[inline]
+    pub fn of(c: char) -> Self {
+        match CHAR_TABLE.get(c as usize) {
+            Some(info) => *info,
+            None => Self::compute(c),
+        }
+    }
+
+    #[inline]
+    pub fn is(self, flag: u16) -> bool {
+        self.flags & flag != 0
+    }
+
+    /// A digit's value (for a character that [`CharInfo::DIGIT`] says is one).
+    #[inline]
+    pub fn digit(self) -> u32 {
+        u32::from(self.fold).wrapping_sub(u32::from(b'0'))
+    }
+}
+
+static CHAR_TABLE: std::sync::LazyLock<Vec<CharInfo>> = std::sync::LazyLock::new(|| {
+    (0..0x800u32)
+        .map(|u| CharInfo::compute(char::from_u32(u).unwrap_or('\0')))
+        .collect()
+});
+
 /// Cleans a raw line one character at a time, handing on what the line keeps (the line
 /// scanner cleans, folds and counts in one pass): invisible and direction-override characters
 /// removed (a scraped RLO must not reorder our page), Arabic presentation forms folded to
@@ -18,23 +123,27 @@ pub struct Cleaner {
 
 impl Cleaner {
     #[inline]
-    pub fn push(&mut self, c: char, mut keep: impl FnMut(char)) {
-        if is_invisible(c) {
-            return;
-        }
-        if c.is_whitespace() {
+    pub fn push(&mut self, c: char, info: CharInfo, mut keep: impl FnMut(char, CharInfo)) {
+        if info.flags & (CharInfo::INVISIBLE | CharInfo::WHITESPACE | CharInfo::PRESENTATION) == 0 {
+            if self.space {
+                keep(' ', CharInfo::of(' '));
+                self.space = false;
+            }
+            self.started = true;
+            keep(c, info);
+        } else if info.is(CharInfo::INVISIBLE) {
+            // Dropped, and no word break either.
+        } else if info.is(CharInfo::WHITESPACE) {
             self.space = self.started;
-            return;
-        }
-        if self.space {
-            keep(' ');
-            self.space = false;
-        }
-        self.started = true;
-        if is_presentation_form(c) {
-            std::iter::once(c).nfkc().for_each(keep);
         } else {
-            keep(c);
+            if self.space {
+                keep(' ', CharInfo::of(' '));
+                self.space = false;
+            }
+            self.started = true;
+            std::iter::once(c)
+                .nfkc()
+                .for_each(|n| keep(n, CharInfo::of(n)));
         }
     }
 }
@@ -69,22 +178,9 @@ pub fn key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut folder = KeyFolder::default();
     for c in s.chars() {
-        folder.push(&mut out, c);
+        folder.push(&mut out, c, CharInfo::of(c));
     }
     out
-}
-
-/// What [`KeyFolder::push`] found a character to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Class {
-    /// A digit of any script, and its value.
-    Digit(u32),
-    /// A haraka or tatweel: dropped without breaking the word.
-    Mark,
-    /// A letter ([`is_letter`]), and whether it is an Arabic one.
-    Letter { arabic: bool },
-    /// Anything else: a word break.
-    Other,
 }
 
 /// [`key`] one character at a time, into a buffer the caller owns.
@@ -96,35 +192,26 @@ pub struct KeyFolder {
 
 impl KeyFolder {
     #[inline]
-    pub fn push(&mut self, out: &mut String, c: char) -> Class {
-        if let Some(d) = ascii_digit(c) {
+    pub fn push(&mut self, out: &mut String, c: char, info: CharInfo) {
+        if info.is(CharInfo::DIGIT) {
             self.word(out);
-            out.push(char::from(b'0' + d as u8));
-            Class::Digit(d)
-        } else if is_harakah(c) || c == 'ـ' {
-            Class::Mark
-        } else if is_letter(c) {
+            out.push(info.fold);
+        } else if info.is(CharInfo::MARK) {
+            // Harakat and tatweel vanish inside the word.
+        } else if info.is(CharInfo::LETTER) {
             self.word(out);
-            let arabic = is_arabic_letter(c);
-            match c {
-                'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
-                'ى' => out.push('ي'),
-                'ة' => out.push('ه'),
-                'ؤ' => out.push('و'),
-                'ئ' => out.push('ي'),
-                // Arabic has no case; ASCII lower-cases cheaply; the rest by Unicode's tables.
-                _ if arabic => out.push(c),
-                _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-                _ => out.extend(c.to_lowercase()),
+            if info.is(CharInfo::LONG_FOLD) {
+                out.extend(c.to_lowercase());
+            } else {
+                out.push(info.fold);
             }
-            Class::Letter { arabic }
         } else {
             self.gap = true;
-            Class::Other
         }
     }
 
     /// A letter or digit follows: one space first if a break came since the last one.
+    #[inline]
     fn word(&mut self, out: &mut String) {
         if self.gap && self.started {
             out.push(' ');
@@ -249,9 +336,26 @@ mod tests {
         let mut out = String::new();
         let mut cleaner = Cleaner::default();
         for c in raw.chars() {
-            cleaner.push(c, |c| out.push(c));
+            cleaner.push(c, CharInfo::of(c), |c, _| out.push(c));
         }
         out
+    }
+
+    #[test]
+    fn char_table_agrees_with_the_functions() {
+        for c in ('\0'..='\u{3000}').chain(['\u{fb50}', '\u{fefb}', '\u{feff}', '\u{1d400}']) {
+            let info = CharInfo::of(c);
+            assert_eq!(info.is(CharInfo::INVISIBLE), is_invisible(c), "{c:?}");
+            assert_eq!(info.is(CharInfo::WHITESPACE), c.is_whitespace(), "{c:?}");
+            assert_eq!(info.is(CharInfo::LETTER), is_letter(c), "{c:?}");
+            assert_eq!(info.is(CharInfo::ALNUM), is_alnum(c), "{c:?}");
+            assert_eq!(info.is(CharInfo::ARABIC), is_arabic_letter(c), "{c:?}");
+            assert_eq!(info.is(CharInfo::DIGIT), ascii_digit(c).is_some(), "{c:?}");
+            if let Some(d) = ascii_digit(c) {
+                assert_eq!(info.digit(), d, "{c:?}");
+            }
+        }
+        assert_eq!(key("İSTANBUL Ωmega"), "i\u{307}stanbul ωmega");
     }
 
     #[test]
