@@ -14,6 +14,7 @@ use std::fs;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -21,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::parse::{self, Article};
 use crate::search::IndexWriter;
-use cache::{Cache, Cached, CachedRef, Stamp};
+use cache::{Cache, CachedRef, Stamp};
 use overrides::Override;
 use store::{PartRef, Parts, Store, StoreWriter};
 use threads::Profile;
@@ -80,12 +81,20 @@ pub struct BuildReport {
     pub files_read: usize,
     /// Files whose result the build cache gave (unchanged since the last build, not parsed).
     pub reused: usize,
+    /// How long each step took, in order (for `arshif build --timings`).
+    pub timings: Vec<(&'static str, Duration)>,
     pub articles: usize,
     pub dated: usize,
     pub problems: Vec<Problem>,
 }
 
 impl BuildReport {
+    /// Records that `step` took the time since `since`, and restarts the clock.
+    fn lap(&mut self, step: &'static str, since: &mut Instant) {
+        self.timings.push((step, since.elapsed()));
+        *since = Instant::now();
+    }
+
     pub fn errors(&self) -> usize {
         self.problems.iter().filter(|p| p.is_error).count()
     }
@@ -363,8 +372,7 @@ fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
         path: dir.to_path_buf(),
         source: e,
     };
-    let mut dumps = Vec::new();
-    let mut overrides: HashMap<OsString, Stamp> = HashMap::new();
+    let mut listed = Vec::new();
     for item in fs::read_dir(dir).map_err(read_dir)? {
         let item = item.map_err(read_dir)?;
         let path = item.path();
@@ -372,20 +380,31 @@ fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
             Some(e) => (e == "txt", e == "toml"),
             None => (false, false),
         };
-        if !is_txt && !is_toml {
-            continue;
+        if is_txt || is_toml {
+            let is_link = item.file_type().is_ok_and(|t| t.is_symlink());
+            listed.push((path, is_txt, is_link));
         }
-        let is_link = item.file_type().is_ok_and(|t| t.is_symlink());
-        // A link's stamp is its target's: retargeting it or changing the target is a change.
-        let meta = if is_link {
-            fs::metadata(&path)
-        } else {
-            item.metadata()
-        };
-        let stamp = meta.ok().map(|m| Stamp::of(&m));
-        if is_toml {
-            if let Some(stamp) = stamp {
-                overrides.insert(item.file_name(), stamp);
+    }
+    // One stat per file, the bulk of listing a large folder: spread over the cores.
+    let stamped: Vec<(PathBuf, bool, bool, Option<Stamp>)> = listed
+        .into_par_iter()
+        .map(|(path, is_txt, is_link)| {
+            // A link's stamp is its target's: retargeting it or changing the target is a change.
+            let meta = if is_link {
+                fs::metadata(&path)
+            } else {
+                fs::symlink_metadata(&path)
+            };
+            let stamp = meta.ok().map(|m| Stamp::of(&m));
+            (path, is_txt, is_link, stamp)
+        })
+        .collect();
+    let mut dumps = Vec::new();
+    let mut overrides: HashMap<OsString, Stamp> = HashMap::new();
+    for (path, is_txt, is_link, stamp) in stamped {
+        if !is_txt {
+            if let (Some(stamp), Some(name)) = (stamp, path.file_name()) {
+                overrides.insert(name.to_os_string(), stamp);
             }
             continue;
         }
@@ -500,14 +519,18 @@ fn collect(
     cache: Option<Cache>,
     sink: &dyn Sink,
 ) -> Result<(Vec<Done>, usize), ArchiveError> {
-    let mut cached: HashMap<String, Cached> = cache
-        .map(|c| c.dumps.into_iter().map(|d| (d.name.clone(), d)).collect())
-        .unwrap_or_default();
+    // Both lists are sorted by name (the cache was written in this order): walk them together.
+    let mut cached = cache
+        .map(|c| c.dumps)
+        .unwrap_or_default()
+        .into_iter()
+        .peekable();
     let mut done: Vec<Option<Done>> = Vec::with_capacity(dumps.len());
     let mut to_parse = Vec::new();
     for (i, d) in dumps.into_iter().enumerate() {
+        while cached.next_if(|c| c.name < d.name).is_some() {}
         let hit = cached
-            .remove(&d.name)
+            .next_if(|c| c.name == d.name)
             .filter(|c| d.stamp == Some(c.stamp) && d.over == c.over);
         match hit {
             Some(c) => done.push(Some(Done {
@@ -525,7 +548,6 @@ fn collect(
             }
         }
     }
-
     let reused = done.len() - to_parse.len();
     let progress = progress_bar(to_parse.len());
     let root = fs::canonicalize(dir).ok();
@@ -723,14 +745,17 @@ pub fn build_and_save(
         path: out.to_path_buf(),
         source: e,
     })?;
+    let mut clock = Instant::now();
     let dumps = scan(articles)?;
     let ids = assign_ids(&dumps);
     let mut report = BuildReport {
         files_read: dumps.len(),
         ..BuildReport::default()
     };
+    report.lap("list the dumps", &mut clock);
 
     let cache = Cache::load(out).filter(|c| !mostly_garbage(out, c));
+    report.lap("load the cache", &mut clock);
     let search = search_dir(compiled_path);
     let (index, indexed) = match &cache {
         Some(c) => match IndexWriter::open(&search) {
@@ -756,8 +781,10 @@ pub fn build_and_save(
         index: &index,
         indexed: Mutex::new(indexed),
     };
+    report.lap("open the index and the store", &mut clock);
     let (done, reused) = collect(articles, dumps, &ids, cache, &sink)?;
     report.reused = reused;
+    report.lap("parse, store and index the changed dumps", &mut clock);
     let StoreSink {
         store: writer,
         indexed,
@@ -766,38 +793,68 @@ pub fn build_and_save(
     let store_len = writer.into_inner().expect("no panic holds it").finish()?;
     let mut indexed = indexed.into_inner().expect("no panic holds it");
     let store = Store::open(&out.join(&store_name))?;
+    report.lap("sync the store", &mut clock);
 
     let assembled = assemble(articles, &done, &ids, &mut report);
-    reconcile_index(&index, &mut indexed, &done, &assembled.served, &store)?;
-    index.commit()?;
+    report.lap("threads and duplicates", &mut clock);
 
-    let mut indexed: Vec<(String, PartRef)> = indexed.into_iter().collect();
-    indexed.sort_unstable();
-    let cached = done.iter().filter_map(|d| {
-        let outcome = match &d.outcome {
-            Some((entry, Part::Stored(at), profile)) => Some((entry, at, profile)),
-            Some((_, Part::Memory(_), _)) => return None,
-            None => None,
-        };
-        Some(CachedRef {
-            name: &d.name,
-            stamp: d.stamp.as_ref()?,
-            over: &d.over,
-            outcome,
-            problems: &d.problems,
+    // What the index is to hold: every served article, from its current parts.
+    let mut want: Vec<(String, PartRef)> = assembled
+        .served
+        .iter()
+        .filter_map(|&i| match done[i].outcome.as_ref()? {
+            (entry, Part::Stored(at), _) => Some((entry.article.id.clone(), *at)),
+            (_, Part::Memory(_), _) => None,
         })
+        .collect();
+    want.sort_unstable();
+    // The cache is written on another thread while the index is brought up to date.
+    let (indexing, cache_took) = std::thread::scope(|scope| {
+        let cache_writer = scope.spawn(|| {
+            let started = Instant::now();
+            let cached = done.iter().filter_map(|d| {
+                let outcome = match &d.outcome {
+                    Some((entry, Part::Stored(at), profile)) => Some((entry, at, profile)),
+                    Some((_, Part::Memory(_), _)) => return None,
+                    None => None,
+                };
+                Some(CachedRef {
+                    name: &d.name,
+                    stamp: d.stamp.as_ref()?,
+                    over: &d.over,
+                    outcome,
+                    problems: &d.problems,
+                })
+            });
+            // Without its cache the next build starts over: slower, not wrong.
+            if let Err(e) = cache::save(out, &store_name, store_len, cached, &want) {
+                tracing::warn!("cannot write the build cache in {}: {e}", out.display());
+            }
+            started.elapsed()
+        });
+        let indexing = reconcile_index(&index, &mut indexed, &want, &done, &store)
+            .and_then(|()| index.commit().map_err(ArchiveError::from));
+        let took = cache_writer
+            .join()
+            .expect("writing the cache does not panic");
+        (indexing, took)
     });
-    // Without its cache the next build starts over: slower, not wrong.
-    if let Err(e) = cache::save(out, &store_name, store_len, cached, &indexed) {
-        tracing::warn!("cannot write the build cache in {}: {e}", out.display());
+    if let Err(e) = indexing {
+        // The cache says what the index holds; the index did not take it.
+        let _ = fs::remove_file(cache::path_in(out));
+        return Err(e);
     }
-
+    report.lap("update and commit the index", &mut clock);
+    report
+        .timings
+        .push(("write the cache (meanwhile)", cache_took));
     let archive = into_archive(done, assembled, Some(store));
     finish_report(&mut report, &archive);
     compiled::save(&archive, compiled_path)?;
     if fresh {
         store::remove_others(out, &store_name);
     }
+    report.lap("write the compiled archive", &mut clock);
     Ok((archive, report))
 }
 
@@ -816,40 +873,42 @@ fn mostly_garbage(out: &Path, cache: &Cache) -> bool {
     len > 2 * live + (64 << 20)
 }
 
-/// Makes the index hold exactly the served articles, each from its current parts: removes
+/// Makes the index hold exactly `want` (each served article from its current parts): removes
 /// what went, changed id or was dropped as a duplicate, and adds what is not there yet.
 fn reconcile_index(
     index: &IndexWriter,
     indexed: &mut HashMap<String, PartRef>,
+    want: &[(String, PartRef)],
     done: &[Done],
-    served: &[usize],
     store: &Store,
 ) -> Result<(), ArchiveError> {
-    let want: HashMap<&str, (PartRef, &Entry)> = served
-        .iter()
-        .filter_map(|&i| match done[i].outcome.as_ref()? {
-            (entry, Part::Stored(at), _) => Some((entry.article.id.as_str(), (*at, entry))),
-            (_, Part::Memory(_), _) => None,
-        })
-        .collect();
+    let wanted: HashMap<&str, PartRef> = want.iter().map(|(id, at)| (id.as_str(), *at)).collect();
     indexed.retain(|id, at| {
-        let keep = want.get(id.as_str()).is_some_and(|(w, _)| w == at);
+        let keep = wanted.get(id.as_str()) == Some(at);
         if !keep {
             index.remove(id);
         }
         keep
     });
-    let missing: Vec<(&str, PartRef, &Entry)> = want
+    let missing: HashMap<PartRef, &str> = want
         .iter()
-        .filter(|(id, _)| !indexed.contains_key(**id))
-        .map(|(&id, &(at, entry))| (id, at, entry))
+        .filter(|(id, _)| !indexed.contains_key(id))
+        .map(|(id, at)| (*at, id.as_str()))
         .collect();
-    missing.par_iter().try_for_each(|&(_, at, entry)| {
-        let mut article = entry.article.clone();
-        article.body = store.get(at)?.body;
-        index.add(&article).map_err(ArchiveError::from)
-    })?;
-    for (id, at, _) in missing {
+    if missing.is_empty() {
+        return Ok(());
+    }
+    done.par_iter()
+        .filter_map(|d| match d.outcome.as_ref()? {
+            (entry, Part::Stored(at), _) if missing.contains_key(at) => Some((entry, *at)),
+            _ => None,
+        })
+        .try_for_each(|(entry, at)| {
+            let mut article = entry.article.clone();
+            article.body = store.get(at)?.body;
+            index.add(&article).map_err(ArchiveError::from)
+        })?;
+    for (at, id) in missing {
         indexed.insert(id.to_owned(), at);
     }
     Ok(())

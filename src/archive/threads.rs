@@ -52,19 +52,19 @@ pub const MAX_SPAN_DAYS: i32 = 21;
 pub const MAX_THREAD: usize = 50;
 
 /// Terms an article is indexed under for finding candidates.
-const SIGNATURE: usize = 32;
+const SIGNATURE: usize = 16;
 
 /// Terms of an article's [`Profile`]: its most frequent; the rest say little of its story.
 const PROFILE: usize = 64;
 
 /// Candidates taken from one term's list for one article: a term that hundreds of articles of
 /// the same days share says little about which of them tell the same story.
-const MAX_CANDIDATES_PER_TERM: usize = 64;
+const MAX_CANDIDATES_PER_TERM: usize = 24;
 
 /// Articles an article is compared with at most (those sharing most signature terms): in a
 /// week of a big archive's coverage of one war, hundreds qualify, and a thread takes only
 /// [`MAX_THREAD`] anyway.
-const MAX_COMPARED: usize = 50;
+const MAX_COMPARED: usize = 16;
 
 /// The threads of an archive.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -316,16 +316,13 @@ fn by_weight(a: &(u32, f32), b: &(u32, f32)) -> Ordering {
 
 fn cosine(a: &Vector, b: &Vector) -> f32 {
     let (mut i, mut j, mut dot) = (0, 0, 0.0);
+    // Without branches on the comparison: which side moves is unpredictable, and this runs
+    // for every compared pair.
     while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            Ordering::Less => i += 1,
-            Ordering::Greater => j += 1,
-            Ordering::Equal => {
-                dot += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
-        }
+        let ((ta, wa), (tb, wb)) = (a[i], b[j]);
+        dot += if ta == tb { wa * wb } else { 0.0 };
+        i += usize::from(ta <= tb);
+        j += usize::from(tb <= ta);
     }
     dot
 }
@@ -340,9 +337,9 @@ struct Link {
 
 /// The pairs at or above [`THRESHOLD`], found through shared signature terms.
 fn links(vectors: &[Vector], days: &[Option<i32>]) -> Vec<Link> {
-    // Each term's articles, dated ones by date then undated: a dated article looks up its
-    // window by binary search.
-    let mut postings: TermMap<u32, Vec<usize>> = TermMap::default();
+    // Each term's articles as (day, index), dated ones by date then undated: a dated article
+    // looks up its window by binary search, in the list itself rather than through `days`.
+    let mut postings: TermMap<u32, Vec<(i32, u32)>> = TermMap::default();
     let signatures: Vec<Vec<u32>> = vectors
         .iter()
         .map(|v| {
@@ -352,30 +349,33 @@ fn links(vectors: &[Vector], days: &[Option<i32>]) -> Vec<Link> {
         })
         .collect();
     for (i, s) in signatures.iter().enumerate() {
+        let day = days[i].unwrap_or(UNDATED);
         for &t in s {
-            postings.entry(t).or_default().push(i);
+            postings.entry(t).or_default().push((day, i as u32));
         }
     }
-    let order = |&i: &usize| (days[i].is_none(), days[i], i);
     for list in postings.values_mut() {
-        list.sort_unstable_by_key(order);
+        list.sort_unstable();
     }
 
     let mut links: Vec<Link> = signatures
         .par_iter()
         .enumerate()
         .flat_map_iter(|(a, signature)| {
-            let mut shared: HashMap<usize, u32> = HashMap::new();
-            for t in signature {
-                for &b in candidates(&postings[t], a, days) {
-                    if b != a {
-                        *shared.entry(b).or_insert(0) += 1;
-                    }
-                }
-            }
-            let mut pairs: Vec<(usize, u32)> = shared
-                .into_iter()
-                .filter(|&(b, n)| n >= 2 && owns(a, b, days))
+            // Candidates counted by sorting: a few hundred indices sort faster than they hash.
+            // A dated article's candidates are all dated, so it owns the pairs with later ones.
+            let dated = days[a].is_some();
+            let mut seen: Vec<usize> = signature
+                .iter()
+                .flat_map(|t| candidates(&postings[t], days[a]))
+                .map(|&(_, b)| b as usize)
+                .filter(|&b| if dated { b > a } else { owns(a, b, days) })
+                .collect();
+            seen.sort_unstable();
+            let mut pairs: Vec<(usize, u32)> = seen
+                .chunk_by(|x, y| x == y)
+                .filter(|run| run.len() >= 2)
+                .map(|run| (run[0], run.len() as u32))
                 .collect();
             // Most shared signature terms first: the cosine of the rest is not computed.
             pairs.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
@@ -415,22 +415,24 @@ fn owns(a: usize, b: usize, days: &[Option<i32>]) -> bool {
     }
 }
 
-/// The part of a term's list (sorted dated-first by date) that article `a` is compared with:
-/// the articles within its date window, or for an undated one all; at most
+/// The day of an undated article in the postings: after every date.
+const UNDATED: i32 = i32::MAX;
+
+/// The part of a term's list (sorted by day, undated last) that an article of `day` is
+/// compared with: the articles within its date window, or for an undated one all; at most
 /// [`MAX_CANDIDATES_PER_TERM`], nearest in time first for a dated one.
-fn candidates<'p>(list: &'p [usize], a: usize, days: &[Option<i32>]) -> &'p [usize] {
-    let dated = list.partition_point(|&i| days[i].is_some());
-    let Some(day) = days[a] else {
+fn candidates(list: &[(i32, u32)], day: Option<i32>) -> &[(i32, u32)] {
+    let Some(day) = day else {
         return &list[..list.len().min(MAX_CANDIDATES_PER_TERM)];
     };
-    let from = list[..dated].partition_point(|&i| days[i] < Some(day - PAIR_WINDOW_DAYS));
-    let to = list[..dated].partition_point(|&i| days[i] <= Some(day + PAIR_WINDOW_DAYS));
     // Undated articles are left to look dated ones up, which they do without a window.
+    let from = list.partition_point(|&(d, _)| d < day - PAIR_WINDOW_DAYS);
+    let to = list.partition_point(|&(d, _)| d <= day + PAIR_WINDOW_DAYS);
     let window = &list[from..to];
     if window.len() <= MAX_CANDIDATES_PER_TERM {
         return window;
     }
-    let at = window.partition_point(|&i| days[i] < Some(day));
+    let at = window.partition_point(|&(d, _)| d < day);
     let half = MAX_CANDIDATES_PER_TERM / 2;
     let start = at
         .saturating_sub(half)
@@ -574,10 +576,18 @@ mod tests {
     #[test]
     fn candidates_stay_in_the_date_window() {
         let days = [Some(100), Some(95), Some(110), Some(103), None, Some(92)];
-        let mut list = vec![0, 1, 2, 3, 4, 5];
-        list.sort_by_key(|&i| (days[i].is_none(), days[i], i));
-        assert_eq!(candidates(&list, 0, &days), [1, 0, 3]);
-        assert_eq!(candidates(&list, 4, &days), [5, 1, 0, 3, 2, 4]);
+        let mut list: Vec<(i32, u32)> = (0..days.len())
+            .map(|i| (days[i].unwrap_or(UNDATED), i as u32))
+            .collect();
+        list.sort_unstable();
+        let ids = |day| {
+            candidates(&list, day)
+                .iter()
+                .map(|&(_, i)| i)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(days[0]), [1, 0, 3]);
+        assert_eq!(ids(days[4]), [5, 1, 0, 3, 2, 4]);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod variants;
 use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
@@ -137,6 +138,9 @@ pub struct IndexWriter {
     /// Where the index is written and its final place, for a new index.
     staging: Option<(PathBuf, PathBuf)>,
     dir: PathBuf,
+    /// Whether anything was added or removed: an index in place left as it was needs no
+    /// commit (which writes and syncs files).
+    changed: AtomicBool,
 }
 
 impl IndexWriter {
@@ -179,6 +183,7 @@ impl IndexWriter {
             fields,
             staging: None,
             dir: dir.to_path_buf(),
+            changed: AtomicBool::new(false),
         })
     }
 
@@ -198,6 +203,7 @@ impl IndexWriter {
         self.writer
             .add_document(doc)
             .map_err(index_error(&self.dir))?;
+        self.changed.store(true, Ordering::Relaxed);
         Ok(())
     }
 
@@ -205,6 +211,7 @@ impl IndexWriter {
     pub fn remove(&self, id: &str) {
         self.writer
             .delete_term(Term::from_field_text(self.fields.id, id));
+        self.changed.store(true, Ordering::Relaxed);
     }
 
     /// Makes the additions and removals visible to readers opened after it, and moves a new
@@ -214,8 +221,12 @@ impl IndexWriter {
             mut writer,
             staging,
             dir,
+            changed,
             ..
         } = self;
+        if staging.is_none() && !changed.into_inner() {
+            return Ok(());
+        }
         writer.commit().map_err(index_error(&dir))?;
         writer.wait_merging_threads().map_err(index_error(&dir))?;
         if let Some((staging, dir)) = staging {
