@@ -191,6 +191,12 @@ fn a_corrupt_cache_or_a_lost_store_means_a_build_from_nothing() {
     build(articles.path(), out.path());
     let before = snapshot(out.path(), &[]);
 
+    // A lost index is written again from the store, without parsing anything.
+    fs::remove_dir_all(archive::search_dir(&compiled::path_in(out.path()))).unwrap();
+    let report = build(articles.path(), out.path());
+    assert_eq!(report.reused, 5);
+    assert_eq!(snapshot(out.path(), &[]), before);
+
     fs::write(
         out.path().join(archive::cache::FILE_NAME),
         b"ARSHIFC\x01junk",

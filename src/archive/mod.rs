@@ -13,7 +13,7 @@ use std::ffi::OsString;
 use std::fs;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -381,19 +381,19 @@ fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
             None => (false, false),
         };
         if is_txt || is_toml {
-            let is_link = item.file_type().is_ok_and(|t| t.is_symlink());
-            listed.push((path, is_txt, is_link));
+            listed.push((item, path, is_txt));
         }
     }
     // One stat per file, the bulk of listing a large folder: spread over the cores.
     let stamped: Vec<(PathBuf, bool, bool, Option<Stamp>)> = listed
         .into_par_iter()
-        .map(|(path, is_txt, is_link)| {
+        .map(|(item, path, is_txt)| {
+            let is_link = item.file_type().is_ok_and(|t| t.is_symlink());
             // A link's stamp is its target's: retargeting it or changing the target is a change.
             let meta = if is_link {
                 fs::metadata(&path)
             } else {
-                fs::symlink_metadata(&path)
+                item.metadata()
             };
             let stamp = meta.ok().map(|m| Stamp::of(&m));
             (path, is_txt, is_link, stamp)
@@ -483,11 +483,60 @@ impl Sink for MemorySink {
     }
 }
 
+/// The search index's writer, opened on first use: a build that changes nothing in the index
+/// does not pay for opening (and committing) it.
+struct LazyIndex {
+    dir: PathBuf,
+    /// A new index (built beside `dir`, then moved into place) rather than the one there.
+    fresh: bool,
+    writer: OnceLock<IndexWriter>,
+    /// Held while opening: tantivy allows one writer per index.
+    opening: Mutex<()>,
+}
+
+impl LazyIndex {
+    fn new(dir: &Path, fresh: bool) -> LazyIndex {
+        LazyIndex {
+            dir: dir.to_path_buf(),
+            fresh,
+            writer: OnceLock::new(),
+            opening: Mutex::new(()),
+        }
+    }
+
+    fn get(&self) -> Result<&IndexWriter, ArchiveError> {
+        if let Some(w) = self.writer.get() {
+            return Ok(w);
+        }
+        let _opening = self.opening.lock().expect("no panic holds it");
+        if let Some(w) = self.writer.get() {
+            return Ok(w);
+        }
+        let w = if self.fresh {
+            IndexWriter::create(&self.dir)?
+        } else {
+            IndexWriter::open(&self.dir)?
+        };
+        Ok(self.writer.get_or_init(|| w))
+    }
+
+    /// Commits what was written; a new index is written (and moved into place) even empty.
+    fn commit(self) -> Result<(), ArchiveError> {
+        if self.fresh {
+            self.get()?;
+        }
+        match self.writer.into_inner() {
+            Some(w) => Ok(w.commit()?),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Parts appended to the store, and each article indexed as it is parsed, so that a build
 /// never holds the bodies of the whole archive at once.
 struct StoreSink<'a> {
     store: Mutex<StoreWriter>,
-    index: &'a IndexWriter,
+    index: &'a LazyIndex,
     /// What the index holds: the id and parts each article was indexed from.
     indexed: Mutex<HashMap<String, PartRef>>,
 }
@@ -497,9 +546,9 @@ impl Sink for StoreSink<'_> {
         let id = entry.article.id.clone();
         let stale = self.indexed.lock().expect("no panic holds it").remove(&id);
         if stale.is_some() {
-            self.index.remove(&id);
+            self.index.get()?.remove(&id);
         }
-        self.index.add(&entry.article)?;
+        self.index.get()?.add(&entry.article)?;
         let (light, parts) = entry.split();
         let at = self.store.lock().expect("no panic holds it").put(&parts)?;
         self.indexed
@@ -758,11 +807,11 @@ pub fn build_and_save(
     report.lap("load the cache", &mut clock);
     let search = search_dir(compiled_path);
     let (index, indexed) = match &cache {
-        Some(c) => match IndexWriter::open(&search) {
-            Ok(index) => (index, c.indexed.iter().cloned().collect()),
-            Err(_) => (IndexWriter::create(&search)?, HashMap::new()),
-        },
-        None => (IndexWriter::create(&search)?, HashMap::new()),
+        Some(c) if crate::search::is_readable(&search) => (
+            LazyIndex::new(&search, false),
+            c.indexed.iter().cloned().collect(),
+        ),
+        _ => (LazyIndex::new(&search, true), HashMap::new()),
     };
     let (store_name, writer, fresh) = match &cache {
         Some(c) => (
@@ -833,7 +882,7 @@ pub fn build_and_save(
             started.elapsed()
         });
         let indexing = reconcile_index(&index, &mut indexed, &want, &done, &store)
-            .and_then(|()| index.commit().map_err(ArchiveError::from));
+            .and_then(|()| index.commit());
         let took = cache_writer
             .join()
             .expect("writing the cache does not panic");
@@ -876,20 +925,24 @@ fn mostly_garbage(out: &Path, cache: &Cache) -> bool {
 /// Makes the index hold exactly `want` (each served article from its current parts): removes
 /// what went, changed id or was dropped as a duplicate, and adds what is not there yet.
 fn reconcile_index(
-    index: &IndexWriter,
+    index: &LazyIndex,
     indexed: &mut HashMap<String, PartRef>,
     want: &[(String, PartRef)],
     done: &[Done],
     store: &Store,
 ) -> Result<(), ArchiveError> {
     let wanted: HashMap<&str, PartRef> = want.iter().map(|(id, at)| (id.as_str(), *at)).collect();
+    let mut failed = None;
     indexed.retain(|id, at| {
         let keep = wanted.get(id.as_str()) == Some(at);
-        if !keep {
-            index.remove(id);
+        if !keep && let Err(e) = index.get().map(|w| w.remove(id)) {
+            failed = Some(e);
         }
         keep
     });
+    if let Some(e) = failed {
+        return Err(e);
+    }
     let missing: HashMap<PartRef, &str> = want
         .iter()
         .filter(|(id, _)| !indexed.contains_key(id))
@@ -906,7 +959,7 @@ fn reconcile_index(
         .try_for_each(|(entry, at)| {
             let mut article = entry.article.clone();
             article.body = store.get(at)?.body;
-            index.add(&article).map_err(ArchiveError::from)
+            index.get()?.add(&article).map_err(ArchiveError::from)
         })?;
     for (at, id) in missing {
         indexed.insert(id.to_owned(), at);

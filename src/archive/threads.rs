@@ -337,8 +337,9 @@ struct Link {
 
 /// The pairs at or above [`THRESHOLD`], found through shared signature terms.
 fn links(vectors: &[Vector], days: &[Option<i32>]) -> Vec<Link> {
-    // Each term's articles as (day, index), dated ones by date then undated: a dated article
-    // looks up its window by binary search, in the list itself rather than through `days`.
+    // Each term's articles as (day, index), dated ones by date then undated, and where each
+    // article is in the lists of its signature terms: its date window is around that place,
+    // found by walking a few neighbours instead of searching a list of thousands.
     let mut postings: TermMap<u32, Vec<(i32, u32)>> = TermMap::default();
     let signatures: Vec<Vec<u32>> = vectors
         .iter()
@@ -354,8 +355,15 @@ fn links(vectors: &[Vector], days: &[Option<i32>]) -> Vec<Link> {
             postings.entry(t).or_default().push((day, i as u32));
         }
     }
-    for list in postings.values_mut() {
+    let mut places: Vec<[u32; SIGNATURE]> = vec![[0; SIGNATURE]; signatures.len()];
+    for (t, list) in postings.iter_mut() {
         list.sort_unstable();
+        for (place, &(_, i)) in list.iter().enumerate() {
+            let i = i as usize;
+            if let Some(k) = signatures[i].iter().position(|s| s == t) {
+                places[i][k] = place as u32;
+            }
+        }
     }
 
     let mut links: Vec<Link> = signatures
@@ -367,7 +375,8 @@ fn links(vectors: &[Vector], days: &[Option<i32>]) -> Vec<Link> {
             let dated = days[a].is_some();
             let mut seen: Vec<usize> = signature
                 .iter()
-                .flat_map(|t| candidates(&postings[t], days[a]))
+                .zip(places[a])
+                .flat_map(|(t, place)| candidates(&postings[t], place as usize))
                 .map(|&(_, b)| b as usize)
                 .filter(|&b| if dated { b > a } else { owns(a, b, days) })
                 .collect();
@@ -418,26 +427,33 @@ fn owns(a: usize, b: usize, days: &[Option<i32>]) -> bool {
 /// The day of an undated article in the postings: after every date.
 const UNDATED: i32 = i32::MAX;
 
-/// The part of a term's list (sorted by day, undated last) that an article of `day` is
-/// compared with: the articles within its date window, or for an undated one all; at most
+/// The part of a term's list (sorted by day, undated last) that the article at `place` in it
+/// is compared with: the articles within its date window, or for an undated one all; at most
 /// [`MAX_CANDIDATES_PER_TERM`], nearest in time first for a dated one.
-fn candidates(list: &[(i32, u32)], day: Option<i32>) -> &[(i32, u32)] {
-    let Some(day) = day else {
+fn candidates(list: &[(i32, u32)], place: usize) -> &[(i32, u32)] {
+    let day = list[place].0;
+    if day == UNDATED {
         return &list[..list.len().min(MAX_CANDIDATES_PER_TERM)];
-    };
-    // Undated articles are left to look dated ones up, which they do without a window.
-    let from = list.partition_point(|&(d, _)| d < day - PAIR_WINDOW_DAYS);
-    let to = list.partition_point(|&(d, _)| d <= day + PAIR_WINDOW_DAYS);
-    let window = &list[from..to];
-    if window.len() <= MAX_CANDIDATES_PER_TERM {
-        return window;
     }
-    let at = window.partition_point(|&(d, _)| d < day);
-    let half = MAX_CANDIDATES_PER_TERM / 2;
-    let start = at
-        .saturating_sub(half)
-        .min(window.len() - MAX_CANDIDATES_PER_TERM);
-    &window[start..start + MAX_CANDIDATES_PER_TERM]
+    // Undated articles are left to look dated ones up, which they do without a window.
+    let mut from = place;
+    let earliest = place.saturating_sub(MAX_CANDIDATES_PER_TERM);
+    while from > earliest && list[from - 1].0 >= day - PAIR_WINDOW_DAYS {
+        from -= 1;
+    }
+    let mut to = place + 1;
+    let latest = (place + 1 + MAX_CANDIDATES_PER_TERM).min(list.len());
+    while to < latest && list[to].0 <= day + PAIR_WINDOW_DAYS {
+        to += 1;
+    }
+    if to - from <= MAX_CANDIDATES_PER_TERM {
+        return &list[from..to];
+    }
+    let start = place
+        .saturating_sub(MAX_CANDIDATES_PER_TERM / 2)
+        .max(from)
+        .min(to - MAX_CANDIDATES_PER_TERM);
+    &list[start..start + MAX_CANDIDATES_PER_TERM]
 }
 
 /// Union-find over the links, strongest first, refusing a union that would make a thread
@@ -580,14 +596,15 @@ mod tests {
             .map(|i| (days[i].unwrap_or(UNDATED), i as u32))
             .collect();
         list.sort_unstable();
-        let ids = |day| {
-            candidates(&list, day)
+        let ids = |article: u32| {
+            let place = list.iter().position(|&(_, i)| i == article).unwrap();
+            candidates(&list, place)
                 .iter()
                 .map(|&(_, i)| i)
                 .collect::<Vec<_>>()
         };
-        assert_eq!(ids(days[0]), [1, 0, 3]);
-        assert_eq!(ids(days[4]), [5, 1, 0, 3, 2, 4]);
+        assert_eq!(ids(0), [1, 0, 3]);
+        assert_eq!(ids(4), [5, 1, 0, 3, 2, 4]);
     }
 
     #[test]

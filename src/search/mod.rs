@@ -243,6 +243,11 @@ impl IndexWriter {
     }
 }
 
+/// Whether `dir` holds an index that opens (a build updates it rather than starting over).
+pub fn is_readable(dir: &Path) -> bool {
+    Index::open_in_dir(dir).is_ok_and(|index| fields_of(&index.schema()).is_ok())
+}
+
 fn index_error(path: &Path) -> impl Fn(tantivy::TantivyError) -> SearchError + use<> {
     let path = path.to_path_buf();
     move |source| SearchError::Index {
