@@ -1,5 +1,10 @@
-//! The collection: every dump of a folder parsed, overridden, ordered, and compiled into one
+//! The collection: every dump of a folder parsed, overridden, ordered, and compiled into a
 //! file that the server loads without parsing anything again.
+//!
+//! A build folder holds the compiled archive (light records: [`compiled`]), the articles'
+//! bodies and dump texts ([`store`], read one article at a time), the search index, and the
+//! build cache ([`cache`]) that lets the next build parse only what changed. Bodies go to the
+//! store and the index as dumps are parsed, so memory holds the light records, not the text.
 
 pub mod cache;
 pub mod compiled;
@@ -648,7 +653,7 @@ fn progress_bar(len: usize) -> ProgressBar {
     }
     let bar = ProgressBar::new(len as u64);
     bar.set_style(
-        ProgressStyle::with_template("parsing {bar:40} {pos}/{len} dumps, {per_sec}, {eta} left")
+        ProgressStyle::with_template("parsing {bar:40} {human_pos}/{human_len} dumps, {eta} left")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar
