@@ -34,6 +34,9 @@ enum Command {
         /// Folder the compiled archive is written to.
         #[arg(long, env = "ARSHIF_BUILD_DIR", default_value = archive::DEFAULT_BUILD_DIR)]
         out: PathBuf,
+        /// Also print how long each step of the build took.
+        #[arg(long, env = "ARSHIF_BUILD_TIMINGS")]
+        timings: bool,
     },
     /// Serve the archive over HTTP (building it first when it is missing or stale).
     Serve(ServeArgs),
@@ -43,7 +46,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Parse { files }) => parse(&files),
-        Some(Command::Build { articles, out }) => build(&articles, &out),
+        Some(Command::Build {
+            articles,
+            out,
+            timings,
+        }) => build(&articles, &out, timings),
         Some(Command::Serve(args)) => arshif::web::run(args).map(|()| true),
         // `cargo run --release` with no arguments serves the shipped articles.
         None => match Cli::parse_from(["arshif", "serve"]).command {
@@ -90,8 +97,13 @@ fn parse(files: &[PathBuf]) -> anyhow::Result<bool> {
     Ok(all_ok)
 }
 
-fn build(articles: &std::path::Path, out: &std::path::Path) -> anyhow::Result<bool> {
+fn build(articles: &std::path::Path, out: &std::path::Path, timings: bool) -> anyhow::Result<bool> {
     let (_, report) = archive::build_and_save(articles, &compiled::path_in(out))?;
     eprint!("{}", report.render());
+    if timings {
+        for (step, took) in &report.timings {
+            eprintln!("{:>9.3} s  {step}", took.as_secs_f64());
+        }
+    }
     Ok(report.errors() == 0)
 }

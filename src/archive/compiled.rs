@@ -1,18 +1,51 @@
 //! The compiled archive file: what `build` writes and `serve` loads, so serving never parses.
 //!
 //! Layout: an 8-byte magic, a little-endian u32 format version, then the postcard encoding of
-//! [`Archive`]. A file of another version is refused (and rebuilt by `serve`), never misread.
+//! the archive's light entries (no bodies, no dump text), where each one's parts are in the
+//! store beside it ([`super::store`]), the threads and aliases. A file of another version is
+//! refused (and rebuilt by `serve`), never misread. Loading decodes only the light part, so it
+//! is quick and small however large the archive's text.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use super::{Archive, ArchiveError};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::store::{self, PartRef, Store, StoreWriter};
+use super::{Archive, ArchiveError, Entry, Part};
 
 const MAGIC: &[u8; 8] = b"ARSHIF\0\x01";
-/// Bump whenever [`Archive`] or anything inside it changes shape.
-const VERSION: u32 = 2;
+/// Bump whenever [`Compiled`] or anything inside it changes shape.
+const VERSION: u32 = 3;
+
+/// The file's content, as read.
+#[derive(Deserialize)]
+struct Compiled {
+    /// The store file's name, in the same folder.
+    store: String,
+    entries: Vec<Entry>,
+    parts: Vec<PartRef>,
+    dated: usize,
+    about: Option<String>,
+    threads: Vec<Vec<String>>,
+    aliases: HashMap<String, String>,
+}
+
+/// [`Compiled`] by reference, as written: the same bytes without copying the archive.
+#[derive(Serialize)]
+struct CompiledRef<'a> {
+    store: &'a str,
+    entries: &'a [Entry],
+    parts: &'a [PartRef],
+    dated: usize,
+    about: Option<&'a str>,
+    threads: &'a [Vec<String>],
+    aliases: &'a HashMap<String, String>,
+}
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "archive.bin";
 
@@ -22,18 +55,54 @@ pub fn path_in(build_dir: &Path) -> PathBuf {
 }
 
 /// Writes the archive atomically: a reader sees the old file or the new one, never half of one.
+///
+/// An archive whose parts are in a store of the same folder (as [`super::build_and_save`]
+/// makes it) is written as it is; any other gets a new store written beside the file.
 pub fn save(archive: &Archive, path: &Path) -> Result<(), ArchiveError> {
     let werr = |e| ArchiveError::Write {
         path: path.to_path_buf(),
         source: e,
     };
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).map_err(werr)?;
-    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(werr)?;
+    let in_place = archive
+        .store
+        .as_ref()
+        .filter(|s| s.path().parent() == Some(dir))
+        .and_then(|s| s.path().file_name()?.to_str().map(String::from));
+    let stored: Option<Vec<PartRef>> = archive
+        .parts
+        .iter()
+        .map(|p| match p {
+            Part::Stored(at) => Some(*at),
+            Part::Memory(_) => None,
+        })
+        .collect();
+    let (store_name, parts, new_store) = match (in_place, stored) {
+        (Some(name), Some(parts)) => (name, parts, false),
+        _ => {
+            let name = store::new_file_name();
+            let mut writer = StoreWriter::create(&dir.join(&name))?;
+            let parts = (0..archive.parts.len())
+                .map(|i| writer.put(&archive.parts_of(i)?))
+                .collect::<Result<Vec<_>, _>>()?;
+            writer.finish()?;
+            (name, parts, true)
+        }
+    };
     let mut bytes = Vec::with_capacity(1 << 20);
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&VERSION.to_le_bytes());
-    let bytes = postcard::to_extend(archive, bytes)
+    let compiled = CompiledRef {
+        store: &store_name,
+        entries: &archive.entries,
+        parts: &parts,
+        dated: archive.dated,
+        about: archive.about.as_deref(),
+        threads: &archive.threads,
+        aliases: &archive.aliases,
+    };
+    let bytes = postcard::to_extend(&compiled, bytes)
         .map_err(|e| werr(std::io::Error::other(e.to_string())))?;
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     let result = (|| {
@@ -45,10 +114,14 @@ pub fn save(archive: &Archive, path: &Path) -> Result<(), ArchiveError> {
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
-    result.map_err(werr)
+    result.map_err(werr)?;
+    if new_store {
+        store::remove_others(dir, &store_name);
+    }
+    Ok(())
 }
 
-/// Loads a compiled archive written by [`save`].
+/// Loads a compiled archive written by [`save`], with its store mapped (not read).
 pub fn load(path: &Path) -> Result<Archive, ArchiveError> {
     let bytes = fs::read(path).map_err(|e| ArchiveError::Read {
         path: path.into(),
@@ -68,8 +141,22 @@ pub fn load(path: &Path) -> Result<Archive, ArchiveError> {
             "format version {version}, this arshif reads {VERSION}"
         )));
     }
-    let mut archive: Archive =
-        postcard::from_bytes(&bytes[header..]).map_err(|e| corrupt(e.to_string()))?;
+    let c: Compiled = postcard::from_bytes(&bytes[header..]).map_err(|e| corrupt(e.to_string()))?;
+    drop(bytes);
+    if c.parts.len() != c.entries.len() || c.dated > c.entries.len() {
+        return Err(corrupt("entries and parts do not match".into()));
+    }
+    let store = Store::open(&path.with_file_name(&c.store))?;
+    let mut archive = Archive {
+        entries: c.entries,
+        parts: c.parts.into_iter().map(Part::Stored).collect(),
+        store: Some(store),
+        dated: c.dated,
+        about: c.about,
+        threads: c.threads,
+        aliases: c.aliases,
+        ..Archive::default()
+    };
     archive.index();
     Ok(archive)
 }
@@ -95,13 +182,14 @@ fn has_current_header(path: &Path) -> bool {
 }
 
 fn newest_input(dir: &Path) -> Option<SystemTime> {
-    let mut newest = fs::metadata(dir).and_then(|m| m.modified()).ok()?;
-    for item in fs::read_dir(dir).ok()?.flatten() {
-        if let Ok(t) = item.metadata().and_then(|m| m.modified()) {
-            newest = newest.max(t);
-        }
-    }
-    Some(newest)
+    let folder = fs::metadata(dir).and_then(|m| m.modified()).ok()?;
+    let items: Vec<fs::DirEntry> = fs::read_dir(dir).ok()?.flatten().collect();
+    // One stat per file, the bulk of a large archive's start-up check: spread over the cores.
+    let newest = items
+        .par_iter()
+        .filter_map(|item| item.metadata().and_then(|m| m.modified()).ok())
+        .max();
+    Some(newest.map_or(folder, |t| t.max(folder)))
 }
 
 #[cfg(test)]
@@ -130,7 +218,10 @@ mod tests {
         )
         .unwrap();
         let back = load(&path).unwrap();
-        assert_eq!(back.get("x").unwrap().article.title, "عنوان");
+        let x = back.get("x").unwrap();
+        assert_eq!(x.article.title, "عنوان");
+        assert_eq!(x.text, "نص");
+        assert!(back.entries()[0].text.is_empty(), "the listing is light");
         assert_eq!(back.about(), Some("about"));
 
         fs::write(&path, b"not an archive").unwrap();

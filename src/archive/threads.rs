@@ -1,9 +1,9 @@
 //! Story threads: the articles of the archive that report one event, whichever outlet wrote
 //! them, and the verbatim duplicates (one article scraped twice) to serve once.
 //!
-//! Two articles are about one event when the TF-IDF cosine of their search terms (the
-//! analyzer's normalised, stemmed, variant-mapped words, title counted twice) reaches
-//! [`THRESHOLD`] and, when both are dated, they are at most [`PAIR_WINDOW_DAYS`] apart. Threads
+//! Two articles are about one event when the TF-IDF cosine of their [`Profile`]s (each
+//! article's most frequent search terms and word pairs: the analyzer's normalised, stemmed,
+//! variant-mapped words, title counted twice) reaches [`THRESHOLD`] and, when both are dated, they are at most [`PAIR_WINDOW_DAYS`] apart. Threads
 //! are the groups such links join, strongest links first, as long as a thread stays within
 //! [`MAX_THREAD`] articles and [`MAX_SPAN_DAYS`] days: without those caps a chain of related
 //! reports (or an archive of one long war) would merge into a single thread.
@@ -11,6 +11,12 @@
 //! Nothing compares all pairs. Each article is indexed under its [`SIGNATURE`] heaviest terms;
 //! it is compared only with articles sharing two of them, looked up within its date window and
 //! at most [`MAX_CANDIDATES_PER_TERM`] per term, so the work grows linearly with the archive.
+//!
+//! A profile depends on its article alone, so a build keeps profiles between runs and analyses
+//! only the dumps that changed; what depends on the whole archive (document frequencies, links,
+//! the threads) is recomputed from the profiles every time, so an incremental build groups
+//! exactly as a full one. Document frequencies are counted over the profiles, not every word:
+//! a term common enough to matter is in many articles' profiles.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -18,20 +24,24 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
+use serde::{Deserialize, Serialize};
+
 use super::Entry;
 use super::id::fnv1a;
+use crate::parse::Article;
 use crate::search::analyzer::{for_each_term, normalize_into, words};
 
 /// Cosine similarity from which two articles are one story.
 ///
 /// Measured on the fixtures (`tests/fixtures/bodies`: the five seeds and seven unrelated
 /// articles; the `similarities_of_the_fixtures` test prints them): the ten seed pairs range
-/// from 0.13 to 0.28, each seed's closest other seed is at 0.23 or more, and the weakest link
-/// their thread needs is 0.23 (000–001); a seed and an unrelated article reach at most 0.07.
-/// 0.15 leaves a margin on both sides. Articles on one subject but not one story can score
-/// above it (two coronavirus reports 0.45, three on Israel and the West Bank 0.23–0.25): the
-/// date window is what keeps those apart, so undated ones may share a thread.
-pub const THRESHOLD: f32 = 0.15;
+/// from 0.24 to 0.64 and each seed's closest other seed is at 0.53 or more, so the five join
+/// through links of 0.49 and up; a seed and an unrelated article reach at most 0.20. 0.30
+/// leaves a margin on both sides. The weakest pair a test relies on alone is 000–001 (0.31,
+/// `same_story_years_apart_is_two_threads`). Articles on one subject but not one story can
+/// score above it (two coronavirus reports 0.71, three on Israel and the West Bank
+/// 0.32–0.57): the date window is what keeps those apart, so undated ones may share a thread.
+pub const THRESHOLD: f32 = 0.30;
 
 /// Two dated articles further apart than this are never linked directly.
 pub const PAIR_WINDOW_DAYS: i32 = 7;
@@ -43,19 +53,20 @@ pub const MAX_SPAN_DAYS: i32 = 21;
 pub const MAX_THREAD: usize = 50;
 
 /// Terms an article is indexed under for finding candidates.
-const SIGNATURE: usize = 32;
+const SIGNATURE: usize = 16;
 
-/// Terms kept per article for the cosine (the heaviest); the rest weigh little.
-const VECTOR: usize = 64;
+/// Terms of an article's [`Profile`]: its most frequent; the rest say little of its story, and
+/// every profile is kept in the build cache and compared in memory (32 halved both from 64).
+const PROFILE: usize = 32;
 
 /// Candidates taken from one term's list for one article: a term that hundreds of articles of
 /// the same days share says little about which of them tell the same story.
-const MAX_CANDIDATES_PER_TERM: usize = 64;
+const MAX_CANDIDATES_PER_TERM: usize = 24;
 
 /// Articles an article is compared with at most (those sharing most signature terms): in a
 /// week of a big archive's coverage of one war, hundreds qualify, and a thread takes only
 /// [`MAX_THREAD`] anyway.
-const MAX_COMPARED: usize = 50;
+const MAX_COMPARED: usize = 16;
 
 /// The threads of an archive.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -101,22 +112,87 @@ impl Hasher for TermHasher {
         // FNV's low bits are its weakest: spread the high ones down.
         self.0 = (n ^ (n >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
 }
 
-type TermMap<V> = HashMap<u64, V, BuildHasherDefault<TermHasher>>;
+type TermMap<K, V> = HashMap<K, V, BuildHasherDefault<TermHasher>>;
 
 /// An article's terms weighted and normalised to length 1, sorted by term.
-type Vector = Vec<(u64, f32)>;
+type Vector = Vec<(u32, f32)>;
+
+/// What threads need of one article, computed from it alone: a build keeps it between runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    /// A hash of the normalised body and its length, `None` when the body has no words:
+    /// articles with equal keys are verbatim duplicates. Among the archive's articles a false
+    /// match of 64 bits (and a length) is about as likely as a disk error.
+    body: Option<(u64, u32)>,
+    /// The [`PROFILE`] most frequent terms and word pairs (title counted twice) as
+    /// `(term hash, count)`, sorted by hash. 32-bit hashes: two of an archive's terms sharing
+    /// one moves a weight a little, and the profiles stay small enough to keep.
+    terms: Vec<(u32, u32)>,
+}
+
+impl Profile {
+    pub fn of(article: &Article) -> Profile {
+        let mut text = String::new();
+        for paragraph in &article.body {
+            for w in words(paragraph) {
+                normalize_into(&paragraph[w], &mut text);
+                text.push(' ');
+            }
+        }
+        let body = (!text.is_empty()).then(|| (fnv1a(text.as_bytes()), text.len() as u32));
+        let mut terms: Vec<(u32, u32)> = term_counts(article)
+            .into_iter()
+            .map(|(t, n)| ((t ^ (t >> 32)) as u32, n))
+            .collect();
+        // Most frequent first; among equals the order is the hash's, never the map's.
+        terms.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        terms.truncate(PROFILE);
+        terms.sort_unstable();
+        Profile { body, terms }
+    }
+}
+
+/// One article as [`group_profiles`] sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Item<'a> {
+    pub id: &'a str,
+    /// The publication date (ISO), when known.
+    pub published: Option<&'a str>,
+    pub profile: &'a Profile,
+}
 
 /// Groups `entries` into threads (see the module documentation).
 pub fn group(entries: &[Entry]) -> Threads {
-    let (kept, duplicates) = verbatim_duplicates(entries);
-    let counts: Vec<TermMap<u32>> = kept.par_iter().map(|&i| term_counts(&entries[i])).collect();
-    let vectors = weigh(&counts);
-    drop(counts);
+    let profiles: Vec<Profile> = entries
+        .par_iter()
+        .map(|e| Profile::of(&e.article))
+        .collect();
+    let items: Vec<Item> = entries
+        .iter()
+        .zip(&profiles)
+        .map(|(e, profile)| Item {
+            id: &e.article.id,
+            published: e.article.published.as_deref(),
+            profile,
+        })
+        .collect();
+    group_profiles(&items)
+}
+
+/// Groups articles known by their profiles: [`group`] without analysing any text.
+pub fn group_profiles(items: &[Item]) -> Threads {
+    let (kept, duplicates) = verbatim_duplicates(items);
+    let profiles: Vec<&Profile> = kept.iter().map(|&i| items[i].profile).collect();
+    let vectors = weigh(&profiles);
     let days: Vec<Option<i32>> = kept
         .iter()
-        .map(|&i| entries[i].article.published.as_deref().and_then(day_number))
+        .map(|&i| items[i].published.and_then(day_number))
         .collect();
     let links = links(&vectors, &days);
     let roots = join(kept.len(), &links, &days);
@@ -136,7 +212,7 @@ pub fn group(entries: &[Entry]) -> Threads {
             threads.push(Vec::new());
             threads.len() - 1
         });
-        let id = entries[kept[k]].article.id.clone();
+        let id = items[kept[k]].id.to_owned();
         thread_of.insert(id.clone(), t);
         threads[t].push(id);
     }
@@ -147,32 +223,14 @@ pub fn group(entries: &[Entry]) -> Threads {
     }
 }
 
-/// The entries to keep (indices) and the `(kept, dropped)` id pairs of verbatim duplicates.
-///
-/// Bodies are compared by a 64-bit hash of their normalised text (with its length): among
-/// the archive's articles a false match is about as likely as a disk error.
-fn verbatim_duplicates(entries: &[Entry]) -> (Vec<usize>, Vec<(String, String)>) {
-    let keys: Vec<Option<(u64, usize)>> = entries
-        .par_iter()
-        .map(|e| {
-            let mut text = String::new();
-            for paragraph in &e.article.body {
-                for w in words(paragraph) {
-                    normalize_into(&paragraph[w], &mut text);
-                    text.push(' ');
-                }
-            }
-            (!text.is_empty()).then(|| (fnv1a(text.as_bytes()), text.len()))
-        })
-        .collect();
-    let mut first: HashMap<(u64, usize), usize> = HashMap::new();
-    let mut kept = Vec::with_capacity(entries.len());
+/// The items to keep (indices) and the `(kept, dropped)` id pairs of verbatim duplicates.
+fn verbatim_duplicates(items: &[Item]) -> (Vec<usize>, Vec<(String, String)>) {
+    let mut first: HashMap<(u64, u32), usize> = HashMap::new();
+    let mut kept = Vec::with_capacity(items.len());
     let mut duplicates = Vec::new();
-    for (i, key) in keys.into_iter().enumerate() {
-        match key.map(|k| *first.entry(k).or_insert(i)) {
-            Some(j) if j != i => {
-                duplicates.push((entries[j].article.id.clone(), entries[i].article.id.clone()))
-            }
+    for (i, item) in items.iter().enumerate() {
+        match item.profile.body.map(|k| *first.entry(k).or_insert(i)) {
+            Some(j) if j != i => duplicates.push((items[j].id.to_owned(), item.id.to_owned())),
             _ => kept.push(i),
         }
     }
@@ -200,8 +258,7 @@ fn is_stopword(t: &str) -> bool {
 /// Term and word-pair (shingle) counts of an article, the title's counted twice. Pairs of
 /// consecutive words carry names and set phrases (جون كيري, وزير الخارجية) that tell one
 /// story from another on the same subject.
-fn term_counts(entry: &Entry) -> TermMap<u32> {
-    let a = &entry.article;
+fn term_counts(a: &Article) -> TermMap<u64, u32> {
     let mut counts = TermMap::default();
     let mut add = |text: &str, n: u32| {
         let mut previous: Option<u64> = None;
@@ -225,54 +282,49 @@ fn term_counts(entry: &Entry) -> TermMap<u32> {
     counts
 }
 
-/// TF-IDF vectors (sublinear tf), cut to the [`VECTOR`] heaviest terms that another article
-/// also has, then normalised.
-fn weigh(counts: &[TermMap<u32>]) -> Vec<Vector> {
-    let mut df: TermMap<u32> = TermMap::default();
-    for c in counts {
-        for &t in c.keys() {
+/// TF-IDF vectors (sublinear tf) of the profiles' terms that another profile also has,
+/// normalised.
+fn weigh(profiles: &[&Profile]) -> Vec<Vector> {
+    let mut df: TermMap<u32, u32> = TermMap::default();
+    for p in profiles {
+        for &(t, _) in &p.terms {
             *df.entry(t).or_insert(0) += 1;
         }
     }
-    let n = counts.len() as f32;
-    counts
+    let n = profiles.len() as f32;
+    profiles
         .par_iter()
-        .map(|c| {
-            let mut v: Vector = c
+        .map(|p| {
+            let mut v: Vector = p
+                .terms
                 .iter()
                 .filter(|&(t, _)| df[t] > 1)
-                .map(|(&t, &tf)| (t, (1.0 + (tf as f32).ln()) * (n / df[&t] as f32).ln()))
+                .map(|&(t, tf)| (t, (1.0 + (tf as f32).ln()) * (n / df[&t] as f32).ln()))
                 .filter(|&(_, w)| w > 0.0)
                 .collect();
-            v.sort_unstable_by(by_weight);
-            v.truncate(VECTOR);
             let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
             for (_, w) in &mut v {
                 *w /= norm;
             }
-            v.sort_unstable_by_key(|&(t, _)| t);
             v
         })
         .collect()
 }
 
 /// Heaviest first, ties by term so that the order never depends on hash-map iteration.
-fn by_weight(a: &(u64, f32), b: &(u64, f32)) -> Ordering {
+fn by_weight(a: &(u32, f32), b: &(u32, f32)) -> Ordering {
     b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
 }
 
 fn cosine(a: &Vector, b: &Vector) -> f32 {
     let (mut i, mut j, mut dot) = (0, 0, 0.0);
+    // Without branches on the comparison: which side moves is unpredictable, and this runs
+    // for every compared pair.
     while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            Ordering::Less => i += 1,
-            Ordering::Greater => j += 1,
-            Ordering::Equal => {
-                dot += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
-        }
+        let ((ta, wa), (tb, wb)) = (a[i], b[j]);
+        dot += if ta == tb { wa * wb } else { 0.0 };
+        i += usize::from(ta <= tb);
+        j += usize::from(tb <= ta);
     }
     dot
 }
@@ -287,10 +339,11 @@ struct Link {
 
 /// The pairs at or above [`THRESHOLD`], found through shared signature terms.
 fn links(vectors: &[Vector], days: &[Option<i32>]) -> Vec<Link> {
-    // Each term's articles, dated ones by date then undated: a dated article looks up its
-    // window by binary search.
-    let mut postings: TermMap<Vec<usize>> = TermMap::default();
-    let signatures: Vec<Vec<u64>> = vectors
+    // Each term's articles as (day, index), dated ones by date then undated, and where each
+    // article is in the lists of its signature terms: its date window is around that place,
+    // found by walking a few neighbours instead of searching a list of thousands.
+    let mut postings: TermMap<u32, Vec<(i32, u32)>> = TermMap::default();
+    let signatures: Vec<Vec<u32>> = vectors
         .iter()
         .map(|v| {
             let mut s = v.clone();
@@ -299,30 +352,41 @@ fn links(vectors: &[Vector], days: &[Option<i32>]) -> Vec<Link> {
         })
         .collect();
     for (i, s) in signatures.iter().enumerate() {
+        let day = days[i].unwrap_or(UNDATED);
         for &t in s {
-            postings.entry(t).or_default().push(i);
+            postings.entry(t).or_default().push((day, i as u32));
         }
     }
-    let order = |&i: &usize| (days[i].is_none(), days[i], i);
-    for list in postings.values_mut() {
-        list.sort_unstable_by_key(order);
+    let mut places: Vec<[u32; SIGNATURE]> = vec![[0; SIGNATURE]; signatures.len()];
+    for (t, list) in postings.iter_mut() {
+        list.sort_unstable();
+        for (place, &(_, i)) in list.iter().enumerate() {
+            let i = i as usize;
+            if let Some(k) = signatures[i].iter().position(|s| s == t) {
+                places[i][k] = place as u32;
+            }
+        }
     }
 
     let mut links: Vec<Link> = signatures
         .par_iter()
         .enumerate()
         .flat_map_iter(|(a, signature)| {
-            let mut shared: HashMap<usize, u32> = HashMap::new();
-            for t in signature {
-                for &b in candidates(&postings[t], a, days) {
-                    if b != a {
-                        *shared.entry(b).or_insert(0) += 1;
-                    }
-                }
-            }
-            let mut pairs: Vec<(usize, u32)> = shared
-                .into_iter()
-                .filter(|&(b, n)| n >= 2 && owns(a, b, days))
+            // Candidates counted by sorting: a few hundred indices sort faster than they hash.
+            // A dated article's candidates are all dated, so it owns the pairs with later ones.
+            let dated = days[a].is_some();
+            let mut seen: Vec<usize> = signature
+                .iter()
+                .zip(places[a])
+                .flat_map(|(t, place)| candidates(&postings[t], place as usize))
+                .map(|&(_, b)| b as usize)
+                .filter(|&b| if dated { b > a } else { owns(a, b, days) })
+                .collect();
+            seen.sort_unstable();
+            let mut pairs: Vec<(usize, u32)> = seen
+                .chunk_by(|x, y| x == y)
+                .filter(|run| run.len() >= 2)
+                .map(|run| (run[0], run.len() as u32))
                 .collect();
             // Most shared signature terms first: the cosine of the rest is not computed.
             pairs.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
@@ -362,27 +426,36 @@ fn owns(a: usize, b: usize, days: &[Option<i32>]) -> bool {
     }
 }
 
-/// The part of a term's list (sorted dated-first by date) that article `a` is compared with:
-/// the articles within its date window, or for an undated one all; at most
+/// The day of an undated article in the postings: after every date.
+const UNDATED: i32 = i32::MAX;
+
+/// The part of a term's list (sorted by day, undated last) that the article at `place` in it
+/// is compared with: the articles within its date window, or for an undated one all; at most
 /// [`MAX_CANDIDATES_PER_TERM`], nearest in time first for a dated one.
-fn candidates<'p>(list: &'p [usize], a: usize, days: &[Option<i32>]) -> &'p [usize] {
-    let dated = list.partition_point(|&i| days[i].is_some());
-    let Some(day) = days[a] else {
+fn candidates(list: &[(i32, u32)], place: usize) -> &[(i32, u32)] {
+    let day = list[place].0;
+    if day == UNDATED {
         return &list[..list.len().min(MAX_CANDIDATES_PER_TERM)];
-    };
-    let from = list[..dated].partition_point(|&i| days[i] < Some(day - PAIR_WINDOW_DAYS));
-    let to = list[..dated].partition_point(|&i| days[i] <= Some(day + PAIR_WINDOW_DAYS));
-    // Undated articles are left to look dated ones up, which they do without a window.
-    let window = &list[from..to];
-    if window.len() <= MAX_CANDIDATES_PER_TERM {
-        return window;
     }
-    let at = window.partition_point(|&i| days[i] < Some(day));
-    let half = MAX_CANDIDATES_PER_TERM / 2;
-    let start = at
-        .saturating_sub(half)
-        .min(window.len() - MAX_CANDIDATES_PER_TERM);
-    &window[start..start + MAX_CANDIDATES_PER_TERM]
+    // Undated articles are left to look dated ones up, which they do without a window.
+    let mut from = place;
+    let earliest = place.saturating_sub(MAX_CANDIDATES_PER_TERM);
+    while from > earliest && list[from - 1].0 >= day - PAIR_WINDOW_DAYS {
+        from -= 1;
+    }
+    let mut to = place + 1;
+    let latest = (place + 1 + MAX_CANDIDATES_PER_TERM).min(list.len());
+    while to < latest && list[to].0 <= day + PAIR_WINDOW_DAYS {
+        to += 1;
+    }
+    if to - from <= MAX_CANDIDATES_PER_TERM {
+        return &list[from..to];
+    }
+    let start = place
+        .saturating_sub(MAX_CANDIDATES_PER_TERM / 2)
+        .max(from)
+        .min(to - MAX_CANDIDATES_PER_TERM);
+    &list[start..start + MAX_CANDIDATES_PER_TERM]
 }
 
 /// Union-find over the links, strongest first, refusing a union that would make a thread
@@ -503,7 +576,17 @@ mod tests {
             entry("d", None, "", &[]),
             entry("e", None, "", &[]),
         ];
-        let (kept, dups) = verbatim_duplicates(&entries);
+        let profiles: Vec<Profile> = entries.iter().map(|e| Profile::of(&e.article)).collect();
+        let items: Vec<Item> = entries
+            .iter()
+            .zip(&profiles)
+            .map(|(e, profile)| Item {
+                id: &e.article.id,
+                published: None,
+                profile,
+            })
+            .collect();
+        let (kept, dups) = verbatim_duplicates(&items);
         assert_eq!(kept, [0, 2, 3, 4]);
         assert_eq!(dups, [("a".to_string(), "b".to_string())]);
     }
@@ -511,10 +594,19 @@ mod tests {
     #[test]
     fn candidates_stay_in_the_date_window() {
         let days = [Some(100), Some(95), Some(110), Some(103), None, Some(92)];
-        let mut list = vec![0, 1, 2, 3, 4, 5];
-        list.sort_by_key(|&i| (days[i].is_none(), days[i], i));
-        assert_eq!(candidates(&list, 0, &days), [1, 0, 3]);
-        assert_eq!(candidates(&list, 4, &days), [5, 1, 0, 3, 2, 4]);
+        let mut list: Vec<(i32, u32)> = (0..days.len())
+            .map(|i| (days[i].unwrap_or(UNDATED), i as u32))
+            .collect();
+        list.sort_unstable();
+        let ids = |article: u32| {
+            let place = list.iter().position(|&(_, i)| i == article).unwrap();
+            candidates(&list, place)
+                .iter()
+                .map(|&(_, i)| i)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(0), [1, 0, 3]);
+        assert_eq!(ids(4), [5, 1, 0, 3, 2, 4]);
     }
 
     #[test]
@@ -570,8 +662,8 @@ mod tests {
     #[test]
     fn similarities_of_the_fixtures() {
         let entries = fixture_entries();
-        let counts: Vec<_> = entries.iter().map(term_counts).collect();
-        let vectors = weigh(&counts);
+        let profiles: Vec<_> = entries.iter().map(|e| Profile::of(&e.article)).collect();
+        let vectors = weigh(&profiles.iter().collect::<Vec<_>>());
         let is_seed = |i: usize| SEEDS.contains(&entries[i].article.id.as_str());
         let (mut seed_min, mut seed_max, mut cross_max, mut other_max) = (1f32, 0f32, 0f32, 0f32);
         let mut best = vec![0f32; entries.len()];

@@ -12,6 +12,7 @@ pub mod variants;
 use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
@@ -22,6 +23,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use crate::archive::Entry;
+use crate::parse::Article;
 use analyzer::{ANALYZER_NAME, for_each_term, text_analyzer};
 
 /// A title match counts this many times a body match, so that articles about the query rank
@@ -29,8 +31,10 @@ use analyzer::{ANALYZER_NAME, for_each_term, text_analyzer};
 const TITLE_BOOST: f32 = 3.0;
 
 /// Indexing memory, shared by the writer threads. Tantivy flushes a segment whenever a thread
-/// fills its share, so more memory means fewer, larger segments and less merging.
-const WRITER_MEMORY: usize = 192 << 20;
+/// fills its share, so more memory means fewer, larger segments and less merging; but a flush
+/// needs about as much again while it runs, and with 192 MB a build of 100,000 articles peaked
+/// at 1.4 GB resident (the issue allows 1 GB).
+const WRITER_MEMORY: usize = 96 << 20;
 
 /// Past this many results a reader is not paging any more but probing; tantivy would keep
 /// `offset + per_page` hits in memory, so deeper pages are refused (empty), not computed.
@@ -121,31 +125,73 @@ fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
 /// The index is built beside `dir` and moved into place at the end, so a server that has the
 /// old index open keeps reading it (its files stay mapped) and a failed build leaves it intact.
 pub fn build_index(entries: &[Entry], dir: &Path) -> Result<(), SearchError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| SearchError::Io { path, source }
-    };
-    let staging = staging_dir(dir);
-    if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(io(&staging))?;
-    }
-    fs::create_dir_all(&staging).map_err(io(&staging))?;
-
-    let tantivy = |source| SearchError::Index {
-        path: staging.clone(),
-        source,
-    };
-    let (schema, f) = schema();
-    let index = Index::create_in_dir(&staging, schema).map_err(tantivy)?;
-    index.tokenizers().register(ANALYZER_NAME, text_analyzer());
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4);
-    let mut writer = index
-        .writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY)
-        .map_err(tantivy)?;
+    let writer = IndexWriter::create(dir)?;
     for entry in entries {
-        let a = &entry.article;
+        writer.add(&entry.article)?;
+    }
+    writer.commit()
+}
+
+/// An index being written: a new one ([`IndexWriter::create`]) or the one in place, updated
+/// article by article ([`IndexWriter::open`]). Articles may be added from several threads.
+pub struct IndexWriter {
+    writer: tantivy::IndexWriter<TantivyDocument>,
+    fields: Fields,
+    /// Where the index is written and its final place, for a new index.
+    staging: Option<(PathBuf, PathBuf)>,
+    dir: PathBuf,
+    /// Whether anything was added or removed: an index in place left as it was needs no
+    /// commit (which writes and syncs files).
+    changed: AtomicBool,
+}
+
+impl IndexWriter {
+    /// A new, empty index for `dir`, built beside it and moved into place by
+    /// [`IndexWriter::commit`].
+    pub fn create(dir: &Path) -> Result<IndexWriter, SearchError> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| SearchError::Io { path, source }
+        };
+        let staging = staging_dir(dir);
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(io(&staging))?;
+        }
+        fs::create_dir_all(&staging).map_err(io(&staging))?;
+        let (schema, fields) = schema();
+        let index = Index::create_in_dir(&staging, schema).map_err(index_error(&staging))?;
+        let mut writer = Self::writer(index, fields, &staging)?;
+        writer.staging = Some((staging, dir.to_path_buf()));
+        Ok(writer)
+    }
+
+    /// The index in `dir`, to update in place: readers see the update when it is committed.
+    pub fn open(dir: &Path) -> Result<IndexWriter, SearchError> {
+        let index = Index::open_in_dir(dir).map_err(index_error(dir))?;
+        let fields = fields_of(&index.schema()).map_err(index_error(dir))?;
+        Self::writer(index, fields, dir)
+    }
+
+    fn writer(index: Index, fields: Fields, dir: &Path) -> Result<IndexWriter, SearchError> {
+        index.tokenizers().register(ANALYZER_NAME, text_analyzer());
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let writer = index
+            .writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY)
+            .map_err(index_error(dir))?;
+        Ok(IndexWriter {
+            writer,
+            fields,
+            staging: None,
+            dir: dir.to_path_buf(),
+            changed: AtomicBool::new(false),
+        })
+    }
+
+    /// Indexes `article` under its id (a copy already there stays: see [`IndexWriter::remove`]).
+    pub fn add(&self, a: &Article) -> Result<(), SearchError> {
+        let f = self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, &a.id);
         doc.add_text(f.title, &a.title);
@@ -156,17 +202,60 @@ pub fn build_index(entries: &[Entry], dir: &Path) -> Result<(), SearchError> {
         for caption in &a.captions {
             doc.add_text(f.body, caption);
         }
-        writer.add_document(doc).map_err(tantivy)?;
+        self.writer
+            .add_document(doc)
+            .map_err(index_error(&self.dir))?;
+        self.changed.store(true, Ordering::Relaxed);
+        Ok(())
     }
-    writer.commit().map_err(tantivy)?;
-    writer.wait_merging_threads().map_err(tantivy)?;
-    drop(index);
 
-    if dir.exists() {
-        fs::remove_dir_all(dir).map_err(io(dir))?;
+    /// Removes the article `id` (every copy added before this call).
+    pub fn remove(&self, id: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.id, id));
+        self.changed.store(true, Ordering::Relaxed);
     }
-    fs::rename(&staging, dir).map_err(io(dir))?;
-    Ok(())
+
+    /// Makes the additions and removals visible to readers opened after it, and moves a new
+    /// index into place.
+    pub fn commit(self) -> Result<(), SearchError> {
+        let IndexWriter {
+            mut writer,
+            staging,
+            dir,
+            changed,
+            ..
+        } = self;
+        if staging.is_none() && !changed.into_inner() {
+            return Ok(());
+        }
+        writer.commit().map_err(index_error(&dir))?;
+        writer.wait_merging_threads().map_err(index_error(&dir))?;
+        if let Some((staging, dir)) = staging {
+            let io = |source| SearchError::Io {
+                path: dir.clone(),
+                source,
+            };
+            if dir.exists() {
+                fs::remove_dir_all(&dir).map_err(io)?;
+            }
+            fs::rename(&staging, &dir).map_err(io)?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether `dir` holds an index that opens (a build updates it rather than starting over).
+pub fn is_readable(dir: &Path) -> bool {
+    Index::open_in_dir(dir).is_ok_and(|index| fields_of(&index.schema()).is_ok())
+}
+
+fn index_error(path: &Path) -> impl Fn(tantivy::TantivyError) -> SearchError + use<> {
+    let path = path.to_path_buf();
+    move |source| SearchError::Index {
+        path: path.clone(),
+        source,
+    }
 }
 
 fn staging_dir(dir: &Path) -> PathBuf {

@@ -72,7 +72,12 @@ pub fn feed<'a>(
         .dated_oldest_first()
         .iter()
         .rev()
-        .filter_map(|e| entry(site, &e.article))
+        .filter_map(|e| {
+            // Listed entries are light (no body): the feed carries full texts, so each of
+            // its few articles is read whole.
+            let whole = archive.get(&e.article.id)?;
+            entry(site, &e.article, &whole.article.body)
+        })
         .take(max)
         .collect();
     let updated = entries
@@ -92,7 +97,7 @@ pub fn feed<'a>(
 }
 
 /// An article's entry, or `None` when it has no readable date.
-fn entry<'a>(site: &str, a: &'a Article) -> Option<FeedEntry<'a>> {
+fn entry<'a>(site: &str, a: &'a Article, body: &[String]) -> Option<FeedEntry<'a>> {
     let published = Date::parse(a.published.as_deref()?)?.rfc3339();
     let updated = a
         .updated
@@ -109,14 +114,14 @@ fn entry<'a>(site: &str, a: &'a Article) -> Option<FeedEntry<'a>> {
             .or(nonblank(&a.publication))
             .or(nonblank(&a.agency)),
         summary: nonblank(&a.subtitle),
-        content_html: content_html(a),
+        content_html: content_html(body),
     })
 }
 
 /// The body as the HTML a feed reader shows: one `<p>` per paragraph, right to left.
-fn content_html(a: &Article) -> String {
+fn content_html(body: &[String]) -> String {
     let mut html = String::from("<div dir=\"rtl\">");
-    for paragraph in &a.body {
+    for paragraph in body {
         let escaped = askama::filters::escape(paragraph, askama::filters::Html)
             .map_or_else(|never| match never {}, |e| e.to_string());
         html += "<p>";

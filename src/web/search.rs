@@ -103,7 +103,7 @@ pub async fn show(
     let items: Vec<Item> = hits
         .into_iter()
         .filter_map(|hit| {
-            let Some(entry) = archive.get(&hit.id) else {
+            let Some(entry) = archive.light(&hit.id) else {
                 // The index and the archive are built and swapped together; say so if not.
                 tracing::warn!("search hit {} is not in the archive", hit.id);
                 return None;

@@ -160,7 +160,13 @@ pub fn router_with(entries: Vec<Entry>, about: Option<&str>, config: Config) -> 
 pub fn searchable(archive: Archive, config: Config) -> (tempfile::TempDir, Router) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("search");
-    build_index(archive.entries(), &path).unwrap();
+    // The archive lists light entries; the index needs their bodies.
+    let whole: Vec<Entry> = archive
+        .entries()
+        .iter()
+        .map(|e| archive.get(&e.article.id).unwrap())
+        .collect();
+    build_index(&whole, &path).unwrap();
     let index = SearchIndex::open(&path).unwrap();
     let state = AppState::with_site(Site::new(archive, Some(index)), config);
     (dir, app(state))

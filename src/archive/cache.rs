@@ -1,0 +1,213 @@
+//! The build cache: what the last build made of each dump, kept in the build folder so that
+//! the next build parses only the dumps (and overrides) that changed.
+//!
+//! A dump's result is reused when its file and its override's are as they were (same size,
+//! modification and change times, inode) and the program is the same one (a new binary may
+//! parse differently). Anything else about the file is a miss, and a cache that cannot be
+//! read is no cache: the build starts over, never fails because of it.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use serde::{Deserialize, Serialize};
+
+use super::store::{PartRef, Store};
+use super::threads::Profile;
+use super::{Entry, Problem};
+
+const MAGIC: &[u8; 8] = b"ARSHIFC\x01";
+/// Bump whenever anything inside [`Cache`] changes shape.
+const VERSION: u32 = 1;
+/// The file's name inside the build folder.
+pub const FILE_NAME: &str = "cache.bin";
+
+/// What identifies one version of a file without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    len: u64,
+    modified_ns: i128,
+    /// The inode's change time: unlike the modification time, no tool sets it back.
+    changed_ns: i128,
+    inode: u64,
+}
+
+impl Stamp {
+    pub fn of(meta: &fs::Metadata) -> Stamp {
+        let ns = |t: std::io::Result<std::time::SystemTime>| {
+            t.ok()
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos() as i128)
+        };
+        #[cfg(unix)]
+        let (changed_ns, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            (
+                i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+                meta.ino(),
+            )
+        };
+        #[cfg(not(unix))]
+        let (changed_ns, inode) = (0, 0);
+        Stamp {
+            len: meta.len(),
+            modified_ns: ns(meta.modified()),
+            changed_ns,
+            inode,
+        }
+    }
+
+    /// The running program's stamp: a rebuilt binary invalidates the cache.
+    pub fn program() -> Option<Stamp> {
+        let exe = std::env::current_exe().ok()?;
+        fs::metadata(exe).ok().map(|m| Stamp::of(&m))
+    }
+}
+
+/// One dump's result as the last build made it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Cached {
+    pub name: String,
+    pub stamp: Stamp,
+    /// The override's stamp, when the dump had one.
+    pub over: Option<Stamp>,
+    /// The article (light: no body, no text), where its parts are, and its thread profile;
+    /// `None` when the dump gave no article.
+    pub outcome: Option<(Entry, PartRef, Profile)>,
+    pub problems: Vec<Problem>,
+}
+
+/// The whole cache file.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Cache {
+    pub program: Option<Stamp>,
+    /// The store file (in the build folder) the part references point into.
+    pub store: String,
+    /// Its length when the cache was written: a shorter one lost parts.
+    pub store_len: u64,
+    /// Every dump of the last build, by name.
+    pub dumps: Vec<Cached>,
+    /// What the search index holds: each article's id and the parts it was indexed from.
+    pub indexed: Vec<(String, PartRef)>,
+}
+
+pub fn path_in(build_dir: &Path) -> PathBuf {
+    build_dir.join(FILE_NAME)
+}
+
+impl Cache {
+    /// The cache of `build_dir` when it is readable, was written by this program, and its
+    /// store is there; otherwise `None`.
+    pub fn load(build_dir: &Path) -> Option<Cache> {
+        let bytes = fs::read(path_in(build_dir)).ok()?;
+        let header = MAGIC.len() + 4;
+        if bytes.len() < header
+            || &bytes[..MAGIC.len()] != MAGIC
+            || bytes[MAGIC.len()..header] != VERSION.to_le_bytes()
+        {
+            return None;
+        }
+        let cache: Cache = postcard::from_bytes(&bytes[header..]).ok()?;
+        let program = Stamp::program();
+        let store = Store::open(&build_dir.join(&cache.store)).ok()?;
+        (program.is_some() && cache.program == program && store.len() >= cache.store_len)
+            .then_some(cache)
+    }
+}
+
+/// [`Cached`] by reference, to write the cache without copying the archive's entries.
+#[derive(Serialize)]
+pub struct CachedRef<'a> {
+    pub name: &'a str,
+    pub stamp: &'a Stamp,
+    pub over: &'a Option<Stamp>,
+    pub outcome: Option<(&'a Entry, &'a PartRef, &'a Profile)>,
+    pub problems: &'a [Problem],
+}
+
+/// [`Cache`] by reference: serialises to the same bytes.
+#[derive(Serialize)]
+struct CacheRef<'a> {
+    program: Option<Stamp>,
+    store: &'a str,
+    store_len: u64,
+    dumps: Vec<CachedRef<'a>>,
+    indexed: &'a [(String, PartRef)],
+}
+
+/// Writes the cache of `build_dir` (through a temporary file, so a reader never sees half of
+/// one).
+pub fn save<'a>(
+    build_dir: &Path,
+    store: &str,
+    store_len: u64,
+    dumps: impl Iterator<Item = CachedRef<'a>>,
+    indexed: &[(String, PartRef)],
+) -> std::io::Result<()> {
+    let cache = CacheRef {
+        program: Stamp::program(),
+        store,
+        store_len,
+        dumps: dumps.collect(),
+        indexed,
+    };
+    let mut bytes = Vec::with_capacity(1 << 20);
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&VERSION.to_le_bytes());
+    let bytes =
+        postcard::to_extend(&cache, bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let path = path_in(build_dir);
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let result = fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(&bytes))
+        .and_then(|()| fs::rename(&tmp, &path));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stamp_changes_with_the_content_and_survives_a_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        fs::write(&path, "one").unwrap();
+        let before = Stamp::of(&fs::metadata(&path).unwrap());
+        assert_eq!(before, Stamp::of(&fs::metadata(&path).unwrap()));
+        fs::write(&path, "two!").unwrap();
+        assert_ne!(before, Stamp::of(&fs::metadata(&path).unwrap()));
+    }
+
+    #[test]
+    fn an_unreadable_cache_is_no_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(Cache::load(dir.path()).is_none());
+        fs::write(path_in(dir.path()), b"ARSHIFC\x01\x01\0\0\0garbage").unwrap();
+        assert!(Cache::load(dir.path()).is_none());
+
+        let store = super::super::store::new_file_name();
+        let len = super::super::store::StoreWriter::create(&dir.path().join(&store))
+            .unwrap()
+            .finish()
+            .unwrap();
+        save(dir.path(), &store, len, std::iter::empty(), &[]).unwrap();
+        assert!(Cache::load(dir.path()).is_some());
+        save(dir.path(), &store, len + 1, std::iter::empty(), &[]).unwrap();
+        assert!(
+            Cache::load(dir.path()).is_none(),
+            "a store shorter than the cache knew it lost parts"
+        );
+        save(dir.path(), &store, len, std::iter::empty(), &[]).unwrap();
+        assert!(Cache::load(dir.path()).is_some());
+        fs::remove_file(dir.path().join(&store)).unwrap();
+        assert!(
+            Cache::load(dir.path()).is_none(),
+            "a cache whose store is gone points nowhere"
+        );
+    }
+}

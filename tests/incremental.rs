@@ -1,0 +1,224 @@
+//! A build over the build folder of an earlier one: only the dumps (and overrides) that
+//! changed are parsed again, and the result is what a build from nothing gives — the
+//! compiled archive, its parts and the search index alike. A broken cache or store is no
+//! cache: the build starts over.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use arshif::archive::{self, BuildReport, compiled};
+use arshif::search::SearchIndex;
+
+const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/articles");
+const REAL_PAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/real-pages");
+
+fn dumps_of(dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn copy_into(files: &[PathBuf], dir: &Path) {
+    for f in files {
+        fs::copy(f, dir.join(f.file_name().unwrap())).unwrap();
+    }
+}
+
+fn build(articles: &Path, out: &Path) -> BuildReport {
+    archive::build_and_save(articles, &compiled::path_in(out))
+        .unwrap()
+        .1
+}
+
+/// Everything a reader can get from a build folder, as text: each entry whole (loaded from
+/// the compiled file and its store), its thread and neighbours, the about page, the aliases
+/// of `ids`, and what searches find.
+fn snapshot(out: &Path, ids: &[&str]) -> String {
+    let compiled_path = compiled::path_in(out);
+    let archive = compiled::load(&compiled_path).unwrap();
+    let mut s = String::new();
+    for light in archive.entries() {
+        let id = &light.article.id;
+        let entry = archive.get(id).unwrap();
+        let thread: Vec<&str> = archive
+            .thread(id)
+            .iter()
+            .map(|e| e.article.id.as_str())
+            .collect();
+        let (older, newer) = archive.neighbours(id);
+        s += &format!(
+            "{}\n  thread {thread:?}\n  neighbours {:?} {:?}\n",
+            serde_json::to_string(&entry).unwrap(),
+            older.map(|e| &e.article.id),
+            newer.map(|e| &e.article.id),
+        );
+    }
+    s += &format!("about {:?}\n", archive.about());
+    for id in ids {
+        s += &format!("alias {id} {:?}\n", archive.alias(id));
+    }
+    let index = SearchIndex::open(&archive::search_dir(&compiled_path)).unwrap();
+    for query in [
+        "سوريا",
+        "لافروف",
+        "غزة",
+        "كورونا",
+        "الاحتلال",
+        "\"وزير الخارجية\"",
+    ] {
+        let results = index.search(query, 0, 100).unwrap();
+        let mut hits: Vec<(&str, &str)> = results
+            .hits
+            .iter()
+            .map(|h| (h.id.as_str(), h.snippet_html.as_str()))
+            .collect();
+        hits.sort_unstable();
+        s += &format!("search {query}: {} {hits:?}\n", results.total);
+    }
+    s
+}
+
+fn sorted_problems(report: &BuildReport) -> Vec<String> {
+    let mut p: Vec<String> = report
+        .problems
+        .iter()
+        .map(|p| format!("{} {} {}", p.is_error, p.file, p.message))
+        .collect();
+    p.sort();
+    p
+}
+
+#[test]
+fn changed_added_and_removed_dumps_and_overrides_are_picked_up_as_a_full_build_would() {
+    let articles = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let dir = articles.path();
+    let pages = dumps_of(REAL_PAGES);
+    let (held_back, first) = pages.split_first().unwrap();
+    copy_into(&dumps_of(SEEDS), dir);
+    copy_into(first, dir);
+    let report = build(dir, out.path());
+    assert_eq!(report.reused, 0);
+    let files = report.files_read;
+
+    let again = build(dir, out.path());
+    assert_eq!(again.reused, files, "nothing changed: nothing parsed");
+    assert_eq!(sorted_problems(&again), sorted_problems(&report));
+
+    // One dump added, one removed, one rewritten, one override added.
+    let added = dir.join(held_back.file_name().unwrap());
+    fs::copy(held_back, &added).unwrap();
+    fs::remove_file(dir.join("004_91d6d82d5f0f2529.txt")).unwrap();
+    let rewritten = dir.join(first[0].file_name().unwrap());
+    let text = fs::read_to_string(&rewritten).unwrap();
+    // A made-up word at the end of the longest line (a body paragraph).
+    let longest = text.lines().max_by_key(|l| l.len()).unwrap();
+    let text = text.replacen(longest, &format!("{longest} زمردستان"), 1);
+    fs::write(&rewritten, text).unwrap();
+    fs::write(
+        dir.join("000_4873890e38737cc0.toml"),
+        "title = \"عنوان صححه الأرشيفي\"\n",
+    )
+    .unwrap();
+
+    let incremental = build(dir, out.path());
+    assert_eq!(incremental.files_read, files);
+    assert_eq!(
+        incremental.reused,
+        files - 3,
+        "the added, the rewritten and the overridden dump are parsed; no other"
+    );
+    let fresh_out = tempfile::tempdir().unwrap();
+    let fresh = build(dir, fresh_out.path());
+    assert_eq!(fresh.reused, 0);
+    assert_eq!(sorted_problems(&incremental), sorted_problems(&fresh));
+    assert_eq!(
+        (incremental.articles, incremental.dated),
+        (fresh.articles, fresh.dated)
+    );
+    let ids = ["91d6d82d5f0f2529", "4873890e38737cc0"];
+    let snap = snapshot(out.path(), &ids);
+    assert_eq!(snap, snapshot(fresh_out.path(), &ids));
+
+    let loaded = compiled::load(&compiled::path_in(out.path())).unwrap();
+    assert!(loaded.get("91d6d82d5f0f2529").is_none(), "removed");
+    assert_eq!(
+        loaded.get("4873890e38737cc0").unwrap().article.title,
+        "عنوان صححه الأرشيفي"
+    );
+    let added_id = archive::id::from_file_name(&added.file_name().unwrap().to_string_lossy());
+    assert!(loaded.get(&added_id).is_some(), "added");
+    let index = SearchIndex::open(&archive::search_dir(&compiled::path_in(out.path()))).unwrap();
+    assert_eq!(index.search("زمردستان", 0, 10).unwrap().total, 1);
+    assert_eq!(index.search("صححه الأرشيفي", 0, 10).unwrap().total, 1);
+}
+
+#[test]
+fn a_duplicate_is_served_and_searchable_once_its_kept_copy_is_gone() {
+    let articles = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let dir = articles.path();
+    copy_into(&dumps_of(SEEDS), dir);
+    fs::copy(
+        dir.join("002_33d0e17b3f187f76.txt"),
+        dir.join("900_ffff0000ffff0000.txt"),
+    )
+    .unwrap();
+    build(dir, out.path());
+    fs::remove_file(dir.join("002_33d0e17b3f187f76.txt")).unwrap();
+    let report = build(dir, out.path());
+    assert_eq!(report.reused, 5);
+
+    let archive = compiled::load(&compiled::path_in(out.path())).unwrap();
+    assert!(archive.get("ffff0000ffff0000").is_some());
+    assert_eq!(archive.alias("ffff0000ffff0000"), None);
+    let index = SearchIndex::open(&archive::search_dir(&compiled::path_in(out.path()))).unwrap();
+    let hits = index.search("لافروف", 0, 10).unwrap();
+    let ids: Vec<&str> = hits.hits.iter().map(|h| h.id.as_str()).collect();
+    assert!(ids.contains(&"ffff0000ffff0000"), "{ids:?}");
+    assert!(!ids.contains(&"33d0e17b3f187f76"), "{ids:?}");
+}
+
+#[test]
+fn a_corrupt_cache_or_a_lost_store_means_a_build_from_nothing() {
+    let articles = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    copy_into(&dumps_of(SEEDS), articles.path());
+    build(articles.path(), out.path());
+    let before = snapshot(out.path(), &[]);
+
+    // A lost index is written again from the store, without parsing anything.
+    fs::remove_dir_all(archive::search_dir(&compiled::path_in(out.path()))).unwrap();
+    let report = build(articles.path(), out.path());
+    assert_eq!(report.reused, 5);
+    assert_eq!(snapshot(out.path(), &[]), before);
+
+    fs::write(
+        out.path().join(archive::cache::FILE_NAME),
+        b"ARSHIFC\x01junk",
+    )
+    .unwrap();
+    let report = build(articles.path(), out.path());
+    assert_eq!((report.reused, report.articles), (0, 5));
+    assert_eq!(snapshot(out.path(), &[]), before);
+
+    let store = fs::read_dir(out.path())
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .find(|p| archive::store::is_store_file(&p.file_name().unwrap().to_string_lossy()))
+        .expect("a store beside the archive");
+    let len = fs::metadata(&store).unwrap().len();
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&store)
+        .unwrap()
+        .set_len(len / 2)
+        .unwrap();
+    let report = build(articles.path(), out.path());
+    assert_eq!((report.reused, report.articles), (0, 5));
+    assert_eq!(snapshot(out.path(), &[]), before);
+}
