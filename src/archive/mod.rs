@@ -371,9 +371,13 @@ fn build_one(dir: &Path, path: &Path) -> (Option<Entry>, Vec<Problem>) {
         return (None, problems);
     }
 
-    let bytes = match fs::read(path) {
+    let bytes = match read_dump(path) {
         Ok(b) => b,
-        Err(e) => {
+        Err(DumpReadError::TooLarge(e)) => {
+            problems.push(problem(e.to_string(), true));
+            return (None, problems);
+        }
+        Err(DumpReadError::Io(e)) => {
             problems.push(problem(format!("cannot read: {e}"), true));
             return (None, problems);
         }
@@ -445,6 +449,29 @@ fn build_one(dir: &Path, path: &Path) -> (Option<Entry>, Vec<Problem>) {
         }),
         problems,
     )
+}
+
+enum DumpReadError {
+    TooLarge(parse::ParseError),
+    Io(std::io::Error),
+}
+
+/// A dump's bytes, unless it is over [`parse::MAX_DUMP_BYTES`]: then not even read, so a
+/// huge file costs the build no memory. The read stops at the limit too, for a file that
+/// grows while it is read.
+fn read_dump(path: &Path) -> Result<Vec<u8>, DumpReadError> {
+    use std::io::Read;
+    let limit = parse::MAX_DUMP_BYTES as u64;
+    let file = fs::File::open(path).map_err(DumpReadError::Io)?;
+    let len = file.metadata().map_err(DumpReadError::Io)?.len();
+    if len > limit {
+        return Err(DumpReadError::TooLarge(parse::ParseError::TooLarge(len)));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(DumpReadError::Io)?;
+    Ok(bytes)
 }
 
 /// Two names can slug to one id (`a b.txt`, `a-b.txt`). The file whose stem is the id keeps
