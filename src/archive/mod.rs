@@ -373,12 +373,8 @@ fn build_one(dir: &Path, path: &Path) -> (Option<Entry>, Vec<Problem>) {
 
     let bytes = match read_dump(path) {
         Ok(b) => b,
-        Err(DumpReadError::TooLarge(e)) => {
+        Err(e) => {
             problems.push(problem(e.to_string(), true));
-            return (None, problems);
-        }
-        Err(DumpReadError::Io(e)) => {
-            problems.push(problem(format!("cannot read: {e}"), true));
             return (None, problems);
         }
     };
@@ -451,15 +447,19 @@ fn build_one(dir: &Path, path: &Path) -> (Option<Entry>, Vec<Problem>) {
     )
 }
 
-enum DumpReadError {
+/// Why a dump's bytes could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum DumpReadError {
+    #[error(transparent)]
     TooLarge(parse::ParseError),
+    #[error("cannot read: {0}")]
     Io(std::io::Error),
 }
 
 /// A dump's bytes, unless it is over [`parse::MAX_DUMP_BYTES`]: then not even read, so a
-/// huge file costs the build no memory. The read stops at the limit too, for a file that
-/// grows while it is read.
-fn read_dump(path: &Path) -> Result<Vec<u8>, DumpReadError> {
+/// huge file costs no memory. The read stops at the limit too, for a file that grows while
+/// it is read.
+pub fn read_dump(path: &Path) -> Result<Vec<u8>, DumpReadError> {
     use std::io::Read;
     let limit = parse::MAX_DUMP_BYTES as u64;
     let file = fs::File::open(path).map_err(DumpReadError::Io)?;
