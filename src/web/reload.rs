@@ -62,16 +62,16 @@ pub fn start(
     }
 
     let watcher = if watch {
-        let wanted = wanted.clone();
+        let on_change = wanted.clone();
         let mut watcher =
             notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
                 match event {
-                    Ok(event) if concerns_the_archive(&event) => wanted.notify_one(),
+                    Ok(event) if concerns_the_archive(&event) => on_change.notify_one(),
                     Ok(_) => {}
                     // The watcher lost track (queue overflow): only a rebuild is sure to be right.
                     Err(e) => {
                         tracing::warn!("watching the articles folder: {e}");
-                        wanted.notify_one();
+                        on_change.notify_one();
                     }
                 }
             })
@@ -80,6 +80,10 @@ pub fn start(
             .watch(&articles, RecursiveMode::NonRecursive)
             .with_context(|| format!("cannot watch {}", articles.display()))?;
         tracing::info!("watching {} for changes", articles.display());
+        // A change between the start-up build and the watch would otherwise wait for the next.
+        if compiled::is_stale(&compiled::path_in(build_dir), &articles) {
+            wanted.notify_one();
+        }
         Some(watcher)
     } else {
         None
