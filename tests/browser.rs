@@ -27,22 +27,57 @@ fn node_modules() -> PathBuf {
     dir
 }
 
-/// The archive both tests look at: the seed-shaped articles and one hostile one.
-fn site() -> axum::Router {
+/// The archive both tests look at: the seed-shaped articles, one story thread of them, and
+/// one hostile article, searchable, three to a page so that every list has a pager.
+fn site() -> (tempfile::TempDir, axum::Router) {
     let mut entries = seeds();
+    let thread = entries.iter().map(|e| e.article.id.clone()).collect();
     entries.push(hostile());
-    router(entries, Some(ABOUT))
+    let archive = arshif::archive::Archive::from_entries(entries, Some(ABOUT.into()))
+        .with_threads(vec![thread], Default::default());
+    let config = arshif::web::Config {
+        per_page: 3,
+        ..arshif::web::Config::default()
+    };
+    searchable(archive, config)
 }
 
 /// (file name, path, expected status) of every kind of page.
-const PAGES: [(&str, &str, u16); 8] = [
+const PAGES: [(&str, &str, u16); 19] = [
     ("index", "/", 200),
     ("index-oldest", "/?order=oldest", 200),
+    ("index-2", "/page/2", 200),
     ("article", "/articles/91d6d82d5f0f2529", 200),
     ("article-note", "/articles/cf3dbfa4259b4b62", 200),
     ("article-undated", "/articles/4873890e38737cc0", 200),
     ("article-hostile", "/articles/hostile", 200),
     ("about", "/about", 200),
+    ("search", "/search?q=%D8%B3%D9%88%D8%B1%D9%8A%D8%A7", 200),
+    (
+        "search-2",
+        "/search?q=%D8%B3%D9%88%D8%B1%D9%8A%D8%A7&page=2",
+        200,
+    ),
+    ("search-none", "/search?q=!!!", 200),
+    ("year", "/2015/", 200),
+    ("month", "/2015/09/", 200),
+    ("publications", "/publications", 200),
+    (
+        "publication",
+        "/publications/%D8%A7%D9%84%D9%88%D8%B3%D8%B7",
+        200,
+    ),
+    (
+        "publication-hostile",
+        "/publications/%3Ca%20href%3D%22javascript%3Aalert%281%29%22%3E%D9%85%D8%B7%D8%A8%D9%88%D8%B9%D8%A9%3C%2Fa%3E",
+        200,
+    ),
+    ("agencies", "/agencies", 200),
+    (
+        "agency",
+        "/agencies/%D9%88%D9%83%D8%A7%D9%84%D8%A9%20%D8%A7%D9%84%D8%B5%D8%AD%D8%A7%D9%81%D8%A9%20%D8%A7%D9%84%D9%81%D8%B1%D9%86%D8%B3%D9%8A%D8%A9%20%28%D8%A3%20%D9%81%20%D8%A8%29",
+        200,
+    ),
     ("not-found", "/no/such/page", 404),
 ];
 
@@ -52,7 +87,7 @@ async fn pages_are_valid_html() {
     let jar = node_modules().join("vnu-jar/build/dist/vnu.jar");
     assert!(jar.is_file(), "{} is missing", jar.display());
 
-    let app = site();
+    let (_index, app) = site();
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     for (name, path, status) in PAGES {
@@ -67,9 +102,18 @@ async fn pages_are_valid_html() {
         files.push(file);
     }
     // The other error pages share error.html, but their wording differs.
-    for (name, path) in [("bad-request", "/?order=sideways")] {
+    let no_search = router(seeds(), None);
+    for (name, path, app) in [
+        ("bad-request", "/?order=sideways", &app),
+        (
+            "query-too-long",
+            &*format!("/search?q={}", "x".repeat(300)),
+            &app,
+        ),
+        ("search-unavailable", "/search?q=x", &no_search),
+    ] {
         let file = dir.path().join(format!("{name}.html"));
-        std::fs::write(&file, get(&app, path).await.bytes).unwrap();
+        std::fs::write(&file, get(app, path).await.bytes).unwrap();
         files.push(file);
     }
 
@@ -123,7 +167,7 @@ async fn pages_render_right_to_left_in_chromium() {
     // A real listener, as a reader's browser would meet it.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = site();
+    let (_index, app) = site();
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
 
     let out_dir = manifest_dir().join("target/screenshots");

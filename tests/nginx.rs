@@ -2,7 +2,8 @@
 //! swapped for temporary ones), under `/archive/`, with two arshif instances upstream.
 //!
 //! One test, because it is one setup: crawl every link of every page through the proxy and
-//! find none broken; a 304 passes through; gzip and brotli arrive; killing one instance while
+//! find none broken; the feed, the sitemap and robots.txt name the public sub-path addresses,
+//! and each URL they list answers; a 304 passes through; gzip and brotli arrive; killing one instance while
 //! requests keep coming loses none of them. `#[ignore]`d because it needs nginx, which
 //! `.ci/run` installs; a missing nginx fails the test, never skips it. Everything listens on
 //! 127.0.0.1 and every process is stopped by its PID, on panic too.
@@ -266,10 +267,16 @@ fn the_archive_works_behind_nginx_under_a_sub_path() {
             continue;
         }
         let html = scraper::Html::parse_document(&reply.text());
-        // Behind a trusted proxy, each page names its public address.
+        // Behind a trusted proxy, each page names its public address, in its link preview too.
+        let public = format!("{}{url}", client.origin);
         assert_eq!(
             attrs(&html, "link[rel=canonical]", "href"),
-            [format!("{}{url}", client.origin)],
+            std::slice::from_ref(&public),
+            "{url}"
+        );
+        assert_eq!(
+            attrs(&html, "meta[property='og:url']", "content"),
+            [public],
             "{url}"
         );
         for href in attrs(&html, "a[href], link[href]:not([rel=canonical])", "href") {
@@ -286,7 +293,8 @@ fn the_archive_works_behind_nginx_under_a_sub_path() {
             }
         }
     }
-    // Index both ways, 5 articles and their sources, about, CSS, font, licence, icon.
+    // Index both ways, 5 articles and their sources, about, CSS, font, licence, icon, and the
+    // pages by year, month, publication and agency.
     assert!(
         seen.len() >= 16,
         "only {} URLs reached: {seen:?}",
@@ -294,6 +302,103 @@ fn the_archive_works_behind_nginx_under_a_sub_path() {
     );
     assert!(seen.iter().any(|u| u.starts_with("/archive/articles/")));
     assert!(seen.iter().any(|u| u.starts_with("/archive/static/style.")));
+    assert!(
+        seen.contains("/archive/feed.xml"),
+        "no page links to the feed"
+    );
+
+    // The feed, the sitemap and robots.txt: absolute URLs under the public sub-path, each of
+    // which answers through the proxy.
+    let public = format!("{}/archive/", client.origin);
+    let answers = |absolute: &str| {
+        let path = absolute
+            .strip_prefix(&client.origin)
+            .unwrap_or_else(|| panic!("{absolute} is not on {}", client.origin));
+        assert!(path.starts_with("/archive/"), "{absolute}");
+        assert_eq!(client.get(path, &[]).status, 200, "{absolute}");
+    };
+    let feed = client.get("/archive/feed.xml", &[]);
+    assert_eq!(feed.status, 200);
+    assert_eq!(
+        feed.header("content-type"),
+        "application/atom+xml; charset=utf-8"
+    );
+    let feed = feed.text();
+    let feed = roxmltree::Document::parse(&feed).unwrap();
+    let atom_ids: Vec<&str> = feed
+        .descendants()
+        .filter(|n| n.has_tag_name(("http://www.w3.org/2005/Atom", "id")))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(atom_ids[0], format!("{public}feed.xml"));
+    assert!(
+        atom_ids.len() >= 2,
+        "the seeds' dated articles: {atom_ids:?}"
+    );
+    for id in &atom_ids[1..] {
+        assert!(id.starts_with(&format!("{public}articles/")), "{id}");
+        answers(id);
+    }
+    let sitemap = client.get("/archive/sitemap.xml", &[]);
+    assert_eq!(sitemap.status, 200);
+    let sitemap = sitemap.text();
+    let sitemap = roxmltree::Document::parse(&sitemap).unwrap();
+    let locs: Vec<&str> = sitemap
+        .descendants()
+        .filter(|n| n.has_tag_name(("http://www.sitemaps.org/schemas/sitemap/0.9", "loc")))
+        .filter_map(|n| n.text())
+        .collect();
+    let articles = seen
+        .iter()
+        .filter(|u| u.starts_with("/archive/articles/") && !u.ends_with("/source"))
+        .count();
+    assert_eq!(
+        locs.iter().filter(|l| l.contains("/articles/")).count(),
+        articles
+    );
+    for loc in &locs {
+        answers(loc);
+    }
+    let robots = client.get("/archive/robots.txt", &[]).text();
+    assert!(robots.contains("Disallow: /archive/search\n"), "{robots}");
+    assert!(
+        robots.contains(&format!("Sitemap: {public}sitemap.xml")),
+        "{robots}"
+    );
+    // The pages by period and by source are linked, so crawled.
+    for facet in [
+        "/archive/2015/",
+        "/archive/2015/09/",
+        "/archive/publications",
+        "/archive/agencies",
+    ] {
+        assert!(seen.contains(facet), "{facet} not reached: {seen:?}");
+    }
+    assert!(
+        seen.iter()
+            .any(|u| u.starts_with("/archive/publications/%"))
+    );
+
+    // Search: the form sends the query under the sub-path, and every result leads to its
+    // article there. Results are the reader's to cache, not the proxy's.
+    let front = scraper::Html::parse_document(&client.get("/archive/", &[]).text());
+    let action = resolve(
+        "/archive/",
+        &attrs(&front, "form[role=search]", "action")[0],
+    );
+    assert_eq!(action, "/archive/search");
+    let query = format!("{action}?q=%D8%B3%D9%88%D8%B1%D9%8A%D8%A7");
+    let results = client.get(&query, &[]);
+    assert_eq!(results.status, 200);
+    assert!(results.header("cache-control").starts_with("private"));
+    let html = scraper::Html::parse_document(&results.text());
+    let hits = attrs(&html, ".results .entry-title", "href");
+    assert_eq!(hits.len(), 5, "سوريا finds the five seeds");
+    for href in hits {
+        let target = resolve(&query, &href);
+        assert_eq!(client.get(&target, &[]).status, 200, "{target}");
+    }
+    assert_ne!(client.get(&query, &[]).header("x-cache-status"), "HIT");
 
     // Revalidation passes through nginx, and the proxy caches pages.
     let about = client.get("/archive/about", &[]);

@@ -2,6 +2,7 @@
 //! file that the server loads without parsing anything again.
 
 pub mod compiled;
+pub mod facets;
 pub mod id;
 pub mod overrides;
 pub mod threads;
@@ -149,6 +150,8 @@ pub struct Archive {
     by_id: HashMap<String, usize>,
     #[serde(skip)]
     thread_of: HashMap<String, usize>,
+    #[serde(skip)]
+    facets: facets::Facets,
 }
 
 impl Archive {
@@ -202,6 +205,12 @@ impl Archive {
             .enumerate()
             .flat_map(|(t, ids)| ids.iter().map(move |id| (id.clone(), t)))
             .collect();
+        self.facets = facets::Facets::build(&self.entries, self.dated);
+    }
+
+    /// The archive by year, month, publication and agency.
+    pub fn facets(&self) -> &facets::Facets {
+        &self.facets
     }
 
     /// The other articles of `id`'s story thread, in reading order (oldest first).

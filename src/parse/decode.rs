@@ -52,7 +52,8 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
         bytes
     };
 
-    if let Ok(text) = std::str::from_utf8(bytes) {
+    // Nearly every dump is valid UTF-8: a SIMD check says so several times faster than std's.
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
         return finish(text.to_owned(), "UTF-8", notes);
     }
     let broken = count_invalid_utf8(bytes);
@@ -99,23 +100,14 @@ fn count_invalid_utf8(mut bytes: &[u8]) -> usize {
 
 /// Rejects text that decoded but is not prose: mostly control characters means binary.
 fn finish(text: String, encoding: &'static str, notes: Vec<String>) -> Result<Decoded, ParseError> {
-    let mut total = 0usize;
-    let mut control = 0usize;
-    let mut letters = 0usize;
-    for c in text.chars() {
-        total += 1;
-        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') || c == '\u{fffd}' {
-            control += 1;
-        } else if super::text::is_letter(c) {
-            letters += 1;
-        }
-    }
+    let total = text.chars().count();
+    let control = count_control(&text);
     if control * 10 > total {
         return Err(ParseError::Binary(format!(
             "{control} of {total} characters are control codes or undecodable"
         )));
     }
-    if letters == 0 {
+    if !text.chars().any(super::text::is_letter) {
         return Err(ParseError::NoArticle("the file holds no letters".into()));
     }
     Ok(Decoded {
@@ -123,6 +115,24 @@ fn finish(text: String, encoding: &'static str, notes: Vec<String>) -> Result<De
         encoding,
         notes,
     })
+}
+
+/// Control characters other than line and tab ones, and replacement characters: counted on
+/// the UTF-8 bytes, where C0 controls and DEL are single bytes, C1 controls are `C2 80..9F`
+/// and U+FFFD is `EF BF BD` (the two lead bytes are rare in Arabic text).
+fn count_control(text: &str) -> usize {
+    let b = text.as_bytes();
+    let single = b
+        .iter()
+        .filter(|&&c| c < 0x20 && !matches!(c, b'\n' | b'\r' | b'\t' | 0x0c) || c == 0x7f)
+        .count();
+    let multi = memchr::memchr2_iter(0xc2, 0xef, b)
+        .filter(|&i| match b[i] {
+            0xc2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
+            _ => b.get(i + 1..i + 3) == Some(&[0xbf, 0xbd][..]),
+        })
+        .count();
+    single + multi
 }
 
 #[cfg(test)]
@@ -183,6 +193,19 @@ mod tests {
             decode(b"12:30 -- 45"),
             Err(ParseError::NoArticle(_))
         ));
+    }
+
+    #[test]
+    fn control_count_on_bytes_is_the_count_of_characters() {
+        let text = "a\u{0}b\tc\n\r\u{c}\u{b}\u{1f}\u{7f}\u{80}\u{85}\u{9f}\u{a0}é\u{fffd}\u{fffc}\u{feff}ﻻ";
+        let by_char = text
+            .chars()
+            .filter(|&c| {
+                c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') || c == '\u{fffd}'
+            })
+            .count();
+        assert_eq!(count_control(text), by_char);
+        assert_eq!(by_char, 8);
     }
 
     #[test]

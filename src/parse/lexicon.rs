@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::text::key;
 
@@ -29,6 +29,9 @@ pub struct Lexicon {
     agencies: AhoCorasick,
     agency_name: Vec<&'static str>,
     publications: HashMap<String, &'static str>,
+    /// The longest key of `exact` and of `publications`: a longer line is neither.
+    exact_len: usize,
+    publication_len: usize,
     places: HashMap<String, ()>,
 }
 
@@ -98,10 +101,17 @@ impl Lexicon {
         let build = |patterns: &[String]| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
+                // Every line's key goes through the furniture matcher: a DFA is the fastest
+                // to search, and the tables are small enough to build one. Every pattern
+                // starts with a space, so a prefilter would stop at every word.
+                .kind(Some(AhoCorasickKind::DFA))
+                .prefilter(false)
                 .build(patterns)
                 .expect("the bundled tables are valid patterns")
         };
         Lexicon {
+            exact_len: exact.keys().map(String::len).max().unwrap_or(0),
+            publication_len: publications.keys().map(String::len).max().unwrap_or(0),
             phrases: build(&patterns),
             phrase_kind,
             phrase_words,
@@ -115,13 +125,18 @@ impl Lexicon {
 
     /// How furniture-like a line is, from its folded key and word count.
     pub fn furniture(&self, line_key: &str, words: usize) -> Option<Furniture> {
-        if self.exact.contains_key(line_key) {
+        self.furniture_padded(&format!(" {line_key} "), words)
+    }
+
+    /// [`Lexicon::furniture`] for a key with one space on each side.
+    pub fn furniture_padded(&self, hay: &str, words: usize) -> Option<Furniture> {
+        let line_key = &hay[1..hay.len() - 1];
+        if line_key.len() <= self.exact_len && self.exact.contains_key(line_key) {
             return Some(Furniture::Exactly);
         }
-        let hay = format!(" {line_key} ");
         let mut found = None;
         // Overlapping search is not needed: the strongest verdict wins among leftmost matches.
-        for m in self.phrases.find_iter(&hay) {
+        for m in self.phrases.find_iter(hay) {
             let i = m.pattern().as_usize();
             let kind = self.phrase_kind[i];
             let verdict = match kind {
@@ -156,6 +171,9 @@ impl Lexicon {
 
     /// [`Lexicon::publication`] for text already folded with [`key`].
     pub fn publication_by_key(&self, folded: &str) -> Option<&'static str> {
+        if folded.len() > self.publication_len {
+            return None;
+        }
         self.publications.get(folded).copied()
     }
 

@@ -18,11 +18,10 @@ mod title;
 
 pub use record::Article;
 
-use std::collections::HashSet;
-
 use crate::archive::id;
 use lexicon::LEXICON;
 use lines::Line;
+use text::WordSet;
 
 /// Why a dump yields no article.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -84,11 +83,7 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
     let page = title::page_title(first, lines);
     let (mut start, end) = choose_region(lines, first, &page)
         .ok_or_else(|| ParseError::NoArticle("no paragraph of running text".into()))?;
-    let body_words: HashSet<&str> = lines[start..end]
-        .iter()
-        .flat_map(|l| l.key.split(' '))
-        .collect();
-    let title = match title::find(lines, start, &page, &body_words) {
+    let title = match title::find(lines, start, &page, &lines[start..end]) {
         Some(t) => t,
         // A headline long enough to read as text opens the run: take it, if text follows.
         None if lines[start].headline_like() && end - start >= 2 => {
@@ -221,9 +216,13 @@ fn choose_region(lines: &[Line], first: &Line, page: &title::PageTitle) -> Optio
             .split(' ')
             .filter(|w| w.chars().count() >= 3)
             .collect();
+        let wanted = WordSet::new(title_words.iter().copied());
         let score = |&(s, e, w): &(usize, usize, f64)| {
-            let words: HashSet<&str> = lines[s..e].iter().flat_map(|l| l.key.split(' ')).collect();
-            let shared = title_words.iter().filter(|t| words.contains(*t)).count();
+            let found = wanted.found_in(lines[s..e].iter().map(|l| l.key.as_str()));
+            let shared = title_words
+                .iter()
+                .filter(|t| wanted.get(t).is_some_and(|i| found[i]))
+                .count();
             w * (0.1 + shared as f64 / title_words.len().max(1) as f64)
         };
         candidates

@@ -1,33 +1,151 @@
 //! Character-level helpers: cleaning a raw line for output, and folding text into comparison
 //! keys (so `"داعش"` and `داعش`, or a title glued to itself, can be recognised as the same).
 
+use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 
-/// A raw line as it should appear in a record: invisible and direction-override characters
-/// removed (a scraped RLO must not reorder our page), Arabic presentation forms folded to
-/// ordinary letters, every run of white space one space, trimmed.
-pub fn clean_line(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut space = false;
-    for c in raw.chars() {
-        if is_invisible(c) {
-            continue;
-        }
-        if c.is_whitespace() {
-            space = !out.is_empty();
-            continue;
-        }
-        if space {
-            out.push(' ');
-            space = false;
-        }
-        if is_presentation_form(c) {
-            out.extend(std::iter::once(c).nfkc());
+/// What the line scanner, the cleaner and the key folder ask of a character, answered once:
+/// by a table for the first 2,048 code points (ASCII, Latin, Arabic), by the functions below
+/// for the rest. The table is filled by those same functions.
+#[derive(Debug, Clone, Copy)]
+pub struct CharInfo {
+    flags: u16,
+    /// The character in a key: an ASCII digit for a digit, the folded letter for a letter.
+    fold: char,
+}
+
+impl CharInfo {
+    /// Dropped from the line ([`is_invisible`]).
+    pub const INVISIBLE: u16 = 1;
+    pub const WHITESPACE: u16 = 1 << 1;
+    /// Folded by NFKC ([`is_presentation_form`]).
+    pub const PRESENTATION: u16 = 1 << 2;
+    /// A digit of any script ([`ascii_digit`]).
+    pub const DIGIT: u16 = 1 << 3;
+    /// A haraka or tatweel: dropped from keys without breaking the word.
+    pub const MARK: u16 = 1 << 4;
+    /// [`is_letter`].
+    pub const LETTER: u16 = 1 << 5;
+    /// [`is_arabic_letter`].
+    pub const ARABIC: u16 = 1 << 6;
+    /// [`is_alnum`].
+    pub const ALNUM: u16 = 1 << 7;
+    /// A letter whose lower case is more than one character (`İ`): `fold` does not hold it.
+    pub const LONG_FOLD: u16 = 1 << 8;
+    /// Ends a line (LF, CR, form feed, NEL, the Unicode line and paragraph separators).
+    pub const LINE_END: u16 = 1 << 9;
+
+    fn compute(c: char) -> Self {
+        let mut flags = 0;
+        let mut set = |flag: u16, on: bool| {
+            if on {
+                flags |= flag;
+            }
+        };
+        set(Self::INVISIBLE, is_invisible(c));
+        set(Self::WHITESPACE, c.is_whitespace());
+        set(Self::PRESENTATION, is_presentation_form(c));
+        set(Self::DIGIT, ascii_digit(c).is_some());
+        set(Self::MARK, is_harakah(c) || c == 'ـ');
+        set(Self::LETTER, is_letter(c));
+        set(Self::ARABIC, is_arabic_letter(c));
+        set(Self::ALNUM, is_alnum(c));
+        set(
+            Self::LINE_END,
+            matches!(
+                c,
+                '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{c}'
+            ),
+        );
+        let fold = if let Some(d) = ascii_digit(c) {
+            char::from(b'0' + d as u8)
         } else {
-            out.push(c);
+            match c {
+                'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+                'ى' => 'ي',
+                'ة' => 'ه',
+                'ؤ' => 'و',
+                'ئ' => 'ي',
+                // Arabic has no case; the rest by Unicode's tables.
+                _ if is_arabic_letter(c) => c,
+                _ => {
+                    let mut lower = c.to_lowercase();
+                    match (lower.next(), lower.next()) {
+                        (Some(l), None) => l,
+                        _ => {
+                            flags |= Self::LONG_FOLD;
+                            c
+                        }
+                    }
+                }
+            }
+        };
+        CharInfo { flags, fold }
+    }
+
+    #[inline]
+    pub fn of(c: char) -> Self {
+        match CHAR_TABLE.get(c as usize) {
+            Some(info) => *info,
+            None => Self::compute(c),
         }
     }
-    out
+
+    #[inline]
+    pub fn is(self, flag: u16) -> bool {
+        self.flags & flag != 0
+    }
+
+    /// A digit's value (for a character that [`CharInfo::DIGIT`] says is one).
+    #[inline]
+    pub fn digit(self) -> u32 {
+        u32::from(self.fold).wrapping_sub(u32::from(b'0'))
+    }
+}
+
+static CHAR_TABLE: std::sync::LazyLock<Vec<CharInfo>> = std::sync::LazyLock::new(|| {
+    (0..0x800u32)
+        .map(|u| CharInfo::compute(char::from_u32(u).unwrap_or('\0')))
+        .collect()
+});
+
+/// Cleans a raw line one character at a time, handing on what the line keeps (the line
+/// scanner cleans, folds and counts in one pass): invisible and direction-override characters
+/// removed (a scraped RLO must not reorder our page), Arabic presentation forms folded to
+/// ordinary letters, every run of white space one space, trimmed.
+#[derive(Debug, Default)]
+pub struct Cleaner {
+    /// White space was seen since the last kept character.
+    space: bool,
+    /// Some character was kept (so a space before the next one is inside the line).
+    started: bool,
+}
+
+impl Cleaner {
+    #[inline]
+    pub fn push(&mut self, c: char, info: CharInfo, mut keep: impl FnMut(char, CharInfo)) {
+        if info.flags & (CharInfo::INVISIBLE | CharInfo::WHITESPACE | CharInfo::PRESENTATION) == 0 {
+            if self.space {
+                keep(' ', CharInfo::of(' '));
+                self.space = false;
+            }
+            self.started = true;
+            keep(c, info);
+        } else if info.is(CharInfo::INVISIBLE) {
+            // Dropped, and no word break either.
+        } else if info.is(CharInfo::WHITESPACE) {
+            self.space = self.started;
+        } else {
+            if self.space {
+                keep(' ', CharInfo::of(' '));
+                self.space = false;
+            }
+            self.started = true;
+            std::iter::once(c)
+                .nfkc()
+                .for_each(|n| keep(n, CharInfo::of(n)));
+        }
+    }
 }
 
 /// Format and direction controls that carry no text: zero-width space/joiners' kin, BOM,
@@ -58,31 +176,49 @@ pub fn ascii_digit(c: char) -> Option<u32> {
 /// words separated by single spaces.
 pub fn key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut gap = false;
+    let mut folder = KeyFolder::default();
     for c in s.chars() {
-        if let Some(d) = ascii_digit(c) {
-            push_gap(&mut out, &mut gap);
-            out.push(char::from_digit(d, 10).unwrap_or('0'));
-        } else if is_harakah(c) || c == 'ـ' {
-            continue;
-        } else if is_letter(c) {
-            push_gap(&mut out, &mut gap);
-            match c {
-                'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
-                'ى' => out.push('ي'),
-                'ة' => out.push('ه'),
-                'ؤ' => out.push('و'),
-                'ئ' => out.push('ي'),
-                // Arabic has no case; ASCII lower-cases cheaply; the rest by Unicode's tables.
-                _ if is_arabic_letter(c) => out.push(c),
-                _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-                _ => out.extend(c.to_lowercase()),
-            }
-        } else {
-            gap = true;
-        }
+        folder.push(&mut out, c, CharInfo::of(c));
     }
     out
+}
+
+/// [`key`] one character at a time, into a buffer the caller owns.
+#[derive(Debug, Default)]
+pub struct KeyFolder {
+    gap: bool,
+    started: bool,
+}
+
+impl KeyFolder {
+    #[inline]
+    pub fn push(&mut self, out: &mut String, c: char, info: CharInfo) {
+        if info.is(CharInfo::DIGIT) {
+            self.word(out);
+            out.push(info.fold);
+        } else if info.is(CharInfo::MARK) {
+            // Harakat and tatweel vanish inside the word.
+        } else if info.is(CharInfo::LETTER) {
+            self.word(out);
+            if info.is(CharInfo::LONG_FOLD) {
+                out.extend(c.to_lowercase());
+            } else {
+                out.push(info.fold);
+            }
+        } else {
+            self.gap = true;
+        }
+    }
+
+    /// A letter or digit follows: one space first if a break came since the last one.
+    #[inline]
+    fn word(&mut self, out: &mut String) {
+        if self.gap && self.started {
+            out.push(' ');
+        }
+        self.gap = false;
+        self.started = true;
+    }
 }
 
 /// `char::is_alphabetic` with the ASCII and Arabic answers first: Unicode's table lookup is
@@ -102,11 +238,80 @@ pub fn compact_key(s: &str) -> String {
     key(s).replace(' ', "")
 }
 
-fn push_gap(out: &mut String, gap: &mut bool) {
-    if *gap && !out.is_empty() {
-        out.push(' ');
+/// The words of a [`key`] (one space between words), as `key.split(' ')` gives them: a byte
+/// scan, cheaper than `split`'s search for words of a few letters.
+pub fn key_words(key: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(key);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.bytes().position(|b| b == b' ') {
+            Some(at) => {
+                rest = Some(&r[at + 1..]);
+                Some(&r[..at])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
+/// A few words looked for among the many of a stretch of text: which of them occur. Scanning
+/// the text once against the few is cheaper than a set of all the text's words.
+pub struct WordSet<'a> {
+    index: FxHashMap<&'a str, usize>,
+    /// Bit `n` is set when some word is `n` bytes long (`63` stands for 63 and more).
+    lengths: u64,
+}
+
+impl<'a> WordSet<'a> {
+    pub fn new(words: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut index = FxHashMap::default();
+        let mut lengths = 0;
+        for w in words {
+            let n = index.len();
+            index.entry(w).or_insert(n);
+            lengths |= length_bit(w);
+        }
+        WordSet { index, lengths }
     }
-    *gap = false;
+
+    /// Where `word` is in the set, from 0 to the number of distinct words.
+    pub fn get(&self, word: &str) -> Option<usize> {
+        if self.lengths & length_bit(word) == 0 {
+            return None;
+        }
+        self.index.get(word).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// Which of the words the keys hold (by [`WordSet::get`]'s numbering).
+    pub fn found_in<'k>(&self, keys: impl IntoIterator<Item = &'k str>) -> Vec<bool> {
+        let mut found = vec![false; self.len()];
+        let mut missing = self.len();
+        for key in keys {
+            if missing == 0 {
+                break;
+            }
+            for w in key_words(key) {
+                if let Some(i) = self.get(w)
+                    && !found[i]
+                {
+                    found[i] = true;
+                    missing -= 1;
+                }
+            }
+        }
+        found
+    }
+}
+
+fn length_bit(w: &str) -> u64 {
+    1 << w.len().min(63)
 }
 
 /// Arabic short vowels and other combining marks written over letters.
@@ -126,6 +331,32 @@ pub fn words(s: &str) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn clean_line(raw: &str) -> String {
+        let mut out = String::new();
+        let mut cleaner = Cleaner::default();
+        for c in raw.chars() {
+            cleaner.push(c, CharInfo::of(c), |c, _| out.push(c));
+        }
+        out
+    }
+
+    #[test]
+    fn char_table_agrees_with_the_functions() {
+        for c in ('\0'..='\u{3000}').chain(['\u{fb50}', '\u{fefb}', '\u{feff}', '\u{1d400}']) {
+            let info = CharInfo::of(c);
+            assert_eq!(info.is(CharInfo::INVISIBLE), is_invisible(c), "{c:?}");
+            assert_eq!(info.is(CharInfo::WHITESPACE), c.is_whitespace(), "{c:?}");
+            assert_eq!(info.is(CharInfo::LETTER), is_letter(c), "{c:?}");
+            assert_eq!(info.is(CharInfo::ALNUM), is_alnum(c), "{c:?}");
+            assert_eq!(info.is(CharInfo::ARABIC), is_arabic_letter(c), "{c:?}");
+            assert_eq!(info.is(CharInfo::DIGIT), ascii_digit(c).is_some(), "{c:?}");
+            if let Some(d) = ascii_digit(c) {
+                assert_eq!(info.digit(), d, "{c:?}");
+            }
+        }
+        assert_eq!(key("İSTANBUL Ωmega"), "i\u{307}stanbul ωmega");
+    }
 
     #[test]
     fn clean_line_collapses_space_and_drops_controls() {

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 
 use super::lexicon::LEXICON;
 use super::lines::Line;
+use super::text::WordSet;
 
 /// The site-name suffix of a page-title line (`عنوان الخبر - اليوم السابع`).
 pub struct PageTitle {
@@ -101,12 +102,7 @@ fn is_copy_of(title: &str, line: &str) -> bool {
 const MAX_CANDIDATES: usize = 300;
 
 /// Picks the title among the lines before the body.
-pub fn find(
-    lines: &[Line],
-    body_start: usize,
-    page: &PageTitle,
-    body_words: &HashSet<&str>,
-) -> Option<Title> {
+pub fn find(lines: &[Line], body_start: usize, page: &PageTitle, body: &[Line]) -> Option<Title> {
     let lists = list_items(lines, body_start);
     // Copies of a title are at least as long as it and at most twice as long plus a site's
     // name: sorting lines by length keeps the search for them from comparing every pair.
@@ -117,30 +113,59 @@ pub fn find(
         let hi = by_len.partition_point(|l| l.len() <= 2 * c.len() + 100);
         by_len[lo..hi].iter().filter(|l| is_copy_of(c, l)).count()
     };
-    let mut best: Option<(f64, usize, String)> = None;
     // The headline sits near the text: only the lines just above it (and the page title) are
     // candidates, so a huge page costs no more than a normal one.
     let first_candidate = body_start.saturating_sub(MAX_CANDIDATES);
-    for (i, line) in lines.iter().enumerate().take(body_start) {
-        if i != 0 && i < first_candidate {
-            continue;
-        }
-        let (text, compact) = if i == 0 {
-            (page.head.as_str(), page.head_compact.as_str())
-        } else {
-            (line.text.as_str(), line.compact.as_str())
-        };
-        let usable = if i == 0 {
-            page.site.is_some() || line.headline_like()
-        } else {
-            line.headline_like()
-                && !is_site_line(line, page.site.as_deref())
-                && super::dateline::header(line).is_none()
-                && super::dateline::byline(line).is_none()
-        };
-        if !usable || compact.chars().count() < 6 {
-            continue;
-        }
+    let head_key = super::text::key(&page.head);
+    let candidates: Vec<Candidate> = lines
+        .iter()
+        .enumerate()
+        .take(body_start)
+        .filter(|&(i, line)| {
+            if i == 0 {
+                page.site.is_some() || line.headline_like()
+            } else {
+                i >= first_candidate
+                    && line.headline_like()
+                    && !is_site_line(line, page.site.as_deref())
+                    && super::dateline::header(line).is_none()
+                    && super::dateline::byline(line).is_none()
+            }
+        })
+        .map(|(i, line)| {
+            let (text, key, compact) = if i == 0 {
+                (
+                    page.head.as_str(),
+                    head_key.as_str(),
+                    page.head_compact.as_str(),
+                )
+            } else {
+                (line.text.as_str(), line.key.as_str(), line.compact.as_str())
+            };
+            let words = super::text::key_words(key)
+                .filter(|w| w.chars().count() >= 3)
+                .collect();
+            Candidate {
+                index: i,
+                text,
+                compact,
+                words,
+            }
+        })
+        .filter(|c| c.compact.chars().count() >= 6)
+        .collect();
+    // Which candidates' words the body uses, bare or after `ال`: one pass over the body.
+    let wanted = WordSet::new(candidates.iter().flat_map(|c| {
+        c.words
+            .iter()
+            .flat_map(|w| [*w, w.strip_prefix("ال").unwrap_or(w)])
+    }));
+    let found = wanted.found_in(body.iter().map(|l| l.key.as_str()));
+    let in_body = |w: &str| wanted.get(w).is_some_and(|i| found[i]);
+
+    let mut best: Option<(f64, usize, String)> = None;
+    for c in &candidates {
+        let (i, compact) = (c.index, c.compact);
         let copies = count_copies(compact) + usize::from(i != 0 && compact == page.head_compact);
         let mut score = 0.0;
         if copies >= 2 {
@@ -149,10 +174,10 @@ pub fn find(
         if i == 0 && page.site.is_some() || i != 0 && compact == page.head_compact {
             score += 2.0;
         }
-        if super::text::words(text).count() >= 4 {
+        if super::text::words(c.text).count() >= 4 {
             score += 1.0;
         }
-        score += coherence(text, body_words);
+        score += coherence(&c.words, in_body);
         if lists.contains(&i) {
             score -= 3.0;
         } else if best.is_none() {
@@ -195,19 +220,24 @@ fn is_quote(c: char) -> bool {
     matches!(c, '"' | '«' | '»' | '“' | '”' | '\'')
 }
 
+/// A line that may be the headline.
+struct Candidate<'a> {
+    index: usize,
+    text: &'a str,
+    compact: &'a str,
+    /// Its folded words of three letters or more.
+    words: Vec<&'a str>,
+}
+
 /// Share of the title's words (of three letters or more) that the body uses: a headline is
 /// about its article; a related headline or a ticker item is not.
-fn coherence(title: &str, body_words: &HashSet<&str>) -> f64 {
-    let key = super::text::key(title);
-    let words: Vec<&str> = key.split(' ').filter(|w| w.chars().count() >= 3).collect();
+fn coherence(words: &[&str], in_body: impl Fn(&str) -> bool) -> f64 {
     if words.is_empty() {
         return 0.0;
     }
     let hits = words
         .iter()
-        .filter(|w| {
-            body_words.contains(*w) || body_words.contains(w.strip_prefix("ال").unwrap_or(w))
-        })
+        .filter(|w| in_body(w) || in_body(w.strip_prefix("ال").unwrap_or(w)))
         .count();
     hits as f64 / words.len() as f64
 }

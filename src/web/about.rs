@@ -8,7 +8,11 @@ use axum::response::Response;
 use super::cache::CachePolicy;
 use super::error::WebError;
 use super::links::Links;
+use super::preview::{DESCRIPTION_CHARS, Preview, shorten};
 use super::{AppState, markdown, page};
+
+/// What the page says when the folder has no `about.md`; also its preview's description.
+const DEFAULT_ABOUT: &str = "هذا أرشيف لصفحات أخبار عربية جُمعت من الشبكة، نُظّفت نصوصها ورُتّبت بحسب تاريخ نشرها. يُعرض كل مقال كما نُشر، ومعه نصّه الأصلي كما حُفظ.";
 
 #[derive(Template)]
 #[template(path = "about.html")]
@@ -17,16 +21,27 @@ struct AboutPage {
     /// `about.md` rendered; `None` shows the default text.
     about_html: Option<String>,
     count: String,
+    default_about: &'static str,
     dated: usize,
+    preview: Preview,
 }
 
 pub async fn show(State(state): State<AppState>, links: Links) -> Result<Response, WebError> {
     let site = state.site();
     let archive = &site.archive;
+    let description = shorten(
+        &format!(
+            "{DEFAULT_ABOUT} يضمّ الأرشيف الآن {}.",
+            super::articles_count(archive.len())
+        ),
+        DESCRIPTION_CHARS,
+    );
     let page = AboutPage {
+        preview: Preview::website(&links, "عن الأرشيف", &description),
         links,
         about_html: archive.about().map(markdown::to_safe_html),
         count: super::articles_count(archive.len()),
+        default_about: DEFAULT_ABOUT,
         dated: archive.dated_oldest_first().len(),
     };
     page::render(&page, StatusCode::OK, CachePolicy::Short)

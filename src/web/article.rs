@@ -6,11 +6,15 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::cache::{self, CachePolicy};
+use super::dates::Date;
 use super::error::WebError;
-use super::links::Links;
+use super::links::{self, Links};
+use super::listing::Item;
 use super::markdown;
+use super::preview::Preview;
 use super::{AppState, DateView, page, title_of};
 use crate::archive::Entry;
+use crate::archive::facets::Source;
 use crate::parse::Article;
 
 /// A piece of the dateline (`place ـ author، agency، publication`), with what goes before it.
@@ -18,17 +22,23 @@ pub struct DatelinePart<'a> {
     pub separator: &'static str,
     pub text: &'a str,
     pub class: &'static str,
+    /// The agency's or publication's page.
+    pub href: Option<String>,
 }
 
-fn dateline(a: &Article) -> Vec<DatelinePart<'_>> {
+fn dateline<'a>(links: &Links, a: &'a Article) -> Vec<DatelinePart<'a>> {
     let fields = [
-        (a.place.as_deref(), "place"),
-        (a.author.as_deref(), "author"),
-        (a.agency.as_deref(), "agency"),
-        (a.publication.as_deref(), "publication"),
+        (a.place.as_deref(), "place", None),
+        (a.author.as_deref(), "author", None),
+        (a.agency.as_deref(), "agency", Some(Source::Agency)),
+        (
+            a.publication.as_deref(),
+            "publication",
+            Some(Source::Publication),
+        ),
     ];
     let mut parts: Vec<DatelinePart> = Vec::new();
-    for (text, class) in fields {
+    for (text, class, source) in fields {
         let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
             continue;
         };
@@ -42,6 +52,7 @@ fn dateline(a: &Article) -> Vec<DatelinePart<'_>> {
             separator,
             text,
             class,
+            href: source.map(|source| links.to(&links::source_path(source, text.trim()))),
         });
     }
     parts
@@ -72,6 +83,8 @@ struct ArticlePage<'a> {
     title: &'a str,
     dateline: Vec<DatelinePart<'a>>,
     published: Option<DateView>,
+    /// The month page of the publication date.
+    month_href: Option<String>,
     /// The record's date when it is not a readable ISO date: shown as written.
     published_raw: Option<&'a str>,
     updated: Option<DateView>,
@@ -81,6 +94,9 @@ struct ArticlePage<'a> {
     source_href: String,
     older: Option<Neighbour<'a>>,
     newer: Option<Neighbour<'a>>,
+    preview: Preview,
+    /// The other articles of its story thread, oldest first.
+    thread: Vec<Item<'a>>,
 }
 
 /// The record's field names as a reader knows them; an unknown name is shown as it is.
@@ -126,9 +142,15 @@ pub async fn show(
     let published = a.published.as_deref().and_then(DateView::new);
     let mut links = links;
     links.set_here(super::links::article_path(&a.id));
+    let month_href = a
+        .published
+        .as_deref()
+        .and_then(Date::parse)
+        .map(|d| links.to(&links::month_path(d.year, d.month)));
     let page = ArticlePage {
         title: title_of(a),
-        dateline: dateline(a),
+        dateline: dateline(&links, a),
+        month_href,
         published_raw: if published.is_none() {
             a.published.as_deref()
         } else {
@@ -141,6 +163,13 @@ pub async fn show(
         source_href: links.source(&a.id),
         older: older.map(|e| Neighbour::new(&links, e)),
         newer: newer.map(|e| Neighbour::new(&links, e)),
+        preview: Preview::article(&links, a),
+        thread: site
+            .archive
+            .thread(&a.id)
+            .into_iter()
+            .map(|e| Item::new(&links, e))
+            .collect(),
         a,
         links,
     };
@@ -183,8 +212,9 @@ mod tests {
 
     #[test]
     fn dateline_joins_what_is_there() {
+        let links = Links::for_path("/articles/x");
         let text = |a: &Article| {
-            dateline(a)
+            dateline(&links, a)
                 .iter()
                 .map(|p| format!("{}{}", p.separator, p.text))
                 .collect::<String>()
@@ -197,6 +227,19 @@ mod tests {
             ..Article::default()
         };
         assert_eq!(text(&a), "نيويورك ـ مادلين سعادة، أ ف ب، العرب اليوم");
+        let hrefs: Vec<_> = dateline(&links, &a).into_iter().map(|p| p.href).collect();
+        assert_eq!(
+            hrefs,
+            [
+                None,
+                None,
+                Some("../agencies/%D8%A3%20%D9%81%20%D8%A8".to_owned()),
+                Some(format!(
+                    "../{}",
+                    links::source_path(Source::Publication, "العرب اليوم")
+                )),
+            ]
+        );
         a.author = None;
         assert_eq!(text(&a), "نيويورك ـ أ ف ب، العرب اليوم");
         a.place = None;

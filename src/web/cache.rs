@@ -25,6 +25,10 @@ pub enum CachePolicy {
     /// Pages, redirects and plain-named static files: they change when the archive is rebuilt
     /// or the binary upgraded, so caches keep them for `--max-age` seconds.
     Short,
+    /// Search results: the reader's browser may keep them for `--max-age` seconds (the back
+    /// button), shared caches not at all. Queries are a long tail that a proxy cache would
+    /// hold once each, and anyone could evict the pages worth caching by sending made-up ones.
+    Private,
     /// Static files under a content-hashed name: that name never serves other bytes.
     Immutable,
     /// Error pages and the health check: a missing article may be added by the next build.
@@ -36,6 +40,10 @@ impl CachePolicy {
         match self {
             CachePolicy::Short => HeaderValue::from_str(&format!("public, max-age={page_max_age}"))
                 .expect("digits are a valid header value"),
+            CachePolicy::Private => {
+                HeaderValue::from_str(&format!("private, max-age={page_max_age}"))
+                    .expect("digits are a valid header value")
+            }
             CachePolicy::Immutable => {
                 HeaderValue::from_static("public, max-age=31536000, immutable")
             }

@@ -165,6 +165,9 @@ pub struct Config {
     pub trust_proxy: bool,
     /// How long a request may take.
     pub request_timeout: Duration,
+    /// The most URLs in one sitemap before `/sitemap.xml` becomes an index of parts
+    /// ([`super::SITEMAP_MAX_URLS`]; tests set a small one).
+    pub sitemap_limit: usize,
 }
 
 impl Default for Config {
@@ -175,6 +178,7 @@ impl Default for Config {
             base_url: None,
             trust_proxy: false,
             request_timeout: Duration::from_secs(10),
+            sitemap_limit: super::SITEMAP_MAX_URLS,
         }
     }
 }

@@ -96,6 +96,18 @@ impl Date {
         }
     }
 
+    /// The date as RFC 3339 wants it (Atom, Open Graph, sitemaps), by one documented
+    /// convention: the record's local time is taken as UTC, since a dump says neither its
+    /// zone nor its offset, and a date without a time is midnight (`2015-09-16T00:00:00Z`).
+    /// A reader's clock may so be a few hours off; the day is the one printed on the page.
+    pub fn rfc3339(&self) -> String {
+        let (h, m) = self.time.unwrap_or((0, 0));
+        format!(
+            "{:04}-{:02}-{:02}T{h:02}:{m:02}:00Z",
+            self.year, self.month, self.day
+        )
+    }
+
     /// `الأربعاء 16 أيلول/سبتمبر 2015`, then `، 16:41` when there is a time.
     pub fn arabic(&self) -> String {
         let weekday =
@@ -134,6 +146,14 @@ mod tests {
         let d = Date::parse("2015-09-18T16:41").unwrap();
         assert_eq!(d.iso(), "2015-09-18T16:41");
         assert_eq!(d.arabic(), "الجمعة 18 أيلول/سبتمبر 2015، الساعة 16:41");
+    }
+
+    #[test]
+    fn rfc3339_takes_local_time_as_utc() {
+        let d = |s: &str| Date::parse(s).unwrap().rfc3339();
+        assert_eq!(d("2015-09-18T16:41"), "2015-09-18T16:41:00Z");
+        assert_eq!(d("2015-09-16"), "2015-09-16T00:00:00Z");
+        assert_eq!(d("0999-01-02T03:04"), "0999-01-02T03:04:00Z");
     }
 
     #[test]

@@ -27,9 +27,18 @@ pub enum WebError {
     /// 414: a request path and query longer than [`super::limits::MAX_URI_BYTES`].
     #[error("URI too long")]
     UriTooLong,
+    /// 400: a search query longer than [`super::search::MAX_QUERY_CHARS`].
+    #[error("search query too long")]
+    QueryTooLong,
+    /// 503: the site runs without a search index.
+    #[error("no search index")]
+    SearchUnavailable,
     /// 500: a template failed to render. Logged; the reader sees only that something failed.
     #[error("cannot render a page: {0}")]
     Render(#[from] askama::Error),
+    /// 500: the search index failed to answer (a broken or vanished index folder).
+    #[error("search failed: {0}")]
+    Search(String),
 }
 
 impl WebError {
@@ -38,14 +47,32 @@ impl WebError {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::UriTooLong => StatusCode::URI_TOO_LONG,
-            WebError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::QueryTooLong => StatusCode::BAD_REQUEST,
+            WebError::SearchUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Render(_) | WebError::Search(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The page's title and message, when this error needs its own rather than its status's.
+    fn wording(&self) -> Option<(&'static str, &'static str)> {
+        match self {
+            WebError::QueryTooLong => Some((
+                "عبارة البحث أطول من اللازم",
+                "اختصر ما تبحث عنه إلى بضع كلمات، فالبحث يجد المقالات التي تضمّها كلها.",
+            )),
+            WebError::SearchUnavailable => Some((
+                "البحث غير متاح",
+                "لا يملك الخادم فهرس البحث الآن. يمكنك تصفّح المقالات من الفهرس أو بحسب الشهر والمطبوعة.",
+            )),
+            _ => None,
         }
     }
 }
 
-/// What the middleware needs to know that a response is an error still to be rendered.
+/// What the middleware needs to know that a response is an error still to be rendered, with
+/// the error's own wording when it has one.
 #[derive(Debug, Clone, Copy)]
-struct PendingErrorPage;
+struct PendingErrorPage(Option<(&'static str, &'static str)>);
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
@@ -56,7 +83,9 @@ impl IntoResponse for WebError {
             tracing::debug!("{self}");
         }
         let mut response = status.into_response();
-        response.extensions_mut().insert(PendingErrorPage);
+        response
+            .extensions_mut()
+            .insert(PendingErrorPage(self.wording()));
         response
     }
 }
@@ -110,14 +139,11 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     let links = Links::for_path(request.uri().path());
     let mut response = next.run(request).await;
     let status = response.status();
-    let pending = response
-        .extensions_mut()
-        .remove::<PendingErrorPage>()
-        .is_some();
-    if !pending && !status.is_client_error() && !status.is_server_error() {
+    let pending = response.extensions_mut().remove::<PendingErrorPage>();
+    if pending.is_none() && !status.is_client_error() && !status.is_server_error() {
         return response;
     }
-    let (title, message) = wording(status);
+    let (title, message) = pending.and_then(|p| p.0).unwrap_or_else(|| wording(status));
     let page = ErrorPage {
         links,
         status: status.as_u16(),

@@ -13,10 +13,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::cache::CachePolicy;
-use super::dates::{Date, month_name};
 use super::error::WebError;
-use super::links::{Links, Order};
-use super::{AppState, DateView, page};
+use super::links::{self, Links, Order};
+use super::listing::{Grouped, Headings, Link, group};
+use super::pager::{Pager, Wanted, parse_page_number, wanted};
+use super::preview::Preview;
+use super::{AppState, page};
+use crate::archive::facets::Source;
 use crate::archive::{Archive, Entry};
 
 /// The query string, raw; [`IndexQuery::validate`] turns it into typed values.
@@ -41,14 +44,6 @@ impl IndexQuery {
         };
         Ok((page, order))
     }
-}
-
-/// A page number as written in a URL: digits only, from 1.
-fn parse_page_number(s: &str) -> Option<usize> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok().filter(|&n| n >= 1)
 }
 
 fn query(
@@ -88,55 +83,21 @@ pub async fn numbered(
     Path(n): Path<String>,
     q: Result<Query<IndexQuery>, QueryRejection>,
 ) -> Result<Response, WebError> {
-    let raw = n;
-    let n = parse_page_number(&raw).ok_or(WebError::NotFound)?;
     let (_, order) = query(q)?;
-    // `/page/1` is `/`, and `/page/007` is `/page/7`: one address per page.
-    if n == 1 || raw != n.to_string() {
-        if n > page_count(&state.site().archive, state.config.per_page) {
-            return Err(WebError::NotFound);
-        }
-        return Ok((
+    let pages = page_count(&state.site().archive, state.config.per_page);
+    match wanted(&n, pages)? {
+        Wanted::Page(n) => listing(&state, &links, n, order),
+        // `/page/1` is `/`, and `/page/007` is `/page/7`: one address per page.
+        Wanted::Elsewhere(n) => Ok((
             CachePolicy::Short,
             Redirect::permanent(&links.index_page(n, order)),
         )
-            .into_response());
+            .into_response()),
     }
-    listing(&state, &links, n, order)
 }
 
-fn page_count(archive: &Archive, per_page: usize) -> usize {
+pub(super) fn page_count(archive: &Archive, per_page: usize) -> usize {
     archive.len().div_ceil(per_page).max(1)
-}
-
-/// One line of the index.
-pub struct Item<'a> {
-    pub href: String,
-    pub title: &'a str,
-    pub date: Option<DateView>,
-    pub place: Option<&'a str>,
-    /// The publication, else the agency.
-    pub outlet: Option<&'a str>,
-}
-
-impl<'a> Item<'a> {
-    fn new(links: &Links, entry: &'a Entry) -> Item<'a> {
-        let a = &entry.article;
-        Item {
-            href: links.article(&a.id),
-            title: super::title_of(a),
-            date: a.published.as_deref().and_then(DateView::new),
-            place: a.place.as_deref(),
-            outlet: a.publication.as_deref().or(a.agency.as_deref()),
-        }
-    }
-}
-
-/// The articles of one month on this page, with the year's heading when the year begins here.
-pub struct MonthGroup<'a> {
-    pub year: Option<String>,
-    pub heading: String,
-    pub items: Vec<Item<'a>>,
 }
 
 #[derive(Template)]
@@ -152,12 +113,15 @@ struct IndexPage<'a> {
     /// Positions (from 1) of the first and last article on this page.
     first: usize,
     last: usize,
-    months: Vec<MonthGroup<'a>>,
-    undated: Vec<Item<'a>>,
+    list: Grouped<'a>,
     newest_href: String,
     oldest_href: String,
-    prev_href: Option<String>,
-    next_href: Option<String>,
+    pager: Pager,
+    /// Each year's page.
+    years: Vec<Link>,
+    publications_href: String,
+    agencies_href: String,
+    preview: Preview,
 }
 
 /// The entry at `position` of the index in `order`.
@@ -181,74 +145,50 @@ fn listing(state: &AppState, links: &Links, n: usize, order: Order) -> Result<Re
     let start = (n - 1) * per_page;
     let end = (start + per_page).min(archive.len());
 
-    let mut months: Vec<MonthGroup> = Vec::new();
-    let mut undated = Vec::new();
-    let mut last_key = None;
-    for position in start..end {
-        let entry = at(archive, order, position);
-        let item = Item::new(links, entry);
-        let Some(published) = entry.article.published.as_deref() else {
-            undated.push(item);
-            continue;
-        };
-        let date = Date::parse(published);
-        let key = date.map(|d| (d.year, d.month));
-        if months.is_empty() || last_key != Some(key) {
-            let new_year = months.is_empty() || last_key.flatten().map(|k| k.0) != key.map(|k| k.0);
-            months.push(MonthGroup {
-                year: new_year
-                    .then(|| key.map_or_else(|| "تاريخ غير مقروء".to_owned(), |k| k.0.to_string())),
-                heading: key.map_or_else(
-                    || format!("كما ورد: {published}"),
-                    |(y, m)| format!("{} {y}", month_name(m)),
-                ),
-                items: Vec::new(),
-            });
-            last_key = Some(key);
-        }
-        months.last_mut().expect("pushed above").items.push(item);
-    }
+    let list = group(
+        links,
+        (start..end).map(|position| at(archive, order, position)),
+        Headings::YearsAndMonths,
+    );
 
     let mut links = links.clone();
-    links.set_here(super::links::index_path(n, order));
+    links.set_here(links::index_path(n, order));
+    let count = super::articles_count(archive.len());
+    let preview = Preview::website(
+        &links,
+        &if n > 1 {
+            format!("فهرس المقالات، الصفحة {n}")
+        } else {
+            "فهرس المقالات".to_owned()
+        },
+        &format!("{count} من صفحات الأخبار العربية كما نُشرت، مرتّبة بتاريخ نشرها."),
+    );
     let index_page = IndexPage {
         oldest_first: order == Order::OldestFirst,
         page: n,
         pages,
         total: archive.len(),
-        count: super::articles_count(archive.len()),
+        count,
         first: if end > start { start + 1 } else { 0 },
         last: end,
-        months,
-        undated,
+        list,
         newest_href: links.index_page(1, Order::NewestFirst),
         oldest_href: links.index_page(1, Order::OldestFirst),
-        prev_href: (n > 1).then(|| links.index_page(n - 1, order)),
-        next_href: (n < pages).then(|| links.index_page(n + 1, order)),
+        preview,
+        pager: Pager::new("صفحات الفهرس", n, pages, |k| {
+            links.index_page(k, order)
+        }),
+        years: archive
+            .facets()
+            .years()
+            .map(|(y, _)| Link {
+                text: y.to_string(),
+                href: links.to(&links::year_path(y)),
+            })
+            .collect(),
+        publications_href: links.to(links::sources_path(Source::Publication)),
+        agencies_href: links.to(links::sources_path(Source::Agency)),
         links,
     };
     page::render(&index_page, StatusCode::OK, CachePolicy::Short)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn page_numbers() {
-        assert_eq!(parse_page_number("1"), Some(1));
-        assert_eq!(parse_page_number("0042"), Some(42));
-        for bad in [
-            "",
-            "0",
-            "-1",
-            "+2",
-            "1.5",
-            "abc",
-            "٢",
-            "99999999999999999999999",
-        ] {
-            assert_eq!(parse_page_number(bad), None, "{bad:?}");
-        }
-    }
 }

@@ -8,12 +8,14 @@
 //! export of the site can be moved to any folder. Redirects use the same relative form in
 //! `Location`, which browsers resolve against the URL they asked for.
 //!
-//! Absolute URLs (the canonical link; feeds and sitemaps later) cannot be relative, and a
-//! server behind a proxy does not know its public address. They come from `--base-url`, else,
-//! only with `--trust-proxy`, from the proxy's `X-Forwarded-Proto`/`-Host`/`-Prefix`. Without
-//! either, [`Links::absolute`] is `None` and pages carry no canonical link: a canonical built
-//! from the `Host` header would let anyone who can send a request name the archive's address
-//! (cache poisoning), and a relative one would say nothing a browser does not already know.
+//! Absolute URLs (the canonical link, link previews, the Atom feed, sitemaps) cannot be
+//! relative, and a server behind a proxy does not know its public address. They come from
+//! `--base-url`, else, only with `--trust-proxy`, from the proxy's
+//! `X-Forwarded-Proto`/`-Host`/`-Prefix`. Without either, [`Links::absolute`] is `None`: pages
+//! carry no canonical link or `og:url`, and the feed and sitemaps are not served (nor linked
+//! to). A URL built from the `Host` header would let anyone who can send a request name the
+//! archive's address (cache poisoning), and a relative one would say nothing a browser does
+//! not already know; a sitemap must hold absolute URLs, and an Atom id must be absolute.
 //!
 //! A page's relative links depend only on how deep its own path is, so [`Links`] is made from
 //! the request path, by the extractor below or by the error middleware.
@@ -26,6 +28,7 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
 use super::{AppState, assets};
+use crate::archive::facets::Source;
 
 /// The order of the index.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -91,6 +94,11 @@ impl Links {
         self.site.as_ref().map(|site| format!("{site}{path}"))
     }
 
+    /// The site's public address (`https://example.org/archive/`), when it is known.
+    pub fn site(&self) -> Option<&str> {
+        self.site.as_deref()
+    }
+
     /// This page's canonical URL, when the public address is known.
     pub fn canonical(&self) -> Option<String> {
         self.absolute(&self.here)
@@ -119,6 +127,23 @@ impl Links {
         format!("{}about", self.root)
     }
 
+    /// The Atom feed, when it is served: only with a public address (see the module comment).
+    pub fn feed(&self) -> Option<String> {
+        self.site
+            .as_ref()
+            .map(|_| format!("{}{FEED_PATH}", self.root))
+    }
+
+    /// Any page, by its path from the site's root (as the `*_path` functions below make).
+    pub fn to(&self, path: &str) -> String {
+        self.root.clone() + path
+    }
+
+    /// The search page, where the search form sends its query.
+    pub fn search(&self) -> String {
+        format!("{}search", self.root)
+    }
+
     /// A file of `static/`, by its plain name, under its content-hashed name.
     pub fn asset(&self, name: &str) -> String {
         format!("{}static/{}", self.root, assets::hashed_name(name))
@@ -134,9 +159,62 @@ pub fn index_path(n: usize, order: Order) -> String {
     path + order.query()
 }
 
+/// The Atom feed, from the site's root.
+pub const FEED_PATH: &str = "feed.xml";
+
+/// The sitemap (or the sitemap index, when the site needs more than one), from the site's root.
+pub const SITEMAP_PATH: &str = "sitemap.xml";
+
+/// Part `n` (from 1) of a sitemap split in several, from the site's root.
+pub fn sitemap_part_path(n: usize) -> String {
+    format!("sitemaps/{n}.xml")
+}
+
 /// An article's page, from the site's root.
 pub fn article_path(id: &str) -> String {
     format!("articles/{}", encode_segment(id))
+}
+
+/// A year's articles: `2015/`. Years and months are folders, so that `2015/09/` reads as the
+/// part of `2015/` it is.
+pub fn year_path(year: i32) -> String {
+    format!("{year:04}/")
+}
+
+/// A month's articles: `2015/09/`.
+pub fn month_path(year: i32, month: u32) -> String {
+    format!("{year:04}/{month:02}/")
+}
+
+/// The list of every publication (or agency).
+pub fn sources_path(source: Source) -> &'static str {
+    match source {
+        Source::Publication => "publications",
+        Source::Agency => "agencies",
+    }
+}
+
+/// One publication's (or agency's) articles, by its name as one percent-encoded segment.
+pub fn source_path(source: Source, name: &str) -> String {
+    format!("{}/{}", sources_path(source), encode_segment(name))
+}
+
+/// Page `n` of the list at `path` (a year, a month, a source): the list itself for page 1.
+pub fn paged_path(path: &str, n: usize) -> String {
+    if n <= 1 {
+        path.to_owned()
+    } else {
+        format!("{}/page/{n}", path.trim_end_matches('/'))
+    }
+}
+
+/// Page `n` of the results for `query`.
+pub fn search_path(query: &str, n: usize) -> String {
+    let mut path = format!("search?q={}", encode_segment(query));
+    if n > 1 {
+        let _ = write!(path, "&page={n}");
+    }
+    path
 }
 
 /// Every page handler can ask for its links as an argument.
@@ -260,6 +338,8 @@ mod tests {
             l.absolute("feed.xml").as_deref(),
             Some("https://example.org/archive/feed.xml")
         );
+        assert_eq!(l.feed().as_deref(), Some("../feed.xml"));
+        assert_eq!(Links::for_path("/").feed(), None);
     }
 
     #[test]
@@ -304,6 +384,26 @@ mod tests {
         ] {
             assert_eq!(site(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn facet_and_search_paths() {
+        let l = Links::for_path("/2015/09/");
+        assert_eq!(l.to(&month_path(2015, 9)), "../../2015/09/");
+        assert_eq!(l.to(&year_path(2015)), "../../2015/");
+        assert_eq!(paged_path(&month_path(2015, 9), 3), "2015/09/page/3");
+        assert_eq!(paged_path(&year_path(2015), 1), "2015/");
+        assert_eq!(
+            source_path(Source::Agency, "أ ف ب"),
+            "agencies/%D8%A3%20%D9%81%20%D8%A8"
+        );
+        assert_eq!(
+            paged_path(&source_path(Source::Publication, "a/b"), 2),
+            "publications/a%2Fb/page/2"
+        );
+        assert_eq!(Links::for_path("/articles/x").search(), "../search");
+        assert_eq!(search_path("a b&c", 1), "search?q=a%20b%26c");
+        assert_eq!(search_path("x", 2), "search?q=x&page=2");
     }
 
     #[test]

@@ -12,17 +12,25 @@ mod article;
 mod assets;
 mod cache;
 pub mod config;
+mod counts;
 pub mod dates;
 mod error;
+mod facets;
+mod feed;
 mod health;
 mod index;
 pub mod limits;
 pub mod links;
+mod listing;
 pub mod markdown;
 mod page;
+mod pager;
+pub mod preview;
 mod reload;
+pub mod search;
 pub mod security;
 mod server;
+mod sitemap;
 
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -44,6 +52,10 @@ use crate::search::SearchIndex;
 pub use config::{BaseUrl, Config, ListenAddr, LogFormat, ServeArgs};
 pub use error::WebError;
 pub use server::{run, serve, shutdown_signal};
+pub use sitemap::SITEMAP_MAX_URLS;
+
+/// The archive's name, as the masthead, the feed and link previews give it.
+pub const SITE_NAME: &str = "أرشيف";
 
 /// What one build produced, served as a unit: a rebuild replaces the whole of it at once.
 pub struct Site {
@@ -126,8 +138,14 @@ pub fn app(state: AppState) -> Router {
         .route("/articles/{id}", get(article::show))
         .route("/articles/{id}/source", get(article::source))
         .route("/about", get(about::show))
+        .route("/feed.xml", get(feed::show))
+        .route("/sitemap.xml", get(sitemap::show))
+        .route("/sitemaps/{file}", get(sitemap::part))
+        .route("/robots.txt", get(sitemap::robots))
         .route("/healthz", get(health::show))
         .route("/static/{*path}", get(assets::serve))
+        .merge(search::routes())
+        .merge(facets::routes())
         .fallback(|| async { WebError::NotFound })
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -171,14 +189,7 @@ fn title_of(a: &Article) -> &str {
 
 /// A count of articles with the noun in the form Arabic grammar wants after that number.
 pub fn articles_count(n: usize) -> String {
-    match (n, n % 100) {
-        (0, _) => "لا مقالات".to_owned(),
-        (1, _) => "مقال واحد".to_owned(),
-        (2, _) => "مقالان".to_owned(),
-        (_, 3..=10) => format!("{n} مقالات"),
-        (_, 11..=99) => format!("{n} مقالًا"),
-        _ => format!("{n} مقال"),
-    }
+    counts::ARTICLES.count(n)
 }
 
 /// A date as the templates show it: `<time datetime="{iso}">{arabic}</time>`.

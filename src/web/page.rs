@@ -1,5 +1,6 @@
-//! The one helper every HTML page goes through: render, then status, content type, cache
-//! policy and `ETag` in one place. The canonical link is the template's, from [`Links`].
+//! The one helper every page goes through (HTML, and the feed, sitemaps and robots.txt):
+//! render, then status, content type, cache policy and `ETag` in one place. The canonical
+//! link is the template's, from [`Links`].
 //!
 //! [`Links`]: super::links::Links
 
@@ -19,12 +20,22 @@ pub fn render(
     status: StatusCode,
     cache: CachePolicy,
 ) -> Result<Response, WebError> {
+    render_as(page, status, cache, HTML)
+}
+
+/// [`render`] for a document that is not HTML, sent as `content_type`.
+pub fn render_as(
+    page: &impl Template,
+    status: StatusCode,
+    cache: CachePolicy,
+    content_type: &'static str,
+) -> Result<Response, WebError> {
     let body = page.render().map_err(WebError::Render)?;
     let etag = (status == StatusCode::OK).then(|| cache::etag(body.as_bytes()));
     let mut response = (
         status,
         cache,
-        [(header::CONTENT_TYPE, HeaderValue::from_static(HTML))],
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
         body,
     )
         .into_response();

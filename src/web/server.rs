@@ -136,9 +136,16 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         eprint!("{}", report.render());
     }
     let articles = archive.len();
+    let config = Config::from_args(&args);
+    if config.base_url.is_none() && !config.trust_proxy {
+        tracing::warn!(
+            "no public address (--base-url or --trust-proxy): pages have no canonical link or \
+             og:url, and /feed.xml and /sitemap.xml are not served"
+        );
+    }
     let search = SearchIndex::open(&archive::search_dir(&compiled_path))?;
     let site = Site::new(archive, Some(search)).modified_at(last_modified(&compiled_path));
-    let state = AppState::with_site(site, Config::from_args(&args));
+    let state = AppState::with_site(site, config);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

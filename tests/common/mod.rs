@@ -9,7 +9,8 @@ pub mod process;
 
 use arshif::Article;
 use arshif::archive::{Archive, Entry};
-use arshif::web::{AppState, Config, app};
+use arshif::search::{SearchIndex, build_index};
+use arshif::web::{AppState, Config, Site, app};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
@@ -152,6 +153,17 @@ pub fn router_with(entries: Vec<Entry>, about: Option<&str>, config: Config) -> 
         Archive::from_entries(entries, about.map(String::from)),
         config,
     ))
+}
+
+/// The site of `archive` with a search index of its entries, written to a temporary folder
+/// that lives as long as the returned guard.
+pub fn searchable(archive: Archive, config: Config) -> (tempfile::TempDir, Router) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("search");
+    build_index(archive.entries(), &path).unwrap();
+    let index = SearchIndex::open(&path).unwrap();
+    let state = AppState::with_site(Site::new(archive, Some(index)), config);
+    (dir, app(state))
 }
 
 pub struct Reply {

@@ -1,0 +1,292 @@
+//! The archive's indexes by period and by source: which entries each year, month, publication
+//! and agency holds. They are made once, when the archive is loaded, so that a facet page
+//! slices a list it already has instead of scanning every entry per request.
+//!
+//! Each facet holds positions in [`Archive::entries`](super::Archive::entries), ascending, so
+//! in reading order: dated oldest first, then undated. [`Listing`] walks such a list in the
+//! index's order (dated newest first, then undated).
+
+use std::collections::BTreeMap;
+use std::ops::Bound::{Excluded, Unbounded};
+
+use super::Entry;
+use crate::parse::dates::is_iso_date;
+
+/// Where an article came from, as a facet: the paper that ran it, or the agency it credits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Source {
+    // The discriminants index the per-source arrays of `Facets`.
+    Publication = 0,
+    Agency = 1,
+}
+
+/// A month of a year: `(2015, 9)`.
+pub type YearMonth = (i32, u32);
+
+#[derive(Debug, Default)]
+pub struct Facets {
+    years: BTreeMap<i32, Vec<usize>>,
+    months: BTreeMap<YearMonth, Vec<usize>>,
+    /// By name: the publications, then the agencies (indexed by [`Source`]).
+    sources: [BTreeMap<String, Vec<usize>>; 2],
+    /// The same, as [`Facets::sources`] lists them.
+    ranked: [Vec<(String, usize)>; 2],
+    /// How many of the archive's entries are dated (they come first).
+    dated: usize,
+}
+
+/// The year and month of a record date (`2015-09-16`, `2015-09-16T08:00`), when it is a real
+/// day: the rule the pages use to show a date, so a listed article always shows one.
+pub fn year_month(published: &str) -> Option<YearMonth> {
+    if !is_iso_date(published) {
+        return None;
+    }
+    Some((published[..4].parse().ok()?, published[5..7].parse().ok()?))
+}
+
+/// A publication or agency name as a facet key: trimmed; blank is no name.
+fn name(field: Option<&String>) -> Option<&str> {
+    field.map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+impl Facets {
+    /// Indexes `entries`, of which the first `dated` are the dated ones.
+    pub fn build(entries: &[Entry], dated: usize) -> Facets {
+        let mut facets = Facets {
+            dated,
+            ..Facets::default()
+        };
+        for (position, entry) in entries.iter().enumerate() {
+            let a = &entry.article;
+            if let Some((year, month)) = a.published.as_deref().and_then(year_month) {
+                facets.years.entry(year).or_default().push(position);
+                facets
+                    .months
+                    .entry((year, month))
+                    .or_default()
+                    .push(position);
+            }
+            for (source, field) in [
+                (Source::Publication, &a.publication),
+                (Source::Agency, &a.agency),
+            ] {
+                if let Some(name) = name(field.as_ref()) {
+                    facets.sources[source as usize]
+                        .entry(name.to_owned())
+                        .or_default()
+                        .push(position);
+                }
+            }
+        }
+        facets.ranked = facets.sources.each_ref().map(|by_name| {
+            let mut all: Vec<(String, usize)> = by_name
+                .iter()
+                .map(|(name, p)| (name.clone(), p.len()))
+                .collect();
+            all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            all
+        });
+        facets
+    }
+
+    /// Years with articles, oldest first, with how many each has.
+    pub fn years(&self) -> impl Iterator<Item = (i32, usize)> + '_ {
+        self.years.iter().map(|(&y, p)| (y, p.len()))
+    }
+
+    /// Months of `year` with articles, January first, with how many each has.
+    pub fn months(&self, year: i32) -> impl Iterator<Item = (u32, usize)> + '_ {
+        self.months
+            .range((year, 1)..=(year, 12))
+            .map(|(&(_, m), p)| (m, p.len()))
+    }
+
+    pub fn year(&self, year: i32) -> Option<Listing<'_>> {
+        self.years.get(&year).map(|p| self.listing(p))
+    }
+
+    pub fn month(&self, year: i32, month: u32) -> Option<Listing<'_>> {
+        self.months.get(&(year, month)).map(|p| self.listing(p))
+    }
+
+    /// The nearest earlier and later years that have articles.
+    pub fn year_neighbours(&self, year: i32) -> (Option<i32>, Option<i32>) {
+        neighbours(&self.years, year)
+    }
+
+    /// The nearest earlier and later months that have articles, across years.
+    pub fn month_neighbours(
+        &self,
+        year: i32,
+        month: u32,
+    ) -> (Option<YearMonth>, Option<YearMonth>) {
+        neighbours(&self.months, (year, month))
+    }
+
+    /// Every publication (or agency) of the archive with how many articles it has, most
+    /// first, then by name.
+    pub fn sources(&self, source: Source) -> &[(String, usize)] {
+        &self.ranked[source as usize]
+    }
+
+    pub fn source(&self, source: Source, name: &str) -> Option<Listing<'_>> {
+        self.sources[source as usize]
+            .get(name)
+            .map(|p| self.listing(p))
+    }
+
+    fn listing<'a>(&self, positions: &'a [usize]) -> Listing<'a> {
+        Listing {
+            positions,
+            dated: positions.partition_point(|&p| p < self.dated),
+        }
+    }
+}
+
+fn neighbours<K: Ord + Copy, V>(map: &BTreeMap<K, V>, key: K) -> (Option<K>, Option<K>) {
+    let before = map.range(..key).next_back().map(|(k, _)| *k);
+    let after = map
+        .range((Excluded(key), Unbounded))
+        .next()
+        .map(|(k, _)| *k);
+    (before, after)
+}
+
+/// The entries of one facet, read in the index's order: dated newest first, then undated.
+#[derive(Debug, Clone, Copy)]
+pub struct Listing<'a> {
+    positions: &'a [usize],
+    /// How many of `positions` are dated entries (they come first).
+    dated: usize,
+}
+
+impl Listing<'_> {
+    pub fn len(&self) -> usize {
+        self.positions.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.positions.is_empty()
+    }
+
+    /// The position in the archive's entries of the `i`th article (from 0) of this listing.
+    pub fn position(&self, i: usize) -> usize {
+        if i < self.dated {
+            self.positions[self.dated - 1 - i]
+        } else {
+            self.positions[i]
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::Article;
+
+    fn entry(published: Option<&str>, publication: Option<&str>, agency: Option<&str>) -> Entry {
+        Entry {
+            article: Article {
+                published: published.map(String::from),
+                publication: publication.map(String::from),
+                agency: agency.map(String::from),
+                ..Article::default()
+            },
+            note: None,
+            overridden: vec![],
+            text: String::new(),
+        }
+    }
+
+    #[test]
+    fn only_real_days_have_a_month() {
+        assert_eq!(year_month("2015-09-16"), Some((2015, 9)));
+        assert_eq!(year_month("2015-09-18T16:41"), Some((2015, 9)));
+        for bad in [
+            "2015-13-45",
+            "2015-02-29",
+            "2015-09",
+            "أيلول 2015",
+            "2015-09-16T25:00",
+        ] {
+            assert_eq!(year_month(bad), None, "{bad}");
+        }
+    }
+
+    /// Entries in reading order, as `Archive` keeps them: dated oldest first, then undated.
+    fn sample() -> (Vec<Entry>, usize) {
+        let entries = vec![
+            entry(Some("2014-12-31"), Some("الوسط"), None),
+            entry(Some("2015-01-02"), Some(" الوسط "), Some("رويترز")),
+            entry(Some("2015-02-30"), Some("الوسط"), None),
+            entry(Some("2015-09-16"), None, Some("رويترز")),
+            entry(Some("2015-09-18T16:41"), Some("الوسط"), Some("  ")),
+            entry(None, Some("الوسط"), None),
+        ];
+        (entries, 5)
+    }
+
+    #[test]
+    fn periods_hold_their_dated_articles() {
+        let (entries, dated) = sample();
+        let f = Facets::build(&entries, dated);
+        assert_eq!(f.years().collect::<Vec<_>>(), [(2014, 1), (2015, 3)]);
+        assert_eq!(f.months(2015).collect::<Vec<_>>(), [(1, 1), (9, 2)]);
+        assert!(f.month(2015, 2).is_none(), "not a real day, so in no month");
+        let sept = f.month(2015, 9).unwrap();
+        assert_eq!(
+            (0..sept.len())
+                .map(|i| sept.position(i))
+                .collect::<Vec<_>>(),
+            [4, 3]
+        );
+        assert_eq!(f.year_neighbours(2015), (Some(2014), None));
+        assert_eq!(f.year_neighbours(2014), (None, Some(2015)));
+        assert_eq!(
+            f.month_neighbours(2015, 1),
+            (Some((2014, 12)), Some((2015, 9)))
+        );
+    }
+
+    fn ranked(f: &Facets, source: Source) -> Vec<(&str, usize)> {
+        f.sources(source)
+            .iter()
+            .map(|(name, n)| (name.as_str(), *n))
+            .collect()
+    }
+
+    #[test]
+    fn sources_list_newest_first_then_undated() {
+        let (entries, dated) = sample();
+        let f = Facets::build(&entries, dated);
+        assert_eq!(
+            ranked(&f, Source::Publication),
+            [("الوسط", 5)],
+            "names are trimmed"
+        );
+        assert_eq!(
+            ranked(&f, Source::Agency),
+            [("رويترز", 2)],
+            "blank is no agency"
+        );
+        let wasat = f.source(Source::Publication, "الوسط").unwrap();
+        let order: Vec<usize> = (0..wasat.len()).map(|i| wasat.position(i)).collect();
+        assert_eq!(order, [4, 2, 1, 0, 5]);
+        assert!(f.source(Source::Agency, "أ ف ب").is_none());
+    }
+
+    #[test]
+    fn most_articles_first_then_by_name() {
+        let entries = vec![
+            entry(None, Some("ب"), None),
+            entry(None, Some("أ"), None),
+            entry(None, Some("ج"), None),
+            entry(None, Some("ج"), None),
+        ];
+        let f = Facets::build(&entries, 0);
+        assert_eq!(
+            ranked(&f, Source::Publication),
+            [("ج", 2), ("أ", 1), ("ب", 1)]
+        );
+    }
+}
