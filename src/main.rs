@@ -77,7 +77,7 @@ fn parse(files: &[PathBuf]) -> anyhow::Result<bool> {
             || path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
-        let line = match std::fs::read(path) {
+        let line = match archive::read_dump(path) {
             Ok(bytes) => match arshif::parse_dump(&bytes, &source) {
                 Ok(article) => serde_json::to_string(&article)?,
                 Err(e) => {
@@ -87,7 +87,7 @@ fn parse(files: &[PathBuf]) -> anyhow::Result<bool> {
             },
             Err(e) => {
                 all_ok = false;
-                let error = format!("cannot read {}: {e}", path.display());
+                let error = format!("{}: {e}", path.display());
                 serde_json::json!({ "source": source, "error": error }).to_string()
             }
         };

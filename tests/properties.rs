@@ -1,9 +1,26 @@
-//! Properties of the parser on arbitrary input: it never panics, every body paragraph is text
-//! of the input, and every date it gives is a real calendar date.
+//! Properties of the parser on arbitrary input: it never panics nor hangs, every body
+//! paragraph is text of the input, and every date it gives is a real calendar date; the date
+//! reader alone on any line gives only real dates. (`fuzz/` checks the same with libFuzzer.)
 
-use arshif::parse::dates::is_iso_date;
+use std::time::Duration;
+
+use arshif::parse::dates::{find_dates, find_hijri, is_iso_date};
 use arshif::parse_dump;
 use proptest::prelude::*;
+
+/// `f(input)`, failing (rather than hanging the suite) when it takes longer than a bound far
+/// above any real cost: a guard against endless loops, not a timing test.
+fn within<T: Send + 'static, R: Send + 'static>(
+    input: T,
+    f: fn(&T) -> R,
+) -> Result<R, TestCaseError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f(&input));
+    });
+    rx.recv_timeout(Duration::from_secs(20))
+        .map_err(|_| TestCaseError::fail("no answer in 20 s: an endless loop?"))
+}
 
 /// Lines built from pieces of real dumps: words, dates, stamps, furniture, punctuation.
 fn dumpish() -> impl Strategy<Value = String> {
@@ -24,6 +41,11 @@ fn dumpish() -> impl Strategy<Value = String> {
         "[\\u0621-\\u064a ]{0,40}",
         "[0-9:/.\\- ]{0,12}",
         any::<String>(),
+        // Arabic presentation forms, piled harakat, direction controls, stray NULs.
+        "[\\u{fb50}-\\u{fdff}\\u{fe70}-\\u{fefc} ]{0,30}",
+        "[\\u0621-\\u064a][\\u064b-\\u0652]{0,80}",
+        "[\\u202a-\\u202e\\u2066-\\u2069\\u200b-\\u200f\\u0621-\\u064a ]{0,20}",
+        Just("\\0".to_string()),
     ];
     prop::collection::vec(
         prop::collection::vec(piece, 0..12).prop_map(|w| w.join(" ")),
@@ -50,12 +72,13 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..4096)) {
-        let _ = parse_dump(&bytes, "fuzz.txt");
+        within(bytes, |b| parse_dump(b, "fuzz.txt").is_ok())?;
     }
 
     #[test]
     fn records_are_made_of_the_input(text in dumpish()) {
-        if let Ok(a) = parse_dump(text.as_bytes(), "p.txt") {
+        let parsed = within(text.clone(), |t| parse_dump(t.as_bytes(), "p.txt"))?;
+        if let Ok(a) = parsed {
             let input = squeeze(&text);
             for p in a.body.iter().chain(std::iter::once(&a.title)) {
                 prop_assert!(!p.is_empty());
@@ -66,4 +89,56 @@ proptest! {
             }
         }
     }
+
+    #[test]
+    fn the_date_reader_finds_only_real_dates(line in dateish()) {
+        let found = within(line.clone(), |l| (find_dates(l), find_hijri(l)))?;
+        for d in found.0 {
+            prop_assert!(is_iso_date(&d.iso()), "{} read in {line:?}", d.iso());
+            prop_assert!(line.is_char_boundary(d.start) && d.start < line.len());
+        }
+        if let Some(h) = found.1 {
+            prop_assert!(h.chars().any(|c| c.is_numeric()), "{h:?} from {line:?}");
+        }
+    }
+}
+
+/// A line of date-like pieces: numbers of any size and script, month and weekday names,
+/// separators, clocks.
+fn dateish() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        "[0-9]{1,5}",
+        "[\\u0660-\\u0669]{1,4}",
+        "[\\u06f0-\\u06f9]{1,4}",
+        prop::sample::select(vec![
+            "أيلول",
+            "سبتمبر",
+            "شباط",
+            "فبراير",
+            "فيفري",
+            "ذي الحجة",
+            "رمضان",
+            "الأربعاء",
+            "الجمعة",
+            "September",
+            "Feb",
+            "هـ",
+            "م",
+            "GMT",
+            "مساءً",
+            "صباحا",
+            "/",
+            "-",
+            ".",
+            ":",
+            ",",
+            "،",
+            "(",
+            ")",
+            "تحديث:",
+        ])
+        .prop_map(String::from),
+        any::<String>(),
+    ];
+    prop::collection::vec(piece, 0..16).prop_map(|p| p.join(" "))
 }

@@ -43,6 +43,7 @@ fn version_and_help() {
         ("--trust-proxy", "ARSHIF_TRUST_PROXY"),
         ("--max-age", "ARSHIF_MAX_AGE"),
         ("--request-timeout", "ARSHIF_REQUEST_TIMEOUT"),
+        ("--watch", "ARSHIF_WATCH"),
         ("--log-format", "ARSHIF_LOG_FORMAT"),
         ("--log-level", "ARSHIF_LOG_LEVEL"),
     ] {

@@ -6,8 +6,8 @@ mod common;
 
 use std::time::{Duration, SystemTime};
 
-use arshif::archive::Entry;
-use arshif::web::Config;
+use arshif::archive::{Archive, Entry};
+use arshif::web::{AppState, Config, Site, app};
 use axum::Router;
 use axum::http::{Method, StatusCode};
 use common::*;
@@ -97,10 +97,11 @@ async fn if_none_match_gives_304_only_for_the_current_tag() {
 #[tokio::test]
 async fn if_modified_since_gives_304_from_the_archive_time_on() {
     let built = SystemTime::UNIX_EPOCH + Duration::from_secs(1_442_400_000);
-    let app = site_with(Config {
-        last_modified: built,
-        ..Config::default()
-    });
+    let site = Site::new(Archive::from_entries(entries(), Some(ABOUT.into())), None);
+    let app = app(AppState::with_site(
+        site.modified_at(built),
+        Config::default(),
+    ));
     let date = |t: SystemTime| httpdate::fmt_http_date(t);
     for uri in pages(&app).await {
         let full = get(&app, &uri).await;

@@ -1014,10 +1014,10 @@ fn build_one(root: Option<&Path>, path: &Path, is_link: bool) -> (Option<Entry>,
         return (None, problems);
     }
 
-    let bytes = match fs::read(path) {
+    let bytes = match read_dump(path) {
         Ok(b) => b,
         Err(e) => {
-            problems.push(problem(format!("cannot read: {e}"), true));
+            problems.push(problem(e.to_string(), true));
             return (None, problems);
         }
     };
@@ -1088,6 +1088,33 @@ fn build_one(root: Option<&Path>, path: &Path, is_link: bool) -> (Option<Entry>,
         }),
         problems,
     )
+}
+
+/// Why a dump's bytes could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum DumpReadError {
+    #[error(transparent)]
+    TooLarge(parse::ParseError),
+    #[error("cannot read: {0}")]
+    Io(std::io::Error),
+}
+
+/// A dump's bytes, unless it is over [`parse::MAX_DUMP_BYTES`]: then not even read, so a
+/// huge file costs no memory. The read stops at the limit too, for a file that grows while
+/// it is read.
+pub fn read_dump(path: &Path) -> Result<Vec<u8>, DumpReadError> {
+    use std::io::Read;
+    let limit = parse::MAX_DUMP_BYTES as u64;
+    let file = fs::File::open(path).map_err(DumpReadError::Io)?;
+    let len = file.metadata().map_err(DumpReadError::Io)?.len();
+    if len > limit {
+        return Err(DumpReadError::TooLarge(parse::ParseError::TooLarge(len)));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(DumpReadError::Io)?;
+    Ok(bytes)
 }
 
 #[cfg(test)]

@@ -32,6 +32,17 @@ pub enum ParseError {
     Binary(String),
     #[error("no article found: {0}")]
     NoArticle(String),
+    #[error("the file is {} MB, over the {} MB a dump may be; skipped", mb(*.0), mb(MAX_DUMP_BYTES as u64))]
+    TooLarge(u64),
+}
+
+/// Largest dump read, in bytes. A news page's dump is tens of kilobytes; far past that a file
+/// is something else (a log, a data dump) and would cost the build, the archive and the search
+/// index memory in proportion, so it is refused before it is read.
+pub const MAX_DUMP_BYTES: usize = 16 * 1024 * 1024;
+
+fn mb(bytes: u64) -> String {
+    format!("{:.1}", bytes as f64 / (1024.0 * 1024.0))
 }
 
 /// A parsed dump: the record and the decoded text it came from.
@@ -48,6 +59,9 @@ pub fn parse_dump(bytes: &[u8], source: &str) -> Result<Article, ParseError> {
 
 /// Like [`parse_dump`], keeping the decoded text.
 pub fn parse_file(bytes: &[u8], source: &str) -> Result<Parsed, ParseError> {
+    if bytes.len() > MAX_DUMP_BYTES {
+        return Err(ParseError::TooLarge(bytes.len() as u64));
+    }
     let decoded = decode::decode(bytes)?;
     let lines = lines::split(&decoded.text);
     let mut article = read(&lines)?;
@@ -263,6 +277,19 @@ mod tests {
     const P2: &str = "وقال وزير الزراعة في مؤتمر صحافي إن الخطة ستدخل حيز التنفيذ مطلع الشهر المقبل وتستمر ثلاث سنوات على الأقل.";
     const P3: &str = "ورحبت نقابات المزارعين بالخطة، لكنها طالبت بضمانات لوصول الدعم إلى مستحقيه بعيداً عن المحسوبيات.";
     const TITLE: &str = "الحكومة تقر خطة جديدة لدعم المزارعين في الأرياف";
+
+    #[test]
+    fn a_dump_over_the_limit_is_refused_unread() {
+        let mut page = dump("", "").into_bytes();
+        assert!(parse_dump(&page, "a.txt").is_ok());
+        page.resize(MAX_DUMP_BYTES + 1, b'\n');
+        let e = parse_dump(&page, "a.txt").unwrap_err();
+        assert_eq!(e, ParseError::TooLarge(MAX_DUMP_BYTES as u64 + 1));
+        assert_eq!(
+            e.to_string(),
+            "the file is 16.0 MB, over the 16.0 MB a dump may be; skipped"
+        );
+    }
 
     fn dump(header: &str, footer: &str) -> String {
         format!(

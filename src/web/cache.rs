@@ -75,6 +75,11 @@ pub async fn revalidate(State(state): State<AppState>, request: Request, next: N
     let conditional = matches!(*request.method(), Method::GET | Method::HEAD);
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     let if_modified_since = request.headers().get(header::IF_MODIFIED_SINCE).cloned();
+    // The time of the site as it is before the handler runs: if a rebuild is swapped in
+    // while the handler renders, the body is the old site's or the new one's and this time
+    // is never newer than the body. A newer time on an older body would let a cache
+    // revalidate that stale body with a 304 until the next rebuild.
+    let last_modified = state.site().last_modified;
     let mut response = next.run(request).await;
 
     let config = &state.config;
@@ -93,14 +98,14 @@ pub async fn revalidate(State(state): State<AppState>, request: Request, next: N
     headers.insert(header::ETAG, tag.clone());
     headers
         .entry(header::LAST_MODIFIED)
-        .or_insert_with(|| http_date(config.last_modified));
+        .or_insert_with(|| http_date(last_modified));
 
     if conditional
         && not_modified(
             if_none_match.as_ref(),
             if_modified_since.as_ref(),
             &tag,
-            config.last_modified,
+            last_modified,
         )
     {
         return not_modified_response(response.headers());

@@ -46,6 +46,11 @@ pub struct ServeArgs {
     #[arg(long, env = "ARSHIF_REQUEST_TIMEOUT", value_name = "SECONDS", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub request_timeout: u64,
+    /// Rebuild the archive when a dump, an override or `about.md` changes, and serve the new
+    /// build from then on (SIGHUP rebuilds with or without this flag). A failed rebuild keeps
+    /// the last good build serving.
+    #[arg(long, env = "ARSHIF_WATCH")]
+    pub watch: bool,
     /// Log lines for people (`human`) or one JSON object per line (`json`).
     #[arg(long, env = "ARSHIF_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human)]
     pub log_format: LogFormat,
@@ -158,9 +163,6 @@ pub struct Config {
     pub base_url: Option<BaseUrl>,
     /// Whether `X-Forwarded-*` headers make absolute links when `base_url` is not set.
     pub trust_proxy: bool,
-    /// `Last-Modified` of every page: when the archive or the binary last changed (whole
-    /// seconds, as HTTP dates have no more).
-    pub last_modified: SystemTime,
     /// How long a request may take.
     pub request_timeout: Duration,
     /// The most URLs in one sitemap before `/sitemap.xml` becomes an index of parts
@@ -175,7 +177,6 @@ impl Default for Config {
             max_age: 300,
             base_url: None,
             trust_proxy: false,
-            last_modified: whole_seconds(SystemTime::now()),
             request_timeout: Duration::from_secs(10),
             sitemap_limit: super::SITEMAP_MAX_URLS,
         }
@@ -183,13 +184,12 @@ impl Default for Config {
 }
 
 impl Config {
-    /// The configuration `arshif serve` runs with; `last_modified` is the archive's.
-    pub fn from_args(args: &ServeArgs, last_modified: SystemTime) -> Config {
+    /// The configuration `arshif serve` runs with.
+    pub fn from_args(args: &ServeArgs) -> Config {
         Config {
             max_age: args.max_age,
             base_url: args.base_url.clone(),
             trust_proxy: args.trust_proxy,
-            last_modified: whole_seconds(last_modified),
             request_timeout: Duration::from_secs(args.request_timeout),
             ..Config::default()
         }

@@ -134,13 +134,8 @@ fn content_html(body: &[String]) -> String {
 /// `GET /feed.xml`.
 pub async fn show(State(state): State<AppState>, links: Links) -> Result<Response, WebError> {
     let site = state.site();
-    let feed = feed(
-        &site.archive,
-        &links,
-        FEED_ENTRIES,
-        state.config.last_modified,
-    )
-    .ok_or(WebError::NotFound)?;
+    let feed =
+        feed(&site.archive, &links, FEED_ENTRIES, site.last_modified).ok_or(WebError::NotFound)?;
     page::render_as(&feed, StatusCode::OK, CachePolicy::Short, ATOM)
 }
 

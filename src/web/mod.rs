@@ -26,12 +26,14 @@ pub mod markdown;
 mod page;
 mod pager;
 pub mod preview;
+mod reload;
 pub mod search;
 pub mod security;
 mod server;
 mod sitemap;
 
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use arc_swap::ArcSwap;
 use axum::Router;
@@ -60,11 +62,26 @@ pub struct Site {
     pub archive: Archive,
     /// The full-text index; `None` when the site runs without one (tests of other pages).
     pub search: Option<SearchIndex>,
+    /// `Last-Modified` of every page: when this build (or the binary rendering it) last
+    /// changed, in whole seconds as HTTP dates have no more. It lives here, not in
+    /// [`Config`], so that a rebuild swapped in brings its own time.
+    pub last_modified: SystemTime,
 }
 
 impl Site {
+    /// A site made now: its pages are `Last-Modified` now (see [`Site::modified_at`]).
     pub fn new(archive: Archive, search: Option<SearchIndex>) -> Site {
-        Site { archive, search }
+        Site {
+            archive,
+            search,
+            last_modified: config::whole_seconds(SystemTime::now()),
+        }
+    }
+
+    /// The same site, its pages `Last-Modified` at `t`.
+    pub fn modified_at(mut self, t: SystemTime) -> Site {
+        self.last_modified = config::whole_seconds(t);
+        self
     }
 }
 
@@ -100,9 +117,10 @@ impl AppState {
         self.site.load_full()
     }
 
-    /// Serves `site` from the next request on.
-    pub fn replace(&self, site: Site) {
-        self.site.store(Arc::new(site));
+    /// Serves `site` from the next request on; gives back the site it replaces, which the
+    /// requests still in flight hold until they finish.
+    pub fn replace(&self, site: Site) -> Arc<Site> {
+        self.site.swap(Arc::new(site))
     }
 }
 

@@ -24,7 +24,7 @@ use tokio::sync::Semaphore;
 
 use super::config::{Config, ListenAddr, LogFormat, ServeArgs};
 use super::limits::MAX_CONNECTIONS;
-use super::{AppState, Site, app};
+use super::{AppState, Site, app, reload};
 use crate::archive::{self, compiled};
 use crate::search::SearchIndex;
 
@@ -115,7 +115,7 @@ fn init_logging(format: LogFormat, filter: &str) {
 /// When the pages last changed: the newer of the compiled archive and the running binary
 /// (a new binary may render the same archive differently). Every instance serving the same
 /// build with the same binary gives the same time.
-fn last_modified(compiled_path: &Path) -> SystemTime {
+pub(super) fn last_modified(compiled_path: &Path) -> SystemTime {
     let mtime = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
     let archive = mtime(compiled_path);
     let binary = std::env::current_exe().ok().and_then(|exe| mtime(&exe));
@@ -136,7 +136,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         eprint!("{}", report.render());
     }
     let articles = archive.len();
-    let config = Config::from_args(&args, last_modified(&compiled_path));
+    let config = Config::from_args(&args);
     if config.base_url.is_none() && !config.trust_proxy {
         tracing::warn!(
             "no public address (--base-url or --trust-proxy): pages have no canonical link or \
@@ -144,15 +144,22 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         );
     }
     let search = SearchIndex::open(&archive::search_dir(&compiled_path))?;
-    let state = AppState::with_site(Site::new(archive, Some(search)), config);
+    let site = Site::new(archive, Some(search)).modified_at(last_modified(&compiled_path));
+    let state = AppState::with_site(site, config);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(async {
+    let served = runtime.block_on(async {
         let shutdown = shutdown_signal().context("cannot handle SIGTERM")?;
-        match &args.addr {
+        let reloader = reload::start(
+            state.clone(),
+            args.articles.clone(),
+            &args.build_dir,
+            args.watch,
+        )?;
+        let served = match &args.addr {
             ListenAddr::Tcp(addr) => {
                 let listener = tokio::net::TcpListener::bind(addr)
                     .await
@@ -170,9 +177,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
                 served
             }
             #[cfg(not(unix))]
-            ListenAddr::Unix(_) => anyhow::bail!("Unix sockets need a Unix system"),
-        }
-    })
+            ListenAddr::Unix(_) => Err(anyhow::anyhow!("Unix sockets need a Unix system")),
+        };
+        reloader.finish();
+        served
+    });
+    // A rebuild still running is not waited for: its generation folder was just removed.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    served
 }
 
 /// Binds a Unix socket at `path`, replacing a socket left by a previous run (but no other

@@ -40,13 +40,18 @@ pub struct Server {
 impl Server {
     /// `arshif serve ARGS` with `envs`; waits for the line that says where it listens.
     pub fn start(args: &[&str], envs: &[(&str, &str)]) -> Server {
+        Server::start_logging(args, envs, Stdio::null())
+    }
+
+    /// Like [`Server::start`], the log (stderr) going to `log`.
+    pub fn start_logging(args: &[&str], envs: &[(&str, &str)], log: impl Into<Stdio>) -> Server {
         let mut child = Command::new(BIN)
             .arg("serve")
             .args(args)
             .envs(envs.iter().copied())
             .env_remove("RUST_LOG")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .expect("cannot start arshif");
         let stdout = child.stdout.take().unwrap();

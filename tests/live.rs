@@ -1,0 +1,413 @@
+//! Live updates of a running `arshif serve`: dumps added, edited and removed while a client
+//! reads, with `--watch` or on SIGHUP. Every response must be a whole page of one build,
+//! never of a half-built archive nor a mix of two; a rebuild that fails keeps the last good
+//! build serving.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use arshif::archive::{self, Archive};
+use arshif::web::links::article_path;
+use arshif::web::{AppState, Config, Site, app, articles_count};
+use common::process::{self, Server};
+use common::{attrs, get, resolve, texts};
+
+/// What a reader can see of one build: the index's count line and list, and for each
+/// article its title and the other articles it links to.
+#[derive(Debug, PartialEq)]
+struct Generation {
+    count: String,
+    /// Article path → title, as the index lists them.
+    listed: BTreeMap<String, String>,
+    /// Article path → the paths of its neighbours in time, which its page links to.
+    neighbours: BTreeMap<String, BTreeSet<String>>,
+    /// Article path → the paths of the rest of its story thread, which its page may link to.
+    thread: BTreeMap<String, BTreeSet<String>>,
+}
+
+fn path_of(id: &str) -> String {
+    format!("/{}", article_path(id))
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The build of a folder holding `files`, made in-process as the expected state.
+fn generation(files: &[(String, Vec<u8>)]) -> Generation {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let (archive, _) = archive::build(dir.path()).unwrap();
+    facts(&archive)
+}
+
+fn facts(archive: &Archive) -> Generation {
+    let entries = archive.entries();
+    Generation {
+        count: articles_count(entries.len()),
+        listed: entries
+            .iter()
+            .map(|e| (path_of(&e.article.id), collapse(&e.article.title)))
+            .collect(),
+        neighbours: entries
+            .iter()
+            .map(|e| {
+                let (older, newer) = archive.neighbours(&e.article.id);
+                let paths = older.into_iter().chain(newer);
+                (
+                    path_of(&e.article.id),
+                    paths.map(|o| path_of(&o.article.id)).collect(),
+                )
+            })
+            .collect(),
+        thread: entries
+            .iter()
+            .map(|e| {
+                let paths = archive.thread(&e.article.id).into_iter();
+                (
+                    path_of(&e.article.id),
+                    paths.map(|o| path_of(&o.article.id)).collect(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Which of `gens` the page at `path` was rendered from (the first when several agree), or
+/// why it belongs to none.
+fn generation_of(
+    path: &str,
+    status: u16,
+    body: &str,
+    gens: &[Generation],
+) -> Result<usize, String> {
+    if !body.trim_end().ends_with("</html>") {
+        return Err(format!(
+            "{path}: {status}, an incomplete page ({} bytes)",
+            body.len()
+        ));
+    }
+    let html = scraper::Html::parse_document(body);
+    if attrs(&html, "html[lang=ar][dir=rtl]", "lang").is_empty() {
+        return Err(format!("{path}: no <html lang=ar dir=rtl>"));
+    }
+    let found = if path == "/" {
+        if status != 200 {
+            return Err(format!("/: status {status}"));
+        }
+        let summary = texts(&html, ".summary").concat();
+        let sel = scraper::Selector::parse("a.entry-title").unwrap();
+        let listed: BTreeMap<String, String> = html
+            .select(&sel)
+            .map(|a| {
+                let href = a.value().attr("href").unwrap_or_default();
+                (resolve("/", href), collapse(&a.text().collect::<String>()))
+            })
+            .collect();
+        gens.iter()
+            .position(|g| summary.starts_with(&g.count) && listed == g.listed)
+    } else if status == 404 {
+        gens.iter().position(|g| !g.listed.contains_key(path))
+    } else if status == 200 {
+        let title = texts(&html, "h1").concat();
+        let linked: BTreeSet<String> = attrs(&html, "a[href]", "href")
+            .iter()
+            .map(|href| resolve(path, href))
+            .filter(|p| p.starts_with("/articles/") && !p.ends_with("/source") && p != path)
+            .collect();
+        gens.iter().position(|g| {
+            let (Some(neighbours), Some(thread)) = (g.neighbours.get(path), g.thread.get(path))
+            else {
+                return false;
+            };
+            g.listed.get(path) == Some(&title)
+                && neighbours.is_subset(&linked)
+                && linked
+                    .iter()
+                    .all(|p| neighbours.contains(p) || thread.contains(p))
+        })
+    } else {
+        return Err(format!("{path}: status {status}"));
+    };
+    found.ok_or_else(|| format!("{path}: {status}, a page of no single build"))
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into()
+}
+
+fn fetch(agent: &ureq::Agent, server: &str, path: &str) -> Result<(u16, String), String> {
+    let url = format!("{}{}", server.trim_end_matches('/'), path);
+    let mut reply = agent.get(&url).call().map_err(|e| format!("{path}: {e}"))?;
+    let status = reply.status().as_u16();
+    let body = reply
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| format!("{path}: body: {e}"))?;
+    Ok((status, body))
+}
+
+/// Waits until the index shows `target` (bounded).
+fn wait_for(server: &str, gens: &[Generation], target: usize) {
+    let agent = agent();
+    let start = Instant::now();
+    loop {
+        if let Ok((status, body)) = fetch(&agent, server, "/")
+            && let Ok(g) = generation_of("/", status, &body, gens)
+            && gens[g] == gens[target]
+        {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the server never served build {target}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn seeds() -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(process::articles())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn real_page(name: &str) -> Vec<u8> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real-pages");
+    std::fs::read(dir.join(name)).unwrap()
+}
+
+/// The seeds, plus `added.txt` holding `extra` when given.
+fn state(seeds: &[(String, Vec<u8>)], extra: Option<&Vec<u8>>) -> Vec<(String, Vec<u8>)> {
+    let mut files = seeds.to_vec();
+    files.extend(extra.map(|bytes| ("added.txt".to_owned(), bytes.clone())));
+    files
+}
+
+#[test]
+fn watch_swaps_whole_builds_while_a_client_reads() {
+    let seeds = seeds();
+    let first = real_page("001_arabic.sputniknews.com.txt");
+    let second = real_page("004_youm7.com.txt");
+    let gens = vec![
+        generation(&state(&seeds, None)),
+        generation(&state(&seeds, Some(&first))),
+        generation(&state(&seeds, Some(&second))),
+    ];
+    assert!(
+        gens[0] != gens[1] && gens[1] != gens[2],
+        "three distinct builds"
+    );
+
+    let articles = tempfile::tempdir().unwrap();
+    for (name, bytes) in &seeds {
+        std::fs::write(articles.path().join(name), bytes).unwrap();
+    }
+    let build = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        &[
+            "--addr",
+            "127.0.0.1:0",
+            "--articles",
+            articles.path().to_str().unwrap(),
+            "--build-dir",
+            build.path().to_str().unwrap(),
+            "--watch",
+            "--log-level",
+            "warn",
+        ],
+        &[],
+    );
+    let url = server.url.clone();
+    wait_for(&url, &gens, 0);
+
+    // The reader: the index, then every article it lists, and the added one by name.
+    let stop = Arc::new(AtomicBool::new(false));
+    let errors = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = Arc::new(Mutex::new(vec![0usize; gens.len()]));
+    let gens = Arc::new(gens);
+    let reader = {
+        let (stop, errors, seen, gens, url) = (
+            stop.clone(),
+            errors.clone(),
+            seen.clone(),
+            gens.clone(),
+            url.clone(),
+        );
+        std::thread::spawn(move || {
+            let agent = agent();
+            let added = path_of("added");
+            let check = |path: &str| -> Option<String> {
+                let result = fetch(&agent, &url, path).and_then(|(status, body)| {
+                    generation_of(path, status, &body, &gens).map(|g| (g, body))
+                });
+                match result {
+                    Ok((g, body)) => {
+                        seen.lock().unwrap()[g] += 1;
+                        Some(body)
+                    }
+                    Err(e) => {
+                        errors.lock().unwrap().push(e);
+                        None
+                    }
+                }
+            };
+            while !stop.load(Ordering::Relaxed) {
+                if let Some(index) = check("/") {
+                    let html = scraper::Html::parse_document(&index);
+                    for href in attrs(&html, "a.entry-title", "href") {
+                        check(&resolve("/", &href));
+                    }
+                }
+                check(&added);
+            }
+        })
+    };
+
+    let added = articles.path().join("added.txt");
+    std::thread::sleep(Duration::from_millis(500));
+    std::fs::write(&added, &first).unwrap();
+    wait_for(&url, &gens, 1);
+    std::thread::sleep(Duration::from_millis(500));
+    std::fs::write(&added, &second).unwrap();
+    wait_for(&url, &gens, 2);
+    std::thread::sleep(Duration::from_millis(500));
+    std::fs::remove_file(&added).unwrap();
+    wait_for(&url, &gens, 0);
+    std::thread::sleep(Duration::from_millis(500));
+
+    stop.store(true, Ordering::Relaxed);
+    reader.join().unwrap();
+    let errors = errors.lock().unwrap();
+    let seen = seen.lock().unwrap();
+    eprintln!("responses per build: {seen:?}");
+    assert!(
+        errors.is_empty(),
+        "{} bad responses: {:#?}",
+        errors.len(),
+        &errors[..errors.len().min(10)]
+    );
+    assert!(
+        seen.iter().all(|&n| n > 0),
+        "the reader saw every build: {seen:?}"
+    );
+
+    // The replaced builds are removed once no request holds them; the one served stays.
+    let live = build.path().join("live");
+    let start = Instant::now();
+    while std::fs::read_dir(&live).unwrap().count() > 1 {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "old builds left in {}",
+            live.display()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn sighup_rebuilds_and_a_failed_rebuild_keeps_the_last_good_build() {
+    let seeds = seeds();
+    let extra = real_page("006_beirutobserver.com.txt");
+    let gens = vec![
+        generation(&state(&seeds, None)),
+        generation(&state(&seeds, Some(&extra))),
+    ];
+    let root = tempfile::tempdir().unwrap();
+    let articles = root.path().join("articles");
+    std::fs::create_dir(&articles).unwrap();
+    for (name, bytes) in &seeds {
+        std::fs::write(articles.join(name), bytes).unwrap();
+    }
+    let build = root.path().join("build");
+    let log_path = root.path().join("serve.log");
+    let mut server = Server::start_logging(
+        &[
+            "--addr",
+            "127.0.0.1:0",
+            "--articles",
+            articles.to_str().unwrap(),
+            "--build-dir",
+            build.to_str().unwrap(),
+        ],
+        &[],
+        std::fs::File::create(&log_path).unwrap(),
+    );
+    let url = server.url.clone();
+    wait_for(&url, &gens, 0);
+
+    std::fs::write(articles.join("added.txt"), &extra).unwrap();
+    server.signal(libc::SIGHUP);
+    wait_for(&url, &gens, 1);
+
+    // The folder disappears: the rebuild fails, is logged, and the last build stays.
+    std::fs::rename(&articles, root.path().join("gone")).unwrap();
+    server.signal(libc::SIGHUP);
+    let start = Instant::now();
+    let log = loop {
+        let log = std::fs::read_to_string(&log_path).unwrap();
+        if log.contains("rebuild failed") {
+            break log;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no failure logged: {log}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(log.contains("cannot read the articles folder"), "{log}");
+    let (status, body) = fetch(&agent(), &url, "/").unwrap();
+    assert_eq!(generation_of("/", status, &body, &gens), Ok(1));
+
+    server.signal(libc::SIGTERM);
+    assert!(server.wait(Duration::from_secs(10)).success());
+    assert!(
+        !build.join("live").exists(),
+        "the server's builds are left behind"
+    );
+}
+
+/// A swapped-in build brings its own `Last-Modified`: caches revalidating against the old
+/// time get the new pages, not a 304.
+#[tokio::test]
+async fn a_swapped_build_brings_its_own_last_modified() {
+    let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_442_400_000);
+    let new = old + Duration::from_secs(3600);
+    let site = |t| Site::new(Archive::from_entries(common::seeds(), None), None).modified_at(t);
+    let state = AppState::with_site(site(old), Config::default());
+    let router = app(state.clone());
+    let date = httpdate::fmt_http_date;
+    assert_eq!(get(&router, "/").await.header("last-modified"), date(old));
+
+    state.replace(site(new));
+    let reply = get(&router, "/").await;
+    assert_eq!(reply.header("last-modified"), date(new));
+    let since = date(old);
+    let reply = common::send(
+        &router,
+        axum::http::Method::GET,
+        "/",
+        &[("if-modified-since", &since)],
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+}
