@@ -46,6 +46,15 @@ pub struct ServeArgs {
     #[arg(long, env = "ARSHIF_REQUEST_TIMEOUT", value_name = "SECONDS", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub request_timeout: u64,
+    /// Memory for rendered pages kept to be sent again, with their gzip and brotli
+    /// encodings, in MiB (0: render every request). 64 MiB holds some 4,000 article pages.
+    #[arg(
+        long,
+        env = "ARSHIF_PAGE_CACHE_MIB",
+        value_name = "MIB",
+        default_value_t = 64
+    )]
+    pub page_cache_mib: u64,
     /// Log lines for people (`human`) or one JSON object per line (`json`).
     #[arg(long, env = "ARSHIF_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human)]
     pub log_format: LogFormat,

@@ -11,6 +11,7 @@ mod about;
 mod article;
 mod assets;
 mod cache;
+pub mod coding;
 pub mod config;
 pub mod dates;
 mod error;
@@ -20,6 +21,7 @@ pub mod limits;
 pub mod links;
 pub mod markdown;
 mod page;
+pub mod pages;
 pub mod security;
 mod server;
 
@@ -29,8 +31,6 @@ use arc_swap::ArcSwap;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::get;
-use tower_http::compression::CompressionLayer;
-use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -41,6 +41,7 @@ use crate::parse::Article;
 use crate::search::SearchIndex;
 pub use config::{BaseUrl, Config, ListenAddr, LogFormat, ServeArgs};
 pub use error::WebError;
+pub use pages::PageCache;
 pub use server::{run, serve, shutdown_signal};
 
 /// What one build produced, served as a unit: a rebuild replaces the whole of it at once.
@@ -48,11 +49,23 @@ pub struct Site {
     pub archive: Archive,
     /// The full-text index; `None` when the site runs without one (tests of other pages).
     pub search: Option<SearchIndex>,
+    /// Responses rendered from this site, kept to be sent again (see [`pages`]).
+    pub pages: PageCache,
 }
 
 impl Site {
     pub fn new(archive: Archive, search: Option<SearchIndex>) -> Site {
-        Site { archive, search }
+        Site {
+            archive,
+            search,
+            pages: PageCache::default(),
+        }
+    }
+
+    /// The same site keeping at most `budget` bytes of rendered responses (0: none).
+    pub fn with_page_cache(mut self, budget: u64) -> Site {
+        self.pages = PageCache::new(budget);
+        self
     }
 }
 
@@ -97,11 +110,11 @@ impl AppState {
 /// The whole site as a router, no listener involved.
 ///
 /// Layers, from the outside in: request logs; security headers; caching (`Cache-Control`,
-/// `ETag`, `Last-Modified`, 304); compression; the Arabic error page for any error below it;
+/// `ETag`, `Last-Modified`, 304); the kept responses and compression ([`pages`]), which
+/// answer a page rendered before without going further; the Arabic error page for any error below it;
 /// the URI and body limits; the request timeout (503: the server was too slow, not the
 /// client); the routes. HEAD is answered by every GET route (axum strips the body).
 pub fn app(state: AppState) -> Router {
-    let compress_when = DefaultPredicate::new().and(NotForContentType::const_new("font/"));
     Router::new()
         .route("/", get(index::front))
         .route("/page/{n}", get(index::numbered))
@@ -118,12 +131,10 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(limits::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(limits::uri_length))
         .layer(axum::middleware::from_fn(error::render_errors))
-        .layer(
-            CompressionLayer::new()
-                .gzip(true)
-                .br(true)
-                .compress_when(compress_when),
-        )
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pages::respond,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             cache::revalidate,

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use anyhow::Context;
-use axum::serve::Listener;
+use axum::serve::{Listener, ListenerExt};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -38,7 +38,10 @@ pub async fn serve<L: Listener>(
     let timeout = state.config.request_timeout;
     let router = app(state);
     let mut http = http1::Builder::new();
-    http.timer(TokioTimer::new()).header_read_timeout(timeout);
+    // `pipeline_flush`: pipelined requests' responses leave in one write, not one each.
+    http.timer(TokioTimer::new())
+        .header_read_timeout(timeout)
+        .pipeline_flush(true);
     let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let graceful = GracefulShutdown::new();
     let mut signal = pin!(shutdown);
@@ -138,7 +141,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let articles = archive.len();
     let config = Config::from_args(&args, last_modified(&compiled_path));
     let search = SearchIndex::open(&archive::search_dir(&compiled_path))?;
-    let state = AppState::with_site(Site::new(archive, Some(search)), config);
+    let site = Site::new(archive, Some(search))
+        .with_page_cache(args.page_cache_mib.saturating_mul(1024 * 1024));
+    let state = AppState::with_site(site, config);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -152,6 +157,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
                     .await
                     .with_context(|| format!("cannot listen on {addr}"))?;
                 let addr = listener.local_addr()?;
+                // A response is one write; Nagle's algorithm would only hold back the
+                // last segment of a large one until the client's delayed ACK.
+                let listener = listener.tap_io(|tcp| {
+                    if let Err(e) = tcp.set_nodelay(true) {
+                        tracing::debug!("cannot set TCP_NODELAY: {e}");
+                    }
+                });
                 println!("serving {articles} articles at http://{addr}/");
                 serve(listener, state, shutdown).await.context("serving")
             }

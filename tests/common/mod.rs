@@ -154,6 +154,21 @@ pub fn router_with(entries: Vec<Entry>, about: Option<&str>, config: Config) -> 
     ))
 }
 
+/// One URL of each kind of page that answers 200 (the stylesheet by its hashed name).
+pub async fn page_urls(app: &Router) -> Vec<String> {
+    let css = attrs(&get(app, "/").await.html(), "link[rel=stylesheet]", "href");
+    vec![
+        "/".into(),
+        "/?order=oldest".into(),
+        "/page/2".into(),
+        "/articles/cf3dbfa4259b4b62".into(),
+        "/articles/cf3dbfa4259b4b62/source".into(),
+        "/about".into(),
+        resolve("/", &css[0]),
+        "/static/fonts/OFL.txt".into(),
+    ]
+}
+
 pub struct Reply {
     pub status: StatusCode,
     pub headers: HeaderMap,
