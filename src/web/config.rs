@@ -17,16 +17,8 @@ pub struct ServeArgs {
     /// starting with `/` is a socket too).
     #[arg(long, env = "ARSHIF_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: ListenAddr,
-    /// Folder of `.txt` dumps to serve (built first when the compiled archive is stale).
-    #[arg(long, env = "ARSHIF_ARTICLES", default_value = "articles")]
-    pub articles: PathBuf,
-    /// Folder of the compiled archive (must be writable when a rebuild is due).
-    #[arg(long, env = "ARSHIF_BUILD_DIR", default_value = crate::archive::DEFAULT_BUILD_DIR)]
-    pub build_dir: PathBuf,
-    /// Public address of the archive, e.g. `https://example.org/archive/`. Absolute links
-    /// (each page's canonical link) are made from it; relative links work without it.
-    #[arg(long, env = "ARSHIF_BASE_URL", value_name = "URL")]
-    pub base_url: Option<BaseUrl>,
+    #[command(flatten)]
+    pub site: SiteArgs,
     /// Believe the proxy's `X-Forwarded-Proto`, `X-Forwarded-Host` (else `Host`) and
     /// `X-Forwarded-Prefix` for absolute links when `--base-url` is not given. Only behind a
     /// proxy that sets these headers itself: a client could send them too.
@@ -63,6 +55,21 @@ pub struct ServeArgs {
     #[arg(long, env = "ARSHIF_LOG_LEVEL", default_value = "info", value_name = "FILTER",
           value_parser = parse_log_filter)]
     pub log_level: String,
+}
+
+/// What `arshif serve` and `arshif export` render: the archive and its public address.
+#[derive(Debug, Clone, Args)]
+pub struct SiteArgs {
+    /// Folder of `.txt` dumps (built first when the compiled archive is stale).
+    #[arg(long, env = "ARSHIF_ARTICLES", default_value = "articles")]
+    pub articles: PathBuf,
+    /// Folder of the compiled archive (must be writable when a rebuild is due).
+    #[arg(long, env = "ARSHIF_BUILD_DIR", default_value = crate::archive::DEFAULT_BUILD_DIR)]
+    pub build_dir: PathBuf,
+    /// Public address of the archive, e.g. `https://example.org/archive/`. Absolute links
+    /// (each page's canonical link) are made from it; relative links work without it.
+    #[arg(long, env = "ARSHIF_BASE_URL", value_name = "URL")]
+    pub base_url: Option<BaseUrl>,
 }
 
 fn parse_log_filter(s: &str) -> Result<String, String> {
@@ -192,7 +199,7 @@ impl Config {
     pub fn from_args(args: &ServeArgs, last_modified: SystemTime) -> Config {
         Config {
             max_age: args.max_age,
-            base_url: args.base_url.clone(),
+            base_url: args.site.base_url.clone(),
             trust_proxy: args.trust_proxy,
             last_modified: whole_seconds(last_modified),
             request_timeout: Duration::from_secs(args.request_timeout),

@@ -15,6 +15,7 @@ pub mod coding;
 pub mod config;
 pub mod dates;
 mod error;
+pub mod export;
 mod health;
 mod index;
 pub mod limits;
@@ -39,10 +40,10 @@ use tracing::Level;
 use crate::archive::Archive;
 use crate::parse::Article;
 use crate::search::SearchIndex;
-pub use config::{BaseUrl, Config, ListenAddr, LogFormat, ServeArgs};
+pub use config::{BaseUrl, Config, ListenAddr, LogFormat, ServeArgs, SiteArgs};
 pub use error::WebError;
 pub use pages::PageCache;
-pub use server::{run, serve, shutdown_signal};
+pub use server::{load_site, run, serve, shutdown_signal};
 
 /// What one build produced, served as a unit: a rebuild replaces the whole of it at once.
 pub struct Site {

@@ -22,7 +22,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::sync::Semaphore;
 
-use super::config::{Config, ListenAddr, LogFormat, ServeArgs};
+use super::config::{Config, ListenAddr, LogFormat, ServeArgs, SiteArgs};
 use super::limits::MAX_CONNECTIONS;
 use super::{AppState, Site, app};
 use crate::archive::{self, compiled};
@@ -129,20 +129,27 @@ fn last_modified(compiled_path: &Path) -> SystemTime {
         .unwrap_or_else(SystemTime::now)
 }
 
-/// Loads (or builds) the archive and serves it until interrupted.
-pub fn run(args: ServeArgs) -> anyhow::Result<()> {
-    init_logging(args.log_format, &args.log_level);
-
+/// The archive of `args` (built first when missing or stale, the report on stderr) with its
+/// search index, as `serve` and `export` render it.
+pub fn load_site(args: &SiteArgs) -> anyhow::Result<Site> {
     let compiled_path = compiled::path_in(&args.build_dir);
     let (archive, report) = archive::load_or_build(&args.articles, &compiled_path)?;
     if let Some(report) = report {
         eprint!("{}", report.render());
     }
-    let articles = archive.len();
-    let config = Config::from_args(&args, last_modified(&compiled_path));
     let search = SearchIndex::open(&archive::search_dir(&compiled_path))?;
-    let site = Site::new(archive, Some(search))
-        .with_page_cache(args.page_cache_mib.saturating_mul(1024 * 1024));
+    Ok(Site::new(archive, Some(search)))
+}
+
+/// Loads (or builds) the archive and serves it until interrupted.
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    init_logging(args.log_format, &args.log_level);
+
+    let site =
+        load_site(&args.site)?.with_page_cache(args.page_cache_mib.saturating_mul(1024 * 1024));
+    let articles = site.archive.len();
+    let compiled_path = compiled::path_in(&args.site.build_dir);
+    let config = Config::from_args(&args, last_modified(&compiled_path));
     let state = AppState::with_site(site, config);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
