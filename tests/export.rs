@@ -138,12 +138,12 @@ fn nginx_serves_the_export_as_arshif_serves_the_site() {
 /// The export of the in-process router, no nginx: the files and their siblings.
 #[test]
 fn the_export_holds_every_page_with_its_compressed_siblings() {
-    use arshif::web::export::{ExportError, export};
+    use arshif::web::export::{ExportError, Options, export};
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let app = common::router(common::seeds(), Some(common::ABOUT));
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
-    let report = export(&app, &out, None, runtime.handle()).unwrap();
+    let report = export(&app, &out, &Options::default(), runtime.handle()).unwrap();
     let page = |p: &str| std::fs::read(out.join(p)).unwrap();
     for (file, uri) in [
         ("index.html", "/"),
@@ -185,7 +185,13 @@ fn the_export_holds_every_page_with_its_compressed_siblings() {
     let mut entries = common::seeds();
     entries[0].note = Some("انظر [المقال المحذوف](deleted-article).".into());
     let broken = common::router(entries, None);
-    let error = export(&broken, &dir.path().join("broken"), None, runtime.handle()).unwrap_err();
+    let error = export(
+        &broken,
+        &dir.path().join("broken"),
+        &Options::default(),
+        runtime.handle(),
+    )
+    .unwrap_err();
     let said = error.to_string();
     assert!(
         matches!(error, ExportError::BrokenLink { .. })
@@ -204,7 +210,7 @@ fn the_export_holds_every_page_with_its_compressed_siblings() {
     let other = dir.path().join("other");
     std::fs::create_dir(&other).unwrap();
     std::fs::write(other.join("notes.txt"), "mine").unwrap();
-    let refused = export(&app, &other, None, runtime.handle()).unwrap_err();
+    let refused = export(&app, &other, &Options::default(), runtime.handle()).unwrap_err();
     assert!(
         matches!(refused, ExportError::NotAnExport { .. }),
         "{refused}"

@@ -126,39 +126,31 @@ pub fn compressible(content_type: &str, len: usize) -> bool {
     !NOT.iter().any(|prefix| content_type.starts_with(prefix))
 }
 
-/// How hard to compress: once for a body that is kept and sent many times, or at the
-/// strongest settings for files written once and served for ever.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Effort {
-    /// Kept in the server's memory: brotli 9 is within a few per cent of 11 on a page at a
-    /// tenth of the time, and the first reader of a page waits for it.
-    Served,
-    /// The static export: gzip 9 and brotli 11.
-    Export,
-}
+/// Brotli's quality for the bodies the server keeps, and the export's default. On the
+/// archive's 20 KB pages (measured on this crate's brotli, see `notes/serve-bench.md`),
+/// quality 5 takes about 1.5 ms and gives 2% more bytes than 9 (ten times slower) and 13%
+/// more than 11 (forty times slower): the first reader of a page waits for it, and an
+/// export of 100,000 articles at 11 takes hours.
+pub const BROTLI_QUALITY: u32 = 5;
 
-/// `body` in `coding` (identity returns it as it is).
-pub fn encode(coding: Coding, body: &[u8], effort: Effort) -> Vec<u8> {
+/// `body` in `coding` (identity returns it as it is); gzip at level 9, brotli at
+/// `brotli_quality` (0 to 11).
+pub fn encode(coding: Coding, body: &[u8], brotli_quality: u32) -> Vec<u8> {
     match coding {
         Coding::Identity => body.to_vec(),
         Coding::Gzip => {
-            let level = match effort {
-                Effort::Served => flate2::Compression::new(6),
-                Effort::Export => flate2::Compression::best(),
-            };
-            let mut encoder =
-                flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 3), level);
+            let mut encoder = flate2::write::GzEncoder::new(
+                Vec::with_capacity(body.len() / 3),
+                flate2::Compression::best(),
+            );
             encoder.write_all(body).expect("writing to memory");
             encoder.finish().expect("writing to memory")
         }
         Coding::Brotli => {
-            let quality = match effort {
-                Effort::Served => 9,
-                Effort::Export => 11,
-            };
             let mut out = Vec::with_capacity(body.len() / 3);
             {
-                let mut writer = brotli::CompressorWriter::new(&mut out, 4096, quality, 22);
+                let mut writer =
+                    brotli::CompressorWriter::new(&mut out, 4096, brotli_quality.min(11), 22);
                 writer.write_all(body).expect("writing to memory");
             }
             out
@@ -218,14 +210,14 @@ mod tests {
     fn both_codings_decode_to_the_body() {
         use std::io::Read;
         let body = "<p>نص عربي مكرر</p>\n".repeat(200);
-        for effort in [Effort::Served, Effort::Export] {
-            let gz = encode(Coding::Gzip, body.as_bytes(), effort);
+        for quality in [BROTLI_QUALITY, 11] {
+            let gz = encode(Coding::Gzip, body.as_bytes(), quality);
             let mut out = String::new();
             flate2::read::GzDecoder::new(gz.as_slice())
                 .read_to_string(&mut out)
                 .unwrap();
             assert_eq!(out, body);
-            let br = encode(Coding::Brotli, body.as_bytes(), effort);
+            let br = encode(Coding::Brotli, body.as_bytes(), quality);
             let mut out = String::new();
             brotli::Decompressor::new(br.as_slice(), 4096)
                 .read_to_string(&mut out)

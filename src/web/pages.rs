@@ -33,7 +33,7 @@ use quick_cache::sync::Cache;
 
 use super::AppState;
 use super::cache::CachePolicy;
-use super::coding::{self, Coding, Effort};
+use super::coding::{self, Coding};
 
 /// The largest body buffered to be compressed or kept; larger (or streamed) bodies pass.
 const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
@@ -115,7 +115,7 @@ impl Representation {
             Coding::Gzip => &self.gzip,
             Coding::Brotli => &self.brotli,
         };
-        cell.get_or_init(|| coding::encode(coding, &self.identity, Effort::Served).into())
+        cell.get_or_init(|| coding::encode(coding, &self.identity, coding::BROTLI_QUALITY).into())
             .clone()
     }
 
