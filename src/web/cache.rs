@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
 
-use super::AppState;
+use super::{AppState, Config};
 use crate::archive::id::fnv1a;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,11 +31,26 @@ pub enum CachePolicy {
     NoStore,
 }
 
-impl CachePolicy {
-    pub fn header_value(self, page_max_age: u32) -> HeaderValue {
-        match self {
-            CachePolicy::Short => HeaderValue::from_str(&format!("public, max-age={page_max_age}"))
+/// The `Cache-Control` and `Last-Modified` values of one run, made once rather than for
+/// each response (they depend on the configuration only).
+#[derive(Debug, Clone)]
+pub struct Fixed {
+    short: HeaderValue,
+    last_modified: HeaderValue,
+}
+
+impl Fixed {
+    pub fn new(config: &Config) -> Fixed {
+        Fixed {
+            short: HeaderValue::from_str(&format!("public, max-age={}", config.max_age))
                 .expect("digits are a valid header value"),
+            last_modified: http_date(config.last_modified),
+        }
+    }
+
+    fn cache_control(&self, policy: CachePolicy) -> HeaderValue {
+        match policy {
+            CachePolicy::Short => self.short.clone(),
             CachePolicy::Immutable => {
                 HeaderValue::from_static("public, max-age=31536000, immutable")
             }
@@ -73,7 +88,7 @@ pub async fn revalidate(State(state): State<AppState>, request: Request, next: N
     if let Some(policy) = response.extensions().get::<CachePolicy>().copied() {
         response
             .headers_mut()
-            .insert(header::CACHE_CONTROL, policy.header_value(config.max_age));
+            .insert(header::CACHE_CONTROL, state.fixed.cache_control(policy));
     }
     if response.status() != StatusCode::OK {
         return response;
@@ -85,7 +100,7 @@ pub async fn revalidate(State(state): State<AppState>, request: Request, next: N
     headers.insert(header::ETAG, tag.clone());
     headers
         .entry(header::LAST_MODIFIED)
-        .or_insert_with(|| http_date(config.last_modified));
+        .or_insert_with(|| state.fixed.last_modified.clone());
 
     if conditional
         && not_modified(

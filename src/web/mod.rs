@@ -79,6 +79,8 @@ impl Site {
 pub struct AppState {
     site: Arc<ArcSwap<Site>>,
     pub config: Arc<Config>,
+    /// Header values made from the configuration once.
+    fixed: Arc<cache::Fixed>,
 }
 
 impl AppState {
@@ -93,6 +95,7 @@ impl AppState {
         );
         AppState {
             site: Arc::new(ArcSwap::from_pointee(site)),
+            fixed: Arc::new(cache::Fixed::new(&config)),
             config: Arc::new(config),
         }
     }

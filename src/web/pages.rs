@@ -20,6 +20,7 @@
 //!
 //! [`Site`]: super::Site
 
+use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use axum::body::HttpBody as _;
@@ -225,14 +226,14 @@ impl Default for PageCache {
 
 /// What a kept response depends on: the request target, and the public address when a
 /// trusted proxy supplies it (it is in each page's canonical link).
-fn key(state: &AppState, request: &Request) -> String {
+fn key<'r>(state: &AppState, request: &'r Request) -> Cow<'r, str> {
     let target = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
     let config = &state.config;
     if config.base_url.is_none() && config.trust_proxy {
         let site = super::links::public_site(config, request.headers());
-        format!("{}\n{target}", site.unwrap_or_default())
+        Cow::Owned(format!("{}\n{target}", site.unwrap_or_default()))
     } else {
-        target.to_owned()
+        Cow::Borrowed(target)
     }
 }
 
@@ -249,6 +250,7 @@ pub async fn respond(State(state): State<AppState>, mut request: Request, next: 
     if let Some(kept) = site.pages.get(&key) {
         return kept.response(coding, head);
     }
+    let key = key.into_owned();
     // A HEAD is answered from the GET's response, which is then kept like any other.
     *request.method_mut() = Method::GET;
     let response = next.run(request).await;
