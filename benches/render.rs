@@ -1,6 +1,7 @@
 //! What one request costs in-process (the router driven by `tower::ServiceExt::oneshot`, no
 //! socket): an article page and index pages 1 and 2,000, rendered each time (page cache
-//! off) and sent from the page cache, as identity and as brotli; and what making the gzip and
+//! off) and sent from the page cache, as identity and as brotli, beside a bare router that
+//! returns the same bytes with no layer (the floor); and what making the gzip and
 //! brotli bodies of an article page costs (gzip 9; brotli 5, the default, 9 and 11).
 //!
 //! ```sh
@@ -91,6 +92,26 @@ fn requests(c: &mut Criterion) {
         ("index 1", "/"),
         ("index 2000", far_page.as_str()),
     ];
+    // The floor: a bare router that returns the same article bytes with no layer at all.
+    // `kept` minus this is what the layers and the cache lookup cost.
+    let article_bytes = runtime.block_on(async {
+        let app = router(archive(n.min(1000)), 0);
+        let uri = format!("/articles/{:016x}", n.min(1000) / 2);
+        let response = app.oneshot(Request::get(uri).body(Body::empty()).unwrap());
+        let body = response.await.unwrap().into_body();
+        body.collect().await.unwrap().to_bytes()
+    });
+    let bare = Router::new().route(
+        "/articles/{id}",
+        axum::routing::get(move || {
+            let bytes = article_bytes.clone();
+            async move { bytes }
+        }),
+    );
+    c.bench_function("request/bare router/article identity", |b| {
+        b.to_async(&runtime)
+            .iter(|| async { black_box(fetch(&bare, &article, "identity").await) });
+    });
     for (cache, budget) in [("rendered", 0), ("kept", 64 << 20)] {
         let app = router(archive(n), budget);
         let mut group = c.benchmark_group(format!("request/{cache}"));
