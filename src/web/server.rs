@@ -38,9 +38,12 @@ pub async fn serve<L: Listener>(
     let timeout = state.config.request_timeout;
     let router = app(state);
     let mut http = http1::Builder::new();
-    // `pipeline_flush`: pipelined requests' responses leave in one write, not one each.
+    // `writev`: the head and the body leave in one vectored write; without it hyper copied
+    // every body into its write buffer (a third of the instructions of a kept page, measured
+    // with callgrind). `pipeline_flush`: pipelined requests' responses leave in one write.
     http.timer(TokioTimer::new())
         .header_read_timeout(timeout)
+        .writev(true)
         .pipeline_flush(true);
     let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let graceful = GracefulShutdown::new();
