@@ -16,6 +16,7 @@
 #   scripts/bench.sh                      # 1,000, 10,000 and 100,000 articles
 #   SIZES="1000 10000" DURATION=5s scripts/bench.sh
 #   PERF=1 scripts/bench.sh               # also a perf profile of arshif serving an article
+#   PEERS_UP_TO=100000 scripts/bench.sh   # Hugo and nginx at 100,000 too (needs ~8 GB free)
 #
 # Installs hugo, wrk, nginx (+ its brotli_static module) and GNU time with apt when missing.
 # The corpora come from ../shared/bench/gen_corpus.py (GEN=... to point elsewhere) and are
@@ -33,6 +34,10 @@ CONNS=${CONNS:-64}
 WORK=${WORK:-/tmp/arshif-bench}
 GEN=${GEN:-$root/../shared/bench/gen_corpus.py}
 PERF=${PERF:-0}
+# Above this many articles only arshif is measured (build; article and index pages 1 and
+# 2,000 against each other): Hugo's output and the export of 100,000 articles take some
+# 6 GB, more than a shared machine spares.
+PEERS_UP_TO=${PEERS_UP_TO:-10000}
 export PATH="$PATH:/usr/sbin"
 
 say() { printf '== %s\n' "$*" >&2; }
@@ -119,6 +124,9 @@ for n in $SIZES; do
     python3 "$GEN" "$n" "$dir/articles" >/dev/null
   fi
 
+  peers=1
+  [ "$n" -le "$PEERS_UP_TO" ] || peers=0
+  if [ "$peers" = 1 ]; then
   say "$n articles: Hugo site"
   rm -rf "$dir/hugo" "$dir/hugo-public"
   cp -r benches/hugo "$dir/hugo"
@@ -141,16 +149,22 @@ for line in open(sys.argv[1], encoding="utf-8"):
         json.dumps(front, ensure_ascii=False) + "\n\n" + body + "\n", encoding="utf-8")
 EOF
   read -r hugo_s hugo_mb < <(timed hugo hugo --quiet --source "$dir/hugo" --destination "$dir/hugo-public")
+  rm -rf "$dir/hugo-public"
+  fi
 
   say "$n articles: arshif build and export"
   rm -rf "$dir/build" "$dir/www"
   read -r build_s build_mb < <(ALLOW_FAIL=1 timed build "$bin" build --articles "$dir/articles" --out "$dir/build")
   [ -f "$dir/build/archive.bin" ] || { cat "$WORK/time.build.err" >&2; exit 1; }
   grep -E '^read|error:' "$WORK/time.build.err" | head -5 >&2 || true
+  if [ "$peers" = 1 ]; then
   read -r export_s export_mb < <(timed export "$bin" export "$dir/www/archive" \
     --articles "$dir/articles" --build-dir "$dir/build")
   row "$n | build the site | hugo | ${hugo_s} s, ${hugo_mb} MB | arshif build | ${build_s} s, ${build_mb} MB | $(awk -v a="$hugo_s" -v b="$build_s" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
   row "$n | static files | hugo | ${hugo_s} s, ${hugo_mb} MB | arshif build + export | $(awk -v a="$build_s" -v b="$export_s" 'BEGIN { print a + b }') s, ${export_mb} MB | $(awk -v a="$hugo_s" -v b="$build_s" -v c="$export_s" 'BEGIN { printf "%.2f", a / (b + c) }')"
+  else
+  row "$n | build the site | | | arshif build | ${build_s} s, ${build_mb} MB | "
+  fi
   if [ -x scripts/bench-build.sh ]; then
     say "$n articles: scripts/bench-build.sh"
     ARSHIF_BIN=$bin ARSHIF_BENCH_ARTICLES=$dir/articles ARSHIF_BENCH_BUILD=$dir/build \
@@ -165,6 +179,22 @@ EOF
   pids+=("$arshif_pid")
   live=http://127.0.0.1:$port
   wait_for "$live/healthz"
+
+  if [ "$peers" = 0 ]; then
+    # arshif alone: an index page far in is as cheap as the first; an article beside them.
+    pages=$(( (n + 49) / 50 ))
+    far=$(( pages < 2000 ? pages : 2000 ))
+    article=$(curl -fs "$live/" | grep -o 'href="./articles/[^"]*"' | head -1 | sed 's#.*articles/##; s#"##')
+    read -r first_rps first_p99 _ < <(load "$live/")
+    read -r far_rps far_p99 _ < <(load "$live/page/$far")
+    read -r art_rps art_p99 _ < <(load "$live/articles/$article")
+    row "$n | index page $far against page 1 | arshif page 1 | $first_rps req/s, p99 $first_p99 ms | arshif page $far | $far_rps req/s, p99 $far_p99 ms | $(awk -v a="$far_rps" -v b="$first_rps" 'BEGIN { printf "%.2f", a / b }')"
+    row "$n | article, identity | | | arshif serve | $art_rps req/s, p99 $art_p99 ms | "
+    kill "$arshif_pid" 2>/dev/null || true
+    wait "$arshif_pid" 2>/dev/null || true
+    pids=()
+    continue
+  fi
 
   # nginx on the export: once with the precompressed files, once compressing on the fly.
   start_nginx() { # $1: conf name, $2: sed script for the site block; sets $nginx_url
@@ -247,6 +277,7 @@ EOF
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   pids=()
+  rm -rf "$dir/www"
 done
 
 cat "$table"
