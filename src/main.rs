@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 use arshif::archive::{self, compiled};
 use arshif::web::ServeArgs;
+use arshif::web::export::ExportArgs;
 
 /// Turns raw text dumps of Arabic news pages into a self-hostable web archive.
 #[derive(Parser)]
@@ -40,6 +41,8 @@ enum Command {
     },
     /// Serve the archive over HTTP (building it first when it is missing or stale).
     Serve(ServeArgs),
+    /// Write the whole site as static files, with .gz and .br siblings, for nginx or a CDN.
+    Export(ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +55,10 @@ fn main() -> ExitCode {
             timings,
         }) => build(&articles, &out, timings),
         Some(Command::Serve(args)) => arshif::web::run(args).map(|()| true),
+        Some(Command::Export(args)) => arshif::web::export::run(args).map(|report| {
+            eprint!("{}", report.render());
+            true
+        }),
         // `cargo run --release` with no arguments serves the shipped articles.
         None => match Cli::parse_from(["arshif", "serve"]).command {
             Some(Command::Serve(args)) => arshif::web::run(args).map(|()| true),

@@ -11,61 +11,12 @@
 mod common;
 
 use std::collections::{BTreeSet, VecDeque};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
-use common::process::{self, Server};
+use common::nginx::{Client, free_port, main_configuration, start_nginx, tempdir};
+use common::process;
 use common::{attrs, gunzip, resolve, unbrotli};
-
-fn nginx_binary() -> PathBuf {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain([PathBuf::from("/usr/sbin"), PathBuf::from("/sbin")])
-        .map(|dir| dir.join("nginx"))
-        .find(|p| p.is_file())
-        .expect("nginx is not installed (`apt-get install nginx`; .ci/run does)")
-}
-
-/// nginx in the foreground, stopped by its PID when dropped.
-struct Nginx {
-    child: Child,
-    error_log: PathBuf,
-}
-
-impl Nginx {
-    fn stop(&mut self) -> std::process::ExitStatus {
-        let pid = libc::pid_t::try_from(self.child.id()).unwrap();
-        // SAFETY: kill(2) on the pid of our own child, not yet reaped.
-        unsafe { libc::kill(pid, libc::SIGQUIT) };
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(10) {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        self.child.wait().unwrap()
-    }
-}
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        if self.child.try_wait().ok().flatten().is_none() {
-            self.stop();
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// `deploy/nginx.conf` with the example's ports and cache folder swapped for the test's,
 /// inside a main configuration that keeps every file nginx writes in `dir`.
@@ -91,156 +42,24 @@ fn configuration(dir: &Path, port: u16, upstreams: [&str; 2]) -> String {
         );
         site = site.replace(from, &to);
     }
-    let d = dir.display();
-    format!(
-        "daemon off;\n\
-         master_process off;\n\
-         worker_processes 1;\n\
-         pid {d}/nginx.pid;\n\
-         error_log {d}/error.log warn;\n\
-         events {{ worker_connections 256; }}\n\
-         http {{\n\
-         access_log {d}/access.log;\n\
-         client_body_temp_path {d}/client_body;\n\
-         proxy_temp_path {d}/proxy;\n\
-         fastcgi_temp_path {d}/fastcgi;\n\
-         uwsgi_temp_path {d}/uwsgi;\n\
-         scgi_temp_path {d}/scgi;\n\
-         {site}\n\
-         }}\n"
-    )
-}
-
-fn start_nginx(dir: &Path, conf: &str) -> Nginx {
-    let conf_path = dir.join("nginx.conf");
-    std::fs::write(&conf_path, conf).unwrap();
-    let error_log = dir.join("error.log");
-    let child = Command::new(nginx_binary())
-        .arg("-e")
-        .arg(&error_log)
-        .arg("-p")
-        .arg(dir)
-        .arg("-c")
-        .arg(&conf_path)
-        .stdin(Stdio::null())
-        .spawn()
-        .expect("cannot start nginx");
-    Nginx { child, error_log }
-}
-
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    bytes: Vec<u8>,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> &str {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map_or("", |(_, v)| v.as_str())
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).into_owned()
-    }
-}
-
-struct Client {
-    agent: ureq::Agent,
-    origin: String,
-}
-
-impl Client {
-    fn new(origin: String) -> Client {
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_global(Some(Duration::from_secs(10)))
-            .build()
-            .into();
-        Client { agent, origin }
-    }
-
-    fn try_get(&self, path: &str, headers: &[(&str, &str)]) -> Result<Reply, ureq::Error> {
-        let mut request = self.agent.get(format!("{}{path}", self.origin));
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        let mut response = request.call()?;
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
-            .collect();
-        let status = response.status().as_u16();
-        let bytes = response
-            .body_mut()
-            .with_config()
-            .limit(10 * 1024 * 1024)
-            .read_to_vec()?;
-        Ok(Reply {
-            status,
-            headers,
-            bytes,
-        })
-    }
-
-    fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
-        self.try_get(path, headers)
-            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
-    }
+    main_configuration(dir, &site, "")
 }
 
 #[test]
 #[ignore = "needs nginx"]
 fn the_archive_works_behind_nginx_under_a_sub_path() {
-    let dir = tempfile::tempdir().unwrap();
-    // nginx may drop privileges for its workers; let it reach its own folder.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    let dir = tempdir();
     let build = dir.path().join("build");
     process::build(&process::articles(), &build);
-    let upstream = |_| {
-        Server::start(
-            &[
-                "--addr",
-                "127.0.0.1:0",
-                "--articles",
-                process::articles().to_str().unwrap(),
-                "--build-dir",
-                build.to_str().unwrap(),
-                "--trust-proxy",
-            ],
-            &[],
-        )
-    };
-    let mut a = upstream(0);
-    let mut b = upstream(1);
+    let mut a = process::serve_built(&build, &["--trust-proxy"]);
+    let mut b = process::serve_built(&build, &["--trust-proxy"]);
     let port = free_port();
     let conf = configuration(dir.path(), port, [a.addr(), b.addr()]);
     let mut nginx = start_nginx(dir.path(), &conf);
     let client = Client::new(format!("http://127.0.0.1:{port}"));
 
     // Up when the health check answers through it.
-    let start = Instant::now();
-    loop {
-        if let Ok(reply) = client.try_get("/archive/healthz", &[])
-            && reply.status == 200
-        {
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(15),
-            "nginx did not come up: {}",
-            std::fs::read_to_string(&nginx.error_log).unwrap_or_default()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    nginx.wait_until_up(&client, "/archive/healthz");
 
     // `/archive` is sent to `/archive/` by nginx itself.
     let bare = client.get("/archive", &[]);

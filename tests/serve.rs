@@ -123,17 +123,7 @@ fn raw_request(stream: &mut TcpStream, path: &str) -> String {
 }
 
 fn serve_articles(build: &tempfile::TempDir, extra: &[&str]) -> Server {
-    let articles = process::articles();
-    let mut args = vec![
-        "--addr",
-        "127.0.0.1:0",
-        "--articles",
-        articles.to_str().unwrap(),
-        "--build-dir",
-        build.path().to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    Server::start(&args, &[])
+    process::serve_built(build.path(), extra)
 }
 
 #[test]

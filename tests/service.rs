@@ -27,21 +27,6 @@ fn site_with(config: Config) -> Router {
     router_with(entries(), Some(ABOUT), config)
 }
 
-/// One URL of each kind that answers 200.
-async fn pages(app: &Router) -> Vec<String> {
-    let css = attrs(&get(app, "/").await.html(), "link[rel=stylesheet]", "href");
-    vec![
-        "/".into(),
-        "/?order=oldest".into(),
-        "/page/2".into(),
-        "/articles/cf3dbfa4259b4b62".into(),
-        "/articles/cf3dbfa4259b4b62/source".into(),
-        "/about".into(),
-        resolve("/", &css[0]),
-        "/static/fonts/OFL.txt".into(),
-    ]
-}
-
 const BROWSER_HEADERS: [&str; 4] = [
     "content-security-policy",
     "x-content-type-options",
@@ -52,7 +37,7 @@ const BROWSER_HEADERS: [&str; 4] = [
 #[tokio::test]
 async fn every_page_has_a_strong_etag_and_last_modified() {
     let app = site();
-    for uri in pages(&app).await {
+    for uri in page_urls(&app).await {
         let reply = get(&app, &uri).await;
         assert_eq!(reply.status, StatusCode::OK, "{uri}");
         let etag = reply.header("etag");
@@ -70,7 +55,7 @@ async fn every_page_has_a_strong_etag_and_last_modified() {
 #[tokio::test]
 async fn if_none_match_gives_304_only_for_the_current_tag() {
     let app = site();
-    for uri in pages(&app).await {
+    for uri in page_urls(&app).await {
         let full = get(&app, &uri).await;
         let etag = full.header("etag");
         for method in [Method::GET, Method::HEAD] {
@@ -103,7 +88,7 @@ async fn if_modified_since_gives_304_from_the_archive_time_on() {
         Config::default(),
     ));
     let date = |t: SystemTime| httpdate::fmt_http_date(t);
-    for uri in pages(&app).await {
+    for uri in page_urls(&app).await {
         let full = get(&app, &uri).await;
         assert_eq!(full.header("last-modified"), date(built), "{uri}");
         let ims = async |t| {
@@ -152,7 +137,7 @@ async fn the_etag_follows_the_content() {
 #[tokio::test]
 async fn head_is_get_without_the_body() {
     let app = site();
-    let mut uris = pages(&app).await;
+    let mut uris = page_urls(&app).await;
     uris.extend(["/healthz".into(), "/no/such/page".into(), "/page/1".into()]);
     for uri in uris {
         for encoding in ["identity", "gzip", "br"] {
@@ -174,7 +159,7 @@ async fn head_is_get_without_the_body() {
 #[tokio::test]
 async fn gzip_and_brotli_by_accept_encoding() {
     let app = site();
-    let mut uris = pages(&app).await;
+    let mut uris = page_urls(&app).await;
     uris.push("/no/such/page".into());
     for uri in uris {
         let plain = send(&app, Method::GET, &uri, &[("accept-encoding", "identity")]).await;
@@ -226,7 +211,7 @@ async fn fonts_are_not_compressed_again() {
 #[tokio::test]
 async fn security_headers_on_every_response() {
     let app = site();
-    let mut uris = pages(&app).await;
+    let mut uris = page_urls(&app).await;
     uris.extend([
         "/healthz".into(),
         "/no/such/page".into(),
@@ -445,7 +430,7 @@ async fn a_spoofed_host_changes_no_link() {
         },
     ] {
         let app = site_with(config);
-        for uri in pages(&app).await {
+        for uri in page_urls(&app).await {
             let plain = get(&app, &uri).await;
             let reply = send(&app, Method::GET, &uri, &spoofed).await;
             assert_eq!(reply.bytes, plain.bytes, "{uri}");

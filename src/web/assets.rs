@@ -113,6 +113,12 @@ pub fn hashed_name(name: &str) -> &'static str {
     }
 }
 
+/// Every static file's path from the site's root under its content-hashed name
+/// (`static/fonts/a.0123456789.woff2`), for the static export.
+pub fn hashed_paths() -> impl Iterator<Item = String> {
+    ASSETS.hashed.keys().map(|name| format!("static/{name}"))
+}
+
 /// `GET /static/{*path}`: a hashed name is immutable; a plain name is served too (for
 /// hand-written links), with a short cache life.
 pub async fn serve(Path(path): Path<String>) -> Result<Response, WebError> {

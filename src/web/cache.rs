@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
 
-use super::AppState;
+use super::{AppState, Config};
 use crate::archive::id::fnv1a;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,15 +35,28 @@ pub enum CachePolicy {
     NoStore,
 }
 
-impl CachePolicy {
-    pub fn header_value(self, page_max_age: u32) -> HeaderValue {
-        match self {
-            CachePolicy::Short => HeaderValue::from_str(&format!("public, max-age={page_max_age}"))
+/// The `Cache-Control` values of one run, made once rather than for each response (they
+/// depend on the configuration only; `Last-Modified` is the site's, which a reload changes).
+#[derive(Debug, Clone)]
+pub struct Fixed {
+    short: HeaderValue,
+    private: HeaderValue,
+}
+
+impl Fixed {
+    pub fn new(config: &Config) -> Fixed {
+        Fixed {
+            short: HeaderValue::from_str(&format!("public, max-age={}", config.max_age))
                 .expect("digits are a valid header value"),
-            CachePolicy::Private => {
-                HeaderValue::from_str(&format!("private, max-age={page_max_age}"))
-                    .expect("digits are a valid header value")
-            }
+            private: HeaderValue::from_str(&format!("private, max-age={}", config.max_age))
+                .expect("digits are a valid header value"),
+        }
+    }
+
+    fn cache_control(&self, policy: CachePolicy) -> HeaderValue {
+        match policy {
+            CachePolicy::Short => self.short.clone(),
+            CachePolicy::Private => self.private.clone(),
             CachePolicy::Immutable => {
                 HeaderValue::from_static("public, max-age=31536000, immutable")
             }
@@ -82,11 +95,10 @@ pub async fn revalidate(State(state): State<AppState>, request: Request, next: N
     let last_modified = state.site().last_modified;
     let mut response = next.run(request).await;
 
-    let config = &state.config;
     if let Some(policy) = response.extensions().get::<CachePolicy>().copied() {
         response
             .headers_mut()
-            .insert(header::CACHE_CONTROL, policy.header_value(config.max_age));
+            .insert(header::CACHE_CONTROL, state.fixed.cache_control(policy));
     }
     if response.status() != StatusCode::OK {
         return response;

@@ -17,16 +17,8 @@ pub struct ServeArgs {
     /// starting with `/` is a socket too).
     #[arg(long, env = "ARSHIF_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: ListenAddr,
-    /// Folder of `.txt` dumps to serve (built first when the compiled archive is stale).
-    #[arg(long, env = "ARSHIF_ARTICLES", default_value = "articles")]
-    pub articles: PathBuf,
-    /// Folder of the compiled archive (must be writable when a rebuild is due).
-    #[arg(long, env = "ARSHIF_BUILD_DIR", default_value = crate::archive::DEFAULT_BUILD_DIR)]
-    pub build_dir: PathBuf,
-    /// Public address of the archive, e.g. `https://example.org/archive/`. Absolute links
-    /// (each page's canonical link) are made from it; relative links work without it.
-    #[arg(long, env = "ARSHIF_BASE_URL", value_name = "URL")]
-    pub base_url: Option<BaseUrl>,
+    #[command(flatten)]
+    pub site: SiteArgs,
     /// Believe the proxy's `X-Forwarded-Proto`, `X-Forwarded-Host` (else `Host`) and
     /// `X-Forwarded-Prefix` for absolute links when `--base-url` is not given. Only behind a
     /// proxy that sets these headers itself: a client could send them too.
@@ -51,6 +43,15 @@ pub struct ServeArgs {
     /// the last good build serving.
     #[arg(long, env = "ARSHIF_WATCH")]
     pub watch: bool,
+    /// Memory for rendered pages kept to be sent again, with their gzip and brotli
+    /// encodings, in MiB (0: render every request). 64 MiB holds some 4,000 article pages.
+    #[arg(
+        long,
+        env = "ARSHIF_PAGE_CACHE_MIB",
+        value_name = "MIB",
+        default_value_t = 64
+    )]
+    pub page_cache_mib: u64,
     /// Log lines for people (`human`) or one JSON object per line (`json`).
     #[arg(long, env = "ARSHIF_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human)]
     pub log_format: LogFormat,
@@ -59,6 +60,21 @@ pub struct ServeArgs {
     #[arg(long, env = "ARSHIF_LOG_LEVEL", default_value = "info", value_name = "FILTER",
           value_parser = parse_log_filter)]
     pub log_level: String,
+}
+
+/// What `arshif serve` and `arshif export` render: the archive and its public address.
+#[derive(Debug, Clone, Args)]
+pub struct SiteArgs {
+    /// Folder of `.txt` dumps (built first when the compiled archive is stale).
+    #[arg(long, env = "ARSHIF_ARTICLES", default_value = "articles")]
+    pub articles: PathBuf,
+    /// Folder of the compiled archive (must be writable when a rebuild is due).
+    #[arg(long, env = "ARSHIF_BUILD_DIR", default_value = crate::archive::DEFAULT_BUILD_DIR)]
+    pub build_dir: PathBuf,
+    /// Public address of the archive, e.g. `https://example.org/archive/`. Absolute links
+    /// (each page's canonical link) are made from it; relative links work without it.
+    #[arg(long, env = "ARSHIF_BASE_URL", value_name = "URL")]
+    pub base_url: Option<BaseUrl>,
 }
 
 fn parse_log_filter(s: &str) -> Result<String, String> {
@@ -188,7 +204,7 @@ impl Config {
     pub fn from_args(args: &ServeArgs) -> Config {
         Config {
             max_age: args.max_age,
-            base_url: args.base_url.clone(),
+            base_url: args.site.base_url.clone(),
             trust_proxy: args.trust_proxy,
             request_timeout: Duration::from_secs(args.request_timeout),
             ..Config::default()

@@ -27,7 +27,7 @@ use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
-use super::{AppState, assets};
+use super::{AppState, Config, assets};
 use crate::archive::facets::Source;
 
 /// The order of the index.
@@ -225,13 +225,18 @@ impl FromRequestParts<AppState> for Links {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let config = &state.config;
-        let site = match &config.base_url {
-            Some(url) => Some(url.as_str().to_owned()),
-            None if config.trust_proxy => forwarded_site(&parts.headers),
-            None => None,
-        };
+        let site = public_site(&state.config, &parts.headers);
         Ok(Links::for_path(parts.uri.path()).with_site(site))
+    }
+}
+
+/// The site's public address for a request with `headers`: `--base-url`, else a trusted
+/// proxy's headers, else unknown.
+pub fn public_site(config: &Config, headers: &HeaderMap) -> Option<String> {
+    match &config.base_url {
+        Some(url) => Some(url.as_str().to_owned()),
+        None if config.trust_proxy => forwarded_site(headers),
+        None => None,
     }
 }
 

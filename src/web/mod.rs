@@ -11,10 +11,12 @@ mod about;
 mod article;
 mod assets;
 mod cache;
+pub mod coding;
 pub mod config;
 mod counts;
 pub mod dates;
 mod error;
+pub mod export;
 mod facets;
 mod feed;
 mod health;
@@ -25,6 +27,7 @@ mod listing;
 pub mod markdown;
 mod page;
 mod pager;
+pub mod pages;
 pub mod preview;
 mod reload;
 pub mod search;
@@ -39,8 +42,7 @@ use arc_swap::ArcSwap;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::get;
-use tower_http::compression::CompressionLayer;
-use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -49,9 +51,10 @@ use tracing::Level;
 use crate::archive::Archive;
 use crate::parse::Article;
 use crate::search::SearchIndex;
-pub use config::{BaseUrl, Config, ListenAddr, LogFormat, ServeArgs};
+pub use config::{BaseUrl, Config, ListenAddr, LogFormat, ServeArgs, SiteArgs};
 pub use error::WebError;
-pub use server::{run, serve, shutdown_signal};
+pub use pages::PageCache;
+pub use server::{load_site, run, serve, shutdown_signal};
 pub use sitemap::SITEMAP_MAX_URLS;
 
 /// The archive's name, as the masthead, the feed and link previews give it.
@@ -66,6 +69,8 @@ pub struct Site {
     /// changed, in whole seconds as HTTP dates have no more. It lives here, not in
     /// [`Config`], so that a rebuild swapped in brings its own time.
     pub last_modified: SystemTime,
+    /// Responses rendered from this site, kept to be sent again (see [`pages`]).
+    pub pages: PageCache,
 }
 
 impl Site {
@@ -75,12 +80,19 @@ impl Site {
             archive,
             search,
             last_modified: config::whole_seconds(SystemTime::now()),
+            pages: PageCache::default(),
         }
     }
 
     /// The same site, its pages `Last-Modified` at `t`.
     pub fn modified_at(mut self, t: SystemTime) -> Site {
         self.last_modified = config::whole_seconds(t);
+        self
+    }
+
+    /// The same site keeping at most `budget` bytes of rendered responses (0: none).
+    pub fn with_page_cache(mut self, budget: u64) -> Site {
+        self.pages = PageCache::new(budget);
         self
     }
 }
@@ -94,6 +106,8 @@ impl Site {
 pub struct AppState {
     site: Arc<ArcSwap<Site>>,
     pub config: Arc<Config>,
+    /// Header values made from the configuration once.
+    fixed: Arc<cache::Fixed>,
 }
 
 impl AppState {
@@ -108,6 +122,7 @@ impl AppState {
         );
         AppState {
             site: Arc::new(ArcSwap::from_pointee(site)),
+            fixed: Arc::new(cache::Fixed::new(&config)),
             config: Arc::new(config),
         }
     }
@@ -127,12 +142,12 @@ impl AppState {
 /// The whole site as a router, no listener involved.
 ///
 /// Layers, from the outside in: request logs; security headers; caching (`Cache-Control`,
-/// `ETag`, `Last-Modified`, 304); compression; the Arabic error page for any error below it;
+/// `ETag`, `Last-Modified`, 304); the kept responses and compression ([`pages`]), which
+/// answer a page rendered before without going further; the Arabic error page for any error below it;
 /// the URI and body limits; the request timeout (503: the server was too slow, not the
 /// client); the routes. HEAD is answered by every GET route (axum strips the body).
 pub fn app(state: AppState) -> Router {
-    let compress_when = DefaultPredicate::new().and(NotForContentType::const_new("font/"));
-    Router::new()
+    let routes = Router::new()
         .route("/", get(index::front))
         .route("/page/{n}", get(index::numbered))
         .route("/articles/{id}", get(article::show))
@@ -147,24 +162,11 @@ pub fn app(state: AppState) -> Router {
         .merge(search::routes())
         .merge(facets::routes())
         .fallback(|| async { WebError::NotFound })
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            state.config.request_timeout,
-        ))
-        .layer(RequestBodyLimitLayer::new(limits::MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn(limits::uri_length))
-        .layer(axum::middleware::from_fn(error::render_errors))
-        .layer(
-            CompressionLayer::new()
-                .gzip(true)
-                .br(true)
-                .compress_when(compress_when),
-        )
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            cache::revalidate,
-        ))
-        .layer(axum::middleware::from_fn(security::headers))
+        .with_state(state.clone());
+    // One stack around the whole router rather than `Router::layer`, which wraps every route
+    // in each layer boxed apart: axum then clones that nest of boxes for each request (some
+    // forty allocations, measured), where this clones plain structs once.
+    let layers = ServiceBuilder::new()
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
@@ -174,7 +176,23 @@ pub fn app(state: AppState) -> Router {
                         .latency_unit(tower_http::LatencyUnit::Millis),
                 ),
         )
-        .with_state(state)
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cache::revalidate,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pages::respond,
+        ))
+        .layer(axum::middleware::from_fn(error::render_errors))
+        .layer(axum::middleware::from_fn(limits::uri_length))
+        .layer(RequestBodyLimitLayer::new(limits::MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            state.config.request_timeout,
+        ));
+    Router::new().fallback_service(layers.service(routes))
 }
 
 /// An article's title, or a stand-in when the record has none.

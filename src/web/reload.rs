@@ -168,6 +168,7 @@ async fn rebuild_loop(
         };
         match built {
             Ok((site, report)) => {
+                let site = site.with_page_cache(state.site().pages.budget());
                 let old = state.replace(site);
                 tracing::info!(
                     "rebuilt in {:.1?}, now serving it: {}",

@@ -15,14 +15,14 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use anyhow::Context;
-use axum::serve::Listener;
+use axum::serve::{Listener, ListenerExt};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::sync::Semaphore;
 
-use super::config::{Config, ListenAddr, LogFormat, ServeArgs};
+use super::config::{Config, ListenAddr, LogFormat, ServeArgs, SiteArgs};
 use super::limits::MAX_CONNECTIONS;
 use super::{AppState, Site, app, reload};
 use crate::archive::{self, compiled};
@@ -38,7 +38,13 @@ pub async fn serve<L: Listener>(
     let timeout = state.config.request_timeout;
     let router = app(state);
     let mut http = http1::Builder::new();
-    http.timer(TokioTimer::new()).header_read_timeout(timeout);
+    // `writev`: the head and the body leave in one vectored write; flattened, hyper copied
+    // every body into its write buffer (a third of the instructions of a kept page, measured
+    // with callgrind). No `pipeline_flush`: it forces the flattening back on, for pipelined
+    // requests that browsers do not send.
+    http.timer(TokioTimer::new())
+        .header_read_timeout(timeout)
+        .writev(true);
     let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let graceful = GracefulShutdown::new();
     let mut signal = pin!(shutdown);
@@ -126,16 +132,25 @@ pub(super) fn last_modified(compiled_path: &Path) -> SystemTime {
         .unwrap_or_else(SystemTime::now)
 }
 
-/// Loads (or builds) the archive and serves it until interrupted.
-pub fn run(args: ServeArgs) -> anyhow::Result<()> {
-    init_logging(args.log_format, &args.log_level);
-
+/// The archive of `args` (built first when missing or stale, the report on stderr) with its
+/// search index, as `serve` and `export` render it.
+pub fn load_site(args: &SiteArgs) -> anyhow::Result<Site> {
     let compiled_path = compiled::path_in(&args.build_dir);
     let (archive, report) = archive::load_or_build(&args.articles, &compiled_path)?;
     if let Some(report) = report {
         eprint!("{}", report.render());
     }
-    let articles = archive.len();
+    let search = SearchIndex::open(&archive::search_dir(&compiled_path))?;
+    Ok(Site::new(archive, Some(search)).modified_at(last_modified(&compiled_path)))
+}
+
+/// Loads (or builds) the archive and serves it until interrupted.
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    init_logging(args.log_format, &args.log_level);
+
+    let site =
+        load_site(&args.site)?.with_page_cache(args.page_cache_mib.saturating_mul(1024 * 1024));
+    let articles = site.archive.len();
     let config = Config::from_args(&args);
     if config.base_url.is_none() && !config.trust_proxy {
         tracing::warn!(
@@ -143,8 +158,6 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
              og:url, and /feed.xml and /sitemap.xml are not served"
         );
     }
-    let search = SearchIndex::open(&archive::search_dir(&compiled_path))?;
-    let site = Site::new(archive, Some(search)).modified_at(last_modified(&compiled_path));
     let state = AppState::with_site(site, config);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -155,8 +168,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         let shutdown = shutdown_signal().context("cannot handle SIGTERM")?;
         let reloader = reload::start(
             state.clone(),
-            args.articles.clone(),
-            &args.build_dir,
+            args.site.articles.clone(),
+            &args.site.build_dir,
             args.watch,
         )?;
         let served = match &args.addr {
@@ -165,6 +178,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
                     .await
                     .with_context(|| format!("cannot listen on {addr}"))?;
                 let addr = listener.local_addr()?;
+                // A response is one write; Nagle's algorithm would only hold back the
+                // last segment of a large one until the client's delayed ACK.
+                let listener = listener.tap_io(|tcp| {
+                    if let Err(e) = tcp.set_nodelay(true) {
+                        tracing::debug!("cannot set TCP_NODELAY: {e}");
+                    }
+                });
                 println!("serving {articles} articles at http://{addr}/");
                 serve(listener, state, shutdown).await.context("serving")
             }

@@ -5,6 +5,7 @@
 
 #![allow(dead_code)] // Each test file uses its own part of this module.
 
+pub mod nginx;
 pub mod process;
 
 use arshif::Article;
@@ -170,6 +171,21 @@ pub fn searchable(archive: Archive, config: Config) -> (tempfile::TempDir, Route
     let index = SearchIndex::open(&path).unwrap();
     let state = AppState::with_site(Site::new(archive, Some(index)), config);
     (dir, app(state))
+}
+
+/// One URL of each kind of page that answers 200 (the stylesheet by its hashed name).
+pub async fn page_urls(app: &Router) -> Vec<String> {
+    let css = attrs(&get(app, "/").await.html(), "link[rel=stylesheet]", "href");
+    vec![
+        "/".into(),
+        "/?order=oldest".into(),
+        "/page/2".into(),
+        "/articles/cf3dbfa4259b4b62".into(),
+        "/articles/cf3dbfa4259b4b62/source".into(),
+        "/about".into(),
+        resolve("/", &css[0]),
+        "/static/fonts/OFL.txt".into(),
+    ]
 }
 
 pub struct Reply {

@@ -30,6 +30,22 @@ pub fn build(articles: &Path, build_dir: &Path) {
     );
 }
 
+/// `arshif serve` on a free loopback port, of the archive `build` holds (built from the
+/// repository's `articles/`), with `extra` flags.
+pub fn serve_built(build: &Path, extra: &[&str]) -> Server {
+    let articles = articles();
+    let mut args = vec![
+        "--addr",
+        "127.0.0.1:0",
+        "--articles",
+        articles.to_str().unwrap(),
+        "--build-dir",
+        build.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    Server::start(&args, &[])
+}
+
 /// A running `arshif serve`.
 pub struct Server {
     child: Option<Child>,

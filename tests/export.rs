@@ -1,0 +1,253 @@
+//! `arshif export` served by Debian's real nginx with `deploy/nginx-export.conf` (root and
+//! port swapped for temporary ones), under `/archive/`, against `arshif serve` with the same
+//! base URL: every page reachable on the live site is there, byte for byte, with the same
+//! content type, in gzip and brotli too; a missing page gets the same Arabic 404 at any depth.
+//!
+//! `#[ignore]`d because it needs nginx and its brotli_static module, which `.ci/run`
+//! installs; a missing one fails the test, never skips it. Everything listens on 127.0.0.1
+//! and every process is stopped by its PID, on panic too.
+
+mod common;
+
+use std::collections::{BTreeSet, VecDeque};
+use std::path::Path;
+use std::process::Command;
+
+use common::nginx::{Client, free_port, main_configuration, start_nginx, tempdir};
+use common::process::{self, BIN};
+use common::{attrs, gunzip, resolve, unbrotli};
+
+const BROTLI_MODULE: &str = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so";
+
+/// `deploy/nginx-export.conf` serving the export under `root` on `port`.
+fn configuration(dir: &Path, root: &Path, port: u16) -> String {
+    let deploy = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/nginx-export.conf");
+    let mut site = std::fs::read_to_string(deploy).unwrap();
+    for (from, to) in [
+        ("root /srv/arshif/www;", format!("root {};", root.display())),
+        ("listen 80;", format!("listen 127.0.0.1:{port};")),
+    ] {
+        assert!(
+            site.contains(from),
+            "deploy/nginx-export.conf lacks {from:?}"
+        );
+        site = site.replace(from, &to);
+    }
+    assert!(
+        Path::new(BROTLI_MODULE).is_file(),
+        "no {BROTLI_MODULE} (`apt-get install libnginx-mod-http-brotli-static`; .ci/run does)"
+    );
+    main_configuration(dir, &site, &format!("load_module {BROTLI_MODULE};"))
+}
+
+/// `arshif export` as a sysadmin runs it.
+fn export(build: &Path, out: &Path, base_url: &str) -> String {
+    let run = Command::new(BIN)
+        .arg("export")
+        .arg(out)
+        .arg("--articles")
+        .arg(process::articles())
+        .arg("--build-dir")
+        .arg(build)
+        .arg("--base-url")
+        .arg(base_url)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert!(run.status.success(), "{stderr}");
+    stderr
+}
+
+#[test]
+#[ignore = "needs nginx"]
+fn nginx_serves_the_export_as_arshif_serves_the_site() {
+    let dir = tempdir();
+    // The export builds the archive, as `serve` would, and the server then loads it.
+    let build = dir.path().join("build");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}/archive/");
+    let www = dir.path().join("www");
+    let said = export(&build, &www.join("archive"), &base);
+    assert!(said.contains("exported"), "{said}");
+    // A second export replaces the first whole.
+    std::fs::write(www.join("archive/stale.html"), "old").unwrap();
+    export(&build, &www.join("archive"), &base);
+    assert!(!www.join("archive/stale.html").exists());
+
+    let live = process::serve_built(&build, &["--base-url", &base]);
+    let live = Client::new(format!("http://{}", live.addr()));
+    let mut nginx = start_nginx(dir.path(), &configuration(dir.path(), &www, port));
+    let exported = Client::new(format!("http://127.0.0.1:{port}"));
+    nginx.wait_until_up(&exported, "/archive/");
+
+    // Crawl the live site; each page it links to must be in the export, the same bytes.
+    let mut queue = VecDeque::from(["/".to_owned()]);
+    let mut seen = BTreeSet::from(["/".to_owned()]);
+    while let Some(path) = queue.pop_front() {
+        let page = live.get(&path, &[]);
+        assert_eq!(page.status, 200, "live {path}");
+        let copy = exported.get(&format!("/archive{path}"), &[]);
+        assert_eq!(copy.status, 200, "exported {path}");
+        assert_eq!(
+            copy.header("content-type"),
+            page.header("content-type"),
+            "{path}"
+        );
+        assert!(copy.bytes == page.bytes, "{path}: the export differs");
+        if !page.header("content-type").starts_with("text/html") {
+            continue;
+        }
+        let html = scraper::Html::parse_document(&page.text());
+        for href in attrs(&html, "a[href], link[href]:not([rel=canonical])", "href") {
+            let target = resolve(&path, &href);
+            if seen.insert(target.clone()) {
+                queue.push_back(target);
+            }
+        }
+    }
+    // Index both ways, 5 articles and their sources, about, CSS, font, licence, icon.
+    assert!(seen.len() >= 16, "only {} URLs: {seen:?}", seen.len());
+    assert!(seen.iter().any(|u| u.contains("order=oldest")), "{seen:?}");
+
+    // The precompressed siblings decode to the page.
+    for path in ["/", "/about", "/?order=oldest"] {
+        let plain = live.get(path, &[]);
+        for (encoding, decode) in [("gzip", gunzip as fn(&[u8]) -> Vec<u8>), ("br", unbrotli)] {
+            let copy = exported.get(&format!("/archive{path}"), &[("accept-encoding", encoding)]);
+            assert_eq!(copy.header("content-encoding"), encoding, "{path}");
+            assert!(decode(&copy.bytes) == plain.bytes, "{path} {encoding}");
+        }
+    }
+
+    // A missing page: the same Arabic 404, whose links work from where it is shown.
+    for path in ["/nope", "/articles/nope", "/articles/x/nope", "/a/b/c/nope"] {
+        let page = live.get(path, &[]);
+        let copy = exported.get(&format!("/archive{path}"), &[]);
+        assert_eq!((page.status, copy.status), (404, 404), "{path}");
+        assert!(copy.bytes == page.bytes, "{path}: the 404 pages differ");
+        let html = scraper::Html::parse_document(&copy.text());
+        let css = attrs(&html, "link[rel=stylesheet]", "href");
+        let css = resolve(&format!("/archive{path}"), &css[0]);
+        assert_eq!(exported.get(&css, &[]).status, 200, "{path}: {css}");
+    }
+
+    let status = nginx.stop();
+    assert!(status.success(), "nginx exited with {status}");
+}
+
+/// The export of the in-process router, no nginx: the files and their siblings.
+#[test]
+fn the_export_holds_every_page_with_its_compressed_siblings() {
+    use arshif::web::export::{ExportError, Options, export};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let app = common::router(common::seeds(), Some(common::ABOUT));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let report = export(&app, &out, &Options::default(), runtime.handle()).unwrap();
+    let page = |p: &str| std::fs::read(out.join(p)).unwrap();
+    for (file, uri) in [
+        ("index.html", "/"),
+        ("index.order=oldest.html", "/?order=oldest"),
+        ("about/index.html", "/about"),
+        (
+            "articles/cf3dbfa4259b4b62/index.html",
+            "/articles/cf3dbfa4259b4b62",
+        ),
+        (
+            "articles/cf3dbfa4259b4b62/source",
+            "/articles/cf3dbfa4259b4b62/source",
+        ),
+        ("404.html", "/nope"),
+        ("404-1.html", "/articles/nope"),
+    ] {
+        let served = runtime.block_on(common::get(&app, uri));
+        assert!(
+            page(file) == served.bytes,
+            "{file} is not what {uri} serves"
+        );
+        assert_eq!(gunzip(&page(&format!("{file}.gz"))), served.bytes, "{file}");
+        assert_eq!(
+            unbrotli(&page(&format!("{file}.br"))),
+            served.bytes,
+            "{file}"
+        );
+    }
+    // The pages by year, month, publication and agency are reached by following links, so
+    // they are exported without a list of them here; each has its index.html.
+    let mut facets = Vec::new();
+    for top in ["2015", "publications", "agencies"] {
+        let mut stack = vec![out.join(top)];
+        while let Some(dir) = stack.pop() {
+            for f in std::fs::read_dir(&dir).unwrap() {
+                let path = f.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "html") {
+                    facets.push(path.strip_prefix(&out).unwrap().display().to_string());
+                }
+            }
+        }
+    }
+    for wanted in [
+        "2015/index.html",
+        "2015/09/index.html",
+        "publications/index.html",
+        "agencies/index.html",
+    ] {
+        assert!(facets.iter().any(|f| f == wanted), "{wanted}: {facets:?}");
+    }
+    // Beside them: five articles with their sources, the index both ways, about, four static
+    // files and robots.txt.
+    assert!(out.join("robots.txt").is_file());
+    assert_eq!(
+        report.files,
+        5 * 2 + 2 + 1 + 5 + 4 + 1 + facets.len(),
+        "{}",
+        report.render()
+    );
+    let fonts = std::fs::read_dir(out.join("static/fonts")).unwrap();
+    let names: Vec<String> = fonts
+        .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().any(|n| n.ends_with(".woff2")), "{names:?}");
+    assert!(!names.iter().any(|n| n.ends_with(".woff2.gz")), "{names:?}");
+
+    // An archivist's note that links to no article stops the export, naming both.
+    let mut entries = common::seeds();
+    entries[0].note = Some("انظر [المقال المحذوف](deleted-article).".into());
+    let broken = common::router(entries, None);
+    let error = export(
+        &broken,
+        &dir.path().join("broken"),
+        &Options::default(),
+        runtime.handle(),
+    )
+    .unwrap_err();
+    let said = error.to_string();
+    assert!(
+        matches!(error, ExportError::BrokenLink { .. })
+            && said.contains("/articles/deleted-article")
+            && said.contains(&format!("/articles/{}", common::seeds()[0].article.id)),
+        "{said}"
+    );
+    assert!(!dir.path().join("broken").exists());
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["site"], "a failed export left files behind");
+
+    // A folder of other files is never replaced.
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("notes.txt"), "mine").unwrap();
+    let refused = export(&app, &other, &Options::default(), runtime.handle()).unwrap_err();
+    assert!(
+        matches!(refused, ExportError::NotAnExport { .. }),
+        "{refused}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(other.join("notes.txt")).unwrap(),
+        "mine"
+    );
+}
