@@ -35,7 +35,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
     }
 
     // NULs in an 8-bit file: a few are junk to drop, many mean a binary file.
-    let nuls = bytes.iter().filter(|&&b| b == 0).count();
+    let nuls = memchr::memchr_iter(0, bytes).count();
     let cleaned;
     let bytes = if nuls > 0 {
         if nuls * 100 > bytes.len() {
@@ -122,10 +122,18 @@ fn finish(text: String, encoding: &'static str, notes: Vec<String>) -> Result<De
 /// and U+FFFD is `EF BF BD` (the two lead bytes are rare in Arabic text).
 fn count_control(text: &str) -> usize {
     let b = text.as_bytes();
-    let single = b
-        .iter()
-        .filter(|&&c| c < 0x20 && !matches!(c, b'\n' | b'\r' | b'\t' | 0x0c) || c == 0x7f)
-        .count();
+    // Branch-free and in blocks a byte counter cannot overflow, so that the compiler counts
+    // many bytes at a time.
+    let single: usize = b
+        .chunks(255)
+        .map(|block| {
+            let n = block.iter().fold(0u8, |n, &c| {
+                let c0 = (c < 0x20) & (c != b'\n') & (c != b'\r') & (c != b'\t') & (c != 0x0c);
+                n + u8::from(c0 | (c == 0x7f))
+            });
+            usize::from(n)
+        })
+        .sum();
     let multi = memchr::memchr2_iter(0xc2, 0xef, b)
         .filter(|&i| match b[i] {
             0xc2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),

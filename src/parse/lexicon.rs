@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-use super::text::key;
+use super::text::{key, word_hash};
 
 /// What a furniture phrase says about a line that holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +29,10 @@ pub struct Lexicon {
     agencies: AhoCorasick,
     agency_name: Vec<&'static str>,
     publications: HashMap<String, &'static str>,
+    /// One bit per [`word_hash`] value (its top 16 bits) of each phrase's longest word: a
+    /// phrase can only match a line that holds that word, so a line none of whose words hits
+    /// a set bit holds no phrase.
+    phrase_bits: Vec<u64>,
     /// The longest key of `exact` and of `publications`: a longer line is neither.
     exact_len: usize,
     publication_len: usize,
@@ -49,11 +53,20 @@ fn padded(s: &str) -> String {
     format!(" {} ", key(s))
 }
 
+/// Bits in [`Lexicon::may_be_phrase_word`]'s table: enough that prose words rarely hit one
+/// of the phrases' hundred-odd.
+const PHRASE_BITS: usize = 1 << 16;
+
+fn phrase_bit(hash: u64) -> usize {
+    (hash >> (64 - PHRASE_BITS.trailing_zeros())) as usize
+}
+
 impl Lexicon {
     fn load() -> Self {
         let mut patterns = Vec::new();
         let mut phrase_kind = Vec::new();
         let mut phrase_words = Vec::new();
+        let mut phrase_bits = vec![0u64; PHRASE_BITS / 64];
         let mut exact = HashMap::new();
         for line in entries(include_str!("data/boilerplate.txt")) {
             let (mark, phrase) = line.split_at(1);
@@ -71,6 +84,12 @@ impl Lexicon {
                 exact.insert(folded, ());
             } else {
                 phrase_words.push(folded.split(' ').count());
+                let longest = folded
+                    .split(' ')
+                    .max_by_key(|w| w.len())
+                    .unwrap_or_default();
+                let bit = phrase_bit(word_hash(longest));
+                phrase_bits[bit / 64] |= 1 << (bit % 64);
                 patterns.push(padded(phrase));
                 phrase_kind.push(kind);
             }
@@ -110,6 +129,7 @@ impl Lexicon {
                 .expect("the bundled tables are valid patterns")
         };
         Lexicon {
+            phrase_bits,
             exact_len: exact.keys().map(String::len).max().unwrap_or(0),
             publication_len: publications.keys().map(String::len).max().unwrap_or(0),
             phrases: build(&patterns),
@@ -125,14 +145,31 @@ impl Lexicon {
 
     /// How furniture-like a line is, from its folded key and word count.
     pub fn furniture(&self, line_key: &str, words: usize) -> Option<Furniture> {
-        self.furniture_padded(&format!(" {line_key} "), words)
+        self.furniture_padded(&format!(" {line_key} "), words, true)
     }
 
-    /// [`Lexicon::furniture`] for a key with one space on each side.
-    pub fn furniture_padded(&self, hay: &str, words: usize) -> Option<Furniture> {
+    /// Whether a word of a line (its [`word_hash`]) may belong to a furniture phrase.
+    #[inline]
+    pub fn may_be_phrase_word(&self, hash: u64) -> bool {
+        let bit = phrase_bit(hash);
+        self.phrase_bits[bit / 64] & (1 << (bit % 64)) != 0
+    }
+
+    /// [`Lexicon::furniture`] for a key with one space on each side; `phrase_word` says
+    /// whether [`Lexicon::may_be_phrase_word`] held for any of its words (no phrase matches
+    /// otherwise, so the phrase search is skipped).
+    pub fn furniture_padded(
+        &self,
+        hay: &str,
+        words: usize,
+        phrase_word: bool,
+    ) -> Option<Furniture> {
         let line_key = &hay[1..hay.len() - 1];
         if line_key.len() <= self.exact_len && self.exact.contains_key(line_key) {
             return Some(Furniture::Exactly);
+        }
+        if !phrase_word {
+            return None;
         }
         let mut found = None;
         // Overlapping search is not needed: the strongest verdict wins among leftmost matches.

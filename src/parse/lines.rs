@@ -6,9 +6,11 @@
 //! counted as it goes by, and the costlier readers (dates, links, hashtags, stamps) run only
 //! on the lines whose counts say they can find something.
 
+use unicode_normalization::UnicodeNormalization;
+
 use super::dates::{FoundDate, find_dates, find_hijri, is_date_word, is_stamp_line};
 use super::lexicon::{Furniture, LEXICON};
-use super::text::{CharInfo, Cleaner, KeyFolder};
+use super::text::{CharInfo, KeyFolder, TABLE_SIZE, first_char, key_words, utf8};
 
 #[derive(Debug, Clone)]
 pub struct Line {
@@ -56,11 +58,9 @@ impl Line {
     /// One line on its own, as [`split`] reads it (for tests of the deciders).
     #[cfg(test)]
     pub fn new(raw: &str) -> Option<Self> {
-        let mut scan = Scanner::default();
-        for c in raw.chars() {
-            scan.push(c, CharInfo::of(c));
-        }
-        scan.finish()
+        let mut line = None;
+        scan(raw, false, |l| line = Some(l));
+        line
     }
 
     pub fn kind(&self) -> Kind {
@@ -165,35 +165,57 @@ fn has_clock(text: &str) -> bool {
 /// Splits a dump's text into its non-empty lines.
 pub fn split(text: &str) -> Vec<Line> {
     let mut lines = Vec::new();
-    let mut scan = Scanner::default();
-    for c in text.chars() {
-        let info = CharInfo::of(c);
-        // Lone CR (old Mac files), NEL and the Unicode separators end lines too.
-        if info.is(CharInfo::LINE_END) {
-            lines.extend(scan.finish());
-        } else {
-            scan.push(c, info);
-        }
-    }
-    lines.extend(scan.finish());
+    scan(text, true, |line| lines.push(line));
     lines
 }
 
-/// One line being read: its cleaned text and key so far, and counts of what went by. The
-/// buffers are reused from line to line.
-#[derive(Debug, Default)]
-struct Scanner {
-    cleaner: Cleaner,
-    seen: Seen,
+/// Reads `text` character by character, handing on each non-empty line; `split_lines` says
+/// whether line ends end lines (or are cleaned away, for a line on its own).
+fn scan(text: &str, split_lines: bool, mut emit: impl FnMut(Line)) {
+    let table = CharInfo::table();
+    let bytes = text.as_bytes();
+    let mut scan = Scanner::new(bytes);
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        // One and two-byte characters (ASCII, Latin, Arabic) straight from the table.
+        let (info, len) = if b < 0x80 {
+            (table[usize::from(b) % TABLE_SIZE], 1)
+        } else if b < 0xe0 {
+            let next = bytes.get(i + 1).map_or(0, |n| n & 0x3f);
+            (
+                table[(usize::from(b & 0x1f) << 6 | usize::from(next)) % TABLE_SIZE],
+                2,
+            )
+        } else {
+            let c = text[i..].chars().next().unwrap_or_default();
+            (CharInfo::of(c), c.len_utf8())
+        };
+        // Lone CR (old Mac files), NEL and the Unicode separators end lines too.
+        if split_lines && info.is(CharInfo::LINE_END) {
+            scan.finish().map(&mut emit);
+        } else {
+            scan.push(i, len, info);
+        }
+        i += len;
+    }
+    scan.finish().map(emit);
 }
 
-/// What the cleaned characters of a line add up to.
+/// One line being read: its cleaned text and key so far, and counts of what went by. The
+/// buffers are kept from line to line.
 #[derive(Debug)]
-struct Seen {
-    text: String,
+struct Scanner<'a> {
+    src: &'a [u8],
+    /// Cleaned text is mostly the source as it is: the stretch of it not yet copied.
+    run: std::ops::Range<usize>,
+    text: Vec<u8>,
     /// The key with a space on each side, as the furniture matcher wants it.
-    padded: String,
+    padded: Vec<u8>,
     folder: KeyFolder,
+    /// White space was seen since the last kept character.
+    space: bool,
+    /// Some character was kept (so a space before the next one is inside the line).
+    started: bool,
     chars: usize,
     letters: usize,
     arabic: usize,
@@ -212,14 +234,20 @@ struct Seen {
     /// A four-digit number that can be a Gregorian year, a Hijri one.
     year: bool,
     hijri_year: bool,
+    /// Some word of the key is one the furniture phrases need.
+    phrase_word: bool,
 }
 
-impl Default for Seen {
-    fn default() -> Self {
-        Seen {
-            text: String::new(),
-            padded: String::from(" "),
+impl<'a> Scanner<'a> {
+    fn new(src: &'a [u8]) -> Self {
+        Scanner {
+            src,
+            run: 0..0,
+            text: Vec::new(),
+            padded: vec![b' '],
             folder: KeyFolder::default(),
+            space: false,
+            started: false,
             chars: 0,
             letters: 0,
             arabic: 0,
@@ -234,46 +262,74 @@ impl Default for Seen {
             run_value: 0,
             year: false,
             hijri_year: false,
+            phrase_word: false,
         }
     }
-}
 
-impl Scanner {
-    /// One raw character of the line.
+    /// The raw character at `src[at..at + len]`: invisible and direction-override characters
+    /// are dropped (a scraped RLO must not reorder our page), presentation forms folded to
+    /// ordinary letters, every run of white space kept as one space, inside the line.
     #[inline]
-    fn push(&mut self, c: char, info: CharInfo) {
-        let seen = &mut self.seen;
-        self.cleaner.push(c, info, |c, info| seen.keep(c, info));
+    fn push(&mut self, at: usize, len: usize, info: CharInfo) {
+        if info.is(CharInfo::INVISIBLE) {
+            return;
+        }
+        if info.is(CharInfo::WHITESPACE) {
+            self.space = self.started;
+            return;
+        }
+        if self.space {
+            self.space = false;
+            // One ASCII space right after the copied stretch joins it; any other gap is
+            // written as one.
+            if self.run.end + 1 == at && self.src[self.run.end] == b' ' {
+                self.run.end = at;
+            } else {
+                self.flush();
+                self.text.push(b' ');
+            }
+            self.keep(b" ", CharInfo::of(' '));
+        }
+        self.started = true;
+        let raw = &self.src[at..at + len];
+        if info.is(CharInfo::PRESENTATION) {
+            self.flush();
+            let mut buf = [0; 4];
+            for n in std::iter::once(first_char(raw)).nfkc() {
+                let n = n.encode_utf8(&mut buf).as_bytes();
+                self.text.extend_from_slice(n);
+                self.keep(n, CharInfo::of(first_char(n)));
+            }
+            self.run = at + len..at + len;
+        } else {
+            if self.run.end != at {
+                self.flush();
+                self.run.start = at;
+            }
+            self.run.end = at + len;
+            self.keep(raw, info);
+        }
     }
 
-    /// The line read so far, if it holds anything; the scanner is ready for the next one.
-    fn finish(&mut self) -> Option<Line> {
-        let line = self.seen.line();
-        self.cleaner = Cleaner::default();
-        // Keep the buffers' room for the next line.
-        let mut text = std::mem::take(&mut self.seen.text);
-        let mut padded = std::mem::take(&mut self.seen.padded);
-        text.clear();
-        padded.truncate(1);
-        self.seen = Seen {
-            text,
-            padded,
-            ..Seen::default()
-        };
-        line
+    /// Copies the source stretch read so far into the text.
+    fn flush(&mut self) {
+        self.text.extend_from_slice(&self.src[self.run.clone()]);
+        self.run.start = self.run.end;
     }
-}
 
-impl Seen {
     /// One character of the cleaned line.
-    #[inline]
-    fn keep(&mut self, c: char, info: CharInfo) {
-        self.text.push(c);
+    // Once per character: a call costs more than the work.
+    #[inline(always)]
+    fn keep(&mut self, raw: &[u8], info: CharInfo) {
         self.chars += 1;
-        self.folder.push(&mut self.padded, c, info);
+        let phrase_word = &mut self.phrase_word;
+        self.folder.push(&mut self.padded, raw, info, &mut |h| {
+            *phrase_word |= LEXICON.may_be_phrase_word(h);
+        });
+        let ascii = raw.len() == 1;
         if info.is(CharInfo::DIGIT) {
             self.digit = true;
-            self.ascii_digit |= c.is_ascii_digit();
+            self.ascii_digit |= ascii;
             self.run_digits += 1;
             self.run_value = self
                 .run_value
@@ -285,14 +341,14 @@ impl Seen {
         if info.is(CharInfo::LETTER) {
             self.letters += 1;
             self.arabic += usize::from(info.is(CharInfo::ARABIC));
-            self.ascii_letter |= c.is_ascii();
+            self.ascii_letter |= ascii;
         }
         if info.is(CharInfo::WHITESPACE) {
             self.end_word();
         } else {
             self.in_word = true;
             self.word_alnum |= info.is(CharInfo::ALNUM);
-            self.hash |= c == '#';
+            self.hash |= raw == b"#";
         }
     }
 
@@ -313,15 +369,51 @@ impl Seen {
         self.run_value = 0;
     }
 
+    /// The key without its spaces ([`super::text::compact_key`]).
+    fn compact(&mut self) -> String {
+        // The text buffer is free once the text is made: reuse it.
+        self.text.clear();
+        let key = &self.padded[1..self.padded.len() - 1];
+        let mut from = 0;
+        for at in memchr::memchr_iter(b' ', key) {
+            self.text.extend_from_slice(&key[from..at]);
+            from = at + 1;
+        }
+        self.text.extend_from_slice(&key[from..]);
+        utf8(&self.text)
+    }
+
+    /// The line read so far, if it holds anything; the scanner is ready for the next one.
+    fn finish(&mut self) -> Option<Line> {
+        self.flush();
+        let line = self.line();
+        // Keep the buffers' room for the next line.
+        let mut text = std::mem::take(&mut self.text);
+        let mut padded = std::mem::take(&mut self.padded);
+        text.clear();
+        padded.truncate(1);
+        *self = Scanner {
+            run: self.run.clone(),
+            text,
+            padded,
+            ..Scanner::new(self.src)
+        };
+        line
+    }
+
     fn line(&mut self) -> Option<Line> {
         self.end_word();
         self.end_number();
+        let phrase_word = &mut self.phrase_word;
+        self.folder.finish(&mut |h| {
+            *phrase_word |= LEXICON.may_be_phrase_word(h);
+        });
         if self.text.is_empty() {
             return None;
         }
-        self.padded.push(' ');
-        let text = self.text.as_str();
-        let padded = self.padded.as_str();
+        self.padded.push(b' ');
+        let text = utf8(&self.text);
+        let padded = utf8(&self.padded);
         let key = &padded[1..padded.len() - 1];
         let words = self.words;
         let embed = self.ascii_letter && {
@@ -334,43 +426,43 @@ impl Seen {
             && text
                 .split_whitespace()
                 .any(|w| w.starts_with('#') && w.chars().nth(1).is_some_and(char::is_alphabetic));
-        let mut furniture = LEXICON.furniture_padded(padded, words);
+        let mut furniture = LEXICON.furniture_padded(&padded, words, self.phrase_word);
         let credit = text.contains('©');
         // A copyright notice is furniture; a short `© AGENCY / PHOTOGRAPHER` is a photo credit.
         if credit && (self.ascii_digit || words > 8) {
             furniture = furniture.or(Some(Furniture::Always));
         }
         // Breadcrumbs: `الرئيسية تقارير مصرية`.
-        let first = key.split(' ').next().unwrap_or("");
+        let first = key_words(key).next().unwrap_or("");
         if matches!(first, "الرئيسيه" | "home") && words <= 6 {
             furniture = furniture.or(Some(Furniture::Exactly));
         }
         // Every date needs a year of four digits: most lines have none and are not tokenized.
         let dates = if self.year {
-            find_dates(text)
+            find_dates(&text)
         } else {
             Vec::new()
         };
         let hijri = if self.hijri_year {
-            find_hijri(text)
+            find_hijri(&text)
         } else {
             None
         };
-        let stamp =
-            self.digit && is_stamp(key, words) || words <= 6 && self.ascii_digit && has_clock(text);
+        let stamp = self.digit && is_stamp(key, words)
+            || words <= 6 && self.ascii_digit && has_clock(&text);
         let date_line = !dates.is_empty() && is_stamp_line(key);
         Some(Line {
-            terminal: is_terminal(text, words),
+            terminal: is_terminal(&text, words),
             chars: self.chars,
             arabic: if self.letters == 0 {
                 0.0
             } else {
                 self.arabic as f32 / self.letters as f32
             },
-            compact: key.split(' ').collect(),
+            compact: self.compact(),
             key: key.to_string(),
             publication: LEXICON.publication_by_key(key),
-            text: text.to_string(),
+            text,
             words,
             furniture,
             embed,
@@ -389,6 +481,10 @@ mod tests {
 
     fn kind(s: &str) -> Kind {
         Line::new(s).unwrap().kind()
+    }
+
+    fn clean(s: &str) -> String {
+        Line::new(s).map(|l| l.text).unwrap_or_default()
     }
 
     #[test]
@@ -419,6 +515,70 @@ mod tests {
             ),
             Kind::Other
         );
+    }
+
+    #[test]
+    fn clean_line_collapses_space_and_drops_controls() {
+        assert_eq!(clean("  دمشق\u{a0}ـ \t نور  "), "دمشق ـ نور");
+        assert_eq!(clean("\u{202e}عنوان\u{202c} مقلوب"), "عنوان مقلوب");
+        assert_eq!(clean("a\u{200b}b\u{feff}"), "ab");
+    }
+
+    #[test]
+    fn presentation_forms_become_letters() {
+        // ﻻ (lam-alef ligature) and ﺏ (isolated beh).
+        assert_eq!(clean("\u{fefb} \u{fe8f}"), "لا ب");
+    }
+
+    /// The one-pass scanner gives what the plain definitions give: clean the line, then fold
+    /// it, count its words, letters and characters.
+    #[test]
+    fn one_pass_agrees_with_the_definitions() {
+        use super::super::text::{is_arabic_letter, is_letter, key, words};
+        use proptest::prelude::*;
+
+        fn clean_line(raw: &str) -> String {
+            let mut out = String::new();
+            let mut space = false;
+            for c in raw.chars() {
+                let info = CharInfo::of(c);
+                if info.is(CharInfo::INVISIBLE) {
+                    continue;
+                }
+                if c.is_whitespace() {
+                    space = !out.is_empty();
+                    continue;
+                }
+                if space {
+                    out.push(' ');
+                    space = false;
+                }
+                if info.is(CharInfo::PRESENTATION) {
+                    out.extend(std::iter::once(c).nfkc());
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        }
+
+        let chars = "[ \t\u{a0}\u{2003}\u{200b}\u{202e}\u{feff}\u{ad}\u{85}\u{b}aZ09#©:/.\u{621}-\u{64a}\u{64b}\u{651}\u{640}\u{660}-\u{669}\u{6f4}\u{6de}\u{fe8f}\u{fefb}\u{fdfa}\u{130}\u{3a3}\u{201c}\u{1f600}]{0,30}";
+        proptest!(|(raw in chars)| {
+            let text = clean_line(&raw);
+            let line = Line::new(&raw);
+            prop_assert_eq!(line.is_none(), text.is_empty());
+            if let Some(l) = line {
+                prop_assert_eq!(&l.text, &text);
+                prop_assert_eq!(&l.key, &key(&text));
+                prop_assert_eq!(&l.compact, &key(&text).replace(' ', ""));
+                prop_assert_eq!(l.words, words(&text).count());
+                prop_assert_eq!(l.chars, text.chars().count());
+                let letters = text.chars().filter(|&c| is_letter(c)).count();
+                let arabic = text.chars().filter(|&c| is_arabic_letter(c)).count();
+                let share = if letters == 0 { 0.0 } else { arabic as f32 / letters as f32 };
+                prop_assert_eq!(l.arabic, share);
+            }
+        });
     }
 
     #[test]

@@ -261,10 +261,11 @@ fn publication(lines: &[Line], title: &title::Title, page: &title::PageTitle) ->
     if let Some(name) = dashed {
         return Some(LEXICON.publication(&name).map_or(name, String::from));
     }
+    // Each line's own `publication` is this lookup, done when the line was read.
     lines
         .iter()
         .filter(|l| l.words <= 4)
-        .find_map(|l| LEXICON.publication(&l.text))
+        .find_map(|l| l.publication)
         .map(String::from)
 }
 

@@ -1,17 +1,19 @@
-//! Character-level helpers: cleaning a raw line for output, and folding text into comparison
-//! keys (so `"داعش"` and `داعش`, or a title glued to itself, can be recognised as the same).
+//! Character-level helpers: what each character is (for cleaning a line and counting what it
+//! holds), and folding text into comparison keys (so `"داعش"` and `داعش`, or a title glued to
+//! itself, can be recognised as the same).
 
 use rustc_hash::FxHashMap;
-use unicode_normalization::UnicodeNormalization;
 
-/// What the line scanner, the cleaner and the key folder ask of a character, answered once:
-/// by a table for the first 2,048 code points (ASCII, Latin, Arabic), by the functions below
-/// for the rest. The table is filled by those same functions.
+/// What the line scanner and the key folder ask of a character, answered once: by a table
+/// for the first 2,048 code points (ASCII, Latin, Arabic: one or two bytes of UTF-8), by the
+/// functions below for the rest. The table is filled by those same functions.
 #[derive(Debug, Clone, Copy)]
 pub struct CharInfo {
     flags: u16,
-    /// The character in a key: an ASCII digit for a digit, the folded letter for a letter.
-    fold: char,
+    fold_len: u8,
+    /// The character in a key, as UTF-8: an ASCII digit for a digit, the folded letter for a
+    /// letter.
+    fold: [u8; 4],
 }
 
 impl CharInfo {
@@ -80,15 +82,27 @@ impl CharInfo {
                 }
             }
         };
-        CharInfo { flags, fold }
+        let mut bytes = [0; 4];
+        let fold_len = fold.encode_utf8(&mut bytes).len() as u8;
+        CharInfo {
+            flags,
+            fold_len,
+            fold: bytes,
+        }
     }
 
     #[inline]
     pub fn of(c: char) -> Self {
-        match CHAR_TABLE.get(c as usize) {
+        match Self::table().get(c as usize) {
             Some(info) => *info,
             None => Self::compute(c),
         }
+    }
+
+    /// The answers for U+0000..U+07FF, indexed by code point.
+    #[inline]
+    pub fn table() -> &'static [CharInfo; TABLE_SIZE] {
+        &CHAR_TABLE
     }
 
     #[inline]
@@ -99,54 +113,16 @@ impl CharInfo {
     /// A digit's value (for a character that [`CharInfo::DIGIT`] says is one).
     #[inline]
     pub fn digit(self) -> u32 {
-        u32::from(self.fold).wrapping_sub(u32::from(b'0'))
+        u32::from(self.fold[0].wrapping_sub(b'0'))
     }
 }
 
-static CHAR_TABLE: std::sync::LazyLock<Vec<CharInfo>> = std::sync::LazyLock::new(|| {
-    (0..0x800u32)
-        .map(|u| CharInfo::compute(char::from_u32(u).unwrap_or('\0')))
-        .collect()
+/// Code points below this are answered by [`CharInfo::table`].
+pub const TABLE_SIZE: usize = 0x800;
+
+static CHAR_TABLE: std::sync::LazyLock<[CharInfo; TABLE_SIZE]> = std::sync::LazyLock::new(|| {
+    std::array::from_fn(|u| CharInfo::compute(char::from_u32(u as u32).unwrap_or('\0')))
 });
-
-/// Cleans a raw line one character at a time, handing on what the line keeps (the line
-/// scanner cleans, folds and counts in one pass): invisible and direction-override characters
-/// removed (a scraped RLO must not reorder our page), Arabic presentation forms folded to
-/// ordinary letters, every run of white space one space, trimmed.
-#[derive(Debug, Default)]
-pub struct Cleaner {
-    /// White space was seen since the last kept character.
-    space: bool,
-    /// Some character was kept (so a space before the next one is inside the line).
-    started: bool,
-}
-
-impl Cleaner {
-    #[inline]
-    pub fn push(&mut self, c: char, info: CharInfo, mut keep: impl FnMut(char, CharInfo)) {
-        if info.flags & (CharInfo::INVISIBLE | CharInfo::WHITESPACE | CharInfo::PRESENTATION) == 0 {
-            if self.space {
-                keep(' ', CharInfo::of(' '));
-                self.space = false;
-            }
-            self.started = true;
-            keep(c, info);
-        } else if info.is(CharInfo::INVISIBLE) {
-            // Dropped, and no word break either.
-        } else if info.is(CharInfo::WHITESPACE) {
-            self.space = self.started;
-        } else {
-            if self.space {
-                keep(' ', CharInfo::of(' '));
-                self.space = false;
-            }
-            self.started = true;
-            std::iter::once(c)
-                .nfkc()
-                .for_each(|n| keep(n, CharInfo::of(n)));
-        }
-    }
-}
 
 /// Format and direction controls that carry no text: zero-width space/joiners' kin, BOM,
 /// bidi embeddings, overrides and isolates, soft hyphen.
@@ -171,53 +147,118 @@ pub fn ascii_digit(c: char) -> Option<u32> {
     }
 }
 
+/// The character whose UTF-8 `bytes` are.
+pub fn first_char(bytes: &[u8]) -> char {
+    std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|s| s.chars().next())
+        .unwrap_or(char::REPLACEMENT_CHARACTER)
+}
+
+/// Bytes copied or encoded from whole characters, as a string (they are valid UTF-8; were
+/// they not, the damage is replaced rather than trusted).
+pub fn utf8(bytes: &[u8]) -> String {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
 /// Folds a string for comparison: letters and digits only, Arabic letter variants unified
 /// (أ إ آ ٱ → ا, ى → ي, ة → ه), harakat and tatweel dropped, Latin lower-cased, digits ASCII,
 /// words separated by single spaces.
 pub fn key(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    let mut out = Vec::with_capacity(s.len());
     let mut folder = KeyFolder::default();
+    let mut buf = [0; 4];
     for c in s.chars() {
-        folder.push(&mut out, c, CharInfo::of(c));
+        let raw = c.encode_utf8(&mut buf).as_bytes();
+        folder.push(&mut out, raw, CharInfo::of(c), &mut |_| {});
     }
-    out
+    utf8(&out)
 }
 
-/// [`key`] one character at a time, into a buffer the caller owns.
+/// A word's hash as [`KeyFolder`] computes it while writing the word: tables of words (the
+/// furniture phrases') are checked against it without hashing the line's words again.
+pub fn word_hash(word: &str) -> u64 {
+    word.chars().fold(0, |h, c| {
+        let mut bytes = [0; 4];
+        c.encode_utf8(&mut bytes);
+        hash_char(h, bytes)
+    })
+}
+
+/// One character (its UTF-8, zero-padded) more of a word's hash: FxHash's step.
+#[inline]
+fn hash_char(h: u64, utf8: [u8; 4]) -> u64 {
+    (h.rotate_left(5) ^ u64::from(u32::from_le_bytes(utf8))).wrapping_mul(0x517c_c1b7_2722_0a95)
+}
+
+/// [`key`] one character at a time into a byte buffer the caller owns, handing each finished
+/// word's [`word_hash`] to `word_end`.
 #[derive(Debug, Default)]
 pub struct KeyFolder {
     gap: bool,
     started: bool,
+    hash: u64,
 }
 
 impl KeyFolder {
-    #[inline]
-    pub fn push(&mut self, out: &mut String, c: char, info: CharInfo) {
-        if info.is(CharInfo::DIGIT) {
-            self.word(out);
-            out.push(info.fold);
-        } else if info.is(CharInfo::MARK) {
+    /// One character: `raw` is its UTF-8.
+    #[inline(always)]
+    pub fn push(
+        &mut self,
+        out: &mut Vec<u8>,
+        raw: &[u8],
+        info: CharInfo,
+        word_end: &mut impl FnMut(u64),
+    ) {
+        if info.is(CharInfo::MARK) {
             // Harakat and tatweel vanish inside the word.
-        } else if info.is(CharInfo::LETTER) {
-            self.word(out);
-            if info.is(CharInfo::LONG_FOLD) {
-                out.extend(c.to_lowercase());
-            } else {
-                out.push(info.fold);
-            }
-        } else {
-            self.gap = true;
+            return;
         }
-    }
-
-    /// A letter or digit follows: one space first if a break came since the last one.
-    #[inline]
-    fn word(&mut self, out: &mut String) {
+        if info.flags & (CharInfo::DIGIT | CharInfo::LETTER) == 0 {
+            self.gap = true;
+            return;
+        }
         if self.gap && self.started {
-            out.push(' ');
+            word_end(self.hash);
+            self.hash = 0;
+            out.push(b' ');
         }
         self.gap = false;
         self.started = true;
+        if info.is(CharInfo::LONG_FOLD) {
+            for l in first_char(raw).to_lowercase() {
+                let mut bytes = [0; 4];
+                let len = l.encode_utf8(&mut bytes).len();
+                self.write(out, bytes, len);
+            }
+        } else {
+            self.write(out, info.fold, usize::from(info.fold_len));
+        }
+    }
+
+    #[inline(always)]
+    fn write(&mut self, out: &mut Vec<u8>, utf8: [u8; 4], len: usize) {
+        // Nearly every character of a key is one or two bytes: no copy loop for those.
+        match len {
+            1 => out.push(utf8[0]),
+            2 => {
+                out.push(utf8[0]);
+                out.push(utf8[1]);
+            }
+            _ => out.extend_from_slice(&utf8[..len.min(4)]),
+        }
+        self.hash = hash_char(self.hash, utf8);
+    }
+
+    /// The end of the text: the last word is finished too.
+    pub fn finish(&mut self, word_end: &mut impl FnMut(u64)) {
+        if self.started {
+            word_end(self.hash);
+        }
+        *self = KeyFolder::default();
     }
 }
 
@@ -332,15 +373,6 @@ pub fn words(s: &str) -> impl Iterator<Item = &str> {
 mod tests {
     use super::*;
 
-    fn clean_line(raw: &str) -> String {
-        let mut out = String::new();
-        let mut cleaner = Cleaner::default();
-        for c in raw.chars() {
-            cleaner.push(c, CharInfo::of(c), |c, _| out.push(c));
-        }
-        out
-    }
-
     #[test]
     fn char_table_agrees_with_the_functions() {
         for c in ('\0'..='\u{3000}').chain(['\u{fb50}', '\u{fefb}', '\u{feff}', '\u{1d400}']) {
@@ -356,19 +388,6 @@ mod tests {
             }
         }
         assert_eq!(key("İSTANBUL Ωmega"), "i\u{307}stanbul ωmega");
-    }
-
-    #[test]
-    fn clean_line_collapses_space_and_drops_controls() {
-        assert_eq!(clean_line("  دمشق\u{a0}ـ \t نور  "), "دمشق ـ نور");
-        assert_eq!(clean_line("\u{202e}عنوان\u{202c} مقلوب"), "عنوان مقلوب");
-        assert_eq!(clean_line("a\u{200b}b\u{feff}"), "ab");
-    }
-
-    #[test]
-    fn presentation_forms_become_letters() {
-        // ﻻ (lam-alef ligature) and ﺏ (isolated beh).
-        assert_eq!(clean_line("\u{fefb} \u{fe8f}"), "لا ب");
     }
 
     #[test]

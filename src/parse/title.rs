@@ -27,11 +27,11 @@ pub fn page_title(first: &Line, lines: &[Line]) -> PageTitle {
     let text = first.text.as_str();
     let named_elsewhere = |site: &str| {
         let k = super::text::key(site);
+        let finder = memchr::memmem::Finder::new(&k);
         LEXICON.publication(site).is_some()
-            || lines
-                .iter()
-                .skip(1)
-                .any(|l| l.key.contains(&k) && !is_copy_of(&first.compact, &l.compact))
+            || lines.iter().skip(1).any(|l| {
+                finder.find(l.key.as_bytes()).is_some() && !is_copy_of(&first.compact, &l.compact)
+            })
     };
     let split = SEPARATORS
         .iter()
