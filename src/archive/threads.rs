@@ -153,6 +153,9 @@ impl Profile {
         // Most frequent first; among equals the order is the hash's, never the map's.
         terms.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         terms.truncate(PROFILE);
+        // Every parsed article's profile is kept until the build ends: without this, each
+        // kept the capacity of all its terms (some 9 KB, 0.9 GB over 100,000 articles).
+        terms.shrink_to_fit();
         terms.sort_unstable();
         Profile { body, terms }
     }
