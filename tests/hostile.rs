@@ -14,8 +14,12 @@ use arshif::web::{AppState, Config};
 use axum::http::{Method, StatusCode};
 use common::*;
 
-fn site() -> axum::Router {
-    router(seeds(), Some(ABOUT))
+/// The seeds with a search index (kept while the guard lives), so `/search` answers too.
+fn site() -> (tempfile::TempDir, axum::Router) {
+    searchable(
+        Archive::from_entries(seeds(), Some(ABOUT.into())),
+        Config::default(),
+    )
 }
 
 /// What no answer may contain: the crate manifest or the system's password file.
@@ -40,7 +44,7 @@ fn assert_error_page(reply: &Reply, uri: &str) {
 
 #[tokio::test]
 async fn path_traversal_reaches_nothing_in_any_route() {
-    let app = site();
+    let (_index, app) = site();
     let targets = ["Cargo.toml", "etc/passwd"];
     // Each way of writing `../` that a server or a proxy might decode.
     let ups = [
@@ -66,6 +70,14 @@ async fn path_traversal_reaches_nothing_in_any_route() {
         "/articles/x/source/",
         "/page/",
         "/about/",
+        "/search/",
+        "/2015/",
+        "/2015/09/",
+        "/2015/page/",
+        "/publications/",
+        "/agencies/",
+        "/sitemaps/",
+        "/feed.xml/",
         "/",
     ];
     let mut tried = 0;
@@ -86,7 +98,7 @@ async fn path_traversal_reaches_nothing_in_any_route() {
             }
         }
     }
-    assert!(tried > 500, "only {tried} URLs tried");
+    assert!(tried > 1000, "only {tried} URLs tried");
     // The source route serves a dump by id, never by path.
     let reply = get(&app, "/articles/..%2f..%2fCargo.toml/source").await;
     assert_error_page(&reply, "/articles/..%2f..%2fCargo.toml/source");
@@ -94,7 +106,7 @@ async fn path_traversal_reaches_nothing_in_any_route() {
 
 #[tokio::test]
 async fn over_long_urls_are_refused_whole() {
-    let app = site();
+    let (_index, app) = site();
     for uri in [
         format!("/articles/{}", "a".repeat(9000)),
         format!("/?q={}", "%d8%a7".repeat(3000)),
@@ -129,6 +141,11 @@ async fn absurd_page_numbers_are_not_found_not_failures() {
         "/?page=%00",
         "/?order=oldest&page=18446744073709551615",
         "/page/%d9%a1",
+        "/2015/page/18446744073709551616",
+        "/2015/09/page/0",
+        "/99999999999999999999/",
+        "/search?q=%D8%B3%D9%88%D8%B1%D9%8A%D8%A9&page=18446744073709551616",
+        "/search?q=x&page=-1",
     ])
     .await;
 }
@@ -152,18 +169,25 @@ async fn invalid_utf8_in_the_path_is_a_plain_not_found() {
 
 /// Asserts every one of `uris` gets an error page.
 async fn assert_all_refused(uris: &[&str]) {
-    let app = site();
+    let (_index, app) = site();
     for uri in uris {
         assert_error_page(&get(&app, uri).await, uri);
     }
 }
 
-/// One URL of each kind, and a redirect.
-const PAGES: [&str; 5] = [
+/// One URL of each kind, and a missing one.
+const PAGES: [&str; 12] = [
     "/",
     "/articles/cf3dbfa4259b4b62",
     "/articles/cf3dbfa4259b4b62/source",
     "/about",
+    "/search?q=%D8%AF%D8%A7%D8%B9%D8%B4",
+    "/2015/",
+    "/2015/09/",
+    "/publications",
+    "/feed.xml",
+    "/sitemap.xml",
+    "/robots.txt",
     "/no-such-page",
 ];
 
@@ -181,8 +205,13 @@ async fn a_spoofed_host_changes_no_link() {
         ..Config::default()
     };
     for config in [Config::default(), configured] {
-        let app = router_with(seeds(), Some(ABOUT), config);
-        for uri in PAGES.iter().copied().chain(["/page/1", "/?page=1"]) {
+        let archive = Archive::from_entries(seeds(), Some(ABOUT.into()));
+        let (_index, app) = searchable(archive, config);
+        for uri in PAGES
+            .iter()
+            .copied()
+            .chain(["/page/1", "/?page=1", "/2015"])
+        {
             let plain = send(&app, Method::GET, uri, &[("host", "archive.example")]).await;
             let spoofed = send(&app, Method::GET, uri, &spoof).await;
             assert_eq!(plain.status, spoofed.status, "{uri}");

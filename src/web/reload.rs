@@ -28,11 +28,12 @@ use crate::search::SearchIndex;
 /// How long the folder must stay unchanged before a rebuild starts.
 pub const QUIET: Duration = Duration::from_millis(300);
 
-/// The rebuild machinery of a running server; dropping it stops the watching, and
-/// [`Reloader::finish`] removes the generations this process made.
+/// The rebuild machinery of a running server: the rebuild task and the folder watch (which
+/// lasts as long as this value). [`Reloader::finish`] stops both and removes the generations
+/// this process made.
 pub struct Reloader {
     task: tokio::task::JoinHandle<()>,
-    _watcher: Option<RecommendedWatcher>,
+    watcher: Option<RecommendedWatcher>,
     live_dir: PathBuf,
 }
 
@@ -96,7 +97,7 @@ pub fn start(
     let task = tokio::spawn(rebuild_loop(state, articles, generations, wanted));
     Ok(Reloader {
         task,
-        _watcher: watcher,
+        watcher,
         live_dir,
     })
 }
@@ -106,7 +107,7 @@ impl Reloader {
     /// goes with the process; the next start loads or rebuilds the build folder's own copy).
     pub fn finish(self) {
         self.task.abort();
-        drop(self._watcher);
+        drop(self.watcher);
         let mine = format!("{}-", std::process::id());
         for dir in generation_dirs(&self.live_dir) {
             if file_name(&dir).starts_with(&mine) {
