@@ -32,8 +32,8 @@ const TITLE_BOOST: f32 = 3.0;
 
 /// Indexing memory, shared by the writer threads. Tantivy flushes a segment whenever a thread
 /// fills its share, so more memory means fewer, larger segments and less merging; but a flush
-/// needs about as much again while it runs, and with 192 MB a build of 100,000 articles peaked
-/// at 1.4 GB resident (the issue allows 1 GB).
+/// needs about as much again while it runs, and a build's whole peak is to stay under 1 GB
+/// (100,000 articles: 0.9 GB with this, notes/build-bench.md).
 const WRITER_MEMORY: usize = 96 << 20;
 
 /// Past this many results a reader is not paging any more but probing; tantivy would keep
