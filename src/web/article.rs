@@ -12,7 +12,7 @@ use super::links::{self, Links};
 use super::listing::Item;
 use super::markdown;
 use super::preview::Preview;
-use super::{AppState, DateView, page, title_of};
+use super::{AppState, DateView, Site, page, title_of};
 use crate::archive::Entry;
 use crate::archive::facets::Source;
 use crate::parse::Article;
@@ -125,18 +125,30 @@ fn corrected(fields: &[String]) -> String {
         .join("، ")
 }
 
+/// The entry `id` of `site`, or the answer instead of it: a 404, or for a dropped duplicate,
+/// whose address was given out once, a 308 to `page_of(kept)`, the copy that is served.
+fn find(site: &Site, id: &str, page_of: impl Fn(&str) -> String) -> Result<Entry, Box<Response>> {
+    if let Some(kept) = site.archive.alias(id) {
+        return Err(Box::new(
+            Redirect::permanent(&page_of(kept)).into_response(),
+        ));
+    }
+    site.archive
+        .get(id)
+        .ok_or_else(|| Box::new(WebError::NotFound.into_response()))
+}
+
 /// `GET /articles/{id}`.
 pub async fn show(
     State(state): State<AppState>,
     links: Links,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    // A dropped duplicate's link was given out once: it leads to the copy that is served.
     let site = state.site();
-    if let Some(kept) = site.archive.alias(&id) {
-        return Ok(Redirect::permanent(&links.article(kept)).into_response());
-    }
-    let entry = site.archive.get(&id).ok_or(WebError::NotFound)?;
+    let entry = match find(&site, &id, |kept| links.article(kept)) {
+        Ok(entry) => entry,
+        Err(answer) => return Ok(*answer),
+    };
     let a = &entry.article;
     let (older, newer) = site.archive.neighbours(&id);
     let published = a.published.as_deref().and_then(DateView::new);
@@ -184,10 +196,10 @@ pub async fn source(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let site = state.site();
-    if let Some(kept) = site.archive.alias(&id) {
-        return Ok(Redirect::permanent(&links.source(kept)).into_response());
-    }
-    let entry = site.archive.get(&id).ok_or(WebError::NotFound)?;
+    let entry = match find(&site, &id, |kept| links.source(kept)) {
+        Ok(entry) => entry,
+        Err(answer) => return Ok(*answer),
+    };
     Ok((
         CachePolicy::Short,
         [
