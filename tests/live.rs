@@ -224,17 +224,11 @@ fn watch_swaps_whole_builds_while_a_client_reads() {
     }
     let build = tempfile::tempdir().unwrap();
     let server = Server::start(
-        &[
-            "--addr",
-            "127.0.0.1:0",
-            "--articles",
-            articles.path().to_str().unwrap(),
-            "--build-dir",
-            build.path().to_str().unwrap(),
-            "--watch",
-            "--log-level",
-            "warn",
-        ],
+        &process::serve_args(
+            articles.path(),
+            build.path(),
+            &["--watch", "--log-level", "warn"],
+        ),
         &[],
     );
     let url = server.url.clone();
@@ -341,14 +335,7 @@ fn sighup_rebuilds_and_a_failed_rebuild_keeps_the_last_good_build() {
     let build = root.path().join("build");
     let log_path = root.path().join("serve.log");
     let mut server = Server::start_logging(
-        &[
-            "--addr",
-            "127.0.0.1:0",
-            "--articles",
-            articles.to_str().unwrap(),
-            "--build-dir",
-            build.to_str().unwrap(),
-        ],
+        &process::serve_args(&articles, &build, &[]),
         &[],
         std::fs::File::create(&log_path).unwrap(),
     );

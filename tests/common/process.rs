@@ -34,6 +34,12 @@ pub fn build(articles: &Path, build_dir: &Path) {
 /// repository's `articles/`), with `extra` flags.
 pub fn serve_built(build: &Path, extra: &[&str]) -> Server {
     let articles = articles();
+    Server::start(&serve_args(&articles, build, extra), &[])
+}
+
+/// The flags of `arshif serve` on a free loopback port, of `articles` built into `build`,
+/// then `extra`.
+pub fn serve_args<'a>(articles: &'a Path, build: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
         "--addr",
         "127.0.0.1:0",
@@ -43,7 +49,7 @@ pub fn serve_built(build: &Path, extra: &[&str]) -> Server {
         build.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
-    Server::start(&args, &[])
+    args
 }
 
 /// A running `arshif serve`.
