@@ -248,7 +248,8 @@ impl Archive {
     ) -> Self {
         self.threads = threads;
         self.aliases = aliases;
-        self.index();
+        // Only the thread map depends on the threads; ids and facets are already indexed.
+        self.index_threads();
         self
     }
 
@@ -259,13 +260,17 @@ impl Archive {
             .enumerate()
             .map(|(i, e)| (e.article.id.clone(), i))
             .collect();
+        self.index_threads();
+        self.facets = facets::Facets::build(&self.entries, self.dated);
+    }
+
+    fn index_threads(&mut self) {
         self.thread_of = self
             .threads
             .iter()
             .enumerate()
             .flat_map(|(t, ids)| ids.iter().map(move |id| (id.clone(), t)))
             .collect();
-        self.facets = facets::Facets::build(&self.entries, self.dated);
     }
 
     /// The archive by year, month, publication and agency.
