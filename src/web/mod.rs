@@ -83,7 +83,10 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             response_cache::respond,
         ))
-        .layer(axum::middleware::from_fn(error::render_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::render_errors,
+        ))
         .layer(axum::middleware::from_fn(limits::uri_length))
         .layer(RequestBodyLimitLayer::new(limits::MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(

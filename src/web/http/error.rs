@@ -7,14 +7,16 @@
 //! meets an English or empty error.
 
 use askama::Template;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::cache_policy::CachePolicy;
 use super::render::render;
-use crate::web::view::links::Links;
+use crate::web::site::AppState;
+use crate::web::view::links::{Links, public_site};
+use crate::web::view::preview::Preview;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -97,6 +99,8 @@ struct ErrorPage {
     status: u16,
     title: &'static str,
     message: &'static str,
+    /// The basic link preview every page has (no `og:url`: an error is no address).
+    preview: Preview,
 }
 
 fn wording(status: StatusCode) -> (&'static str, &'static str) {
@@ -134,9 +138,17 @@ fn wording(status: StatusCode) -> (&'static str, &'static str) {
 }
 
 /// Gives every error response (status 400 and up) the Arabic error page, with links relative
-/// to the path that was asked for. Headers the error set (`Allow` on a 405) are kept.
-pub async fn render_errors(request: Request, next: Next) -> Response {
-    let links = Links::for_path(request.uri().path());
+/// to the path that was asked for, and the feed link and link preview of every other page
+/// (but no canonical link: the page is no address of its own). Headers the error set
+/// (`Allow` on a 405) are kept.
+pub async fn render_errors(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let links = Links::for_path(request.uri().path())
+        .with_site(public_site(&state.config, request.headers()))
+        .without_canonical();
     let mut response = next.run(request).await;
     let status = response.status();
     let pending = response.extensions_mut().remove::<PendingErrorPage>();
@@ -145,6 +157,7 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     }
     let (title, message) = pending.and_then(|p| p.0).unwrap_or_else(|| wording(status));
     let page = ErrorPage {
+        preview: Preview::website(&links, title, message),
         links,
         status: status.as_u16(),
         title,
