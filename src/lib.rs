@@ -4,6 +4,8 @@
 //! of a folder, overrides, ordering and the compiled file the server loads) and `web` (axum
 //! pages over a loaded archive).
 
+/// Arabic text as every stage compares it: one folding table, one set of marks, one splitter.
+pub mod arabic;
 /// The collection: build from a folder, overrides, ordering, the compiled file.
 pub mod archive;
 /// One dump's bytes to one article record: pure functions, no I/O.
@@ -14,3 +16,8 @@ pub mod search;
 pub mod web;
 
 pub use parse::{Article, ParseError, parse_dump};
+
+/// The parser's keys, the search analyzer and the threads' profiles fold text alike: a test
+/// over three modules, so it sits above them.
+#[cfg(test)]
+mod fold_agreement;

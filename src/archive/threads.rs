@@ -28,8 +28,9 @@ use serde::{Deserialize, Serialize};
 
 use super::Entry;
 use super::id::fnv1a;
+use crate::arabic::{normalize_into, words};
 use crate::parse::Article;
-use crate::search::analyzer::{for_each_term, normalize_into, words};
+use crate::search::analyzer::for_each_term;
 
 /// Cosine similarity from which two articles are one story.
 ///

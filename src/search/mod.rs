@@ -8,6 +8,7 @@
 //! title or the body), and what the analyzer does not see as words is ignored.
 
 pub mod analyzer;
+pub mod stem;
 pub mod variants;
 
 use std::fs;

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
-use super::analyzer::{normalize, stem, words};
+use super::stem::stem;
+use crate::arabic::{normalize, words};
 
 const TABLE: &str = include_str!("variants.txt");
 
