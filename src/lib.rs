@@ -12,6 +12,8 @@ pub mod archive;
 pub mod parse;
 /// The Arabic analyzer and the full-text index the build writes and the server searches.
 pub mod search;
+/// The one hash whose values are kept or published (ids, ETags, asset names).
+pub mod stable_hash;
 /// The axum application that renders the archive as right-to-left HTML.
 pub mod web;
 

@@ -3,7 +3,9 @@
 //! itself, can be recognised as the same). Letters, digits and marks are folded and split by
 //! [`crate::arabic`], the search analyzer's table too.
 
-use rustc_hash::FxHashMap;
+use std::hash::Hasher;
+
+use rustc_hash::{FxHashMap, FxHasher};
 
 pub use crate::arabic::{ascii_digit, is_alnum, is_arabic_letter, is_harakah, is_letter};
 
@@ -155,26 +157,38 @@ pub fn key(s: &str) -> String {
 /// A word's hash as [`KeyFolder`] computes it while writing the word: tables of words (the
 /// furniture phrases') are checked against it without hashing the line's words again.
 pub fn word_hash(word: &str) -> u64 {
-    word.chars().fold(0, |h, c| {
+    let mut h = FxHasher::default();
+    for c in word.chars() {
         let mut bytes = [0; 4];
         c.encode_utf8(&mut bytes);
-        hash_char(h, bytes)
-    })
+        hash_char(&mut h, bytes);
+    }
+    h.finish()
 }
 
-/// One character (its UTF-8, zero-padded) more of a word's hash: FxHash's step.
+/// One character (its UTF-8, zero-padded) more of a word's hash. In memory only (the lexicon's
+/// tables are hashed at start), so rustc-hash's hasher, whatever its version computes.
 #[inline]
-fn hash_char(h: u64, utf8: [u8; 4]) -> u64 {
-    (h.rotate_left(5) ^ u64::from(u32::from_le_bytes(utf8))).wrapping_mul(0x517c_c1b7_2722_0a95)
+fn hash_char(h: &mut FxHasher, utf8: [u8; 4]) {
+    h.write_u32(u32::from_le_bytes(utf8));
 }
 
 /// [`key`] one character at a time into a byte buffer the caller owns, handing each finished
 /// word's [`word_hash`] to `word_end`.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct KeyFolder {
     gap: bool,
     started: bool,
-    hash: u64,
+    hash: FxHasher,
+}
+
+impl std::fmt::Debug for KeyFolder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyFolder")
+            .field("gap", &self.gap)
+            .field("started", &self.started)
+            .finish_non_exhaustive()
+    }
 }
 
 impl KeyFolder {
@@ -196,8 +210,8 @@ impl KeyFolder {
             return;
         }
         if self.gap && self.started {
-            word_end(self.hash);
-            self.hash = 0;
+            word_end(self.hash.finish());
+            self.hash = FxHasher::default();
             out.push(b' ');
         }
         self.gap = false;
@@ -224,13 +238,13 @@ impl KeyFolder {
             }
             _ => out.extend_from_slice(&utf8[..len.min(4)]),
         }
-        self.hash = hash_char(self.hash, utf8);
+        hash_char(&mut self.hash, utf8);
     }
 
     /// The end of the text: the last word is finished too.
     pub fn finish(&mut self, word_end: &mut impl FnMut(u64)) {
         if self.started {
-            word_end(self.hash);
+            word_end(self.hash.finish());
         }
         *self = KeyFolder::default();
     }
