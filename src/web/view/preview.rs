@@ -173,7 +173,7 @@ mod tests {
         };
         let mut links =
             Links::for_path("/articles/x").with_site(Some("https://example.org/a/".into()));
-        links.set_here(super::super::links::article_path("x"));
+        links.set_here(crate::web::view::links::article_path("x"));
         let p = Preview::article(&links, &a);
         assert_eq!(p.kind, "article");
         assert_eq!(p.title, "عنوان");

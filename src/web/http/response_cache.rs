@@ -1,5 +1,5 @@
-//! Rendered responses, kept and sent again: the response cache of a [`Site`], and the one
-//! place that compresses bodies.
+//! Rendered responses, kept and sent again: the response cache of a [`Site`] (HTTP
+//! `Cache-Control` is [`super::cache_policy`]'s), and the one place that compresses bodies.
 //!
 //! A page of a read-only archive is the same bytes until the next build, so rendering it
 //! again for every reader is wasted work. The [`respond`] middleware keeps each cacheable
@@ -7,7 +7,7 @@
 //! [`CachePolicy::Immutable`]) as a [`Representation`]: the body, its headers, and its gzip
 //! and brotli encodings, each made the first time a client asks for it. The next request for
 //! the same path and query (and the same public address, when a trusted proxy names it) is
-//! answered from memory before routing; the layers outside it (`cache::revalidate` with its
+//! answered from memory before routing; the layers outside it (`cache_policy::revalidate` with its
 //! `ETag` suffixes and 304s, the security headers, the request log) apply as to any response.
 //!
 //! Memory is bounded: the cache holds at most `--page-cache-mib` of bodies (quick_cache's
@@ -18,22 +18,21 @@
 //! kept) is compressed here too, by the same rules ([`coding`]), so no other compression
 //! layer is needed. A streamed body (no exact length) passes as it is, uncompressed.
 //!
-//! [`Site`]: super::Site
+//! [`Site`]: crate::web::site::Site
 
 use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use axum::body::HttpBody as _;
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
-use super::AppState;
-use super::cache::CachePolicy;
+use super::cache_policy::CachePolicy;
 use super::coding::{self, Coding};
 
 /// The largest body buffered to be compressed or kept; larger (or streamed) bodies pass.
@@ -177,7 +176,7 @@ impl Weighter<String, Arc<Representation>> for ByBytes {
 }
 
 /// The rendered responses of one site, by request target, within a memory budget.
-pub struct PageCache {
+pub struct ResponseCache {
     /// `None` when the budget is zero: every request is rendered.
     cache: Option<Cache<String, Arc<Representation>, ByBytes>>,
     budget: u64,
@@ -186,9 +185,9 @@ pub struct PageCache {
 /// What a site keeps unless told otherwise: some 4,000 article pages.
 pub const DEFAULT_BUDGET_BYTES: u64 = 64 * 1024 * 1024;
 
-impl PageCache {
+impl ResponseCache {
     /// A cache of at most `budget` bytes (0: none).
-    pub fn new(budget: u64) -> PageCache {
+    pub fn new(budget: u64) -> ResponseCache {
         let cache = (budget > 0).then(|| {
             // quick_cache sizes its tables from the expected count; pages are ~16 KiB.
             let items = usize::try_from(budget / 16_384)
@@ -196,7 +195,7 @@ impl PageCache {
                 .max(16);
             Cache::with_weighter(items, budget, ByBytes)
         });
-        PageCache { cache, budget }
+        ResponseCache { cache, budget }
     }
 
     /// The budget it was made with, so that a rebuilt site keeps the same one.
@@ -224,37 +223,40 @@ impl PageCache {
     }
 }
 
-impl Default for PageCache {
+impl Default for ResponseCache {
     fn default() -> Self {
-        PageCache::new(DEFAULT_BUDGET_BYTES)
+        ResponseCache::new(DEFAULT_BUDGET_BYTES)
     }
 }
 
 /// What a kept response depends on: the request target, and the public address when a
-/// trusted proxy supplies it (it is in each page's canonical link).
-fn key<'r>(state: &AppState, request: &'r Request) -> Cow<'r, str> {
+/// trusted proxy names it (it is in each page's canonical link).
+fn key<'r>(forwarded_site: Option<&str>, request: &'r Request) -> Cow<'r, str> {
     let target = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
-    let config = &state.config;
-    if config.base_url.is_none() && config.trust_proxy {
-        let site = super::links::public_site(config, request.headers());
-        Cow::Owned(format!("{}\n{target}", site.unwrap_or_default()))
-    } else {
-        Cow::Borrowed(target)
+    match forwarded_site {
+        Some(site) => Cow::Owned(format!("{site}\n{target}")),
+        None => Cow::Borrowed(target),
     }
 }
 
-/// The middleware described in the module comment.
-pub async fn respond(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+/// The middleware described in the module comment, keeping responses in `kept` (the site's).
+/// `forwarded_site` is the public address a trusted proxy's headers name for this request
+/// (empty when they name none), or `None` when the address does not come from the request.
+pub async fn respond(
+    kept: &ResponseCache,
+    forwarded_site: Option<String>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let coding = coding::negotiate(request.headers());
     let method = request.method().clone();
     if method != Method::GET && method != Method::HEAD {
         return encoded(next.run(request).await, coding).await;
     }
     let head = method == Method::HEAD;
-    let site = state.site();
-    let key = key(&state, &request);
-    if let Some(kept) = site.pages.get(&key) {
-        return kept.response(coding, head);
+    let key = key(forwarded_site.as_deref(), &request);
+    if let Some(representation) = kept.get(&key) {
+        return representation.response(coding, head);
     }
     let key = key.into_owned();
     // A HEAD is answered from the GET's response, which is then kept like any other.
@@ -264,7 +266,7 @@ pub async fn respond(State(state): State<AppState>, mut request: Request, next: 
         Ok(representation) => {
             let response = representation.response(coding, head);
             if representation.cacheable() {
-                site.pages.insert(key, Arc::new(representation));
+                kept.insert(key, Arc::new(representation));
             }
             response
         }
