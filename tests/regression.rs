@@ -61,3 +61,29 @@ async fn error_pages_carry_the_feed_link_and_preview_tags() {
         ["../../feed.xml"]
     );
 }
+
+/// Fault 3: the overview pages listed names of equal counts by code point, so every Latin
+/// name came before every Arabic one and `الأهرام` before `الاتحاد` (hamza on alef is a later
+/// code point), not as an Arabic reader looks them up.
+#[tokio::test]
+async fn overview_pages_sort_names_as_arabic_readers_do() {
+    let mut entries = Vec::new();
+    for (i, name) in ["CNN", "الأهرام", "الاتحاد", "أخبار اليوم", "البيان"]
+        .into_iter()
+        .enumerate()
+    {
+        let mut e = entry(&format!("a{i}"), Some("2015-09-16"), "عنوان");
+        e.article.publication = Some(name.into());
+        e.article.agency = Some(name.into());
+        entries.push(e);
+    }
+    // One name with more articles still comes first.
+    let mut more = entry("b", Some("2015-09-17"), "عنوان");
+    more.article.publication = Some("البيان".into());
+    entries.push(more);
+    let app = router(entries, None);
+    let names = texts(&get(&app, "/publications").await.html(), ".source-list a");
+    assert_eq!(names, ["البيان", "أخبار اليوم", "الاتحاد", "الأهرام", "CNN"]);
+    let names = texts(&get(&app, "/agencies").await.html(), ".source-list a");
+    assert_eq!(names, ["أخبار اليوم", "الاتحاد", "الأهرام", "البيان", "CNN"]);
+}
