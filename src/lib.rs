@@ -6,6 +6,9 @@
 
 /// The collection: build from a folder, overrides, ordering, the compiled file.
 pub mod archive;
+/// One saved page (a text dump, an HTML page, a WARC record) to the text the parser reads
+/// and what only HTML knows.
+pub mod capture;
 /// One dump's bytes to one article record: pure functions, no I/O.
 pub mod parse;
 /// The Arabic analyzer and the full-text index the build writes and the server searches.
