@@ -8,9 +8,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use arshif::archive::{self, compiled};
-use arshif::capture::{self, Format};
+use arshif::capture::{self, Captured, Format};
+use arshif::export::ExportArgs;
 use arshif::web::ServeArgs;
-use arshif::web::export::ExportArgs;
 
 /// Turns raw text dumps of Arabic news pages into a self-hostable web archive.
 #[derive(Parser)]
@@ -57,7 +57,7 @@ fn main() -> ExitCode {
             timings,
         }) => build(&articles, &out, timings),
         Some(Command::Serve(args)) => arshif::web::run(args).map(|()| true),
-        Some(Command::Export(args)) => arshif::web::export::run(args).map(|report| {
+        Some(Command::Export(args)) => arshif::export::run(args).map(|report| {
             eprint!("{}", report.render());
             true
         }),
@@ -101,7 +101,7 @@ fn parse(files: &[PathBuf]) -> anyhow::Result<bool> {
                     let crawl = capture::read_warc(std::io::BufReader::new(file), &source);
                     for page in crawl.pages {
                         lines.push(match page {
-                            Ok(c) => (false, serde_json::to_string(&c.record)?),
+                            Ok(c) => (false, record_line(c, &source)?),
                             Err(e) => error_line(e.to_string()),
                         });
                     }
@@ -126,7 +126,7 @@ fn parse(files: &[PathBuf]) -> anyhow::Result<bool> {
                         _ => capture::read_text(&bytes, &source),
                     };
                     match read {
-                        Ok(c) => (false, serde_json::to_string(&c.record)?),
+                        Ok(c) => (false, record_line(c, &source)?),
                         Err(e) => error_line(e.to_string()),
                     }
                 }
@@ -140,6 +140,16 @@ fn parse(files: &[PathBuf]) -> anyhow::Result<bool> {
     }
     out.flush().context("writing to stdout")?;
     Ok(all_ok)
+}
+
+/// A page's record as a JSON line, with the id the archive would give it.
+fn record_line(mut c: Captured, source: &str) -> anyhow::Result<String> {
+    c.record.article.id = c
+        .target
+        .as_deref()
+        .and_then(archive::id::from_url)
+        .unwrap_or_else(|| archive::id::from_file_name(source));
+    Ok(serde_json::to_string(&c.record)?)
 }
 
 fn build(articles: &std::path::Path, out: &std::path::Path, timings: bool) -> anyhow::Result<bool> {

@@ -1,6 +1,6 @@
-//! A capture's address: a canonical link made absolute, and the normal form of a URL from
-//! which the id of a crawled article is derived, so that the same page fetched twice, or by
-//! another path to the same address, is one article.
+//! A capture's address: a canonical link made absolute, and the normal form of a URL, from
+//! which the archive derives a crawled article's id, so that the same page fetched twice,
+//! or by another path to the same address, is one article.
 
 use url::Url;
 
@@ -77,17 +77,6 @@ fn upper_escapes(path: &str) -> String {
     out
 }
 
-/// The id of the article at `url`: 16 hex digits of a stable hash of its normal form, the
-/// shape of the seed dumps' ids. It depends on the address alone, not on the file or the
-/// order records are read in.
-pub fn article_id(url: &str) -> Option<String> {
-    let normal = normal(url)?;
-    Some(format!(
-        "{:016x}",
-        crate::archive::id::fnv1a(normal.as_bytes())
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,8 +96,6 @@ mod tests {
                 .all(|n| n == "https://example.com/news/2020/11/2338761"),
             "{normals:?}"
         );
-        assert_eq!(article_id(forms[0]), article_id(forms[3]));
-        assert_eq!(article_id(forms[0]).unwrap().len(), 16);
     }
 
     #[test]

@@ -65,11 +65,16 @@ pub struct Record {
 }
 
 /// A page read: its record, the text the parser read, and the HTML it was rendered from.
+///
+/// The record's `id` is left empty: ids are the archive's (`archive::id`), from the file
+/// name, or for a crawled page from `target`.
 #[derive(Debug, Clone)]
 pub struct Captured {
     pub record: Record,
     pub text: String,
     pub html: Option<String>,
+    /// The address a crawl fetched the page from.
+    pub target: Option<String>,
 }
 
 /// Where an HTML page came from, beyond its bytes.
@@ -96,10 +101,11 @@ pub fn read_text(bytes: &[u8], source: &str) -> Result<Captured, ParseError> {
         },
         text: parsed.text,
         html: None,
+        target: None,
     })
 }
 
-/// An HTML page; `source` is the file name it came from (its id, unless crawled).
+/// An HTML page; `source` is the name of the file it came from.
 pub fn read_html(bytes: &[u8], source: &str, origin: &Origin) -> Result<Captured, ParseError> {
     let page = html::read(bytes, origin.charset.as_deref())?;
     let parsed = parse::parse_file(page.text.as_bytes(), source)?;
@@ -127,6 +133,7 @@ pub fn read_html(bytes: &[u8], source: &str, origin: &Origin) -> Result<Captured
         },
         text: page.text,
         html: Some(page.html),
+        target: origin.target.clone(),
     })
 }
 
@@ -154,8 +161,7 @@ pub struct Crawl {
     pub skipped: BTreeMap<Skip, usize>,
 }
 
-/// Every page of a WARC file. A crawled article's id comes from its address (see
-/// [`address::article_id`]), so it is the same in every build and whatever file holds it.
+/// Every page of a WARC file.
 pub fn read_warc<R: BufRead + Seek>(reader: R, source: &str) -> Crawl {
     let mut crawl = Crawl::default();
     for item in warc::items(reader, MAX_DUMP_BYTES) {
@@ -180,12 +186,8 @@ fn read_fetched(fetched: warc::Fetched, source: &str) -> Result<Captured, PageEr
             url: fetched.target.clone(),
             error,
         })?;
-    let record = &mut captured.record;
-    record.format = Format::Warc;
-    record.offset = Some(fetched.offset);
-    record.article.id = address::article_id(&fetched.target).unwrap_or_else(|| {
-        crate::archive::id::from_file_name(&format!("{source}-{}.warc", fetched.offset))
-    });
+    captured.record.format = Format::Warc;
+    captured.record.offset = Some(fetched.offset);
     Ok(captured)
 }
 
@@ -213,7 +215,7 @@ mod tests {
         .unwrap();
         let json: serde_json::Value = serde_json::to_value(&c.record).unwrap();
         assert_eq!(json["format"], "text");
-        assert_eq!(json["id"], "a");
+        assert_eq!(json["source"], "a.txt");
         assert!(json["url"].is_null() && json.get("offset").is_none());
         let back: Record = serde_json::from_value(json).unwrap();
         assert_eq!(back, c.record);

@@ -6,7 +6,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
@@ -168,6 +168,9 @@ impl FromStr for BaseUrl {
     }
 }
 
+/// The most URLs one sitemap may hold (sitemaps.org protocol).
+pub const SITEMAP_MAX_URLS: usize = 50_000;
+
 /// What the pages need to know beside the archive.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -182,7 +185,7 @@ pub struct Config {
     /// How long a request may take.
     pub request_timeout: Duration,
     /// The most URLs in one sitemap before `/sitemap.xml` becomes an index of parts
-    /// ([`super::SITEMAP_MAX_URLS`]; tests set a small one).
+    /// ([`SITEMAP_MAX_URLS`]; tests set a small one).
     pub sitemap_limit: usize,
 }
 
@@ -194,7 +197,7 @@ impl Default for Config {
             base_url: None,
             trust_proxy: false,
             request_timeout: Duration::from_secs(10),
-            sitemap_limit: super::SITEMAP_MAX_URLS,
+            sitemap_limit: SITEMAP_MAX_URLS,
         }
     }
 }
@@ -210,12 +213,6 @@ impl Config {
             ..Config::default()
         }
     }
-}
-
-/// `t` without its fraction of a second, so that it equals the HTTP date made from it.
-pub fn whole_seconds(t: SystemTime) -> SystemTime {
-    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    UNIX_EPOCH + Duration::from_secs(secs)
 }
 
 #[cfg(test)]

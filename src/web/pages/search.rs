@@ -1,0 +1,162 @@
+//! `/search?q=…&page=N`: the archive's full-text search, best match first, a page of
+//! `Config::per_page` results at a time, each with its title, date, source and passage.
+//!
+//! A query is never the reader's error: an empty one, or one of punctuation only, is answered
+//! with the page that says nothing was found (200). Only a query longer than
+//! [`MAX_QUERY_CHARS`] is refused (400): the analyzer's and the index's work grows with it, and
+//! no reader types a paragraph into a search box. Pages past the last are 404, as on the index.
+//! The pages are `noindex` (a search engine has the articles themselves) and cached by the
+//! reader's browser only ([`CachePolicy::Private`]).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+
+use crate::archive::facets::Source;
+use crate::search::{MAX_OFFSET, MAX_PER_PAGE, SearchResults};
+use crate::web::http::cache_policy::CachePolicy;
+use crate::web::http::error::WebError;
+use crate::web::http::render::render;
+use crate::web::site::AppState;
+use crate::web::view::counts;
+use crate::web::view::links::{Links, search_path, sources_path};
+use crate::web::view::listing::Item;
+use crate::web::view::pager::{Pager, parse_page_number};
+
+/// Longest query searched, in characters.
+pub const MAX_QUERY_CHARS: usize = 256;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/search", get(show))
+}
+
+/// The query string, raw.
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+    page: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage<'a> {
+    links: Links,
+    /// The query as the reader typed it (trimmed), shown back in the form and the heading.
+    query: &'a str,
+    /// "5 نتائج".
+    count: String,
+    total: usize,
+    /// Positions (from 1) of the first and last result on this page.
+    first: usize,
+    last: usize,
+    /// Fewer pages than the results would fill: the deepest ones are not served.
+    capped: bool,
+    items: Vec<Item<'a>>,
+    pager: Pager,
+    publications_href: String,
+}
+
+/// `GET /search`.
+pub async fn show(
+    State(state): State<AppState>,
+    links: Links,
+    params: Result<Query<SearchQuery>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let Query(params) = params.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let n = match params.page.as_deref() {
+        None => 1,
+        Some(p) => parse_page_number(p).ok_or_else(|| WebError::BadRequest(format!("page={p}")))?,
+    };
+    let query = params.q.as_deref().unwrap_or_default().trim().to_owned();
+    if query.chars().count() > MAX_QUERY_CHARS {
+        return Err(WebError::QueryTooLong);
+    }
+    let site = state.site();
+    if site.search.is_none() {
+        return Err(WebError::SearchUnavailable);
+    }
+    let per_page = state.config.per_page.min(MAX_PER_PAGE);
+
+    // A search is blocking work (tantivy reads its mapped files): off the async workers.
+    let results = {
+        let (site, query) = (site.clone(), query.clone());
+        tokio::task::spawn_blocking(move || {
+            site.search
+                .as_ref()
+                .expect("checked above")
+                .search(&query, n - 1, per_page)
+        })
+        .await
+        .map_err(|e| WebError::Search(e.to_string()))?
+        .map_err(|e| WebError::Search(e.to_string()))?
+    };
+    let SearchResults { total, hits } = results;
+    let (servable, capped) = servable_pages(total, per_page);
+    if n > servable {
+        return Err(WebError::NotFound);
+    }
+
+    let archive = &site.archive;
+    let items: Vec<Item> = hits
+        .into_iter()
+        .filter_map(|hit| {
+            let Some(entry) = archive.light(&hit.id) else {
+                // The index and the archive are built and swapped together; say so if not.
+                tracing::warn!("search hit {} is not in the archive", hit.id);
+                return None;
+            };
+            let mut item = Item::new(&links, entry);
+            item.snippet_html = Some(hit.snippet_html);
+            Some(item)
+        })
+        .collect();
+
+    let start = (n - 1) * per_page;
+    let mut page_links = links.clone();
+    page_links.set_here(search_path(&query, n));
+    let page = SearchPage {
+        query: &query,
+        count: counts::RESULTS.count(total),
+        total,
+        first: start + 1,
+        last: start + items.len(),
+        capped,
+        items,
+        pager: Pager::new("صفحات النتائج", n, servable, |k| {
+            links.to(&search_path(&query, k))
+        }),
+        publications_href: links.to(sources_path(Source::Publication)),
+        links: page_links,
+    };
+    render(&page, StatusCode::OK, CachePolicy::Private)
+}
+
+/// How many pages of `total` results are served (at least one, the page that says there are
+/// none), and whether that is fewer than they fill: the index serves no page that starts past
+/// [`MAX_OFFSET`] results.
+fn servable_pages(total: usize, per_page: usize) -> (usize, bool) {
+    let pages = total.div_ceil(per_page).max(1);
+    let servable = pages.min(MAX_OFFSET / per_page + 1);
+    (servable, servable < pages)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_deepest_pages_are_not_served() {
+        assert_eq!(servable_pages(0, 50), (1, false));
+        assert_eq!(servable_pages(5, 2), (3, false));
+        // The last page served starts at result MAX_OFFSET, the one after it would not.
+        let last = MAX_OFFSET / 50 + 1;
+        assert_eq!(servable_pages(last * 50, 50), (last, false));
+        assert_eq!(servable_pages(last * 50 + 1, 50), (last, true));
+        assert_eq!(servable_pages(1_000_000, 50), (last, true));
+    }
+}

@@ -1,0 +1,148 @@
+//! Lists of articles as several pages show them (the index, facet pages, search results, a
+//! story's other coverage): one line per article ([`Item`]), grouped under year and month
+//! headings ([`group`]), rendered by the `listing` and `entry` macros of `macros.html`.
+
+use super::dates::DateView;
+use super::dates::{Date, month_name};
+use super::links::{self, Links};
+use super::title_of;
+use crate::archive::Entry;
+use crate::archive::facets::Source;
+
+/// One line of a list.
+pub struct Item<'a> {
+    pub href: String,
+    pub title: &'a str,
+    pub date: Option<DateView>,
+    pub place: Option<&'a str>,
+    /// The publication, else the agency.
+    pub outlet: Option<Outlet<'a>>,
+    /// A search hit's passage: escaped HTML with the matched words in `<mark>`.
+    pub snippet_html: Option<String>,
+}
+
+/// A publication or agency named in a list, with the link to its page.
+pub struct Outlet<'a> {
+    pub name: &'a str,
+    pub href: String,
+}
+
+impl<'a> Outlet<'a> {
+    /// `None` for no name or a blank one (which has no page).
+    pub fn new(links: &Links, source: Source, name: Option<&'a str>) -> Option<Outlet<'a>> {
+        let name = name?.trim();
+        (!name.is_empty()).then(|| Outlet {
+            name,
+            href: links.to(&links::source_path(source, name)),
+        })
+    }
+}
+
+impl<'a> Item<'a> {
+    pub fn new(links: &Links, entry: &'a Entry) -> Item<'a> {
+        let a = &entry.article;
+        Item {
+            href: links.article(&a.id),
+            title: title_of(a),
+            date: a.published.as_deref().and_then(DateView::new),
+            place: a.place.as_deref(),
+            outlet: Outlet::new(links, Source::Publication, a.publication.as_deref())
+                .or_else(|| Outlet::new(links, Source::Agency, a.agency.as_deref())),
+            snippet_html: None,
+        }
+    }
+}
+
+/// A link with its text.
+pub struct Link {
+    pub text: String,
+    pub href: String,
+}
+
+/// A heading of a list, linked to its period's page when it has one.
+pub struct Heading {
+    pub text: String,
+    pub href: Option<String>,
+}
+
+/// Which headings a list carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Headings {
+    /// A year heading where a year begins, a month heading where a month does (the index,
+    /// a publication's or agency's page).
+    YearsAndMonths,
+    /// Month headings only (a year's page, whose title names the year).
+    Months,
+    /// None (a month's page).
+    None,
+}
+
+/// The articles of one month on this page, with the year's heading when the year begins here.
+pub struct MonthGroup<'a> {
+    pub year: Option<Heading>,
+    pub month: Option<Heading>,
+    /// The month heading's level: under the year's, or right under the page's title.
+    pub level: u8,
+    pub items: Vec<Item<'a>>,
+}
+
+/// A page's part of a list: the dated articles by month, then the undated ones.
+pub struct Grouped<'a> {
+    pub months: Vec<MonthGroup<'a>>,
+    pub undated: Vec<Item<'a>>,
+}
+
+/// Groups `entries` (dated ones first, in the order shown) by month, with `headings`.
+pub fn group<'a>(
+    links: &Links,
+    entries: impl IntoIterator<Item = &'a Entry>,
+    headings: Headings,
+) -> Grouped<'a> {
+    let mut months: Vec<MonthGroup> = Vec::new();
+    let mut undated = Vec::new();
+    let mut last_key = None;
+    for entry in entries {
+        let item = Item::new(links, entry);
+        let Some(published) = entry.article.published.as_deref() else {
+            undated.push(item);
+            continue;
+        };
+        let key = Date::parse(published).map(|d| (d.year, d.month));
+        if months.is_empty() || (headings != Headings::None && last_key != Some(key)) {
+            let new_year = months.is_empty() || last_key.flatten().map(|k| k.0) != key.map(|k| k.0);
+            let year = (headings == Headings::YearsAndMonths && new_year).then(|| match key {
+                Some((y, _)) => Heading {
+                    text: y.to_string(),
+                    href: Some(links.to(&links::year_path(y))),
+                },
+                None => Heading {
+                    text: "تاريخ غير مقروء".to_owned(),
+                    href: None,
+                },
+            });
+            let month = (headings != Headings::None).then(|| match key {
+                Some((y, m)) => Heading {
+                    text: format!("{} {y}", month_name(m)),
+                    href: Some(links.to(&links::month_path(y, m))),
+                },
+                None => Heading {
+                    text: format!("كما ورد: {published}"),
+                    href: None,
+                },
+            });
+            months.push(MonthGroup {
+                year,
+                month,
+                level: if headings == Headings::YearsAndMonths {
+                    3
+                } else {
+                    2
+                },
+                items: Vec::new(),
+            });
+            last_key = Some(key);
+        }
+        months.last_mut().expect("pushed above").items.push(item);
+    }
+    Grouped { months, undated }
+}
