@@ -86,7 +86,10 @@ fn parse(files: &[PathBuf]) -> anyhow::Result<bool> {
         );
         let line = match archive::read_dump(path) {
             Ok(bytes) => match arshif::parse_dump(&bytes, &source) {
-                Ok(article) => serde_json::to_string(&article)?,
+                Ok(mut article) => {
+                    article.id = archive::id::from_file_name(&source);
+                    serde_json::to_string(&article)?
+                }
                 Err(e) => {
                     all_ok = false;
                     serde_json::json!({ "source": source, "error": e.to_string() }).to_string()

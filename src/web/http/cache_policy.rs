@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
 
-use crate::archive::id::fnv1a;
+use crate::stable_hash::stable_hash;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CachePolicy {
@@ -79,7 +79,7 @@ impl IntoResponseParts for CachePolicy {
 /// The strong `ETag` of a body: a hash of its bytes, so every instance of the same binary
 /// serving the same archive gives the same tag (two upstreams behind one proxy agree).
 pub fn etag(body: &[u8]) -> (header::HeaderName, HeaderValue) {
-    let value = HeaderValue::from_str(&format!("\"{:016x}\"", fnv1a(body)))
+    let value = HeaderValue::from_str(&format!("\"{:016x}\"", stable_hash(body)))
         .expect("hex digits are a valid header value");
     (header::ETAG, value)
 }
