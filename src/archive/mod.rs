@@ -11,6 +11,7 @@ pub mod compiled;
 pub mod facets;
 pub mod id;
 pub mod overrides;
+pub mod slug;
 pub mod store;
 pub mod threads;
 

@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::archive::Entry;
-use crate::archive::facets::Source;
+use crate::archive::facets::{Facets, Source};
 use crate::parse::Article;
 use crate::web::http::cache_policy::{self, CachePolicy};
 use crate::web::http::error::WebError;
@@ -30,7 +30,8 @@ pub struct DatelinePart<'a> {
     pub href: Option<String>,
 }
 
-fn dateline<'a>(links: &Links, a: &'a Article) -> Vec<DatelinePart<'a>> {
+/// The dateline of `a`, an article of the archive whose facets are `facets`.
+fn dateline<'a>(links: &Links, facets: &Facets, a: &'a Article) -> Vec<DatelinePart<'a>> {
     let fields = [
         (a.place.as_deref(), "place", None),
         (a.author.as_deref(), "author", None),
@@ -56,7 +57,9 @@ fn dateline<'a>(links: &Links, a: &'a Article) -> Vec<DatelinePart<'a>> {
             separator,
             text,
             class,
-            href: source.map(|source| links.to(&links::source_path(source, text.trim()))),
+            href: source
+                .and_then(|source| Some((source, facets.slug(source, text.trim())?)))
+                .map(|(source, slug)| links.to(&links::source_path(source, slug))),
         });
     }
     parts
@@ -174,14 +177,14 @@ pub async fn show(
         .archive
         .thread(&a.id)
         .into_iter()
-        .map(|e| Item::new(&links, e))
+        .map(|e| Item::new(&links, site.archive.facets(), e))
         .collect();
     let hijri = HijriView::of(a);
     let hijri_note =
         hijri.as_ref().is_some_and(|h| h.computed) || any_computed_hijri(thread.iter());
     let page = ArticlePage {
         title: title_of(a),
-        dateline: dateline(&links, a),
+        dateline: dateline(&links, site.archive.facets(), a),
         month_href,
         published_raw: if published.is_none() {
             a.published.as_deref()
@@ -247,12 +250,6 @@ mod tests {
     #[test]
     fn dateline_joins_what_is_there() {
         let links = Links::for_path("/articles/x");
-        let text = |a: &Article| {
-            dateline(&links, a)
-                .iter()
-                .map(|p| format!("{}{}", p.separator, p.text))
-                .collect::<String>()
-        };
         let mut a = Article {
             place: Some("نيويورك".into()),
             author: Some("مادلين سعادة".into()),
@@ -260,17 +257,33 @@ mod tests {
             publication: Some("العرب اليوم".into()),
             ..Article::default()
         };
+        let archived = crate::archive::Entry {
+            article: a.clone(),
+            note: None,
+            overridden: vec![],
+            text: String::new(),
+        };
+        let facets = Facets::build(std::slice::from_ref(&archived), 0);
+        let text = |a: &Article| {
+            dateline(&links, &facets, a)
+                .iter()
+                .map(|p| format!("{}{}", p.separator, p.text))
+                .collect::<String>()
+        };
         assert_eq!(text(&a), "نيويورك ـ مادلين سعادة، أ ف ب، العرب اليوم");
-        let hrefs: Vec<_> = dateline(&links, &a).into_iter().map(|p| p.href).collect();
+        let hrefs: Vec<_> = dateline(&links, &facets, &a)
+            .into_iter()
+            .map(|p| p.href)
+            .collect();
         assert_eq!(
             hrefs,
             [
                 None,
                 None,
-                Some("../agencies/%D8%A3%20%D9%81%20%D8%A8".to_owned()),
+                Some("../agencies/%D8%A3-%D9%81-%D8%A8".to_owned()),
                 Some(format!(
                     "../{}",
-                    links::source_path(Source::Publication, "العرب اليوم")
+                    links::source_path(Source::Publication, "العرب-اليوم")
                 )),
             ]
         );

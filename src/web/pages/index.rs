@@ -151,6 +151,7 @@ fn listing(state: &AppState, links: &Links, n: usize, order: Order) -> Result<Re
 
     let list = group(
         links,
+        archive.facets(),
         (start..end).map(|position| at(archive, order, position)),
         Headings::YearsAndMonths,
     );

@@ -112,7 +112,7 @@ pub async fn show(
                 tracing::warn!("search hit {} is not in the archive", hit.id);
                 return None;
             };
-            let mut item = Item::new(&links, entry);
+            let mut item = Item::new(&links, archive.facets(), entry);
             item.snippet_html = Some(hit.snippet_html);
             Some(item)
         })

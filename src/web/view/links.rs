@@ -200,9 +200,10 @@ pub fn sources_path(source: Source) -> &'static str {
     }
 }
 
-/// One publication's (or agency's) articles, by its name as one percent-encoded segment.
-pub fn source_path(source: Source, name: &str) -> String {
-    format!("{}/{}", sources_path(source), encode_segment(name))
+/// One publication's (or agency's) articles, by the slug of its name (see
+/// [`crate::archive::slug`]; Arabic letters percent-encoded, as URLs carry them).
+pub fn source_path(source: Source, slug: &str) -> String {
+    format!("{}/{}", sources_path(source), encode_segment(slug))
 }
 
 /// Page `n` of the list at `path` (a year, a month, a source): the list itself for page 1.
