@@ -8,6 +8,7 @@
 
 pub mod cache;
 pub mod compiled;
+pub mod dataset;
 pub mod facets;
 pub mod id;
 pub mod overrides;
