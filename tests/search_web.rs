@@ -566,12 +566,15 @@ async fn articles_and_the_index_link_to_their_facets() {
         let target = resolve("/", &href);
         assert_eq!(get(&app, &target).await.status, StatusCode::OK, "{target}");
     }
-    // And the index points to the overviews and each year.
+    // And the index points to the overviews and each year, and to the archive as data.
     let browse: Vec<_> = attrs(&index, ".browse a", "href")
         .iter()
         .map(|h| resolve("/", h))
         .collect();
-    assert_eq!(browse, ["/2015/", "/publications", "/agencies"]);
+    assert_eq!(
+        browse,
+        ["/2015/", "/publications", "/agencies", "/archive.jsonl.gz"]
+    );
 }
 
 /// `n` articles a day apart from 2015-08-25 (to 2015-10-31 at most), every third one from
@@ -702,5 +705,6 @@ async fn facets_of_a_large_archive() {
         ["150 مقالًا؛ هذه الصفحة 3 من 3، بالمقالات 101–150."]
     );
     let index = get(&app, "/").await.html();
-    assert_eq!(attrs(&index, ".browse a", "href").len(), 20 + 2);
+    // Twenty years, the two overviews and the download.
+    assert_eq!(attrs(&index, ".browse a", "href").len(), 20 + 2 + 1);
 }

@@ -217,7 +217,16 @@ pub fn paged_path(path: &str, n: usize) -> String {
 
 /// Page `n` of the results for `query`.
 pub fn search_path(query: &str, n: usize) -> String {
-    let mut path = format!("search?q={}", encode_segment(query));
+    search_path_in("search", query, n)
+}
+
+/// Page `n` of the results for `query`, as data (`/search.json`).
+pub fn search_json_path(query: &str, n: usize) -> String {
+    search_path_in("search.json", query, n)
+}
+
+fn search_path_in(page: &str, query: &str, n: usize) -> String {
+    let mut path = format!("{page}?q={}", encode_segment(query));
     if n > 1 {
         let _ = write!(path, "&page={n}");
     }
