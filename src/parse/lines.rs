@@ -58,14 +58,30 @@ impl Line {
     /// One line on its own, as [`split`] reads it (for tests of the deciders).
     #[cfg(test)]
     pub fn new(raw: &str) -> Option<Self> {
+        Self::one(raw)
+    }
+
+    /// A piece of a line read as a line of its own.
+    pub fn one(raw: &str) -> Option<Self> {
         let mut line = None;
         scan(raw, false, |l| line = Some(l));
         line
     }
 
+    /// An ad label or a "read also" box: the article may go on after it.
+    pub fn interrupts(&self) -> bool {
+        self.furniture == Some(Furniture::Interrupts)
+    }
+
     pub fn kind(&self) -> Kind {
+        // A press release's closing "for more information" line, with its address or link.
+        if is_contact_line(&self.key) && (4..=40).contains(&self.words) {
+            return Kind::Sentence;
+        }
         match self.furniture {
-            Some(Furniture::Always | Furniture::EndsArticle) => return Kind::Break,
+            Some(Furniture::Always | Furniture::EndsArticle | Furniture::Interrupts) => {
+                return Kind::Break;
+            }
             Some(_) => return Kind::Other,
             None => {}
         }
@@ -75,9 +91,17 @@ impl Line {
         if self.date_line {
             return Kind::Other;
         }
+        // A short question alone on its line is a heading or a teaser (`كيف غيرت الجائحة
+        // عادات التسوق؟`), not a sentence of the text.
+        if self.words < 10
+            && self.text.trim_end().ends_with(['؟', '?'])
+            && !self.text.contains(['،', ','])
+        {
+            return Kind::Other;
+        }
         if self.words >= 10 && (self.terminal || self.words >= 20) {
             Kind::Prose
-        } else if self.words >= 4 && self.terminal {
+        } else if self.words >= 4 && (self.terminal || is_list_item(&self.text)) {
             Kind::Sentence
         } else {
             Kind::Other
@@ -98,7 +122,48 @@ impl Line {
                 .trim_end_matches(['"', '”', '»', ')', '\''])
                 .ends_with('.')
             && !is_ticker(&self.key)
+            && !is_menu_line(&self.text)
     }
+}
+
+/// General form: a navigation line, section names set side by side with `|`, `•`, `·` or a
+/// spaced dash (`الرئيسية | محليات | دولي | فن`). It is never a headline, however many words
+/// it has.
+pub fn is_menu_line(text: &str) -> bool {
+    if !(text.contains('|') || text.contains('•') || text.contains('·') || text.contains(" - "))
+    {
+        return false;
+    }
+    let parts: Vec<&str> = text
+        .split(['|', '•', '·'])
+        .flat_map(|p| p.split(" - "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts.len() >= 3 && parts.iter().all(|p| super::text::words(p).count() <= 3)
+}
+
+/// General form: an item of a list inside the text, opened by a bullet or a number
+/// (`- تطوير شبكة النقل العام`, `٢. رفع الحد الأدنى للأجور`).
+fn is_list_item(text: &str) -> bool {
+    let t = text.trim_start();
+    let rest = t.trim_start_matches(|c: char| c.is_numeric());
+    let numbered = rest.len() < t.len() && rest.starts_with(['.', '-', ')', '،']);
+    numbered || t.starts_with(['•', '●', '▪', '◦', '*', '-', '–'])
+}
+
+/// General form: the "for more information" line closing a press release
+/// (`للمزيد من المعلومات يرجى التواصل مع …`).
+fn is_contact_line(key: &str) -> bool {
+    [
+        "للمزيد من المعلومات",
+        "لمزيد من المعلومات",
+        "للمزيد من التفاصيل",
+        "للاستفسار",
+        "for more information",
+    ]
+    .iter()
+    .any(|p| key.starts_with(p))
 }
 
 /// "Breaking" and live-ticker lines (`عاجل …`).
@@ -109,7 +174,8 @@ fn is_ticker(key: &str) -> bool {
 fn is_terminal(text: &str, words: usize) -> bool {
     let t = text.trim_end_matches(|c: char| "\"'”»)]›’ ".contains(c));
     match t.chars().last() {
-        Some('.' | '!' | '؟' | '?' | '…') => true,
+        // `؛` and `;` close the items of a list inside the text.
+        Some('.' | '!' | '؟' | '?' | '…' | '؛' | ';') => true,
         // `وأضاف:` opens a quotation in running text; `الموضوع:` is a label.
         Some(':') => words >= 6,
         _ => false,
@@ -149,6 +215,58 @@ fn is_stamp(key: &str, words: usize) -> bool {
             )
             || is_date_word(w)
     })
+}
+
+/// General form: a stamp that shares its line with other things, set apart by `|`
+/// (`03-05-2021 الساعة 09:15 | سامي خليل`).
+fn stamp_segment(text: &str) -> bool {
+    text.contains('|')
+        && text
+            .split('|')
+            .any(|seg| !find_dates(seg).is_empty() && is_stamp_line(&super::text::key(seg)))
+}
+
+/// General form: a dateline standing on its own line, a known place then a comma then the
+/// date (`القاهرة، 3 أيار 2021`). The place.
+pub fn place_led(text: &str) -> Option<&str> {
+    let (place, rest) = text.split_once(['،', ','])?;
+    let place = place.trim();
+    (LEXICON.is_place(place) && is_stamp_line(&super::text::key(rest))).then_some(place)
+}
+
+/// General form: a site's comment policy closing the page (`ترحب شبكة … بالنقاش …`,
+/// `نرحب بتعليقاتكم …`): the site welcoming its readers' discussion, in its own voice.
+fn is_comment_policy(key: &str) -> bool {
+    let mut words = key_words(key);
+    if !matches!(words.next(), Some("ترحب" | "نرحب")) {
+        return false;
+    }
+    let (mut welcome, mut readers) = (false, false);
+    for w in words.take(40) {
+        welcome |= matches!(
+            w,
+            "بالنقاش"
+                | "بالتعليقات"
+                | "بتعليقاتكم"
+                | "بتعليقات"
+                | "بارائكم"
+                | "بالحوار"
+                | "بمشاركاتكم"
+        );
+        readers |= matches!(
+            w,
+            "القراء"
+                | "قرائها"
+                | "قرائنا"
+                | "التعليقات"
+                | "التعليق"
+                | "تعليق"
+                | "الاساءه"
+                | "مجتمعنا"
+                | "حذف"
+        );
+    }
+    welcome && readers
 }
 
 /// `HH:MM` somewhere in the text.
@@ -427,6 +545,9 @@ impl<'a> Scanner<'a> {
                 .split_whitespace()
                 .any(|w| w.starts_with('#') && w.chars().nth(1).is_some_and(char::is_alphabetic));
         let mut furniture = LEXICON.furniture_padded(&padded, words, self.phrase_word);
+        if furniture.is_none() && is_comment_policy(key) {
+            furniture = Some(Furniture::Always);
+        }
         let credit = text.contains('©');
         // A copyright notice is furniture; a short `© AGENCY / PHOTOGRAPHER` is a photo credit.
         if credit && (self.ascii_digit || words > 8) {
@@ -450,7 +571,8 @@ impl<'a> Scanner<'a> {
         };
         let stamp = self.digit && is_stamp(key, words)
             || words <= 6 && self.ascii_digit && has_clock(&text);
-        let date_line = !dates.is_empty() && is_stamp_line(key);
+        let date_line = !dates.is_empty()
+            && (is_stamp_line(key) || stamp_segment(&text) || place_led(&text).is_some());
         Some(Line {
             terminal: is_terminal(&text, words),
             chars: self.chars,
@@ -579,6 +701,84 @@ mod tests {
                 prop_assert_eq!(l.arabic, share);
             }
         });
+    }
+
+    /// Regression: short list items and the closing contact line of a press release were
+    /// dropped from its body.
+    #[test]
+    fn list_items_and_contact_lines() {
+        assert_eq!(
+            kind("تطوير شبكة النقل العام في المدن الكبرى؛"),
+            Kind::Sentence
+        );
+        assert_eq!(
+            kind("- رفع الحد الأدنى للأجور في القطاع الخاص"),
+            Kind::Sentence
+        );
+        assert_eq!(kind("٢. إنشاء صندوق لدعم المشاريع الصغيرة"), Kind::Sentence);
+        assert_eq!(
+            kind("للمزيد من المعلومات يرجى التواصل مع المكتب الإعلامي: info@example.org"),
+            Kind::Sentence
+        );
+        // A short menu entry with a bullet is not a list item of the text.
+        assert_eq!(kind("• رياضة"), Kind::Other);
+    }
+
+    #[test]
+    fn comment_policies_are_furniture() {
+        assert_eq!(
+            kind(
+                "ترحب شبكة الأخبار بالنقاش المفيد، ونرجو من القراء الالتزام بآداب الحوار وعدم الإساءة لأحد."
+            ),
+            Kind::Break
+        );
+        assert_eq!(
+            kind(
+                "ترحب الحكومة بالنقاش حول القانون الجديد في البرلمان خلال الأسابيع المقبلة كما قال الوزير."
+            ),
+            Kind::Prose
+        );
+        assert_eq!(
+            kind(
+                "وقال الوزير إنه يرحب بالنقاش حول القانون الجديد في البرلمان خلال الأسابيع المقبلة."
+            ),
+            Kind::Prose
+        );
+    }
+
+    #[test]
+    fn stamps_that_share_a_line() {
+        assert!(
+            Line::new("03-05-2021 الساعة 09:15 | سامي خليل")
+                .unwrap()
+                .date_line
+        );
+        let l = Line::new("القاهرة، 3 أيار 2021").unwrap();
+        assert!(l.date_line);
+        assert_eq!(place_led(&l.text), Some("القاهرة"));
+        assert!(
+            !Line::new("وصل الوفد إلى القاهرة في 3 أيار 2021")
+                .unwrap()
+                .date_line
+        );
+    }
+
+    #[test]
+    fn menu_lines_are_not_headlines() {
+        assert!(is_menu_line("الرئيسية | محليات | دولي | فن"));
+        assert!(is_menu_line("أخبار • رياضة • اقتصاد • منوعات"));
+        assert!(
+            !Line::new("الرئيسية | محليات | دولي | فن")
+                .unwrap()
+                .headline_like()
+        );
+        // A headline with one dash in it is still a headline.
+        assert!(!is_menu_line("مصر - إصابات جديدة بفيروس كورونا في القاهرة"));
+        assert!(
+            Line::new("مصر - إصابات جديدة بفيروس كورونا")
+                .unwrap()
+                .headline_like()
+        );
     }
 
     #[test]
