@@ -124,6 +124,26 @@ pub fn holds_furniture(gap: &[Line]) -> bool {
     gap.iter().any(|l| l.furniture == Some(Furniture::Always))
 }
 
+/// General form: a section's index, not an article: every story a headline, a one-paragraph
+/// teaser and a date, three times or more in a row. Whether `span` is one: three date lines
+/// or more in it, and never two paragraphs between two of them.
+pub fn is_story_list(lines: &[Line], span: std::ops::Range<usize>) -> bool {
+    let mut dates = 0;
+    let mut run = 0;
+    for l in &lines[span] {
+        if l.date_line || l.stamp {
+            dates += 1;
+            run = 0;
+        } else if is_paragraph(l) {
+            run += 1;
+            if run > 1 {
+                return false;
+            }
+        }
+    }
+    dates >= 3
+}
+
 /// The heaviest candidate body.
 #[cfg(test)]
 fn region(lines: &[Line]) -> Option<(usize, usize)> {
@@ -285,6 +305,18 @@ mod tests {
         let page = format!("{P1}\nجانب من جولة الوزير داخل غرفة التشغيل الرئيسية\n{P2}");
         let lines = split(&page);
         assert_eq!(body_lines(&lines, 0..3, &|_| false), [0, 2]);
+    }
+
+    /// Regression: a section's index of teasers was read as one article.
+    #[test]
+    fn an_index_of_teasers_is_not_an_article() {
+        let entry = |h: &str| format!("{h} في العاصمة اليوم\n{P1}\nالخميس 06 مايو 2021\n");
+        let page = format!("{}{}{}", entry("خبر أول"), entry("خبر ثان"), entry("خبر ثالث"));
+        let lines = split(&page);
+        assert!(is_story_list(&lines, 0..lines.len()));
+        let article = format!("{P1}\n{P2}\nخبر آخر\nالخميس 06 مايو 2021\n{P1}\n{P2}");
+        let lines = split(&article);
+        assert!(!is_story_list(&lines, 0..lines.len()));
     }
 
     #[test]

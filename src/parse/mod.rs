@@ -84,6 +84,11 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
     let page = title::page_title(first, lines);
     let (mut start, end) = choose_region(lines, first, &page)
         .ok_or_else(|| ParseError::NoArticle("no paragraph of running text".into()))?;
+    if body::is_story_list(lines, start..end) {
+        return Err(ParseError::NoArticle(
+            "a list of stories (headline, teaser, date), not an article".into(),
+        ));
+    }
     let title = match title::find(lines, start, &page, &lines[start..end]) {
         Some(t) => t,
         // A headline long enough to read as text opens the run: take it, if text follows.
