@@ -10,12 +10,10 @@
 
 use super::lexicon::Furniture;
 use super::lines::{Kind, Line};
-
-/// What crossing one line that is not text costs, in characters of text.
-const GAP_COST: f64 = 40.0;
-/// This many non-text lines in a row end the article whatever follows: a related list or a
-/// tag cloud, not a caption between two paragraphs.
-const MAX_GAP: usize = 3;
+use super::weights::{
+    GAP_COST, MAX_GAP, MAX_INTERRUPTION, MAX_LIST_ITEMS, MAX_QUESTION_HEADING_WORDS,
+    MAX_SUBHEADING_WORDS,
+};
 
 /// Candidate bodies: for every stretch of the page between two things the article cannot
 /// cross, its best run of lines, as `(start, end, weight)` (end exclusive), heaviest first.
@@ -61,10 +59,6 @@ pub fn regions(lines: &[Line]) -> Vec<(usize, usize, f64)> {
     out.sort_by(|a, b| b.2.total_cmp(&a.2));
     out
 }
-
-/// The most lines an interruption of the article may take: an ad label, a "read also" box
-/// with a headline or two, an inline card of another story (headline, date, picture credit).
-const MAX_INTERRUPTION: usize = 8;
 
 /// Whether `gap`, the lines between two runs of text, is an interruption the article goes on
 /// across. General forms: a short stretch, unlike prose, holding what only boxes and cards
@@ -170,7 +164,7 @@ pub fn body_lines(
                 let items = (i + 1..span.end)
                     .take_while(|&j| !para(j) && is_list_item(&lines[j]))
                     .count();
-                if (2..=MAX_ITEMS).contains(&items) && para(i + 1 + items) {
+                if (2..=MAX_LIST_ITEMS).contains(&items) && para(i + 1 + items) {
                     out.extend(i + 1..=i + items);
                     i += items;
                 }
@@ -201,9 +195,6 @@ fn after_text(
             .is_some_and(|n| n.date_line || n.stamp)
 }
 
-/// A list has a few items: more, and it is a menu or a related list.
-const MAX_ITEMS: usize = 10;
-
 pub fn is_list_item(l: &Line) -> bool {
     (3..=30).contains(&l.words)
         && l.furniture.is_none()
@@ -221,8 +212,8 @@ fn is_subheading(l: &Line) -> bool {
     if l.text.contains(':') {
         return false; // `تصوير: فلان`: a label, not a heading
     }
-    (l.headline_like() || question && l.furniture.is_none()) && (2..=5).contains(&l.words)
-        || question && (2..=10).contains(&l.words) && l.furniture.is_none()
+    l.headline_like() && (2..=MAX_SUBHEADING_WORDS).contains(&l.words)
+        || question && (2..=MAX_QUESTION_HEADING_WORDS).contains(&l.words) && l.furniture.is_none()
 }
 
 /// Whether a line inside the region is a paragraph of the article.
@@ -311,7 +302,12 @@ mod tests {
     #[test]
     fn an_index_of_teasers_is_not_an_article() {
         let entry = |h: &str| format!("{h} في العاصمة اليوم\n{P1}\nالخميس 06 مايو 2021\n");
-        let page = format!("{}{}{}", entry("خبر أول"), entry("خبر ثان"), entry("خبر ثالث"));
+        let page = format!(
+            "{}{}{}",
+            entry("خبر أول"),
+            entry("خبر ثان"),
+            entry("خبر ثالث")
+        );
         let lines = split(&page);
         assert!(is_story_list(&lines, 0..lines.len()));
         let article = format!("{P1}\n{P2}\nخبر آخر\nالخميس 06 مايو 2021\n{P1}\n{P2}");

@@ -9,6 +9,7 @@
 
 use super::dates::FoundDate;
 use super::lines::Line;
+use super::weights::{DATE_ABOVE_TITLE as ABOVE_TITLE, DATE_LIST_SPAN as LIST_SPAN};
 
 #[derive(Debug, Default)]
 pub struct Dates {
@@ -37,11 +38,6 @@ const PUBLISHED: [&str; 8] = [
     "تاريخ الخبر",
     "date",
 ];
-
-/// How far (in lines) a date may sit above the title and still be the article's.
-const ABOVE_TITLE: usize = 3;
-/// Two dated lines this close belong to a list.
-const LIST_SPAN: usize = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Role {

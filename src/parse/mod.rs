@@ -16,6 +16,7 @@ mod record;
 mod standfirst;
 mod text;
 mod title;
+mod weights;
 
 pub use record::Article;
 
@@ -269,9 +270,6 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
     Ok(a)
 }
 
-/// How many candidate bodies are weighed against the title.
-const MAX_REGIONS: usize = 16;
-
 /// The body among the candidate runs of text. The page's first line is nearly always its
 /// `<title>`: when it reads as a headline, the run that shares its vocabulary is the article,
 /// even when a longer block (a site's comment rules, an "about us") outweighs it.
@@ -279,7 +277,7 @@ fn choose_region(lines: &[Line], first: &Line, page: &title::PageTitle) -> Optio
     // The heaviest runs only: a page of thousands of scraps has thousands of tiny runs, and
     // ranking each by its vocabulary would cost the square of the page.
     let mut candidates = body::regions(lines);
-    candidates.truncate(MAX_REGIONS);
+    candidates.truncate(weights::MAX_REGIONS);
     let headline = page.site.is_some() || first.headline_like();
     if !headline {
         return candidates.first().map(|&(s, e, _)| (s, e));
@@ -333,11 +331,11 @@ fn choose_region(lines: &[Line], first: &Line, page: &title::PageTitle) -> Optio
         // An ad label or a "read also" box says plainly that the text goes on; a card of
         // another story or a promo does not, and the text after them must show more.
         let need = if list || gap.iter().any(|l| l.interrupts()) {
-            1
+            weights::SAME_STORY_AFTER_LABEL
         } else if body::holds_furniture(gap) {
-            3
+            weights::SAME_STORY_AFTER_PROMO
         } else {
-            2
+            weights::SAME_STORY_AFTER_CARD
         };
         c.3 >= need || c.3 + body::shared_words(&lines[span.0..span.1], &lines[c.0..c.1]) >= need
     };

@@ -6,14 +6,7 @@ use rustc_hash::FxHashSet;
 
 use super::lines::Line;
 use super::text::key_words;
-
-/// A summary is short: longer than this it is the article's own first paragraph.
-const MAX_WORDS: usize = 70;
-/// Share of a summary's word pairs that the paragraph under it repeats: it restates the lede.
-/// Ledes of news seen so far share under a fifth with the next paragraph.
-const RESTATED: f64 = 0.35;
-/// Share of its word triples found in one later paragraph: a pull-quote printed again below.
-const QUOTED: f64 = 0.8;
+use super::weights::{STANDFIRST_MAX_WORDS, STANDFIRST_QUOTED, STANDFIRST_RESTATED};
 
 /// The standfirst's line, if the page has one. `headline` is the headline's line, `start` the
 /// first line of the text, `paragraphs` the text's lines; `skip` says which lines are neither
@@ -30,7 +23,7 @@ pub fn find(
 ) -> Option<usize> {
     let under = (headline + 1..lines.len()).find(|&i| !skip(&lines[i]) || i == start)?;
     let line = &lines[under];
-    if skip(line) || line.words > MAX_WORDS || !super::body::is_paragraph(line) {
+    if skip(line) || line.words > STANDFIRST_MAX_WORDS || !super::body::is_paragraph(line) {
         return None;
     }
     if under < start {
@@ -58,7 +51,7 @@ pub fn find(
 /// - it restates the paragraph under it (a summary of the lede);
 /// - it quotes a sentence the article prints again further down (a pull-quote).
 pub fn is_standfirst(first: &Line, rest: &[&Line]) -> bool {
-    if first.words > MAX_WORDS || rest.len() < 2 {
+    if first.words > STANDFIRST_MAX_WORDS || rest.len() < 2 {
         return false;
     }
     if first.text.starts_with(['-', '–', '—', '•']) {
@@ -73,7 +66,7 @@ pub fn is_standfirst(first: &Line, rest: &[&Line]) -> bool {
         .filter(|p| pairs.contains(p))
         .collect::<FxHashSet<_>>()
         .len();
-    if !pairs.is_empty() && repeated as f64 / pairs.len() as f64 >= RESTATED {
+    if !pairs.is_empty() && repeated as f64 / pairs.len() as f64 >= STANDFIRST_RESTATED {
         return true;
     }
     let triples: FxHashSet<(&str, &str, &str)> =
@@ -89,7 +82,7 @@ pub fn is_standfirst(first: &Line, rest: &[&Line]) -> bool {
             .filter(|t| triples.contains(t))
             .collect::<FxHashSet<_>>()
             .len();
-        found as f64 / triples.len() as f64 >= QUOTED
+        found as f64 / triples.len() as f64 >= STANDFIRST_QUOTED
     })
 }
 

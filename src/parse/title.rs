@@ -10,6 +10,10 @@ use std::collections::HashSet;
 use super::lexicon::LEXICON;
 use super::lines::Line;
 use super::text::WordSet;
+use super::weights::{
+    MAX_TITLE_CANDIDATES, TITLE_COPIES, TITLE_FIRST, TITLE_FOUR_WORDS, TITLE_IN_LIST,
+    TITLE_IS_PAGE_TITLE,
+};
 
 /// The site-name suffix of a page-title line (`عنوان الخبر - اليوم السابع`).
 pub struct PageTitle {
@@ -164,9 +168,6 @@ pub fn is_copy_of(title: &str, line: &str) -> bool {
     rest == title || rest.chars().count() <= 25
 }
 
-/// How many lines above the body may hold the headline.
-const MAX_CANDIDATES: usize = 300;
-
 /// Picks the title among the lines before the body.
 pub fn find(lines: &[Line], body_start: usize, page: &PageTitle, body: &[Line]) -> Option<Title> {
     if let Some(split) = split_headline(lines, body_start, page) {
@@ -184,7 +185,7 @@ pub fn find(lines: &[Line], body_start: usize, page: &PageTitle, body: &[Line]) 
     };
     // The headline sits near the text: only the lines just above it (and the page title) are
     // candidates, so a huge page costs no more than a normal one.
-    let first_candidate = body_start.saturating_sub(MAX_CANDIDATES);
+    let first_candidate = body_start.saturating_sub(MAX_TITLE_CANDIDATES);
     let head_key = super::text::key(&page.head);
     let candidates: Vec<Candidate> = lines
         .iter()
@@ -238,20 +239,20 @@ pub fn find(lines: &[Line], body_start: usize, page: &PageTitle, body: &[Line]) 
         let copies = count_copies(compact) + usize::from(i != 0 && compact == page.head_compact);
         let mut score = 0.0;
         if copies >= 2 {
-            score += 3.0;
+            score += TITLE_COPIES;
         }
         if i == 0 && page.site.is_some() || i != 0 && compact == page.head_compact {
-            score += 2.0;
+            score += TITLE_IS_PAGE_TITLE;
         }
         if super::text::words(c.text).count() >= 4 {
-            score += 1.0;
+            score += TITLE_FOUR_WORDS;
         }
         score += coherence(&c.words, in_body);
         if lists.contains(&i) {
-            score -= 3.0;
+            score += TITLE_IN_LIST;
         } else if best.is_none() {
             // Pages print the headline before captions and datelines.
-            score += 1.0;
+            score += TITLE_FIRST;
         }
         if best.as_ref().is_none_or(|(b, _, _)| score > *b) {
             best = Some((score, i, compact.to_string()));
