@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use arshif::Article;
 use arshif::archive::facets::Facets;
 use arshif::archive::{Archive, Entry};
-use arshif::web::links::encode_segment;
+use arshif::web::view::links::encode_segment;
 use arshif::web::{AppState, Config, app};
 use axum::Router;
 use axum::body::Body;

@@ -16,7 +16,7 @@ use std::hint::black_box;
 
 use arshif::Article;
 use arshif::archive::{Archive, Entry};
-use arshif::web::coding::{self, Coding};
+use arshif::web::http::coding::{self, Coding};
 use arshif::web::{AppState, Config, Site, app};
 use axum::Router;
 use axum::body::Body;
@@ -55,7 +55,7 @@ fn archive(n: usize) -> Archive {
 
 fn router(archive: Archive, budget: u64) -> Router {
     app(AppState::with_site(
-        Site::new(archive, None).with_page_cache(budget),
+        Site::new(archive, None).with_response_cache(budget),
         Config::default(),
     ))
 }

@@ -6,6 +6,8 @@
 
 /// The collection: build from a folder, overrides, ordering, the compiled file.
 pub mod archive;
+/// `arshif export`: the site `web` renders, crawled in-process and written as static files.
+pub mod export;
 /// One dump's bytes to one article record: pure functions, no I/O.
 pub mod parse;
 /// The Arabic analyzer and the full-text index the build writes and the server searches.

@@ -8,8 +8,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use arshif::archive::{self, compiled};
+use arshif::export::ExportArgs;
 use arshif::web::ServeArgs;
-use arshif::web::export::ExportArgs;
 
 /// Turns raw text dumps of Arabic news pages into a self-hostable web archive.
 #[derive(Parser)]
@@ -55,7 +55,7 @@ fn main() -> ExitCode {
             timings,
         }) => build(&articles, &out, timings),
         Some(Command::Serve(args)) => arshif::web::run(args).map(|()| true),
-        Some(Command::Export(args)) => arshif::web::export::run(args).map(|report| {
+        Some(Command::Export(args)) => arshif::export::run(args).map(|report| {
             eprint!("{}", report.render());
             true
         }),

@@ -138,7 +138,7 @@ fn nginx_serves_the_export_as_arshif_serves_the_site() {
 /// The export of the in-process router, no nginx: the files and their siblings.
 #[test]
 fn the_export_holds_every_page_with_its_compressed_siblings() {
-    use arshif::web::export::{ExportError, Options, export};
+    use arshif::export::{ExportError, Options, export};
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let app = common::router(common::seeds(), Some(common::ABOUT));
     let dir = tempfile::tempdir().unwrap();

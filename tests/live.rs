@@ -12,8 +12,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use arshif::archive::{self, Archive};
-use arshif::web::links::article_path;
-use arshif::web::{AppState, Config, Site, app, articles_count};
+use arshif::web::view::counts::ARTICLES;
+use arshif::web::view::links::article_path;
+use arshif::web::{AppState, Config, Site, app};
 use common::process::{self, Server};
 use common::{attrs, get, resolve, texts};
 
@@ -51,7 +52,7 @@ fn generation(files: &[(String, Vec<u8>)]) -> Generation {
 fn facts(archive: &Archive) -> Generation {
     let entries = archive.entries();
     Generation {
-        count: articles_count(entries.len()),
+        count: ARTICLES.count(entries.len()),
         listed: entries
             .iter()
             .map(|e| (path_of(&e.article.id), collapse(&e.article.title)))

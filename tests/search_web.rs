@@ -55,7 +55,10 @@ fn linked_ids(html: &scraper::Html, selector: &str) -> Vec<String> {
 }
 
 fn search_uri(query: &str) -> String {
-    format!("/search?q={}", arshif::web::links::encode_segment(query))
+    format!(
+        "/search?q={}",
+        arshif::web::view::links::encode_segment(query)
+    )
 }
 
 async fn result_ids(app: &Router, query: &str) -> BTreeSet<String> {
@@ -166,7 +169,7 @@ async fn nothing_to_search_is_an_empty_page_not_an_error() {
 #[tokio::test]
 async fn a_query_too_long_is_refused_in_arabic() {
     let (_dir, app, _) = seed_site(50);
-    let max = arshif::web::search::MAX_QUERY_CHARS;
+    let max = arshif::web::pages::search::MAX_QUERY_CHARS;
     let longest = "س".repeat(max);
     assert_eq!(
         get(&app, &search_uri(&longest)).await.status,
@@ -303,7 +306,7 @@ async fn search_escapes_what_the_dumps_hold() {
 #[tokio::test]
 async fn the_search_form_is_on_every_page() {
     let (_dir, app, archive) = seed_site(50);
-    let wasat = arshif::web::links::encode_segment("الوسط");
+    let wasat = arshif::web::view::links::encode_segment("الوسط");
     let pages = [
         "/".to_owned(),
         format!("/articles/{}", seed_id(&archive, "003_")),
@@ -403,7 +406,7 @@ async fn periods_list_their_dated_articles_newest_first() {
 #[tokio::test]
 async fn sources_list_their_articles_and_the_overviews_count_them() {
     let (_dir, app, archive) = seed_site(50);
-    let enc = arshif::web::links::encode_segment;
+    let enc = arshif::web::view::links::encode_segment;
     let publications = get(&app, "/publications").await;
     assert_eq!(publications.status, StatusCode::OK);
     let html = publications.html();
@@ -452,7 +455,7 @@ async fn sources_list_their_articles_and_the_overviews_count_them() {
 #[tokio::test]
 async fn unknown_facets_are_arabic_404s() {
     let (_dir, app, _) = seed_site(50);
-    let enc = arshif::web::links::encode_segment;
+    let enc = arshif::web::view::links::encode_segment;
     for path in [
         "/2014/".to_owned(),
         "/2014".to_owned(),
@@ -478,7 +481,7 @@ async fn unknown_facets_are_arabic_404s() {
 #[tokio::test]
 async fn each_facet_has_one_address() {
     let (_dir, app, _) = seed_site(50);
-    let wasat = arshif::web::links::encode_segment("الوسط");
+    let wasat = arshif::web::view::links::encode_segment("الوسط");
     for (from, to) in [
         ("/2015".to_owned(), "/2015/".to_owned()),
         ("/2015/09".to_owned(), "/2015/09/".to_owned()),
@@ -522,7 +525,7 @@ async fn each_facet_has_one_address() {
 #[tokio::test]
 async fn articles_and_the_index_link_to_their_facets() {
     let (_dir, app, archive) = seed_site(50);
-    let enc = arshif::web::links::encode_segment;
+    let enc = arshif::web::view::links::encode_segment;
     let path = format!("/articles/{}", seed_id(&archive, "003_"));
     let html = get(&app, &path).await.html();
     let to = |selector: &str| {
@@ -656,7 +659,7 @@ async fn facet_pages_are_cut_like_the_index() {
     // الوسط has every third article: 15, two pages.
     let wasat = format!(
         "/publications/{}",
-        arshif::web::links::encode_segment("الوسط")
+        arshif::web::view::links::encode_segment("الوسط")
     );
     let first = get(&app, &wasat).await.html();
     assert_eq!(

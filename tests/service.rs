@@ -462,7 +462,7 @@ async fn redirects_stay_relative_so_a_prefix_survives() {
 #[tokio::test]
 async fn over_long_uris_get_414_and_bodies_413() {
     let app = site();
-    let limit = arshif::web::limits::MAX_URI_BYTES;
+    let limit = arshif::web::http::limits::MAX_URI_BYTES;
     let long = format!("/{}", "a".repeat(limit));
     let reply = get(&app, &long).await;
     assert_eq!(reply.status, StatusCode::URI_TOO_LONG);
@@ -474,7 +474,7 @@ async fn over_long_uris_get_414_and_bodies_413() {
     let fits = format!("/{}", "a".repeat(limit - 1));
     assert_eq!(get(&app, &fits).await.status, StatusCode::NOT_FOUND);
 
-    let big = (arshif::web::limits::MAX_BODY_BYTES + 1).to_string();
+    let big = (arshif::web::http::limits::MAX_BODY_BYTES + 1).to_string();
     let reply = send(&app, Method::POST, "/", &[("content-length", &big)]).await;
     assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(texts(&reply.html(), "h1"), ["الطلب أكبر من اللازم"]);

@@ -20,10 +20,8 @@ use anyhow::Context;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use tokio::sync::Notify;
 
-use super::server::last_modified;
-use super::{AppState, Site};
-use crate::archive::{self, ArchiveError, BuildReport, compiled};
-use crate::search::SearchIndex;
+use super::site::{self, AppState, Build, Site};
+use crate::archive::compiled;
 
 /// How long the folder must stay unchanged before a rebuild starts.
 pub const QUIET: Duration = Duration::from_millis(300);
@@ -163,18 +161,21 @@ async fn rebuild_loop(
         let dir = generations.fresh();
         let started = Instant::now();
         let (articles, into) = (articles.clone(), dir.clone());
-        let built = match tokio::task::spawn_blocking(move || build_site(&articles, &into)).await {
+        let opened = move || site::open(&articles, &into, Build::Always);
+        let built = match tokio::task::spawn_blocking(opened).await {
             Ok(built) => built.map_err(anyhow::Error::from),
             Err(panicked) => Err(anyhow::Error::from(panicked)),
         };
         match built {
             Ok((site, report)) => {
-                let site = site.with_page_cache(state.site().pages.budget());
+                let site = site.with_response_cache(state.site().responses.budget());
                 let old = state.replace(site);
+                // `Build::Always` always reports.
+                let report = report.map(|r| r.render()).unwrap_or_default();
                 tracing::info!(
                     "rebuilt in {:.1?}, now serving it: {}",
                     started.elapsed(),
-                    report.render().trim_end()
+                    report.trim_end()
                 );
                 if let Some(old_dir) = serving.replace(dir) {
                     let timeout = state.config.request_timeout;
@@ -187,15 +188,6 @@ async fn rebuild_loop(
             }
         }
     }
-}
-
-/// Builds `articles` into the generation folder `dir` and opens the site from there.
-fn build_site(articles: &Path, dir: &Path) -> Result<(Site, BuildReport), ArchiveError> {
-    let compiled_path = compiled::path_in(dir);
-    let (archive, report) = archive::build_and_save(articles, &compiled_path)?;
-    let search = SearchIndex::open(&archive::search_dir(&compiled_path))?;
-    let site = Site::new(archive, Some(search)).modified_at(last_modified(&compiled_path));
-    Ok((site, report))
 }
 
 /// Removes a replaced generation's folder once no request holds its site. A request lasts at

@@ -12,7 +12,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::pin::pin;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::serve::{Listener, ListenerExt};
@@ -22,11 +22,10 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::sync::Semaphore;
 
-use super::config::{Config, ListenAddr, LogFormat, ServeArgs, SiteArgs};
-use super::limits::MAX_CONNECTIONS;
-use super::{AppState, Site, app, reload};
-use crate::archive::{self, compiled};
-use crate::search::SearchIndex;
+use super::config::{Config, ListenAddr, LogFormat, ServeArgs};
+use super::http::limits::MAX_CONNECTIONS;
+use super::site::{self, AppState, Build};
+use super::{app, reload};
 
 /// Serves `state` on `listener` until `shutdown` resolves (see [`shutdown_signal`]); requests
 /// in flight are finished.
@@ -118,38 +117,15 @@ fn init_logging(format: LogFormat, filter: &str) {
     };
 }
 
-/// When the pages last changed: the newer of the compiled archive and the running binary
-/// (a new binary may render the same archive differently). Every instance serving the same
-/// build with the same binary gives the same time.
-pub(super) fn last_modified(compiled_path: &Path) -> SystemTime {
-    let mtime = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    let archive = mtime(compiled_path);
-    let binary = std::env::current_exe().ok().and_then(|exe| mtime(&exe));
-    archive
-        .into_iter()
-        .chain(binary)
-        .max()
-        .unwrap_or_else(SystemTime::now)
-}
-
-/// The archive of `args` (built first when missing or stale, the report on stderr) with its
-/// search index, as `serve` and `export` render it.
-pub fn load_site(args: &SiteArgs) -> anyhow::Result<Site> {
-    let compiled_path = compiled::path_in(&args.build_dir);
-    let (archive, report) = archive::load_or_build(&args.articles, &compiled_path)?;
-    if let Some(report) = report {
-        eprint!("{}", report.render());
-    }
-    let search = SearchIndex::open(&archive::search_dir(&compiled_path))?;
-    Ok(Site::new(archive, Some(search)).modified_at(last_modified(&compiled_path)))
-}
-
 /// Loads (or builds) the archive and serves it until interrupted.
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     init_logging(args.log_format, &args.log_level);
 
-    let site =
-        load_site(&args.site)?.with_page_cache(args.page_cache_mib.saturating_mul(1024 * 1024));
+    let (site, report) = site::open(&args.site.articles, &args.site.build_dir, Build::IfStale)?;
+    if let Some(report) = report {
+        eprint!("{}", report.render());
+    }
+    let site = site.with_response_cache(args.page_cache_mib.saturating_mul(1024 * 1024));
     let articles = site.archive.len();
     let config = Config::from_args(&args);
     if config.base_url.is_none() && !config.trust_proxy {

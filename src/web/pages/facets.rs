@@ -16,15 +16,19 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
-use super::cache::CachePolicy;
-use super::dates::month_name;
-use super::error::WebError;
-use super::links::{self, Links, month_path, paged_path, source_path, sources_path, year_path};
-use super::listing::{Grouped, Headings, Link, group};
-use super::pager::{Pager, Wanted, wanted};
-use super::preview::Preview;
-use super::{AppState, counts, page};
 use crate::archive::facets::{Facets, Listing, Source};
+use crate::web::http::cache_policy::CachePolicy;
+use crate::web::http::error::WebError;
+use crate::web::http::render::render;
+use crate::web::site::AppState;
+use crate::web::view::counts;
+use crate::web::view::dates::month_name;
+use crate::web::view::links::{
+    self, Links, month_path, paged_path, source_path, sources_path, year_path,
+};
+use crate::web::view::listing::{Grouped, Headings, Link, group};
+use crate::web::view::pager::{Pager, Wanted, wanted};
+use crate::web::view::preview::Preview;
 
 pub fn routes() -> Router<AppState> {
     let mut router = Router::new()
@@ -262,7 +266,7 @@ async fn show(
                 .months(*y)
                 .map(|(m, count)| MonthLink {
                     link: period(month_name(m).to_owned(), month_path(*y, m)),
-                    count: super::articles_count(count),
+                    count: counts::ARTICLES.count(count),
                 })
                 .collect();
             (
@@ -313,7 +317,7 @@ async fn show(
         &heading,
         &format!(
             "{} في أرشيف الأخبار العربية.",
-            super::articles_count(listing.len())
+            counts::ARTICLES.count(listing.len())
         ),
     );
     let page = FacetPage {
@@ -321,7 +325,7 @@ async fn show(
         title,
         kind,
         heading,
-        count: super::articles_count(listing.len()),
+        count: counts::ARTICLES.count(listing.len()),
         first: start + 1,
         last: end,
         up,
@@ -334,7 +338,7 @@ async fn show(
         }),
         links: page_links,
     };
-    page::render(&page, StatusCode::OK, CachePolicy::Short)
+    render(&page, StatusCode::OK, CachePolicy::Short)
 }
 
 pub struct SourceItem<'a> {
@@ -391,12 +395,12 @@ async fn overview(
             .map(|(name, count)| SourceItem {
                 name,
                 href: links.to(&links::source_path(source, name)),
-                count: super::articles_count(*count),
+                count: counts::ARTICLES.count(*count),
             })
             .collect(),
         links,
     };
-    page::render(&page, StatusCode::OK, CachePolicy::Short)
+    render(&page, StatusCode::OK, CachePolicy::Short)
 }
 
 #[cfg(test)]

@@ -17,8 +17,9 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
 
-use super::{AppState, Config};
 use crate::archive::id::fnv1a;
+use crate::web::config::Config;
+use crate::web::site::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CachePolicy {

@@ -130,6 +130,22 @@ pub fn month_name(month: u32) -> &'static str {
     MONTHS[month as usize - 1]
 }
 
+/// A date as the templates show it: `<time datetime="{iso}">{arabic}</time>`.
+pub struct DateView {
+    pub iso: String,
+    pub arabic: String,
+}
+
+impl DateView {
+    /// The view of a record's date; `None` when it is not a readable ISO date.
+    pub fn new(s: &str) -> Option<DateView> {
+        Date::parse(s).map(|d| DateView {
+            iso: d.iso(),
+            arabic: d.arabic(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

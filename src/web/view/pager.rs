@@ -3,7 +3,7 @@
 //! alike: previous and next, where the reader is, and a short run of page numbers with the
 //! current one marked `aria-current="page"`.
 
-use super::error::WebError;
+use crate::web::http::error::WebError;
 
 /// Page numbers shown on each side of the current one; further pages are an ellipsis, but the
 /// first and last are always there.

@@ -5,10 +5,10 @@
 //! address, never from the request's `Host` header (see `links`). Without a public address
 //! the tags that need a URL are left out and the others stay.
 
-use super::SITE_NAME;
 use super::dates::Date;
 use super::links::Links;
 use crate::parse::Article;
+use crate::web::SITE_NAME;
 
 /// About how long a preview's description may be, in characters; it is cut at a word
 /// boundary at or before this, as share cards show two or three lines.
@@ -173,7 +173,7 @@ mod tests {
         };
         let mut links =
             Links::for_path("/articles/x").with_site(Some("https://example.org/a/".into()));
-        links.set_here(super::super::links::article_path("x"));
+        links.set_here(crate::web::view::links::article_path("x"));
         let p = Preview::article(&links, &a);
         assert_eq!(p.kind, "article");
         assert_eq!(p.title, "عنوان");

@@ -12,9 +12,9 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::cache::CachePolicy;
-use super::links::Links;
-use super::page;
+use super::cache_policy::CachePolicy;
+use super::render::render;
+use crate::web::view::links::Links;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -27,7 +27,7 @@ pub enum WebError {
     /// 414: a request path and query longer than [`super::limits::MAX_URI_BYTES`].
     #[error("URI too long")]
     UriTooLong,
-    /// 400: a search query longer than [`super::search::MAX_QUERY_CHARS`].
+    /// 400: a search query longer than [`crate::web::pages::search::MAX_QUERY_CHARS`].
     #[error("search query too long")]
     QueryTooLong,
     /// 503: the site runs without a search index.
@@ -150,7 +150,7 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
         title,
         message,
     };
-    match page::render(&page, status, CachePolicy::NoStore) {
+    match render(&page, status, CachePolicy::NoStore) {
         Ok(mut rendered) => {
             let (mut parts, _) = response.into_parts();
             parts.headers.remove(header::CONTENT_LENGTH);

@@ -13,7 +13,7 @@ use axum::extract::Path;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
-use super::cache::{self, CachePolicy};
+use super::cache_policy::{self, CachePolicy};
 use super::error::WebError;
 use crate::archive::id::fnv1a;
 
@@ -22,27 +22,27 @@ use crate::archive::id::fnv1a;
 const FILES: [(&str, &[u8], &str); 5] = [
     (
         "icon.svg",
-        include_bytes!("../../static/icon.svg"),
+        include_bytes!("../../../static/icon.svg"),
         "image/svg+xml",
     ),
     (
         "fonts/noto-naskh-arabic-regular.woff2",
-        include_bytes!("../../static/fonts/noto-naskh-arabic-regular.woff2"),
+        include_bytes!("../../../static/fonts/noto-naskh-arabic-regular.woff2"),
         "font/woff2",
     ),
     (
         "fonts/noto-naskh-arabic-bold.woff2",
-        include_bytes!("../../static/fonts/noto-naskh-arabic-bold.woff2"),
+        include_bytes!("../../../static/fonts/noto-naskh-arabic-bold.woff2"),
         "font/woff2",
     ),
     (
         "fonts/OFL.txt",
-        include_bytes!("../../static/fonts/OFL.txt"),
+        include_bytes!("../../../static/fonts/OFL.txt"),
         "text/plain; charset=utf-8",
     ),
     (
         "style.css",
-        include_bytes!("../../static/style.css"),
+        include_bytes!("../../../static/style.css"),
         "text/css; charset=utf-8",
     ),
 ];
@@ -79,7 +79,7 @@ static ASSETS: LazyLock<Assets> = LazyLock::new(|| {
         }
         let hashed = with_hash(name, &bytes);
         let index = assets.files.len();
-        let (_, etag) = cache::etag(&bytes);
+        let (_, etag) = cache_policy::etag(&bytes);
         assets.files.push(Asset {
             bytes,
             content_type,

@@ -5,11 +5,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::cache::CachePolicy;
-use super::error::WebError;
-use super::links::Links;
-use super::preview::{DESCRIPTION_CHARS, Preview, shorten};
-use super::{AppState, markdown, page};
+use crate::web::http::cache_policy::CachePolicy;
+use crate::web::http::error::WebError;
+use crate::web::http::render::render;
+use crate::web::site::AppState;
+use crate::web::view::links::Links;
+use crate::web::view::preview::{DESCRIPTION_CHARS, Preview, shorten};
+use crate::web::view::{counts, markdown};
 
 /// What the page says when the folder has no `about.md`; also its preview's description.
 const DEFAULT_ABOUT: &str = "هذا أرشيف لصفحات أخبار عربية جُمعت من الشبكة، نُظّفت نصوصها ورُتّبت بحسب تاريخ نشرها. يُعرض كل مقال كما نُشر، ومعه نصّه الأصلي كما حُفظ.";
@@ -32,7 +34,7 @@ pub async fn show(State(state): State<AppState>, links: Links) -> Result<Respons
     let description = shorten(
         &format!(
             "{DEFAULT_ABOUT} يضمّ الأرشيف الآن {}.",
-            super::articles_count(archive.len())
+            counts::ARTICLES.count(archive.len())
         ),
         DESCRIPTION_CHARS,
     );
@@ -40,9 +42,9 @@ pub async fn show(State(state): State<AppState>, links: Links) -> Result<Respons
         preview: Preview::website(&links, "عن الأرشيف", &description),
         links,
         about_html: archive.about().map(markdown::to_safe_html),
-        count: super::articles_count(archive.len()),
+        count: counts::ARTICLES.count(archive.len()),
         default_about: DEFAULT_ABOUT,
         dated: archive.dated_oldest_first().len(),
     };
-    page::render(&page, StatusCode::OK, CachePolicy::Short)
+    render(&page, StatusCode::OK, CachePolicy::Short)
 }

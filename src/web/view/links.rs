@@ -27,8 +27,10 @@ use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
-use super::{AppState, Config, assets};
 use crate::archive::facets::Source;
+use crate::web::config::Config;
+use crate::web::http::assets;
+use crate::web::site::AppState;
 
 /// The order of the index.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

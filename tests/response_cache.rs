@@ -1,4 +1,4 @@
-//! The kept responses (`web::pages`): a page sent from memory is the page the handlers
+//! The kept responses (`web::http::response_cache`): a page sent from memory is the page the handlers
 //! render, byte for byte and header for header, in every coding; what depends on the request
 //! is never shared between requests that differ; memory stays within its budget; a new site
 //! starts with none of the old one's pages.
@@ -19,7 +19,7 @@ fn entries() -> Vec<Entry> {
 
 fn state(budget: u64, config: Config) -> AppState {
     let archive = Archive::from_entries(entries(), Some(ABOUT.into()));
-    AppState::with_site(Site::new(archive, None).with_page_cache(budget), config)
+    AppState::with_site(Site::new(archive, None).with_response_cache(budget), config)
 }
 
 /// Every kind of URL, answering 200 or not.
@@ -71,7 +71,7 @@ async fn a_kept_response_is_the_rendered_one() {
 async fn pages_are_kept_and_errors_are_not() {
     let state = state(64 << 20, Config::default());
     let app = app(state.clone());
-    let kept = || state.site().pages.len();
+    let kept = || state.site().responses.len();
     assert_eq!(kept(), 0);
     get(&app, "/about").await;
     assert_eq!(kept(), 1);
@@ -115,7 +115,7 @@ async fn memory_stays_within_the_budget() {
         let reply = get(&app, &format!("/page/2?probe={i}")).await;
         assert_eq!(reply.status, StatusCode::OK);
     }
-    let kept = state.site().pages.len();
+    let kept = state.site().responses.len();
     let most = usize::try_from(budget).unwrap() / page;
     assert!(
         kept > 0 && kept <= most,
@@ -147,12 +147,12 @@ async fn a_new_site_brings_no_old_page() {
     let app = app(state.clone());
     let before = get(&app, "/about").await;
     assert!(before.body.contains("المصادر"));
-    assert_eq!(state.site().pages.len(), 1);
+    assert_eq!(state.site().responses.len(), 1);
     state.replace(Site::new(
         Archive::from_entries(entries(), Some("أرشيف جديد".into())),
         None,
     ));
-    assert_eq!(state.site().pages.len(), 0);
+    assert_eq!(state.site().responses.len(), 0);
     let after = get(&app, "/about").await;
     assert!(after.body.contains("أرشيف جديد"), "{}", after.body);
     assert_ne!(after.header("etag"), before.header("etag"));

@@ -4,7 +4,7 @@
 use axum::http::{HeaderValue, header};
 use axum::response::IntoResponse;
 
-use super::cache::CachePolicy;
+use crate::web::http::cache_policy::CachePolicy;
 
 pub async fn show() -> impl IntoResponse {
     (

@@ -2,13 +2,13 @@
 //! render, then status, content type, cache policy and `ETag` in one place. The canonical
 //! link is the template's, from [`Links`].
 //!
-//! [`Links`]: super::links::Links
+//! [`Links`]: crate::web::view::links::Links
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::cache::{self, CachePolicy};
+use super::cache_policy::{self, CachePolicy};
 use super::error::WebError;
 
 pub const HTML: &str = "text/html; charset=utf-8";
@@ -31,7 +31,7 @@ pub fn render_as(
     content_type: &'static str,
 ) -> Result<Response, WebError> {
     let body = page.render().map_err(WebError::Render)?;
-    let etag = (status == StatusCode::OK).then(|| cache::etag(body.as_bytes()));
+    let etag = (status == StatusCode::OK).then(|| cache_policy::etag(body.as_bytes()));
     let mut response = (
         status,
         cache,

@@ -3,7 +3,7 @@
 //! static export share.
 //!
 //! The rules follow tower-http's `CompressionLayer`, which the server used before bodies were
-//! kept compressed (see `pages`): gzip and brotli, the highest q-value wins and brotli wins a
+//! kept compressed (see `response_cache`): gzip and brotli, the highest q-value wins and brotli wins a
 //! tie, a `*` stands for any coding not listed, nothing under 32 bytes, no images but SVG, no
 //! fonts (woff2 is compressed already). One difference: when a client refuses every coding
 //! including identity, it gets identity rather than a 406, which RFC 9110 §12.5.3 allows.

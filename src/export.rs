@@ -30,9 +30,11 @@ use clap::Args;
 use rayon::prelude::*;
 use tower::ServiceExt;
 
-use super::coding::{self, Coding};
-use super::config::{Config, SiteArgs};
-use super::{AppState, app, assets, load_site, page};
+use crate::web::app;
+use crate::web::config::{Config, SiteArgs};
+use crate::web::http::coding::{self, Coding};
+use crate::web::http::{assets, render};
+use crate::web::site::{self, AppState, Build};
 
 /// `arshif export` options; each flag also reads an environment variable.
 #[derive(Debug, Clone, Args)]
@@ -125,7 +127,11 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExportReport> {
         base_url: args.site.base_url.clone(),
         ..Config::default()
     };
-    let state = AppState::with_site(load_site(&args.site)?.with_page_cache(0), config);
+    let (site, report) = site::open(&args.site.articles, &args.site.build_dir, Build::IfStale)?;
+    if let Some(report) = report {
+        eprint!("{}", report.render());
+    }
+    let state = AppState::with_site(site.with_response_cache(0), config);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -318,7 +324,7 @@ impl Crawler<'_> {
                     reason: format!("a missing page answers {status}, not 404"),
                 });
             }
-            self.write_with_siblings(&self.out.join(name), &body, page::HTML)?;
+            self.write_with_siblings(&self.out.join(name), &body, render::HTML)?;
         }
         Ok(())
     }

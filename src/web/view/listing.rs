@@ -2,9 +2,10 @@
 //! story's other coverage): one line per article ([`Item`]), grouped under year and month
 //! headings ([`group`]), rendered by the `listing` and `entry` macros of `macros.html`.
 
+use super::dates::DateView;
 use super::dates::{Date, month_name};
 use super::links::{self, Links};
-use super::{DateView, title_of};
+use super::title_of;
 use crate::archive::Entry;
 use crate::archive::facets::Source;
 

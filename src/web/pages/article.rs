@@ -5,17 +5,20 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::cache::{self, CachePolicy};
-use super::dates::Date;
-use super::error::WebError;
-use super::links::{self, Links};
-use super::listing::Item;
-use super::markdown;
-use super::preview::Preview;
-use super::{AppState, DateView, Site, page, title_of};
 use crate::archive::Entry;
 use crate::archive::facets::Source;
 use crate::parse::Article;
+use crate::web::http::cache_policy::{self, CachePolicy};
+use crate::web::http::error::WebError;
+use crate::web::http::render::render;
+use crate::web::site::{AppState, Site};
+use crate::web::view::dates::Date;
+use crate::web::view::dates::DateView;
+use crate::web::view::links::{self, Links};
+use crate::web::view::listing::Item;
+use crate::web::view::markdown;
+use crate::web::view::preview::Preview;
+use crate::web::view::title_of;
 
 /// A piece of the dateline (`place ـ author، agency، publication`), with what goes before it.
 pub struct DatelinePart<'a> {
@@ -153,7 +156,7 @@ pub async fn show(
     let (older, newer) = site.archive.neighbours(&id);
     let published = a.published.as_deref().and_then(DateView::new);
     let mut links = links;
-    links.set_here(super::links::article_path(&a.id));
+    links.set_here(crate::web::view::links::article_path(&a.id));
     let month_href = a
         .published
         .as_deref()
@@ -185,7 +188,7 @@ pub async fn show(
         a,
         links,
     };
-    page::render(&page, StatusCode::OK, CachePolicy::Short)
+    render(&page, StatusCode::OK, CachePolicy::Short)
 }
 
 /// `GET /articles/{id}/source`: the dump as decoded, for provenance. Plain text whatever it
@@ -211,7 +214,7 @@ pub async fn source(
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),
             ),
-            cache::etag(entry.text.as_bytes()),
+            cache_policy::etag(entry.text.as_bytes()),
         ],
         entry.text.clone(),
     )

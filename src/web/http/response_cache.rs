@@ -1,5 +1,5 @@
-//! Rendered responses, kept and sent again: the response cache of a [`Site`], and the one
-//! place that compresses bodies.
+//! Rendered responses, kept and sent again: the response cache of a [`Site`] (HTTP
+//! `Cache-Control` is [`super::cache_policy`]'s), and the one place that compresses bodies.
 //!
 //! A page of a read-only archive is the same bytes until the next build, so rendering it
 //! again for every reader is wasted work. The [`respond`] middleware keeps each cacheable
@@ -7,7 +7,7 @@
 //! [`CachePolicy::Immutable`]) as a [`Representation`]: the body, its headers, and its gzip
 //! and brotli encodings, each made the first time a client asks for it. The next request for
 //! the same path and query (and the same public address, when a trusted proxy names it) is
-//! answered from memory before routing; the layers outside it (`cache::revalidate` with its
+//! answered from memory before routing; the layers outside it (`cache_policy::revalidate` with its
 //! `ETag` suffixes and 304s, the security headers, the request log) apply as to any response.
 //!
 //! Memory is bounded: the cache holds at most `--page-cache-mib` of bodies (quick_cache's
@@ -18,7 +18,7 @@
 //! kept) is compressed here too, by the same rules ([`coding`]), so no other compression
 //! layer is needed. A streamed body (no exact length) passes as it is, uncompressed.
 //!
-//! [`Site`]: super::Site
+//! [`Site`]: crate::web::site::Site
 
 use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
@@ -32,9 +32,9 @@ use axum::response::{IntoResponse, Response};
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
-use super::AppState;
-use super::cache::CachePolicy;
+use super::cache_policy::CachePolicy;
 use super::coding::{self, Coding};
+use crate::web::site::AppState;
 
 /// The largest body buffered to be compressed or kept; larger (or streamed) bodies pass.
 const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
@@ -177,7 +177,7 @@ impl Weighter<String, Arc<Representation>> for ByBytes {
 }
 
 /// The rendered responses of one site, by request target, within a memory budget.
-pub struct PageCache {
+pub struct ResponseCache {
     /// `None` when the budget is zero: every request is rendered.
     cache: Option<Cache<String, Arc<Representation>, ByBytes>>,
     budget: u64,
@@ -186,9 +186,9 @@ pub struct PageCache {
 /// What a site keeps unless told otherwise: some 4,000 article pages.
 pub const DEFAULT_BUDGET_BYTES: u64 = 64 * 1024 * 1024;
 
-impl PageCache {
+impl ResponseCache {
     /// A cache of at most `budget` bytes (0: none).
-    pub fn new(budget: u64) -> PageCache {
+    pub fn new(budget: u64) -> ResponseCache {
         let cache = (budget > 0).then(|| {
             // quick_cache sizes its tables from the expected count; pages are ~16 KiB.
             let items = usize::try_from(budget / 16_384)
@@ -196,7 +196,7 @@ impl PageCache {
                 .max(16);
             Cache::with_weighter(items, budget, ByBytes)
         });
-        PageCache { cache, budget }
+        ResponseCache { cache, budget }
     }
 
     /// The budget it was made with, so that a rebuilt site keeps the same one.
@@ -224,9 +224,9 @@ impl PageCache {
     }
 }
 
-impl Default for PageCache {
+impl Default for ResponseCache {
     fn default() -> Self {
-        PageCache::new(DEFAULT_BUDGET_BYTES)
+        ResponseCache::new(DEFAULT_BUDGET_BYTES)
     }
 }
 
@@ -236,7 +236,7 @@ fn key<'r>(state: &AppState, request: &'r Request) -> Cow<'r, str> {
     let target = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
     let config = &state.config;
     if config.base_url.is_none() && config.trust_proxy {
-        let site = super::links::public_site(config, request.headers());
+        let site = crate::web::view::links::public_site(config, request.headers());
         Cow::Owned(format!("{}\n{target}", site.unwrap_or_default()))
     } else {
         Cow::Borrowed(target)
@@ -253,7 +253,7 @@ pub async fn respond(State(state): State<AppState>, mut request: Request, next: 
     let head = method == Method::HEAD;
     let site = state.site();
     let key = key(&state, &request);
-    if let Some(kept) = site.pages.get(&key) {
+    if let Some(kept) = site.responses.get(&key) {
         return kept.response(coding, head);
     }
     let key = key.into_owned();
@@ -264,7 +264,7 @@ pub async fn respond(State(state): State<AppState>, mut request: Request, next: 
         Ok(representation) => {
             let response = representation.response(coding, head);
             if representation.cacheable() {
-                site.pages.insert(key, Arc::new(representation));
+                site.responses.insert(key, Arc::new(representation));
             }
             response
         }

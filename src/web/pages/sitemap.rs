@@ -12,19 +12,20 @@
 //! both routes are 404s and robots.txt names no sitemap. robots.txt itself is always served;
 //! it keeps crawlers off the search results (endless query URLs that add nothing).
 //!
-//! [`Config::sitemap_limit`]: super::Config::sitemap_limit
+//! [`Config::sitemap_limit`]: crate::web::config::Config::sitemap_limit
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 
-use super::cache::CachePolicy;
-use super::dates::Date;
-use super::error::WebError;
-use super::links::{self, Links, Order};
-use super::{AppState, page};
 use crate::archive::Archive;
+use crate::web::http::cache_policy::CachePolicy;
+use crate::web::http::error::WebError;
+use crate::web::http::render::render_as;
+use crate::web::site::AppState;
+use crate::web::view::dates::Date;
+use crate::web::view::links::{self, Links, Order};
 
 /// The most URLs one sitemap may hold (sitemaps.org protocol).
 pub const SITEMAP_MAX_URLS: usize = 50_000;
@@ -120,14 +121,14 @@ pub async fn show(State(state): State<AppState>, links: Links) -> Result<Respons
         let set = UrlSet {
             urls: urls.range(0..urls.len()),
         };
-        return page::render_as(&set, StatusCode::OK, CachePolicy::Short, XML);
+        return render_as(&set, StatusCode::OK, CachePolicy::Short, XML);
     }
     let index = SitemapIndex {
         sitemaps: (1..=urls.len().div_ceil(limit))
             .map(|n| format!("{site}{}", links::sitemap_part_path(n)))
             .collect(),
     };
-    page::render_as(&index, StatusCode::OK, CachePolicy::Short, XML)
+    render_as(&index, StatusCode::OK, CachePolicy::Short, XML)
 }
 
 /// `GET /sitemaps/{n}.xml`: part `n` (from 1) of a split sitemap. A sitemap that fits in one
@@ -153,7 +154,7 @@ pub async fn part(
     let set = UrlSet {
         urls: urls.range(start..urls.len().min(start + limit)),
     };
-    page::render_as(&set, StatusCode::OK, CachePolicy::Short, XML)
+    render_as(&set, StatusCode::OK, CachePolicy::Short, XML)
 }
 
 /// `GET /robots.txt`.
@@ -170,5 +171,5 @@ pub async fn robots(links: Links) -> Result<Response, WebError> {
         search_path: format!("{prefix}search"),
         sitemap: links.absolute(links::SITEMAP_PATH),
     };
-    page::render_as(&robots, StatusCode::OK, CachePolicy::Short, TEXT)
+    render_as(&robots, StatusCode::OK, CachePolicy::Short, TEXT)
 }

@@ -19,13 +19,16 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::cache::CachePolicy;
-use super::dates::Date;
-use super::error::WebError;
-use super::links::{self, Links, Order};
-use super::{AppState, SITE_NAME, page, title_of};
 use crate::archive::Archive;
 use crate::parse::Article;
+use crate::web::SITE_NAME;
+use crate::web::http::cache_policy::CachePolicy;
+use crate::web::http::error::WebError;
+use crate::web::http::render::render_as;
+use crate::web::site::AppState;
+use crate::web::view::dates::Date;
+use crate::web::view::links::{self, Links, Order};
+use crate::web::view::title_of;
 
 /// How many articles the feed carries: enough for a reader who checks weekly, small enough
 /// that a feed of full texts stays a few hundred kilobytes.
@@ -136,7 +139,7 @@ pub async fn show(State(state): State<AppState>, links: Links) -> Result<Respons
     let site = state.site();
     let feed =
         feed(&site.archive, &links, FEED_ENTRIES, site.last_modified).ok_or(WebError::NotFound)?;
-    page::render_as(&feed, StatusCode::OK, CachePolicy::Short, ATOM)
+    render_as(&feed, StatusCode::OK, CachePolicy::Short, ATOM)
 }
 
 #[cfg(test)]

@@ -12,15 +12,17 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::cache::CachePolicy;
-use super::error::WebError;
-use super::links::{self, Links, Order};
-use super::listing::{Grouped, Headings, Link, group};
-use super::pager::{Pager, Wanted, parse_page_number, wanted};
-use super::preview::Preview;
-use super::{AppState, page};
 use crate::archive::facets::Source;
 use crate::archive::{Archive, Entry};
+use crate::web::http::cache_policy::CachePolicy;
+use crate::web::http::error::WebError;
+use crate::web::http::render::render;
+use crate::web::site::AppState;
+use crate::web::view::counts;
+use crate::web::view::links::{self, Links, Order};
+use crate::web::view::listing::{Grouped, Headings, Link, group};
+use crate::web::view::pager::{Pager, Wanted, parse_page_number, wanted};
+use crate::web::view::preview::Preview;
 
 /// The query string, raw; [`IndexQuery::validate`] turns it into typed values.
 #[derive(Debug, Default, Deserialize)]
@@ -153,7 +155,7 @@ fn listing(state: &AppState, links: &Links, n: usize, order: Order) -> Result<Re
 
     let mut links = links.clone();
     links.set_here(links::index_path(n, order));
-    let count = super::articles_count(archive.len());
+    let count = counts::ARTICLES.count(archive.len());
     let preview = Preview::website(
         &links,
         &if n > 1 {
@@ -190,5 +192,5 @@ fn listing(state: &AppState, links: &Links, n: usize, order: Order) -> Result<Re
         agencies_href: links.to(links::sources_path(Source::Agency)),
         links,
     };
-    page::render(&index_page, StatusCode::OK, CachePolicy::Short)
+    render(&index_page, StatusCode::OK, CachePolicy::Short)
 }

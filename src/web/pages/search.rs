@@ -17,14 +17,16 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 
-use super::cache::CachePolicy;
-use super::error::WebError;
-use super::links::{Links, search_path, sources_path};
-use super::listing::Item;
-use super::pager::{Pager, parse_page_number};
-use super::{AppState, counts, page};
 use crate::archive::facets::Source;
 use crate::search::{MAX_OFFSET, MAX_PER_PAGE, SearchResults};
+use crate::web::http::cache_policy::CachePolicy;
+use crate::web::http::error::WebError;
+use crate::web::http::render::render;
+use crate::web::site::AppState;
+use crate::web::view::counts;
+use crate::web::view::links::{Links, search_path, sources_path};
+use crate::web::view::listing::Item;
+use crate::web::view::pager::{Pager, parse_page_number};
 
 /// Longest query searched, in characters.
 pub const MAX_QUERY_CHARS: usize = 256;
@@ -131,7 +133,7 @@ pub async fn show(
         publications_href: links.to(sources_path(Source::Publication)),
         links: page_links,
     };
-    page::render(&page, StatusCode::OK, CachePolicy::Private)
+    render(&page, StatusCode::OK, CachePolicy::Private)
 }
 
 /// How many pages of `total` results are served (at least one, the page that says there are

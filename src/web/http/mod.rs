@@ -1,0 +1,12 @@
+//! HTTP mechanics around the pages, none of which knows what a page says: the error type,
+//! the caching rules, the one render helper, the kept responses and their content codings,
+//! the embedded static files, the security headers and the request limits.
+
+pub(crate) mod assets;
+pub(crate) mod cache_policy;
+pub mod coding;
+pub(crate) mod error;
+pub mod limits;
+pub(crate) mod render;
+pub mod response_cache;
+pub mod security;

@@ -1,0 +1,145 @@
+//! The loaded site and the state every handler gets: [`Site`] (one build's archive, search
+//! index, time and kept responses), [`AppState`] (the site being served, swappable, and the
+//! configuration), and [`open`], the one way a site is opened from a build folder, for
+//! `serve`, `export` and each live rebuild alike.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use arc_swap::ArcSwap;
+
+use super::config::Config;
+use super::http::cache_policy;
+use super::http::response_cache::ResponseCache;
+use crate::archive::{self, Archive, ArchiveError, BuildReport, compiled};
+use crate::search::SearchIndex;
+
+/// What one build produced, served as a unit: a rebuild replaces the whole of it at once.
+pub struct Site {
+    pub archive: Archive,
+    /// The full-text index; `None` when the site runs without one (tests of other pages).
+    pub search: Option<SearchIndex>,
+    /// `Last-Modified` of every page: when this build (or the binary rendering it) last
+    /// changed, in whole seconds as HTTP dates have no more. It lives here, not in
+    /// [`Config`], so that a rebuild swapped in brings its own time.
+    pub last_modified: SystemTime,
+    /// Responses rendered from this site, kept to be sent again (see [`ResponseCache`]).
+    pub responses: ResponseCache,
+}
+
+impl Site {
+    /// A site made now: its pages are `Last-Modified` now (see [`Site::modified_at`]).
+    pub fn new(archive: Archive, search: Option<SearchIndex>) -> Site {
+        Site {
+            archive,
+            search,
+            last_modified: whole_seconds(SystemTime::now()),
+            responses: ResponseCache::default(),
+        }
+    }
+
+    /// The same site, its pages `Last-Modified` at `t`.
+    pub fn modified_at(mut self, t: SystemTime) -> Site {
+        self.last_modified = whole_seconds(t);
+        self
+    }
+
+    /// The same site keeping at most `budget` bytes of rendered responses (0: none).
+    pub fn with_response_cache(mut self, budget: u64) -> Site {
+        self.responses = ResponseCache::new(budget);
+        self
+    }
+}
+
+/// Whether [`open`] builds the archive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Build {
+    /// Only when the compiled archive is missing or older than the articles folder (`serve`
+    /// and `export` at start-up).
+    IfStale,
+    /// Always, into a fresh folder (a live rebuild's generation).
+    Always,
+}
+
+/// The site of the articles folder `articles` compiled in `build_dir`, built first as `build`
+/// says, with its search index; the build's report when there was a build.
+pub fn open(
+    articles: &Path,
+    build_dir: &Path,
+    build: Build,
+) -> Result<(Site, Option<BuildReport>), ArchiveError> {
+    let compiled_path = compiled::path_in(build_dir);
+    let (archive, report) = match build {
+        Build::IfStale => archive::load_or_build(articles, &compiled_path)?,
+        Build::Always => {
+            let (archive, report) = archive::build_and_save(articles, &compiled_path)?;
+            (archive, Some(report))
+        }
+    };
+    let search = SearchIndex::open(&archive::search_dir(&compiled_path))?;
+    let site = Site::new(archive, Some(search)).modified_at(last_modified(&compiled_path));
+    Ok((site, report))
+}
+
+/// When the pages last changed: the newer of the compiled archive and the running binary
+/// (a new binary may render the same archive differently). Every instance serving the same
+/// build with the same binary gives the same time.
+fn last_modified(compiled_path: &Path) -> SystemTime {
+    let mtime = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let archive = mtime(compiled_path);
+    let binary = std::env::current_exe().ok().and_then(|exe| mtime(&exe));
+    archive
+        .into_iter()
+        .chain(binary)
+        .max()
+        .unwrap_or_else(SystemTime::now)
+}
+
+/// `t` without its fraction of a second, so that it equals the HTTP date made from it.
+fn whole_seconds(t: SystemTime) -> SystemTime {
+    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+/// The one state value every handler gets.
+///
+/// The site sits behind an [`ArcSwap`]: a handler takes one snapshot ([`AppState::site`]) and
+/// renders from it alone, so a request in flight finishes on the site it started with while
+/// [`AppState::replace`] swaps a new build in for the requests after it.
+#[derive(Clone)]
+pub struct AppState {
+    site: Arc<ArcSwap<Site>>,
+    pub config: Arc<Config>,
+    /// Header values made from the configuration once.
+    pub(super) fixed: Arc<cache_policy::Fixed>,
+}
+
+impl AppState {
+    pub fn new(archive: Archive, config: Config) -> AppState {
+        AppState::with_site(Site::new(archive, None), config)
+    }
+
+    pub fn with_site(site: Site, config: Config) -> AppState {
+        assert!(
+            config.per_page > 0,
+            "an index page holds at least one article"
+        );
+        AppState {
+            site: Arc::new(ArcSwap::from_pointee(site)),
+            fixed: Arc::new(cache_policy::Fixed::new(&config)),
+            config: Arc::new(config),
+        }
+    }
+
+    /// The site as it is now; hold it for the whole request.
+    pub fn site(&self) -> Arc<Site> {
+        self.site.load_full()
+    }
+
+    /// Serves `site` from the next request on; gives back the site it replaces, which the
+    /// requests still in flight hold until they finish.
+    pub fn replace(&self, site: Site) -> Arc<Site> {
+        self.site.swap(Arc::new(site))
+    }
+}
