@@ -183,7 +183,7 @@ pub fn translated_by(paragraph: &str) -> Option<String> {
 }
 
 /// What the start of the first paragraph credits: `موسكو ـ قال …`, `القاهرة (رويترز) - …`,
-/// `المدينة نيوز :- …`.
+/// `صوت المدينة :- …` (the site's own name).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Inline {
     pub place: Option<String>,
@@ -388,8 +388,9 @@ mod tests {
             (i.place.as_deref(), i.agency),
             (Some("القاهرة"), Some("رويترز"))
         );
-        let i = inline("المدينة نيوز :- بلغت حصيلة الوفيات", None);
-        assert_eq!(i.publication.as_deref(), Some("المدينة نيوز"));
+        // The site's own name leading the text (`صوت المدينة :- …`) is its publisher.
+        let i = inline("صوت المدينة :- بلغت حصيلة الوفيات", Some("صوت المدينة"));
+        assert_eq!(i.publication.as_deref(), Some("صوت المدينة"));
         // Ordinary openings are left alone.
         assert_eq!(
             inline(

@@ -39,6 +39,8 @@ pub struct Line {
     pub date_line: bool,
     /// The known publisher this line names exactly, if any.
     pub publication: Option<&'static str>,
+    /// A navigation line ([`is_menu_line`]).
+    pub menu: bool,
 }
 
 /// What a line can be for the body finder.
@@ -58,14 +60,15 @@ impl Line {
     /// One line on its own, as [`split`] reads it (for tests of the deciders).
     #[cfg(test)]
     pub fn new(raw: &str) -> Option<Self> {
-        Self::one(raw)
-    }
-
-    /// A piece of a line read as a line of its own.
-    pub fn one(raw: &str) -> Option<Self> {
         let mut line = None;
         scan(raw, false, |l| line = Some(l));
         line
+    }
+
+    /// A piece of a line read as a line of its own. (Through [`split`], so that the scanner
+    /// is compiled once and stays inlined in the one loop that reads whole dumps.)
+    pub fn one(raw: &str) -> Option<Self> {
+        split(raw).into_iter().next()
     }
 
     /// An ad label or a "read also" box: the article may go on after it.
@@ -122,7 +125,7 @@ impl Line {
                 .trim_end_matches(['"', '”', '»', ')', '\''])
                 .ends_with('.')
             && !is_ticker(&self.key)
-            && !is_menu_line(&self.text)
+            && !self.menu
     }
 }
 
@@ -573,6 +576,7 @@ impl<'a> Scanner<'a> {
             || words <= 6 && self.ascii_digit && has_clock(&text);
         let date_line = !dates.is_empty()
             && (is_stamp_line(key) || stamp_segment(&text) || place_led(&text).is_some());
+        let menu = is_menu_line(&text);
         Some(Line {
             terminal: is_terminal(&text, words),
             chars: self.chars,
@@ -593,6 +597,7 @@ impl<'a> Scanner<'a> {
             hijri,
             stamp,
             date_line,
+            menu,
         })
     }
 }

@@ -90,12 +90,7 @@ fn shown_part(
     if seps.is_empty() {
         return None;
     }
-    let printed: std::collections::HashSet<&str> = lines
-        .iter()
-        .skip(1)
-        .filter(|l| (3..=40).contains(&l.words))
-        .map(|l| l.compact.as_str())
-        .collect();
+    let printed = |compact: &str| lines.iter().skip(1).any(|l| l.compact == compact);
     let mut best: Option<(usize, &str, &str)> = None;
     for &(a, b) in &seps {
         // The headline first (`HEADLINE - …`), then last (`… - HEADLINE`).
@@ -112,7 +107,7 @@ fn shown_part(
                 continue;
             }
             let compact = super::text::compact_key(head);
-            if printed.contains(compact.as_str()) && best.is_none_or(|(n, _, _)| head.len() > n) {
+            if best.is_none_or(|(n, _, _)| head.len() > n) && printed(&compact) {
                 best = Some((head.len(), head, site));
             }
         }
