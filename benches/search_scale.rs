@@ -71,7 +71,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("search");
     let t = Instant::now();
-    build_index(&entries, &path).unwrap();
+    build_index(entries.iter().map(|e| &e.article), &path).unwrap();
     let build = t.elapsed();
     eprintln!(
         "index: {:.2} s, {:.0} articles/s",

@@ -8,6 +8,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use arshif::archive::{self, compiled};
+use arshif::capture::{self, Captured, Format};
 use arshif::export::ExportArgs;
 use arshif::web::ServeArgs;
 
@@ -21,9 +22,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Print each dump's parsed record as one JSON line (no override applied).
+    /// Print each page's parsed record as one JSON line (no override applied).
     Parse {
-        /// Dump files to parse.
+        /// Files to parse: text dumps (`.txt`), saved pages (`.html`, `.htm`) and crawls
+        /// (`.warc`, `.warc.gz`, one line per page record).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -75,7 +77,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// JSON Lines on stdout, one per file in order; `Ok(false)` when any file failed.
+/// JSON Lines on stdout, one per page in order (a WARC file gives one per page record, and
+/// its other records are counted on stderr); `Ok(false)` when any page failed.
 fn parse(files: &[PathBuf]) -> anyhow::Result<bool> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut all_ok = true;
@@ -84,24 +87,69 @@ fn parse(files: &[PathBuf]) -> anyhow::Result<bool> {
             || path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
-        let line = match archive::read_dump(path) {
-            Ok(bytes) => match arshif::parse_dump(&bytes, &source) {
-                Ok(article) => serde_json::to_string(&article)?,
-                Err(e) => {
-                    all_ok = false;
-                    serde_json::json!({ "source": source, "error": e.to_string() }).to_string()
-                }
-            },
-            Err(e) => {
-                all_ok = false;
-                let error = format!("{}: {e}", path.display());
-                serde_json::json!({ "source": source, "error": error }).to_string()
-            }
+        let mut lines = Vec::new();
+        // (whether it is an error, the line)
+        let error_line = |error: String| {
+            (
+                true,
+                serde_json::json!({ "source": source, "error": error }).to_string(),
+            )
         };
-        writeln!(out, "{line}").context("writing to stdout")?;
+        match Format::of(&source) {
+            Some(Format::Warc) => match std::fs::File::open(path) {
+                Ok(file) => {
+                    let crawl = capture::read_warc(std::io::BufReader::new(file), &source);
+                    for page in crawl.pages {
+                        lines.push(match page {
+                            Ok(c) => (false, record_line(c, &source)?),
+                            Err(e) => error_line(e.to_string()),
+                        });
+                    }
+                    if !crawl.skipped.is_empty() {
+                        let counts: Vec<String> = crawl
+                            .skipped
+                            .iter()
+                            .map(|(kind, n)| format!("{n} {}", kind.label()))
+                            .collect();
+                        eprintln!("{source}: skipped {}", counts.join(", "));
+                    }
+                }
+                Err(e) => lines.push(error_line(format!("{}: {e}", path.display()))),
+            },
+            format => lines.push(match archive::read_dump(path) {
+                Ok(bytes) => {
+                    let read = match format {
+                        Some(Format::Html) => {
+                            capture::read_html(&bytes, &source, &capture::Origin::default())
+                        }
+                        // Any other name is read as a text dump, as it always was.
+                        _ => capture::read_text(&bytes, &source),
+                    };
+                    match read {
+                        Ok(c) => (false, record_line(c, &source)?),
+                        Err(e) => error_line(e.to_string()),
+                    }
+                }
+                Err(e) => error_line(format!("{}: {e}", path.display())),
+            }),
+        }
+        for (failed, line) in lines {
+            all_ok &= !failed;
+            writeln!(out, "{line}").context("writing to stdout")?;
+        }
     }
     out.flush().context("writing to stdout")?;
     Ok(all_ok)
+}
+
+/// A page's record as a JSON line, with the id the archive would give it.
+fn record_line(mut c: Captured, source: &str) -> anyhow::Result<String> {
+    c.record.article.id = c
+        .target
+        .as_deref()
+        .and_then(archive::id::from_url)
+        .unwrap_or_else(|| archive::id::from_file_name(source));
+    Ok(serde_json::to_string(&c.record)?)
 }
 
 fn build(articles: &std::path::Path, out: &std::path::Path, timings: bool) -> anyhow::Result<bool> {

@@ -47,7 +47,7 @@ fn fixtures() -> Vec<Entry> {
 fn index(entries: &[Entry]) -> (tempfile::TempDir, SearchIndex) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("search");
-    build_index(entries, &path).unwrap();
+    build_index(entries.iter().map(|e| &e.article), &path).unwrap();
     let index = SearchIndex::open(&path).unwrap();
     (dir, index)
 }
@@ -203,8 +203,8 @@ fn building_again_replaces_the_index() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("search");
     let entries = fixtures();
-    build_index(&entries, &path).unwrap();
-    build_index(&entries[..1], &path).unwrap();
+    build_index(entries.iter().map(|e| &e.article), &path).unwrap();
+    build_index([&entries[0].article], &path).unwrap();
     let index = SearchIndex::open(&path).unwrap();
     assert_eq!(index.search("سوريا", 0, 10).unwrap().total, 1);
     assert!(!dir.path().join("search.building").exists());

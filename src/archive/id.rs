@@ -1,5 +1,7 @@
 //! Permanent ids: the part of a link that must never change once given.
 
+use crate::stable_hash::stable_hash;
+
 /// The id of the dump named `file_name`: the hex part of `NNN_<hex>.txt`, else a slug of the
 /// file stem. It depends on the name alone, so adding other files never changes it.
 pub fn from_file_name(file_name: &str) -> String {
@@ -13,6 +15,15 @@ pub fn from_file_name(file_name: &str) -> String {
         }
     }
     slug(stem)
+}
+
+/// The id of an article crawled from `url`: 16 hex digits of the stable hash of the URL's
+/// normal form ([`crate::capture::address::normal`]), the shape of the numbered dumps' ids.
+/// It depends on the address alone, not on the file or the order records are read in, so
+/// the same page captured twice is one article. `None` for what is not a web address.
+pub fn from_url(url: &str) -> Option<String> {
+    let normal = crate::capture::address::normal(url)?;
+    Some(format!("{:016x}", stable_hash(normal.as_bytes())))
 }
 
 /// Letters and digits of any script kept (lower-cased), every other run folded to one `-`.
@@ -30,19 +41,9 @@ fn slug(stem: &str) -> String {
     }
     if out.is_empty() {
         // A stem of only punctuation still needs a stable, URL-safe id.
-        out = format!("dump-{:016x}", fnv1a(stem.as_bytes()));
+        out = format!("dump-{:016x}", stable_hash(stem.as_bytes()));
     }
     out
-}
-
-/// A small stable hash (FNV-1a): stable across Rust versions, unlike `DefaultHasher`.
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
 }
 
 #[cfg(test)]
@@ -70,9 +71,28 @@ mod tests {
     }
 
     #[test]
+    fn one_id_per_address_whatever_its_spelling() {
+        let id = from_url("https://www.example.com/news/2020/11/2338761/").unwrap();
+        assert_eq!(id.len(), 16);
+        assert_eq!(
+            from_url("http://example.com/news/2020/11/2338761?utm_source=rss").unwrap(),
+            id
+        );
+        assert_ne!(
+            from_url("https://example.com/news/2020/11/2338762").unwrap(),
+            id
+        );
+        // The value is kept in links: it must never change.
+        assert_eq!(
+            from_url("https://example.com/a").unwrap(),
+            format!("{:016x}", stable_hash(b"https://example.com/a"))
+        );
+        assert_eq!(from_url("mailto:x@example.com"), None);
+    }
+
+    #[test]
     fn punctuation_only_stem_gets_a_stable_id() {
-        let id = from_file_name("---.txt");
-        assert!(id.starts_with("dump-"));
-        assert_eq!(id, from_file_name("---.txt"));
+        // The value itself is in existing archives' URLs: it must not change.
+        assert_eq!(from_file_name("---.txt"), "dump-de7cc417de1b3246");
     }
 }

@@ -472,7 +472,10 @@ fn assign_ids(dumps: &[Dump]) -> Vec<(String, Option<String>)> {
         if !shared.contains(id.as_str()) || stem == id {
             continue;
         }
-        let unique = format!("{id}-{:08x}", id::fnv1a(d.name.as_bytes()) as u32);
+        let unique = format!(
+            "{id}-{:08x}",
+            crate::stable_hash::stable_hash(d.name.as_bytes()) as u32
+        );
         *warning = Some(format!(
             "another file also has the id {id}; this one is {unique}"
         ));

@@ -20,16 +20,17 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::Entry;
-use super::id::fnv1a;
+use crate::arabic::{normalize_into, words};
 use crate::parse::Article;
-use crate::search::analyzer::{for_each_term, normalize_into, words};
+use crate::search::analyzer::for_each_term;
+use crate::stable_hash::stable_hash;
 
 /// Cosine similarity from which two articles are one story.
 ///
@@ -94,32 +95,6 @@ impl Threads {
     }
 }
 
-/// Term hashes are already uniform: a hasher that only mixes them is enough and much faster
-/// than SipHash over millions of insertions.
-#[derive(Default)]
-struct TermHasher(u64);
-
-impl Hasher for TermHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = fnv1a(bytes);
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        // FNV's low bits are its weakest: spread the high ones down.
-        self.0 = (n ^ (n >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-}
-
-type TermMap<K, V> = HashMap<K, V, BuildHasherDefault<TermHasher>>;
-
 /// An article's terms weighted and normalised to length 1, sorted by term.
 type Vector = Vec<(u32, f32)>;
 
@@ -145,7 +120,7 @@ impl Profile {
                 text.push(' ');
             }
         }
-        let body = (!text.is_empty()).then(|| (fnv1a(text.as_bytes()), text.len() as u32));
+        let body = (!text.is_empty()).then(|| (stable_hash(text.as_bytes()), text.len() as u32));
         let mut terms: Vec<(u32, u32)> = term_counts(article)
             .into_iter()
             .map(|(t, n)| ((t ^ (t >> 32)) as u32, n))
@@ -261,15 +236,16 @@ fn is_stopword(t: &str) -> bool {
 /// Term and word-pair (shingle) counts of an article, the title's counted twice. Pairs of
 /// consecutive words carry names and set phrases (جون كيري, وزير الخارجية) that tell one
 /// story from another on the same subject.
-fn term_counts(a: &Article) -> TermMap<u64, u32> {
-    let mut counts = TermMap::default();
+fn term_counts(a: &Article) -> FxHashMap<u64, u32> {
+    let mut counts = FxHashMap::default();
     let mut add = |text: &str, n: u32| {
         let mut previous: Option<u64> = None;
         for_each_term(text, |t| {
             if is_stopword(t) {
                 return;
             }
-            let h = fnv1a(t.as_bytes());
+            // Kept in the build cache and deciding ties between terms: the stable hash.
+            let h = stable_hash(t.as_bytes());
             *counts.entry(h).or_insert(0) += n;
             if let Some(p) = previous {
                 let pair = p.rotate_left(17) ^ h;
@@ -288,7 +264,7 @@ fn term_counts(a: &Article) -> TermMap<u64, u32> {
 /// TF-IDF vectors (sublinear tf) of the profiles' terms that another profile also has,
 /// normalised.
 fn weigh(profiles: &[&Profile]) -> Vec<Vector> {
-    let mut df: TermMap<u32, u32> = TermMap::default();
+    let mut df: FxHashMap<u32, u32> = FxHashMap::default();
     for p in profiles {
         for &(t, _) in &p.terms {
             *df.entry(t).or_insert(0) += 1;
@@ -345,7 +321,7 @@ fn links(vectors: &[Vector], days: &[Option<i32>]) -> Vec<Link> {
     // Each term's articles as (day, index), dated ones by date then undated, and where each
     // article is in the lists of its signature terms: its date window is around that place,
     // found by walking a few neighbours instead of searching a list of thousands.
-    let mut postings: TermMap<u32, Vec<(i32, u32)>> = TermMap::default();
+    let mut postings: FxHashMap<u32, Vec<(i32, u32)>> = FxHashMap::default();
     let signatures: Vec<Vec<u32>> = vectors
         .iter()
         .map(|v| {

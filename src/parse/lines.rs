@@ -133,8 +133,14 @@ impl Line {
 /// spaced dash (`الرئيسية | محليات | دولي | فن`). It is never a headline, however many words
 /// it has.
 pub fn is_menu_line(text: &str) -> bool {
-    if !(text.contains('|') || text.contains('•') || text.contains('·') || text.contains(" - "))
-    {
+    let b = text.as_bytes();
+    // Three parts need two separators: counted with memchr first, most lines have none.
+    let seps = memchr::memchr_iter(b'|', b).count()
+        + ["•", "·", " - "]
+            .iter()
+            .map(|sep| memchr::memmem::find_iter(b, sep.as_bytes()).count())
+            .sum::<usize>();
+    if seps < 2 {
         return false;
     }
     let parts: Vec<&str> = text
@@ -551,7 +557,7 @@ impl<'a> Scanner<'a> {
         if furniture.is_none() && is_comment_policy(key) {
             furniture = Some(Furniture::Always);
         }
-        let credit = text.contains('©');
+        let credit = memchr::memmem::find(text.as_bytes(), "©".as_bytes()).is_some();
         // A copyright notice is furniture; a short `© AGENCY / PHOTOGRAPHER` is a photo credit.
         if credit && (self.ascii_digit || words > 8) {
             furniture = furniture.or(Some(Furniture::Always));

@@ -1,8 +1,13 @@
 //! Character-level helpers: what each character is (for cleaning a line and counting what it
 //! holds), and folding text into comparison keys (so `"داعش"` and `داعش`, or a title glued to
-//! itself, can be recognised as the same).
+//! itself, can be recognised as the same). Letters, digits and marks are folded and split by
+//! [`crate::arabic`], the search analyzer's table too.
 
-use rustc_hash::FxHashMap;
+use std::hash::Hasher;
+
+use rustc_hash::{FxHashMap, FxHasher};
+
+pub use crate::arabic::{ascii_digit, is_alnum, is_arabic_letter, is_harakah, is_letter};
 
 /// What the line scanner and the key folder ask of a character, answered once: by a table
 /// for the first 2,048 code points (ASCII, Latin, Arabic: one or two bytes of UTF-8), by the
@@ -24,7 +29,7 @@ impl CharInfo {
     pub const PRESENTATION: u16 = 1 << 2;
     /// A digit of any script ([`ascii_digit`]).
     pub const DIGIT: u16 = 1 << 3;
-    /// A haraka or tatweel: dropped from keys without breaking the word.
+    /// A mark ([`crate::arabic::is_mark`]): dropped from keys without breaking the word.
     pub const MARK: u16 = 1 << 4;
     /// [`is_letter`].
     pub const LETTER: u16 = 1 << 5;
@@ -48,7 +53,7 @@ impl CharInfo {
         set(Self::WHITESPACE, c.is_whitespace());
         set(Self::PRESENTATION, is_presentation_form(c));
         set(Self::DIGIT, ascii_digit(c).is_some());
-        set(Self::MARK, is_harakah(c) || c == 'ـ');
+        set(Self::MARK, crate::arabic::is_mark(c));
         set(Self::LETTER, is_letter(c));
         set(Self::ARABIC, is_arabic_letter(c));
         set(Self::ALNUM, is_alnum(c));
@@ -59,29 +64,10 @@ impl CharInfo {
                 '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{c}'
             ),
         );
-        let fold = if let Some(d) = ascii_digit(c) {
-            char::from(b'0' + d as u8)
-        } else {
-            match c {
-                'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
-                'ى' => 'ي',
-                'ة' => 'ه',
-                'ؤ' => 'و',
-                'ئ' => 'ي',
-                // Arabic has no case; the rest by Unicode's tables.
-                _ if is_arabic_letter(c) => c,
-                _ => {
-                    let mut lower = c.to_lowercase();
-                    match (lower.next(), lower.next()) {
-                        (Some(l), None) => l,
-                        _ => {
-                            flags |= Self::LONG_FOLD;
-                            c
-                        }
-                    }
-                }
-            }
-        };
+        let fold = crate::arabic::fold_char(c);
+        if c.to_lowercase().nth(1).is_some() {
+            flags |= Self::LONG_FOLD;
+        }
         let mut bytes = [0; 4];
         let fold_len = fold.encode_utf8(&mut bytes).len() as u8;
         CharInfo {
@@ -137,16 +123,6 @@ fn is_presentation_form(c: char) -> bool {
     matches!(c, '\u{fb50}'..='\u{fdff}' | '\u{fe70}'..='\u{fefe}')
 }
 
-/// Arabic-Indic and Persian digits to ASCII.
-pub fn ascii_digit(c: char) -> Option<u32> {
-    match c {
-        '0'..='9' => Some(c as u32 - '0' as u32),
-        '\u{660}'..='\u{669}' => Some(c as u32 - 0x660),
-        '\u{6f0}'..='\u{6f9}' => Some(c as u32 - 0x6f0),
-        _ => None,
-    }
-}
-
 /// The character whose UTF-8 `bytes` are.
 pub fn first_char(bytes: &[u8]) -> char {
     std::str::from_utf8(bytes)
@@ -164,9 +140,9 @@ pub fn utf8(bytes: &[u8]) -> String {
     }
 }
 
-/// Folds a string for comparison: letters and digits only, Arabic letter variants unified
-/// (أ إ آ ٱ → ا, ى → ي, ة → ه), harakat and tatweel dropped, Latin lower-cased, digits ASCII,
-/// words separated by single spaces.
+/// Folds a string for comparison: letters and digits only, folded by [`crate::arabic`]'s table
+/// (أ إ آ ٱ → ا, ى ی → ي, ک → ك, ة → ه), marks dropped, Latin lower-cased, digits
+/// ASCII, words separated by single spaces.
 pub fn key(s: &str) -> String {
     let mut out = Vec::with_capacity(s.len());
     let mut folder = KeyFolder::default();
@@ -181,26 +157,38 @@ pub fn key(s: &str) -> String {
 /// A word's hash as [`KeyFolder`] computes it while writing the word: tables of words (the
 /// furniture phrases') are checked against it without hashing the line's words again.
 pub fn word_hash(word: &str) -> u64 {
-    word.chars().fold(0, |h, c| {
+    let mut h = FxHasher::default();
+    for c in word.chars() {
         let mut bytes = [0; 4];
         c.encode_utf8(&mut bytes);
-        hash_char(h, bytes)
-    })
+        hash_char(&mut h, bytes);
+    }
+    h.finish()
 }
 
-/// One character (its UTF-8, zero-padded) more of a word's hash: FxHash's step.
+/// One character (its UTF-8, zero-padded) more of a word's hash. In memory only (the lexicon's
+/// tables are hashed at start), so rustc-hash's hasher, whatever its version computes.
 #[inline]
-fn hash_char(h: u64, utf8: [u8; 4]) -> u64 {
-    (h.rotate_left(5) ^ u64::from(u32::from_le_bytes(utf8))).wrapping_mul(0x517c_c1b7_2722_0a95)
+fn hash_char(h: &mut FxHasher, utf8: [u8; 4]) {
+    h.write_u32(u32::from_le_bytes(utf8));
 }
 
 /// [`key`] one character at a time into a byte buffer the caller owns, handing each finished
 /// word's [`word_hash`] to `word_end`.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct KeyFolder {
     gap: bool,
     started: bool,
-    hash: u64,
+    hash: FxHasher,
+}
+
+impl std::fmt::Debug for KeyFolder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyFolder")
+            .field("gap", &self.gap)
+            .field("started", &self.started)
+            .finish_non_exhaustive()
+    }
 }
 
 impl KeyFolder {
@@ -222,8 +210,8 @@ impl KeyFolder {
             return;
         }
         if self.gap && self.started {
-            word_end(self.hash);
-            self.hash = 0;
+            word_end(self.hash.finish());
+            self.hash = FxHasher::default();
             out.push(b' ');
         }
         self.gap = false;
@@ -250,27 +238,16 @@ impl KeyFolder {
             }
             _ => out.extend_from_slice(&utf8[..len.min(4)]),
         }
-        self.hash = hash_char(self.hash, utf8);
+        hash_char(&mut self.hash, utf8);
     }
 
     /// The end of the text: the last word is finished too.
     pub fn finish(&mut self, word_end: &mut impl FnMut(u64)) {
         if self.started {
-            word_end(self.hash);
+            word_end(self.hash.finish());
         }
         *self = KeyFolder::default();
     }
-}
-
-/// `char::is_alphabetic` with the ASCII and Arabic answers first: Unicode's table lookup is
-/// the parser's hottest instruction otherwise.
-pub fn is_letter(c: char) -> bool {
-    c.is_ascii_alphabetic() || is_arabic_letter(c) || !c.is_ascii() && c.is_alphabetic()
-}
-
-/// `char::is_alphanumeric` with the same fast paths.
-pub fn is_alnum(c: char) -> bool {
-    c.is_ascii_alphanumeric() || is_arabic_letter(c) || !c.is_ascii() && c.is_alphanumeric()
 }
 
 /// [`key`] without spaces: for matching a title against a copy of it that was glued to
@@ -353,15 +330,6 @@ impl<'a> WordSet<'a> {
 
 fn length_bit(w: &str) -> u64 {
     1 << w.len().min(63)
-}
-
-/// Arabic short vowels and other combining marks written over letters.
-pub fn is_harakah(c: char) -> bool {
-    matches!(c, '\u{610}'..='\u{61a}' | '\u{64b}'..='\u{65f}' | '\u{670}' | '\u{6d6}'..='\u{6ed}')
-}
-
-pub fn is_arabic_letter(c: char) -> bool {
-    matches!(c, '\u{621}'..='\u{64a}' | '\u{66e}'..='\u{6d3}' | '\u{6fa}'..='\u{6ff}')
 }
 
 /// Words: runs between white space that hold at least one letter or digit.

@@ -1,12 +1,14 @@
 //! Full-text search over the archive: the Arabic analyzer, the spelling-variant table, and
 //! the on-disk index the build writes and the server opens.
 //!
-//! The build calls [`build_index`] with every entry; the server opens the folder once with
+//! The build writes it with an [`IndexWriter`] (or [`build_index`] at once), from articles: this
+//! module knows nothing of the archive that drives it; the server opens the folder once with
 //! [`SearchIndex::open`] and calls [`SearchIndex::search`] per request. A reader's query is
 //! never an error: quotes make phrases, everything else is words that must all occur (in the
 //! title or the body), and what the analyzer does not see as words is ignored.
 
 pub mod analyzer;
+pub mod stem;
 pub mod variants;
 
 use std::fs;
@@ -22,7 +24,6 @@ use tantivy::schema::{
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
-use crate::archive::Entry;
 use crate::parse::Article;
 use analyzer::{ANALYZER_NAME, for_each_term, text_analyzer};
 
@@ -120,14 +121,17 @@ fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
     })
 }
 
-/// Writes the search index of `entries` to `dir`, replacing what was there.
+/// Writes the search index of `articles` to `dir`, replacing what was there.
 ///
 /// The index is built beside `dir` and moved into place at the end, so a server that has the
 /// old index open keeps reading it (its files stay mapped) and a failed build leaves it intact.
-pub fn build_index(entries: &[Entry], dir: &Path) -> Result<(), SearchError> {
+pub fn build_index<'a>(
+    articles: impl IntoIterator<Item = &'a Article>,
+    dir: &Path,
+) -> Result<(), SearchError> {
     let writer = IndexWriter::create(dir)?;
-    for entry in entries {
-        writer.add(&entry.article)?;
+    for article in articles {
+        writer.add(article)?;
     }
     writer.commit()
 }

@@ -2,10 +2,12 @@
 //! mapped to one stem, so that either spelling finds the other.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
-use super::analyzer::{normalize, stem, words};
+use rustc_hash::FxHashMap;
+
+use super::stem::stem;
+use crate::arabic::{normalize, words};
 
 const TABLE: &str = include_str!("variants.txt");
 
@@ -16,32 +18,12 @@ pub struct TableProblem {
     pub message: String,
 }
 
-/// FNV-1a: the lookup runs for every word indexed or searched, and the keys are short and
-/// fixed (no hash flooding to fear), where SipHash would cost more than the rest of the lookup.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
 /// Stem to canonical stem, for every stem of a group but the first.
 #[derive(Debug, Default)]
 pub struct Variants {
-    map: HashMap<String, String, BuildHasherDefault<Fnv>>,
+    /// rustc-hash: the lookup runs for every word indexed or searched, and the keys are short
+    /// and fixed (no hash flooding to fear), where SipHash would cost more than the lookup.
+    map: FxHashMap<String, String>,
     /// Byte lengths of the stems in `map`, as a bit set: most words are ruled out by it.
     lengths: u128,
 }
@@ -51,7 +33,7 @@ impl Variants {
     /// one, or adds nothing, is reported and skipped, so a bad edit costs one line of the
     /// table, never the build or the server.
     pub fn parse(table: &str) -> (Variants, Vec<TableProblem>) {
-        let mut map: HashMap<String, String, BuildHasherDefault<Fnv>> = HashMap::default();
+        let mut map: FxHashMap<String, String> = FxHashMap::default();
         // Every stem a group names, canonical or not, so two groups never share one.
         let mut owner: HashMap<String, usize> = HashMap::new();
         let mut problems = Vec::new();

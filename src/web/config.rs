@@ -168,6 +168,9 @@ impl FromStr for BaseUrl {
     }
 }
 
+/// The most URLs one sitemap may hold (sitemaps.org protocol).
+pub const SITEMAP_MAX_URLS: usize = 50_000;
+
 /// What the pages need to know beside the archive.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -182,7 +185,7 @@ pub struct Config {
     /// How long a request may take.
     pub request_timeout: Duration,
     /// The most URLs in one sitemap before `/sitemap.xml` becomes an index of parts
-    /// ([`super::SITEMAP_MAX_URLS`]; tests set a small one).
+    /// ([`SITEMAP_MAX_URLS`]; tests set a small one).
     pub sitemap_limit: usize,
 }
 
@@ -194,7 +197,7 @@ impl Default for Config {
             base_url: None,
             trust_proxy: false,
             request_timeout: Duration::from_secs(10),
-            sitemap_limit: super::SITEMAP_MAX_URLS,
+            sitemap_limit: SITEMAP_MAX_URLS,
         }
     }
 }

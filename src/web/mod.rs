@@ -2,10 +2,13 @@
 //!
 //! [`app`] builds the router from an [`AppState`] (tests drive it in-process); [`serve`] runs
 //! it on a listener until [`shutdown_signal`] (SIGTERM or Ctrl-C); [`run`] is `arshif serve`.
-//! The folders say what each file is: [`pages`] (one file per page family), [`view`] (what
-//! the templates show: links, lists, pagers, dates), [`http`] (the error type, caching,
-//! rendering, kept responses, compression, static files, headers, limits). [`site`] owns the
-//! loaded site and the state; [`server`] and [`reload`] run it; [`config`] reads the options.
+//! The folders say what each file is: [`pages`] (one file per page family, and the error
+//! page), [`view`] (what the templates show: links, lists, pagers, dates), [`http`] (the error
+//! type, caching, rendering, kept responses, compression, static files, headers, limits).
+//! [`site`] owns the loaded site and the state; `server` and `reload` run it; [`config`] reads
+//! the options. Only `server` imports this file (for [`app`]), and the folders import each
+//! other one way only: `pages` uses `site`, `view` and `http`; `site` and `view` use `http` and
+//! `config`.
 
 pub mod config;
 pub mod http;
@@ -16,7 +19,10 @@ pub mod site;
 pub mod view;
 
 use axum::Router;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::routing::get;
 use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -24,26 +30,23 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-pub use config::{BaseUrl, Config, ListenAddr, LogFormat, ServeArgs, SiteArgs};
+pub use config::{BaseUrl, Config, ListenAddr, LogFormat, SITEMAP_MAX_URLS, ServeArgs, SiteArgs};
 pub use http::error::WebError;
 pub use http::response_cache::ResponseCache;
-pub use pages::sitemap::SITEMAP_MAX_URLS;
 pub use server::{run, serve, shutdown_signal};
 pub use site::{AppState, Site};
 
-use http::{assets, cache_policy, error, limits, response_cache, security};
-use pages::{about, article, facets, feed, health, index, search, sitemap};
-
-/// The archive's name, as the masthead, the feed and link previews give it.
-pub const SITE_NAME: &str = "أرشيف";
+use http::{assets, cache_policy, limits, response_cache, security};
+use pages::{about, article, error, facets, feed, health, index, search, sitemap};
+use view::links;
 
 /// The whole site as a router, no listener involved.
 ///
 /// Layers, from the outside in: request logs; security headers; caching (`Cache-Control`,
-/// `ETag`, `Last-Modified`, 304); the kept responses and compression ([`response_cache`]), which
-/// answer a page rendered before without going further; the Arabic error page for any error below it;
-/// the URI and body limits; the request timeout (503: the server was too slow, not the
-/// client); the routes. HEAD is answered by every GET route (axum strips the body).
+/// `ETag`, `Last-Modified`, 304); the kept responses and compression ([`response_cache`]),
+/// which answer a page rendered before without going further; the Arabic error page for any
+/// error below it; the URI and body limits; the request timeout (503: the server was too slow,
+/// not the client); the routes. HEAD is answered by every GET route (axum strips the body).
 pub fn app(state: AppState) -> Router {
     let routes = Router::new()
         .route("/", get(index::front))
@@ -77,12 +80,9 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            cache_policy::revalidate,
+            revalidate,
         ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            response_cache::respond,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), respond))
         .layer(axum::middleware::from_fn(error::render_errors))
         .layer(axum::middleware::from_fn(limits::uri_length))
         .layer(RequestBodyLimitLayer::new(limits::MAX_BODY_BYTES))
@@ -91,4 +91,21 @@ pub fn app(state: AppState) -> Router {
             state.config.request_timeout,
         ));
     Router::new().fallback_service(layers.service(routes))
+}
+
+/// [`cache_policy::revalidate`] with this run's `Cache-Control` values and the site's time,
+/// taken before the handler runs (see there why).
+async fn revalidate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let last_modified = state.site().last_modified;
+    cache_policy::revalidate(&state.cache_control, last_modified, request, next).await
+}
+
+/// [`response_cache::respond`] over the responses kept for the site being served. When the
+/// public address comes from a trusted proxy's headers, it is part of what a page depends on.
+async fn respond(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let site = state.site();
+    let config = &state.config;
+    let forwarded_site = (config.base_url.is_none() && config.trust_proxy)
+        .then(|| links::public_site(config, request.headers()).unwrap_or_default());
+    response_cache::respond(&site.responses, forwarded_site, request, next).await
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use arc_swap::ArcSwap;
 
 use super::config::Config;
-use super::http::cache_policy;
+use super::http::cache_policy::CacheControl;
 use super::http::response_cache::ResponseCache;
 use crate::archive::{self, Archive, ArchiveError, BuildReport, compiled};
 use crate::search::SearchIndex;
@@ -111,8 +111,8 @@ fn whole_seconds(t: SystemTime) -> SystemTime {
 pub struct AppState {
     site: Arc<ArcSwap<Site>>,
     pub config: Arc<Config>,
-    /// Header values made from the configuration once.
-    pub(super) fixed: Arc<cache_policy::Fixed>,
+    /// `Cache-Control` values made from the configuration once.
+    pub(super) cache_control: Arc<CacheControl>,
 }
 
 impl AppState {
@@ -127,7 +127,7 @@ impl AppState {
         );
         AppState {
             site: Arc::new(ArcSwap::from_pointee(site)),
-            fixed: Arc::new(cache_policy::Fixed::new(&config)),
+            cache_control: Arc::new(CacheControl::new(config.max_age)),
             config: Arc::new(config),
         }
     }

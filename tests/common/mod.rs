@@ -167,7 +167,7 @@ pub fn searchable(archive: Archive, config: Config) -> (tempfile::TempDir, Route
         .iter()
         .map(|e| archive.get(&e.article.id).unwrap())
         .collect();
-    build_index(&whole, &path).unwrap();
+    build_index(whole.iter().map(|e| &e.article), &path).unwrap();
     let index = SearchIndex::open(&path).unwrap();
     let state = AppState::with_site(Site::new(archive, Some(index)), config);
     (dir, app(state))

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::cache_policy::{self, CachePolicy};
 use super::error::WebError;
-use crate::archive::id::fnv1a;
+use crate::stable_hash::stable_hash;
 
 /// (name under `static/`, bytes, content type). The stylesheet comes last: it is rewritten
 /// with the hashed names of the files before it.
@@ -93,7 +93,7 @@ static ASSETS: LazyLock<Assets> = LazyLock::new(|| {
 
 /// `fonts/a.woff2` → `fonts/a.0123456789.woff2`.
 fn with_hash(name: &str, bytes: &[u8]) -> String {
-    let hash = format!("{:016x}", fnv1a(bytes));
+    let hash = format!("{:016x}", stable_hash(bytes));
     let hash = &hash[..10];
     match name.rsplit_once('.') {
         Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),

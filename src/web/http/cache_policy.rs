@@ -12,14 +12,12 @@
 
 use std::time::SystemTime;
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
 
-use crate::archive::id::fnv1a;
-use crate::web::config::Config;
-use crate::web::site::AppState;
+use crate::stable_hash::stable_hash;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CachePolicy {
@@ -37,24 +35,26 @@ pub enum CachePolicy {
 }
 
 /// The `Cache-Control` values of one run, made once rather than for each response (they
-/// depend on the configuration only; `Last-Modified` is the site's, which a reload changes).
+/// depend on the configured `max-age` only; `Last-Modified` is the site's, which a reload
+/// changes).
 #[derive(Debug, Clone)]
-pub struct Fixed {
+pub struct CacheControl {
     short: HeaderValue,
     private: HeaderValue,
 }
 
-impl Fixed {
-    pub fn new(config: &Config) -> Fixed {
-        Fixed {
-            short: HeaderValue::from_str(&format!("public, max-age={}", config.max_age))
+impl CacheControl {
+    /// The values for pages that caches may keep `max_age` seconds.
+    pub fn new(max_age: u32) -> CacheControl {
+        CacheControl {
+            short: HeaderValue::from_str(&format!("public, max-age={max_age}"))
                 .expect("digits are a valid header value"),
-            private: HeaderValue::from_str(&format!("private, max-age={}", config.max_age))
+            private: HeaderValue::from_str(&format!("private, max-age={max_age}"))
                 .expect("digits are a valid header value"),
         }
     }
 
-    fn cache_control(&self, policy: CachePolicy) -> HeaderValue {
+    fn value(&self, policy: CachePolicy) -> HeaderValue {
         match policy {
             CachePolicy::Short => self.short.clone(),
             CachePolicy::Private => self.private.clone(),
@@ -79,27 +79,31 @@ impl IntoResponseParts for CachePolicy {
 /// The strong `ETag` of a body: a hash of its bytes, so every instance of the same binary
 /// serving the same archive gives the same tag (two upstreams behind one proxy agree).
 pub fn etag(body: &[u8]) -> (header::HeaderName, HeaderValue) {
-    let value = HeaderValue::from_str(&format!("\"{:016x}\"", fnv1a(body)))
+    let value = HeaderValue::from_str(&format!("\"{:016x}\"", stable_hash(body)))
         .expect("hex digits are a valid header value");
     (header::ETAG, value)
 }
 
-/// The caching middleware described in the module comment.
-pub async fn revalidate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// The caching middleware described in the module comment, with the run's `Cache-Control`
+/// values and the time of the site as it was before the handler ran: if a rebuild is swapped
+/// in while the handler renders, the body is the old site's or the new one's and that time is
+/// never newer than the body. A newer time on an older body would let a cache revalidate that
+/// stale body with a 304 until the next rebuild.
+pub async fn revalidate(
+    cache_control: &CacheControl,
+    last_modified: SystemTime,
+    request: Request,
+    next: Next,
+) -> Response {
     let conditional = matches!(*request.method(), Method::GET | Method::HEAD);
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     let if_modified_since = request.headers().get(header::IF_MODIFIED_SINCE).cloned();
-    // The time of the site as it is before the handler runs: if a rebuild is swapped in
-    // while the handler renders, the body is the old site's or the new one's and this time
-    // is never newer than the body. A newer time on an older body would let a cache
-    // revalidate that stale body with a 304 until the next rebuild.
-    let last_modified = state.site().last_modified;
     let mut response = next.run(request).await;
 
     if let Some(policy) = response.extensions().get::<CachePolicy>().copied() {
         response
             .headers_mut()
-            .insert(header::CACHE_CONTROL, state.fixed.cache_control(policy));
+            .insert(header::CACHE_CONTROL, cache_control.value(policy));
     }
     if response.status() != StatusCode::OK {
         return response;

@@ -1,20 +1,12 @@
-//! The web layer's error type and the Arabic error page every failed request gets.
+//! The web layer's error type: what can go wrong answering a request, and the status each
+//! failure is.
 //!
-//! A handler returns [`WebError`]; its `IntoResponse` sets the status and leaves the error in
-//! the response's extensions. The [`render_errors`] middleware, which knows the request path
-//! and so how the page's relative links must climb (see `links`), renders `error.html` for it,
-//! and for any other error response (axum's own 405 or a malformed path), so a reader never
-//! meets an English or empty error.
+//! A handler returns [`WebError`]; its `IntoResponse` logs it, sets the status and leaves a
+//! [`PendingErrorPage`] in the response's extensions. The page itself is rendered further out
+//! by `pages::error`, which knows the request path and so how the page's links must climb.
 
-use askama::Template;
-use axum::extract::Request;
-use axum::http::{StatusCode, header};
-use axum::middleware::Next;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-
-use super::cache_policy::CachePolicy;
-use super::render::render;
-use crate::web::view::links::Links;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -69,10 +61,10 @@ impl WebError {
     }
 }
 
-/// What the middleware needs to know that a response is an error still to be rendered, with
-/// the error's own wording when it has one.
+/// What the error page's middleware needs to know that a response is an error still to be
+/// rendered: the error's own title and message when it has them, else `None` (the status's).
 #[derive(Debug, Clone, Copy)]
-struct PendingErrorPage(Option<(&'static str, &'static str)>);
+pub struct PendingErrorPage(pub Option<(&'static str, &'static str)>);
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
@@ -87,81 +79,5 @@ impl IntoResponse for WebError {
             .extensions_mut()
             .insert(PendingErrorPage(self.wording()));
         response
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    links: Links,
-    status: u16,
-    title: &'static str,
-    message: &'static str,
-}
-
-fn wording(status: StatusCode) -> (&'static str, &'static str) {
-    match status {
-        StatusCode::NOT_FOUND => (
-            "الصفحة غير موجودة",
-            "لم نجد في الأرشيف ما طلبت. ربما تغيّر الرابط أو كُتب خطأً؛ الفهرس يسرد كل المقالات المحفوظة.",
-        ),
-        StatusCode::BAD_REQUEST => (
-            "طلب غير مفهوم",
-            "في الرابط معطى لا يفهمه الأرشيف، كرقم صفحة غير صالح أو ترتيب غير معروف.",
-        ),
-        StatusCode::METHOD_NOT_ALLOWED => (
-            "طريقة غير مسموح بها",
-            "هذا الأرشيف للقراءة فقط: لا يقبل إلا طلبات القراءة.",
-        ),
-        StatusCode::URI_TOO_LONG => (
-            "الرابط أطول من اللازم",
-            "لا يقبل الأرشيف رابطًا بهذا الطول؛ روابطه كلها قصيرة.",
-        ),
-        StatusCode::PAYLOAD_TOO_LARGE => (
-            "الطلب أكبر من اللازم",
-            "هذا الأرشيف للقراءة فقط ولا يقبل طلبات بهذا الحجم.",
-        ),
-        StatusCode::SERVICE_UNAVAILABLE => (
-            "الخادم مشغول",
-            "لم يتمكن الأرشيف من عرض هذه الصفحة في الوقت المحدد. حاول مرة أخرى بعد قليل.",
-        ),
-        s if s.is_server_error() => (
-            "خطأ في الخادم",
-            "تعذّر عرض هذه الصفحة بسبب خطأ عندنا، لا عندك. حاول مرة أخرى بعد قليل.",
-        ),
-        _ => ("تعذّر الطلب", "لم يتمكن الأرشيف من تلبية هذا الطلب."),
-    }
-}
-
-/// Gives every error response (status 400 and up) the Arabic error page, with links relative
-/// to the path that was asked for. Headers the error set (`Allow` on a 405) are kept.
-pub async fn render_errors(request: Request, next: Next) -> Response {
-    let links = Links::for_path(request.uri().path());
-    let mut response = next.run(request).await;
-    let status = response.status();
-    let pending = response.extensions_mut().remove::<PendingErrorPage>();
-    if pending.is_none() && !status.is_client_error() && !status.is_server_error() {
-        return response;
-    }
-    let (title, message) = pending.and_then(|p| p.0).unwrap_or_else(|| wording(status));
-    let page = ErrorPage {
-        links,
-        status: status.as_u16(),
-        title,
-        message,
-    };
-    match render(&page, status, CachePolicy::NoStore) {
-        Ok(mut rendered) => {
-            let (mut parts, _) = response.into_parts();
-            parts.headers.remove(header::CONTENT_LENGTH);
-            parts.headers.extend(rendered.headers_mut().drain());
-            parts.extensions.insert(CachePolicy::NoStore);
-            Response::from_parts(parts, rendered.into_body())
-        }
-        Err(e) => {
-            // The error page itself failed: say so plainly rather than loop.
-            tracing::error!("{e}");
-            (status, CachePolicy::NoStore, "error").into_response()
-        }
     }
 }

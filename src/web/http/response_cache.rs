@@ -25,7 +25,7 @@ use std::sync::{Arc, OnceLock};
 
 use axum::body::HttpBody as _;
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -34,7 +34,6 @@ use quick_cache::sync::Cache;
 
 use super::cache_policy::CachePolicy;
 use super::coding::{self, Coding};
-use crate::web::site::AppState;
 
 /// The largest body buffered to be compressed or kept; larger (or streamed) bodies pass.
 const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
@@ -231,30 +230,33 @@ impl Default for ResponseCache {
 }
 
 /// What a kept response depends on: the request target, and the public address when a
-/// trusted proxy supplies it (it is in each page's canonical link).
-fn key<'r>(state: &AppState, request: &'r Request) -> Cow<'r, str> {
+/// trusted proxy names it (it is in each page's canonical link).
+fn key<'r>(forwarded_site: Option<&str>, request: &'r Request) -> Cow<'r, str> {
     let target = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
-    let config = &state.config;
-    if config.base_url.is_none() && config.trust_proxy {
-        let site = crate::web::view::links::public_site(config, request.headers());
-        Cow::Owned(format!("{}\n{target}", site.unwrap_or_default()))
-    } else {
-        Cow::Borrowed(target)
+    match forwarded_site {
+        Some(site) => Cow::Owned(format!("{site}\n{target}")),
+        None => Cow::Borrowed(target),
     }
 }
 
-/// The middleware described in the module comment.
-pub async fn respond(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+/// The middleware described in the module comment, keeping responses in `kept` (the site's).
+/// `forwarded_site` is the public address a trusted proxy's headers name for this request
+/// (empty when they name none), or `None` when the address does not come from the request.
+pub async fn respond(
+    kept: &ResponseCache,
+    forwarded_site: Option<String>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let coding = coding::negotiate(request.headers());
     let method = request.method().clone();
     if method != Method::GET && method != Method::HEAD {
         return encoded(next.run(request).await, coding).await;
     }
     let head = method == Method::HEAD;
-    let site = state.site();
-    let key = key(&state, &request);
-    if let Some(kept) = site.responses.get(&key) {
-        return kept.response(coding, head);
+    let key = key(forwarded_site.as_deref(), &request);
+    if let Some(representation) = kept.get(&key) {
+        return representation.response(coding, head);
     }
     let key = key.into_owned();
     // A HEAD is answered from the GET's response, which is then kept like any other.
@@ -264,7 +266,7 @@ pub async fn respond(State(state): State<AppState>, mut request: Request, next: 
         Ok(representation) => {
             let response = representation.response(coding, head);
             if representation.cacheable() {
-                site.responses.insert(key, Arc::new(representation));
+                kept.insert(key, Arc::new(representation));
             }
             response
         }

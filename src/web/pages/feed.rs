@@ -21,11 +21,11 @@ use axum::response::Response;
 
 use crate::archive::Archive;
 use crate::parse::Article;
-use crate::web::SITE_NAME;
 use crate::web::http::cache_policy::CachePolicy;
 use crate::web::http::error::WebError;
 use crate::web::http::render::render_as;
 use crate::web::site::AppState;
+use crate::web::view::SITE_NAME;
 use crate::web::view::dates::Date;
 use crate::web::view::links::{self, Links, Order};
 use crate::web::view::title_of;

@@ -27,9 +27,6 @@ use crate::web::site::AppState;
 use crate::web::view::dates::Date;
 use crate::web::view::links::{self, Links, Order};
 
-/// The most URLs one sitemap may hold (sitemaps.org protocol).
-pub const SITEMAP_MAX_URLS: usize = 50_000;
-
 pub const XML: &str = "application/xml; charset=utf-8";
 pub const TEXT: &str = "text/plain; charset=utf-8";
 

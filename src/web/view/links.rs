@@ -18,19 +18,15 @@
 //! not already know; a sitemap must hold absolute URLs, and an Atom id must be absolute.
 //!
 //! A page's relative links depend only on how deep its own path is, so [`Links`] is made from
-//! the request path, by the extractor below or by the error middleware.
+//! the request path, by the extractor in `pages` or by the error page's middleware.
 
-use std::convert::Infallible;
 use std::fmt::Write;
 
-use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
-use axum::http::request::Parts;
 
 use crate::archive::facets::Source;
 use crate::web::config::Config;
 use crate::web::http::assets;
-use crate::web::site::AppState;
 
 /// The order of the index.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -217,19 +213,6 @@ pub fn search_path(query: &str, n: usize) -> String {
         let _ = write!(path, "&page={n}");
     }
     path
-}
-
-/// Every page handler can ask for its links as an argument.
-impl FromRequestParts<AppState> for Links {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let site = public_site(&state.config, &parts.headers);
-        Ok(Links::for_path(parts.uri.path()).with_site(site))
-    }
 }
 
 /// The site's public address for a request with `headers`: `--base-url`, else a trusted

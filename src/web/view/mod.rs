@@ -13,6 +13,9 @@ pub mod preview;
 
 use crate::parse::Article;
 
+/// The archive's name, as the masthead, the feed and link previews give it.
+pub const SITE_NAME: &str = "أرشيف";
+
 /// An article's title, or a stand-in when the record has none.
 pub fn title_of(a: &Article) -> &str {
     let title = a.title.trim();

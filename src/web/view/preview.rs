@@ -5,10 +5,10 @@
 //! address, never from the request's `Host` header (see `links`). Without a public address
 //! the tags that need a URL are left out and the others stay.
 
+use super::SITE_NAME;
 use super::dates::Date;
 use super::links::Links;
 use crate::parse::Article;
-use crate::web::SITE_NAME;
 
 /// About how long a preview's description may be, in characters; it is cut at a word
 /// boundary at or before this, as share cards show two or three lines.

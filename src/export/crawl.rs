@@ -1,0 +1,304 @@
+//! The crawl: every page the router answers, from the start URLs along every same-site link,
+//! fetched in-process, one level of links at a time and each level in parallel, each page
+//! written with its `.gz` and `.br` siblings.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::http::{Request, StatusCode, header};
+use rayon::prelude::*;
+use tower::ServiceExt;
+
+use super::files::{file_for, not_found_page, write};
+use super::{DEEPEST_404, ExportError, ExportReport, Options};
+use crate::web::http::coding::{self, Coding};
+use crate::web::http::{assets, render};
+
+/// A URL to fetch and why: the page that linked to it, or `None` for a start URL that may
+/// not exist (a site without a feed).
+struct Visit {
+    target: String,
+    from: Option<String>,
+}
+
+#[derive(Default)]
+struct Written {
+    files: AtomicUsize,
+    bytes: AtomicU64,
+}
+
+/// Crawls `router` and writes every page it answers into `out`, the 404 pages too.
+pub(super) fn write_site(
+    router: &Router,
+    out: &Path,
+    options: &Options,
+    runtime: &tokio::runtime::Handle,
+) -> Result<ExportReport, ExportError> {
+    let crawler = Crawler {
+        router,
+        out,
+        base: options.base_url.as_deref(),
+        brotli_quality: options.brotli_quality,
+        runtime,
+        written: Written::default(),
+    };
+    let mut report = crawler.crawl()?;
+    crawler.write_404_pages()?;
+    report.files = crawler.written.files.load(Ordering::Relaxed);
+    report.bytes = crawler.written.bytes.load(Ordering::Relaxed);
+    Ok(report)
+}
+
+/// One export in progress.
+struct Crawler<'a> {
+    router: &'a Router,
+    /// Where files are written.
+    out: &'a Path,
+    base: Option<&'a str>,
+    brotli_quality: u32,
+    runtime: &'a tokio::runtime::Handle,
+    written: Written,
+}
+
+impl Crawler<'_> {
+    fn crawl(&self) -> Result<ExportReport, ExportError> {
+        let mut report = ExportReport::default();
+        let starts = ["", "about", "robots.txt", "sitemap.xml", "feed.xml"]
+            .into_iter()
+            .map(String::from)
+            .chain(assets::hashed_paths());
+        let mut frontier: Vec<Visit> = starts
+            .map(|path| Visit {
+                target: format!("/{path}"),
+                from: None,
+            })
+            .collect();
+        let mut seen: HashSet<String> = frontier.iter().map(|v| v.target.clone()).collect();
+        // Breadth first, one level at a time, each level's pages rendered, parsed, compressed
+        // and written in parallel.
+        while !frontier.is_empty() {
+            let found: Vec<Found> = frontier
+                .par_iter()
+                .map(|visit| self.visit(visit))
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut next = Vec::new();
+            for f in found {
+                if let Some(redirect) = f.redirect {
+                    report.redirects.push(redirect);
+                }
+                report.dynamic += f.dynamic;
+                for (target, from) in f.links {
+                    if seen.insert(target.clone()) {
+                        next.push(Visit {
+                            target,
+                            from: Some(from),
+                        });
+                    }
+                }
+            }
+            frontier = next;
+        }
+        Ok(report)
+    }
+
+    fn visit(&self, visit: &Visit) -> Result<Found, ExportError> {
+        let (status, headers, body) = self.runtime.block_on(fetch(self.router, &visit.target))?;
+        let mut found = Found::default();
+        if status.is_redirection() {
+            let location = headers
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            if let Some(to) = same_site(&visit.target, location, self.base) {
+                found.redirect = Some((visit.target.clone(), to.clone()));
+                found.links.push((to, visit.target.clone()));
+            }
+            return Ok(found);
+        }
+        if status != StatusCode::OK {
+            return match &visit.from {
+                None if status == StatusCode::NOT_FOUND => Ok(found),
+                from => Err(ExportError::BrokenLink {
+                    from: from.clone().unwrap_or_else(|| "the start URLs".into()),
+                    url: visit.target.clone(),
+                    status,
+                }),
+            };
+        }
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let html = content_type.starts_with("text/html");
+        let from = visit.from.as_deref().unwrap_or("the start URLs");
+        let file = file_for(&visit.target, html).map_err(|why| ExportError::Unmappable {
+            url: visit.target.clone(),
+            from: from.to_owned(),
+            why,
+        })?;
+        if html {
+            let text = String::from_utf8_lossy(&body);
+            for link in links(&text) {
+                match same_site(&visit.target, &link, self.base) {
+                    Some(target) if is_dynamic(&target) => found.dynamic += 1,
+                    Some(target) => found.links.push((target, visit.target.clone())),
+                    None => {}
+                }
+            }
+        }
+        self.write_with_siblings(&self.out.join(file), &body, content_type)?;
+        Ok(found)
+    }
+
+    /// The 404 page for each depth (see the module comment): the bytes the server sends for a
+    /// missing path as deep.
+    fn write_404_pages(&self) -> Result<(), ExportError> {
+        for depth in 0..=DEEPEST_404 {
+            let name = not_found_page(depth);
+            let target = format!("/{}{name}", "404/".repeat(depth));
+            let (status, _, body) = self.runtime.block_on(fetch(self.router, &target))?;
+            if status != StatusCode::NOT_FOUND {
+                return Err(ExportError::Render {
+                    url: target,
+                    reason: format!("a missing page answers {status}, not 404"),
+                });
+            }
+            self.write_with_siblings(&self.out.join(name), &body, render::HTML)?;
+        }
+        Ok(())
+    }
+
+    /// `body` at `path`, with its `.gz` and `.br` when it is worth compressing.
+    fn write_with_siblings(
+        &self,
+        path: &Path,
+        body: &[u8],
+        content_type: &str,
+    ) -> Result<(), ExportError> {
+        write(path, body)?;
+        let mut bytes = body.len() as u64;
+        if coding::compressible(content_type, body.len()) {
+            for (coding, suffix) in [(Coding::Gzip, "gz"), (Coding::Brotli, "br")] {
+                let encoded = coding::encode(coding, body, self.brotli_quality);
+                // nginx sends the sibling whenever it exists; one that saves nothing is left out.
+                if encoded.len() < body.len() {
+                    let mut name = path.as_os_str().to_owned();
+                    name.push(format!(".{suffix}"));
+                    write(Path::new(&name), &encoded)?;
+                    bytes += encoded.len() as u64;
+                }
+            }
+        }
+        self.written.files.fetch_add(1, Ordering::Relaxed);
+        self.written.bytes.fetch_add(bytes, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// What one visit leads to.
+#[derive(Default)]
+struct Found {
+    /// (target, the page it was found on).
+    links: Vec<(String, String)>,
+    redirect: Option<(String, String)>,
+    dynamic: usize,
+}
+
+async fn fetch(
+    router: &Router,
+    target: &str,
+) -> Result<(StatusCode, axum::http::HeaderMap, Bytes), ExportError> {
+    let render = |reason: String| ExportError::Render {
+        url: target.to_owned(),
+        reason,
+    };
+    let request = Request::get(target)
+        .header(header::ACCEPT_ENCODING, "identity")
+        .body(Body::empty())
+        .map_err(|e| render(e.to_string()))?;
+    let response = router
+        .clone()
+        .oneshot(request)
+        .await
+        .map_err(|e| render(e.to_string()))?;
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .map_err(|e| render(e.to_string()))?;
+    Ok((parts.status, parts.headers, bytes))
+}
+
+/// Every `href` and `src` of an HTML page.
+fn links(html: &str) -> Vec<String> {
+    let document = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse("[href], [src]").expect("a valid selector");
+    document
+        .select(&selector)
+        .flat_map(|e| [e.value().attr("href"), e.value().attr("src")])
+        .flatten()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Pages answered per request that a static copy cannot hold.
+fn is_dynamic(target: &str) -> bool {
+    let path = target.split('?').next().unwrap_or_default();
+    path == "/search" || path.starts_with("/search/") || path == "/healthz"
+}
+
+/// `reference` (an `href` on the page at `page`) as a target on this site (`/path?query`,
+/// no fragment), or `None` when it leads elsewhere. Absolute URLs under `base` count as
+/// this site's.
+fn same_site(page: &str, reference: &str, base: Option<&str>) -> Option<String> {
+    const ORIGIN: &str = "http://export.invalid";
+    let page_url = url::Url::parse(&format!("{ORIGIN}{page}")).ok()?;
+    let reference = match base {
+        Some(base) if reference.starts_with(base) => {
+            format!("/{}", &reference[base.len()..])
+        }
+        _ => reference.to_owned(),
+    };
+    let resolved = page_url.join(&reference).ok()?;
+    if resolved.origin() != page_url.origin() {
+        return None;
+    }
+    let mut target = resolved.path().to_owned();
+    if let Some(query) = resolved.query() {
+        target.push('?');
+        target.push_str(query);
+    }
+    Some(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_against_their_page() {
+        let s = |page, href| same_site(page, href, None);
+        assert_eq!(s("/", "./articles/x").as_deref(), Some("/articles/x"));
+        assert_eq!(s("/page/2", "../").as_deref(), Some("/"));
+        assert_eq!(
+            s("/page/2", "../page/3?order=oldest#top").as_deref(),
+            Some("/page/3?order=oldest")
+        );
+        assert_eq!(
+            s("/articles/x", "../static/style.css").as_deref(),
+            Some("/static/style.css")
+        );
+        assert_eq!(s("/about", "#main").as_deref(), Some("/about"));
+        assert_eq!(s("/", "https://example.org/"), None);
+        assert_eq!(s("/", "mailto:a@example.org"), None);
+        assert_eq!(s("/", "//example.org/x"), None);
+        let base = Some("https://example.org/archive/");
+        assert_eq!(
+            same_site("/", "https://example.org/archive/articles/x", base).as_deref(),
+            Some("/articles/x")
+        );
+        assert!(is_dynamic("/search?q=x") && !is_dynamic("/searching"));
+    }
+}

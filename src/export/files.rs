@@ -1,0 +1,149 @@
+//! Where each crawled URL lands on disk (the file nginx's `try_files` looks for), and the
+//! writing of the export beside its folder and then in its place.
+
+use std::path::{Path, PathBuf};
+
+use super::{ExportError, MARKER};
+
+/// The file (from the export's root) nginx finds for `target`; see the module comment.
+pub(super) fn file_for(target: &str, html: bool) -> Result<PathBuf, &'static str> {
+    let (path, query) = match target.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (target, None),
+    };
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .map_err(|_| "its path is not UTF-8")?;
+    let mut segments: Vec<&str> = decoded.split('/').skip(1).collect();
+    if segments.last() == Some(&"") {
+        segments.pop();
+    }
+    if segments
+        .iter()
+        .any(|s| s.is_empty() || *s == "." || *s == ".." || s.contains('\0'))
+    {
+        return Err("its path has an empty, `.` or `..` segment");
+    }
+    let mut file: PathBuf = segments.iter().collect();
+    match (html, query) {
+        (true, None) => file.push("index.html"),
+        (true, Some(query)) => {
+            let safe = !query.is_empty()
+                && query
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_=&-".contains(&b));
+            if !safe {
+                return Err("its query has characters other than letters, digits and _=&-");
+            }
+            file.push(format!("index.{query}.html"));
+        }
+        (false, Some(_)) => return Err("a file other than a page cannot have a query"),
+        (false, None) if segments.is_empty() || path.ends_with('/') => {
+            return Err("a file other than a page must have a name");
+        }
+        (false, None) => {}
+    }
+    Ok(file)
+}
+
+/// The name of the 404 page for paths `depth` folders deep.
+pub fn not_found_page(depth: usize) -> String {
+    match depth {
+        0 => "404.html".into(),
+        d => format!("404-{d}.html"),
+    }
+}
+
+pub(super) fn write(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    let err = |source| ExportError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(err)?;
+    }
+    std::fs::write(path, bytes).map_err(err)
+}
+
+/// A fresh folder beside `dir` to write into, after checking `dir` may be replaced.
+pub(super) fn staging_dir(dir: &Path) -> Result<PathBuf, ExportError> {
+    let err = |source| ExportError::Write {
+        path: dir.to_path_buf(),
+        source,
+    };
+    if let Ok(mut entries) = std::fs::read_dir(dir)
+        && entries.next().is_some()
+        && !dir.join(MARKER).is_file()
+    {
+        return Err(ExportError::NotAnExport {
+            path: dir.to_path_buf(),
+        });
+    }
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".into());
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty());
+    let parent = parent.unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(parent).map_err(err)?;
+    let staging = parent.join(format!(".{name}.arshif-new-{}", std::process::id()));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(err)?;
+    }
+    std::fs::create_dir(&staging).map_err(err)?;
+    Ok(staging)
+}
+
+/// Puts `staging` in `dir`'s place; the earlier export, if any, is removed after.
+pub(super) fn replace(staging: &Path, dir: &Path) -> Result<(), ExportError> {
+    let err = |source| ExportError::Write {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let old = staging.with_extension("old");
+    let had_old = dir.exists();
+    if had_old {
+        std::fs::rename(dir, &old).map_err(err)?;
+    }
+    std::fs::rename(staging, dir).map_err(err)?;
+    if had_old {
+        std::fs::remove_dir_all(&old).map_err(err)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_become_the_files_try_files_looks_for() {
+        let ok = |t: &str, html| file_for(t, html).unwrap().display().to_string();
+        assert_eq!(ok("/", true), "index.html");
+        assert_eq!(ok("/?order=oldest", true), "index.order=oldest.html");
+        assert_eq!(ok("/page/2", true), "page/2/index.html");
+        assert_eq!(
+            ok("/page/2?order=oldest", true),
+            "page/2/index.order=oldest.html"
+        );
+        assert_eq!(ok("/articles/abc/", true), "articles/abc/index.html");
+        assert_eq!(ok("/articles/abc/source", false), "articles/abc/source");
+        // nginx looks files up by the decoded path.
+        assert_eq!(
+            ok("/articles/%D8%AE%D8%A8%D8%B1", true),
+            "articles/خبر/index.html"
+        );
+        for (bad, html) in [
+            ("/a/../b", true),
+            ("/a//b", true),
+            ("/a/%2e%2e/b", true),
+            ("/?q=a/b", true),
+            ("/?q=a.b", true),
+            ("/static/a.css?v=1", false),
+            ("/", false),
+            ("/static/", false),
+        ] {
+            assert!(file_for(bad, html).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! `arshif export DIR`: the whole site as static files, for nginx or a CDN, each page the
+//! bytes `arshif serve` sends for it, with `.gz` and `.br` siblings beside every
+//! compressible file (nginx's `gzip_static` and `brotli_static`).
+//!
+//! The site is crawled in-process through the same router the server runs: from the front
+//! page, `/about`, `/robots.txt`, `/sitemap.xml`, `/feed.xml` (those that exist), the 404
+//! page and every static file, following every same-site `href` and `src` of every HTML page
+//! (parsed with `scraper`), so a page family added to the router is exported as soon as a
+//! page links to it, with no list to keep. `/search` is dynamic and is not exported.
+//!
+//! URLs become files the way nginx's `try_files` in `deploy/nginx-export.conf` looks them up:
+//! an HTML page at `/a/b` is `a/b/index.html` (the front page `index.html`), one with a query
+//! (`/page/2?order=oldest`) is `page/2/index.order=oldest.html`, any other response is a file
+//! at its path (`articles/x/source`, `static/style.0123456789.css`). The Arabic 404 page is
+//! written once for each depth of the path it answers (`404.html` for `/x`, `404-1.html` for
+//! `/x/y`, ... to `404-3.html`), since its relative links climb from where it is shown.
+//!
+//! The export is written beside `DIR` and then put in its place, so a server reading `DIR`
+//! meets the old files or the new ones, not half of each.
+//!
+//! [`crawl`] follows the links and writes what it finds; [`files`] says where each URL lands
+//! and puts the finished export in place.
+
+mod crawl;
+mod files;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use axum::Router;
+use axum::http::StatusCode;
+use clap::Args;
+
+use crate::web::app;
+use crate::web::config::{Config, SiteArgs};
+use crate::web::http::coding;
+use crate::web::site::{self, AppState, Build};
+pub use files::not_found_page;
+
+/// `arshif export` options; each flag also reads an environment variable.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// Folder to write the site to. It must be missing, empty, or an earlier export, which
+    /// is replaced whole.
+    pub dir: PathBuf,
+    /// The archive, and the public address the export will be served at (as for `arshif
+    /// serve`): each page's canonical link is made from it.
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Brotli quality of the `.br` files, 0 to 11. 11 makes them some 13% smaller than the
+    /// default but takes forty times as long (about 50 ms a page).
+    #[arg(long, env = "ARSHIF_BROTLI_QUALITY", value_name = "Q",
+          default_value_t = coding::BROTLI_QUALITY,
+          value_parser = clap::value_parser!(u32).range(0..=11))]
+    pub brotli_quality: u32,
+}
+
+/// What went wrong with an export.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{path} holds files and is no earlier export (no {MARKER} in it); name an empty or missing folder"
+    )]
+    NotAnExport { path: PathBuf },
+    #[error("{from} links to {url}, which answers {status}")]
+    BrokenLink {
+        from: String,
+        url: String,
+        status: StatusCode,
+    },
+    #[error("{url} (linked from {from}) cannot be a static file: {why}")]
+    Unmappable {
+        url: String,
+        from: String,
+        why: &'static str,
+    },
+    #[error("cannot render {url}: {reason}")]
+    Render { url: String, reason: String },
+}
+
+/// The file an export leaves at its top so that the next export knows it may replace it.
+pub const MARKER: &str = ".arshif-export";
+
+/// The deepest path whose 404 page is written (`404-3.html`); deeper misses get that one.
+pub const DEEPEST_404: usize = 3;
+
+/// What an export wrote.
+#[derive(Debug, Default)]
+pub struct ExportReport {
+    /// Pages and files, without their `.gz`/`.br` siblings.
+    pub files: usize,
+    /// Bytes of those files, siblings included.
+    pub bytes: u64,
+    /// Redirects met on the way (from, to): followed, not written.
+    pub redirects: Vec<(String, String)>,
+    /// Dynamic pages linked to and left out (`/search`).
+    pub dynamic: usize,
+}
+
+impl ExportReport {
+    pub fn render(&self) -> String {
+        let mut out = format!(
+            "exported {} files ({:.1} MB with their .gz and .br)\n",
+            self.files,
+            self.bytes as f64 / 1e6
+        );
+        if !self.redirects.is_empty() {
+            out += &format!(
+                "{} redirects followed (a static server cannot send them)\n",
+                self.redirects.len()
+            );
+        }
+        if self.dynamic > 0 {
+            out += &format!("{} links to the search page left out\n", self.dynamic);
+        }
+        out
+    }
+}
+
+/// Loads (or builds) the archive as `arshif serve` would and exports it to `args.dir`.
+pub fn run(args: ExportArgs) -> anyhow::Result<ExportReport> {
+    let config = Config {
+        base_url: args.site.base_url.clone(),
+        ..Config::default()
+    };
+    let (site, report) = site::open(&args.site.articles, &args.site.build_dir, Build::IfStale)?;
+    if let Some(report) = report {
+        eprint!("{}", report.render());
+    }
+    let state = AppState::with_site(site.with_response_cache(0), config);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let options = Options {
+        base_url: args.site.base_url.as_ref().map(|b| b.as_str().to_owned()),
+        brotli_quality: args.brotli_quality,
+    };
+    Ok(export(&app(state), &args.dir, &options, runtime.handle())?)
+}
+
+/// How to export.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The public address the pages were rendered with, if any: absolute links under it are
+    /// followed too.
+    pub base_url: Option<String>,
+    /// Of the `.br` files.
+    pub brotli_quality: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            base_url: None,
+            brotli_quality: coding::BROTLI_QUALITY,
+        }
+    }
+}
+
+/// Crawls `router` and writes the site to `dir` (see the module comment).
+pub fn export(
+    router: &Router,
+    dir: &Path,
+    options: &Options,
+    runtime: &tokio::runtime::Handle,
+) -> Result<ExportReport, ExportError> {
+    let staging = files::staging_dir(dir)?;
+    let report = match crawl::write_site(router, &staging, options, runtime) {
+        Ok(report) => report,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    files::write(&staging.join(MARKER), b"")?;
+    files::replace(&staging, dir)?;
+    Ok(report)
+}

@@ -1,0 +1,28 @@
+//! The one hash whose values leave the process: article ids of odd file names (`dump-{hash}`,
+//! `{id}-{hash}`), `ETag`s, content-hashed asset names, and the story threads' profiles kept in
+//! the build cache (which decide the threads readers see). Those must not change with a Rust
+//! or crate version, or links and caches break; maps in memory use `rustc-hash` instead.
+
+/// FNV-1a, 64 bits: defined by its constants, so the same bytes hash the same forever. Never
+/// change it: existing archives' URLs hold its values.
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_in_published_urls_never_change() {
+        // FNV-1a's published test vectors; an id or an asset name made with them is in URLs.
+        assert_eq!(stable_hash(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(stable_hash(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(stable_hash(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+}
