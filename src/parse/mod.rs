@@ -110,9 +110,14 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
     // A summary under the headline is the subtitle, unless a kicker above it already is.
     let mut standfirst = None;
     if kicker.is_none()
-        && let Some(at) = standfirst::find(lines, title.index, start, &paragraphs, &|l| {
-            title.is_copy(l) || dateline::inline(&l.text, site) != dateline::Inline::default()
-        })
+        && let Some(at) = standfirst::find(
+            lines,
+            title.index,
+            start,
+            &paragraphs,
+            &|l| title.is_copy(l),
+            &|l| dateline::inline(&l.text, site) != dateline::Inline::default(),
+        )
     {
         standfirst = Some(
             lines[at]

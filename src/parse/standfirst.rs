@@ -9,8 +9,8 @@ use super::text::key_words;
 use super::weights::{STANDFIRST_MAX_WORDS, STANDFIRST_QUOTED, STANDFIRST_RESTATED};
 
 /// The standfirst's line, if the page has one. `headline` is the headline's line, `start` the
-/// first line of the text, `paragraphs` the text's lines; `skip` says which lines are neither
-/// (copies of the headline) or cannot be a standfirst (a paragraph opening with a dateline).
+/// first line of the text, `paragraphs` the text's lines; `is_title` tells the headline's
+/// copies, `has_dateline` a line opening with a dateline (the lede, never a standfirst).
 /// General forms, beside those of [`is_standfirst`]:
 /// - a paragraph right under the headline, in the header, apart from the text;
 /// - a paragraph right under the headline followed by the byline or the date, then the text.
@@ -19,11 +19,17 @@ pub fn find(
     headline: usize,
     start: usize,
     paragraphs: &[usize],
-    skip: &dyn Fn(&Line) -> bool,
+    is_title: &dyn Fn(&Line) -> bool,
+    has_dateline: &dyn Fn(&Line) -> bool,
 ) -> Option<usize> {
-    let under = (headline + 1..lines.len()).find(|&i| !skip(&lines[i]) || i == start)?;
+    // The line right under the headline: a byline or a date there means the text follows.
+    let under = (headline + 1..lines.len()).find(|&i| !is_title(&lines[i]) || i == start)?;
     let line = &lines[under];
-    if skip(line) || line.words > STANDFIRST_MAX_WORDS || !super::body::is_paragraph(line) {
+    if is_title(line)
+        || line.words > STANDFIRST_MAX_WORDS
+        || !super::body::is_paragraph(line)
+        || has_dateline(line)
+    {
         return None;
     }
     if under < start {
@@ -132,10 +138,19 @@ mod tests {
         let l = lines(&format!(
             "عنوان الخبر الرئيسي هنا\nملخص قصير للخبر في جملة واحدة مفيدة للقارئ.\nبقلم: سامي خليل\n{LEDE}\n{NEXT}"
         ));
-        assert_eq!(find(&l, 0, 1, &[1, 3, 4], &|_| false), Some(1));
+        let no = |_: &Line| false;
+        assert_eq!(find(&l, 0, 1, &[1, 3, 4], &no, &no), Some(1));
         // A lede followed by the text is not one.
         let l = lines(&format!("عنوان الخبر الرئيسي هنا\n{LEDE}\n{NEXT}\n{LAST}"));
-        assert_eq!(find(&l, 0, 1, &[1, 2, 3], &|_| false), None);
+        assert_eq!(find(&l, 0, 1, &[1, 2, 3], &no, &no), None);
+        // Regression: a `SITE – NAME` line under the headline was passed over as if it were
+        // a copy of it, and the lede under it (printed again inside a later paragraph of a
+        // generated page) was taken for a pull-quote.
+        let l = lines(&format!(
+            "عنوان الخبر الرئيسي هنا\nصوت المدينة – المحرر السياسي\n{LEDE}\n{NEXT}\nوفي السياق {LEDE}"
+        ));
+        let dateline = |l: &Line| l.text.starts_with("صوت المدينة");
+        assert_eq!(find(&l, 0, 2, &[2, 3, 4], &no, &dateline), None);
     }
 
     #[test]
