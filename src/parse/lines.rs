@@ -129,18 +129,34 @@ impl Line {
     }
 }
 
+/// How many menu separators the line holds: `|`, a spaced `-`, `•` (E2 80 A2) and `·`
+/// (C2 B7). One memchr pass for each pair of bytes: neither E2 nor C2 starts an Arabic letter,
+/// so an Arabic line rarely stops the scan (a finder built per line would cost more than the
+/// line).
+fn separators(b: &[u8]) -> usize {
+    let dashes = memchr::memchr2_iter(b'|', b'-', b)
+        .filter(|&i| b[i] == b'|' || i > 0 && b[i - 1] == b' ' && b.get(i + 1) == Some(&b' '))
+        .count();
+    let bullets = memchr::memchr2_iter(0xE2, 0xC2, b)
+        .filter(|&i| match b[i] {
+            0xE2 => b.get(i + 1..i + 3) == Some(&[0x80u8, 0xA2][..]),
+            _ => b.get(i + 1) == Some(&0xB7),
+        })
+        .count();
+    dashes + bullets
+}
+
+/// Whether the line holds `©` (C2 A9 in UTF-8).
+fn has_copyright_sign(b: &[u8]) -> bool {
+    memchr::memchr_iter(0xC2, b).any(|i| b.get(i + 1) == Some(&0xA9))
+}
+
 /// General form: a navigation line, section names set side by side with `|`, `•`, `·` or a
 /// spaced dash (`الرئيسية | محليات | دولي | فن`). It is never a headline, however many words
 /// it has.
 pub fn is_menu_line(text: &str) -> bool {
-    let b = text.as_bytes();
-    // Three parts need two separators: counted with memchr first, most lines have none.
-    let seps = memchr::memchr_iter(b'|', b).count()
-        + ["•", "·", " - "]
-            .iter()
-            .map(|sep| memchr::memmem::find_iter(b, sep.as_bytes()).count())
-            .sum::<usize>();
-    if seps < 2 {
+    // Three parts need two separators: counted on the bytes first, most lines have none.
+    if separators(text.as_bytes()) < 2 {
         return false;
     }
     let parts: Vec<&str> = text
@@ -557,7 +573,7 @@ impl<'a> Scanner<'a> {
         if furniture.is_none() && is_comment_policy(key) {
             furniture = Some(Furniture::Always);
         }
-        let credit = memchr::memmem::find(text.as_bytes(), "©".as_bytes()).is_some();
+        let credit = has_copyright_sign(text.as_bytes());
         // A copyright notice is furniture; a short `© AGENCY / PHOTOGRAPHER` is a photo credit.
         if credit && (self.ascii_digit || words > 8) {
             furniture = furniture.or(Some(Furniture::Always));
@@ -772,6 +788,14 @@ mod tests {
                 .unwrap()
                 .date_line
         );
+    }
+
+    #[test]
+    fn separators_and_copyright_signs_on_the_bytes() {
+        assert_eq!(separators("أ | ب • ج · د - هـ".as_bytes()), 4);
+        assert_eq!(separators("2015-09-16 ة ط".as_bytes()), 0);
+        assert!(has_copyright_sign("© 2020".as_bytes()));
+        assert!(!has_copyright_sign("مدرسة".as_bytes()));
     }
 
     #[test]
