@@ -1,13 +1,12 @@
 //! The `arshif` command: parse the CLI, call the library, map errors to an exit code.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use arshif::archive::{self, compiled};
+use arshif::archive::commands::{self, BuildArgs};
 use arshif::export::ExportArgs;
 use arshif::web::ServeArgs;
 
@@ -28,17 +27,7 @@ enum Command {
         files: Vec<PathBuf>,
     },
     /// Parse every dump of the articles folder and write the compiled archive.
-    Build {
-        /// Folder of `.txt` dumps (with optional `<stem>.toml` overrides and `about.md`).
-        #[arg(long, env = "ARSHIF_ARTICLES", default_value = "articles")]
-        articles: PathBuf,
-        /// Folder the compiled archive is written to.
-        #[arg(long, env = "ARSHIF_BUILD_DIR", default_value = archive::DEFAULT_BUILD_DIR)]
-        out: PathBuf,
-        /// Also print how long each step of the build took.
-        #[arg(long, env = "ARSHIF_BUILD_TIMINGS")]
-        timings: bool,
-    },
+    Build(BuildArgs),
     /// Serve the archive over HTTP (building it first when it is missing or stale).
     Serve(ServeArgs),
     /// Write the whole site as static files, with .gz and .br siblings, for nginx or a CDN.
@@ -48,12 +37,11 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::Parse { files }) => parse(&files),
-        Some(Command::Build {
-            articles,
-            out,
-            timings,
-        }) => build(&articles, &out, timings),
+        Some(Command::Parse { files }) => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            commands::parse(&files, &mut out).context("writing to stdout")
+        }
+        Some(Command::Build(args)) => commands::build(&args).map_err(anyhow::Error::from),
         Some(Command::Serve(args)) => arshif::web::run(args).map(|()| true),
         Some(Command::Export(args)) => arshif::export::run(args).map(|report| {
             eprint!("{}", report.render());
@@ -73,47 +61,4 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// JSON Lines on stdout, one per file in order; `Ok(false)` when any file failed.
-fn parse(files: &[PathBuf]) -> anyhow::Result<bool> {
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut all_ok = true;
-    for path in files {
-        let source = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        let line = match archive::read_dump(path) {
-            Ok(bytes) => match arshif::parse_dump(&bytes, &source) {
-                Ok(mut article) => {
-                    article.id = archive::id::from_file_name(&source);
-                    serde_json::to_string(&article)?
-                }
-                Err(e) => {
-                    all_ok = false;
-                    serde_json::json!({ "source": source, "error": e.to_string() }).to_string()
-                }
-            },
-            Err(e) => {
-                all_ok = false;
-                let error = format!("{}: {e}", path.display());
-                serde_json::json!({ "source": source, "error": error }).to_string()
-            }
-        };
-        writeln!(out, "{line}").context("writing to stdout")?;
-    }
-    out.flush().context("writing to stdout")?;
-    Ok(all_ok)
-}
-
-fn build(articles: &std::path::Path, out: &std::path::Path, timings: bool) -> anyhow::Result<bool> {
-    let (_, report) = archive::build_and_save(articles, &compiled::path_in(out))?;
-    eprint!("{}", report.render());
-    if timings {
-        for (step, took) in &report.timings {
-            eprintln!("{:>9.3} s  {step}", took.as_secs_f64());
-        }
-    }
-    Ok(report.errors() == 0)
 }

@@ -12,10 +12,12 @@
 //! dump read, parsed and overridden); [`build`] (every dump's result, threads and duplicates,
 //! the archive assembled) and [`incremental`] (the saved build: the cache, the store and the
 //! search index brought up to date); [`report`] (what a build says); [`threads`], [`facets`],
-//! [`overrides`], [`id`], [`compiled`], [`store`], [`build_cache`].
+//! [`overrides`], [`id`], [`compiled`], [`store`], [`build_cache`]; [`commands`] (`arshif
+//! build` and `arshif parse`).
 
 pub mod build;
 pub mod build_cache;
+pub mod commands;
 pub mod compiled;
 pub mod dump;
 pub mod entry;
