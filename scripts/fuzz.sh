@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the parser (`parse_dump`) and the date reader (`dates`) with libFuzzer, each for a
+# Fuzzes the parser (`parse_dump`), the date reader (`dates`), and the readers of saved
+# pages (`html`) and crawls (`warc`) with libFuzzer, each for a
 # bounded time, then folds what was found into the committed corpus.
 #
 #     scripts/fuzz.sh [SECONDS_PER_TARGET]      (default 60)
@@ -26,7 +27,7 @@ sanitizer=${FUZZ_SANITIZER:-none}
 
 command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
 
-targets=(parse_dump dates)
+targets=(${FUZZ_TARGETS:-parse_dump dates html warc})
 cargo fuzz build -s "$sanitizer"
 
 seed() {
@@ -42,6 +43,19 @@ seed() {
         printf '%s' "$line" >"$dir/seed-$n"
         n=$((n + 1))
       done < <(cat articles/*.txt tests/fixtures/real-pages/*.txt | LC_ALL=C.UTF-8 grep '[0-9٠-٩]' | head -n 400)
+      ;;
+    html)
+      cp tests/fixtures/real-pages/html/*.html "$dir"/ ;;
+    warc)
+      # A small crawl as wget writes it (request, response, revisit), plain and gzipped
+      # record by record.
+      local page='<html><head><meta charset="utf-8"><title>خبر</title></head><body><h1>عنوان الخبر</h1><p>نص الخبر الأول وهو طويل بما يكفي ليكون فقرة من فقرات المقال.</p></body></html>'
+      local http body
+      http=$(printf 'HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n%s' "$page")
+      rec() { printf 'WARC/1.0\r\nWARC-Type: %s\r\nWARC-Target-URI: <http://127.0.0.1/a.html>\r\nWARC-Date: 2024-05-01T10:00:00Z\r\nContent-Length: %s\r\n\r\n%s\r\n\r\n' "$1" "$(printf '%s' "$2" | wc -c)" "$2"; }
+      body='GET /a.html HTTP/1.1'
+      { rec request "$body"; rec response "$http"; rec revisit 'HTTP/1.1 200 OK'; } >"$dir/plain.warc"
+      { rec request "$body" | gzip -c; rec response "$http" | gzip -c; rec revisit 'HTTP/1.1 200 OK' | gzip -c; } >"$dir/members.warc.gz"
       ;;
   esac
 }

@@ -8,6 +8,9 @@
 pub mod arabic;
 /// The collection: build from a folder, overrides, ordering, the compiled file.
 pub mod archive;
+/// One saved page (a text dump, an HTML page, a WARC record) to the text the parser reads
+/// and what only HTML knows.
+pub mod capture;
 /// `arshif export`: the site `web` renders, crawled in-process and written as static files.
 pub mod export;
 /// One dump's bytes to one article record: pure functions, no I/O.

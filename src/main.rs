@@ -20,9 +20,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Print each dump's parsed record as one JSON line (no override applied).
+    /// Print each page's parsed record as one JSON line (no override applied).
     Parse {
-        /// Dump files to parse.
+        /// Files to parse: text dumps (`.txt`), saved pages (`.html`, `.htm`) and crawls
+        /// (`.warc`, `.warc.gz`, one line per page record).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::{ArchiveError, DEFAULT_BUILD_DIR, build_and_save, compiled, id, read_dump};
-use crate::parse::parse_dump;
+use crate::capture::{self, Captured, Format};
 
 /// The flags of `arshif build`.
 #[derive(Debug, Clone, Args)]
@@ -37,34 +37,86 @@ pub fn build(args: &BuildArgs) -> Result<bool, ArchiveError> {
     Ok(report.errors() == 0)
 }
 
-/// Each file's parsed record as one JSON line on `out`, in order, with the id the archive
-/// would give it; a file that yields no record gets a line with its `error`. `Ok(false)` when
-/// any file failed; `Err` only when `out` cannot be written.
+/// Each page's parsed record as one JSON line on `out`, in order, with the id the archive would
+/// give it: a text dump or a saved page gives one line, a WARC file one per page record (its
+/// other records are counted on stderr). A page that yields no record gets a line with its
+/// `error`. `Ok(false)` when any page failed; `Err` only when `out` cannot be written.
 pub fn parse(files: &[PathBuf], out: &mut impl Write) -> io::Result<bool> {
     let mut all_ok = true;
     for path in files {
-        let line = match record(path) {
-            Ok(json) => json,
-            Err(json) => {
-                all_ok = false;
-                json
-            }
-        };
-        writeln!(out, "{line}")?;
+        for (failed, line) in lines(path) {
+            all_ok &= !failed;
+            writeln!(out, "{line}")?;
+        }
     }
     out.flush()?;
     Ok(all_ok)
 }
 
-/// One file's JSON line: the record, or (as `Err`) the error line.
-fn record(path: &Path) -> Result<String, String> {
+/// One file's JSON lines, each with whether it is an error.
+fn lines(path: &Path) -> Vec<(bool, String)> {
     let source = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let error = |error: String| serde_json::json!({ "source": source, "error": error }).to_string();
-    let bytes = read_dump(path).map_err(|e| error(format!("{}: {e}", path.display())))?;
-    let mut article = parse_dump(&bytes, &source).map_err(|e| error(e.to_string()))?;
-    article.id = id::from_file_name(&source);
-    serde_json::to_string(&article).map_err(|e| error(e.to_string()))
+    let error_line = |error: String| {
+        (
+            true,
+            serde_json::json!({ "source": source, "error": error }).to_string(),
+        )
+    };
+    let record_line = |c: Captured| match record(c, &source) {
+        Ok(line) => (false, line),
+        Err(e) => error_line(e.to_string()),
+    };
+    let mut lines = Vec::new();
+    match Format::of(&source) {
+        Some(Format::Warc) => match std::fs::File::open(path) {
+            Ok(file) => {
+                let crawl = capture::read_warc(io::BufReader::new(file), &source);
+                for page in crawl.pages {
+                    lines.push(match page {
+                        Ok(c) => record_line(c),
+                        Err(e) => error_line(e.to_string()),
+                    });
+                }
+                if !crawl.skipped.is_empty() {
+                    let counts: Vec<String> = crawl
+                        .skipped
+                        .iter()
+                        .map(|(kind, n)| format!("{n} {}", kind.label()))
+                        .collect();
+                    eprintln!("{source}: skipped {}", counts.join(", "));
+                }
+            }
+            Err(e) => lines.push(error_line(format!("{}: {e}", path.display()))),
+        },
+        format => lines.push(match read_dump(path) {
+            Ok(bytes) => {
+                let read = match format {
+                    Some(Format::Html) => {
+                        capture::read_html(&bytes, &source, &capture::Origin::default())
+                    }
+                    // Any other name is read as a text dump, as it always was.
+                    _ => capture::read_text(&bytes, &source),
+                };
+                match read {
+                    Ok(c) => record_line(c),
+                    Err(e) => error_line(e.to_string()),
+                }
+            }
+            Err(e) => error_line(format!("{}: {e}", path.display())),
+        }),
+    }
+    lines
+}
+
+/// A page's record as JSON, with the id the archive would give it.
+fn record(mut c: Captured, source: &str) -> serde_json::Result<String> {
+    c.record.article.id = c
+        .target
+        .as_deref()
+        .and_then(id::from_url)
+        .unwrap_or_else(|| id::from_file_name(source));
+    serde_json::to_string(&c.record)
 }

@@ -17,6 +17,15 @@ pub fn from_file_name(file_name: &str) -> String {
     slug(stem)
 }
 
+/// The id of an article crawled from `url`: 16 hex digits of the stable hash of the URL's
+/// normal form ([`crate::capture::address::normal`]), the shape of the numbered dumps' ids.
+/// It depends on the address alone, not on the file or the order records are read in, so
+/// the same page captured twice is one article. `None` for what is not a web address.
+pub fn from_url(url: &str) -> Option<String> {
+    let normal = crate::capture::address::normal(url)?;
+    Some(format!("{:016x}", stable_hash(normal.as_bytes())))
+}
+
 /// Letters and digits of any script kept (lower-cased), every other run folded to one `-`.
 fn slug(stem: &str) -> String {
     let mut out = String::with_capacity(stem.len());
@@ -59,6 +68,26 @@ mod tests {
         assert_eq!(from_file_name("My Page (2).txt"), "my-page-2");
         assert_eq!(from_file_name("خبر عاجل.txt"), "خبر-عاجل");
         assert_eq!(from_file_name("_x_.txt"), "x");
+    }
+
+    #[test]
+    fn one_id_per_address_whatever_its_spelling() {
+        let id = from_url("https://www.example.com/news/2020/11/2338761/").unwrap();
+        assert_eq!(id.len(), 16);
+        assert_eq!(
+            from_url("http://example.com/news/2020/11/2338761?utm_source=rss").unwrap(),
+            id
+        );
+        assert_ne!(
+            from_url("https://example.com/news/2020/11/2338762").unwrap(),
+            id
+        );
+        // The value is kept in links: it must never change.
+        assert_eq!(
+            from_url("https://example.com/a").unwrap(),
+            format!("{:016x}", stable_hash(b"https://example.com/a"))
+        );
+        assert_eq!(from_url("mailto:x@example.com"), None);
     }
 
     #[test]
