@@ -12,7 +12,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::store::SequentialReader;
-use super::{Archive, ArchiveError, Entry, Part};
+use super::model::Part;
+use super::{Archive, ArchiveError, Entry};
 use crate::parse::Article;
 
 /// The version of the documents' schema. Version 1 grows only by new optional properties;
