@@ -11,8 +11,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::store::SequentialReader;
 use super::model::Part;
+use super::store::SequentialReader;
 use super::{Archive, ArchiveError, Entry};
 use crate::parse::Article;
 
