@@ -19,6 +19,7 @@ use super::report::{BuildReport, Problem};
 use super::scan::{Dump, assign_ids, scan};
 use super::store::Store;
 use super::threads::{self, Profile};
+use crate::search::Analyzed;
 
 /// One dump's result in this build.
 pub(super) struct Done {
@@ -32,14 +33,15 @@ pub(super) struct Done {
 
 /// Where a build puts each newly parsed article's heavy parts (and its search document).
 pub(super) trait Sink: Sync {
-    fn keep(&self, entry: Entry) -> Result<(Entry, Part), ArchiveError>;
+    /// `analyzed` is the entry's search terms, made once for its profile and its index.
+    fn keep(&self, entry: Entry, analyzed: Analyzed) -> Result<(Entry, Part), ArchiveError>;
 }
 
 /// Parts kept with the entries: an archive built for the moment, not saved.
 struct MemorySink;
 
 impl Sink for MemorySink {
-    fn keep(&self, entry: Entry) -> Result<(Entry, Part), ArchiveError> {
+    fn keep(&self, entry: Entry, _: Analyzed) -> Result<(Entry, Part), ArchiveError> {
         let (light, parts) = entry.split();
         Ok((light, Part::Memory(parts)))
     }
@@ -93,8 +95,9 @@ pub(super) fn collect(
             let outcome = match entry {
                 Some(mut entry) => {
                     entry.article.id.clone_from(&ids[i].0);
-                    let profile = Profile::of(&entry.article);
-                    let (light, part) = sink.keep(entry)?;
+                    let analyzed = Analyzed::of(&entry.article);
+                    let profile = Profile::of_analyzed(&entry.article, &analyzed);
+                    let (light, part) = sink.keep(entry, analyzed)?;
                     Some((light, part, profile))
                 }
                 None => None,
