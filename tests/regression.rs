@@ -163,3 +163,59 @@ async fn names_with_a_slash_are_reachable_behind_a_decoding_proxy() {
     assert_eq!(old_page.status, StatusCode::PERMANENT_REDIRECT);
     assert!(old_page.header("location").ends_with("/page/2"));
 }
+
+/// `arshif build ARGS` in `dir`: its exit status and what it said.
+fn arshif_build(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = std::process::Command::new(common::process::BIN)
+        .arg("build")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Fault 5: `arshif build` exited 1 when a dump was refused, though the archive was built and
+/// written, the same status as when nothing was written: a script could not tell them apart.
+#[test]
+fn build_says_by_its_status_whether_it_wrote_the_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let articles = dir.path().join("articles");
+    std::fs::create_dir(&articles).unwrap();
+    for seed in ["003_cf3dbfa4259b4b62.txt", "004_91d6d82d5f0f2529.txt"] {
+        std::fs::copy(common::process::articles().join(seed), articles.join(seed)).unwrap();
+    }
+    let build = |args: &[&str]| arshif_build(dir.path(), args);
+
+    // Every file read: 0.
+    let (status, said) = build(&["--build-dir", "out"]);
+    assert_eq!(status, Some(0), "{said}");
+
+    // One dump refused (no article in it), the archive still built and written: 3.
+    std::fs::write(articles.join("empty.txt"), "\n\n").unwrap();
+    let (status, said) = build(&["--build-dir", "out"]);
+    assert_eq!(status, Some(3), "{said}");
+    assert!(said.contains("empty.txt"), "{said}");
+    assert!(dir.path().join("out/archive.bin").is_file());
+
+    // No archive written (the folder of dumps is not there): 1.
+    let (status, said) = build(&["--articles", "missing", "--build-dir", "out2"]);
+    assert_eq!(status, Some(1), "{said}");
+    assert!(!dir.path().join("out2/archive.bin").exists());
+
+    // And `--help` says so.
+    let help = std::process::Command::new(common::process::BIN)
+        .args(["build", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    for status in ["0", "1", "2", "3"] {
+        assert!(
+            help.lines().any(|l| l.trim_start().starts_with(status)),
+            "exit status {status} not explained:\n{help}"
+        );
+    }
+}
