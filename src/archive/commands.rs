@@ -22,6 +22,10 @@ pub struct BuildArgs {
     /// Also print how long each step of the build took.
     #[arg(long, env = "ARSHIF_BUILD_TIMINGS")]
     pub timings: bool,
+    /// Replace the archive in the build folder even when it was built from another articles
+    /// folder (without it, that is refused).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// What a build that wrote the archive says by its exit status (an error, when none was
@@ -58,7 +62,19 @@ impl Built {
 /// Builds the archive of `args.articles` into `args.build_dir` and prints the report (and the
 /// timings, when asked) on stderr; `Err` when no archive was written.
 pub fn build(args: &BuildArgs) -> Result<Built, ArchiveError> {
-    let (_, report) = build_and_save(&args.articles, &compiled::path_in(&args.build_dir))?;
+    let compiled_path = compiled::path_in(&args.build_dir);
+    if !args.force
+        && let Some(held) = compiled::source_of(&compiled_path)
+        && let Ok(asked) = compiled::Source::of(&args.articles)
+        && !held.same_folder(&asked)
+    {
+        return Err(ArchiveError::AnotherFolder {
+            build_dir: args.build_dir.clone(),
+            held: held.articles(),
+            asked: asked.articles(),
+        });
+    }
+    let (_, report) = build_and_save(&args.articles, &compiled_path)?;
     eprint!("{}", report.render());
     if args.timings {
         for (step, took) in &report.timings {
