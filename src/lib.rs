@@ -2,7 +2,7 @@
 //!
 //! The pipeline is `parse` (one dump's bytes to one [`Article`] record), `archive` (every dump
 //! of a folder, overrides, ordering and the compiled file the server loads) and `web` (axum
-//! pages over a loaded archive).
+//! pages over a loaded archive), which `export` writes out as static files.
 
 /// Arabic text as every stage compares it: one folding table, one set of marks, one splitter.
 pub mod arabic;

@@ -121,9 +121,12 @@ async fn index_lists_newest_first_then_the_undated() {
     let first = scraper::Selector::parse(".month .entry").unwrap();
     let first = html.select(&first).next().unwrap();
     let first = scraper::Html::parse_fragment(&first.html());
-    assert_eq!(attrs(&first, "time", "datetime"), ["2015-09-18T16:41"]);
     assert_eq!(
-        texts(&first, "time"),
+        attrs(&first, ".entry-date > time", "datetime"),
+        ["2015-09-18T16:41"]
+    );
+    assert_eq!(
+        texts(&first, ".entry-date > time"),
         ["الجمعة 18 أيلول/سبتمبر 2015، الساعة 16:41"]
     );
     assert_eq!(texts(&first, ".outlet"), ["وكالة الصحافة الفرنسية (أ ف ب)"]);
@@ -364,7 +367,7 @@ async fn dated_article_shows_dates_note_and_chronological_neighbours() {
         texts(&html, ".published time"),
         ["الأربعاء 16 أيلول/سبتمبر 2015"]
     );
-    assert_eq!(texts(&html, ".hijri"), ["الموافق 02 ذي الحجة 1436"]);
+    assert_eq!(texts(&html, ".hijri-date"), ["الموافق 02 ذي الحجة 1436"]);
     assert_eq!(texts(&html, ".note h2"), ["ملاحظة المؤرشف"]);
     assert_eq!(texts(&html, ".note strong"), ["العدد 4758"]);
     assert_eq!(attrs(&html, ".note a", "href"), ["adaa0b1178cf7dcd"]);

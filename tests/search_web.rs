@@ -101,7 +101,7 @@ async fn a_result_shows_title_date_source_and_marked_passage() {
         std::slice::from_ref(&pentagon.article.title)
     );
     assert_eq!(
-        attrs(&html, ".results time", "datetime"),
+        attrs(&html, ".results .entry-date > time", "datetime"),
         ["2015-09-18T16:41"]
     );
     assert_eq!(texts(&html, ".results .outlet"), ["أ ف ب"]);
@@ -362,7 +362,10 @@ async fn each_seed_lists_the_other_coverage_of_its_story() {
     let outlets = texts(&html, ".thread .outlet");
     assert!(outlets.contains(&"أ ف ب".to_owned()), "{outlets:?}");
     assert!(outlets.contains(&"الوسط".to_owned()), "{outlets:?}");
-    assert_eq!(attrs(&html, ".thread time", "datetime").len(), 2);
+    assert_eq!(
+        attrs(&html, ".thread .entry-date > time", "datetime").len(),
+        2
+    );
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! Arabic text as every stage compares it: one folding table ([`fold`]), one set of marks
-//! ([`marks`]) and one word splitter ([`words`]).
+//! ([`marks`]), one word splitter ([`words`]), and the alphabetical order of names
+//! ([`collate`]).
 //!
 //! The parser's comparison keys (`parse::text`), the search analyzer (`search::analyzer`) and
 //! the story threads' profiles (`archive::threads`) all fold and split through this module, so
@@ -7,6 +8,7 @@
 //! `fold_agreement` property test holds them to it). It depends on nothing else of the crate.
 
 pub mod chars;
+pub mod collate;
 pub mod fold;
 pub mod marks;
 pub mod words;

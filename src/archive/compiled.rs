@@ -15,8 +15,9 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::model::{Archive, Part};
 use super::store::{self, PartRef, Store, StoreWriter};
-use super::{Archive, ArchiveError, Entry, Part};
+use super::{ArchiveError, Entry};
 
 const MAGIC: &[u8; 8] = b"ARSHIF\0\x01";
 /// Bump whenever [`Compiled`] or anything inside it changes shape.

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::ops::Bound::{Excluded, Unbounded};
 
 use super::Entry;
+use crate::arabic::collate;
 use crate::parse::dates::is_iso_date;
 
 /// Where an article came from, as a facet: the paper that ran it, or the agency it credits.
@@ -83,7 +84,7 @@ impl Facets {
                 .iter()
                 .map(|(name, p)| (name.clone(), p.len()))
                 .collect();
-            all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| collate::compare(&a.0, &b.0)));
             all
         });
         facets
@@ -124,7 +125,7 @@ impl Facets {
     }
 
     /// Every publication (or agency) of the archive with how many articles it has, most
-    /// first, then by name.
+    /// first, then by name in Arabic alphabetical order ([`collate`]).
     pub fn sources(&self, source: Source) -> &[(String, usize)] {
         &self.ranked[source as usize]
     }

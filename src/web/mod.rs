@@ -83,7 +83,10 @@ pub fn app(state: AppState) -> Router {
             revalidate,
         ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), respond))
-        .layer(axum::middleware::from_fn(error::render_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            render_errors,
+        ))
         .layer(axum::middleware::from_fn(limits::uri_length))
         .layer(RequestBodyLimitLayer::new(limits::MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
@@ -108,4 +111,11 @@ async fn respond(State(state): State<AppState>, request: Request, next: Next) ->
     let forwarded_site = (config.base_url.is_none() && config.trust_proxy)
         .then(|| links::public_site(config, request.headers()).unwrap_or_default());
     response_cache::respond(&site.responses, forwarded_site, request, next).await
+}
+
+/// [`error::render_errors`] with the public address the pages would have, so that an error
+/// page links to the feed and carries a link preview like every other page.
+async fn render_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let site = links::public_site(&state.config, request.headers());
+    error::render_errors(site, request, next).await
 }

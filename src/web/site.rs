@@ -1,7 +1,9 @@
 //! The loaded site and the state every handler gets: [`Site`] (one build's archive, search
 //! index, time and kept responses), [`AppState`] (the site being served, swappable, and the
 //! configuration), and [`open`], the one way a site is opened from a build folder, for
-//! `serve`, `export` and each live rebuild alike.
+//! `serve`, `export` and each live rebuild alike. A rebuild is [`open`] with [`Build::Always`]
+//! then [`AppState::replace`]; `reload` only decides when (a change, SIGHUP) and where (a
+//! fresh generation folder).
 
 use std::path::Path;
 use std::sync::Arc;

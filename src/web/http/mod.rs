@@ -3,10 +3,10 @@
 //! the embedded static files, the security headers and the request limits.
 
 pub(crate) mod assets;
-pub(crate) mod cache_policy;
+pub mod cache_policy;
 pub mod coding;
 pub(crate) mod error;
 pub mod limits;
-pub(crate) mod render;
+pub mod render;
 pub mod response_cache;
 pub mod security;

@@ -14,8 +14,9 @@ use crate::web::http::render::render;
 use crate::web::site::{AppState, Site};
 use crate::web::view::dates::Date;
 use crate::web::view::dates::DateView;
+use crate::web::view::hijri::HijriView;
 use crate::web::view::links::{self, Links};
-use crate::web::view::listing::Item;
+use crate::web::view::listing::{Item, any_computed_hijri};
 use crate::web::view::markdown;
 use crate::web::view::preview::Preview;
 use crate::web::view::title_of;
@@ -91,6 +92,13 @@ struct ArticlePage<'a> {
     /// The record's date when it is not a readable ISO date: shown as written.
     published_raw: Option<&'a str>,
     updated: Option<DateView>,
+    /// The Hijri date the page printed, else the one computed from `published`.
+    hijri: Option<HijriView>,
+    /// The dump's file name without its extension, when the article has no date: the note
+    /// that says so names the override file that would give it one.
+    undated_stem: Option<&'a str>,
+    /// Whether a computed Hijri date is shown (here or in the thread), and so explained.
+    hijri_note: bool,
     note_html: Option<String>,
     /// The fields an override set, in Arabic (`العنوان، تاريخ النشر`); empty when none.
     corrected: String,
@@ -162,6 +170,15 @@ pub async fn show(
         .as_deref()
         .and_then(Date::parse)
         .map(|d| links.to(&links::month_path(d.year, d.month)));
+    let thread: Vec<Item> = site
+        .archive
+        .thread(&a.id)
+        .into_iter()
+        .map(|e| Item::new(&links, e))
+        .collect();
+    let hijri = HijriView::of(a);
+    let hijri_note =
+        hijri.as_ref().is_some_and(|h| h.computed) || any_computed_hijri(thread.iter());
     let page = ArticlePage {
         title: title_of(a),
         dateline: dateline(&links, a),
@@ -173,18 +190,20 @@ pub async fn show(
         },
         published,
         updated: a.updated.as_deref().and_then(DateView::new),
+        hijri,
+        undated_stem: a.published.is_none().then(|| {
+            a.source
+                .rsplit_once('.')
+                .map_or(a.source.as_str(), |(stem, _)| stem)
+        }),
+        hijri_note,
         note_html: entry.note.as_deref().map(markdown::to_safe_html),
         corrected: corrected(&entry.overridden),
         source_href: links.source(&a.id),
         older: older.map(|e| Neighbour::new(&links, e)),
         newer: newer.map(|e| Neighbour::new(&links, e)),
         preview: Preview::article(&links, a),
-        thread: site
-            .archive
-            .thread(&a.id)
-            .into_iter()
-            .map(|e| Item::new(&links, e))
-            .collect(),
+        thread,
         a,
         links,
     };

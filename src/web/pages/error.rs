@@ -18,6 +18,7 @@ use crate::web::http::cache_policy::CachePolicy;
 use crate::web::http::error::PendingErrorPage;
 use crate::web::http::render::render;
 use crate::web::view::links::Links;
+use crate::web::view::preview::Preview;
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -26,6 +27,8 @@ struct ErrorPage {
     status: u16,
     title: &'static str,
     message: &'static str,
+    /// The basic link preview every page has (no `og:url`: an error is no address).
+    preview: Preview,
 }
 
 fn wording(status: StatusCode) -> (&'static str, &'static str) {
@@ -63,9 +66,13 @@ fn wording(status: StatusCode) -> (&'static str, &'static str) {
 }
 
 /// Gives every error response (status 400 and up) the Arabic error page, with links relative
-/// to the path that was asked for. Headers the error set (`Allow` on a 405) are kept.
-pub async fn render_errors(request: Request, next: Next) -> Response {
-    let links = Links::for_path(request.uri().path());
+/// to the path that was asked for, and, given the public address `site`, the feed link and
+/// link preview of every other page (but no canonical link: the page is no address of its
+/// own). Headers the error set (`Allow` on a 405) are kept.
+pub async fn render_errors(site: Option<String>, request: Request, next: Next) -> Response {
+    let links = Links::for_path(request.uri().path())
+        .with_site(site)
+        .without_canonical();
     let mut response = next.run(request).await;
     let status = response.status();
     let pending = response.extensions_mut().remove::<PendingErrorPage>();
@@ -74,6 +81,7 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     }
     let (title, message) = pending.and_then(|p| p.0).unwrap_or_else(|| wording(status));
     let page = ErrorPage {
+        preview: Preview::website(&links, title, message),
         links,
         status: status.as_u16(),
         title,

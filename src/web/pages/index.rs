@@ -112,6 +112,8 @@ struct IndexPage<'a> {
     total: usize,
     /// "120 مقالًا".
     count: String,
+    /// How many articles have no date ("3 مقالات"), and where the list of them begins.
+    undated: Option<Link>,
     /// Positions (from 1) of the first and last article on this page.
     first: usize,
     last: usize,
@@ -165,7 +167,18 @@ fn listing(state: &AppState, links: &Links, n: usize, order: Order) -> Result<Re
         },
         &format!("{count} من صفحات الأخبار العربية كما نُشرت، مرتّبة بتاريخ نشرها."),
     );
+    let undated_count = archive.undated().len();
+    // Undated articles close the index in either order: they begin on the page after the
+    // last dated one.
+    let undated = (undated_count > 0).then(|| Link {
+        text: counts::ARTICLES.count(undated_count),
+        href: format!(
+            "{}#undated",
+            links.index_page(archive.dated_oldest_first().len() / per_page + 1, order)
+        ),
+    });
     let index_page = IndexPage {
+        undated,
         oldest_first: order == Order::OldestFirst,
         page: n,
         pages,

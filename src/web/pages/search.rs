@@ -25,7 +25,7 @@ use crate::web::http::render::render;
 use crate::web::site::AppState;
 use crate::web::view::counts;
 use crate::web::view::links::{Links, search_path, sources_path};
-use crate::web::view::listing::Item;
+use crate::web::view::listing::{Item, any_computed_hijri};
 use crate::web::view::pager::{Pager, parse_page_number};
 
 /// Longest query searched, in characters.
@@ -57,6 +57,8 @@ struct SearchPage<'a> {
     /// Fewer pages than the results would fill: the deepest ones are not served.
     capped: bool,
     items: Vec<Item<'a>>,
+    /// Whether a result shows a computed Hijri date (see `hijri_note` in macros.html).
+    computed_hijri: bool,
     pager: Pager,
     publications_href: String,
 }
@@ -126,6 +128,7 @@ pub async fn show(
         first: start + 1,
         last: start + items.len(),
         capped,
+        computed_hijri: any_computed_hijri(&items),
         items,
         pager: Pager::new("صفحات النتائج", n, servable, |k| {
             links.to(&search_path(&query, k))

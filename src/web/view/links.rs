@@ -52,8 +52,9 @@ pub struct Links {
     root: String,
     /// The site's public address, ending in `/`, when it is known.
     site: Option<String>,
-    /// This page's path from the site's root (`articles/x`), for its canonical link.
-    here: String,
+    /// This page's path from the site's root (`articles/x`), for its canonical link; `None`
+    /// for a page that has no address of its own (an error page).
+    here: Option<String>,
 }
 
 impl Links {
@@ -70,7 +71,7 @@ impl Links {
         Links {
             root,
             site: None,
-            here: path.trim_start_matches('/').to_owned(),
+            here: Some(path.trim_start_matches('/').to_owned()),
         }
     }
 
@@ -83,7 +84,14 @@ impl Links {
     /// Names this page's one address (a path from the site's root, as [`index_path`] and
     /// [`article_path`] make), when the request path may be one of several.
     pub fn set_here(&mut self, path: String) {
-        self.here = path;
+        self.here = Some(path);
+    }
+
+    /// The same links for a page that is no address of its own (an error page): no canonical
+    /// link, while the feed and the other absolute URLs stay.
+    pub fn without_canonical(mut self) -> Links {
+        self.here = None;
+        self
     }
 
     /// The absolute URL of `path` (from the site's root, no leading `/`), when the public
@@ -99,7 +107,7 @@ impl Links {
 
     /// This page's canonical URL, when the public address is known.
     pub fn canonical(&self) -> Option<String> {
-        self.absolute(&self.here)
+        self.absolute(self.here.as_deref()?)
     }
 
     /// The site's front page (the index, newest first).

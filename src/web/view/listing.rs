@@ -4,6 +4,7 @@
 
 use super::dates::DateView;
 use super::dates::{Date, month_name};
+use super::hijri::HijriView;
 use super::links::{self, Links};
 use super::title_of;
 use crate::archive::Entry;
@@ -14,6 +15,8 @@ pub struct Item<'a> {
     pub href: String,
     pub title: &'a str,
     pub date: Option<DateView>,
+    /// The Hijri date printed on the page, else computed from `date`.
+    pub hijri: Option<HijriView>,
     pub place: Option<&'a str>,
     /// The publication, else the agency.
     pub outlet: Option<Outlet<'a>>,
@@ -45,6 +48,7 @@ impl<'a> Item<'a> {
             href: links.article(&a.id),
             title: title_of(a),
             date: a.published.as_deref().and_then(DateView::new),
+            hijri: HijriView::of(a),
             place: a.place.as_deref(),
             outlet: Outlet::new(links, Source::Publication, a.publication.as_deref())
                 .or_else(|| Outlet::new(links, Source::Agency, a.agency.as_deref())),
@@ -90,6 +94,15 @@ pub struct MonthGroup<'a> {
 pub struct Grouped<'a> {
     pub months: Vec<MonthGroup<'a>>,
     pub undated: Vec<Item<'a>>,
+    /// Whether an item shows a computed Hijri date (the list then says what that means).
+    pub computed_hijri: bool,
+}
+
+/// Whether any of `items` shows a computed Hijri date.
+pub fn any_computed_hijri<'a, 'b: 'a>(items: impl IntoIterator<Item = &'a Item<'b>>) -> bool {
+    items
+        .into_iter()
+        .any(|i| i.hijri.as_ref().is_some_and(|h| h.computed))
 }
 
 /// Groups `entries` (dated ones first, in the order shown) by month, with `headings`.
@@ -144,5 +157,10 @@ pub fn group<'a>(
         }
         months.last_mut().expect("pushed above").items.push(item);
     }
-    Grouped { months, undated }
+    let computed_hijri = any_computed_hijri(months.iter().flat_map(|g| &g.items));
+    Grouped {
+        months,
+        undated,
+        computed_hijri,
+    }
 }

@@ -1,10 +1,11 @@
 //! What the templates show, made from the archive's data: links, lists of articles, pagers,
-//! link previews, dates and counts in Arabic, the archivist's Markdown. No handler or
+//! link previews, dates (Gregorian and Hijri) and counts in Arabic, the archivist's Markdown. No handler or
 //! middleware here: these are plain values and functions the pages in [`super::pages`] put
 //! together.
 
 pub mod counts;
 pub mod dates;
+pub mod hijri;
 pub mod links;
 pub(crate) mod listing;
 pub mod markdown;
