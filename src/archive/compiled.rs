@@ -21,7 +21,7 @@ use super::{ArchiveError, Entry};
 
 const MAGIC: &[u8; 8] = b"ARSHIF\0\x01";
 /// Bump whenever [`Compiled`] or anything inside it changes shape.
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 
 /// The file's content, as read.
 #[derive(Deserialize)]
@@ -34,6 +34,8 @@ struct Compiled {
     about: Option<String>,
     threads: Vec<Vec<String>>,
     aliases: HashMap<String, String>,
+    /// Where each article's other captures' parts are, by id.
+    other_parts: Vec<(String, Vec<PartRef>)>,
 }
 
 /// [`Compiled`] by reference, as written: the same bytes without copying the archive.
@@ -46,6 +48,7 @@ struct CompiledRef<'a> {
     about: Option<&'a str>,
     threads: &'a [Vec<String>],
     aliases: &'a HashMap<String, String>,
+    other_parts: &'a [(String, Vec<PartRef>)],
 }
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "archive.bin";
@@ -71,24 +74,37 @@ pub fn save(archive: &Archive, path: &Path) -> Result<(), ArchiveError> {
         .as_ref()
         .filter(|s| s.path().parent() == Some(dir))
         .and_then(|s| s.path().file_name()?.to_str().map(String::from));
-    let stored: Option<Vec<PartRef>> = archive
-        .parts
+    let stored: Option<Vec<PartRef>> = archive.parts.iter().map(Part::stored).collect();
+    // Other captures by id, in a fixed order so that one archive writes one file.
+    let mut others: Vec<(&String, &Vec<Part>)> = archive.other_parts.iter().collect();
+    others.sort_by(|a, b| a.0.cmp(b.0));
+    let others_stored: Option<Vec<(String, Vec<PartRef>)>> = others
         .iter()
-        .map(|p| match p {
-            Part::Stored(at) => Some(*at),
-            Part::Memory(_) => None,
+        .map(|(id, parts)| {
+            let refs = parts.iter().map(Part::stored).collect::<Option<Vec<_>>>()?;
+            Some(((*id).clone(), refs))
         })
         .collect();
-    let (store_name, parts, new_store) = match (in_place, stored) {
-        (Some(name), Some(parts)) => (name, parts, false),
+    let (store_name, parts, other_parts, new_store) = match (in_place, stored, others_stored) {
+        (Some(name), Some(parts), Some(others)) => (name, parts, others, false),
         _ => {
             let name = store::new_file_name();
             let mut writer = StoreWriter::create(&dir.join(&name))?;
             let parts = (0..archive.parts.len())
                 .map(|i| writer.put(&archive.parts_of(i)?))
                 .collect::<Result<Vec<_>, _>>()?;
+            let other_parts = others
+                .iter()
+                .map(|(id, parts)| {
+                    let refs = parts
+                        .iter()
+                        .map(|p| writer.put(&archive.part(p)?))
+                        .collect::<Result<Vec<_>, ArchiveError>>()?;
+                    Ok(((*id).clone(), refs))
+                })
+                .collect::<Result<Vec<_>, ArchiveError>>()?;
             writer.finish()?;
-            (name, parts, true)
+            (name, parts, other_parts, true)
         }
     };
     let mut bytes = Vec::with_capacity(1 << 20);
@@ -102,6 +118,7 @@ pub fn save(archive: &Archive, path: &Path) -> Result<(), ArchiveError> {
         about: archive.about.as_deref(),
         threads: &archive.threads,
         aliases: &archive.aliases,
+        other_parts: &other_parts,
     };
     let bytes = postcard::to_extend(&compiled, bytes)
         .map_err(|e| werr(std::io::Error::other(e.to_string())))?;
@@ -156,6 +173,11 @@ pub fn load(path: &Path) -> Result<Archive, ArchiveError> {
         about: c.about,
         threads: c.threads,
         aliases: c.aliases,
+        other_parts: c
+            .other_parts
+            .into_iter()
+            .map(|(id, refs)| (id, refs.into_iter().map(Part::Stored).collect()))
+            .collect(),
         ..Archive::default()
     };
     archive.index();
@@ -212,6 +234,7 @@ mod tests {
             note: Some("*ملاحظة*".into()),
             overridden: vec![],
             text: "نص".into(),
+            provenance: Default::default(),
         };
         save(
             &Archive::from_entries(vec![entry], Some("about".into())),

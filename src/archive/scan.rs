@@ -1,5 +1,6 @@
-//! The articles folder listed (its dumps and their overrides' stamps, without reading them)
-//! and each dump's id given, on the names alone, before anything is parsed.
+//! The articles folder listed (its dumps, saved pages and crawls, and their overrides' stamps,
+//! without reading them) and each file's id given, on the names alone, before anything is
+//! parsed.
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
@@ -11,11 +12,14 @@ use rayon::prelude::*;
 use super::ArchiveError;
 use super::build_cache::Stamp;
 use super::id;
+use crate::capture::Format;
 
-/// One `.txt` file of the articles folder, as listed (nothing read yet).
+/// One input file of the articles folder (`.txt`, `.html`/`.htm`, `.warc`/`.warc.gz`), as
+/// listed (nothing read yet).
 pub(super) struct Dump {
     pub(super) name: String,
     pub(super) path: PathBuf,
+    pub(super) format: Format,
     /// `None` when the file could not even be looked at (the build then reports why).
     pub(super) stamp: Option<Stamp>,
     /// The override's stamp, when there is one.
@@ -34,18 +38,16 @@ pub(super) fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
     for item in fs::read_dir(dir).map_err(read_dir)? {
         let item = item.map_err(read_dir)?;
         let path = item.path();
-        let (is_txt, is_toml) = match path.extension() {
-            Some(e) => (e == "txt", e == "toml"),
-            None => (false, false),
-        };
-        if is_txt || is_toml {
-            listed.push((item, path, is_txt));
+        let format = Format::of(&file_name(&path));
+        let is_toml = path.extension().is_some_and(|e| e == "toml");
+        if format.is_some() || is_toml {
+            listed.push((item, path, format));
         }
     }
     // One stat per file, the bulk of listing a large folder: spread over the cores.
-    let stamped: Vec<(PathBuf, bool, bool, Option<Stamp>)> = listed
+    let stamped: Vec<(PathBuf, Option<Format>, bool, Option<Stamp>)> = listed
         .into_par_iter()
-        .map(|(item, path, is_txt)| {
+        .map(|(item, path, format)| {
             let is_link = item.file_type().is_ok_and(|t| t.is_symlink());
             // A link's stamp is its target's: retargeting it or changing the target is a change.
             let meta = if is_link {
@@ -54,21 +56,22 @@ pub(super) fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
                 item.metadata()
             };
             let stamp = meta.ok().map(|m| Stamp::of(&m));
-            (path, is_txt, is_link, stamp)
+            (path, format, is_link, stamp)
         })
         .collect();
     let mut dumps = Vec::new();
     let mut overrides: HashMap<OsString, Stamp> = HashMap::new();
-    for (path, is_txt, is_link, stamp) in stamped {
-        if !is_txt {
+    for (path, format, is_link, stamp) in stamped {
+        let Some(format) = format else {
             if let (Some(stamp), Some(name)) = (stamp, path.file_name()) {
                 overrides.insert(name.to_os_string(), stamp);
             }
             continue;
-        }
+        };
         dumps.push(Dump {
             name: file_name(&path),
             path,
+            format,
             stamp,
             over: None,
             is_link,

@@ -32,6 +32,7 @@ pub fn entry(id: &str, published: Option<&str>, title: &str) -> Entry {
         note: None,
         overridden: vec![],
         text: format!("{title}\n\nنص المقال {id}.\n"),
+        provenance: Default::default(),
     }
 }
 
