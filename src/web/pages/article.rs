@@ -319,6 +319,7 @@ mod tests {
             note: None,
             overridden: vec![],
             text: String::new(),
+            provenance: Default::default(),
         };
         let facets = Facets::build(std::slice::from_ref(&archived), 0);
         let text = |a: &Article| {
