@@ -2,9 +2,12 @@
 //! to exactly their text dumps, and their records match gold.json field by field, with the
 //! dates their metadata states (zone kept).
 
+mod common;
+
 use std::collections::HashSet;
 
 use arshif::capture::{self, Record, Served};
+use common::warc::{gz, http, record as warc_record};
 use serde_json::Value;
 
 const PAGES: [&str; 4] = [
@@ -198,31 +201,6 @@ fn where_metadata_is_silent_the_html_and_text_paths_agree() {
             "{name}"
         );
     }
-}
-
-/// A WARC record of `kind` for `uri`, captured at `date`, holding `block`.
-fn warc_record(kind: &str, uri: &str, date: &str, block: &[u8]) -> Vec<u8> {
-    let mut r = format!(
-        "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: <{uri}>\r\nWARC-Date: {date}\r\nContent-Type: application/http;msgtype=response\r\nContent-Length: {}\r\n\r\n",
-        block.len()
-    )
-    .into_bytes();
-    r.extend_from_slice(block);
-    r.extend_from_slice(b"\r\n\r\n");
-    r
-}
-
-fn http(status: &str, headers: &str, body: &[u8]) -> Vec<u8> {
-    let mut b = format!("HTTP/1.1 {status}\r\n{headers}\r\n").into_bytes();
-    b.extend_from_slice(body);
-    b
-}
-
-fn gz(data: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
 }
 
 #[test]

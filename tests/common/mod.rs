@@ -7,6 +7,7 @@
 
 pub mod nginx;
 pub mod process;
+pub mod warc;
 
 use arshif::Article;
 use arshif::archive::{Archive, Entry};
