@@ -96,18 +96,27 @@ pub(super) fn assign_ids(dumps: &[Dump]) -> Vec<(String, Option<String>)> {
         .iter()
         .map(|d| (id::from_file_name(&d.name), None))
         .collect();
+    // A crawl's pages take their ids from their addresses: its own name's id is no one's.
     let mut seen: HashMap<&str, u32> = HashMap::new();
-    for (id, _) in &ids {
-        *seen.entry(id.as_str()).or_insert(0) += 1;
+    for (d, (id, _)) in dumps.iter().zip(&ids) {
+        if d.format != Format::Warc {
+            *seen.entry(id.as_str()).or_insert(0) += 1;
+        }
     }
     let shared: HashSet<String> = seen
         .into_iter()
         .filter(|&(_, n)| n > 1)
         .map(|(id, _)| id.to_owned())
         .collect();
+    // The file whose stem is the id keeps it; the first by name when a dump and a saved page
+    // share one (`x.htm`, `x.html`, `x.txt`).
+    let mut kept: HashSet<String> = HashSet::new();
     for (d, (id, warning)) in dumps.iter().zip(&mut ids) {
         let stem = d.name.rsplit_once('.').map_or(d.name.as_str(), |(s, _)| s);
-        if !shared.contains(id.as_str()) || stem == id {
+        if d.format == Format::Warc
+            || !shared.contains(id.as_str())
+            || (stem == id && kept.insert(id.clone()))
+        {
             continue;
         }
         let unique = format!(
@@ -126,4 +135,32 @@ pub(super) fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(name: &str) -> Dump {
+        Dump {
+            name: name.into(),
+            path: PathBuf::from(name),
+            format: Format::of(name).unwrap(),
+            stamp: None,
+            over: None,
+            is_link: false,
+        }
+    }
+
+    #[test]
+    fn a_crawl_named_like_a_dump_takes_no_id_from_it() {
+        let ids = assign_ids(&[listed("news.warc"), listed("news-warc.txt")]);
+        assert_eq!(ids[1], ("news-warc".to_string(), None));
+        let ids = assign_ids(&[listed("news.html"), listed("news.txt")]);
+        assert_eq!(ids[0], ("news".to_string(), None));
+        assert!(
+            ids[1].0.starts_with("news-") && ids[1].1.is_some(),
+            "{ids:?}"
+        );
+    }
 }
