@@ -54,6 +54,23 @@ pub fn build_and_save(
     })?;
     let mut clock = Instant::now();
     let dumps = scan(articles)?;
+    let source = compiled::Source::of(articles).map_err(|e| ArchiveError::ReadDir {
+        path: articles.to_path_buf(),
+        source: e,
+    })?;
+    // The build folder held another folder's archive (`build` asked first, `serve` rebuilds
+    // on its own): nothing of it is reused, and its store and index are not kept growing.
+    let another_folder = compiled::source_of(compiled_path)
+        .filter(|held| !held.same_folder(&source))
+        .inspect(|held| {
+            tracing::warn!(
+                "{} held the archive of {}; building the archive of {} in its place",
+                out.display(),
+                held.articles(),
+                source.articles()
+            );
+        })
+        .is_some();
     let ids = assign_ids(&dumps);
     let mut report = BuildReport {
         files_read: dumps.len(),
@@ -61,7 +78,7 @@ pub fn build_and_save(
     };
     report.lap("list the dumps", &mut clock);
 
-    let cache = BuildCache::load(out).filter(|c| !mostly_garbage(out, c));
+    let cache = BuildCache::load(out).filter(|c| !another_folder && !mostly_garbage(out, c));
     report.lap("load the cache", &mut clock);
     let search = search_dir(compiled_path);
     let (index, indexed) = match &cache {
@@ -161,7 +178,7 @@ pub fn build_and_save(
         .push(("write the cache (meanwhile)", cache_took));
     let archive = into_archive(done, assembled, Some(store));
     finish_report(&mut report, &archive);
-    compiled::save(&archive, compiled_path)?;
+    compiled::save(&archive, &source, compiled_path)?;
     if fresh {
         store::remove_others(out, &store_name);
     }
