@@ -69,6 +69,7 @@ pub fn write_jsonl(archive: &Archive, out: &mut impl Write) -> io::Result<usize>
         note: None,
         overridden: Vec::new(),
         text: String::new(),
+        provenance: Default::default(),
     };
     for (light, part) in archive.entries.iter().zip(&archive.parts) {
         let body = body_of(part, store.as_mut()).map_err(io::Error::other)?;
@@ -119,6 +120,7 @@ mod tests {
             note: Some("*ملاحظة*".into()),
             overridden: vec!["published".into()],
             text: "الصفحة كما حُفظت".into(),
+            provenance: Default::default(),
         }
     }
 
