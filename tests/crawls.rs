@@ -392,6 +392,27 @@ async fn sources_are_plain_text_and_captures_are_listed_on_the_page() {
         404
     );
 
+    // The article as data: the record with where its page came from, of the documented schema.
+    let doc: serde_json::Value = serde_json::from_str(
+        &common::get(&app, &format!("/articles/{kerry}.json"))
+            .await
+            .body,
+    )
+    .unwrap();
+    let record = &doc["record"];
+    assert_eq!(record["format"], "warc");
+    assert_eq!(record["captured"], "2024-05-02T10:00:01+00:00");
+    assert_eq!(record["url"], "http://127.0.0.1:80/kerry.html#top");
+    assert!(record["offset"].as_u64().is_some_and(|o| o > 0));
+    let schema = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/schema/article.v1.json"
+    ))
+    .unwrap();
+    let validator = jsonschema::validator_for(&serde_json::from_str(&schema).unwrap()).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+
     let search = common::get(&app, "/search?q=%D9%84%D8%A7%D9%81%D8%B1%D9%88%D9%81").await;
     assert_eq!(search.status, 200);
     assert!(search.body.contains(&kerry), "the crawled page is found");
