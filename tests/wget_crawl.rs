@@ -231,7 +231,7 @@ async fn a_wget_crawl_builds_into_a_browsable_searchable_threaded_archive() {
     // The changed page shows its newest capture and lists the first one, viewable as text.
     let captures = common::attrs(&kerry, ".captures a", "href");
     assert_eq!(captures.len(), 1, "{captures:?}");
-    let listed = common::get(&app, &format!("/articles/{}/source/1", id_of(SEEDS[0]))).await;
+    let listed = common::get(&app, &format!("/articles/{}/captures/1", id_of(SEEDS[0]))).await;
     assert_eq!(listed.status, 200);
     assert_eq!(listed.header("x-content-type-options"), "nosniff");
     assert!(listed.content_type().starts_with("text/plain"));
