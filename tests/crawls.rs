@@ -366,7 +366,7 @@ async fn sources_are_plain_text_and_captures_are_listed_on_the_page() {
     assert_eq!(page.status, 200);
     let html = page.html();
     let listed = common::attrs(&html, ".captures a", "href");
-    assert_eq!(listed, [format!("../articles/{kerry}/source/1")]);
+    assert_eq!(listed, [format!("../articles/{kerry}/captures/1")]);
     let dates = common::attrs(&html, ".captures time", "datetime");
     assert_eq!(dates, ["2024-05-01T10:00Z"]);
     assert_eq!(
@@ -377,7 +377,7 @@ async fn sources_are_plain_text_and_captures_are_listed_on_the_page() {
 
     for uri in [
         format!("/articles/{kerry}/source"),
-        format!("/articles/{kerry}/source/1"),
+        format!("/articles/{kerry}/captures/1"),
     ] {
         let source = common::get(&app, &uri).await;
         assert_eq!(source.status, 200, "{uri}");
@@ -386,13 +386,63 @@ async fn sources_are_plain_text_and_captures_are_listed_on_the_page() {
         assert!(source.body.contains("<title>"), "{uri}: the HTML, as text");
     }
     assert_eq!(
-        common::get(&app, &format!("/articles/{kerry}/source/2"))
+        common::get(&app, &format!("/articles/{kerry}/captures/2"))
             .await
             .status,
         404
     );
 
+    // The article as data: the record with where its page came from, of the documented schema.
+    let doc: serde_json::Value = serde_json::from_str(
+        &common::get(&app, &format!("/articles/{kerry}.json"))
+            .await
+            .body,
+    )
+    .unwrap();
+    let record = &doc["record"];
+    assert_eq!(record["format"], "warc");
+    assert_eq!(record["captured"], "2024-05-02T10:00:01+00:00");
+    assert_eq!(record["url"], "http://127.0.0.1:80/kerry.html#top");
+    assert!(record["offset"].as_u64().is_some_and(|o| o > 0));
+    let schema = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/schema/article.v1.json"
+    ))
+    .unwrap();
+    let validator = jsonschema::validator_for(&serde_json::from_str(&schema).unwrap()).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+
     let search = common::get(&app, "/search?q=%D9%84%D8%A7%D9%81%D8%B1%D9%88%D9%81").await;
     assert_eq!(search.status, 200);
     assert!(search.body.contains(&kerry), "the crawled page is found");
+}
+
+#[test]
+fn a_static_export_holds_each_capture_beside_the_source() {
+    let articles = tempfile::tempdir().unwrap();
+    folder(articles.path(), "crawl.warc.gz");
+    let build = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let run = std::process::Command::new(common::process::BIN)
+        .arg("export")
+        .arg(&site)
+        .arg("--articles")
+        .arg(articles.path())
+        .arg("--build-dir")
+        .arg(build.path())
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let a = compiled::load(&compiled::path_in(build.path())).unwrap();
+    let kerry = id_of(&a, "crawl.warc.gz", "كيري");
+    let dir = site.join("articles").join(&kerry);
+    let source = fs::read_to_string(dir.join("source")).unwrap();
+    let older = fs::read_to_string(dir.join("captures/1")).unwrap();
+    assert!(source.contains("تصحيح") && !older.contains("تصحيح"));
 }

@@ -28,7 +28,7 @@ pub struct ArticleDocument<'a> {
     /// The article's page, when the document is served at an address (not in JSON Lines).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    pub record: RecordView<'a>,
+    pub record: RecordRef<'a>,
     /// The ids of the other articles of its story thread, oldest first.
     pub thread: Vec<&'a str>,
     /// The record fields an archivist's override set.
@@ -37,10 +37,10 @@ pub struct ArticleDocument<'a> {
     pub note: Option<&'a str>,
 }
 
-/// The record as `arshif parse` prints it ([`crate::capture::Record`], borrowed): the article
-/// and where its page came from, as one flat object.
+/// The record as `arshif parse` prints it: the article and where its page came from (format,
+/// address, capture date, offset), one flat object.
 #[derive(Debug, Serialize)]
-pub struct RecordView<'a> {
+pub struct RecordRef<'a> {
     #[serde(flatten)]
     pub article: &'a Article,
     #[serde(flatten)]
@@ -53,7 +53,7 @@ impl<'a> ArticleDocument<'a> {
         ArticleDocument {
             schema_version: SCHEMA_VERSION,
             url: None,
-            record: RecordView {
+            record: RecordRef {
                 article: &entry.article,
                 origin: &entry.provenance.origin,
             },
@@ -91,7 +91,7 @@ pub fn write_jsonl(archive: &Archive, out: &mut impl Write) -> io::Result<usize>
         whole.article.body = body;
         whole.note.clone_from(&light.note);
         whole.overridden.clone_from(&light.overridden);
-        whole.provenance.origin.clone_from(&light.provenance.origin);
+        whole.provenance.clone_from(&light.provenance);
         serde_json::to_writer(&mut *out, &ArticleDocument::new(archive, &whole))?;
         out.write_all(b"\n")?;
     }

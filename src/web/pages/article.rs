@@ -1,6 +1,6 @@
 //! One article: `/articles/{id}`, the file it came from at `/articles/{id}/source` (a dump's
 //! text, a saved page's or crawled page's HTML), and each other capture of a crawled address
-//! at `/articles/{id}/source/{n}`.
+//! at `/articles/{id}/captures/{n}`.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -325,8 +325,9 @@ pub async fn source(
     Ok(plain_text(entry.text))
 }
 
-/// `GET /articles/{id}/source/{n}`: capture `n` (from 1, newest first) of the other captures
-/// of the article's address, as decoded.
+/// `GET /articles/{id}/captures/{n}`: capture `n` (from 1, newest first) of the other captures
+/// of the article's address, as decoded. Not under `source/`: a static export writes
+/// `source` as a file, which cannot also be a folder.
 pub async fn capture_source(
     State(state): State<AppState>,
     links: Links,

@@ -4,7 +4,7 @@
 //! Done by hand rather than with ICU: the record's dates are plain ISO strings, the calendar
 //! arithmetic is one function, and the month pairs are a fixed table an archivist can read.
 
-use crate::parse::dates::{days_from_civil, days_in_month};
+use crate::parse::dates::{days_from_civil, days_in_month, time_suffix};
 
 /// Levantine name / transliterated name, January first.
 const MONTHS: [&str; 12] = [
@@ -81,7 +81,7 @@ impl Date {
                 if h > 23 || m > 59 {
                     return None;
                 }
-                (Some((h, m)), zone(rest)?)
+                (Some((h, m)), time_suffix(rest)?)
             }
         };
         Some(Date {
@@ -163,34 +163,6 @@ impl Date {
 /// `أيلول/سبتمبر` for 9. `month` must be 1–12.
 pub fn month_name(month: u32) -> &'static str {
     MONTHS[month as usize - 1]
-}
-
-/// What may follow `HH:MM` in a date from metadata or a crawl: seconds (with a fraction),
-/// then `Z` or `±HH:MM`; the zone's offset in minutes, `Some(None)` for no zone, `None` for
-/// anything else.
-fn zone(rest: &str) -> Option<Option<i32>> {
-    let two = |s: &str| -> Option<i32> {
-        (s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
-    };
-    let mut rest = rest;
-    if let Some(r) = rest.strip_prefix(':') {
-        two(r.get(..2)?)?;
-        rest = r[2..].trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
-    }
-    match rest.as_bytes().first() {
-        None => Some(None),
-        Some(b'Z' | b'z') if rest.len() == 1 => Some(Some(0)),
-        Some(&sign @ (b'+' | b'-')) => {
-            let (h, m) = rest[1..].split_once(':')?;
-            let (h, m) = (two(h)?, two(m)?);
-            if h > 14 || m > 59 {
-                return None;
-            }
-            let minutes = h * 60 + m;
-            Some(Some(if sign == b'-' { -minutes } else { minutes }))
-        }
-        _ => None,
-    }
 }
 
 /// A date as the templates show it: `<time datetime="{iso}">{arabic}</time>`.

@@ -131,7 +131,7 @@ impl Links {
 
     /// Capture `n` (from 1) of the other captures of an article's address, as plain text.
     pub fn capture_source(&self, id: &str, n: usize) -> String {
-        format!("{}/source/{n}", self.article(id))
+        format!("{}/captures/{n}", self.article(id))
     }
 
     pub fn about(&self) -> String {
