@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::build::{Done, Sink, assemble, collect, finish_report, into_archive};
+use super::build::{At, Done, Sink, assemble, collect, every_article, finish_report, into_archive};
 use super::build_cache::{self, BuildCache, CachedRef};
 use super::entry::Entry;
 use super::model::{Archive, Part};
@@ -54,6 +54,23 @@ pub fn build_and_save(
     })?;
     let mut clock = Instant::now();
     let dumps = scan(articles)?;
+    let source = compiled::Source::of(articles).map_err(|e| ArchiveError::ReadDir {
+        path: articles.to_path_buf(),
+        source: e,
+    })?;
+    // The build folder held another folder's archive (`build` asked first, `serve` rebuilds
+    // on its own): nothing of it is reused, and its store and index are not kept growing.
+    let another_folder = compiled::source_of(compiled_path)
+        .filter(|held| !held.same_folder(&source))
+        .inspect(|held| {
+            tracing::warn!(
+                "{} held the archive of {}; building the archive of {} in its place",
+                out.display(),
+                held.articles(),
+                source.articles()
+            );
+        })
+        .is_some();
     let ids = assign_ids(&dumps);
     let mut report = BuildReport {
         files_read: dumps.len(),
@@ -61,7 +78,7 @@ pub fn build_and_save(
     };
     report.lap("list the dumps", &mut clock);
 
-    let cache = BuildCache::load(out);
+    let cache = BuildCache::load(out).filter(|_| !another_folder);
     report.lap("load the cache", &mut clock);
     let search = search_dir(compiled_path);
     let (index, indexed) = match &cache {
@@ -127,7 +144,7 @@ pub fn build_and_save(
     let mut want: Vec<(String, PartRef)> = assembled
         .served
         .iter()
-        .filter_map(|&i| match done[i].outcome.as_ref()? {
+        .filter_map(|&(i, j)| match &done[i].outcomes[j] {
             (entry, Part::Stored(at), _) => Some((entry.article.id.clone(), *at)),
             (_, Part::Memory(_), _) => None,
         })
@@ -138,17 +155,21 @@ pub fn build_and_save(
         let cache_writer = scope.spawn(|| {
             let started = Instant::now();
             let cached = done.iter().filter_map(|d| {
-                let outcome = match &d.outcome {
-                    Some((entry, Part::Stored(at), profile)) => Some((entry, at, profile)),
-                    Some((_, Part::Memory(_), _)) => return None,
-                    None => None,
-                };
+                let outcomes = d
+                    .outcomes
+                    .iter()
+                    .map(|(entry, part, profile)| match part {
+                        Part::Stored(at) => Some((entry, at, profile)),
+                        Part::Memory(_) => None,
+                    })
+                    .collect::<Option<Vec<_>>>()?;
                 Some(CachedRef {
                     name: &d.name,
                     stamp: d.stamp.as_ref()?,
                     over: &d.over,
-                    outcome,
+                    outcomes,
                     problems: &d.problems,
+                    skipped: &d.skipped,
                 })
             });
             // Without its cache the next build starts over: slower, not wrong.
@@ -175,7 +196,7 @@ pub fn build_and_save(
         .push(("write the cache (meanwhile)", cache_took));
     let archive = into_archive(done, assembled, Some(store));
     finish_report(&mut report, &archive);
-    compiled::save(&archive, compiled_path)?;
+    compiled::save(&archive, &source, compiled_path)?;
     if fresh || compacted {
         // Only now that the archive names the new store: a build killed before this point
         // left the old archive with its store.
@@ -185,13 +206,15 @@ pub fn build_and_save(
     Ok((archive, report))
 }
 
-/// Where each result's parts are in the store: the parts a build keeps (dumps that went, or
+/// Where each result's parts are in the store: the parts a build keeps (files that went, or
 /// whose parts were replaced, are not among them).
 fn stored_parts(done: &mut [Done]) -> impl Iterator<Item = &mut PartRef> {
-    done.iter_mut().filter_map(|d| match d.outcome.as_mut()? {
-        (_, Part::Stored(at), _) => Some(at),
-        (_, Part::Memory(_), _) => None,
-    })
+    done.iter_mut()
+        .flat_map(|d| &mut d.outcomes)
+        .filter_map(|outcome| match outcome {
+            (_, Part::Stored(at), _) => Some(at),
+            (_, Part::Memory(_), _) => None,
+        })
 }
 
 /// Makes the index hold exactly `want` (each served article from its current parts): removes
@@ -204,9 +227,16 @@ fn reconcile_index(
     store: &Store,
 ) -> Result<(), ArchiveError> {
     let wanted: HashMap<&str, PartRef> = want.iter().map(|(id, at)| (id.as_str(), *at)).collect();
+    // An address captured more than once was indexed once per capture as each was parsed,
+    // perhaps at the same moment: remove it whole and add the served capture again.
+    let mut seen = std::collections::HashSet::new();
+    let recaptured: std::collections::HashSet<&str> = every_article(done)
+        .map(|(i, j): At| done[i].outcomes[j].0.article.id.as_str())
+        .filter(|id| !seen.insert(*id))
+        .collect();
     let mut failed = None;
     indexed.retain(|id, at| {
-        let keep = wanted.get(id.as_str()) == Some(at);
+        let keep = wanted.get(id.as_str()) == Some(at) && !recaptured.contains(id.as_str());
         if !keep && let Err(e) = index.get().map(|w| w.remove(id)) {
             failed = Some(e);
         }
@@ -224,7 +254,8 @@ fn reconcile_index(
         return Ok(());
     }
     done.par_iter()
-        .filter_map(|d| match d.outcome.as_ref()? {
+        .flat_map(|d| &d.outcomes)
+        .filter_map(|outcome| match outcome {
             (entry, Part::Stored(at), _) if missing.contains_key(at) => Some((entry, *at)),
             _ => None,
         })

@@ -64,6 +64,15 @@ pub enum ArchiveError {
     },
     #[error("the compiled archive {path} is unreadable ({reason}); rebuild it with `arshif build`")]
     Corrupt { path: PathBuf, reason: String },
+    #[error(
+        "{build_dir} holds the archive of {held}, not of {asked}; give `--build-dir` another \
+         folder, or `--force` to replace that archive"
+    )]
+    AnotherFolder {
+        build_dir: PathBuf,
+        held: String,
+        asked: String,
+    },
     #[error(transparent)]
     Search(#[from] crate::search::SearchError),
 }

@@ -84,7 +84,7 @@ impl Site {
 /// Whether [`open`] builds the archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Build {
-    /// Only when the compiled archive is missing or older than the articles folder (`serve`
+    /// Only when the compiled archive is missing, of another folder or older than it (`serve`
     /// and `export` at start-up).
     IfStale,
     /// Always, into a fresh folder (a live rebuild's generation).
