@@ -178,7 +178,7 @@ pub(super) fn assemble(
             let (entry, _, profile) = done[i].outcome.as_ref().expect("has an article");
             threads::Item {
                 id: &entry.article.id,
-                published: entry.article.published.as_deref(),
+                published: entry.article.published,
                 profile,
             }
         })

@@ -20,7 +20,7 @@ use super::threads::Profile;
 
 const MAGIC: &[u8; 8] = b"ARSHIFC\x01";
 /// Bump whenever anything inside [`BuildCache`] changes shape.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "cache.bin";
 

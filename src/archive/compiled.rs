@@ -21,7 +21,7 @@ use super::{ArchiveError, Entry};
 
 const MAGIC: &[u8; 8] = b"ARSHIF\0\x01";
 /// Bump whenever [`Compiled`] or anything inside it changes shape.
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 
 /// The file's content, as read.
 #[derive(Deserialize)]

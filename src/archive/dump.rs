@@ -101,7 +101,7 @@ pub(super) fn build_one(
         }
     }
     for w in &article.warnings {
-        problems.push(problem(w.clone(), false));
+        problems.push(problem(w.to_string(), false));
     }
     (
         Some(Entry {

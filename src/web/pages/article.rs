@@ -12,7 +12,6 @@ use crate::web::http::cache_policy::{self, CachePolicy};
 use crate::web::http::error::WebError;
 use crate::web::http::render::render;
 use crate::web::site::{AppState, Site};
-use crate::web::view::dates::Date;
 use crate::web::view::dates::DateView;
 use crate::web::view::hijri::HijriView;
 use crate::web::view::links::{self, Links};
@@ -74,7 +73,7 @@ impl<'a> Neighbour<'a> {
         Neighbour {
             href: links.article(&entry.article.id),
             title: title_of(&entry.article),
-            date: entry.article.published.as_deref().and_then(DateView::new),
+            date: entry.article.published.as_ref().map(DateView::new),
         }
     }
 }
@@ -89,8 +88,6 @@ struct ArticlePage<'a> {
     published: Option<DateView>,
     /// The month page of the publication date.
     month_href: Option<String>,
-    /// The record's date when it is not a readable ISO date: shown as written.
-    published_raw: Option<&'a str>,
     updated: Option<DateView>,
     /// The Hijri date the page printed, else the one computed from `published`.
     hijri: Option<HijriView>,
@@ -162,14 +159,12 @@ pub async fn show(
     };
     let a = &entry.article;
     let (older, newer) = site.archive.neighbours(&id);
-    let published = a.published.as_deref().and_then(DateView::new);
+    let published = a.published.as_ref().map(DateView::new);
     let mut links = links;
     links.set_here(crate::web::view::links::article_path(&a.id));
     let month_href = a
         .published
-        .as_deref()
-        .and_then(Date::parse)
-        .map(|d| links.to(&links::month_path(d.year, d.month)));
+        .map(|d| links.to(&links::month_path(d.year(), d.month())));
     let thread: Vec<Item> = site
         .archive
         .thread(&a.id)
@@ -183,13 +178,8 @@ pub async fn show(
         title: title_of(a),
         dateline: dateline(&links, a),
         month_href,
-        published_raw: if published.is_none() {
-            a.published.as_deref()
-        } else {
-            None
-        },
         published,
-        updated: a.updated.as_deref().and_then(DateView::new),
+        updated: a.updated.as_ref().map(DateView::new),
         hijri,
         undated_stem: a.published.is_none().then(|| {
             a.source

@@ -1,10 +1,11 @@
 //! Dates as an Arabic reader expects them: weekday, day, the Levantine month name paired with
-//! the transliterated one (`أيلول/سبتمبر`), year, and the time when the record has one.
+//! the transliterated one (`أيلول/سبتمبر`), year, and the time (and zone) when the record has
+//! them. The record's [`Date`] is already checked; this only writes it.
 //!
-//! Done by hand rather than with ICU: the record's dates are plain ISO strings, the calendar
-//! arithmetic is one function, and the month pairs are a fixed table an archivist can read.
+//! Done by hand rather than with ICU: the month pairs are a fixed table an archivist can read,
+//! and no locale of ICU pairs them so.
 
-use crate::parse::dates::{days_from_civil, days_in_month};
+use crate::parse::Date;
 
 /// Levantine name / transliterated name, January first.
 const MONTHS: [&str; 12] = [
@@ -22,7 +23,7 @@ const MONTHS: [&str; 12] = [
     "كانون الأول/ديسمبر",
 ];
 
-/// Sunday first, as `days_from_civil(..) + 4` counts them (1970-01-01 was a Thursday).
+/// Sunday first.
 const WEEKDAYS: [&str; 7] = [
     "الأحد",
     "الاثنين",
@@ -33,96 +34,31 @@ const WEEKDAYS: [&str; 7] = [
     "السبت",
 ];
 
-/// A record date (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`) that has been checked to be a real day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Date {
-    pub year: i32,
-    /// 1–12.
-    pub month: u32,
-    pub day: u32,
-    /// Hours and minutes, when the record gives a time.
-    pub time: Option<(u32, u32)>,
-}
-
-impl Date {
-    /// `None` for anything that is not an ISO date of the two shapes above, or not a real day
-    /// (the page then shows no date rather than a wrong one).
-    pub fn parse(s: &str) -> Option<Date> {
-        let (date, time) = match s.split_once('T') {
-            Some((d, t)) => (d, Some(t)),
-            None => (s, None),
-        };
-        let number = |part: &str, len: usize| -> Option<u32> {
-            (part.len() == len && part.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| part.parse().ok())
-                .flatten()
-        };
-        let mut parts = date.split('-');
-        let year = number(parts.next()?, 4)?;
-        let month = number(parts.next()?, 2)?;
-        let day = number(parts.next()?, 2)?;
-        if parts.next().is_some() || !(1..=12).contains(&month) {
-            return None;
-        }
-        let year = i32::try_from(year).ok()?;
-        if day == 0 || day > days_in_month(year, month) {
-            return None;
-        }
-        let time = match time {
-            None => None,
-            Some(t) => {
-                let (h, m) = t.split_once(':')?;
-                let (h, m) = (number(h, 2)?, number(m, 2)?);
-                if h > 23 || m > 59 {
-                    return None;
-                }
-                Some((h, m))
-            }
-        };
-        Some(Date {
-            year,
-            month,
-            day,
-            time,
-        })
-    }
-
-    /// The `datetime` attribute of `<time>`: the ISO form again, normalised.
-    pub fn iso(&self) -> String {
-        let date = format!("{:04}-{:02}-{:02}", self.year, self.month, self.day);
-        match self.time {
-            Some((h, m)) => format!("{date}T{h:02}:{m:02}"),
-            None => date,
+/// `الأربعاء 16 أيلول/سبتمبر 2015`, then `، الساعة 16:41` when there is a time, and the zone
+/// when the page printed one (`بتوقيت غرينتش +03:00`; the offset isolated left-to-right, so
+/// its sign stays before its digits in a right-to-left line).
+pub fn arabic(date: &Date) -> String {
+    let weekday = WEEKDAYS[usize::from(
+        date.civil()
+            .weekday()
+            .to_sunday_zero_offset()
+            .unsigned_abs(),
+    )];
+    let mut s = format!(
+        "{weekday} {} {} {}",
+        date.day(),
+        month_name(date.month()),
+        date.year()
+    );
+    if let Some(t) = date.clock() {
+        s += &format!("، الساعة {:02}:{:02}", t.hour(), t.minute());
+        match (date.offset(), date.offset_text()) {
+            (Some(o), _) if o.is_zero() => s += " بتوقيت غرينتش",
+            (_, Some(offset)) => s += &format!(" بتوقيت غرينتش \u{2066}{offset}\u{2069}"),
+            _ => {}
         }
     }
-
-    /// The date as RFC 3339 wants it (Atom, Open Graph, sitemaps), by one documented
-    /// convention: the record's local time is taken as UTC, since a dump says neither its
-    /// zone nor its offset, and a date without a time is midnight (`2015-09-16T00:00:00Z`).
-    /// A reader's clock may so be a few hours off; the day is the one printed on the page.
-    pub fn rfc3339(&self) -> String {
-        let (h, m) = self.time.unwrap_or((0, 0));
-        format!(
-            "{:04}-{:02}-{:02}T{h:02}:{m:02}:00Z",
-            self.year, self.month, self.day
-        )
-    }
-
-    /// `الأربعاء 16 أيلول/سبتمبر 2015`, then `، 16:41` when there is a time.
-    pub fn arabic(&self) -> String {
-        let weekday =
-            WEEKDAYS[(days_from_civil(self.year, self.month, self.day) + 4).rem_euclid(7) as usize];
-        let mut s = format!(
-            "{weekday} {} {} {}",
-            self.day,
-            month_name(self.month),
-            self.year
-        );
-        if let Some((h, m)) = self.time {
-            s += &format!("، الساعة {h:02}:{m:02}");
-        }
-        s
-    }
+    s
 }
 
 /// `أيلول/سبتمبر` for 9. `month` must be 1–12.
@@ -137,12 +73,12 @@ pub struct DateView {
 }
 
 impl DateView {
-    /// The view of a record's date; `None` when it is not a readable ISO date.
-    pub fn new(s: &str) -> Option<DateView> {
-        Date::parse(s).map(|d| DateView {
-            iso: d.iso(),
-            arabic: d.arabic(),
-        })
+    /// The view of a record's date.
+    pub fn new(date: &Date) -> DateView {
+        DateView {
+            iso: date.to_string(),
+            arabic: arabic(date),
+        }
     }
 }
 
@@ -150,55 +86,45 @@ impl DateView {
 mod tests {
     use super::*;
 
+    fn arabic_of(s: &str) -> String {
+        arabic(&Date::parse(s).unwrap())
+    }
+
     #[test]
     fn the_issue_example() {
-        let d = Date::parse("2015-09-16").unwrap();
-        assert_eq!(d.iso(), "2015-09-16");
-        assert_eq!(d.arabic(), "الأربعاء 16 أيلول/سبتمبر 2015");
+        let view = DateView::new(&Date::parse("2015-09-16").unwrap());
+        assert_eq!(view.iso, "2015-09-16");
+        assert_eq!(view.arabic, "الأربعاء 16 أيلول/سبتمبر 2015");
     }
 
     #[test]
     fn time_is_kept() {
-        let d = Date::parse("2015-09-18T16:41").unwrap();
-        assert_eq!(d.iso(), "2015-09-18T16:41");
-        assert_eq!(d.arabic(), "الجمعة 18 أيلول/سبتمبر 2015، الساعة 16:41");
+        let view = DateView::new(&Date::parse("2015-09-18T16:41").unwrap());
+        assert_eq!(view.iso, "2015-09-18T16:41");
+        assert_eq!(view.arabic, "الجمعة 18 أيلول/سبتمبر 2015، الساعة 16:41");
     }
 
     #[test]
-    fn rfc3339_takes_local_time_as_utc() {
-        let d = |s: &str| Date::parse(s).unwrap().rfc3339();
-        assert_eq!(d("2015-09-18T16:41"), "2015-09-18T16:41:00Z");
-        assert_eq!(d("2015-09-16"), "2015-09-16T00:00:00Z");
-        assert_eq!(d("0999-01-02T03:04"), "0999-01-02T03:04:00Z");
+    fn a_printed_zone_is_said() {
+        let view = DateView::new(&Date::parse("2014-07-03T09:30+03:00").unwrap());
+        assert_eq!(view.iso, "2014-07-03T09:30+03:00");
+        assert_eq!(
+            view.arabic,
+            "الخميس 3 تموز/يوليو 2014، الساعة 09:30 بتوقيت غرينتش \u{2066}+03:00\u{2069}"
+        );
+        assert_eq!(
+            arabic_of("2020-03-17T17:27+00:00"),
+            "الثلاثاء 17 آذار/مارس 2020، الساعة 17:27 بتوقيت غرينتش"
+        );
+        assert!(arabic_of("2019-01-02T03:04-05:30").ends_with("\u{2066}-05:30\u{2069}"));
     }
 
     #[test]
     fn weekdays_across_eras() {
-        let weekday = |s: &str| Date::parse(s).unwrap().arabic();
-        assert!(weekday("1970-01-01").starts_with("الخميس "));
-        assert!(weekday("2000-02-29").starts_with("الثلاثاء "));
-        assert!(weekday("1899-12-31").starts_with("الأحد "));
-        assert!(weekday("2024-01-01").starts_with("الاثنين "));
-        assert!(weekday("2023-12-30").starts_with("السبت "));
-    }
-
-    #[test]
-    fn not_a_day_is_no_date() {
-        for bad in [
-            "",
-            "2015",
-            "2015-9-16",
-            "2015-13-01",
-            "2015-02-29",
-            "2015-09-31",
-            "2015-09-00",
-            "2015-09-16T24:00",
-            "2015-09-16T1:00",
-            "2015-09-16-01",
-            "١٤٣٦-٠٢-٠٢",
-        ] {
-            assert_eq!(Date::parse(bad), None, "{bad:?}");
-        }
-        assert!(Date::parse("2016-02-29").is_some());
+        assert!(arabic_of("1970-01-01").starts_with("الخميس "));
+        assert!(arabic_of("2000-02-29").starts_with("الثلاثاء "));
+        assert!(arabic_of("1899-12-31").starts_with("الأحد "));
+        assert!(arabic_of("2024-01-01").starts_with("الاثنين "));
+        assert!(arabic_of("2023-12-30").starts_with("السبت "));
     }
 }
