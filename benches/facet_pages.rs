@@ -57,6 +57,7 @@ fn entries(n: usize) -> Vec<Entry> {
                 note: None,
                 overridden: vec![],
                 text: String::new(),
+                provenance: Default::default(),
             }
         })
         .collect()

@@ -9,7 +9,9 @@
 #     plain and with `Accept-Encoding: gzip` (nginx both ways: gzip_static on the export's
 #     .gz files, and `gzip on` compressing on the fly); requests/s and p99 from
 #     `wrk --latency`, and each arshif figure as a ratio to nginx's;
-#   * search: wrk on /search?q=... when the build has that page.
+#   * search: wrk on /search?q=... when the build has that page;
+#   * saved pages (issue 14): `arshif build` of the same articles as HTML pages, against Hugo
+#     and against the build of the dumps (up to PEERS_UP_TO articles).
 #
 # Prints one markdown table (also written to $WORK/results.md). Usage:
 #
@@ -162,6 +164,32 @@ EOF
     --articles "$dir/articles" --build-dir "$dir/build")
   row "$n | build the site | hugo | ${hugo_s} s, ${hugo_mb} MB | arshif build | ${build_s} s, ${build_mb} MB | $(awk -v a="$hugo_s" -v b="$build_s" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
   row "$n | static files | hugo | ${hugo_s} s, ${hugo_mb} MB | arshif build + export | $(awk -v a="$build_s" -v b="$export_s" 'BEGIN { print a + b }') s, ${export_mb} MB | $(awk -v a="$hugo_s" -v b="$build_s" -v c="$export_s" 'BEGIN { printf "%.2f", a / (b + c) }')"
+  # The same articles as saved pages (issue 14): each dump as the simplest page that renders
+  # back to it (its first line the <title>, every other line a paragraph), so the row measures
+  # what reading HTML costs over reading the dump, against the same Hugo run.
+  if [ ! -f "$dir/articles-html/.done" ]; then
+    say "$n articles: the same articles as HTML pages"
+    rm -rf "$dir/articles-html"
+    python3 - "$dir/articles" "$dir/articles-html" <<'EOF'
+import html, pathlib, sys
+src, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+out.mkdir(parents=True)
+for f in src.glob("*.txt"):
+    lines = f.read_text(encoding="utf-8", errors="replace").splitlines()
+    title = html.escape(lines[0] if lines else "")
+    body = "".join(f"<p>{html.escape(l)}</p>\n" for l in lines[1:] if l.strip())
+    (out / (f.stem + ".html")).write_text(
+        f'<!doctype html>\n<html lang="ar"><head><meta charset="utf-8"><title>{title}</title></head><body>\n{body}</body></html>\n',
+        encoding="utf-8")
+(out / ".done").touch()
+EOF
+  fi
+  rm -rf "$dir/build-html"
+  read -r html_s html_mb < <(ALLOW_FAIL=1 timed build-html "$bin" build --articles "$dir/articles-html" --build-dir "$dir/build-html")
+  [ -f "$dir/build-html/archive.bin" ] || { cat "$WORK/time.build-html.err" >&2; exit 1; }
+  rm -rf "$dir/build-html"
+  row "$n | build the site from HTML pages | hugo | ${hugo_s} s, ${hugo_mb} MB | arshif build (.html) | ${html_s} s, ${html_mb} MB | $(awk -v a="$hugo_s" -v b="$html_s" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+  row "$n | HTML pages against dumps | arshif build (.txt) | ${build_s} s, ${build_mb} MB | arshif build (.html) | ${html_s} s, ${html_mb} MB | $(awk -v a="$build_s" -v b="$html_s" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
   else
   row "$n | build the site | | | arshif build | ${build_s} s, ${build_mb} MB | "
   fi

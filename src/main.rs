@@ -28,6 +28,7 @@ enum Command {
         files: Vec<PathBuf>,
     },
     /// Parse every dump of the articles folder and write the compiled archive.
+    #[command(after_help = commands::BUILD_EXIT_STATUS)]
     Build(BuildArgs),
     /// Serve the archive over HTTP (building it first when it is missing or stale).
     Serve(ServeArgs),
@@ -42,7 +43,15 @@ fn main() -> ExitCode {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             commands::parse(&files, &mut out).context("writing to stdout")
         }
-        Some(Command::Build(args)) => commands::build(&args).map_err(anyhow::Error::from),
+        Some(Command::Build(args)) => {
+            return match commands::build(&args) {
+                Ok(built) => ExitCode::from(built.exit_status()),
+                Err(e) => {
+                    eprintln!("arshif: {:#}", anyhow::Error::from(e));
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Some(Command::Serve(args)) => arshif::web::run(args).map(|()| true),
         Some(Command::Export(args)) => arshif::export::run(args).map(|report| {
             eprint!("{}", report.render());

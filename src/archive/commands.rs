@@ -22,19 +22,70 @@ pub struct BuildArgs {
     /// Also print how long each step of the build took.
     #[arg(long, env = "ARSHIF_BUILD_TIMINGS")]
     pub timings: bool,
+    /// Replace the archive in the build folder even when it was built from another articles
+    /// folder (without it, that is refused).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// What a build that wrote the archive says by its exit status (an error, when none was
+/// written, is status 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Built {
+    /// Every file read (warnings aside): status 0.
+    Clean,
+    /// Written, but some files were refused (the report names them): status
+    /// [`EXIT_REFUSED_FILES`].
+    WithRefusedFiles,
+}
+
+/// The exit status of a build that wrote the archive but refused files. Not 1, which says no
+/// archive was written, nor 2, clap's for a command line it did not understand.
+pub const EXIT_REFUSED_FILES: u8 = 3;
+
+/// What `arshif build --help` says of its exit status (README's "Commands" says the same).
+pub const BUILD_EXIT_STATUS: &str = "Exit status:
+  0  the archive was built and written, and every file read
+  1  no archive was written (the error is on standard error)
+  2  the command line was not understood
+  3  the archive was built and written, but files were refused (the report names them)";
+
+impl Built {
+    pub fn exit_status(self) -> u8 {
+        match self {
+            Built::Clean => 0,
+            Built::WithRefusedFiles => EXIT_REFUSED_FILES,
+        }
+    }
 }
 
 /// Builds the archive of `args.articles` into `args.build_dir` and prints the report (and the
-/// timings, when asked) on stderr. `Ok(false)` when a file had an error.
-pub fn build(args: &BuildArgs) -> Result<bool, ArchiveError> {
-    let (_, report) = build_and_save(&args.articles, &compiled::path_in(&args.build_dir))?;
+/// timings, when asked) on stderr; `Err` when no archive was written.
+pub fn build(args: &BuildArgs) -> Result<Built, ArchiveError> {
+    let compiled_path = compiled::path_in(&args.build_dir);
+    if !args.force
+        && let Some(held) = compiled::source_of(&compiled_path)
+        && let Ok(asked) = compiled::Source::of(&args.articles)
+        && !held.same_folder(&asked)
+    {
+        return Err(ArchiveError::AnotherFolder {
+            build_dir: args.build_dir.clone(),
+            held: held.articles(),
+            asked: asked.articles(),
+        });
+    }
+    let (_, report) = build_and_save(&args.articles, &compiled_path)?;
     eprint!("{}", report.render());
     if args.timings {
         for (step, took) in &report.timings {
             eprintln!("{:>9.3} s  {step}", took.as_secs_f64());
         }
     }
-    Ok(report.errors() == 0)
+    Ok(if report.errors() == 0 {
+        Built::Clean
+    } else {
+        Built::WithRefusedFiles
+    })
 }
 
 /// Each page's parsed record as one JSON line on `out`, in order, with the id the archive would
@@ -95,7 +146,7 @@ fn lines(path: &Path) -> Vec<(bool, String)> {
             Ok(bytes) => {
                 let read = match format {
                     Some(Format::Html) => {
-                        capture::read_html(&bytes, &source, &capture::Origin::default())
+                        capture::read_html(&bytes, &source, &capture::Served::default())
                     }
                     // Any other name is read as a text dump, as it always was.
                     _ => capture::read_text(&bytes, &source),

@@ -11,14 +11,16 @@
 //! (one article and its note); [`scan`] (the folder listed, ids given) and [`dump`] (one
 //! dump read, parsed and overridden); [`build`] (every dump's result, threads and duplicates,
 //! the archive assembled) and [`incremental`] (the saved build: the cache, the store and the
-//! search index brought up to date); [`report`] (what a build says); [`threads`], [`facets`],
-//! [`overrides`], [`id`], [`compiled`], [`store`], [`build_cache`]; [`commands`] (`arshif
-//! build` and `arshif parse`).
+//! search index brought up to date); [`report`] (what a build says); [`threads`], [`facets`]
+//! and the [`slug`]s of their names, [`overrides`], [`id`], [`compiled`], [`store`],
+//! [`build_cache`]; [`dataset`] (the archive as JSON documents); [`commands`] (`arshif build`
+//! and `arshif parse`).
 
 pub mod build;
 pub mod build_cache;
 pub mod commands;
 pub mod compiled;
+pub mod dataset;
 pub mod dump;
 pub mod entry;
 pub mod facets;
@@ -28,6 +30,7 @@ pub mod model;
 pub mod overrides;
 pub mod report;
 pub mod scan;
+pub mod slug;
 pub mod store;
 pub mod threads;
 
@@ -61,6 +64,15 @@ pub enum ArchiveError {
     },
     #[error("the compiled archive {path} is unreadable ({reason}); rebuild it with `arshif build`")]
     Corrupt { path: PathBuf, reason: String },
+    #[error(
+        "{build_dir} holds the archive of {held}, not of {asked}; give `--build-dir` another \
+         folder, or `--force` to replace that archive"
+    )]
+    AnotherFolder {
+        build_dir: PathBuf,
+        held: String,
+        asked: String,
+    },
     #[error(transparent)]
     Search(#[from] crate::search::SearchError),
 }

@@ -7,6 +7,7 @@
 
 pub mod nginx;
 pub mod process;
+pub mod warc;
 
 use arshif::Article;
 use arshif::archive::{Archive, Entry};
@@ -33,6 +34,7 @@ pub fn entry(id: &str, published: Option<&str>, title: &str) -> Entry {
         note: None,
         overridden: vec![],
         text: format!("{title}\n\nنص المقال {id}.\n"),
+        provenance: Default::default(),
     }
 }
 
@@ -266,6 +268,8 @@ pub fn attrs(html: &scraper::Html, selector: &str, attr: &str) -> Vec<String> {
 /// (RFC 3986 §5.2, for the path-only references this site emits).
 pub fn resolve(base: &str, reference: &str) -> String {
     let base_path = base.split(['?', '#']).next().unwrap();
+    // A fragment is never part of what is requested.
+    let reference = reference.split('#').next().unwrap();
     let (ref_path, query) = match reference.split_once('?') {
         Some((p, q)) => (p, Some(q)),
         None => (reference, None),

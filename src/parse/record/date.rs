@@ -196,6 +196,19 @@ impl Date {
         self.offset?.to_timestamp(self.wall()).ok()
     }
 
+    /// The printed clock in UTC when the zone is known, else as printed: an order for moments
+    /// such as capture times, whose zones differ only by accident.
+    pub fn utc_wall(&self) -> civil::DateTime {
+        self.instant()
+            .map_or_else(|| self.wall(), |t| Offset::UTC.to_datetime(t))
+    }
+
+    /// The day the moment `t` falls on in UTC (the day a reader retrieves a page).
+    pub fn utc_day_of(t: SystemTime) -> Date {
+        let moment = Timestamp::try_from(t).unwrap_or(Timestamp::UNIX_EPOCH);
+        Date::of(Offset::UTC.to_datetime(moment).date())
+    }
+
     /// The time from `earlier` to this date's printed day and clock, zones set aside.
     pub fn wall_since(&self, earlier: &Date) -> SignedDuration {
         self.wall().duration_since(earlier.wall())
@@ -476,6 +489,19 @@ mod tests {
         assert_eq!(d("2015-09-18T16:41").day_number(), 16_696);
         assert_eq!(d("2000-02-29").day_number(), 11_016);
         assert_eq!(d("1969-12-31").day_number(), -1);
+    }
+
+    #[test]
+    fn utc_days_and_moments() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let day = |secs: u64| Date::utc_day_of(UNIX_EPOCH + Duration::from_secs(secs)).to_string();
+        assert_eq!(day(0), "1970-01-01");
+        // 2015-09-16T23:59:59Z and a second later.
+        assert_eq!(day(1_442_447_999), "2015-09-16");
+        assert_eq!(day(1_442_448_000), "2015-09-17");
+        let a = d("2020-04-24T21:22+03:00");
+        assert_eq!(a.utc_wall(), d("2020-04-24T18:22").wall());
+        assert!(a.utc_wall() < d("2020-04-24T18:23").utc_wall());
     }
 
     #[test]

@@ -159,6 +159,7 @@ mod tests {
             note: None,
             overridden: vec![],
             text: String::new(),
+            provenance: Default::default(),
         }
     }
 

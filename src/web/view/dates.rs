@@ -61,6 +61,16 @@ pub fn arabic(date: &Date) -> String {
     s
 }
 
+/// `16 أيلول/سبتمبر 2015`: the day alone, as a citation gives it.
+pub fn arabic_day(date: &Date) -> String {
+    format!(
+        "{} {} {}",
+        date.day(),
+        month_name(date.month()),
+        date.year()
+    )
+}
+
 /// `أيلول/سبتمبر` for 9. `month` must be 1–12.
 pub fn month_name(month: u32) -> &'static str {
     MONTHS[month as usize - 1]
@@ -73,10 +83,10 @@ pub struct DateView {
 }
 
 impl DateView {
-    /// The view of a record's date.
+    /// The view of a record's date, to the minute (a crawl's capture time has seconds).
     pub fn new(date: &Date) -> DateView {
         DateView {
-            iso: date.to_string(),
+            iso: date.to_minute().to_string(),
             arabic: arabic(date),
         }
     }
@@ -117,6 +127,14 @@ mod tests {
             "الثلاثاء 17 آذار/مارس 2020، الساعة 17:27 بتوقيت غرينتش"
         );
         assert!(arabic_of("2019-01-02T03:04-05:30").ends_with("\u{2066}-05:30\u{2069}"));
+    }
+
+    #[test]
+    fn the_day_alone_for_a_citation() {
+        assert_eq!(
+            arabic_day(&Date::parse("2015-09-16T08:00").unwrap()),
+            "16 أيلول/سبتمبر 2015"
+        );
     }
 
     #[test]
