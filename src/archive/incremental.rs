@@ -18,7 +18,7 @@ use super::report::BuildReport;
 use super::scan::{assign_ids, scan};
 use super::store::{self, PartRef, Store, StoreWriter};
 use super::{ArchiveError, compiled, search_dir};
-use crate::search::{Analyzed, IndexWriter};
+use crate::search::IndexWriter;
 
 /// The archive the server should serve: the compiled file when it is current, else a fresh
 /// build of `articles` (saved for next time). The report is `Some` when a build ran.
@@ -330,13 +330,13 @@ struct StoreSink<'a> {
 }
 
 impl Sink for StoreSink<'_> {
-    fn keep(&self, entry: Entry, analyzed: Analyzed) -> Result<(Entry, Part), ArchiveError> {
+    fn keep(&self, entry: Entry) -> Result<(Entry, Part), ArchiveError> {
         let id = entry.article.id.clone();
         let stale = self.indexed.lock().expect("no panic holds it").remove(&id);
         if stale.is_some() {
             self.index.get()?.remove(&id);
         }
-        self.index.get()?.add_analyzed(&id, analyzed)?;
+        self.index.get()?.add(&entry.article)?;
         let (light, parts) = entry.split();
         // Compressed on this thread; only the append is serial.
         let bytes = store::encode(&parts).map_err(|source| ArchiveError::Write {
