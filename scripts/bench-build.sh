@@ -45,7 +45,7 @@ min() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a + 0 < b + 0) ? a : 
 timed_build() {
   local log
   log=$(mktemp)
-  /usr/bin/time -v "$ARSHIF" build --articles "$1" --out "$2" >/dev/null 2>"$log" || true
+  /usr/bin/time -v "$ARSHIF" build --articles "$1" --build-dir "$2" >/dev/null 2>"$log" || true
   [ -f "$2/archive.bin" ] || {
     tail -n 30 "$log" >&2
     exit 1

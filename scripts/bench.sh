@@ -154,7 +154,7 @@ EOF
 
   say "$n articles: arshif build and export"
   rm -rf "$dir/build" "$dir/www"
-  read -r build_s build_mb < <(ALLOW_FAIL=1 timed build "$bin" build --articles "$dir/articles" --out "$dir/build")
+  read -r build_s build_mb < <(ALLOW_FAIL=1 timed build "$bin" build --articles "$dir/articles" --build-dir "$dir/build")
   [ -f "$dir/build/archive.bin" ] || { cat "$WORK/time.build.err" >&2; exit 1; }
   grep -E '^read|error:' "$WORK/time.build.err" | head -5 >&2 || true
   if [ "$peers" = 1 ]; then

@@ -47,7 +47,7 @@ trap cleanup EXIT
 
 echo "== corpus: $dumps dumps"
 python3 "$shared/bench/gen_corpus.py" "$dumps" "$work/articles" >/dev/null
-"$bin" build --articles "$work/articles" --out "$work/build" 2>"$work/build.log" || true
+"$bin" build --articles "$work/articles" --build-dir "$work/build" 2>"$work/build.log" || true
 head -n 1 "$work/build.log"
 
 # The rebuild log lines (info) count the swaps; the per-request lines stay off.

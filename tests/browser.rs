@@ -69,13 +69,13 @@ const PAGES: [(&str, &str, u16); 19] = [
     ),
     (
         "publication-hostile",
-        "/publications/%3Ca%20href%3D%22javascript%3Aalert%281%29%22%3E%D9%85%D8%B7%D8%A8%D9%88%D8%B9%D8%A9%3C%2Fa%3E",
+        "/publications/a-href-javascript-alert-1-%D9%85%D8%B7%D8%A8%D9%88%D8%B9%D8%A9-a",
         200,
     ),
     ("agencies", "/agencies", 200),
     (
         "agency",
-        "/agencies/%D9%88%D9%83%D8%A7%D9%84%D8%A9%20%D8%A7%D9%84%D8%B5%D8%AD%D8%A7%D9%81%D8%A9%20%D8%A7%D9%84%D9%81%D8%B1%D9%86%D8%B3%D9%8A%D8%A9%20%28%D8%A3%20%D9%81%20%D8%A8%29",
+        "/agencies/%D9%88%D9%83%D8%A7%D9%84%D8%A9-%D8%A7%D9%84%D8%B5%D8%AD%D8%A7%D9%81%D8%A9-%D8%A7%D9%84%D9%81%D8%B1%D9%86%D8%B3%D9%8A%D8%A9-%D8%A3-%D9%81-%D8%A8",
         200,
     ),
     ("not-found", "/no/such/page", 404),

@@ -127,3 +127,33 @@ fn overrides_win_and_bad_files_are_reported_without_stopping_the_build() {
     assert_eq!(archive.about(), Some("# عن الأرشيف\n"));
     assert!(report.render().contains("read 7 files, built 5 articles"));
 }
+
+/// `--build-dir` names the build folder in every command (`serve` and `export` read what
+/// `build` wrote); `build --out`, the flag's first name, still works and is not advertised.
+#[test]
+fn build_writes_to_build_dir_and_still_takes_the_old_out_flag() {
+    let articles = tempfile::tempdir().unwrap();
+    seeds_into(articles.path());
+    let arshif = |args: &[&std::ffi::OsStr]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_arshif"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for flag in ["--build-dir", "--out"] {
+        let out = tempfile::tempdir().unwrap();
+        let run = arshif(&[
+            "build".as_ref(),
+            "--articles".as_ref(),
+            articles.path().as_os_str(),
+            flag.as_ref(),
+            out.path().as_os_str(),
+        ]);
+        assert!(run.status.success(), "{flag}: {run:?}");
+        let loaded = compiled::load(&compiled::path_in(out.path())).unwrap();
+        assert_eq!(loaded.len(), 5, "{flag}");
+    }
+    let help = String::from_utf8(arshif(&["build".as_ref(), "--help".as_ref()]).stdout).unwrap();
+    assert!(help.contains("--build-dir"), "{help}");
+    assert!(!help.contains("--out"), "{help}");
+}

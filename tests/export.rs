@@ -196,12 +196,15 @@ fn the_export_holds_every_page_with_its_compressed_siblings() {
     ] {
         assert!(facets.iter().any(|f| f == wanted), "{wanted}: {facets:?}");
     }
-    // Beside them: five articles with their sources, the index both ways, about, four static
-    // files and robots.txt.
+    // Beside them: five articles with their sources, records (.json) and references (.bib,
+    // .ris), the index both ways, about, four static files, robots.txt and the whole archive
+    // as JSON Lines.
     assert!(out.join("robots.txt").is_file());
+    assert!(out.join("archive.jsonl.gz").is_file());
+    assert!(out.join("articles/cf3dbfa4259b4b62.bib").is_file());
     assert_eq!(
         report.files,
-        5 * 2 + 2 + 1 + 5 + 4 + 1 + facets.len(),
+        5 * 5 + 2 + 1 + 5 + 4 + 1 + 1 + facets.len(),
         "{}",
         report.render()
     );

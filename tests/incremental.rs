@@ -198,7 +198,7 @@ fn a_corrupt_cache_or_a_lost_store_means_a_build_from_nothing() {
     assert_eq!(snapshot(out.path(), &[]), before);
 
     fs::write(
-        out.path().join(archive::cache::FILE_NAME),
+        out.path().join(archive::build_cache::FILE_NAME),
         b"ARSHIFC\x01junk",
     )
     .unwrap();

@@ -121,7 +121,13 @@ fn generation_of(
         let linked: BTreeSet<String> = attrs(&html, "a[href]", "href")
             .iter()
             .map(|href| resolve(path, href))
-            .filter(|p| p.starts_with("/articles/") && !p.ends_with("/source") && p != path)
+            // Other articles: not this one's source, record (.json) or references (.bib, .ris).
+            .filter(|p| {
+                p.starts_with("/articles/")
+                    && !p.ends_with("/source")
+                    && p != path
+                    && !p.starts_with(&format!("{path}."))
+            })
             .collect();
         gens.iter().position(|g| {
             let (Some(neighbours), Some(thread)) = (g.neighbours.get(path), g.thread.get(path))

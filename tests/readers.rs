@@ -90,3 +90,100 @@ async fn the_index_counts_the_undated_articles_and_links_to_them() {
     let page2 = get(&app, "/page/2").await.html();
     assert_eq!(texts(&page2, "#undated h2").len(), 1);
 }
+
+/// Today's and yesterday's dates in UTC as a citation says them (a test run may straddle
+/// midnight).
+fn retrieved_days() -> [String; 2] {
+    let now = std::time::SystemTime::now();
+    let day = std::time::Duration::from_secs(86_400);
+    [now, now - day].map(|t| arshif::web::view::dates::Date::on(t).arabic_day())
+}
+
+fn with_base_url() -> arshif::web::Config {
+    arshif::web::Config {
+        base_url: Some("https://example.org/archive/".parse().unwrap()),
+        ..arshif::web::Config::default()
+    }
+}
+
+#[tokio::test]
+async fn each_article_page_says_how_to_cite_it() {
+    let app = router_with(seeds(), None, with_base_url());
+    let page = get(&app, PRINTED).await.html();
+    let line = texts(&page, ".cite .citation");
+    assert_eq!(line.len(), 1);
+    let line = &line[0];
+    for part in [
+        "المحرر السياسي",
+        "«البيت الأبيض: نرحب بأي دعم روسي للتحالف في محاربة \"داعش\"»",
+        "الوسط",
+        "16 أيلول/سبتمبر 2015",
+        "https://example.org/archive/articles/cf3dbfa4259b4b62",
+        "استُرجع في",
+    ] {
+        assert!(line.contains(part), "{part} missing from {line}");
+    }
+    assert!(
+        retrieved_days().iter().any(|d| line.contains(d.as_str())),
+        "{line}"
+    );
+    assert_eq!(
+        attrs(&page, ".cite .citation bdi", "dir"),
+        ["ltr"],
+        "the URL is set apart"
+    );
+    let hrefs = attrs(&page, ".cite-downloads a", "href");
+    assert_eq!(
+        hrefs,
+        [
+            "../articles/cf3dbfa4259b4b62.bib",
+            "../articles/cf3dbfa4259b4b62.ris",
+            "../articles/cf3dbfa4259b4b62.json"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_references_download_as_bibtex_and_ris() {
+    let app = router_with(seeds(), None, with_base_url());
+    let bib = get(&app, "/articles/cf3dbfa4259b4b62.bib").await;
+    assert_eq!(bib.status, axum::http::StatusCode::OK);
+    assert_eq!(bib.content_type(), "application/x-bibtex; charset=utf-8");
+    assert_eq!(
+        bib.header("content-disposition"),
+        "attachment; filename=\"arshif-cf3dbfa4259b4b62.bib\""
+    );
+    assert!(bib.header("cache-control").starts_with("private"));
+    assert!(
+        bib.body.starts_with("@article{arshif-cf3dbfa4259b4b62,"),
+        "{}",
+        bib.body
+    );
+    assert!(
+        bib.body
+            .contains("url = {https://example.org/archive/articles/cf3dbfa4259b4b62}")
+    );
+
+    let ris = get(&app, "/articles/91d6d82d5f0f2529.ris").await;
+    assert_eq!(ris.status, axum::http::StatusCode::OK);
+    assert_eq!(
+        ris.content_type(),
+        "application/x-research-info-systems; charset=utf-8"
+    );
+    assert_eq!(
+        ris.header("content-disposition"),
+        "attachment; filename=\"arshif-91d6d82d5f0f2529.ris\""
+    );
+    assert!(ris.body.starts_with("TY  - NEWS\r\n"), "{}", ris.body);
+    assert!(
+        ris.body
+            .contains("T2  - وكالة الصحافة الفرنسية (أ ف ب)\r\n")
+    );
+    assert!(ris.body.contains("DA  - 2015/09/18/\r\n"));
+    assert!(ris.body.ends_with("ER  - \r\n"));
+    // An unknown article has no reference.
+    assert_eq!(
+        get(&app, "/articles/nope.ris").await.status,
+        axum::http::StatusCode::NOT_FOUND
+    );
+}

@@ -58,24 +58,24 @@ const CASES: [Case; 7] = [
         file: "011_almayadeen.net_0.txt",
         title: "الميادين في لقاءٍ خاص مع \"أبو شجاع\".. الاسم الذي يؤرّق الإسرائيليين في الضفة الغربية",
         published: None,
-        paragraphs: 17,
-        first: "الميادين تجري مقابلةً خاصةً",
+        paragraphs: 16,
+        first: "أجرت قناة الميادين مقابلةً خاصةً",
         last: "ولمع اسم أبو شجاع",
     },
     Case {
         file: "012_almayadeen.net_5.txt",
         title: "بسبب العمليات اليمنية في البحر الأحمر.. أرباح \"موانئ دبي العالمية\" تنخفض 60%",
         published: None,
-        paragraphs: 7,
-        first: "أرباح شركة \"موانئ دبي العالمية\"",
+        paragraphs: 6,
+        first: "أعلنت شركة \"موانئ دبي العالمية\"",
         last: "وتؤكد القوات المسلحة",
     },
     Case {
         file: "013_almayadeen.net_38.txt",
         title: "\"فورين بوليسي\": العقوبات طريقة واشنطن لتظهر لـ \"إسرائيل\" بعضاً من حبها القاسي",
         published: None,
-        paragraphs: 23,
-        first: "إذا تجاهلت واشنطن حكم محكمة",
+        paragraphs: 22,
+        first: "مجلة \"فورين بوليسي\" الأميركية",
         last: "وإذا تجاهلت واشنطن حكم محكمة",
     },
 ];
@@ -123,6 +123,26 @@ fn credits_on_real_pages() {
     let madenah = parse("002_almadenahnews.com.txt").unwrap();
     assert_eq!(madenah.agency.as_deref(), Some("بترا"));
     assert_eq!(madenah.publication.as_deref(), Some("المدينة نيوز"));
+}
+
+/// Regression (issue 11): the summary set under the headline was the body's first paragraph,
+/// and a translated column's writer, named in its introduction, was not its author.
+#[test]
+fn standfirsts_and_the_writer_of_a_translated_column() {
+    for (file, subtitle) in [
+        ("011_almayadeen.net_0.txt", "الميادين تجري مقابلةً خاصةً"),
+        (
+            "012_almayadeen.net_5.txt",
+            "أرباح شركة \"موانئ دبي العالمية\" تنخفض",
+        ),
+        ("013_almayadeen.net_38.txt", "إذا تجاهلت واشنطن حكم محكمة"),
+    ] {
+        let a = parse(file).unwrap();
+        let got = a.subtitle.unwrap_or_default();
+        assert!(got.starts_with(subtitle), "{file}: {got}");
+    }
+    let column = parse("013_almayadeen.net_38.txt").unwrap();
+    assert_eq!(column.author.as_deref(), Some("محسن فرشنشاني"));
 }
 
 #[test]

@@ -157,3 +157,23 @@ async fn a_new_site_brings_no_old_page() {
     assert!(after.body.contains("أرشيف جديد"), "{}", after.body);
     assert_ne!(after.header("etag"), before.header("etag"));
 }
+
+/// Article pages say the day they were retrieved (their citation): no kept page outlives its
+/// day.
+#[tokio::test]
+async fn kept_pages_last_a_day() {
+    let state = state(64 << 20, Config::default());
+    let app = app(state.clone());
+    let _ = get(&app, "/articles/cf3dbfa4259b4b62").await;
+    let site = state.site();
+    assert!(!site.responses.is_empty());
+    let today = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        / 86_400;
+    site.responses.renew_daily(today);
+    assert!(!site.responses.is_empty(), "the same day keeps them");
+    site.responses.renew_daily(today + 1);
+    assert!(site.responses.is_empty(), "the next day starts afresh");
+}

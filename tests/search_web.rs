@@ -409,7 +409,10 @@ async fn periods_list_their_dated_articles_newest_first() {
 #[tokio::test]
 async fn sources_list_their_articles_and_the_overviews_count_them() {
     let (_dir, app, archive) = seed_site(50);
-    let enc = arshif::web::view::links::encode_segment;
+    // A source's page is at the slug of its name (no name of the seeds shares one).
+    let enc = |name: &str| {
+        arshif::web::view::links::encode_segment(&arshif::archive::slug::readable(name))
+    };
     let publications = get(&app, "/publications").await;
     assert_eq!(publications.status, StatusCode::OK);
     let html = publications.html();
@@ -528,7 +531,9 @@ async fn each_facet_has_one_address() {
 #[tokio::test]
 async fn articles_and_the_index_link_to_their_facets() {
     let (_dir, app, archive) = seed_site(50);
-    let enc = arshif::web::view::links::encode_segment;
+    let enc = |name: &str| {
+        arshif::web::view::links::encode_segment(&arshif::archive::slug::readable(name))
+    };
     let path = format!("/articles/{}", seed_id(&archive, "003_"));
     let html = get(&app, &path).await.html();
     let to = |selector: &str| {
@@ -561,12 +566,15 @@ async fn articles_and_the_index_link_to_their_facets() {
         let target = resolve("/", &href);
         assert_eq!(get(&app, &target).await.status, StatusCode::OK, "{target}");
     }
-    // And the index points to the overviews and each year.
+    // And the index points to the overviews and each year, and to the archive as data.
     let browse: Vec<_> = attrs(&index, ".browse a", "href")
         .iter()
         .map(|h| resolve("/", h))
         .collect();
-    assert_eq!(browse, ["/2015/", "/publications", "/agencies"]);
+    assert_eq!(
+        browse,
+        ["/2015/", "/publications", "/agencies", "/archive.jsonl.gz"]
+    );
 }
 
 /// `n` articles a day apart from 2015-08-25 (to 2015-10-31 at most), every third one from
@@ -697,5 +705,6 @@ async fn facets_of_a_large_archive() {
         ["150 مقالًا؛ هذه الصفحة 3 من 3، بالمقالات 101–150."]
     );
     let index = get(&app, "/").await.html();
-    assert_eq!(attrs(&index, ".browse a", "href").len(), 20 + 2);
+    // Twenty years, the two overviews and the download.
+    assert_eq!(attrs(&index, ".browse a", "href").len(), 20 + 2 + 1);
 }

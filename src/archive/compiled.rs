@@ -1,10 +1,11 @@
 //! The compiled archive file: what `build` writes and `serve` loads, so serving never parses.
 //!
 //! Layout: an 8-byte magic, a little-endian u32 format version, then the postcard encoding of
-//! the archive's light entries (no bodies, no dump text), where each one's parts are in the
-//! store beside it ([`super::store`]), the threads and aliases. A file of another version is
-//! refused (and rebuilt by `serve`), never misread. Loading decodes only the light part, so it
-//! is quick and small however large the archive's text.
+//! the archive's [`Source`] (which folder and options it was built from, first so that it is
+//! read without the rest), its light entries (no bodies, no dump text), where each one's parts
+//! are in the store beside it ([`super::store`]), the threads and aliases. A file of another
+//! version is refused (and rebuilt by `serve`), never misread. Loading decodes only the light
+//! part, so it is quick and small however large the archive's text.
 
 use std::collections::HashMap;
 use std::fs;
@@ -15,16 +16,54 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::model::{Archive, Part};
 use super::store::{self, PartRef, Store, StoreWriter};
-use super::{Archive, ArchiveError, Entry, Part};
+use super::{ArchiveError, Entry};
 
 const MAGIC: &[u8; 8] = b"ARSHIF\0\x01";
 /// Bump whenever [`Compiled`] or anything inside it changes shape.
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
+
+/// What a compiled archive was built from: a build folder holding the archive of another
+/// source is not the archive asked for, however new it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// The articles folder's canonical path, as the OS's bytes (a folder's name need not be
+    /// UTF-8), so that `articles` and `/srv/site/articles` are one folder.
+    articles: Vec<u8>,
+    /// The arshif that built it. `build` has no flag that changes what is built (`--build-dir`
+    /// says where, `--timings` what is printed), so the program is the one build option; a
+    /// new flag that shapes the archive belongs here.
+    program: String,
+}
+
+impl Source {
+    /// The source of a build of `articles` by this program; an error when the folder is not
+    /// there (then there is nothing to build from either).
+    pub fn of(articles: &Path) -> std::io::Result<Source> {
+        let canonical = fs::canonicalize(articles)?;
+        Ok(Source {
+            articles: canonical.into_os_string().into_encoded_bytes(),
+            program: env!("CARGO_PKG_VERSION").to_owned(),
+        })
+    }
+
+    /// The articles folder, for messages.
+    pub fn articles(&self) -> String {
+        String::from_utf8_lossy(&self.articles).into_owned()
+    }
+
+    /// Whether both are builds of the same articles folder (by any program).
+    pub fn same_folder(&self, other: &Source) -> bool {
+        self.articles == other.articles
+    }
+}
 
 /// The file's content, as read.
 #[derive(Deserialize)]
 struct Compiled {
+    /// Read by [`source_of`] alone; decoded here only to reach what follows.
+    _source: Source,
     /// The store file's name, in the same folder.
     store: String,
     entries: Vec<Entry>,
@@ -38,6 +77,7 @@ struct Compiled {
 /// [`Compiled`] by reference, as written: the same bytes without copying the archive.
 #[derive(Serialize)]
 struct CompiledRef<'a> {
+    source: &'a Source,
     store: &'a str,
     entries: &'a [Entry],
     parts: &'a [PartRef],
@@ -54,11 +94,12 @@ pub fn path_in(build_dir: &Path) -> PathBuf {
     build_dir.join(FILE_NAME)
 }
 
-/// Writes the archive atomically: a reader sees the old file or the new one, never half of one.
+/// Writes the archive built from `source` atomically: a reader sees the old file or the new
+/// one, never half of one.
 ///
 /// An archive whose parts are in a store of the same folder (as [`super::build_and_save`]
 /// makes it) is written as it is; any other gets a new store written beside the file.
-pub fn save(archive: &Archive, path: &Path) -> Result<(), ArchiveError> {
+pub fn save(archive: &Archive, source: &Source, path: &Path) -> Result<(), ArchiveError> {
     let werr = |e| ArchiveError::Write {
         path: path.to_path_buf(),
         source: e,
@@ -94,6 +135,7 @@ pub fn save(archive: &Archive, path: &Path) -> Result<(), ArchiveError> {
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&VERSION.to_le_bytes());
     let compiled = CompiledRef {
+        source,
         store: &store_name,
         entries: &archive.entries,
         parts: &parts,
@@ -161,24 +203,38 @@ pub fn load(path: &Path) -> Result<Archive, ArchiveError> {
     Ok(archive)
 }
 
-/// Whether the compiled file must be (re)built: it is missing, of another format, or older
-/// than anything in the articles folder (dumps, overrides, `about.md`, or the folder itself,
-/// whose time changes when a file is removed).
+/// Whether the compiled file must be (re)built: it is missing, of another format, built from
+/// another folder or by another arshif, or older than anything in the articles folder (dumps,
+/// overrides, `about.md`, or the folder itself, whose time changes when a file is removed).
 pub fn is_stale(compiled: &Path, articles: &Path) -> bool {
     let Ok(built) = fs::metadata(compiled).and_then(|m| m.modified()) else {
         return true;
     };
-    if !has_current_header(compiled) {
-        return true;
+    match (source_of(compiled), Source::of(articles)) {
+        (Some(held), Ok(wanted)) if held == wanted => {}
+        _ => return true,
     }
     newest_input(articles).is_none_or(|newest| newest > built)
 }
 
-fn has_current_header(path: &Path) -> bool {
-    let mut head = [0u8; 12];
+/// What the compiled file at `path` was built from; `None` when there is no readable archive
+/// of this format there. Reads only the start of the file.
+pub fn source_of(path: &Path) -> Option<Source> {
+    use std::io::Read;
+    // The header and the source (a path) fit in this, however large the archive.
+    const PREFIX: u64 = 64 << 10;
+    let mut head = Vec::new();
     fs::File::open(path)
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
-        .is_ok_and(|()| &head[..8] == MAGIC && head[8..] == VERSION.to_le_bytes())
+        .ok()?
+        .take(PREFIX)
+        .read_to_end(&mut head)
+        .ok()?;
+    let rest = head
+        .strip_prefix(MAGIC)?
+        .strip_prefix(&VERSION.to_le_bytes()[..])?;
+    postcard::take_from_bytes::<Source>(rest)
+        .ok()
+        .map(|(source, _)| source)
 }
 
 fn newest_input(dir: &Path) -> Option<SystemTime> {
@@ -212,11 +268,17 @@ mod tests {
             overridden: vec![],
             text: "نص".into(),
         };
+        let source = Source::of(dir.path()).unwrap();
         save(
             &Archive::from_entries(vec![entry], Some("about".into())),
+            &source,
             &path,
         )
         .unwrap();
+        assert_eq!(source_of(&path), Some(source));
+        assert!(!is_stale(&path, dir.path()));
+        let other = tempfile::tempdir().unwrap();
+        assert!(is_stale(&path, other.path()), "built from another folder");
         let back = load(&path).unwrap();
         let x = back.get("x").unwrap();
         assert_eq!(x.article.title, "عنوان");
@@ -226,6 +288,7 @@ mod tests {
 
         fs::write(&path, b"not an archive").unwrap();
         assert!(matches!(load(&path), Err(ArchiveError::Corrupt { .. })));
+        assert_eq!(source_of(&path), None);
         assert!(is_stale(&path, dir.path()));
     }
 }

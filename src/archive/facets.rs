@@ -6,10 +6,10 @@
 //! in reading order: dated oldest first, then undated. [`Listing`] walks such a list in the
 //! index's order (dated newest first, then undated).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound::{Excluded, Unbounded};
 
-use super::Entry;
+use super::{Entry, slug};
 use crate::arabic::collate;
 use crate::parse::dates::is_iso_date;
 
@@ -32,6 +32,9 @@ pub struct Facets {
     sources: [BTreeMap<String, Vec<usize>>; 2],
     /// The same, as [`Facets::sources`] lists them.
     ranked: [Vec<(String, usize)>; 2],
+    /// Each name's page's URL segment ([`slug`]), and back.
+    slugs: [HashMap<String, String>; 2],
+    names: [HashMap<String, String>; 2],
     /// How many of the archive's entries are dated (they come first).
     dated: usize,
 }
@@ -79,6 +82,18 @@ impl Facets {
                 }
             }
         }
+        facets.slugs = facets.sources.each_ref().map(|by_name| {
+            slug::assign(by_name.keys().map(String::as_str))
+                .into_iter()
+                .map(|(name, slug)| (name.to_owned(), slug))
+                .collect()
+        });
+        facets.names = facets.slugs.each_ref().map(|slugs| {
+            slugs
+                .iter()
+                .map(|(name, slug)| (slug.clone(), name.clone()))
+                .collect()
+        });
         facets.ranked = facets.sources.each_ref().map(|by_name| {
             let mut all: Vec<(String, usize)> = by_name
                 .iter()
@@ -128,6 +143,16 @@ impl Facets {
     /// first, then by name in Arabic alphabetical order ([`collate`]).
     pub fn sources(&self, source: Source) -> &[(String, usize)] {
         &self.ranked[source as usize]
+    }
+
+    /// The URL segment of `name`'s page, when the archive has articles of it.
+    pub fn slug(&self, source: Source, name: &str) -> Option<&str> {
+        self.slugs[source as usize].get(name).map(String::as_str)
+    }
+
+    /// The name whose page's URL segment is `slug`.
+    pub fn name_of_slug(&self, source: Source, slug: &str) -> Option<&str> {
+        self.names[source as usize].get(slug).map(String::as_str)
     }
 
     pub fn source(&self, source: Source, name: &str) -> Option<Listing<'_>> {

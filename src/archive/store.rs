@@ -171,6 +171,47 @@ impl Store {
     }
 }
 
+/// A store read through a file handle rather than its map: for a pass over every article
+/// (the JSON Lines download), whose pages would otherwise all stay mapped into the process.
+/// Read this way, they go to the kernel's page cache, which is not the process's memory.
+pub struct SequentialReader {
+    path: PathBuf,
+    file: File,
+    buffer: Vec<u8>,
+}
+
+impl SequentialReader {
+    pub fn get(&mut self, at: PartRef) -> Result<Parts, ArchiveError> {
+        use std::os::unix::fs::FileExt;
+        self.buffer.resize(at.len as usize, 0);
+        self.file
+            .read_exact_at(&mut self.buffer, at.offset)
+            .map_err(|source| ArchiveError::Read {
+                path: self.path.clone(),
+                source,
+            })?;
+        postcard::from_bytes(&self.buffer).map_err(|e| ArchiveError::Corrupt {
+            path: self.path.clone(),
+            reason: format!("at {}: {e}", at.offset),
+        })
+    }
+}
+
+impl Store {
+    /// A [`SequentialReader`] of this store.
+    pub fn sequential(&self) -> Result<SequentialReader, ArchiveError> {
+        let file = File::open(&self.path).map_err(|source| ArchiveError::Read {
+            path: self.path.clone(),
+            source,
+        })?;
+        Ok(SequentialReader {
+            path: self.path.clone(),
+            file,
+            buffer: Vec::new(),
+        })
+    }
+}
+
 /// Removes the store files of `dir` other than `keep`; one still mapped by a server stays
 /// readable to it until it lets go.
 pub fn remove_others(dir: &Path, keep: &str) {

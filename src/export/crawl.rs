@@ -113,6 +113,33 @@ impl Crawler<'_> {
 
     fn visit(&self, visit: &Visit) -> Result<Found, ExportError> {
         let (status, headers, body) = self.runtime.block_on(fetch(self.router, &visit.target))?;
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        // What is not compressed (fonts, the archive's gzip download) is not read into memory
+        // either: it goes to its file as it comes.
+        let small = status != StatusCode::OK
+            || content_type.starts_with("text/html")
+            || coding::compressible(content_type, usize::MAX);
+        let from = visit.from.as_deref().unwrap_or("the start URLs");
+        let unmappable = |why| ExportError::Unmappable {
+            url: visit.target.clone(),
+            from: from.to_owned(),
+            why,
+        };
+        if !small {
+            let path = self
+                .out
+                .join(file_for(&visit.target, false).map_err(unmappable)?);
+            let written = self
+                .runtime
+                .block_on(stream_to(body, &path, &visit.target))?;
+            self.written.files.fetch_add(1, Ordering::Relaxed);
+            self.written.bytes.fetch_add(written, Ordering::Relaxed);
+            return Ok(Found::default());
+        }
+        let body = self.runtime.block_on(read(body, &visit.target))?;
         let mut found = Found::default();
         if status.is_redirection() {
             let location = headers
@@ -135,17 +162,8 @@ impl Crawler<'_> {
                 }),
             };
         }
-        let content_type = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
         let html = content_type.starts_with("text/html");
-        let from = visit.from.as_deref().unwrap_or("the start URLs");
-        let file = file_for(&visit.target, html).map_err(|why| ExportError::Unmappable {
-            url: visit.target.clone(),
-            from: from.to_owned(),
-            why,
-        })?;
+        let file = file_for(&visit.target, html).map_err(unmappable)?;
         if html {
             let text = String::from_utf8_lossy(&body);
             for link in links(&text) {
@@ -167,6 +185,7 @@ impl Crawler<'_> {
             let name = not_found_page(depth);
             let target = format!("/{}{name}", "404/".repeat(depth));
             let (status, _, body) = self.runtime.block_on(fetch(self.router, &target))?;
+            let body = self.runtime.block_on(read(body, &target))?;
             if status != StatusCode::NOT_FOUND {
                 return Err(ExportError::Render {
                     url: target,
@@ -260,10 +279,11 @@ struct Found {
     dynamic: usize,
 }
 
+/// The response `router` gives for `target`, its body unread.
 async fn fetch(
     router: &Router,
     target: &str,
-) -> Result<(StatusCode, axum::http::HeaderMap, Bytes), ExportError> {
+) -> Result<(StatusCode, axum::http::HeaderMap, Body), ExportError> {
     let render = |reason: String| ExportError::Render {
         url: target.to_owned(),
         reason,
@@ -278,10 +298,41 @@ async fn fetch(
         .await
         .map_err(|e| render(e.to_string()))?;
     let (parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX)
+    Ok((parts.status, parts.headers, body))
+}
+
+/// The whole of `body`, the answer for `target`.
+async fn read(body: Body, target: &str) -> Result<Bytes, ExportError> {
+    axum::body::to_bytes(body, usize::MAX)
         .await
-        .map_err(|e| render(e.to_string()))?;
-    Ok((parts.status, parts.headers, bytes))
+        .map_err(|e| ExportError::Render {
+            url: target.to_owned(),
+            reason: e.to_string(),
+        })
+}
+
+/// Writes `body`, the answer for `target`, to `path` as it comes; gives back its length.
+async fn stream_to(body: Body, path: &Path, target: &str) -> Result<u64, ExportError> {
+    use futures_util::StreamExt;
+    use std::io::Write;
+    write(path, b"")?;
+    let werr = |source| ExportError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(werr)?);
+    let mut stream = body.into_data_stream();
+    let mut len = 0;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| ExportError::Render {
+            url: target.to_owned(),
+            reason: e.to_string(),
+        })?;
+        file.write_all(&chunk).map_err(werr)?;
+        len += chunk.len() as u64;
+    }
+    file.flush().map_err(werr)?;
+    Ok(len)
 }
 
 /// Every `href` and `src` of an HTML page.
@@ -299,7 +350,10 @@ fn links(html: &str) -> Vec<String> {
 /// Pages answered per request that a static copy cannot hold.
 fn is_dynamic(target: &str) -> bool {
     let path = target.split('?').next().unwrap_or_default();
-    path == "/search" || path.starts_with("/search/") || path == "/healthz"
+    path == "/search"
+        || path == "/search.json"
+        || path.starts_with("/search/")
+        || path == "/healthz"
 }
 
 /// `reference` (an `href` on the page at `page`) as a target on this site (`/path?query`,

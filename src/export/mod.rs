@@ -22,10 +22,12 @@
 //! that changed a few articles, most of an export is such files.
 //!
 //! [`crawl`] follows the links and writes what it finds; [`files`] says where each URL lands
-//! and puts the finished export in place.
+//! and puts the finished export in place; [`jsonl`] writes `--jsonl FILE`, the archive as
+//! data.
 
 mod crawl;
 mod files;
+mod jsonl;
 
 use std::path::{Path, PathBuf};
 
@@ -45,7 +47,13 @@ pub use files::not_found_page;
 pub struct ExportArgs {
     /// Folder to write the site to. It must be missing, empty, or an earlier export, which
     /// is replaced whole.
-    pub dir: PathBuf,
+    #[arg(required_unless_present = "jsonl")]
+    pub dir: Option<PathBuf>,
+    /// Also (or only, without DIR) write every article as JSON Lines to FILE, one document a
+    /// line (schema: docs/schema/article.v1.json), gzip-compressed when FILE ends in `.gz`;
+    /// `-` writes to standard output.
+    #[arg(long, env = "ARSHIF_EXPORT_JSONL", value_name = "FILE")]
+    pub jsonl: Option<PathBuf>,
     /// The archive, and the public address the export will be served at (as for `arshif
     /// serve`): each page's canonical link is made from it.
     #[command(flatten)]
@@ -115,11 +123,20 @@ pub struct ExportReport {
     /// Files whose bytes the previous export already had: linked from it with their `.gz`
     /// and `.br`, not compressed again.
     pub unchanged: usize,
+    /// Where the JSON Lines went, and how many articles.
+    pub jsonl: Option<(PathBuf, usize)>,
 }
 
 impl ExportReport {
     pub fn render(&self) -> String {
-        let mut out = format!(
+        let mut out = String::new();
+        if let Some((path, n)) = &self.jsonl {
+            out += &format!("wrote {n} articles as JSON Lines to {}\n", path.display());
+        }
+        if self.files == 0 {
+            return out;
+        }
+        out += &format!(
             "exported {} files ({:.1} MB with their .gz and .br)\n",
             self.files,
             self.bytes as f64 / 1e6
@@ -153,7 +170,20 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExportReport> {
     if let Some(report) = report {
         eprint!("{}", report.render());
     }
-    let state = AppState::with_site(site.with_response_cache(0), config);
+    let jsonl = match &args.jsonl {
+        Some(path) => Some((path.clone(), jsonl::write(&site.archive, path)?)),
+        None => None,
+    };
+    let Some(dir) = &args.dir else {
+        return Ok(ExportReport {
+            jsonl,
+            ..ExportReport::default()
+        });
+    };
+    // The site's download is streamed into the export (no file left behind in the build
+    // folder by a thread the end of this process would cut short).
+    let site = site.with_response_cache(0).without_download_file();
+    let state = AppState::with_site(site, config);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -166,7 +196,9 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExportReport> {
             brotli: args.brotli_quality,
         },
     };
-    Ok(export(&app(state), &args.dir, &options, runtime.handle())?)
+    let mut report = export(&app(state), dir, &options, runtime.handle())?;
+    report.jsonl = jsonl;
+    Ok(report)
 }
 
 /// How to export.

@@ -14,12 +14,19 @@ use super::text::words;
 static DASH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s+[-ـ–—]+\s*|\s*[-ـ–—]+\s+").expect("valid regex"));
 
-/// `PLACE ـ NAME` as a line of its own: the two parts, when the line has that shape.
+/// `PLACE ـ NAME` as a line of its own: the two parts, when the line has that shape, the
+/// place first. General forms: `PLACE - NAME`, `NAME - PLACE` (told apart by the places the
+/// lexicon knows), `(PLACE - OUTLET)` in parentheses.
 pub fn header(line: &Line) -> Option<(String, String)> {
     if line.words > 7 || line.furniture.is_some() || line.text.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
-    let parts: Vec<&str> = DASH.split(&line.text).collect();
+    let text = line.text.as_str();
+    let text = text
+        .strip_prefix('(')
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap_or(text);
+    let parts: Vec<&str> = DASH.split(text).collect();
     let [left, right] = parts[..] else {
         return None;
     };
@@ -38,58 +45,218 @@ pub fn header(line: &Line) -> Option<(String, String)> {
         s.chars()
             .all(|c| c.is_alphabetic() || c == ' ' || c == '.' || super::text::is_harakah(c))
     };
-    ((1..=3).contains(&lw)
+    if !((1..=4).contains(&lw)
         && (1..=4).contains(&rw)
         && letters_only(left)
         && letters_only(right)
         && line.arabic >= 0.5)
-        .then(|| (left.to_string(), right.to_string()))
-}
-
-/// `كتب: فلان`, `كتبت أسماء نصار`, `بقلم فلان`: the name.
-pub fn byline(line: &Line) -> Option<String> {
-    static BY: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:كتب|كتبت|كتبه|كتبته|بقلم|إعداد|اعداد|تقرير|بواسطة|By|by)\s*:?\s+(.+)$")
-            .expect("valid regex")
-    });
-    if line.words > 6 || line.furniture.is_some() {
+    {
         return None;
     }
-    let name = BY.captures(&line.text)?.get(1)?.as_str().trim();
-    (1..=4)
-        .contains(&words(name).count())
-        .then(|| name.to_string())
+    // `سامي خليل - بيروت`: the name first, the place after it.
+    if LEXICON.is_place(right) && !LEXICON.is_place(left) {
+        return Some((right.to_string(), left.to_string()));
+    }
+    (lw <= 3).then(|| (left.to_string(), right.to_string()))
+}
+
+/// A byline: the writer's name, and the place when the line gives one after it.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Byline {
+    pub name: String,
+    pub place: Option<String>,
+}
+
+/// General forms of a byline line: `كتب: فلان`, `كتبت أسماء نصار`, `بقلم فلان`, `إعداد -
+/// فلان`, a label in English (`Author, NAME`, `By NAME`), each perhaps followed by ` - PLACE`.
+pub fn byline(line: &Line) -> Option<Byline> {
+    static BY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^(?:كتب|كتبت|كتبه|كتبته|بقلم|إعداد|اعداد|تقرير|تحرير|حوار|بواسطة|الكاتب|الكاتبة|By|by|Author|Authors|Written by|Reporter)\s*[:,،\-ـ–—]?\s+(.+)$",
+        )
+        .expect("valid regex")
+    });
+    if line.words > 8 || line.furniture.is_some() {
+        return None;
+    }
+    let rest = BY.captures(&line.text)?.get(1)?.as_str().trim();
+    let (name, place) = match DASH.split(rest).collect::<Vec<_>>()[..] {
+        [name, place] if LEXICON.is_place(place.trim()) => (name.trim(), Some(place.trim())),
+        [place, name] if LEXICON.is_place(place.trim()) => (name.trim(), Some(place.trim())),
+        _ => (rest, None),
+    };
+    let name = name.trim_matches(|c: char| c == ':' || c == '،' || c == ',' || c == ' ');
+    ((1..=4).contains(&words(name).count()) && !name.chars().any(|c| c.is_ascii_digit())).then(
+        || Byline {
+            name: name.to_string(),
+            place: place.map(str::to_string),
+        },
+    )
+}
+
+/// Words that open a writer's tagline under an opinion column (`كاتب مصري`, `باحث في …`).
+const TAGLINE: [&str; 22] = [
+    "كاتب",
+    "كاتبه",
+    "صحفي",
+    "صحفيه",
+    "صحافي",
+    "صحافيه",
+    "باحث",
+    "باحثه",
+    "استاذ",
+    "محلل",
+    "محلله",
+    "اكاديمي",
+    "اكاديميه",
+    "روائي",
+    "روائيه",
+    "شاعر",
+    "شاعره",
+    "اعلامي",
+    "اعلاميه",
+    "خبير",
+    "خبيره",
+    "دبلوماسي",
+];
+
+/// A line that is only a person's name: two to four words of letters, no sentence, no
+/// furniture, not a place.
+pub fn is_name_line(line: &Line) -> bool {
+    (2..=4).contains(&line.words)
+        && line.furniture.is_none()
+        && line.arabic >= 0.5
+        && line.publication.is_none()
+        && line
+            .text
+            .chars()
+            .all(|c| c.is_alphabetic() || c == ' ' || c == '.' || super::text::is_harakah(c))
+        && !LEXICON.is_place(&line.text)
+}
+
+/// General form: an opinion column signed at its foot, the writer's name on one line and a
+/// tagline under it (`سامي خليل` then `كاتب وباحث لبناني`). The name.
+pub fn closing_signature(after: &[Line]) -> Option<String> {
+    let [name, tagline, ..] = after else {
+        return None;
+    };
+    let first = tagline.key.split(' ').next().unwrap_or("");
+    let first = first
+        .strip_prefix('و')
+        .filter(|w| TAGLINE.contains(w))
+        .unwrap_or(first);
+    (is_name_line(name) && TAGLINE.contains(&first) && tagline.words <= 12)
+        .then(|| name.text.clone())
+}
+
+/// General form: a translated piece introduced by the outlet that first ran it (`مجلة … تنشر
+/// مقالاً للكاتب فلان، …`). The writer's name.
+pub fn translated_by(paragraph: &str) -> Option<String> {
+    static INTRO: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?:مقالا|مقالاً|مقالة|تقريرا|تقريراً|تحليلا|تحليلاً)\s+(?:للكاتب|للكاتبة|للصحافي|للصحافية|للصحفي|للصحفية|للباحث|للباحثة|للمحلل|للمحللة|للأستاذ|للاستاذ)\s+([^،,.:؛()\d]+)",
+        )
+        .expect("valid regex")
+    });
+    let caps = INTRO.captures(paragraph)?;
+    let mut name: Vec<&str> = Vec::new();
+    for w in caps.get(1)?.as_str().split_whitespace() {
+        if matches!(
+            w,
+            "وهو"
+                | "وهي"
+                | "يتحدث"
+                | "تتحدث"
+                | "يقول"
+                | "تقول"
+                | "في"
+                | "عن"
+                | "حول"
+                | "بعنوان"
+        ) || name.len() == 4
+        {
+            break;
+        }
+        name.push(w);
+    }
+    (name.len() >= 2).then(|| name.join(" "))
 }
 
 /// What the start of the first paragraph credits: `موسكو ـ قال …`, `القاهرة (رويترز) - …`,
-/// `المدينة نيوز :- …`.
+/// `صوت المدينة :- …` (the site's own name).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Inline {
     pub place: Option<String>,
     pub agency: Option<&'static str>,
     pub publication: Option<String>,
+    /// Another outlet credited for the story (`(CNN)` on a page of another site).
+    pub outlet: Option<String>,
 }
 
 pub fn inline(paragraph: &str, site: Option<&str>) -> Inline {
     static LEAD: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^([^\s()\-ـ–—:،,.]+(?:\s[^\s()\-ـ–—:،,.]+){0,2})\s*(?:[-ـ–—]\s*)?(?:\(([^()]{1,40})\)\s*)?(?:[-ـ–—]+|:-|:)\s")
+        Regex::new(r"^([^\s()\-ـ–—:،,.]+(?:\s[^\s()\-ـ–—:،,.]+){0,2}(?:\s?[،,]\s?[^\s()\-ـ–—:،,.]+(?:\s[^\s()\-ـ–—:،,.]+)?)?)\s*(?:[-ـ–—]\s*)?(?:[0-9٠-٩]{1,2}\s*[-ـ–—/]\s*[0-9٠-٩]{1,2}\s*)?(?:\(([^()]{1,40})\)\s*)?(?:[-ـ–—]+|:-|:)\s")
             .expect("valid regex")
     });
     let mut out = Inline::default();
     let Some(caps) = LEAD.captures(paragraph) else {
+        out.place = place_then_date(paragraph);
         return out;
     };
     let lead = caps.get(1).map_or("", |m| m.as_str());
-    let agency = caps.get(2).and_then(|m| LEXICON.agency_exactly(m.as_str()));
+    let credit = caps.get(2).map(|m| m.as_str().trim());
+    let agency = credit.and_then(|c| LEXICON.agency_exactly(c));
+    // `عمّان، الأردن (CNN) --`: a city and its country, then the outlet that filed it.
+    let city = lead.split(['،', ',']).next().unwrap_or(lead).trim();
+    let outlet = credit.filter(|c| agency.is_none() && is_outlet_credit(c));
     if let Some(p) = publication_named(lead, site) {
         out.publication = Some(p);
-    } else if LEXICON.is_place(lead) || agency.is_some() && words(lead).count() <= 2 {
+    } else if LEXICON.is_place(lead)
+        || LEXICON.is_place(city)
+        || (agency.is_some() || outlet.is_some()) && words(lead).count() <= 3
+    {
         out.place = Some(lead.to_string());
     }
     if out.place.is_some() || out.publication.is_some() {
         out.agency = agency;
+        if let Some(o) = outlet {
+            match publication_named(o, site).or_else(|| {
+                site.filter(|s| super::text::key(s).starts_with(&super::text::key(o)))
+                    .map(str::to_string)
+            }) {
+                Some(p) => {
+                    out.publication.get_or_insert(p);
+                }
+                None => out.outlet = Some(o.to_string()),
+            }
+        }
     }
     out
+}
+
+/// General form: a release's opening `CITY، DATE -` (`الرياض، 12 فبراير 2023 - أعلنت …`).
+/// The city.
+fn place_then_date(paragraph: &str) -> Option<String> {
+    let (place, rest) = paragraph.split_once(['،', ','])?;
+    let place = place.trim();
+    if !LEXICON.is_place(place) {
+        return None;
+    }
+    let head = rest
+        .char_indices()
+        .nth(40)
+        .map_or(rest, |(at, _)| &rest[..at]);
+    let date = super::dates::find_dates(head).into_iter().next()?;
+    let after = rest[date.start..].find(|c: char| "-ـ–—".contains(c))?;
+    (rest[..date.start].trim().is_empty() && after <= 30).then(|| place.to_string())
+}
+
+/// A parenthesised credit that names an outlet rather than saying something: one to three
+/// words, no digits (`(CNN)`, `(بي بي سي)`, `(الشرق الأوسط)`).
+fn is_outlet_credit(c: &str) -> bool {
+    (1..=3).contains(&words(c).count())
+        && c.chars()
+            .all(|ch| ch.is_alphabetic() || ch == ' ' || ch == '.')
 }
 
 /// The publisher `text` names: a known one (by any alias), or the site the page title names.
@@ -133,17 +300,82 @@ mod tests {
 
     #[test]
     fn bylines() {
+        let name = |s: &str| byline(&Line::new(s).unwrap()).map(|b| b.name);
+        assert_eq!(name("كتبت أسماء نصار").as_deref(), Some("أسماء نصار"));
         assert_eq!(
-            byline(&Line::new("كتبت أسماء نصار").unwrap()).as_deref(),
-            Some("أسماء نصار")
-        );
-        assert_eq!(
-            byline(&Line::new("بقلم: خيرالله خيرالله").unwrap()).as_deref(),
+            name("بقلم: خيرالله خيرالله").as_deref(),
             Some("خيرالله خيرالله")
+        );
+        assert_eq!(name("إعداد - منى الحسيني").as_deref(), Some("منى الحسيني"));
+        assert_eq!(name("Author, سامي خليل").as_deref(), Some("سامي خليل"));
+        assert_eq!(
+            byline(&Line::new("كتب: سامي خليل - بيروت").unwrap()),
+            Some(Byline {
+                name: "سامي خليل".into(),
+                place: Some("بيروت".into())
+            })
         );
         assert_eq!(
             byline(&Line::new("كتب الوزير رسالة مطولة إلى نظيره الروسي أمس").unwrap()),
             None
+        );
+    }
+
+    /// Regression: `NAME - PLACE` gave the name as the place and the place as the author.
+    #[test]
+    fn name_then_place() {
+        assert_eq!(
+            header_of("سامي خليل - بيروت"),
+            Some(("بيروت".into(), "سامي خليل".into()))
+        );
+        assert_eq!(
+            header_of("(أبوظبي - صوت المدينة)"),
+            Some(("أبوظبي".into(), "صوت المدينة".into()))
+        );
+    }
+
+    #[test]
+    fn signature_under_an_opinion_column() {
+        let lines = super::super::lines::split("سامي خليل\nكاتب وباحث لبناني\nتعليقات");
+        assert_eq!(closing_signature(&lines).as_deref(), Some("سامي خليل"));
+        let lines = super::super::lines::split("الأكثر قراءة\nكاتب مصري");
+        assert_eq!(closing_signature(&lines), None);
+    }
+
+    #[test]
+    fn writer_of_a_translated_piece() {
+        assert_eq!(
+            translated_by(
+                "صحيفة \"لوموند\" الفرنسية تنشر مقالاً للكاتبة ماري دوبون، تتناول فيه الانتخابات."
+            )
+            .as_deref(),
+            Some("ماري دوبون")
+        );
+        assert_eq!(translated_by("نشرت الصحيفة مقالاً عن الانتخابات."), None);
+    }
+
+    #[test]
+    fn city_then_date_and_day_month_datelines() {
+        let i = inline("الرياض، 12 فبراير 2023 - أعلنت شركة محلية اليوم", None);
+        assert_eq!(i.place.as_deref(), Some("الرياض"));
+        let i = inline("الكويت - 27 - 11 (كونا) -- أعلنت وزارة الصحة", None);
+        assert_eq!(
+            (i.place.as_deref(), i.agency),
+            (Some("الكويت"), Some("كونا"))
+        );
+    }
+
+    #[test]
+    fn city_country_and_outlet() {
+        let i = inline("عمّان، الأردن (CNN) -- أعلنت الحكومة الأردنية اليوم", None);
+        assert_eq!(i.place.as_deref(), Some("عمّان، الأردن"));
+        assert_eq!(i.outlet.as_deref(), Some("CNN"));
+        let i = inline("عمّان، الأردن (CNN) -- أعلنت الحكومة", Some("CNN Arabic"));
+        assert_eq!(i.publication.as_deref(), Some("CNN Arabic"));
+        let i = inline("أبوظبي (وام) - أعلنت وزارة الصحة", None);
+        assert_eq!(
+            (i.place.as_deref(), i.agency),
+            (Some("أبوظبي"), Some("وام"))
         );
     }
 
@@ -156,8 +388,9 @@ mod tests {
             (i.place.as_deref(), i.agency),
             (Some("القاهرة"), Some("رويترز"))
         );
-        let i = inline("المدينة نيوز :- بلغت حصيلة الوفيات", None);
-        assert_eq!(i.publication.as_deref(), Some("المدينة نيوز"));
+        // The site's own name leading the text (`صوت المدينة :- …`) is its publisher.
+        let i = inline("صوت المدينة :- بلغت حصيلة الوفيات", Some("صوت المدينة"));
+        assert_eq!(i.publication.as_deref(), Some("صوت المدينة"));
         // Ordinary openings are left alone.
         assert_eq!(
             inline(

@@ -17,6 +17,8 @@ pub struct FoundDate {
     pub time: Option<(u32, u32)>,
     /// Byte offset in the line where the date's first token starts.
     pub start: usize,
+    /// Byte offset where the time's first token starts, when there is a time.
+    pub time_at: Option<usize>,
 }
 
 impl FoundDate {
@@ -248,9 +250,8 @@ pub fn is_date_word(w: &str) -> bool {
                 | "في"
                 | "بتوقيت"
                 | "غرينتش"
-                | "ت"
-                | "ق"
                 | "من"
+                | "الساعه"
         )
 }
 
@@ -332,14 +333,14 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
                 let time = times
                     .iter()
                     .filter(|t| t.last + 4 >= first && t.first <= last + 4)
-                    .min_by_key(|t| t.first.abs_diff(last).min(t.last.abs_diff(first)))
-                    .map(|t| (t.hour, t.minute));
+                    .min_by_key(|t| t.first.abs_diff(last).min(t.last.abs_diff(first)));
                 out.push(FoundDate {
                     year: date.0 as i32,
                     month: date.1,
                     day: date.2,
-                    time,
+                    time: time.map(|t| (t.hour, t.minute)),
                     start: toks[first].start,
+                    time_at: time.map(|t| toks[t.first].start),
                 });
             }
             used_until = last + 1;
@@ -507,7 +508,8 @@ fn date_at(
             num(toks, i + 4),
         ) && s1 == s2
             && matches!(s1, '/' | '-' | '.')
-            && (1..=4).all(|k| !toks[i + k].spaced)
+            // `٥ / ٠٧ / ٢٠١٩`: slashes may stand between spaces; other separators are glued.
+            && (*s1 == '/' || (1..=4).all(|k| !toks[i + k].spaced))
             && bd <= 2
         {
             if is_year(d, dd) && cd <= 2 && valid(d, b, c) {
@@ -571,6 +573,21 @@ fn weekday_near(toks: &[Token], first: usize, last: usize) -> Option<u32> {
     before
         .chain(after)
         .find_map(|j| word(toks, j).and_then(weekday_name))
+}
+
+/// General form: a clock on a line of its own (`١٠:٣٠`, `09:15 م`), printed beside a date
+/// line. Its time, when the line is nothing but a clock.
+pub fn clock_only(line: &str) -> Option<(u32, u32)> {
+    let toks = tokenize(line);
+    let times = find_times(&toks);
+    let [t] = &times[..] else {
+        return None;
+    };
+    let rest_is_clock = toks.iter().enumerate().all(|(i, tok)| {
+        (t.first..=t.last).contains(&i)
+            || matches!(&tok.tok, Tok::Word(w) if matches!(w.as_str(), "gmt" | "الساعه" | "بتوقيت"))
+    });
+    rest_is_clock.then_some((t.hour, t.minute))
 }
 
 /// The Hijri date of the line as written (`02 ذي الحجة 1436`), without a `هـ` suffix.
@@ -677,6 +694,23 @@ mod tests {
             ["2025-01-08T11:17"]
         );
         assert_eq!(iso("17:55 GMT17 مارس/ آذار 2020"), ["2020-03-17T17:55"]);
+    }
+
+    /// Regression: a date with spaced slashes in Eastern Arabic digits was not read.
+    #[test]
+    fn spaced_slashes_and_eastern_digits() {
+        assert_eq!(iso("الأحد ٧ / ٠٧ / ٢٠١٩"), ["2019-07-07"]);
+        assert_eq!(iso("2021-05-03 | 09:15"), ["2021-05-03T09:15"]);
+        assert_eq!(iso("03-05-2021 الساعة 09:15"), ["2021-05-03T09:15"]);
+        assert_eq!(iso("May 3, 2021"), ["2021-05-03"]);
+    }
+
+    #[test]
+    fn a_clock_on_its_own_line() {
+        assert_eq!(clock_only("١٠:٣٠"), Some((10, 30)));
+        assert_eq!(clock_only("09:15 م"), Some((21, 15)));
+        assert_eq!(clock_only("الأحد ٧ / ٠٧ / ٢٠١٩"), None);
+        assert_eq!(clock_only("قتل 3 أشخاص عند 10:30 صباحا"), None);
     }
 
     #[test]

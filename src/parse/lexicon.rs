@@ -19,6 +19,8 @@ pub enum Furniture {
     EndsArticle,
     /// A line that is exactly it is furniture (`=`).
     Exactly,
+    /// A line starting with it interrupts the article: an ad label, a "read also" box (`^`).
+    Interrupts,
 }
 
 pub struct Lexicon {
@@ -74,6 +76,7 @@ impl Lexicon {
                 "!" => Furniture::Always,
                 "~" => Furniture::WhenShort,
                 ">" => Furniture::EndsArticle,
+                "^" => Furniture::Interrupts,
                 _ => Furniture::Exactly,
             };
             let folded = key(phrase);
@@ -183,10 +186,14 @@ impl Lexicon {
                 Furniture::EndsArticle if m.start() == 0 && words <= self.phrase_words[i] + 3 => {
                     Some(kind)
                 }
+                // `اقرأ أيضاً: عنوان قصة أخرى`: the label, perhaps with the story it points to.
+                Furniture::Interrupts if m.start() == 0 && words <= self.phrase_words[i] + 15 => {
+                    Some(kind)
+                }
                 _ => None,
             };
             match verdict {
-                Some(Furniture::EndsArticle) => return verdict,
+                Some(Furniture::EndsArticle | Furniture::Interrupts) => return verdict,
                 Some(_) => found = verdict,
                 None => {}
             }
@@ -234,6 +241,11 @@ mod tests {
         assert_eq!(furniture("Security Code*"), Some(Furniture::Always));
         assert_eq!(furniture("الرئيسية"), Some(Furniture::Exactly));
         assert_eq!(furniture("الأكثر قراءة"), Some(Furniture::EndsArticle));
+        assert_eq!(
+            furniture("اقرأ أيضاً: ارتفاع أسعار الذهب في الأسواق"),
+            Some(Furniture::Interrupts)
+        );
+        assert_eq!(furniture("إعلان"), Some(Furniture::Interrupts));
         assert_eq!(
             furniture("اشترك الآن واحصل مجانًا على أفضل مقالاتنا في صندوق بريدك الإلكتروني الخاص."),
             Some(Furniture::Always)

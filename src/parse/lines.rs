@@ -39,6 +39,8 @@ pub struct Line {
     pub date_line: bool,
     /// The known publisher this line names exactly, if any.
     pub publication: Option<&'static str>,
+    /// A navigation line ([`is_menu_line`]).
+    pub menu: bool,
 }
 
 /// What a line can be for the body finder.
@@ -63,9 +65,26 @@ impl Line {
         line
     }
 
+    /// A piece of a line read as a line of its own. (Through [`split`], so that the scanner
+    /// is compiled once and stays inlined in the one loop that reads whole dumps.)
+    pub fn one(raw: &str) -> Option<Self> {
+        split(raw).into_iter().next()
+    }
+
+    /// An ad label or a "read also" box: the article may go on after it.
+    pub fn interrupts(&self) -> bool {
+        self.furniture == Some(Furniture::Interrupts)
+    }
+
     pub fn kind(&self) -> Kind {
+        // A press release's closing "for more information" line, with its address or link.
+        if is_contact_line(&self.key) && (4..=40).contains(&self.words) {
+            return Kind::Sentence;
+        }
         match self.furniture {
-            Some(Furniture::Always | Furniture::EndsArticle) => return Kind::Break,
+            Some(Furniture::Always | Furniture::EndsArticle | Furniture::Interrupts) => {
+                return Kind::Break;
+            }
             Some(_) => return Kind::Other,
             None => {}
         }
@@ -75,9 +94,17 @@ impl Line {
         if self.date_line {
             return Kind::Other;
         }
+        // A short question alone on its line is a heading or a teaser (`كيف غيرت الجائحة
+        // عادات التسوق؟`), not a sentence of the text.
+        if self.words < 10
+            && self.text.trim_end().ends_with(['؟', '?'])
+            && !self.text.contains(['،', ','])
+        {
+            return Kind::Other;
+        }
         if self.words >= 10 && (self.terminal || self.words >= 20) {
             Kind::Prose
-        } else if self.words >= 4 && self.terminal {
+        } else if self.words >= 4 && (self.terminal || is_list_item(&self.text)) {
             Kind::Sentence
         } else {
             Kind::Other
@@ -98,7 +125,70 @@ impl Line {
                 .trim_end_matches(['"', '”', '»', ')', '\''])
                 .ends_with('.')
             && !is_ticker(&self.key)
+            && !self.menu
     }
+}
+
+/// How many menu separators the line holds: `|`, a spaced `-`, `•` (E2 80 A2) and `·`
+/// (C2 B7). One memchr pass for each pair of bytes: neither E2 nor C2 starts an Arabic letter,
+/// so an Arabic line rarely stops the scan (a finder built per line would cost more than the
+/// line).
+fn separators(b: &[u8]) -> usize {
+    let dashes = memchr::memchr2_iter(b'|', b'-', b)
+        .filter(|&i| b[i] == b'|' || i > 0 && b[i - 1] == b' ' && b.get(i + 1) == Some(&b' '))
+        .count();
+    let bullets = memchr::memchr2_iter(0xE2, 0xC2, b)
+        .filter(|&i| match b[i] {
+            0xE2 => b.get(i + 1..i + 3) == Some(&[0x80u8, 0xA2][..]),
+            _ => b.get(i + 1) == Some(&0xB7),
+        })
+        .count();
+    dashes + bullets
+}
+
+/// Whether the line holds `©` (C2 A9 in UTF-8).
+fn has_copyright_sign(b: &[u8]) -> bool {
+    memchr::memchr_iter(0xC2, b).any(|i| b.get(i + 1) == Some(&0xA9))
+}
+
+/// General form: a navigation line, section names set side by side with `|`, `•`, `·` or a
+/// spaced dash (`الرئيسية | محليات | دولي | فن`). It is never a headline, however many words
+/// it has.
+pub fn is_menu_line(text: &str) -> bool {
+    // Three parts need two separators: counted on the bytes first, most lines have none.
+    if separators(text.as_bytes()) < 2 {
+        return false;
+    }
+    let parts: Vec<&str> = text
+        .split(['|', '•', '·'])
+        .flat_map(|p| p.split(" - "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts.len() >= 3 && parts.iter().all(|p| super::text::words(p).count() <= 3)
+}
+
+/// General form: an item of a list inside the text, opened by a bullet or a number
+/// (`- تطوير شبكة النقل العام`, `٢. رفع الحد الأدنى للأجور`).
+fn is_list_item(text: &str) -> bool {
+    let t = text.trim_start();
+    let rest = t.trim_start_matches(|c: char| c.is_numeric());
+    let numbered = rest.len() < t.len() && rest.starts_with(['.', '-', ')', '،']);
+    numbered || t.starts_with(['•', '●', '▪', '◦', '*', '-', '–'])
+}
+
+/// General form: the "for more information" line closing a press release
+/// (`للمزيد من المعلومات يرجى التواصل مع …`).
+fn is_contact_line(key: &str) -> bool {
+    [
+        "للمزيد من المعلومات",
+        "لمزيد من المعلومات",
+        "للمزيد من التفاصيل",
+        "للاستفسار",
+        "for more information",
+    ]
+    .iter()
+    .any(|p| key.starts_with(p))
 }
 
 /// "Breaking" and live-ticker lines (`عاجل …`).
@@ -109,7 +199,8 @@ fn is_ticker(key: &str) -> bool {
 fn is_terminal(text: &str, words: usize) -> bool {
     let t = text.trim_end_matches(|c: char| "\"'”»)]›’ ".contains(c));
     match t.chars().last() {
-        Some('.' | '!' | '؟' | '?' | '…') => true,
+        // `؛` and `;` close the items of a list inside the text.
+        Some('.' | '!' | '؟' | '?' | '…' | '؛' | ';') => true,
         // `وأضاف:` opens a quotation in running text; `الموضوع:` is a label.
         Some(':') => words >= 6,
         _ => false,
@@ -149,6 +240,58 @@ fn is_stamp(key: &str, words: usize) -> bool {
             )
             || is_date_word(w)
     })
+}
+
+/// General form: a stamp that shares its line with other things, set apart by `|`
+/// (`03-05-2021 الساعة 09:15 | سامي خليل`).
+fn stamp_segment(text: &str) -> bool {
+    text.contains('|')
+        && text
+            .split('|')
+            .any(|seg| !find_dates(seg).is_empty() && is_stamp_line(&super::text::key(seg)))
+}
+
+/// General form: a dateline standing on its own line, a known place then a comma then the
+/// date (`القاهرة، 3 أيار 2021`). The place.
+pub fn place_led(text: &str) -> Option<&str> {
+    let (place, rest) = text.split_once(['،', ','])?;
+    let place = place.trim();
+    (LEXICON.is_place(place) && is_stamp_line(&super::text::key(rest))).then_some(place)
+}
+
+/// General form: a site's comment policy closing the page (`ترحب شبكة … بالنقاش …`,
+/// `نرحب بتعليقاتكم …`): the site welcoming its readers' discussion, in its own voice.
+fn is_comment_policy(key: &str) -> bool {
+    let mut words = key_words(key);
+    if !matches!(words.next(), Some("ترحب" | "نرحب")) {
+        return false;
+    }
+    let (mut welcome, mut readers) = (false, false);
+    for w in words.take(40) {
+        welcome |= matches!(
+            w,
+            "بالنقاش"
+                | "بالتعليقات"
+                | "بتعليقاتكم"
+                | "بتعليقات"
+                | "بارائكم"
+                | "بالحوار"
+                | "بمشاركاتكم"
+        );
+        readers |= matches!(
+            w,
+            "القراء"
+                | "قرائها"
+                | "قرائنا"
+                | "التعليقات"
+                | "التعليق"
+                | "تعليق"
+                | "الاساءه"
+                | "مجتمعنا"
+                | "حذف"
+        );
+    }
+    welcome && readers
 }
 
 /// `HH:MM` somewhere in the text.
@@ -427,7 +570,10 @@ impl<'a> Scanner<'a> {
                 .split_whitespace()
                 .any(|w| w.starts_with('#') && w.chars().nth(1).is_some_and(char::is_alphabetic));
         let mut furniture = LEXICON.furniture_padded(&padded, words, self.phrase_word);
-        let credit = text.contains('©');
+        if furniture.is_none() && is_comment_policy(key) {
+            furniture = Some(Furniture::Always);
+        }
+        let credit = has_copyright_sign(text.as_bytes());
         // A copyright notice is furniture; a short `© AGENCY / PHOTOGRAPHER` is a photo credit.
         if credit && (self.ascii_digit || words > 8) {
             furniture = furniture.or(Some(Furniture::Always));
@@ -450,7 +596,9 @@ impl<'a> Scanner<'a> {
         };
         let stamp = self.digit && is_stamp(key, words)
             || words <= 6 && self.ascii_digit && has_clock(&text);
-        let date_line = !dates.is_empty() && is_stamp_line(key);
+        let date_line = !dates.is_empty()
+            && (is_stamp_line(key) || stamp_segment(&text) || place_led(&text).is_some());
+        let menu = is_menu_line(&text);
         Some(Line {
             terminal: is_terminal(&text, words),
             chars: self.chars,
@@ -471,6 +619,7 @@ impl<'a> Scanner<'a> {
             hijri,
             stamp,
             date_line,
+            menu,
         })
     }
 }
@@ -579,6 +728,92 @@ mod tests {
                 prop_assert_eq!(l.arabic, share);
             }
         });
+    }
+
+    /// Regression: short list items and the closing contact line of a press release were
+    /// dropped from its body.
+    #[test]
+    fn list_items_and_contact_lines() {
+        assert_eq!(
+            kind("تطوير شبكة النقل العام في المدن الكبرى؛"),
+            Kind::Sentence
+        );
+        assert_eq!(
+            kind("- رفع الحد الأدنى للأجور في القطاع الخاص"),
+            Kind::Sentence
+        );
+        assert_eq!(kind("٢. إنشاء صندوق لدعم المشاريع الصغيرة"), Kind::Sentence);
+        assert_eq!(
+            kind("للمزيد من المعلومات يرجى التواصل مع المكتب الإعلامي: info@example.org"),
+            Kind::Sentence
+        );
+        // A short menu entry with a bullet is not a list item of the text.
+        assert_eq!(kind("• رياضة"), Kind::Other);
+    }
+
+    #[test]
+    fn comment_policies_are_furniture() {
+        assert_eq!(
+            kind(
+                "ترحب شبكة الأخبار بالنقاش المفيد، ونرجو من القراء الالتزام بآداب الحوار وعدم الإساءة لأحد."
+            ),
+            Kind::Break
+        );
+        assert_eq!(
+            kind(
+                "ترحب الحكومة بالنقاش حول القانون الجديد في البرلمان خلال الأسابيع المقبلة كما قال الوزير."
+            ),
+            Kind::Prose
+        );
+        assert_eq!(
+            kind(
+                "وقال الوزير إنه يرحب بالنقاش حول القانون الجديد في البرلمان خلال الأسابيع المقبلة."
+            ),
+            Kind::Prose
+        );
+    }
+
+    #[test]
+    fn stamps_that_share_a_line() {
+        assert!(
+            Line::new("03-05-2021 الساعة 09:15 | سامي خليل")
+                .unwrap()
+                .date_line
+        );
+        let l = Line::new("القاهرة، 3 أيار 2021").unwrap();
+        assert!(l.date_line);
+        assert_eq!(place_led(&l.text), Some("القاهرة"));
+        assert!(
+            !Line::new("وصل الوفد إلى القاهرة في 3 أيار 2021")
+                .unwrap()
+                .date_line
+        );
+    }
+
+    #[test]
+    fn separators_and_copyright_signs_on_the_bytes() {
+        assert_eq!(separators("أ | ب • ج · د - هـ".as_bytes()), 4);
+        assert_eq!(separators("2015-09-16 ة ط".as_bytes()), 0);
+        assert!(has_copyright_sign("© 2020".as_bytes()));
+        assert!(!has_copyright_sign("مدرسة".as_bytes()));
+    }
+
+    #[test]
+    fn menu_lines_are_not_headlines() {
+        assert!(is_menu_line("الرئيسية | محليات | دولي | فن"));
+        assert!(is_menu_line("أخبار • رياضة • اقتصاد • منوعات"));
+        assert!(
+            !Line::new("الرئيسية | محليات | دولي | فن")
+                .unwrap()
+                .headline_like()
+        );
+        // A headline with one dash in it is still a headline.
+        assert!(!is_menu_line("مصر - إصابات جديدة بفيروس كورونا في القاهرة"));
+        assert!(
+            Line::new("مصر - إصابات جديدة بفيروس كورونا")
+                .unwrap()
+                .headline_like()
+        );
     }
 
     #[test]

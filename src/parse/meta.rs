@@ -9,6 +9,7 @@
 
 use super::dates::FoundDate;
 use super::lines::Line;
+use super::weights::{DATE_ABOVE_TITLE as ABOVE_TITLE, DATE_LIST_SPAN as LIST_SPAN};
 
 #[derive(Debug, Default)]
 pub struct Dates {
@@ -38,11 +39,6 @@ const PUBLISHED: [&str; 8] = [
     "date",
 ];
 
-/// How far (in lines) a date may sit above the title and still be the article's.
-const ABOVE_TITLE: usize = 3;
-/// Two dated lines this close belong to a list.
-const LIST_SPAN: usize = 3;
-
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Role {
     Published,
@@ -53,21 +49,42 @@ enum Role {
 /// The role of each date of a line: a date after an "updated" word is an update, one after a
 /// "published" word a publication; a line can hold both (`نشر في … | آخر تحديث …`).
 fn roles(line: &Line) -> Vec<(FoundDate, Role)> {
-    line.dates
-        .iter()
-        .map(|d| {
-            // Slice before lower-casing: case mapping can change a character's byte length.
-            let before = line.text.get(..d.start).unwrap_or_default().to_lowercase();
-            let last = |marks: &[&str]| marks.iter().filter_map(|m| before.rfind(m)).max();
-            let role = match (last(&PUBLISHED), last(&UPDATED)) {
-                (Some(p), Some(u)) if u > p => Role::Updated,
-                (None, Some(_)) => Role::Updated,
-                (Some(_), _) => Role::Published,
-                (None, None) => Role::Plain,
-            };
-            (*d, role)
-        })
-        .collect()
+    let mut out = Vec::new();
+    for d in &line.dates {
+        // Slice before lower-casing: case mapping can change a character's byte length.
+        let before = line.text.get(..d.start).unwrap_or_default().to_lowercase();
+        let last = |marks: &[&str], text: &str| marks.iter().filter_map(|m| text.rfind(m)).max();
+        let role = match (last(&PUBLISHED, &before), last(&UPDATED, &before)) {
+            (Some(p), Some(u)) if u > p => Role::Updated,
+            (None, Some(_)) => Role::Updated,
+            (Some(_), _) => Role::Published,
+            (None, None) => Role::Plain,
+        };
+        // General form: `الخميس، 3 تموز 2014، آخر تحديث 09:30`: the day is the publication's,
+        // the clock after the "updated" word is the update's.
+        let between = d
+            .time_at
+            .filter(|&t| t > d.start)
+            .and_then(|t| line.text.get(d.start..t))
+            .map(str::to_lowercase);
+        if role != Role::Updated
+            && let Some(between) = between
+            && last(&UPDATED, &between).is_some()
+        {
+            out.push((
+                FoundDate {
+                    time: None,
+                    time_at: None,
+                    ..*d
+                },
+                role,
+            ));
+            out.push((*d, Role::Updated));
+            continue;
+        }
+        out.push((*d, role));
+    }
+    out
 }
 
 /// `is_title` tells the headline's copies: a date in a headline is news, not a stamp.
@@ -85,14 +102,18 @@ pub fn choose(
         .collect();
     let is_update_line =
         |roles: &[(FoundDate, Role)]| roles.iter().all(|(_, r)| *r == Role::Updated);
-    // Lines of a dated list: another dated line (not an update stamp) close by.
-    let in_list = |i: usize| {
-        dated
-            .iter()
-            .any(|(j, r)| *j != i && j.abs_diff(i) <= LIST_SPAN && !is_update_line(r))
-    };
     let (start, end) = body;
     let title = title.unwrap_or(start.saturating_sub(1));
+    // Lines of a dated list: another dated line (not an update stamp) close by, on the same
+    // side of the headline (a dated list above it says nothing of the stamp under it).
+    let in_list = |i: usize| {
+        dated.iter().any(|(j, r)| {
+            *j != i
+                && j.abs_diff(i) <= LIST_SPAN
+                && !is_update_line(r)
+                && (*j > title) == (i > title)
+        })
+    };
 
     let pick = |range: std::ops::Range<usize>, nearest_last: bool, need_mark: bool| {
         let mut found = dated
@@ -133,6 +154,18 @@ pub fn choose(
                 .find_map(|l| l.hijri.clone())
         });
 
+    // A date line with no clock takes the clock printed alone on the line above or below it.
+    let published = published.map(|(i, mut d)| {
+        if d.time.is_none() {
+            d.time = [i.wrapping_sub(1), i + 1]
+                .into_iter()
+                .filter_map(|j| lines.get(j))
+                .filter(|l| l.stamp && l.dates.is_empty())
+                .find_map(|l| super::dates::clock_only(&l.text));
+        }
+        (i, d)
+    });
+
     Dates {
         published: published.map(|(_, d)| d.iso()),
         updated,
@@ -146,6 +179,27 @@ mod tests {
 
     /// Regression: a date after a letter whose lower case is longer in bytes (Ⱥ → ⱥ) made the
     /// marker search slice inside a character and panic (found by tests/properties.rs).
+    fn dates_of(text: &str) -> Dates {
+        let lines = super::super::lines::split(text);
+        choose(&lines, Some(0), (lines.len() - 1, lines.len()), &|_| false)
+    }
+
+    /// Regression: an update clock after the date was taken as the publication time.
+    #[test]
+    fn update_clock_after_the_date_is_the_updates() {
+        let d =
+            dates_of("عنوان الخبر هنا\nالخميس، 3 تموز/يوليو 2014، آخر تحديث 09:30 (GMT+0300)\nنص");
+        assert_eq!(d.published.as_deref(), Some("2014-07-03"));
+        assert_eq!(d.updated.as_deref(), Some("2014-07-03T09:30"));
+    }
+
+    /// Regression: a clock line over a date line was not read at all.
+    #[test]
+    fn clock_and_date_on_two_lines() {
+        let d = dates_of("عنوان الخبر هنا\n١٠:٣٠\nالأحد ٧ / ٠٧ / ٢٠١٩\nنص");
+        assert_eq!(d.published.as_deref(), Some("2019-07-07T10:30"));
+    }
+
     #[test]
     fn case_mapping_before_a_date_is_harmless() {
         let line = Line::new("ȺȺȺ نشر في 3 نيسان 2019").unwrap();

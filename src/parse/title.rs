@@ -10,6 +10,10 @@ use std::collections::HashSet;
 use super::lexicon::LEXICON;
 use super::lines::Line;
 use super::text::WordSet;
+use super::weights::{
+    MAX_TITLE_CANDIDATES, TITLE_COPIES, TITLE_FIRST, TITLE_FOUR_WORDS, TITLE_IN_LIST,
+    TITLE_IS_PAGE_TITLE,
+};
 
 /// The site-name suffix of a page-title line (`عنوان الخبر - اليوم السابع`).
 pub struct PageTitle {
@@ -33,6 +37,9 @@ pub fn page_title(first: &Line, lines: &[Line]) -> PageTitle {
                 finder.find(l.key.as_bytes()).is_some() && !is_copy_of(&first.compact, &l.compact)
             })
     };
+    if let Some(shown) = shown_part(text, lines, &named_elsewhere) {
+        return shown;
+    }
     let split = SEPARATORS
         .iter()
         .filter_map(|sep| text.rfind(sep).map(|at| (at, sep.len())))
@@ -58,6 +65,61 @@ pub fn page_title(first: &Line, lines: &[Line]) -> PageTitle {
     }
 }
 
+/// The separators of a page-title line, as `(start, end)` byte ranges, in order.
+fn separators(text: &str) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = SEPARATORS
+        .iter()
+        .flat_map(|sep| text.match_indices(sep).map(|(at, s)| (at, at + s.len())))
+        .collect();
+    out.sort_unstable();
+    out.dedup_by(|b, a| b.0 < a.1);
+    out
+}
+
+/// General form: a `<title>` that wraps the headline shown on the page in site and section
+/// names, before (`Site - SECTION - HEADLINE`) or after it (`HEADLINE - SECTION - SECTION -
+/// SITE`). The longest run of its parts, from either end, that the page prints as a line of its
+/// own (of three words or more: a menu word is not a headline) is the headline; the part at the
+/// other end is the site when the page names it elsewhere.
+fn shown_part(
+    text: &str,
+    lines: &[Line],
+    named_elsewhere: &dyn Fn(&str) -> bool,
+) -> Option<PageTitle> {
+    let seps = separators(text);
+    if seps.is_empty() {
+        return None;
+    }
+    let printed = |compact: &str| lines.iter().skip(1).any(|l| l.compact == compact);
+    let mut best: Option<(usize, &str, &str)> = None;
+    for &(a, b) in &seps {
+        // The headline first (`HEADLINE - …`), then last (`… - HEADLINE`).
+        for (head, rest, site) in [
+            (
+                &text[..a],
+                &text[b..],
+                text[seps[seps.len() - 1].1..].trim(),
+            ),
+            (&text[b..], &text[..a], text[..seps[0].0].trim()),
+        ] {
+            let head = head.trim();
+            if super::text::words(head).count() < 3 || rest.trim().is_empty() {
+                continue;
+            }
+            let compact = super::text::compact_key(head);
+            if best.is_none_or(|(n, _, _)| head.len() > n) && printed(&compact) {
+                best = Some((head.len(), head, site));
+            }
+        }
+    }
+    let (_, head, site) = best?;
+    Some(PageTitle {
+        head: head.to_string(),
+        head_compact: super::text::compact_key(head),
+        site: (!site.is_empty() && named_elsewhere(site)).then(|| site.to_string()),
+    })
+}
+
 /// A line that only names the site: `العرب اليوم -`, `almaghribtoday`, `إرم نيوز`.
 pub fn is_site_line(line: &Line, site: Option<&str>) -> bool {
     let t = line.text.trim_end_matches(|c: char| "-ـ–—:| ".contains(c));
@@ -68,7 +130,10 @@ pub fn is_site_line(line: &Line, site: Option<&str>) -> bool {
 
 /// How the title is printed on the page, and where.
 pub struct Title {
+    /// The line the headline ends on (the header starts under it).
     pub index: usize,
+    /// The line it starts on: above `index` when the page splits it over two lines.
+    pub top: usize,
     pub text: String,
     pub compact: String,
 }
@@ -81,7 +146,7 @@ impl Title {
     }
 }
 
-fn is_copy_of(title: &str, line: &str) -> bool {
+pub fn is_copy_of(title: &str, line: &str) -> bool {
     if title.len() < 8 || line.len() < title.len() {
         return false;
     }
@@ -98,11 +163,11 @@ fn is_copy_of(title: &str, line: &str) -> bool {
     rest == title || rest.chars().count() <= 25
 }
 
-/// How many lines above the body may hold the headline.
-const MAX_CANDIDATES: usize = 300;
-
 /// Picks the title among the lines before the body.
 pub fn find(lines: &[Line], body_start: usize, page: &PageTitle, body: &[Line]) -> Option<Title> {
+    if let Some(split) = split_headline(lines, body_start, page) {
+        return Some(split);
+    }
     let lists = list_items(lines, body_start);
     // Copies of a title are at least as long as it and at most twice as long plus a site's
     // name: sorting lines by length keeps the search for them from comparing every pair.
@@ -115,7 +180,7 @@ pub fn find(lines: &[Line], body_start: usize, page: &PageTitle, body: &[Line]) 
     };
     // The headline sits near the text: only the lines just above it (and the page title) are
     // candidates, so a huge page costs no more than a normal one.
-    let first_candidate = body_start.saturating_sub(MAX_CANDIDATES);
+    let first_candidate = body_start.saturating_sub(MAX_TITLE_CANDIDATES);
     let head_key = super::text::key(&page.head);
     let candidates: Vec<Candidate> = lines
         .iter()
@@ -169,20 +234,20 @@ pub fn find(lines: &[Line], body_start: usize, page: &PageTitle, body: &[Line]) 
         let copies = count_copies(compact) + usize::from(i != 0 && compact == page.head_compact);
         let mut score = 0.0;
         if copies >= 2 {
-            score += 3.0;
+            score += TITLE_COPIES;
         }
         if i == 0 && page.site.is_some() || i != 0 && compact == page.head_compact {
-            score += 2.0;
+            score += TITLE_IS_PAGE_TITLE;
         }
         if super::text::words(c.text).count() >= 4 {
-            score += 1.0;
+            score += TITLE_FOUR_WORDS;
         }
         score += coherence(&c.words, in_body);
         if lists.contains(&i) {
-            score -= 3.0;
+            score += TITLE_IN_LIST;
         } else if best.is_none() {
             // Pages print the headline before captions and datelines.
-            score += 1.0;
+            score += TITLE_FIRST;
         }
         if best.as_ref().is_none_or(|(b, _, _)| score > *b) {
             best = Some((score, i, compact.to_string()));
@@ -201,11 +266,13 @@ pub fn find(lines: &[Line], body_start: usize, page: &PageTitle, body: &[Line]) 
     Some(match printed {
         Some((i, l)) => Title {
             index: i,
+            top: i,
             text: l.text.clone(),
             compact,
         },
         None => Title {
             index,
+            top: index,
             text: if index == 0 {
                 page.head.clone()
             } else {
@@ -213,6 +280,32 @@ pub fn find(lines: &[Line], body_start: usize, page: &PageTitle, body: &[Line]) 
             },
             compact,
         },
+    })
+}
+
+/// General form: a headline the page prints over two lines, whose halves together are the
+/// `<title>`'s headline. The record takes it whole, from the page title.
+fn split_headline(lines: &[Line], body_start: usize, page: &PageTitle) -> Option<Title> {
+    let head = page.head_compact.as_str();
+    if super::text::words(&page.head).count() < 4 {
+        return None;
+    }
+    let region = lines.get(1..body_start)?;
+    if region.iter().any(|l| l.compact == head) {
+        return None;
+    }
+    let i = region.windows(2).position(|w| {
+        !w[0].compact.is_empty()
+            && !w[1].compact.is_empty()
+            && w[0].compact.len() + w[1].compact.len() == head.len()
+            && head.starts_with(w[0].compact.as_str())
+            && head.ends_with(w[1].compact.as_str())
+    })? + 1;
+    Some(Title {
+        index: i + 1,
+        top: i,
+        text: page.head.clone(),
+        compact: page.head_compact.clone(),
     })
 }
 
@@ -272,7 +365,7 @@ fn list_items(lines: &[Line], end: usize) -> HashSet<usize> {
 
 /// The kicker printed just above the title (`هدنة مؤقتة من التصريحات النارية …`).
 pub fn subtitle(lines: &[Line], title: &Title, site: Option<&str>) -> Option<String> {
-    let mut above = (1..title.index)
+    let mut above = (1..title.top)
         .rev()
         .filter(|&j| !is_site_line(&lines[j], site));
     let j = above.next()?;
@@ -382,6 +475,41 @@ mod tests {
         let p = page_title(&l, &[l.clone(), footer]);
         assert_eq!(p.head, "مصر تسجل 30 إصابة جديدة");
         assert_eq!(p.site.as_deref(), Some("Sputnik Arabic"));
+    }
+
+    fn page(text: &str) -> (PageTitle, Vec<Line>) {
+        let lines = super::super::lines::split(text);
+        (page_title(&lines[0], &lines), lines)
+    }
+
+    /// Regression: `HEADLINE - SECTION - SECTION - SITE` kept its sections in the title.
+    #[test]
+    fn section_suffixes_leave_the_page_title() {
+        let (p, _) = page(
+            "وزير النقل يفتتح جسرا جديدا فوق النهر - محليات - أخبار اليوم - صوت المدينة\nصوت المدينة\nوزير النقل يفتتح جسرا جديدا فوق النهر\nنص",
+        );
+        assert_eq!(p.head, "وزير النقل يفتتح جسرا جديدا فوق النهر");
+        assert_eq!(p.site.as_deref(), Some("صوت المدينة"));
+    }
+
+    /// Regression: a Latin site name before the sections (`Site - SECTION - HEADLINE`).
+    #[test]
+    fn latin_site_prefix_leaves_the_page_title() {
+        let (p, _) = page(
+            "Sawt Almadina - اقتصاد - ارتفاع أسعار الذهب في الأسواق المحلية\nارتفاع أسعار الذهب في الأسواق المحلية\n© Sawt Almadina",
+        );
+        assert_eq!(p.head, "ارتفاع أسعار الذهب في الأسواق المحلية");
+        assert_eq!(p.site.as_deref(), Some("Sawt Almadina"));
+    }
+
+    #[test]
+    fn a_headline_split_over_two_lines_is_taken_whole() {
+        let (p, lines) = page(
+            "افتتاح المعرض الدولي للكتاب بمشاركة مئتي دار نشر\nافتتاح المعرض الدولي للكتاب\nبمشاركة مئتي دار نشر\nنص",
+        );
+        let t = split_headline(&lines, 3, &p).expect("the two halves");
+        assert_eq!(t.text, "افتتاح المعرض الدولي للكتاب بمشاركة مئتي دار نشر");
+        assert_eq!((t.top, t.index), (1, 2));
     }
 
     #[test]

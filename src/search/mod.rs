@@ -87,6 +87,8 @@ pub struct Hit {
     /// A passage of the body as HTML: the text escaped, the matched words in `<mark>`. Safe to
     /// insert unescaped (askama `|safe`). The body's opening words when only the title matched.
     pub snippet_html: String,
+    /// The same passage as plain text, for the JSON results.
+    pub snippet_text: String,
 }
 
 #[derive(Clone, Copy)]
@@ -395,8 +397,11 @@ impl SearchIndex {
             .and_then(|v| v.as_str())
             .unwrap_or_default();
         let snippet = best_paragraph_snippet(snippets, body);
-        let snippet_html = match snippet {
-            Some(s) => highlight_html(s.fragment(), s.highlighted()),
+        let (snippet_html, snippet_text) = match snippet {
+            Some(s) => (
+                highlight_html(s.fragment(), s.highlighted()),
+                s.fragment().to_owned(),
+            ),
             None => {
                 let end = body
                     .char_indices()
@@ -407,13 +412,15 @@ impl SearchIndex {
                 let cut = body[..end]
                     .rfind(char::is_whitespace)
                     .filter(|_| end < body.len());
-                highlight_html(&body[..cut.unwrap_or(end)], &[])
+                let opening = &body[..cut.unwrap_or(end)];
+                (highlight_html(opening, &[]), opening.to_owned())
             }
         };
         Ok(Hit {
             id,
             score,
             snippet_html,
+            snippet_text,
         })
     }
 

@@ -11,6 +11,7 @@
 //! `config`.
 
 pub mod config;
+pub mod download;
 pub mod http;
 pub mod pages;
 mod reload;
@@ -37,7 +38,7 @@ pub use server::{run, serve, shutdown_signal};
 pub use site::{AppState, Site};
 
 use http::{assets, cache_policy, limits, response_cache, security};
-use pages::{about, article, error, facets, feed, health, index, search, sitemap};
+use pages::{about, article, data, error, facets, feed, health, index, search, sitemap};
 use view::links;
 
 /// The whole site as a router, no listener involved.
@@ -53,6 +54,7 @@ pub fn app(state: AppState) -> Router {
         .route("/page/{n}", get(index::numbered))
         .route("/articles/{id}", get(article::show))
         .route("/articles/{id}/source", get(article::source))
+        .route(&format!("/{}", data::JSONL_PATH), get(data::archive_jsonl))
         .route("/about", get(about::show))
         .route("/feed.xml", get(feed::show))
         .route("/sitemap.xml", get(sitemap::show))
@@ -103,10 +105,15 @@ async fn revalidate(State(state): State<AppState>, request: Request, next: Next)
     cache_policy::revalidate(&state.cache_control, last_modified, request, next).await
 }
 
-/// [`response_cache::respond`] over the responses kept for the site being served. When the
-/// public address comes from a trusted proxy's headers, it is part of what a page depends on.
+/// [`response_cache::respond`] over the responses kept for the site being served, renewed each
+/// day (article pages say the day they were retrieved). When the public address comes from a
+/// trusted proxy's headers, it is part of what a page depends on.
 async fn respond(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let site = state.site();
+    let today = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    site.responses.renew_daily(today);
     let config = &state.config;
     let forwarded_site = (config.base_url.is_none() && config.trust_proxy)
         .then(|| links::public_site(config, request.headers()).unwrap_or_default());

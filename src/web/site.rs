@@ -12,6 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use arc_swap::ArcSwap;
 
 use super::config::Config;
+use super::download::{self, Download};
 use super::http::cache_policy::CacheControl;
 use super::http::response_cache::ResponseCache;
 use crate::archive::{self, Archive, ArchiveError, BuildReport, compiled};
@@ -28,6 +29,18 @@ pub struct Site {
     pub last_modified: SystemTime,
     /// Responses rendered from this site, kept to be sent again (see [`ResponseCache`]).
     pub responses: ResponseCache,
+    /// The whole archive as one JSON Lines download (see [`Download`]).
+    pub download: Download,
+}
+
+impl download::Source for Site {
+    fn archive(&self) -> &Archive {
+        &self.archive
+    }
+
+    fn download(&self) -> &Download {
+        &self.download
+    }
 }
 
 impl Site {
@@ -38,12 +51,26 @@ impl Site {
             search,
             last_modified: whole_seconds(SystemTime::now()),
             responses: ResponseCache::default(),
+            download: Download::in_memory(),
         }
     }
 
     /// The same site, its pages `Last-Modified` at `t`.
     pub fn modified_at(mut self, t: SystemTime) -> Site {
         self.last_modified = whole_seconds(t);
+        self
+    }
+
+    /// The same site with its download kept beside the compiled archive at `compiled_path`.
+    pub fn with_download_beside(mut self, compiled_path: &Path) -> Site {
+        self.download = Download::beside(compiled_path);
+        self
+    }
+
+    /// The same site whose download is always streamed, never written to a file (for a
+    /// process that will not live to finish writing it).
+    pub fn without_download_file(mut self) -> Site {
+        self.download = Download::in_memory();
         self
     }
 
@@ -57,7 +84,7 @@ impl Site {
 /// Whether [`open`] builds the archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Build {
-    /// Only when the compiled archive is missing or older than the articles folder (`serve`
+    /// Only when the compiled archive is missing, of another folder or older than it (`serve`
     /// and `export` at start-up).
     IfStale,
     /// Always, into a fresh folder (a live rebuild's generation).
@@ -80,7 +107,9 @@ pub fn open(
         }
     };
     let search = SearchIndex::open(&archive::search_dir(&compiled_path))?;
-    let site = Site::new(archive, Some(search)).modified_at(last_modified(&compiled_path));
+    let site = Site::new(archive, Some(search))
+        .modified_at(last_modified(&compiled_path))
+        .with_download_beside(&compiled_path);
     Ok((site, report))
 }
 

@@ -265,6 +265,8 @@ pub fn attrs(html: &scraper::Html, selector: &str, attr: &str) -> Vec<String> {
 /// (RFC 3986 §5.2, for the path-only references this site emits).
 pub fn resolve(base: &str, reference: &str) -> String {
     let base_path = base.split(['?', '#']).next().unwrap();
+    // A fragment is never part of what is requested.
+    let reference = reference.split('#').next().unwrap();
     let (ref_path, query) = match reference.split_once('?') {
         Some((p, q)) => (p, Some(q)),
         None => (reference, None),

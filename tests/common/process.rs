@@ -19,7 +19,7 @@ pub fn build(articles: &Path, build_dir: &Path) {
         .arg("build")
         .arg("--articles")
         .arg(articles)
-        .arg("--out")
+        .arg("--build-dir")
         .arg(build_dir)
         .output()
         .unwrap();

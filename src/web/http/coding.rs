@@ -116,7 +116,14 @@ pub fn negotiate(headers: &HeaderMap) -> Coding {
 
 /// Whether a body of `len` bytes of `content_type` is worth compressing.
 pub fn compressible(content_type: &str, len: usize) -> bool {
-    const NOT: [&str; 4] = ["image/", "font/", "application/grpc", "text/event-stream"];
+    const NOT: [&str; 5] = [
+        "image/",
+        "font/",
+        "application/grpc",
+        "text/event-stream",
+        // The archive's download is gzip already.
+        "application/gzip",
+    ];
     if len < 32 {
         return false;
     }

@@ -31,7 +31,17 @@ pub enum WebError {
     /// 500: the search index failed to answer (a broken or vanished index folder).
     #[error("search failed: {0}")]
     Search(String),
+    /// 500: a JSON document could not be made (logged).
+    #[error("cannot write JSON: {0}")]
+    Data(String),
+    /// 503, with `Retry-After`: the archive's download is being written, and as many
+    /// downloads as the server streams meanwhile are running.
+    #[error("the download is being prepared")]
+    DownloadBusy,
 }
+
+/// Seconds a client is asked to wait before asking again for a download being prepared.
+pub const RETRY_DOWNLOAD_AFTER: u32 = 30;
 
 impl WebError {
     fn status(&self) -> StatusCode {
@@ -40,8 +50,10 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::UriTooLong => StatusCode::URI_TOO_LONG,
             WebError::QueryTooLong => StatusCode::BAD_REQUEST,
-            WebError::SearchUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-            WebError::Render(_) | WebError::Search(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::SearchUnavailable | WebError::DownloadBusy => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Render(_) | WebError::Search(_) | WebError::Data(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
@@ -55,6 +67,10 @@ impl WebError {
             WebError::SearchUnavailable => Some((
                 "البحث غير متاح",
                 "لا يملك الخادم فهرس البحث الآن. يمكنك تصفّح المقالات من الفهرس أو بحسب الشهر والمطبوعة.",
+            )),
+            WebError::DownloadBusy => Some((
+                "التنزيل قيد الإعداد",
+                "يُعدّ الأرشيف ملف التنزيل الكامل الآن، وتجري تنزيلات أخرى منه. أعد المحاولة بعد قليل.",
             )),
             _ => None,
         }
@@ -78,6 +94,11 @@ impl IntoResponse for WebError {
         response
             .extensions_mut()
             .insert(PendingErrorPage(self.wording()));
+        if matches!(self, WebError::DownloadBusy) {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, RETRY_DOWNLOAD_AFTER.into());
+        }
         response
     }
 }

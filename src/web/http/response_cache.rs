@@ -21,6 +21,7 @@
 //! [`Site`]: crate::web::site::Site
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use axum::body::HttpBody as _;
@@ -180,6 +181,9 @@ pub struct ResponseCache {
     /// `None` when the budget is zero: every request is rendered.
     cache: Option<Cache<String, Arc<Representation>, ByBytes>>,
     budget: u64,
+    /// The day (since the Unix epoch, UTC) the kept responses were rendered on: see
+    /// [`ResponseCache::renew_daily`].
+    day: AtomicU64,
 }
 
 /// What a site keeps unless told otherwise: some 4,000 article pages.
@@ -195,7 +199,22 @@ impl ResponseCache {
                 .max(16);
             Cache::with_weighter(items, budget, ByBytes)
         });
-        ResponseCache { cache, budget }
+        ResponseCache {
+            cache,
+            budget,
+            day: AtomicU64::new(0),
+        }
+    }
+
+    /// Forgets every kept response when `day` (since the Unix epoch) is not the day they were
+    /// rendered on. Article pages say the day a reader retrieved them (their citation), so
+    /// none is sent again on a later day; every other page is rendered again once a day.
+    pub fn renew_daily(&self, day: u64) {
+        if self.day.swap(day, Ordering::Relaxed) != day
+            && let Some(cache) = &self.cache
+        {
+            cache.clear();
+        }
     }
 
     /// The budget it was made with, so that a rebuilt site keeps the same one.

@@ -6,11 +6,12 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::archive::Entry;
-use crate::archive::facets::Source;
+use crate::archive::facets::{Facets, Source};
 use crate::parse::Article;
 use crate::web::http::cache_policy::{self, CachePolicy};
 use crate::web::http::error::WebError;
 use crate::web::http::render::render;
+use crate::web::pages::{cite, data};
 use crate::web::site::{AppState, Site};
 use crate::web::view::dates::Date;
 use crate::web::view::dates::DateView;
@@ -30,7 +31,8 @@ pub struct DatelinePart<'a> {
     pub href: Option<String>,
 }
 
-fn dateline<'a>(links: &Links, a: &'a Article) -> Vec<DatelinePart<'a>> {
+/// The dateline of `a`, an article of the archive whose facets are `facets`.
+fn dateline<'a>(links: &Links, facets: &Facets, a: &'a Article) -> Vec<DatelinePart<'a>> {
     let fields = [
         (a.place.as_deref(), "place", None),
         (a.author.as_deref(), "author", None),
@@ -56,7 +58,9 @@ fn dateline<'a>(links: &Links, a: &'a Article) -> Vec<DatelinePart<'a>> {
             separator,
             text,
             class,
-            href: source.map(|source| links.to(&links::source_path(source, text.trim()))),
+            href: source
+                .and_then(|source| Some((source, facets.slug(source, text.trim())?)))
+                .map(|(source, slug)| links.to(&links::source_path(source, slug))),
         });
     }
     parts
@@ -99,6 +103,12 @@ struct ArticlePage<'a> {
     undated_stem: Option<&'a str>,
     /// Whether a computed Hijri date is shown (here or in the thread), and so explained.
     hijri_note: bool,
+    /// "Cite this article": the line to copy (before the URL, the URL, after it), and the
+    /// record's other forms.
+    citation: (String, Option<String>, String),
+    json_href: String,
+    bib_href: String,
+    ris_href: String,
     note_html: Option<String>,
     /// The fields an override set, in Arabic (`العنوان، تاريخ النشر`); empty when none.
     corrected: String,
@@ -149,19 +159,61 @@ fn find(site: &Site, id: &str, page_of: impl Fn(&str) -> String) -> Result<Entry
         .ok_or_else(|| Box::new(WebError::NotFound.into_response()))
 }
 
-/// `GET /articles/{id}`.
+/// What `/articles/{id}…` asks for: the page, or the record in another form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Page,
+    /// `{id}.json`: the record as data (`data.rs`).
+    Json,
+    /// `{id}.bib`, `{id}.ris`: the reference to import (`cite.rs`).
+    Reference(cite::Format),
+}
+
+impl Form {
+    /// The form a path segment asks for, and the id in it. Ids are letters, digits and `-`
+    /// (`archive::id`), so a dot can only start a suffix.
+    fn of(segment: &str) -> (&str, Form) {
+        match segment.rsplit_once('.') {
+            Some((id, "json")) => (id, Form::Json),
+            Some((id, "bib")) => (id, Form::Reference(cite::Format::Bibtex)),
+            Some((id, "ris")) => (id, Form::Reference(cite::Format::Ris)),
+            _ => (segment, Form::Page),
+        }
+    }
+
+    fn suffix(self) -> &'static str {
+        match self {
+            Form::Page => "",
+            Form::Json => ".json",
+            Form::Reference(format) => format.suffix(),
+        }
+    }
+}
+
+/// `GET /articles/{id}`, and `{id}.json`, `{id}.bib`, `{id}.ris`.
 pub async fn show(
     State(state): State<AppState>,
     links: Links,
-    Path(id): Path<String>,
+    Path(segment): Path<String>,
 ) -> Result<Response, WebError> {
     let site = state.site();
-    let entry = match find(&site, &id, |kept| links.article(kept)) {
+    let (id, form) = Form::of(&segment);
+    let entry = match find(&site, id, |kept| links.article(kept) + form.suffix()) {
         Ok(entry) => entry,
         Err(answer) => return Ok(*answer),
     };
+    match form {
+        Form::Page => page(&site, links, &entry),
+        Form::Json => data::article(&site, &links, &entry),
+        Form::Reference(format) => Ok(cite::download(&links, &entry.article, format)),
+    }
+}
+
+/// The article page of `entry`, an entry of `site`.
+fn page(site: &Site, links: Links, entry: &Entry) -> Result<Response, WebError> {
+    let id = entry.article.id.as_str();
     let a = &entry.article;
-    let (older, newer) = site.archive.neighbours(&id);
+    let (older, newer) = site.archive.neighbours(id);
     let published = a.published.as_deref().and_then(DateView::new);
     let mut links = links;
     links.set_here(crate::web::view::links::article_path(&a.id));
@@ -174,14 +226,14 @@ pub async fn show(
         .archive
         .thread(&a.id)
         .into_iter()
-        .map(|e| Item::new(&links, e))
+        .map(|e| Item::new(&links, site.archive.facets(), e))
         .collect();
     let hijri = HijriView::of(a);
     let hijri_note =
         hijri.as_ref().is_some_and(|h| h.computed) || any_computed_hijri(thread.iter());
     let page = ArticlePage {
         title: title_of(a),
-        dateline: dateline(&links, a),
+        dateline: dateline(&links, site.archive.facets(), a),
         month_href,
         published_raw: if published.is_none() {
             a.published.as_deref()
@@ -197,6 +249,14 @@ pub async fn show(
                 .map_or(a.source.as_str(), |(stem, _)| stem)
         }),
         hijri_note,
+        citation: {
+            let reference = cite::reference(&links, a);
+            let (head, url, tail) = reference.arabic_parts();
+            (head, url.map(str::to_owned), tail)
+        },
+        json_href: links.article(&a.id) + ".json",
+        bib_href: links.article(&a.id) + cite::Format::Bibtex.suffix(),
+        ris_href: links.article(&a.id) + cite::Format::Ris.suffix(),
         note_html: entry.note.as_deref().map(markdown::to_safe_html),
         corrected: corrected(&entry.overridden),
         source_href: links.source(&a.id),
@@ -247,12 +307,6 @@ mod tests {
     #[test]
     fn dateline_joins_what_is_there() {
         let links = Links::for_path("/articles/x");
-        let text = |a: &Article| {
-            dateline(&links, a)
-                .iter()
-                .map(|p| format!("{}{}", p.separator, p.text))
-                .collect::<String>()
-        };
         let mut a = Article {
             place: Some("نيويورك".into()),
             author: Some("مادلين سعادة".into()),
@@ -260,17 +314,33 @@ mod tests {
             publication: Some("العرب اليوم".into()),
             ..Article::default()
         };
+        let archived = crate::archive::Entry {
+            article: a.clone(),
+            note: None,
+            overridden: vec![],
+            text: String::new(),
+        };
+        let facets = Facets::build(std::slice::from_ref(&archived), 0);
+        let text = |a: &Article| {
+            dateline(&links, &facets, a)
+                .iter()
+                .map(|p| format!("{}{}", p.separator, p.text))
+                .collect::<String>()
+        };
         assert_eq!(text(&a), "نيويورك ـ مادلين سعادة، أ ف ب، العرب اليوم");
-        let hrefs: Vec<_> = dateline(&links, &a).into_iter().map(|p| p.href).collect();
+        let hrefs: Vec<_> = dateline(&links, &facets, &a)
+            .into_iter()
+            .map(|p| p.href)
+            .collect();
         assert_eq!(
             hrefs,
             [
                 None,
                 None,
-                Some("../agencies/%D8%A3%20%D9%81%20%D8%A8".to_owned()),
+                Some("../agencies/%D8%A3-%D9%81-%D8%A8".to_owned()),
                 Some(format!(
                     "../{}",
-                    links::source_path(Source::Publication, "العرب اليوم")
+                    links::source_path(Source::Publication, "العرب-اليوم")
                 )),
             ]
         );

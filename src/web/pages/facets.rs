@@ -52,16 +52,16 @@ pub fn routes() -> Router<AppState> {
             .route(
                 &format!("{list}/{{name}}"),
                 get(
-                    move |state: State<AppState>, links: Links, Path(name): Path<String>| {
-                        show(state, links, Facet::Source(source, name), None)
+                    move |state: State<AppState>, links: Links, Path(segment): Path<String>| {
+                        source_page(state, links, source, segment, None)
                     },
                 ),
             )
             .route(
                 &format!("{list}/{{name}}/"),
                 get(
-                    move |state: State<AppState>, links: Links, Path(name): Path<String>| {
-                        unslashed(state, links, Facet::Source(source, name))
+                    move |state: State<AppState>, links: Links, Path(segment): Path<String>| {
+                        source_unslashed(state, links, source, segment)
                     },
                 ),
             )
@@ -70,8 +70,8 @@ pub fn routes() -> Router<AppState> {
                 get(
                     move |state: State<AppState>,
                           links: Links,
-                          Path((name, n)): Path<(String, String)>| {
-                        show(state, links, Facet::Source(source, name), Some(n))
+                          Path((segment, n)): Path<(String, String)>| {
+                        source_page(state, links, source, segment, Some(n))
                     },
                 ),
             );
@@ -88,11 +88,13 @@ enum Facet {
 
 impl Facet {
     /// Its page 1, from the site's root.
-    fn path(&self) -> String {
+    fn path(&self, facets: &Facets) -> String {
         match self {
             Facet::Year(y) => year_path(*y),
             Facet::Month(y, m) => month_path(*y, *m),
-            Facet::Source(source, name) => source_path(*source, name),
+            Facet::Source(source, name) => {
+                source_path(*source, facets.slug(*source, name).unwrap_or(name))
+            }
         }
     }
 
@@ -135,10 +137,68 @@ async fn unslashed(
     links: Links,
     facet: Facet,
 ) -> Result<Response, WebError> {
-    facet
-        .listing(state.site().archive.facets())
-        .ok_or(WebError::NotFound)?;
-    Ok(redirect(links.to(&facet.path())))
+    let site = state.site();
+    let facets = site.archive.facets();
+    facet.listing(facets).ok_or(WebError::NotFound)?;
+    Ok(redirect(links.to(&facet.path(facets))))
+}
+
+/// What a path segment after `/publications/` (or `/agencies/`) names.
+enum Segment {
+    /// The page of this name, by its slug.
+    Name(String),
+    /// A name itself, as pages were addressed before slugs (links to them were given out):
+    /// its page is at this slug now.
+    Moved(String),
+    Unknown,
+}
+
+fn segment(facets: &Facets, source: Source, segment: &str) -> Segment {
+    if let Some(name) = facets.name_of_slug(source, segment) {
+        return Segment::Name(name.to_owned());
+    }
+    match facets.slug(source, segment.trim()) {
+        Some(slug) => Segment::Moved(slug.to_owned()),
+        None => Segment::Unknown,
+    }
+}
+
+/// `/publications/{slug}` and `…/page/{n}`; the same with the name in place of the slug
+/// redirects (308) to the slug's.
+async fn source_page(
+    state: State<AppState>,
+    links: Links,
+    source: Source,
+    name: String,
+    n: Option<String>,
+) -> Result<Response, WebError> {
+    let found = segment(state.site().archive.facets(), source, &name);
+    match found {
+        Segment::Name(name) => show(state, links, Facet::Source(source, name), n).await,
+        Segment::Moved(slug) => {
+            let path = source_path(source, &slug);
+            Ok(redirect(links.to(&match n {
+                None => path,
+                Some(n) => format!("{path}/page/{}", links::encode_segment(&n)),
+            })))
+        }
+        Segment::Unknown => Err(WebError::NotFound),
+    }
+}
+
+/// `/publications/{slug}/` (or the name's): redirects (308) to the page without the slash.
+async fn source_unslashed(
+    state: State<AppState>,
+    links: Links,
+    source: Source,
+    name: String,
+) -> Result<Response, WebError> {
+    let found = segment(state.site().archive.facets(), source, &name);
+    match found {
+        Segment::Name(name) => unslashed(state, links, Facet::Source(source, name)).await,
+        Segment::Moved(slug) => Ok(redirect(links.to(&source_path(source, &slug)))),
+        Segment::Unknown => Err(WebError::NotFound),
+    }
 }
 
 async fn year_unslashed(
@@ -237,7 +297,7 @@ async fn show(
         None => 1,
         Some(Wanted::Page(n)) => n,
         Some(Wanted::Elsewhere(n)) => {
-            return Ok(redirect(links.to(&paged_path(&facet.path(), n))));
+            return Ok(redirect(links.to(&paged_path(&facet.path(facets), n))));
         }
     };
     let start = (n - 1) * per_page;
@@ -250,6 +310,7 @@ async fn show(
     };
     let list = group(
         &links,
+        facets,
         (start..end).map(|i| &entries[listing.position(i)]),
         headings,
     );
@@ -309,7 +370,7 @@ async fn show(
         }
     };
 
-    let path = facet.path();
+    let path = facet.path(facets);
     let mut page_links = links.clone();
     page_links.set_here(paged_path(&path, n));
     let preview = Preview::website(
@@ -394,7 +455,10 @@ async fn overview(
             .iter()
             .map(|(name, count)| SourceItem {
                 name,
-                href: links.to(&links::source_path(source, name)),
+                href: links.to(&links::source_path(
+                    source,
+                    site.archive.facets().slug(source, name).unwrap_or(name),
+                )),
                 count: counts::ARTICLES.count(*count),
             })
             .collect(),

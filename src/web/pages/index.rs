@@ -17,6 +17,7 @@ use crate::archive::{Archive, Entry};
 use crate::web::http::cache_policy::CachePolicy;
 use crate::web::http::error::WebError;
 use crate::web::http::render::render;
+use crate::web::pages::data;
 use crate::web::site::AppState;
 use crate::web::view::counts;
 use crate::web::view::links::{self, Links, Order};
@@ -125,6 +126,8 @@ struct IndexPage<'a> {
     years: Vec<Link>,
     publications_href: String,
     agencies_href: String,
+    /// The whole archive as data.
+    jsonl_href: String,
     preview: Preview,
 }
 
@@ -151,6 +154,7 @@ fn listing(state: &AppState, links: &Links, n: usize, order: Order) -> Result<Re
 
     let list = group(
         links,
+        archive.facets(),
         (start..end).map(|position| at(archive, order, position)),
         Headings::YearsAndMonths,
     );
@@ -203,6 +207,7 @@ fn listing(state: &AppState, links: &Links, n: usize, order: Order) -> Result<Re
             .collect(),
         publications_href: links.to(links::sources_path(Source::Publication)),
         agencies_href: links.to(links::sources_path(Source::Agency)),
+        jsonl_href: links.to(data::JSONL_PATH),
         links,
     };
     render(&index_page, StatusCode::OK, CachePolicy::Short)

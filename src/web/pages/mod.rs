@@ -8,6 +8,8 @@
 
 pub(crate) mod about;
 pub(crate) mod article;
+pub(crate) mod cite;
+pub mod data;
 pub(crate) mod error;
 pub(crate) mod facets;
 pub(crate) mod feed;

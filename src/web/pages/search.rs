@@ -18,21 +18,31 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use crate::archive::facets::Source;
-use crate::search::{MAX_OFFSET, MAX_PER_PAGE, SearchResults};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::archive::dataset::SCHEMA_VERSION;
+use crate::search::{Hit, MAX_OFFSET, MAX_PER_PAGE, SearchResults};
 use crate::web::http::cache_policy::CachePolicy;
 use crate::web::http::error::WebError;
 use crate::web::http::render::render;
+use crate::web::pages::data;
 use crate::web::site::AppState;
+use crate::web::site::Site;
 use crate::web::view::counts;
-use crate::web::view::links::{Links, search_path, sources_path};
+use crate::web::view::links::{Links, article_path, search_json_path, search_path, sources_path};
 use crate::web::view::listing::{Item, any_computed_hijri};
 use crate::web::view::pager::{Pager, parse_page_number};
+use crate::web::view::title_of;
 
 /// Longest query searched, in characters.
 pub const MAX_QUERY_CHARS: usize = 256;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/search", get(show))
+    Router::new()
+        .route("/search", get(show))
+        .route("/search.json", get(json))
 }
 
 /// The query string, raw.
@@ -60,15 +70,32 @@ struct SearchPage<'a> {
     /// Whether a result shows a computed Hijri date (see `hijri_note` in macros.html).
     computed_hijri: bool,
     pager: Pager,
+    /// The same results as data.
+    json_href: String,
     publications_href: String,
 }
 
-/// `GET /search`.
-pub async fn show(
-    State(state): State<AppState>,
-    links: Links,
+/// One page of results, as both forms of the search show it.
+struct Searched {
+    site: Arc<Site>,
+    /// The query as searched (trimmed).
+    query: String,
+    /// This page, from 1, and how many are served.
+    page: usize,
+    pages: usize,
+    per_page: usize,
+    /// Fewer pages than the results would fill: the deepest ones are not served.
+    capped: bool,
+    total: usize,
+    hits: Vec<Hit>,
+}
+
+/// Validates the query string and runs the search: the work `/search` and `/search.json`
+/// share.
+async fn search(
+    state: &AppState,
     params: Result<Query<SearchQuery>, QueryRejection>,
-) -> Result<Response, WebError> {
+) -> Result<Searched, WebError> {
     let Query(params) = params.map_err(|e| WebError::BadRequest(e.body_text()))?;
     let n = match params.page.as_deref() {
         None => 1,
@@ -98,21 +125,53 @@ pub async fn show(
         .map_err(|e| WebError::Search(e.to_string()))?
     };
     let SearchResults { total, hits } = results;
-    let (servable, capped) = servable_pages(total, per_page);
-    if n > servable {
+    let (pages, capped) = servable_pages(total, per_page);
+    if n > pages {
         return Err(WebError::NotFound);
     }
+    // The index and the archive are built and swapped together; say so if not.
+    let hits = hits
+        .into_iter()
+        .filter(|hit| {
+            let known = site.archive.light(&hit.id).is_some();
+            if !known {
+                tracing::warn!("search hit {} is not in the archive", hit.id);
+            }
+            known
+        })
+        .collect();
+    Ok(Searched {
+        site,
+        query,
+        page: n,
+        pages,
+        per_page,
+        capped,
+        total,
+        hits,
+    })
+}
 
-    let archive = &site.archive;
-    let items: Vec<Item> = hits
+/// `GET /search`.
+pub async fn show(
+    State(state): State<AppState>,
+    links: Links,
+    params: Result<Query<SearchQuery>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let searched = search(&state, params).await?;
+    let (n, query, per_page, total) = (
+        searched.page,
+        searched.query.as_str(),
+        searched.per_page,
+        searched.total,
+    );
+    let archive = &searched.site.archive;
+    let items: Vec<Item> = searched
+        .hits
         .into_iter()
         .filter_map(|hit| {
-            let Some(entry) = archive.light(&hit.id) else {
-                // The index and the archive are built and swapped together; say so if not.
-                tracing::warn!("search hit {} is not in the archive", hit.id);
-                return None;
-            };
-            let mut item = Item::new(&links, entry);
+            let entry = archive.light(&hit.id)?;
+            let mut item = Item::new(&links, archive.facets(), entry);
             item.snippet_html = Some(hit.snippet_html);
             Some(item)
         })
@@ -120,23 +179,89 @@ pub async fn show(
 
     let start = (n - 1) * per_page;
     let mut page_links = links.clone();
-    page_links.set_here(search_path(&query, n));
+    page_links.set_here(search_path(query, n));
     let page = SearchPage {
-        query: &query,
+        query,
         count: counts::RESULTS.count(total),
         total,
         first: start + 1,
         last: start + items.len(),
-        capped,
+        capped: searched.capped,
         computed_hijri: any_computed_hijri(&items),
         items,
-        pager: Pager::new("صفحات النتائج", n, servable, |k| {
-            links.to(&search_path(&query, k))
+        pager: Pager::new("صفحات النتائج", n, searched.pages, |k| {
+            links.to(&search_path(query, k))
         }),
+        json_href: links.to(&search_json_path(query, n)),
         publications_href: links.to(sources_path(Source::Publication)),
         links: page_links,
     };
     render(&page, StatusCode::OK, CachePolicy::Private)
+}
+
+/// One result of `/search.json` (schema: `docs/schema/search.v1.json`).
+#[derive(Serialize)]
+struct JsonResult<'a> {
+    id: &'a str,
+    url: String,
+    title: &'a str,
+    published: Option<&'a str>,
+    updated: Option<&'a str>,
+    publication: Option<&'a str>,
+    agency: Option<&'a str>,
+    /// The passage, plain text.
+    snippet: String,
+}
+
+/// `/search.json` (schema: `docs/schema/search.v1.json`).
+#[derive(Serialize)]
+struct JsonResults<'a> {
+    schema_version: u32,
+    query: &'a str,
+    page: usize,
+    pages: usize,
+    per_page: usize,
+    total: usize,
+    results: Vec<JsonResult<'a>>,
+}
+
+/// `GET /search.json`: the results `/search` shows for the same query and page, as data.
+pub async fn json(
+    State(state): State<AppState>,
+    links: Links,
+    params: Result<Query<SearchQuery>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let searched = search(&state, params).await?;
+    let archive = &searched.site.archive;
+    let results = searched
+        .hits
+        .into_iter()
+        .filter_map(|hit| {
+            let a = &archive.light(&hit.id)?.article;
+            let page = article_path(&a.id);
+            Some(JsonResult {
+                id: &a.id,
+                url: links.absolute(&page).unwrap_or_else(|| links.to(&page)),
+                title: title_of(a),
+                published: a.published.as_deref(),
+                updated: a.updated.as_deref(),
+                publication: a.publication.as_deref(),
+                agency: a.agency.as_deref(),
+                snippet: hit.snippet_text,
+            })
+        })
+        .collect();
+    let document = JsonResults {
+        schema_version: SCHEMA_VERSION,
+        query: &searched.query,
+        page: searched.page,
+        pages: searched.pages,
+        per_page: searched.per_page,
+        total: searched.total,
+        results,
+    };
+    let body = serde_json::to_vec(&document).map_err(|e| WebError::Data(e.to_string()))?;
+    Ok(data::json(body, CachePolicy::Private))
 }
 
 /// How many pages of `total` results are served (at least one, the page that says there are

@@ -108,6 +108,17 @@ impl Date {
         )
     }
 
+    /// The day `t` falls on in UTC (the day a reader retrieves a page, for a citation).
+    pub fn on(t: std::time::SystemTime) -> Date {
+        let stamp = humantime::format_rfc3339_seconds(t).to_string();
+        Date::parse(&stamp[..10]).expect("an RFC 3339 stamp starts with a date")
+    }
+
+    /// `16 أيلول/سبتمبر 2015`: the day alone, as a citation gives it.
+    pub fn arabic_day(&self) -> String {
+        format!("{} {} {}", self.day, month_name(self.month), self.year)
+    }
+
     /// `الأربعاء 16 أيلول/سبتمبر 2015`, then `، 16:41` when there is a time.
     pub fn arabic(&self) -> String {
         let weekday =
@@ -162,6 +173,20 @@ mod tests {
         let d = Date::parse("2015-09-18T16:41").unwrap();
         assert_eq!(d.iso(), "2015-09-18T16:41");
         assert_eq!(d.arabic(), "الجمعة 18 أيلول/سبتمبر 2015، الساعة 16:41");
+    }
+
+    #[test]
+    fn the_day_of_a_moment_is_its_utc_day() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let day = |secs: u64| Date::on(UNIX_EPOCH + Duration::from_secs(secs)).iso();
+        assert_eq!(day(0), "1970-01-01");
+        // 2015-09-16T23:59:59Z and a second later.
+        assert_eq!(day(1_442_447_999), "2015-09-16");
+        assert_eq!(day(1_442_448_000), "2015-09-17");
+        assert_eq!(
+            Date::parse("2015-09-16T08:00").unwrap().arabic_day(),
+            "16 أيلول/سبتمبر 2015"
+        );
     }
 
     #[test]

@@ -200,9 +200,10 @@ pub fn sources_path(source: Source) -> &'static str {
     }
 }
 
-/// One publication's (or agency's) articles, by its name as one percent-encoded segment.
-pub fn source_path(source: Source, name: &str) -> String {
-    format!("{}/{}", sources_path(source), encode_segment(name))
+/// One publication's (or agency's) articles, by the slug of its name (see
+/// [`crate::archive::slug`]; Arabic letters percent-encoded, as URLs carry them).
+pub fn source_path(source: Source, slug: &str) -> String {
+    format!("{}/{}", sources_path(source), encode_segment(slug))
 }
 
 /// Page `n` of the list at `path` (a year, a month, a source): the list itself for page 1.
@@ -216,7 +217,16 @@ pub fn paged_path(path: &str, n: usize) -> String {
 
 /// Page `n` of the results for `query`.
 pub fn search_path(query: &str, n: usize) -> String {
-    let mut path = format!("search?q={}", encode_segment(query));
+    search_path_in("search", query, n)
+}
+
+/// Page `n` of the results for `query`, as data (`/search.json`).
+pub fn search_json_path(query: &str, n: usize) -> String {
+    search_path_in("search.json", query, n)
+}
+
+fn search_path_in(page: &str, query: &str, n: usize) -> String {
+    let mut path = format!("{page}?q={}", encode_segment(query));
     if n > 1 {
         let _ = write!(path, "&page={n}");
     }

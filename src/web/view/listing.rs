@@ -8,7 +8,7 @@ use super::hijri::HijriView;
 use super::links::{self, Links};
 use super::title_of;
 use crate::archive::Entry;
-use crate::archive::facets::Source;
+use crate::archive::facets::{Facets, Source};
 
 /// One line of a list.
 pub struct Item<'a> {
@@ -31,18 +31,25 @@ pub struct Outlet<'a> {
 }
 
 impl<'a> Outlet<'a> {
-    /// `None` for no name or a blank one (which has no page).
-    pub fn new(links: &Links, source: Source, name: Option<&'a str>) -> Option<Outlet<'a>> {
+    /// `None` for no name, a blank one, or one `facets` does not know (none has a page).
+    pub fn new(
+        links: &Links,
+        facets: &Facets,
+        source: Source,
+        name: Option<&'a str>,
+    ) -> Option<Outlet<'a>> {
         let name = name?.trim();
-        (!name.is_empty()).then(|| Outlet {
+        let slug = facets.slug(source, name)?;
+        Some(Outlet {
             name,
-            href: links.to(&links::source_path(source, name)),
+            href: links.to(&links::source_path(source, slug)),
         })
     }
 }
 
 impl<'a> Item<'a> {
-    pub fn new(links: &Links, entry: &'a Entry) -> Item<'a> {
+    /// The line of `entry`, an entry of the archive whose facets are `facets`.
+    pub fn new(links: &Links, facets: &Facets, entry: &'a Entry) -> Item<'a> {
         let a = &entry.article;
         Item {
             href: links.article(&a.id),
@@ -50,8 +57,8 @@ impl<'a> Item<'a> {
             date: a.published.as_deref().and_then(DateView::new),
             hijri: HijriView::of(a),
             place: a.place.as_deref(),
-            outlet: Outlet::new(links, Source::Publication, a.publication.as_deref())
-                .or_else(|| Outlet::new(links, Source::Agency, a.agency.as_deref())),
+            outlet: Outlet::new(links, facets, Source::Publication, a.publication.as_deref())
+                .or_else(|| Outlet::new(links, facets, Source::Agency, a.agency.as_deref())),
             snippet_html: None,
         }
     }
@@ -105,9 +112,11 @@ pub fn any_computed_hijri<'a, 'b: 'a>(items: impl IntoIterator<Item = &'a Item<'
         .any(|i| i.hijri.as_ref().is_some_and(|h| h.computed))
 }
 
-/// Groups `entries` (dated ones first, in the order shown) by month, with `headings`.
+/// Groups `entries` (dated ones first, in the order shown; entries of the archive whose
+/// facets are `facets`) by month, with `headings`.
 pub fn group<'a>(
     links: &Links,
+    facets: &Facets,
     entries: impl IntoIterator<Item = &'a Entry>,
     headings: Headings,
 ) -> Grouped<'a> {
@@ -115,7 +124,7 @@ pub fn group<'a>(
     let mut undated = Vec::new();
     let mut last_key = None;
     for entry in entries {
-        let item = Item::new(links, entry);
+        let item = Item::new(links, facets, entry);
         let Some(published) = entry.article.published.as_deref() else {
             undated.push(item);
             continue;

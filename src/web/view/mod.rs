@@ -3,6 +3,7 @@
 //! middleware here: these are plain values and functions the pages in [`super::pages`] put
 //! together.
 
+pub mod citation;
 pub mod counts;
 pub mod dates;
 pub mod hijri;

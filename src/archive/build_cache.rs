@@ -1,4 +1,4 @@
-//! The build cache: what the last build made of each dump, kept in the build folder so that
+//! The build cache (the only "cache" of `archive/`): what the last build made of each dump, kept in the build folder so that
 //! the next build parses only the dumps (and overrides) that changed.
 //!
 //! A dump's result is reused when its file and its override's are as they were (same size,
@@ -13,12 +13,13 @@ use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
+use super::entry::Entry;
+use super::report::Problem;
 use super::store::{PartRef, Store};
 use super::threads::Profile;
-use super::{Entry, Problem};
 
 const MAGIC: &[u8; 8] = b"ARSHIFC\x01";
-/// Bump whenever anything inside [`Cache`] changes shape.
+/// Bump whenever anything inside [`BuildCache`] changes shape.
 const VERSION: u32 = 1;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "cache.bin";
@@ -80,7 +81,7 @@ pub struct Cached {
 
 /// The whole cache file.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Cache {
+pub struct BuildCache {
     pub program: Option<Stamp>,
     /// The store file (in the build folder) the part references point into.
     pub store: String,
@@ -96,10 +97,10 @@ pub fn path_in(build_dir: &Path) -> PathBuf {
     build_dir.join(FILE_NAME)
 }
 
-impl Cache {
+impl BuildCache {
     /// The cache of `build_dir` when it is readable, was written by this program, and its
     /// store is there; otherwise `None`.
-    pub fn load(build_dir: &Path) -> Option<Cache> {
+    pub fn load(build_dir: &Path) -> Option<BuildCache> {
         let bytes = fs::read(path_in(build_dir)).ok()?;
         let header = MAGIC.len() + 4;
         if bytes.len() < header
@@ -108,7 +109,7 @@ impl Cache {
         {
             return None;
         }
-        let cache: Cache = postcard::from_bytes(&bytes[header..]).ok()?;
+        let cache: BuildCache = postcard::from_bytes(&bytes[header..]).ok()?;
         let program = Stamp::program();
         let store = Store::open(&build_dir.join(&cache.store)).ok()?;
         (program.is_some() && cache.program == program && store.len() >= cache.store_len)
@@ -126,7 +127,7 @@ pub struct CachedRef<'a> {
     pub problems: &'a [Problem],
 }
 
-/// [`Cache`] by reference: serialises to the same bytes.
+/// [`BuildCache`] by reference: serialises to the same bytes.
 #[derive(Serialize)]
 struct CacheRef<'a> {
     program: Option<Stamp>,
@@ -186,9 +187,9 @@ mod tests {
     #[test]
     fn an_unreadable_cache_is_no_cache() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(Cache::load(dir.path()).is_none());
+        assert!(BuildCache::load(dir.path()).is_none());
         fs::write(path_in(dir.path()), b"ARSHIFC\x01\x01\0\0\0garbage").unwrap();
-        assert!(Cache::load(dir.path()).is_none());
+        assert!(BuildCache::load(dir.path()).is_none());
 
         let store = super::super::store::new_file_name();
         let len = super::super::store::StoreWriter::create(&dir.path().join(&store))
@@ -196,17 +197,17 @@ mod tests {
             .finish()
             .unwrap();
         save(dir.path(), &store, len, std::iter::empty(), &[]).unwrap();
-        assert!(Cache::load(dir.path()).is_some());
+        assert!(BuildCache::load(dir.path()).is_some());
         save(dir.path(), &store, len + 1, std::iter::empty(), &[]).unwrap();
         assert!(
-            Cache::load(dir.path()).is_none(),
+            BuildCache::load(dir.path()).is_none(),
             "a store shorter than the cache knew it lost parts"
         );
         save(dir.path(), &store, len, std::iter::empty(), &[]).unwrap();
-        assert!(Cache::load(dir.path()).is_some());
+        assert!(BuildCache::load(dir.path()).is_some());
         fs::remove_file(dir.path().join(&store)).unwrap();
         assert!(
-            Cache::load(dir.path()).is_none(),
+            BuildCache::load(dir.path()).is_none(),
             "a cache whose store is gone points nowhere"
         );
     }

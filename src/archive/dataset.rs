@@ -1,0 +1,164 @@
+//! The archive as data, for researchers who study coverage by the thousands of articles: one
+//! versioned JSON document per article ([`ArticleDocument`], the schema in
+//! `docs/schema/article.v1.json`), and the whole archive as JSON Lines of them
+//! ([`write_jsonl`]), written in constant memory however many articles there are.
+//!
+//! A document nests the record as `arshif parse` prints it under `record` rather than adding
+//! to it: what the archive says about an article (its page, its story thread, what an
+//! archivist corrected) can then never collide with a field the record gains later.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::model::Part;
+use super::store::SequentialReader;
+use super::{Archive, ArchiveError, Entry};
+use crate::parse::Article;
+
+/// The version of the documents' schema. Version 1 grows only by new optional properties;
+/// removing or retyping one makes version 2.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One article as data (see the module comment and the schema file).
+#[derive(Debug, Serialize)]
+pub struct ArticleDocument<'a> {
+    pub schema_version: u32,
+    /// The article's page, when the document is served at an address (not in JSON Lines).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub record: &'a Article,
+    /// The ids of the other articles of its story thread, oldest first.
+    pub thread: Vec<&'a str>,
+    /// The record fields an archivist's override set.
+    pub corrected: &'a [String],
+    /// The archivist's note, in Markdown.
+    pub note: Option<&'a str>,
+}
+
+impl<'a> ArticleDocument<'a> {
+    /// The document of `entry`, whole (body included), an entry of `archive`.
+    pub fn new(archive: &'a Archive, entry: &'a Entry) -> ArticleDocument<'a> {
+        ArticleDocument {
+            schema_version: SCHEMA_VERSION,
+            url: None,
+            record: &entry.article,
+            thread: archive
+                .thread(&entry.article.id)
+                .into_iter()
+                .map(|e| e.article.id.as_str())
+                .collect(),
+            corrected: &entry.overridden,
+            note: entry.note.as_deref(),
+        }
+    }
+}
+
+/// Writes every article of `archive`, in reading order (dated oldest first, then undated),
+/// as one [`ArticleDocument`] a line; gives back how many. Memory stays that of one article:
+/// each body is read from the store, written, and dropped.
+pub fn write_jsonl(archive: &Archive, out: &mut impl Write) -> io::Result<usize> {
+    let mut store = archive
+        .store
+        .as_ref()
+        .map(|s| s.sequential())
+        .transpose()
+        .map_err(io::Error::other)?;
+    let mut whole = Entry {
+        article: Article::default(),
+        note: None,
+        overridden: Vec::new(),
+        text: String::new(),
+    };
+    for (light, part) in archive.entries.iter().zip(&archive.parts) {
+        let body = body_of(part, store.as_mut()).map_err(io::Error::other)?;
+        whole.article.clone_from(&light.article);
+        whole.article.body = body;
+        whole.note.clone_from(&light.note);
+        whole.overridden.clone_from(&light.overridden);
+        serde_json::to_writer(&mut *out, &ArticleDocument::new(archive, &whole))?;
+        out.write_all(b"\n")?;
+    }
+    Ok(archive.entries.len())
+}
+
+/// [`write_jsonl`] through gzip. The bytes depend on the archive alone (no time or file name
+/// in the gzip header), so every instance serving one build sends the same file.
+pub fn write_jsonl_gz(archive: &Archive, out: impl Write) -> io::Result<usize> {
+    let mut gz =
+        flate2::write::GzEncoder::new(io::BufWriter::new(out), flate2::Compression::default());
+    let n = write_jsonl(archive, &mut gz)?;
+    gz.finish()?.flush()?;
+    Ok(n)
+}
+
+fn body_of(part: &Part, store: Option<&mut SequentialReader>) -> Result<Vec<String>, ArchiveError> {
+    match (part, store) {
+        (Part::Memory(parts), _) => Ok(parts.body.clone()),
+        (Part::Stored(at), Some(store)) => Ok(store.get(*at)?.body),
+        (Part::Stored(_), None) => Err(ArchiveError::Corrupt {
+            path: std::path::PathBuf::new(),
+            reason: "an article points into a store the archive does not have".into(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: &str, published: Option<&str>) -> Entry {
+        Entry {
+            article: Article {
+                id: id.into(),
+                title: format!("عنوان {id}"),
+                published: published.map(String::from),
+                body: vec![format!("نص {id}"), "فقرة ثانية.".into()],
+                ..Article::default()
+            },
+            note: Some("*ملاحظة*".into()),
+            overridden: vec!["published".into()],
+            text: "الصفحة كما حُفظت".into(),
+        }
+    }
+
+    #[test]
+    fn one_line_per_article_in_reading_order_with_bodies_and_threads() {
+        let archive =
+            Archive::from_entries(vec![entry("b", None), entry("a", Some("2015-09-16"))], None)
+                .with_threads(vec![vec!["a".into(), "b".into()]], Default::default());
+        let mut out = Vec::new();
+        assert_eq!(write_jsonl(&archive, &mut out).unwrap(), 2);
+        let lines: Vec<serde_json::Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0]["schema_version"], 1);
+        assert_eq!(lines[0]["record"]["id"], "a");
+        assert_eq!(lines[0]["record"]["body"][0], "نص a");
+        assert_eq!(lines[0]["thread"], serde_json::json!(["b"]));
+        assert_eq!(lines[1]["thread"], serde_json::json!(["a"]));
+        assert_eq!(lines[0]["corrected"], serde_json::json!(["published"]));
+        assert_eq!(lines[0]["note"], "*ملاحظة*");
+        // The dump's text is the source page's, not data about the article.
+        assert!(!lines[0].to_string().contains("كما حُفظت"));
+        assert!(lines[0].get("url").is_none());
+    }
+
+    #[test]
+    fn the_gzip_is_the_same_bytes_every_time() {
+        let archive = Archive::from_entries(vec![entry("a", None)], None);
+        let (mut one, mut two) = (Vec::new(), Vec::new());
+        write_jsonl_gz(&archive, &mut one).unwrap();
+        write_jsonl_gz(&archive, &mut two).unwrap();
+        assert_eq!(one, two);
+        let mut plain = Vec::new();
+        write_jsonl(&archive, &mut plain).unwrap();
+        let mut unzipped = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&one[..]), &mut unzipped)
+            .unwrap();
+        assert_eq!(unzipped, plain);
+    }
+}

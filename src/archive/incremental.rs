@@ -1,0 +1,319 @@
+//! The saved build: the compiled archive written with its parts store, its search index and the
+//! build cache, so that the next build parses only the dumps that changed and updates the index
+//! rather than rebuilding it (index reconciliation).
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::build::{Done, Sink, assemble, collect, finish_report, into_archive};
+use super::build_cache::{self, BuildCache, CachedRef};
+use super::entry::Entry;
+use super::model::{Archive, Part};
+use super::report::BuildReport;
+use super::scan::{assign_ids, scan};
+use super::store::{self, PartRef, Store, StoreWriter};
+use super::{ArchiveError, compiled, search_dir};
+use crate::search::IndexWriter;
+
+/// The archive the server should serve: the compiled file when it is current, else a fresh
+/// build of `articles` (saved for next time). The report is `Some` when a build ran.
+pub fn load_or_build(
+    articles: &Path,
+    compiled_path: &Path,
+) -> Result<(Archive, Option<BuildReport>), ArchiveError> {
+    if !compiled::is_stale(compiled_path, articles)
+        && search_dir(compiled_path).is_dir()
+        && let Ok(archive) = compiled::load(compiled_path)
+    {
+        return Ok((archive, None));
+    }
+    let (archive, report) = build_and_save(articles, compiled_path)?;
+    Ok((archive, Some(report)))
+}
+
+/// Builds the archive of `articles` and writes it to `compiled_path`, with its search index
+/// ([`search_dir`]), its parts store and the build cache beside it.
+///
+/// A dump is parsed again only when it or its override changed since the last build (or the
+/// program did); the search index is updated for the articles that changed rather than
+/// rebuilt. Threads are regrouped from every article's cached profile, so the result is the
+/// same as a build from nothing.
+pub fn build_and_save(
+    articles: &Path,
+    compiled_path: &Path,
+) -> Result<(Archive, BuildReport), ArchiveError> {
+    let out = compiled_path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(out).map_err(|e| ArchiveError::Write {
+        path: out.to_path_buf(),
+        source: e,
+    })?;
+    let mut clock = Instant::now();
+    let dumps = scan(articles)?;
+    let source = compiled::Source::of(articles).map_err(|e| ArchiveError::ReadDir {
+        path: articles.to_path_buf(),
+        source: e,
+    })?;
+    // The build folder held another folder's archive (`build` asked first, `serve` rebuilds
+    // on its own): nothing of it is reused, and its store and index are not kept growing.
+    let another_folder = compiled::source_of(compiled_path)
+        .filter(|held| !held.same_folder(&source))
+        .inspect(|held| {
+            tracing::warn!(
+                "{} held the archive of {}; building the archive of {} in its place",
+                out.display(),
+                held.articles(),
+                source.articles()
+            );
+        })
+        .is_some();
+    let ids = assign_ids(&dumps);
+    let mut report = BuildReport {
+        files_read: dumps.len(),
+        ..BuildReport::default()
+    };
+    report.lap("list the dumps", &mut clock);
+
+    let cache = BuildCache::load(out).filter(|c| !another_folder && !mostly_garbage(out, c));
+    report.lap("load the cache", &mut clock);
+    let search = search_dir(compiled_path);
+    let (index, indexed) = match &cache {
+        Some(c) if crate::search::is_readable(&search) => (
+            LazyIndex::new(&search, false),
+            c.indexed.iter().cloned().collect(),
+        ),
+        _ => (LazyIndex::new(&search, true), HashMap::new()),
+    };
+    let (store_name, writer, fresh) = match &cache {
+        Some(c) => (
+            c.store.clone(),
+            StoreWriter::append(&out.join(&c.store))?,
+            false,
+        ),
+        None => {
+            let name = store::new_file_name();
+            let writer = StoreWriter::create(&out.join(&name))?;
+            (name, writer, true)
+        }
+    };
+    let sink = StoreSink {
+        store: Mutex::new(writer),
+        index: &index,
+        indexed: Mutex::new(indexed),
+    };
+    report.lap("open the index and the store", &mut clock);
+    let (done, reused) = collect(articles, dumps, &ids, cache, &sink)?;
+    report.reused = reused;
+    report.lap("parse, store and index the changed dumps", &mut clock);
+    let StoreSink {
+        store: writer,
+        indexed,
+        ..
+    } = sink;
+    let store_len = writer.into_inner().expect("no panic holds it").finish()?;
+    let mut indexed = indexed.into_inner().expect("no panic holds it");
+    let store = Store::open(&out.join(&store_name))?;
+    report.lap("sync the store", &mut clock);
+
+    let assembled = assemble(articles, &done, &ids, &mut report);
+    report.lap("threads and duplicates", &mut clock);
+
+    // What the index is to hold: every served article, from its current parts.
+    let mut want: Vec<(String, PartRef)> = assembled
+        .served
+        .iter()
+        .filter_map(|&i| match done[i].outcome.as_ref()? {
+            (entry, Part::Stored(at), _) => Some((entry.article.id.clone(), *at)),
+            (_, Part::Memory(_), _) => None,
+        })
+        .collect();
+    want.sort_unstable();
+    // The cache is written on another thread while the index is brought up to date.
+    let (indexing, cache_took) = std::thread::scope(|scope| {
+        let cache_writer = scope.spawn(|| {
+            let started = Instant::now();
+            let cached = done.iter().filter_map(|d| {
+                let outcome = match &d.outcome {
+                    Some((entry, Part::Stored(at), profile)) => Some((entry, at, profile)),
+                    Some((_, Part::Memory(_), _)) => return None,
+                    None => None,
+                };
+                Some(CachedRef {
+                    name: &d.name,
+                    stamp: d.stamp.as_ref()?,
+                    over: &d.over,
+                    outcome,
+                    problems: &d.problems,
+                })
+            });
+            // Without its cache the next build starts over: slower, not wrong.
+            if let Err(e) = build_cache::save(out, &store_name, store_len, cached, &want) {
+                tracing::warn!("cannot write the build cache in {}: {e}", out.display());
+            }
+            started.elapsed()
+        });
+        let indexing = reconcile_index(&index, &mut indexed, &want, &done, &store)
+            .and_then(|()| index.commit());
+        let took = cache_writer
+            .join()
+            .expect("writing the cache does not panic");
+        (indexing, took)
+    });
+    if let Err(e) = indexing {
+        // The cache says what the index holds; the index did not take it.
+        let _ = fs::remove_file(build_cache::path_in(out));
+        return Err(e);
+    }
+    report.lap("update and commit the index", &mut clock);
+    report
+        .timings
+        .push(("write the cache (meanwhile)", cache_took));
+    let archive = into_archive(done, assembled, Some(store));
+    finish_report(&mut report, &archive);
+    compiled::save(&archive, &source, compiled_path)?;
+    if fresh {
+        store::remove_others(out, &store_name);
+    }
+    report.lap("write the compiled archive", &mut clock);
+    Ok((archive, report))
+}
+
+/// Whether most of the cache's store is parts no dump points to any more (dumps that changed
+/// or went): then a build from nothing writes a compact store again.
+fn mostly_garbage(out: &Path, cache: &BuildCache) -> bool {
+    let Ok(len) = fs::metadata(out.join(&cache.store)).map(|m| m.len()) else {
+        return true;
+    };
+    let live: u64 = cache
+        .dumps
+        .iter()
+        .filter_map(|d| d.outcome.as_ref())
+        .map(|(_, at, _)| u64::from(at.len))
+        .sum();
+    len > 2 * live + (64 << 20)
+}
+
+/// Makes the index hold exactly `want` (each served article from its current parts): removes
+/// what went, changed id or was dropped as a duplicate, and adds what is not there yet.
+fn reconcile_index(
+    index: &LazyIndex,
+    indexed: &mut HashMap<String, PartRef>,
+    want: &[(String, PartRef)],
+    done: &[Done],
+    store: &Store,
+) -> Result<(), ArchiveError> {
+    let wanted: HashMap<&str, PartRef> = want.iter().map(|(id, at)| (id.as_str(), *at)).collect();
+    let mut failed = None;
+    indexed.retain(|id, at| {
+        let keep = wanted.get(id.as_str()) == Some(at);
+        if !keep && let Err(e) = index.get().map(|w| w.remove(id)) {
+            failed = Some(e);
+        }
+        keep
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let missing: HashMap<PartRef, &str> = want
+        .iter()
+        .filter(|(id, _)| !indexed.contains_key(id))
+        .map(|(id, at)| (*at, id.as_str()))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    done.par_iter()
+        .filter_map(|d| match d.outcome.as_ref()? {
+            (entry, Part::Stored(at), _) if missing.contains_key(at) => Some((entry, *at)),
+            _ => None,
+        })
+        .try_for_each(|(entry, at)| {
+            let mut article = entry.article.clone();
+            article.body = store.get(at)?.body;
+            index.get()?.add(&article).map_err(ArchiveError::from)
+        })?;
+    for (at, id) in missing {
+        indexed.insert(id.to_owned(), at);
+    }
+    Ok(())
+}
+
+/// The search index's writer, opened on first use: a build that changes nothing in the index
+/// does not pay for opening (and committing) it.
+struct LazyIndex {
+    dir: PathBuf,
+    /// A new index (built beside `dir`, then moved into place) rather than the one there.
+    fresh: bool,
+    writer: OnceLock<IndexWriter>,
+    /// Held while opening: tantivy allows one writer per index.
+    opening: Mutex<()>,
+}
+
+impl LazyIndex {
+    fn new(dir: &Path, fresh: bool) -> LazyIndex {
+        LazyIndex {
+            dir: dir.to_path_buf(),
+            fresh,
+            writer: OnceLock::new(),
+            opening: Mutex::new(()),
+        }
+    }
+
+    fn get(&self) -> Result<&IndexWriter, ArchiveError> {
+        if let Some(w) = self.writer.get() {
+            return Ok(w);
+        }
+        let _opening = self.opening.lock().expect("no panic holds it");
+        if let Some(w) = self.writer.get() {
+            return Ok(w);
+        }
+        let w = if self.fresh {
+            IndexWriter::create(&self.dir)?
+        } else {
+            IndexWriter::open(&self.dir)?
+        };
+        Ok(self.writer.get_or_init(|| w))
+    }
+
+    /// Commits what was written; a new index is written (and moved into place) even empty.
+    fn commit(self) -> Result<(), ArchiveError> {
+        if self.fresh {
+            self.get()?;
+        }
+        match self.writer.into_inner() {
+            Some(w) => Ok(w.commit()?),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Parts appended to the store, and each article indexed as it is parsed, so that a build
+/// never holds the bodies of the whole archive at once.
+struct StoreSink<'a> {
+    store: Mutex<StoreWriter>,
+    index: &'a LazyIndex,
+    /// What the index holds: the id and parts each article was indexed from.
+    indexed: Mutex<HashMap<String, PartRef>>,
+}
+
+impl Sink for StoreSink<'_> {
+    fn keep(&self, entry: Entry) -> Result<(Entry, Part), ArchiveError> {
+        let id = entry.article.id.clone();
+        let stale = self.indexed.lock().expect("no panic holds it").remove(&id);
+        if stale.is_some() {
+            self.index.get()?.remove(&id);
+        }
+        self.index.get()?.add(&entry.article)?;
+        let (light, parts) = entry.split();
+        let at = self.store.lock().expect("no panic holds it").put(&parts)?;
+        self.indexed
+            .lock()
+            .expect("no panic holds it")
+            .insert(id, at);
+        Ok((light, Part::Stored(at)))
+    }
+}

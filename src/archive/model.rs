@@ -1,0 +1,283 @@
+//! The loaded archive and its lookups: entries in reading order, by id, their neighbours, story
+//! threads, aliases of dropped duplicates, facets, and an entry's heavy parts on demand.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use super::ArchiveError;
+use super::entry::Entry;
+use super::facets;
+use super::store::{PartRef, Parts, Store};
+
+/// Where an entry's [`Parts`] are: with it (an archive built in memory) or in the store.
+#[derive(Debug, Clone)]
+pub(crate) enum Part {
+    Memory(Parts),
+    Stored(PartRef),
+}
+
+/// The loaded archive.
+///
+/// `entries` is in reading order: dated articles oldest first, then the undated ones by id.
+/// The index walks the dated part backwards for "newest first".
+///
+/// The entries it lists are light: each article's `body` and the entry's `text` are left
+/// out (in the store beside the compiled file when the archive was loaded from one), so that
+/// a large archive takes little memory. [`Archive::get`] gives an entry whole.
+#[derive(Debug, Default)]
+pub struct Archive {
+    pub(super) entries: Vec<Entry>,
+    pub(super) parts: Vec<Part>,
+    pub(super) store: Option<Store>,
+    pub(super) dated: usize,
+    pub(super) about: Option<String>,
+    /// Story threads (ids of two or more articles reporting one event).
+    pub(super) threads: Vec<Vec<String>>,
+    /// Ids of verbatim duplicates that were dropped, to the id of the copy that is served:
+    /// a link to either keeps working.
+    pub(super) aliases: HashMap<String, String>,
+    pub(super) by_id: HashMap<String, usize>,
+    pub(super) thread_of: HashMap<String, usize>,
+    pub(super) facets: facets::Facets,
+}
+
+impl Archive {
+    /// Builds an archive from entries in any order (sorting them and indexing ids).
+    pub fn from_entries(entries: Vec<Entry>, about: Option<String>) -> Self {
+        let entries = entries
+            .into_iter()
+            .map(|e| {
+                let (light, parts) = e.split();
+                (light, Part::Memory(parts))
+            })
+            .collect();
+        Archive::from_parts(entries, about, None)
+    }
+
+    /// Builds an archive from light entries and where their parts are.
+    pub(crate) fn from_parts(
+        mut entries: Vec<(Entry, Part)>,
+        about: Option<String>,
+        store: Option<Store>,
+    ) -> Self {
+        entries.sort_by(|(a, _), (b, _)| {
+            let (a, b) = (&a.article, &b.article);
+            // `None` sorts first in Option's order; undated go last, so compare on is_none.
+            (a.published.is_none(), &a.published, &a.id).cmp(&(
+                b.published.is_none(),
+                &b.published,
+                &b.id,
+            ))
+        });
+        let dated = entries
+            .iter()
+            .take_while(|(e, _)| e.article.published.is_some())
+            .count();
+        let (entries, parts) = entries.into_iter().unzip();
+        let mut archive = Archive {
+            entries,
+            parts,
+            store,
+            dated,
+            about,
+            ..Archive::default()
+        };
+        archive.index();
+        archive
+    }
+
+    /// Adds story threads and the aliases of dropped duplicates.
+    pub fn with_threads(
+        mut self,
+        threads: Vec<Vec<String>>,
+        aliases: HashMap<String, String>,
+    ) -> Self {
+        self.threads = threads;
+        self.aliases = aliases;
+        // Only the thread map depends on the threads; ids and facets are already indexed.
+        self.index_threads();
+        self
+    }
+
+    pub(super) fn index(&mut self) {
+        self.by_id = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.article.id.clone(), i))
+            .collect();
+        self.index_threads();
+        self.facets = facets::Facets::build(&self.entries, self.dated);
+    }
+
+    fn index_threads(&mut self) {
+        self.thread_of = self
+            .threads
+            .iter()
+            .enumerate()
+            .flat_map(|(t, ids)| ids.iter().map(move |id| (id.clone(), t)))
+            .collect();
+    }
+
+    /// The archive by year, month, publication and agency.
+    pub fn facets(&self) -> &facets::Facets {
+        &self.facets
+    }
+
+    /// The other articles of `id`'s story thread, in reading order (oldest first).
+    pub fn thread(&self, id: &str) -> Vec<&Entry> {
+        let Some(&t) = self.thread_of.get(id) else {
+            return Vec::new();
+        };
+        let mut others: Vec<usize> = self.threads[t]
+            .iter()
+            .filter(|other| *other != id)
+            .filter_map(|other| self.by_id.get(other).copied())
+            .collect();
+        others.sort_unstable();
+        others.into_iter().map(|i| &self.entries[i]).collect()
+    }
+
+    /// The id served in place of `id` when `id` was a dropped verbatim duplicate.
+    pub fn alias(&self, id: &str) -> Option<&str> {
+        self.aliases.get(id).map(String::as_str)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The light entry `id` (no body, no text: see [`Archive`]), for lists.
+    pub fn light(&self, id: &str) -> Option<&Entry> {
+        self.by_id.get(id).map(|&i| &self.entries[i])
+    }
+
+    /// The whole entry `id`, body and text included (read from the store when the archive
+    /// was loaded). An entry whose parts cannot be read is logged and missing.
+    pub fn get(&self, id: &str) -> Option<Entry> {
+        let &i = self.by_id.get(id)?;
+        let parts = match self.parts_of(i) {
+            Ok(parts) => parts,
+            Err(e) => {
+                tracing::error!("article {id}: {e}");
+                return None;
+            }
+        };
+        let mut entry = self.entries[i].clone();
+        entry.article.body = parts.body;
+        entry.text = parts.text;
+        Some(entry)
+    }
+
+    pub(super) fn parts_of(&self, i: usize) -> Result<Parts, ArchiveError> {
+        match (&self.parts[i], &self.store) {
+            (Part::Memory(parts), _) => Ok(parts.clone()),
+            (Part::Stored(at), Some(store)) => store.get(*at),
+            (Part::Stored(_), None) => Err(ArchiveError::Corrupt {
+                path: PathBuf::new(),
+                reason: "an article points into a store the archive does not have".into(),
+            }),
+        }
+    }
+
+    /// Dated articles, oldest first (light entries: see [`Archive`]).
+    pub fn dated_oldest_first(&self) -> &[Entry] {
+        &self.entries[..self.dated]
+    }
+
+    /// Undated articles, by id (light entries: see [`Archive`]).
+    pub fn undated(&self) -> &[Entry] {
+        &self.entries[self.dated..]
+    }
+
+    /// All entries in reading order, dated oldest first, then undated (light entries: see
+    /// [`Archive`]).
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The chronologically previous (older) and next (newer) article within the same group
+    /// (dated or undated): an undated article has no place in time, so it never neighbours a
+    /// dated one.
+    pub fn neighbours(&self, id: &str) -> (Option<&Entry>, Option<&Entry>) {
+        let Some(&i) = self.by_id.get(id) else {
+            return (None, None);
+        };
+        let group = if i < self.dated {
+            0..self.dated
+        } else {
+            self.dated..self.entries.len()
+        };
+        let prev = (i > group.start).then(|| &self.entries[i - 1]);
+        let next = (i + 1 < group.end).then(|| &self.entries[i + 1]);
+        (prev, next)
+    }
+
+    /// `about.md` of the articles folder, when it has one.
+    pub fn about(&self) -> Option<&str> {
+        self.about.as_deref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::Article;
+
+    fn entry(id: &str, published: Option<&str>) -> Entry {
+        Entry {
+            article: Article {
+                id: id.into(),
+                published: published.map(String::from),
+                ..Article::default()
+            },
+            note: None,
+            overridden: vec![],
+            text: String::new(),
+        }
+    }
+
+    #[test]
+    fn dated_first_in_time_order_then_undated() {
+        let a = Archive::from_entries(
+            vec![
+                entry("u2", None),
+                entry("b", Some("2015-09-18T16:41")),
+                entry("a", Some("2015-09-16")),
+                entry("u1", None),
+                entry("c", Some("2015-09-18")),
+            ],
+            None,
+        );
+        let ids: Vec<_> = a.entries().iter().map(|e| e.article.id.as_str()).collect();
+        assert_eq!(ids, ["a", "c", "b", "u1", "u2"]);
+        assert_eq!(a.dated_oldest_first().len(), 3);
+        assert_eq!(a.undated().len(), 2);
+    }
+
+    #[test]
+    fn neighbours_stay_within_their_group() {
+        let a = Archive::from_entries(
+            vec![
+                entry("a", Some("2015-01-01")),
+                entry("b", Some("2015-01-02")),
+                entry("u", None),
+            ],
+            None,
+        );
+        let ids = |(p, n): (Option<&Entry>, Option<&Entry>)| {
+            (
+                p.map(|e| e.article.id.clone()),
+                n.map(|e| e.article.id.clone()),
+            )
+        };
+        assert_eq!(ids(a.neighbours("a")), (None, Some("b".into())));
+        assert_eq!(ids(a.neighbours("b")), (Some("a".into()), None));
+        assert_eq!(ids(a.neighbours("u")), (None, None));
+        assert_eq!(ids(a.neighbours("missing")), (None, None));
+    }
+}

@@ -1,0 +1,62 @@
+//! What a build says: one [`Problem`] per file that needs a word, and the [`BuildReport`]
+//! printed after it.
+
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+/// A per-file message of the build report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    pub file: String,
+    pub message: String,
+    /// An error lost the file's article (or its override); a warning did not.
+    pub is_error: bool,
+}
+
+/// What a build read and made, for the report printed after it.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub files_read: usize,
+    /// Files whose result the build cache gave (unchanged since the last build, not parsed).
+    pub reused: usize,
+    /// How long each step took, in order (for `arshif build --timings`).
+    pub timings: Vec<(&'static str, Duration)>,
+    pub articles: usize,
+    pub dated: usize,
+    pub problems: Vec<Problem>,
+}
+
+impl BuildReport {
+    /// Records that `step` took the time since `since`, and restarts the clock.
+    pub(super) fn lap(&mut self, step: &'static str, since: &mut Instant) {
+        self.timings.push((step, since.elapsed()));
+        *since = Instant::now();
+    }
+
+    pub fn errors(&self) -> usize {
+        self.problems.iter().filter(|p| p.is_error).count()
+    }
+
+    /// The report as printed after a build: a summary line, then one line per problem.
+    pub fn render(&self) -> String {
+        let reused = match self.reused {
+            0 => String::new(),
+            n => format!(" ({n} unchanged, not parsed again)"),
+        };
+        let mut s = format!(
+            "read {} files{reused}, built {} articles ({} dated, {} undated), {} errors, {} warnings\n",
+            self.files_read,
+            self.articles,
+            self.dated,
+            self.articles - self.dated,
+            self.errors(),
+            self.problems.len() - self.errors(),
+        );
+        for p in &self.problems {
+            let kind = if p.is_error { "error" } else { "warning" };
+            s += &format!("  {kind}: {}: {}\n", p.file, p.message);
+        }
+        s
+    }
+}

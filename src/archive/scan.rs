@@ -1,0 +1,126 @@
+//! The articles folder listed (its dumps and their overrides' stamps, without reading them)
+//! and each dump's id given, on the names alone, before anything is parsed.
+
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::ArchiveError;
+use super::build_cache::Stamp;
+use super::id;
+
+/// One `.txt` file of the articles folder, as listed (nothing read yet).
+pub(super) struct Dump {
+    pub(super) name: String,
+    pub(super) path: PathBuf,
+    /// `None` when the file could not even be looked at (the build then reports why).
+    pub(super) stamp: Option<Stamp>,
+    /// The override's stamp, when there is one.
+    pub(super) over: Option<Stamp>,
+    /// A symbolic link, whose target must be inside the folder.
+    pub(super) is_link: bool,
+}
+
+/// The dumps of `dir`, sorted by name, with their overrides' stamps.
+pub(super) fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
+    let read_dir = |e| ArchiveError::ReadDir {
+        path: dir.to_path_buf(),
+        source: e,
+    };
+    let mut listed = Vec::new();
+    for item in fs::read_dir(dir).map_err(read_dir)? {
+        let item = item.map_err(read_dir)?;
+        let path = item.path();
+        let (is_txt, is_toml) = match path.extension() {
+            Some(e) => (e == "txt", e == "toml"),
+            None => (false, false),
+        };
+        if is_txt || is_toml {
+            listed.push((item, path, is_txt));
+        }
+    }
+    // One stat per file, the bulk of listing a large folder: spread over the cores.
+    let stamped: Vec<(PathBuf, bool, bool, Option<Stamp>)> = listed
+        .into_par_iter()
+        .map(|(item, path, is_txt)| {
+            let is_link = item.file_type().is_ok_and(|t| t.is_symlink());
+            // A link's stamp is its target's: retargeting it or changing the target is a change.
+            let meta = if is_link {
+                fs::metadata(&path)
+            } else {
+                item.metadata()
+            };
+            let stamp = meta.ok().map(|m| Stamp::of(&m));
+            (path, is_txt, is_link, stamp)
+        })
+        .collect();
+    let mut dumps = Vec::new();
+    let mut overrides: HashMap<OsString, Stamp> = HashMap::new();
+    for (path, is_txt, is_link, stamp) in stamped {
+        if !is_txt {
+            if let (Some(stamp), Some(name)) = (stamp, path.file_name()) {
+                overrides.insert(name.to_os_string(), stamp);
+            }
+            continue;
+        }
+        dumps.push(Dump {
+            name: file_name(&path),
+            path,
+            stamp,
+            over: None,
+            is_link,
+        });
+    }
+    for d in &mut dumps {
+        if let Some(name) = d.path.with_extension("toml").file_name() {
+            d.over = overrides.get(name).copied();
+        }
+    }
+    dumps.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(dumps)
+}
+
+/// Each dump's id, and a warning for the dumps whose id had to be made unique.
+///
+/// Two names can slug to one id (`a b.txt`, `a-b.txt`). The file whose stem is the id keeps
+/// it; any other gets the id plus a hash of its own name, so neither depends on what else is
+/// in the folder. Decided on the names alone, before anything is parsed.
+pub(super) fn assign_ids(dumps: &[Dump]) -> Vec<(String, Option<String>)> {
+    let mut ids: Vec<(String, Option<String>)> = dumps
+        .iter()
+        .map(|d| (id::from_file_name(&d.name), None))
+        .collect();
+    let mut seen: HashMap<&str, u32> = HashMap::new();
+    for (id, _) in &ids {
+        *seen.entry(id.as_str()).or_insert(0) += 1;
+    }
+    let shared: HashSet<String> = seen
+        .into_iter()
+        .filter(|&(_, n)| n > 1)
+        .map(|(id, _)| id.to_owned())
+        .collect();
+    for (d, (id, warning)) in dumps.iter().zip(&mut ids) {
+        let stem = d.name.rsplit_once('.').map_or(d.name.as_str(), |(s, _)| s);
+        if !shared.contains(id.as_str()) || stem == id {
+            continue;
+        }
+        let unique = format!(
+            "{id}-{:08x}",
+            crate::stable_hash::stable_hash(d.name.as_bytes()) as u32
+        );
+        *warning = Some(format!(
+            "another file also has the id {id}; this one is {unique}"
+        ));
+        *id = unique;
+    }
+    ids
+}
+
+pub(super) fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}

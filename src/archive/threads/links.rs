@@ -1,0 +1,213 @@
+//! Which articles are linked: TF-IDF vectors of the profiles, and the pairs at or above the
+//! threshold, found through shared signature terms within each article's date window (nothing
+//! compares all pairs).
+
+use std::cmp::Ordering;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use super::profile::Profile;
+use super::{MAX_CANDIDATES_PER_TERM, MAX_COMPARED, PAIR_WINDOW_DAYS, SIGNATURE, THRESHOLD};
+
+/// An article's terms weighted and normalised to length 1, sorted by term.
+pub(super) type Vector = Vec<(u32, f32)>;
+
+/// TF-IDF vectors (sublinear tf) of the profiles' terms that another profile also has,
+/// normalised.
+pub(super) fn weigh(profiles: &[&Profile]) -> Vec<Vector> {
+    let mut df: FxHashMap<u32, u32> = FxHashMap::default();
+    for p in profiles {
+        for &(t, _) in &p.terms {
+            *df.entry(t).or_insert(0) += 1;
+        }
+    }
+    let n = profiles.len() as f32;
+    profiles
+        .par_iter()
+        .map(|p| {
+            let mut v: Vector = p
+                .terms
+                .iter()
+                .filter(|&(t, _)| df[t] > 1)
+                .map(|&(t, tf)| (t, (1.0 + (tf as f32).ln()) * (n / df[&t] as f32).ln()))
+                .filter(|&(_, w)| w > 0.0)
+                .collect();
+            let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+            for (_, w) in &mut v {
+                *w /= norm;
+            }
+            v
+        })
+        .collect()
+}
+
+/// Heaviest first, ties by term so that the order never depends on hash-map iteration.
+fn by_weight(a: &(u32, f32), b: &(u32, f32)) -> Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+pub(super) fn cosine(a: &Vector, b: &Vector) -> f32 {
+    let (mut i, mut j, mut dot) = (0, 0, 0.0);
+    // Without branches on the comparison: which side moves is unpredictable, and this runs
+    // for every compared pair.
+    while i < a.len() && j < b.len() {
+        let ((ta, wa), (tb, wb)) = (a[i], b[j]);
+        dot += if ta == tb { wa * wb } else { 0.0 };
+        i += usize::from(ta <= tb);
+        j += usize::from(tb <= ta);
+    }
+    dot
+}
+
+/// A link between two articles (indices into the kept entries) at a similarity.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Link {
+    pub(super) a: usize,
+    pub(super) b: usize,
+    pub(super) similarity: f32,
+}
+
+/// The pairs at or above [`THRESHOLD`], found through shared signature terms.
+pub(super) fn links(vectors: &[Vector], days: &[Option<i32>]) -> Vec<Link> {
+    // Each term's articles as (day, index), dated ones by date then undated, and where each
+    // article is in the lists of its signature terms: its date window is around that place,
+    // found by walking a few neighbours instead of searching a list of thousands.
+    let mut postings: FxHashMap<u32, Vec<(i32, u32)>> = FxHashMap::default();
+    let signatures: Vec<Vec<u32>> = vectors
+        .iter()
+        .map(|v| {
+            let mut s = v.clone();
+            s.sort_unstable_by(by_weight);
+            s.into_iter().take(SIGNATURE).map(|(t, _)| t).collect()
+        })
+        .collect();
+    for (i, s) in signatures.iter().enumerate() {
+        let day = days[i].unwrap_or(UNDATED);
+        for &t in s {
+            postings.entry(t).or_default().push((day, i as u32));
+        }
+    }
+    let mut places: Vec<[u32; SIGNATURE]> = vec![[0; SIGNATURE]; signatures.len()];
+    for (t, list) in postings.iter_mut() {
+        list.sort_unstable();
+        for (place, &(_, i)) in list.iter().enumerate() {
+            let i = i as usize;
+            if let Some(k) = signatures[i].iter().position(|s| s == t) {
+                places[i][k] = place as u32;
+            }
+        }
+    }
+
+    let mut links: Vec<Link> = signatures
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(a, signature)| {
+            // Candidates counted by sorting: a few hundred indices sort faster than they hash.
+            // A dated article's candidates are all dated, so it owns the pairs with later ones.
+            let dated = days[a].is_some();
+            let mut seen: Vec<usize> = signature
+                .iter()
+                .zip(places[a])
+                .flat_map(|(t, place)| candidates(&postings[t], place as usize))
+                .map(|&(_, b)| b as usize)
+                .filter(|&b| if dated { b > a } else { owns(a, b, days) })
+                .collect();
+            seen.sort_unstable();
+            let mut pairs: Vec<(usize, u32)> = seen
+                .chunk_by(|x, y| x == y)
+                .filter(|run| run.len() >= 2)
+                .map(|run| (run[0], run.len() as u32))
+                .collect();
+            // Most shared signature terms first: the cosine of the rest is not computed.
+            pairs.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+            pairs.truncate(MAX_COMPARED);
+            let mut found: Vec<Link> = pairs
+                .into_iter()
+                .map(|(b, _)| Link {
+                    a,
+                    b,
+                    similarity: cosine(&vectors[a], &vectors[b]),
+                })
+                .filter(|l| l.similarity >= THRESHOLD)
+                .filter(|l| match (days[l.a], days[l.b]) {
+                    (Some(x), Some(y)) => (x - y).abs() <= PAIR_WINDOW_DAYS,
+                    _ => true,
+                })
+                .collect();
+            found.sort_unstable_by_key(|l| l.b);
+            found
+        })
+        .collect();
+    links.sort_by(|x, y| {
+        y.similarity
+            .total_cmp(&x.similarity)
+            .then((x.a, x.b).cmp(&(y.a, y.b)))
+    });
+    links
+}
+
+/// Whether the pair is `a`'s to compare: each pair is compared once, and a pair with one
+/// undated article by the undated one (the dated one does not look it up).
+fn owns(a: usize, b: usize, days: &[Option<i32>]) -> bool {
+    match (days[a].is_some(), days[b].is_some()) {
+        (true, false) => false,
+        (false, true) => true,
+        _ => a < b,
+    }
+}
+
+/// The day of an undated article in the postings: after every date.
+const UNDATED: i32 = i32::MAX;
+
+/// The part of a term's list (sorted by day, undated last) that the article at `place` in it
+/// is compared with: the articles within its date window, or for an undated one all; at most
+/// [`MAX_CANDIDATES_PER_TERM`], nearest in time first for a dated one.
+fn candidates(list: &[(i32, u32)], place: usize) -> &[(i32, u32)] {
+    let day = list[place].0;
+    if day == UNDATED {
+        return &list[..list.len().min(MAX_CANDIDATES_PER_TERM)];
+    }
+    // Undated articles are left to look dated ones up, which they do without a window.
+    let mut from = place;
+    let earliest = place.saturating_sub(MAX_CANDIDATES_PER_TERM);
+    while from > earliest && list[from - 1].0 >= day - PAIR_WINDOW_DAYS {
+        from -= 1;
+    }
+    let mut to = place + 1;
+    let latest = (place + 1 + MAX_CANDIDATES_PER_TERM).min(list.len());
+    while to < latest && list[to].0 <= day + PAIR_WINDOW_DAYS {
+        to += 1;
+    }
+    if to - from <= MAX_CANDIDATES_PER_TERM {
+        return &list[from..to];
+    }
+    let start = place
+        .saturating_sub(MAX_CANDIDATES_PER_TERM / 2)
+        .max(from)
+        .min(to - MAX_CANDIDATES_PER_TERM);
+    &list[start..start + MAX_CANDIDATES_PER_TERM]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidates_stay_in_the_date_window() {
+        let days = [Some(100), Some(95), Some(110), Some(103), None, Some(92)];
+        let mut list: Vec<(i32, u32)> = (0..days.len())
+            .map(|i| (days[i].unwrap_or(UNDATED), i as u32))
+            .collect();
+        list.sort_unstable();
+        let ids = |article: u32| {
+            let place = list.iter().position(|&(_, i)| i == article).unwrap();
+            candidates(&list, place)
+                .iter()
+                .map(|&(_, i)| i)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(0), [1, 0, 3]);
+        assert_eq!(ids(4), [5, 1, 0, 3, 2, 4]);
+    }
+}

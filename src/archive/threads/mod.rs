@@ -1,0 +1,367 @@
+//! Story threads: the articles of the archive that report one event, whichever outlet wrote
+//! them, and the verbatim duplicates (one article scraped twice) to serve once.
+//!
+//! Two articles are about one event when the TF-IDF cosine of their [`Profile`]s (each
+//! article's most frequent search terms and word pairs: the analyzer's normalised, stemmed,
+//! variant-mapped words, title counted twice) reaches [`THRESHOLD`] and, when both are dated,
+//! they are at most [`PAIR_WINDOW_DAYS`] apart. Threads are the groups such links join,
+//! strongest links first, as long as a thread stays within [`MAX_THREAD`] articles and
+//! [`MAX_SPAN_DAYS`] days: without those caps a chain of related reports (or an archive of one
+//! long war) would merge into a single thread.
+//!
+//! Nothing compares all pairs. Each article is indexed under its [`SIGNATURE`] heaviest terms;
+//! it is compared only with articles sharing two of them, looked up within its date window and
+//! at most [`MAX_CANDIDATES_PER_TERM`] per term, so the work grows linearly with the archive.
+//!
+//! A profile depends on its article alone, so a build keeps profiles between runs and analyses
+//! only the dumps that changed; what depends on the whole archive (document frequencies, links,
+//! the threads) is recomputed from the profiles every time, so an incremental build groups
+//! exactly as a full one. Document frequencies are counted over the profiles, not every word:
+//! a term common enough to matter is in many articles' profiles.
+//!
+//! The steps by file: `profile` (one article), `links` (which pairs are one story), `join`
+//! (pairs into threads under the caps); this file holds the tuning constants and groups.
+
+mod join;
+mod links;
+mod profile;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::entry::Entry;
+use join::{day_number, join};
+use links::{links, weigh};
+pub use profile::Profile;
+
+/// Cosine similarity from which two articles are one story.
+///
+/// Measured on the fixtures (`tests/fixtures/bodies`: the five seeds and seven unrelated
+/// articles; the `similarities_of_the_fixtures` test prints them): the ten seed pairs range
+/// from 0.24 to 0.64 and each seed's closest other seed is at 0.53 or more, so the five join
+/// through links of 0.49 and up; a seed and an unrelated article reach at most 0.20. 0.30
+/// leaves a margin on both sides. The weakest pair a test relies on alone is 000–001 (0.31,
+/// `same_story_years_apart_is_two_threads`). Articles on one subject but not one story can
+/// score above it (two coronavirus reports 0.71, three on Israel and the West Bank
+/// 0.32–0.57): the date window is what keeps those apart, so undated ones may share a thread.
+pub const THRESHOLD: f32 = 0.30;
+
+/// Two dated articles further apart than this are never linked directly.
+pub const PAIR_WINDOW_DAYS: i32 = 7;
+
+/// A thread's dated articles span at most this many days.
+pub const MAX_SPAN_DAYS: i32 = 21;
+
+/// Articles in one thread at most; the weakest links are the ones left out.
+pub const MAX_THREAD: usize = 50;
+
+/// Terms an article is indexed under for finding candidates.
+const SIGNATURE: usize = 16;
+
+/// Terms of an article's [`Profile`]: its most frequent; the rest say little of its story, and
+/// every profile is kept in the build cache and compared in memory (32 halved both from 64).
+const PROFILE: usize = 32;
+
+/// Candidates taken from one term's list for one article: a term that hundreds of articles of
+/// the same days share says little about which of them tell the same story.
+const MAX_CANDIDATES_PER_TERM: usize = 24;
+
+/// Articles an article is compared with at most (those sharing most signature terms): in a
+/// week of a big archive's coverage of one war, hundreds qualify, and a thread takes only
+/// [`MAX_THREAD`] anyway.
+const MAX_COMPARED: usize = 16;
+
+/// The threads of an archive.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Threads {
+    /// For each article in a thread of two or more, the index of its thread in `threads`.
+    pub thread_of: HashMap<String, usize>,
+    /// Threads of two articles or more, each in the order of the entries given to [`group`],
+    /// ordered by their first article.
+    pub threads: Vec<Vec<String>>,
+    /// `(kept, dropped)`: articles whose normalised body is the same as an earlier entry's
+    /// (the same article scraped twice). The dropped ones are in no thread: serve them once.
+    pub duplicates: Vec<(String, String)>,
+}
+
+impl Threads {
+    /// The other articles of `id`'s thread, for "تغطيات أخرى للحدث".
+    pub fn others<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.thread_of
+            .get(id)
+            .map(|&t| self.threads[t].as_slice())
+            .unwrap_or_default()
+            .iter()
+            .map(String::as_str)
+            .filter(move |&other| other != id)
+    }
+}
+
+/// One article as [`group_profiles`] sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Item<'a> {
+    pub id: &'a str,
+    /// The publication date (ISO), when known.
+    pub published: Option<&'a str>,
+    pub profile: &'a Profile,
+}
+
+/// Groups `entries` into threads (see the module documentation).
+pub fn group(entries: &[Entry]) -> Threads {
+    let profiles: Vec<Profile> = entries
+        .par_iter()
+        .map(|e| Profile::of(&e.article))
+        .collect();
+    let items: Vec<Item> = entries
+        .iter()
+        .zip(&profiles)
+        .map(|(e, profile)| Item {
+            id: &e.article.id,
+            published: e.article.published.as_deref(),
+            profile,
+        })
+        .collect();
+    group_profiles(&items)
+}
+
+/// Groups articles known by their profiles: [`group`] without analysing any text.
+pub fn group_profiles(items: &[Item]) -> Threads {
+    let (kept, duplicates) = verbatim_duplicates(items);
+    let profiles: Vec<&Profile> = kept.iter().map(|&i| items[i].profile).collect();
+    let vectors = weigh(&profiles);
+    let days: Vec<Option<i32>> = kept
+        .iter()
+        .map(|&i| items[i].published.and_then(day_number))
+        .collect();
+    let links = links(&vectors, &days);
+    let roots = join(kept.len(), &links, &days);
+
+    let mut by_root: HashMap<usize, usize> = HashMap::new();
+    let mut threads: Vec<Vec<String>> = Vec::new();
+    let sizes = roots.iter().fold(HashMap::new(), |mut m, &r| {
+        *m.entry(r).or_insert(0usize) += 1;
+        m
+    });
+    let mut thread_of = HashMap::new();
+    for (k, &root) in roots.iter().enumerate() {
+        if sizes[&root] < 2 {
+            continue;
+        }
+        let t = *by_root.entry(root).or_insert_with(|| {
+            threads.push(Vec::new());
+            threads.len() - 1
+        });
+        let id = items[kept[k]].id.to_owned();
+        thread_of.insert(id.clone(), t);
+        threads[t].push(id);
+    }
+    Threads {
+        thread_of,
+        threads,
+        duplicates,
+    }
+}
+
+/// The items to keep (indices) and the `(kept, dropped)` id pairs of verbatim duplicates.
+fn verbatim_duplicates(items: &[Item]) -> (Vec<usize>, Vec<(String, String)>) {
+    let mut first: HashMap<(u64, u32), usize> = HashMap::new();
+    let mut kept = Vec::with_capacity(items.len());
+    let mut duplicates = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match item.profile.body.map(|k| *first.entry(k).or_insert(i)) {
+            Some(j) if j != i => duplicates.push((items[j].id.to_owned(), item.id.to_owned())),
+            _ => kept.push(i),
+        }
+    }
+    (kept, duplicates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::links::cosine;
+    use super::*;
+    use crate::parse::Article;
+
+    fn entry(id: &str, published: Option<&str>, title: &str, body: &[&str]) -> Entry {
+        Entry {
+            article: Article {
+                id: id.into(),
+                title: title.into(),
+                published: published.map(String::from),
+                body: body.iter().map(|s| s.to_string()).collect(),
+                ..Article::default()
+            },
+            note: None,
+            overridden: vec![],
+            text: String::new(),
+        }
+    }
+
+    #[test]
+    fn verbatim_duplicates_are_found_through_harakat_and_spacing() {
+        let entries = [
+            entry("a", None, "t", &["وزير الخارجية الروسي، سيرجي لافروف"]),
+            entry(
+                "b",
+                None,
+                "other title",
+                &["وزيرُ  الخارجيةِ الروسيّ سيرجي لافروف."],
+            ),
+            entry("c", None, "t", &["وزير الخارجية الأمريكي"]),
+            entry("d", None, "", &[]),
+            entry("e", None, "", &[]),
+        ];
+        let profiles: Vec<Profile> = entries.iter().map(|e| Profile::of(&e.article)).collect();
+        let items: Vec<Item> = entries
+            .iter()
+            .zip(&profiles)
+            .map(|(e, profile)| Item {
+                id: &e.article.id,
+                published: None,
+                profile,
+            })
+            .collect();
+        let (kept, dups) = verbatim_duplicates(&items);
+        assert_eq!(kept, [0, 2, 3, 4]);
+        assert_eq!(dups, [("a".to_string(), "b".to_string())]);
+    }
+
+    /// The articles of `tests/fixtures/bodies`, with the dates their pages state (000–002 and
+    /// r011–r013 state none).
+    pub(crate) fn fixture_entries() -> Vec<Entry> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bodies");
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".txt"))
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .map(|name| {
+                let text = std::fs::read_to_string(dir.join(name)).unwrap();
+                let mut lines = text.lines();
+                let title = lines.next().unwrap();
+                let body: Vec<&str> = lines.filter(|l| !l.trim().is_empty()).collect();
+                let id = name.trim_end_matches(".txt");
+                let date = match id {
+                    "003" => Some("2015-09-16"),
+                    "004" => Some("2015-09-18T16:41"),
+                    "r001" => Some("2020-03-17T17:27"),
+                    "r002" => Some("2020-04-24T21:22"),
+                    "r004" => Some("2020-08-24T09:23"),
+                    "r006" => Some("2020-11-09"),
+                    _ => None,
+                };
+                entry(id, date, title, &body)
+            })
+            .collect()
+    }
+
+    const SEEDS: [&str; 5] = ["000", "001", "002", "003", "004"];
+
+    #[test]
+    fn similarities_of_the_fixtures() {
+        let entries = fixture_entries();
+        let profiles: Vec<_> = entries.iter().map(|e| Profile::of(&e.article)).collect();
+        let vectors = weigh(&profiles.iter().collect::<Vec<_>>());
+        let is_seed = |i: usize| SEEDS.contains(&entries[i].article.id.as_str());
+        let (mut seed_min, mut seed_max, mut cross_max, mut other_max) = (1f32, 0f32, 0f32, 0f32);
+        let mut best = vec![0f32; entries.len()];
+        for i in 0..entries.len() {
+            for j in i + 1..entries.len() {
+                let s = cosine(&vectors[i], &vectors[j]);
+                eprintln!("{} {} {s:.3}", entries[i].article.id, entries[j].article.id);
+                match (is_seed(i), is_seed(j)) {
+                    (true, true) => {
+                        seed_min = seed_min.min(s);
+                        seed_max = seed_max.max(s);
+                        best[i] = best[i].max(s);
+                        best[j] = best[j].max(s);
+                    }
+                    (false, false) => other_max = other_max.max(s),
+                    _ => cross_max = cross_max.max(s),
+                }
+            }
+        }
+        let weakest_best = (0..entries.len())
+            .filter(|&i| is_seed(i))
+            .map(|i| best[i])
+            .fold(1f32, f32::min);
+        eprintln!(
+            "seed pairs {seed_min:.3}..{seed_max:.3}, each seed's best >= {weakest_best:.3}, seed-other <= {cross_max:.3}, other-other <= {other_max:.3}"
+        );
+        assert!(weakest_best >= THRESHOLD + 0.05);
+        assert!(cross_max <= THRESHOLD - 0.05);
+    }
+
+    #[test]
+    fn the_five_seeds_are_one_thread_and_the_others_in_none() {
+        let threads = group(&fixture_entries());
+        // r011–r013 are one subject (Israel and the West Bank, 2024), not one story, and
+        // undated: similarity alone cannot tell them apart (see THRESHOLD). r001 and r002, both
+        // on coronavirus, are five weeks apart and so not linked.
+        assert_eq!(
+            threads.threads,
+            [
+                SEEDS.map(String::from).to_vec(),
+                vec!["r011".into(), "r012".into(), "r013".into()]
+            ]
+        );
+        assert_eq!(
+            threads.others("002").collect::<Vec<_>>(),
+            ["000", "001", "003", "004"]
+        );
+        assert_eq!(threads.thread_of["000"], 0);
+        assert_eq!(threads.thread_of.get("r001"), None);
+        assert!(threads.duplicates.is_empty());
+    }
+
+    #[test]
+    fn a_dump_scraped_twice_is_reported_and_kept_out_of_the_thread() {
+        let mut entries = fixture_entries();
+        let mut again = entries[1].clone();
+        again.article.id = "001-again".into();
+        again.article.title = "عنوان آخر".into();
+        entries.push(again);
+        let threads = group(&entries);
+        assert_eq!(
+            threads.duplicates,
+            [("001".to_string(), "001-again".to_string())]
+        );
+        assert_eq!(threads.threads[0], SEEDS.map(String::from).to_vec());
+        assert_eq!(threads.thread_of.get("001-again"), None);
+    }
+
+    #[test]
+    fn same_story_years_apart_is_two_threads() {
+        let mut entries = fixture_entries();
+        for (e, date) in entries.iter_mut().zip([
+            "2015-09-16",
+            "2015-09-17",
+            "2019-09-16",
+            "2019-09-17",
+            "2019-09-18",
+        ]) {
+            e.article.published = Some(date.into());
+        }
+        let threads = group(&entries);
+        assert_eq!(threads.threads[0], ["000", "001"], "{:?}", threads.threads);
+        assert_eq!(threads.threads[1], ["002", "003", "004"]);
+    }
+
+    #[test]
+    fn others_lists_the_rest_of_the_thread() {
+        let threads = Threads {
+            thread_of: [("a", 0), ("b", 0), ("c", 0)]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            threads: vec![vec!["a".into(), "b".into(), "c".into()]],
+            duplicates: vec![],
+        };
+        assert_eq!(threads.others("b").collect::<Vec<_>>(), ["a", "c"]);
+        assert_eq!(threads.others("z").count(), 0);
+    }
+}

@@ -1,0 +1,109 @@
+//! The archive as data: one article's record at `/articles/{id}.json`, and the whole archive
+//! as JSON Lines at `/archive.jsonl.gz` (documents of `archive::dataset`, schema in
+//! `docs/schema/`). Search results as JSON are the search page's (`search.rs`).
+//!
+//! Only these answers carry `Access-Control-Allow-Origin: *`, so that a script on another
+//! site may read the data; the HTML pages stay same-origin.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
+
+use crate::archive::Entry;
+use crate::archive::dataset::ArticleDocument;
+use crate::web::download;
+use crate::web::http::cache_policy::{self, CachePolicy};
+use crate::web::http::error::WebError;
+use crate::web::site::{AppState, Site};
+use crate::web::view::links::{Links, article_path};
+
+/// The header that lets any site's scripts read the data.
+pub const ANYONE_MAY_READ: (HeaderName, HeaderValue) = (
+    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+    HeaderValue::from_static("*"),
+);
+
+pub const JSON: &str = "application/json";
+
+/// The path of the JSON Lines download, from the site's root.
+pub const JSONL_PATH: &str = "archive.jsonl.gz";
+
+/// `GET /articles/{id}.json`, for `entry`, an entry of `site` (the article page's lookup
+/// found it, aliases redirected). `links` are the request's.
+pub fn article(site: &Site, links: &Links, entry: &Entry) -> Result<Response, WebError> {
+    let mut document = ArticleDocument::new(&site.archive, entry);
+    let page = article_path(&entry.article.id);
+    document.url = Some(links.absolute(&page).unwrap_or_else(|| links.to(&page)));
+    let body = serde_json::to_vec(&document)
+        .map_err(|e| WebError::Data(format!("article {}: {e}", entry.article.id)))?;
+    Ok(json(body, CachePolicy::Short))
+}
+
+/// A JSON answer: its `ETag`, the caching `policy`, readable from any site.
+pub fn json(body: Vec<u8>, policy: CachePolicy) -> Response {
+    (
+        StatusCode::OK,
+        policy,
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(JSON)),
+            ANYONE_MAY_READ,
+            cache_policy::etag(&body),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /archive.jsonl.gz`: the file when it is written, else a stream made as it goes (see
+/// [`download`]), or a 503 when too many streams run already.
+pub async fn archive_jsonl(State(state): State<AppState>, request: Request) -> Response {
+    let site = state.site();
+    if let Some(file) = site.download.ready() {
+        return send_file(file, request).await;
+    }
+    download::start_writing(Arc::clone(&site));
+    let Some(permit) = site.download.live_permit() else {
+        return WebError::DownloadBusy.into_response();
+    };
+    let body = download::stream(site, permit);
+    (
+        StatusCode::OK,
+        CachePolicy::Short,
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(GZIP)),
+            ANYONE_MAY_READ,
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The download's content type: the file is gzip (it is not sent gzip-encoded).
+pub const GZIP: &str = "application/gzip";
+
+/// The written file, by tower-http's `ServeFile` (ranges, `Content-Length`, `Last-Modified`
+/// and `If-Modified-Since`), with this build's `ETag`.
+async fn send_file(file: download::ReadyFile, request: Request) -> Response {
+    let response = match ServeFile::new(&file.path).oneshot(request).await {
+        Ok(response) => response.map(Body::new),
+        Err(never) => match never {},
+    };
+    let (mut parts, body) = response.into_parts();
+    if parts.status.is_success() {
+        parts
+            .headers
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(GZIP));
+        if let Ok(tag) = HeaderValue::from_str(&file.etag) {
+            parts.headers.insert(header::ETAG, tag);
+        }
+        parts.extensions.insert(CachePolicy::Short);
+    }
+    let (name, value) = ANYONE_MAY_READ;
+    parts.headers.insert(name, value);
+    Response::from_parts(parts, body)
+}
