@@ -297,20 +297,31 @@ fn a_second_export_rewrites_only_the_pages_that_changed() {
     let before = inodes(&out);
 
     let again = export_of(common::seeds());
-    assert_eq!(again.files, first.files);
-    assert_eq!(again.unchanged, again.files, "{}", again.render());
-    assert!(again.render().contains("unchanged"), "{}", again.render());
     let after = inodes(&out);
     assert_eq!(
         after.keys().collect::<Vec<_>>(),
         before.keys().collect::<Vec<_>>()
     );
+    // Fonts and the archive's download are not compressed by the export but copied as the
+    // server streams them, so they are written again; every page is kept.
+    let streamed = |name: &str| name.starts_with("static/fonts/") || name == "archive.jsonl.gz";
     let rewritten: Vec<&String> = after
         .iter()
         .filter(|(name, ino)| before[*name] != **ino && *name != ".arshif-export")
         .map(|(name, _)| name)
         .collect();
-    assert!(rewritten.is_empty(), "rewritten: {rewritten:?}");
+    assert!(
+        rewritten.iter().all(|name| streamed(name)),
+        "rewritten: {rewritten:?}"
+    );
+    assert_eq!(again.files, first.files);
+    assert_eq!(
+        again.unchanged + rewritten.len(),
+        again.files,
+        "{}",
+        again.render()
+    );
+    assert!(again.render().contains("unchanged"), "{}", again.render());
 
     // One article's body changes: its page and siblings are new, and hold the new text.
     let mut entries = common::seeds();
