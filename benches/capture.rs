@@ -13,7 +13,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use arshif::capture::{self, Origin};
+use arshif::capture::{self, Served};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 const PAGES: [&str; 4] = [
@@ -40,7 +40,7 @@ fn html_vs_text(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("html", name), &html, |b, bytes| {
             b.iter(|| {
-                capture::read_html(std::hint::black_box(bytes), "page.html", &Origin::default())
+                capture::read_html(std::hint::black_box(bytes), "page.html", &Served::default())
             })
         });
     }

@@ -55,6 +55,7 @@ fn entries(n: usize) -> Vec<Entry> {
                 note: None,
                 overridden: vec![],
                 text: String::new(),
+                provenance: Default::default(),
             }
         })
         .collect()

@@ -47,6 +47,7 @@ fn archive(n: usize) -> Archive {
                 note: None,
                 overridden: vec![],
                 text: paragraph.repeat(6),
+                provenance: Default::default(),
             }
         })
         .collect();

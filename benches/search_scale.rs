@@ -49,6 +49,7 @@ fn entries(truth: &str) -> Vec<Entry> {
                 note: None,
                 overridden: vec![],
                 text: String::new(),
+                provenance: Default::default(),
             }
         })
         .collect()

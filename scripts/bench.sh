@@ -13,6 +13,9 @@
 #     an article page, index page 1 and index page 200 (the last at 10,000), identity and
 #     `Accept-Encoding: gzip` (nginx both ways: gzip_static on the export's .gz files, and
 #     `gzip on` compressing on the fly): requests/s and p99 from `wrk --latency`;
+#   * saved pages (issue 14): `arshif build` of the same articles as HTML pages (each dump as
+#     the simplest page that renders back to it), against Hugo and against the build of the
+#     dumps (up to PEERS_UP_TO articles);
 #   * search: scripts/bench-search.sh on the same build (8 connections, a word in most
 #     articles and a phrase). Pagefind answers in the reader's browser, so no server figure of
 #     it compares with these; its index build time and size are the rows above.
@@ -142,7 +145,27 @@ for n in $SIZES; do
   if [ "$n" -le "$HUGO_UP_TO" ]; then hugo=1; fi
 
   # Builds, in interleaved rounds. The last round's build and export stay for serving.
-  forget "hugo.$n" "pagefind.$n" "build.$n" "export.$n" "reexport.$n"
+  forget "hugo.$n" "pagefind.$n" "build.$n" "export.$n" "reexport.$n" "build-html.$n"
+  # The same articles as saved pages (issue 14): each dump as the simplest page that renders
+  # back to it (its first line the <title>, every other line a paragraph), so the row measures
+  # what reading HTML costs over reading the dump, against the same Hugo run.
+  if [ "$peers" = 1 ] && [ ! -f "$dir/articles-html/.done" ]; then
+    say "$n articles: the same articles as HTML pages"
+    rm -rf "$dir/articles-html"
+    python3 - "$dir/articles" "$dir/articles-html" <<'EOF'
+import html, pathlib, sys
+src, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+out.mkdir(parents=True)
+for f in src.glob("*.txt"):
+    lines = f.read_text(encoding="utf-8", errors="replace").splitlines()
+    title = html.escape(lines[0] if lines else "")
+    body = "".join(f"<p>{html.escape(l)}</p>\n" for l in lines[1:] if l.strip())
+    (out / (f.stem + ".html")).write_text(
+        f'<!doctype html>\n<html lang="ar"><head><meta charset="utf-8"><title>{title}</title></head><body>\n{body}</body></html>\n',
+        encoding="utf-8")
+(out / ".done").touch()
+EOF
+  fi
   if [ "$hugo" = 1 ]; then hugo_site "$dir"; fi
   for r in $(seq 1 "$ROUNDS"); do
     if [ "$hugo" = 1 ]; then
@@ -165,6 +188,11 @@ for n in $SIZES; do
         --articles "$dir/articles" --build-dir "$dir/build"
       record "reexport.$n" timed_run "$WORK/time.reexport" "$bin" export "$dir/www/archive" \
         --articles "$dir/articles" --build-dir "$dir/build"
+      rm -rf "$dir/build-html"
+      ALLOW_FAIL=1 record "build-html.$n" timed_run "$WORK/time.build-html" "$bin" build \
+        --articles "$dir/articles-html" --build-dir "$dir/build-html"
+      [ -f "$dir/build-html/archive.bin" ] || { cat "$WORK/time.build-html.err" >&2; exit 1; }
+      rm -rf "$dir/build-html"
     fi
   done
   grep -E '^read|error:' "$WORK/time.build.err" | head -5 >&2 || true
@@ -180,6 +208,8 @@ for n in $SIZES; do
     row "$n | build with search | hugo + pagefind | $(time_figure "hugo-search.$n") | arshif build | $(time_figure "build.$n") | $(ratio "$(med "hugo-search.$n" 1)" "$(med "build.$n" 1)") | $(peak_load "hugo-search.$n" "build.$n")"
     row "$n | search index on disk | pagefind | ${pagefind_mb} MB in ${pagefind_files} files | arshif | ${search_mb} MB | $(ratio "$pagefind_mb" "$search_mb") | "
     row "$n | export again, nothing changed | | | arshif export | $(time_figure "reexport.$n") | | $(peak_load "reexport.$n")"
+    row "$n | build the site from HTML pages | hugo | $(time_figure "hugo.$n") | arshif build (.html) | $(time_figure "build-html.$n") | $(ratio "$(med "hugo.$n" 1)" "$(med "build-html.$n" 1)") | $(peak_load "hugo.$n" "build-html.$n")"
+    row "$n | HTML pages against dumps | arshif build (.txt) | $(time_figure "build.$n") | arshif build (.html) | $(time_figure "build-html.$n") | $(ratio "$(med "build.$n" 1)" "$(med "build-html.$n" 1)") | $(peak_load "build.$n" "build-html.$n")"
   elif [ "$hugo" = 1 ]; then
     row "$n | build the site | hugo | $(time_figure "hugo.$n") | arshif build | $(time_figure "build.$n") | $(ratio "$(med "hugo.$n" 1)" "$(med "build.$n" 1)") | $(peak_load "hugo.$n" "build.$n")"
     row "$n | search index on disk | | | arshif | ${search_mb} MB | | "

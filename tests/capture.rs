@@ -2,9 +2,12 @@
 //! to exactly their text dumps, and their records match gold.json field by field, with the
 //! dates their metadata states (zone kept).
 
+mod common;
+
 use std::collections::HashSet;
 
-use arshif::capture::{self, Origin, Record};
+use arshif::capture::{self, Record, Served};
+use common::warc::{gz, http, record as warc_record};
 use serde_json::Value;
 
 const PAGES: [&str; 4] = [
@@ -27,7 +30,7 @@ fn html(name: &str) -> Vec<u8> {
 }
 
 fn record(name: &str) -> Record {
-    capture::read_html(&html(name), &format!("{name}.html"), &Origin::default())
+    capture::read_html(&html(name), &format!("{name}.html"), &Served::default())
         .unwrap_or_else(|e| panic!("{name}: {e}"))
         .record
 }
@@ -159,9 +162,9 @@ fn dates_come_from_metadata_with_their_zone_where_the_page_has_it() {
 #[test]
 fn the_html_record_knows_its_format_and_canonical_address() {
     let r = record("006_beirutobserver.com");
-    assert_eq!(r.format, capture::Format::Html);
+    assert_eq!(r.origin.format, capture::Format::Html);
     assert_eq!(
-        r.url.as_deref(),
+        r.origin.url.as_deref(),
         Some("https://www.beirutobserver.com/2020/11/2338761/")
     );
     assert_eq!(r.article.encoding, "UTF-8");
@@ -170,7 +173,7 @@ fn the_html_record_knows_its_format_and_canonical_address() {
 #[test]
 fn html_with_no_article_is_an_error_not_a_record() {
     let menu = "<html><head><title>الرئيسية</title></head><body><nav><a>سياسة</a><a>رياضة</a></nav><footer>جميع الحقوق محفوظة 2024</footer></body></html>";
-    let e = capture::read_html(menu.as_bytes(), "menu.html", &Origin::default()).unwrap_err();
+    let e = capture::read_html(menu.as_bytes(), "menu.html", &Served::default()).unwrap_err();
     assert!(matches!(e, arshif::ParseError::NoArticle(_)), "{e}");
 }
 
@@ -198,31 +201,6 @@ fn where_metadata_is_silent_the_html_and_text_paths_agree() {
             "{name}"
         );
     }
-}
-
-/// A WARC record of `kind` for `uri`, captured at `date`, holding `block`.
-fn warc_record(kind: &str, uri: &str, date: &str, block: &[u8]) -> Vec<u8> {
-    let mut r = format!(
-        "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: <{uri}>\r\nWARC-Date: {date}\r\nContent-Type: application/http;msgtype=response\r\nContent-Length: {}\r\n\r\n",
-        block.len()
-    )
-    .into_bytes();
-    r.extend_from_slice(block);
-    r.extend_from_slice(b"\r\n\r\n");
-    r
-}
-
-fn http(status: &str, headers: &str, body: &[u8]) -> Vec<u8> {
-    let mut b = format!("HTTP/1.1 {status}\r\n{headers}\r\n").into_bytes();
-    b.extend_from_slice(body);
-    b
-}
-
-fn gz(data: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
 }
 
 #[test]
@@ -312,9 +290,9 @@ fn a_warc_gz_of_the_real_pages_with_the_records_a_crawl_holds() {
         .collect();
     assert_eq!(pages.len(), 3);
     assert!(
-        pages
-            .iter()
-            .all(|r| r.format == capture::Format::Warc && r.article.source == "crawl.warc.gz")
+        pages.iter().all(
+            |r| r.origin.format == capture::Format::Warc && r.article.source == "crawl.warc.gz"
+        )
     );
     assert_eq!(ids[0], ids[2], "one address, one id");
     assert_ne!(ids[0], ids[1]);
@@ -323,13 +301,13 @@ fn a_warc_gz_of_the_real_pages_with_the_records_a_crawl_holds() {
         Some("http://127.0.0.1/a.html#top")
     );
     assert_eq!(
-        pages[0].captured.unwrap().to_string(),
+        pages[0].origin.captured.unwrap().to_string(),
         "2024-05-01T10:00:01+00:00"
     );
-    assert!(pages[0].offset.unwrap() > 0);
+    assert!(pages[0].origin.offset.unwrap() > 0);
     // The canonical link names the page's address, not the crawl's.
     assert_eq!(
-        pages[1].url.as_deref(),
+        pages[1].origin.url.as_deref(),
         Some("https://www.beirutobserver.com/2020/11/2338761/")
     );
     assert_eq!(pages[1].article.title, record(PAGES[3]).article.title);

@@ -19,6 +19,7 @@ fn entry(id: &str, title: &str, body: Vec<String>) -> Entry {
         note: None,
         overridden: vec![],
         text: String::new(),
+        provenance: Default::default(),
     }
 }
 

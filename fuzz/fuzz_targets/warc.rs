@@ -9,7 +9,7 @@ fuzz_target!(|bytes: &[u8]| {
     let crawl = capture::read_warc(std::io::Cursor::new(bytes), "fuzz.warc");
     for page in &crawl.pages {
         let offset = match page {
-            Ok(c) => c.record.offset.expect("a crawled page has its offset"),
+            Ok(c) => c.record.origin.offset.expect("a crawled page has its offset"),
             Err(PageError::Warc(e)) => e.offset,
             Err(PageError::Page { offset, .. }) => *offset,
         };

@@ -1,8 +1,9 @@
-//! The build: every dump's result (reused or parsed in parallel and handed to a [`Sink`]),
-//! then threads, duplicates and `about.md` over all of them, and the archive assembled.
-//! [`build`] does it in memory; [`super::incremental`] saves it.
+//! The build: every file's result (reused or parsed in parallel and handed to a [`Sink`]),
+//! then the captures of one address gathered, threads, duplicates and `about.md` over all of
+//! them, and the archive assembled. [`build`] does it in memory; [`super::incremental`] saves
+//! it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::IsTerminal;
 use std::path::Path;
@@ -13,21 +14,34 @@ use rayon::prelude::*;
 use super::ArchiveError;
 use super::build_cache::{BuildCache, Stamp};
 use super::dump::build_one;
-use super::entry::Entry;
+use super::entry::{Entry, OtherCapture};
 use super::model::{Archive, Part};
 use super::report::{BuildReport, Problem};
 use super::scan::{Dump, assign_ids, scan};
 use super::store::Store;
 use super::threads::{self, Profile};
+use crate::capture::Format;
+use crate::capture::warc::Skip;
 
-/// One dump's result in this build.
+/// One file's result in this build.
 pub(super) struct Done {
     pub(super) name: String,
     pub(super) stamp: Option<Stamp>,
     pub(super) over: Option<Stamp>,
-    /// The light entry, where its parts are, and its thread profile.
-    pub(super) outcome: Option<(Entry, Part, Profile)>,
+    /// Each light entry (one for a dump or a saved page, one per page of a crawl), where its
+    /// parts are, and its thread profile.
+    pub(super) outcomes: Vec<(Entry, Part, Profile)>,
     pub(super) problems: Vec<Problem>,
+    /// A crawl's records that are not pages, by kind.
+    pub(super) skipped: BTreeMap<Skip, usize>,
+}
+
+/// Where one article is among the results: the file's index and the entry's within it.
+pub(super) type At = (usize, usize);
+
+/// Whether an entry's id comes from its file's name (a crawled page's comes from its address).
+fn named_by_file(entry: &Entry) -> bool {
+    entry.provenance.origin.format != Format::Warc
 }
 
 /// Where a build puts each newly parsed article's heavy parts (and its search document).
@@ -72,10 +86,13 @@ pub(super) fn collect(
                 name: c.name,
                 stamp: Some(c.stamp),
                 over: c.over,
-                outcome: c
-                    .outcome
-                    .map(|(entry, at, profile)| (entry, Part::Stored(at), profile)),
+                outcomes: c
+                    .outcomes
+                    .into_iter()
+                    .map(|(entry, at, profile)| (entry, Part::Stored(at), profile))
+                    .collect(),
                 problems: c.problems,
+                skipped: c.skipped,
             })),
             None => {
                 done.push(None);
@@ -89,16 +106,16 @@ pub(super) fn collect(
     let parsed: Vec<(usize, Done)> = to_parse
         .into_par_iter()
         .map(|(i, d)| {
-            let (entry, problems) = build_one(root.as_deref(), &d.path, d.is_link);
-            let outcome = match entry {
-                Some(mut entry) => {
+            let result = build_one(root.as_deref(), &d.path, d.is_link, d.format);
+            let mut outcomes = Vec::with_capacity(result.entries.len());
+            for mut entry in result.entries {
+                if named_by_file(&entry) {
                     entry.article.id.clone_from(&ids[i].0);
-                    let profile = Profile::of(&entry.article);
-                    let (light, part) = sink.keep(entry)?;
-                    Some((light, part, profile))
                 }
-                None => None,
-            };
+                let profile = Profile::of(&entry.article);
+                let (light, part) = sink.keep(entry)?;
+                outcomes.push((light, part, profile));
+            }
             progress.inc(1);
             Ok((
                 i,
@@ -106,8 +123,9 @@ pub(super) fn collect(
                     name: d.name,
                     stamp: d.stamp,
                     over: d.over,
-                    outcome,
-                    problems,
+                    outcomes,
+                    problems: result.problems,
+                    skipped: result.skipped,
                 },
             ))
         })
@@ -118,9 +136,11 @@ pub(super) fn collect(
     }
     let mut done: Vec<Done> = done.into_iter().flatten().collect();
     for (d, (id, _)) in done.iter_mut().zip(ids) {
-        if let Some((entry, _, _)) = &mut d.outcome {
+        for (entry, _, _) in &mut d.outcomes {
             // A reused entry may have had another id when a namesake came or went.
-            entry.article.id.clone_from(id);
+            if named_by_file(entry) {
+                entry.article.id.clone_from(id);
+            }
         }
     }
     Ok((done, reused))
@@ -134,22 +154,59 @@ fn progress_bar(len: usize) -> ProgressBar {
     }
     let bar = ProgressBar::new(len as u64);
     bar.set_style(
-        ProgressStyle::with_template("parsing {bar:40} {human_pos}/{human_len} dumps, {eta} left")
+        ProgressStyle::with_template("parsing {bar:40} {human_pos}/{human_len} files, {eta} left")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar
 }
 
-/// What the whole archive is made of once every dump has its result.
+/// What the whole archive is made of once every file has its result.
 pub(super) struct Assembled {
-    /// Indices into the results of the articles served (dropped duplicates left out).
-    pub(super) served: Vec<usize>,
+    /// The articles served (other captures and dropped duplicates left out).
+    pub(super) served: Vec<At>,
+    /// The other captures of a served article's address, newest first.
+    pub(super) others: HashMap<At, Vec<At>>,
     pub(super) threads: Vec<Vec<String>>,
     pub(super) aliases: HashMap<String, String>,
     pub(super) about: Option<String>,
 }
 
-/// Threads, duplicates and `about.md` over all results; the report's problems.
+/// Every article of the results, in file order.
+pub(super) fn every_article(done: &[Done]) -> impl Iterator<Item = At> + '_ {
+    done.iter()
+        .enumerate()
+        .flat_map(|(i, d)| (0..d.outcomes.len()).map(move |j| (i, j)))
+}
+
+/// The captures of one address gathered: each id's newest capture (then the one read last)
+/// is the article, in file order; the map gives each such article its other captures,
+/// newest first. Ids are unique but for a crawled address fetched more than once.
+fn gather_captures(done: &[Done]) -> (Vec<At>, HashMap<At, Vec<At>>) {
+    let entry = |(i, j): At| &done[i].outcomes[j].0;
+    let mut by_id: HashMap<&str, Vec<At>> = HashMap::new();
+    for at in every_article(done) {
+        by_id.entry(&entry(at).article.id).or_default().push(at);
+    }
+    let newest_first = |a: &At, b: &At| {
+        let key = |at: At| entry(at).provenance.origin.captured.map(|c| c.order_key());
+        (key(*b), *b).cmp(&(key(*a), *a))
+    };
+    let mut others = HashMap::new();
+    for group in by_id.into_values().filter(|g| g.len() > 1) {
+        let mut group = group;
+        group.sort_by(newest_first);
+        let newest = group.remove(0);
+        others.insert(newest, group);
+    }
+    let dropped: std::collections::HashSet<At> = others.values().flatten().copied().collect();
+    let articles = every_article(done)
+        .filter(|at| !dropped.contains(at))
+        .collect();
+    (articles, others)
+}
+
+/// Captures, threads, duplicates and `about.md` over all results; the report's problems and
+/// skipped records.
 pub(super) fn assemble(
     dir: &Path,
     done: &[Done],
@@ -158,9 +215,13 @@ pub(super) fn assemble(
 ) -> Assembled {
     for d in done {
         report.problems.extend(d.problems.iter().cloned());
+        for (kind, n) in &d.skipped {
+            *report.skipped.entry(*kind).or_default() += n;
+        }
     }
     for (d, (_, warning)) in done.iter().zip(ids) {
-        if let (Some(_), Some(message)) = (&d.outcome, warning) {
+        let named = d.outcomes.first().is_some_and(|(e, _, _)| named_by_file(e));
+        if let (true, Some(message)) = (named, warning) {
             report.problems.push(Problem {
                 file: d.name.clone(),
                 message: message.clone(),
@@ -168,14 +229,12 @@ pub(super) fn assemble(
             });
         }
     }
-    let with_article: Vec<usize> = (0..done.len())
-        .filter(|&i| done[i].outcome.is_some())
-        .collect();
-    let entry = |i: usize| &done[i].outcome.as_ref().expect("has an article").0;
-    let items: Vec<threads::Item> = with_article
+    let (articles, others) = gather_captures(done);
+    let entry = |(i, j): At| &done[i].outcomes[j].0;
+    let items: Vec<threads::Item> = articles
         .iter()
-        .map(|&i| {
-            let (entry, _, profile) = done[i].outcome.as_ref().expect("has an article");
+        .map(|&(i, j)| {
+            let (entry, _, profile) = &done[i].outcomes[j];
             threads::Item {
                 id: &entry.article.id,
                 published: entry.article.published.as_deref(),
@@ -188,9 +247,9 @@ pub(super) fn assemble(
     // The same article scraped twice is served once; its other id points to the kept copy.
     let mut aliases = HashMap::new();
     if !grouped.duplicates.is_empty() {
-        let sources: HashMap<&str, &str> = with_article
+        let sources: HashMap<&str, &str> = articles
             .iter()
-            .map(|&i| (entry(i).article.id.as_str(), done[i].name.as_str()))
+            .map(|&(i, j)| (entry((i, j)).article.id.as_str(), done[i].name.as_str()))
             .collect();
         let source_of = |id: &str| sources.get(id).map_or(id, |s| *s).to_string();
         for (kept, dropped) in grouped.duplicates {
@@ -205,9 +264,9 @@ pub(super) fn assemble(
             aliases.insert(dropped, kept);
         }
     }
-    let served = with_article
+    let served = articles
         .into_iter()
-        .filter(|&i| !aliases.contains_key(&entry(i).article.id))
+        .filter(|&at| !aliases.contains_key(&entry(at).article.id))
         .collect();
 
     let about = match fs::read_to_string(dir.join("about.md")) {
@@ -224,22 +283,46 @@ pub(super) fn assemble(
     };
     Assembled {
         served,
+        others,
         threads: grouped.threads,
         aliases,
         about,
     }
 }
 
-/// The archive of the served results.
+/// The archive of the served results, each with its other captures listed and their parts
+/// kept for their source views.
 pub(super) fn into_archive(done: Vec<Done>, a: Assembled, store: Option<Store>) -> Archive {
-    let mut done: Vec<Option<Done>> = done.into_iter().map(Some).collect();
-    let entries = a
-        .served
-        .iter()
-        .filter_map(|&i| done[i].take()?.outcome)
-        .map(|(entry, part, _)| (entry, part))
+    let names: Vec<String> = done.iter().map(|d| d.name.clone()).collect();
+    let mut outcomes: Vec<Vec<Option<(Entry, Part, Profile)>>> = done
+        .into_iter()
+        .map(|d| d.outcomes.into_iter().map(Some).collect())
         .collect();
-    Archive::from_parts(entries, a.about, store).with_threads(a.threads, a.aliases)
+    let mut entries = Vec::with_capacity(a.served.len());
+    let mut other_parts = HashMap::new();
+    for at in &a.served {
+        let Some((mut entry, part, _)) = outcomes[at.0][at.1].take() else {
+            continue;
+        };
+        if let Some(others) = a.others.get(at) {
+            let mut parts = Vec::with_capacity(others.len());
+            for &(i, j) in others {
+                let Some((other, other_part, _)) = outcomes[i][j].take() else {
+                    continue;
+                };
+                entry.provenance.others.push(OtherCapture {
+                    source: names[i].clone(),
+                    origin: other.provenance.origin,
+                });
+                parts.push(other_part);
+            }
+            other_parts.insert(entry.article.id.clone(), parts);
+        }
+        entries.push((entry, part));
+    }
+    Archive::from_parts(entries, a.about, store)
+        .with_threads(a.threads, a.aliases)
+        .with_other_captures(other_parts)
 }
 
 pub(super) fn finish_report(report: &mut BuildReport, archive: &Archive) {
@@ -247,9 +330,9 @@ pub(super) fn finish_report(report: &mut BuildReport, archive: &Archive) {
     report.dated = archive.dated;
 }
 
-/// Parses every `.txt` dump under `dir` (in parallel), applies overrides and orders the lot,
-/// in memory (nothing is written). A bad file is reported and skipped; only an unreadable
-/// folder fails the build.
+/// Parses every dump, saved page and crawl under `dir` (in parallel), applies overrides and
+/// orders the lot, in memory (nothing is written). A bad file is reported and skipped; only
+/// an unreadable folder fails the build.
 pub fn build(dir: &Path) -> Result<(Archive, BuildReport), ArchiveError> {
     let dumps = scan(dir)?;
     let ids = assign_ids(&dumps);

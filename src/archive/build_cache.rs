@@ -1,11 +1,13 @@
-//! The build cache (the only "cache" of `archive/`): what the last build made of each dump, kept in the build folder so that
-//! the next build parses only the dumps (and overrides) that changed.
+//! The build cache (the only "cache" of `archive/`): what the last build made of each file,
+//! kept in the build folder so that the next build parses only the files (and overrides)
+//! that changed.
 //!
 //! A dump's result is reused when its file and its override's are as they were (same size,
 //! modification and change times, inode) and the program is the same one (a new binary may
 //! parse differently). Anything else about the file is a miss, and a cache that cannot be
 //! read is no cache: the build starts over, never fails because of it.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,10 +19,11 @@ use super::entry::Entry;
 use super::report::Problem;
 use super::store::{PartRef, Store};
 use super::threads::Profile;
+use crate::capture::warc::Skip;
 
 const MAGIC: &[u8; 8] = b"ARSHIFC\x01";
 /// Bump whenever anything inside [`BuildCache`] changes shape.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "cache.bin";
 
@@ -66,17 +69,18 @@ impl Stamp {
     }
 }
 
-/// One dump's result as the last build made it.
+/// One file's result as the last build made it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Cached {
     pub name: String,
     pub stamp: Stamp,
-    /// The override's stamp, when the dump had one.
+    /// The override's stamp, when the file had one.
     pub over: Option<Stamp>,
-    /// The article (light: no body, no text), where its parts are, and its thread profile;
-    /// `None` when the dump gave no article.
-    pub outcome: Option<(Entry, PartRef, Profile)>,
+    /// Each article (light: no body, no text), where its parts are, and its thread profile:
+    /// none when the file gave no article, one per page of a crawl.
+    pub outcomes: Vec<(Entry, PartRef, Profile)>,
     pub problems: Vec<Problem>,
+    pub skipped: BTreeMap<Skip, usize>,
 }
 
 /// The whole cache file.
@@ -123,8 +127,9 @@ pub struct CachedRef<'a> {
     pub name: &'a str,
     pub stamp: &'a Stamp,
     pub over: &'a Option<Stamp>,
-    pub outcome: Option<(&'a Entry, &'a PartRef, &'a Profile)>,
+    pub outcomes: Vec<(&'a Entry, &'a PartRef, &'a Profile)>,
     pub problems: &'a [Problem],
+    pub skipped: &'a BTreeMap<Skip, usize>,
 }
 
 /// [`BuildCache`] by reference: serialises to the same bytes.

@@ -146,7 +146,7 @@ fn lines(path: &Path) -> Vec<(bool, String)> {
             Ok(bytes) => {
                 let read = match format {
                     Some(Format::Html) => {
-                        capture::read_html(&bytes, &source, &capture::Origin::default())
+                        capture::read_html(&bytes, &source, &capture::Served::default())
                     }
                     // Any other name is read as a text dump, as it always was.
                     _ => capture::read_text(&bytes, &source),

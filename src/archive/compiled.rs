@@ -22,7 +22,7 @@ use super::{ArchiveError, Entry};
 
 const MAGIC: &[u8; 8] = b"ARSHIF\0\x01";
 /// Bump whenever [`Compiled`] or anything inside it changes shape.
-const VERSION: u32 = 4;
+const VERSION: u32 = 5;
 
 /// What a compiled archive was built from: a build folder holding the archive of another
 /// source is not the archive asked for, however new it is.
@@ -72,6 +72,8 @@ struct Compiled {
     about: Option<String>,
     threads: Vec<Vec<String>>,
     aliases: HashMap<String, String>,
+    /// Where each article's other captures' parts are, by id.
+    other_parts: Vec<(String, Vec<PartRef>)>,
 }
 
 /// [`Compiled`] by reference, as written: the same bytes without copying the archive.
@@ -85,6 +87,7 @@ struct CompiledRef<'a> {
     about: Option<&'a str>,
     threads: &'a [Vec<String>],
     aliases: &'a HashMap<String, String>,
+    other_parts: &'a [(String, Vec<PartRef>)],
 }
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "archive.bin";
@@ -111,24 +114,37 @@ pub fn save(archive: &Archive, source: &Source, path: &Path) -> Result<(), Archi
         .as_ref()
         .filter(|s| s.path().parent() == Some(dir))
         .and_then(|s| s.path().file_name()?.to_str().map(String::from));
-    let stored: Option<Vec<PartRef>> = archive
-        .parts
+    let stored: Option<Vec<PartRef>> = archive.parts.iter().map(Part::stored).collect();
+    // Other captures by id, in a fixed order so that one archive writes one file.
+    let mut others: Vec<(&String, &Vec<Part>)> = archive.other_parts.iter().collect();
+    others.sort_by(|a, b| a.0.cmp(b.0));
+    let others_stored: Option<Vec<(String, Vec<PartRef>)>> = others
         .iter()
-        .map(|p| match p {
-            Part::Stored(at) => Some(*at),
-            Part::Memory(_) => None,
+        .map(|(id, parts)| {
+            let refs = parts.iter().map(Part::stored).collect::<Option<Vec<_>>>()?;
+            Some(((*id).clone(), refs))
         })
         .collect();
-    let (store_name, parts, new_store) = match (in_place, stored) {
-        (Some(name), Some(parts)) => (name, parts, false),
+    let (store_name, parts, other_parts, new_store) = match (in_place, stored, others_stored) {
+        (Some(name), Some(parts), Some(others)) => (name, parts, others, false),
         _ => {
             let name = store::new_file_name();
             let mut writer = StoreWriter::create(&dir.join(&name))?;
             let parts = (0..archive.parts.len())
                 .map(|i| writer.put(&archive.parts_of(i)?))
                 .collect::<Result<Vec<_>, _>>()?;
+            let other_parts = others
+                .iter()
+                .map(|(id, parts)| {
+                    let refs = parts
+                        .iter()
+                        .map(|p| writer.put(&archive.part(p)?))
+                        .collect::<Result<Vec<_>, ArchiveError>>()?;
+                    Ok(((*id).clone(), refs))
+                })
+                .collect::<Result<Vec<_>, ArchiveError>>()?;
             writer.finish()?;
-            (name, parts, true)
+            (name, parts, other_parts, true)
         }
     };
     let mut bytes = Vec::with_capacity(1 << 20);
@@ -143,6 +159,7 @@ pub fn save(archive: &Archive, source: &Source, path: &Path) -> Result<(), Archi
         about: archive.about.as_deref(),
         threads: &archive.threads,
         aliases: &archive.aliases,
+        other_parts: &other_parts,
     };
     let bytes = postcard::to_extend(&compiled, bytes)
         .map_err(|e| werr(std::io::Error::other(e.to_string())))?;
@@ -197,6 +214,11 @@ pub fn load(path: &Path) -> Result<Archive, ArchiveError> {
         about: c.about,
         threads: c.threads,
         aliases: c.aliases,
+        other_parts: c
+            .other_parts
+            .into_iter()
+            .map(|(id, refs)| (id, refs.into_iter().map(Part::Stored).collect()))
+            .collect(),
         ..Archive::default()
     };
     archive.index();
@@ -267,8 +289,12 @@ mod tests {
             note: Some("*ملاحظة*".into()),
             overridden: vec![],
             text: "نص".into(),
+            provenance: Default::default(),
         };
-        let source = Source::of(dir.path()).unwrap();
+        // The articles apart from the build folder, as they are used: saving renames the
+        // archive into its folder, which makes that folder newer than the archive.
+        let articles = tempfile::tempdir().unwrap();
+        let source = Source::of(articles.path()).unwrap();
         save(
             &Archive::from_entries(vec![entry], Some("about".into())),
             &source,
@@ -276,7 +302,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(source_of(&path), Some(source));
-        assert!(!is_stale(&path, dir.path()));
+        assert!(!is_stale(&path, articles.path()));
         let other = tempfile::tempdir().unwrap();
         assert!(is_stale(&path, other.path()), "built from another folder");
         let back = load(&path).unwrap();
@@ -289,6 +315,6 @@ mod tests {
         fs::write(&path, b"not an archive").unwrap();
         assert!(matches!(load(&path), Err(ArchiveError::Corrupt { .. })));
         assert_eq!(source_of(&path), None);
-        assert!(is_stale(&path, dir.path()));
+        assert!(is_stale(&path, articles.path()));
     }
 }

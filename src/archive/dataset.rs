@@ -14,6 +14,7 @@ use serde::Serialize;
 use super::model::Part;
 use super::store::SequentialReader;
 use super::{Archive, ArchiveError, Entry};
+use crate::capture::Origin;
 use crate::parse::Article;
 
 /// The version of the documents' schema. Version 1 grows only by new optional properties;
@@ -27,7 +28,7 @@ pub struct ArticleDocument<'a> {
     /// The article's page, when the document is served at an address (not in JSON Lines).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    pub record: &'a Article,
+    pub record: RecordRef<'a>,
     /// The ids of the other articles of its story thread, oldest first.
     pub thread: Vec<&'a str>,
     /// The record fields an archivist's override set.
@@ -36,13 +37,26 @@ pub struct ArticleDocument<'a> {
     pub note: Option<&'a str>,
 }
 
+/// The record as `arshif parse` prints it: the article and where its page came from (format,
+/// address, capture date, offset), one flat object.
+#[derive(Debug, Serialize)]
+pub struct RecordRef<'a> {
+    #[serde(flatten)]
+    pub article: &'a Article,
+    #[serde(flatten)]
+    pub origin: &'a Origin,
+}
+
 impl<'a> ArticleDocument<'a> {
     /// The document of `entry`, whole (body included), an entry of `archive`.
     pub fn new(archive: &'a Archive, entry: &'a Entry) -> ArticleDocument<'a> {
         ArticleDocument {
             schema_version: SCHEMA_VERSION,
             url: None,
-            record: &entry.article,
+            record: RecordRef {
+                article: &entry.article,
+                origin: &entry.provenance.origin,
+            },
             thread: archive
                 .thread(&entry.article.id)
                 .into_iter()
@@ -69,6 +83,7 @@ pub fn write_jsonl(archive: &Archive, out: &mut impl Write) -> io::Result<usize>
         note: None,
         overridden: Vec::new(),
         text: String::new(),
+        provenance: Default::default(),
     };
     for (light, part) in archive.entries.iter().zip(&archive.parts) {
         let body = body_of(part, store.as_mut()).map_err(io::Error::other)?;
@@ -76,6 +91,7 @@ pub fn write_jsonl(archive: &Archive, out: &mut impl Write) -> io::Result<usize>
         whole.article.body = body;
         whole.note.clone_from(&light.note);
         whole.overridden.clone_from(&light.overridden);
+        whole.provenance.clone_from(&light.provenance);
         serde_json::to_writer(&mut *out, &ArticleDocument::new(archive, &whole))?;
         out.write_all(b"\n")?;
     }
@@ -119,6 +135,7 @@ mod tests {
             note: Some("*ملاحظة*".into()),
             overridden: vec!["published".into()],
             text: "الصفحة كما حُفظت".into(),
+            provenance: Default::default(),
         }
     }
 

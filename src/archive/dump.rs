@@ -1,51 +1,79 @@
-//! The per-dump step: one dump read (refused unread when too large), parsed, its override
-//! applied, and a link that leads out of the articles folder refused.
+//! The per-file step: one file of the articles folder read (a dump refused unread when too
+//! large), parsed (a crawl into its pages), its override applied, and a link that leads out
+//! of the articles folder refused.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use super::entry::Entry;
+use super::entry::{Entry, Provenance};
 use super::id;
 use super::overrides::Override;
 use super::report::Problem;
 use super::scan::file_name;
+use crate::capture::warc::Skip;
+use crate::capture::{self, Format, Origin, PageError, Served};
 use crate::parse::{self, Article};
 
-/// One dump parsed, its override applied. `root` is the articles folder, canonical.
+/// What one file gave: a dump or a saved page one entry at most, a crawl one per page.
+#[derive(Debug, Default)]
+pub(super) struct FileResult {
+    pub(super) entries: Vec<Entry>,
+    pub(super) problems: Vec<Problem>,
+    /// A crawl's records that are not pages, by kind.
+    pub(super) skipped: BTreeMap<Skip, usize>,
+}
+
+/// One file parsed, its override applied. `root` is the articles folder, canonical. The
+/// entries of a dump or a saved page get their id from the file name later (see
+/// [`super::scan::assign_ids`]); a crawl's pages have theirs, from their addresses.
 pub(super) fn build_one(
     root: Option<&Path>,
     path: &Path,
     is_link: bool,
-) -> (Option<Entry>, Vec<Problem>) {
+    format: Format,
+) -> FileResult {
     let name = file_name(path);
-    let problem = |message: String, is_error| Problem {
-        file: name.clone(),
-        message,
-        is_error,
-    };
-    let mut problems = Vec::new();
-
     // A link in articles/ may point anywhere on the machine; only files inside the folder
     // are the archive's to publish.
     if is_link
         && let (Ok(real), Some(root)) = (fs::canonicalize(path), root)
         && !real.starts_with(root)
     {
-        problems.push(problem(
-            "links outside the articles folder; skipped".into(),
-            true,
-        ));
-        return (None, problems);
+        return FileResult {
+            problems: vec![Problem {
+                file: name,
+                message: "links outside the articles folder; skipped".into(),
+                is_error: true,
+            }],
+            ..FileResult::default()
+        };
     }
+    match format {
+        Format::Warc => crawl(path, name),
+        Format::Text | Format::Html => page(path, name, format),
+    }
+}
 
+/// A text dump or a saved page.
+fn page(path: &Path, name: String, format: Format) -> FileResult {
+    let problem = |message: String, is_error| Problem {
+        file: name.clone(),
+        message,
+        is_error,
+    };
+    let mut result = FileResult::default();
     let bytes = match read_dump(path) {
         Ok(b) => b,
         Err(e) => {
-            problems.push(problem(e.to_string(), true));
-            return (None, problems);
+            result.problems.push(problem(e.to_string(), true));
+            return result;
         }
     };
-    let parsed = parse::parse_file(&bytes, &name);
+    let read = match format {
+        Format::Html => capture::read_html(&bytes, &name, &Served::default()),
+        _ => capture::read_text(&bytes, &name),
+    };
 
     let over_path = path.with_extension("toml");
     let over = match fs::read_to_string(&over_path) {
@@ -53,7 +81,7 @@ pub(super) fn build_one(
             Ok(o) => Some(o),
             Err(e) => {
                 let over_name = file_name(&over_path);
-                problems.push(Problem {
+                result.problems.push(Problem {
                     file: over_name,
                     message: format!("override ignored: {e}"),
                     is_error: true,
@@ -64,10 +92,11 @@ pub(super) fn build_one(
         Err(_) => None,
     };
 
-    let (mut article, text) = match parsed {
-        Ok(p) => (p.article, p.text),
+    let (mut article, text, origin) = match read {
+        // A saved page's source view shows its HTML.
+        Ok(c) => (c.record.article, c.html.unwrap_or(c.text), c.record.origin),
         Err(e) if over.as_ref().is_some_and(Override::is_complete) => {
-            problems.push(problem(
+            result.problems.push(problem(
                 format!("{e}; the override supplies the article"),
                 false,
             ));
@@ -76,11 +105,19 @@ pub(super) fn build_one(
                 source: name.clone(),
                 ..Article::default()
             };
-            (article, String::from_utf8_lossy(&bytes).into_owned())
+            let origin = Origin {
+                format,
+                ..Origin::default()
+            };
+            (
+                article,
+                String::from_utf8_lossy(&bytes).into_owned(),
+                origin,
+            )
         }
         Err(e) => {
-            problems.push(problem(e.to_string(), true));
-            return (None, problems);
+            result.problems.push(problem(e.to_string(), true));
+            return result;
         }
     };
 
@@ -94,24 +131,86 @@ pub(super) fn build_one(
             .map(String::from)
             .collect();
         if !overridden.is_empty() {
-            problems.push(problem(
+            result.problems.push(problem(
                 format!("override sets {}", overridden.join(", ")),
                 false,
             ));
         }
     }
     for w in &article.warnings {
-        problems.push(problem(w.clone(), false));
+        result.problems.push(problem(w.clone(), false));
     }
-    (
-        Some(Entry {
+    result.entries.push(Entry {
+        article,
+        note,
+        overridden,
+        text,
+        provenance: Provenance {
+            origin,
+            others: Vec::new(),
+        },
+    });
+    result
+}
+
+/// A crawl: one entry per page, each with the id of its address. A damaged record is an
+/// error naming its offset; a sound page with no article in it (a home or section page, which
+/// every crawl fetches) a warning.
+fn crawl(path: &Path, name: String) -> FileResult {
+    let mut result = FileResult::default();
+    let file = match fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            result.problems.push(Problem {
+                file: name,
+                message: format!("cannot read: {e}"),
+                is_error: true,
+            });
+            return result;
+        }
+    };
+    let crawl = capture::read_warc(std::io::BufReader::new(file), &name);
+    result.skipped = crawl.skipped;
+    for page in crawl.pages {
+        let c = match page {
+            Ok(c) => c,
+            Err(e) => {
+                result.problems.push(Problem {
+                    file: name.clone(),
+                    message: e.to_string(),
+                    is_error: matches!(e, PageError::Warc(_)),
+                });
+                continue;
+            }
+        };
+        let mut article = c.record.article;
+        let origin = c.record.origin;
+        let at = origin.offset.unwrap_or_default();
+        article.id = c
+            .target
+            .as_deref()
+            .and_then(id::from_url)
+            .unwrap_or_else(|| id::from_file_name(&format!("{name}-{at}.warc")));
+        let url = c.target.as_deref().unwrap_or_default();
+        for w in &article.warnings {
+            result.problems.push(Problem {
+                file: name.clone(),
+                message: format!("at offset {at} ({url}): {w}"),
+                is_error: false,
+            });
+        }
+        result.entries.push(Entry {
             article,
-            note,
-            overridden,
-            text,
-        }),
-        problems,
-    )
+            note: None,
+            overridden: Vec::new(),
+            text: c.html.unwrap_or(c.text),
+            provenance: Provenance {
+                origin,
+                others: Vec::new(),
+            },
+        });
+    }
+    result
 }
 
 /// Why a dump's bytes could not be had.

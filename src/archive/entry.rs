@@ -1,9 +1,11 @@
-//! One article of the archive: the parsed (and overridden) record with the archivist's note
-//! and the dump's text, and how an entry splits into its light part and its heavy parts.
+//! One article of the archive: the parsed (and overridden) record with the archivist's note,
+//! the page's source text and where it came from, and how an entry splits into its light part
+//! and its heavy parts.
 
 use serde::{Deserialize, Serialize};
 
 use super::store::Parts;
+use crate::capture::Origin;
 use crate::parse::Article;
 
 /// One article of the archive with what the server needs beside the record.
@@ -16,8 +18,27 @@ pub struct Entry {
     pub note: Option<String>,
     /// The record fields an override set.
     pub overridden: Vec<String>,
-    /// The dump as decoded, served as the article's source for provenance.
+    /// The page as decoded (a dump's text, a saved page's HTML), served as the article's
+    /// source for provenance.
     pub text: String,
+    pub provenance: Provenance,
+}
+
+/// Where an article came from: its file's format, the page's address and capture date, and
+/// the other captures of the same address (a crawl that fetched it more than once).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub origin: Origin,
+    /// The other captures, newest first; the article shows the newest of all.
+    pub others: Vec<OtherCapture>,
+}
+
+/// Another capture of an article's address, with its own source view.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtherCapture {
+    /// The file it is in.
+    pub source: String,
+    pub origin: Origin,
 }
 
 impl Entry {

@@ -221,6 +221,7 @@ mod tests {
             note: None,
             overridden: vec![],
             text: String::new(),
+            provenance: Default::default(),
         }
     }
 

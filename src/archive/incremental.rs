@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::build::{Done, Sink, assemble, collect, finish_report, into_archive};
+use super::build::{At, Done, Sink, assemble, collect, every_article, finish_report, into_archive};
 use super::build_cache::{self, BuildCache, CachedRef};
 use super::entry::Entry;
 use super::model::{Archive, Part};
@@ -126,7 +126,7 @@ pub fn build_and_save(
     let mut want: Vec<(String, PartRef)> = assembled
         .served
         .iter()
-        .filter_map(|&i| match done[i].outcome.as_ref()? {
+        .filter_map(|&(i, j)| match &done[i].outcomes[j] {
             (entry, Part::Stored(at), _) => Some((entry.article.id.clone(), *at)),
             (_, Part::Memory(_), _) => None,
         })
@@ -137,17 +137,21 @@ pub fn build_and_save(
         let cache_writer = scope.spawn(|| {
             let started = Instant::now();
             let cached = done.iter().filter_map(|d| {
-                let outcome = match &d.outcome {
-                    Some((entry, Part::Stored(at), profile)) => Some((entry, at, profile)),
-                    Some((_, Part::Memory(_), _)) => return None,
-                    None => None,
-                };
+                let outcomes = d
+                    .outcomes
+                    .iter()
+                    .map(|(entry, part, profile)| match part {
+                        Part::Stored(at) => Some((entry, at, profile)),
+                        Part::Memory(_) => None,
+                    })
+                    .collect::<Option<Vec<_>>>()?;
                 Some(CachedRef {
                     name: &d.name,
                     stamp: d.stamp.as_ref()?,
                     over: &d.over,
-                    outcome,
+                    outcomes,
                     problems: &d.problems,
+                    skipped: &d.skipped,
                 })
             });
             // Without its cache the next build starts over: slower, not wrong.
@@ -182,7 +186,7 @@ pub fn build_and_save(
     Ok((archive, report))
 }
 
-/// Whether most of the cache's store is parts no dump points to any more (dumps that changed
+/// Whether most of the cache's store is parts no file points to any more (files that changed
 /// or went): then a build from nothing writes a compact store again.
 fn mostly_garbage(out: &Path, cache: &BuildCache) -> bool {
     let Ok(len) = fs::metadata(out.join(&cache.store)).map(|m| m.len()) else {
@@ -191,7 +195,7 @@ fn mostly_garbage(out: &Path, cache: &BuildCache) -> bool {
     let live: u64 = cache
         .dumps
         .iter()
-        .filter_map(|d| d.outcome.as_ref())
+        .flat_map(|d| &d.outcomes)
         .map(|(_, at, _)| u64::from(at.len))
         .sum();
     len > 2 * live + (64 << 20)
@@ -207,9 +211,16 @@ fn reconcile_index(
     store: &Store,
 ) -> Result<(), ArchiveError> {
     let wanted: HashMap<&str, PartRef> = want.iter().map(|(id, at)| (id.as_str(), *at)).collect();
+    // An address captured more than once was indexed once per capture as each was parsed,
+    // perhaps at the same moment: remove it whole and add the served capture again.
+    let mut seen = std::collections::HashSet::new();
+    let recaptured: std::collections::HashSet<&str> = every_article(done)
+        .map(|(i, j): At| done[i].outcomes[j].0.article.id.as_str())
+        .filter(|id| !seen.insert(*id))
+        .collect();
     let mut failed = None;
     indexed.retain(|id, at| {
-        let keep = wanted.get(id.as_str()) == Some(at);
+        let keep = wanted.get(id.as_str()) == Some(at) && !recaptured.contains(id.as_str());
         if !keep && let Err(e) = index.get().map(|w| w.remove(id)) {
             failed = Some(e);
         }
@@ -227,7 +238,8 @@ fn reconcile_index(
         return Ok(());
     }
     done.par_iter()
-        .filter_map(|d| match d.outcome.as_ref()? {
+        .flat_map(|d| &d.outcomes)
+        .filter_map(|outcome| match outcome {
             (entry, Part::Stored(at), _) if missing.contains_key(at) => Some((entry, *at)),
             _ => None,
         })

@@ -16,6 +16,16 @@ pub(crate) enum Part {
     Stored(PartRef),
 }
 
+impl Part {
+    /// Where it is in the store, if it is there.
+    pub(crate) fn stored(&self) -> Option<PartRef> {
+        match self {
+            Part::Stored(at) => Some(*at),
+            Part::Memory(_) => None,
+        }
+    }
+}
+
 /// The loaded archive.
 ///
 /// `entries` is in reading order: dated articles oldest first, then the undated ones by id.
@@ -39,6 +49,9 @@ pub struct Archive {
     pub(super) by_id: HashMap<String, usize>,
     pub(super) thread_of: HashMap<String, usize>,
     pub(super) facets: facets::Facets,
+    /// The parts of each article's other captures, in the order of its
+    /// `provenance.others`, for their source views.
+    pub(super) other_parts: HashMap<String, Vec<Part>>,
 }
 
 impl Archive {
@@ -97,6 +110,26 @@ impl Archive {
         // Only the thread map depends on the threads; ids and facets are already indexed.
         self.index_threads();
         self
+    }
+
+    /// Adds the parts of the articles' other captures (see [`Archive::capture_source`]).
+    pub(crate) fn with_other_captures(mut self, other_parts: HashMap<String, Vec<Part>>) -> Self {
+        self.other_parts = other_parts;
+        self
+    }
+
+    /// The page of capture `n` (1 for the first of `provenance.others`) of article `id`, as
+    /// decoded: what its source view shows. `None` when there is no such capture, or its parts
+    /// cannot be read (logged).
+    pub fn capture_source(&self, id: &str, n: usize) -> Option<String> {
+        let part = self.other_parts.get(id)?.get(n.checked_sub(1)?)?;
+        match self.part(part) {
+            Ok(parts) => Some(parts.text),
+            Err(e) => {
+                tracing::error!("article {id}, capture {n}: {e}");
+                None
+            }
+        }
     }
 
     pub(super) fn index(&mut self) {
@@ -174,7 +207,11 @@ impl Archive {
     }
 
     pub(super) fn parts_of(&self, i: usize) -> Result<Parts, ArchiveError> {
-        match (&self.parts[i], &self.store) {
+        self.part(&self.parts[i])
+    }
+
+    pub(super) fn part(&self, part: &Part) -> Result<Parts, ArchiveError> {
+        match (part, &self.store) {
             (Part::Memory(parts), _) => Ok(parts.clone()),
             (Part::Stored(at), Some(store)) => store.get(*at),
             (Part::Stored(_), None) => Err(ArchiveError::Corrupt {
@@ -238,6 +275,7 @@ mod tests {
             note: None,
             overridden: vec![],
             text: String::new(),
+            provenance: Default::default(),
         }
     }
 

@@ -1,9 +1,12 @@
 //! What a build says: one [`Problem`] per file that needs a word, and the [`BuildReport`]
 //! printed after it.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
+
+use crate::capture::warc::Skip;
 
 /// A per-file message of the build report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +28,8 @@ pub struct BuildReport {
     pub articles: usize,
     pub dated: usize,
     pub problems: Vec<Problem>,
+    /// The records of crawls that are not pages, by kind.
+    pub skipped: BTreeMap<Skip, usize>,
 }
 
 impl BuildReport {
@@ -53,6 +58,18 @@ impl BuildReport {
             self.errors(),
             self.problems.len() - self.errors(),
         );
+        if !self.skipped.is_empty() {
+            let total: usize = self.skipped.values().sum();
+            let kinds: Vec<String> = self
+                .skipped
+                .iter()
+                .map(|(kind, n)| format!("{n} {}", kind.label()))
+                .collect();
+            s += &format!(
+                "skipped {total} crawl records that are not pages: {}\n",
+                kinds.join(", ")
+            );
+        }
         for p in &self.problems {
             let kind = if p.is_error { "error" } else { "warning" };
             s += &format!("  {kind}: {}: {}\n", p.file, p.message);

@@ -1,5 +1,6 @@
-//! The articles folder listed (its dumps and their overrides' stamps, without reading them)
-//! and each dump's id given, on the names alone, before anything is parsed.
+//! The articles folder listed (its dumps, saved pages and crawls, and their overrides' stamps,
+//! without reading them) and each file's id given, on the names alone, before anything is
+//! parsed.
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
@@ -11,11 +12,14 @@ use rayon::prelude::*;
 use super::ArchiveError;
 use super::build_cache::Stamp;
 use super::id;
+use crate::capture::Format;
 
-/// One `.txt` file of the articles folder, as listed (nothing read yet).
+/// One input file of the articles folder (`.txt`, `.html`/`.htm`, `.warc`/`.warc.gz`), as
+/// listed (nothing read yet).
 pub(super) struct Dump {
     pub(super) name: String,
     pub(super) path: PathBuf,
+    pub(super) format: Format,
     /// `None` when the file could not even be looked at (the build then reports why).
     pub(super) stamp: Option<Stamp>,
     /// The override's stamp, when there is one.
@@ -34,18 +38,16 @@ pub(super) fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
     for item in fs::read_dir(dir).map_err(read_dir)? {
         let item = item.map_err(read_dir)?;
         let path = item.path();
-        let (is_txt, is_toml) = match path.extension() {
-            Some(e) => (e == "txt", e == "toml"),
-            None => (false, false),
-        };
-        if is_txt || is_toml {
-            listed.push((item, path, is_txt));
+        let format = Format::of(&file_name(&path));
+        let is_toml = path.extension().is_some_and(|e| e == "toml");
+        if format.is_some() || is_toml {
+            listed.push((item, path, format));
         }
     }
     // One stat per file, the bulk of listing a large folder: spread over the cores.
-    let stamped: Vec<(PathBuf, bool, bool, Option<Stamp>)> = listed
+    let stamped: Vec<(PathBuf, Option<Format>, bool, Option<Stamp>)> = listed
         .into_par_iter()
-        .map(|(item, path, is_txt)| {
+        .map(|(item, path, format)| {
             let is_link = item.file_type().is_ok_and(|t| t.is_symlink());
             // A link's stamp is its target's: retargeting it or changing the target is a change.
             let meta = if is_link {
@@ -54,21 +56,22 @@ pub(super) fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
                 item.metadata()
             };
             let stamp = meta.ok().map(|m| Stamp::of(&m));
-            (path, is_txt, is_link, stamp)
+            (path, format, is_link, stamp)
         })
         .collect();
     let mut dumps = Vec::new();
     let mut overrides: HashMap<OsString, Stamp> = HashMap::new();
-    for (path, is_txt, is_link, stamp) in stamped {
-        if !is_txt {
+    for (path, format, is_link, stamp) in stamped {
+        let Some(format) = format else {
             if let (Some(stamp), Some(name)) = (stamp, path.file_name()) {
                 overrides.insert(name.to_os_string(), stamp);
             }
             continue;
-        }
+        };
         dumps.push(Dump {
             name: file_name(&path),
             path,
+            format,
             stamp,
             over: None,
             is_link,
@@ -93,18 +96,27 @@ pub(super) fn assign_ids(dumps: &[Dump]) -> Vec<(String, Option<String>)> {
         .iter()
         .map(|d| (id::from_file_name(&d.name), None))
         .collect();
+    // A crawl's pages take their ids from their addresses: its own name's id is no one's.
     let mut seen: HashMap<&str, u32> = HashMap::new();
-    for (id, _) in &ids {
-        *seen.entry(id.as_str()).or_insert(0) += 1;
+    for (d, (id, _)) in dumps.iter().zip(&ids) {
+        if d.format != Format::Warc {
+            *seen.entry(id.as_str()).or_insert(0) += 1;
+        }
     }
     let shared: HashSet<String> = seen
         .into_iter()
         .filter(|&(_, n)| n > 1)
         .map(|(id, _)| id.to_owned())
         .collect();
+    // The file whose stem is the id keeps it; the first by name when a dump and a saved page
+    // share one (`x.htm`, `x.html`, `x.txt`).
+    let mut kept: HashSet<String> = HashSet::new();
     for (d, (id, warning)) in dumps.iter().zip(&mut ids) {
         let stem = d.name.rsplit_once('.').map_or(d.name.as_str(), |(s, _)| s);
-        if !shared.contains(id.as_str()) || stem == id {
+        if d.format == Format::Warc
+            || !shared.contains(id.as_str())
+            || (stem == id && kept.insert(id.clone()))
+        {
             continue;
         }
         let unique = format!(
@@ -123,4 +135,32 @@ pub(super) fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(name: &str) -> Dump {
+        Dump {
+            name: name.into(),
+            path: PathBuf::from(name),
+            format: Format::of(name).unwrap(),
+            stamp: None,
+            over: None,
+            is_link: false,
+        }
+    }
+
+    #[test]
+    fn a_crawl_named_like_a_dump_takes_no_id_from_it() {
+        let ids = assign_ids(&[listed("news.warc"), listed("news-warc.txt")]);
+        assert_eq!(ids[1], ("news-warc".to_string(), None));
+        let ids = assign_ids(&[listed("news.html"), listed("news.txt")]);
+        assert_eq!(ids[0], ("news".to_string(), None));
+        assert!(
+            ids[1].0.starts_with("news-") && ids[1].1.is_some(),
+            "{ids:?}"
+        );
+    }
 }

@@ -25,9 +25,10 @@ use stamp::Stamp;
 use warc::{Item, Skip, WarcError};
 
 /// The kind of file a page came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
+    #[default]
     Text,
     Html,
     Warc,
@@ -49,19 +50,27 @@ impl Format {
     }
 }
 
-/// The record of one page: the parser's article and where the page came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Record {
-    #[serde(flatten)]
-    pub article: Article,
+/// Where a record came from, beyond its file's name (the article's `source`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
     pub format: Format,
     /// The page's address: its canonical link, else the address it was fetched from.
     pub url: Option<String>,
     /// When a crawl fetched it (`WARC-Date`).
     pub captured: Option<Stamp>,
-    /// The WARC record's offset in its file.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    /// The WARC record's offset in its file. Always written (the entry is stored with
+    /// postcard, which cannot skip a field).
     pub offset: Option<u64>,
+}
+
+/// The record of one page: the parser's article and where the page came from, as one flat
+/// JSON object (what `arshif parse` prints).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    #[serde(flatten)]
+    pub article: Article,
+    #[serde(flatten)]
+    pub origin: Origin,
 }
 
 /// A page read: its record, the text the parser read, and the HTML it was rendered from.
@@ -77,9 +86,9 @@ pub struct Captured {
     pub target: Option<String>,
 }
 
-/// Where an HTML page came from, beyond its bytes.
+/// How an HTML page was served, when a crawl says.
 #[derive(Debug, Default, Clone)]
-pub struct Origin {
+pub struct Served {
     /// The charset its HTTP header named.
     pub charset: Option<String>,
     /// The address it was fetched from.
@@ -94,10 +103,7 @@ pub fn read_text(bytes: &[u8], source: &str) -> Result<Captured, ParseError> {
     Ok(Captured {
         record: Record {
             article: parsed.article,
-            format: Format::Text,
-            url: None,
-            captured: None,
-            offset: None,
+            origin: Origin::default(),
         },
         text: parsed.text,
         html: None,
@@ -106,8 +112,8 @@ pub fn read_text(bytes: &[u8], source: &str) -> Result<Captured, ParseError> {
 }
 
 /// An HTML page; `source` is the name of the file it came from.
-pub fn read_html(bytes: &[u8], source: &str, origin: &Origin) -> Result<Captured, ParseError> {
-    let page = html::read(bytes, origin.charset.as_deref())?;
+pub fn read_html(bytes: &[u8], source: &str, served: &Served) -> Result<Captured, ParseError> {
+    let page = html::read(bytes, served.charset.as_deref())?;
     let parsed = parse::parse_file(page.text.as_bytes(), source)?;
     let mut article = parsed.article;
     article.encoding = page.encoding.to_string();
@@ -116,24 +122,26 @@ pub fn read_html(bytes: &[u8], source: &str, origin: &Origin) -> Result<Captured
     article.warnings = warnings;
 
     let meta = metadata::read(&page.found);
-    resolve::apply(&mut article, &page.text, &meta, origin.captured.as_ref());
-    let base = meta.base.as_deref().or(origin.target.as_deref());
+    resolve::apply(&mut article, &page.text, &meta, served.captured.as_ref());
+    let base = meta.base.as_deref().or(served.target.as_deref());
     let url = meta
         .url
         .as_deref()
         .and_then(|u| address::absolute(u, base))
-        .or_else(|| origin.target.clone());
+        .or_else(|| served.target.clone());
     Ok(Captured {
         record: Record {
             article,
-            format: Format::Html,
-            url,
-            captured: origin.captured,
-            offset: None,
+            origin: Origin {
+                format: Format::Html,
+                url,
+                captured: served.captured,
+                offset: None,
+            },
         },
         text: page.text,
         html: Some(page.html),
-        target: origin.target.clone(),
+        target: served.target.clone(),
     })
 }
 
@@ -175,19 +183,19 @@ pub fn read_warc<R: BufRead + Seek>(reader: R, source: &str) -> Crawl {
 }
 
 fn read_fetched(fetched: warc::Fetched, source: &str) -> Result<Captured, PageError> {
-    let origin = Origin {
+    let served = Served {
         charset: fetched.charset.clone(),
         target: Some(fetched.target.clone()),
         captured: fetched.date,
     };
     let mut captured =
-        read_html(&fetched.body, source, &origin).map_err(|error| PageError::Page {
+        read_html(&fetched.body, source, &served).map_err(|error| PageError::Page {
             offset: fetched.offset,
             url: fetched.target.clone(),
             error,
         })?;
-    captured.record.format = Format::Warc;
-    captured.record.offset = Some(fetched.offset);
+    captured.record.origin.format = Format::Warc;
+    captured.record.origin.offset = Some(fetched.offset);
     Ok(captured)
 }
 
@@ -216,7 +224,7 @@ mod tests {
         let json: serde_json::Value = serde_json::to_value(&c.record).unwrap();
         assert_eq!(json["format"], "text");
         assert_eq!(json["source"], "a.txt");
-        assert!(json["url"].is_null() && json.get("offset").is_none());
+        assert!(json["url"].is_null() && json["offset"].is_null());
         let back: Record = serde_json::from_value(json).unwrap();
         assert_eq!(back, c.record);
     }

@@ -16,9 +16,10 @@
 //!   A metadata date more than a day from the text's is still taken, with a warning.
 //! - **updated**: a metadata modification date later than the publication wins.
 //! - **author**: a metadata name fills an empty byline when the page shows it where bylines
-//!   stand, between the headline and the text, and it is not a web address or the
-//!   publisher's own name (sites put their name in `<meta name=author>`, and WordPress the
-//!   account that posted the story in a hidden author card).
+//!   stand, between the headline and the text, and it is not a web address nor holds the
+//!   publisher's name or the dateline's place (sites put their name, or a whole dateline,
+//!   in `<meta name=author>`, and WordPress the account that posted the story in a hidden
+//!   author card).
 //! - **publication**: the parser's (the site's name as the page shows it, through the
 //!   lexicon) stays; metadata fills it when the parser found none.
 //! - **body**, place, agency: the text's alone.
@@ -192,15 +193,27 @@ fn author(a: &mut Article, lines: &Lines, m: &Metadata, sites: &[String]) {
         .iter()
         .map(|l| key(l))
         .collect();
+    // `(أبوظبي - البيان)`: a place and the paper, a dateline in the author field.
+    let place = a.place.as_deref().map(key).filter(|k| !k.is_empty());
+    let not_a_person = |k: &str| {
+        let words = format!(" {k} ");
+        sites
+            .iter()
+            .chain(place.as_ref())
+            .any(|s| words.contains(&format!(" {s} ")))
+    };
     a.author = m
         .authors
         .iter()
         .filter(|n| !n.contains("://") && !n.starts_with("www.") && n.chars().count() <= 80)
         .find(|n| {
             let k = key(n);
-            !k.is_empty() && !sites.contains(&k) && header.iter().any(|l| l.contains(&k))
+            !k.is_empty() && !not_a_person(&k) && header.iter().any(|l| l.contains(&k))
         })
-        .map(|n| n.trim().to_string());
+        .map(|n| {
+            n.trim_matches(|c: char| c.is_whitespace() || "()[]".contains(c))
+                .to_string()
+        });
 }
 
 /// A comparison form: letters and digits of any script, lower-cased, every other run one
@@ -385,6 +398,19 @@ mod tests {
         };
         apply(&mut c, &under, &only_under, None);
         assert_eq!(c.author, None, "a name under the text is not a byline");
+        let dateline = Metadata {
+            authors: vec!["(بيروت - صوت الريف)".into()],
+            ..meta()
+        };
+        let mut d = headed();
+        d.place = Some("بيروت".into());
+        apply(
+            &mut d,
+            &TEXT.replace("بقلم سامر خليل", "(بيروت - صوت الريف)"),
+            &dateline,
+            None,
+        );
+        assert_eq!(d.author, None, "a dateline is not a byline");
         let mut b = headed();
         b.agency = Some("رويترز".into());
         apply(&mut b, TEXT, &m, None);

@@ -136,6 +136,13 @@ impl Stamp {
         Some(self.days() * 1440 + i64::from(t.hour) * 60 + i64::from(t.minute) - offset)
     }
 
+    /// An order for stamps that may differ in zone: the instant when it is known, else the
+    /// wall clock, then the seconds.
+    pub fn order_key(&self) -> (i64, u8) {
+        let minutes = self.instant().unwrap_or_else(|| self.wall_minutes());
+        (minutes, self.time.and_then(|t| t.second).unwrap_or(0))
+    }
+
     /// The local wall-clock minutes since the epoch, zone ignored (dates count as midnight).
     pub fn wall_minutes(&self) -> i64 {
         let t = self
@@ -294,6 +301,8 @@ mod tests {
         assert_eq!(a.instant(), b.instant());
         assert_eq!(Stamp::parse("2020-04-24T18:22").unwrap().instant(), None);
         assert_eq!(a.wall_minutes() - b.wall_minutes(), 180);
+        let later = Stamp::parse("2020-04-24T18:22:30Z").unwrap();
+        assert!(later.order_key() > a.order_key() && a.order_key() > b.order_key());
     }
 
     #[test]

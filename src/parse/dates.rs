@@ -279,7 +279,9 @@ fn valid(y: u32, m: u32, d: u32) -> bool {
     YEARS.contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y as i32, m)
 }
 
-/// Whether `s` is `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` naming a real day and time.
+/// Whether `s` is `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` naming a real day and time, the time
+/// perhaps with seconds and a zone as page metadata and crawls state it
+/// (`2020-11-09T18:34:47+03:00`, see [`time_suffix`]).
 pub fn is_iso_date(s: &str) -> bool {
     let (date, time) = match s.split_once('T') {
         Some((d, t)) => (d, Some(t)),
@@ -302,10 +304,41 @@ pub fn is_iso_date(s: &str) -> bool {
     }
     match time.map(|t| t.split_once(':')) {
         None => true,
-        Some(Some((h, min))) => {
-            num(h, 2).is_some_and(|h| h < 24) && num(min, 2).is_some_and(|m| m < 60)
+        Some(Some((h, rest))) => {
+            let (min, rest) = rest.split_at_checked(2).unwrap_or((rest, ""));
+            num(h, 2).is_some_and(|h| h < 24)
+                && num(min, 2).is_some_and(|m| m < 60)
+                && time_suffix(rest).is_some()
         }
         Some(None) => false,
+    }
+}
+
+/// What may follow `HH:MM` in a date from metadata or a crawl: seconds (with a fraction),
+/// then `Z` or `±HH:MM`; the zone's offset in minutes, `Some(None)` for no zone, `None` for
+/// anything else.
+pub fn time_suffix(rest: &str) -> Option<Option<i32>> {
+    let two = |s: &str| -> Option<i32> {
+        (s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
+    };
+    let mut rest = rest;
+    if let Some(r) = rest.strip_prefix(':') {
+        two(r.get(..2)?)?;
+        rest = r[2..].trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+    }
+    match rest.as_bytes().first() {
+        None => Some(None),
+        Some(b'Z' | b'z') if rest.len() == 1 => Some(Some(0)),
+        Some(&sign @ (b'+' | b'-')) => {
+            let (h, m) = rest[1..].split_once(':')?;
+            let (h, m) = (two(h)?, two(m)?);
+            if h > 14 || m > 59 {
+                return None;
+            }
+            let minutes = h * 60 + m;
+            Some(Some(if sign == b'-' { -minutes } else { minutes }))
+        }
+        _ => None,
     }
 }
 
@@ -768,6 +801,10 @@ mod tests {
     fn iso_validation() {
         assert!(is_iso_date("2015-09-18"));
         assert!(is_iso_date("2015-09-18T16:41"));
+        assert!(is_iso_date("2015-09-18T16:41:07+03:00"));
+        assert!(is_iso_date("2015-09-18T16:41Z"));
+        assert!(!is_iso_date("2015-09-18T16:41+3"));
+        assert!(!is_iso_date("2015-09-18T16:41 UTC"));
         assert!(is_iso_date("2016-02-29"));
         assert!(!is_iso_date("2015-02-29"));
         assert!(!is_iso_date("2015-9-18"));

@@ -54,6 +54,7 @@ pub fn app(state: AppState) -> Router {
         .route("/page/{n}", get(index::numbered))
         .route("/articles/{id}", get(article::show))
         .route("/articles/{id}/source", get(article::source))
+        .route("/articles/{id}/captures/{n}", get(article::capture_source))
         .route(&format!("/{}", data::JSONL_PATH), get(data::archive_jsonl))
         .route("/about", get(about::show))
         .route("/feed.xml", get(feed::show))

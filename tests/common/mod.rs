@@ -7,6 +7,7 @@
 
 pub mod nginx;
 pub mod process;
+pub mod warc;
 
 use arshif::Article;
 use arshif::archive::{Archive, Entry};
@@ -32,6 +33,7 @@ pub fn entry(id: &str, published: Option<&str>, title: &str) -> Entry {
         note: None,
         overridden: vec![],
         text: format!("{title}\n\nنص المقال {id}.\n"),
+        provenance: Default::default(),
     }
 }
 

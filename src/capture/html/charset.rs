@@ -81,25 +81,27 @@ fn declared_as(bytes: &[u8], encoding: &'static Encoding) -> Result<Decoded, Par
 fn meta_charset(head: &[u8]) -> Option<String> {
     let mut found = None;
     let mut rewriter = HtmlRewriter::new(
-        Settings::new().append_element_content_handler(element!("meta", |el| {
-            let label = el.get_attribute("charset").or_else(|| {
-                let equiv = el.get_attribute("http-equiv")?;
-                equiv
-                    .trim()
-                    .eq_ignore_ascii_case("content-type")
-                    .then(|| el.get_attribute("content"))
-                    .flatten()
-                    .and_then(|c| charset_param(&c).map(str::to_string))
-            });
-            match label {
-                Some(l) if !l.trim().is_empty() => {
-                    found = Some(l);
-                    // The first declaration counts: stop reading.
-                    Err("found".into())
+        Settings::new()
+            .with_strict(false)
+            .append_element_content_handler(element!("meta", |el| {
+                let label = el.get_attribute("charset").or_else(|| {
+                    let equiv = el.get_attribute("http-equiv")?;
+                    equiv
+                        .trim()
+                        .eq_ignore_ascii_case("content-type")
+                        .then(|| el.get_attribute("content"))
+                        .flatten()
+                        .and_then(|c| charset_param(&c).map(str::to_string))
+                });
+                match label {
+                    Some(l) if !l.trim().is_empty() => {
+                        found = Some(l);
+                        // The first declaration counts: stop reading.
+                        Err("found".into())
+                    }
+                    _ => Ok(()),
                 }
-                _ => Ok(()),
-            }
-        })),
+            })),
         |_: &[u8]| {},
     );
     // An error is the handler stopping early, or a cut-off tag at the prescan's end.

@@ -332,11 +332,14 @@ pub fn walk(html: &str) -> Rendered {
             text_chunk(&on_text, t.text_type(), t.as_str(), t.last_in_text_node());
             Ok(())
         }));
-    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-    // The handlers never fail and the memory limit is not set: lol_html reports nothing
-    // here that would make the text any less read; what was read stays.
-    let _ = rewriter.write(html.as_bytes());
-    let _ = rewriter.end();
+    // Not strict: markup lol_html cannot place without the DOM tree (`<select><xmp>…`)
+    // is read as best it can rather than ending the page there; we only read.
+    let mut rewriter = HtmlRewriter::new(settings.with_strict(false), |_: &[u8]| {});
+    // The handlers never fail and no memory limit is set, so lol_html has nothing left to
+    // report; if it did, what was read stays (and `end` must not follow a failed `write`).
+    if rewriter.write(html.as_bytes()).is_ok() {
+        let _ = rewriter.end();
+    }
     let mut s = state.take();
     if !s.raw.is_empty() {
         let raw = std::mem::take(&mut s.raw);
@@ -434,6 +437,15 @@ mod tests {
         assert_eq!(f.times.len(), 2);
         assert_eq!(f.times[0].itemprop, "datecreated");
         assert!(f.times[1].marks_publication);
+    }
+
+    #[test]
+    fn markup_lol_html_finds_ambiguous_is_read_on() {
+        // Found by fuzzing a real page: in strict mode lol_html stopped here, and calling
+        // `end` after its error panicked.
+        // (lol_html then reads the rest of this one as the `<xmp>`'s text, unlike a browser.)
+        let html = r#"<p>قبل</p><select><xmp><script>"use strict";</script></select><p>بعد</p>"#;
+        assert!(text(html).starts_with("قبل\n"));
     }
 
     #[test]

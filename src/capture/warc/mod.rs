@@ -7,7 +7,7 @@ mod reader;
 
 use std::io::{BufRead, Seek};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use http::{HttpError, media_type};
 pub use reader::{Problem, WarcError};
@@ -31,7 +31,7 @@ pub struct Fetched {
 }
 
 /// Why a record is not a page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Skip {
     Warcinfo,

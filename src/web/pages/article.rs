@@ -1,4 +1,6 @@
-//! One article: `/articles/{id}`, and the dump it came from at `/articles/{id}/source`.
+//! One article: `/articles/{id}`, the file it came from at `/articles/{id}/source` (a dump's
+//! text, a saved page's or crawled page's HTML), and each other capture of a crawled address
+//! at `/articles/{id}/captures/{n}`.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -7,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::archive::Entry;
 use crate::archive::facets::{Facets, Source};
+use crate::capture::stamp::Stamp;
 use crate::parse::Article;
 use crate::web::http::cache_policy::{self, CachePolicy};
 use crate::web::http::error::WebError;
@@ -113,11 +116,31 @@ struct ArticlePage<'a> {
     /// The fields an override set, in Arabic (`العنوان، تاريخ النشر`); empty when none.
     corrected: String,
     source_href: String,
+    /// The page's own address, when it is a web address (a saved or crawled page).
+    url: Option<&'a str>,
+    /// When a crawl fetched the page shown.
+    captured: Option<DateView>,
+    /// The other captures of the same address, newest first.
+    captures: Vec<CaptureView>,
     older: Option<Neighbour<'a>>,
     newer: Option<Neighbour<'a>>,
     preview: Preview,
     /// The other articles of its story thread, oldest first.
     thread: Vec<Item<'a>>,
+}
+
+/// Another capture of an article's address, as its page lists it.
+pub struct CaptureView {
+    pub captured: Option<DateView>,
+    /// The file it is in.
+    pub file: String,
+    /// Its own source view.
+    pub href: String,
+}
+
+/// A capture date as a page shows it.
+fn capture_date(stamp: Option<Stamp>) -> Option<DateView> {
+    DateView::new(&stamp?.to_string())
 }
 
 /// The record's field names as a reader knows them; an unknown name is shown as it is.
@@ -260,6 +283,24 @@ fn page(site: &Site, links: Links, entry: &Entry) -> Result<Response, WebError> 
         note_html: entry.note.as_deref().map(markdown::to_safe_html),
         corrected: corrected(&entry.overridden),
         source_href: links.source(&a.id),
+        url: entry
+            .provenance
+            .origin
+            .url
+            .as_deref()
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+        captured: capture_date(entry.provenance.origin.captured),
+        captures: entry
+            .provenance
+            .others
+            .iter()
+            .enumerate()
+            .map(|(n, other)| CaptureView {
+                captured: capture_date(other.origin.captured),
+                file: other.source.clone(),
+                href: links.capture_source(&a.id, n + 1),
+            })
+            .collect(),
         older: older.map(|e| Neighbour::new(&links, e)),
         newer: newer.map(|e| Neighbour::new(&links, e)),
         preview: Preview::article(&links, a),
@@ -270,8 +311,7 @@ fn page(site: &Site, links: Links, entry: &Entry) -> Result<Response, WebError> 
     render(&page, StatusCode::OK, CachePolicy::Short)
 }
 
-/// `GET /articles/{id}/source`: the dump as decoded, for provenance. Plain text whatever it
-/// holds, and `nosniff` so no browser second-guesses a dump full of markup as HTML.
+/// `GET /articles/{id}/source`: the file as decoded, for provenance.
 pub async fn source(
     State(state): State<AppState>,
     links: Links,
@@ -282,7 +322,32 @@ pub async fn source(
         Ok(entry) => entry,
         Err(answer) => return Ok(*answer),
     };
-    Ok((
+    Ok(plain_text(entry.text))
+}
+
+/// `GET /articles/{id}/captures/{n}`: capture `n` (from 1, newest first) of the other captures
+/// of the article's address, as decoded. Not under `source/`: a static export writes
+/// `source` as a file, which cannot also be a folder.
+pub async fn capture_source(
+    State(state): State<AppState>,
+    links: Links,
+    Path((id, n)): Path<(String, usize)>,
+) -> Result<Response, WebError> {
+    let site = state.site();
+    if let Some(kept) = site.archive.alias(&id) {
+        return Ok(Redirect::permanent(&links.capture_source(kept, n)).into_response());
+    }
+    let text = site
+        .archive
+        .capture_source(&id, n)
+        .ok_or(WebError::NotFound)?;
+    Ok(plain_text(text))
+}
+
+/// A source as plain text whatever it holds, and `nosniff` so no browser second-guesses a
+/// file full of markup (a saved page is nothing else) as HTML and renders it.
+fn plain_text(text: String) -> Response {
+    (
         CachePolicy::Short,
         [
             (
@@ -293,11 +358,11 @@ pub async fn source(
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),
             ),
-            cache_policy::etag(entry.text.as_bytes()),
+            cache_policy::etag(text.as_bytes()),
         ],
-        entry.text.clone(),
+        text,
     )
-        .into_response())
+        .into_response()
 }
 
 #[cfg(test)]
@@ -319,6 +384,7 @@ mod tests {
             note: None,
             overridden: vec![],
             text: String::new(),
+            provenance: Default::default(),
         };
         let facets = Facets::build(std::slice::from_ref(&archived), 0);
         let text = |a: &Article| {

@@ -4,7 +4,7 @@
 //! Done by hand rather than with ICU: the record's dates are plain ISO strings, the calendar
 //! arithmetic is one function, and the month pairs are a fixed table an archivist can read.
 
-use crate::parse::dates::{days_from_civil, days_in_month};
+use crate::parse::dates::{days_from_civil, days_in_month, time_suffix};
 
 /// Levantine name / transliterated name, January first.
 const MONTHS: [&str; 12] = [
@@ -33,15 +33,19 @@ const WEEKDAYS: [&str; 7] = [
     "السبت",
 ];
 
-/// A record date (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`) that has been checked to be a real day.
+/// A record date (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`, the time perhaps with seconds and a
+/// zone, as dates read from a page's metadata or a crawl are) that has been checked to be a
+/// real day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Date {
     pub year: i32,
     /// 1–12.
     pub month: u32,
     pub day: u32,
-    /// Hours and minutes, when the record gives a time.
+    /// Hours and minutes, when the record gives a time: the wall clock where it was written.
     pub time: Option<(u32, u32)>,
+    /// Minutes east of UTC, when the record states the zone of its time.
+    pub offset: Option<i32>,
 }
 
 impl Date {
@@ -68,15 +72,16 @@ impl Date {
         if day == 0 || day > days_in_month(year, month) {
             return None;
         }
-        let time = match time {
-            None => None,
+        let (time, offset) = match time {
+            None => (None, None),
             Some(t) => {
-                let (h, m) = t.split_once(':')?;
+                let (h, rest) = t.split_once(':')?;
+                let (m, rest) = (rest.get(..2)?, rest.get(2..)?);
                 let (h, m) = (number(h, 2)?, number(m, 2)?);
                 if h > 23 || m > 59 {
                     return None;
                 }
-                Some((h, m))
+                (Some((h, m)), time_suffix(rest)?)
             }
         };
         Some(Date {
@@ -84,26 +89,45 @@ impl Date {
             month,
             day,
             time,
+            offset,
         })
     }
 
-    /// The `datetime` attribute of `<time>`: the ISO form again, normalised.
+    /// The `datetime` attribute of `<time>`: the ISO form again, normalised (seconds
+    /// dropped, the zone kept).
     pub fn iso(&self) -> String {
         let date = format!("{:04}-{:02}-{:02}", self.year, self.month, self.day);
         match self.time {
-            Some((h, m)) => format!("{date}T{h:02}:{m:02}"),
+            Some((h, m)) => format!("{date}T{h:02}:{m:02}{}", self.zone()),
             None => date,
         }
     }
 
+    /// `+03:00`, `-05:30`, `Z`, or nothing when the zone is unknown.
+    fn zone(&self) -> String {
+        match self.offset {
+            None => String::new(),
+            Some(0) => "Z".into(),
+            Some(o) => {
+                let sign = if o < 0 { '-' } else { '+' };
+                format!("{sign}{:02}:{:02}", o.abs() / 60, o.abs() % 60)
+            }
+        }
+    }
+
     /// The date as RFC 3339 wants it (Atom, Open Graph, sitemaps), by one documented
-    /// convention: the record's local time is taken as UTC, since a dump says neither its
-    /// zone nor its offset, and a date without a time is midnight (`2015-09-16T00:00:00Z`).
-    /// A reader's clock may so be a few hours off; the day is the one printed on the page.
+    /// convention: the record's local time is taken as UTC when the record does not state
+    /// its zone (a dump says neither its zone nor its offset), and a date without a time is
+    /// midnight (`2015-09-16T00:00:00Z`). A reader's clock may so be a few hours off; the day
+    /// is the one printed on the page.
     pub fn rfc3339(&self) -> String {
         let (h, m) = self.time.unwrap_or((0, 0));
+        let zone = match self.zone().as_str() {
+            "" => "Z".to_string(),
+            z => z.to_string(),
+        };
         format!(
-            "{:04}-{:02}-{:02}T{h:02}:{m:02}:00Z",
+            "{:04}-{:02}-{:02}T{h:02}:{m:02}:00{zone}",
             self.year, self.month, self.day
         )
     }
@@ -173,6 +197,30 @@ mod tests {
         let d = Date::parse("2015-09-18T16:41").unwrap();
         assert_eq!(d.iso(), "2015-09-18T16:41");
         assert_eq!(d.arabic(), "الجمعة 18 أيلول/سبتمبر 2015، الساعة 16:41");
+    }
+
+    #[test]
+    fn a_zone_from_metadata_is_kept_and_seconds_dropped() {
+        let d = Date::parse("2020-11-09T18:34:47+03:00").unwrap();
+        assert_eq!(d.time, Some((18, 34)), "the wall clock the page printed");
+        assert_eq!(d.iso(), "2020-11-09T18:34+03:00");
+        assert_eq!(d.rfc3339(), "2020-11-09T18:34:00+03:00");
+        assert_eq!(
+            Date::parse("2024-05-01T10:00:01.5Z").unwrap().iso(),
+            "2024-05-01T10:00Z"
+        );
+        assert_eq!(
+            Date::parse("2019-01-02T03:04-05:30").unwrap().rfc3339(),
+            "2019-01-02T03:04:00-05:30"
+        );
+        for bad in [
+            "2020-11-09T18:34+3",
+            "2020-11-09T18:34:4",
+            "2020-11-09T18:34 ",
+            "2020-11-09T18:34+15:00",
+        ] {
+            assert_eq!(Date::parse(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -124,9 +124,14 @@ impl Links {
         self.root.clone() + &article_path(id)
     }
 
-    /// The dump an article was parsed from, as plain text.
+    /// The file an article was parsed from, as plain text.
     pub fn source(&self, id: &str) -> String {
         format!("{}/source", self.article(id))
+    }
+
+    /// Capture `n` (from 1) of the other captures of an article's address, as plain text.
+    pub fn capture_source(&self, id: &str, n: usize) -> String {
+        format!("{}/captures/{n}", self.article(id))
     }
 
     pub fn about(&self) -> String {
