@@ -12,12 +12,13 @@ cd "$(dirname "$0")/.."
 export ARSHIF_EXPORT=${1:?an export folder}
 export ARSHIF_PAGES=${2:-100}
 command -v valgrind >/dev/null || { echo "compress-instructions: valgrind is missing (apt-get install valgrind)" >&2; exit 1; }
-bench=$(cargo bench --profile profiling --bench compress_levels --no-run --message-format=json 2>/dev/null \
+# BENCH=path/to/compress_levels-HASH skips the build (any build of the bench will do).
+bench=${BENCH:-$(cargo bench --profile profiling --bench compress_levels --no-run --message-format=json 2>/dev/null \
   | python3 -c 'import json, sys
 for line in sys.stdin:
     m = json.loads(line)
     if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "compress_levels" and m.get("executable"):
-        print(m["executable"])')
+        print(m["executable"])')}
 [ -x "$bench" ] || { echo "compress-instructions: no bench binary" >&2; exit 1; }
 out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
