@@ -6,9 +6,9 @@
 //! cargo bench --bench capture
 //! ```
 //!
-//! For instruction counts, independent of load, run the CLI under cachegrind once with
-//! one copy of a file and once with eleven, and divide the difference by ten (see the
-//! commands in BENCHMARKS.md).
+//! For instruction counts, independent of load, `scripts/capture-instructions.sh` runs the
+//! CLI under cachegrind once with one copy of each file and once with eleven, and divides the
+//! difference by ten (figures in notes/capture-bench.md).
 
 use std::path::Path;
 use std::time::Duration;

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use arshif::Article;
 use arshif::archive::facets::Facets;
 use arshif::archive::{Archive, Entry};
+use arshif::parse::Date;
 use arshif::web::view::links::encode_segment;
 use arshif::web::{AppState, Config, app};
 use axum::Router;
@@ -31,14 +32,15 @@ fn entries(n: usize) -> Vec<Entry> {
     (0..n)
         .map(|i| {
             let published = (i % 10 != 0).then(|| {
-                format!(
+                let text = format!(
                     "{}-{:02}-{:02}T{:02}:{:02}",
                     2000 + i % 20,
                     1 + i / 20 % 12,
                     1 + i / 240 % 28,
                     i % 24,
                     i % 60
-                )
+                );
+                Date::parse(&text).expect("a real day")
             });
             Entry {
                 article: Article {

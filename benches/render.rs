@@ -16,6 +16,7 @@ use std::hint::black_box;
 
 use arshif::Article;
 use arshif::archive::{Archive, Entry};
+use arshif::parse::Date;
 use arshif::web::http::coding::{self, Coding, Levels};
 use arshif::web::{AppState, Config, Site, app};
 use axum::Router;
@@ -38,7 +39,7 @@ fn archive(n: usize) -> Archive {
                     id: format!("{i:016x}"),
                     source: format!("{i:05}.txt"),
                     title: format!("عنوان المقال رقم {i} عن المحادثات"),
-                    published: Some(format!("{year}-{month:02}-{day:02}")),
+                    published: Date::ymd(year as i32, month as u32, day as u32),
                     place: Some("بيروت".into()),
                     agency: Some("أ ف ب".into()),
                     body: vec![paragraph.to_owned(); 4],

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use arshif::Article;
 use arshif::archive::{Entry, threads};
+use arshif::parse::Date;
 use arshif::search::{SearchIndex, build_index};
 
 fn entries(truth: &str) -> Vec<Entry> {
@@ -35,7 +36,7 @@ fn entries(truth: &str) -> Vec<Entry> {
                     id: s("file").unwrap().trim_end_matches(".txt").to_string(),
                     title: s("title").unwrap_or_default(),
                     subtitle: s("subtitle"),
-                    published: s("date"),
+                    published: s("date").and_then(|d| Date::parse(&d).ok()),
                     body: v["body"]
                         .as_array()
                         .map(|a| {

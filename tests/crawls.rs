@@ -368,7 +368,7 @@ async fn sources_are_plain_text_and_captures_are_listed_on_the_page() {
     let listed = common::attrs(&html, ".captures a", "href");
     assert_eq!(listed, [format!("../articles/{kerry}/captures/1")]);
     let dates = common::attrs(&html, ".captures time", "datetime");
-    assert_eq!(dates, ["2024-05-01T10:00Z"]);
+    assert_eq!(dates, ["2024-05-01T10:00+00:00"]);
     assert_eq!(
         common::attrs(&html, ".captured-from a", "href"),
         ["http://127.0.0.1:80/kerry.html#top"],

@@ -27,7 +27,7 @@ fn entries() -> Vec<arshif::archive::Entry> {
     let mut all = seeds();
     all.push(hostile());
     let mut updated = entry("later", Some("2015-09-20T09:05"), "خبر حُدّث لاحقًا");
-    updated.article.updated = Some("2015-09-21T10:00".into());
+    updated.article.updated = "2015-09-21T10:00".parse().ok();
     all.push(updated);
     all
 }
@@ -437,7 +437,7 @@ async fn article_pages_have_link_previews() {
     // A long first paragraph is cut at a word, and an update is the modified time.
     let mut long = entry("long", Some("2015-09-20"), "طويل");
     long.article.body = vec!["كلمة طويلة نسبيًا ".repeat(30)];
-    long.article.updated = Some("2015-09-22T07:30".into());
+    long.article.updated = "2015-09-22T07:30".parse().ok();
     let app = router_with(vec![long.clone()], None, config());
     let html = get(&app, "/articles/long").await.html();
     let description = meta(&html, "property", "og:description").unwrap();

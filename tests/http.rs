@@ -272,18 +272,6 @@ async fn page_one_and_query_pages_redirect_to_their_single_address() {
     assert_eq!(get(&app, "/page/004").await.status, StatusCode::NOT_FOUND);
 }
 
-/// A record date the web layer cannot read is shown as written, never as a made-up date.
-#[tokio::test]
-async fn an_unreadable_date_is_shown_as_written() {
-    let app = router(vec![entry("odd", Some("2015-13-45"), "تاريخ غريب")], None);
-    let html = get(&app, "/").await.html();
-    assert_eq!(texts(&html, ".month h3"), ["كما ورد: 2015-13-45"]);
-    assert!(texts(&html, "time").is_empty());
-    let html = get(&app, "/articles/odd").await.html();
-    assert_eq!(texts(&html, ".published"), ["2015-13-45"]);
-    assert!(texts(&html, "time").is_empty());
-}
-
 #[tokio::test]
 async fn undated_articles_follow_the_dated_across_pages() {
     let mut entries = numbered(49, true);

@@ -96,7 +96,8 @@ async fn the_index_counts_the_undated_articles_and_links_to_them() {
 fn retrieved_days() -> [String; 2] {
     let now = std::time::SystemTime::now();
     let day = std::time::Duration::from_secs(86_400);
-    [now, now - day].map(|t| arshif::web::view::dates::Date::on(t).arabic_day())
+    [now, now - day]
+        .map(|t| arshif::web::view::dates::arabic_day(&arshif::parse::Date::utc_day_of(t)))
 }
 
 fn with_base_url() -> arshif::web::Config {

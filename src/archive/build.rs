@@ -188,7 +188,13 @@ fn gather_captures(done: &[Done]) -> (Vec<At>, HashMap<At, Vec<At>>) {
         by_id.entry(&entry(at).article.id).or_default().push(at);
     }
     let newest_first = |a: &At, b: &At| {
-        let key = |at: At| entry(at).provenance.origin.captured.map(|c| c.order_key());
+        let key = |at: At| {
+            entry(at)
+                .provenance
+                .origin
+                .captured
+                .map(|c| (c.utc_wall(), c))
+        };
         (key(*b), *b).cmp(&(key(*a), *a))
     };
     let mut others = HashMap::new();
@@ -237,7 +243,7 @@ pub(super) fn assemble(
             let (entry, _, profile) = &done[i].outcomes[j];
             threads::Item {
                 id: &entry.article.id,
-                published: entry.article.published.as_deref(),
+                published: entry.article.published,
                 profile,
             }
         })

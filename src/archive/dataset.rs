@@ -128,7 +128,7 @@ mod tests {
             article: Article {
                 id: id.into(),
                 title: format!("عنوان {id}"),
-                published: published.map(String::from),
+                published: published.map(|d| crate::parse::Date::parse(d).unwrap()),
                 body: vec![format!("نص {id}"), "فقرة ثانية.".into()],
                 ..Article::default()
             },

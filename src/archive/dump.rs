@@ -138,7 +138,7 @@ fn page(path: &Path, name: String, format: Format) -> FileResult {
         }
     }
     for w in &article.warnings {
-        result.problems.push(problem(w.clone(), false));
+        result.problems.push(problem(w.to_string(), false));
     }
     result.entries.push(Entry {
         article,

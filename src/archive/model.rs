@@ -263,13 +263,13 @@ impl Archive {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::Article;
+    use crate::parse::{Article, Date};
 
     fn entry(id: &str, published: Option<&str>) -> Entry {
         Entry {
             article: Article {
                 id: id.into(),
-                published: published.map(String::from),
+                published: published.map(|d| Date::parse(d).unwrap()),
                 ..Article::default()
             },
             note: None,

@@ -2,8 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::parse::Article;
-use crate::parse::dates::is_iso_date;
+use crate::parse::{Article, Date};
 
 /// Every field an archivist may set; unknown keys are an error, so a typo is never ignored.
 #[derive(Debug, Default, Deserialize)]
@@ -16,8 +15,9 @@ pub struct Override {
     pub author: Option<String>,
     pub agency: Option<String>,
     pub publication: Option<String>,
-    pub published: Option<String>,
-    pub updated: Option<String>,
+    /// Read by [`Date::parse`], so `published = "2015-09-18"` or `"2015-09-18T16:41+03:00"`.
+    pub published: Option<Date>,
+    pub updated: Option<Date>,
     pub hijri: Option<String>,
     pub body: Option<Vec<String>>,
     /// Markdown shown on the article page as the archivist's note.
@@ -27,16 +27,7 @@ pub struct Override {
 impl Override {
     /// Reads and checks an override file's text; the error says what is wrong in it.
     pub fn from_toml(text: &str) -> Result<Self, String> {
-        let o: Override = toml::from_str(text).map_err(|e| e.message().to_string())?;
-        for (key, value) in [("published", &o.published), ("updated", &o.updated)] {
-            if let Some(v) = value
-                && !is_iso_date(v)
-            {
-                return Err(format!(
-                    "`{key}` must be YYYY-MM-DD or YYYY-MM-DDTHH:MM, not {v:?}"
-                ));
-            }
-        }
+        let o: Override = toml::from_str(text).map_err(|e| e.to_string().trim().to_string())?;
         if o.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
             return Err("`title` is empty".into());
         }
@@ -68,7 +59,7 @@ impl Override {
             body => |v| v,
         );
         if set.contains(&"published") {
-            a.warnings.retain(|w| !w.contains("publication date"));
+            a.warnings.retain(|w| !w.code.is_about_publication_date());
         }
         set
     }
@@ -82,13 +73,14 @@ impl Override {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::Warning;
 
     #[test]
     fn override_wins_field_by_field() {
         let mut a = Article {
             title: "parsed".into(),
             place: Some("دمشق".into()),
-            warnings: vec!["no publication date found".into()],
+            warnings: vec![Warning::no_publication_date(), Warning::no_dateline()],
             ..Article::default()
         };
         let o = Override::from_toml("title = \"أفضل\"\npublished = \"2015-09-18\"\n").unwrap();
@@ -96,8 +88,12 @@ mod tests {
         assert_eq!(set, ["title", "published"]);
         assert_eq!(a.title, "أفضل");
         assert_eq!(a.place.as_deref(), Some("دمشق"));
-        assert_eq!(a.published.as_deref(), Some("2015-09-18"));
-        assert!(a.warnings.is_empty());
+        assert_eq!(a.published, Date::parse("2015-09-18").ok());
+        assert_eq!(
+            a.warnings,
+            [Warning::no_dateline()],
+            "the date warning is answered"
+        );
     }
 
     #[test]

@@ -5,14 +5,14 @@
 
 use super::html::Found;
 use super::jsonld;
-use super::stamp::Stamp;
+use crate::parse::Date;
 
 /// A page's metadata, each list in order of trust.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Metadata {
     pub headlines: Vec<String>,
-    pub published: Vec<Stamp>,
-    pub modified: Vec<Stamp>,
+    pub published: Vec<Date>,
+    pub modified: Vec<Date>,
     pub authors: Vec<String>,
     pub publishers: Vec<String>,
     /// The canonical link, else `og:url`, else JSON-LD's `url`, as written.
@@ -101,7 +101,7 @@ pub fn read(found: &Found) -> Metadata {
     let stamps = |texts: Vec<String>| {
         texts
             .iter()
-            .filter_map(|t| Stamp::parse(t))
+            .filter_map(|t| Date::parse(t).ok())
             .collect::<Vec<_>>()
     };
     m.published.extend(stamps(
@@ -113,7 +113,7 @@ pub fn read(found: &Found) -> Metadata {
             .times
             .iter()
             .filter(|t| wanted(t))
-            .filter_map(|t| Stamp::parse(&t.datetime))
+            .filter_map(|t| Date::parse(&t.datetime).ok())
             .collect::<Vec<_>>()
     };
     m.published.extend(times(&|t| {
@@ -176,7 +176,7 @@ mod tests {
                 .iter()
                 .map(ToString::to_string)
                 .collect::<Vec<_>>(),
-            ["2021-05-02T07:00:00+00:00", "2021-05-02T10:00:00+03:00"]
+            ["2021-05-02T07:00+00:00", "2021-05-02T10:00+03:00"]
         );
         assert_eq!(m.modified[0].to_string(), "2021-05-03");
         assert_eq!(m.authors, ["سامر خليل"]);

@@ -12,7 +12,6 @@ pub mod html;
 mod jsonld;
 pub mod metadata;
 pub mod resolve;
-pub mod stamp;
 pub mod warc;
 
 use std::collections::BTreeMap;
@@ -20,8 +19,7 @@ use std::io::{BufRead, Seek};
 
 use serde::{Deserialize, Serialize};
 
-use crate::parse::{self, Article, MAX_DUMP_BYTES, ParseError};
-use stamp::Stamp;
+use crate::parse::{self, Article, Date, MAX_DUMP_BYTES, ParseError};
 use warc::{Item, Skip, WarcError};
 
 /// The kind of file a page came from.
@@ -57,7 +55,7 @@ pub struct Origin {
     /// The page's address: its canonical link, else the address it was fetched from.
     pub url: Option<String>,
     /// When a crawl fetched it (`WARC-Date`).
-    pub captured: Option<Stamp>,
+    pub captured: Option<Date>,
     /// The WARC record's offset in its file. Always written (the entry is stored with
     /// postcard, which cannot skip a field).
     pub offset: Option<u64>,
@@ -94,7 +92,7 @@ pub struct Served {
     /// The address it was fetched from.
     pub target: Option<String>,
     /// When it was fetched.
-    pub captured: Option<Stamp>,
+    pub captured: Option<Date>,
 }
 
 /// A text dump.

@@ -25,15 +25,14 @@
 //! - **body**, place, agency: the text's alone.
 
 use super::metadata::Metadata;
-use super::stamp::Stamp;
-use crate::parse::Article;
+use crate::parse::{Article, Date, Warning};
 
 /// Earliest year a metadata date may name: before it, it is a placeholder (`1970-01-01`).
 const FIRST_YEAR: i32 = 1995;
 
 /// Brings what the metadata knows into `a`, the parser's record of the page's `text`.
 /// `captured` is when the page was fetched, if known.
-pub fn apply(a: &mut Article, text: &str, m: &Metadata, captured: Option<&Stamp>) {
+pub fn apply(a: &mut Article, text: &str, m: &Metadata, captured: Option<&Date>) {
     let lines = Lines::new(text);
     let sites: Vec<String> = m
         .publishers
@@ -122,56 +121,50 @@ fn without_site<'a>(headline: &'a str, sites: &[String]) -> &'a str {
     headline.trim()
 }
 
-fn dates(a: &mut Article, m: &Metadata, captured: Option<&Stamp>) {
-    let plausible =
-        |s: &&Stamp| s.year >= FIRST_YEAR && captured.is_none_or(|c| s.days() <= c.days() + 1);
-    let text = a.published.as_deref().and_then(Stamp::parse);
+fn dates(a: &mut Article, m: &Metadata, captured: Option<&Date>) {
+    let plausible = |s: &&Date| {
+        s.year() >= FIRST_YEAR && captured.is_none_or(|c| s.day_number() <= c.day_number() + 1)
+    };
     if let Some(meta) = m.published.iter().find(plausible).map(|s| s.to_minute()) {
-        let chosen = match text {
+        let chosen = match a.published {
             None => meta,
             Some(t) => {
-                if (meta.days() - t.days()).abs() > 1 {
-                    a.warnings.push(format!(
-                        "the page's metadata dates it {meta}, its text {t}: the metadata is kept"
-                    ));
+                if (meta.day_number() - t.day_number()).abs() > 1 {
+                    a.warnings.push(Warning::dates_disagree(meta, t));
                 }
                 reconcile(meta, t)
             }
         };
-        a.published = Some(chosen.to_string());
-        a.warnings
-            .retain(|w| !w.starts_with("no publication date found"));
+        a.published = Some(chosen);
+        a.warnings.retain(|w| !w.code.is_about_publication_date());
     }
-    let published = a.published.as_deref().and_then(Stamp::parse);
+    let published = a.published;
     if let Some(modified) = m.modified.iter().find(plausible).map(|s| s.to_minute()) {
         let later = published.is_none_or(|p| match (modified.instant(), p.instant()) {
             (Some(mi), Some(pi)) => mi > pi,
-            _ => modified.wall_minutes() > p.wall_minutes(),
+            _ => modified.wall() > p.wall(),
         });
         if later {
-            a.updated = Some(modified.to_string());
+            a.updated = Some(modified);
         }
     }
 }
 
 /// One publication date from the metadata's and the text's (see the module's rules).
-fn reconcile(meta: Stamp, text: Stamp) -> Stamp {
-    match (meta.time, text.time) {
-        (None, Some(_)) if meta.days() == text.days() => text,
-        (Some(_), Some(_)) => match meta.instant() {
-            Some(instant) if text.offset.is_none() => {
-                let offset = text.wall_minutes() - instant;
-                if offset.abs() <= 14 * 60 && offset % 15 == 0 {
-                    Stamp {
-                        offset: Some(offset as i16),
-                        ..text
-                    }
-                } else {
-                    meta
-                }
+fn reconcile(meta: Date, text: Date) -> Date {
+    match (meta.clock(), text.clock(), meta.offset()) {
+        (None, Some(_), _) if meta.day_number() == text.day_number() => text,
+        (Some(_), Some(_), Some(zone)) if text.offset().is_none() => {
+            // The text's printed clock less the metadata's instant: the page's zone, when
+            // both are the same moment.
+            let seconds = text.wall_since(&meta).as_secs() + i64::from(zone.seconds());
+            let minutes = seconds / 60;
+            if seconds % 900 == 0 && minutes.abs() <= 14 * 60 {
+                text.in_zone(minutes as i32).unwrap_or(meta)
+            } else {
+                meta
             }
-            _ => meta,
-        },
+        }
         _ => meta,
     }
 }
@@ -272,8 +265,12 @@ mod tests {
         }
     }
 
-    fn stamps(s: &[&str]) -> Vec<Stamp> {
-        s.iter().map(|s| Stamp::parse(s).unwrap()).collect()
+    fn stamps(s: &[&str]) -> Vec<Date> {
+        s.iter().map(|s| Date::parse(s).unwrap()).collect()
+    }
+
+    fn date(s: &str) -> Option<Date> {
+        Some(Date::parse(s).unwrap())
     }
 
     #[test]
@@ -305,39 +302,39 @@ mod tests {
     #[test]
     fn a_metadata_date_wins_and_keeps_its_zone() {
         let mut a = article();
-        a.published = Some("2021-05-03".into());
-        a.warnings.push("no publication date found".into());
+        a.published = date("2021-05-03");
+        a.warnings.push(Warning::no_publication_date());
         let m = Metadata {
             published: stamps(&["2021-05-02T10:00:41+03:00"]),
             ..meta()
         };
         apply(&mut a, TEXT, &m, None);
-        assert_eq!(a.published.as_deref(), Some("2021-05-02T10:00+03:00"));
+        assert_eq!(a.published, date("2021-05-02T10:00+03:00"));
         assert!(a.warnings.is_empty(), "{:?}", a.warnings);
     }
 
     #[test]
     fn the_same_instant_keeps_the_pages_local_time() {
         let mut a = article();
-        a.published = Some("2020-04-24T21:22".into());
+        a.published = date("2020-04-24T21:22");
         let m = Metadata {
             published: stamps(&["2020-04-24T18:22:07Z"]),
             ..meta()
         };
         apply(&mut a, TEXT, &m, None);
-        assert_eq!(a.published.as_deref(), Some("2020-04-24T21:22+03:00"));
+        assert_eq!(a.published, date("2020-04-24T21:22+03:00"));
     }
 
     #[test]
     fn a_dated_time_in_the_text_completes_a_bare_metadata_date() {
         let mut a = article();
-        a.published = Some("2020-11-09T18:34".into());
+        a.published = date("2020-11-09T18:34");
         let m = Metadata {
             published: stamps(&["2020-11-09"]),
             ..meta()
         };
         apply(&mut a, TEXT, &m, None);
-        assert_eq!(a.published.as_deref(), Some("2020-11-09T18:34"));
+        assert_eq!(a.published, date("2020-11-09T18:34"));
     }
 
     #[test]
@@ -348,27 +345,22 @@ mod tests {
             modified: stamps(&["2020-06-01T09:30Z"]),
             ..meta()
         };
-        apply(
-            &mut a,
-            TEXT,
-            &m,
-            Stamp::parse("2021-01-01T00:00:00Z").as_ref(),
-        );
-        assert_eq!(a.published.as_deref(), Some("2020-06-01T08:00+00:00"));
-        assert_eq!(a.updated.as_deref(), Some("2020-06-01T09:30+00:00"));
+        apply(&mut a, TEXT, &m, date("2021-01-01T00:00:00Z").as_ref());
+        assert_eq!(a.published, date("2020-06-01T08:00+00:00"));
+        assert_eq!(a.updated, date("2020-06-01T09:30+00:00"));
     }
 
     #[test]
     fn far_apart_dates_warn() {
         let mut a = article();
-        a.published = Some("2019-01-01".into());
+        a.published = date("2019-01-01");
         let m = Metadata {
             published: stamps(&["2020-06-01"]),
             ..meta()
         };
         apply(&mut a, TEXT, &m, None);
-        assert_eq!(a.published.as_deref(), Some("2020-06-01"));
-        assert!(a.warnings[0].contains("metadata"));
+        assert_eq!(a.published, date("2020-06-01"));
+        assert_eq!(a.warnings[0].code, crate::parse::WarningCode::DateConflict);
     }
 
     #[test]

@@ -6,28 +6,36 @@
 //! This module reads what a single line says. Which line holds the *publication* date is
 //! decided by the caller from where the line sits (see `meta.rs`).
 
+use super::record::Date;
 use super::text::{ascii_digit, is_harakah, is_letter, key};
 
-/// A Gregorian date found in a line, with the time when the line states one beside it.
+/// A Gregorian date found in a line, with the time when the line states one beside it, and
+/// that time's zone when the line prints it (`09:30 (GMT+0300)`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FoundDate {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
-    pub time: Option<(u32, u32)>,
+    pub date: Date,
     /// Byte offset in the line where the date's first token starts.
     pub start: usize,
     /// Byte offset where the time's first token starts, when there is a time.
     pub time_at: Option<usize>,
 }
 
-impl FoundDate {
-    /// `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM` when a time was stated.
-    pub fn iso(&self) -> String {
-        let date = format!("{:04}-{:02}-{:02}", self.year, self.month, self.day);
-        match self.time {
-            Some((h, m)) => format!("{date}T{h:02}:{m:02}"),
-            None => date,
+/// A clock as a line prints it: 24-hour time, and the zone offset (minutes east of UTC) when
+/// one is printed beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    pub hour: u32,
+    pub minute: u32,
+    pub offset: Option<i32>,
+}
+
+impl Clock {
+    /// `day` at this clock, in its zone when it has one.
+    pub fn on(self, day: Date) -> Option<Date> {
+        let date = day.at(self.hour, self.minute)?;
+        match self.offset {
+            Some(minutes) => date.in_zone(minutes),
+            None => Some(date),
         }
     }
 }
@@ -172,16 +180,6 @@ fn weekday_name(word: &str) -> Option<u32> {
     })
 }
 
-pub fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
-
 /// Words that flag a line as a date stamp even with other words in it.
 const STAMP_MARKERS: [&str; 14] = [
     "نشر",
@@ -255,91 +253,24 @@ pub fn is_date_word(w: &str) -> bool {
         )
 }
 
-/// Days since 1970-01-01 (proleptic Gregorian), after Howard Hinnant's `days_from_civil`.
-pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
-    let y = i64::from(y) - i64::from(m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (i64::from(m) + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// 0 = Monday … 6 = Sunday.
-pub fn weekday(y: i32, m: u32, d: u32) -> u32 {
-    // 1970-01-01 was a Thursday (3).
-    (days_from_civil(y, m, d) + 3).rem_euclid(7) as u32
-}
-
 /// Years a news date can have: anything else is a number that only looks like a year.
 const YEARS: std::ops::RangeInclusive<u32> = 1900..=2100;
 
-fn valid(y: u32, m: u32, d: u32) -> bool {
-    YEARS.contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y as i32, m)
+/// The day `y-m-d`, when it is a real one of a year a news date can have.
+fn valid(y: u32, m: u32, d: u32) -> Option<Date> {
+    if !YEARS.contains(&y) {
+        return None;
+    }
+    Date::ymd(y as i32, m, d)
 }
 
-/// Whether `s` is `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` naming a real day and time, the time
-/// perhaps with seconds and a zone as page metadata and crawls state it
-/// (`2020-11-09T18:34:47+03:00`, see [`time_suffix`]).
-pub fn is_iso_date(s: &str) -> bool {
-    let (date, time) = match s.split_once('T') {
-        Some((d, t)) => (d, Some(t)),
-        None => (s, None),
-    };
-    let num = |p: &str, len: usize| {
-        (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u32>().ok())?
-    };
-    let mut parts = date.split('-');
-    let (Some(y), Some(m), Some(d), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return false;
-    };
-    let (Some(y), Some(m), Some(d)) = (num(y, 4), num(m, 2), num(d, 2)) else {
-        return false;
-    };
-    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y as i32, m) {
-        return false;
-    }
-    match time.map(|t| t.split_once(':')) {
-        None => true,
-        Some(Some((h, rest))) => {
-            let (min, rest) = rest.split_at_checked(2).unwrap_or((rest, ""));
-            num(h, 2).is_some_and(|h| h < 24)
-                && num(min, 2).is_some_and(|m| m < 60)
-                && time_suffix(rest).is_some()
-        }
-        Some(None) => false,
-    }
-}
-
-/// What may follow `HH:MM` in a date from metadata or a crawl: seconds (with a fraction),
-/// then `Z` or `±HH:MM`; the zone's offset in minutes, `Some(None)` for no zone, `None` for
-/// anything else.
-pub fn time_suffix(rest: &str) -> Option<Option<i32>> {
-    let two = |s: &str| -> Option<i32> {
-        (s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
-    };
-    let mut rest = rest;
-    if let Some(r) = rest.strip_prefix(':') {
-        two(r.get(..2)?)?;
-        rest = r[2..].trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
-    }
-    match rest.as_bytes().first() {
-        None => Some(None),
-        Some(b'Z' | b'z') if rest.len() == 1 => Some(Some(0)),
-        Some(&sign @ (b'+' | b'-')) => {
-            let (h, m) = rest[1..].split_once(':')?;
-            let (h, m) = (two(h)?, two(m)?);
-            if h > 14 || m > 59 {
-                return None;
-            }
-            let minutes = h * 60 + m;
-            Some(Some(if sign == b'-' { -minutes } else { minutes }))
-        }
-        _ => None,
-    }
+/// 0 = Monday … 6 = Sunday.
+fn weekday(date: Date) -> u32 {
+    date.civil()
+        .weekday()
+        .to_monday_zero_offset()
+        .unsigned_abs()
+        .into()
 }
 
 /// Every Gregorian date the line states, in order. A date whose weekday name contradicts it is
@@ -360,18 +291,16 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
             continue;
         }
         if let Some((date, first, last)) = date_at(&toks, i, &in_time) {
-            let weekday_ok = weekday_near(&toks, first, last)
-                .is_none_or(|w| w == weekday(date.0 as i32, date.1, date.2));
+            let weekday_ok = weekday_near(&toks, first, last).is_none_or(|w| w == weekday(date));
             if weekday_ok {
                 let time = times
                     .iter()
                     .filter(|t| t.last + 4 >= first && t.first <= last + 4)
                     .min_by_key(|t| t.first.abs_diff(last).min(t.last.abs_diff(first)));
+                // A clock is always a real time of day, and its zone one that exists.
+                let date = time.and_then(|t| t.clock.on(date)).unwrap_or(date);
                 out.push(FoundDate {
-                    year: date.0 as i32,
-                    month: date.1,
-                    day: date.2,
-                    time: time.map(|t| (t.hour, t.minute)),
+                    date,
                     start: toks[first].start,
                     time_at: time.map(|t| toks[t.first].start),
                 });
@@ -389,12 +318,11 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
 struct Time {
     first: usize,
     last: usize,
-    hour: u32,
-    minute: u32,
+    clock: Clock,
 }
 
 /// `HH:MM` and `HH:MM:SS`, with a 12-hour marker after them (`ص`, `م`, `صباحاً`, `مساءً`,
-/// `am`, `pm`).
+/// `am`, `pm`) and the zone printed beside them (see [`zone_after`], [`zone_before`]).
 fn find_times(toks: &[Token]) -> Vec<Time> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -436,11 +364,21 @@ fn find_times(toks: &[Token]) -> Vec<Time> {
                     last += 1;
                 }
             }
+            let offset = match zone_after(toks, last + 1) {
+                Some((offset, end)) => {
+                    last = end;
+                    Some(offset)
+                }
+                None => zone_before(toks, i),
+            };
             out.push(Time {
                 first: i,
                 last,
-                hour,
-                minute: *m,
+                clock: Clock {
+                    hour,
+                    minute: *m,
+                    offset,
+                },
             });
             i = last + 1;
         } else {
@@ -448,6 +386,83 @@ fn find_times(toks: &[Token]) -> Vec<Time> {
         }
     }
     out
+}
+
+/// Names of UTC as pages print them beside a clock: `GMT`, `UTC`, Greenwich in Arabic spellings.
+fn is_utc_name(w: &str) -> bool {
+    matches!(
+        w,
+        "gmt" | "utc" | "greenwich" | "غرينتش" | "جرينتش" | "غرينيتش" | "جرينيتش"
+    )
+}
+
+/// General form: the zone printed after a clock, `09:30 GMT`, `09:30 (GMT+0300)`,
+/// `09:30 GMT+3`, `09:30 UTC -05:30`, `09:30 بتوقيت غرينتش`, `09:30 توقيت غرينتش +2`, or an
+/// ISO offset glued to the clock (`09:30+03:00`; only `+`: a glued `-` is as often a range,
+/// `09:30-10:30`). Its offset in minutes east of UTC, and its last token.
+fn zone_after(toks: &[Token], j: usize) -> Option<(i32, usize)> {
+    if toks
+        .get(j)
+        .is_some_and(|t| !t.spaced && t.tok == Tok::Punct('+'))
+    {
+        return offset_at(toks, j, true);
+    }
+    let mut k = j;
+    let open = toks.get(k).is_some_and(|t| t.tok == Tok::Punct('('));
+    if open {
+        k += 1;
+    }
+    if matches!(word(toks, k), Some("بتوقيت" | "توقيت")) {
+        k += 1;
+    }
+    if !word(toks, k).is_some_and(is_utc_name) {
+        return None;
+    }
+    // `GMT+15`: a signed number that is no offset makes the zone unreadable, not UTC.
+    let signed = toks
+        .get(k + 1)
+        .is_some_and(|t| matches!(t.tok, Tok::Punct('+' | '-' | '−')))
+        && toks
+            .get(k + 2)
+            .is_some_and(|t| !t.spaced && matches!(t.tok, Tok::Num(..)));
+    let (offset, mut last) = match offset_at(toks, k + 1, false) {
+        Some(found) => found,
+        None if signed => return None,
+        None => (0, k),
+    };
+    if open && toks.get(last + 1).is_some_and(|t| t.tok == Tok::Punct(')')) {
+        last += 1;
+    }
+    Some((offset, last))
+}
+
+/// General form: `GMT 17:27`, a UTC name right before the clock.
+fn zone_before(toks: &[Token], i: usize) -> Option<i32> {
+    let w = word(toks, i.checked_sub(1)?)?;
+    matches!(w, "gmt" | "utc").then_some(0)
+}
+
+/// An offset at `j`: `+3`, `+03`, `+0300`, `+03:00`, `-05:30` (the digits glued to the sign),
+/// in minutes east of UTC, and its last token. `iso` takes only two-digit hours with minutes
+/// (`+03:00`, `+0300`). `None` past ±14:00, the widest zone there is.
+fn offset_at(toks: &[Token], j: usize, iso: bool) -> Option<(i32, usize)> {
+    let sign = match toks.get(j)?.tok {
+        Tok::Punct('+') => 1,
+        Tok::Punct('-' | '−') => -1,
+        _ => return None,
+    };
+    let glued = |k: usize| toks.get(k).filter(|t| !t.spaced).map(|t| &t.tok);
+    let (hours, minutes, last) = match glued(j + 1)? {
+        Tok::Num(v, 4) => (v / 100, v % 100, j + 1),
+        Tok::Num(h, n @ (1 | 2)) => match (glued(j + 2), glued(j + 3)) {
+            (Some(Tok::Punct(':')), Some(Tok::Num(m, 2))) if !iso || *n == 2 => (*h, *m, j + 3),
+            _ if !iso => (*h, 0, j + 1),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let total = hours * 60 + minutes;
+    (minutes < 60 && total <= 14 * 60).then_some((sign * total as i32, last))
 }
 
 fn word(toks: &[Token], i: usize) -> Option<&str> {
@@ -522,14 +537,12 @@ fn is_year(v: u32, digits: usize) -> bool {
     digits == 4 && YEARS.contains(&v)
 }
 
-type Ymd = (u32, u32, u32);
-
-/// A date starting at token `i`: `(y, m, d)` and its first and last token indexes.
+/// A date starting at token `i`, and its first and last token indexes.
 fn date_at(
     toks: &[Token],
     i: usize,
     in_time: &dyn Fn(usize) -> bool,
-) -> Option<(Ymd, usize, usize)> {
+) -> Option<(Date, usize, usize)> {
     let free_num = |j: usize| if in_time(j) { None } else { num(toks, j) };
 
     if let Some((d, dd)) = free_num(i) {
@@ -545,11 +558,17 @@ fn date_at(
             && (*s1 == '/' || (1..=4).all(|k| !toks[i + k].spaced))
             && bd <= 2
         {
-            if is_year(d, dd) && cd <= 2 && valid(d, b, c) {
-                return Some(((d, b, c), i, i + 4));
+            if is_year(d, dd)
+                && cd <= 2
+                && let Some(date) = valid(d, b, c)
+            {
+                return Some((date, i, i + 4));
             }
-            if dd <= 2 && is_year(c, cd) && valid(c, b, d) {
-                return Some(((c, b, d), i, i + 4));
+            if dd <= 2
+                && is_year(c, cd)
+                && let Some(date) = valid(c, b, d)
+            {
+                return Some((date, i, i + 4));
             }
             return None;
         }
@@ -560,19 +579,19 @@ fn date_at(
                 let k = skip_filler(toks, last + 1, true)?;
                 if let Some((y, yd)) = free_num(k)
                     && is_year(y, yd)
-                    && valid(y, m, d)
+                    && let Some(date) = valid(y, m, d)
                 {
                     let last = suffix(toks, k, "م");
-                    return Some(((y, m, d), i, last));
+                    return Some((date, i, last));
                 }
                 // YEAR [weekday ,] D MONTH: the year came first.
                 let back = i.checked_sub(1).and_then(|b| skip_filler(toks, b, false));
                 if let Some(b) = back
                     && let Some((y, yd)) = free_num(b)
                     && is_year(y, yd)
-                    && valid(y, m, d)
+                    && let Some(date) = valid(y, m, d)
                 {
-                    return Some(((y, m, d), b, last));
+                    return Some((date, b, last));
                 }
             }
         }
@@ -584,8 +603,11 @@ fn date_at(
         let (d, dd) = free_num(j)?;
         let k = skip_filler(toks, j + 1, true)?;
         let (y, yd) = free_num(k)?;
-        if is_day(d, dd) && is_year(y, yd) && valid(y, m, d) {
-            return Some(((y, m, d), i, suffix(toks, k, "م")));
+        if is_day(d, dd)
+            && is_year(y, yd)
+            && let Some(date) = valid(y, m, d)
+        {
+            return Some((date, i, suffix(toks, k, "م")));
         }
     }
     None
@@ -608,9 +630,9 @@ fn weekday_near(toks: &[Token], first: usize, last: usize) -> Option<u32> {
         .find_map(|j| word(toks, j).and_then(weekday_name))
 }
 
-/// General form: a clock on a line of its own (`١٠:٣٠`, `09:15 م`), printed beside a date
-/// line. Its time, when the line is nothing but a clock.
-pub fn clock_only(line: &str) -> Option<(u32, u32)> {
+/// General form: a clock on a line of its own (`١٠:٣٠`, `09:15 م`, `GMT 10:30`), printed
+/// beside a date line. Its time, when the line is nothing but a clock.
+pub fn clock_only(line: &str) -> Option<Clock> {
     let toks = tokenize(line);
     let times = find_times(&toks);
     let [t] = &times[..] else {
@@ -620,7 +642,7 @@ pub fn clock_only(line: &str) -> Option<(u32, u32)> {
         (t.first..=t.last).contains(&i)
             || matches!(&tok.tok, Tok::Word(w) if matches!(w.as_str(), "gmt" | "الساعه" | "بتوقيت"))
     });
-    rest_is_clock.then_some((t.hour, t.minute))
+    rest_is_clock.then_some(t.clock)
 }
 
 /// The Hijri date of the line as written (`02 ذي الحجة 1436`), without a `هـ` suffix.
@@ -660,7 +682,18 @@ mod tests {
     use super::*;
 
     fn iso(line: &str) -> Vec<String> {
-        find_dates(line).iter().map(FoundDate::iso).collect()
+        find_dates(line)
+            .iter()
+            .map(|d| d.date.to_string())
+            .collect()
+    }
+
+    fn clock(hour: u32, minute: u32, offset: Option<i32>) -> Option<Clock> {
+        Some(Clock {
+            hour,
+            minute,
+            offset,
+        })
     }
 
     #[test]
@@ -692,7 +725,7 @@ mod tests {
 
     #[test]
     fn numeric_dates_are_day_first() {
-        assert_eq!(iso("GMT 17:27 17.03.2020"), ["2020-03-17T17:27"]);
+        assert_eq!(iso("GMT 17:27 17.03.2020"), ["2020-03-17T17:27+00:00"]);
         assert_eq!(iso("نشر في 05/04/2019"), ["2019-04-05"]);
         assert_eq!(iso("2020-11-09"), ["2020-11-09"]);
         assert_eq!(iso("2015/9/18"), ["2015-09-18"]);
@@ -724,9 +757,12 @@ mod tests {
         );
         assert_eq!(
             iso("GMT 11:17 2025 الأربعاء ,08 كانون الثاني / يناير"),
-            ["2025-01-08T11:17"]
+            ["2025-01-08T11:17+00:00"]
         );
-        assert_eq!(iso("17:55 GMT17 مارس/ آذار 2020"), ["2020-03-17T17:55"]);
+        assert_eq!(
+            iso("17:55 GMT17 مارس/ آذار 2020"),
+            ["2020-03-17T17:55+00:00"]
+        );
     }
 
     /// Regression: a date with spaced slashes in Eastern Arabic digits was not read.
@@ -740,8 +776,10 @@ mod tests {
 
     #[test]
     fn a_clock_on_its_own_line() {
-        assert_eq!(clock_only("١٠:٣٠"), Some((10, 30)));
-        assert_eq!(clock_only("09:15 م"), Some((21, 15)));
+        assert_eq!(clock_only("١٠:٣٠"), clock(10, 30, None));
+        assert_eq!(clock_only("09:15 م"), clock(21, 15, None));
+        assert_eq!(clock_only("GMT 08:05"), clock(8, 5, Some(0)));
+        assert_eq!(clock_only("٠٨:٠٥ (GMT+2)"), clock(8, 5, Some(120)));
         assert_eq!(clock_only("الأحد ٧ / ٠٧ / ٢٠١٩"), None);
         assert_eq!(clock_only("قتل 3 أشخاص عند 10:30 صباحا"), None);
     }
@@ -797,23 +835,47 @@ mod tests {
         assert!(!is_stamp_line(&key("القاهرة في 12 مارس 2019")));
     }
 
+    /// Issue 11, item 4: the zone printed beside a clock was dropped. Made-up lines of each
+    /// general form.
     #[test]
-    fn iso_validation() {
-        assert!(is_iso_date("2015-09-18"));
-        assert!(is_iso_date("2015-09-18T16:41"));
-        assert!(is_iso_date("2015-09-18T16:41:07+03:00"));
-        assert!(is_iso_date("2015-09-18T16:41Z"));
-        assert!(!is_iso_date("2015-09-18T16:41+3"));
-        assert!(!is_iso_date("2015-09-18T16:41 UTC"));
-        assert!(is_iso_date("2016-02-29"));
-        assert!(!is_iso_date("2015-02-29"));
-        assert!(!is_iso_date("2015-9-18"));
-        assert!(!is_iso_date("2015-09-18T24:00"));
-        assert!(!is_iso_date("18/09/2015"));
+    fn a_printed_zone_is_kept_with_its_clock() {
+        let table = [
+            (
+                "السبت 4 أيار 2019، 10:15 (GMT+0300)",
+                "2019-05-04T10:15+03:00",
+            ),
+            ("4 أيار 2019 - 10:15 GMT+3", "2019-05-04T10:15+03:00"),
+            (
+                "4 أيار 2019 الساعة 10:15 GMT +03:00",
+                "2019-05-04T10:15+03:00",
+            ),
+            ("4 May 2019 10:15 UTC-05:30", "2019-05-04T10:15-05:30"),
+            ("4 أيار 2019 10:15 بتوقيت غرينتش", "2019-05-04T10:15+00:00"),
+            (
+                "4 أيار 2019 10:15 توقيت جرينتش +2",
+                "2019-05-04T10:15+02:00",
+            ),
+            ("2019-05-04 10:15+04:00", "2019-05-04T10:15+04:00"),
+            ("GMT 10:15 04.05.2019", "2019-05-04T10:15+00:00"),
+            ("04/05/2019 ٠٩:١٥ م (GMT+2)", "2019-05-04T21:15+02:00"),
+        ];
+        for (line, want) in table {
+            assert_eq!(iso(line), [want], "{line}");
+        }
+        // No zone named, or one whose offset changes with the season: the clock alone.
+        for (line, want) in [
+            ("4 أيار 2019 10:15 بتوقيت القدس", "2019-05-04T10:15"),
+            ("4 أيار 2019 10:15-11:30", "2019-05-04T10:15"),
+            ("4 أيار 2019 10:15 - 3 قتلى", "2019-05-04T10:15"),
+            ("4 أيار 2019 10:15 GMT+15", "2019-05-04T10:15"),
+        ] {
+            assert_eq!(iso(line), [want], "{line}");
+        }
     }
 
     #[test]
     fn weekday_of_known_dates() {
+        let weekday = |y, m, d| weekday(Date::ymd(y, m, d).unwrap());
         assert_eq!(weekday(2015, 9, 16), 2); // Wednesday
         assert_eq!(weekday(1970, 1, 1), 3); // Thursday
         assert_eq!(weekday(2000, 2, 29), 1); // Tuesday

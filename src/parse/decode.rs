@@ -3,7 +3,7 @@
 
 use encoding_rs::{Encoding, UTF_8};
 
-use super::ParseError;
+use super::{ParseError, Warning};
 
 /// A dump's text and what was done to get it.
 #[derive(Debug)]
@@ -12,7 +12,7 @@ pub struct Decoded {
     /// The encoding's WHATWG name (`UTF-8`, `windows-1256`, `UTF-16LE`, …).
     pub encoding: &'static str,
     /// Repairs worth telling the archivist about (replaced bytes, removed NULs).
-    pub notes: Vec<String>,
+    pub notes: Vec<Warning>,
 }
 
 /// Share of invalid bytes under which a file that is mostly valid UTF-8 stays UTF-8: a few
@@ -29,7 +29,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
-            notes.push(format!("invalid {} bytes were replaced", encoding.name()));
+            notes.push(Warning::invalid_bytes(encoding.name()));
         }
         return finish(text.into_owned(), encoding.name(), notes);
     }
@@ -41,7 +41,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
         if nuls * 100 > bytes.len() {
             return Err(ParseError::Binary(format!("{nuls} NUL bytes")));
         }
-        notes.push(format!("{nuls} NUL bytes were removed"));
+        notes.push(Warning::nul_bytes_removed(nuls));
         cleaned = bytes
             .iter()
             .copied()
@@ -59,7 +59,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
     let broken = count_invalid_utf8(bytes);
     let multibyte = bytes.iter().filter(|&&b| b >= 0x80).count();
     if (broken as f64) < (multibyte.max(1) as f64) * MAX_BROKEN_UTF8_SHARE {
-        notes.push(format!("{broken} invalid UTF-8 sequences were replaced"));
+        notes.push(Warning::invalid_utf8(broken));
         let text = String::from_utf8_lossy(bytes).into_owned();
         return finish(text, "UTF-8", notes);
     }
@@ -76,10 +76,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
     };
     let (text, _, had_errors) = encoding.decode(bytes);
     if had_errors {
-        notes.push(format!(
-            "bytes invalid in {} were replaced",
-            encoding.name()
-        ));
+        notes.push(Warning::invalid_bytes(encoding.name()));
     }
     finish(text.into_owned(), encoding.name(), notes)
 }
@@ -99,7 +96,11 @@ fn count_invalid_utf8(mut bytes: &[u8]) -> usize {
 }
 
 /// Rejects text that decoded but is not prose: mostly control characters means binary.
-fn finish(text: String, encoding: &'static str, notes: Vec<String>) -> Result<Decoded, ParseError> {
+fn finish(
+    text: String,
+    encoding: &'static str,
+    notes: Vec<Warning>,
+) -> Result<Decoded, ParseError> {
     let total = text.chars().count();
     let control = count_control(&text);
     if control * 10 > total {
@@ -184,7 +185,8 @@ mod tests {
         let d = decode(&bytes).unwrap();
         assert_eq!(d.encoding, "UTF-8");
         assert!(d.text.contains('\u{fffd}'));
-        assert!(d.notes[0].contains("invalid UTF-8"));
+        let codes: Vec<_> = d.notes.iter().map(|w| w.code).collect();
+        assert_eq!(codes, [crate::parse::WarningCode::BytesReplaced]);
     }
 
     #[test]
@@ -222,6 +224,6 @@ mod tests {
         bytes.insert(0, 0);
         let d = decode(&bytes).unwrap();
         assert!(!d.text.contains('\0'));
-        assert!(d.notes.iter().any(|n| n.contains("NUL")));
+        assert_eq!(d.notes, [Warning::nul_bytes_removed(1)]);
     }
 }

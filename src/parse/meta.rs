@@ -9,12 +9,13 @@
 
 use super::dates::FoundDate;
 use super::lines::Line;
+use super::record::Date;
 use super::weights::{DATE_ABOVE_TITLE as ABOVE_TITLE, DATE_LIST_SPAN as LIST_SPAN};
 
 #[derive(Debug, Default)]
 pub struct Dates {
-    pub published: Option<String>,
-    pub updated: Option<String>,
+    pub published: Option<Date>,
+    pub updated: Option<Date>,
     pub hijri: Option<String>,
 }
 
@@ -61,7 +62,7 @@ fn roles(line: &Line) -> Vec<(FoundDate, Role)> {
             (None, None) => Role::Plain,
         };
         // General form: `الخميس، 3 تموز 2014، آخر تحديث 09:30`: the day is the publication's,
-        // the clock after the "updated" word is the update's.
+        // the clock after the "updated" word (and the zone printed with it) the update's.
         let between = d
             .time_at
             .filter(|&t| t > d.start)
@@ -73,7 +74,7 @@ fn roles(line: &Line) -> Vec<(FoundDate, Role)> {
         {
             out.push((
                 FoundDate {
-                    time: None,
+                    date: d.date.day_only(),
                     time_at: None,
                     ..*d
                 },
@@ -144,7 +145,7 @@ pub fn choose(
         .filter(|(i, _)| *i < start || (end..end + LIST_SPAN).contains(i))
         .flat_map(|(_, r)| r.iter())
         .find(|(_, role)| *role == Role::Updated)
-        .map(|(d, _)| d.iso());
+        .map(|(d, _)| d.date);
 
     let hijri = published
         .and_then(|(i, _)| lines[i].hijri.clone())
@@ -156,18 +157,19 @@ pub fn choose(
 
     // A date line with no clock takes the clock printed alone on the line above or below it.
     let published = published.map(|(i, mut d)| {
-        if d.time.is_none() {
-            d.time = [i.wrapping_sub(1), i + 1]
+        if d.date.clock().is_none() {
+            let clock = [i.wrapping_sub(1), i + 1]
                 .into_iter()
                 .filter_map(|j| lines.get(j))
                 .filter(|l| l.stamp && l.dates.is_empty())
                 .find_map(|l| super::dates::clock_only(&l.text));
+            d.date = clock.and_then(|c| c.on(d.date)).unwrap_or(d.date);
         }
         (i, d)
     });
 
     Dates {
-        published: published.map(|(_, d)| d.iso()),
+        published: published.map(|(_, d)| d.date),
         updated,
         hijri,
     }
@@ -184,20 +186,32 @@ mod tests {
         choose(&lines, Some(0), (lines.len() - 1, lines.len()), &|_| false)
     }
 
-    /// Regression: an update clock after the date was taken as the publication time.
+    fn text(d: Option<Date>) -> Option<String> {
+        d.map(|d| d.to_string())
+    }
+
+    /// Regression: an update clock after the date was taken as the publication time, and the
+    /// zone printed with it was dropped (issue 11, item 4).
     #[test]
     fn update_clock_after_the_date_is_the_updates() {
         let d =
+            dates_of("عنوان الخبر هنا\nالإثنين، 6 أيار/مايو 2019، آخر تحديث 18:05 (GMT+0200)\nنص");
+        assert_eq!(text(d.published).as_deref(), Some("2019-05-06"));
+        assert_eq!(text(d.updated).as_deref(), Some("2019-05-06T18:05+02:00"));
+        // The issue's own line.
+        let d =
             dates_of("عنوان الخبر هنا\nالخميس، 3 تموز/يوليو 2014، آخر تحديث 09:30 (GMT+0300)\nنص");
-        assert_eq!(d.published.as_deref(), Some("2014-07-03"));
-        assert_eq!(d.updated.as_deref(), Some("2014-07-03T09:30"));
+        assert_eq!(text(d.published).as_deref(), Some("2014-07-03"));
+        assert_eq!(text(d.updated).as_deref(), Some("2014-07-03T09:30+03:00"));
     }
 
     /// Regression: a clock line over a date line was not read at all.
     #[test]
     fn clock_and_date_on_two_lines() {
         let d = dates_of("عنوان الخبر هنا\n١٠:٣٠\nالأحد ٧ / ٠٧ / ٢٠١٩\nنص");
-        assert_eq!(d.published.as_deref(), Some("2019-07-07T10:30"));
+        assert_eq!(text(d.published).as_deref(), Some("2019-07-07T10:30"));
+        let d = dates_of("عنوان الخبر هنا\nGMT ٠٨:٤٥\nالأحد ٧ / ٠٧ / ٢٠١٩\nنص");
+        assert_eq!(text(d.published).as_deref(), Some("2019-07-07T08:45+00:00"));
     }
 
     #[test]

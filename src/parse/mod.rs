@@ -19,7 +19,7 @@ pub(crate) mod text;
 mod title;
 mod weights;
 
-pub use record::Article;
+pub use record::{Article, Date, DateError, Warning, WarningCode};
 
 use lexicon::LEXICON;
 use lines::Line;
@@ -264,13 +264,12 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
 
     if a.published.is_none() {
         a.warnings.push(match &a.updated {
-            Some(_) => "no publication date found (only an \"updated\" date)".into(),
-            None => "no publication date found".into(),
+            Some(_) => Warning::only_updated_date(),
+            None => Warning::no_publication_date(),
         });
     }
     if a.place.is_none() && a.author.is_none() && a.agency.is_none() {
-        a.warnings
-            .push("no dateline found (place, author or agency)".into());
+        a.warnings.push(Warning::no_dateline());
     }
     Ok(a)
 }
@@ -433,6 +432,10 @@ mod tests {
         parse_dump(text.as_bytes(), "test.txt").unwrap()
     }
 
+    fn date(s: &str) -> Option<Date> {
+        Some(Date::parse(s).unwrap())
+    }
+
     #[test]
     fn dated_list_before_the_article_gives_no_date() {
         let text = format!(
@@ -441,7 +444,11 @@ mod tests {
         let a = parse(&text);
         assert_eq!(a.title, TITLE);
         assert_eq!(a.published, None);
-        assert!(a.warnings.iter().any(|w| w.contains("no publication date")));
+        assert!(
+            a.warnings
+                .iter()
+                .any(|w| w.code == WarningCode::DateMissing)
+        );
         assert_eq!(
             (a.place.as_deref(), a.author.as_deref()),
             (Some("بيروت"), Some("سامر خليل"))
@@ -454,7 +461,7 @@ mod tests {
         let text = format!(
             "أخبار ذات صلة\nوزير المالية يعلن موازنة العام المقبل\n12 آذار 2019\nارتفاع أسعار النفط في الأسواق العالمية\n14 آذار 2019\n{TITLE}\nنشر في: الأربعاء 3 نيسان 2019\n{P1}\n{P2}"
         );
-        assert_eq!(parse(&text).published.as_deref(), Some("2019-04-03"));
+        assert_eq!(parse(&text).published, date("2019-04-03"));
     }
 
     #[test]
@@ -475,7 +482,7 @@ mod tests {
             &format!("{TITLE}\nالخميس 17 أيلول (سبتمبر) 2015 - 3 ذو الحجة 1436 هـ"),
             "",
         ));
-        assert_eq!(a.published.as_deref(), Some("2015-09-17"));
+        assert_eq!(a.published, date("2015-09-17"));
         assert_eq!(a.hijri.as_deref(), Some("3 ذو الحجة 1436"));
     }
 
@@ -485,15 +492,19 @@ mod tests {
             &format!("{TITLE}\nنشر بتاريخ: ٠٥/٠٤/٢٠١٩ - ٠٣:١٥ م"),
             "",
         ));
-        assert_eq!(a.published.as_deref(), Some("2019-04-05T15:15"));
+        assert_eq!(a.published, date("2019-04-05T15:15"));
     }
 
     #[test]
     fn an_updated_stamp_alone_is_not_a_publication_date() {
         let a = parse(&dump(&format!("{TITLE}\nآخر تحديث: 12 مايو 2017"), ""));
         assert_eq!(a.published, None);
-        assert_eq!(a.updated.as_deref(), Some("2017-05-12"));
-        assert!(a.warnings.iter().any(|w| w.contains("updated")));
+        assert_eq!(a.updated, date("2017-05-12"));
+        assert!(
+            a.warnings
+                .iter()
+                .any(|w| w.code == WarningCode::DateOnlyUpdated)
+        );
     }
 
     #[test]
@@ -502,8 +513,8 @@ mod tests {
             &format!("{TITLE}\nنشر في 3 نيسان 2019 | آخر تحديث 5 نيسان 2019"),
             "",
         ));
-        assert_eq!(a.published.as_deref(), Some("2019-04-03"));
-        assert_eq!(a.updated.as_deref(), Some("2019-04-05"));
+        assert_eq!(a.published, date("2019-04-03"));
+        assert_eq!(a.updated, date("2019-04-05"));
     }
 
     #[test]
@@ -596,7 +607,7 @@ mod tests {
         );
         let a = parse(&text);
         assert_eq!(a.body, [P1, P2, P3]);
-        assert_eq!(a.published.as_deref(), Some("2019-04-03"));
+        assert_eq!(a.published, date("2019-04-03"));
         assert_eq!(a.title, TITLE);
     }
 

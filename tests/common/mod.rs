@@ -11,6 +11,7 @@ pub mod warc;
 
 use arshif::Article;
 use arshif::archive::{Archive, Entry};
+use arshif::parse::Date;
 use arshif::search::{SearchIndex, build_index};
 use arshif::web::{AppState, Config, Site, app};
 use axum::Router;
@@ -25,7 +26,7 @@ pub fn entry(id: &str, published: Option<&str>, title: &str) -> Entry {
             id: id.into(),
             source: format!("{id}.txt"),
             title: title.into(),
-            published: published.map(String::from),
+            published: published.map(|d| Date::parse(d).unwrap()),
             body: vec![format!("نص المقال {id}.")],
             encoding: "UTF-8".into(),
             ..Article::default()

@@ -65,32 +65,9 @@ fn opt_max(a: Option<i32>, b: Option<i32>) -> Option<i32> {
     a.max(b)
 }
 
-/// Days since 1970-01-01 of an ISO date (`YYYY-MM-DD`, anything after ignored).
-pub(super) fn day_number(date: &str) -> Option<i32> {
-    let y: i32 = date.get(0..4)?.parse().ok()?;
-    let m: u32 = date.get(5..7)?.parse().ok()?;
-    let d: u32 = date.get(8..10)?.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    i32::try_from(crate::parse::dates::days_from_civil(y, m, d)).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn day_numbers() {
-        assert_eq!(day_number("1970-01-01"), Some(0));
-        assert_eq!(day_number("2015-09-16"), Some(16_694));
-        assert_eq!(day_number("2015-09-18T16:41"), Some(16_696));
-        assert_eq!(day_number("2016-03-01"), Some(16_861));
-        assert_eq!(day_number("2000-02-29"), Some(11_016));
-        assert_eq!(day_number("2015"), None);
-        assert_eq!(day_number("2015-13-01"), None);
-        assert_eq!(day_number("٢٠١٥-09-16"), None);
-    }
 
     #[test]
     fn a_chain_of_links_stops_at_the_span_cap() {

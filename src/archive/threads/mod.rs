@@ -31,7 +31,8 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::entry::Entry;
-use join::{day_number, join};
+use crate::parse::Date;
+use join::join;
 use links::{links, weigh};
 pub use profile::Profile;
 
@@ -102,8 +103,8 @@ impl Threads {
 #[derive(Debug, Clone, Copy)]
 pub struct Item<'a> {
     pub id: &'a str,
-    /// The publication date (ISO), when known.
-    pub published: Option<&'a str>,
+    /// The publication date, when known.
+    pub published: Option<Date>,
     pub profile: &'a Profile,
 }
 
@@ -118,7 +119,7 @@ pub fn group(entries: &[Entry]) -> Threads {
         .zip(&profiles)
         .map(|(e, profile)| Item {
             id: &e.article.id,
-            published: e.article.published.as_deref(),
+            published: e.article.published,
             profile,
         })
         .collect();
@@ -132,7 +133,7 @@ pub fn group_profiles(items: &[Item]) -> Threads {
     let vectors = weigh(&profiles);
     let days: Vec<Option<i32>> = kept
         .iter()
-        .map(|&i| items[i].published.and_then(day_number))
+        .map(|&i| items[i].published.map(|d| d.day_number()))
         .collect();
     let links = links(&vectors, &days);
     let roots = join(kept.len(), &links, &days);
@@ -188,7 +189,7 @@ mod tests {
             article: Article {
                 id: id.into(),
                 title: title.into(),
-                published: published.map(String::from),
+                published: published.map(|d| Date::parse(d).unwrap()),
                 body: body.iter().map(|s| s.to_string()).collect(),
                 ..Article::default()
             },
@@ -345,7 +346,7 @@ mod tests {
             "2019-09-17",
             "2019-09-18",
         ]) {
-            e.article.published = Some(date.into());
+            e.article.published = Some(Date::parse(date).unwrap());
         }
         let threads = group(&entries);
         assert_eq!(threads.threads[0], ["000", "001"], "{:?}", threads.threads);

@@ -5,8 +5,8 @@
 use encoding_rs::{Encoding, UTF_8};
 use lol_html::{HtmlRewriter, Settings, element};
 
-use crate::parse::ParseError;
 use crate::parse::decode::{self, Decoded};
+use crate::parse::{ParseError, Warning};
 
 /// How far into the page a `<meta charset>` is looked for. The HTML standard's prescan stops
 /// at 1024 bytes; pages that declare it later (after long comments or scripts) are common
@@ -65,10 +65,7 @@ fn declared_as(bytes: &[u8], encoding: &'static Encoding) -> Result<Decoded, Par
     let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
     let mut notes = Vec::new();
     if had_errors {
-        notes.push(format!(
-            "bytes invalid in {} were replaced",
-            encoding.name()
-        ));
+        notes.push(Warning::invalid_bytes(encoding.name()));
     }
     Ok(Decoded {
         text: text.replace('\0', ""),

@@ -7,7 +7,7 @@ mod walk;
 pub use charset::charset_param;
 pub use walk::{Found, TimeTag, walk};
 
-use crate::parse::{MAX_DUMP_BYTES, ParseError};
+use crate::parse::{MAX_DUMP_BYTES, ParseError, Warning};
 
 /// What a saved page is made of.
 #[derive(Debug)]
@@ -20,7 +20,7 @@ pub struct Page {
     /// The encoding's WHATWG name.
     pub encoding: &'static str,
     /// Repairs worth telling the archivist about.
-    pub notes: Vec<String>,
+    pub notes: Vec<Warning>,
 }
 
 /// Reads a page; `charset` is the one its HTTP header named, if any.

@@ -13,7 +13,7 @@ pub use http::{HttpError, media_type};
 pub use reader::{Problem, WarcError};
 
 use super::html::charset_param;
-use super::stamp::Stamp;
+use crate::parse::Date;
 
 /// One HTML page a crawl fetched.
 #[derive(Debug)]
@@ -23,7 +23,7 @@ pub struct Fetched {
     /// `WARC-Target-URI`.
     pub target: String,
     /// `WARC-Date`: when it was fetched.
-    pub date: Option<Stamp>,
+    pub date: Option<Date>,
     /// The charset the HTTP header named.
     pub charset: Option<String>,
     /// The HTML, as served (transfer and content codings undone).
@@ -152,7 +152,7 @@ fn fetched(record: &reader::RawRecord, charset: Option<String>, body: Vec<u8>) -
     Fetched {
         offset: record.offset,
         target: target(record),
-        date: record.header("warc-date").and_then(Stamp::parse),
+        date: record.header("warc-date").and_then(|d| Date::parse(d).ok()),
         charset,
         body,
     }

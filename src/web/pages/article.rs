@@ -9,14 +9,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::archive::Entry;
 use crate::archive::facets::{Facets, Source};
-use crate::capture::stamp::Stamp;
-use crate::parse::Article;
+use crate::parse::{Article, Date};
 use crate::web::http::cache_policy::{self, CachePolicy};
 use crate::web::http::error::WebError;
 use crate::web::http::render::render;
 use crate::web::pages::{cite, data};
 use crate::web::site::{AppState, Site};
-use crate::web::view::dates::Date;
 use crate::web::view::dates::DateView;
 use crate::web::view::hijri::HijriView;
 use crate::web::view::links::{self, Links};
@@ -81,7 +79,7 @@ impl<'a> Neighbour<'a> {
         Neighbour {
             href: links.article(&entry.article.id),
             title: title_of(&entry.article),
-            date: entry.article.published.as_deref().and_then(DateView::new),
+            date: entry.article.published.as_ref().map(DateView::new),
         }
     }
 }
@@ -96,8 +94,6 @@ struct ArticlePage<'a> {
     published: Option<DateView>,
     /// The month page of the publication date.
     month_href: Option<String>,
-    /// The record's date when it is not a readable ISO date: shown as written.
-    published_raw: Option<&'a str>,
     updated: Option<DateView>,
     /// The Hijri date the page printed, else the one computed from `published`.
     hijri: Option<HijriView>,
@@ -139,8 +135,8 @@ pub struct CaptureView {
 }
 
 /// A capture date as a page shows it.
-fn capture_date(stamp: Option<Stamp>) -> Option<DateView> {
-    DateView::new(&stamp?.to_string())
+fn capture_date(stamp: Option<Date>) -> Option<DateView> {
+    stamp.as_ref().map(DateView::new)
 }
 
 /// The record's field names as a reader knows them; an unknown name is shown as it is.
@@ -237,14 +233,12 @@ fn page(site: &Site, links: Links, entry: &Entry) -> Result<Response, WebError> 
     let id = entry.article.id.as_str();
     let a = &entry.article;
     let (older, newer) = site.archive.neighbours(id);
-    let published = a.published.as_deref().and_then(DateView::new);
+    let published = a.published.as_ref().map(DateView::new);
     let mut links = links;
     links.set_here(crate::web::view::links::article_path(&a.id));
     let month_href = a
         .published
-        .as_deref()
-        .and_then(Date::parse)
-        .map(|d| links.to(&links::month_path(d.year, d.month)));
+        .map(|d| links.to(&links::month_path(d.year(), d.month())));
     let thread: Vec<Item> = site
         .archive
         .thread(&a.id)
@@ -258,13 +252,8 @@ fn page(site: &Site, links: Links, entry: &Entry) -> Result<Response, WebError> 
         title: title_of(a),
         dateline: dateline(&links, site.archive.facets(), a),
         month_href,
-        published_raw: if published.is_none() {
-            a.published.as_deref()
-        } else {
-            None
-        },
         published,
-        updated: a.updated.as_deref().and_then(DateView::new),
+        updated: a.updated.as_ref().map(DateView::new),
         hijri,
         undated_stem: a.published.is_none().then(|| {
             a.source

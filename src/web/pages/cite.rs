@@ -7,9 +7,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::parse::Article;
+use crate::parse::Date;
 use crate::web::http::cache_policy::CachePolicy;
 use crate::web::view::citation::Citation;
-use crate::web::view::dates::Date;
 use crate::web::view::links::{Links, article_path};
 
 /// The two formats of the downloads.
@@ -39,7 +39,7 @@ impl Format {
 /// address is known.
 pub fn reference(links: &Links, a: &Article) -> Citation {
     let url = links.absolute(&article_path(&a.id));
-    Citation::new(a, url, Date::on(std::time::SystemTime::now()))
+    Citation::new(a, url, Date::utc_day_of(std::time::SystemTime::now()))
 }
 
 /// `GET /articles/{id}.bib` and `.ris`. Browsers may keep it (`Private`), caches not: it says

@@ -1,10 +1,10 @@
 //! `/feed.xml`: the newest dated articles as an Atom feed (RFC 4287), each with its full text.
 //!
 //! Conventions a subscriber can rely on:
-//! - Only articles with a readable date are in it ([`FEED_ENTRIES`] of them, newest first);
-//!   an undated article has no place in a feed ordered by time.
-//! - Dates are the record's local times taken as UTC ([`Date::rfc3339`]), as a dump does not
-//!   say its zone. An entry's `<updated>` is the record's `updated`, else its `published`;
+//! - Only dated articles are in it ([`FEED_ENTRIES`] of them, newest first); an undated
+//!   article has no place in a feed ordered by time.
+//! - Dates are written by [`crate::parse::Date::rfc3339`]: in the zone the page printed, and where it
+//!   printed none (most dumps), the printed time taken as UTC. An entry's `<updated>` is the record's `updated`, else its `published`;
 //!   the feed's is the newest of its entries' (so it changes only when the feed's content
 //!   does), or the archive's build time when it has none.
 //! - An entry's `<id>` is the article's absolute URL. Article ids come from the dump's file
@@ -26,7 +26,6 @@ use crate::web::http::error::WebError;
 use crate::web::http::render::render_as;
 use crate::web::site::AppState;
 use crate::web::view::SITE_NAME;
-use crate::web::view::dates::Date;
 use crate::web::view::links::{self, Links, Order};
 use crate::web::view::title_of;
 
@@ -101,12 +100,8 @@ pub fn feed<'a>(
 
 /// An article's entry, or `None` when it has no readable date.
 fn entry<'a>(site: &str, a: &'a Article, body: &[String]) -> Option<FeedEntry<'a>> {
-    let published = Date::parse(a.published.as_deref()?)?.rfc3339();
-    let updated = a
-        .updated
-        .as_deref()
-        .and_then(Date::parse)
-        .map_or_else(|| published.clone(), |d| d.rfc3339());
+    let published = a.published?.rfc3339();
+    let updated = a.updated.map_or_else(|| published.clone(), |d| d.rfc3339());
     let nonblank = |s: &'a Option<String>| s.as_deref().filter(|s| !s.trim().is_empty());
     Some(FeedEntry {
         url: format!("{site}{}", links::article_path(&a.id)),
@@ -148,6 +143,7 @@ mod tests {
 
     use super::*;
     use crate::archive::Entry;
+    use crate::parse::Date;
 
     const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
@@ -156,7 +152,7 @@ mod tests {
             article: Article {
                 id: id.into(),
                 title: format!("عنوان {id}"),
-                published: published.map(String::from),
+                published: published.map(|d| Date::parse(d).unwrap()),
                 body: vec![format!("نص {id} <b>&</b>"), "فقرة ثانية".into()],
                 ..Article::default()
             },
@@ -260,9 +256,8 @@ mod tests {
             entry("a", Some("2015-09-16")),
             entry("b", Some("2015-09-18T16:41")),
             entry("undated", None),
-            entry("unreadable", Some("أمس")),
         ];
-        entries[1].article.updated = Some("2015-09-19T08:00".into());
+        entries[1].article.updated = Date::parse("2015-09-19T08:00").ok();
         entries[0].article.author = Some("كاتب".into());
         let xml = render(entries, FEED_ENTRIES);
         let doc = check_rfc4287(&xml);

@@ -18,6 +18,7 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use crate::archive::facets::Source;
+use crate::parse::Date;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -205,8 +206,8 @@ struct JsonResult<'a> {
     id: &'a str,
     url: String,
     title: &'a str,
-    published: Option<&'a str>,
-    updated: Option<&'a str>,
+    published: Option<Date>,
+    updated: Option<Date>,
     publication: Option<&'a str>,
     agency: Option<&'a str>,
     /// The passage, plain text.
@@ -243,8 +244,8 @@ pub async fn json(
                 id: &a.id,
                 url: links.absolute(&page).unwrap_or_else(|| links.to(&page)),
                 title: title_of(a),
-                published: a.published.as_deref(),
-                updated: a.updated.as_deref(),
+                published: a.published,
+                updated: a.updated,
                 publication: a.publication.as_deref(),
                 agency: a.agency.as_deref(),
                 snippet: hit.snippet_text,

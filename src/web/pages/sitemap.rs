@@ -3,7 +3,7 @@
 //!
 //! The sitemap lists the index's pages (newest first; the oldest-first order shows the same
 //! articles again), the about page, and every article page with its `<lastmod>` (the record's
-//! `updated`, else `published`, by [`Date::rfc3339`]'s convention). The index pages and about
+//! `updated`, else `published`, by [`crate::parse::Date::rfc3339`]'s convention). The index pages and about
 //! have no `<lastmod>`: what they show changes with every build, and a date a crawler cannot
 //! trust is worse than none. Past [`Config::sitemap_limit`] URLs (the protocol's 50,000 by
 //! default) `/sitemap.xml` becomes a sitemap index of `/sitemaps/1.xml`, `/sitemaps/2.xml`, …
@@ -24,7 +24,6 @@ use crate::web::http::cache_policy::CachePolicy;
 use crate::web::http::error::WebError;
 use crate::web::http::render::render_as;
 use crate::web::site::AppState;
-use crate::web::view::dates::Date;
 use crate::web::view::links::{self, Links, Order};
 
 pub const XML: &str = "application/xml; charset=utf-8";
@@ -94,12 +93,7 @@ impl<'a> Urls<'a> {
         let a = &self.archive.entries()[i - self.index_pages - 1].article;
         Url {
             loc: absolute(&links::article_path(&a.id)),
-            lastmod: a
-                .updated
-                .as_deref()
-                .and_then(Date::parse)
-                .or_else(|| a.published.as_deref().and_then(Date::parse))
-                .map(|d| d.rfc3339()),
+            lastmod: a.updated.or(a.published).map(|d| d.rfc3339()),
         }
     }
 

@@ -10,9 +10,10 @@
 use std::fmt::Write;
 
 use super::SITE_NAME;
-use super::dates::Date;
+use super::dates::arabic_day;
 use super::title_of;
 use crate::parse::Article;
+use crate::parse::Date;
 use crate::stable_hash::stable_hash;
 
 /// One article's reference.
@@ -53,7 +54,7 @@ impl Citation {
             author: field(a.author.as_ref()),
             title: title_of(a).split_whitespace().collect::<Vec<_>>().join(" "),
             outlet: field(a.publication.as_ref()).or_else(|| field(a.agency.as_ref())),
-            date: a.published.as_deref().and_then(Date::parse),
+            date: a.published.map(Date::day_only),
             url,
             retrieved,
         }
@@ -74,11 +75,11 @@ impl Citation {
         parts.push(format!("«{}»", self.title));
         parts.extend(self.outlet.clone());
         parts.push(match &self.date {
-            Some(d) => d.arabic_day(),
+            Some(d) => arabic_day(d),
             None => "بلا تاريخ".to_owned(),
         });
         let head = parts.join("، ") + ". " + SITE_NAME + "، ";
-        let tail = format!("استُرجع في {}.", self.retrieved.arabic_day());
+        let tail = format!("استُرجع في {}.", arabic_day(&self.retrieved));
         match &self.url {
             Some(url) => (head, Some(url), format!("، {tail}")),
             None => (head + &tail, None, String::new()),
@@ -99,14 +100,14 @@ impl Citation {
             fields.push(("journal", bibtex_escape(outlet)));
         }
         if let Some(d) = &self.date {
-            fields.push(("date", format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)));
-            fields.push(("year", d.year.to_string()));
-            fields.push(("month", d.month.to_string()));
+            fields.push(("date", d.day_only().to_string()));
+            fields.push(("year", d.year().to_string()));
+            fields.push(("month", d.month().to_string()));
         }
         if let Some(url) = &self.url {
             fields.push(("url", bibtex_escape(url)));
         }
-        fields.push(("urldate", self.retrieved.iso()));
+        fields.push(("urldate", self.retrieved.to_string()));
         fields.push(("language", "arabic".to_owned()));
         if self.outlet.is_none() {
             fields.push(("howpublished", bibtex_escape(SITE_NAME)));
@@ -136,14 +137,20 @@ impl Citation {
             lines.push(("T2", outlet.clone()));
         }
         if let Some(d) = &self.date {
-            lines.push(("PY", format!("{:04}", d.year)));
-            lines.push(("DA", format!("{:04}/{:02}/{:02}/", d.year, d.month, d.day)));
+            lines.push(("PY", format!("{:04}", d.year())));
+            lines.push((
+                "DA",
+                format!("{:04}/{:02}/{:02}/", d.year(), d.month(), d.day()),
+            ));
         }
         if let Some(url) = &self.url {
             lines.push(("UR", url.clone()));
         }
         let r = &self.retrieved;
-        lines.push(("Y2", format!("{:04}/{:02}/{:02}/", r.year, r.month, r.day)));
+        lines.push((
+            "Y2",
+            format!("{:04}/{:02}/{:02}/", r.year(), r.month(), r.day()),
+        ));
         lines.push(("LA", "ar".to_owned()));
         lines.push(("DB", SITE_NAME.to_owned()));
         lines.push(("ID", self.key.clone()));
@@ -192,7 +199,7 @@ mod tests {
             author: Some("المحرر السياسي".into()),
             publication: Some("الوسط".into()),
             agency: Some("أ ف ب".into()),
-            published: Some("2015-09-16".into()),
+            published: Date::parse("2015-09-16").ok(),
             ..Article::default()
         }
     }

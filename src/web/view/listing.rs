@@ -2,8 +2,7 @@
 //! story's other coverage): one line per article ([`Item`]), grouped under year and month
 //! headings ([`group`]), rendered by the `listing` and `entry` macros of `macros.html`.
 
-use super::dates::DateView;
-use super::dates::{Date, month_name};
+use super::dates::{DateView, month_name};
 use super::hijri::HijriView;
 use super::links::{self, Links};
 use super::title_of;
@@ -54,7 +53,7 @@ impl<'a> Item<'a> {
         Item {
             href: links.article(&a.id),
             title: title_of(a),
-            date: a.published.as_deref().and_then(DateView::new),
+            date: a.published.as_ref().map(DateView::new),
             hijri: HijriView::of(a),
             place: a.place.as_deref(),
             outlet: Outlet::new(links, facets, Source::Publication, a.publication.as_deref())
@@ -125,32 +124,20 @@ pub fn group<'a>(
     let mut last_key = None;
     for entry in entries {
         let item = Item::new(links, facets, entry);
-        let Some(published) = entry.article.published.as_deref() else {
+        let Some(published) = entry.article.published else {
             undated.push(item);
             continue;
         };
-        let key = Date::parse(published).map(|d| (d.year, d.month));
-        if months.is_empty() || (headings != Headings::None && last_key != Some(key)) {
-            let new_year = months.is_empty() || last_key.flatten().map(|k| k.0) != key.map(|k| k.0);
-            let year = (headings == Headings::YearsAndMonths && new_year).then(|| match key {
-                Some((y, _)) => Heading {
-                    text: y.to_string(),
-                    href: Some(links.to(&links::year_path(y))),
-                },
-                None => Heading {
-                    text: "تاريخ غير مقروء".to_owned(),
-                    href: None,
-                },
+        let (y, m) = (published.year(), published.month());
+        if months.is_empty() || (headings != Headings::None && last_key != Some((y, m))) {
+            let new_year = last_key.is_none_or(|(year, _)| year != y);
+            let year = (headings == Headings::YearsAndMonths && new_year).then(|| Heading {
+                text: y.to_string(),
+                href: Some(links.to(&links::year_path(y))),
             });
-            let month = (headings != Headings::None).then(|| match key {
-                Some((y, m)) => Heading {
-                    text: format!("{} {y}", month_name(m)),
-                    href: Some(links.to(&links::month_path(y, m))),
-                },
-                None => Heading {
-                    text: format!("كما ورد: {published}"),
-                    href: None,
-                },
+            let month = (headings != Headings::None).then(|| Heading {
+                text: format!("{} {y}", month_name(m)),
+                href: Some(links.to(&links::month_path(y, m))),
             });
             months.push(MonthGroup {
                 year,
@@ -162,7 +149,7 @@ pub fn group<'a>(
                 },
                 items: Vec::new(),
             });
-            last_key = Some(key);
+            last_key = Some((y, m));
         }
         months.last_mut().expect("pushed above").items.push(item);
     }

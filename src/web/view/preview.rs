@@ -6,7 +6,6 @@
 //! the tags that need a URL are left out and the others stay.
 
 use super::SITE_NAME;
-use super::dates::Date;
 use super::links::Links;
 use crate::parse::Article;
 
@@ -44,7 +43,6 @@ impl Preview {
 
     /// The preview of an article's page; `links` must name the article as its page.
     pub fn article(links: &Links, a: &Article) -> Preview {
-        let date = |d: &Option<String>| d.as_deref().and_then(Date::parse).map(|d| d.rfc3339());
         let lead = a
             .body
             .iter()
@@ -57,8 +55,8 @@ impl Preview {
             title: super::title_of(a).to_owned(),
             description: lead.map(|p| shorten(p, DESCRIPTION_CHARS)),
             url: links.canonical(),
-            published: date(&a.published),
-            modified: date(&a.updated),
+            published: a.published.map(|d| d.rfc3339()),
+            modified: a.updated.map(|d| d.rfc3339()),
         }
     }
 }
@@ -131,6 +129,7 @@ pub fn shorten(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::Date;
 
     #[test]
     fn short_text_is_kept_whole() {
@@ -167,8 +166,8 @@ mod tests {
             id: "x".into(),
             title: "عنوان".into(),
             body: vec!["  ".into(), "الفقرة الأولى.".into(), "الثانية.".into()],
-            published: Some("2015-09-18T16:41".into()),
-            updated: Some("not a date".into()),
+            published: Date::parse("2015-09-18T16:41").ok(),
+            updated: Date::parse("2015-09-19T08:00+03:00").ok(),
             ..Article::default()
         };
         let mut links =
@@ -180,7 +179,7 @@ mod tests {
         assert_eq!(p.description.as_deref(), Some("الفقرة الأولى."));
         assert_eq!(p.url.as_deref(), Some("https://example.org/a/articles/x"));
         assert_eq!(p.published.as_deref(), Some("2015-09-18T16:41:00Z"));
-        assert_eq!(p.modified, None);
+        assert_eq!(p.modified.as_deref(), Some("2015-09-19T08:00:00+03:00"));
         let p = Preview::article(&Links::for_path("/articles/x"), &Article::default());
         assert_eq!((p.url, p.description), (None, None));
     }

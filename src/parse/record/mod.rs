@@ -1,10 +1,18 @@
-//! The article record every later stage reads.
+//! The article record every later stage reads, with its typed fields: dates ([`Date`]) and
+//! warnings ([`Warning`]).
+
+mod date;
+mod warning;
 
 use serde::{Deserialize, Serialize};
 
+pub use date::{Date, DateError};
+pub use warning::{Warning, WarningCode};
+
 /// What the parser (and then an archivist's override) says one dump holds.
 ///
-/// Dates are ISO 8601 strings (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`), so they sort as text.
+/// Dates are written as ISO 8601 text (`2015-09-18`, `2015-09-18T16:41`,
+/// `2014-07-03T09:30+03:00`: see [`Date`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Article {
     pub id: String,
@@ -16,11 +24,11 @@ pub struct Article {
     pub author: Option<String>,
     pub agency: Option<String>,
     pub publication: Option<String>,
-    pub published: Option<String>,
-    pub updated: Option<String>,
+    pub published: Option<Date>,
+    pub updated: Option<Date>,
     pub hijri: Option<String>,
     pub body: Vec<String>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// The character encoding the dump was decoded from (`UTF-8`, `windows-1256`, …).
     pub encoding: String,
 }
