@@ -113,12 +113,7 @@ fn changed_added_and_removed_dumps_and_overrides_are_picked_up_as_a_full_build_w
     let added = dir.join(held_back.file_name().unwrap());
     fs::copy(held_back, &added).unwrap();
     fs::remove_file(dir.join("004_91d6d82d5f0f2529.txt")).unwrap();
-    let rewritten = dir.join(first[0].file_name().unwrap());
-    let text = fs::read_to_string(&rewritten).unwrap();
-    // A made-up word at the end of the longest line (a body paragraph).
-    let longest = text.lines().max_by_key(|l| l.len()).unwrap();
-    let text = text.replacen(longest, &format!("{longest} زمردستان"), 1);
-    fs::write(&rewritten, text).unwrap();
+    rewrite(&dir.join(first[0].file_name().unwrap()), "زمردستان");
     fs::write(
         dir.join("000_4873890e38737cc0.toml"),
         "title = \"عنوان صححه الأرشيفي\"\n",
@@ -221,4 +216,184 @@ fn a_corrupt_cache_or_a_lost_store_means_a_build_from_nothing() {
     let report = build(articles.path(), out.path());
     assert_eq!((report.reused, report.articles), (0, 5));
     assert_eq!(snapshot(out.path(), &[]), before);
+}
+
+/// The store files of a build folder, by name.
+fn store_files(out: &Path) -> Vec<(String, u64)> {
+    let mut files: Vec<(String, u64)> = fs::read_dir(out)
+        .unwrap()
+        .map(|f| f.unwrap())
+        .filter(|f| archive::store::is_store_file(&f.file_name().to_string_lossy()))
+        .map(|f| {
+            let len = f.metadata().unwrap().len();
+            (f.file_name().to_string_lossy().into_owned(), len)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Rewrites dump `path` with a made-up word added to its longest line (a body paragraph), so
+/// that its parts are replaced.
+fn rewrite(path: &Path, word: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    let longest = text.lines().max_by_key(|l| l.len()).unwrap();
+    let text = text.replacen(longest, &format!("{longest} {word}"), 1);
+    fs::write(path, text).unwrap();
+}
+
+/// An articles folder of the seeds and the real pages, and its build folder, built.
+fn built_seeds_and_pages() -> (tempfile::TempDir, tempfile::TempDir) {
+    let articles = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    copy_into(&dumps_of(SEEDS), articles.path());
+    copy_into(&dumps_of(REAL_PAGES), articles.path());
+    build(articles.path(), out.path());
+    (articles, out)
+}
+
+#[test]
+fn rebuilds_that_replace_parts_do_not_grow_the_store_past_a_third_of_its_live_bytes() {
+    let (articles, out) = built_seeds_and_pages();
+    let dir = articles.path();
+    let first = store_files(out.path());
+    assert_eq!(first.len(), 1);
+
+    let dumps = dumps_of(dir.to_str().unwrap());
+    let mut names = vec![first[0].0.clone()];
+    let mut appended = 0;
+    for (round, word) in [
+        "زمردستان",
+        "قرمزيات",
+        "فيروزآباد",
+        "لازورديا",
+        "ياقوتيل",
+        "عقيقان",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let before = store_files(out.path())[0].1;
+        rewrite(&dumps[round % 3], word);
+        build(dir, out.path());
+        let files = store_files(out.path());
+        assert_eq!(files.len(), 1, "round {round}: the old store is removed");
+        let (name, len) = files[0].clone();
+        if name == *names.last().unwrap() {
+            appended += len - before;
+        } else {
+            names.push(name);
+        }
+
+        // What a build from nothing of the same dumps writes: the live bytes alone.
+        let fresh = tempfile::tempdir().unwrap();
+        build(dir, fresh.path());
+        let live = store_files(fresh.path())[0].1;
+        assert!(
+            len <= live + live / 3,
+            "round {round}: {len} bytes for {live} live"
+        );
+        if round == 5 {
+            assert_eq!(snapshot(out.path(), &[]), snapshot(fresh.path(), &[]));
+        }
+    }
+    assert!(appended > 0, "replaced parts are appended");
+    assert!(names.len() > 1, "the store was compacted: {names:?}");
+}
+
+#[test]
+fn a_reader_holding_the_old_store_reads_its_bytes_after_a_compaction() {
+    let articles = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let dir = articles.path();
+    copy_into(&dumps_of(SEEDS), dir);
+    build(dir, out.path());
+    let reader = compiled::load(&compiled::path_in(out.path())).unwrap();
+    let read = |a: &archive::Archive| -> Vec<String> {
+        a.entries()
+            .iter()
+            .map(|e| serde_json::to_string(&a.get(&e.article.id).unwrap()).unwrap())
+            .collect()
+    };
+    let before = read(&reader);
+    let old_store = store_files(out.path());
+
+    // Every dump replaced: half the store is dead, so the build compacts it into a new file
+    // and removes the old one, which the reader still maps.
+    for (i, path) in dumps_of(dir.to_str().unwrap()).iter().enumerate() {
+        rewrite(path, &format!("كلمةجديدة{i}"));
+    }
+    build(dir, out.path());
+    assert_ne!(store_files(out.path())[0].0, old_store[0].0);
+    assert!(!out.path().join(&old_store[0].0).exists());
+
+    assert_eq!(read(&reader), before, "the old archive reads its old bytes");
+    let now = read(&compiled::load(&compiled::path_in(out.path())).unwrap());
+    assert_ne!(now, before);
+    assert!(now.iter().all(|e| e.contains("كلمةجديدة")));
+}
+
+/// A copy of the files of `from` (one level of folders) into `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for f in fs::read_dir(from).unwrap() {
+        let f = f.unwrap();
+        if f.file_type().unwrap().is_dir() {
+            copy_tree(&f.path(), &to.join(f.file_name()));
+        } else {
+            fs::copy(f.path(), to.join(f.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_build_killed_mid_write_leaves_the_previous_archive_good() {
+    let (articles, out) = built_seeds_and_pages();
+    let dir = articles.path();
+    let good = snapshot(out.path(), &[]);
+    let saved = tempfile::tempdir().unwrap();
+    copy_tree(out.path(), saved.path());
+    let (store, len) = store_files(out.path())[0].clone();
+
+    // The next build appends the rewritten dump's parts; `kill -9` comes halfway through
+    // them, before the index, the cache and the compiled archive are replaced (each is
+    // replaced whole by a rename, so it is the old one or the new one).
+    let dumps = dumps_of(dir.to_str().unwrap());
+    rewrite(&dumps[0], "زمردستان");
+    build(dir, out.path());
+    let grown = store_files(out.path());
+    assert_eq!(
+        grown[0].0, store,
+        "one dump replaced: appended, not compacted"
+    );
+    for name in ["archive.bin", "cache.bin"] {
+        fs::copy(saved.path().join(name), out.path().join(name)).unwrap();
+    }
+    let search = archive::search_dir(&compiled::path_in(out.path()));
+    fs::remove_dir_all(&search).unwrap();
+    copy_tree(&saved.path().join("search"), &search);
+    fs::OpenOptions::new()
+        .write(true)
+        .open(out.path().join(&store))
+        .unwrap()
+        .set_len(len + (grown[0].1 - len) / 2)
+        .unwrap();
+    // And a compaction killed halfway leaves a new store file that nothing names.
+    fs::write(
+        out.path().join("parts-torn-1.bin"),
+        &fs::read(out.path().join(&store)).unwrap()[..(len / 2) as usize],
+    )
+    .unwrap();
+    assert_eq!(
+        snapshot(out.path(), &[]),
+        good,
+        "the previous archive is whole"
+    );
+
+    // The next build picks up from there, as a build from nothing would.
+    let report = build(dir, out.path());
+    assert_eq!(report.reused, dumps.len() - 1);
+    let fresh = tempfile::tempdir().unwrap();
+    build(dir, fresh.path());
+    assert_eq!(snapshot(out.path(), &[]), snapshot(fresh.path(), &[]));
 }

@@ -18,7 +18,7 @@ use super::report::BuildReport;
 use super::scan::{assign_ids, scan};
 use super::store::{self, PartRef, Store, StoreWriter};
 use super::{ArchiveError, compiled, search_dir};
-use crate::search::IndexWriter;
+use crate::search::{Analyzed, IndexWriter};
 
 /// The archive the server should serve: the compiled file when it is current, else a fresh
 /// build of `articles` (saved for next time). The report is `Some` when a build ran.
@@ -78,7 +78,7 @@ pub fn build_and_save(
     };
     report.lap("list the dumps", &mut clock);
 
-    let cache = BuildCache::load(out).filter(|c| !another_folder && !mostly_garbage(out, c));
+    let cache = BuildCache::load(out).filter(|_| !another_folder);
     report.lap("load the cache", &mut clock);
     let search = search_dir(compiled_path);
     let (index, indexed) = match &cache {
@@ -88,7 +88,7 @@ pub fn build_and_save(
         ),
         _ => (LazyIndex::new(&search, true), HashMap::new()),
     };
-    let (store_name, writer, fresh) = match &cache {
+    let (mut store_name, writer, fresh) = match &cache {
         Some(c) => (
             c.store.clone(),
             StoreWriter::append(&out.join(&c.store))?,
@@ -102,11 +102,12 @@ pub fn build_and_save(
     };
     let sink = StoreSink {
         store: Mutex::new(writer),
+        store_path: out.join(&store_name),
         index: &index,
         indexed: Mutex::new(indexed),
     };
     report.lap("open the index and the store", &mut clock);
-    let (done, reused) = collect(articles, dumps, &ids, cache, &sink)?;
+    let (mut done, reused) = collect(articles, dumps, &ids, cache, &sink)?;
     report.reused = reused;
     report.lap("parse, store and index the changed dumps", &mut clock);
     let StoreSink {
@@ -114,10 +115,27 @@ pub fn build_and_save(
         indexed,
         ..
     } = sink;
-    let store_len = writer.into_inner().expect("no panic holds it").finish()?;
+    let mut store_len = writer.into_inner().expect("no panic holds it").finish()?;
     let mut indexed = indexed.into_inner().expect("no panic holds it");
-    let store = Store::open(&out.join(&store_name))?;
+    let mut store = Store::open(&out.join(&store_name))?;
     report.lap("sync the store", &mut clock);
+    let live: u64 = stored_parts(&mut done).map(|at| u64::from(at.len)).sum();
+    let compacted = !fresh && store::worth_compacting(store_len, live);
+    if compacted {
+        let (name, moved) = store::compact(&store, out, stored_parts(&mut done).map(|at| *at))?;
+        for at in stored_parts(&mut done) {
+            *at = moved[&*at];
+        }
+        // An article indexed from parts that are gone is to be removed from the index:
+        // a reference that matches no part says so.
+        for at in indexed.values_mut() {
+            *at = moved.get(at).copied().unwrap_or(PartRef::NOWHERE);
+        }
+        store = Store::open(&out.join(&name))?;
+        store_len = store.len();
+        store_name = name;
+        report.lap("compact the store", &mut clock);
+    }
 
     let assembled = assemble(articles, &done, &ids, &mut report);
     report.lap("threads and duplicates", &mut clock);
@@ -179,26 +197,24 @@ pub fn build_and_save(
     let archive = into_archive(done, assembled, Some(store));
     finish_report(&mut report, &archive);
     compiled::save(&archive, &source, compiled_path)?;
-    if fresh {
+    if fresh || compacted {
+        // Only now that the archive names the new store: a build killed before this point
+        // left the old archive with its store.
         store::remove_others(out, &store_name);
     }
     report.lap("write the compiled archive", &mut clock);
     Ok((archive, report))
 }
 
-/// Whether most of the cache's store is parts no file points to any more (files that changed
-/// or went): then a build from nothing writes a compact store again.
-fn mostly_garbage(out: &Path, cache: &BuildCache) -> bool {
-    let Ok(len) = fs::metadata(out.join(&cache.store)).map(|m| m.len()) else {
-        return true;
-    };
-    let live: u64 = cache
-        .dumps
-        .iter()
-        .flat_map(|d| &d.outcomes)
-        .map(|(_, at, _)| u64::from(at.len))
-        .sum();
-    len > 2 * live + (64 << 20)
+/// Where each result's parts are in the store: the parts a build keeps (files that went, or
+/// whose parts were replaced, are not among them).
+fn stored_parts(done: &mut [Done]) -> impl Iterator<Item = &mut PartRef> {
+    done.iter_mut()
+        .flat_map(|d| &mut d.outcomes)
+        .filter_map(|outcome| match outcome {
+            (_, Part::Stored(at), _) => Some(at),
+            (_, Part::Memory(_), _) => None,
+        })
 }
 
 /// Makes the index hold exactly `want` (each served article from its current parts): removes
@@ -307,21 +323,31 @@ impl LazyIndex {
 /// never holds the bodies of the whole archive at once.
 struct StoreSink<'a> {
     store: Mutex<StoreWriter>,
+    store_path: PathBuf,
     index: &'a LazyIndex,
     /// What the index holds: the id and parts each article was indexed from.
     indexed: Mutex<HashMap<String, PartRef>>,
 }
 
 impl Sink for StoreSink<'_> {
-    fn keep(&self, entry: Entry) -> Result<(Entry, Part), ArchiveError> {
+    fn keep(&self, entry: Entry, analyzed: Analyzed) -> Result<(Entry, Part), ArchiveError> {
         let id = entry.article.id.clone();
         let stale = self.indexed.lock().expect("no panic holds it").remove(&id);
         if stale.is_some() {
             self.index.get()?.remove(&id);
         }
-        self.index.get()?.add(&entry.article)?;
+        self.index.get()?.add_analyzed(&id, analyzed)?;
         let (light, parts) = entry.split();
-        let at = self.store.lock().expect("no panic holds it").put(&parts)?;
+        // Compressed on this thread; only the append is serial.
+        let bytes = store::encode(&parts).map_err(|source| ArchiveError::Write {
+            path: self.store_path.clone(),
+            source,
+        })?;
+        let at = self
+            .store
+            .lock()
+            .expect("no panic holds it")
+            .put_encoded(&bytes)?;
         self.indexed
             .lock()
             .expect("no panic holds it")

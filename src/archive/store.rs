@@ -1,15 +1,25 @@
-//! The parts store: each article's heavy parts (its body and the dump's text) in one
-//! append-only file beside the compiled archive, read back one article at a time through a
-//! memory map.
+//! The parts store: each article's heavy parts (its body and the dump's text), compressed,
+//! in one file beside the compiled archive, read back one article at a time through a memory
+//! map.
 //!
 //! The compiled archive keeps only each article's [`PartRef`] (where its parts are), so the
 //! server holds the light records in memory and the store's pages only while they are read.
-//! Incremental builds append the parts of the dumps that changed and leave the rest where it
-//! is: bytes once written are never changed, so a server reading an older compiled archive
-//! keeps reading the same bytes while a build appends behind it. A full build writes a new
-//! store file and removes the old ones once the new archive is in place (a server that still
-//! maps an old one keeps it until it lets go).
+//!
+//! Each article's parts are one zstd frame (level [`LEVEL`], chosen by measurement in
+//! `notes/build-bench.md`): an article is read without touching its neighbours, and the body,
+//! made of lines of the dump, costs little beside the dump's text in the same frame.
+//!
+//! Bytes once written are never changed, so a server reading an older compiled archive keeps
+//! reading the same bytes while a build works. Incremental builds append the parts of the
+//! dumps that changed; what the replaced parts took is dead. When dead bytes pass
+//! [`COMPACT_WHEN_DEAD`] of the file, the build copies the live frames (as they are, not
+//! recompressed) into a new file, and the old one is removed only once a compiled archive
+//! that names the new one is in place. A build killed at any point leaves the compiled
+//! archive and the store it names as they were; what it wrote is unreferenced (a tail of the
+//! file, or a new file that the next compaction or full build removes).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -19,7 +29,28 @@ use serde::{Deserialize, Serialize};
 
 use super::ArchiveError;
 
-const MAGIC: &[u8; 8] = b"ARSHIFP\x01";
+/// Version 2: every part is a zstd frame (version 1 held bare postcard).
+const MAGIC: &[u8; 8] = b"ARSHIFP\x02";
+
+/// The zstd level of every part. Measured on 10,000 generated dumps (notes/build-bench.md):
+/// level 3 keeps about 4.5 of every 5 bytes out for a few tens of microseconds of CPU per
+/// part, and higher levels gain little more for several times the time.
+pub const LEVEL: i32 = 3;
+
+/// A build compacts the store when its dead bytes pass `1 / COMPACT_DIVISOR` of the file.
+///
+/// So the file is never more than 4/3 of its live bytes, and a compaction copies at most
+/// three live bytes per dead byte it drops. Copying is a sequential read and write of frames
+/// already compressed, far cheaper than the parsing that made the dead bytes (each dead byte
+/// stands for several bytes of dump parsed again), so a low threshold costs little.
+pub const COMPACT_DIVISOR: u64 = 4;
+
+/// Largest part a frame may claim to hold: a dump's text (at most [`MAX_DUMP_BYTES`], up to
+/// twice that once decoded to UTF-8) and a body made of its lines. A corrupt frame header
+/// claiming more is refused rather than allocated.
+///
+/// [`MAX_DUMP_BYTES`]: crate::parse::MAX_DUMP_BYTES
+const MAX_PART_BYTES: usize = 4 * crate::parse::MAX_DUMP_BYTES + (1 << 20);
 
 /// What of an article is only needed when its own page is shown.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,6 +67,14 @@ pub struct PartRef {
     pub len: u32,
 }
 
+impl PartRef {
+    /// A reference to no part: what a moved store maps a dropped part to.
+    pub const NOWHERE: PartRef = PartRef {
+        offset: u64::MAX,
+        len: 0,
+    };
+}
+
 /// The name of a new store file: unique per build, so a full build never writes into a file
 /// that a running server maps.
 pub fn new_file_name() -> String {
@@ -48,6 +87,86 @@ pub fn new_file_name() -> String {
 /// Whether `name` is one of the build folder's store files.
 pub fn is_store_file(name: &str) -> bool {
     name.starts_with("parts-") && name.ends_with(".bin")
+}
+
+/// `parts` as stored: its postcard encoding in one zstd frame at `level`.
+pub fn encode_at(parts: &Parts, level: i32) -> std::io::Result<Vec<u8>> {
+    thread_local! {
+        // A zstd context holds about a megabyte of tables: one per thread, not per part.
+        static COMPRESSOR: RefCell<Option<(i32, zstd::bulk::Compressor<'static>)>> =
+            const { RefCell::new(None) };
+    }
+    let raw = postcard::to_stdvec(parts).map_err(|e| std::io::Error::other(e.to_string()))?;
+    COMPRESSOR.with_borrow_mut(|slot| {
+        let compressor = match slot {
+            Some((l, c)) if *l == level => c,
+            _ => &mut slot.insert((level, zstd::bulk::Compressor::new(level)?)).1,
+        };
+        compressor.compress(&raw)
+    })
+}
+
+/// `parts` as stored, at [`LEVEL`]: done by the caller's thread, so that parts are
+/// compressed in parallel and only appended under a lock.
+pub fn encode(parts: &Parts) -> std::io::Result<Vec<u8>> {
+    encode_at(parts, LEVEL)
+}
+
+/// The parts in one stored frame.
+pub fn decode(bytes: &[u8]) -> Result<Parts, String> {
+    thread_local! {
+        static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> =
+            const { RefCell::new(None) };
+    }
+    let raw = DECOMPRESSOR.with_borrow_mut(|slot| {
+        let decompressor = match slot {
+            Some(d) => d,
+            None => slot.insert(zstd::bulk::Decompressor::new().map_err(|e| e.to_string())?),
+        };
+        decompressor
+            .decompress(bytes, MAX_PART_BYTES)
+            .map_err(|e| e.to_string())
+    })?;
+    postcard::from_bytes(&raw).map_err(|e| e.to_string())
+}
+
+/// Whether a store of `len` bytes, `live` of them referenced, is worth compacting (see
+/// [`COMPACT_DIVISOR`]). A torn tail left by a killed build counts as dead.
+pub fn worth_compacting(len: u64, live: u64) -> bool {
+    let dead = len.saturating_sub(MAGIC.len() as u64 + live);
+    dead > len / COMPACT_DIVISOR
+}
+
+/// Copies the frames at `live` out of `from` into a new store file in `dir`, as they are:
+/// the new file's name, and where each part went. `from` is left untouched, so a server
+/// reading it, or an archive naming it, is unaffected until the new file is put in use.
+pub fn compact(
+    from: &Store,
+    dir: &Path,
+    live: impl IntoIterator<Item = PartRef>,
+) -> Result<(String, HashMap<PartRef, PartRef>), ArchiveError> {
+    let mut live: Vec<PartRef> = live.into_iter().collect();
+    // In file order: the old file is read front to back.
+    live.sort_unstable();
+    live.dedup();
+    let name = new_file_name();
+    let path = dir.join(&name);
+    let copy = || {
+        let mut writer = StoreWriter::create(&path)?;
+        let mut moved = HashMap::with_capacity(live.len());
+        for &at in &live {
+            moved.insert(at, writer.put_encoded(from.raw(at)?)?);
+        }
+        writer.finish()?;
+        Ok(moved)
+    };
+    match copy() {
+        Ok(moved) => Ok((name, moved)),
+        Err(e) => {
+            let _ = fs::remove_file(&path);
+            Err(e)
+        }
+    }
 }
 
 /// A store open for appending.
@@ -83,14 +202,16 @@ impl StoreWriter {
     }
 
     pub fn put(&mut self, parts: &Parts) -> Result<PartRef, ArchiveError> {
-        let bytes = postcard::to_stdvec(parts)
-            .map_err(|e| write_error(&self.path)(std::io::Error::other(e.to_string())))?;
+        let bytes = encode(parts).map_err(write_error(&self.path))?;
+        self.put_encoded(&bytes)
+    }
+
+    /// Appends parts already [`encode`]d.
+    pub fn put_encoded(&mut self, bytes: &[u8]) -> Result<PartRef, ArchiveError> {
         let len = u32::try_from(bytes.len()).map_err(|_| {
             write_error(&self.path)(std::io::Error::other("one article's parts exceed 4 GB"))
         })?;
-        self.out
-            .write_all(&bytes)
-            .map_err(write_error(&self.path))?;
+        self.out.write_all(bytes).map_err(write_error(&self.path))?;
         let at = PartRef {
             offset: self.at,
             len,
@@ -130,8 +251,8 @@ impl Store {
             source,
         };
         let file = File::open(path).map_err(rerr)?;
-        // SAFETY: store files are only ever appended to (see the module documentation), so
-        // the mapped bytes do not change under the map.
+        // SAFETY: store files are only ever appended to, and compaction writes a new file
+        // (see the module documentation), so the mapped bytes do not change under the map.
         let map = unsafe { Mmap::map(&file) }.map_err(rerr)?;
         if map.len() < MAGIC.len() || &map[..MAGIC.len()] != MAGIC {
             return Err(ArchiveError::Corrupt {
@@ -158,16 +279,22 @@ impl Store {
     }
 
     pub fn get(&self, at: PartRef) -> Result<Parts, ArchiveError> {
-        let corrupt = |reason: String| ArchiveError::Corrupt {
+        decode(self.raw(at)?).map_err(|e| self.corrupt(format!("at {}: {e}", at.offset)))
+    }
+
+    /// The stored frame at `at`, compressed.
+    pub fn raw(&self, at: PartRef) -> Result<&[u8], ArchiveError> {
+        usize::try_from(at.offset)
+            .ok()
+            .and_then(|start| self.map.get(start..start.checked_add(at.len as usize)?))
+            .ok_or_else(|| self.corrupt(format!("no article at {}+{}", at.offset, at.len)))
+    }
+
+    fn corrupt(&self, reason: String) -> ArchiveError {
+        ArchiveError::Corrupt {
             path: self.path.clone(),
             reason,
-        };
-        let start = usize::try_from(at.offset).map_err(|_| corrupt("offset too large".into()))?;
-        let bytes = start
-            .checked_add(at.len as usize)
-            .and_then(|end| self.map.get(start..end))
-            .ok_or_else(|| corrupt(format!("no article at {}+{}", at.offset, at.len)))?;
-        postcard::from_bytes(bytes).map_err(|e| corrupt(format!("at {}: {e}", at.offset)))
+        }
     }
 }
 
@@ -190,7 +317,7 @@ impl SequentialReader {
                 path: self.path.clone(),
                 source,
             })?;
-        postcard::from_bytes(&self.buffer).map_err(|e| ArchiveError::Corrupt {
+        decode(&self.buffer).map_err(|e| ArchiveError::Corrupt {
             path: self.path.clone(),
             reason: format!("at {}: {e}", at.offset),
         })
@@ -261,6 +388,48 @@ mod tests {
             store.get(beyond),
             Err(ArchiveError::Corrupt { .. })
         ));
+    }
+
+    #[test]
+    fn a_compaction_copies_the_live_frames_and_leaves_the_old_file_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(new_file_name());
+        let parts: Vec<Parts> = (0..4)
+            .map(|i| Parts {
+                body: vec![format!("فقرة {i}")],
+                text: format!("نص {i} ").repeat(200),
+            })
+            .collect();
+        let mut w = StoreWriter::create(&path).unwrap();
+        let at: Vec<PartRef> = parts.iter().map(|p| w.put(p).unwrap()).collect();
+        let len = w.finish().unwrap();
+        let frames: u64 = at.iter().map(|a| u64::from(a.len)).sum();
+        assert!(
+            frames < parts.iter().map(|p| p.text.len() as u64).sum::<u64>() / 4,
+            "repetitive text is compressed"
+        );
+        assert!(!worth_compacting(len, frames));
+        // Half of the parts replaced: a quarter of the file is dead and more.
+        let live = [at[1], at[3]];
+        assert!(worth_compacting(
+            len,
+            live.iter().map(|a| u64::from(a.len)).sum()
+        ));
+
+        let old = Store::open(&path).unwrap();
+        let (name, moved) = compact(&old, dir.path(), live).unwrap();
+        let new = Store::open(&dir.path().join(&name)).unwrap();
+        assert_eq!(
+            new.len(),
+            MAGIC.len() as u64 + u64::from(at[1].len + at[3].len)
+        );
+        for i in [1, 3] {
+            assert_eq!(new.get(moved[&at[i]]).unwrap(), parts[i]);
+        }
+        assert_eq!(moved.len(), 2);
+        for (a, p) in at.iter().zip(&parts) {
+            assert_eq!(&old.get(*a).unwrap(), p, "the old file is untouched");
+        }
     }
 
     #[test]

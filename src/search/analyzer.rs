@@ -17,11 +17,14 @@
 
 use std::ops::Range;
 
-use tantivy::tokenizer::{TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer};
+use tantivy::tokenizer::{
+    PreTokenizedString, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+};
 
 use super::stem::stem;
 use super::variants;
 use crate::arabic::{normalize_into, words};
+use crate::parse::Article;
 
 /// The name the analyzer is registered under in the index's tokenizer manager.
 pub const ANALYZER_NAME: &str = "arabic";
@@ -51,6 +54,79 @@ pub fn text_analyzer() -> TextAnalyzer {
         .filter(MapFilter(stem_in_place))
         .filter(MapFilter(canonical_in_place))
         .build()
+}
+
+/// An article's search terms, made once while the article is built: the thread profile counts
+/// them and the index takes them as they are ([`PreTokenizedString`]), so the analyzer runs
+/// once per article, not once for the profile and again inside tantivy. The tokens are what
+/// the registered analyzer makes of the stored text (same texts, positions and offsets), so
+/// the index is the same either way.
+pub struct Analyzed {
+    pub(super) title: PreTokenizedString,
+    pub(super) subtitle: Option<PreTokenizedString>,
+    /// The paragraphs joined by newlines, as the index stores the body.
+    pub(super) body: PreTokenizedString,
+    /// Where each paragraph's tokens end in `body.tokens`.
+    paragraph_ends: Vec<usize>,
+    pub(super) captions: Vec<PreTokenizedString>,
+}
+
+impl Analyzed {
+    pub fn of(a: &Article) -> Analyzed {
+        let mut analyzer = text_analyzer();
+        let mut whole = |text: &str| {
+            let mut tokens = Vec::new();
+            analyzer
+                .token_stream(text)
+                .process(&mut |t| tokens.push(t.clone()));
+            PreTokenizedString {
+                text: text.to_owned(),
+                tokens,
+            }
+        };
+        let title = whole(&a.title);
+        let subtitle = a.subtitle.as_deref().map(&mut whole);
+        let captions = a.captions.iter().map(|c| whole(c)).collect();
+        // Paragraph by paragraph, as if the joined text were analysed: a newline is never
+        // inside a word, so the words are the same, counted on across paragraphs.
+        let text = a.body.join("\n");
+        let mut tokens: Vec<Token> = Vec::new();
+        let mut paragraph_ends = Vec::with_capacity(a.body.len());
+        let mut start = 0;
+        for paragraph in &a.body {
+            analyzer.token_stream(paragraph).process(&mut |t| {
+                let mut t = t.clone();
+                t.offset_from += start;
+                t.offset_to += start;
+                t.position = tokens.len();
+                tokens.push(t);
+            });
+            paragraph_ends.push(tokens.len());
+            start += paragraph.len() + 1;
+        }
+        Analyzed {
+            title,
+            subtitle,
+            body: PreTokenizedString { text, tokens },
+            paragraph_ends,
+            captions,
+        }
+    }
+
+    /// The title's terms (not the subtitle's).
+    pub fn title_terms(&self) -> impl Iterator<Item = &str> {
+        self.title.tokens.iter().map(|t| t.text.as_str())
+    }
+
+    /// Each paragraph's terms.
+    pub fn paragraph_terms(&self) -> impl Iterator<Item = impl Iterator<Item = &str>> {
+        let mut start = 0;
+        self.paragraph_ends.iter().map(move |&end| {
+            let tokens = &self.body.tokens[start..end];
+            start = end;
+            tokens.iter().map(|t| t.text.as_str())
+        })
+    }
 }
 
 /// Splits into [`words`] and normalises them; offsets stay those of the original text so
@@ -211,6 +287,52 @@ mod tests {
         for (query, text) in same {
             assert_eq!(terms(query), terms(text), "{query} ~ {text}");
         }
+    }
+
+    /// What the registered analyzer makes of `text`: what tantivy would index.
+    fn analysed(text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut analyzer = text_analyzer();
+        let mut out = Vec::new();
+        analyzer.token_stream(text).process(&mut |t| {
+            out.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
+        });
+        out
+    }
+
+    fn tokens(p: &PreTokenizedString) -> Vec<(String, usize, usize, usize)> {
+        p.tokens
+            .iter()
+            .map(|t| (t.text.clone(), t.offset_from, t.offset_to, t.position))
+            .collect()
+    }
+
+    #[test]
+    fn terms_made_once_are_what_the_index_would_make_of_the_stored_text() {
+        let article = Article {
+            title: "وزير الخارجية يلتقي نظيره".into(),
+            subtitle: Some("بحثا في الأزمة".into()),
+            body: vec![
+                "قال الوزير لـ\"الصحيفة\" إنّ".into(),
+                String::new(),
+                "...".into(),
+                "وأضاف: الوضع في سورية صعب\nجداً".into(),
+            ],
+            captions: vec!["صورة الوزير".into()],
+            ..Article::default()
+        };
+        let a = Analyzed::of(&article);
+        assert_eq!(a.body.text, article.body.join("\n"));
+        assert_eq!(tokens(&a.body), analysed(&a.body.text));
+        assert_eq!(tokens(&a.title), analysed(&article.title));
+        assert_eq!(
+            tokens(a.subtitle.as_ref().unwrap()),
+            analysed("بحثا في الأزمة")
+        );
+        assert_eq!(tokens(&a.captions[0]), analysed("صورة الوزير"));
+        let paragraphs: Vec<Vec<&str>> = a.paragraph_terms().map(Iterator::collect).collect();
+        let expected: Vec<Vec<String>> = article.body.iter().map(|p| terms(p)).collect();
+        assert_eq!(paragraphs, expected);
+        assert_eq!(a.title_terms().collect::<Vec<_>>(), terms(&article.title));
     }
 
     #[test]

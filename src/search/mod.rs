@@ -25,6 +25,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use crate::parse::Article;
+pub use analyzer::Analyzed;
 use analyzer::{ANALYZER_NAME, for_each_term, text_analyzer};
 
 /// A title match counts this many times a body match, so that articles about the query rank
@@ -197,16 +198,21 @@ impl IndexWriter {
 
     /// Indexes `article` under its id (a copy already there stays: see [`IndexWriter::remove`]).
     pub fn add(&self, a: &Article) -> Result<(), SearchError> {
+        self.add_analyzed(&a.id, Analyzed::of(a))
+    }
+
+    /// Indexes an article already analysed, under `id`: see [`IndexWriter::add`].
+    pub fn add_analyzed(&self, id: &str, a: Analyzed) -> Result<(), SearchError> {
         let f = self.fields;
         let mut doc = TantivyDocument::default();
-        doc.add_text(f.id, &a.id);
-        doc.add_text(f.title, &a.title);
-        if let Some(subtitle) = &a.subtitle {
-            doc.add_text(f.title, subtitle);
+        doc.add_text(f.id, id);
+        doc.add_pre_tokenized_text(f.title, a.title);
+        if let Some(subtitle) = a.subtitle {
+            doc.add_pre_tokenized_text(f.title, subtitle);
         }
-        doc.add_text(f.body, a.body.join("\n"));
-        for caption in &a.captions {
-            doc.add_text(f.body, caption);
+        doc.add_pre_tokenized_text(f.body, a.body);
+        for caption in a.captions {
+            doc.add_pre_tokenized_text(f.body, caption);
         }
         self.writer
             .add_document(doc)

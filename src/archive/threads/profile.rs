@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::PROFILE;
 use crate::arabic::{normalize_into, words};
 use crate::parse::Article;
-use crate::search::analyzer::for_each_term;
+use crate::search::Analyzed;
 use crate::stable_hash::stable_hash;
 
 /// What threads need of one article, computed from it alone: a build keeps it between runs.
@@ -26,6 +26,12 @@ pub struct Profile {
 
 impl Profile {
     pub fn of(article: &Article) -> Profile {
+        Profile::of_analyzed(article, &Analyzed::of(article))
+    }
+
+    /// The profile of `article` from its search terms already made (a build makes them
+    /// once, for this and for the index).
+    pub fn of_analyzed(article: &Article, analyzed: &Analyzed) -> Profile {
         let mut text = String::new();
         for paragraph in &article.body {
             for w in words(paragraph) {
@@ -34,7 +40,7 @@ impl Profile {
             }
         }
         let body = (!text.is_empty()).then(|| (stable_hash(text.as_bytes()), text.len() as u32));
-        let mut terms: Vec<(u32, u32)> = term_counts(article)
+        let mut terms: Vec<(u32, u32)> = term_counts(analyzed)
             .into_iter()
             .map(|(t, n)| ((t ^ (t >> 32)) as u32, n))
             .collect();
@@ -70,13 +76,13 @@ fn is_stopword(t: &str) -> bool {
 /// Term and word-pair (shingle) counts of an article, the title's counted twice. Pairs of
 /// consecutive words carry names and set phrases (جون كيري, وزير الخارجية) that tell one
 /// story from another on the same subject.
-pub(super) fn term_counts(a: &Article) -> FxHashMap<u64, u32> {
+fn term_counts(a: &Analyzed) -> FxHashMap<u64, u32> {
     let mut counts = FxHashMap::default();
-    let mut add = |text: &str, n: u32| {
+    let mut add = |terms: &mut dyn Iterator<Item = &str>, n: u32| {
         let mut previous: Option<u64> = None;
-        for_each_term(text, |t| {
+        for t in terms {
             if is_stopword(t) {
-                return;
+                continue;
             }
             // Kept in the build cache and deciding ties between terms: the stable hash.
             let h = stable_hash(t.as_bytes());
@@ -86,11 +92,11 @@ pub(super) fn term_counts(a: &Article) -> FxHashMap<u64, u32> {
                 *counts.entry(pair).or_insert(0) += n;
             }
             previous = Some(h);
-        })
+        }
     };
-    add(&a.title, 2);
-    for paragraph in &a.body {
-        add(paragraph, 1);
+    add(&mut a.title_terms(), 2);
+    for mut paragraph in a.paragraph_terms() {
+        add(&mut paragraph, 1);
     }
     counts
 }
