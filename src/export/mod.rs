@@ -73,7 +73,7 @@ pub struct ExportArgs {
 
 /// The export's compression levels unless told otherwise, chosen by measuring bytes against
 /// CPU time on the export's own pages (`benches/compress_levels.rs`, notes/serve-bench.md).
-pub const EXPORT_LEVELS: Levels = Levels { gzip: 9, brotli: 5 };
+pub const EXPORT_LEVELS: Levels = Levels { gzip: 6, brotli: 5 };
 
 /// What went wrong with an export.
 #[derive(Debug, thiserror::Error)]
