@@ -3,10 +3,19 @@
 //! ```sh
 //! python3 ../shared/bench/gen_corpus.py 2000 /tmp/gc/articles
 //! ARSHIF_TRUTH=/tmp/gc/truth.jsonl cargo bench --bench search_scale
+//! # the queries alone, on the index of an `arshif build` (its `search` folder):
+//! ARSHIF_SEARCH_INDEX=/tmp/b/search cargo bench --bench search_scale
+//! ARSHIF_SEARCH_INDEX=/tmp/b/search ARSHIF_QUERY=سوريا ARSHIF_ROUNDS=100 \
+//!     valgrind --tool=callgrind --toggle-collect='*SearchIndex*search*' target/…/search_scale-…
 //! ```
 //!
 //! Entries are made from the generator's truth file (its true titles, dates and bodies), so
-//! the figures are the index's and the threads', without the parser.
+//! the figures are the index's and the threads', without the parser. Each query's CPU time
+//! (this thread's, from `getrusage`) is printed beside its wall time: on a shared machine the
+//! CPU time is the steadier figure.
+
+#[path = "common/cpu.rs"]
+mod cpu;
 
 use std::time::{Duration, Instant};
 
@@ -47,7 +56,77 @@ fn entries(truth: &str) -> Vec<Entry> {
         .collect()
 }
 
+const QUERIES: [&str; 17] = [
+    "سوريا",
+    "لافروف",
+    "شويجو",
+    "داعش",
+    "تنظيم",
+    "الاسلامية",
+    "\"وزير الخارجية\"",
+    "كيري لافروف",
+    "البيت الأبيض",
+    "الولايات المتحدة",
+    "موسكو",
+    "بطيخ",
+    "!!!",
+    "\"الرئيس السوري بشار الأسد\"",
+    "أوباما",
+    "في",
+    "روسيا سوريا داعش",
+];
+
+/// Runs the queries (`ARSHIF_QUERY` alone if set) `ARSHIF_ROUNDS` times (default 20) and
+/// prints each one's hits, wall and CPU time, then percentiles over all.
+fn query(index: &SearchIndex) {
+    let only = std::env::var("ARSHIF_QUERY").ok();
+    let queries: Vec<&str> = match &only {
+        Some(q) => vec![q.as_str()],
+        None => QUERIES.to_vec(),
+    };
+    let rounds: usize = std::env::var("ARSHIF_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(20);
+    let mut times: Vec<Duration> = Vec::new();
+    let mut per_query = vec![(Duration::ZERO, Duration::ZERO, 0usize); queries.len()];
+    for round in 0..rounds {
+        for (k, q) in queries.iter().enumerate() {
+            let (t, cpu_before) = (Instant::now(), cpu::thread_cpu());
+            // The first page most of the time, as readers ask.
+            let r = index.search(q, usize::from(round % 5 == 4), 10).unwrap();
+            let took = t.elapsed();
+            per_query[k].0 += took;
+            per_query[k].1 += cpu::thread_cpu() - cpu_before;
+            per_query[k].2 = r.total;
+            times.push(took);
+        }
+    }
+    for (q, (wall, cpu, total)) in queries.iter().zip(&per_query) {
+        eprintln!(
+            "  {q}: {total} hits, {:.3} ms wall, {:.3} ms CPU a query",
+            wall.as_secs_f64() * 1e3 / rounds as f64,
+            cpu.as_secs_f64() * 1e3 / rounds as f64
+        );
+    }
+    times.sort();
+    let at = |p: f64| times[((times.len() - 1) as f64 * p) as usize].as_secs_f64() * 1e3;
+    eprintln!(
+        "search: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (wall)",
+        at(0.5),
+        at(0.99),
+        at(1.0)
+    );
+}
+
 fn main() {
+    if let Ok(dir) = std::env::var("ARSHIF_SEARCH_INDEX") {
+        let t = Instant::now();
+        let index = SearchIndex::open(std::path::Path::new(&dir)).unwrap();
+        eprintln!("open: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        query(&index);
+        return;
+    }
     let truth = std::env::var("ARSHIF_TRUTH").unwrap_or("/tmp/gc/truth.jsonl".into());
     let entries = entries(&truth);
     let n = entries.len();
@@ -84,48 +163,7 @@ fn main() {
     let t = Instant::now();
     let index = SearchIndex::open(&path).unwrap();
     eprintln!("open: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
-    let queries = [
-        "سوريا",
-        "لافروف",
-        "شويجو",
-        "داعش",
-        "تنظيم",
-        "الاسلامية",
-        "\"وزير الخارجية\"",
-        "كيري لافروف",
-        "البيت الأبيض",
-        "الولايات المتحدة",
-        "موسكو",
-        "بطيخ",
-        "!!!",
-        "\"الرئيس السوري بشار الأسد\"",
-        "أوباما",
-        "في",
-        "روسيا سوريا داعش",
-    ];
-    let mut times: Vec<Duration> = Vec::new();
-    for round in 0..20 {
-        for (k, q) in queries.iter().enumerate() {
-            let t = Instant::now();
-            let r = index.search(q, round % 3, 10).unwrap();
-            times.push(t.elapsed());
-            if round == 0 {
-                eprintln!(
-                    "  {q}: {} hits, {:.2} ms",
-                    r.total,
-                    times[k].as_secs_f64() * 1e3
-                );
-            }
-        }
-    }
-    times.sort();
-    let at = |p: f64| times[((times.len() - 1) as f64 * p) as usize].as_secs_f64() * 1e3;
-    eprintln!(
-        "search: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-        at(0.5),
-        at(0.99),
-        at(1.0)
-    );
+    query(&index);
 
     let t = Instant::now();
     let threads = threads::group(&entries);

@@ -1,30 +1,44 @@
 #!/usr/bin/env bash
-# Serving and build figures of arshif against its peers, measured in one run (issue #6):
+# arshif against its peers, every ratio taken within one run (issues #6 and #13):
 #
-#   * build: `hugo` on the same articles as Markdown (a minimal site, benches/hugo/) against
-#     `arshif build` and `arshif export`: wall seconds and peak RSS from /usr/bin/time -v;
+#   * build: Hugo on the same articles as Markdown (a minimal site, benches/hugo/) against
+#     `arshif build`, and against `arshif build` + `arshif export` (the static files): wall
+#     seconds, CPU seconds (user + system) and peak memory from GNU time;
+#   * build with search: Hugo + Pagefind (`pagefind_extended --site public`, the usual way to
+#     give a Hugo site search; npm package @pagefind/linux-x64) against `arshif build`, which
+#     writes its search index as part of the build; and the two search indexes' sizes;
+#   * export again with nothing changed (arshif alone: unchanged pages keep their .gz/.br);
 #   * serving: `arshif serve` against nginx serving `arshif export`'s files (the same bytes,
 #     deploy/nginx-export.conf) with wrk, THREADS threads CONNS connections DURATION each, on
-#     an article page, index page 1 and the last index page (page 2,000 of 100,000 articles),
-#     plain and with `Accept-Encoding: gzip` (nginx both ways: gzip_static on the export's
-#     .gz files, and `gzip on` compressing on the fly); requests/s and p99 from
-#     `wrk --latency`, and each arshif figure as a ratio to nginx's;
-#   * search: wrk on /search?q=... when the build has that page;
-#   * saved pages (issue 14): `arshif build` of the same articles as HTML pages, against Hugo
-#     and against the build of the dumps (up to PEERS_UP_TO articles).
+#     an article page, index page 1 and index page 200 (the last at 10,000), identity and
+#     `Accept-Encoding: gzip` (nginx both ways: gzip_static on the export's .gz files, and
+#     `gzip on` compressing on the fly): requests/s and p99 from `wrk --latency`;
+#   * saved pages (issue 14): `arshif build` of the same articles as HTML pages (each dump as
+#     the simplest page that renders back to it), against Hugo and against the build of the
+#     dumps (up to PEERS_UP_TO articles);
+#   * search: scripts/bench-search.sh on the same build (8 connections, a word in most
+#     articles and a phrase). Pagefind answers in the reader's browser, so no server figure of
+#     it compares with these; its index build time and size are the rows above.
+#
+# Each figure is the median of ROUNDS rounds (default 3) in which the peer and arshif take
+# turns (peer, arshif, peer, arshif, ...), so that a change in the machine's load falls on
+# both; each ratio is arshif's median against the peer's (above 1: arshif is faster). The
+# 1-minute load average is read before and after every single measurement and each row shows
+# the highest; a row measured above 1.5 says it is not to be reported (issue 13: the figures
+# are the lead's, taken on a quiet machine).
 #
 # Prints one markdown table (also written to $WORK/results.md). Usage:
 #
 #   scripts/bench.sh                      # 1,000, 10,000 and 100,000 articles
-#   SIZES="1000 10000" DURATION=5s scripts/bench.sh
-#   PERF=1 scripts/bench.sh               # also a perf profile of arshif serving an article
-#   PEERS_UP_TO=100000 scripts/bench.sh   # Hugo and nginx at 100,000 too (needs ~8 GB free)
+#   SIZES="1000 10000" DURATION=5s ROUNDS=5 scripts/bench.sh
+#   PEERS_UP_TO=100000 scripts/bench.sh   # Pagefind, export and nginx at 100,000 too (~10 GB free)
+#   HUGO_UP_TO=10000 scripts/bench.sh     # no Hugo at 100,000 (it needs ~10 GB of memory)
 #
-# Installs hugo, wrk, nginx (+ its brotli_static module) and GNU time with apt when missing.
-# The corpora come from ../shared/bench/gen_corpus.py (GEN=... to point elsewhere) and are
-# kept in $WORK (default /tmp/arshif-bench) between runs. Servers listen on 127.0.0.1 only and
-# are stopped by PID when the script ends. The machine is shared: compare the figures of one
-# run with each other, not with another run's.
+# Installs hugo, wrk, nginx (+ its brotli_static module) and GNU time with apt and Pagefind
+# with npm (into $WORK/pagefind) when missing. The corpora come from
+# ../shared/bench/gen_corpus.py with SEED (default 7; GEN=... to point elsewhere) and are kept
+# in $WORK (default /tmp/arshif-bench) between runs. Servers listen on 127.0.0.1 only and are
+# stopped by PID when the script ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -33,16 +47,25 @@ SIZES=${SIZES:-"1000 10000 100000"}
 DURATION=${DURATION:-10s}
 THREADS=${THREADS:-2}
 CONNS=${CONNS:-64}
+ROUNDS=${ROUNDS:-3}
+SEED=${SEED:-7}
 WORK=${WORK:-/tmp/arshif-bench}
 GEN=${GEN:-$root/../shared/bench/gen_corpus.py}
-PERF=${PERF:-0}
-# Above this many articles only arshif is measured (build; article and index pages 1 and
-# 2,000 against each other): Hugo's output and the export of 100,000 articles take some
-# 6 GB, more than a shared machine spares.
+PAGEFIND_VERSION=${PAGEFIND_VERSION:-1.6.0}
+# BUILD_BENCH=1 also runs scripts/bench-build.sh (+1 rebuild, start-up, memory) for each size,
+# on a corpus of its own.
+BUILD_BENCH=${BUILD_BENCH:-0}
+# Above this many articles, Pagefind, the export and nginx are left out (arshif's build, its
+# pages against each other and search are measured alone): Pagefind's index and the export of
+# 100,000 articles take some 8 GB, more than a shared machine spares.
 PEERS_UP_TO=${PEERS_UP_TO:-10000}
+# Hugo builds up to this many (the issue's first row is Hugo at 100,000: ~50 s, ~10 GB peak).
+HUGO_UP_TO=${HUGO_UP_TO:-100000}
+# Connections of the search rows (the issue's: 8).
+SEARCH_CONNS=${SEARCH_CONNS:-8}
 export PATH="$PATH:/usr/sbin"
-
-say() { printf '== %s\n' "$*" >&2; }
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
 
@@ -50,14 +73,21 @@ need=()
 command -v hugo >/dev/null || need+=(hugo)
 command -v wrk >/dev/null || need+=(wrk)
 command -v nginx >/dev/null || need+=(nginx)
+command -v npm >/dev/null || need+=(npm)
 [ -x /usr/bin/time ] || need+=(time)
 brotli_module=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
 [ -f "$brotli_module" ] || need+=(libnginx-mod-http-brotli-static)
-if [ "$PERF" = 1 ] && ! command -v perf >/dev/null; then need+=(linux-perf); fi
 if [ ${#need[@]} -gt 0 ]; then
   say "installing ${need[*]}"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+pagefind=$WORK/pagefind/node_modules/@pagefind/linux-x64/bin/pagefind_extended
+if [ ! -x "$pagefind" ]; then
+  say "installing Pagefind $PAGEFIND_VERSION with npm"
+  mkdir -p "$WORK/pagefind"
+  npm install --no-save --no-audit --no-fund --prefix "$WORK/pagefind" \
+    "@pagefind/linux-x64@$PAGEFIND_VERSION" >/dev/null
 fi
 
 say "cargo build --release"
@@ -73,68 +103,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-wait_for() {
-  for _ in $(seq 1 300); do
-    curl -fso /dev/null "$1" && return 0
-    sleep 0.2
-  done
-  echo "bench: $1 never answered" >&2
-  exit 1
-}
-
-# `timed NAME CMD...`: runs CMD under GNU time; prints "seconds peak-MB". `arshif build`
-# exits 1 when a dump has no article, with the archive built all the same: ALLOW_FAIL=1
-# lets that pass (the caller checks the archive is there and shows the build's errors).
-timed() {
-  local out=$WORK/time.$1
-  shift
-  /usr/bin/time -v -o "$out" "$@" >/dev/null 2>"$out.err" \
-    || [ "${ALLOW_FAIL:-}" = 1 ] || { cat "$out.err" >&2; exit 1; }
-  awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i] }
-              /Maximum resident set size/ { kb = $2 }
-              END { printf "%.1f %.0f\n", s, kb / 1024 }' "$out"
-}
-
-# `load URL [HEADER]`: "requests/s p99-ms" from wrk.
-load() {
-  local args=(-t"$THREADS" -c"$CONNS" -d"$DURATION" --latency)
-  [ $# -gt 1 ] && args+=(-H "$2")
-  wrk "${args[@]}" "$1" | awk '
-    /Requests\/sec/ { rps = $2 }
-    $1 == "50%" { p50 = $2 }
-    $1 == "99%" { p99 = $2 }
-    function ms(v) {
-      if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v
-    }
-    END { printf "%.0f %.2f %.2f\n", rps, ms(p99), ms(p50) }'
-}
-
 table=$WORK/results.md
 {
-  echo "| articles | what | peer | peer figure | arshif | arshif figure | ratio |"
-  echo "|---:|---|---|---:|---|---:|---:|"
+  echo "| articles | what | peer | peer figure | arshif | arshif figure | ratio | load (highest) |"
+  echo "|---:|---|---|---:|---|---:|---:|---:|"
 } >"$table"
 row() { echo "| $* |" >>"$table"; }
 
-for n in $SIZES; do
-  dir=$WORK/$n
-  if [ ! -f "$dir/truth.jsonl" ]; then
-    say "$n articles: generating"
-    rm -rf "$dir"
-    python3 "$GEN" "$n" "$dir/articles" >/dev/null
-  fi
+# `page_load URL HEADER PIDS`: one wrk round on a page (see wrk_run).
+page_load() { wrk_run "$1" "$THREADS" "$CONNS" "$DURATION" "$2" "$3"; }
 
-  peers=1
-  [ "$n" -le "$PEERS_UP_TO" ] || peers=0
-  if [ "$peers" = 1 ]; then
-  say "$n articles: Hugo site"
-  rm -rf "$dir/hugo" "$dir/hugo-public"
-  cp -r benches/hugo "$dir/hugo"
-  # Clean Markdown from the generator's truth (true title, date, paragraphs): what a
-  # Hugo user would start from.
-  python3 - "$dir/truth.jsonl" "$dir/hugo/content/articles" <<'EOF'
+# Hugo's input: clean Markdown from the generator's truth (true title, date, paragraphs),
+# what a Hugo user would start from.
+hugo_site() {
+  rm -rf "$1/hugo"
+  cp -r benches/hugo "$1/hugo"
+  python3 - "$1/truth.jsonl" "$1/hugo/content/articles" <<'EOF'
 import json, pathlib, sys
 out = pathlib.Path(sys.argv[2])
 out.mkdir(parents=True)
@@ -150,24 +134,22 @@ for line in open(sys.argv[1], encoding="utf-8"):
     (out / f"{name}.md").write_text(
         json.dumps(front, ensure_ascii=False) + "\n\n" + body + "\n", encoding="utf-8")
 EOF
-  read -r hugo_s hugo_mb < <(timed hugo hugo --quiet --source "$dir/hugo" --destination "$dir/hugo-public")
-  rm -rf "$dir/hugo-public"
-  fi
+}
 
-  say "$n articles: arshif build and export"
-  rm -rf "$dir/build" "$dir/www"
-  read -r build_s build_mb < <(ALLOW_FAIL=1 timed build "$bin" build --articles "$dir/articles" --build-dir "$dir/build")
-  [ -f "$dir/build/archive.bin" ] || { cat "$WORK/time.build.err" >&2; exit 1; }
-  grep -E '^read|error:' "$WORK/time.build.err" | head -5 >&2 || true
-  if [ "$peers" = 1 ]; then
-  read -r export_s export_mb < <(timed export "$bin" export "$dir/www/archive" \
-    --articles "$dir/articles" --build-dir "$dir/build")
-  row "$n | build the site | hugo | ${hugo_s} s, ${hugo_mb} MB | arshif build | ${build_s} s, ${build_mb} MB | $(awk -v a="$hugo_s" -v b="$build_s" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
-  row "$n | static files | hugo | ${hugo_s} s, ${hugo_mb} MB | arshif build + export | $(awk -v a="$build_s" -v b="$export_s" 'BEGIN { print a + b }') s, ${export_mb} MB | $(awk -v a="$hugo_s" -v b="$build_s" -v c="$export_s" 'BEGIN { printf "%.2f", a / (b + c) }')"
+for n in $SIZES; do
+  dir=$WORK/$n
+  ensure_corpus "$dir" "$n" "$SEED"
+  peers=1
+  [ "$n" -le "$PEERS_UP_TO" ] || peers=0
+  hugo=$peers
+  if [ "$n" -le "$HUGO_UP_TO" ]; then hugo=1; fi
+
+  # Builds, in interleaved rounds. The last round's build and export stay for serving.
+  forget "hugo.$n" "pagefind.$n" "build.$n" "export.$n" "reexport.$n" "build-html.$n"
   # The same articles as saved pages (issue 14): each dump as the simplest page that renders
   # back to it (its first line the <title>, every other line a paragraph), so the row measures
   # what reading HTML costs over reading the dump, against the same Hugo run.
-  if [ ! -f "$dir/articles-html/.done" ]; then
+  if [ "$peers" = 1 ] && [ ! -f "$dir/articles-html/.done" ]; then
     say "$n articles: the same articles as HTML pages"
     rm -rf "$dir/articles-html"
     python3 - "$dir/articles" "$dir/articles-html" <<'EOF'
@@ -184,19 +166,61 @@ for f in src.glob("*.txt"):
 (out / ".done").touch()
 EOF
   fi
-  rm -rf "$dir/build-html"
-  read -r html_s html_mb < <(ALLOW_FAIL=1 timed build-html "$bin" build --articles "$dir/articles-html" --build-dir "$dir/build-html")
-  [ -f "$dir/build-html/archive.bin" ] || { cat "$WORK/time.build-html.err" >&2; exit 1; }
-  rm -rf "$dir/build-html"
-  row "$n | build the site from HTML pages | hugo | ${hugo_s} s, ${hugo_mb} MB | arshif build (.html) | ${html_s} s, ${html_mb} MB | $(awk -v a="$hugo_s" -v b="$html_s" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
-  row "$n | HTML pages against dumps | arshif build (.txt) | ${build_s} s, ${build_mb} MB | arshif build (.html) | ${html_s} s, ${html_mb} MB | $(awk -v a="$build_s" -v b="$html_s" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+  if [ "$hugo" = 1 ]; then hugo_site "$dir"; fi
+  for r in $(seq 1 "$ROUNDS"); do
+    if [ "$hugo" = 1 ]; then
+      say "$n articles, round $r: hugo$([ "$peers" = 1 ] && echo ", then pagefind on its output")"
+      rm -rf "$dir/hugo-public"
+      record "hugo.$n" timed_run "$WORK/time.hugo" hugo --quiet --source "$dir/hugo" --destination "$dir/hugo-public"
+      if [ "$peers" = 1 ]; then
+        record "pagefind.$n" timed_run "$WORK/time.pagefind" "$pagefind" --site "$dir/hugo-public" --quiet
+        pagefind_mb=$(du -sm "$dir/hugo-public/pagefind" | cut -f1)
+        pagefind_files=$(find "$dir/hugo-public/pagefind" -type f | wc -l)
+      fi
+      rm -rf "$dir/hugo-public"
+    fi
+    say "$n articles, round $r: arshif build$([ "$peers" = 1 ] && echo ", export, export again")"
+    rm -rf "$dir/build" "$dir/www"
+    ALLOW_FAIL=1 record "build.$n" timed_run "$WORK/time.build" "$bin" build --articles "$dir/articles" --build-dir "$dir/build"
+    [ -f "$dir/build/archive.bin" ] || { cat "$WORK/time.build.err" >&2; exit 1; }
+    if [ "$peers" = 1 ]; then
+      record "export.$n" timed_run "$WORK/time.export" "$bin" export "$dir/www/archive" \
+        --articles "$dir/articles" --build-dir "$dir/build"
+      record "reexport.$n" timed_run "$WORK/time.reexport" "$bin" export "$dir/www/archive" \
+        --articles "$dir/articles" --build-dir "$dir/build"
+      rm -rf "$dir/build-html"
+      ALLOW_FAIL=1 record "build-html.$n" timed_run "$WORK/time.build-html" "$bin" build \
+        --articles "$dir/articles-html" --build-dir "$dir/build-html"
+      [ -f "$dir/build-html/archive.bin" ] || { cat "$WORK/time.build-html.err" >&2; exit 1; }
+      rm -rf "$dir/build-html"
+    fi
+  done
+  grep -E '^read|error:' "$WORK/time.build.err" | head -5 >&2 || true
+  search_mb=$(du -sm "$dir/build/search" 2>/dev/null | cut -f1)
+  if [ "$peers" = 1 ]; then
+    # build + export, round by round, as one figure.
+    paste -d' ' "$WORK/rounds/build.$n" "$WORK/rounds/export.$n" | awk '
+      { printf "%.2f %.2f %d %s %s\n", $1 + $6, $2 + $7, ($3 > $8 ? $3 : $8), ($4 > $5 ? $4 : $5), ($9 > $10 ? $9 : $10) }' >"$WORK/rounds/static.$n"
+    paste -d' ' "$WORK/rounds/hugo.$n" "$WORK/rounds/pagefind.$n" | awk '
+      { printf "%.2f %.2f %d %s %s\n", $1 + $6, $2 + $7, ($3 > $8 ? $3 : $8), ($4 > $5 ? $4 : $5), ($9 > $10 ? $9 : $10) }' >"$WORK/rounds/hugo-search.$n"
+    row "$n | build the site | hugo | $(time_figure "hugo.$n") | arshif build | $(time_figure "build.$n") | $(ratio "$(med "hugo.$n" 1)" "$(med "build.$n" 1)") | $(peak_load "hugo.$n" "build.$n")"
+    row "$n | static files | hugo | $(time_figure "hugo.$n") | arshif build + export | $(time_figure "static.$n") | $(ratio "$(med "hugo.$n" 1)" "$(med "static.$n" 1)") | $(peak_load "hugo.$n" "static.$n")"
+    row "$n | build with search | hugo + pagefind | $(time_figure "hugo-search.$n") | arshif build | $(time_figure "build.$n") | $(ratio "$(med "hugo-search.$n" 1)" "$(med "build.$n" 1)") | $(peak_load "hugo-search.$n" "build.$n")"
+    row "$n | search index on disk | pagefind | ${pagefind_mb} MB in ${pagefind_files} files | arshif | ${search_mb} MB | $(ratio "$pagefind_mb" "$search_mb") | "
+    row "$n | export again, nothing changed | | | arshif export | $(time_figure "reexport.$n") | | $(peak_load "reexport.$n")"
+    row "$n | build the site from HTML pages | hugo | $(time_figure "hugo.$n") | arshif build (.html) | $(time_figure "build-html.$n") | $(ratio "$(med "hugo.$n" 1)" "$(med "build-html.$n" 1)") | $(peak_load "hugo.$n" "build-html.$n")"
+    row "$n | HTML pages against dumps | arshif build (.txt) | $(time_figure "build.$n") | arshif build (.html) | $(time_figure "build-html.$n") | $(ratio "$(med "build.$n" 1)" "$(med "build-html.$n" 1)") | $(peak_load "build.$n" "build-html.$n")"
+  elif [ "$hugo" = 1 ]; then
+    row "$n | build the site | hugo | $(time_figure "hugo.$n") | arshif build | $(time_figure "build.$n") | $(ratio "$(med "hugo.$n" 1)" "$(med "build.$n" 1)") | $(peak_load "hugo.$n" "build.$n")"
+    row "$n | search index on disk | | | arshif | ${search_mb} MB | | "
   else
-  row "$n | build the site | | | arshif build | ${build_s} s, ${build_mb} MB | "
+    row "$n | build the site | | | arshif build | $(time_figure "build.$n") | | $(peak_load "build.$n")"
+    row "$n | search index on disk | | | arshif | ${search_mb} MB | | "
   fi
-  if [ -x scripts/bench-build.sh ]; then
+  if [ "$BUILD_BENCH" = 1 ]; then
     say "$n articles: scripts/bench-build.sh"
-    ARSHIF_BIN=$bin ARSHIF_BENCH_ARTICLES=$dir/articles ARSHIF_BENCH_BUILD=$dir/build \
-      scripts/bench-build.sh "$n" >&2 || say "scripts/bench-build.sh failed"
+    ARSHIF=$bin BENCH_DIR=$WORK GEN_CORPUS=$GEN scripts/bench-build.sh "$n" >&2 \
+      || say "scripts/bench-build.sh failed"
   fi
 
   # The live server, logging warnings only (nginx below logs nothing either).
@@ -208,30 +232,29 @@ EOF
   live=http://127.0.0.1:$port
   wait_for "$live/healthz"
 
+  pages=$(( (n + 49) / 50 ))
+  far=$(( pages < 200 ? pages : 200 ))
   if [ "$peers" = 0 ]; then
     # arshif alone: an index page far in is as cheap as the first; an article beside them.
-    pages=$(( (n + 49) / 50 ))
     far=$(( pages < 2000 ? pages : 2000 ))
     article=$(curl -fs "$live/" | grep -o 'href="./articles/[^"]*"' | head -1 | sed 's#.*articles/##; s#"##')
-    read -r first_rps first_p99 _ < <(load "$live/")
-    read -r far_rps far_p99 _ < <(load "$live/page/$far")
-    read -r art_rps art_p99 _ < <(load "$live/articles/$article")
-    row "$n | index page $far against page 1 | arshif page 1 | $first_rps req/s, p99 $first_p99 ms | arshif page $far | $far_rps req/s, p99 $far_p99 ms | $(awk -v a="$far_rps" -v b="$first_rps" 'BEGIN { printf "%.2f", a / b }')"
-    row "$n | article, identity | | | arshif serve | $art_rps req/s, p99 $art_p99 ms | "
-    kill "$arshif_pid" 2>/dev/null || true
-    wait "$arshif_pid" 2>/dev/null || true
-    pids=()
-    continue
-  fi
-
-  # nginx on the export: once with the precompressed files, once compressing on the fly.
-  start_nginx() { # $1: conf name, $2: sed script for the site block; sets $nginx_url
-    local ndir=$dir/nginx-$1 nport
-    nport=$(free_port)
-    rm -rf "$ndir" && mkdir -p "$ndir"
-    sed -e "s#root /srv/arshif/www;#root $dir/www;#" -e "s#listen 80;#listen 127.0.0.1:$nport;#" \
-      -e "$2" deploy/nginx-export.conf >"$ndir/site.conf"
-    cat >"$ndir/nginx.conf" <<EOF
+    forget "first.$n" "far.$n" "article.$n"
+    for _ in $(seq 1 "$ROUNDS"); do
+      record "first.$n" page_load "$live/" "" "$arshif_pid"
+      record "far.$n" page_load "$live/page/$far" "" "$arshif_pid"
+      record "article.$n" page_load "$live/articles/$article" "" "$arshif_pid"
+    done
+    row "$n | index page $far against page 1 | arshif page 1 | $(rps_figure "first.$n") | arshif page $far | $(rps_figure "far.$n") | $(ratio "$(med "far.$n" 1)" "$(med "first.$n" 1)") | $(peak_load "first.$n" "far.$n")"
+    row "$n | article, identity | | | arshif serve | $(rps_figure "article.$n") | | $(peak_load "article.$n")"
+  else
+    # nginx on the export: once with the precompressed files, once compressing on the fly.
+    start_nginx() { # $1: conf name, $2: sed script for the site block; sets $nginx_url
+      local ndir=$dir/nginx-$1 nport
+      nport=$(free_port)
+      rm -rf "$ndir" && mkdir -p "$ndir"
+      sed -e "s#root /srv/arshif/www;#root $dir/www;#" -e "s#listen 80;#listen 127.0.0.1:$nport;#" \
+        -e "$2" deploy/nginx-export.conf >"$ndir/site.conf"
+      cat >"$ndir/nginx.conf" <<EOF
 load_module $brotli_module;
 daemon off;
 worker_processes $THREADS;
@@ -248,64 +271,54 @@ http {
   include $ndir/site.conf;
 }
 EOF
-    nginx -p "$ndir" -c "$ndir/nginx.conf" -e "$ndir/error.log" </dev/null >/dev/null 2>&1 &
-    pids+=($!)
-    nginx_url=http://127.0.0.1:$nport/archive
-  }
-  start_nginx static "s#^##"
-  static=$nginx_url
-  start_nginx gzip "s#gzip_static on;#gzip on; gzip_types text/css text/plain application/xml;#; s#brotli_static on;##"
-  onthefly=$nginx_url
-  wait_for "$static/"
-  wait_for "$onthefly/"
+      nginx -p "$ndir" -c "$ndir/nginx.conf" -e "$ndir/error.log" </dev/null >/dev/null 2>&1 &
+      pids+=($!)
+      nginx_pid=$!
+      nginx_url=http://127.0.0.1:$nport/archive
+    }
+    start_nginx static "s#^##"
+    static=$nginx_url
+    static_pid=$nginx_pid
+    start_nginx gzip "s#gzip_static on;#gzip on; gzip_types text/css text/plain application/xml;#; s#brotli_static on;##"
+    onthefly=$nginx_url
+    onthefly_pid=$nginx_pid
+    wait_for "$static/"
+    wait_for "$onthefly/"
 
-  pages=$(( (n + 49) / 50 ))
-  far=$(( pages < 2000 ? pages : 2000 ))
-  article=$(ls "$dir/www/archive/articles" | sed -n "$(( n / 2 + 1 ))p")
-  for what in "article:/articles/$article" "index page 1:/" "index page $far:/page/$far"; do
-    name=${what%%:*}
-    path=${what#*:}
-    [ "$path" = "/page/1" ] && continue
-    # Same bytes from both, or the comparison means nothing.
-    cmp -s <(curl -fs "$live$path") <(curl -fs "$static$path") \
-      || { echo "bench: $path differs between arshif and the export" >&2; exit 1; }
-    size=$(curl -fs "$live$path" | wc -c)
-    curl -fso /dev/null "$live$path" -H 'Accept-Encoding: gzip'
-    read -r nginx_rps nginx_p99 _ < <(load "$static$path")
-    read -r arshif_rps arshif_p99 _ < <(load "$live$path")
-    row "$n | $name ($size bytes), identity | nginx static | $nginx_rps req/s, p99 $nginx_p99 ms | arshif serve | $arshif_rps req/s, p99 $arshif_p99 ms | $(awk -v a="$arshif_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", a / b }')"
+    article=$(ls "$dir/www/archive/articles" | sed -n "$(( n / 2 + 1 ))p")
     gz='Accept-Encoding: gzip'
-    read -r fly_rps fly_p99 _ < <(load "$onthefly$path" "$gz")
-    read -r gzs_rps gzs_p99 _ < <(load "$static$path" "$gz")
-    read -r arshif_rps arshif_p99 _ < <(load "$live$path" "$gz")
-    row "$n | $name, gzip | nginx gzip on the fly | $fly_rps req/s, p99 $fly_p99 ms | arshif serve | $arshif_rps req/s, p99 $arshif_p99 ms | $(awk -v a="$arshif_rps" -v b="$fly_rps" 'BEGIN { printf "%.2f", a / b }')"
-    row "$n | $name, gzip | nginx gzip_static | $gzs_rps req/s, p99 $gzs_p99 ms | arshif serve | $arshif_rps req/s, p99 $arshif_p99 ms | $(awk -v a="$arshif_rps" -v b="$gzs_rps" 'BEGIN { printf "%.2f", a / b }')"
-  done
-
-  if [ "$PERF" = 1 ]; then
-    say "$n articles: perf profile of arshif serving $article"
-    wrk -t"$THREADS" -c"$CONNS" -d12s "$live/articles/$article" >/dev/null &
-    wrk_pid=$!
-    sleep 1
-    perf record -F 999 -g -o "$WORK/perf.$n.data" -p "$arshif_pid" -- sleep 8 >/dev/null 2>&1
-    wait "$wrk_pid"
-    perf report -i "$WORK/perf.$n.data" --stdio --no-children --percent-limit 1 \
-      >"$WORK/perf.$n.txt" 2>/dev/null
-    say "profile in $WORK/perf.$n.txt"
+    for what in "article:/articles/$article" "index page 1:/" "index page $far:/page/$far"; do
+      name=${what%%:*}
+      path=${what#*:}
+      # Same bytes from both, or the comparison means nothing.
+      cmp -s <(curl -fs "$live$path") <(curl -fs "$static$path") \
+        || { echo "bench: $path differs between arshif and the export" >&2; exit 1; }
+      size=$(curl -fs "$live$path" | wc -c)
+      # Each page kept (and its gzip made) before the first round.
+      curl -fso /dev/null "$live$path"
+      curl -fso /dev/null "$live$path" -H "$gz"
+      forget nginx arshif fly gzs arshif-gz
+      for _ in $(seq 1 "$ROUNDS"); do
+        record nginx page_load "$static$path" "" "$static_pid"
+        record arshif page_load "$live$path" "" "$arshif_pid"
+        record fly page_load "$onthefly$path" "$gz" "$onthefly_pid"
+        record gzs page_load "$static$path" "$gz" "$static_pid"
+        record arshif-gz page_load "$live$path" "$gz" "$arshif_pid"
+      done
+      row "$n | $name ($size bytes), identity | nginx static | $(rps_figure nginx) | arshif serve | $(rps_figure arshif) | $(ratio "$(med arshif 1)" "$(med nginx 1)") | $(peak_load nginx arshif)"
+      row "$n | $name, gzip | nginx gzip_static | $(rps_figure gzs) | arshif serve | $(rps_figure arshif-gz) | $(ratio "$(med arshif-gz 1)" "$(med gzs 1)") | $(peak_load gzs arshif-gz)"
+      row "$n | $name, gzip | nginx gzip on the fly | $(rps_figure fly) | arshif serve | $(rps_figure arshif-gz) | $(ratio "$(med arshif-gz 1)" "$(med fly 1)") | $(peak_load fly arshif-gz)"
+    done
   fi
 
-  query=$(python3 -c 'import urllib.parse; print(urllib.parse.quote("سوريا"))')
-  if [ "$(curl -so /dev/null -w '%{http_code}' "$live/search?q=$query")" = 200 ]; then
-    read -r s_rps s_p99 s_p50 < <(load "$live/search?q=$query")
-    row "$n | search \"سوريا\" | | | arshif serve | $s_rps req/s, p50 $s_p50 ms, p99 $s_p99 ms | "
-  else
-    say "no /search page in this build: search figures from benches/search_scale.rs"
-  fi
+  say "$n articles: scripts/bench-search.sh"
+  URL=$live SERVER_PID=$arshif_pid WORK=$WORK ROUNDS=$ROUNDS DURATION=$DURATION \
+    CONNS=$SEARCH_CONNS THREADS=$THREADS scripts/bench-search.sh "$n" >>"$table"
 
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   pids=()
-  rm -rf "$dir/www"
+  rm -rf "$dir/www" "$dir/hugo" "$dir"/nginx-*
 done
 
 cat "$table"

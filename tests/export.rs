@@ -254,3 +254,100 @@ fn the_export_holds_every_page_with_its_compressed_siblings() {
         "mine"
     );
 }
+
+/// Every file under `dir` (from its root) with its inode: a file linked from the previous
+/// export keeps its inode, one written anew gets another.
+fn inodes(dir: &Path) -> std::collections::BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    let mut found = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for f in std::fs::read_dir(&folder).unwrap() {
+            let path = f.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let name = path.strip_prefix(dir).unwrap().display().to_string();
+                found.insert(name, std::fs::metadata(&path).unwrap().ino());
+            }
+        }
+    }
+    found
+}
+
+/// An export over an earlier one compresses only what changed: the same archive rewrites
+/// nothing; a changed article rewrites its page (with new siblings) and keeps the rest.
+#[test]
+fn a_second_export_rewrites_only_the_pages_that_changed() {
+    use arshif::export::{Options, export};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let export_of = |entries| {
+        export(
+            &common::router(entries, None),
+            &out,
+            &Options::default(),
+            runtime.handle(),
+        )
+        .unwrap()
+    };
+    let first = export_of(common::seeds());
+    assert_eq!(first.unchanged, 0, "{}", first.render());
+    let before = inodes(&out);
+
+    let again = export_of(common::seeds());
+    let after = inodes(&out);
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>()
+    );
+    // Fonts and the archive's download are not compressed by the export but copied as the
+    // server streams them, so they are written again; every page is kept.
+    let streamed = |name: &str| name.starts_with("static/fonts/") || name == "archive.jsonl.gz";
+    let rewritten: Vec<&String> = after
+        .iter()
+        .filter(|(name, ino)| before[*name] != **ino && *name != ".arshif-export")
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        rewritten.iter().all(|name| streamed(name)),
+        "rewritten: {rewritten:?}"
+    );
+    assert_eq!(again.files, first.files);
+    assert_eq!(
+        again.unchanged + rewritten.len(),
+        again.files,
+        "{}",
+        again.render()
+    );
+    assert!(again.render().contains("unchanged"), "{}", again.render());
+
+    // One article's body changes: its page and siblings are new, and hold the new text.
+    let mut entries = common::seeds();
+    let changed = entries[2].article.id.clone();
+    entries[2]
+        .article
+        .body
+        .push("فقرة أضيفت بعد التصدير الأول.".into());
+    let third = export_of(entries);
+    let page = format!("articles/{changed}/index.html");
+    let now = inodes(&out);
+    for file in [page.clone(), format!("{page}.gz"), format!("{page}.br")] {
+        assert_ne!(now[&file], after[&file], "{file} was kept");
+    }
+    let html = std::fs::read_to_string(out.join(&page)).unwrap();
+    assert!(html.contains("فقرة أضيفت بعد التصدير الأول."));
+    assert_eq!(
+        gunzip(&std::fs::read(out.join(format!("{page}.gz"))).unwrap()),
+        html.as_bytes()
+    );
+    // The other articles' pages did not change.
+    let other = format!("articles/{}/index.html", common::seeds()[0].article.id);
+    assert_eq!(now[&other], after[&other]);
+    assert!(
+        third.unchanged > 0 && third.unchanged < third.files,
+        "{}",
+        third.render()
+    );
+}

@@ -12,7 +12,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-const SETS: [&str; 2] = ["real-pages", "layouts"];
+const SETS: [&str; 3] = ["real-pages", "layouts", "real-pages-html"];
 
 fn check(arshif: &Path, floors: Option<&Path>) -> (bool, String) {
     let mut cmd = Command::new(Path::new(ROOT).join("scripts/eval/check.sh"));
@@ -112,7 +112,7 @@ fn passes_on_todays_parser_and_prints_the_figures() {
             );
         }
     }
-    assert_eq!(out.matches(", body P ").count(), 2, "{out}");
+    assert_eq!(out.matches(", body P ").count(), 3, "{out}");
     assert!(!out.contains("BELOW FLOOR"), "{out}");
 }
 

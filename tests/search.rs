@@ -210,3 +210,44 @@ fn building_again_replaces_the_index() {
     assert_eq!(index.search("سوريا", 0, 10).unwrap().total, 1);
     assert!(!dir.path().join("search.building").exists());
 }
+
+/// A word in many articles (postings of several blocks, which the top ten may skip): the
+/// count is still every article that has it, and the best page is the one a full ranking
+/// gives (the word in the title first, then the articles that repeat it most).
+#[test]
+fn a_common_word_counts_every_article_and_ranks_as_a_full_scan() {
+    let mut entries = Vec::new();
+    for i in 0..1_000 {
+        let repeats = i % 7 + 1;
+        let title = if i % 250 == 3 {
+            "سوريا في عنوان المقال".to_owned()
+        } else {
+            format!("مقال رقم {i}")
+        };
+        let word = if i % 4 == 0 { "مصر" } else { "سوريا" };
+        let body = vec![format!(
+            "{} نص عادي عن موضوع آخر.",
+            format!("{word} ").repeat(repeats)
+        )];
+        entries.push(entry(&format!("a{i:04}"), &title, body));
+    }
+    let (_dir, index) = index(&entries);
+    let with_word = entries
+        .iter()
+        .filter(|e| e.article.title.contains("سوريا") || e.article.body[0].contains("سوريا"))
+        .count();
+    let all = index.search("سوريا", 0, 100).unwrap();
+    let first = index.search("سوريا", 0, 10).unwrap();
+    assert_eq!(first.total, with_word);
+    assert_eq!(all.total, with_word);
+    // The first ten of a page of a hundred, score for score.
+    let scores = |r: &arshif::search::SearchResults| -> Vec<f32> {
+        r.hits.iter().map(|h| h.score).take(10).collect()
+    };
+    assert_eq!(scores(&first), scores(&all));
+    let titled: BTreeSet<String> = first.hits.iter().take(4).map(|h| h.id.clone()).collect();
+    assert_eq!(
+        titled,
+        BTreeSet::from(["a0003", "a0253", "a0503", "a0753"].map(String::from))
+    );
+}

@@ -12,9 +12,9 @@ use axum::http::{Request, StatusCode, header};
 use rayon::prelude::*;
 use tower::ServiceExt;
 
-use super::files::{file_for, not_found_page, write};
+use super::files::{file_for, link, not_found_page, sibling, write};
 use super::{DEEPEST_404, ExportError, ExportReport, Options};
-use crate::web::http::coding::{self, Coding};
+use crate::web::http::coding::{self, Coding, Levels};
 use crate::web::http::{assets, render};
 
 /// A URL to fetch and why: the page that linked to it, or `None` for a start URL that may
@@ -28,20 +28,24 @@ struct Visit {
 struct Written {
     files: AtomicUsize,
     bytes: AtomicU64,
+    unchanged: AtomicUsize,
 }
 
-/// Crawls `router` and writes every page it answers into `out`, the 404 pages too.
+/// Crawls `router` and writes every page it answers into `out`, the 404 pages too, keeping
+/// the files of `previous` (an earlier export at the same levels) that did not change.
 pub(super) fn write_site(
     router: &Router,
     out: &Path,
+    previous: Option<&Path>,
     options: &Options,
     runtime: &tokio::runtime::Handle,
 ) -> Result<ExportReport, ExportError> {
     let crawler = Crawler {
         router,
         out,
+        previous,
         base: options.base_url.as_deref(),
-        brotli_quality: options.brotli_quality,
+        levels: options.levels,
         runtime,
         written: Written::default(),
     };
@@ -49,6 +53,7 @@ pub(super) fn write_site(
     crawler.write_404_pages()?;
     report.files = crawler.written.files.load(Ordering::Relaxed);
     report.bytes = crawler.written.bytes.load(Ordering::Relaxed);
+    report.unchanged = crawler.written.unchanged.load(Ordering::Relaxed);
     Ok(report)
 }
 
@@ -57,8 +62,10 @@ struct Crawler<'a> {
     router: &'a Router,
     /// Where files are written.
     out: &'a Path,
+    /// The export being replaced, when its files may be kept.
+    previous: Option<&'a Path>,
     base: Option<&'a str>,
-    brotli_quality: u32,
+    levels: Levels,
     runtime: &'a tokio::runtime::Handle,
     written: Written,
 }
@@ -167,7 +174,7 @@ impl Crawler<'_> {
                 }
             }
         }
-        self.write_with_siblings(&self.out.join(file), &body, content_type)?;
+        self.write_with_siblings(&file, &body, content_type)?;
         Ok(found)
     }
 
@@ -185,35 +192,81 @@ impl Crawler<'_> {
                     reason: format!("a missing page answers {status}, not 404"),
                 });
             }
-            self.write_with_siblings(&self.out.join(name), &body, render::HTML)?;
+            self.write_with_siblings(Path::new(&name), &body, render::HTML)?;
         }
         Ok(())
     }
 
-    /// `body` at `path`, with its `.gz` and `.br` when it is worth compressing.
+    /// `body` at `file` (from the export's root), with its `.gz` and `.br` when it is worth
+    /// compressing: linked from the previous export when it had these very bytes.
     fn write_with_siblings(
         &self,
-        path: &Path,
+        file: &Path,
         body: &[u8],
         content_type: &str,
     ) -> Result<(), ExportError> {
-        write(path, body)?;
+        let compressible = coding::compressible(content_type, body.len());
+        let bytes = match self.keep(file, body, compressible) {
+            Some(bytes) => {
+                self.written.unchanged.fetch_add(1, Ordering::Relaxed);
+                bytes
+            }
+            None => self.write_new(file, body, compressible)?,
+        };
+        self.written.files.fetch_add(1, Ordering::Relaxed);
+        self.written.bytes.fetch_add(bytes, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Writes `body` and compresses it; the bytes written.
+    fn write_new(&self, file: &Path, body: &[u8], compressible: bool) -> Result<u64, ExportError> {
+        let path = self.out.join(file);
+        write(&path, body)?;
         let mut bytes = body.len() as u64;
-        if coding::compressible(content_type, body.len()) {
+        if compressible {
             for (coding, suffix) in [(Coding::Gzip, "gz"), (Coding::Brotli, "br")] {
-                let encoded = coding::encode(coding, body, self.brotli_quality);
+                let encoded = coding::encode(coding, body, self.levels);
                 // nginx sends the sibling whenever it exists; one that saves nothing is left out.
                 if encoded.len() < body.len() {
-                    let mut name = path.as_os_str().to_owned();
-                    name.push(format!(".{suffix}"));
-                    write(Path::new(&name), &encoded)?;
+                    write(&sibling(&path, suffix), &encoded)?;
                     bytes += encoded.len() as u64;
                 }
             }
         }
-        self.written.files.fetch_add(1, Ordering::Relaxed);
-        self.written.bytes.fetch_add(bytes, Ordering::Relaxed);
-        Ok(())
+        Ok(bytes)
+    }
+
+    /// Links `file` and its siblings from the previous export when that has the same bytes;
+    /// the bytes linked, or `None` to write them anew. The previous export compressed these
+    /// very bytes at the same levels, so a sibling it lacks was left out as not worth it and
+    /// is left out again.
+    fn keep(&self, file: &Path, body: &[u8], compressible: bool) -> Option<u64> {
+        let old = self.previous?.join(file);
+        let same_length = std::fs::metadata(&old).is_ok_and(|m| m.len() == body.len() as u64);
+        if !same_length || std::fs::read(&old).ok()? != body {
+            return None;
+        }
+        let suffixes: &[&str] = if compressible { &["gz", "br"] } else { &[] };
+        let mut bytes = body.len() as u64;
+        let mut pairs = vec![(old.clone(), self.out.join(file))];
+        for suffix in suffixes {
+            let from = sibling(&old, suffix);
+            if let Ok(meta) = std::fs::metadata(&from) {
+                bytes += meta.len();
+                pairs.push((from, sibling(&pairs[0].1, suffix)));
+            }
+        }
+        for (k, (from, to)) in pairs.iter().enumerate() {
+            if link(from, to).is_err() {
+                // A folder that refuses hard links (another file system): written anew. What
+                // was linked goes first, so that writing cannot reach the old export's file.
+                for (_, linked) in &pairs[..k] {
+                    let _ = std::fs::remove_file(linked);
+                }
+                return None;
+            }
+        }
+        Some(bytes)
     }
 }
 

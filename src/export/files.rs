@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{ExportError, MARKER};
+use crate::web::http::coding::Levels;
 
 /// The file (from the export's root) nginx finds for `target`; see the module comment.
 pub(super) fn file_for(target: &str, html: bool) -> Result<PathBuf, &'static str> {
@@ -63,6 +64,36 @@ pub(super) fn write(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
         std::fs::create_dir_all(parent).map_err(err)?;
     }
     std::fs::write(path, bytes).map_err(err)
+}
+
+/// What an export's [`MARKER`] holds: the levels its `.gz` and `.br` files were made at.
+pub(super) fn marker(levels: Levels) -> Vec<u8> {
+    serde_json::to_vec(&levels).expect("two numbers serialise")
+}
+
+/// `dir` when it holds an earlier export whose siblings were made at `levels`, so that its
+/// unchanged files may be kept. An export older than the levels in its marker, or one made at
+/// other levels, lends nothing.
+pub(super) fn previous_export(dir: &Path, levels: Levels) -> Option<PathBuf> {
+    let text = std::fs::read(dir.join(MARKER)).ok()?;
+    let made_at: Levels = serde_json::from_slice(&text).ok()?;
+    (made_at == levels).then(|| dir.to_path_buf())
+}
+
+/// `path` with `.suffix` added (`a/index.html.gz`).
+pub(super) fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Hard-links `from` (a file of the previous export) to `to`, creating `to`'s folder.
+pub(super) fn link(from: &Path, to: &Path) -> std::io::Result<()> {
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::hard_link(from, to)
 }
 
 /// A fresh folder beside `dir` to write into, after checking `dir` may be replaced.

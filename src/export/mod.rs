@@ -16,7 +16,10 @@
 //! `/x/y`, ... to `404-3.html`), since its relative links climb from where it is shown.
 //!
 //! The export is written beside `DIR` and then put in its place, so a server reading `DIR`
-//! meets the old files or the new ones, not half of each.
+//! meets the old files or the new ones, not half of each. A file whose bytes the previous
+//! export at `DIR` already had, compressed at the same levels (its [`MARKER`] says which), is
+//! hard-linked from it with its `.gz` and `.br` rather than compressed again: after a rebuild
+//! that changed a few articles, most of an export is such files.
 //!
 //! [`crawl`] follows the links and writes what it finds; [`files`] says where each URL lands
 //! and puts the finished export in place; [`jsonl`] writes `--jsonl FILE`, the archive as
@@ -35,7 +38,7 @@ use clap::Args;
 
 use crate::web::app;
 use crate::web::config::{Config, SiteArgs};
-use crate::web::http::coding;
+use crate::web::http::coding::Levels;
 use crate::web::site::{self, AppState, Build};
 pub use files::not_found_page;
 
@@ -58,10 +61,19 @@ pub struct ExportArgs {
     /// Brotli quality of the `.br` files, 0 to 11. 11 makes them some 13% smaller than the
     /// default but takes forty times as long (about 50 ms a page).
     #[arg(long, env = "ARSHIF_BROTLI_QUALITY", value_name = "Q",
-          default_value_t = coding::BROTLI_QUALITY,
+          default_value_t = EXPORT_LEVELS.brotli,
           value_parser = clap::value_parser!(u32).range(0..=11))]
     pub brotli_quality: u32,
+    /// Gzip level of the `.gz` files, 1 to 9.
+    #[arg(long, env = "ARSHIF_GZIP_LEVEL", value_name = "L",
+          default_value_t = EXPORT_LEVELS.gzip,
+          value_parser = clap::value_parser!(u32).range(1..=9))]
+    pub gzip_level: u32,
 }
+
+/// The export's compression levels unless told otherwise, chosen by measuring bytes against
+/// CPU time on the export's own pages (`benches/compress_levels.rs`, notes/serve-bench.md).
+pub const EXPORT_LEVELS: Levels = Levels { gzip: 6, brotli: 5 };
 
 /// What went wrong with an export.
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +120,9 @@ pub struct ExportReport {
     pub redirects: Vec<(String, String)>,
     /// Dynamic pages linked to and left out (`/search`).
     pub dynamic: usize,
+    /// Files whose bytes the previous export already had: linked from it with their `.gz`
+    /// and `.br`, not compressed again.
+    pub unchanged: usize,
     /// Where the JSON Lines went, and how many articles.
     pub jsonl: Option<(PathBuf, usize)>,
 }
@@ -130,6 +145,12 @@ impl ExportReport {
             out += &format!(
                 "{} redirects followed (a static server cannot send them)\n",
                 self.redirects.len()
+            );
+        }
+        if self.unchanged > 0 {
+            out += &format!(
+                "{} files unchanged since the previous export kept their .gz and .br\n",
+                self.unchanged
             );
         }
         if self.dynamic > 0 {
@@ -170,7 +191,10 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExportReport> {
         .context("cannot start the async runtime")?;
     let options = Options {
         base_url: args.site.base_url.as_ref().map(|b| b.as_str().to_owned()),
-        brotli_quality: args.brotli_quality,
+        levels: Levels {
+            gzip: args.gzip_level,
+            brotli: args.brotli_quality,
+        },
     };
     let mut report = export(&app(state), dir, &options, runtime.handle())?;
     report.jsonl = jsonl;
@@ -183,15 +207,15 @@ pub struct Options {
     /// The public address the pages were rendered with, if any: absolute links under it are
     /// followed too.
     pub base_url: Option<String>,
-    /// Of the `.br` files.
-    pub brotli_quality: u32,
+    /// Of the `.gz` and `.br` files.
+    pub levels: Levels,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             base_url: None,
-            brotli_quality: coding::BROTLI_QUALITY,
+            levels: EXPORT_LEVELS,
         }
     }
 }
@@ -204,14 +228,15 @@ pub fn export(
     runtime: &tokio::runtime::Handle,
 ) -> Result<ExportReport, ExportError> {
     let staging = files::staging_dir(dir)?;
-    let report = match crawl::write_site(router, &staging, options, runtime) {
+    let previous = files::previous_export(dir, options.levels);
+    let report = match crawl::write_site(router, &staging, previous.as_deref(), options, runtime) {
         Ok(report) => report,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&staging);
             return Err(e);
         }
     };
-    files::write(&staging.join(MARKER), b"")?;
+    files::write(&staging.join(MARKER), &files::marker(options.levels))?;
     files::replace(&staging, dir)?;
     Ok(report)
 }

@@ -353,7 +353,8 @@ impl SearchIndex {
         page: usize,
         per_page: usize,
     ) -> tantivy::Result<SearchResults> {
-        let Some(query) = self.query(&parse_query(query)) else {
+        let parsed = parse_query(query);
+        let Some(query) = self.query(&parsed) else {
             return Ok(SearchResults::empty());
         };
         let searcher = self.reader.searcher();
@@ -369,7 +370,18 @@ impl SearchIndex {
         let top = TopDocs::with_limit(per_page)
             .and_offset(offset)
             .order_by_score();
-        let (top, total) = searcher.search(&query, &(top, Count))?;
+        // Words only: collected alone, the best `per_page` are found with block-max WAND,
+        // which skips the blocks of postings that cannot beat the current tenth, and the
+        // exact count then walks the postings without scoring them. Collected together, every
+        // matching article would be scored (a common word: most of the archive). A phrase
+        // gets nothing from the skipping (each candidate's positions are read either way),
+        // so one pass both ranks and counts.
+        let (top, total) = if parsed.phrases.is_empty() {
+            let top = searcher.search(&query, &top)?;
+            (top, searcher.search(&query, &Count)?)
+        } else {
+            searcher.search(&query, &(top, Count))?
+        };
         let mut snippets = SnippetGenerator::create(&searcher, &query, self.fields.body)?;
         snippets.set_max_num_chars(SNIPPET_BYTES);
         let hits = top
@@ -452,6 +464,12 @@ impl SearchIndex {
         }
         for p in &parsed.phrases {
             clauses.push((Occur::Must, either(phrase(f.title, p), phrase(f.body, p))));
+        }
+        // One clause stands alone rather than inside a query of one `Must`: the same scores,
+        // but tantivy only skips (block-max WAND) in a union of plain term queries, which a
+        // lone word's "title or body" is and its wrapper is not.
+        if clauses.len() == 1 {
+            return clauses.pop().map(|(_, only)| only);
         }
         (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
     }

@@ -133,22 +133,27 @@ pub fn compressible(content_type: &str, len: usize) -> bool {
     !NOT.iter().any(|prefix| content_type.starts_with(prefix))
 }
 
-/// Brotli's quality for the bodies the server keeps, and the export's default. On the
-/// archive's 20 KB pages (measured on this crate's brotli, see `notes/serve-bench.md`),
-/// quality 5 takes about 1.5 ms and gives 2% more bytes than 9 (ten times slower) and 13%
-/// more than 11 (forty times slower): the first reader of a page waits for it, and an
-/// export of 100,000 articles at 11 takes hours.
-pub const BROTLI_QUALITY: u32 = 5;
+/// How hard each coding compresses: gzip's level (1 to 9) and brotli's quality (0 to 11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Levels {
+    pub gzip: u32,
+    pub brotli: u32,
+}
 
-/// `body` in `coding` (identity returns it as it is); gzip at level 9, brotli at
-/// `brotli_quality` (0 to 11).
-pub fn encode(coding: Coding, body: &[u8], brotli_quality: u32) -> Vec<u8> {
+/// The levels of the bodies the server keeps, each made the first time a reader asks for it
+/// (so that reader waits for it). On the archive's 20 KB pages (measured on this crate's
+/// encoders, see `notes/serve-bench.md`), brotli 5 takes about 1.5 ms and gives 2% more
+/// bytes than 9 (ten times slower) and 13% more than 11 (forty times slower).
+pub const SERVER_LEVELS: Levels = Levels { gzip: 9, brotli: 5 };
+
+/// `body` in `coding` (identity returns it as it is), at `levels`.
+pub fn encode(coding: Coding, body: &[u8], levels: Levels) -> Vec<u8> {
     match coding {
         Coding::Identity => body.to_vec(),
         Coding::Gzip => {
             let mut encoder = flate2::write::GzEncoder::new(
                 Vec::with_capacity(body.len() / 3),
-                flate2::Compression::best(),
+                flate2::Compression::new(levels.gzip.clamp(1, 9)),
             );
             encoder.write_all(body).expect("writing to memory");
             encoder.finish().expect("writing to memory")
@@ -157,7 +162,7 @@ pub fn encode(coding: Coding, body: &[u8], brotli_quality: u32) -> Vec<u8> {
             let mut out = Vec::with_capacity(body.len() / 3);
             {
                 let mut writer =
-                    brotli::CompressorWriter::new(&mut out, 4096, brotli_quality.min(11), 22);
+                    brotli::CompressorWriter::new(&mut out, 4096, levels.brotli.min(11), 22);
                 writer.write_all(body).expect("writing to memory");
             }
             out
@@ -217,14 +222,20 @@ mod tests {
     fn both_codings_decode_to_the_body() {
         use std::io::Read;
         let body = "<p>نص عربي مكرر</p>\n".repeat(200);
-        for quality in [BROTLI_QUALITY, 11] {
-            let gz = encode(Coding::Gzip, body.as_bytes(), quality);
+        for levels in [
+            SERVER_LEVELS,
+            Levels {
+                gzip: 1,
+                brotli: 11,
+            },
+        ] {
+            let gz = encode(Coding::Gzip, body.as_bytes(), levels);
             let mut out = String::new();
             flate2::read::GzDecoder::new(gz.as_slice())
                 .read_to_string(&mut out)
                 .unwrap();
             assert_eq!(out, body);
-            let br = encode(Coding::Brotli, body.as_bytes(), quality);
+            let br = encode(Coding::Brotli, body.as_bytes(), levels);
             let mut out = String::new();
             brotli::Decompressor::new(br.as_slice(), 4096)
                 .read_to_string(&mut out)

@@ -116,7 +116,7 @@ impl Representation {
             Coding::Gzip => &self.gzip,
             Coding::Brotli => &self.brotli,
         };
-        cell.get_or_init(|| coding::encode(coding, &self.identity, coding::BROTLI_QUALITY).into())
+        cell.get_or_init(|| coding::encode(coding, &self.identity, coding::SERVER_LEVELS).into())
             .clone()
     }
 

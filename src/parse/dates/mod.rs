@@ -6,8 +6,18 @@
 //! This module reads what a single line says. Which line holds the *publication* date is
 //! decided by the caller from where the line sits (see `meta.rs`).
 
+mod clock;
+mod tokens;
+mod vocabulary;
+
+pub use clock::{Clock, clock_only};
+pub use vocabulary::{is_date_word, is_stamp_line};
+
 use super::record::Date;
-use super::text::{ascii_digit, is_harakah, is_letter, key};
+use super::text::ascii_digit;
+use clock::find_times;
+use tokens::{Tok, Token, num, skip_filler, suffix, tokenize, word};
+use vocabulary::{hijri_month, month, weekday_name};
 
 /// A Gregorian date found in a line, with the time when the line states one beside it, and
 /// that time's zone when the line prints it (`09:30 (GMT+0300)`).
@@ -18,239 +28,6 @@ pub struct FoundDate {
     pub start: usize,
     /// Byte offset where the time's first token starts, when there is a time.
     pub time_at: Option<usize>,
-}
-
-/// A clock as a line prints it: 24-hour time, and the zone offset (minutes east of UTC) when
-/// one is printed beside it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Clock {
-    pub hour: u32,
-    pub minute: u32,
-    pub offset: Option<i32>,
-}
-
-impl Clock {
-    /// `day` at this clock, in its zone when it has one.
-    pub fn on(self, day: Date) -> Option<Date> {
-        let date = day.at(self.hour, self.minute)?;
-        match self.offset {
-            Some(minutes) => date.in_zone(minutes),
-            None => Some(date),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    /// A run of digits (any script), its value and digit count.
-    Num(u32, usize),
-    /// A run of letters, folded with [`key`].
-    Word(String),
-    /// One punctuation character.
-    Punct(char),
-}
-
-#[derive(Debug, Clone)]
-struct Token {
-    tok: Tok,
-    start: usize,
-    /// Whether white space separates this token from the previous one.
-    spaced: bool,
-}
-
-fn tokenize(line: &str) -> Vec<Token> {
-    let mut out: Vec<Token> = Vec::new();
-    let mut spaced = false;
-    let mut chars = line.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c.is_whitespace() {
-            spaced = true;
-            continue;
-        }
-        let tok = if let Some(d) = ascii_digit(c) {
-            let (mut value, mut count) = (d, 1usize);
-            while let Some(&(_, n)) = chars.peek() {
-                let Some(d) = ascii_digit(n) else { break };
-                value = value.saturating_mul(10).saturating_add(d);
-                count += 1;
-                chars.next();
-            }
-            Tok::Num(value, count)
-        } else if is_letter(c) || is_harakah(c) || c == 'ـ' {
-            let mut word = String::from(c);
-            while let Some(&(_, n)) = chars.peek() {
-                if !(is_letter(n) || is_harakah(n) || n == 'ـ') || ascii_digit(n).is_some() {
-                    break;
-                }
-                word.push(n);
-                chars.next();
-            }
-            Tok::Word(key(&word))
-        } else {
-            Tok::Punct(c)
-        };
-        out.push(Token {
-            tok,
-            start: i,
-            spaced,
-        });
-        spaced = false;
-    }
-    out
-}
-
-/// Gregorian month names as Arab outlets write them (folded), with their number.
-fn month(word: &str, next: Option<&str>) -> Option<(u32, usize)> {
-    // Two-word Levantine names first.
-    if let Some(next) = next {
-        let two = match (word, next) {
-            ("كانون", "الثاني") => Some(1),
-            ("كانون", "الاول") => Some(12),
-            ("تشرين", "الاول") => Some(10),
-            ("تشرين", "الثاني") => Some(11),
-            _ => None,
-        };
-        if let Some(m) = two {
-            return Some((m, 2));
-        }
-    }
-    let m = match word {
-        "يناير" | "جانفي" | "january" | "jan" => 1,
-        "فبراير" | "فبرير" | "فيفري" | "شباط" | "february" | "feb" => 2,
-        "مارس" | "اذار" | "march" | "mar" => 3,
-        "ابريل" | "افريل" | "نيسان" | "april" | "apr" => 4,
-        "مايو" | "ماي" | "ايار" | "may" => 5,
-        "يونيو" | "يونيه" | "جوان" | "حزيران" | "june" | "jun" => 6,
-        "يوليو" | "يوليه" | "يوليوز" | "جويليه" | "جويلييه" | "تموز" | "july" | "jul" => {
-            7
-        }
-        "اغسطس" | "اغسطوس" | "غشت" | "اوت" | "اب" | "august" | "aug" => 8,
-        "سبتمبر" | "سيبتمبر" | "شتنبر" | "ايلول" | "september" | "sep" | "sept" => {
-            9
-        }
-        "اكتوبر" | "اوكتوبر" | "october" | "oct" => 10,
-        "نوفمبر" | "نونبر" | "november" | "nov" => 11,
-        "ديسمبر" | "دجنبر" | "december" | "dec" => 12,
-        _ => return None,
-    };
-    Some((m, 1))
-}
-
-/// Hijri month names (folded), with their number and word count.
-fn hijri_month(word: &str, next: Option<&str>) -> Option<(u32, usize)> {
-    if let Some(next) = next {
-        let two = match (word, next) {
-            ("ربيع", "الاول" | "اول") => Some(3),
-            ("ربيع", "الاخر" | "الثاني" | "الاخره" | "ثاني") => Some(4),
-            ("جمادي", "الاولي" | "الاول" | "اولي") => Some(5),
-            ("جمادي", "الاخره" | "الثانيه" | "الاخر" | "الثاني" | "اخره") => {
-                Some(6)
-            }
-            ("ذي" | "ذو", "القعده") => Some(11),
-            ("ذي" | "ذو", "الحجه") => Some(12),
-            _ => None,
-        };
-        if let Some(m) = two {
-            return Some((m, 2));
-        }
-    }
-    let m = match word {
-        "محرم" => 1,
-        "صفر" => 2,
-        "رجب" => 7,
-        "شعبان" => 8,
-        "رمضان" => 9,
-        "شوال" => 10,
-        _ => return None,
-    };
-    Some((m, 1))
-}
-
-/// 0 = Monday … 6 = Sunday.
-fn weekday_name(word: &str) -> Option<u32> {
-    Some(match word {
-        "الاثنين" | "الاتنين" | "اثنين" | "monday" | "mon" => 0,
-        "الثلاثاء" | "الثلثاء" | "ثلاثاء" | "tuesday" | "tue" => 1,
-        "الاربعاء" | "اربعاء" | "wednesday" | "wed" => 2,
-        "الخميس" | "خميس" | "thursday" | "thu" => 3,
-        "الجمعه" | "جمعه" | "friday" | "fri" => 4,
-        "السبت" | "سبت" | "saturday" | "sat" => 5,
-        "الاحد" | "احد" | "sunday" | "sun" => 6,
-        _ => return None,
-    })
-}
-
-/// Words that flag a line as a date stamp even with other words in it.
-const STAMP_MARKERS: [&str; 14] = [
-    "نشر",
-    "نشره",
-    "تحديث",
-    "محدث",
-    "محدثه",
-    "العدد",
-    "بتاريخ",
-    "تاريخ",
-    "published",
-    "updated",
-    "posted",
-    "gmt",
-    "الموافق",
-    "المحتوي",
-];
-
-/// Whether a line (its folded words) is a date stamp rather than text that mentions a date:
-/// every word is part of a date or clock, or a stamp word (`نشر`, `تحديث`, `العدد`) says so.
-/// `توقعات الأبراج الثلاثاء 26 أغسطس 2025` is a headline; `الإثنين، 24 أغسطس 2020 09:23 ص`
-/// and `تم نشره الجمعة 24 نيسان 2020` are stamps.
-pub fn is_stamp_line(key: &str) -> bool {
-    let words: Vec<&str> = key.split(' ').collect();
-    words.iter().any(|w| {
-        STAMP_MARKERS
-            .iter()
-            .any(|m| w == m || w.strip_prefix('و') == Some(m) || w.strip_prefix("تم") == Some(m))
-    }) || words.iter().all(|w| is_date_word(w))
-}
-
-/// A folded word that can be part of a written date or time.
-pub fn is_date_word(w: &str) -> bool {
-    let digits = w.trim_end_matches(['م', 'ه']);
-    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
-        || month(w, None).is_some()
-        || hijri_month(w, None).is_some()
-        || weekday_name(w).is_some()
-        || matches!(
-            w,
-            "كانون"
-                | "تشرين"
-                | "الاول"
-                | "الثاني"
-                | "ربيع"
-                | "جمادي"
-                | "ذي"
-                | "ذو"
-                | "القعده"
-                | "الحجه"
-                | "الاولي"
-                | "الاخره"
-                | "الاخر"
-                | "الثانيه"
-                | "ص"
-                | "م"
-                | "ه"
-                | "صباحا"
-                | "مساء"
-                | "مساءا"
-                | "am"
-                | "pm"
-                | "utc"
-                | "يوم"
-                | "تم"
-                | "في"
-                | "بتوقيت"
-                | "غرينتش"
-                | "من"
-                | "الساعه"
-        )
 }
 
 /// Years a news date can have: anything else is a number that only looks like a year.
@@ -314,164 +91,6 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
     out
 }
 
-#[derive(Debug)]
-struct Time {
-    first: usize,
-    last: usize,
-    clock: Clock,
-}
-
-/// `HH:MM` and `HH:MM:SS`, with a 12-hour marker after them (`ص`, `م`, `صباحاً`, `مساءً`,
-/// `am`, `pm`) and the zone printed beside them (see [`zone_after`], [`zone_before`]).
-fn find_times(toks: &[Token]) -> Vec<Time> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i + 2 < toks.len() {
-        let glued = |j: usize| !toks[j].spaced;
-        if let (Tok::Num(h, hd), Tok::Punct(':'), Tok::Num(m, 2)) =
-            (&toks[i].tok, &toks[i + 1].tok, &toks[i + 2].tok)
-            && *hd <= 2
-            && glued(i + 1)
-            && glued(i + 2)
-            && *h < 24
-            && *m < 60
-        {
-            let mut last = i + 2;
-            if last + 2 < toks.len()
-                && toks[last + 1].tok == Tok::Punct(':')
-                && matches!(toks[last + 2].tok, Tok::Num(s, 2) if s < 60)
-                && glued(last + 1)
-                && glued(last + 2)
-            {
-                last += 2;
-            }
-            let mut hour = *h;
-            if let Some(Token {
-                tok: Tok::Word(w), ..
-            }) = toks.get(last + 1)
-            {
-                let pm = matches!(
-                    w.as_str(),
-                    "م" | "مساء" | "مساءا" | "مساءً" | "pm" | "ظهرا" | "عصرا" | "ليلا"
-                );
-                let am = matches!(w.as_str(), "ص" | "صباحا" | "صباح" | "فجرا" | "am");
-                if pm && hour < 12 {
-                    hour += 12;
-                } else if am && hour == 12 {
-                    hour = 0;
-                }
-                if pm || am {
-                    last += 1;
-                }
-            }
-            let offset = match zone_after(toks, last + 1) {
-                Some((offset, end)) => {
-                    last = end;
-                    Some(offset)
-                }
-                None => zone_before(toks, i),
-            };
-            out.push(Time {
-                first: i,
-                last,
-                clock: Clock {
-                    hour,
-                    minute: *m,
-                    offset,
-                },
-            });
-            i = last + 1;
-        } else {
-            i += 1;
-        }
-    }
-    out
-}
-
-/// Names of UTC as pages print them beside a clock: `GMT`, `UTC`, Greenwich in Arabic spellings.
-fn is_utc_name(w: &str) -> bool {
-    matches!(
-        w,
-        "gmt" | "utc" | "greenwich" | "غرينتش" | "جرينتش" | "غرينيتش" | "جرينيتش"
-    )
-}
-
-/// General form: the zone printed after a clock, `09:30 GMT`, `09:30 (GMT+0300)`,
-/// `09:30 GMT+3`, `09:30 UTC -05:30`, `09:30 بتوقيت غرينتش`, `09:30 توقيت غرينتش +2`, or an
-/// ISO offset glued to the clock (`09:30+03:00`; only `+`: a glued `-` is as often a range,
-/// `09:30-10:30`). Its offset in minutes east of UTC, and its last token.
-fn zone_after(toks: &[Token], j: usize) -> Option<(i32, usize)> {
-    if toks
-        .get(j)
-        .is_some_and(|t| !t.spaced && t.tok == Tok::Punct('+'))
-    {
-        return offset_at(toks, j, true);
-    }
-    let mut k = j;
-    let open = toks.get(k).is_some_and(|t| t.tok == Tok::Punct('('));
-    if open {
-        k += 1;
-    }
-    if matches!(word(toks, k), Some("بتوقيت" | "توقيت")) {
-        k += 1;
-    }
-    if !word(toks, k).is_some_and(is_utc_name) {
-        return None;
-    }
-    // `GMT+15`: a signed number that is no offset makes the zone unreadable, not UTC.
-    let signed = toks
-        .get(k + 1)
-        .is_some_and(|t| matches!(t.tok, Tok::Punct('+' | '-' | '−')))
-        && toks
-            .get(k + 2)
-            .is_some_and(|t| !t.spaced && matches!(t.tok, Tok::Num(..)));
-    let (offset, mut last) = match offset_at(toks, k + 1, false) {
-        Some(found) => found,
-        None if signed => return None,
-        None => (0, k),
-    };
-    if open && toks.get(last + 1).is_some_and(|t| t.tok == Tok::Punct(')')) {
-        last += 1;
-    }
-    Some((offset, last))
-}
-
-/// General form: `GMT 17:27`, a UTC name right before the clock.
-fn zone_before(toks: &[Token], i: usize) -> Option<i32> {
-    let w = word(toks, i.checked_sub(1)?)?;
-    matches!(w, "gmt" | "utc").then_some(0)
-}
-
-/// An offset at `j`: `+3`, `+03`, `+0300`, `+03:00`, `-05:30` (the digits glued to the sign),
-/// in minutes east of UTC, and its last token. `iso` takes only two-digit hours with minutes
-/// (`+03:00`, `+0300`). `None` past ±14:00, the widest zone there is.
-fn offset_at(toks: &[Token], j: usize, iso: bool) -> Option<(i32, usize)> {
-    let sign = match toks.get(j)?.tok {
-        Tok::Punct('+') => 1,
-        Tok::Punct('-' | '−') => -1,
-        _ => return None,
-    };
-    let glued = |k: usize| toks.get(k).filter(|t| !t.spaced).map(|t| &t.tok);
-    let (hours, minutes, last) = match glued(j + 1)? {
-        Tok::Num(v, 4) => (v / 100, v % 100, j + 1),
-        Tok::Num(h, n @ (1 | 2)) => match (glued(j + 2), glued(j + 3)) {
-            (Some(Tok::Punct(':')), Some(Tok::Num(m, 2))) if !iso || *n == 2 => (*h, *m, j + 3),
-            _ if !iso => (*h, 0, j + 1),
-            _ => return None,
-        },
-        _ => return None,
-    };
-    let total = hours * 60 + minutes;
-    (minutes < 60 && total <= 14 * 60).then_some((sign * total as i32, last))
-}
-
-fn word(toks: &[Token], i: usize) -> Option<&str> {
-    match toks.get(i).map(|t| &t.tok) {
-        Some(Tok::Word(w)) => Some(w.as_str()),
-        _ => None,
-    }
-}
-
 /// The month named at `i` (with a second name paired to it: `أيلول/سبتمبر`, `أيلول (سبتمبر)`,
 /// `كانون الثاني / يناير`), and the index of its last token. Paired names must agree.
 fn month_at(toks: &[Token], i: usize) -> Option<(u32, usize)> {
@@ -502,31 +121,6 @@ fn month_at(toks: &[Token], i: usize) -> Option<(u32, usize)> {
         }
     }
     Some((m, last))
-}
-
-fn num(toks: &[Token], i: usize) -> Option<(u32, usize)> {
-    match toks.get(i).map(|t| &t.tok) {
-        Some(Tok::Num(v, d)) => Some((*v, *d)),
-        _ => None,
-    }
-}
-
-/// Skips tokens that may stand between a date's parts: commas, weekday names, `م`.
-fn skip_filler(toks: &[Token], mut i: usize, forward: bool) -> Option<usize> {
-    for _ in 0..4 {
-        let filler = match toks.get(i).map(|t| &t.tok) {
-            Some(Tok::Punct(',' | '،' | '-' | '/' | '.')) => true,
-            Some(Tok::Word(w)) => {
-                weekday_name(w).is_some() || w == "من" || w == "عام" || w == "سنه"
-            }
-            _ => false,
-        };
-        if !filler {
-            return Some(i);
-        }
-        i = if forward { i + 1 } else { i.checked_sub(1)? };
-    }
-    Some(i)
 }
 
 fn is_day(v: u32, digits: usize) -> bool {
@@ -613,14 +207,6 @@ fn date_at(
     None
 }
 
-/// Extends a date's last token over a glued suffix such as the `م` of `2015م`.
-fn suffix(toks: &[Token], i: usize, s: &str) -> usize {
-    match toks.get(i + 1) {
-        Some(t) if !t.spaced && t.tok == Tok::Word(s.into()) => i + 1,
-        _ => i,
-    }
-}
-
 /// The weekday named right before a date (or right after it), if any.
 fn weekday_near(toks: &[Token], first: usize, last: usize) -> Option<u32> {
     let before = (first.saturating_sub(3)..first).rev();
@@ -628,21 +214,6 @@ fn weekday_near(toks: &[Token], first: usize, last: usize) -> Option<u32> {
     before
         .chain(after)
         .find_map(|j| word(toks, j).and_then(weekday_name))
-}
-
-/// General form: a clock on a line of its own (`١٠:٣٠`, `09:15 م`, `GMT 10:30`), printed
-/// beside a date line. Its time, when the line is nothing but a clock.
-pub fn clock_only(line: &str) -> Option<Clock> {
-    let toks = tokenize(line);
-    let times = find_times(&toks);
-    let [t] = &times[..] else {
-        return None;
-    };
-    let rest_is_clock = toks.iter().enumerate().all(|(i, tok)| {
-        (t.first..=t.last).contains(&i)
-            || matches!(&tok.tok, Tok::Word(w) if matches!(w.as_str(), "gmt" | "الساعه" | "بتوقيت"))
-    });
-    rest_is_clock.then_some(t.clock)
 }
 
 /// The Hijri date of the line as written (`02 ذي الحجة 1436`), without a `هـ` suffix.
@@ -680,6 +251,7 @@ pub fn find_hijri(line: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::text::key;
 
     fn iso(line: &str) -> Vec<String> {
         find_dates(line)

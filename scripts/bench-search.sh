@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Search figures of `arshif serve` (issue 13): wrk with CONNS connections (default 8) on
+# `/search?q=…` for a word in most articles (سوريا) and a phrase ("وزير الخارجية"), in ROUNDS
+# interleaved rounds (default 3), medians, the load average before and after each round, and
+# the server's CPU time per request (steady under load, unlike req/s).
+#
+#   scripts/bench-search.sh [N]        (default 100000: the issue's rows)
+#
+# What it measures: the same query again and again on a warm server (its index in the page
+# cache). Search pages are not kept by the server's response cache (they are
+# `Cache-Control: private`, see web/http/response_cache.rs), so every request runs the query,
+# loads its ten results' stored fields and builds their passages. No peer: Pagefind, the
+# usual search of a static site, answers in the reader's browser from index files fetched
+# over the network; scripts/bench.sh compares its index build time and size instead.
+#
+# Alone, it generates the corpus (../shared/bench/gen_corpus.py N, SEED default 7) and builds
+# it in $WORK/N (default /tmp/arshif-bench) when missing, and starts the server itself.
+# scripts/bench.sh calls it with URL (and SERVER_PID) of the server it has running and
+# appends the rows to its table.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+N=${1:-100000}
+DURATION=${DURATION:-10s}
+THREADS=${THREADS:-2}
+CONNS=${CONNS:-8}
+ROUNDS=${ROUNDS:-3}
+SEED=${SEED:-7}
+WORK=${WORK:-/tmp/arshif-bench}
+GEN=${GEN:-$root/../shared/bench/gen_corpus.py}
+URL=${URL:-}
+SERVER_PID=${SERVER_PID:-}
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
+
+server=""
+cleanup() { if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi; }
+trap cleanup EXIT
+
+standalone=0
+if [ -z "$URL" ]; then
+  standalone=1
+  command -v wrk >/dev/null || { echo "bench-search: wrk is missing (apt-get install wrk)" >&2; exit 1; }
+  cargo build --release --quiet
+  bin=$root/target/release/arshif
+  dir=$WORK/$N
+  ensure_corpus "$dir" "$N" "$SEED"
+  if [ ! -f "$dir/build/archive.bin" ]; then
+    say "$N articles: arshif build"
+    "$bin" build --articles "$dir/articles" --build-dir "$dir/build" >/dev/null 2>&1 || true
+    [ -f "$dir/build/archive.bin" ] || { echo "bench-search: the build failed" >&2; exit 1; }
+  fi
+  port=$(free_port)
+  "$bin" serve --addr "127.0.0.1:$port" --articles "$dir/articles" --build-dir "$dir/build" \
+    --log-level warn >/dev/null 2>&1 &
+  server=$!
+  SERVER_PID=$server
+  URL=http://127.0.0.1:$port
+  wait_for "$URL/healthz"
+fi
+
+encode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
+word=سوريا
+phrase='"وزير الخارجية"'
+word_url="$URL/search?q=$(encode "$word")"
+phrase_url="$URL/search?q=$(encode "$phrase")"
+for url in "$word_url" "$phrase_url"; do
+  code=$(curl -so /dev/null -w '%{http_code}' "$url")
+  [ "$code" = 200 ] || { echo "bench-search: $url answers $code" >&2; exit 1; }
+done
+# How many results each has, as the page says.
+count() { curl -fs "$1" | grep -o '<p class="summary">[^،.<]*' | sed 's/<p class="summary">//' | head -1; }
+word_count=$(count "$word_url")
+phrase_count=$(count "$phrase_url")
+
+forget "search-word.$N" "search-phrase.$N"
+for _ in $(seq 1 "$ROUNDS"); do
+  record "search-word.$N" wrk_run "$word_url" "$THREADS" "$CONNS" "$DURATION" "" "$SERVER_PID"
+  record "search-phrase.$N" wrk_run "$phrase_url" "$THREADS" "$CONNS" "$DURATION" "" "$SERVER_PID"
+done
+
+if [ "$standalone" = 1 ]; then
+  echo "| articles | what | peer | peer figure | arshif | arshif figure | ratio | load (highest) |"
+  echo "|---:|---|---|---:|---|---:|---:|---:|"
+fi
+echo "| $N | search a word, $CONNS connections (\`$word\`: $word_count) | Pagefind: in the browser | | arshif serve | $(rps_figure "search-word.$N") | | $(peak_load "search-word.$N") |"
+echo "| $N | search a phrase, $CONNS connections (\`$phrase\`: $phrase_count) | Pagefind: in the browser | | arshif serve | $(rps_figure "search-phrase.$N") | | $(peak_load "search-phrase.$N") |"

@@ -1,0 +1,345 @@
+//! A dump's lines, cleaned, with what each one looks like. The deciders (`body`, `title`,
+//! `dateline`, `meta`) read these features; nothing here decides what a line *is* in the
+//! article.
+//!
+//! One pass over the text does the work: each character is cleaned, folded into the key and
+//! counted as it goes by, and the costlier readers (dates, links, hashtags, stamps) run only
+//! on the lines whose counts say they can find something.
+
+mod kinds;
+mod scanner;
+
+pub use kinds::place_led;
+
+use super::dates::FoundDate;
+use super::lexicon::Furniture;
+
+use kinds::{is_contact_line, is_list_item, is_ticker};
+use scanner::scan;
+
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// The line as it appears in a record.
+    pub text: String,
+    /// Folded for comparison ([`key`]).
+    pub key: String,
+    /// Folded without spaces ([`super::text::compact_key`]), for title matching.
+    pub compact: String,
+    pub words: usize,
+    pub chars: usize,
+    /// Ends like a sentence (`.`, `!`, `؟`, `…`, a closing quote after one).
+    pub terminal: bool,
+    pub furniture: Option<Furniture>,
+    /// Embedded social posts and links: hashtags, URLs, `pic.twitter.com`.
+    pub embed: bool,
+    /// A photo credit (`© REUTERS / …`).
+    pub credit: bool,
+    /// Share of letters that are Arabic.
+    pub arabic: f32,
+    pub dates: Vec<FoundDate>,
+    pub hijri: Option<String>,
+    /// A clock or date stamp with no words around it (`GMT 17:27`, `اليوم 13:00`, `15 اب`).
+    pub stamp: bool,
+    /// A line that states a date as a stamp (see [`is_stamp_line`]), not text mentioning one.
+    pub date_line: bool,
+    /// The known publisher this line names exactly, if any.
+    pub publication: Option<&'static str>,
+    /// A navigation line ([`is_menu_line`]).
+    pub menu: bool,
+}
+
+/// What a line can be for the body finder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A paragraph of running text.
+    Prose,
+    /// A short sentence: body text when it sits among prose.
+    Sentence,
+    /// Anything else: headings, captions, labels, stamps, list items.
+    Other,
+    /// Page furniture the article never runs across (comment forms, "most read", footers).
+    Break,
+}
+
+impl Line {
+    /// One line on its own, as [`split`] reads it (for tests of the deciders).
+    #[cfg(test)]
+    pub fn new(raw: &str) -> Option<Self> {
+        let mut line = None;
+        scan(raw, false, |l| line = Some(l));
+        line
+    }
+
+    /// A piece of a line read as a line of its own. (Through [`split`], so that the scanner
+    /// is compiled once and stays inlined in the one loop that reads whole dumps.)
+    pub fn one(raw: &str) -> Option<Self> {
+        split(raw).into_iter().next()
+    }
+
+    /// An ad label or a "read also" box: the article may go on after it.
+    pub fn interrupts(&self) -> bool {
+        self.furniture == Some(Furniture::Interrupts)
+    }
+
+    pub fn kind(&self) -> Kind {
+        // A press release's closing "for more information" line, with its address or link.
+        if is_contact_line(&self.key) && (4..=40).contains(&self.words) {
+            return Kind::Sentence;
+        }
+        match self.furniture {
+            Some(Furniture::Always | Furniture::EndsArticle | Furniture::Interrupts) => {
+                return Kind::Break;
+            }
+            Some(_) => return Kind::Other,
+            None => {}
+        }
+        if self.embed || self.credit || self.stamp || self.arabic < 0.5 {
+            return Kind::Other;
+        }
+        if self.date_line {
+            return Kind::Other;
+        }
+        // A short question alone on its line is a heading or a teaser (`كيف غيرت الجائحة
+        // عادات التسوق؟`), not a sentence of the text.
+        if self.words < 10
+            && self.text.trim_end().ends_with(['؟', '?'])
+            && !self.text.contains(['،', ','])
+        {
+            return Kind::Other;
+        }
+        if self.words >= 10 && (self.terminal || self.words >= 20) {
+            Kind::Prose
+        } else if self.words >= 4 && (self.terminal || is_list_item(&self.text)) {
+            Kind::Sentence
+        } else {
+            Kind::Other
+        }
+    }
+
+    /// Short enough, and shaped, like a headline or caption: no sentence end, no furniture.
+    pub fn headline_like(&self) -> bool {
+        (2..=30).contains(&self.words)
+            && self.furniture.is_none()
+            && !self.embed
+            && !self.credit
+            && !self.stamp
+            && !self.date_line
+            && self.arabic >= 0.5
+            && !self
+                .text
+                .trim_end_matches(['"', '”', '»', ')', '\''])
+                .ends_with('.')
+            && !is_ticker(&self.key)
+            && !self.menu
+    }
+}
+
+/// Splits a dump's text into its non-empty lines.
+pub fn split(text: &str) -> Vec<Line> {
+    let mut lines = Vec::new();
+    scan(text, true, |line| lines.push(line));
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kinds::{has_copyright_sign, is_menu_line, separators};
+    use super::*;
+    use crate::parse::text::CharInfo;
+    use unicode_normalization::UnicodeNormalization;
+
+    fn kind(s: &str) -> Kind {
+        Line::new(s).unwrap().kind()
+    }
+
+    fn clean(s: &str) -> String {
+        Line::new(s).map(|l| l.text).unwrap_or_default()
+    }
+
+    #[test]
+    fn kinds_of_lines() {
+        assert_eq!(
+            kind(
+                "ولكن لافروف اضاف أنه وكيري اتفقا على أن يستمر المسؤولون الروس والأمريكيون في العمل."
+            ),
+            Kind::Prose
+        );
+        assert_eq!(
+            kind("كما تقوم الولايات المتحدة بنجاح محدود بتدريب سوريين."),
+            Kind::Sentence
+        );
+        assert_eq!(
+            kind("كيري ولافروف يبحثان عن آلية مشتركة لضرب تنظيم داعش"),
+            Kind::Other
+        );
+        assert_eq!(kind("الإسم *"), Kind::Break);
+        assert_eq!(kind("© 2020 Sputnik. جميع الحقوق محفوظة"), Kind::Break);
+        assert_eq!(kind("© REUTERS / SHOKRY HUSSIEN"), Kind::Other);
+        assert_eq!(kind("GMT 17:27 17.03.2020"), Kind::Other);
+        assert_eq!(kind("اليوم 13:00"), Kind::Other);
+        assert_eq!(kind("15 اب"), Kind::Other);
+        assert_eq!(
+            kind(
+                "تعدّه \"إسرائيل\" المطلوب الأول لديها في #الضفة_الغربية، وعلى الرغم من الظرف الأمني المشدد ومطاردة الاحتلال له."
+            ),
+            Kind::Other
+        );
+    }
+
+    #[test]
+    fn clean_line_collapses_space_and_drops_controls() {
+        assert_eq!(clean("  دمشق\u{a0}ـ \t نور  "), "دمشق ـ نور");
+        assert_eq!(clean("\u{202e}عنوان\u{202c} مقلوب"), "عنوان مقلوب");
+        assert_eq!(clean("a\u{200b}b\u{feff}"), "ab");
+    }
+
+    #[test]
+    fn presentation_forms_become_letters() {
+        // ﻻ (lam-alef ligature) and ﺏ (isolated beh).
+        assert_eq!(clean("\u{fefb} \u{fe8f}"), "لا ب");
+    }
+
+    /// The one-pass scanner gives what the plain definitions give: clean the line, then fold
+    /// it, count its words, letters and characters.
+    #[test]
+    fn one_pass_agrees_with_the_definitions() {
+        use super::super::text::{is_arabic_letter, is_letter, key, words};
+        use proptest::prelude::*;
+
+        fn clean_line(raw: &str) -> String {
+            let mut out = String::new();
+            let mut space = false;
+            for c in raw.chars() {
+                let info = CharInfo::of(c);
+                if info.is(CharInfo::INVISIBLE) {
+                    continue;
+                }
+                if c.is_whitespace() {
+                    space = !out.is_empty();
+                    continue;
+                }
+                if space {
+                    out.push(' ');
+                    space = false;
+                }
+                if info.is(CharInfo::PRESENTATION) {
+                    out.extend(std::iter::once(c).nfkc());
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        }
+
+        let chars = "[ \t\u{a0}\u{2003}\u{200b}\u{202e}\u{feff}\u{ad}\u{85}\u{b}aZ09#©:/.\u{621}-\u{64a}\u{64b}\u{651}\u{640}\u{660}-\u{669}\u{6f4}\u{6de}\u{fe8f}\u{fefb}\u{fdfa}\u{130}\u{3a3}\u{201c}\u{1f600}]{0,30}";
+        proptest!(|(raw in chars)| {
+            let text = clean_line(&raw);
+            let line = Line::new(&raw);
+            prop_assert_eq!(line.is_none(), text.is_empty());
+            if let Some(l) = line {
+                prop_assert_eq!(&l.text, &text);
+                prop_assert_eq!(&l.key, &key(&text));
+                prop_assert_eq!(&l.compact, &key(&text).replace(' ', ""));
+                prop_assert_eq!(l.words, words(&text).count());
+                prop_assert_eq!(l.chars, text.chars().count());
+                let letters = text.chars().filter(|&c| is_letter(c)).count();
+                let arabic = text.chars().filter(|&c| is_arabic_letter(c)).count();
+                let share = if letters == 0 { 0.0 } else { arabic as f32 / letters as f32 };
+                prop_assert_eq!(l.arabic, share);
+            }
+        });
+    }
+
+    /// Regression: short list items and the closing contact line of a press release were
+    /// dropped from its body.
+    #[test]
+    fn list_items_and_contact_lines() {
+        assert_eq!(
+            kind("تطوير شبكة النقل العام في المدن الكبرى؛"),
+            Kind::Sentence
+        );
+        assert_eq!(
+            kind("- رفع الحد الأدنى للأجور في القطاع الخاص"),
+            Kind::Sentence
+        );
+        assert_eq!(kind("٢. إنشاء صندوق لدعم المشاريع الصغيرة"), Kind::Sentence);
+        assert_eq!(
+            kind("للمزيد من المعلومات يرجى التواصل مع المكتب الإعلامي: info@example.org"),
+            Kind::Sentence
+        );
+        // A short menu entry with a bullet is not a list item of the text.
+        assert_eq!(kind("• رياضة"), Kind::Other);
+    }
+
+    #[test]
+    fn comment_policies_are_furniture() {
+        assert_eq!(
+            kind(
+                "ترحب شبكة الأخبار بالنقاش المفيد، ونرجو من القراء الالتزام بآداب الحوار وعدم الإساءة لأحد."
+            ),
+            Kind::Break
+        );
+        assert_eq!(
+            kind(
+                "ترحب الحكومة بالنقاش حول القانون الجديد في البرلمان خلال الأسابيع المقبلة كما قال الوزير."
+            ),
+            Kind::Prose
+        );
+        assert_eq!(
+            kind(
+                "وقال الوزير إنه يرحب بالنقاش حول القانون الجديد في البرلمان خلال الأسابيع المقبلة."
+            ),
+            Kind::Prose
+        );
+    }
+
+    #[test]
+    fn stamps_that_share_a_line() {
+        assert!(
+            Line::new("03-05-2021 الساعة 09:15 | سامي خليل")
+                .unwrap()
+                .date_line
+        );
+        let l = Line::new("القاهرة، 3 أيار 2021").unwrap();
+        assert!(l.date_line);
+        assert_eq!(place_led(&l.text), Some("القاهرة"));
+        assert!(
+            !Line::new("وصل الوفد إلى القاهرة في 3 أيار 2021")
+                .unwrap()
+                .date_line
+        );
+    }
+
+    #[test]
+    fn separators_and_copyright_signs_on_the_bytes() {
+        assert_eq!(separators("أ | ب • ج · د - هـ".as_bytes()), 4);
+        assert_eq!(separators("2015-09-16 ة ط".as_bytes()), 0);
+        assert!(has_copyright_sign("© 2020".as_bytes()));
+        assert!(!has_copyright_sign("مدرسة".as_bytes()));
+    }
+
+    #[test]
+    fn menu_lines_are_not_headlines() {
+        assert!(is_menu_line("الرئيسية | محليات | دولي | فن"));
+        assert!(is_menu_line("أخبار • رياضة • اقتصاد • منوعات"));
+        assert!(
+            !Line::new("الرئيسية | محليات | دولي | فن")
+                .unwrap()
+                .headline_like()
+        );
+        // A headline with one dash in it is still a headline.
+        assert!(!is_menu_line("مصر - إصابات جديدة بفيروس كورونا في القاهرة"));
+        assert!(
+            Line::new("مصر - إصابات جديدة بفيروس كورونا")
+                .unwrap()
+                .headline_like()
+        );
+    }
+
+    #[test]
+    fn line_endings_of_every_kind() {
+        let lines = split("أ\r\nب\rج\nد\u{2028}هـ\n\n  \n");
+        let texts: Vec<_> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["أ", "ب", "ج", "د", "هـ"]);
+    }
+}
