@@ -39,7 +39,18 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # non-zero with the archive written; the caller checks the archive).
 timed() {
   /usr/bin/time -f '%e %U %S %M' -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || true
-  awk '{ printf "%.2f %.2f %.0f\n", $1, $2 + $3, $4 / 1024 }' "$WORK/time"
+  # GNU time puts "Command exited with non-zero status N" above its line: read the last.
+  tail -n 1 "$WORK/time" | awk '{ printf "%.2f %.2f %.0f\n", $1, $2 + $3, $4 / 1024 }'
+}
+# Waits (up to QUIET_WAIT seconds) for the one-minute load average to fall under QUIET, so a
+# round does not start on the tail of the one before it.
+QUIET=${QUIET:-1.5}
+QUIET_WAIT=${QUIET_WAIT:-90}
+settle() {
+  for _ in $(seq 1 "$QUIET_WAIT"); do
+    awk -v q="$QUIET" '{ exit !($1 < q) }' /proc/loadavg && return 0
+    sleep 1
+  done
 }
 rps() {
   wrk -t2 -c64 -d"$DURATION" "$1" | awk '/Requests\/sec/ { printf "%.0f\n", $2 }'
@@ -50,6 +61,7 @@ results=$WORK/rounds.tsv
 for round in $(seq 1 "$ROUNDS"); do
   for which in base new; do
     bin=${!which}
+    settle
     say "round $round, $which: load before $(load_avg)"
     out=$WORK/build-$which
     rm -rf "$out"
