@@ -194,7 +194,7 @@ mod tests {
 
     fn article() -> Article {
         Article {
-            id: "cf3dbfa4259b4b62".into(),
+            id: "a1b2c3d4e5f60718".into(),
             title: "البيت الأبيض: نرحب بأي دعم روسي للتحالف في محاربة \"داعش\"".into(),
             author: Some("المحرر السياسي".into()),
             publication: Some("الوسط".into()),
@@ -211,7 +211,7 @@ mod tests {
     fn cite(a: &Article) -> Citation {
         Citation::new(
             a,
-            Some("https://example.org/archive/articles/cf3dbfa4259b4b62".into()),
+            Some("https://example.org/archive/articles/a1b2c3d4e5f60718".into()),
             retrieved(),
         )
     }
@@ -222,7 +222,7 @@ mod tests {
             cite(&article()).arabic(),
             "المحرر السياسي، «البيت الأبيض: نرحب بأي دعم روسي للتحالف في محاربة \"داعش\"»، \
              الوسط، 16 أيلول/سبتمبر 2015. أرشيف، \
-             https://example.org/archive/articles/cf3dbfa4259b4b62، \
+             https://example.org/archive/articles/a1b2c3d4e5f60718، \
              استُرجع في 1 كانون الأول/ديسمبر 2026."
         );
         let mut a = article();
@@ -241,7 +241,7 @@ mod tests {
     fn bibtex_entries_are_well_formed() {
         let bib = cite(&article()).bibtex();
         assert!(
-            bib.starts_with("@article{arshif-cf3dbfa4259b4b62,\n"),
+            bib.starts_with("@article{arshif-a1b2c3d4e5f60718,\n"),
             "{bib}"
         );
         assert!(bib.contains("  author = {{المحرر السياسي}},\n"), "{bib}");
