@@ -78,13 +78,7 @@ pub fn write_jsonl(archive: &Archive, out: &mut impl Write) -> io::Result<usize>
         .map(|s| s.sequential())
         .transpose()
         .map_err(io::Error::other)?;
-    let mut whole = Entry {
-        article: Article::default(),
-        note: None,
-        overridden: Vec::new(),
-        text: String::new(),
-        provenance: Default::default(),
-    };
+    let mut whole = Entry::default();
     for (light, part) in archive.entries.iter().zip(&archive.parts) {
         let body = body_of(part, store.as_mut()).map_err(io::Error::other)?;
         whole.article.clone_from(&light.article);

@@ -11,7 +11,7 @@ use crate::parse::Article;
 /// One article of the archive with what the server needs beside the record.
 ///
 /// The archive's listings hold light entries, without the body and the text: see [`Archive`].
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Entry {
     pub article: Article,
     /// The archivist's note (Markdown) from the override file.

@@ -208,10 +208,7 @@ mod tests {
                 agency: agency.map(String::from),
                 ..Article::default()
             },
-            note: None,
-            overridden: vec![],
-            text: String::new(),
-            provenance: Default::default(),
+            ..Entry::default()
         }
     }
 

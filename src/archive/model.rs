@@ -272,10 +272,7 @@ mod tests {
                 published: published.map(|d| Date::parse(d).unwrap()),
                 ..Article::default()
             },
-            note: None,
-            overridden: vec![],
-            text: String::new(),
-            provenance: Default::default(),
+            ..Entry::default()
         }
     }
 

@@ -193,10 +193,7 @@ mod tests {
                 body: body.iter().map(|s| s.to_string()).collect(),
                 ..Article::default()
             },
-            note: None,
-            overridden: vec![],
-            text: String::new(),
-            provenance: Default::default(),
+            ..Entry::default()
         }
     }
 

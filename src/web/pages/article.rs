@@ -370,10 +370,7 @@ mod tests {
         };
         let archived = crate::archive::Entry {
             article: a.clone(),
-            note: None,
-            overridden: vec![],
-            text: String::new(),
-            provenance: Default::default(),
+            ..Entry::default()
         };
         let facets = Facets::build(std::slice::from_ref(&archived), 0);
         let text = |a: &Article| {

@@ -156,10 +156,7 @@ mod tests {
                 body: vec![format!("نص {id} <b>&</b>"), "فقرة ثانية".into()],
                 ..Article::default()
             },
-            note: None,
-            overridden: vec![],
-            text: String::new(),
-            provenance: Default::default(),
+            ..Entry::default()
         }
     }
 
