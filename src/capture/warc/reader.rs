@@ -96,14 +96,11 @@ impl<R: BufRead + Seek> Iterator for Records<R> {
             match std::mem::replace(&mut self.state, State::Done) {
                 State::Done => return None,
                 State::Start(mut r) => {
-                    let head = match r.fill_buf() {
-                        Ok(b) => b,
+                    self.state = match peek_gzip(&mut r) {
+                        Ok(None) => State::Done,
+                        Ok(Some(true)) => State::Gz(r),
+                        Ok(Some(false)) => State::Plain(r),
                         Err(e) => return Some(Err(unreadable(0, &e))),
-                    };
-                    self.state = match head {
-                        [] => State::Done,
-                        [0x1f, 0x8b, ..] => State::Gz(r),
-                        _ => State::Plain(r),
                     };
                 }
                 State::Plain(mut r) => {
@@ -126,19 +123,19 @@ impl<R: BufRead + Seek> Iterator for Records<R> {
                     }
                 }
                 State::Gz(mut r) => {
-                    let (offset, head) = match (r.stream_position(), r.fill_buf()) {
+                    let (offset, head) = match (r.stream_position(), peek_gzip(&mut r)) {
                         (Ok(o), Ok(h)) => (o, h),
                         (Err(e), _) | (_, Err(e)) => return Some(Err(unreadable(0, &e))),
                     };
                     match head {
-                        [] => return None,
-                        [0x1f, 0x8b, ..] => {
+                        None => return None,
+                        Some(true) => {
                             self.state = State::Member {
                                 offset,
                                 decoder: Box::new(BufReader::new(GzDecoder::new(r))),
                             };
                         }
-                        _ => {
+                        Some(false) => {
                             if seek_past(&mut r, offset + 1, &[0x1f, 0x8b, 0x08], 0)
                                 .unwrap_or(false)
                             {
@@ -178,6 +175,26 @@ impl<R: BufRead + Seek> Iterator for Records<R> {
             }
         }
     }
+}
+
+/// Whether a gzip member starts at `r`'s position (`None` at the end), leaving `r` there.
+///
+/// `fill_buf` alone is not enough: when the buffer ends one byte into the member it holds
+/// only `0x1f`, and the member would be taken for damage. Then the two bytes are read and
+/// `r` is moved back.
+fn peek_gzip<R: BufRead + Seek>(r: &mut R) -> io::Result<Option<bool>> {
+    const MAGIC: [u8; 2] = [0x1f, 0x8b];
+    let buf = r.fill_buf()?;
+    if buf.len() >= MAGIC.len() {
+        return Ok(Some(buf.starts_with(&MAGIC)));
+    }
+    if buf.is_empty() {
+        return Ok(None);
+    }
+    let mut head = Vec::with_capacity(MAGIC.len());
+    (&mut *r).take(MAGIC.len() as u64).read_to_end(&mut head)?;
+    r.seek(SeekFrom::Current(-(head.len() as i64)))?;
+    Ok(Some(head == MAGIC))
 }
 
 fn unreadable(offset: u64, e: &io::Error) -> WarcError {
@@ -410,6 +427,30 @@ mod tests {
         let got = all([a.clone(), b.clone(), c].concat());
         let offsets: Vec<u64> = got.iter().map(|r| r.as_ref().unwrap().0).collect();
         assert_eq!(offsets, [0, a.len() as u64, (a.len() + b.len()) as u64]);
+    }
+
+    #[test]
+    fn a_member_starting_at_the_last_byte_of_the_buffer_is_read() {
+        // wget's members fall anywhere; whichever read buffer ends one byte into a member,
+        // every record is read and none is taken for damage.
+        let members: Vec<Vec<u8>> = (0..4)
+            .map(|i| {
+                gz(&record(
+                    "response",
+                    &vec![b'a' + i; 50 * usize::from(i + 1)],
+                ))
+            })
+            .collect();
+        let bytes = members.concat();
+        for capacity in 1..=bytes.len() {
+            let reader = BufReader::with_capacity(capacity, Cursor::new(bytes.clone()));
+            let got: Vec<_> = Records::new(reader, |_| true, 1 << 20).collect();
+            assert_eq!(got.len(), members.len(), "buffer of {capacity} bytes");
+            assert!(
+                got.iter().all(Result::is_ok),
+                "buffer of {capacity}: {got:?}"
+            );
+        }
     }
 
     #[test]
