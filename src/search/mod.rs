@@ -162,7 +162,10 @@ impl IndexWriter {
     pub fn create(dir: &Path) -> Result<IndexWriter, SearchError> {
         let io = |path: &Path| {
             let path = path.to_path_buf();
-            move |source| SearchError::Io { path, cause: source }
+            move |source| SearchError::Io {
+                path,
+                cause: source,
+            }
         };
         let staging = staging_dir(dir);
         if staging.exists() {
