@@ -68,10 +68,11 @@ which = sys.argv[1]
 unit = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 name = None
 for line in sys.stdin:
+    line = re.sub(r"\x1b\[[0-9;]*m", "", line)
     m = re.match(r"^(parse_dump/\S+)", line)
     if m:
         name = m.group(1)
-    t = re.search(r"time:\s+\[\S+ \S+ (\S+) (\S+) \S+ \S+\]", line)
+    t = re.search(r"time:\s+\[\s*\S+\s+\S+\s+(\S+)\s+(\S+)\s+\S+\s+\S+\s*\]", line)
     if t and name:
         print(f"{which}\t{name}\t{float(t.group(1)) * unit[t.group(2)] * 1e3:.4f}")
 ' "$which" | tee -a "$results" >&2
