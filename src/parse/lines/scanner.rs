@@ -11,9 +11,7 @@ use super::kinds::{
 
 use crate::parse::dates::{find_dates, find_hijri, is_stamp_line};
 use crate::parse::lexicon::{Furniture, LEXICON};
-use crate::parse::text::{
-    CharInfo, KeyFolder, TABLE_SIZE, first_char, key_words, utf8, utf8_str,
-};
+use crate::parse::text::{CharInfo, KeyFolder, TABLE_SIZE, first_char, key_words, utf8, utf8_str};
 
 /// Reads `text` character by character, handing on each non-empty line; `split_lines` says
 /// whether line ends end lines (or are cleaned away, for a line on its own).
@@ -275,7 +273,6 @@ impl<'a> Scanner<'a> {
         self.run_digits = 0;
         self.run_value = 0;
     }
-
 
     /// The line read so far, if it holds anything; the scanner is ready for the next one.
     fn finish(&mut self) -> Option<Line> {
