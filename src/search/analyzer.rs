@@ -34,11 +34,11 @@ const MAX_TERM_BYTES: usize = 100;
 
 /// Calls `f` with each search term of `text`, in order: what the index stores for it.
 pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
-    let mut analyzer = text_analyzer();
-    let mut stream = analyzer.token_stream(text);
-    while let Some(token) = stream.next() {
-        f(&token.text);
-    }
+    for_each_word(text, |_, term| {
+        if !term.is_empty() {
+            f(term);
+        }
+    });
 }
 
 /// The search terms of `text` (see [`for_each_term`]).
@@ -61,47 +61,72 @@ const MEMO_WORD_BYTES: usize = 64;
 const MEMO_WORDS: usize = 1 << 17;
 
 thread_local! {
-    /// Each word's term (empty when the word yields none), per thread so that the build's
-    /// workers and tantivy's indexing threads never wait on each other.
-    static TERMS: RefCell<FxHashMap<Box<str>, Box<str>>> = RefCell::default();
+    /// Each word's folded form and term (empty when the word yields none), per thread so that
+    /// the build's workers and tantivy's indexing threads never wait on each other.
+    static WORDS: RefCell<FxHashMap<Box<str>, Analyzed>> = RefCell::default();
 }
 
-/// Appends `word`'s term to `out` (nothing when it has none): folded, stemmed and mapped to
-/// its canonical variant.
+/// What the analyzer makes of one word: its folded form and its search term.
+#[derive(Default)]
+struct Analyzed {
+    folded: Box<str>,
+    term: Box<str>,
+}
+
+/// Calls `f` with `word`'s folded form and its term (empty when it has none): folded,
+/// stemmed and mapped to its canonical variant.
 ///
 /// Remembered per thread because folding and stemming a word cost several times a hash
 /// lookup, and an article repeats its words and the archive its vocabulary: at build time
 /// this step was about a quarter of all instructions, run twice per article (thread profiles
 /// and the index).
-pub fn term_into(word: &str, out: &mut String) {
+fn with_word<T>(word: &str, f: impl FnOnce(&str, &str) -> T) -> T {
     if word.len() > MEMO_WORD_BYTES {
-        analyze_word(word, out);
-        return;
+        let analyzed = analyze_word(word);
+        return f(&analyzed.folded, &analyzed.term);
     }
-    TERMS.with_borrow_mut(|memo| {
-        if let Some(term) = memo.get(word) {
-            out.push_str(term);
-            return;
+    WORDS.with_borrow_mut(|memo| {
+        if let Some(known) = memo.get(word) {
+            return f(&known.folded, &known.term);
         }
-        let start = out.len();
-        analyze_word(word, out);
         if memo.len() >= MEMO_WORDS {
             memo.clear();
         }
-        memo.insert(word.into(), out[start..].into());
-    });
+        let analyzed = memo
+            .entry(word.into())
+            .or_insert_with(|| analyze_word(word));
+        f(&analyzed.folded, &analyzed.term)
+    })
 }
 
-/// What [`term_into`] remembers: the analyzer's steps on one word.
-fn analyze_word(word: &str, out: &mut String) {
-    let mut term = String::new();
-    normalize_into(word, &mut term);
-    if term.is_empty() || term.len() > MAX_TERM_BYTES {
-        return;
+/// Appends `word`'s term to `out` (nothing when it has none).
+pub fn term_into(word: &str, out: &mut String) {
+    with_word(word, |_, term| out.push_str(term));
+}
+
+/// Calls `f` with each word of `text`, in order: its folded form (what finding verbatim
+/// duplicates compares) and its search term (empty when the word has none). One pass where
+/// a thread profile needs both.
+pub fn for_each_word(text: &str, mut f: impl FnMut(&str, &str)) {
+    for range in words(text) {
+        with_word(&text[range], &mut f);
     }
-    stem_in_place(&mut term);
-    canonical_in_place(&mut term);
-    out.push_str(&term);
+}
+
+/// What [`with_word`] remembers: the analyzer's steps on one word.
+fn analyze_word(word: &str) -> Analyzed {
+    let mut folded = String::new();
+    normalize_into(word, &mut folded);
+    let mut term = String::new();
+    if !folded.is_empty() && folded.len() <= MAX_TERM_BYTES {
+        term.push_str(&folded);
+        stem_in_place(&mut term);
+        canonical_in_place(&mut term);
+    }
+    Analyzed {
+        folded: folded.into(),
+        term: term.into(),
+    }
 }
 
 /// Splits into [`words`] and normalises them; offsets stay those of the original text so
@@ -221,8 +246,11 @@ mod tests {
                 let word = &text[range];
                 let (mut remembered, mut fresh) = (String::new(), String::new());
                 term_into(word, &mut remembered);
-                analyze_word(word, &mut fresh);
+                fresh.push_str(&analyze_word(word).term);
                 assert_eq!(remembered, fresh, "{word}");
+                let mut folded = String::new();
+                normalize_into(word, &mut folded);
+                with_word(word, |f, _| assert_eq!(f, folded, "{word}"));
             }
         }
     }

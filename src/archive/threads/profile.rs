@@ -6,9 +6,8 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::PROFILE;
-use crate::arabic::{normalize_into, words};
 use crate::parse::Article;
-use crate::search::analyzer::for_each_term;
+use crate::search::analyzer::{for_each_term, for_each_word};
 use crate::stable_hash::stable_hash;
 
 /// What threads need of one article, computed from it alone: a build keeps it between runs.
@@ -26,15 +25,24 @@ pub struct Profile {
 
 impl Profile {
     pub fn of(article: &Article) -> Profile {
+        // One pass over the body gives both the folded text (for duplicates) and the terms.
         let mut text = String::new();
+        let mut counts = TermCounts::default();
+        for_each_term(&article.title, |t| counts.add(t, 2));
+        counts.end_of_text();
         for paragraph in &article.body {
-            for w in words(paragraph) {
-                normalize_into(&paragraph[w], &mut text);
+            for_each_word(paragraph, |folded, term| {
+                text.push_str(folded);
                 text.push(' ');
-            }
+                if !term.is_empty() {
+                    counts.add(term, 1);
+                }
+            });
+            counts.end_of_text();
         }
         let body = (!text.is_empty()).then(|| (stable_hash(text.as_bytes()), text.len() as u32));
-        let mut terms: Vec<(u32, u32)> = term_counts(article)
+        let mut terms: Vec<(u32, u32)> = counts
+            .counts
             .into_iter()
             .map(|(t, n)| ((t ^ (t >> 32)) as u32, n))
             .collect();
@@ -69,28 +77,29 @@ fn is_stopword(t: &str) -> bool {
 
 /// Term and word-pair (shingle) counts of an article, the title's counted twice. Pairs of
 /// consecutive words carry names and set phrases (جون كيري, وزير الخارجية) that tell one
-/// story from another on the same subject.
-pub(super) fn term_counts(a: &Article) -> FxHashMap<u64, u32> {
-    let mut counts = FxHashMap::default();
-    let mut add = |text: &str, n: u32| {
-        let mut previous: Option<u64> = None;
-        for_each_term(text, |t| {
-            if is_stopword(t) {
-                return;
-            }
-            // Kept in the build cache and deciding ties between terms: the stable hash.
-            let h = stable_hash(t.as_bytes());
-            *counts.entry(h).or_insert(0) += n;
-            if let Some(p) = previous {
-                let pair = p.rotate_left(17) ^ h;
-                *counts.entry(pair).or_insert(0) += n;
-            }
-            previous = Some(h);
-        })
-    };
-    add(&a.title, 2);
-    for paragraph in &a.body {
-        add(paragraph, 1);
+/// story from another on the same subject; a pair never spans two texts (title, paragraphs).
+#[derive(Default)]
+struct TermCounts {
+    counts: FxHashMap<u64, u32>,
+    previous: Option<u64>,
+}
+
+impl TermCounts {
+    fn add(&mut self, term: &str, n: u32) {
+        if is_stopword(term) {
+            return;
+        }
+        // Kept in the build cache and deciding ties between terms: the stable hash.
+        let h = stable_hash(term.as_bytes());
+        *self.counts.entry(h).or_insert(0) += n;
+        if let Some(p) = self.previous {
+            let pair = p.rotate_left(17) ^ h;
+            *self.counts.entry(pair).or_insert(0) += n;
+        }
+        self.previous = Some(h);
     }
-    counts
+
+    fn end_of_text(&mut self) {
+        self.previous = None;
+    }
 }
