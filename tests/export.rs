@@ -208,6 +208,21 @@ fn the_export_holds_every_page_with_its_compressed_siblings() {
         "{}",
         report.render()
     );
+    // A file under a kilobyte gets no siblings (compressing it saves the reader no round
+    // trip); a page over it gets both.
+    for small in ["articles/cf3dbfa4259b4b62.bib", "robots.txt"] {
+        let len = std::fs::metadata(out.join(small)).unwrap().len();
+        assert!(
+            len < arshif::export::COMPRESS_FROM as u64,
+            "{small}: {len} bytes"
+        );
+        for suffix in ["gz", "br"] {
+            assert!(
+                !out.join(format!("{small}.{suffix}")).exists(),
+                "{small}.{suffix}"
+            );
+        }
+    }
     let fonts = std::fs::read_dir(out.join("static/fonts")).unwrap();
     let names: Vec<String> = fonts
         .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
