@@ -163,3 +163,22 @@ ensure_corpus() {
     echo "$n $seed" >"$dir/seed"
   fi
 }
+
+# `revision_table FILE`: FILE holds "base|new TAB what TAB value" lines, one per round; prints
+# a Markdown table of each row's median for both and the ratio new/base
+# (scripts/bench-revisions.sh, scripts/bench-parser-revisions.sh).
+revision_table() {
+  python3 - "$1" <<'EOF'
+import statistics, sys
+from collections import defaultdict
+rows = defaultdict(lambda: defaultdict(list))
+for line in open(sys.argv[1]):
+    which, what, value = line.rstrip("\n").split("\t")
+    rows[what][which].append(float(value))
+print("| what | base (median) | new (median) | new/base |")
+print("|---|---:|---:|---:|")
+for what, by in rows.items():
+    b, n = statistics.median(by["base"]), statistics.median(by["new"])
+    print(f"| {what} | {b:g} | {n:g} | {n / b:.2f} |")
+EOF
+}

@@ -16,6 +16,7 @@
 # (a figure taken above 1.5 is not worth reporting). Installs nothing: needs wrk, curl,
 # python3 and GNU time.
 set -euo pipefail
+source "$(dirname "$0")/bench-lib.sh"
 base=$(realpath "$1")
 new=$(realpath "$2")
 cd "$(dirname "$0")/.."
@@ -88,16 +89,4 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-python3 - "$results" <<'EOF'
-import statistics, sys
-from collections import defaultdict
-rows = defaultdict(lambda: defaultdict(list))
-for line in open(sys.argv[1]):
-    which, what, value = line.rstrip("\n").split("\t")
-    rows[what][which].append(float(value))
-print("| what | base (median) | new (median) | new/base |")
-print("|---|---:|---:|---:|")
-for what, by in rows.items():
-    b, n = statistics.median(by["base"]), statistics.median(by["new"])
-    print(f"| {what} | {b:g} | {n:g} | {n / b:.2f} |")
-EOF
+revision_table "$results"

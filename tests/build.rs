@@ -160,3 +160,25 @@ fn build_writes_to_build_dir_and_still_takes_the_old_out_flag() {
     assert!(help.contains("--build-dir"), "{help}");
     assert!(!help.contains("--out"), "{help}");
 }
+
+/// A folder that cannot be read stops the build with one line that names the folder and says
+/// why, once: the error's message already carries its cause.
+#[test]
+fn a_missing_articles_folder_is_named_with_its_cause_once() {
+    let missing = tempfile::tempdir().unwrap().path().join("nowhere");
+    let out = tempfile::tempdir().unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_arshif"))
+        .arg("build")
+        .arg("--articles")
+        .arg(&missing)
+        .arg("--build-dir")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1), "{run:?}");
+    let said = String::from_utf8(run.stderr).unwrap();
+    assert!(said.contains(&missing.display().to_string()), "{said}");
+    // What the system says of a path that does not exist (ENOENT).
+    let cause = std::io::Error::from_raw_os_error(2).to_string();
+    assert_eq!(said.matches(&cause).count(), 1, "{said}");
+}

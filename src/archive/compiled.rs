@@ -105,7 +105,7 @@ pub fn path_in(build_dir: &Path) -> PathBuf {
 pub fn save(archive: &Archive, source: &Source, path: &Path) -> Result<(), ArchiveError> {
     let werr = |e| ArchiveError::Write {
         path: path.to_path_buf(),
-        source: e,
+        cause: e,
     };
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(werr)?;
@@ -184,7 +184,7 @@ pub fn save(archive: &Archive, source: &Source, path: &Path) -> Result<(), Archi
 pub fn load(path: &Path) -> Result<Archive, ArchiveError> {
     let bytes = fs::read(path).map_err(|e| ArchiveError::Read {
         path: path.into(),
-        source: e,
+        cause: e,
     })?;
     let corrupt = |reason: String| ArchiveError::Corrupt {
         path: path.into(),

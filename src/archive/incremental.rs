@@ -50,13 +50,13 @@ pub fn build_and_save(
     let out = compiled_path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(out).map_err(|e| ArchiveError::Write {
         path: out.to_path_buf(),
-        source: e,
+        cause: e,
     })?;
     let mut clock = Instant::now();
     let dumps = scan(articles)?;
     let source = compiled::Source::of(articles).map_err(|e| ArchiveError::ReadDir {
         path: articles.to_path_buf(),
-        source: e,
+        cause: e,
     })?;
     // The build folder held another folder's archive (`build` asked first, `serve` rebuilds
     // on its own): nothing of it is reused, and its store and index are not kept growing.
@@ -341,7 +341,7 @@ impl Sink for StoreSink<'_> {
         // Compressed on this thread; only the append is serial.
         let bytes = store::encode(&parts).map_err(|source| ArchiveError::Write {
             path: self.store_path.clone(),
-            source,
+            cause: source,
         })?;
         let at = self
             .store

@@ -45,22 +45,25 @@ pub use report::{BuildReport, Problem};
 
 /// What can go wrong with the collection as a whole (a single bad dump is not one of them:
 /// it becomes a [`Problem`] in the report and the build goes on).
+///
+/// A `cause` is part of the message rather than a `source`: a log line with `{e}` keeps it,
+/// and the CLI's `{:#}` does not print it a second time.
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
-    #[error("cannot read the articles folder {path}: {source}")]
+    #[error("cannot read the articles folder {path}: {cause}")]
     ReadDir {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
-    #[error("cannot write the compiled archive {path}: {source}")]
+    #[error("cannot write the compiled archive {path}: {cause}")]
     Write {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
-    #[error("cannot read the compiled archive {path}: {source}")]
+    #[error("cannot read the compiled archive {path}: {cause}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("the compiled archive {path} is unreadable ({reason}); rebuild it with `arshif build`")]
     Corrupt { path: PathBuf, reason: String },

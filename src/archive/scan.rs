@@ -32,7 +32,7 @@ pub(super) struct Dump {
 pub(super) fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
     let read_dir = |e| ArchiveError::ReadDir {
         path: dir.to_path_buf(),
-        source: e,
+        cause: e,
     };
     let mut listed = Vec::new();
     for item in fs::read_dir(dir).map_err(read_dir)? {

@@ -233,7 +233,7 @@ fn write_error(path: &Path) -> impl Fn(std::io::Error) -> ArchiveError + use<> {
     let path = path.to_path_buf();
     move |source| ArchiveError::Write {
         path: path.clone(),
-        source,
+        cause: source,
     }
 }
 
@@ -248,7 +248,7 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store, ArchiveError> {
         let rerr = |source| ArchiveError::Read {
             path: path.to_path_buf(),
-            source,
+            cause: source,
         };
         let file = File::open(path).map_err(rerr)?;
         // SAFETY: store files are only ever appended to, and compaction writes a new file
@@ -315,7 +315,7 @@ impl SequentialReader {
             .read_exact_at(&mut self.buffer, at.offset)
             .map_err(|source| ArchiveError::Read {
                 path: self.path.clone(),
-                source,
+                cause: source,
             })?;
         decode(&self.buffer).map_err(|e| ArchiveError::Corrupt {
             path: self.path.clone(),
@@ -329,7 +329,7 @@ impl Store {
     pub fn sequential(&self) -> Result<SequentialReader, ArchiveError> {
         let file = File::open(&self.path).map_err(|source| ArchiveError::Read {
             path: self.path.clone(),
-            source,
+            cause: source,
         })?;
         Ok(SequentialReader {
             path: self.path.clone(),

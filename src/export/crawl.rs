@@ -318,7 +318,7 @@ async fn stream_to(body: Body, path: &Path, target: &str) -> Result<u64, ExportE
     write(path, b"")?;
     let werr = |source| ExportError::Write {
         path: path.to_path_buf(),
-        source,
+        cause: source,
     };
     let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(werr)?);
     let mut stream = body.into_data_stream();

@@ -58,7 +58,7 @@ pub fn not_found_page(depth: usize) -> String {
 pub(super) fn write(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     let err = |source| ExportError::Write {
         path: path.to_path_buf(),
-        source,
+        cause: source,
     };
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(err)?;
@@ -100,7 +100,7 @@ pub(super) fn link(from: &Path, to: &Path) -> std::io::Result<()> {
 pub(super) fn staging_dir(dir: &Path) -> Result<PathBuf, ExportError> {
     let err = |source| ExportError::Write {
         path: dir.to_path_buf(),
-        source,
+        cause: source,
     };
     if let Ok(mut entries) = std::fs::read_dir(dir)
         && entries.next().is_some()
@@ -129,7 +129,7 @@ pub(super) fn staging_dir(dir: &Path) -> Result<PathBuf, ExportError> {
 pub(super) fn replace(staging: &Path, dir: &Path) -> Result<(), ExportError> {
     let err = |source| ExportError::Write {
         path: dir.to_path_buf(),
-        source,
+        cause: source,
     };
     let old = staging.with_extension("old");
     let had_old = dir.exists();

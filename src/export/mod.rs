@@ -76,12 +76,15 @@ pub struct ExportArgs {
 pub const EXPORT_LEVELS: Levels = Levels { gzip: 6, brotli: 5 };
 
 /// What went wrong with an export.
+///
+/// A `cause` is part of the message rather than a `source`: a log line with `{e}` keeps it,
+/// and the CLI's `{:#}` does not print it a second time.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}: {cause}")]
     Write {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error(
         "{path} holds files and is no earlier export (no {MARKER} in it); name an empty or missing folder"

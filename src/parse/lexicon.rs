@@ -120,13 +120,11 @@ impl Lexicon {
             .map(|p| (key(p), ()))
             .collect();
 
-        let build = |patterns: &[String]| {
+        let build = |patterns: &[String], kind| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
-                // Every line's key goes through the furniture matcher: a DFA is the fastest
-                // to search, and the tables are small enough to build one. Every pattern
-                // starts with a space, so a prefilter would stop at every word.
-                .kind(Some(AhoCorasickKind::DFA))
+                .kind(Some(kind))
+                // Every pattern starts with a space, so a prefilter would stop at every word.
                 .prefilter(false)
                 .build(patterns)
                 .expect("the bundled tables are valid patterns")
@@ -135,11 +133,14 @@ impl Lexicon {
             phrase_bits,
             exact_len: exact.keys().map(String::len).max().unwrap_or(0),
             publication_len: publications.keys().map(String::len).max().unwrap_or(0),
-            phrases: build(&patterns),
+            // Every line's key that holds a phrase's word goes through the furniture matcher:
+            // a DFA is the fastest to search, and the table is small enough to build one.
+            phrases: build(&patterns, AhoCorasickKind::DFA),
             phrase_kind,
             phrase_words,
             exact,
-            agencies: build(&agency_patterns),
+            // A few short lines of each page: not worth a DFA's building at every start.
+            agencies: build(&agency_patterns, AhoCorasickKind::ContiguousNFA),
             agency_name,
             publications,
             places,

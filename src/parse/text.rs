@@ -41,6 +41,10 @@ impl CharInfo {
     pub const LONG_FOLD: u16 = 1 << 8;
     /// Ends a line (LF, CR, form feed, NEL, the Unicode line and paragraph separators).
     pub const LINE_END: u16 = 1 << 9;
+    /// A letter of two bytes (Arabic, most Latin) kept as it is in a line and folded to two
+    /// bytes in a key: nothing but counting and copying to do, so the line scanner takes runs
+    /// of them in a loop of its own ([`KeyFolder::push_plain`]).
+    pub const PLAIN: u16 = 1 << 10;
 
     fn compute(c: char) -> Self {
         let mut flags = 0;
@@ -70,6 +74,21 @@ impl CharInfo {
         }
         let mut bytes = [0; 4];
         let fold_len = fold.encode_utf8(&mut bytes).len() as u8;
+        let kept = Self::INVISIBLE
+            | Self::WHITESPACE
+            | Self::PRESENTATION
+            | Self::DIGIT
+            | Self::MARK
+            | Self::LONG_FOLD
+            | Self::LINE_END;
+        if flags & kept == 0
+            && flags & Self::LETTER != 0
+            && flags & Self::ALNUM != 0
+            && c.len_utf8() == 2
+            && fold_len == 2
+        {
+            flags |= Self::PLAIN;
+        }
         CharInfo {
             flags,
             fold_len,
@@ -134,9 +153,14 @@ pub fn first_char(bytes: &[u8]) -> char {
 /// Bytes copied or encoded from whole characters, as a string (they are valid UTF-8; were
 /// they not, the damage is replaced rather than trusted).
 pub fn utf8(bytes: &[u8]) -> String {
+    utf8_str(bytes).into_owned()
+}
+
+/// [`utf8`] without the copy when the bytes are valid (as they always are).
+pub fn utf8_str(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     match simdutf8::basic::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
     }
 }
 
@@ -239,6 +263,32 @@ impl KeyFolder {
             _ => out.extend_from_slice(&utf8[..len.min(4)]),
         }
         hash_char(&mut self.hash, utf8);
+    }
+
+    /// A [`CharInfo::PLAIN`] letter inside a word that has begun (the word's last character
+    /// was a letter or digit): what [`KeyFolder::push`] does with it, minus the questions.
+    #[inline(always)]
+    pub fn push_plain(&mut self, out: &mut Vec<u8>, info: CharInfo) {
+        debug_assert!(info.is(CharInfo::PLAIN) && self.started && !self.gap);
+        out.extend_from_slice(&[info.fold[0], info.fold[1]]);
+        hash_char(&mut self.hash, info.fold);
+    }
+
+    /// A word break then a new word (one space between two [`KeyFolder::push_plain`]
+    /// letters): writes the space, returns the finished word's [`word_hash`].
+    #[inline(always)]
+    pub fn next_word(&mut self, out: &mut Vec<u8>) -> u64 {
+        debug_assert!(self.started && !self.gap);
+        let finished = self.hash.finish();
+        self.hash = FxHasher::default();
+        out.push(b' ');
+        finished
+    }
+
+    /// Whether the next letter goes on the current word (no word break is pending).
+    #[inline]
+    pub fn in_word(&self) -> bool {
+        self.started && !self.gap
     }
 
     /// The end of the text: the last word is finished too.

@@ -50,17 +50,19 @@ pub const MAX_PER_PAGE: usize = 100;
 /// Snippet length in bytes (tantivy counts bytes; Arabic letters take two).
 const SNIPPET_BYTES: usize = 360;
 
+/// A `cause` is part of the message rather than a `source`: a log line with `{e}` keeps it,
+/// and the CLI's `{:#}` does not print it a second time.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
-    #[error("cannot prepare the search index folder {path}: {source}")]
+    #[error("cannot prepare the search index folder {path}: {cause}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
-    #[error("search index {path}: {source}")]
+    #[error("search index {path}: {cause}")]
     Index {
         path: PathBuf,
-        source: tantivy::TantivyError,
+        cause: tantivy::TantivyError,
     },
 }
 
@@ -160,7 +162,10 @@ impl IndexWriter {
     pub fn create(dir: &Path) -> Result<IndexWriter, SearchError> {
         let io = |path: &Path| {
             let path = path.to_path_buf();
-            move |source| SearchError::Io { path, source }
+            move |source| SearchError::Io {
+                path,
+                cause: source,
+            }
         };
         let staging = staging_dir(dir);
         if staging.exists() {
@@ -243,7 +248,7 @@ impl IndexWriter {
         if let Some((staging, dir)) = staging {
             let io = |source| SearchError::Io {
                 path: dir.clone(),
-                source,
+                cause: source,
             };
             if dir.exists() {
                 fs::remove_dir_all(&dir).map_err(io)?;
@@ -263,7 +268,7 @@ fn index_error(path: &Path) -> impl Fn(tantivy::TantivyError) -> SearchError + u
     let path = path.to_path_buf();
     move |source| SearchError::Index {
         path: path.clone(),
-        source,
+        cause: source,
     }
 }
 
@@ -333,7 +338,7 @@ impl SearchIndex {
     pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
         let tantivy = |source| SearchError::Index {
             path: dir.to_path_buf(),
-            source,
+            cause: source,
         };
         let index = Index::open_in_dir(dir).map_err(tantivy)?;
         index.tokenizers().register(ANALYZER_NAME, text_analyzer());

@@ -41,15 +41,16 @@ pub(super) fn tokenize(line: &str) -> Vec<Token> {
             }
             Tok::Num(value, count)
         } else if is_letter(c) || is_harakah(c) || c == 'ـ' {
-            let mut word = String::from(c);
-            while let Some(&(_, n)) = chars.peek() {
+            let mut end = i + c.len_utf8();
+            while let Some(&(at, n)) = chars.peek() {
                 if !(is_letter(n) || is_harakah(n) || n == 'ـ') || ascii_digit(n).is_some() {
                     break;
                 }
-                word.push(n);
+                end = at + n.len_utf8();
                 chars.next();
             }
-            Tok::Word(key(&word))
+            // The word is the stretch of the line it spans: folded from there, not copied.
+            Tok::Word(key(&line[i..end]))
         } else {
             Tok::Punct(c)
         };

@@ -11,7 +11,7 @@ use super::kinds::{
 
 use crate::parse::dates::{find_dates, find_hijri, is_stamp_line};
 use crate::parse::lexicon::{Furniture, LEXICON};
-use crate::parse::text::{CharInfo, KeyFolder, TABLE_SIZE, first_char, key_words, utf8};
+use crate::parse::text::{CharInfo, KeyFolder, TABLE_SIZE, first_char, key_words, utf8, utf8_str};
 
 /// Reads `text` character by character, handing on each non-empty line; `split_lines` says
 /// whether line ends end lines (or are cleaned away, for a line on its own).
@@ -39,6 +39,10 @@ pub(super) fn scan(text: &str, split_lines: bool, mut emit: impl FnMut(Line)) {
             scan.finish().map(&mut emit);
         } else {
             scan.push(i, len, info);
+            if info.is(CharInfo::PLAIN) {
+                i = scan.plain_run(i + len, table);
+                continue;
+            }
         }
         i += len;
     }
@@ -84,11 +88,17 @@ struct Scanner<'a> {
 
 impl<'a> Scanner<'a> {
     fn new(src: &'a [u8]) -> Self {
+        Self::with_buffers(src, Vec::new(), vec![b' '])
+    }
+
+    /// A scanner at the start of a line, writing into buffers kept from the line before
+    /// (`padded` holding its one leading space).
+    fn with_buffers(src: &'a [u8], text: Vec<u8>, padded: Vec<u8>) -> Self {
         Scanner {
             src,
             run: 0..0,
-            text: Vec::new(),
-            padded: vec![b' '],
+            text,
+            padded,
             folder: KeyFolder::default(),
             space: false,
             started: false,
@@ -155,6 +165,57 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Right after a [`CharInfo::PLAIN`] letter, the plain letters that follow it, in the same
+    /// word or in the next ones past a single ASCII space: most of a line's characters. Each
+    /// only extends the copied stretch, the key and the counts, as [`Scanner::push`] would.
+    /// Returns where the run ends.
+    #[inline(always)]
+    fn plain_run(&mut self, mut i: usize, table: &[CharInfo; TABLE_SIZE]) -> usize {
+        debug_assert!(self.run.end == i && !self.space && self.run_digits == 0);
+        debug_assert!(self.folder.in_word() && self.in_word && self.word_alnum);
+        let lexicon = &*LEXICON;
+        let info_at = |b0: u8, b1: u8| {
+            table[(usize::from(b0 & 0x1f) << 6 | usize::from(b1 & 0x3f)) % TABLE_SIZE]
+        };
+        let (mut letters, mut arabic, mut spaces) = (0, 0, 0);
+        loop {
+            let info = match self.src[i..] {
+                [b0 @ 0xc0..=0xdf, b1, ..] => {
+                    let info = info_at(b0, b1);
+                    if !info.is(CharInfo::PLAIN) {
+                        break;
+                    }
+                    i += 2;
+                    info
+                }
+                // One space, then a plain letter: the word ends and the next one begins
+                // (what `push` does for the space, then for the letter after it).
+                [b' ', b0 @ 0xc0..=0xdf, b1, ..] => {
+                    let info = info_at(b0, b1);
+                    if !info.is(CharInfo::PLAIN) {
+                        break;
+                    }
+                    spaces += 1;
+                    let finished = self.folder.next_word(&mut self.padded);
+                    self.phrase_word |= lexicon.may_be_phrase_word(finished);
+                    i += 3;
+                    info
+                }
+                _ => break,
+            };
+            letters += 1;
+            arabic += usize::from(info.is(CharInfo::ARABIC));
+            self.folder.push_plain(&mut self.padded, info);
+        }
+        self.chars += letters + spaces;
+        self.letters += letters;
+        self.arabic += arabic;
+        // Each space ended a word that held a letter.
+        self.words += spaces;
+        self.run.end = i;
+        i
+    }
+
     /// Copies the source stretch read so far into the text.
     fn flush(&mut self) {
         self.text.extend_from_slice(&self.src[self.run.clone()]);
@@ -213,20 +274,6 @@ impl<'a> Scanner<'a> {
         self.run_value = 0;
     }
 
-    /// The key without its spaces ([`super::text::compact_key`]).
-    fn compact(&mut self) -> String {
-        // The text buffer is free once the text is made: reuse it.
-        self.text.clear();
-        let key = &self.padded[1..self.padded.len() - 1];
-        let mut from = 0;
-        for at in memchr::memchr_iter(b' ', key) {
-            self.text.extend_from_slice(&key[from..at]);
-            from = at + 1;
-        }
-        self.text.extend_from_slice(&key[from..]);
-        utf8(&self.text)
-    }
-
     /// The line read so far, if it holds anything; the scanner is ready for the next one.
     fn finish(&mut self) -> Option<Line> {
         self.flush();
@@ -238,9 +285,7 @@ impl<'a> Scanner<'a> {
         padded.truncate(1);
         *self = Scanner {
             run: self.run.clone(),
-            text,
-            padded,
-            ..Scanner::new(self.src)
+            ..Scanner::with_buffers(self.src, text, padded)
         };
         line
     }
@@ -257,7 +302,7 @@ impl<'a> Scanner<'a> {
         }
         self.padded.push(b' ');
         let text = utf8(&self.text);
-        let padded = utf8(&self.padded);
+        let padded = utf8_str(&self.padded);
         let key = &padded[1..padded.len() - 1];
         let words = self.words;
         let embed = self.ascii_letter && {
@@ -308,7 +353,7 @@ impl<'a> Scanner<'a> {
             } else {
                 self.arabic as f32 / self.letters as f32
             },
-            compact: self.compact(),
+            compact: compact(key),
             key: key.to_string(),
             publication: LEXICON.publication_by_key(key),
             text,
@@ -323,4 +368,16 @@ impl<'a> Scanner<'a> {
             menu,
         })
     }
+}
+
+/// The key without its spaces ([`super::super::text::compact_key`]).
+fn compact(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut from = 0;
+    for at in memchr::memchr_iter(b' ', key.as_bytes()) {
+        out.push_str(&key[from..at]);
+        from = at + 1;
+    }
+    out.push_str(&key[from..]);
+    out
 }
