@@ -276,8 +276,8 @@ fn spelled_many_ways() -> Vec<Entry> {
 }
 
 /// The passage of every hit is the one tantivy's snippet generator makes of the best of the
-/// body's first three matching paragraphs, each paragraph analysed whole: the index's shortcut
-/// (paragraphs without the query's letters are not analysed) changes no passage.
+/// body's first three matching paragraphs, each paragraph analysed whole: a faster way of
+/// finding it (notes/search-bench.md) must not change a passage.
 #[test]
 fn passages_are_those_of_analysing_every_paragraph() {
     use arshif::search::analyzer::{ANALYZER_NAME, terms, text_analyzer};

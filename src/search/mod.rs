@@ -12,8 +12,8 @@ mod snippet;
 pub mod stem;
 pub mod variants;
 
+use snippet::best_paragraph_snippet;
 pub use snippet::highlight_html;
-use snippet::{ParagraphFilter, best_paragraph_snippet};
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -392,19 +392,9 @@ impl SearchIndex {
         };
         let mut snippets = SnippetGenerator::create(&searcher, &query, self.fields.body)?;
         snippets.set_max_num_chars(SNIPPET_BYTES);
-        // The body's terms, as the snippet generator takes them from the query.
-        let mut body_terms: Vec<String> = Vec::new();
-        query.query_terms(&mut |term, _| {
-            if term.field() == self.fields.body
-                && let Some(text) = term.value().as_str()
-            {
-                body_terms.push(text.to_owned());
-            }
-        });
-        let filter = ParagraphFilter::new(body_terms.iter().map(String::as_str));
         let hits = top
             .into_iter()
-            .map(|(score, address)| self.hit(&searcher, (&snippets, &filter), score, address))
+            .map(|(score, address)| self.hit(&searcher, &snippets, score, address))
             .collect::<tantivy::Result<_>>()?;
         Ok(SearchResults { total, hits })
     }
@@ -412,7 +402,7 @@ impl SearchIndex {
     fn hit(
         &self,
         searcher: &tantivy::Searcher,
-        (snippets, filter): (&SnippetGenerator, &ParagraphFilter),
+        snippets: &SnippetGenerator,
         score: f32,
         address: DocAddress,
     ) -> tantivy::Result<Hit> {
@@ -426,7 +416,7 @@ impl SearchIndex {
             .get_first(self.fields.body)
             .and_then(|v| v.as_str())
             .unwrap_or_default();
-        let snippet = best_paragraph_snippet(snippets, filter, body);
+        let snippet = best_paragraph_snippet(snippets, body);
         let (snippet_html, snippet_text) = match snippet {
             Some(s) => (
                 highlight_html(s.fragment(), s.highlighted()),

@@ -97,12 +97,6 @@ impl Variants {
         }
         self.map.get(stem).map(String::as_str)
     }
-
-    /// The stems that become `term`: itself and the variants the table maps to it.
-    pub fn spellings<'a>(&'a self, term: &'a str) -> impl Iterator<Item = &'a str> {
-        let variants = self.map.iter().filter(move |(_, c)| *c == term);
-        std::iter::once(term).chain(variants.map(|(s, _)| s.as_str()))
-    }
 }
 
 static VARIANTS: LazyLock<Variants> = LazyLock::new(|| Variants::parse(TABLE).0);
@@ -110,12 +104,6 @@ static VARIANTS: LazyLock<Variants> = LazyLock::new(|| Variants::parse(TABLE).0)
 /// The canonical stem for `stem` in the compiled-in table.
 pub fn canonical(stem: &str) -> Option<&'static str> {
     VARIANTS.canonical(stem)
-}
-
-/// The stems that become the search term `term` in the compiled-in table (see
-/// [`Variants::spellings`]).
-pub fn spellings(term: &str) -> impl Iterator<Item = &str> {
-    VARIANTS.spellings(term)
 }
 
 #[cfg(test)]
@@ -161,9 +149,5 @@ mod tests {
         assert_eq!(variants.canonical("سور"), Some("سوريا"));
         assert_eq!(variants.canonical("جوجل"), Some("غوغل"));
         assert_eq!(variants.canonical("سوريا"), None);
-        let mut spellings: Vec<_> = variants.spellings("سوريا").collect();
-        spellings.sort();
-        assert_eq!(spellings, ["سور", "سوريا"]);
-        assert_eq!(variants.spellings("لافروف").collect::<Vec<_>>(), ["لافروف"]);
     }
 }
