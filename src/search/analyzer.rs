@@ -12,12 +12,15 @@
 //!    stricter length guards.
 //! 4. The variant table ([`super::variants`]) maps outlets' spellings of a name to one form.
 //!
-//! [`text_analyzer`] packs the steps as a tantivy tokenizer and two filters; [`for_each_term`]
-//! runs them without an index.
+//! [`text_analyzer`] packs the steps as a tantivy tokenizer; [`for_each_term`] runs them
+//! without an index. A word's term depends on the word alone, so each thread remembers the
+//! terms of the words it has seen (see [`term_into`]).
 
+use std::cell::RefCell;
 use std::ops::Range;
 
-use tantivy::tokenizer::{TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer};
+use rustc_hash::FxHashMap;
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
 use super::stem::stem;
 use super::variants;
@@ -47,10 +50,58 @@ pub fn terms(text: &str) -> Vec<String> {
 
 /// The analyzer to register as [`ANALYZER_NAME`] for the indexed fields.
 pub fn text_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(ArabicTokenizer::default())
-        .filter(MapFilter(stem_in_place))
-        .filter(MapFilter(canonical_in_place))
-        .build()
+    TextAnalyzer::builder(ArabicTokenizer::default()).build()
+}
+
+/// Words longer than this are not remembered: they are rare, and a hostile query could
+/// otherwise fill the memo with long keys.
+const MEMO_WORD_BYTES: usize = 64;
+/// Distinct words a thread remembers before it starts afresh (a few megabytes): news text
+/// uses some tens of thousands of word forms, so a build rarely reaches it.
+const MEMO_WORDS: usize = 1 << 17;
+
+thread_local! {
+    /// Each word's term (empty when the word yields none), per thread so that the build's
+    /// workers and tantivy's indexing threads never wait on each other.
+    static TERMS: RefCell<FxHashMap<Box<str>, Box<str>>> = RefCell::default();
+}
+
+/// Appends `word`'s term to `out` (nothing when it has none): folded, stemmed and mapped to
+/// its canonical variant.
+///
+/// Remembered per thread because folding and stemming a word cost several times a hash
+/// lookup, and an article repeats its words and the archive its vocabulary: at build time
+/// this step was about a quarter of all instructions, run twice per article (thread profiles
+/// and the index).
+pub fn term_into(word: &str, out: &mut String) {
+    if word.len() > MEMO_WORD_BYTES {
+        analyze_word(word, out);
+        return;
+    }
+    TERMS.with_borrow_mut(|memo| {
+        if let Some(term) = memo.get(word) {
+            out.push_str(term);
+            return;
+        }
+        let start = out.len();
+        analyze_word(word, out);
+        if memo.len() >= MEMO_WORDS {
+            memo.clear();
+        }
+        memo.insert(word.into(), out[start..].into());
+    });
+}
+
+/// What [`term_into`] remembers: the analyzer's steps on one word.
+fn analyze_word(word: &str, out: &mut String) {
+    let mut term = String::new();
+    normalize_into(word, &mut term);
+    if term.is_empty() || term.len() > MAX_TERM_BYTES {
+        return;
+    }
+    stem_in_place(&mut term);
+    canonical_in_place(&mut term);
+    out.push_str(&term);
 }
 
 /// Splits into [`words`] and normalises them; offsets stay those of the original text so
@@ -83,8 +134,8 @@ impl TokenStream for ArabicTokenStream<'_> {
     fn advance(&mut self) -> bool {
         for range in self.words.by_ref() {
             self.token.text.clear();
-            normalize_into(&self.text[range.clone()], &mut self.token.text);
-            if self.token.text.is_empty() || self.token.text.len() > MAX_TERM_BYTES {
+            term_into(&self.text[range.clone()], &mut self.token.text);
+            if self.token.text.is_empty() {
                 continue;
             }
             self.token.offset_from = range.start;
@@ -101,62 +152,6 @@ impl TokenStream for ArabicTokenStream<'_> {
 
     fn token_mut(&mut self) -> &mut Token {
         self.token
-    }
-}
-
-/// A token filter that rewrites each token's text in place (the analyzer's stemming and
-/// variant steps).
-#[derive(Clone, Copy)]
-pub struct MapFilter(pub fn(&mut String));
-
-impl TokenFilter for MapFilter {
-    type Tokenizer<T: Tokenizer> = MapFilterWrapper<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> MapFilterWrapper<T> {
-        MapFilterWrapper {
-            inner: tokenizer,
-            map: self.0,
-        }
-    }
-}
-
-#[derive(Clone)]
-pub struct MapFilterWrapper<T> {
-    inner: T,
-    map: fn(&mut String),
-}
-
-impl<T: Tokenizer> Tokenizer for MapFilterWrapper<T> {
-    type TokenStream<'a> = MapTokenStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        MapTokenStream {
-            inner: self.inner.token_stream(text),
-            map: self.map,
-        }
-    }
-}
-
-pub struct MapTokenStream<S> {
-    inner: S,
-    map: fn(&mut String),
-}
-
-impl<S: TokenStream> TokenStream for MapTokenStream<S> {
-    fn advance(&mut self) -> bool {
-        if !self.inner.advance() {
-            return false;
-        }
-        (self.map)(&mut self.inner.token_mut().text);
-        true
-    }
-
-    fn token(&self) -> &Token {
-        self.inner.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.inner.token_mut()
     }
 }
 
@@ -210,6 +205,25 @@ mod tests {
         ];
         for (query, text) in same {
             assert_eq!(terms(query), terms(text), "{query} ~ {text}");
+        }
+    }
+
+    #[test]
+    fn a_remembered_term_is_the_term_computed_afresh() {
+        let text = format!(
+            "{} {}",
+            "وقال الوزير إنّ الوزيرُ قال لـ\"داعش\" والإسلاميّة الاسلاميه 2021 ١٠",
+            "ا".repeat(MEMO_WORD_BYTES)
+        );
+        // Twice: the first pass fills the memo, the second reads it.
+        for _ in 0..2 {
+            for range in words(&text) {
+                let word = &text[range];
+                let (mut remembered, mut fresh) = (String::new(), String::new());
+                term_into(word, &mut remembered);
+                analyze_word(word, &mut fresh);
+                assert_eq!(remembered, fresh, "{word}");
+            }
         }
     }
 
