@@ -9,10 +9,11 @@
 #   ROUNDS=5 CORPUS=generated scripts/bench-parser-revisions.sh d3f8df1 main
 #
 # Each revision is built in a temporary worktree (`cargo bench --bench parser --no-run`,
-# minutes each on two cores), removed at the end. Both benches time the same corpus: the
-# `generated` one is ARSHIF_BENCH_DUMPS dumps (default 300) of ../shared/bench/gen_corpus.py,
-# same bytes for both; `seeds` and `real_pages` are read from each revision's own tree and
-# may differ between revisions. CORPUS (default `generated`) is the criterion filter.
+# its own target folder under $WORK: a full release build, ten minutes or more each on two
+# quiet cores); the worktrees are removed at the end, the builds kept for a rerun. Both
+# benches time the same corpus: the `generated` one is ARSHIF_BENCH_DUMPS dumps (default 300)
+# of ../shared/bench/gen_corpus.py, same bytes for both; `seeds` and `real_pages` are read
+# from each revision's own tree and may differ between revisions. CORPUS (default `generated`) is the criterion filter.
 # The machine must be quiet: the load average is printed before and after each run, and a
 # figure taken above 1.5 is not worth reporting.
 set -euo pipefail
@@ -31,18 +32,25 @@ mkdir -p "$WORK"
 trees=()
 cleanup() {
   for t in "${trees[@]}"; do git -C "$repo" worktree remove --force "$t" 2>/dev/null || true; done
+  git -C "$repo" worktree prune
 }
 trap cleanup EXIT
 
-# `bench_binary REV NAME`: builds the parser bench of REV in a worktree, prints its path.
-bench_binary() {
+# `add_tree REV NAME`: a worktree of REV at $WORK/tree-NAME (in this shell, so that the
+# cleanup knows it).
+add_tree() {
   local tree=$WORK/tree-$2
   git -C "$repo" worktree remove --force "$tree" 2>/dev/null || true
-  git -C "$repo" worktree add --detach "$tree" "$1" >/dev/null 2>&1
+  git -C "$repo" worktree add --detach "$tree" "$1" >/dev/null
   trees+=("$tree")
-  say "building the parser bench of $1 ($(git -C "$tree" rev-parse --short HEAD))"
-  (cd "$tree" && CARGO_TARGET_DIR=$WORK/target-$2 cargo bench --bench parser --no-run \
-    --message-format=json 2>/dev/null) |
+}
+
+# `bench_binary NAME`: builds the parser bench in $WORK/tree-NAME, prints the binary's path.
+bench_binary() {
+  local tree=$WORK/tree-$1
+  say "building the parser bench of $(git -C "$tree" rev-parse --short HEAD) ($1)"
+  (cd "$tree" && CARGO_TARGET_DIR=$WORK/target-$1 cargo bench --bench parser --no-run \
+    --message-format=json) |
     python3 -c 'import json, sys
 for line in sys.stdin:
     m = json.loads(line)
@@ -50,8 +58,10 @@ for line in sys.stdin:
         print(m["executable"])'
 }
 
-base=$(bench_binary "$base_rev" base)
-new=$(bench_binary "$new_rev" new)
+add_tree "$base_rev" base
+add_tree "$new_rev" new
+base=$(bench_binary base)
+new=$(bench_binary new)
 [ -x "$base" ] && [ -x "$new" ] || { say "a bench failed to build"; exit 1; }
 
 results=$WORK/rounds.tsv

@@ -251,3 +251,112 @@ fn a_common_word_counts_every_article_and_ranks_as_a_full_scan() {
         BTreeSet::from(["a0003", "a0253", "a0503", "a0753"].map(String::from))
     );
 }
+
+/// Made-up articles whose matches are spelled every way the analyzer folds together (variant
+/// table, harakat, clitics stretched by tatweel, Latin case), after paragraphs without them,
+/// with a query's letters inside longer words, and with more matching paragraphs than a
+/// snippet compares.
+fn spelled_many_ways() -> Vec<Entry> {
+    let paragraphs = [
+        "قال المتحدث إن الاجتماع انتهى دون اتفاق.",
+        "وصل وفد سُورِيَّةٌ إلى العاصمة، وقالت وكالة AFP إن تنظيم لـ\"داعش\" تراجع.",
+        "السورة الأولى من الكتاب تُقرأ في المساء، والأسوار عالية.",
+        "أكد وزير الخارجية الأمريكي أن سورية وسوريا ليستا كلمتين مختلفتين في البحث.",
+        "رد وزيرُ الخارجيةِ الروسي لافروف على كيري: سوريا، سوريا، سوريا.",
+        "وأضاف أن الأميركية والأمريكية واحدة، وأن أوباما واوباما كذلك.",
+        "فقرة أخيرة فيها سوريا مرة واحدة بعد كل ما سبق.",
+    ];
+    (0..paragraphs.len())
+        .map(|k| {
+            // Each article starts at another paragraph, so matches come first, late or not at all.
+            let body = paragraphs[k..].iter().map(|p| p.to_string()).collect();
+            entry(&format!("m{k}"), &format!("مقال {k}"), body)
+        })
+        .collect()
+}
+
+/// The passage of every hit is the one tantivy's snippet generator makes of the best of the
+/// body's first three matching paragraphs, each paragraph analysed whole: a faster way of
+/// finding it (notes/search-bench.md) must not change a passage.
+#[test]
+fn passages_are_those_of_analysing_every_paragraph() {
+    use arshif::search::analyzer::{ANALYZER_NAME, terms, text_analyzer};
+    use arshif::search::highlight_html;
+    use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+    use tantivy::schema::IndexRecordOption;
+    use tantivy::snippet::SnippetGenerator;
+
+    let mut entries = fixtures();
+    entries.extend(spelled_many_ways());
+    let (dir, index) = index(&entries);
+    let tantivy_index = tantivy::Index::open_in_dir(dir.path().join("search")).unwrap();
+    tantivy_index
+        .tokenizers()
+        .register(ANALYZER_NAME, text_analyzer());
+    let searcher = tantivy_index.reader().unwrap().searcher();
+    let body_field = tantivy_index.schema().get_field("body").unwrap();
+    let bodies: std::collections::HashMap<&str, String> = entries
+        .iter()
+        .map(|e| (e.article.id.as_str(), e.article.body.join("\n")))
+        .collect();
+
+    let queries = [
+        "سوريا",
+        "سورية",
+        "داعش",
+        "\"وزير الخارجية\"",
+        "لافروف كيري",
+        "afp",
+        "أوباما",
+        "الأمريكية",
+        "تنظيم",
+        "البيت الأبيض",
+    ];
+    let mut compared = 0;
+    for query in queries {
+        let body_terms: Vec<(Occur, Box<dyn Query>)> = terms(&query.replace('"', " "))
+            .iter()
+            .map(|t| {
+                let term = tantivy::Term::from_field_text(body_field, t);
+                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Should, q)
+            })
+            .collect();
+        let mut generator =
+            SnippetGenerator::create(&searcher, &BooleanQuery::new(body_terms), body_field)
+                .unwrap();
+        generator.set_max_num_chars(360);
+        let results = index.search(query, 0, 100).unwrap();
+        assert!(!results.hits.is_empty(), "{query}");
+        for hit in results.hits {
+            let reference = bodies[hit.id.as_str()]
+                .split('\n')
+                .map(|p| generator.snippet(p))
+                .filter(|s| !s.is_empty())
+                .take(3)
+                .reduce(|best, s| {
+                    if s.highlighted().len() > best.highlighted().len() {
+                        s
+                    } else {
+                        best
+                    }
+                });
+            // Title-only matches show the body's opening, which the other tests cover.
+            let Some(reference) = reference else { continue };
+            assert_eq!(
+                hit.snippet_text,
+                reference.fragment(),
+                "{query}: {}",
+                hit.id
+            );
+            assert_eq!(
+                hit.snippet_html,
+                highlight_html(reference.fragment(), reference.highlighted()),
+                "{query}: {}",
+                hit.id
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared > 40, "only {compared} passages compared");
+}

@@ -94,10 +94,18 @@ pub fn write_jsonl(archive: &Archive, out: &mut impl Write) -> io::Result<usize>
 
 /// [`write_jsonl`] through gzip. The bytes depend on the archive alone (no time or file name
 /// in the gzip header), so every instance serving one build sends the same file.
+///
+/// The buffer sits in front of the encoder: serde_json writes a document in pieces of a few
+/// bytes, each of which would otherwise be a call into deflate (with flate2's miniz_oxide
+/// backend each call also zeroed a 32 KB buffer: most of a second export's instructions,
+/// notes/serve-bench.md).
 pub fn write_jsonl_gz(archive: &Archive, out: impl Write) -> io::Result<usize> {
-    let mut gz =
-        flate2::write::GzEncoder::new(io::BufWriter::new(out), flate2::Compression::default());
-    let n = write_jsonl(archive, &mut gz)?;
+    let gz = flate2::write::GzEncoder::new(out, flate2::Compression::default());
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, gz);
+    let n = write_jsonl(archive, &mut buffered)?;
+    let gz = buffered
+        .into_inner()
+        .map_err(io::IntoInnerError::into_error)?;
     gz.finish()?.flush()?;
     Ok(n)
 }

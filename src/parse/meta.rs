@@ -7,6 +7,10 @@
 //! the body and dates after it are never taken; "updated" stamps go to `updated`. When no date
 //! qualifies the record says `null`: no date beats a wrong one.
 
+use std::sync::LazyLock;
+
+use memchr::memmem::FinderRev;
+
 use super::dates::FoundDate;
 use super::lines::Line;
 use super::record::Date;
@@ -40,6 +44,14 @@ const PUBLISHED: [&str; 8] = [
     "date",
 ];
 
+/// [`PUBLISHED`] and [`UPDATED`] as reverse searchers, built once: `str::rfind` builds one
+/// for each call, which cost more than the search on the short text before a date.
+static MARKS: LazyLock<(Vec<FinderRev<'static>>, Vec<FinderRev<'static>>)> = LazyLock::new(|| {
+    let finders =
+        |marks: &[&'static str]| marks.iter().map(|m| FinderRev::new(m.as_bytes())).collect();
+    (finders(&PUBLISHED), finders(&UPDATED))
+});
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Role {
     Published,
@@ -54,8 +66,11 @@ fn roles(line: &Line) -> Vec<(FoundDate, Role)> {
     for d in &line.dates {
         // Slice before lower-casing: case mapping can change a character's byte length.
         let before = line.text.get(..d.start).unwrap_or_default().to_lowercase();
-        let last = |marks: &[&str], text: &str| marks.iter().filter_map(|m| text.rfind(m)).max();
-        let role = match (last(&PUBLISHED, &before), last(&UPDATED, &before)) {
+        let (published, updated) = &*MARKS;
+        let last = |marks: &[FinderRev<'static>], text: &str| {
+            marks.iter().filter_map(|m| m.rfind(text)).max()
+        };
+        let role = match (last(published, &before), last(updated, &before)) {
             (Some(p), Some(u)) if u > p => Role::Updated,
             (None, Some(_)) => Role::Updated,
             (Some(_), _) => Role::Published,
@@ -70,7 +85,7 @@ fn roles(line: &Line) -> Vec<(FoundDate, Role)> {
             .map(str::to_lowercase);
         if role != Role::Updated
             && let Some(between) = between
-            && last(&UPDATED, &between).is_some()
+            && last(updated, &between).is_some()
         {
             out.push((
                 FoundDate {

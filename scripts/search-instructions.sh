@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Instructions per search request (callgrind, which the machine's load does not change):
+# `arshif serve` (profiling build: release without LTO, line tables) under callgrind on an
+# archive already built; one warm-up request of each query, then the counters are zeroed,
+# N requests of each query are made, and the counters dumped. Prints each query's
+# instructions per request and its main parts; the annotated profile (callgrind_annotate
+# --inclusive=yes) stays in OUT for the rest of the split (notes/search-bench.md).
+#
+#   scripts/search-instructions.sh BUILD_DIR ARTICLES_DIR [N]      (N default 10)
+#
+# BIN=path/to/arshif skips the build. OUT (default a temporary folder) keeps the profiles.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:?the build folder of an archive}
+articles=${2:?its articles folder}
+n=${3:-10}
+command -v valgrind >/dev/null || { echo "search-instructions: valgrind is missing (apt-get install valgrind)" >&2; exit 1; }
+if [ -z "${BIN:-}" ]; then
+  cargo build --profile profiling --bin arshif --quiet
+  BIN=target/profiling/arshif
+fi
+out=${OUT:-$(mktemp -d)}
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
+
+encode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
+echo "| query | instructions a request | snippets | stored fields |"
+echo "|---|---:|---:|---:|"
+for query in 'سوريا' '"وزير الخارجية"'; do
+  port=$(free_port)
+  valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.%p" "$BIN" serve \
+    --addr "127.0.0.1:$port" --articles "$articles" --build-dir "$build" --log-level warn \
+    >"$out/serve.log" 2>&1 &
+  pid=$!
+  wait_for "http://127.0.0.1:$port/healthz"
+  url="http://127.0.0.1:$port/search?q=$(encode "$query")"
+  curl -fs -o /dev/null "$url"
+  callgrind_control -z "$pid" >/dev/null 2>&1
+  for _ in $(seq 1 "$n"); do curl -fs -o /dev/null "$url"; done
+  callgrind_control -d "$pid" >/dev/null 2>&1
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  callgrind_annotate --inclusive=yes --threshold=100 "$out/callgrind.$pid.1" >"$out/annotated.$pid" 2>/dev/null
+  # FUNCTION's inclusive count: the largest of the lines naming it (inlined parts are listed
+  # under their source files too).
+  of() { grep -F -- ":$1 [" "$out/annotated.$pid" | awk -v n="$n" '{ gsub(",", "", $1); if ($1 > m) m = $1 } END { printf "%.2f M", m / n / 1e6 }'; }
+  total=$(awk -v n="$n" '/PROGRAM TOTALS/ { gsub(",", "", $1); printf "%.2f M", $1 / n / 1e6 }' "$out/annotated.$pid")
+  echo "| \`$query\` | $total | $(of 'arshif::search::snippet::best_paragraph_snippet') | $(of 'tantivy::store::reader::StoreReader::get') |"
+done
