@@ -7,6 +7,7 @@
 #
 #   scripts/bench-parser-revisions.sh BASE_REV NEW_REV            # e.g. d3f8df1 main
 #   ROUNDS=5 CORPUS=generated scripts/bench-parser-revisions.sh d3f8df1 main
+#   KEEP=1 scripts/bench-parser-revisions.sh d3f8df1 main   # keep the worktrees for next time
 #
 # Each revision is built in a temporary worktree (`cargo bench --bench parser --no-run`,
 # its own target folder under $WORK: a full release build, ten minutes or more each on two
@@ -29,8 +30,12 @@ export ARSHIF_GEN_CORPUS=${ARSHIF_GEN_CORPUS:-$repo/../shared/bench/gen_corpus.p
 export ARSHIF_BENCH_DUMPS=${ARSHIF_BENCH_DUMPS:-300}
 mkdir -p "$WORK"
 
+# KEEP=1 keeps the worktrees (and their builds, which stay in $WORK/target-*) for the next
+# run: a revision already checked out is not checked out again, so its bench is not rebuilt.
+KEEP=${KEEP:-0}
 trees=()
 cleanup() {
+  [ "$KEEP" = 1 ] && return
   for t in "${trees[@]}"; do git -C "$repo" worktree remove --force "$t" 2>/dev/null || true; done
   git -C "$repo" worktree prune
 }
@@ -40,9 +45,12 @@ trap cleanup EXIT
 # cleanup knows it).
 add_tree() {
   local tree=$WORK/tree-$2
+  trees+=("$tree")
+  if [ -d "$tree" ] && git -C "$tree" checkout --quiet --detach "$1" 2>/dev/null; then
+    return
+  fi
   git -C "$repo" worktree remove --force "$tree" 2>/dev/null || true
   git -C "$repo" worktree add --detach "$tree" "$1" >/dev/null
-  trees+=("$tree")
 }
 
 # `bench_binary NAME`: builds the parser bench in $WORK/tree-NAME, prints the binary's path.
