@@ -285,7 +285,10 @@ EOF
     wait_for "$static/"
     wait_for "$onthefly/"
 
-    article=$(ls "$dir/www/archive/articles" | sed -n "$(( n / 2 + 1 ))p")
+    # An article's page is a folder (`ID/index.html`); beside it lie its `.json`, `.bib` and
+    # `.ris` files and their compressed copies, whose number per article changes with the
+    # export's rules, so only folders are counted.
+    article=$(cd "$dir/www/archive/articles" && ls -d -- */ | sed -n "$(( n / 2 + 1 ))p" | tr -d /)
     gz='Accept-Encoding: gzip'
     for what in "article:/articles/$article" "index page 1:/" "index page $far:/page/$far"; do
       name=${what%%:*}
