@@ -32,8 +32,11 @@ def main():
     args = ap.parse_args()
     truth = [json.loads(l) for l in open(args.truth, encoding="utf-8")]
     files = [str(Path(args.articles) / t["file"]) for t in truth]
-    out = subprocess.run([args.arshif, "parse", *files], capture_output=True, text=True)
-    records = [json.loads(l) for l in out.stdout.splitlines()]
+    # In chunks: 100,000 paths do not fit on one command line.
+    records = []
+    for i in range(0, len(files), 2000):
+        out = subprocess.run([args.arshif, "parse", *files[i:i + 2000]], capture_output=True, text=True)
+        records += [json.loads(l) for l in out.stdout.splitlines()]
     assert len(records) == len(truth), (len(records), len(truth))
     n = len(truth)
     stats = collections.Counter()
