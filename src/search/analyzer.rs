@@ -80,6 +80,9 @@ struct Analyzed {
 /// lookup, and an article repeats its words and the archive its vocabulary: at build time
 /// this step was about a quarter of all instructions, run twice per article (thread profiles
 /// and the index).
+///
+/// `f` runs while the memo is borrowed, so it must not analyse text itself (that would panic
+/// on the second borrow); the crate's callers only copy, count or hash what they are given.
 fn with_word<T>(word: &str, f: impl FnOnce(&str, &str) -> T) -> T {
     if word.len() > MEMO_WORD_BYTES {
         let analyzed = analyze_word(word);
@@ -106,7 +109,7 @@ pub fn term_into(word: &str, out: &mut String) {
 
 /// Calls `f` with each word of `text`, in order: its folded form (what finding verbatim
 /// duplicates compares) and its search term (empty when the word has none). One pass where
-/// a thread profile needs both.
+/// a thread profile needs both. `f` must not analyse text itself (see [`with_word`]).
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str, &str)) {
     for range in words(text) {
         with_word(&text[range], &mut f);
