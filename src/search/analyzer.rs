@@ -109,7 +109,7 @@ pub fn term_into(word: &str, out: &mut String) {
 
 /// Calls `f` with each word of `text`, in order: its folded form (what finding verbatim
 /// duplicates compares) and its search term (empty when the word has none). One pass where
-/// a thread profile needs both. `f` must not analyse text itself (see [`with_word`]).
+/// a thread profile needs both. `f` must not analyse text itself: the memo is borrowed.
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str, &str)) {
     for range in words(text) {
         with_word(&text[range], &mut f);
