@@ -121,6 +121,23 @@ fn nginx_serves_the_export_as_arshif_serves_the_site() {
         }
     }
 
+    // The data files have no siblings: nginx gzips them as it sends them.
+    for path in [
+        "/articles/cf3dbfa4259b4b62/source",
+        "/articles/cf3dbfa4259b4b62.json",
+    ] {
+        let plain = live.get(path, &[]);
+        assert!(plain.bytes.len() >= arshif::export::COMPRESS_FROM, "{path}");
+        assert!(!www.join(format!("archive{path}.gz")).exists(), "{path}");
+        let copy = exported.get(
+            &format!("/archive{path}"),
+            &[("accept-encoding", "gzip, br")],
+        );
+        assert_eq!(copy.header("content-encoding"), "gzip", "{path}");
+        assert_eq!(copy.header("content-type"), plain.header("content-type"));
+        assert!(gunzip(&copy.bytes) == plain.bytes, "{path}");
+    }
+
     // A missing page: the same Arabic 404, whose links work from where it is shown.
     for path in ["/nope", "/articles/nope", "/articles/x/nope", "/a/b/c/nope"] {
         let page = live.get(path, &[]);
@@ -147,6 +164,7 @@ fn the_export_holds_every_page_with_its_compressed_siblings() {
     let out = dir.path().join("site");
     let report = export(&app, &out, &Options::default(), runtime.handle()).unwrap();
     let page = |p: &str| std::fs::read(out.join(p)).unwrap();
+    let mut data_over_a_kilobyte = false;
     for (file, uri) in [
         ("index.html", "/"),
         ("index.order=oldest.html", "/?order=oldest"),
@@ -159,6 +177,10 @@ fn the_export_holds_every_page_with_its_compressed_siblings() {
             "articles/cf3dbfa4259b4b62/source",
             "/articles/cf3dbfa4259b4b62/source",
         ),
+        (
+            "articles/cf3dbfa4259b4b62.json",
+            "/articles/cf3dbfa4259b4b62.json",
+        ),
         ("404.html", "/nope"),
         ("404-1.html", "/articles/nope"),
     ] {
@@ -167,16 +189,17 @@ fn the_export_holds_every_page_with_its_compressed_siblings() {
             page(file) == served.bytes,
             "{file} is not what {uri} serves"
         );
-        // A file under a kilobyte has no siblings (see below); the pages all have theirs.
-        if served.bytes.len() < arshif::export::COMPRESS_FROM {
-            assert!(
-                !file.ends_with(".html"),
-                "{file} is only {} bytes",
-                served.bytes.len()
-            );
-            assert!(!out.join(format!("{file}.gz")).exists(), "{file}");
+        let big = served.bytes.len() >= arshif::export::COMPRESS_FROM;
+        // Every page has both siblings; the data files (the dump, the record) have none,
+        // even over a kilobyte: nginx gzips them as it sends them.
+        if !file.ends_with(".html") {
+            data_over_a_kilobyte |= big;
+            for suffix in ["gz", "br"] {
+                assert!(!out.join(format!("{file}.{suffix}")).exists(), "{file}");
+            }
             continue;
         }
+        assert!(big, "{file} is only {} bytes", served.bytes.len());
         assert_eq!(gunzip(&page(&format!("{file}.gz"))), served.bytes, "{file}");
         assert_eq!(
             unbrotli(&page(&format!("{file}.br"))),
@@ -184,6 +207,7 @@ fn the_export_holds_every_page_with_its_compressed_siblings() {
             "{file}"
         );
     }
+    assert!(data_over_a_kilobyte, "no data file proves the rule");
     // The pages by year, month, publication and agency are reached by following links, so
     // they are exported without a list of them here; each has its index.html.
     let mut facets = Vec::new();

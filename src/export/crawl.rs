@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use tower::ServiceExt;
 
 use super::files::{file_for, link, not_found_page, sibling, write};
-use super::{COMPRESS_FROM, DEEPEST_404, ExportError, ExportReport, Options};
+use super::{COMPRESS_FROM, DEEPEST_404, ExportError, ExportReport, Options, precompressed};
 use crate::web::http::coding::{self, Coding, Levels};
 use crate::web::http::{assets, render};
 
@@ -198,15 +198,15 @@ impl Crawler<'_> {
     }
 
     /// `body` at `file` (from the export's root), with its `.gz` and `.br` when it is worth
-    /// compressing (of a compressible type, [`COMPRESS_FROM`] bytes or more): linked from the previous export when it had these very bytes.
+    /// compressing ahead ([`precompressed`], [`COMPRESS_FROM`] bytes or more): linked from the
+    /// previous export when it had these very bytes.
     fn write_with_siblings(
         &self,
         file: &Path,
         body: &[u8],
         content_type: &str,
     ) -> Result<(), ExportError> {
-        let compressible =
-            body.len() >= COMPRESS_FROM && coding::compressible(content_type, body.len());
+        let compressible = body.len() >= COMPRESS_FROM && precompressed(content_type);
         let bytes = match self.keep(file, body, compressible) {
             Some(bytes) => {
                 self.written.unchanged.fetch_add(1, Ordering::Relaxed);

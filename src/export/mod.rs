@@ -1,6 +1,7 @@
 //! `arshif export DIR`: the whole site as static files, for nginx or a CDN, each page the
-//! bytes `arshif serve` sends for it, with `.gz` and `.br` siblings beside every
-//! compressible file of a kilobyte or more (nginx's `gzip_static` and `brotli_static`).
+//! bytes `arshif serve` sends for it, with `.gz` and `.br` siblings beside every page,
+//! feed and style sheet of a kilobyte or more (nginx's `gzip_static` and `brotli_static`; see
+//! [`precompressed`] for the data files, which have none).
 //!
 //! The site is crawled in-process through the same router the server runs: from the front
 //! page, `/about`, `/robots.txt`, `/sitemap.xml`, `/feed.xml` (those that exist), the 404
@@ -118,6 +119,24 @@ pub enum ExportError {
 /// made the 20,000 `.bib` and `.ris` files of 10,000 articles (≈ 280 bytes each, saving some
 /// 90 bytes) an eighth of an export's compression. notes/serve-bench.md has the figures.
 pub const COMPRESS_FROM: usize = 1024;
+
+/// Whether the export writes `.gz` and `.br` beside a file of `content_type` (of
+/// [`COMPRESS_FROM`] bytes or more): what readers' browsers fetch, the pages, the Atom feed,
+/// the sitemaps, the style sheet and icons. Not the data a researcher fetches now and then (an
+/// article's dump, its record and references): compressing those ahead for every article was
+/// 59% of an export's compression, for files few ever ask for; nginx gzips them as it sends
+/// them (`deploy/nginx-export.conf`), as `arshif serve` does. notes/serve-bench.md has the
+/// figures.
+pub fn precompressed(content_type: &str) -> bool {
+    const READ: [&str; 5] = [
+        "text/html",
+        "text/css",
+        "application/xml",
+        "application/atom+xml",
+        "image/svg+xml",
+    ];
+    READ.iter().any(|t| content_type.starts_with(t))
+}
 
 /// The file an export leaves at its top so that the next export knows it may replace it.
 pub const MARKER: &str = ".arshif-export";
