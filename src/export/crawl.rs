@@ -1,10 +1,16 @@
 //! The crawl: every page the router answers, from the start URLs along every same-site link,
 //! fetched in-process, one level of links at a time and each level in parallel, each page
 //! written with its `.gz` and `.br` siblings.
+//!
+//! What is streamed rather than compressed (fonts, the archive's whole download) is written
+//! by a thread of its own while the crawl goes on: the download, gzipped as it is made, is a
+//! fifth of an export's work, and waiting for it would hold the level it was found on (the
+//! front page's links) while the other core idles.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -40,21 +46,52 @@ pub(super) fn write_site(
     options: &Options,
     runtime: &tokio::runtime::Handle,
 ) -> Result<ExportReport, ExportError> {
-    let crawler = Crawler {
-        router,
-        out,
-        previous,
-        base: options.base_url.as_deref(),
-        levels: options.levels,
-        runtime,
-        written: Written::default(),
-    };
-    let mut report = crawler.crawl()?;
-    crawler.write_404_pages()?;
-    report.files = crawler.written.files.load(Ordering::Relaxed);
-    report.bytes = crawler.written.bytes.load(Ordering::Relaxed);
-    report.unchanged = crawler.written.unchanged.load(Ordering::Relaxed);
+    let written = Written::default();
+    let (streams, to_write) = mpsc::channel::<Stream>();
+    let (crawled, streamed) = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| write_streams(to_write, runtime, &written));
+        let crawler = Crawler {
+            router,
+            out,
+            previous,
+            base: options.base_url.as_deref(),
+            levels: options.levels,
+            runtime,
+            written: &written,
+            streams,
+        };
+        let crawled = crawler.crawl().and_then(|report| {
+            crawler.write_404_pages()?;
+            Ok(report)
+        });
+        // The crawl's end closes the channel, which ends the writer's loop.
+        drop(crawler);
+        (crawled, writer.join())
+    });
+    let mut report = crawled?;
+    streamed.expect("the writer thread does not panic")?;
+    report.files = written.files.load(Ordering::Relaxed);
+    report.bytes = written.bytes.load(Ordering::Relaxed);
+    report.unchanged = written.unchanged.load(Ordering::Relaxed);
     Ok(report)
+}
+
+/// A response to write as it comes: its body, its file, its URL.
+type Stream = (Body, PathBuf, String);
+
+/// Writes every stream the crawl hands over, in order; stops at the first failure (the
+/// crawl's later hand-overs then fail quietly, and the export with this error).
+fn write_streams(
+    streams: mpsc::Receiver<Stream>,
+    runtime: &tokio::runtime::Handle,
+    written: &Written,
+) -> Result<(), ExportError> {
+    for (body, path, target) in streams {
+        let bytes = runtime.block_on(stream_to(body, &path, &target))?;
+        written.files.fetch_add(1, Ordering::Relaxed);
+        written.bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+    Ok(())
 }
 
 /// One export in progress.
@@ -67,7 +104,9 @@ struct Crawler<'a> {
     base: Option<&'a str>,
     levels: Levels,
     runtime: &'a tokio::runtime::Handle,
-    written: Written,
+    written: &'a Written,
+    /// To the thread that writes streamed responses.
+    streams: mpsc::Sender<Stream>,
 }
 
 impl Crawler<'_> {
@@ -132,11 +171,8 @@ impl Crawler<'_> {
             let path = self
                 .out
                 .join(file_for(&visit.target, false).map_err(unmappable)?);
-            let written = self
-                .runtime
-                .block_on(stream_to(body, &path, &visit.target))?;
-            self.written.files.fetch_add(1, Ordering::Relaxed);
-            self.written.bytes.fetch_add(written, Ordering::Relaxed);
+            // A closed channel means the writer failed: its error ends the export.
+            let _ = self.streams.send((body, path, visit.target.clone()));
             return Ok(Found::default());
         }
         let body = self.runtime.block_on(read(body, &visit.target))?;
