@@ -201,8 +201,7 @@ impl Crawler<'_> {
         let html = content_type.starts_with("text/html");
         let file = file_for(&visit.target, html).map_err(unmappable)?;
         if html {
-            let text = String::from_utf8_lossy(&body);
-            for link in links(&text) {
+            for link in links(&body) {
                 match same_site(&visit.target, &link, self.base) {
                     Some(target) if is_dynamic(&target) => found.dynamic += 1,
                     Some(target) => found.links.push((target, visit.target.clone())),
@@ -372,16 +371,31 @@ async fn stream_to(body: Body, path: &Path, target: &str) -> Result<u64, ExportE
     Ok(len)
 }
 
-/// Every `href` and `src` of an HTML page.
-fn links(html: &str) -> Vec<String> {
-    let document = scraper::Html::parse_document(html);
-    let selector = scraper::Selector::parse("[href], [src]").expect("a valid selector");
-    document
-        .select(&selector)
-        .flat_map(|e| [e.value().attr("href"), e.value().attr("src")])
-        .flatten()
-        .map(str::to_owned)
-        .collect()
+/// Every `href` and `src` of an HTML page, entities decoded, as a browser reads them.
+///
+/// lol_html tokenises the page as a stream, building no tree: the crawl needs attributes,
+/// not a document (a full parse with `scraper` was 5–14% of an export). `tests/export.rs`
+/// checks it finds what `scraper` finds on every page of an export.
+pub fn links(html: &[u8]) -> Vec<String> {
+    use lol_html::{HtmlRewriter, Settings, element};
+    let mut found = Vec::new();
+    let mut rewriter = HtmlRewriter::new(
+        Settings::new()
+            .with_strict(false)
+            .append_element_content_handler(element!("[href], [src]", |el| {
+                for name in ["href", "src"] {
+                    if let Some(value) = el.get_attribute(name) {
+                        found.push(htmlize::unescape_attribute(&value).into_owned());
+                    }
+                }
+                Ok(())
+            })),
+        |_: &[u8]| {},
+    );
+    // The handler never fails, and without strict mode neither does the tokeniser.
+    let _ = rewriter.write(html);
+    let _ = rewriter.end();
+    found
 }
 
 /// Pages answered per request that a static copy cannot hold.
@@ -420,6 +434,22 @@ fn same_site(page: &str, reference: &str, base: Option<&str>) -> Option<String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_are_read_as_a_browser_reads_them() {
+        // Quoted three ways, entities decoded, nothing from a comment, a script or text.
+        let page = br#"<!doctype html><html><head><link rel=stylesheet href=static/a.css>
+<script src='x.js'>var s = '<a href="not-a-link">';</script></head>
+<body><!-- <a href="commented-out"> --><p>href="text"</p>
+<a href="page/2?order=oldest&amp;x=1">next</a><img src="i&#x2F;j.svg" alt=""><a>none</a>
+</body></html>"#;
+        let mut found = links(page);
+        found.sort();
+        assert_eq!(
+            found,
+            ["i/j.svg", "page/2?order=oldest&x=1", "static/a.css", "x.js"]
+        );
+    }
 
     #[test]
     fn links_resolve_against_their_page() {

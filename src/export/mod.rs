@@ -45,6 +45,7 @@ use crate::web::app;
 use crate::web::config::{Config, SiteArgs};
 use crate::web::http::coding::Levels;
 use crate::web::site::{self, AppState, Build};
+pub use crawl::links;
 use files::Marker;
 pub use files::not_found_page;
 
