@@ -12,7 +12,7 @@ mod snippet;
 pub mod stem;
 pub mod variants;
 
-use snippet::best_paragraph_snippet;
+use snippet::Passages;
 pub use snippet::highlight_html;
 
 use std::fs;
@@ -24,7 +24,6 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQu
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use crate::parse::Article;
@@ -390,19 +389,39 @@ impl SearchIndex {
         } else {
             searcher.search(&query, &(top, Count))?
         };
-        let mut snippets = SnippetGenerator::create(&searcher, &query, self.fields.body)?;
-        snippets.set_max_num_chars(SNIPPET_BYTES);
+        let passages = self.passages(&searcher, &*query)?;
         let hits = top
             .into_iter()
-            .map(|(score, address)| self.hit(&searcher, &snippets, score, address))
+            .map(|(score, address)| self.hit(&searcher, &passages, score, address))
             .collect::<tantivy::Result<_>>()?;
         Ok(SearchResults { total, hits })
+    }
+
+    /// The passage finder of `query`: its body terms, weighed by how many articles hold them.
+    fn passages(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+    ) -> tantivy::Result<Passages> {
+        let mut terms: Vec<Term> = Vec::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() == self.fields.body {
+                terms.push(term.clone());
+            }
+        });
+        let mut counted = Vec::with_capacity(terms.len());
+        for term in terms {
+            if let Some(text) = term.value().as_str() {
+                counted.push((text.to_owned(), searcher.doc_freq(&term)?));
+            }
+        }
+        Ok(Passages::new(counted, SNIPPET_BYTES))
     }
 
     fn hit(
         &self,
         searcher: &tantivy::Searcher,
-        snippets: &SnippetGenerator,
+        passages: &Passages,
         score: f32,
         address: DocAddress,
     ) -> tantivy::Result<Hit> {
@@ -416,12 +435,8 @@ impl SearchIndex {
             .get_first(self.fields.body)
             .and_then(|v| v.as_str())
             .unwrap_or_default();
-        let snippet = best_paragraph_snippet(snippets, body);
-        let (snippet_html, snippet_text) = match snippet {
-            Some(s) => (
-                highlight_html(s.fragment(), s.highlighted()),
-                s.fragment().to_owned(),
-            ),
+        let (snippet_html, snippet_text) = match passages.best(body) {
+            Some(p) => (highlight_html(p.text, &p.marks), p.text.to_owned()),
             None => {
                 let end = body
                     .char_indices()
