@@ -27,7 +27,7 @@ pub fn load_or_build(
     compiled_path: &Path,
 ) -> Result<(Archive, Option<BuildReport>), ArchiveError> {
     if !compiled::is_stale(compiled_path, articles)
-        && search_dir(compiled_path).is_dir()
+        && crate::search::is_readable(&search_dir(compiled_path))
         && let Ok(archive) = compiled::load(compiled_path)
     {
         return Ok((archive, None));

@@ -65,15 +65,19 @@ impl Passages {
         self.terms.iter().find(|(t, _)| t == term).map(|&(_, w)| w)
     }
 
-    /// The passage of `body` (paragraphs separated by `\n`), or `None` when no word of it
-    /// matches.
-    pub(super) fn best<'a>(&self, body: &'a str) -> Option<Passage<'a>> {
+    /// The passage of `body` (UTF-8 paragraphs separated by `\n`), or `None` when no word of
+    /// it matches. Each paragraph is checked as UTF-8 only when it is reached (one that is not
+    /// is skipped: the index stored text, so it would be a damaged index).
+    pub(super) fn best<'a>(&self, body: &'a [u8]) -> Option<Passage<'a>> {
         if self.terms.is_empty() {
             return None;
         }
         let mut best: Option<(&'a str, Window)> = None;
         let mut matching = 0;
-        for paragraph in body.split('\n') {
+        for paragraph in body.split(|&b| b == b'\n') {
+            let Ok(paragraph) = std::str::from_utf8(paragraph) else {
+                continue;
+            };
             let Some(window) = self.best_window(paragraph) else {
                 continue;
             };
@@ -136,6 +140,27 @@ impl Passages {
     }
 }
 
+/// The opening of `body` (UTF-8) shown when only the title matched: its first `max_bytes`
+/// bytes or so, cut at a word's end. Only that much of it is checked as UTF-8.
+pub(super) fn opening(body: &[u8], max_bytes: usize) -> &str {
+    // A character starting before `max_bytes` ends within 3 bytes of it.
+    let head = &body[..body.len().min(max_bytes + 4)];
+    let head = match std::str::from_utf8(head) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    let end = head
+        .char_indices()
+        .map(|(i, _)| i)
+        .find(|&i| i >= max_bytes)
+        .unwrap_or(head.len());
+    // Cut at a word end, not inside a word.
+    let cut = head[..end]
+        .rfind(char::is_whitespace)
+        .filter(|_| end < body.len());
+    &head[..cut.unwrap_or(end)]
+}
+
 /// `text` as HTML with the byte ranges `marks` (sorted, within `text`) in `<mark>`.
 pub fn highlight_html(text: &str, marks: &[Range<usize>]) -> String {
     let mut html = String::with_capacity(text.len() + marks.len() * 13);
@@ -188,27 +213,46 @@ mod tests {
     fn the_paragraph_marking_most_words_among_the_first_matching_wins() {
         let p = passages(&[("داعش", 10)], 360);
         let body = "لا شيء هنا\nداعش مرة\nداعش و\"داعش\" مرتين\nداعش أخرى\nداعش داعش داعش ثلاثا";
-        let found = p.best(body).unwrap();
+        let found = p.best(body.as_bytes()).unwrap();
         // The last paragraph marks more, but only the first three matching are compared.
         assert_eq!(found.text, "داعش و\"داعش\" مرتين");
         assert_eq!(marked(&found), ["داعش", "داعش"]);
-        assert_eq!(p.best("لا شيء هنا\nولا هنا"), None);
-        assert_eq!(passages(&[("داعش", 0)], 360).best(body), None);
+        assert_eq!(p.best("لا شيء هنا\nولا هنا".as_bytes()), None);
+        assert_eq!(passages(&[("داعش", 0)], 360).best(body.as_bytes()), None);
     }
 
     #[test]
     fn a_window_starts_at_the_word_that_overflows_the_last() {
         // Windows of 12 bytes: "aa bb cc dd" (11), then "ee ff xx gg" ...
         let p = passages(&[("xx", 5), ("gg", 50)], 12);
-        let found = p.best("aa bb cc dd ee ff xx gg hh").unwrap();
+        let found = p.best(b"aa bb cc dd ee ff xx gg hh").unwrap();
         assert_eq!(found.text, "ee ff xx gg");
         assert_eq!(marked(&found), ["xx", "gg"]);
         assert_eq!(found.marks[0], 6..8);
         // The rarer term outweighs the commoner one: its window wins, the earliest on ties.
         let p = passages(&[("rare", 1), ("common", 1000)], 12);
-        let found = p.best("common common x rare y common").unwrap();
+        let found = p.best(b"common common x rare y common").unwrap();
         assert_eq!(marked(&found), ["rare"]);
-        let found = p.best("rare a b c d rare e f").unwrap();
+        let found = p.best(b"rare a b c d rare e f").unwrap();
         assert_eq!(found.text, "rare a b c d");
+    }
+
+    #[test]
+    fn a_paragraph_that_is_not_utf8_is_skipped() {
+        let p = passages(&[("x", 1)], 360);
+        let found = p.best(b"x \xff\nx y").unwrap();
+        assert_eq!(found.text, "x y");
+    }
+
+    #[test]
+    fn the_opening_is_cut_at_a_word_end() {
+        assert_eq!(opening(b"short body", 360), "short body");
+        assert_eq!(opening(b"aaa bbb ccc", 6), "aaa");
+        // Never inside a letter: Arabic letters take two bytes.
+        let arabic = "كلمة ".repeat(100);
+        let cut = opening(arabic.as_bytes(), 9);
+        assert_eq!(cut, "كلمة");
+        assert!(arabic.starts_with(opening(arabic.as_bytes(), 360)));
+        assert_eq!(opening(b"", 360), "");
     }
 }
