@@ -110,7 +110,7 @@ impl Passages {
             span: 0..0,
             marks: Vec::new(),
         };
-        let mut keep = |window: &mut Window, best: &mut Option<Window>| {
+        let keep = |window: &mut Window, best: &mut Option<Window>| {
             if window.score > 0.0 && best.as_ref().is_none_or(|b| window.score > b.score) {
                 *best = Some(std::mem::replace(
                     window,
