@@ -228,15 +228,38 @@ pub fn load(path: &Path) -> Result<Archive, ArchiveError> {
 /// Whether the compiled file must be (re)built: it is missing, of another format, built from
 /// another folder or by another arshif, or older than anything in the articles folder (dumps,
 /// overrides, `about.md`, or the folder itself, whose time changes when a file is removed).
+/// One stat per file: a million dumps take a second or more.
 pub fn is_stale(compiled: &Path, articles: &Path) -> bool {
-    let Ok(built) = fs::metadata(compiled).and_then(|m| m.modified()) else {
+    let Some(built) = built_at(compiled, articles) else {
         return true;
     };
-    match (source_of(compiled), Source::of(articles)) {
-        (Some(held), Ok(wanted)) if held == wanted => {}
-        _ => return true,
-    }
     newest_input(articles).is_none_or(|newest| newest > built)
+}
+
+/// [`is_stale`] as far as the folder alone tells, in a few stats however many dumps it holds:
+/// the compiled file is missing, of another format or source, or older than the folder or its
+/// `about.md`. The folder's time changes when a file is added, removed or renamed in it, which
+/// is how most tools save; a dump or override rewritten in place leaves it alone, and only
+/// [`is_stale`] sees that.
+pub fn is_stale_by_folder(compiled: &Path, articles: &Path) -> bool {
+    let Some(built) = built_at(compiled, articles) else {
+        return true;
+    };
+    let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified());
+    let about_newer = match modified(&articles.join("about.md")) {
+        Ok(t) => t > built,
+        Err(e) => e.kind() != std::io::ErrorKind::NotFound,
+    };
+    modified(articles).map_or(true, |folder| folder > built) || about_newer
+}
+
+/// When the compiled file was written, if it is an archive of `articles` by this program.
+fn built_at(compiled: &Path, articles: &Path) -> Option<SystemTime> {
+    let built = fs::metadata(compiled).and_then(|m| m.modified()).ok()?;
+    match (source_of(compiled), Source::of(articles)) {
+        (Some(held), Ok(wanted)) if held == wanted => Some(built),
+        _ => None,
+    }
 }
 
 /// What the compiled file at `path` was built from; `None` when there is no readable archive
@@ -303,8 +326,10 @@ mod tests {
         .unwrap();
         assert_eq!(source_of(&path), Some(source));
         assert!(!is_stale(&path, articles.path()));
+        assert!(!is_stale_by_folder(&path, articles.path()));
         let other = tempfile::tempdir().unwrap();
         assert!(is_stale(&path, other.path()), "built from another folder");
+        assert!(is_stale_by_folder(&path, other.path()));
         let back = load(&path).unwrap();
         let x = back.get("x").unwrap();
         assert_eq!(x.article.title, "عنوان");
@@ -316,5 +341,39 @@ mod tests {
         assert!(matches!(load(&path), Err(ArchiveError::Corrupt { .. })));
         assert_eq!(source_of(&path), None);
         assert!(is_stale(&path, articles.path()));
+        assert!(is_stale_by_folder(&path, articles.path()));
+    }
+
+    #[test]
+    fn a_dump_rewritten_in_place_is_seen_by_the_full_check_only() {
+        let articles = tempfile::tempdir().unwrap();
+        let dump = articles.path().join("a.txt");
+        fs::write(&dump, "old").unwrap();
+        let about = articles.path().join("about.md");
+        fs::write(&about, "about").unwrap();
+        let build = tempfile::tempdir().unwrap();
+        let path = path_in(build.path());
+        let source = Source::of(articles.path()).unwrap();
+        save(&Archive::default(), &source, &path).unwrap();
+        let later = |p: &Path| {
+            let t = fs::metadata(&path).unwrap().modified().unwrap();
+            let f = fs::File::options().write(true).open(p).unwrap();
+            f.set_modified(t + std::time::Duration::from_secs(5))
+                .unwrap();
+        };
+        assert!(!is_stale(&path, articles.path()));
+
+        later(&dump);
+        assert!(is_stale(&path, articles.path()));
+        assert!(
+            !is_stale_by_folder(&path, articles.path()),
+            "writing into a file leaves its folder's time alone"
+        );
+
+        later(&about);
+        assert!(
+            is_stale_by_folder(&path, articles.path()),
+            "about.md is looked at"
+        );
     }
 }
