@@ -16,13 +16,14 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::chunked;
 use super::model::{Archive, Part};
 use super::store::{self, PartRef, Store, StoreWriter};
 use super::{ArchiveError, Entry};
 
 const MAGIC: &[u8; 8] = b"ARSHIF\0\x01";
 /// Bump whenever [`Compiled`] or anything inside it changes shape.
-const VERSION: u32 = 6;
+const VERSION: u32 = 7;
 
 /// What a compiled archive was built from: a build folder holding the archive of another
 /// source is not the archive asked for, however new it is.
@@ -61,12 +62,14 @@ impl Source {
 
 /// The file's content, as read.
 #[derive(Deserialize)]
-struct Compiled {
+struct Compiled<'a> {
     /// Read by [`source_of`] alone; decoded here only to reach what follows.
     _source: Source,
     /// The store file's name, in the same folder.
     store: String,
-    entries: Vec<Entry>,
+    /// The entries in `chunked` runs, borrowed from the file's bytes.
+    #[serde(borrow)]
+    entries: Vec<&'a [u8]>,
     parts: Vec<PartRef>,
     dated: usize,
     about: Option<String>,
@@ -81,7 +84,7 @@ struct Compiled {
 struct CompiledRef<'a> {
     source: &'a Source,
     store: &'a str,
-    entries: &'a [Entry],
+    entries: Vec<Vec<u8>>,
     parts: &'a [PartRef],
     dated: usize,
     about: Option<&'a str>,
@@ -147,13 +150,12 @@ pub fn save(archive: &Archive, source: &Source, path: &Path) -> Result<(), Archi
             (name, parts, other_parts, true)
         }
     };
-    let mut bytes = Vec::with_capacity(1 << 20);
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&VERSION.to_le_bytes());
+    let entries = chunked::encode(&archive.entries)
+        .map_err(|e| werr(std::io::Error::other(e.to_string())))?;
     let compiled = CompiledRef {
         source,
         store: &store_name,
-        entries: &archive.entries,
+        entries,
         parts: &parts,
         dated: archive.dated,
         about: archive.about.as_deref(),
@@ -161,13 +163,14 @@ pub fn save(archive: &Archive, source: &Source, path: &Path) -> Result<(), Archi
         aliases: &archive.aliases,
         other_parts: &other_parts,
     };
-    let bytes = postcard::to_extend(&compiled, bytes)
-        .map_err(|e| werr(std::io::Error::other(e.to_string())))?;
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(&bytes)?;
-        f.sync_all()?;
+        // Straight to the file: the encoded entries are not copied into one more buffer.
+        let mut f = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(&tmp)?);
+        f.write_all(MAGIC)?;
+        f.write_all(&VERSION.to_le_bytes())?;
+        let f = postcard::to_io(&compiled, f).map_err(|e| std::io::Error::other(e.to_string()))?;
+        f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         fs::rename(&tmp, path)
     })();
     if result.is_err() {
@@ -201,13 +204,13 @@ pub fn load(path: &Path) -> Result<Archive, ArchiveError> {
         )));
     }
     let c: Compiled = postcard::from_bytes(&bytes[header..]).map_err(|e| corrupt(e.to_string()))?;
-    drop(bytes);
-    if c.parts.len() != c.entries.len() || c.dated > c.entries.len() {
+    let entries: Vec<Entry> = chunked::decode(&c.entries).map_err(|e| corrupt(e.to_string()))?;
+    if c.parts.len() != entries.len() || c.dated > entries.len() {
         return Err(corrupt("entries and parts do not match".into()));
     }
     let store = Store::open(&path.with_file_name(&c.store))?;
     let mut archive = Archive {
-        entries: c.entries,
+        entries,
         parts: c.parts.into_iter().map(Part::Stored).collect(),
         store: Some(store),
         dated: c.dated,
@@ -221,6 +224,7 @@ pub fn load(path: &Path) -> Result<Archive, ArchiveError> {
             .collect(),
         ..Archive::default()
     };
+    drop(bytes);
     archive.index();
     Ok(archive)
 }

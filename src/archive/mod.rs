@@ -13,11 +13,12 @@
 //! the archive assembled) and [`incremental`] (the saved build: the cache, the store and the
 //! search index brought up to date); [`report`] (what a build says); [`threads`], [`facets`]
 //! and the [`slug`]s of their names, [`overrides`], [`id`], [`compiled`], [`store`],
-//! [`build_cache`]; [`dataset`] (the archive as JSON documents); [`commands`] (`arshif build`
-//! and `arshif parse`).
+//! [`build_cache`] (the archive and the cache write their long lists in `chunked` runs);
+//! [`dataset`] (the archive as JSON documents); [`commands`] (`arshif build` and `arshif parse`).
 
 pub mod build;
 pub mod build_cache;
+mod chunked;
 pub mod commands;
 pub mod compiled;
 pub mod dataset;
