@@ -6,8 +6,14 @@
 #   wrk:  "req/s p99-ms p50-ms load-before load-after cpu-us-per-request"
 #   time: "wall-s cpu-s peak-MB load-before load-after"
 #
-# so that a row can show the median of the rounds and the highest load seen while they ran.
+# so that a row can show the median of the rounds and the highest load seen around them.
 # Issue 13: a figure measured at a load above 1.5 is not to be reported, and rows say so.
+#
+# The 1-minute load average trails: a build that kept both cores busy leaves it near 2 for a
+# minute after it ended, and a wrk round raises it by its own connections. So each measurement
+# first waits (`settle`) until the load is back under SETTLE, and a figure is judged by the load
+# read just before it started: what else the machine was doing, not what the measurement
+# itself did. The load after is printed beside it (it is mostly the measurement's own).
 
 say() { printf '== %s\n' "$*" >&2; }
 
@@ -15,6 +21,19 @@ loadavg() { cut -d' ' -f1 /proc/loadavg; }
 
 # The load above which a figure is marked as not reportable.
 MAX_LOAD=${MAX_LOAD:-1.5}
+# Each measurement waits until the load is under SETTLE, for at most SETTLE_MAX seconds (then
+# it runs anyway, and the load before it says so).
+SETTLE=${SETTLE:-1.0}
+SETTLE_MAX=${SETTLE_MAX:-120}
+
+# `settle`: waits for the load average to fall under SETTLE (see above).
+settle() {
+  local waited=0
+  while awk -v l="$(loadavg)" -v s="$SETTLE" 'BEGIN { exit !(l > s) }' && [ "$waited" -lt "$SETTLE_MAX" ]; do
+    sleep 5
+    waited=$((waited + 5))
+  done
+}
 
 # `median X...`: the median of the numbers given.
 median() {
@@ -36,6 +55,7 @@ TIME_LIMIT=${TIME_LIMIT:-2h}
 timed_run() {
   local out=$1 before status=0
   shift
+  settle
   before=$(loadavg)
   /usr/bin/time -v -o "$out" timeout --kill-after=30s "$TIME_LIMIT" "$@" >/dev/null 2>"$out.err" \
     || status=$?
@@ -75,6 +95,7 @@ wrk_run() {
   local url=$1 threads=$2 conns=$3 duration=$4 header=${5:-} servers=${6:-} before out t0=0 t1=0
   local args=(-t"$threads" -c"$conns" -d"$duration" --latency)
   [ -n "$header" ] && args+=(-H "$header")
+  settle
   before=$(loadavg)
   # shellcheck disable=SC2086
   [ -n "$servers" ] && t0=$(cpu_ticks $servers)
@@ -120,14 +141,15 @@ med() {
   median $(awk -v c="$2" '{ print $c }' "$WORK/rounds/$1")
 }
 
-# `peak_load LABEL...`: the highest load average read before or after any round of LABELs,
-# marked when it is above MAX_LOAD.
+# `peak_load LABEL...`: the highest load average read before any round of LABELs and the
+# highest after, "B / A"; marked when B is above MAX_LOAD (see `settle` for why the load
+# before is the one that judges).
 peak_load() {
   local labels=() l
   for l in "$@"; do labels+=("$WORK/rounds/$l"); done
   cat "${labels[@]}" | awk -v max="$MAX_LOAD" '
-    { for (i = 4; i <= 5; i++) if ($i + 0 > peak) peak = $i + 0 }
-    END { printf "%.2f%s", peak, (peak > max ? " (too loaded: not reportable)" : "") }'
+    { if ($4 + 0 > before) before = $4 + 0; if ($5 + 0 > after) after = $5 + 0 }
+    END { printf "%.2f / %.2f%s", before, after, (before > max ? " (too loaded: not reportable)" : "") }'
 }
 
 # `rps_figure LABEL`: "N req/s, p99 M ms, C µs CPU/request" from the medians of LABEL's wrk

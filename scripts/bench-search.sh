@@ -81,7 +81,7 @@ for _ in $(seq 1 "$ROUNDS"); do
 done
 
 if [ "$standalone" = 1 ]; then
-  echo "| articles | what | peer | peer figure | arshif | arshif figure | ratio | load (highest) |"
+  echo "| articles | what | peer | peer figure | arshif | arshif figure | ratio | load before / after (highest) |"
   echo "|---:|---|---|---:|---|---:|---:|---:|"
 fi
 echo "| $N | search a word, $CONNS connections (\`$word\`: $word_count) | Pagefind: in the browser | | arshif serve | $(rps_figure "search-word.$N") | | $(peak_load "search-word.$N") |"

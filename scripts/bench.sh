@@ -23,9 +23,10 @@
 # Each figure is the median of ROUNDS rounds (default 3) in which the peer and arshif take
 # turns (peer, arshif, peer, arshif, ...), so that a change in the machine's load falls on
 # both; each ratio is arshif's median against the peer's (above 1: arshif is faster). The
-# 1-minute load average is read before and after every single measurement and each row shows
-# the highest; a row measured above 1.5 says it is not to be reported (issue 13: the figures
-# are the lead's, taken on a quiet machine).
+# 1-minute load average is read before and after every single measurement, each of which first
+# waits for the load to settle under SETTLE (default 1.0; scripts/bench-lib.sh); each row shows
+# the highest before and after, and a row whose load before passed 1.5 says it is not to be
+# reported (issue 13: the figures are the lead's, taken on a quiet machine).
 #
 # Prints one markdown table (also written to $WORK/results.md). Usage:
 #
@@ -105,7 +106,7 @@ trap cleanup EXIT
 
 table=$WORK/results.md
 {
-  echo "| articles | what | peer | peer figure | arshif | arshif figure | ratio | load (highest) |"
+  echo "| articles | what | peer | peer figure | arshif | arshif figure | ratio | load before / after (highest) |"
   echo "|---:|---|---|---:|---|---:|---:|---:|"
 } >"$table"
 row() { echo "| $* |" >>"$table"; }
