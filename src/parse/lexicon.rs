@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use rustc_hash::FxHashMap;
 
 use super::text::{key, word_hash};
 
@@ -28,8 +29,8 @@ pub struct Lexicon {
     phrase_kind: Vec<Furniture>,
     phrase_words: Vec<usize>,
     exact: HashMap<String, ()>,
-    agencies: AhoCorasick,
-    agency_name: Vec<&'static str>,
+    /// Each agency alias's [`key`], to its canonical name (the first line naming it wins).
+    agencies: FxHashMap<String, &'static str>,
     publications: HashMap<String, &'static str>,
     /// One bit per [`word_hash`] value (its top 16 bits) of each phrase's longest word: a
     /// phrase can only match a line that holds that word, so a line none of whose words hits
@@ -98,13 +99,11 @@ impl Lexicon {
             }
         }
 
-        let mut agency_patterns = Vec::new();
-        let mut agency_name = Vec::new();
+        let mut agencies = FxHashMap::default();
         for line in entries(include_str!("data/agencies.txt")) {
             let names: Vec<&'static str> = line.split('|').map(str::trim).collect();
             for alias in &names {
-                agency_patterns.push(padded(alias));
-                agency_name.push(names[0]);
+                agencies.entry(key(alias)).or_insert(names[0]);
             }
         }
 
@@ -139,9 +138,7 @@ impl Lexicon {
             phrase_kind,
             phrase_words,
             exact,
-            // A few short lines of each page: not worth a DFA's building at every start.
-            agencies: build(&agency_patterns, AhoCorasickKind::ContiguousNFA),
-            agency_name,
+            agencies,
             publications,
             places,
         }
@@ -202,11 +199,10 @@ impl Lexicon {
         found
     }
 
-    /// Whether all of `text` is an agency credit (`(رويترز)`, `--(بترا)`, `وكالات`).
+    /// Whether all of `text` is an agency credit (`(رويترز)`, `--(بترا)`, `وكالات`): its key is
+    /// exactly an alias's (the punctuation around a credit is no part of a key).
     pub fn agency_exactly(&self, text: &str) -> Option<&'static str> {
-        let hay = padded(text);
-        let m = self.agencies.find(&hay)?;
-        (m.start() == 0 && m.end() == hay.len()).then(|| self.agency_name[m.pattern().as_usize()])
+        self.agencies.get(&key(text)).copied()
     }
 
     /// The publisher's canonical name when `text` is exactly one of the known names.

@@ -59,6 +59,9 @@ struct Scanner<'a> {
     text: Vec<u8>,
     /// The key with a space on each side, as the furniture matcher wants it.
     padded: Vec<u8>,
+    /// The key without its spaces ([`crate::parse::text::compact_key`]), written beside it:
+    /// cutting the spaces out afterwards cost a search per word.
+    compact: Vec<u8>,
     folder: KeyFolder,
     /// White space was seen since the last kept character.
     space: bool,
@@ -88,17 +91,18 @@ struct Scanner<'a> {
 
 impl<'a> Scanner<'a> {
     fn new(src: &'a [u8]) -> Self {
-        Self::with_buffers(src, Vec::new(), vec![b' '])
+        Self::with_buffers(src, Vec::new(), vec![b' '], Vec::new())
     }
 
     /// A scanner at the start of a line, writing into buffers kept from the line before
     /// (`padded` holding its one leading space).
-    fn with_buffers(src: &'a [u8], text: Vec<u8>, padded: Vec<u8>) -> Self {
+    fn with_buffers(src: &'a [u8], text: Vec<u8>, padded: Vec<u8>, compact: Vec<u8>) -> Self {
         Scanner {
             src,
             run: 0..0,
             text,
             padded,
+            compact,
             folder: KeyFolder::default(),
             space: false,
             started: false,
@@ -206,6 +210,7 @@ impl<'a> Scanner<'a> {
             letters += 1;
             arabic += usize::from(info.is(CharInfo::ARABIC));
             self.folder.push_plain(&mut self.padded, info);
+            self.compact.extend_from_slice(&info.plain_fold());
         }
         self.chars += letters + spaces;
         self.letters += letters;
@@ -228,9 +233,16 @@ impl<'a> Scanner<'a> {
     fn keep(&mut self, raw: &[u8], info: CharInfo) {
         self.chars += 1;
         let phrase_word = &mut self.phrase_word;
+        let before = self.padded.len();
         self.folder.push(&mut self.padded, raw, info, &mut |h| {
             *phrase_word |= LEXICON.may_be_phrase_word(h);
         });
+        // What the folder wrote: perhaps a word break's space, then the character's fold.
+        for &b in &self.padded[before..] {
+            if b != b' ' {
+                self.compact.push(b);
+            }
+        }
         let ascii = raw.len() == 1;
         if info.is(CharInfo::DIGIT) {
             self.digit = true;
@@ -281,11 +293,13 @@ impl<'a> Scanner<'a> {
         // Keep the buffers' room for the next line.
         let mut text = std::mem::take(&mut self.text);
         let mut padded = std::mem::take(&mut self.padded);
+        let mut compact = std::mem::take(&mut self.compact);
         text.clear();
         padded.truncate(1);
+        compact.clear();
         *self = Scanner {
             run: self.run.clone(),
-            ..Scanner::with_buffers(self.src, text, padded)
+            ..Scanner::with_buffers(self.src, text, padded, compact)
         };
         line
     }
@@ -353,7 +367,7 @@ impl<'a> Scanner<'a> {
             } else {
                 self.arabic as f32 / self.letters as f32
             },
-            compact: compact(key),
+            compact: utf8(&self.compact),
             key: key.to_string(),
             publication: LEXICON.publication_by_key(key),
             text,
@@ -368,16 +382,4 @@ impl<'a> Scanner<'a> {
             menu,
         })
     }
-}
-
-/// The key without its spaces ([`super::super::text::compact_key`]).
-fn compact(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    let mut from = 0;
-    for at in memchr::memchr_iter(b' ', key.as_bytes()) {
-        out.push_str(&key[from..at]);
-        from = at + 1;
-    }
-    out.push_str(&key[from..]);
-    out
 }
