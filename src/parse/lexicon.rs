@@ -1,7 +1,6 @@
 //! The data tables (`data/*.txt`) folded once into matchers: furniture phrases, agencies,
 //! publishers and dateline places. Everything is matched on [`key`]-folded text, whole words.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
@@ -28,10 +27,10 @@ pub struct Lexicon {
     phrases: AhoCorasick,
     phrase_kind: Vec<Furniture>,
     phrase_words: Vec<usize>,
-    exact: HashMap<String, ()>,
+    exact: FxHashMap<String, ()>,
     /// Each agency alias's [`key`], to its canonical name (the first line naming it wins).
     agencies: FxHashMap<String, &'static str>,
-    publications: HashMap<String, &'static str>,
+    publications: FxHashMap<String, &'static str>,
     /// One bit per [`word_hash`] value (its top 16 bits) of each phrase's longest word: a
     /// phrase can only match a line that holds that word, so a line none of whose words hits
     /// a set bit holds no phrase.
@@ -39,7 +38,7 @@ pub struct Lexicon {
     /// The longest key of `exact` and of `publications`: a longer line is neither.
     exact_len: usize,
     publication_len: usize,
-    places: HashMap<String, ()>,
+    places: FxHashMap<String, ()>,
 }
 
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(Lexicon::load);
@@ -70,7 +69,7 @@ impl Lexicon {
         let mut phrase_kind = Vec::new();
         let mut phrase_words = Vec::new();
         let mut phrase_bits = vec![0u64; PHRASE_BITS / 64];
-        let mut exact = HashMap::new();
+        let mut exact = FxHashMap::default();
         for line in entries(include_str!("data/boilerplate.txt")) {
             let (mark, phrase) = line.split_at(1);
             let kind = match mark {
@@ -107,7 +106,7 @@ impl Lexicon {
             }
         }
 
-        let mut publications = HashMap::new();
+        let mut publications = FxHashMap::default();
         for line in entries(include_str!("data/publications.txt")) {
             let names: Vec<&'static str> = line.split('|').map(str::trim).collect();
             for alias in &names {
@@ -146,7 +145,11 @@ impl Lexicon {
 
     /// How furniture-like a line is, from its folded key and word count.
     pub fn furniture(&self, line_key: &str, words: usize) -> Option<Furniture> {
-        self.furniture_padded(&format!(" {line_key} "), words, true)
+        let mut hay = String::with_capacity(line_key.len() + 2);
+        hay.push(' ');
+        hay.push_str(line_key);
+        hay.push(' ');
+        self.furniture_padded(&hay, words, true)
     }
 
     /// Whether a word of a line (its [`word_hash`]) may belong to a furniture phrase.

@@ -1,6 +1,8 @@
 //! The one pass over a dump's text: each character cleaned, folded into the key and counted
 //! as it goes by, so that the costlier readers run only on lines that can hold what they find.
 
+use std::sync::LazyLock;
+
 use unicode_normalization::UnicodeNormalization;
 
 use super::Line;
@@ -12,6 +14,12 @@ use super::kinds::{
 use crate::parse::dates::{find_dates, find_hijri, is_stamp_line};
 use crate::parse::lexicon::{Furniture, LEXICON};
 use crate::parse::text::{CharInfo, KeyFolder, TABLE_SIZE, first_char, key_words, utf8, utf8_str};
+
+/// What a link or an embedded post holds, looked for in the lower-cased line: searchers
+/// built once (`str::contains` builds one per call).
+static LINK_MARKS: LazyLock<[memchr::memmem::Finder<'static>; 4]> = LazyLock::new(|| {
+    ["http://", "https://", "www.", "pic.twitter.com"].map(memchr::memmem::Finder::new)
+});
 
 /// Reads `text` character by character, handing on each non-empty line; `split_lines` says
 /// whether line ends end lines (or are cleaned away, for a line on its own).
@@ -321,10 +329,7 @@ impl<'a> Scanner<'a> {
         let words = self.words;
         let embed = self.ascii_letter && {
             let lower = text.to_ascii_lowercase();
-            lower.contains("http://")
-                || lower.contains("https://")
-                || lower.contains("www.")
-                || lower.contains("pic.twitter.com")
+            LINK_MARKS.iter().any(|m| m.find(lower.as_bytes()).is_some())
         } || self.hash
             && text
                 .split_whitespace()
