@@ -41,7 +41,7 @@ fn configuration(dir: &Path, root: &Path, port: u16) -> String {
 }
 
 /// `arshif export` as a sysadmin runs it.
-fn export(build: &Path, out: &Path, base_url: &str) -> String {
+fn export(build: &Path, out: &Path, base_url: &str, extra: &[&str]) -> String {
     let run = Command::new(BIN)
         .arg("export")
         .arg(out)
@@ -51,6 +51,7 @@ fn export(build: &Path, out: &Path, base_url: &str) -> String {
         .arg(build)
         .arg("--base-url")
         .arg(base_url)
+        .args(extra)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
@@ -67,11 +68,12 @@ fn nginx_serves_the_export_as_arshif_serves_the_site() {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}/archive/");
     let www = dir.path().join("www");
-    let said = export(&build, &www.join("archive"), &base);
+    let said = export(&build, &www.join("archive"), &base, &[]);
     assert!(said.contains("exported"), "{said}");
-    // A second export replaces the first whole.
+    // A second export replaces the first whole (made at another gzip level, so that it is
+    // made again rather than found up to date).
     std::fs::write(www.join("archive/stale.html"), "old").unwrap();
-    export(&build, &www.join("archive"), &base);
+    export(&build, &www.join("archive"), &base, &["--gzip-level", "9"]);
     assert!(!www.join("archive/stale.html").exists());
 
     let live = process::serve_built(&build, &["--base-url", &base]);
@@ -119,6 +121,23 @@ fn nginx_serves_the_export_as_arshif_serves_the_site() {
         }
     }
 
+    // The data files have no siblings: nginx gzips them as it sends them.
+    for path in [
+        "/articles/cf3dbfa4259b4b62/source",
+        "/articles/cf3dbfa4259b4b62.json",
+    ] {
+        let plain = live.get(path, &[]);
+        assert!(plain.bytes.len() >= arshif::export::COMPRESS_FROM, "{path}");
+        assert!(!www.join(format!("archive{path}.gz")).exists(), "{path}");
+        let copy = exported.get(
+            &format!("/archive{path}"),
+            &[("accept-encoding", "gzip, br")],
+        );
+        assert_eq!(copy.header("content-encoding"), "gzip", "{path}");
+        assert_eq!(copy.header("content-type"), plain.header("content-type"));
+        assert!(gunzip(&copy.bytes) == plain.bytes, "{path}");
+    }
+
     // A missing page: the same Arabic 404, whose links work from where it is shown.
     for path in ["/nope", "/articles/nope", "/articles/x/nope", "/a/b/c/nope"] {
         let page = live.get(path, &[]);
@@ -145,6 +164,7 @@ fn the_export_holds_every_page_with_its_compressed_siblings() {
     let out = dir.path().join("site");
     let report = export(&app, &out, &Options::default(), runtime.handle()).unwrap();
     let page = |p: &str| std::fs::read(out.join(p)).unwrap();
+    let mut data_over_a_kilobyte = false;
     for (file, uri) in [
         ("index.html", "/"),
         ("index.order=oldest.html", "/?order=oldest"),
@@ -157,6 +177,10 @@ fn the_export_holds_every_page_with_its_compressed_siblings() {
             "articles/cf3dbfa4259b4b62/source",
             "/articles/cf3dbfa4259b4b62/source",
         ),
+        (
+            "articles/cf3dbfa4259b4b62.json",
+            "/articles/cf3dbfa4259b4b62.json",
+        ),
         ("404.html", "/nope"),
         ("404-1.html", "/articles/nope"),
     ] {
@@ -165,16 +189,17 @@ fn the_export_holds_every_page_with_its_compressed_siblings() {
             page(file) == served.bytes,
             "{file} is not what {uri} serves"
         );
-        // A file under a kilobyte has no siblings (see below); the pages all have theirs.
-        if served.bytes.len() < arshif::export::COMPRESS_FROM {
-            assert!(
-                !file.ends_with(".html"),
-                "{file} is only {} bytes",
-                served.bytes.len()
-            );
-            assert!(!out.join(format!("{file}.gz")).exists(), "{file}");
+        let big = served.bytes.len() >= arshif::export::COMPRESS_FROM;
+        // Every page has both siblings; the data files (the dump, the record) have none,
+        // even over a kilobyte: nginx gzips them as it sends them.
+        if !file.ends_with(".html") {
+            data_over_a_kilobyte |= big;
+            for suffix in ["gz", "br"] {
+                assert!(!out.join(format!("{file}.{suffix}")).exists(), "{file}");
+            }
             continue;
         }
+        assert!(big, "{file} is only {} bytes", served.bytes.len());
         assert_eq!(gunzip(&page(&format!("{file}.gz"))), served.bytes, "{file}");
         assert_eq!(
             unbrotli(&page(&format!("{file}.br"))),
@@ -182,6 +207,28 @@ fn the_export_holds_every_page_with_its_compressed_siblings() {
             "{file}"
         );
     }
+    assert!(data_over_a_kilobyte, "no data file proves the rule");
+    // The crawl reads links with a streaming tokeniser: on every page it finds the very
+    // links a full HTML parser finds, so the export holds every page reachable from the start.
+    let mut pages = 0;
+    for file in inodes(&out).keys().filter(|f| f.ends_with(".html")) {
+        let html = page(file);
+        let document = scraper::Html::parse_document(&String::from_utf8_lossy(&html));
+        let selector = scraper::Selector::parse("[href], [src]").unwrap();
+        let mut parsed: Vec<String> = document
+            .select(&selector)
+            .flat_map(|e| [e.value().attr("href"), e.value().attr("src")])
+            .flatten()
+            .map(str::to_owned)
+            .collect();
+        let mut streamed = arshif::export::links(&html);
+        parsed.sort();
+        streamed.sort();
+        assert!(!parsed.is_empty(), "{file} links nowhere");
+        assert_eq!(streamed, parsed, "{file}");
+        pages += 1;
+    }
+    assert!(pages > 20, "only {pages} pages");
     // The pages by year, month, publication and agency are reached by following links, so
     // they are exported without a list of them here; each has its index.html.
     let mut facets = Vec::new();
@@ -375,4 +422,76 @@ fn a_second_export_rewrites_only_the_pages_that_changed() {
         "{}",
         third.render()
     );
+}
+
+/// `arshif export` over an export made from the same archive, program and options leaves it
+/// as it is (not a file written, the archive not even loaded); another public address or a
+/// changed article makes a new one.
+#[test]
+fn an_export_of_the_same_archive_program_and_options_is_left_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let articles = dir.path().join("articles");
+    std::fs::create_dir(&articles).unwrap();
+    for f in std::fs::read_dir(process::articles()).unwrap() {
+        let f = f.unwrap();
+        std::fs::copy(f.path(), articles.join(f.file_name())).unwrap();
+    }
+    let build = dir.path().join("build");
+    let out = dir.path().join("www");
+    let export = |base: &str| {
+        let run = Command::new(BIN)
+            .arg("export")
+            .arg(&out)
+            .args(["--base-url", base, "--articles"])
+            .arg(&articles)
+            .arg("--build-dir")
+            .arg(&build)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&run.stderr).into_owned();
+        assert!(run.status.success(), "{said}");
+        said
+    };
+    let (here, there) = ("https://example.org/a/", "https://example.net/b/");
+    let first = export(here);
+    assert!(first.contains("exported"), "{first}");
+    let before = inodes(&out);
+
+    let again = export(here);
+    assert!(again.contains("up to date"), "{again}");
+    assert!(again.contains(&format!(
+        "its {} files",
+        before.len() - count_siblings(&before)
+    )));
+    assert_eq!(inodes(&out), before, "the export was written again");
+
+    // Every page's canonical link names the public address: all of it is made again.
+    let moved = export(there);
+    assert!(
+        moved.contains("exported") && !moved.contains("up to date"),
+        "{moved}"
+    );
+    let front = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(front.contains(there) && !front.contains(here));
+    assert!(export(there).contains("up to date"));
+
+    // A dump changes: the archive is built again and so is the export, with the new text.
+    let dump = articles.join("003_cf3dbfa4259b4b62.txt");
+    let mut text = std::fs::read_to_string(&dump).unwrap();
+    text.push_str("\nفقرة أضيفت بعد التصدير.\n");
+    std::fs::write(&dump, text).unwrap();
+    let rebuilt = export(there);
+    assert!(rebuilt.contains("exported"), "{rebuilt}");
+    let source = std::fs::read_to_string(out.join("articles/cf3dbfa4259b4b62/source")).unwrap();
+    assert!(source.contains("فقرة أضيفت بعد التصدير."));
+    assert!(export(there).contains("up to date"));
+}
+
+/// How many of `files` are `.gz` or `.br` siblings, or the marker (not counted as files).
+fn count_siblings(files: &std::collections::BTreeMap<String, u64>) -> usize {
+    files
+        .keys()
+        .filter(|f| f.ends_with(".gz") && f.as_str() != "archive.jsonl.gz" || f.ends_with(".br"))
+        .count()
+        + 1
 }

@@ -66,17 +66,37 @@ pub(super) fn write(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     std::fs::write(path, bytes).map_err(err)
 }
 
-/// What an export's [`MARKER`] holds: the levels its `.gz` and `.br` files were made at.
-pub(super) fn marker(levels: Levels) -> Vec<u8> {
-    serde_json::to_vec(&levels).expect("two numbers serialise")
+/// What an export's [`MARKER`] holds: the levels its `.gz` and `.br` files were made at, what
+/// it was made from (when the caller could name all of it, see [`super::Options::made_from`])
+/// and what it wrote. An older marker holds only the levels; the rest then reads as unknown.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(super) struct Marker {
+    #[serde(flatten)]
+    pub levels: Levels,
+    #[serde(default)]
+    pub made_from: Option<String>,
+    #[serde(default)]
+    pub files: usize,
+    #[serde(default)]
+    pub bytes: u64,
+}
+
+impl Marker {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("numbers and a string serialise")
+    }
+
+    /// The marker of the export at `dir`, if it is one this program can read.
+    pub fn of(dir: &Path) -> Option<Marker> {
+        serde_json::from_slice(&std::fs::read(dir.join(MARKER)).ok()?).ok()
+    }
 }
 
 /// `dir` when it holds an earlier export whose siblings were made at `levels`, so that its
 /// unchanged files may be kept. An export older than the levels in its marker, or one made at
 /// other levels, lends nothing.
 pub(super) fn previous_export(dir: &Path, levels: Levels) -> Option<PathBuf> {
-    let text = std::fs::read(dir.join(MARKER)).ok()?;
-    let made_at: Levels = serde_json::from_slice(&text).ok()?;
+    let made_at = Marker::of(dir)?.levels;
     (made_at == levels).then(|| dir.to_path_buf())
 }
 

@@ -1,6 +1,7 @@
 //! `arshif export DIR`: the whole site as static files, for nginx or a CDN, each page the
-//! bytes `arshif serve` sends for it, with `.gz` and `.br` siblings beside every
-//! compressible file of a kilobyte or more (nginx's `gzip_static` and `brotli_static`).
+//! bytes `arshif serve` sends for it, with `.gz` and `.br` siblings beside every page,
+//! feed and style sheet of a kilobyte or more (nginx's `gzip_static` and `brotli_static`; see
+//! [`precompressed`] for the data files, which have none).
 //!
 //! The site is crawled in-process through the same router the server runs: from the front
 //! page, `/about`, `/robots.txt`, `/sitemap.xml`, `/feed.xml` (those that exist), the 404
@@ -19,7 +20,10 @@
 //! meets the old files or the new ones, not half of each. A file whose bytes the previous
 //! export at `DIR` already had, compressed at the same levels (its [`MARKER`] says which), is
 //! hard-linked from it with its `.gz` and `.br` rather than compressed again: after a rebuild
-//! that changed a few articles, most of an export is such files.
+//! that changed a few articles, most of an export is such files. An export made from the very
+//! archive, program and options the marker names ([`Options::made_from`]) is left as it is:
+//! nothing is loaded, rendered or written (so a file added to it by hand stays until the
+//! archive changes; remove the folder to have it made afresh).
 //!
 //! [`crawl`] follows the links and writes what it finds; [`files`] says where each URL lands
 //! and puts the finished export in place; [`jsonl`] writes `--jsonl FILE`, the archive as
@@ -36,10 +40,13 @@ use axum::Router;
 use axum::http::StatusCode;
 use clap::Args;
 
+use crate::archive::{self, compiled};
 use crate::web::app;
 use crate::web::config::{Config, SiteArgs};
 use crate::web::http::coding::Levels;
 use crate::web::site::{self, AppState, Build};
+pub use crawl::links;
+use files::Marker;
 pub use files::not_found_page;
 
 /// `arshif export` options; each flag also reads an environment variable.
@@ -114,6 +121,24 @@ pub enum ExportError {
 /// 90 bytes) an eighth of an export's compression. notes/serve-bench.md has the figures.
 pub const COMPRESS_FROM: usize = 1024;
 
+/// Whether the export writes `.gz` and `.br` beside a file of `content_type` (of
+/// [`COMPRESS_FROM`] bytes or more): what readers' browsers fetch, the pages, the Atom feed,
+/// the sitemaps, the style sheet and icons. Not the data a researcher fetches now and then (an
+/// article's dump, its record and references): compressing those ahead for every article was
+/// 59% of an export's compression, for files few ever ask for; nginx gzips them as it sends
+/// them (`deploy/nginx-export.conf`), as `arshif serve` does. notes/serve-bench.md has the
+/// figures.
+pub fn precompressed(content_type: &str) -> bool {
+    const READ: [&str; 5] = [
+        "text/html",
+        "text/css",
+        "application/xml",
+        "application/atom+xml",
+        "image/svg+xml",
+    ];
+    READ.iter().any(|t| content_type.starts_with(t))
+}
+
 /// The file an export leaves at its top so that the next export knows it may replace it.
 pub const MARKER: &str = ".arshif-export";
 
@@ -136,6 +161,9 @@ pub struct ExportReport {
     pub unchanged: usize,
     /// Where the JSON Lines went, and how many articles.
     pub jsonl: Option<(PathBuf, usize)>,
+    /// The export at the folder was made from the same archive, program and options, and
+    /// was left as it is (`files` and `bytes` are then what it holds).
+    pub up_to_date: bool,
 }
 
 impl ExportReport {
@@ -145,6 +173,15 @@ impl ExportReport {
             out += &format!("wrote {n} articles as JSON Lines to {}\n", path.display());
         }
         if self.files == 0 {
+            return out;
+        }
+        if self.up_to_date {
+            out += &format!(
+                "export up to date (made from this archive, program and options): its {} files \
+                 ({:.1} MB with their .gz and .br) left as they are\n",
+                self.files,
+                self.bytes as f64 / 1e6
+            );
             return out;
         }
         out += &format!(
@@ -177,6 +214,18 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExportReport> {
         base_url: args.site.base_url.clone(),
         ..Config::default()
     };
+    let levels = Levels {
+        gzip: args.gzip_level,
+        brotli: args.brotli_quality,
+    };
+    // Checked before the archive is even loaded: that is most of what is left to do.
+    if args.jsonl.is_none()
+        && let Some(dir) = &args.dir
+        && let Some(made_from) = made_from(&args.site)
+        && let Some(report) = up_to_date(dir, levels, &made_from)
+    {
+        return Ok(report);
+    }
     let (site, report) = site::open(&args.site.articles, &args.site.build_dir, Build::IfStale)?;
     if let Some(report) = report {
         eprint!("{}", report.render());
@@ -202,10 +251,9 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExportReport> {
         .context("cannot start the async runtime")?;
     let options = Options {
         base_url: args.site.base_url.as_ref().map(|b| b.as_str().to_owned()),
-        levels: Levels {
-            gzip: args.gzip_level,
-            brotli: args.brotli_quality,
-        },
+        levels,
+        // Named after the build `site::open` may have run: the archive as exported.
+        made_from: made_from(&args.site),
     };
     let mut report = export(&app(state), dir, &options, runtime.handle())?;
     report.jsonl = jsonl;
@@ -220,6 +268,10 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Of the `.gz` and `.br` files.
     pub levels: Levels,
+    /// Everything the router's answers are made from, when the caller can name all of it
+    /// (see [`made_from`]): recorded in the [`MARKER`], and an export at the folder whose
+    /// marker names the same (at the same levels) is left as it is. `None`: always crawled.
+    pub made_from: Option<String>,
 }
 
 impl Default for Options {
@@ -227,6 +279,7 @@ impl Default for Options {
         Options {
             base_url: None,
             levels: EXPORT_LEVELS,
+            made_from: None,
         }
     }
 }
@@ -238,6 +291,11 @@ pub fn export(
     options: &Options,
     runtime: &tokio::runtime::Handle,
 ) -> Result<ExportReport, ExportError> {
+    if let Some(made_from) = &options.made_from
+        && let Some(report) = up_to_date(dir, options.levels, made_from)
+    {
+        return Ok(report);
+    }
     let staging = files::staging_dir(dir)?;
     let previous = files::previous_export(dir, options.levels);
     let report = match crawl::write_site(router, &staging, previous.as_deref(), options, runtime) {
@@ -247,7 +305,60 @@ pub fn export(
             return Err(e);
         }
     };
-    files::write(&staging.join(MARKER), &files::marker(options.levels))?;
+    let marker = Marker {
+        levels: options.levels,
+        made_from: options.made_from.clone(),
+        files: report.files,
+        bytes: report.bytes,
+    };
+    files::write(&staging.join(MARKER), &marker.to_bytes())?;
     files::replace(&staging, dir)?;
     Ok(report)
+}
+
+/// The report of an export at `dir` made from `made_from` at `levels` already, if there is one.
+fn up_to_date(dir: &Path, levels: Levels, made_from: &str) -> Option<ExportReport> {
+    let marker = Marker::of(dir)?;
+    (marker.levels == levels && marker.made_from.as_deref() == Some(made_from)).then(|| {
+        ExportReport {
+            files: marker.files,
+            bytes: marker.bytes,
+            unchanged: marker.files,
+            up_to_date: true,
+            ..ExportReport::default()
+        }
+    })
+}
+
+/// What an export of `site` would be made from, named so that two exports of the same name
+/// hold the same bytes: the compiled archive (the very file, by device, inode, length and
+/// modification time: a build writes a new file, never the old one in place), the program
+/// that renders it (another binary may render the same archive otherwise) and the public
+/// address. `None` when the archive is due for a build, or a file cannot be read: the export
+/// is then made in full.
+pub fn made_from(site: &SiteArgs) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let compiled = compiled::path_in(&site.build_dir);
+    if compiled::is_stale(&compiled, &site.articles) || !archive::search_dir(&compiled).is_dir() {
+        return None;
+    }
+    let program = std::env::current_exe().ok()?;
+    let name = |path: &Path| {
+        let m = std::fs::metadata(path).ok()?;
+        Some(format!(
+            "{} ({}:{}, {} bytes, {}.{:09})",
+            path.display(),
+            m.dev(),
+            m.ino(),
+            m.len(),
+            m.mtime(),
+            m.mtime_nsec()
+        ))
+    };
+    let base = site.base_url.as_ref().map_or("", |b| b.as_str());
+    Some(format!(
+        "archive {}; program {}; base URL {base:?}",
+        name(&compiled)?,
+        name(&program)?
+    ))
 }
