@@ -329,7 +329,9 @@ impl<'a> Scanner<'a> {
         let words = self.words;
         let embed = self.ascii_letter && {
             let lower = text.to_ascii_lowercase();
-            LINK_MARKS.iter().any(|m| m.find(lower.as_bytes()).is_some())
+            LINK_MARKS
+                .iter()
+                .any(|m| m.find(lower.as_bytes()).is_some())
         } || self.hash
             && text
                 .split_whitespace()
