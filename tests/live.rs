@@ -203,6 +203,16 @@ fn real_page(name: &str) -> Vec<u8> {
     std::fs::read(dir.join(name)).unwrap()
 }
 
+/// `root/articles` holding `files`.
+fn folder_of(root: &Path, files: &[(String, Vec<u8>)]) -> std::path::PathBuf {
+    let articles = root.join("articles");
+    std::fs::create_dir(&articles).unwrap();
+    for (name, bytes) in files {
+        std::fs::write(articles.join(name), bytes).unwrap();
+    }
+    articles
+}
+
 /// The seeds, plus `added.txt` holding `extra` when given.
 fn state(seeds: &[(String, Vec<u8>)], extra: Option<&Vec<u8>>) -> Vec<(String, Vec<u8>)> {
     let mut files = seeds.to_vec();
@@ -334,11 +344,7 @@ fn sighup_rebuilds_and_a_failed_rebuild_keeps_the_last_good_build() {
         generation(&state(&seeds, Some(&extra))),
     ];
     let root = tempfile::tempdir().unwrap();
-    let articles = root.path().join("articles");
-    std::fs::create_dir(&articles).unwrap();
-    for (name, bytes) in &seeds {
-        std::fs::write(articles.join(name), bytes).unwrap();
-    }
+    let articles = folder_of(root.path(), &seeds);
     let build = root.path().join("build");
     let log_path = root.path().join("serve.log");
     let mut server = Server::start_logging(
@@ -378,6 +384,46 @@ fn sighup_rebuilds_and_a_failed_rebuild_keeps_the_last_good_build() {
         !build.join("live").exists(),
         "the server's builds are left behind"
     );
+}
+
+/// A dump rewritten in place (which leaves the folder's time alone) after the last build:
+/// `serve` answers at once from that build, finds the change once it is listening, and swaps
+/// the rebuilt archive in, without `--watch` or a signal.
+#[test]
+fn a_dump_rewritten_in_place_before_start_is_rebuilt_once_serving() {
+    let seeds = seeds();
+    let extra = real_page("006_beirutobserver.com.txt");
+    let mut rewritten = seeds.clone();
+    rewritten[0].1.clone_from(&extra);
+    let gens = vec![generation(&seeds), generation(&rewritten)];
+    assert_ne!(gens[0], gens[1]);
+    let root = tempfile::tempdir().unwrap();
+    let articles = folder_of(root.path(), &seeds);
+    let build = root.path().join("build");
+    process::build(&articles, &build);
+
+    let folder_time = || std::fs::metadata(&articles).unwrap().modified().unwrap();
+    let before = folder_time();
+    let mut file = std::fs::File::options()
+        .write(true)
+        .truncate(true)
+        .open(articles.join(&seeds[0].0))
+        .unwrap();
+    std::io::Write::write_all(&mut file, &extra).unwrap();
+    // Later than the build even on a file system counting whole seconds.
+    file.set_modified(SystemTime::now() + Duration::from_secs(2))
+        .unwrap();
+    drop(file);
+    assert_eq!(
+        folder_time(),
+        before,
+        "a write into a file leaves its folder's time"
+    );
+
+    let mut server = Server::start(&process::serve_args(&articles, &build, &[]), &[]);
+    wait_for(&server.url, &gens, 1);
+    server.signal(libc::SIGTERM);
+    assert!(server.wait(Duration::from_secs(10)).success());
 }
 
 /// A swapped-in build brings its own `Last-Modified`: caches revalidating against the old

@@ -255,12 +255,17 @@ fn the_build_folder_serves_the_archive_of_the_folder_asked_for() {
     assert_ne!(titles(&of_shipped), of_corpus);
 
     // What `serve --articles corpus` loads: the corpus, built in place of the other archive.
-    let (served, report) = archive::load_or_build(&corpus, &compiled_path).unwrap();
+    let (served, report) =
+        archive::load_or_build(&corpus, &compiled_path, archive::Check::EveryFile).unwrap();
     assert_eq!(titles(&served), of_corpus);
     assert!(report.is_some(), "a mismatch rebuilds");
     // Now it is the corpus's archive: loaded, not built again, by either name of the folder.
-    let (served, report) =
-        archive::load_or_build(&dir.path().join("corpus/../corpus"), &compiled_path).unwrap();
+    let (served, report) = archive::load_or_build(
+        &dir.path().join("corpus/../corpus"),
+        &compiled_path,
+        archive::Check::EveryFile,
+    )
+    .unwrap();
     assert_eq!(titles(&served), of_corpus);
     assert!(report.is_none());
 

@@ -15,6 +15,7 @@ use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
+use super::chunked;
 use super::entry::Entry;
 use super::report::Problem;
 use super::store::{PartRef, Store};
@@ -23,7 +24,7 @@ use crate::capture::warc::Skip;
 
 const MAGIC: &[u8; 8] = b"ARSHIFC\x01";
 /// Bump whenever anything inside [`BuildCache`] changes shape.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "cache.bin";
 
@@ -83,8 +84,8 @@ pub struct Cached {
     pub skipped: BTreeMap<Skip, usize>,
 }
 
-/// The whole cache file.
-#[derive(Debug, Serialize, Deserialize)]
+/// The whole cache file, as read.
+#[derive(Debug)]
 pub struct BuildCache {
     pub program: Option<Stamp>,
     /// The store file (in the build folder) the part references point into.
@@ -105,6 +106,16 @@ impl BuildCache {
     /// The cache of `build_dir` when it is readable, was written by this program, and its
     /// store is there; otherwise `None`.
     pub fn load(build_dir: &Path) -> Option<BuildCache> {
+        let cache = BuildCache::read(build_dir)?;
+        let program = Stamp::program();
+        let store = Store::open(&build_dir.join(&cache.store)).ok()?;
+        (program.is_some() && cache.program == program && store.len() >= cache.store_len)
+            .then_some(cache)
+    }
+
+    /// The cache file of `build_dir` as written, whichever program wrote it and whether or
+    /// not its store is there (for measuring what a build does with it).
+    pub fn read(build_dir: &Path) -> Option<BuildCache> {
         let bytes = fs::read(path_in(build_dir)).ok()?;
         let header = MAGIC.len() + 4;
         if bytes.len() < header
@@ -113,11 +124,14 @@ impl BuildCache {
         {
             return None;
         }
-        let cache: BuildCache = postcard::from_bytes(&bytes[header..]).ok()?;
-        let program = Stamp::program();
-        let store = Store::open(&build_dir.join(&cache.store)).ok()?;
-        (program.is_some() && cache.program == program && store.len() >= cache.store_len)
-            .then_some(cache)
+        let file: CacheFile = postcard::from_bytes(&bytes[header..]).ok()?;
+        Some(BuildCache {
+            program: file.program,
+            store: file.store,
+            store_len: file.store_len,
+            dumps: chunked::decode(&file.dumps).ok()?,
+            indexed: chunked::decode(&file.indexed).ok()?,
+        })
     }
 }
 
@@ -132,14 +146,18 @@ pub struct CachedRef<'a> {
     pub skipped: &'a BTreeMap<Skip, usize>,
 }
 
-/// [`BuildCache`] by reference: serialises to the same bytes.
-#[derive(Serialize)]
-struct CacheRef<'a> {
+/// The cache file as written: [`BuildCache`] with its two long lists in `chunked` runs.
+#[derive(Serialize, Deserialize)]
+struct CacheFile<'a> {
     program: Option<Stamp>,
-    store: &'a str,
+    store: String,
     store_len: u64,
-    dumps: Vec<CachedRef<'a>>,
-    indexed: &'a [(String, PartRef)],
+    /// [`Cached`]s ([`CachedRef`]s as written).
+    #[serde(borrow)]
+    dumps: Vec<&'a [u8]>,
+    /// `(String, PartRef)`s.
+    #[serde(borrow)]
+    indexed: Vec<&'a [u8]>,
 }
 
 /// Writes the cache of `build_dir` (through a temporary file, so a reader never sees half of
@@ -151,23 +169,33 @@ pub fn save<'a>(
     dumps: impl Iterator<Item = CachedRef<'a>>,
     indexed: &[(String, PartRef)],
 ) -> std::io::Result<()> {
-    let cache = CacheRef {
+    let dumps: Vec<CachedRef> = dumps.collect();
+    let (dumps, indexed) = rayon::join(|| chunked::encode(&dumps), || chunked::encode(indexed));
+    let (dumps, indexed) = (
+        dumps.map_err(|e| std::io::Error::other(e.to_string()))?,
+        indexed.map_err(|e| std::io::Error::other(e.to_string()))?,
+    );
+    fn borrowed(chunks: &[Vec<u8>]) -> Vec<&[u8]> {
+        chunks.iter().map(Vec::as_slice).collect()
+    }
+    let file = CacheFile {
         program: Stamp::program(),
-        store,
+        store: store.to_owned(),
         store_len,
-        dumps: dumps.collect(),
-        indexed,
+        dumps: borrowed(&dumps),
+        indexed: borrowed(&indexed),
     };
-    let mut bytes = Vec::with_capacity(1 << 20);
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&VERSION.to_le_bytes());
-    let bytes =
-        postcard::to_extend(&cache, bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
     let path = path_in(build_dir);
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let result = fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(&bytes))
-        .and_then(|()| fs::rename(&tmp, &path));
+    let result = (|| {
+        // Straight to the file: the encoded lists are not copied into one more buffer.
+        let mut f = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(&tmp)?);
+        f.write_all(MAGIC)?;
+        f.write_all(&VERSION.to_le_bytes())?;
+        let f = postcard::to_io(&file, f).map_err(|e| std::io::Error::other(e.to_string()))?;
+        f.into_inner().map_err(|e| e.into_error())?;
+        fs::rename(&tmp, &path)
+    })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }

@@ -16,13 +16,14 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::chunked;
 use super::model::{Archive, Part};
 use super::store::{self, PartRef, Store, StoreWriter};
 use super::{ArchiveError, Entry};
 
 const MAGIC: &[u8; 8] = b"ARSHIF\0\x01";
 /// Bump whenever [`Compiled`] or anything inside it changes shape.
-const VERSION: u32 = 6;
+const VERSION: u32 = 7;
 
 /// What a compiled archive was built from: a build folder holding the archive of another
 /// source is not the archive asked for, however new it is.
@@ -61,12 +62,14 @@ impl Source {
 
 /// The file's content, as read.
 #[derive(Deserialize)]
-struct Compiled {
+struct Compiled<'a> {
     /// Read by [`source_of`] alone; decoded here only to reach what follows.
     _source: Source,
     /// The store file's name, in the same folder.
     store: String,
-    entries: Vec<Entry>,
+    /// The entries in `chunked` runs, borrowed from the file's bytes.
+    #[serde(borrow)]
+    entries: Vec<&'a [u8]>,
     parts: Vec<PartRef>,
     dated: usize,
     about: Option<String>,
@@ -81,7 +84,7 @@ struct Compiled {
 struct CompiledRef<'a> {
     source: &'a Source,
     store: &'a str,
-    entries: &'a [Entry],
+    entries: Vec<Vec<u8>>,
     parts: &'a [PartRef],
     dated: usize,
     about: Option<&'a str>,
@@ -147,13 +150,12 @@ pub fn save(archive: &Archive, source: &Source, path: &Path) -> Result<(), Archi
             (name, parts, other_parts, true)
         }
     };
-    let mut bytes = Vec::with_capacity(1 << 20);
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&VERSION.to_le_bytes());
+    let entries = chunked::encode(&archive.entries)
+        .map_err(|e| werr(std::io::Error::other(e.to_string())))?;
     let compiled = CompiledRef {
         source,
         store: &store_name,
-        entries: &archive.entries,
+        entries,
         parts: &parts,
         dated: archive.dated,
         about: archive.about.as_deref(),
@@ -161,13 +163,14 @@ pub fn save(archive: &Archive, source: &Source, path: &Path) -> Result<(), Archi
         aliases: &archive.aliases,
         other_parts: &other_parts,
     };
-    let bytes = postcard::to_extend(&compiled, bytes)
-        .map_err(|e| werr(std::io::Error::other(e.to_string())))?;
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(&bytes)?;
-        f.sync_all()?;
+        // Straight to the file: the encoded entries are not copied into one more buffer.
+        let mut f = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(&tmp)?);
+        f.write_all(MAGIC)?;
+        f.write_all(&VERSION.to_le_bytes())?;
+        let f = postcard::to_io(&compiled, f).map_err(|e| std::io::Error::other(e.to_string()))?;
+        f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         fs::rename(&tmp, path)
     })();
     if result.is_err() {
@@ -201,13 +204,13 @@ pub fn load(path: &Path) -> Result<Archive, ArchiveError> {
         )));
     }
     let c: Compiled = postcard::from_bytes(&bytes[header..]).map_err(|e| corrupt(e.to_string()))?;
-    drop(bytes);
-    if c.parts.len() != c.entries.len() || c.dated > c.entries.len() {
+    let entries: Vec<Entry> = chunked::decode(&c.entries).map_err(|e| corrupt(e.to_string()))?;
+    if c.parts.len() != entries.len() || c.dated > entries.len() {
         return Err(corrupt("entries and parts do not match".into()));
     }
     let store = Store::open(&path.with_file_name(&c.store))?;
     let mut archive = Archive {
-        entries: c.entries,
+        entries,
         parts: c.parts.into_iter().map(Part::Stored).collect(),
         store: Some(store),
         dated: c.dated,
@@ -221,6 +224,7 @@ pub fn load(path: &Path) -> Result<Archive, ArchiveError> {
             .collect(),
         ..Archive::default()
     };
+    drop(bytes);
     archive.index();
     Ok(archive)
 }
@@ -228,15 +232,38 @@ pub fn load(path: &Path) -> Result<Archive, ArchiveError> {
 /// Whether the compiled file must be (re)built: it is missing, of another format, built from
 /// another folder or by another arshif, or older than anything in the articles folder (dumps,
 /// overrides, `about.md`, or the folder itself, whose time changes when a file is removed).
+/// One stat per file: a million dumps take a second or more.
 pub fn is_stale(compiled: &Path, articles: &Path) -> bool {
-    let Ok(built) = fs::metadata(compiled).and_then(|m| m.modified()) else {
+    let Some(built) = built_at(compiled, articles) else {
         return true;
     };
-    match (source_of(compiled), Source::of(articles)) {
-        (Some(held), Ok(wanted)) if held == wanted => {}
-        _ => return true,
-    }
     newest_input(articles).is_none_or(|newest| newest > built)
+}
+
+/// [`is_stale`] as far as the folder alone tells, in a few stats however many dumps it holds:
+/// the compiled file is missing, of another format or source, or older than the folder or its
+/// `about.md`. The folder's time changes when a file is added, removed or renamed in it, which
+/// is how most tools save; a dump or override rewritten in place leaves it alone, and only
+/// [`is_stale`] sees that.
+pub fn is_stale_by_folder(compiled: &Path, articles: &Path) -> bool {
+    let Some(built) = built_at(compiled, articles) else {
+        return true;
+    };
+    let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified());
+    let about_newer = match modified(&articles.join("about.md")) {
+        Ok(t) => t > built,
+        Err(e) => e.kind() != std::io::ErrorKind::NotFound,
+    };
+    modified(articles).map_or(true, |folder| folder > built) || about_newer
+}
+
+/// When the compiled file was written, if it is an archive of `articles` by this program.
+fn built_at(compiled: &Path, articles: &Path) -> Option<SystemTime> {
+    let built = fs::metadata(compiled).and_then(|m| m.modified()).ok()?;
+    match (source_of(compiled), Source::of(articles)) {
+        (Some(held), Ok(wanted)) if held == wanted => Some(built),
+        _ => None,
+    }
 }
 
 /// What the compiled file at `path` was built from; `None` when there is no readable archive
@@ -303,8 +330,10 @@ mod tests {
         .unwrap();
         assert_eq!(source_of(&path), Some(source));
         assert!(!is_stale(&path, articles.path()));
+        assert!(!is_stale_by_folder(&path, articles.path()));
         let other = tempfile::tempdir().unwrap();
         assert!(is_stale(&path, other.path()), "built from another folder");
+        assert!(is_stale_by_folder(&path, other.path()));
         let back = load(&path).unwrap();
         let x = back.get("x").unwrap();
         assert_eq!(x.article.title, "عنوان");
@@ -316,5 +345,39 @@ mod tests {
         assert!(matches!(load(&path), Err(ArchiveError::Corrupt { .. })));
         assert_eq!(source_of(&path), None);
         assert!(is_stale(&path, articles.path()));
+        assert!(is_stale_by_folder(&path, articles.path()));
+    }
+
+    #[test]
+    fn a_dump_rewritten_in_place_is_seen_by_the_full_check_only() {
+        let articles = tempfile::tempdir().unwrap();
+        let dump = articles.path().join("a.txt");
+        fs::write(&dump, "old").unwrap();
+        let about = articles.path().join("about.md");
+        fs::write(&about, "about").unwrap();
+        let build = tempfile::tempdir().unwrap();
+        let path = path_in(build.path());
+        let source = Source::of(articles.path()).unwrap();
+        save(&Archive::default(), &source, &path).unwrap();
+        let later = |p: &Path| {
+            let t = fs::metadata(&path).unwrap().modified().unwrap();
+            let f = fs::File::options().write(true).open(p).unwrap();
+            f.set_modified(t + std::time::Duration::from_secs(5))
+                .unwrap();
+        };
+        assert!(!is_stale(&path, articles.path()));
+
+        later(&dump);
+        assert!(is_stale(&path, articles.path()));
+        assert!(
+            !is_stale_by_folder(&path, articles.path()),
+            "writing into a file leaves its folder's time alone"
+        );
+
+        later(&about);
+        assert!(
+            is_stale_by_folder(&path, articles.path()),
+            "about.md is looked at"
+        );
     }
 }

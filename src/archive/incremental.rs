@@ -20,14 +20,30 @@ use super::store::{self, PartRef, Store, StoreWriter};
 use super::{ArchiveError, compiled, search_dir};
 use crate::search::IndexWriter;
 
-/// The archive the server should serve: the compiled file when it is current, else a fresh
-/// build of `articles` (saved for next time). The report is `Some` when a build ran.
+/// How [`load_or_build`] tells that the compiled archive is current.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// Every file of the folder ([`compiled::is_stale`]): one stat per dump.
+    EveryFile,
+    /// The folder and `about.md` alone ([`compiled::is_stale_by_folder`]): a dump rewritten in
+    /// place goes unseen, for the caller to check once it is under way (`serve` does).
+    Folder,
+}
+
+/// The archive the server should serve: the compiled file when it is current (as `check`
+/// tells), else a fresh build of `articles` (saved for next time). The report is `Some` when
+/// a build ran.
 pub fn load_or_build(
     articles: &Path,
     compiled_path: &Path,
+    check: Check,
 ) -> Result<(Archive, Option<BuildReport>), ArchiveError> {
-    if !compiled::is_stale(compiled_path, articles)
-        && search_dir(compiled_path).is_dir()
+    let stale = match check {
+        Check::EveryFile => compiled::is_stale(compiled_path, articles),
+        Check::Folder => compiled::is_stale_by_folder(compiled_path, articles),
+    };
+    if !stale
+        && crate::search::is_readable(&search_dir(compiled_path))
         && let Ok(archive) = compiled::load(compiled_path)
     {
         return Ok((archive, None));

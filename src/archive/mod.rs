@@ -13,11 +13,12 @@
 //! the archive assembled) and [`incremental`] (the saved build: the cache, the store and the
 //! search index brought up to date); [`report`] (what a build says); [`threads`], [`facets`]
 //! and the [`slug`]s of their names, [`overrides`], [`id`], [`compiled`], [`store`],
-//! [`build_cache`]; [`dataset`] (the archive as JSON documents); [`commands`] (`arshif build`
-//! and `arshif parse`).
+//! [`build_cache`] (the archive and the cache write their long lists in `chunked` runs);
+//! [`dataset`] (the archive as JSON documents); [`commands`] (`arshif build` and `arshif parse`).
 
 pub mod build;
 pub mod build_cache;
+mod chunked;
 pub mod commands;
 pub mod compiled;
 pub mod dataset;
@@ -39,7 +40,7 @@ use std::path::{Path, PathBuf};
 pub use build::build;
 pub use dump::{DumpReadError, read_dump};
 pub use entry::Entry;
-pub use incremental::{build_and_save, load_or_build};
+pub use incremental::{Check, build_and_save, load_or_build};
 pub use model::Archive;
 pub use report::{BuildReport, Problem};
 

@@ -35,8 +35,9 @@ pub struct Reloader {
     live_dir: PathBuf,
 }
 
-/// Starts rebuilding `articles` into `build_dir` on SIGHUP, and on every change of the folder
-/// when `watch` is set. Must be called inside the Tokio runtime.
+/// Starts rebuilding `articles` into `build_dir` on SIGHUP, on every change of the folder when
+/// `watch` is set, and once now if any of its files is newer than the build (start-up only
+/// looked at the folder's time). Must be called inside the Tokio runtime.
 pub fn start(
     state: AppState,
     articles: PathBuf,
@@ -79,14 +80,26 @@ pub fn start(
             .watch(&articles, RecursiveMode::NonRecursive)
             .with_context(|| format!("cannot watch {}", articles.display()))?;
         tracing::info!("watching {} for changes", articles.display());
-        // A change between the start-up build and the watch would otherwise wait for the next.
-        if compiled::is_stale(&compiled::path_in(build_dir), &articles) {
-            wanted.notify_one();
-        }
         Some(watcher)
     } else {
         None
     };
+    // Start-up looked at the folder's time alone (a stat per dump would keep a large archive
+    // from answering for a second or more): a dump rewritten in place since the last build is
+    // found here, once the server answers, as is a change between start-up and the watch;
+    // either is rebuilt like any other change.
+    let compiled_path = compiled::path_in(build_dir);
+    let (folder, on_stale) = (articles.clone(), wanted.clone());
+    tokio::task::spawn_blocking(move || {
+        if compiled::is_stale(&compiled_path, &folder) {
+            tracing::info!(
+                "{} changed since {} was built: rebuilding",
+                folder.display(),
+                compiled_path.display()
+            );
+            on_stale.notify_one();
+        }
+    });
 
     let generations = Generations {
         dir: live_dir.clone(),

@@ -121,7 +121,11 @@ fn init_logging(format: LogFormat, filter: &str) {
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     init_logging(args.log_format, &args.log_level);
 
-    let (site, report) = site::open(&args.site.articles, &args.site.build_dir, Build::IfStale)?;
+    let (site, report) = site::open(
+        &args.site.articles,
+        &args.site.build_dir,
+        Build::IfFolderStale,
+    )?;
     if let Some(report) = report {
         eprint!("{}", report.render());
     }

@@ -84,9 +84,13 @@ impl Site {
 /// Whether [`open`] builds the archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Build {
-    /// Only when the compiled archive is missing, of another folder or older than it (`serve`
-    /// and `export` at start-up).
+    /// Only when the compiled archive is missing, of another folder or older than it or any
+    /// of its files (`export`).
     IfStale,
+    /// Only when the compiled archive is missing, of another folder or older than it, as the
+    /// folder itself tells ([`archive::Check::Folder`]: no stat of each dump). `serve` at
+    /// start-up, which checks every file once it is listening.
+    IfFolderStale,
     /// Always, into a fresh folder (a live rebuild's generation).
     Always,
 }
@@ -100,7 +104,12 @@ pub fn open(
 ) -> Result<(Site, Option<BuildReport>), ArchiveError> {
     let compiled_path = compiled::path_in(build_dir);
     let (archive, report) = match build {
-        Build::IfStale => archive::load_or_build(articles, &compiled_path)?,
+        Build::IfStale => {
+            archive::load_or_build(articles, &compiled_path, archive::Check::EveryFile)?
+        }
+        Build::IfFolderStale => {
+            archive::load_or_build(articles, &compiled_path, archive::Check::Folder)?
+        }
         Build::Always => {
             let (archive, report) = archive::build_and_save(articles, &compiled_path)?;
             (archive, Some(report))
@@ -155,6 +164,10 @@ impl AppState {
         assert!(
             config.per_page > 0,
             "an index page holds at least one article"
+        );
+        assert!(
+            config.search_per_page > 0,
+            "a search page holds at least one result"
         );
         AppState {
             site: Arc::new(ArcSwap::from_pointee(site)),
