@@ -150,7 +150,7 @@ for n in $SIZES; do
   if [ "$n" -le "$HUGO_UP_TO" ]; then hugo=1; fi
 
   # Builds, in interleaved rounds. The last round's build and export stay for serving.
-  forget "hugo.$n" "pagefind.$n" "build.$n" "export.$n" "reexport.$n" "build-html.$n"
+  forget "hugo.$n" "pagefind.$n" "build.$n" "export.$n" "reexport.$n" "export-bare.$n" "build-html.$n"
   # The same articles as saved pages (issue 14): each dump as the simplest page that renders
   # back to it (its first line the <title>, every other line a paragraph), so the row measures
   # what reading HTML costs over reading the dump, against the same Hugo run.
@@ -193,6 +193,11 @@ EOF
         --articles "$dir/articles" --build-dir "$dir/build"
       record "reexport.$n" timed_run "$WORK/time.reexport" "$bin" export "$dir/www/archive" \
         --articles "$dir/articles" --build-dir "$dir/build"
+      # What Hugo writes: the pages alone, no compressed copies.
+      rm -rf "$dir/www-bare"
+      record "export-bare.$n" timed_run "$WORK/time.export-bare" "$bin" export "$dir/www-bare/archive" \
+        --articles "$dir/articles" --build-dir "$dir/build" --no-precompress
+      rm -rf "$dir/www-bare"
       rm -rf "$dir/build-html"
       ALLOW_FAIL=1 record "build-html.$n" timed_run "$WORK/time.build-html" "$bin" build \
         --articles "$dir/articles-html" --build-dir "$dir/build-html"
@@ -205,11 +210,14 @@ EOF
   if [ "$peers" = 1 ]; then
     # build + export, round by round, as one figure.
     paste -d' ' "$WORK/rounds/build.$n" "$WORK/rounds/export.$n" | awk '
-      { printf "%.2f %.2f %d %s %s\n", $1 + $6, $2 + $7, ($3 > $8 ? $3 : $8), ($4 > $5 ? $4 : $5), ($9 > $10 ? $9 : $10) }' >"$WORK/rounds/static.$n"
+      { printf "%.2f %.2f %d %s %s\n", $1 + $6, $2 + $7, ($3 > $8 ? $3 : $8), ($4 > $9 ? $4 : $9), ($5 > $10 ? $5 : $10) }' >"$WORK/rounds/static.$n"
+    paste -d' ' "$WORK/rounds/build.$n" "$WORK/rounds/export-bare.$n" | awk '
+      { printf "%.2f %.2f %d %s %s\n", $1 + $6, $2 + $7, ($3 > $8 ? $3 : $8), ($4 > $9 ? $4 : $9), ($5 > $10 ? $5 : $10) }' >"$WORK/rounds/static-bare.$n"
     paste -d' ' "$WORK/rounds/hugo.$n" "$WORK/rounds/pagefind.$n" | awk '
-      { printf "%.2f %.2f %d %s %s\n", $1 + $6, $2 + $7, ($3 > $8 ? $3 : $8), ($4 > $5 ? $4 : $5), ($9 > $10 ? $9 : $10) }' >"$WORK/rounds/hugo-search.$n"
+      { printf "%.2f %.2f %d %s %s\n", $1 + $6, $2 + $7, ($3 > $8 ? $3 : $8), ($4 > $9 ? $4 : $9), ($5 > $10 ? $5 : $10) }' >"$WORK/rounds/hugo-search.$n"
     row "$n | build the site | hugo | $(time_figure "hugo.$n") | arshif build | $(time_figure "build.$n") | $(ratio "$(med "hugo.$n" 1)" "$(med "build.$n" 1)") | $(peak_load "hugo.$n" "build.$n")"
     row "$n | static files | hugo | $(time_figure "hugo.$n") | arshif build + export | $(time_figure "static.$n") | $(ratio "$(med "hugo.$n" 1)" "$(med "static.$n" 1)") | $(peak_load "hugo.$n" "static.$n")"
+    row "$n | static files, no .gz/.br (as Hugo) | hugo | $(time_figure "hugo.$n") | arshif build + export --no-precompress | $(time_figure "static-bare.$n") | $(ratio "$(med "hugo.$n" 1)" "$(med "static-bare.$n" 1)") | $(peak_load "hugo.$n" "static-bare.$n")"
     row "$n | build with search | hugo + pagefind | $(time_figure "hugo-search.$n") | arshif build | $(time_figure "build.$n") | $(ratio "$(med "hugo-search.$n" 1)" "$(med "build.$n" 1)") | $(peak_load "hugo-search.$n" "build.$n")"
     row "$n | search index on disk | pagefind | ${pagefind_mb} MB in ${pagefind_files} files | arshif | ${search_mb} MB | $(ratio "$pagefind_mb" "$search_mb") | "
     row "$n | export again, nothing changed | | | arshif export | $(time_figure "reexport.$n") | | $(peak_load "reexport.$n")"

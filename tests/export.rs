@@ -495,3 +495,55 @@ fn count_siblings(files: &std::collections::BTreeMap<String, u64>) -> usize {
         .count()
         + 1
 }
+
+/// Without precompression the export writes no `.gz` or `.br` file, and the same pages. An
+/// export with siblings over it writes them all (the missing ones were not "not worth it"),
+/// and one without over that leaves none behind.
+#[test]
+fn an_export_without_precompression_writes_no_siblings_and_lends_none() {
+    use arshif::export::{Options, export};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let export_with = |precompress| {
+        let options = Options {
+            precompress,
+            ..Options::default()
+        };
+        export(
+            &common::router(common::seeds(), None),
+            &out,
+            &options,
+            runtime.handle(),
+        )
+        .unwrap()
+    };
+    let page = format!("articles/{}/index.html", common::seeds()[0].article.id);
+    let is_sibling =
+        |f: &String| f.ends_with(".br") || f.ends_with(".gz") && f != "archive.jsonl.gz";
+
+    let bare = export_with(false);
+    let bare_files = inodes(&out);
+    assert!(!bare_files.keys().any(is_sibling), "{bare_files:?}");
+    assert!(bare_files.contains_key(&page));
+
+    let full = export_with(true);
+    let full_files = inodes(&out);
+    assert_eq!(full.files, bare.files, "the same pages");
+    for suffix in ["gz", "br"] {
+        assert!(
+            full_files.contains_key(&format!("{page}.{suffix}")),
+            "{page}.{suffix}"
+        );
+    }
+    assert_eq!(
+        full_files
+            .keys()
+            .filter(|f| !is_sibling(f))
+            .collect::<Vec<_>>(),
+        bare_files.keys().collect::<Vec<_>>()
+    );
+
+    export_with(false);
+    assert!(!inodes(&out).keys().any(is_sibling));
+}

@@ -56,6 +56,7 @@ pub(super) fn write_site(
             previous,
             base: options.base_url.as_deref(),
             levels: options.levels,
+            precompress: options.precompress,
             runtime,
             written: &written,
             streams,
@@ -103,6 +104,7 @@ struct Crawler<'a> {
     previous: Option<&'a Path>,
     base: Option<&'a str>,
     levels: Levels,
+    precompress: bool,
     runtime: &'a tokio::runtime::Handle,
     written: &'a Written,
     /// To the thread that writes streamed responses.
@@ -241,7 +243,8 @@ impl Crawler<'_> {
         body: &[u8],
         content_type: &str,
     ) -> Result<(), ExportError> {
-        let compressible = body.len() >= COMPRESS_FROM && precompressed(content_type);
+        let compressible =
+            self.precompress && body.len() >= COMPRESS_FROM && precompressed(content_type);
         let bytes = match self.keep(file, body, compressible) {
             Some(bytes) => {
                 self.written.unchanged.fetch_add(1, Ordering::Relaxed);

@@ -73,12 +73,19 @@ pub(super) fn write(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
 pub(super) struct Marker {
     #[serde(flatten)]
     pub levels: Levels,
+    /// False for an export made without `.gz` and `.br` files (older markers: true).
+    #[serde(default = "made_with_siblings")]
+    pub precompress: bool,
     #[serde(default)]
     pub made_from: Option<String>,
     #[serde(default)]
     pub files: usize,
     #[serde(default)]
     pub bytes: u64,
+}
+
+fn made_with_siblings() -> bool {
+    true
 }
 
 impl Marker {
@@ -92,12 +99,13 @@ impl Marker {
     }
 }
 
-/// `dir` when it holds an earlier export whose siblings were made at `levels`, so that its
-/// unchanged files may be kept. An export older than the levels in its marker, or one made at
-/// other levels, lends nothing.
-pub(super) fn previous_export(dir: &Path, levels: Levels) -> Option<PathBuf> {
-    let made_at = Marker::of(dir)?.levels;
-    (made_at == levels).then(|| dir.to_path_buf())
+/// `dir` when it holds an earlier export whose siblings were made at `levels` (or that has
+/// none, as `precompress` says), so that its unchanged files may be kept. An export older than
+/// the levels in its marker, or one made otherwise, lends nothing: its missing siblings would
+/// read as "not worth writing".
+pub(super) fn previous_export(dir: &Path, levels: Levels, precompress: bool) -> Option<PathBuf> {
+    let marker = Marker::of(dir)?;
+    (marker.levels == levels && marker.precompress == precompress).then(|| dir.to_path_buf())
 }
 
 /// `path` with `.suffix` added (`a/index.html.gz`).
