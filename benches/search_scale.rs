@@ -5,7 +5,7 @@
 //! ARSHIF_TRUTH=/tmp/gc/truth.jsonl cargo bench --bench search_scale
 //! # the queries alone, on the index of an `arshif build` (its `search` folder):
 //! ARSHIF_SEARCH_INDEX=/tmp/b/search cargo bench --bench search_scale
-//! ARSHIF_SEARCH_INDEX=/tmp/b/search ARSHIF_QUERY=سوريا ARSHIF_ROUNDS=100 ARSHIF_PER_PAGE=50 \
+//! ARSHIF_SEARCH_INDEX=/tmp/b/search ARSHIF_QUERY=سوريا ARSHIF_ROUNDS=100 ARSHIF_PER_PAGE=10 \
 //!     valgrind --tool=callgrind --toggle-collect='*SearchIndex*search*' target/…/search_scale-…
 //! ```
 //!
@@ -88,11 +88,11 @@ fn query(index: &SearchIndex) {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(20);
-    // The server shows `per_page` results (50 unless configured), each with its passage.
+    // The server shows `per_page` results (10 unless configured), each with its passage.
     let per_page: usize = std::env::var("ARSHIF_PER_PAGE")
         .ok()
         .and_then(|r| r.parse().ok())
-        .unwrap_or(50);
+        .unwrap_or(10);
     let mut times: Vec<Duration> = Vec::new();
     let mut per_query = vec![(Duration::ZERO, Duration::ZERO, 0usize); queries.len()];
     for round in 0..rounds {

@@ -5,6 +5,7 @@
 # the server's CPU time per request (steady under load, unlike req/s).
 #
 #   scripts/bench-search.sh [N]        (default 100000: the rows)
+#   ARTICLES=/tmp/c100k scripts/bench-search.sh 100000
 #
 # What it measures: the same query again and again on a warm server (its index in the page
 # cache). Search pages are not kept by the server's response cache (they are
@@ -13,8 +14,11 @@
 # usual search of a static site, answers in the reader's browser from index files fetched
 # over the network; scripts/bench.sh compares its index build time and size instead.
 #
-# Alone, it generates the corpus (../shared/bench/gen_corpus.py N, SEED default 7) and builds
-# it in $WORK/N (default /tmp/arshif-bench) when missing, and starts the server itself.
+# Alone, it generates the corpus (../shared/bench/gen_corpus.py N, SEED default 7) in $WORK/N
+# (default /tmp/arshif-bench) when missing, or takes the dumps of ARTICLES (a corpus already
+# generated, e.g. ARTICLES=/tmp/c100k, read only) with its build in $WORK/N-given; it runs
+# `arshif build` first (incremental: nothing to do when up to date, and an index an older
+# arshif wrote is written again before the server starts), and starts the server itself.
 # scripts/bench.sh calls it with URL (and SERVER_PID) of the server it has running and
 # appends the rows to its table.
 set -euo pipefail
@@ -44,15 +48,20 @@ if [ -z "$URL" ]; then
   command -v wrk >/dev/null || { echo "bench-search: wrk is missing (apt-get install wrk)" >&2; exit 1; }
   cargo build --release --quiet
   bin=$root/target/release/arshif
-  dir=$WORK/$N
-  ensure_corpus "$dir" "$N" "$SEED"
-  if [ ! -f "$dir/build/archive.bin" ]; then
-    say "$N articles: arshif build"
-    "$bin" build --articles "$dir/articles" --build-dir "$dir/build" >/dev/null 2>&1 || true
-    [ -f "$dir/build/archive.bin" ] || { echo "bench-search: the build failed" >&2; exit 1; }
+  if [ -n "${ARTICLES:-}" ]; then
+    articles=$ARTICLES
+    build=$WORK/$N-given/build
+  else
+    dir=$WORK/$N
+    ensure_corpus "$dir" "$N" "$SEED"
+    articles=$dir/articles
+    build=$dir/build
   fi
+  say "$N articles: arshif build ($articles)"
+  "$bin" build --articles "$articles" --build-dir "$build" >/dev/null 2>&1 || true
+  [ -f "$build/archive.bin" ] || { echo "bench-search: the build failed" >&2; exit 1; }
   port=$(free_port)
-  "$bin" serve --addr "127.0.0.1:$port" --articles "$dir/articles" --build-dir "$dir/build" \
+  "$bin" serve --addr "127.0.0.1:$port" --articles "$articles" --build-dir "$build" \
     --log-level warn >/dev/null 2>&1 &
   server=$!
   SERVER_PID=$server

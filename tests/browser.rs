@@ -37,6 +37,7 @@ fn site() -> (tempfile::TempDir, axum::Router) {
         .with_threads(vec![thread], Default::default());
     let config = arshif::web::Config {
         per_page: 3,
+        search_per_page: 3,
         ..arshif::web::Config::default()
     };
     searchable(archive, config)

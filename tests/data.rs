@@ -136,7 +136,7 @@ async fn records_are_cached_like_pages_and_only_data_is_open_to_other_sites() {
 async fn search_results_as_json_are_the_search_pages_results() {
     let validator = schema("search.v1.json");
     let (_dir, state, app) = built_site();
-    let per_page = state.config.per_page;
+    let per_page = state.config.search_per_page;
     let query = "%D8%B3%D9%88%D8%B1%D9%8A%D8%A7"; // سوريا
     let html = get(&app, &format!("/search?q={query}")).await.html();
     let reply = get(&app, &format!("/search.json?q={query}")).await;

@@ -21,6 +21,7 @@ fn seed_site(per_page: usize) -> (tempfile::TempDir, Router, Archive) {
         archive::build(&process::articles()).unwrap().0,
         Config {
             per_page,
+            search_per_page: per_page,
             ..Config::default()
         },
     );

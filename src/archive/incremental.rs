@@ -43,7 +43,7 @@ pub fn load_or_build(
         Check::Folder => compiled::is_stale_by_folder(compiled_path, articles),
     };
     if !stale
-        && search_dir(compiled_path).is_dir()
+        && crate::search::is_readable(&search_dir(compiled_path))
         && let Ok(archive) = compiled::load(compiled_path)
     {
         return Ok((archive, None));

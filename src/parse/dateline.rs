@@ -32,15 +32,6 @@ pub fn header(line: &Line) -> Option<(String, String)> {
     };
     let (left, right) = (left.trim(), right.trim());
     let (lw, rw) = (words(left).count(), words(right).count());
-    // `عربي - أخبار وآراء`: a section word is not a place.
-    let nav = |s: &str| {
-        LEXICON
-            .furniture(&super::text::key(s), words(s).count())
-            .is_some()
-    };
-    if nav(left) || nav(right) {
-        return None;
-    }
     let letters_only = |s: &str| {
         s.chars()
             .all(|c| c.is_alphabetic() || c == ' ' || c == '.' || super::text::is_harakah(c))
@@ -51,6 +42,16 @@ pub fn header(line: &Line) -> Option<(String, String)> {
         && letters_only(right)
         && line.arabic >= 0.5)
     {
+        return None;
+    }
+    // `عربي - أخبار وآراء`: a section word is not a place. (Asked after the shape, which
+    // costs less and turns most lines away.)
+    let nav = |s: &str| {
+        LEXICON
+            .furniture(&super::text::key(s), words(s).count())
+            .is_some()
+    };
+    if nav(left) || nav(right) {
         return None;
     }
     // `سامي خليل - بيروت`: the name first, the place after it.

@@ -1,10 +1,10 @@
 //! The data tables (`data/*.txt`) folded once into matchers: furniture phrases, agencies,
 //! publishers and dateline places. Everything is matched on [`key`]-folded text, whole words.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use rustc_hash::FxHashMap;
 
 use super::text::{key, word_hash};
 
@@ -27,10 +27,10 @@ pub struct Lexicon {
     phrases: AhoCorasick,
     phrase_kind: Vec<Furniture>,
     phrase_words: Vec<usize>,
-    exact: HashMap<String, ()>,
-    agencies: AhoCorasick,
-    agency_name: Vec<&'static str>,
-    publications: HashMap<String, &'static str>,
+    exact: FxHashMap<String, ()>,
+    /// Each agency alias's [`key`], to its canonical name (the first line naming it wins).
+    agencies: FxHashMap<String, &'static str>,
+    publications: FxHashMap<String, &'static str>,
     /// One bit per [`word_hash`] value (its top 16 bits) of each phrase's longest word: a
     /// phrase can only match a line that holds that word, so a line none of whose words hits
     /// a set bit holds no phrase.
@@ -38,7 +38,7 @@ pub struct Lexicon {
     /// The longest key of `exact` and of `publications`: a longer line is neither.
     exact_len: usize,
     publication_len: usize,
-    places: HashMap<String, ()>,
+    places: FxHashMap<String, ()>,
 }
 
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(Lexicon::load);
@@ -69,7 +69,7 @@ impl Lexicon {
         let mut phrase_kind = Vec::new();
         let mut phrase_words = Vec::new();
         let mut phrase_bits = vec![0u64; PHRASE_BITS / 64];
-        let mut exact = HashMap::new();
+        let mut exact = FxHashMap::default();
         for line in entries(include_str!("data/boilerplate.txt")) {
             let (mark, phrase) = line.split_at(1);
             let kind = match mark {
@@ -98,17 +98,15 @@ impl Lexicon {
             }
         }
 
-        let mut agency_patterns = Vec::new();
-        let mut agency_name = Vec::new();
+        let mut agencies = FxHashMap::default();
         for line in entries(include_str!("data/agencies.txt")) {
             let names: Vec<&'static str> = line.split('|').map(str::trim).collect();
             for alias in &names {
-                agency_patterns.push(padded(alias));
-                agency_name.push(names[0]);
+                agencies.entry(key(alias)).or_insert(names[0]);
             }
         }
 
-        let mut publications = HashMap::new();
+        let mut publications = FxHashMap::default();
         for line in entries(include_str!("data/publications.txt")) {
             let names: Vec<&'static str> = line.split('|').map(str::trim).collect();
             for alias in &names {
@@ -139,9 +137,7 @@ impl Lexicon {
             phrase_kind,
             phrase_words,
             exact,
-            // A few short lines of each page: not worth a DFA's building at every start.
-            agencies: build(&agency_patterns, AhoCorasickKind::ContiguousNFA),
-            agency_name,
+            agencies,
             publications,
             places,
         }
@@ -149,7 +145,11 @@ impl Lexicon {
 
     /// How furniture-like a line is, from its folded key and word count.
     pub fn furniture(&self, line_key: &str, words: usize) -> Option<Furniture> {
-        self.furniture_padded(&format!(" {line_key} "), words, true)
+        let mut hay = String::with_capacity(line_key.len() + 2);
+        hay.push(' ');
+        hay.push_str(line_key);
+        hay.push(' ');
+        self.furniture_padded(&hay, words, true)
     }
 
     /// Whether a word of a line (its [`word_hash`]) may belong to a furniture phrase.
@@ -202,11 +202,10 @@ impl Lexicon {
         found
     }
 
-    /// Whether all of `text` is an agency credit (`(رويترز)`, `--(بترا)`, `وكالات`).
+    /// Whether all of `text` is an agency credit (`(رويترز)`, `--(بترا)`, `وكالات`): its key is
+    /// exactly an alias's (the punctuation around a credit is no part of a key).
     pub fn agency_exactly(&self, text: &str) -> Option<&'static str> {
-        let hay = padded(text);
-        let m = self.agencies.find(&hay)?;
-        (m.start() == 0 && m.end() == hay.len()).then(|| self.agency_name[m.pattern().as_usize()])
+        self.agencies.get(&key(text)).copied()
     }
 
     /// The publisher's canonical name when `text` is exactly one of the known names.

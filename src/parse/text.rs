@@ -115,6 +115,12 @@ impl CharInfo {
         self.flags & flag != 0
     }
 
+    /// The key's two bytes for a [`CharInfo::PLAIN`] letter.
+    #[inline]
+    pub fn plain_fold(self) -> [u8; 2] {
+        [self.fold[0], self.fold[1]]
+    }
+
     /// A digit's value (for a character that [`CharInfo::DIGIT`] says is one).
     #[inline]
     pub fn digit(self) -> u32 {
@@ -175,7 +181,9 @@ pub fn key(s: &str) -> String {
         let raw = c.encode_utf8(&mut buf).as_bytes();
         folder.push(&mut out, raw, CharInfo::of(c), &mut |_| {});
     }
-    utf8(&out)
+    // The buffer becomes the string: checked, not copied (a key is made for every word of a
+    // date line and every credit looked up).
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// A word's hash as [`KeyFolder`] computes it while writing the word: tables of words (the

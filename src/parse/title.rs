@@ -5,8 +5,6 @@
 //! copies, the page-title line and closeness to the body are the evidence; no site's layout is
 //! assumed.
 
-use std::collections::HashSet;
-
 use super::lexicon::LEXICON;
 use super::lines::Line;
 use super::text::WordSet;
@@ -337,8 +335,8 @@ fn coherence(words: &[&str], in_body: impl Fn(&str) -> bool) -> f64 {
 
 /// Lines that belong to a list (menu, ticker, related headlines): five or more headline-like
 /// lines in a row, or three with dates or clock stamps among them.
-fn list_items(lines: &[Line], end: usize) -> HashSet<usize> {
-    let mut out = HashSet::new();
+fn list_items(lines: &[Line], end: usize) -> rustc_hash::FxHashSet<usize> {
+    let mut out = rustc_hash::FxHashSet::default();
     let mut start = 0;
     while start < end {
         let mut i = start;
@@ -394,25 +392,30 @@ pub fn captions(
 ) -> Vec<String> {
     // `المغرب اليوم - واشنطن وموسكو تبحثان …`: the site's name before a (cut) title.
     let site_led = |l: &Line| {
+        // A dash alone is a word no longer than the four dashes together (9 bytes): the
+        // length turns most words away before the substring search.
         let lead = l
             .text
             .split([' '])
-            .take_while(|w| !"-ـ–—".contains(*w))
+            .take_while(|w| !(w.len() <= 9 && "-ـ–—".contains(*w)))
             .collect::<Vec<_>>()
             .join(" ");
         lead.len() < l.text.len()
-            && (super::dateline::publication_named(&lead, site).is_some()
-                || lines[..title.index]
+            && (super::dateline::publication_named(&lead, site).is_some() || {
+                let lead = super::text::key(&lead);
+                lines[..title.index]
                     .iter()
-                    .any(|s| is_site_line(s, site) && s.key == super::text::key(&lead)))
+                    .any(|s| is_site_line(s, site) && s.key == lead)
+            })
     };
+    // The cheap questions first (all of them must hold).
     let is_caption = |l: &Line| {
-        !site_led(l)
-            && l.headline_like()
+        l.headline_like()
             && l.words >= 3
             && l.words <= 20
             && !title.is_copy(l)
             && !is_site_line(l, site)
+            && !site_led(l)
             && super::dateline::header(l).is_none()
             && super::dateline::byline(l).is_none()
             && LEXICON.agency_exactly(&l.text).is_none()

@@ -116,6 +116,20 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str, &str)) {
     }
 }
 
+/// Calls `f` with each token of `text` the index holds, in order: the word's byte range in
+/// `text` and its term. What [`text_analyzer`] gives tantivy, without a token stream: the
+/// search passages look at every word of the paragraphs they compare. `f` must not analyse
+/// text itself: the memo is borrowed.
+pub fn for_each_token(text: &str, mut f: impl FnMut(Range<usize>, &str)) {
+    for range in words(text) {
+        with_word(&text[range.clone()], |_, term| {
+            if !term.is_empty() {
+                f(range, term);
+            }
+        });
+    }
+}
+
 /// What [`with_word`] remembers: the analyzer's steps on one word.
 fn analyze_word(word: &str) -> Analyzed {
     let mut folded = String::new();
@@ -256,6 +270,21 @@ mod tests {
                 with_word(word, |f, _| assert_eq!(f, folded, "{word}"));
             }
         }
+    }
+
+    #[test]
+    fn tokens_are_those_of_the_token_stream() {
+        let text = "قال لـ\"داعش\" إنّ ... Obama's ١٠ ـ والإسلاميّة";
+        let mut from_stream = Vec::new();
+        let mut analyzer = text_analyzer();
+        let mut stream = analyzer.token_stream(text);
+        while let Some(t) = stream.next() {
+            from_stream.push((t.offset_from..t.offset_to, t.text.clone()));
+        }
+        let mut tokens = Vec::new();
+        for_each_token(text, |range, term| tokens.push((range, term.to_owned())));
+        assert_eq!(tokens, from_stream);
+        assert!(tokens.len() > 4, "{tokens:?}");
     }
 
     #[test]

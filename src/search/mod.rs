@@ -12,8 +12,8 @@ mod snippet;
 pub mod stem;
 pub mod variants;
 
-use snippet::best_paragraph_snippet;
 pub use snippet::highlight_html;
+use snippet::{Passages, opening};
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -24,7 +24,6 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQu
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use crate::parse::Article;
@@ -101,30 +100,38 @@ struct Fields {
     id: Field,
     title: Field,
     body: Field,
+    /// The body's paragraphs as stored bytes, what passages are found in. Bytes, not text:
+    /// tantivy checks a stored text whole as UTF-8 when a hit is loaded (some 10 KB an
+    /// article, a third of a query's work in the profile of notes/search-bench.md), where a
+    /// passage needs only its first matching paragraphs, checked one by one. The indexed
+    /// title and body are not stored: nothing reads them back.
+    paragraphs: Field,
 }
 
 fn schema() -> (Schema, Fields) {
-    let text = TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(ANALYZER_NAME)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        )
-        .set_stored();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER_NAME)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let mut builder = Schema::builder();
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED),
         title: builder.add_text_field("title", text.clone()),
         body: builder.add_text_field("body", text),
+        paragraphs: builder.add_bytes_field("paragraphs", STORED),
     };
     (builder.build(), fields)
 }
 
+/// The fields of an index this version wrote; an error for an older index (which the build
+/// then writes again from nothing).
 fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
     Ok(Fields {
         id: schema.get_field("id")?,
         title: schema.get_field("title")?,
         body: schema.get_field("body")?,
+        paragraphs: schema.get_field("paragraphs")?,
     })
 }
 
@@ -212,7 +219,9 @@ impl IndexWriter {
         if let Some(subtitle) = &a.subtitle {
             doc.add_text(f.title, subtitle);
         }
-        doc.add_text(f.body, a.body.join("\n"));
+        let paragraphs = a.body.join("\n");
+        doc.add_text(f.body, &paragraphs);
+        doc.add_bytes(f.paragraphs, paragraphs.as_bytes());
         for caption in &a.captions {
             doc.add_text(f.body, caption);
         }
@@ -390,19 +399,39 @@ impl SearchIndex {
         } else {
             searcher.search(&query, &(top, Count))?
         };
-        let mut snippets = SnippetGenerator::create(&searcher, &query, self.fields.body)?;
-        snippets.set_max_num_chars(SNIPPET_BYTES);
+        let passages = self.passages(&searcher, &*query)?;
         let hits = top
             .into_iter()
-            .map(|(score, address)| self.hit(&searcher, &snippets, score, address))
+            .map(|(score, address)| self.hit(&searcher, &passages, score, address))
             .collect::<tantivy::Result<_>>()?;
         Ok(SearchResults { total, hits })
+    }
+
+    /// The passage finder of `query`: its body terms, weighed by how many articles hold them.
+    fn passages(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+    ) -> tantivy::Result<Passages> {
+        let mut terms: Vec<Term> = Vec::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() == self.fields.body {
+                terms.push(term.clone());
+            }
+        });
+        let mut counted = Vec::with_capacity(terms.len());
+        for term in terms {
+            if let Some(text) = term.value().as_str() {
+                counted.push((text.to_owned(), searcher.doc_freq(&term)?));
+            }
+        }
+        Ok(Passages::new(counted, SNIPPET_BYTES))
     }
 
     fn hit(
         &self,
         searcher: &tantivy::Searcher,
-        snippets: &SnippetGenerator,
+        passages: &Passages,
         score: f32,
         address: DocAddress,
     ) -> tantivy::Result<Hit> {
@@ -413,26 +442,13 @@ impl SearchIndex {
             .unwrap_or_default()
             .to_owned();
         let body = doc
-            .get_first(self.fields.body)
-            .and_then(|v| v.as_str())
+            .get_first(self.fields.paragraphs)
+            .and_then(|v| v.as_bytes())
             .unwrap_or_default();
-        let snippet = best_paragraph_snippet(snippets, body);
-        let (snippet_html, snippet_text) = match snippet {
-            Some(s) => (
-                highlight_html(s.fragment(), s.highlighted()),
-                s.fragment().to_owned(),
-            ),
+        let (snippet_html, snippet_text) = match passages.best(body) {
+            Some(p) => (highlight_html(p.text, &p.marks), p.text.to_owned()),
             None => {
-                let end = body
-                    .char_indices()
-                    .map(|(i, _)| i)
-                    .find(|&i| i >= SNIPPET_BYTES)
-                    .unwrap_or(body.len());
-                // Cut at a word end, not inside a word.
-                let cut = body[..end]
-                    .rfind(char::is_whitespace)
-                    .filter(|_| end < body.len());
-                let opening = &body[..cut.unwrap_or(end)];
+                let opening = opening(body, SNIPPET_BYTES);
                 (highlight_html(opening, &[]), opening.to_owned())
             }
         };

@@ -176,6 +176,10 @@ pub const SITEMAP_MAX_URLS: usize = 50_000;
 pub struct Config {
     /// Articles per index page.
     pub per_page: usize,
+    /// Results per search page: ten, as readers of search engines expect; each costs a
+    /// stored document and a passage, so a page of fifty cost about five times as much
+    /// (notes/search-bench.md). The pager reaches the rest.
+    pub search_per_page: usize,
     /// `max-age` of pages, in seconds.
     pub max_age: u32,
     /// The public address absolute links are made from; see [`super::links`].
@@ -193,6 +197,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             per_page: 50,
+            search_per_page: 10,
             max_age: 300,
             base_url: None,
             trust_proxy: false,

@@ -165,6 +165,10 @@ impl AppState {
             config.per_page > 0,
             "an index page holds at least one article"
         );
+        assert!(
+            config.search_per_page > 0,
+            "a search page holds at least one result"
+        );
         AppState {
             site: Arc::new(ArcSwap::from_pointee(site)),
             cache_control: Arc::new(CacheControl::new(config.max_age)),

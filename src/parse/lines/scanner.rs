@@ -1,6 +1,8 @@
 //! The one pass over a dump's text: each character cleaned, folded into the key and counted
 //! as it goes by, so that the costlier readers run only on lines that can hold what they find.
 
+use std::sync::LazyLock;
+
 use unicode_normalization::UnicodeNormalization;
 
 use super::Line;
@@ -12,6 +14,12 @@ use super::kinds::{
 use crate::parse::dates::{find_dates, find_hijri, is_stamp_line};
 use crate::parse::lexicon::{Furniture, LEXICON};
 use crate::parse::text::{CharInfo, KeyFolder, TABLE_SIZE, first_char, key_words, utf8, utf8_str};
+
+/// What a link or an embedded post holds, looked for in the lower-cased line: searchers
+/// built once (`str::contains` builds one per call).
+static LINK_MARKS: LazyLock<[memchr::memmem::Finder<'static>; 4]> = LazyLock::new(|| {
+    ["http://", "https://", "www.", "pic.twitter.com"].map(memchr::memmem::Finder::new)
+});
 
 /// Reads `text` character by character, handing on each non-empty line; `split_lines` says
 /// whether line ends end lines (or are cleaned away, for a line on its own).
@@ -59,6 +67,9 @@ struct Scanner<'a> {
     text: Vec<u8>,
     /// The key with a space on each side, as the furniture matcher wants it.
     padded: Vec<u8>,
+    /// The key without its spaces ([`crate::parse::text::compact_key`]), written beside it:
+    /// cutting the spaces out afterwards cost a search per word.
+    compact: Vec<u8>,
     folder: KeyFolder,
     /// White space was seen since the last kept character.
     space: bool,
@@ -88,17 +99,18 @@ struct Scanner<'a> {
 
 impl<'a> Scanner<'a> {
     fn new(src: &'a [u8]) -> Self {
-        Self::with_buffers(src, Vec::new(), vec![b' '])
+        Self::with_buffers(src, Vec::new(), vec![b' '], Vec::new())
     }
 
     /// A scanner at the start of a line, writing into buffers kept from the line before
     /// (`padded` holding its one leading space).
-    fn with_buffers(src: &'a [u8], text: Vec<u8>, padded: Vec<u8>) -> Self {
+    fn with_buffers(src: &'a [u8], text: Vec<u8>, padded: Vec<u8>, compact: Vec<u8>) -> Self {
         Scanner {
             src,
             run: 0..0,
             text,
             padded,
+            compact,
             folder: KeyFolder::default(),
             space: false,
             started: false,
@@ -206,6 +218,7 @@ impl<'a> Scanner<'a> {
             letters += 1;
             arabic += usize::from(info.is(CharInfo::ARABIC));
             self.folder.push_plain(&mut self.padded, info);
+            self.compact.extend_from_slice(&info.plain_fold());
         }
         self.chars += letters + spaces;
         self.letters += letters;
@@ -228,9 +241,16 @@ impl<'a> Scanner<'a> {
     fn keep(&mut self, raw: &[u8], info: CharInfo) {
         self.chars += 1;
         let phrase_word = &mut self.phrase_word;
+        let before = self.padded.len();
         self.folder.push(&mut self.padded, raw, info, &mut |h| {
             *phrase_word |= LEXICON.may_be_phrase_word(h);
         });
+        // What the folder wrote: perhaps a word break's space, then the character's fold.
+        for &b in &self.padded[before..] {
+            if b != b' ' {
+                self.compact.push(b);
+            }
+        }
         let ascii = raw.len() == 1;
         if info.is(CharInfo::DIGIT) {
             self.digit = true;
@@ -281,11 +301,13 @@ impl<'a> Scanner<'a> {
         // Keep the buffers' room for the next line.
         let mut text = std::mem::take(&mut self.text);
         let mut padded = std::mem::take(&mut self.padded);
+        let mut compact = std::mem::take(&mut self.compact);
         text.clear();
         padded.truncate(1);
+        compact.clear();
         *self = Scanner {
             run: self.run.clone(),
-            ..Scanner::with_buffers(self.src, text, padded)
+            ..Scanner::with_buffers(self.src, text, padded, compact)
         };
         line
     }
@@ -307,10 +329,9 @@ impl<'a> Scanner<'a> {
         let words = self.words;
         let embed = self.ascii_letter && {
             let lower = text.to_ascii_lowercase();
-            lower.contains("http://")
-                || lower.contains("https://")
-                || lower.contains("www.")
-                || lower.contains("pic.twitter.com")
+            LINK_MARKS
+                .iter()
+                .any(|m| m.find(lower.as_bytes()).is_some())
         } || self.hash
             && text
                 .split_whitespace()
@@ -353,7 +374,7 @@ impl<'a> Scanner<'a> {
             } else {
                 self.arabic as f32 / self.letters as f32
             },
-            compact: compact(key),
+            compact: utf8(&self.compact),
             key: key.to_string(),
             publication: LEXICON.publication_by_key(key),
             text,
@@ -368,16 +389,4 @@ impl<'a> Scanner<'a> {
             menu,
         })
     }
-}
-
-/// The key without its spaces ([`super::super::text::compact_key`]).
-fn compact(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    let mut from = 0;
-    for at in memchr::memchr_iter(b' ', key.as_bytes()) {
-        out.push_str(&key[from..at]);
-        from = at + 1;
-    }
-    out.push_str(&key[from..]);
-    out
 }

@@ -1,5 +1,5 @@
 //! `/search?q=…&page=N`: the archive's full-text search, best match first, a page of
-//! `Config::per_page` results at a time, each with its title, date, source and passage.
+//! `Config::search_per_page` results at a time, each with its title, date, source and passage.
 //!
 //! A query is never the reader's error: an empty one, or one of punctuation only, is answered
 //! with the page that says nothing was found (200). Only a query longer than
@@ -110,7 +110,7 @@ async fn search(
     if site.search.is_none() {
         return Err(WebError::SearchUnavailable);
     }
-    let per_page = state.config.per_page.min(MAX_PER_PAGE);
+    let per_page = state.config.search_per_page.clamp(1, MAX_PER_PAGE);
 
     // A search is blocking work (tantivy reads its mapped files): off the async workers.
     let results = {
