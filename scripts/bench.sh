@@ -34,6 +34,7 @@
 #   SIZES="1000 10000" DURATION=5s ROUNDS=5 scripts/bench.sh
 #   PEERS_UP_TO=100000 scripts/bench.sh   # Pagefind, export and nginx at 100,000 too (~10 GB free)
 #   HUGO_UP_TO=10000 scripts/bench.sh     # no Hugo at 100,000 (it needs ~10 GB of memory)
+#   SERVING=0 SIZES=10000 scripts/bench.sh  # build, export and index rows only
 #
 # Installs hugo, wrk, nginx (+ its brotli_static module) and GNU time with apt and Pagefind
 # with npm (into $WORK/pagefind) when missing. The corpora come from
@@ -62,6 +63,9 @@ BUILD_BENCH=${BUILD_BENCH:-0}
 PEERS_UP_TO=${PEERS_UP_TO:-10000}
 # Hugo builds up to this many (the first row is Hugo at 100,000: ~50 s, ~10 GB peak).
 HUGO_UP_TO=${HUGO_UP_TO:-100000}
+# SERVING=0 leaves out the serving and search rows (the build, export and search-index rows
+# only: a change that touches neither the server nor search does not need them retaken).
+SERVING=${SERVING:-1}
 # Connections of the search rows (the issue's: 8).
 SEARCH_CONNS=${SEARCH_CONNS:-8}
 export PATH="$PATH:/usr/sbin"
@@ -222,6 +226,11 @@ EOF
     say "$n articles: scripts/bench-build.sh"
     ARSHIF=$bin BENCH_DIR=$WORK GEN_CORPUS=$GEN scripts/bench-build.sh "$n" >&2 \
       || say "scripts/bench-build.sh failed"
+  fi
+
+  if [ "$SERVING" = 0 ]; then
+    rm -rf "$dir/www" "$dir/hugo"
+    continue
   fi
 
   # The live server, logging warnings only (nginx below logs nothing either).
