@@ -3,8 +3,9 @@
 # `arshif serve` (profiling build: release without LTO, line tables) under callgrind on an
 # archive already built; one warm-up request of each query, then the counters are zeroed,
 # N requests of each query are made, and the counters dumped. Prints each query's
-# instructions per request and its main parts; the annotated profile (callgrind_annotate
-# --inclusive=yes) stays in OUT for the rest of the split (notes/search-bench.md).
+# instructions per request split by stage (scripts/search-split.py: count, top k, stored fields,
+# passages, page, hyper); the annotated profile (callgrind_annotate --inclusive=yes) stays in
+# OUT for the rest (notes/search-bench.md).
 #
 #   scripts/search-instructions.sh BUILD_DIR ARTICLES_DIR [N]      (N default 10)
 #
@@ -24,8 +25,6 @@ out=${OUT:-$(mktemp -d)}
 . scripts/bench-lib.sh
 
 encode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
-echo "| query | instructions a request | snippets | stored fields |"
-echo "|---|---:|---:|---:|"
 for query in 'سوريا' '"وزير الخارجية"'; do
   port=$(free_port)
   valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.%p" "$BIN" serve \
@@ -40,9 +39,10 @@ for query in 'سوريا' '"وزير الخارجية"'; do
   callgrind_control -d "$pid" >/dev/null 2>&1
   kill "$pid"; wait "$pid" 2>/dev/null || true
   callgrind_annotate --inclusive=yes --threshold=100 "$out/callgrind.$pid.1" >"$out/annotated.$pid" 2>/dev/null
-  # FUNCTION's inclusive count: the largest of the lines naming it (inlined parts are listed
-  # under their source files too).
-  of() { grep -F -- ":$1 [" "$out/annotated.$pid" | awk -v n="$n" '{ gsub(",", "", $1); if ($1 > m) m = $1 } END { printf "%.2f M", m / n / 1e6 }'; }
-  total=$(awk -v n="$n" '/PROGRAM TOTALS/ { gsub(",", "", $1); printf "%.2f M", $1 / n / 1e6 }' "$out/annotated.$pid")
-  echo "| \`$query\` | $total | $(of 'arshif::search::snippet::best_paragraph_snippet') | $(of 'tantivy::store::reader::StoreReader::get') |"
+  echo
+  echo "\`$query\`, per request (profile: $out/annotated.$pid):"
+  echo
+  echo "| part | instructions |"
+  echo "|---|---:|"
+  python3 scripts/search-split.py "$out/annotated.$pid" "$n"
 done

@@ -47,7 +47,7 @@ fn by_weight(a: &(u32, f32), b: &(u32, f32)) -> Ordering {
     b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
 }
 
-pub(super) fn cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+pub(super) fn cosine(a: &Vector, b: &Vector) -> f32 {
     let (mut i, mut j, mut dot) = (0, 0, 0.0);
     // Without branches on the comparison: which side moves is unpredictable, and this runs
     // for every compared pair.
@@ -69,7 +69,7 @@ pub(super) struct Link {
 }
 
 /// The pairs at or above [`THRESHOLD`], found through shared signature terms.
-pub(super) fn links(mut vectors: Vec<Vector>, days: &[Option<i32>]) -> Vec<Link> {
+pub(super) fn links(vectors: &[Vector], days: &[Option<i32>]) -> Vec<Link> {
     // Each term's articles as (day, index), dated ones by date then undated, and where each
     // article is in the lists of its signature terms: its date window is around that place,
     // found by walking a few neighbours instead of searching a list of thousands.
@@ -88,24 +88,16 @@ pub(super) fn links(mut vectors: Vec<Vector>, days: &[Option<i32>]) -> Vec<Link>
             postings.entry(t).or_default().push((day, i as u32));
         }
     }
-    // The lists by number, and each article's signature terms as (list, place in it): the
-    // comparisons below look nothing up by term.
-    let mut places: Vec<[(u32, u32); SIGNATURE]> = vec![[(0, 0); SIGNATURE]; signatures.len()];
-    let lists: Vec<Vec<(i32, u32)>> = postings
-        .into_iter()
-        .enumerate()
-        .map(|(l, (t, mut list))| {
-            list.sort_unstable();
-            for (place, &(_, i)) in list.iter().enumerate() {
-                let i = i as usize;
-                if let Some(k) = signatures[i].iter().position(|&s| s == t) {
-                    places[i][k] = (l as u32, place as u32);
-                }
+    let mut places: Vec<[u32; SIGNATURE]> = vec![[0; SIGNATURE]; signatures.len()];
+    for (t, list) in postings.iter_mut() {
+        list.sort_unstable();
+        for (place, &(_, i)) in list.iter().enumerate() {
+            let i = i as usize;
+            if let Some(k) = signatures[i].iter().position(|s| s == t) {
+                places[i][k] = place as u32;
             }
-            list
-        })
-        .collect();
-    let vectors = ByDate::new(&mut vectors, days);
+        }
+    }
 
     let mut links: Vec<Link> = signatures
         .par_iter()
@@ -114,9 +106,10 @@ pub(super) fn links(mut vectors: Vec<Vector>, days: &[Option<i32>]) -> Vec<Link>
             // Candidates counted by sorting: a few hundred indices sort faster than they hash.
             // A dated article's candidates are all dated, so it owns the pairs with later ones.
             let dated = days[a].is_some();
-            let mut seen: Vec<usize> = places[a][..signature.len()]
+            let mut seen: Vec<usize> = signature
                 .iter()
-                .flat_map(|&(l, place)| candidates(&lists[l as usize], place as usize))
+                .zip(places[a])
+                .flat_map(|(t, place)| candidates(&postings[t], place as usize))
                 .map(|&(_, b)| b as usize)
                 .filter(|&b| if dated { b > a } else { owns(a, b, days) })
                 .collect();
@@ -134,7 +127,7 @@ pub(super) fn links(mut vectors: Vec<Vector>, days: &[Option<i32>]) -> Vec<Link>
                 .map(|(b, _)| Link {
                     a,
                     b,
-                    similarity: cosine(vectors.of(a), vectors.of(b)),
+                    similarity: cosine(&vectors[a], &vectors[b]),
                 })
                 .filter(|l| l.similarity >= THRESHOLD)
                 .filter(|l| match (days[l.a], days[l.b]) {
@@ -152,43 +145,6 @@ pub(super) fn links(mut vectors: Vec<Vector>, days: &[Option<i32>]) -> Vec<Link>
             .then((x.a, x.b).cmp(&(y.a, y.b)))
     });
     links
-}
-
-/// The vectors in one block, in date order (undated last). An article is compared with
-/// articles of its own days, so the vectors compared are near each other in memory rather
-/// than anywhere in it: in a large archive, loading the other vector was most of a
-/// comparison's time (`perf annotate` of a 100,000-article rebuild).
-struct ByDate {
-    /// Each article's place in date order.
-    rank: Vec<u32>,
-    /// Where the vector of the article of each rank starts in `terms` (and, one on, ends).
-    start: Vec<usize>,
-    terms: Vec<(u32, f32)>,
-}
-
-impl ByDate {
-    /// Moves the vectors into the block, freeing each as it goes.
-    fn new(vectors: &mut [Vector], days: &[Option<i32>]) -> ByDate {
-        let mut order: Vec<u32> = (0..vectors.len() as u32).collect();
-        order.sort_unstable_by_key(|&i| (days[i as usize].unwrap_or(UNDATED), i));
-        let mut block = ByDate {
-            rank: vec![0; vectors.len()],
-            start: Vec::with_capacity(vectors.len() + 1),
-            terms: Vec::with_capacity(vectors.iter().map(Vec::len).sum()),
-        };
-        for (r, &i) in order.iter().enumerate() {
-            block.rank[i as usize] = r as u32;
-            block.start.push(block.terms.len());
-            block.terms.extend(std::mem::take(&mut vectors[i as usize]));
-        }
-        block.start.push(block.terms.len());
-        block
-    }
-
-    fn of(&self, i: usize) -> &[(u32, f32)] {
-        let r = self.rank[i] as usize;
-        &self.terms[self.start[r]..self.start[r + 1]]
-    }
 }
 
 /// Whether the pair is `a`'s to compare: each pair is compared once, and a pair with one

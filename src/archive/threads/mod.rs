@@ -135,7 +135,7 @@ pub fn group_profiles(items: &[Item]) -> Threads {
         .iter()
         .map(|&i| items[i].published.map(|d| d.day_number()))
         .collect();
-    let links = links(vectors, &days);
+    let links = links(&vectors, &days);
     let roots = join(kept.len(), &links, &days);
 
     let mut by_root: HashMap<usize, usize> = HashMap::new();
