@@ -39,6 +39,7 @@ pub(super) struct Passage<'a> {
 }
 
 /// A paragraph's best window, as offsets into the paragraph.
+#[derive(Default)]
 struct Window {
     score: f32,
     span: Range<usize>,
@@ -105,21 +106,10 @@ impl Passages {
     /// `paragraph`'s best window, if a word of it matches.
     fn best_window(&self, paragraph: &str) -> Option<Window> {
         let mut best: Option<Window> = None;
-        let mut window = Window {
-            score: 0.0,
-            span: 0..0,
-            marks: Vec::new(),
-        };
+        let mut window = Window::default();
         let keep = |window: &mut Window, best: &mut Option<Window>| {
             if window.score > 0.0 && best.as_ref().is_none_or(|b| window.score > b.score) {
-                *best = Some(std::mem::replace(
-                    window,
-                    Window {
-                        score: 0.0,
-                        span: 0..0,
-                        marks: Vec::new(),
-                    },
-                ));
+                *best = Some(std::mem::take(window));
             }
         };
         for_each_token(paragraph, |range, term| {
@@ -242,6 +232,22 @@ mod tests {
         let p = passages(&[("x", 1)], 360);
         let found = p.best(b"x \xff\nx y").unwrap();
         assert_eq!(found.text, "x y");
+    }
+
+    #[test]
+    fn highlighting_escapes_the_text_around_marks() {
+        let text = "a <script>alert('x')</script> & داعش";
+        let at = text.find("داعش").unwrap();
+        let mark = at..text.len();
+        assert_eq!(
+            highlight_html(text, &[mark]),
+            "a &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; <mark>داعش</mark>"
+        );
+        // Ranges that do not fit are ignored rather than panicking.
+        let reversed = Range { start: 1, end: 0 };
+        assert_eq!(highlight_html("abc", &[2..9, reversed]), "abc");
+        let inside_a_letter = 1..3;
+        assert_eq!(highlight_html("داعش", &[inside_a_letter]), "داعش");
     }
 
     #[test]
