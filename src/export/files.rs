@@ -93,6 +93,12 @@ impl Marker {
         serde_json::to_vec(self).expect("numbers and a string serialise")
     }
 
+    /// Whether the export's files were compressed as `levels` and `precompress` say: its
+    /// siblings, and those it lacks, are what such an export would have.
+    pub fn compressed_as(&self, levels: Levels, precompress: bool) -> bool {
+        self.levels == levels && self.precompress == precompress
+    }
+
     /// The marker of the export at `dir`, if it is one this program can read.
     pub fn of(dir: &Path) -> Option<Marker> {
         serde_json::from_slice(&std::fs::read(dir.join(MARKER)).ok()?).ok()
@@ -104,8 +110,9 @@ impl Marker {
 /// the levels in its marker, or one made otherwise, lends nothing: its missing siblings would
 /// read as "not worth writing".
 pub(super) fn previous_export(dir: &Path, levels: Levels, precompress: bool) -> Option<PathBuf> {
-    let marker = Marker::of(dir)?;
-    (marker.levels == levels && marker.precompress == precompress).then(|| dir.to_path_buf())
+    Marker::of(dir)?
+        .compressed_as(levels, precompress)
+        .then(|| dir.to_path_buf())
 }
 
 /// `path` with `.suffix` added (`a/index.html.gz`).
