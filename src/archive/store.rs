@@ -53,11 +53,81 @@ pub const COMPACT_DIVISOR: u64 = 4;
 const MAX_PART_BYTES: usize = 4 * crate::parse::MAX_DUMP_BYTES + (1 << 20);
 
 /// What of an article is only needed when its own page is shown.
+///
+/// Its strings are read back as bytes checked by `simdutf8` ([`utf8`]): postcard writes a
+/// string and a byte string alike (a length, then the bytes), and its own string reading checks
+/// them with `core::str::from_utf8`, whose fast path is ASCII only. On Arabic text that check
+/// was a quarter of an export's instructions (notes/serve-bench.md, session 20).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Parts {
+    #[serde(deserialize_with = "utf8::lines")]
     pub body: Vec<String>,
     /// The dump as decoded (the article's source page).
+    #[serde(deserialize_with = "utf8::string")]
     pub text: String,
+}
+
+/// Strings of a stored frame, read as bytes and checked with SIMD (see [`Parts`]).
+mod utf8 {
+    use std::fmt;
+
+    use serde::Deserializer;
+    use serde::de::{self, SeqAccess, Visitor};
+
+    /// One string, written as `String` is.
+    struct Utf8;
+
+    impl Visitor<'_> for Utf8 {
+        type Value = String;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("UTF-8 bytes")
+        }
+
+        fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<String, E> {
+            simdutf8::basic::from_utf8(bytes)
+                .map(str::to_owned)
+                .map_err(|_| E::invalid_value(de::Unexpected::Bytes(bytes), &self))
+        }
+
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<String, E> {
+            Ok(s.to_owned())
+        }
+    }
+
+    /// A string element of a sequence.
+    struct Line(String);
+
+    impl<'de> de::Deserialize<'de> for Line {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Line, D::Error> {
+            d.deserialize_bytes(Utf8).map(Line)
+        }
+    }
+
+    pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        d.deserialize_bytes(Utf8)
+    }
+
+    pub fn lines<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        struct Lines;
+        impl<'de> Visitor<'de> for Lines {
+            type Value = Vec<String>;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a sequence of strings")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+                // A corrupt length is not trusted for the allocation.
+                let mut lines = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                while let Some(Line(line)) = seq.next_element()? {
+                    lines.push(line);
+                }
+                Ok(lines)
+            }
+        }
+        d.deserialize_seq(Lines)
+    }
 }
 
 /// Where one article's [`Parts`] are in the store.
@@ -388,6 +458,31 @@ mod tests {
             store.get(beyond),
             Err(ArchiveError::Corrupt { .. })
         ));
+    }
+
+    #[test]
+    fn stored_strings_read_back_as_written_and_bad_utf8_is_refused() {
+        // The strings are read as bytes (see `Parts`): the frame is postcard's `String` layout,
+        // so frames written before read the same, and bytes that are not UTF-8 are an error.
+        let parts = Parts {
+            body: vec!["فقرة أولى".into(), String::new(), "ascii, ثم عربي".into()],
+            text: "نص الملف كما فُكّ ترميزه\n".repeat(100),
+        };
+        let bytes = postcard::to_allocvec(&parts).unwrap();
+        assert_eq!(postcard::from_bytes::<Parts>(&bytes).unwrap(), parts);
+        let as_bytes: (Vec<&[u8]>, &[u8]) = (vec![b"ok".as_slice()], b"\xd9\x86\xd8");
+        let bad = postcard::to_allocvec(&as_bytes).unwrap();
+        assert!(postcard::from_bytes::<Parts>(&bad).is_err());
+        let bad_line: (Vec<&[u8]>, &[u8]) = (vec![b"\xff".as_slice()], b"ok");
+        let bad_line = postcard::to_allocvec(&bad_line).unwrap();
+        assert!(postcard::from_bytes::<Parts>(&bad_line).is_err());
+        let good: (Vec<&[u8]>, &[u8]) = (vec!["سطر".as_bytes()], b"ok");
+        let good = postcard::to_allocvec(&good).unwrap();
+        let read = postcard::from_bytes::<Parts>(&good).unwrap();
+        assert_eq!(
+            (read.body, read.text.as_str()),
+            (vec!["سطر".to_owned()], "ok")
+        );
     }
 
     #[test]

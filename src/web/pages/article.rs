@@ -168,14 +168,23 @@ fn corrected(fields: &[String]) -> String {
 /// The entry `id` of `site`, or the answer instead of it: a 404, or for a dropped duplicate,
 /// whose address was given out once, a 308 to `page_of(kept)`, the copy that is served.
 fn find(site: &Site, id: &str, page_of: impl Fn(&str) -> String) -> Result<Entry, Box<Response>> {
+    find_as(site, id, page_of, |id| site.archive.get(id))
+}
+
+/// [`find`] with the entry read by `read`: the whole entry, or the light one when the body and
+/// the dump's text are not shown (reading them is most of the cost of a reference file).
+fn find_as<E>(
+    site: &Site,
+    id: &str,
+    page_of: impl Fn(&str) -> String,
+    read: impl FnOnce(&str) -> Option<E>,
+) -> Result<E, Box<Response>> {
     if let Some(kept) = site.archive.alias(id) {
         return Err(Box::new(
             Redirect::permanent(&page_of(kept)).into_response(),
         ));
     }
-    site.archive
-        .get(id)
-        .ok_or_else(|| Box::new(WebError::NotFound.into_response()))
+    read(id).ok_or_else(|| Box::new(WebError::NotFound.into_response()))
 }
 
 /// What `/articles/{id}…` asks for: the page, or the record in another form.
@@ -217,14 +226,26 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let site = state.site();
     let (id, form) = Form::of(&segment);
-    let entry = match find(&site, id, |kept| links.article(kept) + form.suffix()) {
-        Ok(entry) => entry,
-        Err(answer) => return Ok(*answer),
-    };
+    let page_of = |kept: &str| links.article(kept) + form.suffix();
     match form {
-        Form::Page => page(&site, links, &entry),
-        Form::Json => data::article(&site, &links, &entry),
-        Form::Reference(format) => Ok(cite::download(&links, &entry.article, format)),
+        // A reference names the article: its body and text stay in the store.
+        Form::Reference(format) => Ok(
+            match find_as(&site, id, page_of, |id| site.archive.light(id)) {
+                Ok(entry) => cite::download(&links, &entry.article, format),
+                Err(answer) => *answer,
+            },
+        ),
+        Form::Page | Form::Json => {
+            let entry = match find(&site, id, page_of) {
+                Ok(entry) => entry,
+                Err(answer) => return Ok(*answer),
+            };
+            if form == Form::Page {
+                page(&site, links, &entry)
+            } else {
+                data::article(&site, &links, &entry)
+            }
+        }
     }
 }
 
