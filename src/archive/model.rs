@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use rayon::slice::ParallelSliceMut;
+
 use super::ArchiveError;
 use super::entry::Entry;
 use super::facets;
@@ -88,7 +90,7 @@ impl Archive {
         assert_eq!(entries.len(), parts.len(), "one part per entry");
         let mut order: Vec<usize> = (0..entries.len()).collect();
         // Stable: entries of one date and id keep the order they came in.
-        order.sort_by(|&i, &j| {
+        order.par_sort_by(|&i, &j| {
             let (a, b) = (&entries[i].article, &entries[j].article);
             // `None` sorts first in Option's order; undated go last, so compare on is_none.
             (a.published.is_none(), &a.published, &a.id).cmp(&(
