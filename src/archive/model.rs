@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use super::ArchiveError;
 use super::entry::Entry;
 use super::facets;
+use super::lookup::ById;
 use super::store::{PartRef, Parts, Store};
 
 /// Where an entry's [`Parts`] are: with it (an archive built in memory) or in the store.
@@ -25,6 +26,9 @@ impl Part {
         }
     }
 }
+
+/// [`Archive::thread_of`] of an entry in no thread.
+const NO_THREAD: u32 = u32::MAX;
 
 /// The loaded archive.
 ///
@@ -46,8 +50,10 @@ pub struct Archive {
     /// Ids of verbatim duplicates that were dropped, to the id of the copy that is served:
     /// a link to either keeps working.
     pub(super) aliases: HashMap<String, String>,
-    pub(super) by_id: HashMap<String, usize>,
-    pub(super) thread_of: HashMap<String, usize>,
+    pub(super) by_id: ById,
+    /// Each entry's thread (an index in `threads`), by position; [`NO_THREAD`] when it has
+    /// none.
+    pub(super) thread_of: Vec<u32>,
     pub(super) facets: facets::Facets,
     /// The parts of each article's other captures, in the order of its
     /// `provenance.others`, for their source views.
@@ -133,23 +139,32 @@ impl Archive {
     }
 
     pub(super) fn index(&mut self) {
-        self.by_id = self
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.article.id.clone(), i))
-            .collect();
+        // Both walk every entry (a million at the scale aimed at): one core each.
+        let (by_id, facets) = rayon::join(
+            || ById::new(&self.entries),
+            || facets::Facets::build(&self.entries, self.dated),
+        );
+        self.by_id = by_id;
+        self.facets = facets;
         self.index_threads();
-        self.facets = facets::Facets::build(&self.entries, self.dated);
     }
 
     fn index_threads(&mut self) {
-        self.thread_of = self
-            .threads
-            .iter()
-            .enumerate()
-            .flat_map(|(t, ids)| ids.iter().map(move |id| (id.clone(), t)))
-            .collect();
+        let mut thread_of = vec![NO_THREAD; self.entries.len()];
+        for (t, ids) in self.threads.iter().enumerate() {
+            let t = u32::try_from(t).expect("fewer than 2^32 threads");
+            for id in ids {
+                if let Some(i) = self.position(id) {
+                    thread_of[i] = t;
+                }
+            }
+        }
+        self.thread_of = thread_of;
+    }
+
+    /// Where `id` is in `entries`.
+    fn position(&self, id: &str) -> Option<usize> {
+        self.by_id.get(&self.entries, id)
     }
 
     /// The archive by year, month, publication and agency.
@@ -159,13 +174,16 @@ impl Archive {
 
     /// The other articles of `id`'s story thread, in reading order (oldest first).
     pub fn thread(&self, id: &str) -> Vec<&Entry> {
-        let Some(&t) = self.thread_of.get(id) else {
+        let Some(&t) = self.position(id).and_then(|i| self.thread_of.get(i)) else {
             return Vec::new();
         };
-        let mut others: Vec<usize> = self.threads[t]
+        let Some(thread) = self.threads.get(t as usize) else {
+            return Vec::new();
+        };
+        let mut others: Vec<usize> = thread
             .iter()
             .filter(|other| *other != id)
-            .filter_map(|other| self.by_id.get(other).copied())
+            .filter_map(|other| self.position(other))
             .collect();
         others.sort_unstable();
         others.into_iter().map(|i| &self.entries[i]).collect()
@@ -186,13 +204,13 @@ impl Archive {
 
     /// The light entry `id` (no body, no text: see [`Archive`]), for lists.
     pub fn light(&self, id: &str) -> Option<&Entry> {
-        self.by_id.get(id).map(|&i| &self.entries[i])
+        self.position(id).map(|i| &self.entries[i])
     }
 
     /// The whole entry `id`, body and text included (read from the store when the archive
     /// was loaded). An entry whose parts cannot be read is logged and missing.
     pub fn get(&self, id: &str) -> Option<Entry> {
-        let &i = self.by_id.get(id)?;
+        let i = self.position(id)?;
         let parts = match self.parts_of(i) {
             Ok(parts) => parts,
             Err(e) => {
@@ -241,7 +259,7 @@ impl Archive {
     /// (dated or undated): an undated article has no place in time, so it never neighbours a
     /// dated one.
     pub fn neighbours(&self, id: &str) -> (Option<&Entry>, Option<&Entry>) {
-        let Some(&i) = self.by_id.get(id) else {
+        let Some(i) = self.position(id) else {
             return (None, None);
         };
         let group = if i < self.dated {

@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tantivy::collector::{Count, TopDocs};
+use tantivy::indexer::LogMergePolicy;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
@@ -40,6 +41,19 @@ const TITLE_BOOST: f32 = 3.0;
 /// needs about as much again while it runs, and a build's whole peak is to stay under 1 GB
 /// (100,000 articles: 0.9 GB with this, notes/build-bench.md).
 const WRITER_MEMORY: usize = 96 << 20;
+
+/// Segments of this many articles or more are never merged again. A merge reads its
+/// segments through memory maps, and every page it reads counts in the build's resident
+/// memory until the merge ends: at 100,000 articles the build's peak is the last merge's
+/// mapped files (anonymous memory flat at 351 MB while mapped files rise from 10 to 500 MB).
+/// The writer flushes a segment of ≈ 10,000 generated articles per [`WRITER_MEMORY`]'s
+/// thread share; tantivy's default policy merges any eight of a size, up to 10 million
+/// articles, so a million-article build ended by merging eight segments of ≈ 80,000 into
+/// one: ≈ 3.7 GB of segment files mapped at once (peak 6.1 GB, notes/build-bench.md). With
+/// this cap only flushed segments are merged, about eight at a time (≈ 0.5 GB mapped)
+/// whatever the archive's size; a million articles end in ≈ 15 segments rather than 3,
+/// which a query visits one after the other.
+const MERGE_BELOW_DOCS: usize = 50_000;
 
 /// Past this many results a reader is not paging any more but probing; tantivy would keep
 /// `offset + per_page` hits in memory, so deeper pages are refused (empty), not computed.
@@ -217,6 +231,9 @@ impl IndexWriter {
         let writer = index
             .writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY)
             .map_err(index_error(dir))?;
+        let mut merges = LogMergePolicy::default();
+        merges.set_max_docs_before_merge(MERGE_BELOW_DOCS);
+        writer.set_merge_policy(Box::new(merges));
         Ok(IndexWriter {
             writer,
             fields,
