@@ -8,6 +8,7 @@
 //! title or the body), and what the analyzer does not see as words is ignored.
 
 pub mod analyzer;
+mod pairs;
 mod snippet;
 pub mod stem;
 mod stored;
@@ -29,7 +30,8 @@ use tantivy::schema::{
 use tantivy::{DocAddress, Index, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::parse::Article;
-use analyzer::{ANALYZER_NAME, for_each_term, text_analyzer};
+use analyzer::for_each_term;
+use pairs::{Line, PAIRS_NAME, TERMS_NAME, analysed_into, pair};
 
 /// A title match counts this many times a body match, so that articles about the query rank
 /// above articles that mention it.
@@ -195,6 +197,10 @@ struct Fields {
     id: Field,
     title: Field,
     body: Field,
+    /// Every two adjacent terms of the title and of the body as one term (see [`pairs`]): a
+    /// two-word phrase is a term of these, not a phrase query.
+    title_pairs: Field,
+    body_pairs: Field,
     /// The body's paragraphs as stored bytes, what passages are found in. Bytes, not text:
     /// tantivy checks a stored text whole as UTF-8 when a hit is loaded (some 10 KB an
     /// article, a third of a query's work in the profile of notes/search-bench.md), where a
@@ -204,17 +210,25 @@ struct Fields {
 }
 
 fn schema() -> (Schema, Fields) {
-    let text = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(ANALYZER_NAME)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
+    let indexed = |tokenizer, option| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(option),
+        )
+    };
+    let text = indexed(TERMS_NAME, IndexRecordOption::WithFreqsAndPositions);
+    // A pair's positions would serve only phrases of three words or more, which the terms'
+    // positions answer: frequencies (for the score) are all a pair needs.
+    let pairs = indexed(PAIRS_NAME, IndexRecordOption::WithFreqs);
     let mut builder = Schema::builder();
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED),
         title: builder.add_text_field("title", text.clone()),
         body: builder.add_text_field("body", text),
         paragraphs: builder.add_bytes_field("paragraphs", STORED),
+        title_pairs: builder.add_text_field("title_pairs", pairs.clone()),
+        body_pairs: builder.add_text_field("body_pairs", pairs),
     };
     (builder.build(), fields)
 }
@@ -227,6 +241,8 @@ fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         title: schema.get_field("title")?,
         body: schema.get_field("body")?,
         paragraphs: schema.get_field("paragraphs")?,
+        title_pairs: schema.get_field("title_pairs")?,
+        body_pairs: schema.get_field("body_pairs")?,
     })
 }
 
@@ -289,7 +305,7 @@ impl IndexWriter {
     }
 
     fn writer(index: Index, fields: Fields, dir: &Path) -> Result<IndexWriter, SearchError> {
-        index.tokenizers().register(ANALYZER_NAME, text_analyzer());
+        register_tokenizers(&index);
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 4);
@@ -313,16 +329,24 @@ impl IndexWriter {
         let f = self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, &a.id);
-        doc.add_text(f.title, &a.title);
+        // Each text is analysed once, here; its terms and its pairs fields both read the line
+        // of terms. One value each, in the same order: a pair never spans two values.
+        let mut add = |terms: Field, pairs: Field, text: &str| {
+            let mut line = String::new();
+            analysed_into(text, &mut line);
+            doc.add_text(pairs, &line);
+            doc.add_text(terms, line);
+        };
+        add(f.title, f.title_pairs, &a.title);
         if let Some(subtitle) = &a.subtitle {
-            doc.add_text(f.title, subtitle);
+            add(f.title, f.title_pairs, subtitle);
         }
         let paragraphs = a.body.join("\n");
-        doc.add_text(f.body, &paragraphs);
-        doc.add_bytes(f.paragraphs, paragraphs.as_bytes());
+        add(f.body, f.body_pairs, &paragraphs);
         for caption in &a.captions {
-            doc.add_text(f.body, caption);
+            add(f.body, f.body_pairs, caption);
         }
+        doc.add_bytes(f.paragraphs, paragraphs.as_bytes());
         self.writer
             .add_document(doc)
             .map_err(index_error(&self.dir))?;
@@ -377,6 +401,13 @@ fn index_error(path: &Path) -> impl Fn(tantivy::TantivyError) -> SearchError + u
         path: path.clone(),
         cause: source,
     }
+}
+
+/// The tokenizers the schema's text fields name: they only split lines of terms the writer
+/// analysed (see [`pairs`]).
+fn register_tokenizers(index: &Index) {
+    index.tokenizers().register(TERMS_NAME, Line::terms());
+    index.tokenizers().register(PAIRS_NAME, Line::pairs());
 }
 
 fn staging_dir(dir: &Path) -> PathBuf {
@@ -453,7 +484,7 @@ impl SearchIndex {
             cause: source,
         };
         let index = Index::open_in_dir(dir).map_err(tantivy)?;
-        index.tokenizers().register(ANALYZER_NAME, text_analyzer());
+        register_tokenizers(&index);
         let fields = fields_of(&index.schema()).map_err(tantivy)?;
         // The searcher's own document stores are never read (`stores` is), so they cache
         // nothing.
@@ -503,15 +534,15 @@ impl SearchIndex {
         let top = TopDocs::with_limit(per_page)
             .and_offset(offset)
             .order_by_score();
-        // Words only: collected alone, the best `per_page` are found with block-max WAND,
-        // which skips the blocks of postings that cannot beat the current tenth, and the
-        // exact count then walks the postings without scoring them. Collected together, every
-        // matching article would be scored (a common word: most of the archive). A phrase
-        // gets nothing from the skipping (each candidate's positions are read either way),
-        // so one pass both ranks and counts.
+        // Terms only (words, and two-word phrases, which are pair terms): collected alone, the
+        // best `per_page` are found with block-max WAND, which skips the blocks of postings
+        // that cannot beat the current tenth, and the exact count then walks the postings
+        // without scoring them. Collected together, every matching article would be scored (a
+        // common word: most of the archive). A longer phrase gets nothing from the skipping
+        // (each candidate's positions are read either way), so one pass ranks and counts.
         let (top, total) = match estimated {
             Some(total) => (searcher.search(&query, &top)?, total),
-            None if parsed.phrases.is_empty() => {
+            None if parsed.phrases.iter().all(|p| p.len() == 2) => {
                 let top = searcher.search(&query, &top)?;
                 (top, Total::Exact(searcher.search(&query, &Count)?))
             }
@@ -520,7 +551,7 @@ impl SearchIndex {
                 (top, Total::Exact(total))
             }
         };
-        let passages = self.passages(searcher, &*query)?;
+        let passages = self.passages(searcher, &parsed)?;
         let hits = top
             .into_iter()
             .map(|(score, address)| self.hit(&passages, score, address))
@@ -528,49 +559,47 @@ impl SearchIndex {
         Ok(SearchResults { total, hits })
     }
 
-    /// The count of a one-word query from its terms' document frequencies, when
-    /// [`estimate`] allows; `None` for any other query.
+    /// The count of a one-word query, or of a lone two-word phrase (a pair term), from its
+    /// term's document frequencies, when [`estimate`] allows; `None` for any other query.
     fn estimate(
         &self,
         searcher: &Searcher,
         parsed: &ParsedQuery,
         per_page: usize,
     ) -> tantivy::Result<Option<Total>> {
-        let ([word], []) = (parsed.words.as_slice(), parsed.phrases.as_slice()) else {
-            return Ok(None);
+        let f = self.fields;
+        let (title, body, term) = match (parsed.words.as_slice(), parsed.phrases.as_slice()) {
+            ([word], []) => (f.title, f.body, word.clone()),
+            ([], [phrase]) => match phrase.as_slice() {
+                [first, second] => (f.title_pairs, f.body_pairs, pair(first, second)),
+                _ => return Ok(None),
+            },
+            _ => return Ok(None),
         };
-        let frequency = |field| searcher.doc_freq(&Term::from_field_text(field, word));
+        let frequency = |field| searcher.doc_freq(&Term::from_field_text(field, &term));
         let deleted = searcher
             .segment_readers()
             .iter()
             .map(|s| u64::from(s.num_deleted_docs()))
             .sum();
         let frequencies = Frequencies {
-            title: frequency(self.fields.title)?,
-            body: frequency(self.fields.body)?,
+            title: frequency(title)?,
+            body: frequency(body)?,
             deleted,
             alive: searcher.num_docs(),
         };
         Ok(estimate(frequencies, per_page))
     }
 
-    /// The passage finder of `query`: its body terms, weighed by how many articles hold them.
-    fn passages(
-        &self,
-        searcher: &tantivy::Searcher,
-        query: &dyn Query,
-    ) -> tantivy::Result<Passages> {
-        let mut terms: Vec<Term> = Vec::new();
-        query.query_terms(&mut |term, _| {
-            if term.field() == self.fields.body {
-                terms.push(term.clone());
-            }
-        });
-        let mut counted = Vec::with_capacity(terms.len());
-        for term in terms {
-            if let Some(text) = term.value().as_str() {
-                counted.push((text.to_owned(), searcher.doc_freq(&term)?));
-            }
+    /// The passage finder of a query: its words and its phrases' words, weighed by how many
+    /// articles hold them in the body. A phrase's words are marked one by one, wherever they
+    /// stand, as tantivy's snippets mark a phrase query's terms.
+    fn passages(&self, searcher: &Searcher, parsed: &ParsedQuery) -> tantivy::Result<Passages> {
+        let words = parsed.words.iter().chain(parsed.phrases.iter().flatten());
+        let mut counted = Vec::new();
+        for word in words {
+            let term = Term::from_field_text(self.fields.body, word);
+            counted.push((word.clone(), searcher.doc_freq(&term)?));
         }
         Ok(Passages::new(counted, SNIPPET_BYTES))
     }
@@ -636,7 +665,14 @@ impl SearchIndex {
             clauses.push((Occur::Must, either(term(f.title, w), term(f.body, w))));
         }
         for p in &parsed.phrases {
-            clauses.push((Occur::Must, either(phrase(f.title, p), phrase(f.body, p))));
+            let clause = match &p[..] {
+                [first, second] => {
+                    let pair = pair(first, second);
+                    either(term(f.title_pairs, &pair), term(f.body_pairs, &pair))
+                }
+                _ => either(phrase(f.title, p), phrase(f.body, p)),
+            };
+            clauses.push((Occur::Must, clause));
         }
         // One clause stands alone rather than inside a query of one `Must`: the same scores,
         // but tantivy only skips (block-max WAND) in a union of plain term queries, which a
