@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use arshif::Article;
 use arshif::archive::{Entry, threads};
 use arshif::parse::Date;
-use arshif::search::{SearchIndex, build_index};
+use arshif::search::{SearchIndex, Total, build_index};
 
 fn entries(truth: &str) -> Vec<Entry> {
     std::fs::read_to_string(truth)
@@ -94,7 +94,7 @@ fn query(index: &SearchIndex) {
         .and_then(|r| r.parse().ok())
         .unwrap_or(10);
     let mut times: Vec<Duration> = Vec::new();
-    let mut per_query = vec![(Duration::ZERO, Duration::ZERO, 0usize); queries.len()];
+    let mut per_query = vec![(Duration::ZERO, Duration::ZERO, Total::Exact(0)); queries.len()];
     for round in 0..rounds {
         for (k, q) in queries.iter().enumerate() {
             let (t, cpu_before) = (Instant::now(), cpu::thread_cpu());
@@ -111,7 +111,7 @@ fn query(index: &SearchIndex) {
     }
     for (q, (wall, cpu, total)) in queries.iter().zip(&per_query) {
         eprintln!(
-            "  {q}: {total} hits, {:.3} ms wall, {:.3} ms CPU a query",
+            "  {q}: {total:?} hits, {:.3} ms wall, {:.3} ms CPU a query",
             wall.as_secs_f64() * 1e3 / rounds as f64,
             cpu.as_secs_f64() * 1e3 / rounds as f64
         );

@@ -300,33 +300,38 @@ pub(super) fn assemble(
 /// kept for their source views.
 pub(super) fn into_archive(done: Vec<Done>, a: Assembled, store: Option<Store>) -> Archive {
     let names: Vec<String> = done.iter().map(|d| d.name.clone()).collect();
-    let mut outcomes: Vec<Vec<Option<(Entry, Part, Profile)>>> = done
-        .into_iter()
-        .map(|d| d.outcomes.into_iter().map(Some).collect())
-        .collect();
     let mut entries = Vec::with_capacity(a.served.len());
+    let mut parts_of = Vec::with_capacity(a.served.len());
     let mut other_parts = HashMap::new();
-    for at in &a.served {
-        let Some((mut entry, part, _)) = outcomes[at.0][at.1].take() else {
-            continue;
-        };
-        if let Some(others) = a.others.get(at) {
-            let mut parts = Vec::with_capacity(others.len());
-            for &(i, j) in others {
-                let Some((other, other_part, _)) = outcomes[i][j].take() else {
-                    continue;
-                };
-                entry.provenance.others.push(OtherCapture {
-                    source: names[i].clone(),
-                    origin: other.provenance.origin,
-                });
-                parts.push(other_part);
+    {
+        let mut outcomes: Vec<Vec<Option<(Entry, Part, Profile)>>> = done
+            .into_iter()
+            .map(|d| d.outcomes.into_iter().map(Some).collect())
+            .collect();
+        for at in &a.served {
+            let Some((mut entry, part, _)) = outcomes[at.0][at.1].take() else {
+                continue;
+            };
+            if let Some(others) = a.others.get(at) {
+                let mut parts = Vec::with_capacity(others.len());
+                for &(i, j) in others {
+                    let Some((other, other_part, _)) = outcomes[i][j].take() else {
+                        continue;
+                    };
+                    entry.provenance.others.push(OtherCapture {
+                        source: names[i].clone(),
+                        origin: other.provenance.origin,
+                    });
+                    parts.push(other_part);
+                }
+                other_parts.insert(entry.article.id.clone(), parts);
             }
-            other_parts.insert(entry.article.id.clone(), parts);
+            entries.push(entry);
+            parts_of.push(part);
         }
-        entries.push((entry, part));
+        // The emptied outcomes (as large as the entries) go before the archive is sorted.
     }
-    Archive::from_parts(entries, a.about, store)
+    Archive::from_parts(entries, parts_of, a.about, store)
         .with_threads(a.threads, a.aliases)
         .with_other_captures(other_parts)
 }

@@ -65,10 +65,14 @@ impl Facets {
                 (Source::Agency, &a.agency),
             ] {
                 if let Some(name) = name(field.as_ref()) {
-                    facets.sources[source as usize]
-                        .entry(name.to_owned())
-                        .or_default()
-                        .push(position);
+                    // A name is copied once, when first seen, not once per article.
+                    let by_name = &mut facets.sources[source as usize];
+                    match by_name.get_mut(name) {
+                        Some(positions) => positions.push(position),
+                        None => {
+                            by_name.insert(name.to_owned(), vec![position]);
+                        }
+                    }
                 }
             }
         }

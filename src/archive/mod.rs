@@ -27,6 +27,7 @@ pub mod entry;
 pub mod facets;
 pub mod id;
 pub mod incremental;
+mod lookup;
 pub mod model;
 pub mod overrides;
 pub mod report;

@@ -82,7 +82,13 @@ pub(super) fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
             d.over = overrides.get(name).copied();
         }
     }
-    dumps.sort_by(|a, b| a.path.cmp(&b.path));
+    // By the paths' bytes: they share the folder's prefix and differ in one last component,
+    // so this is `Path`'s order, without parsing components in each of the ~20 comparisons
+    // per file (a third of listing a million files took that, notes/build-bench.md). Names
+    // in one folder are unique, so the unstable sort's order is the only one.
+    dumps.sort_unstable_by(|a, b| {
+        (a.path.as_os_str().as_encoded_bytes()).cmp(b.path.as_os_str().as_encoded_bytes())
+    });
     Ok(dumps)
 }
 

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
-use super::text::{key, word_hash};
+use super::text::{key, key_at_most, word_hash};
 
 /// What a furniture phrase says about a line that holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,9 +35,12 @@ pub struct Lexicon {
     /// phrase can only match a line that holds that word, so a line none of whose words hits
     /// a set bit holds no phrase.
     phrase_bits: Vec<u64>,
-    /// The longest key of `exact` and of `publications`: a longer line is neither.
+    /// The longest key of `exact`, `publications`, `agencies` and `places`: a longer line is
+    /// none of them.
     exact_len: usize,
     publication_len: usize,
+    agency_len: usize,
+    place_len: usize,
     places: FxHashMap<String, ()>,
 }
 
@@ -48,6 +51,11 @@ fn entries(table: &'static str) -> impl Iterator<Item = &'static str> {
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// The longest key of a table.
+fn longest<V>(table: &FxHashMap<String, V>) -> usize {
+    table.keys().map(String::len).max().unwrap_or(0)
 }
 
 /// Pads a folded phrase with spaces so that matching it inside a padded line is whole-word.
@@ -114,7 +122,7 @@ impl Lexicon {
             }
         }
 
-        let places = entries(include_str!("data/places.txt"))
+        let places: FxHashMap<String, ()> = entries(include_str!("data/places.txt"))
             .map(|p| (key(p), ()))
             .collect();
 
@@ -130,7 +138,9 @@ impl Lexicon {
         Lexicon {
             phrase_bits,
             exact_len: exact.keys().map(String::len).max().unwrap_or(0),
-            publication_len: publications.keys().map(String::len).max().unwrap_or(0),
+            publication_len: longest(&publications),
+            agency_len: longest(&agencies),
+            place_len: longest(&places),
             // Every line's key that holds a phrase's word goes through the furniture matcher:
             // a DFA is the fastest to search, and the table is small enough to build one.
             phrases: build(&patterns, AhoCorasickKind::DFA),
@@ -205,12 +215,14 @@ impl Lexicon {
     /// Whether all of `text` is an agency credit (`(رويترز)`, `--(بترا)`, `وكالات`): its key is
     /// exactly an alias's (the punctuation around a credit is no part of a key).
     pub fn agency_exactly(&self, text: &str) -> Option<&'static str> {
-        self.agencies.get(&key(text)).copied()
+        let k = key_at_most(text, self.agency_len)?;
+        self.agencies.get(&k).copied()
     }
 
     /// The publisher's canonical name when `text` is exactly one of the known names.
     pub fn publication(&self, text: &str) -> Option<&'static str> {
-        self.publication_by_key(&key(text))
+        let k = key_at_most(text, self.publication_len)?;
+        self.publications.get(&k).copied()
     }
 
     /// [`Lexicon::publication`] for text already folded with [`key`].
@@ -222,7 +234,7 @@ impl Lexicon {
     }
 
     pub fn is_place(&self, text: &str) -> bool {
-        self.places.contains_key(&key(text))
+        key_at_most(text, self.place_len).is_some_and(|k| self.places.contains_key(&k))
     }
 }
 

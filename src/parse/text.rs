@@ -174,16 +174,29 @@ pub fn utf8_str(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 /// (أ إ آ ٱ → ا, ى ی → ي, ک → ك, ة → ه), marks dropped, Latin lower-cased, digits
 /// ASCII, words separated by single spaces.
 pub fn key(s: &str) -> String {
-    let mut out = Vec::with_capacity(s.len());
+    key_at_most(s, usize::MAX).unwrap_or_default()
+}
+
+/// [`key`], if it is at most `max` bytes long. Tables of short names (agencies, places,
+/// publishers) are asked about whole lines and paragraphs: a key is folded only until it is
+/// longer than the table's longest (a key only grows as it is folded).
+pub fn key_at_most(s: &str, max: usize) -> Option<String> {
+    let mut out = Vec::with_capacity(s.len().min(max.saturating_add(4)));
     let mut folder = KeyFolder::default();
     let mut buf = [0; 4];
     for c in s.chars() {
         let raw = c.encode_utf8(&mut buf).as_bytes();
         folder.push(&mut out, raw, CharInfo::of(c), &mut |_| {});
+        if out.len() > max {
+            return None;
+        }
     }
     // The buffer becomes the string: checked, not copied (a key is made for every word of a
     // date line and every credit looked up).
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    Some(
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
 }
 
 /// A word's hash as [`KeyFolder`] computes it while writing the word: tables of words (the
@@ -414,6 +427,15 @@ mod tests {
             }
         }
         assert_eq!(key("İSTANBUL Ωmega"), "i\u{307}stanbul ωmega");
+    }
+
+    #[test]
+    fn key_at_most_gives_up_past_its_length() {
+        let s = "(وكالة الأنباء) - مراسلنا";
+        let k = key(s);
+        assert_eq!(key_at_most(s, k.len()).as_ref(), Some(&k));
+        assert_eq!(key_at_most(s, k.len() - 1), None);
+        assert_eq!(key_at_most("--(بترا)", 8).as_deref(), Some("بترا"));
     }
 
     #[test]

@@ -12,9 +12,10 @@
 //!    stricter length guards.
 //! 4. The variant table ([`super::variants`]) maps outlets' spellings of a name to one form.
 //!
-//! [`text_analyzer`] packs the steps as a tantivy tokenizer; [`for_each_term`] runs them
-//! without an index. A word's term depends on the word alone, so each thread remembers the
-//! terms of the words it has seen (see [`term_into`]).
+//! [`for_each_term`] runs them (the index is fed its terms through `super::pairs`);
+//! [`text_analyzer`] packs them as a tantivy tokenizer, for tantivy's own tools. A word's
+//! term depends on the word alone, so each thread remembers the terms of the words it has
+//! seen (see [`term_into`]).
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -25,9 +26,6 @@ use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use super::stem::stem;
 use super::variants;
 use crate::arabic::{normalize_into, words};
-
-/// The name the analyzer is registered under in the index's tokenizer manager.
-pub const ANALYZER_NAME: &str = "arabic";
 
 /// Longer "words" are URLs, base64 or glued-together garbage; nobody searches for them.
 const MAX_TERM_BYTES: usize = 100;
@@ -48,7 +46,8 @@ pub fn terms(text: &str) -> Vec<String> {
     out
 }
 
-/// The analyzer to register as [`ANALYZER_NAME`] for the indexed fields.
+/// The analyzer as a tantivy tokenizer: the terms of [`for_each_term`], with their offsets
+/// in the text (what tantivy's snippet generator needs).
 pub fn text_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(ArabicTokenizer::default()).build()
 }

@@ -8,8 +8,10 @@
 //! title or the body), and what the analyzer does not see as words is ignored.
 
 pub mod analyzer;
+mod pairs;
 mod snippet;
 pub mod stem;
+mod stored;
 pub mod variants;
 
 pub use snippet::highlight_html;
@@ -20,14 +22,16 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tantivy::collector::{Count, TopDocs};
+use tantivy::indexer::LogMergePolicy;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::parse::Article;
-use analyzer::{ANALYZER_NAME, for_each_term, text_analyzer};
+use analyzer::for_each_term;
+use pairs::{Line, PAIRS_NAME, TERMS_NAME, analysed_into, pair};
 
 /// A title match counts this many times a body match, so that articles about the query rank
 /// above articles that mention it.
@@ -38,6 +42,19 @@ const TITLE_BOOST: f32 = 3.0;
 /// needs about as much again while it runs, and a build's whole peak is to stay under 1 GB
 /// (100,000 articles: 0.9 GB with this, notes/build-bench.md).
 const WRITER_MEMORY: usize = 96 << 20;
+
+/// Segments of this many articles or more are never merged again. A merge reads its
+/// segments through memory maps, and every page it reads counts in the build's resident
+/// memory until the merge ends: at 100,000 articles the build's peak is the last merge's
+/// mapped files (anonymous memory flat at 351 MB while mapped files rise from 10 to 500 MB).
+/// The writer flushes a segment of ≈ 10,000 generated articles per [`WRITER_MEMORY`]'s
+/// thread share; tantivy's default policy merges any eight of a size, up to 10 million
+/// articles, so a million-article build ended by merging eight segments of ≈ 80,000 into
+/// one: ≈ 3.7 GB of segment files mapped at once (peak 6.1 GB, notes/build-bench.md). With
+/// this cap only flushed segments are merged, about eight at a time (≈ 0.5 GB mapped)
+/// whatever the archive's size; a million articles end in ≈ 15 segments rather than 3,
+/// which a query visits one after the other.
+const MERGE_BELOW_DOCS: usize = 50_000;
 
 /// Past this many results a reader is not paging any more but probing; tantivy would keep
 /// `offset + per_page` hits in memory, so deeper pages are refused (empty), not computed.
@@ -69,7 +86,7 @@ pub enum SearchError {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchResults {
     /// Articles matching the query, over all pages.
-    pub total: usize,
+    pub total: Total,
     /// This page's hits, best first.
     pub hits: Vec<Hit>,
 }
@@ -77,10 +94,90 @@ pub struct SearchResults {
 impl SearchResults {
     fn empty() -> Self {
         SearchResults {
-            total: 0,
+            total: Total::Exact(0),
             hits: Vec::new(),
         }
     }
+}
+
+/// How many articles match a query: counted, or estimated where counting would walk most of
+/// the archive's postings for a figure no page needs exactly (see [`estimate`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Total {
+    Exact(usize),
+    /// At least this many, and at most a tenth more; more than the pages serve
+    /// ([`servable_results`]), so the pager is that of the exact count.
+    About(usize),
+}
+
+impl Total {
+    /// The count, or the estimate's lower bound (for the pager).
+    pub fn value(self) -> usize {
+        match self {
+            Total::Exact(n) | Total::About(n) => n,
+        }
+    }
+
+    /// The count, or the estimate to its two leading digits (12,345 → 12,000): what a reader
+    /// is shown.
+    pub fn shown(self) -> usize {
+        match self {
+            Total::Exact(n) => n,
+            Total::About(n) => two_digits(n),
+        }
+    }
+}
+
+/// How many results the pages of `per_page` serve at most: the deepest page served is the
+/// one starting at or before [`MAX_OFFSET`].
+pub fn servable_results(per_page: usize) -> usize {
+    let per_page = per_page.max(1);
+    (MAX_OFFSET / per_page + 1) * per_page
+}
+
+/// What is known of a one-word query's count without walking its postings: the word's
+/// title and body terms are in `title` and `body` articles (deleted ones included: tantivy's
+/// document frequencies count them until a merge drops them), `deleted` articles are deleted
+/// and `alive` are not.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Frequencies {
+    title: u64,
+    body: u64,
+    deleted: u64,
+    alive: u64,
+}
+
+/// The count of a query matching the articles holding the title term or the body term, from
+/// their document frequencies alone, or `None` when it must be counted.
+///
+/// Exact when one field holds the term in no article, or one holds it in every article, and
+/// nothing is deleted. Otherwise the count lies between the larger frequency (less what is
+/// deleted) and the sum (or all articles); it is estimated, as the lower bound, only when
+/// that range is within a tenth of the lower bound (a title's words are mostly in its body,
+/// so a common word's range is narrow) and the lower bound is past the results any page
+/// serves (so the pager is the same as with the exact count); `None` otherwise, counting
+/// being cheap for a rarer word.
+fn estimate(f: Frequencies, per_page: usize) -> Option<Total> {
+    let larger = f.title.max(f.body);
+    if f.deleted == 0 && (f.title.min(f.body) == 0 || larger == f.alive) {
+        return Some(Total::Exact(usize::try_from(larger).ok()?));
+    }
+    let low = larger.saturating_sub(f.deleted);
+    let high = (f.title + f.body).min(f.alive);
+    let served = u64::try_from(servable_results(per_page)).ok()?;
+    if low <= served || high.saturating_sub(low) * 10 > low {
+        return None;
+    }
+    Some(Total::About(usize::try_from(low).ok()?))
+}
+
+/// `n` rounded to its two leading digits: 12,345 → 12,000; 99,960 → 100,000.
+fn two_digits(n: usize) -> usize {
+    let mut unit = 1;
+    while n / unit >= 100 {
+        unit *= 10;
+    }
+    (n + unit / 2) / unit * unit
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -100,6 +197,10 @@ struct Fields {
     id: Field,
     title: Field,
     body: Field,
+    /// Every two adjacent terms of the title and of the body as one term (see [`pairs`]): a
+    /// two-word phrase is a term of these, not a phrase query.
+    title_pairs: Field,
+    body_pairs: Field,
     /// The body's paragraphs as stored bytes, what passages are found in. Bytes, not text:
     /// tantivy checks a stored text whole as UTF-8 when a hit is loaded (some 10 KB an
     /// article, a third of a query's work in the profile of notes/search-bench.md), where a
@@ -109,17 +210,25 @@ struct Fields {
 }
 
 fn schema() -> (Schema, Fields) {
-    let text = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(ANALYZER_NAME)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
+    let indexed = |tokenizer, option| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(option),
+        )
+    };
+    let text = indexed(TERMS_NAME, IndexRecordOption::WithFreqsAndPositions);
+    // A pair's positions would serve only phrases of three words or more, which the terms'
+    // positions answer: frequencies (for the score) are all a pair needs.
+    let pairs = indexed(PAIRS_NAME, IndexRecordOption::WithFreqs);
     let mut builder = Schema::builder();
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED),
         title: builder.add_text_field("title", text.clone()),
         body: builder.add_text_field("body", text),
         paragraphs: builder.add_bytes_field("paragraphs", STORED),
+        title_pairs: builder.add_text_field("title_pairs", pairs.clone()),
+        body_pairs: builder.add_text_field("body_pairs", pairs),
     };
     (builder.build(), fields)
 }
@@ -132,6 +241,8 @@ fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         title: schema.get_field("title")?,
         body: schema.get_field("body")?,
         paragraphs: schema.get_field("paragraphs")?,
+        title_pairs: schema.get_field("title_pairs")?,
+        body_pairs: schema.get_field("body_pairs")?,
     })
 }
 
@@ -194,13 +305,16 @@ impl IndexWriter {
     }
 
     fn writer(index: Index, fields: Fields, dir: &Path) -> Result<IndexWriter, SearchError> {
-        index.tokenizers().register(ANALYZER_NAME, text_analyzer());
+        register_tokenizers(&index);
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 4);
         let writer = index
             .writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY)
             .map_err(index_error(dir))?;
+        let mut merges = LogMergePolicy::default();
+        merges.set_max_docs_before_merge(MERGE_BELOW_DOCS);
+        writer.set_merge_policy(Box::new(merges));
         Ok(IndexWriter {
             writer,
             fields,
@@ -215,16 +329,24 @@ impl IndexWriter {
         let f = self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, &a.id);
-        doc.add_text(f.title, &a.title);
+        // Each text is analysed once, here; its terms and its pairs fields both read the line
+        // of terms. One value each, in the same order: a pair never spans two values.
+        let mut add = |terms: Field, pairs: Field, text: &str| {
+            let mut line = String::new();
+            analysed_into(text, &mut line);
+            doc.add_text(pairs, &line);
+            doc.add_text(terms, line);
+        };
+        add(f.title, f.title_pairs, &a.title);
         if let Some(subtitle) = &a.subtitle {
-            doc.add_text(f.title, subtitle);
+            add(f.title, f.title_pairs, subtitle);
         }
         let paragraphs = a.body.join("\n");
-        doc.add_text(f.body, &paragraphs);
-        doc.add_bytes(f.paragraphs, paragraphs.as_bytes());
+        add(f.body, f.body_pairs, &paragraphs);
         for caption in &a.captions {
-            doc.add_text(f.body, caption);
+            add(f.body, f.body_pairs, caption);
         }
+        doc.add_bytes(f.paragraphs, paragraphs.as_bytes());
         self.writer
             .add_document(doc)
             .map_err(index_error(&self.dir))?;
@@ -281,6 +403,13 @@ fn index_error(path: &Path) -> impl Fn(tantivy::TantivyError) -> SearchError + u
     }
 }
 
+/// The tokenizers the schema's text fields name: they only split lines of terms the writer
+/// analysed (see [`pairs`]).
+fn register_tokenizers(index: &Index) {
+    index.tokenizers().register(TERMS_NAME, Line::terms());
+    index.tokenizers().register(PAIRS_NAME, Line::pairs());
+}
+
 fn staging_dir(dir: &Path) -> PathBuf {
     let mut name = dir.file_name().unwrap_or_default().to_os_string();
     name.push(".building");
@@ -288,8 +417,13 @@ fn staging_dir(dir: &Path) -> PathBuf {
 }
 
 /// An index opened for searching. Cheap to share: searches take `&self`.
+///
+/// It searches the index as it was opened: a build swaps in a new index, and the server opens
+/// that one anew.
 pub struct SearchIndex {
-    reader: IndexReader,
+    searcher: Searcher,
+    /// The hits' stored fields, read without tantivy's copy ([`stored`]).
+    stores: stored::Stores,
     fields: Fields,
 }
 
@@ -350,14 +484,23 @@ impl SearchIndex {
             cause: source,
         };
         let index = Index::open_in_dir(dir).map_err(tantivy)?;
-        index.tokenizers().register(ANALYZER_NAME, text_analyzer());
+        register_tokenizers(&index);
         let fields = fields_of(&index.schema()).map_err(tantivy)?;
-        let reader = index
+        // The searcher's own document stores are never read (`stores` is), so they cache
+        // nothing.
+        let reader: tantivy::IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            .doc_store_cache_num_blocks(0)
             .try_into()
             .map_err(tantivy)?;
-        Ok(SearchIndex { reader, fields })
+        let searcher = reader.searcher();
+        let stores = stored::Stores::open(&searcher).map_err(|e| tantivy(e.into()))?;
+        Ok(SearchIndex {
+            searcher,
+            stores,
+            fields,
+        })
     }
 
     /// The `page`th (from 0) page of `per_page` results for a reader's `query`.
@@ -374,11 +517,15 @@ impl SearchIndex {
         let Some(query) = self.query(&parsed) else {
             return Ok(SearchResults::empty());
         };
-        let searcher = self.reader.searcher();
+        let searcher = &self.searcher;
         let per_page = per_page.clamp(1, MAX_PER_PAGE);
         let offset = page.saturating_mul(per_page);
+        let estimated = self.estimate(searcher, &parsed, per_page)?;
         if offset > MAX_OFFSET {
-            let total = searcher.search(&query, &Count)?;
+            let total = match estimated {
+                Some(total) => total,
+                None => Total::Exact(searcher.search(&query, &Count)?),
+            };
             return Ok(SearchResults {
                 total,
                 hits: Vec::new(),
@@ -387,64 +534,95 @@ impl SearchIndex {
         let top = TopDocs::with_limit(per_page)
             .and_offset(offset)
             .order_by_score();
-        // Words only: collected alone, the best `per_page` are found with block-max WAND,
-        // which skips the blocks of postings that cannot beat the current tenth, and the
-        // exact count then walks the postings without scoring them. Collected together, every
-        // matching article would be scored (a common word: most of the archive). A phrase
-        // gets nothing from the skipping (each candidate's positions are read either way),
-        // so one pass both ranks and counts.
-        let (top, total) = if parsed.phrases.is_empty() {
-            let top = searcher.search(&query, &top)?;
-            (top, searcher.search(&query, &Count)?)
-        } else {
-            searcher.search(&query, &(top, Count))?
+        // Terms only (words, and two-word phrases, which are pair terms): collected alone, the
+        // best `per_page` are found with block-max WAND, which skips the blocks of postings
+        // that cannot beat the current tenth, and the exact count then walks the postings
+        // without scoring them. Collected together, every matching article would be scored (a
+        // common word: most of the archive). A longer phrase gets nothing from the skipping
+        // (each candidate's positions are read either way), so one pass ranks and counts.
+        let (top, total) = match estimated {
+            Some(total) => (searcher.search(&query, &top)?, total),
+            None if parsed.phrases.iter().all(|p| p.len() == 2) => {
+                let top = searcher.search(&query, &top)?;
+                (top, Total::Exact(searcher.search(&query, &Count)?))
+            }
+            None => {
+                let (top, total) = searcher.search(&query, &(top, Count))?;
+                (top, Total::Exact(total))
+            }
         };
-        let passages = self.passages(&searcher, &*query)?;
+        let passages = self.passages(searcher, &parsed)?;
         let hits = top
             .into_iter()
-            .map(|(score, address)| self.hit(&searcher, &passages, score, address))
+            .map(|(score, address)| self.hit(&passages, score, address))
             .collect::<tantivy::Result<_>>()?;
         Ok(SearchResults { total, hits })
     }
 
-    /// The passage finder of `query`: its body terms, weighed by how many articles hold them.
-    fn passages(
+    /// The count of a one-word query, or of a lone two-word phrase (a pair term), from its
+    /// term's document frequencies, when [`estimate`] allows; `None` for any other query.
+    fn estimate(
         &self,
-        searcher: &tantivy::Searcher,
-        query: &dyn Query,
-    ) -> tantivy::Result<Passages> {
-        let mut terms: Vec<Term> = Vec::new();
-        query.query_terms(&mut |term, _| {
-            if term.field() == self.fields.body {
-                terms.push(term.clone());
-            }
-        });
-        let mut counted = Vec::with_capacity(terms.len());
-        for term in terms {
-            if let Some(text) = term.value().as_str() {
-                counted.push((text.to_owned(), searcher.doc_freq(&term)?));
-            }
+        searcher: &Searcher,
+        parsed: &ParsedQuery,
+        per_page: usize,
+    ) -> tantivy::Result<Option<Total>> {
+        let f = self.fields;
+        let (title, body, term) = match (parsed.words.as_slice(), parsed.phrases.as_slice()) {
+            ([word], []) => (f.title, f.body, word.clone()),
+            ([], [phrase]) => match phrase.as_slice() {
+                [first, second] => (f.title_pairs, f.body_pairs, pair(first, second)),
+                _ => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        let frequency = |field| searcher.doc_freq(&Term::from_field_text(field, &term));
+        let deleted = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| u64::from(s.num_deleted_docs()))
+            .sum();
+        let frequencies = Frequencies {
+            title: frequency(title)?,
+            body: frequency(body)?,
+            deleted,
+            alive: searcher.num_docs(),
+        };
+        Ok(estimate(frequencies, per_page))
+    }
+
+    /// The passage finder of a query: its words and its phrases' words, weighed by how many
+    /// articles hold them in the body. A phrase's words are marked one by one, wherever they
+    /// stand, as tantivy's snippets mark a phrase query's terms.
+    fn passages(&self, searcher: &Searcher, parsed: &ParsedQuery) -> tantivy::Result<Passages> {
+        let words = parsed.words.iter().chain(parsed.phrases.iter().flatten());
+        let mut counted = Vec::new();
+        for word in words {
+            let term = Term::from_field_text(self.fields.body, word);
+            counted.push((word.clone(), searcher.doc_freq(&term)?));
         }
         Ok(Passages::new(counted, SNIPPET_BYTES))
     }
 
-    fn hit(
-        &self,
-        searcher: &tantivy::Searcher,
-        passages: &Passages,
-        score: f32,
-        address: DocAddress,
-    ) -> tantivy::Result<Hit> {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let id = doc
-            .get_first(self.fields.id)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
+    fn hit(&self, passages: &Passages, score: f32, address: DocAddress) -> tantivy::Result<Hit> {
+        let doc = self.stores.get(address)?;
+        let (mut id, mut body): (&[u8], &[u8]) = (&[], &[]);
+        for value in stored::values(&doc) {
+            let (field, bytes) = value?;
+            if field == self.fields.id {
+                id = bytes;
+            } else if field == self.fields.paragraphs {
+                body = bytes;
+            }
+        }
+        let id = std::str::from_utf8(id)
+            .map_err(|e| {
+                tantivy::TantivyError::from(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("a stored id is not UTF-8: {e}"),
+                ))
+            })?
             .to_owned();
-        let body = doc
-            .get_first(self.fields.paragraphs)
-            .and_then(|v| v.as_bytes())
-            .unwrap_or_default();
         let (snippet_html, snippet_text) = match passages.best(body) {
             Some(p) => (highlight_html(p.text, &p.marks), p.text.to_owned()),
             None => {
@@ -487,7 +665,14 @@ impl SearchIndex {
             clauses.push((Occur::Must, either(term(f.title, w), term(f.body, w))));
         }
         for p in &parsed.phrases {
-            clauses.push((Occur::Must, either(phrase(f.title, p), phrase(f.body, p))));
+            let clause = match &p[..] {
+                [first, second] => {
+                    let pair = pair(first, second);
+                    either(term(f.title_pairs, &pair), term(f.body_pairs, &pair))
+                }
+                _ => either(phrase(f.title, p), phrase(f.body, p)),
+            };
+            clauses.push((Occur::Must, clause));
         }
         // One clause stands alone rather than inside a query of one `Must`: the same scores,
         // but tantivy only skips (block-max WAND) in a union of plain term queries, which a
@@ -502,6 +687,68 @@ impl SearchIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_count_is_estimated_only_when_close_and_past_the_pages() {
+        let f = |title, body, deleted, alive| Frequencies {
+            title,
+            body,
+            deleted,
+            alive,
+        };
+        // 10 a page serve 10,010 results.
+        assert_eq!(servable_results(10), 10_010);
+        assert_eq!(servable_results(50), 10_050);
+        // Exact: one field never holds the word, or one always does, and nothing is deleted.
+        assert_eq!(
+            estimate(f(0, 54_321, 0, 90_000), 10),
+            Some(Total::Exact(54_321))
+        );
+        assert_eq!(estimate(f(7, 0, 0, 90_000), 10), Some(Total::Exact(7)));
+        assert_eq!(
+            estimate(f(3, 90_000, 0, 90_000), 10),
+            Some(Total::Exact(90_000))
+        );
+        // A common word: between 99,960 and 100,000, about 100,000.
+        let about = estimate(f(30_000, 99_960, 0, 100_000), 10);
+        assert_eq!(about, Some(Total::About(99_960)));
+        assert_eq!(about.unwrap().shown(), 100_000);
+        assert_eq!(
+            estimate(f(1_200, 45_678, 0, 100_000), 10),
+            Some(Total::About(45_678))
+        );
+        // Deleted articles widen the range: 45,678 - 2,000 is the lower bound.
+        assert_eq!(
+            estimate(f(1_200, 45_678, 2_000, 100_000), 10),
+            Some(Total::About(43_678))
+        );
+        assert_eq!(estimate(f(1_200, 45_678, 5_000, 100_000), 10), None);
+        // Too wide a range (the title adds up to 30%), or too few to matter: counted.
+        assert_eq!(estimate(f(6_000, 20_000, 0, 100_000), 10), None);
+        assert_eq!(estimate(f(100, 10_010, 0, 100_000), 10), None);
+        assert_eq!(
+            estimate(f(100, 10_011, 0, 100_000), 10),
+            Some(Total::About(10_011))
+        );
+        assert_eq!(estimate(f(100, 10_011, 0, 100_000), 50), None);
+    }
+
+    #[test]
+    fn estimates_keep_two_digits() {
+        let cases = [
+            (0, 0),
+            (7, 7),
+            (99, 99),
+            (123, 120),
+            (125, 130),
+            (10_011, 10_000),
+        ];
+        for (n, rounded) in cases {
+            assert_eq!(two_digits(n), rounded, "{n}");
+        }
+        assert_eq!(two_digits(99_960), 100_000);
+        assert_eq!(two_digits(1_234_567), 1_200_000);
+    }
 
     #[test]
     fn queries_are_read_leniently() {

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::archive::dataset::SCHEMA_VERSION;
-use crate::search::{Hit, MAX_OFFSET, MAX_PER_PAGE, SearchResults};
+use crate::search::{Hit, MAX_PER_PAGE, SearchResults, Total, servable_results};
 use crate::web::http::cache_policy::CachePolicy;
 use crate::web::http::error::WebError;
 use crate::web::http::render::render;
@@ -59,7 +59,7 @@ struct SearchPage<'a> {
     links: Links,
     /// The query as the reader typed it (trimmed), shown back in the form and the heading.
     query: &'a str,
-    /// "5 نتائج".
+    /// "5 نتائج", or "نحو 46000 نتيجة" for an estimate.
     count: String,
     total: usize,
     /// Positions (from 1) of the first and last result on this page.
@@ -87,7 +87,7 @@ struct Searched {
     per_page: usize,
     /// Fewer pages than the results would fill: the deepest ones are not served.
     capped: bool,
-    total: usize,
+    total: Total,
     hits: Vec<Hit>,
 }
 
@@ -126,7 +126,7 @@ async fn search(
         .map_err(|e| WebError::Search(e.to_string()))?
     };
     let SearchResults { total, hits } = results;
-    let (pages, capped) = servable_pages(total, per_page);
+    let (pages, capped) = servable_pages(total.value(), per_page);
     if n > pages {
         return Err(WebError::NotFound);
     }
@@ -183,8 +183,8 @@ pub async fn show(
     page_links.set_here(search_path(query, n));
     let page = SearchPage {
         query,
-        count: counts::RESULTS.count(total),
-        total,
+        count: count(total),
+        total: total.value(),
         first: start + 1,
         last: start + items.len(),
         capped: searched.capped,
@@ -223,6 +223,9 @@ struct JsonResults<'a> {
     pages: usize,
     per_page: usize,
     total: usize,
+    /// Whether `total` was counted; otherwise it is an estimate to two digits, as the page
+    /// shows it.
+    total_exact: bool,
     results: Vec<JsonResult<'a>>,
 }
 
@@ -258,7 +261,8 @@ pub async fn json(
         page: searched.page,
         pages: searched.pages,
         per_page: searched.per_page,
-        total: searched.total,
+        total: searched.total.shown(),
+        total_exact: matches!(searched.total, Total::Exact(_)),
         results,
     };
     let body = serde_json::to_vec(&document).map_err(|e| WebError::Data(e.to_string()))?;
@@ -267,16 +271,34 @@ pub async fn json(
 
 /// How many pages of `total` results are served (at least one, the page that says there are
 /// none), and whether that is fewer than they fill: the index serves no page that starts past
-/// [`MAX_OFFSET`] results.
+/// `MAX_OFFSET` results ([`servable_results`]).
 fn servable_pages(total: usize, per_page: usize) -> (usize, bool) {
     let pages = total.div_ceil(per_page).max(1);
-    let servable = pages.min(MAX_OFFSET / per_page + 1);
+    let servable = pages.min(servable_results(per_page) / per_page);
     (servable, servable < pages)
+}
+
+/// The count as the page says it: "5 نتائج", and an estimate as one ("نحو 46000 نتيجة"),
+/// never as a figure that looks counted.
+fn count(total: Total) -> String {
+    match total {
+        Total::Exact(n) => counts::RESULTS.count(n),
+        about @ Total::About(_) => format!("نحو {}", counts::RESULTS.count(about.shown())),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::MAX_OFFSET;
+
+    #[test]
+    fn an_estimated_count_says_so() {
+        assert_eq!(count(Total::Exact(5)), "5 نتائج");
+        assert_eq!(count(Total::Exact(10_011)), "10011 نتيجة");
+        assert_eq!(count(Total::About(45_678)), "نحو 46000 نتيجة");
+        assert_eq!(count(Total::About(99_960)), "نحو 100000 نتيجة");
+    }
 
     #[test]
     fn the_deepest_pages_are_not_served() {

@@ -1,0 +1,169 @@
+//! What the index is fed: each text analysed once into its terms, and the word pairs (shingles,
+//! as Elasticsearch's `index_phrases`) made of them.
+//!
+//! A text of an article is analysed once, by [`analysed_into`], into its terms separated by
+//! spaces; the indexed fields read that line back with two tokenizers that only split it:
+//! [`Line::terms`] gives the terms themselves (the `title` and `body` fields, with positions)
+//! and [`Line::pairs`] every two adjacent terms joined as one term (the `*_pairs` fields). A two-word
+//! phrase is then one term of a pairs field: one postings list, no positions to read, where a
+//! phrase query reads the positions of every article holding both words.
+//!
+//! The pairs are made from the tokens the terms field gets, so they agree with its phrase
+//! query by construction: a spelling the analyzer folds reaches the same pair; words without
+//! a term (punctuation, tatweel alone, a word too long) take no position in the terms field
+//! either, so the words on each side of them are adjacent in both; and a pair never spans two
+//! values of a field (title and subtitle, body and a caption), as tantivy leaves a position
+//! free between values. Paragraphs and sentences of one value are one run of terms: the
+//! phrase query matches across them, and so do the pairs.
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+use super::analyzer::for_each_term;
+
+/// The tokenizer name of [`Line::terms`] in the index's tokenizer manager.
+pub const TERMS_NAME: &str = "arabic-terms";
+/// The tokenizer name of [`Line::pairs`].
+pub const PAIRS_NAME: &str = "arabic-pairs";
+
+/// Joins the two terms of a pair: a character no term holds (terms are made of letters,
+/// digits and marks, see `crate::arabic::words`), so that no pair reads as another.
+const PAIR_JOIN: char = '\u{1F}';
+
+/// Appends the terms of `text` to `out`, each followed by a space: what [`Line`] reads. A term never holds a space (see [`PAIR_JOIN`]).
+pub fn analysed_into(text: &str, out: &mut String) {
+    for_each_term(text, |term| {
+        out.push_str(term);
+        out.push(' ');
+    });
+}
+
+/// The pair term of two adjacent terms, as the pairs fields hold it.
+pub fn pair(first: &str, second: &str) -> String {
+    let mut out = String::with_capacity(first.len() + second.len() + 1);
+    out.push_str(first);
+    out.push(PAIR_JOIN);
+    out.push_str(second);
+    out
+}
+
+/// Reads a line [`analysed_into`] wrote: its terms in order ([`Line::terms`]), or every two
+/// adjacent terms joined as [`pair`] does ([`Line::pairs`]).
+#[derive(Clone, Default)]
+pub struct Line {
+    pairs: bool,
+    token: Token,
+}
+
+impl Line {
+    pub fn terms() -> Line {
+        Line::default()
+    }
+
+    pub fn pairs() -> Line {
+        Line {
+            pairs: true,
+            ..Line::default()
+        }
+    }
+}
+
+pub struct LineStream<'a> {
+    words: std::str::SplitAsciiWhitespace<'a>,
+    /// The term before the next one, for pairs (the first pair needs two terms).
+    previous: Option<&'a str>,
+    pairs: bool,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for Line {
+    type TokenStream<'a> = LineStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> LineStream<'a> {
+        self.token.reset();
+        let mut words = text.split_ascii_whitespace();
+        let previous = if self.pairs { words.next() } else { None };
+        LineStream {
+            words,
+            previous,
+            pairs: self.pairs,
+            token: &mut self.token,
+        }
+    }
+}
+
+impl TokenStream for LineStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some(word) = self.words.next() else {
+            return false;
+        };
+        let text = &mut self.token.text;
+        text.clear();
+        if self.pairs
+            && let Some(previous) = self.previous.replace(word)
+        {
+            text.push_str(previous);
+            text.push(PAIR_JOIN);
+        }
+        text.push_str(word);
+        self.token.position = self.token.position.wrapping_add(1);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::analyzer::terms;
+
+    fn tokens<T: Tokenizer>(mut tokenizer: T, text: &str) -> Vec<(String, usize)> {
+        let mut stream = tokenizer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(t) = stream.next() {
+            out.push((t.text.clone(), t.position));
+        }
+        out
+    }
+
+    #[test]
+    fn the_terms_field_gets_the_analyzers_terms_and_the_pairs_field_their_neighbours() {
+        let text = "قال وزيرُ الخارجيّة: «سوريا»... ـ لـ\"داعش\" ١٠";
+        let mut line = String::new();
+        analysed_into(text, &mut line);
+        let want = terms(text);
+        assert!(want.len() >= 5, "{want:?}");
+        let got = tokens(Line::terms(), &line);
+        assert_eq!(got.iter().map(|(t, _)| t.clone()).collect::<Vec<_>>(), want);
+        assert_eq!(
+            got.iter().map(|&(_, p)| p).collect::<Vec<_>>(),
+            (0..want.len()).collect::<Vec<_>>()
+        );
+        let pairs = tokens(Line::pairs(), &line);
+        let want_pairs: Vec<(String, usize)> = want
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| (pair(&w[0], &w[1]), i))
+            .collect();
+        assert_eq!(pairs, want_pairs);
+    }
+
+    #[test]
+    fn no_term_holds_the_join_or_a_space_and_short_texts_have_no_pair() {
+        let text = "Obama's ٢٠١٥ ﷺ ﻻ AFP-news تـــم";
+        for term in terms(text) {
+            assert!(!term.contains(PAIR_JOIN) && !term.contains(char::is_whitespace));
+        }
+        let mut line = String::new();
+        analysed_into("وزير", &mut line);
+        assert_eq!(tokens(Line::pairs(), &line), []);
+        assert_eq!(tokens(Line::pairs(), ""), []);
+        assert_eq!(tokens(Line::terms(), "").len(), 0);
+    }
+}
