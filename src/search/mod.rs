@@ -8,12 +8,17 @@
 //! title or the body), and what the analyzer does not see as words is ignored.
 
 pub mod analyzer;
+mod count;
 mod pairs;
+mod schema;
 mod snippet;
 pub mod stem;
 mod stored;
 pub mod variants;
 
+use count::Frequencies;
+pub use count::{Total, servable_results};
+use schema::{Fields, fields_of, register_tokenizers, schema};
 pub use snippet::highlight_html;
 use snippet::{Passages, opening};
 
@@ -24,14 +29,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::indexer::LogMergePolicy;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
-use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
-};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Index, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::parse::Article;
 use analyzer::for_each_term;
-use pairs::{Line, PAIRS_NAME, TERMS_NAME, analysed_into, pair};
+use pairs::{analysed_into, pair};
 
 /// A title match counts this many times a body match, so that articles about the query rank
 /// above articles that mention it.
@@ -100,86 +103,6 @@ impl SearchResults {
     }
 }
 
-/// How many articles match a query: counted, or estimated where counting would walk most of
-/// the archive's postings for a figure no page needs exactly (see [`estimate`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Total {
-    Exact(usize),
-    /// At least this many, and at most a tenth more; more than the pages serve
-    /// ([`servable_results`]), so the pager is that of the exact count.
-    About(usize),
-}
-
-impl Total {
-    /// The count, or the estimate's lower bound (for the pager).
-    pub fn value(self) -> usize {
-        match self {
-            Total::Exact(n) | Total::About(n) => n,
-        }
-    }
-
-    /// The count, or the estimate to its two leading digits (12,345 → 12,000): what a reader
-    /// is shown.
-    pub fn shown(self) -> usize {
-        match self {
-            Total::Exact(n) => n,
-            Total::About(n) => two_digits(n),
-        }
-    }
-}
-
-/// How many results the pages of `per_page` serve at most: the deepest page served is the
-/// one starting at or before [`MAX_OFFSET`].
-pub fn servable_results(per_page: usize) -> usize {
-    let per_page = per_page.max(1);
-    (MAX_OFFSET / per_page + 1) * per_page
-}
-
-/// What is known of a one-word query's count without walking its postings: the word's
-/// title and body terms are in `title` and `body` articles (deleted ones included: tantivy's
-/// document frequencies count them until a merge drops them), `deleted` articles are deleted
-/// and `alive` are not.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Frequencies {
-    title: u64,
-    body: u64,
-    deleted: u64,
-    alive: u64,
-}
-
-/// The count of a query matching the articles holding the title term or the body term, from
-/// their document frequencies alone, or `None` when it must be counted.
-///
-/// Exact when one field holds the term in no article, or one holds it in every article, and
-/// nothing is deleted. Otherwise the count lies between the larger frequency (less what is
-/// deleted) and the sum (or all articles); it is estimated, as the lower bound, only when
-/// that range is within a tenth of the lower bound (a title's words are mostly in its body,
-/// so a common word's range is narrow) and the lower bound is past the results any page
-/// serves (so the pager is the same as with the exact count); `None` otherwise, counting
-/// being cheap for a rarer word.
-fn estimate(f: Frequencies, per_page: usize) -> Option<Total> {
-    let larger = f.title.max(f.body);
-    if f.deleted == 0 && (f.title.min(f.body) == 0 || larger == f.alive) {
-        return Some(Total::Exact(usize::try_from(larger).ok()?));
-    }
-    let low = larger.saturating_sub(f.deleted);
-    let high = (f.title + f.body).min(f.alive);
-    let served = u64::try_from(servable_results(per_page)).ok()?;
-    if low <= served || high.saturating_sub(low) * 10 > low {
-        return None;
-    }
-    Some(Total::About(usize::try_from(low).ok()?))
-}
-
-/// `n` rounded to its two leading digits: 12,345 → 12,000; 99,960 → 100,000.
-fn two_digits(n: usize) -> usize {
-    let mut unit = 1;
-    while n / unit >= 100 {
-        unit *= 10;
-    }
-    (n + unit / 2) / unit * unit
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     /// The article's id in the archive.
@@ -190,60 +113,6 @@ pub struct Hit {
     pub snippet_html: String,
     /// The same passage as plain text, for the JSON results.
     pub snippet_text: String,
-}
-
-#[derive(Clone, Copy)]
-struct Fields {
-    id: Field,
-    title: Field,
-    body: Field,
-    /// Every two adjacent terms of the title and of the body as one term (see [`pairs`]): a
-    /// two-word phrase is a term of these, not a phrase query.
-    title_pairs: Field,
-    body_pairs: Field,
-    /// The body's paragraphs as stored bytes, what passages are found in. Bytes, not text:
-    /// tantivy checks a stored text whole as UTF-8 when a hit is loaded (some 10 KB an
-    /// article, a third of a query's work in the profile of notes/search-bench.md), where a
-    /// passage needs only its first matching paragraphs, checked one by one. The indexed
-    /// title and body are not stored: nothing reads them back.
-    paragraphs: Field,
-}
-
-fn schema() -> (Schema, Fields) {
-    let indexed = |tokenizer, option| {
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(tokenizer)
-                .set_index_option(option),
-        )
-    };
-    let text = indexed(TERMS_NAME, IndexRecordOption::WithFreqsAndPositions);
-    // A pair's positions would serve only phrases of three words or more, which the terms'
-    // positions answer: frequencies (for the score) are all a pair needs.
-    let pairs = indexed(PAIRS_NAME, IndexRecordOption::WithFreqs);
-    let mut builder = Schema::builder();
-    let fields = Fields {
-        id: builder.add_text_field("id", STRING | STORED),
-        title: builder.add_text_field("title", text.clone()),
-        body: builder.add_text_field("body", text),
-        paragraphs: builder.add_bytes_field("paragraphs", STORED),
-        title_pairs: builder.add_text_field("title_pairs", pairs.clone()),
-        body_pairs: builder.add_text_field("body_pairs", pairs),
-    };
-    (builder.build(), fields)
-}
-
-/// The fields of an index this version wrote; an error for an older index (which the build
-/// then writes again from nothing).
-fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
-    Ok(Fields {
-        id: schema.get_field("id")?,
-        title: schema.get_field("title")?,
-        body: schema.get_field("body")?,
-        paragraphs: schema.get_field("paragraphs")?,
-        title_pairs: schema.get_field("title_pairs")?,
-        body_pairs: schema.get_field("body_pairs")?,
-    })
 }
 
 /// Writes the search index of `articles` to `dir`, replacing what was there.
@@ -401,13 +270,6 @@ fn index_error(path: &Path) -> impl Fn(tantivy::TantivyError) -> SearchError + u
         path: path.clone(),
         cause: source,
     }
-}
-
-/// The tokenizers the schema's text fields name: they only split lines of terms the writer
-/// analysed (see [`pairs`]).
-fn register_tokenizers(index: &Index) {
-    index.tokenizers().register(TERMS_NAME, Line::terms());
-    index.tokenizers().register(PAIRS_NAME, Line::pairs());
 }
 
 fn staging_dir(dir: &Path) -> PathBuf {
@@ -588,7 +450,7 @@ impl SearchIndex {
             deleted,
             alive: searcher.num_docs(),
         };
-        Ok(estimate(frequencies, per_page))
+        Ok(count::estimate(frequencies, per_page))
     }
 
     /// The passage finder of a query: its words and its phrases' words, weighed by how many
@@ -687,68 +549,6 @@ impl SearchIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_count_is_estimated_only_when_close_and_past_the_pages() {
-        let f = |title, body, deleted, alive| Frequencies {
-            title,
-            body,
-            deleted,
-            alive,
-        };
-        // 10 a page serve 10,010 results.
-        assert_eq!(servable_results(10), 10_010);
-        assert_eq!(servable_results(50), 10_050);
-        // Exact: one field never holds the word, or one always does, and nothing is deleted.
-        assert_eq!(
-            estimate(f(0, 54_321, 0, 90_000), 10),
-            Some(Total::Exact(54_321))
-        );
-        assert_eq!(estimate(f(7, 0, 0, 90_000), 10), Some(Total::Exact(7)));
-        assert_eq!(
-            estimate(f(3, 90_000, 0, 90_000), 10),
-            Some(Total::Exact(90_000))
-        );
-        // A common word: between 99,960 and 100,000, about 100,000.
-        let about = estimate(f(30_000, 99_960, 0, 100_000), 10);
-        assert_eq!(about, Some(Total::About(99_960)));
-        assert_eq!(about.unwrap().shown(), 100_000);
-        assert_eq!(
-            estimate(f(1_200, 45_678, 0, 100_000), 10),
-            Some(Total::About(45_678))
-        );
-        // Deleted articles widen the range: 45,678 - 2,000 is the lower bound.
-        assert_eq!(
-            estimate(f(1_200, 45_678, 2_000, 100_000), 10),
-            Some(Total::About(43_678))
-        );
-        assert_eq!(estimate(f(1_200, 45_678, 5_000, 100_000), 10), None);
-        // Too wide a range (the title adds up to 30%), or too few to matter: counted.
-        assert_eq!(estimate(f(6_000, 20_000, 0, 100_000), 10), None);
-        assert_eq!(estimate(f(100, 10_010, 0, 100_000), 10), None);
-        assert_eq!(
-            estimate(f(100, 10_011, 0, 100_000), 10),
-            Some(Total::About(10_011))
-        );
-        assert_eq!(estimate(f(100, 10_011, 0, 100_000), 50), None);
-    }
-
-    #[test]
-    fn estimates_keep_two_digits() {
-        let cases = [
-            (0, 0),
-            (7, 7),
-            (99, 99),
-            (123, 120),
-            (125, 130),
-            (10_011, 10_000),
-        ];
-        for (n, rounded) in cases {
-            assert_eq!(two_digits(n), rounded, "{n}");
-        }
-        assert_eq!(two_digits(99_960), 100_000);
-        assert_eq!(two_digits(1_234_567), 1_200_000);
-    }
 
     #[test]
     fn queries_are_read_leniently() {
