@@ -478,12 +478,7 @@ impl SearchIndex {
             }
         }
         let id = std::str::from_utf8(id)
-            .map_err(|e| {
-                tantivy::TantivyError::from(std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    format!("a stored id is not UTF-8: {e}"),
-                ))
-            })?
+            .map_err(|e| stored::invalid(format!("a stored id is not UTF-8: {e}")))?
             .to_owned();
         let (snippet_html, snippet_text) = match passages.best(body) {
             Some(p) => (highlight_html(p.text, &p.marks), p.text.to_owned()),

@@ -48,7 +48,8 @@ impl Stores {
     }
 }
 
-fn invalid(message: String) -> tantivy::TantivyError {
+/// Stored bytes that are not what this module (or its caller) expects.
+pub(super) fn invalid(message: String) -> tantivy::TantivyError {
     tantivy::TantivyError::from(io::Error::new(io::ErrorKind::InvalidData, message))
 }
 
