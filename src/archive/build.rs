@@ -167,6 +167,8 @@ pub(super) struct Assembled {
     /// The other captures of a served article's address, newest first.
     pub(super) others: HashMap<At, Vec<At>>,
     pub(super) threads: Vec<Vec<String>>,
+    /// What the next build groups from, when this one was asked to keep it.
+    pub(super) grouping: Option<threads::Grouping>,
     pub(super) aliases: HashMap<String, String>,
     pub(super) about: Option<String>,
 }
@@ -212,12 +214,14 @@ fn gather_captures(done: &[Done]) -> (Vec<At>, HashMap<At, Vec<At>>) {
 }
 
 /// Captures, threads, duplicates and `about.md` over all results; the report's problems and
-/// skipped records.
+/// skipped records. With `grouping`, threads are grouped again from the last build's grouping
+/// when there is one (see [`threads::group_again`]) and the new one is kept.
 pub(super) fn assemble(
     dir: &Path,
     done: &[Done],
     ids: &[(String, Option<String>)],
     report: &mut BuildReport,
+    grouping: Option<Option<&threads::Grouping>>,
 ) -> Assembled {
     for d in done {
         report.problems.extend(d.problems.iter().cloned());
@@ -248,7 +252,13 @@ pub(super) fn assemble(
             }
         })
         .collect();
-    let grouped = threads::group_profiles(&items);
+    let (grouped, grouping) = match grouping {
+        Some(previous) => {
+            let (grouped, grouping) = threads::group_again(&items, previous);
+            (grouped, Some(grouping))
+        }
+        None => (threads::group_profiles(&items), None),
+    };
 
     // The same article scraped twice is served once; its other id points to the kept copy.
     let mut aliases = HashMap::new();
@@ -291,6 +301,7 @@ pub(super) fn assemble(
         served,
         others,
         threads: grouped.threads,
+        grouping,
         aliases,
         about,
     }
@@ -352,7 +363,7 @@ pub fn build(dir: &Path) -> Result<(Archive, BuildReport), ArchiveError> {
         ..BuildReport::default()
     };
     let (done, _) = collect(dir, dumps, &ids, None, &MemorySink)?;
-    let assembled = assemble(dir, &done, &ids, &mut report);
+    let assembled = assemble(dir, &done, &ids, &mut report, None);
     let archive = into_archive(done, assembled, None);
     finish_report(&mut report, &archive);
     Ok((archive, report))

@@ -17,7 +17,7 @@ use super::model::{Archive, Part};
 use super::report::BuildReport;
 use super::scan::{assign_ids, scan};
 use super::store::{self, PartRef, Store, StoreWriter};
-use super::{ArchiveError, compiled, search_dir};
+use super::{ArchiveError, compiled, grouping_file, search_dir};
 use crate::search::IndexWriter;
 
 /// How [`load_or_build`] tells that the compiled archive is current.
@@ -57,8 +57,9 @@ pub fn load_or_build(
 ///
 /// A dump is parsed again only when it or its override changed since the last build (or the
 /// program did); the search index is updated for the articles that changed rather than
-/// rebuilt. Threads are regrouped from every article's cached profile, so the result is the
-/// same as a build from nothing.
+/// rebuilt. Threads are grouped again from the last build's grouping (`threads.bin`) where the
+/// change reaches, with its weighing base while the archive has changed by less than 1% since
+/// it was counted (see [`super::threads`]).
 pub fn build_and_save(
     articles: &Path,
     compiled_path: &Path,
@@ -95,6 +96,8 @@ pub fn build_and_save(
     report.lap("list the dumps", &mut clock);
 
     let mut cache = BuildCache::load(out).filter(|_| !another_folder);
+    // Grouped again from the last grouping only where the cache is this program's too.
+    let grouping = cache.as_ref().and_then(|_| grouping_file::load(out));
     report.lap("load the cache", &mut clock);
     let search = search_dir(compiled_path);
     let (index, indexed) = match cache.as_mut() {
@@ -154,8 +157,20 @@ pub fn build_and_save(
         report.lap("compact the store", &mut clock);
     }
 
-    let assembled = assemble(articles, &done, &ids, &mut report);
+    let mut assembled = assemble(articles, &done, &ids, &mut report, Some(grouping.as_ref()));
+    drop(grouping);
     report.lap("threads and duplicates", &mut clock);
+    if let Some(grouping) = assembled.grouping.take()
+        && let Err(e) = grouping_file::save(out, grouping)
+    {
+        // Without it the next build groups from nothing: slower, not wrong.
+        let _ = fs::remove_file(grouping_file::path_in(out));
+        tracing::warn!(
+            "cannot write the threads' grouping in {}: {e}",
+            out.display()
+        );
+    }
+    report.lap("write the threads' grouping", &mut clock);
 
     // What the index is to hold: every served article, from its current parts.
     // Borrowed and sorted by id (ids of served articles are unique), as the cache keeps it.

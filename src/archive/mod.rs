@@ -13,7 +13,8 @@
 //! the archive assembled) and [`incremental`] (the saved build: the cache, the store and the
 //! search index brought up to date); [`report`] (what a build says); [`threads`], [`facets`]
 //! and the [`slug`]s of their names, [`overrides`], [`id`], [`compiled`], [`store`],
-//! [`build_cache`] (the archive and the cache write their long lists in `chunked` runs);
+//! [`build_cache`] and [`grouping_file`] (the threads' base and links kept for the next
+//! build; the archive and the cache write their long lists in `chunked` runs);
 //! [`dataset`] (the archive as JSON documents); [`commands`] (`arshif build` and `arshif parse`).
 
 pub mod build;
@@ -25,6 +26,7 @@ pub mod dataset;
 pub mod dump;
 pub mod entry;
 pub mod facets;
+pub mod grouping_file;
 pub mod id;
 pub mod incremental;
 mod lookup;

@@ -312,6 +312,22 @@ fn write_error(path: &Path) -> impl Fn(std::io::Error) -> ArchiveError + use<> {
 pub struct Store {
     path: PathBuf,
     map: Mmap,
+    /// This store among every store opened by the process: with an offset, it names a frame
+    /// in [`LAST_READ`] (a map's address may be reused once it is dropped, an id is not).
+    id: u64,
+}
+
+/// The stores opened so far, for [`Store::id`].
+static STORES_OPENED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+thread_local! {
+    /// The frame this thread read last (store id, offset) and its parts. The pages made from
+    /// one article (its page, its dump, its record) are rendered one after another by the
+    /// same thread (the export's crawl sees to it), and each read the same frame: this keeps
+    /// the second and third from decompressing and checking it again (a quarter of an export
+    /// without compression, notes/serve-bench.md, session 21). One frame a thread, some
+    /// 50 KB; stores are never changed under a map, so a kept frame cannot go stale.
+    static LAST_READ: RefCell<Option<(u64, u64, Parts)>> = const { RefCell::new(None) };
 }
 
 impl Store {
@@ -333,6 +349,7 @@ impl Store {
         Ok(Store {
             path: path.to_path_buf(),
             map,
+            id: STORES_OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
@@ -348,8 +365,21 @@ impl Store {
         self.map.len() <= MAGIC.len()
     }
 
+    /// The parts at `at`; the frame read last by this thread is kept decoded ([`LAST_READ`]).
     pub fn get(&self, at: PartRef) -> Result<Parts, ArchiveError> {
-        decode(self.raw(at)?).map_err(|e| self.corrupt(format!("at {}: {e}", at.offset)))
+        let kept = LAST_READ.with_borrow(|last| match last {
+            Some((id, offset, parts)) if *id == self.id && *offset == at.offset => {
+                Some(parts.clone())
+            }
+            _ => None,
+        });
+        if let Some(parts) = kept {
+            return Ok(parts);
+        }
+        let parts =
+            decode(self.raw(at)?).map_err(|e| self.corrupt(format!("at {}: {e}", at.offset)))?;
+        LAST_READ.set(Some((self.id, at.offset, parts.clone())));
+        Ok(parts)
     }
 
     /// The stored frame at `at`, compressed.
@@ -458,6 +488,39 @@ mod tests {
             store.get(beyond),
             Err(ArchiveError::Corrupt { .. })
         ));
+    }
+
+    #[test]
+    fn a_frame_read_again_comes_back_the_same_from_its_own_store() {
+        // The frame read last is kept per thread (`LAST_READ`): reading it again, another
+        // frame, or the same offset of another store gives each its own parts.
+        let dir = tempfile::tempdir().unwrap();
+        let parts = |text: &str| Parts {
+            body: vec![format!("فقرة {text}")],
+            text: text.into(),
+        };
+        let mut at = Vec::new();
+        let mut stores = Vec::new();
+        for name in ["one", "two"] {
+            let path = dir.path().join(new_file_name());
+            let mut w = StoreWriter::create(&path).unwrap();
+            at.push((w.put(&parts(&format!("{name} a"))).unwrap(), name));
+            w.put(&parts(&format!("{name} b"))).unwrap();
+            w.finish().unwrap();
+            stores.push(Store::open(&path).unwrap());
+        }
+        let (first, _) = at[0];
+        assert_eq!(
+            at[1].0, first,
+            "both stores' first frames are at one offset"
+        );
+        for (store, name) in stores.iter().zip(["one", "two", "one"]) {
+            for _ in 0..2 {
+                assert_eq!(store.get(first).unwrap(), parts(&format!("{name} a")));
+            }
+        }
+        assert_eq!(stores[1].get(first).unwrap(), parts("two a"));
+        assert_eq!(stores[0].get(first).unwrap(), parts("one a"));
     }
 
     #[test]

@@ -130,13 +130,16 @@ impl Crawler<'_> {
         while !frontier.is_empty() {
             let found: Vec<Found> = frontier
                 .par_iter()
-                .map(|visit| self.visit(visit))
+                .map(|visit| self.visit_with_files(visit, &seen))
                 .collect::<Result<Vec<_>, _>>()?;
             let mut next = Vec::new();
+            // What was visited along with its page is not visited again (it has one page,
+            // never in the frontier: see `visit_with_files`).
+            for f in &found {
+                seen.extend(f.visited.iter().cloned());
+            }
             for f in found {
-                if let Some(redirect) = f.redirect {
-                    report.redirects.push(redirect);
-                }
+                report.redirects.extend(f.redirects);
                 report.dynamic += f.dynamic;
                 for (target, from) in f.links {
                     if seen.insert(target.clone()) {
@@ -150,6 +153,40 @@ impl Crawler<'_> {
             frontier = next;
         }
         Ok(report)
+    }
+
+    /// Visits a page, then, by the same thread, the files named after it that it links to
+    /// and nothing else has reached ([`page_of`]: an article's `/source` and `.json`), so
+    /// that the article's frame its page read is still this thread's last read from the
+    /// store (`store::LAST_READ`): one decompression an article instead of three. A file has
+    /// at most one such page, so no two threads visit it.
+    fn visit_with_files(
+        &self,
+        visit: &Visit,
+        seen: &HashSet<String>,
+    ) -> Result<Found, ExportError> {
+        let mut found = self.visit(visit)?;
+        let mut files: Vec<String> = found
+            .links
+            .iter()
+            .filter(|(target, _)| {
+                page_of(target) == Some(visit.target.as_str()) && !seen.contains(target)
+            })
+            .map(|(target, _)| target.clone())
+            .collect();
+        files.sort_unstable();
+        files.dedup();
+        for target in files {
+            let file = self.visit(&Visit {
+                target: target.clone(),
+                from: Some(visit.target.clone()),
+            })?;
+            found.links.extend(file.links);
+            found.redirects.extend(file.redirects);
+            found.dynamic += file.dynamic;
+            found.visited.push(target);
+        }
+        Ok(found)
     }
 
     fn visit(&self, visit: &Visit) -> Result<Found, ExportError> {
@@ -185,7 +222,7 @@ impl Crawler<'_> {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default();
             if let Some(to) = same_site(&visit.target, location, self.base) {
-                found.redirect = Some((visit.target.clone(), to.clone()));
+                found.redirects.push((visit.target.clone(), to.clone()));
                 found.links.push((to, visit.target.clone()));
             }
             return Ok(found);
@@ -314,8 +351,26 @@ impl Crawler<'_> {
 struct Found {
     /// (target, the page it was found on).
     links: Vec<(String, String)>,
-    redirect: Option<(String, String)>,
+    redirects: Vec<(String, String)>,
     dynamic: usize,
+    /// Targets visited along with the page (see `Crawler::visit_with_files`).
+    visited: Vec<String>,
+}
+
+/// The page a file is named after: `/a/b` for `/a/b.json` (its last segment less an
+/// extension) and for `/a/b/source` (less its last segment), `None` for a folder's page
+/// (`/a/`) or a query. One target, one page, so at most one visit reaches a file through it.
+fn page_of(target: &str) -> Option<&str> {
+    if target.contains('?') {
+        return None;
+    }
+    let (folder, last) = target.rsplit_once('/')?;
+    match last.rsplit_once('.') {
+        _ if last.is_empty() => None,
+        Some((stem, _)) if !stem.is_empty() => Some(&target[..folder.len() + 1 + stem.len()]),
+        _ if folder.is_empty() => None,
+        _ => Some(folder),
+    }
 }
 
 /// The response `router` gives for `target`, its body unread.
@@ -477,5 +532,22 @@ mod tests {
             Some("/articles/x")
         );
         assert!(is_dynamic("/search?q=x") && !is_dynamic("/searching"));
+    }
+
+    #[test]
+    fn a_file_is_named_after_one_page() {
+        assert_eq!(page_of("/articles/x.json"), Some("/articles/x"));
+        assert_eq!(page_of("/articles/x/source"), Some("/articles/x"));
+        assert_eq!(page_of("/articles/x"), Some("/articles"));
+        assert_eq!(
+            page_of("/static/style.0123.css"),
+            Some("/static/style.0123")
+        );
+        assert_eq!(page_of("/feed.xml"), Some("/feed"));
+        assert_eq!(page_of("/2020/05/"), None);
+        assert_eq!(page_of("/page/2?order=oldest"), None);
+        assert_eq!(page_of("/about"), None);
+        assert_eq!(page_of("/"), None);
+        assert_eq!(page_of("/.hidden"), None);
     }
 }

@@ -6,7 +6,7 @@
 //! The site is crawled in-process through the same router the server runs: from the front
 //! page, `/about`, `/robots.txt`, `/sitemap.xml`, `/feed.xml` (those that exist), the 404
 //! page and every static file, following every same-site `href` and `src` of every HTML page
-//! (parsed with `scraper`), so a page family added to the router is exported as soon as a
+//! (read with `lol_html`), so a page family added to the router is exported as soon as a
 //! page links to it, with no list to keep. `/search` is dynamic and is not exported.
 //!
 //! URLs become files the way nginx's `try_files` in `deploy/nginx-export.conf` looks them up:

@@ -1,6 +1,7 @@
 //! Which articles are linked: TF-IDF vectors of the profiles, and the pairs at or above the
 //! threshold, found through shared signature terms within each article's date window (nothing
-//! compares all pairs).
+//! compares all pairs). The steps are apart so that a build can redo them for a few articles
+//! ([`super::again`]) as well as for all.
 
 use std::cmp::Ordering;
 
@@ -13,33 +14,52 @@ use super::{MAX_CANDIDATES_PER_TERM, MAX_COMPARED, PAIR_WINDOW_DAYS, SIGNATURE, 
 /// An article's terms weighted and normalised to length 1, sorted by term.
 pub(super) type Vector = Vec<(u32, f32)>;
 
-/// TF-IDF vectors (sublinear tf) of the profiles' terms that another profile also has,
-/// normalised.
-pub(super) fn weigh(profiles: &[&Profile]) -> Vec<Vector> {
+/// Each signature term's articles as `(day, index)`, dated ones by date then undated.
+pub(super) type Postings = FxHashMap<u32, Vec<(i32, u32)>>;
+
+/// Document frequencies of the profiles' terms.
+pub(super) fn count(profiles: &[&Profile]) -> FxHashMap<u32, u32> {
     let mut df: FxHashMap<u32, u32> = FxHashMap::default();
     for p in profiles {
         for &(t, _) in &p.terms {
             *df.entry(t).or_insert(0) += 1;
         }
     }
-    let n = profiles.len() as f32;
-    profiles
-        .par_iter()
-        .map(|p| {
-            let mut v: Vector = p
-                .terms
-                .iter()
-                .filter(|&(t, _)| df[t] > 1)
-                .map(|&(t, tf)| (t, (1.0 + (tf as f32).ln()) * (n / df[&t] as f32).ln()))
-                .filter(|&(_, w)| w > 0.0)
-                .collect();
-            let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-            for (_, w) in &mut v {
-                *w /= norm;
-            }
-            v
-        })
-        .collect()
+    df
+}
+
+/// The TF-IDF vector (sublinear tf) of a profile's terms that another article of the base also
+/// has, normalised: `n` articles, `df` each term's document frequency among them.
+pub(super) fn vector(p: &Profile, n: u32, df: impl Fn(u32) -> u32) -> Vector {
+    let n = n as f32;
+    let mut v: Vector = p
+        .terms
+        .iter()
+        .map(|&(t, tf)| (t, tf, df(t)))
+        .filter(|&(_, _, df)| df > 1)
+        .map(|(t, tf, df)| (t, (1.0 + (tf as f32).ln()) * (n / df as f32).ln()))
+        .filter(|&(_, w)| w > 0.0)
+        .collect();
+    let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    for (_, w) in &mut v {
+        *w /= norm;
+    }
+    v
+}
+
+/// The vectors of `profiles` weighed among themselves.
+#[cfg(test)]
+pub(super) fn weigh(profiles: &[&Profile]) -> Vec<Vector> {
+    let df = count(profiles);
+    let n = profiles.len() as u32;
+    profiles.iter().map(|p| vector(p, n, |t| df[&t])).collect()
+}
+
+/// The [`SIGNATURE`] heaviest terms of a vector: what its article is indexed under.
+pub(super) fn signature(v: &Vector) -> Vec<u32> {
+    let mut s = v.clone();
+    s.sort_unstable_by(by_weight);
+    s.into_iter().take(SIGNATURE).map(|(t, _)| t).collect()
 }
 
 /// Heaviest first, ties by term so that the order never depends on hash-map iteration.
@@ -60,37 +80,48 @@ pub(super) fn cosine(a: &Vector, b: &Vector) -> f32 {
     dot
 }
 
-/// A link between two articles (indices into the kept entries) at a similarity.
-#[derive(Debug, Clone, Copy)]
+/// A link between two articles (indices into the kept entries) at a similarity: `a` is the
+/// article that compared the pair (see [`owns`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Link {
     pub(super) a: usize,
     pub(super) b: usize,
     pub(super) similarity: f32,
 }
 
-/// The pairs at or above [`THRESHOLD`], found through shared signature terms.
-pub(super) fn links(vectors: &[Vector], days: &[Option<i32>]) -> Vec<Link> {
-    // Each term's articles as (day, index), dated ones by date then undated, and where each
-    // article is in the lists of its signature terms: its date window is around that place,
-    // found by walking a few neighbours instead of searching a list of thousands.
-    let mut postings: FxHashMap<u32, Vec<(i32, u32)>> = FxHashMap::default();
-    let signatures: Vec<Vec<u32>> = vectors
-        .iter()
-        .map(|v| {
-            let mut s = v.clone();
-            s.sort_unstable_by(by_weight);
-            s.into_iter().take(SIGNATURE).map(|(t, _)| t).collect()
-        })
-        .collect();
+/// The day of an article in the postings.
+pub(super) fn day_key(day: Option<i32>) -> i32 {
+    day.unwrap_or(UNDATED)
+}
+
+/// The postings of the signature terms `keep` accepts, each list sorted.
+pub(super) fn postings(
+    signatures: &[&[u32]],
+    days: &[Option<i32>],
+    keep: impl Fn(u32) -> bool,
+) -> Postings {
+    let mut postings = Postings::default();
     for (i, s) in signatures.iter().enumerate() {
-        let day = days[i].unwrap_or(UNDATED);
-        for &t in s {
+        let day = day_key(days[i]);
+        for &t in s.iter().filter(|&&t| keep(t)) {
             postings.entry(t).or_default().push((day, i as u32));
         }
     }
-    let mut places: Vec<[u32; SIGNATURE]> = vec![[0; SIGNATURE]; signatures.len()];
-    for (t, list) in postings.iter_mut() {
+    for list in postings.values_mut() {
         list.sort_unstable();
+    }
+    postings
+}
+
+/// Every article's links, through the postings of every signature term.
+pub(super) fn links(vectors: &[Vector], days: &[Option<i32>]) -> (Vec<Vec<u32>>, Vec<Link>) {
+    let signatures: Vec<Vec<u32>> = vectors.par_iter().map(signature).collect();
+    let borrowed: Vec<&[u32]> = signatures.iter().map(Vec::as_slice).collect();
+    let postings = postings(&borrowed, days, |_| true);
+    // Where each article is in the lists of its signature terms: its date window is around
+    // that place, found by walking a few neighbours instead of searching a list of thousands.
+    let mut places: Vec<[u32; SIGNATURE]> = vec![[0; SIGNATURE]; signatures.len()];
+    for (t, list) in &postings {
         for (place, &(_, i)) in list.iter().enumerate() {
             let i = i as usize;
             if let Some(k) = signatures[i].iter().position(|s| s == t) {
@@ -98,53 +129,82 @@ pub(super) fn links(vectors: &[Vector], days: &[Option<i32>]) -> Vec<Link> {
             }
         }
     }
-
-    let mut links: Vec<Link> = signatures
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(a, signature)| {
-            // Candidates counted by sorting: a few hundred indices sort faster than they hash.
-            // A dated article's candidates are all dated, so it owns the pairs with later ones.
-            let dated = days[a].is_some();
-            let mut seen: Vec<usize> = signature
-                .iter()
-                .zip(places[a])
-                .flat_map(|(t, place)| candidates(&postings[t], place as usize))
-                .map(|&(_, b)| b as usize)
-                .filter(|&b| if dated { b > a } else { owns(a, b, days) })
-                .collect();
-            seen.sort_unstable();
-            let mut pairs: Vec<(usize, u32)> = seen
-                .chunk_by(|x, y| x == y)
-                .filter(|run| run.len() >= 2)
-                .map(|run| (run[0], run.len() as u32))
-                .collect();
-            // Most shared signature terms first: the cosine of the rest is not computed.
-            pairs.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-            pairs.truncate(MAX_COMPARED);
-            let mut found: Vec<Link> = pairs
-                .into_iter()
-                .map(|(b, _)| Link {
-                    a,
-                    b,
-                    similarity: cosine(&vectors[a], &vectors[b]),
-                })
-                .filter(|l| l.similarity >= THRESHOLD)
-                .filter(|l| match (days[l.a], days[l.b]) {
-                    (Some(x), Some(y)) => (x - y).abs() <= PAIR_WINDOW_DAYS,
-                    _ => true,
-                })
-                .collect();
-            found.sort_unstable_by_key(|l| l.b);
-            found
+    let mut links: Vec<Link> = (0..signatures.len())
+        .into_par_iter()
+        .flat_map_iter(|a| {
+            let compared = compared(a, borrowed[a], &places[a], &postings, days);
+            links_of(a, compared, days, |i| &vectors[i])
         })
         .collect();
-    links.sort_by(|x, y| {
-        y.similarity
-            .total_cmp(&x.similarity)
-            .then((x.a, x.b).cmp(&(y.a, y.b)))
-    });
-    links
+    sort(&mut links);
+    (signatures, links)
+}
+
+/// The order links are joined in: strongest first, then by their articles' order.
+pub(super) fn join_order(x: &Link, y: &Link) -> Ordering {
+    y.similarity
+        .total_cmp(&x.similarity)
+        .then((x.a, x.b).cmp(&(y.a, y.b)))
+}
+
+pub(super) fn sort(links: &mut [Link]) {
+    links.sort_by(join_order);
+}
+
+/// The articles `a` compares itself with: those sharing most of its signature terms among
+/// each term's candidates (see [`candidates`]), at most [`MAX_COMPARED`], each pair it owns.
+/// `places[k]` is `a`'s place in the list of its `k`-th signature term.
+pub(super) fn compared(
+    a: usize,
+    signature: &[u32],
+    places: &[u32],
+    postings: &Postings,
+    days: &[Option<i32>],
+) -> Vec<usize> {
+    // Candidates counted by sorting: a few hundred indices sort faster than they hash.
+    // A dated article's candidates are all dated, so it owns the pairs with later ones.
+    let dated = days[a].is_some();
+    let mut seen: Vec<usize> = signature
+        .iter()
+        .zip(places)
+        .flat_map(|(t, &place)| candidates(&postings[t], place as usize))
+        .map(|&(_, b)| b as usize)
+        .filter(|&b| if dated { b > a } else { owns(a, b, days) })
+        .collect();
+    seen.sort_unstable();
+    let mut pairs: Vec<(usize, u32)> = seen
+        .chunk_by(|x, y| x == y)
+        .filter(|run| run.len() >= 2)
+        .map(|run| (run[0], run.len() as u32))
+        .collect();
+    // Most shared signature terms first: the cosine of the rest is not computed.
+    pairs.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+    pairs.truncate(MAX_COMPARED);
+    pairs.into_iter().map(|(b, _)| b).collect()
+}
+
+/// `a`'s links among the articles it compared, by the other article's index.
+pub(super) fn links_of<'v>(
+    a: usize,
+    compared: Vec<usize>,
+    days: &[Option<i32>],
+    vector: impl Fn(usize) -> &'v Vector,
+) -> Vec<Link> {
+    let mut found: Vec<Link> = compared
+        .into_iter()
+        .map(|b| Link {
+            a,
+            b,
+            similarity: cosine(vector(a), vector(b)),
+        })
+        .filter(|l| l.similarity >= THRESHOLD)
+        .filter(|l| match (days[l.a], days[l.b]) {
+            (Some(x), Some(y)) => (x - y).abs() <= PAIR_WINDOW_DAYS,
+            _ => true,
+        })
+        .collect();
+    found.sort_unstable_by_key(|l| l.b);
+    found
 }
 
 /// Whether the pair is `a`'s to compare: each pair is compared once, and a pair with one
@@ -158,7 +218,11 @@ fn owns(a: usize, b: usize, days: &[Option<i32>]) -> bool {
 }
 
 /// The day of an undated article in the postings: after every date.
-const UNDATED: i32 = i32::MAX;
+pub(super) const UNDATED: i32 = i32::MAX;
+
+/// How far from its own place in a term's list an article reads that list (see
+/// [`candidates`]); an undated one reads the list's first [`MAX_CANDIDATES_PER_TERM`].
+pub(super) const REACH: usize = MAX_CANDIDATES_PER_TERM + 1;
 
 /// The part of a term's list (sorted by day, undated last) that the article at `place` in it
 /// is compared with: the articles within its date window, or for an undated one all; at most

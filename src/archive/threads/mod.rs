@@ -14,14 +14,27 @@
 //! at most [`MAX_CANDIDATES_PER_TERM`] per term, so the work grows linearly with the archive.
 //!
 //! A profile depends on its article alone, so a build keeps profiles between runs and analyses
-//! only the dumps that changed; what depends on the whole archive (document frequencies, links,
-//! the threads) is recomputed from the profiles every time, so an incremental build groups
-//! exactly as a full one. Document frequencies are counted over the profiles, not every word:
-//! a term common enough to matter is in many articles' profiles.
+//! only the dumps that changed. Weights depend on the whole archive (IDF: the number of
+//! articles N and each term's document frequency, counted over the profiles, not every word:
+//! a term common enough to matter is in many articles' profiles), so a saved build keeps the
+//! [`Grouping`] it made: that weighing base, each article's signature and links. The next
+//! build weighs with the same base while the articles added, changed or removed since it was
+//! counted stay within 1% of its N (none under 100 articles): unchanged articles keep their
+//! weights and links, only the changed ones and those whose candidates they enter or leave
+//! compare themselves again, and the links are joined again. Past that bound, for a new
+//! program or without a saved grouping, the base is counted anew and everything is weighed
+//! again, as a build from nothing does. So an incremental build groups exactly as a build from
+//! nothing weighing with the same base would (the `again` tests), and not always as one
+//! counting a new base: with a new N every weight moves a little, a pair near [`THRESHOLD`]
+//! may cross it, and one added article would shift threads across the whole archive. A reader
+//! adding one article expects it to join its story, not other stories to change; and an
+//! archive grown by 1% is re-weighed whole anyway.
 //!
 //! The steps by file: `profile` (one article), `links` (which pairs are one story), `join`
-//! (pairs into threads under the caps); this file holds the tuning constants and groups.
+//! (pairs into threads under the caps), `again` (grouping again from the last grouping); this
+//! file holds the tuning constants and groups.
 
+mod again;
 mod join;
 mod links;
 mod profile;
@@ -32,9 +45,11 @@ use rayon::prelude::*;
 
 use super::entry::Entry;
 use crate::parse::Date;
+pub use again::Grouping;
 use join::join;
-use links::{links, weigh};
+use links::{Link, Vector, links};
 pub use profile::Profile;
+use rustc_hash::FxHashMap;
 
 /// Cosine similarity from which two articles are one story.
 ///
@@ -129,14 +144,64 @@ pub fn group(entries: &[Entry]) -> Threads {
 /// Groups articles known by their profiles: [`group`] without analysing any text.
 pub fn group_profiles(items: &[Item]) -> Threads {
     let (kept, duplicates) = verbatim_duplicates(items);
-    let profiles: Vec<&Profile> = kept.iter().map(|&i| items[i].profile).collect();
-    let vectors = weigh(&profiles);
-    let days: Vec<Option<i32>> = kept
+    let (profiles, days) = profiles_and_days(items, &kept);
+    let (_, vectors) = weigh(&profiles);
+    let (_, links) = links(&vectors, &days);
+    threads_of(items, &kept, &links, &days, duplicates)
+}
+
+/// [`group_profiles`] for a build that keeps its [`Grouping`] for the next: from `previous`
+/// with its frozen base while the changes since stay within its allowance (see `again`),
+/// from nothing with a base counted anew otherwise.
+pub fn group_again(items: &[Item], previous: Option<&Grouping>) -> (Threads, Grouping) {
+    let (kept, duplicates) = verbatim_duplicates(items);
+    let (profiles, days) = profiles_and_days(items, &kept);
+    let ids: Vec<&str> = kept.iter().map(|&i| items[i].id).collect();
+    let grouping = previous
+        .and_then(|p| again::again(p, &ids, &profiles, &days))
+        .unwrap_or_else(|| {
+            let (counts, vectors) = weigh(&profiles);
+            let base = again::Base::of(profiles.len(), &counts);
+            let ids = ids.iter().map(|&id| id.to_owned()).collect();
+            again::grouping_of(base, 0, ids, &profiles, days.clone(), &vectors)
+        });
+    let links: Vec<Link> = grouping.links().collect();
+    let threads = threads_of(items, &kept, &links, &days, duplicates);
+    (threads, grouping)
+}
+
+fn profiles_and_days<'a>(
+    items: &[Item<'a>],
+    kept: &[usize],
+) -> (Vec<&'a Profile>, Vec<Option<i32>>) {
+    let profiles = kept.iter().map(|&i| items[i].profile).collect();
+    let days = kept
         .iter()
         .map(|&i| items[i].published.map(|d| d.day_number()))
         .collect();
-    let links = links(&vectors, &days);
-    let roots = join(kept.len(), &links, &days);
+    (profiles, days)
+}
+
+/// The profiles' document frequencies and their vectors weighed with them.
+fn weigh(profiles: &[&Profile]) -> (FxHashMap<u32, u32>, Vec<Vector>) {
+    let counts = links::count(profiles);
+    let n = profiles.len() as u32;
+    let vectors = profiles
+        .par_iter()
+        .map(|p| links::vector(p, n, |t| counts[&t]))
+        .collect();
+    (counts, vectors)
+}
+
+/// The threads the links join, with the duplicates found before.
+fn threads_of(
+    items: &[Item],
+    kept: &[usize],
+    links: &[Link],
+    days: &[Option<i32>],
+    duplicates: Vec<(String, String)>,
+) -> Threads {
+    let roots = join(kept.len(), links, days);
 
     let mut by_root: HashMap<usize, usize> = HashMap::new();
     let mut threads: Vec<Vec<String>> = Vec::new();
@@ -264,7 +329,7 @@ mod tests {
     fn similarities_of_the_fixtures() {
         let entries = fixture_entries();
         let profiles: Vec<_> = entries.iter().map(|e| Profile::of(&e.article)).collect();
-        let vectors = weigh(&profiles.iter().collect::<Vec<_>>());
+        let vectors = links::weigh(&profiles.iter().collect::<Vec<_>>());
         let is_seed = |i: usize| SEEDS.contains(&entries[i].article.id.as_str());
         let (mut seed_min, mut seed_max, mut cross_max, mut other_max) = (1f32, 0f32, 0f32, 0f32);
         let mut best = vec![0f32; entries.len()];

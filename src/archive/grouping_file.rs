@@ -1,0 +1,67 @@
+//! The threads' grouping kept in the build folder ([`threads::Grouping`]: the weighing base,
+//! each article's signature and links), so that the next build groups again only where the
+//! change reaches. Like the build cache, it is kept only for the program that wrote it, and a
+//! file that cannot be read is no file: the next build groups from nothing.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::build_cache::Stamp;
+use super::threads::Grouping;
+
+const MAGIC: &[u8; 8] = b"ARSHIFT\x01";
+/// Bump whenever [`Grouping`] changes shape.
+const VERSION: u32 = 1;
+/// The file's name inside the build folder.
+pub const FILE_NAME: &str = "threads.bin";
+
+pub fn path_in(build_dir: &Path) -> PathBuf {
+    build_dir.join(FILE_NAME)
+}
+
+#[derive(Serialize, Deserialize)]
+struct GroupingFile {
+    program: Option<Stamp>,
+    grouping: Grouping,
+}
+
+/// The grouping of `build_dir` when it is readable and this program wrote it.
+pub fn load(build_dir: &Path) -> Option<Grouping> {
+    let bytes = fs::read(path_in(build_dir)).ok()?;
+    let header = MAGIC.len() + 4;
+    if bytes.len() < header
+        || &bytes[..MAGIC.len()] != MAGIC
+        || bytes[MAGIC.len()..header] != VERSION.to_le_bytes()
+    {
+        return None;
+    }
+    let file: GroupingFile = postcard::from_bytes(&bytes[header..]).ok()?;
+    let program = Stamp::program();
+    (program.is_some() && file.program == program).then_some(file.grouping)
+}
+
+/// Writes the grouping of `build_dir` (through a temporary file, so a reader never sees half
+/// of one).
+pub fn save(build_dir: &Path, grouping: Grouping) -> std::io::Result<()> {
+    let file = GroupingFile {
+        program: Stamp::program(),
+        grouping,
+    };
+    let path = path_in(build_dir);
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(&tmp)?);
+        f.write_all(MAGIC)?;
+        f.write_all(&VERSION.to_le_bytes())?;
+        let f = postcard::to_io(&file, f).map_err(|e| std::io::Error::other(e.to_string()))?;
+        f.into_inner().map_err(|e| e.into_error())?;
+        fs::rename(&tmp, &path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
