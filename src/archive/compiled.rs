@@ -243,7 +243,25 @@ pub fn is_stale(compiled: &Path, articles: &Path) -> bool {
     let Some(built) = built_at(compiled, articles) else {
         return true;
     };
-    newest_input(articles).is_none_or(|newest| newest > built)
+    newest_input(articles, Cores::All).is_none_or(|newest| newest > built)
+}
+
+/// [`is_stale`] on the calling thread alone: `serve`'s check once it answers, which must
+/// leave the other core to the requests. Spread over both cores, a million stats took both
+/// for a second or more just as the first readers came: the first search at 100,000 took
+/// 105 ms instead of 9 (notes/search-bench.md, session 21).
+pub fn is_stale_on_one_core(compiled: &Path, articles: &Path) -> bool {
+    let Some(built) = built_at(compiled, articles) else {
+        return true;
+    };
+    newest_input(articles, Cores::One).is_none_or(|newest| newest > built)
+}
+
+/// How many cores a check of every file may take.
+#[derive(Clone, Copy)]
+enum Cores {
+    All,
+    One,
 }
 
 /// [`is_stale`] as far as the folder alone tells, in a few stats however many dumps it holds:
@@ -292,14 +310,21 @@ pub fn source_of(path: &Path) -> Option<Source> {
         .map(|(source, _)| source)
 }
 
-fn newest_input(dir: &Path) -> Option<SystemTime> {
+fn newest_input(dir: &Path, cores: Cores) -> Option<SystemTime> {
     let folder = fs::metadata(dir).and_then(|m| m.modified()).ok()?;
-    let items: Vec<fs::DirEntry> = fs::read_dir(dir).ok()?.flatten().collect();
-    // One stat per file, the bulk of a large archive's start-up check: spread over the cores.
-    let newest = items
-        .par_iter()
-        .filter_map(|item| item.metadata().and_then(|m| m.modified()).ok())
-        .max();
+    let modified = |item: &fs::DirEntry| item.metadata().and_then(|m| m.modified()).ok();
+    let newest = match cores {
+        // One stat per file, the bulk of a large archive's check: spread over the cores.
+        Cores::All => {
+            let items: Vec<fs::DirEntry> = fs::read_dir(dir).ok()?.flatten().collect();
+            items.par_iter().filter_map(modified).max()
+        }
+        Cores::One => fs::read_dir(dir)
+            .ok()?
+            .flatten()
+            .filter_map(|item| modified(&item))
+            .max(),
+    };
     Some(newest.map_or(folder, |t| t.max(folder)))
 }
 
@@ -372,9 +397,11 @@ mod tests {
                 .unwrap();
         };
         assert!(!is_stale(&path, articles.path()));
+        assert!(!is_stale_on_one_core(&path, articles.path()));
 
         later(&dump);
         assert!(is_stale(&path, articles.path()));
+        assert!(is_stale_on_one_core(&path, articles.path()));
         assert!(
             !is_stale_by_folder(&path, articles.path()),
             "writing into a file leaves its folder's time alone"

@@ -9,6 +9,7 @@
 
 pub mod analyzer;
 mod count;
+mod document;
 mod pairs;
 mod schema;
 mod snippet;
@@ -18,6 +19,7 @@ pub mod variants;
 
 use count::Frequencies;
 pub use count::{Total, servable_results};
+use document::ArticleDoc;
 use schema::{Fields, fields_of, register_tokenizers, schema};
 pub use snippet::highlight_html;
 use snippet::{Passages, opening};
@@ -30,7 +32,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::indexer::LogMergePolicy;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, Index, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, ReloadPolicy, Searcher, Term};
 
 use crate::parse::Article;
 use analyzer::for_each_term;
@@ -142,7 +144,7 @@ pub fn build_index<'a>(
 /// An index being written: a new one ([`IndexWriter::create`]) or the one in place, updated
 /// article by article ([`IndexWriter::open`]). Articles may be added from several threads.
 pub struct IndexWriter {
-    writer: tantivy::IndexWriter<TantivyDocument>,
+    writer: tantivy::IndexWriter<ArticleDoc>,
     fields: Fields,
     /// Where the index is written and its final place, for a new index.
     staging: Option<(PathBuf, PathBuf)>,
@@ -188,7 +190,7 @@ impl IndexWriter {
             .map_or(1, |n| n.get())
             .clamp(1, 4);
         let writer = index
-            .writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY)
+            .writer_with_num_threads::<ArticleDoc>(threads, WRITER_MEMORY)
             .map_err(index_error(dir))?;
         writer.set_merge_policy(Box::new(merge_policy()));
         Ok(IndexWriter {
@@ -203,15 +205,13 @@ impl IndexWriter {
     /// Indexes `article` under its id (a copy already there stays: see [`IndexWriter::remove`]).
     pub fn add(&self, a: &Article) -> Result<(), SearchError> {
         let f = self.fields;
-        let mut doc = TantivyDocument::default();
-        doc.add_text(f.id, &a.id);
+        let mut doc = ArticleDoc::new(f.id, &a.id, f.paragraphs);
         // Each text is analysed once, here; its terms and its pairs fields both read the line
         // of terms. One value each, in the same order: a pair never spans two values.
         let mut add = |terms: Field, pairs: Field, text: &str| {
             let mut line = String::new();
             analysed_into(text, &mut line);
-            doc.add_text(pairs, &line);
-            doc.add_text(terms, line);
+            doc.add_line(terms, pairs, line);
         };
         add(f.title, f.title_pairs, &a.title);
         if let Some(subtitle) = &a.subtitle {
@@ -222,7 +222,7 @@ impl IndexWriter {
         for caption in &a.captions {
             add(f.body, f.body_pairs, caption);
         }
-        doc.add_bytes(f.paragraphs, paragraphs.as_bytes());
+        doc.set_paragraphs(paragraphs);
         self.writer
             .add_document(doc)
             .map_err(index_error(&self.dir))?;

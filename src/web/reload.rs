@@ -91,7 +91,7 @@ pub fn start(
     let compiled_path = compiled::path_in(build_dir);
     let (folder, on_stale) = (articles.clone(), wanted.clone());
     tokio::task::spawn_blocking(move || {
-        if compiled::is_stale(&compiled_path, &folder) {
+        if compiled::is_stale_on_one_core(&compiled_path, &folder) {
             tracing::info!(
                 "{} changed since {} was built: rebuilding",
                 folder.display(),

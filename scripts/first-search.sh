@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The first searches of a freshly started `arshif serve`, as /tmp/lead-1m.sh makes them: right
+# after the first 200 of /, each query once ("first"), then each again. Per request: wall
+# seconds (reportable only when the load average printed before and after is under 1.5),
+# then, from `perf stat -p` over the request's window, the whole process's CPU milliseconds
+# and its minor and major page faults. The window also holds whatever else the server does
+# then (the check of every dump after start-up): that is the point, it is what the first
+# reader waits behind. SETTLE=N waits N seconds after the first 200 to see the searches alone.
+#
+#   scripts/first-search.sh target/release/arshif ARTICLES BUILD_DIR [QUERY...]
+#
+# Build the folder first. Linux only (perf, /proc). notes/search-bench.md, session 21.
+set -u
+bin=$1 articles=$2 build=$3
+shift 3
+[ $# -gt 0 ] || set -- 'سوريا' '"وزير الخارجية"' 'لافروف'
+command -v perf >/dev/null || { echo "first-search: perf is missing (apt-get install linux-perf)" >&2; exit 1; }
+port=${PORT:-18979}
+stats=$(mktemp)
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+"$bin" serve --articles "$articles" --build-dir "$build" --addr "127.0.0.1:$port" \
+  --log-level warn >/dev/null 2>&1 &
+pid=$!
+until curl -fso /dev/null "http://127.0.0.1:$port/"; do
+  kill -0 "$pid" 2>/dev/null || { echo "serve exited"; exit 1; }
+  sleep 0.02
+done
+sleep "${SETTLE:-0}"
+one() {
+  perf stat -x, -e task-clock,minor-faults,major-faults -p "$pid" -o "$stats" &
+  local perf_pid=$!
+  sleep 0.1
+  curl -fso /dev/null -w "$1 $2: %{time_total} s wall, " -G --data-urlencode "q=$2" \
+    "http://127.0.0.1:$port/search"
+  kill -INT "$perf_pid"
+  wait "$perf_pid"
+  awk -F, '/task-clock/ { printf "process CPU %.1f ms, ", $1 }
+    /minor-faults/ { printf "%s minor faults, ", $1 }
+    /major-faults/ { printf "%s major\n", $1 }' "$stats"
+}
+for q in "$@"; do one first "$q"; done
+for q in "$@"; do one again "$q"; done
+kill "$pid"
+wait "$pid" 2>/dev/null
+rm -f "$stats"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
