@@ -167,7 +167,7 @@ pub fn save<'a>(
     store: &str,
     store_len: u64,
     dumps: impl Iterator<Item = CachedRef<'a>>,
-    indexed: &[(String, PartRef)],
+    indexed: &[(&str, PartRef)],
 ) -> std::io::Result<()> {
     let dumps: Vec<CachedRef> = dumps.collect();
     let (dumps, indexed) = rayon::join(|| chunked::encode(&dumps), || chunked::encode(indexed));

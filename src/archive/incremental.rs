@@ -2,7 +2,7 @@
 //! build cache, so that the next build parses only the dumps that changed and updates the index
 //! rather than rebuilding it (index reconciliation).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::build::{At, Done, Sink, assemble, collect, every_article, finish_report, into_archive};
+use super::build::{Done, Sink, assemble, collect, finish_report, into_archive};
 use super::build_cache::{self, BuildCache, CachedRef};
 use super::entry::Entry;
 use super::model::{Archive, Part};
@@ -95,17 +95,17 @@ pub fn build_and_save(
     };
     report.lap("list the dumps", &mut clock);
 
-    let cache = BuildCache::load(out).filter(|_| !another_folder);
+    let mut cache = BuildCache::load(out).filter(|_| !another_folder);
     // Grouped again from the last grouping only where the cache is this program's too.
     let grouping = cache.as_ref().and_then(|_| grouping_file::load(out));
     report.lap("load the cache", &mut clock);
     let search = search_dir(compiled_path);
-    let (index, indexed) = match &cache {
+    let (index, indexed) = match cache.as_mut() {
         Some(c) if crate::search::is_readable(&search) => (
             LazyIndex::new(&search, false),
-            c.indexed.iter().cloned().collect(),
+            by_id(std::mem::take(&mut c.indexed)),
         ),
-        _ => (LazyIndex::new(&search, true), HashMap::new()),
+        _ => (LazyIndex::new(&search, true), Vec::new()),
     };
     let (mut store_name, writer, fresh) = match &cache {
         Some(c) => (
@@ -123,7 +123,8 @@ pub fn build_and_save(
         store: Mutex::new(writer),
         store_path: out.join(&store_name),
         index: &index,
-        indexed: Mutex::new(indexed),
+        indexed: &indexed,
+        added: Mutex::new(HashMap::new()),
     };
     report.lap("open the index and the store", &mut clock);
     let (mut done, reused) = collect(articles, dumps, &ids, cache, &sink)?;
@@ -131,11 +132,11 @@ pub fn build_and_save(
     report.lap("parse, store and index the changed dumps", &mut clock);
     let StoreSink {
         store: writer,
-        indexed,
+        added,
         ..
     } = sink;
     let mut store_len = writer.into_inner().expect("no panic holds it").finish()?;
-    let mut indexed = indexed.into_inner().expect("no panic holds it");
+    let mut indexed = with_added(indexed, added.into_inner().expect("no panic holds it"));
     let mut store = Store::open(&out.join(&store_name))?;
     report.lap("sync the store", &mut clock);
     let live: u64 = stored_parts(&mut done).map(|at| u64::from(at.len)).sum();
@@ -147,7 +148,7 @@ pub fn build_and_save(
         }
         // An article indexed from parts that are gone is to be removed from the index:
         // a reference that matches no part says so.
-        for at in indexed.values_mut() {
+        for (_, at) in &mut indexed {
             *at = moved.get(at).copied().unwrap_or(PartRef::NOWHERE);
         }
         store = Store::open(&out.join(&name))?;
@@ -172,15 +173,24 @@ pub fn build_and_save(
     report.lap("write the threads' grouping", &mut clock);
 
     // What the index is to hold: every served article, from its current parts.
-    let mut want: Vec<(String, PartRef)> = assembled
+    // Borrowed and sorted by id (ids of served articles are unique), as the cache keeps it.
+    let mut want: Vec<(&str, PartRef)> = assembled
         .served
         .iter()
         .filter_map(|&(i, j)| match &done[i].outcomes[j] {
-            (entry, Part::Stored(at), _) => Some((entry.article.id.clone(), *at)),
+            (entry, Part::Stored(at), _) => Some((entry.article.id.as_str(), *at)),
             (_, Part::Memory(_), _) => None,
         })
         .collect();
-    want.sort_unstable();
+    want.par_sort_unstable();
+    // An address captured more than once may have been indexed once per capture as each was
+    // parsed, perhaps at the same moment: such an id is removed whole and its served capture
+    // added again.
+    let recaptured: HashSet<&str> = assembled
+        .others
+        .keys()
+        .map(|&(i, j)| done[i].outcomes[j].0.article.id.as_str())
+        .collect();
     // The cache is written on another thread while the index is brought up to date.
     let (indexing, cache_took) = std::thread::scope(|scope| {
         let cache_writer = scope.spawn(|| {
@@ -209,7 +219,7 @@ pub fn build_and_save(
             }
             started.elapsed()
         });
-        let indexing = reconcile_index(&index, &mut indexed, &want, &done, &store)
+        let indexing = reconcile_index(&index, &indexed, &want, &recaptured, &done, &store)
             .and_then(|()| index.commit());
         let took = cache_writer
             .join()
@@ -248,57 +258,104 @@ fn stored_parts(done: &mut [Done]) -> impl Iterator<Item = &mut PartRef> {
         })
 }
 
-/// Makes the index hold exactly `want` (each served article from its current parts): removes
-/// what went, changed id or was dropped as a duplicate, and adds what is not there yet.
+/// `indexed` (sorted by id, ids unique) with what this build added over it: the index's
+/// content once the changed dumps were parsed.
+fn with_added(
+    indexed: Vec<(String, PartRef)>,
+    added: HashMap<String, PartRef>,
+) -> Vec<(String, PartRef)> {
+    if added.is_empty() {
+        return indexed;
+    }
+    let mut added: Vec<(String, PartRef)> = added.into_iter().collect();
+    added.sort_unstable();
+    let mut merged = Vec::with_capacity(indexed.len() + added.len());
+    let mut before = indexed.into_iter().peekable();
+    for (id, at) in added {
+        while let Some(kept) = before.next_if(|(old, _)| *old < id) {
+            merged.push(kept);
+        }
+        // Added again in this build: the earlier copy was removed from the index.
+        before.next_if(|(old, _)| *old == id);
+        merged.push((id, at));
+    }
+    merged.extend(before);
+    merged
+}
+
+/// The cache's list of what the index holds, sorted by id as it is written; a list that is
+/// not (written otherwise) is sorted, never misread.
+fn by_id(mut indexed: Vec<(String, PartRef)>) -> Vec<(String, PartRef)> {
+    if !indexed.is_sorted_by(|a, b| a.0 < b.0) {
+        indexed.sort_unstable();
+        indexed.dedup_by(|a, b| a.0 == b.0);
+    }
+    indexed
+}
+
+/// Makes the index hold exactly `want` (each served article from its current parts, sorted by
+/// id) when it holds `indexed` (sorted by id): removes what went, changed parts or was dropped
+/// as a duplicate, and adds what is not there yet. Both lists are walked together, so an
+/// unchanged article costs a comparison of ids, not a hash.
 fn reconcile_index(
     index: &LazyIndex,
-    indexed: &mut HashMap<String, PartRef>,
-    want: &[(String, PartRef)],
+    indexed: &[(String, PartRef)],
+    want: &[(&str, PartRef)],
+    recaptured: &HashSet<&str>,
     done: &[Done],
     store: &Store,
 ) -> Result<(), ArchiveError> {
-    let wanted: HashMap<&str, PartRef> = want.iter().map(|(id, at)| (id.as_str(), *at)).collect();
-    // An address captured more than once was indexed once per capture as each was parsed,
-    // perhaps at the same moment: remove it whole and add the served capture again.
-    let mut seen = std::collections::HashSet::new();
-    let recaptured: std::collections::HashSet<&str> = every_article(done)
-        .map(|(i, j): At| done[i].outcomes[j].0.article.id.as_str())
-        .filter(|id| !seen.insert(*id))
-        .collect();
-    let mut failed = None;
-    indexed.retain(|id, at| {
-        let keep = wanted.get(id.as_str()) == Some(at) && !recaptured.contains(id.as_str());
-        if !keep && let Err(e) = index.get().map(|w| w.remove(id)) {
-            failed = Some(e);
+    let mut missing: HashSet<PartRef> = HashSet::new();
+    let (mut held, mut wanted) = (indexed.iter().peekable(), want.iter().peekable());
+    loop {
+        let (remove, add) = match (held.peek(), wanted.peek()) {
+            (None, None) => break,
+            (Some((id, _)), None) => (Some(id.as_str()), None),
+            (None, Some(&&(_, at))) => (None, Some(at)),
+            (Some((id, had)), Some(&&(wanted_id, at))) => match id.as_str().cmp(wanted_id) {
+                std::cmp::Ordering::Less => (Some(id.as_str()), None),
+                std::cmp::Ordering::Greater => (None, Some(at)),
+                std::cmp::Ordering::Equal if *had == at && !recaptured.contains(wanted_id) => {
+                    (None, None)
+                }
+                std::cmp::Ordering::Equal => (Some(id.as_str()), Some(at)),
+            },
+        };
+        match (remove, add) {
+            (None, None) => {
+                held.next();
+                wanted.next();
+            }
+            (Some(id), None) => {
+                index.get()?.remove(id);
+                held.next();
+            }
+            (None, Some(at)) => {
+                missing.insert(at);
+                wanted.next();
+            }
+            (Some(id), Some(at)) => {
+                index.get()?.remove(id);
+                missing.insert(at);
+                held.next();
+                wanted.next();
+            }
         }
-        keep
-    });
-    if let Some(e) = failed {
-        return Err(e);
     }
-    let missing: HashMap<PartRef, &str> = want
-        .iter()
-        .filter(|(id, _)| !indexed.contains_key(id))
-        .map(|(id, at)| (*at, id.as_str()))
-        .collect();
     if missing.is_empty() {
         return Ok(());
     }
     done.par_iter()
         .flat_map(|d| &d.outcomes)
         .filter_map(|outcome| match outcome {
-            (entry, Part::Stored(at), _) if missing.contains_key(at) => Some((entry, *at)),
+            (entry, Part::Stored(at), _) if missing.contains(at) => Some((entry, *at)),
             _ => None,
         })
         .try_for_each(|(entry, at)| {
             let mut article = entry.article.clone();
             article.body = store.get(at)?.body;
             index.get()?.add(&article).map_err(ArchiveError::from)
-        })?;
-    for (at, id) in missing {
-        indexed.insert(id.to_owned(), at);
-    }
-    Ok(())
+        })
 }
 
 /// The search index's writer, opened on first use: a build that changes nothing in the index
@@ -356,15 +413,26 @@ struct StoreSink<'a> {
     store: Mutex<StoreWriter>,
     store_path: PathBuf,
     index: &'a LazyIndex,
-    /// What the index holds: the id and parts each article was indexed from.
-    indexed: Mutex<HashMap<String, PartRef>>,
+    /// What the index held when the build began: each article's id and the parts it was
+    /// indexed from, sorted by id.
+    indexed: &'a [(String, PartRef)],
+    /// What this build indexed, by id.
+    added: Mutex<HashMap<String, PartRef>>,
 }
 
 impl Sink for StoreSink<'_> {
     fn keep(&self, entry: Entry) -> Result<(Entry, Part), ArchiveError> {
         let id = entry.article.id.clone();
-        let stale = self.indexed.lock().expect("no panic holds it").remove(&id);
-        if stale.is_some() {
+        let stale = self
+            .added
+            .lock()
+            .expect("no panic holds it")
+            .contains_key(&id)
+            || self
+                .indexed
+                .binary_search_by(|(held, _)| held.as_str().cmp(&id))
+                .is_ok();
+        if stale {
             self.index.get()?.remove(&id);
         }
         self.index.get()?.add(&entry.article)?;
@@ -379,10 +447,7 @@ impl Sink for StoreSink<'_> {
             .lock()
             .expect("no panic holds it")
             .put_encoded(&bytes)?;
-        self.indexed
-            .lock()
-            .expect("no panic holds it")
-            .insert(id, at);
+        self.added.lock().expect("no panic holds it").insert(id, at);
         Ok((light, Part::Stored(at)))
     }
 }

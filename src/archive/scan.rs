@@ -2,12 +2,13 @@
 //! without reading them) and each file's id given, on the names alone, before anything is
 //! parsed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::ArchiveError;
 use super::build_cache::Stamp;
@@ -37,17 +38,18 @@ pub(super) fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
     let mut listed = Vec::new();
     for item in fs::read_dir(dir).map_err(read_dir)? {
         let item = item.map_err(read_dir)?;
-        let path = item.path();
-        let format = Format::of(&file_name(&path));
-        let is_toml = path.extension().is_some_and(|e| e == "toml");
-        if format.is_some() || is_toml {
-            listed.push((item, path, format));
+        let name = item.file_name().to_string_lossy().into_owned();
+        let format = Format::of(&name);
+        if format.is_some() || Path::new(&name).extension().is_some_and(|e| e == "toml") {
+            listed.push((item, name, format));
         }
     }
-    // One stat per file, the bulk of listing a large folder: spread over the cores.
-    let stamped: Vec<(PathBuf, Option<Format>, bool, Option<Stamp>)> = listed
+    // One stat per file, the bulk of listing a large folder: spread over the cores. Nothing
+    // else is done per file but the name kept and its path made.
+    let stamped: Vec<_> = listed
         .into_par_iter()
-        .map(|(item, path, format)| {
+        .map(|(item, name, format)| {
+            let path = item.path();
             let is_link = item.file_type().is_ok_and(|t| t.is_symlink());
             // A link's stamp is its target's: retargeting it or changing the target is a change.
             let meta = if is_link {
@@ -56,12 +58,12 @@ pub(super) fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
                 item.metadata()
             };
             let stamp = meta.ok().map(|m| Stamp::of(&m));
-            (path, format, is_link, stamp)
+            (name, path, format, is_link, stamp)
         })
         .collect();
-    let mut dumps = Vec::new();
+    let mut dumps = Vec::with_capacity(stamped.len());
     let mut overrides: HashMap<OsString, Stamp> = HashMap::new();
-    for (path, format, is_link, stamp) in stamped {
+    for (name, path, format, is_link, stamp) in stamped {
         let Some(format) = format else {
             if let (Some(stamp), Some(name)) = (stamp, path.file_name()) {
                 overrides.insert(name.to_os_string(), stamp);
@@ -69,7 +71,7 @@ pub(super) fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
             continue;
         };
         dumps.push(Dump {
-            name: file_name(&path),
+            name,
             path,
             format,
             stamp,
@@ -77,7 +79,8 @@ pub(super) fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
             is_link,
         });
     }
-    for d in &mut dumps {
+    // A folder without overrides (the usual one) makes no override name per dump.
+    for d in dumps.iter_mut().filter(|_| !overrides.is_empty()) {
         if let Some(name) = d.path.with_extension("toml").file_name() {
             d.over = overrides.get(name).copied();
         }
@@ -103,20 +106,22 @@ pub(super) fn assign_ids(dumps: &[Dump]) -> Vec<(String, Option<String>)> {
         .map(|d| (id::from_file_name(&d.name), None))
         .collect();
     // A crawl's pages take their ids from their addresses: its own name's id is no one's.
-    let mut seen: HashMap<&str, u32> = HashMap::new();
+    // Fx rather than SipHash: a million names hashed on every build, none chosen by an attacker
+    // who is not also writing the articles folder.
+    let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
     for (d, (id, _)) in dumps.iter().zip(&ids) {
         if d.format != Format::Warc {
             *seen.entry(id.as_str()).or_insert(0) += 1;
         }
     }
-    let shared: HashSet<String> = seen
+    let shared: FxHashSet<String> = seen
         .into_iter()
         .filter(|&(_, n)| n > 1)
         .map(|(id, _)| id.to_owned())
         .collect();
     // The file whose stem is the id keeps it; the first by name when a dump and a saved page
     // share one (`x.htm`, `x.html`, `x.txt`).
-    let mut kept: HashSet<String> = HashSet::new();
+    let mut kept: FxHashSet<String> = FxHashSet::default();
     for (d, (id, warning)) in dumps.iter().zip(&mut ids) {
         let stem = d.name.rsplit_once('.').map_or(d.name.as_str(), |(s, _)| s);
         if d.format == Format::Warc
