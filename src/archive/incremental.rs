@@ -17,7 +17,7 @@ use super::model::{Archive, Part};
 use super::report::BuildReport;
 use super::scan::{assign_ids, scan};
 use super::store::{self, PartRef, Store, StoreWriter};
-use super::{ArchiveError, compiled, grouping_file, search_dir};
+use super::{ArchiveError, compaction, compiled, grouping_file, search_dir};
 use crate::search::IndexWriter;
 
 /// How [`load_or_build`] tells that the compiled archive is current.
@@ -140,9 +140,10 @@ pub fn build_and_save(
     let mut store = Store::open(&out.join(&store_name))?;
     report.lap("sync the store", &mut clock);
     let live: u64 = stored_parts(&mut done).map(|at| u64::from(at.len)).sum();
-    let compacted = !fresh && store::worth_compacting(store_len, live);
+    let compacted = !fresh && compaction::worth_compacting(store_len, live);
     if compacted {
-        let (name, moved) = store::compact(&store, out, stored_parts(&mut done).map(|at| *at))?;
+        let (name, moved) =
+            compaction::compact(&store, out, stored_parts(&mut done).map(|at| *at))?;
         for at in stored_parts(&mut done) {
             *at = moved[&*at];
         }

@@ -21,6 +21,7 @@ pub mod build;
 pub mod build_cache;
 mod chunked;
 pub mod commands;
+mod compaction;
 pub mod compiled;
 pub mod dataset;
 pub mod dump;

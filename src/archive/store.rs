@@ -11,15 +11,14 @@
 //!
 //! Bytes once written are never changed, so a server reading an older compiled archive keeps
 //! reading the same bytes while a build works. Incremental builds append the parts of the
-//! dumps that changed; what the replaced parts took is dead. When dead bytes pass
-//! [`COMPACT_WHEN_DEAD`] of the file, the build copies the live frames (as they are, not
+//! dumps that changed; what the replaced parts took is dead. When dead bytes pass a share of
+//! the file ([`super::compaction`]), the build copies the live frames (as they are, not
 //! recompressed) into a new file, and the old one is removed only once a compiled archive
 //! that names the new one is in place. A build killed at any point leaves the compiled
 //! archive and the store it names as they were; what it wrote is unreferenced (a tail of the
 //! file, or a new file that the next compaction or full build removes).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -30,20 +29,12 @@ use serde::{Deserialize, Serialize};
 use super::ArchiveError;
 
 /// Version 2: every part is a zstd frame (version 1 held bare postcard).
-const MAGIC: &[u8; 8] = b"ARSHIFP\x02";
+pub(super) const MAGIC: &[u8; 8] = b"ARSHIFP\x02";
 
 /// The zstd level of every part, chosen by measurement (notes/build-bench.md): on generated
 /// dumps level 3 stores 5.8 bytes in one for under 0.2 ms of CPU per part, level 1 5.6 in
 /// one for two thirds of that, and each level past 3 gains 1-3 % for 1.5-4 times the CPU.
 pub const LEVEL: i32 = 3;
-
-/// A build compacts the store when its dead bytes pass `1 / COMPACT_DIVISOR` of the file.
-///
-/// So the file is never more than 4/3 of its live bytes, and a compaction copies at most
-/// three live bytes per dead byte it drops. Copying is a sequential read and write of frames
-/// already compressed, far cheaper than the parsing that made the dead bytes (each dead byte
-/// stands for several bytes of dump parsed again), so a low threshold costs little.
-pub const COMPACT_DIVISOR: u64 = 4;
 
 /// Largest part a frame may claim to hold: a dump's text (at most [`MAX_DUMP_BYTES`], up to
 /// twice that once decoded to UTF-8) and a body made of its lines. A corrupt frame header
@@ -198,45 +189,6 @@ pub fn decode(bytes: &[u8]) -> Result<Parts, String> {
             .map_err(|e| e.to_string())
     })?;
     postcard::from_bytes(&raw).map_err(|e| e.to_string())
-}
-
-/// Whether a store of `len` bytes, `live` of them referenced, is worth compacting (see
-/// [`COMPACT_DIVISOR`]). A torn tail left by a killed build counts as dead.
-pub fn worth_compacting(len: u64, live: u64) -> bool {
-    let dead = len.saturating_sub(MAGIC.len() as u64 + live);
-    dead > len / COMPACT_DIVISOR
-}
-
-/// Copies the frames at `live` out of `from` into a new store file in `dir`, as they are:
-/// the new file's name, and where each part went. `from` is left untouched, so a server
-/// reading it, or an archive naming it, is unaffected until the new file is put in use.
-pub fn compact(
-    from: &Store,
-    dir: &Path,
-    live: impl IntoIterator<Item = PartRef>,
-) -> Result<(String, HashMap<PartRef, PartRef>), ArchiveError> {
-    let mut live: Vec<PartRef> = live.into_iter().collect();
-    // In file order: the old file is read front to back.
-    live.sort_unstable();
-    live.dedup();
-    let name = new_file_name();
-    let path = dir.join(&name);
-    let copy = || {
-        let mut writer = StoreWriter::create(&path)?;
-        let mut moved = HashMap::with_capacity(live.len());
-        for &at in &live {
-            moved.insert(at, writer.put_encoded(from.raw(at)?)?);
-        }
-        writer.finish()?;
-        Ok(moved)
-    };
-    match copy() {
-        Ok(moved) => Ok((name, moved)),
-        Err(e) => {
-            let _ = fs::remove_file(&path);
-            Err(e)
-        }
-    }
 }
 
 /// A store open for appending.
@@ -546,48 +498,6 @@ mod tests {
             (read.body, read.text.as_str()),
             (vec!["سطر".to_owned()], "ok")
         );
-    }
-
-    #[test]
-    fn a_compaction_copies_the_live_frames_and_leaves_the_old_file_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(new_file_name());
-        let parts: Vec<Parts> = (0..4)
-            .map(|i| Parts {
-                body: vec![format!("فقرة {i}")],
-                text: format!("نص {i} ").repeat(200),
-            })
-            .collect();
-        let mut w = StoreWriter::create(&path).unwrap();
-        let at: Vec<PartRef> = parts.iter().map(|p| w.put(p).unwrap()).collect();
-        let len = w.finish().unwrap();
-        let frames: u64 = at.iter().map(|a| u64::from(a.len)).sum();
-        assert!(
-            frames < parts.iter().map(|p| p.text.len() as u64).sum::<u64>() / 4,
-            "repetitive text is compressed"
-        );
-        assert!(!worth_compacting(len, frames));
-        // Half of the parts replaced: a quarter of the file is dead and more.
-        let live = [at[1], at[3]];
-        assert!(worth_compacting(
-            len,
-            live.iter().map(|a| u64::from(a.len)).sum()
-        ));
-
-        let old = Store::open(&path).unwrap();
-        let (name, moved) = compact(&old, dir.path(), live).unwrap();
-        let new = Store::open(&dir.path().join(&name)).unwrap();
-        assert_eq!(
-            new.len(),
-            MAGIC.len() as u64 + u64::from(at[1].len + at[3].len)
-        );
-        for i in [1, 3] {
-            assert_eq!(new.get(moved[&at[i]]).unwrap(), parts[i]);
-        }
-        assert_eq!(moved.len(), 2);
-        for (a, p) in at.iter().zip(&parts) {
-            assert_eq!(&old.get(*a).unwrap(), p, "the old file is untouched");
-        }
     }
 
     #[test]

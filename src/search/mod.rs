@@ -16,59 +16,28 @@ mod snippet;
 pub mod stem;
 mod stored;
 pub mod variants;
+mod writer;
 
 use count::Frequencies;
 pub use count::{Total, servable_results};
-use document::ArticleDoc;
-use schema::{Fields, fields_of, register_tokenizers, schema};
+use schema::{Fields, fields_of, register_tokenizers};
 pub use snippet::highlight_html;
 use snippet::{Passages, opening};
+pub use writer::{IndexWriter, build_index};
 
-use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::indexer::LogMergePolicy;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Index, ReloadPolicy, Searcher, Term};
 
-use crate::parse::Article;
 use analyzer::for_each_term;
-use pairs::{analysed_into, pair};
+use pairs::pair;
 
 /// A title match counts this many times a body match, so that articles about the query rank
 /// above articles that mention it.
 const TITLE_BOOST: f32 = 3.0;
-
-/// Indexing memory, shared by the writer threads. Tantivy flushes a segment whenever a thread
-/// fills its share, so more memory means fewer, larger segments and less merging; but a flush
-/// needs about as much again while it runs, and a build's whole peak is to stay under 1 GB
-/// (100,000 articles: 0.9 GB with this, notes/build-bench.md).
-const WRITER_MEMORY: usize = 96 << 20;
-
-/// Segments of this many articles or more are never merged again. A merge reads its
-/// segments through memory maps, and every page it reads counts in the build's resident
-/// memory until the merge ends: at 100,000 articles the build's peak is the last merge's
-/// mapped files (anonymous memory flat at 351 MB while mapped files rise from 10 to 500 MB).
-/// The writer flushes a segment of ≈ 10,000 generated articles per [`WRITER_MEMORY`]'s
-/// thread share; tantivy's default policy merges any eight of a size, up to 10 million
-/// articles, so a million-article build ended by merging eight segments of ≈ 80,000 into
-/// one: ≈ 3.7 GB of segment files mapped at once (peak 6.1 GB, notes/build-bench.md). With
-/// this cap only flushed segments are merged, about eight at a time (≈ 0.5 GB mapped)
-/// whatever the archive's size; a million articles end in ≈ 15 segments rather than 3,
-/// which a query visits one after the other.
-const MERGE_BELOW_DOCS: usize = 50_000;
-
-/// Segments are grouped for merging by their size's logarithm, and tantivy's default puts
-/// every segment under 10,000 articles in one group: the one-article segment an incremental
-/// build adds joined the full build's last flushed segments (≈ 10,000 each), and when that
-/// made eight the `+1` merged them all (100,000 articles: 6.1 s of a `+1`, 54,000 articles
-/// rewritten, notes/build-bench.md). Grouped by their own size, an update's small segments
-/// merge only with each other (eight of one article, then eight of eight…), and the full
-/// build's flushes, thousands of articles each, never with them.
-const MIN_MERGE_LAYER_DOCS: u32 = 1;
 
 /// Past this many results a reader is not paging any more but probing; tantivy would keep
 /// `offset + per_page` hits in memory, so deeper pages are refused (empty), not computed.
@@ -126,154 +95,6 @@ pub struct Hit {
     pub snippet_text: String,
 }
 
-/// Writes the search index of `articles` to `dir`, replacing what was there.
-///
-/// The index is built beside `dir` and moved into place at the end, so a server that has the
-/// old index open keeps reading it (its files stay mapped) and a failed build leaves it intact.
-pub fn build_index<'a>(
-    articles: impl IntoIterator<Item = &'a Article>,
-    dir: &Path,
-) -> Result<(), SearchError> {
-    let writer = IndexWriter::create(dir)?;
-    for article in articles {
-        writer.add(article)?;
-    }
-    writer.commit()
-}
-
-/// An index being written: a new one ([`IndexWriter::create`]) or the one in place, updated
-/// article by article ([`IndexWriter::open`]). Articles may be added from several threads.
-pub struct IndexWriter {
-    writer: tantivy::IndexWriter<ArticleDoc>,
-    fields: Fields,
-    /// Where the index is written and its final place, for a new index.
-    staging: Option<(PathBuf, PathBuf)>,
-    dir: PathBuf,
-    /// Whether anything was added or removed: an index in place left as it was needs no
-    /// commit (which writes and syncs files).
-    changed: AtomicBool,
-}
-
-impl IndexWriter {
-    /// A new, empty index for `dir`, built beside it and moved into place by
-    /// [`IndexWriter::commit`].
-    pub fn create(dir: &Path) -> Result<IndexWriter, SearchError> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| SearchError::Io {
-                path,
-                cause: source,
-            }
-        };
-        let staging = staging_dir(dir);
-        if staging.exists() {
-            fs::remove_dir_all(&staging).map_err(io(&staging))?;
-        }
-        fs::create_dir_all(&staging).map_err(io(&staging))?;
-        let (schema, fields) = schema();
-        let index = Index::create_in_dir(&staging, schema).map_err(index_error(&staging))?;
-        let mut writer = Self::writer(index, fields, &staging)?;
-        writer.staging = Some((staging, dir.to_path_buf()));
-        Ok(writer)
-    }
-
-    /// The index in `dir`, to update in place: readers see the update when it is committed.
-    pub fn open(dir: &Path) -> Result<IndexWriter, SearchError> {
-        let index = Index::open_in_dir(dir).map_err(index_error(dir))?;
-        let fields = fields_of(&index.schema()).map_err(index_error(dir))?;
-        Self::writer(index, fields, dir)
-    }
-
-    fn writer(index: Index, fields: Fields, dir: &Path) -> Result<IndexWriter, SearchError> {
-        register_tokenizers(&index);
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 4);
-        let writer = index
-            .writer_with_num_threads::<ArticleDoc>(threads, WRITER_MEMORY)
-            .map_err(index_error(dir))?;
-        writer.set_merge_policy(Box::new(merge_policy()));
-        Ok(IndexWriter {
-            writer,
-            fields,
-            staging: None,
-            dir: dir.to_path_buf(),
-            changed: AtomicBool::new(false),
-        })
-    }
-
-    /// Indexes `article` under its id (a copy already there stays: see [`IndexWriter::remove`]).
-    pub fn add(&self, a: &Article) -> Result<(), SearchError> {
-        let f = self.fields;
-        let mut doc = ArticleDoc::new(f.id, &a.id, f.paragraphs);
-        // Each text is analysed once, here; its terms and its pairs fields both read the line
-        // of terms. One value each, in the same order: a pair never spans two values.
-        let mut add = |terms: Field, pairs: Field, text: &str| {
-            let mut line = String::new();
-            analysed_into(text, &mut line);
-            doc.add_line(terms, pairs, line);
-        };
-        add(f.title, f.title_pairs, &a.title);
-        if let Some(subtitle) = &a.subtitle {
-            add(f.title, f.title_pairs, subtitle);
-        }
-        let paragraphs = a.body.join("\n");
-        add(f.body, f.body_pairs, &paragraphs);
-        for caption in &a.captions {
-            add(f.body, f.body_pairs, caption);
-        }
-        doc.set_paragraphs(paragraphs);
-        self.writer
-            .add_document(doc)
-            .map_err(index_error(&self.dir))?;
-        self.changed.store(true, Ordering::Relaxed);
-        Ok(())
-    }
-
-    /// Removes the article `id` (every copy added before this call).
-    pub fn remove(&self, id: &str) {
-        self.writer
-            .delete_term(Term::from_field_text(self.fields.id, id));
-        self.changed.store(true, Ordering::Relaxed);
-    }
-
-    /// Makes the additions and removals visible to readers opened after it, and moves a new
-    /// index into place.
-    pub fn commit(self) -> Result<(), SearchError> {
-        let IndexWriter {
-            mut writer,
-            staging,
-            dir,
-            changed,
-            ..
-        } = self;
-        if staging.is_none() && !changed.into_inner() {
-            return Ok(());
-        }
-        writer.commit().map_err(index_error(&dir))?;
-        writer.wait_merging_threads().map_err(index_error(&dir))?;
-        if let Some((staging, dir)) = staging {
-            let io = |source| SearchError::Io {
-                path: dir.clone(),
-                cause: source,
-            };
-            if dir.exists() {
-                fs::remove_dir_all(&dir).map_err(io)?;
-            }
-            fs::rename(&staging, &dir).map_err(io)?;
-        }
-        Ok(())
-    }
-}
-
-/// Which segments the writer merges: see [`MERGE_BELOW_DOCS`] and [`MIN_MERGE_LAYER_DOCS`].
-fn merge_policy() -> LogMergePolicy {
-    let mut merges = LogMergePolicy::default();
-    merges.set_max_docs_before_merge(MERGE_BELOW_DOCS);
-    merges.set_min_layer_size(MIN_MERGE_LAYER_DOCS);
-    merges
-}
-
 /// Whether `dir` holds an index that opens (a build updates it rather than starting over).
 pub fn is_readable(dir: &Path) -> bool {
     Index::open_in_dir(dir).is_ok_and(|index| fields_of(&index.schema()).is_ok())
@@ -285,12 +106,6 @@ fn index_error(path: &Path) -> impl Fn(tantivy::TantivyError) -> SearchError + u
         path: path.clone(),
         cause: source,
     }
-}
-
-fn staging_dir(dir: &Path) -> PathBuf {
-    let mut name = dir.file_name().unwrap_or_default().to_os_string();
-    name.push(".building");
-    dir.with_file_name(name)
 }
 
 /// An index opened for searching. Cheap to share: searches take `&self`.
@@ -559,36 +374,6 @@ impl SearchIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_update_s_small_segments_merge_only_with_each_other() {
-        use tantivy::index::SegmentId;
-        use tantivy::indexer::MergePolicy;
-        let index = Index::create_in_ram(schema().0);
-        let segments = |sizes: &[u32]| -> Vec<tantivy::index::SegmentMeta> {
-            sizes
-                .iter()
-                .map(|&n| index.new_segment_meta(SegmentId::generate_random(), n))
-                .collect()
-        };
-        let merged = |sizes: &[u32]| -> Vec<usize> {
-            let metas = segments(sizes);
-            merge_policy()
-                .compute_merge_candidates(&metas)
-                .iter()
-                .map(|c| c.0.len())
-                .collect()
-        };
-        // A full build's last seven flushes and one article added: nothing to merge.
-        let flushed = [10_400, 10_200, 10_100, 9_900, 9_800, 9_700, 9_600];
-        assert!(merged(&[&flushed[..], &[1]].concat()).is_empty());
-        // An eighth flush merges the flushes, without the article.
-        assert_eq!(merged(&[&flushed[..], &[10_000, 1]].concat()), [8]);
-        // Eight one-article updates merge together, without the flushes.
-        assert_eq!(merged(&[&flushed[..], &[1; 8]].concat()), [8]);
-        // Segments past the cap are never merged again.
-        assert!(merged(&[80_000; 8]).is_empty());
-    }
 
     #[test]
     fn queries_are_read_leniently() {
