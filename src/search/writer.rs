@@ -35,13 +35,17 @@ const WRITER_MEMORY: usize = 96 << 20;
 const MERGE_BELOW_DOCS: usize = 50_000;
 
 /// Segments are grouped for merging by their size's logarithm, and tantivy's default puts
-/// every segment under 10,000 articles in one group: the one-article segment an incremental
-/// build adds joined the full build's last flushed segments (≈ 10,000 each), and when that
-/// made eight the `+1` merged them all (100,000 articles: 6.1 s of a `+1`, 54,000 articles
-/// rewritten, notes/build-bench.md). Grouped by their own size, an update's small segments
+/// every segment under 10,000 articles in one group. That suits a build from nothing: its
+/// last flushes and their smaller remainders merge into one segment, and a query visits
+/// fewer (100,000 articles end in 3 segments this way, in 9 with the update's layers: a word
+/// query then cost 1.11 ms of CPU instead of 0.78, BENCHMARKS.md, session 21). An update is
+/// the opposite case: the one-article segment it adds joined the full build's last flushed
+/// segments (≈ 10,000 each), and when that made eight the `+1` merged them all (100,000
+/// articles: 6.1 s of a `+1`, 54,000 articles rewritten, notes/build-bench.md). So an
+/// update groups segments by their own size (from this many articles): its small segments
 /// merge only with each other (eight of one article, then eight of eight…), and the full
 /// build's flushes, thousands of articles each, never with them.
-const MIN_MERGE_LAYER_DOCS: u32 = 1;
+const UPDATE_MIN_MERGE_LAYER_DOCS: u32 = 1;
 
 /// Writes the search index of `articles` to `dir`, replacing what was there.
 ///
@@ -89,7 +93,7 @@ impl IndexWriter {
         fs::create_dir_all(&staging).map_err(io(&staging))?;
         let (schema, fields) = schema();
         let index = Index::create_in_dir(&staging, schema).map_err(index_error(&staging))?;
-        let mut writer = Self::writer(index, fields, &staging)?;
+        let mut writer = Self::writer(index, fields, &staging, Writing::New)?;
         writer.staging = Some((staging, dir.to_path_buf()));
         Ok(writer)
     }
@@ -98,10 +102,15 @@ impl IndexWriter {
     pub fn open(dir: &Path) -> Result<IndexWriter, SearchError> {
         let index = Index::open_in_dir(dir).map_err(index_error(dir))?;
         let fields = fields_of(&index.schema()).map_err(index_error(dir))?;
-        Self::writer(index, fields, dir)
+        Self::writer(index, fields, dir, Writing::Update)
     }
 
-    fn writer(index: Index, fields: Fields, dir: &Path) -> Result<IndexWriter, SearchError> {
+    fn writer(
+        index: Index,
+        fields: Fields,
+        dir: &Path,
+        writing: Writing,
+    ) -> Result<IndexWriter, SearchError> {
         register_tokenizers(&index);
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
@@ -109,7 +118,7 @@ impl IndexWriter {
         let writer = index
             .writer_with_num_threads::<ArticleDoc>(threads, WRITER_MEMORY)
             .map_err(index_error(dir))?;
-        writer.set_merge_policy(Box::new(merge_policy()));
+        writer.set_merge_policy(Box::new(merge_policy(writing)));
         Ok(IndexWriter {
             writer,
             fields,
@@ -183,11 +192,22 @@ impl IndexWriter {
     }
 }
 
-/// Which segments the writer merges: see [`MERGE_BELOW_DOCS`] and [`MIN_MERGE_LAYER_DOCS`].
-fn merge_policy() -> LogMergePolicy {
+/// Whether the writer makes an index from nothing or updates one in place: they merge
+/// differently ([`UPDATE_MIN_MERGE_LAYER_DOCS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Writing {
+    New,
+    Update,
+}
+
+/// Which segments the writer merges: see [`MERGE_BELOW_DOCS`] and
+/// [`UPDATE_MIN_MERGE_LAYER_DOCS`].
+fn merge_policy(writing: Writing) -> LogMergePolicy {
     let mut merges = LogMergePolicy::default();
     merges.set_max_docs_before_merge(MERGE_BELOW_DOCS);
-    merges.set_min_layer_size(MIN_MERGE_LAYER_DOCS);
+    if writing == Writing::Update {
+        merges.set_min_layer_size(UPDATE_MIN_MERGE_LAYER_DOCS);
+    }
     merges
 }
 
@@ -202,32 +222,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_update_s_small_segments_merge_only_with_each_other() {
+    fn a_new_index_merges_its_small_flushes_and_an_update_keeps_them_apart() {
         use tantivy::index::SegmentId;
         use tantivy::indexer::MergePolicy;
         let index = Index::create_in_ram(schema().0);
-        let segments = |sizes: &[u32]| -> Vec<tantivy::index::SegmentMeta> {
-            sizes
+        let merged = |writing: Writing, sizes: &[u32]| -> Vec<usize> {
+            let metas: Vec<_> = sizes
                 .iter()
                 .map(|&n| index.new_segment_meta(SegmentId::generate_random(), n))
-                .collect()
-        };
-        let merged = |sizes: &[u32]| -> Vec<usize> {
-            let metas = segments(sizes);
-            merge_policy()
+                .collect();
+            merge_policy(writing)
                 .compute_merge_candidates(&metas)
                 .iter()
                 .map(|c| c.0.len())
                 .collect()
         };
-        // A full build's last seven flushes and one article added: nothing to merge.
+        use Writing::{New, Update};
+        // A full build's last seven flushes and two smaller remainders: a new index merges
+        // them into one segment, fewer for every query to visit.
         let flushed = [10_400, 10_200, 10_100, 9_900, 9_800, 9_700, 9_600];
-        assert!(merged(&[&flushed[..], &[1]].concat()).is_empty());
+        let remainders = [2_900, 2_200];
+        assert_eq!(merged(New, &[&flushed[..], &remainders[..]].concat()), [9]);
+        // An update adds one article beside the same seven flushes: nothing to merge.
+        assert!(merged(Update, &[&flushed[..], &[1]].concat()).is_empty());
         // An eighth flush merges the flushes, without the article.
-        assert_eq!(merged(&[&flushed[..], &[10_000, 1]].concat()), [8]);
+        assert_eq!(merged(Update, &[&flushed[..], &[10_000, 1]].concat()), [8]);
         // Eight one-article updates merge together, without the flushes.
-        assert_eq!(merged(&[&flushed[..], &[1; 8]].concat()), [8]);
-        // Segments past the cap are never merged again.
-        assert!(merged(&[80_000; 8]).is_empty());
+        assert_eq!(merged(Update, &[&flushed[..], &[1; 8]].concat()), [8]);
+        // Segments past the cap are never merged again, however the index is written.
+        for writing in [New, Update] {
+            assert!(merged(writing, &[80_000; 8]).is_empty());
+        }
     }
 }
