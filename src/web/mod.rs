@@ -13,6 +13,7 @@
 pub mod config;
 pub mod download;
 pub mod http;
+mod idle;
 pub mod pages;
 mod reload;
 mod server;
