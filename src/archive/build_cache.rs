@@ -9,12 +9,12 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
+use super::atomic_file::{self, Durability};
 use super::chunked;
 use super::entry::Entry;
 use super::report::Problem;
@@ -117,14 +117,8 @@ impl BuildCache {
     /// not its store is there (for measuring what a build does with it).
     pub fn read(build_dir: &Path) -> Option<BuildCache> {
         let bytes = fs::read(path_in(build_dir)).ok()?;
-        let header = MAGIC.len() + 4;
-        if bytes.len() < header
-            || &bytes[..MAGIC.len()] != MAGIC
-            || bytes[MAGIC.len()..header] != VERSION.to_le_bytes()
-        {
-            return None;
-        }
-        let file: CacheFile = postcard::from_bytes(&bytes[header..]).ok()?;
+        let body = atomic_file::versioned_body(&bytes, MAGIC, VERSION)?;
+        let file: CacheFile = postcard::from_bytes(body).ok()?;
         Some(BuildCache {
             program: file.program,
             store: file.store,
@@ -185,21 +179,9 @@ pub fn save<'a>(
         dumps: borrowed(&dumps),
         indexed: borrowed(&indexed),
     };
+    // Straight to the file: the encoded lists are not copied into one more buffer.
     let path = path_in(build_dir);
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let result = (|| {
-        // Straight to the file: the encoded lists are not copied into one more buffer.
-        let mut f = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(&tmp)?);
-        f.write_all(MAGIC)?;
-        f.write_all(&VERSION.to_le_bytes())?;
-        let f = postcard::to_io(&file, f).map_err(|e| std::io::Error::other(e.to_string()))?;
-        f.into_inner().map_err(|e| e.into_error())?;
-        fs::rename(&tmp, &path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    atomic_file::save_versioned(&path, MAGIC, VERSION, &file, Durability::Cached)
 }
 
 #[cfg(test)]

@@ -9,13 +9,13 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::atomic_file::{self, Durability};
 use super::chunked;
 use super::model::{Archive, Part};
 use super::store::{self, PartRef, Store, StoreWriter};
@@ -163,20 +163,9 @@ pub fn save(archive: &Archive, source: &Source, path: &Path) -> Result<(), Archi
         aliases: &archive.aliases,
         other_parts: &other_parts,
     };
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let result = (|| {
-        // Straight to the file: the encoded entries are not copied into one more buffer.
-        let mut f = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(&tmp)?);
-        f.write_all(MAGIC)?;
-        f.write_all(&VERSION.to_le_bytes())?;
-        let f = postcard::to_io(&compiled, f).map_err(|e| std::io::Error::other(e.to_string()))?;
-        f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.map_err(werr)?;
+    // Straight to the file: the encoded entries are not copied into one more buffer.
+    atomic_file::save_versioned(path, MAGIC, VERSION, &compiled, Durability::Synced)
+        .map_err(werr)?;
     if new_store {
         store::remove_others(dir, &store_name);
     }
@@ -302,9 +291,7 @@ pub fn source_of(path: &Path) -> Option<Source> {
         .take(PREFIX)
         .read_to_end(&mut head)
         .ok()?;
-    let rest = head
-        .strip_prefix(MAGIC)?
-        .strip_prefix(&VERSION.to_le_bytes()[..])?;
+    let rest = atomic_file::versioned_body(&head, MAGIC, VERSION)?;
     postcard::take_from_bytes::<Source>(rest)
         .ok()
         .map(|(source, _)| source)

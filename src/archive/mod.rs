@@ -13,10 +13,11 @@
 //! the archive assembled) and [`incremental`] (the saved build: the cache, the store and the
 //! search index brought up to date); [`report`] (what a build says); [`threads`], [`facets`]
 //! and the [`slug`]s of their names, [`overrides`], [`id`], [`compiled`], [`store`],
-//! [`build_cache`] and [`grouping_file`] (the threads' base and links kept for the next
+//! [`build_cache`] and [`grouping_file`] (all three replaced whole through [`atomic_file`]) (the threads' base and links kept for the next
 //! build; the archive and the cache write their long lists in `chunked` runs);
 //! [`dataset`] (the archive as JSON documents); [`commands`] (`arshif build` and `arshif parse`).
 
+pub mod atomic_file;
 pub mod build;
 pub mod build_cache;
 mod chunked;
