@@ -1,5 +1,5 @@
 //! Background work that must never delay a reader: a thread of its own in the scheduler's
-//! idle class (Linux `SCHED_IDLE`), which runs only on a core no other thread wants.
+//! idle class (Linux `SCHED_IDLE`), which runs only on a core no other thread wants (or, when every core is busy, a sliver of one).
 //!
 //! `serve` does two such jobs once it answers: the check of every dump against the build
 //! (a stat each, seconds of system time at a million), and reading ahead the search index

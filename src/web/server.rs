@@ -198,7 +198,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
 fn warm_search(build_dir: &Path) {
     let dir = archive::search_dir(&compiled::path_in(build_dir));
     let warming = idle::spawn("arshif-warm", move || match search::warm(&dir) {
-        Ok(bytes) => tracing::debug!("reading ahead {bytes} bytes of {}", dir.display()),
+        Ok(bytes) => tracing::debug!("read {bytes} bytes of {} ahead", dir.display()),
         Err(e) => tracing::debug!("cannot read ahead {}: {e}", dir.display()),
     });
     if let Err(e) = warming {
