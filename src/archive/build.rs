@@ -34,6 +34,8 @@ pub(super) struct Done {
     pub(super) problems: Vec<Problem>,
     /// A crawl's records that are not pages, by kind.
     pub(super) skipped: BTreeMap<Skip, usize>,
+    /// Taken from the build cache as it was (not parsed again).
+    pub(super) reused: bool,
 }
 
 /// Where one article is among the results: the file's index and the entry's within it.
@@ -93,6 +95,7 @@ pub(super) fn collect(
                     .collect(),
                 problems: c.problems,
                 skipped: c.skipped,
+                reused: true,
             })),
             None => {
                 done.push(None);
@@ -126,6 +129,7 @@ pub(super) fn collect(
                     outcomes,
                     problems: result.problems,
                     skipped: result.skipped,
+                    reused: false,
                 },
             ))
         })
