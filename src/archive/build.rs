@@ -35,6 +35,8 @@ pub(super) struct Done {
     pub(super) problems: Vec<Problem>,
     /// A crawl's records that are not pages, by kind.
     pub(super) skipped: BTreeMap<Skip, usize>,
+    /// Taken from the build cache as it was (not parsed again).
+    pub(super) reused: bool,
 }
 
 /// Where one article is among the results: the file's index and the entry's within it.
@@ -96,6 +98,7 @@ pub(super) fn collect(
                     .collect(),
                 problems: c.problems,
                 skipped: c.skipped,
+                reused: true,
             })),
             None => {
                 done.push(None);
@@ -129,6 +132,7 @@ pub(super) fn collect(
                     outcomes,
                     problems: result.problems,
                     skipped: result.skipped,
+                    reused: false,
                 },
             ))
         })

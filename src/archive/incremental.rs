@@ -127,6 +127,11 @@ pub fn build_and_save(
         added: Mutex::new(HashMap::new()),
     };
     report.lap("open the index and the store", &mut clock);
+    // Which chunks the cache's dumps came from, for writing again only those that changed.
+    let known = cache
+        .as_mut()
+        .map(|c| std::mem::take(&mut c.dump_chunks))
+        .unwrap_or_default();
     let (mut done, reused) = collect(articles, dumps, &ids, cache, &sink)?;
     report.reused = reused;
     report.lap("parse, store and index the changed dumps", &mut clock);
@@ -212,10 +217,12 @@ pub fn build_and_save(
                     outcomes,
                     problems: &d.problems,
                     skipped: &d.skipped,
+                    // A compaction moved every part: no dump is as it was read.
+                    reused: d.reused && !compacted,
                 })
             });
             // Without its cache the next build starts over: slower, not wrong.
-            if let Err(e) = build_cache::save(out, &store_name, store_len, cached, &want) {
+            if let Err(e) = build_cache::save(out, &store_name, store_len, cached, &known, &want) {
                 tracing::warn!("cannot write the build cache in {}: {e}", out.display());
             }
             started.elapsed()
