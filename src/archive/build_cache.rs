@@ -9,13 +9,13 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
-use super::chunked;
+use super::atomic_file::{self, Durability};
+use super::chunk_files::{self, ChunkName};
 use super::entry::Entry;
 use super::report::Problem;
 use super::store::{PartRef, Store};
@@ -24,7 +24,7 @@ use crate::capture::warc::Skip;
 
 const MAGIC: &[u8; 8] = b"ARSHIFC\x01";
 /// Bump whenever anything inside [`BuildCache`] changes shape.
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "cache.bin";
 
@@ -102,6 +102,18 @@ pub fn path_in(build_dir: &Path) -> PathBuf {
     build_dir.join(FILE_NAME)
 }
 
+/// The folder of the chunks the cache file names.
+fn chunks_in(build_dir: &Path) -> PathBuf {
+    path_in(build_dir).with_extension("chunks")
+}
+
+/// The cache file of `build_dir` as written, its lists not read.
+fn read_file(build_dir: &Path) -> Option<CacheFile> {
+    let bytes = fs::read(path_in(build_dir)).ok()?;
+    let body = atomic_file::versioned_body(&bytes, MAGIC, VERSION)?;
+    postcard::from_bytes(body).ok()
+}
+
 impl BuildCache {
     /// The cache of `build_dir` when it is readable, was written by this program, and its
     /// store is there; otherwise `None`.
@@ -116,21 +128,18 @@ impl BuildCache {
     /// The cache file of `build_dir` as written, whichever program wrote it and whether or
     /// not its store is there (for measuring what a build does with it).
     pub fn read(build_dir: &Path) -> Option<BuildCache> {
-        let bytes = fs::read(path_in(build_dir)).ok()?;
-        let header = MAGIC.len() + 4;
-        if bytes.len() < header
-            || &bytes[..MAGIC.len()] != MAGIC
-            || bytes[MAGIC.len()..header] != VERSION.to_le_bytes()
-        {
-            return None;
-        }
-        let file: CacheFile = postcard::from_bytes(&bytes[header..]).ok()?;
+        let file = read_file(build_dir)?;
+        let chunks = chunks_in(build_dir);
+        let (dumps, indexed) = rayon::join(
+            || chunk_files::read(&chunks, &file.dumps),
+            || chunk_files::read(&chunks, &file.indexed),
+        );
         Some(BuildCache {
             program: file.program,
             store: file.store,
             store_len: file.store_len,
-            dumps: chunked::decode(&file.dumps).ok()?,
-            indexed: chunked::decode(&file.indexed).ok()?,
+            dumps: dumps.ok()?.into_iter().flatten().collect(),
+            indexed: indexed.ok()?.into_iter().flatten().collect(),
         })
     }
 }
@@ -146,22 +155,22 @@ pub struct CachedRef<'a> {
     pub skipped: &'a BTreeMap<Skip, usize>,
 }
 
-/// The cache file as written: [`BuildCache`] with its two long lists in `chunked` runs.
+/// The cache file as written: [`BuildCache`] with its two long lists in chunks
+/// ([`chunk_files`], in the folder `cache.chunks` beside it).
 #[derive(Serialize, Deserialize)]
-struct CacheFile<'a> {
+struct CacheFile {
     program: Option<Stamp>,
     store: String,
     store_len: u64,
-    /// [`Cached`]s ([`CachedRef`]s as written).
-    #[serde(borrow)]
-    dumps: Vec<&'a [u8]>,
-    /// `(String, PartRef)`s.
-    #[serde(borrow)]
-    indexed: Vec<&'a [u8]>,
+    /// Of [`Cached`]s ([`CachedRef`]s as written), by name.
+    dumps: Vec<ChunkName>,
+    /// Of `(String, PartRef)`s, by id.
+    indexed: Vec<ChunkName>,
 }
 
-/// Writes the cache of `build_dir` (through a temporary file, so a reader never sees half of
-/// one).
+/// Writes the cache of `build_dir`: the chunks whose content is new, then the file naming them
+/// (through a temporary file, so a reader never sees half of one), then the chunks that
+/// neither it nor the file it replaced names are removed.
 pub fn save<'a>(
     build_dir: &Path,
     store: &str,
@@ -170,36 +179,33 @@ pub fn save<'a>(
     indexed: &[(&str, PartRef)],
 ) -> std::io::Result<()> {
     let dumps: Vec<CachedRef> = dumps.collect();
-    let (dumps, indexed) = rayon::join(|| chunked::encode(&dumps), || chunked::encode(indexed));
-    let (dumps, indexed) = (
-        dumps.map_err(|e| std::io::Error::other(e.to_string()))?,
-        indexed.map_err(|e| std::io::Error::other(e.to_string()))?,
+    let chunks = chunks_in(build_dir);
+    let replaced = read_file(build_dir);
+    // Lost with the machine, the cache is rebuilt: not synced.
+    let (dumps, indexed) = rayon::join(
+        || chunk_files::write(&chunks, &dumps, |d| d.name, Durability::Cached),
+        || chunk_files::write(&chunks, indexed, |(id, _)| id, Durability::Cached),
     );
-    fn borrowed(chunks: &[Vec<u8>]) -> Vec<&[u8]> {
-        chunks.iter().map(Vec::as_slice).collect()
-    }
     let file = CacheFile {
         program: Stamp::program(),
         store: store.to_owned(),
         store_len,
-        dumps: borrowed(&dumps),
-        indexed: borrowed(&indexed),
+        dumps: dumps?,
+        indexed: indexed?,
     };
     let path = path_in(build_dir);
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let result = (|| {
-        // Straight to the file: the encoded lists are not copied into one more buffer.
-        let mut f = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(&tmp)?);
-        f.write_all(MAGIC)?;
-        f.write_all(&VERSION.to_le_bytes())?;
-        let f = postcard::to_io(&file, f).map_err(|e| std::io::Error::other(e.to_string()))?;
-        f.into_inner().map_err(|e| e.into_error())?;
-        fs::rename(&tmp, &path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    atomic_file::save_versioned(&path, MAGIC, VERSION, &file, Durability::Cached)?;
+    let named = |f: &CacheFile| {
+        f.dumps
+            .iter()
+            .chain(&f.indexed)
+            .copied()
+            .collect::<Vec<_>>()
+    };
+    let mut keep = named(&file);
+    keep.extend(replaced.as_ref().map(named).unwrap_or_default());
+    chunk_files::remove_others(&chunks, &keep);
+    Ok(())
 }
 
 #[cfg(test)]

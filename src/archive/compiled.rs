@@ -2,28 +2,30 @@
 //!
 //! Layout: an 8-byte magic, a little-endian u32 format version, then the postcard encoding of
 //! the archive's [`Source`] (which folder and options it was built from, first so that it is
-//! read without the rest), its light entries (no bodies, no dump text), where each one's parts
-//! are in the store beside it ([`super::store`]), the threads and aliases. A file of another
+//! read without the rest), the store's name, the names of the chunks holding its light entries
+//! (no bodies, no dump text) with where each one's parts are in the store beside it
+//! ([`super::store`]; the chunks are files of the folder `archive.chunks` beside it, written
+//! only when their content is new: [`chunk_files`]), the threads and aliases. A file of another
 //! version is refused (and rebuilt by `serve`), never misread. Loading decodes only the light
 //! part, so it is quick and small however large the archive's text.
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::chunked;
+use super::atomic_file::{self, Durability};
+use super::chunk_files::{self, ChunkName};
 use super::model::{Archive, Part};
 use super::store::{self, PartRef, Store, StoreWriter};
 use super::{ArchiveError, Entry};
 
 const MAGIC: &[u8; 8] = b"ARSHIF\0\x01";
 /// Bump whenever [`Compiled`] or anything inside it changes shape.
-const VERSION: u32 = 7;
+const VERSION: u32 = 8;
 
 /// What a compiled archive was built from: a build folder holding the archive of another
 /// source is not the archive asked for, however new it is.
@@ -62,15 +64,13 @@ impl Source {
 
 /// The file's content, as read.
 #[derive(Deserialize)]
-struct Compiled<'a> {
+struct Compiled {
     /// Read by [`source_of`] alone; decoded here only to reach what follows.
     _source: Source,
     /// The store file's name, in the same folder.
     store: String,
-    /// The entries in `chunked` runs, borrowed from the file's bytes.
-    #[serde(borrow)]
-    entries: Vec<&'a [u8]>,
-    parts: Vec<PartRef>,
+    /// The chunks of `(Entry, PartRef)`s, in reading order.
+    entries: Vec<ChunkName>,
     dated: usize,
     about: Option<String>,
     threads: Vec<Vec<String>>,
@@ -79,13 +79,20 @@ struct Compiled<'a> {
     other_parts: Vec<(String, Vec<PartRef>)>,
 }
 
+/// The start of [`Compiled`]: what names the chunks, read without the rest.
+#[derive(Deserialize)]
+struct Head {
+    _source: Source,
+    _store: String,
+    entries: Vec<ChunkName>,
+}
+
 /// [`Compiled`] by reference, as written: the same bytes without copying the archive.
 #[derive(Serialize)]
 struct CompiledRef<'a> {
     source: &'a Source,
     store: &'a str,
-    entries: Vec<Vec<u8>>,
-    parts: &'a [PartRef],
+    entries: &'a [ChunkName],
     dated: usize,
     about: Option<&'a str>,
     threads: &'a [Vec<String>],
@@ -98,6 +105,20 @@ pub const FILE_NAME: &str = "archive.bin";
 /// Where the compiled archive lives inside a build folder.
 pub fn path_in(build_dir: &Path) -> PathBuf {
     build_dir.join(FILE_NAME)
+}
+
+/// The folder of the chunks the compiled file at `path` names.
+fn chunks_dir(path: &Path) -> PathBuf {
+    path.with_extension("chunks")
+}
+
+/// The chunks the compiled file at `path` names, if it is one of this format.
+fn chunks_named_by(path: &Path) -> Option<Vec<ChunkName>> {
+    let bytes = fs::read(path).ok()?;
+    let body = atomic_file::versioned_body(&bytes, MAGIC, VERSION)?;
+    postcard::take_from_bytes::<Head>(body)
+        .ok()
+        .map(|(head, _)| head.entries)
 }
 
 /// Writes the archive built from `source` atomically: a reader sees the old file or the new
@@ -150,33 +171,34 @@ pub fn save(archive: &Archive, source: &Source, path: &Path) -> Result<(), Archi
             (name, parts, other_parts, true)
         }
     };
-    let entries = chunked::encode(&archive.entries)
-        .map_err(|e| werr(std::io::Error::other(e.to_string())))?;
+    // Each entry with where its parts are, cut where the ids say: only new chunks are written.
+    let pairs: Vec<(&Entry, &PartRef)> = archive.entries.iter().zip(&parts).collect();
+    let chunks = chunks_dir(path);
+    let replaced = chunks_named_by(path);
+    let entries = chunk_files::write(
+        &chunks,
+        &pairs,
+        |(entry, _)| &entry.article.id,
+        Durability::Synced,
+    )
+    .map_err(werr)?;
+    drop(pairs);
     let compiled = CompiledRef {
         source,
         store: &store_name,
-        entries,
-        parts: &parts,
+        entries: &entries,
         dated: archive.dated,
         about: archive.about.as_deref(),
         threads: &archive.threads,
         aliases: &archive.aliases,
         other_parts: &other_parts,
     };
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let result = (|| {
-        // Straight to the file: the encoded entries are not copied into one more buffer.
-        let mut f = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(&tmp)?);
-        f.write_all(MAGIC)?;
-        f.write_all(&VERSION.to_le_bytes())?;
-        let f = postcard::to_io(&compiled, f).map_err(|e| std::io::Error::other(e.to_string()))?;
-        f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.map_err(werr)?;
+    // Straight to the file: the encoded entries are not copied into one more buffer.
+    atomic_file::save_versioned(path, MAGIC, VERSION, &compiled, Durability::Synced)
+        .map_err(werr)?;
+    // Only now that the new file names its chunks; the replaced file's are kept for a reader
+    // that read it just before.
+    chunk_files::remove_others(&chunks, entries.iter().chain(replaced.iter().flatten()));
     if new_store {
         store::remove_others(dir, &store_name);
     }
@@ -185,16 +207,25 @@ pub fn save(archive: &Archive, source: &Source, path: &Path) -> Result<(), Archi
 
 /// Loads a compiled archive written by [`save`], with its store mapped (not read).
 pub fn load(path: &Path) -> Result<Archive, ArchiveError> {
+    // A build may replace the file between our reading it and its chunks, and remove the
+    // chunks of the file before the one we read: read it again then.
+    let mut tries = 3;
+    loop {
+        tries -= 1;
+        match load_once(path) {
+            Err(ArchiveError::Read { cause, .. })
+                if tries > 0 && cause.kind() == std::io::ErrorKind::NotFound && path.exists() => {}
+            result => return result,
+        }
+    }
+}
+
+fn load_once(path: &Path) -> Result<Archive, ArchiveError> {
     let rerr = |e| ArchiveError::Read {
         path: path.into(),
         cause: e,
     };
-    let file = fs::File::open(path).map_err(rerr)?;
-    // Mapped rather than read: the entries are decoded straight from the file's pages, not
-    // from a copy of hundreds of megabytes at a million articles.
-    // SAFETY: the file is only ever replaced whole, by a rename (`save`), never written in
-    // place, so the mapped bytes do not change under the map.
-    let bytes = unsafe { memmap2::Mmap::map(&file) }.map_err(rerr)?;
+    let bytes = fs::read(path).map_err(rerr)?;
     let corrupt = |reason: String| ArchiveError::Corrupt {
         path: path.into(),
         reason,
@@ -210,14 +241,25 @@ pub fn load(path: &Path) -> Result<Archive, ArchiveError> {
         )));
     }
     let c: Compiled = postcard::from_bytes(&bytes[header..]).map_err(|e| corrupt(e.to_string()))?;
-    let entries: Vec<Entry> = chunked::decode(&c.entries).map_err(|e| corrupt(e.to_string()))?;
-    if c.parts.len() != entries.len() || c.dated > entries.len() {
-        return Err(corrupt("entries and parts do not match".into()));
+    drop(bytes);
+    let chunks: Vec<Vec<(Entry, PartRef)>> = chunk_files::read(&chunks_dir(path), &c.entries)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidData => corrupt(e.to_string()),
+            _ => rerr(e),
+        })?;
+    let n = chunks.iter().map(Vec::len).sum();
+    let (mut entries, mut parts) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for (entry, at) in chunks.into_iter().flatten() {
+        entries.push(entry);
+        parts.push(Part::Stored(at));
+    }
+    if c.dated > entries.len() {
+        return Err(corrupt("more dated entries than entries".into()));
     }
     let store = Store::open(&path.with_file_name(&c.store))?;
     let mut archive = Archive {
         entries,
-        parts: c.parts.into_iter().map(Part::Stored).collect(),
+        parts,
         store: Some(store),
         dated: c.dated,
         about: c.about,
@@ -230,7 +272,6 @@ pub fn load(path: &Path) -> Result<Archive, ArchiveError> {
             .collect(),
         ..Archive::default()
     };
-    drop(bytes);
     archive.index();
     Ok(archive)
 }
@@ -302,9 +343,7 @@ pub fn source_of(path: &Path) -> Option<Source> {
         .take(PREFIX)
         .read_to_end(&mut head)
         .ok()?;
-    let rest = head
-        .strip_prefix(MAGIC)?
-        .strip_prefix(&VERSION.to_le_bytes()[..])?;
+    let rest = atomic_file::versioned_body(&head, MAGIC, VERSION)?;
     postcard::take_from_bytes::<Source>(rest)
         .ok()
         .map(|(source, _)| source)
@@ -377,6 +416,41 @@ mod tests {
         assert_eq!(source_of(&path), None);
         assert!(is_stale(&path, articles.path()));
         assert!(is_stale_by_folder(&path, articles.path()));
+    }
+
+    #[test]
+    fn chunks_of_the_replaced_file_stay_for_its_readers_and_older_ones_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path_in(dir.path());
+        let source = Source::of(dir.path()).unwrap();
+        let entry = |id: &str| Entry {
+            article: Article {
+                id: id.into(),
+                ..Article::default()
+            },
+            note: None,
+            overridden: vec![],
+            text: String::new(),
+            provenance: Default::default(),
+        };
+        let mut names = Vec::new();
+        for ids in [&["a"][..], &["a", "b"], &["a", "b", "c"]] {
+            let archive = Archive::from_entries(ids.iter().map(|id| entry(id)).collect(), None);
+            save(&archive, &source, &path).unwrap();
+            names.push(chunks_named_by(&path).unwrap());
+            assert_eq!(load(&path).unwrap().len(), ids.len());
+        }
+        let held = |n: &Vec<ChunkName>| {
+            n.iter()
+                .all(|c| chunk_files::path_of(&chunks_dir(&path), c).is_file())
+        };
+        assert!(held(&names[1]) && held(&names[2]));
+        assert!(
+            !held(&names[0]),
+            "named by neither the file nor the one it replaced"
+        );
+        let files = fs::read_dir(chunks_dir(&path)).unwrap().count();
+        assert_eq!(files, names[1].len() + names[2].len());
     }
 
     #[test]

@@ -4,11 +4,11 @@
 //! file that cannot be read is no file: the next build groups from nothing.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::atomic_file::{self, Durability};
 use super::build_cache::Stamp;
 use super::threads::Grouping;
 
@@ -31,14 +31,8 @@ struct GroupingFile {
 /// The grouping of `build_dir` when it is readable and this program wrote it.
 pub fn load(build_dir: &Path) -> Option<Grouping> {
     let bytes = fs::read(path_in(build_dir)).ok()?;
-    let header = MAGIC.len() + 4;
-    if bytes.len() < header
-        || &bytes[..MAGIC.len()] != MAGIC
-        || bytes[MAGIC.len()..header] != VERSION.to_le_bytes()
-    {
-        return None;
-    }
-    let file: GroupingFile = postcard::from_bytes(&bytes[header..]).ok()?;
+    let body = atomic_file::versioned_body(&bytes, MAGIC, VERSION)?;
+    let file: GroupingFile = postcard::from_bytes(body).ok()?;
     let program = Stamp::program();
     (program.is_some() && file.program == program).then_some(file.grouping)
 }
@@ -51,17 +45,5 @@ pub fn save(build_dir: &Path, grouping: Grouping) -> std::io::Result<()> {
         grouping,
     };
     let path = path_in(build_dir);
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(&tmp)?);
-        f.write_all(MAGIC)?;
-        f.write_all(&VERSION.to_le_bytes())?;
-        let f = postcard::to_io(&file, f).map_err(|e| std::io::Error::other(e.to_string()))?;
-        f.into_inner().map_err(|e| e.into_error())?;
-        fs::rename(&tmp, &path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    atomic_file::save_versioned(&path, MAGIC, VERSION, &file, Durability::Cached)
 }

@@ -193,7 +193,7 @@ pub fn build_and_save(
         .map(|&(i, j)| done[i].outcomes[j].0.article.id.as_str())
         .collect();
     // The cache is written on another thread while the index is brought up to date.
-    let (indexing, cache_took) = std::thread::scope(|scope| {
+    let (indexing, index_took, cache_took) = std::thread::scope(|scope| {
         let cache_writer = scope.spawn(|| {
             let started = Instant::now();
             let cached = done.iter().filter_map(|d| {
@@ -220,22 +220,27 @@ pub fn build_and_save(
             }
             started.elapsed()
         });
+        let started = Instant::now();
         let indexing = reconcile_index(&index, &indexed, &want, &recaptured, &done, &store)
             .and_then(|()| index.commit());
+        let index_took = started.elapsed();
         let took = cache_writer
             .join()
             .expect("writing the cache does not panic");
-        (indexing, took)
+        (indexing, index_took, took)
     });
     if let Err(e) = indexing {
         // The cache says what the index holds; the index did not take it.
         let _ = fs::remove_file(build_cache::path_in(out));
         return Err(e);
     }
-    report.lap("update and commit the index", &mut clock);
-    report
-        .timings
-        .push(("write the cache (meanwhile)", cache_took));
+    // The step ends when the slower of the two does: each one's own time is printed too, so
+    // that a slow cache is not read as a slow index.
+    report.lap("update the index and write the cache", &mut clock);
+    report.timings.extend([
+        ("  of which the index (update and commit)", index_took),
+        ("  of which the cache (meanwhile)", cache_took),
+    ]);
     let archive = into_archive(done, assembled, Some(store));
     finish_report(&mut report, &archive);
     compiled::save(&archive, &source, compiled_path)?;

@@ -14,12 +14,14 @@
 //! search index brought up to date); [`report`] (what a build says); [`threads`], [`facets`]
 //! and the [`slug`]s of their names, [`overrides`], [`id`], [`compiled`], [`store`],
 //! [`build_cache`] and [`grouping_file`] (the threads' base and links kept for the next
-//! build; the archive and the cache write their long lists in `chunked` runs);
+//! build), each replaced whole through [`atomic_file`] (the long lists of the first two in
+//! content-named `chunk_files`, written only when new);
 //! [`dataset`] (the archive as JSON documents); [`commands`] (`arshif build` and `arshif parse`).
 
+pub mod atomic_file;
 pub mod build;
 pub mod build_cache;
-mod chunked;
+mod chunk_files;
 pub mod commands;
 mod compaction;
 pub mod compiled;

@@ -45,80 +45,16 @@ const MAX_PART_BYTES: usize = 4 * crate::parse::MAX_DUMP_BYTES + (1 << 20);
 
 /// What of an article is only needed when its own page is shown.
 ///
-/// Its strings are read back as bytes checked by `simdutf8` ([`utf8`]): postcard writes a
-/// string and a byte string alike (a length, then the bytes), and its own string reading checks
-/// them with `core::str::from_utf8`, whose fast path is ASCII only. On Arabic text that check
-/// was a quarter of an export's instructions (notes/serve-bench.md, session 20).
+/// Its strings are read back as bytes checked by `simdutf8` ([`crate::serde_utf8`]): on
+/// Arabic text the check of postcard's own string reading was a quarter of an export's
+/// instructions (notes/serve-bench.md, session 20).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Parts {
-    #[serde(deserialize_with = "utf8::lines")]
+    #[serde(deserialize_with = "crate::serde_utf8::lines")]
     pub body: Vec<String>,
     /// The dump as decoded (the article's source page).
-    #[serde(deserialize_with = "utf8::string")]
+    #[serde(deserialize_with = "crate::serde_utf8::string")]
     pub text: String,
-}
-
-/// Strings of a stored frame, read as bytes and checked with SIMD (see [`Parts`]).
-mod utf8 {
-    use std::fmt;
-
-    use serde::Deserializer;
-    use serde::de::{self, SeqAccess, Visitor};
-
-    /// One string, written as `String` is.
-    struct Utf8;
-
-    impl Visitor<'_> for Utf8 {
-        type Value = String;
-
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("UTF-8 bytes")
-        }
-
-        fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<String, E> {
-            simdutf8::basic::from_utf8(bytes)
-                .map(str::to_owned)
-                .map_err(|_| E::invalid_value(de::Unexpected::Bytes(bytes), &self))
-        }
-
-        fn visit_str<E: de::Error>(self, s: &str) -> Result<String, E> {
-            Ok(s.to_owned())
-        }
-    }
-
-    /// A string element of a sequence.
-    struct Line(String);
-
-    impl<'de> de::Deserialize<'de> for Line {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Line, D::Error> {
-            d.deserialize_bytes(Utf8).map(Line)
-        }
-    }
-
-    pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        d.deserialize_bytes(Utf8)
-    }
-
-    pub fn lines<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-        struct Lines;
-        impl<'de> Visitor<'de> for Lines {
-            type Value = Vec<String>;
-
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a sequence of strings")
-            }
-
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
-                // A corrupt length is not trusted for the allocation.
-                let mut lines = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-                while let Some(Line(line)) = seq.next_element()? {
-                    lines.push(line);
-                }
-                Ok(lines)
-            }
-        }
-        d.deserialize_seq(Lines)
-    }
 }
 
 /// Where one article's [`Parts`] are in the store.

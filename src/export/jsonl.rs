@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
+use crate::archive::atomic_file::{self, Durability};
 use crate::archive::{Archive, dataset};
 
 /// Writes `archive` to `path`; gives back how many articles. A file is written beside its
@@ -18,25 +19,12 @@ pub fn write(archive: &Archive, path: &Path) -> anyhow::Result<usize> {
         return Ok(n);
     }
     let gzip = path.extension().is_some_and(|e| e == "gz");
-    let mut tmp_name = path.as_os_str().to_owned();
-    tmp_name.push(format!(".tmp{}", std::process::id()));
-    let tmp = Path::new(&tmp_name);
-    let result = (|| {
-        let mut file = std::fs::File::create(tmp)?;
-        let n = if gzip {
-            dataset::write_jsonl_gz(archive, &mut file)?
+    let result = atomic_file::replace(path, Durability::Synced, |out| {
+        if gzip {
+            dataset::write_jsonl_gz(archive, &mut *out)
         } else {
-            let mut out = io::BufWriter::new(&mut file);
-            let n = dataset::write_jsonl(archive, &mut out)?;
-            out.flush()?;
-            n
-        };
-        file.sync_all()?;
-        std::fs::rename(tmp, path)?;
-        Ok::<_, io::Error>(n)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(tmp);
-    }
+            dataset::write_jsonl(archive, out)
+        }
+    });
     result.with_context(|| format!("cannot write {}", path.display()))
 }

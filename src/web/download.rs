@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use axum::body::{Body, Bytes};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
+use crate::archive::atomic_file::{self, Durability};
 use crate::archive::{Archive, dataset};
 use crate::stable_hash::stable_hash;
 
@@ -151,19 +152,11 @@ pub fn start_writing(site: Arc<impl Source>) {
 /// Writes the file beside a temporary name, then renames it into place: a reader meets the
 /// whole file or none.
 fn write_file(archive: &Archive, path: &Path) -> io::Result<u64> {
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        dataset::write_jsonl_gz(archive, &mut file)?;
-        file.sync_all()?;
-        let len = file.metadata()?.len();
-        std::fs::rename(&tmp, path)?;
-        Ok(len)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    atomic_file::replace(path, Durability::Synced, |out| {
+        dataset::write_jsonl_gz(archive, &mut *out)?;
+        out.flush()?;
+        out.get_ref().metadata().map(|m| m.len())
+    })
 }
 
 /// Removes the downloads of earlier builds beside `path` (a server still sending one keeps

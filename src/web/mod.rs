@@ -13,6 +13,7 @@
 pub mod config;
 pub mod download;
 pub mod http;
+mod idle;
 pub mod pages;
 mod reload;
 mod server;
@@ -37,13 +38,15 @@ pub use http::response_cache::ResponseCache;
 pub use server::{run, serve, shutdown_signal};
 pub use site::{AppState, Site};
 
+use http::replay::ReplayLayer;
 use http::{assets, cache_policy, limits, response_cache, security};
 use pages::{about, article, data, error, facets, feed, health, index, search, sitemap};
 use view::links;
 
 /// The whole site as a router, no listener involved.
 ///
-/// Layers, from the outside in: request logs; security headers; caching (`Cache-Control`,
+/// Layers, from the outside in: request logs; a kept page sent again with the headers the
+/// layers below gave it the first time ([`response_cache::replay`]); security headers; caching (`Cache-Control`,
 /// `ETag`, `Last-Modified`, 304); the kept responses and compression ([`response_cache`]),
 /// which answer a page rendered before without going further; the Arabic error page for any
 /// error below it; the URI and body limits; the request timeout (503: the server was too slow,
@@ -70,6 +73,7 @@ pub fn app(state: AppState) -> Router {
     // One stack around the whole router rather than `Router::layer`, which wraps every route
     // in each layer boxed apart: axum then clones that nest of boxes for each request (some
     // forty allocations, measured), where this clones plain structs once.
+    let replay_state = state.clone();
     let layers = ServiceBuilder::new()
         .layer(
             TraceLayer::new_for_http()
@@ -80,6 +84,9 @@ pub fn app(state: AppState) -> Router {
                         .latency_unit(tower_http::LatencyUnit::Millis),
                 ),
         )
+        .layer(ReplayLayer::new(move |request: &Request| {
+            replay(&replay_state, request)
+        }))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -102,8 +109,31 @@ pub fn app(state: AppState) -> Router {
 /// [`cache_policy::revalidate`] with this run's `Cache-Control` values and the site's time,
 /// taken before the handler runs (see there why).
 async fn revalidate(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let last_modified = state.site().last_modified;
-    cache_policy::revalidate(&state.cache_control, last_modified, request, next).await
+    let site = state.site();
+    cache_policy::revalidate(&state.cache_control, &site.last_modified, request, next).await
+}
+
+/// [`response_cache::replay`] over the responses kept for the site being served, with the
+/// same key and daily renewal as [`respond`].
+fn replay(state: &AppState, request: &Request) -> Option<Response> {
+    let site = state.site();
+    site.responses.renew_daily(today());
+    let forwarded_site = forwarded_site(&state.config, request);
+    response_cache::replay(&site.responses, forwarded_site.as_deref(), request)
+}
+
+/// Days since the Unix epoch (UTC).
+fn today() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400)
+}
+
+/// The public address a trusted proxy's headers name for `request` (empty when they name
+/// none), or `None` when the address does not come from the request.
+fn forwarded_site(config: &Config, request: &Request) -> Option<String> {
+    (config.base_url.is_none() && config.trust_proxy)
+        .then(|| links::public_site(config, request.headers()).unwrap_or_default())
 }
 
 /// [`response_cache::respond`] over the responses kept for the site being served, renewed each
@@ -111,13 +141,8 @@ async fn revalidate(State(state): State<AppState>, request: Request, next: Next)
 /// trusted proxy's headers, it is part of what a page depends on.
 async fn respond(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let site = state.site();
-    let today = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400);
-    site.responses.renew_daily(today);
-    let config = &state.config;
-    let forwarded_site = (config.base_url.is_none() && config.trust_proxy)
-        .then(|| links::public_site(config, request.headers()).unwrap_or_default());
+    site.responses.renew_daily(today());
+    let forwarded_site = forwarded_site(&state.config, &request);
     response_cache::respond(&site.responses, forwarded_site, request, next).await
 }
 

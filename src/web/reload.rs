@@ -20,6 +20,7 @@ use anyhow::Context;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use tokio::sync::Notify;
 
+use super::idle;
 use super::site::{self, AppState, Build, Site};
 use crate::archive::compiled;
 
@@ -90,7 +91,8 @@ pub fn start(
     // either is rebuilt like any other change.
     let compiled_path = compiled::path_in(build_dir);
     let (folder, on_stale) = (articles.clone(), wanted.clone());
-    tokio::task::spawn_blocking(move || {
+    // At idle priority: it must not take a core from the first readers (see `idle`).
+    let checked = idle::spawn("arshif-check", move || {
         if compiled::is_stale_on_one_core(&compiled_path, &folder) {
             tracing::info!(
                 "{} changed since {} was built: rebuilding",
@@ -100,6 +102,9 @@ pub fn start(
             on_stale.notify_one();
         }
     });
+    if let Err(e) = checked {
+        tracing::warn!("cannot check the articles folder against the build: {e}");
+    }
 
     let generations = Generations {
         dir: live_dir.clone(),

@@ -24,8 +24,11 @@ use tokio::sync::Semaphore;
 
 use super::config::{Config, ListenAddr, LogFormat, ServeArgs};
 use super::http::limits::MAX_CONNECTIONS;
+use super::idle;
 use super::site::{self, AppState, Build};
 use super::{app, reload};
+use crate::archive::{self, compiled};
+use crate::search;
 
 /// Serves `state` on `listener` until `shutdown` resolves (see [`shutdown_signal`]); requests
 /// in flight are finished.
@@ -166,12 +169,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
                     }
                 });
                 println!("serving {articles} articles at http://{addr}/");
+                warm_search(&args.site.build_dir);
                 serve(listener, state, shutdown).await.context("serving")
             }
             #[cfg(unix)]
             ListenAddr::Unix(path) => {
                 let listener = bind_unix(path)?;
                 println!("serving {articles} articles at unix:{}", path.display());
+                warm_search(&args.site.build_dir);
                 let served = serve(listener, state, shutdown).await.context("serving");
                 let _ = std::fs::remove_file(path);
                 served
@@ -185,6 +190,20 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     // A rebuild still running is not waited for: its generation folder was just removed.
     runtime.shutdown_timeout(Duration::from_secs(1));
     served
+}
+
+/// Reads ahead the search index of the build in `build_dir` on an idle thread, once `serve`
+/// listens (never before its first answer): a first search after a large build otherwise
+/// waits for the disk (see [`search::warm`]).
+fn warm_search(build_dir: &Path) {
+    let dir = archive::search_dir(&compiled::path_in(build_dir));
+    let warming = idle::spawn("arshif-warm", move || match search::warm(&dir) {
+        Ok(bytes) => tracing::debug!("read {bytes} bytes of {} ahead", dir.display()),
+        Err(e) => tracing::debug!("cannot read ahead {}: {e}", dir.display()),
+    });
+    if let Err(e) = warming {
+        tracing::debug!("cannot start reading the search index ahead: {e}");
+    }
 }
 
 /// Binds a Unix socket at `path`, replacing a socket left by a previous run (but no other

@@ -7,13 +7,13 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use arc_swap::ArcSwap;
 
 use super::config::Config;
 use super::download::{self, Download};
-use super::http::cache_policy::CacheControl;
+use super::http::cache_policy::{CacheControl, LastModified};
 use super::http::response_cache::ResponseCache;
 use crate::archive::{self, Archive, ArchiveError, BuildReport, compiled};
 use crate::search::SearchIndex;
@@ -26,7 +26,7 @@ pub struct Site {
     /// `Last-Modified` of every page: when this build (or the binary rendering it) last
     /// changed, in whole seconds as HTTP dates have no more. It lives here, not in
     /// [`Config`], so that a rebuild swapped in brings its own time.
-    pub last_modified: SystemTime,
+    pub last_modified: LastModified,
     /// Responses rendered from this site, kept to be sent again (see [`ResponseCache`]).
     pub responses: ResponseCache,
     /// The whole archive as one JSON Lines download (see [`Download`]).
@@ -49,7 +49,7 @@ impl Site {
         Site {
             archive,
             search,
-            last_modified: whole_seconds(SystemTime::now()),
+            last_modified: LastModified::at(SystemTime::now()),
             responses: ResponseCache::default(),
             download: Download::in_memory(),
         }
@@ -57,7 +57,7 @@ impl Site {
 
     /// The same site, its pages `Last-Modified` at `t`.
     pub fn modified_at(mut self, t: SystemTime) -> Site {
-        self.last_modified = whole_seconds(t);
+        self.last_modified = LastModified::at(t);
         self
     }
 
@@ -134,12 +134,6 @@ fn last_modified(compiled_path: &Path) -> SystemTime {
         .chain(binary)
         .max()
         .unwrap_or_else(SystemTime::now)
-}
-
-/// `t` without its fraction of a second, so that it equals the HTTP date made from it.
-fn whole_seconds(t: SystemTime) -> SystemTime {
-    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    UNIX_EPOCH + Duration::from_secs(secs)
 }
 
 /// The one state value every handler gets.

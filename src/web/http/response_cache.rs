@@ -8,7 +8,7 @@
 //! and brotli encodings, each made the first time a client asks for it. The next request for
 //! the same path and query (and the same public address, when a trusted proxy names it) is
 //! answered from memory before routing; the layers outside it (`cache_policy::revalidate` with its
-//! `ETag` suffixes and 304s, the security headers, the request log) apply as to any response.
+//! 304s, the security headers, the request log) apply as to any response.
 //!
 //! Memory is bounded: the cache holds at most `--page-cache-mib` of bodies (quick_cache's
 //! CLOCK-Pro eviction, which a crawler's one-off visits do not flush). The cache belongs to
@@ -50,6 +50,14 @@ pub struct Representation {
     compressible: bool,
     gzip: OnceLock<Bytes>,
     brotli: OnceLock<Bytes>,
+    /// The `ETag` of the gzip and brotli bodies, made once rather than for each response
+    /// (a `format!` per compressed response was 6% of its instructions, callgrind).
+    gzip_tag: Option<HeaderValue>,
+    brotli_tag: Option<HeaderValue>,
+    /// The headers the layers outside this one ended up sending with the body in each coding
+    /// (by [`Coding`]'s order), learnt from the first full answer ([`learn`]): [`replay`]
+    /// answers a later request with them, without going through those layers again.
+    replies: [OnceLock<HeaderMap>; 3],
 }
 
 impl Representation {
@@ -84,6 +92,16 @@ impl Representation {
                 HeaderValue::from_static(header::ACCEPT_ENCODING.as_str()),
             );
         }
+        let coded_tag = |coding| {
+            compressible
+                .then(|| {
+                    headers
+                        .get(header::ETAG)
+                        .and_then(|t| coded_etag(t, coding))
+                })
+                .flatten()
+        };
+        let (gzip_tag, brotli_tag) = (coded_tag(Coding::Gzip), coded_tag(Coding::Brotli));
         Ok(Representation {
             status: parts.status,
             headers,
@@ -92,6 +110,9 @@ impl Representation {
             compressible,
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
+            gzip_tag,
+            brotli_tag,
+            replies: Default::default(),
         })
     }
 
@@ -120,18 +141,33 @@ impl Representation {
             .clone()
     }
 
-    /// The response for a client that accepts `coding` (`head`: without the body).
-    pub fn response(&self, coding: Coding, head: bool) -> Response {
-        let coding = if self.compressible {
+    /// The coding this body is sent in to a client that accepts `coding`.
+    fn sent_in(&self, coding: Coding) -> Coding {
+        if self.compressible {
             coding
         } else {
             Coding::Identity
-        };
+        }
+    }
+
+    /// The response for a client that accepts `coding` (`head`: without the body).
+    pub fn response(&self, coding: Coding, head: bool) -> Response {
+        let coding = self.sent_in(coding);
         let body = self.body(coding);
         let mut headers = self.headers.clone();
-        if coding != Coding::Identity {
+        let coded_tag = match coding {
+            Coding::Identity => None,
+            Coding::Gzip => Some(&self.gzip_tag),
+            Coding::Brotli => Some(&self.brotli_tag),
+        };
+        if let Some(tag) = coded_tag {
             headers.insert(header::CONTENT_ENCODING, coding.header_value());
             headers.remove(header::ACCEPT_RANGES);
+            match tag {
+                Some(tag) => headers.insert(header::ETAG, tag.clone()),
+                // A tag that cannot carry the suffix would name the identity bytes: none.
+                None => headers.remove(header::ETAG),
+            };
         }
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
         let mut response = Response::new(if head {
@@ -156,6 +192,12 @@ impl Representation {
             .sum();
         body + body / 2 + headers + 256
     }
+}
+
+/// The `ETag` of `tag`'s body encoded with `coding`: `-gzip` or `-br` inside the quotes.
+fn coded_etag(tag: &HeaderValue, coding: Coding) -> Option<HeaderValue> {
+    let tag = tag.to_str().ok()?.strip_suffix('"')?;
+    HeaderValue::from_str(&format!("{tag}-{}\"", coding.token())).ok()
 }
 
 fn varies_on_accept_encoding(headers: &HeaderMap) -> bool {
@@ -275,7 +317,9 @@ pub async fn respond(
     let head = method == Method::HEAD;
     let key = key(forwarded_site.as_deref(), &request);
     if let Some(representation) = kept.get(&key) {
-        return representation.response(coding, head);
+        let mut response = representation.response(coding, head);
+        Kept::mark(&mut response, representation, coding);
+        return response;
     }
     let key = key.into_owned();
     // A HEAD is answered from the GET's response, which is then kept like any other.
@@ -283,9 +327,11 @@ pub async fn respond(
     let response = next.run(request).await;
     match Representation::read(response).await {
         Ok(representation) => {
-            let response = representation.response(coding, head);
+            let mut response = representation.response(coding, head);
             if representation.cacheable() {
-                kept.insert(key, Arc::new(representation));
+                let representation = Arc::new(representation);
+                kept.insert(key, representation.clone());
+                Kept::mark(&mut response, representation, coding);
             }
             response
         }
@@ -294,10 +340,97 @@ pub async fn respond(
     }
 }
 
+/// Marks a response made from a kept representation (in its extensions), so that [`learn`]
+/// can keep the headers it leaves with.
+#[derive(Clone)]
+struct Kept {
+    representation: Arc<Representation>,
+    coding: Coding,
+}
+
+impl Kept {
+    fn mark(response: &mut Response, representation: Arc<Representation>, asked: Coding) {
+        let coding = representation.sent_in(asked);
+        response.extensions_mut().insert(Kept {
+            representation,
+            coding,
+        });
+    }
+}
+
+/// Keeps the headers of a `200` made from a kept representation as every layer left them,
+/// for [`replay`]. They are the same for every request that reaches a `200` (a conditional
+/// one that matched got a 304 and is not learnt from).
+pub fn learn(response: &mut Response) {
+    if let Some(Kept {
+        representation,
+        coding,
+    }) = response.extensions_mut().remove::<Kept>()
+        && response.status() == StatusCode::OK
+    {
+        let _ = representation.replies[coding as usize].set(response.headers().clone());
+    }
+}
+
+/// The kept response to `request` with the headers every layer gave it before ([`learn`]),
+/// made without those layers: a GET or HEAD without validators (`If-None-Match` and
+/// `If-Modified-Since` may call for a 304) whose page is kept and was sent in the client's
+/// coding before. `None`: go the whole way. A kept page costs the router, the security,
+/// caching and compression layers a third of its instructions otherwise (callgrind,
+/// notes/serve-bench.md, session 22).
+pub fn replay(
+    kept: &ResponseCache,
+    forwarded_site: Option<&str>,
+    request: &Request,
+) -> Option<Response> {
+    let method = request.method();
+    let headers = request.headers();
+    if (method != Method::GET && method != Method::HEAD)
+        || headers.contains_key(header::IF_NONE_MATCH)
+        || headers.contains_key(header::IF_MODIFIED_SINCE)
+    {
+        return None;
+    }
+    let representation = kept.get(&key(forwarded_site, request))?;
+    let coding = representation.sent_in(coding::negotiate(headers));
+    let sent = representation.replies[coding as usize].get()?.clone();
+    let body = if method == Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(representation.body(coding))
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = representation.status;
+    *response.headers_mut() = sent;
+    Some(response)
+}
+
 /// `response` compressed for `coding` when its body is in memory, else as it is.
 async fn encoded(response: Response, coding: Coding) -> Response {
     match Representation::read(response).await {
         Ok(representation) => representation.response(coding, false),
         Err(response) => response,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compressed_bodies_get_their_own_tag() {
+        let tag = HeaderValue::from_static("\"abc\"");
+        assert_eq!(
+            coded_etag(&tag, Coding::Brotli),
+            Some(HeaderValue::from_static("\"abc-br\""))
+        );
+        assert_eq!(
+            coded_etag(&tag, Coding::Gzip),
+            Some(HeaderValue::from_static("\"abc-gzip\""))
+        );
+        assert_eq!(
+            coded_etag(&HeaderValue::from_static("abc"), Coding::Gzip),
+            None
+        );
     }
 }

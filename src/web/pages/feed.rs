@@ -132,8 +132,13 @@ fn content_html(body: &[String]) -> String {
 /// `GET /feed.xml`.
 pub async fn show(State(state): State<AppState>, links: Links) -> Result<Response, WebError> {
     let site = state.site();
-    let feed =
-        feed(&site.archive, &links, FEED_ENTRIES, site.last_modified).ok_or(WebError::NotFound)?;
+    let feed = feed(
+        &site.archive,
+        &links,
+        FEED_ENTRIES,
+        site.last_modified.time(),
+    )
+    .ok_or(WebError::NotFound)?;
     render_as(&feed, StatusCode::OK, CachePolicy::Short, ATOM)
 }
 

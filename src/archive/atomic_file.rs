@@ -1,0 +1,101 @@
+//! Files replaced whole: written beside their place under a temporary name, then renamed over
+//! it, so a reader (or the next build, after one killed midway) meets the old file or the new
+//! one, never half of one. Also the versioned postcard files of the build folder (the compiled
+//! archive, the build cache, the threads' grouping): a magic, a format version, the encoding.
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// Whether the new file must be on disk before it replaces the old one (`sync_all`): for what
+/// a reader relies on; a cache that is rebuilt when lost need not wait for the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    Synced,
+    Cached,
+}
+
+/// Replaces `path` with what `write` writes (through a buffer), atomically; the temporary
+/// file is removed when anything fails. Gives back what `write` gave.
+pub fn replace<T>(
+    path: &Path,
+    durability: Durability,
+    write: impl FnOnce(&mut BufWriter<File>) -> io::Result<T>,
+) -> io::Result<T> {
+    let tmp = temporary(path);
+    let result = (|| {
+        let mut out = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+        let value = write(&mut out)?;
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        if durability == Durability::Synced {
+            file.sync_all()?;
+        }
+        fs::rename(&tmp, path)?;
+        Ok(value)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// The temporary name beside `path`: one per process, so two writers never share one.
+fn temporary(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(".tmp{}", std::process::id()));
+    PathBuf::from(name)
+}
+
+/// Replaces `path` with `magic`, `version` (little-endian) and the postcard encoding of
+/// `value`, streamed to the file (the encoding is not held in memory).
+pub fn save_versioned<T: Serialize + ?Sized>(
+    path: &Path,
+    magic: &[u8; 8],
+    version: u32,
+    value: &T,
+    durability: Durability,
+) -> io::Result<()> {
+    replace(path, durability, |out| {
+        out.write_all(magic)?;
+        out.write_all(&version.to_le_bytes())?;
+        postcard::to_io(value, out).map_err(|e| io::Error::other(e.to_string()))?;
+        Ok(())
+    })
+}
+
+/// The encoding after the header of a file written by [`save_versioned`], or `None` when
+/// `bytes` do not start with `magic` and `version`.
+pub fn versioned_body<'a>(bytes: &'a [u8], magic: &[u8; 8], version: u32) -> Option<&'a [u8]> {
+    bytes
+        .strip_prefix(&magic[..])?
+        .strip_prefix(&version.to_le_bytes()[..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_write_leaves_the_old_file_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.bin");
+        save_versioned(&path, b"TESTMAG\x01", 2, &("old", 1u32), Durability::Cached).unwrap();
+        let failed = replace(&path, Durability::Synced, |out| {
+            out.write_all(b"half")?;
+            Err::<(), _>(io::Error::other("killed"))
+        });
+        assert!(failed.is_err());
+        let bytes = fs::read(&path).unwrap();
+        let body = versioned_body(&bytes, b"TESTMAG\x01", 2).unwrap();
+        assert_eq!(
+            postcard::from_bytes::<(&str, u32)>(body).unwrap(),
+            ("old", 1)
+        );
+        assert!(versioned_body(&bytes, b"TESTMAG\x01", 3).is_none());
+        assert!(versioned_body(&bytes, b"OTHERMA\x01", 2).is_none());
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(names.len(), 1, "the temporary file is gone");
+    }
+}

@@ -1,0 +1,206 @@
+//! Long lists kept as content-defined chunks, each in a file named by the hash of its bytes,
+//! in a folder beside the small file that names them (the compiled archive, the build cache): a build that
+//! changes a few items writes the few chunks that hold them, not the whole list (at a million
+//! articles the list is hundreds of megabytes, and rewriting and syncing it was most of an
+//! incremental build's writing).
+//!
+//! A chunk ends after an item whose key (an article's id, a dump's name) hashes to a value whose low
+//! [`BOUNDARY_BITS`] bits are zero, so where chunks end depends on the items themselves, not
+//! on their positions: adding or removing one item changes the chunk that holds it (and its
+//! neighbour when the item is a boundary), and every other chunk is the same bytes under the
+//! same name, already on disk.
+//!
+//! Safe against readers and kills: a chunk is written under a temporary name and renamed (its
+//! name is its content, so a chunk file that is there is whole and is not written again); the
+//! file naming the chunks is renamed into place only after all of them are; and chunks are
+//! removed only after that, and only those that neither the new file nor the one it replaced
+//! names, so a build killed with `kill -9` leaves the previous file with all its chunks, and a
+//! reader that read the previous file still finds them.
+
+use std::fs;
+use std::io::{self, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::atomic_file::{self, Durability};
+use crate::stable_hash::stable_hash;
+
+/// A chunk's name: the BLAKE3 hash of its bytes.
+pub type ChunkName = [u8; 32];
+
+/// A chunk ends after an item whose key's hash has this many low zero bits: 8,192 items a chunk
+/// on average, enough that a chunk's bookkeeping is nothing beside its items, few enough that
+/// a hundred thousand items keep two cores busy and a change rewrites a few hundred kilobytes.
+const BOUNDARY_BITS: u32 = 13;
+
+/// No chunk is longer, whatever the keys (a run of unlucky hashes): the cut after this many
+/// items is still content-defined from the last boundary on.
+const MAX_ITEMS: usize = 8 << BOUNDARY_BITS;
+
+/// Where the chunks of `items` end, from their keys alone.
+fn cut<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<Range<usize>> {
+    let mask = (1u64 << BOUNDARY_BITS) - 1;
+    let mut ranges = Vec::with_capacity(items.len() >> BOUNDARY_BITS);
+    let mut start = 0;
+    for (i, item) in items.iter().enumerate() {
+        if stable_hash(key(item).as_bytes()) & mask == 0 || i + 1 - start == MAX_ITEMS {
+            ranges.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    if start < items.len() {
+        ranges.push(start..items.len());
+    }
+    ranges
+}
+
+/// A chunk's file in `dir`.
+pub fn path_of(dir: &Path, name: &ChunkName) -> PathBuf {
+    let mut file = String::with_capacity(68);
+    for b in name {
+        file.push_str(&format!("{b:02x}"));
+    }
+    file.push_str(".bin");
+    dir.join(file)
+}
+
+/// Writes the chunks of `items` (cut by `key`) that `dir` does not hold yet, encoded and
+/// hashed on both cores; gives back every chunk's name, in order.
+pub fn write<T: Serialize + Sync>(
+    dir: &Path,
+    items: &[T],
+    key: impl Fn(&T) -> &str,
+    durability: Durability,
+) -> io::Result<Vec<ChunkName>> {
+    fs::create_dir_all(dir)?;
+    cut(items, key)
+        .into_par_iter()
+        .map(|range| {
+            let bytes =
+                postcard::to_stdvec(&items[range]).map_err(|e| io::Error::other(e.to_string()))?;
+            let name = *blake3::hash(&bytes).as_bytes();
+            let path = path_of(dir, &name);
+            // Its name is its content, and it was renamed into place whole.
+            let there = fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64);
+            if !there {
+                atomic_file::replace(&path, durability, |out| out.write_all(&bytes))?;
+            }
+            Ok(name)
+        })
+        .collect()
+}
+
+/// The items of the chunks `names` in `dir`, decoded on both cores, chunk by chunk in order
+/// (the caller moves them where they go: at a million items, once). A chunk that is missing is
+/// an error of kind `NotFound`; one that does not decode, of kind `InvalidData`.
+pub fn read<T: DeserializeOwned + Send>(
+    dir: &Path,
+    names: &[ChunkName],
+) -> io::Result<Vec<Vec<T>>> {
+    names
+        .par_iter()
+        .map(|name| {
+            let path = path_of(dir, name);
+            let file = fs::File::open(&path)?;
+            // Mapped rather than read: decoded straight from the file's pages.
+            // SAFETY: a chunk file is only ever created whole by a rename and never written
+            // in place (its name is its content).
+            let bytes = unsafe { memmap2::Mmap::map(&file) }?;
+            postcard::from_bytes(&bytes).map_err(|e| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{}: {e}", path.display()),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Removes every file of `dir` that is not one of the chunks `keep` names (chunks of lists no
+/// longer named, temporary files of a killed writer).
+pub fn remove_others<'a>(dir: &Path, keep: impl IntoIterator<Item = &'a ChunkName>) {
+    let keep: FxHashSet<PathBuf> = keep.into_iter().map(|n| path_of(dir, n)).collect();
+    let Ok(items) = fs::read_dir(dir) else {
+        return;
+    };
+    for item in items.flatten() {
+        let path = item.path();
+        if !keep.contains(&path) {
+            let _ = fs::remove_file(&path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(ids: impl Iterator<Item = u32>) -> Vec<(String, u32)> {
+        ids.map(|i| (format!("مقال-{i}"), i)).collect()
+    }
+
+    fn key(item: &(String, u32)) -> &str {
+        &item.0
+    }
+
+    fn read_all(dir: &Path, names: &[ChunkName]) -> io::Result<Vec<(String, u32)>> {
+        Ok(read(dir, names)?.concat())
+    }
+
+    #[test]
+    fn chunks_read_back_in_order_and_an_added_item_changes_only_its_own_chunk() {
+        let dir = tempfile::tempdir().unwrap();
+        let before = items(0..60_000);
+        let names = write(dir.path(), &before, key, Durability::Cached).unwrap();
+        assert!(names.len() > 3, "{} chunks", names.len());
+        assert_eq!(read_all(dir.path(), &names).unwrap(), before);
+
+        let mut after = before.clone();
+        after.insert(30_000, ("مقال جديد".into(), 7));
+        let again = write(dir.path(), &after, key, Durability::Cached).unwrap();
+        assert_eq!(read_all(dir.path(), &again).unwrap(), after);
+        let new: Vec<_> = again.iter().filter(|n| !names.contains(n)).collect();
+        assert!(
+            (1..=2).contains(&new.len()),
+            "{} of {} chunks changed",
+            new.len(),
+            again.len()
+        );
+        let files = fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(
+            files,
+            names.len() + new.len(),
+            "the unchanged ones were not written twice"
+        );
+
+        remove_others(dir.path(), &again);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), again.len());
+        assert_eq!(read_all(dir.path(), &again).unwrap(), after);
+        let gone = read_all(dir.path(), &names).unwrap_err();
+        assert_eq!(gone.kind(), io::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn no_chunk_is_longer_than_the_limit_and_none_is_empty() {
+        let many = items(0..200_000);
+        let ranges = cut(&many, key);
+        assert!(ranges.iter().all(|r| !r.is_empty() && r.len() <= MAX_ITEMS));
+        assert_eq!(ranges.first().unwrap().start, 0);
+        assert_eq!(ranges.last().unwrap().end, many.len());
+        assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
+        // Every item the same key: only the limit cuts.
+        let same: Vec<(String, u32)> = (0..MAX_ITEMS as u32 + 5).map(|i| ("x".into(), i)).collect();
+        assert_ne!(
+            stable_hash(b"x") & ((1 << BOUNDARY_BITS) - 1),
+            0,
+            "not a boundary"
+        );
+        assert_eq!(cut(&same, key).len(), 2);
+        assert!(cut(&items(0..0), key).is_empty());
+    }
+}
