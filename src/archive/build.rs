@@ -22,6 +22,7 @@ use super::store::Store;
 use super::threads::{self, Profile};
 use crate::capture::Format;
 use crate::capture::warc::Skip;
+use crate::search::ArticleTerms;
 
 /// One file's result in this build.
 pub(super) struct Done {
@@ -34,6 +35,8 @@ pub(super) struct Done {
     pub(super) problems: Vec<Problem>,
     /// A crawl's records that are not pages, by kind.
     pub(super) skipped: BTreeMap<Skip, usize>,
+    /// Taken from the build cache as it was (not parsed again).
+    pub(super) reused: bool,
 }
 
 /// Where one article is among the results: the file's index and the entry's within it.
@@ -46,14 +49,16 @@ fn named_by_file(entry: &Entry) -> bool {
 
 /// Where a build puts each newly parsed article's heavy parts (and its search document).
 pub(super) trait Sink: Sync {
-    fn keep(&self, entry: Entry) -> Result<(Entry, Part), ArchiveError>;
+    /// Keeps `entry`'s parts; `terms` are its title's and body's search terms, made with its
+    /// thread profile.
+    fn keep(&self, entry: Entry, terms: ArticleTerms) -> Result<(Entry, Part), ArchiveError>;
 }
 
 /// Parts kept with the entries: an archive built for the moment, not saved.
 struct MemorySink;
 
 impl Sink for MemorySink {
-    fn keep(&self, entry: Entry) -> Result<(Entry, Part), ArchiveError> {
+    fn keep(&self, entry: Entry, _: ArticleTerms) -> Result<(Entry, Part), ArchiveError> {
         let (light, parts) = entry.split();
         Ok((light, Part::Memory(parts)))
     }
@@ -93,6 +98,7 @@ pub(super) fn collect(
                     .collect(),
                 problems: c.problems,
                 skipped: c.skipped,
+                reused: true,
             })),
             None => {
                 done.push(None);
@@ -112,8 +118,8 @@ pub(super) fn collect(
                 if named_by_file(&entry) {
                     entry.article.id.clone_from(&ids[i].0);
                 }
-                let profile = Profile::of(&entry.article);
-                let (light, part) = sink.keep(entry)?;
+                let (profile, terms) = Profile::with_terms(&entry.article);
+                let (light, part) = sink.keep(entry, terms)?;
                 outcomes.push((light, part, profile));
             }
             progress.inc(1);
@@ -126,6 +132,7 @@ pub(super) fn collect(
                     outcomes,
                     problems: result.problems,
                     skipped: result.skipped,
+                    reused: false,
                 },
             ))
         })

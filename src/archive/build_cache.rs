@@ -96,6 +96,44 @@ pub struct BuildCache {
     pub dumps: Vec<Cached>,
     /// What the search index holds: each article's id and the parts it was indexed from.
     pub indexed: Vec<(String, PartRef)>,
+    /// The chunks `dumps` was read from, in order.
+    pub dump_chunks: Vec<KnownChunk>,
+}
+
+/// One chunk of the cache's dumps as read: enough to know, at the next save, that a run of
+/// dumps reused unchanged is the very run it holds (names are unique and sorted, so the same
+/// first and last name and the same count are the same dumps).
+#[derive(Debug, Clone)]
+pub struct KnownChunk {
+    name: ChunkName,
+    first: String,
+    last: String,
+    len: usize,
+}
+
+impl KnownChunk {
+    fn of(name: ChunkName, dumps: &[Cached]) -> Option<KnownChunk> {
+        Some(KnownChunk {
+            name,
+            first: dumps.first()?.name.clone(),
+            last: dumps.last()?.name.clone(),
+            len: dumps.len(),
+        })
+    }
+
+    /// The chunk of `known` (in list order) that holds exactly `run`, if every dump of `run`
+    /// was reused unchanged.
+    fn holding(known: &[KnownChunk], run: &[CachedRef]) -> Option<ChunkName> {
+        let (first, last) = (run.first()?, run.last()?);
+        if !run.iter().all(|d| d.reused) {
+            return None;
+        }
+        let at = known
+            .binary_search_by(|c| c.first.as_str().cmp(first.name))
+            .ok()?;
+        let chunk = &known[at];
+        (chunk.len == run.len() && chunk.last == last.name).then_some(chunk.name)
+    }
 }
 
 pub fn path_in(build_dir: &Path) -> PathBuf {
@@ -134,12 +172,20 @@ impl BuildCache {
             || chunk_files::read(&chunks, &file.dumps),
             || chunk_files::read(&chunks, &file.indexed),
         );
+        let dumps = dumps.ok()?;
+        let dump_chunks = file
+            .dumps
+            .iter()
+            .zip(&dumps)
+            .map(|(name, run)| KnownChunk::of(*name, run))
+            .collect::<Option<_>>()?;
         Some(BuildCache {
             program: file.program,
             store: file.store,
             store_len: file.store_len,
-            dumps: dumps.ok()?.into_iter().flatten().collect(),
+            dumps: dumps.into_iter().flatten().collect(),
             indexed: indexed.ok()?.into_iter().flatten().collect(),
+            dump_chunks,
         })
     }
 }
@@ -153,6 +199,10 @@ pub struct CachedRef<'a> {
     pub outcomes: Vec<(&'a Entry, &'a PartRef, &'a Profile)>,
     pub problems: &'a [Problem],
     pub skipped: &'a BTreeMap<Skip, usize>,
+    /// Taken from the cache as it was, its part references unmoved: its bytes are the ones
+    /// read.
+    #[serde(skip)]
+    pub reused: bool,
 }
 
 /// The cache file as written: [`BuildCache`] with its two long lists in chunks
@@ -168,7 +218,8 @@ struct CacheFile {
     indexed: Vec<ChunkName>,
 }
 
-/// Writes the cache of `build_dir`: the chunks whose content is new, then the file naming them
+/// Writes the cache of `build_dir`: the chunks whose content is new (a run of reused dumps
+/// that fills one of the `known` chunks is not even encoded again), then the file naming them
 /// (through a temporary file, so a reader never sees half of one), then the chunks that
 /// neither it nor the file it replaced names are removed.
 pub fn save<'a>(
@@ -176,6 +227,7 @@ pub fn save<'a>(
     store: &str,
     store_len: u64,
     dumps: impl Iterator<Item = CachedRef<'a>>,
+    known: &[KnownChunk],
     indexed: &[(&str, PartRef)],
 ) -> std::io::Result<()> {
     let dumps: Vec<CachedRef> = dumps.collect();
@@ -183,7 +235,10 @@ pub fn save<'a>(
     let replaced = read_file(build_dir);
     // Lost with the machine, the cache is rebuilt: not synced.
     let (dumps, indexed) = rayon::join(
-        || chunk_files::write(&chunks, &dumps, |d| d.name, Durability::Cached),
+        || {
+            let known = |run: &[CachedRef]| KnownChunk::holding(known, run);
+            chunk_files::write_unless_known(&chunks, &dumps, |d| d.name, known, Durability::Cached)
+        },
         || chunk_files::write(&chunks, indexed, |(id, _)| id, Durability::Cached),
     );
     let file = CacheFile {
@@ -235,19 +290,72 @@ mod tests {
             .unwrap()
             .finish()
             .unwrap();
-        save(dir.path(), &store, len, std::iter::empty(), &[]).unwrap();
+        save(dir.path(), &store, len, std::iter::empty(), &[], &[]).unwrap();
         assert!(BuildCache::load(dir.path()).is_some());
-        save(dir.path(), &store, len + 1, std::iter::empty(), &[]).unwrap();
+        save(dir.path(), &store, len + 1, std::iter::empty(), &[], &[]).unwrap();
         assert!(
             BuildCache::load(dir.path()).is_none(),
             "a store shorter than the cache knew it lost parts"
         );
-        save(dir.path(), &store, len, std::iter::empty(), &[]).unwrap();
+        save(dir.path(), &store, len, std::iter::empty(), &[], &[]).unwrap();
         assert!(BuildCache::load(dir.path()).is_some());
         fs::remove_file(dir.path().join(&store)).unwrap();
         assert!(
             BuildCache::load(dir.path()).is_none(),
             "a cache whose store is gone points nowhere"
         );
+    }
+
+    #[test]
+    fn reused_dumps_keep_their_chunk_and_a_changed_one_gets_a_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = super::super::store::new_file_name();
+        let len = super::super::store::StoreWriter::create(&dir.path().join(&store))
+            .unwrap()
+            .finish()
+            .unwrap();
+        let stamp = Stamp::of(&fs::metadata(dir.path()).unwrap());
+        let names: Vec<String> = (0..20_000).map(|i| format!("{i:06}.txt")).collect();
+        let (problems, skipped) = (Vec::new(), BTreeMap::new());
+        let refs = |reused: bool| -> Vec<CachedRef> {
+            names
+                .iter()
+                .map(|name| CachedRef {
+                    name,
+                    stamp: &stamp,
+                    over: &None,
+                    outcomes: vec![],
+                    problems: &problems,
+                    skipped: &skipped,
+                    reused,
+                })
+                .collect()
+        };
+        save(dir.path(), &store, len, refs(false).into_iter(), &[], &[]).unwrap();
+        let first = BuildCache::load(dir.path()).unwrap();
+        assert_eq!(first.dumps.len(), names.len());
+        let known = first.dump_chunks.clone();
+        assert!(known.len() > 1);
+        save(dir.path(), &store, len, refs(true).into_iter(), &known, &[]).unwrap();
+        let second = BuildCache::load(dir.path()).unwrap();
+        let chunks = |c: &BuildCache| c.dump_chunks.iter().map(|k| k.name).collect::<Vec<_>>();
+        assert_eq!(chunks(&second), chunks(&first));
+
+        // One dump parsed again (not reused) and its stamp changed: its chunk is new.
+        let later = Stamp::of(&fs::metadata(path_in(dir.path())).unwrap());
+        let changed = names.iter().enumerate().map(|(i, name)| CachedRef {
+            name,
+            stamp: if i == 5 { &later } else { &stamp },
+            over: &None,
+            outcomes: vec![],
+            problems: &problems,
+            skipped: &skipped,
+            reused: i != 5,
+        });
+        save(dir.path(), &store, len, changed, &known, &[]).unwrap();
+        let third = BuildCache::load(dir.path()).unwrap();
+        assert_eq!(third.dumps[5].stamp, later);
+        assert_ne!(chunks(&third)[0], chunks(&first)[0]);
+        assert_eq!(chunks(&third)[1..], chunks(&first)[1..]);
     }
 }

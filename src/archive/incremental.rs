@@ -18,7 +18,7 @@ use super::report::BuildReport;
 use super::scan::{assign_ids, scan};
 use super::store::{self, PartRef, Store, StoreWriter};
 use super::{ArchiveError, compaction, compiled, grouping_file, search_dir};
-use crate::search::IndexWriter;
+use crate::search::{ArticleTerms, IndexWriter};
 
 /// How [`load_or_build`] tells that the compiled archive is current.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +127,11 @@ pub fn build_and_save(
         added: Mutex::new(HashMap::new()),
     };
     report.lap("open the index and the store", &mut clock);
+    // Which chunks the cache's dumps came from, for writing again only those that changed.
+    let known = cache
+        .as_mut()
+        .map(|c| std::mem::take(&mut c.dump_chunks))
+        .unwrap_or_default();
     let (mut done, reused) = collect(articles, dumps, &ids, cache, &sink)?;
     report.reused = reused;
     report.lap("parse, store and index the changed dumps", &mut clock);
@@ -212,10 +217,12 @@ pub fn build_and_save(
                     outcomes,
                     problems: &d.problems,
                     skipped: &d.skipped,
+                    // A compaction moved every part: no dump is as it was read.
+                    reused: d.reused && !compacted,
                 })
             });
             // Without its cache the next build starts over: slower, not wrong.
-            if let Err(e) = build_cache::save(out, &store_name, store_len, cached, &want) {
+            if let Err(e) = build_cache::save(out, &store_name, store_len, cached, &known, &want) {
                 tracing::warn!("cannot write the build cache in {}: {e}", out.display());
             }
             started.elapsed()
@@ -427,7 +434,7 @@ struct StoreSink<'a> {
 }
 
 impl Sink for StoreSink<'_> {
-    fn keep(&self, entry: Entry) -> Result<(Entry, Part), ArchiveError> {
+    fn keep(&self, entry: Entry, terms: ArticleTerms) -> Result<(Entry, Part), ArchiveError> {
         let id = entry.article.id.clone();
         let stale = self
             .added
@@ -441,7 +448,7 @@ impl Sink for StoreSink<'_> {
         if stale {
             self.index.get()?.remove(&id);
         }
-        self.index.get()?.add(&entry.article)?;
+        self.index.get()?.add_analysed(&entry.article, terms)?;
         let (light, parts) = entry.split();
         // Compressed on this thread; only the append is serial.
         let bytes = store::encode(&parts).map_err(|source| ArchiveError::Write {
