@@ -22,6 +22,7 @@ use super::store::Store;
 use super::threads::{self, Profile};
 use crate::capture::Format;
 use crate::capture::warc::Skip;
+use crate::search::ArticleTerms;
 
 /// One file's result in this build.
 pub(super) struct Done {
@@ -48,14 +49,16 @@ fn named_by_file(entry: &Entry) -> bool {
 
 /// Where a build puts each newly parsed article's heavy parts (and its search document).
 pub(super) trait Sink: Sync {
-    fn keep(&self, entry: Entry) -> Result<(Entry, Part), ArchiveError>;
+    /// Keeps `entry`'s parts; `terms` are its title's and body's search terms, made with its
+    /// thread profile.
+    fn keep(&self, entry: Entry, terms: ArticleTerms) -> Result<(Entry, Part), ArchiveError>;
 }
 
 /// Parts kept with the entries: an archive built for the moment, not saved.
 struct MemorySink;
 
 impl Sink for MemorySink {
-    fn keep(&self, entry: Entry) -> Result<(Entry, Part), ArchiveError> {
+    fn keep(&self, entry: Entry, _: ArticleTerms) -> Result<(Entry, Part), ArchiveError> {
         let (light, parts) = entry.split();
         Ok((light, Part::Memory(parts)))
     }
@@ -115,8 +118,8 @@ pub(super) fn collect(
                 if named_by_file(&entry) {
                     entry.article.id.clone_from(&ids[i].0);
                 }
-                let profile = Profile::of(&entry.article);
-                let (light, part) = sink.keep(entry)?;
+                let (profile, terms) = Profile::with_terms(&entry.article);
+                let (light, part) = sink.keep(entry, terms)?;
                 outcomes.push((light, part, profile));
             }
             progress.inc(1);

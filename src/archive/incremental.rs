@@ -18,7 +18,7 @@ use super::report::BuildReport;
 use super::scan::{assign_ids, scan};
 use super::store::{self, PartRef, Store, StoreWriter};
 use super::{ArchiveError, compaction, compiled, grouping_file, search_dir};
-use crate::search::IndexWriter;
+use crate::search::{ArticleTerms, IndexWriter};
 
 /// How [`load_or_build`] tells that the compiled archive is current.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -434,7 +434,7 @@ struct StoreSink<'a> {
 }
 
 impl Sink for StoreSink<'_> {
-    fn keep(&self, entry: Entry) -> Result<(Entry, Part), ArchiveError> {
+    fn keep(&self, entry: Entry, terms: ArticleTerms) -> Result<(Entry, Part), ArchiveError> {
         let id = entry.article.id.clone();
         let stale = self
             .added
@@ -448,7 +448,7 @@ impl Sink for StoreSink<'_> {
         if stale {
             self.index.get()?.remove(&id);
         }
-        self.index.get()?.add(&entry.article)?;
+        self.index.get()?.add_analysed(&entry.article, terms)?;
         let (light, parts) = entry.split();
         // Compressed on this thread; only the append is serial.
         let bytes = store::encode(&parts).map_err(|source| ArchiveError::Write {

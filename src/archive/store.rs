@@ -32,9 +32,10 @@ use super::ArchiveError;
 pub(super) const MAGIC: &[u8; 8] = b"ARSHIFP\x02";
 
 /// The zstd level of every part, chosen by measurement (notes/build-bench.md): on generated
-/// dumps level 3 stores 5.8 bytes in one for under 0.2 ms of CPU per part, level 1 5.6 in
-/// one for two thirds of that, and each level past 3 gains 1-3 % for 1.5-4 times the CPU.
-pub const LEVEL: i32 = 3;
+/// dumps level 1 stores 5.6 bytes in one for two thirds of level 3's CPU (5.8 in one), and
+/// each level past 3 gains 1-3 % for 1.5-4 times the CPU. Level 3 was a ninth of a build's
+/// instructions (session 22's profile), so the build's CPU wins over the store's last 3 %.
+pub const LEVEL: i32 = 1;
 
 /// Largest part a frame may claim to hold: a dump's text (at most [`MAX_DUMP_BYTES`], up to
 /// twice that once decoded to UTF-8) and a body made of its lines. A corrupt frame header

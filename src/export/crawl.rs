@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use tower::ServiceExt;
 
 use super::files::{file_for, link, not_found_page, sibling, write};
+use super::links::{is_dynamic, links, same_site};
 use super::{COMPRESS_FROM, DEEPEST_404, ExportError, ExportReport, Options, precompressed};
 use crate::web::http::coding::{self, Coding, Levels};
 use crate::web::http::{assets, render};
@@ -429,110 +430,9 @@ async fn stream_to(body: Body, path: &Path, target: &str) -> Result<u64, ExportE
     Ok(len)
 }
 
-/// Every `href` and `src` of an HTML page, entities decoded, as a browser reads them.
-///
-/// lol_html tokenises the page as a stream, building no tree: the crawl needs attributes,
-/// not a document (a full parse with `scraper` was 5–14% of an export). `tests/export.rs`
-/// checks it finds what `scraper` finds on every page of an export.
-pub fn links(html: &[u8]) -> Vec<String> {
-    use lol_html::{HtmlRewriter, Settings, element};
-    let mut found = Vec::new();
-    let mut rewriter = HtmlRewriter::new(
-        Settings::new()
-            .with_strict(false)
-            .append_element_content_handler(element!("[href], [src]", |el| {
-                for name in ["href", "src"] {
-                    if let Some(value) = el.get_attribute(name) {
-                        found.push(htmlize::unescape_attribute(&value).into_owned());
-                    }
-                }
-                Ok(())
-            })),
-        |_: &[u8]| {},
-    );
-    // The handler never fails, and without strict mode neither does the tokeniser.
-    let _ = rewriter.write(html);
-    let _ = rewriter.end();
-    found
-}
-
-/// Pages answered per request that a static copy cannot hold.
-fn is_dynamic(target: &str) -> bool {
-    let path = target.split('?').next().unwrap_or_default();
-    path == "/search"
-        || path == "/search.json"
-        || path.starts_with("/search/")
-        || path == "/healthz"
-}
-
-/// `reference` (an `href` on the page at `page`) as a target on this site (`/path?query`,
-/// no fragment), or `None` when it leads elsewhere. Absolute URLs under `base` count as
-/// this site's.
-fn same_site(page: &str, reference: &str, base: Option<&str>) -> Option<String> {
-    const ORIGIN: &str = "http://export.invalid";
-    let page_url = url::Url::parse(&format!("{ORIGIN}{page}")).ok()?;
-    let reference = match base {
-        Some(base) if reference.starts_with(base) => {
-            format!("/{}", &reference[base.len()..])
-        }
-        _ => reference.to_owned(),
-    };
-    let resolved = page_url.join(&reference).ok()?;
-    if resolved.origin() != page_url.origin() {
-        return None;
-    }
-    let mut target = resolved.path().to_owned();
-    if let Some(query) = resolved.query() {
-        target.push('?');
-        target.push_str(query);
-    }
-    Some(target)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn links_are_read_as_a_browser_reads_them() {
-        // Quoted three ways, entities decoded, nothing from a comment, a script or text.
-        let page = br#"<!doctype html><html><head><link rel=stylesheet href=static/a.css>
-<script src='x.js'>var s = '<a href="not-a-link">';</script></head>
-<body><!-- <a href="commented-out"> --><p>href="text"</p>
-<a href="page/2?order=oldest&amp;x=1">next</a><img src="i&#x2F;j.svg" alt=""><a>none</a>
-</body></html>"#;
-        let mut found = links(page);
-        found.sort();
-        assert_eq!(
-            found,
-            ["i/j.svg", "page/2?order=oldest&x=1", "static/a.css", "x.js"]
-        );
-    }
-
-    #[test]
-    fn links_resolve_against_their_page() {
-        let s = |page, href| same_site(page, href, None);
-        assert_eq!(s("/", "./articles/x").as_deref(), Some("/articles/x"));
-        assert_eq!(s("/page/2", "../").as_deref(), Some("/"));
-        assert_eq!(
-            s("/page/2", "../page/3?order=oldest#top").as_deref(),
-            Some("/page/3?order=oldest")
-        );
-        assert_eq!(
-            s("/articles/x", "../static/style.css").as_deref(),
-            Some("/static/style.css")
-        );
-        assert_eq!(s("/about", "#main").as_deref(), Some("/about"));
-        assert_eq!(s("/", "https://example.org/"), None);
-        assert_eq!(s("/", "mailto:a@example.org"), None);
-        assert_eq!(s("/", "//example.org/x"), None);
-        let base = Some("https://example.org/archive/");
-        assert_eq!(
-            same_site("/", "https://example.org/archive/articles/x", base).as_deref(),
-            Some("/articles/x")
-        );
-        assert!(is_dynamic("/search?q=x") && !is_dynamic("/searching"));
-    }
 
     #[test]
     fn a_file_is_named_after_one_page() {

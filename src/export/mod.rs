@@ -25,13 +25,14 @@
 //! nothing is loaded, rendered or written (so a file added to it by hand stays until the
 //! archive changes; remove the folder to have it made afresh).
 //!
-//! [`crawl`] follows the links and writes what it finds; [`files`] says where each URL lands
-//! and puts the finished export in place; [`jsonl`] writes `--jsonl FILE`, the archive as
-//! data.
+//! [`crawl`] follows the links ([`links`] reads and resolves them) and writes what it finds;
+//! [`files`] says where each URL lands and puts the finished export in place; [`jsonl`] writes
+//! `--jsonl FILE`, the archive as data.
 
 mod crawl;
 mod files;
 mod jsonl;
+mod links;
 
 use std::path::{Path, PathBuf};
 
@@ -45,9 +46,9 @@ use crate::web::app;
 use crate::web::config::{Config, SiteArgs};
 use crate::web::http::coding::Levels;
 use crate::web::site::{self, AppState, Build};
-pub use crawl::links;
 use files::Marker;
 pub use files::not_found_page;
+pub use links::links;
 
 /// `arshif export` options; each flag also reads an environment variable.
 #[derive(Debug, Clone, Args)]

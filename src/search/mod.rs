@@ -20,6 +20,7 @@ mod writer;
 
 use count::Frequencies;
 pub use count::{Total, servable_results};
+pub use pairs::{ArticleTerms, Word};
 use schema::{Fields, fields_of, register_tokenizers};
 pub use snippet::highlight_html;
 use snippet::{Passages, opening};

@@ -18,7 +18,8 @@
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use super::analyzer::for_each_term;
+use super::analyzer::{for_each_term, for_each_word};
+use crate::parse::Article;
 
 /// The tokenizer name of [`Line::terms`] in the index's tokenizer manager.
 pub const TERMS_NAME: &str = "arabic-terms";
@@ -31,10 +32,62 @@ const PAIR_JOIN: char = '\u{1F}';
 
 /// Appends the terms of `text` to `out`, each followed by a space: what [`Line`] reads. A term never holds a space (see [`PAIR_JOIN`]).
 pub fn analysed_into(text: &str, out: &mut String) {
-    for_each_term(text, |term| {
-        out.push_str(term);
-        out.push(' ');
-    });
+    for_each_term(text, |term| push_term(out, term));
+}
+
+/// An article's title and body as lines of terms ([`analysed_into`]), what the index reads of
+/// them. Made by [`ArticleTerms::analyse`], which also hands each word to whoever else reads
+/// them (the build's thread profile), so that a build reads an article's words once.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ArticleTerms {
+    pub(super) title: String,
+    /// The paragraphs' terms in order: what [`analysed_into`] makes of them joined by line
+    /// breaks, since no word spans a line break.
+    pub(super) body: String,
+}
+
+/// A word of an article as [`ArticleTerms::analyse`] reads it.
+pub enum Word<'a> {
+    /// A term of the title.
+    Title(&'a str),
+    /// A word of the body: its folded form and its term (empty when it has none).
+    Body { folded: &'a str, term: &'a str },
+    /// The end of the title or of a paragraph.
+    EndOfText,
+}
+
+impl ArticleTerms {
+    pub fn of(article: &Article) -> ArticleTerms {
+        ArticleTerms::analyse(article, |_| {})
+    }
+
+    /// The terms of `article`'s title and body, calling `each` with every word on the way:
+    /// the title's terms, then each paragraph's words, each text followed by
+    /// [`Word::EndOfText`]. `each` must not analyse text itself (the analyzer's memo is
+    /// borrowed meanwhile).
+    pub fn analyse(article: &Article, mut each: impl FnMut(Word)) -> ArticleTerms {
+        let mut terms = ArticleTerms::default();
+        for_each_term(&article.title, |term| {
+            push_term(&mut terms.title, term);
+            each(Word::Title(term));
+        });
+        each(Word::EndOfText);
+        for paragraph in &article.body {
+            for_each_word(paragraph, |folded, term| {
+                if !term.is_empty() {
+                    push_term(&mut terms.body, term);
+                }
+                each(Word::Body { folded, term });
+            });
+            each(Word::EndOfText);
+        }
+        terms
+    }
+}
+
+fn push_term(line: &mut String, term: &str) {
+    line.push_str(term);
+    line.push(' ');
 }
 
 /// The pair term of two adjacent terms, as the pairs fields hold it.
@@ -152,6 +205,55 @@ mod tests {
             .map(|(i, w)| (pair(&w[0], &w[1]), i))
             .collect();
         assert_eq!(pairs, want_pairs);
+    }
+
+    #[test]
+    fn an_articles_terms_are_its_texts_analysed_and_each_word_is_handed_on_once() {
+        // Paragraphs that end and begin on a word, a clitic and a mark: joined by a line
+        // break (as the index stores them) they give the same terms as one by one.
+        let article = Article {
+            title: "وزيرُ الخارجيّة في «دمشق»".into(),
+            body: vec![
+                "قال الوزير لـ\"داعش\"".into(),
+                "ـ والمعارضة ١٠ مرات.".into(),
+                "…".into(),
+            ],
+            ..Article::default()
+        };
+        let mut seen = Vec::new();
+        let got = ArticleTerms::analyse(&article, |w| {
+            seen.push(match w {
+                Word::Title(t) => format!("title {t}"),
+                Word::Body { term, .. } => format!("body {term}"),
+                Word::EndOfText => "end".into(),
+            })
+        });
+        let mut title = String::new();
+        analysed_into(&article.title, &mut title);
+        let mut body = String::new();
+        analysed_into(&article.body.join("\n"), &mut body);
+        assert_eq!(got, ArticleTerms { title, body });
+        assert_eq!(got, ArticleTerms::of(&article));
+        let title_terms = terms(&article.title);
+        assert!(
+            seen.starts_with(
+                &title_terms
+                    .iter()
+                    .map(|t| format!("title {t}"))
+                    .collect::<Vec<_>>()
+            )
+        );
+        let body_terms: Vec<String> = seen
+            .iter()
+            .filter_map(|s| s.strip_prefix("body "))
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(body_terms, terms(&article.body.join("\n")));
+        assert_eq!(
+            seen.iter().filter(|s| *s == "end").count(),
+            1 + article.body.len()
+        );
     }
 
     #[test]

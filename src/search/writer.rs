@@ -6,11 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tantivy::indexer::LogMergePolicy;
-use tantivy::schema::Field;
 use tantivy::{Index, Term};
 
 use super::document::ArticleDoc;
-use super::pairs::analysed_into;
+use super::pairs::{ArticleTerms, analysed_into};
 use super::schema::{Fields, fields_of, register_tokenizers, schema};
 use super::{SearchError, index_error};
 use crate::parse::Article;
@@ -130,25 +129,30 @@ impl IndexWriter {
 
     /// Indexes `article` under its id (a copy already there stays: see [`IndexWriter::remove`]).
     pub fn add(&self, a: &Article) -> Result<(), SearchError> {
+        self.add_analysed(a, ArticleTerms::of(a))
+    }
+
+    /// [`IndexWriter::add`] with the title's and body's terms already made (by
+    /// [`ArticleTerms::analyse`] on `a`).
+    pub fn add_analysed(&self, a: &Article, terms: ArticleTerms) -> Result<(), SearchError> {
         let f = self.fields;
         let mut doc = ArticleDoc::new(f.id, &a.id, f.paragraphs);
-        // Each text is analysed once, here; its terms and its pairs fields both read the line
-        // of terms. One value each, in the same order: a pair never spans two values.
-        let mut add = |terms: Field, pairs: Field, text: &str| {
+        // Each text is analysed once; its terms and its pairs fields both read the line of
+        // terms. One value each, in the same order: a pair never spans two values.
+        let analysed = |text: &str| {
             let mut line = String::new();
             analysed_into(text, &mut line);
-            doc.add_line(terms, pairs, line);
+            line
         };
-        add(f.title, f.title_pairs, &a.title);
+        doc.add_line(f.title, f.title_pairs, terms.title);
         if let Some(subtitle) = &a.subtitle {
-            add(f.title, f.title_pairs, subtitle);
+            doc.add_line(f.title, f.title_pairs, analysed(subtitle));
         }
-        let paragraphs = a.body.join("\n");
-        add(f.body, f.body_pairs, &paragraphs);
+        doc.add_line(f.body, f.body_pairs, terms.body);
         for caption in &a.captions {
-            add(f.body, f.body_pairs, caption);
+            doc.add_line(f.body, f.body_pairs, analysed(caption));
         }
-        doc.set_paragraphs(paragraphs);
+        doc.set_paragraphs(a.body.join("\n"));
         self.writer
             .add_document(doc)
             .map_err(index_error(&self.dir))?;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::PROFILE;
 use crate::parse::Article;
-use crate::search::analyzer::{for_each_term, for_each_word};
+use crate::search::{ArticleTerms, Word};
 use crate::stable_hash::stable_hash;
 
 /// What threads need of one article, computed from it alone: a build keeps it between runs.
@@ -27,21 +27,27 @@ pub struct Profile {
 
 impl Profile {
     pub fn of(article: &Article) -> Profile {
-        // One pass over the body gives both the folded text (for duplicates) and the terms.
+        Profile::with_terms(article).0
+    }
+
+    /// The profile of `article` and the terms the search index reads of it, from one pass
+    /// over its words (the index would otherwise analyse the body again).
+    pub fn with_terms(article: &Article) -> (Profile, ArticleTerms) {
+        // One pass over the body gives the folded text (for duplicates), the terms counted
+        // and the index's terms.
         let mut text = String::new();
         let mut counts = TermCounts::default();
-        for_each_term(&article.title, |t| counts.add(t, 2));
-        counts.end_of_text();
-        for paragraph in &article.body {
-            for_each_word(paragraph, |folded, term| {
+        let index_terms = ArticleTerms::analyse(article, |word| match word {
+            Word::Title(term) => counts.add(term, 2),
+            Word::Body { folded, term } => {
                 text.push_str(folded);
                 text.push(' ');
                 if !term.is_empty() {
                     counts.add(term, 1);
                 }
-            });
-            counts.end_of_text();
-        }
+            }
+            Word::EndOfText => counts.end_of_text(),
+        });
         let body = (!text.is_empty()).then(|| (stable_hash(text.as_bytes()), text.len() as u32));
         let mut terms: Vec<(u32, u32)> = counts
             .counts
@@ -61,7 +67,7 @@ impl Profile {
         // kept the capacity of all its terms (some 9 KB, 0.9 GB over 100,000 articles).
         terms.shrink_to_fit();
         terms.sort_unstable();
-        Profile { body, terms }
+        (Profile { body, terms }, index_terms)
     }
 }
 

@@ -8,7 +8,7 @@
 //! fonts (woff2 is compressed already). One difference: when a client refuses every coding
 //! including identity, it gets identity rather than a 406, which RFC 9110 §12.5.3 allows.
 
-use std::io::Write;
+use super::encoders;
 
 use axum::http::{HeaderMap, HeaderValue, header};
 
@@ -150,23 +150,8 @@ pub const SERVER_LEVELS: Levels = Levels { gzip: 9, brotli: 5 };
 pub fn encode(coding: Coding, body: &[u8], levels: Levels) -> Vec<u8> {
     match coding {
         Coding::Identity => body.to_vec(),
-        Coding::Gzip => {
-            let mut encoder = flate2::write::GzEncoder::new(
-                Vec::with_capacity(body.len() / 3),
-                flate2::Compression::new(levels.gzip.clamp(1, 9)),
-            );
-            encoder.write_all(body).expect("writing to memory");
-            encoder.finish().expect("writing to memory")
-        }
-        Coding::Brotli => {
-            let mut out = Vec::with_capacity(body.len() / 3);
-            {
-                let mut writer =
-                    brotli::CompressorWriter::new(&mut out, 4096, levels.brotli.min(11), 22);
-                writer.write_all(body).expect("writing to memory");
-            }
-            out
-        }
+        Coding::Gzip => encoders::gzip(body, levels.gzip),
+        Coding::Brotli => encoders::brotli(body, levels.brotli),
     }
 }
 

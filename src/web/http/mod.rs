@@ -6,6 +6,7 @@
 pub(crate) mod assets;
 pub mod cache_policy;
 pub mod coding;
+mod encoders;
 pub(crate) mod error;
 pub mod limits;
 pub mod render;

@@ -1,0 +1,263 @@
+//! What a page links to: every `href` and `src` of its HTML, and each as a path on this site
+//! (or not), resolved against the page's own path as a browser resolves it.
+
+/// Every `href` and `src` of an HTML page, entities decoded, as a browser reads them.
+///
+/// lol_html tokenises the page as a stream, building no tree: the crawl needs attributes,
+/// not a document (a full parse with `scraper` was 5–14% of an export). `tests/export.rs`
+/// checks it finds what `scraper` finds on every page of an export.
+pub fn links(html: &[u8]) -> Vec<String> {
+    use lol_html::{HtmlRewriter, Settings, element};
+    let mut found = Vec::new();
+    let mut rewriter = HtmlRewriter::new(
+        Settings::new()
+            .with_strict(false)
+            .append_element_content_handler(element!("[href], [src]", |el| {
+                for name in ["href", "src"] {
+                    if let Some(value) = el.get_attribute(name) {
+                        found.push(htmlize::unescape_attribute(&value).into_owned());
+                    }
+                }
+                Ok(())
+            })),
+        |_: &[u8]| {},
+    );
+    // The handler never fails, and without strict mode neither does the tokeniser.
+    let _ = rewriter.write(html);
+    let _ = rewriter.end();
+    found
+}
+
+/// Pages answered per request that a static copy cannot hold.
+pub(super) fn is_dynamic(target: &str) -> bool {
+    let path = target.split('?').next().unwrap_or_default();
+    path == "/search"
+        || path == "/search.json"
+        || path.starts_with("/search/")
+        || path == "/healthz"
+}
+
+/// `reference` (an `href` on the page at `page`) as a target on this site (`/path?query`,
+/// no fragment), or `None` when it leads elsewhere. Absolute URLs under `base` count as
+/// this site's.
+pub(super) fn same_site(page: &str, reference: &str, base: Option<&str>) -> Option<String> {
+    const ORIGIN: &str = "http://export.invalid";
+    let reference = match base {
+        Some(base) if reference.starts_with(base) => {
+            format!("/{}", &reference[base.len()..])
+        }
+        _ => reference.to_owned(),
+    };
+    if let Some(target) = resolve_plain(page, &reference) {
+        return Some(target);
+    }
+    let page_url = url::Url::parse(&format!("{ORIGIN}{page}")).ok()?;
+    let resolved = page_url.join(&reference).ok()?;
+    if resolved.origin() != page_url.origin() {
+        return None;
+    }
+    let mut target = resolved.path().to_owned();
+    if let Some(query) = resolved.query() {
+        target.push('?');
+        target.push_str(query);
+    }
+    Some(target)
+}
+
+/// `reference` resolved against `page` without the `url` crate, for the references the site's
+/// own templates write (relative or absolute paths of plain ASCII, see `web::view::links`);
+/// `None` for anything else, which [`same_site`] hands to `url`. The characters allowed are
+/// those `url` copies as they are into a path and a query, and a `%2e` (a dot segment in
+/// disguise) is left to `url`, so both give the same target (a test compares them).
+fn resolve_plain(page: &str, reference: &str) -> Option<String> {
+    let reference = reference.split('#').next().unwrap_or_default();
+    let plain = |b: u8| b.is_ascii_alphanumeric() || b"-._~!$&()*+,;=:@/%?".contains(&b);
+    if reference.is_empty()
+        || reference.starts_with('?')
+        || reference.starts_with("//")
+        || !reference.bytes().all(plain)
+        || reference.contains("%2e")
+        || reference.contains("%2E")
+    {
+        return None;
+    }
+    let (path, query) = match reference.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (reference, None),
+    };
+    if path.is_empty() {
+        return None;
+    }
+    let page_path = page.split('?').next().unwrap_or_default();
+    // A scheme (`mailto:`) or anything before the first `/` with a colon is not a path.
+    if path
+        .split('/')
+        .next()
+        .is_some_and(|first| first.contains(':'))
+    {
+        return None;
+    }
+    let joined = if path.starts_with('/') {
+        path.to_owned()
+    } else {
+        let dir = &page_path[..page_path.rfind('/')? + 1];
+        format!("{dir}{path}")
+    };
+    let mut segments: Vec<&str> = Vec::new();
+    let mut parts = joined[1..].split('/').peekable();
+    while let Some(segment) = parts.next() {
+        let last = parts.peek().is_none();
+        match segment {
+            ".." => {
+                segments.pop();
+                if last {
+                    segments.push("");
+                }
+            }
+            "." => {
+                if last {
+                    segments.push("");
+                }
+            }
+            _ => segments.push(segment),
+        }
+    }
+    let mut target = String::with_capacity(joined.len() + query.map_or(0, |q| q.len() + 1));
+    for segment in &segments {
+        target.push('/');
+        target.push_str(segment);
+    }
+    if segments.is_empty() {
+        target.push('/');
+    }
+    if let Some(query) = query {
+        target.push('?');
+        target.push_str(query);
+    }
+    Some(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_read_as_a_browser_reads_them() {
+        // Quoted three ways, entities decoded, nothing from a comment, a script or text.
+        let page = br#"<!doctype html><html><head><link rel=stylesheet href=static/a.css>
+<script src='x.js'>var s = '<a href="not-a-link">';</script></head>
+<body><!-- <a href="commented-out"> --><p>href="text"</p>
+<a href="page/2?order=oldest&amp;x=1">next</a><img src="i&#x2F;j.svg" alt=""><a>none</a>
+</body></html>"#;
+        let mut found = links(page);
+        found.sort();
+        assert_eq!(
+            found,
+            ["i/j.svg", "page/2?order=oldest&x=1", "static/a.css", "x.js"]
+        );
+    }
+
+    #[test]
+    fn links_resolve_against_their_page() {
+        let s = |page, href| same_site(page, href, None);
+        assert_eq!(s("/", "./articles/x").as_deref(), Some("/articles/x"));
+        assert_eq!(s("/page/2", "../").as_deref(), Some("/"));
+        assert_eq!(
+            s("/page/2", "../page/3?order=oldest#top").as_deref(),
+            Some("/page/3?order=oldest")
+        );
+        assert_eq!(
+            s("/articles/x", "../static/style.css").as_deref(),
+            Some("/static/style.css")
+        );
+        assert_eq!(s("/about", "#main").as_deref(), Some("/about"));
+        assert_eq!(s("/", "https://example.org/"), None);
+        assert_eq!(s("/", "mailto:a@example.org"), None);
+        assert_eq!(s("/", "//example.org/x"), None);
+        let base = Some("https://example.org/archive/");
+        assert_eq!(
+            same_site("/", "https://example.org/archive/articles/x", base).as_deref(),
+            Some("/articles/x")
+        );
+        assert!(is_dynamic("/search?q=x") && !is_dynamic("/searching"));
+    }
+
+    /// The plain path takes the site's own links and gives what `url` gives; whatever it
+    /// declines goes to `url`.
+    #[test]
+    fn plain_references_resolve_as_url_resolves_them() {
+        let by_url = |page: &str, reference: &str| {
+            let page_url = url::Url::parse(&format!("http://export.invalid{page}")).unwrap();
+            let resolved = page_url.join(reference).ok()?;
+            (resolved.origin() == page_url.origin()).then(|| match resolved.query() {
+                Some(query) => format!("{}?{query}", resolved.path()),
+                None => resolved.path().to_owned(),
+            })
+        };
+        let pages = [
+            "/",
+            "/about",
+            "/page/2",
+            "/page/2?order=oldest",
+            "/articles/x/source",
+            "/a//b/",
+            "/year/2024/05/",
+        ];
+        let references = [
+            "x",
+            "./x",
+            "../x",
+            "../../../../x",
+            ".",
+            "..",
+            "./",
+            "../",
+            "x/.",
+            "x/..",
+            "a/./b/../c",
+            "/",
+            "/a/../../b",
+            "a//b",
+            "//b",
+            "x?order=oldest",
+            "../page/3?order=oldest#top",
+            "x?",
+            "x?a=b?c/d",
+            "%2e%2e/x",
+            "x/%2E",
+            "a:b",
+            "x/y:z",
+            "x%20y",
+            "x%zz",
+            "x'y",
+            "x?'",
+            "x y",
+            "x|y",
+            "\\x",
+            "\u{0645}",
+            "mailto:a@b",
+            "https://export.invalid/x",
+            "?q",
+            "#f",
+            "",
+            "x#y?z",
+            "articles/x.json",
+            "../static/style.css",
+        ];
+        let mut taken = 0;
+        for page in pages {
+            for reference in references {
+                if let Some(target) = resolve_plain(page, reference) {
+                    taken += 1;
+                    assert_eq!(
+                        Some(target),
+                        by_url(page, reference),
+                        "{page} + {reference}"
+                    );
+                }
+                assert_eq!(same_site(page, reference, None), by_url(page, reference));
+            }
+        }
+        assert!(taken > pages.len() * 20, "{taken}");
+    }
+}
