@@ -60,6 +60,8 @@ pub struct Archive {
     /// The parts of each article's other captures, in the order of its
     /// `provenance.others`, for their source views.
     pub(super) other_parts: HashMap<String, Vec<Part>>,
+    /// Bodies read for search passages, kept decoded ([`super::bodies`]).
+    pub(super) kept_bodies: super::bodies::KeptBodies,
 }
 
 impl Archive {
@@ -174,7 +176,7 @@ impl Archive {
     }
 
     /// Where `id` is in `entries`.
-    fn position(&self, id: &str) -> Option<usize> {
+    pub(super) fn position(&self, id: &str) -> Option<usize> {
         self.by_id.get(&self.entries, id)
     }
 

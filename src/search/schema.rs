@@ -17,12 +17,6 @@ pub(super) struct Fields {
     /// two-word phrase is a term of these, not a phrase query.
     pub(super) title_pairs: Field,
     pub(super) body_pairs: Field,
-    /// The body's paragraphs as stored bytes, what passages are found in. Bytes, not text:
-    /// tantivy checks a stored text whole as UTF-8 when a hit is loaded (some 10 KB an
-    /// article, a third of a query's work in the profile of notes/search-bench.md), where a
-    /// passage needs only its first matching paragraphs, checked one by one. The indexed
-    /// title and body are not stored: nothing reads them back.
-    pub(super) paragraphs: Field,
 }
 
 pub(super) fn schema() -> (Schema, Fields) {
@@ -38,25 +32,34 @@ pub(super) fn schema() -> (Schema, Fields) {
     // positions answer: frequencies (for the score) are all a pair needs.
     let pairs = indexed(PAIRS_NAME, IndexRecordOption::WithFreqs);
     let mut builder = Schema::builder();
+    // Only the id is stored: a hit's passage is found in the body the archive's parts store
+    // holds already (`super::Paragraphs`). The body's paragraphs were stored here too until
+    // session 23, the larger part of the index (4.5 of 6.9 GB at a million articles) and
+    // ≈ 5 % of a build's instructions (notes/search-bench.md).
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED),
         title: builder.add_text_field("title", text.clone()),
         body: builder.add_text_field("body", text),
-        paragraphs: builder.add_bytes_field("paragraphs", STORED),
         title_pairs: builder.add_text_field("title_pairs", pairs.clone()),
         body_pairs: builder.add_text_field("body_pairs", pairs),
     };
     (builder.build(), fields)
 }
 
-/// The fields of an index this version wrote; an error for an older index (which the build
-/// then writes again from nothing).
+/// The fields of an index this version wrote; an error for an index of another schema, older
+/// or newer (which the build then writes again from nothing, and `serve` builds before it
+/// serves): an index that still stores the paragraphs would open, so the whole schema is
+/// compared, not only the fields read.
 pub(super) fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
+    if *schema != self::schema().0 {
+        return Err(tantivy::TantivyError::SchemaError(
+            "an index of another arshif's schema".to_owned(),
+        ));
+    }
     Ok(Fields {
         id: schema.get_field("id")?,
         title: schema.get_field("title")?,
         body: schema.get_field("body")?,
-        paragraphs: schema.get_field("paragraphs")?,
         title_pairs: schema.get_field("title_pairs")?,
         body_pairs: schema.get_field("body_pairs")?,
     })
