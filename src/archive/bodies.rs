@@ -15,8 +15,7 @@ use std::sync::Arc;
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
-use super::model::{Archive, Part};
-use super::store::PartRef;
+use super::store::{PartRef, Store};
 
 /// Bytes of bodies kept decoded: some 800 generated articles.
 const KEPT_BYTES: u64 = 8 << 20;
@@ -50,23 +49,37 @@ impl std::fmt::Debug for KeptBodies {
     }
 }
 
-impl crate::search::Paragraphs for Archive {
-    fn paragraphs(&self, ids: &[&str]) -> Vec<Option<Arc<str>>> {
-        let mut bodies: Vec<Option<Arc<str>>> = vec![None; ids.len()];
+/// Where one article's body is, for [`KeptBodies::read`].
+pub(super) enum Body<'a> {
+    /// With the entry (an archive built in memory).
+    Memory(&'a [String]),
+    Stored(PartRef),
+}
+
+impl KeptBodies {
+    /// The bodies at `wanted` (`None`: an article the archive does not hold), in that order,
+    /// read from `store` and kept; `ids` name them in the log when one cannot be read.
+    pub(super) fn read(
+        &self,
+        store: Option<&Store>,
+        wanted: &[Option<Body<'_>>],
+        ids: &[&str],
+    ) -> Vec<Option<Arc<str>>> {
+        let mut bodies: Vec<Option<Arc<str>>> = vec![None; wanted.len()];
         let mut to_read: Vec<(PartRef, usize)> = Vec::new();
-        for (i, id) in ids.iter().enumerate() {
-            let Some(position) = self.position(id) else {
-                continue;
-            };
-            match &self.parts[position] {
-                Part::Memory(parts) => bodies[i] = Some(Arc::from(parts.body.join("\n"))),
-                Part::Stored(at) => match self.kept_bodies.0.get(&at.offset) {
+        for (i, body) in wanted.iter().enumerate() {
+            match body {
+                None => {}
+                Some(Body::Memory(paragraphs)) => {
+                    bodies[i] = Some(Arc::from(paragraphs.join("\n")))
+                }
+                Some(Body::Stored(at)) => match self.0.get(&at.offset) {
                     Some(body) => bodies[i] = Some(body),
                     None => to_read.push((*at, i)),
                 },
             }
         }
-        let Some(store) = &self.store else {
+        let Some(store) = store else {
             return bodies;
         };
         to_read.sort_unstable();
@@ -77,10 +90,10 @@ impl crate::search::Paragraphs for Archive {
             match store.body(at) {
                 Ok(body) => {
                     let body: Arc<str> = Arc::from(body);
-                    self.kept_bodies.0.insert(at.offset, body.clone());
+                    self.0.insert(at.offset, body.clone());
                     bodies[i] = Some(body);
                 }
-                Err(e) => tracing::error!("article {}: {e}", ids[i]),
+                Err(e) => tracing::error!("article {}: {e}", ids.get(i).unwrap_or(&"?")),
             }
         }
         bodies
@@ -91,7 +104,8 @@ impl crate::search::Paragraphs for Archive {
 mod tests {
     use super::*;
     use crate::archive::entry::Entry;
-    use crate::archive::store::{self, Parts, Store, StoreWriter};
+    use crate::archive::model::{Archive, Part};
+    use crate::archive::store::{self, Parts, StoreWriter};
     use crate::parse::Article;
     use crate::search::Paragraphs;
 

@@ -3,10 +3,12 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::slice::ParallelSliceMut;
 
 use super::ArchiveError;
+use super::bodies::{Body, KeptBodies};
 use super::entry::Entry;
 use super::facets;
 use super::lookup::ById;
@@ -26,6 +28,15 @@ impl Part {
             Part::Stored(at) => Some(*at),
             Part::Memory(_) => None,
         }
+    }
+}
+
+/// The bodies a search's passages are found in: read from the store a page at a time and
+/// kept ([`super::bodies`]).
+impl crate::search::Paragraphs for Archive {
+    fn paragraphs(&self, ids: &[&str]) -> Vec<Option<Arc<str>>> {
+        let wanted: Vec<Option<Body<'_>>> = ids.iter().map(|id| self.body_of(id)).collect();
+        self.kept_bodies.read(self.store.as_ref(), &wanted, ids)
     }
 }
 
@@ -61,7 +72,7 @@ pub struct Archive {
     /// `provenance.others`, for their source views.
     pub(super) other_parts: HashMap<String, Vec<Part>>,
     /// Bodies read for search passages, kept decoded ([`super::bodies`]).
-    pub(super) kept_bodies: super::bodies::KeptBodies,
+    pub(super) kept_bodies: KeptBodies,
 }
 
 impl Archive {
@@ -176,7 +187,7 @@ impl Archive {
     }
 
     /// Where `id` is in `entries`.
-    pub(super) fn position(&self, id: &str) -> Option<usize> {
+    fn position(&self, id: &str) -> Option<usize> {
         self.by_id.get(&self.entries, id)
     }
 
@@ -250,6 +261,14 @@ impl Archive {
                 reason: "an article points into a store the archive does not have".into(),
             }),
         }
+    }
+
+    /// Where the body of the article `id` is, for search passages.
+    fn body_of(&self, id: &str) -> Option<Body<'_>> {
+        Some(match &self.parts[self.position(id)?] {
+            Part::Memory(parts) => Body::Memory(&parts.body),
+            Part::Stored(at) => Body::Stored(*at),
+        })
     }
 
     /// Dated articles, oldest first (light entries: see [`Archive`]).
