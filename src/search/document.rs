@@ -32,7 +32,7 @@ impl ArticleDoc {
     }
 }
 
-/// A value of an [`ArticleDoc`]: a text or bytes, borrowed from it.
+/// A value of an [`ArticleDoc`]: a text, borrowed from it.
 #[derive(Clone, Debug)]
 pub(super) struct Leaf<'a>(ReferenceValueLeaf<'a>);
 

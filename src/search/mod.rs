@@ -22,7 +22,7 @@ mod writer;
 use count::Frequencies;
 pub use count::{Total, servable_results};
 pub use pairs::{ArticleTerms, Word};
-use schema::{Fields, fields_of, register_tokenizers};
+use schema::{Fields, fields_of, fields_to_update, register_tokenizers};
 pub use snippet::highlight_html;
 use snippet::{Passages, opening};
 pub use writer::{IndexWriter, build_index};
@@ -146,7 +146,7 @@ pub fn warm(dir: &Path) -> std::io::Result<u64> {
 
 /// Whether `dir` holds an index that opens (a build updates it rather than starting over).
 pub fn is_readable(dir: &Path) -> bool {
-    Index::open_in_dir(dir).is_ok_and(|index| fields_of(&index.schema()).is_ok())
+    Index::open_in_dir(dir).is_ok_and(|index| fields_to_update(&index.schema()).is_ok())
 }
 
 fn index_error(path: &Path) -> impl Fn(tantivy::TantivyError) -> SearchError + use<> {
@@ -459,6 +459,65 @@ mod tests {
         assert!(wanted > 0);
         assert_eq!(warm(&search).unwrap(), wanted);
         assert!(warm(&dir.path().join("missing")).is_err());
+    }
+
+    /// Bodies held in memory, by id, as the archive hands them to a search.
+    struct Bodies(Vec<(&'static str, &'static str)>);
+
+    impl Paragraphs for Bodies {
+        fn paragraphs(&self, ids: &[&str]) -> Vec<Option<Arc<str>>> {
+            ids.iter()
+                .map(|id| {
+                    let found = self.0.iter().find(|(i, _)| i == id);
+                    found.map(|(_, body)| Arc::from(*body))
+                })
+                .collect()
+        }
+    }
+
+    #[test]
+    fn an_index_that_stores_the_paragraphs_is_searched_and_written_anew() {
+        use tantivy::TantivyDocument;
+        use tantivy::schema::{STORED, Schema};
+        // An earlier version's index: the same fields, and the paragraphs stored (as bytes,
+        // then as a text).
+        for text in [false, true] {
+            let mut builder = Schema::builder();
+            for (_, entry) in schema::schema().0.fields() {
+                builder.add_field(entry.clone());
+            }
+            let paragraphs = if text {
+                builder.add_text_field("paragraphs", STORED)
+            } else {
+                builder.add_bytes_field("paragraphs", STORED)
+            };
+            let dir = tempfile::tempdir().unwrap();
+            let index = Index::create_in_dir(dir.path(), builder.build()).unwrap();
+            register_tokenizers(&index);
+            let f = fields_of(&index.schema()).unwrap();
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.id, "a");
+            doc.add_text(f.body, "زير خارج ");
+            doc.add_text(paragraphs, "what the index stored, not read");
+            let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+            writer.add_document(doc).unwrap();
+            writer.commit().unwrap();
+
+            // Searched, its passages found in the archive's bodies.
+            let bodies = Bodies(vec![("a", "قال وزير الخارجية")]);
+            let results = SearchIndex::open(dir.path())
+                .unwrap()
+                .search("الخارجية", 0, 10, &bodies)
+                .unwrap();
+            assert_eq!(results.hits.len(), 1);
+            assert_eq!(results.hits[0].snippet_text, "قال وزير الخارجية");
+            // A build does not add to it (one index never holds two kinds): it writes it anew.
+            assert!(!is_readable(dir.path()));
+            assert!(IndexWriter::open(dir.path()).is_err());
+        }
+        let fresh = tempfile::tempdir().unwrap();
+        build_index(std::iter::empty(), fresh.path()).unwrap();
+        assert!(is_readable(fresh.path()));
     }
 
     #[test]

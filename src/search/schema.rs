@@ -46,16 +46,10 @@ pub(super) fn schema() -> (Schema, Fields) {
     (builder.build(), fields)
 }
 
-/// The fields of an index this version wrote; an error for an index of another schema, older
-/// or newer (which the build then writes again from nothing, and `serve` builds before it
-/// serves): an index that still stores the paragraphs would open, so the whole schema is
-/// compared, not only the fields read.
+/// The fields of an index this version or an earlier one wrote, which searches read alike
+/// (an earlier one's stored paragraphs are not read: passages are found in the archive's
+/// bodies); an error for an index without them.
 pub(super) fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
-    if *schema != self::schema().0 {
-        return Err(tantivy::TantivyError::SchemaError(
-            "an index of another arshif's schema".to_owned(),
-        ));
-    }
     Ok(Fields {
         id: schema.get_field("id")?,
         title: schema.get_field("title")?,
@@ -63,6 +57,19 @@ pub(super) fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         title_pairs: schema.get_field("title_pairs")?,
         body_pairs: schema.get_field("body_pairs")?,
     })
+}
+
+/// The fields of an index this version can update: one of exactly this version's schema, so
+/// that one index never holds two kinds of documents; an error for another (which the build
+/// then writes again from nothing, and `serve` builds before it serves). An index that still
+/// stores the paragraphs has every field [`fields_of`] reads, so the whole schema is compared.
+pub(super) fn fields_to_update(schema: &Schema) -> tantivy::Result<Fields> {
+    if *schema != self::schema().0 {
+        return Err(tantivy::TantivyError::SchemaError(
+            "an index of another arshif's schema".to_owned(),
+        ));
+    }
+    fields_of(schema)
 }
 
 /// The tokenizers the schema's text fields name: they only split lines of terms the writer
