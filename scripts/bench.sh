@@ -68,6 +68,14 @@ HUGO_UP_TO=${HUGO_UP_TO:-100000}
 SERVING=${SERVING:-1}
 # Connections of the search rows (the issue's: 8).
 SEARCH_CONNS=${SEARCH_CONNS:-8}
+# Up to this many articles, each round's outputs (Hugo's site, arshif's build and exports) are
+# set aside rather than removed, and removed together at the end: on ext4 without a journal
+# (the benchmark machine's disk) the kernel skips, for every new inode, each free inode freed
+# in the last 60 s or more (fs/ext4/ialloc.c, `recently_deleted`), so a round run right after
+# the removal of the last round's ~125,000 files spent up to 37 s of system time on it, for
+# arshif and Hugo alike but in proportion to the files each writes (notes/serve-bench.md,
+# session 23). Some 2 GB a round at 10,000; above this size outputs are removed as they go.
+ASIDE_UP_TO=${ASIDE_UP_TO:-10000}
 export PATH="$PATH:/usr/sbin"
 # shellcheck source=scripts/bench-lib.sh
 . scripts/bench-lib.sh
@@ -105,6 +113,7 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "${aside:-$WORK/aside}"
 }
 trap cleanup EXIT
 
@@ -114,6 +123,22 @@ table=$WORK/results.md
   echo "|---:|---|---|---:|---|---:|---:|---:|"
 } >"$table"
 row() { echo "| $* |" >>"$table"; }
+
+# `discard N PATH...`: the outputs of a round of the size N, set aside (see ASIDE_UP_TO) or
+# removed.
+aside=$WORK/aside
+rm -rf "$aside"
+discard() {
+  local n=$1; shift
+  if [ "$n" -le "$ASIDE_UP_TO" ]; then
+    mkdir -p "$aside"
+    for p in "$@"; do
+      if [ -e "$p" ]; then mv "$p" "$(mktemp -u "$aside/XXXXXXXX")"; fi
+    done
+  else
+    rm -rf "$@"
+  fi
+}
 
 # `page_load URL HEADER PIDS`: one wrk round on a page (see wrk_run).
 page_load() { wrk_run "$1" "$THREADS" "$CONNS" "$DURATION" "$2" "$3"; }
@@ -175,17 +200,17 @@ EOF
   for r in $(seq 1 "$ROUNDS"); do
     if [ "$hugo" = 1 ]; then
       say "$n articles, round $r: hugo$([ "$peers" = 1 ] && echo ", then pagefind on its output")"
-      rm -rf "$dir/hugo-public"
+      discard "$n" "$dir/hugo-public"
       record "hugo.$n" timed_run "$WORK/time.hugo" hugo --quiet --source "$dir/hugo" --destination "$dir/hugo-public"
       if [ "$peers" = 1 ]; then
         record "pagefind.$n" timed_run "$WORK/time.pagefind" "$pagefind" --site "$dir/hugo-public" --quiet
         pagefind_mb=$(du -sm "$dir/hugo-public/pagefind" | cut -f1)
         pagefind_files=$(find "$dir/hugo-public/pagefind" -type f | wc -l)
       fi
-      rm -rf "$dir/hugo-public"
+      discard "$n" "$dir/hugo-public"
     fi
     say "$n articles, round $r: arshif build$([ "$peers" = 1 ] && echo ", export, export again")"
-    rm -rf "$dir/build" "$dir/www"
+    discard "$n" "$dir/build" "$dir/www"
     ALLOW_FAIL=1 record "build.$n" timed_run "$WORK/time.build" "$bin" build --articles "$dir/articles" --build-dir "$dir/build"
     [ -f "$dir/build/archive.bin" ] || { cat "$WORK/time.build.err" >&2; exit 1; }
     if [ "$peers" = 1 ]; then
@@ -194,11 +219,10 @@ EOF
       record "reexport.$n" timed_run "$WORK/time.reexport" "$bin" export "$dir/www/archive" \
         --articles "$dir/articles" --build-dir "$dir/build"
       # What Hugo writes: the pages alone, no compressed copies.
-      rm -rf "$dir/www-bare"
+      discard "$n" "$dir/www-bare"
       record "export-bare.$n" timed_run "$WORK/time.export-bare" "$bin" export "$dir/www-bare/archive" \
         --articles "$dir/articles" --build-dir "$dir/build" --no-precompress
-      rm -rf "$dir/www-bare"
-      rm -rf "$dir/build-html"
+      discard "$n" "$dir/www-bare" "$dir/build-html"
       ALLOW_FAIL=1 record "build-html.$n" timed_run "$WORK/time.build-html" "$bin" build \
         --articles "$dir/articles-html" --build-dir "$dir/build-html"
       [ -f "$dir/build-html/archive.bin" ] || { cat "$WORK/time.build-html.err" >&2; exit 1; }
@@ -237,7 +261,7 @@ EOF
   fi
 
   if [ "$SERVING" = 0 ]; then
-    rm -rf "$dir/www" "$dir/hugo"
+    discard "$n" "$dir/www" "$dir/hugo"
     continue
   fi
 
@@ -339,7 +363,7 @@ EOF
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   pids=()
-  rm -rf "$dir/www" "$dir/hugo" "$dir"/nginx-*
+  discard "$n" "$dir/www" "$dir/hugo" "$dir"/nginx-*
 done
 
 cat "$table"

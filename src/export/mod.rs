@@ -225,15 +225,24 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExportReport> {
         gzip: args.gzip_level,
         brotli: args.brotli_quality,
     };
+    // Named once: naming stats every dump, as does `Build::IfStale` (three stats a dump
+    // were 30,000 `statx` calls an export of 10,000 articles, notes/serve-bench.md).
+    let named = made_from(&args.site);
     // Checked before the archive is even loaded: that is most of what is left to do.
     if args.jsonl.is_none()
         && let Some(dir) = &args.dir
-        && let Some(made_from) = made_from(&args.site)
-        && let Some(report) = up_to_date(dir, levels, !args.no_precompress, &made_from)
+        && let Some(made_from) = &named
+        && let Some(report) = up_to_date(dir, levels, !args.no_precompress, made_from)
     {
         return Ok(report);
     }
-    let (site, report) = site::open(&args.site.articles, &args.site.build_dir, Build::IfStale)?;
+    // An archive just named is no older than any dump: only the folder is checked again.
+    let build = match named {
+        Some(_) => Build::IfFolderStale,
+        None => Build::IfStale,
+    };
+    let (site, report) = site::open(&args.site.articles, &args.site.build_dir, build)?;
+    let report_built = report.is_some();
     if let Some(report) = report {
         eprint!("{}", report.render());
     }
@@ -261,7 +270,10 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExportReport> {
         levels,
         precompress: !args.no_precompress,
         // Named after the build `site::open` may have run: the archive as exported.
-        made_from: made_from(&args.site),
+        made_from: match (named, report_built) {
+            (Some(named), false) => Some(named),
+            _ => made_from(&args.site),
+        },
     };
     let mut report = export(&app(state), dir, &options, runtime.handle())?;
     report.jsonl = jsonl;
