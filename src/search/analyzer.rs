@@ -26,15 +26,16 @@ use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use super::stem::stem;
 use super::variants;
 use crate::arabic::{normalize_into, words};
+use crate::stable_hash::stable_hash;
 
 /// Longer "words" are URLs, base64 or glued-together garbage; nobody searches for them.
 const MAX_TERM_BYTES: usize = 100;
 
 /// Calls `f` with each search term of `text`, in order: what the index stores for it.
 pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
-    for_each_word(text, |_, term| {
-        if !term.is_empty() {
-            f(term);
+    for_each_word(text, |word| {
+        if !word.term.is_empty() {
+            f(&word.term);
         }
     });
 }
@@ -60,20 +61,26 @@ const MEMO_WORD_BYTES: usize = 64;
 const MEMO_WORDS: usize = 1 << 17;
 
 thread_local! {
-    /// Each word's folded form and term (empty when the word yields none), per thread so that
-    /// the build's workers and tantivy's indexing threads never wait on each other.
+    /// What the analyzer made of each word, per thread so that the build's workers and
+    /// tantivy's indexing threads never wait on each other.
     static WORDS: RefCell<FxHashMap<Box<str>, Analyzed>> = RefCell::default();
 }
 
-/// What the analyzer makes of one word: its folded form and its search term.
-#[derive(Default)]
-struct Analyzed {
-    folded: Box<str>,
-    term: Box<str>,
+/// What the analyzer makes of one word.
+#[derive(Debug, Default)]
+pub struct Analyzed {
+    /// The word folded (what finding verbatim duplicates compares).
+    pub folded: Box<str>,
+    /// Its search term: folded, stemmed and mapped to its canonical variant; empty when the
+    /// word has none.
+    pub term: Box<str>,
+    /// [`stable_hash`] of the term. The thread profiles count terms by it, at every
+    /// occurrence of every word of a build (6 % of a build's instructions when hashed there,
+    /// notes/build-bench.md): worked out once a word, with its term.
+    pub term_hash: u64,
 }
 
-/// Calls `f` with `word`'s folded form and its term (empty when it has none): folded,
-/// stemmed and mapped to its canonical variant.
+/// Calls `f` with what the analyzer makes of `word`.
 ///
 /// Remembered per thread because folding and stemming a word cost several times a hash
 /// lookup, and an article repeats its words and the archive its vocabulary: at build time
@@ -82,14 +89,13 @@ struct Analyzed {
 ///
 /// `f` runs while the memo is borrowed, so it must not analyse text itself (that would panic
 /// on the second borrow); the crate's callers only copy, count or hash what they are given.
-fn with_word<T>(word: &str, f: impl FnOnce(&str, &str) -> T) -> T {
+fn with_word<T>(word: &str, f: impl FnOnce(&Analyzed) -> T) -> T {
     if word.len() > MEMO_WORD_BYTES {
-        let analyzed = analyze_word(word);
-        return f(&analyzed.folded, &analyzed.term);
+        return f(&analyze_word(word));
     }
     WORDS.with_borrow_mut(|memo| {
         if let Some(known) = memo.get(word) {
-            return f(&known.folded, &known.term);
+            return f(known);
         }
         if memo.len() >= MEMO_WORDS {
             memo.clear();
@@ -97,19 +103,19 @@ fn with_word<T>(word: &str, f: impl FnOnce(&str, &str) -> T) -> T {
         let analyzed = memo
             .entry(word.into())
             .or_insert_with(|| analyze_word(word));
-        f(&analyzed.folded, &analyzed.term)
+        f(analyzed)
     })
 }
 
 /// Appends `word`'s term to `out` (nothing when it has none).
 pub fn term_into(word: &str, out: &mut String) {
-    with_word(word, |_, term| out.push_str(term));
+    with_word(word, |analyzed| out.push_str(&analyzed.term));
 }
 
-/// Calls `f` with each word of `text`, in order: its folded form (what finding verbatim
-/// duplicates compares) and its search term (empty when the word has none). One pass where
-/// a thread profile needs both. `f` must not analyse text itself: the memo is borrowed.
-pub fn for_each_word(text: &str, mut f: impl FnMut(&str, &str)) {
+/// Calls `f` with what the analyzer makes of each word of `text`, in order, terms or not:
+/// one pass where a thread profile needs the folded words and the terms. `f` must not
+/// analyse text itself: the memo is borrowed.
+pub fn for_each_word(text: &str, mut f: impl FnMut(&Analyzed)) {
     for range in words(text) {
         with_word(&text[range], &mut f);
     }
@@ -121,9 +127,9 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str, &str)) {
 /// text itself: the memo is borrowed.
 pub fn for_each_token(text: &str, mut f: impl FnMut(Range<usize>, &str)) {
     for range in words(text) {
-        with_word(&text[range.clone()], |_, term| {
-            if !term.is_empty() {
-                f(range, term);
+        with_word(&text[range.clone()], |word| {
+            if !word.term.is_empty() {
+                f(range, &word.term);
             }
         });
     }
@@ -141,6 +147,7 @@ fn analyze_word(word: &str) -> Analyzed {
     }
     Analyzed {
         folded: folded.into(),
+        term_hash: stable_hash(term.as_bytes()),
         term: term.into(),
     }
 }
@@ -266,7 +273,10 @@ mod tests {
                 assert_eq!(remembered, fresh, "{word}");
                 let mut folded = String::new();
                 normalize_into(word, &mut folded);
-                with_word(word, |f, _| assert_eq!(f, folded, "{word}"));
+                with_word(word, |w| {
+                    assert_eq!(&*w.folded, folded, "{word}");
+                    assert_eq!(w.term_hash, stable_hash(fresh.as_bytes()), "{word}");
+                });
             }
         }
     }

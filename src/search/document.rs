@@ -33,13 +33,13 @@ impl ArticleDoc {
         self.lines.push((terms, pairs, line));
     }
 
-    /// Sets the stored paragraphs (bytes, see `super::schema::Fields::paragraphs`).
+    /// Sets the stored paragraphs (see `super::schema::Fields::paragraphs`).
     pub(super) fn set_paragraphs(&mut self, paragraphs: String) {
         self.paragraphs.1 = paragraphs;
     }
 }
 
-/// A value of an [`ArticleDoc`]: a text or bytes, borrowed from it.
+/// A value of an [`ArticleDoc`]: a text, borrowed from it.
 #[derive(Clone, Debug)]
 pub(super) struct Leaf<'a>(ReferenceValueLeaf<'a>);
 
@@ -66,10 +66,7 @@ impl Document for ArticleDoc {
             values.push((*pairs, text(line)));
             values.push((*terms, text(line)));
         }
-        values.push((
-            self.paragraphs.0,
-            Leaf(ReferenceValueLeaf::Bytes(self.paragraphs.1.as_bytes())),
-        ));
+        values.push((self.paragraphs.0, text(&self.paragraphs.1)));
         values.into_iter()
     }
 }
@@ -114,7 +111,7 @@ mod tests {
             ours.add_line(terms, pairs, line);
         }
         ours.set_paragraphs(paragraphs.to_owned());
-        theirs.add_bytes(f.paragraphs, paragraphs.as_bytes());
+        theirs.add_text(f.paragraphs, paragraphs);
         let (ours, theirs) = (index_one(ours), index_one(theirs));
         let searchers = [&ours, &theirs].map(|i| i.reader().unwrap().searcher());
         let stored = searchers.clone().map(|s| {

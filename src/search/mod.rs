@@ -21,7 +21,7 @@ mod writer;
 use count::Frequencies;
 pub use count::{Total, servable_results};
 pub use pairs::{ArticleTerms, Word};
-use schema::{Fields, fields_of, register_tokenizers};
+use schema::{Fields, fields_of, fields_to_update, register_tokenizers};
 pub use snippet::highlight_html;
 use snippet::{Passages, opening};
 pub use writer::{IndexWriter, build_index};
@@ -135,7 +135,7 @@ pub fn warm(dir: &Path) -> std::io::Result<u64> {
 
 /// Whether `dir` holds an index that opens (a build updates it rather than starting over).
 pub fn is_readable(dir: &Path) -> bool {
-    Index::open_in_dir(dir).is_ok_and(|index| fields_of(&index.schema()).is_ok())
+    Index::open_in_dir(dir).is_ok_and(|index| fields_to_update(&index.schema()).is_ok())
 }
 
 fn index_error(path: &Path) -> impl Fn(tantivy::TantivyError) -> SearchError + use<> {
@@ -436,6 +436,45 @@ mod tests {
         assert!(wanted > 0);
         assert_eq!(warm(&search).unwrap(), wanted);
         assert!(warm(&dir.path().join("missing")).is_err());
+    }
+
+    #[test]
+    fn an_index_whose_paragraphs_are_bytes_is_searched_and_written_anew() {
+        use tantivy::TantivyDocument;
+        use tantivy::schema::{STORED, Schema};
+        // The previous version's index: the same fields, the paragraphs stored as bytes.
+        let mut builder = Schema::builder();
+        for (_, entry) in schema::schema().0.fields() {
+            if entry.name() == "paragraphs" {
+                builder.add_bytes_field(entry.name(), STORED);
+            } else {
+                builder.add_field(entry.clone());
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::create_in_dir(dir.path(), builder.build()).unwrap();
+        register_tokenizers(&index);
+        let f = fields_of(&index.schema()).unwrap();
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, "a");
+        doc.add_text(f.body, "زير خارج ");
+        doc.add_bytes(f.paragraphs, "قال وزير الخارجية".as_bytes());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.add_document(doc).unwrap();
+        writer.commit().unwrap();
+
+        let results = SearchIndex::open(dir.path())
+            .unwrap()
+            .search("الخارجية", 0, 10)
+            .unwrap();
+        assert_eq!(results.hits.len(), 1);
+        assert_eq!(results.hits[0].snippet_text, "قال وزير الخارجية");
+        // A build does not add to it (one index never holds both kinds): it writes it anew.
+        assert!(!is_readable(dir.path()));
+        assert!(IndexWriter::open(dir.path()).is_err());
+        let fresh = tempfile::tempdir().unwrap();
+        build_index(std::iter::empty(), fresh.path()).unwrap();
+        assert!(is_readable(fresh.path()));
     }
 
     #[test]

@@ -18,7 +18,7 @@
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use super::analyzer::{for_each_term, for_each_word};
+use super::analyzer::{Analyzed, for_each_term, for_each_word};
 use crate::parse::Article;
 
 /// The tokenizer name of [`Line::terms`] in the index's tokenizer manager.
@@ -48,10 +48,10 @@ pub struct ArticleTerms {
 
 /// A word of an article as [`ArticleTerms::analyse`] reads it.
 pub enum Word<'a> {
-    /// A term of the title.
-    Title(&'a str),
-    /// A word of the body: its folded form and its term (empty when it has none).
-    Body { folded: &'a str, term: &'a str },
+    /// A word of the title that has a term.
+    Title(&'a Analyzed),
+    /// A word of the body, term or not.
+    Body(&'a Analyzed),
     /// The end of the title or of a paragraph.
     EndOfText,
 }
@@ -67,17 +67,19 @@ impl ArticleTerms {
     /// borrowed meanwhile).
     pub fn analyse(article: &Article, mut each: impl FnMut(Word)) -> ArticleTerms {
         let mut terms = ArticleTerms::default();
-        for_each_term(&article.title, |term| {
-            push_term(&mut terms.title, term);
-            each(Word::Title(term));
+        for_each_word(&article.title, |word| {
+            if !word.term.is_empty() {
+                push_term(&mut terms.title, &word.term);
+                each(Word::Title(word));
+            }
         });
         each(Word::EndOfText);
         for paragraph in &article.body {
-            for_each_word(paragraph, |folded, term| {
-                if !term.is_empty() {
-                    push_term(&mut terms.body, term);
+            for_each_word(paragraph, |word| {
+                if !word.term.is_empty() {
+                    push_term(&mut terms.body, &word.term);
                 }
-                each(Word::Body { folded, term });
+                each(Word::Body(word));
             });
             each(Word::EndOfText);
         }
@@ -223,8 +225,8 @@ mod tests {
         let mut seen = Vec::new();
         let got = ArticleTerms::analyse(&article, |w| {
             seen.push(match w {
-                Word::Title(t) => format!("title {t}"),
-                Word::Body { term, .. } => format!("body {term}"),
+                Word::Title(w) => format!("title {}", w.term),
+                Word::Body(w) => format!("body {}", w.term),
                 Word::EndOfText => "end".into(),
             })
         });

@@ -10,7 +10,7 @@ use tantivy::{Index, Term};
 
 use super::document::ArticleDoc;
 use super::pairs::{ArticleTerms, analysed_into};
-use super::schema::{Fields, fields_of, register_tokenizers, schema};
+use super::schema::{Fields, fields_to_update, register_tokenizers, schema};
 use super::{SearchError, index_error};
 use crate::parse::Article;
 
@@ -100,7 +100,7 @@ impl IndexWriter {
     /// The index in `dir`, to update in place: readers see the update when it is committed.
     pub fn open(dir: &Path) -> Result<IndexWriter, SearchError> {
         let index = Index::open_in_dir(dir).map_err(index_error(dir))?;
-        let fields = fields_of(&index.schema()).map_err(index_error(dir))?;
+        let fields = fields_to_update(&index.schema()).map_err(index_error(dir))?;
         Self::writer(index, fields, dir, Writing::Update)
     }
 

@@ -4,11 +4,12 @@
 
 use std::sync::LazyLock;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::PROFILE;
 use crate::parse::Article;
+use crate::search::analyzer::Analyzed;
 use crate::search::{ArticleTerms, Word};
 use crate::stable_hash::stable_hash;
 
@@ -38,12 +39,12 @@ impl Profile {
         let mut text = String::new();
         let mut counts = TermCounts::default();
         let index_terms = ArticleTerms::analyse(article, |word| match word {
-            Word::Title(term) => counts.add(term, 2),
-            Word::Body { folded, term } => {
-                text.push_str(folded);
+            Word::Title(word) => counts.add(word, 2),
+            Word::Body(word) => {
+                text.push_str(&word.folded);
                 text.push(' ');
-                if !term.is_empty() {
-                    counts.add(term, 1);
+                if !word.term.is_empty() {
+                    counts.add(word, 1);
                 }
             }
             Word::EndOfText => counts.end_of_text(),
@@ -82,18 +83,25 @@ const STOPWORDS: [&str; 62] = [
     "عليه", "به", "بها", "تم", "ايضا", "نحو",
 ];
 
-fn is_stopword(t: &str) -> bool {
+/// Whether `t` (whose [`stable_hash`] is `hash`) tells nothing of a story.
+fn is_stopword(t: &str, hash: u64) -> bool {
     // Single letters and numbers (dates, counts) say nothing of the story either.
     t.chars().nth(1).is_none()
         || t.bytes().all(|b| b.is_ascii_digit())
-        // Every term of every article comes here: a set, not a scan of the list (the scan's
-        // string compares were some 6% of a build's instructions).
-        || stopwords().contains(t)
+        // Every term of every article comes here: the term's hash (already made) looked up,
+        // not the term hashed again or the list scanned (the scan's string compares were
+        // some 6% of a build's instructions); the words compared when a hash matches.
+        || stopwords().get(&hash).is_some_and(|s| *s == t)
 }
 
-fn stopwords() -> &'static FxHashSet<&'static str> {
-    static SET: LazyLock<FxHashSet<&'static str>> =
-        LazyLock::new(|| STOPWORDS.into_iter().collect());
+/// The stopwords by their stable hash.
+fn stopwords() -> &'static FxHashMap<u64, &'static str> {
+    static SET: LazyLock<FxHashMap<u64, &'static str>> = LazyLock::new(|| {
+        STOPWORDS
+            .into_iter()
+            .map(|s| (stable_hash(s.as_bytes()), s))
+            .collect()
+    });
     &SET
 }
 
@@ -107,12 +115,12 @@ struct TermCounts {
 }
 
 impl TermCounts {
-    fn add(&mut self, term: &str, n: u32) {
-        if is_stopword(term) {
+    fn add(&mut self, word: &Analyzed, n: u32) {
+        if is_stopword(&word.term, word.term_hash) {
             return;
         }
         // Kept in the build cache and deciding ties between terms: the stable hash.
-        let h = stable_hash(term.as_bytes());
+        let h = word.term_hash;
         *self.counts.entry(h).or_insert(0) += n;
         if let Some(p) = self.previous {
             let pair = p.rotate_left(17) ^ h;
@@ -141,6 +149,20 @@ mod tests {
     fn term(t: &str) -> u32 {
         let h = stable_hash(t.as_bytes());
         (h ^ (h >> 32)) as u32
+    }
+
+    #[test]
+    fn stopwords_are_told_by_their_hash_and_their_words() {
+        assert_eq!(stopwords().len(), STOPWORDS.len(), "no two share a hash");
+        for s in STOPWORDS {
+            assert!(is_stopword(s, stable_hash(s.as_bytes())), "{s}");
+        }
+        // A word whose hash were a stopword's is still a word of its own.
+        let (hash, word) = stopwords().iter().next().unwrap();
+        let other = format!("{word}ز");
+        assert!(!is_stopword(&other, *hash));
+        assert!(!is_stopword("سوريا", stable_hash("سوريا".as_bytes())));
+        assert!(is_stopword("2016", stable_hash(b"2016")) && is_stopword("ب", 0));
     }
 
     #[test]
