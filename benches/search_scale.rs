@@ -20,7 +20,7 @@ mod cpu;
 use std::time::{Duration, Instant};
 
 use arshif::Article;
-use arshif::archive::{Entry, threads};
+use arshif::archive::{Archive, Entry, compiled, threads};
 use arshif::parse::Date;
 use arshif::search::{SearchIndex, Total, build_index};
 
@@ -78,7 +78,7 @@ const QUERIES: [&str; 17] = [
 
 /// Runs the queries (`ARSHIF_QUERY` alone if set) `ARSHIF_ROUNDS` times (default 20) and
 /// prints each one's hits, wall and CPU time, then percentiles over all.
-fn query(index: &SearchIndex) {
+fn query(index: &SearchIndex, archive: &Archive) {
     let only = std::env::var("ARSHIF_QUERY").ok();
     let queries: Vec<&str> = match &only {
         Some(q) => vec![q.as_str()],
@@ -100,7 +100,7 @@ fn query(index: &SearchIndex) {
             let (t, cpu_before) = (Instant::now(), cpu::thread_cpu());
             // The first page most of the time, as readers ask.
             let r = index
-                .search(q, usize::from(round % 5 == 4), per_page)
+                .search(q, usize::from(round % 5 == 4), per_page, archive)
                 .unwrap();
             let took = t.elapsed();
             per_query[k].0 += took;
@@ -129,9 +129,12 @@ fn query(index: &SearchIndex) {
 fn main() {
     if let Ok(dir) = std::env::var("ARSHIF_SEARCH_INDEX") {
         let t = Instant::now();
-        let index = SearchIndex::open(std::path::Path::new(&dir)).unwrap();
+        let dir = std::path::Path::new(&dir);
+        let index = SearchIndex::open(dir).unwrap();
+        // The passages are found in the bodies of the archive beside the index.
+        let archive = compiled::load(&compiled::path_in(dir.parent().unwrap())).unwrap();
         eprintln!("open: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
-        query(&index);
+        query(&index, &archive);
         return;
     }
     let truth = std::env::var("ARSHIF_TRUTH").unwrap_or("/tmp/gc/truth.jsonl".into());
@@ -170,7 +173,7 @@ fn main() {
     let t = Instant::now();
     let index = SearchIndex::open(&path).unwrap();
     eprintln!("open: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
-    query(&index);
+    query(&index, &Archive::from_entries(entries.clone(), None));
 
     let t = Instant::now();
     let threads = threads::group(&entries);

@@ -226,7 +226,7 @@ EOF
       ALLOW_FAIL=1 record "build-html.$n" timed_run "$WORK/time.build-html" "$bin" build \
         --articles "$dir/articles-html" --build-dir "$dir/build-html"
       [ -f "$dir/build-html/archive.bin" ] || { cat "$WORK/time.build-html.err" >&2; exit 1; }
-      rm -rf "$dir/build-html"
+      discard "$n" "$dir/build-html"
     fi
   done
   grep -E '^read|error:' "$WORK/time.build.err" | head -5 >&2 || true

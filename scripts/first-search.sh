@@ -6,9 +6,10 @@
 # and its minor and major page faults. The window also holds whatever else the server does
 # then (the check of every dump after start-up): that is the point, it is what the first
 # reader waits behind. SETTLE=N waits N seconds after the first 200 to see the searches alone.
-# COLD=1 first drops the build's search index from the page cache (posix_fadvise DONTNEED on
-# its files, nobody else's), as a large build leaves it: the first searches then show the
-# disk reads (major faults) that a warm cache hides (notes/search-bench.md, session 22).
+# COLD=1 first drops the build's search index and its parts store (where the hits' bodies
+# are read since session 23) from the page cache (posix_fadvise DONTNEED on their files,
+# nobody else's), as a large build leaves them: the first searches then show the disk reads
+# (major faults) that a warm cache hides (notes/search-bench.md, sessions 22 and 23).
 #
 #   scripts/first-search.sh target/release/arshif ARTICLES BUILD_DIR [QUERY...]
 #
@@ -21,17 +22,17 @@ command -v perf >/dev/null || { echo "first-search: perf is missing (apt-get ins
 port=${PORT:-18979}
 stats=$(mktemp)
 if [ "${COLD:-0}" = 1 ]; then
-  python3 - "$build/search" <<'EOF_PY'
-import os, sys
+  python3 - "$build" <<'EOF_PY'
+import glob, os, sys
+build = sys.argv[1]
 dropped = 0
-for name in os.listdir(sys.argv[1]):
-    path = os.path.join(sys.argv[1], name)
+for path in glob.glob(os.path.join(build, "search", "*")) + glob.glob(os.path.join(build, "parts-*.bin")):
     if os.path.isfile(path):
         fd = os.open(path, os.O_RDONLY)
         os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
         dropped += os.fstat(fd).st_size
         os.close(fd)
-print(f"dropped {dropped / 1e6:.0f} MB of {sys.argv[1]} from the page cache")
+print(f"dropped {dropped / 1e6:.0f} MB of {build}/search and {build}/parts-*.bin from the page cache")
 EOF_PY
 fi
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -56,14 +56,17 @@ fn the_seeds_build_into_one_thread_with_a_search_index() {
     );
 
     let index = SearchIndex::open(&archive::search_dir(&compiled_path)).unwrap();
-    let hits = index.search("لافروف", 0, 10).unwrap();
+    let hits = index.search("لافروف", 0, 10, &loaded).unwrap();
     let mut ids: Vec<&str> = hits.hits.iter().map(|h| h.id.as_str()).collect();
     ids.sort_unstable();
     assert_eq!(
         ids,
         ["33d0e17b3f187f76", "4873890e38737cc0", "cf3dbfa4259b4b62"]
     );
-    assert_eq!(index.search("سوريا", 0, 10).unwrap().total, Total::Exact(5));
+    assert_eq!(
+        index.search("سوريا", 0, 10, &loaded).unwrap().total,
+        Total::Exact(5)
+    );
 }
 
 #[test]

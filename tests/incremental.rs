@@ -70,7 +70,7 @@ fn snapshot(out: &Path, ids: &[&str]) -> String {
         "الاحتلال",
         "\"وزير الخارجية\"",
     ] {
-        let results = index.search(query, 0, 100).unwrap();
+        let results = index.search(query, 0, 100, &archive).unwrap();
         let mut hits: Vec<(&str, &str)> = results
             .hits
             .iter()
@@ -149,11 +149,11 @@ fn changed_added_and_removed_dumps_and_overrides_are_picked_up_as_a_full_build_w
     assert!(loaded.get(&added_id).is_some(), "added");
     let index = SearchIndex::open(&archive::search_dir(&compiled::path_in(out.path()))).unwrap();
     assert_eq!(
-        index.search("زمردستان", 0, 10).unwrap().total,
+        index.search("زمردستان", 0, 10, &loaded).unwrap().total,
         Total::Exact(1)
     );
     assert_eq!(
-        index.search("صححه الأرشيفي", 0, 10).unwrap().total,
+        index.search("صححه الأرشيفي", 0, 10, &loaded).unwrap().total,
         Total::Exact(1)
     );
 }
@@ -178,7 +178,7 @@ fn a_duplicate_is_served_and_searchable_once_its_kept_copy_is_gone() {
     assert!(archive.get("ffff0000ffff0000").is_some());
     assert_eq!(archive.alias("ffff0000ffff0000"), None);
     let index = SearchIndex::open(&archive::search_dir(&compiled::path_in(out.path()))).unwrap();
-    let hits = index.search("لافروف", 0, 10).unwrap();
+    let hits = index.search("لافروف", 0, 10, &archive).unwrap();
     let ids: Vec<&str> = hits.hits.iter().map(|h| h.id.as_str()).collect();
     assert!(ids.contains(&"ffff0000ffff0000"), "{ids:?}");
     assert!(!ids.contains(&"33d0e17b3f187f76"), "{ids:?}");
@@ -221,6 +221,51 @@ fn a_corrupt_cache_or_a_lost_store_means_a_build_from_nothing() {
         .unwrap();
     let report = build(articles.path(), out.path());
     assert_eq!((report.reused, report.articles), (0, 5));
+    assert_eq!(snapshot(out.path(), &[]), before);
+}
+
+/// An index of the schema before session 23 (the body's paragraphs stored beside the id),
+/// empty: the fields are what a reader of another version checks.
+fn write_old_schema_index(dir: &Path) {
+    use tantivy::schema::{STORED, STRING, Schema, TEXT};
+    let mut schema = Schema::builder();
+    schema.add_text_field("id", STRING | STORED);
+    schema.add_text_field("title", TEXT);
+    schema.add_text_field("body", TEXT);
+    schema.add_bytes_field("paragraphs", STORED);
+    schema.add_text_field("title_pairs", TEXT);
+    schema.add_text_field("body_pairs", TEXT);
+    fs::create_dir_all(dir).unwrap();
+    let index = tantivy::Index::create_in_dir(dir, schema.build()).unwrap();
+    let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+    writer.commit().unwrap();
+}
+
+#[test]
+fn an_index_of_another_schema_is_written_again_not_read() {
+    let articles = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    copy_into(&dumps_of(SEEDS), articles.path());
+    build(articles.path(), out.path());
+    let before = snapshot(out.path(), &[]);
+    let compiled_path = compiled::path_in(out.path());
+    let search = archive::search_dir(&compiled_path);
+
+    // `serve` opening the folder: the archive is current, the index is not this version's.
+    fs::remove_dir_all(&search).unwrap();
+    write_old_schema_index(&search);
+    // It would be searched (the passages are the archive's), but never updated: written anew.
+    assert!(!arshif::search::is_readable(&search));
+    let (_, report) =
+        archive::load_or_build(articles.path(), &compiled_path, archive::Check::Folder).unwrap();
+    assert_eq!(report.expect("a build ran").reused, 5);
+    assert_eq!(snapshot(out.path(), &[]), before);
+
+    // `build` over it: the index is written from nothing, nothing parsed again.
+    fs::remove_dir_all(&search).unwrap();
+    write_old_schema_index(&search);
+    let report = build(articles.path(), out.path());
+    assert_eq!(report.reused, 5);
     assert_eq!(snapshot(out.path(), &[]), before);
 }
 

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use arshif::Article;
-use arshif::archive::Entry;
-use arshif::search::{SearchIndex, Total, build_index};
+use arshif::archive::{Archive, Entry};
+use arshif::search::{SearchIndex, SearchResults, Total, build_index};
 
 fn entry(id: &str, title: &str, body: Vec<String>) -> Entry {
     Entry {
@@ -45,11 +45,30 @@ fn fixtures() -> Vec<Entry> {
     entries
 }
 
-fn index(entries: &[Entry]) -> (tempfile::TempDir, SearchIndex) {
+/// An index and the archive of the same entries, whose bodies its passages are found in.
+struct Indexed {
+    index: SearchIndex,
+    archive: Archive,
+}
+
+impl Indexed {
+    fn open(path: &Path, entries: &[Entry]) -> Indexed {
+        Indexed {
+            index: SearchIndex::open(path).unwrap(),
+            archive: Archive::from_entries(entries.to_vec(), None),
+        }
+    }
+
+    fn search(&self, query: &str, page: usize, per_page: usize) -> tantivy::Result<SearchResults> {
+        self.index.search(query, page, per_page, &self.archive)
+    }
+}
+
+fn index(entries: &[Entry]) -> (tempfile::TempDir, Indexed) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("search");
     build_index(entries.iter().map(|e| &e.article), &path).unwrap();
-    let index = SearchIndex::open(&path).unwrap();
+    let index = Indexed::open(&path, entries);
     (dir, index)
 }
 
@@ -61,7 +80,7 @@ fn holding(entries: &[Entry], word: &str) -> usize {
         .count()
 }
 
-fn ids(index: &SearchIndex, query: &str) -> BTreeSet<String> {
+fn ids(index: &Indexed, query: &str) -> BTreeSet<String> {
     let results = index.search(query, 0, 100).unwrap();
     assert_eq!(
         results.total.value(),
@@ -217,7 +236,7 @@ fn building_again_replaces_the_index() {
     let entries = fixtures();
     build_index(entries.iter().map(|e| &e.article), &path).unwrap();
     build_index([&entries[0].article], &path).unwrap();
-    let index = SearchIndex::open(&path).unwrap();
+    let index = Indexed::open(&path, &entries[..1]);
     assert_eq!(index.search("سوريا", 0, 10).unwrap().total, Total::Exact(1));
     assert!(!dir.path().join("search.building").exists());
 }

@@ -10,6 +10,8 @@ use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::hash_map::Entry as Slot;
 
 use super::ArchiveError;
 use super::build_cache::{BuildCache, Stamp};
@@ -192,10 +194,24 @@ pub(super) fn every_article(done: &[Done]) -> impl Iterator<Item = At> + '_ {
 /// newest first. Ids are unique but for a crawled address fetched more than once.
 fn gather_captures(done: &[Done]) -> (Vec<At>, HashMap<At, Vec<At>>) {
     let entry = |(i, j): At| &done[i].outcomes[j].0;
-    let mut by_id: HashMap<&str, Vec<At>> = HashMap::new();
+    // Each id's first capture, and the whole group of the few ids seen again: a group for
+    // every id was a million small vectors.
+    let n = done.iter().map(|d| d.outcomes.len()).sum();
+    let mut first: FxHashMap<&str, At> = FxHashMap::with_capacity_and_hasher(n, Default::default());
+    let mut repeated: FxHashMap<&str, Vec<At>> = FxHashMap::default();
     for at in every_article(done) {
-        by_id.entry(&entry(at).article.id).or_default().push(at);
+        let id = entry(at).article.id.as_str();
+        match first.entry(id) {
+            Slot::Vacant(place) => {
+                place.insert(at);
+            }
+            Slot::Occupied(held) => repeated
+                .entry(id)
+                .or_insert_with(|| vec![*held.get()])
+                .push(at),
+        }
     }
+    drop(first);
     let newest_first = |a: &At, b: &At| {
         let key = |at: At| {
             entry(at)
@@ -207,13 +223,12 @@ fn gather_captures(done: &[Done]) -> (Vec<At>, HashMap<At, Vec<At>>) {
         (key(*b), *b).cmp(&(key(*a), *a))
     };
     let mut others = HashMap::new();
-    for group in by_id.into_values().filter(|g| g.len() > 1) {
-        let mut group = group;
+    for mut group in repeated.into_values() {
         group.sort_by(newest_first);
         let newest = group.remove(0);
         others.insert(newest, group);
     }
-    let dropped: std::collections::HashSet<At> = others.values().flatten().copied().collect();
+    let dropped: FxHashSet<At> = others.values().flatten().copied().collect();
     let articles = every_article(done)
         .filter(|at| !dropped.contains(at))
         .collect();
@@ -270,9 +285,16 @@ pub(super) fn assemble(
     // The same article scraped twice is served once; its other id points to the kept copy.
     let mut aliases = HashMap::new();
     if !grouped.duplicates.is_empty() {
-        let sources: HashMap<&str, &str> = articles
+        // The files of the few ids named, not a map of every article's.
+        let named: FxHashSet<&str> = grouped
+            .duplicates
+            .iter()
+            .flat_map(|(kept, dropped)| [kept.as_str(), dropped.as_str()])
+            .collect();
+        let sources: FxHashMap<&str, &str> = articles
             .iter()
             .map(|&(i, j)| (entry((i, j)).article.id.as_str(), done[i].name.as_str()))
+            .filter(|(id, _)| named.contains(id))
             .collect();
         let source_of = |id: &str| sources.get(id).map_or(id, |s| *s).to_string();
         for (kept, dropped) in grouped.duplicates {
@@ -316,38 +338,51 @@ pub(super) fn assemble(
 
 /// The archive of the served results, each with its other captures listed and their parts
 /// kept for their source views.
+///
+/// One pass over the results, each moved once: the served in file order, the few other
+/// captures set aside (with their file's name) and then given to their article. Neither a
+/// vector per file nor every file's name is made (at a million files, both were most of
+/// putting the archive together).
 pub(super) fn into_archive(done: Vec<Done>, a: Assembled, store: Option<Store>) -> Archive {
-    let names: Vec<String> = done.iter().map(|d| d.name.clone()).collect();
+    let is_other: FxHashSet<At> = a.others.values().flatten().copied().collect();
+    let mut set_aside: FxHashMap<At, (String, Entry, Part)> = FxHashMap::default();
+    // Where each article with other captures is among the entries.
+    let mut place_of: FxHashMap<At, usize> = FxHashMap::default();
     let mut entries = Vec::with_capacity(a.served.len());
     let mut parts_of = Vec::with_capacity(a.served.len());
+    let mut served = a.served.iter().peekable();
+    for (i, d) in done.into_iter().enumerate() {
+        for (j, (entry, part, _)) in d.outcomes.into_iter().enumerate() {
+            let at = (i, j);
+            if served.next_if(|&&s| s == at).is_some() {
+                if a.others.contains_key(&at) {
+                    place_of.insert(at, entries.len());
+                }
+                entries.push(entry);
+                parts_of.push(part);
+            } else if is_other.contains(&at) {
+                set_aside.insert(at, (d.name.clone(), entry, part));
+            }
+        }
+    }
     let mut other_parts = HashMap::new();
-    {
-        let mut outcomes: Vec<Vec<Option<(Entry, Part, Profile)>>> = done
-            .into_iter()
-            .map(|d| d.outcomes.into_iter().map(Some).collect())
-            .collect();
-        for at in &a.served {
-            let Some((mut entry, part, _)) = outcomes[at.0][at.1].take() else {
+    for (at, others) in &a.others {
+        let Some(&place) = place_of.get(at) else {
+            continue;
+        };
+        let entry = &mut entries[place];
+        let mut parts = Vec::with_capacity(others.len());
+        for other in others {
+            let Some((source, other, other_part)) = set_aside.remove(other) else {
                 continue;
             };
-            if let Some(others) = a.others.get(at) {
-                let mut parts = Vec::with_capacity(others.len());
-                for &(i, j) in others {
-                    let Some((other, other_part, _)) = outcomes[i][j].take() else {
-                        continue;
-                    };
-                    entry.provenance.others.push(OtherCapture {
-                        source: names[i].clone(),
-                        origin: other.provenance.origin,
-                    });
-                    parts.push(other_part);
-                }
-                other_parts.insert(entry.article.id.clone(), parts);
-            }
-            entries.push(entry);
-            parts_of.push(part);
+            entry.provenance.others.push(OtherCapture {
+                source,
+                origin: other.provenance.origin,
+            });
+            parts.push(other_part);
         }
-        // The emptied outcomes (as large as the entries) go before the archive is sorted.
+        other_parts.insert(entry.article.id.clone(), parts);
     }
     Archive::from_parts(entries, parts_of, a.about, store)
         .with_threads(a.threads, a.aliases)

@@ -23,7 +23,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -95,20 +95,55 @@ pub fn write_unless_known<T: Serialize + Sync>(
         .into_par_iter()
         .map(|range| {
             let run = &items[range];
-            if let Some(name) = known(run).filter(|n| path_of(dir, n).is_file()) {
-                return Ok(name);
+            match known(run).filter(|n| path_of(dir, n).is_file()) {
+                Some(name) => Ok(name),
+                None => put(dir, run, durability),
             }
-            let bytes = postcard::to_stdvec(run).map_err(|e| io::Error::other(e.to_string()))?;
-            let name = *blake3::hash(&bytes).as_bytes();
-            let path = path_of(dir, &name);
-            // Its name is its content, and it was renamed into place whole.
-            let there = fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64);
-            if !there {
-                atomic_file::replace(&path, durability, |out| out.write_all(&bytes))?;
-            }
-            Ok(name)
         })
         .collect()
+}
+
+/// What decides a chunk's bytes, hashed from far less than the bytes (the caller says what:
+/// for the compiled archive, each entry's id and where its parts are).
+pub type Fingerprint = [u8; 32];
+
+/// [`write`], with each chunk's [`Fingerprint`] made by `fingerprint` and given back beside
+/// its name: a run whose fingerprint `known` maps to a chunk that `dir` holds is that chunk,
+/// neither encoded nor hashed again.
+pub fn write_fingerprinted<T: Serialize + Sync>(
+    dir: &Path,
+    items: &[T],
+    key: impl Fn(&T) -> &str,
+    fingerprint: impl Fn(&[T]) -> Fingerprint + Sync,
+    known: &FxHashMap<Fingerprint, ChunkName>,
+    durability: Durability,
+) -> io::Result<Vec<(ChunkName, Fingerprint)>> {
+    fs::create_dir_all(dir)?;
+    cut(items, key)
+        .into_par_iter()
+        .map(|range| {
+            let run = &items[range];
+            let print = fingerprint(run);
+            let name = match known.get(&print).filter(|n| path_of(dir, n).is_file()) {
+                Some(name) => *name,
+                None => put(dir, run, durability)?,
+            };
+            Ok((name, print))
+        })
+        .collect()
+}
+
+/// Writes the chunk of `run` unless `dir` holds it already; gives back its name.
+fn put<T: Serialize>(dir: &Path, run: &[T], durability: Durability) -> io::Result<ChunkName> {
+    let bytes = postcard::to_stdvec(run).map_err(|e| io::Error::other(e.to_string()))?;
+    let name = *blake3::hash(&bytes).as_bytes();
+    let path = path_of(dir, &name);
+    // Its name is its content, and it was renamed into place whole.
+    let there = fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64);
+    if !there {
+        atomic_file::replace(&path, durability, |out| out.write_all(&bytes))?;
+    }
+    Ok(name)
 }
 
 /// The items of the chunks `names` in `dir`, decoded on both cores, chunk by chunk in order
@@ -220,6 +255,51 @@ mod tests {
         let honest =
             write_unless_known(dir.path(), &before, key, missing, Durability::Cached).unwrap();
         assert_eq!(honest, names);
+    }
+
+    #[test]
+    fn a_run_with_a_known_fingerprint_is_taken_by_name_and_a_changed_one_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        // The fingerprint of a run: its keys alone (the values are left out on purpose, to
+        // see that a run taken by fingerprint is not encoded).
+        let print = |run: &[(String, u32)]| {
+            let keys: Vec<&str> = run.iter().map(|(k, _)| k.as_str()).collect();
+            *blake3::hash(keys.concat().as_bytes()).as_bytes()
+        };
+        let before = items(0..30_000);
+        let first = write_fingerprinted(
+            dir.path(),
+            &before,
+            key,
+            print,
+            &FxHashMap::default(),
+            Durability::Cached,
+        )
+        .unwrap();
+        let names: Vec<ChunkName> = first.iter().map(|c| c.0).collect();
+        assert_eq!(
+            names,
+            write(dir.path(), &before, key, Durability::Cached).unwrap()
+        );
+        let known: FxHashMap<Fingerprint, ChunkName> = first.iter().map(|&(n, f)| (f, n)).collect();
+
+        // Every value changed, no key: every chunk taken by its fingerprint, none encoded.
+        let mut values = before.clone();
+        values.iter_mut().for_each(|item| item.1 += 1);
+        let same = write_fingerprinted(dir.path(), &values, key, print, &known, Durability::Cached)
+            .unwrap();
+        assert_eq!(same, first);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), names.len());
+
+        // One key changed: its chunk is encoded and written, the others are taken.
+        let mut after = before.clone();
+        after[10_000].0.push('!');
+        let again = write_fingerprinted(dir.path(), &after, key, print, &known, Durability::Cached)
+            .unwrap();
+        let new: Vec<_> = again.iter().filter(|c| !first.contains(c)).collect();
+        assert!((1..=2).contains(&new.len()), "{} chunks new", new.len());
+        let names: Vec<ChunkName> = again.iter().map(|c| c.0).collect();
+        assert_eq!(read_all(dir.path(), &names).unwrap(), after);
     }
 
     #[test]

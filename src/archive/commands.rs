@@ -74,7 +74,10 @@ pub fn build(args: &BuildArgs) -> Result<Built, ArchiveError> {
             asked: asked.articles(),
         });
     }
-    let (_, report) = build_and_save(&args.articles, &compiled_path)?;
+    let (archive, report) = build_and_save(&args.articles, &compiled_path)?;
+    // Nothing reads it here, and the process ends with the command: freeing a million entries
+    // one string at a time is left to the exit, which gives the pages back whole.
+    std::mem::forget(archive);
     eprint!("{}", report.render());
     if args.timings {
         for (step, took) in &report.timings {

@@ -5,7 +5,8 @@
 //! read without the rest), the store's name, the names of the chunks holding its light entries
 //! (no bodies, no dump text) with where each one's parts are in the store beside it
 //! ([`super::store`]; the chunks are files of the folder `archive.chunks` beside it, written
-//! only when their content is new: [`chunk_files`]), the threads and aliases. A file of another
+//! only when their content is new: [`chunk_files`]) and each chunk's fingerprint, the threads
+//! and aliases. A file of another
 //! version is refused (and rebuilt by `serve`), never misread. Loading decodes only the light
 //! part, so it is quick and small however large the archive's text.
 
@@ -15,17 +16,18 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::atomic_file::{self, Durability};
-use super::chunk_files::{self, ChunkName};
+use super::chunk_files::{self, ChunkName, Fingerprint};
 use super::model::{Archive, Part};
 use super::store::{self, PartRef, Store, StoreWriter};
 use super::{ArchiveError, Entry};
 
 const MAGIC: &[u8; 8] = b"ARSHIF\0\x01";
 /// Bump whenever [`Compiled`] or anything inside it changes shape.
-const VERSION: u32 = 8;
+const VERSION: u32 = 9;
 
 /// What a compiled archive was built from: a build folder holding the archive of another
 /// source is not the archive asked for, however new it is.
@@ -71,6 +73,7 @@ struct Compiled {
     store: String,
     /// The chunks of `(Entry, PartRef)`s, in reading order.
     entries: Vec<ChunkName>,
+    _fingerprints: Vec<Fingerprint>,
     dated: usize,
     about: Option<String>,
     threads: Vec<Vec<String>>,
@@ -85,6 +88,7 @@ struct Head {
     _source: Source,
     _store: String,
     entries: Vec<ChunkName>,
+    fingerprints: Vec<Fingerprint>,
 }
 
 /// [`Compiled`] by reference, as written: the same bytes without copying the archive.
@@ -93,6 +97,7 @@ struct CompiledRef<'a> {
     source: &'a Source,
     store: &'a str,
     entries: &'a [ChunkName],
+    fingerprints: &'a [Fingerprint],
     dated: usize,
     about: Option<&'a str>,
     threads: &'a [Vec<String>],
@@ -112,13 +117,63 @@ fn chunks_dir(path: &Path) -> PathBuf {
     path.with_extension("chunks")
 }
 
-/// The chunks the compiled file at `path` names, if it is one of this format.
-fn chunks_named_by(path: &Path) -> Option<Vec<ChunkName>> {
-    let bytes = fs::read(path).ok()?;
-    let body = atomic_file::versioned_body(&bytes, MAGIC, VERSION)?;
-    postcard::take_from_bytes::<Head>(body)
-        .ok()
-        .map(|(head, _)| head.entries)
+/// The start of the compiled file at `path`, if it is one of this format: the file's first
+/// bytes hold it (a hundred and twenty chunks at a million articles), not the megabytes of
+/// threads and aliases after it.
+fn head_of(path: &Path) -> Option<Head> {
+    use std::io::Read;
+    const PREFIX: u64 = 64 << 10;
+    let mut file = fs::File::open(path).ok()?;
+    let mut bytes = Vec::new();
+    file.by_ref().take(PREFIX).read_to_end(&mut bytes).ok()?;
+    loop {
+        let body = atomic_file::versioned_body(&bytes, MAGIC, VERSION)?;
+        match postcard::take_from_bytes::<Head>(body) {
+            Ok((head, _)) => return Some(head),
+            Err(postcard::Error::DeserializeUnexpectedEnd) if bytes.len() as u64 >= PREFIX => {
+                file.read_to_end(&mut bytes).ok()?;
+            }
+            Err(_) => return None,
+        }
+    }
+}
+
+/// What decides the bytes of a chunk of `(entry, parts)` pairs, without encoding them: the
+/// store, and each entry's id, where its parts are and where its other captures' are. An
+/// entry's light fields are what the parse that stored those parts made of its dump (the
+/// store only grows, so a place in it is one parse's; a store made anew has a new name); a
+/// build changes an entry only by its id (a namesake came or went) and its other captures.
+fn fingerprint(
+    store: &str,
+    run: &[(&Entry, &PartRef)],
+    other_parts: &[(String, Vec<PartRef>)],
+) -> Fingerprint {
+    let mut keys = Vec::with_capacity(run.len() * 48);
+    let mut put = |bytes: &[u8]| {
+        keys.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        keys.extend_from_slice(bytes);
+    };
+    put(store.as_bytes());
+    for (entry, at) in run {
+        let id = &entry.article.id;
+        put(id.as_bytes());
+        put(&at.offset.to_le_bytes());
+        put(&at.len.to_le_bytes());
+        let others = &entry.provenance.others;
+        if others.is_empty() {
+            continue;
+        }
+        let refs = other_parts
+            .binary_search_by(|(held, _)| held.cmp(id))
+            .map_or(&[][..], |i| &other_parts[i].1[..]);
+        put(&(others.len() as u64).to_le_bytes());
+        for (other, at) in others.iter().zip(refs) {
+            put(other.source.as_bytes());
+            put(&at.offset.to_le_bytes());
+            put(&at.len.to_le_bytes());
+        }
+    }
+    *blake3::hash(&keys).as_bytes()
 }
 
 /// Writes the archive built from `source` atomically: a reader sees the old file or the new
@@ -174,19 +229,36 @@ pub fn save(archive: &Archive, source: &Source, path: &Path) -> Result<(), Archi
     // Each entry with where its parts are, cut where the ids say: only new chunks are written.
     let pairs: Vec<(&Entry, &PartRef)> = archive.entries.iter().zip(&parts).collect();
     let chunks = chunks_dir(path);
-    let replaced = chunks_named_by(path);
-    let entries = chunk_files::write(
-        &chunks,
-        &pairs,
-        |(entry, _)| &entry.article.id,
-        Durability::Synced,
-    )
-    .map_err(werr)?;
+    let replaced = head_of(path);
+    // The replaced file's chunks by fingerprint: those whose entries did not change are
+    // taken as they are, neither encoded nor hashed.
+    let known: FxHashMap<Fingerprint, ChunkName> = replaced
+        .iter()
+        .flat_map(|head| {
+            head.fingerprints
+                .iter()
+                .copied()
+                .zip(head.entries.iter().copied())
+        })
+        .collect();
+    let (entries, fingerprints): (Vec<ChunkName>, Vec<Fingerprint>) =
+        chunk_files::write_fingerprinted(
+            &chunks,
+            &pairs,
+            |(entry, _)| &entry.article.id,
+            |run| fingerprint(&store_name, run, &other_parts),
+            &known,
+            Durability::Synced,
+        )
+        .map_err(werr)?
+        .into_iter()
+        .unzip();
     drop(pairs);
     let compiled = CompiledRef {
         source,
         store: &store_name,
         entries: &entries,
+        fingerprints: &fingerprints,
         dated: archive.dated,
         about: archive.about.as_deref(),
         threads: &archive.threads,
@@ -198,7 +270,8 @@ pub fn save(archive: &Archive, source: &Source, path: &Path) -> Result<(), Archi
         .map_err(werr)?;
     // Only now that the new file names its chunks; the replaced file's are kept for a reader
     // that read it just before.
-    chunk_files::remove_others(&chunks, entries.iter().chain(replaced.iter().flatten()));
+    let replaced = replaced.map(|head| head.entries).unwrap_or_default();
+    chunk_files::remove_others(&chunks, entries.iter().chain(&replaced));
     if new_store {
         store::remove_others(dir, &store_name);
     }
@@ -373,6 +446,17 @@ mod tests {
     use crate::archive::Entry;
     use crate::parse::Article;
 
+    /// An entry with an id and nothing else.
+    fn light(id: &str) -> Entry {
+        Entry {
+            article: Article {
+                id: id.into(),
+                ..Article::default()
+            },
+            ..Entry::default()
+        }
+    }
+
     #[test]
     fn round_trip_and_refusal_of_foreign_files() {
         let dir = tempfile::tempdir().unwrap();
@@ -423,21 +507,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = path_in(dir.path());
         let source = Source::of(dir.path()).unwrap();
-        let entry = |id: &str| Entry {
-            article: Article {
-                id: id.into(),
-                ..Article::default()
-            },
-            note: None,
-            overridden: vec![],
-            text: String::new(),
-            provenance: Default::default(),
-        };
         let mut names = Vec::new();
         for ids in [&["a"][..], &["a", "b"], &["a", "b", "c"]] {
-            let archive = Archive::from_entries(ids.iter().map(|id| entry(id)).collect(), None);
+            let archive = Archive::from_entries(ids.iter().map(|id| light(id)).collect(), None);
             save(&archive, &source, &path).unwrap();
-            names.push(chunks_named_by(&path).unwrap());
+            names.push(head_of(&path).unwrap().entries);
             assert_eq!(load(&path).unwrap().len(), ids.len());
         }
         let held = |n: &Vec<ChunkName>| {
@@ -451,6 +525,42 @@ mod tests {
         );
         let files = fs::read_dir(chunks_dir(&path)).unwrap().count();
         assert_eq!(files, names[1].len() + names[2].len());
+    }
+
+    #[test]
+    fn a_chunk_fingerprint_changes_with_what_a_build_changes_in_an_entry() {
+        let entry = |id: &str, others: &[&str]| {
+            let mut e = light(id);
+            for source in others {
+                e.provenance
+                    .others
+                    .push(crate::archive::entry::OtherCapture {
+                        source: (*source).into(),
+                        ..Default::default()
+                    });
+            }
+            e
+        };
+        let at = |offset| PartRef { offset, len: 10 };
+        let (a, b) = (entry("a", &[]), entry("b", &["b.warc"]));
+        let (a2, b2) = (entry("a2", &[]), entry("b", &["c.warc"]));
+        let others = |offset| vec![("b".to_string(), vec![at(offset)])];
+        let base = fingerprint("s", &[(&a, &at(0)), (&b, &at(10))], &others(20));
+        assert_eq!(
+            base,
+            fingerprint("s", &[(&a, &at(0)), (&b, &at(10))], &others(20))
+        );
+        let changed = [
+            fingerprint("t", &[(&a, &at(0)), (&b, &at(10))], &others(20)),
+            fingerprint("s", &[(&a2, &at(0)), (&b, &at(10))], &others(20)),
+            fingerprint("s", &[(&a, &at(30)), (&b, &at(10))], &others(20)),
+            fingerprint("s", &[(&a, &at(0)), (&b2, &at(10))], &others(20)),
+            fingerprint("s", &[(&a, &at(0)), (&b, &at(10))], &others(40)),
+            fingerprint("s", &[(&a, &at(0))], &others(20)),
+        ];
+        for (i, print) in changed.iter().enumerate() {
+            assert_ne!(*print, base, "change {i} unseen");
+        }
     }
 
     #[test]

@@ -248,8 +248,10 @@ pub fn build_and_save(
         ("  of which the index (update and commit)", index_took),
         ("  of which the cache (meanwhile)", cache_took),
     ]);
+    let started = Instant::now();
     let archive = into_archive(done, assembled, Some(store));
     finish_report(&mut report, &archive);
+    let assembled_took = started.elapsed();
     compiled::save(&archive, &source, compiled_path)?;
     if fresh || compacted {
         // Only now that the archive names the new store: a build killed before this point
@@ -257,6 +259,10 @@ pub fn build_and_save(
         store::remove_others(out, &store_name);
     }
     report.lap("write the compiled archive", &mut clock);
+    report.timings.push((
+        "  of which the archive put in order and indexed",
+        assembled_took,
+    ));
     Ok((archive, report))
 }
 

@@ -16,9 +16,11 @@
 //! [`build_cache`] and [`grouping_file`] (the threads' base and links kept for the next
 //! build), each replaced whole through [`atomic_file`] (the long lists of the first two in
 //! content-named `chunk_files`, written only when new);
-//! [`dataset`] (the archive as JSON documents); [`commands`] (`arshif build` and `arshif parse`).
+//! [`dataset`] (the archive as JSON documents); [`commands`] (`arshif build` and `arshif parse`);
+//! `bodies` (the bodies search passages are found in, read from the store and kept).
 
 pub mod atomic_file;
+mod bodies;
 pub mod build;
 pub mod build_cache;
 mod chunk_files;

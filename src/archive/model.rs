@@ -3,14 +3,17 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::slice::ParallelSliceMut;
 
 use super::ArchiveError;
+use super::bodies::{Body, KeptBodies};
 use super::entry::Entry;
 use super::facets;
 use super::lookup::ById;
 use super::store::{PartRef, Parts, Store};
+use crate::parse::Date;
 
 /// Where an entry's [`Parts`] are: with it (an archive built in memory) or in the store.
 #[derive(Debug, Clone)]
@@ -26,6 +29,15 @@ impl Part {
             Part::Stored(at) => Some(*at),
             Part::Memory(_) => None,
         }
+    }
+}
+
+/// The bodies a search's passages are found in: read from the store a page at a time and
+/// kept ([`super::bodies`]).
+impl crate::search::Paragraphs for Archive {
+    fn paragraphs(&self, ids: &[&str]) -> Vec<Option<Arc<str>>> {
+        let wanted: Vec<Option<Body<'_>>> = ids.iter().map(|id| self.body_of(id)).collect();
+        self.kept_bodies.read(self.store.as_ref(), &wanted, ids)
     }
 }
 
@@ -60,6 +72,8 @@ pub struct Archive {
     /// The parts of each article's other captures, in the order of its
     /// `provenance.others`, for their source views.
     pub(super) other_parts: HashMap<String, Vec<Part>>,
+    /// Bodies read for search passages, kept decoded ([`super::bodies`]).
+    pub(super) kept_bodies: KeptBodies,
 }
 
 impl Archive {
@@ -88,17 +102,20 @@ impl Archive {
         store: Option<Store>,
     ) -> Self {
         assert_eq!(entries.len(), parts.len(), "one part per entry");
-        let mut order: Vec<usize> = (0..entries.len()).collect();
-        // Stable: entries of one date and id keep the order they came in.
-        order.par_sort_by(|&i, &j| {
-            let (a, b) = (&entries[i].article, &entries[j].article);
-            // `None` sorts first in Option's order; undated go last, so compare on is_none.
-            (a.published.is_none(), &a.published, &a.id).cmp(&(
-                b.published.is_none(),
-                &b.published,
-                &b.id,
-            ))
-        });
+        // The keys side by side rather than read from the entries at each comparison: at a
+        // million entries each comparison reached into two scattered entries. `None` sorts
+        // first in Option's order; undated go last, so the key starts with `is_none`. The
+        // position last: entries of one date and id keep the order they came in.
+        let mut keys: Vec<(bool, Option<Date>, &str, usize)> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let a = &e.article;
+                (a.published.is_none(), a.published, a.id.as_str(), i)
+            })
+            .collect();
+        keys.par_sort_unstable();
+        let order: Vec<usize> = keys.into_iter().map(|k| k.3).collect();
         gather(&mut entries, &mut parts, order);
         let dated = entries
             .iter()
@@ -248,6 +265,14 @@ impl Archive {
                 reason: "an article points into a store the archive does not have".into(),
             }),
         }
+    }
+
+    /// Where the body of the article `id` is, for search passages.
+    fn body_of(&self, id: &str) -> Option<Body<'_>> {
+        Some(match &self.parts[self.position(id)?] {
+            Part::Memory(parts) => Body::Memory(&parts.body),
+            Part::Stored(at) => Body::Stored(*at),
+        })
     }
 
     /// Dated articles, oldest first (light entries: see [`Archive`]).

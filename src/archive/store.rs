@@ -112,11 +112,35 @@ pub fn encode(parts: &Parts) -> std::io::Result<Vec<u8>> {
 
 /// The parts in one stored frame.
 pub fn decode(bytes: &[u8]) -> Result<Parts, String> {
+    postcard::from_bytes(&decompress(bytes)?).map_err(|e| e.to_string())
+}
+
+/// The body alone of one stored frame, its paragraphs joined by `\n`: what a search passage
+/// reads. The frame is decompressed whole, but the dump's text after the body (most of the
+/// frame) is neither checked nor copied.
+pub fn decode_body(bytes: &[u8]) -> Result<String, String> {
+    /// The start of [`Parts`]' layout: postcard writes a struct's fields in order and reads
+    /// what it is asked for, so the rest is left unread.
+    #[derive(Deserialize)]
+    struct Body<'a> {
+        #[serde(borrow)]
+        body: Vec<&'a [u8]>,
+    }
+    let raw = decompress(bytes)?;
+    let Body { body } = postcard::from_bytes(&raw).map_err(|e| e.to_string())?;
+    let joined = body.join(&b'\n');
+    simdutf8::basic::from_utf8(&joined)
+        .map(str::to_owned)
+        .map_err(|_| "a body that is not UTF-8".to_owned())
+}
+
+/// One stored frame decompressed.
+fn decompress(bytes: &[u8]) -> Result<Vec<u8>, String> {
     thread_local! {
         static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> =
             const { RefCell::new(None) };
     }
-    let raw = DECOMPRESSOR.with_borrow_mut(|slot| {
+    DECOMPRESSOR.with_borrow_mut(|slot| {
         let decompressor = match slot {
             Some(d) => d,
             None => slot.insert(zstd::bulk::Decompressor::new().map_err(|e| e.to_string())?),
@@ -124,8 +148,7 @@ pub fn decode(bytes: &[u8]) -> Result<Parts, String> {
         decompressor
             .decompress(bytes, MAX_PART_BYTES)
             .map_err(|e| e.to_string())
-    })?;
-    postcard::from_bytes(&raw).map_err(|e| e.to_string())
+    })
 }
 
 /// A store open for appending.
@@ -269,6 +292,24 @@ impl Store {
             decode(self.raw(at)?).map_err(|e| self.corrupt(format!("at {}: {e}", at.offset)))?;
         LAST_READ.set(Some((self.id, at.offset, parts.clone())));
         Ok(parts)
+    }
+
+    /// The body alone at `at` ([`decode_body`]), not kept.
+    pub fn body(&self, at: PartRef) -> Result<String, ArchiveError> {
+        decode_body(self.raw(at)?).map_err(|e| self.corrupt(format!("at {}: {e}", at.offset)))
+    }
+
+    /// Tells the kernel the frame at `at` will be read soon (`madvise(WILLNEED)`): its pages
+    /// are read from the disk in the background, so that the frames of several articles
+    /// announced one after another are read at once rather than one page fault after
+    /// another. Only a hint: a frame out of the map is left to [`Store::raw`] to refuse.
+    pub fn will_need(&self, at: PartRef) {
+        #[cfg(unix)]
+        if let (Ok(offset), true) = (usize::try_from(at.offset), at.len > 0) {
+            let _ = self
+                .map
+                .advise_range(memmap2::Advice::WillNeed, offset, at.len as usize);
+        }
     }
 
     /// The stored frame at `at`, compressed.
@@ -435,6 +476,42 @@ mod tests {
             (read.body, read.text.as_str()),
             (vec!["سطر".to_owned()], "ok")
         );
+    }
+
+    #[test]
+    fn a_body_alone_is_its_paragraphs_joined_by_line_breaks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(new_file_name());
+        let mut w = StoreWriter::create(&path).unwrap();
+        let bodies: [&[&str]; 3] = [&["فقرة أولى", "", "ثانية, ascii"], &["وحيدة"], &[]];
+        let at: Vec<PartRef> = bodies
+            .iter()
+            .map(|body| {
+                let parts = Parts {
+                    body: body.iter().map(|p| p.to_string()).collect(),
+                    text: "نص الملف\n".repeat(50),
+                };
+                w.put(&parts).unwrap()
+            })
+            .collect();
+        w.finish().unwrap();
+        let store = Store::open(&path).unwrap();
+        for (body, at) in bodies.iter().zip(at) {
+            store.will_need(at);
+            assert_eq!(store.body(at).unwrap(), body.join("\n"));
+        }
+        // A body that is not UTF-8 is refused, as the whole parts are.
+        let bad: (Vec<&[u8]>, &[u8]) = (vec![b"ok", b"\xd9"], b"text");
+        let bad = zstd::bulk::compress(&postcard::to_allocvec(&bad).unwrap(), LEVEL).unwrap();
+        assert!(decode_body(&bad).is_err());
+        assert!(decode_body(b"not a frame").is_err());
+        // A frame out of the map is announced harmlessly and refused when read.
+        let beyond = PartRef {
+            offset: store.len() + 10,
+            len: 5,
+        };
+        store.will_need(beyond);
+        assert!(store.body(beyond).is_err());
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! Tantivy's own `TantivyDocument` copies every value it is given into its buffer, so a line
 //! added to two fields was copied twice, and each line is as long as the text it comes from
 //! (the body: most of an article). Tantivy's writers read any [`Document`] through borrowed
-//! values, so this one lends the same line to both fields. What is stored (the id and the
-//! paragraphs) is serialized from these values as from a `TantivyDocument`'s: the same bytes.
+//! values, so this one lends the same line to both fields. What is stored (the id) is
+//! serialized from these values as from a `TantivyDocument`'s: the same bytes.
 
 use tantivy::Document;
 use tantivy::schema::Field;
@@ -16,26 +16,19 @@ pub(super) struct ArticleDoc {
     id: (Field, String),
     /// Each text's line of terms and the two fields that read it, in the article's order.
     lines: Vec<(Field, Field, String)>,
-    paragraphs: (Field, String),
 }
 
 impl ArticleDoc {
-    pub(super) fn new(id: Field, article_id: &str, paragraphs: Field) -> ArticleDoc {
+    pub(super) fn new(id: Field, article_id: &str) -> ArticleDoc {
         ArticleDoc {
             id: (id, article_id.to_owned()),
             lines: Vec::new(),
-            paragraphs: (paragraphs, String::new()),
         }
     }
 
     /// Adds a line of terms, indexed in both `terms` and `pairs`.
     pub(super) fn add_line(&mut self, terms: Field, pairs: Field, line: String) {
         self.lines.push((terms, pairs, line));
-    }
-
-    /// Sets the stored paragraphs (see `super::schema::Fields::paragraphs`).
-    pub(super) fn set_paragraphs(&mut self, paragraphs: String) {
-        self.paragraphs.1 = paragraphs;
     }
 }
 
@@ -60,13 +53,12 @@ impl Document for ArticleDoc {
         fn text(s: &str) -> Leaf<'_> {
             Leaf(ReferenceValueLeaf::Str(s))
         }
-        let mut values = Vec::with_capacity(2 + 2 * self.lines.len());
+        let mut values = Vec::with_capacity(1 + 2 * self.lines.len());
         values.push((self.id.0, text(&self.id.1)));
         for (terms, pairs, line) in &self.lines {
             values.push((*pairs, text(line)));
             values.push((*terms, text(line)));
         }
-        values.push((self.paragraphs.0, text(&self.paragraphs.1)));
         values.into_iter()
     }
 }
@@ -99,8 +91,7 @@ mod tests {
             ),
             (f.body, f.body_pairs, "صورة: وزير الخارجية"),
         ];
-        let paragraphs = texts[1].2;
-        let mut ours = ArticleDoc::new(f.id, "2016-05-01-lavrov", f.paragraphs);
+        let mut ours = ArticleDoc::new(f.id, "2016-05-01-lavrov");
         let mut theirs = TantivyDocument::default();
         theirs.add_text(f.id, "2016-05-01-lavrov");
         for (terms, pairs, text) in texts {
@@ -110,8 +101,6 @@ mod tests {
             theirs.add_text(terms, &line);
             ours.add_line(terms, pairs, line);
         }
-        ours.set_paragraphs(paragraphs.to_owned());
-        theirs.add_text(f.paragraphs, paragraphs);
         let (ours, theirs) = (index_one(ours), index_one(theirs));
         let searchers = [&ours, &theirs].map(|i| i.reader().unwrap().searcher());
         let stored = searchers.clone().map(|s| {

@@ -3,7 +3,8 @@
 //!
 //! The build writes it with an [`IndexWriter`] (or [`build_index`] at once), from articles: this
 //! module knows nothing of the archive that drives it; the server opens the folder once with
-//! [`SearchIndex::open`] and calls [`SearchIndex::search`] per request. A reader's query is
+//! [`SearchIndex::open`] and calls [`SearchIndex::search`] per request, handing it the
+//! archive's bodies as [`Paragraphs`] (the index stores only ids). A reader's query is
 //! never an error: quotes make phrases, everything else is words that must all occur (in the
 //! title or the body), and what the analyzer does not see as words is ignored.
 
@@ -27,6 +28,7 @@ use snippet::{Passages, opening};
 pub use writer::{IndexWriter, build_index};
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
@@ -96,10 +98,18 @@ pub struct Hit {
     pub snippet_text: String,
 }
 
+/// Where a search reads its hits' bodies, to find their passages in: the archive, which holds
+/// them already. The index stores only the ids (`schema::Fields`).
+pub trait Paragraphs {
+    /// The body of each article of `ids`, in that order, its paragraphs joined by `\n`; `None`
+    /// for an article it does not hold (or cannot read: it says so in the log).
+    fn paragraphs(&self, ids: &[&str]) -> Vec<Option<Arc<str>>>;
+}
+
 /// Reads through what any query of the index at `dir` reads, so that the kernel keeps it in
-/// memory: the term dictionaries, the field norms and the postings (not the positions, which
-/// only phrases of three words or more read, nor the stored documents, of which a page reads
-/// ten). After a large build these may have left the page cache, and a first query then waits
+/// memory: the term dictionaries, the field norms, the stored ids (small: the ids alone) and
+/// the postings (not the positions, which only phrases of three words or more read). After a
+/// large build these may have left the page cache, and a first query then waits
 /// for the disk page by page. Read a megabyte at a time rather than handed to the kernel
 /// whole (`posix_fadvise`): a read-ahead of a gigabyte at once would queue in front of the
 /// first reader's own page faults. Gives the bytes read; meant for a background thread.
@@ -111,7 +121,8 @@ pub fn warm(dir: &Path) -> std::io::Result<u64> {
             let rank = match path.extension()?.to_str()? {
                 "term" => 0,
                 "fieldnorm" => 1,
-                "idx" => 2,
+                "store" => 2,
+                "idx" => 3,
                 _ => return None,
             };
             Some((rank, path))
@@ -233,7 +244,8 @@ impl SearchIndex {
         })
     }
 
-    /// The `page`th (from 0) page of `per_page` results for a reader's `query`.
+    /// The `page`th (from 0) page of `per_page` results for a reader's `query`, their passages
+    /// found in the bodies `paragraphs` holds.
     ///
     /// An empty query, one of punctuation only, or a page past [`MAX_OFFSET`] gives no hits;
     /// only a broken index is an error.
@@ -242,6 +254,7 @@ impl SearchIndex {
         query: &str,
         page: usize,
         per_page: usize,
+        paragraphs: &dyn Paragraphs,
     ) -> tantivy::Result<SearchResults> {
         let parsed = parse_query(query);
         let Some(query) = self.query(&parsed) else {
@@ -282,10 +295,33 @@ impl SearchIndex {
             }
         };
         let passages = self.passages(searcher, &parsed)?;
+        let ids = top
+            .iter()
+            .map(|&(_, address)| self.id(address))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        // The page's bodies asked for together: read at once from a cold disk.
+        let bodies = paragraphs.paragraphs(&ids.iter().map(String::as_str).collect::<Vec<_>>());
         let hits = top
             .into_iter()
-            .map(|(score, address)| self.hit(&passages, score, address))
-            .collect::<tantivy::Result<_>>()?;
+            .zip(ids)
+            .zip(bodies)
+            .map(|(((score, _), id), body)| {
+                let body = body.as_deref().unwrap_or_default().as_bytes();
+                let (snippet_html, snippet_text) = match passages.best(body) {
+                    Some(p) => (highlight_html(p.text, &p.marks), p.text.to_owned()),
+                    None => {
+                        let opening = opening(body, SNIPPET_BYTES);
+                        (highlight_html(opening, &[]), opening.to_owned())
+                    }
+                };
+                Hit {
+                    id,
+                    score,
+                    snippet_html,
+                    snippet_text,
+                }
+            })
+            .collect();
         Ok(SearchResults { total, hits })
     }
 
@@ -334,33 +370,19 @@ impl SearchIndex {
         Ok(Passages::new(counted, SNIPPET_BYTES))
     }
 
-    fn hit(&self, passages: &Passages, score: f32, address: DocAddress) -> tantivy::Result<Hit> {
+    /// The article id of the hit at `address`.
+    fn id(&self, address: DocAddress) -> tantivy::Result<String> {
         let doc = self.stores.get(address)?;
-        let (mut id, mut body): (&[u8], &[u8]) = (&[], &[]);
+        let mut id: &[u8] = &[];
         for value in stored::values(&doc) {
             let (field, bytes) = value?;
             if field == self.fields.id {
                 id = bytes;
-            } else if field == self.fields.paragraphs {
-                body = bytes;
             }
         }
-        let id = std::str::from_utf8(id)
-            .map_err(|e| stored::invalid(format!("a stored id is not UTF-8: {e}")))?
-            .to_owned();
-        let (snippet_html, snippet_text) = match passages.best(body) {
-            Some(p) => (highlight_html(p.text, &p.marks), p.text.to_owned()),
-            None => {
-                let opening = opening(body, SNIPPET_BYTES);
-                (highlight_html(opening, &[]), opening.to_owned())
-            }
-        };
-        Ok(Hit {
-            id,
-            score,
-            snippet_html,
-            snippet_text,
-        })
+        std::str::from_utf8(id)
+            .map(str::to_owned)
+            .map_err(|e| stored::invalid(format!("a stored id is not UTF-8: {e}")))
     }
 
     fn query(&self, parsed: &ParsedQuery) -> Option<Box<dyn Query>> {
@@ -428,8 +450,9 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| {
-                p.extension()
-                    .is_some_and(|e| e == "term" || e == "fieldnorm" || e == "idx")
+                p.extension().is_some_and(|e| {
+                    ["term", "fieldnorm", "store", "idx"].contains(&e.to_str().unwrap())
+                })
             })
             .map(|p| std::fs::metadata(p).unwrap().len())
             .sum();
@@ -438,40 +461,60 @@ mod tests {
         assert!(warm(&dir.path().join("missing")).is_err());
     }
 
+    /// Bodies held in memory, by id, as the archive hands them to a search.
+    struct Bodies(Vec<(&'static str, &'static str)>);
+
+    impl Paragraphs for Bodies {
+        fn paragraphs(&self, ids: &[&str]) -> Vec<Option<Arc<str>>> {
+            ids.iter()
+                .map(|id| {
+                    let found = self.0.iter().find(|(i, _)| i == id);
+                    found.map(|(_, body)| Arc::from(*body))
+                })
+                .collect()
+        }
+    }
+
     #[test]
-    fn an_index_whose_paragraphs_are_bytes_is_searched_and_written_anew() {
+    fn an_index_that_stores_the_paragraphs_is_searched_and_written_anew() {
         use tantivy::TantivyDocument;
         use tantivy::schema::{STORED, Schema};
-        // The previous version's index: the same fields, the paragraphs stored as bytes.
-        let mut builder = Schema::builder();
-        for (_, entry) in schema::schema().0.fields() {
-            if entry.name() == "paragraphs" {
-                builder.add_bytes_field(entry.name(), STORED);
-            } else {
+        // An earlier version's index: the same fields, and the paragraphs stored (as bytes,
+        // then as a text).
+        for text in [false, true] {
+            let mut builder = Schema::builder();
+            for (_, entry) in schema::schema().0.fields() {
                 builder.add_field(entry.clone());
             }
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let index = Index::create_in_dir(dir.path(), builder.build()).unwrap();
-        register_tokenizers(&index);
-        let f = fields_of(&index.schema()).unwrap();
-        let mut doc = TantivyDocument::default();
-        doc.add_text(f.id, "a");
-        doc.add_text(f.body, "زير خارج ");
-        doc.add_bytes(f.paragraphs, "قال وزير الخارجية".as_bytes());
-        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        writer.add_document(doc).unwrap();
-        writer.commit().unwrap();
+            let paragraphs = if text {
+                builder.add_text_field("paragraphs", STORED)
+            } else {
+                builder.add_bytes_field("paragraphs", STORED)
+            };
+            let dir = tempfile::tempdir().unwrap();
+            let index = Index::create_in_dir(dir.path(), builder.build()).unwrap();
+            register_tokenizers(&index);
+            let f = fields_of(&index.schema()).unwrap();
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.id, "a");
+            doc.add_text(f.body, "زير خارج ");
+            doc.add_text(paragraphs, "what the index stored, not read");
+            let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+            writer.add_document(doc).unwrap();
+            writer.commit().unwrap();
 
-        let results = SearchIndex::open(dir.path())
-            .unwrap()
-            .search("الخارجية", 0, 10)
-            .unwrap();
-        assert_eq!(results.hits.len(), 1);
-        assert_eq!(results.hits[0].snippet_text, "قال وزير الخارجية");
-        // A build does not add to it (one index never holds both kinds): it writes it anew.
-        assert!(!is_readable(dir.path()));
-        assert!(IndexWriter::open(dir.path()).is_err());
+            // Searched, its passages found in the archive's bodies.
+            let bodies = Bodies(vec![("a", "قال وزير الخارجية")]);
+            let results = SearchIndex::open(dir.path())
+                .unwrap()
+                .search("الخارجية", 0, 10, &bodies)
+                .unwrap();
+            assert_eq!(results.hits.len(), 1);
+            assert_eq!(results.hits[0].snippet_text, "قال وزير الخارجية");
+            // A build does not add to it (one index never holds two kinds): it writes it anew.
+            assert!(!is_readable(dir.path()));
+            assert!(IndexWriter::open(dir.path()).is_err());
+        }
         let fresh = tempfile::tempdir().unwrap();
         build_index(std::iter::empty(), fresh.path()).unwrap();
         assert!(is_readable(fresh.path()));

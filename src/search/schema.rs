@@ -3,7 +3,7 @@
 
 use tantivy::Index;
 use tantivy::schema::{
-    Field, FieldType, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
 use super::pairs::{Line, PAIRS_NAME, TERMS_NAME};
@@ -17,16 +17,6 @@ pub(super) struct Fields {
     /// two-word phrase is a term of these, not a phrase query.
     pub(super) title_pairs: Field,
     pub(super) body_pairs: Field,
-    /// The body's paragraphs, stored, what passages are found in. A stored text, not bytes:
-    /// tantivy serialises a bytes value one byte at a time, a text with one copy (2 % of a
-    /// build's instructions, notes/build-bench.md); the stored layout is otherwise the same.
-    /// Hits never load it as tantivy's document (which checks a stored text whole as UTF-8,
-    /// a third of a query's work in notes/search-bench.md): `super::stored` reads the raw
-    /// value and a passage checks only the paragraphs it looks at. An index of an earlier
-    /// version stored them as bytes: it is still searched, but an update writes it anew
-    /// ([`fields_to_update`]). The indexed title and body are not stored: nothing reads them
-    /// back.
-    pub(super) paragraphs: Field,
 }
 
 pub(super) fn schema() -> (Schema, Fields) {
@@ -42,41 +32,44 @@ pub(super) fn schema() -> (Schema, Fields) {
     // positions answer: frequencies (for the score) are all a pair needs.
     let pairs = indexed(PAIRS_NAME, IndexRecordOption::WithFreqs);
     let mut builder = Schema::builder();
+    // Only the id is stored: a hit's passage is found in the body the archive's parts store
+    // holds already (`super::Paragraphs`). The body's paragraphs were stored here too until
+    // session 23, the larger part of the index (4.5 of 6.9 GB at a million articles) and
+    // ≈ 5 % of a build's instructions (notes/search-bench.md).
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED),
         title: builder.add_text_field("title", text.clone()),
         body: builder.add_text_field("body", text),
-        paragraphs: builder.add_text_field("paragraphs", STORED),
         title_pairs: builder.add_text_field("title_pairs", pairs.clone()),
         body_pairs: builder.add_text_field("body_pairs", pairs),
     };
     (builder.build(), fields)
 }
 
-/// The fields of an index this version or the one before wrote (which searches read alike);
-/// an error for an older index.
+/// The fields of an index this version or an earlier one wrote, which searches read alike
+/// (an earlier one's stored paragraphs are not read: passages are found in the archive's
+/// bodies); an error for an index without them.
 pub(super) fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
     Ok(Fields {
         id: schema.get_field("id")?,
         title: schema.get_field("title")?,
         body: schema.get_field("body")?,
-        paragraphs: schema.get_field("paragraphs")?,
         title_pairs: schema.get_field("title_pairs")?,
         body_pairs: schema.get_field("body_pairs")?,
     })
 }
 
-/// The fields of an index this version can update: [`fields_of`] with the paragraphs stored
-/// as this version stores them, so that one index never holds both kinds; an error for an
-/// older index (which the build then writes again from nothing).
+/// The fields of an index this version can update: one of exactly this version's schema, so
+/// that one index never holds two kinds of documents; an error for another (which the build
+/// then writes again from nothing, and `serve` builds before it serves). An index that still
+/// stores the paragraphs has every field [`fields_of`] reads, so the whole schema is compared.
 pub(super) fn fields_to_update(schema: &Schema) -> tantivy::Result<Fields> {
-    let fields = fields_of(schema)?;
-    match schema.get_field_entry(fields.paragraphs).field_type() {
-        FieldType::Str(_) => Ok(fields),
-        _ => Err(tantivy::TantivyError::SchemaError(
-            "the paragraphs are stored as an earlier version stored them".to_owned(),
-        )),
+    if *schema != self::schema().0 {
+        return Err(tantivy::TantivyError::SchemaError(
+            "an index of another arshif's schema".to_owned(),
+        ));
     }
+    fields_of(schema)
 }
 
 /// The tokenizers the schema's text fields name: they only split lines of terms the writer

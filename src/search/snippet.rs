@@ -68,7 +68,7 @@ impl Passages {
 
     /// The passage of `body` (UTF-8 paragraphs separated by `\n`), or `None` when no word of
     /// it matches. Each paragraph is checked as UTF-8 only when it is reached (one that is not
-    /// is skipped: the index stored text, so it would be a damaged index).
+    /// is skipped).
     pub(super) fn best<'a>(&self, body: &'a [u8]) -> Option<Passage<'a>> {
         if self.terms.is_empty() {
             return None;

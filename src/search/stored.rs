@@ -3,7 +3,8 @@
 //!
 //! Tantivy's own `Searcher::doc` copies every stored value out through a byte-at-a-time
 //! `Read` (some 2.5 instructions a byte: a third of a common word's query at 100,000 articles
-//! in notes/search-bench.md), where a hit needs its id and the first paragraphs of its body.
+//! in notes/search-bench.md, when the body's paragraphs were stored too), where a hit needs
+//! only its id.
 //! Here a segment's [`StoreReader`] hands back the document's raw bytes (a slice of the cached
 //! decompressed block) and [`values`] walks the layout tantivy's document serializer writes:
 //! the number of values (a VInt), then for each the field (`u32`, little-endian), a type code

@@ -136,7 +136,7 @@ impl IndexWriter {
     /// [`ArticleTerms::analyse`] on `a`).
     pub fn add_analysed(&self, a: &Article, terms: ArticleTerms) -> Result<(), SearchError> {
         let f = self.fields;
-        let mut doc = ArticleDoc::new(f.id, &a.id, f.paragraphs);
+        let mut doc = ArticleDoc::new(f.id, &a.id);
         // Each text is analysed once; its terms and its pairs fields both read the line of
         // terms. One value each, in the same order: a pair never spans two values.
         let analysed = |text: &str| {
@@ -152,7 +152,6 @@ impl IndexWriter {
         for caption in &a.captions {
             doc.add_line(f.body, f.body_pairs, analysed(caption));
         }
-        doc.set_paragraphs(a.body.join("\n"));
         self.writer
             .add_document(doc)
             .map_err(index_error(&self.dir))?;

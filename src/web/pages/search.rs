@@ -116,10 +116,12 @@ async fn search(
     let results = {
         let (site, query) = (site.clone(), query.clone());
         tokio::task::spawn_blocking(move || {
-            site.search
-                .as_ref()
-                .expect("checked above")
-                .search(&query, n - 1, per_page)
+            site.search.as_ref().expect("checked above").search(
+                &query,
+                n - 1,
+                per_page,
+                &site.archive,
+            )
         })
         .await
         .map_err(|e| WebError::Search(e.to_string()))?
