@@ -16,6 +16,8 @@ port=$(free_port)
 valgrind --tool=callgrind --callgrind-out-file="$out.%p" "$bin" serve --addr "127.0.0.1:$port" \
   --articles "$articles" --build-dir "$build" --log-level warn >/dev/null 2>&1 &
 pid=$!
+# The server goes with the script, whatever stops it.
+trap 'kill "$pid" 2>/dev/null || true' EXIT
 wait_for "http://127.0.0.1:$port/healthz"
 curl -fs -o /dev/null -G --data-urlencode "q=سوريا" "http://127.0.0.1:$port/search"
 callgrind_control -z "$pid" >/dev/null 2>&1
