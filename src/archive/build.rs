@@ -41,6 +41,21 @@ pub(super) struct Done {
     pub(super) reused: bool,
 }
 
+impl Done {
+    /// The place of a file still to parse.
+    fn placeholder() -> Done {
+        Done {
+            name: String::new(),
+            stamp: None,
+            over: None,
+            outcomes: Vec::new(),
+            problems: Vec::new(),
+            skipped: BTreeMap::new(),
+            reused: false,
+        }
+    }
+}
+
 /// Where one article is among the results: the file's index and the entry's within it.
 pub(super) type At = (usize, usize);
 
@@ -81,7 +96,9 @@ pub(super) fn collect(
         .unwrap_or_default()
         .into_iter()
         .peekable();
-    let mut done: Vec<Option<Done>> = Vec::with_capacity(dumps.len());
+    // Each file's result in its place from the start (a parsed one fills its place later):
+    // a million results are moved once, not gathered again.
+    let mut done: Vec<Done> = Vec::with_capacity(dumps.len());
     let mut to_parse = Vec::new();
     for (i, d) in dumps.into_iter().enumerate() {
         while cached.next_if(|c| c.name < d.name).is_some() {}
@@ -89,21 +106,17 @@ pub(super) fn collect(
             .next_if(|c| c.name == d.name)
             .filter(|c| d.stamp == Some(c.stamp) && d.over == c.over);
         match hit {
-            Some(c) => done.push(Some(Done {
+            Some(c) => done.push(Done {
                 name: c.name,
                 stamp: Some(c.stamp),
                 over: c.over,
-                outcomes: c
-                    .outcomes
-                    .into_iter()
-                    .map(|(entry, at, profile)| (entry, Part::Stored(at), profile))
-                    .collect(),
+                outcomes: c.outcomes,
                 problems: c.problems,
                 skipped: c.skipped,
                 reused: true,
-            })),
+            }),
             None => {
-                done.push(None);
+                done.push(Done::placeholder());
                 to_parse.push((i, d));
             }
         }
@@ -114,7 +127,7 @@ pub(super) fn collect(
     let parsed: Vec<(usize, Done)> = to_parse
         .into_par_iter()
         .map(|(i, d)| {
-            let result = build_one(root.as_deref(), &d.path, d.is_link, d.format);
+            let result = build_one(root.as_deref(), &d.path_in(dir), d.is_link, d.format);
             let mut outcomes = Vec::with_capacity(result.entries.len());
             for mut entry in result.entries {
                 if named_by_file(&entry) {
@@ -141,9 +154,8 @@ pub(super) fn collect(
         .collect::<Result<_, ArchiveError>>()?;
     progress.finish_and_clear();
     for (i, d) in parsed {
-        done[i] = Some(d);
+        done[i] = d;
     }
-    let mut done: Vec<Done> = done.into_iter().flatten().collect();
     for (d, (id, _)) in done.iter_mut().zip(ids) {
         for (entry, _, _) in &mut d.outcomes {
             // A reused entry may have had another id when a namesake came or went.

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::atomic_file::{self, Durability};
 use super::chunk_files::{self, ChunkName};
 use super::entry::Entry;
+use super::model::Part;
 use super::report::Problem;
 use super::store::{PartRef, Store};
 use super::threads::Profile;
@@ -71,15 +72,17 @@ impl Stamp {
 }
 
 /// One file's result as the last build made it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Cached {
     pub name: String,
     pub stamp: Stamp,
     /// The override's stamp, when the file had one.
     pub over: Option<Stamp>,
-    /// Each article (light: no body, no text), where its parts are, and its thread profile:
-    /// none when the file gave no article, one per page of a crawl.
-    pub outcomes: Vec<(Entry, PartRef, Profile)>,
+    /// Each article (light: no body, no text), where its parts are (always stored: written
+    /// from a [`CachedRef`]'s part references), and its thread profile: none when the file
+    /// gave no article, one per page of a crawl. The shape of a build's results, so that a
+    /// reused dump's are moved, not rebuilt.
+    pub outcomes: Vec<(Entry, Part, Profile)>,
     pub problems: Vec<Problem>,
     pub skipped: BTreeMap<Skip, usize>,
 }

@@ -17,9 +17,17 @@ use crate::parse::Date;
 
 /// Where an entry's [`Parts`] are: with it (an archive built in memory) or in the store.
 #[derive(Debug, Clone)]
-pub(crate) enum Part {
+pub enum Part {
     Memory(Parts),
     Stored(PartRef),
+}
+
+/// Read as the [`PartRef`] a build cache holds (only stored parts are written there), so
+/// that a reused dump's results are this build's as decoded, not rebuilt one by one.
+impl<'de> serde::Deserialize<'de> for Part {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Part, D::Error> {
+        PartRef::deserialize(d).map(Part::Stored)
+    }
 }
 
 impl Part {

@@ -3,7 +3,7 @@
 //! parsed.
 
 use std::collections::HashMap;
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -19,7 +19,10 @@ use crate::capture::Format;
 /// listed (nothing read yet).
 pub(super) struct Dump {
     pub(super) name: String,
-    pub(super) path: PathBuf,
+    /// The file's own name when it is not UTF-8 (`name` is then its lossy spelling): the
+    /// path is made from it. No path is kept per dump: a million of them were a million
+    /// allocations of the folder's name, and only the few dumps parsed need one.
+    raw: Option<OsString>,
     pub(super) format: Format,
     /// `None` when the file could not even be looked at (the build then reports why).
     pub(super) stamp: Option<Stamp>,
@@ -29,50 +32,67 @@ pub(super) struct Dump {
     pub(super) is_link: bool,
 }
 
+impl Dump {
+    /// The file's name as the folder holds it.
+    fn file_name(&self) -> &OsStr {
+        self.raw.as_deref().unwrap_or(OsStr::new(&self.name))
+    }
+
+    /// The file's path in `dir`, the folder it was listed from.
+    pub(super) fn path_in(&self, dir: &Path) -> PathBuf {
+        dir.join(self.file_name())
+    }
+}
+
 /// The dumps of `dir`, sorted by name, with their overrides' stamps.
 pub(super) fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
     let read_dir = |e| ArchiveError::ReadDir {
         path: dir.to_path_buf(),
         cause: e,
     };
+    // The folder read once, keeping what the rest needs of each name: nothing but the name
+    // (its own buffer, not a copy) and its format.
     let mut listed = Vec::new();
     for item in fs::read_dir(dir).map_err(read_dir)? {
         let item = item.map_err(read_dir)?;
-        let name = item.file_name().to_string_lossy().into_owned();
+        let (name, raw) = match item.file_name().into_string() {
+            Ok(name) => (name, None),
+            Err(raw) => (raw.to_string_lossy().into_owned(), Some(raw)),
+        };
         let format = Format::of(&name);
         if format.is_some() || Path::new(&name).extension().is_some_and(|e| e == "toml") {
-            listed.push((item, name, format));
+            listed.push((item, name, raw, format));
         }
     }
-    // One stat per file, the bulk of listing a large folder: spread over the cores. Nothing
-    // else is done per file but the name kept and its path made.
+    // One stat per file, the bulk of listing a large folder: spread over the cores. A
+    // `DirEntry`'s stat is relative to the open folder, so no path is made for it.
     let stamped: Vec<_> = listed
         .into_par_iter()
-        .map(|(item, name, format)| {
-            let path = item.path();
+        .with_min_len(1024)
+        .map(|(item, name, raw, format)| {
             let is_link = item.file_type().is_ok_and(|t| t.is_symlink());
             // A link's stamp is its target's: retargeting it or changing the target is a change.
             let meta = if is_link {
-                fs::metadata(&path)
+                fs::metadata(item.path())
             } else {
                 item.metadata()
             };
             let stamp = meta.ok().map(|m| Stamp::of(&m));
-            (name, path, format, is_link, stamp)
+            (name, raw, format, is_link, stamp)
         })
         .collect();
     let mut dumps = Vec::with_capacity(stamped.len());
     let mut overrides: HashMap<OsString, Stamp> = HashMap::new();
-    for (name, path, format, is_link, stamp) in stamped {
+    for (name, raw, format, is_link, stamp) in stamped {
         let Some(format) = format else {
-            if let (Some(stamp), Some(name)) = (stamp, path.file_name()) {
-                overrides.insert(name.to_os_string(), stamp);
+            if let Some(stamp) = stamp {
+                overrides.insert(raw.unwrap_or_else(|| name.into()), stamp);
             }
             continue;
         };
         dumps.push(Dump {
             name,
-            path,
+            raw,
             format,
             stamp,
             over: None,
@@ -81,16 +101,15 @@ pub(super) fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
     }
     // A folder without overrides (the usual one) makes no override name per dump.
     for d in dumps.iter_mut().filter(|_| !overrides.is_empty()) {
-        if let Some(name) = d.path.with_extension("toml").file_name() {
+        if let Some(name) = Path::new(d.file_name()).with_extension("toml").file_name() {
             d.over = overrides.get(name).copied();
         }
     }
-    // By the paths' bytes: they share the folder's prefix and differ in one last component,
-    // so this is `Path`'s order, without parsing components in each of the ~20 comparisons
-    // per file (a third of listing a million files took that, notes/build-bench.md). Names
-    // in one folder are unique, so the unstable sort's order is the only one.
-    dumps.sort_unstable_by(|a, b| {
-        (a.path.as_os_str().as_encoded_bytes()).cmp(b.path.as_os_str().as_encoded_bytes())
+    // By the names' bytes, which is the paths' order (one folder, one last component) without
+    // parsing components in each of the ~20 comparisons per file. Names in one folder are
+    // unique, so the unstable sort's order is the only one.
+    dumps.par_sort_unstable_by(|a, b| {
+        (a.file_name().as_encoded_bytes()).cmp(b.file_name().as_encoded_bytes())
     });
     Ok(dumps)
 }
@@ -102,13 +121,15 @@ pub(super) fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
 /// in the folder. Decided on the names alone, before anything is parsed.
 pub(super) fn assign_ids(dumps: &[Dump]) -> Vec<(String, Option<String>)> {
     let mut ids: Vec<(String, Option<String>)> = dumps
-        .iter()
+        .par_iter()
+        .with_min_len(1024)
         .map(|d| (id::from_file_name(&d.name), None))
         .collect();
     // A crawl's pages take their ids from their addresses: its own name's id is no one's.
     // Fx rather than SipHash: a million names hashed on every build, none chosen by an attacker
     // who is not also writing the articles folder.
-    let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut seen: FxHashMap<&str, u32> =
+        FxHashMap::with_capacity_and_hasher(ids.len(), Default::default());
     for (d, (id, _)) in dumps.iter().zip(&ids) {
         if d.format != Format::Warc {
             *seen.entry(id.as_str()).or_insert(0) += 1;
@@ -119,6 +140,10 @@ pub(super) fn assign_ids(dumps: &[Dump]) -> Vec<(String, Option<String>)> {
         .filter(|&(_, n)| n > 1)
         .map(|(id, _)| id.to_owned())
         .collect();
+    if shared.is_empty() {
+        // The usual folder: no id to look up again.
+        return ids;
+    }
     // The file whose stem is the id keeps it; the first by name when a dump and a saved page
     // share one (`x.htm`, `x.html`, `x.txt`).
     let mut kept: FxHashSet<String> = FxHashSet::default();
@@ -155,7 +180,7 @@ mod tests {
     fn listed(name: &str) -> Dump {
         Dump {
             name: name.into(),
-            path: PathBuf::from(name),
+            raw: None,
             format: Format::of(name).unwrap(),
             stamp: None,
             over: None,

@@ -35,12 +35,18 @@ pub enum Format {
 impl Format {
     /// The format of a file, by its name: `.txt`, `.html`/`.htm`, `.warc`/`.warc.gz`.
     pub fn of(file_name: &str) -> Option<Format> {
-        let lower = file_name.to_ascii_lowercase();
-        if lower.ends_with(".txt") {
+        // Compared in place, without a lower-cased copy: a listing asks this of every file
+        // of the folder (a million at the largest).
+        let name = file_name.as_bytes();
+        let ends = |suffix: &str| {
+            name.len() >= suffix.len()
+                && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+        };
+        if ends(".txt") {
             Some(Format::Text)
-        } else if lower.ends_with(".html") || lower.ends_with(".htm") {
+        } else if ends(".html") || ends(".htm") {
             Some(Format::Html)
-        } else if lower.ends_with(".warc") || lower.ends_with(".warc.gz") {
+        } else if ends(".warc") || ends(".warc.gz") {
             Some(Format::Warc)
         } else {
             None
