@@ -161,12 +161,7 @@ pub(super) fn again(
     days: &[Option<i32>],
 ) -> Option<Grouping> {
     let n = ids.len();
-    let old_of_id: FxHashMap<&str, u32> = previous
-        .ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i as u32))
-        .collect();
+    let old_place = old_places(&previous.ids, ids);
     let prints: Vec<u64> = profiles
         .par_iter()
         .zip(days)
@@ -176,9 +171,9 @@ pub(super) fn again(
     let mut same: Vec<Option<u32>> = vec![None; n];
     let mut new_of_old: Vec<Option<u32>> = vec![None; previous.ids.len()];
     let mut changed = Vec::new();
-    for (i, id) in ids.iter().enumerate() {
-        match old_of_id.get(id) {
-            Some(&o) if previous.prints[o as usize] == prints[i] => {
+    for (i, place) in old_place.iter().enumerate() {
+        match *place {
+            Some(o) if previous.prints[o as usize] == prints[i] => {
                 same[i] = Some(o);
                 new_of_old[o as usize] = Some(i as u32);
             }
@@ -189,10 +184,7 @@ pub(super) fn again(
     let gone: Vec<usize> = (0..previous.ids.len())
         .filter(|&o| new_of_old[o].is_none())
         .collect();
-    let added_only = changed
-        .iter()
-        .filter(|&&i| !old_of_id.contains_key(ids[i]))
-        .count();
+    let added_only = changed.iter().filter(|&&i| old_place[i].is_none()).count();
     let drift = previous.drift as usize + added_only + gone.len();
     if drift > previous.allowance() as usize {
         return None;
@@ -314,6 +306,56 @@ pub(super) fn again(
     })
 }
 
+/// How far [`old_places`] looks ahead in either list for the id at hand before taking both
+/// as unmatched: a run of this many added (or removed) articles in one place still lines up.
+const LOOK_AHEAD: usize = 8;
+
+/// Each article's place among the `old` ids, when it was there. A build lists its articles
+/// in file order, as the last one did, so all but the few added or removed line up: the two
+/// lists are walked together, and only the articles that did not line up are looked up in a
+/// map (of those alone; a map of every old id was a million strings hashed at each build).
+fn old_places(old: &[String], new: &[&str]) -> Vec<Option<u32>> {
+    let mut place = vec![None; new.len()];
+    let (mut new_left, mut old_left) = (Vec::new(), Vec::new());
+    let (mut i, mut o) = (0, 0);
+    while i < new.len() && o < old.len() {
+        if new[i] == old[o] {
+            place[i] = Some(o as u32);
+            i += 1;
+            o += 1;
+        } else if let Some(k) =
+            (1..=LOOK_AHEAD).find(|&k| old.get(o + k).is_some_and(|id| id == new[i]))
+        {
+            // Old articles gone (or moved) before this one.
+            old_left.extend(o..o + k);
+            o += k;
+        } else if let Some(k) =
+            (1..=LOOK_AHEAD).find(|&k| new.get(i + k).is_some_and(|&id| id == old[o]))
+        {
+            // New articles (or moved ones) before this one.
+            new_left.extend(i..i + k);
+            i += k;
+        } else {
+            new_left.push(i);
+            old_left.push(o);
+            i += 1;
+            o += 1;
+        }
+    }
+    new_left.extend(i..new.len());
+    old_left.extend(o..old.len());
+    if !new_left.is_empty() && !old_left.is_empty() {
+        let by_id: FxHashMap<&str, u32> = old_left
+            .iter()
+            .map(|&o| (old[o].as_str(), o as u32))
+            .collect();
+        for i in new_left {
+            place[i] = by_id.get(new[i]).copied();
+        }
+    }
+    place
+}
+
 /// The postings of the terms in `wanted` only. Most articles hold none of them: a bit per
 /// term hash turns most of them away before the set is asked.
 fn postings_of(signatures: &[&[u32]], days: &[Option<i32>], wanted: &FxHashSet<u32>) -> Postings {
@@ -348,6 +390,34 @@ fn touch(list: &[(i32, u32)], from: usize, to: usize, touched: &mut [bool]) {
 mod tests {
     use super::super::{Item, Threads, group_again, profiles_and_days, threads_of};
     use super::*;
+
+    #[test]
+    fn old_places_are_found_in_step_and_out_of_it() {
+        let old: Vec<String> = (0..100).map(|i| format!("{i:03}")).collect();
+        let expect = |new: &[&str]| -> Vec<Option<u32>> {
+            new.iter()
+                .map(|id| old.iter().position(|o| o == id).map(|p| p as u32))
+                .collect()
+        };
+        let mut new: Vec<String> = old.clone();
+        new.insert(10, "new-a".into());
+        new.remove(40);
+        new.drain(60..75);
+        new.insert(50, "new-b".into());
+        new.swap(2, 80);
+        new.reverse();
+        new.push("new-c".into());
+        for new in [
+            new.clone(),
+            new.iter().rev().cloned().collect(),
+            old.clone(),
+            Vec::new(),
+        ] {
+            let new: Vec<&str> = new.iter().map(String::as_str).collect();
+            assert_eq!(old_places(&old, &new), expect(&new));
+        }
+        assert_eq!(old_places(&[], &["a"]), vec![None]);
+    }
     use crate::parse::Date;
 
     /// A made-up archive: stories of a few days each told by several articles, each article
