@@ -43,8 +43,11 @@ impl CharInfo {
     pub const LINE_END: u16 = 1 << 9;
     /// A letter of two bytes (Arabic, most Latin) kept as it is in a line and folded to two
     /// bytes in a key: nothing but counting and copying to do, so the line scanner takes runs
-    /// of them in a loop of its own ([`KeyFolder::push_plain`]).
+    /// of them in a loop of their own (`lines::plain`).
     pub const PLAIN: u16 = 1 << 10;
+    /// A [`CharInfo::PLAIN`] letter whose fold is not its own bytes (أ إ آ ة ى, capitals): the
+    /// few a copied run of plain letters has to rewrite in its key.
+    pub const REFOLD: u16 = 1 << 11;
 
     fn compute(c: char) -> Self {
         let mut flags = 0;
@@ -88,6 +91,11 @@ impl CharInfo {
             && fold_len == 2
         {
             flags |= Self::PLAIN;
+            let mut own = [0; 4];
+            c.encode_utf8(&mut own);
+            if own != bytes {
+                flags |= Self::REFOLD;
+            }
         }
         CharInfo {
             flags,
@@ -218,6 +226,13 @@ fn hash_char(h: &mut FxHasher, utf8: [u8; 4]) {
     h.write_u32(u32::from_le_bytes(utf8));
 }
 
+/// [`hash_char`] of a [`CharInfo::PLAIN`] letter's fold.
+#[inline(always)]
+pub fn hash_plain(h: &mut FxHasher, info: CharInfo) {
+    debug_assert!(info.is(CharInfo::PLAIN));
+    hash_char(h, info.fold);
+}
+
 /// [`key`] one character at a time into a byte buffer the caller owns, handing each finished
 /// word's [`word_hash`] to `word_end`.
 #[derive(Default)]
@@ -286,24 +301,20 @@ impl KeyFolder {
         hash_char(&mut self.hash, utf8);
     }
 
-    /// A [`CharInfo::PLAIN`] letter inside a word that has begun (the word's last character
-    /// was a letter or digit): what [`KeyFolder::push`] does with it, minus the questions.
+    /// The hash of the word being written, so far: a run of plain letters (`lines::plain`)
+    /// hashes its words in a loop of its own and hands the last one back with
+    /// [`KeyFolder::resume_word`].
     #[inline(always)]
-    pub fn push_plain(&mut self, out: &mut Vec<u8>, info: CharInfo) {
-        debug_assert!(info.is(CharInfo::PLAIN) && self.started && !self.gap);
-        out.extend_from_slice(&[info.fold[0], info.fold[1]]);
-        hash_char(&mut self.hash, info.fold);
+    pub fn word_so_far(&self) -> FxHasher {
+        self.hash.clone()
     }
 
-    /// A word break then a new word (one space between two [`KeyFolder::push_plain`]
-    /// letters): writes the space, returns the finished word's [`word_hash`].
+    /// Goes on with the word whose hash so far is `hash`, the run of plain letters having
+    /// written its letters and the words before it.
     #[inline(always)]
-    pub fn next_word(&mut self, out: &mut Vec<u8>) -> u64 {
+    pub fn resume_word(&mut self, hash: FxHasher) {
         debug_assert!(self.started && !self.gap);
-        let finished = self.hash.finish();
-        self.hash = FxHasher::default();
-        out.push(b' ');
-        finished
+        self.hash = hash;
     }
 
     /// Whether the next letter goes on the current word (no word break is pending).

@@ -7,6 +7,7 @@
 //! on the lines whose counts say they can find something.
 
 mod kinds;
+mod plain;
 mod scanner;
 
 pub use kinds::place_led;

@@ -10,6 +10,7 @@ use super::kinds::{
     has_clock, has_copyright_sign, is_comment_policy, is_menu_line, is_stamp, is_terminal,
     place_led, stamp_segment,
 };
+use super::plain;
 
 use crate::parse::dates::{find_dates, find_hijri, is_stamp_line};
 use crate::parse::lexicon::{Furniture, LEXICON};
@@ -182,51 +183,20 @@ impl<'a> Scanner<'a> {
     /// only extends the copied stretch, the key and the counts, as [`Scanner::push`] would.
     /// Returns where the run ends.
     #[inline(always)]
-    fn plain_run(&mut self, mut i: usize, table: &[CharInfo; TABLE_SIZE]) -> usize {
+    fn plain_run(&mut self, i: usize, table: &[CharInfo; TABLE_SIZE]) -> usize {
         debug_assert!(self.run.end == i && !self.space && self.run_digits == 0);
         debug_assert!(self.folder.in_word() && self.in_word && self.word_alnum);
-        let lexicon = &*LEXICON;
-        let info_at = |b0: u8, b1: u8| {
-            table[(usize::from(b0 & 0x1f) << 6 | usize::from(b1 & 0x3f)) % TABLE_SIZE]
-        };
-        let (mut letters, mut arabic, mut spaces) = (0, 0, 0);
-        loop {
-            let info = match self.src[i..] {
-                [b0 @ 0xc0..=0xdf, b1, ..] => {
-                    let info = info_at(b0, b1);
-                    if !info.is(CharInfo::PLAIN) {
-                        break;
-                    }
-                    i += 2;
-                    info
-                }
-                // One space, then a plain letter: the word ends and the next one begins
-                // (what `push` does for the space, then for the letter after it).
-                [b' ', b0 @ 0xc0..=0xdf, b1, ..] => {
-                    let info = info_at(b0, b1);
-                    if !info.is(CharInfo::PLAIN) {
-                        break;
-                    }
-                    spaces += 1;
-                    let finished = self.folder.next_word(&mut self.padded);
-                    self.phrase_word |= lexicon.may_be_phrase_word(finished);
-                    i += 3;
-                    info
-                }
-                _ => break,
-            };
-            letters += 1;
-            arabic += usize::from(info.is(CharInfo::ARABIC));
-            self.folder.push_plain(&mut self.padded, info);
-            self.compact.extend_from_slice(&info.plain_fold());
-        }
-        self.chars += letters + spaces;
-        self.letters += letters;
-        self.arabic += arabic;
+        let run = plain::read(self.src, i, table, &LEXICON, self.folder.word_so_far());
+        run.write_key(self.src, table, &mut self.padded, &mut self.compact);
+        self.folder.resume_word(run.hash.clone());
+        self.phrase_word |= run.phrase_word;
+        self.chars += run.letters + run.spaces;
+        self.letters += run.letters;
+        self.arabic += run.arabic;
         // Each space ended a word that held a letter.
-        self.words += spaces;
-        self.run.end = i;
-        i
+        self.words += run.spaces;
+        self.run.end = run.end;
+        run.end
     }
 
     /// Copies the source stretch read so far into the text.
