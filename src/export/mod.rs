@@ -67,7 +67,7 @@ pub struct ExportArgs {
     #[command(flatten)]
     pub site: SiteArgs,
     /// Brotli quality of the `.br` files, 0 to 11. 11 makes them some 13% smaller than the
-    /// default but takes forty times as long (about 50 ms a page).
+    /// default but takes about ninety times as long (notes/serve-bench.md).
     #[arg(long, env = "ARSHIF_BROTLI_QUALITY", value_name = "Q",
           default_value_t = EXPORT_LEVELS.brotli,
           value_parser = clap::value_parser!(u32).range(0..=11))]
