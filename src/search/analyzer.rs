@@ -29,7 +29,7 @@ use crate::arabic::{normalize_into, words};
 use crate::stable_hash::stable_hash;
 
 /// Longer "words" are URLs, base64 or glued-together garbage; nobody searches for them.
-const MAX_TERM_BYTES: usize = 100;
+pub(super) const MAX_TERM_BYTES: usize = 100;
 
 /// Calls `f` with each search term of `text`, in order: what the index stores for it.
 pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {

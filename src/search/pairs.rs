@@ -1,9 +1,9 @@
 //! What the index is fed: each text analysed once into its terms, and the word pairs (shingles,
 //! as Elasticsearch's `index_phrases`) made of them.
 //!
-//! A text of an article is analysed once, by [`analysed_into`], into its terms separated by
-//! spaces; the indexed fields read that line back with two tokenizers that only split it:
-//! [`Line::terms`] gives the terms themselves (the `title` and `body` fields, with positions)
+//! A text of an article is analysed once, by [`analysed_into`], into a line of its terms, each
+//! after its length; the indexed fields read that line back with two tokenizers that only
+//! split it: [`Line::terms`] gives the terms themselves (the `title` and `body` fields, with positions)
 //! and [`Line::pairs`] every two adjacent terms joined as one term (the `*_pairs` fields). A two-word
 //! phrase is then one term of a pairs field: one postings list, no positions to read, where a
 //! phrase query reads the positions of every article holding both words.
@@ -30,7 +30,8 @@ pub const PAIRS_NAME: &str = "arabic-pairs";
 /// digits and marks, see `crate::arabic::words`), so that no pair reads as another.
 const PAIR_JOIN: char = '\u{1F}';
 
-/// Appends the terms of `text` to `out`, each followed by a space: what [`Line`] reads. A term never holds a space (see [`PAIR_JOIN`]).
+/// Appends the terms of `text` to `out`, each after its length in one byte: what [`Line`]
+/// reads.
 pub fn analysed_into(text: &str, out: &mut String) {
     for_each_term(text, |term| push_term(out, term));
 }
@@ -41,8 +42,8 @@ pub fn analysed_into(text: &str, out: &mut String) {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ArticleTerms {
     pub(super) title: String,
-    /// The paragraphs' terms in order: what [`analysed_into`] makes of them joined by line
-    /// breaks, since no word spans a line break.
+    /// The paragraphs' terms in order: what [`analysed_into`] makes of each, one after the
+    /// other (no word spans two paragraphs).
     pub(super) body: String,
 }
 
@@ -87,9 +88,30 @@ impl ArticleTerms {
     }
 }
 
+/// Appends `term` to a line: its length in bytes as one ASCII character, then the term. Every
+/// token the index reads is read back from a line twice (terms and pairs): a length is read in
+/// a few instructions where a separator was searched for byte by byte (terms and pairs read
+/// by `split_ascii_whitespace` were 5.8 % of a build's instructions, notes/build-bench.md).
+/// A length under 128 is ASCII, so the line stays UTF-8.
 fn push_term(line: &mut String, term: &str) {
-    line.push_str(term);
-    line.push(' ');
+    match u8::try_from(term.len()) {
+        Ok(len) if len < 0x80 => {
+            line.push(char::from(len));
+            line.push_str(term);
+        }
+        // Never: a term is at most `MAX_TERM_BYTES` long, and a variant's canonical form too
+        // (`a_terms_length_fits_in_one_ascii_byte`).
+        _ => debug_assert!(false, "a term of {} bytes", term.len()),
+    }
+}
+
+/// The first term of a line [`push_term`] wrote, which is left after it.
+fn next_term<'a>(rest: &mut &'a str) -> Option<&'a str> {
+    let len = usize::from(*rest.as_bytes().first()?);
+    // `get` checks both ends are character boundaries: a line made otherwise ends here.
+    let term = rest.get(1..1 + len)?;
+    *rest = &rest[1 + len..];
+    Some(term)
 }
 
 /// The pair term of two adjacent terms, as the pairs fields hold it.
@@ -123,7 +145,8 @@ impl Line {
 }
 
 pub struct LineStream<'a> {
-    words: std::str::SplitAsciiWhitespace<'a>,
+    /// What is left of the line.
+    rest: &'a str,
     /// The term before the next one, for pairs (the first pair needs two terms).
     previous: Option<&'a str>,
     pairs: bool,
@@ -135,10 +158,14 @@ impl Tokenizer for Line {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> LineStream<'a> {
         self.token.reset();
-        let mut words = text.split_ascii_whitespace();
-        let previous = if self.pairs { words.next() } else { None };
+        let mut rest = text;
+        let previous = if self.pairs {
+            next_term(&mut rest)
+        } else {
+            None
+        };
         LineStream {
-            words,
+            rest,
             previous,
             pairs: self.pairs,
             token: &mut self.token,
@@ -148,7 +175,7 @@ impl Tokenizer for Line {
 
 impl TokenStream for LineStream<'_> {
     fn advance(&mut self) -> bool {
-        let Some(word) = self.words.next() else {
+        let Some(word) = next_term(&mut self.rest) else {
             return false;
         };
         let text = &mut self.token.text;
@@ -256,6 +283,16 @@ mod tests {
             seen.iter().filter(|s| *s == "end").count(),
             1 + article.body.len()
         );
+    }
+
+    #[test]
+    fn a_terms_length_fits_in_one_ascii_byte() {
+        use crate::search::analyzer::MAX_TERM_BYTES;
+        const { assert!(MAX_TERM_BYTES < 0x80) };
+        let long = "ب".repeat(MAX_TERM_BYTES / 2);
+        let mut line = String::new();
+        analysed_into(&format!("{long} قال"), &mut line);
+        assert_eq!(tokens(Line::terms(), &line).len(), 2, "{line:?}");
     }
 
     #[test]

@@ -112,6 +112,12 @@ mod tests {
     use crate::search::analyzer::terms;
 
     #[test]
+    fn every_canonical_form_is_short_enough_for_a_line_of_terms() {
+        // `super::pairs` writes a term's length in one ASCII byte.
+        assert!(VARIANTS.map.values().all(|c| c.len() < 0x80));
+    }
+
+    #[test]
     fn the_shipped_table_has_no_problem() {
         let (variants, problems) = Variants::parse(TABLE);
         assert_eq!(problems, []);
