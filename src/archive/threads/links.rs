@@ -107,10 +107,56 @@ pub(super) fn postings(
             postings.entry(t).or_default().push((day, i as u32));
         }
     }
-    for list in postings.values_mut() {
-        list.sort_unstable();
-    }
     postings
+        .par_iter_mut()
+        .for_each(|(_, list)| sort_by_day(list));
+    postings
+}
+
+/// Sorts a term's list, pushed in article order, into `(day, article)` order: a counting sort
+/// by day (the articles of one day stay in the order pushed) where the days span at most 8
+/// times the list's length (a pass over a slot per day costs about what a comparison sort
+/// spends per item and level), a comparison sort otherwise. Sorting
+/// these lists was most of grouping again (72 % of `postings_of` in a `+1` at 100,000).
+fn sort_by_day(list: &mut Vec<(i32, u32)>) {
+    let (lo, hi) = list
+        .iter()
+        .filter(|&&(d, _)| d != UNDATED)
+        .fold((i32::MAX, i32::MIN), |(lo, hi), &(d, _)| {
+            (lo.min(d), hi.max(d))
+        });
+    let in_order = list.is_sorted_by_key(|&(_, i)| i);
+    if lo > hi && in_order {
+        // Undated alone, in article order already.
+        return;
+    }
+    let span = (i64::from(hi) - i64::from(lo)).max(0) as usize + 1;
+    if !in_order || list.len() < 64 || span > 8 * list.len() {
+        list.sort_unstable();
+        return;
+    }
+    // A slot per day from `lo`, then one for the undated (last, as `UNDATED` sorts).
+    let slot = |d: i32| {
+        if d == UNDATED {
+            span
+        } else {
+            (d - lo) as usize
+        }
+    };
+    let mut next = vec![0u32; span + 2];
+    for &(d, _) in list.iter() {
+        next[slot(d) + 1] += 1;
+    }
+    for k in 1..next.len() {
+        next[k] += next[k - 1];
+    }
+    let mut sorted = vec![(0, 0); list.len()];
+    for &(d, i) in list.iter() {
+        let at = &mut next[slot(d)];
+        sorted[*at as usize] = (d, i);
+        *at += 1;
+    }
+    *list = sorted;
 }
 
 /// Every article's links, through the postings of every signature term.
@@ -256,6 +302,44 @@ fn candidates(list: &[(i32, u32)], place: usize) -> &[(i32, u32)] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_sorted_by_day_as_by_day_and_article() {
+        let mut seed = 7u64;
+        let mut random = |below: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % below
+        };
+        for (len, days) in [
+            (0, 1),
+            (10, 3),
+            (100, 5),
+            (1000, 300),
+            (1000, 100_000),
+            (500, 1),
+        ] {
+            let mut list: Vec<(i32, u32)> = Vec::new();
+            for i in 0..len {
+                if random(4) == 0 {
+                    continue;
+                }
+                let day = match random(10) {
+                    0 => UNDATED,
+                    _ => random(days) as i32 - 50,
+                };
+                list.push((day, i));
+            }
+            let mut expected = list.clone();
+            expected.sort_unstable();
+            sort_by_day(&mut list);
+            assert_eq!(list, expected, "{len} articles over {days} days");
+            let mut undated: Vec<(i32, u32)> = (0..len).map(|i| (UNDATED, len - i)).collect();
+            let mut expected = undated.clone();
+            expected.sort_unstable();
+            sort_by_day(&mut undated);
+            assert_eq!(undated, expected);
+        }
+    }
 
     #[test]
     fn candidates_stay_in_the_date_window() {
