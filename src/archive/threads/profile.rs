@@ -11,7 +11,7 @@ use super::PROFILE;
 use crate::parse::Article;
 use crate::search::analyzer::Analyzed;
 use crate::search::{ArticleTerms, Word};
-use crate::stable_hash::stable_hash;
+use crate::stable_hash::{StableHasher, stable_hash};
 
 /// What threads need of one article, computed from it alone: a build keeps it between runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,22 +34,24 @@ impl Profile {
     /// The profile of `article` and the terms the search index reads of it, from one pass
     /// over its words (the index would otherwise analyse the body again).
     pub fn with_terms(article: &Article) -> (Profile, ArticleTerms) {
-        // One pass over the body gives the folded text (for duplicates), the terms counted
-        // and the index's terms.
-        let mut text = String::new();
+        // One pass over the body gives the folded text's hash and length (for duplicates:
+        // each folded word and a space, hashed as they come rather than copied into one
+        // string), the terms counted and the index's terms.
+        let (mut text, mut text_len) = (StableHasher::new(), 0usize);
         let mut counts = TermCounts::default();
         let index_terms = ArticleTerms::analyse(article, |word| match word {
             Word::Title(word) => counts.add(word, 2),
             Word::Body(word) => {
-                text.push_str(&word.folded);
-                text.push(' ');
+                text.write(word.folded.as_bytes());
+                text.write(b" ");
+                text_len += word.folded.len() + 1;
                 if !word.term.is_empty() {
                     counts.add(word, 1);
                 }
             }
             Word::EndOfText => counts.end_of_text(),
         });
-        let body = (!text.is_empty()).then(|| (stable_hash(text.as_bytes()), text.len() as u32));
+        let body = (text_len > 0).then(|| (text.finish(), text_len as u32));
         let mut terms: Vec<(u32, u32)> = counts
             .counts
             .into_iter()
