@@ -11,6 +11,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::gzip_members::GzipMembers;
 use super::model::Part;
 use super::store::SequentialReader;
 use super::{Archive, ArchiveError, Entry};
@@ -95,18 +96,15 @@ pub fn write_jsonl(archive: &Archive, out: &mut impl Write) -> io::Result<usize>
 /// [`write_jsonl`] through gzip. The bytes depend on the archive alone (no time or file name
 /// in the gzip header), so every instance serving one build sends the same file.
 ///
-/// The buffer sits in front of the encoder: serde_json writes a document in pieces of a few
-/// bytes, each of which would otherwise be a call into deflate (with flate2's miniz_oxide
-/// backend each call also zeroed a 32 KB buffer: most of a second export's instructions,
-/// notes/serve-bench.md).
+/// The gzip is a run of independent members of a megabyte of JSON each, compressed by
+/// libdeflate at level 6 ([`GzipMembers`]): read back as one stream by every gzip reader,
+/// for fewer instructions than a zlib-rs stream at the same level (notes/serve-bench.md,
+/// session 25). serde_json writes a document in pieces of a few bytes; the member's buffer
+/// takes them.
 pub fn write_jsonl_gz(archive: &Archive, out: impl Write) -> io::Result<usize> {
-    let gz = flate2::write::GzEncoder::new(out, flate2::Compression::default());
-    let mut buffered = io::BufWriter::with_capacity(1 << 16, gz);
-    let n = write_jsonl(archive, &mut buffered)?;
-    let gz = buffered
-        .into_inner()
-        .map_err(io::IntoInnerError::into_error)?;
-    gz.finish()?.flush()?;
+    let mut gz = GzipMembers::new(out, 6);
+    let n = write_jsonl(archive, &mut gz)?;
+    gz.finish()?;
     Ok(n)
 }
 
@@ -176,8 +174,11 @@ mod tests {
         let mut plain = Vec::new();
         write_jsonl(&archive, &mut plain).unwrap();
         let mut unzipped = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&one[..]), &mut unzipped)
-            .unwrap();
+        std::io::Read::read_to_end(
+            &mut flate2::read::MultiGzDecoder::new(&one[..]),
+            &mut unzipped,
+        )
+        .unwrap();
         assert_eq!(unzipped, plain);
     }
 }

@@ -16,7 +16,8 @@
 //! [`build_cache`] and [`grouping_file`] (the threads' base and links kept for the next
 //! build), each replaced whole through [`atomic_file`] (the long lists of the first two in
 //! content-named `chunk_files`, written only when new);
-//! [`dataset`] (the archive as JSON documents); [`commands`] (`arshif build` and `arshif parse`);
+//! [`dataset`] (the archive as JSON documents, its gzip in `gzip_members`); [`commands`]
+//! (`arshif build` and `arshif parse`);
 //! `bodies` (the bodies search passages are found in, read from the store and kept).
 
 pub mod atomic_file;
@@ -32,6 +33,7 @@ pub mod dump;
 pub mod entry;
 pub mod facets;
 pub mod grouping_file;
+mod gzip_members;
 pub mod id;
 pub mod incremental;
 mod lookup;
