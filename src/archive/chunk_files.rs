@@ -17,15 +17,17 @@
 //! names, so a build killed with `kill -9` leaves the previous file with all its chunks, and a
 //! reader that read the previous file still finds them.
 
+use std::fmt;
 use std::fs;
 use std::io::{self, Write};
+use std::marker::PhantomData;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
+use serde::de::{Deserialize, DeserializeOwned, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 
 use super::atomic_file::{self, Durability};
 use crate::stable_hash::stable_hash;
@@ -162,7 +164,8 @@ pub fn read<T: DeserializeOwned + Send>(
             // SAFETY: a chunk file is only ever created whole by a rename and never written
             // in place (its name is its content).
             let bytes = unsafe { memmap2::Mmap::map(&file) }?;
-            postcard::from_bytes(&bytes).map_err(|e| {
+            let mut input = postcard::Deserializer::from_bytes(&bytes);
+            Exact(PhantomData).deserialize(&mut input).map_err(|e| {
                 io::Error::new(
                     io::ErrorKind::InvalidData,
                     format!("{}: {e}", path.display()),
@@ -170,6 +173,38 @@ pub fn read<T: DeserializeOwned + Send>(
             })
         })
         .collect()
+}
+
+/// A chunk's items decoded into a vector sized once, for as many items as the chunk says it
+/// holds (never more than [`MAX_ITEMS`], whatever a damaged file says). serde's own `Vec`
+/// trusts a length it reads only up to 1 MiB of items and grows from there: a chunk of 8,192
+/// entries grew three or four times, each growth a copy into pages the kernel must first
+/// clear, and at a million articles that was a fifth of `serve`'s start-up (perf,
+/// notes/serve-bench.md, session 25).
+struct Exact<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Exact<T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, input: D) -> Result<Vec<T>, D::Error> {
+        input.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Exact<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a chunk's items")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_ITEMS));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(items)
+    }
 }
 
 /// Removes every file of `dir` that is not one of the chunks `keep` names (chunks of lists no
@@ -201,6 +236,26 @@ mod tests {
 
     fn read_all(dir: &Path, names: &[ChunkName]) -> io::Result<Vec<(String, u32)>> {
         Ok(read(dir, names)?.concat())
+    }
+
+    #[test]
+    fn a_chunk_is_decoded_into_a_vector_sized_once() {
+        // Items of 264 bytes: 8,192 of them are past the 1 MiB serde trusts.
+        let items: Vec<(u64, [u64; 32])> = (0..8_192).map(|i| (i, [i; 32])).collect();
+        let bytes = postcard::to_stdvec(&items).unwrap();
+        let mut input = postcard::Deserializer::from_bytes(&bytes);
+        let read: Vec<(u64, [u64; 32])> = Exact(PhantomData).deserialize(&mut input).unwrap();
+        assert_eq!(read, items);
+        assert_eq!(read.capacity(), items.len());
+    }
+
+    #[test]
+    fn a_damaged_length_is_an_error_and_reserves_no_more_than_a_chunk() {
+        // A length of 2^35 items, and no items.
+        let bytes = [0x80, 0x80, 0x80, 0x80, 0x80, 0x01];
+        let mut input = postcard::Deserializer::from_bytes(&bytes);
+        let read: Result<Vec<(String, u32)>, _> = Exact(PhantomData).deserialize(&mut input);
+        assert!(read.is_err());
     }
 
     #[test]
