@@ -27,7 +27,7 @@ use super::{ArchiveError, Entry};
 
 const MAGIC: &[u8; 8] = b"ARSHIF\0\x01";
 /// Bump whenever [`Compiled`] or anything inside it changes shape.
-const VERSION: u32 = 9;
+const VERSION: u32 = 10;
 
 /// What a compiled archive was built from: a build folder holding the archive of another
 /// source is not the archive asked for, however new it is.

@@ -3,7 +3,8 @@
 //! from what a page prints, overrides, metadata and WARC headers are read by [`Date::parse`],
 //! and every later stage (archive order, facets, threads, pages, feed) reads the typed value.
 //!
-//! **Text form** (what `arshif parse`, overrides and the archive read and write): `2015-09-18`,
+//! **Text form** (what `arshif parse`, overrides and the JSON export read and write; the
+//! compiled archive and the build cache hold the date packed in an integer, [`bits`]): `2015-09-18`,
 //! `2015-09-18T16:41`, seconds only where they are not zero (`2020-03-17T17:27:41`, a WARC
 //! date), and the offset RFC 3339's way, `+03:00`, `-05:30`, UTC as `+00:00`: one form for
 //! every offset, so a date reads and compares the same whichever zone it was printed in.
@@ -26,6 +27,8 @@ use jiff::tz::Offset;
 use jiff::{SignedDuration, Timestamp};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+mod bits;
 
 /// A day, perhaps with a clock (whole seconds), perhaps with the clock's zone offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -233,6 +236,12 @@ impl Date {
         s
     }
 
+    /// An integer in the date's order ([`Ord`]): sorting a million dates by it compares
+    /// integers rather than each date's fields.
+    pub fn sort_key(&self) -> u64 {
+        bits::sort_key(self)
+    }
+
     /// Fields to sort by (see the module's comment on order).
     fn order_key(
         &self,
@@ -298,10 +307,15 @@ impl FromStr for Date {
     }
 }
 
-/// As its text form, in every format (JSON, TOML, the compiled archive).
+/// As its text form in text formats (JSON, TOML); as one integer ([`bits`]) in binary ones
+/// (the compiled archive, the build cache), which read back a million dates at each build.
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        if s.is_human_readable() {
+            s.collect_str(self)
+        } else {
+            s.serialize_u64(bits::pack(self))
+        }
     }
 }
 
@@ -317,7 +331,21 @@ impl<'de> Deserialize<'de> for Date {
                 Date::parse(s).map_err(E::custom)
             }
         }
-        d.deserialize_str(Text)
+        struct Packed;
+        impl Visitor<'_> for Packed {
+            type Value = Date;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a packed date")
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Date, E> {
+                bits::unpack(n).ok_or_else(|| E::invalid_value(de::Unexpected::Unsigned(n), &self))
+            }
+        }
+        if d.is_human_readable() {
+            d.deserialize_str(Text)
+        } else {
+            d.deserialize_u64(Packed)
+        }
     }
 }
 
@@ -522,9 +550,16 @@ mod tests {
         assert_eq!(json, "\"2014-07-03T09:30+03:00\"");
         assert_eq!(serde_json::from_str::<Date>(&json).unwrap(), date);
         assert!(serde_json::from_str::<Date>("\"soon\"").is_err());
-        // The compiled archive's encoding: the same bytes as the text.
+        // The binary formats' encoding (the compiled archive, the build cache): the packed
+        // integer, shorter than the text and read back without parsing it.
         let bin = postcard::to_stdvec(&date).unwrap();
-        assert_eq!(bin, postcard::to_stdvec("2014-07-03T09:30+03:00").unwrap());
+        assert_eq!(bin, postcard::to_stdvec(&bits::pack(&date)).unwrap());
+        assert!(bin.len() < "2014-07-03T09:30+03:00".len());
         assert_eq!(postcard::from_bytes::<Date>(&bin).unwrap(), date);
+        let text = postcard::to_stdvec("2014-07-03T09:30+03:00").unwrap();
+        assert!(
+            postcard::from_bytes::<Date>(&text).is_err(),
+            "the old form is refused"
+        );
     }
 }
