@@ -17,6 +17,7 @@ pub mod export;
 pub mod parse;
 /// The Arabic analyzer and the full-text index the build writes and the server searches.
 pub mod search;
+pub mod serde_le;
 pub mod serde_utf8;
 /// The one hash whose values are kept or published (ids, ETags, asset names).
 pub mod stable_hash;

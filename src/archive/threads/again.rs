@@ -28,6 +28,7 @@ pub(super) struct Base {
     pub(super) n: u32,
     /// `(term, df)` of the terms in more than one profile, sorted by term: a term in one
     /// weighs nothing.
+    #[serde(with = "crate::serde_le")]
     pub(super) df: Vec<(u32, u32)>,
 }
 
@@ -58,12 +59,16 @@ pub struct Grouping {
     /// Articles added, changed or removed since the base was counted.
     pub(super) drift: u32,
     pub(super) ids: Vec<String>,
+    #[serde(with = "crate::serde_le")]
     pub(super) prints: Vec<u64>,
     pub(super) days: Vec<Option<i32>>,
     /// Every article's signature, one after the other; `ends[i]` is where article `i`'s ends.
+    #[serde(with = "crate::serde_le")]
     pub(super) terms: Vec<u32>,
+    #[serde(with = "crate::serde_le")]
     pub(super) ends: Vec<u32>,
     /// `(a, b, similarity)` in join order (see [`links::join_order`]).
+    #[serde(with = "crate::serde_le")]
     pub(super) links: Vec<(u32, u32, f32)>,
 }
 
