@@ -31,9 +31,10 @@ pub struct Lexicon {
     /// Each agency alias's [`key`], to its canonical name (the first line naming it wins).
     agencies: FxHashMap<String, &'static str>,
     publications: FxHashMap<String, &'static str>,
-    /// One bit per [`word_hash`] value (its top 16 bits) of each phrase's longest word: a
-    /// phrase can only match a line that holds that word, so a line none of whose words hits
-    /// a set bit holds no phrase.
+    /// Two bits per [`word_hash`] value (two of its 16-bit parts) of each phrase's longest
+    /// word: a phrase can only match a line that holds that word, so a line none of whose
+    /// words hits two set bits holds no phrase. (With one bit, a few common words of prose
+    /// that hit one by chance sent their long lines through the phrase search.)
     phrase_bits: Vec<u64>,
     /// The longest key of `exact`, `publications`, `agencies` and `places`: a longer line is
     /// none of them.
@@ -63,12 +64,14 @@ fn padded(s: &str) -> String {
     format!(" {} ", key(s))
 }
 
-/// Bits in [`Lexicon::may_be_phrase_word`]'s table: enough that prose words rarely hit one
-/// of the phrases' hundred-odd.
+/// Bits in [`Lexicon::may_be_phrase_word`]'s table: enough that prose words rarely hit two
+/// of the phrases' two hundred-odd.
 const PHRASE_BITS: usize = 1 << 16;
 
-fn phrase_bit(hash: u64) -> usize {
-    (hash >> (64 - PHRASE_BITS.trailing_zeros())) as usize
+/// A word's two bits in the table: its hash's top two 16-bit parts.
+fn phrase_bits(hash: u64) -> [usize; 2] {
+    let part = |shift: u32| (hash >> shift) as usize % PHRASE_BITS;
+    [part(48), part(32)]
 }
 
 impl Lexicon {
@@ -76,7 +79,7 @@ impl Lexicon {
         let mut patterns = Vec::new();
         let mut phrase_kind = Vec::new();
         let mut phrase_words = Vec::new();
-        let mut phrase_bits = vec![0u64; PHRASE_BITS / 64];
+        let mut bits = vec![0u64; PHRASE_BITS / 64];
         let mut exact = FxHashMap::default();
         for line in entries(include_str!("data/boilerplate.txt")) {
             let (mark, phrase) = line.split_at(1);
@@ -99,8 +102,9 @@ impl Lexicon {
                     .split(' ')
                     .max_by_key(|w| w.len())
                     .unwrap_or_default();
-                let bit = phrase_bit(word_hash(longest));
-                phrase_bits[bit / 64] |= 1 << (bit % 64);
+                for bit in phrase_bits(word_hash(longest.as_bytes())) {
+                    bits[bit / 64] |= 1 << (bit % 64);
+                }
                 patterns.push(padded(phrase));
                 phrase_kind.push(kind);
             }
@@ -136,7 +140,7 @@ impl Lexicon {
                 .expect("the bundled tables are valid patterns")
         };
         Lexicon {
-            phrase_bits,
+            phrase_bits: bits,
             exact_len: exact.keys().map(String::len).max().unwrap_or(0),
             publication_len: longest(&publications),
             agency_len: longest(&agencies),
@@ -165,8 +169,9 @@ impl Lexicon {
     /// Whether a word of a line (its [`word_hash`]) may belong to a furniture phrase.
     #[inline]
     pub fn may_be_phrase_word(&self, hash: u64) -> bool {
-        let bit = phrase_bit(hash);
-        self.phrase_bits[bit / 64] & (1 << (bit % 64)) != 0
+        let set = |bit: usize| self.phrase_bits[bit / 64] & (1 << (bit % 64)) != 0;
+        let [first, second] = phrase_bits(hash);
+        set(first) && set(second)
     }
 
     /// [`Lexicon::furniture`] for a key with one space on each side; `phrase_word` says

@@ -207,48 +207,27 @@ pub fn key_at_most(s: &str, max: usize) -> Option<String> {
     )
 }
 
-/// A word's hash as [`KeyFolder`] computes it while writing the word: tables of words (the
-/// furniture phrases') are checked against it without hashing the line's words again.
-pub fn word_hash(word: &str) -> u64 {
-    let mut h = FxHasher::default();
-    for c in word.chars() {
-        let mut bytes = [0; 4];
-        c.encode_utf8(&mut bytes);
-        hash_char(&mut h, bytes);
-    }
-    h.finish()
-}
-
-/// One character (its UTF-8, zero-padded) more of a word's hash. In memory only (the lexicon's
+/// A word's hash, of its key's bytes: tables of words (the furniture phrases') are checked
+/// against the words of a line's key as the key is written. In memory only (the lexicon's
 /// tables are hashed at start), so rustc-hash's hasher, whatever its version computes.
+///
+/// Hashing whole words, not letter by letter, lets a run of plain letters be read many bytes
+/// at a time (`lines::plain`): the bytes are hashed once they are in the key.
 #[inline]
-fn hash_char(h: &mut FxHasher, utf8: [u8; 4]) {
-    h.write_u32(u32::from_le_bytes(utf8));
-}
-
-/// [`hash_char`] of a [`CharInfo::PLAIN`] letter's fold.
-#[inline(always)]
-pub fn hash_plain(h: &mut FxHasher, info: CharInfo) {
-    debug_assert!(info.is(CharInfo::PLAIN));
-    hash_char(h, info.fold);
+pub fn word_hash(word: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(word);
+    h.finish()
 }
 
 /// [`key`] one character at a time into a byte buffer the caller owns, handing each finished
 /// word's [`word_hash`] to `word_end`.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct KeyFolder {
     gap: bool,
     started: bool,
-    hash: FxHasher,
-}
-
-impl std::fmt::Debug for KeyFolder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KeyFolder")
-            .field("gap", &self.gap)
-            .field("started", &self.started)
-            .finish_non_exhaustive()
-    }
+    /// Where the word being written starts in the buffer.
+    word_start: usize,
 }
 
 impl KeyFolder {
@@ -269,10 +248,12 @@ impl KeyFolder {
             self.gap = true;
             return;
         }
-        if self.gap && self.started {
-            word_end(self.hash.finish());
-            self.hash = FxHasher::default();
-            out.push(b' ');
+        if !self.in_word() {
+            if self.started {
+                word_end(word_hash(&out[self.word_start..]));
+                out.push(b' ');
+            }
+            self.word_start = out.len();
         }
         self.gap = false;
         self.started = true;
@@ -280,41 +261,27 @@ impl KeyFolder {
             for l in first_char(raw).to_lowercase() {
                 let mut bytes = [0; 4];
                 let len = l.encode_utf8(&mut bytes).len();
-                self.write(out, bytes, len);
+                write(out, bytes, len);
             }
         } else {
-            self.write(out, info.fold, usize::from(info.fold_len));
+            write(out, info.fold, usize::from(info.fold_len));
         }
     }
 
+    /// Where the word being written starts in the buffer: a run of plain letters
+    /// (`lines::plain`) writes its letters itself, hands on the words it ends and gives the
+    /// last one's start back with [`KeyFolder::resume_word`].
     #[inline(always)]
-    fn write(&mut self, out: &mut Vec<u8>, utf8: [u8; 4], len: usize) {
-        // Nearly every character of a key is one or two bytes: no copy loop for those.
-        match len {
-            1 => out.push(utf8[0]),
-            2 => {
-                out.push(utf8[0]);
-                out.push(utf8[1]);
-            }
-            _ => out.extend_from_slice(&utf8[..len.min(4)]),
-        }
-        hash_char(&mut self.hash, utf8);
+    pub fn word_start(&self) -> usize {
+        self.word_start
     }
 
-    /// The hash of the word being written, so far: a run of plain letters (`lines::plain`)
-    /// hashes its words in a loop of its own and hands the last one back with
-    /// [`KeyFolder::resume_word`].
+    /// Goes on with the word that starts at `word_start` in the buffer, a run of plain letters
+    /// having written its letters and the words before it.
     #[inline(always)]
-    pub fn word_so_far(&self) -> FxHasher {
-        self.hash.clone()
-    }
-
-    /// Goes on with the word whose hash so far is `hash`, the run of plain letters having
-    /// written its letters and the words before it.
-    #[inline(always)]
-    pub fn resume_word(&mut self, hash: FxHasher) {
+    pub fn resume_word(&mut self, word_start: usize) {
         debug_assert!(self.started && !self.gap);
-        self.hash = hash;
+        self.word_start = word_start;
     }
 
     /// Whether the next letter goes on the current word (no word break is pending).
@@ -323,12 +290,26 @@ impl KeyFolder {
         self.started && !self.gap
     }
 
-    /// The end of the text: the last word is finished too.
-    pub fn finish(&mut self, word_end: &mut impl FnMut(u64)) {
+    /// The end of the text written into `out`: the last word is finished too.
+    pub fn finish(&mut self, out: &[u8], word_end: &mut impl FnMut(u64)) {
         if self.started {
-            word_end(self.hash.finish());
+            word_end(word_hash(&out[self.word_start..]));
         }
         *self = KeyFolder::default();
+    }
+}
+
+/// A character's fold into a key.
+#[inline(always)]
+fn write(out: &mut Vec<u8>, utf8: [u8; 4], len: usize) {
+    // Nearly every character of a key is one or two bytes: no copy loop for those.
+    match len {
+        1 => out.push(utf8[0]),
+        2 => {
+            out.push(utf8[0]);
+            out.push(utf8[1]);
+        }
+        _ => out.extend_from_slice(&utf8[..len.min(4)]),
     }
 }
 

@@ -6,6 +6,7 @@
 //! counted as it goes by, and the costlier readers (dates, links, hashtags, stamps) run only
 //! on the lines whose counts say they can find something.
 
+mod block;
 mod kinds;
 mod plain;
 mod scanner;

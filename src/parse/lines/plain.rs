@@ -1,16 +1,17 @@
 //! Runs of plain letters ([`CharInfo::PLAIN`]: Arabic words and the single spaces between
 //! them, most of a line): read first without writing anything, to find where the run ends,
-//! what it counts and its words' hashes; then copied whole into the key, which holds the same
-//! bytes but for the few letters whose fold differs (أ إ آ ة ى, Latin capitals).
+//! what it counts, where its spaces are; then copied whole into the key, which holds the same
+//! bytes but for the few letters whose fold differs (أ إ آ ة ى, Latin capitals), and each word
+//! the run ends hashed from the key's bytes.
 //!
 //! Writing each letter's fold as it was read cost about 56 instructions a letter: every push
 //! to a `Vec` stores its length back and the loop's state did not fit in registers
-//! (notes/parser-bench.md, session 20). Reading with no writes keeps the loop in registers.
+//! (notes/parser-bench.md, session 20). Reading letter by letter with no writes cost 31
+//! (session 24); reading the common Arabic letters 16 bytes at a time ([`block`]) leaves a
+//! few instructions a letter.
 
-use rustc_hash::FxHasher;
-
-use crate::parse::lexicon::Lexicon;
-use crate::parse::text::{CharInfo, TABLE_SIZE, hash_plain};
+use super::block;
+use crate::parse::text::{CharInfo, TABLE_SIZE, word_hash};
 
 /// How many letters whose fold differs a run remembers the place of; a run with more rewrites
 /// its key letter by letter.
@@ -30,11 +31,6 @@ pub(super) struct Run {
     pub arabic: usize,
     /// Single spaces inside the run: each ended a word that held a letter.
     pub spaces: usize,
-    /// Some word the run finished may belong to a furniture phrase
-    /// ([`Lexicon::may_be_phrase_word`]).
-    pub phrase_word: bool,
-    /// The hash of the word the run ends inside, so far ([`crate::parse::text::word_hash`]).
-    pub hash: FxHasher,
     /// Where the first [`REFOLDS`] letters marked [`CharInfo::REFOLD`] start, and how many
     /// such letters there were.
     refolds: [usize; REFOLDS],
@@ -48,76 +44,104 @@ fn info_at(table: &[CharInfo; TABLE_SIZE], b0: u8, b1: u8) -> CharInfo {
     table[(usize::from(b0 & 0x1f) << 6 | usize::from(b1 & 0x3f)) % TABLE_SIZE]
 }
 
-/// Reads the plain letters from `src[start..]`, right after a plain letter of a word that has
-/// begun (whose hash so far is `hash`): letters of the same word, and of the next ones past a
-/// single ASCII space.
-#[inline(always)]
-pub(super) fn read(
-    src: &[u8],
-    start: usize,
-    table: &[CharInfo; TABLE_SIZE],
-    lexicon: &Lexicon,
-    mut hash: FxHasher,
-) -> Run {
-    let (mut letters, mut arabic, mut spaces, mut phrase_word) = (0, 0, 0, false);
-    let mut refolds = [0; REFOLDS];
-    let mut refold_count = 0;
-    let mut spaces_at = [0; SPACES];
-    let mut i = start;
-    loop {
+impl Run {
+    #[inline(always)]
+    fn space_at(&mut self, at: usize) {
+        if let Some(slot) = self.spaces_at.get_mut(self.spaces) {
+            *slot = at;
+        }
+        self.spaces += 1;
+    }
+
+    #[inline(always)]
+    fn refold_at(&mut self, at: usize) {
+        if let Some(slot) = self.refolds.get_mut(self.refold_count) {
+            *slot = at;
+        }
+        self.refold_count += 1;
+    }
+
+    /// One letter, or a space and the letter after it, read through the table: any plain
+    /// letter. Returns whether there was one at `self.end`.
+    #[inline(always)]
+    fn step(&mut self, src: &[u8], table: &[CharInfo; TABLE_SIZE]) -> bool {
+        let i = self.end;
         let (info, at) = match src[i..] {
             [b0 @ 0xc0..=0xdf, b1, ..] => {
                 let info = info_at(table, b0, b1);
                 if !info.is(CharInfo::PLAIN) {
-                    break;
+                    return false;
                 }
-                i += 2;
-                (info, i - 2)
+                (info, i)
             }
             // One space, then a plain letter: the word ends and the next one begins.
             [b' ', b0 @ 0xc0..=0xdf, b1, ..] => {
                 let info = info_at(table, b0, b1);
                 if !info.is(CharInfo::PLAIN) {
-                    break;
+                    return false;
                 }
-                if let Some(slot) = spaces_at.get_mut(spaces) {
-                    *slot = i;
-                }
-                spaces += 1;
-                phrase_word |= lexicon.may_be_phrase_word(std::hash::Hasher::finish(&hash));
-                hash = FxHasher::default();
-                i += 3;
-                (info, i - 2)
+                self.space_at(i);
+                (info, i + 1)
             }
-            _ => break,
+            _ => return false,
         };
-        letters += 1;
-        arabic += usize::from(info.is(CharInfo::ARABIC));
-        hash_plain(&mut hash, info);
+        self.end = at + 2;
+        self.letters += 1;
+        self.arabic += usize::from(info.is(CharInfo::ARABIC));
         if info.is(CharInfo::REFOLD) {
-            if let Some(slot) = refolds.get_mut(refold_count) {
-                *slot = at;
+            self.refold_at(at);
+        }
+        true
+    }
+}
+
+/// Reads the plain letters from `src[start..]`, right after a plain letter of a word that has
+/// begun: letters of the same word, and of the next ones past a single ASCII space.
+#[inline(always)]
+pub(super) fn read(src: &[u8], start: usize, table: &[CharInfo; TABLE_SIZE]) -> Run {
+    let mut run = Run {
+        start,
+        end: start,
+        letters: 0,
+        arabic: 0,
+        spaces: 0,
+        refolds: [0; REFOLDS],
+        refold_count: 0,
+        spaces_at: [0; SPACES],
+    };
+    loop {
+        if let Some(bytes) = src[run.end..].first_chunk::<{ block::LEN }>() {
+            let b = block::read(bytes);
+            let at = run.end;
+            let mut spaces = b.spaces;
+            while spaces != 0 {
+                run.space_at(at + spaces.trailing_zeros() as usize);
+                spaces &= spaces - 1;
             }
-            refold_count += 1;
+            let mut refolds = b.refolds;
+            while refolds != 0 {
+                run.refold_at(at + refolds.trailing_zeros() as usize);
+                refolds &= refolds - 1;
+            }
+            run.letters += b.letters;
+            run.arabic += b.letters;
+            run.end += b.len;
+            // Stopped short of the block's end by a byte it does not know: the table decides.
+            if b.len < block::STOPPED && !run.step(src, table) {
+                break;
+            }
+        } else if !run.step(src, table) {
+            break;
         }
     }
-    Run {
-        start,
-        end: i,
-        letters,
-        arabic,
-        spaces,
-        phrase_word,
-        hash,
-        refolds,
-        refold_count,
-        spaces_at,
-    }
+    run
 }
 
 impl Run {
     /// Appends the run's key to `padded` (the source bytes, the letters whose fold differs
-    /// rewritten) and the same without its spaces to `compact`.
+    /// rewritten) and the same without its spaces to `compact`; hands the [`word_hash`] of each
+    /// word the run ends, the first starting at `padded[word_start..]`, to `word_end`. Returns
+    /// where the word the run ends inside starts.
     #[inline(always)]
     pub(super) fn write_key(
         &self,
@@ -125,7 +149,9 @@ impl Run {
         table: &[CharInfo; TABLE_SIZE],
         padded: &mut Vec<u8>,
         compact: &mut Vec<u8>,
-    ) {
+        mut word_start: usize,
+        word_end: &mut impl FnMut(u64),
+    ) -> usize {
         let base = padded.len();
         padded.extend_from_slice(&src[self.start..self.end]);
         let key = &mut padded[base..];
@@ -138,17 +164,31 @@ impl Run {
         } else {
             refold_all(key, table);
         }
+        let padded = &padded[..];
+        let key = &padded[base..];
+        let mut word = |space: usize, word_start: &mut usize| {
+            word_end(word_hash(&padded[*word_start..base + space]));
+            *word_start = base + space + 1;
+        };
         if self.spaces <= SPACES {
             let mut from = 0;
             for &at in &self.spaces_at[..self.spaces] {
                 let space = at - self.start;
                 compact.extend_from_slice(&key[from..space]);
+                word(space, &mut word_start);
                 from = space + 1;
             }
             compact.extend_from_slice(&key[from..]);
         } else {
-            compact.extend(key.iter().filter(|&&b| b != b' '));
+            for (k, &b) in key.iter().enumerate() {
+                if b == b' ' {
+                    word(k, &mut word_start);
+                } else {
+                    compact.push(b);
+                }
+            }
         }
+        word_start
     }
 }
 
@@ -169,12 +209,43 @@ fn refold_all(key: &mut [u8], table: &[CharInfo; TABLE_SIZE]) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::parse::lines::Line;
     use crate::parse::text::{compact_key, key};
 
+    /// A run hands on each word it ends with the hash of the word's key, as the lexicon hashes
+    /// its phrases' words, and gives back where its last word starts: for a run of a few words,
+    /// and for one with more spaces and refolded letters than it remembers the places of.
+    #[test]
+    fn runs_hash_the_words_they_end() {
+        let many = "مدرسة أخرى إلى آخر القرية ".repeat(20);
+        for text in [
+            "قال الوزير إن آلاف الأسر تعيش على مساعدات منظمات الإغاثة الدولية في المخيمات",
+            many.trim_end(),
+        ] {
+            let (src, table) = (text.as_bytes(), CharInfo::table());
+            // As the scanner has it: the first letter (one that folds to itself) written.
+            let run = read(src, 2, table);
+            assert_eq!(run.end, src.len(), "{text}");
+            let (mut padded, mut compact) = (src[..2].to_vec(), src[..2].to_vec());
+            let mut hashes = Vec::new();
+            let last = run.write_key(src, table, &mut padded, &mut compact, 0, &mut |h| {
+                hashes.push(h)
+            });
+            let k = key(text);
+            let words: Vec<&str> = k.split(' ').collect();
+            assert_eq!(padded, k.as_bytes(), "{text}");
+            let (last_word, ended) = words.split_last().unwrap();
+            let expected: Vec<u64> = ended.iter().map(|w| word_hash(w.as_bytes())).collect();
+            assert_eq!(hashes, expected, "{text}");
+            assert_eq!(&padded[last..], last_word.as_bytes(), "{text}");
+        }
+    }
+
     /// The scanner's key and compact key (a run read then copied) agree with the folding
     /// functions, for runs with few letters that fold differently, with more than a run
-    /// remembers (rewritten letter by letter), and broken off by other characters.
+    /// remembers (rewritten letter by letter), broken off by other characters, and read from
+    /// every place in a block.
     #[test]
     fn runs_key_as_the_folder_does() {
         let many = "مدرسة أخرى إلى آخر القرية ".repeat(20);
@@ -184,10 +255,16 @@ mod tests {
             many.as_str(),
             "Élan وÉcole أحمد, إبراهيم ومصطفى—سلمى ٢٠١٥ الأولى",
             "قال  الوزير   إن",
+            "أعلنت وزارة الصحة الفلسطينية، اليوم، ارتفاع حصيلة الضحايا إلى ٢٠ شهيدا.",
+            "في پیام الدولة ٱلمدينة فيأ ى ة ي مدرسةٌ كبيرةٌ جداً   و  ب ت",
         ] {
-            let line = Line::new(text).unwrap();
-            assert_eq!(line.key, key(text), "{text}");
-            assert_eq!(line.compact, compact_key(text), "{text}");
+            // Every place a 16-byte block can start at.
+            for shift in 0..17 {
+                let text = format!("{}{text}", "ب ".repeat(shift % 2) + &"ت".repeat(shift));
+                let line = Line::new(&text).unwrap();
+                assert_eq!(line.key, key(&text), "{text}");
+                assert_eq!(line.compact, compact_key(&text), "{text}");
+            }
         }
     }
 }

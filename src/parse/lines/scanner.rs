@@ -186,10 +186,17 @@ impl<'a> Scanner<'a> {
     fn plain_run(&mut self, i: usize, table: &[CharInfo; TABLE_SIZE]) -> usize {
         debug_assert!(self.run.end == i && !self.space && self.run_digits == 0);
         debug_assert!(self.folder.in_word() && self.in_word && self.word_alnum);
-        let run = plain::read(self.src, i, table, &LEXICON, self.folder.word_so_far());
-        run.write_key(self.src, table, &mut self.padded, &mut self.compact);
-        self.folder.resume_word(run.hash.clone());
-        self.phrase_word |= run.phrase_word;
+        let run = plain::read(self.src, i, table);
+        let phrase_word = &mut self.phrase_word;
+        let word_start = run.write_key(
+            self.src,
+            table,
+            &mut self.padded,
+            &mut self.compact,
+            self.folder.word_start(),
+            &mut |h| *phrase_word |= LEXICON.may_be_phrase_word(h),
+        );
+        self.folder.resume_word(word_start);
         self.chars += run.letters + run.spaces;
         self.letters += run.letters;
         self.arabic += run.arabic;
@@ -286,7 +293,7 @@ impl<'a> Scanner<'a> {
         self.end_word();
         self.end_number();
         let phrase_word = &mut self.phrase_word;
-        self.folder.finish(&mut |h| {
+        self.folder.finish(&self.padded, &mut |h| {
             *phrase_word |= LEXICON.may_be_phrase_word(h);
         });
         if self.text.is_empty() {
