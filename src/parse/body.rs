@@ -76,7 +76,9 @@ pub fn interruption(gap: &[Line], headline: &str) -> bool {
                 || l.furniture == Some(Furniture::Always)
         })
         && gap.iter().all(|l| {
-            l.furniture != Some(Furniture::EndsArticle) && !is_paragraph(l) && l.compact != headline
+            l.furniture != Some(Furniture::EndsArticle)
+                && !is_paragraph(l)
+                && !l.compact_is(headline)
         })
 }
 

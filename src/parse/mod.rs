@@ -99,7 +99,7 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
                 index: start - 1,
                 top: start - 1,
                 text: lines[start - 1].text.clone(),
-                compact: lines[start - 1].compact.clone(),
+                compact: lines[start - 1].compact().to_string(),
             }
         }
         None => return Err(ParseError::NoArticle("no headline above the text".into())),

@@ -38,7 +38,7 @@ pub fn choose(lines: &[Line], first: &Line, page: &title::PageTitle) -> Option<(
         .filter(|&&(s, e, _)| {
             !lines[s..e]
                 .iter()
-                .all(|l| title::is_copy_of(&page.head_compact, &l.compact))
+                .all(|l| title::line_is_copy_of(&page.head_compact, l))
         })
         .map(|&(s, e, w)| (s, e, w, shared(s, e)))
         .collect();

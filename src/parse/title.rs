@@ -32,7 +32,7 @@ pub fn page_title(first: &Line, lines: &[Line]) -> PageTitle {
         let finder = memchr::memmem::Finder::new(&k);
         LEXICON.publication(site).is_some()
             || lines.iter().skip(1).any(|l| {
-                finder.find(l.key.as_bytes()).is_some() && !is_copy_of(&first.compact, &l.compact)
+                finder.find(l.key.as_bytes()).is_some() && !line_is_copy_of(first.compact(), l)
             })
     };
     if let Some(shown) = shown_part(text, lines, &named_elsewhere) {
@@ -57,7 +57,7 @@ pub fn page_title(first: &Line, lines: &[Line]) -> PageTitle {
         },
         None => PageTitle {
             head: text.to_string(),
-            head_compact: first.compact.clone(),
+            head_compact: first.compact().to_string(),
             site: None,
         },
     }
@@ -88,7 +88,7 @@ fn shown_part(
     if seps.is_empty() {
         return None;
     }
-    let printed = |compact: &str| lines.iter().skip(1).any(|l| l.compact == compact);
+    let printed = |compact: &str| lines.iter().skip(1).any(|l| l.compact_is(compact));
     let mut best: Option<(usize, &str, &str)> = None;
     for &(a, b) in &seps {
         // The headline first (`HEADLINE - …`), then last (`… - HEADLINE`).
@@ -140,8 +140,17 @@ impl Title {
     /// Whether `line` is one more copy of the title: as is, glued to itself, or with the site's
     /// name before or after it.
     pub fn is_copy(&self, line: &Line) -> bool {
-        is_copy_of(&self.compact, &line.compact)
+        line_is_copy_of(&self.compact, line)
     }
+}
+
+/// [`is_copy_of`] for a line's compact key, not made when its length rules a copy out: what
+/// is left of a copy past the title is the title again or at most 25 characters.
+pub fn line_is_copy_of(title: &str, line: &Line) -> bool {
+    let n = line.compact_len();
+    n >= title.len()
+        && n - title.len() <= title.len().max(25 * 4)
+        && is_copy_of(title, line.compact())
 }
 
 pub fn is_copy_of(title: &str, line: &str) -> bool {
@@ -169,12 +178,15 @@ pub fn find(lines: &[Line], body_start: usize, page: &PageTitle, body: &[Line]) 
     let lists = list_items(lines, body_start);
     // Copies of a title are at least as long as it and at most twice as long plus a site's
     // name: sorting lines by length keeps the search for them from comparing every pair.
-    let mut by_len: Vec<&str> = lines.iter().map(|l| l.compact.as_str()).collect();
-    by_len.sort_unstable_by_key(|c| c.len());
+    let mut by_len: Vec<&Line> = lines.iter().collect();
+    by_len.sort_unstable_by_key(|l| l.compact_len());
     let count_copies = |c: &str| {
-        let lo = by_len.partition_point(|l| l.len() < c.len());
-        let hi = by_len.partition_point(|l| l.len() <= 2 * c.len() + 100);
-        by_len[lo..hi].iter().filter(|l| is_copy_of(c, l)).count()
+        let lo = by_len.partition_point(|l| l.compact_len() < c.len());
+        let hi = by_len.partition_point(|l| l.compact_len() <= 2 * c.len() + 100);
+        by_len[lo..hi]
+            .iter()
+            .filter(|l| line_is_copy_of(c, l))
+            .count()
     };
     // The headline sits near the text: only the lines just above it (and the page title) are
     // candidates, so a huge page costs no more than a normal one.
@@ -203,7 +215,7 @@ pub fn find(lines: &[Line], body_start: usize, page: &PageTitle, body: &[Line]) 
                     page.head_compact.as_str(),
                 )
             } else {
-                (line.text.as_str(), line.key.as_str(), line.compact.as_str())
+                (line.text.as_str(), line.key.as_str(), line.compact())
             };
             let words = super::text::key_words(key)
                 .filter(|w| w.chars().count() >= 3)
@@ -259,7 +271,7 @@ pub fn find(lines: &[Line], body_start: usize, page: &PageTitle, body: &[Line]) 
         .enumerate()
         .take(body_start)
         .skip(1)
-        .filter(|(_, l)| l.compact == compact)
+        .filter(|(_, l)| l.compact_is(&compact))
         .max_by_key(|(i, l)| (l.text.chars().filter(|c| is_quote(*c)).count(), *i));
     Some(match printed {
         Some((i, l)) => Title {
@@ -289,15 +301,15 @@ fn split_headline(lines: &[Line], body_start: usize, page: &PageTitle) -> Option
         return None;
     }
     let region = lines.get(1..body_start)?;
-    if region.iter().any(|l| l.compact == head) {
+    if region.iter().any(|l| l.compact_is(head)) {
         return None;
     }
     let i = region.windows(2).position(|w| {
-        !w[0].compact.is_empty()
-            && !w[1].compact.is_empty()
-            && w[0].compact.len() + w[1].compact.len() == head.len()
-            && head.starts_with(w[0].compact.as_str())
-            && head.ends_with(w[1].compact.as_str())
+        w[0].compact_len() != 0
+            && w[1].compact_len() != 0
+            && w[0].compact_len() + w[1].compact_len() == head.len()
+            && head.starts_with(w[0].compact())
+            && head.ends_with(w[1].compact())
     })? + 1;
     Some(Title {
         index: i + 1,

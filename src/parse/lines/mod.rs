@@ -13,6 +13,8 @@ mod scanner;
 
 pub use kinds::place_led;
 
+use std::sync::OnceLock;
+
 use super::dates::FoundDate;
 use super::lexicon::Furniture;
 
@@ -25,8 +27,11 @@ pub struct Line {
     pub text: String,
     /// Folded for comparison ([`key`]).
     pub key: String,
-    /// Folded without spaces ([`super::text::compact_key`]), for title matching.
-    pub compact: String,
+    /// [`Line::compact`], made when first asked for: only the lines compared with a headline
+    /// need it (writing it for every line cost a copy a word).
+    compact: OnceLock<String>,
+    /// Its length, known without it.
+    compact_len: usize,
     pub words: usize,
     pub chars: usize,
     /// Ends like a sentence (`.`, `!`, `؟`, `…`, a closing quote after one).
@@ -76,6 +81,25 @@ impl Line {
     /// is compiled once and stays inlined in the one loop that reads whole dumps.)
     pub fn one(raw: &str) -> Option<Self> {
         split(raw).into_iter().next()
+    }
+
+    /// Folded without spaces ([`super::text::compact_key`]), for title matching.
+    pub fn compact(&self) -> &str {
+        self.compact.get_or_init(|| {
+            let mut compact = String::with_capacity(self.compact_len);
+            super::text::key_words(&self.key).for_each(|w| compact.push_str(w));
+            compact
+        })
+    }
+
+    /// Whether [`Line::compact`] is `compact` (not made when the lengths differ).
+    pub fn compact_is(&self, compact: &str) -> bool {
+        self.compact_len == compact.len() && self.compact() == compact
+    }
+
+    /// The length of [`Line::compact`].
+    pub fn compact_len(&self) -> usize {
+        self.compact_len
     }
 
     /// An ad label or a "read also" box: the article may go on after it.
@@ -241,7 +265,8 @@ mod tests {
             if let Some(l) = line {
                 prop_assert_eq!(&l.text, &text);
                 prop_assert_eq!(&l.key, &key(&text));
-                prop_assert_eq!(&l.compact, &key(&text).replace(' ', ""));
+                prop_assert_eq!(l.compact(), &key(&text).replace(' ', ""));
+                prop_assert_eq!(l.compact_len(), l.compact().len());
                 prop_assert_eq!(l.words, words(&text).count());
                 prop_assert_eq!(l.chars, text.chars().count());
                 let letters = text.chars().filter(|&c| is_letter(c)).count();

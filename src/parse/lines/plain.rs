@@ -17,9 +17,9 @@ use crate::parse::text::{CharInfo, TABLE_SIZE, word_hash};
 /// its key letter by letter.
 const REFOLDS: usize = 32;
 
-/// How many spaces a run remembers the place of, to copy its words into the compact key one
-/// `memcpy` each; a run with more is copied byte by byte. (Looking for the spaces again in
-/// the copied key cost 8 instructions a byte.)
+/// How many spaces a run remembers the place of, to hash the words it ends; a run with more
+/// looks for them again in its key. (Looking for the spaces again in every run's key cost 8
+/// instructions a byte.)
 const SPACES: usize = 64;
 
 /// A run of plain letters as read, before anything is written.
@@ -139,16 +139,14 @@ pub(super) fn read(src: &[u8], start: usize, table: &[CharInfo; TABLE_SIZE]) -> 
 
 impl Run {
     /// Appends the run's key to `padded` (the source bytes, the letters whose fold differs
-    /// rewritten) and the same without its spaces to `compact`; hands the [`word_hash`] of each
-    /// word the run ends, the first starting at `padded[word_start..]`, to `word_end`. Returns
-    /// where the word the run ends inside starts.
+    /// rewritten); hands the [`word_hash`] of each word the run ends, the first starting at
+    /// `padded[word_start..]`, to `word_end`. Returns where the word the run ends inside starts.
     #[inline(always)]
     pub(super) fn write_key(
         &self,
         src: &[u8],
         table: &[CharInfo; TABLE_SIZE],
         padded: &mut Vec<u8>,
-        compact: &mut Vec<u8>,
         mut word_start: usize,
         word_end: &mut impl FnMut(u64),
     ) -> usize {
@@ -164,32 +162,34 @@ impl Run {
         } else {
             refold_all(key, table);
         }
-        let padded = &padded[..];
-        let key = &padded[base..];
-        let mut word = |space: usize, word_start: &mut usize| {
-            word_end(word_hash(&padded[*word_start..base + space]));
-            *word_start = base + space + 1;
-        };
-        if self.spaces <= SPACES {
-            let mut from = 0;
-            for &at in &self.spaces_at[..self.spaces] {
-                let space = at - self.start;
-                compact.extend_from_slice(&key[from..space]);
-                word(space, &mut word_start);
-                from = space + 1;
-            }
-            compact.extend_from_slice(&key[from..]);
-        } else {
-            for (k, &b) in key.iter().enumerate() {
-                if b == b' ' {
-                    word(k, &mut word_start);
-                } else {
-                    compact.push(b);
-                }
-            }
+        if self.spaces > SPACES {
+            return hash_words_found(padded, base, word_start, word_end);
+        }
+        // One call site for the hash, so that it is inlined (through a closure called from two
+        // it was not, and cost a call a word).
+        for &at in &self.spaces_at[..self.spaces] {
+            let space = base + at - self.start;
+            word_end(word_hash(&padded[word_start..space]));
+            word_start = space + 1;
         }
         word_start
     }
+}
+
+/// [`Run::write_key`]'s words for a run with more spaces than it remembers: they are looked
+/// for again in its key, from `base`.
+#[cold]
+fn hash_words_found(
+    padded: &[u8],
+    base: usize,
+    mut word_start: usize,
+    word_end: &mut impl FnMut(u64),
+) -> usize {
+    for space in (base..padded.len()).filter(|&k| padded[k] == b' ') {
+        word_end(word_hash(&padded[word_start..space]));
+        word_start = space + 1;
+    }
+    word_start
 }
 
 /// Every letter of a run's copied bytes rewritten as its fold (a plain letter that does not
@@ -227,11 +227,9 @@ mod tests {
             // As the scanner has it: the first letter (one that folds to itself) written.
             let run = read(src, 2, table);
             assert_eq!(run.end, src.len(), "{text}");
-            let (mut padded, mut compact) = (src[..2].to_vec(), src[..2].to_vec());
+            let mut padded = src[..2].to_vec();
             let mut hashes = Vec::new();
-            let last = run.write_key(src, table, &mut padded, &mut compact, 0, &mut |h| {
-                hashes.push(h)
-            });
+            let last = run.write_key(src, table, &mut padded, 0, &mut |h| hashes.push(h));
             let k = key(text);
             let words: Vec<&str> = k.split(' ').collect();
             assert_eq!(padded, k.as_bytes(), "{text}");
@@ -263,7 +261,8 @@ mod tests {
                 let text = format!("{}{text}", "ب ".repeat(shift % 2) + &"ت".repeat(shift));
                 let line = Line::new(&text).unwrap();
                 assert_eq!(line.key, key(&text), "{text}");
-                assert_eq!(line.compact, compact_key(&text), "{text}");
+                assert_eq!(line.compact(), compact_key(&text), "{text}");
+                assert_eq!(line.compact_len(), line.compact().len(), "{text}");
             }
         }
     }

@@ -1,7 +1,7 @@
 //! The one pass over a dump's text: each character cleaned, folded into the key and counted
 //! as it goes by, so that the costlier readers run only on lines that can hold what they find.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -68,9 +68,6 @@ struct Scanner<'a> {
     text: Vec<u8>,
     /// The key with a space on each side, as the furniture matcher wants it.
     padded: Vec<u8>,
-    /// The key without its spaces ([`crate::parse::text::compact_key`]), written beside it:
-    /// cutting the spaces out afterwards cost a search per word.
-    compact: Vec<u8>,
     folder: KeyFolder,
     /// White space was seen since the last kept character.
     space: bool,
@@ -96,22 +93,23 @@ struct Scanner<'a> {
     hijri_year: bool,
     /// Some word of the key is one the furniture phrases need.
     phrase_word: bool,
+    /// Spaces between the key's words (the key's length less these is the compact key's).
+    key_spaces: usize,
 }
 
 impl<'a> Scanner<'a> {
     fn new(src: &'a [u8]) -> Self {
-        Self::with_buffers(src, Vec::new(), vec![b' '], Vec::new())
+        Self::with_buffers(src, Vec::new(), vec![b' '])
     }
 
     /// A scanner at the start of a line, writing into buffers kept from the line before
     /// (`padded` holding its one leading space).
-    fn with_buffers(src: &'a [u8], text: Vec<u8>, padded: Vec<u8>, compact: Vec<u8>) -> Self {
+    fn with_buffers(src: &'a [u8], text: Vec<u8>, padded: Vec<u8>) -> Self {
         Scanner {
             src,
             run: 0..0,
             text,
             padded,
-            compact,
             folder: KeyFolder::default(),
             space: false,
             started: false,
@@ -130,6 +128,7 @@ impl<'a> Scanner<'a> {
             year: false,
             hijri_year: false,
             phrase_word: false,
+            key_spaces: 0,
         }
     }
 
@@ -192,11 +191,11 @@ impl<'a> Scanner<'a> {
             self.src,
             table,
             &mut self.padded,
-            &mut self.compact,
             self.folder.word_start(),
             &mut |h| *phrase_word |= LEXICON.may_be_phrase_word(h),
         );
         self.folder.resume_word(word_start);
+        self.key_spaces += run.spaces;
         self.chars += run.letters + run.spaces;
         self.letters += run.letters;
         self.arabic += run.arabic;
@@ -217,17 +216,12 @@ impl<'a> Scanner<'a> {
     #[inline(always)]
     fn keep(&mut self, raw: &[u8], info: CharInfo) {
         self.chars += 1;
-        let phrase_word = &mut self.phrase_word;
-        let before = self.padded.len();
+        let (phrase_word, key_spaces) = (&mut self.phrase_word, &mut self.key_spaces);
+        // A word ended: the folder writes a space after it.
         self.folder.push(&mut self.padded, raw, info, &mut |h| {
             *phrase_word |= LEXICON.may_be_phrase_word(h);
+            *key_spaces += 1;
         });
-        // What the folder wrote: perhaps a word break's space, then the character's fold.
-        for &b in &self.padded[before..] {
-            if b != b' ' {
-                self.compact.push(b);
-            }
-        }
         let ascii = raw.len() == 1;
         if info.is(CharInfo::DIGIT) {
             self.digit = true;
@@ -278,13 +272,11 @@ impl<'a> Scanner<'a> {
         // Keep the buffers' room for the next line.
         let mut text = std::mem::take(&mut self.text);
         let mut padded = std::mem::take(&mut self.padded);
-        let mut compact = std::mem::take(&mut self.compact);
         text.clear();
         padded.truncate(1);
-        compact.clear();
         *self = Scanner {
             run: self.run.clone(),
-            ..Scanner::with_buffers(self.src, text, padded, compact)
+            ..Scanner::with_buffers(self.src, text, padded)
         };
         line
     }
@@ -351,7 +343,8 @@ impl<'a> Scanner<'a> {
             } else {
                 self.arabic as f32 / self.letters as f32
             },
-            compact: utf8(&self.compact),
+            compact: OnceLock::new(),
+            compact_len: key.len() - self.key_spaces,
             key: key.to_string(),
             publication: LEXICON.publication_by_key(key),
             text,
