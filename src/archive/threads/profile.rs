@@ -2,6 +2,7 @@
 //! normalised, stemmed, variant-mapped words, title counted twice), and a hash of its folded
 //! body for finding verbatim duplicates. Computed from the article alone, so a build keeps it.
 
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
@@ -38,7 +39,10 @@ impl Profile {
         // each folded word and a space, hashed as they come rather than copied into one
         // string), the terms counted and the index's terms.
         let (mut text, mut text_len) = (StableHasher::new(), 0usize);
-        let mut counts = TermCounts::default();
+        let mut counts = TermCounts {
+            counts: COUNTS.take(),
+            previous: None,
+        };
         let index_terms = ArticleTerms::analyse(article, |word| match word {
             Word::Title(word) => counts.add(word, 2),
             Word::Body(word) => {
@@ -54,9 +58,12 @@ impl Profile {
         let body = (text_len > 0).then(|| (text.finish(), text_len as u32));
         let mut terms: Vec<(u32, u32)> = counts
             .counts
-            .into_iter()
+            .drain()
             .map(|(t, n)| ((t ^ (t >> 32)) as u32, n))
             .collect();
+        if counts.counts.capacity() <= KEEP_COUNTS {
+            COUNTS.set(counts.counts);
+        }
         // Most frequent first; among equals the order is the hash's, never the map's. An
         // article has some 1,000 terms and pairs and keeps 32: selecting them is linear,
         // sorting all of them was a tenth of the profile's cost. The order is total, so the
@@ -73,6 +80,18 @@ impl Profile {
         (Profile { body, terms }, index_terms)
     }
 }
+
+thread_local! {
+    /// The map [`TermCounts`] counts in, one per thread, emptied after each article and kept
+    /// with its room: grown from nothing for every article it was rehashed some ten times on
+    /// the way to an article's ~1,000 terms and pairs (`reserve_rehash`, 61 M of 3,977 M
+    /// instructions at 1,000 dumps, notes/build-bench.md session 25). What it counted is gone
+    /// after each article, and the profile's order does not depend on the map's.
+    static COUNTS: RefCell<FxHashMap<u64, u32>> = RefCell::new(FxHashMap::default());
+}
+
+/// The room [`COUNTS`] keeps at most (entries): an outsized article's is given back.
+const KEEP_COUNTS: usize = 1 << 16;
 
 /// Words every report uses, whatever its story (as the analyzer gives them: normalised and
 /// stemmed). With a large archive their IDF is near zero anyway; in a small one they would
