@@ -357,7 +357,7 @@ pub(super) fn assemble(
 }
 
 /// The archive of the served results, each with its other captures listed and their parts
-/// kept for their source views.
+/// kept for their source views; not indexed ([`Archive::indexed`] before serving it).
 ///
 /// One pass over the results, each moved once: the served in file order, the few other
 /// captures set aside (with their file's name) and then given to their article. Neither a
@@ -404,9 +404,11 @@ pub(super) fn into_archive(done: Vec<Done>, a: Assembled, store: Option<Store>) 
         }
         other_parts.insert(entry.article.id.clone(), parts);
     }
-    Archive::from_parts(entries, parts_of, a.about, store)
-        .with_threads(a.threads, a.aliases)
-        .with_other_captures(other_parts)
+    let mut archive = Archive::in_order(entries, parts_of, a.about, store);
+    archive.threads = a.threads;
+    archive.aliases = a.aliases;
+    archive.other_parts = other_parts;
+    archive
 }
 
 pub(super) fn finish_report(report: &mut BuildReport, archive: &Archive) {
@@ -426,7 +428,7 @@ pub fn build(dir: &Path) -> Result<(Archive, BuildReport), ArchiveError> {
     };
     let (done, _) = collect(dir, dumps, &ids, None, &MemorySink)?;
     let assembled = assemble(dir, &done, &ids, &mut report, None);
-    let archive = into_archive(done, assembled, None);
+    let archive = into_archive(done, assembled, None).indexed();
     finish_report(&mut report, &archive);
     Ok((archive, report))
 }

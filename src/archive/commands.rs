@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::{ArchiveError, DEFAULT_BUILD_DIR, build_and_save, compiled, id, read_dump};
+use super::{ArchiveError, DEFAULT_BUILD_DIR, build_and_save_for_exit, compiled, id, read_dump};
 use crate::capture::{self, Captured, Format};
 
 /// The flags of `arshif build`.
@@ -74,10 +74,8 @@ pub fn build(args: &BuildArgs) -> Result<Built, ArchiveError> {
             asked: asked.articles(),
         });
     }
-    let (archive, report) = build_and_save(&args.articles, &compiled_path)?;
-    // Nothing reads it here, and the process ends with the command: freeing a million entries
-    // one string at a time is left to the exit, which gives the pages back whole.
-    std::mem::forget(archive);
+    // Nothing reads the archive here, and the process ends with the command.
+    let report = build_and_save_for_exit(&args.articles, &compiled_path)?;
     eprint!("{}", report.render());
     if args.timings {
         for (step, took) in &report.timings {

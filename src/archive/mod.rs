@@ -50,7 +50,7 @@ use std::path::{Path, PathBuf};
 pub use build::build;
 pub use dump::{DumpReadError, read_dump};
 pub use entry::Entry;
-pub use incremental::{Check, build_and_save, load_or_build};
+pub use incremental::{Check, build_and_save, build_and_save_for_exit, load_or_build};
 pub use model::Archive;
 pub use report::{BuildReport, Problem};
 

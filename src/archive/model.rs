@@ -104,6 +104,17 @@ impl Archive {
     /// are half a gigabyte, and sorting them as pairs then unzipping held two more copies
     /// at the end of a build, its largest moment after indexing.
     pub(crate) fn from_parts(
+        entries: Vec<Entry>,
+        parts: Vec<Part>,
+        about: Option<String>,
+        store: Option<Store>,
+    ) -> Self {
+        Archive::in_order(entries, parts, about, store).indexed()
+    }
+
+    /// [`Archive::from_parts`] without the lookups (by id, facets, threads): an archive only
+    /// to be written, by a build that does not serve it, until [`Archive::indexed`].
+    pub(super) fn in_order(
         mut entries: Vec<Entry>,
         mut parts: Vec<Part>,
         about: Option<String>,
@@ -116,16 +127,20 @@ impl Archive {
             .iter()
             .take_while(|e| e.article.published.is_some())
             .count();
-        let mut archive = Archive {
+        Archive {
             entries,
             parts,
             store,
             dated,
             about,
             ..Archive::default()
-        };
-        archive.index();
-        archive
+        }
+    }
+
+    /// The archive with its lookups made: by id, facets, threads.
+    pub(crate) fn indexed(mut self) -> Self {
+        self.index();
+        self
     }
 
     /// Adds story threads and the aliases of dropped duplicates.
@@ -138,12 +153,6 @@ impl Archive {
         self.aliases = aliases;
         // Only the thread map depends on the threads; ids and facets are already indexed.
         self.index_threads();
-        self
-    }
-
-    /// Adds the parts of the articles' other captures (see [`Archive::capture_source`]).
-    pub(crate) fn with_other_captures(mut self, other_parts: HashMap<String, Vec<Part>>) -> Self {
-        self.other_parts = other_parts;
         self
     }
 
