@@ -164,13 +164,8 @@ pub fn first_char(bytes: &[u8]) -> char {
         .unwrap_or(char::REPLACEMENT_CHARACTER)
 }
 
-/// Bytes copied or encoded from whole characters, as a string (they are valid UTF-8; were
-/// they not, the damage is replaced rather than trusted).
-pub fn utf8(bytes: &[u8]) -> String {
-    utf8_str(bytes).into_owned()
-}
-
-/// [`utf8`] without the copy when the bytes are valid (as they always are).
+/// Bytes copied or encoded from whole characters, as a string, borrowed (they are valid
+/// UTF-8; were they not, the damage is replaced rather than trusted).
 pub fn utf8_str(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     match simdutf8::basic::from_utf8(bytes) {
         Ok(s) => std::borrow::Cow::Borrowed(s),

@@ -14,7 +14,7 @@ use super::plain;
 
 use crate::parse::dates::{find_dates, find_hijri, is_stamp_line};
 use crate::parse::lexicon::{Furniture, LEXICON};
-use crate::parse::text::{CharInfo, KeyFolder, TABLE_SIZE, first_char, key_words, utf8, utf8_str};
+use crate::parse::text::{CharInfo, KeyFolder, TABLE_SIZE, first_char, key_words, utf8_str};
 
 /// What a link or an embedded post holds, looked for in the lower-cased line: searchers
 /// built once (`str::contains` builds one per call).
@@ -27,7 +27,7 @@ static LINK_MARKS: LazyLock<[memchr::memmem::Finder<'static>; 4]> = LazyLock::ne
 pub(super) fn scan(text: &str, split_lines: bool, mut emit: impl FnMut(Line)) {
     let table = CharInfo::table();
     let bytes = text.as_bytes();
-    let mut scan = Scanner::new(bytes);
+    let mut scan = Scanner::new(text);
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         // One and two-byte characters (ASCII, Latin, Arabic) straight from the table.
@@ -63,9 +63,12 @@ pub(super) fn scan(text: &str, split_lines: bool, mut emit: impl FnMut(Line)) {
 #[derive(Debug)]
 struct Scanner<'a> {
     src: &'a [u8],
+    /// The same, as text: the cleaned text is copied from it in whole characters, so it is
+    /// never checked again.
+    source: &'a str,
     /// Cleaned text is mostly the source as it is: the stretch of it not yet copied.
     run: std::ops::Range<usize>,
-    text: Vec<u8>,
+    text: String,
     /// The key with a space on each side, as the furniture matcher wants it.
     padded: Vec<u8>,
     folder: KeyFolder,
@@ -98,15 +101,16 @@ struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
-    fn new(src: &'a [u8]) -> Self {
-        Self::with_buffers(src, Vec::new(), vec![b' '])
+    fn new(source: &'a str) -> Self {
+        Self::with_buffers(source, String::new(), vec![b' '])
     }
 
     /// A scanner at the start of a line, writing into buffers kept from the line before
     /// (`padded` holding its one leading space).
-    fn with_buffers(src: &'a [u8], text: Vec<u8>, padded: Vec<u8>) -> Self {
+    fn with_buffers(source: &'a str, text: String, padded: Vec<u8>) -> Self {
         Scanner {
-            src,
+            src: source.as_bytes(),
+            source,
             run: 0..0,
             text,
             padded,
@@ -152,7 +156,7 @@ impl<'a> Scanner<'a> {
                 self.run.end = at;
             } else {
                 self.flush();
-                self.text.push(b' ');
+                self.text.push(' ');
             }
             self.keep(b" ", CharInfo::of(' '));
         }
@@ -162,9 +166,9 @@ impl<'a> Scanner<'a> {
             self.flush();
             let mut buf = [0; 4];
             for n in std::iter::once(first_char(raw)).nfkc() {
-                let n = n.encode_utf8(&mut buf).as_bytes();
-                self.text.extend_from_slice(n);
-                self.keep(n, CharInfo::of(first_char(n)));
+                let n = n.encode_utf8(&mut buf);
+                self.text.push_str(n);
+                self.keep(n.as_bytes(), CharInfo::of(first_char(n.as_bytes())));
             }
             self.run = at + len..at + len;
         } else {
@@ -207,7 +211,7 @@ impl<'a> Scanner<'a> {
 
     /// Copies the source stretch read so far into the text.
     fn flush(&mut self) {
-        self.text.extend_from_slice(&self.src[self.run.clone()]);
+        self.text.push_str(&self.source[self.run.clone()]);
         self.run.start = self.run.end;
     }
 
@@ -276,7 +280,7 @@ impl<'a> Scanner<'a> {
         padded.truncate(1);
         *self = Scanner {
             run: self.run.clone(),
-            ..Scanner::with_buffers(self.src, text, padded)
+            ..Scanner::with_buffers(self.source, text, padded)
         };
         line
     }
@@ -292,7 +296,7 @@ impl<'a> Scanner<'a> {
             return None;
         }
         self.padded.push(b' ');
-        let text = utf8(&self.text);
+        let text = self.text.clone();
         let padded = utf8_str(&self.padded);
         let key = &padded[1..padded.len() - 1];
         let words = self.words;
