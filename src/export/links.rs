@@ -9,9 +9,7 @@
 /// tag's attributes are read quoted three ways. lol_html, which this replaced, tokenised
 /// every byte of every page: 9.5% of a default export's instructions (notes/serve-bench.md,
 /// session 25). `tests/export.rs` checks it finds what `scraper` (html5ever) finds on every
-/// page of an export. What only a tree builder knows is not modelled (an `<a>` dropped inside
-/// `<select>`, a `<title>` in `<svg>` that is no raw text, a `<template>`'s content outside
-/// the tree): the templates write none of it, and that test fails the day one does.
+/// page of an export.
 pub fn links(html: &[u8]) -> Vec<String> {
     let mut found = Vec::new();
     let mut at = 0;
