@@ -3,189 +3,29 @@
 
 /// Every `href` and `src` of an HTML page, entities decoded, as a browser reads them.
 ///
-/// The page is read by HTML's own tokenizer rules, kept to what finds attributes: text is
-/// skipped with `memchr` to the next `<`, comments, declarations and the raw text of
-/// `<script>`, `<style>` (and the other raw-text elements) are passed over whole, and a start
-/// tag's attributes are read quoted three ways. lol_html, which this replaced, tokenised
-/// every byte of every page: 9.5% of a default export's instructions (notes/serve-bench.md,
-/// session 25). `tests/export.rs` checks it finds what `scraper` (html5ever) finds on every
-/// page of an export.
+/// lol_html tokenises the page as a stream, building no tree: the crawl needs attributes,
+/// not a document (a full parse with `scraper` was 5–14% of an export). `tests/export.rs`
+/// checks it finds what `scraper` finds on every page of an export.
 pub fn links(html: &[u8]) -> Vec<String> {
+    use lol_html::{HtmlRewriter, Settings, element};
     let mut found = Vec::new();
-    let mut at = 0;
-    while let Some(lt) = memchr::memchr(b'<', &html[at..]) {
-        let next = at + lt + 1;
-        at = match html.get(next) {
-            Some(b'!') => past_declaration(html, next + 1),
-            Some(b'?') => past(html, next, b">"),
-            Some(b'/') => match html.get(next + 1) {
-                Some(c) if c.is_ascii_alphabetic() => {
-                    past_tag(html, next + 1, &mut Vec::new()).map_or(html.len(), |(end, _)| end)
-                }
-                Some(b'>') => next + 2,
-                Some(_) => past(html, next + 1, b">"),
-                None => html.len(),
-            },
-            Some(c) if c.is_ascii_alphabetic() => {
-                let mut attributes = Vec::new();
-                match past_tag(html, next, &mut attributes) {
-                    None => html.len(),
-                    Some((end, name)) => {
-                        found.append(&mut attributes);
-                        let raw = RAW_TEXT
-                            .iter()
-                            .find(|r| name.eq_ignore_ascii_case(r.as_bytes()));
-                        match raw {
-                            Some(&"plaintext") => html.len(),
-                            Some(raw) => past_end_tag(html, end, raw),
-                            None => end,
-                        }
+    let mut rewriter = HtmlRewriter::new(
+        Settings::new()
+            .with_strict(false)
+            .append_element_content_handler(element!("[href], [src]", |el| {
+                for name in ["href", "src"] {
+                    if let Some(value) = el.get_attribute(name) {
+                        found.push(htmlize::unescape_attribute(&value).into_owned());
                     }
                 }
-            }
-            _ => next,
-        };
-    }
+                Ok(())
+            })),
+        |_: &[u8]| {},
+    );
+    // The handler never fails, and without strict mode neither does the tokeniser.
+    let _ = rewriter.write(html);
+    let _ = rewriter.end();
     found
-}
-
-/// The elements whose content is text up to their end tag, however it looks (html5ever's
-/// with scripting on, as `scraper` parses: `noscript` too).
-const RAW_TEXT: [&str; 10] = [
-    "script",
-    "style",
-    "xmp",
-    "iframe",
-    "noembed",
-    "noframes",
-    "noscript",
-    "title",
-    "textarea",
-    "plaintext",
-];
-
-/// HTML's whitespace between attributes.
-fn is_space(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
-}
-
-/// Where the first `needle` from `from` ends, or the end of the page.
-fn past(html: &[u8], from: usize, needle: &[u8]) -> usize {
-    memchr::memmem::find(&html[from.min(html.len())..], needle)
-        .map_or(html.len(), |i| from + i + needle.len())
-}
-
-/// After `<!` at `from`: a comment (`<!-->` and `<!--->` end at once, others at `-->` or
-/// `--!>`), or a doctype or bogus comment, which ends at the first `>`.
-fn past_declaration(html: &[u8], from: usize) -> usize {
-    let rest = &html[from.min(html.len())..];
-    let Some(comment) = rest.strip_prefix(b"--") else {
-        return past(html, from, b">");
-    };
-    if comment.starts_with(b">") {
-        return from + 3;
-    }
-    if comment.starts_with(b"->") {
-        return from + 4;
-    }
-    let body = from + 2;
-    let dashes = past(html, body, b"-->");
-    let bang = past(html, body, b"--!>");
-    dashes.min(bang)
-}
-
-/// Reads the tag whose name starts at `from` (just after `<` or `</`): where it ends (past
-/// its `>`) and its name, or `None` when the page ends inside it (the tag then does not
-/// count); each `href` and `src` goes to `links` (the first of each name, as the tokenizer
-/// keeps it).
-fn past_tag<'h>(html: &'h [u8], from: usize, links: &mut Vec<String>) -> Option<(usize, &'h [u8])> {
-    let name_end = html[from..]
-        .iter()
-        .position(|&b| is_space(b) || b == b'/' || b == b'>')
-        .map_or(html.len(), |i| from + i);
-    let name = &html[from..name_end];
-    let (mut href, mut src) = (false, false);
-    let mut at = name_end;
-    loop {
-        // Before an attribute's name: a `/` between attributes is as good as a space.
-        while at < html.len() && (is_space(html[at]) || html[at] == b'/') {
-            at += 1;
-        }
-        match html.get(at) {
-            None => return None,
-            Some(b'>') => return Some((at + 1, name)),
-            Some(_) => {}
-        }
-        // Its name: a first `=` belongs to it.
-        let start = at;
-        at += 1;
-        while at < html.len() && !(is_space(html[at]) || b"/>=".contains(&html[at])) {
-            at += 1;
-        }
-        let attribute = &html[start..at];
-        while at < html.len() && is_space(html[at]) {
-            at += 1;
-        }
-        let value = if html.get(at) == Some(&b'=') {
-            at += 1;
-            while at < html.len() && is_space(html[at]) {
-                at += 1;
-            }
-            match html.get(at) {
-                None => return None,
-                Some(&quote @ (b'"' | b'\'')) => {
-                    let len = memchr::memchr(quote, &html[at + 1..])?;
-                    let value = &html[at + 1..at + 1 + len];
-                    at += len + 2;
-                    value
-                }
-                // A missing value: the tag ends here.
-                Some(b'>') => &html[at..at],
-                Some(_) => {
-                    let start = at;
-                    while at < html.len() && !is_space(html[at]) && html[at] != b'>' {
-                        at += 1;
-                    }
-                    &html[start..at]
-                }
-            }
-        } else {
-            &html[at..at]
-        };
-        let first = if attribute.eq_ignore_ascii_case(b"href") {
-            !std::mem::replace(&mut href, true)
-        } else if attribute.eq_ignore_ascii_case(b"src") {
-            !std::mem::replace(&mut src, true)
-        } else {
-            false
-        };
-        if first {
-            let value = String::from_utf8_lossy(value);
-            links.push(htmlize::unescape_attribute(value.as_ref()).into_owned());
-        }
-    }
-}
-
-/// Past the raw text of the element `name` that starts at `from`: past its end tag (`</name`
-/// in any case, then a space, `/` or `>`), or at the page's end.
-fn past_end_tag(html: &[u8], from: usize, name: &str) -> usize {
-    let mut at = from.min(html.len());
-    while let Some(i) = memchr::memmem::find(&html[at..], b"</") {
-        let tag = at + i + 2;
-        let after = tag + name.len();
-        let named = html
-            .get(tag..after)
-            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()));
-        if named
-            && html
-                .get(after)
-                .is_none_or(|&b| is_space(b) || b == b'/' || b == b'>')
-        {
-            return at + i;
-        }
-        at = tag;
-    }
-    html.len()
 }
 
 /// Pages answered per request that a static copy cannot hold.
@@ -315,40 +155,6 @@ mod tests {
             found,
             ["i/j.svg", "page/2?order=oldest&x=1", "static/a.css", "x.js"]
         );
-    }
-
-    /// What html5ever's tree (through `scraper`) holds, against the scanner, on the corners
-    /// of the tokenizer: quoting, case, repeated attributes, comments, raw text, end tags
-    /// and a page cut inside a tag.
-    #[test]
-    fn links_are_what_a_full_parser_finds() {
-        let pages = [
-            r#"<a href=a href=b><A HREF="C"></A><img src='d' SRC=e href="f">"#,
-            r#"<a/href="g"/><a href = "h" ><a href="i"src="j"><a =href="k"><a href=l/>"#,
-            r#"<!--><a href=1><!---><a href=2><!-- <a href=no> --!><a href=3>"#,
-            r#"<!doctype html><a href=4><?php echo '<a href=no>' ?><a href=5>"#,
-            r#"<script><a href=no></scripts></script ><a href=6><SCRIPT>"</a href=no>"</ScRiPt>"#,
-            r#"<style>a{}</style/><a href=7><title><a href=no></title><a href=8>"#,
-            r#"<textarea><a href=no></TEXTAREA><a href=9></a href="no"><p>1 < 2 </ 3 <a href=10>"#,
-            r#"<noscript><a href=no></noscript><iframe><a href=no></iframe><a href="&amp;&lt;&#34;x">"#,
-            r#"<a href><a href=""><a href=><a href=11 title='>'><p>x</p><a href="12"#,
-            "<a\thref=\"13\"\nsrc=14><xmp><a href=no></xmp><plaintext><a href=no>",
-        ];
-        for page in pages {
-            // Every element's attributes, as the tree holds them (one of each name).
-            let tree = scraper::Html::parse_document(page);
-            let mut parsed: Vec<String> = tree
-                .root_element()
-                .descendent_elements()
-                .flat_map(|e| e.value().attrs())
-                .filter(|(name, _)| matches!(*name, "href" | "src"))
-                .map(|(_, value)| value.to_owned())
-                .collect();
-            parsed.sort();
-            let mut scanned = links(page.as_bytes());
-            scanned.sort();
-            assert_eq!(scanned, parsed, "{page}");
-        }
     }
 
     #[test]

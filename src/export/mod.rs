@@ -6,8 +6,8 @@
 //! The site is crawled in-process through the same router the server runs: from the front
 //! page, `/about`, `/robots.txt`, `/sitemap.xml`, `/feed.xml` (those that exist), the 404
 //! page and every static file, following every same-site `href` and `src` of every HTML page
-//! (read by HTML's tokenizer rules, [`links`]), so a page family added to the router is
-//! exported as soon as a page links to it, with no list to keep. `/search` is dynamic and is not exported.
+//! (read with `lol_html`), so a page family added to the router is exported as soon as a
+//! page links to it, with no list to keep. `/search` is dynamic and is not exported.
 //!
 //! URLs become files the way nginx's `try_files` in `deploy/nginx-export.conf` looks them up:
 //! an HTML page at `/a/b` is `a/b/index.html` (the front page `index.html`), one with a query
