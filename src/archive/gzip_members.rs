@@ -45,15 +45,9 @@ impl<W: Write> GzipMembers<W> {
 
     /// Compresses what is pending as one member and writes it.
     fn pack(&mut self) -> io::Result<()> {
-        let bound = self.compressor.gzip_compress_bound(self.pending.len());
-        if self.packed.len() < bound {
-            self.packed.resize(bound, 0);
-        }
-        let len = self
-            .compressor
-            .gzip_compress(&self.pending, &mut self.packed)
+        let member = compress_member(&mut self.compressor, &self.pending, &mut self.packed)
             .map_err(io::Error::other)?;
-        self.out.write_all(&self.packed[..len])?;
+        self.out.write_all(member)?;
         self.pending.clear();
         self.members += 1;
         Ok(())
@@ -68,6 +62,23 @@ impl<W: Write> GzipMembers<W> {
         self.out.flush()?;
         Ok(self.out)
     }
+}
+
+/// `input` as one gzip member by `compressor`, written into `scratch` (grown to libdeflate's
+/// bound when shorter, and kept by the caller between members); the member's bytes. The
+/// download's members and the export's and server's `.gz` bodies (`web::http::encoders`) are
+/// all made here.
+pub fn compress_member<'a>(
+    compressor: &mut Compressor,
+    input: &[u8],
+    scratch: &'a mut Vec<u8>,
+) -> Result<&'a [u8], libdeflater::CompressionError> {
+    let bound = compressor.gzip_compress_bound(input.len());
+    if scratch.len() < bound {
+        scratch.resize(bound, 0);
+    }
+    let len = compressor.gzip_compress(input, scratch)?;
+    Ok(&scratch[..len])
 }
 
 impl<W: Write> Write for GzipMembers<W> {

@@ -33,7 +33,7 @@ pub mod dump;
 pub mod entry;
 pub mod facets;
 pub mod grouping_file;
-mod gzip_members;
+pub mod gzip_members;
 pub mod id;
 pub mod incremental;
 mod lookup;

@@ -15,6 +15,8 @@ use brotlic::encode::BrotliOperation;
 use brotlic::{BrotliEncoderOptions, Quality, WindowSize};
 use libdeflater::{CompressionLvl, Compressor};
 
+use crate::archive::gzip_members::compress_member;
+
 /// `body` as a gzip member at `level` (1 to 9), by libdeflate.
 ///
 /// libdeflate compresses a whole buffer at once rather than a stream, which lets it choose
@@ -36,14 +38,9 @@ pub fn gzip(body: &[u8], level: u32) -> Vec<u8> {
                 slot.insert((level, Compressor::new(lvl), Vec::new()))
             }
         };
-        let bound = compressor.gzip_compress_bound(body.len());
-        if scratch.len() < bound {
-            scratch.resize(bound, 0);
-        }
-        let written = compressor
-            .gzip_compress(body, scratch)
-            .expect("the bound fits the member");
-        scratch[..written].to_vec()
+        compress_member(compressor, body, scratch)
+            .expect("the bound fits the member")
+            .to_vec()
     })
 }
 
