@@ -46,18 +46,37 @@ fn by_rule(c: char) -> bool {
 
 /// The words of `text` as byte ranges into it, with a clitic that tatweel stretches off its
 /// word (`لـ`, `بـ`, `ولـ`) left out: `لـ"داعش"` gives one word, `داعش`.
+///
+/// Read byte by byte, with the Arabic letters and ASCII taken from their bytes and only the
+/// other characters decoded: every word of every article passes here, and a `char_indices`
+/// walk cost some 360 instructions a word (10 % of a build's, notes/build-bench.md).
 pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut chars = text.char_indices().peekable();
+    let mut at = 0;
     std::iter::from_fn(move || {
         loop {
-            let (start, _) = chars.find(|&(_, c)| is_word_char(c))?;
-            let mut end = text.len();
-            while let Some(&(i, c)) = chars.peek() {
-                if !is_word_char(c) {
-                    end = i;
+            let start = loop {
+                let (len, class) = class_at(text, at)?;
+                if class & WORD != 0 {
+                    break at;
+                }
+                at += len;
+            };
+            let (mut end, mut seen) = (start, 0);
+            while let Some((len, class)) = class_at(text, end) {
+                if class & WORD == 0 {
                     break;
                 }
-                chars.next();
+                seen |= class;
+                end += len;
+            }
+            at = end;
+            // A clitic is cut off only before tatweel, and a word without tatweel that has a
+            // letter or digit is a word: the checks below are for the rare rest.
+            if seen & TATWEEL_SEEN == 0 {
+                if seen & NOT_MARK != 0 {
+                    return Some(start..end);
+                }
+                continue;
             }
             let start = start + clitic_len(&text[start..end]);
             if text[start..end].chars().any(|c| !is_mark(c)) {
@@ -65,6 +84,41 @@ pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
             }
         }
     })
+}
+
+/// [`class_at`]: the character belongs to a word ([`is_word_char`]).
+const WORD: u8 = 1;
+/// [`class_at`]: the character is not a mark ([`is_mark`]).
+const NOT_MARK: u8 = 2;
+/// [`class_at`]: the character is [`TATWEEL`].
+const TATWEEL_SEEN: u8 = 4;
+
+/// The byte length and class of the character at byte `at` of `text` (a character boundary),
+/// `None` at the end.
+#[inline(always)]
+fn class_at(text: &str, at: usize) -> Option<(usize, u8)> {
+    let bytes = text.as_bytes();
+    let lead = *bytes.get(at)?;
+    if lead < 0x80 {
+        let word = lead.is_ascii_alphanumeric();
+        return Some((1, if word { WORD | NOT_MARK } else { 0 }));
+    }
+    // U+0621..U+063F are D8 A1..D8 BF, U+0640 (tatweel) is D9 80, U+0641..U+064A are D9 81..
+    // D9 8A: letters all, `is_word_char`'s first range.
+    match (lead, bytes.get(at + 1)) {
+        (0xD8, Some(0xA1..=0xBF)) | (0xD9, Some(0x81..=0x8A)) => return Some((2, WORD | NOT_MARK)),
+        (0xD9, Some(0x80)) => return Some((2, WORD | TATWEEL_SEEN)),
+        _ => {}
+    }
+    let c = text[at..].chars().next()?;
+    let class = if !is_word_char(c) {
+        0
+    } else if is_mark(c) {
+        WORD | if c == TATWEEL { TATWEEL_SEEN } else { 0 }
+    } else {
+        WORD | NOT_MARK
+    };
+    Some((c.len_utf8(), class))
 }
 
 /// The byte length of a leading clitic (one or two of و ف ب ك ل) followed by tatweel, or 0.
@@ -91,6 +145,65 @@ fn clitic_len(word: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The splitter as it was written first, one character at a time: what [`words`] must
+    /// give.
+    fn words_by_chars(text: &str) -> Vec<Range<usize>> {
+        let mut chars = text.char_indices().peekable();
+        std::iter::from_fn(move || {
+            loop {
+                let (start, _) = chars.find(|&(_, c)| is_word_char(c))?;
+                let mut end = text.len();
+                while let Some(&(i, c)) = chars.peek() {
+                    if !is_word_char(c) {
+                        end = i;
+                        break;
+                    }
+                    chars.next();
+                }
+                let start = start + clitic_len(&text[start..end]);
+                if text[start..end].chars().any(|c| !is_mark(c)) {
+                    return Some(start..end);
+                }
+            }
+        })
+        .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_by_bytes_are_words_by_chars(
+            picks in proptest::collection::vec(0usize..ALPHABET.len(), 0..40)
+        ) {
+            let text: String = picks.iter().map(|&i| ALPHABET[i]).collect();
+            proptest::prop_assert_eq!(words(&text).collect::<Vec<_>>(), words_by_chars(&text));
+        }
+    }
+
+    /// Characters at the edges of every class [`class_at`] tells apart by bytes, and some it
+    /// decodes: clitics, tatweel, marks, joiners, digits, Latin, punctuation, four-byte ones.
+    const ALPHABET: [char; 40] = [
+        'a', 'Z', '0', ' ', '"', '.', '-', '\u{0620}', '\u{0621}', '\u{063F}', '\u{0640}',
+        '\u{0641}', '\u{064A}', '\u{064B}', '\u{065F}', '\u{0660}', '\u{066A}', '\u{0670}',
+        '\u{06D6}', '\u{06F1}', '\u{0610}', 'و', 'ف', 'ب', 'ك', 'ل', 'د', '،', '«', '»',
+        '\u{00AD}', '\u{200C}', '\u{200F}', '\u{2010}', 'é', 'ß', '\u{0800}', '中', '😀',
+        '\u{0609}',
+    ];
+
+    #[test]
+    fn words_by_bytes_are_words_by_chars_on_every_pair() {
+        for a in ALPHABET {
+            for b in ALPHABET {
+                for text in [format!("{a}{b}"), format!("{a}{b}{a}"), format!("ل{a}{b}")] {
+                    assert_eq!(
+                        words(&text).collect::<Vec<_>>(),
+                        words_by_chars(&text),
+                        "{text:?}"
+                    );
+                }
+            }
+        }
+    }
 
     fn word_strs(text: &str) -> Vec<&str> {
         words(text).map(|r| &text[r]).collect()
