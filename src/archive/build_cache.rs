@@ -25,7 +25,7 @@ use crate::capture::warc::Skip;
 
 const MAGIC: &[u8; 8] = b"ARSHIFC\x01";
 /// Bump whenever anything inside [`BuildCache`] changes shape.
-const VERSION: u32 = 5;
+const VERSION: u32 = 6;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "cache.bin";
 

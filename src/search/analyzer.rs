@@ -71,6 +71,10 @@ thread_local! {
 pub struct Analyzed {
     /// The word folded (what finding verbatim duplicates compares).
     pub folded: Box<str>,
+    /// [`stable_hash`] of `folded`: a thread profile keys an article's body by its words'
+    /// (hashing the folded body byte by byte at every word was 1.7 % of a build's
+    /// instructions, notes/build-bench.md).
+    pub folded_hash: u64,
     /// Its search term: folded, stemmed and mapped to its canonical variant; empty when the
     /// word has none.
     pub term: Box<str>,
@@ -146,6 +150,7 @@ fn analyze_word(word: &str) -> Analyzed {
         canonical_in_place(&mut term);
     }
     Analyzed {
+        folded_hash: stable_hash(folded.as_bytes()),
         folded: folded.into(),
         term_hash: stable_hash(term.as_bytes()),
         term: term.into(),
@@ -275,6 +280,7 @@ mod tests {
                 normalize_into(word, &mut folded);
                 with_word(word, |w| {
                     assert_eq!(&*w.folded, folded, "{word}");
+                    assert_eq!(w.folded_hash, stable_hash(folded.as_bytes()), "{word}");
                     assert_eq!(w.term_hash, stable_hash(fresh.as_bytes()), "{word}");
                 });
             }

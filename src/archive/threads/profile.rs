@@ -12,12 +12,13 @@ use super::PROFILE;
 use crate::parse::Article;
 use crate::search::analyzer::Analyzed;
 use crate::search::{ArticleTerms, Word};
-use crate::stable_hash::{StableHasher, stable_hash};
+use crate::stable_hash::stable_hash;
 
 /// What threads need of one article, computed from it alone: a build keeps it between runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
-    /// A hash of the normalised body and its length, `None` when the body has no words:
+    /// A hash of the normalised body's words ([`body_mix`] of each folded word's
+    /// [`stable_hash`], in order) and the body's length, `None` when the body has no words:
     /// articles with equal keys are verbatim duplicates. Among the archive's articles a false
     /// match of 64 bits (and a length) is about as likely as a disk error.
     pub(super) body: Option<(u64, u32)>,
@@ -36,9 +37,9 @@ impl Profile {
     /// over its words (the index would otherwise analyse the body again).
     pub fn with_terms(article: &Article) -> (Profile, ArticleTerms) {
         // One pass over the body gives the folded text's hash and length (for duplicates:
-        // each folded word and a space, hashed as they come rather than copied into one
-        // string), the terms counted and the index's terms.
-        let (mut text, mut text_len) = (StableHasher::new(), 0usize);
+        // each folded word's hash, which the analyzer keeps with the word, mixed in order;
+        // the length counts a space after each word), the terms counted and the index's terms.
+        let (mut text, mut text_len) = (0u64, 0usize);
         let mut counts = TermCounts {
             counts: COUNTS.take(),
             previous: None,
@@ -46,8 +47,7 @@ impl Profile {
         let index_terms = ArticleTerms::analyse(article, |word| match word {
             Word::Title(word) => counts.add(word, 2),
             Word::Body(word) => {
-                text.write(word.folded.as_bytes());
-                text.write(b" ");
+                text = body_mix(text, word.folded_hash);
                 text_len += word.folded.len() + 1;
                 if !word.term.is_empty() {
                     counts.add(word, 1);
@@ -55,7 +55,7 @@ impl Profile {
             }
             Word::EndOfText => counts.end_of_text(),
         });
-        let body = (text_len > 0).then(|| (text.finish(), text_len as u32));
+        let body = (text_len > 0).then_some((text, text_len as u32));
         let mut terms: Vec<(u32, u32)> = counts
             .counts
             .drain()
@@ -79,6 +79,13 @@ impl Profile {
         terms.sort_unstable();
         (Profile { body, terms }, index_terms)
     }
+}
+
+/// The body key's hash so far, `h`, followed by a word whose folded form hashes to `word`:
+/// an order-dependent mix defined by its constants (the key is kept in the build cache).
+fn body_mix(h: u64, word: u64) -> u64 {
+    let h = (h ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    h ^ (h >> 29)
 }
 
 thread_local! {
@@ -112,16 +119,44 @@ fn is_stopword(t: &str, hash: u64) -> bool {
         // Every term of every article comes here: the term's hash (already made) looked up,
         // not the term hashed again or the list scanned (the scan's string compares were
         // some 6% of a build's instructions); the words compared when a hash matches.
-        || stopwords().get(&hash).is_some_and(|s| *s == t)
+        || stopwords().get(hash).is_some_and(|s| s == t)
 }
 
-/// The stopwords by their stable hash.
-fn stopwords() -> &'static FxHashMap<u64, &'static str> {
-    static SET: LazyLock<FxHashMap<u64, &'static str>> = LazyLock::new(|| {
-        STOPWORDS
+/// The stopwords by their stable hash, and a filter of those hashes in front of them: a
+/// term's hash mostly rules it out by one bit, without the map's probe.
+struct Stopwords {
+    /// Bit `filter_bit(h)` is set for the hash `h` of each stopword.
+    filter: [u64; 16],
+    by_hash: FxHashMap<u64, &'static str>,
+}
+
+impl Stopwords {
+    fn get(&self, hash: u64) -> Option<&'static str> {
+        let bit = filter_bit(hash);
+        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
+        self.by_hash.get(&hash).copied()
+    }
+}
+
+/// Which of [`Stopwords::filter`]'s 1,024 bits stands for the hash `h`: its top ten bits
+/// (the map reads the low ones).
+fn filter_bit(h: u64) -> usize {
+    (h >> 54) as usize
+}
+
+fn stopwords() -> &'static Stopwords {
+    static SET: LazyLock<Stopwords> = LazyLock::new(|| {
+        let by_hash: FxHashMap<u64, &'static str> = STOPWORDS
             .into_iter()
             .map(|s| (stable_hash(s.as_bytes()), s))
-            .collect()
+            .collect();
+        let mut filter = [0u64; 16];
+        for &h in by_hash.keys() {
+            filter[filter_bit(h) / 64] |= 1 << (filter_bit(h) % 64);
+        }
+        Stopwords { filter, by_hash }
     });
     &SET
 }
@@ -173,15 +208,38 @@ mod tests {
     }
 
     #[test]
+    fn the_body_key_is_the_folded_words_in_order() {
+        let key = |body: &[&str]| {
+            let body: Vec<String> = body.iter().map(|p| p.to_string()).collect();
+            Profile::of(&article("", &body)).body
+        };
+        let plain = key(&["قال الوزير", "إن سوريا"]);
+        assert!(plain.is_some());
+        // Spelled with harakat and tatweel, split into paragraphs elsewhere: the same words.
+        assert_eq!(key(&["قالَ الوزيـــر إن", "سوريا"]), plain);
+        assert_ne!(key(&["الوزير قال", "إن سوريا"]), plain, "the order counts");
+        assert_ne!(key(&["قال الوزير إن"]), plain, "every word counts");
+        assert_eq!(key(&["«»", "..."]), None);
+    }
+
+    #[test]
     fn stopwords_are_told_by_their_hash_and_their_words() {
-        assert_eq!(stopwords().len(), STOPWORDS.len(), "no two share a hash");
+        assert_eq!(
+            stopwords().by_hash.len(),
+            STOPWORDS.len(),
+            "no two share a hash"
+        );
         for s in STOPWORDS {
             assert!(is_stopword(s, stable_hash(s.as_bytes())), "{s}");
         }
         // A word whose hash were a stopword's is still a word of its own.
-        let (hash, word) = stopwords().iter().next().unwrap();
+        let (hash, word) = stopwords().by_hash.iter().next().unwrap();
         let other = format!("{word}ز");
         assert!(!is_stopword(&other, *hash));
+        // Nor is a word whose hash passes the filter without being a stopword's.
+        let near = hash ^ 1;
+        assert_eq!(filter_bit(near), filter_bit(*hash));
+        assert!(!is_stopword(word, near));
         assert!(!is_stopword("سوريا", stable_hash("سوريا".as_bytes())));
         assert!(is_stopword("2016", stable_hash(b"2016")) && is_stopword("ب", 0));
     }
