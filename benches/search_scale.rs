@@ -184,7 +184,7 @@ fn main() {
         "threads: {:.2} s, {} threads holding {} articles, largest {:?}, {} verbatim duplicates",
         took.as_secs_f64(),
         threads.threads.len(),
-        threads.thread_of.len(),
+        sizes.iter().sum::<usize>(),
         &sizes[..sizes.len().min(8)],
         threads.duplicates.len()
     );

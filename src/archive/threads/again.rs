@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
 
 use super::links::{self, Link, Postings, REACH, UNDATED, Vector, day_key};
+use super::packed_ids::PackedIds;
 use super::profile::Profile;
 
 /// The document frequencies a grouping weighed with, and over how many articles.
@@ -58,7 +59,7 @@ pub struct Grouping {
     pub(super) base: Base,
     /// Articles added, changed or removed since the base was counted.
     pub(super) drift: u32,
-    pub(super) ids: Vec<String>,
+    pub(super) ids: PackedIds,
     #[serde(with = "crate::serde_le")]
     pub(super) prints: Vec<u64>,
     pub(super) days: Vec<Option<i32>>,
@@ -109,7 +110,7 @@ pub(super) fn fingerprint(profile: &Profile, day: Option<i32>) -> u64 {
 pub(super) fn from_nothing(
     base: Base,
     drift: u32,
-    ids: Vec<String>,
+    ids: PackedIds,
     profiles: &[&Profile],
     days: Vec<Option<i32>>,
 ) -> Grouping {
@@ -124,7 +125,7 @@ pub(super) fn from_nothing(
 pub(super) fn grouping_of(
     base: Base,
     drift: u32,
-    ids: Vec<String>,
+    ids: PackedIds,
     profiles: &[&Profile],
     days: Vec<Option<i32>>,
     vectors: &[Vector],
@@ -299,7 +300,7 @@ pub(super) fn again(
     Some(Grouping {
         base: base.clone(),
         drift: drift as u32,
-        ids: ids.iter().map(|&id| id.to_owned()).collect(),
+        ids: ids.iter().copied().collect(),
         prints,
         days: days.to_vec(),
         terms,
@@ -319,23 +320,23 @@ const LOOK_AHEAD: usize = 8;
 /// in file order, as the last one did, so all but the few added or removed line up: the two
 /// lists are walked together, and only the articles that did not line up are looked up in a
 /// map (of those alone; a map of every old id was a million strings hashed at each build).
-fn old_places(old: &[String], new: &[&str]) -> Vec<Option<u32>> {
+fn old_places(old: &PackedIds, new: &[&str]) -> Vec<Option<u32>> {
     let mut place = vec![None; new.len()];
     let (mut new_left, mut old_left) = (Vec::new(), Vec::new());
     let (mut i, mut o) = (0, 0);
     while i < new.len() && o < old.len() {
-        if new[i] == old[o] {
+        if new[i] == old.get(o) {
             place[i] = Some(o as u32);
             i += 1;
             o += 1;
         } else if let Some(k) =
-            (1..=LOOK_AHEAD).find(|&k| old.get(o + k).is_some_and(|id| id == new[i]))
+            (1..=LOOK_AHEAD).find(|&k| o + k < old.len() && old.get(o + k) == new[i])
         {
             // Old articles gone (or moved) before this one.
             old_left.extend(o..o + k);
             o += k;
         } else if let Some(k) =
-            (1..=LOOK_AHEAD).find(|&k| new.get(i + k).is_some_and(|&id| id == old[o]))
+            (1..=LOOK_AHEAD).find(|&k| new.get(i + k).is_some_and(|&id| id == old.get(o)))
         {
             // New articles (or moved ones) before this one.
             new_left.extend(i..i + k);
@@ -350,10 +351,8 @@ fn old_places(old: &[String], new: &[&str]) -> Vec<Option<u32>> {
     new_left.extend(i..new.len());
     old_left.extend(o..old.len());
     if !new_left.is_empty() && !old_left.is_empty() {
-        let by_id: FxHashMap<&str, u32> = old_left
-            .iter()
-            .map(|&o| (old[o].as_str(), o as u32))
-            .collect();
+        let by_id: FxHashMap<&str, u32> =
+            old_left.iter().map(|&o| (old.get(o), o as u32)).collect();
         for i in new_left {
             place[i] = by_id.get(new[i]).copied();
         }
@@ -419,9 +418,10 @@ mod tests {
             Vec::new(),
         ] {
             let new: Vec<&str> = new.iter().map(String::as_str).collect();
-            assert_eq!(old_places(&old, &new), expect(&new));
+            let packed: PackedIds = old.iter().map(String::as_str).collect();
+            assert_eq!(old_places(&packed, &new), expect(&new));
         }
-        assert_eq!(old_places(&[], &["a"]), vec![None]);
+        assert_eq!(old_places(&PackedIds::default(), &["a"]), vec![None]);
     }
     use crate::parse::Date;
 
@@ -516,7 +516,7 @@ mod tests {
     fn with_base(items: &[Item], base: &Base, drift: u32) -> (Threads, Grouping) {
         let kept: Vec<usize> = (0..items.len()).collect();
         let (profiles, days) = profiles_and_days(items, &kept);
-        let ids = items.iter().map(|i| i.id.to_owned()).collect();
+        let ids = items.iter().map(|i| i.id).collect();
         let grouping = from_nothing(base.clone(), drift, ids, &profiles, days.clone());
         let links: Vec<Link> = grouping.links().collect();
         let threads = threads_of(items, &kept, &links, &days, Vec::new());

@@ -31,15 +31,14 @@
 //! archive grown by 1% is re-weighed whole anyway.
 //!
 //! The steps by file: `profile` (one article), `links` (which pairs are one story), `join`
-//! (pairs into threads under the caps), `again` (grouping again from the last grouping); this
-//! file holds the tuning constants and groups.
+//! (pairs into threads under the caps), `again` (grouping again from the last grouping, its ids
+//! in `packed_ids`); this file holds the tuning constants and groups.
 
 mod again;
 mod join;
 mod links;
+mod packed_ids;
 mod profile;
-
-use std::collections::HashMap;
 
 use rayon::prelude::*;
 
@@ -91,8 +90,6 @@ const MAX_COMPARED: usize = 16;
 /// The threads of an archive.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Threads {
-    /// For each article in a thread of two or more, the index of its thread in `threads`.
-    pub thread_of: HashMap<String, usize>,
     /// Threads of two articles or more, each in the order of the entries given to [`group`],
     /// ordered by their first article.
     pub threads: Vec<Vec<String>>,
@@ -102,11 +99,18 @@ pub struct Threads {
 }
 
 impl Threads {
+    /// The index in `threads` of `id`'s thread, if it is in one. A walk through the threads:
+    /// a build hands them to the archive, which indexes them by position
+    /// ([`crate::archive::Archive::thread`]); a map of every threaded id made here was a
+    /// string copied and hashed per article at each build, for nothing.
+    pub fn thread_of(&self, id: &str) -> Option<usize> {
+        self.threads.iter().position(|t| t.iter().any(|a| a == id))
+    }
+
     /// The other articles of `id`'s thread, for "تغطيات أخرى للحدث".
     pub fn others<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.thread_of
-            .get(id)
-            .map(|&t| self.threads[t].as_slice())
+        self.thread_of(id)
+            .map(|t| self.threads[t].as_slice())
             .unwrap_or_default()
             .iter()
             .map(String::as_str)
@@ -162,7 +166,7 @@ pub fn group_again(items: &[Item], previous: Option<&Grouping>) -> (Threads, Gro
         .unwrap_or_else(|| {
             let (counts, vectors) = weigh(&profiles);
             let base = again::Base::of(profiles.len(), &counts);
-            let ids = ids.iter().map(|&id| id.to_owned()).collect();
+            let ids = ids.iter().copied().collect();
             again::grouping_of(base, 0, ids, &profiles, days.clone(), &vectors)
         });
     let links: Vec<Link> = grouping.links().collect();
@@ -212,7 +216,6 @@ fn threads_of(
         sizes[r] += 1;
     }
     let mut threads: Vec<Vec<String>> = Vec::new();
-    let mut thread_of = HashMap::new();
     for (k, &root) in roots.iter().enumerate() {
         if sizes[root] < 2 {
             continue;
@@ -222,12 +225,9 @@ fn threads_of(
             threads.push(Vec::new());
         }
         let t = thread_at[root] as usize;
-        let id = items[kept[k]].id.to_owned();
-        thread_of.insert(id.clone(), t);
-        threads[t].push(id);
+        threads[t].push(items[kept[k]].id.to_owned());
     }
     Threads {
-        thread_of,
         threads,
         duplicates,
     }
@@ -382,8 +382,8 @@ mod tests {
             threads.others("002").collect::<Vec<_>>(),
             ["000", "001", "003", "004"]
         );
-        assert_eq!(threads.thread_of["000"], 0);
-        assert_eq!(threads.thread_of.get("r001"), None);
+        assert_eq!(threads.thread_of("000"), Some(0));
+        assert_eq!(threads.thread_of("r001"), None);
         assert!(threads.duplicates.is_empty());
     }
 
@@ -400,7 +400,7 @@ mod tests {
             [("001".to_string(), "001-again".to_string())]
         );
         assert_eq!(threads.threads[0], SEEDS.map(String::from).to_vec());
-        assert_eq!(threads.thread_of.get("001-again"), None);
+        assert_eq!(threads.thread_of("001-again"), None);
     }
 
     #[test]
@@ -423,14 +423,14 @@ mod tests {
     #[test]
     fn others_lists_the_rest_of_the_thread() {
         let threads = Threads {
-            thread_of: [("a", 0), ("b", 0), ("c", 0)]
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
-            threads: vec![vec!["a".into(), "b".into(), "c".into()]],
+            threads: vec![
+                vec!["x".into(), "y".into()],
+                vec!["a".into(), "b".into(), "c".into()],
+            ],
             duplicates: vec![],
         };
         assert_eq!(threads.others("b").collect::<Vec<_>>(), ["a", "c"]);
         assert_eq!(threads.others("z").count(), 0);
+        assert_eq!(threads.thread_of("c"), Some(1));
     }
 }

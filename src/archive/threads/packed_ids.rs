@@ -1,0 +1,112 @@
+//! The grouping's article ids in one string, each id's end beside it: a million ids made,
+//! written, read back and freed as two buffers rather than a million strings (at one million
+//! articles the grouping's ids were most of writing `threads.bin`, and of reading it back).
+
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
+
+/// Ids one after the other in `text`; id `i` ends at `ends[i]`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(try_from = "Packed")]
+pub(super) struct PackedIds {
+    text: String,
+    ends: Vec<u32>,
+}
+
+/// [`PackedIds`] as written: the ends as little-endian bytes ([`crate::serde_le`]).
+#[derive(Serialize, Deserialize)]
+struct Packed {
+    text: String,
+    #[serde(with = "crate::serde_le")]
+    ends: Vec<u32>,
+}
+
+/// Written as [`Packed`] is, from the buffers in place (not copied into one first).
+impl Serialize for PackedIds {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Ends<'a>(&'a [u32]);
+        impl Serialize for Ends<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                crate::serde_le::serialize(self.0, s)
+            }
+        }
+        let mut packed = s.serialize_struct("Packed", 2)?;
+        packed.serialize_field("text", &self.text)?;
+        packed.serialize_field("ends", &Ends(&self.ends))?;
+        packed.end()
+    }
+}
+
+impl TryFrom<Packed> for PackedIds {
+    type Error = &'static str;
+
+    /// Refused unless the ends rise within the text and each falls on a character's
+    /// boundary: [`PackedIds::get`] then never fails.
+    fn try_from(p: Packed) -> Result<PackedIds, &'static str> {
+        let mut start = 0;
+        for &end in &p.ends {
+            let end = end as usize;
+            if end < start || end > p.text.len() || !p.text.is_char_boundary(end) {
+                return Err("an id's end out of order or inside a character");
+            }
+            start = end;
+        }
+        Ok(PackedIds {
+            text: p.text,
+            ends: p.ends,
+        })
+    }
+}
+
+impl PackedIds {
+    pub(super) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Id `i`.
+    pub(super) fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+}
+
+impl<'a> FromIterator<&'a str> for PackedIds {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(ids: I) -> PackedIds {
+        let ids = ids.into_iter();
+        let mut packed = PackedIds {
+            text: String::with_capacity(ids.size_hint().0 * 16),
+            ends: Vec::with_capacity(ids.size_hint().0),
+        };
+        for id in ids {
+            packed.text.push_str(id);
+            let end = u32::try_from(packed.text.len()).expect("under 4 GB of ids");
+            packed.ends.push(end);
+        }
+        packed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_read_back_as_packed_and_bad_ends_are_refused() {
+        let ids: PackedIds = ["0123abcd", "", "مقال-جديد", "x"].into_iter().collect();
+        assert_eq!(ids.len(), 4);
+        let back: Vec<&str> = (0..ids.len()).map(|i| ids.get(i)).collect();
+        assert_eq!(back, ["0123abcd", "", "مقال-جديد", "x"]);
+        let bytes = postcard::to_stdvec(&ids).unwrap();
+        assert_eq!(postcard::from_bytes::<PackedIds>(&bytes).unwrap(), ids);
+
+        // An end inside the Arabic letters' two bytes, and ends that fall back.
+        for ends in [vec![9], vec![8, 4], vec![99]] {
+            let bad = Packed {
+                text: ids.text.clone(),
+                ends,
+            };
+            let bytes = postcard::to_stdvec(&bad).unwrap();
+            assert!(postcard::from_bytes::<PackedIds>(&bytes).is_err());
+        }
+    }
+}
