@@ -32,11 +32,12 @@ fn main() {
     println!(
         "decode the cache: {:.2} s CPU, {} files",
         (cpu::thread_cpu() - before).as_secs_f64(),
-        cache.dumps.len()
+        cache.dumps.iter().flatten().count()
     );
     let items: Vec<Item> = cache
         .dumps
         .iter()
+        .flatten()
         .flat_map(|d| &d.outcomes)
         .map(|(entry, _, profile)| Item {
             id: &entry.article.id,

@@ -11,7 +11,6 @@ use std::path::Path;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::hash_map::Entry as Slot;
 
 use super::ArchiveError;
 use super::build_cache::{BuildCache, Stamp};
@@ -21,6 +20,7 @@ use super::model::{Archive, Part};
 use super::report::{BuildReport, Problem};
 use super::scan::{Dump, assign_ids, scan};
 use super::store::Store;
+use super::str_order;
 use super::threads::{self, Profile};
 use crate::capture::Format;
 use crate::capture::warc::Skip;
@@ -95,6 +95,7 @@ pub(super) fn collect(
         .map(|c| c.dumps)
         .unwrap_or_default()
         .into_iter()
+        .flatten()
         .peekable();
     // Each file's result in its place from the start (a parsed one fills its place later):
     // a million results are moved once, not gathered again.
@@ -214,24 +215,30 @@ fn gather_captures(done: &[Done]) -> (Vec<At>, HashMap<At, Vec<At>>) {
     if ids.all(|id| last.replace(id) < Some(id)) {
         return (every_article(done).collect(), HashMap::new());
     }
-    // Each id's first capture, and the whole group of the few ids seen again: a group for
-    // every id was a million small vectors.
-    let n = done.iter().map(|d| d.outcomes.len()).sum();
-    let mut first: FxHashMap<&str, At> = FxHashMap::with_capacity_and_hasher(n, Default::default());
-    let mut repeated: FxHashMap<&str, Vec<At>> = FxHashMap::default();
-    for at in every_article(done) {
-        let id = entry(at).article.id.as_str();
-        match first.entry(id) {
-            Slot::Vacant(place) => {
-                place.insert(at);
-            }
-            Slot::Occupied(held) => repeated
-                .entry(id)
-                .or_insert_with(|| vec![*held.get()])
-                .push(at),
+    // The ids seen more than once, each with its captures in file order: the articles sorted
+    // by id ([`str_order`], the ids reached only where their first bytes tie), the groups
+    // being runs of one id. A map of every id was a million strings hashed and inserted at
+    // random places of a table out of the caches.
+    let mut by_id: Vec<(u64, At)> = every_article(done)
+        .map(|at| (str_order::prefix(entry(at).article.id.as_bytes()), at))
+        .collect();
+    str_order::par_sort(&mut by_id, |&a, &b| {
+        (entry(a).article.id.as_str(), a).cmp(&(entry(b).article.id.as_str(), b))
+    });
+    let id_of = |k: usize| entry(by_id[k].1).article.id.as_str();
+    let mut repeated: Vec<Vec<At>> = Vec::new();
+    let mut k = 0;
+    while k < by_id.len() {
+        let mut end = k + 1;
+        while end < by_id.len() && by_id[end].0 == by_id[k].0 && id_of(end) == id_of(k) {
+            end += 1;
         }
+        if end - k > 1 {
+            repeated.push(by_id[k..end].iter().map(|&(_, at)| at).collect());
+        }
+        k = end;
     }
-    drop(first);
+    drop(by_id);
     let newest_first = |a: &At, b: &At| {
         let key = |at: At| {
             entry(at)
@@ -243,7 +250,7 @@ fn gather_captures(done: &[Done]) -> (Vec<At>, HashMap<At, Vec<At>>) {
         (key(*b), *b).cmp(&(key(*a), *a))
     };
     let mut others = HashMap::new();
-    for mut group in repeated.into_values() {
+    for mut group in repeated {
         group.sort_by(newest_first);
         let newest = group.remove(0);
         others.insert(newest, group);

@@ -17,7 +17,7 @@ use super::model::{Archive, Part};
 use super::report::BuildReport;
 use super::scan::{assign_ids, scan};
 use super::store::{self, PartRef, Store, StoreWriter};
-use super::{ArchiveError, compaction, compiled, grouping_file, search_dir};
+use super::{ArchiveError, compaction, compiled, grouping_file, search_dir, str_order};
 use crate::search::{ArticleTerms, IndexWriter};
 
 /// How [`load_or_build`] tells that the compiled archive is current.
@@ -206,16 +206,21 @@ fn build_and_write(
     report.lap("write the threads' grouping", &mut clock);
 
     // What the index is to hold: every served article, from its current parts.
-    // Borrowed and sorted by id (ids of served articles are unique), as the cache keeps it.
-    let mut want: Vec<(&str, PartRef)> = assembled
+    // Borrowed and sorted by id (ids of served articles are unique), as the cache keeps it,
+    // through the ids' first bytes ([`str_order`]).
+    let mut want: Vec<(u64, (&str, PartRef))> = assembled
         .served
         .iter()
         .filter_map(|&(i, j)| match &done[i].outcomes[j] {
-            (entry, Part::Stored(at), _) => Some((entry.article.id.as_str(), *at)),
+            (entry, Part::Stored(at), _) => {
+                let id = entry.article.id.as_str();
+                Some((str_order::prefix(id.as_bytes()), (id, *at)))
+            }
             (_, Part::Memory(_), _) => None,
         })
         .collect();
-    want.par_sort_unstable();
+    str_order::par_sort(&mut want, |a, b| a.cmp(b));
+    let want: Vec<(&str, PartRef)> = want.into_iter().map(|(_, w)| w).collect();
     // An address captured more than once may have been indexed once per capture as each was
     // parsed, perhaps at the same moment: such an id is removed whole and its served capture
     // added again.

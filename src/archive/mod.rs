@@ -18,7 +18,8 @@
 //! content-named `chunk_files`, written only when new);
 //! [`dataset`] (the archive as JSON documents, its gzip in `gzip_members`); [`commands`]
 //! (`arshif build` and `arshif parse`);
-//! `bodies` (the bodies search passages are found in, read from the store and kept).
+//! `bodies` (the bodies search passages are found in, read from the store and kept);
+//! `str_order` (sorting by ids and names through their first bytes).
 
 pub mod atomic_file;
 mod bodies;
@@ -43,6 +44,7 @@ pub mod report;
 pub mod scan;
 pub mod slug;
 pub mod store;
+mod str_order;
 pub mod threads;
 
 use std::path::{Path, PathBuf};
