@@ -2,6 +2,7 @@
 //! printed after it.
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -70,9 +71,11 @@ impl BuildReport {
                 kinds.join(", ")
             );
         }
+        // Written in place: a line made apart and copied in was a string per problem, and a
+        // large archive has a warning for every undated article.
         for p in &self.problems {
             let kind = if p.is_error { "error" } else { "warning" };
-            s += &format!("  {kind}: {}: {}\n", p.file, p.message);
+            let _ = writeln!(s, "  {kind}: {}: {}", p.file, p.message);
         }
         s
     }
