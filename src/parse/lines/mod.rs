@@ -43,6 +43,8 @@ pub struct Line {
     pub credit: bool,
     /// Share of letters that are Arabic.
     pub arabic: f32,
+    /// The dates the line holds, read on a line of a few words, a stamp or a date line only
+    /// (no decider asks a paragraph's dates: `scanner::MAX_WORDS_DATES_ASKED`).
     pub dates: Vec<FoundDate>,
     pub hijri: Option<String>,
     /// A clock or date stamp with no words around it (`GMT 17:27`, `اليوم 13:00`, `15 اب`).
@@ -361,6 +363,24 @@ mod tests {
                 .unwrap()
                 .headline_like()
         );
+    }
+
+    /// A paragraph that mentions a date is not tokenized for it (no decider asks); a short
+    /// line, a stamp and a date line keep theirs.
+    #[test]
+    fn dates_are_read_where_they_are_asked() {
+        let prose = Line::new(
+            "وقال الوزير إن الحكومة ستبدأ تنفيذ الخطة في 3 أيار 2021 بعد موافقة البرلمان عليها.",
+        )
+        .unwrap();
+        assert!(prose.dates.is_empty() && !prose.date_line);
+        for stamp in [
+            "3 أيار 2021",
+            "نشر في: الأربعاء 3 نيسان 2019 - آخر تحديث الخميس 4 نيسان 2019 الساعة 10:00",
+            "القاهرة، 3 أيار 2021",
+        ] {
+            assert!(!Line::new(stamp).unwrap().dates.is_empty(), "{stamp}");
+        }
     }
 
     #[test]

@@ -22,6 +22,10 @@ static LINK_MARKS: LazyLock<[memchr::memmem::Finder<'static>; 4]> = LazyLock::ne
     ["http://", "https://", "www.", "pic.twitter.com"].map(memchr::memmem::Finder::new)
 });
 
+/// Lines of up to this many words keep their dates whatever their shape: the deciders ask
+/// whether a short line (a name, a site's name) holds a date ([`Line::dates`]).
+const MAX_WORDS_DATES_ASKED: usize = 4;
+
 /// Reads `text` character by character, handing on each non-empty line; `split_lines` says
 /// whether line ends end lines (or are cleaned away, for a line on its own).
 pub(super) fn scan(text: &str, split_lines: bool, mut emit: impl FnMut(Line)) {
@@ -323,12 +327,6 @@ impl<'a> Scanner<'a> {
         if matches!(first, "الرئيسيه" | "home") && words <= 6 {
             furniture = furniture.or(Some(Furniture::Exactly));
         }
-        // Every date needs a year of four digits: most lines have none and are not tokenized.
-        let dates = if self.year {
-            find_dates(&text)
-        } else {
-            Vec::new()
-        };
         let hijri = if self.hijri_year {
             find_hijri(&text)
         } else {
@@ -336,8 +334,25 @@ impl<'a> Scanner<'a> {
         };
         let stamp = self.digit && is_stamp(key, words)
             || words <= 6 && self.ascii_digit && has_clock(&text);
-        let date_line = !dates.is_empty()
-            && (is_stamp_line(key) || stamp_segment(&text) || place_led(&text).is_some());
+        let stamp_shaped =
+            || is_stamp_line(key) || stamp_segment(&text) || place_led(&text).is_some();
+        // Every date needs a year of four digits: most lines have none and are not tokenized.
+        // Past a few words, a line's dates are read only when it is a date line (they are asked
+        // of short lines, stamps and date lines alone): a paragraph that mentions a year
+        // without the shape of a stamp is not tokenized.
+        let (dates, date_line) = if !self.year {
+            (Vec::new(), false)
+        } else if words <= MAX_WORDS_DATES_ASKED || stamp {
+            let dates = find_dates(&text);
+            let date_line = !dates.is_empty() && stamp_shaped();
+            (dates, date_line)
+        } else if stamp_shaped() {
+            let dates = find_dates(&text);
+            let date_line = !dates.is_empty();
+            (dates, date_line)
+        } else {
+            (Vec::new(), false)
+        };
         let menu = is_menu_line(&text);
         Some(Line {
             terminal: is_terminal(&text, words),
