@@ -219,7 +219,7 @@ pub(super) fn again(
                 .flat_map(|&o| previous.signature(o).iter().copied()),
         )
         .collect();
-    let lists = postings_of(&signatures, days, &touched_terms);
+    let mut lists = postings_of(&signatures, days, &touched_terms);
     let mut touched = vec![false; n];
     for &i in &changed {
         touched[i] = true;
@@ -244,11 +244,13 @@ pub(super) fn again(
     let owners: Vec<usize> = (0..n).filter(|&i| touched[i]).collect();
 
     // The touched articles compare themselves again, in the lists of all their terms.
+    // The lists made above are kept: the changed articles' lists were made and sorted twice.
     let owner_terms: FxHashSet<u32> = owners
         .iter()
         .flat_map(|&a| signatures[a].iter().copied())
+        .filter(|t| !lists.contains_key(t))
         .collect();
-    let lists = postings_of(&signatures, days, &owner_terms);
+    lists.extend(postings_of(&signatures, days, &owner_terms));
     let compared: Vec<(usize, Vec<usize>)> = owners
         .par_iter()
         .map(|&a| {
@@ -363,6 +365,9 @@ fn old_places(old: &PackedIds, new: &[&str]) -> Vec<Option<u32>> {
 /// The postings of the terms in `wanted` only. Most articles hold none of them: a bit per
 /// term hash turns most of them away before the set is asked.
 fn postings_of(signatures: &[&[u32]], days: &[Option<i32>], wanted: &FxHashSet<u32>) -> Postings {
+    if wanted.is_empty() {
+        return Postings::default();
+    }
     const BITS: usize = 1 << 20;
     let mut filter = vec![0u64; BITS / 64];
     for &t in wanted {
