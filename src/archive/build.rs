@@ -16,10 +16,10 @@ use super::ArchiveError;
 use super::build_cache::{BuildCache, Stamp};
 use super::dump::build_one;
 use super::entry::{Entry, OtherCapture};
-use super::model::{Archive, Part};
+use super::model::{Archive, Part, reading_order};
 use super::report::{BuildReport, Problem};
 use super::scan::{Dump, assign_ids, scan};
-use super::store::Store;
+use super::store::{PartRef, Store};
 use super::str_order;
 use super::threads::{self, Profile};
 use crate::capture::Format;
@@ -366,52 +366,51 @@ pub(super) fn assemble(
 /// The archive of the served results, each with its other captures listed and their parts
 /// kept for their source views; not indexed ([`Archive::indexed`] before serving it).
 ///
-/// One pass over the results, each moved once: the served in file order, the few other
-/// captures set aside (with their file's name) and then given to their article. Neither a
-/// vector per file nor every file's name is made (at a million files, both were most of
-/// putting the archive together).
-pub(super) fn into_archive(done: Vec<Done>, a: Assembled, store: Option<Store>) -> Archive {
-    let is_other: FxHashSet<At> = a.others.values().flatten().copied().collect();
-    let mut set_aside: FxHashMap<At, (String, Entry, Part)> = FxHashMap::default();
+/// Each result moved once: the served straight into their places in reading order, then the
+/// few other captures (with their file's name) given to their article. Neither a vector per
+/// file nor every file's name is made (at a million files, both were most of putting the
+/// archive together).
+pub(super) fn into_archive(mut done: Vec<Done>, a: Assembled, store: Option<Store>) -> Archive {
+    let order = reading_order(a.served.len(), |k| {
+        let (i, j) = a.served[k];
+        &done[i].outcomes[j].0
+    });
+    // Each served result taken straight into its place in reading order: moved once, rather
+    // than gathered in file order and then permuted in place (at a million entries of some
+    // 550 bytes, each swap of the permutation was two places out of the caches).
+    let mut entries = Vec::with_capacity(order.len());
+    let mut parts_of = Vec::with_capacity(order.len());
     // Where each article with other captures is among the entries.
     let mut place_of: FxHashMap<At, usize> = FxHashMap::default();
-    let mut entries = Vec::with_capacity(a.served.len());
-    let mut parts_of = Vec::with_capacity(a.served.len());
-    let mut served = a.served.iter().peekable();
-    for (i, d) in done.into_iter().enumerate() {
-        for (j, (entry, part, _)) in d.outcomes.into_iter().enumerate() {
-            let at = (i, j);
-            if served.next_if(|&&s| s == at).is_some() {
-                if a.others.contains_key(&at) {
-                    place_of.insert(at, entries.len());
-                }
-                entries.push(entry);
-                parts_of.push(part);
-            } else if is_other.contains(&at) {
-                set_aside.insert(at, (d.name.clone(), entry, part));
-            }
+    for k in order {
+        let at = a.served[k];
+        if !a.others.is_empty() && a.others.contains_key(&at) {
+            place_of.insert(at, entries.len());
         }
+        let (entry, part, _) = &mut done[at.0].outcomes[at.1];
+        entries.push(std::mem::take(entry));
+        parts_of.push(std::mem::replace(part, Part::Stored(PartRef::NOWHERE)));
     }
+    // The few other captures, each given to its article with its file's name.
     let mut other_parts = HashMap::new();
     for (at, others) in &a.others {
         let Some(&place) = place_of.get(at) else {
             continue;
         };
-        let entry = &mut entries[place];
         let mut parts = Vec::with_capacity(others.len());
-        for other in others {
-            let Some((source, other, other_part)) = set_aside.remove(other) else {
-                continue;
-            };
-            entry.provenance.others.push(OtherCapture {
-                source,
-                origin: other.provenance.origin,
+        for &(i, j) in others {
+            let d = &mut done[i];
+            let (other, part, _) = &mut d.outcomes[j];
+            entries[place].provenance.others.push(OtherCapture {
+                source: d.name.clone(),
+                origin: std::mem::take(&mut other.provenance.origin),
             });
-            parts.push(other_part);
+            parts.push(std::mem::replace(part, Part::Stored(PartRef::NOWHERE)));
         }
-        other_parts.insert(entry.article.id.clone(), parts);
+        other_parts.insert(entries[place].article.id.clone(), parts);
     }
-    let mut archive = Archive::in_order(entries, parts_of, a.about, store);
+    drop(done);
+    let mut archive = Archive::ordered(entries, parts_of, a.about, store);
     archive.threads = a.threads;
     archive.aliases = a.aliases;
     archive.other_parts = other_parts;

@@ -120,8 +120,20 @@ impl Archive {
         store: Option<Store>,
     ) -> Self {
         assert_eq!(entries.len(), parts.len(), "one part per entry");
-        let order = reading_order(&entries);
+        let order = reading_order(entries.len(), |i| &entries[i]);
         gather(&mut entries, &mut parts, order);
+        Archive::ordered(entries, parts, about, store)
+    }
+
+    /// [`Archive::in_order`] of entries already in reading order (as [`reading_order`] gives
+    /// it): a build takes each from its results straight into its place.
+    pub(super) fn ordered(
+        entries: Vec<Entry>,
+        parts: Vec<Part>,
+        about: Option<String>,
+        store: Option<Store>,
+    ) -> Self {
+        assert_eq!(entries.len(), parts.len(), "one part per entry");
         let dated = entries
             .iter()
             .take_while(|e| e.article.published.is_some())
@@ -317,26 +329,27 @@ impl Archive {
     }
 }
 
-/// The positions of `entries` in reading order: by date (the undated last), then id, then
-/// position. The keys side by side rather than read from the entries at each comparison: a
-/// date as its integer key and the id's first bytes as another ([`str_order`]), so that only
-/// ties reach into the entries (at a million entries each comparison of ids followed two
-/// pointers out of the caches, and the undated articles, one date to all of them, were
-/// ordered by ids alone: most of putting a million-article archive in order).
-fn reading_order(entries: &[Entry]) -> Vec<usize> {
+/// The positions of `n` entries (`entry(i)` the `i`th) in reading order: by date (the undated
+/// last), then id, then position. The keys side by side rather than read from the entries at
+/// each comparison: a date as its integer key and the id's first bytes as another
+/// ([`str_order`]), so that only ties reach into the entries (at a million entries each
+/// comparison of ids followed two pointers out of the caches, and the undated articles, one
+/// date to all of them, were ordered by ids alone).
+pub(super) fn reading_order<'a>(n: usize, entry: impl Fn(usize) -> &'a Entry + Sync) -> Vec<usize> {
     let date = |e: &Entry| {
         e.article
             .published
             .as_ref()
             .map_or(u64::MAX, Date::sort_key)
     };
-    let mut keys: Vec<((u64, u64), usize)> = entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| ((date(e), str_order::prefix(e.article.id.as_bytes())), i))
+    let mut keys: Vec<((u64, u64), usize)> = (0..n)
+        .map(|i| {
+            let e = entry(i);
+            ((date(e), str_order::prefix(e.article.id.as_bytes())), i)
+        })
         .collect();
     str_order::par_sort(&mut keys, |&a, &b| {
-        (entries[a].article.id.as_str(), a).cmp(&(entries[b].article.id.as_str(), b))
+        (entry(a).article.id.as_str(), a).cmp(&(entry(b).article.id.as_str(), b))
     });
     keys.into_iter().map(|k| k.1).collect()
 }
