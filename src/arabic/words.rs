@@ -62,12 +62,24 @@ pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
                 at += len;
             };
             let (mut end, mut seen) = (start, 0);
-            while let Some((len, class)) = class_at(text, end) {
-                if class & WORD == 0 {
-                    break;
+            loop {
+                // Runs of the Arabic letters that are not tatweel, in a loop of their own: most
+                // of a word's characters, and nothing to note of them but that they are letters.
+                let run = end;
+                while let [0xD8, 0xA1..=0xBF, ..] | [0xD9, 0x81..=0x8A, ..] = text.as_bytes()[end..]
+                {
+                    end += 2;
                 }
-                seen |= class;
-                end += len;
+                if end > run {
+                    seen |= WORD | NOT_MARK;
+                }
+                match class_at(text, end) {
+                    Some((len, class)) if class & WORD != 0 => {
+                        seen |= class;
+                        end += len;
+                    }
+                    _ => break,
+                }
             }
             at = end;
             // A clitic is cut off only before tatweel, and a word without tatweel that has a
