@@ -9,6 +9,7 @@ use std::path::Path;
 use super::entry::{Entry, Provenance};
 use super::id;
 use super::overrides::Override;
+use super::read_once;
 use super::report::Problem;
 use super::scan::file_name;
 use crate::capture::warc::Skip;
@@ -224,18 +225,16 @@ pub enum DumpReadError {
 
 /// A dump's bytes, unless it is over [`parse::MAX_DUMP_BYTES`]: then not even read, so a
 /// huge file costs no memory. The read stops at the limit too, for a file that grows while
-/// it is read.
+/// it is read. A dump read from the disk leaves the page cache as it found it
+/// ([`read_once`]).
 pub fn read_dump(path: &Path) -> Result<Vec<u8>, DumpReadError> {
-    use std::io::Read;
     let limit = parse::MAX_DUMP_BYTES as u64;
-    let file = fs::File::open(path).map_err(DumpReadError::Io)?;
+    let mut file = fs::File::open(path).map_err(DumpReadError::Io)?;
     let len = file.metadata().map_err(DumpReadError::Io)?.len();
     if len > limit {
         return Err(DumpReadError::TooLarge(parse::ParseError::TooLarge(len)));
     }
     let mut bytes = Vec::with_capacity(len as usize);
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(DumpReadError::Io)?;
+    read_once::read(&mut file, &mut bytes, limit + 1).map_err(DumpReadError::Io)?;
     Ok(bytes)
 }

@@ -40,6 +40,7 @@ pub mod incremental;
 mod lookup;
 pub mod model;
 pub mod overrides;
+mod read_once;
 pub mod report;
 pub mod scan;
 pub mod slug;

@@ -1,0 +1,167 @@
+//! Reading a file that the build reads once (a dump) without leaving it in the page cache,
+//! unless the cache held it already.
+//!
+//! A build from nothing reads every dump once: at a million, 13.6 GB went through a page
+//! cache of 24 GB and pushed out the index and the parts store the build had just written, so
+//! the first search after it read them back from the disk, page fault by page fault
+//! (BENCHMARKS.md, session 25: 20 pages, 167 ms). A dump read from the disk is therefore
+//! dropped from the cache once read (`POSIX_FADV_DONTNEED`). A dump the cache held before is
+//! left there: a build of 10,000 run again reads its dumps from memory, as it always did
+//! (reading them back from the disk cost ≈ 0.5 s of system time at 10,000, a seventh of the
+//! build). Whether the cache held it: the first read may not wait for the disk (`preadv2`
+//! with `RWF_NOWAIT`), so it gives what the cache has and stops where it has not.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+
+/// Reads `file` from its start into `bytes` (empty; its capacity is what is expected, the
+/// file's length when it was opened), up to `limit` bytes. When the file was not wholly in the
+/// page cache before, tells the kernel to drop it from the cache once read.
+pub fn read(file: &mut File, bytes: &mut Vec<u8>, limit: u64) -> io::Result<()> {
+    let cached = read_cached(file, bytes);
+    file.seek(SeekFrom::Start(bytes.len() as u64))?;
+    file.take(limit.saturating_sub(bytes.len() as u64))
+        .read_to_end(bytes)?;
+    if !cached {
+        forget(file);
+    }
+    Ok(())
+}
+
+/// Reads into `bytes` (up to its capacity) what the page cache holds of the file's start,
+/// without waiting for the disk. Whether that was all of it. Where it cannot be known (another
+/// system, a file system without such reads), says it was: then nothing is dropped, as before.
+#[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+fn read_cached(file: &File, bytes: &mut Vec<u8>) -> bool {
+    use std::os::fd::AsRawFd;
+    debug_assert!(bytes.is_empty());
+    let want = bytes.capacity();
+    if want == 0 {
+        return true;
+    }
+    let spare = bytes.spare_capacity_mut();
+    let iov = libc::iovec {
+        iov_base: spare.as_mut_ptr().cast(),
+        iov_len: want,
+    };
+    // SAFETY: `iov` points at the vector's `want` bytes of spare capacity, writable and
+    // borrowed by nothing else; the kernel writes at most `iov_len` bytes there. Offset 0
+    // leaves the file's position alone.
+    let n = unsafe { libc::preadv2(file.as_raw_fd(), &iov, 1, 0, libc::RWF_NOWAIT) };
+    match usize::try_from(n) {
+        Ok(n) => {
+            // SAFETY: the kernel initialised the first `n` bytes (n <= want <= capacity).
+            unsafe { bytes.set_len(n) };
+            n == want
+        }
+        // EAGAIN: the first page is not in the cache. Any other error: not known.
+        Err(_) => io::Error::last_os_error().raw_os_error() != Some(libc::EAGAIN),
+    }
+}
+
+#[cfg(not(all(target_os = "linux", any(target_env = "gnu", target_env = "musl"))))]
+fn read_cached(_: &File, _: &mut Vec<u8>) -> bool {
+    true
+}
+
+/// Tells the kernel the file's cached pages will not be read again. Only a hint.
+#[cfg(target_os = "linux")]
+fn forget(file: &File) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: a valid descriptor and integers; the call reads or writes no memory of ours.
+    let _ = unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) };
+}
+
+#[cfg(not(target_os = "linux"))]
+fn forget(_: &File) {}
+
+#[cfg(all(
+    test,
+    target_os = "linux",
+    any(target_env = "gnu", target_env = "musl")
+))]
+mod tests {
+    use std::io::Write;
+    use std::os::fd::AsRawFd;
+
+    use super::*;
+
+    const LEN: usize = 64 << 10;
+
+    /// The pages of `path` the page cache holds (`mincore` of a map of it).
+    fn resident(path: &std::path::Path) -> usize {
+        let file = File::open(path).unwrap();
+        // SAFETY: the file is the test's own, and not changed while mapped.
+        let map = unsafe { memmap2::Mmap::map(&file) }.unwrap();
+        let pages = map.len().div_ceil(4096);
+        let mut vec = vec![0u8; pages];
+        // SAFETY: `vec` has a byte for each page of the map, which is live.
+        let r = unsafe { libc::mincore(map.as_ptr() as *mut _, map.len(), vec.as_mut_ptr()) };
+        assert_eq!(r, 0);
+        vec.iter().filter(|&&b| b & 1 == 1).count()
+    }
+
+    /// A file of `LEN` bytes written to the disk, in its folder; `None` where its pages cannot
+    /// be dropped from the cache (a memory file system): the rule has nothing to do there.
+    fn written() -> Option<(tempfile::TempDir, std::path::PathBuf, Vec<u8>)> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dump.txt");
+        let text: Vec<u8> = (0..LEN).map(|i| b'a' + (i % 26) as u8).collect();
+        let mut file = File::create(&path).unwrap();
+        file.write_all(&text).unwrap();
+        file.sync_all().unwrap();
+        forget(&file);
+        if resident(&path) > 0 {
+            eprintln!("this file system keeps its pages: nothing to check");
+            return None;
+        }
+        Some((dir, path, text))
+    }
+
+    fn read_once(path: &std::path::Path) -> Vec<u8> {
+        let mut file = File::open(path).unwrap();
+        let mut bytes = Vec::with_capacity(file.metadata().unwrap().len() as usize);
+        read(&mut file, &mut bytes, 1 << 30).unwrap();
+        bytes
+    }
+
+    #[test]
+    fn a_file_read_from_the_disk_is_dropped_from_the_cache() {
+        let Some((_dir, path, text)) = written() else {
+            return;
+        };
+        assert_eq!(read_once(&path), text);
+        assert_eq!(resident(&path), 0);
+    }
+
+    #[test]
+    fn a_file_the_cache_held_stays_there() {
+        let Some((_dir, path, text)) = written() else {
+            return;
+        };
+        assert_eq!(std::fs::read(&path).unwrap(), text);
+        assert_eq!(resident(&path), LEN / 4096);
+        assert_eq!(read_once(&path), text);
+        assert_eq!(resident(&path), LEN / 4096);
+    }
+
+    #[test]
+    fn a_file_half_cached_is_read_whole_and_up_to_the_limit() {
+        let Some((_dir, path, text)) = written() else {
+            return;
+        };
+        // The first half in the cache, the second not.
+        assert_eq!(std::fs::read(&path).unwrap(), text);
+        let mut file = File::open(&path).unwrap();
+        let half = (LEN / 2) as libc::off_t;
+        // SAFETY: a valid descriptor and integers.
+        let r =
+            unsafe { libc::posix_fadvise(file.as_raw_fd(), half, half, libc::POSIX_FADV_DONTNEED) };
+        assert_eq!(r, 0);
+        assert_eq!(resident(&path), LEN / 2 / 4096);
+        let mut bytes = Vec::with_capacity(LEN);
+        read(&mut file, &mut bytes, LEN as u64 - 1).unwrap();
+        assert_eq!(bytes, text[..LEN - 1]);
+        assert_eq!(resident(&path), 0);
+    }
+}
