@@ -2,7 +2,7 @@
 # The first searches of a freshly started `arshif serve`, as /tmp/lead-1m.sh makes them: right
 # after the first 200 of /, each query once ("first"), then each again. Per request: wall
 # seconds (reportable only when the load average printed before and after is under 1.5),
-# then, from `perf stat -p` over the request's window, the whole process's CPU milliseconds
+# then, from /proc over the request's window, the whole process's CPU milliseconds
 # and its minor and major page faults. The window also holds whatever else the server does
 # then (the check of every dump after start-up): that is the point, it is what the first
 # reader waits behind. SETTLE=N waits N seconds after the first 200 to see the searches alone.
@@ -13,14 +13,12 @@
 #
 #   scripts/first-search.sh target/release/arshif ARTICLES BUILD_DIR [QUERY...]
 #
-# Build the folder first. Linux only (perf, /proc). notes/search-bench.md, session 21.
+# Build the folder first. Linux only (/proc). notes/search-bench.md, session 21.
 set -u
 bin=$1 articles=$2 build=$3
 shift 3
 [ $# -gt 0 ] || set -- 'سوريا' '"وزير الخارجية"' 'لافروف'
-command -v perf >/dev/null || { echo "first-search: perf is missing (apt-get install linux-perf)" >&2; exit 1; }
 port=${PORT:-18979}
-stats=$(mktemp)
 if [ "${COLD:-0}" = 1 ]; then
   python3 - "$build" <<'EOF_PY'
 import glob, os, sys
@@ -44,21 +42,24 @@ until curl -fso /dev/null "http://127.0.0.1:$port/"; do
   sleep 0.02
 done
 sleep "${SETTLE:-0}"
+# CPU nanoseconds of every thread (schedstat), then the process's minor and major faults
+# (/proc/PID/stat fields 10 and 12). Read from /proc rather than by a background `perf stat`:
+# a background job of a non-interactive shell ignores SIGINT, so that one never stopped.
+cost() {
+  cat /proc/"$pid"/task/*/schedstat 2>/dev/null | awk '{ns += $1} END {printf "%d ", ns}'
+  awk '{print $10, $12}' /proc/"$pid"/stat
+}
 one() {
-  perf stat -x, -e task-clock,minor-faults,major-faults -p "$pid" -o "$stats" &
-  local perf_pid=$!
-  sleep 0.1
+  local before after
+  before=$(cost)
   curl -fso /dev/null -w "$1 $2: %{time_total} s wall, " -G --data-urlencode "q=$2" \
     "http://127.0.0.1:$port/search"
-  kill -INT "$perf_pid"
-  wait "$perf_pid"
-  awk -F, '/task-clock/ { printf "process CPU %.1f ms, ", $1 }
-    /minor-faults/ { printf "%s minor faults, ", $1 }
-    /major-faults/ { printf "%s major\n", $1 }' "$stats"
+  after=$(cost)
+  echo "$before $after" | awk '{ printf "process CPU %.1f ms, %d minor faults, %d major\n",
+    ($4 - $1) / 1e6, $5 - $2, $6 - $3 }'
 }
 for q in "$@"; do one first "$q"; done
 for q in "$@"; do one again "$q"; done
 kill "$pid"
 wait "$pid" 2>/dev/null
-rm -f "$stats"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
