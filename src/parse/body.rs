@@ -88,10 +88,10 @@ pub fn shared_words(a: &[Line], b: &[Line]) -> usize {
     stems(b).iter().filter(|w| known.contains(*w)).count()
 }
 
-fn stems(lines: &[Line]) -> rustc_hash::FxHashSet<&str> {
+fn stems<'a>(lines: &[Line<'a>]) -> rustc_hash::FxHashSet<&'a str> {
     lines
         .iter()
-        .flat_map(|l| super::text::key_words(&l.key))
+        .flat_map(|l| super::text::key_words(l.key))
         .map(stem)
         .filter(|w| w.chars().count() >= 4)
         .collect()
@@ -225,7 +225,7 @@ pub fn is_paragraph(line: &Line) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lines::split;
+    use super::super::lines::split_leaked as split;
     use super::*;
 
     const P1: &str = "قال وزير الخارجية الروسي سيرجي لافروف إن روسيا والولايات المتحدة لم تتمكنا من التوصل لنهج مشترك.";
@@ -237,7 +237,7 @@ mod tests {
         lines[s..e]
             .iter()
             .filter(|l| is_paragraph(l))
-            .map(|l| l.text.clone())
+            .map(|l| l.text.to_string())
             .collect()
     }
 
@@ -291,7 +291,7 @@ mod tests {
         let lines = split(&page);
         let got: Vec<&str> = body_lines(&lines, 0..lines.len(), &|_| false)
             .iter()
-            .map(|&i| lines[i].text.as_str())
+            .map(|&i| lines[i].text)
             .collect();
         assert_eq!(got.len(), lines.len(), "{got:?}");
         // A longer line between paragraphs is a photo caption.

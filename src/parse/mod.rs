@@ -66,7 +66,8 @@ pub fn parse_file(bytes: &[u8], source: &str) -> Result<Parsed, ParseError> {
         return Err(ParseError::TooLarge(bytes.len() as u64));
     }
     let decoded = decode::decode(bytes)?;
-    let lines = lines::split(&decoded.text);
+    let mut buf = lines::Buffers::default();
+    let lines = lines::split(&decoded.text, &mut buf);
     let mut article = read(&lines)?;
     article.source = source.to_string();
     article.encoding = decoded.encoding.to_string();
@@ -98,7 +99,7 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
             title::Title {
                 index: start - 1,
                 top: start - 1,
-                text: lines[start - 1].text.clone(),
+                text: lines[start - 1].text.to_string(),
                 compact: lines[start - 1].compact().to_string(),
             }
         }
@@ -116,7 +117,7 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
             start,
             &paragraphs,
             &|l| title.is_copy(l),
-            &|l| dateline::inline(&l.text, site) != dateline::Inline::default(),
+            &|l| dateline::inline(l.text, site) != dateline::Inline::default(),
         )
     {
         standfirst = Some(
@@ -132,7 +133,7 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
         start = first;
     }
     let paragraphs: Vec<&Line> = paragraphs.iter().map(|&i| &lines[i]).collect();
-    let body: Vec<String> = paragraphs.iter().map(|l| l.text.clone()).collect();
+    let body: Vec<String> = paragraphs.iter().map(|l| l.text.to_string()).collect();
     if body.is_empty() {
         return Err(ParseError::NoArticle(
             "no paragraph under the headline".into(),
@@ -181,12 +182,13 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
         // `03-05-2021 الساعة 09:15 | سامي خليل`: a stamp line whose other segment is a name.
         if line.date_line && line.text.contains('|') {
             for seg in line.text.split('|').skip(1) {
-                if let Some(seg) = Line::one(seg.trim())
+                let mut buf = lines::Buffers::default();
+                if let Some(seg) = Line::one(seg.trim(), &mut buf)
                     && seg.dates.is_empty()
                     && !seg.stamp
                     && dateline::is_name_line(&seg)
                 {
-                    a.author.get_or_insert(seg.text);
+                    a.author.get_or_insert(seg.text.to_string());
                 }
             }
             continue;
@@ -194,10 +196,10 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
         // A name on a line of its own right under the headline or right over the text.
         if (i == title.index + 1 || i + 1 == start)
             && dateline::is_name_line(line)
-            && LEXICON.agency_exactly(&line.text).is_none()
+            && LEXICON.agency_exactly(line.text).is_none()
             && !title::is_site_line(line, site)
         {
-            bare_name.get_or_insert(line.text.clone());
+            bare_name.get_or_insert(line.text.to_string());
         }
     }
     if a.author.is_none() && a.agency.is_none() && a.place.is_none() {
@@ -216,14 +218,14 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
     // (`--(بترا)`) or closing its last paragraph (`(رويترز)`), in that order.
     let after_body = lines[end..(end + 2).min(lines.len())]
         .iter()
-        .map(|l| l.text.as_str());
+        .map(|l| l.text);
     a.agency = a
         .agency
         .take()
         .or_else(|| {
             header
                 .clone()
-                .find_map(|i| LEXICON.agency_exactly(&lines[i].text))
+                .find_map(|i| LEXICON.agency_exactly(lines[i].text))
                 .map(String::from)
         })
         .or(inline.agency.map(String::from))
@@ -252,7 +254,7 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
         a.place = lines[title.top.saturating_sub(3)..start]
             .iter()
             .filter(|l| l.date_line)
-            .find_map(|l| lines::place_led(&l.text))
+            .find_map(|l| lines::place_led(l.text))
             .map(str::to_string);
     }
     let dates = meta::choose(lines, Some(title.index), (start, end), &|l| {
@@ -304,7 +306,7 @@ fn publication(lines: &[Line], title: &title::Title, page: &title::PageTitle) ->
     // menu entry as often as a masthead: alone on a line it names no publisher.
     lines
         .iter()
-        .filter(|l| l.words <= 4 && !is_common_word(&l.key))
+        .filter(|l| l.words <= 4 && !is_common_word(l.key))
         .find_map(|l| l.publication)
         .map(String::from)
 }

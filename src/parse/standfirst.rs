@@ -63,9 +63,9 @@ pub fn is_standfirst(first: &Line, rest: &[&Line]) -> bool {
     if first.text.starts_with(['-', '–', '—', '•']) {
         return true;
     }
-    let words: Vec<&str> = key_words(&first.key).collect();
+    let words: Vec<&str> = key_words(first.key).collect();
     let pairs: FxHashSet<(&str, &str)> = words.windows(2).map(|w| (w[0], w[1])).collect();
-    let next: Vec<&str> = key_words(&rest[0].key).collect();
+    let next: Vec<&str> = key_words(rest[0].key).collect();
     let repeated = next
         .windows(2)
         .map(|w| (w[0], w[1]))
@@ -81,7 +81,7 @@ pub fn is_standfirst(first: &Line, rest: &[&Line]) -> bool {
         return false;
     }
     rest[1..].iter().any(|p| {
-        let w: Vec<&str> = key_words(&p.key).collect();
+        let w: Vec<&str> = key_words(p.key).collect();
         let found = w
             .windows(3)
             .map(|w| (w[0], w[1], w[2]))
@@ -96,8 +96,8 @@ pub fn is_standfirst(first: &Line, rest: &[&Line]) -> bool {
 mod tests {
     use super::*;
 
-    fn lines(text: &str) -> Vec<Line> {
-        super::super::lines::split(text)
+    fn lines(text: &str) -> Vec<Line<'static>> {
+        super::super::lines::split_leaked(text)
     }
 
     fn check(text: &str) -> bool {

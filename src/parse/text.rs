@@ -164,15 +164,6 @@ pub fn first_char(bytes: &[u8]) -> char {
         .unwrap_or(char::REPLACEMENT_CHARACTER)
 }
 
-/// Bytes copied or encoded from whole characters, as a string, borrowed (they are valid
-/// UTF-8; were they not, the damage is replaced rather than trusted).
-pub fn utf8_str(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    match simdutf8::basic::from_utf8(bytes) {
-        Ok(s) => std::borrow::Cow::Borrowed(s),
-        Err(_) => String::from_utf8_lossy(bytes),
-    }
-}
-
 /// Folds a string for comparison: letters and digits only, folded by [`crate::arabic`]'s table
 /// (أ إ آ ٱ → ا, ى ی → ي, ک → ك, ة → ه), marks dropped, Latin lower-cased, digits
 /// ASCII, words separated by single spaces.

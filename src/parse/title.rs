@@ -26,7 +26,7 @@ const SEPARATORS: [&str; 7] = [" - ", " – ", " — ", " | ", " :: ", " ـ ", "
 /// page names that site elsewhere too (or it is a known publisher): `مصر - إصابات جديدة` is a
 /// headline with a dash, not a site called `إصابات جديدة`.
 pub fn page_title(first: &Line, lines: &[Line]) -> PageTitle {
-    let text = first.text.as_str();
+    let text = first.text;
     let named_elsewhere = |site: &str| {
         let k = super::text::key(site);
         let finder = memchr::memmem::Finder::new(&k);
@@ -215,7 +215,7 @@ pub fn find(lines: &[Line], body_start: usize, page: &PageTitle, body: &[Line]) 
                     page.head_compact.as_str(),
                 )
             } else {
-                (line.text.as_str(), line.key.as_str(), line.compact())
+                (line.text, line.key, line.compact())
             };
             let words = super::text::key_words(key)
                 .filter(|w| w.chars().count() >= 3)
@@ -235,7 +235,7 @@ pub fn find(lines: &[Line], body_start: usize, page: &PageTitle, body: &[Line]) 
             .iter()
             .flat_map(|w| [*w, w.strip_prefix("ال").unwrap_or(w)])
     }));
-    let found = wanted.found_in(body.iter().map(|l| l.key.as_str()));
+    let found = wanted.found_in(body.iter().map(|l| l.key));
     let in_body = |w: &str| wanted.get(w).is_some_and(|i| found[i]);
 
     let mut best: Option<(f64, usize, String)> = None;
@@ -277,7 +277,7 @@ pub fn find(lines: &[Line], body_start: usize, page: &PageTitle, body: &[Line]) 
         Some((i, l)) => Title {
             index: i,
             top: i,
-            text: l.text.clone(),
+            text: l.text.to_string(),
             compact,
         },
         None => Title {
@@ -286,7 +286,7 @@ pub fn find(lines: &[Line], body_start: usize, page: &PageTitle, body: &[Line]) 
             text: if index == 0 {
                 page.head.clone()
             } else {
-                lines[index].text.clone()
+                lines[index].text.to_string()
             },
             compact,
         },
@@ -390,7 +390,7 @@ pub fn subtitle(lines: &[Line], title: &Title, site: Option<&str>) -> Option<Str
     {
         return None;
     }
-    Some(line.text.clone())
+    Some(line.text.to_string())
 }
 
 /// Image captions between the title and the body: the first headline-like line under the
@@ -430,7 +430,7 @@ pub fn captions(
             && !site_led(l)
             && super::dateline::header(l).is_none()
             && super::dateline::byline(l).is_none()
-            && LEXICON.agency_exactly(&l.text).is_none()
+            && LEXICON.agency_exactly(l.text).is_none()
     };
     let mut out: Vec<String> = Vec::new();
     for l in &lines[title.index + 1..body_start] {
@@ -438,7 +438,7 @@ pub fn captions(
             continue;
         }
         if is_caption(l) {
-            out.push(strip_credit(&l.text));
+            out.push(strip_credit(l.text));
         }
         break;
     }
@@ -446,7 +446,7 @@ pub fn captions(
         && d > title.index + 1
         && is_caption(&lines[d - 1])
     {
-        let c = strip_credit(&lines[d - 1].text);
+        let c = strip_credit(lines[d - 1].text);
         if !out.contains(&c) {
             out.push(c);
         }
@@ -492,8 +492,8 @@ mod tests {
         assert_eq!(p.site.as_deref(), Some("Sputnik Arabic"));
     }
 
-    fn page(text: &str) -> (PageTitle, Vec<Line>) {
-        let lines = super::super::lines::split(text);
+    fn page(text: &str) -> (PageTitle, Vec<Line<'static>>) {
+        let lines = super::super::lines::split_leaked(text);
         (page_title(&lines[0], &lines), lines)
     }
 

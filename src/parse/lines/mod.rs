@@ -19,14 +19,16 @@ use super::dates::FoundDate;
 use super::lexicon::Furniture;
 
 use kinds::{is_contact_line, is_list_item, is_ticker};
+pub use scanner::Buffers;
 use scanner::scan;
 
+/// A line borrows its text and key from the dump's source and [`Buffers`].
 #[derive(Debug, Clone)]
-pub struct Line {
+pub struct Line<'a> {
     /// The line as it appears in a record.
-    pub text: String,
+    pub text: &'a str,
     /// Folded for comparison ([`key`]).
-    pub key: String,
+    pub key: &'a str,
     /// [`Line::compact`], made when first asked for: only the lines compared with a headline
     /// need it (writing it for every line cost a copy a word).
     compact: OnceLock<String>,
@@ -70,26 +72,27 @@ pub enum Kind {
     Break,
 }
 
-impl Line {
-    /// One line on its own, as [`split`] reads it (for tests of the deciders).
+impl<'a> Line<'a> {
+    /// One line on its own, as [`split`] reads it (for tests of the deciders: its buffers are
+    /// leaked).
     #[cfg(test)]
-    pub fn new(raw: &str) -> Option<Self> {
-        let mut line = None;
-        scan(raw, false, |l| line = Some(l));
-        line
+    pub fn new(raw: &'a str) -> Option<Self> {
+        let buf = Box::leak(Box::default());
+        scan(raw, false, buf);
+        buf.lines(raw).into_iter().next()
     }
 
-    /// A piece of a line read as a line of its own. (Through [`split`], so that the scanner
-    /// is compiled once and stays inlined in the one loop that reads whole dumps.)
-    pub fn one(raw: &str) -> Option<Self> {
-        split(raw).into_iter().next()
+    /// A piece of a line read as a line of its own, into `buf`. (Through [`split`], so that
+    /// the scanner is compiled once and stays inlined in the one loop that reads whole dumps.)
+    pub fn one(raw: &'a str, buf: &'a mut Buffers) -> Option<Self> {
+        split(raw, buf).into_iter().next()
     }
 
     /// Folded without spaces ([`super::text::compact_key`]), for title matching.
     pub fn compact(&self) -> &str {
         self.compact.get_or_init(|| {
             let mut compact = String::with_capacity(self.compact_len);
-            super::text::key_words(&self.key).for_each(|w| compact.push_str(w));
+            super::text::key_words(self.key).for_each(|w| compact.push_str(w));
             compact
         })
     }
@@ -111,7 +114,7 @@ impl Line {
 
     pub fn kind(&self) -> Kind {
         // A press release's closing "for more information" line, with its address or link.
-        if is_contact_line(&self.key) && (4..=40).contains(&self.words) {
+        if is_contact_line(self.key) && (4..=40).contains(&self.words) {
             return Kind::Sentence;
         }
         match self.furniture {
@@ -137,7 +140,7 @@ impl Line {
         }
         if self.words >= 10 && (self.terminal || self.words >= 20) {
             Kind::Prose
-        } else if self.words >= 4 && (self.terminal || is_list_item(&self.text)) {
+        } else if self.words >= 4 && (self.terminal || is_list_item(self.text)) {
             Kind::Sentence
         } else {
             Kind::Other
@@ -157,16 +160,22 @@ impl Line {
                 .text
                 .trim_end_matches(['"', '”', '»', ')', '\''])
                 .ends_with('.')
-            && !is_ticker(&self.key)
+            && !is_ticker(self.key)
             && !self.menu
     }
 }
 
-/// Splits a dump's text into its non-empty lines.
-pub fn split(text: &str) -> Vec<Line> {
-    let mut lines = Vec::new();
-    scan(text, true, |line| lines.push(line));
-    lines
+/// Splits a dump's text into its non-empty lines, written into `buf`.
+pub fn split<'a>(text: &'a str, buf: &'a mut Buffers) -> Vec<Line<'a>> {
+    scan(text, true, buf);
+    buf.lines(text)
+}
+
+/// [`split`] of a copy of `text` into buffers, both leaked: lines that outlive what a test
+/// made them from.
+#[cfg(test)]
+pub fn split_leaked(text: &str) -> Vec<Line<'static>> {
+    split(Box::leak(text.into()), Box::leak(Box::default()))
 }
 
 #[cfg(test)]
@@ -181,7 +190,7 @@ mod tests {
     }
 
     fn clean(s: &str) -> String {
-        Line::new(s).map(|l| l.text).unwrap_or_default()
+        Line::new(s).map(|l| l.text.to_string()).unwrap_or_default()
     }
 
     #[test]
@@ -265,8 +274,8 @@ mod tests {
             let line = Line::new(&raw);
             prop_assert_eq!(line.is_none(), text.is_empty());
             if let Some(l) = line {
-                prop_assert_eq!(&l.text, &text);
-                prop_assert_eq!(&l.key, &key(&text));
+                prop_assert_eq!(l.text, &text);
+                prop_assert_eq!(l.key, &key(&text));
                 prop_assert_eq!(l.compact(), &key(&text).replace(' ', ""));
                 prop_assert_eq!(l.compact_len(), l.compact().len());
                 prop_assert_eq!(l.words, words(&text).count());
@@ -331,7 +340,7 @@ mod tests {
         );
         let l = Line::new("القاهرة، 3 أيار 2021").unwrap();
         assert!(l.date_line);
-        assert_eq!(place_led(&l.text), Some("القاهرة"));
+        assert_eq!(place_led(l.text), Some("القاهرة"));
         assert!(
             !Line::new("وصل الوفد إلى القاهرة في 3 أيار 2021")
                 .unwrap()
@@ -385,8 +394,8 @@ mod tests {
 
     #[test]
     fn line_endings_of_every_kind() {
-        let lines = split("أ\r\nب\rج\nد\u{2028}هـ\n\n  \n");
-        let texts: Vec<_> = lines.iter().map(|l| l.text.as_str()).collect();
+        let lines = split_leaked("أ\r\nب\rج\nد\u{2028}هـ\n\n  \n");
+        let texts: Vec<_> = lines.iter().map(|l| l.text).collect();
         assert_eq!(texts, ["أ", "ب", "ج", "د", "هـ"]);
     }
 }

@@ -1,6 +1,7 @@
 //! The one pass over a dump's text: each character cleaned, folded into the key and counted
 //! as it goes by, so that the costlier readers run only on lines that can hold what they find.
 
+use std::ops::Range;
 use std::sync::{LazyLock, OnceLock};
 
 use unicode_normalization::UnicodeNormalization;
@@ -14,7 +15,7 @@ use super::plain;
 
 use crate::parse::dates::{find_dates, find_hijri, is_stamp_line};
 use crate::parse::lexicon::{Furniture, LEXICON};
-use crate::parse::text::{CharInfo, KeyFolder, TABLE_SIZE, first_char, key_words, utf8_str};
+use crate::parse::text::{CharInfo, KeyFolder, TABLE_SIZE, first_char, key_words};
 
 /// What a link or an embedded post holds, looked for in the lower-cased line: searchers
 /// built once (`str::contains` builds one per call).
@@ -26,12 +27,23 @@ static LINK_MARKS: LazyLock<[memchr::memmem::Finder<'static>; 4]> = LazyLock::ne
 /// whether a short line (a name, a site's name) holds a date ([`Line::dates`]).
 const MAX_WORDS_DATES_ASKED: usize = 4;
 
-/// Reads `text` character by character, handing on each non-empty line; `split_lines` says
-/// whether line ends end lines (or are cleaned away, for a line on its own).
-pub(super) fn scan(text: &str, split_lines: bool, mut emit: impl FnMut(Line)) {
+/// Reads `text` character by character into `buf`: each non-empty line's cleaned text and
+/// key, and what was counted on it. `split_lines` says whether line ends end lines (or are
+/// cleaned away, for a line on its own).
+pub(super) fn scan(text: &str, split_lines: bool, buf: &mut Buffers) {
     let table = CharInfo::table();
     let bytes = text.as_bytes();
-    let mut scan = Scanner::new(text);
+    let mut keys = std::mem::take(&mut buf.keys);
+    keys.clear();
+    keys.push(b' ');
+    buf.text.clear();
+    buf.scanned.clear();
+    let mut scan = Scanner::new(
+        text,
+        std::mem::take(&mut buf.text),
+        keys,
+        std::mem::take(&mut buf.scanned),
+    );
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         // One and two-byte characters (ASCII, Latin, Arabic) straight from the table.
@@ -49,7 +61,7 @@ pub(super) fn scan(text: &str, split_lines: bool, mut emit: impl FnMut(Line)) {
         };
         // Lone CR (old Mac files), NEL and the Unicode separators end lines too.
         if split_lines && info.is(CharInfo::LINE_END) {
-            scan.finish().map(&mut emit);
+            scan.finish();
         } else {
             scan.push(i, len, info);
             if info.is(CharInfo::PLAIN) {
@@ -59,11 +71,98 @@ pub(super) fn scan(text: &str, split_lines: bool, mut emit: impl FnMut(Line)) {
         }
         i += len;
     }
-    scan.finish().map(emit);
+    scan.finish();
+    buf.text = scan.text;
+    buf.keys = scan.padded;
+    buf.scanned = scan.scanned;
+}
+
+/// The bytes a dump's lines are read from, one buffer for the whole dump rather than strings
+/// a line (their copies, allocations and checks cost ≈ 13 instructions a byte of the dump,
+/// notes/parser-bench.md, session 26). Kept by the caller: the lines borrow it.
+#[derive(Debug, Default)]
+pub struct Buffers {
+    /// The cleaned text of the lines that are not a stretch of the source as it is.
+    text: String,
+    /// A space, then each line's key followed by one space: a key with the space on each side
+    /// of it is the padded key the furniture matcher wants.
+    keys: Vec<u8>,
+    /// The same, where its bytes were not valid UTF-8 (never, by construction: see
+    /// [`same_length_lossy`]).
+    repaired: String,
+    scanned: Vec<Scanned>,
+}
+
+/// One non-empty line as the scan left it: where its text and key are, and its counts.
+#[derive(Debug)]
+struct Scanned {
+    /// In the source when the cleaned line is a stretch of it as it is (most are), else in
+    /// [`Buffers::text`].
+    in_source: bool,
+    text: Range<usize>,
+    /// In [`Buffers::keys`].
+    key: Range<usize>,
+    chars: usize,
+    letters: usize,
+    arabic: usize,
+    words: usize,
+    digit: bool,
+    ascii_digit: bool,
+    ascii_letter: bool,
+    hash: bool,
+    year: bool,
+    hijri_year: bool,
+    phrase_word: bool,
+    key_spaces: usize,
+}
+
+impl Buffers {
+    /// The lines [`scan`] read from `source` into these buffers.
+    pub(super) fn lines<'a>(&'a mut self, source: &'a str) -> Vec<Line<'a>> {
+        let Buffers {
+            text,
+            keys,
+            repaired,
+            scanned,
+        } = self;
+        let keys: &'a Vec<u8> = keys;
+        // One check for the whole dump's keys, not one a line.
+        let keys: &'a str = match simdutf8::basic::from_utf8(keys) {
+            Ok(k) => k,
+            Err(_) => {
+                *repaired = same_length_lossy(keys);
+                let repaired: &'a String = repaired;
+                repaired
+            }
+        };
+        let text: &'a str = text;
+        scanned
+            .iter()
+            .map(|s| {
+                let t = if s.in_source { source } else { text };
+                // `get`: a repaired key may have lost a character boundary (never, as said).
+                let padded = keys.get(s.key.start - 1..s.key.end + 1).unwrap_or("  ");
+                line(&t[s.text.clone()], padded, s)
+            })
+            .collect()
+    }
+}
+
+/// `bytes` as a string of the same length, each byte of an invalid sequence written as `?`:
+/// ranges into it still hold. (Keys are written from whole characters, so they are valid;
+/// were they not, the damage is replaced rather than trusted.)
+#[cold]
+fn same_length_lossy(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        out.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+    }
+    out
 }
 
 /// One line being read: its cleaned text and key so far, and counts of what went by. The
-/// buffers are kept from line to line.
+/// buffers are the dump's, written on from line to line.
 #[derive(Debug)]
 struct Scanner<'a> {
     src: &'a [u8],
@@ -71,10 +170,15 @@ struct Scanner<'a> {
     /// never checked again.
     source: &'a str,
     /// Cleaned text is mostly the source as it is: the stretch of it not yet copied.
-    run: std::ops::Range<usize>,
+    run: Range<usize>,
+    /// [`Buffers::text`], and where this line's text starts in it: a line that is not written
+    /// there by its end is the stretch `run` of the source.
     text: String,
-    /// The key with a space on each side, as the furniture matcher wants it.
+    text_start: usize,
+    /// [`Buffers::keys`], and where this line's key starts in it.
     padded: Vec<u8>,
+    key_start: usize,
+    scanned: Vec<Scanned>,
     folder: KeyFolder,
     /// White space was seen since the last kept character.
     space: bool,
@@ -105,19 +209,17 @@ struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
-    fn new(source: &'a str) -> Self {
-        Self::with_buffers(source, String::new(), vec![b' '])
-    }
-
-    /// A scanner at the start of a line, writing into buffers kept from the line before
-    /// (`padded` holding its one leading space).
-    fn with_buffers(source: &'a str, text: String, padded: Vec<u8>) -> Self {
+    /// A scanner at the start of a line, writing on after what the buffers hold.
+    fn new(source: &'a str, text: String, padded: Vec<u8>, scanned: Vec<Scanned>) -> Self {
         Scanner {
             src: source.as_bytes(),
             source,
             run: 0..0,
+            text_start: text.len(),
             text,
+            key_start: padded.len(),
             padded,
+            scanned,
             folder: KeyFolder::default(),
             space: false,
             started: false,
@@ -273,109 +375,157 @@ impl<'a> Scanner<'a> {
         self.run_value = 0;
     }
 
-    /// The line read so far, if it holds anything; the scanner is ready for the next one.
-    fn finish(&mut self) -> Option<Line> {
-        self.flush();
-        let line = self.line();
-        // Keep the buffers' room for the next line.
-        let mut text = std::mem::take(&mut self.text);
-        let mut padded = std::mem::take(&mut self.padded);
-        text.clear();
-        padded.truncate(1);
-        *self = Scanner {
-            run: self.run.clone(),
-            ..Scanner::with_buffers(self.source, text, padded)
-        };
-        line
-    }
-
-    fn line(&mut self) -> Option<Line> {
+    /// The line read so far, kept if it holds anything; the scanner is ready for the next one.
+    fn finish(&mut self) {
         self.end_word();
         self.end_number();
         let phrase_word = &mut self.phrase_word;
         self.folder.finish(&self.padded, &mut |h| {
             *phrase_word |= LEXICON.may_be_phrase_word(h);
         });
-        if self.text.is_empty() {
-            return None;
-        }
-        self.padded.push(b' ');
-        let text = self.text.clone();
-        let padded = utf8_str(&self.padded);
-        let key = &padded[1..padded.len() - 1];
-        let words = self.words;
-        let embed = self.ascii_letter && {
-            let lower = text.to_ascii_lowercase();
-            LINK_MARKS
-                .iter()
-                .any(|m| m.find(lower.as_bytes()).is_some())
-        } || self.hash
-            && text
-                .split_whitespace()
-                .any(|w| w.starts_with('#') && w.chars().nth(1).is_some_and(char::is_alphabetic));
-        let mut furniture = LEXICON.furniture_padded(&padded, words, self.phrase_word);
-        if furniture.is_none() && is_comment_policy(key) {
-            furniture = Some(Furniture::Always);
-        }
-        let credit = has_copyright_sign(text.as_bytes());
-        // A copyright notice is furniture; a short `© AGENCY / PHOTOGRAPHER` is a photo credit.
-        if credit && (self.ascii_digit || words > 8) {
-            furniture = furniture.or(Some(Furniture::Always));
-        }
-        // Breadcrumbs: `الرئيسية تقارير مصرية`.
-        let first = key_words(key).next().unwrap_or("");
-        if matches!(first, "الرئيسيه" | "home") && words <= 6 {
-            furniture = furniture.or(Some(Furniture::Exactly));
-        }
-        let hijri = if self.hijri_year {
-            find_hijri(&text)
+        // Nothing written since the line began: the text is the source's stretch as it is.
+        let (in_source, text) = if self.text.len() == self.text_start {
+            (true, self.run.clone())
         } else {
-            None
+            self.flush();
+            (false, self.text_start..self.text.len())
         };
-        let stamp = self.digit && is_stamp(key, words)
-            || words <= 6 && self.ascii_digit && has_clock(&text);
-        let stamp_shaped =
-            || is_stamp_line(key) || stamp_segment(&text) || place_led(&text).is_some();
-        // Every date needs a year of four digits: most lines have none and are not tokenized.
-        // Past a few words, a line's dates are read only when it is a date line (they are asked
-        // of short lines, stamps and date lines alone): a paragraph that mentions a year
-        // without the shape of a stamp is not tokenized.
-        let (dates, date_line) = if !self.year {
-            (Vec::new(), false)
-        } else if words <= MAX_WORDS_DATES_ASKED || stamp {
-            let dates = find_dates(&text);
-            let date_line = !dates.is_empty() && stamp_shaped();
-            (dates, date_line)
-        } else if stamp_shaped() {
-            let dates = find_dates(&text);
-            let date_line = !dates.is_empty();
-            (dates, date_line)
+        if !text.is_empty() {
+            self.scanned.push(Scanned {
+                in_source,
+                text,
+                key: self.key_start..self.padded.len(),
+                chars: self.chars,
+                letters: self.letters,
+                arabic: self.arabic,
+                words: self.words,
+                digit: self.digit,
+                ascii_digit: self.ascii_digit,
+                ascii_letter: self.ascii_letter,
+                hash: self.hash,
+                year: self.year,
+                hijri_year: self.hijri_year,
+                phrase_word: self.phrase_word,
+                key_spaces: self.key_spaces,
+            });
+            self.padded.push(b' ');
+        }
+        let end = self.run.end;
+        *self = Scanner {
+            run: end..end,
+            ..Scanner::new(
+                self.source,
+                std::mem::take(&mut self.text),
+                std::mem::take(&mut self.padded),
+                std::mem::take(&mut self.scanned),
+            )
+        };
+    }
+}
+
+/// A line's features, from its cleaned text, its key with a space on each side, and what the
+/// scan counted on it.
+fn line<'a>(text: &'a str, padded: &'a str, s: &Scanned) -> Line<'a> {
+    let key = &padded[1..padded.len() - 1];
+    let words = s.words;
+    let embed = s.ascii_letter && {
+        let lower = text.to_ascii_lowercase();
+        LINK_MARKS
+            .iter()
+            .any(|m| m.find(lower.as_bytes()).is_some())
+    } || s.hash
+        && text
+            .split_whitespace()
+            .any(|w| w.starts_with('#') && w.chars().nth(1).is_some_and(char::is_alphabetic));
+    let mut furniture = LEXICON.furniture_padded(padded, words, s.phrase_word);
+    if furniture.is_none() && is_comment_policy(key) {
+        furniture = Some(Furniture::Always);
+    }
+    let credit = has_copyright_sign(text.as_bytes());
+    // A copyright notice is furniture; a short `© AGENCY / PHOTOGRAPHER` is a photo credit.
+    if credit && (s.ascii_digit || words > 8) {
+        furniture = furniture.or(Some(Furniture::Always));
+    }
+    // Breadcrumbs: `الرئيسية تقارير مصرية`.
+    let first = key_words(key).next().unwrap_or("");
+    if matches!(first, "الرئيسيه" | "home") && words <= 6 {
+        furniture = furniture.or(Some(Furniture::Exactly));
+    }
+    let hijri = if s.hijri_year { find_hijri(text) } else { None };
+    let stamp = s.digit && is_stamp(key, words) || words <= 6 && s.ascii_digit && has_clock(text);
+    let stamp_shaped = || is_stamp_line(key) || stamp_segment(text) || place_led(text).is_some();
+    // Every date needs a year of four digits: most lines have none and are not tokenized.
+    // Past a few words, a line's dates are read only when it is a date line (they are asked
+    // of short lines, stamps and date lines alone): a paragraph that mentions a year
+    // without the shape of a stamp is not tokenized.
+    let (dates, date_line) = if !s.year {
+        (Vec::new(), false)
+    } else if words <= MAX_WORDS_DATES_ASKED || stamp {
+        let dates = find_dates(text);
+        let date_line = !dates.is_empty() && stamp_shaped();
+        (dates, date_line)
+    } else if stamp_shaped() {
+        let dates = find_dates(text);
+        let date_line = !dates.is_empty();
+        (dates, date_line)
+    } else {
+        (Vec::new(), false)
+    };
+    let menu = is_menu_line(text);
+    Line {
+        terminal: is_terminal(text, words),
+        chars: s.chars,
+        arabic: if s.letters == 0 {
+            0.0
         } else {
-            (Vec::new(), false)
-        };
-        let menu = is_menu_line(&text);
-        Some(Line {
-            terminal: is_terminal(&text, words),
-            chars: self.chars,
-            arabic: if self.letters == 0 {
-                0.0
-            } else {
-                self.arabic as f32 / self.letters as f32
-            },
-            compact: OnceLock::new(),
-            compact_len: key.len() - self.key_spaces,
-            key: key.to_string(),
-            publication: LEXICON.publication_by_key(key),
-            text,
-            words,
-            furniture,
-            embed,
-            credit,
-            dates,
-            hijri,
-            stamp,
-            date_line,
-            menu,
-        })
+            s.arabic as f32 / s.letters as f32
+        },
+        compact: OnceLock::new(),
+        compact_len: key.len() - s.key_spaces,
+        key,
+        publication: LEXICON.publication_by_key(key),
+        text,
+        words,
+        furniture,
+        embed,
+        credit,
+        dates,
+        hijri,
+        stamp,
+        date_line,
+        menu,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::text::key;
+
+    #[test]
+    fn repaired_keys_keep_their_length() {
+        let bytes = b"ab \xff\xd8 \xd8\xa8";
+        let s = same_length_lossy(bytes);
+        assert_eq!(s, "ab ?? ب");
+        assert_eq!(s.len(), bytes.len());
+    }
+
+    /// Lines read as they are from the source, lines rewritten into the buffer, and a line with
+    /// no key between them: each gets its own text and key, and its key padded by the spaces
+    /// the buffer puts around it.
+    #[test]
+    fn each_line_borrows_its_own_text_and_key() {
+        let text = "  أحمد  قال \n***\nنص نظيف تماما\n\u{200b}Ab\u{a0}Cd\n\u{fefb}\nآخر";
+        let lines = super::super::split_leaked(text);
+        let texts: Vec<_> = lines.iter().map(|l| l.text).collect();
+        assert_eq!(
+            texts,
+            ["أحمد قال", "***", "نص نظيف تماما", "Ab Cd", "لا", "آخر"]
+        );
+        for l in &lines {
+            assert_eq!(l.key, key(l.text), "{}", l.text);
+        }
+        // The phrase matcher reads the padded key: `***` has none, and is not furniture.
+        assert!(lines[1].key.is_empty() && lines[1].furniture.is_none());
     }
 }
