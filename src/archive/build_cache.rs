@@ -4,12 +4,13 @@
 //!
 //! A dump's result is reused when its file and its override's are as they were (same size,
 //! modification and change times, inode) and the program is the same one (a new binary may
-//! parse differently). Anything else about the file is a miss, and a cache that cannot be
+//! parse differently: [`Program`]). Anything else about the file is a miss, and a cache that cannot be
 //! read is no cache: the build starts over, never fails because of it.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
@@ -25,7 +26,7 @@ use crate::capture::warc::Skip;
 
 const MAGIC: &[u8; 8] = b"ARSHIFC\x01";
 /// Bump whenever anything inside [`BuildCache`] changes shape.
-const VERSION: u32 = 6;
+const VERSION: u32 = 7;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "cache.bin";
 
@@ -63,11 +64,26 @@ impl Stamp {
             inode,
         }
     }
+}
 
-    /// The running program's stamp: a rebuilt binary invalidates the cache.
-    pub fn program() -> Option<Stamp> {
-        let exe = std::env::current_exe().ok()?;
-        fs::metadata(exe).ok().map(|m| Stamp::of(&m))
+/// Which program wrote a file of the build folder: the BLAKE3 hash of its executable's bytes.
+/// Not the executable's [`Stamp`]: its change time moves whenever anything hard-links the
+/// binary (`perf record` does, for its build-id cache), and at a million dumps the next `+1`
+/// then parsed every dump again. Same bytes, same parsing, whatever the file's name or times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Program([u8; 32]);
+
+impl Program {
+    pub fn of_file(path: &Path) -> std::io::Result<Program> {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update_reader(fs::File::open(path)?)?;
+        Ok(Program(*hasher.finalize().as_bytes()))
+    }
+
+    /// The running program's, hashed once a process (≈ 17 MB for the release binary).
+    pub fn running() -> Option<Program> {
+        static RUNNING: OnceLock<Option<Program>> = OnceLock::new();
+        *RUNNING.get_or_init(|| Program::of_file(&std::env::current_exe().ok()?).ok())
     }
 }
 
@@ -90,7 +106,7 @@ pub struct Cached {
 /// The whole cache file, as read.
 #[derive(Debug)]
 pub struct BuildCache {
-    pub program: Option<Stamp>,
+    pub program: Option<Program>,
     /// The store file (in the build folder) the part references point into.
     pub store: String,
     /// Its length when the cache was written: a shorter one lost parts.
@@ -161,7 +177,7 @@ impl BuildCache {
     /// store is there; otherwise `None`.
     pub fn load(build_dir: &Path) -> Option<BuildCache> {
         let cache = BuildCache::read(build_dir)?;
-        let program = Stamp::program();
+        let program = Program::running();
         let store = Store::open(&build_dir.join(&cache.store)).ok()?;
         (program.is_some() && cache.program == program && store.len() >= cache.store_len)
             .then_some(cache)
@@ -213,7 +229,7 @@ pub struct CachedRef<'a> {
 /// ([`chunk_files`], in the folder `cache.chunks` beside it).
 #[derive(Serialize, Deserialize)]
 struct CacheFile {
-    program: Option<Stamp>,
+    program: Option<Program>,
     store: String,
     store_len: u64,
     /// Of [`Cached`]s ([`CachedRef`]s as written), by name.
@@ -246,7 +262,7 @@ pub fn save<'a>(
         || chunk_files::write(&chunks, indexed, |(id, _)| id, Durability::Cached),
     );
     let file = CacheFile {
-        program: Stamp::program(),
+        program: Program::running(),
         store: store.to_owned(),
         store_len,
         dumps: dumps?,
@@ -280,6 +296,25 @@ mod tests {
         assert_eq!(before, Stamp::of(&fs::metadata(&path).unwrap()));
         fs::write(&path, "two!").unwrap();
         assert_ne!(before, Stamp::of(&fs::metadata(&path).unwrap()));
+    }
+
+    #[test]
+    fn a_program_is_its_bytes_not_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("arshif");
+        fs::write(&path, b"one program").unwrap();
+        let before = Program::of_file(&path).unwrap();
+        // A hard link moves the file's change time (`perf record` makes one): same program.
+        fs::hard_link(&path, dir.path().join("linked")).unwrap();
+        assert_eq!(Program::of_file(&path).unwrap(), before);
+        fs::copy(&path, dir.path().join("copied")).unwrap();
+        assert_eq!(
+            Program::of_file(&dir.path().join("copied")).unwrap(),
+            before
+        );
+        fs::write(&path, b"two program").unwrap();
+        assert_ne!(Program::of_file(&path).unwrap(), before);
+        assert!(Program::running().is_some());
     }
 
     #[test]

@@ -9,12 +9,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::atomic_file::{self, Durability};
-use super::build_cache::Stamp;
+use super::build_cache::Program;
 use super::threads::Grouping;
 
 const MAGIC: &[u8; 8] = b"ARSHIFT\x01";
 /// Bump whenever [`Grouping`] changes shape.
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "threads.bin";
 
@@ -24,7 +24,7 @@ pub fn path_in(build_dir: &Path) -> PathBuf {
 
 #[derive(Serialize, Deserialize)]
 struct GroupingFile {
-    program: Option<Stamp>,
+    program: Option<Program>,
     grouping: Grouping,
 }
 
@@ -33,7 +33,7 @@ pub fn load(build_dir: &Path) -> Option<Grouping> {
     let bytes = fs::read(path_in(build_dir)).ok()?;
     let body = atomic_file::versioned_body(&bytes, MAGIC, VERSION)?;
     let file: GroupingFile = postcard::from_bytes(body).ok()?;
-    let program = Stamp::program();
+    let program = Program::running();
     (program.is_some() && file.program == program).then_some(file.grouping)
 }
 
@@ -41,7 +41,7 @@ pub fn load(build_dir: &Path) -> Option<Grouping> {
 /// of one).
 pub fn save(build_dir: &Path, grouping: Grouping) -> std::io::Result<()> {
     let file = GroupingFile {
-        program: Stamp::program(),
+        program: Program::running(),
         grouping,
     };
     let path = path_in(build_dir);
