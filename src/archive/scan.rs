@@ -52,25 +52,27 @@ pub(super) fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
         cause: e,
     };
     // The folder read once, keeping what the rest needs of each name: nothing but the name
-    // (its own buffer, not a copy) and its format.
-    let mut listed = Vec::new();
-    for item in fs::read_dir(dir).map_err(read_dir)? {
-        let item = item.map_err(read_dir)?;
-        let (name, raw) = match item.file_name().into_string() {
-            Ok(name) => (name, None),
-            Err(raw) => (raw.to_string_lossy().into_owned(), Some(raw)),
-        };
-        let format = Format::of(&name);
-        if format.is_some() || Path::new(&name).extension().is_some_and(|e| e == "toml") {
-            listed.push((item, name, raw, format));
-        }
-    }
-    // One stat per file, the bulk of listing a large folder: spread over the cores. A
-    // `DirEntry`'s stat is relative to the open folder, so no path is made for it.
-    let stamped: Vec<_> = listed
-        .into_par_iter()
-        .with_min_len(1024)
-        .map(|(item, name, raw, format)| {
+    // (its own buffer, not a copy), its format and its stamp. One stat per file is the bulk of
+    // listing a large folder: spread over the cores, and begun with the first names read
+    // rather than after the last (the folder's reading, a fifth of the listing at a million
+    // dumps, was on one core before any stat). A `DirEntry`'s stat is relative to the open
+    // folder, so no path is made for it.
+    let stamped: Vec<_> = fs::read_dir(dir)
+        .map_err(read_dir)?
+        .par_bridge()
+        .filter_map(|item| {
+            let item = match item {
+                Ok(item) => item,
+                Err(e) => return Some(Err(e)),
+            };
+            let (name, raw) = match item.file_name().into_string() {
+                Ok(name) => (name, None),
+                Err(raw) => (raw.to_string_lossy().into_owned(), Some(raw)),
+            };
+            let format = Format::of(&name);
+            if format.is_none() && Path::new(&name).extension().is_none_or(|e| e != "toml") {
+                return None;
+            }
             let is_link = item.file_type().is_ok_and(|t| t.is_symlink());
             // A link's stamp is its target's: retargeting it or changing the target is a change.
             let meta = if is_link {
@@ -79,9 +81,10 @@ pub(super) fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
                 item.metadata()
             };
             let stamp = meta.ok().map(|m| Stamp::of(&m));
-            (name, raw, format, is_link, stamp)
+            Some(Ok((name, raw, format, is_link, stamp)))
         })
-        .collect();
+        .collect::<Result<_, _>>()
+        .map_err(read_dir)?;
     let mut dumps = Vec::with_capacity(stamped.len());
     let mut overrides: HashMap<OsString, Stamp> = HashMap::new();
     for (name, raw, format, is_link, stamp) in stamped {
