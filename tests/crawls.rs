@@ -446,3 +446,74 @@ fn a_static_export_holds_each_capture_beside_the_source() {
     let older = fs::read_to_string(dir.join("captures/1")).unwrap();
     assert!(source.contains("تصحيح") && !older.contains("تصحيح"));
 }
+
+/// Everything a reader gets of each article of the build folder `out`, in reading order: the
+/// entry whole, its other captures' sources, its thread, and the aliases and the dated count.
+fn as_read(out: &Path) -> Vec<String> {
+    let a = compiled::load(&compiled::path_in(out)).unwrap();
+    let mut lines: Vec<String> = a
+        .entries()
+        .iter()
+        .map(|e| {
+            let id = &e.article.id;
+            let captures: Vec<Option<String>> = (1..=e.provenance.others.len() + 1)
+                .map(|n| a.capture_source(id, n))
+                .collect();
+            let thread: Vec<&str> = a.thread(id).iter().map(|t| t.article.id.as_str()).collect();
+            let whole = serde_json::to_string(&a.get(id).unwrap()).unwrap();
+            format!("{whole} {captures:?} {thread:?} {:?}", a.alias(id))
+        })
+        .collect();
+    lines.push(format!("dated {}", a.dated_oldest_first().len()));
+    lines
+}
+
+/// `arshif build` writes the archive from the build's results in place, without making it
+/// (at a million articles, half a gigabyte of entries moved for nothing): what it writes is
+/// what a build for serving writes, other captures, duplicates' aliases and all, from
+/// nothing and again after a change.
+#[test]
+fn the_archive_a_build_writes_for_exit_is_the_one_it_writes_for_serving() {
+    let articles = tempfile::tempdir().unwrap();
+    folder(articles.path(), "crawl.warc.gz");
+    // The seeds but the one the crawl fetched twice: the other crawled seed is a duplicate.
+    let seeds = concat!(env!("CARGO_MANIFEST_DIR"), "/articles");
+    for seed in fs::read_dir(seeds).unwrap().map(|f| f.unwrap().path()) {
+        if seed.extension().is_some_and(|e| e == "txt") && !seed.ends_with(format!("{KERRY}.txt")) {
+            fs::copy(&seed, articles.path().join(seed.file_name().unwrap())).unwrap();
+        }
+    }
+    let (served, exited) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for round in 0..2 {
+        if round == 1 {
+            let added = fixture("real-pages/002_almadenahnews.com.txt");
+            fs::write(articles.path().join("added.txt"), added).unwrap();
+        }
+        let (kept, report) =
+            archive::build_and_save(articles.path(), &compiled::path_in(served.path())).unwrap();
+        let written =
+            archive::build_and_save_for_exit(articles.path(), &compiled::path_in(exited.path()))
+                .unwrap();
+        assert_eq!(
+            (written.articles, written.dated),
+            (report.articles, report.dated)
+        );
+        assert_eq!(written.render(), report.render());
+        assert!(
+            kept.entries()
+                .iter()
+                .any(|e| !e.provenance.others.is_empty())
+        );
+        assert!(
+            report
+                .problems
+                .iter()
+                .any(|p| p.message.contains("served once"))
+        );
+        assert_eq!(
+            as_read(exited.path()),
+            as_read(served.path()),
+            "round {round}"
+        );
+    }
+}

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::build::{Done, Sink, assemble, collect, finish_report, into_archive};
+use super::build::{Done, Sink, assemble, collect, finish_report, into_archive, save_in_order};
 use super::build_cache::{self, BuildCache, CachedRef};
 use super::entry::Entry;
 use super::model::{Archive, Part};
@@ -64,9 +64,9 @@ pub fn build_and_save(
     articles: &Path,
     compiled_path: &Path,
 ) -> Result<(Archive, BuildReport), ArchiveError> {
-    let (archive, mut report) = build_and_write(articles, compiled_path)?;
+    let (archive, mut report) = build_and_write(articles, compiled_path, Then::Serve)?;
     let started = Instant::now();
-    let archive = archive.indexed();
+    let archive = archive.expect("kept to serve").indexed();
     report.timings.push((
         "index the archive (ids, facets, threads)",
         started.elapsed(),
@@ -81,16 +81,27 @@ pub fn build_and_save_for_exit(
     articles: &Path,
     compiled_path: &Path,
 ) -> Result<BuildReport, ArchiveError> {
-    let (archive, report) = build_and_write(articles, compiled_path)?;
+    let (archive, report) = build_and_write(articles, compiled_path, Then::Exit)?;
     std::mem::forget(archive);
     Ok(report)
 }
 
-/// [`build_and_save`] but for the archive's lookups: the archive as written, not indexed.
+/// What the caller of [`build_and_write`] does with the archive once it is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Then {
+    /// Serves it: it is made and given back.
+    Serve,
+    /// Exits: it is written from the build's results and not made.
+    Exit,
+}
+
+/// [`build_and_save`] but for the archive's lookups: the archive as written, not indexed
+/// (`None` when `then` is [`Then::Exit`] and the archive did not need to be made).
 fn build_and_write(
     articles: &Path,
     compiled_path: &Path,
-) -> Result<(Archive, BuildReport), ArchiveError> {
+    then: Then,
+) -> Result<(Option<Archive>, BuildReport), ArchiveError> {
     let out = compiled_path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(out).map_err(|e| ArchiveError::Write {
         path: out.to_path_buf(),
@@ -280,11 +291,33 @@ fn build_and_write(
         ("  of which the index (update and commit)", index_took),
         ("  of which the cache (meanwhile)", cache_took),
     ]);
-    let started = Instant::now();
-    let archive = into_archive(done, assembled, Some(store));
-    finish_report(&mut report, &archive);
-    let assembled_took = started.elapsed();
-    compiled::save(&archive, &source, compiled_path)?;
+    let written = match then {
+        Then::Exit => save_in_order(
+            &done,
+            &assembled,
+            &store_name,
+            &source,
+            compiled_path,
+            &mut report,
+        )?,
+        Then::Serve => None,
+    };
+    let (archive, assembled_took) = match written {
+        Some(took) => {
+            // Not freed one string at a time: the process's exit gives the pages back whole.
+            std::mem::forget(done);
+            std::mem::forget(assembled);
+            (None, took)
+        }
+        None => {
+            let started = Instant::now();
+            let archive = into_archive(done, assembled, Some(store));
+            finish_report(&mut report, &archive);
+            let took = started.elapsed();
+            compiled::save(&archive, &source, compiled_path)?;
+            (Some(archive), took)
+        }
+    };
     if fresh || compacted {
         // Only now that the archive names the new store: a build killed before this point
         // left the old archive with its store.

@@ -15,7 +15,8 @@
 //! and the [`slug`]s of their names, [`overrides`], [`id`], [`compiled`], [`store`],
 //! [`build_cache`] and [`grouping_file`] (the threads' base and links kept for the next
 //! build), each replaced whole through [`atomic_file`] (the long lists of the first two in
-//! content-named `chunk_files`, written only when new);
+//! content-named `chunk_files`, written only when new, the archive's known by their
+//! `entry_print`);
 //! [`dataset`] (the archive as JSON documents, its gzip in `gzip_members`); [`commands`]
 //! (`arshif build` and `arshif parse`);
 //! `bodies` (the bodies search passages are found in, read from the store and kept);
@@ -32,6 +33,7 @@ pub mod compiled;
 pub mod dataset;
 pub mod dump;
 pub mod entry;
+mod entry_print;
 pub mod facets;
 pub mod grouping_file;
 pub mod gzip_members;
