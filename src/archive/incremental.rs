@@ -304,9 +304,12 @@ fn build_and_write(
     };
     let (archive, assembled_took) = match written {
         Some(took) => {
-            // Not freed one string at a time: the process's exit gives the pages back whole.
+            // Not freed one string at a time (at a million, some three million strings left
+            // after the last lap): the process's exit gives the pages back whole.
             std::mem::forget(done);
             std::mem::forget(assembled);
+            std::mem::forget(indexed);
+            std::mem::forget(ids);
             (None, took)
         }
         None => {
