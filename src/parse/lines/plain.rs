@@ -31,12 +31,28 @@ pub(super) struct Run {
     pub arabic: usize,
     /// Single spaces inside the run: each ended a word that held a letter.
     pub spaces: usize,
-    /// Where the first [`REFOLDS`] letters marked [`CharInfo::REFOLD`] start, and how many
-    /// such letters there were.
-    refolds: [usize; REFOLDS],
+    /// How many letters marked [`CharInfo::REFOLD`] the run holds.
     refold_count: usize,
+}
+
+/// Where a run's first letters to refold and spaces are: kept by the caller from run to run,
+/// since setting up the arrays for each run cost more than many runs' reading (≈ 60
+/// instructions a run, measured).
+#[derive(Debug)]
+pub(super) struct Places {
+    /// Where the first [`REFOLDS`] letters marked [`CharInfo::REFOLD`] start.
+    refolds: [usize; REFOLDS],
     /// Where the first [`SPACES`] spaces are.
-    spaces_at: [usize; SPACES],
+    spaces: [usize; SPACES],
+}
+
+impl Default for Places {
+    fn default() -> Self {
+        Places {
+            refolds: [0; REFOLDS],
+            spaces: [0; SPACES],
+        }
+    }
 }
 
 #[inline(always)]
@@ -46,16 +62,16 @@ fn info_at(table: &[CharInfo; TABLE_SIZE], b0: u8, b1: u8) -> CharInfo {
 
 impl Run {
     #[inline(always)]
-    fn space_at(&mut self, at: usize) {
-        if let Some(slot) = self.spaces_at.get_mut(self.spaces) {
+    fn space_at(&mut self, places: &mut Places, at: usize) {
+        if let Some(slot) = places.spaces.get_mut(self.spaces) {
             *slot = at;
         }
         self.spaces += 1;
     }
 
     #[inline(always)]
-    fn refold_at(&mut self, at: usize) {
-        if let Some(slot) = self.refolds.get_mut(self.refold_count) {
+    fn refold_at(&mut self, places: &mut Places, at: usize) {
+        if let Some(slot) = places.refolds.get_mut(self.refold_count) {
             *slot = at;
         }
         self.refold_count += 1;
@@ -64,7 +80,7 @@ impl Run {
     /// One letter, or a space and the letter after it, read through the table: any plain
     /// letter. Returns whether there was one at `self.end`.
     #[inline(always)]
-    fn step(&mut self, src: &[u8], table: &[CharInfo; TABLE_SIZE]) -> bool {
+    fn step(&mut self, src: &[u8], table: &[CharInfo; TABLE_SIZE], places: &mut Places) -> bool {
         let i = self.end;
         let (info, at) = match src[i..] {
             [b0 @ 0xc0..=0xdf, b1, ..] => {
@@ -80,7 +96,7 @@ impl Run {
                 if !info.is(CharInfo::PLAIN) {
                     return false;
                 }
-                self.space_at(i);
+                self.space_at(places, i);
                 (info, i + 1)
             }
             _ => return false,
@@ -89,7 +105,7 @@ impl Run {
         self.letters += 1;
         self.arabic += usize::from(info.is(CharInfo::ARABIC));
         if info.is(CharInfo::REFOLD) {
-            self.refold_at(at);
+            self.refold_at(places, at);
         }
         true
     }
@@ -98,16 +114,19 @@ impl Run {
 /// Reads the plain letters from `src[start..]`, right after a plain letter of a word that has
 /// begun: letters of the same word, and of the next ones past a single ASCII space.
 #[inline(always)]
-pub(super) fn read(src: &[u8], start: usize, table: &[CharInfo; TABLE_SIZE]) -> Run {
+pub(super) fn read(
+    src: &[u8],
+    start: usize,
+    table: &[CharInfo; TABLE_SIZE],
+    places: &mut Places,
+) -> Run {
     let mut run = Run {
         start,
         end: start,
         letters: 0,
         arabic: 0,
         spaces: 0,
-        refolds: [0; REFOLDS],
         refold_count: 0,
-        spaces_at: [0; SPACES],
     };
     loop {
         if let Some(bytes) = src[run.end..].first_chunk::<{ block::LEN }>() {
@@ -115,22 +134,22 @@ pub(super) fn read(src: &[u8], start: usize, table: &[CharInfo; TABLE_SIZE]) -> 
             let at = run.end;
             let mut spaces = b.spaces;
             while spaces != 0 {
-                run.space_at(at + spaces.trailing_zeros() as usize);
+                run.space_at(places, at + spaces.trailing_zeros() as usize);
                 spaces &= spaces - 1;
             }
             let mut refolds = b.refolds;
             while refolds != 0 {
-                run.refold_at(at + refolds.trailing_zeros() as usize);
+                run.refold_at(places, at + refolds.trailing_zeros() as usize);
                 refolds &= refolds - 1;
             }
             run.letters += b.letters;
             run.arabic += b.letters;
             run.end += b.len;
             // Stopped short of the block's end by a byte it does not know: the table decides.
-            if b.len < block::STOPPED && !run.step(src, table) {
+            if b.len < block::STOPPED && !run.step(src, table, places) {
                 break;
             }
-        } else if !run.step(src, table) {
+        } else if !run.step(src, table, places) {
             break;
         }
     }
@@ -144,6 +163,7 @@ impl Run {
     #[inline(always)]
     pub(super) fn write_key(
         &self,
+        places: &Places,
         src: &[u8],
         table: &[CharInfo; TABLE_SIZE],
         padded: &mut Vec<u8>,
@@ -154,7 +174,7 @@ impl Run {
         padded.extend_from_slice(&src[self.start..self.end]);
         let key = &mut padded[base..];
         if self.refold_count <= REFOLDS {
-            for &at in &self.refolds[..self.refold_count] {
+            for &at in &places.refolds[..self.refold_count] {
                 let k = at - self.start;
                 let info = info_at(table, key[k], key[k + 1]);
                 key[k..k + 2].copy_from_slice(&info.plain_fold());
@@ -167,7 +187,7 @@ impl Run {
         }
         // One call site for the hash, so that it is inlined (through a closure called from two
         // it was not, and cost a call a word).
-        for &at in &self.spaces_at[..self.spaces] {
+        for &at in &places.spaces[..self.spaces] {
             let space = base + at - self.start;
             word_end(word_hash(&padded[word_start..space]));
             word_start = space + 1;
@@ -219,17 +239,21 @@ mod tests {
     #[test]
     fn runs_hash_the_words_they_end() {
         let many = "مدرسة أخرى إلى آخر القرية ".repeat(20);
+        // One set of places for every run, as the scanner keeps it: a run after a longer one
+        // reads its own places only.
+        let mut places = Places::default();
         for text in [
+            many.trim_end(),
             "قال الوزير إن آلاف الأسر تعيش على مساعدات منظمات الإغاثة الدولية في المخيمات",
             many.trim_end(),
         ] {
             let (src, table) = (text.as_bytes(), CharInfo::table());
             // As the scanner has it: the first letter (one that folds to itself) written.
-            let run = read(src, 2, table);
+            let run = read(src, 2, table, &mut places);
             assert_eq!(run.end, src.len(), "{text}");
             let mut padded = src[..2].to_vec();
             let mut hashes = Vec::new();
-            let last = run.write_key(src, table, &mut padded, 0, &mut |h| hashes.push(h));
+            let last = run.write_key(&places, src, table, &mut padded, 0, &mut |h| hashes.push(h));
             let k = key(text);
             let words: Vec<&str> = k.split(' ').collect();
             assert_eq!(padded, k.as_bytes(), "{text}");

@@ -35,9 +35,14 @@ pub(super) fn scan(text: &str, split_lines: bool, buf: &mut Buffers) {
     let bytes = text.as_bytes();
     let mut keys = std::mem::take(&mut buf.keys);
     keys.clear();
+    // A key is at most about as long as its line: one allocation for the dump's keys, and one
+    // for its lines (growing them a line at a time cost ≈ 1 instruction a byte, measured).
+    keys.reserve(text.len() + 2);
     keys.push(b' ');
     buf.text.clear();
     buf.scanned.clear();
+    buf.scanned
+        .reserve(memchr::memchr_iter(b'\n', bytes).count() + 1);
     let mut scan = Scanner::new(
         text,
         std::mem::take(&mut buf.text),
@@ -102,18 +107,7 @@ struct Scanned {
     text: Range<usize>,
     /// In [`Buffers::keys`].
     key: Range<usize>,
-    chars: usize,
-    letters: usize,
-    arabic: usize,
-    words: usize,
-    digit: bool,
-    ascii_digit: bool,
-    ascii_letter: bool,
-    hash: bool,
-    year: bool,
-    hijri_year: bool,
-    phrase_word: bool,
-    key_spaces: usize,
+    counts: Counts,
 }
 
 impl Buffers {
@@ -142,7 +136,7 @@ impl Buffers {
                 let t = if s.in_source { source } else { text };
                 // `get`: a repaired key may have lost a character boundary (never, as said).
                 let padded = keys.get(s.key.start - 1..s.key.end + 1).unwrap_or("  ");
-                line(&t[s.text.clone()], padded, s)
+                line(&t[s.text.clone()], padded, &s.counts)
             })
             .collect()
     }
@@ -179,6 +173,15 @@ struct Scanner<'a> {
     padded: Vec<u8>,
     key_start: usize,
     scanned: Vec<Scanned>,
+    /// Where a run of plain letters found its spaces and letters to refold, kept from run to
+    /// run (set up once a dump, not once a run).
+    places: plain::Places,
+    line: Counts,
+}
+
+/// What the scan counts on the line being read; a new line starts from the default.
+#[derive(Debug, Default)]
+struct Counts {
     folder: KeyFolder,
     /// White space was seen since the last kept character.
     space: bool,
@@ -220,25 +223,8 @@ impl<'a> Scanner<'a> {
             key_start: padded.len(),
             padded,
             scanned,
-            folder: KeyFolder::default(),
-            space: false,
-            started: false,
-            chars: 0,
-            letters: 0,
-            arabic: 0,
-            words: 0,
-            in_word: false,
-            word_alnum: false,
-            digit: false,
-            ascii_digit: false,
-            ascii_letter: false,
-            hash: false,
-            run_digits: 0,
-            run_value: 0,
-            year: false,
-            hijri_year: false,
-            phrase_word: false,
-            key_spaces: 0,
+            places: plain::Places::default(),
+            line: Counts::default(),
         }
     }
 
@@ -251,11 +237,11 @@ impl<'a> Scanner<'a> {
             return;
         }
         if info.is(CharInfo::WHITESPACE) {
-            self.space = self.started;
+            self.line.space = self.line.started;
             return;
         }
-        if self.space {
-            self.space = false;
+        if self.line.space {
+            self.line.space = false;
             // One ASCII space right after the copied stretch joins it; any other gap is
             // written as one.
             if self.run.end + 1 == at && self.src[self.run.end] == b' ' {
@@ -266,7 +252,7 @@ impl<'a> Scanner<'a> {
             }
             self.keep(b" ", CharInfo::of(' '));
         }
-        self.started = true;
+        self.line.started = true;
         let raw = &self.src[at..at + len];
         if info.is(CharInfo::PRESENTATION) {
             self.flush();
@@ -293,24 +279,25 @@ impl<'a> Scanner<'a> {
     /// Returns where the run ends.
     #[inline(always)]
     fn plain_run(&mut self, i: usize, table: &[CharInfo; TABLE_SIZE]) -> usize {
-        debug_assert!(self.run.end == i && !self.space && self.run_digits == 0);
-        debug_assert!(self.folder.in_word() && self.in_word && self.word_alnum);
-        let run = plain::read(self.src, i, table);
-        let phrase_word = &mut self.phrase_word;
+        debug_assert!(self.run.end == i && !self.line.space && self.line.run_digits == 0);
+        debug_assert!(self.line.folder.in_word() && self.line.in_word && self.line.word_alnum);
+        let run = plain::read(self.src, i, table, &mut self.places);
+        let phrase_word = &mut self.line.phrase_word;
         let word_start = run.write_key(
+            &self.places,
             self.src,
             table,
             &mut self.padded,
-            self.folder.word_start(),
+            self.line.folder.word_start(),
             &mut |h| *phrase_word |= LEXICON.may_be_phrase_word(h),
         );
-        self.folder.resume_word(word_start);
-        self.key_spaces += run.spaces;
-        self.chars += run.letters + run.spaces;
-        self.letters += run.letters;
-        self.arabic += run.arabic;
+        self.line.folder.resume_word(word_start);
+        self.line.key_spaces += run.spaces;
+        self.line.chars += run.letters + run.spaces;
+        self.line.letters += run.letters;
+        self.line.arabic += run.arabic;
         // Each space ended a word that held a letter.
-        self.words += run.spaces;
+        self.line.words += run.spaces;
         self.run.end = run.end;
         run.end
     }
@@ -325,62 +312,65 @@ impl<'a> Scanner<'a> {
     // Once per character: a call costs more than the work.
     #[inline(always)]
     fn keep(&mut self, raw: &[u8], info: CharInfo) {
-        self.chars += 1;
-        let (phrase_word, key_spaces) = (&mut self.phrase_word, &mut self.key_spaces);
+        self.line.chars += 1;
+        let (phrase_word, key_spaces) = (&mut self.line.phrase_word, &mut self.line.key_spaces);
         // A word ended: the folder writes a space after it.
-        self.folder.push(&mut self.padded, raw, info, &mut |h| {
-            *phrase_word |= LEXICON.may_be_phrase_word(h);
-            *key_spaces += 1;
-        });
+        self.line
+            .folder
+            .push(&mut self.padded, raw, info, &mut |h| {
+                *phrase_word |= LEXICON.may_be_phrase_word(h);
+                *key_spaces += 1;
+            });
         let ascii = raw.len() == 1;
         if info.is(CharInfo::DIGIT) {
-            self.digit = true;
-            self.ascii_digit |= ascii;
-            self.run_digits += 1;
-            self.run_value = self
+            self.line.digit = true;
+            self.line.ascii_digit |= ascii;
+            self.line.run_digits += 1;
+            self.line.run_value = self
+                .line
                 .run_value
                 .saturating_mul(10)
                 .saturating_add(info.digit());
-        } else if self.run_digits > 0 {
+        } else if self.line.run_digits > 0 {
             self.end_number();
         }
         if info.is(CharInfo::LETTER) {
-            self.letters += 1;
-            self.arabic += usize::from(info.is(CharInfo::ARABIC));
-            self.ascii_letter |= ascii;
+            self.line.letters += 1;
+            self.line.arabic += usize::from(info.is(CharInfo::ARABIC));
+            self.line.ascii_letter |= ascii;
         }
         if info.is(CharInfo::WHITESPACE) {
             self.end_word();
         } else {
-            self.in_word = true;
-            self.word_alnum |= info.is(CharInfo::ALNUM);
-            self.hash |= raw == b"#";
+            self.line.in_word = true;
+            self.line.word_alnum |= info.is(CharInfo::ALNUM);
+            self.line.hash |= raw == b"#";
         }
     }
 
     fn end_word(&mut self) {
-        if self.in_word {
-            self.words += usize::from(self.word_alnum);
+        if self.line.in_word {
+            self.line.words += usize::from(self.line.word_alnum);
         }
-        self.in_word = false;
-        self.word_alnum = false;
+        self.line.in_word = false;
+        self.line.word_alnum = false;
     }
 
     fn end_number(&mut self) {
-        if self.run_digits == 4 {
-            self.year |= (1900..=2100).contains(&self.run_value);
-            self.hijri_year |= (1300..=1600).contains(&self.run_value);
+        if self.line.run_digits == 4 {
+            self.line.year |= (1900..=2100).contains(&self.line.run_value);
+            self.line.hijri_year |= (1300..=1600).contains(&self.line.run_value);
         }
-        self.run_digits = 0;
-        self.run_value = 0;
+        self.line.run_digits = 0;
+        self.line.run_value = 0;
     }
 
     /// The line read so far, kept if it holds anything; the scanner is ready for the next one.
     fn finish(&mut self) {
         self.end_word();
         self.end_number();
-        let phrase_word = &mut self.phrase_word;
-        self.folder.finish(&self.padded, &mut |h| {
+        let phrase_word = &mut self.line.phrase_word;
+        self.line.folder.finish(&self.padded, &mut |h| {
             *phrase_word |= LEXICON.may_be_phrase_word(h);
         });
         // Nothing written since the line began: the text is the source's stretch as it is.
@@ -395,37 +385,20 @@ impl<'a> Scanner<'a> {
                 in_source,
                 text,
                 key: self.key_start..self.padded.len(),
-                chars: self.chars,
-                letters: self.letters,
-                arabic: self.arabic,
-                words: self.words,
-                digit: self.digit,
-                ascii_digit: self.ascii_digit,
-                ascii_letter: self.ascii_letter,
-                hash: self.hash,
-                year: self.year,
-                hijri_year: self.hijri_year,
-                phrase_word: self.phrase_word,
-                key_spaces: self.key_spaces,
+                counts: std::mem::take(&mut self.line),
             });
             self.padded.push(b' ');
         }
-        let end = self.run.end;
-        *self = Scanner {
-            run: end..end,
-            ..Scanner::new(
-                self.source,
-                std::mem::take(&mut self.text),
-                std::mem::take(&mut self.padded),
-                std::mem::take(&mut self.scanned),
-            )
-        };
+        self.line = Counts::default();
+        self.run.start = self.run.end;
+        self.text_start = self.text.len();
+        self.key_start = self.padded.len();
     }
 }
 
 /// A line's features, from its cleaned text, its key with a space on each side, and what the
 /// scan counted on it.
-fn line<'a>(text: &'a str, padded: &'a str, s: &Scanned) -> Line<'a> {
+fn line<'a>(text: &'a str, padded: &'a str, s: &Counts) -> Line<'a> {
     let key = &padded[1..padded.len() - 1];
     let words = s.words;
     let embed = s.ascii_letter && {
