@@ -6,16 +6,15 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::ArchiveError;
 use super::build_cache::{BuildCache, Stamp};
 use super::compiled::{self, Ordered, Source};
-use super::dump::build_one;
+use super::dump::{DumpReadError, build_one, start_ahead};
 use super::entry::{Entry, OtherCapture};
 use super::model::{Archive, Part, reading_order};
 use super::report::{BuildReport, Problem};
@@ -23,6 +22,7 @@ use super::scan::{Dump, assign_ids, scan};
 use super::store::{PartRef, Store};
 use super::str_order;
 use super::threads::{self, Profile};
+use super::{read_ahead, read_once};
 use crate::capture::Format;
 use crate::capture::warc::Skip;
 use crate::search::ArticleTerms;
@@ -126,37 +126,63 @@ pub(super) fn collect(
     let reused = done.len() - to_parse.len();
     let progress = progress_bar(to_parse.len());
     let root = fs::canonicalize(dir).ok();
-    let parsed: Vec<(usize, Done)> = to_parse
-        .into_par_iter()
-        .map(|(i, d)| {
-            let result = build_one(root.as_deref(), &d.path_in(dir), d.is_link, d.format);
-            let mut outcomes = Vec::with_capacity(result.entries.len());
-            for mut entry in result.entries {
-                if named_by_file(&entry) {
-                    entry.article.id.clone_from(&ids[i].0);
-                }
-                let (profile, terms) = Profile::with_terms(&entry.article);
-                let (light, part) = sink.keep(entry, terms)?;
-                outcomes.push((light, part, profile));
+    // Each thread takes runs of consecutive dumps and reads each a few ahead of its parse
+    // ([`read_ahead`]), so that it does not wait for the disk.
+    let runs = read_ahead::Runs::new(to_parse, read_ahead::RUN);
+    let start = |(_, d): &(usize, Dump)| {
+        let path = d.path_in(dir);
+        let started = start_ahead(&path, d.format, d.is_link);
+        (path, started)
+    };
+    type Started = Option<Result<read_once::Started, DumpReadError>>;
+    let parse = |((i, d), (path, started)): ((usize, Dump), (PathBuf, Started))| {
+        let result = build_one(
+            root.as_deref(),
+            &path,
+            d.is_link,
+            d.format,
+            d.over.is_some(),
+            started,
+        );
+        let mut outcomes = Vec::with_capacity(result.entries.len());
+        for mut entry in result.entries {
+            if named_by_file(&entry) {
+                entry.article.id.clone_from(&ids[i].0);
             }
-            progress.inc(1);
-            Ok((
-                i,
-                Done {
-                    name: d.name,
-                    stamp: d.stamp,
-                    over: d.over,
-                    outcomes,
-                    problems: result.problems,
-                    skipped: result.skipped,
-                    reused: false,
-                },
-            ))
-        })
-        .collect::<Result<_, ArchiveError>>()?;
+            let (profile, terms) = Profile::with_terms(&entry.article);
+            let (light, part) = sink.keep(entry, terms)?;
+            outcomes.push((light, part, profile));
+        }
+        progress.inc(1);
+        Ok((
+            i,
+            Done {
+                name: d.name,
+                stamp: d.stamp,
+                over: d.over,
+                outcomes,
+                problems: result.problems,
+                skipped: result.skipped,
+                reused: false,
+            },
+        ))
+    };
+    // One walk over the runs on each of rayon's threads.
+    let parsed: Vec<Result<Vec<(usize, Done)>, ArchiveError>> = rayon::broadcast(|_| {
+        let parsed: Result<Vec<_>, ArchiveError> =
+            read_ahead::ahead(runs.items(), read_ahead::DEPTH, &start)
+                .map(&parse)
+                .collect();
+        if parsed.is_err() {
+            runs.stop();
+        }
+        parsed
+    });
     progress.finish_and_clear();
-    for (i, d) in parsed {
-        done[i] = d;
+    for parsed in parsed {
+        for (i, d) in parsed? {
+            done[i] = d;
+        }
     }
     for (d, (id, _)) in done.iter_mut().zip(ids) {
         for (entry, _, _) in &mut d.outcomes {

@@ -28,11 +28,17 @@ pub(super) struct FileResult {
 /// One file parsed, its override applied. `root` is the articles folder, canonical. The
 /// entries of a dump or a saved page get their id from the file name later (see
 /// [`super::scan::assign_ids`]); a crawl's pages have theirs, from their addresses.
+/// `has_override`: whether the listing saw the file's override (only then is one read: a
+/// million dumps were a million failed opens of a `.toml`, and an override the listing did
+/// not see has no stamp in the build cache either). `started`: a dump's read, when it was
+/// started ahead ([`start_dump`]).
 pub(super) fn build_one(
     root: Option<&Path>,
     path: &Path,
     is_link: bool,
     format: Format,
+    has_override: bool,
+    started: Option<Result<read_once::Started, DumpReadError>>,
 ) -> FileResult {
     let name = file_name(path);
     // A link in articles/ may point anywhere on the machine; only files inside the folder
@@ -52,19 +58,30 @@ pub(super) fn build_one(
     }
     match format {
         Format::Warc => crawl(path, name),
-        Format::Text | Format::Html => page(path, name, format),
+        Format::Text | Format::Html => {
+            let bytes = started
+                .unwrap_or_else(|| start_dump(path))
+                .and_then(finish_dump);
+            page(path, name, format, bytes, has_override)
+        }
     }
 }
 
-/// A text dump or a saved page.
-fn page(path: &Path, name: String, format: Format) -> FileResult {
+/// A text dump or a saved page, from its bytes.
+fn page(
+    path: &Path,
+    name: String,
+    format: Format,
+    bytes: Result<Vec<u8>, DumpReadError>,
+    has_override: bool,
+) -> FileResult {
     let problem = |message: String, is_error| Problem {
         file: name.clone(),
         message,
         is_error,
     };
     let mut result = FileResult::default();
-    let bytes = match read_dump(path) {
+    let bytes = match bytes {
         Ok(b) => b,
         Err(e) => {
             result.problems.push(problem(e.to_string(), true));
@@ -76,21 +93,10 @@ fn page(path: &Path, name: String, format: Format) -> FileResult {
         _ => capture::read_text(&bytes, &name),
     };
 
-    let over_path = path.with_extension("toml");
-    let over = match fs::read_to_string(&over_path) {
-        Ok(text) => match Override::from_toml(&text) {
-            Ok(o) => Some(o),
-            Err(e) => {
-                let over_name = file_name(&over_path);
-                result.problems.push(Problem {
-                    file: over_name,
-                    message: format!("override ignored: {e}"),
-                    is_error: true,
-                });
-                None
-            }
-        },
-        Err(_) => None,
+    let over = if has_override {
+        read_override(path, &mut result.problems)
+    } else {
+        None
     };
 
     let (mut article, text, origin) = match read {
@@ -152,6 +158,24 @@ fn page(path: &Path, name: String, format: Format) -> FileResult {
         },
     });
     result
+}
+
+/// The override beside `path`, when it can be read and understood; a problem when it cannot
+/// be understood.
+fn read_override(path: &Path, problems: &mut Vec<Problem>) -> Option<Override> {
+    let over_path = path.with_extension("toml");
+    let text = fs::read_to_string(&over_path).ok()?;
+    match Override::from_toml(&text) {
+        Ok(o) => Some(o),
+        Err(e) => {
+            problems.push(Problem {
+                file: file_name(&over_path),
+                message: format!("override ignored: {e}"),
+                is_error: true,
+            });
+            None
+        }
+    }
 }
 
 /// A crawl: one entry per page, each with the id of its address. A damaged record is an
@@ -228,13 +252,58 @@ pub enum DumpReadError {
 /// it is read. A dump read from the disk leaves the page cache as it found it
 /// ([`read_once`]).
 pub fn read_dump(path: &Path) -> Result<Vec<u8>, DumpReadError> {
+    finish_dump(start_dump(path)?)
+}
+
+/// A dump opened and its read started ([`read_once::start`]), when it is not too large: the
+/// first half of [`read_dump`], which a build does a few dumps ahead of the second
+/// ([`super::read_ahead`]).
+pub(super) fn start_dump(path: &Path) -> Result<read_once::Started, DumpReadError> {
     let limit = parse::MAX_DUMP_BYTES as u64;
-    let mut file = fs::File::open(path).map_err(DumpReadError::Io)?;
+    let file = fs::File::open(path).map_err(DumpReadError::Io)?;
     let len = file.metadata().map_err(DumpReadError::Io)?.len();
     if len > limit {
         return Err(DumpReadError::TooLarge(parse::ParseError::TooLarge(len)));
     }
-    let mut bytes = Vec::with_capacity(len as usize);
-    read_once::read(&mut file, &mut bytes, limit + 1).map_err(DumpReadError::Io)?;
-    Ok(bytes)
+    Ok(read_once::start(file, Vec::with_capacity(len as usize)))
+}
+
+/// The read a build starts ahead of a file's parse ([`super::read_ahead`]): a dump's or a
+/// saved page's, not a crawl's (read as a stream) nor a link's (whose target is checked first).
+pub(super) fn start_ahead(
+    path: &Path,
+    format: Format,
+    is_link: bool,
+) -> Option<Result<read_once::Started, DumpReadError>> {
+    (format != Format::Warc && !is_link).then(|| start_dump(path))
+}
+
+/// The second half of [`read_dump`]: the rest of the dump read, up to one byte past the limit
+/// (so that a dump grown past it is refused by the parser).
+fn finish_dump(started: read_once::Started) -> Result<Vec<u8>, DumpReadError> {
+    started
+        .finish(parse::MAX_DUMP_BYTES as u64 + 1)
+        .map_err(DumpReadError::Io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The build reads an override only when the listing saw it, so a `.toml` that came
+    /// after the listing (and has no stamp in the build cache) waits for the next build.
+    #[test]
+    fn an_override_is_read_only_when_the_listing_saw_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let dump = dir.path().join("a.txt");
+        fs::write(&dump, "").unwrap();
+        fs::write(dir.path().join("a.toml"), "title = \"ع\"\nbody = [\"ب\"]\n").unwrap();
+        let built = |seen| build_one(None, &dump, false, Format::Text, seen, None);
+        let seen = built(true);
+        assert_eq!(seen.entries.len(), 1);
+        assert_eq!(seen.entries[0].article.title, "ع");
+        let unseen = built(false);
+        assert!(unseen.entries.is_empty());
+        assert!(unseen.problems.iter().any(|p| p.is_error));
+    }
 }

@@ -20,7 +20,9 @@
 //! [`dataset`] (the archive as JSON documents, its gzip in `gzip_members`); [`commands`]
 //! (`arshif build` and `arshif parse`);
 //! `bodies` (the bodies search passages are found in, read from the store and kept);
-//! `str_order` (sorting by ids and names through their first bytes).
+//! `str_order` (sorting by ids and names through their first bytes); `read_once` and
+//! `read_ahead` (a build's dumps read once, a few ahead of their parse, and not kept in the
+//! page cache).
 
 pub mod atomic_file;
 mod bodies;
@@ -42,6 +44,7 @@ pub mod incremental;
 mod lookup;
 pub mod model;
 pub mod overrides;
+mod read_ahead;
 mod read_once;
 pub mod report;
 pub mod scan;

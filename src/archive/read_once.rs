@@ -10,22 +10,57 @@
 //! (reading them back from the disk cost ≈ 0.5 s of system time at 10,000, a seventh of the
 //! build). Whether the cache held it: the first read may not wait for the disk (`preadv2`
 //! with `RWF_NOWAIT`), so it gives what the cache has and stops where it has not.
+//!
+//! A read may be started some time before it is finished ([`start`], [`Started::finish`]), so
+//! that the disk works while the thread does something else ([`super::read_ahead`]); whether
+//! the cache held the file is then decided at the start.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 
-/// Reads `file` from its start into `bytes` (empty; its capacity is what is expected, the
-/// file's length when it was opened), up to `limit` bytes. When the file was not wholly in the
-/// page cache before, tells the kernel to drop it from the cache once read.
-pub fn read(file: &mut File, bytes: &mut Vec<u8>, limit: u64) -> io::Result<()> {
-    let cached = read_cached(file, bytes);
-    file.seek(SeekFrom::Start(bytes.len() as u64))?;
-    file.take(limit.saturating_sub(bytes.len() as u64))
-        .read_to_end(bytes)?;
-    if !cached {
-        forget(file);
+/// Starts reading `file` from its start into `bytes` (empty; its capacity is what is expected,
+/// the file's length when it was opened): copies what the page cache holds of
+/// its start, without waiting, and notes whether that was all of it. For a file not in the
+/// cache, the copy's own first read asks the kernel for the file's pages (its readahead), so
+/// a read started a little before it is finished ([`Started::finish`]) overlaps the disk's
+/// work with whatever the thread does meanwhile.
+pub fn start(file: File, mut bytes: Vec<u8>) -> Started {
+    let cached = read_cached(&file, &mut bytes);
+    Started {
+        file,
+        bytes,
+        cached,
     }
-    Ok(())
+}
+
+/// A file whose read was started: what the page cache held of it, and whether that was all.
+/// Whether it was cached is decided here, before the read, and not when it is finished: by
+/// then the readahead the start asked for may have brought the whole file in.
+#[derive(Debug)]
+pub struct Started {
+    file: File,
+    bytes: Vec<u8>,
+    cached: bool,
+}
+
+impl Started {
+    /// Reads the rest of the file, up to `limit` bytes in all; a file that was not wholly in
+    /// the page cache when started is then dropped from it, a file that was is left there.
+    pub fn finish(self, limit: u64) -> io::Result<Vec<u8>> {
+        let Started {
+            mut file,
+            mut bytes,
+            cached,
+        } = self;
+        file.seek(SeekFrom::Start(bytes.len() as u64))?;
+        file.by_ref()
+            .take(limit.saturating_sub(bytes.len() as u64))
+            .read_to_end(&mut bytes)?;
+        if !cached {
+            forget(&file);
+        }
+        Ok(bytes)
+    }
 }
 
 /// Reads into `bytes` (up to its capacity) what the page cache holds of the file's start,
@@ -119,10 +154,9 @@ mod tests {
     }
 
     fn read_once(path: &std::path::Path) -> Vec<u8> {
-        let mut file = File::open(path).unwrap();
-        let mut bytes = Vec::with_capacity(file.metadata().unwrap().len() as usize);
-        read(&mut file, &mut bytes, 1 << 30).unwrap();
-        bytes
+        let file = File::open(path).unwrap();
+        let bytes = Vec::with_capacity(file.metadata().unwrap().len() as usize);
+        start(file, bytes).finish(1 << 30).unwrap()
     }
 
     #[test]
@@ -146,21 +180,36 @@ mod tests {
     }
 
     #[test]
+    fn a_file_started_from_the_disk_is_dropped_though_in_the_cache_when_finished() {
+        let Some((_dir, path, text)) = written() else {
+            return;
+        };
+        let started = start(File::open(&path).unwrap(), Vec::with_capacity(LEN));
+        // Its pages come in before the read is finished (here through another read; in a
+        // build, through the readahead the start asked for).
+        assert_eq!(std::fs::read(&path).unwrap(), text);
+        assert_eq!(resident(&path), LEN / 4096);
+        assert_eq!(started.finish(1 << 30).unwrap(), text);
+        assert_eq!(resident(&path), 0);
+    }
+
+    #[test]
     fn a_file_half_cached_is_read_whole_and_up_to_the_limit() {
         let Some((_dir, path, text)) = written() else {
             return;
         };
         // The first half in the cache, the second not.
         assert_eq!(std::fs::read(&path).unwrap(), text);
-        let mut file = File::open(&path).unwrap();
+        let file = File::open(&path).unwrap();
         let half = (LEN / 2) as libc::off_t;
         // SAFETY: a valid descriptor and integers.
         let r =
             unsafe { libc::posix_fadvise(file.as_raw_fd(), half, half, libc::POSIX_FADV_DONTNEED) };
         assert_eq!(r, 0);
         assert_eq!(resident(&path), LEN / 2 / 4096);
-        let mut bytes = Vec::with_capacity(LEN);
-        read(&mut file, &mut bytes, LEN as u64 - 1).unwrap();
+        let bytes = start(file, Vec::with_capacity(LEN))
+            .finish(LEN as u64 - 1)
+            .unwrap();
         assert_eq!(bytes, text[..LEN - 1]);
         assert_eq!(resident(&path), 0);
     }
