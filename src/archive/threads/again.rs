@@ -254,14 +254,14 @@ pub(super) fn again(
     let compared: Vec<(usize, Vec<usize>)> = owners
         .par_iter()
         .map(|&a| {
-            let places: Vec<u32> = signatures[a]
-                .iter()
-                .map(|t| {
-                    let place = lists[t].binary_search(&(day_key(days[a]), a as u32));
-                    place.expect("an article is in its terms' lists") as u32
-                })
-                .collect();
-            (a, links::compared(a, signatures[a], &places, &lists, days))
+            let places = signatures[a].iter().map(|t| {
+                let place = lists[t].binary_search(&(day_key(days[a]), a as u32));
+                (
+                    lists[t].as_slice(),
+                    place.expect("an article is in its terms' lists"),
+                )
+            });
+            (a, links::compared(a, places, days))
         })
         .collect();
     let wanted: FxHashSet<usize> = compared

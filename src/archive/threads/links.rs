@@ -3,6 +3,7 @@
 //! compares all pairs). The steps are apart so that a build can redo them for a few articles
 //! ([`super::again`]) as well as for all.
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
 
 use rayon::prelude::*;
@@ -159,31 +160,109 @@ fn sort_by_day(list: &mut Vec<(i32, u32)>) {
     *list = sorted;
 }
 
-/// Every article's links, through the postings of every signature term.
+/// Every article's links, through the lists of every signature term.
 pub(super) fn links(vectors: &[Vector], days: &[Option<i32>]) -> (Vec<Vec<u32>>, Vec<Link>) {
     let signatures: Vec<Vec<u32>> = vectors.par_iter().map(signature).collect();
-    let borrowed: Vec<&[u32]> = signatures.iter().map(Vec::as_slice).collect();
-    let postings = postings(&borrowed, days, |_| true);
-    // Where each article is in the lists of its signature terms: its date window is around
-    // that place, found by walking a few neighbours instead of searching a list of thousands.
-    let mut places: Vec<[u32; SIGNATURE]> = vec![[0; SIGNATURE]; signatures.len()];
-    for (t, list) in &postings {
-        for (place, &(_, i)) in list.iter().enumerate() {
-            let i = i as usize;
-            if let Some(k) = signatures[i].iter().position(|s| s == t) {
-                places[i][k] = place as u32;
-            }
-        }
-    }
-    let mut links: Vec<Link> = (0..signatures.len())
-        .into_par_iter()
-        .flat_map_iter(|a| {
-            let compared = compared(a, borrowed[a], &places[a], &postings, days);
+    let lists = Lists::new(&signatures, days);
+    // The articles in list order: neighbours in time read the same parts of the lists and
+    // mostly compare the same articles, so these stay in the cache from one to the next
+    // (in index order each article's lists and vectors were misses at a million). The links
+    // are sorted after, whatever order found them.
+    let mut links: Vec<Link> = lists
+        .order
+        .par_iter()
+        .flat_map_iter(|&(_, a)| {
+            let a = a as usize;
+            let compared = compared(a, lists.of(a), days);
             links_of(a, compared, days, |i| &vectors[i])
         })
         .collect();
     sort(&mut links);
     (signatures, links)
+}
+
+/// Every signature term's list of articles (as [`Postings`] holds one) in one array, and each
+/// article's place in the lists of its terms. At a million articles, the lists in a hash map
+/// cost each article sixteen dependent cache misses (the map, the list, its place), and finding
+/// the places walked every list once more on one thread; here the articles are laid out in
+/// list order (by day, then index) and each list fills in that order, so the lists come out
+/// sorted and every place is known as it is written.
+struct Lists {
+    /// Every article as `(day, article)`, sorted: the order the lists are in.
+    order: Vec<(i32, u32)>,
+    /// The lists one after the other: `(day, article)`, each sorted.
+    entries: Vec<(i32, u32)>,
+    /// Where each list starts in `entries`; one more for the end of the last.
+    starts: Vec<u32>,
+    /// Where article `i`'s terms are in `list` and `at`: `slots[i]..slots[i + 1]`.
+    slots: Vec<u32>,
+    /// For each of an article's terms (in signature order), its list and its place in
+    /// `entries`.
+    list: Vec<u32>,
+    at: Vec<u32>,
+}
+
+impl Lists {
+    fn new(signatures: &[Vec<u32>], days: &[Option<i32>]) -> Lists {
+        let total: usize = signatures.iter().map(Vec::len).sum();
+        let mut ids: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut lens: Vec<u32> = Vec::new();
+        let mut slots = Vec::with_capacity(signatures.len() + 1);
+        let mut list = Vec::with_capacity(total);
+        for s in signatures {
+            slots.push(list.len() as u32);
+            for &t in s {
+                let id = *ids.entry(t).or_insert_with(|| {
+                    lens.push(0);
+                    lens.len() as u32 - 1
+                });
+                lens[id as usize] += 1;
+                list.push(id);
+            }
+        }
+        slots.push(list.len() as u32);
+        let mut starts = Vec::with_capacity(lens.len() + 1);
+        let mut sum = 0;
+        starts.push(0);
+        for len in lens {
+            sum += len;
+            starts.push(sum);
+        }
+        let mut order: Vec<(i32, u32)> = (0..signatures.len())
+            .map(|i| (day_key(days[i]), i as u32))
+            .collect();
+        order.par_sort_unstable();
+        let mut tails = starts.clone();
+        let mut entries = vec![(0, 0); total];
+        let mut at = vec![0; total];
+        for &(day, i) in &order {
+            let i = i as usize;
+            for s in slots[i] as usize..slots[i + 1] as usize {
+                let tail = &mut tails[list[s] as usize];
+                entries[*tail as usize] = (day, i as u32);
+                at[s] = *tail;
+                *tail += 1;
+            }
+        }
+        Lists {
+            order,
+            entries,
+            starts,
+            slots,
+            list,
+            at,
+        }
+    }
+
+    /// Article `a`'s terms' lists, each with `a`'s place in it, in signature order.
+    fn of(&self, a: usize) -> impl Iterator<Item = (&[(i32, u32)], usize)> + '_ {
+        (self.slots[a] as usize..self.slots[a + 1] as usize).map(|s| {
+            let l = self.list[s] as usize;
+            let start = self.starts[l] as usize;
+            let list = &self.entries[start..self.starts[l + 1] as usize];
+            (list, (self.at[s] as usize) - start)
+        })
+    }
 }
 
 /// The order links are joined in: strongest first, then by their articles' order.
@@ -199,34 +278,50 @@ pub(super) fn sort(links: &mut [Link]) {
 
 /// The articles `a` compares itself with: those sharing most of its signature terms among
 /// each term's candidates (see [`candidates`]), at most [`MAX_COMPARED`], each pair it owns.
-/// `places[k]` is `a`'s place in the list of its `k`-th signature term.
-pub(super) fn compared(
+/// `lists` are `a`'s signature terms' lists, each with `a`'s place in it.
+pub(super) fn compared<'l>(
     a: usize,
-    signature: &[u32],
-    places: &[u32],
-    postings: &Postings,
+    lists: impl Iterator<Item = (&'l [(i32, u32)], usize)>,
     days: &[Option<i32>],
 ) -> Vec<usize> {
-    // Candidates counted by sorting: a few hundred indices sort faster than they hash.
     // A dated article's candidates are all dated, so it owns the pairs with later ones.
     let dated = days[a].is_some();
-    let mut seen: Vec<usize> = signature
-        .iter()
-        .zip(places)
-        .flat_map(|(t, &place)| candidates(&postings[t], place as usize))
-        .map(|&(_, b)| b as usize)
-        .filter(|&b| if dated { b > a } else { owns(a, b, days) })
-        .collect();
-    seen.sort_unstable();
-    let mut pairs: Vec<(usize, u32)> = seen
-        .chunk_by(|x, y| x == y)
-        .filter(|run| run.len() >= 2)
-        .map(|run| (run[0], run.len() as u32))
-        .collect();
-    // Most shared signature terms first: the cosine of the rest is not computed.
-    pairs.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-    pairs.truncate(MAX_COMPARED);
-    pairs.into_iter().map(|(b, _)| b).collect()
+    SHARED.with_borrow_mut(|shared| {
+        shared.clear();
+        for (list, place) in lists {
+            for &(_, b) in candidates(list, place) {
+                let owned = if dated {
+                    b as usize > a
+                } else {
+                    owns(a, b as usize, days)
+                };
+                if owned {
+                    *shared.entry(b).or_insert(0) += 1;
+                }
+            }
+        }
+        let mut pairs: Vec<(u32, u32)> = shared
+            .iter()
+            .filter(|&(_, &n)| n >= 2)
+            .map(|(&b, &n)| (b, n))
+            .collect();
+        // Most shared signature terms first: the cosine of the rest is not computed. At the
+        // cap a hundred or more share two terms: the first few are picked before sorting.
+        let order = |x: &(u32, u32), y: &(u32, u32)| y.1.cmp(&x.1).then(x.0.cmp(&y.0));
+        if pairs.len() > MAX_COMPARED {
+            pairs.select_nth_unstable_by(MAX_COMPARED, order);
+            pairs.truncate(MAX_COMPARED);
+        }
+        pairs.sort_unstable_by(order);
+        pairs.into_iter().map(|(b, _)| b as usize).collect()
+    })
+}
+
+thread_local! {
+    /// How many of an article's signature terms each candidate shares, kept per thread with
+    /// its room: counting a few hundred candidates in a map costs less than sorting them,
+    /// which was most of the comparing at a million articles (the lists at the cap).
+    static SHARED: RefCell<FxHashMap<u32, u32>> = RefCell::default();
 }
 
 /// `a`'s links among the articles it compared, by the other article's index.
@@ -303,13 +398,44 @@ fn candidates(list: &[(i32, u32)], place: usize) -> &[(i32, u32)] {
 mod tests {
     use super::*;
 
-    #[test]
-    fn lists_sorted_by_day_as_by_day_and_article() {
-        let mut seed = 7u64;
-        let mut random = |below: u64| {
+    /// A random number below its argument, the same sequence for a seed.
+    fn random(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |below| {
             seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
             (seed >> 33) % below
-        };
+        }
+    }
+
+    #[test]
+    fn lists_hold_the_postings_and_each_article_its_place() {
+        let mut random = random(11);
+        let n = 2000;
+        let days: Vec<Option<i32>> = (0..n)
+            .map(|_| (random(5) > 0).then(|| random(60) as i32 - 30))
+            .collect();
+        // Up to SIGNATURE distinct terms an article, out of 40: long lists, some days crowded.
+        let signatures: Vec<Vec<u32>> = (0..n)
+            .map(|_| {
+                let terms = (0..40).filter(|_| random(3) == 0);
+                terms.take(SIGNATURE).collect()
+            })
+            .collect();
+        let borrowed: Vec<&[u32]> = signatures.iter().map(Vec::as_slice).collect();
+        let postings = postings(&borrowed, &days, |_| true);
+        let lists = Lists::new(&signatures, &days);
+        for (a, signature) in signatures.iter().enumerate() {
+            let mine: Vec<(&[(i32, u32)], usize)> = lists.of(a).collect();
+            assert_eq!(mine.len(), signature.len());
+            for ((list, place), t) in mine.into_iter().zip(signature) {
+                assert_eq!(list, postings[t].as_slice(), "term {t}");
+                assert_eq!(list[place], (day_key(days[a]), a as u32));
+            }
+        }
+    }
+
+    #[test]
+    fn lists_sorted_by_day_as_by_day_and_article() {
+        let mut random = random(7);
         for (len, days) in [
             (0, 1),
             (10, 3),
