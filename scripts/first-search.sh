@@ -42,11 +42,12 @@ until curl -fso /dev/null "http://127.0.0.1:$port/"; do
   sleep 0.02
 done
 sleep "${SETTLE:-0}"
-# CPU nanoseconds of every thread (schedstat), then the process's minor and major faults
-# (/proc/PID/stat fields 10 and 12). Read from /proc rather than by a background `perf stat`:
+# CPU nanoseconds of every thread (schedstat; printed with %.0f, as mawk's %d stops at 2^31
+# and a server past 2.1 CPU-s then read as 0 ms a request), then the process's minor and
+# major faults (/proc/PID/stat fields 10 and 12). Read from /proc rather than by a background `perf stat`:
 # a background job of a non-interactive shell ignores SIGINT, so that one never stopped.
 cost() {
-  cat /proc/"$pid"/task/*/schedstat 2>/dev/null | awk '{ns += $1} END {printf "%d ", ns}'
+  cat /proc/"$pid"/task/*/schedstat 2>/dev/null | awk '{ns += $1} END {printf "%.0f ", ns}'
   awk '{print $10, $12}' /proc/"$pid"/stat
 }
 one() {
