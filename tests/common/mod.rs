@@ -7,6 +7,7 @@
 
 pub mod nginx;
 pub mod process;
+pub mod seeded;
 pub mod warc;
 
 use arshif::Article;
@@ -327,4 +328,45 @@ pub fn unbrotli(bytes: &[u8]) -> Vec<u8> {
         .read_to_end(&mut out)
         .unwrap();
     out
+}
+
+/// The content type of every HTML page.
+pub const HTML: &str = "text/html; charset=utf-8";
+
+/// The article ids that `selector`'s links lead to, in page order.
+pub fn linked_ids(html: &scraper::Html, selector: &str) -> Vec<String> {
+    attrs(html, selector, "href")
+        .into_iter()
+        .map(|h| {
+            assert!(h.contains("articles/"), "{h} is not an article link");
+            h.rsplit('/').next().unwrap().to_owned()
+        })
+        .collect()
+}
+
+/// The last path segment of every link `selector` matches, in page order.
+pub fn ids_in_order(html: &scraper::Html, selector: &str) -> Vec<String> {
+    attrs(html, selector, "href")
+        .into_iter()
+        .map(|h| h.rsplit('/').next().unwrap().to_owned())
+        .collect()
+}
+
+/// `n` articles, `n000` oldest; dated ones a day apart (28-day months keep it simple).
+pub fn numbered(n: usize, dated: bool) -> Vec<arshif::archive::Entry> {
+    (0..n)
+        .map(|i| {
+            let published = format!(
+                "{}-{:02}-{:02}",
+                2000 + i / 336,
+                1 + i / 28 % 12,
+                1 + i % 28
+            );
+            entry(
+                &format!("n{i:03}"),
+                dated.then_some(published.as_str()),
+                &format!("مقال {i}"),
+            )
+        })
+        .collect()
 }
