@@ -132,7 +132,7 @@ pub fn is_name_line(line: &Line) -> bool {
             .text
             .chars()
             .all(|c| c.is_alphabetic() || c == ' ' || c == '.' || super::text::is_harakah(c))
-        && !LEXICON.is_place(line.text)
+        && !LEXICON.is_place_by_key(line.key)
 }
 
 /// General form: an opinion column signed at its foot, the writer's name on one line and a

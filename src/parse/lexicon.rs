@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
-use super::text::{key, key_at_most, word_hash};
+use super::text::{key, with_key_at_most, word_hash};
 
 /// What a furniture phrase says about a line that holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,14 +220,20 @@ impl Lexicon {
     /// Whether all of `text` is an agency credit (`(رويترز)`, `--(بترا)`, `وكالات`): its key is
     /// exactly an alias's (the punctuation around a credit is no part of a key).
     pub fn agency_exactly(&self, text: &str) -> Option<&'static str> {
-        let k = key_at_most(text, self.agency_len)?;
-        self.agencies.get(&k).copied()
+        with_key_at_most(text, self.agency_len, |k| self.agency_by_key(k))?
+    }
+
+    /// [`Lexicon::agency_exactly`] for text already folded with [`key`] (a line's key).
+    pub fn agency_by_key(&self, folded: &str) -> Option<&'static str> {
+        if folded.len() > self.agency_len {
+            return None;
+        }
+        self.agencies.get(folded).copied()
     }
 
     /// The publisher's canonical name when `text` is exactly one of the known names.
     pub fn publication(&self, text: &str) -> Option<&'static str> {
-        let k = key_at_most(text, self.publication_len)?;
-        self.publications.get(&k).copied()
+        with_key_at_most(text, self.publication_len, |k| self.publication_by_key(k))?
     }
 
     /// [`Lexicon::publication`] for text already folded with [`key`].
@@ -239,7 +245,12 @@ impl Lexicon {
     }
 
     pub fn is_place(&self, text: &str) -> bool {
-        key_at_most(text, self.place_len).is_some_and(|k| self.places.contains_key(&k))
+        with_key_at_most(text, self.place_len, |k| self.is_place_by_key(k)).unwrap_or(false)
+    }
+
+    /// [`Lexicon::is_place`] for text already folded with [`key`] (a line's key).
+    pub fn is_place_by_key(&self, folded: &str) -> bool {
+        folded.len() <= self.place_len && self.places.contains_key(folded)
     }
 }
 
@@ -300,5 +311,33 @@ mod tests {
         assert!(LEXICON.is_place("نيويورك"));
         assert!(LEXICON.is_place("الإسكندرية"));
         assert!(!LEXICON.is_place("المحرر السياسي"));
+    }
+
+    /// The deciders ask about a line by its key (`Line::key` is `key(text)`): the by-key
+    /// lookups answer as the text ones do, at, under and over the tables' longest names.
+    #[test]
+    fn lookups_by_a_lines_key_answer_as_by_its_text() {
+        let texts = [
+            "--(بترا)",
+            "(وكالة الصحافة الفرنسية أ ف ب)",
+            "قال رويترز",
+            "الإسكندرية",
+            "نيويورك، الولايات المتحدة الأمريكية",
+            "",
+        ];
+        for t in texts {
+            for line in crate::parse::lines::split_leaked(t) {
+                assert_eq!(
+                    LEXICON.agency_by_key(line.key),
+                    LEXICON.agency_exactly(t),
+                    "{t}"
+                );
+                assert_eq!(
+                    LEXICON.is_place_by_key(line.key),
+                    LEXICON.is_place(t),
+                    "{t}"
+                );
+            }
+        }
     }
 }

@@ -196,7 +196,7 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
         // A name on a line of its own right under the headline or right over the text.
         if (i == title.index + 1 || i + 1 == start)
             && dateline::is_name_line(line)
-            && LEXICON.agency_exactly(line.text).is_none()
+            && LEXICON.agency_by_key(line.key).is_none()
             && !title::is_site_line(line, site)
         {
             bare_name.get_or_insert(line.text.to_string());
@@ -225,7 +225,7 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
         .or_else(|| {
             header
                 .clone()
-                .find_map(|i| LEXICON.agency_exactly(lines[i].text))
+                .find_map(|i| LEXICON.agency_by_key(lines[i].key))
                 .map(String::from)
         })
         .or(inline.agency.map(String::from))

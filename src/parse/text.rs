@@ -168,29 +168,40 @@ pub fn first_char(bytes: &[u8]) -> char {
 /// (أ إ آ ٱ → ا, ى ی → ي, ک → ك, ة → ه), marks dropped, Latin lower-cased, digits
 /// ASCII, words separated by single spaces.
 pub fn key(s: &str) -> String {
-    key_at_most(s, usize::MAX).unwrap_or_default()
+    let mut out = Vec::with_capacity(s.len());
+    fold_at_most(&mut out, s, usize::MAX);
+    // The buffer becomes the string: checked, not copied (a key is made for every word of a
+    // date line).
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// [`key`], if it is at most `max` bytes long. Tables of short names (agencies, places,
-/// publishers) are asked about whole lines and paragraphs: a key is folded only until it is
-/// longer than the table's longest (a key only grows as it is folded).
-pub fn key_at_most(s: &str, max: usize) -> Option<String> {
-    let mut out = Vec::with_capacity(s.len().min(max.saturating_add(4)));
+/// [`key`], if it is at most `max` bytes long, handed to `f`. Tables of short names
+/// (agencies, places, publishers) are asked about whole lines and paragraphs: a key is folded
+/// only until it is longer than the table's longest (a key only grows as it is folded), into
+/// one buffer a thread keeps (a lookup's key is dropped at once: no allocation a call).
+pub fn with_key_at_most<R>(s: &str, max: usize, f: impl FnOnce(&str) -> R) -> Option<R> {
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    SCRATCH.with_borrow_mut(|out| {
+        out.clear();
+        fold_at_most(out, s, max)?;
+        Some(f(&String::from_utf8_lossy(out)))
+    })
+}
+
+/// Folds `s` into `out` while the key is at most `max` bytes; `None` once it is longer.
+fn fold_at_most(out: &mut Vec<u8>, s: &str, max: usize) -> Option<()> {
     let mut folder = KeyFolder::default();
     let mut buf = [0; 4];
     for c in s.chars() {
         let raw = c.encode_utf8(&mut buf).as_bytes();
-        folder.push(&mut out, raw, CharInfo::of(c), &mut |_| {});
+        folder.push(out, raw, CharInfo::of(c), &mut |_| {});
         if out.len() > max {
             return None;
         }
     }
-    // The buffer becomes the string: checked, not copied (a key is made for every word of a
-    // date line and every credit looked up).
-    Some(
-        String::from_utf8(out)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-    )
+    Some(())
 }
 
 /// A word's hash, of its key's bytes: tables of words (the furniture phrases') are checked
@@ -519,9 +530,13 @@ mod tests {
     fn key_at_most_gives_up_past_its_length() {
         let s = "(وكالة الأنباء) - مراسلنا";
         let k = key(s);
-        assert_eq!(key_at_most(s, k.len()).as_ref(), Some(&k));
-        assert_eq!(key_at_most(s, k.len() - 1), None);
-        assert_eq!(key_at_most("--(بترا)", 8).as_deref(), Some("بترا"));
+        let at_most = |s, max| with_key_at_most(s, max, str::to_owned);
+        assert_eq!(at_most(s, k.len()).as_ref(), Some(&k));
+        assert_eq!(at_most(s, k.len() - 1), None);
+        assert_eq!(at_most("--(بترا)", 8).as_deref(), Some("بترا"));
+        // The thread's buffer starts empty each call: a short key after a long one.
+        assert_eq!(at_most("بترا", 8).as_deref(), Some("بترا"));
+        assert_eq!(at_most("", 8).as_deref(), Some(""));
     }
 
     #[test]

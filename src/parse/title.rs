@@ -430,7 +430,7 @@ pub fn captions(
             && !site_led(l)
             && super::dateline::header(l).is_none()
             && super::dateline::byline(l).is_none()
-            && LEXICON.agency_exactly(l.text).is_none()
+            && LEXICON.agency_by_key(l.key).is_none()
     };
     let mut out: Vec<String> = Vec::new();
     for l in &lines[title.index + 1..body_start] {
