@@ -27,6 +27,14 @@ static LINK_MARKS: LazyLock<[memchr::memmem::Finder<'static>; 4]> = LazyLock::ne
 /// whether a short line (a name, a site's name) holds a date ([`Line::dates`]).
 const MAX_WORDS_DATES_ASKED: usize = 4;
 
+/// How many lines' records to reserve for a dump of `len` bytes: an estimate, not a count
+/// (counting the `\n`s cost ≈ 0.5 instruction a byte). Of the first 2,000 dumps of the
+/// corpus, none has a non-empty line for fewer than ≈ 80 bytes (the densest: a `\n` every
+/// 44 bytes, half of them blank lines); a dump denser still only grows the vector.
+fn lines_reserved(len: usize) -> usize {
+    len / 48 + 8
+}
+
 /// Reads `text` character by character into `buf`: each non-empty line's cleaned text and
 /// key, and what was counted on it. `split_lines` says whether line ends end lines (or are
 /// cleaned away, for a line on its own).
@@ -41,8 +49,7 @@ pub(super) fn scan(text: &str, split_lines: bool, buf: &mut Buffers) {
     keys.push(b' ');
     buf.text.clear();
     buf.scanned.clear();
-    buf.scanned
-        .reserve(memchr::memchr_iter(b'\n', bytes).count() + 1);
+    buf.scanned.reserve(lines_reserved(text.len()));
     let mut scan = Scanner::new(
         text,
         std::mem::take(&mut buf.text),
@@ -486,6 +493,15 @@ mod tests {
     /// Lines read as they are from the source, lines rewritten into the buffer, and a line with
     /// no key between them: each gets its own text and key, and its key padded by the spaces
     /// the buffer puts around it.
+    #[test]
+    fn lines_denser_than_the_reservation_are_all_kept() {
+        let text = "ب\n".repeat(1000);
+        assert!(lines_reserved(text.len()) < 1000);
+        let lines = super::super::split_leaked(&text);
+        assert_eq!(lines.len(), 1000);
+        assert!(lines.iter().all(|l| l.text == "ب" && l.key == "ب"));
+    }
+
     #[test]
     fn each_line_borrows_its_own_text_and_key() {
         let text = "  أحمد  قال \n***\nنص نظيف تماما\n\u{200b}Ab\u{a0}Cd\n\u{fefb}\nآخر";
