@@ -8,8 +8,11 @@
 //! dropped from the cache once read (`POSIX_FADV_DONTNEED`). A dump the cache held before is
 //! left there: a build of 10,000 run again reads its dumps from memory, as it always did
 //! (reading them back from the disk cost ≈ 0.5 s of system time at 10,000, a seventh of the
-//! build). Whether the cache held it: the first read may not wait for the disk (`preadv2`
-//! with `RWF_NOWAIT`), so it gives what the cache has and stops where it has not.
+//! build). Whether the cache held it is asked of the kernel before the first read
+//! (`cachestat`, Linux 6.5), which counts the file's cached pages and starts no read. The
+//! first read's own answer cannot tell: a read that may not wait for the disk (`preadv2` with
+//! `RWF_NOWAIT`) starts the kernel's readahead, and on a fast disk that readahead may finish
+//! within the call, which then returns the whole file as if it had been cached (seen in CI).
 //!
 //! A read may be started some time before it is finished ([`start`], [`Started::finish`]), so
 //! that the disk works while the thread does something else ([`super::read_ahead`]); whether
@@ -19,13 +22,15 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 
 /// Starts reading `file` from its start into `bytes` (empty; its capacity is what is expected,
-/// the file's length when it was opened): copies what the page cache holds of
-/// its start, without waiting, and notes whether that was all of it. For a file not in the
+/// the file's length when it was opened): notes whether the page cache holds all of it, then
+/// copies what the cache holds of its start, without waiting. For a file not in the
 /// cache, the copy's own first read asks the kernel for the file's pages (its readahead), so
 /// a read started a little before it is finished ([`Started::finish`]) overlaps the disk's
 /// work with whatever the thread does meanwhile.
 pub fn start(file: File, mut bytes: Vec<u8>) -> Started {
-    let cached = read_cached(&file, &mut bytes);
+    // Asked before the read, whose readahead would bring the pages in.
+    let cached = all_cached(&file, bytes.capacity());
+    read_cached(&file, &mut bytes);
     Started {
         file,
         bytes,
@@ -63,16 +68,89 @@ impl Started {
     }
 }
 
+/// Whether the page cache holds all of the file's first `len` bytes, asked without reading
+/// them (`cachestat`). Where it cannot be known (another system, a kernel before 6.5, a
+/// sandbox that refuses the call), says it does: then nothing is dropped.
+#[cfg(all(
+    target_os = "linux",
+    any(
+        target_arch = "x86_64",
+        target_arch = "aarch64",
+        target_arch = "riscv64",
+        target_arch = "loongarch64"
+    ),
+    not(target_pointer_width = "32")
+))]
+fn all_cached(file: &File, len: usize) -> bool {
+    use std::os::fd::AsRawFd;
+    /// `cachestat`'s number, the same on every architecture since the tables were unified at
+    /// 424 (the `libc` crate does not name it for all of them yet).
+    const SYS_CACHESTAT: libc::c_long = 451;
+    #[repr(C)]
+    struct Range {
+        off: u64,
+        len: u64,
+    }
+    #[repr(C)]
+    #[derive(Default)]
+    struct Stat {
+        cache: u64,
+        dirty: u64,
+        writeback: u64,
+        evicted: u64,
+        recently_evicted: u64,
+    }
+    if len == 0 {
+        return true;
+    }
+    let range = Range {
+        off: 0,
+        len: len as u64,
+    };
+    let mut stat = Stat::default();
+    // SAFETY: both pointers are to live values of the layouts the kernel expects
+    // (`struct cachestat_range`, `struct cachestat`); the kernel only writes `stat`.
+    let r = unsafe {
+        libc::syscall(
+            SYS_CACHESTAT,
+            file.as_raw_fd(),
+            &range as *const Range,
+            &mut stat as *mut Stat,
+            0u32,
+        )
+    };
+    if r != 0 {
+        return true;
+    }
+    // SAFETY: `sysconf` with a valid name reads no memory of ours.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(1) as u64;
+    stat.cache >= (len as u64).div_ceil(page)
+}
+
+#[cfg(not(all(
+    target_os = "linux",
+    any(
+        target_arch = "x86_64",
+        target_arch = "aarch64",
+        target_arch = "riscv64",
+        target_arch = "loongarch64"
+    ),
+    not(target_pointer_width = "32")
+)))]
+fn all_cached(_: &File, _: usize) -> bool {
+    true
+}
+
 /// Reads into `bytes` (up to its capacity) what the page cache holds of the file's start,
-/// without waiting for the disk. Whether that was all of it. Where it cannot be known (another
-/// system, a file system without such reads), says it was: then nothing is dropped, as before.
+/// without waiting for the disk; where nothing is cached, the read starts the kernel's
+/// readahead of the file, so that [`Started::finish`] finds it on its way.
 #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
-fn read_cached(file: &File, bytes: &mut Vec<u8>) -> bool {
+fn read_cached(file: &File, bytes: &mut Vec<u8>) {
     use std::os::fd::AsRawFd;
     debug_assert!(bytes.is_empty());
     let want = bytes.capacity();
     if want == 0 {
-        return true;
+        return;
     }
     let spare = bytes.spare_capacity_mut();
     let iov = libc::iovec {
@@ -83,21 +161,15 @@ fn read_cached(file: &File, bytes: &mut Vec<u8>) -> bool {
     // borrowed by nothing else; the kernel writes at most `iov_len` bytes there. Offset 0
     // leaves the file's position alone.
     let n = unsafe { libc::preadv2(file.as_raw_fd(), &iov, 1, 0, libc::RWF_NOWAIT) };
-    match usize::try_from(n) {
-        Ok(n) => {
-            // SAFETY: the kernel initialised the first `n` bytes (n <= want <= capacity).
-            unsafe { bytes.set_len(n) };
-            n == want
-        }
-        // EAGAIN: the first page is not in the cache. Any other error: not known.
-        Err(_) => io::Error::last_os_error().raw_os_error() != Some(libc::EAGAIN),
+    // An error (EAGAIN: the first page is not cached) leaves the whole read to `finish`.
+    if let Ok(n) = usize::try_from(n) {
+        // SAFETY: the kernel initialised the first `n` bytes (n <= want <= capacity).
+        unsafe { bytes.set_len(n) };
     }
 }
 
 #[cfg(not(all(target_os = "linux", any(target_env = "gnu", target_env = "musl"))))]
-fn read_cached(_: &File, _: &mut Vec<u8>) -> bool {
-    true
-}
+fn read_cached(_: &File, _: &mut Vec<u8>) {}
 
 /// Tells the kernel the file's cached pages will not be read again. Only a hint.
 #[cfg(target_os = "linux")]
@@ -148,6 +220,10 @@ mod tests {
         forget(&file);
         if resident(&path) > 0 {
             eprintln!("this file system keeps its pages: nothing to check");
+            return None;
+        }
+        if all_cached(&File::open(&path).unwrap(), LEN) {
+            eprintln!("this kernel does not say what it caches (cachestat): nothing to check");
             return None;
         }
         Some((dir, path, text))
