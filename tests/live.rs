@@ -294,14 +294,26 @@ fn watch_swaps_whole_builds_while_a_client_reads() {
         })
     };
 
+    // Each build is changed only once the reader has been answered from it: a fixed pause
+    // was a guess at how fast the reader goes, which a loaded machine can miss.
+    let seen_by_reader = |target: usize| {
+        let start = Instant::now();
+        while seen.lock().unwrap()[target] == 0 {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "the reader was never answered from build {target}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
     let added = articles.path().join("added.txt");
-    std::thread::sleep(Duration::from_millis(500));
+    seen_by_reader(0);
     std::fs::write(&added, &first).unwrap();
     wait_for(&url, &gens, 1);
-    std::thread::sleep(Duration::from_millis(500));
+    seen_by_reader(1);
     std::fs::write(&added, &second).unwrap();
     wait_for(&url, &gens, 2);
-    std::thread::sleep(Duration::from_millis(500));
+    seen_by_reader(2);
     std::fs::remove_file(&added).unwrap();
     wait_for(&url, &gens, 0);
     std::thread::sleep(Duration::from_millis(500));
