@@ -5,6 +5,7 @@
 
 #![allow(dead_code)] // Each test file uses its own part of this module.
 
+pub mod indexed;
 pub mod nginx;
 pub mod process;
 pub mod seeded;

@@ -1,0 +1,178 @@
+//! Two-word phrases, answered from the pairs fields: the same articles as a phrase query
+//! over the terms' positions, across every boundary a phrase may or may not cross.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use arshif::archive::Entry;
+use arshif::search::Total;
+use common::indexed::{entry, fixtures, ids, index, spelled_many_ways};
+
+/// Made-up articles where a phrase's two words meet across what may or may not stop a phrase:
+/// a sentence, a paragraph, a word with no term (too long, tatweel alone), the title and its
+/// subtitle, the body and a caption; spelled with harakat, clitics and variants.
+fn phrase_edges() -> Vec<Entry> {
+    let long = "ا".repeat(60);
+    let with = |id: &str, title: &str, subtitle: Option<&str>, body: &[&str], captions: &[&str]| {
+        let mut e = entry(id, title, body.iter().map(|p| p.to_string()).collect());
+        e.article.subtitle = subtitle.map(String::from);
+        e.article.captions = captions.iter().map(|c| c.to_string()).collect();
+        e
+    };
+    vec![
+        with(
+            "p0",
+            "خبر",
+            None,
+            &["قال الوزير. الخارجية أعلنت أمس أن سورية ترفض."],
+            &[],
+        ),
+        with(
+            "p1",
+            "خبر",
+            None,
+            &["التقى الوزير", "الخارجية الروسية قالت إن سوريا ستحضر."],
+            &[],
+        ),
+        with(
+            "p2",
+            "خبر",
+            None,
+            &["وصل الوزير"],
+            &["الخارجية في صورة أرشيفية"],
+        ),
+        with(
+            "p3",
+            "تصريحات الوزير",
+            Some("الخارجية تنفي"),
+            &["نص قصير عن سوريا."],
+            &[],
+        ),
+        with(
+            "p4",
+            "خبر",
+            None,
+            &[&format!("الوزير {long} الخارجية ـ سوريا")],
+            &[],
+        ),
+        with(
+            "p5",
+            "وزيرُ الخارجيّةِ",
+            None,
+            &["ووزير الخارجيه لـ\"سورية\" وزير وزير"],
+            &[],
+        ),
+        with(
+            "p6",
+            "خبر",
+            None,
+            &["أكد وزير الخارجية الأميركي أن الأمريكية واحدة."],
+            &["وزير الخارجية"],
+        ),
+        with(
+            "p7",
+            "سوريا سوريا",
+            Some("وزير"),
+            &["الخارجية وزير"],
+            &["وزير", "الخارجية"],
+        ),
+    ]
+}
+
+/// A two-word phrase is answered by a term of the pairs fields (src/search/pairs.rs): it must
+/// find exactly the articles, and count them, as the phrase query over the terms' positions
+/// does, for every pair of adjacent words of every text and across every boundary above.
+#[test]
+fn a_two_word_phrase_finds_what_the_phrase_query_finds() {
+    use arshif::search::analyzer::terms;
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query};
+    use tantivy::schema::Value;
+
+    let mut entries = fixtures();
+    entries.extend(spelled_many_ways());
+    entries.extend(phrase_edges());
+    let (dir, index) = index(&entries);
+    let tantivy_index = tantivy::Index::open_in_dir(dir.path().join("search")).unwrap();
+    let schema = tantivy_index.schema();
+    let field = |name| schema.get_field(name).unwrap();
+    let (id_field, title, body) = (field("id"), field("title"), field("body"));
+    let searcher = tantivy_index.reader().unwrap().searcher();
+    let by_positions = |pair: &[String]| -> BTreeSet<String> {
+        let phrase = |f| -> Box<dyn Query> {
+            let terms = pair.iter().map(|t| tantivy::Term::from_field_text(f, t));
+            Box::new(PhraseQuery::new(terms.collect()))
+        };
+        let query = BooleanQuery::new(vec![
+            (Occur::Should, phrase(title)),
+            (Occur::Should, phrase(body)),
+        ]);
+        let top = TopDocs::with_limit(1_000).order_by_score();
+        let found = searcher.search(&query, &top).unwrap();
+        found
+            .into_iter()
+            .map(|(_, address)| {
+                let doc: tantivy::TantivyDocument = searcher.doc(address).unwrap();
+                let id = doc.get_first(id_field).and_then(|v| v.as_str());
+                id.unwrap().to_owned()
+            })
+            .collect()
+    };
+
+    // Adjacent words of each text, and the last word of each text with the first of the next
+    // one of the same article (a paragraph, the subtitle, a caption).
+    let mut queries = BTreeSet::new();
+    for e in &entries {
+        let a = &e.article;
+        let texts = std::iter::once(&a.title)
+            .chain(&a.subtitle)
+            .chain(&a.body)
+            .chain(&a.captions);
+        let mut previous_last: Option<String> = None;
+        for text in texts {
+            // Quotes inside the text would end the query's phrase: left out.
+            let unquoted: String = text
+                .chars()
+                .filter(|c| !matches!(c, '"' | '“' | '”' | '«' | '»' | '„' | '″'))
+                .collect();
+            let words: Vec<&str> = unquoted.split_whitespace().collect();
+            for w in words.windows(2) {
+                queries.insert(format!("{} {}", w[0], w[1]));
+            }
+            if let (Some(last), Some(first)) = (&previous_last, words.first()) {
+                queries.insert(format!("{last} {first}"));
+            }
+            previous_last = words.last().map(|w| w.to_string());
+        }
+    }
+    let mut compared = 0;
+    let mut failures = Vec::new();
+    for words in &queries {
+        let terms = terms(words);
+        if terms.len() != 2 {
+            continue;
+        }
+        let want = by_positions(&terms);
+        let query = format!("\"{words}\"");
+        let results = index.search(&query, 0, 100).unwrap();
+        let got: BTreeSet<String> = results.hits.iter().map(|h| h.id.clone()).collect();
+        if got != want || results.total != Total::Exact(want.len()) {
+            failures.push(format!(
+                "{query}: got {got:?} ({:?}), want {want:?}",
+                results.total
+            ));
+        }
+        compared += usize::from(!want.is_empty());
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    assert!(compared > 300, "only {compared} phrases found anything");
+    // The boundaries themselves: what the phrase query does at each, pinned.
+    let found = |q: &str| ids(&index, q);
+    let edges: BTreeSet<String> = found("\"وزير الخارجية\"")
+        .into_iter()
+        .filter(|id| id.starts_with('p'))
+        .collect();
+    let want: BTreeSet<String> = ["p0", "p1", "p4", "p5", "p6"].map(String::from).into();
+    assert_eq!(edges, want);
+}
