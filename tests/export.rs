@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, VecDeque};
 use std::path::Path;
 use std::process::Command;
 
-use common::nginx::{Client, free_port, main_configuration, start_nginx, tempdir};
+use common::nginx::{Client, main_configuration, start_nginx_on_a_free_port, tempdir};
 use common::process::{self, BIN};
 use common::{attrs, gunzip, resolve, unbrotli};
 
@@ -65,9 +65,11 @@ fn nginx_serves_the_export_as_arshif_serves_the_site() {
     let dir = tempdir();
     // The export builds the archive, as `serve` would, and the server then loads it.
     let build = dir.path().join("build");
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}/archive/");
     let www = dir.path().join("www");
+    // nginx first: the export is made for the address it got.
+    let (mut nginx, port) =
+        start_nginx_on_a_free_port(dir.path(), |port| configuration(dir.path(), &www, port));
+    let base = format!("http://127.0.0.1:{port}/archive/");
     let said = export(&build, &www.join("archive"), &base, &[]);
     assert!(said.contains("exported"), "{said}");
     // A second export replaces the first whole (made at another gzip level, so that it is
@@ -78,7 +80,6 @@ fn nginx_serves_the_export_as_arshif_serves_the_site() {
 
     let live = process::serve_built(&build, &["--base-url", &base]);
     let live = Client::new(format!("http://{}", live.addr()));
-    let mut nginx = start_nginx(dir.path(), &configuration(dir.path(), &www, port));
     let exported = Client::new(format!("http://127.0.0.1:{port}"));
     nginx.wait_until_up(&exported, "/archive/");
 

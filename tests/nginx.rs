@@ -14,7 +14,10 @@ use std::collections::{BTreeSet, VecDeque};
 use std::path::Path;
 use std::time::Duration;
 
-use common::nginx::{Client, free_port, main_configuration, start_nginx, tempdir};
+use common::nginx::{
+    Client, free_port, main_configuration, start_nginx_on_a_free_port, start_nginx_on_one_of,
+    tempdir,
+};
 use common::process;
 use common::{attrs, gunzip, resolve, unbrotli};
 
@@ -53,9 +56,9 @@ fn the_archive_works_behind_nginx_under_a_sub_path() {
     process::build(&process::articles(), &build);
     let mut a = process::serve_built(&build, &["--trust-proxy"]);
     let mut b = process::serve_built(&build, &["--trust-proxy"]);
-    let port = free_port();
-    let conf = configuration(dir.path(), port, [a.addr(), b.addr()]);
-    let mut nginx = start_nginx(dir.path(), &conf);
+    let (mut nginx, port) = start_nginx_on_a_free_port(dir.path(), |port| {
+        configuration(dir.path(), port, [a.addr(), b.addr()])
+    });
     let client = Client::new(format!("http://127.0.0.1:{port}"));
 
     // Up when the health check answers through it.
@@ -281,4 +284,25 @@ fn the_archive_works_behind_nginx_under_a_sub_path() {
     assert!(status.success(), "nginx exited with {status}");
     a.signal(libc::SIGTERM);
     assert!(a.wait(Duration::from_secs(10)).success());
+}
+
+/// A port found free and taken before nginx binds it (by another test's server, or as a
+/// connection's local port) costs a retry on another port, not the test.
+#[test]
+#[ignore = "needs nginx"]
+fn a_port_taken_before_nginx_binds_it_is_tried_no_more() {
+    let dir = tempdir();
+    let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = holder.local_addr().unwrap().port();
+    let site = |port: u16| {
+        let server =
+            format!("server {{ listen 127.0.0.1:{port}; location / {{ return 200 \"ok\\n\"; }} }}");
+        main_configuration(dir.path(), &server, "")
+    };
+    let (nginx, port) = start_nginx_on_one_of(dir.path(), [taken, free_port()], site);
+    assert_ne!(port, taken);
+    let client = Client::new(format!("http://127.0.0.1:{port}"));
+    nginx.wait_until_up(&client, "/");
+    assert_eq!(client.get("/", &[]).text(), "ok\n");
+    drop(holder);
 }

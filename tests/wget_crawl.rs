@@ -17,7 +17,7 @@ use std::process::Command;
 use arshif::archive::id;
 use arshif::web::site::{self, Build};
 use arshif::web::{AppState, Config, app};
-use common::nginx::{Client, free_port, main_configuration, start_nginx, tempdir};
+use common::nginx::{Client, main_configuration, start_nginx_on_a_free_port, tempdir};
 use common::process::BIN;
 use common::warc::html_of_dump;
 
@@ -129,12 +129,10 @@ async fn a_wget_crawl_builds_into_a_browsable_searchable_threaded_archive() {
     let root = nginx_dir.path().join("www");
     fs::create_dir(&root).unwrap();
     site(&root);
-    let port = free_port();
+    let (mut nginx, port) = start_nginx_on_a_free_port(nginx_dir.path(), |port| {
+        configuration(nginx_dir.path(), &root, port)
+    });
     let origin = format!("http://127.0.0.1:{port}");
-    let mut nginx = start_nginx(
-        nginx_dir.path(),
-        &configuration(nginx_dir.path(), &root, port),
-    );
     let client = Client::new(origin.clone());
     nginx.wait_until_up(&client, "/index.html");
 

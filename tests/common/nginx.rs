@@ -19,6 +19,8 @@ pub fn nginx_binary() -> PathBuf {
 pub struct Nginx {
     child: Child,
     pub error_log: PathBuf,
+    /// Written by nginx once its sockets are bound (nginx.c: after `ngx_init_cycle`).
+    pid_file: PathBuf,
 }
 
 impl Nginx {
@@ -39,6 +41,22 @@ impl Nginx {
 }
 
 impl Nginx {
+    /// Waits until nginx has bound its sockets (its PID file is written) or has exited, and
+    /// then says why, in its error log.
+    fn bound(&mut self) -> Result<(), String> {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(60) {
+            if self.pid_file.is_file() {
+                return Ok(());
+            }
+            if self.child.try_wait().unwrap().is_some() {
+                return Err(std::fs::read_to_string(&self.error_log).unwrap_or_default());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Err("nginx neither bound its sockets nor exited in 60 s".to_owned())
+    }
+
     /// Waits (15 s at most) until `client` gets a 200 for `path`.
     pub fn wait_until_up(&self, client: &Client, path: &str) {
         let start = Instant::now();
@@ -110,10 +128,39 @@ pub fn main_configuration(dir: &Path, site: &str, modules: &str) -> String {
     )
 }
 
+/// nginx listening on a free loopback port, with the configuration `conf` makes for that
+/// port; the port. A port found free may be taken (by another test's server, or as the local
+/// port of a connection) before nginx binds it: nginx then exits saying so, and the next port
+/// is tried.
+pub fn start_nginx_on_a_free_port(dir: &Path, conf: impl Fn(u16) -> String) -> (Nginx, u16) {
+    start_nginx_on_one_of(dir, std::iter::repeat_with(free_port).take(5), conf)
+}
+
+/// [`start_nginx_on_a_free_port`] trying `ports` in turn.
+pub fn start_nginx_on_one_of(
+    dir: &Path,
+    ports: impl IntoIterator<Item = u16>,
+    conf: impl Fn(u16) -> String,
+) -> (Nginx, u16) {
+    let mut taken = Vec::new();
+    for port in ports {
+        let mut nginx = start_nginx(dir, &conf(port));
+        match nginx.bound() {
+            Ok(()) => return (nginx, port),
+            Err(log) if log.contains("Address already in use") => taken.push(port),
+            Err(log) => panic!("nginx did not start: {log}"),
+        }
+    }
+    panic!("nginx found every port it tried taken: {taken:?}");
+}
+
 pub fn start_nginx(dir: &Path, conf: &str) -> Nginx {
     let conf_path = dir.join("nginx.conf");
     std::fs::write(&conf_path, conf).unwrap();
     let error_log = dir.join("error.log");
+    let pid_file = dir.join("nginx.pid");
+    let _ = std::fs::remove_file(&error_log);
+    let _ = std::fs::remove_file(&pid_file);
     let child = Command::new(nginx_binary())
         .arg("-e")
         .arg(&error_log)
@@ -124,7 +171,11 @@ pub fn start_nginx(dir: &Path, conf: &str) -> Nginx {
         .stdin(Stdio::null())
         .spawn()
         .expect("cannot start nginx");
-    Nginx { child, error_log }
+    Nginx {
+        child,
+        error_log,
+        pid_file,
+    }
 }
 
 pub struct Reply {
