@@ -363,7 +363,7 @@ fn old_places(old: &PackedIds, new: &[&str]) -> Vec<Option<u32>> {
 }
 
 /// The postings of the terms in `wanted` only. Most articles hold none of them: a bit per
-/// term hash turns most of them away before the set is asked.
+/// term hash turns most of them away before the map is asked.
 fn postings_of(signatures: &[&[u32]], days: &[Option<i32>], wanted: &FxHashSet<u32>) -> Postings {
     if wanted.is_empty() {
         return Postings::default();
@@ -374,9 +374,9 @@ fn postings_of(signatures: &[&[u32]], days: &[Option<i32>], wanted: &FxHashSet<u
         let b = t as usize % BITS;
         filter[b / 64] |= 1 << (b % 64);
     }
-    links::postings(signatures, days, |t| {
+    links::postings(signatures, days, wanted.iter().copied(), |t| {
         let b = t as usize % BITS;
-        filter[b / 64] & (1 << (b % 64)) != 0 && wanted.contains(&t)
+        filter[b / 64] & (1 << (b % 64)) != 0
     })
 }
 
