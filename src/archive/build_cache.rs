@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::UNIX_EPOCH;
 
-use serde::{Deserialize, Serialize};
+use serde::ser::{Error as _, SerializeSeq};
+use serde::{Deserialize, Serialize, Serializer};
 
 use super::atomic_file::{self, Durability};
 use super::chunk_files::{self, ChunkName};
@@ -204,10 +205,20 @@ impl BuildCache {
             store: file.store,
             store_len: file.store_len,
             dumps,
-            indexed: indexed.ok()?.into_iter().flatten().collect(),
+            indexed: flatten(indexed.ok()?),
             dump_chunks,
         })
     }
+}
+
+/// The chunks' items in one list sized once (a flattening iterator cannot tell its length,
+/// and the list grew by doubling: copies into fresh pages).
+fn flatten<T>(chunks: Vec<Vec<T>>) -> Vec<T> {
+    let mut all = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+    for chunk in chunks {
+        all.extend(chunk);
+    }
+    all
 }
 
 /// [`Cached`] by reference, to write the cache without copying the archive's entries.
@@ -216,13 +227,41 @@ pub struct CachedRef<'a> {
     pub name: &'a str,
     pub stamp: &'a Stamp,
     pub over: &'a Option<Stamp>,
-    pub outcomes: Vec<(&'a Entry, &'a PartRef, &'a Profile)>,
+    pub outcomes: Outcomes<'a>,
     pub problems: &'a [Problem],
     pub skipped: &'a BTreeMap<Skip, usize>,
     /// Taken from the cache as it was, its part references unmoved: its bytes are the ones
     /// read.
     #[serde(skip)]
     pub reused: bool,
+}
+
+/// A file's results by reference, written as [`Cached::outcomes`] is read back: each entry
+/// with where its parts are in the store, and its profile. Not a vector of references made per
+/// file: at a million files those were a million allocations (and their frees) on the
+/// cache's critical path. A file whose parts are not all in the store is not cached
+/// ([`Outcomes::stored`]); writing one is an error, never a wrong cache.
+#[derive(Clone, Copy)]
+pub struct Outcomes<'a>(pub &'a [(Entry, Part, Profile)]);
+
+impl Outcomes<'_> {
+    /// Whether every result's parts are in the store.
+    pub fn stored(&self) -> bool {
+        self.0.iter().all(|(_, part, _)| part.stored().is_some())
+    }
+}
+
+impl Serialize for Outcomes<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for (entry, part, profile) in self.0 {
+            let at = part
+                .stored()
+                .ok_or_else(|| S::Error::custom("parts kept in memory are not cached"))?;
+            seq.serialize_element(&(entry, at, profile))?;
+        }
+        seq.end()
+    }
 }
 
 /// The cache file as written: [`BuildCache`] with its two long lists in chunks
@@ -250,7 +289,10 @@ pub fn save<'a>(
     known: &[KnownChunk],
     indexed: &[(&str, PartRef)],
 ) -> std::io::Result<()> {
-    let dumps: Vec<CachedRef> = dumps.collect();
+    // Sized once: grown by doubling, the list was copied into fresh pages at each growth.
+    let mut all = Vec::with_capacity(dumps.size_hint().1.unwrap_or(0));
+    all.extend(dumps);
+    let dumps = all;
     let chunks = chunks_in(build_dir);
     let replaced = read_file(build_dir);
     // Lost with the machine, the cache is rebuilt: not synced.
@@ -318,6 +360,30 @@ mod tests {
     }
 
     #[test]
+    fn outcomes_by_reference_are_written_as_they_are_read() {
+        let mut entry = Entry::default();
+        entry.article.id = "abc".into();
+        entry.article.title = "عنوان".into();
+        let profile = Profile::default();
+        let at = PartRef { offset: 7, len: 9 };
+        let results = vec![(entry.clone(), Part::Stored(at), profile.clone())];
+        let written = postcard::to_stdvec(&Outcomes(&results)).unwrap();
+        // The shape the cache had with a vector of references: the same bytes.
+        assert_eq!(
+            written,
+            postcard::to_stdvec(&vec![(&entry, &at, &profile)]).unwrap()
+        );
+        let read: Vec<(Entry, Part, Profile)> = postcard::from_bytes(&written).unwrap();
+        assert_eq!(read[0].0.article.title, "عنوان");
+        assert_eq!(read[0].1.stored(), Some(at));
+        assert!(Outcomes(&results).stored());
+
+        let in_memory = vec![(entry, Part::Memory(Default::default()), profile)];
+        assert!(!Outcomes(&in_memory).stored());
+        assert!(postcard::to_stdvec(&Outcomes(&in_memory)).is_err());
+    }
+
+    #[test]
     fn an_unreadable_cache_is_no_cache() {
         let dir = tempfile::tempdir().unwrap();
         assert!(BuildCache::load(dir.path()).is_none());
@@ -363,7 +429,7 @@ mod tests {
                     name,
                     stamp: &stamp,
                     over: &None,
-                    outcomes: vec![],
+                    outcomes: Outcomes(&[]),
                     problems: &problems,
                     skipped: &skipped,
                     reused,
@@ -386,7 +452,7 @@ mod tests {
             name,
             stamp: if i == 5 { &later } else { &stamp },
             over: &None,
-            outcomes: vec![],
+            outcomes: Outcomes(&[]),
             problems: &problems,
             skipped: &skipped,
             reused: i != 5,

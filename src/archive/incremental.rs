@@ -11,7 +11,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::build::{Done, Sink, assemble, collect, finish_report, into_archive, save_in_order};
-use super::build_cache::{self, BuildCache, CachedRef};
+use super::build_cache::{self, BuildCache, CachedRef, Outcomes};
 use super::entry::Entry;
 use super::model::{Archive, Part};
 use super::report::BuildReport;
@@ -219,17 +219,20 @@ fn build_and_write(
     // What the index is to hold: every served article, from its current parts.
     // Borrowed and sorted by id (ids of served articles are unique), as the cache keeps it,
     // through the ids' first bytes ([`str_order`]).
-    let mut want: Vec<(u64, (&str, PartRef))> = assembled
-        .served
-        .iter()
-        .filter_map(|&(i, j)| match &done[i].outcomes[j] {
-            (entry, Part::Stored(at), _) => {
-                let id = entry.article.id.as_str();
-                Some((str_order::prefix(id.as_bytes()), (id, *at)))
-            }
-            (_, Part::Memory(_), _) => None,
-        })
-        .collect();
+    // Sized once (a filtered list grew by doubling, each time copied into fresh pages).
+    let mut want: Vec<(u64, (&str, PartRef))> = Vec::with_capacity(assembled.served.len());
+    want.extend(
+        assembled
+            .served
+            .iter()
+            .filter_map(|&(i, j)| match &done[i].outcomes[j] {
+                (entry, Part::Stored(at), _) => {
+                    let id = entry.article.id.as_str();
+                    Some((str_order::prefix(id.as_bytes()), (id, *at)))
+                }
+                (_, Part::Memory(_), _) => None,
+            }),
+    );
     str_order::par_sort(&mut want, |a, b| a.cmp(b));
     let want: Vec<(&str, PartRef)> = want.into_iter().map(|(_, w)| w).collect();
     // An address captured more than once may have been indexed once per capture as each was
@@ -245,14 +248,10 @@ fn build_and_write(
         let cache_writer = scope.spawn(|| {
             let started = Instant::now();
             let cached = done.iter().filter_map(|d| {
-                let outcomes = d
-                    .outcomes
-                    .iter()
-                    .map(|(entry, part, profile)| match part {
-                        Part::Stored(at) => Some((entry, at, profile)),
-                        Part::Memory(_) => None,
-                    })
-                    .collect::<Option<Vec<_>>>()?;
+                let outcomes = Outcomes(&d.outcomes);
+                if !outcomes.stored() {
+                    return None;
+                }
                 Some(CachedRef {
                     name: &d.name,
                     stamp: d.stamp.as_ref()?,
