@@ -175,6 +175,110 @@ pub fn read<T: DeserializeOwned + Send>(
         .collect()
 }
 
+/// How many items each of the chunks `names` in `dir` holds, from the length each one's
+/// encoding begins with (its first bytes, not its items): a caller places every chunk's items
+/// before any is decoded ([`read_into`]). A chunk that is missing is an error of kind
+/// `NotFound`; a length past [`MAX_ITEMS`] (a damaged file), of kind `InvalidData`.
+pub fn lengths(dir: &Path, names: &[ChunkName]) -> io::Result<Vec<usize>> {
+    use std::io::Read;
+    names
+        .par_iter()
+        .map(|name| {
+            let path = path_of(dir, name);
+            // postcard writes a sequence's length as the varint of a `usize`: ten bytes at most.
+            let mut head = Vec::with_capacity(10);
+            fs::File::open(&path)?.take(10).read_to_end(&mut head)?;
+            match postcard::take_from_bytes::<usize>(&head) {
+                Ok((n, _)) if n <= MAX_ITEMS => Ok(n),
+                _ => Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{}: not a chunk's length", path.display()),
+                )),
+            }
+        })
+        .collect()
+}
+
+/// The items of the chunks `names` in `dir`, decoded on both cores, each chunk's straight into
+/// its sink by `put` (`sinks[k]` is chunk `k`'s, with room for the [`lengths`] of it; `put`
+/// gives back whether the sink had room), rather than into a vector of the chunk's items that
+/// the caller then moves where they go: at a million entries that move was half a gigabyte
+/// copied into fresh pages on one core, while the other waited (`serve`'s start-up,
+/// notes/build-bench.md, session 28). A chunk that holds more or fewer items than its sink's
+/// room is an error of kind `InvalidData`, as is one that does not decode.
+pub fn read_into<T: DeserializeOwned, S: Send>(
+    dir: &Path,
+    names: &[ChunkName],
+    sinks: Vec<(usize, S)>,
+    put: impl Fn(&mut S, T) -> bool + Sync,
+) -> io::Result<()> {
+    assert_eq!(names.len(), sinks.len(), "one sink a chunk");
+    names
+        .par_iter()
+        .zip(sinks)
+        .try_for_each(|(name, (room, mut sink))| {
+            let path = path_of(dir, name);
+            let file = fs::File::open(&path)?;
+            // SAFETY: as in `read`: a chunk file is never written in place.
+            let bytes = unsafe { memmap2::Mmap::map(&file) }?;
+            let mut input = postcard::Deserializer::from_bytes(&bytes);
+            let placed = Placed {
+                room,
+                sink: &mut sink,
+                put: &put,
+                items: PhantomData,
+            };
+            placed.deserialize(&mut input).map_err(|e| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{}: {e}", path.display()),
+                )
+            })
+        })
+}
+
+/// A chunk's items handed to its sink one by one, exactly `room` of them.
+struct Placed<'a, T, S, P> {
+    room: usize,
+    sink: &'a mut S,
+    put: &'a P,
+    items: PhantomData<T>,
+}
+
+impl<'de, T: Deserialize<'de>, S, P: Fn(&mut S, T) -> bool> DeserializeSeed<'de>
+    for Placed<'_, T, S, P>
+{
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, input: D) -> Result<(), D::Error> {
+        input.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>, S, P: Fn(&mut S, T) -> bool> Visitor<'de> for Placed<'_, T, S, P> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "a chunk of {} items", self.room)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        use serde::de::Error;
+        let mut n = 0;
+        while let Some(item) = seq.next_element()? {
+            if n == self.room || !(self.put)(self.sink, item) {
+                return Err(A::Error::invalid_length(n + 1, &self));
+            }
+            n += 1;
+        }
+        if n == self.room {
+            Ok(())
+        } else {
+            Err(A::Error::invalid_length(n, &self))
+        }
+    }
+}
+
 /// A chunk's items decoded into a vector sized once, for as many items as the chunk says it
 /// holds (never more than [`MAX_ITEMS`], whatever a damaged file says). serde's own `Vec`
 /// trusts a length it reads only up to 1 MiB of items and grows from there: a chunk of 8,192
@@ -236,6 +340,41 @@ mod tests {
 
     fn read_all(dir: &Path, names: &[ChunkName]) -> io::Result<Vec<(String, u32)>> {
         Ok(read(dir, names)?.concat())
+    }
+
+    #[test]
+    fn chunks_are_decoded_into_their_places_and_a_wrong_room_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let all = items(0..30_000);
+        let names = write(dir.path(), &all, key, Durability::Cached).unwrap();
+        assert!(names.len() > 1, "several chunks");
+        let room = lengths(dir.path(), &names).unwrap();
+        assert_eq!(room.iter().sum::<usize>(), all.len());
+        let put = |sink: &mut std::slice::IterMut<'_, (String, u32)>, item| {
+            sink.next().map(|slot| *slot = item).is_some()
+        };
+        let mut placed = vec![(String::new(), 0); all.len()];
+        let mut rest = &mut placed[..];
+        let mut sinks = Vec::new();
+        for &n in &room {
+            let (here, after) = std::mem::take(&mut rest).split_at_mut(n);
+            sinks.push((n, here.iter_mut()));
+            rest = after;
+        }
+        read_into(dir.path(), &names, sinks, put).unwrap();
+        assert_eq!(placed, all);
+        // A sink with room for one item fewer or more than its chunk holds.
+        for wrong in [room[0] - 1, room[0] + 1] {
+            let mut slots = vec![(String::new(), 0); wrong];
+            let sinks = vec![(wrong, slots.iter_mut())];
+            let e = read_into(dir.path(), &names[..1], sinks, put).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::InvalidData);
+        }
+        // A length past what a chunk may hold, as a damaged file may say.
+        let damaged = [0x80, 0x80, 0x80, 0x80, 0x80, 0x01];
+        fs::write(path_of(dir.path(), &names[0]), damaged).unwrap();
+        let e = lengths(dir.path(), &names).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidData);
     }
 
     #[test]

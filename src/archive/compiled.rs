@@ -72,8 +72,9 @@ struct Compiled {
     _source: Source,
     /// The store file's name, in the same folder.
     store: String,
-    /// The chunks of `(Entry, PartRef)`s, in reading order.
-    entries: Vec<ChunkName>,
+    /// The chunks of `(Entry, PartRef)`s, in reading order: read through [`Head`], so that
+    /// they are decoded while the rest of this is.
+    _entries: Vec<ChunkName>,
     _fingerprints: Vec<Fingerprint>,
     dated: usize,
     about: Option<String>,
@@ -313,19 +314,20 @@ fn load_once(path: &Path) -> Result<Archive, ArchiveError> {
             "format version {version}, this arshif reads {VERSION}"
         )));
     }
-    let c: Compiled = postcard::from_bytes(&bytes[header..]).map_err(|e| corrupt(e.to_string()))?;
+    let body = &bytes[header..];
+    let (head, _) = postcard::take_from_bytes::<Head>(body).map_err(|e| corrupt(e.to_string()))?;
+    // The threads, aliases and other captures after the chunks' names are decoded on one core
+    // while the chunks are on the other.
+    let (c, placed) = rayon::join(
+        || postcard::from_bytes::<Compiled>(body),
+        || entries_of(&chunks_dir(path), &head.entries),
+    );
+    let c = c.map_err(|e| corrupt(e.to_string()))?;
     drop(bytes);
-    let chunks: Vec<Vec<(Entry, PartRef)>> = chunk_files::read(&chunks_dir(path), &c.entries)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::InvalidData => corrupt(e.to_string()),
-            _ => rerr(e),
-        })?;
-    let n = chunks.iter().map(Vec::len).sum();
-    let (mut entries, mut parts) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    for (entry, at) in chunks.into_iter().flatten() {
-        entries.push(entry);
-        parts.push(Part::Stored(at));
-    }
+    let (entries, parts) = placed.map_err(|e| match e.kind() {
+        std::io::ErrorKind::InvalidData => corrupt(e.to_string()),
+        _ => rerr(e),
+    })?;
     if c.dated > entries.len() {
         return Err(corrupt("more dated entries than entries".into()));
     }
@@ -347,6 +349,37 @@ fn load_once(path: &Path) -> Result<Archive, ArchiveError> {
     };
     archive.index();
     Ok(archive)
+}
+
+/// The light entries of the chunks `names` in `dir`, with where each one's parts are: both
+/// lists made whole first, on both cores, then each chunk decoded straight into its places
+/// ([`chunk_files::read_into`]; a vector of each chunk's entries, moved into one list after,
+/// was half a gigabyte copied into fresh pages on one core at a million articles).
+fn entries_of(dir: &Path, names: &[ChunkName]) -> std::io::Result<(Vec<Entry>, Vec<Part>)> {
+    let lengths = chunk_files::lengths(dir, names)?;
+    let (mut entries, mut parts) = (Vec::new(), Vec::new());
+    (0..lengths.iter().sum())
+        .into_par_iter()
+        .map(|_| (Entry::default(), Part::Stored(PartRef::NOWHERE)))
+        .unzip_into_vecs(&mut entries, &mut parts);
+    let (mut e, mut p) = (&mut entries[..], &mut parts[..]);
+    let mut sinks = Vec::with_capacity(lengths.len());
+    for &n in &lengths {
+        let ((here, rest), (parts_here, parts_rest)) = (
+            std::mem::take(&mut e).split_at_mut(n),
+            std::mem::take(&mut p).split_at_mut(n),
+        );
+        sinks.push((n, here.iter_mut().zip(parts_here)));
+        (e, p) = (rest, parts_rest);
+    }
+    let put = |sink: &mut std::iter::Zip<_, _>, (entry, at): (Entry, PartRef)| {
+        let place: Option<(&mut Entry, &mut Part)> = sink.next();
+        place
+            .map(|(e, p)| (*e, *p) = (entry, Part::Stored(at)))
+            .is_some()
+    };
+    chunk_files::read_into(dir, names, sinks, put)?;
+    Ok((entries, parts))
 }
 
 /// Whether the compiled file must be (re)built: it is missing, of another format, built from
