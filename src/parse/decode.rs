@@ -101,8 +101,14 @@ fn finish(
     encoding: &'static str,
     notes: Vec<Warning>,
 ) -> Result<Decoded, ParseError> {
-    let total = text.chars().count();
     let control = count_control(&text);
+    // The characters are counted only when some are control codes: nearly no text has one,
+    // and the count cost more than the control codes' (≈ 0.65 instruction a byte).
+    let total = if control == 0 {
+        0
+    } else {
+        text.chars().count()
+    };
     if control * 10 > total {
         return Err(ParseError::Binary(format!(
             "{control} of {total} characters are control codes or undecodable"

@@ -31,11 +31,16 @@ pub struct Lexicon {
     /// Each agency alias's [`key`], to its canonical name (the first line naming it wins).
     agencies: FxHashMap<String, &'static str>,
     publications: FxHashMap<String, &'static str>,
-    /// Two bits per [`word_hash`] value (two of its 16-bit parts) of each phrase's longest
-    /// word: a phrase can only match a line that holds that word, so a line none of whose
-    /// words hits two set bits holds no phrase. (With one bit, a few common words of prose
-    /// that hit one by chance sent their long lines through the phrase search.)
+    /// Two bits per [`word_hash`] value (two of its 16-bit parts) of every word of the
+    /// phrases: the scanner keeps a line's words that hit both, and a phrase can only match a
+    /// line that holds all of its words. (With one bit, a few common words of prose that hit
+    /// one by chance were kept.)
     phrase_bits: Vec<u64>,
+    /// The same, of each phrase's longest word: the words [`Lexicon::may_hold_phrase`] looks
+    /// the phrases up by.
+    longest_bits: Vec<u64>,
+    /// The phrases by their longest word's hash, each as the hashes of all its words.
+    by_longest: FxHashMap<u64, Vec<Vec<u64>>>,
     /// The longest key of `exact`, `publications`, `agencies` and `places`: a longer line is
     /// none of them.
     exact_len: usize,
@@ -74,12 +79,27 @@ fn phrase_bits(hash: u64) -> [usize; 2] {
     [part(48), part(32)]
 }
 
+fn set_bits(bits: &mut [u64], hash: u64) {
+    for bit in phrase_bits(hash) {
+        bits[bit / 64] |= 1 << (bit % 64);
+    }
+}
+
+#[inline]
+fn has_bits(bits: &[u64], hash: u64) -> bool {
+    let set = |bit: usize| bits[bit / 64] & (1 << (bit % 64)) != 0;
+    let [first, second] = phrase_bits(hash);
+    set(first) && set(second)
+}
+
 impl Lexicon {
     fn load() -> Self {
         let mut patterns = Vec::new();
         let mut phrase_kind = Vec::new();
         let mut phrase_words = Vec::new();
         let mut bits = vec![0u64; PHRASE_BITS / 64];
+        let mut longest_bits = vec![0u64; PHRASE_BITS / 64];
+        let mut by_longest: FxHashMap<u64, Vec<Vec<u64>>> = FxHashMap::default();
         let mut exact = FxHashMap::default();
         for line in entries(include_str!("data/boilerplate.txt")) {
             let (mark, phrase) = line.split_at(1);
@@ -102,9 +122,13 @@ impl Lexicon {
                     .split(' ')
                     .max_by_key(|w| w.len())
                     .unwrap_or_default();
-                for bit in phrase_bits(word_hash(longest.as_bytes())) {
-                    bits[bit / 64] |= 1 << (bit % 64);
+                let hashes: Vec<u64> = folded.split(' ').map(|w| word_hash(w.as_bytes())).collect();
+                for &h in &hashes {
+                    set_bits(&mut bits, h);
                 }
+                let longest = word_hash(longest.as_bytes());
+                set_bits(&mut longest_bits, longest);
+                by_longest.entry(longest).or_default().push(hashes);
                 patterns.push(padded(phrase));
                 phrase_kind.push(kind);
             }
@@ -141,6 +165,8 @@ impl Lexicon {
         };
         Lexicon {
             phrase_bits: bits,
+            longest_bits,
+            by_longest,
             exact_len: exact.keys().map(String::len).max().unwrap_or(0),
             publication_len: longest(&publications),
             agency_len: longest(&agencies),
@@ -163,31 +189,42 @@ impl Lexicon {
         hay.push(' ');
         hay.push_str(line_key);
         hay.push(' ');
-        self.furniture_padded(&hay, words, true)
+        self.furniture_padded(&hay, words, None)
     }
 
     /// Whether a word of a line (its [`word_hash`]) may belong to a furniture phrase.
     #[inline]
     pub fn may_be_phrase_word(&self, hash: u64) -> bool {
-        let set = |bit: usize| self.phrase_bits[bit / 64] & (1 << (bit % 64)) != 0;
-        let [first, second] = phrase_bits(hash);
-        set(first) && set(second)
+        has_bits(&self.phrase_bits, hash)
     }
 
-    /// [`Lexicon::furniture`] for a key with one space on each side; `phrase_word` says
-    /// whether [`Lexicon::may_be_phrase_word`] held for any of its words (no phrase matches
-    /// otherwise, so the phrase search is skipped).
+    /// Whether a line can hold a phrase, from the hashes of those of its words that
+    /// [`Lexicon::may_be_phrase_word`]: all the words of some phrase are among them. (A
+    /// phrase's longest word alone let through to the search three times the bytes that hold
+    /// a phrase: `تعبر`, `الموقع` and their like are words of prose too.)
+    pub fn may_hold_phrase(&self, hashes: &[u64]) -> bool {
+        hashes.iter().any(|h| {
+            has_bits(&self.longest_bits, *h)
+                && self.by_longest.get(h).is_some_and(|phrases| {
+                    phrases.iter().any(|p| p.iter().all(|w| hashes.contains(w)))
+                })
+        })
+    }
+
+    /// [`Lexicon::furniture`] for a key with one space on each side; `phrase_words`, when
+    /// known, are the hashes of those of its words that [`Lexicon::may_be_phrase_word`] (the
+    /// phrase search is skipped unless [`Lexicon::may_hold_phrase`]).
     pub fn furniture_padded(
         &self,
         hay: &str,
         words: usize,
-        phrase_word: bool,
+        phrase_words: Option<&[u64]>,
     ) -> Option<Furniture> {
         let line_key = &hay[1..hay.len() - 1];
         if line_key.len() <= self.exact_len && self.exact.contains_key(line_key) {
             return Some(Furniture::Exactly);
         }
-        if !phrase_word {
+        if phrase_words.is_some_and(|h| !self.may_hold_phrase(h)) {
             return None;
         }
         let mut found = None;
@@ -291,6 +328,28 @@ mod tests {
             furniture("التعليقات التي أدلى بها الوزير أثارت غضب المعارضة في البرلمان أمس."),
             None
         );
+    }
+
+    /// A line is searched for phrases only when it holds every word of one: the longest word
+    /// of `لا تعبر عن رأي` alone does not send a paragraph to the search; the scanner keeps
+    /// the words a phrase needs, and a line that holds one is still furniture.
+    #[test]
+    fn lines_are_searched_only_with_all_of_a_phrases_words() {
+        let hashes = |k: &str| -> Vec<u64> {
+            k.split(' ')
+                .map(|w| word_hash(w.as_bytes()))
+                .filter(|&h| LEXICON.may_be_phrase_word(h))
+                .collect()
+        };
+        let phrase = key("لا تعبر عن رأي");
+        assert!(LEXICON.may_hold_phrase(&hashes(&phrase)));
+        let prose = key("وقال إن هذه المواقف تعبر عن قلق واسع في الشارع");
+        assert!(!hashes(&prose).is_empty());
+        assert!(!LEXICON.may_hold_phrase(&hashes(&prose)));
+        let text = "التعليقات المنشورة لا تعبر عن رأي الموقع";
+        let line = crate::parse::lines::Line::new(text).unwrap();
+        assert_eq!(line.furniture, furniture(text));
+        assert_eq!(line.furniture, Some(Furniture::Always));
     }
 
     #[test]

@@ -50,11 +50,13 @@ pub(super) fn scan(text: &str, split_lines: bool, buf: &mut Buffers) {
     buf.text.clear();
     buf.scanned.clear();
     buf.scanned.reserve(lines_reserved(text.len()));
+    buf.phrase_words.clear();
     let mut scan = Scanner::new(
         text,
         std::mem::take(&mut buf.text),
         keys,
         std::mem::take(&mut buf.scanned),
+        std::mem::take(&mut buf.phrase_words),
     );
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
@@ -87,6 +89,7 @@ pub(super) fn scan(text: &str, split_lines: bool, buf: &mut Buffers) {
     buf.text = scan.text;
     buf.keys = scan.padded;
     buf.scanned = scan.scanned;
+    buf.phrase_words = scan.phrase_words;
 }
 
 /// The bytes a dump's lines are read from, one buffer for the whole dump rather than strings
@@ -103,6 +106,10 @@ pub struct Buffers {
     /// [`same_length_lossy`]).
     repaired: String,
     scanned: Vec<Scanned>,
+    /// The [`word_hash`](crate::parse::text::word_hash) of each word that
+    /// [`Lexicon::may_be_phrase_word`](crate::parse::lexicon::Lexicon::may_be_phrase_word),
+    /// line after line.
+    phrase_words: Vec<u64>,
 }
 
 /// One non-empty line as the scan left it: where its text and key are, and its counts.
@@ -114,6 +121,8 @@ struct Scanned {
     text: Range<usize>,
     /// In [`Buffers::keys`].
     key: Range<usize>,
+    /// In [`Buffers::phrase_words`].
+    phrase_words: Range<usize>,
     counts: Counts,
 }
 
@@ -125,6 +134,7 @@ impl Buffers {
             keys,
             repaired,
             scanned,
+            phrase_words,
         } = self;
         let keys: &'a Vec<u8> = keys;
         // One check for the whole dump's keys, not one a line.
@@ -143,7 +153,8 @@ impl Buffers {
                 let t = if s.in_source { source } else { text };
                 // `get`: a repaired key may have lost a character boundary (never, as said).
                 let padded = keys.get(s.key.start - 1..s.key.end + 1).unwrap_or("  ");
-                line(&t[s.text.clone()], padded, &s.counts)
+                let phrase_words = &phrase_words[s.phrase_words.clone()];
+                line(&t[s.text.clone()], padded, phrase_words, &s.counts)
             })
             .collect()
     }
@@ -180,6 +191,9 @@ struct Scanner<'a> {
     padded: Vec<u8>,
     key_start: usize,
     scanned: Vec<Scanned>,
+    /// [`Buffers::phrase_words`], and where this line's start in it.
+    phrase_words: Vec<u64>,
+    phrase_start: usize,
     /// Where a run of plain letters found its spaces and letters to refold, kept from run to
     /// run (set up once a dump, not once a run).
     places: plain::Places,
@@ -212,15 +226,19 @@ struct Counts {
     /// A four-digit number that can be a Gregorian year, a Hijri one.
     year: bool,
     hijri_year: bool,
-    /// Some word of the key is one the furniture phrases need.
-    phrase_word: bool,
     /// Spaces between the key's words (the key's length less these is the compact key's).
     key_spaces: usize,
 }
 
 impl<'a> Scanner<'a> {
     /// A scanner at the start of a line, writing on after what the buffers hold.
-    fn new(source: &'a str, text: String, padded: Vec<u8>, scanned: Vec<Scanned>) -> Self {
+    fn new(
+        source: &'a str,
+        text: String,
+        padded: Vec<u8>,
+        scanned: Vec<Scanned>,
+        phrase_words: Vec<u64>,
+    ) -> Self {
         Scanner {
             src: source.as_bytes(),
             source,
@@ -230,6 +248,8 @@ impl<'a> Scanner<'a> {
             key_start: padded.len(),
             padded,
             scanned,
+            phrase_start: phrase_words.len(),
+            phrase_words,
             places: plain::Places::default(),
             line: Counts::default(),
         }
@@ -289,14 +309,14 @@ impl<'a> Scanner<'a> {
         debug_assert!(self.run.end == i && !self.line.space && self.line.run_digits == 0);
         debug_assert!(self.line.folder.in_word() && self.line.in_word && self.line.word_alnum);
         let run = plain::read(self.src, i, table, &mut self.places);
-        let phrase_word = &mut self.line.phrase_word;
+        let phrase_words = &mut self.phrase_words;
         let word_start = run.write_key(
             &self.places,
             self.src,
             table,
             &mut self.padded,
             self.line.folder.word_start(),
-            &mut |h| *phrase_word |= LEXICON.may_be_phrase_word(h),
+            &mut |h| keep_phrase_word(phrase_words, h),
         );
         self.line.folder.resume_word(word_start);
         self.line.key_spaces += run.spaces;
@@ -320,12 +340,12 @@ impl<'a> Scanner<'a> {
     #[inline(always)]
     fn keep(&mut self, raw: &[u8], info: CharInfo) {
         self.line.chars += 1;
-        let (phrase_word, key_spaces) = (&mut self.line.phrase_word, &mut self.line.key_spaces);
+        let (phrase_words, key_spaces) = (&mut self.phrase_words, &mut self.line.key_spaces);
         // A word ended: the folder writes a space after it.
         self.line
             .folder
             .push(&mut self.padded, raw, info, &mut |h| {
-                *phrase_word |= LEXICON.may_be_phrase_word(h);
+                keep_phrase_word(phrase_words, h);
                 *key_spaces += 1;
             });
         let ascii = raw.len() == 1;
@@ -376,10 +396,10 @@ impl<'a> Scanner<'a> {
     fn finish(&mut self) {
         self.end_word();
         self.end_number();
-        let phrase_word = &mut self.line.phrase_word;
-        self.line.folder.finish(&self.padded, &mut |h| {
-            *phrase_word |= LEXICON.may_be_phrase_word(h);
-        });
+        let phrase_words = &mut self.phrase_words;
+        self.line
+            .folder
+            .finish(&self.padded, &mut |h| keep_phrase_word(phrase_words, h));
         // Nothing written since the line began: the text is the source's stretch as it is.
         let (in_source, text) = if self.text.len() == self.text_start {
             (true, self.run.clone())
@@ -392,10 +412,14 @@ impl<'a> Scanner<'a> {
                 in_source,
                 text,
                 key: self.key_start..self.padded.len(),
+                phrase_words: self.phrase_start..self.phrase_words.len(),
                 counts: std::mem::take(&mut self.line),
             });
             self.padded.push(b' ');
+        } else {
+            self.phrase_words.truncate(self.phrase_start);
         }
+        self.phrase_start = self.phrase_words.len();
         self.line = Counts::default();
         self.run.start = self.run.end;
         self.text_start = self.text.len();
@@ -403,9 +427,17 @@ impl<'a> Scanner<'a> {
     }
 }
 
-/// A line's features, from its cleaned text, its key with a space on each side, and what the
-/// scan counted on it.
-fn line<'a>(text: &'a str, padded: &'a str, s: &Counts) -> Line<'a> {
+/// Keeps a word's hash when it may be a furniture phrase's: most are not.
+#[inline(always)]
+fn keep_phrase_word(phrase_words: &mut Vec<u64>, hash: u64) {
+    if LEXICON.may_be_phrase_word(hash) {
+        phrase_words.push(hash);
+    }
+}
+
+/// A line's features, from its cleaned text, its key with a space on each side, the hashes of
+/// its words that may be a furniture phrase's, and what the scan counted on it.
+fn line<'a>(text: &'a str, padded: &'a str, phrase_words: &[u64], s: &Counts) -> Line<'a> {
     let key = &padded[1..padded.len() - 1];
     let words = s.words;
     let embed = s.ascii_letter && {
@@ -417,7 +449,7 @@ fn line<'a>(text: &'a str, padded: &'a str, s: &Counts) -> Line<'a> {
         && text
             .split_whitespace()
             .any(|w| w.starts_with('#') && w.chars().nth(1).is_some_and(char::is_alphabetic));
-    let mut furniture = LEXICON.furniture_padded(padded, words, s.phrase_word);
+    let mut furniture = LEXICON.furniture_padded(padded, words, Some(phrase_words));
     if furniture.is_none() && is_comment_policy(key) {
         furniture = Some(Furniture::Always);
     }
