@@ -25,7 +25,7 @@ pub fn choose(lines: &[Line], first: &Line, page: &title::PageTitle) -> Option<(
         .collect();
     let wanted = WordSet::new(title_words.iter().copied());
     let shared = |s: usize, e: usize| {
-        let found = wanted.found_in(lines[s..e].iter().map(|l| l.key));
+        let found = wanted.found_in(lines[s..e].iter().map(|l| (l.key, l.hashes)));
         title_words
             .iter()
             .filter(|t| wanted.get(t).is_some_and(|i| found[i]))

@@ -341,14 +341,26 @@ pub struct WordSet<'a> {
     index: FxHashMap<&'a str, usize>,
     /// Bit `n` is set when some word is `n` bytes long (`63` stands for 63 and more).
     lengths: u64,
-    /// How many of the words have each [`shape`] (saturating: a full count is never lowered).
-    /// A text's word whose shape none of the words has is turned away before it is hashed:
-    /// most of a text's words are, so [`WordSet::found_in`] hashes few of them.
-    shapes: Vec<u8>,
+    /// The words by their number.
+    words: Vec<&'a str>,
+    /// The number of a word of each [`word_hash`]; the others of the same hash (if ever two
+    /// words had one) follow in `same_hash`.
+    by_hash: FxHashMap<u64, usize>,
+    same_hash: Vec<Option<usize>>,
+    /// How many of the words have a hash of each [`slot`] (saturating: a full count is never
+    /// lowered). A text's word whose slot none of the words has is turned away with one load:
+    /// most of a text's words are.
+    slots: Vec<u8>,
 }
 
-/// Entries of [`WordSet`]'s shape table.
-const SHAPES: usize = 2048;
+/// Entries of [`WordSet`]'s slot table.
+const SLOTS: usize = 2048;
+
+/// A word hash's entry in [`WordSet`]'s slot table.
+#[inline]
+fn slot(hash: u64) -> usize {
+    (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - SLOTS.trailing_zeros())) as usize
+}
 
 /// Where the next space is in `b` from `from` on (`b.len()` when there is none), eight bytes
 /// at a time: a key's words are a dozen bytes long, where `memchr`'s calls cost more than the
@@ -375,30 +387,21 @@ fn next_space(b: &[u8], from: usize) -> usize {
         .map_or(b.len(), |p| i + p)
 }
 
-/// A word's shape: its length and its first two and last two bytes, mixed to an index of the
-/// shape table. A few instructions, where hashing the whole word costs one or two a byte.
-#[inline]
-fn shape(w: &[u8]) -> usize {
-    let pair = |a: Option<&u8>, b: Option<&u8>| {
-        u64::from(a.copied().unwrap_or(0)) << 8 | u64::from(b.copied().unwrap_or(0))
-    };
-    let n = w.len();
-    let first = pair(w.first(), w.get(1));
-    let last = pair(n.checked_sub(2).and_then(|i| w.get(i)), w.last());
-    let x = (n as u64).min(255) | first << 8 | last << 24;
-    (x.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - SHAPES.trailing_zeros())) as usize
-}
-
 impl<'a> WordSet<'a> {
     pub fn new(words: impl IntoIterator<Item = &'a str>) -> Self {
         let mut index = FxHashMap::default();
         let mut lengths = 0;
-        let mut shapes = vec![0u8; SHAPES];
+        let mut by_hash = FxHashMap::default();
+        let (mut list, mut same_hash) = (Vec::new(), Vec::new());
+        let mut slots = vec![0u8; SLOTS];
         for w in words {
             let n = index.len();
             if let std::collections::hash_map::Entry::Vacant(e) = index.entry(w) {
                 e.insert(n);
-                let count = &mut shapes[shape(w.as_bytes())];
+                let hash = word_hash(w.as_bytes());
+                same_hash.push(by_hash.insert(hash, n));
+                list.push(w);
+                let count = &mut slots[slot(hash)];
                 *count = count.saturating_add(1);
             }
             lengths |= length_bit(w);
@@ -406,7 +409,10 @@ impl<'a> WordSet<'a> {
         WordSet {
             index,
             lengths,
-            shapes,
+            words: list,
+            by_hash,
+            same_hash,
+            slots,
         }
     }
 
@@ -422,36 +428,52 @@ impl<'a> WordSet<'a> {
         self.index.len()
     }
 
-    /// Which of the words the keys hold (by [`WordSet::get`]'s numbering).
-    pub fn found_in<'k>(&self, keys: impl IntoIterator<Item = &'k str>) -> Vec<bool> {
+    /// Which of the words the keys hold (by [`WordSet::get`]'s numbering), from each key and
+    /// the [`word_hash`] of each of its words (a line's `key` and `hashes`): a word is looked
+    /// up by its hash, then found in the key (a hash alone could be another word's).
+    pub fn found_in<'k>(&self, keys: impl IntoIterator<Item = (&'k str, &'k [u64])>) -> Vec<bool> {
         let mut found = vec![false; self.len()];
         let mut missing = self.len();
-        // The shapes of the words not found yet: a word found once is not looked up again.
-        let mut shapes = self.shapes.clone();
-        for key in keys {
+        // The slots of the words not found yet: a word found once is not looked up again.
+        let mut slots = self.slots.clone();
+        for (key, hashes) in keys {
             if missing == 0 {
                 break;
             }
-            let bytes = key.as_bytes();
-            let mut start = 0;
-            while start <= bytes.len() {
-                let end = next_space(bytes, start);
-                let at = shape(&bytes[start..end]);
-                if shapes[at] != 0
-                    && let Some(i) = self.get(&key[start..end])
-                    && !found[i]
-                {
-                    found[i] = true;
-                    missing -= 1;
-                    if shapes[at] != u8::MAX {
-                        shapes[at] -= 1;
-                    }
+            for &hash in hashes {
+                let at = slot(hash);
+                if slots[at] == 0 {
+                    continue;
                 }
-                start = end + 1;
+                let mut next = self.by_hash.get(&hash).copied();
+                while let Some(i) = next {
+                    if !found[i] && holds_word(key, self.words[i]) {
+                        found[i] = true;
+                        missing -= 1;
+                        if slots[at] != u8::MAX {
+                            slots[at] -= 1;
+                        }
+                    }
+                    next = self.same_hash[i];
+                }
             }
         }
         found
     }
+}
+
+/// Whether `word` is one of `key`'s words (split at each space, as [`key_words`] does).
+fn holds_word(key: &str, word: &str) -> bool {
+    let (bytes, word) = (key.as_bytes(), word.as_bytes());
+    let mut start = 0;
+    while start <= bytes.len() {
+        let end = next_space(bytes, start);
+        if &bytes[start..end] == word {
+            return true;
+        }
+        start = end + 1;
+    }
+    false
 }
 
 fn length_bit(w: &str) -> u64 {
@@ -500,13 +522,30 @@ mod tests {
         assert_eq!(next_space(b"", 0), 0);
     }
 
-    /// Words of one shape (length, first and last letters) are each found: finding one does
-    /// not turn the other away. And the result is the plain definition's.
+    /// Words of one slot are each found: finding one does not turn the other away. A hash
+    /// that is a word's but a key that does not hold it finds nothing. And the result is the
+    /// plain definition's.
     #[test]
-    fn word_sets_find_words_that_share_a_shape() {
+    fn word_sets_find_words_that_share_a_slot() {
         let words = ["كتاب", "كذاب", "الحكومه", "حكومه", "خطه", "x", ""];
-        assert_eq!(shape("كتاب".as_bytes()), shape("كذاب".as_bytes()));
         let set = WordSet::new(words);
+        let hash = |w: &str| word_hash(w.as_bytes());
+        let shared = (0..10_000)
+            .map(|n| format!("w{n}"))
+            .find(|w| slot(hash(w)) == slot(hash("كتاب")))
+            .unwrap();
+        let set_shared = WordSet::new(["كتاب", shared.as_str()]);
+        let both = format!("كتاب وقال {shared}");
+        let hashes: Vec<u64> = both.split(' ').map(hash).collect();
+        assert_eq!(
+            set_shared.found_in([(both.as_str(), &hashes[..])]),
+            [true, true]
+        );
+        // The hash of a word the key does not hold finds nothing.
+        assert_eq!(
+            set.found_in([("وقال كذاب", &[hash("كتاب")][..])]),
+            vec![false; set.len()]
+        );
         let texts: [&[&str]; 4] = [
             &["وقال كتاب الحكومه", "كذاب خطه"],
             &["كذاب كذاب", "وقال كتاب"],
@@ -522,7 +561,12 @@ mod tests {
             for (w, hit) in words.iter().zip(&plain) {
                 found[set.get(w).unwrap_or_else(|| panic!("{w}"))] |= hit;
             }
-            assert_eq!(set.found_in(keys.iter().copied()), found, "{keys:?}");
+            let hashes: Vec<Vec<u64>> = keys
+                .iter()
+                .map(|k| k.split(' ').map(hash).collect())
+                .collect();
+            let with_hashes = keys.iter().zip(&hashes).map(|(k, h)| (*k, &h[..]));
+            assert_eq!(set.found_in(with_hashes), found, "{keys:?}");
         }
     }
 

@@ -235,7 +235,7 @@ pub fn find(lines: &[Line], body_start: usize, page: &PageTitle, body: &[Line]) 
             .iter()
             .flat_map(|w| [*w, w.strip_prefix("ال").unwrap_or(w)])
     }));
-    let found = wanted.found_in(body.iter().map(|l| l.key));
+    let found = wanted.found_in(body.iter().map(|l| (l.key, l.hashes)));
     let in_body = |w: &str| wanted.get(w).is_some_and(|i| found[i]);
 
     let mut best: Option<(f64, usize, String)> = None;

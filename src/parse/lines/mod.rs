@@ -29,6 +29,8 @@ pub struct Line<'a> {
     pub text: &'a str,
     /// Folded for comparison ([`key`]).
     pub key: &'a str,
+    /// The [`word_hash`](super::text::word_hash) of each word of `key`, in order.
+    pub hashes: &'a [u64],
     /// [`Line::compact`], made when first asked for: only the lines compared with a headline
     /// need it (writing it for every line cost a copy a word).
     compact: OnceLock<String>,

@@ -50,13 +50,13 @@ pub(super) fn scan(text: &str, split_lines: bool, buf: &mut Buffers) {
     buf.text.clear();
     buf.scanned.clear();
     buf.scanned.reserve(lines_reserved(text.len()));
-    buf.phrase_words.clear();
+    buf.hashes.clear(text.len());
     let mut scan = Scanner::new(
         text,
         std::mem::take(&mut buf.text),
         keys,
         std::mem::take(&mut buf.scanned),
-        std::mem::take(&mut buf.phrase_words),
+        std::mem::take(&mut buf.hashes),
     );
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
@@ -89,7 +89,7 @@ pub(super) fn scan(text: &str, split_lines: bool, buf: &mut Buffers) {
     buf.text = scan.text;
     buf.keys = scan.padded;
     buf.scanned = scan.scanned;
-    buf.phrase_words = scan.phrase_words;
+    buf.hashes = scan.hashes;
 }
 
 /// The bytes a dump's lines are read from, one buffer for the whole dump rather than strings
@@ -106,10 +106,40 @@ pub struct Buffers {
     /// [`same_length_lossy`]).
     repaired: String,
     scanned: Vec<Scanned>,
-    /// The [`word_hash`](crate::parse::text::word_hash) of each word that
-    /// [`Lexicon::may_be_phrase_word`](crate::parse::lexicon::Lexicon::may_be_phrase_word),
-    /// line after line.
-    phrase_words: Vec<u64>,
+    hashes: Hashes,
+}
+
+/// The [`word_hash`](crate::parse::text::word_hash) of each word of the dump's keys, line
+/// after line: all of them (the deciders look the headline's words up by them: hashed again
+/// from the keys, they cost ≈ 20 instructions a word, twice), and those that
+/// [`Lexicon::may_be_phrase_word`](crate::parse::lexicon::Lexicon::may_be_phrase_word).
+#[derive(Debug, Default)]
+struct Hashes {
+    all: Vec<u64>,
+    phrase: Vec<u64>,
+}
+
+impl Hashes {
+    /// Emptied for a dump of `len` bytes: its words reserved (a word of the corpus's keys
+    /// takes ≈ 11 bytes of its dump).
+    fn clear(&mut self, len: usize) {
+        self.all.clear();
+        self.all.reserve(len / 8 + 8);
+        self.phrase.clear();
+    }
+
+    #[inline(always)]
+    fn word(&mut self, hash: u64) {
+        self.all.push(hash);
+        if LEXICON.may_be_phrase_word(hash) {
+            self.phrase.push(hash);
+        }
+    }
+
+    /// Where the next line's hashes start.
+    fn ends(&self) -> (usize, usize) {
+        (self.all.len(), self.phrase.len())
+    }
 }
 
 /// One non-empty line as the scan left it: where its text and key are, and its counts.
@@ -121,8 +151,9 @@ struct Scanned {
     text: Range<usize>,
     /// In [`Buffers::keys`].
     key: Range<usize>,
-    /// In [`Buffers::phrase_words`].
-    phrase_words: Range<usize>,
+    /// In [`Hashes::all`] and [`Hashes::phrase`].
+    hashes: Range<usize>,
+    phrase_hashes: Range<usize>,
     counts: Counts,
 }
 
@@ -134,7 +165,7 @@ impl Buffers {
             keys,
             repaired,
             scanned,
-            phrase_words,
+            hashes,
         } = self;
         let keys: &'a Vec<u8> = keys;
         // One check for the whole dump's keys, not one a line.
@@ -153,8 +184,9 @@ impl Buffers {
                 let t = if s.in_source { source } else { text };
                 // `get`: a repaired key may have lost a character boundary (never, as said).
                 let padded = keys.get(s.key.start - 1..s.key.end + 1).unwrap_or("  ");
-                let phrase_words = &phrase_words[s.phrase_words.clone()];
-                line(&t[s.text.clone()], padded, phrase_words, &s.counts)
+                let words = &hashes.all[s.hashes.clone()];
+                let phrase_words = &hashes.phrase[s.phrase_hashes.clone()];
+                line(&t[s.text.clone()], padded, words, phrase_words, &s.counts)
             })
             .collect()
     }
@@ -191,9 +223,9 @@ struct Scanner<'a> {
     padded: Vec<u8>,
     key_start: usize,
     scanned: Vec<Scanned>,
-    /// [`Buffers::phrase_words`], and where this line's start in it.
-    phrase_words: Vec<u64>,
-    phrase_start: usize,
+    /// [`Buffers::hashes`], and where this line's start in them.
+    hashes: Hashes,
+    hashes_start: (usize, usize),
     /// Where a run of plain letters found its spaces and letters to refold, kept from run to
     /// run (set up once a dump, not once a run).
     places: plain::Places,
@@ -237,7 +269,7 @@ impl<'a> Scanner<'a> {
         text: String,
         padded: Vec<u8>,
         scanned: Vec<Scanned>,
-        phrase_words: Vec<u64>,
+        hashes: Hashes,
     ) -> Self {
         Scanner {
             src: source.as_bytes(),
@@ -248,8 +280,8 @@ impl<'a> Scanner<'a> {
             key_start: padded.len(),
             padded,
             scanned,
-            phrase_start: phrase_words.len(),
-            phrase_words,
+            hashes_start: hashes.ends(),
+            hashes,
             places: plain::Places::default(),
             line: Counts::default(),
         }
@@ -309,14 +341,14 @@ impl<'a> Scanner<'a> {
         debug_assert!(self.run.end == i && !self.line.space && self.line.run_digits == 0);
         debug_assert!(self.line.folder.in_word() && self.line.in_word && self.line.word_alnum);
         let run = plain::read(self.src, i, table, &mut self.places);
-        let phrase_words = &mut self.phrase_words;
+        let hashes = &mut self.hashes;
         let word_start = run.write_key(
             &self.places,
             self.src,
             table,
             &mut self.padded,
             self.line.folder.word_start(),
-            &mut |h| keep_phrase_word(phrase_words, h),
+            &mut |h| hashes.word(h),
         );
         self.line.folder.resume_word(word_start);
         self.line.key_spaces += run.spaces;
@@ -340,12 +372,12 @@ impl<'a> Scanner<'a> {
     #[inline(always)]
     fn keep(&mut self, raw: &[u8], info: CharInfo) {
         self.line.chars += 1;
-        let (phrase_words, key_spaces) = (&mut self.phrase_words, &mut self.line.key_spaces);
+        let (hashes, key_spaces) = (&mut self.hashes, &mut self.line.key_spaces);
         // A word ended: the folder writes a space after it.
         self.line
             .folder
             .push(&mut self.padded, raw, info, &mut |h| {
-                keep_phrase_word(phrase_words, h);
+                hashes.word(h);
                 *key_spaces += 1;
             });
         let ascii = raw.len() == 1;
@@ -396,10 +428,10 @@ impl<'a> Scanner<'a> {
     fn finish(&mut self) {
         self.end_word();
         self.end_number();
-        let phrase_words = &mut self.phrase_words;
+        let hashes = &mut self.hashes;
         self.line
             .folder
-            .finish(&self.padded, &mut |h| keep_phrase_word(phrase_words, h));
+            .finish(&self.padded, &mut |h| hashes.word(h));
         // Nothing written since the line began: the text is the source's stretch as it is.
         let (in_source, text) = if self.text.len() == self.text_start {
             (true, self.run.clone())
@@ -412,14 +444,16 @@ impl<'a> Scanner<'a> {
                 in_source,
                 text,
                 key: self.key_start..self.padded.len(),
-                phrase_words: self.phrase_start..self.phrase_words.len(),
+                hashes: self.hashes_start.0..self.hashes.all.len(),
+                phrase_hashes: self.hashes_start.1..self.hashes.phrase.len(),
                 counts: std::mem::take(&mut self.line),
             });
             self.padded.push(b' ');
         } else {
-            self.phrase_words.truncate(self.phrase_start);
+            self.hashes.all.truncate(self.hashes_start.0);
+            self.hashes.phrase.truncate(self.hashes_start.1);
         }
-        self.phrase_start = self.phrase_words.len();
+        self.hashes_start = self.hashes.ends();
         self.line = Counts::default();
         self.run.start = self.run.end;
         self.text_start = self.text.len();
@@ -427,17 +461,15 @@ impl<'a> Scanner<'a> {
     }
 }
 
-/// Keeps a word's hash when it may be a furniture phrase's: most are not.
-#[inline(always)]
-fn keep_phrase_word(phrase_words: &mut Vec<u64>, hash: u64) {
-    if LEXICON.may_be_phrase_word(hash) {
-        phrase_words.push(hash);
-    }
-}
-
 /// A line's features, from its cleaned text, its key with a space on each side, the hashes of
-/// its words that may be a furniture phrase's, and what the scan counted on it.
-fn line<'a>(text: &'a str, padded: &'a str, phrase_words: &[u64], s: &Counts) -> Line<'a> {
+/// its words and of those that may be a furniture phrase's, and what the scan counted on it.
+fn line<'a>(
+    text: &'a str,
+    padded: &'a str,
+    hashes: &'a [u64],
+    phrase_words: &[u64],
+    s: &Counts,
+) -> Line<'a> {
     let key = &padded[1..padded.len() - 1];
     let words = s.words;
     let embed = s.ascii_letter && {
@@ -495,6 +527,7 @@ fn line<'a>(text: &'a str, padded: &'a str, phrase_words: &[u64], s: &Counts) ->
         compact: OnceLock::new(),
         compact_len: key.len() - s.key_spaces,
         key,
+        hashes,
         publication: LEXICON.publication_by_key(key),
         text,
         words,
