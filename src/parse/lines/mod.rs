@@ -358,6 +358,26 @@ mod tests {
         assert!(!has_copyright_sign("مدرسة".as_bytes()));
     }
 
+    /// The scanner notes each separator and `©` as it goes by (a line without one is not
+    /// asked whether it is a menu or a credit): each of them, after a letter or a digit, at
+    /// the line's start or end, still makes the line one.
+    #[test]
+    fn the_scanner_sees_every_separator_and_copyright_sign() {
+        for sep in ["|", "•", "·", "-"] {
+            for text in [
+                format!("الرئيسية {sep} محليات {sep} دولي {sep} فن"),
+                format!("{sep} الرئيسية {sep} محليات {sep} دولي 2"),
+            ] {
+                let line = Line::new(&text).unwrap();
+                assert_eq!(line.menu, is_menu_line(&text), "{text}");
+                assert!(line.menu, "{text}");
+            }
+        }
+        for text in ["© رويترز", "صورة: رويترز ©", "AFP©"] {
+            assert!(Line::new(text).unwrap().credit, "{text}");
+        }
+    }
+
     #[test]
     fn menu_lines_are_not_headlines() {
         assert!(is_menu_line("الرئيسية | محليات | دولي | فن"));

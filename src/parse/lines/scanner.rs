@@ -252,6 +252,9 @@ struct Counts {
     ascii_digit: bool,
     ascii_letter: bool,
     hash: bool,
+    /// A menu separator (`|`, `-`, `·`, `•`) or `©`: a line with none is no menu
+    /// ([`is_menu_line`]) and no credit (asking every line cost ≈ 350 instructions a line).
+    marks: bool,
     /// The current run of digits (any script), as the date reader's tokenizer reads it.
     run_digits: usize,
     run_value: u32,
@@ -402,8 +405,13 @@ impl<'a> Scanner<'a> {
             self.end_word();
         } else {
             self.line.in_word = true;
-            self.line.word_alnum |= info.is(CharInfo::ALNUM);
-            self.line.hash |= raw == b"#";
+            if info.is(CharInfo::ALNUM) {
+                self.line.word_alnum = true;
+            } else {
+                self.line.hash |= raw == b"#";
+                self.line.marks |=
+                    matches!(raw, b"|" | b"-" | [0xc2, 0xa9 | 0xb7] | [0xe2, 0x80, 0xa2]);
+            }
         }
     }
 
@@ -485,7 +493,7 @@ fn line<'a>(
     if furniture.is_none() && is_comment_policy(key) {
         furniture = Some(Furniture::Always);
     }
-    let credit = has_copyright_sign(text.as_bytes());
+    let credit = s.marks && has_copyright_sign(text.as_bytes());
     // A copyright notice is furniture; a short `© AGENCY / PHOTOGRAPHER` is a photo credit.
     if credit && (s.ascii_digit || words > 8) {
         furniture = furniture.or(Some(Furniture::Always));
@@ -515,7 +523,7 @@ fn line<'a>(
     } else {
         (Vec::new(), false)
     };
-    let menu = is_menu_line(text);
+    let menu = s.marks && is_menu_line(text);
     Line {
         terminal: is_terminal(text, words),
         chars: s.chars,
