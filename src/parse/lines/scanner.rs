@@ -553,7 +553,7 @@ fn line<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::text::key;
+    use crate::parse::text::{key, word_hash};
 
     #[test]
     fn repaired_keys_keep_their_length() {
@@ -586,6 +586,10 @@ mod tests {
         );
         for l in &lines {
             assert_eq!(l.key, key(l.text), "{}", l.text);
+            // The hashes the headline's words are looked up by: one for each word of the key.
+            let words = l.key.split(' ').filter(|_| !l.key.is_empty());
+            let hashes: Vec<u64> = words.map(|w| word_hash(w.as_bytes())).collect();
+            assert_eq!(l.hashes, hashes, "{}", l.text);
         }
         // The phrase matcher reads the padded key: `***` has none, and is not furniture.
         assert!(lines[1].key.is_empty() && lines[1].furniture.is_none());
