@@ -5,9 +5,9 @@
 # binary before and after, then:
 #   cmp DIR/before.jsonl DIR/after.jsonl
 #   python3 scripts/same-search.py DIR/before.search DIR/after.search
-# Hits with equal scores may come in another order between two builds of the same binary
-# (tantivy orders ties by document address, and which indexing thread takes which article
-# depends on scheduling): run the "before" binary twice to see how much (notes/build-bench.md).
+# Hits with equal scores come in the index page's order (src/search/ties.rs, session 28), so
+# two builds of the same binary answer alike; before that, tantivy ordered ties by document
+# address, which depended on which indexing thread took which article (notes/tests.md).
 #
 #   scripts/same-output.sh BIN TAG PORT [ARTICLES] [DIR]
 set -eu

@@ -246,3 +246,40 @@ fn a_word_in_more_articles_than_pages_serve_is_counted_about() {
         )
     );
 }
+
+/// Articles scoring the same come in the order the index page lists them (newest first, then
+/// the undated by id), on every page, however the index happens to hold them: here written
+/// in two opposite orders, which tantivy's own tie-break (the document's address) follows.
+#[test]
+fn ties_come_newest_first_whatever_order_the_index_holds_them_in() {
+    let tied: Vec<_> = (0..25)
+        .map(|i| {
+            let mut e = entry(&format!("t{i:02}"), "خبر", vec!["نص عن سوريا".into()]);
+            // Every fifth undated; the others a day apart, not in id order.
+            if i % 5 != 0 {
+                let day = 1 + (i * 7) % 28;
+                e.article.published =
+                    Some(arshif::parse::Date::parse(&format!("2015-09-{day:02}")).unwrap());
+            }
+            e
+        })
+        .collect();
+    let archive = arshif::archive::Archive::from_entries(tied.clone(), None);
+    let listed: Vec<String> = archive
+        .dated_oldest_first()
+        .iter()
+        .rev()
+        .chain(archive.undated())
+        .map(|e| e.article.id.clone())
+        .collect();
+    let mut reversed = tied.clone();
+    reversed.reverse();
+    for entries in [tied, reversed] {
+        let (_dir, index) = index(&entries);
+        let paged: Vec<String> = (0..3)
+            .flat_map(|page| index.search("سوريا", page, 10).unwrap().hits)
+            .map(|h| h.id)
+            .collect();
+        assert_eq!(paged, listed);
+    }
+}

@@ -46,6 +46,10 @@ impl crate::search::Paragraphs for Archive {
         let wanted: Vec<Option<Body<'_>>> = ids.iter().map(|id| self.body_of(id)).collect();
         self.kept_bodies.read(self.store.as_ref(), &wanted, ids)
     }
+
+    fn listed_at(&self, ids: &[&str]) -> Vec<Option<usize>> {
+        ids.iter().map(|id| self.listed_at(id)).collect()
+    }
 }
 
 /// [`Archive::thread_of`] of an entry in no thread.
@@ -208,6 +212,16 @@ impl Archive {
     /// Where `id` is in `entries`.
     fn position(&self, id: &str) -> Option<usize> {
         self.by_id.get(&self.entries, id)
+    }
+
+    /// Where the index page lists `id`: the dated newest first, then the undated by id.
+    pub fn listed_at(&self, id: &str) -> Option<usize> {
+        let at = self.position(id)?;
+        Some(if at < self.dated {
+            self.dated - 1 - at
+        } else {
+            at
+        })
     }
 
     /// The archive by year, month, publication and agency.

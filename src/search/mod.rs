@@ -16,6 +16,7 @@ mod schema;
 mod snippet;
 pub mod stem;
 mod stored;
+mod ties;
 pub mod variants;
 mod writer;
 
@@ -30,7 +31,7 @@ pub use writer::{IndexWriter, build_index};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Index, ReloadPolicy, Searcher, Term};
@@ -98,12 +99,17 @@ pub struct Hit {
     pub snippet_text: String,
 }
 
-/// Where a search reads its hits' bodies, to find their passages in: the archive, which holds
-/// them already. The index stores only the ids (`schema::Fields`).
+/// Where a search reads its hits' bodies, to find their passages in, and the order of results
+/// of equal score: the archive, which holds both already. The index stores only the ids
+/// (`schema::Fields`).
 pub trait Paragraphs {
     /// The body of each article of `ids`, in that order, its paragraphs joined by `\n`; `None`
     /// for an article it does not hold (or cannot read: it says so in the log).
     fn paragraphs(&self, ids: &[&str]) -> Vec<Option<Arc<str>>>;
+
+    /// Where the index page lists each article of `ids` (newest first, then the undated by
+    /// id); `None` for an article it does not hold. Results of equal score come in this order.
+    fn listed_at(&self, ids: &[&str]) -> Vec<Option<usize>>;
 }
 
 /// Reads through what any query of the index at `dir` reads, so that the kernel keeps it in
@@ -274,9 +280,8 @@ impl SearchIndex {
                 hits: Vec::new(),
             });
         }
-        let top = TopDocs::with_limit(per_page)
-            .and_offset(offset)
-            .order_by_score();
+        // The best up to the page's end, and every tie of the last (`ties`).
+        let top = ties::BestWithTies(offset + per_page);
         // Terms only (words, and two-word phrases, which are pair terms): collected alone, the
         // best `per_page` are found with block-max WAND, which skips the blocks of postings
         // that cannot beat the current tenth, and the exact count then walks the postings
@@ -294,18 +299,19 @@ impl SearchIndex {
                 (top, Total::Exact(total))
             }
         };
+        let lookups = ties::PageLookups {
+            index: self,
+            paragraphs,
+        };
+        let top = ties::page(top, offset, per_page, &lookups)?;
         let passages = self.passages(searcher, &parsed)?;
-        let ids = top
-            .iter()
-            .map(|&(_, address)| self.id(address))
-            .collect::<tantivy::Result<Vec<_>>>()?;
         // The page's bodies asked for together: read at once from a cold disk.
-        let bodies = paragraphs.paragraphs(&ids.iter().map(String::as_str).collect::<Vec<_>>());
+        let ids: Vec<&str> = top.iter().map(|(_, id)| id.as_str()).collect();
+        let bodies = paragraphs.paragraphs(&ids);
         let hits = top
             .into_iter()
-            .zip(ids)
             .zip(bodies)
-            .map(|(((score, _), id), body)| {
+            .map(|((score, id), body)| {
                 let body = body.as_deref().unwrap_or_default().as_bytes();
                 let (snippet_html, snippet_text) = match passages.best(body) {
                     Some(p) => (highlight_html(p.text, &p.marks), p.text.to_owned()),
@@ -371,7 +377,7 @@ impl SearchIndex {
     }
 
     /// The article id of the hit at `address`.
-    fn id(&self, address: DocAddress) -> tantivy::Result<String> {
+    fn id_of(&self, address: DocAddress) -> tantivy::Result<String> {
         let doc = self.stores.get(address)?;
         let mut id: &[u8] = &[];
         for value in stored::values(&doc) {
@@ -471,6 +477,12 @@ mod tests {
                     let found = self.0.iter().find(|(i, _)| i == id);
                     found.map(|(_, body)| Arc::from(*body))
                 })
+                .collect()
+        }
+
+        fn listed_at(&self, ids: &[&str]) -> Vec<Option<usize>> {
+            ids.iter()
+                .map(|id| self.0.iter().position(|(i, _)| i == id))
                 .collect()
         }
     }
