@@ -61,6 +61,11 @@ impl Started {
         file.by_ref()
             .take(limit.saturating_sub(bytes.len() as u64))
             .read_to_end(&mut bytes)?;
+        // The start's non-blocking read takes up to the buffer's capacity, past `limit` when
+        // the capacity is: on a fast disk the readahead it starts can bring the rest of the
+        // file in within that call (a build's capacity is the file's length, under its limit,
+        // but this is the contract).
+        bytes.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         if !cached {
             forget(&file);
         }
@@ -267,6 +272,21 @@ mod tests {
         assert_eq!(resident(&path), LEN / 4096);
         assert_eq!(started.finish(1 << 30).unwrap(), text);
         assert_eq!(resident(&path), 0);
+    }
+
+    #[test]
+    fn a_start_that_read_past_the_limit_is_cut_to_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dump.txt");
+        let text: Vec<u8> = (0..LEN).map(|i| b'a' + (i % 26) as u8).collect();
+        std::fs::write(&path, &text).unwrap();
+        // As a start's non-blocking read leaves it when the readahead was quicker than it.
+        let started = Started {
+            file: File::open(&path).unwrap(),
+            bytes: text.clone(),
+            cached: true,
+        };
+        assert_eq!(started.finish(LEN as u64 - 1).unwrap(), text[..LEN - 1]);
     }
 
     #[test]
