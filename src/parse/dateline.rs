@@ -8,7 +8,7 @@ use regex::Regex;
 
 use super::lexicon::LEXICON;
 use super::lines::Line;
-use super::text::words;
+use super::text::{is_alphabetic, words};
 
 /// A dash with white space on at least one side: a separator, not a tatweel inside a word.
 static DASH: LazyLock<Regex> =
@@ -32,10 +32,6 @@ pub fn header(line: &Line) -> Option<(String, String)> {
     };
     let (left, right) = (left.trim(), right.trim());
     let (lw, rw) = (words(left).count(), words(right).count());
-    let letters_only = |s: &str| {
-        s.chars()
-            .all(|c| c.is_alphabetic() || c == ' ' || c == '.' || super::text::is_harakah(c))
-    };
     if !((1..=4).contains(&lw)
         && (1..=4).contains(&rw)
         && letters_only(left)
@@ -121,6 +117,12 @@ const TAGLINE: [&str; 22] = [
     "دبلوماسي",
 ];
 
+/// Letters, harakat, spaces and dots only: a name.
+fn letters_only(s: &str) -> bool {
+    s.chars()
+        .all(|c| is_alphabetic(c) || c == ' ' || c == '.' || super::text::is_harakah(c))
+}
+
 /// A line that is only a person's name: two to four words of letters, no sentence, no
 /// furniture, not a place.
 pub fn is_name_line(line: &Line) -> bool {
@@ -128,10 +130,7 @@ pub fn is_name_line(line: &Line) -> bool {
         && line.furniture.is_none()
         && line.arabic >= 0.5
         && line.publication.is_none()
-        && line
-            .text
-            .chars()
-            .all(|c| c.is_alphabetic() || c == ' ' || c == '.' || super::text::is_harakah(c))
+        && letters_only(line.text)
         && !LEXICON.is_place_by_key(line.key)
 }
 
@@ -257,7 +256,7 @@ fn place_then_date(paragraph: &str) -> Option<String> {
 fn is_outlet_credit(c: &str) -> bool {
     (1..=3).contains(&words(c).count())
         && c.chars()
-            .all(|ch| ch.is_alphabetic() || ch == ' ' || ch == '.')
+            .all(|ch| is_alphabetic(ch) || ch == ' ' || ch == '.')
 }
 
 /// The publisher `text` names: a known one (by any alias), or the site the page title names.
