@@ -19,6 +19,7 @@ mod standfirst;
 pub(crate) mod text;
 mod title;
 mod weights;
+mod word_set;
 
 pub use record::{Article, Date, DateError, Warning, WarningCode};
 

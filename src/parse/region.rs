@@ -3,7 +3,7 @@
 //! cards, promos, lists) to the runs on either side that go on with the same story.
 
 use super::lines::Line;
-use super::text::WordSet;
+use super::word_set::WordSet;
 use super::{body, title, weights};
 
 /// The body among the candidate runs of text. The page's first line is nearly always its

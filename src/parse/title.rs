@@ -7,11 +7,11 @@
 
 use super::lexicon::LEXICON;
 use super::lines::Line;
-use super::text::WordSet;
 use super::weights::{
     MAX_TITLE_CANDIDATES, TITLE_COPIES, TITLE_FIRST, TITLE_FOUR_WORDS, TITLE_IN_LIST,
     TITLE_IS_PAGE_TITLE,
 };
+use super::word_set::WordSet;
 
 /// The site-name suffix of a page-title line (`عنوان الخبر - اليوم السابع`).
 pub struct PageTitle {
