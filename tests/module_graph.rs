@@ -1,6 +1,7 @@
-//! No module imports another in a circle: the graph of `crate::`, `super::` and `self::` paths
-//! between the files of `src/` has no cycle, between top-level modules (`parse`, `archive`, …)
-//! or between files.
+//! The shape of `src/`: no module imports another in a circle (the graph of `crate::`,
+//! `super::` and `self::` paths between its files has no cycle, between top-level modules
+//! (`parse`, `archive`, …) or between files), and no file is over 600 lines (a file that long
+//! holds more than one job; session 28 found `parse/text.rs` at 610 with CI green).
 //!
 //! Why a test rather than a tool: the maintained one, `cargo-modules` (`dependencies
 //! --acyclic`), needs rustc 1.98 from its 0.28 release on (we build with 1.95), and its 0.27
@@ -220,6 +221,26 @@ fn src_has_no_module_cycle() {
         found.is_empty(),
         "modules that import each other:\n{}",
         found.join("\n")
+    );
+}
+
+/// The most lines a file of `src/` may hold, its tests included.
+const MOST_LINES: usize = 600;
+
+#[test]
+fn no_file_of_src_is_over_600_lines() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let files = read_tree(&src);
+    assert!(files.len() > 20, "read {} files", files.len());
+    let long: Vec<String> = files
+        .iter()
+        .filter(|(_, text)| text.lines().count() > MOST_LINES)
+        .map(|(module, text)| format!("{}: {} lines", module.join("/"), text.lines().count()))
+        .collect();
+    assert!(
+        long.is_empty(),
+        "files over {MOST_LINES} lines:\n{}",
+        long.join("\n")
     );
 }
 
