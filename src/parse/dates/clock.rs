@@ -61,10 +61,10 @@ pub(super) fn find_times(toks: &[Token]) -> Vec<Time> {
             }) = toks.get(last + 1)
             {
                 let pm = matches!(
-                    w.as_str(),
+                    w.as_ref(),
                     "م" | "مساء" | "مساءا" | "مساءً" | "pm" | "ظهرا" | "عصرا" | "ليلا"
                 );
-                let am = matches!(w.as_str(), "ص" | "صباحا" | "صباح" | "فجرا" | "am");
+                let am = matches!(w.as_ref(), "ص" | "صباحا" | "صباح" | "فجرا" | "am");
                 if pm && hour < 12 {
                     hour += 12;
                 } else if am && hour == 12 {
@@ -185,7 +185,7 @@ pub fn clock_only(line: &str) -> Option<Clock> {
     };
     let rest_is_clock = toks.iter().enumerate().all(|(i, tok)| {
         (t.first..=t.last).contains(&i)
-            || matches!(&tok.tok, Tok::Word(w) if matches!(w.as_str(), "gmt" | "الساعه" | "بتوقيت"))
+            || matches!(&tok.tok, Tok::Word(w) if matches!(w.as_ref(), "gmt" | "الساعه" | "بتوقيت"))
     });
     rest_is_clock.then_some(t.clock)
 }
