@@ -60,16 +60,22 @@ pub(super) fn is_list_item(text: &str) -> bool {
 /// General form: the "for more information" line closing a press release
 /// (`للمزيد من المعلومات يرجى التواصل مع …`).
 pub(super) fn is_contact_line(key: &str) -> bool {
-    [
-        "للمزيد من المعلومات",
-        "لمزيد من المعلومات",
-        "للمزيد من التفاصيل",
-        "للاستفسار",
-        "for more information",
-    ]
-    .iter()
-    .any(|p| key.starts_with(p))
+    // Asked of every line: its first byte sends it to the prefixes that can start it (five
+    // `starts_with` a line cost ≈ 80 instructions).
+    match key.as_bytes().first() {
+        Some(0xd9) => CONTACT_PREFIXES.iter().any(|p| key.starts_with(p)),
+        Some(b'f') => key.starts_with("for more information"),
+        _ => false,
+    }
 }
+
+/// The Arabic openings of [`is_contact_line`]: each starts with `ل` (`D9 84`).
+const CONTACT_PREFIXES: [&str; 4] = [
+    "للمزيد من المعلومات",
+    "لمزيد من المعلومات",
+    "للمزيد من التفاصيل",
+    "للاستفسار",
+];
 
 /// "Breaking" and live-ticker lines (`عاجل …`).
 pub(super) fn is_ticker(key: &str) -> bool {
@@ -147,6 +153,11 @@ pub fn place_led(text: &str) -> Option<&str> {
 /// General form: a site's comment policy closing the page (`ترحب شبكة … بالنقاش …`,
 /// `نرحب بتعليقاتكم …`): the site welcoming its readers' discussion, in its own voice.
 pub(super) fn is_comment_policy(key: &str) -> bool {
+    // Both openings end in `رحب`: a key without it there is turned away before its words are
+    // split (asked of every line that is no furniture).
+    if key.as_bytes().get(2..8) != Some("رحب".as_bytes()) {
+        return false;
+    }
     let mut words = key_words(key);
     if !matches!(words.next(), Some("ترحب" | "نرحب")) {
         return false;
@@ -188,4 +199,33 @@ pub(super) fn has_clock(text: &str) -> bool {
             && b[i + 1].is_ascii_digit()
             && b[i + 2].is_ascii_digit()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::text::key;
+
+    /// The first byte that sends a key to the contact prefixes is each prefix's own, and each
+    /// opening is found with a text after it.
+    #[test]
+    fn contact_lines_are_found_by_their_first_byte() {
+        for p in CONTACT_PREFIXES {
+            assert!(p.starts_with('ل'), "{p}");
+            assert!(is_contact_line(&format!("{p} يرجى التواصل")), "{p}");
+        }
+        assert!(is_contact_line(&key("For more information, contact us")));
+        assert!(!is_contact_line(&key("ولمزيد من المعلومات")));
+    }
+
+    /// Both openings of a comment policy pass the test of their third letters.
+    #[test]
+    fn comment_policies_open_with_either_verb() {
+        for opening in ["ترحب الصحيفة", "نرحب"] {
+            let policy = key(&format!("{opening} بتعليقاتكم ونرجو من القراء عدم الإساءة"));
+            assert!(is_comment_policy(&policy), "{policy}");
+        }
+        assert!(!is_comment_policy(&key("يرحب بتعليقاتكم القراء")));
+        assert!(!is_comment_policy(&key("ترحيب بتعليقاتكم القراء")));
+    }
 }
