@@ -325,23 +325,42 @@ pub fn compact_key(s: &str) -> String {
     key(s).replace(' ', "")
 }
 
-/// The words of a [`key`] (one space between words), as `key.split(' ')` gives them: a byte
-/// scan, cheaper than `split`'s search for words of a few letters.
+/// The words of a [`key`] (one space between words), as `key.split(' ')` gives them: the spaces
+/// found eight bytes at a time ([`next_space`]; byte by byte, a key's words cost ≈ 3
+/// instructions a byte, and `split`'s search a call a word).
 pub fn key_words(key: &str) -> impl Iterator<Item = &str> {
-    let mut rest = Some(key);
+    let mut from = Some(0);
     std::iter::from_fn(move || {
-        let r = rest?;
-        match r.bytes().position(|b| b == b' ') {
-            Some(at) => {
-                rest = Some(&r[at + 1..]);
-                Some(&r[..at])
-            }
-            None => {
-                rest = None;
-                Some(r)
-            }
-        }
+        let start = from?;
+        let end = next_space(key.as_bytes(), start);
+        from = (end < key.len()).then_some(end + 1);
+        key.get(start..end)
     })
+}
+
+/// Where the next space is in `b` from `from` on (`b.len()` when there is none), eight bytes
+/// at a time: a key's words are a dozen bytes long, where `memchr`'s calls cost more than the
+/// search (≈ 60 instructions a word, measured).
+#[inline]
+pub fn next_space(b: &[u8], from: usize) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+    let mut i = from;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ SPACES;
+        // The lowest byte that was a space is the lowest flagged one (a flag above a zero byte
+        // can be false, never one below it).
+        let zero = x.wrapping_sub(ONES) & !x & HIGHS;
+        if zero != 0 {
+            return i + (zero.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    b[i..]
+        .iter()
+        .position(|&c| c == b' ')
+        .map_or(b.len(), |p| i + p)
 }
 
 /// Words: runs between white space that hold at least one letter or digit.
@@ -352,6 +371,39 @@ pub fn words(s: &str) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The eight-byte search finds the first space at every offset, past bytes that differ
+    /// from a space by one bit (`!`, `0`, `\xa0`'s bytes).
+    #[test]
+    fn next_space_is_the_first_space() {
+        let text = "ab!0\u{a0}c d  الحكومه تقر خطه، 2021 x";
+        let b = text.as_bytes();
+        for from in 0..=b.len() {
+            let plain = b[from..]
+                .iter()
+                .position(|&c| c == b' ')
+                .map_or(b.len(), |p| from + p);
+            assert_eq!(next_space(b, from), plain, "{from}");
+        }
+        assert_eq!(next_space(b"", 0), 0);
+    }
+
+    /// The words of a key are `split(' ')`'s, empty ones too (keys have none, but a caller
+    /// may hand another string).
+    #[test]
+    fn key_words_are_split_s() {
+        for s in [
+            "",
+            " ",
+            "a",
+            "ab cd",
+            " الحكومه  تقر خطه ",
+            "abcdefgh ijklmnopq r",
+        ] {
+            let words: Vec<&str> = key_words(s).collect();
+            assert_eq!(words, s.split(' ').collect::<Vec<_>>(), "{s:?}");
+        }
+    }
 
     #[test]
     fn is_alphabetic_is_the_standard_library_s() {

@@ -4,7 +4,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::text::word_hash;
+use super::text::{next_space, word_hash};
 
 /// A few words looked for among the many of a stretch of text: which of them occur. Scanning
 /// the text once against the few is cheaper than a set of all the text's words.
@@ -31,31 +31,6 @@ const SLOTS: usize = 2048;
 #[inline]
 fn slot(hash: u64) -> usize {
     (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - SLOTS.trailing_zeros())) as usize
-}
-
-/// Where the next space is in `b` from `from` on (`b.len()` when there is none), eight bytes
-/// at a time: a key's words are a dozen bytes long, where `memchr`'s calls cost more than the
-/// search (≈ 60 instructions a word, measured).
-#[inline]
-fn next_space(b: &[u8], from: usize) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
-    let mut i = from;
-    while let Some(chunk) = b.get(i..i + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ SPACES;
-        // The lowest byte that was a space is the lowest flagged one (a flag above a zero byte
-        // can be false, never one below it).
-        let zero = x.wrapping_sub(ONES) & !x & HIGHS;
-        if zero != 0 {
-            return i + (zero.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    b[i..]
-        .iter()
-        .position(|&c| c == b' ')
-        .map_or(b.len(), |p| i + p)
 }
 
 impl<'a> WordSet<'a> {
@@ -154,22 +129,6 @@ fn length_bit(w: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The eight-byte search finds the first space at every offset, past bytes that differ
-    /// from a space by one bit (`!`, `0`, `\xa0`'s bytes).
-    #[test]
-    fn next_space_is_the_first_space() {
-        let text = "ab!0\u{a0}c d  الحكومه تقر خطه، 2021 x";
-        let b = text.as_bytes();
-        for from in 0..=b.len() {
-            let plain = b[from..]
-                .iter()
-                .position(|&c| c == b' ')
-                .map_or(b.len(), |p| from + p);
-            assert_eq!(next_space(b, from), plain, "{from}");
-        }
-        assert_eq!(next_space(b"", 0), 0);
-    }
 
     /// Words of one slot are each found: finding one does not turn the other away. A hash
     /// that is a word's but a key that does not hold it finds nothing. And the result is the

@@ -5,6 +5,8 @@ use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
+use crate::parse::text::key_words;
+
 /// Gregorian month names as Arab outlets write them (folded), with their number.
 pub(super) fn month(word: &str, next: Option<&str>) -> Option<(u32, usize)> {
     // Two-word Levantine names first.
@@ -113,9 +115,9 @@ pub fn is_stamp_line(key: &str) -> bool {
     // year) is not compared word by word with every marker, ≈ 45 comparisons a word.
     static MARKS: LazyLock<AhoCorasick> =
         LazyLock::new(|| AhoCorasick::new(STAMP_MARKERS).expect("a few short words"));
-    key.split(' ').all(is_date_word)
+    key_words(key).all(is_date_word)
         || MARKS.is_match(key)
-            && key.split(' ').any(|w| {
+            && key_words(key).any(|w| {
                 STAMP_MARKERS.iter().any(|m| {
                     w == *m || w.strip_prefix('و') == Some(m) || w.strip_prefix("تم") == Some(m)
                 })

@@ -103,7 +103,7 @@ pub(super) fn is_stamp(key: &str, words: usize) -> bool {
     if words > 8 || !key.chars().any(|c| c.is_ascii_digit()) {
         return false;
     }
-    key.split(' ').all(|w| {
+    key_words(key).all(|w| {
         w.chars().all(|c| c.is_ascii_digit())
             || matches!(
                 w,
