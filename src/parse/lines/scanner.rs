@@ -126,6 +126,9 @@ impl Hashes {
         self.all.clear();
         self.all.reserve(len / 8 + 8);
         self.phrase.clear();
+        // A word of a phrase comes about once in 100 bytes (grown from empty, the vector was
+        // reallocated six times a dump).
+        self.phrase.reserve(len / 64 + 8);
     }
 
     #[inline(always)]
