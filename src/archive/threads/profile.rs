@@ -24,7 +24,10 @@ pub struct Profile {
     pub(super) body: Option<(u64, u32)>,
     /// The [`PROFILE`] most frequent terms and word pairs (title counted twice) as
     /// `(term hash, count)`, sorted by hash. 32-bit hashes: two of an archive's terms sharing
-    /// one moves a weight a little, and the profiles stay small enough to keep.
+    /// one moves a weight a little, and the profiles stay small enough to keep. Kept as one
+    /// run of little-endian bytes: a `+1` reads back every article's profile from the build
+    /// cache, and as varints its 64 numbers were decoded a byte at a time.
+    #[serde(with = "crate::serde_le")]
     pub(super) terms: Vec<(u32, u32)>,
 }
 
@@ -269,5 +272,19 @@ mod tests {
             profile.terms, expected,
             "the 32 most said words, with their counts"
         );
+    }
+
+    #[test]
+    fn a_profile_keeps_its_terms_as_fixed_width_bytes() {
+        let profile = Profile {
+            body: Some((7, 3)),
+            terms: vec![(u32::MAX, 1), (0x1234_5678, 40)],
+        };
+        let bytes = postcard::to_stdvec(&profile).unwrap();
+        // The body (a tag, 7 and 3), then the terms' length in bytes (16) and their 16 bytes:
+        // as varints the first hash alone took five bytes and a loop to read.
+        assert_eq!(bytes.len(), 3 + 1 + 16);
+        assert_eq!(&bytes[4..8], &u32::MAX.to_le_bytes());
+        assert_eq!(postcard::from_bytes::<Profile>(&bytes).unwrap(), profile);
     }
 }
