@@ -16,6 +16,7 @@ use super::build_cache::{BuildCache, Stamp};
 use super::compiled::{self, Ordered, Source};
 use super::dump::{DumpReadError, build_one, start_ahead};
 use super::entry::{Entry, OtherCapture};
+use super::light_entry::{EntryRef, Raw};
 use super::model::{Archive, Part, reading_order};
 use super::report::{BuildReport, Problem};
 use super::scan::{Dump, assign_ids, scan};
@@ -40,6 +41,8 @@ pub(super) struct Done {
     pub(super) skipped: BTreeMap<Skip, usize>,
     /// Taken from the build cache as it was (not parsed again).
     pub(super) reused: bool,
+    /// Where the whole entries are when `outcomes` holds them light ([`super::build_cache::Decode::Light`]).
+    pub(super) raw: Option<Raw>,
 }
 
 impl Done {
@@ -53,6 +56,24 @@ impl Done {
             problems: Vec::new(),
             skipped: BTreeMap::new(),
             reused: false,
+            raw: None,
+        }
+    }
+
+    /// Entry `j` whole, decoded from the cache when it was read light.
+    pub(super) fn whole(&self, j: usize) -> Result<Entry, postcard::Error> {
+        let light = &self.outcomes[j].0;
+        match &self.raw {
+            Some(raw) => raw.entry(j, light),
+            None => Ok(light.clone()),
+        }
+    }
+
+    /// Entry `j`, to be written.
+    fn entry_ref(&self, j: usize) -> EntryRef<'_> {
+        EntryRef {
+            entry: &self.outcomes[j].0,
+            whole: self.raw.as_ref().map(|raw| (raw, j)),
         }
     }
 }
@@ -116,6 +137,7 @@ pub(super) fn collect(
                 problems: c.problems,
                 skipped: c.skipped,
                 reused: true,
+                raw: c.raw,
             }),
             None => {
                 done.push(Done::placeholder());
@@ -164,6 +186,7 @@ pub(super) fn collect(
                 problems: result.problems,
                 skipped: result.skipped,
                 reused: false,
+                raw: None,
             },
         ))
     };
@@ -414,8 +437,13 @@ pub(super) fn into_archive(mut done: Vec<Done>, a: Assembled, store: Option<Stor
         if !a.others.is_empty() && a.others.contains_key(&at) {
             place_of.insert(at, entries.len());
         }
+        let whole = done[at.0].raw.as_ref().map(|_| done[at.0].whole(at.1));
         let (entry, part, _) = &mut done[at.0].outcomes[at.1];
-        entries.push(std::mem::take(entry));
+        match whole {
+            // Only an archive written, not made, reads the cache light.
+            Some(whole) => entries.push(whole.expect("read light only to be written")),
+            None => entries.push(std::mem::take(entry)),
+        }
         parts_of.push(std::mem::replace(part, Part::Stored(PartRef::NOWHERE)));
     }
     // The few other captures, each given to its article with its file's name.
@@ -470,7 +498,7 @@ pub(super) fn save_in_order(
         let Some(others) = a.others.get(&at) else {
             continue;
         };
-        let mut entry = done[at.0].outcomes[at.1].0.clone();
+        let mut entry = done[at.0].whole(at.1).map_err(cache_damaged)?;
         let mut parts = Vec::with_capacity(others.len());
         for &(i, j) in others {
             entry.provenance.others.push(OtherCapture {
@@ -496,13 +524,16 @@ pub(super) fn save_in_order(
         let Some(part) = stored(at) else {
             return Ok(None);
         };
-        let entry = with_others.get(&at).unwrap_or(&done[at.0].outcomes[at.1].0);
+        let entry = match with_others.get(&at) {
+            Some(entry) => EntryRef { entry, whole: None },
+            None => done[at.0].entry_ref(at.1),
+        };
         pairs.push((entry, part));
     }
     report.articles = pairs.len();
     report.dated = pairs
         .iter()
-        .take_while(|(e, _)| e.article.published.is_some())
+        .take_while(|(e, _)| e.entry.article.published.is_some())
         .count();
     let ordering = started.elapsed();
     let archive = Ordered {
@@ -515,6 +546,14 @@ pub(super) fn save_in_order(
     };
     compiled::save_ordered(archive, store_name, source, path)?;
     Ok(Some(ordering))
+}
+
+/// A build cache's entry that could be read light but not whole.
+pub(super) fn cache_damaged(e: postcard::Error) -> ArchiveError {
+    ArchiveError::Corrupt {
+        path: super::build_cache::FILE_NAME.into(),
+        reason: e.to_string(),
+    }
 }
 
 pub(super) fn finish_report(report: &mut BuildReport, archive: &Archive) {

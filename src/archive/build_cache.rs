@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::atomic_file::{self, Durability};
 use super::chunk_files::{self, ChunkName};
 use super::entry::Entry;
+use super::light_entry::{EntryRef, LightOutcomes, Raw};
 use super::model::Part;
 use super::report::Problem;
 use super::store::{PartRef, Store};
@@ -109,6 +110,19 @@ pub struct Cached {
     pub outcomes: Vec<(Entry, Part, Profile)>,
     pub problems: Vec<Problem>,
     pub skipped: BTreeMap<Skip, usize>,
+    /// Where `outcomes` are as written, when they were read light ([`Decode::Light`]).
+    #[serde(skip)]
+    pub raw: Option<Raw>,
+}
+
+/// How the cache's dumps are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decode {
+    /// Every entry whole: the archive is to be made (and served) from them.
+    Whole,
+    /// Each entry's id, dates and provenance only, the rest kept where it is in the mapped
+    /// chunk ([`super::light_entry`]): the archive is only to be written.
+    Light,
 }
 
 /// The whole cache file, as read.
@@ -183,8 +197,8 @@ fn read_file(build_dir: &Path) -> Option<CacheFile> {
 impl BuildCache {
     /// The cache of `build_dir` when it is readable, was written by this program, and its
     /// store is there; otherwise `None`.
-    pub fn load(build_dir: &Path) -> Option<BuildCache> {
-        let cache = BuildCache::read(build_dir)?;
+    pub fn load(build_dir: &Path, decode: Decode) -> Option<BuildCache> {
+        let cache = BuildCache::read_as(build_dir, decode)?;
         let program = Program::running();
         let store = Store::open(&build_dir.join(&cache.store)).ok()?;
         (program.is_some() && cache.program == program && store.len() >= cache.store_len)
@@ -194,10 +208,17 @@ impl BuildCache {
     /// The cache file of `build_dir` as written, whichever program wrote it and whether or
     /// not its store is there (for measuring what a build does with it).
     pub fn read(build_dir: &Path) -> Option<BuildCache> {
+        BuildCache::read_as(build_dir, Decode::Whole)
+    }
+
+    fn read_as(build_dir: &Path, decode: Decode) -> Option<BuildCache> {
         let file = read_file(build_dir)?;
         let chunks = chunks_in(build_dir);
         let (dumps, indexed) = rayon::join(
-            || chunk_files::read(&chunks, &file.dumps),
+            || match decode {
+                Decode::Whole => chunk_files::read(&chunks, &file.dumps),
+                Decode::Light => read_light(&chunks, &file.dumps),
+            },
             || chunk_files::read(&chunks, &file.indexed),
         );
         let dumps = dumps.ok()?;
@@ -217,6 +238,57 @@ impl BuildCache {
         })
     }
 }
+
+/// The dumps of the chunks `names` in `dir`, decoded light on both cores: each one's fields
+/// in the order [`CachedRef`] writes them, its results read past but for what a build reads of
+/// every article, and their bytes kept ([`Raw`]).
+fn read_light(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<Vec<Cached>>> {
+    use rayon::prelude::*;
+    let bad = |e: postcard::Error| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+    names
+        .par_iter()
+        .map(|name| {
+            let chunk = std::sync::Arc::new(chunk_files::map(dir, name)?);
+            let end = chunk.len();
+            let at = |rest: &[u8]| end - rest.len();
+            let (n, mut rest) = postcard::take_from_bytes::<usize>(&chunk).map_err(bad)?;
+            let mut dumps = Vec::with_capacity(n.min(chunk_files::MAX_ITEMS));
+            for _ in 0..n {
+                let name;
+                (name, rest) = postcard::take_from_bytes::<Utf8>(rest).map_err(bad)?;
+                let stamp;
+                (stamp, rest) = postcard::take_from_bytes::<Stamp>(rest).map_err(bad)?;
+                let over;
+                (over, rest) = postcard::take_from_bytes::<Option<Stamp>>(rest).map_err(bad)?;
+                let start = at(rest);
+                let outcomes;
+                (outcomes, rest) = postcard::take_from_bytes::<LightOutcomes>(rest).map_err(bad)?;
+                let range = start..at(rest);
+                let problems;
+                (problems, rest) = postcard::take_from_bytes(rest).map_err(bad)?;
+                let skipped;
+                (skipped, rest) = postcard::take_from_bytes(rest).map_err(bad)?;
+                dumps.push(Cached {
+                    name: name.0,
+                    stamp,
+                    over,
+                    outcomes: outcomes.0,
+                    problems,
+                    skipped,
+                    raw: Some(Raw {
+                        chunk: chunk.clone(),
+                        range,
+                    }),
+                });
+            }
+            Ok(dumps)
+        })
+        .collect()
+}
+
+/// A string checked by [`crate::serde_utf8`].
+#[derive(Deserialize)]
+struct Utf8(#[serde(deserialize_with = "crate::serde_utf8::string")] String);
 
 /// The chunks' items in one list sized once (a flattening iterator cannot tell its length,
 /// and the list grew by doubling: copies into fresh pages).
@@ -249,7 +321,7 @@ pub struct CachedRef<'a> {
 /// cache's critical path. A file whose parts are not all in the store is not cached
 /// ([`Outcomes::stored`]); writing one is an error, never a wrong cache.
 #[derive(Clone, Copy)]
-pub struct Outcomes<'a>(pub &'a [(Entry, Part, Profile)]);
+pub struct Outcomes<'a>(pub &'a [(Entry, Part, Profile)], pub Option<&'a Raw>);
 
 impl Outcomes<'_> {
     /// Whether every result's parts are in the store.
@@ -261,10 +333,16 @@ impl Outcomes<'_> {
 impl Serialize for Outcomes<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for (entry, part, profile) in self.0 {
+        for (j, (entry, part, profile)) in self.0.iter().enumerate() {
             let at = part
                 .stored()
                 .ok_or_else(|| S::Error::custom("parts kept in memory are not cached"))?;
+            // A light entry is written whole, as it was read (a run of reused dumps that
+            // fills a chunk is not written at all: [`KnownChunk`]).
+            let entry = EntryRef {
+                entry,
+                whole: self.1.map(|raw| (raw, j)),
+            };
             seq.serialize_element(&(entry, at, profile))?;
         }
         seq.end()
@@ -392,7 +470,7 @@ mod tests {
         let profile = Profile::default();
         let at = PartRef { offset: 7, len: 9 };
         let results = vec![(entry.clone(), Part::Stored(at), profile.clone())];
-        let written = postcard::to_stdvec(&Outcomes(&results)).unwrap();
+        let written = postcard::to_stdvec(&Outcomes(&results, None)).unwrap();
         // The shape the cache had with a vector of references: the same bytes.
         assert_eq!(
             written,
@@ -401,19 +479,19 @@ mod tests {
         let read: Vec<(Entry, Part, Profile)> = postcard::from_bytes(&written).unwrap();
         assert_eq!(read[0].0.article.title, "عنوان");
         assert_eq!(read[0].1.stored(), Some(at));
-        assert!(Outcomes(&results).stored());
+        assert!(Outcomes(&results, None).stored());
 
         let in_memory = vec![(entry, Part::Memory(Default::default()), profile)];
-        assert!(!Outcomes(&in_memory).stored());
-        assert!(postcard::to_stdvec(&Outcomes(&in_memory)).is_err());
+        assert!(!Outcomes(&in_memory, None).stored());
+        assert!(postcard::to_stdvec(&Outcomes(&in_memory, None)).is_err());
     }
 
     #[test]
     fn an_unreadable_cache_is_no_cache() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(BuildCache::load(dir.path()).is_none());
+        assert!(BuildCache::load(dir.path(), Decode::Whole).is_none());
         fs::write(path_in(dir.path()), b"ARSHIFC\x01\x01\0\0\0garbage").unwrap();
-        assert!(BuildCache::load(dir.path()).is_none());
+        assert!(BuildCache::load(dir.path(), Decode::Whole).is_none());
 
         let store = super::super::store::new_file_name();
         let len = super::super::store::StoreWriter::create(&dir.path().join(&store))
@@ -421,17 +499,17 @@ mod tests {
             .finish()
             .unwrap();
         save(dir.path(), &store, len, std::iter::empty(), &[], &[]).unwrap();
-        assert!(BuildCache::load(dir.path()).is_some());
+        assert!(BuildCache::load(dir.path(), Decode::Whole).is_some());
         save(dir.path(), &store, len + 1, std::iter::empty(), &[], &[]).unwrap();
         assert!(
-            BuildCache::load(dir.path()).is_none(),
+            BuildCache::load(dir.path(), Decode::Whole).is_none(),
             "a store shorter than the cache knew it lost parts"
         );
         save(dir.path(), &store, len, std::iter::empty(), &[], &[]).unwrap();
-        assert!(BuildCache::load(dir.path()).is_some());
+        assert!(BuildCache::load(dir.path(), Decode::Whole).is_some());
         fs::remove_file(dir.path().join(&store)).unwrap();
         assert!(
-            BuildCache::load(dir.path()).is_none(),
+            BuildCache::load(dir.path(), Decode::Whole).is_none(),
             "a cache whose store is gone points nowhere"
         );
     }
@@ -454,7 +532,7 @@ mod tests {
                     name,
                     stamp: &stamp,
                     over: &None,
-                    outcomes: Outcomes(&[]),
+                    outcomes: Outcomes(&[], None),
                     problems: &problems,
                     skipped: &skipped,
                     reused,
@@ -462,12 +540,12 @@ mod tests {
                 .collect()
         };
         save(dir.path(), &store, len, refs(false).into_iter(), &[], &[]).unwrap();
-        let first = BuildCache::load(dir.path()).unwrap();
+        let first = BuildCache::load(dir.path(), Decode::Whole).unwrap();
         assert_eq!(first.dumps.iter().flatten().count(), names.len());
         let known = first.dump_chunks.clone();
         assert!(known.len() > 1);
         save(dir.path(), &store, len, refs(true).into_iter(), &known, &[]).unwrap();
-        let second = BuildCache::load(dir.path()).unwrap();
+        let second = BuildCache::load(dir.path(), Decode::Whole).unwrap();
         let chunks = |c: &BuildCache| c.dump_chunks.iter().map(|k| k.name).collect::<Vec<_>>();
         assert_eq!(chunks(&second), chunks(&first));
 
@@ -477,13 +555,13 @@ mod tests {
             name,
             stamp: if i == 5 { &later } else { &stamp },
             over: &None,
-            outcomes: Outcomes(&[]),
+            outcomes: Outcomes(&[], None),
             problems: &problems,
             skipped: &skipped,
             reused: i != 5,
         });
         save(dir.path(), &store, len, changed, &known, &[]).unwrap();
-        let third = BuildCache::load(dir.path()).unwrap();
+        let third = BuildCache::load(dir.path(), Decode::Whole).unwrap();
         assert_eq!(third.dumps.iter().flatten().nth(5).unwrap().stamp, later);
         assert_ne!(chunks(&third)[0], chunks(&first)[0]);
         assert_eq!(chunks(&third)[1..], chunks(&first)[1..]);

@@ -42,7 +42,7 @@ const BOUNDARY_BITS: u32 = 13;
 
 /// No chunk is longer, whatever the keys (a run of unlucky hashes): the cut after this many
 /// items is still content-defined from the last boundary on.
-const MAX_ITEMS: usize = 8 << BOUNDARY_BITS;
+pub(super) const MAX_ITEMS: usize = 8 << BOUNDARY_BITS;
 
 /// Where the chunks of `items` end, from their keys alone.
 fn cut<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<Range<usize>> {
@@ -146,6 +146,14 @@ fn put<T: Serialize>(dir: &Path, run: &[T], durability: Durability) -> io::Resul
         atomic_file::replace(&path, durability, |out| out.write_all(&bytes))?;
     }
     Ok(name)
+}
+
+/// The chunk `name` of `dir`, mapped.
+pub fn map(dir: &Path, name: &ChunkName) -> io::Result<memmap2::Mmap> {
+    let file = fs::File::open(path_of(dir, name))?;
+    // SAFETY: a chunk file is only ever created whole by a rename and never written in place
+    // (its name is its content).
+    unsafe { memmap2::Mmap::map(&file) }
 }
 
 /// The items of the chunks `names` in `dir`, decoded on both cores, chunk by chunk in order

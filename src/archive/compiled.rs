@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::atomic_file::{self, Durability};
 use super::chunk_files::{self, ChunkName, Fingerprint};
 use super::entry_print::fingerprint;
+use super::light_entry::EntryRef;
 use super::model::{Archive, Part};
 use super::store::{self, PartRef, Store, StoreWriter};
 use super::{ArchiveError, Entry};
@@ -190,7 +191,8 @@ pub fn save(archive: &Archive, source: &Source, path: &Path) -> Result<(), Archi
             (name, parts, other_parts, true)
         }
     };
-    let pairs = archive.entries.iter().zip(&parts).collect();
+    let whole = |entry| EntryRef { entry, whole: None };
+    let pairs = archive.entries.iter().map(whole).zip(&parts).collect();
     let ordered = Ordered {
         pairs,
         dated: archive.dated,
@@ -209,7 +211,7 @@ pub fn save(archive: &Archive, source: &Source, path: &Path) -> Result<(), Archi
 /// An archive to write, by reference: its entries in reading order, each with where its
 /// parts are in the store beside the file, and the rest of [`Archive`] that is written.
 pub(super) struct Ordered<'a> {
-    pub(super) pairs: Vec<(&'a Entry, &'a PartRef)>,
+    pub(super) pairs: Vec<(EntryRef<'a>, &'a PartRef)>,
     pub(super) dated: usize,
     pub(super) about: Option<&'a str>,
     pub(super) threads: &'a [Vec<String>],
@@ -249,7 +251,7 @@ pub(super) fn save_ordered(
         chunk_files::write_fingerprinted(
             &chunks,
             &archive.pairs,
-            |(entry, _)| &entry.article.id,
+            |(entry, _)| &entry.entry.article.id,
             |run| fingerprint(store_name, run, archive.other_parts),
             &known,
             Durability::Synced,

@@ -2,8 +2,8 @@
 //! than the bytes (`chunk_files::write_fingerprinted`): a build whose run of entries has the
 //! fingerprint of a chunk already written takes that chunk as it is.
 
-use super::Entry;
 use super::chunk_files::Fingerprint;
+use super::light_entry::EntryRef;
 use super::store::PartRef;
 
 /// What decides the bytes of a chunk of `(entry, parts)` pairs, without encoding them: the
@@ -13,7 +13,7 @@ use super::store::PartRef;
 /// build changes an entry only by its id (a namesake came or went) and its other captures.
 pub(super) fn fingerprint(
     store: &str,
-    run: &[(&Entry, &PartRef)],
+    run: &[(EntryRef, &PartRef)],
     other_parts: &[(String, Vec<PartRef>)],
 ) -> Fingerprint {
     let mut keys = Vec::with_capacity(run.len() * 48);
@@ -23,11 +23,11 @@ pub(super) fn fingerprint(
     };
     put(store.as_bytes());
     for (entry, at) in run {
-        let id = &entry.article.id;
+        let id = &entry.entry.article.id;
         put(id.as_bytes());
         put(&at.offset.to_le_bytes());
         put(&at.len.to_le_bytes());
-        let others = &entry.provenance.others;
+        let others = &entry.entry.provenance.others;
         if others.is_empty() {
             continue;
         }
@@ -47,6 +47,11 @@ pub(super) fn fingerprint(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::archive::entry::Entry;
+
+    fn r(entry: &Entry) -> EntryRef<'_> {
+        EntryRef { entry, whole: None }
+    }
 
     #[test]
     fn a_chunk_fingerprint_changes_with_what_a_build_changes_in_an_entry() {
@@ -67,18 +72,18 @@ mod tests {
         let (a, b) = (entry("a", &[]), entry("b", &["b.warc"]));
         let (a2, b2) = (entry("a2", &[]), entry("b", &["c.warc"]));
         let others = |offset| vec![("b".to_string(), vec![at(offset)])];
-        let base = fingerprint("s", &[(&a, &at(0)), (&b, &at(10))], &others(20));
+        let base = fingerprint("s", &[(r(&a), &at(0)), (r(&b), &at(10))], &others(20));
         assert_eq!(
             base,
-            fingerprint("s", &[(&a, &at(0)), (&b, &at(10))], &others(20))
+            fingerprint("s", &[(r(&a), &at(0)), (r(&b), &at(10))], &others(20))
         );
         let changed = [
-            fingerprint("t", &[(&a, &at(0)), (&b, &at(10))], &others(20)),
-            fingerprint("s", &[(&a2, &at(0)), (&b, &at(10))], &others(20)),
-            fingerprint("s", &[(&a, &at(30)), (&b, &at(10))], &others(20)),
-            fingerprint("s", &[(&a, &at(0)), (&b2, &at(10))], &others(20)),
-            fingerprint("s", &[(&a, &at(0)), (&b, &at(10))], &others(40)),
-            fingerprint("s", &[(&a, &at(0))], &others(20)),
+            fingerprint("t", &[(r(&a), &at(0)), (r(&b), &at(10))], &others(20)),
+            fingerprint("s", &[(r(&a2), &at(0)), (r(&b), &at(10))], &others(20)),
+            fingerprint("s", &[(r(&a), &at(30)), (r(&b), &at(10))], &others(20)),
+            fingerprint("s", &[(r(&a), &at(0)), (r(&b2), &at(10))], &others(20)),
+            fingerprint("s", &[(r(&a), &at(0)), (r(&b), &at(10))], &others(40)),
+            fingerprint("s", &[(r(&a), &at(0))], &others(20)),
         ];
         for (i, print) in changed.iter().enumerate() {
             assert_ne!(*print, base, "change {i} unseen");

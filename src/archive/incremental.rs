@@ -11,7 +11,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::build::{Done, Sink, assemble, collect, finish_report, into_archive, save_in_order};
-use super::build_cache::{self, BuildCache, CachedRef, Outcomes};
+use super::build_cache::{self, BuildCache, CachedRef, Decode, Outcomes};
 use super::entry::Entry;
 use super::model::{Archive, Part};
 use super::report::BuildReport;
@@ -133,7 +133,13 @@ fn build_and_write(
     };
     report.lap("list the dumps", &mut clock);
 
-    let mut cache = BuildCache::load(out).filter(|_| !another_folder);
+    // An archive only written needs of a reused entry its id, dates and origin; the rest is
+    // decoded where an entry is written out.
+    let decode = match then {
+        Then::Serve => Decode::Whole,
+        Then::Exit => Decode::Light,
+    };
+    let mut cache = BuildCache::load(out, decode).filter(|_| !another_folder);
     // Grouped again from the last grouping only where the cache is this program's too.
     let grouping = cache.as_ref().and_then(|_| grouping_file::load(out));
     report.lap("load the cache", &mut clock);
@@ -248,7 +254,7 @@ fn build_and_write(
         let cache_writer = scope.spawn(|| {
             let started = Instant::now();
             let cached = done.iter().filter_map(|d| {
-                let outcomes = Outcomes(&d.outcomes);
+                let outcomes = Outcomes(&d.outcomes, d.raw.as_ref());
                 if !outcomes.stored() {
                     return None;
                 }
@@ -431,13 +437,13 @@ fn reconcile_index(
         return Ok(());
     }
     done.par_iter()
-        .flat_map(|d| &d.outcomes)
-        .filter_map(|outcome| match outcome {
-            (entry, Part::Stored(at), _) if missing.contains(at) => Some((entry, *at)),
+        .flat_map_iter(|d| (0..d.outcomes.len()).map(move |j| (d, j)))
+        .filter_map(|(d, j)| match d.outcomes[j].1 {
+            Part::Stored(at) if missing.contains(&at) => Some((d, j, at)),
             _ => None,
         })
-        .try_for_each(|(entry, at)| {
-            let mut article = entry.article.clone();
+        .try_for_each(|(d, j, at)| {
+            let mut article = d.whole(j).map_err(super::build::cache_damaged)?.article;
             article.body = store.get(at)?.body;
             index.get()?.add(&article).map_err(ArchiveError::from)
         })

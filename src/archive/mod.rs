@@ -41,6 +41,7 @@ pub mod grouping_file;
 pub mod gzip_members;
 pub mod id;
 pub mod incremental;
+mod light_entry;
 mod lookup;
 pub mod model;
 pub mod overrides;

@@ -1,0 +1,337 @@
+//! A reused dump's entries as `arshif build` reads them from the build cache: light, with only
+//! the fields a build reads of every article (its id, dates and origin) decoded, and the rest
+//! left in the cache's mapped bytes ([`Raw`]), decoded whole only where an entry is written
+//! out (a chunk of the compiled archive that changed, an article indexed again).
+//!
+//! At a million dumps, decoding every reused entry whole was some eighteen allocations and
+//! a UTF-8 check per string for each, most of a `+1`'s "load the cache" and of its page
+//! faults (notes/build-bench.md, sessions 28 and 29), for strings that were then only copied
+//! back to the disk unchanged.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::entry::{Entry, Provenance};
+use super::model::Part;
+use super::store::PartRef;
+use super::threads::Profile;
+use crate::parse::{Article, Date, WarningCode};
+
+/// Where a reused dump's results are in a chunk of the cache, as written: the bytes of its
+/// list of `(entry, parts, profile)`.
+#[derive(Debug, Clone)]
+pub struct Raw {
+    pub(super) chunk: Arc<memmap2::Mmap>,
+    pub(super) range: Range<usize>,
+}
+
+impl Raw {
+    /// The whole entry `j` of the dump, as `light` (its decoded part, which a build may have
+    /// changed since: the id of a file whose namesake came or went) says it is now.
+    pub fn entry(&self, j: usize, light: &Entry) -> Result<Entry, postcard::Error> {
+        let outcomes: Vec<(Entry, PartRef, Profile)> =
+            postcard::from_bytes(&self.chunk[self.range.clone()])?;
+        let mut entry = outcomes
+            .into_iter()
+            .nth(j)
+            .ok_or(postcard::Error::DeserializeUnexpectedEnd)?
+            .0;
+        entry.article.id.clone_from(&light.article.id);
+        entry.provenance.clone_from(&light.provenance);
+        Ok(entry)
+    }
+}
+
+/// An entry to write: whole, or light with where its whole self is. Written as [`Entry`] is.
+#[derive(Clone, Copy)]
+pub struct EntryRef<'a> {
+    /// Whole when `whole` is `None`; else only its id, dates and provenance are.
+    pub entry: &'a Entry,
+    pub whole: Option<(&'a Raw, usize)>,
+}
+
+impl Serialize for EntryRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.whole {
+            None => self.entry.serialize(s),
+            Some((raw, j)) => raw
+                .entry(j, self.entry)
+                .map_err(serde::ser::Error::custom)?
+                .serialize(s),
+        }
+    }
+}
+
+/// A dump's results decoded light: what [`Vec<(Entry, Part, Profile)>`] reads whole.
+pub struct LightOutcomes(pub Vec<(Entry, Part, Profile)>);
+
+impl<'de> Deserialize<'de> for LightOutcomes {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<LightOutcomes, D::Error> {
+        let items = Skipped::<(LightEntry, Part, Profile)>::collect(d)?;
+        Ok(LightOutcomes(
+            items
+                .into_iter()
+                .map(|(light, part, profile)| (light.into(), part, profile))
+                .collect(),
+        ))
+    }
+}
+
+/// [`Entry`] in the order postcard writes its fields, the cold ones read past.
+#[derive(Deserialize)]
+struct LightEntry {
+    article: LightArticle,
+    _note: Option<Past>,
+    _overridden: Skipped<Past>,
+    _text: Past,
+    provenance: Provenance,
+}
+
+/// [`Article`] in the order postcard writes its fields.
+#[derive(Deserialize)]
+struct LightArticle {
+    #[serde(deserialize_with = "crate::serde_utf8::string")]
+    id: String,
+    _source: Past,
+    _title: Past,
+    _subtitle: Option<Past>,
+    _captions: Skipped<Past>,
+    _place: Option<Past>,
+    _author: Option<Past>,
+    _agency: Option<Past>,
+    _publication: Option<Past>,
+    published: Option<Date>,
+    updated: Option<Date>,
+    _hijri: Option<Past>,
+    _body: Skipped<Past>,
+    _warnings: Skipped<(WarningCode, Past)>,
+    _encoding: Past,
+}
+
+impl From<LightEntry> for Entry {
+    fn from(light: LightEntry) -> Entry {
+        let a = light.article;
+        Entry {
+            article: Article {
+                id: a.id,
+                published: a.published,
+                updated: a.updated,
+                ..Article::default()
+            },
+            provenance: light.provenance,
+            ..Entry::default()
+        }
+    }
+}
+
+/// A string (or byte string) read past: its bytes neither checked nor copied.
+struct Past;
+
+impl<'de> Deserialize<'de> for Past {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Past, D::Error> {
+        struct Bytes;
+        impl Visitor<'_> for Bytes {
+            type Value = Past;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Past, E> {
+                Ok(Past)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Past, E> {
+                Ok(Past)
+            }
+        }
+        d.deserialize_bytes(Bytes)
+    }
+}
+
+/// A sequence read item by item; [`Skipped::collect`] keeps the items, its `Deserialize`
+/// drops them as they come (no vector for a list read past).
+struct Skipped<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Skipped<T> {
+    fn collect<D: Deserializer<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+        d.deserialize_seq(Items::<T, true>(PhantomData))
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Skipped<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Skipped<T>, D::Error> {
+        d.deserialize_seq(Items::<T, false>(PhantomData))?;
+        Ok(Skipped(PhantomData))
+    }
+}
+
+struct Items<T, const KEEP: bool>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>, const KEEP: bool> Visitor<'de> for Items<T, KEEP> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        // A damaged length is not trusted for the allocation.
+        let room = if KEEP {
+            seq.size_hint().unwrap_or(0)
+        } else {
+            0
+        };
+        let mut items = Vec::with_capacity(room.min(4096));
+        while let Some(item) = seq.next_element()? {
+            if KEEP {
+                items.push(item);
+            }
+        }
+        Ok(items)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::Format;
+    use crate::parse::Warning;
+
+    fn whole() -> Entry {
+        let mut entry = Entry::default();
+        let a = &mut entry.article;
+        a.id = "مقال-1".into();
+        a.source = "مصدر".into();
+        a.title = "عنوان طويل".into();
+        a.subtitle = Some("تحت".into());
+        a.captions = vec!["صورة".into(), "أخرى".into()];
+        a.place = Some("دمشق".into());
+        a.author = None;
+        a.agency = Some("وكالة".into());
+        a.publication = Some("جريدة".into());
+        a.published = Some(Date::parse("2015-09-18T16:41").unwrap());
+        a.updated = Some(Date::parse("2015-09-19").unwrap());
+        a.hijri = Some("٥ ذو الحجة".into());
+        a.warnings = vec![Warning {
+            code: WarningCode::BytesReplaced,
+            message: "بايتات".into(),
+        }];
+        a.encoding = "windows-1256".into();
+        entry.note = Some("ملاحظة".into());
+        entry.overridden = vec!["title".into()];
+        entry.provenance.origin.format = Format::Warc;
+        entry.provenance.origin.url = Some("https://example.org/a".into());
+        entry
+    }
+
+    #[test]
+    fn a_light_entry_keeps_what_a_build_reads_and_its_raw_bytes_give_it_whole() {
+        let entry = whole();
+        let at = PartRef { offset: 3, len: 5 };
+        let written = postcard::to_stdvec(&vec![(&entry, &at, &Profile::default()); 2]).unwrap();
+        let light = postcard::from_bytes::<LightOutcomes>(&written).unwrap().0;
+        assert_eq!(light.len(), 2);
+        let (read, part, _) = &light[1];
+        assert_eq!(part.stored(), Some(at));
+        assert_eq!(read.article.id, entry.article.id);
+        assert_eq!(read.article.published, entry.article.published);
+        assert_eq!(read.article.updated, entry.article.updated);
+        assert_eq!(read.provenance, entry.provenance);
+        assert!(read.article.title.is_empty() && read.note.is_none());
+
+        let mut file = tempfile::tempfile().unwrap();
+        std::io::Write::write_all(&mut file, &written).unwrap();
+        let raw = Raw {
+            chunk: Arc::new(unsafe { memmap2::Mmap::map(&file) }.unwrap()),
+            range: 0..written.len(),
+        };
+        let mut renamed = read.clone();
+        renamed.article.id = "مقال-2".into();
+        let back = raw.entry(1, &renamed).unwrap();
+        assert_eq!(back.article.id, "مقال-2");
+        assert_eq!(back.article.title, entry.article.title);
+        // Written through its reference, a light entry is its whole self.
+        let by_ref = EntryRef {
+            entry: &renamed,
+            whole: Some((&raw, 1)),
+        };
+        assert_eq!(
+            postcard::to_stdvec(&by_ref).unwrap(),
+            postcard::to_stdvec(&back).unwrap()
+        );
+        let mut expected = entry.clone();
+        expected.article.id = "مقال-2".into();
+        assert_eq!(
+            postcard::to_stdvec(&back).unwrap(),
+            postcard::to_stdvec(&expected).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_cache_read_light_is_written_back_whole() {
+        use crate::archive::build_cache::{self, BuildCache, CachedRef, Decode, Outcomes, Stamp};
+        use crate::archive::store::{StoreWriter, new_file_name};
+        let dir = tempfile::tempdir().unwrap();
+        let store = new_file_name();
+        let len = StoreWriter::create(&dir.path().join(&store))
+            .unwrap()
+            .finish()
+            .unwrap();
+        let stamp = Stamp::of(&std::fs::metadata(dir.path()).unwrap());
+        let names: Vec<String> = (0..3).map(|i| format!("{i}.txt")).collect();
+        let results: Vec<Vec<(Entry, Part, Profile)>> = (0..3)
+            .map(|i| {
+                let mut entry = whole();
+                entry.article.id = format!("مقال-{i}");
+                vec![(
+                    entry,
+                    Part::Stored(PartRef { offset: i, len: 1 }),
+                    Profile::default(),
+                )]
+            })
+            .collect();
+        let (problems, skipped) = (Vec::new(), Default::default());
+        let save = |outcomes: Vec<Outcomes>| {
+            let dumps = names
+                .iter()
+                .zip(outcomes)
+                .map(|(name, outcomes)| CachedRef {
+                    name,
+                    stamp: &stamp,
+                    over: &None,
+                    outcomes,
+                    problems: &problems,
+                    skipped: &skipped,
+                    reused: false,
+                });
+            build_cache::save(dir.path(), &store, len, dumps, &[], &[]).unwrap();
+        };
+        save(results.iter().map(|r| Outcomes(r, None)).collect());
+        let light = BuildCache::load(dir.path(), Decode::Light).unwrap();
+        let light: Vec<_> = light.dumps.into_iter().flatten().collect();
+        assert!(
+            light
+                .iter()
+                .all(|d| d.outcomes[0].0.article.title.is_empty())
+        );
+        // Encoded again (not taken as a known chunk): each entry whole, as it was.
+        save(
+            light
+                .iter()
+                .map(|d| Outcomes(&d.outcomes, d.raw.as_ref()))
+                .collect(),
+        );
+        let again = BuildCache::load(dir.path(), Decode::Whole).unwrap();
+        for (d, r) in again.dumps.iter().flatten().zip(&results) {
+            assert!(d.raw.is_none());
+            assert_eq!(
+                postcard::to_stdvec(&d.outcomes[0].0).unwrap(),
+                postcard::to_stdvec(&r[0].0).unwrap()
+            );
+        }
+        assert_eq!(again.dumps.iter().flatten().count(), 3);
+    }
+}
