@@ -124,13 +124,16 @@ pub(super) fn collect(
     let mut done: Vec<Done> = Vec::with_capacity(dumps.len());
     let mut to_parse = Vec::new();
     for (i, d) in dumps.into_iter().enumerate() {
-        while cached.next_if(|c| c.name < d.name).is_some() {}
+        // By bytes: a cache read light keeps its names unchecked, and bytes equal to a
+        // listed name's are UTF-8.
+        let name = d.name.as_bytes();
+        while cached.next_if(|c| c.name_bytes() < name).is_some() {}
         let hit = cached
-            .next_if(|c| c.name == d.name)
+            .next_if(|c| c.name_bytes() == name)
             .filter(|c| d.stamp == Some(c.stamp) && d.over == c.over);
         match hit {
             Some(c) => done.push(Done {
-                name: c.name,
+                name: d.name,
                 stamp: Some(c.stamp),
                 over: c.over,
                 outcomes: c.outcomes,

@@ -113,6 +113,20 @@ pub struct Cached {
     /// Where `outcomes` are as written, when they were read light ([`Decode::Light`]).
     #[serde(skip)]
     pub raw: Option<Raw>,
+    /// Where `name` is in `raw`'s chunk, which holds it when read light (`name` is empty).
+    #[serde(skip)]
+    name_at: std::ops::Range<usize>,
+}
+
+impl Cached {
+    /// Its file's name as written. Read light, it is left in the chunk, not checked nor copied:
+    /// a build compares it with the name of a file it lists, and keeps that one.
+    pub fn name_bytes(&self) -> &[u8] {
+        match &self.raw {
+            Some(raw) => &raw.chunk[self.name_at.clone()],
+            None => self.name.as_bytes(),
+        }
+    }
 }
 
 /// How the cache's dumps are read.
@@ -157,8 +171,8 @@ impl KnownChunk {
     fn of(name: ChunkName, dumps: &[Cached]) -> Option<KnownChunk> {
         Some(KnownChunk {
             name,
-            first: dumps.first()?.name.clone(),
-            last: dumps.last()?.name.clone(),
+            first: String::from_utf8(dumps.first()?.name_bytes().to_vec()).ok()?,
+            last: String::from_utf8(dumps.last()?.name_bytes().to_vec()).ok()?,
             len: dumps.len(),
         })
     }
@@ -254,8 +268,12 @@ fn read_light(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<Vec<Cached
             let (n, mut rest) = postcard::take_from_bytes::<usize>(&chunk).map_err(bad)?;
             let mut dumps = Vec::with_capacity(n.min(chunk_files::MAX_ITEMS));
             for _ in 0..n {
-                let name;
-                (name, rest) = postcard::take_from_bytes::<Utf8>(rest).map_err(bad)?;
+                let name_len;
+                (name_len, rest) = postcard::take_from_bytes::<usize>(rest).map_err(bad)?;
+                let name_at = at(rest)..at(rest) + name_len;
+                rest = rest
+                    .get(name_len..)
+                    .ok_or_else(|| bad(postcard::Error::DeserializeUnexpectedEnd))?;
                 let stamp;
                 (stamp, rest) = postcard::take_from_bytes::<Stamp>(rest).map_err(bad)?;
                 let over;
@@ -269,7 +287,8 @@ fn read_light(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<Vec<Cached
                 let skipped;
                 (skipped, rest) = postcard::take_from_bytes(rest).map_err(bad)?;
                 dumps.push(Cached {
-                    name: name.0,
+                    name: String::new(),
+                    name_at,
                     stamp,
                     over,
                     outcomes: outcomes.0,
@@ -285,10 +304,6 @@ fn read_light(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<Vec<Cached
         })
         .collect()
 }
-
-/// A string checked by [`crate::serde_utf8`].
-#[derive(Deserialize)]
-struct Utf8(#[serde(deserialize_with = "crate::serde_utf8::string")] String);
 
 /// The chunks' items in one list sized once (a flattening iterator cannot tell its length,
 /// and the list grew by doubling: copies into fresh pages).

@@ -20,6 +20,7 @@ use super::entry::{Entry, Provenance};
 use super::model::Part;
 use super::store::PartRef;
 use super::threads::Profile;
+use crate::capture::Format;
 use crate::parse::{Article, Date, WarningCode};
 
 /// Where a reused dump's results are in a chunk of the cache, as written: the bytes of its
@@ -72,20 +73,20 @@ pub struct LightOutcomes(pub Vec<(Entry, Part, Profile)>);
 
 impl<'de> Deserialize<'de> for LightOutcomes {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<LightOutcomes, D::Error> {
-        let items = Skipped::<(LightEntry, Part, Profile)>::collect(d)?;
-        Ok(LightOutcomes(
-            items
-                .into_iter()
-                .map(|(light, part, profile)| (light.into(), part, profile))
-                .collect(),
-        ))
+        let items = Skipped::<(LightEntry<'de>, Part, Profile)>::collect(d)?;
+        let mut outcomes = Vec::with_capacity(items.len());
+        for (light, part, profile) in items {
+            outcomes.push((light.entry().map_err(de::Error::custom)?, part, profile));
+        }
+        Ok(LightOutcomes(outcomes))
     }
 }
 
 /// [`Entry`] in the order postcard writes its fields, the cold ones read past.
 #[derive(Deserialize)]
-struct LightEntry {
-    article: LightArticle,
+struct LightEntry<'a> {
+    #[serde(borrow)]
+    article: LightArticle<'a>,
     _note: Option<Past>,
     _overridden: Skipped<Past>,
     _text: Past,
@@ -94,9 +95,11 @@ struct LightEntry {
 
 /// [`Article`] in the order postcard writes its fields.
 #[derive(Deserialize)]
-struct LightArticle {
-    #[serde(deserialize_with = "crate::serde_utf8::string")]
-    id: String,
+struct LightArticle<'a> {
+    /// Unchecked until the origin, after it, says whether the id is the file's, which the
+    /// build gives every reused entry again (a crawled page's is its address's).
+    #[serde(borrow)]
+    id: Held<'a>,
     _source: Past,
     _title: Past,
     _subtitle: Option<Past>,
@@ -113,19 +116,23 @@ struct LightArticle {
     _encoding: Past,
 }
 
-impl From<LightEntry> for Entry {
-    fn from(light: LightEntry) -> Entry {
-        let a = light.article;
-        Entry {
+impl LightEntry<'_> {
+    fn entry(self) -> Result<Entry, std::str::Utf8Error> {
+        let a = self.article;
+        let id = match self.provenance.origin.format {
+            Format::Warc => std::str::from_utf8(a.id.0)?.to_owned(),
+            _ => String::new(),
+        };
+        Ok(Entry {
             article: Article {
-                id: a.id,
+                id,
                 published: a.published,
                 updated: a.updated,
                 ..Article::default()
             },
-            provenance: light.provenance,
+            provenance: self.provenance,
             ..Entry::default()
-        }
+        })
     }
 }
 
@@ -145,6 +152,28 @@ impl<'de> Deserialize<'de> for Past {
             }
             fn visit_str<E: de::Error>(self, _: &str) -> Result<Past, E> {
                 Ok(Past)
+            }
+        }
+        d.deserialize_bytes(Bytes)
+    }
+}
+
+/// A string's bytes as they are in the chunk, neither checked nor copied.
+struct Held<'a>(&'a [u8]);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Held<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Held<'a>, D::Error> {
+        struct Bytes;
+        impl<'de> Visitor<'de> for Bytes {
+            type Value = Held<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("borrowed bytes")
+            }
+            fn visit_borrowed_bytes<E: de::Error>(self, bytes: &'de [u8]) -> Result<Held<'de>, E> {
+                Ok(Held(bytes))
+            }
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Held<'de>, E> {
+                Ok(Held(s.as_bytes()))
             }
         }
         d.deserialize_bytes(Bytes)
@@ -197,7 +226,6 @@ impl<'de, T: Deserialize<'de>, const KEEP: bool> Visitor<'de> for Items<T, KEEP>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capture::Format;
     use crate::parse::Warning;
 
     fn whole() -> Entry {
@@ -241,6 +269,14 @@ mod tests {
         assert_eq!(read.article.updated, entry.article.updated);
         assert_eq!(read.provenance, entry.provenance);
         assert!(read.article.title.is_empty() && read.note.is_none());
+        // A dump's id is its file's, given again by the build: not read.
+        let mut dump = entry.clone();
+        dump.provenance.origin.format = Format::Text;
+        let written_dump = postcard::to_stdvec(&vec![(&dump, &at, &Profile::default())]).unwrap();
+        let light_dump = postcard::from_bytes::<LightOutcomes>(&written_dump)
+            .unwrap()
+            .0;
+        assert_eq!(light_dump[0].0.article.id, "");
 
         let mut file = tempfile::tempfile().unwrap();
         std::io::Write::write_all(&mut file, &written).unwrap();
