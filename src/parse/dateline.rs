@@ -247,7 +247,7 @@ fn place_then_date(paragraph: &str) -> Option<String> {
         .nth(40)
         .map_or(rest, |(at, _)| &rest[..at]);
     let date = super::dates::find_dates(head).into_iter().next()?;
-    let after = rest[date.start..].find(|c: char| "-ـ–—".contains(c))?;
+    let after = rest[date.start..].find(['-', 'ـ', '–', '—'])?;
     (rest[..date.start].trim().is_empty() && after <= 30).then(|| place.to_string())
 }
 

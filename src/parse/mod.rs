@@ -295,7 +295,7 @@ fn publication(lines: &[Line], title: &title::Title, page: &title::PageTitle) ->
         );
     }
     let dashed = lines[..title.index].iter().find_map(|l| {
-        let t = l.text.trim_end_matches(|c: char| "-ـ–— ".contains(c));
+        let t = l.text.trim_end_matches(['-', 'ـ', '–', '—', ' ']);
         (t.len() < l.text.len() && (1..=4).contains(&l.words) && l.dates.is_empty() && !l.stamp)
             .then(|| t.to_string())
     });

@@ -120,10 +120,16 @@ fn shown_part(
 
 /// A line that only names the site: `العرب اليوم -`, `almaghribtoday`, `إرم نيوز`.
 pub fn is_site_line(line: &Line, site: Option<&str>) -> bool {
-    let t = line.text.trim_end_matches(|c: char| "-ـ–—:| ".contains(c));
+    // The dashes matched as characters, and the site's name folded only as far as the line's
+    // key is long, into no new string: asked of every line above the text.
+    let t = line
+        .text
+        .trim_end_matches(['-', 'ـ', '–', '—', ':', '|', ' ']);
     (t.len() < line.text.len() && line.words <= 4 && !t.is_empty())
         || line.publication.is_some()
-        || site.is_some_and(|s| super::text::key(s) == line.key)
+        || site.is_some_and(|s| {
+            super::text::with_key_at_most(s, line.key.len(), |k| k == line.key) == Some(true)
+        })
 }
 
 /// How the title is printed on the page, and where.
