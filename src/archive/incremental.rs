@@ -204,6 +204,16 @@ fn build_and_write(
         store = Store::open(&out.join(&name))?;
         store_len = store.len();
         store_name = name;
+        // Every part moved, so every entry is written out again, to the cache and to the
+        // archive: an entry read light is decoded whole once here, not once for each.
+        done.par_iter_mut().try_for_each(|d| {
+            if let Some(raw) = d.raw.take() {
+                for (j, (entry, _, _)) in d.outcomes.iter_mut().enumerate() {
+                    *entry = raw.entry(j, entry).map_err(super::build::cache_damaged)?;
+                }
+            }
+            Ok::<_, ArchiveError>(())
+        })?;
         report.lap("compact the store", &mut clock);
     }
 
