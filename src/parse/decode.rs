@@ -129,6 +129,26 @@ fn finish(
 /// and U+FFFD is `EF BF BD` (the two lead bytes are rare in Arabic text).
 fn count_control(text: &str) -> usize {
     let b = text.as_bytes();
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has just been found to have AVX2.
+        return unsafe { count_control_avx2(b) };
+    }
+    count_control_blocks(b)
+}
+
+/// [`count_control_blocks`] compiled for AVX2: the same code, its block test 32 bytes at a time
+/// with three-operand instructions (on SSE2, x86-64's baseline, it took ≈ 1.7 instructions a
+/// byte).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn count_control_avx2(b: &[u8]) -> usize {
+    count_control_blocks(b)
+}
+
+/// [`count_control`] of `b`'s bytes.
+#[inline(always)]
+fn count_control_blocks(b: &[u8]) -> usize {
     // Nearly no block holds a byte that can start one: each is tested whole, branch-free (the
     // compiler tests many bytes at a time), and only the rare blocks that hold one are
     // counted byte by byte. (Counting every byte cost ≈ 2.3 instructions a byte.)
@@ -250,7 +270,9 @@ mod tests {
         assert_eq!(by_char(text), 8);
         for shift in 0..CONTROL_BLOCK + 1 {
             let t = format!("{}{}", "x".repeat(shift), text.repeat(5));
+            // The path this CPU takes, and the baseline one.
             assert_eq!(count_control(&t), by_char(&t), "{shift}");
+            assert_eq!(count_control_blocks(t.as_bytes()), by_char(&t), "{shift}");
         }
         // Every byte that starts a counted sequence stops the block test.
         for c in 0..=u8::MAX {
