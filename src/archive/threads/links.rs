@@ -3,13 +3,13 @@
 //! compares all pairs). The steps are apart so that a build can redo them for a few articles
 //! ([`super::again`]) as well as for all.
 
-use std::cell::RefCell;
 use std::cmp::Ordering;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::profile::Profile;
+use super::shared;
 use super::{MAX_CANDIDATES_PER_TERM, MAX_COMPARED, PAIR_WINDOW_DAYS, SIGNATURE, THRESHOLD};
 
 /// An article's terms weighted and normalised to length 1, sorted by term.
@@ -18,15 +18,30 @@ pub(super) type Vector = Vec<(u32, f32)>;
 /// Each signature term's articles as `(day, index)`, dated ones by date then undated.
 pub(super) type Postings = FxHashMap<u32, Vec<(i32, u32)>>;
 
-/// Document frequencies of the profiles' terms.
+/// Document frequencies of the profiles' terms: each core counts its share of the profiles
+/// in a map of its own, and the smaller map is added into the larger. At a million
+/// articles these are 32 million increments in a map of a million terms or so, most of them
+/// cache misses, and they were counted on one core while the other waited.
 pub(super) fn count(profiles: &[&Profile]) -> FxHashMap<u32, u32> {
-    let mut df: FxHashMap<u32, u32> = FxHashMap::default();
-    for p in profiles {
-        for &(t, _) in &p.terms {
-            *df.entry(t).or_insert(0) += 1;
-        }
-    }
-    df
+    let share = profiles.len().div_ceil(rayon::current_num_threads()).max(1);
+    profiles
+        .par_chunks(share)
+        .map(|share| {
+            let mut df: FxHashMap<u32, u32> = FxHashMap::default();
+            for p in share {
+                for &(t, _) in &p.terms {
+                    *df.entry(t).or_insert(0) += 1;
+                }
+            }
+            df
+        })
+        .reduce(FxHashMap::default, |a, b| {
+            let (mut larger, smaller) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+            for (t, n) in smaller {
+                *larger.entry(t).or_insert(0) += n;
+            }
+            larger
+        })
 }
 
 /// The TF-IDF vector (sublinear tf) of a profile's terms that another article of the base also
@@ -282,8 +297,10 @@ pub(super) fn join_order(x: &Link, y: &Link) -> Ordering {
         .then((x.a, x.b).cmp(&(y.a, y.b)))
 }
 
+/// On both cores: the order is total (a pair is linked once), so an unstable sort gives the
+/// one order; at a million articles it was the step's largest serial part after the lists.
 pub(super) fn sort(links: &mut [Link]) {
-    links.sort_by(join_order);
+    links.par_sort_unstable_by(join_order);
 }
 
 /// The articles `a` compares itself with: those sharing most of its signature terms among
@@ -296,8 +313,7 @@ pub(super) fn compared<'l>(
 ) -> Vec<usize> {
     // A dated article's candidates are all dated, so it owns the pairs with later ones.
     let dated = days[a].is_some();
-    SHARED.with_borrow_mut(|shared| {
-        shared.clear();
+    shared::counting(days.len(), |shared| {
         for (list, place) in lists {
             for &(_, b) in candidates(list, place) {
                 let owned = if dated {
@@ -306,15 +322,11 @@ pub(super) fn compared<'l>(
                     owns(a, b as usize, days)
                 };
                 if owned {
-                    *shared.entry(b).or_insert(0) += 1;
+                    shared.add(b);
                 }
             }
         }
-        let mut pairs: Vec<(u32, u32)> = shared
-            .iter()
-            .filter(|&(_, &n)| n >= 2)
-            .map(|(&b, &n)| (b, n))
-            .collect();
+        let mut pairs = shared.take_at_least(2);
         // Most shared signature terms first: the cosine of the rest is not computed. At the
         // cap a hundred or more share two terms: the first few are picked before sorting.
         let order = |x: &(u32, u32), y: &(u32, u32)| y.1.cmp(&x.1).then(x.0.cmp(&y.0));
@@ -325,13 +337,6 @@ pub(super) fn compared<'l>(
         pairs.sort_unstable_by(order);
         pairs.into_iter().map(|(b, _)| b as usize).collect()
     })
-}
-
-thread_local! {
-    /// How many of an article's signature terms each candidate shares, kept per thread with
-    /// its room: counting a few hundred candidates in a map costs less than sorting them,
-    /// which was most of the comparing at a million articles (the lists at the cap).
-    static SHARED: RefCell<FxHashMap<u32, u32>> = RefCell::default();
 }
 
 /// `a`'s links among the articles it compared, by the other article's index.
@@ -441,6 +446,78 @@ mod tests {
                 assert_eq!(list[place], (day_key(days[a]), a as u32));
             }
         }
+    }
+
+    /// Every article of a crowded archive compared in turn on one thread: the same articles
+    /// as counting each one's candidates afresh in a map, so no count is left over from the
+    /// article before.
+    #[test]
+    fn each_article_compares_those_sharing_most_terms_whatever_came_before() {
+        let mut random = random(5);
+        let n = 1500;
+        let days: Vec<Option<i32>> = (0..n)
+            .map(|_| (random(6) > 0).then(|| random(20) as i32))
+            .collect();
+        let signatures: Vec<Vec<u32>> = (0..n)
+            .map(|_| (0..30).filter(|_| random(3) == 0).take(SIGNATURE).collect())
+            .collect();
+        let lists = Lists::new(&signatures, &days);
+        let mut capped = 0;
+        for a in 0..n {
+            let mut shared: std::collections::BTreeMap<u32, u32> = Default::default();
+            for (list, place) in lists.of(a) {
+                for &(_, b) in candidates(list, place) {
+                    if owns(a, b as usize, &days) {
+                        *shared.entry(b).or_default() += 1;
+                    }
+                }
+            }
+            let mut expected: Vec<(u32, u32)> =
+                shared.into_iter().filter(|&(_, n)| n >= 2).collect();
+            expected.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+            capped += usize::from(expected.len() > MAX_COMPARED);
+            expected.truncate(MAX_COMPARED);
+            let expected: Vec<usize> = expected.into_iter().map(|(b, _)| b as usize).collect();
+            assert_eq!(compared(a, lists.of(a), &days), expected, "article {a}");
+        }
+        assert!(
+            capped > 0,
+            "some articles have more candidates than are compared"
+        );
+    }
+
+    /// Counted in shares on rayon's threads and added together: each term's count is the
+    /// number of profiles that hold it, as counted one profile after another.
+    #[test]
+    fn document_frequencies_count_every_profile_once() {
+        let mut random = random(3);
+        let profiles: Vec<Profile> = (0..3001)
+            .map(|_| Profile {
+                terms: (0..200)
+                    .filter(|_| random(9) == 0)
+                    .map(|t| (t, 1))
+                    .collect(),
+                ..Profile::default()
+            })
+            .collect();
+        let borrowed: Vec<&Profile> = profiles.iter().collect();
+        let mut expected: std::collections::BTreeMap<u32, u32> = Default::default();
+        for p in &profiles {
+            for &(t, _) in &p.terms {
+                *expected.entry(t).or_default() += 1;
+            }
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        let counted = pool.install(|| count(&borrowed));
+        assert_eq!(
+            counted
+                .into_iter()
+                .collect::<std::collections::BTreeMap<_, _>>(),
+            expected
+        );
     }
 
     #[test]

@@ -32,13 +32,15 @@
 //!
 //! The steps by file: `profile` (one article), `links` (which pairs are one story), `join`
 //! (pairs into threads under the caps), `again` (grouping again from the last grouping, its ids
-//! in `packed_ids`); this file holds the tuning constants and groups.
+//! in `packed_ids`), `shared` (the comparing article's counts of shared terms); this file
+//! holds the tuning constants and groups.
 
 mod again;
 mod join;
 mod links;
 mod packed_ids;
 mod profile;
+mod shared;
 
 use rayon::prelude::*;
 
