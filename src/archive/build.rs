@@ -156,7 +156,7 @@ pub(super) fn collect(
     let runs = read_ahead::Runs::new(to_parse, read_ahead::RUN);
     let start = |(_, d): &(usize, Dump)| {
         let path = d.path_in(dir);
-        let started = start_ahead(&path, d.format, d.is_link);
+        let started = start_ahead(&path, d.format, d.is_link, d.stamp.map(|s| s.file_len()));
         (path, started)
     };
     type Started = Option<Result<read_once::Started, DumpReadError>>;

@@ -48,6 +48,11 @@ pub struct Stamp {
 }
 
 impl Stamp {
+    /// The file's length when it was stamped.
+    pub fn file_len(&self) -> u64 {
+        self.len
+    }
+
     pub fn of(meta: &fs::Metadata) -> Stamp {
         let ns = |t: std::io::Result<std::time::SystemTime>| {
             t.ok()

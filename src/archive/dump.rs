@@ -60,7 +60,7 @@ pub(super) fn build_one(
         Format::Warc => crawl(path, name),
         Format::Text | Format::Html => {
             let bytes = started
-                .unwrap_or_else(|| start_dump(path))
+                .unwrap_or_else(|| start_dump(path, None))
                 .and_then(finish_dump);
             page(path, name, format, bytes, has_override)
         }
@@ -252,16 +252,25 @@ pub enum DumpReadError {
 /// it is read. A dump read from the disk leaves the page cache as it found it
 /// ([`read_once`]).
 pub fn read_dump(path: &Path) -> Result<Vec<u8>, DumpReadError> {
-    finish_dump(start_dump(path)?)
+    finish_dump(start_dump(path, None)?)
 }
 
 /// A dump opened and its read started ([`read_once::start`]), when it is not too large: the
 /// first half of [`read_dump`], which a build does a few dumps ahead of the second
-/// ([`super::read_ahead`]).
-pub(super) fn start_dump(path: &Path) -> Result<read_once::Started, DumpReadError> {
+/// ([`super::read_ahead`]). `listed` is the length the folder's listing saw, when it saw one:
+/// then the file is not asked again (a `statx` a dump, a million at a million dumps). It only
+/// sizes the buffer and the non-blocking first read: the read goes on to the file's end, so
+/// a file that grew since is read whole, or refused past the limit by the parser.
+pub(super) fn start_dump(
+    path: &Path,
+    listed: Option<u64>,
+) -> Result<read_once::Started, DumpReadError> {
     let limit = parse::MAX_DUMP_BYTES as u64;
     let file = fs::File::open(path).map_err(DumpReadError::Io)?;
-    let len = file.metadata().map_err(DumpReadError::Io)?.len();
+    let len = match listed {
+        Some(len) => len,
+        None => file.metadata().map_err(DumpReadError::Io)?.len(),
+    };
     if len > limit {
         return Err(DumpReadError::TooLarge(parse::ParseError::TooLarge(len)));
     }
@@ -274,8 +283,9 @@ pub(super) fn start_ahead(
     path: &Path,
     format: Format,
     is_link: bool,
+    listed: Option<u64>,
 ) -> Option<Result<read_once::Started, DumpReadError>> {
-    (format != Format::Warc && !is_link).then(|| start_dump(path))
+    (format != Format::Warc && !is_link).then(|| start_dump(path, listed))
 }
 
 /// The second half of [`read_dump`]: the rest of the dump read, up to one byte past the limit
@@ -289,6 +299,20 @@ fn finish_dump(started: read_once::Started) -> Result<Vec<u8>, DumpReadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The listing's length only sizes the first read: a dump that grew since it was listed
+    /// is read whole.
+    #[test]
+    fn a_dump_longer_than_listed_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let dump = dir.path().join("a.txt");
+        let text = "عنوان\nنص أطول مما رآه الفهرس\n".repeat(50);
+        fs::write(&dump, &text).unwrap();
+        for listed in [0, 3, text.len() as u64 / 2, text.len() as u64] {
+            let bytes = finish_dump(start_dump(&dump, Some(listed)).unwrap()).unwrap();
+            assert_eq!(bytes, text.as_bytes(), "listed {listed}");
+        }
+    }
 
     /// The build reads an override only when the listing saw it, so a `.toml` that came
     /// after the listing (and has no stamp in the build cache) waits for the next build.

@@ -19,10 +19,10 @@
 //! the cache held the file is then decided at the start.
 
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, Read};
 
-/// Starts reading `file` from its start into `bytes` (empty; its capacity is what is expected,
-/// the file's length when it was opened): notes whether the page cache holds all of it, then
+/// Starts reading `file` from its start (it was just opened: its position is its start) into
+/// `bytes` (empty; its capacity is what is expected, the file's length): notes whether the page cache holds all of it, then
 /// copies what the cache holds of its start, without waiting. For a file not in the
 /// cache, the copy's own first read asks the kernel for the file's pages (its readahead), so
 /// a read started a little before it is finished ([`Started::finish`]) overlaps the disk's
@@ -57,7 +57,7 @@ impl Started {
             mut bytes,
             cached,
         } = self;
-        file.seek(SeekFrom::Start(bytes.len() as u64))?;
+        // The start's read left the file's position at the end of what it read.
         file.by_ref()
             .take(limit.saturating_sub(bytes.len() as u64))
             .read_to_end(&mut bytes)?;
@@ -163,9 +163,10 @@ fn read_cached(file: &File, bytes: &mut Vec<u8>) {
         iov_len: want,
     };
     // SAFETY: `iov` points at the vector's `want` bytes of spare capacity, writable and
-    // borrowed by nothing else; the kernel writes at most `iov_len` bytes there. Offset 0
-    // leaves the file's position alone.
-    let n = unsafe { libc::preadv2(file.as_raw_fd(), &iov, 1, 0, libc::RWF_NOWAIT) };
+    // borrowed by nothing else; the kernel writes at most `iov_len` bytes there. Offset -1
+    // reads from the file's position (its start: the file was just opened) and moves it past
+    // what was read, where `finish` goes on, with no seek (a syscall a dump).
+    let n = unsafe { libc::preadv2(file.as_raw_fd(), &iov, 1, -1, libc::RWF_NOWAIT) };
     // An error (EAGAIN: the first page is not cached) leaves the whole read to `finish`.
     if let Ok(n) = usize::try_from(n) {
         // SAFETY: the kernel initialised the first `n` bytes (n <= want <= capacity).
