@@ -2,10 +2,10 @@
 //! for one comparing article after another.
 //!
 //! An article counts up to `MAX_CANDIDATES_PER_TERM` candidates in each of its lists. Hashed
-//! into a map, the hashing and then the walk over the map's entries were most of the comparing
-//! at a million articles' density (the walk, `Filter::next`, alone 40 % of the threads step's
-//! samples at 100,000): here a count is a byte indexed by the candidate's place, and only the
-//! candidates met are walked. A byte an article a thread: 1 MB at a million.
+//! into a map, the hashing and the map's walk were ≈ 8,000 instructions an article at a
+//! million articles' density (`benches/threads_scale.rs`, notes/build-bench.md, session 29):
+//! here a count is a byte indexed by the candidate's place, and only the candidates met are
+//! walked. A byte an article a thread: 1 MB at a million.
 
 use std::cell::RefCell;
 
