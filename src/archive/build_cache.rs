@@ -299,10 +299,7 @@ fn read_light(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<Vec<Cached
                     outcomes: outcomes.0,
                     problems,
                     skipped,
-                    raw: Some(Raw {
-                        chunk: chunk.clone(),
-                        range,
-                    }),
+                    raw: Some(Raw::new(chunk.clone(), range)),
                 });
             }
             Ok(dumps)

@@ -11,7 +11,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -28,20 +28,41 @@ use crate::parse::{Article, Date, WarningCode};
 #[derive(Debug, Clone)]
 pub struct Raw {
     pub(super) chunk: Arc<memmap2::Mmap>,
-    pub(super) range: Range<usize>,
+    range: Range<usize>,
+    /// A crawl's entries, decoded whole at the first ask: its entries are written out one by
+    /// one, and decoding the list for each would cost a crawl of `k` pages `k²` entries.
+    many: OnceLock<Vec<Entry>>,
 }
 
 impl Raw {
+    /// The results of a dump at `range` of `chunk`.
+    pub fn new(chunk: Arc<memmap2::Mmap>, range: Range<usize>) -> Raw {
+        Raw {
+            chunk,
+            range,
+            many: OnceLock::new(),
+        }
+    }
+
     /// The whole entry `j` of the dump, as `light` (its decoded part, which a build may have
     /// changed since: the id of a file whose namesake came or went) says it is now.
     pub fn entry(&self, j: usize, light: &Entry) -> Result<Entry, postcard::Error> {
-        let outcomes: Vec<(Entry, PartRef, Profile)> =
-            postcard::from_bytes(&self.chunk[self.range.clone()])?;
-        let mut entry = outcomes
-            .into_iter()
-            .nth(j)
-            .ok_or(postcard::Error::DeserializeUnexpectedEnd)?
-            .0;
+        let missing = postcard::Error::DeserializeUnexpectedEnd;
+        let mut entry = match self.many.get() {
+            Some(entries) => entries.get(j).ok_or(missing)?.clone(),
+            None => {
+                let outcomes: Vec<(Entry, PartRef, Profile)> =
+                    postcard::from_bytes(&self.chunk[self.range.clone()])?;
+                let mut entries: Vec<Entry> = outcomes.into_iter().map(|o| o.0).collect();
+                if entries.len() == 1 {
+                    // A dump's one entry is asked for once: nothing to keep.
+                    (j == 0).then(|| entries.remove(0)).ok_or(missing)?
+                } else {
+                    let entries = self.many.get_or_init(|| entries);
+                    entries.get(j).ok_or(missing)?.clone()
+                }
+            }
+        };
         entry.article.id.clone_from(&light.article.id);
         entry.provenance.clone_from(&light.provenance);
         Ok(entry)
@@ -280,14 +301,21 @@ mod tests {
 
         let mut file = tempfile::tempfile().unwrap();
         std::io::Write::write_all(&mut file, &written).unwrap();
-        let raw = Raw {
-            chunk: Arc::new(unsafe { memmap2::Mmap::map(&file) }.unwrap()),
-            range: 0..written.len(),
-        };
+        let raw = Raw::new(
+            Arc::new(unsafe { memmap2::Mmap::map(&file) }.unwrap()),
+            0..written.len(),
+        );
         let mut renamed = read.clone();
         renamed.article.id = "مقال-2".into();
         let back = raw.entry(1, &renamed).unwrap();
         assert_eq!(back.article.id, "مقال-2");
+        // A crawl's list is decoded once and kept for its other entries.
+        assert_eq!(raw.many.get().map(Vec::len), Some(2));
+        assert_eq!(
+            raw.entry(0, read).unwrap().article.title,
+            entry.article.title
+        );
+        assert!(raw.entry(2, read).is_err());
         assert_eq!(back.article.title, entry.article.title);
         // Written through its reference, a light entry is its whole self.
         let by_ref = EntryRef {
