@@ -69,6 +69,17 @@ impl Done {
         }
     }
 
+    /// Every entry whole, each decoded once from the cache where it was read light: for a
+    /// build that writes every entry out again, or makes the archive from them.
+    pub(super) fn make_whole(&mut self) -> Result<(), ArchiveError> {
+        if let Some(raw) = self.raw.take() {
+            for (j, (entry, _, _)) in self.outcomes.iter_mut().enumerate() {
+                *entry = raw.entry(j, entry).map_err(cache_damaged)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Entry `j`, to be written.
     fn entry_ref(&self, j: usize) -> EntryRef<'_> {
         EntryRef {
@@ -440,13 +451,8 @@ pub(super) fn into_archive(mut done: Vec<Done>, a: Assembled, store: Option<Stor
         if !a.others.is_empty() && a.others.contains_key(&at) {
             place_of.insert(at, entries.len());
         }
-        let whole = done[at.0].raw.as_ref().map(|_| done[at.0].whole(at.1));
         let (entry, part, _) = &mut done[at.0].outcomes[at.1];
-        match whole {
-            // Only an archive written, not made, reads the cache light.
-            Some(whole) => entries.push(whole.expect("read light only to be written")),
-            None => entries.push(std::mem::take(entry)),
-        }
+        entries.push(std::mem::take(entry));
         parts_of.push(std::mem::replace(part, Part::Stored(PartRef::NOWHERE)));
     }
     // The few other captures, each given to its article with its file's name.

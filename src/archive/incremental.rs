@@ -206,14 +206,7 @@ fn build_and_write(
         store_name = name;
         // Every part moved, so every entry is written out again, to the cache and to the
         // archive: an entry read light is decoded whole once here, not once for each.
-        done.par_iter_mut().try_for_each(|d| {
-            if let Some(raw) = d.raw.take() {
-                for (j, (entry, _, _)) in d.outcomes.iter_mut().enumerate() {
-                    *entry = raw.entry(j, entry).map_err(super::build::cache_damaged)?;
-                }
-            }
-            Ok::<_, ArchiveError>(())
-        })?;
+        done.par_iter_mut().try_for_each(Done::make_whole)?;
         report.lap("compact the store", &mut clock);
     }
 
@@ -329,6 +322,9 @@ fn build_and_write(
         }
         None => {
             let started = Instant::now();
+            // An archive made in memory holds its entries whole, though the cache was read
+            // light for a build that meant only to write it.
+            done.par_iter_mut().try_for_each(Done::make_whole)?;
             let archive = into_archive(done, assembled, Some(store));
             finish_report(&mut report, &archive);
             let took = started.elapsed();
