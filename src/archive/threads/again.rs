@@ -19,8 +19,10 @@ use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
 
-use super::links::{self, Link, Postings, REACH, UNDATED, Vector, day_key};
+use super::kept::KeptLists;
+use super::links::{self, Link, REACH, UNDATED, Vector, day_key};
 use super::packed_ids::PackedIds;
+use super::places::old_places;
 use super::profile::Profile;
 
 /// The document frequencies a grouping weighed with, and over how many articles.
@@ -71,6 +73,8 @@ pub struct Grouping {
     /// `(a, b, similarity)` in join order (see [`links::join_order`]).
     #[serde(with = "crate::serde_le")]
     pub(super) links: Vec<(u32, u32, f32)>,
+    /// The signature terms' lists, carried to the next grouping rather than made again.
+    pub(super) lists: KeptLists,
 }
 
 impl Grouping {
@@ -130,7 +134,8 @@ pub(super) fn grouping_of(
     days: Vec<Option<i32>>,
     vectors: &[Vector],
 ) -> Grouping {
-    let (signatures, links) = links::links(vectors, &days);
+    let (signatures, links, lists) = links::links(vectors, &days);
+    let lists = KeptLists::of(&lists.terms, &lists.starts, &lists.entries);
     let prints = profiles
         .par_iter()
         .zip(&days)
@@ -154,6 +159,7 @@ pub(super) fn grouping_of(
             .iter()
             .map(|l| (l.a as u32, l.b as u32, l.similarity))
             .collect(),
+        lists,
     }
 }
 
@@ -210,21 +216,24 @@ pub(super) fn again(
         })
         .collect();
 
-    // Who reads a changed place: first the lists of the changed and gone articles' terms.
-    let touched_terms: FxHashSet<u32> = changed
+    // The kept lists carried to the new places, the changed articles merged in.
+    let added: Vec<(u32, i32, u32)> = changed
         .iter()
-        .flat_map(|&i| signatures[i].iter().copied())
-        .chain(
-            gone.iter()
-                .flat_map(|&o| previous.signature(o).iter().copied()),
-        )
+        .flat_map(|&i| {
+            let day = day_key(days[i]);
+            signatures[i].iter().map(move |&t| (t, day, i as u32))
+        })
         .collect();
-    let mut lists = postings_of(&signatures, days, &touched_terms);
+    let lists = previous
+        .lists
+        .again(&new_of_old, added, |i| day_key(days[i as usize]))?;
+
+    // Who reads a changed place.
     let mut touched = vec![false; n];
     for &i in &changed {
         touched[i] = true;
-        for t in signatures[i] {
-            let list = &lists[t];
+        for &t in signatures[i] {
+            let list = lists.get(t).expect("a changed article's terms have lists");
             let q = list
                 .binary_search(&(day_key(days[i]), i as u32))
                 .expect("a changed article is in its terms' lists");
@@ -233,7 +242,7 @@ pub(super) fn again(
     }
     for &o in &gone {
         let day = day_key(previous.days[o]);
-        for t in previous.signature(o) {
+        for &t in previous.signature(o) {
             if let Some(list) = lists.get(t) {
                 let from = list.partition_point(|&(d, _)| d < day);
                 let to = list.partition_point(|&(d, _)| d <= day);
@@ -244,22 +253,13 @@ pub(super) fn again(
     let owners: Vec<usize> = (0..n).filter(|&i| touched[i]).collect();
 
     // The touched articles compare themselves again, in the lists of all their terms.
-    // The lists made above are kept: the changed articles' lists were made and sorted twice.
-    let owner_terms: FxHashSet<u32> = owners
-        .iter()
-        .flat_map(|&a| signatures[a].iter().copied())
-        .filter(|t| !lists.contains_key(t))
-        .collect();
-    lists.extend(postings_of(&signatures, days, &owner_terms));
     let compared: Vec<(usize, Vec<usize>)> = owners
         .par_iter()
         .map(|&a| {
-            let places = signatures[a].iter().map(|t| {
-                let place = lists[t].binary_search(&(day_key(days[a]), a as u32));
-                (
-                    lists[t].as_slice(),
-                    place.expect("an article is in its terms' lists"),
-                )
+            let places = signatures[a].iter().map(|&t| {
+                let list = lists.get(t).expect("an article's terms have lists");
+                let place = list.binary_search(&(day_key(days[a]), a as u32));
+                (list, place.expect("an article is in its terms' lists"))
             });
             (a, links::compared(a, places, days))
         })
@@ -311,72 +311,7 @@ pub(super) fn again(
             .iter()
             .map(|l| (l.a as u32, l.b as u32, l.similarity))
             .collect(),
-    })
-}
-
-/// How far [`old_places`] looks ahead in either list for the id at hand before taking both
-/// as unmatched: a run of this many added (or removed) articles in one place still lines up.
-const LOOK_AHEAD: usize = 8;
-
-/// Each article's place among the `old` ids, when it was there. A build lists its articles
-/// in file order, as the last one did, so all but the few added or removed line up: the two
-/// lists are walked together, and only the articles that did not line up are looked up in a
-/// map (of those alone; a map of every old id was a million strings hashed at each build).
-fn old_places(old: &PackedIds, new: &[&str]) -> Vec<Option<u32>> {
-    let mut place = vec![None; new.len()];
-    let (mut new_left, mut old_left) = (Vec::new(), Vec::new());
-    let (mut i, mut o) = (0, 0);
-    while i < new.len() && o < old.len() {
-        if new[i] == old.get(o) {
-            place[i] = Some(o as u32);
-            i += 1;
-            o += 1;
-        } else if let Some(k) =
-            (1..=LOOK_AHEAD).find(|&k| o + k < old.len() && old.get(o + k) == new[i])
-        {
-            // Old articles gone (or moved) before this one.
-            old_left.extend(o..o + k);
-            o += k;
-        } else if let Some(k) =
-            (1..=LOOK_AHEAD).find(|&k| new.get(i + k).is_some_and(|&id| id == old.get(o)))
-        {
-            // New articles (or moved ones) before this one.
-            new_left.extend(i..i + k);
-            i += k;
-        } else {
-            new_left.push(i);
-            old_left.push(o);
-            i += 1;
-            o += 1;
-        }
-    }
-    new_left.extend(i..new.len());
-    old_left.extend(o..old.len());
-    if !new_left.is_empty() && !old_left.is_empty() {
-        let by_id: FxHashMap<&str, u32> =
-            old_left.iter().map(|&o| (old.get(o), o as u32)).collect();
-        for i in new_left {
-            place[i] = by_id.get(new[i]).copied();
-        }
-    }
-    place
-}
-
-/// The postings of the terms in `wanted` only. Most articles hold none of them: a bit per
-/// term hash turns most of them away before the map is asked.
-fn postings_of(signatures: &[&[u32]], days: &[Option<i32>], wanted: &FxHashSet<u32>) -> Postings {
-    if wanted.is_empty() {
-        return Postings::default();
-    }
-    const BITS: usize = 1 << 20;
-    let mut filter = vec![0u64; BITS / 64];
-    for &t in wanted {
-        let b = t as usize % BITS;
-        filter[b / 64] |= 1 << (b % 64);
-    }
-    links::postings(signatures, days, wanted.iter().copied(), |t| {
-        let b = t as usize % BITS;
-        filter[b / 64] & (1 << (b % 64)) != 0
+        lists: lists.kept(),
     })
 }
 
@@ -400,34 +335,6 @@ mod tests {
     use super::super::{Item, Threads, group_again, profiles_and_days, threads_of};
     use super::*;
 
-    #[test]
-    fn old_places_are_found_in_step_and_out_of_it() {
-        let old: Vec<String> = (0..100).map(|i| format!("{i:03}")).collect();
-        let expect = |new: &[&str]| -> Vec<Option<u32>> {
-            new.iter()
-                .map(|id| old.iter().position(|o| o == id).map(|p| p as u32))
-                .collect()
-        };
-        let mut new: Vec<String> = old.clone();
-        new.insert(10, "new-a".into());
-        new.remove(40);
-        new.drain(60..75);
-        new.insert(50, "new-b".into());
-        new.swap(2, 80);
-        new.reverse();
-        new.push("new-c".into());
-        for new in [
-            new.clone(),
-            new.iter().rev().cloned().collect(),
-            old.clone(),
-            Vec::new(),
-        ] {
-            let new: Vec<&str> = new.iter().map(String::as_str).collect();
-            let packed: PackedIds = old.iter().map(String::as_str).collect();
-            assert_eq!(old_places(&packed, &new), expect(&new));
-        }
-        assert_eq!(old_places(&PackedIds::default(), &["a"]), vec![None]);
-    }
     use crate::parse::Date;
 
     /// A made-up archive: stories of a few days each told by several articles, each article

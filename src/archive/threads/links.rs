@@ -15,9 +15,6 @@ use super::{MAX_CANDIDATES_PER_TERM, MAX_COMPARED, PAIR_WINDOW_DAYS, SIGNATURE, 
 /// An article's terms weighted and normalised to length 1, sorted by term.
 pub(super) type Vector = Vec<(u32, f32)>;
 
-/// Each signature term's articles as `(day, index)`, dated ones by date then undated.
-pub(super) type Postings = FxHashMap<u32, Vec<(i32, u32)>>;
-
 /// Document frequencies of the profiles' terms: each core counts its share of the profiles
 /// in a map of its own, and the smaller map is added into the larger. At a million
 /// articles these are 32 million increments in a map of a million terms or so, most of them
@@ -110,83 +107,9 @@ pub(super) fn day_key(day: Option<i32>) -> i32 {
     day.unwrap_or(UNDATED)
 }
 
-/// The postings of the signature terms `terms`, each list sorted (a term no signature holds has
-/// none). `might` turns most other terms away before the map is asked; it may let some through.
-pub(super) fn postings(
-    signatures: &[&[u32]],
-    days: &[Option<i32>],
-    terms: impl IntoIterator<Item = u32>,
-    might: impl Fn(u32) -> bool,
-) -> Postings {
-    // Each wanted term's list there from the start: one lookup a signature place that passes
-    // `might`, not one in the wanted set and then another into the map. In a `+1` the owners'
-    // terms hold some nine places in ten of all the signatures', so nearly every place passes.
-    let mut postings: Postings = terms.into_iter().map(|t| (t, Vec::new())).collect();
-    for (i, s) in signatures.iter().enumerate() {
-        let day = day_key(days[i]);
-        for &t in s.iter() {
-            if might(t)
-                && let Some(list) = postings.get_mut(&t)
-            {
-                list.push((day, i as u32));
-            }
-        }
-    }
-    postings.retain(|_, list| !list.is_empty());
-    postings
-        .par_iter_mut()
-        .for_each(|(_, list)| sort_by_day(list));
-    postings
-}
-
-/// Sorts a term's list, pushed in article order, into `(day, article)` order: a counting sort
-/// by day (the articles of one day stay in the order pushed) where the days span at most 8
-/// times the list's length (a pass over a slot per day costs about what a comparison sort
-/// spends per item and level), a comparison sort otherwise. Sorting
-/// these lists was most of grouping again (72 % of `postings_of` in a `+1` at 100,000).
-fn sort_by_day(list: &mut Vec<(i32, u32)>) {
-    let (lo, hi) = list
-        .iter()
-        .filter(|&&(d, _)| d != UNDATED)
-        .fold((i32::MAX, i32::MIN), |(lo, hi), &(d, _)| {
-            (lo.min(d), hi.max(d))
-        });
-    let in_order = list.is_sorted_by_key(|&(_, i)| i);
-    if lo > hi && in_order {
-        // Undated alone, in article order already.
-        return;
-    }
-    let span = (i64::from(hi) - i64::from(lo)).max(0) as usize + 1;
-    if !in_order || list.len() < 64 || span > 8 * list.len() {
-        list.sort_unstable();
-        return;
-    }
-    // A slot per day from `lo`, then one for the undated (last, as `UNDATED` sorts).
-    let slot = |d: i32| {
-        if d == UNDATED {
-            span
-        } else {
-            (d - lo) as usize
-        }
-    };
-    let mut next = vec![0u32; span + 2];
-    for &(d, _) in list.iter() {
-        next[slot(d) + 1] += 1;
-    }
-    for k in 1..next.len() {
-        next[k] += next[k - 1];
-    }
-    let mut sorted = vec![(0, 0); list.len()];
-    for &(d, i) in list.iter() {
-        let at = &mut next[slot(d)];
-        sorted[*at as usize] = (d, i);
-        *at += 1;
-    }
-    *list = sorted;
-}
-
 /// Every article's links, through the lists of every signature term.
-pub(super) fn links(vectors: &[Vector], days: &[Option<i32>]) -> (Vec<Vec<u32>>, Vec<Link>) {
+/// The lists come back too, for a grouping to keep.
+pub(super) fn links(vectors: &[Vector], days: &[Option<i32>]) -> (Vec<Vec<u32>>, Vec<Link>, Lists) {
     let signatures: Vec<Vec<u32>> = vectors.par_iter().map(signature).collect();
     let lists = Lists::new(&signatures, days);
     // The articles in list order: neighbours in time read the same parts of the lists and
@@ -203,22 +126,24 @@ pub(super) fn links(vectors: &[Vector], days: &[Option<i32>]) -> (Vec<Vec<u32>>,
         })
         .collect();
     sort(&mut links);
-    (signatures, links)
+    (signatures, links, lists)
 }
 
-/// Every signature term's list of articles (as [`Postings`] holds one) in one array, and each
+/// Every signature term's list of articles as `(day, index)`, dated ones by date then undated, in one array, and each
 /// article's place in the lists of its terms. At a million articles, the lists in a hash map
 /// cost each article sixteen dependent cache misses (the map, the list, its place), and finding
 /// the places walked every list once more on one thread; here the articles are laid out in
 /// list order (by day, then index) and each list fills in that order, so the lists come out
 /// sorted and every place is known as it is written.
-struct Lists {
+pub(super) struct Lists {
     /// Every article as `(day, article)`, sorted: the order the lists are in.
     order: Vec<(i32, u32)>,
+    /// Each list's term.
+    pub(super) terms: Vec<u32>,
     /// The lists one after the other: `(day, article)`, each sorted.
-    entries: Vec<(i32, u32)>,
+    pub(super) entries: Vec<(i32, u32)>,
     /// Where each list starts in `entries`; one more for the end of the last.
-    starts: Vec<u32>,
+    pub(super) starts: Vec<u32>,
     /// Where article `i`'s terms are in `list` and `at`: `slots[i]..slots[i + 1]`.
     slots: Vec<u32>,
     /// For each of an article's terms (in signature order), its list and its place in
@@ -232,6 +157,7 @@ impl Lists {
         let total: usize = signatures.iter().map(Vec::len).sum();
         let mut ids: FxHashMap<u32, u32> = FxHashMap::default();
         let mut lens: Vec<u32> = Vec::new();
+        let mut terms: Vec<u32> = Vec::new();
         let mut slots = Vec::with_capacity(signatures.len() + 1);
         let mut list = Vec::with_capacity(total);
         for s in signatures {
@@ -239,6 +165,7 @@ impl Lists {
             for &t in s {
                 let id = *ids.entry(t).or_insert_with(|| {
                     lens.push(0);
+                    terms.push(t);
                     lens.len() as u32 - 1
                 });
                 lens[id as usize] += 1;
@@ -271,6 +198,7 @@ impl Lists {
         }
         Lists {
             order,
+            terms,
             entries,
             starts,
             slots,
@@ -435,8 +363,16 @@ mod tests {
                 terms.take(SIGNATURE).collect()
             })
             .collect();
-        let borrowed: Vec<&[u32]> = signatures.iter().map(Vec::as_slice).collect();
-        let postings = postings(&borrowed, &days, 0..40, |_| true);
+        let mut postings: FxHashMap<u32, Vec<(i32, u32)>> = FxHashMap::default();
+        for (i, s) in signatures.iter().enumerate() {
+            for &t in s {
+                postings
+                    .entry(t)
+                    .or_default()
+                    .push((day_key(days[i]), i as u32));
+            }
+        }
+        postings.values_mut().for_each(|list| list.sort_unstable());
         let lists = Lists::new(&signatures, &days);
         for (a, signature) in signatures.iter().enumerate() {
             let mine: Vec<(&[(i32, u32)], usize)> = lists.of(a).collect();
@@ -518,40 +454,6 @@ mod tests {
                 .collect::<std::collections::BTreeMap<_, _>>(),
             expected
         );
-    }
-
-    #[test]
-    fn lists_sorted_by_day_as_by_day_and_article() {
-        let mut random = random(7);
-        for (len, days) in [
-            (0, 1),
-            (10, 3),
-            (100, 5),
-            (1000, 300),
-            (1000, 100_000),
-            (500, 1),
-        ] {
-            let mut list: Vec<(i32, u32)> = Vec::new();
-            for i in 0..len {
-                if random(4) == 0 {
-                    continue;
-                }
-                let day = match random(10) {
-                    0 => UNDATED,
-                    _ => random(days) as i32 - 50,
-                };
-                list.push((day, i));
-            }
-            let mut expected = list.clone();
-            expected.sort_unstable();
-            sort_by_day(&mut list);
-            assert_eq!(list, expected, "{len} articles over {days} days");
-            let mut undated: Vec<(i32, u32)> = (0..len).map(|i| (UNDATED, len - i)).collect();
-            let mut expected = undated.clone();
-            expected.sort_unstable();
-            sort_by_day(&mut undated);
-            assert_eq!(undated, expected);
-        }
     }
 
     #[test]

@@ -37,8 +37,10 @@
 
 mod again;
 mod join;
+mod kept;
 mod links;
 mod packed_ids;
+mod places;
 mod profile;
 mod shared;
 
@@ -152,7 +154,7 @@ pub fn group_profiles(items: &[Item]) -> Threads {
     let (kept, duplicates) = verbatim_duplicates(items);
     let (profiles, days) = profiles_and_days(items, &kept);
     let (_, vectors) = weigh(&profiles);
-    let (_, links) = links(&vectors, &days);
+    let (_, links, _) = links(&vectors, &days);
     threads_of(items, &kept, &links, &days, duplicates)
 }
 

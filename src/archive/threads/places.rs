@@ -1,0 +1,88 @@
+//! Where each article of a build was in the last grouping: the articles are listed in file
+//! order at each build, so all but the few added or removed line up.
+
+use rustc_hash::FxHashMap;
+
+use super::packed_ids::PackedIds;
+
+/// How far [`old_places`] looks ahead in either list for the id at hand before taking both
+/// as unmatched: a run of this many added (or removed) articles in one place still lines up.
+const LOOK_AHEAD: usize = 8;
+
+/// Each article's place among the `old` ids, when it was there. A build lists its articles
+/// in file order, as the last one did, so all but the few added or removed line up: the two
+/// lists are walked together, and only the articles that did not line up are looked up in a
+/// map (of those alone; a map of every old id was a million strings hashed at each build).
+pub(super) fn old_places(old: &PackedIds, new: &[&str]) -> Vec<Option<u32>> {
+    let mut place = vec![None; new.len()];
+    let (mut new_left, mut old_left) = (Vec::new(), Vec::new());
+    let (mut i, mut o) = (0, 0);
+    while i < new.len() && o < old.len() {
+        if new[i] == old.get(o) {
+            place[i] = Some(o as u32);
+            i += 1;
+            o += 1;
+        } else if let Some(k) =
+            (1..=LOOK_AHEAD).find(|&k| o + k < old.len() && old.get(o + k) == new[i])
+        {
+            // Old articles gone (or moved) before this one.
+            old_left.extend(o..o + k);
+            o += k;
+        } else if let Some(k) =
+            (1..=LOOK_AHEAD).find(|&k| new.get(i + k).is_some_and(|&id| id == old.get(o)))
+        {
+            // New articles (or moved ones) before this one.
+            new_left.extend(i..i + k);
+            i += k;
+        } else {
+            new_left.push(i);
+            old_left.push(o);
+            i += 1;
+            o += 1;
+        }
+    }
+    new_left.extend(i..new.len());
+    old_left.extend(o..old.len());
+    if !new_left.is_empty() && !old_left.is_empty() {
+        let by_id: FxHashMap<&str, u32> =
+            old_left.iter().map(|&o| (old.get(o), o as u32)).collect();
+        for i in new_left {
+            place[i] = by_id.get(new[i]).copied();
+        }
+    }
+    place
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_places_are_found_in_step_and_out_of_it() {
+        let old: Vec<String> = (0..100).map(|i| format!("{i:03}")).collect();
+        let expect = |new: &[&str]| -> Vec<Option<u32>> {
+            new.iter()
+                .map(|id| old.iter().position(|o| o == id).map(|p| p as u32))
+                .collect()
+        };
+        let mut new: Vec<String> = old.clone();
+        new.insert(10, "new-a".into());
+        new.remove(40);
+        new.drain(60..75);
+        new.insert(50, "new-b".into());
+        new.swap(2, 80);
+        new.reverse();
+        new.push("new-c".into());
+        for new in [
+            new.clone(),
+            new.iter().rev().cloned().collect(),
+            old.clone(),
+            Vec::new(),
+        ] {
+            let new: Vec<&str> = new.iter().map(String::as_str).collect();
+            let packed: PackedIds = old.iter().map(String::as_str).collect();
+            assert_eq!(old_places(&packed, &new), expect(&new));
+        }
+        assert_eq!(old_places(&PackedIds::default(), &["a"]), vec![None]);
+    }
+}
