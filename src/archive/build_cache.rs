@@ -10,8 +10,6 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-use std::time::UNIX_EPOCH;
 
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Deserialize, Serialize, Serializer};
@@ -22,6 +20,7 @@ use super::entry::Entry;
 use super::light_entry::{EntryRef, LightOutcomes, Raw};
 use super::model::Part;
 use super::report::Problem;
+pub use super::stamp::{Program, Stamp};
 use super::store::{PartRef, Store};
 use super::threads::Profile;
 use crate::capture::warc::Skip;
@@ -31,75 +30,6 @@ const MAGIC: &[u8; 8] = b"ARSHIFC\x01";
 const VERSION: u32 = 9;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "cache.bin";
-
-/// What identifies one version of a file without reading it.
-///
-/// Times in nanoseconds as `i64` (until the year 2262; later ones are all the same last
-/// nanosecond): as `i128` a stamp took 48 bytes and 64 as an `Option`, and every build holds
-/// two per dump in the listing, in the cache as read and in the results (at a million dumps,
-/// some 150 MB more of fresh pages), and decoded each as two 128-bit varints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stamp {
-    len: u64,
-    modified_ns: i64,
-    /// The inode's change time: unlike the modification time, no tool sets it back.
-    changed_ns: i64,
-    inode: u64,
-}
-
-impl Stamp {
-    /// The file's length when it was stamped.
-    pub fn file_len(&self) -> u64 {
-        self.len
-    }
-
-    pub fn of(meta: &fs::Metadata) -> Stamp {
-        let ns = |t: std::io::Result<std::time::SystemTime>| {
-            t.ok()
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
-        };
-        #[cfg(unix)]
-        let (changed_ns, inode) = {
-            use std::os::unix::fs::MetadataExt;
-            (
-                meta.ctime()
-                    .saturating_mul(1_000_000_000)
-                    .saturating_add(meta.ctime_nsec()),
-                meta.ino(),
-            )
-        };
-        #[cfg(not(unix))]
-        let (changed_ns, inode) = (0, 0);
-        Stamp {
-            len: meta.len(),
-            modified_ns: ns(meta.modified()),
-            changed_ns,
-            inode,
-        }
-    }
-}
-
-/// Which program wrote a file of the build folder: the BLAKE3 hash of its executable's bytes.
-/// Not the executable's [`Stamp`]: its change time moves whenever anything hard-links the
-/// binary (`perf record` does, for its build-id cache), and at a million dumps the next `+1`
-/// then parsed every dump again. Same bytes, same parsing, whatever the file's name or times.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Program([u8; 32]);
-
-impl Program {
-    pub fn of_file(path: &Path) -> std::io::Result<Program> {
-        let mut hasher = blake3::Hasher::new();
-        hasher.update_reader(fs::File::open(path)?)?;
-        Ok(Program(*hasher.finalize().as_bytes()))
-    }
-
-    /// The running program's, hashed once a process (≈ 17 MB for the release binary).
-    pub fn running() -> Option<Program> {
-        static RUNNING: OnceLock<Option<Program>> = OnceLock::new();
-        *RUNNING.get_or_init(|| Program::of_file(&std::env::current_exe().ok()?).ok())
-    }
-}
 
 /// One file's result as the last build made it.
 #[derive(Debug, Clone, Deserialize)]
@@ -379,38 +309,52 @@ struct CacheFile {
     indexed: Vec<ChunkName>,
 }
 
-/// Writes the cache of `build_dir`: the chunks whose content is new (a run of reused dumps
-/// that fills one of the `known` chunks is not even encoded again), then the file naming them
-/// (through a temporary file, so a reader never sees half of one), then the chunks that
-/// neither it nor the file it replaced names are removed.
-pub fn save<'a>(
+/// The chunks of the cache's dumps, written and not yet named ([`save_with`] names them): they
+/// depend on the parse alone, so a build writes them beside the steps after it, not after
+/// the index. A build killed before [`save_with`] leaves them named by no file, for the
+/// next one to remove.
+pub struct DumpChunks(Vec<ChunkName>);
+
+/// Writes the chunks of the cache's dumps whose content is new (a run of reused dumps that
+/// fills one of the `known` chunks is not even encoded again).
+pub fn write_dumps<'a>(
     build_dir: &Path,
-    store: &str,
-    store_len: u64,
     dumps: impl Iterator<Item = CachedRef<'a>>,
     known: &[KnownChunk],
-    indexed: &[(&str, PartRef)],
-) -> std::io::Result<()> {
+) -> std::io::Result<DumpChunks> {
     // Sized once: grown by doubling, the list was copied into fresh pages at each growth.
     let mut all = Vec::with_capacity(dumps.size_hint().1.unwrap_or(0));
     all.extend(dumps);
-    let dumps = all;
+    let known = |run: &[CachedRef]| KnownChunk::holding(known, run);
+    // Lost with the machine, the cache is rebuilt: not synced.
+    let names = chunk_files::write_unless_known(
+        &chunks_in(build_dir),
+        &all,
+        |d| d.name,
+        known,
+        Durability::Cached,
+    )?;
+    Ok(DumpChunks(names))
+}
+
+/// Writes the cache of `build_dir`: the chunks of `indexed`, then the file naming them and
+/// `dumps` (through a temporary file, so a reader never sees half of one), then the chunks
+/// that neither it nor the file it replaced names are removed.
+pub fn save_with(
+    build_dir: &Path,
+    store: &str,
+    store_len: u64,
+    dumps: DumpChunks,
+    indexed: &[(&str, PartRef)],
+) -> std::io::Result<()> {
     let chunks = chunks_in(build_dir);
     let replaced = read_file(build_dir);
-    // Lost with the machine, the cache is rebuilt: not synced.
-    let (dumps, indexed) = rayon::join(
-        || {
-            let known = |run: &[CachedRef]| KnownChunk::holding(known, run);
-            chunk_files::write_unless_known(&chunks, &dumps, |d| d.name, known, Durability::Cached)
-        },
-        || chunk_files::write(&chunks, indexed, |(id, _)| id, Durability::Cached),
-    );
     let file = CacheFile {
         program: Program::running(),
         store: store.to_owned(),
         store_len,
-        dumps: dumps?,
-        indexed: indexed?,
+        dumps: dumps.0,
+        indexed: chunk_files::write(&chunks, indexed, |(id, _)| id, Durability::Cached)?,
     };
     let path = path_in(build_dir);
     atomic_file::save_versioned(&path, MAGIC, VERSION, &file, Durability::Cached)?;
@@ -427,57 +371,23 @@ pub fn save<'a>(
     Ok(())
 }
 
+/// [`write_dumps`] then [`save_with`], as a build does them apart.
+#[cfg(test)]
+pub fn save<'a>(
+    build_dir: &Path,
+    store: &str,
+    store_len: u64,
+    dumps: impl Iterator<Item = CachedRef<'a>>,
+    known: &[KnownChunk],
+    indexed: &[(&str, PartRef)],
+) -> std::io::Result<()> {
+    let dumps = write_dumps(build_dir, dumps, known)?;
+    save_with(build_dir, store, store_len, dumps, indexed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_stamp_changes_with_the_content_and_survives_a_round_trip() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.txt");
-        fs::write(&path, "one").unwrap();
-        let before = Stamp::of(&fs::metadata(&path).unwrap());
-        assert_eq!(before, Stamp::of(&fs::metadata(&path).unwrap()));
-        fs::write(&path, "two!").unwrap();
-        assert_ne!(before, Stamp::of(&fs::metadata(&path).unwrap()));
-    }
-
-    #[test]
-    fn a_stamp_is_40_bytes_and_keeps_its_times() {
-        // Two per dump in every list a build holds: the size is a million times over.
-        assert!(std::mem::size_of::<Option<Stamp>>() <= 40);
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.txt");
-        fs::write(&path, "one").unwrap();
-        let file = fs::File::options().write(true).open(&path).unwrap();
-        let at = UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
-        file.set_modified(at).unwrap();
-        let before = Stamp::of(&fs::metadata(&path).unwrap());
-        // Whole seconds: what every file system keeps.
-        assert_eq!(before.modified_ns, 1_700_000_000_000_000_000);
-        file.set_modified(at + std::time::Duration::from_secs(1))
-            .unwrap();
-        assert_ne!(Stamp::of(&fs::metadata(&path).unwrap()), before);
-    }
-
-    #[test]
-    fn a_program_is_its_bytes_not_its_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("arshif");
-        fs::write(&path, b"one program").unwrap();
-        let before = Program::of_file(&path).unwrap();
-        // A hard link moves the file's change time (`perf record` makes one): same program.
-        fs::hard_link(&path, dir.path().join("linked")).unwrap();
-        assert_eq!(Program::of_file(&path).unwrap(), before);
-        fs::copy(&path, dir.path().join("copied")).unwrap();
-        assert_eq!(
-            Program::of_file(&dir.path().join("copied")).unwrap(),
-            before
-        );
-        fs::write(&path, b"two program").unwrap();
-        assert_ne!(Program::of_file(&path).unwrap(), before);
-        assert!(Program::running().is_some());
-    }
 
     #[test]
     fn outcomes_by_reference_are_written_as_they_are_read() {
@@ -529,6 +439,42 @@ mod tests {
             BuildCache::load(dir.path(), Decode::Whole).is_none(),
             "a cache whose store is gone points nowhere"
         );
+    }
+
+    /// A build killed once its dumps' chunks are written, before the cache file names them:
+    /// the cache read is still the last one whole, and the next save removes what it wrote.
+    #[test]
+    fn dump_chunks_written_ahead_are_the_cache_only_once_a_file_names_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = super::super::store::new_file_name();
+        let len = super::super::store::StoreWriter::create(&dir.path().join(&store))
+            .unwrap()
+            .finish()
+            .unwrap();
+        let stamp = Stamp::of(&fs::metadata(dir.path()).unwrap());
+        let (problems, skipped) = (Vec::new(), BTreeMap::new());
+        let one = |name| {
+            std::iter::once(CachedRef {
+                name,
+                stamp: &stamp,
+                over: &None,
+                outcomes: Outcomes(&[], None),
+                problems: &problems,
+                skipped: &skipped,
+                reused: false,
+            })
+        };
+        save(dir.path(), &store, len, one("a.txt"), &[], &[]).unwrap();
+        let killed = write_dumps(dir.path(), one("b.txt"), &[]).unwrap();
+        let written = chunk_files::path_of(&chunks_in(dir.path()), &killed.0[0]);
+        assert!(written.is_file());
+        let names = |c: BuildCache| c.dumps.concat().into_iter().map(|d| d.name);
+        let read = BuildCache::load(dir.path(), Decode::Whole).unwrap();
+        assert_eq!(names(read).collect::<Vec<_>>(), ["a.txt"]);
+        save(dir.path(), &store, len, one("c.txt"), &[], &[]).unwrap();
+        assert!(!written.exists(), "named by no file: removed");
+        let read = BuildCache::load(dir.path(), Decode::Whole).unwrap();
+        assert_eq!(names(read).collect::<Vec<_>>(), ["c.txt"]);
     }
 
     #[test]

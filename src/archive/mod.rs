@@ -50,6 +50,7 @@ mod read_once;
 pub mod report;
 pub mod scan;
 pub mod slug;
+mod stamp;
 pub mod store;
 mod str_order;
 pub mod threads;
