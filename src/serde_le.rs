@@ -13,7 +13,8 @@ use serde::{Deserializer, Serializer};
 /// A number (or a tuple of them) of a fixed width.
 pub trait Le: Sized {
     const WIDTH: usize;
-    fn put(&self, out: &mut Vec<u8>);
+    /// Into exactly [`Le::WIDTH`] bytes.
+    fn put(&self, out: &mut [u8]);
     /// From exactly [`Le::WIDTH`] bytes.
     fn get(bytes: &[u8]) -> Self;
 }
@@ -27,8 +28,8 @@ macro_rules! le_int {
     ($($int:ty),*) => {$(
         impl Le for $int {
             const WIDTH: usize = size_of::<$int>();
-            fn put(&self, out: &mut Vec<u8>) {
-                out.extend_from_slice(&self.to_le_bytes());
+            fn put(&self, out: &mut [u8]) {
+                out.copy_from_slice(&self.to_le_bytes());
             }
             fn get(bytes: &[u8]) -> $int {
                 <$int>::from_le_bytes(word(bytes))
@@ -41,9 +42,9 @@ le_int!(u32, u64);
 /// A term of the threads' weighing base and its document frequency.
 impl Le for (u32, u32) {
     const WIDTH: usize = 8;
-    fn put(&self, out: &mut Vec<u8>) {
-        self.0.put(out);
-        self.1.put(out);
+    fn put(&self, out: &mut [u8]) {
+        self.0.put(&mut out[..4]);
+        self.1.put(&mut out[4..]);
     }
     fn get(bytes: &[u8]) -> Self {
         (u32::get(&bytes[..4]), u32::get(&bytes[4..]))
@@ -53,10 +54,10 @@ impl Le for (u32, u32) {
 /// A link of the threads' grouping: two articles and their similarity.
 impl Le for (u32, u32, f32) {
     const WIDTH: usize = 12;
-    fn put(&self, out: &mut Vec<u8>) {
-        self.0.put(out);
-        self.1.put(out);
-        self.2.to_bits().put(out);
+    fn put(&self, out: &mut [u8]) {
+        self.0.put(&mut out[..4]);
+        self.1.put(&mut out[4..8]);
+        self.2.to_bits().put(&mut out[8..]);
     }
     fn get(bytes: &[u8]) -> Self {
         (
@@ -68,9 +69,12 @@ impl Le for (u32, u32, f32) {
 }
 
 pub fn serialize<T: Le, S: Serializer>(items: &[T], s: S) -> Result<S::Ok, S::Error> {
-    let mut bytes = Vec::with_capacity(items.len() * T::WIDTH);
-    for item in items {
-        item.put(&mut bytes);
+    // Sized once and filled in place: pushed a number at a time, each push checked the
+    // capacity (≈ 11 instructions a number; the grouping writes some 17 million at a million
+    // articles).
+    let mut bytes = vec![0; items.len() * T::WIDTH];
+    for (out, item) in bytes.chunks_exact_mut(T::WIDTH).zip(items) {
+        item.put(out);
     }
     s.serialize_bytes(&bytes)
 }

@@ -8,6 +8,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Up to this many articles added to one list are put in their places one by one (each
+/// moving the list's tail); more, and the list is sorted again.
+const FEW: usize = 8;
+
 /// Each term's list, terms ascending, no list empty: one form whichever build made it, so a
 /// grouping made again equals one made from nothing.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -121,16 +125,14 @@ impl KeptLists {
             let count = added.iter().take_while(|&&(a, _, _)| a == t).count();
             let (here, rest) = added.split_at(count);
             added = rest;
-            if !here.is_empty() {
-                lists.entries.extend(here.iter().map(|&(_, d, i)| (d, i)));
-                let list = &mut lists.entries[from..];
-                if in_order {
-                    // Both runs sorted: a merge (the sort finds the two runs).
-                    list.sort();
-                } else {
-                    list.sort_unstable();
+            if in_order && here.len() <= FEW {
+                // Each put in its place: the list's tail moved up, no sort's buffer.
+                for &(_, d, i) in here {
+                    let at = from + lists.entries[from..].partition_point(|&e| e < (d, i));
+                    lists.entries.insert(at, (d, i));
                 }
-            } else if !in_order {
+            } else {
+                lists.entries.extend(here.iter().map(|&(_, d, i)| (d, i)));
                 lists.entries[from..].sort_unstable();
             }
             if lists.entries.len() > from {
@@ -169,6 +171,7 @@ mod tests {
     #[test]
     fn kept_lists_moved_to_new_places_equal_lists_made_anew() {
         // Six articles; article 2 is changed (new terms), 4 gone, one added before 1.
+        let days = [3, 1, 5, 1, i32::MAX, 2];
         let old = made(vec![
             (10, 3, 0),
             (10, 1, 1),
@@ -206,6 +209,17 @@ mod tests {
         let moved = [Some(4), Some(0), Some(1), Some(2), Some(3), Some(5)];
         let again = kept.again(&moved, Vec::new(), |n| n as i32).unwrap();
         assert_eq!(again.get(10), Some(&[(0, 0), (1, 1), (2, 2), (4, 4)][..]));
+
+        // More added to one list than are put in one by one: the list is sorted again.
+        let added: Vec<(u32, i32, u32)> = (6..20).map(|i| (10, (i % 4) as i32, i)).collect();
+        let grown = [Some(0), Some(1), Some(2), Some(3), Some(4), Some(5)];
+        let again = kept
+            .again(&grown, added.clone(), |n| days[n as usize])
+            .unwrap();
+        let mut expected = added;
+        expected.extend(old.get(10).unwrap().iter().map(|&(d, i)| (10, d, i)));
+        expected.extend([(20, 5, 2), (20, i32::MAX, 4), (30, 2, 5), (40, i32::MAX, 4)]);
+        assert_eq!(again.kept(), made(expected).kept());
 
         // Places past the old articles: a damaged file, grouped from nothing.
         assert!(kept.again(&[Some(0)], Vec::new(), |_| 0).is_none());
