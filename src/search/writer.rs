@@ -14,24 +14,40 @@ use super::schema::{Fields, fields_to_update, register_tokenizers, schema};
 use super::{SearchError, index_error};
 use crate::parse::Article;
 
-/// Indexing memory, shared by the writer threads. Tantivy flushes a segment whenever a thread
-/// fills its share, so more memory means fewer, larger segments and less merging; but a flush
-/// needs about as much again while it runs, and a build's whole peak is to stay under 1 GB
-/// (100,000 articles: 0.9 GB with this, notes/build-bench.md).
-const WRITER_MEMORY: usize = 96 << 20;
+/// Tantivy's indexing threads. One, whatever the cores: the build's two parse workers keep
+/// both cores busy, and a second indexing thread made a second segment of the same
+/// vocabulary, with its own arena and term table. One thread's segment writes each distinct
+/// term once where two wrote it twice (tantivy's `finalize` −19 %), and its one table and
+/// arena miss the cache less: on a quiet machine a build of 10,000 dumps took 14 % less CPU
+/// (5.71 CPU-s against 6.63, median of five interleaved rounds) and no more wall time
+/// (notes/build-bench.md, session 30).
+const INDEX_THREADS: usize = 1;
+
+/// Indexing memory, of the one writer thread. Tantivy flushes a segment whenever the thread
+/// fills it (≈ 29,500 generated articles with this), so more memory means fewer, larger
+/// segments and less merging; but a flush needs about as much again while it runs, and a
+/// build's whole peak is to stay under 1 GB at 100,000 articles (678 MB with this, 555 MB
+/// with 96 MB over two threads, notes/build-bench.md session 30).
+const WRITER_MEMORY: usize = 192 << 20;
 
 /// Segments of this many articles or more are never merged again. A merge reads its
 /// segments through memory maps, and every page it reads counts in the build's resident
 /// memory until the merge ends: at 100,000 articles the build's peak is the last merge's
 /// mapped files (anonymous memory flat at 351 MB while mapped files rise from 10 to 500 MB).
-/// The writer flushes a segment of ≈ 10,000 generated articles per [`WRITER_MEMORY`]'s
-/// thread share; tantivy's default policy merges any eight of a size, up to 10 million
-/// articles, so a million-article build ended by merging eight segments of ≈ 80,000 into
-/// one: ≈ 3.7 GB of segment files mapped at once (peak 6.1 GB, notes/build-bench.md). With
-/// this cap only flushed segments are merged, about eight at a time (≈ 0.5 GB mapped)
-/// whatever the archive's size; a million articles end in ≈ 15 segments rather than 3,
-/// which a query visits one after the other.
+/// Tantivy's default policy merges any eight segments of a size, up to 10 million articles,
+/// so a million-article build once ended by merging eight segments of ≈ 80,000 into one:
+/// ≈ 3.7 GB of segment files mapped at once (peak 6.1 GB, notes/build-bench.md). With this
+/// cap only flushed segments are merged, [`NEW_MERGE_SEGMENTS`] at a time (≈ 90,000
+/// articles, ≈ 0.5 GB mapped) whatever the archive's size: a million articles end in ≈ 13
+/// segments, which a query visits one after the other.
 const MERGE_BELOW_DOCS: usize = 50_000;
+
+/// How many flushed segments a build from nothing merges into one. Three of
+/// [`WRITER_MEMORY`]'s make ≈ 88,500 articles, as many as eight of the two threads' 48 MB
+/// shares made before (so a merge maps as much), and leave 100,000 articles in two segments
+/// (88,500 and the last flush): a phrase query visits each segment, and seven unmerged
+/// flushes of 96 MB cost it 4.22 M instructions against 2.85 M (notes/build-bench.md).
+const NEW_MERGE_SEGMENTS: usize = 3;
 
 /// Segments are grouped for merging by their size's logarithm, and tantivy's default puts
 /// every segment under 10,000 articles in one group. That suits a build from nothing: its
@@ -111,11 +127,8 @@ impl IndexWriter {
         writing: Writing,
     ) -> Result<IndexWriter, SearchError> {
         register_tokenizers(&index);
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 4);
         let writer = index
-            .writer_with_num_threads::<ArticleDoc>(threads, WRITER_MEMORY)
+            .writer_with_num_threads::<ArticleDoc>(INDEX_THREADS, WRITER_MEMORY)
             .map_err(index_error(dir))?;
         writer.set_merge_policy(Box::new(merge_policy(writing)));
         Ok(IndexWriter {
@@ -203,13 +216,14 @@ enum Writing {
     Update,
 }
 
-/// Which segments the writer merges: see [`MERGE_BELOW_DOCS`] and
+/// Which segments the writer merges: see [`MERGE_BELOW_DOCS`], [`NEW_MERGE_SEGMENTS`] and
 /// [`UPDATE_MIN_MERGE_LAYER_DOCS`].
 fn merge_policy(writing: Writing) -> LogMergePolicy {
     let mut merges = LogMergePolicy::default();
     merges.set_max_docs_before_merge(MERGE_BELOW_DOCS);
-    if writing == Writing::Update {
-        merges.set_min_layer_size(UPDATE_MIN_MERGE_LAYER_DOCS);
+    match writing {
+        Writing::New => merges.set_min_num_segments(NEW_MERGE_SEGMENTS),
+        Writing::Update => merges.set_min_layer_size(UPDATE_MIN_MERGE_LAYER_DOCS),
     }
     merges
 }
@@ -246,6 +260,10 @@ mod tests {
         let flushed = [10_400, 10_200, 10_100, 9_900, 9_800, 9_700, 9_600];
         let remainders = [2_900, 2_200];
         assert_eq!(merged(New, &[&flushed[..], &remainders[..]].concat()), [9]);
+        // The one writer thread's flushes are three times as large: three make a merge, as
+        // eight of the smaller did, and two wait for a third.
+        assert_eq!(merged(New, &[29_500, 29_400, 29_300]), [3]);
+        assert!(merged(New, &[29_500, 29_400]).is_empty());
         // An update adds one article beside the same seven flushes: nothing to merge.
         assert!(merged(Update, &[&flushed[..], &[1]].concat()).is_empty());
         // An eighth flush merges the flushes, without the article.
@@ -256,5 +274,24 @@ mod tests {
         for writing in [New, Update] {
             assert!(merged(writing, &[80_000; 8]).is_empty());
         }
+    }
+
+    #[test]
+    fn articles_indexed_together_make_one_segment() {
+        // Two writer threads would share them out, each writing a segment of its own.
+        let dir = tempfile::tempdir().unwrap();
+        let articles: Vec<_> = (0..400)
+            .map(|i| Article {
+                id: format!("a{i}"),
+                title: "وزير الخارجية".into(),
+                body: vec![format!("قال وزير الخارجية الروسي {i}")],
+                ..Default::default()
+            })
+            .collect();
+        build_index(&articles, dir.path()).unwrap();
+        let index = Index::open_in_dir(dir.path()).unwrap();
+        let segments = index.searchable_segment_metas().unwrap();
+        assert_eq!(segments.len(), 1);
+        assert_eq!(segments[0].num_docs(), 400);
     }
 }
