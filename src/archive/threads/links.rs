@@ -4,6 +4,8 @@
 //! ([`super::again`]) as well as for all.
 
 use std::cmp::Ordering;
+use std::sync::atomic::AtomicU32;
+use std::sync::atomic::Ordering::Relaxed;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -114,17 +116,26 @@ pub(super) fn links(vectors: &[Vector], days: &[Option<i32>]) -> (Vec<Vec<u32>>,
     let lists = Lists::new(&signatures, days);
     // The articles in list order: neighbours in time read the same parts of the lists and
     // mostly compare the same articles, so these stay in the cache from one to the next
-    // (in index order each article's lists and vectors were misses at a million). The links
-    // are sorted after, whatever order found them.
-    let mut links: Vec<Link> = lists
+    // (in index order each article's lists and vectors were misses at a million). Each
+    // share's articles compared and links found in lists it keeps, not in vectors allocated
+    // per article (≈ 5,500 instructions an article at a million's density); the links are
+    // sorted after, whatever order found them.
+    let found: Vec<Vec<Link>> = lists
         .order
         .par_iter()
-        .flat_map_iter(|&(_, a)| {
-            let a = a as usize;
-            let compared = compared(a, lists.of(a), days);
-            links_of(a, compared, days, |i| &vectors[i])
-        })
+        .fold(
+            || (Vec::new(), Vec::new()),
+            |(mut compared, mut found), &(_, a)| {
+                let a = a as usize;
+                compared.clear();
+                compare_into(a, lists.of(a), days, &mut compared);
+                found.extend(linked(a, &compared, days, |i| &vectors[i]));
+                (compared, found)
+            },
+        )
+        .map(|(_, found)| found)
         .collect();
+    let mut links = found.concat();
     sort(&mut links);
     (signatures, links, lists)
 }
@@ -153,57 +164,102 @@ pub(super) struct Lists {
 }
 
 impl Lists {
+    /// Filled on every core, each over a share of the terms (by their hashes' remainder):
+    /// a share's lists are numbered and laid out together, so each core writes its own part
+    /// of the lists. On one core, at a million articles, this was the step's largest serial
+    /// part: sixteen million terms looked up in a map of them, and as many scattered writes.
     fn new(signatures: &[Vec<u32>], days: &[Option<i32>]) -> Lists {
-        let total: usize = signatures.iter().map(Vec::len).sum();
-        let mut ids: FxHashMap<u32, u32> = FxHashMap::default();
-        let mut lens: Vec<u32> = Vec::new();
-        let mut terms: Vec<u32> = Vec::new();
         let mut slots = Vec::with_capacity(signatures.len() + 1);
-        let mut list = Vec::with_capacity(total);
+        let mut total = 0;
         for s in signatures {
-            slots.push(list.len() as u32);
-            for &t in s {
-                let id = *ids.entry(t).or_insert_with(|| {
-                    lens.push(0);
-                    terms.push(t);
-                    lens.len() as u32 - 1
-                });
-                lens[id as usize] += 1;
-                list.push(id);
+            slots.push(total);
+            total += s.len() as u32;
+        }
+        slots.push(total);
+        let total = total as usize;
+        let shares = rayon::current_num_threads().clamp(1, 64) as u32;
+        let share_of = |t: u32| t % shares;
+        // Each slot's list, numbered within its share first, then among all. Atomic only so
+        // that the shares write their own slots of one array (relaxed: plain stores).
+        let list: Vec<AtomicU32> = (0..total).map(|_| AtomicU32::new(0)).collect();
+        // Each share's terms, in the order their lists are numbered, and their lengths.
+        let numbered: Vec<(Vec<u32>, Vec<u32>)> = (0..shares)
+            .into_par_iter()
+            .map(|k| {
+                let mut ids: FxHashMap<u32, u32> = FxHashMap::default();
+                let (mut terms, mut lens) = (Vec::new(), Vec::new());
+                for (s, &t) in signatures.iter().flatten().enumerate() {
+                    if share_of(t) != k {
+                        continue;
+                    }
+                    let id = *ids.entry(t).or_insert_with(|| {
+                        terms.push(t);
+                        lens.push(0);
+                        lens.len() as u32 - 1
+                    });
+                    lens[id as usize] += 1;
+                    list[s].store(id, Relaxed);
+                }
+                (terms, lens)
+            })
+            .collect();
+        // Share `k`'s lists are `first[k]..first[k + 1]`.
+        let lists: usize = numbered.iter().map(|(terms, _)| terms.len()).sum();
+        let (mut first, mut terms) = (
+            Vec::with_capacity(numbered.len() + 1),
+            Vec::with_capacity(lists),
+        );
+        let mut starts = Vec::with_capacity(lists + 1);
+        starts.push(0);
+        for (share_terms, lens) in &numbered {
+            first.push(terms.len());
+            terms.extend_from_slice(share_terms);
+            for len in lens {
+                starts.push(starts[starts.len() - 1] + len);
             }
         }
-        slots.push(list.len() as u32);
-        let mut starts = Vec::with_capacity(lens.len() + 1);
-        let mut sum = 0;
-        starts.push(0);
-        for len in lens {
-            sum += len;
-            starts.push(sum);
-        }
+        first.push(terms.len());
         let mut order: Vec<(i32, u32)> = (0..signatures.len())
             .map(|i| (day_key(days[i]), i as u32))
             .collect();
         order.par_sort_unstable();
-        let mut tails = starts.clone();
         let mut entries = vec![(0, 0); total];
-        let mut at = vec![0; total];
-        for &(day, i) in &order {
-            let i = i as usize;
-            for s in slots[i] as usize..slots[i + 1] as usize {
-                let tail = &mut tails[list[s] as usize];
-                entries[*tail as usize] = (day, i as u32);
-                at[s] = *tail;
-                *tail += 1;
-            }
+        let at: Vec<AtomicU32> = (0..total).map(|_| AtomicU32::new(0)).collect();
+        let mut parts = Vec::with_capacity(numbered.len());
+        let mut rest = entries.as_mut_slice();
+        for k in 0..numbered.len() {
+            let len = starts[first[k + 1]] - starts[first[k]];
+            let (part, after) = rest.split_at_mut(len as usize);
+            parts.push(part);
+            rest = after;
         }
+        parts.into_par_iter().enumerate().for_each(|(k, part)| {
+            let (from, to) = (first[k], first[k + 1]);
+            let base = starts[from];
+            let mut tails = starts[from..to].to_vec();
+            for &(day, i) in &order {
+                let i = i as usize;
+                for (s, &t) in (slots[i] as usize..).zip(&signatures[i]) {
+                    if share_of(t) != k as u32 {
+                        continue;
+                    }
+                    let id = list[s].load(Relaxed);
+                    list[s].store(from as u32 + id, Relaxed);
+                    let tail = &mut tails[id as usize];
+                    part[(*tail - base) as usize] = (day, i as u32);
+                    at[s].store(*tail, Relaxed);
+                    *tail += 1;
+                }
+            }
+        });
         Lists {
             order,
             terms,
             entries,
             starts,
             slots,
-            list,
-            at,
+            list: list.into_iter().map(AtomicU32::into_inner).collect(),
+            at: at.into_iter().map(AtomicU32::into_inner).collect(),
         }
     }
 
@@ -239,6 +295,18 @@ pub(super) fn compared<'l>(
     lists: impl Iterator<Item = (&'l [(i32, u32)], usize)>,
     days: &[Option<i32>],
 ) -> Vec<usize> {
+    let mut compared = Vec::new();
+    compare_into(a, lists, days, &mut compared);
+    compared
+}
+
+/// [`compared`], appended to `out`.
+fn compare_into<'l>(
+    a: usize,
+    lists: impl Iterator<Item = (&'l [(i32, u32)], usize)>,
+    days: &[Option<i32>],
+    out: &mut Vec<usize>,
+) {
     // A dated article's candidates are all dated, so it owns the pairs with later ones.
     let dated = days[a].is_some();
     shared::counting(days.len(), |shared| {
@@ -254,7 +322,7 @@ pub(super) fn compared<'l>(
                 }
             }
         }
-        let mut pairs = shared.take_at_least(2);
+        let pairs = shared.take_at_least(2);
         // Most shared signature terms first: the cosine of the rest is not computed. At the
         // cap a hundred or more share two terms: the first few are picked before sorting.
         let order = |x: &(u32, u32), y: &(u32, u32)| y.1.cmp(&x.1).then(x.0.cmp(&y.0));
@@ -263,7 +331,7 @@ pub(super) fn compared<'l>(
             pairs.truncate(MAX_COMPARED);
         }
         pairs.sort_unstable_by(order);
-        pairs.into_iter().map(|(b, _)| b as usize).collect()
+        out.extend(pairs.iter().map(|&(b, _)| b as usize));
     })
 }
 
@@ -274,9 +342,21 @@ pub(super) fn links_of<'v>(
     days: &[Option<i32>],
     vector: impl Fn(usize) -> &'v Vector,
 ) -> Vec<Link> {
-    let mut found: Vec<Link> = compared
-        .into_iter()
-        .map(|b| Link {
+    let mut found: Vec<Link> = linked(a, &compared, days, vector).collect();
+    found.sort_unstable_by_key(|l| l.b);
+    found
+}
+
+/// `a`'s links among the articles it compared, in their order.
+fn linked<'v, 'c>(
+    a: usize,
+    compared: &'c [usize],
+    days: &'c [Option<i32>],
+    vector: impl Fn(usize) -> &'v Vector + 'c,
+) -> impl Iterator<Item = Link> + 'c {
+    compared
+        .iter()
+        .map(move |&b| Link {
             a,
             b,
             similarity: cosine(vector(a), vector(b)),
@@ -286,9 +366,6 @@ pub(super) fn links_of<'v>(
             (Some(x), Some(y)) => (x - y).abs() <= PAIR_WINDOW_DAYS,
             _ => true,
         })
-        .collect();
-    found.sort_unstable_by_key(|l| l.b);
-    found
 }
 
 /// Whether the pair is `a`'s to compare: each pair is compared once, and a pair with one
@@ -373,7 +450,12 @@ mod tests {
             }
         }
         postings.values_mut().for_each(|list| list.sort_unstable());
-        let lists = Lists::new(&signatures, &days);
+        // In three shares (as many as the pool's threads), whatever this machine's cores.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        let lists = pool.install(|| Lists::new(&signatures, &days));
         for (a, signature) in signatures.iter().enumerate() {
             let mine: Vec<(&[(i32, u32)], usize)> = lists.of(a).collect();
             assert_eq!(mine.len(), signature.len());
@@ -381,6 +463,12 @@ mod tests {
                 assert_eq!(list, postings[t].as_slice(), "term {t}");
                 assert_eq!(list[place], (day_key(days[a]), a as u32));
             }
+        }
+        // Each list's term, as the grouping keeps them.
+        assert_eq!(lists.terms.len(), postings.len());
+        for (k, t) in lists.terms.iter().enumerate() {
+            let list = &lists.entries[lists.starts[k] as usize..lists.starts[k + 1] as usize];
+            assert_eq!(list, postings[t].as_slice(), "term {t}");
         }
     }
 

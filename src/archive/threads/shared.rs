@@ -25,6 +25,8 @@ thread_local! {
 pub(super) struct Shared {
     counts: Vec<u8>,
     counted: Vec<u32>,
+    /// What [`Shared::take_at_least`] gives back.
+    pairs: Vec<(u32, u32)>,
 }
 
 /// `f` given this thread's counts, room made for `n` articles, every count at zero.
@@ -47,17 +49,18 @@ impl Shared {
         *n += 1;
     }
 
-    /// `(article, count)` of those counted `least` times or more, in the order first met;
-    /// every count is set back to zero, ready for the next comparing article.
-    pub(super) fn take_at_least(&mut self, least: u8) -> Vec<(u32, u32)> {
-        let mut pairs = Vec::with_capacity(self.counted.len());
+    /// `(article, count)` of those counted `least` times or more, in the order first met, in
+    /// a list this thread keeps (not one allocated per comparing article); every count is set
+    /// back to zero, ready for the next comparing article.
+    pub(super) fn take_at_least(&mut self, least: u8) -> &mut Vec<(u32, u32)> {
+        self.pairs.clear();
         for b in self.counted.drain(..) {
             let n = std::mem::take(&mut self.counts[b as usize]);
             if n >= least {
-                pairs.push((b, u32::from(n)));
+                self.pairs.push((b, u32::from(n)));
             }
         }
-        pairs
+        &mut self.pairs
     }
 }
 
@@ -71,14 +74,14 @@ mod tests {
             for b in [3, 7, 3, 9, 3, 7] {
                 shared.add(b);
             }
-            shared.take_at_least(2)
+            shared.take_at_least(2).clone()
         });
         assert_eq!(first, [(3, 3), (7, 2)]);
         let second = counting(10, |shared| {
             for b in [9, 3, 9] {
                 shared.add(b);
             }
-            shared.take_at_least(1)
+            shared.take_at_least(1).clone()
         });
         assert_eq!(second, [(9, 2), (3, 1)]);
     }
