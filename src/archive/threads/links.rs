@@ -177,10 +177,15 @@ impl Lists {
         }
         slots.push(total);
         let total = total as usize;
-        let shares = rayon::current_num_threads().clamp(1, 64) as u32;
-        let share_of = |t: u32| t % shares;
-        // Each slot's list, numbered within its share first, then among all. Atomic only so
-        // that the shares write their own slots of one array (relaxed: plain stores).
+        // A power of two, so that a term's share is its hash's low bits (not a division).
+        let bits = rayon::current_num_threads()
+            .clamp(1, 64)
+            .next_power_of_two()
+            .trailing_zeros();
+        let (shares, mask) = (1u32 << bits, (1u32 << bits) - 1);
+        // Each slot's list: its number within its share, times `shares`, plus its share (so
+        // that the fill below tells a slot's share without its term). Atomic only so that the shares write their own slots of one array
+        // (relaxed: plain stores).
         let list: Vec<AtomicU32> = (0..total).map(|_| AtomicU32::new(0)).collect();
         // Each share's terms, in the order their lists are numbered, and their lengths.
         let numbered: Vec<(Vec<u32>, Vec<u32>)> = (0..shares)
@@ -189,7 +194,7 @@ impl Lists {
                 let mut ids: FxHashMap<u32, u32> = FxHashMap::default();
                 let (mut terms, mut lens) = (Vec::new(), Vec::new());
                 for (s, &t) in signatures.iter().flatten().enumerate() {
-                    if share_of(t) != k {
+                    if t & mask != k {
                         continue;
                     }
                     let id = *ids.entry(t).or_insert_with(|| {
@@ -198,7 +203,7 @@ impl Lists {
                         lens.len() as u32 - 1
                     });
                     lens[id as usize] += 1;
-                    list[s].store(id, Relaxed);
+                    list[s].store(id << bits | k, Relaxed);
                 }
                 (terms, lens)
             })
@@ -239,12 +244,12 @@ impl Lists {
             let mut tails = starts[from..to].to_vec();
             for &(day, i) in &order {
                 let i = i as usize;
-                for (s, &t) in (slots[i] as usize..).zip(&signatures[i]) {
-                    if share_of(t) != k as u32 {
+                for s in slots[i] as usize..slots[i + 1] as usize {
+                    let held = list[s].load(Relaxed);
+                    if held & mask != k as u32 {
                         continue;
                     }
-                    let id = list[s].load(Relaxed);
-                    list[s].store(from as u32 + id, Relaxed);
+                    let id = held >> bits;
                     let tail = &mut tails[id as usize];
                     part[(*tail - base) as usize] = (day, i as u32);
                     at[s].store(*tail, Relaxed);
@@ -258,7 +263,15 @@ impl Lists {
             entries,
             starts,
             slots,
-            list: list.into_iter().map(AtomicU32::into_inner).collect(),
+            // Numbered among all only now: read above by every share, a slot rewritten
+            // meanwhile would have told another share it was its own.
+            list: list
+                .into_iter()
+                .map(|held| {
+                    let held = held.into_inner();
+                    first[(held & mask) as usize] as u32 + (held >> bits)
+                })
+                .collect(),
             at: at.into_iter().map(AtomicU32::into_inner).collect(),
         }
     }
