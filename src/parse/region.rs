@@ -24,11 +24,13 @@ pub fn choose(lines: &[Line], first: &Line, page: &title::PageTitle) -> Option<(
         .filter(|w| w.chars().count() >= 3)
         .collect();
     let wanted = WordSet::new(title_words.iter().copied());
+    // Each headline word's number in the set, looked up once rather than for every run.
+    let numbers: Vec<Option<usize>> = title_words.iter().map(|t| wanted.get(t)).collect();
     let shared = |s: usize, e: usize| {
         let found = wanted.found_in(lines[s..e].iter().map(|l| (l.key, l.hashes)));
-        title_words
+        numbers
             .iter()
-            .filter(|t| wanted.get(t).is_some_and(|i| found[i]))
+            .filter(|n| n.is_some_and(|i| found[i]))
             .count()
     };
     // A run that is only the headline printed again (glued to itself, in a footer) shares
