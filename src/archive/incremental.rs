@@ -184,10 +184,12 @@ fn build_and_write(
         added,
         ..
     } = sink;
-    let mut store_len = writer.into_inner().expect("no panic holds it").finish()?;
+    // Synced beside the threads step, below, before anything names the store.
+    let unsynced = writer.into_inner().expect("no panic holds it").flush()?;
+    let mut store_len = unsynced.end;
     let mut indexed = with_added(indexed, added.into_inner().expect("no panic holds it"));
     let mut store = Store::open(&out.join(&store_name))?;
-    report.lap("sync the store", &mut clock);
+    report.lap("flush the store", &mut clock);
     let live: u64 = stored_parts(&mut done).map(|at| u64::from(at.len)).sum();
     let compacted = !fresh && compaction::worth_compacting(store_len, live);
     if compacted {
@@ -213,7 +215,8 @@ fn build_and_write(
     // The cache's dumps depend on the parse alone: their chunks are written while the threads
     // are grouped (at a million dumps, 2.6 s that came after the index, alone on the step's
     // critical path). Named by the cache file only once the index is committed, below.
-    let (mut assembled, dump_chunks, dumps_took) = std::thread::scope(|scope| {
+    let (mut assembled, dump_chunks, dumps_took, synced) = std::thread::scope(|scope| {
+        let syncing = scope.spawn(|| unsynced.sync());
         let writer = scope.spawn(|| {
             let started = Instant::now();
             let written = build_cache::write_dumps(out, cached(&done, compacted), &known);
@@ -221,8 +224,10 @@ fn build_and_write(
         });
         let assembled = assemble(articles, &done, &ids, &mut report, Some(grouping.as_ref()));
         let (written, took) = writer.join().expect("writing the cache does not panic");
-        (assembled, written, took)
+        let synced = syncing.join().expect("syncing the store does not panic");
+        (assembled, written, took, synced)
     });
+    synced?;
     drop(grouping);
     report.lap("threads and duplicates", &mut clock);
     report

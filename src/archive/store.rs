@@ -230,10 +230,36 @@ impl StoreWriter {
 
     /// Flushes and syncs: the compiled archive that points into the store is written after.
     pub fn finish(self) -> Result<u64, ArchiveError> {
+        self.flush()?.sync()
+    }
+
+    /// [`StoreWriter::finish`] but for the sync, which the caller runs where it likes (a build
+    /// syncs beside the threads step: at a million dumps, 0.7 s with a core idle).
+    pub fn flush(self) -> Result<Unsynced, ArchiveError> {
         let werr = write_error(&self.path);
         let file = self.out.into_inner().map_err(|e| werr(e.into_error()))?;
-        file.sync_data().map_err(&werr)?;
-        Ok(self.at)
+        Ok(Unsynced {
+            path: self.path,
+            file,
+            end: self.at,
+        })
+    }
+}
+
+/// A store flushed, not yet synced: nothing may name it before [`Unsynced::sync`] returned.
+#[must_use = "a store is named only once synced"]
+pub struct Unsynced {
+    path: PathBuf,
+    file: File,
+    /// The store's length.
+    pub end: u64,
+}
+
+impl Unsynced {
+    /// Syncs; gives back the store's length.
+    pub fn sync(self) -> Result<u64, ArchiveError> {
+        self.file.sync_data().map_err(write_error(&self.path))?;
+        Ok(self.end)
     }
 }
 
