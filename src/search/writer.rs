@@ -15,12 +15,12 @@ use super::{SearchError, index_error};
 use crate::parse::Article;
 
 /// Tantivy's indexing threads. One, whatever the cores: the build's two parse workers keep
-/// both cores busy, and a second indexing thread made a second segment of the same
-/// vocabulary, with its own arena and term table. One thread's segment writes each distinct
-/// term once where two wrote it twice (tantivy's `finalize` −19 %), and its one table and
-/// arena miss the cache less: on a quiet machine a build of 10,000 dumps took 14 % less CPU
-/// (5.71 CPU-s against 6.63, median of five interleaved rounds) and no more wall time
-/// (notes/build-bench.md, session 30).
+/// both cores busy, and a second indexing thread made three busy threads on two cores, each
+/// spinning and yielding on tantivy's channel when it was empty or full (a build of 10,000
+/// made 31,060 `sched_yield` calls with two, 17,722 with one), and a second segment of the
+/// same vocabulary (one thread's `finalize` −4 % of its instructions). On a quiet machine a
+/// build of 10,000 dumps took 14 % less CPU with one (5.71 CPU-s against 6.63, median of five
+/// interleaved rounds) and no more wall time (notes/build-bench.md, session 30).
 const INDEX_THREADS: usize = 1;
 
 /// Indexing memory, of the one writer thread. Tantivy flushes a segment whenever the thread
