@@ -96,6 +96,14 @@ impl KeptLists {
         // Places keep their order unless an article moved among the others (a rename):
         // then each list is sorted again rather than merged.
         let in_order = new_of_old.iter().flatten().is_sorted();
+        // Each old place's new `(day, place)`, `GONE` for the dropped: one lookup a place in
+        // the pass below, not one for the place and another for its day (at a million, two
+        // arrays of 8 MB read at random, 16 million times).
+        const GONE: u32 = u32::MAX;
+        let moved: Vec<(i32, u32)> = new_of_old
+            .iter()
+            .map(|n| n.map_or((0, GONE), |n| (day(n), n)))
+            .collect();
         let mut lists = Lists {
             terms: Vec::with_capacity(self.terms.len() + added.len()),
             starts: Vec::with_capacity(self.terms.len() + added.len() + 1),
@@ -115,11 +123,17 @@ impl KeptLists {
             let from = lists.entries.len();
             if old_term == Some(t) {
                 let end = self.ends[k] as usize;
-                for &o in &self.articles[start..end] {
-                    if let Some(n) = *new_of_old.get(o as usize)? {
-                        lists.entries.push((day(n), n));
-                    }
+                // Written in place and the gone ones overwritten, without a branch or a
+                // push's capacity check a place (29 instructions a place pushed).
+                let list = &self.articles[start..end];
+                let mut w = lists.entries.len();
+                lists.entries.resize(w + list.len(), (0, GONE));
+                for &o in list {
+                    let to = *moved.get(o as usize)?;
+                    lists.entries[w] = to;
+                    w += usize::from(to.1 != GONE);
                 }
+                lists.entries.truncate(w);
                 (k, start) = (k + 1, end);
             }
             let count = added.iter().take_while(|&&(a, _, _)| a == t).count();
