@@ -3,10 +3,10 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
-use super::text::{key, with_key_at_most, word_hash};
+use super::phrases::Phrases;
+use super::text::{key, key_words, with_key_at_most, word_hash};
 
 /// What a furniture phrase says about a line that holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +24,7 @@ pub enum Furniture {
 }
 
 pub struct Lexicon {
-    phrases: AhoCorasick,
+    phrases: Phrases,
     phrase_kind: Vec<Furniture>,
     phrase_words: Vec<usize>,
     exact: FxHashMap<String, ()>,
@@ -62,11 +62,6 @@ fn entries(table: &'static str) -> impl Iterator<Item = &'static str> {
 /// The longest key of a table.
 fn longest<V>(table: &FxHashMap<String, V>) -> usize {
     table.keys().map(String::len).max().unwrap_or(0)
-}
-
-/// Pads a folded phrase with spaces so that matching it inside a padded line is whole-word.
-fn padded(s: &str) -> String {
-    format!(" {} ", key(s))
 }
 
 /// Bits in [`Lexicon::may_be_phrase_word`]'s table: enough that prose words rarely hit two
@@ -129,7 +124,7 @@ impl Lexicon {
                 let longest = word_hash(longest.as_bytes());
                 set_bits(&mut longest_bits, longest);
                 by_longest.entry(longest).or_default().push(hashes);
-                patterns.push(padded(phrase));
+                patterns.push(folded);
                 phrase_kind.push(kind);
             }
         }
@@ -154,15 +149,6 @@ impl Lexicon {
             .map(|p| (key(p), ()))
             .collect();
 
-        let build = |patterns: &[String], kind| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .kind(Some(kind))
-                // Every pattern starts with a space, so a prefilter would stop at every word.
-                .prefilter(false)
-                .build(patterns)
-                .expect("the bundled tables are valid patterns")
-        };
         Lexicon {
             phrase_bits: bits,
             longest_bits,
@@ -171,9 +157,7 @@ impl Lexicon {
             publication_len: longest(&publications),
             agency_len: longest(&agencies),
             place_len: longest(&places),
-            // Every line's key that holds a phrase's word goes through the furniture matcher:
-            // a DFA is the fastest to search, and the table is small enough to build one.
-            phrases: build(&patterns, AhoCorasickKind::DFA),
+            phrases: Phrases::new(patterns),
             phrase_kind,
             phrase_words,
             exact,
@@ -185,11 +169,17 @@ impl Lexicon {
 
     /// How furniture-like a line is, from its folded key and word count.
     pub fn furniture(&self, line_key: &str, words: usize) -> Option<Furniture> {
-        let mut hay = String::with_capacity(line_key.len() + 2);
-        hay.push(' ');
-        hay.push_str(line_key);
-        hay.push(' ');
-        self.furniture_padded(&hay, words, None)
+        let hashes: Vec<u64> = key_words(line_key)
+            .filter(|w| !w.is_empty())
+            .map(|w| word_hash(w.as_bytes()))
+            .collect();
+        self.furniture_by_words(line_key, &hashes, words, None)
+    }
+
+    /// The furniture phrases (for their tests).
+    #[cfg(test)]
+    pub(super) fn phrases(&self) -> &Phrases {
+        &self.phrases
     }
 
     /// Whether a word of a line (its [`word_hash`]) may belong to a furniture phrase.
@@ -211,16 +201,16 @@ impl Lexicon {
         })
     }
 
-    /// [`Lexicon::furniture`] for a key with one space on each side; `phrase_words`, when
-    /// known, are the hashes of those of its words that [`Lexicon::may_be_phrase_word`] (the
+    /// [`Lexicon::furniture`] for a key whose words' [`word_hash`]es are `hashes`;
+    /// `phrase_words`, when known, are those of them that [`Lexicon::may_be_phrase_word`] (the
     /// phrase search is skipped unless [`Lexicon::may_hold_phrase`]).
-    pub fn furniture_padded(
+    pub fn furniture_by_words(
         &self,
-        hay: &str,
+        line_key: &str,
+        hashes: &[u64],
         words: usize,
         phrase_words: Option<&[u64]>,
     ) -> Option<Furniture> {
-        let line_key = &hay[1..hay.len() - 1];
         if line_key.len() <= self.exact_len && self.exact.contains_key(line_key) {
             return Some(Furniture::Exactly);
         }
@@ -229,18 +219,18 @@ impl Lexicon {
         }
         let mut found = None;
         // Overlapping search is not needed: the strongest verdict wins among leftmost matches.
-        for m in self.phrases.find_iter(hay) {
-            let i = m.pattern().as_usize();
+        for m in self.phrases.find_iter(line_key, hashes) {
+            let i = m.phrase;
             let kind = self.phrase_kind[i];
             let verdict = match kind {
                 Furniture::Always => Some(kind),
                 Furniture::WhenShort if words <= 15 => Some(kind),
                 // A heading, not a paragraph that happens to start with the words.
-                Furniture::EndsArticle if m.start() == 0 && words <= self.phrase_words[i] + 3 => {
+                Furniture::EndsArticle if m.word == 0 && words <= self.phrase_words[i] + 3 => {
                     Some(kind)
                 }
                 // `اقرأ أيضاً: عنوان قصة أخرى`: the label, perhaps with the story it points to.
-                Furniture::Interrupts if m.start() == 0 && words <= self.phrase_words[i] + 15 => {
+                Furniture::Interrupts if m.word == 0 && words <= self.phrase_words[i] + 15 => {
                     Some(kind)
                 }
                 _ => None,

@@ -12,6 +12,7 @@ pub mod decode;
 mod lexicon;
 mod lines;
 mod meta;
+mod phrases;
 mod record;
 mod region;
 mod standfirst;

@@ -157,22 +157,22 @@ pub(super) fn read(
 }
 
 impl Run {
-    /// Appends the run's key to `padded` (the source bytes, the letters whose fold differs
+    /// Appends the run's key to `keys` (the source bytes, the letters whose fold differs
     /// rewritten); hands the [`word_hash`] of each word the run ends, the first starting at
-    /// `padded[word_start..]`, to `word_end`. Returns where the word the run ends inside starts.
+    /// `keys[word_start..]`, to `word_end`. Returns where the word the run ends inside starts.
     #[inline(always)]
     pub(super) fn write_key(
         &self,
         places: &Places,
         src: &[u8],
         table: &[CharInfo; TABLE_SIZE],
-        padded: &mut Vec<u8>,
+        keys: &mut Vec<u8>,
         mut word_start: usize,
         word_end: &mut impl FnMut(u64),
     ) -> usize {
-        let base = padded.len();
-        padded.extend_from_slice(&src[self.start..self.end]);
-        let key = &mut padded[base..];
+        let base = keys.len();
+        keys.extend_from_slice(&src[self.start..self.end]);
+        let key = &mut keys[base..];
         if self.refold_count <= REFOLDS {
             for &at in &places.refolds[..self.refold_count] {
                 let k = at - self.start;
@@ -183,13 +183,13 @@ impl Run {
             refold_all(key, table);
         }
         if self.spaces > SPACES {
-            return hash_words_found(padded, base, word_start, word_end);
+            return hash_words_found(keys, base, word_start, word_end);
         }
         // One call site for the hash, so that it is inlined (through a closure called from two
         // it was not, and cost a call a word).
         for &at in &places.spaces[..self.spaces] {
             let space = base + at - self.start;
-            word_end(word_hash(&padded[word_start..space]));
+            word_end(word_hash(&keys[word_start..space]));
             word_start = space + 1;
         }
         word_start
@@ -200,13 +200,13 @@ impl Run {
 /// for again in its key, from `base`.
 #[cold]
 fn hash_words_found(
-    padded: &[u8],
+    keys: &[u8],
     base: usize,
     mut word_start: usize,
     word_end: &mut impl FnMut(u64),
 ) -> usize {
-    for space in (base..padded.len()).filter(|&k| padded[k] == b' ') {
-        word_end(word_hash(&padded[word_start..space]));
+    for space in (base..keys.len()).filter(|&k| keys[k] == b' ') {
+        word_end(word_hash(&keys[word_start..space]));
         word_start = space + 1;
     }
     word_start
@@ -251,16 +251,16 @@ mod tests {
             // As the scanner has it: the first letter (one that folds to itself) written.
             let run = read(src, 2, table, &mut places);
             assert_eq!(run.end, src.len(), "{text}");
-            let mut padded = src[..2].to_vec();
+            let mut keys = src[..2].to_vec();
             let mut hashes = Vec::new();
-            let last = run.write_key(&places, src, table, &mut padded, 0, &mut |h| hashes.push(h));
+            let last = run.write_key(&places, src, table, &mut keys, 0, &mut |h| hashes.push(h));
             let k = key(text);
             let words: Vec<&str> = k.split(' ').collect();
-            assert_eq!(padded, k.as_bytes(), "{text}");
+            assert_eq!(keys, k.as_bytes(), "{text}");
             let (last_word, ended) = words.split_last().unwrap();
             let expected: Vec<u64> = ended.iter().map(|w| word_hash(w.as_bytes())).collect();
             assert_eq!(hashes, expected, "{text}");
-            assert_eq!(&padded[last..], last_word.as_bytes(), "{text}");
+            assert_eq!(&keys[last..], last_word.as_bytes(), "{text}");
         }
     }
 

@@ -45,8 +45,7 @@ pub(super) fn scan(text: &str, split_lines: bool, buf: &mut Buffers) {
     keys.clear();
     // A key is at most about as long as its line: one allocation for the dump's keys, and one
     // for its lines (growing them a line at a time cost ≈ 1 instruction a byte, measured).
-    keys.reserve(text.len() + 2);
-    keys.push(b' ');
+    keys.reserve(text.len());
     buf.text.clear();
     buf.scanned.clear();
     buf.scanned.reserve(lines_reserved(text.len()));
@@ -87,7 +86,7 @@ pub(super) fn scan(text: &str, split_lines: bool, buf: &mut Buffers) {
     }
     scan.finish();
     buf.text = scan.text;
-    buf.keys = scan.padded;
+    buf.keys = scan.keys;
     buf.scanned = scan.scanned;
     buf.hashes = scan.hashes;
 }
@@ -99,8 +98,7 @@ pub(super) fn scan(text: &str, split_lines: bool, buf: &mut Buffers) {
 pub struct Buffers {
     /// The cleaned text of the lines that are not a stretch of the source as it is.
     text: String,
-    /// A space, then each line's key followed by one space: a key with the space on each side
-    /// of it is the padded key the furniture matcher wants.
+    /// Each line's key, one after the other.
     keys: Vec<u8>,
     /// The same, where its bytes were not valid UTF-8 (never, by construction: see
     /// [`same_length_lossy`]).
@@ -186,10 +184,10 @@ impl Buffers {
             .map(|s| {
                 let t = if s.in_source { source } else { text };
                 // `get`: a repaired key may have lost a character boundary (never, as said).
-                let padded = keys.get(s.key.start - 1..s.key.end + 1).unwrap_or("  ");
+                let key = keys.get(s.key.clone()).unwrap_or("");
                 let words = &hashes.all[s.hashes.clone()];
                 let phrase_words = &hashes.phrase[s.phrase_hashes.clone()];
-                line(&t[s.text.clone()], padded, words, phrase_words, &s.counts)
+                line(&t[s.text.clone()], key, words, phrase_words, &s.counts)
             })
             .collect()
     }
@@ -223,7 +221,7 @@ struct Scanner<'a> {
     text: String,
     text_start: usize,
     /// [`Buffers::keys`], and where this line's key starts in it.
-    padded: Vec<u8>,
+    keys: Vec<u8>,
     key_start: usize,
     scanned: Vec<Scanned>,
     /// [`Buffers::hashes`], and where this line's start in them.
@@ -273,7 +271,7 @@ impl<'a> Scanner<'a> {
     fn new(
         source: &'a str,
         text: String,
-        padded: Vec<u8>,
+        keys: Vec<u8>,
         scanned: Vec<Scanned>,
         hashes: Hashes,
     ) -> Self {
@@ -283,8 +281,8 @@ impl<'a> Scanner<'a> {
             run: 0..0,
             text_start: text.len(),
             text,
-            key_start: padded.len(),
-            padded,
+            key_start: keys.len(),
+            keys,
             scanned,
             hashes_start: hashes.ends(),
             hashes,
@@ -352,7 +350,7 @@ impl<'a> Scanner<'a> {
             &self.places,
             self.src,
             table,
-            &mut self.padded,
+            &mut self.keys,
             self.line.folder.word_start(),
             &mut |h| hashes.word(h),
         );
@@ -380,12 +378,10 @@ impl<'a> Scanner<'a> {
         self.line.chars += 1;
         let (hashes, key_spaces) = (&mut self.hashes, &mut self.line.key_spaces);
         // A word ended: the folder writes a space after it.
-        self.line
-            .folder
-            .push(&mut self.padded, raw, info, &mut |h| {
-                hashes.word(h);
-                *key_spaces += 1;
-            });
+        self.line.folder.push(&mut self.keys, raw, info, &mut |h| {
+            hashes.word(h);
+            *key_spaces += 1;
+        });
         let ascii = raw.len() == 1;
         if info.is(CharInfo::DIGIT) {
             self.line.digit = true;
@@ -440,9 +436,7 @@ impl<'a> Scanner<'a> {
         self.end_word();
         self.end_number();
         let hashes = &mut self.hashes;
-        self.line
-            .folder
-            .finish(&self.padded, &mut |h| hashes.word(h));
+        self.line.folder.finish(&self.keys, &mut |h| hashes.word(h));
         // Nothing written since the line began: the text is the source's stretch as it is.
         let (in_source, text) = if self.text.len() == self.text_start {
             (true, self.run.clone())
@@ -454,12 +448,11 @@ impl<'a> Scanner<'a> {
             self.scanned.push(Scanned {
                 in_source,
                 text,
-                key: self.key_start..self.padded.len(),
+                key: self.key_start..self.keys.len(),
                 hashes: self.hashes_start.0..self.hashes.all.len(),
                 phrase_hashes: self.hashes_start.1..self.hashes.phrase.len(),
                 counts: std::mem::take(&mut self.line),
             });
-            self.padded.push(b' ');
         } else {
             self.hashes.all.truncate(self.hashes_start.0);
             self.hashes.phrase.truncate(self.hashes_start.1);
@@ -468,20 +461,19 @@ impl<'a> Scanner<'a> {
         self.line = Counts::default();
         self.run.start = self.run.end;
         self.text_start = self.text.len();
-        self.key_start = self.padded.len();
+        self.key_start = self.keys.len();
     }
 }
 
-/// A line's features, from its cleaned text, its key with a space on each side, the hashes of
-/// its words and of those that may be a furniture phrase's, and what the scan counted on it.
+/// A line's features, from its cleaned text, its key, the hashes of its words and of those that
+/// may be a furniture phrase's, and what the scan counted on it.
 fn line<'a>(
     text: &'a str,
-    padded: &'a str,
+    key: &'a str,
     hashes: &'a [u64],
     phrase_words: &[u64],
     s: &Counts,
 ) -> Line<'a> {
-    let key = &padded[1..padded.len() - 1];
     let words = s.words;
     let embed = s.ascii_letter && {
         let lower = text.to_ascii_lowercase();
@@ -492,7 +484,7 @@ fn line<'a>(
         && text
             .split_whitespace()
             .any(|w| w.starts_with('#') && w.chars().nth(1).is_some_and(char::is_alphabetic));
-    let mut furniture = LEXICON.furniture_padded(padded, words, Some(phrase_words));
+    let mut furniture = LEXICON.furniture_by_words(key, hashes, words, Some(phrase_words));
     if furniture.is_none() && is_comment_policy(key) {
         furniture = Some(Furniture::Always);
     }
@@ -567,8 +559,7 @@ mod tests {
     }
 
     /// Lines read as they are from the source, lines rewritten into the buffer, and a line with
-    /// no key between them: each gets its own text and key, and its key padded by the spaces
-    /// the buffer puts around it.
+    /// no key between them: each gets its own text and key.
     #[test]
     fn lines_denser_than_the_reservation_are_all_kept() {
         let text = "ب\n".repeat(1000);
@@ -594,7 +585,7 @@ mod tests {
             let hashes: Vec<u64> = words.map(|w| word_hash(w.as_bytes())).collect();
             assert_eq!(l.hashes, hashes, "{}", l.text);
         }
-        // The phrase matcher reads the padded key: `***` has none, and is not furniture.
+        // `***` has no key, and is not furniture.
         assert!(lines[1].key.is_empty() && lines[1].furniture.is_none());
     }
 }
