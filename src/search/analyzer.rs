@@ -24,6 +24,7 @@ use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
 use super::stem::stem;
+use super::stopwords::is_stopword;
 use super::variants;
 use crate::arabic::{normalize_into, words};
 use crate::stable_hash::stable_hash;
@@ -82,6 +83,9 @@ pub struct Analyzed {
     /// occurrence of every word of a build (6 % of a build's instructions when hashed there,
     /// notes/build-bench.md): worked out once a word, with its term.
     pub term_hash: u64,
+    /// Whether the term tells nothing of a story ([`is_stopword`]): the thread profiles leave
+    /// it out.
+    pub stopword: bool,
 }
 
 /// Calls `f` with what the analyzer makes of `word`.
@@ -165,6 +169,7 @@ fn analyze_word(word: &str) -> Analyzed {
         folded_hash: stable_hash(folded.as_bytes()),
         folded: folded.into(),
         term_hash: stable_hash(term.as_bytes()),
+        stopword: is_stopword(&term),
         term: term.into(),
     }
 }
@@ -294,6 +299,7 @@ mod tests {
                     assert_eq!(&*w.folded, folded, "{word}");
                     assert_eq!(w.folded_hash, stable_hash(folded.as_bytes()), "{word}");
                     assert_eq!(w.term_hash, stable_hash(fresh.as_bytes()), "{word}");
+                    assert_eq!(w.stopword, is_stopword(&fresh), "{word}");
                 });
             }
         }

@@ -15,6 +15,7 @@ mod pairs;
 mod schema;
 mod snippet;
 pub mod stem;
+mod stopwords;
 mod stored;
 mod ties;
 pub mod variants;

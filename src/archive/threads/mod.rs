@@ -32,8 +32,8 @@
 //!
 //! The steps by file: `profile` (one article), `links` (which pairs are one story), `join`
 //! (pairs into threads under the caps), `again` (grouping again from the last grouping, its ids
-//! in `packed_ids`), `shared` (the comparing article's counts of shared terms); this file
-//! holds the tuning constants and groups.
+//! in `packed_ids`), `shared` (the comparing article's counts of shared terms), `tally` (the
+//! table a profile counts its terms in); this file holds the tuning constants and groups.
 
 mod again;
 mod join;
@@ -43,6 +43,7 @@ mod packed_ids;
 mod places;
 mod profile;
 mod shared;
+mod tally;
 
 use rayon::prelude::*;
 

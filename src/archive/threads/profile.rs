@@ -3,24 +3,23 @@
 //! body for finding verbatim duplicates. Computed from the article alone, so a build keeps it.
 
 use std::cell::RefCell;
-use std::sync::LazyLock;
 
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::PROFILE;
+use super::tally::Tally;
 use crate::parse::Article;
 use crate::search::analyzer::Analyzed;
 use crate::search::{ArticleTerms, Word};
-use crate::stable_hash::stable_hash;
 
 /// What threads need of one article, computed from it alone: a build keeps it between runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
     /// A hash of the normalised body's words ([`body_mix`] of each folded word's
-    /// [`stable_hash`], in order) and the body's length, `None` when the body has no words:
-    /// articles with equal keys are verbatim duplicates. Among the archive's articles a false
-    /// match of 64 bits (and a length) is about as likely as a disk error.
+    /// [`stable_hash`](crate::stable_hash::stable_hash), in order) and the body's length,
+    /// `None` when the body has no words: articles with equal keys are verbatim duplicates.
+    /// Among the archive's articles a false match of 64 bits (and a length) is about as likely
+    /// as a disk error.
     pub(super) body: Option<(u64, u32)>,
     /// The [`PROFILE`] most frequent terms and word pairs (title counted twice) as
     /// `(term hash, count)`, sorted by hash. 32-bit hashes: two of an archive's terms sharing
@@ -47,6 +46,7 @@ impl Profile {
             counts: COUNTS.take(),
             previous: None,
         };
+        counts.counts.clear();
         let index_terms = ArticleTerms::analyse(article, |word| match word {
             Word::Title(word) => counts.add(word, 2),
             Word::Body(word) => {
@@ -61,13 +61,14 @@ impl Profile {
         let body = (text_len > 0).then_some((text, text_len as u32));
         let mut terms: Vec<(u32, u32)> = counts
             .counts
-            .drain()
-            .map(|(t, n)| ((t ^ (t >> 32)) as u32, n))
+            .counts()
+            .iter()
+            .map(|&(t, n)| ((t ^ (t >> 32)) as u32, n))
             .collect();
-        if counts.counts.capacity() <= KEEP_COUNTS {
+        if counts.counts.room() <= KEEP_COUNTS {
             COUNTS.set(counts.counts);
         }
-        // Most frequent first; among equals the order is the hash's, never the map's. An
+        // Most frequent first; among equals the order is the hash's, never the table's. An
         // article has some 1,000 terms and pairs and keeps 32: selecting them is linear,
         // sorting all of them was a tenth of the profile's cost. The order is total, so the
         // 32 kept are the same either way.
@@ -92,98 +93,35 @@ fn body_mix(h: u64, word: u64) -> u64 {
 }
 
 thread_local! {
-    /// The map [`TermCounts`] counts in, one per thread, emptied after each article and kept
-    /// with its room: grown from nothing for every article it was rehashed some ten times on
-    /// the way to an article's ~1,000 terms and pairs (`reserve_rehash`, 61 M of 3,977 M
-    /// instructions at 1,000 dumps, notes/build-bench.md session 25). What it counted is gone
-    /// after each article, and the profile's order does not depend on the map's.
-    static COUNTS: RefCell<FxHashMap<u64, u32>> = RefCell::new(FxHashMap::default());
+    /// The table [`TermCounts`] counts in, one per thread, emptied before each article and
+    /// kept with its room: grown from nothing for every article it was rehashed some ten times
+    /// on the way to an article's ~1,000 terms and pairs (`reserve_rehash`, 61 M of 3,977 M
+    /// instructions at 1,000 dumps, notes/build-bench.md session 25). The profile's order
+    /// does not depend on the table's.
+    static COUNTS: RefCell<Tally> = RefCell::new(Tally::default());
 }
 
 /// The room [`COUNTS`] keeps at most (entries): an outsized article's is given back.
 const KEEP_COUNTS: usize = 1 << 16;
 
-/// Words every report uses, whatever its story (as the analyzer gives them: normalised and
-/// stemmed). With a large archive their IDF is near zero anyway; in a small one they would
-/// make unrelated articles look alike.
-const STOPWORDS: [&str; 62] = [
-    "في", "من", "الي", "علي", "عن", "مع", "ان", "انه", "انها", "ما", "لا", "لم", "لن", "قد", "كما",
-    "هذا", "هذه", "ذلك", "تلك", "تي", "ذي", "ذين", "حيث", "بين", "بعد", "قبل", "عند", "كل", "او",
-    "ثم", "قال", "اضاف", "وفي", "ومع", "وقد", "كان", "كانت", "الا", "اي", "منذ", "خلال", "ضد", "حول",
-    "غير", "له", "لها", "هو", "هي", "هم", "نحن", "لكن", "اذا", "فيه", "فيها", "منه", "منها",
-    "عليه", "به", "بها", "تم", "ايضا", "نحو",
-];
-
-/// Whether `t` (whose [`stable_hash`] is `hash`) tells nothing of a story.
-fn is_stopword(t: &str, hash: u64) -> bool {
-    // Single letters and numbers (dates, counts) say nothing of the story either.
-    t.chars().nth(1).is_none()
-        || t.bytes().all(|b| b.is_ascii_digit())
-        // Every term of every article comes here: the term's hash (already made) looked up,
-        // not the term hashed again or the list scanned (the scan's string compares were
-        // some 6% of a build's instructions); the words compared when a hash matches.
-        || stopwords().get(hash).is_some_and(|s| s == t)
-}
-
-/// The stopwords by their stable hash, and a filter of those hashes in front of them: a
-/// term's hash mostly rules it out by one bit, without the map's probe.
-struct Stopwords {
-    /// Bit `filter_bit(h)` is set for the hash `h` of each stopword.
-    filter: [u64; 16],
-    by_hash: FxHashMap<u64, &'static str>,
-}
-
-impl Stopwords {
-    fn get(&self, hash: u64) -> Option<&'static str> {
-        let bit = filter_bit(hash);
-        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
-            return None;
-        }
-        self.by_hash.get(&hash).copied()
-    }
-}
-
-/// Which of [`Stopwords::filter`]'s 1,024 bits stands for the hash `h`: its top ten bits
-/// (the map reads the low ones).
-fn filter_bit(h: u64) -> usize {
-    (h >> 54) as usize
-}
-
-fn stopwords() -> &'static Stopwords {
-    static SET: LazyLock<Stopwords> = LazyLock::new(|| {
-        let by_hash: FxHashMap<u64, &'static str> = STOPWORDS
-            .into_iter()
-            .map(|s| (stable_hash(s.as_bytes()), s))
-            .collect();
-        let mut filter = [0u64; 16];
-        for &h in by_hash.keys() {
-            filter[filter_bit(h) / 64] |= 1 << (filter_bit(h) % 64);
-        }
-        Stopwords { filter, by_hash }
-    });
-    &SET
-}
-
 /// Term and word-pair (shingle) counts of an article, the title's counted twice. Pairs of
 /// consecutive words carry names and set phrases (جون كيري, وزير الخارجية) that tell one
 /// story from another on the same subject; a pair never spans two texts (title, paragraphs).
-#[derive(Default)]
 struct TermCounts {
-    counts: FxHashMap<u64, u32>,
+    counts: Tally,
     previous: Option<u64>,
 }
 
 impl TermCounts {
     fn add(&mut self, word: &Analyzed, n: u32) {
-        if is_stopword(&word.term, word.term_hash) {
+        if word.stopword {
             return;
         }
         // Kept in the build cache and deciding ties between terms: the stable hash.
         let h = word.term_hash;
-        *self.counts.entry(h).or_insert(0) += n;
+        self.counts.add(h, n);
         if let Some(p) = self.previous {
-            let pair = p.rotate_left(17) ^ h;
-            *self.counts.entry(pair).or_insert(0) += n;
+            self.counts.add(p.rotate_left(17) ^ h, n);
         }
         self.previous = Some(h);
     }
@@ -196,6 +134,7 @@ impl TermCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stable_hash::stable_hash;
 
     fn article(title: &str, body: &[String]) -> Article {
         Article {
@@ -223,28 +162,6 @@ mod tests {
         assert_ne!(key(&["الوزير قال", "إن سوريا"]), plain, "the order counts");
         assert_ne!(key(&["قال الوزير إن"]), plain, "every word counts");
         assert_eq!(key(&["«»", "..."]), None);
-    }
-
-    #[test]
-    fn stopwords_are_told_by_their_hash_and_their_words() {
-        assert_eq!(
-            stopwords().by_hash.len(),
-            STOPWORDS.len(),
-            "no two share a hash"
-        );
-        for s in STOPWORDS {
-            assert!(is_stopword(s, stable_hash(s.as_bytes())), "{s}");
-        }
-        // A word whose hash were a stopword's is still a word of its own.
-        let (hash, word) = stopwords().by_hash.iter().next().unwrap();
-        let other = format!("{word}ز");
-        assert!(!is_stopword(&other, *hash));
-        // Nor is a word whose hash passes the filter without being a stopword's.
-        let near = hash ^ 1;
-        assert_eq!(filter_bit(near), filter_bit(*hash));
-        assert!(!is_stopword(word, near));
-        assert!(!is_stopword("سوريا", stable_hash("سوريا".as_bytes())));
-        assert!(is_stopword("2016", stable_hash(b"2016")) && is_stopword("ب", 0));
     }
 
     #[test]
