@@ -84,6 +84,10 @@ pub fn build(args: &BuildArgs) -> Result<Built, ArchiveError> {
         for (step, took) in &report.timings {
             eprintln!("{:>9.3} s  {step}", took.as_secs_f64());
         }
+        eprintln!(
+            "{:>9}    articles left to index when the parse ended",
+            report.left_to_index
+        );
     }
     let built = if report.errors() == 0 {
         Built::Clean

@@ -178,6 +178,7 @@ fn build_and_write(
         .unwrap_or_default();
     let (mut done, reused) = collect(articles, dumps, &ids, cache, &sink)?;
     report.reused = reused;
+    report.left_to_index = index.queued();
     report.lap("parse, store and index the changed dumps", &mut clock);
     let StoreSink {
         store: writer,
@@ -526,6 +527,11 @@ impl LazyIndex {
             IndexWriter::open(&self.dir)?
         };
         Ok(self.writer.get_or_init(|| w))
+    }
+
+    /// Articles added and not yet indexed (none when nothing was added).
+    fn queued(&self) -> usize {
+        self.writer.get().map_or(0, IndexWriter::queued)
     }
 
     /// Commits what was written; a new index is written (and moved into place) even empty.

@@ -26,6 +26,9 @@ pub struct BuildReport {
     pub reused: usize,
     /// How long each step took, in order (for `arshif build --timings`).
     pub timings: Vec<(&'static str, Duration)>,
+    /// Articles handed to the search index and not yet indexed when the parse ended: what
+    /// tantivy's thread was left to do alone (for `--timings`).
+    pub left_to_index: usize,
     pub articles: usize,
     pub dated: usize,
     pub problems: Vec<Problem>,

@@ -8,6 +8,8 @@
 //! serialized from these values as from a `TantivyDocument`'s: the same bytes.
 
 use tantivy::Document;
+
+use super::backlog::Permit;
 use tantivy::schema::Field;
 use tantivy::schema::document::{ReferenceValue, ReferenceValueLeaf, Value};
 
@@ -16,6 +18,8 @@ pub(super) struct ArticleDoc {
     id: (Field, String),
     /// Each text's line of terms and the two fields that read it, in the article's order.
     lines: Vec<(Field, Field, String)>,
+    /// Its place in the writer's backlog, given back when tantivy drops it, indexed.
+    _permit: Option<Permit>,
 }
 
 impl ArticleDoc {
@@ -23,7 +27,13 @@ impl ArticleDoc {
         ArticleDoc {
             id: (id, article_id.to_owned()),
             lines: Vec::new(),
+            _permit: None,
         }
+    }
+
+    /// Holds `permit` until tantivy has indexed this document.
+    pub(super) fn hold(&mut self, permit: Permit) {
+        self._permit = Some(permit);
     }
 
     /// Adds a line of terms, indexed in both `terms` and `pairs`.

@@ -9,6 +9,7 @@
 //! title or the body), and what the analyzer does not see as words is ignored.
 
 pub mod analyzer;
+mod backlog;
 mod count;
 mod document;
 mod pairs;

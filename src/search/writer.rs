@@ -3,11 +3,13 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tantivy::indexer::LogMergePolicy;
 use tantivy::{Index, Term};
 
+use super::backlog::Backlog;
 use super::document::ArticleDoc;
 use super::pairs::{ArticleTerms, analysed_into};
 use super::schema::{Fields, fields_to_update, register_tokenizers, schema};
@@ -88,6 +90,8 @@ pub struct IndexWriter {
     /// Whether anything was added or removed: an index in place left as it was needs no
     /// commit (which writes and syncs files).
     changed: AtomicBool,
+    /// The articles added and not yet indexed.
+    backlog: Arc<Backlog>,
 }
 
 impl IndexWriter {
@@ -137,10 +141,12 @@ impl IndexWriter {
             staging: None,
             dir: dir.to_path_buf(),
             changed: AtomicBool::new(false),
+            backlog: Arc::new(Backlog::new()),
         })
     }
 
     /// Indexes `article` under its id (a copy already there stays: see [`IndexWriter::remove`]).
+    /// May wait while tantivy's thread catches up (see `super::backlog`).
     pub fn add(&self, a: &Article) -> Result<(), SearchError> {
         self.add_analysed(a, ArticleTerms::of(a))
     }
@@ -165,11 +171,18 @@ impl IndexWriter {
         for caption in &a.captions {
             doc.add_line(f.body, f.body_pairs, analysed(caption));
         }
+        doc.hold(self.backlog.enter());
         self.writer
             .add_document(doc)
             .map_err(index_error(&self.dir))?;
         self.changed.store(true, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Articles added and not yet indexed by tantivy's thread (a few dozen at most while
+    /// parse workers add them: see `super::backlog`).
+    pub fn queued(&self) -> usize {
+        self.backlog.queued()
     }
 
     /// Removes the article `id` (every copy added before this call).
