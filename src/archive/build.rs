@@ -510,9 +510,11 @@ pub(super) fn save_in_order(
         let mut entry = done[at.0].whole(at.1).map_err(cache_damaged)?;
         let mut parts = Vec::with_capacity(others.len());
         for &(i, j) in others {
+            // Whole: a light entry is read without its address.
+            let other = done[i].whole(j).map_err(cache_damaged)?;
             entry.provenance.others.push(OtherCapture {
                 source: done[i].name.clone(),
-                origin: done[i].outcomes[j].0.provenance.origin.clone(),
+                origin: other.provenance.origin,
             });
             let Some(part) = stored((i, j)) else {
                 return Ok(None);

@@ -1,5 +1,5 @@
 //! A reused dump's entries as `arshif build` reads them from the build cache: light, with only
-//! the fields a build reads of every article (its id, dates and origin) decoded, and the rest
+//! the fields a build reads of every article (its id, dates, format and capture date) decoded, and the rest
 //! left in the cache's mapped bytes ([`Raw`]), decoded whole only where an entry is written
 //! out (a chunk of the compiled archive that changed, an article indexed again).
 //!
@@ -20,7 +20,7 @@ use super::entry::{Entry, Provenance};
 use super::model::Part;
 use super::store::PartRef;
 use super::threads::Profile;
-use crate::capture::Format;
+use crate::capture::{Format, Origin};
 use crate::parse::{Article, Date, WarningCode};
 
 /// Where a reused dump's results are in a chunk of the cache, as written: the bytes of its
@@ -44,8 +44,8 @@ impl Raw {
         }
     }
 
-    /// The whole entry `j` of the dump, as `light` (its decoded part, which a build may have
-    /// changed since: the id of a file whose namesake came or went) says it is now.
+    /// The whole entry `j` of the dump, with the id of `light` (its decoded part, whose id a
+    /// build may have changed since: a file whose namesake came or went).
     pub fn entry(&self, j: usize, light: &Entry) -> Result<Entry, postcard::Error> {
         let missing = postcard::Error::DeserializeUnexpectedEnd;
         let mut entry = match self.many.get() {
@@ -64,7 +64,6 @@ impl Raw {
             }
         };
         entry.article.id.clone_from(&light.article.id);
-        entry.provenance.clone_from(&light.provenance);
         Ok(entry)
     }
 }
@@ -72,7 +71,7 @@ impl Raw {
 /// An entry to write: whole, or light with where its whole self is. Written as [`Entry`] is.
 #[derive(Clone, Copy)]
 pub struct EntryRef<'a> {
-    /// Whole when `whole` is `None`; else only its id, dates and provenance are.
+    /// Whole when `whole` is `None`; else only its id, dates, format and capture date are.
     pub entry: &'a Entry,
     pub whole: Option<(&'a Raw, usize)>,
 }
@@ -94,12 +93,27 @@ pub struct LightOutcomes(pub Vec<(Entry, Part, Profile)>);
 
 impl<'de> Deserialize<'de> for LightOutcomes {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<LightOutcomes, D::Error> {
-        let items = Skipped::<(LightEntry<'de>, Part, Profile)>::collect(d)?;
-        let mut outcomes = Vec::with_capacity(items.len());
-        for (light, part, profile) in items {
-            outcomes.push((light.entry().map_err(de::Error::custom)?, part, profile));
+        // Each item made an entry as it is read: one vector a dump, not a second one of the
+        // items as read first.
+        struct Outcomes;
+        impl<'de> Visitor<'de> for Outcomes {
+            type Value = LightOutcomes;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a sequence of results")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LightOutcomes, A::Error> {
+                // A damaged length is not trusted for the allocation.
+                let room = seq.size_hint().unwrap_or(0).min(4096);
+                let mut outcomes = Vec::with_capacity(room);
+                while let Some((light, part, profile)) =
+                    seq.next_element::<(LightEntry<'de>, Part, Profile)>()?
+                {
+                    outcomes.push((light.entry().map_err(de::Error::custom)?, part, profile));
+                }
+                Ok(LightOutcomes(outcomes))
+            }
         }
-        Ok(LightOutcomes(outcomes))
+        d.deserialize_seq(Outcomes)
     }
 }
 
@@ -111,7 +125,21 @@ struct LightEntry<'a> {
     _note: Option<Past>,
     _overridden: Skipped<Past>,
     _text: Past,
-    provenance: Provenance,
+    provenance: LightProvenance,
+}
+
+/// [`Provenance`] in the order postcard writes its fields: the address read past (a build
+/// reads a reused entry's format and capture date; a page's address, a string to check and
+/// copy for every dump, is needed only where an entry is written out, whole).
+#[derive(Deserialize)]
+struct LightProvenance {
+    format: Format,
+    _url: Option<Past>,
+    captured: Option<Date>,
+    offset: Option<u64>,
+    /// Empty as cached: other captures are given to an article after the cache's dumps are
+    /// written (and never to a reused entry itself).
+    _others: Skipped<(Past, Origin)>,
 }
 
 /// [`Article`] in the order postcard writes its fields.
@@ -139,8 +167,8 @@ struct LightArticle<'a> {
 
 impl LightEntry<'_> {
     fn entry(self) -> Result<Entry, std::str::Utf8Error> {
-        let a = self.article;
-        let id = match self.provenance.origin.format {
+        let (a, p) = (self.article, self.provenance);
+        let id = match p.format {
             Format::Warc => std::str::from_utf8(a.id.0)?.to_owned(),
             _ => String::new(),
         };
@@ -151,7 +179,15 @@ impl LightEntry<'_> {
                 updated: a.updated,
                 ..Article::default()
             },
-            provenance: self.provenance,
+            provenance: Provenance {
+                origin: Origin {
+                    format: p.format,
+                    url: None,
+                    captured: p.captured,
+                    offset: p.offset,
+                },
+                others: Vec::new(),
+            },
             ..Entry::default()
         })
     }
@@ -201,46 +237,25 @@ impl<'de: 'a, 'a> Deserialize<'de> for Held<'a> {
     }
 }
 
-/// A sequence read item by item; [`Skipped::collect`] keeps the items, its `Deserialize`
-/// drops them as they come (no vector for a list read past).
+/// A sequence read past item by item: no vector for a list not kept.
 struct Skipped<T>(PhantomData<T>);
-
-impl<'de, T: Deserialize<'de>> Skipped<T> {
-    fn collect<D: Deserializer<'de>>(d: D) -> Result<Vec<T>, D::Error> {
-        d.deserialize_seq(Items::<T, true>(PhantomData))
-    }
-}
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Skipped<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Skipped<T>, D::Error> {
-        d.deserialize_seq(Items::<T, false>(PhantomData))?;
-        Ok(Skipped(PhantomData))
+        d.deserialize_seq(Skipped(PhantomData))
     }
 }
 
-struct Items<T, const KEEP: bool>(PhantomData<T>);
-
-impl<'de, T: Deserialize<'de>, const KEEP: bool> Visitor<'de> for Items<T, KEEP> {
-    type Value = Vec<T>;
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Skipped<T> {
+    type Value = Skipped<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a sequence")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-        // A damaged length is not trusted for the allocation.
-        let room = if KEEP {
-            seq.size_hint().unwrap_or(0)
-        } else {
-            0
-        };
-        let mut items = Vec::with_capacity(room.min(4096));
-        while let Some(item) = seq.next_element()? {
-            if KEEP {
-                items.push(item);
-            }
-        }
-        Ok(items)
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skipped<T>, A::Error> {
+        while seq.next_element::<T>()?.is_some() {}
+        Ok(self)
     }
 }
 
@@ -273,6 +288,8 @@ mod tests {
         entry.overridden = vec!["title".into()];
         entry.provenance.origin.format = Format::Warc;
         entry.provenance.origin.url = Some("https://example.org/a".into());
+        entry.provenance.origin.captured = Some(Date::parse("2015-09-20T08:00").unwrap());
+        entry.provenance.origin.offset = Some(4096);
         entry
     }
 
@@ -288,7 +305,12 @@ mod tests {
         assert_eq!(read.article.id, entry.article.id);
         assert_eq!(read.article.published, entry.article.published);
         assert_eq!(read.article.updated, entry.article.updated);
-        assert_eq!(read.provenance, entry.provenance);
+        let (origin, read_origin) = (&entry.provenance.origin, &read.provenance.origin);
+        assert_eq!(read_origin.format, origin.format);
+        assert_eq!(read_origin.captured, origin.captured);
+        assert_eq!(read_origin.offset, origin.offset);
+        // The address is read with the whole entry only.
+        assert_eq!(read_origin.url, None);
         assert!(read.article.title.is_empty() && read.note.is_none());
         // A dump's id is its file's, given again by the build: not read.
         let mut dump = entry.clone();
