@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::ArchiveError;
-use super::build_cache::{BuildCache, Stamp};
+use super::build_cache::{BuildCache, Stamp, Walk};
 use super::compiled::{self, Ordered, Source};
 use super::dump::{DumpReadError, build_one, start_ahead};
 use super::entry::{Entry, OtherCapture};
@@ -115,21 +115,19 @@ impl Sink for MemorySink {
 }
 
 /// Every dump's result: reused from `cache` when the dump and its override are unchanged,
-/// else parsed (in parallel) and handed to `sink`.
+/// else parsed (in parallel) and handed to `sink`. Each file's id is moved from `ids` into its
+/// entries (a copy a dump was a million allocations at a million dumps): `ids` is left with
+/// its warnings.
 pub(super) fn collect(
     dir: &Path,
     dumps: Vec<Dump>,
-    ids: &[(String, Option<String>)],
+    ids: &mut [(String, Option<String>)],
     cache: Option<BuildCache>,
     sink: &dyn Sink,
 ) -> Result<(Vec<Done>, usize), ArchiveError> {
+    let given: &[(String, Option<String>)] = ids;
     // Both lists are sorted by name (the cache was written in this order): walk them together.
-    let mut cached = cache
-        .map(|c| c.dumps)
-        .unwrap_or_default()
-        .into_iter()
-        .flatten()
-        .peekable();
+    let mut cached = Walk::new(cache.map(|c| c.dumps).unwrap_or_default());
     // Each file's result in its place from the start (a parsed one fills its place later):
     // a million results are moved once, not gathered again.
     let mut done: Vec<Done> = Vec::with_capacity(dumps.len());
@@ -137,13 +135,8 @@ pub(super) fn collect(
     for (i, d) in dumps.into_iter().enumerate() {
         // By bytes: a cache read light keeps its names unchecked, and bytes equal to a
         // listed name's are UTF-8.
-        let name = d.name.as_bytes();
-        while cached.next_if(|c| c.name_bytes() < name).is_some() {}
-        let hit = cached
-            .next_if(|c| c.name_bytes() == name)
-            .filter(|c| d.stamp == Some(c.stamp) && d.over == c.over);
-        match hit {
-            Some(c) => done.push(Done {
+        match cached.take(d.name.as_bytes()) {
+            Some(c) if d.stamp == Some(c.stamp) && d.over == c.over => done.push(Done {
                 name: d.name,
                 stamp: Some(c.stamp),
                 over: c.over,
@@ -153,7 +146,7 @@ pub(super) fn collect(
                 reused: true,
                 raw: c.raw,
             }),
-            None => {
+            _ => {
                 done.push(Done::placeholder());
                 to_parse.push((i, d));
             }
@@ -183,7 +176,7 @@ pub(super) fn collect(
         let mut outcomes = Vec::with_capacity(result.entries.len());
         for mut entry in result.entries {
             if named_by_file(&entry) {
-                entry.article.id.clone_from(&ids[i].0);
+                entry.article.id.clone_from(&given[i].0);
             }
             let (profile, terms) = Profile::with_terms(&entry.article);
             let (light, part) = sink.keep(entry, terms)?;
@@ -222,10 +215,15 @@ pub(super) fn collect(
         }
     }
     for (d, (id, _)) in done.iter_mut().zip(ids) {
-        for (entry, _, _) in &mut d.outcomes {
-            // A reused entry may have had another id when a namesake came or went.
-            if named_by_file(entry) {
-                entry.article.id.clone_from(id);
+        // A reused entry is read without its id (it may have had another when a namesake
+        // came or went). A file names one entry (a crawl's pages name theirs).
+        let mut named = d.outcomes.iter_mut().filter(|o| named_by_file(&o.0));
+        let mut next = named.next();
+        while let Some((entry, _, _)) = next {
+            next = named.next();
+            match next {
+                Some(_) => entry.article.id.clone_from(id),
+                None => entry.article.id = std::mem::take(id),
             }
         }
     }
@@ -577,12 +575,12 @@ pub(super) fn finish_report(report: &mut BuildReport, archive: &Archive) {
 /// an unreadable folder fails the build.
 pub fn build(dir: &Path) -> Result<(Archive, BuildReport), ArchiveError> {
     let dumps = scan(dir)?;
-    let ids = assign_ids(&dumps);
+    let mut ids = assign_ids(&dumps);
     let mut report = BuildReport {
         files_read: dumps.len(),
         ..BuildReport::default()
     };
-    let (done, _) = collect(dir, dumps, &ids, None, &MemorySink)?;
+    let (done, _) = collect(dir, dumps, &mut ids, None, &MemorySink)?;
     let assembled = assemble(dir, &done, &ids, &mut report, None);
     let archive = into_archive(done, assembled, None).indexed();
     finish_report(&mut report, &archive);

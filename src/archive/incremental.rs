@@ -126,7 +126,7 @@ fn build_and_write(
             );
         })
         .is_some();
-    let ids = assign_ids(&dumps);
+    let mut ids = assign_ids(&dumps);
     let mut report = BuildReport {
         files_read: dumps.len(),
         ..BuildReport::default()
@@ -176,7 +176,7 @@ fn build_and_write(
         .as_mut()
         .map(|c| std::mem::take(&mut c.dump_chunks))
         .unwrap_or_default();
-    let (mut done, reused) = collect(articles, dumps, &ids, cache, &sink)?;
+    let (mut done, reused) = collect(articles, dumps, &mut ids, cache, &sink)?;
     report.reused = reused;
     report.left_to_index = index.queued();
     report.lap("parse, store and index the changed dumps", &mut clock);
