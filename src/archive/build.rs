@@ -266,12 +266,17 @@ pub(super) fn every_article(done: &[Done]) -> impl Iterator<Item = At> + '_ {
 
 /// The captures of one address gathered: each id's newest capture (then the one read last)
 /// is the article, in file order; the map gives each such article its other captures,
-/// newest first. Ids are unique but for a crawled address fetched more than once.
-fn gather_captures(done: &[Done]) -> (Vec<At>, HashMap<At, Vec<At>>) {
+/// newest first. Ids are unique but for a crawled address fetched more than once, and
+/// `files_unique` says the files' own ids are (none had to be made so).
+fn gather_captures(done: &[Done], files_unique: bool) -> (Vec<At>, HashMap<At, Vec<At>>) {
     let entry = |(i, j): At| &done[i].outcomes[j].0;
+    // Without a crawl's page every id is a file's: none is seen twice, and a sort of a million
+    // ids is not needed to tell (a numbered dump's id is its name's hash, not in name order).
+    if files_unique && every_article(done).all(|at| named_by_file(entry(at))) {
+        return (every_article(done).collect(), HashMap::new());
+    }
     // Files come in name order, and a dump's id is made from its name: when the ids come in
-    // strictly rising order too (a folder of dumps), no id is seen twice, and a map of a
-    // million ids is not needed to tell.
+    // strictly rising order too, no id is seen twice.
     let mut ids = every_article(done).map(|at| entry(at).article.id.as_str());
     let mut last = ids.next();
     if ids.all(|id| last.replace(id) < Some(id)) {
@@ -350,7 +355,9 @@ pub(super) fn assemble(
             });
         }
     }
-    let (articles, others) = gather_captures(done);
+    // A file's id is given a warning exactly when it had to be made unique.
+    let files_unique = ids.iter().all(|(_, warning)| warning.is_none());
+    let (articles, others) = gather_captures(done, files_unique);
     let entry = |(i, j): At| &done[i].outcomes[j].0;
     let items: Vec<threads::Item> = articles
         .iter()
