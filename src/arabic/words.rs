@@ -54,14 +54,18 @@ pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || {
         loop {
-            let start = loop {
+            // Each character is classed once: the first of the word here, the one that ends
+            // it below, which the next call then starts after (classing the space between two
+            // words twice, and the first letter again in the run, was ≈ 29 instructions a
+            // word, notes/build-bench.md session 31).
+            let (start, first) = loop {
                 let (len, class) = class_at(text, at)?;
                 if class & WORD != 0 {
-                    break at;
+                    break (at, (len, class));
                 }
                 at += len;
             };
-            let (mut end, mut seen) = (start, 0);
+            let (mut end, mut seen) = (start + first.0, first.1);
             loop {
                 // Runs of the Arabic letters that are not tatweel, in a loop of their own: most
                 // of a word's characters, and nothing to note of them but that they are letters.
@@ -75,10 +79,16 @@ pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
                         seen |= class;
                         end += len;
                     }
-                    _ => break,
+                    Some((len, _)) => {
+                        at = end + len;
+                        break;
+                    }
+                    None => {
+                        at = end;
+                        break;
+                    }
                 }
             }
-            at = end;
             // A clitic is cut off only before tatweel, and a word without tatweel that has a
             // letter or digit is a word: the checks below are for the rare rest.
             if seen & TATWEEL_SEEN == 0 {
