@@ -422,6 +422,16 @@ pub fn save<'a>(
 mod tests {
     use super::*;
 
+    /// A new empty store in `dir`: its file name and length.
+    fn empty_store(dir: &Path) -> (String, u64) {
+        let store = super::super::store::new_file_name();
+        let len = super::super::store::StoreWriter::create(&dir.join(&store))
+            .unwrap()
+            .finish()
+            .unwrap();
+        (store, len)
+    }
+
     #[test]
     fn outcomes_by_reference_are_written_as_they_are_read() {
         let mut entry = Entry::default();
@@ -482,11 +492,7 @@ mod tests {
         fs::write(path_in(dir.path()), b"ARSHIFC\x01\x01\0\0\0garbage").unwrap();
         assert!(BuildCache::load(dir.path(), Decode::Whole).is_none());
 
-        let store = super::super::store::new_file_name();
-        let len = super::super::store::StoreWriter::create(&dir.path().join(&store))
-            .unwrap()
-            .finish()
-            .unwrap();
+        let (store, len) = empty_store(dir.path());
         save(dir.path(), &store, len, std::iter::empty(), &[], &[]).unwrap();
         assert!(BuildCache::load(dir.path(), Decode::Whole).is_some());
         save(dir.path(), &store, len + 1, std::iter::empty(), &[], &[]).unwrap();
@@ -508,11 +514,7 @@ mod tests {
     #[test]
     fn dump_chunks_written_ahead_are_the_cache_only_once_a_file_names_them() {
         let dir = tempfile::tempdir().unwrap();
-        let store = super::super::store::new_file_name();
-        let len = super::super::store::StoreWriter::create(&dir.path().join(&store))
-            .unwrap()
-            .finish()
-            .unwrap();
+        let (store, len) = empty_store(dir.path());
         let stamp = Stamp::of(&fs::metadata(dir.path()).unwrap());
         let (problems, skipped) = (Vec::new(), BTreeMap::new());
         let one = |name| {
@@ -542,11 +544,7 @@ mod tests {
     #[test]
     fn reused_dumps_keep_their_chunk_and_a_changed_one_gets_a_new_one() {
         let dir = tempfile::tempdir().unwrap();
-        let store = super::super::store::new_file_name();
-        let len = super::super::store::StoreWriter::create(&dir.path().join(&store))
-            .unwrap()
-            .finish()
-            .unwrap();
+        let (store, len) = empty_store(dir.path());
         let stamp = Stamp::of(&fs::metadata(dir.path()).unwrap());
         let names: Vec<String> = (0..20_000).map(|i| format!("{i:06}.txt")).collect();
         let (problems, skipped) = (Vec::new(), BTreeMap::new());
