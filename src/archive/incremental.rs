@@ -5,7 +5,8 @@
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -14,11 +15,12 @@ use super::build::{Done, Sink, assemble, collect, finish_report, into_archive, s
 use super::build_cache::{self, BuildCache, CachedRef, Decode, Outcomes};
 use super::entry::Entry;
 use super::model::{Archive, Part};
+use super::reconcile::{LazyIndex, Pending, reconcile_index};
 use super::report::BuildReport;
 use super::scan::{assign_ids, scan};
 use super::store::{self, PartRef, Store, StoreWriter};
 use super::{ArchiveError, compaction, compiled, grouping_file, search_dir, str_order};
-use crate::search::{ArticleTerms, IndexWriter};
+use crate::search::ArticleTerms;
 
 /// How [`load_or_build`] tells that the compiled archive is current.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,6 +171,7 @@ fn build_and_write(
         index: &index,
         indexed: &indexed,
         added: Mutex::new(HashMap::new()),
+        removed: AtomicBool::new(false),
     };
     report.lap("open the index and the store", &mut clock);
     // Which chunks the cache's dumps came from, for writing again only those that changed.
@@ -183,8 +186,16 @@ fn build_and_write(
     let StoreSink {
         store: writer,
         added,
+        removed,
         ..
     } = sink;
+    // A new index's additions are written out while threads are grouped, unless an article
+    // was indexed twice (a crawl's address captured twice): its served capture is added again
+    // once known, as the last segment's, not in a segment of its own.
+    let index = match index.is_new() && !removed.into_inner() {
+        true => index.commit_added(),
+        false => Pending::Ready(Box::new(index)),
+    };
     // Synced beside the threads step, below, before anything names the store.
     let unsynced = writer.into_inner().expect("no panic holds it").flush()?;
     let mut store_len = unsynced.end;
@@ -265,7 +276,7 @@ fn build_and_write(
         .collect();
     // The cache and the threads' grouping are written on other threads while the index is
     // brought up to date (at a million, the grouping alone was 0.6 s on one core).
-    let (indexing, index_took, cache_took) = std::thread::scope(|scope| {
+    let (indexing, index_took, cache_took, early) = std::thread::scope(|scope| {
         if let Some(grouping) = grouping {
             scope.spawn(|| {
                 if let Err(e) = grouping_file::save(out, grouping) {
@@ -290,13 +301,17 @@ fn build_and_write(
             started.elapsed()
         });
         let started = Instant::now();
-        let indexing = reconcile_index(&index, &indexed, &want, &recaptured, &done, &store)
-            .and_then(|()| index.commit());
+        let mut early = None;
+        let indexing = index.ready().and_then(|(index, took)| {
+            early = took;
+            reconcile_index(&index, &indexed, &want, &recaptured, &done, &store)?;
+            index.commit()
+        });
         let index_took = started.elapsed();
         let took = cache_writer
             .join()
             .expect("writing the cache does not panic");
-        (indexing, index_took, took)
+        (indexing, index_took, took, early)
     });
     if let Err(e) = indexing {
         // The cache says what the index holds; the index did not take it.
@@ -316,6 +331,14 @@ fn build_and_write(
             cache_took,
         ),
     ]);
+    if let Some(took) = early {
+        // Begun when the parse ended, beside the threads step: it is the part of the index's
+        // lap above that waited for it.
+        report.timings.push((
+            "  the index's additions written out (from the parse's end)",
+            took,
+        ));
+    }
     let written = match then {
         Then::Exit => save_in_order(
             &done,
@@ -427,125 +450,6 @@ fn by_id(mut indexed: Vec<(String, PartRef)>) -> Vec<(String, PartRef)> {
     indexed
 }
 
-/// Makes the index hold exactly `want` (each served article from its current parts, sorted by
-/// id) when it holds `indexed` (sorted by id): removes what went, changed parts or was dropped
-/// as a duplicate, and adds what is not there yet. Both lists are walked together, so an
-/// unchanged article costs a comparison of ids, not a hash.
-fn reconcile_index(
-    index: &LazyIndex,
-    indexed: &[(String, PartRef)],
-    want: &[(&str, PartRef)],
-    recaptured: &HashSet<&str>,
-    done: &[Done],
-    store: &Store,
-) -> Result<(), ArchiveError> {
-    let mut missing: HashSet<PartRef> = HashSet::new();
-    let (mut held, mut wanted) = (indexed.iter().peekable(), want.iter().peekable());
-    loop {
-        let (remove, add) = match (held.peek(), wanted.peek()) {
-            (None, None) => break,
-            (Some((id, _)), None) => (Some(id.as_str()), None),
-            (None, Some(&&(_, at))) => (None, Some(at)),
-            (Some((id, had)), Some(&&(wanted_id, at))) => match id.as_str().cmp(wanted_id) {
-                std::cmp::Ordering::Less => (Some(id.as_str()), None),
-                std::cmp::Ordering::Greater => (None, Some(at)),
-                std::cmp::Ordering::Equal if *had == at && !recaptured.contains(wanted_id) => {
-                    (None, None)
-                }
-                std::cmp::Ordering::Equal => (Some(id.as_str()), Some(at)),
-            },
-        };
-        match (remove, add) {
-            (None, None) => {
-                held.next();
-                wanted.next();
-            }
-            (Some(id), None) => {
-                index.get()?.remove(id);
-                held.next();
-            }
-            (None, Some(at)) => {
-                missing.insert(at);
-                wanted.next();
-            }
-            (Some(id), Some(at)) => {
-                index.get()?.remove(id);
-                missing.insert(at);
-                held.next();
-                wanted.next();
-            }
-        }
-    }
-    if missing.is_empty() {
-        return Ok(());
-    }
-    done.par_iter()
-        .flat_map_iter(|d| (0..d.outcomes.len()).map(move |j| (d, j)))
-        .filter_map(|(d, j)| match d.outcomes[j].1 {
-            Part::Stored(at) if missing.contains(&at) => Some((d, j, at)),
-            _ => None,
-        })
-        .try_for_each(|(d, j, at)| {
-            let mut article = d.whole(j).map_err(super::build::cache_damaged)?.article;
-            article.body = store.get(at)?.body;
-            index.get()?.add(&article).map_err(ArchiveError::from)
-        })
-}
-
-/// The search index's writer, opened on first use: a build that changes nothing in the index
-/// does not pay for opening (and committing) it.
-struct LazyIndex {
-    dir: PathBuf,
-    /// A new index (built beside `dir`, then moved into place) rather than the one there.
-    fresh: bool,
-    writer: OnceLock<IndexWriter>,
-    /// Held while opening: tantivy allows one writer per index.
-    opening: Mutex<()>,
-}
-
-impl LazyIndex {
-    fn new(dir: &Path, fresh: bool) -> LazyIndex {
-        LazyIndex {
-            dir: dir.to_path_buf(),
-            fresh,
-            writer: OnceLock::new(),
-            opening: Mutex::new(()),
-        }
-    }
-
-    fn get(&self) -> Result<&IndexWriter, ArchiveError> {
-        if let Some(w) = self.writer.get() {
-            return Ok(w);
-        }
-        let _opening = self.opening.lock().expect("no panic holds it");
-        if let Some(w) = self.writer.get() {
-            return Ok(w);
-        }
-        let w = if self.fresh {
-            IndexWriter::create(&self.dir)?
-        } else {
-            IndexWriter::open(&self.dir)?
-        };
-        Ok(self.writer.get_or_init(|| w))
-    }
-
-    /// Articles added and not yet indexed (none when nothing was added).
-    fn queued(&self) -> usize {
-        self.writer.get().map_or(0, IndexWriter::queued)
-    }
-
-    /// Commits what was written; a new index is written (and moved into place) even empty.
-    fn commit(self) -> Result<(), ArchiveError> {
-        if self.fresh {
-            self.get()?;
-        }
-        match self.writer.into_inner() {
-            Some(w) => Ok(w.commit()?),
-            None => Ok(()),
-        }
-    }
-}
-
 /// Parts appended to the store, and each article indexed as it is parsed, so that a build
 /// never holds the bodies of the whole archive at once.
 struct StoreSink<'a> {
@@ -557,6 +461,8 @@ struct StoreSink<'a> {
     indexed: &'a [(String, PartRef)],
     /// What this build indexed, by id.
     added: Mutex<HashMap<String, PartRef>>,
+    /// Whether an article was removed from the index to be added again.
+    removed: AtomicBool,
 }
 
 impl Sink for StoreSink<'_> {
@@ -573,6 +479,7 @@ impl Sink for StoreSink<'_> {
                 .is_ok();
         if stale {
             self.index.get()?.remove(&id);
+            self.removed.store(true, Ordering::Relaxed);
         }
         self.index.get()?.add_analysed(&entry.article, terms)?;
         let (light, parts) = entry.split();

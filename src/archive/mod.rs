@@ -11,7 +11,8 @@
 //! (one article and its note); [`scan`] (the folder listed, ids given) and [`dump`] (one
 //! dump read, parsed and overridden); [`build`] (every dump's result, threads and duplicates,
 //! the archive assembled) and [`incremental`] (the saved build: the cache, the store and the
-//! search index brought up to date); [`report`] (what a build says); [`threads`], [`facets`]
+//! search index brought up to date, the index by `reconcile`); [`report`] (what a build
+//! says); [`threads`], [`facets`]
 //! and the [`slug`]s of their names, [`overrides`], [`id`], [`compiled`], [`store`],
 //! [`build_cache`] and [`grouping_file`] (the threads' base and links kept for the next
 //! build), each replaced whole through [`atomic_file`] (the long lists of the first two in
@@ -47,6 +48,7 @@ pub mod model;
 pub mod overrides;
 mod read_ahead;
 mod read_once;
+mod reconcile;
 pub mod report;
 pub mod scan;
 pub mod slug;

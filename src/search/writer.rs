@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use tantivy::indexer::LogMergePolicy;
+use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::{Index, Term};
 
 use super::backlog::Backlog;
@@ -92,6 +92,9 @@ pub struct IndexWriter {
     changed: AtomicBool,
     /// The articles added and not yet indexed.
     backlog: Arc<Backlog>,
+    /// How segments are merged ([`merge_policy`]), set again for the last commit after an
+    /// early one held merges ([`IndexWriter::commit_added`]).
+    writing: Writing,
 }
 
 impl IndexWriter {
@@ -142,6 +145,7 @@ impl IndexWriter {
             dir: dir.to_path_buf(),
             changed: AtomicBool::new(false),
             backlog: Arc::new(Backlog::new()),
+            writing,
         })
     }
 
@@ -192,6 +196,21 @@ impl IndexWriter {
         self.changed.store(true, Ordering::Relaxed);
     }
 
+    /// Writes out what was added so far (the last segment's `finalize`, the longest part of a
+    /// commit), leaving the index where it is (a new one stays in its staging folder) and no
+    /// segment merged, until [`IndexWriter::commit`].
+    ///
+    /// A build commits what it parsed while it decides what to remove (duplicates are known
+    /// only once threads are grouped): a merge started now would keep in its segment the
+    /// articles removed after it, and those still count in every word's scores (tantivy's
+    /// BM25 counts a segment's documents and tokens, deleted or not), so merges wait for the
+    /// removals, as with one commit.
+    pub fn commit_added(&mut self) -> Result<(), SearchError> {
+        self.writer.set_merge_policy(Box::new(NoMergePolicy));
+        self.writer.commit().map_err(index_error(&self.dir))?;
+        Ok(())
+    }
+
     /// Makes the additions and removals visible to readers opened after it, and moves a new
     /// index into place.
     pub fn commit(self) -> Result<(), SearchError> {
@@ -200,11 +219,13 @@ impl IndexWriter {
             staging,
             dir,
             changed,
+            writing,
             ..
         } = self;
         if staging.is_none() && !changed.into_inner() {
             return Ok(());
         }
+        writer.set_merge_policy(Box::new(merge_policy(writing)));
         writer.commit().map_err(index_error(&dir))?;
         writer.wait_merging_threads().map_err(index_error(&dir))?;
         if let Some((staging, dir)) = staging {
@@ -287,6 +308,68 @@ mod tests {
         for writing in [New, Update] {
             assert!(merged(writing, &[80_000; 8]).is_empty());
         }
+    }
+
+    /// The articles' bodies, by id (`a{i}` at place `i`); ties in that order.
+    struct ById<'a>(&'a [Article]);
+
+    impl super::super::Paragraphs for ById<'_> {
+        fn paragraphs(&self, ids: &[&str]) -> Vec<Option<Arc<str>>> {
+            let at = self.listed_at(ids);
+            at.into_iter()
+                .map(|i| i.map(|i| Arc::from(self.0[i].body.join("\n"))))
+                .collect()
+        }
+
+        fn listed_at(&self, ids: &[&str]) -> Vec<Option<usize>> {
+            ids.iter().map(|id| id[1..].parse().ok()).collect()
+        }
+    }
+
+    #[test]
+    fn removals_after_a_commit_of_the_added_score_as_in_one_commit() {
+        // Bodies of different lengths, so that each article scores differently.
+        let articles: Vec<_> = (0..60)
+            .map(|i| Article {
+                id: format!("a{i}"),
+                title: "وزير الخارجية".into(),
+                body: vec![format!("قال وزير الخارجية {}", "الروسي ".repeat(i % 9))],
+                ..Default::default()
+            })
+            .collect();
+        let removed = |i: usize| i % 7 == 3;
+        let build = |early: bool| {
+            let dir = tempfile::tempdir().unwrap();
+            let search = dir.path().join("search");
+            let mut writer = IndexWriter::create(&search).unwrap();
+            for article in &articles {
+                writer.add(article).unwrap();
+            }
+            if early {
+                writer.commit_added().unwrap();
+                // Still in its staging folder: a build killed now leaves no index.
+                assert!(!search.exists());
+            }
+            for i in (0..60).filter(|&i| removed(i)) {
+                writer.remove(&format!("a{i}"));
+            }
+            writer.commit().unwrap();
+            let index = super::super::SearchIndex::open(&search).unwrap();
+            let found = index.search("الروسي", 0, 100, &ById(&articles)).unwrap();
+            let hits: Vec<(String, f32)> =
+                found.hits.into_iter().map(|h| (h.id, h.score)).collect();
+            (found.total, hits)
+        };
+        let (total, hits) = build(true);
+        assert_eq!((total, hits.clone()), build(false));
+        // Every article with the word but the removed; scores told apart by length.
+        let kept = (0..60).filter(|&i| i % 9 > 0 && !removed(i)).count();
+        assert_eq!(hits.len(), kept);
+        assert!(
+            hits.iter()
+                .all(|(id, _)| !removed(id[1..].parse().unwrap()))
+        );
+        assert!(hits.first().unwrap().1 > hits.last().unwrap().1);
     }
 
     #[test]
