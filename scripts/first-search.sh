@@ -44,11 +44,22 @@ done
 sleep "${SETTLE:-0}"
 # CPU nanoseconds of every thread (schedstat; printed with %.0f, as mawk's %d stops at 2^31
 # and a server past 2.1 CPU-s then read as 0 ms a request), then the process's minor and
-# major faults (/proc/PID/stat fields 10 and 12). Read from /proc rather than by a background `perf stat`:
+# major faults (/proc/PID/stat fields 10 and 12), then the bytes it had read from the disk
+# (/proc/PID/io read_bytes: the reads it started, read-ahead included) less those of its two
+# idle threads (the index's read-ahead and the check of every dump, which run meanwhile).
+# Read from /proc rather than by a background `perf stat`:
 # a background job of a non-interactive shell ignores SIGINT, so that one never stopped.
 cost() {
   cat /proc/"$pid"/task/*/schedstat 2>/dev/null | awk '{ns += $1} END {printf "%.0f ", ns}'
-  awk '{print $10, $12}' /proc/"$pid"/stat
+  awk '{printf "%s %s ", $10, $12}' /proc/"$pid"/stat
+  local all idle=0 task
+  all=$(awk '/^read_bytes/ {print $2}' /proc/"$pid"/io)
+  for task in /proc/"$pid"/task/*; do
+    case $(cat "$task"/comm 2>/dev/null) in
+      arshif-warm|arshif-check) idle=$((idle + $(awk '/^read_bytes/ {print $2}' "$task"/io 2>/dev/null || echo 0))) ;;
+    esac
+  done
+  echo "$((all - idle))"
 }
 one() {
   local before after
@@ -56,8 +67,8 @@ one() {
   curl -fso /dev/null -w "$1 $2: %{time_total} s wall, " -G --data-urlencode "q=$2" \
     "http://127.0.0.1:$port/search"
   after=$(cost)
-  echo "$before $after" | awk '{ printf "process CPU %.1f ms, %d minor faults, %d major\n",
-    ($4 - $1) / 1e6, $5 - $2, $6 - $3 }'
+  echo "$before $after" | awk '{ printf "process CPU %.1f ms, %d minor faults, %d major, %.2f MB read\n",
+    ($5 - $1) / 1e6, $6 - $2, $7 - $3, ($8 - $4) / 1e6 }'
 }
 for q in "$@"; do one first "$q"; done
 for q in "$@"; do one again "$q"; done
