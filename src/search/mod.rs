@@ -13,6 +13,7 @@ mod backlog;
 mod count;
 mod document;
 mod pairs;
+mod read_ahead;
 mod schema;
 mod snippet;
 pub mod stem;
@@ -25,6 +26,7 @@ mod writer;
 use count::Frequencies;
 pub use count::{Total, servable_results};
 pub use pairs::{ArticleTerms, Word};
+pub use read_ahead::{ReadAhead, warm};
 use schema::{Fields, fields_of, fields_to_update, register_tokenizers};
 pub use snippet::highlight_html;
 use snippet::{Passages, opening};
@@ -40,6 +42,7 @@ use tantivy::{DocAddress, Index, ReloadPolicy, Searcher, Term};
 
 use analyzer::for_each_term;
 use pairs::pair;
+use read_ahead::Reads;
 
 /// A title match counts this many times a body match, so that articles about the query rank
 /// above articles that mention it.
@@ -114,44 +117,6 @@ pub trait Paragraphs {
     fn listed_at(&self, ids: &[&str]) -> Vec<Option<usize>>;
 }
 
-/// Reads through what any query of the index at `dir` reads, so that the kernel keeps it in
-/// memory: the term dictionaries, the field norms, the stored ids (small: the ids alone) and
-/// the postings (not the positions, which only phrases of three words or more read). After a
-/// large build these may have left the page cache, and a first query then waits
-/// for the disk page by page. Read a megabyte at a time rather than handed to the kernel
-/// whole (`posix_fadvise`): a read-ahead of a gigabyte at once would queue in front of the
-/// first reader's own page faults. Gives the bytes read; meant for a background thread.
-pub fn warm(dir: &Path) -> std::io::Result<u64> {
-    use std::io::Read;
-    let mut files: Vec<(usize, PathBuf)> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter_map(|path| {
-            let rank = match path.extension()?.to_str()? {
-                "term" => 0,
-                "fieldnorm" => 1,
-                "store" => 2,
-                "idx" => 3,
-                _ => return None,
-            };
-            Some((rank, path))
-        })
-        .collect();
-    // The small files every query opens first, the postings after them.
-    files.sort();
-    let mut buffer = vec![0; 1 << 20];
-    let mut read = 0;
-    for (_, path) in files {
-        let mut file = std::fs::File::open(&path)?;
-        loop {
-            match file.read(&mut buffer)? {
-                0 => break,
-                n => read += n as u64,
-            }
-        }
-    }
-    Ok(read)
-}
-
 /// Whether `dir` holds an index that opens (a build updates it rather than starting over).
 pub fn is_readable(dir: &Path) -> bool {
     Index::open_in_dir(dir).is_ok_and(|index| fields_to_update(&index.schema()).is_ok())
@@ -174,6 +139,8 @@ pub struct SearchIndex {
     /// The hits' stored fields, read without tantivy's copy ([`stored`]).
     stores: stored::Stores,
     fields: Fields,
+    /// What a query reads, asked of the disk ahead while the index is not yet in memory.
+    ahead: read_ahead::Ahead,
 }
 
 /// A reader's query, read leniently: quoted parts are phrases, the rest words.
@@ -232,7 +199,7 @@ impl SearchIndex {
             path: dir.to_path_buf(),
             cause: source,
         };
-        let index = Index::open_in_dir(dir).map_err(tantivy)?;
+        let index = read_ahead::open_index(dir).map_err(tantivy)?;
         register_tokenizers(&index);
         let fields = fields_of(&index.schema()).map_err(tantivy)?;
         // The searcher's own document stores are never read (`stores` is), so they cache
@@ -245,11 +212,20 @@ impl SearchIndex {
             .map_err(tantivy)?;
         let searcher = reader.searcher();
         let stores = stored::Stores::open(&searcher).map_err(|e| tantivy(e.into()))?;
+        let ahead = read_ahead::Ahead::open(&index, &searcher, dir).map_err(tantivy)?;
         Ok(SearchIndex {
             searcher,
             stores,
             fields,
+            ahead,
         })
+    }
+
+    /// The read-ahead of this index's files into memory, to run on a background thread
+    /// ([`ReadAhead::run`]): until it ends, each query first asks the disk for the pages it
+    /// will read, of every segment at once ([`read_ahead`]).
+    pub fn read_ahead(&self) -> ReadAhead {
+        self.ahead.start()
     }
 
     /// The `page`th (from 0) page of `per_page` results for a reader's `query`, their passages
@@ -269,6 +245,11 @@ impl SearchIndex {
             return Ok(SearchResults::empty());
         };
         let searcher = &self.searcher;
+        // Read only while the index is not yet all in memory: then the pages' waits overlap.
+        let cold = self.ahead.is_running();
+        if cold {
+            self.ahead.terms(searcher, &wanted(&parsed, self.fields));
+        }
         let per_page = per_page.clamp(1, MAX_PER_PAGE);
         let offset = page.saturating_mul(per_page);
         let estimated = self.estimate(searcher, &parsed, per_page)?;
@@ -301,6 +282,11 @@ impl SearchIndex {
                 (top, Total::Exact(total))
             }
         };
+        if cold {
+            let group = &top[ties::group(&top, offset, per_page)];
+            let hits: Vec<DocAddress> = group.iter().map(|h| h.1).collect();
+            self.ahead.stored(&self.stores, &hits);
+        }
         let lookups = ties::PageLookups {
             index: self,
             paragraphs,
@@ -439,35 +425,46 @@ impl SearchIndex {
     }
 }
 
+/// What a query of `parsed` reads of each of its terms: a word's postings in the title and
+/// the body; a two-word phrase's pair term's, and its words' entries (the passages weigh them);
+/// a longer phrase's words' positions too ([`SearchIndex::query`]).
+fn wanted(parsed: &ParsedQuery, f: Fields) -> Vec<(Term, Reads)> {
+    let mut wanted = Vec::new();
+    let mut both = |title, body, text: &str, reads| {
+        wanted.push((Term::from_field_text(title, text), reads));
+        wanted.push((Term::from_field_text(body, text), reads));
+    };
+    for word in &parsed.words {
+        both(f.title, f.body, word, Reads::Postings);
+    }
+    for phrase in &parsed.phrases {
+        match &phrase[..] {
+            [first, second] => {
+                both(
+                    f.title_pairs,
+                    f.body_pairs,
+                    &pair(first, second),
+                    Reads::Postings,
+                );
+            }
+            words => {
+                for word in words {
+                    both(f.title, f.body, word, Reads::Positions);
+                }
+            }
+        }
+    }
+    for phrase in parsed.phrases.iter().filter(|p| p.len() == 2) {
+        for word in phrase {
+            wanted.push((Term::from_field_text(f.body, word), Reads::Entry));
+        }
+    }
+    wanted
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn warming_reads_the_dictionaries_norms_and_postings_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let search = dir.path().join("search");
-        let article = crate::parse::Article {
-            id: "a".into(),
-            title: "وزير الخارجية".into(),
-            body: vec!["قال وزير الخارجية الروسي سيرغي لافروف".into()],
-            ..Default::default()
-        };
-        build_index([&article], &search).unwrap();
-        let wanted: u64 = std::fs::read_dir(&search)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| {
-                p.extension().is_some_and(|e| {
-                    ["term", "fieldnorm", "store", "idx"].contains(&e.to_str().unwrap())
-                })
-            })
-            .map(|p| std::fs::metadata(p).unwrap().len())
-            .sum();
-        assert!(wanted > 0);
-        assert_eq!(warm(&search).unwrap(), wanted);
-        assert!(warm(&dir.path().join("missing")).is_err());
-    }
 
     /// Bodies held in memory, by id, as the archive hands them to a search.
     struct Bodies(Vec<(&'static str, &'static str)>);

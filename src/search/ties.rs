@@ -6,6 +6,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::ops::Range;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::Weight;
@@ -182,6 +183,22 @@ impl Lookups for PageLookups<'_> {
     }
 }
 
+/// The results of `ranked` (best first) whose ids [`page`] reads for results
+/// `offset..offset + per_page`: every result scoring as one of the page's does, the page and
+/// the ties reaching into it. Empty past the results.
+pub(super) fn group(
+    ranked: &[(Score, DocAddress)],
+    offset: usize,
+    per_page: usize,
+) -> Range<usize> {
+    let end = offset.saturating_add(per_page).min(ranked.len());
+    if offset >= end {
+        return 0..0;
+    }
+    let (first, last) = (ranked[offset].0, ranked[end - 1].0);
+    ranked.partition_point(|r| r.0 > first)..ranked.partition_point(|r| r.0 >= last)
+}
+
 /// Results `offset..offset + per_page`, with their scores and ids, of `ranked`: the best
 /// `offset + per_page` by score and every other scoring as the last of them ([`BestWithTies`]),
 /// best first, ties in any order. That set is the same whatever the order of ties; the ties
@@ -193,15 +210,14 @@ pub(super) fn page(
     per_page: usize,
     lookups: &dyn Lookups,
 ) -> tantivy::Result<Vec<(Score, String)>> {
-    let wanted = offset + per_page;
     if offset >= ranked.len() {
         return Ok(Vec::new());
     }
-    let end = wanted.min(ranked.len());
-    let (first, last) = (ranked[offset].0, ranked[end - 1].0);
-    // Every result scoring as one of the page's does: the page and the ties reaching into it.
-    let from = ranked.partition_point(|r| r.0 > first);
-    let to = ranked.partition_point(|r| r.0 >= last);
+    let end = (offset + per_page).min(ranked.len());
+    let Range {
+        start: from,
+        end: to,
+    } = group(&ranked, offset, per_page);
     let mut group = ranked[from..to]
         .iter()
         .map(|&(score, address)| Ok((score, lookups.id(address)?)))

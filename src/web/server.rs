@@ -27,8 +27,6 @@ use super::http::limits::MAX_CONNECTIONS;
 use super::idle;
 use super::site::{self, AppState, Build};
 use super::{app, reload};
-use crate::archive::{self, compiled};
-use crate::search;
 
 /// Serves `state` on `listener` until `shutdown` resolves (see [`shutdown_signal`]); requests
 /// in flight are finished.
@@ -169,14 +167,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
                     }
                 });
                 println!("serving {articles} articles at http://{addr}/");
-                warm_search(&args.site.build_dir);
+                warm_search(&state);
                 serve(listener, state, shutdown).await.context("serving")
             }
             #[cfg(unix)]
             ListenAddr::Unix(path) => {
                 let listener = bind_unix(path)?;
                 println!("serving {articles} articles at unix:{}", path.display());
-                warm_search(&args.site.build_dir);
+                warm_search(&state);
                 let served = serve(listener, state, shutdown).await.context("serving");
                 let _ = std::fs::remove_file(path);
                 served
@@ -192,14 +190,17 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     served
 }
 
-/// Reads ahead the search index of the build in `build_dir` on an idle thread, once `serve`
-/// listens (never before its first answer): a first search after a large build otherwise
-/// waits for the disk (see [`search::warm`]).
-fn warm_search(build_dir: &Path) {
-    let dir = archive::search_dir(&compiled::path_in(build_dir));
-    let warming = idle::spawn("arshif-warm", move || match search::warm(&dir) {
-        Ok(bytes) => tracing::debug!("read {bytes} bytes of {} ahead", dir.display()),
-        Err(e) => tracing::debug!("cannot read ahead {}: {e}", dir.display()),
+/// Reads ahead the search index being served on an idle thread, once `serve` listens (never
+/// before its first answer): a first search after a large build otherwise waits for the disk
+/// (see [`crate::search::warm`]). Until it has read the index, queries ask for their own pages first
+/// ([`crate::search::SearchIndex::read_ahead`]).
+fn warm_search(state: &AppState) {
+    let Some(ahead) = state.site().search.as_ref().map(|s| s.read_ahead()) else {
+        return;
+    };
+    let warming = idle::spawn("arshif-warm", move || match ahead.run() {
+        Ok(bytes) => tracing::debug!("read {bytes} bytes of the search index ahead"),
+        Err(e) => tracing::debug!("cannot read the search index ahead: {e}"),
     });
     if let Err(e) = warming {
         tracing::debug!("cannot start reading the search index ahead: {e}");
