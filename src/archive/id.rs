@@ -5,12 +5,18 @@ use crate::stable_hash::stable_hash;
 /// The id of the dump named `file_name`: the hex part of `NNN_<hex>.txt`, else a slug of the
 /// file stem. It depends on the name alone, so adding other files never changes it.
 pub fn from_file_name(file_name: &str) -> String {
-    let stem = file_name
-        .rsplit_once('.')
-        .map_or(file_name, |(stem, _)| stem);
-    if let Some((number, hex)) = stem.split_once('_') {
-        let is_hex = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit());
-        if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) && is_hex(hex) {
+    // One pass over the bytes, not two searches and a check of each half: a listing asks
+    // this of every file (a million at the largest, ≈ 800 instructions a name before).
+    let bytes = file_name.as_bytes();
+    let stem_len = bytes
+        .iter()
+        .rposition(|&b| b == b'.')
+        .unwrap_or(bytes.len());
+    let stem = &file_name[..stem_len];
+    let digits = stem.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && stem.as_bytes().get(digits) == Some(&b'_') {
+        let hex = &stem[digits + 1..];
+        if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return hex.to_ascii_lowercase();
         }
     }
@@ -57,6 +63,36 @@ mod tests {
             "0123456789abcdef"
         );
         assert_eq!(from_file_name("12_ABCDEF.txt"), "abcdef");
+        assert_eq!(from_file_name("7_00ff.warc.gz"), "7-00ff-warc");
+        assert_eq!(from_file_name("7_00ff"), "00ff");
+        assert_eq!(from_file_name("7_00ff_1.txt"), "7-00ff-1");
+    }
+
+    #[test]
+    fn numbered_or_not_as_two_searches_decided() {
+        // The rule as it was first written: the stem before the last dot, split at the
+        // first underscore, digits then hex digits.
+        fn two_searches(file_name: &str) -> String {
+            let stem = file_name.rsplit_once('.').map_or(file_name, |(s, _)| s);
+            if let Some((number, hex)) = stem.split_once('_') {
+                let is_hex = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit());
+                if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) && is_hex(hex) {
+                    return hex.to_ascii_lowercase();
+                }
+            }
+            slug(stem)
+        }
+        let parts = [
+            "", "0", "12", "_", ".", "ab", "AF", "g", "٣", "خبر", ".txt", "_x",
+        ];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let name = format!("{a}{b}{c}");
+                    assert_eq!(from_file_name(&name), two_searches(&name), "{name:?}");
+                }
+            }
+        }
     }
 
     #[test]
