@@ -43,6 +43,7 @@ pub mod gzip_members;
 pub mod id;
 pub mod incremental;
 mod light_entry;
+mod listing;
 mod lookup;
 pub mod model;
 pub mod overrides;

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
-use std::fs;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -13,7 +13,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::ArchiveError;
 use super::build_cache::Stamp;
 use super::id;
-use super::str_order;
+use super::listing::{self, Wanted};
 use crate::capture::Format;
 
 /// One input file of the articles folder (`.txt`, `.html`/`.htm`, `.warc`/`.warc.gz`), as
@@ -47,78 +47,52 @@ impl Dump {
 
 /// The dumps of `dir`, sorted by name, with their overrides' stamps.
 pub(super) fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
-    let read_dir = |e| ArchiveError::ReadDir {
+    // The folder read once, each dump stamped on all cores into its place ([`listing`]):
+    // nothing kept of a name but itself, its format and its stamp.
+    let (mut dumps, overrides) = listing::list(
+        dir,
+        |name| {
+            if Format::of_bytes(name).is_some() {
+                Wanted::Listed
+            } else if Path::new(OsStr::from_bytes(name)).extension() == Some(OsStr::new("toml")) {
+                Wanted::Aside
+            } else {
+                Wanted::No
+            }
+        },
+        |listed| {
+            let (name, raw) = match std::str::from_utf8(listed.name) {
+                Ok(name) => (name.to_owned(), None),
+                Err(_) => {
+                    let raw = OsStr::from_bytes(listed.name).to_owned();
+                    (raw.to_string_lossy().into_owned(), Some(raw))
+                }
+            };
+            Dump {
+                // The suffixes are ASCII: the lossy name has the bytes' format.
+                format: Format::of(&name).unwrap_or(Format::Text),
+                name,
+                raw,
+                stamp: listed.stamp,
+                over: None,
+                is_link: listed.is_link,
+            }
+        },
+    )
+    .map_err(|e| ArchiveError::ReadDir {
         path: dir.to_path_buf(),
         cause: e,
-    };
-    // The folder read once, keeping what the rest needs of each name: nothing but the name
-    // (its own buffer, not a copy), its format and its stamp. One stat per file is the bulk of
-    // listing a large folder: spread over the cores, and begun with the first names read
-    // rather than after the last (the folder's reading, a fifth of the listing at a million
-    // dumps, was on one core before any stat). A `DirEntry`'s stat is relative to the open
-    // folder, so no path is made for it.
-    let stamped: Vec<_> = fs::read_dir(dir)
-        .map_err(read_dir)?
-        .par_bridge()
-        .filter_map(|item| {
-            let item = match item {
-                Ok(item) => item,
-                Err(e) => return Some(Err(e)),
-            };
-            let (name, raw) = match item.file_name().into_string() {
-                Ok(name) => (name, None),
-                Err(raw) => (raw.to_string_lossy().into_owned(), Some(raw)),
-            };
-            let format = Format::of(&name);
-            if format.is_none() && Path::new(&name).extension().is_none_or(|e| e != "toml") {
-                return None;
-            }
-            let is_link = item.file_type().is_ok_and(|t| t.is_symlink());
-            // A link's stamp is its target's: retargeting it or changing the target is a change.
-            let meta = if is_link {
-                fs::metadata(item.path())
-            } else {
-                item.metadata()
-            };
-            let stamp = meta.ok().map(|m| Stamp::of(&m));
-            Some(Ok((name, raw, format, is_link, stamp)))
-        })
-        .collect::<Result<_, _>>()
-        .map_err(read_dir)?;
-    let mut dumps = Vec::with_capacity(stamped.len());
-    let mut overrides: HashMap<OsString, Stamp> = HashMap::new();
-    for (name, raw, format, is_link, stamp) in stamped {
-        let Some(format) = format else {
-            if let Some(stamp) = stamp {
-                overrides.insert(raw.unwrap_or_else(|| name.into()), stamp);
-            }
-            continue;
-        };
-        let dump = Dump {
-            name,
-            raw,
-            format,
-            stamp,
-            over: None,
-            is_link,
-        };
-        dumps.push((str_order::prefix(dump.file_name().as_encoded_bytes()), dump));
-    }
+    })?;
     // A folder without overrides (the usual one) makes no override name per dump.
-    for (_, d) in dumps.iter_mut().filter(|_| !overrides.is_empty()) {
-        if let Some(name) = Path::new(d.file_name()).with_extension("toml").file_name() {
-            d.over = overrides.get(name).copied();
+    if !overrides.is_empty() {
+        let overrides: HashMap<OsString, Stamp> = overrides.into_iter().collect();
+        for d in &mut dumps {
+            if let Some(name) = Path::new(d.file_name()).with_extension("toml").file_name() {
+                d.over = overrides.get(name).copied();
+            }
         }
     }
-    // By the names' bytes, which is the paths' order (one folder, one last component) without
-    // parsing components in each of the ~20 comparisons per file, and through their first
-    // bytes ([`str_order`]): a million names read from the folder in its hash order were a
-    // million pointers followed out of the caches at each comparison. Names in one folder are
-    // unique, so the unstable sort's order is the only one.
-    str_order::par_sort(&mut dumps, |a, b| {
-        (a.file_name().as_encoded_bytes()).cmp(b.file_name().as_encoded_bytes())
-    });
-    Ok(dumps.into_iter().map(|(_, d)| d).collect())
+    Ok(dumps)
 }
 
 /// Each dump's id, and a warning for the dumps whose id had to be made unique.

@@ -5,7 +5,6 @@
 use std::fs;
 use std::path::Path;
 use std::sync::OnceLock;
-use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
@@ -31,27 +30,51 @@ impl Stamp {
     }
 
     pub fn of(meta: &fs::Metadata) -> Stamp {
-        let ns = |t: std::io::Result<std::time::SystemTime>| {
-            t.ok()
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
-        };
         #[cfg(unix)]
-        let (changed_ns, inode) = {
+        {
             use std::os::unix::fs::MetadataExt;
-            (
-                meta.ctime()
-                    .saturating_mul(1_000_000_000)
-                    .saturating_add(meta.ctime_nsec()),
+            // The nanoseconds of a time are in 0..1e9 whatever its sign.
+            let nanos = |ns: i64| u32::try_from(ns).unwrap_or(0);
+            Stamp::of_parts(
+                meta.len(),
+                (meta.mtime(), nanos(meta.mtime_nsec())),
+                (meta.ctime(), nanos(meta.ctime_nsec())),
                 meta.ino(),
             )
-        };
+        }
         #[cfg(not(unix))]
-        let (changed_ns, inode) = (0, 0);
+        {
+            let modified_ns = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+            Stamp {
+                len: meta.len(),
+                modified_ns,
+                changed_ns: 0,
+                inode: 0,
+            }
+        }
+    }
+
+    /// The stamp of what a stat gives: the length, the modification and change times
+    /// (seconds since 1970 and nanoseconds), the inode. A modification before 1970 counts as
+    /// 1970 itself, as it always has; a change time is kept as it is.
+    pub fn of_parts(len: u64, modified: (i64, u32), changed: (i64, u32), inode: u64) -> Stamp {
+        let modified_ns = if modified.0 < 0 {
+            0
+        } else {
+            i64::try_from(i128::from(modified.0) * 1_000_000_000 + i128::from(modified.1))
+                .unwrap_or(i64::MAX)
+        };
         Stamp {
-            len: meta.len(),
-            modified_ns: ns(meta.modified()),
-            changed_ns,
+            len,
+            modified_ns,
+            changed_ns: changed
+                .0
+                .saturating_mul(1_000_000_000)
+                .saturating_add(i64::from(changed.1)),
             inode,
         }
     }
@@ -101,7 +124,7 @@ mod tests {
         let path = dir.path().join("a.txt");
         fs::write(&path, "one").unwrap();
         let file = fs::File::options().write(true).open(&path).unwrap();
-        let at = UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
         file.set_modified(at).unwrap();
         let before = Stamp::of(&fs::metadata(&path).unwrap());
         // Whole seconds: what every file system keeps.

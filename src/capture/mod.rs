@@ -35,9 +35,13 @@ pub enum Format {
 impl Format {
     /// The format of a file, by its name: `.txt`, `.html`/`.htm`, `.warc`/`.warc.gz`.
     pub fn of(file_name: &str) -> Option<Format> {
+        Format::of_bytes(file_name.as_bytes())
+    }
+
+    /// [`Format::of`] a name as the folder holds it, UTF-8 or not (the suffixes are ASCII).
+    pub fn of_bytes(name: &[u8]) -> Option<Format> {
         // Compared in place, without a lower-cased copy: a listing asks this of every file
         // of the folder (a million at the largest).
-        let name = file_name.as_bytes();
         let ends = |suffix: &str| {
             name.len() >= suffix.len()
                 && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
