@@ -27,7 +27,7 @@ use crate::capture::warc::Skip;
 
 const MAGIC: &[u8; 8] = b"ARSHIFC\x01";
 /// Bump whenever anything inside [`BuildCache`] changes shape.
-const VERSION: u32 = 9;
+const VERSION: u32 = 10;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "cache.bin";
 

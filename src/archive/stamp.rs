@@ -14,7 +14,11 @@ use serde::{Deserialize, Serialize};
 /// nanosecond): as `i128` a stamp took 48 bytes and 64 as an `Option`, and every build holds
 /// two per dump in the listing, in the cache as read and in the results (at a million dumps,
 /// some 150 MB more of fresh pages), and decoded each as two 128-bit varints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Kept as its 32 bytes (four little-endian words): read back in one slice, where four
+/// varints through serde's field visitor were ≈ 170 instructions a stamp, two stamps a dump
+/// on every `+1` (34 M at 100,000).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
     len: u64,
     modified_ns: i64,
@@ -80,6 +84,60 @@ impl Stamp {
     }
 }
 
+impl Stamp {
+    const BYTES: usize = 32;
+
+    fn to_bytes(self) -> [u8; Stamp::BYTES] {
+        let mut out = [0; Stamp::BYTES];
+        out[..8].copy_from_slice(&self.len.to_le_bytes());
+        out[8..16].copy_from_slice(&self.modified_ns.to_le_bytes());
+        out[16..24].copy_from_slice(&self.changed_ns.to_le_bytes());
+        out[24..].copy_from_slice(&self.inode.to_le_bytes());
+        out
+    }
+
+    fn from_bytes(bytes: &[u8; Stamp::BYTES]) -> Stamp {
+        let word = |i: usize| {
+            let mut w = [0; 8];
+            w.copy_from_slice(&bytes[i * 8..i * 8 + 8]);
+            w
+        };
+        Stamp {
+            len: u64::from_le_bytes(word(0)),
+            modified_ns: i64::from_le_bytes(word(1)),
+            changed_ns: i64::from_le_bytes(word(2)),
+            inode: u64::from_le_bytes(word(3)),
+        }
+    }
+}
+
+impl Serialize for Stamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.to_bytes())
+    }
+}
+
+impl<'de> Deserialize<'de> for Stamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Stamp, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = Stamp;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                write!(f, "a stamp's {} bytes", Stamp::BYTES)
+            }
+
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Stamp, E> {
+                let bytes = v
+                    .try_into()
+                    .map_err(|_| E::invalid_length(v.len(), &self))?;
+                Ok(Stamp::from_bytes(bytes))
+            }
+        }
+        d.deserialize_bytes(Bytes)
+    }
+}
+
 /// Which program wrote a file of the build folder: the BLAKE3 hash of its executable's bytes.
 /// Not the executable's [`Stamp`]: its change time moves whenever anything hard-links the
 /// binary (`perf record` does, for its build-id cache), and at a million dumps the next `+1`
@@ -132,6 +190,26 @@ mod tests {
         file.set_modified(at + std::time::Duration::from_secs(1))
             .unwrap();
         assert_ne!(Stamp::of(&fs::metadata(&path).unwrap()), before);
+    }
+
+    #[test]
+    fn a_stamp_is_kept_as_its_bytes_and_a_short_one_is_an_error() {
+        let stamp = Stamp::of_parts(7, (1_700_000_000, 5), (-2, 999_999_999), u64::MAX);
+        let bytes = postcard::to_stdvec(&Some(stamp)).unwrap();
+        // The option's tag, the length, the four words.
+        assert_eq!(bytes.len(), 2 + 32);
+        assert_eq!(
+            postcard::from_bytes::<Option<Stamp>>(&bytes).unwrap(),
+            Some(stamp)
+        );
+        let short = postcard::to_stdvec(&[0u8; 31][..]).unwrap();
+        assert!(postcard::from_bytes::<Stamp>(&short).is_err());
+        // Before 1970 a modification counts as 1970 (what `SystemTime` made of it).
+        assert_eq!(
+            Stamp::of_parts(0, (-1, 500_000_000), (0, 0), 0).modified_ns,
+            0
+        );
+        assert_eq!(stamp.changed_ns, -1_000_000_001);
     }
 
     #[test]
