@@ -20,9 +20,9 @@
 use std::cell::RefCell;
 use std::ops::Range;
 
-use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
+use super::memo::Memo;
 use super::stem::stem;
 use super::stopwords::is_stopword;
 use super::variants;
@@ -64,7 +64,7 @@ const MEMO_WORDS: usize = 1 << 17;
 thread_local! {
     /// What the analyzer made of each word, per thread so that the build's workers and
     /// tantivy's indexing threads never wait on each other.
-    static WORDS: RefCell<FxHashMap<Box<str>, Analyzed>> = RefCell::default();
+    static WORDS: RefCell<Memo<Analyzed>> = RefCell::new(Memo::new(MEMO_WORDS));
 }
 
 /// What the analyzer makes of one word.
@@ -98,29 +98,23 @@ pub struct Analyzed {
 /// `f` runs while the memo is borrowed, so it must not analyse text itself (that would panic
 /// on the second borrow); the crate's callers only copy, count or hash what they are given.
 fn with_word<T>(word: &str, f: impl FnOnce(&Analyzed) -> T) -> T {
-    WORDS.with_borrow_mut(|memo| remembered(memo, word, f))
+    WORDS.with_borrow_mut(|memo| remembered(memo, word, 0..word.len(), f))
 }
 
-/// [`with_word`] with the memo already borrowed: a text's words are looked up under one
-/// borrow (the thread-local access and the borrow's check were some 20 instructions a word).
+/// [`with_word`] for the word `text[range]`, with the memo already borrowed: a text's words
+/// are looked up under one borrow (the thread-local access and the borrow's check were some
+/// 20 instructions a word).
+#[inline(always)]
 fn remembered<T>(
-    memo: &mut FxHashMap<Box<str>, Analyzed>,
-    word: &str,
+    memo: &mut Memo<Analyzed>,
+    text: &str,
+    range: Range<usize>,
     f: impl FnOnce(&Analyzed) -> T,
 ) -> T {
-    if word.len() > MEMO_WORD_BYTES {
-        return f(&analyze_word(word));
+    if range.len() > MEMO_WORD_BYTES {
+        return f(&analyze_word(&text[range]));
     }
-    if let Some(known) = memo.get(word) {
-        return f(known);
-    }
-    if memo.len() >= MEMO_WORDS {
-        memo.clear();
-    }
-    let analyzed = memo
-        .entry(word.into())
-        .or_insert_with(|| analyze_word(word));
-    f(analyzed)
+    f(memo.get_or_insert(text, range, analyze_word))
 }
 
 /// Appends `word`'s term to `out` (nothing when it has none).
@@ -134,7 +128,7 @@ pub fn term_into(word: &str, out: &mut String) {
 pub fn for_each_word(text: &str, mut f: impl FnMut(&Analyzed)) {
     WORDS.with_borrow_mut(|memo| {
         for range in words(text) {
-            remembered(memo, &text[range], &mut f);
+            remembered(memo, text, range, &mut f);
         }
     });
 }
@@ -146,7 +140,7 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&Analyzed)) {
 pub fn for_each_token(text: &str, mut f: impl FnMut(Range<usize>, &str)) {
     WORDS.with_borrow_mut(|memo| {
         for range in words(text) {
-            remembered(memo, &text[range.clone()], |word| {
+            remembered(memo, text, range.clone(), |word| {
                 if !word.term.is_empty() {
                     f(range, &word.term);
                 }

@@ -12,6 +12,7 @@ pub mod analyzer;
 mod backlog;
 mod count;
 mod document;
+mod memo;
 mod pairs;
 mod read_ahead;
 mod schema;
