@@ -50,20 +50,36 @@ fn by_rule(c: char) -> bool {
 /// Read byte by byte, with the Arabic letters and ASCII taken from their bytes and only the
 /// other characters decoded: every word of every article passes here, and a `char_indices`
 /// walk cost some 360 instructions a word (10 % of a build's, notes/build-bench.md).
-pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut at = 0;
-    std::iter::from_fn(move || {
+pub fn words(text: &str) -> Words<'_> {
+    Words { text, at: 0 }
+}
+
+/// The iterator [`words`] returns.
+pub struct Words<'a> {
+    text: &'a str,
+    /// Where the next word is looked for: a character boundary.
+    at: usize,
+}
+
+impl Iterator for Words<'_> {
+    type Item = Range<usize>;
+
+    /// Inlined into the caller's loop: as a call of its own (a `from_fn` closure) its frame
+    /// and saved registers were ≈ 17 instructions a word (notes/build-bench.md session 32).
+    #[inline(always)]
+    fn next(&mut self) -> Option<Range<usize>> {
+        let text = self.text;
         loop {
             // Each character is classed once: the first of the word here, the one that ends
             // it below, which the next call then starts after (classing the space between two
             // words twice, and the first letter again in the run, was ≈ 29 instructions a
             // word, notes/build-bench.md session 31).
             let (start, first) = loop {
-                let (len, class) = class_at(text, at)?;
+                let (len, class) = class_at(text, self.at)?;
                 if class & WORD != 0 {
-                    break (at, (len, class));
+                    break (self.at, (len, class));
                 }
-                at += len;
+                self.at += len;
             };
             let (mut end, mut seen) = (start + first.0, first.1);
             loop {
@@ -80,11 +96,11 @@ pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
                         end += len;
                     }
                     Some((len, _)) => {
-                        at = end + len;
+                        self.at = end + len;
                         break;
                     }
                     None => {
-                        at = end;
+                        self.at = end;
                         break;
                     }
                 }
@@ -102,7 +118,7 @@ pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
                 return Some(start..end);
             }
         }
-    })
+    }
 }
 
 /// The byte length of the run of Arabic letters U+0621–U+063F and U+0641–U+064A (`D8 A1`–`D8 BF`,
@@ -110,6 +126,23 @@ pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 /// begins with.
 #[inline(always)]
 fn letter_run(bytes: &[u8]) -> usize {
+    let mut len = 0;
+    // Eight letters at a time where 16 bytes are left: a word's letters are some five, and
+    // one at a time they were ≈ 10 instructions each (notes/build-bench.md session 32).
+    #[cfg(target_arch = "x86_64")]
+    while let Some(block) = bytes[len..].first_chunk::<16>() {
+        let letters = block_letters(block);
+        len += letters;
+        if letters < 16 {
+            return len;
+        }
+    }
+    len + pair_letters(&bytes[len..])
+}
+
+/// [`letter_run`] two bytes at a time.
+#[inline(always)]
+fn pair_letters(bytes: &[u8]) -> usize {
     // Two bytes read as one number and two comparisons a letter: between `D8 A1` and `D9 8A`
     // the only characters that valid UTF-8 spells are those letters and tatweel. A slice
     // pattern re-sliced the text at each letter, some 16 instructions a letter (4.9 M letters
@@ -117,12 +150,47 @@ fn letter_run(bytes: &[u8]) -> usize {
     let mut len = 0;
     for pair in bytes.chunks_exact(2) {
         let x = u16::from_be_bytes([pair[0], pair[1]]);
-        if x.wrapping_sub(0xD8A1) > 0xD98A - 0xD8A1 || x == 0xD980 {
+        if x.wrapping_sub(FIRST_LETTER) > LAST_LETTER - FIRST_LETTER || x == TATWEEL_BYTES {
             break;
         }
         len += 2;
     }
     len
+}
+
+/// U+0621's bytes as a big-endian number: the first letter of [`letter_run`]'s.
+const FIRST_LETTER: u16 = 0xD8A1;
+/// U+064A's: the last.
+const LAST_LETTER: u16 = 0xD98A;
+/// Tatweel's, between them and not a letter.
+const TATWEEL_BYTES: u16 = 0xD980;
+
+/// [`pair_letters`] on 16 bytes at once: the byte length of the letters `block` begins with.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn block_letters(block: &[u8; 16]) -> usize {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi16, _mm_cmpgt_epi16, _mm_loadu_si128, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi16, _mm_slli_epi16, _mm_srli_epi16, _mm_sub_epi16, _mm_xor_si128,
+    };
+    // SAFETY: SSE2 is part of x86-64; the load reads the array's 16 bytes, and `loadu` needs
+    // no alignment.
+    let outside = unsafe {
+        let v = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
+        // Each pair as a big-endian number, as `pair_letters` reads it.
+        let x = _mm_or_si128(_mm_slli_epi16::<8>(v), _mm_srli_epi16::<8>(v));
+        // `x - FIRST_LETTER > LAST_LETTER - FIRST_LETTER`, unsigned, as a signed comparison
+        // of both sides with their top bit flipped.
+        let flip = _mm_set1_epi16(i16::MIN);
+        let above = _mm_cmpgt_epi16(
+            _mm_xor_si128(_mm_sub_epi16(x, _mm_set1_epi16(FIRST_LETTER as i16)), flip),
+            _mm_xor_si128(_mm_set1_epi16((LAST_LETTER - FIRST_LETTER) as i16), flip),
+        );
+        let tatweel = _mm_cmpeq_epi16(x, _mm_set1_epi16(TATWEEL_BYTES as i16));
+        _mm_movemask_epi8(_mm_or_si128(above, tatweel)) as u32
+    };
+    // Two bits a pair: the first pair outside is at an even byte.
+    (outside | 1 << 16).trailing_zeros() as usize
 }
 
 /// [`class_at`]: the character belongs to a word ([`is_word_char`]).
@@ -207,6 +275,38 @@ mod tests {
             }
         })
         .collect()
+    }
+
+    #[test]
+    fn sixteen_bytes_at_once_are_two_at_a_time() {
+        // Every pair of the letters' edges and their neighbours, at each even place of a
+        // block of letters, and one character across the pairs (an odd start).
+        let edges = [
+            0xD8A0u16, 0xD8A1, 0xD8BF, 0xD8C0, 0xD97F, 0xD980, 0xD981, 0xD98A, 0xD98B, 0x2020,
+            0xA1D8, 0x0000, 0xFFFF,
+        ];
+        for edge in edges {
+            for place in 0..9 {
+                let mut bytes = Vec::new();
+                for i in 0..9 {
+                    let x = if i == place { edge } else { 0xD8A8 };
+                    bytes.extend(x.to_be_bytes());
+                }
+                for from in [0, 1, 2] {
+                    let rest = &bytes[from..];
+                    #[cfg(target_arch = "x86_64")]
+                    {
+                        let block = rest.first_chunk::<16>().unwrap();
+                        assert_eq!(
+                            block_letters(block),
+                            pair_letters(block),
+                            "{edge:04X} at {place} from {from}"
+                        );
+                    }
+                    assert_eq!(letter_run(rest), pair_letters(rest));
+                }
+            }
+        }
     }
 
     proptest::proptest! {
