@@ -27,7 +27,7 @@ mod writer;
 use count::Frequencies;
 pub use count::{Total, servable_results};
 pub use pairs::{ArticleTerms, Word};
-pub use read_ahead::{ReadAhead, warm};
+pub use read_ahead::ReadAhead;
 use schema::{Fields, fields_of, fields_to_update, register_tokenizers};
 pub use snippet::highlight_html;
 use snippet::{Passages, opening};

@@ -154,65 +154,56 @@ impl Ahead {
     /// to the query, which reads it as it would have (and reports the error itself).
     pub(super) fn terms(&self, searcher: &Searcher, wanted: &[(Term, Reads)]) -> Vec<Asked> {
         let readers = searcher.segment_readers();
-        let per_thread = readers.len().div_ceil(MAX_THREADS).max(1);
-        let mut asked = Vec::new();
-        std::thread::scope(|scope| {
-            let threads: Vec<_> = readers
-                .chunks(per_thread)
-                .enumerate()
-                .filter_map(|(chunk, readers)| {
-                    let first = chunk * per_thread;
-                    let files = &self.segments[first..first + readers.len()];
-                    let fetch = move || {
-                        let mut asked = Vec::new();
-                        for (i, (reader, files)) in readers.iter().zip(files).enumerate() {
-                            let fetched = fetch(reader, files.as_ref(), wanted, first + i);
-                            match fetched {
-                                Ok(more) => asked.extend(more),
-                                Err(e) => tracing::debug!("cannot read ahead a segment: {e}"),
-                            }
-                        }
-                        asked
-                    };
-                    let spawned = std::thread::Builder::new()
-                        .name("arshif-ahead".to_owned())
-                        .spawn_scoped(scope, fetch);
-                    spawned
-                        .inspect_err(|e| tracing::debug!("cannot read ahead: {e}"))
-                        .ok()
-                })
-                .collect();
-            for thread in threads {
-                asked.extend(thread.join().unwrap_or_default());
+        let files = &self.segments;
+        let asked = on_threads(readers, |first, readers| {
+            let mut asked = Vec::new();
+            for (i, reader) in readers.iter().enumerate() {
+                let files = files[first + i].as_ref();
+                match fetch(reader, files, wanted, first + i) {
+                    Ok(more) => asked.extend(more),
+                    Err(e) => tracing::debug!("cannot read ahead a segment: {e}"),
+                }
             }
+            asked
         });
-        asked
+        asked.into_iter().flatten().collect()
     }
 
     /// Reads the stored documents at `hits` on a thread each (a few each past [`MAX_THREADS`]),
     /// so that their blocks' pages are read at once; each block is kept decompressed by
     /// `stores`, where the page's ids are then read one after another.
     pub(super) fn stored(&self, stores: &Stores, hits: &[DocAddress]) {
-        let per_thread = hits.len().div_ceil(MAX_THREADS).max(1);
-        std::thread::scope(|scope| {
-            for hits in hits.chunks(per_thread) {
-                let read = move || {
-                    for &hit in hits {
-                        if let Err(e) = stores.get(hit) {
-                            tracing::debug!("cannot read a stored document ahead: {e}");
-                        }
-                    }
-                };
-                let spawned = std::thread::Builder::new()
-                    .name("arshif-ahead".to_owned())
-                    .spawn_scoped(scope, read);
-                if let Err(e) = spawned {
-                    tracing::debug!("cannot read stored documents ahead: {e}");
-                    break;
+        on_threads(hits, |_, hits| {
+            for &hit in hits {
+                if let Err(e) = stores.get(hit) {
+                    tracing::debug!("cannot read a stored document ahead: {e}");
                 }
             }
         });
     }
+}
+
+/// `work` on `items` shared among at most [`MAX_THREADS`] scoped threads, a run of items each,
+/// given with the place of its first item; the results of the threads that ran. A thread
+/// that cannot be started leaves its items to the query, which reads them itself.
+fn on_threads<T: Sync, R: Send>(items: &[T], work: impl Fn(usize, &[T]) -> R + Sync) -> Vec<R> {
+    let per_thread = items.len().div_ceil(MAX_THREADS).max(1);
+    let work = &work;
+    std::thread::scope(|scope| {
+        let threads: Vec<_> = items
+            .chunks(per_thread)
+            .enumerate()
+            .filter_map(|(chunk, items)| {
+                let spawned = std::thread::Builder::new()
+                    .name("arshif-ahead".to_owned())
+                    .spawn_scoped(scope, move || work(chunk * per_thread, items));
+                spawned
+                    .inspect_err(|e| tracing::debug!("cannot read ahead: {e}"))
+                    .ok()
+            })
+            .collect();
+        threads.into_iter().filter_map(|t| t.join().ok()).collect()
+    })
 }
 
 /// What `wanted` reads of the segment `reader` (number `segment`), asked of the kernel.
@@ -298,7 +289,7 @@ impl Drop for ReadAhead {
 /// for the disk page by page. Read a megabyte at a time rather than handed to the kernel
 /// whole (`posix_fadvise`): a read-ahead of a gigabyte at once would queue in front of the
 /// first reader's own page faults. Gives the bytes read; meant for a background thread.
-pub fn warm(dir: &Path) -> std::io::Result<u64> {
+fn warm(dir: &Path) -> std::io::Result<u64> {
     let mut files: Vec<(usize, PathBuf)> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter_map(|path| {

@@ -192,7 +192,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
 
 /// Reads ahead the search index being served on an idle thread, once `serve` listens (never
 /// before its first answer): a first search after a large build otherwise waits for the disk
-/// (see [`crate::search::warm`]). Until it has read the index, queries ask for their own pages first
+/// (see [`crate::search::ReadAhead`]). Until it has read the index, queries ask for their own pages first
 /// ([`crate::search::SearchIndex::read_ahead`]).
 fn warm_search(state: &AppState) {
     let Some(ahead) = state.site().search.as_ref().map(|s| s.read_ahead()) else {
