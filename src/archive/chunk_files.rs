@@ -79,17 +79,27 @@ pub fn write<T: Serialize + Sync>(
     key: impl Fn(&T) -> &str,
     durability: Durability,
 ) -> io::Result<Vec<ChunkName>> {
-    write_unless_known(dir, items, key, |_| None, durability)
+    write_unless_known(dir, items, key, |_| None, postcard_item, durability)
+}
+
+/// Appends `item` as postcard encodes it: a chunk's item when the caller has no quicker way
+/// to the same bytes.
+pub fn postcard_item<T: Serialize>(item: &T, out: &mut Vec<u8>) -> io::Result<()> {
+    *out = postcard::to_extend(item, std::mem::take(out))
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    Ok(())
 }
 
 /// [`write`], except that a chunk for which `known` gives a name (the caller knows the run of
 /// items is the very one that chunk holds, and that `dir` holds it) is neither encoded nor
-/// hashed again.
-pub fn write_unless_known<T: Serialize + Sync>(
+/// hashed again, and that each item of a chunk written is appended by `encode`, which must
+/// give the bytes [`postcard_item`] gives (a caller may copy them from where it read them).
+pub fn write_unless_known<T: Sync>(
     dir: &Path,
     items: &[T],
     key: impl Fn(&T) -> &str,
     known: impl Fn(&[T]) -> Option<ChunkName> + Sync,
+    encode: impl Fn(&T, &mut Vec<u8>) -> io::Result<()> + Sync,
     durability: Durability,
 ) -> io::Result<Vec<ChunkName>> {
     fs::create_dir_all(dir)?;
@@ -99,7 +109,7 @@ pub fn write_unless_known<T: Serialize + Sync>(
             let run = &items[range];
             match known(run).filter(|n| path_of(dir, n).is_file()) {
                 Some(name) => Ok(name),
-                None => put(dir, run, durability),
+                None => put(dir, run, &encode, durability),
             }
         })
         .collect()
@@ -111,13 +121,15 @@ pub type Fingerprint = [u8; 32];
 
 /// [`write`], with each chunk's [`Fingerprint`] made by `fingerprint` and given back beside
 /// its name: a run whose fingerprint `known` maps to a chunk that `dir` holds is that chunk,
-/// neither encoded nor hashed again.
-pub fn write_fingerprinted<T: Serialize + Sync>(
+/// neither encoded nor hashed again. Items are appended by `encode`, as in
+/// [`write_unless_known`].
+pub fn write_fingerprinted<T: Sync>(
     dir: &Path,
     items: &[T],
     key: impl Fn(&T) -> &str,
     fingerprint: impl Fn(&[T]) -> Fingerprint + Sync,
     known: &FxHashMap<Fingerprint, ChunkName>,
+    encode: impl Fn(&T, &mut Vec<u8>) -> io::Result<()> + Sync,
     durability: Durability,
 ) -> io::Result<Vec<(ChunkName, Fingerprint)>> {
     fs::create_dir_all(dir)?;
@@ -128,16 +140,26 @@ pub fn write_fingerprinted<T: Serialize + Sync>(
             let print = fingerprint(run);
             let name = match known.get(&print).filter(|n| path_of(dir, n).is_file()) {
                 Some(name) => *name,
-                None => put(dir, run, durability)?,
+                None => put(dir, run, &encode, durability)?,
             };
             Ok((name, print))
         })
         .collect()
 }
 
-/// Writes the chunk of `run` unless `dir` holds it already; gives back its name.
-fn put<T: Serialize>(dir: &Path, run: &[T], durability: Durability) -> io::Result<ChunkName> {
-    let bytes = postcard::to_stdvec(run).map_err(|e| io::Error::other(e.to_string()))?;
+/// Writes the chunk of `run` unless `dir` holds it already; gives back its name. Its bytes
+/// are postcard's of the slice: the items' count, then each item's.
+fn put<T>(
+    dir: &Path,
+    run: &[T],
+    encode: &impl Fn(&T, &mut Vec<u8>) -> io::Result<()>,
+    durability: Durability,
+) -> io::Result<ChunkName> {
+    let mut bytes = Vec::new();
+    postcard_item(&run.len(), &mut bytes)?;
+    for item in run {
+        encode(item, &mut bytes)?;
+    }
     let name = *blake3::hash(&bytes).as_bytes();
     let path = path_of(dir, &name);
     // Its name is its content, and it was renamed into place whole.
@@ -386,6 +408,21 @@ mod tests {
     }
 
     #[test]
+    fn a_chunk_holds_postcard_of_its_run() {
+        // The count, then each item as `encode` appends it: postcard's bytes of the slice,
+        // which `read` decodes and `lengths` reads the count of.
+        let dir = tempfile::tempdir().unwrap();
+        let all = items(0..20_000);
+        let names = write(dir.path(), &all, key, Durability::Cached).unwrap();
+        let ranges = cut(&all, key);
+        assert_eq!(ranges.len(), names.len());
+        for (range, name) in ranges.into_iter().zip(&names) {
+            let bytes = fs::read(path_of(dir.path(), name)).unwrap();
+            assert_eq!(bytes, postcard::to_stdvec(&all[range]).unwrap());
+        }
+    }
+
+    #[test]
     fn a_chunk_is_decoded_into_a_vector_sized_once() {
         // Items of 264 bytes: 8,192 of them are past the 1 MiB serde trusts.
         let items: Vec<(u64, [u64; 32])> = (0..8_192).map(|i| (i, [i; 32])).collect();
@@ -448,14 +485,28 @@ mod tests {
         let first_len = cut(&before, key)[0].len();
         let claimed =
             |run: &[(String, u32)]| (run.len() == first_len).then(|| names[names.len() - 1]);
-        let again =
-            write_unless_known(dir.path(), &before, key, claimed, Durability::Cached).unwrap();
+        let again = write_unless_known(
+            dir.path(),
+            &before,
+            key,
+            claimed,
+            postcard_item,
+            Durability::Cached,
+        )
+        .unwrap();
         assert_eq!(again[0], names[names.len() - 1]);
         assert_eq!(again[1..], names[1..]);
         // A name whose file is not there is not taken.
         let missing = |_: &[(String, u32)]| Some([7; 32]);
-        let honest =
-            write_unless_known(dir.path(), &before, key, missing, Durability::Cached).unwrap();
+        let honest = write_unless_known(
+            dir.path(),
+            &before,
+            key,
+            missing,
+            postcard_item,
+            Durability::Cached,
+        )
+        .unwrap();
         assert_eq!(honest, names);
     }
 
@@ -468,16 +519,20 @@ mod tests {
             let keys: Vec<&str> = run.iter().map(|(k, _)| k.as_str()).collect();
             *blake3::hash(keys.concat().as_bytes()).as_bytes()
         };
+        let write_known = |items: &[(String, u32)], known: &FxHashMap<Fingerprint, ChunkName>| {
+            write_fingerprinted(
+                dir.path(),
+                items,
+                key,
+                print,
+                known,
+                postcard_item,
+                Durability::Cached,
+            )
+            .unwrap()
+        };
         let before = items(0..30_000);
-        let first = write_fingerprinted(
-            dir.path(),
-            &before,
-            key,
-            print,
-            &FxHashMap::default(),
-            Durability::Cached,
-        )
-        .unwrap();
+        let first = write_known(&before, &FxHashMap::default());
         let names: Vec<ChunkName> = first.iter().map(|c| c.0).collect();
         assert_eq!(
             names,
@@ -488,16 +543,14 @@ mod tests {
         // Every value changed, no key: every chunk taken by its fingerprint, none encoded.
         let mut values = before.clone();
         values.iter_mut().for_each(|item| item.1 += 1);
-        let same = write_fingerprinted(dir.path(), &values, key, print, &known, Durability::Cached)
-            .unwrap();
+        let same = write_known(&values, &known);
         assert_eq!(same, first);
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), names.len());
 
         // One key changed: its chunk is encoded and written, the others are taken.
         let mut after = before.clone();
         after[10_000].0.push('!');
-        let again = write_fingerprinted(dir.path(), &after, key, print, &known, Durability::Cached)
-            .unwrap();
+        let again = write_known(&after, &known);
         let new: Vec<_> = again.iter().filter(|c| !first.contains(c)).collect();
         assert!((1..=2).contains(&new.len()), "{} chunks new", new.len());
         let names: Vec<ChunkName> = again.iter().map(|c| c.0).collect();

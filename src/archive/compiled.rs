@@ -254,6 +254,7 @@ pub(super) fn save_ordered(
             |(entry, _)| &entry.entry.article.id,
             |run| fingerprint(store_name, run, archive.other_parts),
             &known,
+            super::light_entry::encode_placed,
             Durability::Synced,
         )
         .map_err(werr)?
