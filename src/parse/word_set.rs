@@ -9,13 +9,14 @@ use super::text::{next_space, word_hash};
 /// A few words looked for among the many of a stretch of text: which of them occur. Scanning
 /// the text once against the few is cheaper than a set of all the text's words.
 pub struct WordSet<'a> {
-    index: FxHashMap<&'a str, usize>,
     /// Bit `n` is set when some word is `n` bytes long (`63` stands for 63 and more).
     lengths: u64,
     /// The words by their number.
     words: Vec<&'a str>,
     /// The number of a word of each [`word_hash`]; the others of the same hash (if ever two
-    /// words had one) follow in `same_hash`.
+    /// words had one) follow in `same_hash`. The only map: a word is found by its hash, then
+    /// its bytes (a second map of the words themselves cost an insertion a word, and its
+    /// growth, ≈ 1 M instructions in 200 dumps, notes/parser-bench.md, session 33).
     by_hash: FxHashMap<u64, usize>,
     same_hash: Vec<Option<usize>>,
     /// How many of the words have a hash of each [`slot`] (saturating: a full count is never
@@ -37,31 +38,37 @@ fn slot(hash: u64) -> usize {
 
 impl<'a> WordSet<'a> {
     pub fn new(words: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut index = FxHashMap::default();
-        let mut lengths = 0;
-        let mut by_hash = FxHashMap::default();
-        let (mut list, mut same_hash) = (Vec::new(), Vec::new());
-        let mut slots = [0u8; SLOTS];
+        let mut set = WordSet {
+            lengths: 0,
+            words: Vec::new(),
+            by_hash: FxHashMap::default(),
+            same_hash: Vec::new(),
+            slots: [0u8; SLOTS],
+        };
         for w in words {
-            let n = index.len();
-            if let std::collections::hash_map::Entry::Vacant(e) = index.entry(w) {
-                e.insert(n);
-                let hash = word_hash(w.as_bytes());
-                same_hash.push(by_hash.insert(hash, n));
-                list.push(w);
-                let count = &mut slots[slot(hash)];
+            let hash = word_hash(w.as_bytes());
+            if set.find(w, hash).is_none() {
+                let n = set.words.len();
+                set.same_hash.push(set.by_hash.insert(hash, n));
+                set.words.push(w);
+                let count = &mut set.slots[slot(hash)];
                 *count = count.saturating_add(1);
             }
-            lengths |= length_bit(w);
+            set.lengths |= length_bit(w);
         }
-        WordSet {
-            index,
-            lengths,
-            words: list,
-            by_hash,
-            same_hash,
-            slots,
+        set
+    }
+
+    /// The number of `word`, whose [`word_hash`] is `hash`, if the set holds it.
+    fn find(&self, word: &str, hash: u64) -> Option<usize> {
+        let mut next = self.by_hash.get(&hash).copied();
+        while let Some(i) = next {
+            if self.words[i] == word {
+                return Some(i);
+            }
+            next = self.same_hash[i];
         }
+        None
     }
 
     /// Where `word` is in the set, from 0 to the number of distinct words.
@@ -69,11 +76,11 @@ impl<'a> WordSet<'a> {
         if self.lengths & length_bit(word) == 0 {
             return None;
         }
-        self.index.get(word).copied()
+        self.find(word, word_hash(word.as_bytes()))
     }
 
     pub fn len(&self) -> usize {
-        self.index.len()
+        self.words.len()
     }
 
     /// Which of the words the keys hold (by [`WordSet::get`]'s numbering), from each key and
@@ -131,6 +138,22 @@ fn length_bit(w: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A word's number is where it first came, repeats taking none; a word of a length the
+    /// set holds but not in it has none.
+    #[test]
+    fn words_are_numbered_once_in_order() {
+        let set = WordSet::new(["خطه", "الحكومه", "خطه", "x", "الحكومه", ""]);
+        assert_eq!(set.len(), 4);
+        let numbers: Vec<_> = ["خطه", "الحكومه", "x", "", "خطة", "y", "حكومه"]
+            .iter()
+            .map(|w| set.get(w))
+            .collect();
+        assert_eq!(
+            numbers,
+            [Some(0), Some(1), Some(2), Some(3), None, None, None]
+        );
+    }
 
     /// Words of one slot are each found: finding one does not turn the other away. A hash
     /// that is a word's but a key that does not hold it finds nothing. And the result is the
