@@ -76,7 +76,7 @@ impl Document for ArticleDoc {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::pairs::analysed_into;
+    use crate::search::pairs::analysed;
     use crate::search::schema::{fields_of, register_tokenizers, schema};
     use tantivy::{DocAddress, Index, IndexWriter, TantivyDocument, Term};
 
@@ -105,8 +105,7 @@ mod tests {
         let mut theirs = TantivyDocument::default();
         theirs.add_text(f.id, "2016-05-01-lavrov");
         for (terms, pairs, text) in texts {
-            let mut line = String::new();
-            analysed_into(text, &mut line);
+            let line = analysed(text);
             theirs.add_text(pairs, &line);
             theirs.add_text(terms, &line);
             ours.add_line(terms, pairs, line);

@@ -1,12 +1,13 @@
 //! What the index is fed: each text analysed once into its terms, and the word pairs (shingles,
 //! as Elasticsearch's `index_phrases`) made of them.
 //!
-//! A text of an article is analysed once, by [`analysed_into`], into a line of its terms, each
-//! after its length; the indexed fields read that line back with two tokenizers that only
-//! split it: [`Line::terms`] gives the terms themselves (the `title` and `body` fields, with positions)
-//! and [`Line::pairs`] every two adjacent terms joined as one term (the `*_pairs` fields). A two-word
-//! phrase is then one term of a pairs field: one postings list, no positions to read, where a
-//! phrase query reads the positions of every article holding both words.
+//! A text of an article is analysed once, by [`analysed`], into a line of its terms (see
+//! [`LineWriter`]); the indexed fields read that line back with two tokenizers that only
+//! split it: [`Line::terms`] gives the terms themselves (the `title` and `body` fields, with
+//! positions) and [`Line::pairs`] every two adjacent terms joined as one term (the `*_pairs`
+//! fields). A two-word phrase is then one term of a pairs field: one postings list, no
+//! positions to read, where a phrase query reads the positions of every article holding both
+//! words.
 //!
 //! The pairs are made from the tokens the terms field gets, so they agree with its phrase
 //! query by construction: a spelling the analyzer folds reaches the same pair; words without
@@ -15,6 +16,8 @@
 //! values of a field (title and subtitle, body and a caption), as tantivy leaves a position
 //! free between values. Paragraphs and sentences of one value are one run of terms: the
 //! phrase query matches across them, and so do the pairs.
+
+use std::ops::Range;
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
@@ -30,20 +33,24 @@ pub const PAIRS_NAME: &str = "arabic-pairs";
 /// digits and marks, see `crate::arabic::words`), so that no pair reads as another.
 const PAIR_JOIN: char = '\u{1F}';
 
-/// Appends the terms of `text` to `out`, each after its length in one byte: what [`Line`]
-/// reads.
-pub fn analysed_into(text: &str, out: &mut String) {
-    for_each_term(text, |term| push_term(out, term));
+/// Ends a line's terms, before their lengths: a byte no term holds, nor a length (a term is
+/// never empty).
+const END_OF_TERMS: u8 = 0;
+
+/// The terms of `text` as a line [`Line`] reads.
+pub fn analysed(text: &str) -> String {
+    let mut line = LineWriter::default();
+    for_each_term(text, |term| line.push(term));
+    line.finish()
 }
 
-/// An article's title and body as lines of terms ([`analysed_into`]), what the index reads of
+/// An article's title and body as lines of terms ([`analysed`]), what the index reads of
 /// them. Made by [`ArticleTerms::analyse`], which also hands each word to whoever else reads
 /// them (the build's thread profile), so that a build reads an article's words once.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ArticleTerms {
     pub(super) title: String,
-    /// The paragraphs' terms in order: what [`analysed_into`] makes of each, one after the
-    /// other (no word spans two paragraphs).
+    /// The paragraphs' terms in order, as one line (no word spans two paragraphs).
     pub(super) body: String,
 }
 
@@ -67,17 +74,15 @@ impl ArticleTerms {
     /// [`Word::EndOfText`]. `each` must not analyse text itself (the analyzer's memo is
     /// borrowed meanwhile).
     pub fn analyse(article: &Article, mut each: impl FnMut(Word)) -> ArticleTerms {
-        // The body's line of terms is about as long as the body (its words normalised and
-        // stemmed, each after a length byte where a space was): sized once, it is not grown
-        // and copied a dozen times an article.
+        // The body's terms are about as long as the body (its words normalised and stemmed,
+        // a join where a space was): sized once, the line is not grown and copied a dozen
+        // times an article.
         let body_len = article.body.iter().map(|p| p.len() + 1).sum();
-        let mut terms = ArticleTerms {
-            title: String::new(),
-            body: String::with_capacity(body_len),
-        };
+        let mut title = LineWriter::default();
+        let mut body = LineWriter::with_capacity(body_len);
         for_each_word(&article.title, |word| {
             if !word.term.is_empty() {
-                push_term(&mut terms.title, &word.term);
+                title.push(&word.term);
                 each(Word::Title(word));
             }
         });
@@ -85,40 +90,65 @@ impl ArticleTerms {
         for paragraph in &article.body {
             for_each_word(paragraph, |word| {
                 if !word.term.is_empty() {
-                    push_term(&mut terms.body, &word.term);
+                    body.push(&word.term);
                 }
                 each(Word::Body(word));
             });
             each(Word::EndOfText);
         }
-        terms
-    }
-}
-
-/// Appends `term` to a line: its length in bytes as one ASCII character, then the term. Every
-/// token the index reads is read back from a line twice (terms and pairs): a length is read in
-/// a few instructions where a separator was searched for byte by byte (terms and pairs read
-/// by `split_ascii_whitespace` were 5.8 % of a build's instructions, notes/build-bench.md).
-/// A length under 128 is ASCII, so the line stays UTF-8.
-fn push_term(line: &mut String, term: &str) {
-    match u8::try_from(term.len()) {
-        Ok(len) if len < 0x80 => {
-            line.push(char::from(len));
-            line.push_str(term);
+        ArticleTerms {
+            title: title.finish(),
+            body: body.finish(),
         }
-        // Never: a term is at most `MAX_TERM_BYTES` long, and a variant's canonical form too
-        // (`a_terms_length_fits_in_one_ascii_byte`).
-        _ => debug_assert!(false, "a term of {} bytes", term.len()),
     }
 }
 
-/// The first term of a line [`push_term`] wrote, which is left after it.
-fn next_term<'a>(rest: &mut &'a str) -> Option<&'a str> {
-    let len = usize::from(*rest.as_bytes().first()?);
-    // `get` checks both ends are character boundaries: a line made otherwise ends here.
-    let term = rest.get(1..1 + len)?;
-    *rest = &rest[1 + len..];
-    Some(term)
+/// A line of terms being written: the terms joined by [`PAIR_JOIN`], then [`END_OF_TERMS`]
+/// and each term's length in bytes as one ASCII character (a length under 128 is ASCII, so
+/// the line stays UTF-8).
+///
+/// Every token the index reads is read back from a line twice (terms and pairs). A term is
+/// found by its length in a few instructions where a separator was searched for byte by byte
+/// (terms and pairs read by `split_ascii_whitespace` were 5.8 % of a build's instructions,
+/// notes/build-bench.md); and as the terms are joined as [`pair`] joins them, two adjacent
+/// terms are already their pair: each token is one slice of the line, copied once (a length
+/// before each term made a pair of two copies and a join, ≈ 57 instructions a token). The
+/// lengths come last so that the line is the terms' own buffer, not a copy of it.
+#[derive(Default)]
+struct LineWriter {
+    terms: String,
+    lengths: String,
+}
+
+impl LineWriter {
+    fn with_capacity(terms: usize) -> LineWriter {
+        LineWriter {
+            terms: String::with_capacity(terms),
+            // A term is some seven bytes and its join.
+            lengths: String::with_capacity(terms / 8),
+        }
+    }
+
+    fn push(&mut self, term: &str) {
+        match u8::try_from(term.len()) {
+            Ok(len @ 1..0x80) => {
+                if !self.lengths.is_empty() {
+                    self.terms.push(PAIR_JOIN);
+                }
+                self.terms.push_str(term);
+                self.lengths.push(char::from(len));
+            }
+            // Never: a term is at most `MAX_TERM_BYTES` long, and a variant's canonical form too
+            // (`a_terms_length_fits_in_one_ascii_byte`), and never empty (`for_each_term`).
+            _ => debug_assert!(false, "a term of {} bytes", term.len()),
+        }
+    }
+
+    fn finish(mut self) -> String {
+        self.terms.push(char::from(END_OF_TERMS));
+        self.terms.push_str(&self.lengths);
+        self.terms
+    }
 }
 
 /// The pair term of two adjacent terms, as the pairs fields hold it.
@@ -130,7 +160,7 @@ pub fn pair(first: &str, second: &str) -> String {
     out
 }
 
-/// Reads a line [`analysed_into`] wrote: its terms in order ([`Line::terms`]), or every two
+/// Reads a line [`analysed`] wrote: its terms in order ([`Line::terms`]), or every two
 /// adjacent terms joined as [`pair`] does ([`Line::pairs`]).
 #[derive(Clone, Default)]
 pub struct Line {
@@ -152,12 +182,27 @@ impl Line {
 }
 
 pub struct LineStream<'a> {
-    /// What is left of the line.
-    rest: &'a str,
-    /// The term before the next one, for pairs (the first pair needs two terms).
-    previous: Option<&'a str>,
+    /// The line's terms, joined.
+    terms: &'a str,
+    /// The lengths of the terms not read yet.
+    lengths: std::slice::Iter<'a, u8>,
+    /// Where the next term starts in `terms`.
+    next: usize,
+    /// Where the last term read starts, for pairs: the next pair runs from there.
+    previous: usize,
     pairs: bool,
     token: &'a mut Token,
+}
+
+impl LineStream<'_> {
+    /// The next term's place in `terms`, and moves past it and its join.
+    #[inline]
+    fn next_term(&mut self) -> Option<Range<usize>> {
+        let len = usize::from(*self.lengths.next()?);
+        let start = self.next;
+        self.next = start + len + PAIR_JOIN.len_utf8();
+        Some(start..start + len)
+    }
 }
 
 impl Tokenizer for Line {
@@ -165,35 +210,44 @@ impl Tokenizer for Line {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> LineStream<'a> {
         self.token.reset();
-        let mut rest = text;
-        let previous = if self.pairs {
-            next_term(&mut rest)
-        } else {
-            None
+        // The lengths hold no `END_OF_TERMS`: the last one in the line is the one it wrote.
+        let (terms, lengths) = match memchr::memrchr(END_OF_TERMS, text.as_bytes()) {
+            Some(end) => (&text[..end], &text.as_bytes()[end + 1..]),
+            None => ("", &[][..]),
         };
-        LineStream {
-            rest,
-            previous,
+        let mut stream = LineStream {
+            terms,
+            lengths: lengths.iter(),
+            next: 0,
+            previous: 0,
             pairs: self.pairs,
             token: &mut self.token,
+        };
+        if stream.pairs {
+            // The first pair needs two terms.
+            stream.next_term();
         }
+        stream
     }
 }
 
 impl TokenStream for LineStream<'_> {
+    #[inline]
     fn advance(&mut self) -> bool {
-        let Some(word) = next_term(&mut self.rest) else {
+        let Some(term) = self.next_term() else {
             return false;
         };
-        let text = &mut self.token.text;
-        text.clear();
-        if self.pairs
-            && let Some(previous) = self.previous.replace(word)
-        {
-            text.push_str(previous);
-            text.push(PAIR_JOIN);
-        }
-        text.push_str(word);
+        let start = if self.pairs {
+            std::mem::replace(&mut self.previous, term.start)
+        } else {
+            term.start
+        };
+        // `get` checks both ends are character boundaries: a line made otherwise ends here.
+        let Some(text) = self.terms.get(start..term.end) else {
+            return false;
+        };
+        self.token.text.clear();
+        self.token.text.push_str(text);
         self.token.position = self.token.position.wrapping_add(1);
         true
     }
@@ -223,24 +277,32 @@ mod tests {
 
     #[test]
     fn the_terms_field_gets_the_analyzers_terms_and_the_pairs_field_their_neighbours() {
-        let text = "قال وزيرُ الخارجيّة: «سوريا»... ـ لـ\"داعش\" ١٠";
-        let mut line = String::new();
-        analysed_into(text, &mut line);
-        let want = terms(text);
-        assert!(want.len() >= 5, "{want:?}");
-        let got = tokens(Line::terms(), &line);
-        assert_eq!(got.iter().map(|(t, _)| t.clone()).collect::<Vec<_>>(), want);
-        assert_eq!(
-            got.iter().map(|&(_, p)| p).collect::<Vec<_>>(),
-            (0..want.len()).collect::<Vec<_>>()
-        );
-        let pairs = tokens(Line::pairs(), &line);
-        let want_pairs: Vec<(String, usize)> = want
-            .windows(2)
-            .enumerate()
-            .map(|(i, w)| (pair(&w[0], &w[1]), i))
-            .collect();
-        assert_eq!(pairs, want_pairs);
+        // Terms of one byte and of the longest length, first, last and alone, Latin and digits.
+        let longest = "ب".repeat(crate::search::analyzer::MAX_TERM_BYTES / 2);
+        for text in [
+            "قال وزيرُ الخارجيّة: «سوريا»... ـ لـ\"داعش\" ١٠",
+            &format!("{longest} قال {longest}"),
+            &format!("a {longest} b"),
+            "وزير الخارجية",
+            "وزير",
+            "Obama's AFP-news 2015 x 7",
+        ] {
+            let line = analysed(text);
+            let want = terms(text);
+            let got = tokens(Line::terms(), &line);
+            assert_eq!(got.iter().map(|(t, _)| t.clone()).collect::<Vec<_>>(), want);
+            assert_eq!(
+                got.iter().map(|&(_, p)| p).collect::<Vec<_>>(),
+                (0..want.len()).collect::<Vec<_>>()
+            );
+            let pairs = tokens(Line::pairs(), &line);
+            let want_pairs: Vec<(String, usize)> = want
+                .windows(2)
+                .enumerate()
+                .map(|(i, w)| (pair(&w[0], &w[1]), i))
+                .collect();
+            assert_eq!(pairs, want_pairs, "{text}");
+        }
     }
 
     #[test]
@@ -264,10 +326,7 @@ mod tests {
                 Word::EndOfText => "end".into(),
             })
         });
-        let mut title = String::new();
-        analysed_into(&article.title, &mut title);
-        let mut body = String::new();
-        analysed_into(&article.body.join("\n"), &mut body);
+        let (title, body) = (analysed(&article.title), analysed(&article.body.join("\n")));
         assert_eq!(got, ArticleTerms { title, body });
         assert_eq!(got, ArticleTerms::of(&article));
         let title_terms = terms(&article.title);
@@ -297,20 +356,20 @@ mod tests {
         use crate::search::analyzer::MAX_TERM_BYTES;
         const { assert!(MAX_TERM_BYTES < 0x80) };
         let long = "ب".repeat(MAX_TERM_BYTES / 2);
-        let mut line = String::new();
-        analysed_into(&format!("{long} قال"), &mut line);
+        let line = analysed(&format!("{long} قال"));
         assert_eq!(tokens(Line::terms(), &line).len(), 2, "{line:?}");
     }
 
     #[test]
     fn no_term_holds_the_join_or_a_space_and_short_texts_have_no_pair() {
-        let text = "Obama's ٢٠١٥ ﷺ ﻻ AFP-news تـــم";
+        let text = "Obama's ٢٠١٥ ﷺ ﻻ AFP-news\0x تـــم";
         for term in terms(text) {
             assert!(!term.contains(PAIR_JOIN) && !term.contains(char::is_whitespace));
+            assert!(!term.contains(char::from(END_OF_TERMS)));
         }
-        let mut line = String::new();
-        analysed_into("وزير", &mut line);
-        assert_eq!(tokens(Line::pairs(), &line), []);
+        assert_eq!(tokens(Line::pairs(), &analysed("وزير")), []);
+        assert_eq!(tokens(Line::pairs(), &analysed("")), []);
+        assert_eq!(tokens(Line::terms(), &analysed("")), []);
         assert_eq!(tokens(Line::pairs(), ""), []);
         assert_eq!(tokens(Line::terms(), "").len(), 0);
     }

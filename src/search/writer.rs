@@ -11,7 +11,7 @@ use tantivy::{Index, Term};
 
 use super::backlog::Backlog;
 use super::document::ArticleDoc;
-use super::pairs::{ArticleTerms, analysed_into};
+use super::pairs::{ArticleTerms, analysed};
 use super::schema::{Fields, fields_to_update, register_tokenizers, schema};
 use super::{SearchError, index_error};
 use crate::parse::Article;
@@ -162,11 +162,6 @@ impl IndexWriter {
         let mut doc = ArticleDoc::new(f.id, &a.id);
         // Each text is analysed once; its terms and its pairs fields both read the line of
         // terms. One value each, in the same order: a pair never spans two values.
-        let analysed = |text: &str| {
-            let mut line = String::new();
-            analysed_into(text, &mut line);
-            line
-        };
         doc.add_line(f.title, f.title_pairs, terms.title);
         if let Some(subtitle) = &a.subtitle {
             doc.add_line(f.title, f.title_pairs, analysed(subtitle));
