@@ -53,11 +53,11 @@ fn main() {
         .dumps
         .iter()
         .flatten()
-        .flat_map(|d| &d.outcomes)
-        .map(|(entry, _, profile)| Item {
-            id: &entry.article.id,
-            published: entry.article.published.map(narrowed),
-            profile,
+        .flat_map(|d| (0..d.outcomes.len()).map(move |j| (&d.outcomes, j)))
+        .map(|(outcomes, j)| Item {
+            id: outcomes.id(j),
+            published: outcomes.published(j).copied().map(narrowed),
+            profile: outcomes.profile(j),
         })
         .collect();
     for _ in 0..rounds {

@@ -9,6 +9,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::ArchiveError;
@@ -16,9 +17,10 @@ use super::build_cache::{BuildCache, Stamp, Walk};
 use super::compiled::{self, Ordered, Source};
 use super::dump::{DumpReadError, build_one, start_ahead};
 use super::entry::{Entry, OtherCapture};
-use super::light_entry::{EntryRef, Raw};
+use super::light_entry::EntryRef;
 use super::model::{Archive, Part, reading_order};
 use super::report::{BuildReport, Problem};
+use super::results::{Results, WholeResult};
 use super::scan::{Dump, assign_ids, scan};
 use super::store::{PartRef, Store};
 use super::str_order;
@@ -33,16 +35,14 @@ pub(super) struct Done {
     pub(super) name: String,
     pub(super) stamp: Option<Stamp>,
     pub(super) over: Option<Stamp>,
-    /// Each light entry (one for a dump or a saved page, one per page of a crawl), where its
+    /// Each article (one for a dump or a saved page, one per page of a crawl), where its
     /// parts are, and its thread profile.
-    pub(super) outcomes: Vec<(Entry, Part, Profile)>,
+    pub(super) outcomes: Results,
     pub(super) problems: Vec<Problem>,
     /// A crawl's records that are not pages, by kind.
     pub(super) skipped: BTreeMap<Skip, usize>,
     /// Taken from the build cache as it was (not parsed again).
     pub(super) reused: bool,
-    /// Where the whole entries are when `outcomes` holds them light ([`super::build_cache::Decode::Light`]).
-    pub(super) raw: Option<Raw>,
 }
 
 impl Done {
@@ -52,50 +52,22 @@ impl Done {
             name: String::new(),
             stamp: None,
             over: None,
-            outcomes: Vec::new(),
+            outcomes: Results::default(),
             problems: Vec::new(),
             skipped: BTreeMap::new(),
             reused: false,
-            raw: None,
-        }
-    }
-
-    /// Entry `j` whole, decoded from the cache when it was read light.
-    pub(super) fn whole(&self, j: usize) -> Result<Entry, postcard::Error> {
-        let light = &self.outcomes[j].0;
-        match &self.raw {
-            Some(raw) => raw.entry(j, light),
-            None => Ok(light.clone()),
         }
     }
 
     /// Every entry whole, each decoded once from the cache where it was read light: for a
-    /// build that writes every entry out again, or makes the archive from them.
+    /// build that writes every entry out again.
     pub(super) fn make_whole(&mut self) -> Result<(), ArchiveError> {
-        if let Some(raw) = self.raw.take() {
-            for (j, (entry, _, _)) in self.outcomes.iter_mut().enumerate() {
-                *entry = raw.entry(j, entry).map_err(cache_damaged)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Entry `j`, to be written.
-    fn entry_ref(&self, j: usize) -> EntryRef<'_> {
-        EntryRef {
-            entry: &self.outcomes[j].0,
-            whole: self.raw.as_ref().map(|raw| (raw, j)),
-        }
+        self.outcomes.make_whole().map_err(cache_damaged)
     }
 }
 
 /// Where one article is among the results: the file's index and the entry's within it.
 pub(super) type At = (usize, usize);
-
-/// Whether an entry's id comes from its file's name (a crawled page's comes from its address).
-fn named_by_file(entry: &Entry) -> bool {
-    entry.provenance.origin.format != Format::Warc
-}
 
 /// Where a build puts each newly parsed article's heavy parts (and its search document).
 pub(super) trait Sink: Sync {
@@ -144,7 +116,6 @@ pub(super) fn collect(
                 problems: c.problems,
                 skipped: c.skipped,
                 reused: true,
-                raw: c.raw,
             }),
             _ => {
                 done.push(Done::placeholder());
@@ -175,7 +146,8 @@ pub(super) fn collect(
         );
         let mut outcomes = Vec::with_capacity(result.entries.len());
         for mut entry in result.entries {
-            if named_by_file(&entry) {
+            // A crawled page's id is its address's.
+            if entry.provenance.origin.format != Format::Warc {
                 entry.article.id.clone_from(&given[i].0);
             }
             let (profile, terms) = Profile::with_terms(&entry.article);
@@ -189,11 +161,10 @@ pub(super) fn collect(
                 name: d.name,
                 stamp: d.stamp,
                 over: d.over,
-                outcomes,
+                outcomes: Results::Whole(outcomes),
                 problems: result.problems,
                 skipped: result.skipped,
                 reused: false,
-                raw: None,
             },
         ))
     };
@@ -216,16 +187,8 @@ pub(super) fn collect(
     }
     for (d, (id, _)) in done.iter_mut().zip(ids) {
         // A reused entry is read without its id (it may have had another when a namesake
-        // came or went). A file names one entry (a crawl's pages name theirs).
-        let mut named = d.outcomes.iter_mut().filter(|o| named_by_file(&o.0));
-        let mut next = named.next();
-        while let Some((entry, _, _)) = next {
-            next = named.next();
-            match next {
-                Some(_) => entry.article.id.clone_from(id),
-                None => entry.article.id = std::mem::take(id),
-            }
-        }
+        // came or went).
+        d.outcomes.name(id);
     }
     Ok((done, reused))
 }
@@ -269,15 +232,15 @@ pub(super) fn every_article(done: &[Done]) -> impl Iterator<Item = At> + '_ {
 /// newest first. Ids are unique but for a crawled address fetched more than once, and
 /// `files_unique` says the files' own ids are (none had to be made so).
 fn gather_captures(done: &[Done], files_unique: bool) -> (Vec<At>, HashMap<At, Vec<At>>) {
-    let entry = |(i, j): At| &done[i].outcomes[j].0;
+    let id = |(i, j): At| done[i].outcomes.id(j);
     // Without a crawl's page every id is a file's: none is seen twice, and a sort of a million
     // ids is not needed to tell (a numbered dump's id is its name's hash, not in name order).
-    if files_unique && every_article(done).all(|at| named_by_file(entry(at))) {
+    if files_unique && every_article(done).all(|(i, j)| done[i].outcomes.named_by_file(j)) {
         return (every_article(done).collect(), HashMap::new());
     }
     // Files come in name order, and a dump's id is made from its name: when the ids come in
     // strictly rising order too, no id is seen twice.
-    let mut ids = every_article(done).map(|at| entry(at).article.id.as_str());
+    let mut ids = every_article(done).map(id);
     let mut last = ids.next();
     if ids.all(|id| last.replace(id) < Some(id)) {
         return (every_article(done).collect(), HashMap::new());
@@ -287,12 +250,10 @@ fn gather_captures(done: &[Done], files_unique: bool) -> (Vec<At>, HashMap<At, V
     // being runs of one id. A map of every id was a million strings hashed and inserted at
     // random places of a table out of the caches.
     let mut by_id: Vec<(u64, At)> = every_article(done)
-        .map(|at| (str_order::prefix(entry(at).article.id.as_bytes()), at))
+        .map(|at| (str_order::prefix(id(at).as_bytes()), at))
         .collect();
-    str_order::par_sort(&mut by_id, |&a, &b| {
-        (entry(a).article.id.as_str(), a).cmp(&(entry(b).article.id.as_str(), b))
-    });
-    let id_of = |k: usize| entry(by_id[k].1).article.id.as_str();
+    str_order::par_sort(&mut by_id, |&a, &b| (id(a), a).cmp(&(id(b), b)));
+    let id_of = |k: usize| id(by_id[k].1);
     let mut repeated: Vec<Vec<At>> = Vec::new();
     let mut k = 0;
     while k < by_id.len() {
@@ -307,13 +268,7 @@ fn gather_captures(done: &[Done], files_unique: bool) -> (Vec<At>, HashMap<At, V
     }
     drop(by_id);
     let newest_first = |a: &At, b: &At| {
-        let key = |at: At| {
-            entry(at)
-                .provenance
-                .origin
-                .captured
-                .map(|c| (c.utc_wall(), c))
-        };
+        let key = |(i, j): At| done[i].outcomes.captured(j).map(|c| (c.utc_wall(), *c));
         (key(*b), *b).cmp(&(key(*a), *a))
     };
     let mut others = HashMap::new();
@@ -346,7 +301,7 @@ pub(super) fn assemble(
         }
     }
     for (d, (_, warning)) in done.iter().zip(ids) {
-        let named = d.outcomes.first().is_some_and(|(e, _, _)| named_by_file(e));
+        let named = !d.outcomes.is_empty() && d.outcomes.named_by_file(0);
         if let (true, Some(message)) = (named, warning) {
             report.problems.push(Problem {
                 file: d.name.clone(),
@@ -358,16 +313,13 @@ pub(super) fn assemble(
     // A file's id is given a warning exactly when it had to be made unique.
     let files_unique = ids.iter().all(|(_, warning)| warning.is_none());
     let (articles, others) = gather_captures(done, files_unique);
-    let entry = |(i, j): At| &done[i].outcomes[j].0;
+    let id = |(i, j): At| done[i].outcomes.id(j);
     let items: Vec<threads::Item> = articles
         .iter()
-        .map(|&(i, j)| {
-            let (entry, _, profile) = &done[i].outcomes[j];
-            threads::Item {
-                id: &entry.article.id,
-                published: entry.article.published,
-                profile,
-            }
+        .map(|&(i, j)| threads::Item {
+            id: done[i].outcomes.id(j),
+            published: done[i].outcomes.published(j).copied(),
+            profile: done[i].outcomes.profile(j),
         })
         .collect();
     let (grouped, grouping) = match grouping {
@@ -389,7 +341,7 @@ pub(super) fn assemble(
             .collect();
         let sources: FxHashMap<&str, &str> = articles
             .iter()
-            .map(|&(i, j)| (entry((i, j)).article.id.as_str(), done[i].name.as_str()))
+            .map(|&(i, j)| (id((i, j)), done[i].name.as_str()))
             .filter(|(id, _)| named.contains(id))
             .collect();
         let source_of = |id: &str| sources.get(id).map_or(id, |s| *s).to_string();
@@ -407,7 +359,7 @@ pub(super) fn assemble(
     }
     let served = articles
         .into_iter()
-        .filter(|&at| !aliases.contains_key(&entry(at).article.id))
+        .filter(|&at| !aliases.contains_key(id(at)))
         .collect();
 
     let about = match fs::read_to_string(dir.join("about.md")) {
@@ -435,14 +387,24 @@ pub(super) fn assemble(
 /// The archive of the served results, each with its other captures listed and their parts
 /// kept for their source views; not indexed ([`Archive::indexed`] before serving it).
 ///
-/// Each result moved once: the served straight into their places in reading order, then the
-/// few other captures (with their file's name) given to their article. Neither a vector per
-/// file nor every file's name is made (at a million files, both were most of putting the
+/// Each file's results made whole (a reused dump's decoded from the cache), then each result
+/// moved once: the served straight into their places in reading order, then the few other
+/// captures (with their file's name) given to their article. Neither a vector per article
+/// nor a copy of every file's name is made (at a million files, both were most of putting the
 /// archive together).
-pub(super) fn into_archive(mut done: Vec<Done>, a: Assembled, store: Option<Store>) -> Archive {
+pub(super) fn into_archive(
+    done: Vec<Done>,
+    a: Assembled,
+    store: Option<Store>,
+) -> Result<Archive, ArchiveError> {
+    let mut done: Vec<(String, Vec<WholeResult>)> = done
+        .into_par_iter()
+        .map(|d| Ok((d.name, d.outcomes.into_whole().map_err(cache_damaged)?)))
+        .collect::<Result<_, ArchiveError>>()?;
     let order = reading_order(a.served.len(), |k| {
         let (i, j) = a.served[k];
-        &done[i].outcomes[j].0
+        let entry = &done[i].1[j].0;
+        (entry.article.published.as_ref(), entry.article.id.as_str())
     });
     // Each served result taken straight into its place in reading order: moved once, rather
     // than gathered in file order and then permuted in place (at a million entries of some
@@ -456,7 +418,7 @@ pub(super) fn into_archive(mut done: Vec<Done>, a: Assembled, store: Option<Stor
         if !a.others.is_empty() && a.others.contains_key(&at) {
             place_of.insert(at, entries.len());
         }
-        let (entry, part, _) = &mut done[at.0].outcomes[at.1];
+        let (entry, part, _) = &mut done[at.0].1[at.1];
         entries.push(std::mem::take(entry));
         parts_of.push(std::mem::replace(part, Part::Stored(PartRef::NOWHERE)));
     }
@@ -468,10 +430,10 @@ pub(super) fn into_archive(mut done: Vec<Done>, a: Assembled, store: Option<Stor
         };
         let mut parts = Vec::with_capacity(others.len());
         for &(i, j) in others {
-            let d = &mut done[i];
-            let (other, part, _) = &mut d.outcomes[j];
+            let (name, outcomes) = &mut done[i];
+            let (other, part, _) = &mut outcomes[j];
             entries[place].provenance.others.push(OtherCapture {
-                source: d.name.clone(),
+                source: name.clone(),
                 origin: std::mem::take(&mut other.provenance.origin),
             });
             parts.push(std::mem::replace(part, Part::Stored(PartRef::NOWHERE)));
@@ -483,7 +445,7 @@ pub(super) fn into_archive(mut done: Vec<Done>, a: Assembled, store: Option<Stor
     archive.threads = a.threads;
     archive.aliases = a.aliases;
     archive.other_parts = other_parts;
-    archive
+    Ok(archive)
 }
 
 /// [`into_archive`] and [`compiled::save`] at once, for a build that writes the archive and
@@ -501,7 +463,7 @@ pub(super) fn save_in_order(
     report: &mut BuildReport,
 ) -> Result<Option<std::time::Duration>, ArchiveError> {
     let started = std::time::Instant::now();
-    let stored = |(i, j): At| match &done[i].outcomes[j].1 {
+    let stored = |(i, j): At| match done[i].outcomes.part(j) {
         Part::Stored(at) => Some(at),
         Part::Memory(_) => None,
     };
@@ -512,11 +474,11 @@ pub(super) fn save_in_order(
         let Some(others) = a.others.get(&at) else {
             continue;
         };
-        let mut entry = done[at.0].whole(at.1).map_err(cache_damaged)?;
+        let mut entry = done[at.0].outcomes.whole(at.1).map_err(cache_damaged)?;
         let mut parts = Vec::with_capacity(others.len());
         for &(i, j) in others {
             // Whole: a light entry is read without its address.
-            let other = done[i].whole(j).map_err(cache_damaged)?;
+            let other = done[i].outcomes.whole(j).map_err(cache_damaged)?;
             entry.provenance.others.push(OtherCapture {
                 source: done[i].name.clone(),
                 origin: other.provenance.origin,
@@ -532,7 +494,7 @@ pub(super) fn save_in_order(
     other_parts.sort_by(|a, b| a.0.cmp(&b.0));
     let order = reading_order(a.served.len(), |k| {
         let (i, j) = a.served[k];
-        &done[i].outcomes[j].0
+        (done[i].outcomes.published(j), done[i].outcomes.id(j))
     });
     let mut pairs = Vec::with_capacity(order.len());
     for k in order {
@@ -541,15 +503,15 @@ pub(super) fn save_in_order(
             return Ok(None);
         };
         let entry = match with_others.get(&at) {
-            Some(entry) => EntryRef { entry, whole: None },
-            None => done[at.0].entry_ref(at.1),
+            Some(entry) => EntryRef::Whole(entry),
+            None => done[at.0].outcomes.entry_ref(at.1),
         };
         pairs.push((entry, part));
     }
     report.articles = pairs.len();
     report.dated = pairs
         .iter()
-        .take_while(|(e, _)| e.entry.article.published.is_some())
+        .take_while(|(e, _)| e.published().is_some())
         .count();
     let ordering = started.elapsed();
     let archive = Ordered {
@@ -589,7 +551,7 @@ pub fn build(dir: &Path) -> Result<(Archive, BuildReport), ArchiveError> {
     };
     let (done, _) = collect(dir, dumps, &mut ids, None, &MemorySink)?;
     let assembled = assemble(dir, &done, &ids, &mut report, None);
-    let archive = into_archive(done, assembled, None).indexed();
+    let archive = into_archive(done, assembled, None)?.indexed();
     finish_report(&mut report, &archive);
     Ok((archive, report))
 }

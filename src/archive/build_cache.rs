@@ -11,18 +11,15 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde::ser::{Error as _, SerializeSeq};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::atomic_file::{self, Durability};
 use super::chunk_files::{self, ChunkName};
-use super::entry::Entry;
-use super::light_entry::{EntryRef, LightOutcomes, Raw};
-use super::model::Part;
+use super::light_entry::{LightOutcomes, Raw};
 use super::report::Problem;
+use super::results::{Outcomes, Results};
 pub use super::stamp::{Program, Stamp};
 use super::store::{PartRef, Store};
-use super::threads::Profile;
 use crate::capture::warc::Skip;
 
 const MAGIC: &[u8; 8] = b"ARSHIFC\x01";
@@ -38,28 +35,32 @@ pub struct Cached {
     pub stamp: Stamp,
     /// The override's stamp, when the file had one.
     pub over: Option<Stamp>,
-    /// Each article (light: no body, no text), where its parts are (always stored: written
-    /// from a [`CachedRef`]'s part references), and its thread profile: none when the file
-    /// gave no article, one per page of a crawl. The shape of a build's results, so that a
-    /// reused dump's are moved, not rebuilt.
-    pub outcomes: Vec<(Entry, Part, Profile)>,
+    /// Each article (whole but for its body and text, or light: [`Decode`]), where its parts
+    /// are (always stored: written from a [`CachedRef`]'s part references), and its thread
+    /// profile: none when the file gave no article, one per page of a crawl. The shape of a
+    /// build's results, so that a reused dump's are moved, not rebuilt.
+    #[serde(deserialize_with = "whole")]
+    pub outcomes: Results,
     pub problems: Vec<Problem>,
     pub skipped: BTreeMap<Skip, usize>,
-    /// Where `outcomes` are as written, when they were read light ([`Decode::Light`]).
-    #[serde(skip)]
-    pub raw: Option<Raw>,
-    /// Where `name` is in `raw`'s chunk, which holds it when read light (`name` is empty).
+    /// Where `name` is in the chunk of `outcomes` read light, which holds it (`name` is
+    /// empty then).
     #[serde(skip)]
     name_at: std::ops::Range<usize>,
+}
+
+/// A dump's results read whole.
+fn whole<'de, D: Deserializer<'de>>(d: D) -> Result<Results, D::Error> {
+    Vec::deserialize(d).map(Results::Whole)
 }
 
 impl Cached {
     /// Its file's name as written. Read light, it is left in the chunk, not checked nor copied:
     /// a build compares it with the name of a file it lists, and keeps that one.
     pub fn name_bytes(&self) -> &[u8] {
-        match &self.raw {
-            Some(raw) => &raw.chunk[self.name_at.clone()],
-            None => self.name.as_bytes(),
+        match &self.outcomes {
+            Results::Light(_, raw) => &raw.chunk[self.name_at.clone()],
+            Results::Whole(_) => self.name.as_bytes(),
         }
     }
 }
@@ -259,10 +260,9 @@ fn read_light(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<Vec<Cached
                     name_at,
                     stamp,
                     over,
-                    outcomes: outcomes.0,
+                    outcomes: Results::Light(outcomes.0, Raw::new(chunk.clone(), range)),
                     problems,
                     skipped,
-                    raw: Some(Raw::new(chunk.clone(), range)),
                 });
             }
             Ok(dumps)
@@ -297,13 +297,9 @@ pub struct CachedRef<'a> {
 
 impl CachedRef<'_> {
     /// Appends the dump as [`Serialize`] writes it, its results copied from the bytes they
-    /// were read from when those are what encoding them gives ([`Raw::outcomes_bytes`]).
+    /// were read from when those are what encoding them gives ([`Results::bytes_as_read`]).
     fn encode_into(&self, out: &mut Vec<u8>) -> std::io::Result<()> {
-        let Outcomes(results, raw) = self.outcomes;
-        let now = results
-            .iter()
-            .map(|(e, part, _)| (e.article.id.as_str(), part.stored()));
-        match raw.and_then(|raw| raw.outcomes_bytes(now)) {
+        match self.outcomes.0.bytes_as_read() {
             Some(bytes) => {
                 chunk_files::postcard_item(&(self.name, self.stamp, self.over), out)?;
                 out.extend_from_slice(bytes);
@@ -311,40 +307,6 @@ impl CachedRef<'_> {
             }
             None => chunk_files::postcard_item(self, out),
         }
-    }
-}
-
-/// A file's results by reference, written as [`Cached::outcomes`] is read back: each entry
-/// with where its parts are in the store, and its profile. Not a vector of references made per
-/// file: at a million files those were a million allocations (and their frees) on the
-/// cache's critical path. A file whose parts are not all in the store is not cached
-/// ([`Outcomes::stored`]); writing one is an error, never a wrong cache.
-#[derive(Clone, Copy)]
-pub struct Outcomes<'a>(pub &'a [(Entry, Part, Profile)], pub Option<&'a Raw>);
-
-impl Outcomes<'_> {
-    /// Whether every result's parts are in the store.
-    pub fn stored(&self) -> bool {
-        self.0.iter().all(|(_, part, _)| part.stored().is_some())
-    }
-}
-
-impl Serialize for Outcomes<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for (j, (entry, part, profile)) in self.0.iter().enumerate() {
-            let at = part
-                .stored()
-                .ok_or_else(|| S::Error::custom("parts kept in memory are not cached"))?;
-            // A light entry is written whole, as it was read (a run of reused dumps that
-            // fills a chunk is not written at all: [`KnownChunk`]).
-            let entry = EntryRef {
-                entry,
-                whole: self.1.map(|raw| (raw, j)),
-            };
-            seq.serialize_element(&(entry, at, profile))?;
-        }
-        seq.end()
     }
 }
 
@@ -459,10 +421,9 @@ mod tests {
             name: name.into(),
             stamp,
             over: None,
-            outcomes: Vec::new(),
+            outcomes: Results::default(),
             problems: Vec::new(),
             skipped: BTreeMap::new(),
-            raw: None,
             name_at: 0..0,
         };
         let chunks = vec![
@@ -512,13 +473,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (store, len) = empty_store(dir.path());
         let stamp = Stamp::of(&fs::metadata(dir.path()).unwrap());
-        let (problems, skipped) = (Vec::new(), BTreeMap::new());
+        let (problems, skipped, none) = (Vec::new(), BTreeMap::new(), Results::default());
         let one = |name| {
             std::iter::once(CachedRef {
                 name,
                 stamp: &stamp,
                 over: &None,
-                outcomes: Outcomes(&[], None),
+                outcomes: Outcomes(&none),
                 problems: &problems,
                 skipped: &skipped,
                 reused: false,
@@ -543,7 +504,7 @@ mod tests {
         let (store, len) = empty_store(dir.path());
         let stamp = Stamp::of(&fs::metadata(dir.path()).unwrap());
         let names: Vec<String> = (0..20_000).map(|i| format!("{i:06}.txt")).collect();
-        let (problems, skipped) = (Vec::new(), BTreeMap::new());
+        let (problems, skipped, none) = (Vec::new(), BTreeMap::new(), Results::default());
         let refs = |reused: bool| -> Vec<CachedRef> {
             names
                 .iter()
@@ -551,7 +512,7 @@ mod tests {
                     name,
                     stamp: &stamp,
                     over: &None,
-                    outcomes: Outcomes(&[], None),
+                    outcomes: Outcomes(&none),
                     problems: &problems,
                     skipped: &skipped,
                     reused,
@@ -574,7 +535,7 @@ mod tests {
             name,
             stamp: if i == 5 { &later } else { &stamp },
             over: &None,
-            outcomes: Outcomes(&[], None),
+            outcomes: Outcomes(&none),
             problems: &problems,
             skipped: &skipped,
             reused: i != 5,

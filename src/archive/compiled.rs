@@ -191,8 +191,8 @@ pub fn save(archive: &Archive, source: &Source, path: &Path) -> Result<(), Archi
             (name, parts, other_parts, true)
         }
     };
-    let whole = |entry| EntryRef { entry, whole: None };
-    let pairs = archive.entries.iter().map(whole).zip(&parts).collect();
+    let entries = archive.entries.iter().map(EntryRef::Whole);
+    let pairs = entries.zip(&parts).collect();
     let ordered = Ordered {
         pairs,
         dated: archive.dated,
@@ -251,7 +251,7 @@ pub(super) fn save_ordered(
         chunk_files::write_fingerprinted(
             &chunks,
             &archive.pairs,
-            |(entry, _)| &entry.entry.article.id,
+            |(entry, _)| entry.id(),
             |run| fingerprint(store_name, run, archive.other_parts),
             &known,
             super::light_entry::encode_placed,

@@ -23,16 +23,16 @@ pub(super) fn fingerprint(
     };
     put(store.as_bytes());
     for (entry, at) in run {
-        let id = &entry.entry.article.id;
+        let id = entry.id();
         put(id.as_bytes());
         put(&at.offset.to_le_bytes());
         put(&at.len.to_le_bytes());
-        let others = &entry.entry.provenance.others;
+        let others = entry.others();
         if others.is_empty() {
             continue;
         }
         let refs = other_parts
-            .binary_search_by(|(held, _)| held.cmp(id))
+            .binary_search_by(|(held, _)| held.as_str().cmp(id))
             .map_or(&[][..], |i| &other_parts[i].1[..]);
         put(&(others.len() as u64).to_le_bytes());
         for (other, at) in others.iter().zip(refs) {
@@ -50,7 +50,7 @@ mod tests {
     use crate::archive::entry::Entry;
 
     fn r(entry: &Entry) -> EntryRef<'_> {
-        EntryRef { entry, whole: None }
+        EntryRef::Whole(entry)
     }
 
     #[test]

@@ -12,11 +12,12 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::build::{Done, Sink, assemble, collect, finish_report, into_archive, save_in_order};
-use super::build_cache::{self, BuildCache, CachedRef, Decode, Outcomes};
+use super::build_cache::{self, BuildCache, CachedRef, Decode};
 use super::entry::Entry;
 use super::model::{Archive, Part};
 use super::reconcile::{LazyIndex, Pending, reconcile_index};
 use super::report::BuildReport;
+use super::results::Outcomes;
 use super::scan::{assign_ids, scan};
 use super::store::{self, PartRef, Store, StoreWriter};
 use super::{ArchiveError, compaction, compiled, grouping_file, search_dir, str_order};
@@ -256,12 +257,12 @@ fn build_and_write(
         assembled
             .served
             .iter()
-            .filter_map(|&(i, j)| match &done[i].outcomes[j] {
-                (entry, Part::Stored(at), _) => {
-                    let id = entry.article.id.as_str();
+            .filter_map(|&(i, j)| match done[i].outcomes.part(j) {
+                Part::Stored(at) => {
+                    let id = done[i].outcomes.id(j);
                     Some((str_order::prefix(id.as_bytes()), (id, *at)))
                 }
-                (_, Part::Memory(_), _) => None,
+                Part::Memory(_) => None,
             }),
     );
     str_order::par_sort(&mut want, |a, b| a.cmp(b));
@@ -272,7 +273,7 @@ fn build_and_write(
     let recaptured: HashSet<&str> = assembled
         .others
         .keys()
-        .map(|&(i, j)| done[i].outcomes[j].0.article.id.as_str())
+        .map(|&(i, j)| done[i].outcomes.id(j))
         .collect();
     // The cache and the threads' grouping are written on other threads while the index is
     // brought up to date (at a million, the grouping alone was 0.6 s on one core).
@@ -362,10 +363,7 @@ fn build_and_write(
         }
         None => {
             let started = Instant::now();
-            // An archive made in memory holds its entries whole, though the cache was read
-            // light for a build that meant only to write it.
-            done.par_iter_mut().try_for_each(Done::make_whole)?;
-            let archive = into_archive(done, assembled, Some(store));
+            let archive = into_archive(done, assembled, Some(store))?;
             finish_report(&mut report, &archive);
             let took = started.elapsed();
             compiled::save(&archive, &source, compiled_path)?;
@@ -387,15 +385,14 @@ fn build_and_write(
 /// The dumps the cache is to hold: those whose parts are all in the store.
 fn cached(done: &[Done], compacted: bool) -> impl Iterator<Item = CachedRef<'_>> {
     done.iter().filter_map(move |d| {
-        let outcomes = Outcomes(&d.outcomes, d.raw.as_ref());
-        if !outcomes.stored() {
+        if !d.outcomes.stored() {
             return None;
         }
         Some(CachedRef {
             name: &d.name,
             stamp: d.stamp.as_ref()?,
             over: &d.over,
-            outcomes,
+            outcomes: Outcomes(&d.outcomes),
             problems: &d.problems,
             skipped: &d.skipped,
             // A compaction moved every part: no dump is as it was read.
@@ -408,10 +405,10 @@ fn cached(done: &[Done], compacted: bool) -> impl Iterator<Item = CachedRef<'_>>
 /// whose parts were replaced, are not among them).
 fn stored_parts(done: &mut [Done]) -> impl Iterator<Item = &mut PartRef> {
     done.iter_mut()
-        .flat_map(|d| &mut d.outcomes)
-        .filter_map(|outcome| match outcome {
-            (_, Part::Stored(at), _) => Some(at),
-            (_, Part::Memory(_), _) => None,
+        .flat_map(|d| d.outcomes.parts_mut())
+        .filter_map(|part| match part {
+            Part::Stored(at) => Some(at),
+            Part::Memory(_) => None,
         })
 }
 

@@ -1,7 +1,8 @@
-//! A reused dump's entries as `arshif build` reads them from the build cache: light, with only
-//! the fields a build reads of every article (its id, dates, format and capture date) decoded, and the rest
-//! left in the cache's mapped bytes ([`Raw`]), decoded whole only where an entry is written
-//! out (a chunk of the compiled archive that changed, an article indexed again).
+//! A reused dump's entries as `arshif build` reads them from the build cache: light, each a
+//! [`Head`] of the fields a build reads of every article (its id, publication date, format
+//! and capture date), the rest left in the cache's mapped bytes ([`Raw`]), decoded whole only
+//! where an entry is written out (a chunk of the compiled archive that changed, an article
+//! indexed again).
 //!
 //! At a million dumps, decoding every reused entry whole was some eighteen allocations and
 //! a UTF-8 check per string for each, most of a `+1`'s "load the cache" and of its page
@@ -17,12 +18,23 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::chunk_files;
-use super::entry::{Entry, Provenance};
+use super::entry::{Entry, OtherCapture};
 use super::model::Part;
 use super::store::PartRef;
 use super::threads::Profile;
 use crate::capture::{Format, Origin};
-use crate::parse::{Article, Date, WarningCode};
+use crate::parse::{Date, WarningCode};
+
+/// What a build reads of a reused article: the rest of its entry stays in the cache's bytes.
+#[derive(Debug, Clone, Default)]
+pub struct Head {
+    /// A dump's is its file's, given by the build (empty as read); a crawled page's is read.
+    pub id: String,
+    pub published: Option<Date>,
+    pub format: Format,
+    /// When a crawl fetched it: the newest capture of an address is its article.
+    pub captured: Option<Date>,
+}
 
 /// Where a reused dump's results are in a chunk of the cache, as written: the bytes of its
 /// list of `(entry, parts, profile)`.
@@ -45,9 +57,9 @@ impl Raw {
         }
     }
 
-    /// The whole entry `j` of the dump, with the id of `light` (its decoded part, whose id a
-    /// build may have changed since: a file whose namesake came or went).
-    pub fn entry(&self, j: usize, light: &Entry) -> Result<Entry, postcard::Error> {
+    /// The whole entry `j` of the dump, with the id `id` (its head's, which a build may have
+    /// changed since: a file whose namesake came or went).
+    pub fn entry(&self, j: usize, id: &str) -> Result<Entry, postcard::Error> {
         let missing = postcard::Error::DeserializeUnexpectedEnd;
         let mut entry = match self.many.get() {
             Some(entries) => entries.get(j).ok_or(missing)?.clone(),
@@ -64,7 +76,7 @@ impl Raw {
                 }
             }
         };
-        entry.article.id.clone_from(&light.article.id);
+        id.clone_into(&mut entry.article.id);
         Ok(entry)
     }
 }
@@ -106,23 +118,46 @@ impl Raw {
     }
 }
 
-/// An entry to write: whole, or light with where its whole self is. Written as [`Entry`] is.
+/// An entry to write: whole, or a reused one's head with where its whole self is (entry `j`
+/// of a [`Raw`]). Written as [`Entry`] is.
 #[derive(Clone, Copy)]
-pub struct EntryRef<'a> {
-    /// Whole when `whole` is `None`; else only its id, dates, format and capture date are.
-    pub entry: &'a Entry,
-    pub whole: Option<(&'a Raw, usize)>,
+pub enum EntryRef<'a> {
+    Whole(&'a Entry),
+    Light(&'a Head, &'a Raw, usize),
 }
 
 impl EntryRef<'_> {
+    pub fn id(&self) -> &str {
+        match self {
+            EntryRef::Whole(entry) => &entry.article.id,
+            EntryRef::Light(head, _, _) => &head.id,
+        }
+    }
+
+    pub fn published(&self) -> Option<&Date> {
+        match self {
+            EntryRef::Whole(entry) => entry.article.published.as_ref(),
+            EntryRef::Light(head, _, _) => head.published.as_ref(),
+        }
+    }
+
+    /// Its other captures: none for an entry read light (they are given to a whole one).
+    pub fn others(&self) -> &[OtherCapture] {
+        match self {
+            EntryRef::Whole(entry) => &entry.provenance.others,
+            EntryRef::Light(..) => &[],
+        }
+    }
+
     /// Appends the entry as [`Serialize`] writes it: an entry read light from the bytes it
     /// was read from when they are the same ([`Raw::entry_bytes`]), not decoded whole and
     /// encoded again (≈ 7,000 instructions an entry, for every entry of a chunk a `+1`
     /// writes again).
     pub fn encode_into(&self, out: &mut Vec<u8>) -> std::io::Result<()> {
-        let read = self
-            .whole
-            .and_then(|(raw, j)| raw.entry_bytes(j, &self.entry.article.id));
+        let read = match *self {
+            EntryRef::Light(head, raw, j) => raw.entry_bytes(j, &head.id),
+            EntryRef::Whole(_) => None,
+        };
         match read {
             Some(bytes) => {
                 out.extend_from_slice(bytes);
@@ -142,10 +177,10 @@ pub fn encode_placed((entry, at): &(EntryRef, &PartRef), out: &mut Vec<u8>) -> s
 
 impl Serialize for EntryRef<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.whole {
-            None => self.entry.serialize(s),
-            Some((raw, j)) => raw
-                .entry(j, self.entry)
+        match *self {
+            EntryRef::Whole(entry) => entry.serialize(s),
+            EntryRef::Light(head, raw, j) => raw
+                .entry(j, &head.id)
                 .map_err(serde::ser::Error::custom)?
                 .serialize(s),
         }
@@ -153,11 +188,11 @@ impl Serialize for EntryRef<'_> {
 }
 
 /// A dump's results decoded light: what [`Vec<(Entry, Part, Profile)>`] reads whole.
-pub struct LightOutcomes(pub Vec<(Entry, Part, Profile)>);
+pub struct LightOutcomes(pub Vec<(Head, Part, Profile)>);
 
 impl<'de> Deserialize<'de> for LightOutcomes {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<LightOutcomes, D::Error> {
-        // Each item made an entry as it is read: one vector a dump, not a second one of the
+        // Each item made a head as it is read: one vector a dump, not a second one of the
         // items as read first.
         struct Outcomes;
         impl<'de> Visitor<'de> for Outcomes {
@@ -172,7 +207,7 @@ impl<'de> Deserialize<'de> for LightOutcomes {
                 while let Some((light, part, profile)) =
                     seq.next_element::<(LightEntry<'de>, Part, Profile)>()?
                 {
-                    outcomes.push((light.entry().map_err(de::Error::custom)?, part, profile));
+                    outcomes.push((light.head().map_err(de::Error::custom)?, part, profile));
                 }
                 Ok(LightOutcomes(outcomes))
             }
@@ -192,21 +227,21 @@ struct LightEntry<'a> {
     provenance: LightProvenance,
 }
 
-/// [`Provenance`] in the order postcard writes its fields: the address read past (a build
-/// reads a reused entry's format and capture date; a page's address, a string to check and
-/// copy for every dump, is needed only where an entry is written out, whole).
+/// [`super::entry::Provenance`] in the order postcard writes its fields: the address read past
+/// (a build reads a reused entry's format and capture date; a page's address, a string to
+/// check and copy for every dump, is needed only where an entry is written out, whole).
 #[derive(Deserialize)]
 struct LightProvenance {
     format: Format,
     _url: Option<Past>,
     captured: Option<Date>,
-    offset: Option<u64>,
+    _offset: Option<u64>,
     /// Empty as cached: other captures are given to an article after the cache's dumps are
     /// written (and never to a reused entry itself).
     _others: Skipped<(Past, Origin)>,
 }
 
-/// [`Article`] in the order postcard writes its fields.
+/// [`crate::parse::Article`] in the order postcard writes its fields.
 #[derive(Deserialize)]
 struct LightArticle<'a> {
     /// Unchecked until the origin, after it, says whether the id is the file's, which the
@@ -222,7 +257,8 @@ struct LightArticle<'a> {
     _agency: Option<Past>,
     _publication: Option<Past>,
     published: Option<Date>,
-    updated: Option<Date>,
+    /// A date is written as its packed number: read past as one, not unpacked.
+    _updated: Option<u64>,
     _hijri: Option<Past>,
     _body: Skipped<Past>,
     _warnings: Skipped<(WarningCode, Past)>,
@@ -230,29 +266,17 @@ struct LightArticle<'a> {
 }
 
 impl LightEntry<'_> {
-    fn entry(self) -> Result<Entry, std::str::Utf8Error> {
+    fn head(self) -> Result<Head, std::str::Utf8Error> {
         let (a, p) = (self.article, self.provenance);
         let id = match p.format {
             Format::Warc => std::str::from_utf8(a.id.0)?.to_owned(),
             _ => String::new(),
         };
-        Ok(Entry {
-            article: Article {
-                id,
-                published: a.published,
-                updated: a.updated,
-                ..Article::default()
-            },
-            provenance: Provenance {
-                origin: Origin {
-                    format: p.format,
-                    url: None,
-                    captured: p.captured,
-                    offset: p.offset,
-                },
-                others: Vec::new(),
-            },
-            ..Entry::default()
+        Ok(Head {
+            id,
+            published: a.published,
+            format: p.format,
+            captured: p.captured,
         })
     }
 }
@@ -366,16 +390,11 @@ mod tests {
         assert_eq!(light.len(), 2);
         let (read, part, _) = &light[1];
         assert_eq!(part.stored(), Some(at));
-        assert_eq!(read.article.id, entry.article.id);
-        assert_eq!(read.article.published, entry.article.published);
-        assert_eq!(read.article.updated, entry.article.updated);
-        let (origin, read_origin) = (&entry.provenance.origin, &read.provenance.origin);
-        assert_eq!(read_origin.format, origin.format);
-        assert_eq!(read_origin.captured, origin.captured);
-        assert_eq!(read_origin.offset, origin.offset);
-        // The address is read with the whole entry only.
-        assert_eq!(read_origin.url, None);
-        assert!(read.article.title.is_empty() && read.note.is_none());
+        assert_eq!(read.id, entry.article.id);
+        assert_eq!(read.published, entry.article.published);
+        let origin = &entry.provenance.origin;
+        assert_eq!(read.format, origin.format);
+        assert_eq!(read.captured, origin.captured);
         // A dump's id is its file's, given again by the build: not read.
         let mut dump = entry.clone();
         dump.provenance.origin.format = Format::Text;
@@ -383,7 +402,8 @@ mod tests {
         let light_dump = postcard::from_bytes::<LightOutcomes>(&written_dump)
             .unwrap()
             .0;
-        assert_eq!(light_dump[0].0.article.id, "");
+        assert_eq!(light_dump[0].0.id, "");
+        assert_eq!(light_dump[0].0.format, Format::Text);
 
         let mut file = tempfile::tempfile().unwrap();
         std::io::Write::write_all(&mut file, &written).unwrap();
@@ -391,23 +411,27 @@ mod tests {
             Arc::new(unsafe { memmap2::Mmap::map(&file) }.unwrap()),
             0..written.len(),
         );
-        let mut renamed = read.clone();
-        renamed.article.id = "مقال-2".into();
-        let back = raw.entry(1, &renamed).unwrap();
+        let renamed = Head {
+            id: "مقال-2".into(),
+            ..read.clone()
+        };
+        let back = raw.entry(1, &renamed.id).unwrap();
         assert_eq!(back.article.id, "مقال-2");
         // A crawl's list is decoded once and kept for its other entries.
         assert_eq!(raw.many.get().map(Vec::len), Some(2));
         assert_eq!(
-            raw.entry(0, read).unwrap().article.title,
+            raw.entry(0, &read.id).unwrap().article.title,
             entry.article.title
         );
-        assert!(raw.entry(2, read).is_err());
-        assert_eq!(back.article.title, entry.article.title);
+        assert!(raw.entry(2, &read.id).is_err());
+        // The fields not in the head (the address, the offset, the update) come back whole.
+        assert_eq!(back.provenance.origin, entry.provenance.origin);
+        assert_eq!(back.article.updated, entry.article.updated);
         // Written through its reference, a light entry is its whole self.
-        let by_ref = EntryRef {
-            entry: &renamed,
-            whole: Some((&raw, 1)),
-        };
+        let by_ref = EntryRef::Light(&renamed, &raw, 1);
+        assert_eq!(by_ref.id(), "مقال-2");
+        assert_eq!(by_ref.published(), entry.article.published.as_ref());
+        assert!(by_ref.others().is_empty());
         assert_eq!(
             postcard::to_stdvec(&by_ref).unwrap(),
             postcard::to_stdvec(&back).unwrap()
@@ -418,31 +442,6 @@ mod tests {
             postcard::to_stdvec(&back).unwrap(),
             postcard::to_stdvec(&expected).unwrap()
         );
-    }
-
-    #[test]
-    fn outcomes_by_reference_are_written_as_they_are_read() {
-        use crate::archive::build_cache::Outcomes;
-        let mut entry = Entry::default();
-        entry.article.id = "abc".into();
-        entry.article.title = "عنوان".into();
-        let profile = Profile::default();
-        let at = PartRef { offset: 7, len: 9 };
-        let results = vec![(entry.clone(), Part::Stored(at), profile.clone())];
-        let written = postcard::to_stdvec(&Outcomes(&results, None)).unwrap();
-        // The shape the cache had with a vector of references: the same bytes.
-        assert_eq!(
-            written,
-            postcard::to_stdvec(&vec![(&entry, &at, &profile)]).unwrap()
-        );
-        let read: Vec<(Entry, Part, Profile)> = postcard::from_bytes(&written).unwrap();
-        assert_eq!(read[0].0.article.title, "عنوان");
-        assert_eq!(read[0].1.stored(), Some(at));
-        assert!(Outcomes(&results, None).stored());
-
-        let in_memory = vec![(entry, Part::Memory(Default::default()), profile)];
-        assert!(!Outcomes(&in_memory, None).stored());
-        assert!(postcard::to_stdvec(&Outcomes(&in_memory, None)).is_err());
     }
 
     /// A reused dump's bytes, as a cache chunk holds them.
@@ -466,24 +465,20 @@ mod tests {
         let whole_bytes = postcard::to_stdvec(&entry).unwrap();
         assert_eq!(raw.entry_bytes(0, "مقال-1"), Some(&whole_bytes[..]));
         let mut out = vec![9];
-        EntryRef {
-            entry: read,
-            whole: Some((&raw, 0)),
-        }
-        .encode_into(&mut out)
-        .unwrap();
+        EntryRef::Light(read, &raw, 0)
+            .encode_into(&mut out)
+            .unwrap();
         assert_eq!((out[0], &out[1..]), (9, &whole_bytes[..]), "appended");
         // Under another id (a namesake came or went): encoded whole, with that id.
-        let mut renamed = read.clone();
-        renamed.article.id = "مقال-2".into();
+        let renamed = Head {
+            id: "مقال-2".into(),
+            ..read.clone()
+        };
         assert_eq!(raw.entry_bytes(0, "مقال-2"), None);
         let mut out = Vec::new();
-        EntryRef {
-            entry: &renamed,
-            whole: Some((&raw, 0)),
-        }
-        .encode_into(&mut out)
-        .unwrap();
+        EntryRef::Light(&renamed, &raw, 0)
+            .encode_into(&mut out)
+            .unwrap();
         let mut expected = entry.clone();
         expected.article.id = "مقال-2".into();
         assert_eq!(out, postcard::to_stdvec(&expected).unwrap());
@@ -510,7 +505,8 @@ mod tests {
 
     #[test]
     fn a_cache_read_light_is_written_back_whole() {
-        use crate::archive::build_cache::{self, BuildCache, CachedRef, Decode, Outcomes, Stamp};
+        use crate::archive::build_cache::{self, BuildCache, CachedRef, Decode, Stamp};
+        use crate::archive::results::{Outcomes, Results};
         use crate::archive::store::{StoreWriter, new_file_name};
         let dir = tempfile::tempdir().unwrap();
         let store = new_file_name();
@@ -520,15 +516,15 @@ mod tests {
             .unwrap();
         let stamp = Stamp::of(&std::fs::metadata(dir.path()).unwrap());
         let names: Vec<String> = (0..3).map(|i| format!("{i}.txt")).collect();
-        let results: Vec<Vec<(Entry, Part, Profile)>> = (0..3)
+        let results: Vec<Results> = (0..3)
             .map(|i| {
                 let mut entry = whole();
                 entry.article.id = format!("مقال-{i}");
-                vec![(
+                Results::Whole(vec![(
                     entry,
                     Part::Stored(PartRef { offset: i, len: 1 }),
                     Profile::default(),
-                )]
+                )])
             })
             .collect();
         let (problems, skipped) = (Vec::new(), Default::default());
@@ -547,27 +543,22 @@ mod tests {
                 });
             build_cache::save(dir.path(), &store, len, dumps, &[], &[]).unwrap();
         };
-        save(results.iter().map(|r| Outcomes(r, None)).collect());
+        save(results.iter().map(Outcomes).collect());
         let light = BuildCache::load(dir.path(), Decode::Light).unwrap();
         let light: Vec<_> = light.dumps.into_iter().flatten().collect();
         assert!(
             light
                 .iter()
-                .all(|d| d.outcomes[0].0.article.title.is_empty())
+                .all(|d| matches!(d.outcomes, Results::Light(..)))
         );
         // Encoded again (not taken as a known chunk): each entry whole, as it was.
-        save(
-            light
-                .iter()
-                .map(|d| Outcomes(&d.outcomes, d.raw.as_ref()))
-                .collect(),
-        );
+        save(light.iter().map(|d| Outcomes(&d.outcomes)).collect());
         let again = BuildCache::load(dir.path(), Decode::Whole).unwrap();
         for (d, r) in again.dumps.iter().flatten().zip(&results) {
-            assert!(d.raw.is_none());
+            assert!(matches!(d.outcomes, Results::Whole(_)));
             assert_eq!(
-                postcard::to_stdvec(&d.outcomes[0].0).unwrap(),
-                postcard::to_stdvec(&r[0].0).unwrap()
+                postcard::to_stdvec(&d.outcomes.entry_ref(0)).unwrap(),
+                postcard::to_stdvec(&r.entry_ref(0)).unwrap()
             );
         }
         assert_eq!(again.dumps.iter().flatten().count(), 3);

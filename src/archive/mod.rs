@@ -10,7 +10,8 @@
 //! The files by job: [`model`] (the loaded [`Archive`] and its lookups) over [`entry`]
 //! (one article and its note); [`scan`] (the folder listed, ids given) and [`dump`] (one
 //! dump read, parsed and overridden); [`build`] (every dump's result, threads and duplicates,
-//! the archive assembled) and [`incremental`] (the saved build: the cache, the store and the
+//! the archive assembled; each file's articles held by `results`, whole or, reused from the
+//! cache, as `light_entry`'s heads) and [`incremental`] (the saved build: the cache, the store and the
 //! search index brought up to date, the index by `reconcile`); [`report`] (what a build
 //! says); [`threads`], [`facets`]
 //! and the [`slug`]s of their names, [`overrides`], [`id`], [`compiled`], [`store`],
@@ -51,6 +52,7 @@ mod read_ahead;
 mod read_once;
 mod reconcile;
 pub mod report;
+mod results;
 pub mod scan;
 pub mod slug;
 mod stamp;

@@ -124,7 +124,10 @@ impl Archive {
         store: Option<Store>,
     ) -> Self {
         assert_eq!(entries.len(), parts.len(), "one part per entry");
-        let order = reading_order(entries.len(), |i| &entries[i]);
+        let order = reading_order(entries.len(), |i| {
+            let a = &entries[i].article;
+            (a.published.as_ref(), a.id.as_str())
+        });
         gather(&mut entries, &mut parts, order);
         Archive::ordered(entries, parts, about, store)
     }
@@ -343,28 +346,24 @@ impl Archive {
     }
 }
 
-/// The positions of `n` entries (`entry(i)` the `i`th) in reading order: by date (the undated
-/// last), then id, then position. The keys side by side rather than read from the entries at
-/// each comparison: a date as its integer key and the id's first bytes as another
-/// ([`str_order`]), so that only ties reach into the entries (at a million entries each
-/// comparison of ids followed two pointers out of the caches, and the undated articles, one
-/// date to all of them, were ordered by ids alone).
-pub(super) fn reading_order<'a>(n: usize, entry: impl Fn(usize) -> &'a Entry + Sync) -> Vec<usize> {
-    let date = |e: &Entry| {
-        e.article
-            .published
-            .as_ref()
-            .map_or(u64::MAX, Date::sort_key)
-    };
+/// The positions of `n` entries (`key(i)` the `i`th's publication date and id) in reading
+/// order: by date (the undated last), then id, then position. The keys side by side rather
+/// than read from the entries at each comparison: a date as its integer key and the id's
+/// first bytes as another ([`str_order`]), so that only ties reach into the entries (at a
+/// million entries each comparison of ids followed two pointers out of the caches, and the
+/// undated articles, one date to all of them, were ordered by ids alone).
+pub(super) fn reading_order<'a>(
+    n: usize,
+    key: impl Fn(usize) -> (Option<&'a Date>, &'a str) + Sync,
+) -> Vec<usize> {
     let mut keys: Vec<((u64, u64), usize)> = (0..n)
         .map(|i| {
-            let e = entry(i);
-            ((date(e), str_order::prefix(e.article.id.as_bytes())), i)
+            let (date, id) = key(i);
+            let date = date.map_or(u64::MAX, Date::sort_key);
+            ((date, str_order::prefix(id.as_bytes())), i)
         })
         .collect();
-    str_order::par_sort(&mut keys, |&a, &b| {
-        (entry(a).article.id.as_str(), a).cmp(&(entry(b).article.id.as_str(), b))
-    });
+    str_order::par_sort(&mut keys, |&a, &b| (key(a).1, a).cmp(&(key(b).1, b)));
     keys.into_iter().map(|k| k.1).collect()
 }
 

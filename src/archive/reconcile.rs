@@ -69,12 +69,13 @@ pub(super) fn reconcile_index(
     }
     done.par_iter()
         .flat_map_iter(|d| (0..d.outcomes.len()).map(move |j| (d, j)))
-        .filter_map(|(d, j)| match d.outcomes[j].1 {
+        .filter_map(|(d, j)| match *d.outcomes.part(j) {
             Part::Stored(at) if missing.contains(&at) => Some((d, j, at)),
             _ => None,
         })
         .try_for_each(|(d, j, at)| {
-            let mut article = d.whole(j).map_err(super::build::cache_damaged)?.article;
+            let whole = d.outcomes.whole(j);
+            let mut article = whole.map_err(super::build::cache_damaged)?.article;
             article.body = store.get(at)?.body;
             index.get()?.add(&article).map_err(ArchiveError::from)
         })

@@ -1,0 +1,371 @@
+//! A file's results as a build holds them: each article with where its parts are and its
+//! thread profile, the article either whole (parsed in this build, or read whole from the
+//! cache) or, for a dump reused from the cache, a small [`Head`] with where its whole self
+//! is ([`Raw`]). A build reads of every article its id, dates and origin through
+//! [`Results`]; the whole entry is made only where one is written out or served.
+//!
+//! At a million reused dumps, a whole-shaped entry (some twenty strings, vectors and options,
+//! ≈ 0.5 KB with its parts and profile) was written as defaults for each, in fresh pages,
+//! to hold the four fields a build reads (notes/build-bench.md, sessions 31 and 33).
+
+use serde::ser::{Error as _, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+use super::entry::Entry;
+use super::light_entry::{EntryRef, Head, Raw};
+use super::model::Part;
+use super::store::PartRef;
+use super::threads::Profile;
+use crate::capture::Format;
+use crate::parse::Date;
+
+/// An article whole (but for its body and text), where its parts are, and its profile.
+pub type WholeResult = (Entry, Part, Profile);
+
+/// An article reused from the cache, as a build holds it: [`WholeResult`] with a head.
+pub type LightResult = (Head, Part, Profile);
+
+/// One file's articles (one for a dump or a saved page, one per page of a crawl).
+#[derive(Debug, Clone)]
+pub enum Results {
+    /// Whole entries (light: no body, no text): parsed, or read whole from the cache.
+    Whole(Vec<WholeResult>),
+    /// Read light from the cache: each article's head, and where the whole entries are.
+    Light(Vec<LightResult>, Raw),
+}
+
+impl Default for Results {
+    fn default() -> Results {
+        Results::Whole(Vec::new())
+    }
+}
+
+impl Results {
+    pub fn len(&self) -> usize {
+        match self {
+            Results::Whole(v) => v.len(),
+            Results::Light(v, _) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn id(&self, j: usize) -> &str {
+        match self {
+            Results::Whole(v) => &v[j].0.article.id,
+            Results::Light(v, _) => &v[j].0.id,
+        }
+    }
+
+    pub fn published(&self, j: usize) -> Option<&Date> {
+        match self {
+            Results::Whole(v) => v[j].0.article.published.as_ref(),
+            Results::Light(v, _) => v[j].0.published.as_ref(),
+        }
+    }
+
+    pub fn format(&self, j: usize) -> Format {
+        match self {
+            Results::Whole(v) => v[j].0.provenance.origin.format,
+            Results::Light(v, _) => v[j].0.format,
+        }
+    }
+
+    /// When a crawl fetched article `j`.
+    pub fn captured(&self, j: usize) -> Option<&Date> {
+        match self {
+            Results::Whole(v) => v[j].0.provenance.origin.captured.as_ref(),
+            Results::Light(v, _) => v[j].0.captured.as_ref(),
+        }
+    }
+
+    pub fn part(&self, j: usize) -> &Part {
+        match self {
+            Results::Whole(v) => &v[j].1,
+            Results::Light(v, _) => &v[j].1,
+        }
+    }
+
+    pub fn profile(&self, j: usize) -> &Profile {
+        match self {
+            Results::Whole(v) => &v[j].2,
+            Results::Light(v, _) => &v[j].2,
+        }
+    }
+
+    /// Whether article `j`'s id comes from its file's name (a crawled page's comes from its
+    /// address).
+    pub fn named_by_file(&self, j: usize) -> bool {
+        self.format(j) != Format::Warc
+    }
+
+    /// Gives the file's id to the articles it names (a file names one; a crawl's pages name
+    /// theirs): moved into the last, copied to any other.
+    pub(super) fn name(&mut self, id: &mut String) {
+        let mut left = (0..self.len()).filter(|&j| self.named_by_file(j)).count();
+        for j in 0..self.len() {
+            if !self.named_by_file(j) {
+                continue;
+            }
+            left -= 1;
+            match left {
+                0 => *self.id_mut(j) = std::mem::take(id),
+                _ => self.id_mut(j).clone_from(id),
+            }
+        }
+    }
+
+    fn id_mut(&mut self, j: usize) -> &mut String {
+        match self {
+            Results::Whole(v) => &mut v[j].0.article.id,
+            Results::Light(v, _) => &mut v[j].0.id,
+        }
+    }
+
+    /// Where each article's parts are, to be moved (a compaction).
+    pub(super) fn parts_mut(&mut self) -> impl Iterator<Item = &mut Part> {
+        let (whole, light): (&mut [WholeResult], &mut [LightResult]) = match self {
+            Results::Whole(v) => (v.as_mut_slice(), &mut []),
+            Results::Light(v, _) => (&mut [], v.as_mut_slice()),
+        };
+        let whole = whole.iter_mut().map(|(_, part, _)| part);
+        whole.chain(light.iter_mut().map(|(_, part, _)| part))
+    }
+
+    /// Article `j` whole, decoded from the cache when it was read light.
+    pub(super) fn whole(&self, j: usize) -> Result<Entry, postcard::Error> {
+        match self {
+            Results::Whole(v) => Ok(v[j].0.clone()),
+            Results::Light(v, raw) => raw.entry(j, &v[j].0.id),
+        }
+    }
+
+    /// Every article whole, each decoded once from the cache where it was read light: for a
+    /// build that writes every entry out again, or makes the archive from them.
+    pub(super) fn into_whole(self) -> Result<Vec<WholeResult>, postcard::Error> {
+        match self {
+            Results::Whole(v) => Ok(v),
+            Results::Light(v, raw) => v
+                .into_iter()
+                .enumerate()
+                .map(|(j, (head, part, profile))| Ok((raw.entry(j, &head.id)?, part, profile)))
+                .collect(),
+        }
+    }
+
+    /// [`Results::into_whole`] in place.
+    pub(super) fn make_whole(&mut self) -> Result<(), postcard::Error> {
+        if let Results::Light(..) = self {
+            *self = Results::Whole(std::mem::take(self).into_whole()?);
+        }
+        Ok(())
+    }
+
+    /// Article `j`, to be written.
+    pub(super) fn entry_ref(&self, j: usize) -> EntryRef<'_> {
+        match self {
+            Results::Whole(v) => EntryRef::Whole(&v[j].0),
+            Results::Light(v, raw) => EntryRef::Light(&v[j].0, raw, j),
+        }
+    }
+
+    /// The results' bytes as the cache holds them, when they are what encoding them again
+    /// gives: read light, each with the id and parts it was read with ([`Raw::outcomes_bytes`]).
+    pub(super) fn bytes_as_read(&self) -> Option<&[u8]> {
+        match self {
+            Results::Whole(_) => None,
+            Results::Light(v, raw) => {
+                let now = v
+                    .iter()
+                    .map(|(head, part, _)| (head.id.as_str(), part.stored()));
+                raw.outcomes_bytes(now)
+            }
+        }
+    }
+
+    /// Whether every article's parts are in the store (only those are cached).
+    pub fn stored(&self) -> bool {
+        (0..self.len()).all(|j| self.part(j).stored().is_some())
+    }
+}
+
+/// A file's results as the cache writes them (and [`super::build_cache::Cached`] reads them
+/// back): each entry whole (a light one as it was read), where its parts are in the store,
+/// and its profile. A file whose parts are not all in the store is not cached
+/// ([`Results::stored`]); writing one is an error, never a wrong cache.
+#[derive(Clone, Copy)]
+pub struct Outcomes<'a>(pub &'a Results);
+
+impl Serialize for Outcomes<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let results = self.0;
+        let mut seq = s.serialize_seq(Some(results.len()))?;
+        for j in 0..results.len() {
+            let at: PartRef = results
+                .part(j)
+                .stored()
+                .ok_or_else(|| S::Error::custom("parts kept in memory are not cached"))?;
+            seq.serialize_element(&(results.entry_ref(j), at, results.profile(j)))?;
+        }
+        seq.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn entry(id: &str, format: Format) -> Entry {
+        let mut entry = Entry::default();
+        entry.article.id = id.into();
+        entry.article.title = format!("عنوان {id}");
+        entry.article.published = Date::parse("2015-09-18T16:41").ok();
+        entry.provenance.origin.format = format;
+        entry.provenance.origin.url = Some(format!("https://example.org/{id}"));
+        entry.provenance.origin.captured = Date::parse("2015-09-20").ok();
+        entry
+    }
+
+    /// Results of `entries` as a build reads them from the cache: written whole, read light.
+    fn light(entries: &[Entry], file: &mut std::fs::File) -> Results {
+        let whole = Results::Whole(
+            entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    let at = PartRef {
+                        offset: i as u64,
+                        len: 1,
+                    };
+                    (e.clone(), Part::Stored(at), Profile::default())
+                })
+                .collect(),
+        );
+        let bytes = postcard::to_stdvec(&Outcomes(&whole)).unwrap();
+        std::io::Write::write_all(file, &bytes).unwrap();
+        let map = Arc::new(unsafe { memmap2::Mmap::map(&*file) }.unwrap());
+        let heads = postcard::from_bytes::<super::super::light_entry::LightOutcomes>(&bytes)
+            .unwrap()
+            .0;
+        Results::Light(heads, Raw::new(map, 0..bytes.len()))
+    }
+
+    #[test]
+    fn outcomes_by_reference_are_written_as_they_are_read() {
+        let mut entry = Entry::default();
+        entry.article.id = "abc".into();
+        entry.article.title = "عنوان".into();
+        let profile = Profile::default();
+        let at = PartRef { offset: 7, len: 9 };
+        let results = Results::Whole(vec![(entry.clone(), Part::Stored(at), profile.clone())]);
+        let written = postcard::to_stdvec(&Outcomes(&results)).unwrap();
+        // The shape the cache had with a vector of references: the same bytes.
+        assert_eq!(
+            written,
+            postcard::to_stdvec(&vec![(&entry, &at, &profile)]).unwrap()
+        );
+        let read: Vec<WholeResult> = postcard::from_bytes(&written).unwrap();
+        assert_eq!(read[0].0.article.title, "عنوان");
+        assert_eq!(read[0].1.stored(), Some(at));
+        assert!(results.stored());
+        // Whole, nothing is copied as read.
+        assert_eq!(results.bytes_as_read(), None);
+
+        let in_memory = Results::Whole(vec![(entry, Part::Memory(Default::default()), profile)]);
+        assert!(!in_memory.stored());
+        assert!(postcard::to_stdvec(&Outcomes(&in_memory)).is_err());
+    }
+
+    #[test]
+    fn a_reused_article_is_held_in_a_third_of_a_whole_one() {
+        // A million of each are held through a `+1`.
+        let (light, whole) = (
+            std::mem::size_of::<LightResult>(),
+            std::mem::size_of::<WholeResult>(),
+        );
+        assert!(light * 3 <= whole, "{light} bytes against {whole}");
+    }
+
+    #[test]
+    fn light_results_read_as_whole_ones_and_come_back_whole() {
+        let entries = [entry("", Format::Warc), entry("صفحة", Format::Warc)];
+        let mut file = tempfile::tempfile().unwrap();
+        let mut read = light(&entries, &mut file);
+        let whole = Results::Whole(
+            entries
+                .iter()
+                .map(|e| {
+                    (
+                        e.clone(),
+                        Part::Stored(PartRef::NOWHERE),
+                        Profile::default(),
+                    )
+                })
+                .collect(),
+        );
+        for j in 0..2 {
+            assert_eq!(read.id(j), whole.id(j));
+            assert_eq!(read.published(j), whole.published(j));
+            assert_eq!(read.format(j), Format::Warc);
+            assert_eq!(read.captured(j), whole.captured(j));
+            assert!(!read.named_by_file(j));
+            assert_eq!(read.part(j).stored().map(|at| at.offset), Some(j as u64));
+        }
+        assert!(read.stored());
+        // As read, its bytes are the cache's (moved, below, they are not).
+        let written = postcard::to_stdvec(&Outcomes(&read)).unwrap();
+        assert_eq!(read.bytes_as_read(), Some(&written[..]));
+        // Written again, a light result is its whole self.
+        assert_eq!(
+            postcard::to_stdvec(&read.entry_ref(1)).unwrap(),
+            postcard::to_stdvec(&entries[1]).unwrap()
+        );
+        // Its parts moved (a compaction), then made whole: the entries as they were.
+        for part in read.parts_mut() {
+            *part = Part::Stored(PartRef { offset: 9, len: 1 });
+        }
+        assert_eq!(read.bytes_as_read(), None);
+        read.make_whole().unwrap();
+        let Results::Whole(v) = &read else {
+            panic!("made whole")
+        };
+        assert_eq!(v[1].0.provenance, entries[1].provenance);
+        assert_eq!(v[1].0.article.title, entries[1].article.title);
+        assert!(
+            v.iter()
+                .all(|(_, part, _)| part.stored().unwrap().offset == 9)
+        );
+    }
+
+    #[test]
+    fn a_file_gives_its_id_to_the_articles_it_names_whole_or_light() {
+        let mut file = tempfile::tempfile().unwrap();
+        // A dump read light holds no id: the build gives its file's.
+        let mut read = light(&[entry("قديم", Format::Text)], &mut file);
+        assert_eq!(read.id(0), "");
+        let mut id = String::from("جديد");
+        read.name(&mut id);
+        assert_eq!((read.id(0), id.as_str()), ("جديد", ""));
+        assert_eq!(read.whole(0).unwrap().article.id, "جديد");
+        // A crawl's pages keep their addresses' ids.
+        let mut crawl = Results::Whole(vec![
+            (
+                entry("a", Format::Warc),
+                Part::Stored(PartRef::NOWHERE),
+                Profile::default(),
+            ),
+            (
+                entry("b", Format::Warc),
+                Part::Stored(PartRef::NOWHERE),
+                Profile::default(),
+            ),
+        ]);
+        let mut id = String::from("ملف");
+        crawl.name(&mut id);
+        assert_eq!((crawl.id(0), crawl.id(1), id.as_str()), ("a", "b", "ملف"));
+    }
+}
