@@ -20,15 +20,15 @@ use super::report::BuildReport;
 use super::results::Outcomes;
 use super::scan::{assign_ids, scan};
 use super::store::{self, PartRef, Store, StoreWriter};
-use super::{ArchiveError, compaction, compiled, grouping_file, search_dir, str_order};
+use super::{ArchiveError, compaction, compiled, grouping_file, search_dir, staleness, str_order};
 use crate::search::ArticleTerms;
 
 /// How [`load_or_build`] tells that the compiled archive is current.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Check {
-    /// Every file of the folder ([`compiled::is_stale`]): one stat per dump.
+    /// Every file of the folder ([`staleness::is_stale`]): one stat per dump.
     EveryFile,
-    /// The folder and `about.md` alone ([`compiled::is_stale_by_folder`]): a dump rewritten in
+    /// The folder and `about.md` alone ([`staleness::is_stale_by_folder`]): a dump rewritten in
     /// place goes unseen, for the caller to check once it is under way (`serve` does).
     Folder,
 }
@@ -42,8 +42,8 @@ pub fn load_or_build(
     check: Check,
 ) -> Result<(Archive, Option<BuildReport>), ArchiveError> {
     let stale = match check {
-        Check::EveryFile => compiled::is_stale(compiled_path, articles),
-        Check::Folder => compiled::is_stale_by_folder(compiled_path, articles),
+        Check::EveryFile => staleness::is_stale(compiled_path, articles),
+        Check::Folder => staleness::is_stale_by_folder(compiled_path, articles),
     };
     if !stale
         && crate::search::is_readable(&search_dir(compiled_path))

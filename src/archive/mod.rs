@@ -14,7 +14,8 @@
 //! cache, as `light_entry`'s heads) and [`incremental`] (the saved build: the cache, the store and the
 //! search index brought up to date, the index by `reconcile`); [`report`] (what a build
 //! says); [`threads`], [`facets`]
-//! and the [`slug`]s of their names, [`overrides`], [`id`], [`compiled`], [`store`],
+//! and the [`slug`]s of their names, [`overrides`], [`id`], [`compiled`] (whether it is current:
+//! [`staleness`]), [`store`],
 //! [`build_cache`] and [`grouping_file`] (the threads' base and links kept for the next
 //! build), each replaced whole through [`atomic_file`] (the long lists of the first two in
 //! content-named `chunk_files`, written only when new, the archive's known by their
@@ -55,6 +56,7 @@ pub mod report;
 mod results;
 pub mod scan;
 pub mod slug;
+pub mod staleness;
 mod stamp;
 pub mod store;
 mod str_order;

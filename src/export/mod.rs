@@ -41,7 +41,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use clap::Args;
 
-use crate::archive::{self, compiled};
+use crate::archive::{self, compiled, staleness};
 use crate::web::app;
 use crate::web::config::{Config, SiteArgs};
 use crate::web::http::coding::Levels;
@@ -368,7 +368,7 @@ fn up_to_date(
 pub fn made_from(site: &SiteArgs) -> Option<String> {
     use std::os::unix::fs::MetadataExt;
     let compiled = compiled::path_in(&site.build_dir);
-    if compiled::is_stale(&compiled, &site.articles) || !archive::search_dir(&compiled).is_dir() {
+    if staleness::is_stale(&compiled, &site.articles) || !archive::search_dir(&compiled).is_dir() {
         return None;
     }
     let program = std::env::current_exe().ok()?;

@@ -22,7 +22,7 @@ use tokio::sync::Notify;
 
 use super::idle;
 use super::site::{self, AppState, Build, Site};
-use crate::archive::compiled;
+use crate::archive::{compiled, staleness};
 
 /// How long the folder must stay unchanged before a rebuild starts.
 pub const QUIET: Duration = Duration::from_millis(300);
@@ -93,7 +93,7 @@ pub fn start(
     let (folder, on_stale) = (articles.clone(), wanted.clone());
     // At idle priority: it must not take a core from the first readers (see `idle`).
     let checked = idle::spawn("arshif-check", move || {
-        if compiled::is_stale_on_one_core(&compiled_path, &folder) {
+        if staleness::is_stale_on_one_core(&compiled_path, &folder) {
             tracing::info!(
                 "{} changed since {} was built: rebuilding",
                 folder.display(),
