@@ -292,7 +292,7 @@ pub(super) fn assemble(
     done: &[Done],
     ids: &[(String, Option<String>)],
     report: &mut BuildReport,
-    grouping: Option<Option<&threads::Grouping>>,
+    grouping: Option<Option<threads::Grouping>>,
 ) -> Assembled {
     for d in done {
         report.problems.extend(d.problems.iter().cloned());

@@ -14,7 +14,7 @@ use super::threads::Grouping;
 
 const MAGIC: &[u8; 8] = b"ARSHIFT\x01";
 /// Bump whenever [`Grouping`] changes shape.
-const VERSION: u32 = 5;
+const VERSION: u32 = 6;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "threads.bin";
 

@@ -235,13 +235,12 @@ fn build_and_write(
             let written = build_cache::write_dumps(out, cached(&done, compacted), &known);
             (written, started.elapsed())
         });
-        let assembled = assemble(articles, &done, &ids, &mut report, Some(grouping.as_ref()));
+        let assembled = assemble(articles, &done, &ids, &mut report, Some(grouping));
         let (written, took) = writer.join().expect("writing the cache does not panic");
         let synced = syncing.join().expect("syncing the store does not panic");
         (assembled, written, took, synced)
     });
     synced?;
-    drop(grouping);
     report.lap("threads and duplicates", &mut clock);
     report
         .timings

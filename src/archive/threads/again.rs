@@ -2,28 +2,42 @@
 //! ([`Grouping`]): the weighing base (document frequencies and the number of articles they
 //! were counted over), each article's signature and the links each article found.
 //!
+//! The grouping knows an article by its *number*, the order it came in, not by its place
+//! among the articles given (the build's order): an article added at place `p` would move
+//! every later place by one, and with it every entry of the lists and links, so that a `+1`
+//! made and wrote every array again. Numbers never move; the places are looked up once per
+//! build (`order`, each place's number), and everything ordered by place (the lists, the
+//! links' join order, which article of a pair compares it) stays in order, since an added or
+//! removed article does not change the order of the others. An article removed, or changed,
+//! leaves its number as a hole (in no list, link or place; its last values kept); a changed
+//! one comes back under a new number. The holes are at most the drift, 1% of the articles,
+//! and a base counted anew numbers the articles by place again.
+//!
 //! While the base is kept, an unchanged article keeps its vector, signature and candidates
 //! unless a changed article enters or leaves the part of a posting list it reads: only those
 //! articles (and the changed ones) compare themselves again. An article reads its place in
 //! each of its signature terms' lists and [`REACH`] neighbours either side, an undated one the
-//! list's first [`MAX_CANDIDATES_PER_TERM`](super::MAX_CANDIDATES_PER_TERM): a change at
-//! place `q` of a list touches the articles within `REACH + 1` of `q`, and all its undated
-//! ones when `q` is within the first `REACH + 1`. A removed article's old place is among the
-//! places of its day in the new list, so the whole of that day is touched (more than needed:
-//! comparing an article again gives the same links, so touching more stays exact). The links
-//! are then joined again whole: joining is linear in the links, which are few beside the
-//! articles' terms.
+//! list's first [`MAX_CANDIDATES_PER_TERM`]: a change at place `q` of a list touches the
+//! articles within `REACH + 1` of `q`, and all its undated ones when `q` is within the first
+//! `REACH + 1`. A removed article's old place is among the places of its day in the new list,
+//! so the whole of that day is touched (more than needed: comparing an article again gives
+//! the same links, so touching more stays exact). The links are then joined again whole:
+//! joining is linear in the links, which are few beside the articles' terms.
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
 
+use super::MAX_CANDIDATES_PER_TERM;
 use super::kept::KeptLists;
 use super::links::{self, Link, REACH, UNDATED, Vector, day_key};
 use super::packed_ids::PackedIds;
-use super::places::old_places;
+use super::places::{longest_rising, old_places};
 use super::profile::Profile;
+
+#[cfg(test)]
+mod tests;
 
 /// The document frequencies a grouping weighed with, and over how many articles.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,42 +67,86 @@ impl Base {
     }
 }
 
-/// What a grouping keeps for the next one: its base, and for each article it grouped (in
-/// order) its id, a fingerprint of what it was grouped by, its day, its signature, and the
-/// links it found.
+/// A number that is no article's (a hole's place).
+const NONE: u32 = u32::MAX;
+
+/// What a grouping keeps for the next one: its base; for each article by number its id, a
+/// fingerprint of what it was grouped by, its day and its signature; each place's number;
+/// and the links and lists, by number.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Grouping {
     pub(super) base: Base,
     /// Articles added, changed or removed since the base was counted.
     pub(super) drift: u32,
-    pub(super) ids: PackedIds,
+    ids: PackedIds,
     #[serde(with = "crate::serde_le")]
-    pub(super) prints: Vec<u64>,
-    pub(super) days: Vec<Option<i32>>,
-    /// Every article's signature, one after the other; `ends[i]` is where article `i`'s ends.
+    prints: Vec<u64>,
+    days: Vec<Option<i32>>,
+    /// Every number's signature, one after the other; `ends[m]` is where number `m`'s ends.
     #[serde(with = "crate::serde_le")]
-    pub(super) terms: Vec<u32>,
+    terms: Vec<u32>,
     #[serde(with = "crate::serde_le")]
-    pub(super) ends: Vec<u32>,
-    /// `(a, b, similarity)` in join order (see [`links::join_order`]).
+    ends: Vec<u32>,
+    /// The number of the article at each place.
     #[serde(with = "crate::serde_le")]
-    pub(super) links: Vec<(u32, u32, f32)>,
+    order: Vec<u32>,
+    /// `(a, b, similarity)` by number, in join order (see [`links::join_order`], by place).
+    #[serde(with = "crate::serde_le")]
+    links: Vec<(u32, u32, f32)>,
     /// The signature terms' lists, carried to the next grouping rather than made again.
-    pub(super) lists: KeptLists,
+    lists: KeptLists,
 }
 
 impl Grouping {
-    fn signature(&self, i: usize) -> &[u32] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.terms[start..self.ends[i] as usize]
+    fn signature(&self, m: u32) -> &[u32] {
+        let m = m as usize;
+        let start = if m == 0 { 0 } else { self.ends[m - 1] as usize };
+        &self.terms[start..self.ends[m] as usize]
     }
 
-    pub(super) fn links(&self) -> impl Iterator<Item = Link> + '_ {
-        self.links.iter().map(|&(a, b, similarity)| Link {
-            a: a as usize,
-            b: b as usize,
-            similarity,
-        })
+    /// Numbers given out, holes among them.
+    fn slots(&self) -> usize {
+        self.prints.len()
+    }
+
+    /// Each number's place ([`NONE`] for a hole), when the grouping is whole: its arrays
+    /// agree, every place's number is one and only one, and links and lists name numbers
+    /// given out. `None` for a damaged file, grouped from nothing.
+    fn places(&self) -> Option<Vec<u32>> {
+        let slots = self.slots();
+        let agree = self.ids.len() == slots
+            && self.days.len() == slots
+            && self.ends.len() == slots
+            && self.ends.is_sorted()
+            && self.ends.last().map_or(0, |&e| e as usize) == self.terms.len();
+        if !agree {
+            return None;
+        }
+        let mut place = vec![NONE; slots];
+        for (p, &m) in self.order.iter().enumerate() {
+            let at = place.get_mut(m as usize)?;
+            if *at != NONE {
+                return None;
+            }
+            *at = p as u32;
+        }
+        let live = |m: u32| place.get(m as usize).is_some_and(|&p| p != NONE);
+        (self.links.iter().all(|&(a, b, _)| live(a) && live(b)) && self.lists.is_whole(slots))
+            .then_some(place)
+    }
+
+    /// The links between places, in join order.
+    #[cfg(test)]
+    pub(super) fn links(&self) -> Vec<Link> {
+        let place = self.places().unwrap_or_default();
+        self.links
+            .iter()
+            .map(|&(a, b, similarity)| Link {
+                a: place[a as usize] as usize,
+                b: place[b as usize] as usize,
+                similarity,
+            })
+            .collect()
     }
 
     /// How many articles may be added, changed or removed before the base is counted again:
@@ -122,10 +180,10 @@ pub(super) fn from_nothing(
         .par_iter()
         .map(|p| links::vector(p, base.n, |t| base.df(t)))
         .collect();
-    grouping_of(base, drift, ids, profiles, days, &vectors)
+    grouping_of(base, drift, ids, profiles, days, &vectors).0
 }
 
-/// The grouping of articles whose vectors are known.
+/// The grouping of articles whose vectors are known, numbered by place; and its links.
 pub(super) fn grouping_of(
     base: Base,
     drift: u32,
@@ -133,7 +191,7 @@ pub(super) fn grouping_of(
     profiles: &[&Profile],
     days: Vec<Option<i32>>,
     vectors: &[Vector],
-) -> Grouping {
+) -> (Grouping, Vec<Link>) {
     let (signatures, links, lists) = links::links(vectors, &days);
     let lists = KeptLists::of(&lists.terms, &lists.starts, &lists.entries);
     let prints = profiles
@@ -147,11 +205,12 @@ pub(super) fn grouping_of(
         terms.extend_from_slice(s);
         ends.push(terms.len() as u32);
     }
-    Grouping {
+    let grouping = Grouping {
         base,
         drift,
         ids,
         prints,
+        order: (0..days.len() as u32).collect(),
         days,
         terms,
         ends,
@@ -160,110 +219,144 @@ pub(super) fn grouping_of(
             .map(|l| (l.a as u32, l.b as u32, l.similarity))
             .collect(),
         lists,
-    }
+    };
+    (grouping, links)
 }
 
-/// The grouping of the articles (`ids`, `profiles`, `days`, in order) from `previous`, with
-/// its base, when the changes since it was counted stay within its allowance; `None` when the
-/// base is to be counted again.
+/// The grouping of the articles (`ids`, `profiles`, `days`, by place) from `previous`, with
+/// its base, when the changes since it was counted stay within its allowance; and its links
+/// between places. `None` when the base is to be counted again.
 pub(super) fn again(
-    previous: &Grouping,
+    mut g: Grouping,
     ids: &[&str],
     profiles: &[&Profile],
     days: &[Option<i32>],
-) -> Option<Grouping> {
+) -> Option<(Grouping, Vec<Link>)> {
+    let old_place_of = g.places()?;
     let n = ids.len();
-    let old_place = old_places(&previous.ids, ids);
+    let old_place = old_places(g.order.len(), |o| g.ids.get(g.order[o] as usize), ids);
     let prints: Vec<u64> = profiles
         .par_iter()
         .zip(days)
         .map(|(p, &d)| fingerprint(p, d))
         .collect();
-    // The old article each article is, when it is unchanged.
-    let mut same: Vec<Option<u32>> = vec![None; n];
-    let mut new_of_old: Vec<Option<u32>> = vec![None; previous.ids.len()];
+    // Each place's number: the old article's when it is unchanged, a new one otherwise.
+    let mut number = vec![NONE; n];
+    let mut kept = vec![false; g.order.len()];
     let mut changed = Vec::new();
     for (i, place) in old_place.iter().enumerate() {
         match *place {
-            Some(o) if previous.prints[o as usize] == prints[i] => {
-                same[i] = Some(o);
-                new_of_old[o as usize] = Some(i as u32);
+            Some(o) if g.prints[g.order[o as usize] as usize] == prints[i] => {
+                number[i] = g.order[o as usize];
+                kept[o as usize] = true;
             }
             _ => changed.push(i),
         }
     }
-    // Old articles gone or changed: their old entries leave the lists.
-    let gone: Vec<usize> = (0..previous.ids.len())
-        .filter(|&o| new_of_old[o].is_none())
-        .collect();
+    // Old articles gone or changed: their numbers become holes.
+    let gone = g.order.len() - kept.iter().filter(|&&k| k).count();
     let added_only = changed.iter().filter(|&&i| old_place[i].is_none()).count();
-    let drift = previous.drift as usize + added_only + gone.len();
-    if drift > previous.allowance() as usize {
+    let drift = g.drift as usize + added_only + gone;
+    if drift > g.allowance() as usize {
         return None;
     }
-    let base = &previous.base;
+    // An article moved among the others (a file renamed) is taken as changed, so that the
+    // articles kept stay in the order the lists and links are in: not counted in the drift,
+    // its profile is the same.
+    let kept_places: Vec<u32> = number
+        .iter()
+        .filter(|&&m| m != NONE)
+        .map(|&m| old_place_of[m as usize])
+        .collect();
+    if !kept_places.is_sorted() {
+        let mut stays = longest_rising(&kept_places).into_iter();
+        for (i, m) in number.iter_mut().enumerate() {
+            if *m != NONE && stays.next() == Some(false) {
+                kept[old_place_of[*m as usize] as usize] = false;
+                *m = NONE;
+                changed.push(i);
+            }
+        }
+        changed.sort_unstable();
+    }
+    let gone: Vec<u32> = (0..g.order.len())
+        .filter(|&o| !kept[o])
+        .map(|o| g.order[o])
+        .collect();
+
+    let base = g.base.clone();
     let vector_of = |i: usize| links::vector(profiles[i], base.n, |t| base.df(t));
     let mut vectors: FxHashMap<usize, Vector> =
         changed.par_iter().map(|&i| (i, vector_of(i))).collect();
-    let new_signatures: FxHashMap<usize, Vec<u32>> = changed
-        .iter()
-        .map(|&i| (i, links::signature(&vectors[&i])))
-        .collect();
-    let signatures: Vec<&[u32]> = (0..n)
-        .map(|i| match same[i] {
-            Some(o) => previous.signature(o as usize),
-            None => new_signatures[&i].as_slice(),
-        })
-        .collect();
-
-    // The kept lists carried to the new places, the changed articles merged in.
-    let added: Vec<(u32, i32, u32)> = changed
-        .iter()
-        .flat_map(|&i| {
-            let day = day_key(days[i]);
-            signatures[i].iter().map(move |&t| (t, day, i as u32))
-        })
-        .collect();
-    let lists = previous
-        .lists
-        .again(&new_of_old, added, |i| day_key(days[i as usize]))?;
-
-    // Who reads a changed place.
-    let mut touched = vec![false; n];
     for &i in &changed {
-        touched[i] = true;
-        for &t in signatures[i] {
-            let list = lists.get(t).expect("a changed article's terms have lists");
-            let q = list
-                .binary_search(&(day_key(days[i]), i as u32))
-                .expect("a changed article is in its terms' lists");
-            touch(list, q, q + 1, &mut touched);
+        number[i] = g.slots() as u32;
+        g.ids.push(ids[i]);
+        g.prints.push(prints[i]);
+        g.days.push(days[i]);
+        g.terms.extend(links::signature(&vectors[&i]));
+        g.ends.push(g.terms.len() as u32);
+    }
+    let mut place_of = vec![NONE; g.slots()];
+    for (i, &m) in number.iter().enumerate() {
+        place_of[m as usize] = i as u32;
+    }
+    let g_days = &g.days;
+    let key = |m: u32| (day_key(g_days[m as usize]), place_of[m as usize]);
+
+    let postings = |numbers: &mut dyn Iterator<Item = u32>| -> Vec<(u32, u32)> {
+        numbers
+            .flat_map(|m| g.signature(m).iter().map(move |&t| (t, m)))
+            .collect()
+    };
+    let gone_postings = postings(&mut gone.iter().copied());
+    let added_postings = postings(&mut changed.iter().map(|&i| number[i]));
+    let mut lists = std::mem::replace(&mut g.lists, KeptLists::of(&[], &[0], &[]));
+    lists.change(gone_postings, added_postings, key);
+
+    // Who reads a changed place, by number.
+    let mut touched = vec![false; g.slots()];
+    for &i in &changed {
+        let m = number[i];
+        touched[m as usize] = true;
+        for &t in g.signature(m) {
+            let list = lists.get(t)?;
+            let q = list.partition_point(|&x| key(x) < key(m));
+            touch(list, q, q + 1, g_days, &mut touched);
         }
     }
-    for &o in &gone {
-        let day = day_key(previous.days[o]);
-        for &t in previous.signature(o) {
+    for &m in &gone {
+        let day = day_key(g.days[m as usize]);
+        for &t in g.signature(m) {
             if let Some(list) = lists.get(t) {
-                let from = list.partition_point(|&(d, _)| d < day);
-                let to = list.partition_point(|&(d, _)| d <= day);
-                touch(list, from, to, &mut touched);
+                let from = list.partition_point(|&x| day_key(g_days[x as usize]) < day);
+                let to = list.partition_point(|&x| day_key(g_days[x as usize]) <= day);
+                touch(list, from, to, g_days, &mut touched);
             }
         }
     }
-    let owners: Vec<usize> = (0..n).filter(|&i| touched[i]).collect();
+    let owners: Vec<u32> = (0..g.slots() as u32)
+        .filter(|&m| touched[m as usize] && place_of[m as usize] != NONE)
+        .collect();
 
-    // The touched articles compare themselves again, in the lists of all their terms.
+    // The touched articles compare themselves again, in the lists of all their terms: of
+    // each list only the part its candidates can come from, by place.
     let compared: Vec<(usize, Vec<usize>)> = owners
         .par_iter()
-        .map(|&a| {
-            let places = signatures[a].iter().map(|&t| {
-                let list = lists.get(t).expect("an article's terms have lists");
-                let place = list.binary_search(&(day_key(days[a]), a as u32));
-                (list, place.expect("an article is in its terms' lists"))
-            });
-            (a, links::compared(a, places, days))
+        .map(|&m| {
+            let windows: Vec<(Vec<(i32, u32)>, usize)> = g
+                .signature(m)
+                .iter()
+                .map(|&t| {
+                    let list = lists.get(t)?;
+                    let q = list.partition_point(|&x| key(x) < key(m));
+                    (list.get(q) == Some(&m)).then(|| window(list, q, key))
+                })
+                .collect::<Option<_>>()?;
+            let a = place_of[m as usize] as usize;
+            let lists = windows.iter().map(|(w, q)| (w.as_slice(), *q));
+            Some((a, links::compared(a, lists, days)))
         })
-        .collect();
+        .collect::<Option<_>>()?;
     let wanted: FxHashSet<usize> = compared
         .iter()
         .flat_map(|(a, c)| std::iter::once(*a).chain(c.iter().copied()))
@@ -277,230 +370,66 @@ pub(super) fn again(
         .collect();
     links::sort(&mut fresh);
 
-    // The links of untouched articles stand, in their order (indices only shift up or down).
-    let kept = previous.links().filter_map(|l| {
-        let a = new_of_old[l.a]? as usize;
-        let b = new_of_old[l.b]? as usize;
-        (!touched[a]).then_some(Link { a, b, ..l })
+    // The links of untouched articles stand, in their order (places only shift up or down).
+    let kept = g.links.iter().filter_map(|&(a, b, similarity)| {
+        let (pa, pb) = (place_of[a as usize], place_of[b as usize]);
+        (pa != NONE && pb != NONE && !touched[a as usize]).then_some(Link {
+            a: pa as usize,
+            b: pb as usize,
+            similarity,
+        })
     });
-    let mut links = Vec::with_capacity(previous.links.len() + fresh.len());
+    let mut joined = Vec::with_capacity(g.links.len() + fresh.len());
     let mut fresh = fresh.into_iter().peekable();
     for l in kept {
         while let Some(f) = fresh.next_if(|f| links::join_order(f, &l).is_lt()) {
-            links.push(f);
+            joined.push(f);
         }
-        links.push(l);
+        joined.push(l);
     }
-    links.extend(fresh);
+    joined.extend(fresh);
 
-    let mut terms = Vec::with_capacity(previous.terms.len() + 16 * changed.len());
-    let mut ends = Vec::with_capacity(n);
-    for s in &signatures {
-        terms.extend_from_slice(s);
-        ends.push(terms.len() as u32);
-    }
-    Some(Grouping {
-        base: base.clone(),
-        drift: drift as u32,
-        ids: ids.iter().copied().collect(),
-        prints,
-        days: days.to_vec(),
-        terms,
-        ends,
-        links: links
-            .iter()
-            .map(|l| (l.a as u32, l.b as u32, l.similarity))
-            .collect(),
-        lists: lists.kept(),
-    })
+    g.links = joined
+        .iter()
+        .map(|l| (number[l.a], number[l.b], l.similarity))
+        .collect();
+    g.lists = lists;
+    g.order = number;
+    g.drift = drift as u32;
+    Some((g, joined))
 }
 
-/// Marks the articles that read places `from..to` of `list` (see the module documentation).
-fn touch(list: &[(i32, u32)], from: usize, to: usize, touched: &mut [bool]) {
+/// The part of `list` (numbers) the article at `q` can take candidates from, as `(day,
+/// place)`, and its own place in that part: [`MAX_CANDIDATES_PER_TERM`] either side (one
+/// more after), or for an undated article the list's first that many (itself after them).
+fn window(list: &[u32], q: usize, key: impl Fn(u32) -> (i32, u32)) -> (Vec<(i32, u32)>, usize) {
+    let own = key(list[q]);
+    if own.0 == UNDATED {
+        let first = list.len().min(MAX_CANDIDATES_PER_TERM);
+        let mut part: Vec<(i32, u32)> = list[..first].iter().map(|&m| key(m)).collect();
+        if q < first {
+            return (part, q);
+        }
+        part.push(own);
+        return (part, first);
+    }
+    let from = q.saturating_sub(MAX_CANDIDATES_PER_TERM);
+    let to = (q + MAX_CANDIDATES_PER_TERM + 1).min(list.len());
+    (list[from..to].iter().map(|&m| key(m)).collect(), q - from)
+}
+
+/// Marks the articles (numbers) that read places `from..to` of `list` (see the module
+/// documentation).
+fn touch(list: &[u32], from: usize, to: usize, days: &[Option<i32>], touched: &mut [bool]) {
     let start = from.saturating_sub(REACH + 1);
     let end = (to + REACH + 1).min(list.len());
-    for &(_, i) in &list[start..end] {
-        touched[i as usize] = true;
+    for &m in &list[start..end] {
+        touched[m as usize] = true;
     }
     if from <= REACH + 1 {
-        let undated = list.partition_point(|&(d, _)| d < UNDATED);
-        for &(_, i) in &list[undated..] {
-            touched[i as usize] = true;
+        let undated = list.partition_point(|&m| day_key(days[m as usize]) < UNDATED);
+        for &m in &list[undated..] {
+            touched[m as usize] = true;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::{Item, Threads, group_again, profiles_and_days, threads_of};
-    use super::*;
-
-    use crate::parse::Date;
-
-    /// A made-up archive: stories of a few days each told by several articles, each article
-    /// a mix of its story's terms and common ones, some undated. Deterministic in `seed`.
-    struct Made {
-        seed: u64,
-        /// `(id, published, profile)` in id order, as a build lists them.
-        articles: Vec<(String, Option<Date>, Profile)>,
-        next: u32,
-    }
-
-    impl Made {
-        fn new(seed: u64, n: usize) -> Made {
-            let mut made = Made {
-                seed,
-                articles: Vec::new(),
-                next: 0,
-            };
-            for _ in 0..n {
-                let a = made.article();
-                made.articles.push(a);
-            }
-            made.articles.sort_by(|x, y| x.0.cmp(&y.0));
-            made
-        }
-
-        fn random(&mut self, below: u64) -> u64 {
-            // xorshift64*: enough to scatter terms and days.
-            self.seed ^= self.seed >> 12;
-            self.seed ^= self.seed << 25;
-            self.seed ^= self.seed >> 27;
-            (self.seed.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) % below
-        }
-
-        fn article(&mut self) -> (String, Option<Date>, Profile) {
-            let story = self.random(80);
-            let mut terms: FxHashMap<u32, u32> = FxHashMap::default();
-            for _ in 0..12 {
-                *terms
-                    .entry(1000 + story as u32 * 20 + self.random(20) as u32)
-                    .or_default() += 1 + self.random(4) as u32;
-            }
-            for _ in 0..20 {
-                *terms.entry(self.random(300) as u32).or_default() += 1 + self.random(2) as u32;
-            }
-            let mut terms: Vec<(u32, u32)> = terms.into_iter().collect();
-            terms.sort_unstable();
-            terms.truncate(32);
-            let published = (self.random(10) != 0).then(|| {
-                let day = (story * 5 + self.random(6)) % 56;
-                Date::parse(&format!("2020-{:02}-{:02}", 1 + day / 28, 1 + day % 28)).unwrap()
-            });
-            // Ids spread over the order, so that new articles land among the old ones.
-            self.next += 1;
-            let id = format!("{:06}-{}", self.random(1_000_000), self.next);
-            (id, published, Profile { body: None, terms })
-        }
-
-        fn items(&self) -> Vec<Item<'_>> {
-            self.articles
-                .iter()
-                .map(|(id, published, profile)| Item {
-                    id,
-                    published: *published,
-                    profile,
-                })
-                .collect()
-        }
-
-        fn add(&mut self) {
-            let a = self.article();
-            let at = self.articles.partition_point(|x| x.0 < a.0);
-            self.articles.insert(at, a);
-        }
-
-        fn remove(&mut self) {
-            let at = self.random(self.articles.len() as u64) as usize;
-            self.articles.remove(at);
-        }
-
-        /// Another article's text under an existing id and date.
-        fn change(&mut self) {
-            let at = self.random(self.articles.len() as u64) as usize;
-            let (_, published, profile) = self.article();
-            self.articles[at].1 = published;
-            self.articles[at].2 = profile;
-        }
-    }
-
-    /// The grouping and threads of `items` from nothing, weighed with `base`.
-    fn with_base(items: &[Item], base: &Base, drift: u32) -> (Threads, Grouping) {
-        let kept: Vec<usize> = (0..items.len()).collect();
-        let (profiles, days) = profiles_and_days(items, &kept);
-        let ids = items.iter().map(|i| i.id).collect();
-        let grouping = from_nothing(base.clone(), drift, ids, &profiles, days.clone());
-        let links: Vec<Link> = grouping.links().collect();
-        let threads = threads_of(items, &kept, &links, &days, Vec::new());
-        (threads, grouping)
-    }
-
-    #[test]
-    fn grouping_again_equals_grouping_from_nothing_with_the_same_base() {
-        for seed in 1..=12u64 {
-            let mut made = Made::new(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15), 1000);
-            let (first, mut grouping) = group_again(&made.items(), None);
-            assert!(first.threads.len() > 20, "the made-up archive has threads");
-            let base = grouping.base.clone();
-            // Nine changes of 1,000 articles are within the allowance (1%): three rounds.
-            for round in 0..3 {
-                match round {
-                    0 => (0..3).for_each(|_| made.add()),
-                    1 => {
-                        made.change();
-                        made.remove();
-                        made.add();
-                    }
-                    _ => {
-                        made.remove();
-                        made.remove();
-                        made.change();
-                    }
-                }
-                let items = made.items();
-                let (threads, again) = group_again(&items, Some(&grouping));
-                assert_eq!(
-                    again.base, base,
-                    "seed {seed} round {round}: the base is kept"
-                );
-                let (expected_threads, expected) = with_base(&items, &base, again.drift);
-                assert_eq!(again, expected, "seed {seed} round {round}");
-                assert_eq!(threads, expected_threads, "seed {seed} round {round}");
-                grouping = again;
-            }
-            assert_eq!(grouping.drift, 3 + 3 + 3);
-        }
-    }
-
-    #[test]
-    fn past_the_allowance_the_base_is_counted_again() {
-        let mut made = Made::new(7, 300);
-        let (_, grouping) = group_again(&made.items(), None);
-        assert_eq!((grouping.allowance(), grouping.base.n), (3, 300));
-        made.add();
-        made.add();
-        made.remove();
-        let (_, within) = group_again(&made.items(), Some(&grouping));
-        assert_eq!((within.base.n, within.drift), (300, 3));
-        made.add();
-        let items = made.items();
-        let (threads, past) = group_again(&items, Some(&within));
-        let (expected_threads, expected) = group_again(&items, None);
-        assert_eq!((past.base.n, past.drift), (302, 0));
-        assert_eq!(past, expected);
-        assert_eq!(threads, expected_threads);
-        assert_eq!(threads, super::super::group_profiles(&items));
-    }
-
-    #[test]
-    fn under_a_hundred_articles_every_change_counts_the_base_again() {
-        let mut made = Made::new(3, 99);
-        let (_, grouping) = group_again(&made.items(), None);
-        let (_, unchanged) = group_again(&made.items(), Some(&grouping));
-        assert_eq!(unchanged, grouping);
-        made.change();
-        let (_, changed) = group_again(&made.items(), Some(&grouping));
-        assert_eq!((changed.base.n, changed.drift), (99, 0));
-        assert_ne!(changed.base, grouping.base);
     }
 }

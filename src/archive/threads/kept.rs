@@ -1,160 +1,164 @@
 //! The signature terms' lists kept in the grouping for the next build: each term's articles
-//! by place, sorted as the lists are read (by day, undated last, then by place). A `+1`
-//! used to make again nearly every list a build from nothing makes (the articles whose
-//! candidates a change reaches hold the common terms, whose lists cover nine places in ten)
-//! and sort each; kept, they are carried over by one pass that moves each old place to its
-//! new one, drops the articles gone or changed and merges the changed ones in where they
-//! fall.
+//! by number (see [`super::again`]), each list in the order grouping reads it (by day,
+//! undated last, then by place). Numbers do not move when an article is added or removed, so
+//! a change edits only the lists of the changed articles' terms: the rest are neither read
+//! nor written again (a `+1` used to carry every list to the new places, sixteen entries an
+//! article). The lists fall in [`BUCKETS`] buckets by their term's top bits, each bucket its
+//! own arrays, so that an edit moves a bucket's entries, not all of them.
 
 use serde::{Deserialize, Serialize};
 
-/// Up to this many articles added to one list are put in their places one by one (each
-/// moving the list's tail); more, and the list is sorted again.
-const FEW: usize = 8;
+/// Buckets of lists: terms are hashes, so each holds about as many lists; at a million
+/// articles (sixteen million entries) a bucket is some 250 kB.
+pub(super) const BUCKETS: usize = 256;
 
-/// Each term's list, terms ascending, no list empty: one form whichever build made it, so a
-/// grouping made again equals one made from nothing.
+/// The bucket of term `t`'s list: its top bits.
+fn bucket_of(t: u32) -> usize {
+    (t >> (32 - BUCKETS.trailing_zeros())) as usize
+}
+
+/// The lists of the terms of one bucket, terms ascending, no list empty.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub(super) struct KeptLists {
+pub(super) struct Bucket {
     #[serde(with = "crate::serde_le")]
     terms: Vec<u32>,
     /// Where each term's list ends in `articles`.
     #[serde(with = "crate::serde_le")]
     ends: Vec<u32>,
-    /// Places only: an article's day is the grouping's, so it is not written twice.
+    /// Numbers only: an article's day and place are the grouping's, not written twice.
     #[serde(with = "crate::serde_le")]
     articles: Vec<u32>,
 }
 
-/// The lists as grouping reads them: `(day, place)`, each list sorted.
-#[derive(Debug, Default)]
-pub(super) struct Lists {
-    terms: Vec<u32>,
-    starts: Vec<u32>,
-    entries: Vec<(i32, u32)>,
-}
-
-impl Lists {
-    /// Term `t`'s list, when a signature holds it.
-    pub(super) fn get(&self, t: u32) -> Option<&[(i32, u32)]> {
-        let k = self.terms.binary_search(&t).ok()?;
-        Some(&self.entries[self.starts[k] as usize..self.starts[k + 1] as usize])
+impl Bucket {
+    fn list(&self, k: usize) -> &[u32] {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        &self.articles[start..self.ends[k] as usize]
     }
 
-    /// As kept for the next build.
-    pub(super) fn kept(&self) -> KeptLists {
-        KeptLists {
-            terms: self.terms.clone(),
-            ends: self.starts[1..].to_vec(),
-            articles: self.entries.iter().map(|&(_, i)| i).collect(),
+    fn push(&mut self, t: u32, list: &[u32]) {
+        if !list.is_empty() {
+            self.articles.extend_from_slice(list);
+            self.terms.push(t);
+            self.ends.push(self.articles.len() as u32);
         }
     }
+
+    /// Whether the arrays agree, every term is in this bucket (`k`) and every number is
+    /// below `slots`: a damaged file is grouped from nothing rather than read out of bounds.
+    fn is_whole(&self, k: usize, slots: usize) -> bool {
+        self.ends.len() == self.terms.len()
+            && self.ends.last().map_or(0, |&e| e as usize) == self.articles.len()
+            && self.ends.is_sorted()
+            && self.terms.is_sorted()
+            && self.terms.iter().all(|&t| bucket_of(t) == k)
+            && self.articles.iter().all(|&n| (n as usize) < slots)
+    }
+}
+
+/// Each signature term's list, in [`BUCKETS`] buckets: one form whichever build made it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct KeptLists {
+    buckets: Vec<Bucket>,
 }
 
 impl KeptLists {
     /// From lists in any order of terms: `terms[k]`'s list is
-    /// `entries[starts[k]..starts[k + 1]]`, sorted, as a build from nothing makes them.
+    /// `entries[starts[k]..starts[k + 1]]`, `(day, article)` sorted, as a build from nothing
+    /// makes them (its articles' numbers are their places).
     pub(super) fn of(terms: &[u32], starts: &[u32], entries: &[(i32, u32)]) -> KeptLists {
         let mut order: Vec<(u32, u32)> = terms.iter().zip(0..).map(|(&t, k)| (t, k)).collect();
         order.sort_unstable();
-        let mut kept = KeptLists {
-            terms: Vec::with_capacity(order.len()),
-            ends: Vec::with_capacity(order.len()),
-            articles: Vec::with_capacity(entries.len()),
-        };
+        let mut buckets = vec![Bucket::default(); BUCKETS];
+        let mut list = Vec::new();
         for (t, k) in order {
-            let list = &entries[starts[k as usize] as usize..starts[k as usize + 1] as usize];
-            if list.is_empty() {
-                continue;
-            }
-            kept.articles.extend(list.iter().map(|&(_, i)| i));
-            kept.terms.push(t);
-            kept.ends.push(kept.articles.len() as u32);
+            let (from, to) = (starts[k as usize] as usize, starts[k as usize + 1] as usize);
+            list.clear();
+            list.extend(entries[from..to].iter().map(|&(_, i)| i));
+            buckets[bucket_of(t)].push(t, &list);
         }
-        kept
+        KeptLists { buckets }
     }
 
-    /// The lists after a change: each kept place `o` moved to `new_of_old[o]` (dropped when
-    /// `None`: the article is gone or changed), and `added` (`(term, day, place)` of the
-    /// changed articles' signatures, places new) merged in. `day` gives a new place's day.
-    /// `None` when the kept lists do not fit `new_of_old` (a damaged file): group from
-    /// nothing.
-    pub(super) fn again(
-        &self,
-        new_of_old: &[Option<u32>],
-        mut added: Vec<(u32, i32, u32)>,
-        day: impl Fn(u32) -> i32,
-    ) -> Option<Lists> {
-        if self.ends.len() != self.terms.len()
-            || self.ends.last().map_or(0, |&e| e as usize) != self.articles.len()
-            || !self.ends.is_sorted()
-            || !self.terms.is_sorted()
-        {
-            return None;
-        }
-        added.sort_unstable();
-        // Places keep their order unless an article moved among the others (a rename):
-        // then each list is sorted again rather than merged.
-        let in_order = new_of_old.iter().flatten().is_sorted();
-        // Each old place's new `(day, place)`, `GONE` for the dropped: one lookup a place in
-        // the pass below, not one for the place and another for its day (at a million, two
-        // arrays of 8 MB read at random, 16 million times).
-        const GONE: u32 = u32::MAX;
-        let moved: Vec<(i32, u32)> = new_of_old
+    /// Term `t`'s list of numbers, when a signature holds it.
+    pub(super) fn get(&self, t: u32) -> Option<&[u32]> {
+        let bucket = &self.buckets[bucket_of(t)];
+        let k = bucket.terms.binary_search(&t).ok()?;
+        Some(bucket.list(k))
+    }
+
+    /// Every list as `(term, numbers)`, terms ascending.
+    #[cfg(test)]
+    pub(super) fn iter(&self) -> impl Iterator<Item = (u32, &[u32])> + '_ {
+        self.buckets
             .iter()
-            .map(|n| n.map_or((0, GONE), |n| (day(n), n)))
+            .flat_map(|b| b.terms.iter().enumerate().map(|(k, &t)| (t, b.list(k))))
+    }
+
+    /// Whether every bucket is whole (see [`Bucket::is_whole`]), numbers below `slots`.
+    pub(super) fn is_whole(&self, slots: usize) -> bool {
+        self.buckets.len() == BUCKETS
+            && self
+                .buckets
+                .iter()
+                .enumerate()
+                .all(|(k, b)| b.is_whole(k, slots))
+    }
+
+    /// The lists after a change: `gone` `(term, number)` taken out of their lists, `added`
+    /// put in where `key` (an article's `(day, place)`) places them; the articles kept must
+    /// be in the order they were. Only the buckets these reach are made again.
+    pub(super) fn change(
+        &mut self,
+        mut gone: Vec<(u32, u32)>,
+        mut added: Vec<(u32, u32)>,
+        key: impl Fn(u32) -> (i32, u32),
+    ) {
+        gone.sort_unstable();
+        added.sort_unstable_by_key(|&(t, n)| (t, key(n)));
+        let mut reached: Vec<usize> = gone
+            .iter()
+            .chain(&added)
+            .map(|&(t, _)| bucket_of(t))
             .collect();
-        let mut lists = Lists {
-            terms: Vec::with_capacity(self.terms.len() + added.len()),
-            starts: Vec::with_capacity(self.terms.len() + added.len() + 1),
-            entries: Vec::with_capacity(self.articles.len() + added.len()),
-        };
-        lists.starts.push(0);
-        let mut added = added.as_slice();
-        let (mut k, mut start) = (0, 0);
-        while k < self.terms.len() || !added.is_empty() {
-            let old_term = self.terms.get(k).copied();
-            let t = match (old_term, added.first()) {
-                (Some(o), Some(&(a, _, _))) => o.min(a),
-                (Some(o), None) => o,
-                (None, Some(&(a, _, _))) => a,
-                (None, None) => unreachable!("the loop's condition"),
+        reached.sort_unstable();
+        reached.dedup();
+        let mut list = Vec::new();
+        for k in reached {
+            let old = std::mem::take(&mut self.buckets[k]);
+            let bucket = &mut self.buckets[k];
+            let of_bucket = |postings: &[(u32, u32)]| {
+                let from = postings.partition_point(|&(t, _)| bucket_of(t) < k);
+                let to = postings.partition_point(|&(t, _)| bucket_of(t) <= k);
+                (from, to)
             };
-            let from = lists.entries.len();
-            if old_term == Some(t) {
-                let end = self.ends[k] as usize;
-                // Written in place and the gone ones overwritten, without a branch or a
-                // push's capacity check a place (29 instructions a place pushed).
-                let list = &self.articles[start..end];
-                let mut w = lists.entries.len();
-                lists.entries.resize(w + list.len(), (0, GONE));
-                for &o in list {
-                    let to = *moved.get(o as usize)?;
-                    lists.entries[w] = to;
-                    w += usize::from(to.1 != GONE);
+            let (g, a) = (of_bucket(&gone), of_bucket(&added));
+            let (mut gone, mut added) = (&gone[g.0..g.1], &added[a.0..a.1]);
+            let mut terms: Vec<u32> = old.terms.clone();
+            terms.extend(added.iter().map(|&(t, _)| t));
+            terms.sort_unstable();
+            terms.dedup();
+            for t in terms {
+                list.clear();
+                if let Ok(j) = old.terms.binary_search(&t) {
+                    list.extend_from_slice(old.list(j));
                 }
-                lists.entries.truncate(w);
-                (k, start) = (k + 1, end);
-            }
-            let count = added.iter().take_while(|&&(a, _, _)| a == t).count();
-            let (here, rest) = added.split_at(count);
-            added = rest;
-            if in_order && here.len() <= FEW {
-                // Each put in its place: the list's tail moved up, no sort's buffer.
-                for &(_, d, i) in here {
-                    let at = from + lists.entries[from..].partition_point(|&e| e < (d, i));
-                    lists.entries.insert(at, (d, i));
+                let count = gone.iter().take_while(|&&(g, _)| g == t).count();
+                let (here, rest) = gone.split_at(count);
+                gone = rest;
+                if !here.is_empty() {
+                    list.retain(|n| !here.iter().any(|&(_, g)| g == *n));
                 }
-            } else {
-                lists.entries.extend(here.iter().map(|&(_, d, i)| (d, i)));
-                lists.entries[from..].sort_unstable();
-            }
-            if lists.entries.len() > from {
-                lists.terms.push(t);
-                lists.starts.push(lists.entries.len() as u32);
+                let count = added.iter().take_while(|&&(a, _)| a == t).count();
+                let (here, rest) = added.split_at(count);
+                added = rest;
+                for &(_, n) in here {
+                    let at = list.partition_point(|&m| key(m) < key(n));
+                    list.insert(at, n);
+                }
+                bucket.push(t, &list);
             }
         }
-        Some(lists)
     }
 }
 
@@ -162,80 +166,85 @@ impl KeptLists {
 mod tests {
     use super::*;
 
-    /// Lists made from `(term, day, place)` postings, the way a build from nothing sorts them.
-    fn made(mut postings: Vec<(u32, i32, u32)>) -> Lists {
-        postings.sort_unstable();
-        let mut lists = Lists {
-            starts: vec![0],
-            ..Lists::default()
-        };
-        for (t, d, i) in postings {
-            if lists.terms.last() != Some(&t) {
-                if !lists.entries.is_empty() {
-                    lists.starts.push(lists.entries.len() as u32);
+    /// The lists of `postings` `(term, number)` in `key` order, as a build from nothing makes
+    /// them.
+    fn made(postings: &[(u32, u32)], key: impl Fn(u32) -> (i32, u32)) -> KeptLists {
+        let mut sorted: Vec<(u32, (i32, u32), u32)> =
+            postings.iter().map(|&(t, n)| (t, key(n), n)).collect();
+        sorted.sort_unstable();
+        let (mut terms, mut starts, mut entries) = (Vec::new(), vec![0], Vec::new());
+        for (t, (day, _), n) in sorted {
+            if terms.last() != Some(&t) {
+                if !entries.is_empty() {
+                    starts.push(entries.len() as u32);
                 }
-                lists.terms.push(t);
+                terms.push(t);
             }
-            lists.entries.push((d, i));
+            entries.push((day, n));
         }
-        lists.starts.push(lists.entries.len() as u32);
-        lists
+        starts.push(entries.len() as u32);
+        KeptLists::of(&terms, &starts, &entries)
     }
 
     #[test]
-    fn kept_lists_moved_to_new_places_equal_lists_made_anew() {
-        // Six articles; article 2 is changed (new terms), 4 gone, one added before 1.
-        let days = [3, 1, 5, 1, i32::MAX, 2];
-        let old = made(vec![
-            (10, 3, 0),
-            (10, 1, 1),
-            (10, 5, 2),
-            (10, 1, 3),
-            (20, 5, 2),
-            (20, i32::MAX, 4),
-            (30, 2, 5),
-            (40, i32::MAX, 4),
-        ]);
-        let kept = KeptLists::of(&old.terms, &old.starts, &old.entries);
-        assert_eq!(kept, old.kept());
-        // New places: 0 -> 0, added 1, 1 -> 2, 2 changed (now 3), 3 -> 4, 4 gone, 5 -> 5.
-        let new_of_old = [Some(0), Some(2), None, Some(4), None, Some(5)];
-        let new_days = [3, 1, 1, 7, 1, 2];
-        let added = vec![(10, 1, 1), (30, 1, 1), (5, 7, 3), (30, 7, 3)];
-        let again = kept
-            .again(&new_of_old, added, |n| new_days[n as usize])
-            .unwrap();
-        let expected = made(vec![
-            (5, 7, 3),
-            (10, 3, 0),
-            (10, 1, 1),
-            (10, 1, 2),
-            (10, 1, 4),
-            (30, 1, 1),
-            (30, 2, 5),
-            (30, 7, 3),
-        ]);
-        assert_eq!(again.kept(), expected.kept());
-        assert_eq!(again.get(10), Some(&[(1, 1), (1, 2), (1, 4), (3, 0)][..]));
-        assert_eq!(again.get(20), None, "a list left empty is dropped");
+    fn lists_changed_equal_lists_made_anew() {
+        let mut seed = 9u64;
+        let mut random = move |below: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % below
+        };
+        // Twelve terms over several buckets, one of them shared by all.
+        let terms: Vec<u32> = (0..12).map(|k| (k * 0x1555_5555u32) ^ 77).collect();
+        let n = 400;
+        let signature = |random: &mut dyn FnMut(u64) -> u64| -> Vec<u32> {
+            let mut s: Vec<u32> = terms.iter().copied().filter(|_| random(3) == 0).collect();
+            s.push(terms[0]);
+            s.sort_unstable();
+            s.dedup();
+            s
+        };
+        let mut sigs: Vec<Vec<u32>> = (0..n).map(|_| signature(&mut random)).collect();
+        let mut days: Vec<i32> = (0..n).map(|_| random(9) as i32).collect();
+        // Places: numbers in order, so a number's key is (day, number).
+        let mut place: Vec<u32> = (0..n as u32).collect();
+        let postings = |sigs: &[Vec<u32>], live: &dyn Fn(usize) -> bool| -> Vec<(u32, u32)> {
+            (0..sigs.len())
+                .filter(|&m| live(m))
+                .flat_map(|m| sigs[m].iter().map(move |&t| (t, m as u32)))
+                .collect()
+        };
+        let mut kept = made(&postings(&sigs, &|_| true), |m| (days[m as usize], m));
+        assert!(kept.is_whole(n));
+        assert_eq!(kept.get(terms[0]).map(<[u32]>::len), Some(n));
 
-        // An article moved among the others: the lists are sorted again.
-        let moved = [Some(4), Some(0), Some(1), Some(2), Some(3), Some(5)];
-        let again = kept.again(&moved, Vec::new(), |n| n as i32).unwrap();
-        assert_eq!(again.get(10), Some(&[(0, 0), (1, 1), (2, 2), (4, 4)][..]));
+        // Numbers 5 and 17 gone; three added, placed among the others.
+        let gone: Vec<(u32, u32)> = [5u32, 17]
+            .iter()
+            .flat_map(|&m| sigs[m as usize].iter().map(move |&t| (t, m)))
+            .collect();
+        for (at, day) in [(0u32, 3), (200, 0), (399, 8)] {
+            sigs.push(signature(&mut random));
+            days.push(day);
+            // The added article comes just before `at`'s old number.
+            place.push(2 * at);
+        }
+        place.iter_mut().take(n).for_each(|p| *p = 2 * *p + 1);
+        let added: Vec<(u32, u32)> = (n as u32..n as u32 + 3)
+            .flat_map(|m| sigs[m as usize].iter().map(move |&t| (t, m)))
+            .collect();
+        let key = |m: u32| (days[m as usize], place[m as usize]);
+        kept.change(gone, added, key);
+        let live = |m: usize| m != 5 && m != 17;
+        assert_eq!(kept, made(&postings(&sigs, &live), key));
+        assert!(kept.is_whole(n + 3));
+        assert!(!kept.is_whole(n), "numbers past the slots");
 
-        // More added to one list than are put in one by one: the list is sorted again.
-        let added: Vec<(u32, i32, u32)> = (6..20).map(|i| (10, (i % 4) as i32, i)).collect();
-        let grown = [Some(0), Some(1), Some(2), Some(3), Some(4), Some(5)];
-        let again = kept
-            .again(&grown, added.clone(), |n| days[n as usize])
-            .unwrap();
-        let mut expected = added;
-        expected.extend(old.get(10).unwrap().iter().map(|&(d, i)| (10, d, i)));
-        expected.extend([(20, 5, 2), (20, i32::MAX, 4), (30, 2, 5), (40, i32::MAX, 4)]);
-        assert_eq!(again.kept(), made(expected).kept());
-
-        // Places past the old articles: a damaged file, grouped from nothing.
-        assert!(kept.again(&[Some(0)], Vec::new(), |_| 0).is_none());
+        // A list left empty is dropped.
+        let only: Vec<(u32, u32)> = postings(&sigs, &live)
+            .into_iter()
+            .filter(|&(t, _)| t == terms[0])
+            .collect();
+        kept.change(only, Vec::new(), key);
+        assert_eq!(kept.get(terms[0]), None);
     }
 }

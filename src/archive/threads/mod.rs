@@ -162,11 +162,11 @@ pub fn group_profiles(items: &[Item]) -> Threads {
 /// [`group_profiles`] for a build that keeps its [`Grouping`] for the next: from `previous`
 /// with its frozen base while the changes since stay within its allowance (see `again`),
 /// from nothing with a base counted anew otherwise.
-pub fn group_again(items: &[Item], previous: Option<&Grouping>) -> (Threads, Grouping) {
+pub fn group_again(items: &[Item], previous: Option<Grouping>) -> (Threads, Grouping) {
     let (kept, duplicates) = verbatim_duplicates(items);
     let (profiles, days) = profiles_and_days(items, &kept);
     let ids: Vec<&str> = kept.iter().map(|&i| items[i].id).collect();
-    let grouping = previous
+    let (grouping, links) = previous
         .and_then(|p| again::again(p, &ids, &profiles, &days))
         .unwrap_or_else(|| {
             let (counts, vectors) = weigh(&profiles);
@@ -174,7 +174,6 @@ pub fn group_again(items: &[Item], previous: Option<&Grouping>) -> (Threads, Gro
             let ids = ids.iter().copied().collect();
             again::grouping_of(base, 0, ids, &profiles, days.clone(), &vectors)
         });
-    let links: Vec<Link> = grouping.links().collect();
     let threads = threads_of(items, &kept, &links, &days, duplicates);
     (threads, grouping)
 }

@@ -63,6 +63,13 @@ impl PackedIds {
         self.ends.len()
     }
 
+    /// Appends `id` as the last.
+    pub(super) fn push(&mut self, id: &str) {
+        self.text.push_str(id);
+        let end = u32::try_from(self.text.len()).expect("under 4 GB of ids");
+        self.ends.push(end);
+    }
+
     /// Id `i`.
     pub(super) fn get(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
@@ -78,9 +85,7 @@ impl<'a> FromIterator<&'a str> for PackedIds {
             ends: Vec::with_capacity(ids.size_hint().0),
         };
         for id in ids {
-            packed.text.push_str(id);
-            let end = u32::try_from(packed.text.len()).expect("under 4 GB of ids");
-            packed.ends.push(end);
+            packed.push(id);
         }
         packed
     }

@@ -3,33 +3,34 @@
 
 use rustc_hash::FxHashMap;
 
-use super::packed_ids::PackedIds;
-
 /// How far [`old_places`] looks ahead in either list for the id at hand before taking both
 /// as unmatched: a run of this many added (or removed) articles in one place still lines up.
 const LOOK_AHEAD: usize = 8;
 
-/// Each article's place among the `old` ids, when it was there. A build lists its articles
+/// Each article's place among the `old_len` ids `old` gives (by place), when it was there. A build lists its articles
 /// in file order, as the last one did, so all but the few added or removed line up: the two
 /// lists are walked together, and only the articles that did not line up are looked up in a
 /// map (of those alone; a map of every old id was a million strings hashed at each build).
-pub(super) fn old_places(old: &PackedIds, new: &[&str]) -> Vec<Option<u32>> {
+pub(super) fn old_places<'a>(
+    old_len: usize,
+    old: impl Fn(usize) -> &'a str,
+    new: &[&str],
+) -> Vec<Option<u32>> {
     let mut place = vec![None; new.len()];
     let (mut new_left, mut old_left) = (Vec::new(), Vec::new());
     let (mut i, mut o) = (0, 0);
-    while i < new.len() && o < old.len() {
-        if new[i] == old.get(o) {
+    while i < new.len() && o < old_len {
+        if new[i] == old(o) {
             place[i] = Some(o as u32);
             i += 1;
             o += 1;
-        } else if let Some(k) =
-            (1..=LOOK_AHEAD).find(|&k| o + k < old.len() && old.get(o + k) == new[i])
+        } else if let Some(k) = (1..=LOOK_AHEAD).find(|&k| o + k < old_len && old(o + k) == new[i])
         {
             // Old articles gone (or moved) before this one.
             old_left.extend(o..o + k);
             o += k;
         } else if let Some(k) =
-            (1..=LOOK_AHEAD).find(|&k| new.get(i + k).is_some_and(|&id| id == old.get(o)))
+            (1..=LOOK_AHEAD).find(|&k| new.get(i + k).is_some_and(|&id| id == old(o)))
         {
             // New articles (or moved ones) before this one.
             new_left.extend(i..i + k);
@@ -42,15 +43,40 @@ pub(super) fn old_places(old: &PackedIds, new: &[&str]) -> Vec<Option<u32>> {
         }
     }
     new_left.extend(i..new.len());
-    old_left.extend(o..old.len());
+    old_left.extend(o..old_len);
     if !new_left.is_empty() && !old_left.is_empty() {
-        let by_id: FxHashMap<&str, u32> =
-            old_left.iter().map(|&o| (old.get(o), o as u32)).collect();
+        let by_id: FxHashMap<&str, u32> = old_left.iter().map(|&o| (old(o), o as u32)).collect();
         for i in new_left {
             place[i] = by_id.get(new[i]).copied();
         }
     }
     place
+}
+
+/// Which of `values` (distinct) make a longest run that rises, in their order: the articles
+/// that kept their order when some moved among the others (a file renamed); the rest are the
+/// ones that moved.
+pub(super) fn longest_rising(values: &[u32]) -> Vec<bool> {
+    const NO: usize = usize::MAX;
+    // `tails[k]`: the index of the least value that ends a rising run of `k + 1`.
+    let (mut tails, mut before): (Vec<usize>, Vec<usize>) = (Vec::new(), vec![NO; values.len()]);
+    for (i, &v) in values.iter().enumerate() {
+        let k = tails.partition_point(|&j| values[j] < v);
+        if k > 0 {
+            before[i] = tails[k - 1];
+        }
+        match tails.get_mut(k) {
+            Some(tail) => *tail = i,
+            None => tails.push(i),
+        }
+    }
+    let mut member = vec![false; values.len()];
+    let mut at = tails.last().copied().unwrap_or(NO);
+    while at != NO {
+        member[at] = true;
+        at = before[at];
+    }
+    member
 }
 
 #[cfg(test)]
@@ -80,9 +106,26 @@ mod tests {
             Vec::new(),
         ] {
             let new: Vec<&str> = new.iter().map(String::as_str).collect();
-            let packed: PackedIds = old.iter().map(String::as_str).collect();
-            assert_eq!(old_places(&packed, &new), expect(&new));
+            assert_eq!(old_places(old.len(), |o| &old[o], &new), expect(&new));
         }
-        assert_eq!(old_places(&PackedIds::default(), &["a"]), vec![None]);
+        assert_eq!(old_places(0, |_| "", &["a"]), vec![None]);
+    }
+
+    #[test]
+    fn a_longest_rising_run_leaves_out_the_moved() {
+        let members = |values: &[u32]| -> Vec<u32> {
+            let member = longest_rising(values);
+            values
+                .iter()
+                .zip(member)
+                .filter(|x| x.1)
+                .map(|x| *x.0)
+                .collect()
+        };
+        assert_eq!(members(&[0, 1, 2, 3]), [0, 1, 2, 3]);
+        assert_eq!(members(&[0, 2, 3, 1, 4]), [0, 2, 3, 4]);
+        assert_eq!(members(&[9, 0, 1, 2]), [0, 1, 2]);
+        assert_eq!(members(&[1, 2, 3, 0]), [1, 2, 3]);
+        assert_eq!(members(&[]), [0u32; 0]);
     }
 }

@@ -1,0 +1,252 @@
+//! Grouping again against grouping from nothing with the same base.
+
+use super::super::{Item, Threads, group_again, profiles_and_days, threads_of};
+use super::*;
+
+use crate::parse::Date;
+
+/// A made-up archive: stories of a few days each told by several articles, each article
+/// a mix of its story's terms and common ones, some undated. Deterministic in `seed`.
+struct Made {
+    seed: u64,
+    /// `(id, published, profile)` in id order, as a build lists them.
+    articles: Vec<(String, Option<Date>, Profile)>,
+    next: u32,
+}
+
+impl Made {
+    fn new(seed: u64, n: usize) -> Made {
+        let mut made = Made {
+            seed,
+            articles: Vec::new(),
+            next: 0,
+        };
+        for _ in 0..n {
+            let a = made.article();
+            made.articles.push(a);
+        }
+        made.articles.sort_by(|x, y| x.0.cmp(&y.0));
+        made
+    }
+
+    fn random(&mut self, below: u64) -> u64 {
+        // xorshift64*: enough to scatter terms and days.
+        self.seed ^= self.seed >> 12;
+        self.seed ^= self.seed << 25;
+        self.seed ^= self.seed >> 27;
+        (self.seed.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) % below
+    }
+
+    fn article(&mut self) -> (String, Option<Date>, Profile) {
+        let story = self.random(80);
+        let mut terms: FxHashMap<u32, u32> = FxHashMap::default();
+        for _ in 0..12 {
+            *terms
+                .entry(1000 + story as u32 * 20 + self.random(20) as u32)
+                .or_default() += 1 + self.random(4) as u32;
+        }
+        for _ in 0..20 {
+            *terms.entry(self.random(300) as u32).or_default() += 1 + self.random(2) as u32;
+        }
+        let mut terms: Vec<(u32, u32)> = terms.into_iter().collect();
+        terms.sort_unstable();
+        terms.truncate(32);
+        let published = (self.random(10) != 0).then(|| {
+            let day = (story * 5 + self.random(6)) % 56;
+            Date::parse(&format!("2020-{:02}-{:02}", 1 + day / 28, 1 + day % 28)).unwrap()
+        });
+        // Ids spread over the order, so that new articles land among the old ones.
+        self.next += 1;
+        let id = format!("{:06}-{}", self.random(1_000_000), self.next);
+        (id, published, Profile { body: None, terms })
+    }
+
+    fn items(&self) -> Vec<Item<'_>> {
+        self.articles
+            .iter()
+            .map(|(id, published, profile)| Item {
+                id,
+                published: *published,
+                profile,
+            })
+            .collect()
+    }
+
+    fn add(&mut self) {
+        let a = self.article();
+        let at = self.articles.partition_point(|x| x.0 < a.0);
+        self.articles.insert(at, a);
+    }
+
+    fn remove(&mut self) {
+        let at = self.random(self.articles.len() as u64) as usize;
+        self.articles.remove(at);
+    }
+
+    /// Another article's text under an existing id and date.
+    fn change(&mut self) {
+        let at = self.random(self.articles.len() as u64) as usize;
+        let (_, published, profile) = self.article();
+        self.articles[at].1 = published;
+        self.articles[at].2 = profile;
+    }
+}
+
+/// The grouping and threads of `items` from nothing, weighed with `base`.
+fn with_base(items: &[Item], base: &Base, drift: u32) -> (Threads, Grouping) {
+    let kept: Vec<usize> = (0..items.len()).collect();
+    let (profiles, days) = profiles_and_days(items, &kept);
+    let ids = items.iter().map(|i| i.id).collect();
+    let grouping = from_nothing(base.clone(), drift, ids, &profiles, days.clone());
+    let links: Vec<Link> = grouping.links();
+    let threads = threads_of(items, &kept, &links, &days, Vec::new());
+    (threads, grouping)
+}
+
+/// A grouping as its places see it, whatever its numbers: base, drift, each place's id,
+/// fingerprint, day and signature, the links between places in their order, and each list
+/// as places. Two groupings that agree here group alike.
+#[derive(Debug, PartialEq)]
+struct ByPlace {
+    base: Base,
+    drift: u32,
+    articles: Vec<(String, u64, Option<i32>, Vec<u32>)>,
+    links: Vec<(usize, usize, f32)>,
+    lists: Vec<(u32, Vec<u32>)>,
+}
+
+fn by_place(g: &Grouping) -> ByPlace {
+    let place = g.places().expect("a whole grouping");
+    ByPlace {
+        base: g.base.clone(),
+        drift: g.drift,
+        articles: g
+            .order
+            .iter()
+            .map(|&m| {
+                let k = m as usize;
+                let signature = g.signature(m).to_vec();
+                (g.ids.get(k).to_string(), g.prints[k], g.days[k], signature)
+            })
+            .collect(),
+        links: g.links().iter().map(|l| (l.a, l.b, l.similarity)).collect(),
+        lists: g
+            .lists
+            .iter()
+            .map(|(t, list)| (t, list.iter().map(|&m| place[m as usize]).collect()))
+            .collect(),
+    }
+}
+
+#[test]
+fn grouping_again_equals_grouping_from_nothing_with_the_same_base() {
+    for seed in 1..=12u64 {
+        let mut made = Made::new(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15), 1000);
+        let (first, mut grouping) = group_again(&made.items(), None);
+        assert!(first.threads.len() > 20, "the made-up archive has threads");
+        let base = grouping.base.clone();
+        // Nine changes of 1,000 articles are within the allowance (1%): three rounds.
+        for round in 0..3 {
+            match round {
+                0 => (0..3).for_each(|_| made.add()),
+                1 => {
+                    made.change();
+                    made.remove();
+                    made.add();
+                }
+                _ => {
+                    made.remove();
+                    made.remove();
+                    made.change();
+                }
+            }
+            let items = made.items();
+            let before = grouping.clone();
+            let (threads, again) = group_again(&items, Some(grouping));
+            assert_eq!(
+                again.base, base,
+                "seed {seed} round {round}: the base is kept"
+            );
+            let (expected_threads, expected) = with_base(&items, &base, again.drift);
+            assert_eq!(
+                by_place(&again),
+                by_place(&expected),
+                "seed {seed} round {round}"
+            );
+            assert_eq!(threads, expected_threads, "seed {seed} round {round}");
+            // Numbers stay: the articles kept are where they were, the new ones after.
+            let kept = before.order.iter().filter(|&&m| again.order.contains(&m));
+            assert!(kept.count() >= before.order.len() - 3);
+            assert_eq!(&again.ids.get(0), &before.ids.get(0));
+            assert!(again.slots() > before.slots());
+            let bytes = postcard::to_stdvec(&again).unwrap();
+            assert_eq!(postcard::from_bytes::<Grouping>(&bytes).unwrap(), again);
+            grouping = again;
+        }
+        assert_eq!(grouping.drift, 3 + 3 + 3);
+    }
+}
+
+#[test]
+fn past_the_allowance_the_base_is_counted_again() {
+    let mut made = Made::new(7, 300);
+    let (_, grouping) = group_again(&made.items(), None);
+    assert_eq!((grouping.allowance(), grouping.base.n), (3, 300));
+    made.add();
+    made.add();
+    made.remove();
+    let (_, within) = group_again(&made.items(), Some(grouping));
+    assert_eq!((within.base.n, within.drift), (300, 3));
+    made.add();
+    let items = made.items();
+    let (threads, past) = group_again(&items, Some(within));
+    let (expected_threads, expected) = group_again(&items, None);
+    assert_eq!((past.base.n, past.drift), (302, 0));
+    assert_eq!(past, expected);
+    assert_eq!(threads, expected_threads);
+    assert_eq!(threads, super::super::group_profiles(&items));
+}
+
+#[test]
+fn under_a_hundred_articles_every_change_counts_the_base_again() {
+    let mut made = Made::new(3, 99);
+    let (_, grouping) = group_again(&made.items(), None);
+    let (_, unchanged) = group_again(&made.items(), Some(grouping.clone()));
+    assert_eq!(unchanged, grouping);
+    made.change();
+    let (_, changed) = group_again(&made.items(), Some(grouping.clone()));
+    assert_eq!((changed.base.n, changed.drift), (99, 0));
+    assert_ne!(changed.base, grouping.base);
+}
+
+#[test]
+fn an_article_moved_among_the_others_groups_as_from_nothing() {
+    let mut made = Made::new(11, 1000);
+    let (_, grouping) = group_again(&made.items(), None);
+    let base = grouping.base.clone();
+    // A rename: the article keeps its id and text, but is listed elsewhere.
+    let moved = made.articles.remove(100);
+    made.articles.insert(700, moved);
+    made.add();
+    let items = made.items();
+    let (threads, again) = group_again(&items, Some(grouping));
+    let (expected_threads, expected) = with_base(&items, &base, again.drift);
+    assert_eq!(by_place(&again), by_place(&expected));
+    assert_eq!(threads, expected_threads);
+}
+
+#[test]
+fn a_damaged_grouping_is_grouped_from_nothing() {
+    let made = Made::new(5, 300);
+    let items = made.items();
+    let (threads, grouping) = group_again(&items, None);
+    let mut damaged = [grouping.clone(), grouping.clone(), grouping.clone()];
+    damaged[0].order[3] = damaged[0].order[4];
+    damaged[1].links.push((0, u32::MAX - 1, 0.5));
+    damaged[2].ends.pop();
+    for g in damaged {
+        assert!(g.places().is_none());
+        let (again, regrouped) = group_again(&items, Some(g));
+        assert_eq!((again, regrouped), (threads.clone(), grouping.clone()));
+    }
+}
