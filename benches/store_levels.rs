@@ -1,6 +1,7 @@
-//! The parts store's zstd level (`archive::store::LEVEL`): for each level, the bytes of a
-//! built archive's parts and the CPU time per part to compress and to read back. Figures, not
-//! a test; the choice and the run are in `notes/build-bench.md`.
+//! The parts store's codec: the bytes of a built archive's parts and the CPU time per part to
+//! compress and to read back, for the store's own frames (`archive::store::encode`, lz4) and
+//! for zstd's levels on the same postcard bytes (the store's codec until session 34). Figures,
+//! not a test; the choice and the runs are in `notes/build-bench.md`.
 //!
 //! ```sh
 //! arshif build --articles /tmp/b10k --out /tmp/b10k-out
@@ -52,28 +53,49 @@ fn main() {
         .iter()
         .map(|p| postcard::to_stdvec(p).unwrap().len())
         .sum();
-    println!("{n} parts, {raw} bytes uncompressed (postcard: the store before zstd)");
-    println!("level  bytes  ratio  compress µs/part  read µs/part");
-    for level in [1, 2, 3, 4, 5, 6, 7, 9, 12, 15, 19] {
+    println!("{n} parts, {raw} bytes uncompressed (postcard: the store before compression)");
+    println!("codec  bytes  ratio  compress µs/part  read µs/part");
+    let started = thread_cpu_ns();
+    let frames: Vec<Vec<u8>> = parts.iter().map(|p| store::encode(p).unwrap()).collect();
+    let compress = thread_cpu_ns() - started;
+    let started = thread_cpu_ns();
+    let back: Vec<Parts> = frames.iter().map(|f| store::decode(f).unwrap()).collect();
+    let read = thread_cpu_ns() - started;
+    assert!(back == parts, "the store's frames give back their parts");
+    report("store", raw, &frames, compress, read, n);
+    let raws: Vec<Vec<u8>> = parts
+        .iter()
+        .map(|p| postcard::to_stdvec(p).unwrap())
+        .collect();
+    for level in [-7, -5, -3, -1, 1, 2, 3, 6, 9, 19] {
+        let mut compressor = zstd::bulk::Compressor::new(level).unwrap();
         let started = thread_cpu_ns();
-        let frames: Vec<Vec<u8>> = parts
+        let frames: Vec<Vec<u8>> = raws
             .iter()
-            .map(|p| store::encode_at(p, level).unwrap())
+            .map(|r| compressor.compress(r).unwrap())
             .collect();
         let compress = thread_cpu_ns() - started;
+        let mut decompressor = zstd::bulk::Decompressor::new().unwrap();
         let started = thread_cpu_ns();
-        let back: Vec<Parts> = frames.iter().map(|f| store::decode(f).unwrap()).collect();
+        let back: Vec<Parts> = frames
+            .iter()
+            .map(|f| postcard::from_bytes(&decompressor.decompress(f, 1 << 28).unwrap()).unwrap())
+            .collect();
         let read = thread_cpu_ns() - started;
         assert!(
             back == parts,
-            "level {level}: parts come back as they went in"
+            "zstd {level}: parts come back as they went in"
         );
-        let bytes: usize = frames.iter().map(Vec::len).sum();
-        println!(
-            "{level:>5}  {bytes}  {:.2}  {:.1}  {:.1}",
-            raw as f64 / bytes as f64,
-            compress as f64 / n as f64 / 1000.0,
-            read as f64 / n as f64 / 1000.0,
-        );
+        report(&format!("zstd {level}"), raw, &frames, compress, read, n);
     }
+}
+
+fn report(codec: &str, raw: usize, frames: &[Vec<u8>], compress: u128, read: u128, n: u128) {
+    let bytes: usize = frames.iter().map(Vec::len).sum();
+    println!(
+        "{codec:>7}  {bytes}  {:.2}  {:.1}  {:.1}",
+        raw as f64 / bytes as f64,
+        compress as f64 / n as f64 / 1000.0,
+        read as f64 / n as f64 / 1000.0,
+    );
 }

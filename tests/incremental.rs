@@ -224,6 +224,53 @@ fn a_corrupt_cache_or_a_lost_store_means_a_build_from_nothing() {
     assert_eq!(snapshot(out.path(), &[]), before);
 }
 
+/// The seeds in an articles folder, built into a build folder: both, and the build's
+/// [`snapshot`].
+fn seeds_built() -> (tempfile::TempDir, tempfile::TempDir, String) {
+    let articles = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    copy_into(&dumps_of(SEEDS), articles.path());
+    build(articles.path(), out.path());
+    let before = snapshot(out.path(), &[]);
+    (articles, out, before)
+}
+
+/// A store of an older version (session 34 moved its frames from zstd to lz4): `serve` and
+/// `build` over it write a new store and parse every dump again, and the old file goes.
+#[test]
+fn a_store_of_an_older_version_is_written_again() {
+    let (articles, out, before) = seeds_built();
+    let compiled_path = compiled::path_in(out.path());
+    let make_old = || {
+        let [(name, _)] = store_files(out.path()).try_into().unwrap();
+        let path = out.path().join(&name);
+        let mut bytes = fs::read(&path).unwrap();
+        assert_eq!(&bytes[..8], b"ARSHIFP\x03");
+        bytes[7] = 2;
+        fs::write(&path, bytes).unwrap();
+        name
+    };
+
+    // `serve` opening the folder: the compiled archive names a store it cannot read.
+    let old = make_old();
+    assert!(compiled::load(&compiled_path).is_err());
+    let (_, report) =
+        archive::load_or_build(articles.path(), &compiled_path, archive::Check::Folder).unwrap();
+    let report = report.expect("a build ran");
+    assert_eq!((report.reused, report.articles), (0, 5));
+    assert_eq!(snapshot(out.path(), &[]), before);
+    let files = store_files(out.path());
+    assert!(files.len() == 1 && files[0].0 != old, "{files:?}");
+
+    // `build` over it.
+    let old = make_old();
+    let report = build(articles.path(), out.path());
+    assert_eq!((report.reused, report.articles), (0, 5));
+    assert_eq!(snapshot(out.path(), &[]), before);
+    let files = store_files(out.path());
+    assert!(files.len() == 1 && files[0].0 != old, "{files:?}");
+}
+
 /// An index of the schema before session 23 (the body's paragraphs stored beside the id),
 /// empty: the fields are what a reader of another version checks.
 fn write_old_schema_index(dir: &Path) {
@@ -243,11 +290,7 @@ fn write_old_schema_index(dir: &Path) {
 
 #[test]
 fn an_index_of_another_schema_is_written_again_not_read() {
-    let articles = tempfile::tempdir().unwrap();
-    let out = tempfile::tempdir().unwrap();
-    copy_into(&dumps_of(SEEDS), articles.path());
-    build(articles.path(), out.path());
-    let before = snapshot(out.path(), &[]);
+    let (articles, out, before) = seeds_built();
     let compiled_path = compiled::path_in(out.path());
     let search = archive::search_dir(&compiled_path);
 

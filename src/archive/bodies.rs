@@ -7,7 +7,7 @@
 //! after another, which was most of a first search's wait at a million articles
 //! (notes/search-bench.md, session 22). Bodies read are kept decoded, the last few megabytes of
 //! them, as tantivy's document store kept its last blocks when it held the paragraphs: a query
-//! asked again reads no frame (a frame is some 25 KB of zstd to decompress, for a body of
+//! asked again reads no frame (a frame is some 25 KB to decompress, for a body of
 //! 10 KB).
 
 use std::sync::Arc;

@@ -15,7 +15,7 @@
 //! search index brought up to date, the index by `reconcile`); [`report`] (what a build
 //! says); [`threads`], [`facets`]
 //! and the [`slug`]s of their names, [`overrides`], [`id`], [`compiled`] (whether it is current:
-//! [`staleness`]), [`store`],
+//! [`staleness`]), [`store`] (its frames in `part_frame`),
 //! [`build_cache`] and [`grouping_file`] (the threads' base and links kept for the next
 //! build), each replaced whole through [`atomic_file`] (the long lists of the first two in
 //! content-named `chunk_files`, written only when new, the archive's known by their
@@ -49,6 +49,7 @@ mod listing;
 mod lookup;
 pub mod model;
 pub mod overrides;
+mod part_frame;
 mod read_ahead;
 mod read_once;
 mod reconcile;

@@ -5,9 +5,8 @@
 //! The compiled archive keeps only each article's [`PartRef`] (where its parts are), so the
 //! server holds the light records in memory and the store's pages only while they are read.
 //!
-//! Each article's parts are one zstd frame (level [`LEVEL`], chosen by measurement in
-//! `notes/build-bench.md`): an article is read without touching its neighbours, and the body,
-//! made of lines of the dump, costs little beside the dump's text in the same frame.
+//! Each article's parts are one frame (its layout and codec: [`super::part_frame`]), so an
+//! article is read without touching its neighbours.
 //!
 //! Bytes once written are never changed, so a server reading an older compiled archive keeps
 //! reading the same bytes while a build works. Incremental builds append the parts of the
@@ -27,36 +26,14 @@ use memmap2::Mmap;
 use serde::{Deserialize, Serialize};
 
 use super::ArchiveError;
+pub use super::part_frame::{Parts, decode, decode_body, encode};
 
-/// Version 2: every part is a zstd frame (version 1 held bare postcard).
-pub(super) const MAGIC: &[u8; 8] = b"ARSHIFP\x02";
+/// A store's first bytes: its name, then its version in the last byte.
+pub(super) const MAGIC: &[u8; 8] = b"ARSHIFP\x03";
 
-/// The zstd level of every part, chosen by measurement (notes/build-bench.md): on generated
-/// dumps level 1 stores 5.6 bytes in one for two thirds of level 3's CPU (5.8 in one), and
-/// each level past 3 gains 1-3 % for 1.5-4 times the CPU. Level 3 was a ninth of a build's
-/// instructions (session 22's profile), so the build's CPU wins over the store's last 3 %.
-pub const LEVEL: i32 = 1;
-
-/// Largest part a frame may claim to hold: a dump's text (at most [`MAX_DUMP_BYTES`], up to
-/// twice that once decoded to UTF-8) and a body made of its lines. A corrupt frame header
-/// claiming more is refused rather than allocated.
-///
-/// [`MAX_DUMP_BYTES`]: crate::parse::MAX_DUMP_BYTES
-const MAX_PART_BYTES: usize = 4 * crate::parse::MAX_DUMP_BYTES + (1 << 20);
-
-/// What of an article is only needed when its own page is shown.
-///
-/// Its strings are read back as bytes checked by `simdutf8` ([`crate::serde_utf8`]): on
-/// Arabic text the check of postcard's own string reading was a quarter of an export's
-/// instructions (notes/serve-bench.md, session 20).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Parts {
-    #[serde(deserialize_with = "crate::serde_utf8::lines")]
-    pub body: Vec<String>,
-    /// The dump as decoded (the article's source page).
-    #[serde(deserialize_with = "crate::serde_utf8::string")]
-    pub text: String,
-}
+// Versions: 3, each part an lz4 block after its length; 2 held zstd frames, 1 bare postcard.
+// A store of another version is refused by `Store::open`, and a build then writes a new one
+// (the build cache needs its store open, so every dump is parsed again).
 
 /// Where one article's [`Parts`] are in the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -85,96 +62,6 @@ pub fn new_file_name() -> String {
 /// Whether `name` is one of the build folder's store files.
 pub fn is_store_file(name: &str) -> bool {
     name.starts_with("parts-") && name.ends_with(".bin")
-}
-
-/// `parts` as stored: its postcard encoding in one zstd frame at `level`.
-pub fn encode_at(parts: &Parts, level: i32) -> std::io::Result<Vec<u8>> {
-    thread_local! {
-        // A zstd context holds about a megabyte of tables: one per thread, not per part.
-        // With the buffer each part is encoded into before it is compressed.
-        static COMPRESSOR: RefCell<Option<(i32, zstd::bulk::Compressor<'static>, Vec<u8>)>> =
-            const { RefCell::new(None) };
-    }
-    COMPRESSOR.with_borrow_mut(|slot| {
-        let (_, compressor, raw) = match slot.take() {
-            Some(kept) if kept.0 == level => slot.insert(kept),
-            _ => slot.insert((level, zstd::bulk::Compressor::new(level)?, Vec::new())),
-        };
-        raw.clear();
-        postcard::serialize_with_flavor(parts, Reused(raw))
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        compressor.compress(raw)
-    })
-}
-
-/// A postcard output that appends to a buffer the thread keeps: `to_stdvec` grew a new vector
-/// to each part's size, a dozen reallocations and copies a part (≈ 1 % of a build's
-/// instructions, notes/build-bench.md).
-struct Reused<'a>(&'a mut Vec<u8>);
-
-impl postcard::ser_flavors::Flavor for Reused<'_> {
-    type Output = ();
-
-    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
-        self.0.extend_from_slice(data);
-        Ok(())
-    }
-
-    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
-        self.0.push(data);
-        Ok(())
-    }
-
-    fn finalize(self) -> postcard::Result<()> {
-        Ok(())
-    }
-}
-
-/// `parts` as stored, at [`LEVEL`]: done by the caller's thread, so that parts are
-/// compressed in parallel and only appended under a lock.
-pub fn encode(parts: &Parts) -> std::io::Result<Vec<u8>> {
-    encode_at(parts, LEVEL)
-}
-
-/// The parts in one stored frame.
-pub fn decode(bytes: &[u8]) -> Result<Parts, String> {
-    postcard::from_bytes(&decompress(bytes)?).map_err(|e| e.to_string())
-}
-
-/// The body alone of one stored frame, its paragraphs joined by `\n`: what a search passage
-/// reads. The frame is decompressed whole, but the dump's text after the body (most of the
-/// frame) is neither checked nor copied.
-pub fn decode_body(bytes: &[u8]) -> Result<String, String> {
-    /// The start of [`Parts`]' layout: postcard writes a struct's fields in order and reads
-    /// what it is asked for, so the rest is left unread.
-    #[derive(Deserialize)]
-    struct Body<'a> {
-        #[serde(borrow)]
-        body: Vec<&'a [u8]>,
-    }
-    let raw = decompress(bytes)?;
-    let Body { body } = postcard::from_bytes(&raw).map_err(|e| e.to_string())?;
-    let joined = body.join(&b'\n');
-    simdutf8::basic::from_utf8(&joined)
-        .map(str::to_owned)
-        .map_err(|_| "a body that is not UTF-8".to_owned())
-}
-
-/// One stored frame decompressed.
-fn decompress(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    thread_local! {
-        static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> =
-            const { RefCell::new(None) };
-    }
-    DECOMPRESSOR.with_borrow_mut(|slot| {
-        let decompressor = match slot {
-            Some(d) => d,
-            None => slot.insert(zstd::bulk::Decompressor::new().map_err(|e| e.to_string())?),
-        };
-        decompressor
-            .decompress(bytes, MAX_PART_BYTES)
-            .map_err(|e| e.to_string())
-    })
 }
 
 /// A store open for appending.
@@ -304,10 +191,20 @@ impl Store {
         // SAFETY: store files are only ever appended to, and compaction writes a new file
         // (see the module documentation), so the mapped bytes do not change under the map.
         let map = unsafe { Mmap::map(&file) }.map_err(rerr)?;
-        if map.len() < MAGIC.len() || &map[..MAGIC.len()] != MAGIC {
+        let (name, version) = MAGIC.split_at(MAGIC.len() - 1);
+        let reason = match map.get(..MAGIC.len()) {
+            Some(head) if head == MAGIC => None,
+            Some(head) if head.starts_with(name) => Some(format!(
+                "a parts store of version {}, where this arshif reads version {}",
+                head[name.len()],
+                version[0]
+            )),
+            _ => Some("not an arshif parts store".to_owned()),
+        };
+        if let Some(reason) = reason {
             return Err(ArchiveError::Corrupt {
                 path: path.to_path_buf(),
-                reason: "not an arshif parts store".into(),
+                reason,
             });
         }
         Ok(Store {
@@ -441,22 +338,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_part_is_encoded_as_postcard_encodes_it_whatever_came_before() {
-        let long = Parts {
-            body: vec!["فقرة".repeat(500)],
-            text: "نص".repeat(2000),
-        };
-        let short = Parts {
-            body: vec!["ب".into()],
-            text: "x".into(),
-        };
-        for parts in [&long, &short, &long] {
-            let raw = decompress(&encode(parts).unwrap()).unwrap();
-            assert_eq!(raw, postcard::to_stdvec(parts).unwrap());
-        }
-    }
-
-    #[test]
     fn parts_come_back_as_put_and_appends_keep_earlier_ones() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(new_file_name());
@@ -522,31 +403,6 @@ mod tests {
     }
 
     #[test]
-    fn stored_strings_read_back_as_written_and_bad_utf8_is_refused() {
-        // The strings are read as bytes (see `Parts`): the frame is postcard's `String` layout,
-        // so frames written before read the same, and bytes that are not UTF-8 are an error.
-        let parts = Parts {
-            body: vec!["فقرة أولى".into(), String::new(), "ascii, ثم عربي".into()],
-            text: "نص الملف كما فُكّ ترميزه\n".repeat(100),
-        };
-        let bytes = postcard::to_allocvec(&parts).unwrap();
-        assert_eq!(postcard::from_bytes::<Parts>(&bytes).unwrap(), parts);
-        let as_bytes: (Vec<&[u8]>, &[u8]) = (vec![b"ok".as_slice()], b"\xd9\x86\xd8");
-        let bad = postcard::to_allocvec(&as_bytes).unwrap();
-        assert!(postcard::from_bytes::<Parts>(&bad).is_err());
-        let bad_line: (Vec<&[u8]>, &[u8]) = (vec![b"\xff".as_slice()], b"ok");
-        let bad_line = postcard::to_allocvec(&bad_line).unwrap();
-        assert!(postcard::from_bytes::<Parts>(&bad_line).is_err());
-        let good: (Vec<&[u8]>, &[u8]) = (vec!["سطر".as_bytes()], b"ok");
-        let good = postcard::to_allocvec(&good).unwrap();
-        let read = postcard::from_bytes::<Parts>(&good).unwrap();
-        assert_eq!(
-            (read.body, read.text.as_str()),
-            (vec!["سطر".to_owned()], "ok")
-        );
-    }
-
-    #[test]
     fn a_body_alone_is_its_paragraphs_joined_by_line_breaks() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(new_file_name());
@@ -569,10 +425,6 @@ mod tests {
             assert_eq!(store.body(at).unwrap(), body.join("\n"));
         }
         // A body that is not UTF-8 is refused, as the whole parts are.
-        let bad: (Vec<&[u8]>, &[u8]) = (vec![b"ok", b"\xd9"], b"text");
-        let bad = zstd::bulk::compress(&postcard::to_allocvec(&bad).unwrap(), LEVEL).unwrap();
-        assert!(decode_body(&bad).is_err());
-        assert!(decode_body(b"not a frame").is_err());
         // A frame out of the map is announced harmlessly and refused when read.
         let beyond = PartRef {
             offset: store.len() + 10,
@@ -580,6 +432,21 @@ mod tests {
         };
         store.will_need(beyond);
         assert!(store.body(beyond).is_err());
+    }
+
+    #[test]
+    fn a_store_of_another_version_is_refused_by_its_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(new_file_name());
+        // A version-2 store: zstd frames after its name.
+        fs::write(&path, b"ARSHIFP\x02\x28\xb5\x2f\xfd\x20\x00\x01\x00\x00").unwrap();
+        let Err(ArchiveError::Corrupt { reason, .. }) = Store::open(&path) else {
+            panic!("an old store is refused");
+        };
+        assert_eq!(
+            reason,
+            "a parts store of version 2, where this arshif reads version 3"
+        );
     }
 
     #[test]
