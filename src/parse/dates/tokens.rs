@@ -5,7 +5,9 @@ use std::borrow::Cow;
 
 use super::vocabulary::weekday_name;
 use crate::arabic::is_joiner;
-use crate::parse::text::{CharInfo, TABLE_SIZE, ascii_digit, is_harakah, is_letter, key};
+use crate::parse::text::{
+    CharInfo, TABLE_SIZE, ascii_digit, is_harakah, is_letter, key, two_byte_slot,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Tok<'a> {
@@ -90,10 +92,9 @@ fn char_at(line: &str, i: usize, table: &[CharInfo; TABLE_SIZE]) -> (char, Class
             1,
         ),
         b0 @ ..0xe0 => {
-            let at =
-                usize::from(b0 & 0x1f) << 6 | usize::from(b.get(i + 1).map_or(0, |n| n & 0x3f));
+            let at = two_byte_slot(b0, b.get(i + 1).copied().unwrap_or(0));
             let c = char::from_u32(at as u32).unwrap_or_default();
-            (c, Class::from_info(c, table[at % TABLE_SIZE]), 2)
+            (c, Class::from_info(c, table[at]), 2)
         }
         _ => {
             let c = line[i..].chars().next().unwrap_or_default();
@@ -109,8 +110,7 @@ fn plain_key(word: &str) -> String {
     let table = CharInfo::table();
     let mut out = Vec::with_capacity(word.len());
     for pair in word.as_bytes().chunks_exact(2) {
-        let at = usize::from(pair[0] & 0x1f) << 6 | usize::from(pair[1] & 0x3f);
-        out.extend_from_slice(&table[at % TABLE_SIZE].plain_fold());
+        out.extend_from_slice(&table[two_byte_slot(pair[0], pair[1])].plain_fold());
     }
     String::from_utf8(out).unwrap_or_else(|_| key(word))
 }

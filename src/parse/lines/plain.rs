@@ -11,7 +11,7 @@
 //! few instructions a letter.
 
 use super::block;
-use crate::parse::text::{CharInfo, TABLE_SIZE, word_hash};
+use crate::parse::text::{CharInfo, TABLE_SIZE, two_byte_slot, word_hash};
 
 /// How many letters whose fold differs a run remembers the place of; a run with more rewrites
 /// its key letter by letter.
@@ -55,11 +55,6 @@ impl Default for Places {
     }
 }
 
-#[inline(always)]
-fn info_at(table: &[CharInfo; TABLE_SIZE], b0: u8, b1: u8) -> CharInfo {
-    table[(usize::from(b0 & 0x1f) << 6 | usize::from(b1 & 0x3f)) % TABLE_SIZE]
-}
-
 impl Run {
     #[inline(always)]
     fn space_at(&mut self, places: &mut Places, at: usize) {
@@ -84,7 +79,7 @@ impl Run {
         let i = self.end;
         let (info, at) = match src[i..] {
             [b0 @ 0xc0..=0xdf, b1, ..] => {
-                let info = info_at(table, b0, b1);
+                let info = table[two_byte_slot(b0, b1)];
                 if !info.is(CharInfo::PLAIN) {
                     return false;
                 }
@@ -92,7 +87,7 @@ impl Run {
             }
             // One space, then a plain letter: the word ends and the next one begins.
             [b' ', b0 @ 0xc0..=0xdf, b1, ..] => {
-                let info = info_at(table, b0, b1);
+                let info = table[two_byte_slot(b0, b1)];
                 if !info.is(CharInfo::PLAIN) {
                     return false;
                 }
@@ -176,7 +171,7 @@ impl Run {
         if self.refold_count <= REFOLDS {
             for &at in &places.refolds[..self.refold_count] {
                 let k = at - self.start;
-                let info = info_at(table, key[k], key[k + 1]);
+                let info = table[two_byte_slot(key[k], key[k + 1])];
                 key[k..k + 2].copy_from_slice(&info.plain_fold());
             }
         } else {
@@ -221,7 +216,7 @@ fn refold_all(key: &mut [u8], table: &[CharInfo; TABLE_SIZE]) {
             k += 1;
             continue;
         }
-        let info = info_at(table, key[k], key[k + 1]);
+        let info = table[two_byte_slot(key[k], key[k + 1])];
         key[k..k + 2].copy_from_slice(&info.plain_fold());
         k += 2;
     }

@@ -15,7 +15,7 @@ use super::plain;
 
 use crate::parse::dates::{find_dates, find_hijri, is_stamp_line};
 use crate::parse::lexicon::{Furniture, LEXICON};
-use crate::parse::text::{CharInfo, KeyFolder, TABLE_SIZE, first_char, key_words};
+use crate::parse::text::{CharInfo, KeyFolder, TABLE_SIZE, first_char, key_words, two_byte_slot};
 
 /// What a link or an embedded post holds, looked for in the lower-cased line: searchers
 /// built once (`str::contains` builds one per call).
@@ -63,11 +63,8 @@ pub(super) fn scan(text: &str, split_lines: bool, buf: &mut Buffers) {
         let (info, len) = if b < 0x80 {
             (table[usize::from(b) % TABLE_SIZE], 1)
         } else if b < 0xe0 {
-            let next = bytes.get(i + 1).map_or(0, |n| n & 0x3f);
-            (
-                table[(usize::from(b & 0x1f) << 6 | usize::from(next)) % TABLE_SIZE],
-                2,
-            )
+            let next = bytes.get(i + 1).copied().unwrap_or(0);
+            (table[two_byte_slot(b, next)], 2)
         } else {
             let c = text[i..].chars().next().unwrap_or_default();
             (CharInfo::of(c), c.len_utf8())
