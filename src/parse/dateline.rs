@@ -57,9 +57,14 @@ fn dash_split(text: &str) -> Vec<&str> {
 
 /// `PLACE ـ NAME` as a line of its own: the two parts, when the line has that shape, the
 /// place first. General forms: `PLACE - NAME`, `NAME - PLACE` (told apart by the places the
-/// lexicon knows), `(PLACE - OUTLET)` in parentheses.
-pub fn header(line: &Line) -> Option<(String, String)> {
-    if line.words > 7 || line.furniture.is_some() || line.text.chars().any(|c| c.is_ascii_digit()) {
+/// lexicon knows), `(PLACE - OUTLET)` in parentheses. Read once a line, then kept in it.
+pub fn header<'a>(line: &Line<'a>) -> Option<(&'a str, &'a str)> {
+    *line.header.get_or_init(|| read_header(line))
+}
+
+fn read_header<'a>(line: &Line<'a>) -> Option<(&'a str, &'a str)> {
+    // An ASCII digit's byte is no part of a longer character: the bytes need no decoding.
+    if line.words > 7 || line.furniture.is_some() || line.text.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
     let text = line.text;
@@ -98,9 +103,9 @@ pub fn header(line: &Line) -> Option<(String, String)> {
     }
     // `سامي خليل - بيروت`: the name first, the place after it.
     if LEXICON.is_place(right) && !LEXICON.is_place(left) {
-        return Some((right.to_string(), left.to_string()));
+        return Some((right, left));
     }
-    (lw <= 3).then(|| (left.to_string(), right.to_string()))
+    (lw <= 3).then_some((left, right))
 }
 
 /// A byline: the writer's name, and the place when the line gives one after it.
@@ -350,7 +355,21 @@ mod tests {
     use super::*;
 
     fn header_of(s: &str) -> Option<(String, String)> {
-        header(&Line::new(s).unwrap())
+        header(&Line::new(s).unwrap()).map(|(l, r)| (l.to_string(), r.to_string()))
+    }
+
+    /// The answer is read once and kept in the line: asked again, the kept one is given.
+    #[test]
+    fn a_header_is_read_once_and_kept() {
+        let line = Line::new("دمشق ـ نور خوّام").unwrap();
+        assert!(line.header.get().is_none());
+        let first = header(&line);
+        assert_eq!(first, Some(("دمشق", "نور خوّام")));
+        assert_eq!(line.header.get(), Some(&first));
+        assert_eq!(header(&line), first);
+        let none = Line::new("واشنطن وموسكو تبحثان آليات التصدي لـداعش").unwrap();
+        assert_eq!(header(&none), None);
+        assert_eq!(none.header.get(), Some(&None));
     }
 
     /// `header` asks the regex only of lines holding a dash: each of the four it splits at.

@@ -178,16 +178,16 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
         }
         if let Some((left, right)) = dateline::header(line).filter(|(_, r)| !title_bar(r)) {
             dateline_at = Some(i);
-            match dateline::publication_named(&left, site) {
+            match dateline::publication_named(left, site) {
                 Some(p) => a.publication = Some(p),
-                None => a.place = Some(left),
+                None => a.place = Some(left.to_string()),
             }
-            if let Some(agency) = LEXICON.agency_exactly(&right) {
+            if let Some(agency) = LEXICON.agency_exactly(right) {
                 a.agency = Some(agency.to_string());
-            } else if let Some(p) = dateline::publication_named(&right, site) {
+            } else if let Some(p) = dateline::publication_named(right, site) {
                 a.publication.get_or_insert(p);
             } else {
-                a.author = Some(right);
+                a.author = Some(right.to_string());
             }
             break;
         }

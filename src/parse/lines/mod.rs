@@ -59,6 +59,11 @@ pub struct Line<'a> {
     pub publication: Option<&'static str>,
     /// A navigation line ([`is_menu_line`]).
     pub menu: bool,
+    /// [`dateline::header`](super::dateline::header)'s answer, made when first asked for: the
+    /// title's candidates, its captions, the standfirst and the header's loop ask it of the
+    /// same few lines (asked each time, ≈ 3 M instructions in 200 dumps,
+    /// notes/parser-bench.md, session 34).
+    pub(in crate::parse) header: OnceLock<Option<(&'a str, &'a str)>>,
 }
 
 /// What a line can be for the body finder.

@@ -539,6 +539,7 @@ fn line<'a>(
         stamp,
         date_line,
         menu,
+        header: OnceLock::new(),
     }
 }
 
