@@ -184,6 +184,57 @@ fn a_duplicate_is_served_and_searchable_once_its_kept_copy_is_gone() {
     assert!(!ids.contains(&"33d0e17b3f187f76"), "{ids:?}");
 }
 
+/// `arshif build` knows an unchanged chunk of the compiled archive by its first and last ids
+/// and count when its entries are as the last build wrote them: a duplicate served once its
+/// kept copy is gone was read light and unchanged from the cache, but was not served, and
+/// takes the gone one's place between the same ends, the count the same (an undated copy
+/// whose id sorts between its twin's and the last's). Its chunk is written anew: what is
+/// served is what a build from nothing serves.
+#[test]
+fn a_duplicate_served_in_its_twins_place_is_written_by_a_build_for_exit() {
+    let articles = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let dir = articles.path();
+    copy_into(&dumps_of(SEEDS), dir);
+    copy_into(&dumps_of(REAL_PAGES), dir);
+    fs::copy(
+        dir.join("002_33d0e17b3f187f76.txt"),
+        dir.join("900_40000000aaaa0000.txt"),
+    )
+    .unwrap();
+    let exit = || archive::build_and_save_for_exit(dir, &compiled::path_in(out.path())).unwrap();
+    let ends = || {
+        let archive = compiled::load(&compiled::path_in(out.path())).unwrap();
+        let ids: Vec<String> = archive
+            .entries()
+            .iter()
+            .map(|e| e.article.id.clone())
+            .collect();
+        (ids.len(), ids.first().cloned(), ids.last().cloned(), ids)
+    };
+    exit();
+    let (len, first, last, ids) = ends();
+    assert!(ids.contains(&"33d0e17b3f187f76".to_string()));
+    assert!(!ids.contains(&"40000000aaaa0000".to_string()));
+
+    fs::remove_file(dir.join("002_33d0e17b3f187f76.txt")).unwrap();
+    let report = exit();
+    assert!(report.reused > 0);
+    let (len_now, first_now, last_now, ids_now) = ends();
+    assert_eq!(
+        (len_now, first_now, last_now),
+        (len, first, last),
+        "the same ends and count"
+    );
+    assert!(ids_now.contains(&"40000000aaaa0000".to_string()));
+    let fresh = tempfile::tempdir().unwrap();
+    build(dir, fresh.path());
+    assert_eq!(
+        snapshot(out.path(), &["40000000aaaa0000"]),
+        snapshot(fresh.path(), &["40000000aaaa0000"])
+    );
+}
+
 #[test]
 fn a_corrupt_cache_or_a_lost_store_means_a_build_from_nothing() {
     let articles = tempfile::tempdir().unwrap();

@@ -17,6 +17,7 @@ use super::build_cache::{BuildCache, Stamp, Walk};
 use super::compiled::{self, Ordered, Source};
 use super::dump::{DumpReadError, build_one, start_ahead};
 use super::entry::{Entry, OtherCapture};
+use super::entry_print::AsBefore;
 use super::light_entry::EntryRef;
 use super::model::{Archive, Part, reading_order};
 use super::report::{BuildReport, Problem};
@@ -457,9 +458,8 @@ pub(super) fn into_archive(
 pub(super) fn save_in_order(
     done: &[Done],
     a: &Assembled,
-    store_name: &str,
-    source: &Source,
-    path: &Path,
+    (store_name, source, path): (&str, &Source, &Path),
+    marks: Marks,
     report: &mut BuildReport,
 ) -> Result<Option<std::time::Duration>, ArchiveError> {
     let started = std::time::Instant::now();
@@ -514,6 +514,12 @@ pub(super) fn save_in_order(
         .take_while(|(e, _)| e.published().is_some())
         .count();
     let ordering = started.elapsed();
+    // As the last build wrote it: read light (its parts where they were, no other captures)
+    // and indexed by the last build with the same id and parts, so served by it.
+    let same = |entry: &EntryRef, at: &PartRef| {
+        matches!(entry, EntryRef::Light(..))
+            && (marks.reindexed.is_empty() || !marks.reindexed.contains(at))
+    };
     let archive = Ordered {
         pairs,
         dated: report.dated,
@@ -521,9 +527,22 @@ pub(super) fn save_in_order(
         threads: &a.threads,
         aliases: &a.aliases,
         other_parts: &other_parts,
+        mark: marks.mark,
+        as_before: marks.read.map(|mark| AsBefore { mark, same: &same }),
     };
     compiled::save_ordered(archive, store_name, source, path)?;
     Ok(Some(ordering))
+}
+
+/// What tells [`save_in_order`] which entries are as the archive it replaces holds them.
+pub(super) struct Marks<'a> {
+    /// This build's ([`super::build_cache::new_mark`]).
+    pub(super) mark: u64,
+    /// The mark of the build cache this build read, if it read one.
+    pub(super) read: Option<u64>,
+    /// The parts of the articles the index did not hold with the same id and parts
+    /// ([`super::reconcile::reconcile_index`]).
+    pub(super) reindexed: &'a FxHashSet<PartRef>,
 }
 
 /// A build cache's entry that could be read light but not whole.

@@ -24,7 +24,7 @@ use crate::capture::warc::Skip;
 
 const MAGIC: &[u8; 8] = b"ARSHIFC\x01";
 /// Bump whenever anything inside [`BuildCache`] changes shape.
-const VERSION: u32 = 10;
+const VERSION: u32 = 11;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "cache.bin";
 
@@ -116,6 +116,10 @@ pub struct BuildCache {
     pub store: String,
     /// Its length when the cache was written: a shorter one lost parts.
     pub store_len: u64,
+    /// The build that wrote it ([`new_mark`]): the compiled archive that build wrote holds
+    /// the same, which tells the next build that the cache's index list is what that
+    /// archive serves (a build killed between writing the two leaves them apart).
+    pub mark: u64,
     /// Every dump of the last build, by name, in the chunks it was read from: at a million
     /// dumps, gathering them in one list was a quarter of a gigabyte moved into fresh pages.
     pub dumps: Vec<Vec<Cached>>,
@@ -215,6 +219,7 @@ impl BuildCache {
             program: file.program,
             store: file.store,
             store_len: file.store_len,
+            mark: file.mark,
             dumps,
             indexed: flatten(indexed.ok()?),
             dump_chunks,
@@ -317,10 +322,21 @@ struct CacheFile {
     program: Option<Program>,
     store: String,
     store_len: u64,
+    mark: u64,
     /// Of [`Cached`]s ([`CachedRef`]s as written), by name.
     dumps: Vec<ChunkName>,
     /// Of `(String, PartRef)`s, by id.
     indexed: Vec<ChunkName>,
+}
+
+/// A mark for one build, written in its cache and its compiled archive: from the clock and
+/// the process, through a hasher keyed at random, so two builds' marks differ; never 0 (the
+/// mark of an archive no cache names).
+pub fn new_mark() -> u64 {
+    use std::hash::BuildHasher;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    let nanos = now.map_or(0, |d| d.as_nanos());
+    std::collections::hash_map::RandomState::new().hash_one((nanos, std::process::id())) | 1
 }
 
 /// The chunks of the cache's dumps, written and not yet named ([`save_with`] names them): they
@@ -354,13 +370,15 @@ pub fn write_dumps<'a>(
 
 /// Writes the cache of `build_dir`: the chunks of `indexed`, then the file naming them and
 /// `dumps` (through a temporary file, so a reader never sees half of one), then the chunks
-/// that neither it nor the file it replaced names are removed.
+/// that neither it nor the file it replaced names are removed. `mark` is the build's
+/// ([`new_mark`]), which the compiled archive it writes holds too.
 pub fn save_with(
     build_dir: &Path,
     store: &str,
     store_len: u64,
     dumps: DumpChunks,
     indexed: &[(&str, PartRef)],
+    mark: u64,
 ) -> std::io::Result<()> {
     let chunks = chunks_in(build_dir);
     let replaced = read_file(build_dir);
@@ -368,6 +386,7 @@ pub fn save_with(
         program: Program::running(),
         store: store.to_owned(),
         store_len,
+        mark,
         dumps: dumps.0,
         indexed: chunk_files::write(&chunks, indexed, |(id, _)| id, Durability::Cached)?,
     };
@@ -397,7 +416,7 @@ pub fn save<'a>(
     indexed: &[(&str, PartRef)],
 ) -> std::io::Result<()> {
     let dumps = write_dumps(build_dir, dumps, known)?;
-    save_with(build_dir, store, store_len, dumps, indexed)
+    save_with(build_dir, store, store_len, dumps, indexed, new_mark())
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 use serde::de::{Deserialize, DeserializeOwned, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 
@@ -102,15 +102,32 @@ pub fn write_unless_known<T: Sync>(
     encode: impl Fn(&T, &mut Vec<u8>) -> io::Result<()> + Sync,
     durability: Durability,
 ) -> io::Result<Vec<ChunkName>> {
+    let named = write_known(dir, items, key, |run| (known(run), ()), encode, durability)?;
+    Ok(named.into_iter().map(|(name, ())| name).collect())
+}
+
+/// [`write_unless_known`], with what the caller says of each run (`known` gives it beside the
+/// name of a chunk known to hold the run, if any) given back beside the chunk's name: a
+/// caller keeps it to know the run again at the next build.
+pub fn write_known<T: Sync, D: Send>(
+    dir: &Path,
+    items: &[T],
+    key: impl Fn(&T) -> &str,
+    known: impl Fn(&[T]) -> (Option<ChunkName>, D) + Sync,
+    encode: impl Fn(&T, &mut Vec<u8>) -> io::Result<()> + Sync,
+    durability: Durability,
+) -> io::Result<Vec<(ChunkName, D)>> {
     fs::create_dir_all(dir)?;
     cut(items, key)
         .into_par_iter()
         .map(|range| {
             let run = &items[range];
-            match known(run).filter(|n| path_of(dir, n).is_file()) {
-                Some(name) => Ok(name),
-                None => put(dir, run, &encode, durability),
-            }
+            let (name, said) = known(run);
+            let name = match name.filter(|n| path_of(dir, n).is_file()) {
+                Some(name) => name,
+                None => put(dir, run, &encode, durability)?,
+            };
+            Ok((name, said))
         })
         .collect()
 }
@@ -118,34 +135,6 @@ pub fn write_unless_known<T: Sync>(
 /// What decides a chunk's bytes, hashed from far less than the bytes (the caller says what:
 /// for the compiled archive, each entry's id and where its parts are).
 pub type Fingerprint = [u8; 32];
-
-/// [`write`], with each chunk's [`Fingerprint`] made by `fingerprint` and given back beside
-/// its name: a run whose fingerprint `known` maps to a chunk that `dir` holds is that chunk,
-/// neither encoded nor hashed again. Items are appended by `encode`, as in
-/// [`write_unless_known`].
-pub fn write_fingerprinted<T: Sync>(
-    dir: &Path,
-    items: &[T],
-    key: impl Fn(&T) -> &str,
-    fingerprint: impl Fn(&[T]) -> Fingerprint + Sync,
-    known: &FxHashMap<Fingerprint, ChunkName>,
-    encode: impl Fn(&T, &mut Vec<u8>) -> io::Result<()> + Sync,
-    durability: Durability,
-) -> io::Result<Vec<(ChunkName, Fingerprint)>> {
-    fs::create_dir_all(dir)?;
-    cut(items, key)
-        .into_par_iter()
-        .map(|range| {
-            let run = &items[range];
-            let print = fingerprint(run);
-            let name = match known.get(&print).filter(|n| path_of(dir, n).is_file()) {
-                Some(name) => *name,
-                None => put(dir, run, &encode, durability)?,
-            };
-            Ok((name, print))
-        })
-        .collect()
-}
 
 /// Writes the chunk of `run` unless `dir` holds it already; gives back its name. Its bytes
 /// are postcard's of the slice: the items' count, then each item's.
@@ -358,6 +347,8 @@ pub fn remove_others<'a>(dir: &Path, keep: impl IntoIterator<Item = &'a ChunkNam
 
 #[cfg(test)]
 mod tests {
+    use rustc_hash::FxHashMap;
+
     use super::*;
 
     fn items(ids: impl Iterator<Item = u32>) -> Vec<(String, u32)> {
@@ -511,7 +502,7 @@ mod tests {
     }
 
     #[test]
-    fn a_run_with_a_known_fingerprint_is_taken_by_name_and_a_changed_one_is_written() {
+    fn a_run_known_by_what_the_caller_says_of_it_is_taken_by_name_and_a_changed_one_is_written() {
         let dir = tempfile::tempdir().unwrap();
         // The fingerprint of a run: its keys alone (the values are left out on purpose, to
         // see that a run taken by fingerprint is not encoded).
@@ -519,13 +510,17 @@ mod tests {
             let keys: Vec<&str> = run.iter().map(|(k, _)| k.as_str()).collect();
             *blake3::hash(keys.concat().as_bytes()).as_bytes()
         };
+        // What is said of each run is its fingerprint, given back beside the chunk's name.
         let write_known = |items: &[(String, u32)], known: &FxHashMap<Fingerprint, ChunkName>| {
-            write_fingerprinted(
+            let said = |run: &[(String, u32)]| {
+                let print = print(run);
+                (known.get(&print).copied(), print)
+            };
+            super::write_known(
                 dir.path(),
                 items,
                 key,
-                print,
-                known,
+                said,
                 postcard_item,
                 Durability::Cached,
             )

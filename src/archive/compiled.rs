@@ -5,8 +5,8 @@
 //! read without the rest), the store's name, the names of the chunks holding its light entries
 //! (no bodies, no dump text) with where each one's parts are in the store beside it
 //! ([`super::store`]; the chunks are files of the folder `archive.chunks` beside it, written
-//! only when their content is new: [`chunk_files`]) and each chunk's fingerprint, the threads
-//! and aliases. A file of another
+//! only when their content is new: [`chunk_files`]) and what the next build knows each chunk
+//! by (`entry_print`), the threads and aliases. A file of another
 //! version is refused (and rebuilt by `serve`), never misread. Loading decodes only the light
 //! part, so it is quick and small however large the archive's text.
 
@@ -15,12 +15,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::atomic_file::{self, Durability};
-use super::chunk_files::{self, ChunkName, Fingerprint};
-use super::entry_print::fingerprint;
+use super::chunk_files::{self, ChunkName};
+use super::entry_print::{AsBefore, Chunk, Known};
 use super::light_entry::EntryRef;
 use super::model::{Archive, Part};
 use super::store::{self, PartRef, Store, StoreWriter};
@@ -28,7 +27,7 @@ use super::{ArchiveError, Entry};
 
 const MAGIC: &[u8; 8] = b"ARSHIF\0\x01";
 /// Bump whenever [`Compiled`] or anything inside it changes shape.
-const VERSION: u32 = 10;
+const VERSION: u32 = 11;
 
 /// What a compiled archive was built from: a build folder holding the archive of another
 /// source is not the archive asked for, however new it is.
@@ -72,10 +71,10 @@ struct Compiled {
     _source: Source,
     /// The store file's name, in the same folder.
     store: String,
+    _mark: u64,
     /// The chunks of `(Entry, PartRef)`s, in reading order: read through [`Head`], so that
     /// they are decoded while the rest of this is.
-    _entries: Vec<ChunkName>,
-    _fingerprints: Vec<Fingerprint>,
+    _chunks: Vec<Chunk>,
     dated: usize,
     about: Option<String>,
     threads: Vec<Vec<String>>,
@@ -88,9 +87,16 @@ struct Compiled {
 #[derive(Deserialize)]
 struct Head {
     _source: Source,
-    _store: String,
-    entries: Vec<ChunkName>,
-    fingerprints: Vec<Fingerprint>,
+    store: String,
+    /// The build that wrote it, as the build cache it wrote says.
+    mark: u64,
+    chunks: Vec<Chunk>,
+}
+
+impl Head {
+    fn names(&self) -> Vec<ChunkName> {
+        self.chunks.iter().map(|c| c.name).collect()
+    }
 }
 
 /// [`Compiled`] by reference, as written: the same bytes without copying the archive.
@@ -98,8 +104,8 @@ struct Head {
 struct CompiledRef<'a> {
     source: &'a Source,
     store: &'a str,
-    entries: &'a [ChunkName],
-    fingerprints: &'a [Fingerprint],
+    mark: u64,
+    chunks: &'a [Chunk],
     dated: usize,
     about: Option<&'a str>,
     threads: &'a [Vec<String>],
@@ -146,6 +152,17 @@ fn head_of(path: &Path) -> Option<Head> {
 /// An archive whose parts are in a store of the same folder (as [`super::build_and_save`]
 /// makes it) is written as it is; any other gets a new store written beside the file.
 pub fn save(archive: &Archive, source: &Source, path: &Path) -> Result<(), ArchiveError> {
+    save_marked(archive, source, path, 0)
+}
+
+/// [`save`] by the build whose build cache holds `mark`: the next build that reads that
+/// cache knows this archive's chunks by their ends (`entry_print`).
+pub(super) fn save_marked(
+    archive: &Archive,
+    source: &Source,
+    path: &Path,
+    mark: u64,
+) -> Result<(), ArchiveError> {
     let werr = |e| ArchiveError::Write {
         path: path.to_path_buf(),
         cause: e,
@@ -199,6 +216,8 @@ pub fn save(archive: &Archive, source: &Source, path: &Path) -> Result<(), Archi
         threads: &archive.threads,
         aliases: &archive.aliases,
         other_parts: &other_parts,
+        mark,
+        as_before: None,
     };
     save_ordered(ordered, &store_name, source, path)?;
     if new_store {
@@ -217,6 +236,10 @@ pub(super) struct Ordered<'a> {
     pub(super) aliases: &'a HashMap<String, String>,
     /// Sorted by id.
     pub(super) other_parts: &'a [(String, Vec<PartRef>)],
+    /// The build's mark, as its build cache holds it (0 for none).
+    pub(super) mark: u64,
+    /// Which entries are as the archive replaced holds them, when the build can tell.
+    pub(super) as_before: Option<AsBefore<'a>>,
 }
 
 /// [`save`] of an archive whose parts are in the store `store_name` beside `path`, from
@@ -235,36 +258,37 @@ pub(super) fn save_ordered(
     // Each entry with where its parts are, cut where the ids say: only new chunks are written.
     let chunks = chunks_dir(path);
     let replaced = head_of(path);
-    // The replaced file's chunks by fingerprint: those whose entries did not change are
-    // taken as they are, neither encoded nor hashed.
-    let known: FxHashMap<Fingerprint, ChunkName> = replaced
-        .iter()
-        .flat_map(|head| {
-            head.fingerprints
-                .iter()
-                .copied()
-                .zip(head.entries.iter().copied())
-        })
-        .collect();
-    let (entries, fingerprints): (Vec<ChunkName>, Vec<Fingerprint>) =
-        chunk_files::write_fingerprinted(
-            &chunks,
-            &archive.pairs,
-            |(entry, _)| entry.id(),
-            |run| fingerprint(store_name, run, archive.other_parts),
-            &known,
-            super::light_entry::encode_placed,
-            Durability::Synced,
-        )
-        .map_err(werr)?
-        .into_iter()
-        .unzip();
+    // The replaced file's chunks whose entries did not change are taken as they are, neither
+    // encoded nor hashed.
+    let known = match &replaced {
+        Some(head) => Known::new(
+            &head.chunks,
+            (&head.store, head.mark),
+            archive.as_before.as_ref(),
+            store_name,
+            archive.other_parts,
+        ),
+        None => Known::new(&[], ("", 0), None, store_name, archive.other_parts),
+    };
+    let written: Vec<Chunk> = chunk_files::write_known(
+        &chunks,
+        &archive.pairs,
+        |(entry, _)| entry.id(),
+        |run| known.run(run),
+        super::light_entry::encode_placed,
+        Durability::Synced,
+    )
+    .map_err(werr)?
+    .into_iter()
+    .map(|(name, run)| Chunk { name, run })
+    .collect();
+    drop(known);
     drop(archive.pairs);
     let compiled = CompiledRef {
         source,
         store: store_name,
-        entries: &entries,
-        fingerprints: &fingerprints,
+        mark: archive.mark,
+        chunks: &written,
         dated: archive.dated,
         about: archive.about,
         threads: archive.threads,
@@ -276,8 +300,9 @@ pub(super) fn save_ordered(
         .map_err(werr)?;
     // Only now that the new file names its chunks; the replaced file's are kept for a reader
     // that read it just before.
-    let replaced = replaced.map(|head| head.entries).unwrap_or_default();
-    chunk_files::remove_others(&chunks, entries.iter().chain(&replaced));
+    let replaced = replaced.map(|head| head.names()).unwrap_or_default();
+    let names = written.iter().map(|c| &c.name);
+    chunk_files::remove_others(&chunks, names.chain(&replaced));
     Ok(())
 }
 
@@ -322,7 +347,7 @@ fn load_once(path: &Path) -> Result<Archive, ArchiveError> {
     // while the chunks are on the other.
     let (c, placed) = rayon::join(
         || postcard::from_bytes::<Compiled>(body),
-        || entries_of(&chunks_dir(path), &head.entries),
+        || entries_of(&chunks_dir(path), &head.names()),
     );
     let c = c.map_err(|e| corrupt(e.to_string()))?;
     drop(bytes);
@@ -474,7 +499,7 @@ mod tests {
         for ids in [&["a"][..], &["a", "b"], &["a", "b", "c"]] {
             let archive = Archive::from_entries(ids.iter().map(|id| light(id)).collect(), None);
             save(&archive, &source, &path).unwrap();
-            names.push(head_of(&path).unwrap().entries);
+            names.push(head_of(&path).unwrap().names());
             assert_eq!(load(&path).unwrap().len(), ids.len());
         }
         let held = |n: &Vec<ChunkName>| {

@@ -11,7 +11,9 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::build::{Done, Sink, assemble, collect, finish_report, into_archive, save_in_order};
+use super::build::{
+    Done, Marks, Sink, assemble, collect, finish_report, into_archive, save_in_order,
+};
 use super::build_cache::{self, BuildCache, CachedRef, Decode};
 use super::entry::Entry;
 use super::model::{Archive, Part};
@@ -143,6 +145,9 @@ fn build_and_write(
         Then::Exit => Decode::Light,
     };
     let mut cache = BuildCache::load(out, decode).filter(|_| !another_folder);
+    // This build's, written in its cache and its archive; the last one's, read from its cache.
+    let mark = build_cache::new_mark();
+    let read_mark = cache.as_ref().map(|c| c.mark);
     // Grouped again from the last grouping only where the cache is this program's too.
     let grouping = cache.as_ref().and_then(|_| grouping_file::load(out));
     report.lap("load the cache", &mut clock);
@@ -276,7 +281,7 @@ fn build_and_write(
         .collect();
     // The cache and the threads' grouping are written on other threads while the index is
     // brought up to date (at a million, the grouping alone was 0.6 s on one core).
-    let (indexing, index_took, cache_took, early) = std::thread::scope(|scope| {
+    let (indexing, index_took, cache_took, early, reindexed) = std::thread::scope(|scope| {
         if let Some(grouping) = grouping {
             scope.spawn(|| {
                 if let Err(e) = grouping_file::save(out, grouping) {
@@ -292,7 +297,7 @@ fn build_and_write(
         let cache_writer = scope.spawn(|| {
             let started = Instant::now();
             let saved = dump_chunks.and_then(|dumps| {
-                build_cache::save_with(out, &store_name, store_len, dumps, &want)
+                build_cache::save_with(out, &store_name, store_len, dumps, &want, mark)
             });
             // Without its cache the next build starts over: slower, not wrong.
             if let Err(e) = saved {
@@ -302,16 +307,17 @@ fn build_and_write(
         });
         let started = Instant::now();
         let mut early = None;
+        let mut reindexed = Default::default();
         let indexing = index.ready().and_then(|(index, took)| {
             early = took;
-            reconcile_index(&index, &indexed, &want, &recaptured, &done, &store)?;
+            reindexed = reconcile_index(&index, &indexed, &want, &recaptured, &done, &store)?;
             index.commit()
         });
         let index_took = started.elapsed();
         let took = cache_writer
             .join()
             .expect("writing the cache does not panic");
-        (indexing, index_took, took, early)
+        (indexing, index_took, took, early, reindexed)
     });
     if let Err(e) = indexing {
         // The cache says what the index holds; the index did not take it.
@@ -343,9 +349,12 @@ fn build_and_write(
         Then::Exit => save_in_order(
             &done,
             &assembled,
-            &store_name,
-            &source,
-            compiled_path,
+            (&store_name, &source, compiled_path),
+            Marks {
+                mark,
+                read: read_mark,
+                reindexed: &reindexed,
+            },
             &mut report,
         )?,
         Then::Serve => None,
@@ -365,7 +374,7 @@ fn build_and_write(
             let archive = into_archive(done, assembled, Some(store))?;
             finish_report(&mut report, &archive);
             let took = started.elapsed();
-            compiled::save(&archive, &source, compiled_path)?;
+            compiled::save_marked(&archive, &source, compiled_path, mark)?;
             (Some(archive), took)
         }
     };

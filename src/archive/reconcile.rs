@@ -8,6 +8,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use super::ArchiveError;
 use super::build::Done;
@@ -18,7 +19,8 @@ use crate::search::IndexWriter;
 /// Makes the index hold exactly `want` (each served article from its current parts, sorted by
 /// id) when it holds `indexed` (sorted by id): removes what went, changed parts or was dropped
 /// as a duplicate, and adds what is not there yet. Both lists are walked together, so an
-/// unchanged article costs a comparison of ids, not a hash.
+/// unchanged article costs a comparison of ids, not a hash. Gives back the parts of the
+/// articles added: those of `want` that `indexed` did not hold with the same id and parts.
 pub(super) fn reconcile_index(
     index: &LazyIndex,
     indexed: &[(String, PartRef)],
@@ -26,8 +28,8 @@ pub(super) fn reconcile_index(
     recaptured: &HashSet<&str>,
     done: &[Done],
     store: &Store,
-) -> Result<(), ArchiveError> {
-    let mut missing: HashSet<PartRef> = HashSet::new();
+) -> Result<FxHashSet<PartRef>, ArchiveError> {
+    let mut missing: FxHashSet<PartRef> = FxHashSet::default();
     let (mut held, mut wanted) = (indexed.iter().peekable(), want.iter().peekable());
     loop {
         let (remove, add) = match (held.peek(), wanted.peek()) {
@@ -65,7 +67,7 @@ pub(super) fn reconcile_index(
         }
     }
     if missing.is_empty() {
-        return Ok(());
+        return Ok(missing);
     }
     done.par_iter()
         .flat_map_iter(|d| (0..d.outcomes.len()).map(move |j| (d, j)))
@@ -78,7 +80,8 @@ pub(super) fn reconcile_index(
             let mut article = whole.map_err(super::build::cache_damaged)?.article;
             article.body = store.get(at)?.body;
             index.get()?.add(&article).map_err(ArchiveError::from)
-        })
+        })?;
+    Ok(missing)
 }
 
 /// The search index's writer, opened on first use: a build that changes nothing in the index
