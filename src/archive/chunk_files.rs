@@ -149,12 +149,17 @@ fn put<T>(
     for item in run {
         encode(item, &mut bytes)?;
     }
-    let name = *blake3::hash(&bytes).as_bytes();
+    put_bytes(dir, &bytes, durability)
+}
+
+/// Writes a chunk of `bytes` unless `dir` holds it already; gives back its name.
+pub fn put_bytes(dir: &Path, bytes: &[u8], durability: Durability) -> io::Result<ChunkName> {
+    let name = *blake3::hash(bytes).as_bytes();
     let path = path_of(dir, &name);
     // Its name is its content, and it was renamed into place whole.
     let there = fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64);
     if !there {
-        atomic_file::replace(&path, durability, |out| out.write_all(&bytes))?;
+        atomic_file::replace(&path, durability, |out| out.write_all(bytes))?;
     }
     Ok(name)
 }

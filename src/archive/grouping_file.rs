@@ -1,54 +1,168 @@
 //! The threads' grouping kept in the build folder ([`threads::Grouping`]: the weighing base,
 //! each article's signature and links), so that the next build groups again only where the
-//! change reaches. Like the build cache, it is kept only for the program that wrote it, and a
-//! file that cannot be read is no file: the next build groups from nothing.
+//! change reaches. Kept as content-named chunks in [`CHUNKS`] (see `threads::stored`: a `+1`
+//! writes the few a change reaches) and `threads.bin`, which names them. Like the build cache,
+//! it is kept only for the program that wrote it, and a grouping that cannot be read is no
+//! grouping: the next build groups from nothing.
+//!
+//! Safe against kills as [`chunk_files`] is: chunks are renamed into place whole before
+//! `threads.bin` names them, and removed only once neither it nor the file it replaced does.
 
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::atomic_file::{self, Durability};
 use super::build_cache::Program;
-use super::threads::Grouping;
+use super::chunk_files;
+use super::threads::{ChunkName, Grouping, Names, Piece};
 
 const MAGIC: &[u8; 8] = b"ARSHIFT\x01";
-/// Bump whenever [`Grouping`] changes shape.
-const VERSION: u32 = 6;
+/// Bump whenever [`Grouping`] or its chunks change shape.
+const VERSION: u32 = 7;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "threads.bin";
+/// The folder of the grouping's chunks, inside the build folder.
+pub const CHUNKS: &str = "threads";
 
 pub fn path_in(build_dir: &Path) -> PathBuf {
     build_dir.join(FILE_NAME)
 }
 
 #[derive(Serialize, Deserialize)]
-struct GroupingFile {
+struct Head {
     program: Option<Program>,
-    grouping: Grouping,
+    drift: u32,
+    names: Names,
 }
 
 /// The grouping of `build_dir` when it is readable and this program wrote it.
 pub fn load(build_dir: &Path) -> Option<Grouping> {
-    let file = fs::File::open(path_in(build_dir)).ok()?;
-    // Mapped rather than read: decoded straight from the file's pages, not from a copy of
-    // the whole file (at a million articles, a hundred megabytes of fresh pages).
-    // SAFETY: the file is only ever replaced whole, by a rename ([`atomic_file`]), never
-    // written in place.
-    let bytes = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+    let bytes = fs::read(path_in(build_dir)).ok()?;
     let body = atomic_file::versioned_body(&bytes, MAGIC, VERSION)?;
-    let file: GroupingFile = postcard::from_bytes(body).ok()?;
+    let head: Head = postcard::from_bytes(body).ok()?;
     let program = Program::running();
-    (program.is_some() && file.program == program).then_some(file.grouping)
+    if program.is_none() || head.program != program {
+        return None;
+    }
+    let dir = build_dir.join(CHUNKS);
+    // Mapped rather than read: decoded straight from the files' pages.
+    Grouping::from_pieces(head.names, head.drift, |name| {
+        chunk_files::map(&dir, name).ok()
+    })
 }
 
-/// Writes the grouping of `build_dir` (through a temporary file, so a reader never sees half
-/// of one).
-pub fn save(build_dir: &Path, grouping: Grouping) -> std::io::Result<()> {
-    let file = GroupingFile {
+/// Writes the grouping of `build_dir`: the chunks it does not hold yet, then the file naming
+/// them (through a temporary file, so a reader never sees half of one), then removes the
+/// chunks neither it nor the file it replaced names.
+pub fn save(build_dir: &Path, grouping: Grouping) -> io::Result<()> {
+    let dir = build_dir.join(CHUNKS);
+    fs::create_dir_all(&dir)?;
+    let pieces = grouping
+        .pieces(|name| chunk_files::path_of(&dir, name).is_file())
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    let put = |pieces: Vec<Piece>| -> io::Result<Vec<ChunkName>> {
+        pieces
+            .into_par_iter()
+            .map(|piece| match piece {
+                Piece::Known(name) => Ok(name),
+                Piece::New(bytes) => chunk_files::put_bytes(&dir, &bytes, Durability::Cached),
+            })
+            .collect()
+    };
+    let names = pieces
+        .try_map(put)?
+        .ok_or_else(|| io::Error::other("a grouping without its base"))?;
+    let head = Head {
         program: Program::running(),
-        grouping,
+        drift: grouping.drift(),
+        names,
     };
     let path = path_in(build_dir);
-    atomic_file::save_versioned(&path, MAGIC, VERSION, &file, Durability::Cached)
+    atomic_file::save_versioned(&path, MAGIC, VERSION, &head, Durability::Cached)?;
+    let keep = head
+        .names
+        .all()
+        .chain(grouping.read_from().into_iter().flat_map(Names::all));
+    chunk_files::remove_others(&dir, keep);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::threads::{Item, Profile, group_again};
+    use crate::parse::Article;
+
+    fn article(i: usize) -> Article {
+        Article {
+            id: format!("{i:04}"),
+            title: format!("عنوان الخبر {}", i % 7),
+            body: vec![format!(
+                "وزير الخارجية يزور المدينة {} ويلتقي الرئيس {} في القصر",
+                i % 13,
+                i % 5
+            )],
+            ..Article::default()
+        }
+    }
+
+    fn chunks_in(dir: &Path) -> usize {
+        fs::read_dir(dir.join(CHUNKS)).unwrap().count()
+    }
+
+    #[test]
+    fn a_grouping_saved_is_read_back_and_chunks_no_longer_named_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let articles: Vec<Article> = (0..300).map(article).collect();
+        let profiles: Vec<Profile> = articles.iter().map(Profile::of).collect();
+        let items = |n: usize| -> Vec<Item> {
+            articles[..n]
+                .iter()
+                .zip(&profiles)
+                .map(|(a, profile)| Item {
+                    id: &a.id,
+                    published: None,
+                    profile,
+                })
+                .collect()
+        };
+        let (threads, grouping) = group_again(&items(299), None);
+        save(dir.path(), grouping).unwrap();
+        let first = chunks_in(dir.path());
+        let loaded = load(dir.path()).expect("the grouping is read back");
+        let names = loaded.read_from().cloned().unwrap();
+
+        // Grouped again unchanged: the same threads, and no chunk written or removed.
+        let (again, grouping) = group_again(&items(299), Some(loaded));
+        assert_eq!(again, threads);
+        save(dir.path(), grouping).unwrap();
+        assert_eq!(chunks_in(dir.path()), first);
+
+        // One article added: its chunks are written, and the first build's are kept until
+        // no file names them (the second build replaced a file naming the same ones).
+        let loaded = load(dir.path()).unwrap();
+        let (_, grouping) = group_again(&items(300), Some(loaded));
+        save(dir.path(), grouping).unwrap();
+        let now = load(dir.path()).unwrap();
+        let named: std::collections::HashSet<&ChunkName> =
+            now.read_from().unwrap().all().chain(names.all()).collect();
+        assert_eq!(chunks_in(dir.path()), named.len());
+        let (_, grouping) = group_again(&items(300), Some(now));
+        let kept: std::collections::HashSet<ChunkName> =
+            grouping.read_from().unwrap().all().copied().collect();
+        save(dir.path(), grouping).unwrap();
+        assert_eq!(chunks_in(dir.path()), kept.len());
+
+        // A file of another version, or a chunk gone: no grouping.
+        let chunk =
+            chunk_files::path_of(&dir.path().join(CHUNKS), &kept.into_iter().next().unwrap());
+        fs::remove_file(chunk).unwrap();
+        assert!(load(dir.path()).is_none());
+        fs::write(path_in(dir.path()), b"ARSHIFT\x01\x05\0\0\0").unwrap();
+        assert!(load(dir.path()).is_none());
+    }
 }

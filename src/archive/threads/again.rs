@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
 
 use super::MAX_CANDIDATES_PER_TERM;
+use super::chunks::Stored;
 use super::kept::KeptLists;
 use super::links::{self, Link, REACH, UNDATED, Vector, day_key};
 use super::packed_ids::PackedIds;
@@ -37,7 +38,7 @@ use super::places::{longest_rising, old_places};
 use super::profile::Profile;
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;
 
 /// The document frequencies a grouping weighed with, and over how many articles.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,34 +79,37 @@ pub struct Grouping {
     pub(super) base: Base,
     /// Articles added, changed or removed since the base was counted.
     pub(super) drift: u32,
-    ids: PackedIds,
+    pub(super) ids: PackedIds,
     #[serde(with = "crate::serde_le")]
-    prints: Vec<u64>,
-    days: Vec<Option<i32>>,
+    pub(super) prints: Vec<u64>,
+    pub(super) days: Vec<Option<i32>>,
     /// Every number's signature, one after the other; `ends[m]` is where number `m`'s ends.
     #[serde(with = "crate::serde_le")]
-    terms: Vec<u32>,
+    pub(super) terms: Vec<u32>,
     #[serde(with = "crate::serde_le")]
-    ends: Vec<u32>,
+    pub(super) ends: Vec<u32>,
     /// The number of the article at each place.
     #[serde(with = "crate::serde_le")]
-    order: Vec<u32>,
+    pub(super) order: Vec<u32>,
     /// `(a, b, similarity)` by number, in join order (see [`links::join_order`], by place).
     #[serde(with = "crate::serde_le")]
-    links: Vec<(u32, u32, f32)>,
+    pub(super) links: Vec<(u32, u32, f32)>,
     /// The signature terms' lists, carried to the next grouping rather than made again.
-    lists: KeptLists,
+    pub(super) lists: KeptLists,
+    /// The chunks this grouping was read from, and what changed since (see `stored`).
+    #[serde(skip)]
+    pub(super) stored: Option<Stored>,
 }
 
 impl Grouping {
-    fn signature(&self, m: u32) -> &[u32] {
+    pub(super) fn signature(&self, m: u32) -> &[u32] {
         let m = m as usize;
         let start = if m == 0 { 0 } else { self.ends[m - 1] as usize };
         &self.terms[start..self.ends[m] as usize]
     }
 
     /// Numbers given out, holes among them.
-    fn slots(&self) -> usize {
+    pub(super) fn slots(&self) -> usize {
         self.prints.len()
     }
 
@@ -147,6 +151,11 @@ impl Grouping {
                 similarity,
             })
             .collect()
+    }
+
+    /// Articles added, changed or removed since the base was counted.
+    pub fn drift(&self) -> u32 {
+        self.drift
     }
 
     /// How many articles may be added, changed or removed before the base is counted again:
@@ -219,6 +228,7 @@ pub(super) fn grouping_of(
             .map(|l| (l.a as u32, l.b as u32, l.similarity))
             .collect(),
         lists,
+        stored: None,
     };
     (grouping, links)
 }
@@ -311,7 +321,10 @@ pub(super) fn again(
     let gone_postings = postings(&mut gone.iter().copied());
     let added_postings = postings(&mut changed.iter().map(|&i| number[i]));
     let mut lists = std::mem::replace(&mut g.lists, KeptLists::of(&[], &[0], &[]));
-    lists.change(gone_postings, added_postings, key);
+    let reached = lists.change(gone_postings, added_postings, key);
+    if let Some(stored) = &mut g.stored {
+        reached.into_iter().for_each(|k| stored.reached[k] = true);
+    }
 
     // Who reads a changed place, by number.
     let mut touched = vec![false; g.slots()];

@@ -107,13 +107,14 @@ impl KeptLists {
 
     /// The lists after a change: `gone` `(term, number)` taken out of their lists, `added`
     /// put in where `key` (an article's `(day, place)`) places them; the articles kept must
-    /// be in the order they were. Only the buckets these reach are made again.
+    /// be in the order they were. Only the buckets these reach are made again: they are
+    /// given back.
     pub(super) fn change(
         &mut self,
         mut gone: Vec<(u32, u32)>,
         mut added: Vec<(u32, u32)>,
         key: impl Fn(u32) -> (i32, u32),
-    ) {
+    ) -> Vec<usize> {
         gone.sort_unstable();
         added.sort_unstable_by_key(|&(t, n)| (t, key(n)));
         let mut reached: Vec<usize> = gone
@@ -124,7 +125,7 @@ impl KeptLists {
         reached.sort_unstable();
         reached.dedup();
         let mut list = Vec::new();
-        for k in reached {
+        for &k in &reached {
             let old = std::mem::take(&mut self.buckets[k]);
             let bucket = &mut self.buckets[k];
             let of_bucket = |postings: &[(u32, u32)]| {
@@ -159,6 +160,17 @@ impl KeptLists {
                 bucket.push(t, &list);
             }
         }
+        reached
+    }
+
+    /// The buckets, each its own chunk when kept.
+    pub(super) fn buckets(&self) -> &[Bucket] {
+        &self.buckets
+    }
+
+    /// From buckets read back ([`KeptLists::is_whole`] tells whether they fit).
+    pub(super) fn from_buckets(buckets: Vec<Bucket>) -> KeptLists {
+        KeptLists { buckets }
     }
 }
 

@@ -36,6 +36,7 @@
 //! table a profile counts its terms in); this file holds the tuning constants and groups.
 
 mod again;
+mod chunks;
 mod join;
 mod kept;
 mod links;
@@ -43,6 +44,7 @@ mod packed_ids;
 mod places;
 mod profile;
 mod shared;
+mod stored;
 mod tally;
 
 use rayon::prelude::*;
@@ -50,6 +52,7 @@ use rayon::prelude::*;
 use super::entry::Entry;
 use crate::parse::Date;
 pub use again::Grouping;
+pub use chunks::{ChunkName, Chunks, Names, Piece, Pieces};
 use join::join;
 use links::{Link, Vector, links};
 pub use profile::Profile;

@@ -70,6 +70,23 @@ impl PackedIds {
         self.ends.push(end);
     }
 
+    /// Ids `from..to`, packed on their own.
+    pub(super) fn range(&self, from: usize, to: usize) -> PackedIds {
+        let start = if from == 0 { 0 } else { self.ends[from - 1] };
+        let end = if to == 0 { 0 } else { self.ends[to - 1] };
+        PackedIds {
+            text: self.text[start as usize..end as usize].to_string(),
+            ends: self.ends[from..to].iter().map(|e| e - start).collect(),
+        }
+    }
+
+    /// Appends every id of `other`.
+    pub(super) fn append(&mut self, other: &PackedIds) {
+        let start = u32::try_from(self.text.len()).expect("under 4 GB of ids");
+        self.text.push_str(&other.text);
+        self.ends.extend(other.ends.iter().map(|e| e + start));
+    }
+
     /// Id `i`.
     pub(super) fn get(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
@@ -103,6 +120,11 @@ mod tests {
         assert_eq!(back, ["0123abcd", "", "مقال-جديد", "x"]);
         let bytes = postcard::to_stdvec(&ids).unwrap();
         assert_eq!(postcard::from_bytes::<PackedIds>(&bytes).unwrap(), ids);
+        let mut joined = ids.range(0, 2);
+        assert_eq!(joined.get(1), "");
+        joined.append(&ids.range(2, 4));
+        assert_eq!(joined, ids);
+        assert_eq!(ids.range(2, 3).get(0), "مقال-جديد");
 
         // An end inside the Arabic letters' two bytes, and ends that fall back.
         for ends in [vec![9], vec![8, 4], vec![99]] {

@@ -7,7 +7,7 @@ use crate::parse::Date;
 
 /// A made-up archive: stories of a few days each told by several articles, each article
 /// a mix of its story's terms and common ones, some undated. Deterministic in `seed`.
-struct Made {
+pub(in crate::archive::threads) struct Made {
     seed: u64,
     /// `(id, published, profile)` in id order, as a build lists them.
     articles: Vec<(String, Option<Date>, Profile)>,
@@ -61,7 +61,7 @@ impl Made {
         (id, published, Profile { body: None, terms })
     }
 
-    fn items(&self) -> Vec<Item<'_>> {
+    pub(in crate::archive::threads) fn items(&self) -> Vec<Item<'_>> {
         self.articles
             .iter()
             .map(|(id, published, profile)| Item {
@@ -72,7 +72,7 @@ impl Made {
             .collect()
     }
 
-    fn add(&mut self) {
+    pub(in crate::archive::threads) fn add(&mut self) {
         let a = self.article();
         let at = self.articles.partition_point(|x| x.0 < a.0);
         self.articles.insert(at, a);
@@ -90,6 +90,13 @@ impl Made {
         self.articles[at].1 = published;
         self.articles[at].2 = profile;
     }
+}
+
+/// A made-up archive of `n` articles and its grouping from nothing.
+pub(in crate::archive::threads) fn made_grouping(n: usize) -> (Made, Grouping) {
+    let made = Made::new(0x5eed, n);
+    let (_, grouping) = group_again(&made.items(), None);
+    (made, grouping)
 }
 
 /// The grouping and threads of `items` from nothing, weighed with `base`.
