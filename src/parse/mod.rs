@@ -13,6 +13,7 @@ mod lexicon;
 mod lines;
 mod meta;
 mod phrases;
+mod ranking;
 mod record;
 mod region;
 mod standfirst;
