@@ -351,7 +351,8 @@ impl Archive {
 /// than read from the entries at each comparison: a date as its integer key and the id's
 /// first bytes as another ([`str_order`]), so that only ties reach into the entries (at a
 /// million entries each comparison of ids followed two pointers out of the caches, and the
-/// undated articles, one date to all of them, were ordered by ids alone).
+/// undated articles, one date to all of them, were ordered by ids alone), sorted by their
+/// bytes ([`str_order::radix_sort`]) rather than by comparisons.
 pub(super) fn reading_order<'a>(
     n: usize,
     key: impl Fn(usize) -> (Option<&'a Date>, &'a str) + Sync,
@@ -363,7 +364,7 @@ pub(super) fn reading_order<'a>(
             ((date, str_order::prefix(id.as_bytes())), i)
         })
         .collect();
-    str_order::par_sort(&mut keys, |&a, &b| (key(a).1, a).cmp(&(key(b).1, b)));
+    str_order::radix_sort(&mut keys, |&a, &b| (key(a).1, a).cmp(&(key(b).1, b)));
     keys.into_iter().map(|k| k.1).collect()
 }
 
