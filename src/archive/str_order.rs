@@ -9,7 +9,7 @@
 
 use std::cmp::Ordering;
 
-use rayon::slice::ParallelSliceMut;
+use rayon::prelude::*;
 
 /// The first eight bytes of `s` as a big-endian integer, short strings padded with zero
 /// bytes: `prefix(a) < prefix(b)` only when `a < b` (bytewise), so equal prefixes are a tie
@@ -43,7 +43,7 @@ where
 /// comparisons an item, each a few branches. Here an item costs a pass to count its bytes
 /// and one copy a varying byte (some eleven of the sixteen: a date's year and an id's hex
 /// digits leave several alike).
-pub(super) fn radix_sort<T: Copy + Send>(
+pub(super) fn radix_sort<T: Copy + Send + Sync>(
     items: &mut Vec<((u64, u64), T)>,
     then: impl Fn(&T, &T) -> Ordering + Sync,
 ) {
@@ -58,12 +58,26 @@ pub(super) fn radix_sort<T: Copy + Send>(
         let word = if d < 8 { low } else { high };
         ((word >> (8 * (d % 8))) & 0xff) as usize
     };
-    let mut counts = vec![[0usize; 256]; 16];
-    for (key, _) in items.iter() {
-        for (d, count) in counts.iter_mut().enumerate() {
-            count[byte(key, d)] += 1;
+    // Every byte's counts in one pass over the keys, on both cores: the passes below are
+    // one core's (each item moves to a place that depends on all before it).
+    let counted = |run: &[((u64, u64), T)]| {
+        let mut counts = vec![[0usize; 256]; 16];
+        for (key, _) in run {
+            for (d, count) in counts.iter_mut().enumerate() {
+                count[byte(key, d)] += 1;
+            }
         }
-    }
+        counts
+    };
+    let counts = items.par_chunks(1 << 14).map(counted).reduce(
+        || vec![[0usize; 256]; 16],
+        |mut sum, more| {
+            for (s, m) in sum.iter_mut().zip(&more) {
+                s.iter_mut().zip(m).for_each(|(s, m)| *s += m);
+            }
+            sum
+        },
+    );
     let mut from = std::mem::take(items);
     let mut to = from.clone();
     for (d, count) in counts.iter().enumerate() {
