@@ -14,6 +14,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::ArchiveError;
 use super::build_cache::{BuildCache, Stamp, Walk};
+use super::carried_order::{self, LastOrder};
 use super::compiled::{self, Ordered, Source};
 use super::dump::{DumpReadError, build_one, start_ahead};
 use super::entry::{Entry, OtherCapture};
@@ -44,6 +45,8 @@ pub(super) struct Done {
     pub(super) skipped: BTreeMap<Skip, usize>,
     /// Taken from the build cache as it was (not parsed again).
     pub(super) reused: bool,
+    /// Its place among the dumps of the cache it was taken from, when reused.
+    pub(super) from_cache: Option<u32>,
 }
 
 impl Done {
@@ -57,7 +60,13 @@ impl Done {
             problems: Vec::new(),
             skipped: BTreeMap::new(),
             reused: false,
+            from_cache: None,
         }
+    }
+
+    /// Whether the build cache holds it: only results whose parts are all in the store.
+    pub(super) fn is_cached(&self) -> bool {
+        self.stamp.is_some() && self.outcomes.stored()
     }
 
     /// Every entry whole, each decoded once from the cache where it was read light: for a
@@ -109,7 +118,7 @@ pub(super) fn collect(
         // By bytes: a cache read light keeps its names unchecked, and bytes equal to a
         // listed name's are UTF-8.
         match cached.take(d.name.as_bytes()) {
-            Some(c) if d.stamp == Some(c.stamp) && d.over == c.over => done.push(Done {
+            Some((place, c)) if d.stamp == Some(c.stamp) && d.over == c.over => done.push(Done {
                 name: d.name,
                 stamp: Some(c.stamp),
                 over: c.over,
@@ -117,6 +126,7 @@ pub(super) fn collect(
                 problems: c.problems,
                 skipped: c.skipped,
                 reused: true,
+                from_cache: Some(place),
             }),
             _ => {
                 done.push(Done::placeholder());
@@ -166,6 +176,7 @@ pub(super) fn collect(
                 problems: result.problems,
                 skipped: result.skipped,
                 reused: false,
+                from_cache: None,
             },
         ))
     };
@@ -492,13 +503,18 @@ pub(super) fn save_in_order(
         with_others.insert(at, entry);
     }
     other_parts.sort_by(|a, b| a.0.cmp(&b.0));
-    let order = reading_order(a.served.len(), |k| {
-        let (i, j) = a.served[k];
-        (done[i].outcomes.published(j), done[i].outcomes.id(j))
-    });
+    let key = |(i, j): At| (done[i].outcomes.published(j), done[i].outcomes.id(j));
+    let sorted = |served: &[At]| -> Vec<At> {
+        let order = reading_order(served.len(), |k| key(served[k]));
+        order.into_iter().map(|k| served[k]).collect()
+    };
+    // Carried over from the last build when it can be, else sorted from nothing.
+    let files = done.iter().map(|d| (d.outcomes.len(), d.from_cache));
+    let last = marks.last_order.as_ref();
+    let carried = last.and_then(|last| carried_order::carry(last, files, &a.served, key, sorted));
+    let order = carried.unwrap_or_else(|| sorted(&a.served));
     let mut pairs = Vec::with_capacity(order.len());
-    for k in order {
-        let at = a.served[k];
+    for &at in &order {
         let Some(part) = stored(at) else {
             return Ok(None);
         };
@@ -509,10 +525,8 @@ pub(super) fn save_in_order(
         pairs.push((entry, part));
     }
     report.articles = pairs.len();
-    report.dated = pairs
-        .iter()
-        .take_while(|(e, _)| e.published().is_some())
-        .count();
+    // Dated articles come first.
+    report.dated = pairs.partition_point(|(e, _)| e.published().is_some());
     let ordering = started.elapsed();
     // As the last build wrote it: read light (its parts where they were, no other captures)
     // and indexed by the last build with the same id and parts, so served by it.
@@ -531,6 +545,12 @@ pub(super) fn save_in_order(
         as_before: marks.read.map(|mark| AsBefore { mark, same: &same }),
     };
     compiled::save_ordered(archive, store_name, source, path)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let cached = done.iter().map(Done::is_cached);
+    if let Err(e) = carried_order::save(dir, marks.mark, marks.as_named, &order, cached) {
+        // The next build sorts the order from nothing: slower, not wrong.
+        tracing::warn!("cannot write the reading order in {}: {e}", dir.display());
+    }
     Ok(Some(ordering))
 }
 
@@ -543,6 +563,10 @@ pub(super) struct Marks<'a> {
     /// The parts of the articles the index did not hold with the same id and parts
     /// ([`super::reconcile::reconcile_index`]).
     pub(super) reindexed: &'a FxHashSet<PartRef>,
+    /// The reading order of the build whose cache this one read, when it can be carried over.
+    pub(super) last_order: Option<LastOrder>,
+    /// Every file's id is its name's (none had to be made unique).
+    pub(super) as_named: bool,
 }
 
 /// A build cache's entry that could be read light but not whole.

@@ -22,7 +22,10 @@ use super::report::BuildReport;
 use super::results::Outcomes;
 use super::scan::{assign_ids, scan};
 use super::store::{self, PartRef, Store, StoreWriter};
-use super::{ArchiveError, compaction, compiled, grouping_file, search_dir, staleness, str_order};
+use super::{
+    ArchiveError, carried_order, compaction, compiled, grouping_file, search_dir, staleness,
+    str_order,
+};
 use crate::search::ArticleTerms;
 
 /// How [`load_or_build`] tells that the compiled archive is current.
@@ -148,6 +151,11 @@ fn build_and_write(
     // This build's, written in its cache and its archive; the last one's, read from its cache.
     let mark = build_cache::new_mark();
     let read_mark = cache.as_ref().map(|c| c.mark);
+    // Carried over only while every file's id is its name's, in this build as in the last.
+    let as_named = ids.iter().all(|(_, warning)| warning.is_none());
+    let last_order = read_mark
+        .filter(|_| as_named && then == Then::Exit)
+        .and_then(|mark| carried_order::load(out, mark));
     // Grouped again from the last grouping only where the cache is this program's too.
     let grouping = cache.as_ref().and_then(|_| grouping_file::load(out));
     report.lap("load the cache", &mut clock);
@@ -354,6 +362,8 @@ fn build_and_write(
                 mark,
                 read: read_mark,
                 reindexed: &reindexed,
+                last_order,
+                as_named,
             },
             &mut report,
         )?,
@@ -392,10 +402,7 @@ fn build_and_write(
 
 /// The dumps the cache is to hold: those whose parts are all in the store.
 fn cached(done: &[Done], compacted: bool) -> impl Iterator<Item = CachedRef<'_>> {
-    done.iter().filter_map(move |d| {
-        if !d.outcomes.stored() {
-            return None;
-        }
+    done.iter().filter(|d| d.is_cached()).filter_map(move |d| {
         Some(CachedRef {
             name: &d.name,
             stamp: d.stamp.as_ref()?,

@@ -31,6 +31,7 @@ pub mod atomic_file;
 mod bodies;
 pub mod build;
 pub mod build_cache;
+mod carried_order;
 mod chunk_files;
 pub mod commands;
 mod compaction;

@@ -1,0 +1,327 @@
+//! The reading order carried from one build to the next (`order.bin` in the build folder):
+//! the served articles of the build that wrote the build cache, in reading order, each as its
+//! place in that cache (its dump's among the cache's dumps, its own among the dump's
+//! articles). The next build maps those places to its own results, keeps the articles still
+//! served as they were, and merges in the few others, sorted, by their keys.
+//!
+//! At a million articles, sorting the order from nothing at every build was a pass reading
+//! every article's date and id (scattered in memory) and eleven radix passes over 24 MB: 0.17
+//! to 0.20 s of a `+1`'s 0.41–0.45 s writing the compiled archive (notes/build-bench.md,
+//! sessions 34 and 35). Carried over, it is one pass over 8 bytes an article read in order,
+//! and the changed articles' keys.
+//!
+//! Safe by the cache's mark ([`super::build_cache::new_mark`]): the file holds the mark of the
+//! cache whose places it names, and a build uses it only beside that very cache. Only when
+//! every file's id is its name's in both builds (none had to be made unique): then a reused
+//! dump's articles have the ids, and so the keys, they had.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use super::atomic_file::{self, Durability};
+use crate::parse::Date;
+
+/// Where one article is among a build's results: its file's index and its own within the file.
+pub(super) type At = (usize, usize);
+
+const MAGIC: &[u8; 8] = b"ARSHIFO\x01";
+/// Bump whenever the body's layout changes.
+const VERSION: u32 = 1;
+/// The file's name inside the build folder.
+pub const FILE_NAME: &str = "order.bin";
+
+/// The body after the header: the cache's mark, whether every file's id was its name's (1 or
+/// 0), the count, then each place as a little-endian `u64` (the dump's place in the high 32
+/// bits, the article's in the low).
+const FIXED: usize = 8 + 1 + 8;
+
+/// The last build's order, as its places in the cache it wrote: the file mapped, its places
+/// read where they are (at a million articles, 8 MB not copied twice into fresh pages).
+#[derive(Debug)]
+pub(super) struct LastOrder {
+    file: memmap2::Mmap,
+}
+
+impl LastOrder {
+    fn places(&self) -> impl Iterator<Item = u64> + '_ {
+        let body = &self.file[MAGIC.len() + 4 + FIXED..];
+        body.chunks_exact(8)
+            .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
+    }
+}
+
+pub fn path_in(build_dir: &Path) -> PathBuf {
+    build_dir.join(FILE_NAME)
+}
+
+/// The order of `build_dir` when it names the places of the cache with `mark` and every file's
+/// id was its name's; `None` otherwise (the order is then sorted from nothing).
+pub(super) fn load(build_dir: &Path, mark: u64) -> Option<LastOrder> {
+    let file = fs::File::open(path_in(build_dir)).ok()?;
+    // SAFETY: the file is only ever replaced whole by a rename, never written in place.
+    let file = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+    let body = atomic_file::versioned_body(&file, MAGIC, VERSION)?;
+    let (fixed, places) = body.split_at_checked(FIXED)?;
+    let word = |at: usize| u64::from_le_bytes(fixed[at..at + 8].try_into().expect("8 bytes"));
+    let (read_mark, as_named, count) = (word(0), fixed[8], word(9));
+    if read_mark != mark || as_named != 1 || places.len() as u64 != count.checked_mul(8)? {
+        return None;
+    }
+    Some(LastOrder { file })
+}
+
+/// Writes `order` (this build's served articles in reading order) as places in the cache this
+/// build wrote with `mark`: a file's place is its index among the files the cache holds
+/// (`cached` says, of each file in order, whether the cache holds it). `as_named`: every
+/// file's id is its name's.
+pub(super) fn save(
+    build_dir: &Path,
+    mark: u64,
+    as_named: bool,
+    order: &[At],
+    cached: impl ExactSizeIterator<Item = bool>,
+) -> io::Result<()> {
+    let mut place = Vec::with_capacity(cached.len());
+    let mut next = 0u32;
+    for cached in cached {
+        place.push(next);
+        next += u32::from(cached);
+    }
+    atomic_file::replace(&path_in(build_dir), Durability::Cached, |out| {
+        out.write_all(MAGIC)?;
+        out.write_all(&VERSION.to_le_bytes())?;
+        out.write_all(&mark.to_le_bytes())?;
+        out.write_all(&[u8::from(as_named)])?;
+        out.write_all(&(order.len() as u64).to_le_bytes())?;
+        for &(i, j) in order {
+            let j = u32::try_from(j).map_err(io::Error::other)?;
+            out.write_all(&(u64::from(place[i]) << 32 | u64::from(j)).to_le_bytes())?;
+        }
+        Ok(())
+    })
+}
+
+/// The key reading order sorts by: the date's ([`Date::sort_key`], undated last), then the id.
+pub(super) type Key<'a> = (Option<&'a Date>, &'a str);
+
+fn ordered((date, id): Key<'_>) -> (u64, &str) {
+    (date.map_or(u64::MAX, Date::sort_key), id)
+}
+
+/// This build's `served` articles in reading order (by `key`), from `last`: each article of
+/// it still served, from a file reused from the cache, kept where it was; the others sorted
+/// by `sort` and merged in by their keys. `files` gives, for each file of the results in
+/// order, its articles' count and its place in the cache it was reused from. `None` when two
+/// keys tie (reading order then orders by more than its keys).
+pub(super) fn carry<'a>(
+    last: &LastOrder,
+    files: impl ExactSizeIterator<Item = (usize, Option<u32>)>,
+    served: &[At],
+    key: impl Fn(At) -> Key<'a>,
+    sort: impl FnOnce(&[At]) -> Vec<At>,
+) -> Option<Vec<At>> {
+    // Each file's first article's number, and which articles are served and not yet placed.
+    // As `u32`s: at a million articles, each list is 4 MB of fresh pages rather than 8.
+    let number = |n: usize| u32::try_from(n).ok();
+    let mut first = Vec::with_capacity(files.len() + 1);
+    let mut from_cache = Vec::with_capacity(files.len());
+    let mut n = 0;
+    for (i, (len, from)) in files.enumerate() {
+        first.push(number(n)?);
+        n += len;
+        if let Some(k) = from {
+            let k = k as usize;
+            if from_cache.len() <= k {
+                from_cache.resize(k + 1, u32::MAX);
+            }
+            from_cache[k] = number(i)?;
+        }
+    }
+    first.push(number(n)?);
+    let at = |(i, j): At| first[i] as usize + j;
+    let mut waiting = vec![false; n];
+    for &served in served {
+        waiting[at(served)] = true;
+    }
+    let mut kept = Vec::with_capacity(served.len());
+    for place in last.places() {
+        let (k, j) = (
+            (place >> 32) as usize,
+            (place & u64::from(u32::MAX)) as usize,
+        );
+        let Some(&i) = from_cache.get(k).filter(|&&i| i != u32::MAX) else {
+            continue;
+        };
+        let i = i as usize;
+        if first[i] as usize + j >= first[i + 1] as usize {
+            continue;
+        }
+        let slot = &mut waiting[at((i, j))];
+        if std::mem::take(slot) {
+            kept.push((i, j));
+        }
+    }
+    let fresh: Vec<At> = served
+        .iter()
+        .filter(|&&served| waiting[at(served)])
+        .copied()
+        .collect();
+    if fresh.is_empty() {
+        return Some(kept);
+    }
+    let fresh = sort(&fresh);
+    // Each one's place among the kept (the first kept article after it), found by its key.
+    let mut places = Vec::with_capacity(fresh.len());
+    let mut from = 0;
+    for &at in &fresh {
+        let new = ordered(key(at));
+        let place = from + kept[from..].partition_point(|&old| ordered(key(old)) < new);
+        if kept.get(place).is_some_and(|&old| ordered(key(old)) == new) {
+            return None;
+        }
+        places.push(place);
+        from = place;
+    }
+    // Merged in place from the end, each kept article moved once (the list has room: the
+    // kept and the fresh are the served).
+    let mut order = kept;
+    let mut end = order.len();
+    order.resize(end + fresh.len(), (0, 0));
+    for (m, (&at, &place)) in fresh.iter().zip(&places).enumerate().rev() {
+        order.copy_within(place..end, place + m + 1);
+        order[place + m] = at;
+        end = place;
+    }
+    Some(order)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::build::Done;
+    use crate::archive::entry::Entry;
+    use crate::archive::model::{Part, reading_order};
+    use crate::archive::results::Results;
+    use crate::archive::store::PartRef;
+    use crate::archive::threads::Profile;
+
+    /// A file's result of one article per `(date, id)`; reused from the cache at `from_cache`.
+    fn result(articles: &[(Option<&str>, &str)], from_cache: Option<u32>) -> Done {
+        let whole = articles
+            .iter()
+            .map(|&(date, id)| {
+                let mut entry = Entry::default();
+                entry.article.id = id.into();
+                entry.article.published = date.map(|d| Date::parse(d).unwrap());
+                let part = Part::Stored(PartRef { offset: 0, len: 1 });
+                (entry, part, Profile::default())
+            })
+            .collect();
+        Done {
+            name: String::new(),
+            stamp: Some(super::super::stamp::Stamp::of(&fs::metadata(".").unwrap())),
+            over: None,
+            outcomes: Results::Whole(whole),
+            problems: Vec::new(),
+            skipped: Default::default(),
+            reused: from_cache.is_some(),
+            from_cache,
+        }
+    }
+
+    fn sorted(done: &[Done], served: &[At]) -> Vec<At> {
+        let key = |(i, j): At| (done[i].outcomes.published(j), done[i].outcomes.id(j));
+        let order = reading_order(served.len(), |k| key(served[k]));
+        order.into_iter().map(|k| served[k]).collect()
+    }
+
+    fn carried(last: &LastOrder, done: &[Done], served: &[At]) -> Option<Vec<At>> {
+        let key = |(i, j): At| (done[i].outcomes.published(j), done[i].outcomes.id(j));
+        let files = done.iter().map(|d| (d.outcomes.len(), d.from_cache));
+        carry(last, files, served, key, |fresh| sorted(done, fresh))
+    }
+
+    fn cached(done: &[Done]) -> impl ExactSizeIterator<Item = bool> + '_ {
+        done.iter().map(Done::is_cached)
+    }
+
+    fn every(done: &[Done]) -> Vec<At> {
+        super::super::build::every_article(done).collect()
+    }
+
+    #[test]
+    fn the_order_carried_over_is_the_order_sorted_from_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let date = |d: usize| format!("2015-{:02}-{:02}", 1 + d % 12, 1 + d % 28);
+        // Some undated, several on one day, a crawl of three pages.
+        let ids: Vec<String> = (0..300).map(|i| format!("{:x}", i * 7919 % 1000)).collect();
+        let articles = |i: usize| -> Vec<(Option<String>, &str)> {
+            match i {
+                7 => vec![
+                    (None, "crawl-a"),
+                    (Some(date(3)), "crawl-b"),
+                    (None, "crawl-c"),
+                ],
+                _ => vec![((!i.is_multiple_of(9)).then(|| date(i / 5)), ids[i].as_str())],
+            }
+        };
+        let make = |i: usize, from_cache: Option<u32>| {
+            let a = articles(i);
+            let refs: Vec<(Option<&str>, &str)> =
+                a.iter().map(|(d, id)| (d.as_deref(), *id)).collect();
+            result(&refs, from_cache)
+        };
+        let first: Vec<Done> = (0..300).map(|i| make(i, None)).collect();
+        let served = every(&first);
+        let order = sorted(&first, &served);
+        save(dir.path(), 42, true, &order, cached(&first)).unwrap();
+        assert!(load(dir.path(), 41).is_none(), "another cache's places");
+        let last = load(dir.path(), 42).unwrap();
+
+        // The next build: dump 5 gone, dumps 10 and 11 parsed again (11 with a new date), new
+        // dumps, and dump 20's article no longer served (a duplicate dropped).
+        let mut next = Vec::new();
+        for i in 0..300 {
+            match i {
+                5 => {}
+                10 => next.push(make(i, None)),
+                11 => next.push(result(&[(Some("1999-01-01"), ids[11].as_str())], None)),
+                150 => {
+                    // Two new ones side by side, and one last of all (undated, a high id).
+                    next.push(result(&[(Some("2015-06-06"), "new")], None));
+                    next.push(result(&[(Some("2015-06-06"), "new2")], None));
+                    next.push(result(&[(None, "zzz")], None));
+                    next.push(make(i, Some(i as u32)));
+                }
+                _ => next.push(make(i, Some(i as u32))),
+            }
+        }
+        let served: Vec<At> = every(&next).into_iter().filter(|&(i, _)| i != 19).collect();
+        let expected = sorted(&next, &served);
+        assert_eq!(carried(&last, &next, &served), Some(expected.clone()));
+        assert_eq!(expected.len(), 302 - 1 + 3 - 1);
+
+        // Nothing changed: the order as it was.
+        let again: Vec<Done> = (0..300).map(|i| make(i, Some(i as u32))).collect();
+        let served = every(&again);
+        assert_eq!(carried(&last, &again, &served), Some(order));
+    }
+
+    #[test]
+    fn an_order_of_another_cache_or_of_ids_made_unique_or_cut_short_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let done = vec![result(&[(None, "a")], None), result(&[(None, "b")], None)];
+        let order = every(&done);
+        save(dir.path(), 7, true, &order, cached(&done)).unwrap();
+        let places: Vec<u64> = load(dir.path(), 7).unwrap().places().collect();
+        assert_eq!(places, [0, 1 << 32]);
+        assert!(load(dir.path(), 8).is_none());
+        save(dir.path(), 7, false, &order, cached(&done)).unwrap();
+        assert!(load(dir.path(), 7).is_none(), "an id was made unique");
+        save(dir.path(), 7, true, &order, cached(&done)).unwrap();
+        let bytes = fs::read(path_in(dir.path())).unwrap();
+        fs::write(path_in(dir.path()), &bytes[..bytes.len() - 1]).unwrap();
+        assert!(load(dir.path(), 7).is_none(), "cut short");
+    }
+}
