@@ -296,9 +296,9 @@ fn gather_captures(done: &[Done], files_unique: bool) -> (Vec<At>, HashMap<At, V
     (articles, others)
 }
 
-/// Captures, threads, duplicates and `about.md` over all results; the report's problems and
-/// skipped records. With `grouping`, threads are grouped again from the last build's grouping
-/// when there is one (see [`threads::group_again`]) and the new one is kept.
+/// Captures, threads, duplicates and `about.md` over all results; skipped records and the
+/// problems found here (not the files': [`BuildReport::put_files_first`]). With `grouping`,
+/// threads are grouped again from the last build's grouping (see [`threads::group_again`]).
 pub(super) fn assemble(
     dir: &Path,
     done: &[Done],
@@ -307,7 +307,6 @@ pub(super) fn assemble(
     grouping: Option<Option<threads::Grouping>>,
 ) -> Assembled {
     for d in done {
-        report.problems.extend(d.problems.iter().cloned());
         for (kind, n) in &d.skipped {
             *report.skipped.entry(*kind).or_default() += n;
         }
@@ -592,8 +591,9 @@ pub fn build(dir: &Path) -> Result<(Archive, BuildReport), ArchiveError> {
         files_read: dumps.len(),
         ..BuildReport::default()
     };
-    let (done, _) = collect(dir, dumps, &mut ids, None, &MemorySink)?;
+    let (mut done, _) = collect(dir, dumps, &mut ids, None, &MemorySink)?;
     let assembled = assemble(dir, &done, &ids, &mut report, None);
+    report.put_files_first(done.iter_mut().map(|d| &mut d.problems));
     let archive = into_archive(done, assembled, None)?.indexed();
     finish_report(&mut report, &archive);
     Ok((archive, report))

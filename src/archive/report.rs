@@ -37,6 +37,21 @@ pub struct BuildReport {
 }
 
 impl BuildReport {
+    /// Each file's problems (`files`, in file order) moved in before those already reported,
+    /// the order the report lists them in: moved, not cloned (at 100,000 dumps, 28,000
+    /// undated ones, two strings each), and one file's list at a time (a `flat_map` over
+    /// every file's was an iterator a file).
+    pub(super) fn put_files_first<'a>(
+        &mut self,
+        files: impl Iterator<Item = &'a mut Vec<Problem>>,
+    ) {
+        let found = std::mem::take(&mut self.problems);
+        for problems in files {
+            self.problems.append(problems);
+        }
+        self.problems.extend(found);
+    }
+
     /// Records that `step` took the time since `since`, and restarts the clock.
     pub(super) fn lap(&mut self, step: &'static str, since: &mut Instant) {
         self.timings.push((step, since.elapsed()));
@@ -81,5 +96,31 @@ impl BuildReport {
             let _ = writeln!(s, "  {kind}: {}: {}", p.file, p.message);
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(file: &str) -> Problem {
+        Problem {
+            file: file.into(),
+            message: "m".into(),
+            is_error: false,
+        }
+    }
+
+    #[test]
+    fn the_files_problems_come_first_in_file_order_and_are_moved() {
+        let mut report = BuildReport {
+            problems: vec![problem("duplicate")],
+            ..BuildReport::default()
+        };
+        let mut files = [vec![problem("a"), problem("b")], vec![], vec![problem("c")]];
+        report.put_files_first(files.iter_mut());
+        let order: Vec<&str> = report.problems.iter().map(|p| p.file.as_str()).collect();
+        assert_eq!(order, ["a", "b", "c", "duplicate"]);
+        assert!(files.iter().all(Vec::is_empty));
     }
 }
