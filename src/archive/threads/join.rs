@@ -6,39 +6,43 @@ use super::{MAX_SPAN_DAYS, MAX_THREAD};
 
 /// Union-find over the links, strongest first, refusing a union that would make a thread
 /// larger than [`MAX_THREAD`] or longer than [`MAX_SPAN_DAYS`]. Returns each article's root.
-pub(super) fn join(n: usize, links: &[Link], days: &[Option<i32>]) -> Vec<usize> {
+pub(super) fn join(n: usize, links: &[Link], days: &[Option<i32>]) -> Vec<u32> {
+    // Sixteen bytes a set, not forty (`usize`s and `Option`s): every article has one, at
+    // every build. A set without a dated article spans from `NO_FIRST` to `NO_LAST`, which
+    // `min` and `max` pass over as the `Option`s' `None` was.
+    const NO_FIRST: i32 = i32::MAX;
+    const NO_LAST: i32 = i32::MIN;
     struct Set {
-        parent: usize,
-        size: usize,
-        first: Option<i32>,
-        last: Option<i32>,
+        parent: u32,
+        size: u32,
+        first: i32,
+        last: i32,
     }
-    let mut sets: Vec<Set> = (0..n)
-        .map(|i| Set {
+    let mut sets: Vec<Set> = (0..n as u32)
+        .zip(days)
+        .map(|(i, day)| Set {
             parent: i,
             size: 1,
-            first: days[i],
-            last: days[i],
+            first: day.unwrap_or(NO_FIRST),
+            last: day.unwrap_or(NO_LAST),
         })
         .collect();
     fn root(sets: &mut [Set], mut i: usize) -> usize {
-        while sets[i].parent != i {
-            let up = sets[sets[i].parent].parent;
+        while sets[i].parent as usize != i {
+            let up = sets[sets[i].parent as usize].parent;
             sets[i].parent = up;
-            i = up;
+            i = up as usize;
         }
         i
     }
     for l in links {
         let (x, y) = (root(&mut sets, l.a), root(&mut sets, l.b));
-        if x == y || sets[x].size + sets[y].size > MAX_THREAD {
+        if x == y || (sets[x].size + sets[y].size) as usize > MAX_THREAD {
             continue;
         }
-        let first = opt_min(sets[x].first, sets[y].first);
-        let last = opt_max(sets[x].last, sets[y].last);
-        if let (Some(f), Some(l)) = (first, last)
-            && l - f > MAX_SPAN_DAYS
-        {
+        let first = sets[x].first.min(sets[y].first);
+        let last = sets[x].last.max(sets[y].last);
+        if first != NO_FIRST && i64::from(last) - i64::from(first) > i64::from(MAX_SPAN_DAYS) {
             continue;
         }
         let (big, small) = if sets[x].size >= sets[y].size {
@@ -46,23 +50,12 @@ pub(super) fn join(n: usize, links: &[Link], days: &[Option<i32>]) -> Vec<usize>
         } else {
             (y, x)
         };
-        sets[small].parent = big;
+        sets[small].parent = big as u32;
         sets[big].size += sets[small].size;
         sets[big].first = first;
         sets[big].last = last;
     }
-    (0..n).map(|i| root(&mut sets, i)).collect()
-}
-
-fn opt_min(a: Option<i32>, b: Option<i32>) -> Option<i32> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        _ => a.or(b),
-    }
-}
-
-fn opt_max(a: Option<i32>, b: Option<i32>) -> Option<i32> {
-    a.max(b)
+    (0..n).map(|i| root(&mut sets, i) as u32).collect()
 }
 
 #[cfg(test)]

@@ -220,16 +220,19 @@ fn threads_of(
     let mut thread_at = vec![NONE; roots.len()];
     let mut sizes = vec![0u32; roots.len()];
     for &r in &roots {
-        sizes[r] += 1;
+        sizes[r as usize] += 1;
     }
     let mut threads: Vec<Vec<String>> = Vec::new();
     for (k, &root) in roots.iter().enumerate() {
+        let root = root as usize;
         if sizes[root] < 2 {
             continue;
         }
         if thread_at[root] == NONE {
             thread_at[root] = threads.len() as u32;
-            threads.push(Vec::new());
+            // Sized once: its size is counted (grown by doubling, a thread was two or three
+            // allocations and copies).
+            threads.push(Vec::with_capacity(sizes[root] as usize));
         }
         let t = thread_at[root] as usize;
         threads[t].push(items[kept[k]].id.to_owned());
