@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
 
 use super::MAX_CANDIDATES_PER_TERM;
-use super::chunks::Stored;
+use super::chunks::{Read, Stored};
 use super::kept::KeptLists;
 use super::links::{self, Link, REACH, UNDATED, Vector, day_key};
 use super::packed_ids::PackedIds;
@@ -402,12 +402,17 @@ pub(super) fn again(
     }
     joined.extend(fresh);
 
-    g.links = joined
+    let links = joined
         .iter()
         .map(|l| (number[l.a], number[l.b], l.similarity))
         .collect();
     g.lists = lists;
-    g.order = number;
+    let order = std::mem::replace(&mut g.order, number);
+    let links = std::mem::replace(&mut g.links, links);
+    if let Some(stored) = g.stored.as_mut().filter(|s| s.read.is_none()) {
+        // Kept, not dropped: saving finds in them the runs no change reached.
+        stored.read = Some(Read { order, links });
+    }
     g.drift = drift as u32;
     Some((g, joined))
 }
