@@ -168,10 +168,15 @@ impl Grouping {
     }
 }
 
-/// What an article is grouped by: its profile's terms and its day.
+/// What an article is grouped by: its profile's terms and its day. Every article's is made
+/// at every build: each `(term, count)` is one 64-bit word hashed, not two 32-bit ones
+/// (`Hash` for the pairs took twice the steps, on a million profiles of 32 pairs).
 pub(super) fn fingerprint(profile: &Profile, day: Option<i32>) -> u64 {
     let mut h = FxHasher::default();
-    profile.terms.hash(&mut h);
+    h.write_usize(profile.terms.len());
+    for &(t, n) in &profile.terms {
+        h.write_u64(u64::from(t) << 32 | u64::from(n));
+    }
     day.hash(&mut h);
     h.finish()
 }
