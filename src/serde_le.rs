@@ -68,6 +68,17 @@ impl Le for (u32, u32, f32) {
     }
 }
 
+/// The items of `bytes` as [`serialize`] wrote them (a chunk borrowed from a file, read in
+/// place rather than into a `Vec` of its own), `None` when they are not whole items.
+pub fn items<'a, T: Le + 'a>(
+    bytes: &'a [u8],
+) -> Option<impl ExactSizeIterator<Item = T> + DoubleEndedIterator + Clone + 'a> {
+    bytes
+        .len()
+        .is_multiple_of(T::WIDTH)
+        .then(|| bytes.chunks_exact(T::WIDTH).map(T::get))
+}
+
 pub fn serialize<T: Le, S: Serializer>(items: &[T], s: S) -> Result<S::Ok, S::Error> {
     // Sized once and filled in place: pushed a number at a time, each push checked the
     // capacity (≈ 11 instructions a number; the grouping writes some 17 million at a million
@@ -89,10 +100,10 @@ pub fn deserialize<'de, T: Le, D: Deserializer<'de>>(d: D) -> Result<Vec<T>, D::
         }
 
         fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<Vec<T>, E> {
-            if !bytes.len().is_multiple_of(T::WIDTH) {
-                return Err(E::invalid_length(bytes.len(), &self));
+            match items(bytes) {
+                Some(items) => Ok(items.collect()),
+                None => Err(E::invalid_length(bytes.len(), &self)),
             }
-            Ok(bytes.chunks_exact(T::WIDTH).map(T::get).collect())
         }
     }
     d.deserialize_bytes(Items(PhantomData))

@@ -80,7 +80,29 @@ impl PackedIds {
         }
     }
 
+    /// Appends the ids of a chunk as written ([`Packed`]'s `text` and the little-endian bytes
+    /// of its `ends`), read in place rather than decoded into a `PackedIds` first; `None`,
+    /// and nothing appended, when the ends are not whole numbers or fall out of order or
+    /// inside a character (as [`PackedIds::try_from`] refuses).
+    pub(super) fn append_written(&mut self, text: &str, ends: &[u8]) -> Option<()> {
+        let ends = crate::serde_le::items::<u32>(ends)?;
+        let mut last = 0;
+        for end in ends.clone() {
+            let end = end as usize;
+            if end < last || end > text.len() || !text.is_char_boundary(end) {
+                return None;
+            }
+            last = end;
+        }
+        let start = u32::try_from(self.text.len()).ok()?;
+        u32::try_from(self.text.len() + text.len()).ok()?;
+        self.text.push_str(text);
+        self.ends.extend(ends.map(|e| e + start));
+        Some(())
+    }
+
     /// Appends every id of `other`.
+    #[cfg(test)]
     pub(super) fn append(&mut self, other: &PackedIds) {
         let start = u32::try_from(self.text.len()).expect("under 4 GB of ids");
         self.text.push_str(&other.text);
@@ -134,6 +156,24 @@ mod tests {
             };
             let bytes = postcard::to_stdvec(&bad).unwrap();
             assert!(postcard::from_bytes::<PackedIds>(&bytes).is_err());
+        }
+    }
+
+    #[test]
+    fn ids_appended_as_written_equal_ids_decoded_and_bad_ends_append_nothing() {
+        let ids: PackedIds = ["0123abcd", "", "مقال-جديد", "x"].into_iter().collect();
+        let le = |ends: &[u32]| -> Vec<u8> { ends.iter().flat_map(|e| e.to_le_bytes()).collect() };
+        let mut joined: PackedIds = ["first"].into_iter().collect();
+        joined.append_written(&ids.text, &le(&ids.ends)).unwrap();
+        let expected: PackedIds = ["first", "0123abcd", "", "مقال-جديد", "x"]
+            .into_iter()
+            .collect();
+        assert_eq!(joined, expected);
+        // Past the text, inside a character, out of order, not whole numbers.
+        for ends in [le(&[4, 99]), le(&[7]), le(&[4, 2]), vec![1, 0, 0]] {
+            let mut to = expected.clone();
+            assert_eq!(to.append_written("مقال-جديد", &ends), None);
+            assert_eq!(to, expected);
         }
     }
 }

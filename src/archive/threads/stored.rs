@@ -17,6 +17,7 @@ use super::again::{Base, Grouping};
 use super::chunks::{ChunkName, Names, Piece, Pieces, Stored};
 use super::kept::{BUCKETS, Bucket, KeptLists};
 use super::packed_ids::PackedIds;
+use crate::serde_le;
 
 /// Numbers a chunk of articles holds: at a million articles, 62 chunks of ≈ 1.7 MB (fewer
 /// in tests, so that a small archive has several).
@@ -39,6 +40,30 @@ struct Articles {
     #[serde(with = "crate::serde_le")]
     ends: Vec<u32>,
 }
+
+/// A chunk of [`Articles`] as written, its arrays borrowed from the chunk's bytes: appended
+/// to the grouping's straight from them (decoded into arrays of their own and then appended,
+/// each was copied twice: ≈ 150 MB at a million articles, read at every build).
+#[derive(Deserialize)]
+struct ArticlesWritten<'a> {
+    #[serde(borrow)]
+    ids: IdsWritten<'a>,
+    prints: &'a [u8],
+    days: Vec<Option<i32>>,
+    terms: &'a [u8],
+    ends: &'a [u8],
+}
+
+/// [`PackedIds`] as written, borrowed.
+#[derive(Deserialize)]
+struct IdsWritten<'a> {
+    text: &'a str,
+    ends: &'a [u8],
+}
+
+/// A chunk of [`Numbers`] or [`Links`] as written, borrowed.
+#[derive(Deserialize)]
+struct Written<'a>(&'a [u8]);
 
 #[derive(Serialize, Deserialize)]
 struct Numbers(#[serde(with = "crate::serde_le")] Vec<u32>);
@@ -224,46 +249,53 @@ impl Grouping {
 
     /// The grouping the chunks `names` hold (`read` gives a chunk's bytes), `None` when one
     /// is missing or does not decode; `drift` is kept beside the names.
-    pub fn from_pieces<B: AsRef<[u8]>>(
+    pub fn from_pieces<B: AsRef<[u8]> + Send>(
         names: Names,
         drift: u32,
         read: impl Fn(&ChunkName) -> Option<B> + Sync,
     ) -> Option<Grouping> {
-        fn decode<T: for<'de> Deserialize<'de> + Send, B: AsRef<[u8]>>(
-            read: &(impl Fn(&ChunkName) -> Option<B> + Sync),
-            names: &[ChunkName],
-        ) -> Option<Vec<T>> {
-            names
-                .par_iter()
-                .map(|name| postcard::from_bytes(read(name)?.as_ref()).ok())
+        let read_all =
+            |names: &[ChunkName]| -> Option<Vec<B>> { names.par_iter().map(&read).collect() };
+        fn decode<'a, T: Deserialize<'a>, B: AsRef<[u8]>>(chunks: &'a [B]) -> Option<Vec<T>> {
+            chunks
+                .iter()
+                .map(|bytes| postcard::from_bytes(bytes.as_ref()).ok())
                 .collect()
         }
-        let base: Base = decode(&read, &[names.base])?.pop()?;
-        let articles: Vec<Articles> = decode(&read, &names.numbers)?;
-        let buckets: Vec<Bucket> = decode(&read, &names.buckets)?;
-        let order: Vec<Numbers> = decode(&read, &names.order)?;
-        let links: Vec<Links> = decode(&read, &names.links)?;
-        let slots: usize = articles.iter().map(|a| a.prints.len()).sum();
-        let runs: (Vec<u32>, Vec<u32>) = (
-            order.iter().map(|o| o.0.len() as u32).collect(),
-            links.iter().map(|l| l.0.len() as u32).collect(),
+        let base: Base = decode(&read_all(&[names.base])?)?.pop()?;
+        let buckets: Vec<Bucket> = names
+            .buckets
+            .par_iter()
+            .map(|name| postcard::from_bytes(read(name)?.as_ref()).ok())
+            .collect::<Option<_>>()?;
+        let (numbers, order, links) = (
+            read_all(&names.numbers)?,
+            read_all(&names.order)?,
+            read_all(&names.links)?,
         );
-        // Sized once: collected through `flat_map`, the whole arrays grew by doubling.
+        let articles: Vec<ArticlesWritten> = decode(&numbers)?;
+        let order: Vec<Written> = decode(&order)?;
+        let links: Vec<Written> = decode(&links)?;
+        let runs: (Vec<u32>, Vec<u32>) = (
+            order.iter().map(|o| (o.0.len() / 4) as u32).collect(),
+            links.iter().map(|l| (l.0.len() / 12) as u32).collect(),
+        );
         let mut whole_order = Vec::with_capacity(runs.0.iter().map(|&l| l as usize).sum());
-        order
-            .iter()
-            .for_each(|o| whole_order.extend_from_slice(&o.0));
+        for o in &order {
+            whole_order.extend(serde_le::items::<u32>(o.0)?);
+        }
         let mut whole_links = Vec::with_capacity(runs.1.iter().map(|&l| l as usize).sum());
-        links
-            .iter()
-            .for_each(|l| whole_links.extend_from_slice(&l.0));
+        for l in &links {
+            whole_links.extend(serde_le::items::<(u32, u32, f32)>(l.0)?);
+        }
+        let slots: usize = articles.iter().map(|a| a.prints.len() / 8).sum();
         let mut g = Grouping {
             base,
             drift,
             ids: PackedIds::default(),
             prints: Vec::with_capacity(slots),
             days: Vec::with_capacity(slots),
-            terms: Vec::with_capacity(slots * super::SIGNATURE),
+            terms: Vec::with_capacity(articles.iter().map(|a| a.terms.len() / 4).sum()),
             ends: Vec::with_capacity(slots),
             order: whole_order,
             links: whole_links,
@@ -271,22 +303,28 @@ impl Grouping {
             stored: None,
         };
         let last = articles.len().saturating_sub(1);
-        for (k, a) in articles.into_iter().enumerate() {
-            let len = a.prints.len();
+        for (k, a) in articles.iter().enumerate() {
+            let prints = serde_le::items::<u64>(a.prints)?;
+            let terms = serde_le::items::<u32>(a.terms)?;
+            let ends = serde_le::items::<u32>(a.ends)?;
+            let len = prints.len();
             let whole = (len == NUMBERS || k == last)
-                && a.ids.len() == len
                 && a.days.len() == len
-                && a.ends.len() == len
-                && a.ends.last().map_or(0, |&e| e as usize) == a.terms.len();
+                && ends.len() == len
+                && ends.clone().next_back().map_or(0, |e| e as usize) == terms.len();
             if !whole {
                 return None;
             }
             let first = u32::try_from(g.terms.len()).ok()?;
-            g.ids.append(&a.ids);
-            g.prints.extend(a.prints);
-            g.days.extend(a.days);
-            g.terms.extend(a.terms);
-            g.ends.extend(a.ends.iter().map(|e| e + first));
+            let ids = g.ids.len();
+            g.ids.append_written(a.ids.text, a.ids.ends)?;
+            if g.ids.len() - ids != len {
+                return None;
+            }
+            g.prints.extend(prints);
+            g.days.extend_from_slice(&a.days);
+            g.terms.extend(terms);
+            g.ends.extend(ends.map(|e| e + first));
         }
         g.stored = Some(Stored {
             names,
