@@ -118,7 +118,7 @@ pub(super) fn collect(
         // By bytes: a cache read light keeps its names unchecked, and bytes equal to a
         // listed name's are UTF-8.
         match cached.take(d.name.as_bytes()) {
-            Some((place, c)) if d.stamp == Some(c.stamp) && d.over == c.over => done.push(Done {
+            Some(c) if d.stamp == Some(c.stamp) && d.over == c.over => done.push(Done {
                 name: d.name,
                 stamp: Some(c.stamp),
                 over: c.over,
@@ -126,7 +126,7 @@ pub(super) fn collect(
                 problems: c.problems,
                 skipped: c.skipped,
                 reused: true,
-                from_cache: Some(place),
+                from_cache: Some(cached.last_place()),
             }),
             _ => {
                 done.push(Done::placeholder());

@@ -71,8 +71,8 @@ impl Cached {
 pub struct Walk {
     chunks: std::vec::IntoIter<Vec<Cached>>,
     chunk: std::vec::IntoIter<Cached>,
-    /// The place among the cache's dumps of the next one.
-    place: u32,
+    /// How many of the cache's dumps were passed or taken.
+    walked: u32,
 }
 
 impl Walk {
@@ -80,28 +80,33 @@ impl Walk {
         Walk {
             chunks: dumps.into_iter(),
             chunk: Vec::new().into_iter(),
-            place: 0,
+            walked: 0,
         }
     }
 
-    /// The dump named `name` (by its bytes), if the cache holds it, with its place among the
-    /// cache's dumps; those named before it are passed. Asked in rising order of names.
-    pub fn take(&mut self, name: &[u8]) -> Option<(u32, Cached)> {
+    /// The dump named `name` (by its bytes), if the cache holds it; those named before it
+    /// are passed. Asked in rising order of names.
+    pub fn take(&mut self, name: &[u8]) -> Option<Cached> {
         loop {
             let Some(next) = self.chunk.as_slice().first() else {
                 self.chunk = self.chunks.next()?.into_iter();
                 continue;
             };
             let order = next.name_bytes().cmp(name);
-            if order == std::cmp::Ordering::Greater {
-                return None;
+            if order != std::cmp::Ordering::Greater {
+                self.walked += 1;
             }
-            let (place, dump) = (self.place, self.chunk.next()?);
-            self.place += 1;
-            if order == std::cmp::Ordering::Equal {
-                return Some((place, dump));
+            match order {
+                std::cmp::Ordering::Less => drop(self.chunk.next()),
+                std::cmp::Ordering::Equal => return self.chunk.next(),
+                std::cmp::Ordering::Greater => return None,
             }
         }
+    }
+
+    /// The place among the cache's dumps of the one [`Walk::take`] gave last.
+    pub fn last_place(&self) -> u32 {
+        self.walked.saturating_sub(1)
     }
 }
 
@@ -458,12 +463,14 @@ mod tests {
             vec![dump("d.txt"), dump("e.txt")],
         ];
         let mut walk = Walk::new(chunks);
-        let name = |c: Option<(u32, Cached)>| c.map(|(place, c)| (place, c.name));
-        assert_eq!(name(walk.take(b"a.txt")), Some((0, "a.txt".into())));
+        let name = |c: Option<Cached>| c.map(|c| c.name);
+        assert_eq!(name(walk.take(b"a.txt")).as_deref(), Some("a.txt"));
+        assert_eq!(walk.last_place(), 0);
         // Not held: nothing taken, and the next one is still there.
         assert_eq!(name(walk.take(b"c.txt")), None);
+        assert_eq!(name(walk.take(b"d.txt")).as_deref(), Some("d.txt"));
         // Its place counts the dump passed.
-        assert_eq!(name(walk.take(b"d.txt")), Some((2, "d.txt".into())));
+        assert_eq!(walk.last_place(), 2);
         // `b.txt` was passed; past the last, nothing.
         assert_eq!(name(walk.take(b"f.txt")), None);
         assert_eq!(name(walk.take(b"g.txt")), None);
