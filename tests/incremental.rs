@@ -158,6 +158,56 @@ fn changed_added_and_removed_dumps_and_overrides_are_picked_up_as_a_full_build_w
     );
 }
 
+/// A dump reused from the cache is read without its id and takes the one its name gives it in
+/// this build: a namesake that comes makes it unique, and it gets its id back when the
+/// namesake goes, as a build from nothing names it, for both kinds of build (the cache read
+/// whole by `serve`, light by `arshif build`).
+#[test]
+fn a_reused_dump_is_named_as_a_build_from_nothing_names_it() {
+    for for_exit in [false, true] {
+        let articles = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let dir = articles.path();
+        let seeds = dumps_of(SEEDS);
+        let run = |out: &Path| match for_exit {
+            true => archive::build_and_save_for_exit(dir, &compiled::path_in(out)).unwrap(),
+            false => build(dir, out),
+        };
+        // `a b.txt` slugs to `a-b` without being named so: `a-b.txt` takes the id from it.
+        fs::copy(&seeds[0], dir.join("a b.txt")).unwrap();
+        fs::copy(&seeds[1], dir.join("x.txt")).unwrap();
+        run(out.path());
+        let ids = |out: &Path| -> Vec<String> {
+            let archive = compiled::load(&compiled::path_in(out)).unwrap();
+            let mut ids: Vec<String> = archive
+                .entries()
+                .iter()
+                .map(|e| e.article.id.clone())
+                .collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(ids(out.path()), ["a-b", "x"]);
+
+        fs::copy(&seeds[2], dir.join("a-b.txt")).unwrap();
+        let report = run(out.path());
+        assert_eq!(report.reused, 2, "`a b.txt` is reused under another id");
+        let fresh = tempfile::tempdir().unwrap();
+        run(fresh.path());
+        let now = ids(out.path());
+        assert_eq!(now, ids(fresh.path()));
+        assert_eq!(now.len(), 3);
+        assert!(now[0] == "a-b" && now[1].starts_with("a-b-"), "{now:?}");
+        let names = [now[0].as_str(), now[1].as_str(), "x"];
+        assert_eq!(snapshot(out.path(), &names), snapshot(fresh.path(), &names));
+
+        fs::remove_file(dir.join("a-b.txt")).unwrap();
+        let report = run(out.path());
+        assert_eq!(report.reused, 2);
+        assert_eq!(ids(out.path()), ["a-b", "x"], "its id back");
+    }
+}
+
 #[test]
 fn a_duplicate_is_served_and_searchable_once_its_kept_copy_is_gone() {
     let articles = tempfile::tempdir().unwrap();

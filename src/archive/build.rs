@@ -107,27 +107,30 @@ pub(super) fn collect(
     cache: Option<BuildCache>,
     sink: &dyn Sink,
 ) -> Result<(Vec<Done>, usize), ArchiveError> {
-    let given: &[(String, Option<String>)] = ids;
     // Both lists are sorted by name (the cache was written in this order): walk them together.
     let mut cached = Walk::new(cache.map(|c| c.dumps).unwrap_or_default());
     // Each file's result in its place from the start (a parsed one fills its place later):
     // a million results are moved once, not gathered again.
     let mut done: Vec<Done> = Vec::with_capacity(dumps.len());
     let mut to_parse = Vec::new();
-    for (i, d) in dumps.into_iter().enumerate() {
+    for ((i, d), (id, _)) in dumps.into_iter().enumerate().zip(ids.iter_mut()) {
         // By bytes: a cache read light keeps its names unchecked, and bytes equal to a
         // listed name's are UTF-8.
         match cached.take(d.name.as_bytes()) {
-            Some(c) if d.stamp == Some(c.stamp) && d.over == c.over => done.push(Done {
-                name: d.name,
-                stamp: Some(c.stamp),
-                over: c.over,
-                outcomes: c.outcomes,
-                problems: c.problems,
-                skipped: c.skipped,
-                reused: true,
-                from_cache: Some(cached.last_place()),
-            }),
+            Some(c) if d.stamp == Some(c.stamp) && d.over == c.over => {
+                // Read without its id (namesakes come and go): named here, not in a later walk.
+                done.push(Done {
+                    name: d.name,
+                    stamp: Some(c.stamp),
+                    over: c.over,
+                    outcomes: c.outcomes,
+                    problems: c.problems,
+                    skipped: c.skipped,
+                    reused: true,
+                    from_cache: Some(cached.last_place()),
+                });
+                done[i].outcomes.name(id);
+            }
             _ => {
                 done.push(Done::placeholder());
                 to_parse.push((i, d));
@@ -135,6 +138,7 @@ pub(super) fn collect(
         }
     }
     let reused = done.len() - to_parse.len();
+    let given: &[(String, Option<String>)] = ids;
     let progress = progress_bar(to_parse.len());
     let root = fs::canonicalize(dir).ok();
     // Each thread takes runs of consecutive dumps and reads each a few ahead of its parse
@@ -193,14 +197,10 @@ pub(super) fn collect(
     });
     progress.finish_and_clear();
     for parsed in parsed {
-        for (i, d) in parsed? {
+        for (i, mut d) in parsed? {
+            d.outcomes.name(&mut ids[i].0);
             done[i] = d;
         }
-    }
-    for (d, (id, _)) in done.iter_mut().zip(ids) {
-        // A reused entry is read without its id (it may have had another when a namesake
-        // came or went).
-        d.outcomes.name(id);
     }
     Ok((done, reused))
 }
