@@ -308,6 +308,22 @@ fn a_corrupt_cache_or_a_lost_store_means_a_build_from_nothing() {
     assert_eq!((report.reused, report.articles), (0, 5));
     assert_eq!(snapshot(out.path(), &[]), before);
 
+    // A cache of the version before (or after) this one's is not read: v11's entries, one
+    // field after another, would be misread as v12's, each one's head and length first.
+    let cache = out.path().join(archive::build_cache::FILE_NAME);
+    let version = |bytes: &[u8]| u32::from_le_bytes(bytes[8..12].try_into().unwrap());
+    for step in [-1, 1] {
+        let report = build(articles.path(), out.path());
+        assert_eq!(report.reused, 5, "read as written");
+        let mut bytes = fs::read(&cache).unwrap();
+        let other = version(&bytes).checked_add_signed(step).unwrap();
+        bytes[8..12].copy_from_slice(&other.to_le_bytes());
+        fs::write(&cache, &bytes).unwrap();
+        let report = build(articles.path(), out.path());
+        assert_eq!((report.reused, report.articles), (0, 5), "version {other}");
+        assert_eq!(snapshot(out.path(), &[]), before);
+    }
+
     let store = fs::read_dir(out.path())
         .unwrap()
         .map(|f| f.unwrap().path())

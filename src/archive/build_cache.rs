@@ -15,16 +15,18 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::atomic_file::{self, Durability};
 use super::chunk_files::{self, ChunkName};
-use super::light_entry::{LightOutcomes, Raw};
+use super::light_entry::{self, WholeEntry};
+use super::model::Part;
 use super::report::Problem;
 use super::results::{Outcomes, Results};
 pub use super::stamp::{Program, Stamp};
 use super::store::{PartRef, Store};
+use super::threads::Profile;
 use crate::capture::warc::Skip;
 
 const MAGIC: &[u8; 8] = b"ARSHIFC\x01";
 /// Bump whenever anything inside [`BuildCache`] changes shape.
-const VERSION: u32 = 11;
+const VERSION: u32 = 12;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "cache.bin";
 
@@ -51,7 +53,11 @@ pub struct Cached {
 
 /// A dump's results read whole.
 fn whole<'de, D: Deserializer<'de>>(d: D) -> Result<Results, D::Error> {
-    Vec::deserialize(d).map(Results::Whole)
+    let read = Vec::<(WholeEntry, Part, Profile)>::deserialize(d)?;
+    let whole = read
+        .into_iter()
+        .map(|(entry, part, profile)| (entry.0, part, profile));
+    Ok(Results::Whole(whole.collect()))
 }
 
 impl Cached {
@@ -240,8 +246,8 @@ impl BuildCache {
 }
 
 /// The dumps of the chunks `names` in `dir`, decoded light on both cores: each one's fields
-/// in the order [`CachedRef`] writes them, its results read past but for what a build reads of
-/// every article, and their bytes kept ([`Raw`]).
+/// in the order [`CachedRef`] writes them, of its results what a build reads of every article
+/// (each entry's head, [`light_entry::read_light`]), their bytes kept where they are.
 fn read_light(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<Vec<Cached>>> {
     use rayon::prelude::*;
     let bad = |e: postcard::Error| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
@@ -264,10 +270,9 @@ fn read_light(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<Vec<Cached
                 (stamp, rest) = postcard::take_from_bytes::<Stamp>(rest).map_err(bad)?;
                 let over;
                 (over, rest) = postcard::take_from_bytes::<Option<Stamp>>(rest).map_err(bad)?;
-                let start = at(rest);
-                let outcomes;
-                (outcomes, rest) = postcard::take_from_bytes::<LightOutcomes>(rest).map_err(bad)?;
-                let range = start..at(rest);
+                let (outcomes, raw, after) =
+                    light_entry::read_light(&chunk, at(rest)).map_err(bad)?;
+                rest = &chunk[after..];
                 let problems;
                 (problems, rest) = postcard::take_from_bytes(rest).map_err(bad)?;
                 let skipped;
@@ -277,7 +282,7 @@ fn read_light(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<Vec<Cached
                     name_at,
                     stamp,
                     over,
-                    outcomes: Results::Light(outcomes.0, Raw::new(chunk.clone(), range)),
+                    outcomes: Results::Light(outcomes, raw),
                     problems,
                     skipped,
                 });

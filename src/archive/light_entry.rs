@@ -4,17 +4,18 @@
 //! where an entry is written out (a chunk of the compiled archive that changed, an article
 //! indexed again).
 //!
-//! At a million dumps, decoding every reused entry whole was some eighteen allocations and
-//! a UTF-8 check per string for each, most of a `+1`'s "load the cache" and of its page
-//! faults (notes/build-bench.md, sessions 28 and 29), for strings that were then only copied
-//! back to the disk unchanged.
+//! The cache writes each entry as its head's fields, then its whole self as one run of bytes
+//! with its length before it ([`AsCached`]): a head is read and the rest passed in one step.
+//! Read past field by field, an entry was ≈ 1,000 instructions, a million of them at every
+//! `+1` of a million dumps (notes/build-bench.md, sessions 35 and 36); decoded whole, some
+//! eighteen allocations and a UTF-8 check per string (sessions 28 and 29).
 
 use std::fmt;
-use std::marker::PhantomData;
 use std::ops::Range;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, Visitor};
+use serde::ser::SerializeTuple;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::chunk_files;
@@ -22,8 +23,8 @@ use super::entry::{Entry, OtherCapture};
 use super::model::Part;
 use super::store::PartRef;
 use super::threads::Profile;
-use crate::capture::{Format, Origin};
-use crate::parse::{Date, WarningCode};
+use crate::capture::Format;
+use crate::parse::Date;
 
 /// What a build reads of a reused article: the rest of its entry stays in the cache's bytes.
 #[derive(Debug, Clone, Default)]
@@ -34,63 +35,98 @@ pub struct Head {
     pub format: Format,
     /// When a crawl fetched it: the newest capture of an address is its article.
     pub captured: Option<Date>,
+    /// Where its whole entry's bytes are in the chunk of its [`Raw`] (chunks are a few
+    /// megabytes: 32 bits, not 64, for a million heads).
+    at: Range<u32>,
+}
+
+/// The fields of a [`Head`] the cache writes before each entry's bytes.
+#[derive(Deserialize)]
+struct Written {
+    published: Option<Date>,
+    format: Format,
+    captured: Option<Date>,
 }
 
 /// Where a reused dump's results are in a chunk of the cache, as written: the bytes of its
-/// list of `(entry, parts, profile)`.
+/// list of `(entry, parts, profile)`, each entry as [`AsCached`] writes it.
 #[derive(Debug, Clone)]
 pub struct Raw {
     pub(super) chunk: Arc<memmap2::Mmap>,
     range: Range<usize>,
-    /// A crawl's entries, decoded whole at the first ask: its entries are written out one by
-    /// one, and decoding the list for each would cost a crawl of `k` pages `k²` entries.
-    many: OnceLock<Vec<Entry>>,
+}
+
+/// A dump's results read light: each article's head, parts and profile.
+pub type LightResults = Vec<(Head, Part, Profile)>;
+
+/// The results of a dump written at `start` of `chunk` (as [`super::results::Outcomes`] writes
+/// them), read light: each entry's head, where its bytes are (passed, not read), its parts
+/// and its profile. Gives them, where their bytes are, and where they end in `chunk`.
+pub fn read_light(
+    chunk: &Arc<memmap2::Mmap>,
+    start: usize,
+) -> Result<(LightResults, Raw, usize), postcard::Error> {
+    let short = || postcard::Error::DeserializeUnexpectedEnd;
+    let end = chunk.len();
+    let at = |rest: &[u8]| end - rest.len();
+    let (n, mut rest) = postcard::take_from_bytes::<usize>(chunk.get(start..).ok_or_else(short)?)?;
+    // A damaged length is not trusted for the allocation.
+    let mut results = Vec::with_capacity(n.min(4096));
+    for _ in 0..n {
+        let head: Written;
+        (head, rest) = postcard::take_from_bytes(rest)?;
+        let len: usize;
+        (len, rest) = postcard::take_from_bytes(rest)?;
+        let from = at(rest);
+        let entry = rest.get(..len).ok_or_else(short)?;
+        rest = &rest[len..];
+        // A dump's id is its file's, given again by the build: not read.
+        let id = match head.format {
+            Format::Warc => postcard::take_from_bytes::<&str>(entry)?.0.to_owned(),
+            _ => String::new(),
+        };
+        let span = |i: usize| u32::try_from(i).map_err(|_| postcard::Error::DeserializeBadVarint);
+        let part;
+        (part, rest) = postcard::take_from_bytes::<Part>(rest)?;
+        let profile;
+        (profile, rest) = postcard::take_from_bytes::<Profile>(rest)?;
+        let head = Head {
+            id,
+            published: head.published,
+            format: head.format,
+            captured: head.captured,
+            at: span(from)?..span(from + len)?,
+        };
+        results.push((head, part, profile));
+    }
+    let raw = Raw {
+        chunk: chunk.clone(),
+        range: start..at(rest),
+    };
+    Ok((results, raw, at(rest)))
 }
 
 impl Raw {
-    /// The results of a dump at `range` of `chunk`.
-    pub fn new(chunk: Arc<memmap2::Mmap>, range: Range<usize>) -> Raw {
-        Raw {
-            chunk,
-            range,
-            many: OnceLock::new(),
-        }
+    /// The bytes of the entry `head` heads.
+    fn bytes_of(&self, head: &Head) -> Result<&[u8], postcard::Error> {
+        let at = head.at.start as usize..head.at.end as usize;
+        (self.chunk.get(at)).ok_or(postcard::Error::DeserializeUnexpectedEnd)
     }
 
-    /// The whole entry `j` of the dump, with the id `id` (its head's, which a build may have
-    /// changed since: a file whose namesake came or went).
-    pub fn entry(&self, j: usize, id: &str) -> Result<Entry, postcard::Error> {
-        let missing = postcard::Error::DeserializeUnexpectedEnd;
-        let mut entry = match self.many.get() {
-            Some(entries) => entries.get(j).ok_or(missing)?.clone(),
-            None => {
-                let outcomes: Vec<(Entry, PartRef, Profile)> =
-                    postcard::from_bytes(&self.chunk[self.range.clone()])?;
-                let mut entries: Vec<Entry> = outcomes.into_iter().map(|o| o.0).collect();
-                if entries.len() == 1 {
-                    // A dump's one entry is asked for once: nothing to keep.
-                    (j == 0).then(|| entries.remove(0)).ok_or(missing)?
-                } else {
-                    let entries = self.many.get_or_init(|| entries);
-                    entries.get(j).ok_or(missing)?.clone()
-                }
-            }
-        };
-        id.clone_into(&mut entry.article.id);
+    /// The whole entry `head` heads, with its head's id (which a build may have changed
+    /// since: a file whose namesake came or went).
+    pub fn entry(&self, head: &Head) -> Result<Entry, postcard::Error> {
+        let mut entry: Entry = postcard::from_bytes(self.bytes_of(head)?)?;
+        head.id.clone_into(&mut entry.article.id);
         Ok(entry)
     }
-}
 
-impl Raw {
-    /// The bytes the dump's entry `j` was read from, when they are what encoding it whole
-    /// gives: it is the dump's one entry, and `id` is the id it was read with.
-    fn entry_bytes(&self, j: usize, id: &str) -> Option<&[u8]> {
-        let (n, rest) = postcard::take_from_bytes::<usize>(&self.chunk[self.range.clone()]).ok()?;
-        if (n, j) != (1, 0) {
-            return None;
-        }
-        let (light, after) = postcard::take_from_bytes::<LightEntry>(rest).ok()?;
-        (light.article.id.0 == id.as_bytes()).then(|| &rest[..rest.len() - after.len()])
+    /// The bytes the entry `head` heads was read from, when they are what encoding it whole
+    /// gives: it was read with the id its head has now.
+    fn entry_bytes(&self, head: &Head) -> Option<&[u8]> {
+        let bytes = self.bytes_of(head).ok()?;
+        let (id, _) = postcard::take_from_bytes::<Held>(bytes).ok()?;
+        (id.0 == head.id.as_bytes()).then_some(bytes)
     }
 
     /// The results' bytes as read, when they are what encoding them again gives: as many as
@@ -99,17 +135,19 @@ impl Raw {
         &self,
         now: impl ExactSizeIterator<Item = (&'a str, Option<PartRef>)>,
     ) -> Option<&[u8]> {
-        let bytes = &self.chunk[self.range.clone()];
+        let bytes = self.chunk.get(self.range.clone())?;
         let (n, mut rest) = postcard::take_from_bytes::<usize>(bytes).ok()?;
         if n != now.len() {
             return None;
         }
         for (id, part) in now {
-            let light: LightEntry;
-            (light, rest) = postcard::take_from_bytes(rest).ok()?;
+            (_, rest) = postcard::take_from_bytes::<Written>(rest).ok()?;
+            let entry: Held;
+            (entry, rest) = postcard::take_from_bytes(rest).ok()?;
+            let (read, _) = postcard::take_from_bytes::<Held>(entry.0).ok()?;
             let at: PartRef;
             (at, rest) = postcard::take_from_bytes(rest).ok()?;
-            if light.article.id.0 != id.as_bytes() || Some(at) != part {
+            if read.0 != id.as_bytes() || Some(at) != part {
                 return None;
             }
             (_, rest) = postcard::take_from_bytes::<Profile>(rest).ok()?;
@@ -118,26 +156,40 @@ impl Raw {
     }
 }
 
-/// An entry to write: whole, or a reused one's head with where its whole self is (entry `j`
-/// of a [`Raw`]). Written as [`Entry`] is.
+/// An entry to write: whole, or a reused one's head with where its whole self is. Written as
+/// [`Entry`] is.
 #[derive(Clone, Copy)]
 pub enum EntryRef<'a> {
     Whole(&'a Entry),
-    Light(&'a Head, &'a Raw, usize),
+    Light(&'a Head, &'a Raw),
 }
 
 impl EntryRef<'_> {
     pub fn id(&self) -> &str {
         match self {
             EntryRef::Whole(entry) => &entry.article.id,
-            EntryRef::Light(head, _, _) => &head.id,
+            EntryRef::Light(head, _) => &head.id,
         }
     }
 
     pub fn published(&self) -> Option<&Date> {
         match self {
             EntryRef::Whole(entry) => entry.article.published.as_ref(),
-            EntryRef::Light(head, _, _) => head.published.as_ref(),
+            EntryRef::Light(head, _) => head.published.as_ref(),
+        }
+    }
+
+    fn format(&self) -> Format {
+        match self {
+            EntryRef::Whole(entry) => entry.provenance.origin.format,
+            EntryRef::Light(head, _) => head.format,
+        }
+    }
+
+    fn captured(&self) -> Option<&Date> {
+        match self {
+            EntryRef::Whole(entry) => entry.provenance.origin.captured.as_ref(),
+            EntryRef::Light(head, _) => head.captured.as_ref(),
         }
     }
 
@@ -149,16 +201,20 @@ impl EntryRef<'_> {
         }
     }
 
+    /// The bytes it was read from, when they are what encoding it gives.
+    fn bytes_as_read(&self) -> Option<&[u8]> {
+        match *self {
+            EntryRef::Light(head, raw) => raw.entry_bytes(head),
+            EntryRef::Whole(_) => None,
+        }
+    }
+
     /// Appends the entry as [`Serialize`] writes it: an entry read light from the bytes it
     /// was read from when they are the same ([`Raw::entry_bytes`]), not decoded whole and
     /// encoded again (≈ 7,000 instructions an entry, for every entry of a chunk a `+1`
     /// writes again).
     pub fn encode_into(&self, out: &mut Vec<u8>) -> std::io::Result<()> {
-        let read = match *self {
-            EntryRef::Light(head, raw, j) => raw.entry_bytes(j, &head.id),
-            EntryRef::Whole(_) => None,
-        };
-        match read {
+        match self.bytes_as_read() {
             Some(bytes) => {
                 out.extend_from_slice(bytes);
                 Ok(())
@@ -179,124 +235,74 @@ impl Serialize for EntryRef<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match *self {
             EntryRef::Whole(entry) => entry.serialize(s),
-            EntryRef::Light(head, raw, j) => raw
-                .entry(j, &head.id)
+            EntryRef::Light(head, raw) => raw
+                .entry(head)
                 .map_err(serde::ser::Error::custom)?
                 .serialize(s),
         }
     }
 }
 
-/// A dump's results decoded light: what [`Vec<(Entry, Part, Profile)>`] reads whole.
-pub struct LightOutcomes(pub Vec<(Head, Part, Profile)>);
+/// An entry as the build cache writes it: its head's fields (publication date, format,
+/// capture date), then its whole self ([`EntryRef`]'s bytes) with their length before them,
+/// so that a build reads the head and passes the rest in one step ([`read_light`]).
+pub struct AsCached<'a>(pub EntryRef<'a>);
 
-impl<'de> Deserialize<'de> for LightOutcomes {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<LightOutcomes, D::Error> {
-        // Each item made a head as it is read: one vector a dump, not a second one of the
-        // items as read first.
-        struct Outcomes;
-        impl<'de> Visitor<'de> for Outcomes {
-            type Value = LightOutcomes;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a sequence of results")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LightOutcomes, A::Error> {
-                // A damaged length is not trusted for the allocation.
-                let room = seq.size_hint().unwrap_or(0).min(4096);
-                let mut outcomes = Vec::with_capacity(room);
-                while let Some((light, part, profile)) =
-                    seq.next_element::<(LightEntry<'de>, Part, Profile)>()?
-                {
-                    outcomes.push((light.head().map_err(de::Error::custom)?, part, profile));
-                }
-                Ok(LightOutcomes(outcomes))
+impl Serialize for AsCached<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let entry = self.0;
+        let mut t = s.serialize_tuple(4)?;
+        t.serialize_element(&entry.published())?;
+        t.serialize_element(&entry.format())?;
+        t.serialize_element(&entry.captured())?;
+        match entry.bytes_as_read() {
+            Some(bytes) => t.serialize_element(&AsBytes(bytes))?,
+            None => {
+                let bytes = postcard::to_stdvec(&entry).map_err(serde::ser::Error::custom)?;
+                t.serialize_element(&AsBytes(&bytes))?;
             }
         }
-        d.deserialize_seq(Outcomes)
+        t.end()
     }
 }
 
-/// [`Entry`] in the order postcard writes its fields, the cold ones read past.
-#[derive(Deserialize)]
-struct LightEntry<'a> {
-    #[serde(borrow)]
-    article: LightArticle<'a>,
-    _note: Option<Past>,
-    _overridden: Skipped<Past>,
-    _text: Past,
-    provenance: LightProvenance,
-}
+/// Bytes written as one run with its length (serde writes a `&[u8]` as a sequence of
+/// numbers, one varint a byte).
+struct AsBytes<'a>(&'a [u8]);
 
-/// [`super::entry::Provenance`] in the order postcard writes its fields: the address read past
-/// (a build reads a reused entry's format and capture date; a page's address, a string to
-/// check and copy for every dump, is needed only where an entry is written out, whole).
-#[derive(Deserialize)]
-struct LightProvenance {
-    format: Format,
-    _url: Option<Past>,
-    captured: Option<Date>,
-    _offset: Option<u64>,
-    /// Empty as cached: other captures are given to an article after the cache's dumps are
-    /// written (and never to a reused entry itself).
-    _others: Skipped<(Past, Origin)>,
-}
-
-/// [`crate::parse::Article`] in the order postcard writes its fields.
-#[derive(Deserialize)]
-struct LightArticle<'a> {
-    /// Unchecked until the origin, after it, says whether the id is the file's, which the
-    /// build gives every reused entry again (a crawled page's is its address's).
-    #[serde(borrow)]
-    id: Held<'a>,
-    _source: Past,
-    _title: Past,
-    _subtitle: Option<Past>,
-    _captions: Skipped<Past>,
-    _place: Option<Past>,
-    _author: Option<Past>,
-    _agency: Option<Past>,
-    _publication: Option<Past>,
-    published: Option<Date>,
-    /// A date is written as its packed number: read past as one, not unpacked.
-    _updated: Option<u64>,
-    _hijri: Option<Past>,
-    _body: Skipped<Past>,
-    _warnings: Skipped<(WarningCode, Past)>,
-    _encoding: Past,
-}
-
-impl LightEntry<'_> {
-    fn head(self) -> Result<Head, std::str::Utf8Error> {
-        let (a, p) = (self.article, self.provenance);
-        let id = match p.format {
-            Format::Warc => std::str::from_utf8(a.id.0)?.to_owned(),
-            _ => String::new(),
-        };
-        Ok(Head {
-            id,
-            published: a.published,
-            format: p.format,
-            captured: p.captured,
-        })
+impl Serialize for AsBytes<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.0)
     }
 }
 
-/// A string (or byte string) read past: its bytes neither checked nor copied.
-struct Past;
+/// An entry as [`AsCached`] wrote it, read whole (for a build that serves what it builds).
+pub struct WholeEntry(pub Entry);
 
-impl<'de> Deserialize<'de> for Past {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Past, D::Error> {
+impl<'de> Deserialize<'de> for WholeEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<WholeEntry, D::Error> {
+        #[derive(Deserialize)]
+        struct Item {
+            _head: Written,
+            entry: Nested,
+        }
+        Item::deserialize(d).map(|item| WholeEntry(item.entry.0))
+    }
+}
+
+/// An [`Entry`] encoded in a run of bytes.
+struct Nested(Entry);
+
+impl<'de> Deserialize<'de> for Nested {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Nested, D::Error> {
         struct Bytes;
         impl Visitor<'_> for Bytes {
-            type Value = Past;
+            type Value = Nested;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("bytes")
+                f.write_str("an entry's bytes")
             }
-            fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Past, E> {
-                Ok(Past)
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Past, E> {
-                Ok(Past)
+            fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<Nested, E> {
+                postcard::from_bytes(bytes).map(Nested).map_err(E::custom)
             }
         }
         d.deserialize_bytes(Bytes)
@@ -325,32 +331,10 @@ impl<'de: 'a, 'a> Deserialize<'de> for Held<'a> {
     }
 }
 
-/// A sequence read past item by item: no vector for a list not kept.
-struct Skipped<T>(PhantomData<T>);
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Skipped<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Skipped<T>, D::Error> {
-        d.deserialize_seq(Skipped(PhantomData))
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Visitor<'de> for Skipped<T> {
-    type Value = Skipped<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a sequence")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skipped<T>, A::Error> {
-        while seq.next_element::<T>()?.is_some() {}
-        Ok(self)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::Warning;
+    use crate::parse::{Warning, WarningCode};
 
     fn whole() -> Entry {
         let mut entry = Entry::default();
@@ -381,12 +365,34 @@ mod tests {
         entry
     }
 
+    /// A dump's results as the cache writes them: `entries`, each with its parts at `at`.
+    fn written(entries: &[&Entry], at: PartRef) -> Vec<u8> {
+        let items: Vec<_> = entries
+            .iter()
+            .map(|e| (AsCached(EntryRef::Whole(e)), at, Profile::default()))
+            .collect();
+        postcard::to_stdvec(&items).unwrap()
+    }
+
+    /// `bytes` mapped, as a cache chunk is.
+    fn mapped(bytes: &[u8]) -> Arc<memmap2::Mmap> {
+        let mut file = tempfile::tempfile().unwrap();
+        std::io::Write::write_all(&mut file, bytes).unwrap();
+        Arc::new(unsafe { memmap2::Mmap::map(&file) }.unwrap())
+    }
+
+    /// A dump's results read light from `bytes`, as a chunk holds them.
+    fn light(bytes: &[u8]) -> (LightResults, Raw) {
+        let (results, raw, end) = read_light(&mapped(bytes), 0).unwrap();
+        assert_eq!(end, bytes.len(), "read to their end");
+        (results, raw)
+    }
+
     #[test]
     fn a_light_entry_keeps_what_a_build_reads_and_its_raw_bytes_give_it_whole() {
         let entry = whole();
         let at = PartRef { offset: 3, len: 5 };
-        let written = postcard::to_stdvec(&vec![(&entry, &at, &Profile::default()); 2]).unwrap();
-        let light = postcard::from_bytes::<LightOutcomes>(&written).unwrap().0;
+        let (light, raw) = light(&written(&[&entry, &entry], at));
         assert_eq!(light.len(), 2);
         let (read, part, _) = &light[1];
         assert_eq!(part.stored(), Some(at));
@@ -398,37 +404,25 @@ mod tests {
         // A dump's id is its file's, given again by the build: not read.
         let mut dump = entry.clone();
         dump.provenance.origin.format = Format::Text;
-        let written_dump = postcard::to_stdvec(&vec![(&dump, &at, &Profile::default())]).unwrap();
-        let light_dump = postcard::from_bytes::<LightOutcomes>(&written_dump)
-            .unwrap()
-            .0;
+        let (light_dump, _) = self::light(&written(&[&dump], at));
         assert_eq!(light_dump[0].0.id, "");
         assert_eq!(light_dump[0].0.format, Format::Text);
 
-        let mut file = tempfile::tempfile().unwrap();
-        std::io::Write::write_all(&mut file, &written).unwrap();
-        let raw = Raw::new(
-            Arc::new(unsafe { memmap2::Mmap::map(&file) }.unwrap()),
-            0..written.len(),
-        );
         let renamed = Head {
             id: "مقال-2".into(),
             ..read.clone()
         };
-        let back = raw.entry(1, &renamed.id).unwrap();
+        let back = raw.entry(&renamed).unwrap();
         assert_eq!(back.article.id, "مقال-2");
-        // A crawl's list is decoded once and kept for its other entries.
-        assert_eq!(raw.many.get().map(Vec::len), Some(2));
         assert_eq!(
-            raw.entry(0, &read.id).unwrap().article.title,
+            raw.entry(&light[0].0).unwrap().article.title,
             entry.article.title
         );
-        assert!(raw.entry(2, &read.id).is_err());
         // The fields not in the head (the address, the offset, the update) come back whole.
         assert_eq!(back.provenance.origin, entry.provenance.origin);
         assert_eq!(back.article.updated, entry.article.updated);
         // Written through its reference, a light entry is its whole self.
-        let by_ref = EntryRef::Light(&renamed, &raw, 1);
+        let by_ref = EntryRef::Light(&renamed, &raw);
         assert_eq!(by_ref.id(), "مقال-2");
         assert_eq!(by_ref.published(), entry.article.published.as_ref());
         assert!(by_ref.others().is_empty());
@@ -442,46 +436,80 @@ mod tests {
             postcard::to_stdvec(&back).unwrap(),
             postcard::to_stdvec(&expected).unwrap()
         );
+        // A head whose bytes are not in the chunk is an error, not a panic.
+        let astray = Head {
+            at: 0..u32::MAX,
+            ..read.clone()
+        };
+        assert!(raw.entry(&astray).is_err());
     }
 
-    /// A reused dump's bytes, as a cache chunk holds them.
-    fn raw_of(bytes: &[u8]) -> Raw {
-        let mut file = tempfile::tempfile().unwrap();
-        std::io::Write::write_all(&mut file, bytes).unwrap();
-        Raw::new(
-            Arc::new(unsafe { memmap2::Mmap::map(&file) }.unwrap()),
-            0..bytes.len(),
-        )
+    #[test]
+    fn an_entry_is_written_after_its_head_as_one_run_of_its_own_bytes() {
+        let entry = whole();
+        let at = PartRef { offset: 3, len: 5 };
+        let bytes = written(&[&entry], at);
+        let head = postcard::to_stdvec(&(
+            &entry.article.published,
+            entry.provenance.origin.format,
+            &entry.provenance.origin.captured,
+        ))
+        .unwrap();
+        let own = postcard::to_stdvec(&entry).unwrap();
+        let mut expected = vec![1];
+        expected.extend(&head);
+        expected.extend(postcard::to_stdvec(&own.len()).unwrap());
+        expected.extend(&own);
+        expected.extend(postcard::to_stdvec(&(at, Profile::default())).unwrap());
+        assert_eq!(bytes, expected);
+        // Read whole, as a build that serves reads it.
+        let read: Vec<(WholeEntry, PartRef, Profile)> = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(
+            postcard::to_stdvec(&read[0].0.0).unwrap(),
+            postcard::to_stdvec(&entry).unwrap()
+        );
+        // Cut anywhere, the results are an error, never a head pointing past the chunk.
+        for cut in 1..bytes.len() {
+            assert!(
+                read_light(&mapped(&bytes[..cut]), 0).is_err(),
+                "cut at {cut}"
+            );
+        }
     }
 
     #[test]
     fn bytes_read_are_written_again_only_where_they_are_what_encoding_gives() {
         let entry = whole();
         let at = PartRef { offset: 3, len: 5 };
-        let one = postcard::to_stdvec(&vec![(&entry, &at, &Profile::default())]).unwrap();
-        let raw = raw_of(&one);
-        let light = postcard::from_bytes::<LightOutcomes>(&one).unwrap().0;
+        let one = written(&[&entry], at);
+        let (light, raw) = light(&one);
         let read = &light[0].0;
         let whole_bytes = postcard::to_stdvec(&entry).unwrap();
-        assert_eq!(raw.entry_bytes(0, "مقال-1"), Some(&whole_bytes[..]));
+        assert_eq!(raw.entry_bytes(read), Some(&whole_bytes[..]));
         let mut out = vec![9];
-        EntryRef::Light(read, &raw, 0)
-            .encode_into(&mut out)
-            .unwrap();
+        EntryRef::Light(read, &raw).encode_into(&mut out).unwrap();
         assert_eq!((out[0], &out[1..]), (9, &whole_bytes[..]), "appended");
         // Under another id (a namesake came or went): encoded whole, with that id.
         let renamed = Head {
             id: "مقال-2".into(),
             ..read.clone()
         };
-        assert_eq!(raw.entry_bytes(0, "مقال-2"), None);
+        assert_eq!(raw.entry_bytes(&renamed), None);
         let mut out = Vec::new();
-        EntryRef::Light(&renamed, &raw, 0)
+        EntryRef::Light(&renamed, &raw)
             .encode_into(&mut out)
             .unwrap();
         let mut expected = entry.clone();
         expected.article.id = "مقال-2".into();
         assert_eq!(out, postcard::to_stdvec(&expected).unwrap());
+        // Written to the cache again under the new id: the cache's bytes of the renamed one.
+        let item = (
+            AsCached(EntryRef::Light(&renamed, &raw)),
+            at,
+            Profile::default(),
+        );
+        let again = postcard::to_stdvec(&vec![item]).unwrap();
+        assert_eq!(again, written(&[&expected], at));
 
         // The results whole: the ids and parts they were read with give the bytes read.
         let now = |id, part| [(id, part)].into_iter();
@@ -491,16 +519,12 @@ mod tests {
         assert_eq!(raw.outcomes_bytes(now("مقال-1", Some(moved))), None);
         assert_eq!(raw.outcomes_bytes(now("مقال-1", None)), None);
         assert_eq!(raw.outcomes_bytes(std::iter::empty()), None);
-        // A crawl's pages: no page's bytes alone, the list's when all are as read.
-        let two = postcard::to_stdvec(&vec![(&entry, &at, &Profile::default()); 2]).unwrap();
-        let raw = raw_of(&two);
-        assert_eq!(raw.entry_bytes(1, "مقال-1"), None);
+        // A crawl's pages: each page's bytes alone, and the list's when all are as read.
+        let two = written(&[&entry, &entry], at);
+        let (pages, raw) = self::light(&two);
+        assert_eq!(raw.entry_bytes(&pages[1].0), Some(&whole_bytes[..]));
         let both = [("مقال-1", Some(at)); 2].into_iter();
         assert_eq!(raw.outcomes_bytes(both), Some(&two[..]));
-        // Damaged bytes are never copied.
-        let raw = raw_of(&one[..one.len() / 2]);
-        assert_eq!(raw.entry_bytes(0, "مقال-1"), None);
-        assert_eq!(raw.outcomes_bytes(now("مقال-1", Some(at))), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde::ser::{Error as _, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use super::entry::Entry;
-use super::light_entry::{EntryRef, Head, Raw};
+use super::light_entry::{AsCached, EntryRef, Head, Raw};
 use super::model::Part;
 use super::store::PartRef;
 use super::threads::Profile;
@@ -138,7 +138,7 @@ impl Results {
     pub(super) fn whole(&self, j: usize) -> Result<Entry, postcard::Error> {
         match self {
             Results::Whole(v) => Ok(v[j].0.clone()),
-            Results::Light(v, raw) => raw.entry(j, &v[j].0.id),
+            Results::Light(v, raw) => raw.entry(&v[j].0),
         }
     }
 
@@ -149,8 +149,7 @@ impl Results {
             Results::Whole(v) => Ok(v),
             Results::Light(v, raw) => v
                 .into_iter()
-                .enumerate()
-                .map(|(j, (head, part, profile))| Ok((raw.entry(j, &head.id)?, part, profile)))
+                .map(|(head, part, profile)| Ok((raw.entry(&head)?, part, profile)))
                 .collect(),
         }
     }
@@ -167,7 +166,7 @@ impl Results {
     pub(super) fn entry_ref(&self, j: usize) -> EntryRef<'_> {
         match self {
             Results::Whole(v) => EntryRef::Whole(&v[j].0),
-            Results::Light(v, raw) => EntryRef::Light(&v[j].0, raw, j),
+            Results::Light(v, raw) => EntryRef::Light(&v[j].0, raw),
         }
     }
 
@@ -192,8 +191,8 @@ impl Results {
 }
 
 /// A file's results as the cache writes them (and [`super::build_cache::Cached`] reads them
-/// back): each entry whole (a light one as it was read), where its parts are in the store,
-/// and its profile. A file whose parts are not all in the store is not cached
+/// back): each entry's head and its whole self ([`AsCached`]: a light one as it was read),
+/// where its parts are in the store, and its profile. A file whose parts are not all in the store is not cached
 /// ([`Results::stored`]); writing one is an error, never a wrong cache.
 #[derive(Clone, Copy)]
 pub struct Outcomes<'a>(pub &'a Results);
@@ -207,7 +206,7 @@ impl Serialize for Outcomes<'_> {
                 .part(j)
                 .stored()
                 .ok_or_else(|| S::Error::custom("parts kept in memory are not cached"))?;
-            seq.serialize_element(&(results.entry_ref(j), at, results.profile(j)))?;
+            seq.serialize_element(&(AsCached(results.entry_ref(j)), at, results.profile(j)))?;
         }
         seq.end()
     }
@@ -218,6 +217,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+    use crate::archive::light_entry::WholeEntry;
 
     fn entry(id: &str, format: Format) -> Entry {
         let mut entry = Entry::default();
@@ -248,10 +248,8 @@ mod tests {
         let bytes = postcard::to_stdvec(&Outcomes(&whole)).unwrap();
         std::io::Write::write_all(file, &bytes).unwrap();
         let map = Arc::new(unsafe { memmap2::Mmap::map(&*file) }.unwrap());
-        let heads = postcard::from_bytes::<super::super::light_entry::LightOutcomes>(&bytes)
-            .unwrap()
-            .0;
-        Results::Light(heads, Raw::new(map, 0..bytes.len()))
+        let (heads, raw, _) = super::super::light_entry::read_light(&map, 0).unwrap();
+        Results::Light(heads, raw)
     }
 
     #[test]
@@ -263,13 +261,14 @@ mod tests {
         let at = PartRef { offset: 7, len: 9 };
         let results = Results::Whole(vec![(entry.clone(), Part::Stored(at), profile.clone())]);
         let written = postcard::to_stdvec(&Outcomes(&results)).unwrap();
-        // The shape the cache had with a vector of references: the same bytes.
+        // The shape of a vector of references, each entry as the cache writes it: the same
+        // bytes.
         assert_eq!(
             written,
-            postcard::to_stdvec(&vec![(&entry, &at, &profile)]).unwrap()
+            postcard::to_stdvec(&vec![(AsCached(EntryRef::Whole(&entry)), &at, &profile)]).unwrap()
         );
-        let read: Vec<WholeResult> = postcard::from_bytes(&written).unwrap();
-        assert_eq!(read[0].0.article.title, "عنوان");
+        let read: Vec<(WholeEntry, Part, Profile)> = postcard::from_bytes(&written).unwrap();
+        assert_eq!(read[0].0.0.article.title, "عنوان");
         assert_eq!(read[0].1.stored(), Some(at));
         assert!(results.stored());
         // Whole, nothing is copied as read.
