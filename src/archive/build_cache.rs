@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::atomic_file::{self, Durability};
 use super::chunk_files::{self, ChunkName};
+use super::index_list::IndexList;
 use super::light_entry::{self, WholeEntry};
 use super::model::Part;
 use super::report::Problem;
@@ -141,8 +142,9 @@ pub struct BuildCache {
     /// Every dump of the last build, by name, in the chunks it was read from: at a million
     /// dumps, gathering them in one list was a quarter of a gigabyte moved into fresh pages.
     pub dumps: Vec<Vec<Cached>>,
-    /// What the search index holds: each article's id and the parts it was indexed from.
-    pub indexed: Vec<(String, PartRef)>,
+    /// What the search index holds: each article's id and the parts it was indexed from,
+    /// mapped, read where a build needs it ([`IndexList::read`]).
+    pub indexed: IndexList,
     /// The chunks `dumps` was read from, in order.
     pub dump_chunks: Vec<KnownChunk>,
 }
@@ -224,7 +226,7 @@ impl BuildCache {
                 Decode::Whole => chunk_files::read(&chunks, &file.dumps),
                 Decode::Light => read_light(&chunks, &file.dumps),
             },
-            || chunk_files::read(&chunks, &file.indexed),
+            || IndexList::map(&chunks, &file.indexed),
         );
         let dumps = dumps.ok()?;
         let dump_chunks = file
@@ -239,7 +241,7 @@ impl BuildCache {
             store_len: file.store_len,
             mark: file.mark,
             dumps,
-            indexed: flatten(indexed.ok()?),
+            indexed: indexed.ok()?,
             dump_chunks,
         })
     }
@@ -290,16 +292,6 @@ fn read_light(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<Vec<Cached
             Ok(dumps)
         })
         .collect()
-}
-
-/// The chunks' items in one list sized once (a flattening iterator cannot tell its length,
-/// and the list grew by doubling: copies into fresh pages).
-fn flatten<T>(chunks: Vec<Vec<T>>) -> Vec<T> {
-    let mut all = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
-    for chunk in chunks {
-        all.extend(chunk);
-    }
-    all
 }
 
 /// [`Cached`] by reference, to write the cache without copying the archive's entries.

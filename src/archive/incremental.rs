@@ -16,6 +16,7 @@ use super::build::{
 };
 use super::build_cache::{self, BuildCache, CachedRef, Decode};
 use super::entry::Entry;
+use super::index_list::{self, IndexList};
 use super::model::{Archive, Part};
 use super::reconcile::{LazyIndex, Pending, reconcile_index};
 use super::report::BuildReport;
@@ -158,14 +159,20 @@ fn build_and_write(
         .and_then(|mark| carried_order::load(out, mark));
     // Grouped again from the last grouping only where the cache is this program's too.
     let grouping = cache.as_ref().and_then(|_| grouping_file::load(out));
-    report.lap("load the cache", &mut clock);
+    // What the index holds, its ids borrowed from the cache's mapped chunks (kept until the
+    // build ends); read only where the index is there, and a list that does not decode
+    // means an index made again.
+    let index_list = cache.as_mut().map(|c| std::mem::take(&mut c.indexed));
     let search = search_dir(compiled_path);
-    let (index, indexed) = match cache.as_mut() {
-        Some(c) if crate::search::is_readable(&search) => (
-            LazyIndex::new(&search, false),
-            by_id(std::mem::take(&mut c.indexed)),
-        ),
-        _ => (LazyIndex::new(&search, true), Vec::new()),
+    let held = index_list
+        .as_ref()
+        .filter(|_| crate::search::is_readable(&search))
+        .and_then(IndexList::read)
+        .map(index_list::by_id);
+    report.lap("load the cache", &mut clock);
+    let (index, indexed) = match held {
+        Some(indexed) => (LazyIndex::new(&search, false), indexed),
+        None => (LazyIndex::new(&search, true), Vec::new()),
     };
     let (mut store_name, writer, fresh) = match &cache {
         Some(c) => (
@@ -213,7 +220,13 @@ fn build_and_write(
     // Synced beside the threads step, below, before anything names the store.
     let unsynced = writer.into_inner().expect("no panic holds it").flush()?;
     let mut store_len = unsynced.end;
-    let mut indexed = with_added(indexed, added.into_inner().expect("no panic holds it"));
+    let mut added: Vec<(String, PartRef)> = added
+        .into_inner()
+        .expect("no panic holds it")
+        .into_iter()
+        .collect();
+    added.sort_unstable();
+    let mut indexed = index_list::with_added(indexed, &added);
     let mut store = Store::open(&out.join(&store_name))?;
     report.lap("flush the store", &mut clock);
     let live: u64 = stored_parts(&mut done).map(|at| u64::from(at.len)).sum();
@@ -430,41 +443,6 @@ fn stored_parts(done: &mut [Done]) -> impl Iterator<Item = &mut PartRef> {
         })
 }
 
-/// `indexed` (sorted by id, ids unique) with what this build added over it: the index's
-/// content once the changed dumps were parsed.
-fn with_added(
-    indexed: Vec<(String, PartRef)>,
-    added: HashMap<String, PartRef>,
-) -> Vec<(String, PartRef)> {
-    if added.is_empty() {
-        return indexed;
-    }
-    let mut added: Vec<(String, PartRef)> = added.into_iter().collect();
-    added.sort_unstable();
-    let mut merged = Vec::with_capacity(indexed.len() + added.len());
-    let mut before = indexed.into_iter().peekable();
-    for (id, at) in added {
-        while let Some(kept) = before.next_if(|(old, _)| *old < id) {
-            merged.push(kept);
-        }
-        // Added again in this build: the earlier copy was removed from the index.
-        before.next_if(|(old, _)| *old == id);
-        merged.push((id, at));
-    }
-    merged.extend(before);
-    merged
-}
-
-/// The cache's list of what the index holds, sorted by id as it is written; a list that is
-/// not (written otherwise) is sorted, never misread.
-fn by_id(mut indexed: Vec<(String, PartRef)>) -> Vec<(String, PartRef)> {
-    if !indexed.is_sorted_by(|a, b| a.0 < b.0) {
-        indexed.sort_unstable();
-        indexed.dedup_by(|a, b| a.0 == b.0);
-    }
-    indexed
-}
-
 /// Parts appended to the store, and each article indexed as it is parsed, so that a build
 /// never holds the bodies of the whole archive at once.
 struct StoreSink<'a> {
@@ -473,7 +451,7 @@ struct StoreSink<'a> {
     index: &'a LazyIndex,
     /// What the index held when the build began: each article's id and the parts it was
     /// indexed from, sorted by id.
-    indexed: &'a [(String, PartRef)],
+    indexed: &'a [(&'a str, PartRef)],
     /// What this build indexed, by id.
     added: Mutex<HashMap<String, PartRef>>,
     /// Whether an article was removed from the index to be added again.
@@ -490,7 +468,7 @@ impl Sink for StoreSink<'_> {
             .contains_key(&id)
             || self
                 .indexed
-                .binary_search_by(|(held, _)| held.as_str().cmp(&id))
+                .binary_search_by(|(held, _)| (*held).cmp(id.as_str()))
                 .is_ok();
         if stale {
             self.index.get()?.remove(&id);

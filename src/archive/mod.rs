@@ -12,7 +12,7 @@
 //! dump read, parsed and overridden); [`build`] (every dump's result, threads and duplicates,
 //! the archive assembled; each file's articles held by `results`, whole or, reused from the
 //! cache, as `light_entry`'s heads) and [`incremental`] (the saved build: the cache, the store and the
-//! search index brought up to date, the index by `reconcile`); [`report`] (what a build
+//! search index brought up to date, the index by `reconcile` from the cache's `index_list`); [`report`] (what a build
 //! says); [`threads`], [`facets`]
 //! and the [`slug`]s of their names, [`overrides`], [`id`], [`compiled`] (whether it is current:
 //! [`staleness`]), [`store`] (its frames in `part_frame`),
@@ -45,6 +45,7 @@ pub mod grouping_file;
 pub mod gzip_members;
 pub mod id;
 pub mod incremental;
+mod index_list;
 mod light_entry;
 mod listing;
 mod lookup;

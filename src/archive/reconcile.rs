@@ -23,7 +23,7 @@ use crate::search::IndexWriter;
 /// articles added: those of `want` that `indexed` did not hold with the same id and parts.
 pub(super) fn reconcile_index(
     index: &LazyIndex,
-    indexed: &[(String, PartRef)],
+    indexed: &[(&str, PartRef)],
     want: &[(&str, PartRef)],
     recaptured: &HashSet<&str>,
     done: &[Done],
@@ -34,15 +34,15 @@ pub(super) fn reconcile_index(
     loop {
         let (remove, add) = match (held.peek(), wanted.peek()) {
             (None, None) => break,
-            (Some((id, _)), None) => (Some(id.as_str()), None),
+            (Some(&&(id, _)), None) => (Some(id), None),
             (None, Some(&&(_, at))) => (None, Some(at)),
-            (Some((id, had)), Some(&&(wanted_id, at))) => match id.as_str().cmp(wanted_id) {
-                std::cmp::Ordering::Less => (Some(id.as_str()), None),
+            (Some(&&(id, had)), Some(&&(wanted_id, at))) => match id.cmp(wanted_id) {
+                std::cmp::Ordering::Less => (Some(id), None),
                 std::cmp::Ordering::Greater => (None, Some(at)),
-                std::cmp::Ordering::Equal if *had == at && !recaptured.contains(wanted_id) => {
+                std::cmp::Ordering::Equal if had == at && !recaptured.contains(wanted_id) => {
                     (None, None)
                 }
-                std::cmp::Ordering::Equal => (Some(id.as_str()), Some(at)),
+                std::cmp::Ordering::Equal => (Some(id), Some(at)),
             },
         };
         match (remove, add) {
