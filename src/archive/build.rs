@@ -3,7 +3,7 @@
 //! them, and the archive assembled. [`build`] does it in memory; [`super::incremental`] saves
 //! it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fs;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -21,7 +21,7 @@ use super::entry::{Entry, OtherCapture};
 use super::entry_print::AsBefore;
 use super::light_entry::EntryRef;
 use super::model::{Archive, Part, reading_order};
-use super::report::{BuildReport, Problem};
+use super::report::{BuildReport, Problem, Said};
 use super::results::{Results, WholeResult};
 use super::scan::{Dump, assign_ids, scan};
 use super::store::{PartRef, Store};
@@ -29,7 +29,6 @@ use super::str_order;
 use super::threads::{self, Profile};
 use super::{read_ahead, read_once};
 use crate::capture::Format;
-use crate::capture::warc::Skip;
 use crate::search::ArticleTerms;
 
 /// One file's result in this build.
@@ -40,9 +39,8 @@ pub(super) struct Done {
     /// Each article (one for a dump or a saved page, one per page of a crawl), where its
     /// parts are, and its thread profile.
     pub(super) outcomes: Results,
-    pub(super) problems: Vec<Problem>,
-    /// A crawl's records that are not pages, by kind.
-    pub(super) skipped: BTreeMap<Skip, usize>,
+    /// Its problems, and a crawl's records that are not pages, by kind.
+    pub(super) said: Said,
     /// Taken from the build cache as it was (not parsed again).
     pub(super) reused: bool,
     /// Its place among the dumps of the cache it was taken from, when reused.
@@ -57,8 +55,7 @@ impl Done {
             stamp: None,
             over: None,
             outcomes: Results::default(),
-            problems: Vec::new(),
-            skipped: BTreeMap::new(),
+            said: Said::default(),
             reused: false,
             from_cache: None,
         }
@@ -124,8 +121,7 @@ pub(super) fn collect(
                     stamp: Some(c.stamp),
                     over: c.over,
                     outcomes: c.outcomes,
-                    problems: c.problems,
-                    skipped: c.skipped,
+                    said: c.said,
                     reused: true,
                     from_cache: Some(cached.last_place()),
                 });
@@ -177,8 +173,7 @@ pub(super) fn collect(
                 stamp: d.stamp,
                 over: d.over,
                 outcomes: Results::Whole(outcomes),
-                problems: result.problems,
-                skipped: result.skipped,
+                said: Said::new(result.problems, result.skipped),
                 reused: false,
                 from_cache: None,
             },
@@ -307,7 +302,7 @@ pub(super) fn assemble(
     grouping: Option<Option<threads::Grouping>>,
 ) -> Assembled {
     for d in done {
-        for (kind, n) in &d.skipped {
+        for (kind, n) in d.said.skipped() {
             *report.skipped.entry(*kind).or_default() += n;
         }
     }
@@ -593,7 +588,7 @@ pub fn build(dir: &Path) -> Result<(Archive, BuildReport), ArchiveError> {
     };
     let (mut done, _) = collect(dir, dumps, &mut ids, None, &MemorySink)?;
     let assembled = assemble(dir, &done, &ids, &mut report, None);
-    report.put_files_first(done.iter_mut().map(|d| &mut d.problems));
+    report.put_files_first(done.iter_mut().filter_map(|d| d.said.problems_mut()));
     let archive = into_archive(done, assembled, None)?.indexed();
     finish_report(&mut report, &archive);
     Ok((archive, report))

@@ -18,7 +18,7 @@ use super::chunk_files::{self, ChunkName};
 use super::index_list::IndexList;
 use super::light_entry::{self, WholeEntry};
 use super::model::Part;
-use super::report::Problem;
+use super::report::{Problem, Said};
 use super::results::{Outcomes, Results};
 pub use super::stamp::{Program, Stamp};
 use super::store::{PartRef, Store};
@@ -33,32 +33,54 @@ pub const FILE_NAME: &str = "cache.bin";
 
 /// One file's result as the last build made it.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(from = "Written")]
 pub struct Cached {
     pub name: String,
     pub stamp: Stamp,
     /// The override's stamp, when the file had one.
     pub over: Option<Stamp>,
-    /// Each article (whole but for its body and text, or light: [`Decode`]), where its parts
-    /// are (always stored: written from a [`CachedRef`]'s part references), and its thread
-    /// profile: none when the file gave no article, one per page of a crawl. The shape of a
-    /// build's results, so that a reused dump's are moved, not rebuilt.
-    #[serde(deserialize_with = "whole")]
+    /// Each article (whole, or light: [`Decode`]), where its parts are in the store, and its
+    /// profile, in the shape of a build's results (a reused dump's are moved, not rebuilt).
     pub outcomes: Results,
-    pub problems: Vec<Problem>,
-    pub skipped: BTreeMap<Skip, usize>,
-    /// Where `name` is in the chunk of `outcomes` read light, which holds it (`name` is
-    /// empty then).
-    #[serde(skip)]
+    /// Its problems, and a crawl's skipped records.
+    pub said: Said,
+    /// Where `name` is in the chunk of `outcomes` read light (`name` is empty then).
     name_at: std::ops::Range<usize>,
+}
+
+/// [`Cached`] as [`CachedRef`] writes it, read whole (name, stamps, results, said).
+#[derive(Deserialize)]
+struct Written(
+    String,
+    Stamp,
+    Option<Stamp>,
+    #[serde(deserialize_with = "whole")] Results,
+    Vec<Problem>,
+    BTreeMap<Skip, usize>,
+);
+
+impl From<Written> for Cached {
+    fn from(Written(name, stamp, over, outcomes, problems, skipped): Written) -> Cached {
+        let said = Said::new(problems, skipped);
+        let name_at = 0..0;
+        Cached {
+            name,
+            stamp,
+            over,
+            outcomes,
+            said,
+            name_at,
+        }
+    }
 }
 
 /// A dump's results read whole.
 fn whole<'de, D: Deserializer<'de>>(d: D) -> Result<Results, D::Error> {
-    let read = Vec::<(WholeEntry, Part, Profile)>::deserialize(d)?;
-    let whole = read
-        .into_iter()
-        .map(|(entry, part, profile)| (entry.0, part, profile));
-    Ok(Results::Whole(whole.collect()))
+    let read = Vec::<(WholeEntry, Part, Profile)>::deserialize(d)?.into_iter();
+    Ok(Results::Whole(
+        read.map(|(e, part, profile)| (e.0, part, profile))
+            .collect(),
+    ))
 }
 
 impl Cached {
@@ -285,8 +307,7 @@ fn read_light(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<Vec<Cached
                     stamp,
                     over,
                     outcomes: Results::Light(outcomes, raw),
-                    problems,
-                    skipped,
+                    said: Said::new(problems, skipped),
                 });
             }
             Ok(dumps)
@@ -450,8 +471,7 @@ mod tests {
             stamp,
             over: None,
             outcomes: Results::default(),
-            problems: Vec::new(),
-            skipped: BTreeMap::new(),
+            said: Said::default(),
             name_at: 0..0,
         };
         let chunks = vec![

@@ -223,8 +223,7 @@ mod tests {
             stamp: Some(super::super::stamp::Stamp::of(&fs::metadata(".").unwrap())),
             over: None,
             outcomes: Results::Whole(whole),
-            problems: Vec::new(),
-            skipped: Default::default(),
+            said: Default::default(),
             reused: from_cache.is_some(),
             from_cache,
         }

@@ -269,7 +269,7 @@ fn build_and_write(
     synced?;
     // Moved once nothing reads them: cloned while the cache's dumps were written beside the
     // threads, every reused dump's warnings were copied at each `+1`.
-    report.put_files_first(done.iter_mut().map(|d| &mut d.problems));
+    report.put_files_first(done.iter_mut().filter_map(|d| d.said.problems_mut()));
     report.lap("threads and duplicates", &mut clock);
     report
         .timings
@@ -424,8 +424,8 @@ fn cached(done: &[Done], compacted: bool) -> impl Iterator<Item = CachedRef<'_>>
             stamp: d.stamp.as_ref()?,
             over: &d.over,
             outcomes: Outcomes(&d.outcomes),
-            problems: &d.problems,
-            skipped: &d.skipped,
+            problems: d.said.problems(),
+            skipped: d.said.skipped(),
             // A compaction moved every part: no dump is as it was read.
             reused: d.reused && !compacted,
         })
