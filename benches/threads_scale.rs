@@ -58,6 +58,7 @@ fn main() {
             id: outcomes.id(j),
             published: outcomes.published(j).copied().map(narrowed),
             profile: outcomes.profile(j),
+            unchanged: false,
         })
         .collect();
     for _ in 0..rounds {

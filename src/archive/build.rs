@@ -223,6 +223,8 @@ pub(super) struct Assembled {
     pub(super) threads: Vec<Vec<String>>,
     /// What the next build groups from, when this one was asked to keep it.
     pub(super) grouping: Option<threads::Grouping>,
+    /// Every article's id is its file's name's: no crawl's page, none made unique (warned of).
+    pub(super) named: bool,
     pub(super) aliases: HashMap<String, String>,
     pub(super) about: Option<String>,
 }
@@ -237,12 +239,12 @@ pub(super) fn every_article(done: &[Done]) -> impl Iterator<Item = At> + '_ {
 /// The captures of one address gathered: each id's newest capture (then the one read last)
 /// is the article, in file order; the map gives each such article its other captures,
 /// newest first. Ids are unique but for a crawled address fetched more than once, and
-/// `files_unique` says the files' own ids are (none had to be made so).
-fn gather_captures(done: &[Done], files_unique: bool) -> (Vec<At>, HashMap<At, Vec<At>>) {
+/// `named` says each is its file's, none made unique.
+fn gather_captures(done: &[Done], named: bool) -> (Vec<At>, HashMap<At, Vec<At>>) {
     let id = |(i, j): At| done[i].outcomes.id(j);
     // Without a crawl's page every id is a file's: none is seen twice, and a sort of a million
     // ids is not needed to tell (a numbered dump's id is its name's hash, not in name order).
-    if files_unique && every_article(done).all(|(i, j)| done[i].outcomes.named_by_file(j)) {
+    if named {
         return (every_article(done).collect(), HashMap::new());
     }
     // Files come in name order, and a dump's id is made from its name: when the ids come in
@@ -292,19 +294,17 @@ fn gather_captures(done: &[Done], files_unique: bool) -> (Vec<At>, HashMap<At, V
 }
 
 /// Captures, threads, duplicates and `about.md` over all results; skipped records and the
-/// problems found here (not the files': [`BuildReport::put_files_first`]). With `grouping`,
-/// threads are grouped again from the last build's grouping (see [`threads::group_again`]).
+/// problems found here (not the files': [`BuildReport::put_files_first`]). With `grouping`
+/// (and whether it was saved beside the cache read), threads are grouped again from it.
 pub(super) fn assemble(
     dir: &Path,
     done: &[Done],
     ids: &[(String, Option<String>)],
     report: &mut BuildReport,
-    grouping: Option<Option<threads::Grouping>>,
+    grouping: Option<(Option<threads::Grouping>, bool)>,
 ) -> Assembled {
-    for d in done {
-        for (kind, n) in d.said.skipped() {
-            *report.skipped.entry(*kind).or_default() += n;
-        }
+    for (kind, n) in done.iter().flat_map(|d| d.said.skipped()) {
+        *report.skipped.entry(*kind).or_default() += n;
     }
     for (d, (_, warning)) in done.iter().zip(ids) {
         let named = !d.outcomes.is_empty() && d.outcomes.named_by_file(0);
@@ -316,23 +316,22 @@ pub(super) fn assemble(
             });
         }
     }
-    // A file's id is given a warning exactly when it had to be made unique.
-    let files_unique = ids.iter().all(|(_, warning)| warning.is_none());
-    let (articles, others) = gather_captures(done, files_unique);
+    let named = ids.iter().all(|(_, warning)| warning.is_none())
+        && every_article(done).all(|(i, j)| done[i].outcomes.named_by_file(j));
+    let (articles, others) = gather_captures(done, named);
     let id = |(i, j): At| done[i].outcomes.id(j);
+    let as_saved = named && grouping.as_ref().is_some_and(|g| g.1);
     let items: Vec<threads::Item> = articles
         .iter()
         .map(|&(i, j)| threads::Item {
             id: done[i].outcomes.id(j),
             published: done[i].outcomes.published(j).copied(),
             profile: done[i].outcomes.profile(j),
+            unchanged: as_saved && done[i].reused,
         })
         .collect();
-    let (grouped, grouping) = match grouping {
-        Some(previous) => {
-            let (grouped, grouping) = threads::group_again(&items, previous);
-            (grouped, Some(grouping))
-        }
+    let (grouped, grouping) = match grouping.map(|g| threads::group_again(&items, g.0)) {
+        Some((grouped, grouping)) => (grouped, Some(grouping)),
         None => (threads::group_profiles(&items), None),
     };
 
@@ -385,6 +384,7 @@ pub(super) fn assemble(
         others,
         threads: grouped.threads,
         grouping,
+        named,
         aliases,
         about,
     }

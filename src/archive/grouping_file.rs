@@ -23,8 +23,9 @@ use super::threads::{ChunkName, Grouping, Names, Piece};
 const MAGIC: &[u8; 8] = b"ARSHIFT\x01";
 /// Bump whenever [`Grouping`] or its chunks change shape.
 /// v8: an article's fingerprint hashes its pairs as 64-bit words (`threads::again`): a v7
-/// file's would all read as changed.
-const VERSION: u32 = 8;
+/// file's would all read as changed. v9: the head names the build cache the grouping was
+/// saved beside ([`Saved::beside`]).
+const VERSION: u32 = 9;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "threads.bin";
 /// The folder of the grouping's chunks, inside the build folder.
@@ -38,11 +39,23 @@ pub fn path_in(build_dir: &Path) -> PathBuf {
 struct Head {
     program: Option<Program>,
     drift: u32,
+    beside: Option<u64>,
     names: Names,
 }
 
+/// A grouping as saved, and what it was saved beside.
+pub struct Saved {
+    pub grouping: Grouping,
+    /// The mark of the build cache the build that made it wrote
+    /// ([`super::build_cache::new_mark`]), when every article's id was its file's name in
+    /// that build. Read beside that very cache, by a build whose ids are its files' names
+    /// too, the grouping holds each dump reused from it under its id, as it is: a file's
+    /// id is its name's, and a reused dump's profile and date are the cache's.
+    pub beside: Option<u64>,
+}
+
 /// The grouping of `build_dir` when it is readable and this program wrote it.
-pub fn load(build_dir: &Path) -> Option<Grouping> {
+pub fn load(build_dir: &Path) -> Option<Saved> {
     let bytes = fs::read(path_in(build_dir)).ok()?;
     let body = atomic_file::versioned_body(&bytes, MAGIC, VERSION)?;
     let head: Head = postcard::from_bytes(body).ok()?;
@@ -52,15 +65,19 @@ pub fn load(build_dir: &Path) -> Option<Grouping> {
     }
     let dir = build_dir.join(CHUNKS);
     // Mapped rather than read: decoded straight from the files' pages.
-    Grouping::from_pieces(head.names, head.drift, |name| {
+    let grouping = Grouping::from_pieces(head.names, head.drift, |name| {
         chunk_files::map(&dir, name).ok()
+    })?;
+    Some(Saved {
+        grouping,
+        beside: head.beside,
     })
 }
 
 /// Writes the grouping of `build_dir`: the chunks it does not hold yet, then the file naming
 /// them (through a temporary file, so a reader never sees half of one), then removes the
-/// chunks neither it nor the file it replaced names.
-pub fn save(build_dir: &Path, grouping: Grouping) -> io::Result<()> {
+/// chunks neither it nor the file it replaced names. `beside`: see [`Saved::beside`].
+pub fn save(build_dir: &Path, grouping: Grouping, beside: Option<u64>) -> io::Result<()> {
     let dir = build_dir.join(CHUNKS);
     fs::create_dir_all(&dir)?;
     let pieces = grouping
@@ -81,6 +98,7 @@ pub fn save(build_dir: &Path, grouping: Grouping) -> io::Result<()> {
     let head = Head {
         program: Program::running(),
         drift: grouping.drift(),
+        beside,
         names,
     };
     let path = path_in(build_dir);
@@ -129,37 +147,52 @@ mod tests {
                     id: &a.id,
                     published: None,
                     profile,
+                    unchanged: false,
                 })
                 .collect()
         };
         let (threads, grouping) = group_again(&items(299), None);
-        save(dir.path(), grouping).unwrap();
+        save(dir.path(), grouping, Some(7)).unwrap();
         let first = chunks_in(dir.path());
-        let loaded = load(dir.path()).expect("the grouping is read back");
+        let saved = load(dir.path()).expect("the grouping is read back");
+        assert_eq!(saved.beside, Some(7));
+        let loaded = saved.grouping;
         let names = loaded.read_from().cloned().unwrap();
 
         // Grouped again unchanged: the same threads, and no chunk written or removed.
         let (again, grouping) = group_again(&items(299), Some(loaded));
         assert_eq!(again, threads);
-        save(dir.path(), grouping).unwrap();
+        save(dir.path(), grouping, None).unwrap();
         assert_eq!(chunks_in(dir.path()), first);
 
         // One article added: its chunks are written, and the first build's are kept until
         // no file names them (the second build replaced a file naming the same ones).
         let loaded = load(dir.path()).unwrap();
-        let (_, grouping) = group_again(&items(300), Some(loaded));
-        save(dir.path(), grouping).unwrap();
-        let now = load(dir.path()).unwrap();
+        assert_eq!(loaded.beside, None);
+        let (_, grouping) = group_again(&items(300), Some(loaded.grouping));
+        save(dir.path(), grouping, None).unwrap();
+        let now = load(dir.path()).unwrap().grouping;
         let named: std::collections::HashSet<&ChunkName> =
             now.read_from().unwrap().all().chain(names.all()).collect();
         assert_eq!(chunks_in(dir.path()), named.len());
         let (_, grouping) = group_again(&items(300), Some(now));
         let kept: std::collections::HashSet<ChunkName> =
             grouping.read_from().unwrap().all().copied().collect();
-        save(dir.path(), grouping).unwrap();
+        save(dir.path(), grouping, None).unwrap();
         assert_eq!(chunks_in(dir.path()), kept.len());
 
-        // A file of another version, or a chunk gone: no grouping.
+        // A file of an older version (v8 had no `beside`) is not read: grouped from nothing.
+        let path = path_in(dir.path());
+        let mut bytes = fs::read(&path).unwrap();
+        assert!(load(dir.path()).is_some());
+        bytes[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&8u32.to_le_bytes());
+        fs::write(&path, &bytes).unwrap();
+        assert!(load(dir.path()).is_none());
+        bytes[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&VERSION.to_le_bytes());
+        fs::write(&path, &bytes).unwrap();
+        assert!(load(dir.path()).is_some());
+
+        // A chunk gone, or a file of another version: no grouping.
         let chunk =
             chunk_files::path_of(&dir.path().join(CHUNKS), &kept.into_iter().next().unwrap());
         fs::remove_file(chunk).unwrap();

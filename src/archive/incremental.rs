@@ -157,8 +157,18 @@ fn build_and_write(
     let last_order = read_mark
         .filter(|_| as_named && then == Then::Exit)
         .and_then(|mark| carried_order::load(out, mark));
-    // Grouped again from the last grouping only where the cache is this program's too.
-    let grouping = cache.as_ref().and_then(|_| grouping_file::load(out));
+    // Grouped again from the last grouping only where the cache is this program's too; its
+    // reused dumps are taken as the grouping holds them where it was saved beside this very
+    // cache (`grouping_file::Saved::beside`), their fingerprints not made again.
+    let grouping = cache
+        .as_ref()
+        .and_then(|_| grouping_file::load(out))
+        .map_or((None, false), |saved| {
+            (
+                Some(saved.grouping),
+                saved.beside.is_some() && saved.beside == read_mark,
+            )
+        });
     // What the index holds, its ids borrowed from the cache's mapped chunks (kept until the
     // build ends); read only where the index is there, and a list that does not decode
     // means an index made again.
@@ -308,7 +318,8 @@ fn build_and_write(
     let (indexing, index_took, cache_took, early, reindexed) = std::thread::scope(|scope| {
         if let Some(grouping) = grouping {
             scope.spawn(|| {
-                if let Err(e) = grouping_file::save(out, grouping) {
+                let beside = assembled.named.then_some(mark);
+                if let Err(e) = grouping_file::save(out, grouping, beside) {
                     // Without it the next build groups from nothing: slower, not wrong.
                     let _ = fs::remove_file(grouping_file::path_in(out));
                     tracing::warn!(

@@ -240,20 +240,24 @@ pub(super) fn grouping_of(
 
 /// The grouping of the articles (`ids`, `profiles`, `days`, by place) from `previous`, with
 /// its base, when the changes since it was counted stay within its allowance; and its links
-/// between places. `None` when the base is to be counted again.
+/// between places. `None` when the base is to be counted again. `unchanged` says of each
+/// article that `previous` holds it under its id as it is ([`super::Item::unchanged`]).
 pub(super) fn again(
     mut g: Grouping,
     ids: &[&str],
     profiles: &[&Profile],
     days: &[Option<i32>],
+    unchanged: &[bool],
 ) -> Option<(Grouping, Vec<Link>)> {
     let old_place_of = g.places()?;
     let n = ids.len();
     let old_place = old_places(g.order.len(), |o| g.ids.get(g.order[o] as usize), ids);
+    // Made only for the articles not known to be unchanged: their profiles are not read.
     let prints: Vec<u64> = profiles
         .par_iter()
         .zip(days)
-        .map(|(p, &d)| fingerprint(p, d))
+        .zip(unchanged)
+        .map(|((p, &d), &same)| if same { 0 } else { fingerprint(p, d) })
         .collect();
     // Each place's number: the old article's when it is unchanged, a new one otherwise.
     let mut number = vec![NONE; n];
@@ -261,7 +265,7 @@ pub(super) fn again(
     let mut changed = Vec::new();
     for (i, place) in old_place.iter().enumerate() {
         match *place {
-            Some(o) if g.prints[g.order[o as usize] as usize] == prints[i] => {
+            Some(o) if unchanged[i] || g.prints[g.order[o as usize] as usize] == prints[i] => {
                 number[i] = g.order[o as usize];
                 kept[o as usize] = true;
             }
@@ -306,7 +310,12 @@ pub(super) fn again(
     for &i in &changed {
         number[i] = g.slots() as u32;
         g.ids.push(ids[i]);
-        g.prints.push(prints[i]);
+        // Made here for an article said to be unchanged but taken as changed (moved, or
+        // not in the grouping: a verbatim duplicate then).
+        g.prints.push(match unchanged[i] {
+            true => fingerprint(profiles[i], days[i]),
+            false => prints[i],
+        });
         g.days.push(days[i]);
         g.terms.extend(links::signature(&vectors[&i]));
         g.ends.push(g.terms.len() as u32);

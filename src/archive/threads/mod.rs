@@ -133,6 +133,13 @@ pub struct Item<'a> {
     /// The publication date, when known.
     pub published: Option<Date>,
     pub profile: &'a Profile,
+    /// The article the grouping handed to [`group_again`] holds under this id, with this
+    /// profile and date: its fingerprint is not made again (at a million articles, every
+    /// profile's 32 pairs read and hashed at each build to find the one or few that
+    /// changed). The caller knows it where the grouping was saved beside the build cache a
+    /// reused dump came from and every id was its file's name in both builds; say `false`
+    /// when in doubt, and the fingerprint tells.
+    pub unchanged: bool,
 }
 
 /// Groups `entries` into threads (see the module documentation).
@@ -148,6 +155,7 @@ pub fn group(entries: &[Entry]) -> Threads {
             id: &e.article.id,
             published: e.article.published,
             profile,
+            unchanged: false,
         })
         .collect();
     group_profiles(&items)
@@ -170,7 +178,10 @@ pub fn group_again(items: &[Item], previous: Option<Grouping>) -> (Threads, Grou
     let (profiles, days) = profiles_and_days(items, &kept);
     let ids: Vec<&str> = kept.iter().map(|&i| items[i].id).collect();
     let (grouping, links) = previous
-        .and_then(|p| again::again(p, &ids, &profiles, &days))
+        .and_then(|p| {
+            let unchanged: Vec<bool> = kept.iter().map(|&i| items[i].unchanged).collect();
+            again::again(p, &ids, &profiles, &days, &unchanged)
+        })
         .unwrap_or_else(|| {
             let (counts, vectors) = weigh(&profiles);
             let base = again::Base::of(profiles.len(), &counts);
@@ -299,6 +310,7 @@ mod tests {
                 id: &e.article.id,
                 published: None,
                 profile,
+                unchanged: false,
             })
             .collect();
         let (kept, dups) = verbatim_duplicates(&items);
