@@ -33,7 +33,7 @@
 #   scripts/bench.sh                      # 1,000, 10,000 and 100,000 articles
 #   SIZES="1000 10000" DURATION=5s ROUNDS=5 scripts/bench.sh
 #   PEERS_UP_TO=100000 scripts/bench.sh   # Pagefind, export and nginx at 100,000 too (~10 GB free)
-#   HUGO_UP_TO=10000 scripts/bench.sh     # no Hugo at 100,000 (it needs ~10 GB of memory)
+#   HUGO_UP_TO=10000 scripts/bench.sh     # no Hugo at 100,000 (it needs 10 GB or more)
 #   SERVING=0 SIZES=10000 scripts/bench.sh  # build, export and index rows only
 #
 # Installs hugo, wrk, nginx (+ its brotli_static module) and GNU time with apt and Pagefind
@@ -61,8 +61,17 @@ BUILD_BENCH=${BUILD_BENCH:-0}
 # pages against each other and search are measured alone): Pagefind's index and the export of
 # 100,000 articles take some 8 GB, more than a shared machine spares.
 PEERS_UP_TO=${PEERS_UP_TO:-10000}
-# Hugo builds up to this many (the first row is Hugo at 100,000: ~50 s, ~10 GB peak).
-HUGO_UP_TO=${HUGO_UP_TO:-100000}
+# Hugo builds up to this many (the first row is Hugo at 100,000: ~50 s, ~10 GB peak on
+# the machine). Its memory grows faster than its articles: 1.4-1.5 GB at 10,000, and
+# at 100,000 past 17.5 GB after 8 minutes without finishing on a 23 GB VM (BENCHMARKS.md,
+# sessions 35 and 36), where it would thrash or be killed. So by default Hugo builds only the
+# sizes for which 250 KB an article is available now; set HUGO_UP_TO to decide yourself.
+HUGO_KB_AN_ARTICLE=250
+if [ -z "${HUGO_UP_TO:-}" ]; then
+  avail_kb=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo)
+  HUGO_UP_TO=$((avail_kb / HUGO_KB_AN_ARTICLE))
+  [ "$HUGO_UP_TO" -le 100000 ] || HUGO_UP_TO=100000
+fi
 # SERVING=0 leaves out the serving and search rows (the build, export and search-index rows
 # only: a change that touches neither the server nor search does not need them retaken).
 SERVING=${SERVING:-1}
@@ -172,7 +181,11 @@ for n in $SIZES; do
   peers=1
   [ "$n" -le "$PEERS_UP_TO" ] || peers=0
   hugo=$peers
-  if [ "$n" -le "$HUGO_UP_TO" ]; then hugo=1; fi
+  if [ "$n" -le "$HUGO_UP_TO" ]; then
+    hugo=1
+  elif [ "$hugo" = 0 ]; then
+    say "$n articles: no Hugo above HUGO_UP_TO=$HUGO_UP_TO (by default, the sizes for which $HUGO_KB_AN_ARTICLE KB an article is available; set HUGO_UP_TO to build it anyway)"
+  fi
 
   # Builds, in interleaved rounds. The last round's build and export stay for serving.
   forget "hugo.$n" "pagefind.$n" "build.$n" "export.$n" "reexport.$n" "export-bare.$n" "build-html.$n"
