@@ -192,8 +192,7 @@ pub fn read<T: DeserializeOwned + Send>(
             // SAFETY: a chunk file is only ever created whole by a rename and never written
             // in place (its name is its content).
             let bytes = unsafe { memmap2::Mmap::map(&file) }?;
-            let mut input = postcard::Deserializer::from_bytes(&bytes);
-            Exact(PhantomData).deserialize(&mut input).map_err(|e| {
+            items(&bytes).map(|(items, _)| items).map_err(|e| {
                 io::Error::new(
                     io::ErrorKind::InvalidData,
                     format!("{}: {e}", path.display()),
@@ -201,6 +200,14 @@ pub fn read<T: DeserializeOwned + Send>(
             })
         })
         .collect()
+}
+
+/// The items of one chunk's bytes (borrowing from them where `T` does), in a vector sized
+/// once ([`Exact`]), and the bytes after them.
+pub fn items<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> postcard::Result<(Vec<T>, &'a [u8])> {
+    let mut input = postcard::Deserializer::from_bytes(bytes);
+    let items = Exact(PhantomData).deserialize(&mut input)?;
+    Ok((items, input.finalize()?))
 }
 
 /// How many items each of the chunks `names` in `dir` holds, from the length each one's

@@ -40,16 +40,9 @@ impl IndexList {
     }
 }
 
-/// One chunk's items as [`chunk_files::write`] wrote them: their count, then each one.
+/// One chunk's items as [`chunk_files::write`] wrote them, nothing after them.
 fn read_chunk(bytes: &[u8]) -> Option<Vec<(&str, PartRef)>> {
-    let (n, mut rest) = postcard::take_from_bytes::<usize>(bytes).ok()?;
-    // A damaged count is not trusted for the allocation.
-    let mut items = Vec::with_capacity(n.min(chunk_files::MAX_ITEMS));
-    for _ in 0..n {
-        let item;
-        (item, rest) = postcard::take_from_bytes(rest).ok()?;
-        items.push(item);
-    }
+    let (items, rest) = chunk_files::items(bytes).ok()?;
     rest.is_empty().then_some(items)
 }
 
