@@ -63,7 +63,7 @@ fn main() {
         .collect();
     for _ in 0..rounds {
         let before = cpu::process_cpu();
-        let grouped = threads::group_profiles(&items);
+        let grouped = threads::group_profiles(&items).named(&items);
         println!(
             "group {} articles: {:.2} s CPU, {} threads (digest {:016x}), {} duplicates",
             items.len(),

@@ -220,7 +220,8 @@ pub(super) struct Assembled {
     pub(super) served: Vec<At>,
     /// The other captures of a served article's address, newest first.
     pub(super) others: HashMap<At, Vec<At>>,
-    pub(super) threads: Vec<Vec<String>>,
+    /// The threads, each article where its result is: named where it is written.
+    pub(super) threads: Vec<Vec<At>>,
     /// What the next build groups from, when this one was asked to keep it.
     pub(super) grouping: Option<threads::Grouping>,
     /// Every article's id is its file's name's: no crawl's page, none made unique (warned of).
@@ -334,6 +335,7 @@ pub(super) fn assemble(
         Some((grouped, grouping)) => (grouped, Some(grouping)),
         None => (threads::group_profiles(&items), None),
     };
+    let threads = threads::named(&grouped.threads, |k| articles[k as usize]);
 
     // The same article scraped twice is served once; its other id points to the kept copy.
     let mut aliases = HashMap::new();
@@ -382,7 +384,7 @@ pub(super) fn assemble(
     Assembled {
         served,
         others,
-        threads: grouped.threads,
+        threads,
         grouping,
         named,
         aliases,
@@ -403,6 +405,7 @@ pub(super) fn into_archive(
     a: Assembled,
     store: Option<Store>,
 ) -> Result<Archive, ArchiveError> {
+    let threads = threads::named(&a.threads, |(i, j)| done[i].outcomes.id(j).to_owned());
     let mut done: Vec<(String, Vec<WholeResult>)> = done
         .into_par_iter()
         .map(|d| Ok((d.name, d.outcomes.into_whole().map_err(cache_damaged)?)))
@@ -448,7 +451,7 @@ pub(super) fn into_archive(
     }
     drop(done);
     let mut archive = Archive::ordered(entries, parts_of, a.about, store);
-    archive.threads = a.threads;
+    archive.threads = threads;
     archive.aliases = a.aliases;
     archive.other_parts = other_parts;
     Ok(archive)
@@ -528,11 +531,13 @@ pub(super) fn save_in_order(
         matches!(entry, EntryRef::Light(..))
             && (marks.reindexed.is_empty() || !marks.reindexed.contains(at))
     };
+    // Each threaded article's id borrowed where it lies, not copied.
+    let threads = threads::named(&a.threads, |(i, j)| done[i].outcomes.id(j));
     let archive = Ordered {
         pairs,
         dated: report.dated,
         about: a.about.as_deref(),
-        threads: &a.threads,
+        threads: &threads,
         aliases: &a.aliases,
         other_parts: &other_parts,
         mark: marks.mark,

@@ -108,7 +108,8 @@ struct CompiledRef<'a> {
     chunks: &'a [Chunk],
     dated: usize,
     about: Option<&'a str>,
-    threads: &'a [Vec<String>],
+    /// Written as [`Compiled::threads`] is read: postcard writes a `&str` as a `String`.
+    threads: &'a [Vec<&'a str>],
     aliases: &'a HashMap<String, String>,
     other_parts: &'a [(String, Vec<PartRef>)],
 }
@@ -209,11 +210,14 @@ pub(super) fn save_marked(
     };
     let entries = archive.entries.iter().map(EntryRef::Whole);
     let pairs = entries.zip(&parts).collect();
+    let threads: Vec<Vec<&str>> = (archive.threads.iter())
+        .map(|t| t.iter().map(String::as_str).collect())
+        .collect();
     let ordered = Ordered {
         pairs,
         dated: archive.dated,
         about: archive.about.as_deref(),
-        threads: &archive.threads,
+        threads: &threads,
         aliases: &archive.aliases,
         other_parts: &other_parts,
         mark,
@@ -232,7 +236,7 @@ pub(super) struct Ordered<'a> {
     pub(super) pairs: Vec<(EntryRef<'a>, &'a PartRef)>,
     pub(super) dated: usize,
     pub(super) about: Option<&'a str>,
-    pub(super) threads: &'a [Vec<String>],
+    pub(super) threads: &'a [Vec<&'a str>],
     pub(super) aliases: &'a HashMap<String, String>,
     /// Sorted by id.
     pub(super) other_parts: &'a [(String, Vec<PartRef>)],

@@ -1,12 +1,16 @@
 //! Links joined into threads, strongest first, within the caps on a thread's size and span;
 //! and the day numbers the date windows are counted in.
 
-use super::links::Link;
 use super::{MAX_SPAN_DAYS, MAX_THREAD};
 
 /// Union-find over the links, strongest first, refusing a union that would make a thread
 /// larger than [`MAX_THREAD`] or longer than [`MAX_SPAN_DAYS`]. Returns each article's root.
-pub(super) fn join(n: usize, links: &[Link], days: &[Option<i32>]) -> Vec<u32> {
+/// `links` are pairs of places, strongest first.
+pub(super) fn join(
+    n: usize,
+    links: impl Iterator<Item = (usize, usize)>,
+    days: &[Option<i32>],
+) -> Vec<u32> {
     // Sixteen bytes a set, not forty (`usize`s and `Option`s): every article has one, at
     // every build. A set without a dated article spans from `NO_FIRST` to `NO_LAST`, which
     // `min` and `max` pass over as the `Option`s' `None` was.
@@ -35,8 +39,8 @@ pub(super) fn join(n: usize, links: &[Link], days: &[Option<i32>]) -> Vec<u32> {
         }
         i
     }
-    for l in links {
-        let (x, y) = (root(&mut sets, l.a), root(&mut sets, l.b));
+    for (a, b) in links {
+        let (x, y) = (root(&mut sets, a), root(&mut sets, b));
         if x == y || (sets[x].size + sets[y].size) as usize > MAX_THREAD {
             continue;
         }
@@ -60,6 +64,7 @@ pub(super) fn join(n: usize, links: &[Link], days: &[Option<i32>]) -> Vec<u32> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::links::Link;
     use super::*;
 
     #[test]
@@ -73,7 +78,7 @@ mod tests {
                 similarity: 0.9 - k as f32 * 0.1,
             })
             .collect();
-        let roots = join(5, &links, &days);
+        let roots = join(5, links.iter().map(|l| (l.a, l.b)), &days);
         assert_eq!(roots[0], roots[3]);
         assert_ne!(roots[3], roots[4]);
     }

@@ -126,6 +126,36 @@ impl Threads {
     }
 }
 
+/// Threads by the articles' places among the items grouped: what a build needs to write
+/// them (it names each article where its id lies), without a `String` made for every
+/// threaded article at each build ([`Grouped::named`] for owned ids).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Grouped {
+    /// Threads of two articles or more, each a list of places among the items, in order,
+    /// ordered by their first article (as [`Threads::threads`]).
+    pub threads: Vec<Vec<u32>>,
+    /// As [`Threads::duplicates`]: few, so named.
+    pub duplicates: Vec<(String, String)>,
+}
+
+impl Grouped {
+    /// The threads with their articles' ids, `items` being the ones grouped.
+    pub fn named(self, items: &[Item]) -> Threads {
+        Threads {
+            threads: named(&self.threads, |k| items[k as usize].id.to_owned()),
+            duplicates: self.duplicates,
+        }
+    }
+}
+
+/// Each thread's articles as `name` gives them.
+pub fn named<A: Copy, B>(threads: &[Vec<A>], name: impl Fn(A) -> B) -> Vec<Vec<B>> {
+    threads
+        .iter()
+        .map(|t| t.iter().map(|&a| name(a)).collect())
+        .collect()
+}
+
 /// One article as [`group_profiles`] sees it.
 #[derive(Debug, Clone, Copy)]
 pub struct Item<'a> {
@@ -158,37 +188,46 @@ pub fn group(entries: &[Entry]) -> Threads {
             unchanged: false,
         })
         .collect();
-    group_profiles(&items)
+    group_profiles(&items).named(&items)
 }
 
 /// Groups articles known by their profiles: [`group`] without analysing any text.
-pub fn group_profiles(items: &[Item]) -> Threads {
+pub fn group_profiles(items: &[Item]) -> Grouped {
     let (kept, duplicates) = verbatim_duplicates(items);
     let (profiles, days) = profiles_and_days(items, &kept);
     let (_, vectors) = weigh(&profiles);
     let (_, links, _) = links(&vectors, &days);
-    threads_of(items, &kept, &links, &days, duplicates)
+    threads_of(&kept, places(&links), &days, duplicates)
+}
+
+/// The links' pairs of places, in their order.
+fn places(links: &[Link]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    links.iter().map(|l| (l.a, l.b))
 }
 
 /// [`group_profiles`] for a build that keeps its [`Grouping`] for the next: from `previous`
 /// with its frozen base while the changes since stay within its allowance (see `again`),
 /// from nothing with a base counted anew otherwise.
-pub fn group_again(items: &[Item], previous: Option<Grouping>) -> (Threads, Grouping) {
+pub fn group_again(items: &[Item], previous: Option<Grouping>) -> (Grouped, Grouping) {
     let (kept, duplicates) = verbatim_duplicates(items);
     let (profiles, days) = profiles_and_days(items, &kept);
     let ids: Vec<&str> = kept.iter().map(|&i| items[i].id).collect();
-    let (grouping, links) = previous
-        .and_then(|p| {
-            let unchanged: Vec<bool> = kept.iter().map(|&i| items[i].unchanged).collect();
-            again::again(p, &ids, &profiles, &days, &unchanged)
-        })
-        .unwrap_or_else(|| {
-            let (counts, vectors) = weigh(&profiles);
-            let base = again::Base::of(profiles.len(), &counts);
-            let ids = ids.iter().copied().collect();
-            again::grouping_of(base, 0, ids, &profiles, days.clone(), &vectors)
-        });
-    let threads = threads_of(items, &kept, &links, &days, duplicates);
+    let again = previous.and_then(|p| {
+        let unchanged: Vec<bool> = kept.iter().map(|&i| items[i].unchanged).collect();
+        again::again(p, &ids, &profiles, &days, &unchanged)
+    });
+    if let Some((grouping, place_of)) = again {
+        // The links joined as the grouping keeps them, by number, each number's place
+        // looked up: not copied into a list by place first (24 bytes a link).
+        let place = |m: u32| place_of[m as usize] as usize;
+        let links = grouping.links.iter().map(|&(a, b, _)| (place(a), place(b)));
+        return (threads_of(&kept, links, &days, duplicates), grouping);
+    }
+    let (counts, vectors) = weigh(&profiles);
+    let base = again::Base::of(profiles.len(), &counts);
+    let ids = ids.iter().copied().collect();
+    let (grouping, links) = again::grouping_of(base, 0, ids, &profiles, days.clone(), &vectors);
+    let threads = threads_of(&kept, places(&links), &days, duplicates);
     (threads, grouping)
 }
 
@@ -215,14 +254,14 @@ fn weigh(profiles: &[&Profile]) -> (FxHashMap<u32, u32>, Vec<Vector>) {
     (counts, vectors)
 }
 
-/// The threads the links join, with the duplicates found before.
+/// The threads the links (pairs of places among `kept`, in join order) join, by the items'
+/// places, with the duplicates found before.
 fn threads_of(
-    items: &[Item],
     kept: &[usize],
-    links: &[Link],
+    links: impl Iterator<Item = (usize, usize)>,
     days: &[Option<i32>],
     duplicates: Vec<(String, String)>,
-) -> Threads {
+) -> Grouped {
     let roots = join(kept.len(), links, days);
 
     // Roots are places among the articles: counted and numbered in arrays, not maps (at a
@@ -233,7 +272,7 @@ fn threads_of(
     for &r in &roots {
         sizes[r as usize] += 1;
     }
-    let mut threads: Vec<Vec<String>> = Vec::new();
+    let mut threads: Vec<Vec<u32>> = Vec::new();
     for (k, &root) in roots.iter().enumerate() {
         let root = root as usize;
         if sizes[root] < 2 {
@@ -246,9 +285,9 @@ fn threads_of(
             threads.push(Vec::with_capacity(sizes[root] as usize));
         }
         let t = thread_at[root] as usize;
-        threads[t].push(items[kept[k]].id.to_owned());
+        threads[t].push(kept[k] as u32);
     }
-    Threads {
+    Grouped {
         threads,
         duplicates,
     }

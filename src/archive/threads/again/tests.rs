@@ -1,6 +1,6 @@
 //! Grouping again against grouping from nothing with the same base.
 
-use super::super::{Item, Threads, group_again, profiles_and_days, threads_of};
+use super::super::{Grouped, Item, group_again, places, profiles_and_days, threads_of};
 use super::*;
 
 use crate::parse::Date;
@@ -117,13 +117,13 @@ pub(in crate::archive::threads) fn made_grouping(n: usize) -> (Made, Grouping) {
 }
 
 /// The grouping and threads of `items` from nothing, weighed with `base`.
-fn with_base(items: &[Item], base: &Base, drift: u32) -> (Threads, Grouping) {
+fn with_base(items: &[Item], base: &Base, drift: u32) -> (Grouped, Grouping) {
     let kept: Vec<usize> = (0..items.len()).collect();
     let (profiles, days) = profiles_and_days(items, &kept);
     let ids = items.iter().map(|i| i.id).collect();
     let grouping = from_nothing(base.clone(), drift, ids, &profiles, days.clone());
     let links: Vec<Link> = grouping.links();
-    let threads = threads_of(items, &kept, &links, &days, Vec::new());
+    let threads = threads_of(&kept, places(&links), &days, Vec::new());
     (threads, grouping)
 }
 
