@@ -1,6 +1,6 @@
 //! The crawl: every page the router answers, from the start URLs along every same-site link,
-//! fetched in-process, one level of links at a time and each level in parallel, each page
-//! written with its `.gz` and `.br` siblings.
+//! fetched in-process, each page visited by a rayon task as soon as a page links to it (no
+//! level waits for its last page), each written with its `.gz` and `.br` siblings.
 //!
 //! What is streamed rather than compressed (fonts, the archive's whole download) is written
 //! by a thread of its own while the crawl goes on: the download, gzipped as it is made, is a
@@ -10,12 +10,11 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Mutex, MutexGuard, PoisonError, mpsc};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode, header};
-use rayon::prelude::*;
 use tower::ServiceExt;
 
 use super::files::{file_for, link, not_found_page, sibling, write};
@@ -112,80 +111,126 @@ struct Crawler<'a> {
     streams: mpsc::Sender<Stream>,
 }
 
-impl Crawler<'_> {
+/// What the crawl's threads share: the targets reached so far (each visited once, by the
+/// thread that reached it first), what the report gathers, and the first failure.
+#[derive(Default)]
+struct Shared {
+    seen: Mutex<HashSet<String>>,
+    report: Mutex<ExportReport>,
+    failed: Mutex<Option<ExportError>>,
+}
+
+/// The lock's value: a thread that panicked holding it has already ended the export.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl<'a> Crawler<'a> {
+    /// Every page from the start URLs on, each visited as soon as a page links to it: one
+    /// rayon task a page, which spawns the tasks of the pages it found. Crawled a level of
+    /// links at a time, both cores waited at each level's end for its last page, 38 levels
+    /// at 10,000 articles, 30 of them of 8 pages or fewer (notes/serve-bench.md, session 37).
     fn crawl(&self) -> Result<ExportReport, ExportError> {
-        let mut report = ExportReport::default();
         let starts = ["", "about", "robots.txt", "sitemap.xml", "feed.xml"]
             .into_iter()
             .map(String::from)
             .chain(assets::hashed_paths());
-        let mut frontier: Vec<Visit> = starts
+        let starts: Vec<Visit> = starts
             .map(|path| Visit {
                 target: format!("/{path}"),
                 from: None,
             })
             .collect();
-        let mut seen: HashSet<String> = frontier.iter().map(|v| v.target.clone()).collect();
-        // Breadth first, one level at a time, each level's pages rendered, parsed, compressed
-        // and written in parallel.
-        while !frontier.is_empty() {
-            let found: Vec<Found> = frontier
-                .par_iter()
-                .map(|visit| self.visit_with_files(visit, &seen))
-                .collect::<Result<Vec<_>, _>>()?;
-            let mut next = Vec::new();
-            // What was visited along with its page is not visited again (it has one page,
-            // never in the frontier: see `visit_with_files`).
-            for f in &found {
-                seen.extend(f.visited.iter().cloned());
+        let shared = Shared::default();
+        lock(&shared.seen).extend(starts.iter().map(|v| v.target.clone()));
+        rayon::scope(|scope| {
+            for visit in starts {
+                let shared = &shared;
+                scope.spawn(move |scope| self.follow(scope, visit, shared));
             }
-            for f in found {
-                report.redirects.extend(f.redirects);
-                report.dynamic += f.dynamic;
-                for (target, from) in f.links {
-                    if seen.insert(target.clone()) {
-                        next.push(Visit {
-                            target,
-                            from: Some(from),
-                        });
-                    }
-                }
-            }
-            frontier = next;
+        });
+        if let Some(e) = shared
+            .failed
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+        {
+            return Err(e);
         }
-        Ok(report)
+        Ok(shared
+            .report
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Visits `visit` and spawns a visit of each target it links to that nothing reached
+    /// before; after a failure anywhere, nothing more.
+    fn follow<'s>(&'s self, scope: &rayon::Scope<'s>, visit: Visit, shared: &'s Shared)
+    where
+        'a: 's,
+    {
+        if lock(&shared.failed).is_some() {
+            return;
+        }
+        let found = match self.visit_with_files(&visit, &shared.seen) {
+            Ok(found) => found,
+            Err(e) => {
+                lock(&shared.failed).get_or_insert(e);
+                return;
+            }
+        };
+        {
+            let mut report = lock(&shared.report);
+            report.redirects.extend(found.redirects);
+            report.dynamic += found.dynamic;
+        }
+        let next: Vec<Visit> = {
+            let mut seen = lock(&shared.seen);
+            found
+                .links
+                .into_iter()
+                .filter(|(target, _)| seen.insert(target.clone()))
+                .map(|(target, from)| Visit {
+                    target,
+                    from: Some(from),
+                })
+                .collect()
+        };
+        for visit in next {
+            scope.spawn(move |scope| self.follow(scope, visit, shared));
+        }
     }
 
     /// Visits a page, then, by the same thread, the files named after it that it links to
     /// and nothing else has reached ([`page_of`]: an article's `/source` and `.json`), so
     /// that the article's frame its page read is still this thread's last read from the
-    /// store (`store::LAST_READ`): one decompression an article instead of three. A file has
-    /// at most one such page, so no two threads visit it.
+    /// store (`store::LAST_READ`): one decompression an article instead of three. A file is
+    /// claimed in `seen` before it is visited, so no two threads visit it.
     fn visit_with_files(
         &self,
         visit: &Visit,
-        seen: &HashSet<String>,
+        seen: &Mutex<HashSet<String>>,
     ) -> Result<Found, ExportError> {
         let mut found = self.visit(visit)?;
         let mut files: Vec<String> = found
             .links
             .iter()
-            .filter(|(target, _)| {
-                page_of(target) == Some(visit.target.as_str()) && !seen.contains(target)
-            })
+            .filter(|(target, _)| page_of(target) == Some(visit.target.as_str()))
             .map(|(target, _)| target.clone())
             .collect();
         files.sort_unstable();
         files.dedup();
+        {
+            let mut seen = lock(seen);
+            files.retain(|target| seen.insert(target.clone()));
+        }
         for target in files {
             let file = self.visit(&Visit {
-                target: target.clone(),
+                target,
                 from: Some(visit.target.clone()),
             })?;
             found.links.extend(file.links);
             found.redirects.extend(file.redirects);
             found.dynamic += file.dynamic;
-            found.visited.push(target);
         }
         Ok(found)
     }
@@ -354,8 +399,6 @@ struct Found {
     links: Vec<(String, String)>,
     redirects: Vec<(String, String)>,
     dynamic: usize,
-    /// Targets visited along with the page (see `Crawler::visit_with_files`).
-    visited: Vec<String>,
 }
 
 /// The page a file is named after: `/a/b` for `/a/b.json` (its last segment less an
