@@ -21,7 +21,7 @@ use super::files::{file_for, link, not_found_page, sibling, write};
 use super::links::{is_dynamic, links, same_site};
 use super::{COMPRESS_FROM, DEEPEST_404, ExportError, ExportReport, Options, precompressed};
 use crate::web::http::coding::{self, Coding, Levels};
-use crate::web::http::{assets, render};
+use crate::web::http::{assets, cache_policy, render};
 
 /// A URL to fetch and why: the page that linked to it, or `None` for a start URL that may
 /// not exist (a site without a feed).
@@ -430,9 +430,8 @@ async fn fetch(
         .header(header::ACCEPT_ENCODING, "identity")
         .body(Body::empty())
         .map_err(|e| render(e.to_string()))?;
-    let response = router
-        .clone()
-        .oneshot(request)
+    // The export writes bodies; the headers it reads are the status, type and location.
+    let response = cache_policy::bodies_only(router.clone().oneshot(request))
         .await
         .map_err(|e| render(e.to_string()))?;
     let (parts, body) = response.into_parts();

@@ -109,6 +109,42 @@ pub fn etag(body: &[u8]) -> (header::HeaderName, HeaderValue) {
     (header::ETAG, value)
 }
 
+tokio::task_local! {
+    /// Set while a caller that keeps only bodies (the static export) awaits a response.
+    static BODIES_ONLY: ();
+}
+
+/// An `ETag` header a handler adds to its response (an [`IntoResponseParts`]).
+#[derive(Debug, Clone)]
+pub struct ETag(HeaderValue);
+
+impl ETag {
+    /// [`etag`] of `body`, or `None` while the response is awaited under [`bodies_only`]:
+    /// hashing every body was 2% of an export's instructions, 5% of one without `.gz` and
+    /// `.br` files (notes/serve-bench.md, session 37), for headers it throws away.
+    pub fn of(body: &[u8]) -> Option<ETag> {
+        if BODIES_ONLY.try_with(|_| ()).is_ok() {
+            return None;
+        }
+        Some(ETag(etag(body).1))
+    }
+}
+
+impl IntoResponseParts for ETag {
+    type Error = std::convert::Infallible;
+
+    fn into_response_parts(self, mut res: ResponseParts) -> Result<ResponseParts, Self::Error> {
+        res.headers_mut().insert(header::ETAG, self.0);
+        Ok(res)
+    }
+}
+
+/// Runs `future` (a request to the router) with no [`ETag`] made for the responses its
+/// handlers render in this task: for a caller that reads their bodies and not their headers.
+pub async fn bodies_only<F: std::future::Future>(future: F) -> F::Output {
+    BODIES_ONLY.scope((), future).await
+}
+
 /// The caching middleware described in the module comment, with the run's `Cache-Control`
 /// values and the time of the site as it was before the handler ran: if a rebuild is swapped
 /// in while the handler renders, the body is the old site's or the new one's and that time is
@@ -239,5 +275,15 @@ mod tests {
         ));
         assert!(!not_modified(Some(&v("\"x\"")), Some(&later), &tag, t));
         assert!(not_modified(None, Some(&later), &tag, t));
+    }
+
+    #[tokio::test]
+    async fn a_response_awaited_for_its_body_alone_gets_no_etag() {
+        let tagged = |response: Response| response.headers().get(header::ETAG).cloned();
+        let answer = || async { (ETag::of(b"body"), "body").into_response() };
+        assert_eq!(tagged(answer().await), Some(etag(b"body").1));
+        assert_eq!(tagged(bodies_only(answer()).await), None);
+        // Only inside: what is awaited after is tagged again.
+        assert_eq!(tagged(answer().await), Some(etag(b"body").1));
     }
 }

@@ -8,7 +8,7 @@ use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::cache_policy::{self, CachePolicy};
+use super::cache_policy::{CachePolicy, ETag};
 use super::error::WebError;
 
 pub const HTML: &str = "text/html; charset=utf-8";
@@ -31,16 +31,15 @@ pub fn render_as(
     content_type: &'static str,
 ) -> Result<Response, WebError> {
     let body = page.render().map_err(WebError::Render)?;
-    let etag = (status == StatusCode::OK).then(|| cache_policy::etag(body.as_bytes()));
-    let mut response = (
+    let etag = (status == StatusCode::OK)
+        .then(|| ETag::of(body.as_bytes()))
+        .flatten();
+    Ok((
         status,
         cache,
         [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+        etag,
         body,
     )
-        .into_response();
-    if let Some((name, value)) = etag {
-        response.headers_mut().insert(name, value);
-    }
-    Ok(response)
+        .into_response())
 }

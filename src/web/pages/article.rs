@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::archive::Entry;
 use crate::archive::facets::{Facets, Source};
 use crate::parse::{Article, Date};
-use crate::web::http::cache_policy::{self, CachePolicy};
+use crate::web::http::cache_policy::{CachePolicy, ETag};
 use crate::web::http::error::WebError;
 use crate::web::http::render::render;
 use crate::web::pages::{cite, data};
@@ -368,8 +368,8 @@ fn plain_text(text: String) -> Response {
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),
             ),
-            cache_policy::etag(text.as_bytes()),
         ],
+        ETag::of(text.as_bytes()),
         text,
     )
         .into_response()

@@ -17,7 +17,7 @@ use tower_http::services::ServeFile;
 use crate::archive::Entry;
 use crate::archive::dataset::ArticleDocument;
 use crate::web::download;
-use crate::web::http::cache_policy::{self, CachePolicy};
+use crate::web::http::cache_policy::{CachePolicy, ETag};
 use crate::web::http::error::WebError;
 use crate::web::site::{AppState, Site};
 use crate::web::view::links::{Links, article_path};
@@ -52,8 +52,8 @@ pub fn json(body: Vec<u8>, policy: CachePolicy) -> Response {
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(JSON)),
             ANYONE_MAY_READ,
-            cache_policy::etag(&body),
         ],
+        ETag::of(&body),
         body,
     )
         .into_response()
