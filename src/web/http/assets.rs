@@ -79,7 +79,7 @@ static ASSETS: LazyLock<Assets> = LazyLock::new(|| {
         }
         let hashed = with_hash(name, &bytes);
         let index = assets.files.len();
-        let (_, etag) = cache_policy::etag(&bytes);
+        let etag = cache_policy::etag(&bytes);
         assets.files.push(Asset {
             bytes,
             content_type,
