@@ -11,11 +11,10 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::build::{
-    Done, Marks, Sink, assemble, collect, finish_report, into_archive, save_in_order,
-};
+use super::build::{Done, Sink, assemble, collect, finish_report, into_archive};
 use super::build_cache::{self, BuildCache, CachedRef, Decode};
 use super::entry::Entry;
+use super::in_order::{Marks, save_in_order};
 use super::index_list::{self, IndexList};
 use super::model::{Archive, Part};
 use super::reconcile::{LazyIndex, Pending, reconcile_index};

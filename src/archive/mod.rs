@@ -10,7 +10,7 @@
 //! The files by job: [`model`] (the loaded [`Archive`] and its lookups) over [`entry`]
 //! (one article and its note); [`scan`] (the folder listed, ids given) and [`dump`] (one
 //! dump read, parsed and overridden); [`build`] (every dump's result, threads and duplicates,
-//! the archive assembled; each file's articles held by `results`, whole or, reused from the
+//! the archive assembled, and written in reading order by `in_order`; each file's articles held by `results`, whole or, reused from the
 //! cache, as `light_entry`'s heads) and [`incremental`] (the saved build: the cache, the store and the
 //! search index brought up to date, the index by `reconcile` from the cache's `index_list`); [`report`] (what a build
 //! says); [`threads`], [`facets`]
@@ -44,6 +44,7 @@ pub mod facets;
 pub mod grouping_file;
 pub mod gzip_members;
 pub mod id;
+mod in_order;
 pub mod incremental;
 mod index_list;
 mod light_entry;

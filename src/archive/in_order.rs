@@ -1,0 +1,131 @@
+//! The compiled archive of `arshif build` written straight from the build's results, in
+//! reading order ([`save_in_order`]): the order carried over from the last build where it can
+//! be ([`super::carried_order`]), the entries borrowed where they lie, only new chunks written
+//! ([`super::compiled::save_ordered`]).
+
+use std::path::Path;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::ArchiveError;
+use super::build::{Assembled, At, Done, cache_damaged};
+use super::carried_order::{self, LastOrder};
+use super::compiled::{self, Ordered, Source};
+use super::entry::{Entry, OtherCapture};
+use super::entry_print::AsBefore;
+use super::light_entry::EntryRef;
+use super::model::{Part, reading_order};
+use super::report::BuildReport;
+use super::store::PartRef;
+use super::threads;
+
+/// [`into_archive`] and [`compiled::save`] at once, for a build that writes the archive and
+/// does not keep it (`arshif build`): each served entry is written from where it lies in the
+/// results, in reading order, not moved into a new list first (at a million articles, half a
+/// gigabyte of fresh pages, then the results freed one string at a time). Fills the report's
+/// counts and gives back how long putting the entries in order took; `None`, with nothing
+/// written, when a part is not in the store `store_name` (beside `path`).
+pub(super) fn save_in_order(
+    done: &[Done],
+    a: &Assembled,
+    (store_name, source, path): (&str, &Source, &Path),
+    marks: Marks,
+    report: &mut BuildReport,
+) -> Result<Option<std::time::Duration>, ArchiveError> {
+    let started = std::time::Instant::now();
+    let stored = |(i, j): At| match done[i].outcomes.part(j) {
+        Part::Stored(at) => Some(at),
+        Part::Memory(_) => None,
+    };
+    // The few articles with other captures: copies given them, with their files' names.
+    let mut with_others: FxHashMap<At, Entry> = FxHashMap::default();
+    let mut other_parts: Vec<(String, Vec<PartRef>)> = Vec::new();
+    for &at in a.served.iter().filter(|_| !a.others.is_empty()) {
+        let Some(others) = a.others.get(&at) else {
+            continue;
+        };
+        let mut entry = done[at.0].outcomes.whole(at.1).map_err(cache_damaged)?;
+        let mut parts = Vec::with_capacity(others.len());
+        for &(i, j) in others {
+            // Whole: a light entry is read without its address.
+            let other = done[i].outcomes.whole(j).map_err(cache_damaged)?;
+            entry.provenance.others.push(OtherCapture {
+                source: done[i].name.clone(),
+                origin: other.provenance.origin,
+            });
+            let Some(part) = stored((i, j)) else {
+                return Ok(None);
+            };
+            parts.push(*part);
+        }
+        other_parts.push((entry.article.id.clone(), parts));
+        with_others.insert(at, entry);
+    }
+    other_parts.sort_by(|a, b| a.0.cmp(&b.0));
+    let key = |(i, j): At| (done[i].outcomes.published(j), done[i].outcomes.id(j));
+    let sorted = |served: &[At]| -> Vec<At> {
+        let order = reading_order(served.len(), |k| key(served[k]));
+        order.into_iter().map(|k| served[k]).collect()
+    };
+    // Carried over from the last build when it can be, else sorted from nothing.
+    let files = done.iter().map(|d| (d.outcomes.len(), d.from_cache));
+    let last = marks.last_order.as_ref();
+    let carried = last.and_then(|last| carried_order::carry(last, files, &a.served, key, sorted));
+    let order = carried.unwrap_or_else(|| sorted(&a.served));
+    let mut pairs = Vec::with_capacity(order.len());
+    for &at in &order {
+        let Some(part) = stored(at) else {
+            return Ok(None);
+        };
+        let entry = match with_others.get(&at) {
+            Some(entry) => EntryRef::Whole(entry),
+            None => done[at.0].outcomes.entry_ref(at.1),
+        };
+        pairs.push((entry, part));
+    }
+    report.articles = pairs.len();
+    // Dated articles come first.
+    report.dated = pairs.partition_point(|(e, _)| e.published().is_some());
+    let ordering = started.elapsed();
+    // As the last build wrote it: read light (its parts where they were, no other captures)
+    // and indexed by the last build with the same id and parts, so served by it.
+    let same = |entry: &EntryRef, at: &PartRef| {
+        matches!(entry, EntryRef::Light(..))
+            && (marks.reindexed.is_empty() || !marks.reindexed.contains(at))
+    };
+    // Each threaded article's id borrowed where it lies, not copied.
+    let threads = threads::named(&a.threads, |(i, j)| done[i].outcomes.id(j));
+    let archive = Ordered {
+        pairs,
+        dated: report.dated,
+        about: a.about.as_deref(),
+        threads: &threads,
+        aliases: &a.aliases,
+        other_parts: &other_parts,
+        mark: marks.mark,
+        as_before: marks.read.map(|mark| AsBefore { mark, same: &same }),
+    };
+    compiled::save_ordered(archive, store_name, source, path)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let cached = done.iter().map(Done::is_cached);
+    if let Err(e) = carried_order::save(dir, marks.mark, marks.as_named, &order, cached) {
+        // The next build sorts the order from nothing: slower, not wrong.
+        tracing::warn!("cannot write the reading order in {}: {e}", dir.display());
+    }
+    Ok(Some(ordering))
+}
+
+/// What tells [`save_in_order`] which entries are as the archive it replaces holds them.
+pub(super) struct Marks<'a> {
+    /// This build's ([`super::build_cache::new_mark`]).
+    pub(super) mark: u64,
+    /// The mark of the build cache this build read, if it read one.
+    pub(super) read: Option<u64>,
+    /// The parts of the articles the index did not hold with the same id and parts
+    /// ([`super::reconcile::reconcile_index`]).
+    pub(super) reindexed: &'a FxHashSet<PartRef>,
+    /// The reading order of the build whose cache this one read, when it can be carried over.
+    pub(super) last_order: Option<LastOrder>,
+    /// Every file's id is its name's (none had to be made unique).
+    pub(super) as_named: bool,
+}
