@@ -2,7 +2,6 @@
 //! printed after it.
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -123,11 +122,19 @@ impl BuildReport {
                 kinds.join(", ")
             );
         }
-        // Written in place: a line made apart and copied in was a string per problem, and a
-        // large archive has a warning for every undated article.
+        // Each line's pieces appended, into a string sized once: a large archive has a
+        // warning for every undated article (280,000 at a million dumps), and a line through
+        // `writeln!`'s formatting machinery was ≈ 675 instructions (notes/build-bench.md,
+        // session 38).
+        let kind = |is_error: bool| if is_error { "  error: " } else { "  warning: " };
+        let len: usize = (self.problems.iter())
+            .map(|p| kind(p.is_error).len() + p.file.len() + 2 + p.message.len() + 1)
+            .sum();
+        s.reserve(len);
         for p in &self.problems {
-            let kind = if p.is_error { "error" } else { "warning" };
-            let _ = writeln!(s, "  {kind}: {}: {}", p.file, p.message);
+            for piece in [kind(p.is_error), &p.file, ": ", &p.message, "\n"] {
+                s.push_str(piece);
+            }
         }
         s
     }
@@ -162,6 +169,30 @@ mod tests {
         assert_eq!(report.problems, [problem("a")]);
         assert!(said.problems().is_empty(), "moved");
         assert!(Said::default().problems_mut().is_none());
+    }
+
+    #[test]
+    fn the_report_is_a_summary_then_a_line_a_problem_in_order() {
+        let report = BuildReport {
+            files_read: 3,
+            articles: 2,
+            dated: 1,
+            problems: vec![
+                problem("a.txt"),
+                Problem {
+                    file: "b.txt".into(),
+                    message: "cannot read: gone".into(),
+                    is_error: true,
+                },
+            ],
+            ..BuildReport::default()
+        };
+        assert_eq!(
+            report.render(),
+            "read 3 files, built 2 articles (1 dated, 1 undated), 1 errors, 1 warnings\n\
+             \x20 warning: a.txt: m\n\
+             \x20 error: b.txt: cannot read: gone\n"
+        );
     }
 
     #[test]
