@@ -31,15 +31,15 @@ use crate::search::ArticleTerms;
 pub(super) struct Done {
     pub(super) name: String,
     pub(super) stamp: Option<Stamp>,
-    pub(super) over: Option<Stamp>,
+    /// Boxed: few dumps have an override, and a result is held for each of a million.
+    pub(super) over: Option<Box<Stamp>>,
     /// Each article (one for a dump or a saved page, one per page of a crawl), where its
     /// parts are, and its thread profile.
     pub(super) outcomes: Results,
     /// Its problems, and a crawl's records that are not pages, by kind.
     pub(super) said: Said,
-    /// Taken from the build cache as it was (not parsed again).
-    pub(super) reused: bool,
-    /// Its place among the dumps of the cache it was taken from, when reused.
+    /// Its place among the dumps of the cache it was taken from, when reused (taken as it
+    /// was, not parsed again).
     pub(super) from_cache: Option<u32>,
 }
 
@@ -52,7 +52,6 @@ impl Done {
             over: None,
             outcomes: Results::default(),
             said: Said::default(),
-            reused: false,
             from_cache: None,
         }
     }
@@ -106,22 +105,19 @@ pub(super) fn collect(
     // a million results are moved once, not gathered again.
     let mut done: Vec<Done> = Vec::with_capacity(dumps.len());
     let mut to_parse = Vec::new();
-    for ((i, d), (id, _)) in dumps.into_iter().enumerate().zip(ids.iter_mut()) {
+    for (i, d) in dumps.into_iter().enumerate() {
         // By bytes: a cache read light keeps its names unchecked, and bytes equal to a
         // listed name's are UTF-8.
         match cached.take(d.name.as_bytes()) {
             Some(c) if d.stamp == Some(c.stamp) && d.over == c.over => {
-                // Read without its id (namesakes come and go): named here, not in a later walk.
                 done.push(Done {
                     name: d.name,
                     stamp: Some(c.stamp),
-                    over: c.over,
+                    over: c.over.map(Box::new),
                     outcomes: c.outcomes,
                     said: c.said,
-                    reused: true,
                     from_cache: Some(cached.last_place()),
                 });
-                done[i].outcomes.name(id);
             }
             _ => {
                 done.push(Done::placeholder());
@@ -129,6 +125,11 @@ pub(super) fn collect(
             }
         }
     }
+    // Read without their ids (namesakes come and go): named here on both cores, not in the
+    // walk, where each reused dump's results were a wait on memory (build-bench, session 38).
+    (done.par_iter_mut().zip(ids.par_iter_mut()))
+        .filter(|(d, _)| d.from_cache.is_some())
+        .for_each(|(d, (id, _))| d.outcomes.name(id));
     let reused = done.len() - to_parse.len();
     let given: &[(String, Option<String>)] = ids;
     let progress = progress_bar(to_parse.len());
@@ -167,10 +168,9 @@ pub(super) fn collect(
             Done {
                 name: d.name,
                 stamp: d.stamp,
-                over: d.over,
+                over: d.over.map(Box::new),
                 outcomes: Results::Whole(outcomes),
                 said: Said::new(result.problems, result.skipped),
-                reused: false,
                 from_cache: None,
             },
         ))
@@ -324,7 +324,7 @@ pub(super) fn assemble(
             id: done[i].outcomes.id(j),
             published: done[i].outcomes.published(j).copied(),
             profile: done[i].outcomes.profile(j),
-            unchanged: as_saved && done[i].reused,
+            unchanged: as_saved && done[i].from_cache.is_some(),
         })
         .collect();
     let (grouped, grouping) = match grouping.map(|g| threads::group_again(&items, g.0)) {

@@ -320,7 +320,7 @@ fn read_light(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<Vec<Cached
 pub struct CachedRef<'a> {
     pub name: &'a str,
     pub stamp: &'a Stamp,
-    pub over: &'a Option<Stamp>,
+    pub over: Option<&'a Stamp>,
     pub outcomes: Outcomes<'a>,
     pub problems: &'a [Problem],
     pub skipped: &'a BTreeMap<Skip, usize>,
@@ -529,7 +529,7 @@ mod tests {
             std::iter::once(CachedRef {
                 name,
                 stamp: &stamp,
-                over: &None,
+                over: None,
                 outcomes: Outcomes(&none),
                 problems: &problems,
                 skipped: &skipped,
@@ -562,7 +562,7 @@ mod tests {
                 .map(|name| CachedRef {
                     name,
                     stamp: &stamp,
-                    over: &None,
+                    over: None,
                     outcomes: Outcomes(&none),
                     problems: &problems,
                     skipped: &skipped,
@@ -585,7 +585,7 @@ mod tests {
         let changed = names.iter().enumerate().map(|(i, name)| CachedRef {
             name,
             stamp: if i == 5 { &later } else { &stamp },
-            over: &None,
+            over: None,
             outcomes: Outcomes(&none),
             problems: &problems,
             skipped: &skipped,

@@ -224,7 +224,6 @@ mod tests {
             over: None,
             outcomes: Results::Whole(whole),
             said: Default::default(),
-            reused: from_cache.is_some(),
             from_cache,
         }
     }

@@ -432,12 +432,12 @@ fn cached(done: &[Done], compacted: bool) -> impl Iterator<Item = CachedRef<'_>>
         Some(CachedRef {
             name: &d.name,
             stamp: d.stamp.as_ref()?,
-            over: &d.over,
+            over: d.over.as_deref(),
             outcomes: Outcomes(&d.outcomes),
             problems: d.said.problems(),
             skipped: d.said.skipped(),
             // A compaction moved every part: no dump is as it was read.
-            reused: d.reused && !compacted,
+            reused: d.from_cache.is_some() && !compacted,
         })
     })
 }

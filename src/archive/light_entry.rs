@@ -559,7 +559,7 @@ mod tests {
                 .map(|(name, outcomes)| CachedRef {
                     name,
                     stamp: &stamp,
-                    over: &None,
+                    over: None,
                     outcomes,
                     problems: &problems,
                     skipped: &skipped,
