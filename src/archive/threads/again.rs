@@ -27,6 +27,8 @@
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::hash::{Hash, Hasher};
 
 use super::MAX_CANDIDATES_PER_TERM;
@@ -239,17 +241,16 @@ pub(super) fn grouping_of(
 }
 
 /// The grouping of the articles (`ids`, `profiles`, `days`, by place) from `previous`, with
-/// its base, when the changes since it was counted stay within its allowance; and each
-/// number's place ([`NONE`] for a hole), which its links are by. `None` when the base is to
-/// be counted again. `unchanged` says of each
-/// article that `previous` holds it under its id as it is ([`super::Item::unchanged`]).
+/// its base, when the changes since it was counted stay within its allowance. `None` when
+/// the base is to be counted again. `unchanged` says of each article that `previous` holds
+/// it under its id as it is ([`super::Item::unchanged`]).
 pub(super) fn again(
     mut g: Grouping,
     ids: &[&str],
     profiles: &[&Profile],
     days: &[Option<i32>],
     unchanged: &[bool],
-) -> Option<(Grouping, Vec<u32>)> {
+) -> Option<Grouping> {
     let old_place_of = g.places()?;
     let n = ids.len();
     let old_place = old_places(g.order.len(), |o| g.ids.get(g.order[o] as usize), ids);
@@ -367,21 +368,34 @@ pub(super) fn again(
         .collect();
 
     // The touched articles compare themselves again, in the lists of all their terms: of
-    // each list only the part its candidates can come from, by place.
+    // each list only the part its candidates can come from, by place. An undated article's
+    // part is its list's head, the same for every undated one: made once a list.
+    let heads = undated_heads(&owners, |m| g.signature(m), g_days, &lists, key);
     let compared: Vec<(usize, Vec<usize>)> = owners
         .par_iter()
         .map(|&m| {
-            let windows: Vec<(Vec<(i32, u32)>, usize)> = g
+            let windows: Vec<Window> = g
                 .signature(m)
                 .iter()
                 .map(|&t| {
                     let list = lists.get(t)?;
                     let q = list.partition_point(|&x| key(x) < key(m));
-                    (list.get(q) == Some(&m)).then(|| window(list, q, key))
+                    if list.get(q) != Some(&m) {
+                        return None;
+                    }
+                    Some(
+                        match heads.get(&t).filter(|_| g_days[m as usize].is_none()) {
+                            Some(head) => undated_window(head, q),
+                            None => {
+                                let (part, at) = window(list, q, key);
+                                (Cow::Owned(part), at)
+                            }
+                        },
+                    )
                 })
                 .collect::<Option<_>>()?;
             let a = place_of[m as usize] as usize;
-            let lists = windows.iter().map(|(w, q)| (w.as_slice(), *q));
+            let lists = windows.iter().map(|(w, q)| (&w[..], *q));
             Some((a, links::compared(a, lists, days)))
         })
         .collect::<Option<_>>()?;
@@ -398,25 +412,36 @@ pub(super) fn again(
         .collect();
     links::sort(&mut fresh);
 
-    // The links of untouched articles stand, in their order (places only shift up or down).
-    let kept = g.links.iter().filter_map(|&(a, b, similarity)| {
-        let (pa, pb) = (place_of[a as usize], place_of[b as usize]);
-        (pa != NONE && pb != NONE && !touched[a as usize]).then_some(Link {
-            a: pa as usize,
-            b: pb as usize,
-            similarity,
-        })
-    });
-    // Merged straight into the links by number the grouping keeps: not into a list by
-    // place first (24 bytes a link, then mapped back to numbers whole).
+    // The links of untouched articles stand, in their order (places only shift up or down),
+    // by number as they are; the fresh ones are merged in where join order puts them. A
+    // number's state is one byte (a hole, touched): a kept link was looked up in `place_of`
+    // at both ends, made a `Link` by place and mapped back to numbers, every link at every
+    // `+1`; its places are needed only where a fresh link has its similarity.
+    const HOLE: u8 = 1;
+    const TOUCHED: u8 = 2;
+    let state: Vec<u8> = place_of
+        .iter()
+        .zip(&touched)
+        .map(|(&p, &t)| (u8::from(p == NONE) * HOLE) | (u8::from(t) * TOUCHED))
+        .collect();
+    let stands =
+        |&&(a, b, _): &&(u32, u32, f32)| state[a as usize] == 0 && state[b as usize] & HOLE == 0;
     let by_number = |l: Link| (number[l.a], number[l.b], l.similarity);
     let mut links = Vec::with_capacity(g.links.len() + fresh.len());
     let mut fresh = fresh.into_iter().peekable();
-    for l in kept {
-        while let Some(f) = fresh.next_if(|f| links::join_order(f, &l).is_lt()) {
+    for &(a, b, similarity) in g.links.iter().filter(stands) {
+        let before = |f: &Link| {
+            let strength = similarity.total_cmp(&f.similarity);
+            strength.is_lt()
+                || strength.is_eq() && {
+                    let (a, b) = (place_of[a as usize] as usize, place_of[b as usize] as usize);
+                    links::join_order(f, &Link { a, b, similarity }).is_lt()
+                }
+        };
+        while let Some(f) = fresh.next_if(before) {
             links.push(by_number(f));
         }
-        links.push(by_number(l));
+        links.push((a, b, similarity));
     }
     links.extend(fresh.map(by_number));
     g.lists = lists;
@@ -427,7 +452,46 @@ pub(super) fn again(
         stored.read = Some(Read { order, links });
     }
     g.drift = drift as u32;
-    Some((g, place_of))
+    Some(g)
+}
+
+/// Each list an undated one of `owners` reads: its first [`MAX_CANDIDATES_PER_TERM`] as
+/// `(day, place)`, then one undated entry standing for the reader when it comes after them
+/// (what [`window`] gives an undated article, the reader's own place aside: the candidates of
+/// an undated article are the list's head, whatever its place). At 100,000 articles a `+1`
+/// touched 7,650 undated articles, each of its sixteen lists' heads looked up again.
+fn undated_heads<'a>(
+    owners: &[u32],
+    signature: impl Fn(u32) -> &'a [u32],
+    days: &[Option<i32>],
+    lists: &KeptLists,
+    key: impl Fn(u32) -> (i32, u32),
+) -> FxHashMap<u32, Vec<(i32, u32)>> {
+    let mut heads = FxHashMap::default();
+    for &m in owners.iter().filter(|&&m| days[m as usize].is_none()) {
+        for &t in signature(m) {
+            if let (Some(list), Entry::Vacant(head)) = (lists.get(t), heads.entry(t)) {
+                let first = list.len().min(MAX_CANDIDATES_PER_TERM);
+                let mut part: Vec<(i32, u32)> = list[..first].iter().map(|&x| key(x)).collect();
+                part.push((UNDATED, u32::MAX));
+                head.insert(part);
+            }
+        }
+    }
+    heads
+}
+
+/// The part of a list an article takes candidates from, as `(day, place)`, and its own
+/// place in it: borrowed from the list's head for an undated article.
+type Window<'a> = (Cow<'a, [(i32, u32)]>, usize);
+
+/// [`window`] of an undated article at `q` from its list's head ([`undated_heads`]).
+fn undated_window(head: &[(i32, u32)], q: usize) -> Window<'_> {
+    let first = head.len() - 1;
+    if q < first {
+        return (Cow::Borrowed(&head[..first]), q);
+    }
+    (Cow::Borrowed(head), first)
 }
 
 /// The part of `list` (numbers) the article at `q` can take candidates from, as `(day,

@@ -197,7 +197,8 @@ pub fn group_profiles(items: &[Item]) -> Grouped {
     let (profiles, days) = profiles_and_days(items, &kept);
     let (_, vectors) = weigh(&profiles);
     let (_, links, _) = links(&vectors, &days);
-    threads_of(&kept, places(&links), &days, duplicates)
+    let roots = join(kept.len(), places(&links), &days);
+    threads_of(&kept, roots.len(), |p| roots[p], duplicates)
 }
 
 /// The links' pairs of places, in their order.
@@ -216,18 +217,25 @@ pub fn group_again(items: &[Item], previous: Option<Grouping>) -> (Grouped, Grou
         let unchanged: Vec<bool> = kept.iter().map(|&i| items[i].unchanged).collect();
         again::again(p, &ids, &profiles, &days, &unchanged)
     });
-    if let Some((grouping, place_of)) = again {
-        // The links joined as the grouping keeps them, by number, each number's place
-        // looked up: not copied into a list by place first (24 bytes a link).
-        let place = |m: u32| place_of[m as usize] as usize;
-        let links = grouping.links.iter().map(|&(a, b, _)| (place(a), place(b)));
-        return (threads_of(&kept, links, &days, duplicates), grouping);
+    if let Some(grouping) = again {
+        // Joined by number, as the grouping keeps its links and days: a link's places were
+        // two lookups in an array of every article's, at every `+1`. The caps see the same
+        // links in the same order and the same days, so the threads are the same.
+        let links = grouping
+            .links
+            .iter()
+            .map(|&(a, b, _)| (a as usize, b as usize));
+        let roots = join(grouping.slots(), links, &grouping.days);
+        let root = |p: usize| roots[grouping.order[p] as usize];
+        let threads = threads_of(&kept, roots.len(), root, duplicates);
+        return (threads, grouping);
     }
     let (counts, vectors) = weigh(&profiles);
     let base = again::Base::of(profiles.len(), &counts);
     let ids = ids.iter().copied().collect();
     let (grouping, links) = again::grouping_of(base, 0, ids, &profiles, days.clone(), &vectors);
-    let threads = threads_of(&kept, places(&links), &days, duplicates);
+    let roots = join(kept.len(), places(&links), &days);
+    let threads = threads_of(&kept, roots.len(), |p| roots[p], duplicates);
     (threads, grouping)
 }
 
@@ -254,27 +262,26 @@ fn weigh(profiles: &[&Profile]) -> (FxHashMap<u32, u32>, Vec<Vector>) {
     (counts, vectors)
 }
 
-/// The threads the links (pairs of places among `kept`, in join order) join, by the items'
-/// places, with the duplicates found before.
+/// The threads of the articles kept, `root` giving each place's root among `space` (the
+/// roots [`join`] gave: by place from nothing, by number grouping again), with the
+/// duplicates found before.
 fn threads_of(
     kept: &[usize],
-    links: impl Iterator<Item = (usize, usize)>,
-    days: &[Option<i32>],
+    space: usize,
+    root: impl Fn(usize) -> u32,
     duplicates: Vec<(String, String)>,
 ) -> Grouped {
-    let roots = join(kept.len(), links, days);
-
-    // Roots are places among the articles: counted and numbered in arrays, not maps (at a
-    // million articles, a hashed map of every root was a tenth of a `+1`'s grouping).
+    // Roots are counted and numbered in arrays, not maps (at a million articles, a hashed
+    // map of every root was a tenth of a `+1`'s grouping).
     const NONE: u32 = u32::MAX;
-    let mut thread_at = vec![NONE; roots.len()];
-    let mut sizes = vec![0u32; roots.len()];
-    for &r in &roots {
-        sizes[r as usize] += 1;
+    let mut thread_at = vec![NONE; space];
+    let mut sizes = vec![0u32; space];
+    for p in 0..kept.len() {
+        sizes[root(p) as usize] += 1;
     }
     let mut threads: Vec<Vec<u32>> = Vec::new();
-    for (k, &root) in roots.iter().enumerate() {
-        let root = root as usize;
+    for (p, &item) in kept.iter().enumerate() {
+        let root = root(p) as usize;
         if sizes[root] < 2 {
             continue;
         }
@@ -285,7 +292,7 @@ fn threads_of(
             threads.push(Vec::with_capacity(sizes[root] as usize));
         }
         let t = thread_at[root] as usize;
-        threads[t].push(kept[k] as u32);
+        threads[t].push(item as u32);
     }
     Grouped {
         threads,

@@ -1,6 +1,6 @@
 //! Grouping again against grouping from nothing with the same base.
 
-use super::super::{Grouped, Item, group_again, places, profiles_and_days, threads_of};
+use super::super::{Grouped, Item, group_again, join, places, profiles_and_days, threads_of};
 use super::*;
 
 use crate::parse::Date;
@@ -91,8 +91,13 @@ impl Made {
 
     pub(in crate::archive::threads) fn add(&mut self) {
         let a = self.article();
-        let at = self.articles.partition_point(|x| x.0 < a.0);
-        self.articles.insert(at, a);
+        self.put(a);
+    }
+
+    /// `article` put in id order.
+    fn put(&mut self, article: (String, Option<Date>, Profile)) {
+        let at = self.articles.partition_point(|x| x.0 < article.0);
+        self.articles.insert(at, article);
     }
 
     fn remove(&mut self) {
@@ -123,7 +128,8 @@ fn with_base(items: &[Item], base: &Base, drift: u32) -> (Grouped, Grouping) {
     let ids = items.iter().map(|i| i.id).collect();
     let grouping = from_nothing(base.clone(), drift, ids, &profiles, days.clone());
     let links: Vec<Link> = grouping.links();
-    let threads = threads_of(&kept, places(&links), &days, Vec::new());
+    let roots = join(kept.len(), places(&links), &days);
+    let threads = threads_of(&kept, roots.len(), |p| roots[p], Vec::new());
     (threads, grouping)
 }
 
@@ -287,4 +293,74 @@ fn a_damaged_grouping_is_grouped_from_nothing() {
         let (again, regrouped) = group_again(&items, Some(g));
         assert_eq!((again, regrouped), (threads.clone(), grouping.clone()));
     }
+}
+
+/// An article of its own terms, dated 10 March 2020: twelve terms from each of `stories`
+/// (`telling` of them, from each story's first), its counts varied by `k`.
+fn told(id: &str, stories: &[u32], telling: u32, k: u32) -> (String, Option<Date>, Profile) {
+    let terms = stories
+        .iter()
+        .flat_map(|&s| (0..telling).map(move |j| (s + j, 2 + (j + k) % 3)))
+        .collect();
+    let published = Some(Date::parse("2020-03-10").unwrap());
+    (id.to_string(), published, Profile { body: None, terms })
+}
+
+/// The ids of the thread `id` is in, if any.
+fn thread_with(threads: &Grouped, items: &[Item], id: &str) -> Option<Vec<String>> {
+    let name = |&k: &u32| items[k as usize].id.to_string();
+    let names = threads.threads.iter().map(|t| t.iter().map(name).collect());
+    names
+        .into_iter()
+        .find(|t: &Vec<String>| t.iter().any(|a| a == id))
+}
+
+/// `items` grouped again from `grouping`, which keeps its base (`drift` articles changed
+/// since it was counted), checked against a grouping from nothing with that base.
+fn again_as_from_nothing(
+    items: &[Item],
+    grouping: Grouping,
+    base: &Base,
+    drift: u32,
+) -> (Grouped, Grouping) {
+    let (threads, again) = group_again(items, Some(grouping));
+    assert_eq!((&again.base, again.drift), (base, drift), "grouped again");
+    let (expected_threads, expected) = with_base(items, base, drift);
+    assert_eq!(by_place(&again), by_place(&expected));
+    assert_eq!(threads, expected_threads);
+    (threads, again)
+}
+
+#[test]
+fn a_plus_one_telling_two_stories_joins_their_threads_and_its_removal_splits_them() {
+    // Two stories of three articles each, terms of their own; then one article telling both
+    // (half its terms from each: a cosine of 0.5 with every one of them) added and removed,
+    // each time grouped again from the last grouping, as a `+1` is.
+    let mut made = Made::new(21, 1000);
+    for k in 0..3 {
+        made.put(told(&format!("~x{k}"), &[5000], 12, k));
+        made.put(told(&format!("~y{k}"), &[6000], 12, k));
+    }
+    let items = made.items();
+    let (first, grouping) = group_again(&items, None);
+    let base = grouping.base.clone();
+    let x = ["~x0", "~x1", "~x2"].map(String::from).to_vec();
+    let y = ["~y0", "~y1", "~y2"].map(String::from).to_vec();
+    assert_eq!(thread_with(&first, &items, "~x1"), Some(x.clone()));
+    assert_eq!(thread_with(&first, &items, "~y1"), Some(y.clone()));
+
+    let last = made.clone();
+    made.put(told("~b", &[5000, 6000], 6, 0));
+    let items = made.items_since(&last);
+    let (joined, grouping) = again_as_from_nothing(&items, grouping, &base, 1);
+    let all = [&["~b".to_string()][..], &x, &y].concat();
+    assert_eq!(thread_with(&joined, &items, "~x1"), Some(all.clone()));
+    assert_eq!(thread_with(&joined, &items, "~y2"), Some(all));
+
+    let last = made.clone();
+    made.articles.retain(|a| a.0 != "~b");
+    let items = made.items_since(&last);
+    let (split, _) = again_as_from_nothing(&items, grouping, &base, 2);
+    assert_eq!(thread_with(&split, &items, "~x1"), Some(x));
+    assert_eq!(thread_with(&split, &items, "~y1"), Some(y));
 }
