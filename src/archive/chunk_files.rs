@@ -17,7 +17,6 @@
 //! names, so a build killed with `kill -9` leaves the previous file with all its chunks, and a
 //! reader that read the previous file still finds them.
 
-use std::fmt;
 use std::fs;
 use std::io::{self, Write};
 use std::marker::PhantomData;
@@ -27,9 +26,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use serde::Serialize;
-use serde::de::{Deserialize, DeserializeOwned, DeserializeSeed, Deserializer, SeqAccess, Visitor};
+use serde::de::{Deserialize, DeserializeOwned, DeserializeSeed};
 
 use super::atomic_file::{self, Durability};
+use super::chunk_seeds::{Exact, Placed};
 use crate::stable_hash::stable_hash;
 
 /// A chunk's name: the BLAKE3 hash of its bytes.
@@ -206,7 +206,11 @@ pub fn read<T: DeserializeOwned + Send>(
 /// once ([`Exact`]), and the bytes after them.
 pub fn items<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> postcard::Result<(Vec<T>, &'a [u8])> {
     let mut input = postcard::Deserializer::from_bytes(bytes);
-    let items = Exact(PhantomData).deserialize(&mut input)?;
+    let exact = Exact {
+        cap: MAX_ITEMS,
+        items: PhantomData,
+    };
+    let items = exact.deserialize(&mut input)?;
     Ok((items, input.finalize()?))
 }
 
@@ -272,80 +276,6 @@ pub fn read_into<T: DeserializeOwned, S: Send>(
         })
 }
 
-/// A chunk's items handed to its sink one by one, exactly `room` of them.
-struct Placed<'a, T, S, P> {
-    room: usize,
-    sink: &'a mut S,
-    put: &'a P,
-    items: PhantomData<T>,
-}
-
-impl<'de, T: Deserialize<'de>, S, P: Fn(&mut S, T) -> bool> DeserializeSeed<'de>
-    for Placed<'_, T, S, P>
-{
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, input: D) -> Result<(), D::Error> {
-        input.deserialize_seq(self)
-    }
-}
-
-impl<'de, T: Deserialize<'de>, S, P: Fn(&mut S, T) -> bool> Visitor<'de> for Placed<'_, T, S, P> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "a chunk of {} items", self.room)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        use serde::de::Error;
-        let mut n = 0;
-        while let Some(item) = seq.next_element()? {
-            if n == self.room || !(self.put)(self.sink, item) {
-                return Err(A::Error::invalid_length(n + 1, &self));
-            }
-            n += 1;
-        }
-        if n == self.room {
-            Ok(())
-        } else {
-            Err(A::Error::invalid_length(n, &self))
-        }
-    }
-}
-
-/// A chunk's items decoded into a vector sized once, for as many items as the chunk says it
-/// holds (never more than [`MAX_ITEMS`], whatever a damaged file says). serde's own `Vec`
-/// trusts a length it reads only up to 1 MiB of items and grows from there: a chunk of 8,192
-/// entries grew three or four times, each growth a copy into pages the kernel must first
-/// clear, and at a million articles that was a fifth of `serve`'s start-up (perf,
-/// notes/serve-bench.md, session 25).
-struct Exact<T>(PhantomData<T>);
-
-impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Exact<T> {
-    type Value = Vec<T>;
-
-    fn deserialize<D: Deserializer<'de>>(self, input: D) -> Result<Vec<T>, D::Error> {
-        input.deserialize_seq(self)
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Visitor<'de> for Exact<T> {
-    type Value = Vec<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a chunk's items")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_ITEMS));
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(items)
-    }
-}
-
 /// Removes every file of `dir` that is not one of the chunks `keep` names (chunks of lists no
 /// longer named, temporary files of a killed writer).
 pub fn remove_others<'a>(dir: &Path, keep: impl IntoIterator<Item = &'a ChunkName>) {
@@ -369,6 +299,13 @@ mod tests {
 
     fn items(ids: impl Iterator<Item = u32>) -> Vec<(String, u32)> {
         ids.map(|i| (format!("مقال-{i}"), i)).collect()
+    }
+
+    fn exact<T>() -> Exact<T> {
+        Exact {
+            cap: MAX_ITEMS,
+            items: PhantomData,
+        }
     }
 
     fn key(item: &(String, u32)) -> &str {
@@ -446,7 +383,7 @@ mod tests {
         let items: Vec<(u64, [u64; 32])> = (0..8_192).map(|i| (i, [i; 32])).collect();
         let bytes = postcard::to_stdvec(&items).unwrap();
         let mut input = postcard::Deserializer::from_bytes(&bytes);
-        let read: Vec<(u64, [u64; 32])> = Exact(PhantomData).deserialize(&mut input).unwrap();
+        let read: Vec<(u64, [u64; 32])> = exact().deserialize(&mut input).unwrap();
         assert_eq!(read, items);
         assert_eq!(read.capacity(), items.len());
     }
@@ -456,7 +393,7 @@ mod tests {
         // A length of 2^35 items, and no items.
         let bytes = [0x80, 0x80, 0x80, 0x80, 0x80, 0x01];
         let mut input = postcard::Deserializer::from_bytes(&bytes);
-        let read: Result<Vec<(String, u32)>, _> = Exact(PhantomData).deserialize(&mut input);
+        let read: Result<Vec<(String, u32)>, _> = exact().deserialize(&mut input);
         assert!(read.is_err());
     }
 

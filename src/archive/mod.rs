@@ -33,6 +33,7 @@ pub mod build;
 pub mod build_cache;
 mod carried_order;
 mod chunk_files;
+mod chunk_seeds;
 pub mod commands;
 mod compaction;
 pub mod compiled;
