@@ -44,6 +44,11 @@ pub(super) struct LastOrder {
 }
 
 impl LastOrder {
+    /// How many articles it holds.
+    fn count(&self) -> u64 {
+        ((self.file.len() - (MAGIC.len() + 4 + FIXED)) / 8) as u64
+    }
+
     fn places(&self) -> impl Iterator<Item = u64> + '_ {
         let body = &self.file[MAGIC.len() + 4 + FIXED..];
         body.chunks_exact(8)
@@ -114,13 +119,19 @@ fn ordered((date, id): Key<'_>) -> (u64, &str) {
 /// by `sort` and merged in by their keys. `files` gives, for each file of the results in
 /// order, its articles' count and its place in the cache it was reused from. `None` when two
 /// keys tie (reading order then orders by more than its keys).
+///
+/// `spans` cuts the last order into runs (their lengths, in order: the chunks of the archive
+/// the last build wrote, `compiled`); [`Carried::whole`] says where each run is in the new
+/// order when it is there whole: every article of it kept, none put inside it. Runs that do not
+/// add up to the last order's length are none of them whole.
 pub(super) fn carry<'a>(
     last: &LastOrder,
     files: impl ExactSizeIterator<Item = (usize, Option<u32>)>,
     served: &[At],
     key: impl Fn(At) -> Key<'a>,
     sort: impl FnOnce(&[At]) -> Vec<At>,
-) -> Option<Vec<At>> {
+    spans: &[usize],
+) -> Option<Carried> {
     // Each file's first article's number, and which articles are served and not yet placed.
     // As `u32`s: at a million articles, each list is 4 MB of fresh pages rather than 8.
     let number = |n: usize| u32::try_from(n).ok();
@@ -144,22 +155,31 @@ pub(super) fn carry<'a>(
     for &served in served {
         waiting[at(served)] = true;
     }
+    // Each run's first place among the kept, and whether one of its articles was not kept.
+    let counted = spans.iter().sum::<usize>() as u64 == last.count();
+    let spans = if counted { spans } else { &[] };
+    let mut runs = Runs::new(spans);
     let mut kept = Vec::with_capacity(served.len());
     for place in last.places() {
+        runs.next(kept.len());
         let (k, j) = (
             (place >> 32) as usize,
             (place & u64::from(u32::MAX)) as usize,
         );
         let Some(&i) = from_cache.get(k).filter(|&&i| i != u32::MAX) else {
+            runs.broken();
             continue;
         };
         let i = i as usize;
         if first[i] as usize + j >= first[i + 1] as usize {
+            runs.broken();
             continue;
         }
         let slot = &mut waiting[at((i, j))];
         if std::mem::take(slot) {
             kept.push((i, j));
+        } else {
+            runs.broken();
         }
     }
     let fresh: Vec<At> = served
@@ -168,7 +188,8 @@ pub(super) fn carry<'a>(
         .copied()
         .collect();
     if fresh.is_empty() {
-        return Some(kept);
+        let whole = runs.placed(&[]);
+        return Some(Carried { order: kept, whole });
     }
     let fresh = sort(&fresh);
     // Each one's place among the kept (the first kept article after it), found by its key.
@@ -183,6 +204,7 @@ pub(super) fn carry<'a>(
         places.push(place);
         from = place;
     }
+    let whole = runs.placed(&places);
     // Merged in place from the end, each kept article moved once (the list has room: the
     // kept and the fresh are the served).
     let mut order = kept;
@@ -193,11 +215,78 @@ pub(super) fn carry<'a>(
         order[place + m] = at;
         end = place;
     }
-    Some(order)
+    Some(Carried { order, whole })
+}
+
+/// What [`carry`] gives.
+pub(super) struct Carried {
+    /// The served articles in reading order.
+    pub(super) order: Vec<At>,
+    /// For each of the runs `carry` was given: its first place in `order` when it is there
+    /// whole, the same articles side by side in the same order; else `None`.
+    pub(super) whole: Vec<Option<usize>>,
+}
+
+/// The runs of the last order as [`carry`] walks it: each one's first place among the kept
+/// articles and whether it lost one.
+struct Runs<'s> {
+    spans: &'s [usize],
+    /// The run the walk is in, and how many of its places are left.
+    at: usize,
+    left: usize,
+    /// Each run's first place among the kept, `None` once it lost an article.
+    starts: Vec<Option<usize>>,
+}
+
+impl<'s> Runs<'s> {
+    fn new(spans: &'s [usize]) -> Runs<'s> {
+        Runs {
+            spans,
+            at: 0,
+            left: 0,
+            starts: Vec::with_capacity(spans.len()),
+        }
+    }
+
+    /// The walk is at its next place, with `kept` articles kept before it.
+    fn next(&mut self, kept: usize) {
+        while self.left == 0 && self.at < self.spans.len() {
+            self.starts.push(Some(kept));
+            self.left = self.spans[self.at];
+            self.at += 1;
+        }
+        self.left = self.left.saturating_sub(1);
+    }
+
+    /// The article at the walk's place was not kept.
+    fn broken(&mut self) {
+        if let Some(start) = self.starts.last_mut() {
+            *start = None;
+        }
+    }
+
+    /// Each run's first place in the new order, when whole: the fresh articles go before the
+    /// kept at `places` (rising), and one put strictly inside a run breaks it.
+    fn placed(self, places: &[usize]) -> Vec<Option<usize>> {
+        let mut before = 0;
+        let mut starts = self.starts;
+        starts.resize(self.spans.len(), None);
+        for (start, &len) in starts.iter_mut().zip(self.spans) {
+            let Some(first) = *start else { continue };
+            while before < places.len() && places[before] <= first {
+                before += 1;
+            }
+            let inside = places.get(before).is_some_and(|&p| p < first + len);
+            *start = (!inside).then_some(first + before);
+        }
+        starts
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::{HashMap, HashSet};
+
     use super::*;
     use crate::archive::build::Done;
     use crate::archive::entry::Entry;
@@ -237,7 +326,7 @@ mod tests {
     fn carried(last: &LastOrder, done: &[Done], served: &[At]) -> Option<Vec<At>> {
         let key = |(i, j): At| (done[i].outcomes.published(j), done[i].outcomes.id(j));
         let files = done.iter().map(|d| (d.outcomes.len(), d.from_cache));
-        carry(last, files, served, key, |fresh| sorted(done, fresh))
+        carry(last, files, served, key, |fresh| sorted(done, fresh), &[]).map(|c| c.order)
     }
 
     fn cached(done: &[Done]) -> impl ExactSizeIterator<Item = bool> + '_ {
@@ -299,10 +388,67 @@ mod tests {
         let expected = sorted(&next, &served);
         assert_eq!(carried(&last, &next, &served), Some(expected.clone()));
         assert_eq!(expected.len(), 302 - 1 + 3 - 1);
+        // The last order cut into runs: each is whole where all its articles were kept (from a
+        // reused file, still served) and stand side by side in the new order.
+        // Runs of one to five articles: fresh ones land inside runs and between them.
+        let mut spans: Vec<usize> = (0..).map(|k| 1 + k % 5).take(100).collect();
+        let cut: usize = spans.iter().sum();
+        spans.push(order.len() - cut);
+        let whole = |done: &[Done], served: &[At], expected: &[At]| {
+            let id = |d: &[Done], (i, j): At| d[i].outcomes.id(j).to_owned();
+            let place: HashMap<String, usize> = (expected.iter().enumerate())
+                .map(|(k, &at)| (id(done, at), k))
+                .collect();
+            let kept: HashSet<String> = (served.iter())
+                .filter(|&&(i, _)| done[i].from_cache.is_some())
+                .map(|&at| id(done, at))
+                .collect();
+            let mut from = 0;
+            let mut runs = Vec::new();
+            for &len in &spans {
+                let ids: Vec<String> = order[from..from + len]
+                    .iter()
+                    .map(|&at| id(&first, at))
+                    .collect();
+                from += len;
+                let start = place.get(&ids[0]).copied();
+                let side_by_side = (ids.iter().enumerate()).all(|(k, i)| {
+                    kept.contains(i) && start.map(|s| s + k) == place.get(i).copied()
+                });
+                runs.push(start.filter(|_| side_by_side));
+            }
+            runs
+        };
+        let key = |(i, j): At| (next[i].outcomes.published(j), next[i].outcomes.id(j));
+        let files = next.iter().map(|d| (d.outcomes.len(), d.from_cache));
+        let carried_runs = carry(&last, files, &served, key, |f| sorted(&next, f), &spans).unwrap();
+        let runs = whole(&next, &served, &expected);
+        assert!(runs.iter().any(Option::is_some) && runs.iter().any(Option::is_none));
+        assert_eq!(carried_runs.whole, runs);
+        let short = carry(
+            &last,
+            next.iter().map(|d| (d.outcomes.len(), d.from_cache)),
+            &served,
+            key,
+            |f| sorted(&next, f),
+            &spans[1..],
+        );
+        assert!(
+            short.unwrap().whole.iter().all(Option::is_none),
+            "runs that do not add up"
+        );
 
         // Nothing changed: the order as it was.
         let again: Vec<Done> = (0..300).map(|i| make(i, Some(i as u32))).collect();
         let served = every(&again);
+        let key = |(i, j): At| (again[i].outcomes.published(j), again[i].outcomes.id(j));
+        let files = again.iter().map(|d| (d.outcomes.len(), d.from_cache));
+        let all = carry(&last, files, &served, key, |f| sorted(&again, f), &spans).unwrap();
+        let starts = spans.iter().scan(0, |at, len| {
+            *at += len;
+            Some(Some(*at - len))
+        });
+        assert_eq!(all.whole, starts.collect::<Vec<_>>());
         assert_eq!(carried(&last, &again, &served), Some(order));
     }
 

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::atomic_file::{self, Durability};
-use super::chunk_files::{self, ChunkName};
+use super::chunk_files::{self, ChunkName, Piece};
 use super::entry_print::{AsBefore, Chunk, Known};
 use super::light_entry::EntryRef;
 use super::model::{Archive, Part};
@@ -85,7 +85,7 @@ struct Compiled {
 
 /// The start of [`Compiled`]: what names the chunks, read without the rest.
 #[derive(Deserialize)]
-struct Head {
+pub(super) struct Head {
     _source: Source,
     store: String,
     /// The build that wrote it, as the build cache it wrote says.
@@ -97,6 +97,32 @@ impl Head {
     fn names(&self) -> Vec<ChunkName> {
         self.chunks.iter().map(|c| c.name).collect()
     }
+
+    /// The build that wrote it, as its build cache says.
+    pub(super) fn mark(&self) -> u64 {
+        self.mark
+    }
+
+    /// The store its parts are in.
+    pub(super) fn store(&self) -> &str {
+        &self.store
+    }
+
+    /// Its chunks, in reading order.
+    pub(super) fn chunks(&self) -> &[Chunk] {
+        &self.chunks
+    }
+}
+
+/// The start of the compiled file at `path` (its chunks named), when there is one of this
+/// format: what a build replaces.
+pub(super) fn replaced(path: &Path) -> Option<Head> {
+    head_of(path)
+}
+
+/// Whether the chunk `name` of the compiled file at `path` is there.
+pub(super) fn holds(path: &Path, name: &ChunkName) -> bool {
+    chunk_files::path_of(&chunks_dir(path), name).is_file()
 }
 
 /// [`Compiled`] by reference, as written: the same bytes without copying the archive.
@@ -215,6 +241,8 @@ pub(super) fn save_marked(
         .collect();
     let ordered = Ordered {
         pairs,
+        held: Vec::new(),
+        replaced: head_of(path),
         dated: archive.dated,
         about: archive.about.as_deref(),
         threads: &threads,
@@ -233,7 +261,15 @@ pub(super) fn save_marked(
 /// An archive to write, by reference: its entries in reading order, each with where its
 /// parts are in the store beside the file, and the rest of [`Archive`] that is written.
 pub(super) struct Ordered<'a> {
+    /// But for the replaced file's chunks taken whole (`held`).
     pub(super) pairs: Vec<(EntryRef<'a>, &'a PartRef)>,
+    /// The replaced file's chunks taken whole, each as (the place in `pairs` it goes before,
+    /// its index among `replaced`'s chunks), in order. Each goes where a chunk ends: after
+    /// another one, or after a pair whose id ends a chunk ([`chunk_files::ends_chunk`]), or
+    /// first; and holds entries as the replaced file holds them ([`AsBefore`]).
+    pub(super) held: Vec<(usize, usize)>,
+    /// The start of the file replaced ([`replaced`]), if any.
+    pub(super) replaced: Option<Head>,
     pub(super) dated: usize,
     pub(super) about: Option<&'a str>,
     pub(super) threads: &'a [Vec<&'a str>],
@@ -261,7 +297,7 @@ pub(super) fn save_ordered(
     };
     // Each entry with where its parts are, cut where the ids say: only new chunks are written.
     let chunks = chunks_dir(path);
-    let replaced = head_of(path);
+    let replaced = archive.replaced;
     // The replaced file's chunks whose entries did not change are taken as they are, neither
     // encoded nor hashed.
     let known = match &replaced {
@@ -274,9 +310,23 @@ pub(super) fn save_ordered(
         ),
         None => Known::new(&[], ("", 0), None, store_name, archive.other_parts),
     };
-    let written: Vec<Chunk> = chunk_files::write_known(
+    let mut pieces = Vec::with_capacity(2 * archive.held.len() + 1);
+    let mut from = 0;
+    for &(place, k) in &archive.held {
+        let chunk = replaced.as_ref().and_then(|h| h.chunks.get(k));
+        let Some(chunk) = chunk.filter(|_| place >= from) else {
+            // Not a chunk of the file replaced: a caller's mistake, not the disk's.
+            return Err(werr(std::io::Error::other("a held chunk out of place")));
+        };
+        pieces.push(Piece::Items(from..place));
+        pieces.push(Piece::Held(chunk.name, chunk.run.clone()));
+        from = place;
+    }
+    pieces.push(Piece::Items(from..archive.pairs.len()));
+    let written: Vec<Chunk> = chunk_files::write_pieces(
         &chunks,
         &archive.pairs,
+        pieces,
         |(entry, _)| entry.id(),
         |run| known.run(run),
         super::light_entry::encode_placed,

@@ -34,6 +34,23 @@ pub(super) struct Run {
     plain: bool,
 }
 
+impl Run {
+    /// How many entries it holds.
+    pub(super) fn count(&self) -> usize {
+        self.len
+    }
+
+    /// Its last entry's id.
+    pub(super) fn last(&self) -> &str {
+        &self.last
+    }
+
+    /// No entry of it has other captures.
+    pub(super) fn plain(&self) -> bool {
+        self.plain
+    }
+}
+
 /// Which entries of a build are as the archive it replaces holds them, when the build can
 /// tell: an entry read light from the build cache (its parts where they were, its fields
 /// what the parse of those parts made, no other captures) whose id and parts the cache's
