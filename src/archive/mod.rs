@@ -10,18 +10,17 @@
 //! The files by job: [`model`] (the loaded [`Archive`] and its lookups) over [`entry`]
 //! (one article and its note); [`scan`] (the folder listed, ids given) and [`dump`] (one
 //! dump read, parsed and overridden); [`build`] (every dump's result, threads and duplicates,
-//! the archive assembled, and written in reading order by `in_order`; each file's articles held by `results`, whole or, reused from the
-//! cache, as `light_entry`'s heads) and [`incremental`] (the saved build: the cache, the store and the
-//! search index brought up to date, the index by `reconcile` from the cache's `index_list`); [`report`] (what a build
-//! says); [`threads`], [`facets`]
-//! and the [`slug`]s of their names, [`overrides`], [`id`], [`compiled`] (whether it is current:
-//! [`staleness`]), [`store`] (its frames in `part_frame`),
-//! [`build_cache`] and [`grouping_file`] (the threads' base and links kept for the next
-//! build), each replaced whole through [`atomic_file`] (the long lists of the first two in
-//! content-named `chunk_files`, written only when new, the archive's known by their
-//! `entry_print`);
-//! [`dataset`] (the archive as JSON documents, its gzip in `gzip_members`); [`commands`]
-//! (`arshif build` and `arshif parse`);
+//! the archive assembled, and written in reading order by `in_order`; each file's articles
+//! held by `results`, whole or, reused from the cache, as `light_entry`'s heads) and
+//! [`incremental`] (the saved build: the cache, the store and the search index brought up to
+//! date, the index by `reconcile` from the cache's `index_list`); [`report`] (what a build
+//! says); [`threads`], [`facets`] and the [`slug`]s of their names, [`overrides`], [`id`],
+//! [`compiled`] (whether it is current: [`staleness`]), [`store`] (its frames in
+//! `part_frame`), [`build_cache`] and [`grouping_file`] (the threads' base and links kept for
+//! the next build), each replaced whole through [`atomic_file`] (the long lists of the first
+//! two in content-named `chunk_files`, their serde seeds in `chunk_seeds`, written only when
+//! new, the archive's known by their `entry_print`); [`dataset`] (the archive as JSON
+//! documents, its gzip in `gzip_members`); [`commands`] (`arshif build` and `arshif parse`);
 //! `bodies` (the bodies search passages are found in, read from the store and kept);
 //! `str_order` (sorting by ids and names through their first bytes); `read_once` and
 //! `read_ahead` (a build's dumps read once, a few ahead of their parse, and not kept in the
