@@ -644,3 +644,67 @@ fn a_build_killed_mid_write_leaves_the_previous_archive_good() {
     build(dir, fresh.path());
     assert_eq!(snapshot(out.path(), &[]), snapshot(fresh.path(), &[]));
 }
+
+/// Rewrites `path` with as many bytes (one dot made a bang) and a modification time a day
+/// later: only its change time and its content say it changed.
+fn edit_in_place(path: &Path) {
+    let mut bytes = fs::read(path).unwrap();
+    let at = bytes.iter().rposition(|&b| b == b'.').unwrap();
+    bytes[at] = b'!';
+    let was = fs::metadata(path).unwrap().modified().unwrap();
+    fs::write(path, &bytes).unwrap();
+    let file = fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(was + std::time::Duration::from_secs(86_400))
+        .unwrap();
+}
+
+/// `serve --watch` tells the build which names changed: the folder is listed from the last
+/// build's cache and those names, and the archive is the one a full listing gives. A changed
+/// file left out of the names is, by the watcher's contract, as the last listing found it
+/// until a build that lists the folder whole.
+#[test]
+fn a_build_told_which_names_changed_gives_what_a_full_listing_gives() {
+    use archive::Changes;
+    let (articles, by_names) = built_seeds_and_pages();
+    let dir = articles.path();
+    let whole = tempfile::tempdir().unwrap();
+    build(dir, whole.path());
+    let run = |out: &Path, changes: &Changes| {
+        archive::build_and_save_knowing(dir, &compiled::path_in(out), changes)
+            .unwrap()
+            .1
+    };
+    let dumps = dumps_of(dir.to_str().unwrap());
+    let name = |p: &PathBuf| p.file_name().unwrap().to_owned();
+    // Added, edited in place, removed, renamed.
+    let added = dir.join("zz-added.txt");
+    fs::copy(&dumps[1], &added).unwrap();
+    edit_in_place(&dumps[2]);
+    fs::remove_file(&dumps[3]).unwrap();
+    let renamed = dir.join("00-renamed.txt");
+    fs::rename(&dumps[4], &renamed).unwrap();
+    let names = [&added, &dumps[2], &dumps[3], &dumps[4], &renamed].map(name);
+    let told = run(
+        by_names.path(),
+        &Changes::Names(names.into_iter().collect()),
+    );
+    let listed = run(whole.path(), &Changes::Unknown);
+    assert_eq!(told.files_read, listed.files_read);
+    assert_eq!(sorted_problems(&told), sorted_problems(&listed));
+    assert_eq!(snapshot(by_names.path(), &[]), snapshot(whole.path(), &[]));
+
+    // The lie: a dump edited and not named.
+    let before = snapshot(by_names.path(), &[]);
+    edit_in_place(&dumps[5]);
+    let told = run(by_names.path(), &Changes::Names(Default::default()));
+    assert_eq!(
+        told.reused, told.files_read,
+        "nothing named: nothing parsed"
+    );
+    assert_eq!(snapshot(by_names.path(), &[]), before, "served as it was");
+    run(by_names.path(), &Changes::Unknown);
+    run(whole.path(), &Changes::Unknown);
+    let after = snapshot(by_names.path(), &[]);
+    assert_ne!(after, before, "a full listing sees it");
+    assert_eq!(after, snapshot(whole.path(), &[]));
+}

@@ -20,8 +20,9 @@ use super::model::{Archive, Part};
 use super::reconcile::{LazyIndex, Pending, reconcile_index};
 use super::report::BuildReport;
 use super::results::Outcomes;
-use super::scan::{assign_ids, scan};
+use super::scan::{assign_ids, scan_with_overrides};
 use super::store::{self, PartRef, Store, StoreWriter};
+use super::watched::{self, Changes};
 use super::{
     ArchiveError, carried_order, compaction, compiled, grouping_file, search_dir, staleness,
     str_order,
@@ -72,7 +73,20 @@ pub fn build_and_save(
     articles: &Path,
     compiled_path: &Path,
 ) -> Result<(Archive, BuildReport), ArchiveError> {
-    let (archive, mut report) = build_and_write(articles, compiled_path, Then::Serve)?;
+    build_and_save_knowing(articles, compiled_path, &Changes::Unknown)
+}
+
+/// [`build_and_save`] told what changed in `articles` since the build folder's last build
+/// (a watcher's names: [`Changes`]): with [`Changes::Names`] the folder is not listed, only
+/// the named files stamped again ([`watched`], which lists it whole when the build folder
+/// cannot vouch for the last listing). The same archive as [`Changes::Unknown`] gives when
+/// the names are true.
+pub fn build_and_save_knowing(
+    articles: &Path,
+    compiled_path: &Path,
+    changes: &Changes,
+) -> Result<(Archive, BuildReport), ArchiveError> {
+    let (archive, mut report) = build_and_write(articles, compiled_path, Then::Serve, changes)?;
     let started = Instant::now();
     let archive = archive.expect("kept to serve").indexed();
     report.timings.push((
@@ -89,7 +103,8 @@ pub fn build_and_save_for_exit(
     articles: &Path,
     compiled_path: &Path,
 ) -> Result<BuildReport, ArchiveError> {
-    let (archive, report) = build_and_write(articles, compiled_path, Then::Exit)?;
+    let (archive, report) =
+        build_and_write(articles, compiled_path, Then::Exit, &Changes::Unknown)?;
     std::mem::forget(archive);
     Ok(report)
 }
@@ -109,6 +124,7 @@ fn build_and_write(
     articles: &Path,
     compiled_path: &Path,
     then: Then,
+    changes: &Changes,
 ) -> Result<(Option<Archive>, BuildReport), ArchiveError> {
     let out = compiled_path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(out).map_err(|e| ArchiveError::Write {
@@ -116,7 +132,7 @@ fn build_and_write(
         cause: e,
     })?;
     let mut clock = Instant::now();
-    let dumps = scan(articles)?;
+    let mut report = BuildReport::default();
     let source = compiled::Source::of(articles).map_err(|e| ArchiveError::ReadDir {
         path: articles.to_path_buf(),
         cause: e,
@@ -134,20 +150,36 @@ fn build_and_write(
             );
         })
         .is_some();
-    let mut ids = assign_ids(&dumps);
-    let mut report = BuildReport {
-        files_read: dumps.len(),
-        ..BuildReport::default()
-    };
-    report.lap("list the dumps", &mut clock);
-
     // An archive only written needs of a reused entry its id, dates and origin; the rest is
     // decoded where an entry is written out.
     let decode = match then {
         Then::Serve => Decode::Whole,
         Then::Exit => Decode::Light,
     };
-    let mut cache = BuildCache::load(out, decode).filter(|_| !another_folder);
+    let load_cache = || BuildCache::load(out, decode).filter(|_| !another_folder);
+    // Told the names that changed, the folder is listed from the cache, read first.
+    let (loaded, known) = match changes {
+        Changes::Unknown => (None, None),
+        Changes::Names(names) => {
+            let cache = load_cache();
+            report.lap("load the cache (to list from it)", &mut clock);
+            let known = watched::list(articles, out, &source, cache.as_ref(), names)
+                .inspect_err(|why| tracing::info!("listing {} whole: {why}", articles.display()))
+                .ok();
+            (Some(cache), known)
+        }
+    };
+    let (dumps, overrides) = match known {
+        Some(known) => known,
+        None => scan_with_overrides(articles)?,
+    };
+    // Whether the next build may list from this one's cache (and the watcher's names).
+    let vouches = watched::vouches(&dumps);
+    let mut ids = assign_ids(&dumps);
+    report.files_read = dumps.len();
+    report.lap("list the dumps", &mut clock);
+
+    let mut cache = loaded.unwrap_or_else(load_cache);
     // This build's, written in its cache and its archive; the last one's, read from its cache.
     let mark = build_cache::new_mark();
     let read_mark = cache.as_ref().map(|c| c.mark);
@@ -263,18 +295,22 @@ fn build_and_write(
     // The cache's dumps depend on the parse alone: their chunks are written while the threads
     // are grouped (at a million dumps, 2.6 s that came after the index, alone on the step's
     // critical path). Named by the cache file only once the index is committed, below.
-    let (mut assembled, dump_chunks, dumps_took, synced) = std::thread::scope(|scope| {
-        let syncing = scope.spawn(|| unsynced.sync());
-        let writer = scope.spawn(|| {
-            let started = Instant::now();
-            let written = build_cache::write_dumps(out, cached(&done, compacted), &known);
-            (written, started.elapsed())
+    let (mut assembled, dump_chunks, dumps_took, synced, every_one_cached) =
+        std::thread::scope(|scope| {
+            let syncing = scope.spawn(|| unsynced.sync());
+            let writer = scope.spawn(|| {
+                let started = Instant::now();
+                // The cache then holds the whole listing (its names and stamps).
+                let every_one = done.iter().all(Done::is_cached);
+                let written = build_cache::write_dumps(out, cached(&done, compacted), &known);
+                (written, started.elapsed(), every_one)
+            });
+            let assembled = assemble(articles, &done, &ids, &mut report, Some(grouping));
+            let (written, took, every_one) =
+                writer.join().expect("writing the cache does not panic");
+            let synced = syncing.join().expect("syncing the store does not panic");
+            (assembled, written, took, synced, every_one)
         });
-        let assembled = assemble(articles, &done, &ids, &mut report, Some(grouping));
-        let (written, took) = writer.join().expect("writing the cache does not panic");
-        let synced = syncing.join().expect("syncing the store does not panic");
-        (assembled, written, took, synced)
-    });
     synced?;
     // Moved once nothing reads them: cloned while the cache's dumps were written beside the
     // threads, every reused dump's warnings were copied at each `+1`.
@@ -419,6 +455,8 @@ fn build_and_write(
         // left the old archive with its store.
         store::remove_others(out, &store_name);
     }
+    // Last: the record names this build's cache as the whole listing of a build that ended.
+    watched::keep_record(out, mark, &source, &overrides, vouches && every_one_cached);
     report.lap("write the compiled archive", &mut clock);
     report
         .timings

@@ -34,6 +34,9 @@ pub(super) struct Listed<'a> {
     pub(super) name: &'a [u8],
     /// A symbolic link, whose stamp is its target's.
     pub(super) is_link: bool,
+    /// The file has this one name (not a link, one hard link): a watcher of the folder sees
+    /// every change of it under this name (`super::watched`).
+    pub(super) one_name: bool,
     /// `None` when the file could not even be looked at.
     pub(super) stamp: Option<Stamp>,
 }
@@ -60,7 +63,7 @@ pub(super) fn list<T: Send>(
             let stamped = stamped.clone();
             let folder = &folder;
             scope.spawn(move |_| {
-                let stamps = (0..batch.len()).map(|i| stamp(folder, batch.name(i)));
+                let stamps = (0..batch.len()).map(|i| looked(stamp(folder, batch.name(i))));
                 let _ = stamped.send((stamps.collect::<Vec<_>>(), batch));
             });
         };
@@ -96,10 +99,11 @@ pub(super) fn list<T: Send>(
         .with_min_len(256)
         .map(|&(_, (b, i))| {
             let (stamps, batch) = &batches[b as usize];
-            let (is_link, stamp) = stamps[i as usize];
+            let (is_link, one_name, stamp) = stamps[i as usize];
             make(Listed {
                 name: batch.name(i as usize),
                 is_link,
+                one_name,
                 stamp,
             })
         })
@@ -107,11 +111,49 @@ pub(super) fn list<T: Send>(
     let aside = aside
         .into_iter()
         .filter_map(|name| {
-            let stamp = stamp(&folder, &name).1?;
+            let stamp = looked(stamp(&folder, &name)).2?;
             Some((os_string(name), stamp))
         })
         .collect();
     Ok((items, aside))
+}
+
+/// A stat as the listing keeps it: a name listed but not there any more (gone since the folder
+/// was read) is listed unstamped, like one that cannot be looked at.
+fn looked(stat: io::Result<Looked>) -> (bool, bool, Option<Stamp>) {
+    stat.map_or((false, false, None), |l| (l.is_link, l.one_name, l.stamp))
+}
+
+/// What one stat of a name found.
+pub(super) struct Looked {
+    pub(super) is_link: bool,
+    pub(super) one_name: bool,
+    /// `None` when a link's target cannot be looked at.
+    pub(super) stamp: Option<Stamp>,
+}
+
+/// Each of `names` of `dir` as [`list`] finds it, `None` where the folder holds no such name;
+/// one stat a name and no reading of the folder (the names a watcher saw change, for a
+/// listing made from the last one: `super::watched`). Any other failure to look is an error,
+/// with the name (none when the folder cannot be opened): whether the folder lists the name
+/// is not known then.
+pub(super) fn look_at<'a>(
+    dir: &Path,
+    names: impl Iterator<Item = &'a [u8]>,
+) -> Result<Vec<Option<Listed<'a>>>, (&'a [u8], io::Error)> {
+    let folder = open(dir).map_err(|e| (&b""[..], e))?;
+    names
+        .map(|name| match stamp(&folder, name) {
+            Ok(l) => Ok(Some(Listed {
+                name,
+                is_link: l.is_link,
+                one_name: l.one_name,
+                stamp: l.stamp,
+            })),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err((name, e)),
+        })
+        .collect()
 }
 
 /// Names read one after another, stamped together.
@@ -158,6 +200,7 @@ mod linux {
     use rustix::fd::OwnedFd;
     use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags, RawDir, StatxFlags};
 
+    use super::Looked;
     use crate::archive::stamp::Stamp;
 
     pub(super) type Folder = OwnedFd;
@@ -184,22 +227,24 @@ mod linux {
         Ok(())
     }
 
-    /// Whether `name` in `folder` is a link, and its stamp (a link's target's). Asks the
-    /// kernel for the stamp's fields alone, relative to the open folder (no path made).
-    pub(super) fn stamp(folder: &Folder, name: &[u8]) -> (bool, Option<Stamp>) {
+    /// Whether `name` in `folder` is a link or has other names, and its stamp (a link's
+    /// target's). Asks the kernel for the stamp's fields alone (and the count of links: the
+    /// same stat, filled by the same call), relative to the open folder (no path made). An
+    /// error when `name` itself cannot be looked at.
+    pub(super) fn stamp(folder: &Folder, name: &[u8]) -> io::Result<Looked> {
         let fields = StatxFlags::TYPE
             | StatxFlags::SIZE
             | StatxFlags::MTIME
             | StatxFlags::CTIME
-            | StatxFlags::INO;
-        let at = |flags| rustix::fs::statx(folder, name, flags, fields).ok();
-        let Some(own) = at(AtFlags::SYMLINK_NOFOLLOW) else {
-            return (false, None);
-        };
+            | StatxFlags::INO
+            | StatxFlags::NLINK;
+        let at = |flags| rustix::fs::statx(folder, name, flags, fields);
+        let own = at(AtFlags::SYMLINK_NOFOLLOW)?;
         let is_link = FileType::from_raw_mode(own.stx_mode.into()) == FileType::Symlink;
+        let one_name = !is_link && own.stx_nlink == 1;
         // Retargeting a link or changing its target is a change: its stamp is the target's.
         let st = if is_link {
-            at(AtFlags::empty())
+            at(AtFlags::empty()).ok()
         } else {
             Some(own)
         };
@@ -211,7 +256,11 @@ mod linux {
                 s.stx_ino,
             )
         });
-        (is_link, stamp)
+        Ok(Looked {
+            is_link,
+            one_name,
+            stamp,
+        })
     }
 }
 
@@ -225,6 +274,7 @@ mod portable {
     use std::io;
     use std::path::{Path, PathBuf};
 
+    use super::Looked;
     use crate::archive::stamp::Stamp;
 
     pub(super) type Folder = PathBuf;
@@ -240,18 +290,21 @@ mod portable {
         Ok(())
     }
 
-    pub(super) fn stamp(folder: &Folder, name: &[u8]) -> (bool, Option<Stamp>) {
+    /// Never `one_name`: without a count of links, nothing is listed by name alone.
+    pub(super) fn stamp(folder: &Folder, name: &[u8]) -> io::Result<Looked> {
         let path = folder.join(super::os_string(name.to_vec()));
-        let Ok(own) = fs::symlink_metadata(&path) else {
-            return (false, None);
-        };
+        let own = fs::symlink_metadata(&path)?;
         let is_link = own.file_type().is_symlink();
         let meta = if is_link {
             fs::metadata(&path).ok()
         } else {
             Some(own)
         };
-        (is_link, meta.map(|m| Stamp::of(&m)))
+        Ok(Looked {
+            is_link,
+            one_name: false,
+            stamp: meta.map(|m| Stamp::of(&m)),
+        })
     }
 }
 

@@ -8,7 +8,8 @@
 //! text.
 //!
 //! The files by job: [`model`] (the loaded [`Archive`] and its lookups) over [`entry`]
-//! (one article and its note); [`scan`] (the folder listed, ids given) and [`dump`] (one
+//! (one article and its note); [`scan`] (the folder listed, ids given; by `listing`, or by
+//! `watched` from the last listing and a watcher's names: [`Changes`]) and [`dump`] (one
 //! dump read, parsed and overridden); [`build`] (every dump's result, threads and duplicates,
 //! the archive assembled, and written in reading order by `in_order`; each file's articles
 //! held by `results`, whole or, reused from the cache, as `light_entry`'s heads) and
@@ -65,15 +66,19 @@ mod stamp;
 pub mod store;
 mod str_order;
 pub mod threads;
+mod watched;
 
 use std::path::{Path, PathBuf};
 
 pub use build::build;
 pub use dump::{DumpReadError, read_dump};
 pub use entry::Entry;
-pub use incremental::{Check, build_and_save, build_and_save_for_exit, load_or_build};
+pub use incremental::{
+    Check, build_and_save, build_and_save_for_exit, build_and_save_knowing, load_or_build,
+};
 pub use model::Archive;
 pub use report::{BuildReport, Problem};
+pub use watched::Changes;
 
 /// What can go wrong with the collection as a whole (a single bad dump is not one of them:
 /// it becomes a [`Problem`] in the report and the build goes on).

@@ -15,7 +15,7 @@ use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use super::ArchiveError;
 use super::build_cache::Stamp;
 use super::id;
-use super::listing::{self, Wanted};
+use super::listing::{self, Aside, Listed, Wanted};
 use crate::capture::Format;
 
 /// One input file of the articles folder (`.txt`, `.html`/`.htm`, `.warc`/`.warc.gz`), as
@@ -33,9 +33,34 @@ pub(super) struct Dump {
     pub(super) over: Option<Stamp>,
     /// A symbolic link, whose target must be inside the folder.
     pub(super) is_link: bool,
+    /// The file has this one name (not a link, one hard link).
+    one_name: bool,
 }
 
 impl Dump {
+    /// A dump as the last listing found it, known from the build cache: a file of one name,
+    /// UTF-8, stamped ([`Dump::follows_by_name`]), its override given by [`give_overrides`].
+    /// `None` for a name that is not a dump's.
+    pub(super) fn known(name: String, stamp: Stamp) -> Option<Dump> {
+        Some(Dump {
+            format: Format::of(&name)?,
+            name,
+            raw: None,
+            stamp: Some(stamp),
+            over: None,
+            is_link: false,
+            one_name: true,
+        })
+    }
+
+    /// Whether a watcher of the folder sees every change of this dump under its own name, and
+    /// the build cache keeps it as listed: a stamped file of one name (not a link, whose
+    /// target changes under another name; not one of several hard links, written through
+    /// another), named in UTF-8 (the cache keeps the name's UTF-8 spelling).
+    pub(super) fn follows_by_name(&self) -> bool {
+        self.one_name && !self.is_link && self.raw.is_none() && self.stamp.is_some()
+    }
+
     /// The file's name as the folder holds it.
     fn file_name(&self) -> &OsStr {
         self.raw.as_deref().unwrap_or(OsStr::new(&self.name))
@@ -49,52 +74,67 @@ impl Dump {
 
 /// The dumps of `dir`, sorted by name, with their overrides' stamps.
 pub(super) fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
+    scan_with_overrides(dir).map(|(dumps, _)| dumps)
+}
+
+/// [`scan`], and the overrides' names with their stamps (what the next build's listing by the
+/// watcher's names starts from: [`super::watched`]).
+pub(super) fn scan_with_overrides(dir: &Path) -> Result<(Vec<Dump>, Aside), ArchiveError> {
     // The folder read once, each dump stamped on all cores into its place ([`listing`]):
     // nothing kept of a name but itself, its format and its stamp.
-    let (mut dumps, overrides) = listing::list(
-        dir,
-        |name| {
-            if Format::of_bytes(name).is_some() {
-                Wanted::Listed
-            } else if Path::new(OsStr::from_bytes(name)).extension() == Some(OsStr::new("toml")) {
-                Wanted::Aside
-            } else {
-                Wanted::No
-            }
-        },
-        |listed| {
-            let (name, raw) = match std::str::from_utf8(listed.name) {
-                Ok(name) => (name.to_owned(), None),
-                Err(_) => {
-                    let raw = OsStr::from_bytes(listed.name).to_owned();
-                    (raw.to_string_lossy().into_owned(), Some(raw))
-                }
-            };
-            Dump {
-                // The suffixes are ASCII: the lossy name has the bytes' format.
-                format: Format::of(&name).unwrap_or(Format::Text),
-                name,
-                raw,
-                stamp: listed.stamp,
-                over: None,
-                is_link: listed.is_link,
-            }
-        },
-    )
-    .map_err(|e| ArchiveError::ReadDir {
-        path: dir.to_path_buf(),
-        cause: e,
-    })?;
+    let (mut dumps, overrides) =
+        listing::list(dir, wanted, dump_of).map_err(|e| ArchiveError::ReadDir {
+            path: dir.to_path_buf(),
+            cause: e,
+        })?;
+    give_overrides(&mut dumps, &overrides);
+    Ok((dumps, overrides))
+}
+
+/// What the listing keeps of a file name: a dump's is listed, an override's set aside.
+pub(super) fn wanted(name: &[u8]) -> Wanted {
+    if Format::of_bytes(name).is_some() {
+        Wanted::Listed
+    } else if Path::new(OsStr::from_bytes(name)).extension() == Some(OsStr::new("toml")) {
+        Wanted::Aside
+    } else {
+        Wanted::No
+    }
+}
+
+/// The dump of a listed name (its override not yet given).
+pub(super) fn dump_of(listed: Listed<'_>) -> Dump {
+    let (name, raw) = match std::str::from_utf8(listed.name) {
+        Ok(name) => (name.to_owned(), None),
+        Err(_) => {
+            let raw = OsStr::from_bytes(listed.name).to_owned();
+            (raw.to_string_lossy().into_owned(), Some(raw))
+        }
+    };
+    Dump {
+        // The suffixes are ASCII: the lossy name has the bytes' format.
+        format: Format::of(&name).unwrap_or(Format::Text),
+        name,
+        raw,
+        stamp: listed.stamp,
+        over: None,
+        is_link: listed.is_link,
+        one_name: listed.one_name,
+    }
+}
+
+/// Each dump's override's stamp, from `overrides` (the folder's `.toml` files).
+pub(super) fn give_overrides(dumps: &mut [Dump], overrides: &Aside) {
     // A folder without overrides (the usual one) makes no override name per dump.
-    if !overrides.is_empty() {
-        let overrides: HashMap<OsString, Stamp> = overrides.into_iter().collect();
-        for d in &mut dumps {
-            if let Some(name) = Path::new(d.file_name()).with_extension("toml").file_name() {
-                d.over = overrides.get(name).copied();
-            }
+    if overrides.is_empty() {
+        return;
+    }
+    let overrides: HashMap<&OsStr, Stamp> = overrides.iter().map(|(n, s)| (&**n, *s)).collect();
+    for d in dumps {
+        if let Some(name) = Path::new(d.file_name()).with_extension("toml").file_name() {
+            d.over = overrides.get(name).copied();
         }
     }
-    Ok(dumps)
 }
 
 /// Each dump's id, and a warning for the dumps whose id had to be made unique.
@@ -187,6 +227,7 @@ mod tests {
             stamp: None,
             over: None,
             is_link: false,
+            one_name: true,
         }
     }
 
