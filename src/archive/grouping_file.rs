@@ -146,7 +146,7 @@ mod tests {
                 .map(|(a, profile)| Item {
                     id: &a.id,
                     published: None,
-                    profile,
+                    profile: profile.into(),
                     unchanged: false,
                 })
                 .collect()

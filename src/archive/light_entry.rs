@@ -22,7 +22,7 @@ use super::chunk_files;
 use super::entry::{Entry, OtherCapture};
 use super::model::Part;
 use super::store::PartRef;
-use super::threads::Profile;
+use super::threads::ProfileRef;
 use crate::capture::Format;
 use crate::parse::Date;
 
@@ -35,9 +35,10 @@ pub struct Head {
     pub format: Format,
     /// When a crawl fetched it: the newest capture of an address is its article.
     pub captured: Option<Date>,
-    /// Where its whole entry's bytes are in the chunk of its [`Raw`] (chunks are a few
-    /// megabytes: 32 bits, not 64, for a million heads).
+    /// Where its whole entry's bytes are in the chunk of its [`Raw`], and its profile's (read
+    /// there: [`Raw::profile`]): chunks are a few megabytes, 32 bits (not 64) for a million.
     at: Range<u32>,
+    profile_at: Range<u32>,
 }
 
 /// The fields of a [`Head`] the cache writes before each entry's bytes.
@@ -56,12 +57,12 @@ pub struct Raw {
     range: Range<usize>,
 }
 
-/// A dump's results read light: each article's head, parts and profile.
-pub type LightResults = Vec<(Head, Part, Profile)>;
+/// A dump's results read light: each article's head (with where its profile is) and parts.
+pub type LightResults = Vec<(Head, Part)>;
 
 /// The results of a dump written at `start` of `chunk` (as [`super::results::Outcomes`] writes
-/// them), read light: each entry's head, where its bytes are (passed, not read), its parts
-/// and its profile. Gives them, where their bytes are, and where they end in `chunk`.
+/// them), read light: each entry's head, where its bytes and profile are (passed, the profile
+/// checked), its parts. Gives them, where their bytes are, and where they end in `chunk`.
 pub fn read_light(
     chunk: &Arc<memmap2::Mmap>,
     start: usize,
@@ -88,16 +89,17 @@ pub fn read_light(
         let span = |i: usize| u32::try_from(i).map_err(|_| postcard::Error::DeserializeBadVarint);
         let part;
         (part, rest) = postcard::take_from_bytes::<Part>(rest)?;
-        let profile;
-        (profile, rest) = postcard::take_from_bytes::<Profile>(rest)?;
+        let profile_from = at(rest);
+        (_, rest) = ProfileRef::take_from(rest)?;
         let head = Head {
             id,
             published: head.published,
             format: head.format,
             captured: head.captured,
             at: span(from)?..span(from + len)?,
+            profile_at: span(profile_from)?..span(at(rest))?,
         };
-        results.push((head, part, profile));
+        results.push((head, part));
     }
     let raw = Raw {
         chunk: chunk.clone(),
@@ -111,6 +113,12 @@ impl Raw {
     fn bytes_of(&self, head: &Head) -> Result<&[u8], postcard::Error> {
         let at = head.at.start as usize..head.at.end as usize;
         (self.chunk.get(at)).ok_or(postcard::Error::DeserializeUnexpectedEnd)
+    }
+
+    /// The profile of the article `head` heads, where the chunk holds it (checked when read).
+    pub fn profile(&self, head: &Head) -> ProfileRef<'_> {
+        let at = head.profile_at.start as usize..head.profile_at.end as usize;
+        ProfileRef::Encoded(self.chunk.get(at).unwrap_or_default())
     }
 
     /// The whole entry `head` heads, with its head's id (which a build may have changed
@@ -150,7 +158,7 @@ impl Raw {
             if read.0 != id.as_bytes() || Some(at) != part {
                 return None;
             }
-            (_, rest) = postcard::take_from_bytes::<Profile>(rest).ok()?;
+            (_, rest) = ProfileRef::take_from(rest).ok()?;
         }
         rest.is_empty().then_some(bytes)
     }
@@ -334,6 +342,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Held<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::archive::threads::Profile;
     use crate::parse::{Warning, WarningCode};
 
     fn whole() -> Entry {
@@ -369,7 +378,7 @@ mod tests {
     fn written(entries: &[&Entry], at: PartRef) -> Vec<u8> {
         let items: Vec<_> = entries
             .iter()
-            .map(|e| (AsCached(EntryRef::Whole(e)), at, Profile::default()))
+            .map(|e| (AsCached(EntryRef::Whole(e)), at, Profile::of(&e.article)))
             .collect();
         postcard::to_stdvec(&items).unwrap()
     }
@@ -394,8 +403,9 @@ mod tests {
         let at = PartRef { offset: 3, len: 5 };
         let (light, raw) = light(&written(&[&entry, &entry], at));
         assert_eq!(light.len(), 2);
-        let (read, part, _) = &light[1];
+        let (read, part) = &light[1];
         assert_eq!(part.stored(), Some(at));
+        assert_eq!(raw.profile(read).to_profile(), Profile::of(&entry.article));
         assert_eq!(read.id, entry.article.id);
         assert_eq!(read.published, entry.article.published);
         let origin = &entry.provenance.origin;
@@ -460,7 +470,7 @@ mod tests {
         expected.extend(&head);
         expected.extend(postcard::to_stdvec(&own.len()).unwrap());
         expected.extend(&own);
-        expected.extend(postcard::to_stdvec(&(at, Profile::default())).unwrap());
+        expected.extend(postcard::to_stdvec(&(at, Profile::of(&entry.article))).unwrap());
         assert_eq!(bytes, expected);
         // Read whole, as a build that serves reads it.
         let read: Vec<(WholeEntry, PartRef, Profile)> = postcard::from_bytes(&bytes).unwrap();
@@ -506,7 +516,7 @@ mod tests {
         let item = (
             AsCached(EntryRef::Light(&renamed, &raw)),
             at,
-            Profile::default(),
+            Profile::of(&expected.article),
         );
         let again = postcard::to_stdvec(&vec![item]).unwrap();
         assert_eq!(again, written(&[&expected], at));

@@ -15,15 +15,16 @@ use super::entry::Entry;
 use super::light_entry::{AsCached, EntryRef, Head, Raw};
 use super::model::Part;
 use super::store::PartRef;
-use super::threads::Profile;
+use super::threads::{Profile, ProfileRef};
 use crate::capture::Format;
 use crate::parse::Date;
 
 /// An article whole (but for its body and text), where its parts are, and its profile.
 pub type WholeResult = (Entry, Part, Profile);
 
-/// An article reused from the cache, as a build holds it: [`WholeResult`] with a head.
-pub type LightResult = (Head, Part, Profile);
+/// An article reused from the cache, as a build holds it: [`WholeResult`] with a head, its
+/// profile left in the cache's bytes ([`Raw::profile`]).
+pub type LightResult = (Head, Part);
 
 /// One file's articles (one for a dump or a saved page, one per page of a crawl).
 #[derive(Debug, Clone)]
@@ -88,10 +89,10 @@ impl Results {
         }
     }
 
-    pub fn profile(&self, j: usize) -> &Profile {
+    pub fn profile(&self, j: usize) -> ProfileRef<'_> {
         match self {
-            Results::Whole(v) => &v[j].2,
-            Results::Light(v, _) => &v[j].2,
+            Results::Whole(v) => ProfileRef::Owned(&v[j].2),
+            Results::Light(v, raw) => raw.profile(&v[j].0),
         }
     }
 
@@ -131,7 +132,7 @@ impl Results {
             Results::Light(v, _) => (&mut [], v.as_mut_slice()),
         };
         let whole = whole.iter_mut().map(|(_, part, _)| part);
-        whole.chain(light.iter_mut().map(|(_, part, _)| part))
+        whole.chain(light.iter_mut().map(|(_, part)| part))
     }
 
     /// Article `j` whole, decoded from the cache when it was read light.
@@ -149,7 +150,10 @@ impl Results {
             Results::Whole(v) => Ok(v),
             Results::Light(v, raw) => v
                 .into_iter()
-                .map(|(head, part, profile)| Ok((raw.entry(&head)?, part, profile)))
+                .map(|(head, part)| {
+                    let profile = raw.profile(&head).to_profile();
+                    Ok((raw.entry(&head)?, part, profile))
+                })
                 .collect(),
         }
     }
@@ -178,7 +182,7 @@ impl Results {
             Results::Light(v, raw) => {
                 let now = v
                     .iter()
-                    .map(|(head, part, _)| (head.id.as_str(), part.stored()));
+                    .map(|(head, part)| (head.id.as_str(), part.stored()));
                 raw.outcomes_bytes(now)
             }
         }

@@ -37,7 +37,7 @@ use super::kept::KeptLists;
 use super::links::{self, Link, REACH, UNDATED, Vector, day_key};
 use super::packed_ids::PackedIds;
 use super::places::{longest_rising, old_places};
-use super::profile::Profile;
+use super::profile::ProfileRef;
 
 #[cfg(test)]
 pub(super) mod tests;
@@ -173,10 +173,11 @@ impl Grouping {
 /// What an article is grouped by: its profile's terms and its day. Every article's is made
 /// at every build: each `(term, count)` is one 64-bit word hashed, not two 32-bit ones
 /// (`Hash` for the pairs took twice the steps, on a million profiles of 32 pairs).
-pub(super) fn fingerprint(profile: &Profile, day: Option<i32>) -> u64 {
+pub(super) fn fingerprint(profile: ProfileRef, day: Option<i32>) -> u64 {
     let mut h = FxHasher::default();
-    h.write_usize(profile.terms.len());
-    for &(t, n) in &profile.terms {
+    let terms = profile.terms();
+    h.write_usize(terms.len());
+    for (t, n) in terms {
         h.write_u64(u64::from(t) << 32 | u64::from(n));
     }
     day.hash(&mut h);
@@ -189,12 +190,12 @@ pub(super) fn from_nothing(
     base: Base,
     drift: u32,
     ids: PackedIds,
-    profiles: &[&Profile],
+    profiles: &[ProfileRef],
     days: Vec<Option<i32>>,
 ) -> Grouping {
     let vectors: Vec<Vector> = profiles
         .par_iter()
-        .map(|p| links::vector(p, base.n, |t| base.df(t)))
+        .map(|&p| links::vector(p, base.n, |t| base.df(t)))
         .collect();
     grouping_of(base, drift, ids, profiles, days, &vectors).0
 }
@@ -204,7 +205,7 @@ pub(super) fn grouping_of(
     base: Base,
     drift: u32,
     ids: PackedIds,
-    profiles: &[&Profile],
+    profiles: &[ProfileRef],
     days: Vec<Option<i32>>,
     vectors: &[Vector],
 ) -> (Grouping, Vec<Link>) {
@@ -213,7 +214,7 @@ pub(super) fn grouping_of(
     let prints = profiles
         .par_iter()
         .zip(&days)
-        .map(|(p, &d)| fingerprint(p, d))
+        .map(|(&p, &d)| fingerprint(p, d))
         .collect();
     let mut terms = Vec::new();
     let mut ends = Vec::with_capacity(signatures.len());
@@ -247,7 +248,7 @@ pub(super) fn grouping_of(
 pub(super) fn again(
     mut g: Grouping,
     ids: &[&str],
-    profiles: &[&Profile],
+    profiles: &[ProfileRef],
     days: &[Option<i32>],
     unchanged: &[bool],
 ) -> Option<Grouping> {
@@ -259,7 +260,7 @@ pub(super) fn again(
         .par_iter()
         .zip(days)
         .zip(unchanged)
-        .map(|((p, &d), &same)| if same { 0 } else { fingerprint(p, d) })
+        .map(|((&p, &d), &same)| if same { 0 } else { fingerprint(p, d) })
         .collect();
     // Each place's number: the old article's when it is unchanged, a new one otherwise.
     let mut number = vec![NONE; n];

@@ -10,7 +10,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::profile::Profile;
+use super::profile::ProfileRef;
 use super::shared;
 use super::{MAX_CANDIDATES_PER_TERM, MAX_COMPARED, PAIR_WINDOW_DAYS, SIGNATURE, THRESHOLD};
 
@@ -21,14 +21,14 @@ pub(super) type Vector = Vec<(u32, f32)>;
 /// in a map of its own, and the smaller map is added into the larger. At a million
 /// articles these are 32 million increments in a map of a million terms or so, most of them
 /// cache misses, and they were counted on one core while the other waited.
-pub(super) fn count(profiles: &[&Profile]) -> FxHashMap<u32, u32> {
+pub(super) fn count(profiles: &[ProfileRef]) -> FxHashMap<u32, u32> {
     let share = profiles.len().div_ceil(rayon::current_num_threads()).max(1);
     profiles
         .par_chunks(share)
         .map(|share| {
             let mut df: FxHashMap<u32, u32> = FxHashMap::default();
             for p in share {
-                for &(t, _) in &p.terms {
+                for (t, _) in p.terms() {
                     *df.entry(t).or_insert(0) += 1;
                 }
             }
@@ -45,12 +45,11 @@ pub(super) fn count(profiles: &[&Profile]) -> FxHashMap<u32, u32> {
 
 /// The TF-IDF vector (sublinear tf) of a profile's terms that another article of the base also
 /// has, normalised: `n` articles, `df` each term's document frequency among them.
-pub(super) fn vector(p: &Profile, n: u32, df: impl Fn(u32) -> u32) -> Vector {
+pub(super) fn vector(p: ProfileRef, n: u32, df: impl Fn(u32) -> u32) -> Vector {
     let n = n as f32;
     let mut v: Vector = p
-        .terms
-        .iter()
-        .map(|&(t, tf)| (t, tf, df(t)))
+        .terms()
+        .map(|(t, tf)| (t, tf, df(t)))
         .filter(|&(_, _, df)| df > 1)
         .map(|(t, tf, df)| (t, (1.0 + (tf as f32).ln()) * (n / df as f32).ln()))
         .filter(|&(_, w)| w > 0.0)
@@ -64,10 +63,10 @@ pub(super) fn vector(p: &Profile, n: u32, df: impl Fn(u32) -> u32) -> Vector {
 
 /// The vectors of `profiles` weighed among themselves.
 #[cfg(test)]
-pub(super) fn weigh(profiles: &[&Profile]) -> Vec<Vector> {
+pub(super) fn weigh(profiles: &[ProfileRef]) -> Vec<Vector> {
     let df = count(profiles);
     let n = profiles.len() as u32;
-    profiles.iter().map(|p| vector(p, n, |t| df[&t])).collect()
+    profiles.iter().map(|&p| vector(p, n, |t| df[&t])).collect()
 }
 
 /// The [`SIGNATURE`] heaviest terms of a vector: what its article is indexed under.
@@ -430,6 +429,7 @@ fn candidates(list: &[(i32, u32)], place: usize) -> &[(i32, u32)] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::archive::threads::Profile;
 
     /// A random number below its argument, the same sequence for a seed.
     fn random(mut seed: u64) -> impl FnMut(u64) -> u64 {
@@ -537,7 +537,7 @@ mod tests {
                 ..Profile::default()
             })
             .collect();
-        let borrowed: Vec<&Profile> = profiles.iter().collect();
+        let borrowed: Vec<ProfileRef> = profiles.iter().map(ProfileRef::from).collect();
         let mut expected: std::collections::BTreeMap<u32, u32> = Default::default();
         for p in &profiles {
             for &(t, _) in &p.terms {

@@ -55,7 +55,7 @@ pub use again::Grouping;
 pub use chunks::{ChunkName, Chunks, Names, Piece, Pieces};
 use join::join;
 use links::{Link, Vector, links};
-pub use profile::Profile;
+pub use profile::{Profile, ProfileRef};
 use rustc_hash::FxHashMap;
 
 /// Cosine similarity from which two articles are one story.
@@ -162,7 +162,7 @@ pub struct Item<'a> {
     pub id: &'a str,
     /// The publication date, when known.
     pub published: Option<Date>,
-    pub profile: &'a Profile,
+    pub profile: ProfileRef<'a>,
     /// The article the grouping handed to [`group_again`] holds under this id, with this
     /// profile and date: its fingerprint is not made again (at a million articles, every
     /// profile's 32 pairs read and hashed at each build to find the one or few that
@@ -184,7 +184,7 @@ pub fn group(entries: &[Entry]) -> Threads {
         .map(|(e, profile)| Item {
             id: &e.article.id,
             published: e.article.published,
-            profile,
+            profile: profile.into(),
             unchanged: false,
         })
         .collect();
@@ -242,7 +242,7 @@ pub fn group_again(items: &[Item], previous: Option<Grouping>) -> (Grouped, Grou
 fn profiles_and_days<'a>(
     items: &[Item<'a>],
     kept: &[usize],
-) -> (Vec<&'a Profile>, Vec<Option<i32>>) {
+) -> (Vec<ProfileRef<'a>>, Vec<Option<i32>>) {
     let profiles = kept.iter().map(|&i| items[i].profile).collect();
     let days = kept
         .iter()
@@ -252,12 +252,12 @@ fn profiles_and_days<'a>(
 }
 
 /// The profiles' document frequencies and their vectors weighed with them.
-fn weigh(profiles: &[&Profile]) -> (FxHashMap<u32, u32>, Vec<Vector>) {
+fn weigh(profiles: &[ProfileRef]) -> (FxHashMap<u32, u32>, Vec<Vector>) {
     let counts = links::count(profiles);
     let n = profiles.len() as u32;
     let vectors = profiles
         .par_iter()
-        .map(|p| links::vector(p, n, |t| counts[&t]))
+        .map(|&p| links::vector(p, n, |t| counts[&t]))
         .collect();
     (counts, vectors)
 }
@@ -307,7 +307,7 @@ fn verbatim_duplicates(items: &[Item]) -> (Vec<usize>, Vec<(String, String)>) {
     let mut kept = Vec::with_capacity(items.len());
     let mut duplicates = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        match item.profile.body.map(|k| *first.entry(k).or_insert(i)) {
+        match item.profile.body().map(|k| *first.entry(k).or_insert(i)) {
             Some(j) if j != i => duplicates.push((items[j].id.to_owned(), item.id.to_owned())),
             _ => kept.push(i),
         }
@@ -355,7 +355,7 @@ mod tests {
             .map(|(e, profile)| Item {
                 id: &e.article.id,
                 published: None,
-                profile,
+                profile: profile.into(),
                 unchanged: false,
             })
             .collect();
@@ -402,7 +402,7 @@ mod tests {
     fn similarities_of_the_fixtures() {
         let entries = fixture_entries();
         let profiles: Vec<_> = entries.iter().map(|e| Profile::of(&e.article)).collect();
-        let vectors = links::weigh(&profiles.iter().collect::<Vec<_>>());
+        let vectors = links::weigh(&profiles.iter().map(ProfileRef::from).collect::<Vec<_>>());
         let is_seed = |i: usize| SEEDS.contains(&entries[i].article.id.as_str());
         let (mut seed_min, mut seed_max, mut cross_max, mut other_max) = (1f32, 0f32, 0f32, 0f32);
         let mut best = vec![0f32; entries.len()];

@@ -85,6 +85,134 @@ impl Profile {
     }
 }
 
+/// A profile as the threads read it: an owned one (parsed in this build, or read whole), or
+/// one left encoded where the build cache's mapped chunk holds it. A `+1` reads every reused
+/// article light, and decoding each one's profile into a `Vec` of its own was ≈ 660
+/// instructions and 270 bytes of fresh heap an article (at 100,000: 66 M instructions, 464 K
+/// last-level misses, notes/build-bench.md session 38), for profiles the threads then read only
+/// where an article changed or is compared again.
+#[derive(Debug, Clone, Copy)]
+pub enum ProfileRef<'a> {
+    Owned(&'a Profile),
+    /// A [`Profile`] as postcard writes it, checked when it was taken
+    /// ([`ProfileRef::take_from`]).
+    Encoded(&'a [u8]),
+}
+
+impl<'a> From<&'a Profile> for ProfileRef<'a> {
+    fn from(profile: &'a Profile) -> ProfileRef<'a> {
+        ProfileRef::Owned(profile)
+    }
+}
+
+impl<'a> ProfileRef<'a> {
+    /// The profile postcard wrote at the start of `bytes`, left where it is, and the bytes
+    /// after it. Checked whole here (its body, and its terms whole pairs), so that reading it
+    /// later cannot fail.
+    pub fn take_from(bytes: &'a [u8]) -> Result<(ProfileRef<'a>, &'a [u8]), postcard::Error> {
+        let (terms, rest) = Self::split(bytes)?;
+        if !terms.len().is_multiple_of(TERM_BYTES) {
+            return Err(postcard::Error::DeserializeBadEncoding);
+        }
+        let used = bytes.len() - rest.len();
+        Ok((ProfileRef::Encoded(&bytes[..used]), rest))
+    }
+
+    /// An encoded profile's body key, its terms' bytes, and the bytes after them.
+    fn split(bytes: &'a [u8]) -> Result<(&'a [u8], &'a [u8]), postcard::Error> {
+        let (_, rest) = postcard::take_from_bytes::<Option<(u64, u32)>>(bytes)?;
+        postcard::take_from_bytes::<&[u8]>(rest)
+    }
+
+    /// The key of its body's words ([`Profile::body`]): equal keys are verbatim duplicates.
+    pub fn body(self) -> Option<(u64, u32)> {
+        match self {
+            ProfileRef::Owned(p) => p.body,
+            ProfileRef::Encoded(bytes) => postcard::take_from_bytes(bytes).ok().and_then(|b| b.0),
+        }
+    }
+
+    /// Its terms and word pairs as `(term hash, count)`, sorted by hash ([`Profile::terms`]).
+    pub fn terms(self) -> Terms<'a> {
+        match self {
+            ProfileRef::Owned(p) => Terms::Owned(p.terms.iter()),
+            // Checked when taken: an error here is not possible, and would read as no terms.
+            ProfileRef::Encoded(bytes) => {
+                let terms = Self::split(bytes).map_or(&[][..], |(terms, _)| terms);
+                Terms::Le(terms.chunks_exact(TERM_BYTES))
+            }
+        }
+    }
+
+    /// The profile decoded, owned.
+    pub fn to_profile(self) -> Profile {
+        match self {
+            ProfileRef::Owned(p) => p.clone(),
+            ProfileRef::Encoded(_) => Profile {
+                body: self.body(),
+                terms: self.terms().collect(),
+            },
+        }
+    }
+}
+
+/// Written as the [`Profile`] it is: an encoded one's terms as the bytes they are.
+impl serde::Serialize for ProfileRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        match *self {
+            ProfileRef::Owned(p) => p.serialize(s),
+            ProfileRef::Encoded(bytes) => {
+                let terms = Self::split(bytes).map_or(&[][..], |(terms, _)| terms);
+                let mut p = s.serialize_struct("Profile", 2)?;
+                p.serialize_field("body", &self.body())?;
+                p.serialize_field("terms", &LeBytes(terms))?;
+                p.end()
+            }
+        }
+    }
+}
+
+/// Bytes written as one run (as [`crate::serde_le`] writes a profile's terms).
+struct LeBytes<'a>(&'a [u8]);
+
+impl serde::Serialize for LeBytes<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.0)
+    }
+}
+
+/// A term as [`crate::serde_le`] writes it: two little-endian `u32`s.
+const TERM_BYTES: usize = 8;
+
+/// A profile's terms, from an owned one or from its encoded bytes.
+#[derive(Clone)]
+pub enum Terms<'a> {
+    Owned(std::slice::Iter<'a, (u32, u32)>),
+    Le(std::slice::ChunksExact<'a, u8>),
+}
+
+impl Iterator for Terms<'_> {
+    type Item = (u32, u32);
+
+    #[inline]
+    fn next(&mut self) -> Option<(u32, u32)> {
+        match self {
+            Terms::Owned(it) => it.next().copied(),
+            Terms::Le(it) => it.next().map(<(u32, u32) as crate::serde_le::Le>::get),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Terms::Owned(it) => it.size_hint(),
+            Terms::Le(it) => it.size_hint(),
+        }
+    }
+}
+
+impl ExactSizeIterator for Terms<'_> {}
+
 /// The body key's hash so far, `h`, followed by a word whose folded form hashes to `word`:
 /// an order-dependent mix defined by its constants (the key is kept in the build cache).
 fn body_mix(h: u64, word: u64) -> u64 {
@@ -191,6 +319,41 @@ mod tests {
             profile.terms, expected,
             "the 32 most said words, with their counts"
         );
+    }
+
+    #[test]
+    fn a_profile_read_where_it_is_encoded_is_the_profile() {
+        let profiles = [
+            Profile {
+                body: Some((u64::MAX, 300)),
+                terms: vec![(1, 2), (0x1234_5678, 40), (u32::MAX, 1)],
+            },
+            Profile::default(),
+        ];
+        for profile in &profiles {
+            let mut bytes = postcard::to_stdvec(profile).unwrap();
+            bytes.extend_from_slice(b"after");
+            let (read, rest) = ProfileRef::take_from(&bytes).unwrap();
+            assert_eq!(rest, b"after");
+            assert!(matches!(read, ProfileRef::Encoded(_)));
+            assert_eq!(read.body(), profile.body);
+            assert_eq!(read.terms().len(), profile.terms.len());
+            assert_eq!(read.terms().collect::<Vec<_>>(), profile.terms);
+            assert_eq!(read.to_profile(), *profile);
+            // Written again, the bytes it was read from.
+            assert_eq!(
+                postcard::to_stdvec(&read).unwrap(),
+                bytes[..bytes.len() - 5]
+            );
+            let owned = ProfileRef::from(profile);
+            assert_eq!(owned.terms().collect::<Vec<_>>(), profile.terms);
+            assert_eq!(owned.body(), profile.body);
+        }
+        // Terms that are not whole pairs, or bytes cut short: an error when taken.
+        let bad = postcard::to_stdvec(&(None::<(u64, u32)>, &[1u8, 2, 3][..])).unwrap();
+        assert!(ProfileRef::take_from(&bad).is_err());
+        let whole = postcard::to_stdvec(&profiles[0]).unwrap();
+        assert!(ProfileRef::take_from(&whole[..whole.len() - 1]).is_err());
     }
 
     #[test]

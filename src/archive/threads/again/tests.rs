@@ -2,6 +2,7 @@
 
 use super::super::{Grouped, Item, group_again, join, places, profiles_and_days, threads_of};
 use super::*;
+use crate::archive::threads::Profile;
 
 use crate::parse::Date;
 
@@ -68,7 +69,7 @@ impl Made {
             .map(|(id, published, profile)| Item {
                 id,
                 published: *published,
-                profile,
+                profile: profile.into(),
                 unchanged: false,
             })
             .collect()
@@ -84,7 +85,9 @@ impl Made {
             .collect();
         let mut items = self.items();
         for item in &mut items {
-            item.unchanged = was.get(item.id) == Some(&(&item.published, item.profile));
+            item.unchanged = was.get(item.id).is_some_and(|&(published, profile)| {
+                *published == item.published && item.profile.to_profile() == *profile
+            });
         }
         items
     }
