@@ -228,7 +228,7 @@ impl BuildCache {
     /// store is there; otherwise `None`.
     pub fn load(build_dir: &Path, decode: Decode) -> Option<BuildCache> {
         let cache = BuildCache::read_as(build_dir, decode)?;
-        let program = Program::running();
+        let program = Program::running_in(build_dir);
         let store = Store::open(&build_dir.join(&cache.store)).ok()?;
         (program.is_some() && cache.program == program && store.len() >= cache.store_len)
             .then_some(cache)
@@ -413,7 +413,7 @@ pub fn save_with(
     let chunks = chunks_in(build_dir);
     let replaced = read_file(build_dir);
     let file = CacheFile {
-        program: Program::running(),
+        program: Program::running_in(build_dir),
         store: store.to_owned(),
         store_len,
         mark,

@@ -59,7 +59,7 @@ pub fn load(build_dir: &Path) -> Option<Saved> {
     let bytes = fs::read(path_in(build_dir)).ok()?;
     let body = atomic_file::versioned_body(&bytes, MAGIC, VERSION)?;
     let head: Head = postcard::from_bytes(body).ok()?;
-    let program = Program::running();
+    let program = Program::running_in(build_dir);
     if program.is_none() || head.program != program {
         return None;
     }
@@ -96,7 +96,7 @@ pub fn save(build_dir: &Path, grouping: Grouping, beside: Option<u64>) -> io::Re
         .try_map(put)?
         .ok_or_else(|| io::Error::other("a grouping without its base"))?;
     let head = Head {
-        program: Program::running(),
+        program: Program::running_in(build_dir),
         drift: grouping.drift(),
         beside,
         names,

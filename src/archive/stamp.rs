@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use super::atomic_file;
+
 /// What identifies one version of a file without reading it.
 ///
 /// Times in nanoseconds as `i64` (until the year 2262; later ones are all the same last
@@ -154,8 +156,115 @@ impl Program {
 
     /// The running program's, hashed once a process (≈ 17 MB for the release binary).
     pub fn running() -> Option<Program> {
-        static RUNNING: OnceLock<Option<Program>> = OnceLock::new();
-        *RUNNING.get_or_init(|| Program::of_file(&std::env::current_exe().ok()?).ok())
+        RUNNING
+            .get_or_init(|| Program::hashed(None))
+            .map(|(p, _)| p)
+    }
+
+    /// The running program's, as [`Program::running`], but taken from the hash kept in
+    /// `build_dir` ([`KEPT`]) when the executable's file is the one it was kept for, and kept
+    /// there otherwise. Hashing the release binary was ≈ 80 M instructions at the start of
+    /// every build, at any scale.
+    ///
+    /// As safe as hashing: the file is known by its device, inode, length and modification
+    /// and change times (nanoseconds). A binary written in place moves both times; one
+    /// replaced (`cargo build` links a new file in, `install` removes and creates) is
+    /// another inode, or the same number with a new change time; and no tool sets a change
+    /// time back (only the clock set back to that very nanosecond would). Anything that moves
+    /// them without changing the bytes (a hard link: `perf record` makes one) costs one hash,
+    /// which gives the same program, so the cache stays.
+    pub fn running_in(build_dir: &Path) -> Option<Program> {
+        let kept = fs::read(build_dir.join(KEPT)).ok();
+        let kept = kept
+            .as_deref()
+            .and_then(|b| atomic_file::versioned_body(b, KEPT_MAGIC, KEPT_VERSION))
+            .and_then(|body| postcard::from_bytes::<(ExeKey, Program)>(body).ok());
+        let (program, key) = (*RUNNING.get_or_init(|| Program::hashed(kept)))?;
+        if let Some(key) = key
+            && kept.map(|(k, _)| k) != Some(key)
+        {
+            // Best effort: kept or not, the program is the same; a folder not made yet keeps
+            // it at its next build.
+            let _ = atomic_file::save_versioned(
+                &build_dir.join(KEPT),
+                KEPT_MAGIC,
+                KEPT_VERSION,
+                &(key, program),
+                atomic_file::Durability::Cached,
+            );
+        }
+        Some(program)
+    }
+
+    /// The running program and its file's key: `kept`'s program when its key is the file's
+    /// now, its bytes hashed otherwise.
+    fn hashed(kept: Option<(ExeKey, Program)>) -> Option<(Program, Option<ExeKey>)> {
+        let exe = std::env::current_exe().ok()?;
+        Program::hashed_file(&exe, kept, std::time::SystemTime::now())
+    }
+
+    /// [`Program::hashed`] of the file `exe` at `now`; the key given only when it was the same
+    /// before and after the hash, and [`ExeKey::settled`].
+    fn hashed_file(
+        exe: &Path,
+        kept: Option<(ExeKey, Program)>,
+        now: std::time::SystemTime,
+    ) -> Option<(Program, Option<ExeKey>)> {
+        let before = ExeKey::of(exe);
+        if let (Some(now), Some((key, program))) = (before, kept)
+            && now == key
+        {
+            return Some((program, Some(now)));
+        }
+        let program = Program::of_file(exe).ok()?;
+        let after = ExeKey::of(exe);
+        let key = before.filter(|k| before == after && k.settled(now));
+        Some((program, key))
+    }
+}
+
+/// The running program, hashed or taken from a kept hash once a process, with its file's key.
+static RUNNING: OnceLock<Option<(Program, Option<ExeKey>)>> = OnceLock::new();
+
+/// The file in the build folder that keeps the running program's hash with its file's key.
+pub const KEPT: &str = "program.bin";
+const KEPT_MAGIC: &[u8; 8] = b"ARSHIFX\x01";
+const KEPT_VERSION: u32 = 1;
+
+/// What tells the executable's file from any other, or from itself rewritten: its device and
+/// its [`Stamp`] (length, modification and change times, inode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct ExeKey {
+    device: u64,
+    stamp: Stamp,
+}
+
+impl ExeKey {
+    #[cfg(unix)]
+    fn of(path: &Path) -> Option<ExeKey> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = fs::metadata(path).ok()?;
+        Some(ExeKey {
+            device: meta.dev(),
+            stamp: Stamp::of(&meta),
+        })
+    }
+
+    /// Whether its file was last changed long enough before `now` that a change after it has
+    /// another change time: file systems take times from a clock that moves in ticks of a few
+    /// milliseconds, and a file rewritten within one tick at the same length keeps its key
+    /// (git's "racily clean" files). A binary changed less than two seconds ago is hashed.
+    fn settled(&self, now: std::time::SystemTime) -> bool {
+        let now = now.duration_since(std::time::UNIX_EPOCH);
+        let now = now.map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+        self.stamp.changed_ns < now.saturating_sub(2_000_000_000)
+    }
+
+    /// Without an inode and a change time, a file rewritten within one modification time
+    /// would be taken for the one kept: always hashed.
+    #[cfg(not(unix))]
+    fn of(_: &Path) -> Option<ExeKey> {
+        None
     }
 }
 
@@ -210,6 +319,51 @@ mod tests {
             0
         );
         assert_eq!(stamp.changed_ns, -1_000_000_001);
+    }
+
+    #[test]
+    fn a_kept_hash_is_taken_only_for_the_file_it_was_kept_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let exe = dir.path().join("arshif");
+        fs::write(&exe, b"one program").unwrap();
+        let key = ExeKey::of(&exe).unwrap();
+        let real = Program::of_file(&exe).unwrap();
+        let (now, later) = (std::time::SystemTime::now(), |s| {
+            std::time::SystemTime::now() + std::time::Duration::from_secs(s)
+        });
+        // Just changed: hashed, and not kept (a rewrite within the clock's tick would keep
+        // its key).
+        assert_eq!(Program::hashed_file(&exe, None, now), Some((real, None)));
+        assert_eq!(
+            Program::hashed_file(&exe, None, later(3)),
+            Some((real, Some(key)))
+        );
+        // Kept for this very file: taken, not hashed (a wrong hash shows it was taken).
+        let other = Program([7; 32]);
+        let taken = Program::hashed_file(&exe, Some((key, other)), later(3));
+        assert_eq!(taken, Some((other, Some(key))));
+        // Kept for another file (or this one before a change): hashed.
+        let mut moved = key;
+        moved.device ^= 1;
+        let hashed = Program::hashed_file(&exe, Some((moved, other)), later(3));
+        assert_eq!(hashed, Some((real, Some(key))));
+
+        // Replaced (a new file renamed over it, as `cargo build` and `install` do): another key.
+        fs::write(dir.path().join("new"), b"two program").unwrap();
+        fs::rename(dir.path().join("new"), &exe).unwrap();
+        assert_ne!(ExeKey::of(&exe).unwrap(), key, "replaced");
+
+        // The build folder keeps the running program's, and a build reads it back.
+        let running = Program::running().unwrap();
+        assert_eq!(Program::running_in(dir.path()), Some(running));
+        if let Ok(bytes) = fs::read(dir.path().join(KEPT)) {
+            let body = atomic_file::versioned_body(&bytes, KEPT_MAGIC, KEPT_VERSION).unwrap();
+            let (_, kept) = postcard::from_bytes::<(ExeKey, Program)>(body).unwrap();
+            assert_eq!(kept, running);
+        }
+        // Damaged, it is no kept hash: the same program.
+        fs::write(dir.path().join(KEPT), b"ARSHIFX\x01garbage").unwrap();
+        assert_eq!(Program::running_in(dir.path()), Some(running));
     }
 
     #[test]
