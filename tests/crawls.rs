@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 
 use arshif::archive::{self, BuildReport, compiled};
-use arshif::web::site::{self, Build};
+use arshif::web::site::{self, Build, Changes};
 use arshif::web::{AppState, Config, app};
 use axum::Router;
 use common::warc::{gz, html_of_dump, http, page, record};
@@ -349,7 +349,7 @@ fn damaged_crawls_and_pages_with_no_article_are_reported_and_the_rest_kept() {
 }
 
 async fn served(articles: &Path, build_dir: &Path) -> Router {
-    let (site, _) = site::open(articles, build_dir, Build::Always).unwrap();
+    let (site, _) = site::open(articles, build_dir, Build::Knowing(&Changes::Unknown)).unwrap();
     app(AppState::with_site(site, Config::default()))
 }
 

@@ -334,17 +334,123 @@ fn watch_swaps_whole_builds_while_a_client_reads() {
         "the reader saw every build: {seen:?}"
     );
 
-    // The replaced builds are removed once no request holds them; the one served stays.
-    let live = build.path().join("live");
+    // Rebuilt in the build folder itself: no generation folders beside it.
+    assert!(!build.path().join("live").exists());
+}
+
+/// The `rebuilt (…)` lines of a server's log, in order.
+fn rebuilds(log_path: &Path) -> Vec<String> {
+    let log = std::fs::read_to_string(log_path).unwrap();
+    log.lines()
+        .filter(|l| l.contains("rebuilt ("))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Waits until a rebuild after the first `after` says all of `what` (bounded).
+fn wait_for_rebuild(log_path: &Path, after: usize, what: &[&str]) {
     let start = Instant::now();
-    while std::fs::read_dir(&live).unwrap().count() > 1 {
+    loop {
+        let lines = rebuilds(log_path);
+        if (lines.iter().skip(after)).any(|l| what.iter().all(|w| l.contains(w))) {
+            return;
+        }
         assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "old builds left in {}",
-            live.display()
+            start.elapsed() < Duration::from_secs(60),
+            "no rebuild after the first {after} says {what:?}: {lines:#?}"
         );
-        std::thread::sleep(Duration::from_millis(200));
+        std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// The parts stores of a build folder, by name.
+fn stores(build: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(build)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("parts-"))
+        .collect()
+}
+
+/// A live rebuild is a `+1` of the build folder (the last build's results reused, its parts
+/// store appended to), told by the watcher which dumps changed, and serves what a build
+/// from nothing of the same folder makes; searches keep answering while the folder is
+/// rebuilt under the site being served.
+#[test]
+fn a_live_rebuild_is_a_plus_one_told_the_changed_names() {
+    let seeds = seeds();
+    let added = real_page("004_youm7.com.txt");
+    let mut edited = state(&seeds, Some(&added));
+    edited[0].1 = real_page("006_beirutobserver.com.txt");
+    let gens = vec![
+        generation(&seeds),
+        generation(&state(&seeds, Some(&added))),
+        generation(&edited),
+    ];
+    assert!(gens[0] != gens[1] && gens[1] != gens[2]);
+    let root = tempfile::tempdir().unwrap();
+    let articles = folder_of(root.path(), &seeds);
+    let build = root.path().join("build");
+    process::build(&articles, &build);
+    let store = stores(&build);
+    assert_eq!(store.len(), 1, "{store:?}");
+    let log_path = root.path().join("serve.log");
+    let mut server = Server::start_logging(
+        &process::serve_args(&articles, &build, &["--watch", "--log-level", "info"]),
+        &[],
+        std::fs::File::create(&log_path).unwrap(),
+    );
+    let url = server.url.clone();
+    wait_for(&url, &gens, 0);
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let searcher = {
+        let (stop, url) = (stop.clone(), url.clone());
+        std::thread::spawn(move || {
+            let agent = agent();
+            let mut bad = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                match fetch(
+                    &agent,
+                    &url,
+                    "/search?q=%D8%A7%D9%84%D8%B1%D8%A6%D9%8A%D8%B3",
+                ) {
+                    Ok((200, body)) if body.trim_end().ends_with("</html>") => {}
+                    other => bad.push(format!("{other:?}")),
+                }
+            }
+            bad
+        })
+    };
+
+    // One dump added: every other file's result reused, the same store appended to.
+    std::fs::write(articles.join("added.txt"), &added).unwrap();
+    wait_for(&url, &gens, 1);
+    let unchanged = format!("({} unchanged)", seeds.len());
+    wait_for_rebuild(&log_path, 0, &[&unchanged]);
+    let before_the_edit = rebuilds(&log_path).len();
+    assert_eq!(stores(&build), store, "the parts store kept");
+
+    // A dump rewritten in place: named by the watcher, the rest reused.
+    let mut file = std::fs::File::options()
+        .write(true)
+        .truncate(true)
+        .open(articles.join(&edited[0].0))
+        .unwrap();
+    std::io::Write::write_all(&mut file, &edited[0].1).unwrap();
+    file.set_modified(SystemTime::now() + Duration::from_secs(2))
+        .unwrap();
+    drop(file);
+    wait_for(&url, &gens, 2);
+    let told = "told 1 changed names";
+    wait_for_rebuild(&log_path, before_the_edit, &[told, &unchanged]);
+
+    stop.store(true, Ordering::Relaxed);
+    let bad = searcher.join().unwrap();
+    assert!(bad.is_empty(), "searches that failed: {bad:#?}");
+    server.signal(libc::SIGTERM);
+    assert!(server.wait(Duration::from_secs(10)).success());
+    assert!(!build.join("live").exists());
 }
 
 #[test]

@@ -183,7 +183,7 @@ fn file_name(stamp: u64) -> String {
 
 /// What names one compiled archive file: its inode, length and time. A build writes a new
 /// file (renamed into place), so each build has its own stamp.
-fn stamp(compiled_path: &Path) -> u64 {
+pub(super) fn stamp(compiled_path: &Path) -> u64 {
     use std::os::unix::fs::MetadataExt;
     let Ok(meta) = std::fs::metadata(compiled_path) else {
         return 0;

@@ -1,39 +1,152 @@
 //! Live updates: rebuild the archive when its folder changes (`--watch`) or on SIGHUP, and
 //! swap the new build in whole, without a moment of downtime.
 //!
-//! Each rebuild writes a fresh *generation* folder (`<build-dir>/live/<pid>-<n>/`: compiled
-//! archive and search index together), loads the site from it, and only then swaps it into
-//! [`AppState`]: a reader never meets a half-built archive, nor an archive paired with
-//! another build's index. Requests in flight finish on the site they started with; the old
-//! generation's folder is removed once they have. A rebuild that fails (the folder gone or
-//! unreadable, the disk full) is logged and the last good site keeps serving.
+//! Each rebuild is a `+1` of the build folder itself, as `arshif build` makes one: the last
+//! build's cache, parts store and search index are brought up to date in place, told which
+//! dumps the watcher saw change ([`Pending`]), so that a rebuild costs what changed, not the
+//! whole archive. The site being served reads nothing of the folder by name once opened
+//! (its archive is in memory, its parts store and index segments are mapped, and a build
+//! only appends to a store, writes new segments and new files, and unlinks old ones), so it
+//! keeps serving the build it was opened from while the folder changes under it. The new
+//! site (archive and search index, opened from the same build) is swapped into [`AppState`]
+//! only once whole: a reader never meets a half-built archive, nor an archive paired with
+//! another build's index; requests in flight finish on the site they started with. A rebuild
+//! that fails (the folder gone or unreadable, the disk full) is logged and the last good site
+//! keeps serving; the folder is left as a build killed at that point leaves it, which the
+//! next build takes up. Two servers on one build folder take turns (a lock on [`LOCK`]).
 //!
 //! Changes come in bursts (an editor's save, a copy of many dumps), so a rebuild starts only
 //! after [`QUIET`] without a new change; changes during a rebuild cause one more after it.
 
+use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use tokio::sync::Notify;
 
+use super::download;
 use super::idle;
-use super::site::{self, AppState, Build, Site};
-use crate::archive::{compiled, staleness};
+use super::site::{self, AppState, Build, Changes, Site};
+use crate::archive::{BuildReport, compiled, staleness};
+use crate::capture::Format;
 
 /// How long the folder must stay unchanged before a rebuild starts.
 pub const QUIET: Duration = Duration::from_millis(300);
 
+/// The lock file in the build folder that a rebuild holds from its build to its site opened.
+pub const LOCK: &str = ".live.lock";
+
 /// The rebuild machinery of a running server: the rebuild task and the folder watch (which
-/// lasts as long as this value). [`Reloader::finish`] stops both and removes the generations
-/// this process made.
+/// lasts as long as this value). [`Reloader::finish`] stops both.
 pub struct Reloader {
     task: tokio::task::JoinHandle<()>,
     watcher: Option<RecommendedWatcher>,
-    live_dir: PathBuf,
+}
+
+/// What the watcher saw change since the last rebuild began: the names of `.txt` dumps, or
+/// that any file may have (`unknown`). Taken whole by each rebuild ([`Pending::take`]).
+#[derive(Debug)]
+struct Pending {
+    /// Whether a watcher reports changes at all: without one every rebuild looks at every file.
+    watching: bool,
+    unknown: bool,
+    names: BTreeSet<OsString>,
+}
+
+/// What one path of a watcher's event is to a build.
+#[derive(Debug, PartialEq)]
+enum Input {
+    /// A `.txt` dump, by its name in the folder.
+    Dump(OsString),
+    /// Another file a build reads (an override, `about.md`, an HTML page or a crawl): told by
+    /// name, only `.txt` dumps are, so any other makes the whole folder looked at.
+    Other,
+    /// Not read by a build (an editor's swap file).
+    Ignored,
+}
+
+fn input(path: &Path) -> Input {
+    let Some(name) = path.file_name() else {
+        return Input::Ignored;
+    };
+    let bytes = name.as_encoded_bytes();
+    match Format::of_bytes(bytes) {
+        Some(Format::Text) => Input::Dump(name.to_owned()),
+        Some(_) => Input::Other,
+        None if path.extension().is_some_and(|e| e == "toml") || name == "about.md" => Input::Other,
+        None => Input::Ignored,
+    }
+}
+
+impl Pending {
+    /// The first rebuild after a start looks at every file: the start-up check compares
+    /// times with the compiled archive's, which misses a dump written during the last build
+    /// after its listing (notes/build-bench.md, session 39).
+    fn new(watching: bool) -> Pending {
+        Pending {
+            watching,
+            unknown: true,
+            names: BTreeSet::new(),
+        }
+    }
+
+    /// Notes what `event` changed; whether it concerns the archive (a rebuild is wanted).
+    fn note(&mut self, event: &notify::Event) -> bool {
+        if matches!(event.kind, EventKind::Access(_)) {
+            return false;
+        }
+        // An event without paths (the watcher rescanned) may hide any change.
+        if event.paths.is_empty() {
+            self.unknown = true;
+            return true;
+        }
+        let mut concerns = false;
+        for path in &event.paths {
+            match input(path) {
+                Input::Dump(name) => {
+                    self.names.insert(name);
+                    concerns = true;
+                }
+                Input::Other => {
+                    self.unknown = true;
+                    concerns = true;
+                }
+                Input::Ignored => {}
+            }
+        }
+        concerns
+    }
+
+    /// The watcher lost track (an overflow, an error), or something asks for a whole look
+    /// (SIGHUP, the start-up check, a failed rebuild).
+    fn lost_track(&mut self) {
+        self.unknown = true;
+    }
+
+    /// What changed since the last take; from now on, what changes after it.
+    fn take(&mut self) -> Changes {
+        let names = std::mem::take(&mut self.names);
+        let unknown = std::mem::replace(&mut self.unknown, false);
+        match unknown || !self.watching {
+            true => Changes::Unknown,
+            false => Changes::Names(names),
+        }
+    }
+}
+
+type Shared = Arc<Mutex<Pending>>;
+
+fn lock(pending: &Shared) -> std::sync::MutexGuard<'_, Pending> {
+    // A panic while holding it left a set at worst too small to be trusted: look at all.
+    pending.lock().unwrap_or_else(|poisoned| {
+        let mut pending = poisoned.into_inner();
+        pending.lost_track();
+        pending
+    })
 }
 
 /// Starts rebuilding `articles` into `build_dir` on SIGHUP, on every change of the folder when
@@ -45,35 +158,40 @@ pub fn start(
     build_dir: &Path,
     watch: bool,
 ) -> anyhow::Result<Reloader> {
-    let live_dir = build_dir.join("live");
-    remove_orphans(&live_dir);
+    // Left by servers before session 39, which rebuilt into generation folders there.
+    remove_orphans(&build_dir.join("live"));
     let wanted = Arc::new(Notify::new());
+    let pending: Shared = Arc::new(Mutex::new(Pending::new(watch)));
 
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
         let mut hangup = signal(SignalKind::hangup()).context("cannot handle SIGHUP")?;
-        let wanted = wanted.clone();
+        let (wanted, pending) = (wanted.clone(), pending.clone());
         tokio::spawn(async move {
             while hangup.recv().await.is_some() {
                 tracing::info!("SIGHUP: rebuilding the archive");
+                lock(&pending).lost_track();
                 wanted.notify_one();
             }
         });
     }
 
     let watcher = if watch {
-        let on_change = wanted.clone();
+        let (on_change, pending) = (wanted.clone(), pending.clone());
         let mut watcher =
             notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-                match event {
-                    Ok(event) if concerns_the_archive(&event) => on_change.notify_one(),
-                    Ok(_) => {}
-                    // The watcher lost track (queue overflow): only a rebuild is sure to be right.
+                let concerns = match event {
+                    Ok(event) => lock(&pending).note(&event),
+                    // The watcher lost track (queue overflow): only a whole look is sure.
                     Err(e) => {
                         tracing::warn!("watching the articles folder: {e}");
-                        on_change.notify_one();
+                        lock(&pending).lost_track();
+                        true
                     }
+                };
+                if concerns {
+                    on_change.notify_one();
                 }
             })
             .context("cannot watch the articles folder")?;
@@ -90,7 +208,7 @@ pub fn start(
     // found here, once the server answers, as is a change between start-up and the watch;
     // either is rebuilt like any other change.
     let compiled_path = compiled::path_in(build_dir);
-    let (folder, on_stale) = (articles.clone(), wanted.clone());
+    let (folder, on_stale, stale) = (articles.clone(), wanted.clone(), pending.clone());
     // At idle priority: it must not take a core from the first readers (see `idle`).
     let checked = idle::spawn("arshif-check", move || {
         if staleness::is_stale_on_one_core(&compiled_path, &folder) {
@@ -99,6 +217,7 @@ pub fn start(
                 folder.display(),
                 compiled_path.display()
             );
+            lock(&stale).lost_track();
             on_stale.notify_one();
         }
     });
@@ -106,68 +225,36 @@ pub fn start(
         tracing::warn!("cannot check the articles folder against the build: {e}");
     }
 
-    let generations = Generations {
-        dir: live_dir.clone(),
-        next: AtomicU64::new(1),
-    };
-    let task = tokio::spawn(rebuild_loop(state, articles, generations, wanted));
-    Ok(Reloader {
-        task,
-        watcher,
-        live_dir,
-    })
+    let task = tokio::spawn(rebuild_loop(
+        state,
+        articles,
+        build_dir.to_path_buf(),
+        pending,
+        wanted,
+    ));
+    Ok(Reloader { task, watcher })
 }
 
 impl Reloader {
-    /// Stops rebuilding and removes this process's generation folders (the site being served
-    /// goes with the process; the next start loads or rebuilds the build folder's own copy).
+    /// Stops rebuilding and watching. A rebuild under way is left to the process's exit,
+    /// which stops it as `kill -9` would a build: the folder stays good.
     pub fn finish(self) {
         self.task.abort();
         drop(self.watcher);
-        let mine = format!("{}-", std::process::id());
-        for dir in generation_dirs(&self.live_dir) {
-            if file_name(&dir).starts_with(&mine) {
-                let _ = std::fs::remove_dir_all(&dir);
-            }
-        }
-        let _ = std::fs::remove_dir(&self.live_dir);
-    }
-}
-
-/// Which changes a rebuild would see: dumps, overrides and `about.md`, not an editor's
-/// swap files or reads.
-fn concerns_the_archive(event: &notify::Event) -> bool {
-    if matches!(event.kind, EventKind::Access(_)) {
-        return false;
-    }
-    event.paths.is_empty()
-        || event.paths.iter().any(|p| {
-            p.extension().is_some_and(|e| e == "txt" || e == "toml")
-                || p.file_name().is_some_and(|n| n == "about.md")
-        })
-}
-
-struct Generations {
-    dir: PathBuf,
-    next: AtomicU64,
-}
-
-impl Generations {
-    fn fresh(&self) -> PathBuf {
-        let n = self.next.fetch_add(1, Ordering::Relaxed);
-        self.dir.join(format!("{}-{n}", std::process::id()))
     }
 }
 
 async fn rebuild_loop(
     state: AppState,
     articles: PathBuf,
-    generations: Generations,
+    build_dir: PathBuf,
+    pending: Shared,
     wanted: Arc<Notify>,
 ) {
-    // The generation folder being served; `None` for the build folder's own copy, which a
-    // later start of the server loads, so it is never removed.
-    let mut serving: Option<PathBuf> = None;
+    // The compiled archive as this server's last rebuild left it (`download::stamp`): one
+    // built since by another process (another server, `arshif build`) has a cache listed
+    // at a time this server's names do not reach back to, so the next rebuild looks at all.
+    let mut left: Option<u64> = None;
     loop {
         wanted.notified().await;
         loop {
@@ -176,50 +263,127 @@ async fn rebuild_loop(
                 () = tokio::time::sleep(QUIET) => break,
             }
         }
-        let dir = generations.fresh();
         let started = Instant::now();
-        let (articles, into) = (articles.clone(), dir.clone());
-        let opened = move || site::open(&articles, &into, Build::Always);
-        let built = match tokio::task::spawn_blocking(opened).await {
-            Ok(built) => built.map_err(anyhow::Error::from),
+        // Taken before the build looks at anything: a change from now on is the next one's.
+        let changes = lock(&pending).take();
+        let (articles, build_dir) = (articles.clone(), build_dir.clone());
+        let rebuilding = move || rebuild(&articles, &build_dir, changes, left);
+        let built = match tokio::task::spawn_blocking(rebuilding).await {
+            Ok(built) => built,
             Err(panicked) => Err(anyhow::Error::from(panicked)),
         };
         match built {
-            Ok((site, report)) => {
+            Ok(Rebuilt {
+                site,
+                mut report,
+                told,
+                stamp,
+            }) => {
+                let clock = Instant::now();
                 let site = site.with_response_cache(state.site().responses.budget());
                 let old = state.replace(site);
-                // `Build::Always` always reports.
-                let report = report.map(|r| r.render()).unwrap_or_default();
+                report
+                    .timings
+                    .push(("swap it in (a response cache)", clock.elapsed()));
+                let took = started.elapsed();
+                left = Some(stamp);
                 tracing::info!(
-                    "rebuilt in {:.1?}, now serving it: {}",
-                    started.elapsed(),
-                    report.trim_end()
+                    "rebuilt ({told}) in {took:.3?} from its start to the swap, now serving it: \
+                     {}; laps: {}",
+                    summary(&report),
+                    laps(&report)
                 );
-                if let Some(old_dir) = serving.replace(dir) {
-                    let timeout = state.config.request_timeout;
-                    tokio::spawn(remove_when_unused(old, old_dir, timeout));
-                }
+                tokio::spawn(retire(old, state.config.request_timeout));
             }
             Err(e) => {
+                // What the names were taken for may be half done: the next one looks at all.
+                lock(&pending).lost_track();
                 tracing::error!("rebuild failed, still serving the previous build: {e:#}");
-                let _ = tokio::fs::remove_dir_all(&dir).await;
             }
         }
     }
 }
 
-/// Removes a replaced generation's folder once no request holds its site. A request lasts at
-/// most the request timeout, so after that (and a margin) the folder goes anyway: on Unix the
-/// files a straggler has open stay readable until it lets go of them.
-async fn remove_when_unused(old: Arc<Site>, dir: PathBuf, request_timeout: Duration) {
+/// A rebuild's site, its report, what it was told of the folder, and the compiled archive's
+/// stamp it left.
+struct Rebuilt {
+    site: Site,
+    report: BuildReport,
+    told: String,
+    stamp: u64,
+}
+
+/// The `+1` of `build_dir` told `changes`, and its site opened, under the folder's [`LOCK`].
+fn rebuild(
+    articles: &Path,
+    build_dir: &Path,
+    changes: Changes,
+    left: Option<u64>,
+) -> anyhow::Result<Rebuilt> {
+    std::fs::create_dir_all(build_dir)
+        .with_context(|| format!("cannot make {}", build_dir.display()))?;
+    let lock_path = build_dir.join(LOCK);
+    let lock = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("cannot open {}", lock_path.display()))?;
+    lock.lock()
+        .with_context(|| format!("cannot lock {}", lock_path.display()))?;
+    let compiled_path = compiled::path_in(build_dir);
+    let changes = match left == Some(download::stamp(&compiled_path)) {
+        true => changes,
+        false => Changes::Unknown,
+    };
+    let told = match &changes {
+        Changes::Unknown => "every file looked at".to_owned(),
+        Changes::Names(names) => format!("told {} changed names", names.len()),
+    };
+    let (site, report) = site::open(articles, build_dir, Build::Knowing(&changes))?;
+    let stamp = download::stamp(&compiled_path);
+    let report = report.context("a build that reports nothing")?;
+    Ok(Rebuilt {
+        site,
+        report,
+        told,
+        stamp,
+    })
+}
+
+/// A rebuild's counts and errors for the log (each warning is the build's to print, not a
+/// live log's: 280,000 undated articles at a million).
+fn summary(report: &BuildReport) -> String {
+    let mut s = format!(
+        "{} files ({} unchanged), {} articles, {} errors, {} warnings",
+        report.files_read,
+        report.reused,
+        report.articles,
+        report.errors(),
+        report.problems.len() - report.errors(),
+    );
+    for p in report.problems.iter().filter(|p| p.is_error) {
+        s += &format!("; error: {}: {}", p.file, p.message);
+    }
+    s
+}
+
+/// The report's laps, as `arshif build --timings` names them, on one line.
+fn laps(report: &BuildReport) -> String {
+    let laps: Vec<String> = (report.timings.iter())
+        .map(|(step, took)| format!("{} {:.3} s", step.trim(), took.as_secs_f64()))
+        .collect();
+    laps.join(", ")
+}
+
+/// Lets go of a replaced site once no request holds it (or after the request timeout and a
+/// margin), on a blocking thread: a large archive takes a while to free.
+async fn retire(old: Arc<Site>, request_timeout: Duration) {
     let deadline = Instant::now() + request_timeout + Duration::from_secs(5);
     while Arc::strong_count(&old) > 1 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    drop(old);
-    if let Err(e) = tokio::fs::remove_dir_all(&dir).await {
-        tracing::warn!("cannot remove the old build {}: {e}", dir.display());
-    }
+    let _ = tokio::task::spawn_blocking(move || drop(old)).await;
 }
 
 fn generation_dirs(live_dir: &Path) -> Vec<PathBuf> {
@@ -246,6 +410,8 @@ fn remove_orphans(live_dir: &Path) {
             let _ = std::fs::remove_dir_all(&dir);
         }
     }
+    // Gone when empty: only a server of before session 39 still running keeps one.
+    let _ = std::fs::remove_dir(live_dir);
 }
 
 /// Whether the process `pid` runs, where `/proc` says so; elsewhere assumed, which keeps
@@ -263,27 +429,75 @@ mod tests {
         notify::Event::new(kind).add_path(PathBuf::from(path))
     }
 
+    fn names(names: &[&str]) -> Changes {
+        Changes::Names(names.iter().map(OsString::from).collect())
+    }
+
     #[test]
-    fn only_the_archives_inputs_matter() {
+    fn only_the_archives_inputs_matter_and_only_txt_dumps_by_name() {
         use notify::event::{AccessKind, CreateKind, ModifyKind, RemoveKind};
         let modify = EventKind::Modify(ModifyKind::Any);
-        assert!(concerns_the_archive(&event(modify, "/a/x.txt")));
-        assert!(concerns_the_archive(&event(
-            EventKind::Remove(RemoveKind::File),
-            "/a/x.toml"
-        )));
-        assert!(concerns_the_archive(&event(
-            EventKind::Create(CreateKind::File),
-            "/a/about.md"
-        )));
-        assert!(!concerns_the_archive(&event(modify, "/a/.x.txt.swp")));
-        assert!(!concerns_the_archive(&event(modify, "/a/notes.md")));
-        assert!(!concerns_the_archive(&event(
-            EventKind::Access(AccessKind::Any),
-            "/a/x.txt"
-        )));
+        let mut pending = Pending::new(true);
+        pending.take();
+        assert!(pending.note(&event(modify, "/a/x.txt")));
+        assert!(!pending.note(&event(modify, "/a/.x.txt.swp")));
+        assert!(!pending.note(&event(modify, "/a/notes.md")));
+        assert!(!pending.note(&event(EventKind::Access(AccessKind::Any), "/a/y.txt")));
+        assert!(pending.note(&event(EventKind::Remove(RemoveKind::File), "/a/z.TXT")));
+        assert_eq!(pending.take(), names(&["x.txt", "z.TXT"]));
+        for other in [
+            "/a/x.toml",
+            "/a/about.md",
+            "/a/page.html",
+            "/a/crawl.warc.gz",
+        ] {
+            assert!(pending.note(&event(EventKind::Create(CreateKind::File), other)));
+            assert_eq!(pending.take(), Changes::Unknown, "{other}");
+        }
         // An event without paths (the watcher rescanned) may hide any change.
-        assert!(concerns_the_archive(&notify::Event::new(EventKind::Any)));
+        assert!(pending.note(&notify::Event::new(EventKind::Any)));
+        assert_eq!(pending.take(), Changes::Unknown);
+    }
+
+    #[test]
+    fn a_rename_names_both_files() {
+        use notify::event::{ModifyKind, RenameMode};
+        let mut pending = Pending::new(true);
+        pending.take();
+        let rename = notify::Event::new(EventKind::Modify(ModifyKind::Name(RenameMode::Both)))
+            .add_path(PathBuf::from("/a/old.txt"))
+            .add_path(PathBuf::from("/a/new.txt"));
+        assert!(pending.note(&rename));
+        assert_eq!(pending.take(), names(&["new.txt", "old.txt"]));
+    }
+
+    #[test]
+    fn the_set_starts_unknown_and_each_take_starts_it_again() {
+        use notify::event::ModifyKind;
+        let modify = EventKind::Modify(ModifyKind::Any);
+        let mut pending = Pending::new(true);
+        pending.note(&event(modify, "/a/x.txt"));
+        // The first rebuild after a start looks at every file.
+        assert_eq!(pending.take(), Changes::Unknown);
+        assert_eq!(pending.take(), names(&[]));
+        pending.note(&event(modify, "/a/x.txt"));
+        pending.note(&event(modify, "/a/x.txt"));
+        assert_eq!(pending.take(), names(&["x.txt"]));
+        // An overflow (or SIGHUP, the start-up check, a failed rebuild) lists everything,
+        // whatever was named before or after it, once.
+        pending.note(&event(modify, "/a/x.txt"));
+        pending.lost_track();
+        pending.note(&event(modify, "/a/y.txt"));
+        assert_eq!(pending.take(), Changes::Unknown);
+        pending.note(&event(modify, "/a/y.txt"));
+        assert_eq!(pending.take(), names(&["y.txt"]));
+    }
+
+    #[test]
+    fn without_a_watcher_every_rebuild_looks_at_every_file() {
+        let mut pending = Pending::new(false);
+        pending.take();
+        assert_eq!(pending.take(), Changes::Unknown);
     }
 
     #[test]

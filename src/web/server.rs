@@ -185,7 +185,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         reloader.finish();
         served
     });
-    // A rebuild still running is not waited for: its generation folder was just removed.
+    // A rebuild still running is not waited for: stopped as `kill -9` would stop a build, it
+    // leaves the build folder good.
     runtime.shutdown_timeout(Duration::from_secs(1));
     served
 }

@@ -1,13 +1,15 @@
 //! The loaded site and the state every handler gets: [`Site`] (one build's archive, search
 //! index, time and kept responses), [`AppState`] (the site being served, swappable, and the
 //! configuration), and [`open`], the one way a site is opened from a build folder, for
-//! `serve`, `export` and each live rebuild alike. A rebuild is [`open`] with [`Build::Always`]
-//! then [`AppState::replace`]; `reload` only decides when (a change, SIGHUP) and where (a
-//! fresh generation folder).
+//! `serve`, `export` and each live rebuild alike. A rebuild is [`open`] with [`Build::Knowing`]
+//! then [`AppState::replace`]; `reload` only decides when (a change, SIGHUP) and says which
+//! dumps changed.
 
+use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Instant, SystemTime};
 
 use arc_swap::ArcSwap;
 
@@ -81,9 +83,20 @@ impl Site {
     }
 }
 
+/// Which files of the articles folder changed since the last build's listing began, as a
+/// watcher saw them: their names, or `Unknown` (every file is to be looked at).
+///
+/// A stand-in for the watched engineer's `archive::Changes` (session 39), the same shape,
+/// until it lands: till then a build lists every file whatever it is told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changes {
+    Unknown,
+    Names(BTreeSet<OsString>),
+}
+
 /// Whether [`open`] builds the archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Build {
+pub enum Build<'a> {
     /// Only when the compiled archive is missing, of another folder or older than it or any
     /// of its files (`export`).
     IfStale,
@@ -91,8 +104,9 @@ pub enum Build {
     /// folder itself tells ([`archive::Check::Folder`]: no stat of each dump). `serve` at
     /// start-up, which checks every file once it is listening.
     IfFolderStale,
-    /// Always, into a fresh folder (a live rebuild's generation).
-    Always,
+    /// Always, as a `+1` of the build folder's last build, told which files changed since
+    /// (a live rebuild). The report's laps end with what opening the site took.
+    Knowing(&'a Changes),
 }
 
 /// The site of the articles folder `articles` compiled in `build_dir`, built first as `build`
@@ -100,7 +114,7 @@ pub enum Build {
 pub fn open(
     articles: &Path,
     build_dir: &Path,
-    build: Build,
+    build: Build<'_>,
 ) -> Result<(Site, Option<BuildReport>), ArchiveError> {
     let compiled_path = compiled::path_in(build_dir);
     let (archive, report) = match build {
@@ -110,16 +124,36 @@ pub fn open(
         Build::IfFolderStale => {
             archive::load_or_build(articles, &compiled_path, archive::Check::Folder)?
         }
-        Build::Always => {
-            let (archive, report) = archive::build_and_save(articles, &compiled_path)?;
+        Build::Knowing(changes) => {
+            let (archive, report) = build_knowing(articles, &compiled_path, changes)?;
             (archive, Some(report))
         }
     };
+    let mut clock = Instant::now();
     let search = SearchIndex::open(&archive::search_dir(&compiled_path))?;
+    let opened = clock.elapsed();
+    clock = Instant::now();
     let site = Site::new(archive, Some(search))
         .modified_at(last_modified(&compiled_path))
         .with_download_beside(&compiled_path);
+    let mut report = report;
+    if let Some(report) = &mut report {
+        report.timings.extend([
+            ("open the search index", opened),
+            ("make the site (its time, its download)", clock.elapsed()),
+        ]);
+    }
     Ok((site, report))
+}
+
+/// [`archive::build_and_save`] told what changed: until `archive::build_and_save_knowing`
+/// lands, a build that lists every file.
+fn build_knowing(
+    articles: &Path,
+    compiled_path: &Path,
+    _changes: &Changes,
+) -> Result<(Archive, BuildReport), ArchiveError> {
+    archive::build_and_save(articles, compiled_path)
 }
 
 /// When the pages last changed: the newer of the compiled archive and the running binary
