@@ -371,9 +371,9 @@ fn summary(report: &BuildReport) -> String {
 /// The report's laps, as `arshif build --timings` names them, on one line.
 fn laps(report: &BuildReport) -> String {
     let laps: Vec<String> = (report.timings.iter())
-        .map(|(step, took)| format!("{} {:.3} s", step.trim(), took.as_secs_f64()))
+        .map(|(step, took)| format!("{}: {:.3} s", step.trim(), took.as_secs_f64()))
         .collect();
-    laps.join(", ")
+    laps.join("; ")
 }
 
 /// Lets go of a replaced site once no request holds it (or after the request timeout and a

@@ -105,7 +105,8 @@ pub enum Build<'a> {
     /// start-up, which checks every file once it is listening.
     IfFolderStale,
     /// Always, as a `+1` of the build folder's last build, told which files changed since
-    /// (a live rebuild). The report's laps end with what opening the site took.
+    /// (a live rebuild): written as `arshif build` writes it, then loaded as at start. The
+    /// report's laps end with what opening the site took.
     Knowing(&'a Changes),
 }
 
@@ -146,14 +147,14 @@ pub fn open(
     Ok((site, report))
 }
 
-/// [`archive::build_and_save`] told what changed: until `archive::build_and_save_knowing`
-/// lands, a build that lists every file.
+/// [`archive::build_and_save_then_load`] told what changed: until the watched engineer's
+/// `archive::build_and_save_knowing` lands, a build that lists every file.
 fn build_knowing(
     articles: &Path,
     compiled_path: &Path,
     _changes: &Changes,
 ) -> Result<(Archive, BuildReport), ArchiveError> {
-    archive::build_and_save(articles, compiled_path)
+    archive::build_and_save_then_load(articles, compiled_path)
 }
 
 /// When the pages last changed: the newer of the compiled archive and the running binary
