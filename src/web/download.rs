@@ -17,7 +17,7 @@ use axum::body::{Body, Bytes};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
 use crate::archive::atomic_file::{self, Durability};
-use crate::archive::{Archive, dataset};
+use crate::archive::{Archive, compiled, dataset};
 use crate::stable_hash::stable_hash;
 
 /// Streams made on the fly at once, before the file is ready.
@@ -165,13 +165,17 @@ fn remove_others(path: &Path) {
     let (Some(dir), Some(keep)) = (path.parent(), path.file_name()) else {
         return;
     };
+    // A site replaced by a live rebuild of the same folder may finish its file after the new
+    // site wrote its own: the one of the archive there now stays too.
+    let current = file_name(stamp(&compiled::path_in(dir)));
     let Ok(items) = std::fs::read_dir(dir) else {
         return;
     };
     for item in items.flatten() {
         let name = item.file_name();
         let text = name.to_string_lossy();
-        if name != keep && text.starts_with("archive-") && text.ends_with(".jsonl.gz") {
+        let ours = name == keep || text == current;
+        if !ours && text.starts_with("archive-") && text.ends_with(".jsonl.gz") {
             let _ = std::fs::remove_file(item.path());
         }
     }
@@ -268,4 +272,24 @@ fn tokio_stream_from(
     mut rx: mpsc::Receiver<io::Result<Bytes>>,
 ) -> impl futures_util::Stream<Item = io::Result<Bytes>> + use<> {
     futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_written_file_removes_the_others_but_that_of_the_archive_there_now() {
+        let dir = tempfile::tempdir().unwrap();
+        let compiled_path = compiled::path_in(dir.path());
+        std::fs::write(&compiled_path, b"the archive a live rebuild wrote").unwrap();
+        let current = dir.path().join(file_name(stamp(&compiled_path)));
+        let (written, older) = (dir.path().join(file_name(1)), dir.path().join(file_name(2)));
+        for path in [&current, &written, &older] {
+            std::fs::write(path, b"").unwrap();
+        }
+        remove_others(&written);
+        assert!(written.exists() && current.exists());
+        assert!(!older.exists());
+    }
 }
