@@ -8,8 +8,9 @@ mod common;
 use std::fs;
 use std::path::Path;
 
+use arshif::archive::Changes;
 use arshif::archive::{self, BuildReport, compiled};
-use arshif::web::site::{self, Build, Changes};
+use arshif::web::site::{self, Build};
 use arshif::web::{AppState, Config, app};
 use axum::Router;
 use common::warc::{gz, html_of_dump, http, page, record};

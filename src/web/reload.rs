@@ -30,8 +30,8 @@ use tokio::sync::Notify;
 
 use super::download;
 use super::idle;
-use super::site::{self, AppState, Build, Changes, Site};
-use crate::archive::{BuildReport, compiled, staleness};
+use super::site::{self, AppState, Build, Site};
+use crate::archive::{BuildReport, Changes, compiled, staleness};
 use crate::capture::Format;
 
 /// How long the folder must stay unchanged before a rebuild starts.

@@ -5,8 +5,6 @@
 //! then [`AppState::replace`]; `reload` only decides when (a change, SIGHUP) and says which
 //! dumps changed.
 
-use std::collections::BTreeSet;
-use std::ffi::OsString;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
@@ -17,7 +15,7 @@ use super::config::Config;
 use super::download::{self, Download};
 use super::http::cache_policy::{CacheControl, LastModified};
 use super::http::response_cache::ResponseCache;
-use crate::archive::{self, Archive, ArchiveError, BuildReport, compiled};
+use crate::archive::{self, Archive, ArchiveError, BuildReport, Changes, compiled};
 use crate::search::SearchIndex;
 
 /// What one build produced, served as a unit: a rebuild replaces the whole of it at once.
@@ -83,17 +81,6 @@ impl Site {
     }
 }
 
-/// Which files of the articles folder changed since the last build's listing began, as a
-/// watcher saw them: their names, or `Unknown` (every file is to be looked at).
-///
-/// A stand-in for the watched engineer's `archive::Changes` (session 39), the same shape,
-/// until it lands: till then a build lists every file whatever it is told.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Changes {
-    Unknown,
-    Names(BTreeSet<OsString>),
-}
-
 /// Whether [`open`] builds the archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Build<'a> {
@@ -126,7 +113,8 @@ pub fn open(
             archive::load_or_build(articles, &compiled_path, archive::Check::Folder)?
         }
         Build::Knowing(changes) => {
-            let (archive, report) = build_knowing(articles, &compiled_path, changes)?;
+            let (archive, report) =
+                archive::build_and_save_then_load(articles, &compiled_path, changes)?;
             (archive, Some(report))
         }
     };
@@ -145,16 +133,6 @@ pub fn open(
         ]);
     }
     Ok((site, report))
-}
-
-/// [`archive::build_and_save_then_load`] told what changed: until the watched engineer's
-/// `archive::build_and_save_knowing` lands, a build that lists every file.
-fn build_knowing(
-    articles: &Path,
-    compiled_path: &Path,
-    _changes: &Changes,
-) -> Result<(Archive, BuildReport), ArchiveError> {
-    archive::build_and_save_then_load(articles, compiled_path)
 }
 
 /// When the pages last changed: the newer of the compiled archive and the running binary
