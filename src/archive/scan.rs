@@ -62,7 +62,7 @@ impl Dump {
     }
 
     /// The file's name as the folder holds it.
-    fn file_name(&self) -> &OsStr {
+    pub(super) fn file_name(&self) -> &OsStr {
         self.raw.as_deref().unwrap_or(OsStr::new(&self.name))
     }
 

@@ -21,10 +21,11 @@ use std::fs;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::atomic_file::{self, Durability};
-use super::build_cache::{BuildCache, Stamp};
+use super::build_cache::{BuildCache, Cached, Stamp};
 use super::compiled::Source;
 use super::listing::{self, Aside, Wanted};
 use super::scan::{self, Dump};
@@ -156,25 +157,44 @@ pub(super) fn list(
 
 /// The cache's dumps in name order, those named taken from `fresh` instead (in name order too,
 /// `None` where the file is gone), and the named new ones in their places.
+///
+/// Each chunk of the cache made into its dumps on rayon's threads: at a million dumps, one
+/// walk making each dump (its name copied, its format) was ≈ 0.2 s on one core.
 fn merged(cache: &BuildCache, fresh: Vec<(&[u8], Option<Dump>)>) -> Result<Vec<Dump>, Fallback> {
-    let held = cache.dumps.iter().map(Vec::len).sum::<usize>();
-    let mut dumps = Vec::with_capacity(held + fresh.len());
-    let mut fresh = fresh.into_iter().peekable();
-    for c in cache.dumps.iter().flatten() {
-        let name = c.name_bytes();
-        while let Some((_, dump)) = fresh.next_if(|(n, _)| *n < name) {
-            dumps.extend(dump);
+    let named: Vec<&[u8]> = fresh.iter().map(|(name, _)| *name).collect();
+    let kept: Vec<Vec<Dump>> = cache
+        .dumps
+        .par_iter()
+        .map(|chunk| {
+            chunk
+                .iter()
+                .filter(|c| named.binary_search(&c.name_bytes()).is_err())
+                .map(known)
+                .collect()
+        })
+        .collect::<Result<_, _>>()?;
+    let mut dumps = Vec::with_capacity(kept.iter().map(Vec::len).sum::<usize>() + fresh.len());
+    let mut fresh = fresh.into_iter().filter_map(|(_, dump)| dump).peekable();
+    for dump in kept.into_iter().flatten() {
+        let name = dump.name.as_bytes();
+        while let Some(new) = fresh.next_if(|new| new.file_name().as_bytes() < name) {
+            dumps.push(new);
         }
-        if let Some((_, dump)) = fresh.next_if(|(n, _)| *n == name) {
-            dumps.extend(dump);
-            continue;
-        }
-        let bad = || Fallback::NotADump(String::from_utf8_lossy(name).into_owned());
-        let name = String::from_utf8(name.to_vec()).map_err(|_| bad())?;
-        dumps.push(Dump::known(name, c.stamp).ok_or_else(bad)?);
+        dumps.push(dump);
     }
-    dumps.extend(fresh.flat_map(|(_, dump)| dump));
+    dumps.extend(fresh);
     Ok(dumps)
+}
+
+/// A dump of the cache as the last listing found it.
+fn known(c: &Cached) -> Result<Dump, Fallback> {
+    let bad = || Fallback::NotADump(String::from_utf8_lossy(c.name_bytes()).into_owned());
+    // Read whole, the cache holds the name as a string; read light, its bytes in the chunk.
+    let name = match c.name.is_empty() {
+        false => c.name.clone(),
+        true => String::from_utf8(c.name_bytes().to_vec()).map_err(|_| bad())?,
+    };
+    Dump::known(name, c.stamp).ok_or_else(bad)
 }
 
 /// One name of the folder itself: not empty, not `.` nor `..`, no `/` (a path elsewhere).
@@ -263,10 +283,16 @@ mod tests {
             .collect()
     }
 
+    /// The listing by `named` from the cache of `out`, the same read whole or light.
     fn list_knowing(articles: &Path, out: &Path, named: &[&str]) -> Result<Vec<String>, Fallback> {
-        let cache = BuildCache::load(out, super::super::build_cache::Decode::Whole);
+        use super::super::build_cache::Decode;
         let source = Source::of(articles).unwrap();
-        list(articles, out, &source, cache.as_ref(), &names(named)).map(|(d, _)| seen(&d))
+        let [whole, light] = [Decode::Whole, Decode::Light].map(|decode| {
+            let cache = BuildCache::load(out, decode);
+            list(articles, out, &source, cache.as_ref(), &names(named)).map(|(d, _)| seen(&d))
+        });
+        assert_eq!(whole, light);
+        whole
     }
 
     fn listed_whole(articles: &Path) -> Vec<String> {
