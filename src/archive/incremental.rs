@@ -320,10 +320,11 @@ fn build_and_write(
             let syncing = scope.spawn(|| unsynced.sync());
             let writer = scope.spawn(|| {
                 let started = Instant::now();
-                // The cache then holds the whole listing (its names and stamps).
-                let every_one = done.iter().all(Done::is_cached);
-                let written = build_cache::write_dumps(out, cached(&done, compacted), &known);
-                (written, started.elapsed(), every_one)
+                // None left out: the cache then holds the whole listing (names and stamps).
+                let left_out = std::cell::Cell::new(0);
+                let dumps = cached(&done, compacted, &left_out);
+                let written = build_cache::write_dumps(out, dumps, &known);
+                (written, started.elapsed(), left_out.get() == 0)
             });
             let assembled = assemble(articles, &done, &ids, &mut report, Some(grouping));
             let (written, took, every_one) =
@@ -496,9 +497,21 @@ fn build_and_write(
     Ok((archive, report))
 }
 
-/// The dumps the cache is to hold: those whose parts are all in the store.
-fn cached(done: &[Done], compacted: bool) -> impl Iterator<Item = CachedRef<'_>> {
-    done.iter().filter(|d| d.is_cached()).filter_map(move |d| {
+/// The dumps the cache is to hold: those whose parts are all in the store (the others
+/// counted in `left_out`, in the same pass).
+fn cached<'a>(
+    done: &'a [Done],
+    compacted: bool,
+    left_out: &'a std::cell::Cell<usize>,
+) -> impl Iterator<Item = CachedRef<'a>> {
+    let kept = |d: &&Done| {
+        let kept = d.is_cached();
+        if !kept {
+            left_out.set(left_out.get() + 1);
+        }
+        kept
+    };
+    done.iter().filter(kept).filter_map(move |d| {
         Some(CachedRef {
             name: &d.name,
             stamp: d.stamp.as_ref()?,
