@@ -7,7 +7,8 @@
 //! # the folder built once (either way), a dump added, then:
 //! ARSHIF_KNOWING_ARTICLES=DIR ARSHIF_KNOWING_BUILD=OUT ARSHIF_KNOWING_NAMES=plus-1.txt \
 //!     cargo bench --bench plus_one_knowing
-//! # ARSHIF_KNOWING_NAMES unset: the folder listed whole; ARSHIF_KNOWING_DIGEST=1 prints a
+//! # ARSHIF_KNOWING_NAMES unset: the folder listed whole; ARSHIF_KNOWING_EXIT=1 builds as
+//! # `arshif build` does (the archive written, not made); ARSHIF_KNOWING_DIGEST=1 prints a
 //! # hash of every served entry (read whole, in reading order) and its thread, to compare
 //! # two build folders. Syscalls, instructions:
 //! strace -c -f target/profiling/deps/plus_one_knowing-*
@@ -57,9 +58,16 @@ fn main() {
         Err(_) => Changes::Unknown,
     };
     let started = Instant::now();
-    let (built, report) =
-        archive::build_and_save_knowing(&articles, &compiled::path_in(&out), &changes)
-            .unwrap_or_else(|e| panic!("the build failed: {e}"));
+    let compiled_path = compiled::path_in(&out);
+    // As `arshif build` writes it (the archive not made), or as `serve` makes it.
+    let for_exit = std::env::var_os("ARSHIF_KNOWING_EXIT").is_some();
+    let (built, report) = match for_exit {
+        true => archive::build_and_save_for_exit_knowing(&articles, &compiled_path, &changes)
+            .map(|report| (None, report)),
+        false => archive::build_and_save_knowing(&articles, &compiled_path, &changes)
+            .map(|(built, report)| (Some(built), report)),
+    }
+    .unwrap_or_else(|e| panic!("the build failed: {e}"));
     let took = started.elapsed();
     let (user, system, faults) = usage();
     for (lap, time) in &report.timings {
@@ -78,7 +86,10 @@ fn main() {
         user as f64 / 100.0,
         system as f64 / 100.0,
     );
-    if std::env::var_os("ARSHIF_KNOWING_DIGEST").is_some() {
+    if let Some(built) = built
+        .as_ref()
+        .filter(|_| std::env::var_os("ARSHIF_KNOWING_DIGEST").is_some())
+    {
         let mut all = Vec::new();
         for light in built.entries() {
             let id = &light.article.id;

@@ -103,8 +103,16 @@ pub fn build_and_save_for_exit(
     articles: &Path,
     compiled_path: &Path,
 ) -> Result<BuildReport, ArchiveError> {
-    let (archive, report) =
-        build_and_write(articles, compiled_path, Then::Exit, &Changes::Unknown)?;
+    build_and_save_for_exit_knowing(articles, compiled_path, &Changes::Unknown)
+}
+
+/// [`build_and_save_for_exit`] told what changed, as [`build_and_save_knowing`] is.
+pub fn build_and_save_for_exit_knowing(
+    articles: &Path,
+    compiled_path: &Path,
+    changes: &Changes,
+) -> Result<BuildReport, ArchiveError> {
+    let (archive, report) = build_and_write(articles, compiled_path, Then::Exit, changes)?;
     std::mem::forget(archive);
     Ok(report)
 }

@@ -346,31 +346,43 @@ mod tests {
         );
     }
 
+    /// Both kinds of build told the names (`serve`'s, the cache read whole and the archive
+    /// made; `arshif build`'s, read light and written in order): the archive written is the
+    /// one a full listing writes, and the record vouches for it in turn.
     #[test]
-    fn a_build_told_the_names_gives_the_archive_a_full_listing_gives() {
-        let (articles, by_names) = built();
-        let whole = tempfile::tempdir().unwrap();
-        build_and_save(articles.path(), &compiled::path_in(whole.path())).unwrap();
-        let changed = change(articles.path());
-        let entries = |out: &Path, changes: &Changes| {
-            let (archive, _) =
-                build_and_save_knowing(articles.path(), &compiled::path_in(out), changes).unwrap();
-            let served: Vec<String> = archive
-                .entries()
-                .iter()
-                .map(|e| serde_json::to_string(&archive.get(&e.article.id)).unwrap())
-                .collect();
-            (served, archive.threads.clone())
-        };
-        let told = entries(by_names.path(), &Changes::Names(changed));
-        assert_eq!(told, entries(whole.path(), &Changes::Unknown));
-        assert_eq!(told.0.len(), 5);
-        // And the record now vouches for this listing in turn.
-        let dir = articles.path();
-        assert_eq!(
-            list_knowing(dir, by_names.path(), &[]),
-            Ok(listed_whole(dir))
-        );
+    fn a_build_told_the_names_writes_what_a_full_listing_writes() {
+        use crate::archive::build_and_save_for_exit_knowing;
+        for for_exit in [false, true] {
+            let (articles, by_names) = built();
+            let whole = tempfile::tempdir().unwrap();
+            build_and_save(articles.path(), &compiled::path_in(whole.path())).unwrap();
+            let changed = change(articles.path());
+            let written = |out: &Path, changes: &Changes| {
+                let (path, dir) = (compiled::path_in(out), articles.path());
+                let reused = match for_exit {
+                    true => build_and_save_for_exit_knowing(dir, &path, changes),
+                    false => build_and_save_knowing(dir, &path, changes).map(|(_, r)| r),
+                };
+                let archive = compiled::load(&path).unwrap();
+                let ids = archive.entries().iter().map(|e| e.article.id.clone());
+                let entries: Vec<String> = ids
+                    .map(|id| serde_json::to_string(&archive.get(&id)).unwrap())
+                    .collect();
+                (entries, archive.threads.clone(), reused.unwrap().reused)
+            };
+            let told = written(by_names.path(), &Changes::Names(changed));
+            assert_eq!(told, written(whole.path(), &Changes::Unknown));
+            assert_eq!(told.0.len(), 5);
+            assert_eq!(
+                told.2, 1,
+                "a.txt reused; the others added, edited or overridden"
+            );
+            let dir = articles.path();
+            assert_eq!(
+                list_knowing(dir, by_names.path(), &[]),
+                Ok(listed_whole(dir))
+            );
+        }
     }
 
     /// The watcher's promise is the contract: a file changed and not named is taken as the
