@@ -24,8 +24,9 @@ const MAGIC: &[u8; 8] = b"ARSHIFT\x01";
 /// Bump whenever [`Grouping`] or its chunks change shape.
 /// v8: an article's fingerprint hashes its pairs as 64-bit words (`threads::again`): a v7
 /// file's would all read as changed. v9: the head names the build cache the grouping was
-/// saved beside ([`Saved::beside`]).
-const VERSION: u32 = 9;
+/// saved beside ([`Saved::beside`]). v10: the head keeps the body keys held twice
+/// ([`Grouping::doubled`]): a v9 file's, none, would hide a duplicate.
+const VERSION: u32 = 10;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "threads.bin";
 /// The folder of the grouping's chunks, inside the build folder.
@@ -41,6 +42,8 @@ struct Head {
     drift: u32,
     beside: Option<u64>,
     names: Names,
+    /// Few: as postcard writes them.
+    doubled: Vec<(u64, u32)>,
 }
 
 /// A grouping as saved, and what it was saved beside.
@@ -65,7 +68,7 @@ pub fn load(build_dir: &Path) -> Option<Saved> {
     }
     let dir = build_dir.join(CHUNKS);
     // Mapped rather than read: decoded straight from the files' pages.
-    let grouping = Grouping::from_pieces(head.names, head.drift, |name| {
+    let grouping = Grouping::from_pieces(head.names, (head.drift, head.doubled), |name| {
         chunk_files::map(&dir, name).ok()
     })?;
     Some(Saved {
@@ -100,6 +103,7 @@ pub fn save(build_dir: &Path, grouping: Grouping, beside: Option<u64>) -> io::Re
         drift: grouping.drift(),
         beside,
         names,
+        doubled: grouping.doubled().to_vec(),
     };
     let path = path_in(build_dir);
     atomic_file::save_versioned(&path, MAGIC, VERSION, &head, Durability::Cached)?;
@@ -181,11 +185,11 @@ mod tests {
         save(dir.path(), grouping, None).unwrap();
         assert_eq!(chunks_in(dir.path()), kept.len());
 
-        // A file of an older version (v8 had no `beside`) is not read: grouped from nothing.
+        // A file of an older version (v9 had no `doubled`) is not read: grouped from nothing.
         let path = path_in(dir.path());
         let mut bytes = fs::read(&path).unwrap();
         assert!(load(dir.path()).is_some());
-        bytes[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&8u32.to_le_bytes());
+        bytes[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&9u32.to_le_bytes());
         fs::write(&path, &bytes).unwrap();
         assert!(load(dir.path()).is_none());
         bytes[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&VERSION.to_le_bytes());

@@ -56,7 +56,7 @@ pub use chunks::{ChunkName, Chunks, Names, Piece, Pieces};
 use join::join;
 use links::{Link, Vector, links};
 pub use profile::{Profile, ProfileRef};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Cosine similarity from which two articles are one story.
 ///
@@ -193,7 +193,9 @@ pub fn group(entries: &[Entry]) -> Threads {
 
 /// Groups articles known by their profiles: [`group`] without analysing any text.
 pub fn group_profiles(items: &[Item]) -> Grouped {
-    let (kept, duplicates) = verbatim_duplicates(items);
+    let Verbatim {
+        kept, duplicates, ..
+    } = verbatim_duplicates(items, None);
     let (profiles, days) = profiles_and_days(items, &kept);
     let (_, vectors) = weigh(&profiles);
     let (_, links, _) = links(&vectors, &days);
@@ -210,14 +212,19 @@ fn places(links: &[Link]) -> impl Iterator<Item = (usize, usize)> + '_ {
 /// with its frozen base while the changes since stay within its allowance (see `again`),
 /// from nothing with a base counted anew otherwise.
 pub fn group_again(items: &[Item], previous: Option<Grouping>) -> (Grouped, Grouping) {
-    let (kept, duplicates) = verbatim_duplicates(items);
+    let Verbatim {
+        kept,
+        duplicates,
+        doubled,
+    } = verbatim_duplicates(items, previous.as_ref().map(Grouping::doubled));
     let (profiles, days) = profiles_and_days(items, &kept);
     let ids: Vec<&str> = kept.iter().map(|&i| items[i].id).collect();
     let again = previous.and_then(|p| {
         let unchanged: Vec<bool> = kept.iter().map(|&i| items[i].unchanged).collect();
         again::again(p, &ids, &profiles, &days, &unchanged)
     });
-    if let Some(grouping) = again {
+    if let Some(mut grouping) = again {
+        grouping.doubled = doubled;
         // Joined by number, as the grouping keeps its links and days: a link's places were
         // two lookups in an array of every article's, at every `+1`. The caps see the same
         // links in the same order and the same days, so the threads are the same.
@@ -233,7 +240,8 @@ pub fn group_again(items: &[Item], previous: Option<Grouping>) -> (Grouped, Grou
     let (counts, vectors) = weigh(&profiles);
     let base = again::Base::of(profiles.len(), &counts);
     let ids = ids.iter().copied().collect();
-    let (grouping, links) = again::grouping_of(base, 0, ids, &profiles, days.clone(), &vectors);
+    let (mut grouping, links) = again::grouping_of(base, 0, ids, &profiles, days.clone(), &vectors);
+    grouping.doubled = doubled;
     let roots = join(kept.len(), places(&links), &days);
     let threads = threads_of(&kept, roots.len(), |p| roots[p], duplicates);
     (threads, grouping)
@@ -300,19 +308,62 @@ fn threads_of(
     }
 }
 
-/// The items to keep (indices) and the `(kept, dropped)` id pairs of verbatim duplicates.
-fn verbatim_duplicates(items: &[Item]) -> (Vec<usize>, Vec<(String, String)>) {
-    let mut first: FxHashMap<(u64, u32), usize> =
-        FxHashMap::with_capacity_and_hasher(items.len(), Default::default());
+/// What [`verbatim_duplicates`] finds.
+struct Verbatim {
+    /// The items to keep (indices).
+    kept: Vec<usize>,
+    /// The `(kept, dropped)` id pairs of verbatim duplicates.
+    duplicates: Vec<(String, String)>,
+    /// The body keys two items or more hold, sorted: for the next build ([`Grouping`]).
+    doubled: Vec<BodyKey>,
+}
+
+/// A normalised body's key ([`Profile`]'s `body`).
+type BodyKey = (u64, u32);
+
+/// The verbatim duplicates among `items`: the first with a body key is kept, the others
+/// dropped. `doubled`: the keys two items or more held in the build whose grouping the
+/// items said unchanged ([`Item::unchanged`]) were grouped in. A key none of the other items
+/// holds, held by one unchanged item alone then, is its alone now: only the keys held twice
+/// then and the other items' keys are looked for, in a map of a few (a map of every body
+/// key, a million at a million articles, was made at every `+1`).
+fn verbatim_duplicates(items: &[Item], doubled: Option<&[BodyKey]>) -> Verbatim {
+    let wanted: Option<FxHashSet<BodyKey>> = doubled.map(|doubled| {
+        let others = items.iter().filter(|i| !i.unchanged);
+        let others = others.filter_map(|i| i.profile.body());
+        doubled.iter().copied().chain(others).collect()
+    });
+    // A bit of each wanted key's: most items, whose bit is not set, are passed over without
+    // hashing their key (a million lookups at a million articles).
+    let bits = wanted.as_ref().map_or(u64::MAX, |w| {
+        w.iter().fold(0, |bits, &(hash, _)| bits | 1 << (hash % 64))
+    });
+    let room = wanted.as_ref().map_or(items.len(), FxHashSet::len);
+    let mut first: FxHashMap<BodyKey, usize> =
+        FxHashMap::with_capacity_and_hasher(room, Default::default());
     let mut kept = Vec::with_capacity(items.len());
     let mut duplicates = Vec::new();
+    let mut doubled = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        match item.profile.body().map(|k| *first.entry(k).or_insert(i)) {
-            Some(j) if j != i => duplicates.push((items[j].id.to_owned(), item.id.to_owned())),
+        let key = item.profile.body();
+        let key = key
+            .filter(|k| bits & 1 << (k.0 % 64) != 0)
+            .filter(|k| wanted.as_ref().is_none_or(|w| w.contains(k)));
+        match key.map(|k| (k, *first.entry(k).or_insert(i))) {
+            Some((k, j)) if j != i => {
+                doubled.push(k);
+                duplicates.push((items[j].id.to_owned(), item.id.to_owned()));
+            }
             _ => kept.push(i),
         }
     }
-    (kept, duplicates)
+    doubled.sort_unstable();
+    doubled.dedup();
+    Verbatim {
+        kept,
+        duplicates,
+        doubled,
+    }
 }
 
 #[cfg(test)]
@@ -359,9 +410,10 @@ mod tests {
                 unchanged: false,
             })
             .collect();
-        let (kept, dups) = verbatim_duplicates(&items);
-        assert_eq!(kept, [0, 2, 3, 4]);
-        assert_eq!(dups, [("a".to_string(), "b".to_string())]);
+        let found = verbatim_duplicates(&items, None);
+        assert_eq!(found.kept, [0, 2, 3, 4]);
+        assert_eq!(found.duplicates, [("a".to_string(), "b".to_string())]);
+        assert_eq!(found.doubled, [profiles[0].body.unwrap()]);
     }
 
     /// The articles of `tests/fixtures/bodies`, with the dates their pages state (000–002 and

@@ -63,6 +63,14 @@ impl PackedIds {
         self.ends.len()
     }
 
+    /// No ids, with room for `ids` of `bytes` in all.
+    pub(super) fn with_capacity(ids: usize, bytes: usize) -> PackedIds {
+        PackedIds {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(ids),
+        }
+    }
+
     /// Appends `id` as the last.
     pub(super) fn push(&mut self, id: &str) {
         self.text.push_str(id);

@@ -367,3 +367,38 @@ fn a_plus_one_telling_two_stories_joins_their_threads_and_its_removal_splits_the
     assert_eq!(thread_with(&split, &items, "~x1"), Some(x));
     assert_eq!(thread_with(&split, &items, "~y1"), Some(y));
 }
+
+#[test]
+fn duplicates_found_again_are_those_found_from_nothing() {
+    // Bodies of their own but for three pairs (articles k and k + 997 share one), then a
+    // copy added before its first, the kept one of a pair removed, an article changed into
+    // another's copy: each round grouped again from the last, as a `+1` is.
+    let mut made = Made::new(31, 1000);
+    for (k, a) in made.articles.iter_mut().enumerate() {
+        a.2.body = Some((k as u64 % 997, 40));
+    }
+    let (first, mut grouping) = group_again(&made.items(), None);
+    assert_eq!(first.duplicates.len(), 3);
+    for round in 0..3 {
+        let last = made.clone();
+        match round {
+            0 => {
+                let mut copy = made.articles[500].clone();
+                copy.0 = format!("!{}", copy.0);
+                made.put(copy);
+            }
+            1 => drop(made.articles.remove(1)),
+            _ => {
+                let body = made.articles[20].2.body;
+                made.articles[10].2.body = body;
+            }
+        }
+        let items = made.items_since(&last);
+        let (threads, again) = group_again(&items, Some(grouping));
+        let expected = super::super::verbatim_duplicates(&items, None);
+        assert_eq!(threads.duplicates, expected.duplicates, "round {round}");
+        assert_eq!(again.doubled, expected.doubled, "round {round}");
+        grouping = again;
+    }
+    assert_eq!(grouping.doubled.len(), 4);
+}
