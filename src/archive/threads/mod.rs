@@ -345,10 +345,9 @@ fn verbatim_duplicates(items: &[Item], doubled: Option<&[BodyKey]>) -> Verbatim 
     let mut duplicates = Vec::new();
     let mut doubled = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let key = item.profile.body();
-        let key = key
-            .filter(|k| bits & 1 << (k.0 % 64) != 0)
-            .filter(|k| wanted.as_ref().is_none_or(|w| w.contains(k)));
+        let sifted = item.profile.body_bits().filter(|&b| bits & 1 << b != 0);
+        let key = sifted.and_then(|_| item.profile.body());
+        let key = key.filter(|k| wanted.as_ref().is_none_or(|w| w.contains(k)));
         match key.map(|k| (k, *first.entry(k).or_insert(i))) {
             Some((k, j)) if j != i => {
                 doubled.push(k);
