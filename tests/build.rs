@@ -185,3 +185,40 @@ fn a_missing_articles_folder_is_named_with_its_cause_once() {
     let cause = std::io::Error::from_raw_os_error(2).to_string();
     assert_eq!(said.matches(&cause).count(), 1, "{said}");
 }
+
+/// `arshif build` takes the build folder's lock (the one a live rebuild holds): while another
+/// holds it, the build says once that it waits and writes nothing of its archive; once it is
+/// let go, the build goes on and writes it. Told by what the build says, not by a time.
+#[test]
+fn a_build_waits_for_the_build_folders_lock() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    use arshif::archive::build_lock::BuildLock;
+
+    let articles = tempfile::tempdir().unwrap();
+    seeds_into(articles.path());
+    let out = tempfile::tempdir().unwrap();
+    let held = BuildLock::take(out.path()).unwrap();
+    let mut build = Command::new(env!("CARGO_BIN_EXE_arshif"))
+        .arg("build")
+        .arg("--articles")
+        .arg(articles.path())
+        .arg("--build-dir")
+        .arg(out.path())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = BufReader::new(build.stderr.take().unwrap()).lines();
+    let waiting = format!("waiting for another build of {}", out.path().display());
+    // Ends at the line, or (when the build does not wait) at the build's end.
+    let first = said.next().transpose().unwrap();
+    assert_eq!(first.as_deref(), Some(waiting.as_str()));
+    let compiled_path = compiled::path_in(out.path());
+    assert!(!compiled_path.exists(), "written while the lock was held");
+    drop(held);
+    let rest: Vec<String> = said.map(Result::unwrap).collect();
+    assert!(build.wait().unwrap().success(), "{rest:?}");
+    assert!(!rest.contains(&waiting), "said twice: {rest:?}");
+    assert_eq!(compiled::load(&compiled_path).unwrap().len(), 5);
+}

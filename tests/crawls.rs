@@ -9,6 +9,7 @@ use std::fs;
 use std::path::Path;
 
 use arshif::archive::Changes;
+use arshif::archive::build_lock::BuildLock;
 use arshif::archive::{self, BuildReport, compiled};
 use arshif::web::site::{self, Build};
 use arshif::web::{AppState, Config, app};
@@ -350,7 +351,13 @@ fn damaged_crawls_and_pages_with_no_article_are_reported_and_the_rest_kept() {
 }
 
 async fn served(articles: &Path, build_dir: &Path) -> Router {
-    let (site, _) = site::open(articles, build_dir, Build::Knowing(&Changes::Unknown)).unwrap();
+    let lock = BuildLock::take(build_dir).unwrap();
+    let (site, _) = site::open(
+        articles,
+        build_dir,
+        Build::Knowing(&Changes::Unknown, &lock),
+    )
+    .unwrap();
     app(AppState::with_site(site, Config::default()))
 }
 

@@ -24,8 +24,8 @@ use super::scan::{assign_ids, scan_with_overrides};
 use super::store::{self, PartRef, Store, StoreWriter};
 use super::watched::{self, Changes};
 use super::{
-    ArchiveError, carried_order, compaction, compiled, grouping_file, search_dir, staleness,
-    str_order,
+    ArchiveError, build_lock::BuildLock, carried_order, compaction, compiled, grouping_file,
+    search_dir, staleness, str_order,
 };
 use crate::search::ArticleTerms;
 
@@ -86,7 +86,10 @@ pub fn build_and_save_knowing(
     compiled_path: &Path,
     changes: &Changes,
 ) -> Result<(Archive, BuildReport), ArchiveError> {
-    let (archive, mut report) = build_and_write(articles, compiled_path, Then::Serve, changes)?;
+    let lock = BuildLock::of_archive(compiled_path)?;
+    let (archive, mut report) =
+        build_and_write(articles, compiled_path, Then::Serve, changes, &lock)?;
+    drop(lock);
     let started = Instant::now();
     let archive = archive.expect("kept to serve").indexed();
     report.timings.push((
@@ -112,7 +115,8 @@ pub fn build_and_save_for_exit_knowing(
     compiled_path: &Path,
     changes: &Changes,
 ) -> Result<BuildReport, ArchiveError> {
-    let (archive, report) = build_and_write(articles, compiled_path, Then::Exit, changes)?;
+    let lock = BuildLock::of_archive(compiled_path)?;
+    let (archive, report) = build_and_write(articles, compiled_path, Then::Exit, changes, &lock)?;
     std::mem::forget(archive);
     Ok(report)
 }
@@ -126,8 +130,9 @@ pub fn build_and_save_then_load(
     articles: &Path,
     compiled_path: &Path,
     changes: &Changes,
+    lock: &BuildLock,
 ) -> Result<(Archive, BuildReport), ArchiveError> {
-    let (_, mut report) = build_and_write(articles, compiled_path, Then::Load, changes)?;
+    let (_, mut report) = build_and_write(articles, compiled_path, Then::Load, changes, lock)?;
     let mut clock = Instant::now();
     let archive = compiled::load(compiled_path)?;
     report.lap("load the compiled archive (and index it)", &mut clock);
@@ -147,12 +152,14 @@ enum Then {
 }
 
 /// [`build_and_save`] but for the archive's lookups: the archive as written, not indexed
-/// (`None` when `then` is [`Then::Exit`] and the archive did not need to be made).
+/// (`None` when `then` is [`Then::Exit`] and the archive did not need to be made); `_lock`
+/// shows that the caller holds the folder's lock for the whole build.
 fn build_and_write(
     articles: &Path,
     compiled_path: &Path,
     then: Then,
     changes: &Changes,
+    _lock: &BuildLock,
 ) -> Result<(Option<Archive>, BuildReport), ArchiveError> {
     let out = compiled_path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(out).map_err(|e| ArchiveError::Write {

@@ -13,11 +13,12 @@
 //! dump read, parsed and overridden); [`build`] (every dump's result, threads and duplicates,
 //! the archive assembled, and written in reading order by `in_order`; each file's articles
 //! held by `results`, whole or, reused from the cache, as `light_entry`'s heads) and
-//! [`incremental`] (the saved build: the cache, the store and the search index brought up to
-//! date, the index by `reconcile` from the cache's `index_list`); [`report`] (what a build
-//! says); [`threads`], [`facets`] and the [`slug`]s of their names, [`overrides`], [`id`],
-//! [`compiled`] (whether it is current: [`staleness`]), [`store`] (its frames in
-//! `part_frame`), [`build_cache`] and [`grouping_file`] (the threads' base and links kept for
+//! [`incremental`] (the saved build, under the folder's [`build_lock`]: the cache, the store
+//! and the search index brought up to date, the index by `reconcile` from the cache's
+//! `index_list`); [`report`] (what a build says); [`threads`], [`facets`] and the [`slug`]s
+//! of their names, [`overrides`], [`id`], [`compiled`] (whether it is current:
+//! [`staleness`]), [`store`] (its frames in `part_frame`), [`build_cache`] and
+//! [`grouping_file`] (the threads' base and links kept for
 //! the next build), each replaced whole through [`atomic_file`] (the long lists of the first
 //! two in content-named `chunk_files`, their serde seeds in `chunk_seeds`, written only when
 //! new, the archive's known by their `entry_print`); [`dataset`] (the archive as JSON
@@ -31,6 +32,7 @@ pub mod atomic_file;
 mod bodies;
 pub mod build;
 pub mod build_cache;
+pub mod build_lock;
 mod carried_order;
 mod chunk_files;
 mod chunk_seeds;
@@ -113,6 +115,11 @@ pub enum ArchiveError {
         build_dir: PathBuf,
         held: String,
         asked: String,
+    },
+    #[error("cannot lock the build folder with {path}: {cause}")]
+    Lock {
+        path: PathBuf,
+        cause: std::io::Error,
     },
     #[error(transparent)]
     Search(#[from] crate::search::SearchError),

@@ -13,7 +13,8 @@
 //! another build's index; requests in flight finish on the site they started with. A rebuild
 //! that fails (the folder gone or unreadable, the disk full) is logged and the last good site
 //! keeps serving; the folder is left as a build killed at that point leaves it, which the
-//! next build takes up. Two servers on one build folder take turns (a lock on [`LOCK`]).
+//! next build takes up. Two servers on one build folder, or a server and `arshif build`, take
+//! turns (the folder's [`BuildLock`], held by a rebuild until its site is open).
 //!
 //! Changes come in bursts (an editor's save, a copy of many dumps), so a rebuild starts only
 //! after [`QUIET`] without a new change; changes during a rebuild cause one more after it.
@@ -31,14 +32,12 @@ use tokio::sync::Notify;
 use super::download;
 use super::idle;
 use super::site::{self, AppState, Build, Site};
+use crate::archive::build_lock::BuildLock;
 use crate::archive::{BuildReport, Changes, compiled, staleness};
 use crate::capture::Format;
 
 /// How long the folder must stay unchanged before a rebuild starts.
 pub const QUIET: Duration = Duration::from_millis(300);
-
-/// The lock file in the build folder that a rebuild holds from its build to its site opened.
-pub const LOCK: &str = ".live.lock";
 
 /// The rebuild machinery of a running server: the rebuild task and the folder watch (which
 /// lasts as long as this value). [`Reloader::finish`] stops both.
@@ -313,24 +312,14 @@ struct Rebuilt {
     stamp: u64,
 }
 
-/// The `+1` of `build_dir` told `changes`, and its site opened, under the folder's [`LOCK`].
+/// The `+1` of `build_dir` told `changes`, and its site opened, under the folder's lock.
 fn rebuild(
     articles: &Path,
     build_dir: &Path,
     changes: Changes,
     left: Option<u64>,
 ) -> anyhow::Result<Rebuilt> {
-    std::fs::create_dir_all(build_dir)
-        .with_context(|| format!("cannot make {}", build_dir.display()))?;
-    let lock_path = build_dir.join(LOCK);
-    let lock = std::fs::File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .with_context(|| format!("cannot open {}", lock_path.display()))?;
-    lock.lock()
-        .with_context(|| format!("cannot lock {}", lock_path.display()))?;
+    let lock = BuildLock::take(build_dir)?;
     let compiled_path = compiled::path_in(build_dir);
     let changes = match left == Some(download::stamp(&compiled_path)) {
         true => changes,
@@ -340,7 +329,7 @@ fn rebuild(
         Changes::Unknown => "every file looked at".to_owned(),
         Changes::Names(names) => format!("told {} changed names", names.len()),
     };
-    let (site, report) = site::open(articles, build_dir, Build::Knowing(&changes))?;
+    let (site, report) = site::open(articles, build_dir, Build::Knowing(&changes, &lock))?;
     let stamp = download::stamp(&compiled_path);
     let report = report.context("a build that reports nothing")?;
     Ok(Rebuilt {

@@ -15,6 +15,7 @@ use super::config::Config;
 use super::download::{self, Download};
 use super::http::cache_policy::{CacheControl, LastModified};
 use super::http::response_cache::ResponseCache;
+use crate::archive::build_lock::BuildLock;
 use crate::archive::{self, Archive, ArchiveError, BuildReport, Changes, compiled};
 use crate::search::SearchIndex;
 
@@ -82,7 +83,7 @@ impl Site {
 }
 
 /// Whether [`open`] builds the archive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum Build<'a> {
     /// Only when the compiled archive is missing, of another folder or older than it or any
     /// of its files (`export`).
@@ -93,8 +94,9 @@ pub enum Build<'a> {
     IfFolderStale,
     /// Always, as a `+1` of the build folder's last build, told which files changed since
     /// (a live rebuild): written as `arshif build` writes it, then loaded as at start. The
-    /// report's laps end with what opening the site took.
-    Knowing(&'a Changes),
+    /// report's laps end with what opening the site took. Under the build folder's lock, which
+    /// the caller takes before and lets go of once the site is open.
+    Knowing(&'a Changes, &'a BuildLock),
 }
 
 /// The site of the articles folder `articles` compiled in `build_dir`, built first as `build`
@@ -112,9 +114,9 @@ pub fn open(
         Build::IfFolderStale => {
             archive::load_or_build(articles, &compiled_path, archive::Check::Folder)?
         }
-        Build::Knowing(changes) => {
+        Build::Knowing(changes, lock) => {
             let (archive, report) =
-                archive::build_and_save_then_load(articles, &compiled_path, changes)?;
+                archive::build_and_save_then_load(articles, &compiled_path, changes, lock)?;
             (archive, Some(report))
         }
     };
