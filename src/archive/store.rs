@@ -163,6 +163,9 @@ fn write_error(path: &Path) -> impl Fn(std::io::Error) -> ArchiveError + use<> {
 pub struct Store {
     path: PathBuf,
     map: Mmap,
+    /// The file mapped, kept open for [`Store::sequential`]: after a compaction the store's
+    /// path is gone (or names another file), while this handle still reads the same bytes.
+    file: File,
     /// This store among every store opened by the process: with an offset, it names a frame
     /// in [`LAST_READ`] (a map's address may be reused once it is dropped, an id is not).
     id: u64,
@@ -210,6 +213,7 @@ impl Store {
         Ok(Store {
             path: path.to_path_buf(),
             map,
+            file,
             id: STORES_OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
@@ -304,9 +308,10 @@ impl SequentialReader {
 }
 
 impl Store {
-    /// A [`SequentialReader`] of this store.
+    /// A [`SequentialReader`] of this store, through the handle it was opened by rather than
+    /// its path (a compaction since may have removed the file: an old site's download).
     pub fn sequential(&self) -> Result<SequentialReader, ArchiveError> {
-        let file = File::open(&self.path).map_err(|source| ArchiveError::Read {
+        let file = self.file.try_clone().map_err(|source| ArchiveError::Read {
             path: self.path.clone(),
             cause: source,
         })?;
@@ -336,6 +341,14 @@ pub fn remove_others(dir: &Path, keep: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Parts made from `text`, one paragraph of it.
+    fn parts(text: &str) -> Parts {
+        Parts {
+            body: vec![format!("فقرة {text}")],
+            text: text.into(),
+        }
+    }
 
     #[test]
     fn parts_come_back_as_put_and_appends_keep_earlier_ones() {
@@ -374,10 +387,6 @@ mod tests {
         // The frame read last is kept per thread (`LAST_READ`): reading it again, another
         // frame, or the same offset of another store gives each its own parts.
         let dir = tempfile::tempdir().unwrap();
-        let parts = |text: &str| Parts {
-            body: vec![format!("فقرة {text}")],
-            text: text.into(),
-        };
         let mut at = Vec::new();
         let mut stores = Vec::new();
         for name in ["one", "two"] {
@@ -432,6 +441,21 @@ mod tests {
         };
         store.will_need(beyond);
         assert!(store.body(beyond).is_err());
+    }
+
+    #[test]
+    fn a_store_is_read_in_sequence_after_its_file_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(new_file_name());
+        let mut w = StoreWriter::create(&path).unwrap();
+        let at = [w.put(&parts("one")).unwrap(), w.put(&parts("two")).unwrap()];
+        w.finish().unwrap();
+        let store = Store::open(&path).unwrap();
+        // What a compaction does once the archive names its new store.
+        fs::remove_file(&path).unwrap();
+        let mut reader = store.sequential().unwrap();
+        assert_eq!(reader.get(at[1]).unwrap(), parts("two"));
+        assert_eq!(reader.get(at[0]).unwrap(), parts("one"));
     }
 
     #[test]
