@@ -114,12 +114,6 @@ impl Head {
     }
 }
 
-/// The start of the compiled file at `path` (its chunks named), when there is one of this
-/// format: what a build replaces.
-pub(super) fn replaced(path: &Path) -> Option<Head> {
-    head_of(path)
-}
-
 /// Whether the chunk `name` of the compiled file at `path` is there.
 pub(super) fn holds(path: &Path, name: &ChunkName) -> bool {
     chunk_files::path_of(&chunks_dir(path), name).is_file()
@@ -152,10 +146,10 @@ fn chunks_dir(path: &Path) -> PathBuf {
     path.with_extension("chunks")
 }
 
-/// The start of the compiled file at `path`, if it is one of this format: the file's first
-/// bytes hold it (a hundred and twenty chunks at a million articles), not the megabytes of
-/// threads and aliases after it.
-fn head_of(path: &Path) -> Option<Head> {
+/// The start of the compiled file at `path` (its chunks named), if it is one of this format:
+/// what a build replaces. The file's first bytes hold it (a hundred and twenty chunks at a
+/// million articles), not the megabytes of threads and aliases after it.
+pub(super) fn head_of(path: &Path) -> Option<Head> {
     use std::io::Read;
     const PREFIX: u64 = 64 << 10;
     let mut file = fs::File::open(path).ok()?;

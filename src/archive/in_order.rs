@@ -71,7 +71,7 @@ pub(super) fn save_in_order(
     // The file replaced, whose chunks the order may keep whole: only where its entries are as
     // the build knows them to be (`entry_print::Known` knows them so by their ends), written
     // by the build whose cache this one read, into this store, none indexed again.
-    let replaced = compiled::replaced(path);
+    let replaced = compiled::head_of(path);
     let as_before = replaced.as_ref().filter(|head| {
         marks.read == Some(head.mark()) && head.store() == store_name && marks.reindexed.is_empty()
     });
