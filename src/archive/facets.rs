@@ -44,13 +44,14 @@ fn name(field: Option<&String>) -> Option<&str> {
 }
 
 impl Facets {
-    /// Indexes `entries`, of which the first `dated` are the dated ones.
-    pub fn build(entries: &[Entry], dated: usize) -> Facets {
+    /// Indexes the entries of `runs` (consecutive runs of the archive's entries, in reading
+    /// order: its chunks), of which the first `dated` are the dated ones.
+    pub fn build(runs: &[&[Entry]], dated: usize) -> Facets {
         let mut facets = Facets {
             dated,
             ..Facets::default()
         };
-        for (position, entry) in entries.iter().enumerate() {
+        for (position, entry) in runs.iter().flat_map(|run| run.iter()).enumerate() {
             let a = &entry.article;
             if let Some((year, month)) = a.published.map(|d| (d.year(), d.month())) {
                 facets.years.entry(year).or_default().push(position);
@@ -232,7 +233,7 @@ mod tests {
     #[test]
     fn periods_hold_their_dated_articles() {
         let (entries, dated) = sample();
-        let f = Facets::build(&entries, dated);
+        let f = Facets::build(&[&entries], dated);
         assert_eq!(f.years().collect::<Vec<_>>(), [(2014, 1), (2015, 4)]);
         assert_eq!(f.months(2015).collect::<Vec<_>>(), [(1, 2), (9, 2)]);
         assert!(f.month(2015, 2).is_none(), "no article of February");
@@ -261,7 +262,7 @@ mod tests {
     #[test]
     fn sources_list_newest_first_then_undated() {
         let (entries, dated) = sample();
-        let f = Facets::build(&entries, dated);
+        let f = Facets::build(&[&entries], dated);
         assert_eq!(
             ranked(&f, Source::Publication),
             [("الوسط", 5)],
@@ -286,7 +287,7 @@ mod tests {
             entry(None, Some("ج"), None),
             entry(None, Some("ج"), None),
         ];
-        let f = Facets::build(&entries, 0);
+        let f = Facets::build(&[&entries], 0);
         assert_eq!(
             ranked(&f, Source::Publication),
             [("ج", 2), ("أ", 1), ("ب", 1)]

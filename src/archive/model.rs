@@ -194,7 +194,7 @@ impl Archive {
         // Both walk every entry (a million at the scale aimed at): one core each.
         let (by_id, facets) = rayon::join(
             || ById::new(&self.entries),
-            || facets::Facets::build(&self.entries, self.dated),
+            || facets::Facets::build(&[&self.entries], self.dated),
         );
         self.by_id = by_id;
         self.facets = facets;

@@ -393,7 +393,7 @@ mod tests {
             article: a.clone(),
             ..Entry::default()
         };
-        let facets = Facets::build(std::slice::from_ref(&archived), 0);
+        let facets = Facets::build(&[std::slice::from_ref(&archived)], 0);
         let text = |a: &Article| {
             dateline(&links, &facets, a)
                 .iter()
