@@ -88,7 +88,7 @@ fn main() {
     let load = t.elapsed();
     let dated = archive.dated_oldest_first().len();
     let t = Instant::now();
-    let facets = Facets::build(&[archive.entries()], dated);
+    let facets = Facets::build(&archive.entries().runs(), dated);
     let build = t.elapsed();
     eprintln!(
         "{n} articles: archive sorted and indexed in {load:.2?}, facets included; the facets \

@@ -355,7 +355,7 @@ async fn served(articles: &Path, build_dir: &Path) -> Router {
     let (site, _) = site::open(
         articles,
         build_dir,
-        Build::Knowing(&Changes::Unknown, &lock),
+        Build::Knowing(&Changes::Unknown, &lock, None),
     )
     .unwrap();
     app(AppState::with_site(site, Config::default()))

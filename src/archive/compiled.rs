@@ -13,12 +13,13 @@
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::atomic_file::{self, Durability};
 use super::chunk_files::{self, ChunkName, Piece};
+use super::chunked::{self, Chunks};
 use super::entry_print::{AsBefore, Chunk, Known};
 use super::light_entry::EntryRef;
 use super::model::{Archive, Part};
@@ -195,7 +196,7 @@ pub(super) fn save_marked(
         .as_ref()
         .filter(|s| s.path().parent() == Some(dir))
         .and_then(|s| s.path().file_name()?.to_str().map(String::from));
-    let stored: Option<Vec<PartRef>> = archive.parts.iter().map(Part::stored).collect();
+    let stored: Option<Vec<PartRef>> = archive.chunks.parts().map(Part::stored).collect();
     // Other captures by id, in a fixed order so that one archive writes one file.
     let mut others: Vec<(&String, &Vec<Part>)> = archive.other_parts.iter().collect();
     others.sort_by(|a, b| a.0.cmp(b.0));
@@ -211,7 +212,7 @@ pub(super) fn save_marked(
         _ => {
             let name = store::new_file_name();
             let mut writer = StoreWriter::create(&dir.join(&name))?;
-            let parts = (0..archive.parts.len())
+            let parts = (0..archive.len())
                 .map(|i| writer.put(&archive.parts_of(i)?))
                 .collect::<Result<Vec<_>, _>>()?;
             let other_parts = others
@@ -228,7 +229,7 @@ pub(super) fn save_marked(
             (name, parts, other_parts, true)
         }
     };
-    let entries = archive.entries.iter().map(EntryRef::Whole);
+    let entries = archive.entries().into_iter().map(EntryRef::Whole);
     let pairs = entries.zip(&parts).collect();
     let threads: Vec<Vec<&str>> = (archive.threads.iter())
         .map(|t| t.iter().map(String::as_str).collect())
@@ -356,12 +357,19 @@ pub(super) fn save_ordered(
 
 /// Loads a compiled archive written by [`save`], with its store mapped (not read).
 pub fn load(path: &Path) -> Result<Archive, ArchiveError> {
+    load_reusing(path, None)
+}
+
+/// [`load`] of the file that replaces `old`'s (a live rebuild's): the chunks of entries it
+/// names that `old` holds (decoded from a chunk of that name: the same bytes) are taken from
+/// `old`, shared, and only the others decoded; the file alone says which chunks there are.
+pub fn load_reusing(path: &Path, old: Option<&Archive>) -> Result<Archive, ArchiveError> {
     // A build may replace the file between our reading it and its chunks, and remove the
     // chunks of the file before the one we read: read it again then.
     let mut tries = 3;
     loop {
         tries -= 1;
-        match load_once(path) {
+        match load_once(path, old) {
             Err(ArchiveError::Read { cause, .. })
                 if tries > 0 && cause.kind() == std::io::ErrorKind::NotFound && path.exists() => {}
             result => return result,
@@ -369,7 +377,7 @@ pub fn load(path: &Path) -> Result<Archive, ArchiveError> {
     }
 }
 
-fn load_once(path: &Path) -> Result<Archive, ArchiveError> {
+fn load_once(path: &Path, old: Option<&Archive>) -> Result<Archive, ArchiveError> {
     let rerr = |e| ArchiveError::Read {
         path: path.into(),
         cause: e,
@@ -391,25 +399,42 @@ fn load_once(path: &Path) -> Result<Archive, ArchiveError> {
     }
     let body = &bytes[header..];
     let (head, _) = postcard::take_from_bytes::<Head>(body).map_err(|e| corrupt(e.to_string()))?;
+    // The chunks `old` holds, by name: each was decoded from the chunk file of that name.
+    let held: HashMap<ChunkName, &Arc<chunked::Chunk>> = (old.iter())
+        .flat_map(|old| old.chunks.chunks())
+        .filter_map(|chunk| Some((chunk.name?, chunk)))
+        .collect();
+    let names = head.names();
+    let new: Vec<ChunkName> = (names.iter())
+        .filter(|name| !held.contains_key(*name))
+        .copied()
+        .collect();
     // The threads, aliases and other captures after the chunks' names are decoded on one core
     // while the chunks are on the other.
-    let (c, placed) = rayon::join(
+    let (c, decoded) = rayon::join(
         || postcard::from_bytes::<Compiled>(body),
-        || entries_of(&chunks_dir(path), &head.names()),
+        || chunks_of(&chunks_dir(path), &new),
     );
     let c = c.map_err(|e| corrupt(e.to_string()))?;
     drop(bytes);
-    let (entries, parts) = placed.map_err(|e| match e.kind() {
+    let mut decoded = (decoded.map_err(|e| match e.kind() {
         std::io::ErrorKind::InvalidData => corrupt(e.to_string()),
         _ => rerr(e),
-    })?;
-    if c.dated > entries.len() {
+    })?)
+    .into_iter();
+    let chunks: Vec<Arc<chunked::Chunk>> = (names.iter())
+        .map(|name| match held.get(name) {
+            Some(&chunk) => chunk.clone(),
+            None => Arc::new(decoded.next().expect("one chunk decoded a name not held")),
+        })
+        .collect();
+    let chunks = Chunks::new(chunks);
+    if c.dated > chunks.len() {
         return Err(corrupt("more dated entries than entries".into()));
     }
     let store = Store::open(&path.with_file_name(&c.store))?;
     let mut archive = Archive {
-        entries,
-        parts,
+        chunks,
         store: Some(store),
         dated: c.dated,
         about: c.about,
@@ -422,39 +447,34 @@ fn load_once(path: &Path) -> Result<Archive, ArchiveError> {
             .collect(),
         ..Archive::default()
     };
-    archive.index();
+    // By id patched from `old`'s table only when they share chunks (always by name).
+    archive.index_reusing(old.filter(|_| !held.is_empty()));
     Ok(archive)
 }
 
-/// The light entries of the chunks `names` in `dir`, with where each one's parts are: both
-/// lists made whole first, on both cores, then each chunk decoded straight into its places
-/// ([`chunk_files::read_into`]; a vector of each chunk's entries, moved into one list after,
-/// was half a gigabyte copied into fresh pages on one core at a million articles).
-fn entries_of(dir: &Path, names: &[ChunkName]) -> std::io::Result<(Vec<Entry>, Vec<Part>)> {
+/// The chunks `names` of `dir`, each chunk's light entries with where each one's parts are:
+/// both lists of a chunk sized first, then the chunk decoded straight into them, the chunks
+/// on both cores ([`chunk_files::read_into`]; a vector of each chunk's entries, moved into
+/// one list after, was half a gigabyte copied into fresh pages on one core at a million
+/// articles).
+fn chunks_of(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<chunked::Chunk>> {
     let lengths = chunk_files::lengths(dir, names)?;
-    let (mut entries, mut parts) = (Vec::new(), Vec::new());
-    (0..lengths.iter().sum())
-        .into_par_iter()
-        .map(|_| (Entry::default(), Part::Stored(PartRef::NOWHERE)))
-        .unzip_into_vecs(&mut entries, &mut parts);
-    let (mut e, mut p) = (&mut entries[..], &mut parts[..]);
-    let mut sinks = Vec::with_capacity(lengths.len());
-    for &n in &lengths {
-        let ((here, rest), (parts_here, parts_rest)) = (
-            std::mem::take(&mut e).split_at_mut(n),
-            std::mem::take(&mut p).split_at_mut(n),
-        );
-        sinks.push((n, here.iter_mut().zip(parts_here)));
-        (e, p) = (rest, parts_rest);
-    }
-    let put = |sink: &mut std::iter::Zip<_, _>, (entry, at): (Entry, PartRef)| {
-        let place: Option<(&mut Entry, &mut Part)> = sink.next();
-        place
-            .map(|(e, p)| (*e, *p) = (entry, Part::Stored(at)))
-            .is_some()
+    let mut chunks: Vec<chunked::Chunk> = (names.iter().zip(&lengths))
+        .map(|(name, &n)| chunked::Chunk {
+            name: Some(*name),
+            entries: Vec::with_capacity(n),
+            parts: Vec::with_capacity(n),
+        })
+        .collect();
+    let sinks = lengths.into_iter().zip(chunks.iter_mut()).collect();
+    // The chunk's length was read first, and the decoding stops at it: no vector grows.
+    let put = |chunk: &mut &mut chunked::Chunk, (entry, at): (Entry, PartRef)| {
+        chunk.entries.push(entry);
+        chunk.parts.push(Part::Stored(at));
+        true
     };
     chunk_files::read_into(dir, names, sinks, put)?;
-    Ok((entries, parts))
+    Ok(chunks)
 }
 
 /// What the compiled file at `path` was built from; `None` when there is no readable archive

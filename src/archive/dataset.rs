@@ -80,7 +80,7 @@ pub fn write_jsonl(archive: &Archive, out: &mut impl Write) -> io::Result<usize>
         .transpose()
         .map_err(io::Error::other)?;
     let mut whole = Entry::default();
-    for (light, part) in archive.entries.iter().zip(&archive.parts) {
+    for (light, part) in archive.entries().into_iter().zip(archive.chunks.parts()) {
         let body = body_of(part, store.as_mut()).map_err(io::Error::other)?;
         whole.article.clone_from(&light.article);
         whole.article.body = body;
@@ -90,7 +90,7 @@ pub fn write_jsonl(archive: &Archive, out: &mut impl Write) -> io::Result<usize>
         serde_json::to_writer(&mut *out, &ArticleDocument::new(archive, &whole))?;
         out.write_all(b"\n")?;
     }
-    Ok(archive.entries.len())
+    Ok(archive.len())
 }
 
 /// [`write_jsonl`] through gzip. The bytes depend on the archive alone (no time or file name

@@ -122,19 +122,19 @@ pub fn build_and_save_for_exit_knowing(
 }
 
 /// [`build_and_save_knowing`] for a server that swaps the archive in (a live rebuild): written
-/// as `arshif build` writes it (its reused entries decoded light, its unchanged chunks kept),
-/// then loaded from what was written as `serve` loads it at start. At 100,000 dumps a `+1`
-/// made the archive whole in memory and wrote it whole (4.1 s, notes/build-bench.md,
-/// session 39), where `arshif build` writes it in 1.0 s and `serve` loads it in ~0.2 s.
+/// as `arshif build` writes it, then loaded from what was written, taking the chunks of
+/// entries the archive it replaces (`old`) holds ([`compiled::load_reusing`]). At 100,000
+/// dumps a `+1` that made the archive whole in memory and wrote it whole took 4.1 s
+/// (notes/build-bench.md, session 39), where `arshif build` writes it in 1.0 s.
 pub fn build_and_save_then_load(
     articles: &Path,
     compiled_path: &Path,
-    changes: &Changes,
+    (changes, old): (&Changes, Option<&Archive>),
     lock: &BuildLock,
 ) -> Result<(Archive, BuildReport), ArchiveError> {
     let (_, mut report) = build_and_write(articles, compiled_path, Then::Load, changes, lock)?;
     let mut clock = Instant::now();
-    let archive = compiled::load(compiled_path)?;
+    let archive = compiled::load_reusing(compiled_path, old)?;
     report.lap("load the compiled archive (and index it)", &mut clock);
     Ok((archive, report))
 }

@@ -36,6 +36,7 @@ pub mod build_lock;
 mod carried_order;
 mod chunk_files;
 mod chunk_seeds;
+mod chunked;
 pub mod commands;
 mod compaction;
 pub mod compiled;
@@ -73,6 +74,7 @@ mod watched;
 use std::path::{Path, PathBuf};
 
 pub use build::build;
+pub use chunked::Entries;
 pub use dump::{DumpReadError, read_dump};
 pub use entry::Entry;
 pub use incremental::{

@@ -9,37 +9,14 @@ use rayon::prelude::*;
 
 use super::ArchiveError;
 use super::bodies::{Body, KeptBodies};
+pub use super::chunked::Part;
+use super::chunked::{Chunks, Entries};
 use super::entry::Entry;
 use super::facets;
 use super::lookup::ById;
-use super::store::{PartRef, Parts, Store};
+use super::store::{Parts, Store};
 use super::str_order;
 use crate::parse::Date;
-
-/// Where an entry's [`Parts`] are: with it (an archive built in memory) or in the store.
-#[derive(Debug, Clone)]
-pub enum Part {
-    Memory(Parts),
-    Stored(PartRef),
-}
-
-/// Read as the [`PartRef`] a build cache holds (only stored parts are written there), so
-/// that a reused dump's results are this build's as decoded, not rebuilt one by one.
-impl<'de> serde::Deserialize<'de> for Part {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Part, D::Error> {
-        PartRef::deserialize(d).map(Part::Stored)
-    }
-}
-
-impl Part {
-    /// Where it is in the store, if it is there.
-    pub(crate) fn stored(&self) -> Option<PartRef> {
-        match self {
-            Part::Stored(at) => Some(*at),
-            Part::Memory(_) => None,
-        }
-    }
-}
 
 /// The bodies a search's passages are found in: read from the store a page at a time and
 /// kept ([`super::bodies`]).
@@ -59,16 +36,16 @@ const NO_THREAD: u32 = u32::MAX;
 
 /// The loaded archive.
 ///
-/// `entries` is in reading order: dated articles oldest first, then the undated ones by id.
-/// The index walks the dated part backwards for "newest first".
+/// Its entries are in reading order: dated articles oldest first, then the undated ones by id.
+/// The index walks the dated part backwards for "newest first". They are held as chunks
+/// ([`super::chunked`]) that a live rebuild's archive shares with the one it replaces.
 ///
 /// The entries it lists are light: each article's `body` and the entry's `text` are left
 /// out (in the store beside the compiled file when the archive was loaded from one), so that
 /// a large archive takes little memory. [`Archive::get`] gives an entry whole.
 #[derive(Debug, Default)]
 pub struct Archive {
-    pub(super) entries: Vec<Entry>,
-    pub(super) parts: Vec<Part>,
+    pub(super) chunks: Chunks,
     pub(super) store: Option<Store>,
     pub(super) dated: usize,
     pub(super) about: Option<String>,
@@ -148,8 +125,7 @@ impl Archive {
             .take_while(|e| e.article.published.is_some())
             .count();
         Archive {
-            entries,
-            parts,
+            chunks: Chunks::one(entries, parts),
             store,
             dated,
             about,
@@ -191,10 +167,20 @@ impl Archive {
     }
 
     pub(super) fn index(&mut self) {
+        self.index_reusing(None);
+    }
+
+    /// [`Archive::index`] of an archive that shares chunks with `old` (the one it replaces):
+    /// the table by id is `old`'s, patched by the chunks that differ.
+    pub(super) fn index_reusing(&mut self, old: Option<&Archive>) {
+        let runs = self.chunks.runs();
         // Both walk every entry (a million at the scale aimed at): one core each.
         let (by_id, facets) = rayon::join(
-            || ById::new(&self.entries),
-            || facets::Facets::build(&[&self.entries], self.dated),
+            || match old {
+                Some(old) => old.by_id.patched(&old.chunks, &self.chunks),
+                None => ById::new(&self.chunks),
+            },
+            || facets::Facets::build(&runs, self.dated),
         );
         self.by_id = by_id;
         self.facets = facets;
@@ -202,7 +188,7 @@ impl Archive {
     }
 
     fn index_threads(&mut self) {
-        let mut thread_of = vec![NO_THREAD; self.entries.len()];
+        let mut thread_of = vec![NO_THREAD; self.len()];
         for (t, ids) in self.threads.iter().enumerate() {
             let t = u32::try_from(t).expect("fewer than 2^32 threads");
             for id in ids {
@@ -214,9 +200,10 @@ impl Archive {
         self.thread_of = thread_of;
     }
 
-    /// Where `id` is in `entries`.
+    /// Where `id` is among the entries.
     fn position(&self, id: &str) -> Option<usize> {
-        self.by_id.get(&self.entries, id)
+        self.by_id
+            .get(|p| self.chunks.entry(p).article.id.as_str(), id)
     }
 
     /// Where the index page lists `id`: the dated newest first, then the undated by id.
@@ -248,7 +235,7 @@ impl Archive {
             .filter_map(|other| self.position(other))
             .collect();
         others.sort_unstable();
-        others.into_iter().map(|i| &self.entries[i]).collect()
+        others.into_iter().map(|i| self.chunks.entry(i)).collect()
     }
 
     /// The id served in place of `id` when `id` was a dropped verbatim duplicate.
@@ -257,16 +244,16 @@ impl Archive {
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.chunks.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
     /// The light entry `id` (no body, no text: see [`Archive`]), for lists.
     pub fn light(&self, id: &str) -> Option<&Entry> {
-        self.position(id).map(|i| &self.entries[i])
+        self.position(id).map(|i| self.chunks.entry(i))
     }
 
     /// The whole entry `id`, body and text included (read from the store when the archive
@@ -280,14 +267,14 @@ impl Archive {
                 return None;
             }
         };
-        let mut entry = self.entries[i].clone();
+        let mut entry = self.chunks.entry(i).clone();
         entry.article.body = parts.body;
         entry.text = parts.text;
         Some(entry)
     }
 
     pub(super) fn parts_of(&self, i: usize) -> Result<Parts, ArchiveError> {
-        self.part(&self.parts[i])
+        self.part(self.chunks.part(i))
     }
 
     pub(super) fn part(&self, part: &Part) -> Result<Parts, ArchiveError> {
@@ -303,26 +290,26 @@ impl Archive {
 
     /// Where the body of the article `id` is, for search passages.
     fn body_of(&self, id: &str) -> Option<Body<'_>> {
-        Some(match &self.parts[self.position(id)?] {
+        Some(match self.chunks.part(self.position(id)?) {
             Part::Memory(parts) => Body::Memory(&parts.body),
             Part::Stored(at) => Body::Stored(*at),
         })
     }
 
     /// Dated articles, oldest first (light entries: see [`Archive`]).
-    pub fn dated_oldest_first(&self) -> &[Entry] {
-        &self.entries[..self.dated]
+    pub fn dated_oldest_first(&self) -> Entries<'_> {
+        self.chunks.view(0..self.dated)
     }
 
     /// Undated articles, by id (light entries: see [`Archive`]).
-    pub fn undated(&self) -> &[Entry] {
-        &self.entries[self.dated..]
+    pub fn undated(&self) -> Entries<'_> {
+        self.chunks.view(self.dated..self.len())
     }
 
     /// All entries in reading order, dated oldest first, then undated (light entries: see
     /// [`Archive`]).
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
+    pub fn entries(&self) -> Entries<'_> {
+        self.chunks.view(0..self.len())
     }
 
     /// The chronologically previous (older) and next (newer) article within the same group
@@ -335,10 +322,10 @@ impl Archive {
         let group = if i < self.dated {
             0..self.dated
         } else {
-            self.dated..self.entries.len()
+            self.dated..self.len()
         };
-        let prev = (i > group.start).then(|| &self.entries[i - 1]);
-        let next = (i + 1 < group.end).then(|| &self.entries[i + 1]);
+        let prev = (i > group.start).then(|| self.chunks.entry(i - 1));
+        let next = (i + 1 < group.end).then(|| self.chunks.entry(i + 1));
         (prev, next)
     }
 

@@ -266,7 +266,10 @@ async fn rebuild_loop(
         // Taken before the build looks at anything: a change from now on is the next one's.
         let changes = lock(&pending).take();
         let (articles, build_dir) = (articles.clone(), build_dir.clone());
-        let rebuilding = move || rebuild(&articles, &build_dir, changes, left);
+        // The site served now lends the new one the entries both hold: held until the new
+        // one is open, as it is served until then anyway.
+        let serving = state.site();
+        let rebuilding = move || rebuild(&articles, &build_dir, changes, left, &serving.archive);
         let built = match tokio::task::spawn_blocking(rebuilding).await {
             Ok(built) => built,
             Err(panicked) => Err(anyhow::Error::from(panicked)),
@@ -318,6 +321,7 @@ fn rebuild(
     build_dir: &Path,
     changes: Changes,
     left: Option<u64>,
+    serving: &crate::archive::Archive,
 ) -> anyhow::Result<Rebuilt> {
     let lock = BuildLock::take(build_dir)?;
     let compiled_path = compiled::path_in(build_dir);
@@ -329,7 +333,11 @@ fn rebuild(
         Changes::Unknown => "every file looked at".to_owned(),
         Changes::Names(names) => format!("told {} changed names", names.len()),
     };
-    let (site, report) = site::open(articles, build_dir, Build::Knowing(&changes, &lock))?;
+    let (site, report) = site::open(
+        articles,
+        build_dir,
+        Build::Knowing(&changes, &lock, Some(serving)),
+    )?;
     let stamp = download::stamp(&compiled_path);
     let report = report.context("a build that reports nothing")?;
     Ok(Rebuilt {

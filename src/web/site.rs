@@ -95,8 +95,10 @@ pub enum Build<'a> {
     /// Always, as a `+1` of the build folder's last build, told which files changed since
     /// (a live rebuild): written as `arshif build` writes it, then loaded as at start. The
     /// report's laps end with what opening the site took. Under the build folder's lock, which
-    /// the caller takes before and lets go of once the site is open.
-    Knowing(&'a Changes, &'a BuildLock),
+    /// the caller takes before and lets go of once the site is open. The archive of the site
+    /// it replaces, if any, lends the new one the chunks of entries both hold
+    /// ([`compiled::load_reusing`]).
+    Knowing(&'a Changes, &'a BuildLock, Option<&'a Archive>),
 }
 
 /// The site of the articles folder `articles` compiled in `build_dir`, built first as `build`
@@ -114,9 +116,9 @@ pub fn open(
         Build::IfFolderStale => {
             archive::load_or_build(articles, &compiled_path, archive::Check::Folder)?
         }
-        Build::Knowing(changes, lock) => {
+        Build::Knowing(changes, lock, old) => {
             let (archive, report) =
-                archive::build_and_save_then_load(articles, &compiled_path, changes, lock)?;
+                archive::build_and_save_then_load(articles, &compiled_path, (changes, old), lock)?;
             (archive, Some(report))
         }
     };

@@ -135,9 +135,9 @@ struct IndexPage<'a> {
 fn at(archive: &Archive, order: Order, position: usize) -> &Entry {
     let dated = archive.dated_oldest_first();
     match (position < dated.len(), order) {
-        (true, Order::NewestFirst) => &dated[dated.len() - 1 - position],
-        (true, Order::OldestFirst) => &dated[position],
-        (false, _) => &archive.undated()[position - dated.len()],
+        (true, Order::NewestFirst) => dated.at(dated.len() - 1 - position),
+        (true, Order::OldestFirst) => dated.at(position),
+        (false, _) => archive.undated().at(position - dated.len()),
     }
 }
 

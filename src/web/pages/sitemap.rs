@@ -90,7 +90,7 @@ impl<'a> Urls<'a> {
                 lastmod: None,
             };
         }
-        let a = &self.archive.entries()[i - self.index_pages - 1].article;
+        let a = &self.archive.entries().at(i - self.index_pages - 1).article;
         Url {
             loc: absolute(&links::article_path(&a.id)),
             lastmod: a.updated.or(a.published).map(|d| d.rfc3339()),
