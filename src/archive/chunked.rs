@@ -7,10 +7,11 @@
 //! [`Part`] says where an entry's heavy parts are.
 
 use std::ops::{Index, Range};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::Entry;
 use super::chunk_files::ChunkName;
+use super::facets::RunFacets;
 use super::store::{PartRef, Parts};
 
 /// Where an entry's [`Parts`] are: with it (an archive built in memory) or in the store.
@@ -47,6 +48,9 @@ pub(super) struct Chunk {
     pub(super) name: Option<ChunkName>,
     pub(super) entries: Vec<Entry>,
     pub(super) parts: Vec<Part>,
+    /// What its entries give the publications' and agencies' facets, made when the archive
+    /// holding it is first indexed and kept for the next one that shares it.
+    pub(super) facets: OnceLock<RunFacets>,
 }
 
 /// The archive's entries in reading order, as chunks.
@@ -83,6 +87,7 @@ impl Chunks {
             name: None,
             entries,
             parts,
+            facets: OnceLock::new(),
         };
         Chunks::new(vec![Arc::new(chunk)])
     }
@@ -118,12 +123,6 @@ impl Chunks {
         let (chunk, j) = self.at(i);
         &chunk.parts[j]
     }
-
-    /// Each chunk's entries, in reading order.
-    pub(super) fn runs(&self) -> Vec<&[Entry]> {
-        self.chunks.iter().map(|c| &c.entries[..]).collect()
-    }
-
     /// Every entry's parts, in reading order.
     pub(super) fn parts(&self) -> impl Iterator<Item = &Part> {
         self.chunks.iter().flat_map(|c| &c.parts)
@@ -319,6 +318,7 @@ mod tests {
             name: None,
             entries,
             parts,
+            facets: OnceLock::new(),
         })
     }
 

@@ -464,6 +464,7 @@ fn chunks_of(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<chunked::Ch
             name: Some(*name),
             entries: Vec::with_capacity(n),
             parts: Vec::with_capacity(n),
+            facets: Default::default(),
         })
         .collect();
     let sinks = lengths.into_iter().zip(chunks.iter_mut()).collect();

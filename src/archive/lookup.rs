@@ -173,6 +173,7 @@ mod tests {
             name,
             entries,
             parts,
+            facets: Default::default(),
         })
     }
 

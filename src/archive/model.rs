@@ -173,14 +173,27 @@ impl Archive {
     /// [`Archive::index`] of an archive that shares chunks with `old` (the one it replaces):
     /// the table by id is `old`'s, patched by the chunks that differ.
     pub(super) fn index_reusing(&mut self, old: Option<&Archive>) {
-        let runs = self.chunks.runs();
-        // Both walk every entry (a million at the scale aimed at): one core each.
+        // Both walk every entry of a new archive (a million at the scale aimed at): one core
+        // each. A chunk shared with `old` has its part of the facets already.
         let (by_id, facets) = rayon::join(
             || match old {
                 Some(old) => old.by_id.patched(&old.chunks, &self.chunks),
                 None => ById::new(&self.chunks),
             },
-            || facets::Facets::build(&runs, self.dated),
+            || {
+                let runs: Vec<(&[Entry], &facets::RunFacets)> = self
+                    .chunks
+                    .chunks()
+                    .par_iter()
+                    .map(|c| {
+                        (
+                            &c.entries[..],
+                            c.facets.get_or_init(|| facets::RunFacets::of(&c.entries)),
+                        )
+                    })
+                    .collect();
+                facets::Facets::of_runs(&runs, self.dated)
+            },
         );
         self.by_id = by_id;
         self.facets = facets;

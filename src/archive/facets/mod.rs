@@ -55,17 +55,12 @@ pub struct Facets {
     dated: usize,
 }
 
-/// How many entries [`Facets::build`] gives one task: a chunk's worth (`chunk_files`).
-const PIECE: usize = 8192;
-
 impl Facets {
     /// Indexes the entries of `runs` (consecutive, in reading order), of which the first
     /// `dated` are the dated ones.
     pub fn build(runs: &[&[Entry]], dated: usize) -> Facets {
-        // A long run (an archive made in memory is one) is walked in pieces on all cores.
-        let pieces: Vec<&[Entry]> = runs.iter().flat_map(|run| run.chunks(PIECE)).collect();
-        let made: Vec<RunFacets> = pieces.par_iter().map(|p| RunFacets::of(p)).collect();
-        let runs: Vec<(&[Entry], &RunFacets)> = pieces.into_iter().zip(&made).collect();
+        let made: Vec<RunFacets> = runs.par_iter().map(|run| RunFacets::of(run)).collect();
+        let runs: Vec<(&[Entry], &RunFacets)> = runs.iter().copied().zip(&made).collect();
         Facets::of_runs(&runs, dated)
     }
 
@@ -441,6 +436,41 @@ mod tests {
             &entries[190..],
         ];
         assert_eq!(everything(&Facets::build(&runs, dated)), whole);
+    }
+
+    #[test]
+    fn a_run_longer_than_a_piece_indexes_as_short_runs() {
+        let names = ["الوسط", "الحياة", "النهار"];
+        let entries: Vec<Entry> = (0..20_000)
+            .map(|i| {
+                let day = format!("{}-{:02}-01", 2000 + i / 2000, i / 200 % 10 + 1);
+                let dated = i < 19_000;
+                entry(dated.then_some(&day[..]), Some(names[i * i % 3]), None)
+            })
+            .collect();
+        let long = everything(&Facets::build(&[&entries], 19_000));
+        let runs: Vec<&[Entry]> = entries.chunks(999).collect();
+        assert_eq!(everything(&Facets::build(&runs, 19_000)), long);
+    }
+
+    #[test]
+    fn a_run_kept_from_an_earlier_archive_indexes_at_its_new_place() {
+        let names = [Some("الوسط"), None, Some("الحياة")];
+        let day = |i: usize| format!("2015-{:02}-{:02}", 1 + i / 28, 1 + i % 28);
+        let old: Vec<Entry> = (0..60)
+            .map(|i| entry(Some(&day(i)), names[i % 3], names[(i + 1) % 3]))
+            .collect();
+        let kept = RunFacets::of(&old[30..]);
+        // An entry added to the first run: the kept run's positions move by one.
+        let mut new = old.clone();
+        new.insert(3, entry(Some(&day(3)), Some("النهار"), None));
+        let (first, second) = new.split_at(31);
+        let made = RunFacets::of(first);
+        let reused = Facets::of_runs(&[(first, &made), (second, &kept)], new.len());
+        assert_eq!(
+            everything(&reused),
+            everything(&Facets::build(&[&new], new.len()))
+        );
     }
 
     #[test]

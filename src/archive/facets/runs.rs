@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::Source;
@@ -18,14 +19,40 @@ pub struct RunFacets {
     names: [Vec<(Box<str>, Vec<u32>)>; 2],
 }
 
+/// How many entries [`RunFacets::of`] walks in one task: a chunk's worth (`chunk_files`).
+const PIECE: usize = 8192;
+
 /// A publication or agency name as a facet key: trimmed; blank is no name.
 fn name(field: Option<&String>) -> Option<&str> {
     field.map(|s| s.trim()).filter(|s| !s.is_empty())
 }
 
 impl RunFacets {
-    /// The names of `run`'s entries.
+    /// The names of `run`'s entries: a long run (an archive made in memory is one) in pieces
+    /// on all cores.
     pub fn of(run: &[Entry]) -> RunFacets {
+        if run.len() <= PIECE {
+            return RunFacets::of_piece(run);
+        }
+        let pieces: Vec<RunFacets> = run.par_chunks(PIECE).map(RunFacets::of_piece).collect();
+        let mut names: [Vec<(Box<str>, Vec<u32>)>; 2] = Default::default();
+        for (source, names) in names.iter_mut().enumerate() {
+            let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+            for (k, piece) in pieces.iter().enumerate() {
+                let start = u32::try_from(k * PIECE).expect("fewer than 2^32 articles");
+                for (name, offsets) in &piece.names[source] {
+                    let at = *seen.entry(name).or_insert_with(|| {
+                        names.push((name.clone(), Vec::new()));
+                        names.len() - 1
+                    });
+                    names[at].1.extend(offsets.iter().map(|&o| start + o));
+                }
+            }
+        }
+        RunFacets { names }
+    }
+
+    fn of_piece(run: &[Entry]) -> RunFacets {
         let mut names: [Vec<(Box<str>, Vec<u32>)>; 2] = Default::default();
         // A few dozen names over thousands of entries: each found through a map of the run's
         // own strings, a name copied once, when first seen.
