@@ -45,7 +45,7 @@ pub(super) struct Done {
 
 impl Done {
     /// The place of a file still to parse.
-    fn placeholder() -> Done {
+    pub(super) fn placeholder() -> Done {
         Done {
             name: String::new(),
             stamp: None,
@@ -88,50 +88,33 @@ impl Sink for MemorySink {
     }
 }
 
-/// Every dump's result: reused from `cache` when the dump and its override are unchanged,
-/// else parsed (in parallel) and handed to `sink`. Each file's id is moved from `ids` into its
-/// entries (a copy a dump was a million allocations at a million dumps): `ids` is left with
-/// its warnings.
+/// Every dump's result, each in its place (`placed`: reused from the cache when the dump and
+/// its override are unchanged, else a placeholder and its dump, [`walked`] or
+/// [`super::told`]), the others parsed (in parallel) and handed to `sink`; and each file's
+/// id (a warning for those made unique: [`super::scan::assign_ids`]). Each file's id is
+/// moved from the ids into its entries (a copy a dump was a million allocations at a million
+/// dumps): the ids given back are left with their warnings.
 pub(super) fn collect(
     dir: &Path,
-    dumps: Vec<Dump>,
-    ids: &mut [(String, Option<String>)],
-    cache: Option<BuildCache>,
+    (mut done, to_parse): Placed,
     sink: &dyn Sink,
-) -> Result<(Vec<Done>, usize), ArchiveError> {
-    // Both lists are sorted by name (the cache was written in this order): walk them together.
-    let mut cached = Walk::new(cache.map(|c| c.dumps).unwrap_or_default());
-    // Each file's result in its place from the start (a parsed one fills its place later):
-    // a million results are moved once, not gathered again.
-    let mut done: Vec<Done> = Vec::with_capacity(dumps.len());
-    let mut to_parse = Vec::new();
-    for (i, d) in dumps.into_iter().enumerate() {
-        // By bytes: a cache read light keeps its names unchecked, and bytes equal to a
-        // listed name's are UTF-8.
-        match cached.take(d.name.as_bytes()) {
-            Some(c) if d.stamp == Some(c.stamp) && d.over == c.over => {
-                done.push(Done {
-                    name: d.name,
-                    stamp: Some(c.stamp),
-                    over: c.over.map(Box::new),
-                    outcomes: c.outcomes,
-                    said: c.said,
-                    from_cache: Some(cached.last_place()),
-                });
-            }
-            _ => {
-                done.push(Done::placeholder());
-                to_parse.push((i, d));
-            }
+) -> Result<(Vec<Done>, Ids, usize), ArchiveError> {
+    // Named from their results where reused, from their dumps where to be parsed.
+    let name = |i: usize| match done[i].from_cache {
+        Some(_) => done[i].name.as_str(),
+        None => {
+            let k = to_parse.partition_point(|(at, _)| *at < i);
+            to_parse[k].1.name.as_str()
         }
-    }
+    };
+    let mut ids = assign_ids(done.len(), &name);
     // Read without their ids (namesakes come and go): named here on both cores, not in the
     // walk, where each reused dump's results were a wait on memory (build-bench, session 38).
     (done.par_iter_mut().zip(ids.par_iter_mut()))
         .filter(|(d, _)| d.from_cache.is_some())
         .for_each(|(d, (id, _))| d.outcomes.name(id));
     let reused = done.len() - to_parse.len();
-    let given: &[(String, Option<String>)] = ids;
+    let given: &[(String, Option<String>)] = &ids;
     let progress = progress_bar(to_parse.len());
     let root = fs::canonicalize(dir).ok();
     // Each thread takes runs of consecutive dumps and reads each a few ahead of its parse
@@ -193,7 +176,46 @@ pub(super) fn collect(
             done[i] = d;
         }
     }
-    Ok((done, reused))
+    Ok((done, ids, reused))
+}
+
+/// Each file's id and, where it had to be made unique, a warning.
+pub(super) type Ids = Vec<(String, Option<String>)>;
+
+/// Every file's result in its place (a placeholder where it is to be parsed), and the dumps
+/// to parse with their places.
+pub(super) type Placed = (Vec<Done>, Vec<(usize, Dump)>);
+
+/// Every listed dump's place among the results: reused from the cache where its stamps
+/// are the cached ones, else left as a placeholder and given back with its place, to parse.
+pub(super) fn walked(dumps: Vec<Dump>, cache: Option<BuildCache>) -> Placed {
+    // Both lists are sorted by name (the cache was written in this order): walk them together.
+    let mut cached = Walk::new(cache.map(|c| c.dumps).unwrap_or_default());
+    // Each file's result in its place from the start (a parsed one fills its place later):
+    // a million results are moved once, not gathered again.
+    let mut done: Vec<Done> = Vec::with_capacity(dumps.len());
+    let mut to_parse = Vec::new();
+    for (i, d) in dumps.into_iter().enumerate() {
+        // By bytes: a cache read light keeps its names unchecked, and bytes equal to a
+        // listed name's are UTF-8.
+        match cached.take(d.name.as_bytes()) {
+            Some(c) if d.stamp == Some(c.stamp) && d.over == c.over => {
+                done.push(Done {
+                    name: d.name,
+                    stamp: Some(c.stamp),
+                    over: c.over.map(Box::new),
+                    outcomes: c.outcomes,
+                    said: c.said,
+                    from_cache: Some(cached.last_place()),
+                });
+            }
+            _ => {
+                done.push(Done::placeholder());
+                to_parse.push((i, d));
+            }
+        }
+    }
+    (done, to_parse)
 }
 
 /// A bar on stderr while dumps are parsed, when stderr is a terminal and there are enough of
@@ -471,12 +493,11 @@ pub(super) fn finish_report(report: &mut BuildReport, archive: &Archive) {
 /// an unreadable folder fails the build.
 pub fn build(dir: &Path) -> Result<(Archive, BuildReport), ArchiveError> {
     let dumps = scan(dir)?;
-    let mut ids = assign_ids(&dumps);
     let mut report = BuildReport {
         files_read: dumps.len(),
         ..BuildReport::default()
     };
-    let (mut done, _) = collect(dir, dumps, &mut ids, None, &MemorySink)?;
+    let (mut done, ids, _) = collect(dir, walked(dumps, None), &MemorySink)?;
     let assembled = assemble(dir, &done, &ids, &mut report, None);
     report.put_files_first(done.iter_mut().filter_map(|d| d.said.problems_mut()));
     let archive = into_archive(done, assembled, None)?.indexed();

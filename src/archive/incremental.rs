@@ -20,8 +20,9 @@ use super::model::{Archive, Part};
 use super::reconcile::{LazyIndex, Pending, reconcile_index};
 use super::report::BuildReport;
 use super::results::Outcomes;
-use super::scan::{assign_ids, scan_with_overrides};
+use super::scan::scan_with_overrides;
 use super::store::{self, PartRef, Store, StoreWriter};
+use super::told::Listing;
 use super::watched::{self, Changes};
 use super::{
     ArchiveError, build_lock::BuildLock, carried_order, compaction, compiled, grouping_file,
@@ -204,25 +205,18 @@ fn build_and_write(
             (Some(cache), known)
         }
     };
-    let (dumps, overrides) = match known {
-        Some(known) => known,
-        None => scan_with_overrides(articles)?,
+    let (listing, overrides) = match known {
+        Some((known, overrides)) => (Listing::Known(known), overrides),
+        None => scan_with_overrides(articles).map(|(d, o)| (Listing::Whole(d), o))?,
     };
     // Whether the next build may list from this one's cache (and the watcher's names).
-    let vouches = watched::vouches(&dumps);
-    let mut ids = assign_ids(&dumps);
-    report.files_read = dumps.len();
+    let vouches = listing.vouches();
     report.lap("list the dumps", &mut clock);
 
     let mut cache = loaded.unwrap_or_else(load_cache);
     // This build's, written in its cache and its archive; the last one's, read from its cache.
     let mark = build_cache::new_mark();
     let read_mark = cache.as_ref().map(|c| c.mark);
-    // Carried over only while every file's id is its name's, in this build as in the last.
-    let as_named = ids.iter().all(|(_, warning)| warning.is_none());
-    let last_order = read_mark
-        .filter(|_| as_named && then != Then::Serve)
-        .and_then(|mark| carried_order::load(out, mark));
     // Grouped again from the last grouping only where the cache is this program's too; its
     // reused dumps are taken as the grouping holds them where it was saved beside this very
     // cache (`grouping_file::Saved::beside`), their fingerprints not made again.
@@ -276,8 +270,14 @@ fn build_and_write(
         .as_mut()
         .map(|c| std::mem::take(&mut c.dump_chunks))
         .unwrap_or_default();
-    let (mut done, reused) = collect(articles, dumps, &mut ids, cache, &sink)?;
+    let (mut done, ids, reused) = collect(articles, listing.placed(cache)?, &sink)?;
+    report.files_read = done.len();
     report.reused = reused;
+    // Carried over only while every file's id is its name's, in this build as in the last.
+    let as_named = ids.iter().all(|(_, warning)| warning.is_none());
+    let last_order = read_mark
+        .filter(|_| as_named && then != Then::Serve)
+        .and_then(|mark| carried_order::load(out, mark));
     report.left_to_index = index.queued();
     report.lap("parse, store and index the changed dumps", &mut clock);
     let StoreSink {

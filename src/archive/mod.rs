@@ -69,6 +69,7 @@ mod stamp;
 pub mod store;
 mod str_order;
 pub mod threads;
+mod told;
 mod watched;
 
 use std::path::{Path, PathBuf};

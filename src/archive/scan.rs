@@ -142,13 +142,21 @@ pub(super) fn give_overrides(dumps: &mut [Dump], overrides: &Aside) {
 /// Two names can slug to one id (`a b.txt`, `a-b.txt`). The file whose stem is the id keeps
 /// it; any other gets the id plus a hash of its own name, so neither depends on what else is
 /// in the folder. Decided on the names alone, before anything is parsed.
-pub(super) fn assign_ids(dumps: &[Dump]) -> Vec<(String, Option<String>)> {
-    let mut ids: Vec<(String, Option<String>)> = dumps
-        .par_iter()
+///
+/// Of `len` files in name order, file `i` named `name(i)` (a listed dump's name, or a reused
+/// result's: [`super::build::collect`]).
+pub(super) fn assign_ids<'a>(
+    len: usize,
+    name: &(dyn Fn(usize) -> &'a str + Sync),
+) -> Vec<(String, Option<String>)> {
+    // The suffixes are ASCII: a dump's format is its name's (as [`dump_of`] gives it).
+    let format = |i: usize| Format::of(name(i)).unwrap_or(Format::Text);
+    let mut ids: Vec<(String, Option<String>)> = (0..len)
+        .into_par_iter()
         .with_min_len(1024)
-        .map(|d| (id::from_file_name(&d.name), None))
+        .map(|i| (id::from_file_name(name(i)), None))
         .collect();
-    if !may_share(dumps, &ids) {
+    if !may_share(&format, &ids) {
         // The usual folder: no id to look up again.
         return ids;
     }
@@ -157,8 +165,8 @@ pub(super) fn assign_ids(dumps: &[Dump]) -> Vec<(String, Option<String>)> {
     // who is not also writing the articles folder.
     let mut seen: FxHashMap<&str, u32> =
         FxHashMap::with_capacity_and_hasher(ids.len(), Default::default());
-    for (d, (id, _)) in dumps.iter().zip(&ids) {
-        if d.format != Format::Warc {
+    for (i, (id, _)) in ids.iter().enumerate() {
+        if format(i) != Format::Warc {
             *seen.entry(id.as_str()).or_insert(0) += 1;
         }
     }
@@ -174,9 +182,10 @@ pub(super) fn assign_ids(dumps: &[Dump]) -> Vec<(String, Option<String>)> {
     // The file whose stem is the id keeps it; the first by name when a dump and a saved page
     // share one (`x.htm`, `x.html`, `x.txt`).
     let mut kept: FxHashSet<String> = FxHashSet::default();
-    for (d, (id, warning)) in dumps.iter().zip(&mut ids) {
-        let stem = d.name.rsplit_once('.').map_or(d.name.as_str(), |(s, _)| s);
-        if d.format == Format::Warc
+    for (i, (id, warning)) in ids.iter_mut().enumerate() {
+        let name = name(i);
+        let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+        if format(i) == Format::Warc
             || !shared.contains(id.as_str())
             || (stem == id && kept.insert(id.clone()))
         {
@@ -184,7 +193,7 @@ pub(super) fn assign_ids(dumps: &[Dump]) -> Vec<(String, Option<String>)> {
         }
         let unique = format!(
             "{id}-{:08x}",
-            crate::stable_hash::stable_hash(d.name.as_bytes()) as u32
+            crate::stable_hash::stable_hash(name.as_bytes()) as u32
         );
         *warning = Some(format!(
             "another file also has the id {id}; this one is {unique}"
@@ -197,12 +206,12 @@ pub(super) fn assign_ids(dumps: &[Dump]) -> Vec<(String, Option<String>)> {
 /// Whether two files (not crawls) may share an id: their ids' hashes sorted on all cores and
 /// compared side by side. A map of every id was a million random writes on one core at a
 /// million dumps; equal hashes send the build to the map, which decides.
-fn may_share(dumps: &[Dump], ids: &[(String, Option<String>)]) -> bool {
-    let mut hashes: Vec<u64> = dumps
+fn may_share(format: &(dyn Fn(usize) -> Format + Sync), ids: &[(String, Option<String>)]) -> bool {
+    let mut hashes: Vec<u64> = ids
         .par_iter()
-        .zip(ids)
+        .enumerate()
         .with_min_len(1024)
-        .filter(|(d, _)| d.format != Format::Warc)
+        .filter(|(i, _)| format(*i) != Format::Warc)
         .map(|(_, (id, _))| FxBuildHasher.hash_one(id))
         .collect();
     hashes.par_sort_unstable();
@@ -219,23 +228,11 @@ pub(super) fn file_name(path: &Path) -> String {
 mod tests {
     use super::*;
 
-    fn listed(name: &str) -> Dump {
-        Dump {
-            name: name.into(),
-            raw: None,
-            format: Format::of(name).unwrap(),
-            stamp: None,
-            over: None,
-            is_link: false,
-            one_name: true,
-        }
-    }
-
     #[test]
     fn a_crawl_named_like_a_dump_takes_no_id_from_it() {
-        let ids = assign_ids(&[listed("news.warc"), listed("news-warc.txt")]);
+        let ids = assign_ids(2, &|i| ["news.warc", "news-warc.txt"][i]);
         assert_eq!(ids[1], ("news-warc".to_string(), None));
-        let ids = assign_ids(&[listed("news.html"), listed("news.txt")]);
+        let ids = assign_ids(2, &|i| ["news.html", "news.txt"][i]);
         assert_eq!(ids[0], ("news".to_string(), None));
         assert!(
             ids[1].0.starts_with("news-") && ids[1].1.is_some(),

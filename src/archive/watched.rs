@@ -28,7 +28,8 @@ use super::atomic_file::{self, Durability};
 use super::build_cache::{BuildCache, Cached, Stamp};
 use super::compiled::Source;
 use super::listing::{self, Aside, Wanted};
-use super::scan::{self, Dump};
+use super::scan;
+use super::told::Known;
 
 /// What the caller knows of the articles folder since the build folder's last build.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,8 +69,9 @@ pub(super) enum Fallback {
     #[error("no build cache of this program and folder to list from")]
     NoCache,
     /// No record: the last build could not vouch for its listing (a link, a file of several
-    /// names, a name not UTF-8, a file unstamped or not cached: [`vouches`]) or was killed
-    /// before it wrote one, or the record is unreadable (another version).
+    /// names, a name not UTF-8, a file unstamped or not cached:
+    /// [`super::told::Listing::vouches`]) or was killed before it wrote one, or the record is
+    /// unreadable (another version).
     #[error("no record of the last listing in the build folder")]
     NoRecord,
     /// The record and the cache were written by two builds: one of them was killed or failed
@@ -100,15 +102,16 @@ pub fn path_in(build_dir: &Path) -> PathBuf {
 
 /// The dumps of `articles` and its overrides as [`scan::scan_with_overrides`] would list them,
 /// made from `cache` (the last build's) and the `names` that changed since its listing began,
-/// each of those stamped again; no reading of the folder and no other stat. An error says why
-/// the build folder `build_dir` cannot vouch for the last listing.
+/// each of those stamped again; no reading of the folder and no other stat. The cache's dumps
+/// are not made into [`scan::Dump`]s: a build takes them as they are ([`super::told::taken`]). An error
+/// says why the build folder `build_dir` cannot vouch for the last listing.
 pub(super) fn list(
     articles: &Path,
     build_dir: &Path,
     source: &Source,
     cache: Option<&BuildCache>,
     names: &BTreeSet<OsString>,
-) -> Result<(Vec<Dump>, Aside), Fallback> {
+) -> Result<(Known, Aside), Fallback> {
     let cache = cache.ok_or(Fallback::NoCache)?;
     let record = read(build_dir).ok_or(Fallback::NoRecord)?;
     if record.mark != cache.mark {
@@ -119,6 +122,18 @@ pub(super) fn list(
     }
     if let Some(bad) = names.iter().find(|n| !is_a_file_name(n)) {
         return Err(Fallback::NotAName(bad.clone()));
+    }
+    // Read light, the cache's names are its bytes, unchecked: each one a dump's, as the
+    // listing would make it, or the folder is listed whole.
+    let not_a_dump = (cache.dumps.par_iter())
+        .flat_map_iter(|chunk| chunk.iter().map(Cached::name_bytes))
+        .find_any(|name| {
+            std::str::from_utf8(name).is_err() || scan::wanted(name) != Wanted::Listed
+        });
+    if let Some(name) = not_a_dump {
+        return Err(Fallback::NotADump(
+            String::from_utf8_lossy(name).into_owned(),
+        ));
     }
     // The named files the listing keeps, in name order (a set's order is its bytes'), each
     // looked at as the listing looks.
@@ -135,10 +150,13 @@ pub(super) fn list(
             }
         })?;
     let mut overrides: BTreeMap<Vec<u8>, Stamp> = record.overrides.into_iter().collect();
-    let mut fresh = Vec::new();
+    let (mut fresh, mut named) = (Vec::new(), Vec::new());
     for ((name, wanted), looked) in kept.iter().zip(looked) {
         match wanted {
-            Wanted::Listed => fresh.push((*name, looked.map(scan::dump_of))),
+            Wanted::Listed => {
+                named.push(name.to_vec());
+                fresh.extend(looked.map(scan::dump_of));
+            }
             // As the listing sets an override aside: only when it could be stamped.
             _ => match looked.and_then(|l| l.stamp) {
                 Some(stamp) => drop(overrides.insert(name.to_vec(), stamp)),
@@ -146,69 +164,23 @@ pub(super) fn list(
             },
         }
     }
-    let mut dumps = merged(cache, fresh)?;
     let overrides: Aside = overrides
         .into_iter()
         .map(|(name, stamp)| (OsString::from_vec(name), stamp))
         .collect();
-    scan::give_overrides(&mut dumps, &overrides);
-    Ok((dumps, overrides))
-}
-
-/// The cache's dumps in name order, those named taken from `fresh` instead (in name order too,
-/// `None` where the file is gone), and the named new ones in their places.
-///
-/// Each chunk of the cache made into its dumps on rayon's threads: at a million dumps, one
-/// walk making each dump (its name copied, its format) was ≈ 0.2 s on one core.
-fn merged(cache: &BuildCache, fresh: Vec<(&[u8], Option<Dump>)>) -> Result<Vec<Dump>, Fallback> {
-    let named: Vec<&[u8]> = fresh.iter().map(|(name, _)| *name).collect();
-    let kept: Vec<Vec<Dump>> = cache
-        .dumps
-        .par_iter()
-        .map(|chunk| {
-            chunk
-                .iter()
-                .filter(|c| named.binary_search(&c.name_bytes()).is_err())
-                .map(known)
-                .collect()
-        })
-        .collect::<Result<_, _>>()?;
-    let mut dumps = Vec::with_capacity(kept.iter().map(Vec::len).sum::<usize>() + fresh.len());
-    let mut fresh = fresh.into_iter().filter_map(|(_, dump)| dump).peekable();
-    for dump in kept.into_iter().flatten() {
-        let name = dump.name.as_bytes();
-        while let Some(new) = fresh.next_if(|new| new.file_name().as_bytes() < name) {
-            dumps.push(new);
-        }
-        dumps.push(dump);
-    }
-    dumps.extend(fresh);
-    Ok(dumps)
-}
-
-/// A dump of the cache as the last listing found it.
-fn known(c: &Cached) -> Result<Dump, Fallback> {
-    let bad = || Fallback::NotADump(String::from_utf8_lossy(c.name_bytes()).into_owned());
-    // Read whole, the cache holds the name as a string; read light, its bytes in the chunk.
-    let name = match c.name.is_empty() {
-        false => c.name.clone(),
-        true => String::from_utf8(c.name_bytes().to_vec()).map_err(|_| bad())?,
+    scan::give_overrides(&mut fresh, &overrides);
+    let known = Known {
+        fresh,
+        named,
+        overrides: overrides.clone(),
     };
-    Dump::known(name, c.stamp).ok_or_else(bad)
+    Ok((known, overrides))
 }
 
 /// One name of the folder itself: not empty, not `.` nor `..`, no `/` (a path elsewhere).
 fn is_a_file_name(name: &OsStr) -> bool {
     let bytes = name.as_bytes();
     !bytes.is_empty() && bytes != b"." && bytes != b".." && !bytes.contains(&b'/')
-}
-
-/// Whether a watcher follows every dump of a listing by name ([`Dump::follows_by_name`]: not
-/// a link, one name, UTF-8, stamped). The next build may list from this one's cache and the
-/// watcher's names when this holds and the cache holds every dump's result (so its names and
-/// stamps are the whole listing): the build then [`keep_record`]s that it vouches.
-pub(super) fn vouches(dumps: &[Dump]) -> bool {
-    dumps.iter().all(Dump::follows_by_name)
 }
 
 /// Writes the record of a build (`mark`) of `source` that found `overrides`, when it
@@ -246,6 +218,8 @@ fn read(build_dir: &Path) -> Option<Record> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::scan::Dump;
+    use super::super::told;
     use super::*;
     use crate::archive::{build_and_save, build_and_save_knowing, compiled};
     use std::time::{Duration, SystemTime};
@@ -283,13 +257,27 @@ mod tests {
             .collect()
     }
 
-    /// The listing by `named` from the cache of `out`, the same read whole or light.
+    /// What a build takes of the listing by `named` from the cache of `out` (each dump's
+    /// result reused or to parse: [`told::taken`]), the same read whole or light.
     fn list_knowing(articles: &Path, out: &Path, named: &[&str]) -> Result<Vec<String>, Fallback> {
         use super::super::build_cache::Decode;
         let source = Source::of(articles).unwrap();
         let [whole, light] = [Decode::Whole, Decode::Light].map(|decode| {
             let cache = BuildCache::load(out, decode);
-            list(articles, out, &source, cache.as_ref(), &names(named)).map(|(d, _)| seen(&d))
+            let known = list(articles, out, &source, cache.as_ref(), &names(named));
+            known.map(|(known, _)| {
+                let (done, to_parse) = told::taken(known, cache).unwrap();
+                let mut to_parse = to_parse.into_iter().peekable();
+                let taken = done.iter().enumerate().map(|(i, d)| match d.from_cache {
+                    Some(_) => format!("{} {:?} {:?}", d.name, d.stamp, d.over),
+                    None => {
+                        let (at, dump) = to_parse.next().unwrap();
+                        assert_eq!(at, i);
+                        format!("{} {:?} {:?}", dump.name, dump.stamp, dump.over)
+                    }
+                });
+                taken.collect()
+            })
         });
         assert_eq!(whole, light);
         whole
