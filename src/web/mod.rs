@@ -15,6 +15,7 @@ pub mod download;
 pub mod http;
 mod idle;
 pub mod pages;
+mod pending;
 mod reload;
 mod server;
 pub mod site;
