@@ -544,6 +544,74 @@ fn a_dump_rewritten_in_place_before_start_is_rebuilt_once_serving() {
     assert!(server.wait(Duration::from_secs(10)).success());
 }
 
+/// Watching, the start-up check sets the folder against the last build's listing: a dump
+/// rewritten in place during that build's window (older than the archive: the check by times
+/// misses it) is rebuilt; once a check finds the folder as listed, the first rebuild after
+/// the start is told the watcher's names rather than looking at every file.
+#[test]
+fn the_start_up_check_against_the_listing_finds_the_window_and_vouches_for_the_first_rebuild() {
+    let seeds = seeds();
+    let (extra, added) = (
+        real_page("006_beirutobserver.com.txt"),
+        real_page("004_youm7.com.txt"),
+    );
+    let mut rewritten = seeds.clone();
+    rewritten[0].1.clone_from(&extra);
+    let mut grown = rewritten.clone();
+    grown.push(("added.txt".into(), added.clone()));
+    let gens = vec![
+        generation(&seeds),
+        generation(&rewritten),
+        generation(&grown),
+    ];
+    let root = tempfile::tempdir().unwrap();
+    let articles = folder_of(root.path(), &seeds);
+    let build = root.path().join("build");
+    process::build(&articles, &build);
+    let built = std::fs::metadata(build.join("archive.bin"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let mut file = std::fs::File::options()
+        .write(true)
+        .truncate(true)
+        .open(articles.join(&seeds[0].0))
+        .unwrap();
+    std::io::Write::write_all(&mut file, &extra).unwrap();
+    file.set_modified(built - Duration::from_secs(60)).unwrap();
+    drop(file);
+
+    let watching = |log: &str| {
+        let log_path = root.path().join(log);
+        let server = Server::start_logging(
+            &process::serve_args(&articles, &build, &["--watch", "--log-level", "info"]),
+            &[],
+            std::fs::File::create(&log_path).unwrap(),
+        );
+        (server, log_path)
+    };
+    let (mut server, log_path) = watching("first.log");
+    wait_for(&server.url, &gens, 1);
+    wait_for_rebuild(&log_path, 0, &["every file looked at"]);
+    server.signal(libc::SIGTERM);
+    assert!(server.wait(Duration::from_secs(10)).success());
+
+    let (mut server, log_path) = watching("second.log");
+    let start = Instant::now();
+    while !std::fs::read_to_string(&log_path)
+        .unwrap()
+        .contains("is as its last build listed it")
+    {
+        assert!(start.elapsed() < Duration::from_secs(60), "never vouched");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::fs::write(articles.join("added.txt"), &added).unwrap();
+    wait_for(&server.url, &gens, 2);
+    wait_for_rebuild(&log_path, 0, &["told 1 changed names"]);
+    server.signal(libc::SIGTERM);
+    assert!(server.wait(Duration::from_secs(10)).success());
+}
+
 /// A swapped-in build brings its own `Last-Modified`: caches revalidating against the old
 /// time get the new pages, not a 304.
 #[tokio::test]

@@ -84,7 +84,7 @@ pub use incremental::{
 };
 pub use model::Archive;
 pub use report::{BuildReport, Problem};
-pub use watched::Changes;
+pub use watched::{Changes, folder_is_as_listed};
 
 /// What can go wrong with the collection as a whole (a single bad dump is not one of them:
 /// it becomes a [`Problem`] in the report and the build goes on).

@@ -48,12 +48,22 @@ pub fn is_stale_by_folder(compiled: &Path, articles: &Path) -> bool {
     let Some(built) = built_at(compiled, articles) else {
         return true;
     };
-    let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified());
-    let about_newer = match modified(&articles.join("about.md")) {
+    let folder = fs::metadata(articles).and_then(|m| m.modified());
+    folder.map_or(true, |folder| folder > built) || about_newer(built, articles)
+}
+
+/// Whether the folder's `about.md` (which no build cache lists: a build reads it each time)
+/// is newer than the compiled file, or cannot be looked at; `true` where the compiled file is
+/// not an archive of `articles` by this program.
+pub fn is_about_newer(compiled: &Path, articles: &Path) -> bool {
+    built_at(compiled, articles).is_none_or(|built| about_newer(built, articles))
+}
+
+fn about_newer(built: SystemTime, articles: &Path) -> bool {
+    match fs::metadata(articles.join("about.md")).and_then(|m| m.modified()) {
         Ok(t) => t > built,
         Err(e) => e.kind() != std::io::ErrorKind::NotFound,
-    };
-    modified(articles).map_or(true, |folder| folder > built) || about_newer
+    }
 }
 
 /// When the compiled file was written, if it is an archive of `articles` by this program.
@@ -117,10 +127,12 @@ mod tests {
             "writing into a file leaves its folder's time alone"
         );
 
+        assert!(!is_about_newer(&path, articles.path()));
         later(&about);
         assert!(
             is_stale_by_folder(&path, articles.path()),
             "about.md is looked at"
         );
+        assert!(is_about_newer(&path, articles.path()));
     }
 }

@@ -28,7 +28,7 @@ use super::atomic_file::{self, Durability};
 use super::build_cache::{BuildCache, Cached, Stamp};
 use super::compiled::Source;
 use super::listing::{self, Aside, Wanted};
-use super::scan;
+use super::scan::{self, Dump};
 use super::told::Known;
 
 /// What the caller knows of the articles folder since the build folder's last build.
@@ -177,6 +177,49 @@ pub(super) fn list(
     Ok((known, overrides))
 }
 
+/// Whether the articles folder is, file for file, what the build folder's last listing found
+/// (the names, stamps and overrides' stamps of its cache and record): the folder listed whole
+/// now, a stat a dump. `None` when the build folder cannot vouch for its last listing at all
+/// ([`Fallback`]): the caller then checks as it did without it.
+///
+/// **What it lets a watcher vouch for.** Started *after* a watch of the folder began, a `true`
+/// says every file was, when this looked at it, as the last listing found it; any change since
+/// the watch began (before this looked, or after) is an event the watcher saw, by name. So
+/// from here the folder is the last listing plus the names the watcher gives: the next build
+/// may be told them ([`Changes::Names`]) as long as the build folder holds that same listing
+/// (no other build wrote it since: the caller's to check, by the compiled archive's stamp
+/// taken before this). The compiled archive's time, which the check by times compares with,
+/// cannot vouch so: a dump written during the last build after its listing began is older
+/// than the archive, and would be served as it was listed with no event ever to name it.
+pub fn folder_is_as_listed(articles: &Path, build_dir: &Path) -> Option<bool> {
+    use super::build_cache::Decode;
+    let source = Source::of(articles).ok()?;
+    let cache = BuildCache::load(build_dir, Decode::Light)?;
+    let (known, overrides) = list(articles, build_dir, &source, Some(&cache), &BTreeSet::new())
+        .inspect_err(|why| tracing::debug!("the start-up check cannot vouch: {why}"))
+        .ok()?;
+    let Ok((dumps, now)) = scan::scan_with_overrides(articles) else {
+        return Some(false);
+    };
+    let sorted = |mut aside: Aside| {
+        aside.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        aside
+    };
+    let cached = cache.dumps.iter().flatten();
+    let same = |(d, c): (&Dump, &Cached)| {
+        d.follows_by_name()
+            && d.name.as_bytes() == c.name_bytes()
+            && d.stamp == Some(c.stamp)
+            && d.over == c.over
+    };
+    Some(
+        known.fresh.is_empty()
+            && sorted(overrides) == sorted(now)
+            && dumps.len() == cached.clone().count()
+            && dumps.iter().zip(cached).all(same),
+    )
+}
+
 /// One name of the folder itself: not empty, not `.` nor `..`, no `/` (a path elsewhere).
 fn is_a_file_name(name: &OsStr) -> bool {
     let bytes = name.as_bytes();
@@ -218,7 +261,6 @@ fn read(build_dir: &Path) -> Option<Record> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::scan::Dump;
     use super::super::told;
     use super::*;
     use crate::archive::{build_and_save, build_and_save_knowing, compiled};
@@ -427,6 +469,47 @@ mod tests {
             build_and_save(dir, &compiled::path_in(out)).unwrap();
             assert_eq!(list_knowing(dir, out, &[]), Ok(listed_whole(dir)), "{name}");
         }
+    }
+
+    /// The start-up check vouches only for a folder whose every file is as the last listing
+    /// found it: a dump written in place during the last build's window (so older than the
+    /// archive, which the check by times misses), an added dump, a new override are seen.
+    #[test]
+    fn the_start_up_check_vouches_only_for_the_folder_as_last_listed() {
+        let (articles, out) = built();
+        let (dir, out) = (articles.path(), out.path());
+        let compiled = compiled::path_in(out);
+        assert_eq!(folder_is_as_listed(dir, out), Some(true));
+        let built_at = fs::metadata(&compiled).unwrap().modified().unwrap();
+        let before = built_at - Duration::from_secs(60);
+        let set_before = |name: &str| {
+            let file = fs::File::options()
+                .write(true)
+                .open(dir.join(name))
+                .unwrap();
+            file.set_modified(before).unwrap();
+        };
+        edit_in_place(&dir.join("b.txt"));
+        set_before("b.txt");
+        assert!(!super::super::staleness::is_stale(&compiled, dir));
+        assert_eq!(folder_is_as_listed(dir, out), Some(false));
+        build_and_save(dir, &compiled).unwrap();
+        assert_eq!(folder_is_as_listed(dir, out), Some(true));
+
+        fs::copy(dir.join("a.txt"), dir.join("f.txt")).unwrap();
+        set_before("f.txt");
+        assert_eq!(folder_is_as_listed(dir, out), Some(false));
+        build_and_save(dir, &compiled).unwrap();
+        fs::write(dir.join("a.toml"), "title = \"عنوان\"\n").unwrap();
+        assert_eq!(folder_is_as_listed(dir, out), Some(false));
+        build_and_save(dir, &compiled).unwrap();
+        assert_eq!(folder_is_as_listed(dir, out), Some(true));
+        fs::remove_file(dir.join("c.txt")).unwrap();
+        assert_eq!(folder_is_as_listed(dir, out), Some(false));
+
+        // Nothing to vouch with: the caller checks by times.
+        fs::remove_file(path_in(out)).unwrap();
+        assert_eq!(folder_is_as_listed(dir, out), None);
     }
 
     #[test]

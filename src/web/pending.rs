@@ -1,5 +1,6 @@
 //! What the watcher of the articles folder saw change since the last rebuild began
-//! ([`Pending`]): the names of `.txt` dumps, or that any file may have.
+//! ([`Pending`]): the names of `.txt` dumps, or that any file may have; and whether the
+//! start-up check vouched for the folder, so that the first rebuild may be told the names too.
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;
@@ -19,6 +20,9 @@ pub(super) struct Pending {
     watching: bool,
     unknown: bool,
     names: BTreeSet<OsString>,
+    /// `Some` until the first take: then `Some(stamp)` once the start-up check vouched for
+    /// the folder ([`Pending::vouch`]).
+    first: Option<Option<u64>>,
 }
 
 /// What one path of a watcher's event is to a build.
@@ -47,14 +51,14 @@ fn input(path: &Path) -> Input {
 }
 
 impl Pending {
-    /// The first rebuild after a start looks at every file: the start-up check compares
-    /// times with the compiled archive's, which misses a dump written during the last build
-    /// after its listing (notes/build-bench.md, session 39).
+    /// The first rebuild after a start looks at every file, unless the start-up check vouched
+    /// for the folder first ([`Pending::vouch`]).
     pub(super) fn new(watching: bool) -> Pending {
         Pending {
             watching,
-            unknown: true,
+            unknown: false,
             names: BTreeSet::new(),
+            first: Some(None),
         }
     }
 
@@ -91,13 +95,40 @@ impl Pending {
         self.unknown = true;
     }
 
-    /// What changed since the last take; from now on, what changes after it.
-    pub(super) fn take(&mut self) -> Changes {
+    /// The start-up check, begun once the watch was, found every file of the folder as the
+    /// build folder's last listing found it, that listing being the one of the compiled
+    /// archive stamped `stamp` ([`download::stamp`], taken before the check):
+    /// [`crate::archive::folder_is_as_listed`] argues why the first rebuild may then be told
+    /// the watcher's names. Too late once a rebuild has begun (it looked at every file).
+    pub(super) fn vouch(&mut self, stamp: u64) {
+        if let Some(first) = &mut self.first {
+            *first = Some(stamp);
+        }
+    }
+
+    /// The start-up check, begun once the watch was, found a file not as the last listing
+    /// found it: the first rebuild is to look at every file; whether it is still to come (a
+    /// rebuild begun since looked at every file: the change was before the watch, so before
+    /// its listing, or after, and then an event).
+    pub(super) fn found_stale(&mut self) -> bool {
+        let to_come = self.first.is_some();
+        self.unknown |= to_come;
+        to_come
+    }
+
+    /// What changed since the last take, and for the first, the stamp of the compiled
+    /// archive the start-up check vouched for (the rebuild is told the names only if the
+    /// folder still holds that one); from now on, what changes after it.
+    pub(super) fn take(&mut self) -> (Changes, Option<u64>) {
         let names = std::mem::take(&mut self.names);
         let unknown = std::mem::replace(&mut self.unknown, false);
-        match unknown || !self.watching {
-            true => Changes::Unknown,
-            false => Changes::Names(names),
+        let (first, vouched) = match self.first.take() {
+            Some(vouched) => (true, vouched),
+            None => (false, None),
+        };
+        match unknown || !self.watching || (first && vouched.is_none()) {
+            true => (Changes::Unknown, None),
+            false => (Changes::Names(names), vouched),
         }
     }
 }
@@ -138,7 +169,7 @@ mod tests {
         assert!(!pending.note(&event(modify, "/a/notes.md")));
         assert!(!pending.note(&event(EventKind::Access(AccessKind::Any), "/a/y.txt")));
         assert!(pending.note(&event(EventKind::Remove(RemoveKind::File), "/a/z.TXT")));
-        assert_eq!(pending.take(), names(&["x.txt", "z.TXT"]));
+        assert_eq!(pending.take().0, names(&["x.txt", "z.TXT"]));
         for other in [
             "/a/x.toml",
             "/a/about.md",
@@ -146,11 +177,11 @@ mod tests {
             "/a/crawl.warc.gz",
         ] {
             assert!(pending.note(&event(EventKind::Create(CreateKind::File), other)));
-            assert_eq!(pending.take(), Changes::Unknown, "{other}");
+            assert_eq!(pending.take().0, Changes::Unknown, "{other}");
         }
         // An event without paths (the watcher rescanned) may hide any change.
         assert!(pending.note(&notify::Event::new(EventKind::Any)));
-        assert_eq!(pending.take(), Changes::Unknown);
+        assert_eq!(pending.take().0, Changes::Unknown);
     }
 
     #[test]
@@ -162,7 +193,7 @@ mod tests {
             .add_path(PathBuf::from("/a/old.txt"))
             .add_path(PathBuf::from("/a/new.txt"));
         assert!(pending.note(&rename));
-        assert_eq!(pending.take(), names(&["new.txt", "old.txt"]));
+        assert_eq!(pending.take().0, names(&["new.txt", "old.txt"]));
     }
 
     #[test]
@@ -172,25 +203,62 @@ mod tests {
         let mut pending = Pending::new(true);
         pending.note(&event(modify, "/a/x.txt"));
         // The first rebuild after a start looks at every file.
-        assert_eq!(pending.take(), Changes::Unknown);
-        assert_eq!(pending.take(), names(&[]));
+        assert_eq!(pending.take().0, Changes::Unknown);
+        assert_eq!(pending.take().0, names(&[]));
         pending.note(&event(modify, "/a/x.txt"));
         pending.note(&event(modify, "/a/x.txt"));
-        assert_eq!(pending.take(), names(&["x.txt"]));
+        assert_eq!(pending.take().0, names(&["x.txt"]));
         // An overflow (or SIGHUP, the start-up check, a failed rebuild) lists everything,
         // whatever was named before or after it, once.
         pending.note(&event(modify, "/a/x.txt"));
         pending.lost_track();
         pending.note(&event(modify, "/a/y.txt"));
-        assert_eq!(pending.take(), Changes::Unknown);
+        assert_eq!(pending.take().0, Changes::Unknown);
         pending.note(&event(modify, "/a/y.txt"));
-        assert_eq!(pending.take(), names(&["y.txt"]));
+        assert_eq!(pending.take().0, names(&["y.txt"]));
     }
 
     #[test]
     fn without_a_watcher_every_rebuild_looks_at_every_file() {
         let mut pending = Pending::new(false);
-        pending.take();
-        assert_eq!(pending.take(), Changes::Unknown);
+        pending.vouch(7);
+        assert_eq!(pending.take(), (Changes::Unknown, None));
+        assert_eq!(pending.take().0, Changes::Unknown);
+    }
+
+    /// The start-up check's vouching tells the first rebuild the names seen since the watch
+    /// began, and the stamp it vouched for; not once a rebuild began, nor past a lost track.
+    #[test]
+    fn a_vouched_start_tells_the_first_rebuild_the_names() {
+        use notify::event::ModifyKind;
+        let modify = EventKind::Modify(ModifyKind::Any);
+        let mut pending = Pending::new(true);
+        pending.note(&event(modify, "/a/x.txt"));
+        pending.vouch(7);
+        pending.note(&event(modify, "/a/y.txt"));
+        assert_eq!(pending.take(), (names(&["x.txt", "y.txt"]), Some(7)));
+        // Too late: a rebuild began.
+        pending.vouch(8);
+        assert_eq!(pending.take(), (names(&[]), None));
+
+        let mut pending = Pending::new(true);
+        pending.vouch(7);
+        pending.lost_track();
+        assert_eq!(pending.take(), (Changes::Unknown, None));
+
+        // Found stale before the first rebuild: it looks at every file; after, nothing more
+        // (that rebuild looked at every file).
+        let mut pending = Pending::new(true);
+        assert!(pending.found_stale());
+        assert_eq!(pending.take(), (Changes::Unknown, None));
+        assert!(!pending.found_stale());
+        assert_eq!(pending.take(), (names(&[]), None));
+
+        // Not vouched before the first take (the check still running): every file.
+        let mut pending = Pending::new(true);
+        pending.note(&event(modify, "/a/x.txt"));
+        assert_eq!(pending.take(), (Changes::Unknown, None));
+        pending.vouch(7);
+        assert_eq!(pending.take(), (names(&[]), None));
     }
 }

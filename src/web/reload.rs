@@ -101,18 +101,28 @@ pub fn start(
     // Start-up looked at the folder's time alone (a stat per dump would keep a large archive
     // from answering for a second or more): a dump rewritten in place since the last build is
     // found here, once the server answers, as is a change between start-up and the watch;
-    // either is rebuilt like any other change.
+    // either is rebuilt like any other change. Watching, the folder is set against the build
+    // folder's last listing (a stat a dump, as the check by times): found as listed, the
+    // first rebuild is told the watcher's names too.
     let compiled_path = compiled::path_in(build_dir);
     let (folder, on_stale, stale) = (articles.clone(), wanted.clone(), pending.clone());
+    let listed_in = build_dir.to_path_buf();
     // At idle priority: it must not take a core from the first readers (see `idle`).
     let checked = idle::spawn("arshif-check", move || {
-        if staleness::is_stale_on_one_core(&compiled_path, &folder) {
+        let by_listing = watch.then(|| check_against_listing(&folder, &listed_in, &stale));
+        let rebuild = by_listing.flatten().unwrap_or_else(|| {
+            let is_stale = staleness::is_stale_on_one_core(&compiled_path, &folder);
+            if is_stale {
+                lock(&stale).lost_track();
+            }
+            is_stale
+        });
+        if rebuild {
             tracing::info!(
                 "{} changed since {} was built: rebuilding",
                 folder.display(),
                 compiled_path.display()
             );
-            lock(&stale).lost_track();
             on_stale.notify_one();
         }
     });
@@ -128,6 +138,34 @@ pub fn start(
         wanted,
     ));
     Ok(Reloader { task, watcher })
+}
+
+/// Whether a rebuild is wanted because the folder changed since the build folder's last
+/// build, by its last listing (every file as it found it: then vouched for,
+/// [`Pending::vouch`]); `None` where the build folder cannot say. On the calling thread alone
+/// (idle): the listing's stats would take every core.
+fn check_against_listing(articles: &Path, build_dir: &Path, pending: &Shared) -> Option<bool> {
+    let compiled_path = compiled::path_in(build_dir);
+    // Before the look: a build since (another process's) leaves another stamp, and the first
+    // rebuild then looks at every file.
+    let stamp = download::stamp(&compiled_path);
+    let one_core = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .ok()?;
+    let as_listed =
+        one_core.install(|| crate::archive::folder_is_as_listed(articles, build_dir))?;
+    let is_stale = !as_listed || staleness::is_about_newer(&compiled_path, articles);
+    if is_stale {
+        return Some(lock(pending).found_stale());
+    } else {
+        lock(pending).vouch(stamp);
+        tracing::info!(
+            "{} is as its last build listed it: the next rebuild is told the watcher's names",
+            articles.display()
+        );
+    }
+    Some(false)
 }
 
 impl Reloader {
@@ -160,7 +198,9 @@ async fn rebuild_loop(
         }
         let started = Instant::now();
         // Taken before the build looks at anything: a change from now on is the next one's.
-        let changes = lock(&pending).take();
+        let (changes, vouched) = lock(&pending).take();
+        // The first rebuild's names reach back to the listing the start-up check vouched for.
+        left = left.or(vouched);
         let (articles, build_dir) = (articles.clone(), build_dir.clone());
         // The site served now lends the new one the entries both hold: held until the new
         // one is open, as it is served until then anyway.
