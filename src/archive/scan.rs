@@ -156,7 +156,7 @@ pub(super) fn assign_ids<'a>(
         .with_min_len(1024)
         .map(|i| (id::from_file_name(name(i)), None))
         .collect();
-    if !may_share(&format, &ids) {
+    if !may_share(&ids) {
         // The usual folder: no id to look up again.
         return ids;
     }
@@ -203,16 +203,15 @@ pub(super) fn assign_ids<'a>(
     ids
 }
 
-/// Whether two files (not crawls) may share an id: their ids' hashes sorted on all cores and
-/// compared side by side. A map of every id was a million random writes on one core at a
-/// million dumps; equal hashes send the build to the map, which decides.
-fn may_share(format: &(dyn Fn(usize) -> Format + Sync), ids: &[(String, Option<String>)]) -> bool {
+/// Whether two files may share an id: their ids' hashes sorted on all cores and compared side
+/// by side. A map of every id was a million random writes on one core at a million dumps;
+/// equal hashes send the build to the map, which decides (and leaves crawls out: a crawl's own
+/// name's id here only sends a folder to the map, where a crawl named like a dump is rare).
+fn may_share(ids: &[(String, Option<String>)]) -> bool {
     let mut hashes: Vec<u64> = ids
         .par_iter()
-        .enumerate()
         .with_min_len(1024)
-        .filter(|(i, _)| format(*i) != Format::Warc)
-        .map(|(_, (id, _))| FxBuildHasher.hash_one(id))
+        .map(|(id, _)| FxBuildHasher.hash_one(id))
         .collect();
     hashes.par_sort_unstable();
     hashes.windows(2).any(|w| w[0] == w[1])
