@@ -17,7 +17,7 @@
 //! unless a changed article enters or leaves the part of a posting list it reads: only those
 //! articles (and the changed ones) compare themselves again. An article reads its place in
 //! each of its signature terms' lists and [`REACH`] neighbours either side, an undated one the
-//! list's first [`MAX_CANDIDATES_PER_TERM`]: a change at place `q` of a list touches the
+//! list's first [`MAX_CANDIDATES_PER_TERM`](super::MAX_CANDIDATES_PER_TERM): a change at place `q` of a list touches the
 //! articles within `REACH + 1` of `q`, and all its undated ones when `q` is within the first
 //! `REACH + 1`. A removed article's old place is among the places of its day in the new list,
 //! so the whole of that day is touched (more than needed: comparing an article again gives
@@ -28,10 +28,8 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::hash_map::Entry;
 use std::hash::{Hash, Hasher};
 
-use super::MAX_CANDIDATES_PER_TERM;
 use super::chunks::{Read, Stored};
 use super::kept::{BUCKETS, KeptLists};
 use super::links::{self, Link, REACH, UNDATED, Vector, day_key};
@@ -41,6 +39,9 @@ use super::profile::ProfileRef;
 
 #[cfg(test)]
 pub(super) mod tests;
+mod window;
+
+use window::{Window, undated_heads, undated_window, window};
 
 /// The document frequencies a grouping weighed with, and over how many articles.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -505,64 +506,6 @@ pub(super) fn again(
     }
     g.drift = drift as u32;
     Some(g)
-}
-
-/// Each list an undated one of `owners` reads: its first [`MAX_CANDIDATES_PER_TERM`] as
-/// `(day, place)`, then one undated entry standing for the reader when it comes after them
-/// (what [`window`] gives an undated article, the reader's own place aside: the candidates of
-/// an undated article are the list's head, whatever its place). At 100,000 articles a `+1`
-/// touched 7,650 undated articles, each of its sixteen lists' heads looked up again.
-fn undated_heads<'a>(
-    owners: &[u32],
-    signature: impl Fn(u32) -> &'a [u32],
-    days: &[Option<i32>],
-    lists: &KeptLists,
-    key: impl Fn(u32) -> (i32, u32),
-) -> FxHashMap<u32, Vec<(i32, u32)>> {
-    let mut heads = FxHashMap::default();
-    for &m in owners.iter().filter(|&&m| days[m as usize].is_none()) {
-        for &t in signature(m) {
-            if let (Some(list), Entry::Vacant(head)) = (lists.get(t), heads.entry(t)) {
-                let first = list.len().min(MAX_CANDIDATES_PER_TERM);
-                let mut part: Vec<(i32, u32)> = list[..first].iter().map(|&x| key(x)).collect();
-                part.push((UNDATED, u32::MAX));
-                head.insert(part);
-            }
-        }
-    }
-    heads
-}
-
-/// The part of a list an article takes candidates from, as `(day, place)`, and its own
-/// place in it: borrowed from the list's head for an undated article.
-type Window<'a> = (Cow<'a, [(i32, u32)]>, usize);
-
-/// [`window`] of an undated article at `q` from its list's head ([`undated_heads`]).
-fn undated_window(head: &[(i32, u32)], q: usize) -> Window<'_> {
-    let first = head.len() - 1;
-    if q < first {
-        return (Cow::Borrowed(&head[..first]), q);
-    }
-    (Cow::Borrowed(head), first)
-}
-
-/// The part of `list` (numbers) the article at `q` can take candidates from, as `(day,
-/// place)`, and its own place in that part: [`MAX_CANDIDATES_PER_TERM`] either side (one
-/// more after), or for an undated article the list's first that many (itself after them).
-fn window(list: &[u32], q: usize, key: impl Fn(u32) -> (i32, u32)) -> (Vec<(i32, u32)>, usize) {
-    let own = key(list[q]);
-    if own.0 == UNDATED {
-        let first = list.len().min(MAX_CANDIDATES_PER_TERM);
-        let mut part: Vec<(i32, u32)> = list[..first].iter().map(|&m| key(m)).collect();
-        if q < first {
-            return (part, q);
-        }
-        part.push(own);
-        return (part, first);
-    }
-    let from = q.saturating_sub(MAX_CANDIDATES_PER_TERM);
-    let to = (q + MAX_CANDIDATES_PER_TERM + 1).min(list.len());
-    (list[from..to].iter().map(|&m| key(m)).collect(), q - from)
 }
 
 /// Marks the articles (numbers) that read places `from..to` of `list` (see the module
