@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 
+use super::Item;
 use super::chunks::{Read, Stored};
 use super::kept::{BUCKETS, KeptLists};
 use super::links::{self, Link, REACH, UNDATED, Vector, day_key};
@@ -254,34 +255,37 @@ pub(super) fn grouping_of(
     (grouping, links)
 }
 
-/// The grouping of the articles (`ids`, `profiles`, `days`, by place) from `previous`, with
+/// The grouping of the articles (`items` at the places `kept` gives) from `previous`, with
 /// its base, when the changes since it was counted stay within its allowance. `None` when
-/// the base is to be counted again. `unchanged` says of each article that `previous` holds
-/// it under its id as it is ([`super::Item::unchanged`]).
-pub(super) fn again(
-    mut g: Grouping,
-    ids: &[&str],
-    profiles: &[ProfileRef],
-    days: &[Option<i32>],
-    unchanged: &[bool],
-) -> Option<Grouping> {
+/// the base is to be counted again. An item said unchanged ([`super::Item::unchanged`]) is
+/// held by `previous` under its id as it is, its date too.
+pub(super) fn again(mut g: Grouping, items: &[Item], kept_items: &[usize]) -> Option<Grouping> {
     let old_place_of = g.places()?;
-    let n = ids.len();
-    let old_place = old_places(g.order.len(), |o| g.ids.get(g.order[o] as usize), ids);
-    // Made only for the articles not known to be unchanged: their profiles are not read.
-    let prints: Vec<u64> = profiles
+    let n = kept_items.len();
+    let item = |i: usize| &items[kept_items[i]];
+    let profile = |i: usize| item(i).profile;
+    // Counted from the date only for the articles not held as they are: the others' are
+    // the grouping's (a day counted from a date was ≈ 120 instructions, at every `+1`).
+    let day = |i: usize| item(i).published.map(|d| d.day_number());
+    let old_id = |o: usize| g.ids.get_bytes(g.order[o] as usize);
+    let old_place = old_places(g.order.len(), old_id, n, |i| item(i).id.as_bytes());
+    // Made only for the articles not known to be unchanged (their profiles are not read),
+    // and kept by place only for them: a vector of every place's was 8 bytes an article.
+    let unsaid: Vec<usize> = (0..n).filter(|&i| !item(i).unchanged).collect();
+    let prints: Vec<u64> = unsaid
         .par_iter()
-        .zip(days)
-        .zip(unchanged)
-        .map(|((&p, &d), &same)| if same { 0 } else { fingerprint(p, d) })
+        .map(|&i| fingerprint(profile(i), day(i)))
         .collect();
+    let print_of = |i: usize| prints[unsaid.binary_search(&i).expect("an unsaid place")];
     // Each place's number: the old article's when it is unchanged, a new one otherwise.
     let mut number = vec![NONE; n];
     let mut kept = vec![false; g.order.len()];
     let mut changed = Vec::new();
+    let mut unsaid_prints = unsaid.iter().zip(&prints).peekable();
     for (i, place) in old_place.iter().enumerate() {
+        let print = unsaid_prints.next_if(|u| *u.0 == i).map(|u| *u.1);
         match *place {
-            Some(o) if unchanged[i] || g.prints[g.order[o as usize] as usize] == prints[i] => {
+            Some(o) if print.is_none_or(|p| g.prints[g.order[o as usize] as usize] == p) => {
                 number[i] = g.order[o as usize];
                 kept[o as usize] = true;
             }
@@ -298,12 +302,13 @@ pub(super) fn again(
     // An article moved among the others (a file renamed) is taken as changed, so that the
     // articles kept stay in the order the lists and links are in: not counted in the drift,
     // its profile is the same.
-    let kept_places: Vec<u32> = number
-        .iter()
-        .filter(|&&m| m != NONE)
-        .map(|&m| old_place_of[m as usize])
-        .collect();
-    if !kept_places.is_sorted() {
+    let kept_places = || {
+        let numbers = number.iter().filter(|&&m| m != NONE);
+        numbers.map(|&m| old_place_of[m as usize])
+    };
+    // Checked as they come; collected only when some moved (a vector of every place's).
+    if !kept_places().is_sorted() {
+        let kept_places: Vec<u32> = kept_places().collect();
         let mut stays = longest_rising(&kept_places).into_iter();
         for (i, m) in number.iter_mut().enumerate() {
             if *m != NONE && stays.next() == Some(false) {
@@ -328,19 +333,19 @@ pub(super) fn again(
         return None;
     }
     let base = g.base.clone();
-    let vector_of = |i: usize| links::vector(profiles[i], base.n, |t| base.df(t));
+    let vector_of = |i: usize| links::vector(profile(i), base.n, |t| base.df(t));
     let mut vectors: FxHashMap<usize, Vector> =
         changed.par_iter().map(|&i| (i, vector_of(i))).collect();
     for &i in &changed {
         number[i] = g.slots() as u32;
-        g.ids.push(ids[i]);
+        g.ids.push(item(i).id);
         // Made here for an article said to be unchanged but taken as changed (moved, or
         // not in the grouping: a verbatim duplicate then).
-        g.prints.push(match unchanged[i] {
-            true => fingerprint(profiles[i], days[i]),
-            false => prints[i],
+        g.prints.push(match item(i).unchanged {
+            true => fingerprint(profile(i), day(i)),
+            false => print_of(i),
         });
-        g.days.push(days[i]);
+        g.days.push(day(i));
         g.terms.extend(links::signature(&vectors[&i]));
         g.ends.push(g.terms.len() as u32);
     }
@@ -349,6 +354,8 @@ pub(super) fn again(
         place_of[m as usize] = i as u32;
     }
     let g_days = &g.days;
+    let days: Vec<Option<i32>> = number.iter().map(|&m| g_days[m as usize]).collect();
+    let days = &days[..];
     let key = |m: u32| (day_key(g_days[m as usize]), place_of[m as usize]);
 
     let postings = |numbers: &mut dyn Iterator<Item = u32>| -> Vec<(u32, u32)> {
@@ -368,15 +375,20 @@ pub(super) fn again(
         reached.into_iter().for_each(|k| stored.reached[k] = true);
     }
 
-    // Who reads a changed place, by number.
-    let mut touched = vec![false; g.slots()];
+    // Who reads a changed place, by number; and the holes. A number's state is one byte
+    // (a hole, touched), made once for finding the touched and the links that stand.
+    let mut state: Vec<u8> = place_of
+        .iter()
+        .map(|&p| u8::from(p == NONE) * HOLE)
+        .collect();
+    let touched = &mut state;
     for &i in &changed {
         let m = number[i];
-        touched[m as usize] = true;
+        touched[m as usize] |= TOUCHED;
         for &t in g.signature(m) {
             let list = lists.get(t)?;
             let q = list.partition_point(|&x| key(x) < key(m));
-            touch(list, q, q + 1, g_days, &mut touched);
+            touch(list, q, q + 1, g_days, touched);
         }
     }
     for &m in &gone {
@@ -385,12 +397,12 @@ pub(super) fn again(
             if let Some(list) = lists.get(t) {
                 let from = list.partition_point(|&x| day_key(g_days[x as usize]) < day);
                 let to = list.partition_point(|&x| day_key(g_days[x as usize]) <= day);
-                touch(list, from, to, g_days, &mut touched);
+                touch(list, from, to, g_days, touched);
             }
         }
     }
     let owners: Vec<u32> = (0..g.slots() as u32)
-        .filter(|&m| touched[m as usize] && place_of[m as usize] != NONE)
+        .filter(|&m| state[m as usize] == TOUCHED)
         .collect();
 
     // The touched articles compare themselves again, in the lists of all their terms: of
@@ -446,16 +458,9 @@ pub(super) fn again(
 
     // The links of untouched articles stand, in their order (places only shift up or down),
     // by number as they are; the fresh ones are merged in where join order puts them. A
-    // number's state is one byte (a hole, touched): a kept link was looked up in `place_of`
-    // at both ends, made a `Link` by place and mapped back to numbers, every link at every
-    // `+1`; its places are needed only where a fresh link has its similarity.
-    const HOLE: u8 = 1;
-    const TOUCHED: u8 = 2;
-    let state: Vec<u8> = place_of
-        .iter()
-        .zip(&touched)
-        .map(|(&p, &t)| (u8::from(p == NONE) * HOLE) | (u8::from(t) * TOUCHED))
-        .collect();
+    // kept link is read by its numbers' states: it was looked up in `place_of` at both
+    // ends, made a `Link` by place and mapped back to numbers, every link at every `+1`;
+    // its places are needed only where a fresh link has its similarity.
     let stands =
         |&&(a, b, _): &&(u32, u32, f32)| state[a as usize] == 0 && state[b as usize] & HOLE == 0;
     let by_number = |l: Link| (number[l.a], number[l.b], l.similarity);
@@ -492,11 +497,11 @@ pub(super) fn again(
     let mut copied = 0;
     for f in fresh {
         let to = at(&f).max(copied);
-        links.extend(g.links[copied..to].iter().filter(stands));
+        copy_standing(&mut links, &g.links[copied..to], stands);
         links.push(by_number(f));
         copied = to;
     }
-    links.extend(g.links[copied..].iter().filter(stands));
+    copy_standing(&mut links, &g.links[copied..], stands);
     g.lists = lists;
     let order = std::mem::replace(&mut g.order, number);
     let links = std::mem::replace(&mut g.links, links);
@@ -508,18 +513,36 @@ pub(super) fn again(
     Some(g)
 }
 
-/// Marks the articles (numbers) that read places `from..to` of `list` (see the module
-/// documentation).
-fn touch(list: &[u32], from: usize, to: usize, days: &[Option<i32>], touched: &mut [bool]) {
+/// The links of `from` that stand, appended to `to`: each written, and kept by moving on
+/// past it when it stands (no branch a link: the links of the touched articles, thousands
+/// of them among the others, made `extend` with a filter ≈ 27 instructions a link, and
+/// copying the runs between them as slices more).
+fn copy_standing<L: Copy + Default>(to: &mut Vec<L>, from: &[L], stands: impl Fn(&&L) -> bool) {
+    let mut k = to.len();
+    to.resize(k + from.len(), L::default());
+    for l in from {
+        to[k] = *l;
+        k += usize::from(stands(&l));
+    }
+    to.truncate(k);
+}
+
+/// A number's state ([`again`]): a hole, and touched (it compares itself again).
+const HOLE: u8 = 1;
+const TOUCHED: u8 = 2;
+
+/// Marks [`TOUCHED`] the articles (numbers) that read places `from..to` of `list` (see the
+/// module documentation).
+fn touch(list: &[u32], from: usize, to: usize, days: &[Option<i32>], state: &mut [u8]) {
     let start = from.saturating_sub(REACH + 1);
     let end = (to + REACH + 1).min(list.len());
     for &m in &list[start..end] {
-        touched[m as usize] = true;
+        state[m as usize] |= TOUCHED;
     }
     if from <= REACH + 1 {
         let undated = list.partition_point(|&m| day_key(days[m as usize]) < UNDATED);
         for &m in &list[undated..] {
-            touched[m as usize] = true;
+            state[m as usize] |= TOUCHED;
         }
     }
 }

@@ -11,26 +11,26 @@ const LOOK_AHEAD: usize = 8;
 /// in file order, as the last one did, so all but the few added or removed line up: the two
 /// lists are walked together, and only the articles that did not line up are looked up in a
 /// map (of those alone; a map of every old id was a million strings hashed at each build).
-pub(super) fn old_places<'a>(
+pub(super) fn old_places<'a, 'b>(
     old_len: usize,
-    old: impl Fn(usize) -> &'a str,
-    new: &[&str],
+    old: impl Fn(usize) -> &'a [u8],
+    new_len: usize,
+    new: impl Fn(usize) -> &'b [u8],
 ) -> Vec<Option<u32>> {
-    let mut place = vec![None; new.len()];
+    let mut place = vec![None; new_len];
     let (mut new_left, mut old_left) = (Vec::new(), Vec::new());
     let (mut i, mut o) = (0, 0);
-    while i < new.len() && o < old_len {
-        if new[i] == old(o) {
+    while i < new_len && o < old_len {
+        if new(i) == old(o) {
             place[i] = Some(o as u32);
             i += 1;
             o += 1;
-        } else if let Some(k) = (1..=LOOK_AHEAD).find(|&k| o + k < old_len && old(o + k) == new[i])
+        } else if let Some(k) = (1..=LOOK_AHEAD).find(|&k| o + k < old_len && old(o + k) == new(i))
         {
             // Old articles gone (or moved) before this one.
             old_left.extend(o..o + k);
             o += k;
-        } else if let Some(k) =
-            (1..=LOOK_AHEAD).find(|&k| new.get(i + k).is_some_and(|&id| id == old(o)))
+        } else if let Some(k) = (1..=LOOK_AHEAD).find(|&k| i + k < new_len && new(i + k) == old(o))
         {
             // New articles (or moved ones) before this one.
             new_left.extend(i..i + k);
@@ -42,12 +42,12 @@ pub(super) fn old_places<'a>(
             o += 1;
         }
     }
-    new_left.extend(i..new.len());
+    new_left.extend(i..new_len);
     old_left.extend(o..old_len);
     if !new_left.is_empty() && !old_left.is_empty() {
-        let by_id: FxHashMap<&str, u32> = old_left.iter().map(|&o| (old(o), o as u32)).collect();
+        let by_id: FxHashMap<&[u8], u32> = old_left.iter().map(|&o| (old(o), o as u32)).collect();
         for i in new_left {
-            place[i] = by_id.get(new[i]).copied();
+            place[i] = by_id.get(new(i)).copied();
         }
     }
     place
@@ -106,9 +106,11 @@ mod tests {
             Vec::new(),
         ] {
             let new: Vec<&str> = new.iter().map(String::as_str).collect();
-            assert_eq!(old_places(old.len(), |o| &old[o], &new), expect(&new));
+            let (old_id, new_id) = (|o: usize| old[o].as_bytes(), |i: usize| new[i].as_bytes());
+            let found = old_places(old.len(), old_id, new.len(), new_id);
+            assert_eq!(found, expect(&new));
         }
-        assert_eq!(old_places(0, |_| "", &["a"]), vec![None]);
+        assert_eq!(old_places(0, |_| b"", 1, |_| b"a"), vec![None]);
     }
 
     #[test]

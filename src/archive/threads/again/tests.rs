@@ -402,3 +402,37 @@ fn duplicates_found_again_are_those_found_from_nothing() {
     }
     assert_eq!(grouping.doubled.len(), 4);
 }
+
+#[test]
+fn a_change_at_one_end_of_a_chain_moves_an_article_at_its_other_end() {
+    // Eleven articles three days apart, each sharing six terms of its own with the next and
+    // none with any other: a chain of equal links but at its ends (an end's every term is
+    // shared, so its link is stronger), joined from the first place. The span cap (21 days)
+    // stops the first thread at c7 and leaves c8 to the last one; with c0 removed, the first
+    // thread reaches c8 (a link with no end the change touched: the decision it flips is
+    // seven links deep), and c9 and c10 stay two.
+    let chained = |k: u32| {
+        let group = |pair: u32| (0..6).map(move |j| (7000 + pair * 10 + j, 2));
+        let before = (k > 0).then(|| group(k - 1)).into_iter().flatten();
+        let after = (k < 10).then(|| group(k)).into_iter().flatten();
+        let terms = before.chain(after).collect();
+        let day = Date::parse(&format!("2020-03-{:02}", 1 + 3 * k)).unwrap();
+        let profile = Profile { body: None, terms };
+        (format!("~c{k:02}"), Some(day), profile)
+    };
+    let mut made = Made::new(41, 1000);
+    (0..=10).for_each(|k| made.put(chained(k)));
+    let items = made.items();
+    let (first, grouping) = group_again(&items, None);
+    let base = grouping.base.clone();
+    let ids = |ks: std::ops::RangeInclusive<u32>| ks.map(|k| format!("~c{k:02}")).collect();
+    assert_eq!(thread_with(&first, &items, "~c00"), Some(ids(0..=7)));
+    assert_eq!(thread_with(&first, &items, "~c08"), Some(ids(8..=10)));
+
+    let last = made.clone();
+    made.articles.retain(|a| a.0 != "~c00");
+    let items = made.items_since(&last);
+    let (again, _) = again_as_from_nothing(&items, grouping, &base, 1);
+    assert_eq!(thread_with(&again, &items, "~c08"), Some(ids(1..=8)));
+    assert_eq!(thread_with(&again, &items, "~c09"), Some(ids(9..=10)));
+}
