@@ -6,6 +6,7 @@
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 
@@ -41,10 +42,15 @@ pub fn replace<T>(
     result
 }
 
-/// The temporary name beside `path`: one per process, so two writers never share one.
+/// The temporary name beside `path`: one per process and call, so two writers never share
+/// one. One per process was not enough: two threads writing one content-named chunk (a
+/// grouping's identical pieces, its empty buckets in a small archive, written in parallel)
+/// shared the file, and the second `rename` found it gone (a failed save, now and then).
 fn temporary(path: &Path) -> PathBuf {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let call = NEXT.fetch_add(1, Ordering::Relaxed);
     let mut name = path.as_os_str().to_owned();
-    name.push(format!(".tmp{}", std::process::id()));
+    name.push(format!(".tmp{}.{call}", std::process::id()));
     PathBuf::from(name)
 }
 
