@@ -504,6 +504,18 @@ fn sighup_rebuilds_and_a_failed_rebuild_keeps_the_last_good_build() {
     );
 }
 
+/// Writes `bytes` into the file at `path` (the same file, not a new one put in its place, as
+/// an editor saving in place does) and gives it the time `modified`.
+fn rewrite_in_place(path: &Path, bytes: &[u8], modified: SystemTime) {
+    let mut file = std::fs::File::options()
+        .write(true)
+        .truncate(true)
+        .open(path)
+        .unwrap();
+    std::io::Write::write_all(&mut file, bytes).unwrap();
+    file.set_modified(modified).unwrap();
+}
+
 /// A dump rewritten in place (which leaves the folder's time alone) after the last build:
 /// `serve` answers at once from that build, finds the change once it is listening, and swaps
 /// the rebuilt archive in, without `--watch` or a signal.
@@ -522,16 +534,12 @@ fn a_dump_rewritten_in_place_before_start_is_rebuilt_once_serving() {
 
     let folder_time = || std::fs::metadata(&articles).unwrap().modified().unwrap();
     let before = folder_time();
-    let mut file = std::fs::File::options()
-        .write(true)
-        .truncate(true)
-        .open(articles.join(&seeds[0].0))
-        .unwrap();
-    std::io::Write::write_all(&mut file, &extra).unwrap();
     // Later than the build even on a file system counting whole seconds.
-    file.set_modified(SystemTime::now() + Duration::from_secs(2))
-        .unwrap();
-    drop(file);
+    rewrite_in_place(
+        &articles.join(&seeds[0].0),
+        &extra,
+        SystemTime::now() + Duration::from_secs(2),
+    );
     assert_eq!(
         folder_time(),
         before,
@@ -572,14 +580,11 @@ fn the_start_up_check_against_the_listing_finds_the_window_and_vouches_for_the_f
         .unwrap()
         .modified()
         .unwrap();
-    let mut file = std::fs::File::options()
-        .write(true)
-        .truncate(true)
-        .open(articles.join(&seeds[0].0))
-        .unwrap();
-    std::io::Write::write_all(&mut file, &extra).unwrap();
-    file.set_modified(built - Duration::from_secs(60)).unwrap();
-    drop(file);
+    rewrite_in_place(
+        &articles.join(&seeds[0].0),
+        &extra,
+        built - Duration::from_secs(60),
+    );
 
     let watching = |log: &str| {
         let log_path = root.path().join(log);

@@ -130,7 +130,8 @@ pub fn build_and_save_for_exit_knowing(
 pub fn build_and_save_then_load(
     articles: &Path,
     compiled_path: &Path,
-    (changes, old): (&Changes, Option<&Archive>),
+    changes: &Changes,
+    old: Option<&Archive>,
     lock: &BuildLock,
 ) -> Result<(Archive, BuildReport), ArchiveError> {
     let (_, mut report) = build_and_write(articles, compiled_path, Then::Load, changes, lock)?;

@@ -158,13 +158,12 @@ fn check_against_listing(articles: &Path, build_dir: &Path, pending: &Shared) ->
     let is_stale = !as_listed || staleness::is_about_newer(&compiled_path, articles);
     if is_stale {
         return Some(lock(pending).found_stale());
-    } else {
-        lock(pending).vouch(stamp);
-        tracing::info!(
-            "{} is as its last build listed it: the next rebuild is told the watcher's names",
-            articles.display()
-        );
     }
+    lock(pending).vouch(stamp);
+    tracing::info!(
+        "{} is as its last build listed it: the next rebuild is told the watcher's names",
+        articles.display()
+    );
     Some(false)
 }
 

@@ -118,7 +118,7 @@ pub fn open(
         }
         Build::Knowing(changes, lock, old) => {
             let (archive, report) =
-                archive::build_and_save_then_load(articles, &compiled_path, (changes, old), lock)?;
+                archive::build_and_save_then_load(articles, &compiled_path, changes, old, lock)?;
             (archive, Some(report))
         }
     };
