@@ -123,10 +123,9 @@ pub fn build_and_save_for_exit_knowing(
 }
 
 /// [`build_and_save_knowing`] for a server that swaps the archive in (a live rebuild): written
-/// as `arshif build` writes it, then loaded from what was written, taking the chunks of
-/// entries the archive it replaces (`old`) holds ([`compiled::load_reusing`]). At 100,000
-/// dumps a `+1` that made the archive whole in memory and wrote it whole took 4.1 s
-/// (notes/build-bench.md, session 39), where `arshif build` writes it in 1.0 s.
+/// as `arshif build` writes it, then loaded, taking the chunks the archive it replaces (`old`)
+/// holds ([`compiled::load_reusing`]). Made whole in memory and written whole, a `+1` took
+/// 4.1 s at 100,000 dumps (build-bench.md, session 39); `arshif build` writes it in 1.0 s.
 pub fn build_and_save_then_load(
     articles: &Path,
     compiled_path: &Path,
