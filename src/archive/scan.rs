@@ -129,11 +129,29 @@ pub(super) fn give_overrides(dumps: &mut [Dump], overrides: &Aside) {
     if overrides.is_empty() {
         return;
     }
-    let overrides: HashMap<&OsStr, Stamp> = overrides.iter().map(|(n, s)| (&**n, *s)).collect();
+    let overrides = Overrides::new(overrides);
     for d in dumps {
-        if let Some(name) = Path::new(d.file_name()).with_extension("toml").file_name() {
-            d.over = overrides.get(name).copied();
+        d.over = overrides.of(d.file_name());
+    }
+}
+
+/// The folder's overrides by name, to give each dump its own: the `.toml` file named as the
+/// dump is.
+pub(super) struct Overrides<'a>(HashMap<&'a OsStr, Stamp>);
+
+impl<'a> Overrides<'a> {
+    pub(super) fn new(aside: &'a Aside) -> Overrides<'a> {
+        Overrides(aside.iter().map(|(n, s)| (&**n, *s)).collect())
+    }
+
+    /// The stamp of the override of the dump named `name`; no override name made where there
+    /// are none (the usual folder).
+    pub(super) fn of(&self, name: &OsStr) -> Option<Stamp> {
+        if self.0.is_empty() {
+            return None;
         }
+        let own = Path::new(name).with_extension("toml");
+        self.0.get(own.file_name()?).copied()
     }
 }
 

@@ -7,18 +7,16 @@
 //! into one vector, then walked against the cache again on one core to find each one's result
 //! (notes/build-bench.md, session 40): here each cached dump is looked at once, where it lies.
 
-use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
 
 use rayon::prelude::*;
 
 use super::ArchiveError;
 use super::build::{Done, Placed, walked};
-use super::build_cache::{BuildCache, Cached, Stamp};
+use super::build_cache::{BuildCache, Cached};
 use super::listing::Aside;
-use super::scan::Dump;
+use super::scan::{Dump, Overrides};
 
 /// The folder's dumps as a build has them.
 pub(super) enum Listing {
@@ -139,7 +137,7 @@ fn fill(
             None if named.binary_search_by(|n| n.as_slice().cmp(name)).is_ok() => continue,
             // As the last listing found it.
             None => {
-                let over = overrides.of(name);
+                let over = overrides.of(OsStr::from_bytes(name));
                 let known = Dump::known(take_name(&mut c)?, c.stamp);
                 let mut dump = known.ok_or_else(|| not_a_dump(&c))?;
                 dump.over = over;
@@ -188,28 +186,5 @@ fn not_a_dump(c: &Cached) -> ArchiveError {
             "{:?} is not a dump's name",
             String::from_utf8_lossy(c.name_bytes())
         ),
-    }
-}
-
-/// The overrides by name, to give each dump its own ([`super::scan::give_overrides`]'s rule).
-struct Overrides<'a>(HashMap<&'a OsStr, Stamp>);
-
-impl<'a> Overrides<'a> {
-    fn new(aside: &'a Aside) -> Overrides<'a> {
-        Overrides(aside.iter().map(|(n, s)| (&**n, *s)).collect())
-    }
-
-    /// The override's stamp of the dump named `name`.
-    fn of_dump(&self, name: &[u8]) -> Option<Stamp> {
-        let own = Path::new(OsStr::from_bytes(name)).with_extension("toml");
-        self.0.get(own.file_name()?).copied()
-    }
-
-    /// [`Overrides::of_dump`], in no time where there are none (the usual folder).
-    fn of(&self, name: &[u8]) -> Option<Stamp> {
-        match self.0.is_empty() {
-            true => None,
-            false => self.of_dump(name),
-        }
     }
 }
