@@ -257,15 +257,12 @@ pub(super) fn every_article(done: &[Done]) -> impl Iterator<Item = At> + '_ {
 
 /// The captures of one address gathered: each id's newest capture (then the one read last)
 /// is the article, in file order; the map gives each such article its other captures,
-/// newest first. Ids are unique but for a crawled address fetched more than once, and
-/// `named` says each is its file's, none made unique.
-fn gather_captures(done: &[Done], named: bool) -> (Vec<At>, HashMap<At, Vec<At>>) {
+/// newest first. Ids are unique but for a crawled address fetched more than once. Called
+/// only when some id is not its file's name: without a crawl's page every id is a file's,
+/// none is seen twice, and a sort of a million ids is not needed to tell (a numbered dump's
+/// id is its name's hash, not in name order).
+fn gather_captures(done: &[Done]) -> (Vec<At>, HashMap<At, Vec<At>>) {
     let id = |(i, j): At| done[i].outcomes.id(j);
-    // Without a crawl's page every id is a file's: none is seen twice, and a sort of a million
-    // ids is not needed to tell (a numbered dump's id is its name's hash, not in name order).
-    if named {
-        return (every_article(done).collect(), HashMap::new());
-    }
     // Files come in name order, and a dump's id is made from its name: when the ids come in
     // strictly rising order too, no id is seen twice.
     let mut ids = every_article(done).map(id);
@@ -312,6 +309,18 @@ fn gather_captures(done: &[Done], named: bool) -> (Vec<At>, HashMap<At, Vec<At>>
     (articles, others)
 }
 
+/// Article `j` of `d` as the threads see it; `saved`: the grouping was saved beside the
+/// cache a reused dump came from, and every id is its file's name (see
+/// [`threads::Item::unchanged`]).
+fn item_of(d: &Done, j: usize, saved: bool) -> threads::Item<'_> {
+    threads::Item {
+        id: d.outcomes.id(j),
+        published: d.outcomes.published(j).copied(),
+        profile: d.outcomes.profile(j),
+        unchanged: saved && d.from_cache.is_some(),
+    }
+}
+
 /// Captures, threads, duplicates and `about.md` over all results; skipped records and the
 /// problems found here (not the files': [`BuildReport::put_files_first`]). With `grouping`
 /// (and whether it was saved beside the cache read), threads are grouped again from it.
@@ -322,33 +331,45 @@ pub(super) fn assemble(
     report: &mut BuildReport,
     grouping: Option<(Option<threads::Grouping>, bool)>,
 ) -> Assembled {
-    for (kind, n) in done.iter().flat_map(|d| d.said.skipped()) {
-        *report.skipped.entry(*kind).or_default() += n;
-    }
-    for (d, (_, warning)) in done.iter().zip(ids) {
-        let named = !d.outcomes.is_empty() && d.outcomes.named_by_file(0);
-        if let (true, Some(message)) = (named, warning) {
-            report.problems.push(Problem {
-                file: d.name.clone(),
-                message: message.clone(),
-                is_error: false,
-            });
+    let saved = grouping.as_ref().is_some_and(|g| g.1);
+    // One pass over the results for what every file and article gives: the skipped records,
+    // the warnings, whether every id is its file's name, each article's place and its item.
+    // Each was a pass of its own, every article's head reached from its file's result at
+    // each (five at a million articles, and a vector of places made twice).
+    let mut named = true;
+    let mut articles: Vec<At> = Vec::with_capacity(done.len());
+    let mut items: Vec<threads::Item> = Vec::with_capacity(done.len());
+    for (i, (d, (_, warning))) in done.iter().zip(ids).enumerate() {
+        for (kind, n) in d.said.skipped() {
+            *report.skipped.entry(*kind).or_default() += n;
+        }
+        if let Some(message) = warning {
+            named = false;
+            if !d.outcomes.is_empty() && d.outcomes.named_by_file(0) {
+                report.problems.push(Problem {
+                    file: d.name.clone(),
+                    message: message.clone(),
+                    is_error: false,
+                });
+            }
+        }
+        for j in 0..d.outcomes.len() {
+            named &= d.outcomes.named_by_file(j);
+            articles.push((i, j));
+            items.push(item_of(d, j, saved));
         }
     }
-    let named = ids.iter().all(|(_, warning)| warning.is_none())
-        && every_article(done).all(|(i, j)| done[i].outcomes.named_by_file(j));
-    let (articles, others) = gather_captures(done, named);
+    // Ids not all their files' names (a crawl's pages, or some made unique): the captures of
+    // one address gathered, and none of the items held as it was.
+    let mut others = HashMap::new();
+    if !named {
+        (articles, others) = gather_captures(done);
+        items = articles
+            .iter()
+            .map(|&(i, j)| item_of(&done[i], j, false))
+            .collect();
+    }
     let id = |(i, j): At| done[i].outcomes.id(j);
-    let as_saved = named && grouping.as_ref().is_some_and(|g| g.1);
-    let items: Vec<threads::Item> = articles
-        .iter()
-        .map(|&(i, j)| threads::Item {
-            id: done[i].outcomes.id(j),
-            published: done[i].outcomes.published(j).copied(),
-            profile: done[i].outcomes.profile(j),
-            unchanged: as_saved && done[i].from_cache.is_some(),
-        })
-        .collect();
     let (grouped, grouping) = match grouping.map(|g| threads::group_again(&items, g.0)) {
         Some((grouped, grouping)) => (grouped, Some(grouping)),
         None => (threads::group_profiles(&items), None),
@@ -382,10 +403,14 @@ pub(super) fn assemble(
             aliases.insert(dropped, kept);
         }
     }
-    let served = articles
-        .into_iter()
-        .filter(|&at| !aliases.contains_key(id(at)))
-        .collect();
+    // Without duplicates every article is served: no pass reaching each one's id.
+    let served = match aliases.is_empty() {
+        true => articles,
+        false => articles
+            .into_iter()
+            .filter(|&at| !aliases.contains_key(id(at)))
+            .collect(),
+    };
 
     let about = match fs::read_to_string(dir.join("about.md")) {
         Ok(text) => Some(text),
