@@ -354,8 +354,8 @@ pub(super) fn again(mut g: Grouping, items: &[Item], kept_items: &[usize]) -> Op
         place_of[m as usize] = i as u32;
     }
     let g_days = &g.days;
-    let days: Vec<Option<i32>> = number.iter().map(|&m| g_days[m as usize]).collect();
-    let days = &days[..];
+    // Each place's day, looked up by its number: only the articles compared again read it.
+    let day_at = |i: usize| g_days[number[i] as usize];
     let key = |m: u32| (day_key(g_days[m as usize]), place_of[m as usize]);
 
     let postings = |numbers: &mut dyn Iterator<Item = u32>| -> Vec<(u32, u32)> {
@@ -440,7 +440,7 @@ pub(super) fn again(mut g: Grouping, items: &[Item], kept_items: &[usize]) -> Op
                 .collect::<Option<_>>()?;
             let a = place_of[m as usize] as usize;
             let lists = windows.iter().map(|(w, q)| (&w[..], *q));
-            Some((a, links::compared(a, lists, days)))
+            Some((a, links::compared(a, lists, (n, day_at))))
         })
         .collect::<Option<_>>()?;
     let wanted: FxHashSet<usize> = compared
@@ -452,7 +452,7 @@ pub(super) fn again(mut g: Grouping, items: &[Item], kept_items: &[usize]) -> Op
     vectors.par_extend(wanted.par_iter().map(|&i| (i, vector_of(i))));
     let mut fresh: Vec<Link> = compared
         .into_par_iter()
-        .flat_map_iter(|(a, c)| links::links_of(a, c, days, |i| &vectors[&i]))
+        .flat_map_iter(|(a, c)| links::links_of(a, c, day_at, |i| &vectors[&i]))
         .collect();
     links::sort(&mut fresh);
 

@@ -127,8 +127,9 @@ pub(super) fn links(vectors: &[Vector], days: &[Option<i32>]) -> (Vec<Vec<u32>>,
             |(mut compared, mut found), &(_, a)| {
                 let a = a as usize;
                 compared.clear();
-                compare_into(a, lists.of(a), days, &mut compared);
-                found.extend(linked(a, &compared, days, |i| &vectors[i]));
+                let day = |i: usize| days[i];
+                compare_into(a, lists.of(a), (days.len(), day), &mut compared);
+                found.extend(linked(a, &compared, day, |i| &vectors[i]));
                 (compared, found)
             },
         )
@@ -301,33 +302,41 @@ pub(super) fn sort(links: &mut [Link]) {
 
 /// The articles `a` compares itself with: those sharing most of its signature terms among
 /// each term's candidates (see [`candidates`]), at most [`MAX_COMPARED`], each pair it owns.
-/// `lists` are `a`'s signature terms' lists, each with `a`'s place in it.
+/// `lists` are `a`'s signature terms' lists, each with `a`'s place in it; `days`: how many
+/// articles, and each one's day (see [`Days`]).
 pub(super) fn compared<'l>(
     a: usize,
     lists: impl Iterator<Item = (&'l [(i32, u32)], usize)>,
-    days: &[Option<i32>],
+    days: (usize, impl Days),
 ) -> Vec<usize> {
     let mut compared = Vec::new();
     compare_into(a, lists, days, &mut compared);
     compared
 }
 
+/// Each article's day by its index: read from a slice grouping from nothing, looked up by
+/// number grouping again (a vector of every place's day was 8 bytes an article made at each
+/// `+1`, for the few articles compared again).
+pub(super) trait Days: Fn(usize) -> Option<i32> + Copy {}
+
+impl<D: Fn(usize) -> Option<i32> + Copy> Days for D {}
+
 /// [`compared`], appended to `out`.
 fn compare_into<'l>(
     a: usize,
     lists: impl Iterator<Item = (&'l [(i32, u32)], usize)>,
-    days: &[Option<i32>],
+    (n, day): (usize, impl Days),
     out: &mut Vec<usize>,
 ) {
     // A dated article's candidates are all dated, so it owns the pairs with later ones.
-    let dated = days[a].is_some();
-    shared::counting(days.len(), |shared| {
+    let dated = day(a).is_some();
+    shared::counting(n, |shared| {
         for (list, place) in lists {
             for &(_, b) in candidates(list, place) {
                 let owned = if dated {
                     b as usize > a
                 } else {
-                    owns(a, b as usize, days)
+                    owns(a, b as usize, day)
                 };
                 if owned {
                     shared.add(b);
@@ -351,10 +360,10 @@ fn compare_into<'l>(
 pub(super) fn links_of<'v>(
     a: usize,
     compared: Vec<usize>,
-    days: &[Option<i32>],
+    day: impl Days,
     vector: impl Fn(usize) -> &'v Vector,
 ) -> Vec<Link> {
-    let mut found: Vec<Link> = linked(a, &compared, days, vector).collect();
+    let mut found: Vec<Link> = linked(a, &compared, day, vector).collect();
     found.sort_unstable_by_key(|l| l.b);
     found
 }
@@ -363,7 +372,7 @@ pub(super) fn links_of<'v>(
 fn linked<'v, 'c>(
     a: usize,
     compared: &'c [usize],
-    days: &'c [Option<i32>],
+    day: impl Days + 'c,
     vector: impl Fn(usize) -> &'v Vector + 'c,
 ) -> impl Iterator<Item = Link> + 'c {
     compared
@@ -374,7 +383,7 @@ fn linked<'v, 'c>(
             similarity: cosine(vector(a), vector(b)),
         })
         .filter(|l| l.similarity >= THRESHOLD)
-        .filter(|l| match (days[l.a], days[l.b]) {
+        .filter(move |l| match (day(l.a), day(l.b)) {
             (Some(x), Some(y)) => (x - y).abs() <= PAIR_WINDOW_DAYS,
             _ => true,
         })
@@ -382,8 +391,8 @@ fn linked<'v, 'c>(
 
 /// Whether the pair is `a`'s to compare: each pair is compared once, and a pair with one
 /// undated article by the undated one (the dated one does not look it up).
-fn owns(a: usize, b: usize, days: &[Option<i32>]) -> bool {
-    match (days[a].is_some(), days[b].is_some()) {
+fn owns(a: usize, b: usize, day: impl Days) -> bool {
+    match (day(a).is_some(), day(b).is_some()) {
         (true, false) => false,
         (false, true) => true,
         _ => a < b,
@@ -504,7 +513,7 @@ mod tests {
             let mut shared: std::collections::BTreeMap<u32, u32> = Default::default();
             for (list, place) in lists.of(a) {
                 for &(_, b) in candidates(list, place) {
-                    if owns(a, b as usize, &days) {
+                    if owns(a, b as usize, |i| days[i]) {
                         *shared.entry(b).or_default() += 1;
                     }
                 }
@@ -515,7 +524,8 @@ mod tests {
             capped += usize::from(expected.len() > MAX_COMPARED);
             expected.truncate(MAX_COMPARED);
             let expected: Vec<usize> = expected.into_iter().map(|(b, _)| b as usize).collect();
-            assert_eq!(compared(a, lists.of(a), &days), expected, "article {a}");
+            let day = |i: usize| days[i];
+            assert_eq!(compared(a, lists.of(a), (n, day)), expected, "article {a}");
         }
         assert!(
             capped > 0,
