@@ -4,16 +4,15 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::build::{Done, Sink, assemble, collect, finish_report, into_archive};
+use super::build::{Done, assemble, collect, finish_report, into_archive};
 use super::build_cache::{self, BuildCache, CachedRef, Decode};
-use super::entry::Entry;
 use super::in_order::{Marks, save_in_order};
 use super::index_list::{self, IndexList};
 use super::model::{Archive, Part};
@@ -22,13 +21,13 @@ use super::report::BuildReport;
 use super::results::Outcomes;
 use super::scan::scan_with_overrides;
 use super::store::{self, PartRef, Store, StoreWriter};
+use super::store_sink::StoreSink;
 use super::told::Listing;
 use super::watched::{self, Changes};
 use super::{
     ArchiveError, build_lock::BuildLock, carried_order, compaction, compiled, grouping_file,
     search_dir, staleness, str_order,
 };
-use crate::search::ArticleTerms;
 
 /// How [`load_or_build`] tells that the compiled archive is current.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -549,52 +548,4 @@ fn stored_parts(done: &mut [Done]) -> impl Iterator<Item = &mut PartRef> {
             Part::Stored(at) => Some(at),
             Part::Memory(_) => None,
         })
-}
-
-/// Parts appended to the store, and each article indexed as it is parsed, so that a build
-/// never holds the bodies of the whole archive at once.
-struct StoreSink<'a> {
-    store: Mutex<StoreWriter>,
-    store_path: PathBuf,
-    index: &'a LazyIndex,
-    /// What the index held when the build began: each article's id and the parts it was
-    /// indexed from, sorted by id.
-    indexed: &'a [(&'a str, PartRef)],
-    /// What this build indexed, by id.
-    added: Mutex<HashMap<String, PartRef>>,
-    /// Whether an article was removed from the index to be added again.
-    removed: AtomicBool,
-}
-
-impl Sink for StoreSink<'_> {
-    fn keep(&self, entry: Entry, terms: ArticleTerms) -> Result<(Entry, Part), ArchiveError> {
-        let id = entry.article.id.clone();
-        let stale = self
-            .added
-            .lock()
-            .expect("no panic holds it")
-            .contains_key(&id)
-            || self
-                .indexed
-                .binary_search_by(|(held, _)| (*held).cmp(id.as_str()))
-                .is_ok();
-        if stale {
-            self.index.get()?.remove(&id);
-            self.removed.store(true, Ordering::Relaxed);
-        }
-        self.index.get()?.add_analysed(&entry.article, terms)?;
-        let (light, parts) = entry.split();
-        // Compressed on this thread; only the append is serial.
-        let bytes = store::encode(&parts).map_err(|source| ArchiveError::Write {
-            path: self.store_path.clone(),
-            cause: source,
-        })?;
-        let at = self
-            .store
-            .lock()
-            .expect("no panic holds it")
-            .put_encoded(&bytes)?;
-        self.added.lock().expect("no panic holds it").insert(id, at);
-        Ok((light, Part::Stored(at)))
-    }
 }

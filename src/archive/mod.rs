@@ -15,13 +15,13 @@
 //! held by `results`, whole or, reused from the cache, as `light_entry`'s heads) and
 //! [`incremental`] (the saved build, under the folder's [`build_lock`]: the cache, the store
 //! and the search index brought up to date, the index by `reconcile` from the cache's
-//! `index_list`); [`report`] (what a build says); [`threads`], [`facets`] and the [`slug`]s
-//! of their names, [`overrides`], [`id`], [`compiled`] (whether it is current:
-//! [`staleness`]), [`store`] (its frames in `part_frame`), [`build_cache`] and
-//! [`grouping_file`] (the threads' base and links kept for
-//! the next build), each replaced whole through [`atomic_file`] (the long lists of the first
-//! two in content-named `chunk_files`, their serde seeds in `chunk_seeds`, written only when
-//! new, the archive's known by their `entry_print`); [`dataset`] (the archive as JSON
+//! `index_list`, each article stored and indexed as it is parsed by `store_sink`);
+//! [`report`] (what a build says); [`threads`], [`facets`] and the [`slug`]s of their names,
+//! [`overrides`], [`id`], [`compiled`] (whether it is current: [`staleness`]), [`store`] (its
+//! frames in `part_frame`), [`build_cache`] and [`grouping_file`] (the threads' base and links
+//! kept for the next build), each replaced whole through [`atomic_file`] (the long lists of
+//! the first two in content-named `chunk_files`, their serde seeds in `chunk_seeds`, written
+//! only when new, the archive's known by their `entry_print`); [`dataset`] (the archive as JSON
 //! documents, its gzip in `gzip_members`); [`commands`] (`arshif build` and `arshif parse`);
 //! `bodies` (the bodies search passages are found in, read from the store and kept);
 //! `str_order` (sorting by ids and names through their first bytes); `read_once` and
@@ -67,6 +67,7 @@ pub mod slug;
 pub mod staleness;
 mod stamp;
 pub mod store;
+mod store_sink;
 mod str_order;
 pub mod threads;
 mod told;
