@@ -5,8 +5,8 @@
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
+use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -14,7 +14,8 @@ use rayon::prelude::*;
 use super::build::{Done, assemble, collect, finish_report, into_archive};
 use super::build_cache::{self, BuildCache, CachedRef, Decode};
 use super::in_order::{Marks, save_in_order};
-use super::index_list::{self, IndexList};
+use super::index_list;
+use super::last_build::{self, Last};
 use super::model::{Archive, Part};
 use super::reconcile::{LazyIndex, Pending, reconcile_index};
 use super::report::BuildReport;
@@ -204,41 +205,41 @@ fn build_and_write(
             (Some(cache), known)
         }
     };
-    let (listing, overrides) = match known {
-        Some((known, overrides)) => (Listing::Known(known), overrides),
-        None => scan_with_overrides(articles).map(|(d, o)| (Listing::Whole(d), o))?,
+    // Listed whole, the folder is listed while the last build is loaded, on a thread of its
+    // own ([`last_build::beside`]).
+    let search = search_dir(compiled_path);
+    let list = OnceLock::new();
+    let load = || Last::load(|| loaded.unwrap_or_else(load_cache), out, &search, &list);
+    let (listed, last) = match known {
+        Some((known, overrides)) => {
+            report.lap("list the dumps", &mut clock);
+            let last = load();
+            report.lap("load the cache", &mut clock);
+            (Ok((Listing::Known(known), overrides)), last)
+        }
+        None => {
+            let (listed, last) = last_build::beside(
+                || scan_with_overrides(articles).map(|(d, o)| (Listing::Whole(d), o)),
+                load,
+            );
+            report.lap("list the dumps (and load the cache beside)", &mut clock);
+            let took = last.took;
+            report.timings.push(("  of which the cache loaded", took));
+            (listed, last)
+        }
     };
+    let (listing, overrides) = listed?;
     // Whether the next build may list from this one's cache (and the watcher's names).
     let vouches = listing.vouches();
-    report.lap("list the dumps", &mut clock);
-
-    let mut cache = loaded.unwrap_or_else(load_cache);
+    let Last {
+        mut cache,
+        grouping,
+        indexed: held,
+        ..
+    } = last;
     // This build's, written in its cache and its archive; the last one's, read from its cache.
     let mark = build_cache::new_mark();
     let read_mark = cache.as_ref().map(|c| c.mark);
-    // Grouped again from the last grouping only where the cache is this program's too; its
-    // reused dumps are taken as the grouping holds them where it was saved beside this very
-    // cache (`grouping_file::Saved::beside`), their fingerprints not made again.
-    let grouping = cache
-        .as_ref()
-        .and_then(|_| grouping_file::load(out))
-        .map_or((None, false), |saved| {
-            (
-                Some(saved.grouping),
-                saved.beside.is_some() && saved.beside == read_mark,
-            )
-        });
-    // What the index holds, its ids borrowed from the cache's mapped chunks (kept until the
-    // build ends); read only where the index is there, and a list that does not decode
-    // means an index made again.
-    let index_list = cache.as_mut().map(|c| std::mem::take(&mut c.indexed));
-    let search = search_dir(compiled_path);
-    let held = index_list
-        .as_ref()
-        .filter(|_| crate::search::is_readable(&search))
-        .and_then(IndexList::read)
-        .map(index_list::by_id);
-    report.lap("load the cache", &mut clock);
     let (index, indexed) = match held {
         Some(indexed) => (LazyIndex::new(&search, false), indexed),
         None => (LazyIndex::new(&search, true), Vec::new()),

@@ -51,6 +51,7 @@ pub mod id;
 mod in_order;
 pub mod incremental;
 mod index_list;
+mod last_build;
 mod light_entry;
 mod listing;
 mod lookup;
