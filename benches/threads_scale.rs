@@ -49,15 +49,24 @@ fn main() {
         let day = origin.checked_add(jiff::Span::new().days(days)).unwrap();
         Date::from_civil(day).expect("a four-digit year")
     };
-    let items: Vec<Item> = cache
+    let articles: Vec<_> = cache
         .dumps
         .iter()
         .flatten()
         .flat_map(|d| (0..d.outcomes.len()).map(move |j| (&d.outcomes, j)))
-        .map(|(outcomes, j)| Item {
-            id: outcomes.id(j),
-            published: outcomes.published(j).copied().map(narrowed),
-            profile: outcomes.profile(j),
+        .collect();
+    // Items borrow their dates: the narrowed ones are kept beside them.
+    let dates: Vec<Option<Date>> = articles
+        .iter()
+        .map(|(outcomes, j)| outcomes.published(*j).copied().map(narrowed))
+        .collect();
+    let items: Vec<Item> = articles
+        .iter()
+        .zip(&dates)
+        .map(|((outcomes, j), date)| Item {
+            id: outcomes.id(*j),
+            published: date.as_ref(),
+            profile: outcomes.profile(*j),
             unchanged: false,
         })
         .collect();

@@ -315,7 +315,7 @@ fn gather_captures(done: &[Done]) -> (Vec<At>, HashMap<At, Vec<At>>) {
 fn item_of(d: &Done, j: usize, saved: bool) -> threads::Item<'_> {
     threads::Item {
         id: d.outcomes.id(j),
-        published: d.outcomes.published(j).copied(),
+        published: d.outcomes.published(j),
         profile: d.outcomes.profile(j),
         unchanged: saved && d.from_cache.is_some(),
     }

@@ -160,8 +160,9 @@ pub fn named<A: Copy, B>(threads: &[Vec<A>], name: impl Fn(A) -> B) -> Vec<Vec<B
 #[derive(Debug, Clone, Copy)]
 pub struct Item<'a> {
     pub id: &'a str,
-    /// The publication date, when known.
-    pub published: Option<Date>,
+    /// The publication date, when known: where the article holds it (a copy made the item
+    /// 64 bytes, not 48, in a vector of every article's made at each build).
+    pub published: Option<&'a Date>,
     pub profile: ProfileRef<'a>,
     /// The article the grouping handed to [`group_again`] holds under this id, with this
     /// profile and date: its fingerprint is not made again (at a million articles, every
@@ -183,7 +184,7 @@ pub fn group(entries: &[Entry]) -> Threads {
         .zip(&profiles)
         .map(|(e, profile)| Item {
             id: &e.article.id,
-            published: e.article.published,
+            published: e.article.published.as_ref(),
             profile: profile.into(),
             unchanged: false,
         })
@@ -535,6 +536,13 @@ mod tests {
         let threads = group(&entries);
         assert_eq!(threads.threads[0], ["000", "001"], "{:?}", threads.threads);
         assert_eq!(threads.threads[1], ["002", "003", "004"]);
+    }
+
+    /// An item is made for every article at each build: its date is borrowed, not copied.
+    #[test]
+    fn an_item_borrows_its_date() {
+        assert_eq!(std::mem::size_of::<Option<Date>>(), 24);
+        assert_eq!(std::mem::size_of::<Item>(), 48);
     }
 
     #[test]
