@@ -13,7 +13,7 @@ use arshif::web::ServeArgs;
 // mimalloc, told to keep the pages it frees (`keep_freed_pages`): under glibc's malloc each
 // live rebuild took its large vectors in fresh pages the kernel zeroed (a fifth of a live `+1`'s
 // CPU at a million); kept, a rebuild at 100,000 took 18 ticks of CPU, not 26, and a build from
-// nothing 9 % less (notes/build-bench.md, session 41).
+// nothing 3 to 9 % less (notes/build-bench.md, session 41).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
