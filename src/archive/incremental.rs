@@ -361,6 +361,7 @@ fn build_and_write(
     // Borrowed and sorted by id (ids of served articles are unique), as the cache keeps it,
     // through the ids' first bytes ([`str_order`]).
     // Sized once (a filtered list grew by doubling, each time copied into fresh pages).
+    let sorting = Instant::now();
     let mut want: Vec<(u64, (&str, PartRef))> = Vec::with_capacity(assembled.served.len());
     want.extend(
         assembled
@@ -384,52 +385,68 @@ fn build_and_write(
         .keys()
         .map(|&(i, j)| done[i].outcomes.id(j))
         .collect();
+    let sorted_took = sorting.elapsed();
     // The cache and the threads' grouping are written on other threads while the index is
     // brought up to date (at a million, the grouping alone was 0.6 s on one core).
-    let (indexing, index_took, cache_took, early, reindexed) = std::thread::scope(|scope| {
-        if let Some(grouping) = grouping {
-            scope.spawn(|| {
-                let beside = assembled.named.then_some(mark);
-                if let Err(e) = grouping_file::save(out, grouping, beside) {
-                    // Without it the next build groups from nothing: slower, not wrong.
-                    let _ = fs::remove_file(grouping_file::path_in(out));
-                    tracing::warn!(
-                        "cannot write the threads' grouping in {}: {e}",
-                        out.display()
-                    );
+    let (indexing, index_took, (cache_took, grouping_took), early, reindexed) =
+        std::thread::scope(|scope| {
+            let grouping_writer = grouping.map(|grouping| {
+                scope.spawn(|| {
+                    let started = Instant::now();
+                    let beside = assembled.named.then_some(mark);
+                    if let Err(e) = grouping_file::save(out, grouping, beside) {
+                        // Without it the next build groups from nothing: slower, not wrong.
+                        let _ = fs::remove_file(grouping_file::path_in(out));
+                        tracing::warn!(
+                            "cannot write the threads' grouping in {}: {e}",
+                            out.display()
+                        );
+                    }
+                    started.elapsed()
+                })
+            });
+            let cache_writer = scope.spawn(|| {
+                let started = Instant::now();
+                let saved = dump_chunks.and_then(|dumps| {
+                    build_cache::save_with(out, &store_name, store_len, dumps, &want, mark)
+                });
+                // Without its cache the next build starts over: slower, not wrong.
+                if let Err(e) = saved {
+                    tracing::warn!("cannot write the build cache in {}: {e}", out.display());
                 }
+                started.elapsed()
             });
-        }
-        let cache_writer = scope.spawn(|| {
             let started = Instant::now();
-            let saved = dump_chunks.and_then(|dumps| {
-                build_cache::save_with(out, &store_name, store_len, dumps, &want, mark)
+            let mut early = None;
+            let mut reindexed = Default::default();
+            let indexing = index.ready().and_then(|(index, took)| {
+                early = took;
+                reindexed = reconcile_index(&index, &indexed, &want, &recaptured, &done, &store)?;
+                Ok(index)
             });
-            // Without its cache the next build starts over: slower, not wrong.
-            if let Err(e) = saved {
-                tracing::warn!("cannot write the build cache in {}: {e}", out.display());
-            }
-            started.elapsed()
+            let index_took = started.elapsed();
+            let took = cache_writer
+                .join()
+                .expect("writing the cache does not panic");
+            let grouping_took = grouping_writer
+                .map(|writer| writer.join().expect("writing the grouping does not panic"));
+            (
+                indexing,
+                index_took,
+                (took, grouping_took),
+                early,
+                reindexed,
+            )
         });
-        let started = Instant::now();
-        let mut early = None;
-        let mut reindexed = Default::default();
-        let indexing = index.ready().and_then(|(index, took)| {
-            early = took;
-            reindexed = reconcile_index(&index, &indexed, &want, &recaptured, &done, &store)?;
-            index.commit()
-        });
-        let index_took = started.elapsed();
-        let took = cache_writer
-            .join()
-            .expect("writing the cache does not panic");
-        (indexing, index_took, took, early, reindexed)
-    });
-    if let Err(e) = indexing {
-        // The cache says what the index holds; the index did not take it.
+    // The cache says what the index holds; an index that did not take it is not kept so.
+    let unnamed = |e| {
         let _ = fs::remove_file(build_cache::path_in(out));
-        return Err(e);
-    }
+        Err(e)
+    };
+    let index = match indexing {
+        Ok(index) => index,
+        Err(e) => return unnamed(e),
+    };
     // The step ends when the slower of the two does: each one's own time is printed too, so
     // that a slow cache is not read as a slow index.
     report.lap(
@@ -437,12 +454,18 @@ fn build_and_write(
         &mut clock,
     );
     report.timings.extend([
-        ("  of which the index (update and commit)", index_took),
+        ("  of which the index (update)", index_took),
         (
             "  of which the cache's index and file (meanwhile)",
             cache_took,
         ),
+        ("  of which the served sorted by id (before)", sorted_took),
     ]);
+    if let Some(took) = grouping_took {
+        report
+            .timings
+            .push(("  of which the grouping (meanwhile)", took));
+    }
     if let Some(took) = early {
         // Begun when the parse ended, beside the threads step: it is the part of the index's
         // lap above that waited for it.
@@ -451,53 +474,76 @@ fn build_and_write(
             took,
         ));
     }
-    let written = match then {
-        Then::Exit | Then::Load => save_in_order(
-            &done,
-            &assembled,
-            (&store_name, &source, compiled_path),
-            Marks {
-                mark,
-                read: read_mark,
-                reindexed: &reindexed,
-                last_order,
-                as_named,
-            },
-            &mut report,
-        )?,
-        Then::Serve => None,
-    };
-    let (archive, assembled_took) = match written {
-        Some(took) if then == Then::Load => {
-            // Freed beside the archive's load, not before it (at a million, some three
-            // million strings): a thread that cannot start frees them here.
-            let freed = move || drop((done, assembled, ids));
-            if let Err(e) = std::thread::Builder::new()
-                .name("arshif-free".into())
-                .spawn(freed)
-            {
-                tracing::debug!("cannot free a build's results on a thread: {e}");
-            }
-            (None, took)
-        }
-        Some(took) => {
-            // Not freed one string at a time (at a million, some three million strings left
-            // after the last lap): the process's exit gives the pages back whole.
-            std::mem::forget(done);
-            std::mem::forget(assembled);
-            std::mem::forget(indexed);
-            std::mem::forget(ids);
-            (None, took)
-        }
-        None => {
+    // Committed (tantivy writes the new segment's files and syncs each one: at 100,000 some ten
+    // `fdatasync`s, 60-100 ms whatever the archive's size) while the compiled archive is
+    // written, which needs of the index only what was added again (`reindexed`); the build
+    // ends, its store and listing named, only once the commit has.
+    let (archived, committed) = std::thread::scope(|scope| {
+        let committing = scope.spawn(move || {
             let started = Instant::now();
-            let archive = into_archive(done, assembled, Some(store))?;
-            finish_report(&mut report, &archive);
-            let took = started.elapsed();
-            compiled::save_marked(&archive, &source, compiled_path, mark)?;
-            (Some(archive), took)
-        }
+            index.commit().map(|()| started.elapsed())
+        });
+        let archived = (|| -> Result<_, ArchiveError> {
+            let written = match then {
+                Then::Exit | Then::Load => save_in_order(
+                    &done,
+                    &assembled,
+                    (&store_name, &source, compiled_path),
+                    Marks {
+                        mark,
+                        read: read_mark,
+                        reindexed: &reindexed,
+                        last_order,
+                        as_named,
+                    },
+                    &mut report,
+                )?,
+                Then::Serve => None,
+            };
+            let archived = match written {
+                Some(took) if then == Then::Load => {
+                    // Freed beside the archive's load, not before it (at a million, some
+                    // three million strings): a thread that cannot start frees them here.
+                    let freed = move || drop((done, assembled, ids));
+                    if let Err(e) = std::thread::Builder::new()
+                        .name("arshif-free".into())
+                        .spawn(freed)
+                    {
+                        tracing::debug!("cannot free a build's results on a thread: {e}");
+                    }
+                    (None, took)
+                }
+                Some(took) => {
+                    // Not freed one string at a time (at a million, some three million
+                    // strings left after the last lap): the process's exit gives the pages
+                    // back whole.
+                    std::mem::forget(done);
+                    std::mem::forget(assembled);
+                    std::mem::forget(indexed);
+                    std::mem::forget(ids);
+                    (None, took)
+                }
+                None => {
+                    let started = Instant::now();
+                    let archive = into_archive(done, assembled, Some(store))?;
+                    finish_report(&mut report, &archive);
+                    let took = started.elapsed();
+                    compiled::save_marked(&archive, &source, compiled_path, mark)?;
+                    (Some(archive), took)
+                }
+            };
+            Ok(archived)
+        })();
+        let committed = committing
+            .join()
+            .expect("committing the index does not panic");
+        (archived, committed)
+    });
+    let commit_took = match committed {
+        Ok(took) => took,
+        Err(e) => return unnamed(e),
     };
+    let (archive, assembled_took) = archived?;
     if fresh || compacted {
         // Only now that the archive names the new store: a build killed before this point
         // left the old archive with its store.
@@ -506,9 +552,10 @@ fn build_and_write(
     // Last: the record names this build's cache as the whole listing of a build that ended.
     watched::keep_record(out, mark, &source, &overrides, vouches && every_one_cached);
     report.lap("write the compiled archive", &mut clock);
-    report
-        .timings
-        .push(("  of which the archive put in order", assembled_took));
+    report.timings.extend([
+        ("  of which the archive put in order", assembled_took),
+        ("  of which the index's commit (meanwhile)", commit_took),
+    ]);
     Ok((archive, report))
 }
 
