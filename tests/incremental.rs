@@ -205,7 +205,60 @@ fn a_reused_dump_is_named_as_a_build_from_nothing_names_it() {
         let report = run(out.path());
         assert_eq!(report.reused, 2);
         assert_eq!(ids(out.path()), ["a-b", "x"], "its id back");
+
+        // Once every id is its name's again, a `+1` keeps the ids the cache holds where no new
+        // name's id meets another's (`y.txt`), and gives them again by name where one does
+        // (`a_b.txt`, whose id is `a b.txt`'s): each build as one from nothing names it.
+        let added = [("y.txt", 2), ("z.txt", 3), ("a_b.txt", 4), ("w.txt", 5)];
+        let pages = dumps_of(REAL_PAGES);
+        for ((added, reused), seed) in added.into_iter().zip(&pages) {
+            fs::copy(seed, dir.join(added)).unwrap();
+            let report = run(out.path());
+            assert_eq!(report.reused, reused, "{added}");
+            let fresh = tempfile::tempdir().unwrap();
+            run(fresh.path());
+            assert_eq!(ids(out.path()), ids(fresh.path()), "{added}");
+        }
+        // Neither `a b` nor `a_b` is `a-b`: both made unique.
+        let now = ids(out.path());
+        assert_eq!(now.len(), 6);
+        assert!(now[..2].iter().all(|id| id.starts_with("a-b-")), "{now:?}");
     }
+}
+
+/// A reused dump given its name's id again while the cache's chunk that holds it is kept whole
+/// (none of its dumps changed) leaves that chunk with the id it had: the build says so, and the
+/// next `+1` gives the ids by name again rather than keep the cache's.
+#[test]
+fn an_id_given_again_in_a_chunk_of_the_cache_kept_whole_is_not_kept_from_it() {
+    let articles = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let dir = articles.path();
+    copy_into(&dumps_of(REAL_PAGES), dir);
+    let seeds = dumps_of(SEEDS);
+    // `a!6643.txt`'s name ends a chunk of the cache's dumps (its hash's low 13 bits are 0:
+    // `chunk_files::ends_chunk`), so `a-b.txt`, after it, is in the next chunk.
+    for (seed, name) in seeds.iter().zip(["a b.txt", "a!6643.txt", "a-b.txt"]) {
+        fs::copy(seed, dir.join(name)).unwrap();
+    }
+    let ids = |out: &Path| -> Vec<String> {
+        let archive = compiled::load(&compiled::path_in(out)).unwrap();
+        let mut ids: Vec<String> = (archive.entries().iter())
+            .map(|e| e.article.id.clone())
+            .collect();
+        ids.sort();
+        ids
+    };
+    build(dir, out.path());
+    assert!(ids(out.path()).iter().any(|id| id.starts_with("a-b-")));
+    fs::remove_file(dir.join("a-b.txt")).unwrap();
+    build(dir, out.path());
+    assert!(ids(out.path()).contains(&"a-b".to_string()));
+    fs::copy(&seeds[3], dir.join("x.txt")).unwrap();
+    build(dir, out.path());
+    let fresh = tempfile::tempdir().unwrap();
+    build(dir, fresh.path());
+    assert_eq!(ids(out.path()), ids(fresh.path()));
 }
 
 #[test]

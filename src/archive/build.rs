@@ -19,13 +19,17 @@ use super::entry::{Entry, OtherCapture};
 use super::model::{Archive, Part, reading_order};
 use super::report::{BuildReport, Problem, Said};
 use super::results::{Results, WholeResult};
-use super::scan::{Dump, assign_ids, scan};
+use super::scan::{Dump, scan};
 use super::store::{PartRef, Store};
 use super::str_order;
 use super::threads::{self, Profile};
 use super::{read_ahead, read_once};
 use crate::capture::Format;
 use crate::search::ArticleTerms;
+pub(super) use ids::Ids;
+use ids::{given_by_name, kept_ids};
+
+mod ids;
 
 /// One file's result in this build.
 pub(super) struct Done {
@@ -91,42 +95,41 @@ impl Sink for MemorySink {
 /// Every dump's result, each in its place (`placed`: reused from the cache when the dump and
 /// its override are unchanged, else a placeholder and its dump, [`walked`] or
 /// [`super::told`]), the others parsed (in parallel) and handed to `sink`; and each file's
-/// id (a warning for those made unique: [`super::scan::assign_ids`]). Each file's id is
-/// moved from the ids into its entries (a copy a dump was a million allocations at a million
-/// dumps): the ids given back are left with their warnings.
+/// id: a reused result keeps the one the cache holds where the last build gave every file
+/// its name's and no new name's id meets another's ([`kept_ids`]), else every file's is
+/// given again by name (a warning for those made unique: [`super::scan::assign_ids`]).
 pub(super) fn collect(
     dir: &Path,
-    (mut done, to_parse): Placed,
+    placed: Placed,
     sink: &dyn Sink,
 ) -> Result<(Vec<Done>, Ids, usize), ArchiveError> {
-    // Named from their results where reused, from their dumps where to be parsed.
-    let name = |i: usize| match done[i].from_cache {
-        Some(_) => done[i].name.as_str(),
-        None => {
-            let k = to_parse.partition_point(|(at, _)| *at < i);
-            to_parse[k].1.name.as_str()
-        }
-    };
-    let mut ids = assign_ids(done.len(), &name);
-    // Read without their ids (namesakes come and go): named here on both cores, not in the
-    // walk, where each reused dump's results were a wait on memory (build-bench, session 38).
-    (done.par_iter_mut().zip(ids.par_iter_mut()))
-        .filter(|(d, _)| d.from_cache.is_some())
-        .for_each(|(d, (id, _))| d.outcomes.name(id));
+    let Placed {
+        mut done,
+        to_parse,
+        as_named,
+    } = placed;
     let reused = done.len() - to_parse.len();
-    let given: &[(String, Option<String>)] = &ids;
+    let kept = as_named.then(|| kept_ids(&done, &to_parse)).flatten();
+    let (fresh, ids) = match kept {
+        Some(fresh) => (fresh, Ids::kept()),
+        None => given_by_name(&mut done, &to_parse),
+    };
     let progress = progress_bar(to_parse.len());
     let root = fs::canonicalize(dir).ok();
     // Each thread takes runs of consecutive dumps and reads each a few ahead of its parse
     // ([`read_ahead`]), so that it does not wait for the disk.
-    let runs = read_ahead::Runs::new(to_parse, read_ahead::RUN);
-    let start = |(_, d): &(usize, Dump)| {
+    let to_parse = to_parse
+        .into_iter()
+        .zip(fresh)
+        .map(|((i, d), id)| (i, d, id));
+    let runs = read_ahead::Runs::new(to_parse.collect(), read_ahead::RUN);
+    let start = |(_, d, _): &(usize, Dump, String)| {
         let path = d.path_in(dir);
         let started = start_ahead(&path, d.format, d.is_link, d.stamp.map(|s| s.file_len()));
         (path, started)
     };
     type Started = Option<Result<read_once::Started, DumpReadError>>;
-    let parse = |((i, d), (path, started)): ((usize, Dump), (PathBuf, Started))| {
+    let parse = |((i, d, id), (path, started)): ((usize, Dump, String), (PathBuf, Started))| {
         let result = build_one(
             root.as_deref(),
             &path,
@@ -139,7 +142,7 @@ pub(super) fn collect(
         for mut entry in result.entries {
             // A crawled page's id is its address's.
             if entry.provenance.origin.format != Format::Warc {
-                entry.article.id.clone_from(&given[i].0);
+                entry.article.id.clone_from(&id);
             }
             let (profile, terms) = Profile::with_terms(&entry.article);
             let (light, part) = sink.keep(entry, terms)?;
@@ -171,24 +174,27 @@ pub(super) fn collect(
     });
     progress.finish_and_clear();
     for parsed in parsed {
-        for (i, mut d) in parsed? {
-            d.outcomes.name(&mut ids[i].0);
+        for (i, d) in parsed? {
             done[i] = d;
         }
     }
     Ok((done, ids, reused))
 }
 
-/// Each file's id and, where it had to be made unique, a warning.
-pub(super) type Ids = Vec<(String, Option<String>)>;
-
 /// Every file's result in its place (a placeholder where it is to be parsed), and the dumps
 /// to parse with their places.
-pub(super) type Placed = (Vec<Done>, Vec<(usize, Dump)>);
+pub(super) struct Placed {
+    pub(super) done: Vec<Done>,
+    pub(super) to_parse: Vec<(usize, Dump)>,
+    /// The cache the results were taken from says its ids are its names'
+    /// ([`BuildCache::ids_as_named`]).
+    pub(super) as_named: bool,
+}
 
 /// Every listed dump's place among the results: reused from the cache where its stamps
 /// are the cached ones, else left as a placeholder and given back with its place, to parse.
 pub(super) fn walked(dumps: Vec<Dump>, cache: Option<BuildCache>) -> Placed {
+    let as_named = cache.as_ref().is_some_and(|c| c.ids_as_named);
     // Both lists are sorted by name (the cache was written in this order): walk them together.
     let mut cached = Walk::new(cache.map(|c| c.dumps).unwrap_or_default());
     // Each file's result in its place from the start (a parsed one fills its place later):
@@ -215,7 +221,11 @@ pub(super) fn walked(dumps: Vec<Dump>, cache: Option<BuildCache>) -> Placed {
             }
         }
     }
-    (done, to_parse)
+    Placed {
+        done,
+        to_parse,
+        as_named,
+    }
 }
 
 /// A bar on stderr while dumps are parsed, when stderr is a terminal and there are enough of
@@ -339,7 +349,9 @@ pub(super) fn assemble(
     let mut named = true;
     let mut articles: Vec<At> = Vec::with_capacity(done.len());
     let mut items: Vec<threads::Item> = Vec::with_capacity(done.len());
-    for (i, (d, (_, warning))) in done.iter().zip(ids).enumerate() {
+    for (i, d) in done.iter().enumerate() {
+        // No list where the ids the cache held were kept (none made unique: [`Ids::given`]).
+        let warning = ids.get(i).and_then(|(_, warning)| warning.as_ref());
         for (kind, n) in d.said.skipped() {
             *report.skipped.entry(*kind).or_default() += n;
         }
@@ -523,7 +535,7 @@ pub fn build(dir: &Path) -> Result<(Archive, BuildReport), ArchiveError> {
         ..BuildReport::default()
     };
     let (mut done, ids, _) = collect(dir, walked(dumps, None), &MemorySink)?;
-    let assembled = assemble(dir, &done, &ids, &mut report, None);
+    let assembled = assemble(dir, &done, &ids.given, &mut report, None);
     report.put_files_first(done.iter_mut().filter_map(|d| d.said.problems_mut()));
     let archive = into_archive(done, assembled, None)?.indexed();
     finish_report(&mut report, &archive);

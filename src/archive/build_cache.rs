@@ -30,7 +30,7 @@ pub use walk::Walk;
 
 const MAGIC: &[u8; 8] = b"ARSHIFC\x01";
 /// Bump whenever anything inside [`BuildCache`] changes shape.
-const VERSION: u32 = 12;
+const VERSION: u32 = 13;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "cache.bin";
 
@@ -119,6 +119,10 @@ pub struct BuildCache {
     /// the same, which tells the next build that the cache's index list is what that
     /// archive serves (a build killed between writing the two leaves them apart).
     pub mark: u64,
+    /// The last build gave each file its name's id (none made unique) and each reused dump
+    /// kept the id the cache held: every dump's entries hold its name's id, which the next
+    /// build keeps where no new name's id meets another's ([`super::build::collect`]).
+    pub ids_as_named: bool,
     /// Every dump of the last build, by name, in the chunks it was read from: at a million
     /// dumps, gathering them in one list was a quarter of a gigabyte moved into fresh pages.
     pub dumps: Vec<Vec<Cached>>,
@@ -220,6 +224,7 @@ impl BuildCache {
             store: file.store,
             store_len: file.store_len,
             mark: file.mark,
+            ids_as_named: file.ids_as_named,
             dumps,
             indexed: indexed.ok()?,
             dump_chunks,
@@ -311,6 +316,8 @@ struct CacheFile {
     store: String,
     store_len: u64,
     mark: u64,
+    /// [`BuildCache::ids_as_named`].
+    ids_as_named: bool,
     /// Of [`Cached`]s ([`CachedRef`]s as written), by name.
     dumps: Vec<ChunkName>,
     /// Of `(String, PartRef)`s, by id.
@@ -331,14 +338,20 @@ pub fn new_mark() -> u64 {
 /// depend on the parse alone, so a build writes them beside the steps after it, not after
 /// the index. A build killed before [`save_with`] leaves them named by no file, for the
 /// next one to remove.
-pub struct DumpChunks(Vec<ChunkName>);
+pub struct DumpChunks {
+    names: Vec<ChunkName>,
+    /// [`BuildCache::ids_as_named`], as the build that wrote them says.
+    ids_as_named: bool,
+}
 
 /// Writes the chunks of the cache's dumps whose content is new (a run of reused dumps that
-/// fills one of the `known` chunks is not even encoded again).
+/// fills one of the `known` chunks is not even encoded again); `ids_as_named` is what the
+/// build says of their ids ([`BuildCache::ids_as_named`]).
 pub fn write_dumps<'a>(
     build_dir: &Path,
     dumps: impl Iterator<Item = CachedRef<'a>>,
     known: &[KnownChunk],
+    ids_as_named: bool,
 ) -> std::io::Result<DumpChunks> {
     // Sized once: grown by doubling, the list was copied into fresh pages at each growth.
     let mut all = Vec::with_capacity(dumps.size_hint().1.unwrap_or(0));
@@ -353,7 +366,10 @@ pub fn write_dumps<'a>(
         CachedRef::encode_into,
         Durability::Cached,
     )?;
-    Ok(DumpChunks(names))
+    Ok(DumpChunks {
+        names,
+        ids_as_named,
+    })
 }
 
 /// Writes the cache of `build_dir`: the chunks of `indexed`, then the file naming them and
@@ -375,7 +391,8 @@ pub fn save_with(
         store: store.to_owned(),
         store_len,
         mark,
-        dumps: dumps.0,
+        ids_as_named: dumps.ids_as_named,
+        dumps: dumps.names,
         indexed: chunk_files::write(&chunks, indexed, |(id, _)| id, Durability::Cached)?,
     };
     let path = path_in(build_dir);
@@ -403,7 +420,7 @@ pub fn save<'a>(
     known: &[KnownChunk],
     indexed: &[(&str, PartRef)],
 ) -> std::io::Result<()> {
-    let dumps = write_dumps(build_dir, dumps, known)?;
+    let dumps = write_dumps(build_dir, dumps, known, false)?;
     save_with(build_dir, store, store_len, dumps, indexed, new_mark())
 }
 
@@ -445,6 +462,24 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_cache_of_version_12_is_no_cache() {
+        // Version 13 says whether its dumps' entries hold their names' ids: a cache of 12 read
+        // as one would have its old ids kept.
+        let dir = tempfile::tempdir().unwrap();
+        let (store, len) = empty_store(dir.path());
+        save(dir.path(), &store, len, std::iter::empty(), &[], &[]).unwrap();
+        let read = BuildCache::load(dir.path(), Decode::Light).unwrap();
+        assert!(
+            !read.ids_as_named,
+            "saved without a build's word for its ids"
+        );
+        let mut bytes = fs::read(path_in(dir.path())).unwrap();
+        bytes[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&12u32.to_le_bytes());
+        fs::write(path_in(dir.path()), &bytes).unwrap();
+        assert!(BuildCache::load(dir.path(), Decode::Light).is_none());
+    }
+
     /// A build killed once its dumps' chunks are written, before the cache file names them:
     /// the cache read is still the last one whole, and the next save removes what it wrote.
     #[test]
@@ -465,8 +500,8 @@ mod tests {
             })
         };
         save(dir.path(), &store, len, one("a.txt"), &[], &[]).unwrap();
-        let killed = write_dumps(dir.path(), one("b.txt"), &[]).unwrap();
-        let written = chunk_files::path_of(&chunks_in(dir.path()), &killed.0[0]);
+        let killed = write_dumps(dir.path(), one("b.txt"), &[], false).unwrap();
+        let written = chunk_files::path_of(&chunks_in(dir.path()), &killed.names[0]);
         assert!(written.is_file());
         let names = |c: BuildCache| c.dumps.concat().into_iter().map(|d| d.name);
         let read = BuildCache::load(dir.path(), Decode::Whole).unwrap();

@@ -274,7 +274,7 @@ fn build_and_write(
     report.files_read = done.len();
     report.reused = reused;
     // Carried over only while every file's id is its name's, in this build as in the last.
-    let as_named = ids.iter().all(|(_, warning)| warning.is_none());
+    let as_named = ids.as_named();
     let last_order = read_mark
         .filter(|_| as_named && then != Then::Serve)
         .and_then(|mark| carried_order::load(out, mark));
@@ -338,10 +338,10 @@ fn build_and_write(
                 // None left out: the cache then holds the whole listing (names and stamps).
                 let left_out = std::cell::Cell::new(0);
                 let dumps = cached(&done, compacted, &left_out);
-                let written = build_cache::write_dumps(out, dumps, &known);
+                let written = build_cache::write_dumps(out, dumps, &known, ids.cached_as_named());
                 (written, started.elapsed(), left_out.get() == 0)
             });
-            let assembled = assemble(articles, &done, &ids, &mut report, Some(grouping));
+            let assembled = assemble(articles, &done, &ids.given, &mut report, Some(grouping));
             let (written, took, every_one) =
                 writer.join().expect("writing the cache does not panic");
             let synced = syncing.join().expect("syncing the store does not panic");

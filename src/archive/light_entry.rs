@@ -14,6 +14,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
+use compact_str::CompactString;
 use serde::de::{self, Deserializer, Visitor};
 use serde::ser::SerializeTuple;
 use serde::{Deserialize, Serialize, Serializer};
@@ -29,8 +30,9 @@ use crate::parse::Date;
 /// What a build reads of a reused article: the rest of its entry stays in the cache's bytes.
 #[derive(Debug, Clone, Default)]
 pub struct Head {
-    /// A dump's is its file's, given by the build (empty as read); a crawled page's is read.
-    pub id: String,
+    /// As the cache holds it (a dump's is its file's as the last build gave it; a build that
+    /// gives another sets it), inline: a numbered dump's 16 hex digits are no allocation.
+    pub id: CompactString,
     pub published: Option<Date>,
     pub format: Format,
     /// When a crawl fetched it: the newest capture of an address is its article.
@@ -81,18 +83,16 @@ pub fn read_light(
         let from = at(rest);
         let entry = rest.get(..len).ok_or_else(short)?;
         rest = &rest[len..];
-        // A dump's id is its file's, given again by the build: not read.
-        let id = match head.format {
-            Format::Warc => postcard::take_from_bytes::<&str>(entry)?.0.to_owned(),
-            _ => String::new(),
-        };
+        // Its id, a dump's too (the build keeps it where no new name's id meets another's).
+        let (Held(id), _) = postcard::take_from_bytes::<Held>(entry)?;
+        let id = super::id::from_bytes(id).map(CompactString::new);
         let span = |i: usize| u32::try_from(i).map_err(|_| postcard::Error::DeserializeBadVarint);
         let part;
         (part, rest) = postcard::take_from_bytes::<Part>(rest)?;
         let profile_from = at(rest);
         (_, rest) = ProfileRef::take_from(rest)?;
         let head = Head {
-            id,
+            id: id.ok_or(postcard::Error::DeserializeBadUtf8)?,
             published: head.published,
             format: head.format,
             captured: head.captured,
@@ -125,7 +125,7 @@ impl Raw {
     /// since: a file whose namesake came or went).
     pub fn entry(&self, head: &Head) -> Result<Entry, postcard::Error> {
         let mut entry: Entry = postcard::from_bytes(self.bytes_of(head)?)?;
-        head.id.clone_into(&mut entry.article.id);
+        head.id.as_str().clone_into(&mut entry.article.id);
         Ok(entry)
     }
 
@@ -176,7 +176,7 @@ impl EntryRef<'_> {
     pub fn id(&self) -> &str {
         match self {
             EntryRef::Whole(entry) => &entry.article.id,
-            EntryRef::Light(head, _) => &head.id,
+            EntryRef::Light(head, _) => head.id.as_str(),
         }
     }
 
@@ -411,11 +411,11 @@ mod tests {
         let origin = &entry.provenance.origin;
         assert_eq!(read.format, origin.format);
         assert_eq!(read.captured, origin.captured);
-        // A dump's id is its file's, given again by the build: not read.
+        // A dump's id is read too (the build keeps it, or gives it again).
         let mut dump = entry.clone();
         dump.provenance.origin.format = Format::Text;
         let (light_dump, _) = self::light(&written(&[&dump], at));
-        assert_eq!(light_dump[0].0.id, "");
+        assert_eq!(light_dump[0].0.id, "مقال-1");
         assert_eq!(light_dump[0].0.format, Format::Text);
 
         let renamed = Head {

@@ -56,7 +56,7 @@ impl Results {
     pub fn id(&self, j: usize) -> &str {
         match self {
             Results::Whole(v) => &v[j].0.article.id,
-            Results::Light(v, _) => &v[j].0.id,
+            Results::Light(v, _) => v[j].0.id.as_str(),
         }
     }
 
@@ -103,26 +103,24 @@ impl Results {
     }
 
     /// Gives the file's id to the articles it names (a file names one; a crawl's pages name
-    /// theirs): moved into the last, copied to any other.
-    pub(super) fn name(&mut self, id: &mut String) {
+    /// theirs): moved into the last whole one, copied to any other. Whether an article named
+    /// had another id (a reused one's, as the cache held it).
+    pub(super) fn name(&mut self, id: &mut String) -> bool {
         let mut left = (0..self.len()).filter(|&j| self.named_by_file(j)).count();
+        let mut renamed = false;
         for j in 0..self.len() {
             if !self.named_by_file(j) {
                 continue;
             }
             left -= 1;
-            match left {
-                0 => *self.id_mut(j) = std::mem::take(id),
-                _ => self.id_mut(j).clone_from(id),
+            renamed |= self.id(j) != id.as_str();
+            match (&mut *self, left) {
+                (Results::Whole(v), 0) => v[j].0.article.id = std::mem::take(id),
+                (Results::Whole(v), _) => v[j].0.article.id.clone_from(id),
+                (Results::Light(v, _), _) => v[j].0.id = id.as_str().into(),
             }
         }
-    }
-
-    fn id_mut(&mut self, j: usize) -> &mut String {
-        match self {
-            Results::Whole(v) => &mut v[j].0.article.id,
-            Results::Light(v, _) => &mut v[j].0.id,
-        }
+        renamed
     }
 
     /// Where each article's parts are, to be moved (a compaction).
@@ -354,12 +352,13 @@ mod tests {
     #[test]
     fn a_file_gives_its_id_to_the_articles_it_names_whole_or_light() {
         let mut file = tempfile::tempfile().unwrap();
-        // A dump read light holds no id: the build gives its file's.
+        // A dump read light holds the id the cache held, until the build gives another.
         let mut read = light(&[entry("قديم", Format::Text)], &mut file);
-        assert_eq!(read.id(0), "");
+        assert_eq!(read.id(0), "قديم");
+        assert!(!read.name(&mut String::from("قديم")), "the same id");
         let mut id = String::from("جديد");
-        read.name(&mut id);
-        assert_eq!((read.id(0), id.as_str()), ("جديد", ""));
+        assert!(read.name(&mut id), "another id");
+        assert_eq!((read.id(0), id.as_str()), ("جديد", "جديد"));
         assert_eq!(read.whole(0).unwrap().article.id, "جديد");
         // A crawl's pages keep their addresses' ids.
         let mut crawl = Results::Whole(vec![
@@ -375,7 +374,15 @@ mod tests {
             ),
         ]);
         let mut id = String::from("ملف");
-        crawl.name(&mut id);
+        assert!(!crawl.name(&mut id));
         assert_eq!((crawl.id(0), crawl.id(1), id.as_str()), ("a", "b", "ملف"));
+        // A parsed dump takes the id, moved.
+        let mut parsed = Results::Whole(vec![(
+            entry("", Format::Text),
+            Part::Stored(PartRef::NOWHERE),
+            Profile::default(),
+        )]);
+        parsed.name(&mut id);
+        assert_eq!((parsed.id(0), id.as_str()), ("ملف", ""));
     }
 }

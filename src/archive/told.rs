@@ -65,6 +65,7 @@ pub(super) struct Known {
 /// stamps (and overrides') are as cached, the others (and the fresh ones not cached as they
 /// are) left as placeholders and handed back with their places, to be parsed.
 pub(super) fn taken(known: Known, cache: Option<BuildCache>) -> Result<Placed, ArchiveError> {
+    let as_named = cache.as_ref().is_some_and(|c| c.ids_as_named);
     let chunks = cache.map(|c| c.dumps).unwrap_or_default();
     let named = &known.named;
     // Each fresh dump goes with the first chunk whose last name is not before its own (the
@@ -110,7 +111,12 @@ pub(super) fn taken(known: Known, cache: Option<BuildCache>) -> Result<Placed, A
         .zip(runs)
         .map(|((chunk, fresh), run)| fill(chunk, fresh, run, named, &overrides))
         .collect::<Result<_, _>>()?;
-    Ok((done, to_parse.into_iter().flatten().collect()))
+    let to_parse = to_parse.into_iter().flatten().collect();
+    Ok(Placed {
+        done,
+        to_parse,
+        as_named,
+    })
 }
 
 /// One chunk's dumps and the fresh ones among them put into `out` (at `at` among all the

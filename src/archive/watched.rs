@@ -308,7 +308,8 @@ mod tests {
             let cache = BuildCache::load(out, decode);
             let known = list(articles, out, &source, cache.as_ref(), &names(named));
             known.map(|(known, _)| {
-                let (done, to_parse) = told::taken(known, cache).unwrap();
+                let placed = told::taken(known, cache).unwrap();
+                let (done, to_parse) = (placed.done, placed.to_parse);
                 let mut to_parse = to_parse.into_iter().peekable();
                 let taken = done.iter().enumerate().map(|(i, d)| match d.from_cache {
                     Some(_) => format!("{} {:?} {:?}", d.name, d.stamp, d.over),
