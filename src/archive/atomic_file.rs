@@ -25,21 +25,56 @@ pub fn replace<T>(
     durability: Durability,
     write: impl FnOnce(&mut BufWriter<File>) -> io::Result<T>,
 ) -> io::Result<T> {
-    let tmp = temporary(path);
-    let result = (|| {
-        let mut out = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
-        let value = write(&mut out)?;
-        let file = out.into_inner().map_err(|e| e.into_error())?;
-        if durability == Durability::Synced {
-            file.sync_all()?;
-        }
-        fs::rename(&tmp, path)?;
-        Ok(value)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    let (beside, value) = write_beside(path, durability, write)?;
+    beside.rename()?;
+    Ok(value)
+}
+
+/// A file written whole beside its place ([`write_beside`]), not yet renamed over it: removed
+/// when dropped unless [`Beside::rename`]d, so that what fails between the two leaves nothing.
+pub struct Beside {
+    tmp: PathBuf,
+    path: PathBuf,
+    renamed: bool,
+}
+
+/// [`replace`] but for the rename, which the caller does later ([`Beside::rename`]): for a
+/// file that is to name something only once that something is on disk (the build cache
+/// naming what the index holds, renamed once the index is committed).
+pub fn write_beside<T>(
+    path: &Path,
+    durability: Durability,
+    write: impl FnOnce(&mut BufWriter<File>) -> io::Result<T>,
+) -> io::Result<(Beside, T)> {
+    let beside = Beside {
+        tmp: temporary(path),
+        path: path.to_path_buf(),
+        renamed: false,
+    };
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(&beside.tmp)?);
+    let value = write(&mut out)?;
+    let file = out.into_inner().map_err(|e| e.into_error())?;
+    if durability == Durability::Synced {
+        file.sync_all()?;
     }
-    result
+    Ok((beside, value))
+}
+
+impl Beside {
+    /// Renames the file over its place.
+    pub fn rename(mut self) -> io::Result<()> {
+        fs::rename(&self.tmp, &self.path)?;
+        self.renamed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Beside {
+    fn drop(&mut self) {
+        if !self.renamed {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 /// The temporary name beside `path`: one per process and call, so two writers never share
@@ -63,12 +98,24 @@ pub fn save_versioned<T: Serialize + ?Sized>(
     value: &T,
     durability: Durability,
 ) -> io::Result<()> {
-    replace(path, durability, |out| {
+    write_versioned(path, magic, version, value, durability)?.rename()
+}
+
+/// [`save_versioned`] but for the rename ([`write_beside`]).
+pub fn write_versioned<T: Serialize + ?Sized>(
+    path: &Path,
+    magic: &[u8; 8],
+    version: u32,
+    value: &T,
+    durability: Durability,
+) -> io::Result<Beside> {
+    let (beside, ()) = write_beside(path, durability, |out| {
         out.write_all(magic)?;
         out.write_all(&version.to_le_bytes())?;
         postcard::to_io(value, out).map_err(|e| io::Error::other(e.to_string()))?;
         Ok(())
-    })
+    })?;
+    Ok(beside)
 }
 
 /// The encoding after the header of a file written by [`save_versioned`], or `None` when

@@ -334,9 +334,9 @@ pub fn new_mark() -> u64 {
     std::collections::hash_map::RandomState::new().hash_one((nanos, std::process::id())) | 1
 }
 
-/// The chunks of the cache's dumps, written and not yet named ([`save_with`] names them): they
+/// The chunks of the cache's dumps, written and not yet named ([`write_unnamed`] names them): they
 /// depend on the parse alone, so a build writes them beside the steps after it, not after
-/// the index. A build killed before [`save_with`] leaves them named by no file, for the
+/// the index. A build killed before [`Unnamed::name`] leaves them named by no file, for the
 /// next one to remove.
 pub struct DumpChunks {
     names: Vec<ChunkName>,
@@ -373,19 +373,18 @@ pub fn write_dumps<'a>(
 }
 
 /// Writes the cache of `build_dir`: the chunks of `indexed`, then the file naming them and
-/// `dumps` (through a temporary file, so a reader never sees half of one), then the chunks
-/// that neither it nor the file it replaced names are removed. `mark` is the build's
-/// ([`new_mark`]), which the compiled archive it writes holds too.
-pub fn save_with(
+/// `dumps` beside its place, renamed into it by [`Unnamed::name`]: a build names its cache
+/// only once the index holds what the cache says it holds (its commit). `mark` is the
+/// build's ([`new_mark`]), which the compiled archive it writes holds too.
+pub fn write_unnamed(
     build_dir: &Path,
     store: &str,
     store_len: u64,
     dumps: DumpChunks,
     indexed: &[(&str, PartRef)],
     mark: u64,
-) -> std::io::Result<()> {
+) -> std::io::Result<Unnamed> {
     let chunks = chunks_in(build_dir);
-    let replaced = read_file(build_dir);
     let file = CacheFile {
         program: Program::running_in(build_dir),
         store: store.to_owned(),
@@ -396,21 +395,57 @@ pub fn save_with(
         indexed: chunk_files::write(&chunks, indexed, |(id, _)| id, Durability::Cached)?,
     };
     let path = path_in(build_dir);
-    atomic_file::save_versioned(&path, MAGIC, VERSION, &file, Durability::Cached)?;
-    let named = |f: &CacheFile| {
-        f.dumps
-            .iter()
-            .chain(&f.indexed)
-            .copied()
-            .collect::<Vec<_>>()
-    };
-    let mut keep = named(&file);
-    keep.extend(replaced.as_ref().map(named).unwrap_or_default());
-    chunk_files::remove_others(&chunks, &keep);
-    Ok(())
+    let beside = atomic_file::write_versioned(&path, MAGIC, VERSION, &file, Durability::Cached)?;
+    Ok(Unnamed {
+        build_dir: build_dir.to_path_buf(),
+        file,
+        beside,
+    })
 }
 
-/// [`write_dumps`] then [`save_with`], as a build does them apart.
+/// A build cache written beside its place ([`write_unnamed`]); dropped, its file is removed.
+///
+/// A build names it only once its index is committed, so at each `kill -9` the index holds
+/// every served article once for the next build: killed before the commit, the index and the
+/// cache are both the last build's; after the commit and before the rename, the index is
+/// ahead of the cache, and the next build parses again every dump changed since the cache,
+/// each add to a kept index removing its id first (`StoreSink`, `reconcile_index`), and
+/// removes what went (removing an id no longer there does nothing); after it, both are new.
+pub struct Unnamed {
+    build_dir: PathBuf,
+    file: CacheFile,
+    beside: atomic_file::Beside,
+}
+
+/// [`Unnamed::name`] of the cache `written`: without it the next build starts over.
+pub fn name_written(written: std::io::Result<Unnamed>, dir: &Path) {
+    if let Err(e) = written.and_then(Unnamed::name) {
+        tracing::warn!("cannot write the build cache in {}: {e}", dir.display());
+    }
+}
+
+impl Unnamed {
+    /// Renames the cache file into place, then removes the chunks that neither it nor the
+    /// file it replaced names.
+    pub fn name(self) -> std::io::Result<()> {
+        let replaced = read_file(&self.build_dir);
+        self.beside.rename()?;
+        super::kill_point::reached(super::kill_point::KillPoint::CacheNamed);
+        let named = |f: &CacheFile| {
+            f.dumps
+                .iter()
+                .chain(&f.indexed)
+                .copied()
+                .collect::<Vec<_>>()
+        };
+        let mut keep = named(&self.file);
+        keep.extend(replaced.as_ref().map(named).unwrap_or_default());
+        chunk_files::remove_others(&chunks_in(&self.build_dir), &keep);
+        Ok(())
+    }
+}
+
+/// [`write_dumps`] then [`write_unnamed`] named, as a build does them apart.
 #[cfg(test)]
 pub fn save<'a>(
     build_dir: &Path,
@@ -421,7 +456,7 @@ pub fn save<'a>(
     indexed: &[(&str, PartRef)],
 ) -> std::io::Result<()> {
     let dumps = write_dumps(build_dir, dumps, known, false)?;
-    save_with(build_dir, store, store_len, dumps, indexed, new_mark())
+    write_unnamed(build_dir, store, store_len, dumps, indexed, new_mark())?.name()
 }
 
 #[cfg(test)]

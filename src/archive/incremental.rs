@@ -388,7 +388,7 @@ fn build_and_write(
     let sorted_took = sorting.elapsed();
     // The cache and the threads' grouping are written on other threads while the index is
     // brought up to date (at a million, the grouping alone was 0.6 s on one core).
-    let (indexing, index_took, (cache_took, grouping_took), early, reindexed) =
+    let (indexing, index_took, ((cache, cache_took), grouping_took), early, reindexed) =
         std::thread::scope(|scope| {
             let grouping_writer = grouping.map(|grouping| {
                 scope.spawn(|| {
@@ -407,14 +407,10 @@ fn build_and_write(
             });
             let cache_writer = scope.spawn(|| {
                 let started = Instant::now();
-                let saved = dump_chunks.and_then(|dumps| {
-                    build_cache::save_with(out, &store_name, store_len, dumps, &want, mark)
+                let written = dump_chunks.and_then(|dumps| {
+                    build_cache::write_unnamed(out, &store_name, store_len, dumps, &want, mark)
                 });
-                // Without its cache the next build starts over: slower, not wrong.
-                if let Err(e) = saved {
-                    tracing::warn!("cannot write the build cache in {}: {e}", out.display());
-                }
-                started.elapsed()
+                (written, started.elapsed())
             });
             let started = Instant::now();
             let mut early = None;
@@ -477,11 +473,15 @@ fn build_and_write(
     // Committed (tantivy writes the new segment's files and syncs each one: at 100,000 some ten
     // `fdatasync`s, 60-100 ms whatever the archive's size) while the compiled archive is
     // written, which needs of the index only what was added again (`reindexed`); the build
-    // ends, its store and listing named, only once the commit has.
+    // ends, its store and listing named, only once the commit has. The cache is named after
+    // the commit, so it never says the index holds what it does not; an index ahead of it is
+    // mended by the next build (each kill point: [`build_cache::Unnamed`]).
     let (archived, committed) = std::thread::scope(|scope| {
         let committing = scope.spawn(move || {
             let started = Instant::now();
-            index.commit().map(|()| started.elapsed())
+            let took = index.commit().map(|()| started.elapsed())?;
+            build_cache::name_written(cache, out);
+            Ok::<_, ArchiveError>(took)
         });
         let archived = (|| -> Result<_, ArchiveError> {
             let written = match then {

@@ -51,6 +51,8 @@ pub mod id;
 mod in_order;
 pub mod incremental;
 mod index_list;
+#[doc(hidden)]
+pub mod kill_point;
 mod last_build;
 mod light_entry;
 mod listing;

@@ -19,7 +19,8 @@ use crate::search::IndexWriter;
 /// Makes the index hold exactly `want` (each served article from its current parts, sorted by
 /// id) when it holds `indexed` (sorted by id): removes what went, changed parts or was dropped
 /// as a duplicate, and adds what is not there yet. Both lists are walked together, so an
-/// unchanged article costs a comparison of ids, not a hash. Gives back the parts of the
+/// unchanged article costs a comparison of ids, not a hash; an article added to an index that
+/// is not new replaces any copy of it there. Gives back the parts of the
 /// articles added: those of `want` that `indexed` did not hold with the same id and parts.
 pub(super) fn reconcile_index(
     index: &LazyIndex,
@@ -79,6 +80,11 @@ pub(super) fn reconcile_index(
             let whole = d.outcomes.whole(j);
             let mut article = whole.map_err(super::build::cache_damaged)?.article;
             article.body = store.get(at)?.body;
+            // A kept index may be ahead of the list it was said to hold (a build killed
+            // between the index's commit and its cache's rename): an add replaces.
+            if !index.is_new() {
+                index.get()?.remove(&article.id);
+            }
             index.get()?.add(&article).map_err(ArchiveError::from)
         })?;
     Ok(missing)
@@ -131,10 +137,11 @@ impl LazyIndex {
         if self.fresh {
             self.get()?;
         }
-        match self.writer.into_inner() {
-            Some(w) => Ok(w.commit()?),
-            None => Ok(()),
+        if let Some(w) = self.writer.into_inner() {
+            w.commit()?;
         }
+        super::kill_point::reached(super::kill_point::KillPoint::IndexCommitted);
+        Ok(())
     }
 
     /// Whether this writes a new index (in its staging folder until [`LazyIndex::commit`]).

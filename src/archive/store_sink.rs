@@ -33,11 +33,14 @@ pub(super) struct StoreSink<'a> {
 impl Sink for StoreSink<'_> {
     fn keep(&self, entry: Entry, terms: ArticleTerms) -> Result<(Entry, Part), ArchiveError> {
         let id = entry.article.id.clone();
-        let stale = self
-            .added
-            .lock()
-            .expect("no panic holds it")
-            .contains_key(&id)
+        // An index that is not new may hold the article though `indexed` does not (a build
+        // killed between the index's commit and its cache's rename): an add replaces.
+        let stale = !self.index.is_new()
+            || self
+                .added
+                .lock()
+                .expect("no panic holds it")
+                .contains_key(&id)
             || self
                 .indexed
                 .binary_search_by(|(held, _)| (*held).cmp(id.as_str()))
