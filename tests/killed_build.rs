@@ -13,6 +13,10 @@ use std::sync::Mutex;
 use arshif::archive::kill_point::{self, KillPoint};
 use arshif::archive::{self, compiled};
 use arshif::search::{SearchIndex, Total};
+use arshif::web::site::{self, Build};
+use arshif::web::{AppState, Config, app};
+
+mod common;
 
 const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/articles");
 const REAL_PAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/real-pages");
@@ -86,4 +90,65 @@ fn a_build_killed_once_its_cache_is_named_leaves_the_next_one_finding_new_articl
 #[test]
 fn a_build_killed_once_its_index_is_committed_leaves_the_next_one_finding_new_articles_once() {
     killed_then_built_again(KillPoint::IndexCommitted);
+}
+
+/// The temporaries a build killed with `kill -9` leaves (its files written beside their place,
+/// never renamed) are removed by the next build, in the folder's root and in a chunk folder;
+/// files that are not ours stay, and the archive is the same and served.
+///
+/// Regression (session 41): nothing ever removed them; at a million dumps the build cache's
+/// alone is tens of megabytes a kill.
+#[tokio::test]
+async fn the_next_build_removes_the_temporaries_of_a_killed_one() {
+    let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let articles = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (dir, root) = (articles.path(), out.path());
+    copy_folder(SEEDS, dir, "");
+    build(dir, root);
+    let compiled_path = compiled::path_in(root);
+    let articles_of = || -> Vec<String> {
+        let archive = compiled::load(&compiled_path).unwrap();
+        archive.entries().iter().map(|e| format!("{e:?}")).collect()
+    };
+    let before = articles_of();
+
+    // A chunk folder is the build's own: a build that saves the file naming its chunks
+    // removes whatever else is in it; one that does not save it left its temporaries.
+    let chunks = root.join("archive.chunks");
+    let chunk = fs::read_dir(&chunks).unwrap().next().unwrap().unwrap();
+    let chunk = chunk.file_name().into_string().unwrap();
+    let planted = [
+        root.join("archive.bin.tmp4194304.0"),
+        root.join("cache.bin.tmp4194304.1"),
+        root.join("threads.bin.tmp77.12"),
+        chunks.join(format!("{chunk}.tmp4194304.2")),
+        root.join("cache.chunks")
+            .join(format!("{chunk}.tmp4194304.3")),
+    ];
+    let not_ours = [
+        root.join("notes.tmp"),
+        root.join("x.tmp12"),
+        root.join("cache.bin.tmp12"),
+        root.join("notes.txt.tmp1.2"),
+    ];
+    for path in planted.iter().chain(&not_ours) {
+        fs::write(path, vec![7u8; 4096]).unwrap();
+    }
+
+    build(dir, root);
+    for path in &planted {
+        assert!(!path.exists(), "{} is removed", path.display());
+    }
+    for path in &not_ours {
+        assert!(path.exists(), "{} is not ours and stays", path.display());
+    }
+    assert_eq!(articles_of(), before, "the archive is the same");
+    assert!(chunks.join(&chunk).exists(), "the chunk stays");
+
+    let (site, _) = site::open(dir, root, Build::IfStale).unwrap();
+    drop(turn);
+    assert_eq!(site.archive.len(), 5);
+    let router = app(AppState::with_site(site, Config::default()));
+    assert_eq!(common::get(&router, "/").await.status, 200);
 }

@@ -3,6 +3,7 @@
 //! one, never half of one. Also the versioned postcard files of the build folder (the compiled
 //! archive, the build cache, the threads' grouping): a magic, a format version, the encoding.
 
+use std::ffi::OsStr;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -89,6 +90,25 @@ fn temporary(path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// The name of the file a temporary named `name` was to replace, when `name` is one that
+/// [`temporary`] makes (`<file>.tmp<pid>.<call>`, both numbers in digits), else `None`: the
+/// test a build's sweep of a killed writer's leftovers makes ([`super::sweep`]), kept beside
+/// the maker so the two cannot drift.
+pub fn temporary_of(name: &OsStr) -> Option<&OsStr> {
+    let bytes = name.as_encoded_bytes();
+    let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+    let dot = bytes.iter().rposition(|&b| b == b'.')?;
+    let (head, call) = (&bytes[..dot], &bytes[dot + 1..]);
+    let tmp = head.windows(4).rposition(|w| w == b".tmp")?;
+    let (file, pid) = (&head[..tmp], &head[tmp + 4..]);
+    if file.is_empty() || !digits(pid) || !digits(call) {
+        return None;
+    }
+    // SAFETY: `file` is `name`'s bytes up to an ASCII `.`, so it ends where one of its
+    // characters does.
+    Some(unsafe { OsStr::from_encoded_bytes_unchecked(file) })
+}
+
 /// Replaces `path` with `magic`, `version` (little-endian) and the postcard encoding of
 /// `value`, streamed to the file (the encoding is not held in memory).
 pub fn save_versioned<T: Serialize + ?Sized>(
@@ -150,5 +170,36 @@ mod tests {
         assert!(versioned_body(&bytes, b"OTHERMA\x01", 2).is_none());
         let names: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().collect();
         assert_eq!(names.len(), 1, "the temporary file is gone");
+    }
+
+    #[test]
+    fn a_temporary_is_known_by_its_name_and_near_misses_are_not() {
+        let made = temporary(Path::new("cache.bin"));
+        assert_eq!(
+            temporary_of(made.as_os_str()),
+            Some(OsStr::new("cache.bin"))
+        );
+        fn of(name: &str) -> Option<&str> {
+            temporary_of(OsStr::new(name)).map(|f| f.to_str().unwrap())
+        }
+        assert_eq!(of("archive.bin.tmp4242.0"), Some("archive.bin"));
+        assert_eq!(of("a.tmp1.tmp2.3"), Some("a.tmp1"));
+        let chunk = format!("{}.bin.tmp7.12", "ab".repeat(32));
+        assert_eq!(of(&chunk), Some(&chunk[..68]));
+        for near in [
+            "notes.tmp",
+            "x.tmp12",
+            "x.tmp12.",
+            "x.tmp.3",
+            "x.tmp12.3x",
+            "x.tmp1a.3",
+            "x.TMP12.3",
+            "x.tmp-1.3",
+            ".tmp12.3",
+            "x.bin",
+            "x.tmp12.3.bak",
+        ] {
+            assert_eq!(of(near), None, "{near}");
+        }
     }
 }

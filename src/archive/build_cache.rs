@@ -174,7 +174,7 @@ pub fn path_in(build_dir: &Path) -> PathBuf {
 }
 
 /// The folder of the chunks the cache file names.
-fn chunks_in(build_dir: &Path) -> PathBuf {
+pub(super) fn chunks_in(build_dir: &Path) -> PathBuf {
     path_in(build_dir).with_extension("chunks")
 }
 

@@ -143,7 +143,7 @@ pub fn path_in(build_dir: &Path) -> PathBuf {
 }
 
 /// The folder of the chunks the compiled file at `path` names.
-fn chunks_dir(path: &Path) -> PathBuf {
+pub(super) fn chunks_dir(path: &Path) -> PathBuf {
     path.with_extension("chunks")
 }
 

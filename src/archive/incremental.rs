@@ -167,6 +167,7 @@ fn build_and_write(
         path: out.to_path_buf(),
         cause: e,
     })?;
+    super::sweep::leftovers(compiled_path);
     let mut clock = Instant::now();
     let mut report = BuildReport::default();
     let source = compiled::Source::of(articles).map_err(|e| ArchiveError::ReadDir {

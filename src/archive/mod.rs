@@ -72,6 +72,7 @@ mod stamp;
 pub mod store;
 mod store_sink;
 mod str_order;
+mod sweep;
 pub mod threads;
 mod told;
 mod watched;
