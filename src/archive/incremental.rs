@@ -2,22 +2,21 @@
 //! build cache, so that the next build parses only the dumps that changed and updates the index
 //! rather than rebuilding it (index reconciliation).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
-use rayon::prelude::*;
-
 use super::build::{Done, assemble, collect, finish_report, into_archive};
 use super::build_cache::{self, BuildCache, CachedRef, Decode};
 use super::in_order::{Marks, save_in_order};
 use super::index_list;
+use super::index_update::{self, unnamed};
 use super::last_build::{self, Last};
-use super::model::{Archive, Part};
-use super::reconcile::{LazyIndex, Pending, reconcile_index};
+use super::model::Archive;
+use super::reconcile::{LazyIndex, Pending};
 use super::report::BuildReport;
 use super::results::Outcomes;
 use super::scan::scan_with_overrides;
@@ -26,8 +25,8 @@ use super::store_sink::StoreSink;
 use super::told::Listing;
 use super::watched::{self, Changes};
 use super::{
-    ArchiveError, build_lock::BuildLock, carried_order, compaction, compiled, grouping_file,
-    search_dir, staleness, str_order,
+    ArchiveError, build_lock::BuildLock, carried_order, compiled, results_compaction, search_dir,
+    staleness,
 };
 
 /// How [`load_or_build`] tells that the compiled archive is current.
@@ -306,25 +305,15 @@ fn build_and_write(
     let mut indexed = index_list::with_added(indexed, &added);
     let mut store = Store::open(&out.join(&store_name))?;
     report.lap("flush the store", &mut clock);
-    let live: u64 = stored_parts(&mut done).map(|at| u64::from(at.len)).sum();
-    let compacted = !fresh && compaction::worth_compacting(store_len, live);
-    if compacted {
-        let (name, moved) =
-            compaction::compact(&store, out, stored_parts(&mut done).map(|at| *at))?;
-        for at in stored_parts(&mut done) {
-            *at = moved[&*at];
-        }
-        // An article indexed from parts that are gone is to be removed from the index:
-        // a reference that matches no part says so.
-        for (_, at) in &mut indexed {
-            *at = moved.get(at).copied().unwrap_or(PartRef::NOWHERE);
-        }
-        store = Store::open(&out.join(&name))?;
+    let mut compacted = false;
+    if !fresh
+        && let Some((name, moved_to)) =
+            results_compaction::compact_if_worth(out, &store, store_len, &mut done, &mut indexed)?
+    {
+        store = moved_to;
         store_len = store.len();
         store_name = name;
-        // Every part moved, so every entry is written out again, to the cache and to the
-        // archive: an entry read light is decoded whole once here, not once for each.
-        done.par_iter_mut().try_for_each(Done::make_whole)?;
+        compacted = true;
         report.lap("compact the store", &mut clock);
     }
 
@@ -358,119 +347,25 @@ fn build_and_write(
         .push(("  of which the cache's dumps (meanwhile)", dumps_took));
     let grouping = assembled.grouping.take();
 
-    // What the index is to hold: every served article, from its current parts.
-    // Borrowed and sorted by id (ids of served articles are unique), as the cache keeps it,
-    // through the ids' first bytes ([`str_order`]).
-    // Sized once (a filtered list grew by doubling, each time copied into fresh pages).
-    let sorting = Instant::now();
-    let mut want: Vec<(u64, (&str, PartRef))> = Vec::with_capacity(assembled.served.len());
-    want.extend(
-        assembled
-            .served
-            .iter()
-            .filter_map(|&(i, j)| match done[i].outcomes.part(j) {
-                Part::Stored(at) => {
-                    let id = done[i].outcomes.id(j);
-                    Some((str_order::prefix(id.as_bytes()), (id, *at)))
-                }
-                Part::Memory(_) => None,
-            }),
-    );
-    str_order::par_sort(&mut want, |a, b| a.cmp(b));
-    let want: Vec<(&str, PartRef)> = want.into_iter().map(|(_, w)| w).collect();
-    // An address captured more than once may have been indexed once per capture as each was
-    // parsed, perhaps at the same moment: such an id is removed whole and its served capture
-    // added again.
-    let recaptured: HashSet<&str> = assembled
-        .others
-        .keys()
-        .map(|&(i, j)| done[i].outcomes.id(j))
-        .collect();
-    let sorted_took = sorting.elapsed();
-    // The cache and the threads' grouping are written on other threads while the index is
-    // brought up to date (at a million, the grouping alone was 0.6 s on one core).
-    let (indexing, index_took, ((cache, cache_took), grouping_took), early, reindexed) =
-        std::thread::scope(|scope| {
-            let grouping_writer = grouping.map(|grouping| {
-                scope.spawn(|| {
-                    let started = Instant::now();
-                    let beside = assembled.named.then_some(mark);
-                    if let Err(e) = grouping_file::save(out, grouping, beside) {
-                        // Without it the next build groups from nothing: slower, not wrong.
-                        let _ = fs::remove_file(grouping_file::path_in(out));
-                        tracing::warn!(
-                            "cannot write the threads' grouping in {}: {e}",
-                            out.display()
-                        );
-                    }
-                    started.elapsed()
-                })
-            });
-            let cache_writer = scope.spawn(|| {
-                let started = Instant::now();
-                let written = dump_chunks.and_then(|dumps| {
-                    build_cache::write_unnamed(out, &store_name, store_len, dumps, &want, mark)
-                });
-                (written, started.elapsed())
-            });
-            let started = Instant::now();
-            let mut early = None;
-            let mut reindexed = Default::default();
-            let indexing = index.ready().and_then(|(index, took)| {
-                early = took;
-                reindexed = reconcile_index(&index, &indexed, &want, &recaptured, &done, &store)?;
-                Ok(index)
-            });
-            let index_took = started.elapsed();
-            let took = cache_writer
-                .join()
-                .expect("writing the cache does not panic");
-            let grouping_took = grouping_writer
-                .map(|writer| writer.join().expect("writing the grouping does not panic"));
-            (
-                indexing,
-                index_took,
-                (took, grouping_took),
-                early,
-                reindexed,
-            )
-        });
-    // The cache says what the index holds; an index that did not take it is not kept so.
-    let unnamed = |e| {
-        let _ = fs::remove_file(build_cache::path_in(out));
-        Err(e)
-    };
-    let index = match indexing {
-        Ok(index) => index,
-        Err(e) => return unnamed(e),
-    };
-    // The step ends when the slower of the two does: each one's own time is printed too, so
-    // that a slow cache is not read as a slow index.
-    report.lap(
-        "update the index, write the cache and the grouping",
+    let updated = index_update::update_index(
+        out,
+        index_update::Results {
+            done: &done,
+            assembled: &assembled,
+            store: &store,
+            indexed: &indexed,
+        },
+        index,
+        grouping,
+        index_update::CacheOf {
+            store_name: &store_name,
+            store_len,
+            dump_chunks,
+            mark,
+        },
+        &mut report,
         &mut clock,
-    );
-    report.timings.extend([
-        ("  of which the index (update)", index_took),
-        (
-            "  of which the cache's index and file (meanwhile)",
-            cache_took,
-        ),
-        ("  of which the served sorted by id (before)", sorted_took),
-    ]);
-    if let Some(took) = grouping_took {
-        report
-            .timings
-            .push(("  of which the grouping (meanwhile)", took));
-    }
-    if let Some(took) = early {
-        // Begun when the parse ended, beside the threads step: it is the part of the index's
-        // lap above that waited for it.
-        report.timings.push((
-            "  the index's additions written out (from the parse's end)",
-            took,
-        ));
-    }
+    )?;
     // Committed (tantivy writes the new segment's files and syncs each one: at 100,000 some ten
     // `fdatasync`s, 60-100 ms whatever the archive's size) while the compiled archive is
     // written, which needs of the index only what was added again (`reindexed`); the build
@@ -480,8 +375,8 @@ fn build_and_write(
     let (archived, committed) = std::thread::scope(|scope| {
         let committing = scope.spawn(move || {
             let started = Instant::now();
-            let took = index.commit().map(|()| started.elapsed())?;
-            build_cache::name_written(cache, out);
+            let took = updated.index.commit().map(|()| started.elapsed())?;
+            build_cache::name_written(updated.cache, out);
             Ok::<_, ArchiveError>(took)
         });
         let archived = (|| -> Result<_, ArchiveError> {
@@ -493,7 +388,7 @@ fn build_and_write(
                     Marks {
                         mark,
                         read: read_mark,
-                        reindexed: &reindexed,
+                        reindexed: &updated.reindexed,
                         last_order,
                         as_named,
                     },
@@ -542,7 +437,7 @@ fn build_and_write(
     });
     let commit_took = match committed {
         Ok(took) => took,
-        Err(e) => return unnamed(e),
+        Err(e) => return unnamed(out, e),
     };
     let (archive, assembled_took) = archived?;
     if fresh || compacted {
@@ -586,15 +481,4 @@ fn cached<'a>(
             reused: d.from_cache.is_some() && !compacted,
         })
     })
-}
-
-/// Where each result's parts are in the store: the parts a build keeps (files that went, or
-/// whose parts were replaced, are not among them).
-fn stored_parts(done: &mut [Done]) -> impl Iterator<Item = &mut PartRef> {
-    done.iter_mut()
-        .flat_map(|d| d.outcomes.parts_mut())
-        .filter_map(|part| match part {
-            Part::Stored(at) => Some(at),
-            Part::Memory(_) => None,
-        })
 }

@@ -15,7 +15,8 @@
 //! held by `results`, whole or, reused from the cache, as `light_entry`'s heads) and
 //! [`incremental`] (the saved build, under the folder's [`build_lock`]: the cache, the store
 //! and the search index brought up to date, the index by `reconcile` from the cache's
-//! `index_list`, each article stored and indexed as it is parsed by `store_sink`);
+//! `index_list`, each article stored and indexed as it is parsed by `store_sink`; its steps
+//! `results_compaction` and `index_update`);
 //! [`report`] (what a build says); [`threads`], [`facets`] and the [`slug`]s of their names,
 //! [`overrides`], [`id`], [`compiled`] (whether it is current: [`staleness`]), [`store`] (its
 //! frames in `part_frame`), [`build_cache`] and [`grouping_file`] (the threads' base and links
@@ -51,6 +52,7 @@ pub mod id;
 mod in_order;
 pub mod incremental;
 mod index_list;
+mod index_update;
 #[doc(hidden)]
 pub mod kill_point;
 mod last_build;
@@ -65,6 +67,7 @@ mod read_once;
 mod reconcile;
 pub mod report;
 mod results;
+mod results_compaction;
 pub mod scan;
 pub mod slug;
 pub mod staleness;

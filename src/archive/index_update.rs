@@ -1,0 +1,188 @@
+//! The saved build's index step: the search index brought up to date with the served articles
+//! (by id, from their current parts), while the build cache and the threads' grouping are
+//! written beside it, with the step's lap and timings. The cache is written unnamed: the caller
+//! names it once the index is committed ([`build_cache::Unnamed`]).
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::Path;
+use std::time::Instant;
+
+use rustc_hash::FxHashSet;
+
+use super::ArchiveError;
+use super::build::{Assembled, Done};
+use super::build_cache::{self, DumpChunks, Unnamed};
+use super::model::Part;
+use super::reconcile::{LazyIndex, Pending, reconcile_index};
+use super::report::BuildReport;
+use super::store::{PartRef, Store};
+use super::threads::Grouping;
+use super::{grouping_file, str_order};
+
+/// The build's results the index is brought up to date from.
+pub(super) struct Results<'a> {
+    pub(super) done: &'a [Done],
+    pub(super) assembled: &'a Assembled,
+    pub(super) store: &'a Store,
+    /// What the index held, by id (references into a compacted store already moved).
+    pub(super) indexed: &'a [(&'a str, PartRef)],
+}
+
+/// What the cache file names beside the index: the store, the dumps' chunks, the build's mark.
+pub(super) struct CacheOf<'a> {
+    pub(super) store_name: &'a str,
+    pub(super) store_len: u64,
+    pub(super) dump_chunks: std::io::Result<DumpChunks>,
+    pub(super) mark: u64,
+}
+
+/// What the step leaves for the index's commit and the compiled archive.
+pub(super) struct Updated {
+    pub(super) index: LazyIndex,
+    /// Named only once the index is committed.
+    pub(super) cache: std::io::Result<Unnamed>,
+    /// The parts added to the index again, which the compiled archive needs of it.
+    pub(super) reindexed: FxHashSet<PartRef>,
+}
+
+/// The cache says what the index holds; an index that did not take it is not kept so.
+pub(super) fn unnamed<T>(out: &Path, e: ArchiveError) -> Result<T, ArchiveError> {
+    let _ = fs::remove_file(build_cache::path_in(out));
+    Err(e)
+}
+
+/// Brings `index` up to date with the served articles of `results`, writing the cache and
+/// `grouping` in `out` meanwhile; laps "update the index, write the cache and the grouping".
+pub(super) fn update_index(
+    out: &Path,
+    results: Results<'_>,
+    index: Pending,
+    grouping: Option<Grouping>,
+    cache_of: CacheOf<'_>,
+    report: &mut BuildReport,
+    clock: &mut Instant,
+) -> Result<Updated, ArchiveError> {
+    let Results {
+        done,
+        assembled,
+        store,
+        indexed,
+    } = results;
+    let CacheOf {
+        store_name,
+        store_len,
+        dump_chunks,
+        mark,
+    } = cache_of;
+    // What the index is to hold: every served article, from its current parts.
+    // Borrowed and sorted by id (ids of served articles are unique), as the cache keeps it,
+    // through the ids' first bytes ([`str_order`]).
+    // Sized once (a filtered list grew by doubling, each time copied into fresh pages).
+    let sorting = Instant::now();
+    let mut want: Vec<(u64, (&str, PartRef))> = Vec::with_capacity(assembled.served.len());
+    want.extend(
+        assembled
+            .served
+            .iter()
+            .filter_map(|&(i, j)| match done[i].outcomes.part(j) {
+                Part::Stored(at) => {
+                    let id = done[i].outcomes.id(j);
+                    Some((str_order::prefix(id.as_bytes()), (id, *at)))
+                }
+                Part::Memory(_) => None,
+            }),
+    );
+    str_order::par_sort(&mut want, |a, b| a.cmp(b));
+    let want: Vec<(&str, PartRef)> = want.into_iter().map(|(_, w)| w).collect();
+    // An address captured more than once may have been indexed once per capture as each was
+    // parsed, perhaps at the same moment: such an id is removed whole and its served capture
+    // added again.
+    let recaptured: HashSet<&str> = assembled
+        .others
+        .keys()
+        .map(|&(i, j)| done[i].outcomes.id(j))
+        .collect();
+    let sorted_took = sorting.elapsed();
+    // The cache and the threads' grouping are written on other threads while the index is
+    // brought up to date (at a million, the grouping alone was 0.6 s on one core).
+    let (indexing, index_took, ((cache, cache_took), grouping_took), early, reindexed) =
+        std::thread::scope(|scope| {
+            let grouping_writer = grouping.map(|grouping| {
+                scope.spawn(|| {
+                    let started = Instant::now();
+                    let beside = assembled.named.then_some(mark);
+                    if let Err(e) = grouping_file::save(out, grouping, beside) {
+                        // Without it the next build groups from nothing: slower, not wrong.
+                        let _ = fs::remove_file(grouping_file::path_in(out));
+                        tracing::warn!(
+                            "cannot write the threads' grouping in {}: {e}",
+                            out.display()
+                        );
+                    }
+                    started.elapsed()
+                })
+            });
+            let cache_writer = scope.spawn(|| {
+                let started = Instant::now();
+                let written = dump_chunks.and_then(|dumps| {
+                    build_cache::write_unnamed(out, store_name, store_len, dumps, &want, mark)
+                });
+                (written, started.elapsed())
+            });
+            let started = Instant::now();
+            let mut early = None;
+            let mut reindexed = Default::default();
+            let indexing = index.ready().and_then(|(index, took)| {
+                early = took;
+                reindexed = reconcile_index(&index, indexed, &want, &recaptured, done, store)?;
+                Ok(index)
+            });
+            let index_took = started.elapsed();
+            let took = cache_writer
+                .join()
+                .expect("writing the cache does not panic");
+            let grouping_took = grouping_writer
+                .map(|writer| writer.join().expect("writing the grouping does not panic"));
+            (
+                indexing,
+                index_took,
+                (took, grouping_took),
+                early,
+                reindexed,
+            )
+        });
+    let index = match indexing {
+        Ok(index) => index,
+        Err(e) => return unnamed(out, e),
+    };
+    // The step ends when the slower of the two does: each one's own time is printed too, so
+    // that a slow cache is not read as a slow index.
+    report.lap("update the index, write the cache and the grouping", clock);
+    report.timings.extend([
+        ("  of which the index (update)", index_took),
+        (
+            "  of which the cache's index and file (meanwhile)",
+            cache_took,
+        ),
+        ("  of which the served sorted by id (before)", sorted_took),
+    ]);
+    if let Some(took) = grouping_took {
+        report
+            .timings
+            .push(("  of which the grouping (meanwhile)", took));
+    }
+    if let Some(took) = early {
+        // Begun when the parse ended, beside the threads step: it is the part of the index's
+        // lap above that waited for it.
+        report.timings.push((
+            "  the index's additions written out (from the parse's end)",
+            took,
+        ));
+    }
+    Ok(Updated {
+        index,
+        cache,
+        reindexed,
+    })
+}
