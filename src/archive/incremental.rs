@@ -260,7 +260,6 @@ fn build_and_write(
         store: Mutex::new(writer),
         store_path: out.join(&store_name),
         index: &index,
-        indexed: &indexed,
         added: Mutex::new(HashMap::new()),
         removed: AtomicBool::new(false),
     };

@@ -21,9 +21,6 @@ pub(super) struct StoreSink<'a> {
     pub(super) store: Mutex<StoreWriter>,
     pub(super) store_path: PathBuf,
     pub(super) index: &'a LazyIndex,
-    /// What the index held when the build began: each article's id and the parts it was
-    /// indexed from, sorted by id.
-    pub(super) indexed: &'a [(&'a str, PartRef)],
     /// What this build indexed, by id.
     pub(super) added: Mutex<HashMap<String, PartRef>>,
     /// Whether an article was removed from the index to be added again.
@@ -33,18 +30,15 @@ pub(super) struct StoreSink<'a> {
 impl Sink for StoreSink<'_> {
     fn keep(&self, entry: Entry, terms: ArticleTerms) -> Result<(Entry, Part), ArchiveError> {
         let id = entry.article.id.clone();
-        // An index that is not new may hold the article though `indexed` does not (a build
-        // killed between the index's commit and its cache's rename): an add replaces.
+        // An index that is not new may hold the article though the cache's list does not (a
+        // build killed between the index's commit and its cache's rename): an add replaces.
+        // A new index (made whenever no list was held) holds only what this build added.
         let stale = !self.index.is_new()
             || self
                 .added
                 .lock()
                 .expect("no panic holds it")
-                .contains_key(&id)
-            || self
-                .indexed
-                .binary_search_by(|(held, _)| (*held).cmp(id.as_str()))
-                .is_ok();
+                .contains_key(&id);
         if stale {
             self.index.get()?.remove(&id);
             self.removed.store(true, Ordering::Relaxed);
