@@ -74,6 +74,14 @@ pub fn path_of(dir: &Path, name: &ChunkName) -> PathBuf {
     dir.join(file)
 }
 
+/// Whether `file` is a chunk's name as [`path_of`] makes it (64 lowercase hex digits, `.bin`),
+/// for the build's sweep of a chunk folder (`super::sweep`): beside it, so the two cannot drift.
+pub fn is_chunk(file: &std::ffi::OsStr) -> bool {
+    let name = file.as_encoded_bytes();
+    let hex = |b: &u8| b.is_ascii_digit() || (b'a'..=b'f').contains(b);
+    name.len() == 68 && name.ends_with(b".bin") && name[..64].iter().all(hex)
+}
+
 /// Writes the chunks of `items` (cut by `key`) that `dir` does not hold yet, encoded and
 /// hashed on both cores; gives back every chunk's name, in order.
 pub fn write<T: Serialize + Sync>(

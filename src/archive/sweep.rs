@@ -14,7 +14,9 @@ use std::ffi::OsStr;
 use std::fs;
 use std::path::Path;
 
-use super::{atomic_file, build_cache, carried_order, compiled, grouping_file, watched};
+use super::{
+    atomic_file, build_cache, carried_order, chunk_files, compiled, grouping_file, watched,
+};
 
 /// Removes the temporaries of the build folder of `compiled_path` (see the module's doc);
 /// says in one log line how many and how many bytes when there were any.
@@ -33,7 +35,7 @@ pub fn leftovers(compiled_path: &Path) {
         build_cache::chunks_in(root),
         root.join(grouping_file::CHUNKS),
     ] {
-        let (f, b) = remove(&dir, is_chunk);
+        let (f, b) = remove(&dir, chunk_files::is_chunk);
         (files, bytes) = (files + f, bytes + b);
     }
     if files > 0 {
@@ -62,16 +64,6 @@ fn remove(dir: &Path, ours: impl Fn(&OsStr) -> bool) -> (u64, u64) {
         }
     }
     (files, bytes)
-}
-
-/// Whether `file` is a chunk's name ([`super::chunk_files::path_of`]: 64 hex digits, `.bin`).
-fn is_chunk(file: &OsStr) -> bool {
-    let name = file.as_encoded_bytes();
-    name.len() == 68
-        && name.ends_with(b".bin")
-        && name[..64]
-            .iter()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
 }
 
 #[cfg(test)]
@@ -116,9 +108,12 @@ mod tests {
 
     #[test]
     fn a_chunk_name_is_64_hex_digits_and_bin() {
-        assert!(is_chunk(OsStr::new(&("a9".repeat(32) + ".bin"))));
-        assert!(!is_chunk(OsStr::new(&("A9".repeat(32) + ".bin"))));
-        assert!(!is_chunk(OsStr::new(&("a9".repeat(31) + ".bin"))));
-        assert!(!is_chunk(OsStr::new(&("a9".repeat(32) + ".txt"))));
+        let chunk = |name: String| chunk_files::is_chunk(OsStr::new(&name));
+        assert!(chunk("a9".repeat(32) + ".bin"));
+        assert!(!chunk("A9".repeat(32) + ".bin"));
+        assert!(!chunk("a9".repeat(31) + ".bin"));
+        assert!(!chunk("a9".repeat(32) + ".txt"));
+        let made = chunk_files::path_of(Path::new("d"), &[0xa9; 32]);
+        assert!(chunk_files::is_chunk(made.file_name().unwrap()));
     }
 }
