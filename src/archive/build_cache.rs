@@ -13,20 +13,26 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::atomic_file::{self, Durability};
+use super::atomic_file;
 use super::chunk_files::{self, ChunkName};
 use super::index_list::IndexList;
 use super::light_entry::{self, WholeEntry};
 use super::model::Part;
 use super::report::{Problem, Said};
-use super::results::{Outcomes, Results};
+use super::results::Results;
 pub use super::stamp::{Program, Stamp};
-use super::store::{PartRef, Store};
+use super::store::Store;
 use super::threads::Profile;
 use crate::capture::warc::Skip;
 
 mod walk;
+mod write;
 pub use walk::Walk;
+#[cfg(test)]
+pub use write::save;
+pub use write::{
+    CachedRef, DumpChunks, Unnamed, name_written, new_mark, write_dumps, write_unnamed,
+};
 
 const MAGIC: &[u8; 8] = b"ARSHIFC\x01";
 /// Bump whenever anything inside [`BuildCache`] changes shape.
@@ -278,36 +284,6 @@ fn read_light(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<Vec<Cached
         .collect()
 }
 
-/// [`Cached`] by reference, to write the cache without copying the archive's entries.
-#[derive(Serialize)]
-pub struct CachedRef<'a> {
-    pub name: &'a str,
-    pub stamp: &'a Stamp,
-    pub over: Option<&'a Stamp>,
-    pub outcomes: Outcomes<'a>,
-    pub problems: &'a [Problem],
-    pub skipped: &'a BTreeMap<Skip, usize>,
-    /// Taken from the cache as it was, its part references unmoved: its bytes are the ones
-    /// read.
-    #[serde(skip)]
-    pub reused: bool,
-}
-
-impl CachedRef<'_> {
-    /// Appends the dump as [`Serialize`] writes it, its results copied from the bytes they
-    /// were read from when those are what encoding them gives ([`Results::bytes_as_read`]).
-    fn encode_into(&self, out: &mut Vec<u8>) -> std::io::Result<()> {
-        match self.outcomes.0.bytes_as_read() {
-            Some(bytes) => {
-                chunk_files::postcard_item(&(self.name, self.stamp, self.over), out)?;
-                out.extend_from_slice(bytes);
-                chunk_files::postcard_item(&(self.problems, self.skipped), out)
-            }
-            None => chunk_files::postcard_item(self, out),
-        }
-    }
-}
-
 /// The cache file as written: [`BuildCache`] with its two long lists in chunks
 /// ([`chunk_files`], in the folder `cache.chunks` beside it).
 #[derive(Serialize, Deserialize)]
@@ -324,144 +300,10 @@ struct CacheFile {
     indexed: Vec<ChunkName>,
 }
 
-/// A mark for one build, written in its cache and its compiled archive: from the clock and
-/// the process, through a hasher keyed at random, so two builds' marks differ; never 0 (the
-/// mark of an archive no cache names).
-pub fn new_mark() -> u64 {
-    use std::hash::BuildHasher;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-    let nanos = now.map_or(0, |d| d.as_nanos());
-    std::collections::hash_map::RandomState::new().hash_one((nanos, std::process::id())) | 1
-}
-
-/// The chunks of the cache's dumps, written and not yet named ([`write_unnamed`] names them): they
-/// depend on the parse alone, so a build writes them beside the steps after it, not after
-/// the index. A build killed before [`Unnamed::name`] leaves them named by no file, for the
-/// next one to remove.
-pub struct DumpChunks {
-    names: Vec<ChunkName>,
-    /// [`BuildCache::ids_as_named`], as the build that wrote them says.
-    ids_as_named: bool,
-}
-
-/// Writes the chunks of the cache's dumps whose content is new (a run of reused dumps that
-/// fills one of the `known` chunks is not even encoded again); `ids_as_named` is what the
-/// build says of their ids ([`BuildCache::ids_as_named`]).
-pub fn write_dumps<'a>(
-    build_dir: &Path,
-    dumps: impl Iterator<Item = CachedRef<'a>>,
-    known: &[KnownChunk],
-    ids_as_named: bool,
-) -> std::io::Result<DumpChunks> {
-    // Sized once: grown by doubling, the list was copied into fresh pages at each growth.
-    let mut all = Vec::with_capacity(dumps.size_hint().1.unwrap_or(0));
-    all.extend(dumps);
-    let known = |run: &[CachedRef]| KnownChunk::holding(known, run);
-    // Lost with the machine, the cache is rebuilt: not synced.
-    let names = chunk_files::write_unless_known(
-        &chunks_in(build_dir),
-        &all,
-        |d| d.name,
-        known,
-        CachedRef::encode_into,
-        Durability::Cached,
-    )?;
-    Ok(DumpChunks {
-        names,
-        ids_as_named,
-    })
-}
-
-/// Writes the cache of `build_dir`: the chunks of `indexed`, then the file naming them and
-/// `dumps` beside its place, renamed into it by [`Unnamed::name`]: a build names its cache
-/// only once the index holds what the cache says it holds (its commit). `mark` is the
-/// build's ([`new_mark`]), which the compiled archive it writes holds too.
-pub fn write_unnamed(
-    build_dir: &Path,
-    store: &str,
-    store_len: u64,
-    dumps: DumpChunks,
-    indexed: &[(&str, PartRef)],
-    mark: u64,
-) -> std::io::Result<Unnamed> {
-    let chunks = chunks_in(build_dir);
-    let file = CacheFile {
-        program: Program::running_in(build_dir),
-        store: store.to_owned(),
-        store_len,
-        mark,
-        ids_as_named: dumps.ids_as_named,
-        dumps: dumps.names,
-        indexed: chunk_files::write(&chunks, indexed, |(id, _)| id, Durability::Cached)?,
-    };
-    let path = path_in(build_dir);
-    let beside = atomic_file::write_versioned(&path, MAGIC, VERSION, &file, Durability::Cached)?;
-    Ok(Unnamed {
-        build_dir: build_dir.to_path_buf(),
-        file,
-        beside,
-    })
-}
-
-/// A build cache written beside its place ([`write_unnamed`]); dropped, its file is removed.
-///
-/// A build names it only once its index is committed, so at each `kill -9` the index holds
-/// every served article once for the next build: killed before the commit, the index and the
-/// cache are both the last build's; after the commit and before the rename, the index is
-/// ahead of the cache, and the next build parses again every dump changed since the cache,
-/// each add to a kept index removing its id first (`StoreSink`, `reconcile_index`), and
-/// removes what went (removing an id no longer there does nothing); after it, both are new.
-pub struct Unnamed {
-    build_dir: PathBuf,
-    file: CacheFile,
-    beside: atomic_file::Beside,
-}
-
-/// [`Unnamed::name`] of the cache `written`: without it the next build starts over.
-pub fn name_written(written: std::io::Result<Unnamed>, dir: &Path) {
-    if let Err(e) = written.and_then(Unnamed::name) {
-        tracing::warn!("cannot write the build cache in {}: {e}", dir.display());
-    }
-}
-
-impl Unnamed {
-    /// Renames the cache file into place, then removes the chunks that neither it nor the
-    /// file it replaced names.
-    pub fn name(self) -> std::io::Result<()> {
-        let replaced = read_file(&self.build_dir);
-        self.beside.rename()?;
-        super::kill_point::reached(super::kill_point::KillPoint::CacheNamed);
-        let named = |f: &CacheFile| {
-            f.dumps
-                .iter()
-                .chain(&f.indexed)
-                .copied()
-                .collect::<Vec<_>>()
-        };
-        let mut keep = named(&self.file);
-        keep.extend(replaced.as_ref().map(named).unwrap_or_default());
-        chunk_files::remove_others(&chunks_in(&self.build_dir), &keep);
-        Ok(())
-    }
-}
-
-/// [`write_dumps`] then [`write_unnamed`] named, as a build does them apart.
-#[cfg(test)]
-pub fn save<'a>(
-    build_dir: &Path,
-    store: &str,
-    store_len: u64,
-    dumps: impl Iterator<Item = CachedRef<'a>>,
-    known: &[KnownChunk],
-    indexed: &[(&str, PartRef)],
-) -> std::io::Result<()> {
-    let dumps = write_dumps(build_dir, dumps, known, false)?;
-    write_unnamed(build_dir, store, store_len, dumps, indexed, new_mark())?.name()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::archive::results::Outcomes;
 
     /// A new empty store in `dir`: its file name and length.
     fn empty_store(dir: &Path) -> (String, u64) {
