@@ -761,3 +761,48 @@ fn a_build_told_which_names_changed_gives_what_a_full_listing_gives() {
     assert_ne!(after, before, "a full listing sees it");
     assert_eq!(after, snapshot(whole.path(), &[]));
 }
+
+/// Whether a build's index step found the served articles to be those the index held (its
+/// list kept, its chunks taken by name) rather than sorting them to reconcile the two.
+fn index_list_kept(report: &BuildReport) -> bool {
+    let line = |name: &str| report.timings.iter().any(|(step, _)| step.contains(name));
+    assert_ne!(
+        line("checked against the index list"),
+        line("served sorted by id")
+    );
+    line("checked against the index list")
+}
+
+/// A dump added keeps the index's list (what is served is what it holds with the additions);
+/// a dump removed, or a duplicate served in its kept twin's place (as many served as before),
+/// does not: the index is reconciled, and either way it finds what a build from nothing does.
+#[test]
+fn the_index_list_is_kept_only_where_the_served_are_what_it_holds() {
+    let articles = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let dir = articles.path();
+    let pages = dumps_of(REAL_PAGES);
+    let (held_back, first) = pages.split_first().unwrap();
+    copy_into(&dumps_of(SEEDS), dir);
+    copy_into(first, dir);
+    fs::copy(
+        dir.join("002_33d0e17b3f187f76.txt"),
+        dir.join("900_ffff0000ffff0000.txt"),
+    )
+    .unwrap();
+    build(dir, out.path());
+
+    fs::copy(held_back, dir.join(held_back.file_name().unwrap())).unwrap();
+    assert!(index_list_kept(&build(dir, out.path())), "a dump added");
+    assert!(index_list_kept(&build(dir, out.path())), "nothing changed");
+    fs::remove_file(dir.join("004_91d6d82d5f0f2529.txt")).unwrap();
+    assert!(!index_list_kept(&build(dir, out.path())), "a dump removed");
+    fs::remove_file(dir.join("002_33d0e17b3f187f76.txt")).unwrap();
+    assert!(!index_list_kept(&build(dir, out.path())), "a twin served");
+    assert!(index_list_kept(&build(dir, out.path())), "nothing changed");
+
+    let fresh_out = tempfile::tempdir().unwrap();
+    build(dir, fresh_out.path());
+    let ids = ["ffff0000ffff0000", "33d0e17b3f187f76"];
+    assert_eq!(snapshot(out.path(), &ids), snapshot(fresh_out.path(), &ids));
+}

@@ -12,9 +12,10 @@ use std::time::Instant;
 use super::build::{Done, assemble, collect, finish_report, into_archive};
 use super::build_cache::{self, BuildCache, CachedRef, Decode};
 use super::in_order::{Marks, save_in_order};
-use super::index_list;
+use super::index_list::{self, Listed};
 use super::index_update::{self, unnamed};
 use super::last_build::{self, Last};
+use super::list_digest::Digester;
 use super::model::Archive;
 use super::reconcile::{LazyIndex, Pending};
 use super::report::BuildReport;
@@ -242,7 +243,7 @@ fn build_and_write(
     let read_mark = cache.as_ref().map(|c| c.mark);
     let (index, indexed) = match held {
         Some(indexed) => (LazyIndex::new(&search, false), indexed),
-        None => (LazyIndex::new(&search, true), Vec::new()),
+        None => (LazyIndex::new(&search, true), Listed::default()),
     };
     let (mut store_name, writer, fresh) = match &cache {
         Some(c) => (
@@ -306,9 +307,15 @@ fn build_and_write(
     report.lap("flush the store", &mut clock);
     let mut compacted = false;
     if !fresh
-        && let Some((name, moved_to)) =
-            results_compaction::compact_if_worth(out, &store, store_len, &mut done, &mut indexed)?
+        && let Some((name, moved_to)) = results_compaction::compact_if_worth(
+            out,
+            &store,
+            store_len,
+            &mut done,
+            &mut indexed.items,
+        )?
     {
+        indexed.forget_chunks();
         store = moved_to;
         store_len = store.len();
         store_name = name;
@@ -319,9 +326,15 @@ fn build_and_write(
     // The cache's dumps depend on the parse alone: their chunks are written while the threads
     // are grouped (at a million dumps, 2.6 s that came after the index, alone on the step's
     // critical path). Named by the cache file only once the index is committed, below.
-    let (mut assembled, dump_chunks, dumps_took, synced, every_one_cached) =
+    let digester = Digester::new();
+    let (mut assembled, dump_chunks, dumps_took, synced, every_one_cached, listed) =
         std::thread::scope(|scope| {
             let syncing = scope.spawn(|| unsynced.sync());
+            // What the index holds now, digested to be checked against what is served, and
+            // its chunks written for the cache (taking by name those of the last list that did
+            // not change): it needs the parse alone, and is what the cache names whenever the
+            // served articles are the ones it holds (the index step, below).
+            let listing = scope.spawn(|| index_update::listed_early(out, &indexed, &digester));
             let writer = scope.spawn(|| {
                 let started = Instant::now();
                 // None left out: the cache then holds the whole listing (names and stamps).
@@ -334,16 +347,20 @@ fn build_and_write(
             let (written, took, every_one) =
                 writer.join().expect("writing the cache does not panic");
             let synced = syncing.join().expect("syncing the store does not panic");
-            (assembled, written, took, synced, every_one)
+            let listed = listing
+                .join()
+                .expect("writing the index list does not panic");
+            (assembled, written, took, synced, every_one, listed)
         });
     synced?;
     // Moved once nothing reads them: cloned while the cache's dumps were written beside the
     // threads, every reused dump's warnings were copied at each `+1`.
     report.put_files_first(done.iter_mut().filter_map(|d| d.said.problems_mut()));
     report.lap("threads and duplicates", &mut clock);
-    report
-        .timings
-        .push(("  of which the cache's dumps (meanwhile)", dumps_took));
+    report.timings.extend([
+        ("  of which the cache's dumps (meanwhile)", dumps_took),
+        ("  of which the index list (meanwhile)", listed.took),
+    ]);
     let grouping = assembled.grouping.take();
 
     let updated = index_update::update_index(
@@ -352,7 +369,9 @@ fn build_and_write(
             done: &done,
             assembled: &assembled,
             store: &store,
-            indexed: &indexed,
+            indexed: &indexed.items,
+            listed,
+            digester: &digester,
         },
         index,
         grouping,

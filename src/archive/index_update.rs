@@ -6,13 +6,18 @@
 use std::collections::HashSet;
 use std::fs;
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use super::ArchiveError;
+use super::atomic_file::Durability;
 use super::build::{Assembled, Done};
 use super::build_cache::{self, DumpChunks, Unnamed};
+use super::chunk_files::ChunkName;
+use super::index_list::{self, Listed};
+use super::list_digest::{Digest, Digester};
 use super::model::Part;
 use super::reconcile::{LazyIndex, Pending, reconcile_index};
 use super::report::BuildReport;
@@ -27,6 +32,32 @@ pub(super) struct Results<'a> {
     pub(super) store: &'a Store,
     /// What the index held, by id (references into a compacted store already moved).
     pub(super) indexed: &'a [(&'a str, PartRef)],
+    /// `indexed` digested, and its chunks written, beside the threads step ([`listed_early`]).
+    pub(super) listed: Early,
+    /// The digester of `listed`.
+    pub(super) digester: &'a Digester,
+}
+
+/// The index list as the parse left it ([`Listed`]), digested and its chunks written for the
+/// cache, on a thread beside the threads step: it needs the parse alone.
+pub(super) struct Early {
+    digest: Digest,
+    /// Named by the cache only where the served articles are the ones it holds.
+    names: std::io::Result<Vec<ChunkName>>,
+    pub(super) took: Duration,
+}
+
+/// [`Early`] of `indexed`, its chunks written in the cache's folder of `out` (a build killed
+/// before the cache names them leaves them for the next one to remove).
+pub(super) fn listed_early(out: &Path, indexed: &Listed<'_>, digester: &Digester) -> Early {
+    let started = Instant::now();
+    let digest = digester.of(indexed.items.par_iter().copied());
+    let names = index_list::write(&build_cache::chunks_in(out), indexed, Durability::Cached);
+    Early {
+        digest,
+        names,
+        took: started.elapsed(),
+    }
 }
 
 /// What the cache file names beside the index: the store, the dumps' chunks, the build's mark.
@@ -44,6 +75,19 @@ pub(super) struct Updated {
     pub(super) cache: std::io::Result<Unnamed>,
     /// The parts added to the index again, which the compiled archive needs of it.
     pub(super) reindexed: FxHashSet<PartRef>,
+}
+
+/// The `served` (at most `count` of them) sorted by id, borrowed (ids of served articles are
+/// unique), as the cache keeps them, through the ids' first bytes ([`str_order`]).
+fn by_id<'a>(
+    count: usize,
+    served: impl Iterator<Item = (&'a str, PartRef)>,
+) -> Vec<(&'a str, PartRef)> {
+    // Sized once (a filtered list grew by doubling, each time copied into fresh pages).
+    let mut keyed: Vec<(u64, (&str, PartRef))> = Vec::with_capacity(count);
+    keyed.extend(served.map(|(id, at)| (str_order::prefix(id.as_bytes()), (id, at))));
+    str_order::par_sort(&mut keyed, |a, b| a.cmp(b));
+    keyed.into_iter().map(|(_, w)| w).collect()
 }
 
 /// The cache says what the index holds; an index that did not take it is not kept so.
@@ -68,6 +112,8 @@ pub(super) fn update_index(
         assembled,
         store,
         indexed,
+        listed,
+        digester,
     } = results;
     let CacheOf {
         store_name,
@@ -75,26 +121,6 @@ pub(super) fn update_index(
         dump_chunks,
         mark,
     } = cache_of;
-    // What the index is to hold: every served article, from its current parts.
-    // Borrowed and sorted by id (ids of served articles are unique), as the cache keeps it,
-    // through the ids' first bytes ([`str_order`]).
-    // Sized once (a filtered list grew by doubling, each time copied into fresh pages).
-    let sorting = Instant::now();
-    let mut want: Vec<(u64, (&str, PartRef))> = Vec::with_capacity(assembled.served.len());
-    want.extend(
-        assembled
-            .served
-            .iter()
-            .filter_map(|&(i, j)| match done[i].outcomes.part(j) {
-                Part::Stored(at) => {
-                    let id = done[i].outcomes.id(j);
-                    Some((str_order::prefix(id.as_bytes()), (id, *at)))
-                }
-                Part::Memory(_) => None,
-            }),
-    );
-    str_order::par_sort(&mut want, |a, b| a.cmp(b));
-    let want: Vec<(&str, PartRef)> = want.into_iter().map(|(_, w)| w).collect();
     // An address captured more than once may have been indexed once per capture as each was
     // parsed, perhaps at the same moment: such an id is removed whole and its served capture
     // added again.
@@ -103,6 +129,29 @@ pub(super) fn update_index(
         .keys()
         .map(|&(i, j)| done[i].outcomes.id(j))
         .collect();
+    // What the index is to hold: every served article, from its current parts.
+    let sorting = Instant::now();
+    let stored = |&(i, j): &(usize, usize)| match done[i].outcomes.part(j) {
+        Part::Stored(at) => Some((done[i].outcomes.id(j), *at)),
+        Part::Memory(_) => None,
+    };
+    // Most often exactly what it holds already (the last list and this build's additions):
+    // told by a digest of the served in file order, one pass, not by sorting them. The index
+    // then has nothing to remove or add, and the cache names the list's chunks written
+    // beside the threads step.
+    let held = recaptured.is_empty()
+        && digester.of(assembled.served.par_iter().filter_map(stored)) == listed.digest;
+    let sorted: Vec<(&str, PartRef)>;
+    let want: &[(&str, PartRef)] = match held {
+        true => indexed,
+        false => {
+            sorted = by_id(
+                assembled.served.len(),
+                assembled.served.iter().filter_map(stored),
+            );
+            &sorted
+        }
+    };
     let sorted_took = sorting.elapsed();
     // The cache and the threads' grouping are written on other threads while the index is
     // brought up to date (at a million, the grouping alone was 0.6 s on one core).
@@ -125,8 +174,12 @@ pub(super) fn update_index(
             });
             let cache_writer = scope.spawn(|| {
                 let started = Instant::now();
+                let list = match held {
+                    true => listed.names,
+                    false => index_list::write_whole(&build_cache::chunks_in(out), want),
+                };
                 let written = dump_chunks.and_then(|dumps| {
-                    build_cache::write_unnamed(out, store_name, store_len, dumps, &want, mark)
+                    build_cache::write_unnamed(out, store_name, store_len, dumps, list?, mark)
                 });
                 (written, started.elapsed())
             });
@@ -135,7 +188,9 @@ pub(super) fn update_index(
             let mut reindexed = Default::default();
             let indexing = index.ready().and_then(|(index, took)| {
                 early = took;
-                reindexed = reconcile_index(&index, indexed, &want, &recaptured, done, store)?;
+                if !held {
+                    reindexed = reconcile_index(&index, indexed, want, &recaptured, done, store)?;
+                }
                 Ok(index)
             });
             let index_took = started.elapsed();
@@ -165,7 +220,13 @@ pub(super) fn update_index(
             "  of which the cache's index and file (meanwhile)",
             cache_took,
         ),
-        ("  of which the served sorted by id (before)", sorted_took),
+        (
+            match held {
+                true => "  of which the served checked against the index list (before)",
+                false => "  of which the served sorted by id (before)",
+            },
+            sorted_took,
+        ),
     ]);
     if let Some(took) = grouping_took {
         report

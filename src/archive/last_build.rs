@@ -14,8 +14,7 @@ use std::time::{Duration, Instant};
 
 use super::build_cache::BuildCache;
 use super::grouping_file;
-use super::index_list::{self, IndexList};
-use super::store::PartRef;
+use super::index_list::{self, IndexList, Listed};
 use super::threads::Grouping;
 
 /// The last build as this one starts from it.
@@ -26,8 +25,9 @@ pub(super) struct Last<'a> {
     /// beside this very cache (`grouping_file::Saved::beside`).
     pub(super) grouping: (Option<Grouping>, bool),
     /// What the index holds (each article's id, borrowed from the cache's mapped chunks, and
-    /// its parts, by id); `None` when the index is to be made again.
-    pub(super) indexed: Option<Vec<(&'a str, PartRef)>>,
+    /// its parts, by id, with the chunks it was read from); `None` when the index is to be
+    /// made again.
+    pub(super) indexed: Option<Listed<'a>>,
     /// How long the load took on its own (beside the listing, it is not a lap).
     pub(super) took: Duration,
 }

@@ -57,6 +57,7 @@ mod index_update;
 pub mod kill_point;
 mod last_build;
 mod light_entry;
+mod list_digest;
 mod listing;
 mod lookup;
 pub mod model;

@@ -12,7 +12,7 @@ use super::super::chunk_files::{self, ChunkName};
 use super::super::kill_point;
 use super::super::report::Problem;
 use super::super::results::Outcomes;
-use super::super::store::PartRef;
+
 use super::{CacheFile, KnownChunk, MAGIC, Program, Stamp, VERSION, chunks_in, path_in, read_file};
 use crate::capture::warc::Skip;
 
@@ -94,8 +94,8 @@ pub fn write_dumps<'a>(
     })
 }
 
-/// Writes the cache of `build_dir`: the chunks of `indexed`, then the file naming them and
-/// `dumps` beside its place, renamed into it by [`Unnamed::name`]: a build names its cache
+/// Writes the cache of `build_dir`: the file naming the chunks of the index list (`indexed`,
+/// written already: [`super::super::index_list::write`]) and of `dumps`, beside its place, renamed into it by [`Unnamed::name`]: a build names its cache
 /// only once the index holds what the cache says it holds (its commit). `mark` is the
 /// build's ([`new_mark`]), which the compiled archive it writes holds too.
 pub fn write_unnamed(
@@ -103,10 +103,9 @@ pub fn write_unnamed(
     store: &str,
     store_len: u64,
     dumps: DumpChunks,
-    indexed: &[(&str, PartRef)],
+    indexed: Vec<ChunkName>,
     mark: u64,
 ) -> std::io::Result<Unnamed> {
-    let chunks = chunks_in(build_dir);
     let file = CacheFile {
         program: Program::running_in(build_dir),
         store: store.to_owned(),
@@ -114,7 +113,7 @@ pub fn write_unnamed(
         mark,
         ids_as_named: dumps.ids_as_named,
         dumps: dumps.names,
-        indexed: chunk_files::write(&chunks, indexed, |(id, _)| id, Durability::Cached)?,
+        indexed,
     };
     let path = path_in(build_dir);
     let beside = atomic_file::write_versioned(&path, MAGIC, VERSION, &file, Durability::Cached)?;
@@ -175,8 +174,9 @@ pub fn save<'a>(
     store_len: u64,
     dumps: impl Iterator<Item = CachedRef<'a>>,
     known: &[KnownChunk],
-    indexed: &[(&str, PartRef)],
+    indexed: &[(&str, super::super::store::PartRef)],
 ) -> std::io::Result<()> {
     let dumps = write_dumps(build_dir, dumps, known, false)?;
+    let indexed = super::super::index_list::write_whole(&chunks_in(build_dir), indexed)?;
     write_unnamed(build_dir, store, store_len, dumps, indexed, new_mark())?.name()
 }
