@@ -154,7 +154,7 @@ pub(super) fn collect(
             Done {
                 name: d.name,
                 stamp: d.stamp,
-                over: d.over.map(Box::new),
+                over: d.over,
                 outcomes: Results::Whole(outcomes),
                 said: Said::new(result.problems, result.skipped),
                 from_cache: None,
@@ -205,7 +205,7 @@ pub(super) fn walked(dumps: Vec<Dump>, cache: Option<BuildCache>) -> Placed {
         // By bytes: a cache read light keeps its names unchecked, and bytes equal to a
         // listed name's are UTF-8.
         match cached.take(d.name.as_bytes()) {
-            Some(c) if d.stamp == Some(c.stamp) && d.over == c.over => {
+            Some(c) if d.stamped_as(c.stamp, c.over) => {
                 done.push(Done {
                     name: d.name,
                     stamp: Some(c.stamp),

@@ -85,7 +85,8 @@ pub(super) fn list<T: Send>(
     let batches: Vec<_> = batches.into_iter().collect();
     // Each listed name as (its first bytes, (its batch, its place there)): sorted through its
     // first bytes beside it, as 16-byte items ([`str_order`]).
-    let mut listed: Vec<(u64, (u32, u32))> = Vec::new();
+    let len = batches.iter().map(|(_, batch)| batch.len()).sum();
+    let mut listed: Vec<(u64, (u32, u32))> = Vec::with_capacity(len);
     for (b, (_, batch)) in batches.iter().enumerate() {
         listed.extend(
             (0..batch.len()).map(|i| (str_order::prefix(batch.name(i)), (b as u32, i as u32))),
@@ -157,21 +158,34 @@ pub(super) fn look_at<'a>(
 }
 
 /// Names read one after another, stamped together.
-#[derive(Default)]
 struct Batch {
     bytes: Vec<u8>,
-    /// Where each name ends in `bytes`.
-    ends: Vec<usize>,
+    /// Where each name ends in `bytes` (a batch holds at most `NAMES` names of at most 255
+    /// bytes: under 2^32).
+    ends: Vec<u32>,
+}
+
+impl Default for Batch {
+    /// Sized once: grown by copying, a million names' batches were 808 of the listing's 984
+    /// fresh pages at 100,000 (session 41). Room a page does not use is never touched.
+    fn default() -> Batch {
+        Batch {
+            bytes: Vec::with_capacity(Batch::NAMES * Batch::NAME_BYTES),
+            ends: Vec::with_capacity(Batch::NAMES),
+        }
+    }
 }
 
 impl Batch {
     /// Enough names that a batch's stats outweigh its handing over; few enough that the
     /// other threads start at once (a million names are 245 batches).
     const NAMES: usize = 4096;
+    /// Room for a name at first: a dump's name is some 30 bytes; longer ones grow it.
+    const NAME_BYTES: usize = 48;
 
     fn push(&mut self, name: &[u8]) {
         self.bytes.extend_from_slice(name);
-        self.ends.push(self.bytes.len());
+        self.ends.push(self.bytes.len() as u32);
     }
 
     fn len(&self) -> usize {
@@ -179,8 +193,8 @@ impl Batch {
     }
 
     fn name(&self, i: usize) -> &[u8] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.bytes[start..self.ends[i]]
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.bytes[start..self.ends[i] as usize]
     }
 }
 

@@ -146,11 +146,11 @@ fn fill(
                 let over = overrides.of(OsStr::from_bytes(name));
                 let known = Dump::known(take_name(&mut c)?, c.stamp);
                 let mut dump = known.ok_or_else(|| not_a_dump(&c))?;
-                dump.over = over;
+                dump.over = over.map(Box::new);
                 dump
             }
         };
-        match dump.stamp == Some(c.stamp) && dump.over == c.over {
+        match dump.stamped_as(c.stamp, c.over) {
             true => out[k] = reused(c, dump.name, (place + p) as u32),
             false => to_parse.push((at + k, dump)),
         }

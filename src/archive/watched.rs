@@ -207,10 +207,7 @@ pub fn folder_is_as_listed(articles: &Path, build_dir: &Path) -> Option<bool> {
     };
     let cached = cache.dumps.iter().flatten();
     let same = |(d, c): (&Dump, &Cached)| {
-        d.follows_by_name()
-            && d.name.as_bytes() == c.name_bytes()
-            && d.stamp == Some(c.stamp)
-            && d.over == c.over
+        d.follows_by_name() && d.name.as_bytes() == c.name_bytes() && d.stamped_as(c.stamp, c.over)
     };
     Some(
         known.fresh.is_empty()
