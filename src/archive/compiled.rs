@@ -24,6 +24,7 @@ use super::entry_print::{AsBefore, Chunk, Known};
 use super::light_entry::EntryRef;
 use super::model::{Archive, Part};
 use super::store::{self, PartRef, Store, StoreWriter};
+use super::thread_ids::ThreadIds;
 use super::{ArchiveError, Entry};
 
 const MAGIC: &[u8; 8] = b"ARSHIF\0\x01";
@@ -122,15 +123,15 @@ pub(super) fn holds(path: &Path, name: &ChunkName) -> bool {
 
 /// [`Compiled`] by reference, as written: the same bytes without copying the archive.
 #[derive(Serialize)]
-struct CompiledRef<'a> {
+struct CompiledRef<'a, 't> {
     source: &'a Source,
     store: &'a str,
     mark: u64,
     chunks: &'a [Chunk],
     dated: usize,
     about: Option<&'a str>,
-    /// Written as [`Compiled::threads`] is read: postcard writes a `&str` as a `String`.
-    threads: &'a [Vec<&'a str>],
+    /// Written as [`Compiled::threads`] is read.
+    threads: ThreadIds<'t>,
     aliases: &'a HashMap<String, String>,
     other_parts: &'a [(String, Vec<PartRef>)],
 }
@@ -231,16 +232,13 @@ pub(super) fn save_marked(
     };
     let entries = archive.entries().into_iter().map(EntryRef::Whole);
     let pairs = entries.zip(&parts).collect();
-    let threads: Vec<Vec<&str>> = (archive.threads.iter())
-        .map(|t| t.iter().map(String::as_str).collect())
-        .collect();
     let ordered = Ordered {
         pairs,
         held: Vec::new(),
         replaced: head_of(path),
         dated: archive.dated,
         about: archive.about.as_deref(),
-        threads: &threads,
+        threads: ThreadIds::Named(&archive.threads),
         aliases: &archive.aliases,
         other_parts: &other_parts,
         mark,
@@ -267,7 +265,7 @@ pub(super) struct Ordered<'a> {
     pub(super) replaced: Option<Head>,
     pub(super) dated: usize,
     pub(super) about: Option<&'a str>,
-    pub(super) threads: &'a [Vec<&'a str>],
+    pub(super) threads: ThreadIds<'a>,
     pub(super) aliases: &'a HashMap<String, String>,
     /// Sorted by id.
     pub(super) other_parts: &'a [(String, Vec<PartRef>)],

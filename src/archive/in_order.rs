@@ -18,7 +18,7 @@ use super::light_entry::EntryRef;
 use super::model::{Part, reading_order};
 use super::report::BuildReport;
 use super::store::PartRef;
-use super::threads;
+use super::thread_ids::ThreadIds;
 
 /// [`into_archive`] and [`compiled::save`] at once, for a build that writes the archive and
 /// does not keep it (`arshif build`): each served entry is written from where it lies in the
@@ -158,15 +158,15 @@ pub(super) fn save_in_order(
         matches!(entry, EntryRef::Light(..))
             && (marks.reindexed.is_empty() || !marks.reindexed.contains(at))
     };
-    // Each threaded article's id borrowed where it lies, not copied.
-    let threads = threads::named(&a.threads, |(i, j)| done[i].outcomes.id(j));
+    // Each threaded article's id borrowed where it lies as it is written, not copied.
+    let id = |(i, j): At| done[i].outcomes.id(j);
     let archive = Ordered {
         pairs,
         held,
         replaced,
         dated: report.dated,
         about: a.about.as_deref(),
-        threads: &threads,
+        threads: ThreadIds::At(&a.threads, &id),
         aliases: &a.aliases,
         other_parts: &other_parts,
         mark: marks.mark,

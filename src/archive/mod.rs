@@ -77,6 +77,7 @@ pub mod store;
 mod store_sink;
 mod str_order;
 mod sweep;
+mod thread_ids;
 pub mod threads;
 mod told;
 mod watched;
