@@ -18,10 +18,12 @@ use axum::http::{Request, StatusCode, header};
 use tower::ServiceExt;
 
 use super::files::{file_for, link, not_found_page, sibling, write};
-use super::links::{is_dynamic, links, same_site};
+use super::links::{is_dynamic, same_site};
 use super::{COMPRESS_FROM, DEEPEST_404, ExportError, ExportReport, Options, precompressed};
 use crate::web::http::coding::{self, Coding, Levels};
-use crate::web::http::{assets, cache_policy, render};
+use crate::web::http::render::{self, HandedLinks};
+use crate::web::http::{assets, cache_policy};
+use crate::web::view::page_links::links;
 
 /// A URL to fetch and why: the page that linked to it, or `None` for a start URL that may
 /// not exist (a site without a feed).
@@ -239,7 +241,8 @@ impl<'a> Crawler<'a> {
     }
 
     fn visit(&self, visit: &Visit) -> Result<Found, ExportError> {
-        let (status, headers, body) = self.runtime.block_on(fetch(self.router, &visit.target))?;
+        let (status, headers, handed, body) =
+            self.runtime.block_on(fetch(self.router, &visit.target))?;
         let content_type = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
@@ -289,7 +292,10 @@ impl<'a> Crawler<'a> {
         let html = content_type.starts_with("text/html");
         let file = file_for(&visit.target, html).map_err(unmappable)?;
         if html {
-            for link in links(&body) {
+            // The links the page's rendering handed over; any other HTML (none is known) is
+            // read for them.
+            let handed = handed.map_or_else(|| links(&body), |h| h.0);
+            for link in handed {
                 match same_site(&visit.target, &link, self.base) {
                     Some(target) if is_dynamic(&target) => found.dynamic += 1,
                     Some(target) => found.links.push((target, visit.target.clone())),
@@ -307,7 +313,7 @@ impl<'a> Crawler<'a> {
         for depth in 0..=DEEPEST_404 {
             let name = not_found_page(depth);
             let target = format!("/{}{name}", "404/".repeat(depth));
-            let (status, _, body) = self.runtime.block_on(fetch(self.router, &target))?;
+            let (status, _, _, body) = self.runtime.block_on(fetch(self.router, &target))?;
             let body = self.runtime.block_on(read(body, &target))?;
             if status != StatusCode::NOT_FOUND {
                 return Err(ExportError::Render {
@@ -420,11 +426,12 @@ fn page_of(target: &str) -> Option<&str> {
     }
 }
 
-/// The response `router` gives for `target`, its body unread.
+/// The response `router` gives for `target`, with the links its page handed over (if it is
+/// a page rendered by the site's templates), its body unread.
 async fn fetch(
     router: &Router,
     target: &str,
-) -> Result<(StatusCode, axum::http::HeaderMap, Body), ExportError> {
+) -> Result<(StatusCode, axum::http::HeaderMap, Option<HandedLinks>, Body), ExportError> {
     let render = |reason: String| ExportError::Render {
         url: target.to_owned(),
         reason,
@@ -434,11 +441,25 @@ async fn fetch(
         .body(Body::empty())
         .map_err(|e| render(e.to_string()))?;
     // The export writes bodies; the headers it reads are the status, type and location.
-    let response = cache_policy::bodies_only(router.clone().oneshot(request))
-        .await
-        .map_err(|e| render(e.to_string()))?;
-    let (parts, body) = response.into_parts();
-    Ok((parts.status, parts.headers, body))
+    let response =
+        render::handing_links(cache_policy::bodies_only(router.clone().oneshot(request)))
+            .await
+            .map_err(|e| render(e.to_string()))?;
+    let (mut parts, body) = response.into_parts();
+    let handed = parts.extensions.remove::<HandedLinks>();
+    Ok((parts.status, parts.headers, handed, body))
+}
+
+/// `target` as the crawl fetches it: its status, its body, and the links its page handed over
+/// (`None` for a response that handed none, whose HTML the crawl reads with [`links`]: one
+/// the router's response cache held already). For tests that check what pages hand over
+/// against their HTML.
+pub async fn page_with_links(
+    router: &Router,
+    target: &str,
+) -> Result<(StatusCode, Bytes, Option<Vec<String>>), ExportError> {
+    let (status, _, handed, body) = fetch(router, target).await?;
+    Ok((status, read(body, target).await?, handed.map(|h| h.0)))
 }
 
 /// The whole of `body`, the answer for `target`.

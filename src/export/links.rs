@@ -1,32 +1,5 @@
-//! What a page links to: every `href` and `src` of its HTML, and each as a path on this site
-//! (or not), resolved against the page's own path as a browser resolves it.
-
-/// Every `href` and `src` of an HTML page, entities decoded, as a browser reads them.
-///
-/// lol_html tokenises the page as a stream, building no tree: the crawl needs attributes,
-/// not a document (a full parse with `scraper` was 5–14% of an export). `tests/export.rs`
-/// checks it finds what `scraper` finds on every page of an export.
-pub fn links(html: &[u8]) -> Vec<String> {
-    use lol_html::{HtmlRewriter, Settings, element};
-    let mut found = Vec::new();
-    let mut rewriter = HtmlRewriter::new(
-        Settings::new()
-            .with_strict(false)
-            .append_element_content_handler(element!("[href], [src]", |el| {
-                for name in ["href", "src"] {
-                    if let Some(value) = el.get_attribute(name) {
-                        found.push(htmlize::unescape_attribute(&value).into_owned());
-                    }
-                }
-                Ok(())
-            })),
-        |_: &[u8]| {},
-    );
-    // The handler never fails, and without strict mode neither does the tokeniser.
-    let _ = rewriter.write(html);
-    let _ = rewriter.end();
-    found
-}
+//! Where a page's links lead: each `href` and `src` it hands over (`web::view::page_links`) as
+//! a path on this site (or not), resolved against the page's own path as a browser resolves it.
 
 /// Pages answered per request that a static copy cannot hold.
 pub(super) fn is_dynamic(target: &str) -> bool {
@@ -159,22 +132,6 @@ fn resolve_plain(page: &str, reference: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn links_are_read_as_a_browser_reads_them() {
-        // Quoted three ways, entities decoded, nothing from a comment, a script or text.
-        let page = br#"<!doctype html><html><head><link rel=stylesheet href=static/a.css>
-<script src='x.js'>var s = '<a href="not-a-link">';</script></head>
-<body><!-- <a href="commented-out"> --><p>href="text"</p>
-<a href="page/2?order=oldest&amp;x=1">next</a><img src="i&#x2F;j.svg" alt=""><a>none</a>
-</body></html>"#;
-        let mut found = links(page);
-        found.sort();
-        assert_eq!(
-            found,
-            ["i/j.svg", "page/2?order=oldest&x=1", "static/a.css", "x.js"]
-        );
-    }
 
     #[test]
     fn links_resolve_against_their_page() {

@@ -6,8 +6,9 @@
 //! The site is crawled in-process through the same router the server runs: from the front
 //! page, `/about`, `/robots.txt`, `/sitemap.xml`, `/feed.xml` (those that exist), the 404
 //! page and every static file, following every same-site `href` and `src` of every HTML page
-//! (read with `lol_html`), so a page family added to the router is exported as soon as a
-//! page links to it, with no list to keep. `/search` is dynamic and is not exported.
+//! (each page hands over the links its template wrote, `web::view::page_links`), so a page
+//! family added to the router is exported as soon as a page links to it, with no list to keep.
+//! `/search` is dynamic and is not exported.
 //!
 //! URLs become files the way nginx's `try_files` in `deploy/nginx-export.conf` looks them up:
 //! an HTML page at `/a/b` is `a/b/index.html` (the front page `index.html`), one with a query
@@ -25,7 +26,7 @@
 //! nothing is loaded, rendered or written (so a file added to it by hand stays until the
 //! archive changes; remove the folder to have it made afresh).
 //!
-//! [`crawl`] follows the links ([`links`] reads and resolves them) and writes what it finds;
+//! [`crawl`] follows the links ([`links`] resolves them) and writes what it finds;
 //! [`files`] says where each URL lands and puts the finished export in place; [`jsonl`] writes
 //! `--jsonl FILE`, the archive as data.
 
@@ -46,9 +47,10 @@ use crate::web::app;
 use crate::web::config::{Config, SiteArgs};
 use crate::web::http::coding::Levels;
 use crate::web::site::{self, AppState, Build};
+pub use crate::web::view::page_links::links;
+pub use crawl::page_with_links;
 use files::Marker;
 pub use files::not_found_page;
-pub use links::links;
 
 /// `arshif export` options; each flag also reads an environment variable.
 #[derive(Debug, Clone, Args)]

@@ -9,7 +9,9 @@ use crate::web::http::cache_policy::CachePolicy;
 use crate::web::http::error::WebError;
 use crate::web::http::render::render;
 use crate::web::site::AppState;
+// The templates' `link` and `linked_html` (every link a page writes, handed to the export).
 use crate::web::view::links::Links;
+use crate::web::view::page_links::filters;
 use crate::web::view::preview::{DESCRIPTION_CHARS, Preview, shorten};
 use crate::web::view::{counts, markdown};
 

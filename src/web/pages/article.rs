@@ -15,11 +15,13 @@ use crate::web::http::error::WebError;
 use crate::web::http::render::render;
 use crate::web::pages::{cite, data};
 use crate::web::site::{AppState, Site};
+// The templates' `link` and `linked_html` (every link a page writes, handed to the export).
 use crate::web::view::dates::DateView;
 use crate::web::view::hijri::HijriView;
 use crate::web::view::links::{self, Links};
 use crate::web::view::listing::{Item, any_computed_hijri};
 use crate::web::view::markdown;
+use crate::web::view::page_links::filters;
 use crate::web::view::preview::Preview;
 use crate::web::view::title_of;
 

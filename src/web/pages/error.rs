@@ -17,7 +17,9 @@ use axum::response::{IntoResponse, Response};
 use crate::web::http::cache_policy::CachePolicy;
 use crate::web::http::error::PendingErrorPage;
 use crate::web::http::render::render;
+// The templates' `link` and `linked_html` (every link a page writes, handed to the export).
 use crate::web::view::links::Links;
+use crate::web::view::page_links::filters;
 use crate::web::view::preview::Preview;
 
 #[derive(Template)]

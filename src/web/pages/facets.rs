@@ -21,12 +21,14 @@ use crate::web::http::cache_policy::CachePolicy;
 use crate::web::http::error::WebError;
 use crate::web::http::render::render;
 use crate::web::site::AppState;
+// The templates' `link` and `linked_html` (every link a page writes, handed to the export).
 use crate::web::view::counts;
 use crate::web::view::dates::month_name;
 use crate::web::view::links::{
     self, Links, month_path, paged_path, source_path, sources_path, year_path,
 };
 use crate::web::view::listing::{Grouped, Headings, Link, group};
+use crate::web::view::page_links::filters;
 use crate::web::view::pager::{Pager, Wanted, wanted};
 use crate::web::view::preview::Preview;
 

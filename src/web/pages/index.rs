@@ -19,9 +19,11 @@ use crate::web::http::error::WebError;
 use crate::web::http::render::render;
 use crate::web::pages::data;
 use crate::web::site::AppState;
+// The templates' `link` and `linked_html` (every link a page writes, handed to the export).
 use crate::web::view::counts;
 use crate::web::view::links::{self, Links, Order};
 use crate::web::view::listing::{Grouped, Headings, Link, group};
+use crate::web::view::page_links::filters;
 use crate::web::view::pager::{Pager, Wanted, parse_page_number, wanted};
 use crate::web::view::preview::Preview;
 

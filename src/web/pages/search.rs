@@ -31,9 +31,11 @@ use crate::web::http::render::render;
 use crate::web::pages::data;
 use crate::web::site::AppState;
 use crate::web::site::Site;
+// The templates' `link` and `linked_html` (every link a page writes, handed to the export).
 use crate::web::view::counts;
 use crate::web::view::links::{Links, article_path, search_json_path, search_path, sources_path};
 use crate::web::view::listing::{Item, any_computed_hijri};
+use crate::web::view::page_links::filters;
 use crate::web::view::pager::{Pager, parse_page_number};
 use crate::web::view::title_of;
 

@@ -10,6 +10,7 @@ pub mod hijri;
 pub mod links;
 pub(crate) mod listing;
 pub mod markdown;
+pub mod page_links;
 pub(crate) mod pager;
 pub mod preview;
 
