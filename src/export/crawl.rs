@@ -17,7 +17,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode, header};
 use tower::ServiceExt;
 
-use super::files::{file_for, link, not_found_page, sibling, write};
+use super::files::{Folders, file_for, link, not_found_page, sibling, write};
 use super::links::{is_dynamic, same_site};
 use super::{COMPRESS_FROM, DEEPEST_404, ExportError, ExportReport, Options, precompressed};
 use crate::web::http::coding::{self, Coding, Levels};
@@ -61,6 +61,7 @@ pub(super) fn write_site(
             precompress: options.precompress,
             runtime,
             written: &written,
+            folders: Folders::default(),
             streams,
         };
         let crawled = crawler.crawl().and_then(|report| {
@@ -109,6 +110,8 @@ struct Crawler<'a> {
     precompress: bool,
     runtime: &'a tokio::runtime::Handle,
     written: &'a Written,
+    /// The folders made so far.
+    folders: Folders,
     /// To the thread that writes streamed responses.
     streams: mpsc::Sender<Stream>,
 }
@@ -352,6 +355,7 @@ impl<'a> Crawler<'a> {
     /// Writes `body` and compresses it; the bytes written.
     fn write_new(&self, file: &Path, body: &[u8], compressible: bool) -> Result<u64, ExportError> {
         let path = self.out.join(file);
+        self.folders.make_for(&path)?;
         write(&path, body)?;
         let mut bytes = body.len() as u64;
         if compressible {
@@ -380,6 +384,7 @@ impl<'a> Crawler<'a> {
         let suffixes: &[&str] = if compressible { &["gz", "br"] } else { &[] };
         let mut bytes = body.len() as u64;
         let mut pairs = vec![(old.clone(), self.out.join(file))];
+        self.folders.make_for(&pairs[0].1).ok()?;
         for suffix in suffixes {
             let from = sibling(&old, suffix);
             if let Ok(meta) = std::fs::metadata(&from) {
