@@ -69,6 +69,14 @@ impl<'a> ArticleDocument<'a> {
     }
 }
 
+/// libdeflate's level for the download. 4 is the knee of its table on the download's own
+/// bytes: 6.3 % more bytes than level 6 for a quarter fewer instructions, where 5 saves only
+/// 12 % of them for 4.4 % more bytes, and 6 then buys 4.2 % of the bytes for 13 % more
+/// (notes/serve-bench.md, sessions 37 and 42). The download is made by every export and every
+/// build `serve` loads, and fetched now and then by a researcher: its deflate was a fifth of
+/// an export without `.gz` and `.br` files.
+pub const DOWNLOAD_LEVEL: i32 = 4;
+
 /// Writes every article of `archive`, in reading order (dated oldest first, then undated),
 /// as one [`ArticleDocument`] a line; gives back how many. Memory stays that of one article:
 /// each body is read from the store, written, and dropped.
@@ -97,12 +105,11 @@ pub fn write_jsonl(archive: &Archive, out: &mut impl Write) -> io::Result<usize>
 /// in the gzip header), so every instance serving one build sends the same file.
 ///
 /// The gzip is a run of independent members of a megabyte of JSON each, compressed by
-/// libdeflate at level 6 ([`GzipMembers`]): read back as one stream by every gzip reader,
-/// for fewer instructions than a zlib-rs stream at the same level (notes/serve-bench.md,
-/// session 25). serde_json writes a document in pieces of a few bytes; the member's buffer
-/// takes them.
+/// libdeflate at [`DOWNLOAD_LEVEL`] ([`GzipMembers`]): read back as one stream by every gzip
+/// reader, for fewer instructions than a zlib-rs stream (notes/serve-bench.md, session 25).
+/// serde_json writes a document in pieces of a few bytes; the member's buffer takes them.
 pub fn write_jsonl_gz(archive: &Archive, out: impl Write) -> io::Result<usize> {
-    let mut gz = GzipMembers::new(out, 6);
+    let mut gz = GzipMembers::new(out, DOWNLOAD_LEVEL);
     let n = write_jsonl(archive, &mut gz)?;
     gz.finish()?;
     Ok(n)
