@@ -84,7 +84,10 @@ pub fn save(build_dir: &Path, grouping: Grouping, beside: Option<u64>) -> io::Re
     let dir = build_dir.join(CHUNKS);
     fs::create_dir_all(&dir)?;
     let pieces = grouping
-        .pieces(|name| chunk_files::path_of(&dir, name).is_file())
+        .pieces(
+            |name| chunk_files::path_of(&dir, name).is_file(),
+            |name| chunk_files::map(&dir, name).ok(),
+        )
         .map_err(|e| io::Error::other(e.to_string()))?;
     let put = |pieces: Vec<Piece>| -> io::Result<Vec<ChunkName>> {
         pieces

@@ -61,17 +61,20 @@ pub(super) struct Stored {
     /// How many places, and how many links, each chunk of `names.order` and `names.links`
     /// holds: the runs as read.
     pub(super) runs: (Vec<u32>, Vec<u32>),
-    /// The places' numbers and the links as read, once grouping again replaced them: a run
-    /// of the new ones equal to one of these is the chunk already written (`None` while the
-    /// grouping's own are the ones read).
+    /// The first link of each chunk of `names.links` (`(0, 0)` for an empty one): a run of
+    /// the links to save is looked for among the chunks by it.
+    pub(super) first_links: Vec<(u32, u32)>,
+    /// What grouping again changed since, once it did: a run of the new places or links
+    /// equal to one read is the chunk already written (`None` while the grouping's own are
+    /// the ones read).
     pub(super) read: Option<Read>,
 }
 
-/// What a grouping read from chunks held of places and links before it was grouped again.
+/// What a grouping read from chunks held before it was grouped again: the places' numbers.
+/// The links were edited in place: those read are in their chunks, compared from there.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Read {
     pub(super) order: Vec<u32>,
-    pub(super) links: Vec<(u32, u32, f32)>,
 }
 
 /// A chunk of a grouping: one already written under that name, or the bytes of a new one.

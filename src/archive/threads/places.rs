@@ -7,7 +7,11 @@ use rustc_hash::FxHashMap;
 /// as unmatched: a run of this many added (or removed) articles in one place still lines up.
 const LOOK_AHEAD: usize = 8;
 
-/// Each article's place among the `old_len` ids `old` gives (by place), when it was there. A build lists its articles
+/// An article's place in [`old_places`] when it was not among the old ones.
+pub(super) const NEW: u32 = u32::MAX;
+
+/// Each article's place among the `old_len` ids `old` gives (by place), [`NEW`] when it was
+/// not there (four bytes an article, not an `Option`'s eight). A build lists its articles
 /// in file order, as the last one did, so all but the few added or removed line up: the two
 /// lists are walked together, and only the articles that did not line up are looked up in a
 /// map (of those alone; a map of every old id was a million strings hashed at each build).
@@ -16,13 +20,13 @@ pub(super) fn old_places<'a, 'b>(
     old: impl Fn(usize) -> &'a [u8],
     new_len: usize,
     new: impl Fn(usize) -> &'b [u8],
-) -> Vec<Option<u32>> {
-    let mut place = vec![None; new_len];
+) -> Vec<u32> {
+    let mut place = vec![NEW; new_len];
     let (mut new_left, mut old_left) = (Vec::new(), Vec::new());
     let (mut i, mut o) = (0, 0);
     while i < new_len && o < old_len {
         if new(i) == old(o) {
-            place[i] = Some(o as u32);
+            place[i] = o as u32;
             i += 1;
             o += 1;
         } else if let Some(k) = (1..=LOOK_AHEAD).find(|&k| o + k < old_len && old(o + k) == new(i))
@@ -47,7 +51,7 @@ pub(super) fn old_places<'a, 'b>(
     if !new_left.is_empty() && !old_left.is_empty() {
         let by_id: FxHashMap<&[u8], u32> = old_left.iter().map(|&o| (old(o), o as u32)).collect();
         for i in new_left {
-            place[i] = by_id.get(new(i)).copied();
+            place[i] = by_id.get(new(i)).copied().unwrap_or(NEW);
         }
     }
     place
@@ -86,9 +90,9 @@ mod tests {
     #[test]
     fn old_places_are_found_in_step_and_out_of_it() {
         let old: Vec<String> = (0..100).map(|i| format!("{i:03}")).collect();
-        let expect = |new: &[&str]| -> Vec<Option<u32>> {
+        let expect = |new: &[&str]| -> Vec<u32> {
             new.iter()
-                .map(|id| old.iter().position(|o| o == id).map(|p| p as u32))
+                .map(|id| old.iter().position(|o| o == id).map_or(NEW, |p| p as u32))
                 .collect()
         };
         let mut new: Vec<String> = old.clone();
@@ -110,7 +114,7 @@ mod tests {
             let found = old_places(old.len(), old_id, new.len(), new_id);
             assert_eq!(found, expect(&new));
         }
-        assert_eq!(old_places(0, |_| b"", 1, |_| b"a"), vec![None]);
+        assert_eq!(old_places(0, |_| b"", 1, |_| b"a"), vec![NEW]);
     }
 
     #[test]

@@ -88,47 +88,45 @@ fn hash(words: &[u32]) -> u64 {
     h.finish().wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 20
 }
 
-/// The runs a grouping was read with (`was`: the items as read, each run's length, each
-/// run's chunk), for finding among them a run of the items to save: by its `first` item,
-/// then all of it compared (`same`).
-struct Runs<'a, T, F, S> {
-    was: Option<(&'a [T], &'a [u32], &'a [ChunkName])>,
+/// The runs a grouping was read with (`was`: each run's length and chunk), for finding among
+/// them a run of the items to save: by its `first` item (`was_first(k, start)`: that of run
+/// `k`, which started at `start` among the items read), then all of it compared
+/// (`was_same(k, start, run)`).
+struct Runs<'a, F, W, S> {
+    was: Option<(&'a [u32], &'a [ChunkName])>,
     first: F,
-    same: S,
+    was_first: W,
+    was_same: S,
 }
 
-impl<T, K, F, S> Runs<'_, T, F, S>
-where
-    K: std::hash::Hash + Eq,
-    F: Fn(&T) -> K,
-    S: Fn(&T, &T) -> bool,
-{
+impl<F, W, S> Runs<'_, F, W, S> {
     /// `items` cut in runs ([`cut`] by `hash`); a run equal to one read is that one's chunk
     /// when `known` gives its name back (it is still there), the others `encode`d. A `+1`
     /// changes a run or two of places and links: encoding and hashing every run again was
     /// ≈ 6 MB at 100,000 articles, ≈ 50 MB at a million, at every save.
-    fn pieces(
+    fn pieces<T, K>(
         &self,
         items: &[T],
         hash: impl Fn(&T) -> u64,
         known: impl Fn(Option<&ChunkName>) -> Option<ChunkName>,
         encode: impl Fn(&[T]) -> Result<Piece, postcard::Error>,
-    ) -> Result<Vec<Piece>, postcard::Error> {
+    ) -> Result<Vec<Piece>, postcard::Error>
+    where
+        K: std::hash::Hash + Eq,
+        F: Fn(&T) -> K,
+        W: Fn(usize, usize) -> Option<K>,
+        S: Fn(usize, usize, &[T]) -> bool,
+    {
         // Each run read by its first item: (where it starts, its length, its chunk).
         let mut read: FxHashMap<K, (usize, usize, usize)> = FxHashMap::default();
-        let whole = self.was.filter(|(items, lens, names)| {
-            lens.len() == names.len()
-                && lens.iter().map(|&l| l as usize).sum::<usize>() == items.len()
-        });
-        let was_items = whole.map_or(&[][..], |(items, _, _)| items);
-        if let Some((_, lens, _)) = whole {
+        let whole = self.was.filter(|(lens, names)| lens.len() == names.len());
+        if let Some((lens, _)) = whole {
             read.reserve(lens.len());
             let mut start = 0;
             for (k, &len) in lens.iter().enumerate() {
                 let len = len as usize;
-                if len > 0 {
-                    read.entry((self.first)(&was_items[start]))
-                        .or_insert((start, len, k));
+                if let Some(first) = (len > 0).then(|| (self.was_first)(k, start)).flatten() {
+                    read.entry(first).or_insert((start, len, k));
                 }
                 start += len;
             }
@@ -137,14 +135,8 @@ where
             .map(|run| {
                 let same = read
                     .get(&(self.first)(&run[0]))
-                    .filter(|&&(start, len, _)| {
-                        len == run.len()
-                            && was_items[start..start + len]
-                                .iter()
-                                .zip(run)
-                                .all(|(x, y)| (self.same)(x, y))
-                    });
-                let name = same.and_then(|&(_, _, k)| known(whole.and_then(|w| w.2.get(k))));
+                    .filter(|&&(start, len, k)| len == run.len() && (self.was_same)(k, start, run));
+                let name = same.and_then(|&(_, _, k)| known(whole.and_then(|w| w.1.get(k))));
                 match name {
                     Some(name) => Ok(Piece::Known(name)),
                     None => encode(run),
@@ -154,6 +146,12 @@ where
     }
 }
 
+/// A link's ends and similarity, the similarity by its bits: a zero signed otherwise would be
+/// another chunk's.
+fn link_bits(&(a, b, s): &(u32, u32, f32)) -> (u32, u32, u32) {
+    (a, b, s.to_bits())
+}
+
 impl Grouping {
     /// The chunks read, if the grouping was read from chunks.
     pub fn read_from(&self) -> Option<&Names> {
@@ -161,10 +159,12 @@ impl Grouping {
     }
 
     /// The grouping's chunks: those not changed since it was read, and that `exists` says
-    /// are still there, by name; the others encoded.
-    pub fn pieces(
+    /// are still there, by name; the others encoded. `read` gives a chunk's bytes: the links
+    /// as read are compared in their chunks once grouping again edited them.
+    pub fn pieces<B: AsRef<[u8]>>(
         &self,
         exists: impl Fn(&ChunkName) -> bool + Sync,
+        read: impl Fn(&ChunkName) -> Option<B>,
     ) -> Result<Pieces, postcard::Error> {
         let stored = self.stored.as_ref();
         let known = |name: Option<&ChunkName>| name.filter(|n| exists(n)).copied();
@@ -209,14 +209,17 @@ impl Grouping {
                 }
             })
             .collect::<Result<_, _>>()?;
-        let read = stored.map(|s| match &s.read {
-            Some(read) => (s, read.order.as_slice(), read.links.as_slice()),
-            None => (s, self.order.as_slice(), self.links.as_slice()),
+        let order_read = stored.map(|s| match &s.read {
+            Some(read) => read.order.as_slice(),
+            None => self.order.as_slice(),
         });
         let order = Runs {
-            was: read.map(|(s, order, _)| (order, s.runs.0.as_slice(), s.names.order.as_slice())),
+            was: stored.map(|s| (s.runs.0.as_slice(), s.names.order.as_slice())),
             first: |&m: &u32| m,
-            same: |a: &u32, b: &u32| a == b,
+            was_first: |_, start| order_read.and_then(|o| o.get(start)).copied(),
+            was_same: |_, start, run: &[u32]| {
+                order_read.and_then(|o| o.get(start..start + run.len())) == Some(run)
+            },
         }
         .pieces(
             &self.order,
@@ -224,12 +227,29 @@ impl Grouping {
             known,
             |run| encode(&Numbers(run.to_vec())),
         )?;
+        // The links as read: the grouping's own until grouping again edits them, then those
+        // in the chunks.
+        let in_chunks = stored.is_some_and(|s| s.read.is_some());
+        // Compared where they are in the chunk, not decoded into a vector.
+        let same_as_chunk = |k: usize, run: &[(u32, u32, f32)]| -> Option<bool> {
+            let bytes = read(stored?.names.links.get(k)?)?;
+            let written: Written = postcard::from_bytes(bytes.as_ref()).ok()?;
+            let was = serde_le::items::<(u32, u32, f32)>(written.0)?;
+            Some(was.len() == run.len() && was.map(|l| link_bits(&l)).eq(run.iter().map(link_bits)))
+        };
         let links = Runs {
-            was: read.map(|(s, _, links)| (links, s.runs.1.as_slice(), s.names.links.as_slice())),
+            was: stored.map(|s| (s.runs.1.as_slice(), s.names.links.as_slice())),
             first: |&(a, b, _): &(u32, u32, f32)| (a, b),
-            // The bits: a similarity's zero signed otherwise would be another chunk's.
-            same: |x: &(u32, u32, f32), y: &(u32, u32, f32)| {
-                (x.0, x.1, x.2.to_bits()) == (y.0, y.1, y.2.to_bits())
+            was_first: |k, start| match in_chunks {
+                true => stored.and_then(|s| s.first_links.get(k)).copied(),
+                false => self.links.get(start).map(|&(a, b, _)| (a, b)),
+            },
+            was_same: |k, start, run: &[(u32, u32, f32)]| match in_chunks {
+                true => same_as_chunk(k, run) == Some(true),
+                false => self
+                    .links
+                    .get(start..start + run.len())
+                    .is_some_and(|was| was.iter().map(link_bits).eq(run.iter().map(link_bits))),
             },
         }
         .pieces(
@@ -284,9 +304,15 @@ impl Grouping {
         for o in &order {
             whole_order.extend(serde_le::items::<u32>(o.0)?);
         }
-        let mut whole_links = Vec::with_capacity(runs.1.iter().map(|&l| l as usize).sum());
+        // Room for the links a change adds (grouping again edits them in place): full to
+        // the brim, the first added moved them all into pages of their own.
+        let links_read: usize = runs.1.iter().map(|&l| l as usize).sum();
+        let mut whole_links = Vec::with_capacity(links_read + links_read / 32 + 1024);
+        let mut first_links = Vec::with_capacity(links.len());
         for l in &links {
-            whole_links.extend(serde_le::items::<(u32, u32, f32)>(l.0)?);
+            let items = serde_le::items::<(u32, u32, f32)>(l.0)?;
+            first_links.push(items.clone().next().map_or((0, 0), |(a, b, _)| (a, b)));
+            whole_links.extend(items);
         }
         let slots: usize = articles.iter().map(|a| a.prints.len() / 8).sum();
         // Room for the numbers a change appends (at most its allowance, 1% of the base's
@@ -339,6 +365,7 @@ impl Grouping {
             slots,
             reached: vec![false; BUCKETS],
             runs,
+            first_links,
             read: None,
         });
         Some(g)
@@ -376,7 +403,10 @@ mod tests {
     fn a_grouping_read_back_from_its_chunks_is_the_same_and_a_change_writes_few() {
         let (mut made, grouping) = super::super::again::tests::made_grouping(3_000);
         let mut disk = FxHashMap::default();
-        let (names, written) = put(&mut disk, grouping.pieces(|_| false).unwrap());
+        let (names, written) = put(
+            &mut disk,
+            grouping.pieces(|_| false, |_| None::<Vec<u8>>).unwrap(),
+        );
         assert_eq!(
             written,
             names.all().collect::<std::collections::HashSet<_>>().len()
@@ -394,7 +424,7 @@ mod tests {
         assert_eq!(unstored, grouping);
 
         // Unchanged, everything is known by name; one article added, few chunks are new.
-        let pieces = back.pieces(|n| disk.contains_key(n)).unwrap();
+        let pieces = back.pieces(|n| disk.contains_key(n), read).unwrap();
         assert!(
             pieces
                 .numbers
@@ -405,7 +435,8 @@ mod tests {
         assert!(matches!(pieces.base, Piece::Known(_)));
         made.add();
         let (_, again) = super::super::group_again(&made.items(), Some(back));
-        let pieces = again.pieces(|n| disk.contains_key(n)).unwrap();
+        let read = |n: &ChunkName| disk.get(n).cloned();
+        let pieces = again.pieces(|n| disk.contains_key(n), read).unwrap();
         // The runs of places and links the change did not reach are known by name, not
         // encoded again (each was, and its bytes hashed, at every save).
         let encoded = |p: &[Piece]| p.iter().filter(|p| matches!(p, Piece::New(_))).count();

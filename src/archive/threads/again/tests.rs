@@ -436,3 +436,30 @@ fn a_change_at_one_end_of_a_chain_moves_an_article_at_its_other_end() {
     assert_eq!(thread_with(&again, &items, "~c08"), Some(ids(1..=8)));
     assert_eq!(thread_with(&again, &items, "~c09"), Some(ids(9..=10)));
 }
+
+proptest::proptest! {
+    /// The links edited in place are what writing the standing ones, with each fresh one
+    /// before the link it goes before, into a new vector gave.
+    #[test]
+    fn links_edited_in_place_are_the_standing_ones_with_the_fresh_among_them(
+        links in proptest::collection::vec(0u32..1000, 0..300),
+        fresh in proptest::collection::vec((0usize..320, 1000u32..2000), 0..40),
+        every in 1u32..5,
+    ) {
+        let mut fresh: Vec<(usize, u32)> =
+            fresh.into_iter().map(|(k, l)| (k.min(links.len()), l)).collect();
+        fresh.sort_by_key(|f| f.0);
+        let stands = |l: &u32| !l.is_multiple_of(every);
+        let mut expected = Vec::new();
+        let mut copied = 0;
+        for &(to, l) in &fresh {
+            expected.extend(links[copied..to].iter().filter(|l| stands(l)));
+            expected.push(l);
+            copied = to;
+        }
+        expected.extend(links[copied..].iter().filter(|l| stands(l)));
+        let mut edited = links.clone();
+        edit_in_place(&mut edited, &fresh, stands);
+        proptest::prop_assert_eq!(edited, expected);
+    }
+}
