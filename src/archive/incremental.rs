@@ -361,7 +361,11 @@ fn build_and_write(
         ("  of which the cache's dumps (meanwhile)", dumps_took),
         ("  of which the index list (meanwhile)", listed.took),
     ]);
-    let grouping = assembled.grouping.take();
+    let grouping = index_update::save_grouping(
+        out,
+        assembled.grouping.take(),
+        assembled.named.then_some(mark),
+    );
 
     let updated = index_update::update_index(
         out,
@@ -374,7 +378,6 @@ fn build_and_write(
             digester: &digester,
         },
         index,
-        grouping,
         index_update::CacheOf {
             store_name: &store_name,
             store_len,
@@ -458,6 +461,7 @@ fn build_and_write(
         Err(e) => return unnamed(out, e),
     };
     let (archive, assembled_took) = archived?;
+    let grouping_took = grouping.join();
     if fresh || compacted {
         // Only now that the archive names the new store: a build killed before this point
         // left the old archive with its store.
@@ -470,6 +474,12 @@ fn build_and_write(
         ("  of which the archive put in order", assembled_took),
         ("  of which the index's commit (meanwhile)", commit_took),
     ]);
+    if let Some(took) = grouping_took {
+        report.timings.push((
+            "  of which the grouping (meanwhile, from the index step)",
+            took,
+        ));
+    }
     Ok((archive, report))
 }
 

@@ -1,7 +1,8 @@
 //! The saved build's index step: the search index brought up to date with the served articles
-//! (by id, from their current parts), while the build cache and the threads' grouping are
-//! written beside it, with the step's lap and timings. The cache is written unnamed: the caller
-//! names it once the index is committed ([`build_cache::Unnamed`]).
+//! (by id, from their current parts) while the build cache is written beside it, with the
+//! step's lap and timings, and the threads' grouping saved from the step's start to the
+//! build's end ([`save_grouping`]). The cache is written unnamed: the caller names it once the
+//! index is committed ([`build_cache::Unnamed`]).
 
 use std::collections::HashSet;
 use std::fs;
@@ -96,13 +97,61 @@ pub(super) fn unnamed<T>(out: &Path, e: ArchiveError) -> Result<T, ArchiveError>
     Err(e)
 }
 
-/// Brings `index` up to date with the served articles of `results`, writing the cache and
-/// `grouping` in `out` meanwhile; laps "update the index, write the cache and the grouping".
+/// The threads' grouping saved in the build folder on a thread of its own ([`save_grouping`]),
+/// joined when dropped: a build that fails after starting it does not leave it writing in a
+/// folder the next build may hold.
+pub(super) struct GroupingSave(Option<std::thread::JoinHandle<Duration>>);
+
+/// Saves `grouping` in `out` (`beside` the cache of that mark) on a thread of its own, while
+/// the index is updated and the compiled archive written: nothing the build does after it
+/// reads it, and a build killed before it is saved leaves the last one (not beside this
+/// build's cache: the next one groups from its items, slower, not wrong). At a million it
+/// was the index step's longest writer once the index list was no longer written whole.
+pub(super) fn save_grouping(
+    out: &Path,
+    grouping: Option<Grouping>,
+    beside: Option<u64>,
+) -> GroupingSave {
+    let out = out.to_path_buf();
+    GroupingSave(grouping.map(|grouping| {
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            if let Err(e) = grouping_file::save(&out, grouping, beside) {
+                // Without it the next build groups from nothing: slower, not wrong.
+                let _ = fs::remove_file(grouping_file::path_in(&out));
+                tracing::warn!(
+                    "cannot write the threads' grouping in {}: {e}",
+                    out.display()
+                );
+            }
+            started.elapsed()
+        })
+    }))
+}
+
+impl GroupingSave {
+    /// Waits for the save; how long it took (`None` when there was nothing to save).
+    pub(super) fn join(mut self) -> Option<Duration> {
+        let saving = self.0.take()?;
+        Some(saving.join().expect("writing the grouping does not panic"))
+    }
+}
+
+impl Drop for GroupingSave {
+    fn drop(&mut self) {
+        if let Some(saving) = self.0.take() {
+            let _ = saving.join();
+        }
+    }
+}
+
+/// Brings `index` up to date with the served articles of `results`, writing the cache in `out`
+/// meanwhile; laps "update the index, write the cache and the grouping" (the grouping's save,
+/// [`save_grouping`], begins with it and runs on).
 pub(super) fn update_index(
     out: &Path,
     results: Results<'_>,
     index: Pending,
-    grouping: Option<Grouping>,
     cache_of: CacheOf<'_>,
     report: &mut BuildReport,
     clock: &mut Instant,
@@ -153,36 +202,27 @@ pub(super) fn update_index(
         }
     };
     let sorted_took = sorting.elapsed();
-    // The cache and the threads' grouping are written on other threads while the index is
-    // brought up to date (at a million, the grouping alone was 0.6 s on one core).
-    let (indexing, index_took, ((cache, cache_took), grouping_took), early, reindexed) =
+    let names = listed.names;
+    let write_cache = move || {
+        let started = Instant::now();
+        let list = match held {
+            true => names,
+            false => index_list::write_whole(&build_cache::chunks_in(out), want),
+        };
+        let written = dump_chunks.and_then(|dumps| {
+            build_cache::write_unnamed(out, store_name, store_len, dumps, list?, mark)
+        });
+        (written, started.elapsed())
+    };
+    // The cache is written on another thread while the index is brought up to date; with the
+    // list held there is nothing to update, and the cache is its small file alone, written
+    // here after it (a thread more beside the grouping's was only a wait for a core).
+    let (indexing, index_took, (cache, cache_took), early, reindexed) =
         std::thread::scope(|scope| {
-            let grouping_writer = grouping.map(|grouping| {
-                scope.spawn(|| {
-                    let started = Instant::now();
-                    let beside = assembled.named.then_some(mark);
-                    if let Err(e) = grouping_file::save(out, grouping, beside) {
-                        // Without it the next build groups from nothing: slower, not wrong.
-                        let _ = fs::remove_file(grouping_file::path_in(out));
-                        tracing::warn!(
-                            "cannot write the threads' grouping in {}: {e}",
-                            out.display()
-                        );
-                    }
-                    started.elapsed()
-                })
-            });
-            let cache_writer = scope.spawn(|| {
-                let started = Instant::now();
-                let list = match held {
-                    true => listed.names,
-                    false => index_list::write_whole(&build_cache::chunks_in(out), want),
-                };
-                let written = dump_chunks.and_then(|dumps| {
-                    build_cache::write_unnamed(out, store_name, store_len, dumps, list?, mark)
-                });
-                (written, started.elapsed())
-            });
+            let cache_writer = match held {
+                true => Err(write_cache),
+                false => Ok(scope.spawn(write_cache)),
+            };
             let started = Instant::now();
             let mut early = None;
             let mut reindexed = Default::default();
@@ -194,18 +234,11 @@ pub(super) fn update_index(
                 Ok(index)
             });
             let index_took = started.elapsed();
-            let took = cache_writer
-                .join()
-                .expect("writing the cache does not panic");
-            let grouping_took = grouping_writer
-                .map(|writer| writer.join().expect("writing the grouping does not panic"));
-            (
-                indexing,
-                index_took,
-                (took, grouping_took),
-                early,
-                reindexed,
-            )
+            let took = match cache_writer {
+                Ok(writer) => writer.join().expect("writing the cache does not panic"),
+                Err(write) => write(),
+            };
+            (indexing, index_took, took, early, reindexed)
         });
     let index = match indexing {
         Ok(index) => index,
@@ -228,11 +261,6 @@ pub(super) fn update_index(
             sorted_took,
         ),
     ]);
-    if let Some(took) = grouping_took {
-        report
-            .timings
-            .push(("  of which the grouping (meanwhile)", took));
-    }
     if let Some(took) = early {
         // Begun when the parse ended, beside the threads step: it is the part of the index's
         // lap above that waited for it.
