@@ -642,3 +642,35 @@ async fn a_swapped_build_brings_its_own_last_modified() {
     .await;
     assert_eq!(reply.status, 200);
 }
+
+/// `serve`'s and `export`'s start: the archive is loaded and its search index opened under the
+/// build folder's lock, so that another build of the folder (an `arshif build` run beside)
+/// cannot commit its index between the two and pair one build's pages with another's search.
+#[test]
+fn a_site_opens_its_archive_and_index_under_the_folders_lock() {
+    use arshif::archive::build_lock::BuildLock;
+    use arshif::web::site::{self, Build};
+
+    let root = tempfile::tempdir().unwrap();
+    let articles = folder_of(root.path(), &seeds());
+    let build_dir = root.path().join("build");
+    archive::build_and_save(&articles, &archive::compiled::path_in(&build_dir)).unwrap();
+
+    for build in [Build::IfFolderStale, Build::IfStale] {
+        let other_build = BuildLock::take(&build_dir).unwrap();
+        let (opened, told) = std::sync::mpsc::channel();
+        let (articles, build_dir) = (articles.clone(), build_dir.clone());
+        let opening = std::thread::spawn(move || {
+            let site = site::open(&articles, &build_dir, build);
+            opened.send(()).unwrap();
+            site.map(|(site, _)| site.archive.len())
+        });
+        // However long it is given, it does not open while the other build holds the folder.
+        assert!(
+            told.recv_timeout(Duration::from_millis(300)).is_err(),
+            "{build:?}: the site opened while another build held its folder"
+        );
+        drop(other_build);
+        assert_eq!(opening.join().unwrap().unwrap(), seeds().len(), "{build:?}");
+    }
+}

@@ -48,6 +48,25 @@ pub fn load_or_build(
     compiled_path: &Path,
     check: Check,
 ) -> Result<(Archive, Option<BuildReport>), ArchiveError> {
+    let (archive, report, _lock) = load_or_build_locked(articles, compiled_path, check)?;
+    Ok((archive, report))
+}
+
+/// [`load_or_build`] under the build folder's lock, given back held: a site that opens the
+/// search index before letting go of it pairs the archive with the index of the same build,
+/// never with one another build of the folder committed in between. `None` where the folder
+/// cannot be locked because it cannot be written (a read-only copy: no build can come between
+/// there either); a current archive is then loaded as it is.
+pub fn load_or_build_locked(
+    articles: &Path,
+    compiled_path: &Path,
+    check: Check,
+) -> Result<(Archive, Option<BuildReport>, Option<BuildLock>), ArchiveError> {
+    let lock = match BuildLock::of_archive(compiled_path) {
+        Ok(lock) => Some(lock),
+        Err(ArchiveError::Lock { cause, .. }) if cannot_be_written(&cause) => None,
+        Err(e) => return Err(e),
+    };
     let stale = match check {
         Check::EveryFile => staleness::is_stale(compiled_path, articles),
         Check::Folder => staleness::is_stale_by_folder(compiled_path, articles),
@@ -56,10 +75,22 @@ pub fn load_or_build(
         && crate::search::is_readable(&search_dir(compiled_path))
         && let Ok(archive) = compiled::load(compiled_path)
     {
-        return Ok((archive, None));
+        return Ok((archive, None, lock));
     }
-    let (archive, report) = build_and_save(articles, compiled_path)?;
-    Ok((archive, Some(report)))
+    let (archive, report) = match &lock {
+        Some(lock) => build_and_save_holding(articles, compiled_path, &Changes::Unknown, lock)?,
+        // Taken again to fail as any build into that folder fails, naming it.
+        None => build_and_save(articles, compiled_path)?,
+    };
+    Ok((archive, Some(report), lock))
+}
+
+/// Whether taking a folder's lock failed because the folder cannot be written.
+fn cannot_be_written(cause: &std::io::Error) -> bool {
+    matches!(
+        cause.kind(),
+        std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+    )
 }
 
 /// Builds the archive of `articles` and writes it to `compiled_path`, with its search index
@@ -88,9 +119,19 @@ pub fn build_and_save_knowing(
     changes: &Changes,
 ) -> Result<(Archive, BuildReport), ArchiveError> {
     let lock = BuildLock::of_archive(compiled_path)?;
+    build_and_save_holding(articles, compiled_path, changes, &lock)
+}
+
+/// [`build_and_save_knowing`] by a caller that holds the folder's `lock` already (and lets go
+/// of it when it is done with the folder).
+fn build_and_save_holding(
+    articles: &Path,
+    compiled_path: &Path,
+    changes: &Changes,
+    lock: &BuildLock,
+) -> Result<(Archive, BuildReport), ArchiveError> {
     let (archive, mut report) =
-        build_and_write(articles, compiled_path, Then::Serve, changes, &lock)?;
-    drop(lock);
+        build_and_write(articles, compiled_path, Then::Serve, changes, lock)?;
     let started = Instant::now();
     let archive = archive.expect("kept to serve").indexed();
     report.timings.push((

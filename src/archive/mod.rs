@@ -90,7 +90,7 @@ pub use dump::{DumpReadError, read_dump};
 pub use entry::Entry;
 pub use incremental::{
     Check, build_and_save, build_and_save_for_exit, build_and_save_for_exit_knowing,
-    build_and_save_knowing, build_and_save_then_load, load_or_build,
+    build_and_save_knowing, build_and_save_then_load, load_or_build, load_or_build_locked,
 };
 pub use model::Archive;
 pub use report::{BuildReport, Problem};

@@ -102,24 +102,27 @@ pub enum Build<'a> {
 }
 
 /// The site of the articles folder `articles` compiled in `build_dir`, built first as `build`
-/// says, with its search index; the build's report when there was a build.
+/// says, with its search index; the build's report when there was a build. The archive and
+/// the index are of one build: loaded (or built) and opened under the folder's lock.
 pub fn open(
     articles: &Path,
     build_dir: &Path,
     build: Build<'_>,
 ) -> Result<(Site, Option<BuildReport>), ArchiveError> {
     let compiled_path = compiled::path_in(build_dir);
-    let (archive, report) = match build {
+    // The search index is opened under the lock the archive was loaded (or built) under, so
+    // both are of one build; `Knowing`'s caller holds it until the site is open.
+    let (archive, report, _lock) = match build {
         Build::IfStale => {
-            archive::load_or_build(articles, &compiled_path, archive::Check::EveryFile)?
+            archive::load_or_build_locked(articles, &compiled_path, archive::Check::EveryFile)?
         }
         Build::IfFolderStale => {
-            archive::load_or_build(articles, &compiled_path, archive::Check::Folder)?
+            archive::load_or_build_locked(articles, &compiled_path, archive::Check::Folder)?
         }
         Build::Knowing(changes, lock, old) => {
             let (archive, report) =
                 archive::build_and_save_then_load(articles, &compiled_path, changes, old, lock)?;
-            (archive, Some(report))
+            (archive, Some(report), None)
         }
     };
     let mut clock = Instant::now();
