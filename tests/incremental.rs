@@ -28,6 +28,16 @@ fn copy_into(files: &[PathBuf], dir: &Path) {
     }
 }
 
+/// The seeds and every real page but the first copied into `dir`; the page held back, for a
+/// test to add later, and the real pages copied.
+fn seeds_and_real_pages_but_one(dir: &Path) -> (PathBuf, Vec<PathBuf>) {
+    let mut pages = dumps_of(REAL_PAGES);
+    let held_back = pages.remove(0);
+    copy_into(&dumps_of(SEEDS), dir);
+    copy_into(&pages, dir);
+    (held_back, pages)
+}
+
 fn build(articles: &Path, out: &Path) -> BuildReport {
     archive::build_and_save(articles, &compiled::path_in(out))
         .unwrap()
@@ -97,10 +107,7 @@ fn changed_added_and_removed_dumps_and_overrides_are_picked_up_as_a_full_build_w
     let articles = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     let dir = articles.path();
-    let pages = dumps_of(REAL_PAGES);
-    let (held_back, first) = pages.split_first().unwrap();
-    copy_into(&dumps_of(SEEDS), dir);
-    copy_into(first, dir);
+    let (held_back, copied) = seeds_and_real_pages_but_one(dir);
     let report = build(dir, out.path());
     assert_eq!(report.reused, 0);
     let files = report.files_read;
@@ -111,9 +118,9 @@ fn changed_added_and_removed_dumps_and_overrides_are_picked_up_as_a_full_build_w
 
     // One dump added, one removed, one rewritten, one override added.
     let added = dir.join(held_back.file_name().unwrap());
-    fs::copy(held_back, &added).unwrap();
+    fs::copy(&held_back, &added).unwrap();
     fs::remove_file(dir.join("004_91d6d82d5f0f2529.txt")).unwrap();
-    rewrite(&dir.join(first[0].file_name().unwrap()), "زمردستان");
+    rewrite(&dir.join(copied[0].file_name().unwrap()), "زمردستان");
     fs::write(
         dir.join("000_4873890e38737cc0.toml"),
         "title = \"عنوان صححه الأرشيفي\"\n",
@@ -781,10 +788,7 @@ fn the_index_list_is_kept_only_where_the_served_are_what_it_holds() {
     let articles = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     let dir = articles.path();
-    let pages = dumps_of(REAL_PAGES);
-    let (held_back, first) = pages.split_first().unwrap();
-    copy_into(&dumps_of(SEEDS), dir);
-    copy_into(first, dir);
+    let (held_back, _) = seeds_and_real_pages_but_one(dir);
     fs::copy(
         dir.join("002_33d0e17b3f187f76.txt"),
         dir.join("900_ffff0000ffff0000.txt"),
@@ -792,7 +796,7 @@ fn the_index_list_is_kept_only_where_the_served_are_what_it_holds() {
     .unwrap();
     build(dir, out.path());
 
-    fs::copy(held_back, dir.join(held_back.file_name().unwrap())).unwrap();
+    fs::copy(&held_back, dir.join(held_back.file_name().unwrap())).unwrap();
     assert!(index_list_kept(&build(dir, out.path())), "a dump added");
     assert!(index_list_kept(&build(dir, out.path())), "nothing changed");
     fs::remove_file(dir.join("004_91d6d82d5f0f2529.txt")).unwrap();
