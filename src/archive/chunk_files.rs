@@ -4,11 +4,9 @@
 //! articles the list is hundreds of megabytes, and rewriting and syncing it was most of an
 //! incremental build's writing).
 //!
-//! A chunk ends after an item whose key (an article's id, a dump's name) hashes to a value whose low
-//! [`BOUNDARY_BITS`] bits are zero, so where chunks end depends on the items themselves, not
-//! on their positions: adding or removing one item changes the chunk that holds it (and its
-//! neighbour when the item is a boundary), and every other chunk is the same bytes under the
-//! same name, already on disk.
+//! Where chunks end depends on the items themselves, not on their positions ([`Cut`]): adding
+//! or removing one item changes the chunk that holds it (and its neighbour when the item is a
+//! boundary), and every other chunk is the same bytes under the same name, already on disk.
 //!
 //! Safe against readers and kills: a chunk is written under a temporary name and renamed (its
 //! name is its content, so a chunk file that is there is whole and is not written again); the
@@ -29,36 +27,11 @@ use serde::Serialize;
 use serde::de::{Deserialize, DeserializeOwned, DeserializeSeed};
 
 use super::atomic_file::{self, Durability};
+pub use super::chunk_cut::{Cut, MAX_ITEMS};
 use super::chunk_seeds::{Exact, Placed};
-use crate::stable_hash::stable_hash;
 
 /// A chunk's name: the BLAKE3 hash of its bytes.
 pub type ChunkName = [u8; 32];
-
-/// A chunk ends after an item whose key's hash has this many low zero bits: 8,192 items a chunk
-/// on average, enough that a chunk's bookkeeping is nothing beside its items, few enough that
-/// a hundred thousand items keep two cores busy and a change rewrites a few hundred kilobytes.
-const BOUNDARY_BITS: u32 = 13;
-
-/// No chunk is longer, whatever the keys (a run of unlucky hashes): the cut after this many
-/// items is still content-defined from the last boundary on.
-pub(super) const MAX_ITEMS: usize = 8 << BOUNDARY_BITS;
-
-/// Where the chunks of `items` end, from their keys alone.
-fn cut<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<Range<usize>> {
-    let mut ranges = Vec::with_capacity(items.len() >> BOUNDARY_BITS);
-    let mut start = 0;
-    for (i, item) in items.iter().enumerate() {
-        if ends_chunk(key(item)) || i + 1 - start == MAX_ITEMS {
-            ranges.push(start..i + 1);
-            start = i + 1;
-        }
-    }
-    if start < items.len() {
-        ranges.push(start..items.len());
-    }
-    ranges
-}
 
 /// A chunk's file in `dir`.
 pub fn path_of(dir: &Path, name: &ChunkName) -> PathBuf {
@@ -134,9 +107,12 @@ pub fn write_known<T: Sync, D: Send>(
 
 /// A stretch of the list [`write_pieces`] writes.
 pub enum Piece<D> {
-    /// Items (their places among the caller's), cut into chunks by their keys. One followed by
-    /// a [`Piece::Held`] must end where a chunk ends (its last item's key a boundary).
+    /// Items (their places among the caller's), cut into chunks by their keys ([`Cut::LISTS`]).
+    /// One followed by a [`Piece::Held`] must end where a chunk ends (its last item's key a
+    /// boundary).
     Items(Range<usize>),
+    /// [`Piece::Items`] cut by a list's own [`Cut`].
+    Cut(Range<usize>, Cut),
     /// A chunk `dir` holds whose items the caller knows to be the ones the list has here,
     /// after a chunk's end: taken by its name, its items neither visited nor cut again (at a
     /// million articles, the scattered reads of every entry a `+1` did not change).
@@ -157,21 +133,24 @@ pub fn write_pieces<T: Sync, D: Send>(
     fs::create_dir_all(dir)?;
     let mut chunks = Vec::with_capacity(pieces.len());
     for piece in pieces {
-        match piece {
-            Piece::Items(range) => {
-                let start = range.start;
-                let ranges = cut(&items[range], &key).into_iter();
-                chunks.extend(ranges.map(|r| Piece::Items(start + r.start..start + r.end)));
+        let (range, by) = match piece {
+            Piece::Items(range) => (range, Cut::LISTS),
+            Piece::Cut(range, by) => (range, by),
+            held => {
+                chunks.push(held);
+                continue;
             }
-            held => chunks.push(held),
-        }
+        };
+        let start = range.start;
+        let ranges = by.ranges(&items[range], &key).into_iter();
+        chunks.extend(ranges.map(|r| Piece::Items(start + r.start..start + r.end)));
     }
     chunks
         .into_par_iter()
         .map(|piece| {
             let range = match piece {
                 Piece::Held(name, said) => return Ok((name, said)),
-                Piece::Items(range) => range,
+                Piece::Items(range) | Piece::Cut(range, _) => range,
             };
             let run = &items[range];
             let (name, said) = known(run);
@@ -184,10 +163,9 @@ pub fn write_pieces<T: Sync, D: Send>(
         .collect()
 }
 
-/// Whether an item with this key ends a chunk (whatever the items before it): the run of
-/// items after it starts a chunk.
+/// Whether an item with this key ends a chunk of a list cut by [`Cut::LISTS`].
 pub fn ends_chunk(key: &str) -> bool {
-    stable_hash(key.as_bytes()) & ((1u64 << BOUNDARY_BITS) - 1) == 0
+    Cut::LISTS.ends(key)
 }
 
 /// What decides a chunk's bytes, hashed from far less than the bytes (the caller says what:
@@ -423,7 +401,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let all = items(0..20_000);
         let names = write(dir.path(), &all, key, Durability::Cached).unwrap();
-        let ranges = cut(&all, key);
+        let ranges = Cut::LISTS.ranges(&all, key);
         assert_eq!(ranges.len(), names.len());
         for (range, name) in ranges.into_iter().zip(&names) {
             let bytes = fs::read(path_of(dir.path(), name)).unwrap();
@@ -491,7 +469,7 @@ mod tests {
         let names = write(dir.path(), &before, key, Durability::Cached).unwrap();
         // The caller's word is taken when the chunk is there: the first run is named as the
         // last chunk, which it is not, and nothing is encoded for it.
-        let first_len = cut(&before, key)[0].len();
+        let first_len = Cut::LISTS.ranges(&before, key)[0].len();
         let claimed =
             |run: &[(String, u32)]| (run.len() == first_len).then(|| names[names.len() - 1]);
         let again = write_unless_known(
@@ -568,24 +546,5 @@ mod tests {
         assert!((1..=2).contains(&new.len()), "{} chunks new", new.len());
         let names: Vec<ChunkName> = again.iter().map(|c| c.0).collect();
         assert_eq!(read_all(dir.path(), &names).unwrap(), after);
-    }
-
-    #[test]
-    fn no_chunk_is_longer_than_the_limit_and_none_is_empty() {
-        let many = items(0..200_000);
-        let ranges = cut(&many, key);
-        assert!(ranges.iter().all(|r| !r.is_empty() && r.len() <= MAX_ITEMS));
-        assert_eq!(ranges.first().unwrap().start, 0);
-        assert_eq!(ranges.last().unwrap().end, many.len());
-        assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
-        // Every item the same key: only the limit cuts.
-        let same: Vec<(String, u32)> = (0..MAX_ITEMS as u32 + 5).map(|i| ("x".into(), i)).collect();
-        assert_ne!(
-            stable_hash(b"x") & ((1 << BOUNDARY_BITS) - 1),
-            0,
-            "not a boundary"
-        );
-        assert_eq!(cut(&same, key).len(), 2);
-        assert!(cut(&items(0..0), key).is_empty());
     }
 }

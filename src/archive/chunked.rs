@@ -419,8 +419,34 @@ mod tests {
     }
 
     #[test]
+    fn the_compiled_archive_is_cut_as_its_entries_cut_says() {
+        use crate::archive::chunk_files::Cut;
+        use crate::archive::compiled::{self, Source};
+        use crate::archive::model::Archive;
+        let dir = tempfile::tempdir().unwrap();
+        let path = compiled::path_in(dir.path());
+        let ids: Vec<String> = (0..20_000).map(|i| format!("a{i:05}")).collect();
+        let entries = ids.iter().map(|id| entry(id, None, "")).collect();
+        let source = Source::of(dir.path()).unwrap();
+        compiled::save(&Archive::from_entries(entries, None), &source, &path).unwrap();
+        let lengths = |archive: &Archive| -> Vec<usize> {
+            archive
+                .chunks
+                .chunks()
+                .iter()
+                .map(|c| c.entries.len())
+                .collect()
+        };
+        let cut = Cut::ARCHIVE.ranges(&ids, |id| id.as_str());
+        assert!(cut.len() > 4, "{} chunks", cut.len());
+        let expected: Vec<usize> = cut.iter().map(|r| r.len()).collect();
+        assert_eq!(lengths(&compiled::load(&path).unwrap()), expected);
+    }
+
+    #[test]
     fn an_archive_loaded_reusing_the_one_it_replaces_is_the_one_loaded_from_nothing() {
-        use crate::archive::chunk_files::ends_chunk;
+        use crate::archive::chunk_files::Cut;
+        let ends_chunk = |id: &str| Cut::ARCHIVE.ends(id);
         use crate::archive::compiled::{self, Source};
         use crate::archive::model::Archive;
         let dir = tempfile::tempdir().unwrap();

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::atomic_file::{self, Durability};
-use super::chunk_files::{self, ChunkName, Piece};
+use super::chunk_files::{self, ChunkName, Cut, Piece};
 use super::chunked::{self, Chunks};
 use super::entry_print::{AsBefore, Chunk, Known};
 use super::light_entry::EntryRef;
@@ -258,7 +258,7 @@ pub(super) struct Ordered<'a> {
     pub(super) pairs: Vec<(EntryRef<'a>, &'a PartRef)>,
     /// The replaced file's chunks taken whole, each as (the place in `pairs` it goes before,
     /// its index among `replaced`'s chunks), in order. Each goes where a chunk ends: after
-    /// another one, or after a pair whose id ends a chunk ([`chunk_files::ends_chunk`]), or
+    /// another one, or after a pair whose id ends a chunk ([`Cut::ARCHIVE`]), or
     /// first; and holds entries as the replaced file holds them ([`AsBefore`]).
     pub(super) held: Vec<(usize, usize)>,
     /// The start of the file replaced ([`replaced`]), if any.
@@ -311,11 +311,11 @@ pub(super) fn save_ordered(
             // Not a chunk of the file replaced: a caller's mistake, not the disk's.
             return Err(werr(std::io::Error::other("a held chunk out of place")));
         };
-        pieces.push(Piece::Items(from..place));
+        pieces.push(Piece::Cut(from..place, Cut::ARCHIVE));
         pieces.push(Piece::Held(chunk.name, chunk.run.clone()));
         from = place;
     }
-    pieces.push(Piece::Items(from..archive.pairs.len()));
+    pieces.push(Piece::Cut(from..archive.pairs.len(), Cut::ARCHIVE));
     let written: Vec<Chunk> = chunk_files::write_pieces(
         &chunks,
         &archive.pairs,

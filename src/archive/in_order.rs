@@ -10,7 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::ArchiveError;
 use super::build::{Assembled, At, Done, cache_damaged};
 use super::carried_order::{self, LastOrder};
-use super::chunk_files;
+use super::chunk_files::Cut;
 use super::compiled::{self, Ordered, Source};
 use super::entry::{Entry, OtherCapture};
 use super::entry_print::AsBefore;
@@ -122,7 +122,7 @@ pub(super) fn save_in_order(
                 return Ok(None);
             }
             since += 1;
-            if chunk_files::ends_chunk(key(at).1) || since == chunk_files::MAX_ITEMS {
+            if Cut::ARCHIVE.ends(key(at).1) || since == Cut::ARCHIVE.max_items() {
                 since = 0;
             }
         }
@@ -130,8 +130,8 @@ pub(super) fn save_in_order(
         let (chunk, len) = (&chunks[k], spans[k]);
         // It ends where it ended: the replaced file's last chunk ended with the list.
         let ends = k + 1 < chunks.len()
-            || chunk_files::ends_chunk(chunk.run.last())
-            || len == chunk_files::MAX_ITEMS
+            || Cut::ARCHIVE.ends(chunk.run.last())
+            || len == Cut::ARCHIVE.max_items()
             || start + len == order.len();
         let plain = chunk.run.plain()
             && (with_others.is_empty()

@@ -35,6 +35,7 @@ pub mod build;
 pub mod build_cache;
 pub mod build_lock;
 mod carried_order;
+mod chunk_cut;
 mod chunk_files;
 mod chunk_seeds;
 mod chunked;
