@@ -6,7 +6,8 @@
 //! (no bodies, no dump text) with where each one's parts are in the store beside it
 //! ([`super::store`]; the chunks are files of the folder `archive.chunks` beside it, written
 //! only when their content is new: [`chunk_files`]) and what the next build knows each chunk
-//! by (`entry_print`), the threads and aliases. A file of another
+//! by (`entry_print`), the names of the chunks holding the threads (in the same folder:
+//! [`super::thread_ids`]), the aliases. A file of another
 //! version is refused (and rebuilt by `serve`), never misread. Loading decodes only the light
 //! part, so it is quick and small however large the archive's text.
 
@@ -28,8 +29,8 @@ use super::thread_ids::ThreadIds;
 use super::{ArchiveError, Entry};
 
 const MAGIC: &[u8; 8] = b"ARSHIF\0\x01";
-/// Bump whenever [`Compiled`] or anything inside it changes shape.
-const VERSION: u32 = 11;
+/// Bump whenever [`Compiled`] or anything inside it changes shape (12: the threads in chunks).
+const VERSION: u32 = 12;
 
 /// What a compiled archive was built from: a build folder holding the archive of another
 /// source is not the archive asked for, however new it is.
@@ -77,9 +78,10 @@ struct Compiled {
     /// The chunks of `(Entry, PartRef)`s, in reading order: read through [`Head`], so that
     /// they are decoded while the rest of this is.
     _chunks: Vec<Chunk>,
+    /// The chunks of the threads: read through [`Head`] too.
+    _threads: Vec<ChunkName>,
     dated: usize,
     about: Option<String>,
-    threads: Vec<Vec<String>>,
     aliases: HashMap<String, String>,
     /// Where each article's other captures' parts are, by id.
     other_parts: Vec<(String, Vec<PartRef>)>,
@@ -93,11 +95,19 @@ pub(super) struct Head {
     /// The build that wrote it, as the build cache it wrote says.
     mark: u64,
     chunks: Vec<Chunk>,
+    /// The chunks holding the threads, in order.
+    threads: Vec<ChunkName>,
 }
 
 impl Head {
+    /// The chunks of its entries, in reading order.
     fn names(&self) -> Vec<ChunkName> {
         self.chunks.iter().map(|c| c.name).collect()
+    }
+
+    /// Every chunk it names: its entries' and its threads'.
+    fn every_name(&self) -> impl Iterator<Item = &ChunkName> {
+        self.chunks.iter().map(|c| &c.name).chain(&self.threads)
     }
 
     /// The build that wrote it, as its build cache says.
@@ -123,15 +133,14 @@ pub(super) fn holds(path: &Path, name: &ChunkName) -> bool {
 
 /// [`Compiled`] by reference, as written: the same bytes without copying the archive.
 #[derive(Serialize)]
-struct CompiledRef<'a, 't> {
+struct CompiledRef<'a> {
     source: &'a Source,
     store: &'a str,
     mark: u64,
     chunks: &'a [Chunk],
+    threads: &'a [ChunkName],
     dated: usize,
     about: Option<&'a str>,
-    /// Written as [`Compiled::threads`] is read.
-    threads: ThreadIds<'t>,
     aliases: &'a HashMap<String, String>,
     other_parts: &'a [(String, Vec<PartRef>)],
 }
@@ -316,19 +325,25 @@ pub(super) fn save_ordered(
         from = place;
     }
     pieces.push(Piece::Cut(from..archive.pairs.len(), Cut::ARCHIVE));
-    let written: Vec<Chunk> = chunk_files::write_pieces(
-        &chunks,
-        &archive.pairs,
-        pieces,
-        |(entry, _)| entry.id(),
-        |run| known.run(run),
-        super::light_entry::encode_placed,
-        Durability::Synced,
-    )
-    .map_err(werr)?
-    .into_iter()
-    .map(|(name, run)| Chunk { name, run })
-    .collect();
+    // The threads' chunks beside the entries': each is a few chunks on both cores.
+    let (written, threads) = rayon::join(
+        || {
+            chunk_files::write_pieces(
+                &chunks,
+                &archive.pairs,
+                pieces,
+                |(entry, _)| entry.id(),
+                |run| known.run(run),
+                super::light_entry::encode_placed,
+                Durability::Synced,
+            )
+        },
+        || archive.threads.write(&chunks, Durability::Synced),
+    );
+    let written: Vec<Chunk> = (written.map_err(werr)?.into_iter())
+        .map(|(name, run)| Chunk { name, run })
+        .collect();
+    let threads = threads.map_err(werr)?;
     drop(known);
     drop(archive.pairs);
     let compiled = CompiledRef {
@@ -336,9 +351,9 @@ pub(super) fn save_ordered(
         store: store_name,
         mark: archive.mark,
         chunks: &written,
+        threads: &threads,
         dated: archive.dated,
         about: archive.about,
-        threads: archive.threads,
         aliases: archive.aliases,
         other_parts: archive.other_parts,
     };
@@ -347,9 +362,9 @@ pub(super) fn save_ordered(
         .map_err(werr)?;
     // Only now that the new file names its chunks; the replaced file's are kept for a reader
     // that read it just before.
-    let replaced = replaced.map(|head| head.names()).unwrap_or_default();
-    let names = written.iter().map(|c| &c.name);
-    chunk_files::remove_others(&chunks, names.chain(&replaced));
+    let names = written.iter().map(|c| &c.name).chain(&threads);
+    let replaced = replaced.iter().flat_map(Head::every_name);
+    chunk_files::remove_others(&chunks, names.chain(replaced));
     Ok(())
 }
 
@@ -407,19 +422,25 @@ fn load_once(path: &Path, old: Option<&Archive>) -> Result<Archive, ArchiveError
         .filter(|name| !held.contains_key(*name))
         .copied()
         .collect();
-    // The threads, aliases and other captures after the chunks' names are decoded on one core
-    // while the chunks are on the other.
-    let (c, decoded) = rayon::join(
-        || postcard::from_bytes::<Compiled>(body),
-        || chunks_of(&chunks_dir(path), &new),
+    // The threads, aliases and other captures are decoded on one core while the chunks of
+    // entries are on the other.
+    let dir = chunks_dir(path);
+    let ((c, threads), decoded) = rayon::join(
+        || {
+            let c = postcard::from_bytes::<Compiled>(body);
+            (c, super::thread_ids::read(&dir, &head.threads))
+        },
+        || chunks_of(&dir, &new),
     );
     let c = c.map_err(|e| corrupt(e.to_string()))?;
-    drop(bytes);
-    let mut decoded = (decoded.map_err(|e| match e.kind() {
+    // A chunk that does not decode is the archive's damage; one that cannot be read, the disk's.
+    let chunk_error = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::InvalidData => corrupt(e.to_string()),
         _ => rerr(e),
-    })?)
-    .into_iter();
+    };
+    let threads = threads.map_err(chunk_error)?;
+    drop(bytes);
+    let mut decoded = decoded.map_err(chunk_error)?.into_iter();
     let chunks: Vec<Arc<chunked::Chunk>> = (names.iter())
         .map(|name| match held.get(name) {
             Some(&chunk) => chunk.clone(),
@@ -436,7 +457,7 @@ fn load_once(path: &Path, old: Option<&Archive>) -> Result<Archive, ArchiveError
         store: Some(store),
         dated: c.dated,
         about: c.about,
-        threads: c.threads,
+        threads,
         aliases: c.aliases,
         other_parts: c
             .other_parts
