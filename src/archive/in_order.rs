@@ -172,10 +172,20 @@ pub(super) fn save_in_order(
         mark: marks.mark,
         as_before: marks.read.map(|mark| AsBefore { mark, same: &same }),
     };
-    compiled::save_ordered(archive, store_name, source, path)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let cached = shape.iter().map(|&(_, _, cached)| cached);
-    if let Err(e) = carried_order::save(dir, marks.mark, marks.as_named, &order, cached) {
+    // The order's file (8 MB at a million, not synced) written on a thread of its own while
+    // the archive's chunks are: it names places in this build's cache alone, so it is right
+    // beside that cache whether the archive was written or not.
+    let (saved, order_saved) = std::thread::scope(|scope| {
+        let (mark, as_named, order) = (marks.mark, marks.as_named, &order);
+        let saving = scope.spawn(move || carried_order::save(dir, mark, as_named, order, cached));
+        let saved = compiled::save_ordered(archive, store_name, source, path);
+        let order_saved = saving.join().expect("writing the order does not panic");
+        (saved, order_saved)
+    });
+    saved?;
+    if let Err(e) = order_saved {
         // The next build sorts the order from nothing: slower, not wrong.
         tracing::warn!("cannot write the reading order in {}: {e}", dir.display());
     }
