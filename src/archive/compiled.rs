@@ -19,6 +19,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::atomic_file::{self, Durability};
+pub use super::built_from::Source;
 use super::chunk_files::{self, ChunkName, Cut, Piece};
 use super::chunked::{self, Chunks};
 use super::entry_print::{AsBefore, Chunk, Known};
@@ -31,41 +32,6 @@ use super::{ArchiveError, Entry};
 const MAGIC: &[u8; 8] = b"ARSHIF\0\x01";
 /// Bump whenever [`Compiled`] or anything inside it changes shape (12: the threads in chunks).
 const VERSION: u32 = 12;
-
-/// What a compiled archive was built from: a build folder holding the archive of another
-/// source is not the archive asked for, however new it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Source {
-    /// The articles folder's canonical path, as the OS's bytes (a folder's name need not be
-    /// UTF-8), so that `articles` and `/srv/site/articles` are one folder.
-    articles: Vec<u8>,
-    /// The arshif that built it. `build` has no flag that changes what is built (`--build-dir`
-    /// says where, `--timings` what is printed), so the program is the one build option; a
-    /// new flag that shapes the archive belongs here.
-    program: String,
-}
-
-impl Source {
-    /// The source of a build of `articles` by this program; an error when the folder is not
-    /// there (then there is nothing to build from either).
-    pub fn of(articles: &Path) -> std::io::Result<Source> {
-        let canonical = fs::canonicalize(articles)?;
-        Ok(Source {
-            articles: canonical.into_os_string().into_encoded_bytes(),
-            program: env!("CARGO_PKG_VERSION").to_owned(),
-        })
-    }
-
-    /// The articles folder, for messages.
-    pub fn articles(&self) -> String {
-        String::from_utf8_lossy(&self.articles).into_owned()
-    }
-
-    /// Whether both are builds of the same articles folder (by any program).
-    pub fn same_folder(&self, other: &Source) -> bool {
-        self.articles == other.articles
-    }
-}
 
 /// The file's content, as read.
 #[derive(Deserialize)]
@@ -158,8 +124,8 @@ pub(super) fn chunks_dir(path: &Path) -> PathBuf {
 }
 
 /// The start of the compiled file at `path` (its chunks named), if it is one of this format:
-/// what a build replaces. The file's first bytes hold it (a hundred and twenty chunks at a
-/// million articles), not the megabytes of threads and aliases after it.
+/// what a build replaces. The file's first bytes hold it (some five hundred chunks of entries at
+/// a million articles, and of threads), not the aliases and other captures after it.
 pub(super) fn head_of(path: &Path) -> Option<Head> {
     use std::io::Read;
     const PREFIX: u64 = 64 << 10;
@@ -239,6 +205,8 @@ pub(super) fn save_marked(
             (name, parts, other_parts, true)
         }
     };
+    let threads = ThreadIds::Named(&archive.threads);
+    let threads = (threads.write(&chunks_dir(path), Durability::Synced)).map_err(werr)?;
     let entries = archive.entries().into_iter().map(EntryRef::Whole);
     let pairs = entries.zip(&parts).collect();
     let ordered = Ordered {
@@ -247,7 +215,7 @@ pub(super) fn save_marked(
         replaced: head_of(path),
         dated: archive.dated,
         about: archive.about.as_deref(),
-        threads: ThreadIds::Named(&archive.threads),
+        threads: &threads,
         aliases: &archive.aliases,
         other_parts: &other_parts,
         mark,
@@ -274,7 +242,8 @@ pub(super) struct Ordered<'a> {
     pub(super) replaced: Option<Head>,
     pub(super) dated: usize,
     pub(super) about: Option<&'a str>,
-    pub(super) threads: ThreadIds<'a>,
+    /// The chunks of its threads, written ([`ThreadIds::write`]).
+    pub(super) threads: &'a [ChunkName],
     pub(super) aliases: &'a HashMap<String, String>,
     /// Sorted by id.
     pub(super) other_parts: &'a [(String, Vec<PartRef>)],
@@ -325,25 +294,20 @@ pub(super) fn save_ordered(
         from = place;
     }
     pieces.push(Piece::Cut(from..archive.pairs.len(), Cut::ARCHIVE));
-    // The threads' chunks beside the entries': each is a few chunks on both cores.
-    let (written, threads) = rayon::join(
-        || {
-            chunk_files::write_pieces(
-                &chunks,
-                &archive.pairs,
-                pieces,
-                |(entry, _)| entry.id(),
-                |run| known.run(run),
-                super::light_entry::encode_placed,
-                Durability::Synced,
-            )
-        },
-        || archive.threads.write(&chunks, Durability::Synced),
-    );
-    let written: Vec<Chunk> = (written.map_err(werr)?.into_iter())
-        .map(|(name, run)| Chunk { name, run })
-        .collect();
-    let threads = threads.map_err(werr)?;
+    let written: Vec<Chunk> = chunk_files::write_pieces(
+        &chunks,
+        &archive.pairs,
+        pieces,
+        |(entry, _)| entry.id(),
+        |run| known.run(run),
+        super::light_entry::encode_placed,
+        Durability::Synced,
+    )
+    .map_err(werr)?
+    .into_iter()
+    .map(|(name, run)| Chunk { name, run })
+    .collect();
+    let threads = archive.threads;
     drop(known);
     drop(archive.pairs);
     let compiled = CompiledRef {
@@ -351,7 +315,7 @@ pub(super) fn save_ordered(
         store: store_name,
         mark: archive.mark,
         chunks: &written,
-        threads: &threads,
+        threads,
         dated: archive.dated,
         about: archive.about,
         aliases: archive.aliases,
@@ -362,7 +326,7 @@ pub(super) fn save_ordered(
         .map_err(werr)?;
     // Only now that the new file names its chunks; the replaced file's are kept for a reader
     // that read it just before.
-    let names = written.iter().map(|c| &c.name).chain(&threads);
+    let names = written.iter().map(|c| &c.name).chain(threads);
     let replaced = replaced.iter().flat_map(Head::every_name);
     chunk_files::remove_others(&chunks, names.chain(replaced));
     Ok(())

@@ -8,9 +8,10 @@ use std::path::Path;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::ArchiveError;
+use super::atomic_file::Durability;
 use super::build::{Assembled, At, Done, cache_damaged};
 use super::carried_order::{self, LastOrder};
-use super::chunk_files::Cut;
+use super::chunk_files::{ChunkName, Cut};
 use super::compiled::{self, Ordered, Source};
 use super::entry::{Entry, OtherCapture};
 use super::entry_print::AsBefore;
@@ -25,13 +26,39 @@ use super::thread_ids::ThreadIds;
 /// results, in reading order, not moved into a new list first (at a million articles, half a
 /// gigabyte of fresh pages, then the results freed one string at a time). Fills the report's
 /// counts and gives back how long putting the entries in order took; `None`, with nothing
-/// written, when a part is not in the store `store_name` (beside `path`).
+/// named (the threads' chunks may be written, for the next save to remove), when a part is
+/// not in the store `store_name` (beside `path`).
 pub(super) fn save_in_order(
     done: &[Done],
     a: &Assembled,
     (store_name, source, path): (&str, &Source, &Path),
     marks: Marks,
     report: &mut BuildReport,
+) -> Result<Option<std::time::Duration>, ArchiveError> {
+    // Each threaded article's id borrowed where it lies as it is written, not copied.
+    let id = |(i, j): At| done[i].outcomes.id(j);
+    let dir = compiled::chunks_dir(path);
+    // The threads' chunks need no order: encoded and written on a thread of their own while
+    // the order is put together (at a million articles, some 11 MB encoded and hashed).
+    std::thread::scope(|scope| {
+        let threads = ThreadIds::At(&a.threads, &id);
+        let threads = scope.spawn(move || threads.write(&dir, Durability::Synced));
+        let files = (store_name, source, path);
+        put_in_order(done, a, files, marks, report, threads)
+    })
+}
+
+/// The threads' chunks as they are being written.
+type Threads<'s> = std::thread::ScopedJoinHandle<'s, std::io::Result<Vec<ChunkName>>>;
+
+/// [`save_in_order`], the threads' chunks written beside.
+fn put_in_order(
+    done: &[Done],
+    a: &Assembled,
+    (store_name, source, path): (&str, &Source, &Path),
+    marks: Marks,
+    report: &mut BuildReport,
+    threads: Threads,
 ) -> Result<Option<std::time::Duration>, ArchiveError> {
     let started = std::time::Instant::now();
     let stored = |(i, j): At| match done[i].outcomes.part(j) {
@@ -158,15 +185,18 @@ pub(super) fn save_in_order(
         matches!(entry, EntryRef::Light(..))
             && (marks.reindexed.is_empty() || !marks.reindexed.contains(at))
     };
-    // Each threaded article's id borrowed where it lies as it is written, not copied.
-    let id = |(i, j): At| done[i].outcomes.id(j);
+    let threads = threads.join().expect("writing the threads does not panic");
+    let threads = threads.map_err(|e| ArchiveError::Write {
+        path: path.to_path_buf(),
+        cause: e,
+    })?;
     let archive = Ordered {
         pairs,
         held,
         replaced,
         dated: report.dated,
         about: a.about.as_deref(),
-        threads: ThreadIds::At(&a.threads, &id),
+        threads: &threads,
         aliases: &a.aliases,
         other_parts: &other_parts,
         mark: marks.mark,

@@ -34,6 +34,7 @@ mod bodies;
 pub mod build;
 pub mod build_cache;
 pub mod build_lock;
+mod built_from;
 mod carried_order;
 mod chunk_cut;
 mod chunk_files;
