@@ -33,7 +33,8 @@
 //! The steps by file: `profile` (one article), `links` (which pairs are one story), `join`
 //! (pairs into threads under the caps), `again` (grouping again from the last grouping, its ids
 //! in `packed_ids`), `shared` (the comparing article's counts of shared terms), `tally` (the
-//! table a profile counts its terms in); this file holds the tuning constants and groups.
+//! table a profile counts its terms in), `verbatim` (the same article scraped twice); this file
+//! holds the tuning constants and groups.
 
 mod again;
 mod chunks;
@@ -46,6 +47,7 @@ mod profile;
 mod shared;
 mod stored;
 mod tally;
+mod verbatim;
 
 use rayon::prelude::*;
 
@@ -56,7 +58,8 @@ pub use chunks::{ChunkName, Chunks, Names, Piece, Pieces};
 use join::join;
 use links::{Link, Vector, links};
 pub use profile::{Profile, ProfileRef};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
+use verbatim::{Verbatim, verbatim_duplicates};
 
 /// Cosine similarity from which two articles are one story.
 ///
@@ -304,63 +307,6 @@ fn threads_of(
     Grouped {
         threads,
         duplicates,
-    }
-}
-
-/// What [`verbatim_duplicates`] finds.
-struct Verbatim {
-    /// The items to keep (indices).
-    kept: Vec<usize>,
-    /// The `(kept, dropped)` id pairs of verbatim duplicates.
-    duplicates: Vec<(String, String)>,
-    /// The body keys two items or more hold, sorted: for the next build ([`Grouping`]).
-    doubled: Vec<BodyKey>,
-}
-
-/// A normalised body's key ([`Profile`]'s `body`).
-type BodyKey = (u64, u32);
-
-/// The verbatim duplicates among `items`: the first with a body key is kept, the others
-/// dropped. `doubled`: the keys two items or more held in the build whose grouping the
-/// items said unchanged ([`Item::unchanged`]) were grouped in. A key none of the other items
-/// holds, held by one unchanged item alone then, is its alone now: only the keys held twice
-/// then and the other items' keys are looked for, in a map of a few (a map of every body
-/// key, a million at a million articles, was made at every `+1`).
-fn verbatim_duplicates(items: &[Item], doubled: Option<&[BodyKey]>) -> Verbatim {
-    let wanted: Option<FxHashSet<BodyKey>> = doubled.map(|doubled| {
-        let others = items.iter().filter(|i| !i.unchanged);
-        let others = others.filter_map(|i| i.profile.body());
-        doubled.iter().copied().chain(others).collect()
-    });
-    // A bit of each wanted key's: most items, whose bit is not set, are passed over without
-    // hashing their key (a million lookups at a million articles).
-    let bits = wanted.as_ref().map_or(u64::MAX, |w| {
-        w.iter().fold(0, |bits, &(hash, _)| bits | 1 << (hash % 64))
-    });
-    let room = wanted.as_ref().map_or(items.len(), FxHashSet::len);
-    let mut first: FxHashMap<BodyKey, usize> =
-        FxHashMap::with_capacity_and_hasher(room, Default::default());
-    let mut kept = Vec::with_capacity(items.len());
-    let mut duplicates = Vec::new();
-    let mut doubled = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let sifted = item.profile.body_bits().filter(|&b| bits & 1 << b != 0);
-        let key = sifted.and_then(|_| item.profile.body());
-        let key = key.filter(|k| wanted.as_ref().is_none_or(|w| w.contains(k)));
-        match key.map(|k| (k, *first.entry(k).or_insert(i))) {
-            Some((k, j)) if j != i => {
-                doubled.push(k);
-                duplicates.push((items[j].id.to_owned(), item.id.to_owned()));
-            }
-            _ => kept.push(i),
-        }
-    }
-    doubled.sort_unstable();
-    doubled.dedup();
-    Verbatim {
-        kept,
-        duplicates,
-        doubled,
     }
 }
 
