@@ -260,7 +260,6 @@ pub(super) fn grouping_of(
 /// the base is to be counted again. An item said unchanged ([`super::Item::unchanged`]) is
 /// held by `previous` under its id as it is, its date too.
 pub(super) fn again(mut g: Grouping, items: &[Item], kept_items: &[usize]) -> Option<Grouping> {
-    let old_place_of = g.places()?;
     let n = kept_items.len();
     let item = |i: usize| &items[kept_items[i]];
     let profile = |i: usize| item(i).profile;
@@ -268,10 +267,19 @@ pub(super) fn again(mut g: Grouping, items: &[Item], kept_items: &[usize]) -> Op
     // the grouping's (a day counted from a date was ≈ 120 instructions, at every `+1`).
     let day = |i: usize| item(i).published.map(|d| d.day_number());
     let old_id = |o: usize| g.ids.get_bytes(g.order[o] as usize);
-    let old_place = old_places(g.order.len(), old_id, n, |i| item(i).id.as_bytes());
+    // Two passes over every article, apart: one on each core.
+    let (old_place_of, old_place) = rayon::join(
+        || g.places(),
+        || old_places(g.order.len(), old_id, n, |i| item(i).id.as_bytes()),
+    );
+    let old_place_of = old_place_of?;
     // Made only for the articles not known to be unchanged (their profiles are not read),
     // and kept by place only for them: a vector of every place's was 8 bytes an article.
-    let unsaid: Vec<usize> = (0..n).filter(|&i| !item(i).unchanged).collect();
+    let unsaid: Vec<usize> = (0..n)
+        .into_par_iter()
+        .with_min_len(4096)
+        .filter(|&i| !item(i).unchanged)
+        .collect();
     let prints: Vec<u64> = unsaid
         .par_iter()
         .map(|&i| fingerprint(profile(i), day(i)))
