@@ -29,6 +29,7 @@ use crate::search::ArticleTerms;
 pub(super) use ids::Ids;
 use ids::{given_by_name, kept_ids};
 
+mod heads;
 mod ids;
 
 /// One file's result in this build.
@@ -342,35 +343,16 @@ pub(super) fn assemble(
     grouping: Option<(Option<threads::Grouping>, bool)>,
 ) -> Assembled {
     let saved = grouping.as_ref().is_some_and(|g| g.1);
-    // One pass over the results for what every file and article gives: the skipped records,
-    // the warnings, whether every id is its file's name, each article's place and its item.
-    // Each was a pass of its own, every article's head reached from its file's result at
-    // each (five at a million articles, and a vector of places made twice).
-    let mut named = true;
-    let mut articles: Vec<At> = Vec::with_capacity(done.len());
-    let mut items: Vec<threads::Item> = Vec::with_capacity(done.len());
-    for (i, d) in done.iter().enumerate() {
-        // No list where the ids the cache held were kept (none made unique: [`Ids::given`]).
-        let warning = ids.get(i).and_then(|(_, warning)| warning.as_ref());
-        for (kind, n) in d.said.skipped() {
-            *report.skipped.entry(*kind).or_default() += n;
-        }
-        if let Some(message) = warning {
-            named = false;
-            if !d.outcomes.is_empty() && d.outcomes.named_by_file(0) {
-                report.problems.push(Problem {
-                    file: d.name.clone(),
-                    message: message.clone(),
-                    is_error: false,
-                });
-            }
-        }
-        for j in 0..d.outcomes.len() {
-            named &= d.outcomes.named_by_file(j);
-            articles.push((i, j));
-            items.push(item_of(d, j, saved));
-        }
-    }
+    // One pass over the results for what every file and article gives (on both cores):
+    // the skipped records, the warnings, whether every id is its file's name, each
+    // article's place and its item. Each was a pass of its own, every article's head
+    // reached from its file's result at each (five at a million articles, and a vector of
+    // places made twice).
+    let heads::Heads {
+        named,
+        mut articles,
+        mut items,
+    } = heads::heads(done, ids, saved, report);
     // Ids not all their files' names (a crawl's pages, or some made unique): the captures of
     // one address gathered, and none of the items held as it was.
     let mut others = HashMap::new();
