@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::ArchiveError;
-use super::build_cache::{BuildCache, Stamp, Walk};
+use super::build_cache::Stamp;
 use super::dump::{DumpReadError, build_one, start_ahead};
 use super::entry::{Entry, OtherCapture};
 use super::model::{Archive, Part, reading_order};
@@ -28,9 +28,11 @@ use crate::capture::Format;
 use crate::search::ArticleTerms;
 pub(super) use ids::Ids;
 use ids::{given_by_name, kept_ids};
+pub(super) use walked::{Placed, walked};
 
 mod heads;
 mod ids;
+mod walked;
 
 /// One file's result in this build.
 pub(super) struct Done {
@@ -180,53 +182,6 @@ pub(super) fn collect(
         }
     }
     Ok((done, ids, reused))
-}
-
-/// Every file's result in its place (a placeholder where it is to be parsed), and the dumps
-/// to parse with their places.
-pub(super) struct Placed {
-    pub(super) done: Vec<Done>,
-    pub(super) to_parse: Vec<(usize, Dump)>,
-    /// The cache the results were taken from says its ids are its names'
-    /// ([`BuildCache::ids_as_named`]).
-    pub(super) as_named: bool,
-}
-
-/// Every listed dump's place among the results: reused from the cache where its stamps
-/// are the cached ones, else left as a placeholder and given back with its place, to parse.
-pub(super) fn walked(dumps: Vec<Dump>, cache: Option<BuildCache>) -> Placed {
-    let as_named = cache.as_ref().is_some_and(|c| c.ids_as_named);
-    // Both lists are sorted by name (the cache was written in this order): walk them together.
-    let mut cached = Walk::new(cache.map(|c| c.dumps).unwrap_or_default());
-    // Each file's result in its place from the start (a parsed one fills its place later):
-    // a million results are moved once, not gathered again.
-    let mut done: Vec<Done> = Vec::with_capacity(dumps.len());
-    let mut to_parse = Vec::new();
-    for (i, d) in dumps.into_iter().enumerate() {
-        // By bytes: a cache read light keeps its names unchecked, and bytes equal to a
-        // listed name's are UTF-8.
-        match cached.take(d.name.as_bytes()) {
-            Some(c) if d.stamped_as(c.stamp, c.over) => {
-                done.push(Done {
-                    name: d.name,
-                    stamp: Some(c.stamp),
-                    over: c.over.map(Box::new),
-                    outcomes: c.outcomes,
-                    said: c.said,
-                    from_cache: Some(cached.last_place()),
-                });
-            }
-            _ => {
-                done.push(Done::placeholder());
-                to_parse.push((i, d));
-            }
-        }
-    }
-    Placed {
-        done,
-        to_parse,
-        as_named,
-    }
 }
 
 /// A bar on stderr while dumps are parsed, when stderr is a terminal and there are enough of

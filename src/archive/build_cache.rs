@@ -103,6 +103,21 @@ impl Cached {
     }
 }
 
+#[cfg(test)]
+impl Cached {
+    /// A dump of no articles, read whole, for the walks' tests outside this module.
+    pub fn empty(name: &str, stamp: Stamp, over: Option<Stamp>) -> Cached {
+        Cached {
+            name: name.into(),
+            stamp,
+            over,
+            outcomes: Results::default(),
+            said: Said::default(),
+            name_at: 0..0,
+        }
+    }
+}
+
 /// How the cache's dumps are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decode {

@@ -67,6 +67,17 @@ impl Dump {
         self.stamp == Some(stamp) && self.over.as_deref() == over.as_ref()
     }
 
+    /// The dump, moved out of a list that keeps its place (left nameless, its boxes taken):
+    /// the few to parse are taken from a list walked in place on rayon's threads.
+    pub(super) fn take(&mut self) -> Dump {
+        Dump {
+            name: std::mem::take(&mut self.name),
+            raw: self.raw.take(),
+            over: self.over.take(),
+            ..*self
+        }
+    }
+
     /// The file's name as the folder holds it.
     pub(super) fn file_name(&self) -> &OsStr {
         self.raw.as_deref().unwrap_or(OsStr::new(&self.name))
