@@ -100,18 +100,19 @@ impl Sink for MemorySink {
 /// [`super::told`]), the others parsed (in parallel) and handed to `sink`; and each file's
 /// id: a reused result keeps the one the cache holds where the last build gave every file
 /// its name's and no new name's id meets another's ([`kept_ids`]), else every file's is
-/// given again by name (a warning for those made unique: [`super::scan::assign_ids`]).
+/// given again by name (a warning for those made unique: [`super::scan::assign_ids`]). The
+/// places of the results parsed are given back, in order.
 pub(super) fn collect(
     dir: &Path,
     placed: Placed,
     sink: &dyn Sink,
-) -> Result<(Vec<Done>, Ids, usize), ArchiveError> {
+) -> Result<(Vec<Done>, Ids, Vec<usize>), ArchiveError> {
     let Placed {
         mut done,
         to_parse,
         as_named,
     } = placed;
-    let reused = done.len() - to_parse.len();
+    let parsed_at = to_parse.iter().map(|(i, _)| *i).collect();
     let kept = as_named.then(|| kept_ids(&done, &to_parse)).flatten();
     let (fresh, ids) = match kept {
         Some(fresh) => (fresh, Ids::kept()),
@@ -181,7 +182,7 @@ pub(super) fn collect(
             done[i] = d;
         }
     }
-    Ok((done, ids, reused))
+    Ok((done, ids, parsed_at))
 }
 
 /// A bar on stderr while dumps are parsed, when stderr is a terminal and there are enough of

@@ -31,7 +31,8 @@ pub use walk::Walk;
 #[cfg(test)]
 pub use write::save;
 pub use write::{
-    CachedRef, DumpChunks, Unnamed, name_written, new_mark, write_dumps, write_unnamed,
+    CachedRef, DumpChunks, Dumps, Unnamed, name_written, new_mark, write_dumps, write_held,
+    write_unnamed,
 };
 
 const MAGIC: &[u8; 8] = b"ARSHIFC\x01";
@@ -402,6 +403,131 @@ mod tests {
         assert!(!written.exists(), "named by no file: removed");
         let read = BuildCache::load(dir.path(), Decode::Whole).unwrap();
         assert_eq!(names(read).collect::<Vec<_>>(), ["c.txt"]);
+    }
+
+    /// A build's dumps for [`write_held`]: each name, whether it is the cache's dump of that
+    /// place as read, whether the cache holds it (its parts all in the store), its stamp.
+    struct Listed {
+        dumps: Vec<(String, Option<u32>, bool, Stamp)>,
+        none: Results,
+        problems: Vec<Problem>,
+        skipped: BTreeMap<Skip, usize>,
+    }
+
+    impl<'a> Dumps<'a> for &'a Listed {
+        fn count(&self) -> usize {
+            self.dumps.len()
+        }
+
+        fn cached(&self, i: usize) -> Option<CachedRef<'a>> {
+            let (name, place, cached, stamp) = &self.dumps[i];
+            cached.then_some(CachedRef {
+                name,
+                stamp,
+                over: None,
+                outcomes: Outcomes(&self.none),
+                problems: &self.problems,
+                skipped: &self.skipped,
+                reused: place.is_some(),
+            })
+        }
+
+        fn name(&self, i: usize) -> &'a str {
+            &self.dumps[i].0
+        }
+
+        fn reused_from(&self, i: usize) -> Option<u32> {
+            self.dumps[i].1
+        }
+    }
+
+    /// Every dump of `listed` the cache holds, as it holds them.
+    fn every(listed: &Listed) -> impl Iterator<Item = CachedRef<'_>> {
+        (0..listed.dumps.len()).filter_map(move |i| listed.cached(i))
+    }
+
+    /// What a build did to the dump at one place of the last cache.
+    #[derive(Debug, Clone, Copy)]
+    enum Edit {
+        Removed,
+        Rewritten,
+        /// Parsed again, its parts not all in the store: left out of the cache.
+        LeftOut,
+        /// A new dump named just after it.
+        AddedAfter,
+        /// A new dump named just after it, left out of the cache.
+        AddedLeftOutAfter,
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(24))]
+        /// Taking by name the last cache's chunks that no change reached, the dumps' chunks are
+        /// the ones a cut of the whole list gives, and as many results are left out.
+        #[test]
+        fn chunks_held_by_the_walks_places_are_the_whole_lists_chunks(
+            edits in proptest::collection::vec(
+                (0usize..20_000, proptest::option::of(-2i64..=2), proptest::sample::select(vec![
+                    Edit::Removed, Edit::Rewritten, Edit::LeftOut, Edit::AddedAfter,
+                    Edit::AddedLeftOutAfter,
+                ])),
+                0..12,
+            ),
+            appended in 0usize..3,
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let (store, len) = empty_store(dir.path());
+            let stamp = Stamp::of_parts(1, (1, 0), (1, 0), 1);
+            let later = Stamp::of_parts(2, (2, 0), (2, 0), 2);
+            let names: Vec<String> = (0..20_000).map(|i| format!("{i:06}.txt")).collect();
+            let listed = |dumps| Listed {
+                dumps,
+                none: Results::default(),
+                problems: Vec::new(),
+                skipped: BTreeMap::new(),
+            };
+            let first = listed(names.iter().map(|n| (n.clone(), None, true, stamp)).collect());
+            save(dir.path(), &store, len, every(&first), &[], &[]).unwrap();
+            let known = BuildCache::load(dir.path(), Decode::Whole).unwrap().dump_chunks;
+            // Most edits near a chunk's first dump, where whether a chunk is held turns.
+            let starts: Vec<usize> = known
+                .iter()
+                .scan(0, |at, chunk| Some(std::mem::replace(at, *at + chunk.len)))
+                .collect();
+            let near = |i: usize, by: i64| {
+                let start = starts[i % starts.len()];
+                start.saturating_add_signed(by as isize).min(names.len() - 1)
+            };
+            let edited: BTreeMap<usize, Edit> = (edits.into_iter())
+                .map(|(i, by, edit)| (by.map_or(i, |by| near(i, by)), edit))
+                .collect();
+            let mut dumps = Vec::new();
+            for (i, name) in names.iter().enumerate() {
+                let place = u32::try_from(i).ok();
+                match edited.get(&i) {
+                    None => dumps.push((name.clone(), place, true, stamp)),
+                    Some(Edit::Removed) => {}
+                    Some(Edit::Rewritten) => dumps.push((name.clone(), None, true, later)),
+                    Some(Edit::LeftOut) => dumps.push((name.clone(), None, false, later)),
+                    Some(Edit::AddedAfter | Edit::AddedLeftOutAfter) => {
+                        let cached = matches!(edited.get(&i), Some(Edit::AddedAfter));
+                        dumps.push((name.clone(), place, true, stamp));
+                        dumps.push((format!("{i:06}~.txt"), None, cached, later));
+                    }
+                }
+            }
+            for k in 0..appended {
+                dumps.push((format!("zz{k}.txt"), None, true, later));
+            }
+            let listed = listed(dumps);
+            let changed: Vec<usize> = (0..listed.dumps.len())
+                .filter(|&i| listed.dumps[i].1.is_none())
+                .collect();
+            let (held, left_out) = write_held(dir.path(), &&listed, &changed, &known, true).unwrap();
+            let whole = write_dumps(dir.path(), every(&listed), &known, true).unwrap();
+            proptest::prop_assert_eq!(held.names, whole.names);
+            let uncached = listed.dumps.iter().filter(|d| !d.2).count();
+            proptest::prop_assert_eq!(left_out, uncached);
+        }
     }
 
     #[test]

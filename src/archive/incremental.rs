@@ -311,9 +311,9 @@ fn build_and_write(
         .as_mut()
         .map(|c| std::mem::take(&mut c.dump_chunks))
         .unwrap_or_default();
-    let (mut done, ids, reused) = collect(articles, listing.placed(cache)?, &sink)?;
+    let (mut done, ids, parsed) = collect(articles, listing.placed(cache)?, &sink)?;
     report.files_read = done.len();
-    report.reused = reused;
+    report.reused = done.len() - parsed.len();
     // Carried over only while every file's id is its name's, in this build as in the last.
     let as_named = ids.as_named();
     let last_order = read_mark
@@ -378,11 +378,19 @@ fn build_and_write(
             let listing = scope.spawn(|| index_update::listed_early(out, &indexed, &digester));
             let writer = scope.spawn(|| {
                 let started = Instant::now();
+                let dumps = CacheDumps {
+                    done: &done,
+                    compacted,
+                };
+                let as_named = ids.cached_as_named();
+                let written = build_cache::write_held(out, &dumps, &parsed, &known, as_named);
                 // None left out: the cache then holds the whole listing (names and stamps).
-                let left_out = std::cell::Cell::new(0);
-                let dumps = cached(&done, compacted, &left_out);
-                let written = build_cache::write_dumps(out, dumps, &known, ids.cached_as_named());
-                (written, started.elapsed(), left_out.get() == 0)
+                let every_one = written.as_ref().is_ok_and(|(_, left_out)| *left_out == 0);
+                (
+                    written.map(|(chunks, _)| chunks),
+                    started.elapsed(),
+                    every_one,
+                )
             });
             let assembled = assemble(articles, &done, &ids.given, &mut report, Some(grouping));
             let (written, took, every_one) =
@@ -524,21 +532,24 @@ fn build_and_write(
     Ok((archive, report))
 }
 
-/// The dumps the cache is to hold: those whose parts are all in the store (the others
-/// counted in `left_out`, in the same pass).
-fn cached<'a>(
+/// The build's results as the cache's writer reads them ([`build_cache::write_held`]).
+struct CacheDumps<'a> {
     done: &'a [Done],
+    /// A compaction moved every part: no dump is as it was read.
     compacted: bool,
-    left_out: &'a std::cell::Cell<usize>,
-) -> impl Iterator<Item = CachedRef<'a>> {
-    let kept = |d: &&Done| {
-        let kept = d.is_cached();
-        if !kept {
-            left_out.set(left_out.get() + 1);
+}
+
+impl<'a> build_cache::Dumps<'a> for CacheDumps<'a> {
+    fn count(&self) -> usize {
+        self.done.len()
+    }
+
+    /// Only results whose parts are all in the store.
+    fn cached(&self, i: usize) -> Option<CachedRef<'a>> {
+        let d = &self.done[i];
+        if !d.is_cached() {
+            return None;
         }
-        kept
-    };
-    done.iter().filter(kept).filter_map(move |d| {
         Some(CachedRef {
             name: &d.name,
             stamp: d.stamp.as_ref()?,
@@ -546,8 +557,15 @@ fn cached<'a>(
             outcomes: Outcomes(&d.outcomes),
             problems: d.said.problems(),
             skipped: d.said.skipped(),
-            // A compaction moved every part: no dump is as it was read.
-            reused: d.from_cache.is_some() && !compacted,
+            reused: self.reused_from(i).is_some(),
         })
-    })
+    }
+
+    fn name(&self, i: usize) -> &'a str {
+        &self.done[i].name
+    }
+
+    fn reused_from(&self, i: usize) -> Option<u32> {
+        self.done[i].from_cache.filter(|_| !self.compacted)
+    }
 }

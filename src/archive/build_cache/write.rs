@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::super::atomic_file::{self, Durability};
-use super::super::chunk_files::{self, ChunkName};
+use super::super::chunk_files::{self, ChunkName, Piece};
 use super::super::kill_point;
 use super::super::report::Problem;
 use super::super::results::Outcomes;
@@ -68,7 +68,8 @@ pub struct DumpChunks {
 
 /// Writes the chunks of the cache's dumps whose content is new (a run of reused dumps that
 /// fills one of the `known` chunks is not even encoded again); `ids_as_named` is what the
-/// build says of their ids ([`BuildCache::ids_as_named`]).
+/// build says of their ids ([`BuildCache::ids_as_named`]). Every dump is collected and cut
+/// ([`write_held`] takes most chunks by name: this is its oracle).
 pub fn write_dumps<'a>(
     build_dir: &Path,
     dumps: impl Iterator<Item = CachedRef<'a>>,
@@ -79,7 +80,6 @@ pub fn write_dumps<'a>(
     let mut all = Vec::with_capacity(dumps.size_hint().1.unwrap_or(0));
     all.extend(dumps);
     let known = |run: &[CachedRef]| KnownChunk::holding(known, run);
-    // Lost with the machine, the cache is rebuilt: not synced.
     let names = chunk_files::write_unless_known(
         &chunks_in(build_dir),
         &all,
@@ -92,6 +92,110 @@ pub fn write_dumps<'a>(
         names,
         ids_as_named,
     })
+}
+
+/// A build's results, in name order, as the cache's writer ([`write_held`]) reads them.
+pub trait Dumps<'a> {
+    /// How many results there are.
+    fn count(&self) -> usize;
+    /// Result `i` as the cache holds it; `None` when the cache leaves it out (its parts are
+    /// not all in the store).
+    fn cached(&self, i: usize) -> Option<CachedRef<'a>>;
+    fn name(&self, i: usize) -> &'a str;
+    /// Where result `i` was among the last cache's dumps, when it is that dump as read (its
+    /// bytes the ones read: [`CachedRef::reused`]).
+    fn reused_from(&self, i: usize) -> Option<u32>;
+}
+
+/// Writes the chunks of the cache's dumps whose content is new, as a cut of the whole list
+/// would cut them, taking by name each of the last cache's chunks (`known`) whose dumps are
+/// results `reused_from` it in one run (none of the results `changed`, in order, among them)
+/// that begins and ends where a cut of the whole list would (its last name a boundary, or
+/// the list's end, and the name the cache holds before it one): those are neither visited,
+/// encoded nor hashed again (at a million dumps, a `+1` collected and cut every one of them
+/// beside the threads step, and was that step's longest writer at 100,000: notes/build-bench.md,
+/// session 43). `ids_as_named` is what the build says of their ids
+/// ([`BuildCache::ids_as_named`]). Gives back, beside the chunks, how many results the cache
+/// leaves out.
+pub fn write_held<'a>(
+    build_dir: &Path,
+    dumps: &impl Dumps<'a>,
+    changed: &[usize],
+    known: &[KnownChunk],
+    ids_as_named: bool,
+) -> std::io::Result<(DumpChunks, usize)> {
+    let dir = chunks_in(build_dir);
+    let len = dumps.count();
+    let held = |i: usize| dumps.cached(i).is_some();
+    let ends_chunk = |i: usize| chunk_files::ends_chunk(dumps.name(i));
+    let mut items: Vec<CachedRef<'a>> = Vec::new();
+    let mut pieces = Vec::with_capacity(2 * known.len() + 1);
+    let mut left_out = 0;
+    // The results from `from` up to `to` as the cache holds them, to be cut and written.
+    let mut take = |from: usize, to: usize, pieces: &mut Vec<Piece<()>>| {
+        let start = items.len();
+        for i in from..to {
+            match dumps.cached(i) {
+                Some(d) => items.push(d),
+                None => left_out += 1,
+            }
+        }
+        pieces.push(Piece::Items(start..items.len()));
+    };
+    let (mut from, mut place) = (0, 0u32);
+    for chunk in known {
+        let first = place;
+        place = place.saturating_add(u32::try_from(chunk.len).unwrap_or(u32::MAX));
+        let start = partition_point(len, |i| dumps.name(i) < chunk.first.as_str());
+        let end = start + chunk.len;
+        if start < from || end > len || chunk.len == 0 {
+            continue;
+        }
+        // Its dumps, each as read, in one run: the places rise with the names, so the run's
+        // ends hold the chunk's ends and none between was parsed again.
+        let next_changed = changed[changed.partition_point(|&c| c < start)..].first();
+        let unchanged = dumps.reused_from(start) == Some(first)
+            && dumps.reused_from(end - 1) == Some(place - 1)
+            && next_changed.is_none_or(|&c| c >= end);
+        let cut_before = (0..start).rev().find(|&i| held(i)).is_none_or(ends_chunk);
+        let cut_after = ends_chunk(end - 1) || (end..len).find(|&i| held(i)).is_none();
+        let there = || chunk_files::path_of(&dir, &chunk.name).is_file();
+        if unchanged && cut_before && cut_after && there() {
+            take(from, start, &mut pieces);
+            pieces.push(Piece::Held(chunk.name, ()));
+            from = end;
+        }
+    }
+    take(from, len, &mut pieces);
+    let known = |run: &[CachedRef]| (KnownChunk::holding(known, run), ());
+    // Lost with the machine, the cache is rebuilt: not synced.
+    let names = chunk_files::write_pieces(
+        &dir,
+        &items,
+        pieces,
+        |d| d.name,
+        known,
+        CachedRef::encode_into,
+        Durability::Cached,
+    )?;
+    let chunks = DumpChunks {
+        names: names.into_iter().map(|(name, ())| name).collect(),
+        ids_as_named,
+    };
+    Ok((chunks, left_out))
+}
+
+/// The first of `0..len` for which `before` is false (`before` holds for a prefix).
+fn partition_point(len: usize, before: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, len);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        match before(mid) {
+            true => lo = mid + 1,
+            false => hi = mid,
+        }
+    }
+    lo
 }
 
 /// Writes the cache of `build_dir`: the file naming the chunks of the index list (`indexed`,
