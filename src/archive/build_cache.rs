@@ -10,13 +10,14 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::atomic_file;
 use super::chunk_files::{self, ChunkName};
 use super::index_list::IndexList;
-use super::light_entry::{self, WholeEntry};
+use super::light_entry::{self, Heads, Raw, WholeEntry};
 use super::model::Part;
 use super::report::{Problem, Said};
 use super::results::Results;
@@ -98,7 +99,7 @@ impl Cached {
     /// a build compares it with the name of a file it lists, and keeps that one.
     pub fn name_bytes(&self) -> &[u8] {
         match &self.outcomes {
-            Results::Light(_, raw) => &raw.chunk[self.name_at.clone()],
+            Results::Light(_, raw) => raw.chunk_bytes(self.name_at.clone()),
             Results::Whole(_) => self.name.as_bytes(),
         }
     }
@@ -256,18 +257,22 @@ impl BuildCache {
 
 /// The dumps of the chunks `names` in `dir`, decoded light on both cores: each one's fields
 /// in the order [`CachedRef`] writes them, of its results what a build reads of every article
-/// (each entry's head, [`light_entry::read_light`]), their bytes kept where they are.
+/// (each entry's head, [`light_entry::read_heads`], all of a chunk's in one vector), their
+/// bytes kept where they are.
 fn read_light(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<Vec<Cached>>> {
     use rayon::prelude::*;
     let bad = |e: postcard::Error| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
     names
         .par_iter()
         .map(|name| {
-            let chunk = std::sync::Arc::new(chunk_files::map(dir, name)?);
+            let chunk = chunk_files::map(dir, name)?;
             let end = chunk.len();
             let at = |rest: &[u8]| end - rest.len();
             let (n, mut rest) = postcard::take_from_bytes::<usize>(&chunk).map_err(bad)?;
-            let mut dumps = Vec::with_capacity(n.min(chunk_files::MAX_ITEMS));
+            let cap = n.min(chunk_files::MAX_ITEMS);
+            let mut dumps = Vec::with_capacity(cap);
+            // Each dump's heads among the chunk's, and where its results' bytes are.
+            let (mut heads, mut spans) = (Vec::with_capacity(cap), Vec::with_capacity(cap));
             for _ in 0..n {
                 let name_len;
                 (name_len, rest) = postcard::take_from_bytes::<usize>(rest).map_err(bad)?;
@@ -279,8 +284,10 @@ fn read_light(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<Vec<Cached
                 (stamp, rest) = postcard::take_from_bytes::<Stamp>(rest).map_err(bad)?;
                 let over;
                 (over, rest) = postcard::take_from_bytes::<Option<Stamp>>(rest).map_err(bad)?;
-                let (outcomes, raw, after) =
-                    light_entry::read_light(&chunk, at(rest)).map_err(bad)?;
+                let (start, first) = (at(rest), heads.len());
+                let after = light_entry::read_heads(&chunk, start, &mut heads).map_err(bad)?;
+                let span = |i| light_entry::span(i).map_err(bad);
+                spans.push((span(first)?..span(heads.len())?, span(start)?..span(after)?));
                 rest = &chunk[after..];
                 let problems;
                 (problems, rest) = postcard::take_from_bytes(rest).map_err(bad)?;
@@ -291,9 +298,13 @@ fn read_light(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<Vec<Cached
                     name_at,
                     stamp,
                     over,
-                    outcomes: Results::Light(outcomes, raw),
+                    outcomes: Results::default(),
                     said: Said::new(problems, skipped),
                 });
+            }
+            let chunk = Arc::new(light_entry::Chunk::new(chunk, heads));
+            for (dump, (heads, bytes)) in dumps.iter_mut().zip(spans) {
+                dump.outcomes = Results::Light(Heads::InChunk(heads), Raw::new(&chunk, bytes));
             }
             Ok(dumps)
         })

@@ -52,30 +52,54 @@ struct Written {
     captured: Option<Date>,
 }
 
+/// A chunk of the cache's dumps read light: its mapped bytes, and the heads and parts of all
+/// its dumps' articles in one vector. A vector a dump was an allocation (and a free) for each
+/// of a million reused dumps at every `+1` (15.5 M instructions at 100,000 in mimalloc's
+/// allocation alone: notes/build-bench.md, session 42).
+#[derive(Debug)]
+pub struct Chunk {
+    map: memmap2::Mmap,
+    heads: Vec<LightResult>,
+}
+
+impl Chunk {
+    pub fn new(map: memmap2::Mmap, heads: Vec<LightResult>) -> Chunk {
+        Chunk { map, heads }
+    }
+}
+
 /// Where a reused dump's results are in a chunk of the cache, as written: the bytes of its
 /// list of `(entry, parts, profile)`, each entry as [`AsCached`] writes it.
 #[derive(Debug, Clone)]
 pub struct Raw {
-    pub(super) chunk: Arc<memmap2::Mmap>,
-    range: Range<usize>,
+    chunk: Arc<Chunk>,
+    range: Range<u32>,
 }
 
-/// A dump's results read light: each article's head (with where its profile is) and parts.
-pub type LightResults = Vec<(Head, Part)>;
+/// A dump's articles read light: each one's head (with where its profile is) and parts, where
+/// its chunk holds them ([`Chunk`]: as read), or its own once one of them changed (an id
+/// given again, parts moved by a compaction).
+#[derive(Debug, Clone)]
+pub enum Heads {
+    InChunk(Range<u32>),
+    Own(Vec<LightResult>),
+}
+
+/// A reused article as a build holds it: its head, and where its parts are.
+pub type LightResult = (Head, Part);
 
 /// The results of a dump written at `start` of `chunk` (as [`super::results::Outcomes`] writes
 /// them), read light: each entry's head, where its bytes and profile are (passed, the profile
-/// checked), its parts. Gives them, where their bytes are, and where they end in `chunk`.
-pub fn read_light(
-    chunk: &Arc<memmap2::Mmap>,
+/// checked), and its parts, pushed onto `heads`. Gives where they end in `chunk`.
+pub fn read_heads(
+    chunk: &[u8],
     start: usize,
-) -> Result<(LightResults, Raw, usize), postcard::Error> {
+    heads: &mut Vec<LightResult>,
+) -> Result<usize, postcard::Error> {
     let short = || postcard::Error::DeserializeUnexpectedEnd;
     let end = chunk.len();
     let at = |rest: &[u8]| end - rest.len();
     let (n, mut rest) = postcard::take_from_bytes::<usize>(chunk.get(start..).ok_or_else(short)?)?;
-    // A damaged length is not trusted for the allocation.
-    let mut results = Vec::with_capacity(n.min(4096));
     for _ in 0..n {
         let head: Written;
         (head, rest) = postcard::take_from_bytes(rest)?;
@@ -87,7 +111,6 @@ pub fn read_light(
         // Its id, a dump's too (the build keeps it where no new name's id meets another's).
         let (Held(id), _) = postcard::take_from_bytes::<Held>(entry)?;
         let id = super::id::from_bytes(id).map(CompactString::new);
-        let span = |i: usize| u32::try_from(i).map_err(|_| postcard::Error::DeserializeBadVarint);
         let part;
         (part, rest) = postcard::take_from_bytes::<Part>(rest)?;
         let profile_from = at(rest);
@@ -100,26 +123,76 @@ pub fn read_light(
             at: span(from)?..span(from + len)?,
             profile_at: span(profile_from)?..span(at(rest))?,
         };
-        results.push((head, part));
+        heads.push((head, part));
     }
-    let raw = Raw {
-        chunk: chunk.clone(),
-        range: start..at(rest),
-    };
-    Ok((results, raw, at(rest)))
+    Ok(at(rest))
+}
+
+/// The results of one dump written at `start` of `map`, read light on their own (as a chunk
+/// of that one dump).
+#[cfg(test)]
+pub fn read_alone(
+    map: memmap2::Mmap,
+    start: usize,
+) -> Result<(Heads, Raw, usize), postcard::Error> {
+    let mut heads = Vec::new();
+    let end = read_heads(&map, start, &mut heads)?;
+    let n = span(heads.len())?;
+    let chunk = Arc::new(Chunk::new(map, heads));
+    let raw = Raw::new(&chunk, span(start)?..span(end)?);
+    Ok((Heads::InChunk(0..n), raw, end))
+}
+
+/// An offset in a chunk, as held: chunks are a few megabytes, 32 bits (not 64) for a million.
+pub fn span(i: usize) -> Result<u32, postcard::Error> {
+    u32::try_from(i).map_err(|_| postcard::Error::DeserializeBadVarint)
+}
+
+impl Heads {
+    /// The heads of `heads`, as `raw` holds them.
+    pub fn of<'a>(&'a self, raw: &'a Raw) -> &'a [LightResult] {
+        match self {
+            Heads::InChunk(at) => (raw.chunk.heads)
+                .get(at.start as usize..at.end as usize)
+                .unwrap_or_default(),
+            Heads::Own(v) => v,
+        }
+    }
+
+    /// Its own heads, to be changed: copied out of the chunk's the first time.
+    pub fn to_mut(&mut self, raw: &Raw) -> &mut [LightResult] {
+        if let Heads::InChunk(_) = self {
+            *self = Heads::Own(self.of(raw).to_vec());
+        }
+        match self {
+            Heads::Own(v) => v,
+            Heads::InChunk(_) => &mut [],
+        }
+    }
 }
 
 impl Raw {
+    /// The results written at `range` of `chunk`.
+    pub fn new(chunk: &Arc<Chunk>, range: Range<u32>) -> Raw {
+        let chunk = chunk.clone();
+        Raw { chunk, range }
+    }
+
+    /// The bytes at `at` of its chunk (empty where the chunk is shorter).
+    pub fn chunk_bytes(&self, at: Range<usize>) -> &[u8] {
+        self.chunk.map.get(at).unwrap_or_default()
+    }
+
     /// The bytes of the entry `head` heads.
     fn bytes_of(&self, head: &Head) -> Result<&[u8], postcard::Error> {
         let at = head.at.start as usize..head.at.end as usize;
-        (self.chunk.get(at)).ok_or(postcard::Error::DeserializeUnexpectedEnd)
+        (self.chunk.map.get(at)).ok_or(postcard::Error::DeserializeUnexpectedEnd)
     }
 
     /// The profile of the article `head` heads, where the chunk holds it (checked when read).
     pub fn profile(&self, head: &Head) -> ProfileRef<'_> {
         let at = head.profile_at.start as usize..head.profile_at.end as usize;
-        ProfileRef::Encoded(self.chunk.get(at).unwrap_or_default())
+        ProfileRef::Encoded(self.chunk.map.get(at).unwrap_or_default())
     }
 
     /// The whole entry `head` heads, with its head's id (which a build may have changed
@@ -144,7 +217,7 @@ impl Raw {
         &self,
         now: impl ExactSizeIterator<Item = (&'a str, Option<PartRef>)>,
     ) -> Option<&[u8]> {
-        let bytes = self.chunk.get(self.range.clone())?;
+        let bytes = (self.chunk.map).get(self.range.start as usize..self.range.end as usize)?;
         let (n, mut rest) = postcard::take_from_bytes::<usize>(bytes).ok()?;
         if n != now.len() {
             return None;
@@ -265,17 +338,17 @@ mod tests {
     }
 
     /// `bytes` mapped, as a cache chunk is.
-    fn mapped(bytes: &[u8]) -> Arc<memmap2::Mmap> {
+    fn mapped(bytes: &[u8]) -> memmap2::Mmap {
         let mut file = tempfile::tempfile().unwrap();
         std::io::Write::write_all(&mut file, bytes).unwrap();
-        Arc::new(unsafe { memmap2::Mmap::map(&file) }.unwrap())
+        unsafe { memmap2::Mmap::map(&file) }.unwrap()
     }
 
     /// A dump's results read light from `bytes`, as a chunk holds them.
-    fn light(bytes: &[u8]) -> (LightResults, Raw) {
-        let (results, raw, end) = read_light(&mapped(bytes), 0).unwrap();
+    fn light(bytes: &[u8]) -> (Vec<LightResult>, Raw) {
+        let (heads, raw, end) = read_alone(mapped(bytes), 0).unwrap();
         assert_eq!(end, bytes.len(), "read to their end");
-        (results, raw)
+        (heads.of(&raw).to_vec(), raw)
     }
 
     #[test]
@@ -336,6 +409,48 @@ mod tests {
     }
 
     #[test]
+    fn a_chunks_dumps_share_its_heads_until_one_of_them_changes() {
+        let (mut first, mut second) = (whole(), whole());
+        first.article.id = "أول".into();
+        second.article.id = "ثان".into();
+        let at = PartRef { offset: 3, len: 5 };
+        let mut bytes = written(&[&first], at);
+        let start = bytes.len();
+        bytes.extend(written(&[&second, &second], at));
+        let map = mapped(&bytes);
+        let mut heads = Vec::new();
+        assert_eq!(read_heads(&map, 0, &mut heads).unwrap(), start);
+        assert_eq!(read_heads(&map, start, &mut heads).unwrap(), bytes.len());
+        let chunk = Arc::new(Chunk::new(map, heads));
+        let one = (
+            Heads::InChunk(0..1),
+            Raw::new(&chunk, 0..span(start).unwrap()),
+        );
+        let end = span(bytes.len()).unwrap();
+        let (mut two, two_raw) = (
+            Heads::InChunk(1..3),
+            Raw::new(&chunk, span(start).unwrap()..end),
+        );
+        assert_eq!(one.0.of(&one.1)[0].0.id, "أول");
+        assert_eq!(two.of(&two_raw).len(), 2);
+        assert_eq!(two.of(&two_raw)[1].0.id, "ثان");
+        // Changed, the dump's heads are its own: the chunk's, and so its neighbour's, are not.
+        two.to_mut(&two_raw)[0].0.id = "آخر".into();
+        assert!(matches!(two, Heads::Own(_)));
+        let ids = |h: &Heads, raw| {
+            h.of(raw)
+                .iter()
+                .map(|(h, _)| h.id.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&two, &two_raw), ["آخر", "ثان"]);
+        assert_eq!(ids(&Heads::InChunk(0..3), &two_raw), ["أول", "ثان", "ثان"]);
+        assert_eq!(ids(&one.0, &one.1), ["أول"]);
+        // A range past the chunk's heads holds none, rather than panicking.
+        assert!(Heads::InChunk(2..9).of(&two_raw).is_empty());
+    }
+
+    #[test]
     fn an_entry_is_written_after_its_head_as_one_run_of_its_own_bytes() {
         let entry = whole();
         let at = PartRef { offset: 3, len: 5 };
@@ -362,7 +477,7 @@ mod tests {
         // Cut anywhere, the results are an error, never a head pointing past the chunk.
         for cut in 1..bytes.len() {
             assert!(
-                read_light(&mapped(&bytes[..cut]), 0).is_err(),
+                read_alone(mapped(&bytes[..cut]), 0).is_err(),
                 "cut at {cut}"
             );
         }

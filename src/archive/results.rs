@@ -12,7 +12,7 @@ use serde::ser::{Error as _, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use super::entry::Entry;
-use super::light_entry::{AsCached, EntryRef, Head, Raw};
+use super::light_entry::{AsCached, EntryRef, Heads, Raw};
 use super::model::Part;
 use super::store::PartRef;
 use super::threads::{Profile, ProfileRef};
@@ -24,15 +24,16 @@ pub type WholeResult = (Entry, Part, Profile);
 
 /// An article reused from the cache, as a build holds it: [`WholeResult`] with a head, its
 /// profile left in the cache's bytes ([`Raw::profile`]).
-pub type LightResult = (Head, Part);
+pub use super::light_entry::LightResult;
 
 /// One file's articles (one for a dump or a saved page, one per page of a crawl).
 #[derive(Debug, Clone)]
 pub enum Results {
     /// Whole entries (light: no body, no text): parsed, or read whole from the cache.
     Whole(Vec<WholeResult>),
-    /// Read light from the cache: each article's head, and where the whole entries are.
-    Light(Vec<LightResult>, Raw),
+    /// Read light from the cache: each article's head (where its chunk's read holds them),
+    /// and where the whole entries are.
+    Light(Heads, Raw),
 }
 
 impl Default for Results {
@@ -45,7 +46,7 @@ impl Results {
     pub fn len(&self) -> usize {
         match self {
             Results::Whole(v) => v.len(),
-            Results::Light(v, _) => v.len(),
+            Results::Light(h, raw) => h.of(raw).len(),
         }
     }
 
@@ -56,21 +57,21 @@ impl Results {
     pub fn id(&self, j: usize) -> &str {
         match self {
             Results::Whole(v) => &v[j].0.article.id,
-            Results::Light(v, _) => v[j].0.id.as_str(),
+            Results::Light(h, raw) => h.of(raw)[j].0.id.as_str(),
         }
     }
 
     pub fn published(&self, j: usize) -> Option<&Date> {
         match self {
             Results::Whole(v) => v[j].0.article.published.as_ref(),
-            Results::Light(v, _) => v[j].0.published.as_ref(),
+            Results::Light(h, raw) => h.of(raw)[j].0.published.as_ref(),
         }
     }
 
     pub fn format(&self, j: usize) -> Format {
         match self {
             Results::Whole(v) => v[j].0.provenance.origin.format,
-            Results::Light(v, _) => v[j].0.format,
+            Results::Light(h, raw) => h.of(raw)[j].0.format,
         }
     }
 
@@ -78,21 +79,21 @@ impl Results {
     pub fn captured(&self, j: usize) -> Option<&Date> {
         match self {
             Results::Whole(v) => v[j].0.provenance.origin.captured.as_ref(),
-            Results::Light(v, _) => v[j].0.captured.as_ref(),
+            Results::Light(h, raw) => h.of(raw)[j].0.captured.as_ref(),
         }
     }
 
     pub fn part(&self, j: usize) -> &Part {
         match self {
             Results::Whole(v) => &v[j].1,
-            Results::Light(v, _) => &v[j].1,
+            Results::Light(h, raw) => &h.of(raw)[j].1,
         }
     }
 
     pub fn profile(&self, j: usize) -> ProfileRef<'_> {
         match self {
             Results::Whole(v) => ProfileRef::Owned(&v[j].2),
-            Results::Light(v, raw) => raw.profile(&v[j].0),
+            Results::Light(h, raw) => raw.profile(&h.of(raw)[j].0),
         }
     }
 
@@ -117,7 +118,7 @@ impl Results {
             match (&mut *self, left) {
                 (Results::Whole(v), 0) => v[j].0.article.id = std::mem::take(id),
                 (Results::Whole(v), _) => v[j].0.article.id.clone_from(id),
-                (Results::Light(v, _), _) => v[j].0.id = id.as_str().into(),
+                (Results::Light(h, raw), _) => h.to_mut(raw)[j].0.id = id.as_str().into(),
             }
         }
         renamed
@@ -127,7 +128,7 @@ impl Results {
     pub(super) fn parts_mut(&mut self) -> impl Iterator<Item = &mut Part> {
         let (whole, light): (&mut [WholeResult], &mut [LightResult]) = match self {
             Results::Whole(v) => (v.as_mut_slice(), &mut []),
-            Results::Light(v, _) => (&mut [], v.as_mut_slice()),
+            Results::Light(h, raw) => (&mut [], h.to_mut(raw)),
         };
         let whole = whole.iter_mut().map(|(_, part, _)| part);
         whole.chain(light.iter_mut().map(|(_, part)| part))
@@ -137,7 +138,7 @@ impl Results {
     pub(super) fn whole(&self, j: usize) -> Result<Entry, postcard::Error> {
         match self {
             Results::Whole(v) => Ok(v[j].0.clone()),
-            Results::Light(v, raw) => raw.entry(&v[j].0),
+            Results::Light(h, raw) => raw.entry(&h.of(raw)[j].0),
         }
     }
 
@@ -146,11 +147,12 @@ impl Results {
     pub(super) fn into_whole(self) -> Result<Vec<WholeResult>, postcard::Error> {
         match self {
             Results::Whole(v) => Ok(v),
-            Results::Light(v, raw) => v
-                .into_iter()
+            Results::Light(h, raw) => h
+                .of(&raw)
+                .iter()
                 .map(|(head, part)| {
-                    let profile = raw.profile(&head).to_profile();
-                    Ok((raw.entry(&head)?, part, profile))
+                    let profile = raw.profile(head).to_profile();
+                    Ok((raw.entry(head)?, part.clone(), profile))
                 })
                 .collect(),
         }
@@ -168,7 +170,7 @@ impl Results {
     pub(super) fn entry_ref(&self, j: usize) -> EntryRef<'_> {
         match self {
             Results::Whole(v) => EntryRef::Whole(&v[j].0),
-            Results::Light(v, raw) => EntryRef::Light(&v[j].0, raw),
+            Results::Light(h, raw) => EntryRef::Light(&h.of(raw)[j].0, raw),
         }
     }
 
@@ -177,10 +179,8 @@ impl Results {
     pub(super) fn bytes_as_read(&self) -> Option<&[u8]> {
         match self {
             Results::Whole(_) => None,
-            Results::Light(v, raw) => {
-                let now = v
-                    .iter()
-                    .map(|(head, part)| (head.id.as_str(), part.stored()));
+            Results::Light(h, raw) => {
+                let now = (h.of(raw).iter()).map(|(head, part)| (head.id.as_str(), part.stored()));
                 raw.outcomes_bytes(now)
             }
         }
@@ -216,8 +216,6 @@ impl Serialize for Outcomes<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
     use crate::archive::light_entry::WholeEntry;
 
@@ -256,8 +254,8 @@ mod tests {
         );
         let bytes = postcard::to_stdvec(&Outcomes(&whole)).unwrap();
         std::io::Write::write_all(file, &bytes).unwrap();
-        let map = Arc::new(unsafe { memmap2::Mmap::map(&*file) }.unwrap());
-        let (heads, raw, _) = super::super::light_entry::read_light(&map, 0).unwrap();
+        let map = unsafe { memmap2::Mmap::map(&*file) }.unwrap();
+        let (heads, raw, _) = super::super::light_entry::read_alone(map, 0).unwrap();
         Results::Light(heads, raw)
     }
 

@@ -101,7 +101,7 @@ impl Serialize for EntryRef<'_> {
 
 /// An entry as the build cache writes it: its head's fields (publication date, format,
 /// capture date), then its whole self ([`EntryRef`]'s bytes) with their length before them,
-/// so that a build reads the head and passes the rest in one step ([`read_light`]).
+/// so that a build reads the head and passes the rest in one step ([`super::read_heads`]).
 pub struct AsCached<'a>(pub EntryRef<'a>);
 
 impl Serialize for AsCached<'_> {
