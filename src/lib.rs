@@ -21,6 +21,8 @@ pub mod serde_le;
 pub mod serde_utf8;
 /// The one hash whose values are kept or published (ids, ETags, asset names).
 pub mod stable_hash;
+/// Postcard's varints read straight from a slice.
+pub mod varint;
 /// The axum application that renders the archive as right-to-left HTML.
 pub mod web;
 

@@ -118,10 +118,21 @@ impl<'a> ProfileRef<'a> {
         Ok((ProfileRef::Encoded(&bytes[..used]), rest))
     }
 
-    /// An encoded profile's body key, its terms' bytes, and the bytes after them.
+    /// An encoded profile's terms' bytes, and the bytes after them; its body key passed, not
+    /// decoded (as postcard reads it: [`crate::varint`]).
     fn split(bytes: &'a [u8]) -> Result<(&'a [u8], &'a [u8]), postcard::Error> {
-        let (_, rest) = postcard::take_from_bytes::<Option<(u64, u32)>>(bytes)?;
-        postcard::take_from_bytes::<&[u8]>(rest)
+        use crate::varint::{take_u32, take_u64, take_usize};
+        let bad = || postcard::Error::DeserializeBadEncoding;
+        let rest = match bytes.split_first().ok_or_else(bad)? {
+            (0, rest) => rest,
+            (1, key) => {
+                let (_, len) = take_u64(key).ok_or_else(bad)?;
+                take_u32(len).ok_or_else(bad)?.1
+            }
+            _ => return Err(bad()),
+        };
+        let (len, rest) = take_usize(rest).ok_or_else(bad)?;
+        rest.split_at_checked(len).ok_or_else(bad)
     }
 
     /// The key of its body's words ([`Profile::body`]): equal keys are verbatim duplicates.
@@ -366,6 +377,31 @@ mod tests {
         assert!(ProfileRef::take_from(&bad).is_err());
         let whole = postcard::to_stdvec(&profiles[0]).unwrap();
         assert!(ProfileRef::take_from(&whole[..whole.len() - 1]).is_err());
+    }
+
+    proptest::proptest! {
+        /// Its body key passed, not decoded: split where postcard's decoding splits it, and
+        /// refused where it refuses.
+        #[test]
+        fn a_profile_is_split_as_postcard_reads_it(
+            body: Option<(u64, u32)>,
+            terms in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..24),
+            after in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..24),
+        ) {
+            let postcard = |b| -> Option<(&[u8], &[u8])> {
+                let (_, rest) = postcard::take_from_bytes::<Option<(u64, u32)>>(b).ok()?;
+                postcard::take_from_bytes::<&[u8]>(rest).ok()
+            };
+            let mut bytes = postcard::to_stdvec(&(body, &terms[..])).unwrap();
+            bytes.extend(&after);
+            let split = ProfileRef::split(&bytes).ok();
+            proptest::prop_assert_eq!(split, Some((&terms[..], &after[..])));
+            for cut in 0..bytes.len() {
+                proptest::prop_assert_eq!(ProfileRef::split(&bytes[..cut]).ok(), postcard(&bytes[..cut]));
+            }
+            // Any bytes at all (after a tag, often a bad one).
+            proptest::prop_assert_eq!(ProfileRef::split(&after).ok(), postcard(&after));
+        }
     }
 
     #[test]
