@@ -24,6 +24,7 @@ use super::store::PartRef;
 use super::threads::ProfileRef;
 use crate::capture::Format;
 use crate::parse::Date;
+use crate::varint;
 
 mod entry_ref;
 pub use entry_ref::{AsCached, EntryRef, encode_placed};
@@ -50,6 +51,37 @@ struct Written {
     published: Option<Date>,
     format: Format,
     captured: Option<Date>,
+}
+
+impl Written {
+    /// The head postcard wrote at the start of `bytes`, and the bytes after it: its dates'
+    /// varints read straight from the bytes ([`varint`]), as postcard reads them.
+    fn take_from(bytes: &[u8]) -> Result<(Written, &[u8]), postcard::Error> {
+        let (published, rest) = take_date(bytes)?;
+        let (format, rest) = postcard::take_from_bytes::<Format>(rest)?;
+        let (captured, rest) = take_date(rest)?;
+        let head = Written {
+            published,
+            format,
+            captured,
+        };
+        Ok((head, rest))
+    }
+}
+
+/// An `Option<Date>` as postcard writes it (a tag, then the packed date's varint).
+fn take_date(bytes: &[u8]) -> Result<(Option<Date>, &[u8]), postcard::Error> {
+    match bytes.split_first() {
+        Some((0, rest)) => Ok((None, rest)),
+        Some((1, rest)) => {
+            let (bits, rest) =
+                varint::take_u64(rest).ok_or(postcard::Error::DeserializeBadVarint)?;
+            let date = Date::from_packed(bits).ok_or(postcard::Error::DeserializeBadEncoding)?;
+            Ok((Some(date), rest))
+        }
+        Some(_) => Err(postcard::Error::DeserializeBadOption),
+        None => Err(postcard::Error::DeserializeUnexpectedEnd),
+    }
 }
 
 /// A chunk of the cache's dumps read light: its mapped bytes, and the heads and parts of all
@@ -102,17 +134,22 @@ pub fn read_heads(
     let (n, mut rest) = postcard::take_from_bytes::<usize>(chunk.get(start..).ok_or_else(short)?)?;
     for _ in 0..n {
         let head: Written;
-        (head, rest) = postcard::take_from_bytes(rest)?;
+        (head, rest) = Written::take_from(rest)?;
         let len: usize;
-        (len, rest) = postcard::take_from_bytes(rest)?;
+        (len, rest) = varint::take_usize(rest).ok_or_else(short)?;
         let from = at(rest);
         let entry = rest.get(..len).ok_or_else(short)?;
         rest = &rest[len..];
         // Its id, a dump's too (the build keeps it where no new name's id meets another's).
         let (Held(id), _) = postcard::take_from_bytes::<Held>(entry)?;
         let id = super::id::from_bytes(id).map(CompactString::new);
-        let part;
-        (part, rest) = postcard::take_from_bytes::<Part>(rest)?;
+        let (offset, stored_len);
+        (offset, rest) = varint::take_u64(rest).ok_or_else(short)?;
+        (stored_len, rest) = varint::take_u32(rest).ok_or_else(short)?;
+        let part = Part::Stored(PartRef {
+            offset,
+            len: stored_len,
+        });
         let profile_from = at(rest);
         (_, rest) = ProfileRef::take_from(rest)?;
         let head = Head {
@@ -406,6 +443,36 @@ mod tests {
             ..read.clone()
         };
         assert!(raw.entry(&astray).is_err());
+    }
+
+    proptest::proptest! {
+        /// Read straight from the bytes, a head is what postcard reads, and refused where it
+        /// refuses (cut short, or any bytes at all).
+        #[test]
+        fn a_head_is_read_as_postcard_reads_it(
+            dates in proptest::collection::vec(0usize..5, 2),
+            format in 0usize..3,
+            garbage in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..12),
+        ) {
+            let known = [
+                None,
+                Date::parse("2015-09-18").ok(),
+                Date::parse("2015-09-18T16:41").ok(),
+                Date::parse("2020-03-17T17:27:41+03:00").ok(),
+                Date::parse("1901-01-01T00:00-05:30").ok(),
+            ];
+            let format = [Format::Text, Format::Html, Format::Warc][format];
+            let fields = |w: (Written, &[u8])| (w.0.published, w.0.format, w.0.captured, w.1.to_vec());
+            let ours = |b| Written::take_from(b).ok().map(fields);
+            let theirs = |b| postcard::take_from_bytes::<Written>(b).ok().map(fields);
+            let mut bytes = postcard::to_stdvec(&(known[dates[0]], format, known[dates[1]])).unwrap();
+            bytes.extend(&garbage);
+            proptest::prop_assert!(ours(&bytes).is_some());
+            for cut in 0..=bytes.len() {
+                proptest::prop_assert_eq!(ours(&bytes[..cut]), theirs(&bytes[..cut]));
+            }
+            proptest::prop_assert_eq!(ours(&garbage), theirs(&garbage));
+        }
     }
 
     #[test]

@@ -53,6 +53,12 @@ const MAX_OFFSET: i32 = 14 * 3600;
 static ISO: DateTimeParser = DateTimeParser::new();
 
 impl Date {
+    /// The date packed in `bits` as the build cache and the compiled archive hold it (what
+    /// [`Serialize`] writes where the form is not human-readable), when it is one.
+    pub fn from_packed(bits: u64) -> Option<Date> {
+        bits::unpack(bits)
+    }
+
     /// The day `year-month-day`, when it is a real one of a four-digit year.
     pub fn ymd(year: i32, month: u32, day: u32) -> Option<Date> {
         let day = civil::Date::new(
