@@ -24,10 +24,13 @@ use super::store::PartRef;
 use super::threads::ProfileRef;
 use crate::capture::Format;
 use crate::parse::Date;
-use crate::varint;
 
 mod entry_ref;
+mod read;
 pub use entry_ref::{AsCached, EntryRef, encode_placed};
+#[cfg(test)]
+pub use read::read_alone;
+pub use read::{Chunk, Heads, read_heads, span};
 
 /// What a build reads of a reused article: the rest of its entry stays in the cache's bytes.
 #[derive(Debug, Clone, Default)]
@@ -53,52 +56,8 @@ struct Written {
     captured: Option<Date>,
 }
 
-impl Written {
-    /// The head postcard wrote at the start of `bytes`, and the bytes after it: its dates'
-    /// varints read straight from the bytes ([`varint`]), as postcard reads them.
-    fn take_from(bytes: &[u8]) -> Result<(Written, &[u8]), postcard::Error> {
-        let (published, rest) = take_date(bytes)?;
-        let (format, rest) = postcard::take_from_bytes::<Format>(rest)?;
-        let (captured, rest) = take_date(rest)?;
-        let head = Written {
-            published,
-            format,
-            captured,
-        };
-        Ok((head, rest))
-    }
-}
-
-/// An `Option<Date>` as postcard writes it (a tag, then the packed date's varint).
-fn take_date(bytes: &[u8]) -> Result<(Option<Date>, &[u8]), postcard::Error> {
-    match bytes.split_first() {
-        Some((0, rest)) => Ok((None, rest)),
-        Some((1, rest)) => {
-            let (bits, rest) =
-                varint::take_u64(rest).ok_or(postcard::Error::DeserializeBadVarint)?;
-            let date = Date::from_packed(bits).ok_or(postcard::Error::DeserializeBadEncoding)?;
-            Ok((Some(date), rest))
-        }
-        Some(_) => Err(postcard::Error::DeserializeBadOption),
-        None => Err(postcard::Error::DeserializeUnexpectedEnd),
-    }
-}
-
-/// A chunk of the cache's dumps read light: its mapped bytes, and the heads and parts of all
-/// its dumps' articles in one vector. A vector a dump was an allocation (and a free) for each
-/// of a million reused dumps at every `+1` (15.5 M instructions at 100,000 in mimalloc's
-/// allocation alone: notes/build-bench.md, session 42).
-#[derive(Debug)]
-pub struct Chunk {
-    map: memmap2::Mmap,
-    heads: Vec<LightResult>,
-}
-
-impl Chunk {
-    pub fn new(map: memmap2::Mmap, heads: Vec<LightResult>) -> Chunk {
-        Chunk { map, heads }
-    }
-}
+/// A reused article as a build holds it: its head, and where its parts are.
+pub type LightResult = (Head, Part);
 
 /// Where a reused dump's results are in a chunk of the cache, as written: the bytes of its
 /// list of `(entry, parts, profile)`, each entry as [`AsCached`] writes it.
@@ -106,106 +65,6 @@ impl Chunk {
 pub struct Raw {
     chunk: Arc<Chunk>,
     range: Range<u32>,
-}
-
-/// A dump's articles read light: each one's head (with where its profile is) and parts, where
-/// its chunk holds them ([`Chunk`]: as read), or its own once one of them changed (an id
-/// given again, parts moved by a compaction).
-#[derive(Debug, Clone)]
-pub enum Heads {
-    InChunk(Range<u32>),
-    Own(Vec<LightResult>),
-}
-
-/// A reused article as a build holds it: its head, and where its parts are.
-pub type LightResult = (Head, Part);
-
-/// The results of a dump written at `start` of `chunk` (as [`super::results::Outcomes`] writes
-/// them), read light: each entry's head, where its bytes and profile are (passed, the profile
-/// checked), and its parts, pushed onto `heads`. Gives where they end in `chunk`.
-pub fn read_heads(
-    chunk: &[u8],
-    start: usize,
-    heads: &mut Vec<LightResult>,
-) -> Result<usize, postcard::Error> {
-    let short = || postcard::Error::DeserializeUnexpectedEnd;
-    let end = chunk.len();
-    let at = |rest: &[u8]| end - rest.len();
-    let (n, mut rest) = postcard::take_from_bytes::<usize>(chunk.get(start..).ok_or_else(short)?)?;
-    for _ in 0..n {
-        let head: Written;
-        (head, rest) = Written::take_from(rest)?;
-        let len: usize;
-        (len, rest) = varint::take_usize(rest).ok_or_else(short)?;
-        let from = at(rest);
-        let entry = rest.get(..len).ok_or_else(short)?;
-        rest = &rest[len..];
-        // Its id, a dump's too (the build keeps it where no new name's id meets another's).
-        let (Held(id), _) = postcard::take_from_bytes::<Held>(entry)?;
-        let id = super::id::from_bytes(id).map(CompactString::new);
-        let (offset, stored_len);
-        (offset, rest) = varint::take_u64(rest).ok_or_else(short)?;
-        (stored_len, rest) = varint::take_u32(rest).ok_or_else(short)?;
-        let part = Part::Stored(PartRef {
-            offset,
-            len: stored_len,
-        });
-        let profile_from = at(rest);
-        (_, rest) = ProfileRef::take_from(rest)?;
-        let head = Head {
-            id: id.ok_or(postcard::Error::DeserializeBadUtf8)?,
-            published: head.published,
-            format: head.format,
-            captured: head.captured,
-            at: span(from)?..span(from + len)?,
-            profile_at: span(profile_from)?..span(at(rest))?,
-        };
-        heads.push((head, part));
-    }
-    Ok(at(rest))
-}
-
-/// The results of one dump written at `start` of `map`, read light on their own (as a chunk
-/// of that one dump).
-#[cfg(test)]
-pub fn read_alone(
-    map: memmap2::Mmap,
-    start: usize,
-) -> Result<(Heads, Raw, usize), postcard::Error> {
-    let mut heads = Vec::new();
-    let end = read_heads(&map, start, &mut heads)?;
-    let n = span(heads.len())?;
-    let chunk = Arc::new(Chunk::new(map, heads));
-    let raw = Raw::new(&chunk, span(start)?..span(end)?);
-    Ok((Heads::InChunk(0..n), raw, end))
-}
-
-/// An offset in a chunk, as held: chunks are a few megabytes, 32 bits (not 64) for a million.
-pub fn span(i: usize) -> Result<u32, postcard::Error> {
-    u32::try_from(i).map_err(|_| postcard::Error::DeserializeBadVarint)
-}
-
-impl Heads {
-    /// The heads of `heads`, as `raw` holds them.
-    pub fn of<'a>(&'a self, raw: &'a Raw) -> &'a [LightResult] {
-        match self {
-            Heads::InChunk(at) => (raw.chunk.heads)
-                .get(at.start as usize..at.end as usize)
-                .unwrap_or_default(),
-            Heads::Own(v) => v,
-        }
-    }
-
-    /// Its own heads, to be changed: copied out of the chunk's the first time.
-    pub fn to_mut(&mut self, raw: &Raw) -> &mut [LightResult] {
-        if let Heads::InChunk(_) = self {
-            *self = Heads::Own(self.of(raw).to_vec());
-        }
-        match self {
-            Heads::Own(v) => v,
-            Heads::InChunk(_) => &mut [],
-        }
-    }
 }
 
 impl Raw {
@@ -336,7 +195,7 @@ mod tests {
     use crate::archive::threads::Profile;
     use crate::parse::{Warning, WarningCode};
 
-    fn whole() -> Entry {
+    pub(super) fn whole() -> Entry {
         let mut entry = Entry::default();
         let a = &mut entry.article;
         a.id = "مقال-1".into();
@@ -366,7 +225,7 @@ mod tests {
     }
 
     /// A dump's results as the cache writes them: `entries`, each with its parts at `at`.
-    fn written(entries: &[&Entry], at: PartRef) -> Vec<u8> {
+    pub(super) fn written(entries: &[&Entry], at: PartRef) -> Vec<u8> {
         let items: Vec<_> = entries
             .iter()
             .map(|e| (AsCached(EntryRef::Whole(e)), at, Profile::of(&e.article)))
@@ -375,7 +234,7 @@ mod tests {
     }
 
     /// `bytes` mapped, as a cache chunk is.
-    fn mapped(bytes: &[u8]) -> memmap2::Mmap {
+    pub(super) fn mapped(bytes: &[u8]) -> memmap2::Mmap {
         let mut file = tempfile::tempfile().unwrap();
         std::io::Write::write_all(&mut file, bytes).unwrap();
         unsafe { memmap2::Mmap::map(&file) }.unwrap()
@@ -443,78 +302,6 @@ mod tests {
             ..read.clone()
         };
         assert!(raw.entry(&astray).is_err());
-    }
-
-    proptest::proptest! {
-        /// Read straight from the bytes, a head is what postcard reads, and refused where it
-        /// refuses (cut short, or any bytes at all).
-        #[test]
-        fn a_head_is_read_as_postcard_reads_it(
-            dates in proptest::collection::vec(0usize..5, 2),
-            format in 0usize..3,
-            garbage in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..12),
-        ) {
-            let known = [
-                None,
-                Date::parse("2015-09-18").ok(),
-                Date::parse("2015-09-18T16:41").ok(),
-                Date::parse("2020-03-17T17:27:41+03:00").ok(),
-                Date::parse("1901-01-01T00:00-05:30").ok(),
-            ];
-            let format = [Format::Text, Format::Html, Format::Warc][format];
-            let fields = |w: (Written, &[u8])| (w.0.published, w.0.format, w.0.captured, w.1.to_vec());
-            let ours = |b| Written::take_from(b).ok().map(fields);
-            let theirs = |b| postcard::take_from_bytes::<Written>(b).ok().map(fields);
-            let mut bytes = postcard::to_stdvec(&(known[dates[0]], format, known[dates[1]])).unwrap();
-            bytes.extend(&garbage);
-            proptest::prop_assert!(ours(&bytes).is_some());
-            for cut in 0..=bytes.len() {
-                proptest::prop_assert_eq!(ours(&bytes[..cut]), theirs(&bytes[..cut]));
-            }
-            proptest::prop_assert_eq!(ours(&garbage), theirs(&garbage));
-        }
-    }
-
-    #[test]
-    fn a_chunks_dumps_share_its_heads_until_one_of_them_changes() {
-        let (mut first, mut second) = (whole(), whole());
-        first.article.id = "أول".into();
-        second.article.id = "ثان".into();
-        let at = PartRef { offset: 3, len: 5 };
-        let mut bytes = written(&[&first], at);
-        let start = bytes.len();
-        bytes.extend(written(&[&second, &second], at));
-        let map = mapped(&bytes);
-        let mut heads = Vec::new();
-        assert_eq!(read_heads(&map, 0, &mut heads).unwrap(), start);
-        assert_eq!(read_heads(&map, start, &mut heads).unwrap(), bytes.len());
-        let chunk = Arc::new(Chunk::new(map, heads));
-        let one = (
-            Heads::InChunk(0..1),
-            Raw::new(&chunk, 0..span(start).unwrap()),
-        );
-        let end = span(bytes.len()).unwrap();
-        let (mut two, two_raw) = (
-            Heads::InChunk(1..3),
-            Raw::new(&chunk, span(start).unwrap()..end),
-        );
-        assert_eq!(one.0.of(&one.1)[0].0.id, "أول");
-        assert_eq!(two.of(&two_raw).len(), 2);
-        assert_eq!(two.of(&two_raw)[1].0.id, "ثان");
-        // Changed, the dump's heads are its own: the chunk's, and so its neighbour's, are not.
-        two.to_mut(&two_raw)[0].0.id = "آخر".into();
-        assert!(matches!(two, Heads::Own(_)));
-        let ids = |h: &Heads, raw| {
-            h.of(raw)
-                .iter()
-                .map(|(h, _)| h.id.to_string())
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(ids(&two, &two_raw), ["آخر", "ثان"]);
-        assert_eq!(ids(&Heads::InChunk(0..3), &two_raw), ["أول", "ثان", "ثان"]);
-        assert_eq!(ids(&one.0, &one.1), ["أول"]);
-        // A range past the chunk's heads holds none, rather than panicking.
-        assert!(Heads::InChunk(2..9).of(&two_raw).is_empty());
     }
 
     #[test]
