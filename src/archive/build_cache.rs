@@ -29,12 +29,11 @@ use crate::capture::warc::Skip;
 mod walk;
 mod write;
 pub use walk::Walk;
-#[cfg(test)]
-pub use write::save;
 pub use write::{
-    CachedRef, DumpChunks, Dumps, Unnamed, name_written, new_mark, write_dumps, write_held,
-    write_unnamed,
+    CachedRef, DumpChunks, Dumps, Unnamed, name_written, new_mark, write_held, write_unnamed,
 };
+#[cfg(test)]
+pub use write::{save, write_dumps};
 
 const MAGIC: &[u8; 8] = b"ARSHIFC\x01";
 /// Bump whenever anything inside [`BuildCache`] changes shape.
