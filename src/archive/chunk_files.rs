@@ -174,7 +174,7 @@ pub type Fingerprint = [u8; 32];
 
 /// Writes the chunk of `run` unless `dir` holds it already; gives back its name. Its bytes
 /// are postcard's of the slice: the items' count, then each item's.
-fn put<T>(
+pub fn put<T>(
     dir: &Path,
     run: &[T],
     encode: &impl Fn(&T, &mut Vec<u8>) -> io::Result<()>,

@@ -65,16 +65,7 @@ fn write_chunks<T: Sync>(
     let ranges = Cut::ARCHIVE.ranges_by(threads, ends);
     ranges
         .into_par_iter()
-        .map(|range| {
-            let run = &threads[range];
-            // As `chunk_files` writes a chunk: the count, then each item.
-            let mut bytes = Vec::new();
-            chunk_files::postcard_item(&run.len(), &mut bytes)?;
-            for thread in run {
-                encode(thread, &mut bytes)?;
-            }
-            chunk_files::put_bytes(dir, &bytes, durability)
-        })
+        .map(|range| chunk_files::put(dir, &threads[range], &encode, durability))
         .collect()
 }
 
