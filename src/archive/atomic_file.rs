@@ -31,6 +31,31 @@ pub fn replace<T>(
     Ok(value)
 }
 
+/// [`replace`] for a name the user gave (`export --jsonl FILE`). A name that stands for
+/// something other than a file, such as `/dev/null`, a FIFO or a terminal, is written straight
+/// into: a rename would put a regular file in its place (run as root over `/dev/null`, every
+/// later `2>/dev/null` on the machine writes into that file, and every read of it gets what
+/// they wrote). A symbolic link is followed, so the file it names is replaced and the link
+/// stays.
+pub fn replace_named<T>(
+    path: &Path,
+    durability: Durability,
+    write: impl FnOnce(&mut BufWriter<File>) -> io::Result<T>,
+) -> io::Result<T> {
+    match fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+            let mut out =
+                BufWriter::with_capacity(1 << 20, File::options().write(true).open(path)?);
+            let value = write(&mut out)?;
+            out.into_inner().map_err(|e| e.into_error())?;
+            Ok(value)
+        }
+        Ok(_) => replace(&fs::canonicalize(path)?, durability, write),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => replace(path, durability, write),
+        Err(e) => Err(e),
+    }
+}
+
 /// A file written whole beside its place ([`write_beside`]), not yet renamed over it: removed
 /// when dropped unless [`Beside::rename`]d, so that what fails between the two leaves nothing.
 pub struct Beside {
@@ -201,5 +226,57 @@ mod tests {
         ] {
             assert_eq!(of(near), None, "{near}");
         }
+    }
+
+    #[test]
+    fn a_named_fifo_is_written_into_and_stays_a_fifo() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("out.jsonl");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_bits_truncate(0o600),
+            0,
+        )
+        .unwrap();
+        let reader = std::thread::spawn({
+            let fifo = fifo.clone();
+            move || fs::read_to_string(fifo).unwrap()
+        });
+        let n = replace_named(&fifo, Durability::Synced, |out| {
+            out.write_all(b"{\"id\":1}\n")?;
+            Ok(1)
+        })
+        .unwrap();
+        // Checked before the reader is joined: had the FIFO been renamed over, nothing could
+        // open it for writing again and the join would wait forever.
+        let kind = fs::symlink_metadata(&fifo).unwrap().file_type();
+        assert!(kind.is_fifo(), "the FIFO was replaced by {kind:?}");
+        assert_eq!(n, 1);
+        assert_eq!(reader.join().unwrap(), "{\"id\":1}\n");
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(names.len(), 1, "no temporary beside it");
+    }
+
+    #[test]
+    fn a_named_link_keeps_pointing_at_the_replaced_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, link) = (dir.path().join("data.jsonl"), dir.path().join("link.jsonl"));
+        fs::write(&file, "old\n").unwrap();
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        replace_named(&link, Durability::Synced, |out| out.write_all(b"new\n")).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(&file).unwrap(), "new\n");
+        let fresh = dir.path().join("fresh.jsonl");
+        replace_named(&fresh, Durability::Cached, |out| out.write_all(b"x")).unwrap();
+        assert_eq!(fs::read_to_string(&fresh).unwrap(), "x");
+        assert!(replace_named(dir.path(), Durability::Cached, |out| out.write_all(b"x")).is_err());
     }
 }

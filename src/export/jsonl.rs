@@ -10,7 +10,8 @@ use crate::archive::atomic_file::{self, Durability};
 use crate::archive::{Archive, dataset};
 
 /// Writes `archive` to `path`; gives back how many articles. A file is written beside its
-/// name and renamed into place, so a reader never meets half of one.
+/// name and renamed into place, so a reader never meets half of one; a device or a FIFO
+/// (`/dev/null`, a pipe to another program) is written into ([`atomic_file::replace_named`]).
 pub fn write(archive: &Archive, path: &Path) -> anyhow::Result<usize> {
     if path == Path::new("-") {
         let mut out = io::BufWriter::new(io::stdout().lock());
@@ -19,7 +20,7 @@ pub fn write(archive: &Archive, path: &Path) -> anyhow::Result<usize> {
         return Ok(n);
     }
     let gzip = path.extension().is_some_and(|e| e == "gz");
-    let result = atomic_file::replace(path, Durability::Synced, |out| {
+    let result = atomic_file::replace_named(path, Durability::Synced, |out| {
         if gzip {
             dataset::write_jsonl_gz(archive, &mut *out)
         } else {
