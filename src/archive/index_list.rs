@@ -15,7 +15,9 @@ use rayon::prelude::*;
 
 use super::atomic_file::Durability;
 use super::chunk_files::{self, ChunkName, Piece};
+use super::id;
 use super::store::PartRef;
+use crate::varint;
 
 /// The list's chunks, mapped and not yet read.
 #[derive(Debug, Default)]
@@ -47,32 +49,64 @@ impl IndexList {
         maps.collect::<io::Result<_>>().map(IndexList)
     }
 
-    /// Each article's id (borrowed from the chunks) and parts, in the order written, read on
-    /// both cores; `None` when a chunk does not decode (the index is then made again).
+    /// Each article's id (borrowed from the chunks) and parts, in the order written; `None`
+    /// when a chunk does not decode (the index is then made again). Each chunk's items are
+    /// read straight into their place in one vector sized once, not into a vector of their
+    /// own then copied (at a million, 32 MB of fresh pages twice).
     pub fn read(&self) -> Option<Listed<'_>> {
-        let chunks: Option<Vec<Vec<(&str, PartRef)>>> =
-            self.0.par_iter().map(|(_, map)| read_chunk(map)).collect();
-        let chunks = chunks?;
-        // Sized once: a flattening iterator cannot tell its length.
-        let mut items = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
-        let mut held = Vec::with_capacity(chunks.len());
-        for ((name, _), chunk) in self.0.iter().zip(chunks) {
-            let (start, len) = (items.len(), chunk.len());
+        let counts: Vec<usize> = (self.0.iter())
+            .map(|(_, map)| items_in(map))
+            .collect::<Option<_>>()?;
+        let mut items = vec![("", PartRef { offset: 0, len: 0 }); counts.iter().sum()];
+        let mut held = Vec::with_capacity(counts.len());
+        let mut places = Vec::with_capacity(counts.len());
+        let (mut rest, mut start) = (items.as_mut_slice(), 0);
+        for ((name, map), &len) in self.0.iter().zip(&counts) {
             held.push(Run {
                 name: *name,
                 start,
                 len,
             });
-            items.extend(chunk);
+            start += len;
+            let place;
+            (place, rest) = rest.split_at_mut(len);
+            places.push((place, map));
         }
-        Some(Listed { items, held })
+        let read = (places.into_par_iter()).all(|(place, map)| read_chunk(map, place).is_some());
+        read.then_some(Listed { items, held })
     }
 }
 
-/// One chunk's items as [`chunk_files::write`] wrote them, nothing after them.
-fn read_chunk(bytes: &[u8]) -> Option<Vec<(&str, PartRef)>> {
-    let (items, rest) = chunk_files::items(bytes).ok()?;
-    rest.is_empty().then_some(items)
+/// How many items a chunk's bytes say they hold (the varint they begin with), when no more
+/// than a chunk may hold ([`chunk_files::MAX_ITEMS`]) nor than its bytes can (an item takes
+/// three at least): a damaged length is not allocated.
+fn items_in(bytes: &[u8]) -> Option<usize> {
+    let (n, _) = varint::take_usize(bytes)?;
+    (n <= chunk_files::MAX_ITEMS.min(bytes.len())).then_some(n)
+}
+
+/// One chunk's items as [`chunk_files::write`] wrote them (postcard's `(&str, PartRef)`s),
+/// nothing after them, read into `items` (as many as the chunk holds). Read straight from the
+/// bytes ([`varint`]), as postcard reads them, each id checked as ASCII first
+/// ([`id::from_bytes`]): through postcard's deserializer, with the standard UTF-8 check of each
+/// id (13.1 M), the list was 32.5 M instructions of the cache's load at 100,000
+/// (notes/build-bench.md, session 43).
+fn read_chunk<'a>(bytes: &'a [u8], items: &mut [(&'a str, PartRef)]) -> Option<()> {
+    let (n, mut rest) = varint::take_usize(bytes)?;
+    if n != items.len() {
+        return None;
+    }
+    for item in items {
+        let len;
+        (len, rest) = varint::take_usize(rest)?;
+        let id = rest.get(..len)?;
+        rest = &rest[len..];
+        let (offset, len);
+        (offset, rest) = varint::take_u64(rest)?;
+        (len, rest) = varint::take_u32(rest)?;
+        *item = (id::from_bytes(id)?, PartRef { offset, len });
+    }
+    rest.is_empty().then_some(())
 }
 
 impl<'a> Listed<'a> {
@@ -225,6 +259,53 @@ mod tests {
         std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
         let cut = IndexList::map(dir.path(), &names).unwrap();
         assert!(cut.read().is_none(), "a chunk cut short");
+    }
+
+    /// A chunk as postcard reads it (the list's reader before it read the varints itself).
+    fn postcard_chunk(bytes: &[u8]) -> Option<Vec<(&str, PartRef)>> {
+        let (items, rest) = chunk_files::items(bytes).ok()?;
+        rest.is_empty().then_some(items)
+    }
+
+    /// A chunk as [`IndexList::read`] reads it.
+    fn our_chunk(bytes: &[u8]) -> Option<Vec<(&str, PartRef)>> {
+        let mut items = vec![("", at(0)); items_in(bytes)?];
+        read_chunk(bytes, &mut items).map(|()| items)
+    }
+
+    proptest::proptest! {
+        /// Read straight from the bytes, a chunk is what postcard reads, and refused where it
+        /// refuses: cut anywhere, a byte changed (an id no longer UTF-8, a varint overlong),
+        /// bytes after it.
+        #[test]
+        fn a_chunk_is_read_as_postcard_reads_it(
+            ids in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[0-9a-f]{16}", "[0-9]{6}_[0-9a-f]{16}", "\\PC{0,12}", "مقال-[0-9]{1,3}",
+                ],
+                0..6,
+            ),
+            places in proptest::collection::vec(
+                (proptest::prelude::any::<u64>(), proptest::prelude::any::<u32>()), 6),
+            edit in proptest::option::of((proptest::prelude::any::<usize>(), proptest::prelude::any::<u8>())),
+            after in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2),
+        ) {
+            let items: Vec<(&str, PartRef)> = ids
+                .iter()
+                .zip(&places)
+                .map(|(id, &(offset, len))| (id.as_str(), PartRef { offset, len }))
+                .collect();
+            let mut bytes = postcard::to_stdvec(&items).unwrap();
+            proptest::prop_assert_eq!(our_chunk(&bytes), Some(items.clone()));
+            if let Some((i, byte)) = edit {
+                let i = i % bytes.len();
+                bytes[i] = byte;
+            }
+            bytes.extend(&after);
+            for cut in 0..=bytes.len() {
+                proptest::prop_assert_eq!(our_chunk(&bytes[..cut]), postcard_chunk(&bytes[..cut]));
+            }
+        }
     }
 
     #[test]
