@@ -10,14 +10,13 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::atomic_file;
 use super::chunk_files::{self, ChunkName};
 use super::index_list::IndexList;
-use super::light_entry::{self, Heads, Raw, WholeEntry};
+use super::light_entry::WholeEntry;
 use super::model::Part;
 use super::report::{Problem, Said};
 use super::results::Results;
@@ -26,6 +25,7 @@ use super::store::Store;
 use super::threads::Profile;
 use crate::capture::warc::Skip;
 
+mod read;
 mod walk;
 mod write;
 pub use walk::Walk;
@@ -230,7 +230,7 @@ impl BuildCache {
         let (dumps, indexed) = rayon::join(
             || match decode {
                 Decode::Whole => chunk_files::read(&chunks, &file.dumps),
-                Decode::Light => read_light(&chunks, &file.dumps),
+                Decode::Light => read::light(&chunks, &file.dumps),
             },
             || IndexList::map(&chunks, &file.indexed),
         );
@@ -252,62 +252,6 @@ impl BuildCache {
             dump_chunks,
         })
     }
-}
-
-/// The dumps of the chunks `names` in `dir`, decoded light on both cores: each one's fields
-/// in the order [`CachedRef`] writes them, of its results what a build reads of every article
-/// (each entry's head, [`light_entry::read_heads`], all of a chunk's in one vector), their
-/// bytes kept where they are.
-fn read_light(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<Vec<Cached>>> {
-    use rayon::prelude::*;
-    let bad = |e: postcard::Error| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
-    names
-        .par_iter()
-        .map(|name| {
-            let chunk = chunk_files::map(dir, name)?;
-            let end = chunk.len();
-            let at = |rest: &[u8]| end - rest.len();
-            let (n, mut rest) = postcard::take_from_bytes::<usize>(&chunk).map_err(bad)?;
-            let cap = n.min(chunk_files::MAX_ITEMS);
-            let mut dumps = Vec::with_capacity(cap);
-            // Each dump's heads among the chunk's, and where its results' bytes are.
-            let (mut heads, mut spans) = (Vec::with_capacity(cap), Vec::with_capacity(cap));
-            for _ in 0..n {
-                let name_len;
-                (name_len, rest) = postcard::take_from_bytes::<usize>(rest).map_err(bad)?;
-                let name_at = at(rest)..at(rest) + name_len;
-                rest = rest
-                    .get(name_len..)
-                    .ok_or_else(|| bad(postcard::Error::DeserializeUnexpectedEnd))?;
-                let stamp;
-                (stamp, rest) = postcard::take_from_bytes::<Stamp>(rest).map_err(bad)?;
-                let over;
-                (over, rest) = postcard::take_from_bytes::<Option<Stamp>>(rest).map_err(bad)?;
-                let (start, first) = (at(rest), heads.len());
-                let after = light_entry::read_heads(&chunk, start, &mut heads).map_err(bad)?;
-                let span = |i| light_entry::span(i).map_err(bad);
-                spans.push((span(first)?..span(heads.len())?, span(start)?..span(after)?));
-                rest = &chunk[after..];
-                let problems;
-                (problems, rest) = postcard::take_from_bytes(rest).map_err(bad)?;
-                let skipped;
-                (skipped, rest) = postcard::take_from_bytes(rest).map_err(bad)?;
-                dumps.push(Cached {
-                    name: String::new(),
-                    name_at,
-                    stamp,
-                    over,
-                    outcomes: Results::default(),
-                    said: Said::new(problems, skipped),
-                });
-            }
-            let chunk = Arc::new(light_entry::Chunk::new(chunk, heads));
-            for (dump, (heads, bytes)) in dumps.iter_mut().zip(spans) {
-                dump.outcomes = Results::Light(Heads::InChunk(heads), Raw::new(&chunk, bytes));
-            }
-            Ok(dumps)
-        })
-        .collect()
 }
 
 /// The cache file as written: [`BuildCache`] with its two long lists in chunks
