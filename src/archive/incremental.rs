@@ -26,8 +26,8 @@ use super::store_sink::StoreSink;
 use super::told::Listing;
 use super::watched::{self, Changes};
 use super::{
-    ArchiveError, build_lock::BuildLock, carried_order, compiled, results_compaction, search_dir,
-    staleness,
+    ArchiveError, build_lock::BuildLock, carried_order, compiled, own_pool, results_compaction,
+    search_dir, staleness,
 };
 
 /// How [`load_or_build`] tells that the compiled archive is current.
@@ -371,34 +371,33 @@ fn build_and_write(
     let (mut assembled, dump_chunks, dumps_took, synced, every_one_cached, listed) =
         std::thread::scope(|scope| {
             let syncing = scope.spawn(|| unsynced.sync());
-            // What the index holds now, digested to be checked against what is served, and
-            // its chunks written for the cache (taking by name those of the last list that did
-            // not change): it needs the parse alone, and is what the cache names whenever the
-            // served articles are the ones it holds (the index step, below).
-            let listing = scope.spawn(|| index_update::listed_early(out, &indexed, &digester));
-            let writer = scope.spawn(|| {
-                let started = Instant::now();
-                let dumps = CacheDumps {
-                    done: &done,
-                    compacted,
-                };
-                let as_named = ids.cached_as_named();
-                let written = build_cache::write_held(out, &dumps, &parsed, &known, as_named);
-                // None left out: the cache then holds the whole listing (names and stamps).
-                let every_one = written.as_ref().is_ok_and(|(_, left_out)| *left_out == 0);
-                (
-                    written.map(|(chunks, _)| chunks),
-                    started.elapsed(),
-                    every_one,
-                )
+            // The writers beside the step, one after the other on a thread of their own, their
+            // passes too: on rayon's global pool, `assemble`'s passes queued behind theirs.
+            let writing = scope.spawn(|| {
+                own_pool::install("arshif-write", || {
+                    // What the index holds now, digested to be checked against what is served,
+                    // and its chunks written for the cache (taking by name those of the last
+                    // list that did not change): it needs the parse alone, and is what the
+                    // cache names whenever the served articles are the ones it holds (the
+                    // index step, below).
+                    let listed = index_update::listed_early(out, &indexed, &digester);
+                    let started = Instant::now();
+                    let dumps = CacheDumps {
+                        done: &done,
+                        compacted,
+                    };
+                    let as_named = ids.cached_as_named();
+                    let written = build_cache::write_held(out, &dumps, &parsed, &known, as_named);
+                    // None left out: the cache then holds the whole listing (names and stamps).
+                    let every_one = written.as_ref().is_ok_and(|(_, left_out)| *left_out == 0);
+                    let written = written.map(|(chunks, _)| chunks);
+                    (written, started.elapsed(), every_one, listed)
+                })
             });
             let assembled = assemble(articles, &done, &ids.given, &mut report, Some(grouping));
-            let (written, took, every_one) =
-                writer.join().expect("writing the cache does not panic");
+            let (written, took, every_one, listed) =
+                writing.join().expect("writing the cache does not panic");
             let synced = syncing.join().expect("syncing the store does not panic");
-            let listed = listing
-                .join()
-                .expect("writing the index list does not panic");
             (assembled, written, took, synced, every_one, listed)
         });
     synced?;
