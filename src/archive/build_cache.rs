@@ -36,8 +36,9 @@ pub use write::{
 pub use write::{save, write_dumps};
 
 const MAGIC: &[u8; 8] = b"ARSHIFC\x01";
-/// Bump whenever anything inside [`BuildCache`] changes shape.
-const VERSION: u32 = 13;
+/// Bump whenever anything inside [`BuildCache`] changes shape. v14: an entry's head holds its
+/// dates in bytes of fixed width ([`super::light_entry::HEAD_LEN`]), not as varints.
+const VERSION: u32 = 14;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "cache.bin";
 
@@ -310,9 +311,10 @@ mod tests {
     }
 
     #[test]
-    fn a_cache_of_version_12_is_no_cache() {
+    fn a_cache_of_an_older_version_is_no_cache() {
         // Version 13 says whether its dumps' entries hold their names' ids: a cache of 12 read
-        // as one would have its old ids kept.
+        // as one would have its old ids kept. A cache of 13 writes its heads' dates as
+        // varints: read as 14's fixed-width bytes, they would be refused, or misread.
         let dir = tempfile::tempdir().unwrap();
         let (store, len) = empty_store(dir.path());
         save(dir.path(), &store, len, std::iter::empty(), &[], &[]).unwrap();
@@ -322,9 +324,11 @@ mod tests {
             "saved without a build's word for its ids"
         );
         let mut bytes = fs::read(path_in(dir.path())).unwrap();
-        bytes[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&12u32.to_le_bytes());
-        fs::write(path_in(dir.path()), &bytes).unwrap();
-        assert!(BuildCache::load(dir.path(), Decode::Light).is_none());
+        for older in [12u32, 13] {
+            bytes[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&older.to_le_bytes());
+            fs::write(path_in(dir.path()), &bytes).unwrap();
+            assert!(BuildCache::load(dir.path(), Decode::Light).is_none());
+        }
     }
 
     /// A build killed once its dumps' chunks are written, before the cache file names them:

@@ -30,7 +30,7 @@ mod read;
 pub use entry_ref::{AsCached, EntryRef, encode_placed};
 #[cfg(test)]
 pub use read::read_alone;
-pub use read::{Chunk, Heads, read_heads, span};
+pub use read::{Chunk, HEAD_LEN, Heads, read_heads, span};
 
 /// What a build reads of a reused article: the rest of its entry stays in the cache's bytes.
 #[derive(Debug, Clone, Default)]
@@ -48,8 +48,10 @@ pub struct Head {
     profile_at: Range<u32>,
 }
 
-/// The fields of a [`Head`] the cache writes before each entry's bytes.
+/// The fields of a [`Head`] the cache writes before each entry's bytes, in [`HEAD_LEN`] bytes
+/// of fixed width ([`Written::encode`]).
 #[derive(Deserialize)]
+#[serde(try_from = "[u8; HEAD_LEN]")]
 struct Written {
     published: Option<Date>,
     format: Format,
@@ -309,12 +311,11 @@ mod tests {
         let entry = whole();
         let at = PartRef { offset: 3, len: 5 };
         let bytes = written(&[&entry], at);
-        let head = postcard::to_stdvec(&(
-            &entry.article.published,
-            entry.provenance.origin.format,
-            &entry.provenance.origin.captured,
-        ))
-        .unwrap();
+        // The head: each date packed in eight bytes, little-endian, and the format's byte.
+        let packed = |d: &Option<Date>| d.as_ref().unwrap().packed().to_le_bytes();
+        let mut head = packed(&entry.article.published).to_vec();
+        head.push(2);
+        head.extend(packed(&entry.provenance.origin.captured));
         let own = postcard::to_stdvec(&entry).unwrap();
         let mut expected = vec![1];
         expected.extend(&head);

@@ -8,7 +8,7 @@ use serde::{Serialize, Serializer};
 use super::super::chunk_files;
 use super::super::entry::{Entry, OtherCapture};
 use super::super::store::PartRef;
-use super::{Head, Raw};
+use super::{Head, Raw, Written};
 use crate::capture::Format;
 use crate::parse::Date;
 
@@ -100,17 +100,16 @@ impl Serialize for EntryRef<'_> {
 }
 
 /// An entry as the build cache writes it: its head's fields (publication date, format,
-/// capture date), then its whole self ([`EntryRef`]'s bytes) with their length before them,
+/// capture date, in bytes of fixed width: [`Written::encode`]), then its whole self ([`EntryRef`]'s bytes) with their length before them,
 /// so that a build reads the head and passes the rest in one step ([`super::read_heads`]).
 pub struct AsCached<'a>(pub EntryRef<'a>);
 
 impl Serialize for AsCached<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let entry = self.0;
-        let mut t = s.serialize_tuple(4)?;
-        t.serialize_element(&entry.published())?;
-        t.serialize_element(&entry.format())?;
-        t.serialize_element(&entry.captured())?;
+        let mut t = s.serialize_tuple(2)?;
+        let head = Written::encode(entry.published(), entry.format(), entry.captured());
+        t.serialize_element(&head)?;
         match entry.bytes_as_read() {
             Some(bytes) => t.serialize_element(&AsBytes(bytes))?,
             None => {

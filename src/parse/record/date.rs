@@ -59,6 +59,11 @@ impl Date {
         bits::unpack(bits)
     }
 
+    /// The date packed as [`Date::from_packed`] reads it (never 0: no day is the 0th).
+    pub fn packed(&self) -> u64 {
+        bits::pack(self)
+    }
+
     /// The day `year-month-day`, when it is a real one of a four-digit year.
     pub fn ymd(year: i32, month: u32, day: u32) -> Option<Date> {
         let day = civil::Date::new(
