@@ -10,7 +10,7 @@ use compact_str::CompactString;
 use super::super::model::Part;
 use super::super::store::PartRef;
 use super::super::threads::ProfileRef;
-use super::{Head, Held, LightResult, Raw, Written};
+use super::{Head, LightResult, Raw, Written};
 use crate::capture::Format;
 use crate::parse::Date;
 use crate::varint;
@@ -51,7 +51,8 @@ pub fn read_heads(
     let short = || postcard::Error::DeserializeUnexpectedEnd;
     let end = chunk.len();
     let at = |rest: &[u8]| end - rest.len();
-    let (n, mut rest) = postcard::take_from_bytes::<usize>(chunk.get(start..).ok_or_else(short)?)?;
+    let (n, mut rest) =
+        varint::take_usize(chunk.get(start..).ok_or_else(short)?).ok_or_else(short)?;
     for _ in 0..n {
         let head: Written;
         (head, rest) = Written::take_from(rest)?;
@@ -60,8 +61,10 @@ pub fn read_heads(
         let from = at(rest);
         let entry = rest.get(..len).ok_or_else(short)?;
         rest = &rest[len..];
-        // Its id, a dump's too (the build keeps it where no new name's id meets another's).
-        let (Held(id), _) = postcard::take_from_bytes::<Held>(entry)?;
+        // Its id, a dump's too (the build keeps it where no new name's id meets another's):
+        // the entry's first field, as postcard writes a string (its length, then its bytes).
+        let (id_len, id) = varint::take_usize(entry).ok_or_else(short)?;
+        let id = id.get(..id_len).ok_or_else(short)?;
         let id = super::super::id::from_bytes(id).map(CompactString::new);
         let (offset, stored_len);
         (offset, rest) = varint::take_u64(rest).ok_or_else(short)?;
