@@ -48,15 +48,16 @@ pub const FILE_NAME: &str = "cache.bin";
 pub struct Cached {
     pub name: String,
     pub stamp: Stamp,
-    /// The override's stamp, when the file had one.
-    pub over: Option<Stamp>,
+    /// The override's stamp, when the file had one. Boxed: few dumps have an override, and a
+    /// million are read at every `+1`, into fresh pages.
+    pub over: Option<Box<Stamp>>,
     /// Each article (whole, or light: [`Decode`]), where its parts are in the store, and its
     /// profile, in the shape of a build's results (a reused dump's are moved, not rebuilt).
     pub outcomes: Results,
     /// Its problems, and a crawl's skipped records.
     pub said: Said,
     /// Where `name` is in the chunk of `outcomes` read light (`name` is empty then).
-    name_at: std::ops::Range<usize>,
+    name_at: std::ops::Range<u32>,
 }
 
 /// [`Cached`] as [`CachedRef`] writes it, read whole (name, stamps, results, said).
@@ -77,7 +78,7 @@ impl From<Written> for Cached {
         Cached {
             name,
             stamp,
-            over,
+            over: over.map(Box::new),
             outcomes,
             said,
             name_at,
@@ -99,7 +100,9 @@ impl Cached {
     /// a build compares it with the name of a file it lists, and keeps that one.
     pub fn name_bytes(&self) -> &[u8] {
         match &self.outcomes {
-            Results::Light(_, raw) => raw.chunk_bytes(self.name_at.clone()),
+            Results::Light(_, raw) => {
+                raw.chunk_bytes(self.name_at.start as usize..self.name_at.end as usize)
+            }
             Results::Whole(_) => self.name.as_bytes(),
         }
     }
@@ -112,7 +115,7 @@ impl Cached {
         Cached {
             name: name.into(),
             stamp,
-            over,
+            over: over.map(Box::new),
             outcomes: Results::default(),
             said: Said::default(),
             name_at: 0..0,

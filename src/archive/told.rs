@@ -150,7 +150,7 @@ fn fill(
                 dump
             }
         };
-        match dump.stamped_as(c.stamp, c.over) {
+        match dump.stamped_as(c.stamp, c.over.as_deref().copied()) {
             true => out[k] = reused(c, dump.name, (place + p) as u32),
             false => to_parse.push((at + k, dump)),
         }
@@ -169,7 +169,7 @@ fn reused(c: Cached, name: String, place: u32) -> Done {
     Done {
         name,
         stamp: Some(c.stamp),
-        over: c.over.map(Box::new),
+        over: c.over,
         outcomes: c.outcomes,
         said: c.said,
         from_cache: Some(place),

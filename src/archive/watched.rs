@@ -207,7 +207,9 @@ pub fn folder_is_as_listed(articles: &Path, build_dir: &Path) -> Option<bool> {
     };
     let cached = cache.dumps.iter().flatten();
     let same = |(d, c): (&Dump, &Cached)| {
-        d.follows_by_name() && d.name.as_bytes() == c.name_bytes() && d.stamped_as(c.stamp, c.over)
+        d.follows_by_name()
+            && d.name.as_bytes() == c.name_bytes()
+            && d.stamped_as(c.stamp, c.over.as_deref().copied())
     };
     Some(
         known.fresh.is_empty()

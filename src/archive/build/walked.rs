@@ -122,11 +122,11 @@ fn walk_run(
         // By bytes: a cache read light keeps its names unchecked, and bytes equal to a
         // listed name's are UTF-8.
         match cached.take(d.name.as_bytes()) {
-            Some(c) if d.stamped_as(c.stamp, c.over) => {
+            Some(c) if d.stamped_as(c.stamp, c.over.as_deref().copied()) => {
                 *place = Done {
                     name: std::mem::take(&mut d.name),
                     stamp: Some(c.stamp),
-                    over: c.over.map(Box::new),
+                    over: c.over,
                     outcomes: c.outcomes,
                     said: c.said,
                     from_cache: Some(run.place + cached.last_place()),
@@ -155,10 +155,10 @@ mod tests {
         let mut to_parse = Vec::new();
         for (i, d) in dumps.into_iter().enumerate() {
             match cached.take(d.name.as_bytes()) {
-                Some(c) if d.stamped_as(c.stamp, c.over) => done.push(Done {
+                Some(c) if d.stamped_as(c.stamp, c.over.as_deref().copied()) => done.push(Done {
                     name: d.name,
                     stamp: Some(c.stamp),
-                    over: c.over.map(Box::new),
+                    over: c.over,
                     outcomes: c.outcomes,
                     said: c.said,
                     from_cache: Some(cached.last_place()),
