@@ -41,9 +41,15 @@ const SIMD_FROM: usize = 64;
 /// 28); such a string is checked padded with spaces to that length instead. The answer is the
 /// same: a space neither ends a character begun before it nor starts an invalid one, so the
 /// padded bytes are UTF-8 exactly when the string is, and the string ends on a character's
-/// boundary.
+/// boundary. ASCII is checked a word at a time first: the standard check goes a byte at a time
+/// through a short string not aligned to a word (≈ 130 instructions for a file's name, each
+/// of the 28,000 warnings read from the build cache at 100,000 holds one).
 fn checked(bytes: &[u8]) -> Option<String> {
-    if bytes.len() >= SIMD_FROM || bytes.is_ascii() {
+    if bytes.is_ascii() {
+        // SAFETY: ASCII bytes are UTF-8.
+        return Some(unsafe { std::str::from_utf8_unchecked(bytes) }.to_owned());
+    }
+    if bytes.len() >= SIMD_FROM {
         return simdutf8::basic::from_utf8(bytes).ok().map(str::to_owned);
     }
     let mut padded = [b' '; SIMD_FROM];
@@ -147,6 +153,14 @@ mod tests {
         let mut cases: Vec<Vec<u8>> = (0..=arabic.len().min(63))
             .map(|n| arabic[..n].to_vec())
             .collect();
+        cases.extend(
+            [
+                &b"0123456789abcdef"[..],
+                &b"000001_8ca8181166d22876.txt"[..],
+                &b"a\x7f"[..],
+            ]
+            .map(<[u8]>::to_vec),
+        );
         for bad in [0x80u8, 0xc0, 0xed, 0xf5, 0xff] {
             for at in [0, 5, 17] {
                 let mut b = arabic[..40].to_vec();

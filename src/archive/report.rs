@@ -8,10 +8,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::capture::warc::Skip;
 
-/// A per-file message of the build report.
+/// A per-file message of the build report. Its strings are read back checked by
+/// [`crate::serde_utf8`]: a build reads every reused dump's warnings from the build cache.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
+    #[serde(deserialize_with = "crate::serde_utf8::string")]
     pub file: String,
+    #[serde(deserialize_with = "crate::serde_utf8::string")]
     pub message: String,
     /// An error lost the file's article (or its override); a warning did not.
     pub is_error: bool,
