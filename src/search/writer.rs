@@ -32,6 +32,17 @@ const INDEX_THREADS: usize = 1;
 /// with 96 MB over two threads, notes/build-bench.md session 30).
 const WRITER_MEMORY: usize = 192 << 20;
 
+/// Indexing memory of a new index's writer thread: as much as the flushes a merge of
+/// [`NEW_MERGE_SEGMENTS`] took, so that a segment is written once at that size, not flushed
+/// three times and merged (the merge thread was ≈ 3.1 CPU-s of a build's ≈ 59 at 100,000
+/// generated dumps, on the cores the parse shares; notes/build-bench.md, session 44). A flush
+/// then holds more than 100,000 generated articles, past [`MERGE_BELOW_DOCS`]: never merged.
+/// The price is the last segment's `finalize` after the parse, larger on average (at 100,000,
+/// the whole index's: ≈ 7 s under load against ≈ 2) and a peak ≈ 60 MB higher there (860–879
+/// MB against 794–808: the arena, less the merge's mapped files); an update's few articles
+/// never fill either budget.
+const NEW_WRITER_MEMORY: usize = NEW_MERGE_SEGMENTS * WRITER_MEMORY;
+
 /// Segments of this many articles or more are never merged again. A merge reads its
 /// segments through memory maps, and every page it reads counts in the build's resident
 /// memory until the merge ends: at 100,000 articles the build's peak is the last merge's
@@ -40,7 +51,8 @@ const WRITER_MEMORY: usize = 192 << 20;
 /// so a million-article build once ended by merging eight segments of ≈ 80,000 into one:
 /// ≈ 3.7 GB of segment files mapped at once (peak 6.1 GB, notes/build-bench.md). With this
 /// cap only flushed segments are merged, [`NEW_MERGE_SEGMENTS`] at a time (≈ 90,000
-/// articles, ≈ 0.5 GB mapped) whatever the archive's size: a million articles end in ≈ 13
+/// articles, ≈ 0.5 GB mapped) whatever the archive's size, and a new index's flushes are
+/// already past it ([`NEW_WRITER_MEMORY`]): a million generated articles end in ≈ 10
 /// segments, which a query visits one after the other.
 const MERGE_BELOW_DOCS: usize = 50_000;
 
@@ -135,7 +147,7 @@ impl IndexWriter {
     ) -> Result<IndexWriter, SearchError> {
         register_tokenizers(&index);
         let writer = index
-            .writer_with_num_threads::<ArticleDoc>(INDEX_THREADS, WRITER_MEMORY)
+            .writer_with_num_threads::<ArticleDoc>(INDEX_THREADS, memory(writing))
             .map_err(index_error(dir))?;
         writer.set_merge_policy(Box::new(merge_policy(writing)));
         Ok(IndexWriter {
@@ -257,6 +269,14 @@ fn merge_policy(writing: Writing) -> LogMergePolicy {
     merges
 }
 
+/// The writer thread's indexing memory ([`WRITER_MEMORY`], [`NEW_WRITER_MEMORY`]).
+fn memory(writing: Writing) -> usize {
+    match writing {
+        Writing::New => NEW_WRITER_MEMORY,
+        Writing::Update => WRITER_MEMORY,
+    }
+}
+
 fn staging_dir(dir: &Path) -> PathBuf {
     let mut name = dir.file_name().unwrap_or_default().to_os_string();
     name.push(".building");
@@ -303,6 +323,18 @@ mod tests {
         for writing in [New, Update] {
             assert!(merged(writing, &[80_000; 8]).is_empty());
         }
+    }
+
+    #[test]
+    fn a_new_index_flushes_at_once_what_its_merges_made_and_an_update_as_before() {
+        // A new index's flush holds as many articles as the flushes a merge took: written
+        // once, not written, read back and written again.
+        assert_eq!(
+            memory(Writing::New),
+            NEW_MERGE_SEGMENTS * memory(Writing::Update)
+        );
+        // An update's segment holds a few articles: its memory stays what a `+1` measured.
+        assert_eq!(memory(Writing::Update), WRITER_MEMORY);
     }
 
     /// The articles' bodies, by id (`a{i}` at place `i`); ties in that order.
