@@ -38,8 +38,14 @@ impl Bucket {
     }
 
     fn push(&mut self, t: u32, list: &[u32]) {
-        if !list.is_empty() {
-            self.articles.extend_from_slice(list);
+        let start = self.articles.len();
+        self.articles.extend_from_slice(list);
+        self.close(t, start);
+    }
+
+    /// Term `t`'s list as the articles from `start` on, unless there are none.
+    fn close(&mut self, t: u32, start: usize) {
+        if self.articles.len() > start {
             self.terms.push(t);
             self.ends.push(self.articles.len() as u32);
         }
@@ -151,7 +157,6 @@ impl KeptLists {
             .collect();
         reached.sort_unstable();
         reached.dedup();
-        let mut list = Vec::new();
         for &k in &reached {
             let of_bucket = |postings: &[(u32, u32)]| {
                 let from = postings.partition_point(|&(t, _)| bucket_of(t) < k);
@@ -187,16 +192,33 @@ impl KeptLists {
                     bucket.push(t, was);
                     continue;
                 }
-                list.clear();
-                list.extend_from_slice(was);
-                if !gone_here.is_empty() {
-                    list.retain(|n| !gone_here.iter().any(|&(_, g)| g == *n));
+                // Made where it goes in the bucket: through a list of its own it was copied
+                // twice, and the lists a change reaches are the long ones (common terms: at
+                // 100,000 articles 51 lists of ≈ 14,000 numbers, 5.8 M instructions a `+1`).
+                let start = bucket.articles.len();
+                if gone_here.is_empty() {
+                    // In runs between the added (their keys rise and are no kept one's).
+                    let mut from = 0;
+                    for &(_, n) in added_here {
+                        let at = from + was[from..].partition_point(|&m| key(m) < key(n));
+                        bucket.articles.extend_from_slice(&was[from..at]);
+                        bucket.articles.push(n);
+                        from = at;
+                    }
+                    bucket.articles.extend_from_slice(&was[from..]);
+                } else {
+                    // The gone are holes, out of the keys' order: taken out first.
+                    let kept = was
+                        .iter()
+                        .filter(|n| !gone_here.iter().any(|&(_, g)| g == **n));
+                    bucket.articles.extend(kept);
+                    for &(_, n) in added_here {
+                        let list = &bucket.articles[start..];
+                        let at = start + list.partition_point(|&m| key(m) < key(n));
+                        bucket.articles.insert(at, n);
+                    }
                 }
-                for &(_, n) in added_here {
-                    let at = list.partition_point(|&m| key(m) < key(n));
-                    list.insert(at, n);
-                }
-                bucket.push(t, &list);
+                bucket.close(t, start);
             }
         }
         reached
@@ -313,5 +335,56 @@ mod tests {
             .collect();
         kept.change(only, Vec::new(), key);
         assert_eq!(kept.get(terms[0]), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Any change (lists with gone numbers, with added, with both, left empty) gives the
+        /// lists made anew: the lists changed are made in their bucket, in runs where
+        /// nothing is gone.
+        #[test]
+        fn any_change_gives_the_lists_made_anew(
+            old in proptest::collection::vec(
+                (proptest::collection::vec(0..12u32, 1..5), 0..6i32, proptest::bool::weighted(0.15)),
+                0..150,
+            ),
+            added in proptest::collection::vec(
+                (proptest::collection::vec(0..12u32, 1..5), 0..6i32, 0..160usize),
+                0..10,
+            ),
+        ) {
+            // Twelve terms over several buckets.
+            let signature = |ks: &[u32]| {
+                let mut sig: Vec<u32> = ks.iter().map(|&k| (k * 0x1555_5555u32) ^ 77).collect();
+                sig.sort_unstable();
+                sig.dedup();
+                sig
+            };
+            let n = old.len();
+            let mut sigs: Vec<Vec<u32>> = old.iter().map(|(ks, _, _)| signature(ks)).collect();
+            let mut days: Vec<i32> = old.iter().map(|&(_, day, _)| day).collect();
+            let mut place: Vec<u32> = (0..n as u32).map(|m| 100 * m + 50).collect();
+            let postings = |sigs: &[Vec<u32>], numbers: &mut dyn Iterator<Item = usize>| {
+                numbers
+                    .flat_map(|m| sigs[m].iter().map(move |&t| (t, m as u32)))
+                    .collect::<Vec<_>>()
+            };
+            let mut kept = made(&postings(&sigs, &mut (0..n)), |m| {
+                (days[m as usize], place[m as usize])
+            });
+            let gone_numbers: Vec<usize> = (0..n).filter(|&m| old[m].2).collect();
+            let gone = postings(&sigs, &mut gone_numbers.iter().copied());
+            // Each added article comes just before old article `at` (or after them all).
+            for (j, (ks, day, at)) in added.iter().enumerate() {
+                sigs.push(signature(ks));
+                days.push(*day);
+                place.push(100 * (*at).min(n) as u32 + j as u32);
+            }
+            let added = postings(&sigs, &mut (n..sigs.len()));
+            let key = |m: u32| (days[m as usize], place[m as usize]);
+            kept.change(gone, added, key);
+            let live = (0..sigs.len()).filter(|m| *m >= n || !old[*m].2);
+            proptest::prop_assert_eq!(kept, made(&postings(&sigs, &mut live.into_iter()), key));
+        }
     }
 }
