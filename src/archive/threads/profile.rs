@@ -3,6 +3,7 @@
 //! body for finding verbatim duplicates. Computed from the article alone, so a build keeps it.
 
 use std::cell::RefCell;
+use std::collections::BinaryHeap;
 
 use serde::{Deserialize, Serialize};
 
@@ -68,21 +69,40 @@ impl Profile {
         if counts.counts.room() <= KEEP_COUNTS {
             COUNTS.set(counts.counts);
         }
-        // Most frequent first; among equals the order is the hash's, never the table's. An
-        // article has some 1,000 terms and pairs and keeps 32: selecting them is linear,
-        // sorting all of them was a tenth of the profile's cost. The order is total, so the
-        // 32 kept are the same either way.
-        let by_weight = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
-        if terms.len() > PROFILE {
-            terms.select_nth_unstable_by(PROFILE, by_weight);
-            terms.truncate(PROFILE);
-        }
+        most_weighed(&mut terms);
         // Every parsed article's profile is kept until the build ends: without this, each
         // kept the capacity of all its terms (some 9 KB, 0.9 GB over 100,000 articles).
         terms.shrink_to_fit();
         terms.sort_unstable();
         (Profile { body, terms }, index_terms)
     }
+}
+
+/// Keeps the [`PROFILE`] most weighed of `terms`: most frequent first; among equals the order
+/// is the hash's, never the table's, so the order is total and the terms kept are the same
+/// whatever way they are chosen. An article has some 1,000 terms and pairs: sorting all of
+/// them was a tenth of the profile's cost, and `select_nth_unstable_by` still ≈ 29
+/// instructions a term (2.5 % of the parse workers', notes/build-bench.md session 44). The
+/// 32 kept so far are held as a heap whose top is the least weighed: most terms are said
+/// once and lose to it in one comparison, and only a term that beats it goes in.
+fn most_weighed(terms: &mut Vec<(u32, u32)>) {
+    if terms.len() <= PROFILE {
+        return;
+    }
+    // Ordered as `(Reverse(count), hash)`: the heap's greatest is the least weighed.
+    let key = |&(hash, count): &(u32, u32)| (std::cmp::Reverse(count), hash);
+    let mut kept: BinaryHeap<(std::cmp::Reverse<u32>, u32)> =
+        terms[..PROFILE].iter().map(key).collect();
+    for term in &terms[PROFILE..] {
+        let k = key(term);
+        if let Some(mut least) = kept.peek_mut()
+            && k < *least
+        {
+            *least = k;
+        }
+    }
+    terms.clear();
+    terms.extend(kept.into_iter().map(|(count, hash)| (hash, count.0)));
 }
 
 /// A profile as the threads read it: an owned one (parsed in this build, or read whole), or
@@ -377,6 +397,30 @@ mod tests {
         assert!(ProfileRef::take_from(&bad).is_err());
         let whole = postcard::to_stdvec(&profiles[0]).unwrap();
         assert!(ProfileRef::take_from(&whole[..whole.len() - 1]).is_err());
+    }
+
+    /// The selection [`most_weighed`] replaced: its oracle.
+    fn most_weighed_by_selection(terms: &mut Vec<(u32, u32)>) {
+        let by_weight = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+        if terms.len() > PROFILE {
+            terms.select_nth_unstable_by(PROFILE, by_weight);
+            terms.truncate(PROFILE);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_heap_keeps_the_terms_the_selection_kept(
+            // Few counts and hashes, so that ties of count and whole duplicates are common.
+            mut terms in proptest::collection::vec((0u32..200, 1u32..6), 0..400),
+        ) {
+            let mut expected = terms.clone();
+            most_weighed_by_selection(&mut expected);
+            most_weighed(&mut terms);
+            expected.sort_unstable();
+            terms.sort_unstable();
+            proptest::prop_assert_eq!(terms, expected);
+        }
     }
 
     proptest::proptest! {
