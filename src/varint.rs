@@ -19,41 +19,8 @@ pub fn take_usize(bytes: &[u8]) -> Option<(usize, &[u8])> {
     take_u64(bytes).and_then(|(n, rest)| Some((usize::try_from(n).ok()?, rest)))
 }
 
-/// A varint of at most `max` bytes, the last of which holds at most `last`. Where eight bytes
-/// are left, its end is found and its bits gathered in one word (a few instructions, where a
-/// byte at a time was ≈ 10 a byte: a reused article's store offset is five, and a `+1` reads
-/// some six varints an article from the build cache).
+/// A varint of at most `max` bytes, the last of which holds at most `last`.
 fn take(bytes: &[u8], max: usize, last: u8) -> Option<(u64, &[u8])> {
-    if let Some(word) = bytes.first_chunk::<8>() {
-        let word = u64::from_le_bytes(*word);
-        // A byte whose high bit is clear ends it.
-        let ends = !word & 0x8080_8080_8080_8080;
-        if ends != 0 {
-            let len = ends.trailing_zeros() as usize / 8 + 1;
-            let fits = len < max || (len == max && bytes[len - 1] <= last);
-            return fits.then(|| (gather(word, len), &bytes[len..]));
-        }
-        if max <= 8 {
-            return None;
-        }
-    }
-    take_bytewise(bytes, max, last)
-}
-
-/// The value of the varint in the first `len` bytes (1–8) of `word` (little-endian): their
-/// low seven bits each, packed.
-fn gather(word: u64, len: usize) -> u64 {
-    let mut x = match len {
-        8 => word,
-        _ => word & ((1 << (8 * len)) - 1),
-    } & 0x7f7f_7f7f_7f7f_7f7f;
-    x = (x & 0x007f_007f_007f_007f) | ((x & 0x7f00_7f00_7f00_7f00) >> 1);
-    x = (x & 0x0000_3fff_0000_3fff) | ((x & 0x3fff_0000_3fff_0000) >> 2);
-    (x & 0x0000_0000_0fff_ffff) | ((x & 0x0fff_ffff_0000_0000) >> 4)
-}
-
-/// [`take`] a byte at a time (near the end of the bytes, or a varint of more than eight).
-fn take_bytewise(bytes: &[u8], max: usize, last: u8) -> Option<(u64, &[u8])> {
     let mut out = 0u64;
     for (i, &byte) in bytes.iter().take(max).enumerate() {
         out |= u64::from(byte & 0x7f) << (7 * i);
