@@ -41,13 +41,11 @@ const SIMD_FROM: usize = 64;
 /// 28); such a string is checked padded with spaces to that length instead. The answer is the
 /// same: a space neither ends a character begun before it nor starts an invalid one, so the
 /// padded bytes are UTF-8 exactly when the string is, and the string ends on a character's
-/// boundary. ASCII is checked a word at a time first: the standard check goes a byte at a time
-/// through a short string not aligned to a word (≈ 130 instructions for a file's name, each
-/// of the 28,000 warnings read from the build cache at 100,000 holds one).
+/// boundary. ASCII is checked first ([`ascii`]): each of the 28,000 warnings read from the
+/// build cache at 100,000 holds a file's name.
 fn checked(bytes: &[u8]) -> Option<String> {
-    if bytes.is_ascii() {
-        // SAFETY: ASCII bytes are UTF-8.
-        return Some(unsafe { std::str::from_utf8_unchecked(bytes) }.to_owned());
+    if let Some(text) = ascii(bytes) {
+        return Some(text.to_owned());
     }
     if bytes.len() >= SIMD_FROM {
         return simdutf8::basic::from_utf8(bytes).ok().map(str::to_owned);
@@ -56,6 +54,16 @@ fn checked(bytes: &[u8]) -> Option<String> {
     padded[..bytes.len()].copy_from_slice(bytes);
     let whole = simdutf8::basic::from_utf8(&padded).ok()?;
     whole.get(..bytes.len()).map(str::to_owned)
+}
+
+/// `bytes` as a string when they are ASCII, checked a word at a time: the standard check goes a
+/// byte at a time through a short string not aligned to a word (≈ 130 instructions for a
+/// file's name or an id, where this takes a few).
+pub fn ascii(bytes: &[u8]) -> Option<&str> {
+    // SAFETY: ASCII bytes are UTF-8.
+    bytes
+        .is_ascii()
+        .then(|| unsafe { std::str::from_utf8_unchecked(bytes) })
 }
 
 /// A string element of a sequence.

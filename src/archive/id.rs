@@ -36,11 +36,7 @@ pub fn from_url(url: &str) -> Option<String> {
 /// ASCII first: a numbered dump's or a crawled page's id is 16 hex digits, a few instructions
 /// where `str::from_utf8` took ≈ 130 (a million ids read at each `+1`).
 pub fn from_bytes(bytes: &[u8]) -> Option<&str> {
-    if bytes.is_ascii() {
-        // SAFETY: ASCII bytes are UTF-8.
-        return Some(unsafe { std::str::from_utf8_unchecked(bytes) });
-    }
-    std::str::from_utf8(bytes).ok()
+    crate::serde_utf8::ascii(bytes).or_else(|| std::str::from_utf8(bytes).ok())
 }
 
 /// Letters and digits of any script kept (lower-cased), every other run folded to one `-`.
