@@ -87,11 +87,7 @@ pub(super) fn beside<'a, T>(
     list: impl FnOnce() -> T,
     load: impl FnOnce() -> Last<'a> + Send,
 ) -> (T, Last<'a>) {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .thread_name(|_| "arshif-load".to_owned())
-        .build();
-    let Ok(pool) = pool else {
+    let Some(pool) = super::own_pool::of_one("arshif-load") else {
         return (list(), load());
     };
     std::thread::scope(|scope| {

@@ -9,6 +9,15 @@
 /// `name` (so that a profile tells it apart); where no thread can be started, on the global
 /// pool as before.
 pub(super) fn install<T: Send>(name: &str, work: impl FnOnce() -> T + Send) -> T {
+    match of_one(name) {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
+/// A rayon pool of one thread named `name`; `None` where no thread can be started (the
+/// caller then does the work where it would have without one).
+pub(super) fn of_one(name: &str) -> Option<rayon::ThreadPool> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .thread_name({
@@ -16,13 +25,8 @@ pub(super) fn install<T: Send>(name: &str, work: impl FnOnce() -> T + Send) -> T
             move |_| name.clone()
         })
         .build();
-    match pool {
-        Ok(pool) => pool.install(work),
-        Err(e) => {
-            tracing::debug!("cannot start a thread for {name}: {e}");
-            work()
-        }
-    }
+    pool.map_err(|e| tracing::debug!("cannot start a thread for {name}: {e}"))
+        .ok()
 }
 
 #[cfg(test)]
