@@ -20,17 +20,19 @@ use super::model::{Archive, Part, reading_order};
 use super::report::{BuildReport, Problem, Said};
 use super::results::{Results, WholeResult};
 use super::scan::{Dump, scan};
-use super::store::{PartRef, Store};
+use super::store::{PartRef, Parts, Store};
 use super::str_order;
 use super::threads::{self, Profile};
 use super::{read_ahead, read_once};
 use crate::capture::Format;
 use crate::search::ArticleTerms;
+use held::Held;
 pub(super) use ids::Ids;
 use ids::{given_by_name, kept_ids};
 pub(super) use walked::{Placed, walked};
 
 mod heads;
+mod held;
 mod ids;
 mod walked;
 
@@ -80,18 +82,24 @@ pub(super) type At = (usize, usize);
 
 /// Where a build puts each newly parsed article's heavy parts (and its search document).
 pub(super) trait Sink: Sync {
-    /// Keeps `entry`'s parts; `terms` are its title's and body's search terms, made with its
-    /// thread profile.
-    fn keep(&self, entry: Entry, terms: ArticleTerms) -> Result<(Entry, Part), ArchiveError>;
+    /// Indexes `entry`, whose title's and body's search terms are `terms` (made with its
+    /// thread profile), and gives it back light with its parts, for [`Sink::store`].
+    fn index(&self, entry: Entry, terms: ArticleTerms) -> Result<(Entry, Parts), ArchiveError>;
+
+    /// Keeps the parts of the article `id`, indexed before.
+    fn store(&self, id: &str, parts: Parts) -> Result<Part, ArchiveError>;
 }
 
 /// Parts kept with the entries: an archive built for the moment, not saved.
 struct MemorySink;
 
 impl Sink for MemorySink {
-    fn keep(&self, entry: Entry, _: ArticleTerms) -> Result<(Entry, Part), ArchiveError> {
-        let (light, parts) = entry.split();
-        Ok((light, Part::Memory(parts)))
+    fn index(&self, entry: Entry, _: ArticleTerms) -> Result<(Entry, Parts), ArchiveError> {
+        Ok(entry.split())
+    }
+
+    fn store(&self, _: &str, parts: Parts) -> Result<Part, ArchiveError> {
+        Ok(Part::Memory(parts))
     }
 }
 
@@ -133,7 +141,8 @@ pub(super) fn collect(
         (path, started)
     };
     type Started = Option<Result<read_once::Started, DumpReadError>>;
-    let parse = |((i, d, id), (path, started)): ((usize, Dump, String), (PathBuf, Started))| {
+    let parse = |((i, d, id), (path, started)): ((usize, Dump, String), (PathBuf, Started))|
+     -> Result<(usize, Done), ArchiveError> {
         let result = build_one(
             root.as_deref(),
             &path,
@@ -149,8 +158,9 @@ pub(super) fn collect(
                 entry.article.id.clone_from(&id);
             }
             let (profile, terms) = Profile::with_terms(&entry.article);
-            let (light, part) = sink.keep(entry, terms)?;
-            outcomes.push((light, part, profile));
+            let (light, parts) = sink.index(entry, terms)?;
+            // Stored by `Held`, a while after it is indexed.
+            outcomes.push((light, Part::Memory(parts), profile));
         }
         progress.inc(1);
         Ok((
@@ -165,12 +175,13 @@ pub(super) fn collect(
             },
         ))
     };
-    // One walk over the runs on each of rayon's threads.
+    // One walk over the runs on each of rayon's threads, each holding the parts it indexed
+    // a while before it stores them ([`held`]).
     let parsed: Vec<Result<Vec<(usize, Done)>, ArchiveError>> = rayon::broadcast(|_| {
-        let parsed: Result<Vec<_>, ArchiveError> =
-            read_ahead::ahead(runs.items(), read_ahead::DEPTH, &start)
-                .map(&parse)
-                .collect();
+        let mut held = Held::new(sink);
+        let parsed = read_ahead::ahead(runs.items(), read_ahead::DEPTH, &start)
+            .try_for_each(|file| held.push(parse(file)?))
+            .and_then(|()| held.store_all());
         if parsed.is_err() {
             runs.stop();
         }

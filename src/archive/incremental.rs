@@ -337,10 +337,12 @@ fn build_and_write(
     // Synced beside the threads step, below, before anything names the store.
     let unsynced = writer.into_inner().expect("no panic holds it").flush()?;
     let mut store_len = unsynced.end;
+    // Every article indexed was stored once the parse ended without an error.
     let mut added: Vec<(String, PartRef)> = added
         .into_inner()
         .expect("no panic holds it")
         .into_iter()
+        .filter_map(|(id, at)| Some((id, at?)))
         .collect();
     added.sort_unstable();
     let mut indexed = index_list::with_added(indexed, &added);

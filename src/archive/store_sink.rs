@@ -12,7 +12,7 @@ use super::build::Sink;
 use super::entry::Entry;
 use super::model::Part;
 use super::reconcile::LazyIndex;
-use super::store::{self, PartRef, StoreWriter};
+use super::store::{self, PartRef, Parts, StoreWriter};
 use crate::search::ArticleTerms;
 
 /// Parts appended to the store, and each article indexed as it is parsed, so that a build
@@ -21,30 +21,35 @@ pub(super) struct StoreSink<'a> {
     pub(super) store: Mutex<StoreWriter>,
     pub(super) store_path: PathBuf,
     pub(super) index: &'a LazyIndex,
-    /// What this build indexed, by id.
-    pub(super) added: Mutex<HashMap<String, PartRef>>,
+    /// What this build indexed, by id, with its part once stored (the last stored of an id
+    /// indexed twice).
+    pub(super) added: Mutex<HashMap<String, Option<PartRef>>>,
     /// Whether an article was removed from the index to be added again.
     pub(super) removed: AtomicBool,
 }
 
 impl Sink for StoreSink<'_> {
-    fn keep(&self, entry: Entry, terms: ArticleTerms) -> Result<(Entry, Part), ArchiveError> {
-        let id = entry.article.id.clone();
+    fn index(&self, entry: Entry, terms: ArticleTerms) -> Result<(Entry, Parts), ArchiveError> {
+        let id = &entry.article.id;
         // An index that is not new may hold the article though the cache's list does not (a
         // build killed between the index's commit and its cache's rename): an add replaces.
-        // A new index (made whenever no list was held) holds only what this build added.
-        let stale = !self.index.is_new()
-            || self
-                .added
-                .lock()
-                .expect("no panic holds it")
-                .contains_key(&id);
+        // A new index (made whenever no list was held) holds only what this build added: an
+        // id is named in `added` when indexed (its part given when stored), so that a second
+        // capture indexed before the first is stored still replaces it.
+        let stale = {
+            let mut added = self.added.lock().expect("no panic holds it");
+            let seen = added.insert(id.clone(), None).is_some();
+            !self.index.is_new() || seen
+        };
         if stale {
-            self.index.get()?.remove(&id);
+            self.index.get()?.remove(id);
             self.removed.store(true, Ordering::Relaxed);
         }
         self.index.get()?.add_analysed(&entry.article, terms)?;
-        let (light, parts) = entry.split();
+        Ok(entry.split())
+    }
+
+    fn store(&self, id: &str, parts: Parts) -> Result<Part, ArchiveError> {
         // Compressed on this thread; only the append is serial.
         let bytes = store::encode(&parts).map_err(|source| ArchiveError::Write {
             path: self.store_path.clone(),
@@ -55,7 +60,9 @@ impl Sink for StoreSink<'_> {
             .lock()
             .expect("no panic holds it")
             .put_encoded(&bytes)?;
-        self.added.lock().expect("no panic holds it").insert(id, at);
-        Ok((light, Part::Stored(at)))
+        if let Some(part) = self.added.lock().expect("no panic holds it").get_mut(id) {
+            *part = Some(at);
+        }
+        Ok(Part::Stored(at))
     }
 }

@@ -1,0 +1,182 @@
+//! The parts a parse worker has indexed and not stored yet: held up to [`HELD_BYTES`] and
+//! stored oldest first, the rest once the worker's walk ends.
+//!
+//! A build from nothing ends its parse with tantivy's last segment still to write (its
+//! `finalize`, on one thread: 22 % of the indexing thread's instructions at 10,000 dumps),
+//! beside it only the threads step: a core idled. The index needs an article's terms, not its stored parts, so the
+//! parts of a worker's last articles are compressed (lz4, a fifth of the workers'
+//! instructions) once the index has them, beside the `finalize`, instead of before, while both
+//! cores were busy. Held by a bound of bytes, so that a build never holds many bodies at once.
+
+use std::collections::VecDeque;
+
+use super::{ArchiveError, Done, Part, Results, Sink};
+
+/// The bytes of parts (bodies and texts, before compression) a worker holds. At 10,000 dumps
+/// the last segment's `finalize` (2.56 G instructions) leaves room beside the threads step for
+/// most of the parts' framing (2.40 G for ≈ 200 MB, lz4 most of it): the two workers' 128 MB
+/// are ≈ 1.5 G, ≈ 0.27 s of one core stored beside it, which took both cores ≈ 0.13 s before
+/// (notes/build-bench.md, session 45). More would hold back the threads step, which starts
+/// once they are stored, and the build's peak is up by as much (Hugo's there is 1.5 GB).
+const HELD_BYTES: usize = 64 << 20;
+
+/// One worker's results in the order it made them, and which of them still hold their parts.
+pub(super) struct Held<'a> {
+    sink: &'a dyn Sink,
+    results: Vec<(usize, Done)>,
+    /// Places in `results` whose parts are held, oldest first, with their parts' bytes.
+    held: VecDeque<(usize, usize)>,
+    bytes: usize,
+    bound: usize,
+}
+
+impl<'a> Held<'a> {
+    pub(super) fn new(sink: &'a dyn Sink) -> Held<'a> {
+        Held::within(sink, HELD_BYTES)
+    }
+
+    fn within(sink: &'a dyn Sink, bound: usize) -> Held<'a> {
+        Held {
+            sink,
+            results: Vec::new(),
+            held: VecDeque::new(),
+            bytes: 0,
+            bound,
+        }
+    }
+
+    /// Takes a file's result, whose parts are still in memory (as indexed), and stores the
+    /// oldest results' parts while more than the bound is held.
+    pub(super) fn push(&mut self, result: (usize, Done)) -> Result<(), ArchiveError> {
+        let bytes = held_bytes(&result.1.outcomes);
+        self.results.push(result);
+        self.held.push_back((self.results.len() - 1, bytes));
+        self.bytes += bytes;
+        while self.bytes > self.bound
+            && let Some(oldest) = self.held.pop_front()
+        {
+            self.store(oldest)?;
+        }
+        Ok(())
+    }
+
+    /// Every result, each one's parts stored.
+    pub(super) fn store_all(mut self) -> Result<Vec<(usize, Done)>, ArchiveError> {
+        while let Some(oldest) = self.held.pop_front() {
+            self.store(oldest)?;
+        }
+        Ok(self.results)
+    }
+
+    fn store(&mut self, (k, bytes): (usize, usize)) -> Result<(), ArchiveError> {
+        self.bytes -= bytes;
+        if let Results::Whole(outcomes) = &mut self.results[k].1.outcomes {
+            for (light, part, _) in outcomes {
+                if let Part::Memory(parts) = part {
+                    *part = self.sink.store(&light.article.id, std::mem::take(parts))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The bytes of the parts a file's results hold in memory.
+fn held_bytes(outcomes: &Results) -> usize {
+    let Results::Whole(outcomes) = outcomes else {
+        return 0;
+    };
+    outcomes
+        .iter()
+        .map(|(_, part, _)| match part {
+            Part::Memory(p) => p.text.len() + p.body.iter().map(String::len).sum::<usize>(),
+            Part::Stored(_) => 0,
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::archive::entry::Entry;
+    use crate::archive::store::{PartRef, Parts};
+    use crate::archive::threads::Profile;
+    use crate::search::ArticleTerms;
+
+    /// Stores each part as its number in the order stored (from 1), noting its id.
+    #[derive(Default)]
+    struct Counting {
+        stored: Mutex<Vec<String>>,
+    }
+
+    impl Sink for Counting {
+        fn index(&self, entry: Entry, _: ArticleTerms) -> Result<(Entry, Parts), ArchiveError> {
+            Ok(entry.split())
+        }
+
+        fn store(&self, id: &str, parts: Parts) -> Result<Part, ArchiveError> {
+            let mut stored = self.stored.lock().unwrap();
+            assert_eq!(parts.text, format!("text of {id}"));
+            stored.push(id.to_owned());
+            Ok(Part::Stored(PartRef {
+                offset: stored.len() as u64,
+                len: 0,
+            }))
+        }
+    }
+
+    /// File `i` with `n` articles `i.0`, `i.1`…, each part's text 10 bytes or more.
+    fn file(i: usize, n: usize) -> (usize, Done) {
+        let outcomes = (0..n)
+            .map(|j| {
+                let mut entry = Entry::default();
+                entry.article.id = format!("{i}.{j}");
+                let parts = Parts {
+                    body: Vec::new(),
+                    text: format!("text of {i}.{j}"),
+                };
+                (entry, Part::Memory(parts), Profile::default())
+            })
+            .collect();
+        let mut done = Done::placeholder();
+        done.outcomes = Results::Whole(outcomes);
+        (i, done)
+    }
+
+    #[test]
+    fn parts_are_stored_oldest_first_past_the_bound_and_all_at_the_end() {
+        let sink = Counting::default();
+        // An article's parts are 11 bytes: two fit under the bound, a third does not.
+        let mut held = Held::within(&sink, 30);
+        let files = [(0, 1), (1, 1), (2, 0), (3, 2), (4, 1)];
+        let mut stored_as_pushed = Vec::new();
+        for (i, n) in files {
+            held.push(file(i, n)).unwrap();
+            stored_as_pushed.push(sink.stored.lock().unwrap().len());
+            assert!(held.bytes <= 30, "{} bytes held", held.bytes);
+        }
+        // The first two held until the fourth file's two articles came; the fifth's pushed
+        // out the fourth's (the empty third's results stored with nothing to store).
+        assert_eq!(stored_as_pushed, [0, 0, 0, 2, 4]);
+        let results = held.store_all().unwrap();
+        let stored = sink.stored.into_inner().unwrap();
+        assert_eq!(stored, ["0.0", "1.0", "3.0", "3.1", "4.0"]);
+        // Every result, in the order pushed, each part stored once where it is.
+        let places: Vec<usize> = results.iter().map(|(i, _)| *i).collect();
+        assert_eq!(places, [0, 1, 2, 3, 4]);
+        for (_, done) in &results {
+            let Results::Whole(outcomes) = &done.outcomes else {
+                panic!("whole results")
+            };
+            for (entry, part, _) in outcomes {
+                let Part::Stored(at) = part else {
+                    panic!("{} not stored", entry.article.id)
+                };
+                let k = usize::try_from(at.offset).unwrap() - 1;
+                assert_eq!(stored[k], entry.article.id);
+            }
+        }
+    }
+}
