@@ -13,12 +13,12 @@ use std::collections::VecDeque;
 use super::{ArchiveError, Done, Part, Results, Sink};
 
 /// The bytes of parts (bodies and texts, before compression) a worker holds. At 10,000 dumps
-/// the last segment's `finalize` (2.56 G instructions) leaves room beside the threads step for
-/// most of the parts' framing (2.40 G for ≈ 200 MB, lz4 most of it): the two workers' 128 MB
-/// are ≈ 1.5 G, ≈ 0.27 s of one core stored beside it, which took both cores ≈ 0.13 s before
-/// (notes/build-bench.md, session 45). More would hold back the threads step, which starts
-/// once they are stored, and the build's peak is up by as much (Hugo's there is 1.5 GB).
-const HELD_BYTES: usize = 64 << 20;
+/// (≈ 230 MB of parts) the last segment's `finalize` took 344 ms of CPU and the other threads
+/// beside it 152 ms (the threads step, the cache's and the grouping's files): ≈ 190 ms of a
+/// core to fill. The two workers' 96 MB are ≈ 135–165 ms of framing there, which both cores
+/// did in half that before (notes/build-bench.md, session 45). More would hold back the
+/// threads step, which starts once they are stored; the build's peak is up by as much.
+const HELD_BYTES: usize = 48 << 20;
 
 /// One worker's results in the order it made them, and which of them still hold their parts.
 pub(super) struct Held<'a> {
