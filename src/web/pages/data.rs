@@ -15,7 +15,7 @@ use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
 use crate::archive::Entry;
-use crate::archive::dataset::ArticleDocument;
+use crate::archive::dataset::{self, ArticleDocument};
 use crate::web::download;
 use crate::web::http::cache_policy::{CachePolicy, ETag};
 use crate::web::http::error::WebError;
@@ -39,7 +39,8 @@ pub fn article(site: &Site, links: &Links, entry: &Entry) -> Result<Response, We
     let mut document = ArticleDocument::new(&site.archive, entry);
     let page = article_path(&entry.article.id);
     document.url = Some(links.absolute(&page).unwrap_or_else(|| links.to(&page)));
-    let body = serde_json::to_vec(&document)
+    let mut body = Vec::new();
+    dataset::write_json(&document, &mut body)
         .map_err(|e| WebError::Data(format!("article {}: {e}", entry.article.id)))?;
     Ok(json(body, CachePolicy::Short))
 }
