@@ -132,7 +132,7 @@ pub fn write_jsonl_gz(archive: &Archive, out: impl Write) -> io::Result<usize> {
 fn body_of(part: &Part, store: Option<&mut SequentialReader>) -> Result<Vec<String>, ArchiveError> {
     match (part, store) {
         (Part::Memory(parts), _) => Ok(parts.body.clone()),
-        (Part::Stored(at), Some(store)) => Ok(store.get(*at)?.body),
+        (Part::Stored(at), Some(store)) => store.body(*at),
         (Part::Stored(_), None) => Err(ArchiveError::Corrupt {
             path: std::path::PathBuf::new(),
             reason: "an article points into a store the archive does not have".into(),

@@ -1,6 +1,7 @@
 //! One article's heavy parts ([`Parts`]: its body and the dump's text) as the parts store
 //! holds them: a frame of their postcard encoding, compressed as one lz4 block after its
-//! length ([`encode`]), read back whole or body alone ([`decode`], [`decode_body`]).
+//! length ([`encode`]), read back whole or body alone ([`decode`], [`decode_body`],
+//! [`decode_lines`]).
 //!
 //! lz4 rather than zstd by measurement (notes/build-bench.md, session 34): zstd level 1 was
 //! a sixth of a build's instructions; lz4 writes a part for half of them and reads it for
@@ -102,6 +103,23 @@ impl postcard::ser_flavors::Flavor for Reused<'_> {
 pub fn decode(bytes: &[u8]) -> Result<Parts, String> {
     with_decompressed(bytes, |raw| {
         postcard::from_bytes(raw).map_err(|e| e.to_string())
+    })
+}
+
+/// The body alone of one stored frame, its paragraphs as [`Parts`] reads them: what the
+/// download writes. The frame is decompressed whole, but the dump's text after the body (most
+/// of the frame) is neither checked nor copied: reading it was a sixth of the download's
+/// reading (notes/serve-bench.md, session 45).
+pub fn decode_lines(bytes: &[u8]) -> Result<Vec<String>, String> {
+    /// The start of [`Parts`]' layout, read as it reads it (see [`decode_body`]).
+    #[derive(Deserialize)]
+    struct Lines {
+        #[serde(deserialize_with = "crate::serde_utf8::lines")]
+        body: Vec<String>,
+    }
+    with_decompressed(bytes, |raw| {
+        let Lines { body } = postcard::from_bytes(raw).map_err(|e| e.to_string())?;
+        Ok(body)
     })
 }
 
@@ -227,6 +245,7 @@ mod tests {
         for (p, frame) in parts.iter().zip(&frames).rev() {
             assert_eq!(&decode(frame).unwrap(), p);
             assert_eq!(decode_body(frame).unwrap(), p.body.join("\n"));
+            assert_eq!(decode_lines(frame).unwrap(), p.body);
         }
         // The dump's text is most of a part and repeats: it is stored compressed.
         assert!(frames[5].len() < 300_000 / 4, "{}", frames[5].len());
@@ -258,6 +277,7 @@ mod tests {
         ] {
             assert!(decode(&bad).is_err(), "{bad:?}");
             assert!(decode_body(&bad).is_err(), "{bad:?}");
+            assert!(decode_lines(&bad).is_err(), "{bad:?}");
         }
         assert_eq!(decode(&frame).unwrap(), parts);
     }
@@ -265,7 +285,12 @@ mod tests {
     #[test]
     fn a_body_that_is_not_utf8_is_refused() {
         let bad: (Vec<&[u8]>, &[u8]) = (vec![b"ok", b"\xd9"], b"text");
-        assert!(decode_body(&frame_of(&postcard::to_allocvec(&bad).unwrap())).is_err());
+        let bad = frame_of(&postcard::to_allocvec(&bad).unwrap());
+        assert!(decode_body(&bad).is_err() && decode_lines(&bad).is_err());
         assert!(decode_body(b"not a frame").is_err());
+        // The dump's text is not read: bytes there that are not UTF-8 leave the body readable.
+        let bad_text: (Vec<&[u8]>, &[u8]) = (vec!["سطر".as_bytes()], b"\xd9");
+        let frame = frame_of(&postcard::to_allocvec(&bad_text).unwrap());
+        assert_eq!(decode_lines(&frame).unwrap(), vec!["سطر".to_owned()]);
     }
 }

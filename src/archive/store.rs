@@ -26,7 +26,7 @@ use memmap2::Mmap;
 use serde::{Deserialize, Serialize};
 
 use super::ArchiveError;
-pub use super::part_frame::{Parts, decode, decode_body, encode};
+pub use super::part_frame::{Parts, decode, decode_body, decode_lines, encode};
 
 /// A store's first bytes: its name, then its version in the last byte.
 pub(super) const MAGIC: &[u8; 8] = b"ARSHIFP\x03";
@@ -291,7 +291,8 @@ pub struct SequentialReader {
 }
 
 impl SequentialReader {
-    pub fn get(&mut self, at: PartRef) -> Result<Parts, ArchiveError> {
+    /// The body alone at `at` ([`decode_lines`]): the dump's text is not read.
+    pub fn body(&mut self, at: PartRef) -> Result<Vec<String>, ArchiveError> {
         use std::os::unix::fs::FileExt;
         self.buffer.resize(at.len as usize, 0);
         self.file
@@ -300,7 +301,7 @@ impl SequentialReader {
                 path: self.path.clone(),
                 cause: source,
             })?;
-        decode(&self.buffer).map_err(|e| ArchiveError::Corrupt {
+        decode_lines(&self.buffer).map_err(|e| ArchiveError::Corrupt {
             path: self.path.clone(),
             reason: format!("at {}: {e}", at.offset),
         })
@@ -454,8 +455,8 @@ mod tests {
         // What a compaction does once the archive names its new store.
         fs::remove_file(&path).unwrap();
         let mut reader = store.sequential().unwrap();
-        assert_eq!(reader.get(at[1]).unwrap(), parts("two"));
-        assert_eq!(reader.get(at[0]).unwrap(), parts("one"));
+        assert_eq!(reader.body(at[1]).unwrap(), parts("two").body);
+        assert_eq!(reader.body(at[0]).unwrap(), parts("one").body);
     }
 
     #[test]
