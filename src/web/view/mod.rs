@@ -6,6 +6,7 @@
 pub mod citation;
 pub mod counts;
 pub mod dates;
+pub mod escaped;
 pub mod hijri;
 pub mod links;
 pub(crate) mod listing;
