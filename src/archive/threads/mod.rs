@@ -33,8 +33,9 @@
 //! The steps by file: `profile` (one article), `links` (which pairs are one story), `join`
 //! (pairs into threads under the caps), `again` (grouping again from the last grouping, its ids
 //! in `packed_ids`), `shared` (the comparing article's counts of shared terms), `tally` (the
-//! table a profile counts its terms in), `verbatim` (the same article scraped twice); this file
-//! holds the tuning constants and groups.
+//! table a profile counts its terms in), `verbatim` (the same article scraped twice),
+//! `prefetch` (a cache line asked for before it is read); this file holds the tuning constants
+//! and groups.
 
 mod again;
 mod chunks;
@@ -43,6 +44,7 @@ mod kept;
 mod links;
 mod packed_ids;
 mod places;
+mod prefetch;
 mod profile;
 mod shared;
 mod stored;
@@ -55,7 +57,9 @@ use super::entry::Entry;
 use crate::parse::Date;
 pub use again::Grouping;
 pub use chunks::{ChunkName, Chunks, Names, Piece, Pieces};
-use join::join;
+// Public for `benches/join.rs` alone (the join at a million's sizes, on made-up links).
+#[doc(hidden)]
+pub use join::join;
 use links::{Link, Vector, links};
 pub use profile::{Profile, ProfileRef};
 use rustc_hash::FxHashMap;
@@ -203,12 +207,12 @@ pub fn group_profiles(items: &[Item]) -> Grouped {
     let (profiles, days) = profiles_and_days(items, &kept);
     let (_, vectors) = weigh(&profiles);
     let (_, links, _) = links(&vectors, &days);
-    let roots = join(kept.len(), places(&links), &days);
+    let roots = join(places(&links), &days);
     threads_of(&kept, roots.len(), |p| roots[p], duplicates)
 }
 
 /// The links' pairs of places, in their order.
-fn places(links: &[Link]) -> impl Iterator<Item = (usize, usize)> + '_ {
+fn places(links: &[Link]) -> impl Iterator<Item = (usize, usize)> + Clone + '_ {
     links.iter().map(|l| (l.a, l.b))
 }
 
@@ -234,7 +238,7 @@ pub fn group_again(items: &[Item], previous: Option<Grouping>) -> (Grouped, Grou
             .links
             .iter()
             .map(|&(a, b, _)| (a as usize, b as usize));
-        let roots = join(grouping.slots(), links, &grouping.days);
+        let roots = join(links, &grouping.days);
         let root = |p: usize| roots[grouping.order[p] as usize];
         let threads = threads_of(&kept, roots.len(), root, duplicates);
         return (threads, grouping);
@@ -245,7 +249,7 @@ pub fn group_again(items: &[Item], previous: Option<Grouping>) -> (Grouped, Grou
     let ids = kept.iter().map(|&i| items[i].id).collect();
     let (mut grouping, links) = again::grouping_of(base, 0, ids, &profiles, days.clone(), &vectors);
     grouping.doubled = doubled;
-    let roots = join(kept.len(), places(&links), &days);
+    let roots = join(places(&links), &days);
     let threads = threads_of(&kept, roots.len(), |p| roots[p], duplicates);
     (threads, grouping)
 }

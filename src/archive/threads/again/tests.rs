@@ -131,7 +131,7 @@ fn with_base(items: &[Item], base: &Base, drift: u32) -> (Grouped, Grouping) {
     let ids = items.iter().map(|i| i.id).collect();
     let grouping = from_nothing(base.clone(), drift, ids, &profiles, days.clone());
     let links: Vec<Link> = grouping.links();
-    let roots = join(kept.len(), places(&links), &days);
+    let roots = join(places(&links), &days);
     let threads = threads_of(&kept, roots.len(), |p| roots[p], Vec::new());
     (threads, grouping)
 }
