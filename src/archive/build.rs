@@ -331,11 +331,28 @@ pub(super) fn assemble(
             .collect();
     }
     let id = |(i, j): At| done[i].outcomes.id(j);
-    let (grouped, grouping) = match grouping.map(|g| threads::group_again(&items, g.0)) {
-        Some((grouped, grouping)) => (grouped, Some(grouping)),
-        None => (threads::group_profiles(&items), None),
+    // Grouped again, each threaded article's place named as its thread is made, in the order
+    // of the places: each thread's articles looked up in `articles` afterwards were a read out
+    // of the caches an article, at a million articles.
+    let (grouped, grouping) = match grouping {
+        Some((previous, _)) => {
+            let (grouped, grouping) = threads::group_again_as(&items, previous, |k| articles[k]);
+            (grouped, Some(grouping))
+        }
+        None => {
+            let grouped = threads::group_profiles(&items);
+            let threads = threads::named(&grouped.threads, |k| articles[k as usize]);
+            let duplicates = grouped.duplicates;
+            (
+                threads::Grouped {
+                    threads,
+                    duplicates,
+                },
+                None,
+            )
+        }
     };
-    let threads = threads::named(&grouped.threads, |k| articles[k as usize]);
+    let threads = grouped.threads;
 
     // The same article scraped twice is served once; its other id points to the kept copy.
     let mut aliases = HashMap::new();

@@ -34,10 +34,11 @@
 //! (pairs into threads under the caps), `again` (grouping again from the last grouping, its ids
 //! in `packed_ids`), `shared` (the comparing article's counts of shared terms), `tally` (the
 //! table a profile counts its terms in), `verbatim` (the same article scraped twice),
-//! `prefetch` (a cache line asked for before it is read); this file holds the tuning constants
-//! and groups.
+//! `by_root` (the threads from each article's root), `prefetch` (a cache line asked for before
+//! it is read); this file holds the tuning constants and groups.
 
 mod again;
+mod by_root;
 mod chunks;
 mod join;
 mod kept;
@@ -58,6 +59,7 @@ use crate::parse::Date;
 pub use again::Grouping;
 pub use chunks::{ChunkName, Chunks, Names, Piece, Pieces};
 // Public for `benches/join.rs` alone (the join at a million's sizes, on made-up links).
+use by_root::threads_of;
 #[doc(hidden)]
 pub use join::join;
 use links::{Link, Vector, links};
@@ -137,10 +139,11 @@ impl Threads {
 /// them (it names each article where its id lies), without a `String` made for every
 /// threaded article at each build ([`Grouped::named`] for owned ids).
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct Grouped {
-    /// Threads of two articles or more, each a list of places among the items, in order,
-    /// ordered by their first article (as [`Threads::threads`]).
-    pub threads: Vec<Vec<u32>>,
+pub struct Grouped<T = u32> {
+    /// Threads of two articles or more, each a list of places among the items (or what
+    /// [`group_again_as`] named them), in order, ordered by their first article (as
+    /// [`Threads::threads`]).
+    pub threads: Vec<Vec<T>>,
     /// As [`Threads::duplicates`]: few, so named.
     pub duplicates: Vec<(String, String)>,
 }
@@ -208,7 +211,7 @@ pub fn group_profiles(items: &[Item]) -> Grouped {
     let (_, vectors) = weigh(&profiles);
     let (_, links, _) = links(&vectors, &days);
     let roots = join(places(&links), &days);
-    threads_of(&kept, roots.len(), |p| roots[p], duplicates)
+    threads_of(&kept, roots.len(), |p| roots[p], |k| k as u32, duplicates)
 }
 
 /// The links' pairs of places, in their order.
@@ -220,6 +223,18 @@ fn places(links: &[Link]) -> impl Iterator<Item = (usize, usize)> + Clone + '_ {
 /// with its frozen base while the changes since stay within its allowance (see `again`),
 /// from nothing with a base counted anew otherwise.
 pub fn group_again(items: &[Item], previous: Option<Grouping>) -> (Grouped, Grouping) {
+    group_again_as(items, previous, |k| k as u32)
+}
+
+/// [`group_again`] with each threaded article as `name` gives it from its place among the
+/// items: named as the threads are made, in the order of the places, rather than each thread
+/// looked up again article by article ([`named`]: at a million articles, a read out of the
+/// caches an article).
+pub fn group_again_as<T>(
+    items: &[Item],
+    previous: Option<Grouping>,
+    name: impl Fn(usize) -> T,
+) -> (Grouped<T>, Grouping) {
     let Verbatim {
         kept,
         duplicates,
@@ -240,7 +255,7 @@ pub fn group_again(items: &[Item], previous: Option<Grouping>) -> (Grouped, Grou
             .map(|&(a, b, _)| (a as usize, b as usize));
         let roots = join(links, &grouping.days);
         let root = |p: usize| roots[grouping.order[p] as usize];
-        let threads = threads_of(&kept, roots.len(), root, duplicates);
+        let threads = threads_of(&kept, roots.len(), root, name, duplicates);
         return (threads, grouping);
     }
     let (profiles, days) = profiles_and_days(items, &kept);
@@ -250,7 +265,7 @@ pub fn group_again(items: &[Item], previous: Option<Grouping>) -> (Grouped, Grou
     let (mut grouping, links) = again::grouping_of(base, 0, ids, &profiles, days.clone(), &vectors);
     grouping.doubled = doubled;
     let roots = join(places(&links), &days);
-    let threads = threads_of(&kept, roots.len(), |p| roots[p], duplicates);
+    let threads = threads_of(&kept, roots.len(), |p| roots[p], name, duplicates);
     (threads, grouping)
 }
 
@@ -275,43 +290,6 @@ fn weigh(profiles: &[ProfileRef]) -> (FxHashMap<u32, u32>, Vec<Vector>) {
         .map(|&p| links::vector(p, n, |t| counts[&t]))
         .collect();
     (counts, vectors)
-}
-
-/// The threads of the articles kept, `root` giving each place's root among `space` (the
-/// roots [`join`] gave: by place from nothing, by number grouping again), with the
-/// duplicates found before.
-fn threads_of(
-    kept: &[usize],
-    space: usize,
-    root: impl Fn(usize) -> u32,
-    duplicates: Vec<(String, String)>,
-) -> Grouped {
-    // Roots are counted and numbered in an array, not maps (at a million articles, a hashed
-    // map of every root was a tenth of a `+1`'s grouping): a root's size, then, once its
-    // thread is made, that thread's index with the top bit set (one array, not two).
-    const THREAD: u32 = 1 << 31;
-    let mut at = vec![0u32; space];
-    for p in 0..kept.len() {
-        at[root(p) as usize] += 1;
-    }
-    let mut threads: Vec<Vec<u32>> = Vec::new();
-    for (p, &item) in kept.iter().enumerate() {
-        let at = &mut at[root(p) as usize];
-        if *at < 2 {
-            continue;
-        }
-        if *at & THREAD == 0 {
-            // Sized once: its size is counted (grown by doubling, a thread was two or three
-            // allocations and copies).
-            threads.push(Vec::with_capacity(*at as usize));
-            *at = THREAD | (threads.len() - 1) as u32;
-        }
-        threads[(*at & !THREAD) as usize].push(item as u32);
-    }
-    Grouped {
-        threads,
-        duplicates,
-    }
 }
 
 #[cfg(test)]

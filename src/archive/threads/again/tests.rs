@@ -132,7 +132,7 @@ fn with_base(items: &[Item], base: &Base, drift: u32) -> (Grouped, Grouping) {
     let grouping = from_nothing(base.clone(), drift, ids, &profiles, days.clone());
     let links: Vec<Link> = grouping.links();
     let roots = join(places(&links), &days);
-    let threads = threads_of(&kept, roots.len(), |p| roots[p], Vec::new());
+    let threads = threads_of(&kept, roots.len(), |p| roots[p], |k| k as u32, Vec::new());
     (threads, grouping)
 }
 
