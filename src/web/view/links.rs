@@ -292,22 +292,39 @@ fn forwarded_site(headers: &HeaderMap) -> Option<String> {
 }
 
 /// Percent-encodes all but RFC 3986's unreserved characters, so an id with Arabic letters or
-/// punctuation stays one path segment.
+/// punctuation stays one path segment. By `percent-encoding`, which writes each byte's `%XX`
+/// from a table: a `write!` a byte was 47 M instructions an export of 1,000 articles, whose
+/// facets' slugs are Arabic (notes/serve-bench.md, session 45).
 pub fn encode_segment(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for b in segment.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
+    /// What is encoded: every byte but the unreserved `A-Z a-z 0-9 - . _ ~` (non-ASCII bytes
+    /// always are).
+    const ENCODED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(segment, ENCODED).to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The segment encoded as the byte loop with `write!` encoded it before.
+        #[test]
+        fn a_segment_is_encoded_as_before(segment in "\\PC{0,30}|[-._~%/ a-zA-Z0-9ء-ي]{0,30}") {
+            let mut old = String::new();
+            for b in segment.bytes() {
+                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                    old.push(char::from(b));
+                } else {
+                    let _ = write!(old, "%{b:02X}");
+                }
+            }
+            proptest::prop_assert_eq!(encode_segment(&segment), old);
+        }
+    }
 
     #[test]
     fn links_climb_back_to_the_root() {
