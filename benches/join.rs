@@ -73,16 +73,13 @@ fn made_up(n: usize) -> (Vec<Option<i32>>, Vec<Link>) {
     (days, links)
 }
 
-fn pairs(links: &[Link]) -> impl Iterator<Item = (usize, usize)> + Clone + '_ {
-    links.iter().map(|&(a, b, _)| (a as usize, b as usize))
-}
-
 fn old(days: &[Option<i32>], links: &[Link]) -> Vec<u32> {
-    by_parent::join(days.len(), pairs(links), days)
+    let pairs = links.iter().map(|&(a, b, _)| (a as usize, b as usize));
+    by_parent::join(days.len(), pairs, days)
 }
 
 fn new(days: &[Option<i32>], links: &[Link]) -> Vec<u32> {
-    join(pairs(links), days)
+    join(links, |&(a, b, _)| (a as usize, b as usize), days)
 }
 
 fn load() -> String {

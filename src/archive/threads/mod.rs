@@ -210,13 +210,13 @@ pub fn group_profiles(items: &[Item]) -> Grouped {
     let (profiles, days) = profiles_and_days(items, &kept);
     let (_, vectors) = weigh(&profiles);
     let (_, links, _) = links(&vectors, &days);
-    let roots = join(places(&links), &days);
+    let roots = join(&links, ends, &days);
     threads_of(&kept, roots.len(), |p| roots[p], |k| k as u32, duplicates)
 }
 
-/// The links' pairs of places, in their order.
-fn places(links: &[Link]) -> impl Iterator<Item = (usize, usize)> + Clone + '_ {
-    links.iter().map(|l| (l.a, l.b))
+/// A link's two articles' places.
+fn ends(link: &Link) -> (usize, usize) {
+    (link.a, link.b)
 }
 
 /// [`group_profiles`] for a build that keeps its [`Grouping`] for the next: from `previous`
@@ -249,11 +249,8 @@ pub fn group_again_as<T>(
         // Joined by number, as the grouping keeps its links and days: a link's places were
         // two lookups in an array of every article's, at every `+1`. The caps see the same
         // links in the same order and the same days, so the threads are the same.
-        let links = grouping
-            .links
-            .iter()
-            .map(|&(a, b, _)| (a as usize, b as usize));
-        let roots = join(links, &grouping.days);
+        let ends = |&(a, b, _): &(u32, u32, f32)| (a as usize, b as usize);
+        let roots = join(&grouping.links, ends, &grouping.days);
         let root = |p: usize| roots[grouping.order[p] as usize];
         let threads = threads_of(&kept, roots.len(), root, name, duplicates);
         return (threads, grouping);
@@ -264,7 +261,7 @@ pub fn group_again_as<T>(
     let ids = kept.iter().map(|&i| items[i].id).collect();
     let (mut grouping, links) = again::grouping_of(base, 0, ids, &profiles, days.clone(), &vectors);
     grouping.doubled = doubled;
-    let roots = join(places(&links), &days);
+    let roots = join(&links, ends, &days);
     let threads = threads_of(&kept, roots.len(), |p| roots[p], name, duplicates);
     (threads, grouping)
 }

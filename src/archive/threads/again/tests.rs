@@ -1,6 +1,6 @@
 //! Grouping again against grouping from nothing with the same base.
 
-use super::super::{Grouped, Item, group_again, join, places, profiles_and_days, threads_of};
+use super::super::{Grouped, Item, ends, group_again, join, profiles_and_days, threads_of};
 use super::*;
 use crate::archive::threads::Profile;
 
@@ -131,7 +131,7 @@ fn with_base(items: &[Item], base: &Base, drift: u32) -> (Grouped, Grouping) {
     let ids = items.iter().map(|i| i.id).collect();
     let grouping = from_nothing(base.clone(), drift, ids, &profiles, days.clone());
     let links: Vec<Link> = grouping.links();
-    let roots = join(places(&links), &days);
+    let roots = join(&links, ends, &days);
     let threads = threads_of(&kept, roots.len(), |p| roots[p], |k| k as u32, Vec::new());
     (threads, grouping)
 }
