@@ -57,9 +57,9 @@ use rayon::prelude::*;
 use super::entry::Entry;
 use crate::parse::Date;
 pub use again::Grouping;
+use by_root::threads_of;
 pub use chunks::{ChunkName, Chunks, Names, Piece, Pieces};
 // Public for `benches/join.rs` alone (the join at a million's sizes, on made-up links).
-use by_root::threads_of;
 #[doc(hidden)]
 pub use join::join;
 use links::{Link, Vector, links};
