@@ -16,6 +16,10 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+#[path = "common/dumps.rs"]
+mod dumps;
+use dumps::read_dumps;
+
 /// User + system CPU of the whole process so far (every thread).
 fn cpu() -> Duration {
     // SAFETY: getrusage only writes the struct it is given.
@@ -35,19 +39,7 @@ fn main() {
         eprintln!("build_floor: set ARSHIF_FLOOR_DUMPS to a folder of .txt dumps; skipped");
         return;
     };
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    paths.sort();
-    let dumps: Vec<(String, Vec<u8>)> = paths
-        .iter()
-        .map(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            (name, std::fs::read(p).expect("a readable dump"))
-        })
-        .collect();
+    let dumps = read_dumps(&dir);
 
     let start = cpu();
     let articles: Vec<arshif::Article> = dumps

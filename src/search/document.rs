@@ -10,11 +10,14 @@
 use tantivy::Document;
 
 use super::backlog::Permit;
+use super::pairs::{ArticleTerms, analysed};
+use super::schema::Fields;
+use crate::parse::Article;
 use tantivy::schema::Field;
 use tantivy::schema::document::{ReferenceValue, ReferenceValueLeaf, Value};
 
 /// An article as the index receives it.
-pub(super) struct ArticleDoc {
+pub struct ArticleDoc {
     id: (Field, String),
     /// Each text's line of terms and the two fields that read it, in the article's order.
     lines: Vec<(Field, Field, String)>,
@@ -31,6 +34,23 @@ impl ArticleDoc {
         }
     }
 
+    /// The document of `a`, whose title and body are `terms` (made by [`ArticleTerms::analyse`]
+    /// on `a`), in `f`'s fields.
+    pub(super) fn of(f: Fields, a: &Article, terms: ArticleTerms) -> ArticleDoc {
+        let mut doc = ArticleDoc::new(f.id, &a.id);
+        // Each text is analysed once; its terms and its pairs fields both read the line of
+        // terms. One value each, in the same order: a pair never spans two values.
+        doc.add_line(f.title, f.title_pairs, terms.title);
+        if let Some(subtitle) = &a.subtitle {
+            doc.add_line(f.title, f.title_pairs, analysed(subtitle));
+        }
+        doc.add_line(f.body, f.body_pairs, terms.body);
+        for caption in &a.captions {
+            doc.add_line(f.body, f.body_pairs, analysed(caption));
+        }
+        doc
+    }
+
     /// Holds `permit` until tantivy has indexed this document.
     pub(super) fn hold(&mut self, permit: Permit) {
         self._permit = Some(permit);
@@ -44,7 +64,7 @@ impl ArticleDoc {
 
 /// A value of an [`ArticleDoc`]: a text, borrowed from it.
 #[derive(Clone, Debug)]
-pub(super) struct Leaf<'a>(ReferenceValueLeaf<'a>);
+pub struct Leaf<'a>(ReferenceValueLeaf<'a>);
 
 impl<'a> Value<'a> for Leaf<'a> {
     type ArrayIter = std::iter::Empty<Leaf<'a>>;

@@ -12,6 +12,8 @@ pub mod analyzer;
 mod backlog;
 mod count;
 mod document;
+/// Tantivy's part of a build alone, for the build's floor bench.
+pub mod floor;
 mod memo;
 mod pairs;
 mod read_ahead;

@@ -11,7 +11,7 @@ use tantivy::{Index, Term};
 
 use super::backlog::Backlog;
 use super::document::ArticleDoc;
-use super::pairs::{ArticleTerms, analysed};
+use super::pairs::ArticleTerms;
 use super::schema::{Fields, fields_to_update, register_tokenizers, schema};
 use super::{SearchError, index_error};
 use crate::parse::Article;
@@ -23,7 +23,7 @@ use crate::parse::Article;
 /// same vocabulary (one thread's `finalize` −4 % of its instructions). On a quiet machine a
 /// build of 10,000 dumps took 14 % less CPU with one (5.71 CPU-s against 6.63, median of five
 /// interleaved rounds) and no more wall time (notes/build-bench.md, session 30).
-const INDEX_THREADS: usize = 1;
+pub const INDEX_THREADS: usize = 1;
 
 /// Indexing memory, of the one writer thread. Tantivy flushes a segment whenever the thread
 /// fills it (≈ 29,500 generated articles with this), so more memory means fewer, larger
@@ -145,11 +145,7 @@ impl IndexWriter {
         dir: &Path,
         writing: Writing,
     ) -> Result<IndexWriter, SearchError> {
-        register_tokenizers(&index);
-        let writer = index
-            .writer_with_num_threads::<ArticleDoc>(INDEX_THREADS, memory(writing))
-            .map_err(index_error(dir))?;
-        writer.set_merge_policy(Box::new(merge_policy(writing)));
+        let writer = tantivy_writer(&index, writing, INDEX_THREADS).map_err(index_error(dir))?;
         Ok(IndexWriter {
             writer,
             fields,
@@ -170,18 +166,7 @@ impl IndexWriter {
     /// [`IndexWriter::add`] with the title's and body's terms already made (by
     /// [`ArticleTerms::analyse`] on `a`).
     pub fn add_analysed(&self, a: &Article, terms: ArticleTerms) -> Result<(), SearchError> {
-        let f = self.fields;
-        let mut doc = ArticleDoc::new(f.id, &a.id);
-        // Each text is analysed once; its terms and its pairs fields both read the line of
-        // terms. One value each, in the same order: a pair never spans two values.
-        doc.add_line(f.title, f.title_pairs, terms.title);
-        if let Some(subtitle) = &a.subtitle {
-            doc.add_line(f.title, f.title_pairs, analysed(subtitle));
-        }
-        doc.add_line(f.body, f.body_pairs, terms.body);
-        for caption in &a.captions {
-            doc.add_line(f.body, f.body_pairs, analysed(caption));
-        }
+        let mut doc = ArticleDoc::of(self.fields, a, terms);
         doc.hold(self.backlog.enter());
         self.writer
             .add_document(doc)
@@ -252,7 +237,7 @@ impl IndexWriter {
 /// Whether the writer makes an index from nothing or updates one in place: they merge
 /// differently ([`UPDATE_MIN_MERGE_LAYER_DOCS`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Writing {
+pub(super) enum Writing {
     New,
     Update,
 }
@@ -267,6 +252,19 @@ fn merge_policy(writing: Writing) -> LogMergePolicy {
         Writing::Update => merges.set_min_layer_size(UPDATE_MIN_MERGE_LAYER_DOCS),
     }
     merges
+}
+
+/// Tantivy's writer of `index` as an [`IndexWriter`] sets it up for `writing` (its tokenizers,
+/// memory and merges), with `threads` indexing threads.
+pub(super) fn tantivy_writer(
+    index: &Index,
+    writing: Writing,
+    threads: usize,
+) -> tantivy::Result<tantivy::IndexWriter<ArticleDoc>> {
+    register_tokenizers(index);
+    let writer = index.writer_with_num_threads::<ArticleDoc>(threads, memory(writing))?;
+    writer.set_merge_policy(Box::new(merge_policy(writing)));
+    Ok(writer)
 }
 
 /// The writer thread's indexing memory ([`WRITER_MEMORY`], [`NEW_WRITER_MEMORY`]).

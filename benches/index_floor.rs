@@ -1,0 +1,303 @@
+//! The search index's floor: what tantivy alone costs to index a build's articles through our
+//! schema and writer, their lines of terms made beforehand (what `IndexWriter::add` hands it),
+//! against the other parts of ours on the same articles (notes/build-bench.md, session 46).
+//!
+//! Outside the timed stages: the dumps read, parsed and analysed. Each round then times, in
+//! CPU seconds of the whole process (tantivy's threads included), each stage in turn:
+//!
+//! - `a`: tantivy indexing the documents a build makes, through our schema and a new index's
+//!   writer, to a committed index in a temporary folder;
+//! - `b`: the same without the two pairs fields (left in the schema, not indexed);
+//! - `c`: the same without positions on `title` and `body`;
+//! - `d`: our schema with two indexing threads (a build uses one);
+//! - `analysis`: our analyzer and thread profile on the same articles (`Profile::with_terms`,
+//!   what a parse worker runs for each);
+//! - `framing`: each article's body and dump text encoded by postcard and compressed as one
+//!   lz4 block (what the parts store's frames are made of; not its code, which is private).
+//!
+//! ```sh
+//! ARSHIF_FLOOR_DUMPS=/tmp/c10k cargo bench --profile profiling --bench index_floor
+//! # instructions of one stage (tantivy's threads are their own callgrind files):
+//! ARSHIF_FLOOR_ONLY=a ARSHIF_FLOOR_ROUNDS=1 ARSHIF_FLOOR_DUMPS=/tmp/c1k valgrind \
+//!   --tool=callgrind --separate-threads=yes target/profiling/deps/index_floor-*
+//! ```
+//!
+//! `ARSHIF_FLOOR_ONLY` takes stage names separated by commas (`none` for the preparation
+//! alone); `ARSHIF_FLOOR_ROUNDS` the rounds (3 unless set).
+
+use std::path::PathBuf;
+
+use arshif::Article;
+use arshif::archive::threads::Profile;
+use arshif::search::ArticleTerms;
+use arshif::search::floor::{self, ArticleDoc};
+use tantivy::Index;
+use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+
+#[path = "common/cpu.rs"]
+#[allow(dead_code)] // The thread's CPU is not read here.
+mod cpu;
+#[path = "common/dumps.rs"]
+mod dumps;
+use cpu::process_cpu as cpu;
+use dumps::read_dumps;
+
+/// How a variant's index differs from ours.
+#[derive(Clone, Copy)]
+struct Variant {
+    name: &'static str,
+    what: &'static str,
+    pairs: bool,
+    positions: bool,
+    threads: usize,
+}
+
+const VARIANTS: [Variant; 4] = [
+    Variant {
+        name: "a",
+        what: "our schema and writer",
+        pairs: true,
+        positions: true,
+        threads: floor::INDEX_THREADS,
+    },
+    Variant {
+        name: "b",
+        what: "without the pairs fields",
+        pairs: false,
+        positions: true,
+        threads: floor::INDEX_THREADS,
+    },
+    Variant {
+        name: "c",
+        what: "without positions on title/body",
+        pairs: true,
+        positions: false,
+        threads: floor::INDEX_THREADS,
+    },
+    Variant {
+        name: "d",
+        what: "our schema, two indexing threads",
+        pairs: true,
+        positions: true,
+        threads: 2,
+    },
+];
+
+/// Our schema with `v`'s changes: the same fields in the same order (the documents name them
+/// by number), a pairs field left unindexed, or title and body without positions.
+fn schema_of(v: Variant) -> Schema {
+    let ours = floor::schema();
+    let mut builder = Schema::builder();
+    for (_, entry) in ours.fields() {
+        let name = entry.name();
+        let options = match entry.field_type() {
+            tantivy::schema::FieldType::Str(options) => options.clone(),
+            other => panic!("{name}: a field of type {other:?}"),
+        };
+        let options = match name {
+            "title_pairs" | "body_pairs" if !v.pairs => TextOptions::default(),
+            "title" | "body" if !v.positions => {
+                let indexing = options.get_indexing_options().expect("indexed").clone();
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(indexing.tokenizer())
+                        .set_index_option(IndexRecordOption::WithFreqs),
+                )
+            }
+            _ => options,
+        };
+        builder.add_text_field(name, options);
+    }
+    let schema = builder.build();
+    if v.pairs && v.positions {
+        assert_eq!(schema, ours, "variant {} is our schema", v.name);
+    }
+    schema
+}
+
+/// A stage of ours timed beside tantivy's: `units` of its work (none counted: 0) are `unit`s.
+struct Ours<'a> {
+    name: &'static str,
+    what: &'static str,
+    stage: &'a dyn Fn() -> usize,
+    units: f64,
+    unit: &'static str,
+}
+
+/// Indexes `docs` into a new index in `dir` as variant `v`, committed.
+#[inline(never)]
+fn index_stage(v: Variant, docs: Vec<ArticleDoc>, dir: &std::path::Path) {
+    let index = Index::create_in_dir(dir, schema_of(v)).expect("an index");
+    let mut writer = floor::new_writer(&index, v.threads).expect("a writer");
+    for doc in docs {
+        writer.add_document(doc).expect("added");
+    }
+    writer.commit().expect("committed");
+    writer.wait_merging_threads().expect("merged");
+}
+
+/// The tokens tantivy indexes in each field (title, body, their pairs) for `docs`, read from
+/// the index they make in `dir`.
+fn count_tokens(docs: Vec<ArticleDoc>, dir: &std::path::Path) -> [u64; 4] {
+    std::fs::create_dir(dir).expect("a folder");
+    index_stage(VARIANTS[0], docs, dir);
+    let searcher = Index::open_in_dir(dir)
+        .and_then(|i| i.reader())
+        .expect("a reader")
+        .searcher();
+    let tokens = |name: &str| -> u64 {
+        let field = searcher.schema().get_field(name).expect("a field");
+        (searcher.segment_readers().iter())
+            .map(|s| s.inverted_index(field).expect("indexed").total_num_tokens())
+            .sum()
+    };
+    let counts = ["title", "body", "title_pairs", "body_pairs"].map(tokens);
+    drop(searcher);
+    std::fs::remove_dir_all(dir).expect("removed");
+    counts
+}
+
+/// What a parse worker's analysis makes of each article: its thread profile and its lines.
+#[inline(never)]
+fn analysis_stage(articles: &[Article]) -> usize {
+    let mut n = 0;
+    for a in articles {
+        std::hint::black_box(Profile::with_terms(a));
+        n += 1;
+    }
+    n
+}
+
+/// Each article's body and dump text framed as the parts store frames them: postcard, then
+/// one lz4 block after its length.
+#[inline(never)]
+fn framing_stage(parts: &[(Vec<String>, String)]) -> usize {
+    let (mut raw, mut out) = (Vec::new(), Vec::new());
+    let mut n = 0;
+    for part in parts {
+        raw.clear();
+        raw = postcard::to_extend(part, raw).expect("encoded");
+        out.clear();
+        out.resize(4 + lz4_flex::block::get_maximum_output_size(raw.len()), 0);
+        out[..4].copy_from_slice(&(raw.len() as u32).to_le_bytes());
+        n += lz4_flex::block::compress_into(&raw, &mut out[4..]).expect("compressed");
+    }
+    n
+}
+
+fn main() {
+    let Some(dir) = std::env::var_os("ARSHIF_FLOOR_DUMPS").map(PathBuf::from) else {
+        eprintln!("index_floor: set ARSHIF_FLOOR_DUMPS to a folder of .txt dumps; skipped");
+        return;
+    };
+    let rounds: usize = std::env::var("ARSHIF_FLOOR_ROUNDS")
+        .ok()
+        .map_or(3, |r| r.parse().expect("a number of rounds"));
+    let only = std::env::var("ARSHIF_FLOOR_ONLY").ok();
+    let wanted = |name: &str| {
+        only.as_deref()
+            .is_none_or(|o| o.split(',').any(|s| s == name))
+    };
+
+    let dumps = read_dumps(&dir);
+    let mut articles = Vec::new();
+    let mut parts = Vec::new();
+    for (name, bytes) in &dumps {
+        if let Ok(mut a) = arshif::parse_dump(bytes, name) {
+            // A build names an article by its dump (`build.rs`): an id as long as a build's.
+            a.id = name.trim_end_matches(".txt").to_owned();
+            parts.push((a.body.clone(), String::from_utf8_lossy(bytes).into_owned()));
+            articles.push(a);
+        }
+    }
+    let terms: Vec<ArticleTerms> = articles.iter().map(ArticleTerms::of).collect();
+    let docs = || -> Vec<ArticleDoc> {
+        articles
+            .iter()
+            .zip(&terms)
+            .map(|(a, t)| floor::document(a, t.clone()))
+            .collect()
+    };
+
+    // Tokens each field receives, read from an index of ours: the per-token figures' divisor.
+    // Not when stages are chosen, so that a profile holds only theirs (no per-token figures
+    // then).
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let [title, body, title_pairs, body_pairs] = if only.is_none() {
+        count_tokens(docs(), &tmp.path().join("counted"))
+    } else {
+        [0; 4]
+    };
+    let mb = parts.iter().map(|(_, t)| t.len()).sum::<usize>() as f64 / 1e6;
+    println!(
+        "{} dumps ({mb:.1} MB of text), {} articles; tokens: title {title}, body {body}, \
+         title_pairs {title_pairs}, body_pairs {body_pairs}",
+        dumps.len(),
+        articles.len()
+    );
+    let n = articles.len() as f64;
+    let all_tokens = title + body + title_pairs + body_pairs;
+    let term_tokens = title + body;
+    // Nanoseconds of `spent` seconds a token, when the tokens were counted.
+    let per = |spent: f64, tokens: u64| match tokens {
+        0 => "-".to_owned(),
+        _ => format!("{:.1}", spent / tokens as f64 * 1e9),
+    };
+
+    let mut round_dir = 0;
+    for round in 1..=rounds {
+        for v in VARIANTS.iter().filter(|v| wanted(v.name)) {
+            let docs = docs();
+            round_dir += 1;
+            let out = tmp.path().join(format!("{round_dir}"));
+            std::fs::create_dir(&out).expect("a folder");
+            let start = cpu();
+            index_stage(*v, docs, &out);
+            let spent = (cpu() - start).as_secs_f64();
+            std::fs::remove_dir_all(&out).expect("removed");
+            // Per token: of the tokens the variant indexes.
+            let indexed = if v.pairs { all_tokens } else { term_tokens };
+            println!(
+                "round {round} {} ({}): {spent:.3} CPU-s, {:.1} µs an article, {} ns a token",
+                v.name,
+                v.what,
+                spent / n * 1e6,
+                per(spent, indexed),
+            );
+        }
+        // Our stages beside tantivy's: each one's CPU, an article and a unit of its work.
+        let ours = [
+            Ours {
+                name: "analysis",
+                what: "Profile::with_terms",
+                stage: &|| analysis_stage(&articles),
+                units: term_tokens as f64,
+                unit: "term",
+            },
+            Ours {
+                name: "framing",
+                what: "postcard + lz4 of body and text",
+                stage: &|| framing_stage(&parts),
+                units: mb * 1e6,
+                unit: "byte of text",
+            },
+        ];
+        for s in ours.into_iter().filter(|s| wanted(s.name)) {
+            let start = cpu();
+            std::hint::black_box((s.stage)());
+            let spent = (cpu() - start).as_secs_f64();
+            let per_unit = match s.units {
+                0.0 => "-".to_owned(),
+                _ => format!("{:.2}", spent / s.units * 1e9),
+            };
+            println!(
+                "round {round} {} ({}): {spent:.3} CPU-s, {:.1} µs an article, {per_unit} ns \
+                 a {}",
+                s.name,
+                s.what,
+                spent / n * 1e6,
+                s.unit,
+            );
+        }
+    }
+}
