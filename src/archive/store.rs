@@ -247,6 +247,30 @@ impl Store {
         Ok(parts)
     }
 
+    /// `f` of the parts at `at`, lent in place rather than cloned: [`Store::get`] without its
+    /// copy, for [`super::Archive::with_entry`], which moves them into an entry and back. `f`
+    /// must leave them as it found them: they are this thread's kept frame ([`LAST_READ`])
+    /// again once it returns. While it runs none is kept, so a read inside it decodes its
+    /// own frame (and a panic in it leaves none kept).
+    pub(super) fn lend<R>(
+        &self,
+        at: PartRef,
+        f: impl FnOnce(&mut Parts) -> R,
+    ) -> Result<R, ArchiveError> {
+        let kept = LAST_READ.take().and_then(|(id, offset, parts)| {
+            (id == self.id && offset == at.offset).then_some(parts)
+        });
+        let mut parts = match kept {
+            Some(parts) => parts,
+            None => {
+                decode(self.raw(at)?).map_err(|e| self.corrupt(format!("at {}: {e}", at.offset)))?
+            }
+        };
+        let lent = f(&mut parts);
+        LAST_READ.set(Some((self.id, at.offset, parts)));
+        Ok(lent)
+    }
+
     /// The body alone at `at` ([`decode_body`]), not kept.
     pub fn body(&self, at: PartRef) -> Result<String, ArchiveError> {
         decode_body(self.raw(at)?).map_err(|e| self.corrupt(format!("at {}: {e}", at.offset)))

@@ -170,14 +170,10 @@ fn corrected(fields: &[String]) -> String {
         .join("، ")
 }
 
-/// The entry `id` of `site`, or the answer instead of it: a 404, or for a dropped duplicate,
-/// whose address was given out once, a 308 to `page_of(kept)`, the copy that is served.
-fn find(site: &Site, id: &str, page_of: impl Fn(&str) -> String) -> Result<Entry, Box<Response>> {
-    find_as(site, id, page_of, |id| site.archive.get(id))
-}
-
-/// [`find`] with the entry read by `read`: the whole entry, or the light one when the body and
-/// the dump's text are not shown (reading them is most of the cost of a reference file).
+/// What `read` gives of the entry `id` of `site` (the whole entry lent, or the light one when
+/// the body and the dump's text are not shown: reading them is most of the cost of a
+/// reference file), or the answer instead of it: a 404, or for a dropped duplicate, whose
+/// address was given out once, a 308 to `page_of(kept)`, the copy that is served.
 fn find_as<E>(
     site: &Site,
     id: &str,
@@ -240,16 +236,16 @@ pub async fn show(
                 Err(answer) => *answer,
             },
         ),
+        // The entry is lent from the store's kept frame, which the page, its `.json` and its
+        // `source` share: none copies the body out.
         Form::Page | Form::Json => {
-            let entry = match find(&site, id, page_of) {
-                Ok(entry) => entry,
-                Err(answer) => return Ok(*answer),
-            };
-            if form == Form::Page {
-                page(&site, links, &entry)
-            } else {
-                data::article(&site, &links, &entry)
-            }
+            let shown = find_as(&site, id, page_of, |id| {
+                site.archive.with_entry(id, |entry| match form {
+                    Form::Page => page(&site, links.clone(), entry),
+                    _ => data::article(&site, &links, entry),
+                })
+            });
+            shown.unwrap_or_else(|answer| Ok(*answer))
         }
     }
 }
@@ -334,11 +330,13 @@ pub async fn source(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let site = state.site();
-    let entry = match find(&site, &id, |kept| links.source(kept)) {
-        Ok(entry) => entry,
-        Err(answer) => return Ok(*answer),
-    };
-    Ok(plain_text(entry.text))
+    let text = find_as(
+        &site,
+        &id,
+        |kept| links.source(kept),
+        |id| site.archive.with_entry(id, |entry| entry.text.clone()),
+    );
+    Ok(text.map_or_else(|answer| *answer, plain_text))
 }
 
 /// `GET /articles/{id}/captures/{n}`: capture `n` (from 1, newest first) of the other captures
