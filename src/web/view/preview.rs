@@ -96,14 +96,31 @@ impl Preview {
 /// the last space before the limit, with `…` when anything was cut. Whitespace runs become
 /// one space, and punctuation left dangling at the cut goes.
 pub fn shorten(text: &str, max: usize) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
+    // The words up to the first that takes the text past `max`: the cut falls before it, so
+    // a long paragraph is not split and joined whole (split whole, an article's lead was
+    // 14,600 instructions, notes/serve-bench.md, session 46).
+    let mut words: Vec<&str> = Vec::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        chars += word.chars().count() + usize::from(!words.is_empty());
+        words.push(word);
+        if chars > max {
+            break;
+        }
+    }
+    cut(&words, max)
+}
+
+/// `words` joined by spaces when that is at most `max` characters, else cut as [`shorten`]
+/// says: the words that fit with the ellipsis after them.
+fn cut(words: &[&str], max: usize) -> String {
     let whole = words.join(" ");
     if whole.chars().count() <= max {
         return whole;
     }
     let mut out = String::new();
     let mut len = 0;
-    for word in &words {
+    for word in words {
         let extra = word.chars().count() + usize::from(!out.is_empty());
         // Leave room for the ellipsis.
         if len + extra + 1 > max {
@@ -182,5 +199,23 @@ mod tests {
         assert_eq!(p.modified.as_deref(), Some("2015-09-19T08:00:00+03:00"));
         let p = Preview::article(&Links::for_path("/articles/x"), &Article::default());
         assert_eq!((p.url, p.description), (None, None));
+    }
+
+    /// [`shorten`] as it was before session 46, splitting the whole text: the oracle.
+    fn shorten_whole(text: &str, max: usize) -> String {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        cut(&words, max)
+    }
+
+    proptest::proptest! {
+        /// Cut from the words it needs, a text is shortened as when it was split whole: any
+        /// words, long ones, runs of spaces, punctuation at any cut, any limit.
+        #[test]
+        fn a_text_is_shortened_as_when_split_whole(
+            text in "([ \\n]{0,3}(ب{1,12}|[a-z]{1,30}|[.،؛:!]|\\PC{1,4})){0,60}",
+            max in 1usize..240,
+        ) {
+            proptest::prop_assert_eq!(shorten(&text, max), shorten_whole(&text, max));
+        }
     }
 }
