@@ -5,6 +5,8 @@
 //! Done by hand rather than with ICU: the month pairs are a fixed table an archivist can read,
 //! and no locale of ICU pairs them so.
 
+use std::fmt::Write;
+
 use crate::parse::Date;
 
 /// Levantine name / transliterated name, January first.
@@ -44,17 +46,24 @@ pub fn arabic(date: &Date) -> String {
             .to_sunday_zero_offset()
             .unsigned_abs(),
     )];
-    let mut s = format!(
+    // Written into one string made large enough once: each part formatted into a string of
+    // its own and appended was 3,000 instructions a date, a listing's item shows one
+    // (notes/serve-bench.md, session 46). Writing into a `String` cannot fail.
+    let mut s = String::with_capacity(96);
+    let _ = write!(
+        s,
         "{weekday} {} {} {}",
         date.day(),
         month_name(date.month()),
         date.year()
     );
     if let Some(t) = date.clock() {
-        s += &format!("، الساعة {:02}:{:02}", t.hour(), t.minute());
+        let _ = write!(s, "، الساعة {:02}:{:02}", t.hour(), t.minute());
         match (date.offset(), date.offset_text()) {
-            (Some(o), _) if o.is_zero() => s += " بتوقيت غرينتش",
-            (_, Some(offset)) => s += &format!(" بتوقيت غرينتش \u{2066}{offset}\u{2069}"),
+            (Some(o), _) if o.is_zero() => s.push_str(" بتوقيت غرينتش"),
+            (_, Some(offset)) => {
+                let _ = write!(s, " بتوقيت غرينتش \u{2066}{offset}\u{2069}");
+            }
             _ => {}
         }
     }
