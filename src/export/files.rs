@@ -68,8 +68,12 @@ pub(super) fn write(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
 /// The folders of an export made so far, so that a file's folder is made before its first
 /// file is opened: opening first and making the folder when the open failed was one failing
 /// `openat` a folder (1,359 an export of 1,000 articles, notes/serve-bench.md, session 42).
+/// Hashed by foldhash, not std's SipHash: the export's own paths, looked up once a file.
 #[derive(Debug, Default)]
-pub(super) struct Folders(Mutex<HashSet<PathBuf>>);
+pub(super) struct Folders(Mutex<Made>);
+
+/// The folders made, by path.
+type Made = HashSet<PathBuf, foldhash::fast::RandomState>;
 
 impl Folders {
     /// Makes the folder `path` goes in, unless this export made it already.
@@ -77,7 +81,7 @@ impl Folders {
         let Some(folder) = path.parent() else {
             return Ok(());
         };
-        let made = |folders: &Mutex<HashSet<PathBuf>>| {
+        let made = |folders: &Mutex<Made>| {
             folders
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
