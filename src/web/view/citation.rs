@@ -33,9 +33,26 @@ pub struct Citation {
 }
 
 fn field(value: Option<&String>) -> Option<String> {
-    value
-        .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|v| !v.is_empty())
+    value.map(|v| one_line(v)).filter(|v| !v.is_empty())
+}
+
+/// `text` with each run of whitespace one space, none at its ends.
+fn one_line(text: &str) -> String {
+    let mut line = String::with_capacity(text.len());
+    push_one_line(&mut line, text);
+    line
+}
+
+/// [`one_line`] onto the end of `out`. The words pushed as they are found: collected into a
+/// vector and joined, they were a third of a reference file's making (notes/serve-bench.md,
+/// session 46).
+fn push_one_line(out: &mut String, text: &str) {
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
 }
 
 impl Citation {
@@ -52,7 +69,7 @@ impl Citation {
         Citation {
             key,
             author: field(a.author.as_ref()),
-            title: title_of(a).split_whitespace().collect::<Vec<_>>().join(" "),
+            title: one_line(title_of(a)),
             outlet: field(a.publication.as_ref()).or_else(|| field(a.agency.as_ref())),
             date: a.published.map(Date::day_only),
             url,
@@ -157,8 +174,10 @@ impl Citation {
         let mut out = String::new();
         for (tag, value) in lines {
             // A value is one line: whatever line breaks it held become spaces.
-            let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
-            let _ = write!(out, "{tag}  - {value}\r\n");
+            out.push_str(tag);
+            out.push_str("  - ");
+            push_one_line(&mut out, &value);
+            out.push_str("\r\n");
         }
         out.push_str("ER  - \r\n");
         out
@@ -307,5 +326,17 @@ mod tests {
         a.id = "خبر-عاجل".into();
         let key = cite(&a).key;
         assert!(key.starts_with("arshif-") && key.is_ascii(), "{key}");
+    }
+
+    proptest::proptest! {
+        /// A value made one line as the words collected and joined made it.
+        #[test]
+        fn a_value_is_one_line_as_when_joined(text in "[ \\t\\n\\r\u{a0}\u{2003}a-zب.]{0,40}") {
+            let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(one_line(&text), joined.clone());
+            let mut out = "TI  - ".to_owned();
+            push_one_line(&mut out, &text);
+            proptest::prop_assert_eq!(out, format!("TI  - {joined}"));
+        }
     }
 }
