@@ -48,7 +48,7 @@ pub struct Line<'a> {
     /// Share of letters that are Arabic.
     pub arabic: f32,
     /// The dates the line holds, read on a line of a few words, a stamp or a date line only
-    /// (no decider asks a paragraph's dates: `scanner::MAX_WORDS_DATES_ASKED`).
+    /// (no decider asks a paragraph's dates: `scanner::features::MAX_WORDS_DATES_ASKED`).
     pub dates: Vec<FoundDate>,
     pub hijri: Option<String>,
     /// A clock or date stamp with no words around it (`GMT 17:27`, `اليوم 13:00`, `15 اب`).
