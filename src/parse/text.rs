@@ -123,6 +123,13 @@ impl CharInfo {
         self.flags & flag != 0
     }
 
+    /// Punctuation and symbols: none of the flags (no letter, digit, mark, space, control or
+    /// presentation form). Kept in a line as it is; in a key, a break between words.
+    #[inline]
+    pub fn is_other(self) -> bool {
+        self.flags == 0
+    }
+
     /// The key's two bytes for a [`CharInfo::PLAIN`] letter.
     #[inline]
     pub fn plain_fold(self) -> [u8; 2] {

@@ -23,6 +23,14 @@ pub(super) fn separators(b: &[u8]) -> usize {
     dashes + bullets
 }
 
+/// Whether one character (`raw`, its UTF-8) is a menu separator ([`separators`]) or `©`: the
+/// scan notes a line that holds one, and asks [`is_menu_line`] and [`has_copyright_sign`] of
+/// no other.
+#[inline(always)]
+pub(super) fn is_separator_or_sign(raw: &[u8]) -> bool {
+    matches!(raw, b"|" | b"-" | [0xc2, 0xa9 | 0xb7] | [0xe2, 0x80, 0xa2])
+}
+
 /// Whether the line holds `©` (C2 A9 in UTF-8).
 pub(super) fn has_copyright_sign(b: &[u8]) -> bool {
     memchr::memchr_iter(0xC2, b).any(|i| b.get(i + 1) == Some(&0xA9))

@@ -275,7 +275,7 @@ mod tests {
             out
         }
 
-        let chars = "[ \t\u{a0}\u{2003}\u{200b}\u{202e}\u{feff}\u{ad}\u{85}\u{b}aZ09#©:/.\u{621}-\u{64a}\u{64b}\u{651}\u{640}\u{660}-\u{669}\u{6f4}\u{6de}\u{fe8f}\u{fefb}\u{fdfa}\u{130}\u{3a3}\u{201c}\u{1f600}]{0,30}";
+        let chars = "[ \t\u{a0}\u{2003}\u{200b}\u{202e}\u{feff}\u{ad}\u{85}\u{b}aZ09#©:/.\"\u{60c}\u{ab}(|\\-\u{621}-\u{64a}\u{64b}\u{651}\u{640}\u{660}-\u{669}\u{6f4}\u{6de}\u{fe8f}\u{fefb}\u{fdfa}\u{130}\u{3a3}\u{201c}\u{1f600}]{0,30}";
         proptest!(|(raw in chars)| {
             let text = clean_line(&raw);
             let line = Line::new(&raw);

@@ -8,10 +8,11 @@ use std::ops::Range;
 use unicode_normalization::UnicodeNormalization;
 
 use super::Line;
+use super::kinds::is_separator_or_sign;
 use super::plain;
 
 use crate::parse::lexicon::LEXICON;
-use crate::parse::text::{CharInfo, KeyFolder, TABLE_SIZE, first_char, two_byte_slot};
+use crate::parse::text::{CharInfo, KeyFolder, TABLE_SIZE, first_char, two_byte_slot, word_hash};
 
 /// How many lines' records to reserve for a dump of `len` bytes: an estimate, not a count
 /// (counting the `\n`s cost ≈ 0.5 instruction a byte). Of the first 2,000 dumps of the
@@ -321,32 +322,48 @@ impl<'a> Scanner<'a> {
     }
 
     /// Right after a [`CharInfo::PLAIN`] letter, the plain letters that follow it, in the same
-    /// word or in the next ones past a single ASCII space: most of a line's characters. Each
-    /// only extends the copied stretch, the key and the counts, as [`Scanner::push`] would.
-    /// Returns where the run ends.
+    /// word or in the next ones past a single ASCII space or a [`plain::gap`] (punctuation and
+    /// single spaces: `، `, ` "`, `". `): most of a line's characters. Each only extends the
+    /// copied stretch, the key and the counts, as [`Scanner::push`] would. Returns where the
+    /// run ends.
     #[inline(always)]
-    fn plain_run(&mut self, i: usize, table: &[CharInfo; TABLE_SIZE]) -> usize {
+    fn plain_run(&mut self, mut i: usize, table: &[CharInfo; TABLE_SIZE]) -> usize {
         debug_assert!(self.run.end == i && !self.line.space && self.line.run_digits == 0);
         debug_assert!(self.line.folder.in_word() && self.line.in_word && self.line.word_alnum);
-        let run = plain::read(self.src, i, table, &mut self.places);
-        let hashes = &mut self.hashes;
-        let word_start = run.write_key(
-            &self.places,
-            self.src,
-            table,
-            &mut self.keys,
-            self.line.folder.word_start(),
-            &mut |h| hashes.word(h),
-        );
+        let mut word_start = self.line.folder.word_start();
+        loop {
+            let run = plain::read(self.src, i, table, &mut self.places);
+            let hashes = &mut self.hashes;
+            word_start = run.write_key(
+                &self.places,
+                self.src,
+                table,
+                &mut self.keys,
+                word_start,
+                &mut |h| hashes.word(h),
+            );
+            self.line.key_spaces += run.spaces;
+            self.line.chars += run.letters + run.spaces;
+            self.line.letters += run.letters;
+            self.line.arabic += run.arabic;
+            // Each space ended a word that held a letter.
+            self.line.words += run.spaces;
+            self.run.end = run.end;
+            let Some(gap) = plain::gap(self.src, run.end, table) else {
+                break;
+            };
+            // In the key the gap ends the word, as the folder ends it before the next letter;
+            // in the text a space ends a word that held a letter (later ones hold none).
+            self.hashes.word(word_hash(&self.keys[word_start..]));
+            self.keys.push(b' ');
+            self.line.key_spaces += 1;
+            word_start = self.keys.len();
+            self.line.chars += gap.chars;
+            self.line.words += usize::from(gap.spaced);
+            i = gap.end;
+        }
         self.line.folder.resume_word(word_start);
-        self.line.key_spaces += run.spaces;
-        self.line.chars += run.letters + run.spaces;
-        self.line.letters += run.letters;
-        self.line.arabic += run.arabic;
-        // Each space ended a word that held a letter.
-        self.line.words += run.spaces;
-        self.run.end = run.end;
-        run.end
+        self.run.end
     }
 
     /// Copies the source stretch read so far into the text.
@@ -392,8 +409,7 @@ impl<'a> Scanner<'a> {
                 self.line.word_alnum = true;
             } else {
                 self.line.hash |= raw == b"#";
-                self.line.marks |=
-                    matches!(raw, b"|" | b"-" | [0xc2, 0xa9 | 0xb7] | [0xe2, 0x80, 0xa2]);
+                self.line.marks |= is_separator_or_sign(raw);
             }
         }
     }
@@ -471,6 +487,43 @@ mod tests {
         let lines = super::super::split_leaked(&text);
         assert_eq!(lines.len(), 1000);
         assert!(lines.iter().all(|l| l.text == "ب" && l.key == "ب"));
+    }
+
+    /// Words parted by punctuation and spaces (`، `, ` "`, `". `), read in the runs of plain
+    /// letters past each gap: every line's text, key, word hashes and counts are what the
+    /// definitions give, and the marks the scan notes (`#`, `|`, `-`, `©`) are still seen.
+    #[test]
+    fn words_parted_by_punctuation_count_as_the_definitions_say() {
+        use crate::parse::lines::kinds::{has_copyright_sign, is_menu_line};
+        use crate::parse::text::{compact_key, words};
+        for text in [
+            "قال الوزير، إن الحكومة \"الجديدة\" ستبدأ. وأضاف: (الخطة) «واضحة»؛ لكن؟ نعم! لا.",
+            "البيت الأبيض: نرحب بأي دعم روسي للتحالف في محاربة \"داعش\"",
+            "كلمة،كلمة \"كلمة\".كلمة ، كلمة . . كلمة",
+            "أخبار | رياضة | اقتصاد، فن - منوعات",
+            "صورة: رويترز © وكالات، #وسم_عربي \"نص\" ١٠، 2015 عام ًا",
+        ] {
+            let line = Line::new(text).unwrap();
+            assert_eq!(line.text, text);
+            assert_eq!(line.key, key(text), "{text}");
+            assert_eq!(line.compact_len(), compact_key(text).len(), "{text}");
+            assert_eq!(line.words, words(text).count(), "{text}");
+            assert_eq!(line.chars, text.chars().count(), "{text}");
+            let hashes: Vec<u64> = line
+                .key
+                .split(' ')
+                .map(|w| word_hash(w.as_bytes()))
+                .collect();
+            assert_eq!(line.hashes, hashes, "{text}");
+            assert_eq!(line.menu, is_menu_line(text), "{text}");
+            assert_eq!(line.credit, has_copyright_sign(text.as_bytes()), "{text}");
+        }
+        assert!(
+            Line::new("أخبار | رياضة | اقتصاد، فن - منوعات")
+                .unwrap()
+                .menu
+        );
+        assert!(Line::new("نص #وسم_عربي \"نص\"").unwrap().embed);
     }
 
     #[test]
