@@ -9,7 +9,7 @@
 
 use std::sync::LazyLock;
 
-use memchr::memmem::FinderRev;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use super::dates::FoundDate;
 use super::lines::Line;
@@ -44,13 +44,31 @@ const PUBLISHED: [&str; 8] = [
     "date",
 ];
 
-/// [`PUBLISHED`] and [`UPDATED`] as reverse searchers, built once: `str::rfind` builds one
-/// for each call, which cost more than the search on the short text before a date.
-static MARKS: LazyLock<(Vec<FinderRev<'static>>, Vec<FinderRev<'static>>)> = LazyLock::new(|| {
-    let finders =
-        |marks: &[&'static str]| marks.iter().map(|m| FinderRev::new(m.as_bytes())).collect();
-    (finders(&PUBLISHED), finders(&UPDATED))
+/// [`PUBLISHED`] then [`UPDATED`], looked for at once: a match's pattern says which list it is
+/// of. (A reverse searcher a marker, each run over the text before a date, cost ≈ 1.5 M
+/// instructions in 200 dumps: notes/parser-bench.md, session 46.)
+static MARKS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(PUBLISHED.iter().chain(&UPDATED))
+        .expect("sixteen short words")
 });
+
+/// Where the last [`PUBLISHED`] marker and the last [`UPDATED`] one start in `text`: every
+/// occurrence of every marker is found (overlapping ones too), so each is the greatest start
+/// of its list's.
+fn last_marks(text: &str) -> (Option<usize>, Option<usize>) {
+    let mut last = (None, None);
+    for m in MARKS.find_overlapping_iter(text) {
+        let list = if m.pattern().as_usize() < PUBLISHED.len() {
+            &mut last.0
+        } else {
+            &mut last.1
+        };
+        *list = (*list).max(Some(m.start()));
+    }
+    last
+}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Role {
@@ -66,11 +84,7 @@ fn roles(line: &Line) -> Vec<(FoundDate, Role)> {
     for d in &line.dates {
         // Slice before lower-casing: case mapping can change a character's byte length.
         let before = line.text.get(..d.start).unwrap_or_default().to_lowercase();
-        let (published, updated) = &*MARKS;
-        let last = |marks: &[FinderRev<'static>], text: &str| {
-            marks.iter().filter_map(|m| m.rfind(text)).max()
-        };
-        let role = match (last(published, &before), last(updated, &before)) {
+        let role = match last_marks(&before) {
             (Some(p), Some(u)) if u > p => Role::Updated,
             (None, Some(_)) => Role::Updated,
             (Some(_), _) => Role::Published,
@@ -85,7 +99,7 @@ fn roles(line: &Line) -> Vec<(FoundDate, Role)> {
             .map(str::to_lowercase);
         if role != Role::Updated
             && let Some(between) = between
-            && last(updated, &between).is_some()
+            && last_marks(&between).1.is_some()
         {
             out.push((
                 FoundDate {
@@ -193,6 +207,49 @@ pub fn choose(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The markers found at once are where each list's reverse searchers find their last one:
+    /// markers inside others (`update` in `updated`, `نشر` in `بتاريخ نشر`), side by side,
+    /// none, and each list alone.
+    #[test]
+    fn the_last_markers_are_the_reverse_searchers_last() {
+        use memchr::memmem::FinderRev;
+        let last = |marks: &[&str], text: &str| {
+            marks
+                .iter()
+                .filter_map(|m| FinderRev::new(m.as_bytes()).rfind(text))
+                .max()
+        };
+        let words = [
+            "نشر في",
+            "updated",
+            "آخر تعديل",
+            "تاريخ الخبر",
+            "date",
+            "محدّث",
+            "العدد",
+            "نص",
+            "الخميس،",
+            "updatedate",
+            "بتاريخ نشر",
+            "posted",
+            "modified",
+            "3",
+            "|",
+        ];
+        for a in words {
+            for b in words {
+                for c in ["", " تحديث ", " nothing "] {
+                    let text = format!("{a} {b}{c}");
+                    assert_eq!(
+                        last_marks(&text),
+                        (last(&PUBLISHED, &text), last(&UPDATED, &text)),
+                        "{text}"
+                    );
+                }
+            }
+        }
+    }
 
     /// Regression: a date after a letter whose lower case is longer in bytes (Ⱥ → ⱥ) made the
     /// marker search slice inside a character and panic (found by tests/properties.rs).
