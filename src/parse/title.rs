@@ -5,6 +5,8 @@
 //! copies, the page-title line and closeness to the body are the evidence; no site's layout is
 //! assumed.
 
+use std::borrow::Cow;
+
 use super::lexicon::LEXICON;
 use super::lines::Line;
 use super::ranking::{self, Points};
@@ -213,7 +215,13 @@ pub fn find(lines: &[Line], body_start: usize, page: &PageTitle, body: &[Line]) 
     // The headline sits near the text: only the lines just above it (and the page title) are
     // candidates, so a huge page costs no more than a normal one.
     let first_candidate = body_start.saturating_sub(MAX_TITLE_CANDIDATES);
-    let head_key = super::text::key(&page.head);
+    // The page title is most often its first line whole, which the scan has folded and counted
+    // (`lines`' proptest holds a line's key and words to `key` and `words` of its text).
+    let whole = lines.first().filter(|l| l.text == page.head);
+    let head_key = whole.map_or_else(
+        || Cow::Owned(super::text::key(&page.head)),
+        |l| l.key.into(),
+    );
     let candidates: Vec<Candidate> = lines
         .iter()
         .enumerate()
@@ -234,8 +242,8 @@ pub fn find(lines: &[Line], body_start: usize, page: &PageTitle, body: &[Line]) 
             // to it by `lines`' tests): counted again, ≈ 1,900 instructions a candidate.
             let (text_words, key, compact) = if i == 0 {
                 (
-                    super::text::words(&page.head).count(),
-                    head_key.as_str(),
+                    whole.map_or_else(|| super::text::words(&page.head).count(), |l| l.words),
+                    &*head_key,
                     page.head_compact.as_str(),
                 )
             } else {
