@@ -11,7 +11,7 @@ mod tokens;
 mod vocabulary;
 
 pub use clock::{Clock, clock_only};
-pub use vocabulary::{is_date_word, is_stamp_line};
+pub use vocabulary::{is_date_word, is_stamp_line, is_stamp_line_by_words};
 
 use super::record::Date;
 use super::text::ascii_digit;

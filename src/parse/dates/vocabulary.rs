@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
-use crate::parse::text::key_words;
+use crate::parse::text::{key_words, word_hash};
 
 /// Gregorian month names as Arab outlets write them (folded), with their number.
 pub(super) fn month(word: &str, next: Option<&str>) -> Option<(u32, usize)> {
@@ -115,13 +115,57 @@ pub fn is_stamp_line(key: &str) -> bool {
     // year) is not compared word by word with every marker, ≈ 45 comparisons a word.
     static MARKS: LazyLock<AhoCorasick> =
         LazyLock::new(|| AhoCorasick::new(STAMP_MARKERS).expect("a few short words"));
+    key_words(key).all(is_date_word) || MARKS.is_match(key) && holds_marker_word(key)
+}
+
+/// [`is_stamp_line`] of a line's key whose words' [`word_hash`]es are `hashes`: a key none of
+/// whose words may be a marker word by its hash is not searched for the markers (the search
+/// read every byte of each paragraph that mentions a year, ≈ 1 M instructions in 200 dumps:
+/// notes/parser-bench.md, session 46).
+pub fn is_stamp_line_by_words(key: &str, hashes: &[u64]) -> bool {
     key_words(key).all(is_date_word)
-        || MARKS.is_match(key)
-            && key_words(key).any(|w| {
-                STAMP_MARKERS.iter().any(|m| {
-                    w == *m || w.strip_prefix('و') == Some(m) || w.strip_prefix("تم") == Some(m)
-                })
-            })
+        || hashes.iter().any(|&h| may_be_marker_word(h)) && holds_marker_word(key)
+}
+
+/// Whether a word of `key` is a marker, or one after `و` or `تم`.
+fn holds_marker_word(key: &str) -> bool {
+    key_words(key).any(|w| {
+        STAMP_MARKERS
+            .iter()
+            .any(|m| w == *m || w.strip_prefix('و') == Some(m) || w.strip_prefix("تم") == Some(m))
+    })
+}
+
+/// Bits in [`MARKER_WORD_BITS`]: few enough marker words (42) set so few that a paragraph's
+/// words seldom hit two by chance.
+const MARKER_BITS: usize = 1 << 12;
+
+/// Two bits for each [`word_hash`] of a marker word ([`holds_marker_word`]'s): a word that
+/// does not hit both is none.
+static MARKER_WORD_BITS: LazyLock<[u64; MARKER_BITS / 64]> = LazyLock::new(|| {
+    let mut bits = [0; MARKER_BITS / 64];
+    for m in STAMP_MARKERS {
+        for word in [m.to_string(), format!("و{m}"), format!("تم{m}")] {
+            for bit in marker_bits(word_hash(word.as_bytes())) {
+                bits[bit / 64] |= 1 << (bit % 64);
+            }
+        }
+    }
+    bits
+});
+
+fn marker_bits(hash: u64) -> [usize; 2] {
+    [
+        (hash >> 48) as usize % MARKER_BITS,
+        (hash >> 32) as usize % MARKER_BITS,
+    ]
+}
+
+fn may_be_marker_word(hash: u64) -> bool {
+    let bits = &*MARKER_WORD_BITS;
+    marker_bits(hash)
+        .iter()
+        .all(|&bit| bits[bit / 64] & (1 << (bit % 64)) != 0)
 }
 
 /// A folded word that can be part of a written date or time.
@@ -164,4 +208,51 @@ pub fn is_date_word(w: &str) -> bool {
                 | "من"
                 | "الساعه"
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::text::key;
+
+    /// A line's marker words are found by their hashes as by the search: every marker alone,
+    /// after `و` and `تم`, inside a longer word (`نشرها`, no marker word), beside dates and
+    /// in prose that mentions a year.
+    #[test]
+    fn marker_words_found_by_hash_are_the_search_s() {
+        let mut lines = vec![
+            "توقعات الأبراج اليوم الثلاثاء 26 أغسطس /آب 2025".to_string(),
+            "وقال الوزير إن نشرها تم في عام 2020 بعد تحديثات كثيرة".to_string(),
+            "الإثنين، 24 أغسطس 2020 09:23 ص".to_string(),
+            String::new(),
+        ];
+        for m in STAMP_MARKERS {
+            for word in [
+                m.to_string(),
+                format!("و{m}"),
+                format!("تم{m}"),
+                format!("{m}ها"),
+            ] {
+                lines.push(format!("{word} الجمعة 24 نيسان 2020"));
+                lines.push(format!("قال الوزير في 2020 إن {word} الخبر كان أمس"));
+                assert!(
+                    may_be_marker_word(word_hash(key(&word).as_bytes())) || word.ends_with("ها")
+                );
+            }
+        }
+        for line in &lines {
+            let k = key(line);
+            let hashes: Vec<u64> = k.split(' ').map(|w| word_hash(w.as_bytes())).collect();
+            assert_eq!(
+                is_stamp_line_by_words(&k, &hashes),
+                is_stamp_line(&k),
+                "{line}"
+            );
+        }
+        assert!(
+            lines
+                .iter()
+                .any(|l| is_stamp_line(&key(l)) && !key(l).split(' ').all(is_date_word))
+        );
+    }
 }

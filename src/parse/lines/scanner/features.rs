@@ -5,7 +5,7 @@
 use std::sync::{LazyLock, OnceLock};
 
 use super::Counts;
-use crate::parse::dates::{find_dates, find_hijri, is_stamp_line};
+use crate::parse::dates::{find_dates, find_hijri, is_stamp_line_by_words};
 use crate::parse::lexicon::{Furniture, LEXICON};
 use crate::parse::lines::Line;
 use crate::parse::lines::kinds::{
@@ -59,7 +59,8 @@ pub(super) fn line<'a>(
     }
     let hijri = if s.hijri_year { find_hijri(text) } else { None };
     let stamp = s.digit && is_stamp(key, words) || words <= 6 && s.ascii_digit && has_clock(text);
-    let stamp_shaped = || is_stamp_line(key) || stamp_segment(text) || place_led(text).is_some();
+    let stamp_shaped =
+        || is_stamp_line_by_words(key, hashes) || stamp_segment(text) || place_led(text).is_some();
     // Every date needs a year of four digits: most lines have none and are not tokenized.
     // Past a few words, a line's dates are read only when it is a date line (they are asked
     // of short lines, stamps and date lines alone): a paragraph that mentions a year
