@@ -17,7 +17,6 @@ use crate::web::pages::{cite, data};
 use crate::web::site::{AppState, Site};
 // The templates' `link` and `linked_html` (every link a page writes, handed to the export).
 use crate::web::view::dates::DateView;
-use crate::web::view::escaped::Escaped;
 use crate::web::view::hijri::HijriView;
 use crate::web::view::links::{self, Links};
 use crate::web::view::listing::{Item, any_computed_hijri};
@@ -92,8 +91,8 @@ impl<'a> Neighbour<'a> {
 struct ArticlePage<'a> {
     links: Links,
     a: &'a Article,
-    /// Its body's paragraphs, escaped.
-    paragraphs: Vec<Escaped<'a>>,
+    /// Its body's paragraphs.
+    paragraphs: Vec<&'a str>,
     title: &'a str,
     dateline: Vec<DatelinePart<'a>>,
     published: Option<DateView>,
@@ -271,7 +270,7 @@ fn page(site: &Site, links: Links, entry: &Entry) -> Result<Response, WebError> 
     let hijri_note =
         hijri.as_ref().is_some_and(|h| h.computed) || any_computed_hijri(thread.iter());
     let page = ArticlePage {
-        paragraphs: a.body.iter().map(|p| Escaped(p)).collect(),
+        paragraphs: a.body.iter().map(String::as_str).collect(),
         title: title_of(a),
         dateline: dateline(&links, site.archive.facets(), a),
         month_href,
