@@ -28,7 +28,7 @@ mod writer;
 
 use count::Frequencies;
 pub use count::{Total, servable_results};
-pub use pairs::{ArticleTerms, Word};
+pub use pairs::{ArticleTerms, WordReader};
 pub use read_ahead::ReadAhead;
 use schema::{Fields, fields_of, fields_to_update, register_tokenizers};
 pub use snippet::highlight_html;

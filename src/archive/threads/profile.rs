@@ -11,7 +11,7 @@ use super::PROFILE;
 use super::tally::Tally;
 use crate::parse::Article;
 use crate::search::analyzer::Analyzed;
-use crate::search::{ArticleTerms, Word};
+use crate::search::{ArticleTerms, WordReader};
 
 /// What threads need of one article, computed from it alone: a build keeps it between runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,23 +42,21 @@ impl Profile {
         // One pass over the body gives the folded text's hash and length (for duplicates:
         // each folded word's hash, which the analyzer keeps with the word, mixed in order;
         // the length counts a space after each word), the terms counted and the index's terms.
-        let (mut text, mut text_len) = (0u64, 0usize);
-        let mut counts = TermCounts {
-            counts: COUNTS.take(),
-            previous: None,
+        let mut reading = Reading {
+            counts: TermCounts {
+                counts: COUNTS.take(),
+                previous: None,
+            },
+            text: 0,
+            text_len: 0,
         };
-        counts.counts.clear();
-        let index_terms = ArticleTerms::analyse(article, |word| match word {
-            Word::Title(word) => counts.add(word, 2),
-            Word::Body(word) => {
-                text = body_mix(text, word.folded_hash);
-                text_len += word.folded.len() + 1;
-                if !word.term.is_empty() {
-                    counts.add(word, 1);
-                }
-            }
-            Word::EndOfText => counts.end_of_text(),
-        });
+        reading.counts.counts.clear();
+        let index_terms = ArticleTerms::analyse(article, &mut reading);
+        let Reading {
+            counts,
+            text,
+            text_len,
+        } = reading;
         let body = (text_len > 0).then_some((text, text_len as u32));
         let mut terms: Vec<(u32, u32)> = counts
             .counts
@@ -274,6 +272,37 @@ thread_local! {
 
 /// The room [`COUNTS`] keeps at most (entries): an outsized article's is given back.
 const KEEP_COUNTS: usize = 1 << 16;
+
+/// What [`Profile::with_terms`] gathers from an article's words as the analyzer reads them.
+struct Reading {
+    counts: TermCounts,
+    /// The body key's hash so far ([`body_mix`] of each folded word's).
+    text: u64,
+    /// The folded body's length so far, a space after each word.
+    text_len: usize,
+}
+
+/// Inlined into the analyzer's loop (see [`WordReader`]).
+impl WordReader for Reading {
+    #[inline(always)]
+    fn title(&mut self, word: &Analyzed) {
+        self.counts.add(word, 2);
+    }
+
+    #[inline(always)]
+    fn body(&mut self, word: &Analyzed) {
+        self.text = body_mix(self.text, word.folded_hash);
+        self.text_len += word.folded.len() + 1;
+        if !word.term.is_empty() {
+            self.counts.add(word, 1);
+        }
+    }
+
+    #[inline(always)]
+    fn end_of_text(&mut self) {
+        self.counts.end_of_text();
+    }
+}
 
 /// Term and word-pair (shingle) counts of an article, the title's counted twice. Pairs of
 /// consecutive words carry names and set phrases (جون كيري, وزير الخارجية) that tell one
