@@ -52,9 +52,7 @@ pub fn render_as(
 ) -> Result<Response, WebError> {
     let (body, handed) = if HANDING_LINKS.try_with(|_| ()).is_ok() {
         let collector = Collector::default();
-        let body = page
-            .render_with_values(&collector.values())
-            .map_err(WebError::Render)?;
+        let body = render_sized(page, &collector.values()).map_err(WebError::Render)?;
         (body, Some(HandedLinks(collector.into_links())))
     } else {
         (page.render().map_err(WebError::Render)?, None)
@@ -74,4 +72,67 @@ pub fn render_as(
         response.extensions_mut().insert(handed);
     }
     Ok(response)
+}
+
+thread_local! {
+    /// The length of the last page of each template this thread rendered for the export,
+    /// by the template's type name.
+    static LAST_LENGTHS: std::cell::RefCell<Vec<(&'static str, usize)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `page` rendered with `values` as `render_with_values` renders it, into a string made as
+/// large as this thread's last page of the same template, and a little more: grown from
+/// askama's size hint, a page's string doubled some ten times, copying itself each time
+/// (54,000 growths, 34 M instructions at 1,000 articles, notes/serve-bench.md, session 46).
+/// For the export only, whose bodies are written out and dropped: the server's response
+/// cache keeps each body with the capacity it was made with.
+fn render_sized<T: Template>(page: &T, values: &dyn askama::Values) -> askama::Result<String> {
+    let name = std::any::type_name::<T>();
+    let last = LAST_LENGTHS.with_borrow(|lengths| {
+        lengths
+            .iter()
+            .find(|(template, _)| *template == name)
+            .map(|&(_, length)| length)
+    });
+    let mut body = String::with_capacity(last.map_or(T::SIZE_HINT, |n| n + n / 8));
+    page.render_into_with_values(&mut body, values)?;
+    LAST_LENGTHS.with_borrow_mut(|lengths| {
+        match lengths.iter_mut().find(|(template, _)| *template == name) {
+            Some(kept) => kept.1 = body.len(),
+            None => lengths.push((name, body.len())),
+        }
+    });
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Template)]
+    #[template(
+        source = "<p>{{ text }}</p>{% for _ in 0..*times %}<i>{{ text }}</i>{% endfor %}",
+        ext = "html"
+    )]
+    struct Repeated<'a> {
+        text: &'a str,
+        times: &'a usize,
+    }
+
+    /// Rendered into a string sized from the last page, a page is the string askama renders,
+    /// whether the last page was shorter, longer or the same.
+    #[test]
+    fn a_page_sized_from_the_last_is_the_page_rendered() {
+        let values = ("none", &() as &dyn std::any::Any);
+        for times in [3, 300, 0, 300, 299, 5000, 1] {
+            let page = Repeated {
+                text: "نص \"مقتبس\" & <b>",
+                times: &times,
+            };
+            let sized = render_sized(&page, &values).unwrap();
+            assert_eq!(sized, page.render_with_values(&values).unwrap(), "{times}");
+            assert!(sized.capacity() >= sized.len());
+        }
+    }
 }
