@@ -117,4 +117,34 @@ mod tests {
         assert_eq!(escaped(Html, &arabic), arabic);
         assert_eq!(escaped(Html, ""), "");
     }
+
+    /// Under this escaper askama escapes even what its own filters mark as HTML already
+    /// (`HtmlSafe`: `|linebreaks`, `|urlize`…), which would then reach the reader escaped
+    /// twice, with no error. So an `.html` template applies only our filters, whose output
+    /// is a plain value (`|link`) or `Safe` (`|linked_html`), which askama honours under any
+    /// escaper.
+    #[test]
+    fn templates_apply_only_filters_this_escaper_writes_right() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        // A filter is `|name` with no space after the bar (`a || b` is an `or`).
+        let filter = regex::Regex::new(r"(?:^|[^|])\|([a-z_]+)").unwrap();
+        let mut applied = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "html") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for found in filter.captures_iter(&text) {
+                let name = &found[1];
+                assert!(
+                    ["link", "linked_html"].contains(&name),
+                    "{}: |{name}",
+                    path.display()
+                );
+                applied += 1;
+            }
+        }
+        assert!(applied > 40, "only {applied} filters found");
+    }
 }
