@@ -21,25 +21,11 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
+#[path = "common/dumps.rs"]
+mod dumps;
+
 /// One corpus: each dump's file name and bytes.
 type Corpus = Vec<(String, Vec<u8>)>;
-
-fn read_dir(dir: &Path) -> Corpus {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            let bytes = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            (name, bytes)
-        })
-        .collect()
-}
 
 /// Generated dumps in a temporary folder, or `None` (and why on stderr) when the generator
 /// cannot run here.
@@ -67,7 +53,7 @@ fn generated(root: &Path) -> Option<(tempfile::TempDir, Corpus)> {
         .status();
     match status {
         Ok(s) if s.success() => {
-            let corpus = read_dir(&out);
+            let corpus = dumps::read_dumps(&out);
             Some((tmp, corpus))
         }
         Ok(s) => {
@@ -97,10 +83,10 @@ fn parse_all(corpus: &Corpus) -> usize {
 fn parser(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut corpora = vec![
-        ("seeds", read_dir(&root.join("articles"))),
+        ("seeds", dumps::read_dumps(&root.join("articles"))),
         (
             "real_pages",
-            read_dir(&root.join("tests/fixtures/real-pages")),
+            dumps::read_dumps(&root.join("tests/fixtures/real-pages")),
         ),
     ];
     // Kept alive until the end: dropping it removes the folder.

@@ -1,4 +1,5 @@
-//! The `.txt` dumps of a folder, read into memory in name order, for the floor benches.
+//! The `.txt` dumps of a folder, read into memory in name order, for the benches that time
+//! the parser or the index on them.
 
 use std::path::{Path, PathBuf};
 
@@ -14,7 +15,8 @@ pub fn read_dumps(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .iter()
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            (name, std::fs::read(p).expect("a readable dump"))
+            let bytes = std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            (name, bytes)
         })
         .collect()
 }
