@@ -91,8 +91,6 @@ impl<'a> Neighbour<'a> {
 struct ArticlePage<'a> {
     links: Links,
     a: &'a Article,
-    /// Its body's paragraphs.
-    paragraphs: Vec<&'a str>,
     title: &'a str,
     dateline: Vec<DatelinePart<'a>>,
     published: Option<DateView>,
@@ -270,7 +268,6 @@ fn page(site: &Site, links: Links, entry: &Entry) -> Result<Response, WebError> 
     let hijri_note =
         hijri.as_ref().is_some_and(|h| h.computed) || any_computed_hijri(thread.iter());
     let page = ArticlePage {
-        paragraphs: a.body.iter().map(String::as_str).collect(),
         title: title_of(a),
         dateline: dateline(&links, site.archive.facets(), a),
         month_href,
