@@ -29,3 +29,19 @@ pub fn title_of(a: &Article) -> &str {
         title
     }
 }
+
+/// Each `.html` template's path and text, for the tests that read what every page template
+/// writes (its links, its filters).
+#[cfg(test)]
+pub(crate) fn html_templates() -> Vec<(std::path::PathBuf, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "html"))
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            (path, text)
+        })
+        .collect()
+}

@@ -118,15 +118,9 @@ mod tests {
     /// otherwise would not be handed over, and the export would miss the page it leads to.
     #[test]
     fn every_link_a_template_writes_is_handed_over() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
         let attribute = regex::Regex::new(r#"\s(href|src)="#).unwrap();
         let mut checked = 0;
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_none_or(|e| e != "html") {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
+        for (path, text) in crate::web::view::html_templates() {
             let name = path.display();
             assert!(
                 !text.contains("|safe"),
