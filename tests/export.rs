@@ -363,6 +363,33 @@ fn url_of(file: &str) -> String {
     }
 }
 
+/// The export's router (`web::app_for_export`: the server's routes and error pages, less the
+/// layers that only add headers or keep responses) writes the very files the server's whole
+/// router does, pages, 404 pages, data files and siblings alike.
+#[test]
+fn the_export_router_writes_what_the_whole_router_serves() {
+    use arshif::archive::Archive;
+    use arshif::export::{Options, export};
+    use arshif::web::{AppState, Config, app, app_for_export};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let state = || {
+        let archive = Archive::from_entries(common::seeds(), Some(common::ABOUT.into()));
+        AppState::new(archive, Config::default())
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (whole, lean) = (dir.path().join("whole"), dir.path().join("lean"));
+    let options = Options::default();
+    export(&app(state()), &whole, &options, runtime.handle()).unwrap();
+    export(&app_for_export(state()), &lean, &options, runtime.handle()).unwrap();
+    let files: Vec<String> = inodes(&whole).into_keys().collect();
+    assert_eq!(files, inodes(&lean).into_keys().collect::<Vec<_>>());
+    assert!(files.len() > 40, "only {} files", files.len());
+    for file in files.iter().filter(|f| *f != arshif::export::MARKER) {
+        let read = |root: &Path| std::fs::read(root.join(file)).unwrap();
+        assert!(read(&whole) == read(&lean), "{file} differs");
+    }
+}
+
 /// Every file under `dir` (from its root) with its inode: a file linked from the previous
 /// export keeps its inode, one written anew gets another.
 fn inodes(dir: &Path) -> std::collections::BTreeMap<String, u64> {

@@ -3,8 +3,9 @@
 //! feed and style sheet of a kilobyte or more (nginx's `gzip_static` and `brotli_static`; see
 //! [`precompressed`] for the data files, which have none).
 //!
-//! The site is crawled in-process through the same router the server runs: from the front
-//! page, `/about`, `/robots.txt`, `/sitemap.xml`, `/feed.xml` (those that exist), the 404
+//! The site is crawled in-process through the server's routes and error pages (its router
+//! less the layers that only add headers or keep responses, `web::app_for_export`): from the
+//! front page, `/about`, `/robots.txt`, `/sitemap.xml`, `/feed.xml` (those that exist), the 404
 //! page and every static file, following every same-site `href` and `src` of every HTML page
 //! (each page hands over the links its template wrote, `web::view::page_links`), so a page
 //! family added to the router is exported as soon as a page links to it, with no list to keep.
@@ -43,7 +44,7 @@ use axum::http::StatusCode;
 use clap::Args;
 
 use crate::archive::{self, compiled, staleness};
-use crate::web::app;
+use crate::web::app_for_export;
 use crate::web::config::{Config, SiteArgs};
 use crate::web::http::coding::Levels;
 use crate::web::site::{self, AppState, Build};
@@ -277,7 +278,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExportReport> {
             _ => made_from(&args.site),
         },
     };
-    let mut report = export(&app(state), dir, &options, runtime.handle())?;
+    let mut report = export(&app_for_export(state), dir, &options, runtime.handle())?;
     report.jsonl = jsonl;
     Ok(report)
 }

@@ -6,9 +6,9 @@
 //! page), [`view`] (what the templates show: links, lists, pagers, dates), [`http`] (the error
 //! type, caching, rendering, kept responses, compression, static files, headers, limits).
 //! [`site`] owns the loaded site and the state; `server` and `reload` run it; [`config`] reads
-//! the options. Only `server` imports this file (for [`app`]), and the folders import each
-//! other one way only: `pages` uses `site`, `view` and `http`; `site` and `view` use `http` and
-//! `config`.
+//! the options. `server` imports this file for [`app`], the export for [`app_for_export`]; the
+//! folders import each other one way only: `pages` uses `site`, `view` and `http`; `site` and
+//! `view` use `http` and `config`.
 
 pub mod config;
 pub mod download;
@@ -53,24 +53,7 @@ use view::links;
 /// error below it; the URI and body limits; the request timeout (503: the server was too slow,
 /// not the client); the routes. HEAD is answered by every GET route (axum strips the body).
 pub fn app(state: AppState) -> Router {
-    let routes = Router::new()
-        .route("/", get(index::front))
-        .route("/page/{n}", get(index::numbered))
-        .route("/articles/{id}", get(article::show))
-        .route("/articles/{id}/source", get(article::source))
-        .route("/articles/{id}/captures/{n}", get(article::capture_source))
-        .route(&format!("/{}", data::JSONL_PATH), get(data::archive_jsonl))
-        .route("/about", get(about::show))
-        .route("/feed.xml", get(feed::show))
-        .route("/sitemap.xml", get(sitemap::show))
-        .route("/sitemaps/{file}", get(sitemap::part))
-        .route("/robots.txt", get(sitemap::robots))
-        .route("/healthz", get(health::show))
-        .route("/static/{*path}", get(assets::serve))
-        .merge(search::routes())
-        .merge(facets::routes())
-        .fallback(|| async { WebError::NotFound })
-        .with_state(state.clone());
+    let routes = routes(&state);
     // One stack around the whole router rather than `Router::layer`, which wraps every route
     // in each layer boxed apart: axum then clones that nest of boxes for each request (some
     // forty allocations, measured), where this clones plain structs once.
@@ -105,6 +88,45 @@ pub fn app(state: AppState) -> Router {
             state.config.request_timeout,
         ));
     Router::new().fallback_service(layers.service(routes))
+}
+
+/// The site as `arshif export` crawls it: [`app`]'s routes, its error pages and its limit on
+/// a request's length, without the layers that only add headers, keep or compress
+/// responses, or log. The export writes bodies alone, fetched once each and uncompressed, so
+/// every body is the one [`app`] sends (a test holds the two exports equal); those layers
+/// were 102.8 M instructions of an export of 1,000 articles without `.gz` and `.br` files
+/// (1,356.2 M, callgrind; notes/serve-bench.md, session 47). No timeout either: a slow page is written
+/// when it is done rather than failing the export.
+pub fn app_for_export(state: AppState) -> Router {
+    let layers = ServiceBuilder::new()
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            render_errors,
+        ))
+        .layer(axum::middleware::from_fn(limits::uri_length));
+    Router::new().fallback_service(layers.service(routes(&state)))
+}
+
+/// Every page family's route, over `state`.
+fn routes(state: &AppState) -> Router {
+    Router::new()
+        .route("/", get(index::front))
+        .route("/page/{n}", get(index::numbered))
+        .route("/articles/{id}", get(article::show))
+        .route("/articles/{id}/source", get(article::source))
+        .route("/articles/{id}/captures/{n}", get(article::capture_source))
+        .route(&format!("/{}", data::JSONL_PATH), get(data::archive_jsonl))
+        .route("/about", get(about::show))
+        .route("/feed.xml", get(feed::show))
+        .route("/sitemap.xml", get(sitemap::show))
+        .route("/sitemaps/{file}", get(sitemap::part))
+        .route("/robots.txt", get(sitemap::robots))
+        .route("/healthz", get(health::show))
+        .route("/static/{*path}", get(assets::serve))
+        .merge(search::routes())
+        .merge(facets::routes())
+        .fallback(|| async { WebError::NotFound })
+        .with_state(state.clone())
 }
 
 /// [`cache_policy::revalidate`] with this run's `Cache-Control` values and the site's time,
