@@ -97,7 +97,7 @@ impl HijriView {
         Some(HijriView {
             text: hijri.arabic(),
             computed: true,
-            iso: Some(day.to_string()),
+            iso: Some(super::dates::iso(&day)),
         })
     }
 }
