@@ -109,9 +109,11 @@ impl Run {
 }
 
 /// Reads the plain letters from `src[start..]`, right after a plain letter of a word that has
-/// begun: letters of the same word, and of the next ones past a single ASCII space.
+/// begun: letters of the same word, and of the next ones past a single ASCII space. `AVX2`:
+/// the caller is compiled for AVX2 and the CPU has it, so that blocks are 32 bytes wide
+/// ([`block::read_wide`]; `cfg!(target_feature)` does not see a function's own features).
 #[inline(always)]
-pub(super) fn read(
+pub(super) fn read<const AVX2: bool>(
     src: &[u8],
     start: usize,
     table: &[CharInfo; TABLE_SIZE],
@@ -126,31 +128,47 @@ pub(super) fn read(
         refold_count: 0,
     };
     loop {
-        if let Some(bytes) = src[run.end..].first_chunk::<{ block::LEN }>() {
-            let b = block::read(bytes);
-            let at = run.end;
-            let mut spaces = b.spaces;
-            while spaces != 0 {
-                run.space_at(places, at + spaces.trailing_zeros() as usize);
-                spaces &= spaces - 1;
-            }
-            let mut refolds = b.refolds;
-            while refolds != 0 {
-                run.refold_at(places, at + refolds.trailing_zeros() as usize);
-                refolds &= refolds - 1;
-            }
-            run.letters += b.letters;
-            run.arabic += b.letters;
-            run.end += b.len;
-            // Stopped short of the block's end by a byte it does not know: the table decides.
-            if b.len < block::STOPPED && !run.step(src, table, places) {
-                break;
-            }
-        } else if !run.step(src, table, places) {
+        let rest = &src[run.end..];
+        let b = if AVX2 && let Some(bytes) = rest.first_chunk::<{ block::WIDE_LEN }>() {
+            wide_block(bytes)
+        } else if let Some(bytes) = rest.first_chunk::<{ block::LEN }>() {
+            block::read(bytes)
+        } else if run.step(src, table, places) {
+            continue;
+        } else {
+            break;
+        };
+        let at = run.end;
+        let mut spaces = b.spaces;
+        while spaces != 0 {
+            run.space_at(places, at + spaces.trailing_zeros() as usize);
+            spaces &= spaces - 1;
+        }
+        let mut refolds = b.refolds;
+        while refolds != 0 {
+            run.refold_at(places, at + refolds.trailing_zeros() as usize);
+            refolds &= refolds - 1;
+        }
+        run.letters += b.letters;
+        run.arabic += b.letters;
+        run.end += b.len;
+        // Stopped short of the block's end by a byte it does not know: the table decides.
+        if b.stopped && !run.step(src, table, places) {
             break;
         }
     }
     run
+}
+
+/// [`block::read_wide`], for [`read`] told that the CPU has AVX2.
+#[inline(always)]
+fn wide_block(bytes: &[u8; block::WIDE_LEN]) -> block::Block {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `read`'s `AVX2` is set only by the scan compiled for AVX2, which runs when the
+    // CPU has it.
+    return unsafe { block::read_wide(bytes) };
+    #[cfg(not(target_arch = "x86_64"))]
+    block::read_wide(bytes)
 }
 
 /// What parts two words of a line right after a run of plain letters: punctuation and single
@@ -341,8 +359,21 @@ mod tests {
         ] {
             let (src, table) = (text.as_bytes(), CharInfo::table());
             // As the scanner has it: the first letter (one that folds to itself) written.
-            let run = read(src, 2, table, &mut places);
+            let run = read::<false>(src, 2, table, &mut places);
             assert_eq!(run.end, src.len(), "{text}");
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // Blocks of 32 bytes find the same run and places.
+                let mut wide_places = Places::default();
+                let wide = read::<true>(src, 2, table, &mut wide_places);
+                assert_eq!(
+                    (wide.end, wide.letters, wide.spaces, wide.refold_count),
+                    (run.end, run.letters, run.spaces, run.refold_count)
+                );
+                let (spaces, refolds) = (run.spaces.min(SPACES), run.refold_count.min(REFOLDS));
+                assert_eq!(wide_places.spaces[..spaces], places.spaces[..spaces]);
+                assert_eq!(wide_places.refolds[..refolds], places.refolds[..refolds]);
+            }
             let mut keys = src[..2].to_vec();
             let mut hashes = Vec::new();
             let last = run.write_key(&places, src, table, &mut keys, 0, &mut |h| hashes.push(h));

@@ -34,22 +34,23 @@ pub(super) fn scan(text: &str, split_lines: bool, buf: &mut Buffers) {
         // SAFETY: the CPU has just been found to have these features.
         return unsafe { scan_avx2(text, split_lines, buf) };
     }
-    scan_with(text, split_lines, buf);
+    scan_with::<false>(text, split_lines, buf);
 }
 
 /// [`scan`] compiled for the x86-64 CPUs of the last ten years: a block's counts
 /// (`count_ones`, `trailing_ones`, `trailing_zeros`) are one instruction each (`popcnt`,
 /// `tzcnt`) where x86-64's baseline takes several, a mask's lowest bit is cleared in one
-/// (`blsr`), and vector instructions have three operands.
+/// (`blsr`), vector instructions have three operands, and a run's blocks are 32 bytes wide.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,bmi1,popcnt")]
 fn scan_avx2(text: &str, split_lines: bool, buf: &mut Buffers) {
-    scan_with(text, split_lines, buf);
+    scan_with::<true>(text, split_lines, buf);
 }
 
-/// [`scan`], for the features the caller was compiled with.
+/// [`scan`], for the features the caller was compiled with; `AVX2`: those include AVX2 (and
+/// the CPU has it).
 #[inline(always)]
-fn scan_with(text: &str, split_lines: bool, buf: &mut Buffers) {
+fn scan_with<const AVX2: bool>(text: &str, split_lines: bool, buf: &mut Buffers) {
     let table = CharInfo::table();
     let bytes = text.as_bytes();
     let mut keys = std::mem::take(&mut buf.keys);
@@ -86,7 +87,7 @@ fn scan_with(text: &str, split_lines: bool, buf: &mut Buffers) {
         } else {
             scan.push(i, len, info);
             if info.is(CharInfo::PLAIN) {
-                i = scan.plain_run(i + len, table);
+                i = scan.plain_run::<AVX2>(i + len, table);
                 continue;
             }
         }
@@ -351,12 +352,16 @@ impl<'a> Scanner<'a> {
     /// copied stretch, the key and the counts, as [`Scanner::push`] would. Returns where the
     /// run ends.
     #[inline(always)]
-    fn plain_run(&mut self, mut i: usize, table: &[CharInfo; TABLE_SIZE]) -> usize {
+    fn plain_run<const AVX2: bool>(
+        &mut self,
+        mut i: usize,
+        table: &[CharInfo; TABLE_SIZE],
+    ) -> usize {
         debug_assert!(self.run.end == i && !self.line.space && self.line.run_digits == 0);
         debug_assert!(self.line.folder.in_word() && self.line.in_word && self.line.word_alnum);
         let mut word_start = self.line.folder.word_start();
         loop {
-            let run = plain::read(self.src, i, table, &mut self.places);
+            let run = plain::read::<AVX2>(self.src, i, table, &mut self.places);
             let hashes = &mut self.hashes;
             word_start = run.write_key(
                 &self.places,
@@ -504,7 +509,7 @@ mod tests {
             let text = format!("{}{text}", "ب".repeat(shift));
             let (mut here, mut base) = (Buffers::default(), Buffers::default());
             scan(&text, true, &mut here);
-            scan_with(&text, true, &mut base);
+            scan_with::<false>(&text, true, &mut base);
             let here = format!("{:?}", here.lines(&text));
             assert_eq!(here, format!("{:?}", base.lines(&text)), "{shift}");
         }
