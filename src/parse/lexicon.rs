@@ -35,10 +35,10 @@ pub struct Lexicon {
     /// phrases: the scanner keeps a line's words that hit both, and a phrase can only match a
     /// line that holds all of its words. (With one bit, a few common words of prose that hit
     /// one by chance were kept.)
-    phrase_bits: Vec<u64>,
+    phrase_bits: Box<WordBits>,
     /// The same, of each phrase's longest word: the words [`Lexicon::may_hold_phrase`] looks
     /// the phrases up by.
-    longest_bits: Vec<u64>,
+    longest_bits: Box<WordBits>,
     /// The phrases by their longest word's hash, each as the hashes of all its words.
     by_longest: FxHashMap<u64, Vec<Vec<u64>>>,
     /// The longest key of `exact`, `publications`, `agencies` and `places`: a longer line is
@@ -64,7 +64,7 @@ fn longest<V>(table: &FxHashMap<String, V>) -> usize {
     table.keys().map(String::len).max().unwrap_or(0)
 }
 
-/// Bits in [`Lexicon::may_be_phrase_word`]'s table: enough that prose words rarely hit two
+/// Bits in [`Lexicon::phrase_word_bits`]'s table: enough that prose words rarely hit two
 /// of the phrases' two hundred-odd.
 const PHRASE_BITS: usize = 1 << 16;
 
@@ -74,17 +74,35 @@ fn phrase_bits(hash: u64) -> [usize; 2] {
     [part(48), part(32)]
 }
 
-fn set_bits(bits: &mut [u64], hash: u64) {
-    for bit in phrase_bits(hash) {
-        bits[bit / 64] |= 1 << (bit % 64);
+/// Two bits of [`PHRASE_BITS`] set for each of some words' [`word_hash`]es: whether a word
+/// may be one of them. A fixed size, so that its reads need no bounds check.
+pub struct WordBits([u64; PHRASE_BITS / 64]);
+
+impl std::fmt::Debug for WordBits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let set: u32 = self.0.iter().map(|w| w.count_ones()).sum();
+        f.debug_struct("WordBits").field("set", &set).finish()
     }
 }
 
-#[inline]
-fn has_bits(bits: &[u64], hash: u64) -> bool {
-    let set = |bit: usize| bits[bit / 64] & (1 << (bit % 64)) != 0;
-    let [first, second] = phrase_bits(hash);
-    set(first) && set(second)
+impl WordBits {
+    fn new() -> Box<Self> {
+        Box::new(WordBits([0; PHRASE_BITS / 64]))
+    }
+
+    fn set(&mut self, hash: u64) {
+        for bit in phrase_bits(hash) {
+            self.0[bit / 64] |= 1 << (bit % 64);
+        }
+    }
+
+    /// Whether the word whose hash is `hash` may be one of those set.
+    #[inline(always)]
+    pub fn has(&self, hash: u64) -> bool {
+        let set = |bit: usize| self.0[bit / 64] & (1 << (bit % 64)) != 0;
+        let [first, second] = phrase_bits(hash);
+        set(first) && set(second)
+    }
 }
 
 impl Lexicon {
@@ -92,8 +110,8 @@ impl Lexicon {
         let mut patterns = Vec::new();
         let mut phrase_kind = Vec::new();
         let mut phrase_words = Vec::new();
-        let mut bits = vec![0u64; PHRASE_BITS / 64];
-        let mut longest_bits = vec![0u64; PHRASE_BITS / 64];
+        let mut bits = WordBits::new();
+        let mut longest_bits = WordBits::new();
         let mut by_longest: FxHashMap<u64, Vec<Vec<u64>>> = FxHashMap::default();
         let mut exact = FxHashMap::default();
         for line in entries(include_str!("data/boilerplate.txt")) {
@@ -119,10 +137,10 @@ impl Lexicon {
                     .unwrap_or_default();
                 let hashes: Vec<u64> = folded.split(' ').map(|w| word_hash(w.as_bytes())).collect();
                 for &h in &hashes {
-                    set_bits(&mut bits, h);
+                    bits.set(h);
                 }
                 let longest = word_hash(longest.as_bytes());
-                set_bits(&mut longest_bits, longest);
+                longest_bits.set(longest);
                 by_longest.entry(longest).or_default().push(hashes);
                 patterns.push(folded);
                 phrase_kind.push(kind);
@@ -182,19 +200,20 @@ impl Lexicon {
         &self.phrases
     }
 
-    /// Whether a word of a line (its [`word_hash`]) may belong to a furniture phrase.
-    #[inline]
-    pub fn may_be_phrase_word(&self, hash: u64) -> bool {
-        has_bits(&self.phrase_bits, hash)
+    /// Whether a word of a line (its [`word_hash`]) may belong to a furniture phrase
+    /// ([`WordBits::has`]). The table is handed out to be borrowed once by a loop over every
+    /// word of a dump: through [`LEXICON`], each word also asked whether the lexicon was made.
+    pub fn phrase_word_bits(&self) -> &WordBits {
+        &self.phrase_bits
     }
 
     /// Whether a line can hold a phrase, from the hashes of those of its words that
-    /// [`Lexicon::may_be_phrase_word`]: all the words of some phrase are among them. (A
+    /// [`Lexicon::phrase_word_bits`] has: all the words of some phrase are among them. (A
     /// phrase's longest word alone let through to the search three times the bytes that hold
     /// a phrase: `تعبر`, `الموقع` and their like are words of prose too.)
     pub fn may_hold_phrase(&self, hashes: &[u64]) -> bool {
         hashes.iter().any(|h| {
-            has_bits(&self.longest_bits, *h)
+            self.longest_bits.has(*h)
                 && self.by_longest.get(h).is_some_and(|phrases| {
                     phrases.iter().any(|p| p.iter().all(|w| hashes.contains(w)))
                 })
@@ -202,7 +221,7 @@ impl Lexicon {
     }
 
     /// [`Lexicon::furniture`] for a key whose words' [`word_hash`]es are `hashes`;
-    /// `phrase_words`, when known, are those of them that [`Lexicon::may_be_phrase_word`] (the
+    /// `phrase_words`, when known, are those of them that [`Lexicon::phrase_word_bits`] has (the
     /// phrase search is skipped unless [`Lexicon::may_hold_phrase`]).
     pub fn furniture_by_words(
         &self,
@@ -328,7 +347,7 @@ mod tests {
         let hashes = |k: &str| -> Vec<u64> {
             k.split(' ')
                 .map(|w| word_hash(w.as_bytes()))
-                .filter(|&h| LEXICON.may_be_phrase_word(h))
+                .filter(|&h| LEXICON.phrase_word_bits().has(h))
                 .collect()
         };
         let phrase = key("لا تعبر عن رأي");

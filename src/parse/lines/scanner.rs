@@ -2,6 +2,7 @@
 //! as it goes by, so that the costlier readers run only on lines that can hold what they find.
 
 mod features;
+mod hashes;
 
 use std::ops::Range;
 
@@ -10,8 +11,8 @@ use unicode_normalization::UnicodeNormalization;
 use super::Line;
 use super::kinds::is_separator_or_sign;
 use super::plain;
+use hashes::Hashes;
 
-use crate::parse::lexicon::LEXICON;
 use crate::parse::text::{CharInfo, KeyFolder, TABLE_SIZE, first_char, two_byte_slot, word_hash};
 
 /// How many lines' records to reserve for a dump of `len` bytes: an estimate, not a count
@@ -114,42 +115,6 @@ pub struct Buffers {
     repaired: String,
     scanned: Vec<Scanned>,
     hashes: Hashes,
-}
-
-/// The [`word_hash`](crate::parse::text::word_hash) of each word of the dump's keys, line
-/// after line: all of them (the deciders look the headline's words up by them: hashed again
-/// from the keys, they cost ≈ 20 instructions a word, twice), and those that
-/// [`Lexicon::may_be_phrase_word`](crate::parse::lexicon::Lexicon::may_be_phrase_word).
-#[derive(Debug, Default)]
-struct Hashes {
-    all: Vec<u64>,
-    phrase: Vec<u64>,
-}
-
-impl Hashes {
-    /// Emptied for a dump of `len` bytes: its words reserved (a word of the corpus's keys
-    /// takes ≈ 11 bytes of its dump).
-    fn clear(&mut self, len: usize) {
-        self.all.clear();
-        self.all.reserve(len / 8 + 8);
-        self.phrase.clear();
-        // A word of a phrase comes about once in 100 bytes (grown from empty, the vector was
-        // reallocated six times a dump).
-        self.phrase.reserve(len / 64 + 8);
-    }
-
-    #[inline(always)]
-    fn word(&mut self, hash: u64) {
-        self.all.push(hash);
-        if LEXICON.may_be_phrase_word(hash) {
-            self.phrase.push(hash);
-        }
-    }
-
-    /// Where the next line's hashes start.
-    fn ends(&self) -> (usize, usize) {
-        (self.all.len(), self.phrase.len())
-    }
 }
 
 /// One non-empty line as the scan left it: where its text and key are, and its counts.
