@@ -5,6 +5,7 @@
 //! Only these answers carry `Access-Control-Allow-Origin: *`, so that a script on another
 //! site may read the data; the HTML pages stay same-origin.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -39,11 +40,36 @@ pub fn article(site: &Site, links: &Links, entry: &Entry) -> Result<Response, We
     let mut document = ArticleDocument::new(&site.archive, entry);
     let page = article_path(&entry.article.id);
     document.url = Some(links.absolute(&page).unwrap_or_else(|| links.to(&page)));
-    let mut body = Vec::new();
-    dataset::write_json(&document, &mut body)
+    let body = record_bytes(&document)
         .map_err(|e| WebError::Data(format!("article {}: {e}", entry.article.id)))?;
     Ok(json(body, CachePolicy::Short))
 }
+
+/// `document` as JSON ([`dataset::write_json`]), written in this thread's [`SCRATCH`].
+fn record_bytes(document: &ArticleDocument) -> std::io::Result<Vec<u8>> {
+    SCRATCH.with_borrow_mut(|scratch| {
+        scratch.clear();
+        dataset::write_json(document, scratch)?;
+        let body = scratch.to_vec();
+        if scratch.capacity() > KEPT_BYTES {
+            *scratch = Vec::new();
+        }
+        Ok(body)
+    })
+}
+
+thread_local! {
+    /// The buffer each record is written into, kept by the thread, the body then copied out
+    /// at its length. sonic-rs makes room for six times each string before writing it (its
+    /// worst case of escapes), so a buffer grown from empty doubled some five times a record,
+    /// copying itself each time: the records were 41.2 M instructions at 1,000 articles, 34.7 M
+    /// in the kept buffer (notes/serve-bench.md, session 47).
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The largest [`SCRATCH`] a thread keeps: a record is some 20 KB, the room made for its
+/// longest paragraph six times that; a thread that met a huge one lets go.
+const KEPT_BYTES: usize = 1 << 20;
 
 /// A JSON answer: its `ETag`, the caching `policy`, readable from any site.
 pub fn json(body: Vec<u8>, policy: CachePolicy) -> Response {
@@ -107,4 +133,41 @@ async fn send_file(file: download::ReadyFile, request: Request) -> Response {
     let (name, value) = ANYONE_MAY_READ;
     parts.headers.insert(name, value);
     Response::from_parts(parts, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::Archive;
+
+    /// A record written in the kept buffer is the bytes written into a new one, whatever
+    /// records came before it: longer, shorter, or past what the buffer keeps.
+    #[test]
+    fn a_record_is_the_bytes_of_a_fresh_buffer_whatever_came_before() {
+        let entry = |id: &str, paragraph: &str, n: usize| {
+            let mut e = Entry::default();
+            e.article.id = id.into();
+            e.article.title = format!("عنوان \"{id}\"");
+            e.article.body = vec![paragraph.repeat(n); 3];
+            e
+        };
+        let entries = vec![
+            entry("a", "فقرة طويلة \" ", 500),
+            entry("b", "قصيرة", 1),
+            entry("c", "x\\", 70_000),
+            entry("d", "", 0),
+        ];
+        let archive = Archive::from_entries(entries.clone(), None);
+        for e in entries.iter().chain(&entries) {
+            let document = ArticleDocument::new(&archive, e);
+            let mut fresh = Vec::new();
+            dataset::write_json(&document, &mut fresh).unwrap();
+            assert!(
+                record_bytes(&document).unwrap() == fresh,
+                "{}",
+                e.article.id
+            );
+        }
+        assert!(SCRATCH.with_borrow(Vec::capacity) <= KEPT_BYTES);
+    }
 }
