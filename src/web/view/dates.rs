@@ -101,7 +101,7 @@ pub fn iso(date: &Date) -> String {
 
 /// `year` with at least `width` digits (`{:0width$}`); a year before 1 or after 9999 (which
 /// no page prints) by `write!`.
-fn push_year(s: &mut String, year: i32, width: usize) {
+pub(super) fn push_year(s: &mut String, year: i32, width: usize) {
     match u32::try_from(year) {
         Ok(year @ 1..=9999) => {
             let digits = [year / 1000, year / 100 % 10, year / 10 % 10, year % 10];
@@ -121,7 +121,7 @@ fn push_year(s: &mut String, year: i32, width: usize) {
 }
 
 /// `n` in decimal (`{}`).
-fn push_number(s: &mut String, n: u32) {
+pub(super) fn push_number(s: &mut String, n: u32) {
     if n < 100 {
         if n >= 10 {
             s.push(digit(n / 10));
