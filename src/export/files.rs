@@ -2,6 +2,7 @@
 //! writing of the export beside its folder and then in its place.
 
 use std::collections::HashSet;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
@@ -68,12 +69,16 @@ pub(super) fn write(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
 /// The folders of an export made so far, so that a file's folder is made before its first
 /// file is opened: opening first and making the folder when the open failed was one failing
 /// `openat` a folder (1,359 an export of 1,000 articles, notes/serve-bench.md, session 42).
-/// Hashed by foldhash, not std's SipHash: the export's own paths, looked up once a file.
+/// Hashed by foldhash, not std's SipHash: the export's own paths, looked up once a file. Kept
+/// by their bytes, not as paths: a `Path` hashes and compares component by component, which
+/// was two thirds of the look-ups' 10.9 M instructions at 1,000 articles (notes/serve-bench.md,
+/// session 47). The folders all come from joining the export's root and [`file_for`]'s
+/// segments, so one folder has one spelling.
 #[derive(Debug, Default)]
 pub(super) struct Folders(Mutex<Made>);
 
-/// The folders made, by path.
-type Made = HashSet<PathBuf, foldhash::fast::RandomState>;
+/// The folders made, by their path's bytes.
+type Made = HashSet<OsString, foldhash::fast::RandomState>;
 
 impl Folders {
     /// Makes the folder `path` goes in, unless this export made it already.
@@ -85,7 +90,7 @@ impl Folders {
             folders
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .contains(folder)
+                .contains(folder.as_os_str())
         };
         if made(&self.0) {
             return Ok(());
@@ -98,7 +103,7 @@ impl Folders {
         self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(folder.to_path_buf());
+            .insert(folder.as_os_str().to_owned());
         Ok(())
     }
 }
@@ -231,6 +236,23 @@ pub(super) fn replace(staging: &Path, dir: &Path) -> Result<(), ExportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A folder is made once: the set finds it again by the same path (here shown by making
+    /// it no more after it was removed behind the set's back), and a sibling folder is made.
+    #[test]
+    fn a_folder_is_made_for_its_first_file_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let folders = Folders::default();
+        let page = dir.path().join("articles").join("x").join("index.html");
+        folders.make_for(&page).unwrap();
+        assert!(page.parent().unwrap().is_dir());
+        std::fs::remove_dir(page.parent().unwrap()).unwrap();
+        folders.make_for(&page.with_file_name("source")).unwrap();
+        assert!(!page.parent().unwrap().exists());
+        let other = dir.path().join("articles").join("y").join("index.html");
+        folders.make_for(&other).unwrap();
+        assert!(other.parent().unwrap().is_dir());
+    }
 
     #[test]
     fn urls_become_the_files_try_files_looks_for() {
