@@ -12,14 +12,13 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, mpsc};
 
-use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode, header};
 use tower::ServiceExt;
 
 use super::files::{Folders, file_for, link, not_found_page, sibling, write};
 use super::links::{is_dynamic, same_site};
-use super::{COMPRESS_FROM, DEEPEST_404, ExportError, ExportReport, Options, precompressed};
+use super::{COMPRESS_FROM, DEEPEST_404, ExportError, ExportReport, Options, Pages, precompressed};
 use crate::web::http::coding::{self, Coding, Levels};
 use crate::web::http::render::{self, HandedLinks};
 use crate::web::http::{assets, cache_policy};
@@ -54,7 +53,7 @@ struct Written {
 /// Crawls `router` and writes every page it answers into `out`, the 404 pages too, keeping
 /// the files of `previous` (an earlier export at the same levels) that did not change.
 pub(super) fn write_site(
-    router: &Router,
+    router: &impl Pages,
     out: &Path,
     previous: Option<&Path>,
     options: &Options,
@@ -111,8 +110,8 @@ fn write_streams(
 }
 
 /// One export in progress.
-struct Crawler<'a> {
-    router: &'a Router,
+struct Crawler<'a, S> {
+    router: &'a S,
     /// Where files are written.
     out: &'a Path,
     /// The export being replaced, when its files may be kept.
@@ -142,7 +141,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-impl<'a> Crawler<'a> {
+impl<'a, S: Pages> Crawler<'a, S> {
     /// Every page from the start URLs on, each visited as soon as a page links to it: one
     /// rayon task a page, which spawns the tasks of the pages it found. Crawled a level of
     /// links at a time, both cores waited at each level's end for its last page, 38 levels
@@ -449,7 +448,7 @@ fn page_of(target: &str) -> Option<&str> {
 /// The response `router` gives for `target`, with the links its page handed over (if it is
 /// a page rendered by the site's templates), its body unread.
 async fn fetch(
-    router: &Router,
+    router: &impl Pages,
     target: &str,
 ) -> Result<(StatusCode, axum::http::HeaderMap, Option<HandedLinks>, Body), ExportError> {
     let render = |reason: String| ExportError::Render {
@@ -475,7 +474,7 @@ async fn fetch(
 /// the router's response cache held already). For tests that check what pages hand over
 /// against their HTML.
 pub async fn page_with_links(
-    router: &Router,
+    router: &impl Pages,
     target: &str,
 ) -> Result<(StatusCode, Bytes, Option<Vec<String>>), ExportError> {
     let (status, _, handed, body) = fetch(router, target).await?;

@@ -95,16 +95,25 @@ pub fn app(state: AppState) -> Router {
 /// responses, or log. The export writes bodies alone, fetched once each and uncompressed, so
 /// every body is the one [`app`] sends (a test holds the two exports equal); those layers
 /// were 102.8 M instructions of an export of 1,000 articles without `.gz` and `.br` files
-/// (1,356.2 M, callgrind; notes/serve-bench.md, session 47). No timeout either: a slow page is written
-/// when it is done rather than failing the export.
-pub fn app_for_export(state: AppState) -> Router {
-    let layers = ServiceBuilder::new()
+/// (1,356.2 M, callgrind; notes/serve-bench.md, session 47). No timeout either: a slow page
+/// is written when it is done rather than failing the export.
+///
+/// The stack itself, not a `Router` around it as [`app`] has: that router matched every
+/// request once more only to reach its one fallback.
+pub fn app_for_export(
+    state: AppState,
+) -> impl tower::Service<Request, Response = Response, Error = std::convert::Infallible, Future: Send>
++ Clone
++ Send
++ Sync
++ 'static {
+    ServiceBuilder::new()
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             render_errors,
         ))
-        .layer(axum::middleware::from_fn(limits::uri_length));
-    Router::new().fallback_service(layers.service(routes(&state)))
+        .layer(axum::middleware::from_fn(limits::uri_length))
+        .service(routes(&state))
 }
 
 /// Every page family's route, over `state`.
