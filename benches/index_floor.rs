@@ -24,6 +24,17 @@
 //!
 //! `ARSHIF_FLOOR_ONLY` takes stage names separated by commas (`none` for the preparation
 //! alone); `ARSHIF_FLOOR_ROUNDS` the rounds (3 unless set).
+//!
+//! With `ARSHIF_FLOOR_VOCAB` (sizes separated by commas) it times stage `a` on made-up
+//! articles instead, one vocabulary size after the other: `ARSHIF_FLOOR_VOCAB_DOCS` articles
+//! (1,000 unless set) of 1,000 words drawn from that many distinct words by Zipf's law (a
+//! word's rank log-uniform), so that the same number of tokens meets a term table and arena
+//! as large as real text's at a million articles, where the generated corpus's 1,141 words
+//! stay in the caches (notes/build-bench.md, session 47).
+//!
+//! ```sh
+//! ARSHIF_FLOOR_VOCAB=1000,100000,1000000 target/profiling/deps/index_floor-*
+//! ```
 
 use std::path::PathBuf;
 
@@ -185,14 +196,103 @@ fn framing_stage(parts: &[(Vec<String>, String)]) -> usize {
     n
 }
 
+/// Letters no clitic or suffix the stemmer removes is made of, so that every made-up word
+/// is a term of its own.
+const MADE_UP_LETTERS: [char; 16] = [
+    'ث', 'ج', 'ح', 'خ', 'د', 'ذ', 'ر', 'ز', 'ش', 'ص', 'ض', 'ط', 'ظ', 'ع', 'غ', 'ق',
+];
+
+/// The `rank`th made-up word: its number's base-16 digits as letters, at least four.
+fn made_up_word(rank: usize) -> String {
+    let mut word = String::new();
+    let mut n = rank;
+    for _ in 0..4 {
+        word.push(MADE_UP_LETTERS[n % 16]);
+        n /= 16;
+    }
+    while n > 0 {
+        word.push(MADE_UP_LETTERS[n % 16]);
+        n /= 16;
+    }
+    word
+}
+
+/// `docs` articles of a title of 10 words and a body of 1,000, each word's rank drawn
+/// log-uniform from `vocab` (Zipf's law: the nth word about 1/n as frequent as the first).
+fn made_up_articles(vocab: usize, docs: usize) -> Vec<Article> {
+    let mut rng = fastrand::Rng::with_seed(47);
+    let words: Vec<String> = (0..vocab).map(made_up_word).collect();
+    let mut text = |n: usize| -> String {
+        let drawn: Vec<&str> = (0..n)
+            .map(|_| (vocab as f64).powf(rng.f64()) as usize - 1)
+            .map(|rank| words[rank.min(vocab - 1)].as_str())
+            .collect();
+        drawn.join(" ")
+    };
+    (0..docs)
+        .map(|i| Article {
+            id: format!("{i:06}_made_up"),
+            title: text(10),
+            body: vec![text(1_000)],
+            ..Article::default()
+        })
+        .collect()
+}
+
+/// The documents a build hands tantivy for `articles`, whose terms are `terms`.
+fn documents(articles: &[Article], terms: &[ArticleTerms]) -> Vec<ArticleDoc> {
+    articles
+        .iter()
+        .zip(terms)
+        .map(|(a, t)| floor::document(a, t.clone()))
+        .collect()
+}
+
+/// Stage `a` on [`made_up_articles`] of each vocabulary size in `sizes`, `rounds` times.
+fn vocabulary_stage(sizes: &str, docs: usize, rounds: usize) {
+    for vocab in sizes
+        .split(',')
+        .map(|v| v.parse::<usize>().expect("a vocabulary size"))
+    {
+        let articles = made_up_articles(vocab, docs);
+        let terms: Vec<ArticleTerms> = articles.iter().map(ArticleTerms::of).collect();
+        let docs = || documents(&articles, &terms);
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let tokens: u64 = count_tokens(docs(), &tmp.path().join("counted"))
+            .iter()
+            .sum();
+        for round in 1..=rounds {
+            let docs = docs();
+            let out = tmp.path().join(format!("{round}"));
+            std::fs::create_dir(&out).expect("a folder");
+            let start = cpu();
+            index_stage(VARIANTS[0], docs, &out);
+            let spent = (cpu() - start).as_secs_f64();
+            println!(
+                "round {round} vocabulary {vocab}: {tokens} tokens, {spent:.3} CPU-s, {:.1} ns \
+                 a token",
+                spent / tokens as f64 * 1e9
+            );
+            std::fs::remove_dir_all(&out).expect("removed");
+        }
+    }
+}
+
 fn main() {
+    let rounds: usize = std::env::var("ARSHIF_FLOOR_ROUNDS")
+        .ok()
+        .map_or(3, |r| r.parse().expect("a number of rounds"));
+    if let Ok(sizes) = std::env::var("ARSHIF_FLOOR_VOCAB") {
+        let docs = std::env::var("ARSHIF_FLOOR_VOCAB_DOCS")
+            .ok()
+            .map_or(1_000, |d| d.parse().expect("a number of articles"));
+        vocabulary_stage(&sizes, docs, rounds);
+        return;
+    }
     let Some(dir) = std::env::var_os("ARSHIF_FLOOR_DUMPS").map(PathBuf::from) else {
         eprintln!("index_floor: set ARSHIF_FLOOR_DUMPS to a folder of .txt dumps; skipped");
         return;
     };
-    let rounds: usize = std::env::var("ARSHIF_FLOOR_ROUNDS")
-        .ok()
-        .map_or(3, |r| r.parse().expect("a number of rounds"));
     let only = std::env::var("ARSHIF_FLOOR_ONLY").ok();
     let wanted = |name: &str| {
         only.as_deref()
@@ -211,13 +311,7 @@ fn main() {
         }
     }
     let terms: Vec<ArticleTerms> = articles.iter().map(ArticleTerms::of).collect();
-    let docs = || -> Vec<ArticleDoc> {
-        articles
-            .iter()
-            .zip(&terms)
-            .map(|(a, t)| floor::document(a, t.clone()))
-            .collect()
-    };
+    let docs = || documents(&articles, &terms);
 
     // Tokens each field receives, read from an index of ours: the per-token figures' divisor.
     // Not when stages are chosen, so that a profile holds only theirs (no per-token figures
