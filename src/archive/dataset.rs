@@ -81,6 +81,21 @@ pub const DOWNLOAD_LEVEL: i32 = 4;
 /// as one [`ArticleDocument`] a line; gives back how many. Memory stays that of one article:
 /// each body is read from the store, written, and dropped.
 pub fn write_jsonl(archive: &Archive, out: &mut impl Write) -> io::Result<usize> {
+    // One line at a time, written whole: a writer takes a line in one copy, not in the
+    // pieces of a few bytes a serializer writes.
+    let mut line = Vec::new();
+    for_each_document(archive, |document| {
+        line.clear();
+        write_line(document, &mut line)?;
+        out.write_all(&line)
+    })
+}
+
+/// `write` of each article's [`ArticleDocument`], in reading order; how many articles.
+fn for_each_document(
+    archive: &Archive,
+    mut write: impl FnMut(&ArticleDocument) -> io::Result<()>,
+) -> io::Result<usize> {
     let mut store = archive
         .store
         .as_ref()
@@ -88,9 +103,6 @@ pub fn write_jsonl(archive: &Archive, out: &mut impl Write) -> io::Result<usize>
         .transpose()
         .map_err(io::Error::other)?;
     let mut whole = Entry::default();
-    // One line at a time, written whole: the gzip's buffer takes a line in one copy, not in
-    // the pieces of a few bytes a serializer writes.
-    let mut line = Vec::new();
     for (light, part) in archive.entries().into_iter().zip(archive.chunks.parts()) {
         let body = body_of(part, store.as_mut()).map_err(io::Error::other)?;
         whole.article.clone_from(&light.article);
@@ -98,12 +110,16 @@ pub fn write_jsonl(archive: &Archive, out: &mut impl Write) -> io::Result<usize>
         whole.note.clone_from(&light.note);
         whole.overridden.clone_from(&light.overridden);
         whole.provenance.clone_from(&light.provenance);
-        line.clear();
-        write_json(&ArticleDocument::new(archive, &whole), &mut line)?;
-        line.push(b'\n');
-        out.write_all(&line)?;
+        write(&ArticleDocument::new(archive, &whole))?;
     }
     Ok(archive.len())
+}
+
+/// `document` as one line of JSON Lines, appended to `out`.
+fn write_line(document: &ArticleDocument, out: &mut Vec<u8>) -> io::Result<()> {
+    write_json(document, out)?;
+    out.push(b'\n');
+    Ok(())
 }
 
 /// Appends `document` to `out` as JSON: the very bytes of `serde_json::to_writer` (a proptest
@@ -122,9 +138,14 @@ pub fn write_json(document: &ArticleDocument, out: &mut Vec<u8>) -> io::Result<(
 /// libdeflate at [`DOWNLOAD_LEVEL`] ([`GzipMembers`]): read back as one stream by every gzip
 /// reader, for fewer instructions than a zlib-rs stream (notes/serve-bench.md, session 25).
 /// serde_json writes a document in pieces of a few bytes; the member's buffer takes them.
+///
+/// Each line is written in the gzip's own buffer ([`GzipMembers::write_in_place`]), not in
+/// one of its own and then copied there.
 pub fn write_jsonl_gz(archive: &Archive, out: impl Write) -> io::Result<usize> {
     let mut gz = GzipMembers::new(out, DOWNLOAD_LEVEL);
-    let n = write_jsonl(archive, &mut gz)?;
+    let n = for_each_document(archive, |document| {
+        gz.write_in_place(|pending| write_line(document, pending))
+    })?;
     gz.finish()?;
     Ok(n)
 }

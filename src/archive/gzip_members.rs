@@ -16,6 +16,11 @@ use libdeflater::{CompressionLvl, Compressor};
 /// Bytes of input a member holds (the last holds what is left).
 pub const MEMBER: usize = 1 << 20;
 
+/// Room the pending member's buffer has past [`MEMBER`], for what [`GzipMembers::write_in_place`]
+/// writes across a member's end: a serializer makes room for six times a string before
+/// writing it, and a buffer grown past its capacity would copy the whole member.
+const SLACK: usize = MEMBER / 4;
+
 /// Writes what it is given to `out` as gzip members (see the module comment); [`finish`]
 /// writes the last one.
 ///
@@ -37,27 +42,43 @@ impl<W: Write> GzipMembers<W> {
         GzipMembers {
             out,
             compressor: Compressor::new(level),
-            pending: Vec::with_capacity(MEMBER),
+            pending: Vec::with_capacity(MEMBER + SLACK),
             packed: Vec::new(),
             members: 0,
         }
     }
 
-    /// Compresses what is pending as one member and writes it.
-    fn pack(&mut self) -> io::Result<()> {
-        let member = compress_member(&mut self.compressor, &self.pending, &mut self.packed)
+    /// Compresses the first `len` bytes pending as one member, writes it, and keeps the rest
+    /// pending.
+    fn pack(&mut self, len: usize) -> io::Result<()> {
+        let member = compress_member(&mut self.compressor, &self.pending[..len], &mut self.packed)
             .map_err(io::Error::other)?;
         self.out.write_all(member)?;
-        self.pending.clear();
+        self.pending.drain(..len);
         self.members += 1;
         Ok(())
+    }
+
+    /// Lets `write` append to the pending member's own buffer, then writes each member that
+    /// filled: the same file as [`Write::write_all`] of what `write` appended, without the
+    /// copy from a buffer of the caller's (the download's lines, 11 MB at 1,000 articles:
+    /// 10 M instructions, notes/serve-bench.md, session 47). `write` must only append.
+    pub fn write_in_place<T>(
+        &mut self,
+        write: impl FnOnce(&mut Vec<u8>) -> io::Result<T>,
+    ) -> io::Result<T> {
+        let written = write(&mut self.pending)?;
+        while self.pending.len() >= MEMBER {
+            self.pack(MEMBER)?;
+        }
+        Ok(written)
     }
 
     /// Writes the last member (an empty one when nothing was written, so that the file is
     /// still gzip), flushes `out` and hands it back.
     pub fn finish(mut self) -> io::Result<W> {
         if !self.pending.is_empty() || self.members == 0 {
-            self.pack()?;
+            self.pack(self.pending.len())?;
         }
         self.out.flush()?;
         Ok(self.out)
@@ -88,7 +109,7 @@ impl<W: Write> Write for GzipMembers<W> {
         let taken = bytes.len().min(MEMBER - self.pending.len());
         self.pending.extend_from_slice(&bytes[..taken]);
         if self.pending.len() == MEMBER {
-            self.pack()?;
+            self.pack(MEMBER)?;
         }
         Ok(taken)
     }
@@ -130,6 +151,37 @@ mod tests {
                 .read_to_end(&mut back)
                 .unwrap();
             assert_eq!(back, input);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(24))]
+        /// Pieces written in place make the file that `write_all` of the same pieces makes,
+        /// pieces that end a member exactly, cross one, or are longer than one and its room.
+        #[test]
+        fn pieces_written_in_place_are_the_file_written_whole(
+            lengths in proptest::collection::vec(
+                proptest::prop_oneof![0usize..5_000, MEMBER - 10..MEMBER + 10, 0..MEMBER * 2],
+                0..6,
+            ),
+        ) {
+            let pieces: Vec<Vec<u8>> = lengths
+                .iter()
+                .enumerate()
+                .map(|(k, &n)| (0..n).map(|i| (i * 31 + k * 7 + i / 4096) as u8).collect())
+                .collect();
+            let mut whole = GzipMembers::new(Vec::new(), 1);
+            let mut in_place = GzipMembers::new(Vec::new(), 1);
+            for piece in &pieces {
+                whole.write_all(piece).unwrap();
+                in_place
+                    .write_in_place(|pending| {
+                        pending.extend_from_slice(piece);
+                        Ok(())
+                    })
+                    .unwrap();
+            }
+            proptest::prop_assert!(whole.finish().unwrap() == in_place.finish().unwrap());
         }
     }
 }
