@@ -429,6 +429,9 @@ impl<'a> Scanner<'a> {
     }
 
     /// The line read so far, kept if it holds anything; the scanner is ready for the next one.
+    // Once a line (≈ 17 K in 200 dumps), from the scan's loop: as a call, the loop's state was
+    // saved and read back around it.
+    #[inline(always)]
     fn finish(&mut self) {
         self.end_word();
         self.end_number();
