@@ -1,6 +1,7 @@
 //! The one pass over a dump's text: each character cleaned, folded into the key and counted
 //! as it goes by, so that the costlier readers run only on lines that can hold what they find.
 
+mod buffers;
 mod features;
 mod hashes;
 
@@ -8,10 +9,12 @@ use std::ops::Range;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::Line;
 use super::kinds::is_separator_or_sign;
 use super::plain;
+use buffers::Scanned;
 use hashes::Hashes;
+
+pub use buffers::Buffers;
 
 use crate::parse::text::{CharInfo, KeyFolder, TABLE_SIZE, first_char, two_byte_slot, word_hash};
 
@@ -99,85 +102,6 @@ fn scan_with<const AVX2: bool>(text: &str, split_lines: bool, buf: &mut Buffers)
     buf.keys = scan.keys;
     buf.scanned = scan.scanned;
     buf.hashes = scan.hashes;
-}
-
-/// The bytes a dump's lines are read from, one buffer for the whole dump rather than strings
-/// a line (their copies, allocations and checks cost ≈ 13 instructions a byte of the dump,
-/// notes/parser-bench.md, session 26). Kept by the caller: the lines borrow it.
-#[derive(Debug, Default)]
-pub struct Buffers {
-    /// The cleaned text of the lines that are not a stretch of the source as it is.
-    text: String,
-    /// Each line's key, one after the other.
-    keys: Vec<u8>,
-    /// The same, where its bytes were not valid UTF-8 (never, by construction: see
-    /// [`same_length_lossy`]).
-    repaired: String,
-    scanned: Vec<Scanned>,
-    hashes: Hashes,
-}
-
-/// One non-empty line as the scan left it: where its text and key are, and its counts.
-#[derive(Debug)]
-struct Scanned {
-    /// In the source when the cleaned line is a stretch of it as it is (most are), else in
-    /// [`Buffers::text`].
-    in_source: bool,
-    text: Range<usize>,
-    /// In [`Buffers::keys`].
-    key: Range<usize>,
-    /// In [`Hashes::all`] and [`Hashes::phrase`].
-    hashes: Range<usize>,
-    phrase_hashes: Range<usize>,
-    counts: Counts,
-}
-
-impl Buffers {
-    /// The lines [`scan`] read from `source` into these buffers.
-    pub(super) fn lines<'a>(&'a mut self, source: &'a str) -> Vec<Line<'a>> {
-        let Buffers {
-            text,
-            keys,
-            repaired,
-            scanned,
-            hashes,
-        } = self;
-        let keys: &'a Vec<u8> = keys;
-        // One check for the whole dump's keys, not one a line.
-        let keys: &'a str = match simdutf8::basic::from_utf8(keys) {
-            Ok(k) => k,
-            Err(_) => {
-                *repaired = same_length_lossy(keys);
-                let repaired: &'a String = repaired;
-                repaired
-            }
-        };
-        let text: &'a str = text;
-        scanned
-            .iter()
-            .map(|s| {
-                let t = if s.in_source { source } else { text };
-                // `get`: a repaired key may have lost a character boundary (never, as said).
-                let key = keys.get(s.key.clone()).unwrap_or("");
-                let words = &hashes.all[s.hashes.clone()];
-                let phrase_words = &hashes.phrase[s.phrase_hashes.clone()];
-                features::line(&t[s.text.clone()], key, words, phrase_words, &s.counts)
-            })
-            .collect()
-    }
-}
-
-/// `bytes` as a string of the same length, each byte of an invalid sequence written as `?`:
-/// ranges into it still hold. (Keys are written from whole characters, so they are valid;
-/// were they not, the damage is replaced rather than trusted.)
-#[cold]
-fn same_length_lossy(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        out.push_str(chunk.valid());
-        out.extend(std::iter::repeat_n('?', chunk.invalid().len()));
-    }
-    out
 }
 
 /// One line being read: its cleaned text and key so far, and counts of what went by. The
@@ -468,6 +392,7 @@ impl<'a> Scanner<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::lines::Line;
     use crate::parse::text::{key, word_hash};
 
     /// The scan compiled for the CPU's features reads every line as the baseline's does.
@@ -484,14 +409,6 @@ mod tests {
             let here = format!("{:?}", here.lines(&text));
             assert_eq!(here, format!("{:?}", base.lines(&text)), "{shift}");
         }
-    }
-
-    #[test]
-    fn repaired_keys_keep_their_length() {
-        let bytes = b"ab \xff\xd8 \xd8\xa8";
-        let s = same_length_lossy(bytes);
-        assert_eq!(s, "ab ?? ب");
-        assert_eq!(s.len(), bytes.len());
     }
 
     /// Lines read as they are from the source, lines rewritten into the buffer, and a line with
