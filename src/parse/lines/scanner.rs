@@ -4,6 +4,7 @@
 mod buffers;
 mod features;
 mod hashes;
+mod runs;
 
 use std::ops::Range;
 
@@ -96,6 +97,10 @@ fn scan_with<const AVX2: bool>(text: &str, split_lines: bool, buf: &mut Buffers)
             }
             if b.is_ascii_alphabetic() {
                 i = scan.latin_run(i + 1);
+                continue;
+            }
+            if b.is_ascii_digit() {
+                i = scan.digit_run(i + 1);
                 continue;
             }
         }
@@ -291,29 +296,6 @@ impl<'a> Scanner<'a> {
         self.run.end
     }
 
-    /// Right after an ASCII letter, the ASCII letters that follow it in the same word (`GMT`,
-    /// URLs, names in Latin letters: 28 K of the ≈ 84 K characters of 200 dumps that
-    /// [`Scanner::push`] read one at a time, notes/parser-bench.md, session 46). Each only
-    /// extends the copied stretch, writes its lower case into the key (the table's fold:
-    /// `ascii_letters_fold_to_their_lower_case`) and counts a character and a letter, as
-    /// `push` would after a letter of the same word. Returns where they end.
-    #[inline(always)]
-    fn latin_run(&mut self, start: usize) -> usize {
-        debug_assert!(self.run.end == start && !self.line.space && self.line.run_digits == 0);
-        debug_assert!(self.line.folder.in_word() && self.line.in_word && self.line.word_alnum);
-        let letters = &self.src[start..];
-        let n = letters
-            .iter()
-            .take_while(|b| b.is_ascii_alphabetic())
-            .count();
-        let letters = &letters[..n];
-        self.keys.extend(letters.iter().map(u8::to_ascii_lowercase));
-        self.run.end += n;
-        self.line.chars += n;
-        self.line.letters += n;
-        start + n
-    }
-
     /// Copies the source stretch read so far into the text.
     fn flush(&mut self) {
         self.text.push_str(&self.source[self.run.clone()]);
@@ -419,7 +401,6 @@ impl<'a> Scanner<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::lines::Line;
     use crate::parse::text::{key, word_hash};
 
     /// The scan compiled for the CPU's features reads every line as the baseline's does.
@@ -438,78 +419,6 @@ mod tests {
         }
     }
 
-    /// What [`Scanner::latin_run`] takes for granted: an ASCII letter is a letter and
-    /// alphanumeric, nothing else the scan looks at, and its fold is its lower case, one byte.
-    #[test]
-    fn ascii_letters_fold_to_their_lower_case() {
-        for c in ('a'..='z').chain('A'..='Z') {
-            let info = CharInfo::of(c);
-            let mut key = Vec::new();
-            let mut folder = KeyFolder::default();
-            folder.push(&mut key, &[c as u8], info, &mut |_| {});
-            assert_eq!(key, [c.to_ascii_lowercase() as u8], "{c}");
-            for flag in [CharInfo::LETTER, CharInfo::ALNUM] {
-                assert!(info.is(flag), "{c}");
-            }
-            for flag in [
-                CharInfo::INVISIBLE,
-                CharInfo::WHITESPACE,
-                CharInfo::PRESENTATION,
-                CharInfo::DIGIT,
-                CharInfo::MARK,
-                CharInfo::ARABIC,
-                CharInfo::LONG_FOLD,
-                CharInfo::LINE_END,
-                CharInfo::PLAIN,
-            ] {
-                assert!(!info.is(flag), "{c}");
-            }
-        }
-    }
-
-    /// A line on its own: its text, key, compact length, words, characters, word hashes, share
-    /// of Arabic letters, menu and credit are what the definitions give.
-    fn line_as_defined(text: &str) -> Line<'_> {
-        use crate::parse::lines::kinds::{has_copyright_sign, is_menu_line};
-        use crate::parse::text::{compact_key, is_arabic_letter, is_letter, words};
-        let line = Line::new(text).unwrap();
-        assert_eq!(line.text, text);
-        assert_eq!(line.key, key(text), "{text}");
-        assert_eq!(line.compact_len(), compact_key(text).len(), "{text}");
-        assert_eq!(line.words, words(text).count(), "{text}");
-        assert_eq!(line.chars, text.chars().count(), "{text}");
-        let hashes: Vec<u64> = line
-            .key
-            .split(' ')
-            .map(|w| word_hash(w.as_bytes()))
-            .collect();
-        assert_eq!(line.hashes, hashes, "{text}");
-        let count = |f: fn(char) -> bool| text.chars().filter(|&c| f(c)).count() as f32;
-        assert_eq!(
-            line.arabic,
-            count(is_arabic_letter) / count(is_letter),
-            "{text}"
-        );
-        assert_eq!(line.menu, is_menu_line(text), "{text}");
-        assert_eq!(line.credit, has_copyright_sign(text.as_bytes()), "{text}");
-        line
-    }
-
-    /// Words in Latin letters, read in runs after their first letter, and mixed with Arabic,
-    /// digits and marks.
-    #[test]
-    fn latin_words_count_as_the_definitions_say() {
-        for text in [
-            "GMT 02:10 2022 Reuters AFP",
-            "http://www.Example.com/News/2015 اقرأ المزيد",
-            "© REUTERS / Ammar Awad | الرئيسية",
-            "كتبه: Ahmad ElSayed،قال xYz9abc صورة:AFP ALLCAPS",
-            "É École Zürich aé ab\u{301}c",
-        ] {
-            line_as_defined(text);
-        }
-    }
-
     /// Lines read as they are from the source, lines rewritten into the buffer, and a line with
     /// no key between them: each gets its own text and key.
     #[test]
@@ -519,23 +428,6 @@ mod tests {
         let lines = super::super::split_leaked(&text);
         assert_eq!(lines.len(), 1000);
         assert!(lines.iter().all(|l| l.text == "ب" && l.key == "ب"));
-    }
-
-    /// Words parted by punctuation and spaces (`، `, ` "`, `". `), read in the runs of plain
-    /// letters past each gap; the marks the scan notes (`#`, `|`, `-`, `©`) are still seen.
-    #[test]
-    fn words_parted_by_punctuation_count_as_the_definitions_say() {
-        for text in [
-            "قال الوزير، إن الحكومة \"الجديدة\" ستبدأ. وأضاف: (الخطة) «واضحة»؛ لكن؟ نعم! لا.",
-            "البيت الأبيض: نرحب بأي دعم روسي للتحالف في محاربة \"داعش\"",
-            "كلمة،كلمة \"كلمة\".كلمة ، كلمة . . كلمة",
-            "أخبار | رياضة | اقتصاد، فن - منوعات",
-            "صورة: رويترز © وكالات، #وسم_عربي \"نص\" ١٠، 2015 عام ًا",
-        ] {
-            line_as_defined(text);
-        }
-        assert!(line_as_defined("أخبار | رياضة | اقتصاد، فن - منوعات").menu);
-        assert!(line_as_defined("نص #وسم_عربي \"نص\"").embed);
     }
 
     #[test]
