@@ -16,6 +16,56 @@ pub const LEN: usize = 17;
 /// The same for a block of [`read_wide`]: thirty-two, and the byte after.
 pub const WIDE_LEN: usize = 33;
 
+/// How wide the blocks of a run are read, as a type, so that the scan's two copies are
+/// compiled apart: [`Narrow`] (sixteen bytes, every x86-64) or [`Wide`] (thirty-two). A
+/// `Wide` is the proof that the CPU has AVX2, so that only code which knows it can ask for
+/// [`read_wide`].
+pub trait Width: Copy {
+    /// The proof of AVX2 this width carries: `None` for [`Narrow`].
+    fn wide(self) -> Option<Wide>;
+}
+
+/// Blocks of sixteen bytes ([`read`]).
+#[derive(Clone, Copy)]
+pub struct Narrow;
+
+/// Blocks of thirty-two bytes ([`read_wide`]): the CPU has AVX2.
+#[derive(Clone, Copy)]
+pub struct Wide(());
+
+impl Wide {
+    /// # Safety
+    ///
+    /// The CPU has AVX2.
+    pub unsafe fn new_unchecked() -> Wide {
+        Wide(())
+    }
+
+    /// [`read_wide`], safe to call with the proof in hand.
+    #[inline(always)]
+    pub fn read(self, bytes: &[u8; WIDE_LEN]) -> Block {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: a `Wide` is made only where the CPU has AVX2 (`new_unchecked`).
+        return unsafe { read_wide(bytes) };
+        #[cfg(not(target_arch = "x86_64"))]
+        read_wide(bytes)
+    }
+}
+
+impl Width for Narrow {
+    #[inline(always)]
+    fn wide(self) -> Option<Wide> {
+        None
+    }
+}
+
+impl Width for Wide {
+    #[inline(always)]
+    fn wide(self) -> Option<Wide> {
+        Some(self)
+    }
+}
+
 /// What a block read: one bit per byte from its start.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Block {

@@ -11,7 +11,7 @@
 //! (session 24); reading the common Arabic letters 16 bytes at a time ([`block`]) leaves a
 //! few instructions a letter.
 
-use super::block;
+use super::block::{self, Width};
 use super::kinds::is_separator_or_sign;
 use crate::parse::text::{CharInfo, TABLE_SIZE, two_byte_slot, word_hash};
 
@@ -109,11 +109,12 @@ impl Run {
 }
 
 /// Reads the plain letters from `src[start..]`, right after a plain letter of a word that has
-/// begun: letters of the same word, and of the next ones past a single ASCII space. `AVX2`:
-/// the caller is compiled for AVX2 and the CPU has it, so that blocks are 32 bytes wide
-/// ([`block::read_wide`]; `cfg!(target_feature)` does not see a function's own features).
+/// begun: letters of the same word, and of the next ones past a single ASCII space. `width`:
+/// how wide its blocks are read ([`block::Wide`] only from the scan compiled for AVX2, which
+/// holds the proof: `cfg!(target_feature)` does not see a function's own features).
 #[inline(always)]
-pub(super) fn read<const AVX2: bool>(
+pub(super) fn read<W: Width>(
+    width: W,
     src: &[u8],
     start: usize,
     table: &[CharInfo; TABLE_SIZE],
@@ -129,8 +130,10 @@ pub(super) fn read<const AVX2: bool>(
     };
     loop {
         let rest = &src[run.end..];
-        let b = if AVX2 && let Some(bytes) = rest.first_chunk::<{ block::WIDE_LEN }>() {
-            wide_block(bytes)
+        let b = if let Some(wide) = width.wide()
+            && let Some(bytes) = rest.first_chunk::<{ block::WIDE_LEN }>()
+        {
+            wide.read(bytes)
         } else if let Some(bytes) = rest.first_chunk::<{ block::LEN }>() {
             block::read(bytes)
         } else if run.step(src, table, places) {
@@ -158,17 +161,6 @@ pub(super) fn read<const AVX2: bool>(
         }
     }
     run
-}
-
-/// [`block::read_wide`], for [`read`] told that the CPU has AVX2.
-#[inline(always)]
-fn wide_block(bytes: &[u8; block::WIDE_LEN]) -> block::Block {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: `read`'s `AVX2` is set only by the scan compiled for AVX2, which runs when the
-    // CPU has it.
-    return unsafe { block::read_wide(bytes) };
-    #[cfg(not(target_arch = "x86_64"))]
-    block::read_wide(bytes)
 }
 
 /// What parts two words of a line right after a run of plain letters: punctuation and single
@@ -359,13 +351,15 @@ mod tests {
         ] {
             let (src, table) = (text.as_bytes(), CharInfo::table());
             // As the scanner has it: the first letter (one that folds to itself) written.
-            let run = read::<false>(src, 2, table, &mut places);
+            let run = read(block::Narrow, src, 2, table, &mut places);
             assert_eq!(run.end, src.len(), "{text}");
             #[cfg(target_arch = "x86_64")]
             if std::arch::is_x86_feature_detected!("avx2") {
                 // Blocks of 32 bytes find the same run and places.
                 let mut wide_places = Places::default();
-                let wide = read::<true>(src, 2, table, &mut wide_places);
+                // SAFETY: the CPU has AVX2.
+                let width = unsafe { block::Wide::new_unchecked() };
+                let wide = read(width, src, 2, table, &mut wide_places);
                 assert_eq!(
                     (wide.end, wide.letters, wide.spaces, wide.refold_count),
                     (run.end, run.letters, run.spaces, run.refold_count)

@@ -10,6 +10,7 @@ use std::ops::Range;
 
 use unicode_normalization::UnicodeNormalization;
 
+use super::block::{Narrow, Wide, Width};
 use super::kinds::is_separator_or_sign;
 use super::plain;
 use buffers::Scanned;
@@ -39,7 +40,7 @@ pub(super) fn scan(text: &str, split_lines: bool, buf: &mut Buffers) {
         // SAFETY: the CPU has just been found to have these features.
         return unsafe { scan_avx2(text, split_lines, buf) };
     }
-    scan_with::<false>(text, split_lines, buf);
+    scan_with(Narrow, text, split_lines, buf);
 }
 
 /// [`scan`] compiled for the x86-64 CPUs of the last ten years: a block's counts
@@ -49,13 +50,16 @@ pub(super) fn scan(text: &str, split_lines: bool, buf: &mut Buffers) {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,bmi1,popcnt")]
 fn scan_avx2(text: &str, split_lines: bool, buf: &mut Buffers) {
-    scan_with::<true>(text, split_lines, buf);
+    // SAFETY: this copy runs only where the CPU has AVX2 (its `target_feature`, which `scan`
+    // checks before calling it).
+    let wide = unsafe { Wide::new_unchecked() };
+    scan_with(wide, text, split_lines, buf);
 }
 
-/// [`scan`], for the features the caller was compiled with; `AVX2`: those include AVX2 (and
-/// the CPU has it).
+/// [`scan`], for the features the caller was compiled with; `width`: the blocks of a run of
+/// plain letters ([`Wide`] where those include AVX2).
 #[inline(always)]
-fn scan_with<const AVX2: bool>(text: &str, split_lines: bool, buf: &mut Buffers) {
+fn scan_with<W: Width>(width: W, text: &str, split_lines: bool, buf: &mut Buffers) {
     let table = CharInfo::table();
     let bytes = text.as_bytes();
     let mut keys = std::mem::take(&mut buf.keys);
@@ -92,7 +96,7 @@ fn scan_with<const AVX2: bool>(text: &str, split_lines: bool, buf: &mut Buffers)
         } else {
             scan.push(i, len, info);
             if info.is(CharInfo::PLAIN) {
-                i = scan.plain_run::<AVX2>(i + len, table);
+                i = scan.plain_run(width, i + len, table);
                 continue;
             }
             if b.is_ascii_alphabetic() {
@@ -253,8 +257,9 @@ impl<'a> Scanner<'a> {
     /// copied stretch, the key and the counts, as [`Scanner::push`] would. Returns where the
     /// run ends.
     #[inline(always)]
-    fn plain_run<const AVX2: bool>(
+    fn plain_run<W: Width>(
         &mut self,
+        width: W,
         mut i: usize,
         table: &[CharInfo; TABLE_SIZE],
     ) -> usize {
@@ -262,7 +267,7 @@ impl<'a> Scanner<'a> {
         debug_assert!(self.line.folder.in_word() && self.line.in_word && self.line.word_alnum);
         let mut word_start = self.line.folder.word_start();
         loop {
-            let run = plain::read::<AVX2>(self.src, i, table, &mut self.places);
+            let run = plain::read(width, self.src, i, table, &mut self.places);
             let hashes = &mut self.hashes;
             word_start = run.write_key(
                 &self.places,
@@ -413,7 +418,7 @@ mod tests {
             let text = format!("{}{text}", "ب".repeat(shift));
             let (mut here, mut base) = (Buffers::default(), Buffers::default());
             scan(&text, true, &mut here);
-            scan_with::<false>(&text, true, &mut base);
+            scan_with(Narrow, &text, true, &mut base);
             let here = format!("{:?}", here.lines(&text));
             assert_eq!(here, format!("{:?}", base.lines(&text)), "{shift}");
         }
