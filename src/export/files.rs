@@ -21,23 +21,22 @@ pub(super) fn file_for(target: &str, html: bool) -> Result<PathBuf, &'static str
     // What follows the first `/` (a target starts with it), less one `/` that ends a folder.
     let segments = decoded.split_once('/').map_or("", |(_, rest)| rest);
     let mut file = String::with_capacity(segments.len() + 32);
+    // A name goes into the folder `file` names so far (none yet: the export's root).
+    let folder = |file: &mut String| {
+        if !file.is_empty() {
+            file.push('/');
+        }
+    };
     if !segments.is_empty() {
         let segments = segments.strip_suffix('/').unwrap_or(segments);
         for segment in segments.split('/') {
             if segment.is_empty() || segment == "." || segment == ".." || segment.contains('\0') {
                 return Err("its path has an empty, `.` or `..` segment");
             }
-            if !file.is_empty() {
-                file.push('/');
-            }
+            folder(&mut file);
             file.push_str(segment);
         }
     }
-    let folder = |file: &mut String| {
-        if !file.is_empty() {
-            file.push('/');
-        }
-    };
     match (html, query) {
         (true, None) => {
             folder(&mut file);
