@@ -23,7 +23,7 @@ mod title;
 mod weights;
 mod word_set;
 
-pub use record::{Article, Date, DateError, Warning, WarningCode};
+pub use record::{Article, Date, DateError, Warning, WarningCode, date_text};
 
 use lexicon::LEXICON;
 use lines::Line;

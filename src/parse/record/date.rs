@@ -29,6 +29,7 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 mod bits;
+pub mod text;
 
 /// A day, perhaps with a clock (whole seconds), perhaps with the clock's zone offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -182,10 +183,14 @@ impl Date {
 
     /// The offset as the text form writes it (`+03:00`), if any.
     pub fn offset_text(&self) -> Option<String> {
-        let minutes = self.offset?.seconds() / 60;
-        let sign = if minutes < 0 { '-' } else { '+' };
-        let minutes = minutes.unsigned_abs();
-        Some(format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60))
+        let mut s = String::with_capacity(6);
+        text::push_offset(&mut s, self.offset?);
+        Some(s)
+    }
+
+    /// The date in ISO 8601 (`2015-09-16T16:41+03:00`), as `Display` writes it.
+    pub fn iso(&self) -> String {
+        text::iso(self)
     }
 
     /// Days from 1970-01-01 to the day (negative before it).
@@ -294,19 +299,7 @@ impl PartialOrd for Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let d = self.day;
-        write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day())?;
-        let Some(t) = self.clock else {
-            return Ok(());
-        };
-        write!(f, "T{:02}:{:02}", t.hour(), t.minute())?;
-        if t.second() != 0 {
-            write!(f, ":{:02}", t.second())?;
-        }
-        match self.offset_text() {
-            Some(offset) => f.write_str(&offset),
-            None => Ok(()),
-        }
+        f.write_str(&self.iso())
     }
 }
 

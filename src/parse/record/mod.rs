@@ -6,7 +6,7 @@ mod warning;
 
 use serde::{Deserialize, Serialize};
 
-pub use date::{Date, DateError};
+pub use date::{Date, DateError, text as date_text};
 pub use warning::{Warning, WarningCode};
 
 /// What the parser (and then an archivist's override) says one dump holds.

@@ -5,9 +5,8 @@
 //! Done by hand rather than with ICU: the month pairs are a fixed table an archivist can read,
 //! and no locale of ICU pairs them so.
 
-use std::fmt::Write;
-
 use crate::parse::Date;
+use crate::parse::date_text::{push_clock, push_number, push_offset, push_year};
 
 /// Levantine name / transliterated name, January first.
 const MONTHS: [&str; 12] = [
@@ -74,92 +73,6 @@ pub fn arabic(date: &Date) -> String {
     s
 }
 
-/// `date` as its `Display` writes it in ISO 8601 (`2015-09-16T16:41+03:00`), the numbers
-/// written digit by digit rather than through `write!`: by `Display`, the pages' dates were
-/// 19.7 M instructions of an export of 1,000 articles (notes/serve-bench.md, session 47).
-/// A test holds the two equal.
-pub fn iso(date: &Date) -> String {
-    let mut s = String::with_capacity(25);
-    push_year(&mut s, date.year(), 4);
-    s.push('-');
-    push_two(&mut s, date.month());
-    s.push('-');
-    push_two(&mut s, date.day());
-    if let Some(t) = date.clock() {
-        s.push('T');
-        push_clock(&mut s, t);
-        if t.second() != 0 {
-            s.push(':');
-            push_two(&mut s, t.second().unsigned_abs().into());
-        }
-        if let Some(o) = date.offset() {
-            push_offset(&mut s, o);
-        }
-    }
-    s
-}
-
-/// `year` with at least `width` digits (`{:0width$}`); a year before 1 or after 9999 (which
-/// no page prints) by `write!`.
-pub(super) fn push_year(s: &mut String, year: i32, width: usize) {
-    match u32::try_from(year) {
-        Ok(year @ 1..=9999) => {
-            let digits = [year / 1000, year / 100 % 10, year / 10 % 10, year % 10];
-            let first = digits
-                .iter()
-                .position(|&d| d != 0)
-                .unwrap_or(3)
-                .min(4 - width);
-            for d in &digits[first..] {
-                s.push(digit(*d));
-            }
-        }
-        _ => {
-            let _ = write!(s, "{year:0width$}");
-        }
-    }
-}
-
-/// `n` in decimal (`{}`).
-pub(super) fn push_number(s: &mut String, n: u32) {
-    if n < 100 {
-        if n >= 10 {
-            s.push(digit(n / 10));
-        }
-        s.push(digit(n % 10));
-    } else {
-        let _ = write!(s, "{n}");
-    }
-}
-
-/// `n` (under 100) in two digits (`{:02}`).
-fn push_two(s: &mut String, n: u32) {
-    s.push(digit(n / 10 % 10));
-    s.push(digit(n % 10));
-}
-
-/// `16:41`.
-fn push_clock(s: &mut String, t: jiff::civil::Time) {
-    push_two(s, t.hour().unsigned_abs().into());
-    s.push(':');
-    push_two(s, t.minute().unsigned_abs().into());
-}
-
-/// `+03:00`, as [`Date::offset_text`] writes it.
-fn push_offset(s: &mut String, offset: jiff::tz::Offset) {
-    let minutes = offset.seconds() / 60;
-    s.push(if minutes < 0 { '-' } else { '+' });
-    let minutes = minutes.unsigned_abs();
-    push_two(s, minutes / 60);
-    s.push(':');
-    push_two(s, minutes % 60);
-}
-
-/// The ASCII digit of `d` (0–9).
-fn digit(d: u32) -> char {
-    char::from(b'0' + (d % 10) as u8)
-}
-
 /// `16 أيلول/سبتمبر 2015`: the day alone, as a citation gives it.
 pub fn arabic_day(date: &Date) -> String {
     format!(
@@ -185,7 +98,7 @@ impl DateView {
     /// The view of a record's date, to the minute (a crawl's capture time has seconds).
     pub fn new(date: &Date) -> DateView {
         DateView {
-            iso: iso(&date.to_minute()),
+            iso: date.to_minute().iso(),
             arabic: arabic(date),
         }
     }
@@ -193,6 +106,8 @@ impl DateView {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write;
+
     use super::*;
 
     fn arabic_of(s: &str) -> String {
@@ -272,33 +187,11 @@ mod tests {
         s
     }
 
-    /// Any date [`Date::parse`] reads: a day of any year it takes, with or without a clock
-    /// (seconds or none), with or without an offset (`Z`, or any of either sign).
-    fn any_date() -> impl proptest::strategy::Strategy<Value = Date> {
-        use proptest::prelude::*;
-        let offset = prop_oneof![
-            Just(String::new()),
-            Just("Z".to_owned()),
-            (any::<bool>(), 0u32..14, 0u32..60)
-                .prop_map(|(west, h, m)| format!("{}{h:02}:{m:02}", if west { '-' } else { '+' })),
-        ];
-        let clock = proptest::option::of((0u32..24, 0u32..60, 0u32..60, offset));
-        (1i32..=9999, 1u32..=12, 1u32..=28, clock).prop_map(|(y, m, d, clock)| {
-            let mut text = format!("{y:04}-{m:02}-{d:02}");
-            if let Some((h, min, sec, offset)) = clock {
-                let _ = write!(text, "T{h:02}:{min:02}:{sec:02}{offset}");
-            }
-            Date::parse(&text).unwrap_or_else(|e| panic!("{text}: {e:?}"))
-        })
-    }
-
     proptest::proptest! {
-        /// The dates written digit by digit are the dates `write!` and `Display` wrote: the
-        /// pages keep their bytes.
+        /// The dates written digit by digit are the dates `write!` wrote: the pages keep
+        /// their bytes.
         #[test]
-        fn dates_are_written_as_format_writes_them(date in any_date()) {
-            proptest::prop_assert_eq!(iso(&date), date.to_string());
-            proptest::prop_assert_eq!(iso(&date.to_minute()), date.to_minute().to_string());
+        fn dates_are_written_as_format_writes_them(date in crate::parse::date_text::any_date()) {
             proptest::prop_assert_eq!(arabic(&date), arabic_by_format(&date));
         }
     }

@@ -10,7 +10,7 @@
 use icu_calendar::Date as IcuDate;
 use icu_calendar::cal::Hijri;
 
-use super::dates;
+use crate::parse::date_text::{push_number, push_year};
 use crate::parse::{Article, Date};
 
 /// The Hijri months as Arabic names them (CLDR's Arabic Islamic months), Muharram first.
@@ -64,11 +64,11 @@ impl HijriDate {
     /// 4.0 M so (every listing item shows one; notes/serve-bench.md, session 47).
     pub fn arabic(&self) -> String {
         let mut s = String::with_capacity(40);
-        dates::push_number(&mut s, self.day.into());
+        push_number(&mut s, self.day.into());
         s.push(' ');
         s.push_str(MONTHS[usize::from(self.month) - 1]);
         s.push(' ');
-        dates::push_year(&mut s, self.year, 1);
+        push_year(&mut s, self.year, 1);
         s.push_str(" هـ");
         s
     }
@@ -102,7 +102,7 @@ impl HijriView {
         Some(HijriView {
             text: hijri.arabic(),
             computed: true,
-            iso: Some(dates::iso(&day)),
+            iso: Some(day.iso()),
         })
     }
 }
