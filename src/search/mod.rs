@@ -16,6 +16,7 @@ mod document;
 pub mod floor;
 mod memo;
 mod pairs;
+mod query;
 mod read_ahead;
 mod schema;
 mod snippet;
@@ -39,17 +40,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tantivy::collector::Count;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Index, ReloadPolicy, Searcher, Term};
 
-use analyzer::for_each_term;
 use pairs::pair;
-use read_ahead::Reads;
-
-/// A title match counts this many times a body match, so that articles about the query rank
-/// above articles that mention it.
-const TITLE_BOOST: f32 = 3.0;
+use query::{ParsedQuery, parse_query, wanted};
 
 /// Past this many results a reader is not paging any more but probing; tantivy would keep
 /// `offset + per_page` hits in memory, so deeper pages are refused (empty), not computed.
@@ -146,55 +140,6 @@ pub struct SearchIndex {
     ahead: read_ahead::Ahead,
 }
 
-/// A reader's query, read leniently: quoted parts are phrases, the rest words.
-#[derive(Debug, Default, PartialEq)]
-struct ParsedQuery {
-    words: Vec<String>,
-    phrases: Vec<Vec<String>>,
-}
-
-fn is_quote(c: char) -> bool {
-    matches!(c, '"' | '“' | '”' | '«' | '»' | '„' | '″')
-}
-
-fn parse_query(query: &str) -> ParsedQuery {
-    let mut parsed = ParsedQuery::default();
-    let add_words = |text: &str, parsed: &mut ParsedQuery| {
-        for_each_term(text, |t| {
-            if !parsed.words.iter().any(|w| w == t) {
-                parsed.words.push(t.to_owned());
-            }
-        })
-    };
-    // Odd pieces are inside quotes; an unclosed quote is read as words, not as a phrase to
-    // the end of the query, because that is usually a typo.
-    let pieces: Vec<&str> = query.split(is_quote).collect();
-    let closed = if pieces.len().is_multiple_of(2) {
-        pieces.len() - 1
-    } else {
-        pieces.len()
-    };
-    for (i, piece) in pieces.iter().enumerate() {
-        if i % 2 == 1 && i < closed {
-            let phrase = analyzer::terms(piece);
-            match phrase.len() {
-                0 => {}
-                1 => add_words(piece, &mut parsed),
-                _ => parsed.phrases.push(phrase),
-            }
-        } else {
-            // Readers used to other engines type operators; here every word is required
-            // anyway, so they are dropped rather than searched for.
-            for word in piece.split_whitespace() {
-                if !matches!(word, "AND" | "OR" | "NOT" | "&&" | "||") {
-                    add_words(word, &mut parsed);
-                }
-            }
-        }
-    }
-    parsed
-}
-
 impl SearchIndex {
     /// Opens the index `build_index` wrote to `dir`.
     pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
@@ -244,7 +189,7 @@ impl SearchIndex {
         paragraphs: &dyn Paragraphs,
     ) -> tantivy::Result<SearchResults> {
         let parsed = parse_query(query);
-        let Some(query) = self.query(&parsed) else {
+        let Some(query) = query::query(&parsed, self.fields) else {
             return Ok(SearchResults::empty());
         };
         let searcher = &self.searcher;
@@ -381,88 +326,6 @@ impl SearchIndex {
             .map(str::to_owned)
             .map_err(|e| stored::invalid(format!("a stored id is not UTF-8: {e}")))
     }
-
-    fn query(&self, parsed: &ParsedQuery) -> Option<Box<dyn Query>> {
-        let f = self.fields;
-        let either = |title: Box<dyn Query>, body: Box<dyn Query>| -> Box<dyn Query> {
-            Box::new(BooleanQuery::new(vec![
-                (Occur::Should, Box::new(BoostQuery::new(title, TITLE_BOOST))),
-                (Occur::Should, body),
-            ]))
-        };
-        let term = |field, text: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(field, text),
-                IndexRecordOption::WithFreqs,
-            ))
-        };
-        let phrase = |field, terms: &[String]| -> Box<dyn Query> {
-            Box::new(PhraseQuery::new(
-                terms
-                    .iter()
-                    .map(|t| Term::from_field_text(field, t))
-                    .collect(),
-            ))
-        };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for w in &parsed.words {
-            clauses.push((Occur::Must, either(term(f.title, w), term(f.body, w))));
-        }
-        for p in &parsed.phrases {
-            let clause = match &p[..] {
-                [first, second] => {
-                    let pair = pair(first, second);
-                    either(term(f.title_pairs, &pair), term(f.body_pairs, &pair))
-                }
-                _ => either(phrase(f.title, p), phrase(f.body, p)),
-            };
-            clauses.push((Occur::Must, clause));
-        }
-        // One clause stands alone rather than inside a query of one `Must`: the same scores,
-        // but tantivy only skips (block-max WAND) in a union of plain term queries, which a
-        // lone word's "title or body" is and its wrapper is not.
-        if clauses.len() == 1 {
-            return clauses.pop().map(|(_, only)| only);
-        }
-        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
-    }
-}
-
-/// What a query of `parsed` reads of each of its terms: a word's postings in the title and
-/// the body; a two-word phrase's pair term's, and its words' entries (the passages weigh them);
-/// a longer phrase's words' positions too ([`SearchIndex::query`]).
-fn wanted(parsed: &ParsedQuery, f: Fields) -> Vec<(Term, Reads)> {
-    let mut wanted = Vec::new();
-    let mut both = |title, body, text: &str, reads| {
-        wanted.push((Term::from_field_text(title, text), reads));
-        wanted.push((Term::from_field_text(body, text), reads));
-    };
-    for word in &parsed.words {
-        both(f.title, f.body, word, Reads::Postings);
-    }
-    for phrase in &parsed.phrases {
-        match &phrase[..] {
-            [first, second] => {
-                both(
-                    f.title_pairs,
-                    f.body_pairs,
-                    &pair(first, second),
-                    Reads::Postings,
-                );
-            }
-            words => {
-                for word in words {
-                    both(f.title, f.body, word, Reads::Positions);
-                }
-            }
-        }
-    }
-    for phrase in parsed.phrases.iter().filter(|p| p.len() == 2) {
-        for word in phrase {
-            wanted.push((Term::from_field_text(f.body, word), Reads::Entry));
-        }
-    }
-    wanted
 }
 
 #[cfg(test)]
@@ -533,52 +396,5 @@ mod tests {
         let fresh = tempfile::tempdir().unwrap();
         build_index(std::iter::empty(), fresh.path()).unwrap();
         assert!(is_readable(fresh.path()));
-    }
-
-    #[test]
-    fn queries_are_read_leniently() {
-        let w = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let cases: [(&str, ParsedQuery); 7] = [
-            ("", ParsedQuery::default()),
-            ("!!! ... ؟؟ \"\" «»", ParsedQuery::default()),
-            (
-                "لافروف كيري لافروف",
-                ParsedQuery {
-                    words: w(&["لافروف", "كير"]),
-                    phrases: vec![],
-                },
-            ),
-            (
-                "\"وزير الخارجية\" لافروف",
-                ParsedQuery {
-                    words: w(&["لافروف"]),
-                    phrases: vec![w(&["زير", "خارج"])],
-                },
-            ),
-            (
-                "«داعش»",
-                ParsedQuery {
-                    words: w(&["داعش"]),
-                    phrases: vec![],
-                },
-            ),
-            (
-                "title:كيري AND (روسيا OR -سوريا*",
-                ParsedQuery {
-                    words: w(&["title", "كير", "روسيا", "سوريا"]),
-                    phrases: vec![],
-                },
-            ),
-            (
-                "\"وزير الخارجية",
-                ParsedQuery {
-                    words: w(&["زير", "خارج"]),
-                    phrases: vec![],
-                },
-            ),
-        ];
-        for (query, want) in cases {
-            assert_eq!(parse_query(query), want, "parse_query({query:?})");
-        }
     }
 }
