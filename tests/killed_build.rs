@@ -64,14 +64,19 @@ fn killed_then_built_again(point: KillPoint) {
     fs::copy(Path::new(REAL_PAGES).join(HELD_BACK), &added).unwrap();
     add_word(&added, "زمردستان");
     add_word(&dir.join("000_4873890e38737cc0.txt"), "قرمزيات");
-    kill_point::stop_at(Some(point));
-    let killed = std::panic::catch_unwind(|| build(dir, out.path()));
-    kill_point::stop_at(None);
-    assert!(killed.is_err(), "the build reached {point:?}");
+    build_killed_at(point, dir, out.path());
 
     build(dir, out.path());
     assert_eq!(found(out.path(), "زمردستان"), Total::Exact(1), "added");
     assert_eq!(found(out.path(), "قرمزيات"), Total::Exact(1), "changed");
+}
+
+/// A build of `articles` into `out` that stops at `point` as `kill -9` would stop it there.
+fn build_killed_at(point: KillPoint, articles: &Path, out: &Path) {
+    kill_point::stop_at(Some(point));
+    let killed = std::panic::catch_unwind(|| build(articles, out));
+    kill_point::stop_at(None);
+    assert!(killed.is_err(), "the build reached {point:?}");
 }
 
 /// Adds `word` to the longest line of dump `path` (a body paragraph).
@@ -90,6 +95,32 @@ fn a_build_killed_once_its_cache_is_named_leaves_the_next_one_finding_new_articl
 #[test]
 fn a_build_killed_once_its_index_is_committed_leaves_the_next_one_finding_new_articles_once() {
     killed_then_built_again(KillPoint::IndexCommitted);
+}
+
+/// A build killed once it has written an index of another format again (or once its cache is
+/// named after that) leaves the next one serving an index of this format that finds every
+/// article once, the changed one too. Killed before its new index is moved into place, the old
+/// one is still there, of the other format, and never served (`tests/index_format.rs`).
+#[test]
+fn a_build_killed_after_replacing_an_index_of_another_format_leaves_the_next_one_right() {
+    for point in [KillPoint::IndexCommitted, KillPoint::CacheNamed] {
+        let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let articles = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let dir = articles.path();
+        copy_folder(SEEDS, dir, "");
+        build(dir, out.path());
+        let lavrov = found(out.path(), "لافروف");
+        common::stamped::put_empty_index(out.path(), Some("arshif index format 1"));
+        add_word(&dir.join("000_4873890e38737cc0.txt"), "قرمزيات");
+
+        build_killed_at(point, dir, out.path());
+
+        build(dir, out.path());
+        assert!(common::stamped::is_of_this_format(out.path()), "{point:?}");
+        assert_eq!(found(out.path(), "قرمزيات"), Total::Exact(1), "{point:?}");
+        assert_eq!(found(out.path(), "لافروف"), lavrov, "{point:?}");
+    }
 }
 
 /// The temporaries a build killed with `kill -9` leaves (its files written beside their place,

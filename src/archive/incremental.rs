@@ -71,17 +71,27 @@ pub fn load_or_build_locked(
         Check::EveryFile => staleness::is_stale(compiled_path, articles),
         Check::Folder => staleness::is_stale_by_folder(compiled_path, articles),
     };
+    let index = crate::search::readable(&search_dir(compiled_path));
     if !stale
-        && crate::search::is_readable(&search_dir(compiled_path))
+        && index.is_ok()
         && let Ok(archive) = compiled::load(compiled_path)
     {
         return Ok((archive, None, lock));
     }
-    let (archive, report) = match &lock {
-        Some(lock) => build_and_save_holding(articles, compiled_path, &Changes::Unknown, lock)?,
+    let built = match &lock {
+        Some(lock) => build_and_save_holding(articles, compiled_path, &Changes::Unknown, lock),
         // Taken again to fail as any build into that folder fails, naming it.
-        None => build_and_save(articles, compiled_path)?,
+        None => build_and_save(articles, compiled_path),
     };
+    // An index of another format is never served: without a build there is nothing to serve,
+    // and the error says why the build was needed.
+    let (archive, report) = built.map_err(|cause| match index {
+        Err(other @ crate::search::SearchError::Format { .. }) => ArchiveError::CannotRebuild {
+            why: other,
+            cause: Box::new(cause),
+        },
+        _ => cause,
+    })?;
     Ok((archive, Some(report), lock))
 }
 
@@ -277,8 +287,10 @@ fn build_and_write(
         mut cache,
         grouping,
         indexed: held,
+        other_format,
         ..
     } = last;
+    report.index_of_other_format = other_format;
     // This build's, written in its cache and its archive; the last one's, read from its cache.
     let mark = build_cache::new_mark();
     let read_mark = cache.as_ref().map(|c| c.mark);

@@ -28,6 +28,9 @@ pub(super) struct Last<'a> {
     /// its parts, by id, with the chunks it was read from); `None` when the index is to be
     /// made again.
     pub(super) indexed: Option<Listed<'a>>,
+    /// The index's format, where it is another than this arshif's: it is written again from
+    /// nothing, and the report says so.
+    pub(super) other_format: Option<crate::search::OtherFormat>,
     /// How long the load took on its own (beside the listing, it is not a lap).
     pub(super) took: Duration,
 }
@@ -57,18 +60,21 @@ impl<'a> Last<'a> {
                     saved.beside.is_some() && saved.beside == read_mark,
                 )
             });
-        // Read only where the index is there; a list that does not decode means an index made
-        // again.
+        // Read only where the index is there and this arshif's; a list that does not decode
+        // means an index made again.
+        let readable = crate::search::readable(search);
+        let other_format = readable.as_ref().err().and_then(|e| e.other_format());
         let indexed = cache
             .as_mut()
             .map(|c| list.get_or_init(|| std::mem::take(&mut c.indexed)))
-            .filter(|_| crate::search::is_readable(search))
+            .filter(|_| readable.is_ok())
             .and_then(IndexList::read)
             .map(index_list::by_id);
         Last {
             cache,
             grouping,
             indexed,
+            other_format,
             took: started.elapsed(),
         }
     }

@@ -139,6 +139,12 @@ pub enum ArchiveError {
     },
     #[error(transparent)]
     Search(#[from] crate::search::SearchError),
+    /// What had to be built again to be served (an index of another format) could not be.
+    #[error("{why}, and it could not be built again: {cause}")]
+    CannotRebuild {
+        why: crate::search::SearchError,
+        cause: Box<ArchiveError>,
+    },
 }
 
 /// Where `build` writes and `serve` looks when no build folder is given.

@@ -70,6 +70,9 @@ pub struct BuildReport {
     pub problems: Vec<Problem>,
     /// The records of crawls that are not pages, by kind.
     pub skipped: BTreeMap<Skip, usize>,
+    /// The search index's format, where the build found one of another than this arshif's
+    /// and wrote the index again from nothing.
+    pub index_of_other_format: Option<crate::search::OtherFormat>,
 }
 
 impl BuildReport {
@@ -113,6 +116,9 @@ impl BuildReport {
             self.errors(),
             self.problems.len() - self.errors(),
         );
+        if let Some(formats) = self.index_of_other_format {
+            s += &format!("the search index was {formats}: written again from nothing\n");
+        }
         if !self.skipped.is_empty() {
             let total: usize = self.skipped.values().sum();
             let kinds: Vec<String> = self

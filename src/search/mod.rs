@@ -14,6 +14,7 @@ mod count;
 mod document;
 /// Tantivy's part of a build alone, for the build's floor bench.
 pub mod floor;
+mod format;
 mod memo;
 mod pairs;
 mod query;
@@ -29,9 +30,11 @@ mod writer;
 
 use count::Frequencies;
 pub use count::{Total, servable_results};
+use format::of_this_format;
+pub use format::{INDEX_FORMAT, IndexFormat, OtherFormat, is_readable, readable};
 pub use pairs::{ArticleTerms, WordReader};
 pub use read_ahead::ReadAhead;
-use schema::{Fields, fields_of, fields_to_update, register_tokenizers};
+use schema::{Fields, fields_of, register_tokenizers};
 pub use snippet::highlight_html;
 use snippet::{Passages, opening};
 pub use writer::{IndexWriter, build_index};
@@ -40,7 +43,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tantivy::collector::Count;
-use tantivy::{DocAddress, Index, ReloadPolicy, Searcher, Term};
+use tantivy::{DocAddress, ReloadPolicy, Searcher, Term};
 
 use pairs::pair;
 use query::{ParsedQuery, parse_query, wanted};
@@ -69,6 +72,19 @@ pub enum SearchError {
         path: PathBuf,
         cause: tantivy::TantivyError,
     },
+    /// An index another arshif wrote, which this one neither reads nor updates.
+    #[error("the search index {path} is {formats}")]
+    Format { path: PathBuf, formats: OtherFormat },
+}
+
+impl SearchError {
+    /// The formats, for an index of another format than this arshif's.
+    pub fn other_format(&self) -> Option<OtherFormat> {
+        match self {
+            SearchError::Format { formats, .. } => Some(*formats),
+            _ => None,
+        }
+    }
 }
 
 /// One result page.
@@ -114,11 +130,6 @@ pub trait Paragraphs {
     fn listed_at(&self, ids: &[&str]) -> Vec<Option<usize>>;
 }
 
-/// Whether `dir` holds an index that opens (a build updates it rather than starting over).
-pub fn is_readable(dir: &Path) -> bool {
-    Index::open_in_dir(dir).is_ok_and(|index| fields_to_update(&index.schema()).is_ok())
-}
-
 fn index_error(path: &Path) -> impl Fn(tantivy::TantivyError) -> SearchError + use<> {
     let path = path.to_path_buf();
     move |source| SearchError::Index {
@@ -141,13 +152,15 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// Opens the index `build_index` wrote to `dir`.
+    /// Opens the index `build_index` wrote to `dir`; an error for an index of another format,
+    /// which might fail every search or answer wrong ([`format`]).
     pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
         let tantivy = |source| SearchError::Index {
             path: dir.to_path_buf(),
             cause: source,
         };
         let index = read_ahead::open_index(dir).map_err(tantivy)?;
+        of_this_format(&index, dir)?;
         register_tokenizers(&index);
         let fields = fields_of(&index.schema()).map_err(tantivy)?;
         // The searcher's own document stores are never read (`stores` is), so they cache
@@ -325,76 +338,5 @@ impl SearchIndex {
         std::str::from_utf8(id)
             .map(str::to_owned)
             .map_err(|e| stored::invalid(format!("a stored id is not UTF-8: {e}")))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Bodies held in memory, by id, as the archive hands them to a search.
-    struct Bodies(Vec<(&'static str, &'static str)>);
-
-    impl Paragraphs for Bodies {
-        fn paragraphs(&self, ids: &[&str]) -> Vec<Option<Arc<str>>> {
-            ids.iter()
-                .map(|id| {
-                    let found = self.0.iter().find(|(i, _)| i == id);
-                    found.map(|(_, body)| Arc::from(*body))
-                })
-                .collect()
-        }
-
-        fn listed_at(&self, ids: &[&str]) -> Vec<Option<usize>> {
-            ids.iter()
-                .map(|id| self.0.iter().position(|(i, _)| i == id))
-                .collect()
-        }
-    }
-
-    #[test]
-    fn an_index_that_stores_the_paragraphs_is_searched_and_written_anew() {
-        use tantivy::TantivyDocument;
-        use tantivy::schema::{STORED, Schema};
-        // An earlier version's index: the same fields, and the paragraphs stored (as bytes,
-        // then as a text).
-        for text in [false, true] {
-            let mut builder = Schema::builder();
-            for (_, entry) in schema::schema().0.fields() {
-                builder.add_field(entry.clone());
-            }
-            let paragraphs = if text {
-                builder.add_text_field("paragraphs", STORED)
-            } else {
-                builder.add_bytes_field("paragraphs", STORED)
-            };
-            let dir = tempfile::tempdir().unwrap();
-            let index = Index::create_in_dir(dir.path(), builder.build()).unwrap();
-            register_tokenizers(&index);
-            let f = fields_of(&index.schema()).unwrap();
-            let mut doc = TantivyDocument::default();
-            doc.add_text(f.id, "a");
-            let line = pairs::analysed("وزير الخارجية");
-            doc.add_text(f.body, &line);
-            doc.add_text(paragraphs, "what the index stored, not read");
-            let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-            writer.add_document(doc).unwrap();
-            writer.commit().unwrap();
-
-            // Searched, its passages found in the archive's bodies.
-            let bodies = Bodies(vec![("a", "قال وزير الخارجية")]);
-            let results = SearchIndex::open(dir.path())
-                .unwrap()
-                .search("الخارجية", 0, 10, &bodies)
-                .unwrap();
-            assert_eq!(results.hits.len(), 1);
-            assert_eq!(results.hits[0].snippet_text, "قال وزير الخارجية");
-            // A build does not add to it (one index never holds two kinds): it writes it anew.
-            assert!(!is_readable(dir.path()));
-            assert!(IndexWriter::open(dir.path()).is_err());
-        }
-        let fresh = tempfile::tempdir().unwrap();
-        build_index(std::iter::empty(), fresh.path()).unwrap();
-        assert!(is_readable(fresh.path()));
     }
 }

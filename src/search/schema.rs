@@ -46,9 +46,8 @@ pub(super) fn schema() -> (Schema, Fields) {
     (builder.build(), fields)
 }
 
-/// The fields of an index this version or an earlier one wrote, which searches read alike
-/// (an earlier one's stored paragraphs are not read: passages are found in the archive's
-/// bodies); an error for an index without them.
+/// The fields a search reads, of an index of this format (`super::format`); an error for an
+/// index without them.
 pub(super) fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
     Ok(Fields {
         id: schema.get_field("id")?,

@@ -11,6 +11,7 @@ use tantivy::{Index, Term};
 
 use super::backlog::Backlog;
 use super::document::ArticleDoc;
+use super::format::{INDEX_FORMAT, of_this_format};
 use super::pairs::ArticleTerms;
 use super::schema::{Fields, fields_to_update, register_tokenizers, schema};
 use super::{SearchError, index_error};
@@ -135,6 +136,7 @@ impl IndexWriter {
     /// The index in `dir`, to update in place: readers see the update when it is committed.
     pub fn open(dir: &Path) -> Result<IndexWriter, SearchError> {
         let index = Index::open_in_dir(dir).map_err(index_error(dir))?;
+        of_this_format(&index, dir)?;
         let fields = fields_to_update(&index.schema()).map_err(index_error(dir))?;
         Self::writer(index, fields, dir, Writing::Update)
     }
@@ -199,8 +201,7 @@ impl IndexWriter {
     /// removals, as with one commit.
     pub fn commit_added(&mut self) -> Result<(), SearchError> {
         self.writer.set_merge_policy(Box::new(NoMergePolicy));
-        self.writer.commit().map_err(index_error(&self.dir))?;
-        Ok(())
+        stamped_commit(&mut self.writer).map_err(index_error(&self.dir))
     }
 
     /// Makes the additions and removals visible to readers opened after it, and moves a new
@@ -218,7 +219,7 @@ impl IndexWriter {
             return Ok(());
         }
         writer.set_merge_policy(Box::new(merge_policy(writing)));
-        writer.commit().map_err(index_error(&dir))?;
+        stamped_commit(&mut writer).map_err(index_error(&dir))?;
         writer.wait_merging_threads().map_err(index_error(&dir))?;
         if let Some((staging, dir)) = staging {
             let io = |source| SearchError::Io {
@@ -232,6 +233,15 @@ impl IndexWriter {
         }
         Ok(())
     }
+}
+
+/// Commits what `writer` was given, the index stamped with this arshif's format (every commit
+/// writes its own stamp: one without would leave the index unstamped).
+fn stamped_commit(writer: &mut tantivy::IndexWriter<ArticleDoc>) -> tantivy::Result<()> {
+    let mut commit = writer.prepare_commit()?;
+    commit.set_payload(&INDEX_FORMAT.payload());
+    commit.commit()?;
+    Ok(())
 }
 
 /// Whether the writer makes an index from nothing or updates one in place: they merge

@@ -9,6 +9,7 @@ pub mod indexed;
 pub mod nginx;
 pub mod process;
 pub mod seeded;
+pub mod stamped;
 pub mod warc;
 
 use arshif::Article;
