@@ -64,7 +64,17 @@ const MEMO_WORDS: usize = 1 << 17;
 thread_local! {
     /// What the analyzer made of each word, per thread so that the build's workers and
     /// tantivy's indexing threads never wait on each other.
-    static WORDS: RefCell<Memo<Analyzed>> = RefCell::new(Memo::new(MEMO_WORDS));
+    static WORDS: RefCell<Remembered> = RefCell::new(Remembered {
+        memo: Memo::new(MEMO_WORDS),
+        long: Analyzed::default(),
+    });
+}
+
+/// A thread's words: those remembered, and the last one too long to remember, analysed where
+/// a reader can borrow it as it borrows a remembered one.
+struct Remembered {
+    memo: Memo<Analyzed>,
+    long: Analyzed,
 }
 
 /// What the analyzer makes of one word.
@@ -98,23 +108,19 @@ pub struct Analyzed {
 /// `f` runs while the memo is borrowed, so it must not analyse text itself (that would panic
 /// on the second borrow); the crate's callers only copy, count or hash what they are given.
 fn with_word<T>(word: &str, f: impl FnOnce(&Analyzed) -> T) -> T {
-    WORDS.with_borrow_mut(|memo| remembered(memo, word, 0..word.len(), f))
+    WORDS.with_borrow_mut(|words| f(remembered(words, word, 0..word.len())))
 }
 
-/// [`with_word`] for the word `text[range]`, with the memo already borrowed: a text's words
-/// are looked up under one borrow (the thread-local access and the borrow's check were some
-/// 20 instructions a word).
+/// What the analyzer makes of the word `text[range]`, with the thread's words already
+/// borrowed: a text's words are looked up under one borrow (the thread-local access and the
+/// borrow's check were some 20 instructions a word).
 #[inline(always)]
-fn remembered<T>(
-    memo: &mut Memo<Analyzed>,
-    text: &str,
-    range: Range<usize>,
-    f: impl FnOnce(&Analyzed) -> T,
-) -> T {
+fn remembered<'a>(words: &'a mut Remembered, text: &str, range: Range<usize>) -> &'a Analyzed {
     if range.len() > MEMO_WORD_BYTES {
-        return f(&analyze_word(&text[range]));
+        words.long = analyze_word(&text[range]);
+        return &words.long;
     }
-    f(memo.get_or_insert(text, range, analyze_word))
+    words.memo.get_or_insert(text, range, analyze_word)
 }
 
 /// Appends `word`'s term to `out` (nothing when it has none).
@@ -122,13 +128,38 @@ pub fn term_into(word: &str, out: &mut String) {
     with_word(word, |analyzed| out.push_str(&analyzed.term));
 }
 
-/// Calls `f` with what the analyzer makes of each word of `text`, in order, terms or not:
-/// one pass where a thread profile needs the folded words and the terms. `f` must not
-/// analyse text itself: the memo is borrowed.
-pub fn for_each_word(text: &str, mut f: impl FnMut(&Analyzed)) {
+/// Calls `f` with what the analyzer makes of each word of `text`, in order, terms or not.
+/// `f` must not analyse text itself: the memo is borrowed.
+pub fn for_each_word(text: &str, f: impl FnMut(&Analyzed)) {
+    read_words(text, &mut Each(f));
+}
+
+/// Who reads what the analyzer makes of each word of a text ([`read_words`]).
+pub trait ReadWord {
+    /// Runs at every word of every article a build reads: an implementation marks it
+    /// `#[inline(always)]`, so that it is part of [`read_words`]' loop. A closure handed
+    /// on stayed a call a word, its registers saved and its state read back each time
+    /// (≈ 20 instructions a word, notes/build-bench.md session 48).
+    fn word(&mut self, word: &Analyzed);
+}
+
+/// A closure as a [`ReadWord`]: called, not inlined (see [`ReadWord::word`]).
+struct Each<F>(F);
+
+impl<F: FnMut(&Analyzed)> ReadWord for Each<F> {
+    #[inline(always)]
+    fn word(&mut self, word: &Analyzed) {
+        (self.0)(word);
+    }
+}
+
+/// Hands `reader` what the analyzer makes of each word of `text`, in order, terms or not:
+/// one pass where a thread profile needs the folded words and the index its terms. The
+/// reader must not analyse text itself: the memo is borrowed.
+pub fn read_words(text: &str, reader: &mut impl ReadWord) {
     WORDS.with_borrow_mut(|memo| {
         for range in words(text) {
-            remembered(memo, text, range, &mut f);
+            reader.word(remembered(memo, text, range));
         }
     });
 }
@@ -140,11 +171,10 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&Analyzed)) {
 pub fn for_each_token(text: &str, mut f: impl FnMut(Range<usize>, &str)) {
     WORDS.with_borrow_mut(|memo| {
         for range in words(text) {
-            remembered(memo, text, range.clone(), |word| {
-                if !word.term.is_empty() {
-                    f(range, &word.term);
-                }
-            });
+            let word = remembered(memo, text, range.clone());
+            if !word.term.is_empty() {
+                f(range, &word.term);
+            }
         }
     });
 }
@@ -274,10 +304,14 @@ mod tests {
 
     #[test]
     fn a_remembered_term_is_the_term_computed_afresh() {
+        // Words too long to remember, one after another and between short ones: each is
+        // analysed in the thread's one slot for them, which must hold that word's.
         let text = format!(
-            "{} {}",
+            "{} {} {} قال {}",
             "وقال الوزير إنّ الوزيرُ قال لـ\"داعش\" والإسلاميّة الاسلاميه 2021 ١٠",
-            "ا".repeat(MEMO_WORD_BYTES)
+            "ا".repeat(MEMO_WORD_BYTES),
+            "ب".repeat(MEMO_WORD_BYTES / 2 + 1),
+            "ت".repeat(MAX_TERM_BYTES),
         );
         // Twice: the first pass fills the memo, the second reads it.
         for _ in 0..2 {
@@ -296,6 +330,14 @@ mod tests {
                     assert_eq!(w.stopword, is_stopword(&fresh), "{word}");
                 });
             }
+            // The words of the text read in one pass, as a build reads them.
+            let mut read = Vec::new();
+            for_each_word(&text, |w| read.push((w.folded.clone(), w.term.clone())));
+            let fresh: Vec<_> = words(&text)
+                .map(|range| analyze_word(&text[range]))
+                .map(|w| (w.folded, w.term))
+                .collect();
+            assert_eq!(read, fresh);
         }
     }
 
