@@ -12,8 +12,8 @@
 //! - `d`: our schema with two indexing threads (a build uses one);
 //! - `analysis`: our analyzer and thread profile on the same articles (`Profile::with_terms`,
 //!   what a parse worker runs for each);
-//! - `framing`: each article's body and dump text encoded by postcard and compressed as one
-//!   lz4 block (what the parts store's frames are made of; not its code, which is private).
+//! - `framing`: each article's body and dump text framed by the parts store's own encoder
+//!   (`archive::store::encode`: postcard, then one lz4 block).
 //!
 //! ```sh
 //! ARSHIF_FLOOR_DUMPS=/tmp/c10k cargo bench --profile profiling --bench index_floor
@@ -39,6 +39,7 @@
 use std::path::PathBuf;
 
 use arshif::Article;
+use arshif::archive::store::{self, Parts};
 use arshif::archive::threads::Profile;
 use arshif::search::ArticleTerms;
 use arshif::search::floor::{self, ArticleDoc};
@@ -179,21 +180,14 @@ fn analysis_stage(articles: &[Article]) -> usize {
     n
 }
 
-/// Each article's body and dump text framed as the parts store frames them: postcard, then
-/// one lz4 block after its length.
+/// Each article's body and dump text framed by the parts store's encoder: postcard, then one
+/// lz4 block after its length.
 #[inline(never)]
-fn framing_stage(parts: &[(Vec<String>, String)]) -> usize {
-    let (mut raw, mut out) = (Vec::new(), Vec::new());
-    let mut n = 0;
-    for part in parts {
-        raw.clear();
-        raw = postcard::to_extend(part, raw).expect("encoded");
-        out.clear();
-        out.resize(4 + lz4_flex::block::get_maximum_output_size(raw.len()), 0);
-        out[..4].copy_from_slice(&(raw.len() as u32).to_le_bytes());
-        n += lz4_flex::block::compress_into(&raw, &mut out[4..]).expect("compressed");
-    }
-    n
+fn framing_stage(parts: &[Parts]) -> usize {
+    parts
+        .iter()
+        .map(|part| store::encode(part).expect("encoded").len())
+        .sum()
 }
 
 /// Letters no clitic or suffix the stemmer removes is made of, so that every made-up word
@@ -306,7 +300,10 @@ fn main() {
         if let Ok(mut a) = arshif::parse_dump(bytes, name) {
             // A build names an article by its dump (`build.rs`): an id as long as a build's.
             a.id = name.trim_end_matches(".txt").to_owned();
-            parts.push((a.body.clone(), String::from_utf8_lossy(bytes).into_owned()));
+            parts.push(Parts {
+                body: a.body.clone(),
+                text: String::from_utf8_lossy(bytes).into_owned(),
+            });
             articles.push(a);
         }
     }
@@ -322,7 +319,7 @@ fn main() {
     } else {
         [0; 4]
     };
-    let mb = parts.iter().map(|(_, t)| t.len()).sum::<usize>() as f64 / 1e6;
+    let mb = parts.iter().map(|p| p.text.len()).sum::<usize>() as f64 / 1e6;
     println!(
         "{} dumps ({mb:.1} MB of text), {} articles; tokens: title {title}, body {body}, \
          title_pairs {title_pairs}, body_pairs {body_pairs}",
