@@ -58,40 +58,32 @@ impl Profile {
             text_len,
         } = reading;
         let body = (text_len > 0).then_some((text, text_len as u32));
-        let mut terms: Vec<(u32, u32)> = counts
-            .counts
-            .counts()
-            .iter()
-            .map(|&(t, n)| ((t ^ (t >> 32)) as u32, n))
-            .collect();
+        let mut terms = most_weighed(
+            (counts.counts.counts().iter()).map(|&(t, n)| ((t ^ (t >> 32)) as u32, n)),
+        );
         if counts.counts.room() <= KEEP_COUNTS {
             COUNTS.set(counts.counts);
         }
-        most_weighed(&mut terms);
-        // Every parsed article's profile is kept until the build ends: without this, each
-        // kept the capacity of all its terms (some 9 KB, 0.9 GB over 100,000 articles).
-        terms.shrink_to_fit();
         terms.sort_unstable();
         (Profile { body, terms }, index_terms)
     }
 }
 
-/// Keeps the [`PROFILE`] most weighed of `terms`: most frequent first; among equals the order
-/// is the hash's, never the table's, so the order is total and the terms kept are the same
-/// whatever way they are chosen. An article has some 1,000 terms and pairs: sorting all of
-/// them was a tenth of the profile's cost, and `select_nth_unstable_by` still ≈ 29
-/// instructions a term (2.5 % of the parse workers', notes/build-bench.md session 44). The
-/// 32 kept so far are held as a heap whose top is the least weighed: most terms are said
-/// once and lose to it in one comparison, and only a term that beats it goes in.
-fn most_weighed(terms: &mut Vec<(u32, u32)>) {
-    if terms.len() <= PROFILE {
-        return;
-    }
+/// The [`PROFILE`] most weighed of `terms`: most frequent first; among equals the order is the
+/// hash's, never the table's, so the order is total and the terms kept are the same whatever
+/// way they are chosen. An article has some 1,000 terms and pairs: sorting all of them was a
+/// tenth of the profile's cost, and `select_nth_unstable_by` still ≈ 29 instructions a term
+/// (2.5 % of the parse workers', notes/build-bench.md session 44). The 32 kept so far are
+/// held as a heap whose top is the least weighed: most terms are said once and lose to it in
+/// one comparison, and only a term that beats it goes in. Read from the counts as they come,
+/// not gathered first into a vector of all of them (≈ 1,300 an article, written and read
+/// again; notes/build-bench.md session 48).
+fn most_weighed(mut terms: impl Iterator<Item = (u32, u32)>) -> Vec<(u32, u32)> {
     // Ordered as `(Reverse(count), hash)`: the heap's greatest is the least weighed.
-    let key = |&(hash, count): &(u32, u32)| (std::cmp::Reverse(count), hash);
+    let key = |(hash, count): (u32, u32)| (std::cmp::Reverse(count), hash);
     let mut kept: BinaryHeap<(std::cmp::Reverse<u32>, u32)> =
-        terms[..PROFILE].iter().map(key).collect();
-    for term in &terms[PROFILE..] {
+        terms.by_ref().take(PROFILE).map(key).collect();
+    for term in terms {
         let k = key(term);
         if let Some(mut least) = kept.peek_mut()
             && k < *least
@@ -99,8 +91,12 @@ fn most_weighed(terms: &mut Vec<(u32, u32)>) {
             *least = k;
         }
     }
-    terms.clear();
-    terms.extend(kept.into_iter().map(|(count, hash)| (hash, count.0)));
+    // Every parsed article's profile is kept until the build ends: exactly its terms' room.
+    let mut terms: Vec<(u32, u32)> = (kept.into_iter())
+        .map(|(count, hash)| (hash, count.0))
+        .collect();
+    terms.shrink_to_fit();
+    terms
 }
 
 /// A profile as the threads read it: an owned one (parsed in this build, or read whole), or
@@ -441,11 +437,11 @@ mod tests {
         #[test]
         fn the_heap_keeps_the_terms_the_selection_kept(
             // Few counts and hashes, so that ties of count and whole duplicates are common.
-            mut terms in proptest::collection::vec((0u32..200, 1u32..6), 0..400),
+            terms in proptest::collection::vec((0u32..200, 1u32..6), 0..400),
         ) {
             let mut expected = terms.clone();
             most_weighed_by_selection(&mut expected);
-            most_weighed(&mut terms);
+            let mut terms = most_weighed(terms.into_iter());
             expected.sort_unstable();
             terms.sort_unstable();
             proptest::prop_assert_eq!(terms, expected);
