@@ -35,6 +35,18 @@
 //! ```sh
 //! ARSHIF_FLOOR_VOCAB=1000,100000,1000000 target/profiling/deps/index_floor-*
 //! ```
+//!
+//! With `ARSHIF_FLOOR_COMMON` (tables separated by commas) it times stage `a` on the dumps'
+//! articles with the pairs fields holding only the pairs of a common term, for each table of
+//! common terms: `all` (every term: every pair), `table` (the shipped one, `src/search/
+//! common.rs`), or a number `n`: the first `n` lines of the file `ARSHIF_FLOOR_COMMON_TERMS`
+//! (notes/build-bench.md, session 48). Unless `ARSHIF_FLOOR_ONLY` is set, it first prints the
+//! tokens and distinct keys of each field.
+//!
+//! ```sh
+//! ARSHIF_FLOOR_COMMON=all,0,50,table ARSHIF_FLOOR_COMMON_TERMS=ranked.txt \
+//!   ARSHIF_FLOOR_DUMPS=/tmp/c1k target/profiling/deps/index_floor-*
+//! ```
 
 use std::path::PathBuf;
 
@@ -148,20 +160,32 @@ fn index_stage(v: Variant, docs: Vec<ArticleDoc>, dir: &std::path::Path) {
     writer.wait_merging_threads().expect("merged");
 }
 
-/// The tokens tantivy indexes in each field (title, body, their pairs) for `docs`, read from
-/// the index they make in `dir`.
-fn count_tokens(docs: Vec<ArticleDoc>, dir: &std::path::Path) -> [u64; 4] {
+/// The CPU seconds of [`index_stage`] of `docs` as variant `v`, into the new folder `out`
+/// (removed after).
+fn timed_stage(v: Variant, docs: Vec<ArticleDoc>, out: &std::path::Path) -> f64 {
+    std::fs::create_dir(out).expect("a folder");
+    let start = cpu();
+    index_stage(v, docs, out);
+    let spent = (cpu() - start).as_secs_f64();
+    std::fs::remove_dir_all(out).expect("removed");
+    spent
+}
+
+/// The tokens tantivy indexes in each field (title, body, their pairs) for `docs`, and the
+/// distinct keys of each (summed over segments), read from the index they make in `dir`.
+fn count_tokens(docs: Vec<ArticleDoc>, dir: &std::path::Path) -> [(u64, u64); 4] {
     std::fs::create_dir(dir).expect("a folder");
     index_stage(VARIANTS[0], docs, dir);
     let searcher = Index::open_in_dir(dir)
         .and_then(|i| i.reader())
         .expect("a reader")
         .searcher();
-    let tokens = |name: &str| -> u64 {
+    let tokens = |name: &str| -> (u64, u64) {
         let field = searcher.schema().get_field(name).expect("a field");
         (searcher.segment_readers().iter())
-            .map(|s| s.inverted_index(field).expect("indexed").total_num_tokens())
-            .sum()
+            .map(|s| s.inverted_index(field).expect("indexed"))
+            .map(|i| (i.total_num_tokens(), i.terms().num_terms() as u64))
+            .fold((0, 0), |(t, k), (ti, ki)| (t + ti, k + ki))
     };
     let counts = ["title", "body", "title_pairs", "body_pairs"].map(tokens);
     drop(searcher);
@@ -254,20 +278,79 @@ fn vocabulary_stage(sizes: &str, docs: usize, rounds: usize) {
         let tmp = tempfile::tempdir().expect("a temporary folder");
         let tokens: u64 = count_tokens(docs(), &tmp.path().join("counted"))
             .iter()
+            .map(|(tokens, _)| tokens)
             .sum();
         for round in 1..=rounds {
-            let docs = docs();
-            let out = tmp.path().join(format!("{round}"));
-            std::fs::create_dir(&out).expect("a folder");
-            let start = cpu();
-            index_stage(VARIANTS[0], docs, &out);
-            let spent = (cpu() - start).as_secs_f64();
+            let spent = timed_stage(VARIANTS[0], docs(), &tmp.path().join(format!("{round}")));
             println!(
                 "round {round} vocabulary {vocab}: {tokens} tokens, {spent:.3} CPU-s, {:.1} ns \
                  a token",
                 spent / tokens as f64 * 1e9
             );
-            std::fs::remove_dir_all(&out).expect("removed");
+        }
+    }
+}
+
+/// Which terms a table of [`common_stage`] holds: every term (a pair of every two adjacent
+/// terms, as before session 48), none, the first `n` of a ranked list, or the shipped table.
+enum Table {
+    All,
+    Ranked(usize),
+    Shipped,
+}
+
+impl Table {
+    fn read(spec: &str) -> Table {
+        match spec {
+            "all" => Table::All,
+            "table" => Table::Shipped,
+            n => Table::Ranked(n.parse().expect("all, table or a number of terms")),
+        }
+    }
+}
+
+/// Stage `a` on the dumps' articles with the pairs of each table of `specs` (see [`Table`]):
+/// the tokens and distinct keys of each field (unless `quiet`: a profile holds only the
+/// stage), and `rounds` times the stage's CPU. `ranked` is the list a number takes the first
+/// terms of, one term a line (`ARSHIF_FLOOR_COMMON_TERMS`).
+fn common_stage(articles: &[Article], specs: &str, ranked: &[String], rounds: usize, quiet: bool) {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    for spec in specs.split(',') {
+        let table = Table::read(spec);
+        let set: std::collections::HashSet<&str> = match table {
+            Table::Ranked(n) => ranked.iter().take(n).map(String::as_str).collect(),
+            _ => Default::default(),
+        };
+        let docs = || -> Vec<ArticleDoc> {
+            articles
+                .iter()
+                .map(|a| match table {
+                    Table::All => floor::document_by(a, &|_| true),
+                    Table::Ranked(_) => floor::document_by(a, &|t| set.contains(t)),
+                    Table::Shipped => floor::document(a, ArticleTerms::of(a)),
+                })
+                .collect()
+        };
+        if !quiet {
+            let counts = count_tokens(docs(), &tmp.path().join(format!("counted-{spec}")));
+            let [title, body, title_pairs, body_pairs] = counts;
+            println!(
+                "table {spec}: tokens (keys) title {} ({}), body {} ({}), title_pairs {} ({}), \
+                 body_pairs {} ({})",
+                title.0,
+                title.1,
+                body.0,
+                body.1,
+                title_pairs.0,
+                title_pairs.1,
+                body_pairs.0,
+                body_pairs.1
+            );
+        }
+        for round in 1..=rounds {
+            let out = tmp.path().join(format!("{spec}-{round}"));
+            let spent = timed_stage(VARIANTS[0], docs(), &out);
+            println!("round {round} table {spec}: {spent:.3} CPU-s");
         }
     }
 }
@@ -307,6 +390,15 @@ fn main() {
             articles.push(a);
         }
     }
+    if let Ok(specs) = std::env::var("ARSHIF_FLOOR_COMMON") {
+        let ranked = match std::env::var_os("ARSHIF_FLOOR_COMMON_TERMS") {
+            Some(path) => std::fs::read_to_string(path).expect("a list of terms"),
+            None => String::new(),
+        };
+        let ranked: Vec<String> = ranked.lines().map(str::to_owned).collect();
+        common_stage(&articles, &specs, &ranked, rounds, only.is_some());
+        return;
+    }
     let terms: Vec<ArticleTerms> = articles.iter().map(ArticleTerms::of).collect();
     let docs = || documents(&articles, &terms);
 
@@ -315,7 +407,7 @@ fn main() {
     // then).
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let [title, body, title_pairs, body_pairs] = if only.is_none() {
-        count_tokens(docs(), &tmp.path().join("counted"))
+        count_tokens(docs(), &tmp.path().join("counted")).map(|(tokens, _)| tokens)
     } else {
         [0; 4]
     };
@@ -338,14 +430,8 @@ fn main() {
     let mut round_dir = 0;
     for round in 1..=rounds {
         for v in VARIANTS.iter().filter(|v| wanted(v.name)) {
-            let docs = docs();
             round_dir += 1;
-            let out = tmp.path().join(format!("{round_dir}"));
-            std::fs::create_dir(&out).expect("a folder");
-            let start = cpu();
-            index_stage(*v, docs, &out);
-            let spent = (cpu() - start).as_secs_f64();
-            std::fs::remove_dir_all(&out).expect("removed");
+            let spent = timed_stage(*v, docs(), &tmp.path().join(format!("{round_dir}")));
             // Per token: of the tokens the variant indexes.
             let indexed = if v.pairs { all_tokens } else { term_tokens };
             println!(

@@ -1,5 +1,7 @@
-//! Two-word phrases, answered from the pairs fields: the same articles as a phrase query
-//! over the terms' positions, across every boundary a phrase may or may not cross.
+//! Two-word phrases, answered from the pairs fields when one word is common and by the words'
+//! positions otherwise: the same articles as a phrase query over the terms' positions, and as
+//! a pair of every two adjacent terms (the pairs fields before session 48), across every
+//! boundary a phrase may or may not cross.
 
 mod common;
 
@@ -7,7 +9,7 @@ use std::collections::BTreeSet;
 
 use arshif::archive::Entry;
 use arshif::search::Total;
-use common::indexed::{entry, fixtures, ids, index, spelled_many_ways};
+use common::indexed::{Indexed, entry, fixtures, ids, index, spelled_many_ways};
 
 /// Made-up articles where a phrase's two words meet across what may or may not stop a phrase:
 /// a sentence, a paragraph, a word with no term (too long, tatweel alone), the title and its
@@ -80,9 +82,59 @@ fn phrase_edges() -> Vec<Entry> {
     ]
 }
 
-/// A two-word phrase is answered by a term of the pairs fields (src/search/pairs.rs): it must
-/// find exactly the articles, and count them, as the phrase query over the terms' positions
-/// does, for every pair of adjacent words of every text and across every boundary above.
+/// The fixtures, the articles spelled many ways, and [`phrase_edges`].
+fn phrase_corpus() -> Vec<Entry> {
+    let mut entries = fixtures();
+    entries.extend(spelled_many_ways());
+    entries.extend(phrase_edges());
+    entries
+}
+
+/// What is wrong with the results of `words` as a phrase, unless they are the articles of
+/// `want` and counted exactly.
+fn unless_found(index: &Indexed, words: &str, want: &BTreeSet<String>) -> Option<String> {
+    let query = format!("\"{words}\"");
+    let results = index.search(&query, 0, 100).unwrap();
+    let got: BTreeSet<String> = results.hits.iter().map(|h| h.id.clone()).collect();
+    (got != *want || results.total != Total::Exact(want.len()))
+        .then(|| format!("{query}: got {got:?} ({:?}), want {want:?}", results.total))
+}
+
+/// Two words side by side in each text of `entries`, and the last word of each text with the
+/// first of the next one of the same article (a paragraph, the subtitle, a caption), each as
+/// a query's words.
+fn adjacent_words(entries: &[Entry]) -> BTreeSet<String> {
+    let mut queries = BTreeSet::new();
+    for e in entries {
+        let a = &e.article;
+        let texts = std::iter::once(&a.title)
+            .chain(&a.subtitle)
+            .chain(&a.body)
+            .chain(&a.captions);
+        let mut previous_last: Option<String> = None;
+        for text in texts {
+            // Quotes inside the text would end the query's phrase: left out.
+            let unquoted: String = text
+                .chars()
+                .filter(|c| !matches!(c, '"' | '“' | '”' | '«' | '»' | '„' | '″'))
+                .collect();
+            let words: Vec<&str> = unquoted.split_whitespace().collect();
+            for w in words.windows(2) {
+                queries.insert(format!("{} {}", w[0], w[1]));
+            }
+            if let (Some(last), Some(first)) = (&previous_last, words.first()) {
+                queries.insert(format!("{last} {first}"));
+            }
+            previous_last = words.last().map(|w| w.to_string());
+        }
+    }
+    queries
+}
+
+/// A two-word phrase is answered by a term of the pairs fields (src/search/pairs.rs) or by
+/// its words' positions: it must find exactly the articles, and count them, as the phrase
+/// query over the terms' positions does, for every pair of adjacent words of every text and
+/// across every boundary above.
 #[test]
 fn a_two_word_phrase_finds_what_the_phrase_query_finds() {
     use arshif::search::analyzer::terms;
@@ -90,9 +142,7 @@ fn a_two_word_phrase_finds_what_the_phrase_query_finds() {
     use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query};
     use tantivy::schema::Value;
 
-    let mut entries = fixtures();
-    entries.extend(spelled_many_ways());
-    entries.extend(phrase_edges());
+    let entries = phrase_corpus();
     let (dir, index) = index(&entries);
     let tantivy_index = tantivy::Index::open_in_dir(dir.path().join("search")).unwrap();
     let schema = tantivy_index.schema();
@@ -120,49 +170,15 @@ fn a_two_word_phrase_finds_what_the_phrase_query_finds() {
             .collect()
     };
 
-    // Adjacent words of each text, and the last word of each text with the first of the next
-    // one of the same article (a paragraph, the subtitle, a caption).
-    let mut queries = BTreeSet::new();
-    for e in &entries {
-        let a = &e.article;
-        let texts = std::iter::once(&a.title)
-            .chain(&a.subtitle)
-            .chain(&a.body)
-            .chain(&a.captions);
-        let mut previous_last: Option<String> = None;
-        for text in texts {
-            // Quotes inside the text would end the query's phrase: left out.
-            let unquoted: String = text
-                .chars()
-                .filter(|c| !matches!(c, '"' | '“' | '”' | '«' | '»' | '„' | '″'))
-                .collect();
-            let words: Vec<&str> = unquoted.split_whitespace().collect();
-            for w in words.windows(2) {
-                queries.insert(format!("{} {}", w[0], w[1]));
-            }
-            if let (Some(last), Some(first)) = (&previous_last, words.first()) {
-                queries.insert(format!("{last} {first}"));
-            }
-            previous_last = words.last().map(|w| w.to_string());
-        }
-    }
     let mut compared = 0;
     let mut failures = Vec::new();
-    for words in &queries {
+    for words in &adjacent_words(&entries) {
         let terms = terms(words);
         if terms.len() != 2 {
             continue;
         }
         let want = by_positions(&terms);
-        let query = format!("\"{words}\"");
-        let results = index.search(&query, 0, 100).unwrap();
-        let got: BTreeSet<String> = results.hits.iter().map(|h| h.id.clone()).collect();
-        if got != want || results.total != Total::Exact(want.len()) {
-            failures.push(format!(
-                "{query}: got {got:?} ({:?}), want {want:?}",
-                results.total
-            ));
-        }
+        failures.extend(unless_found(&index, words, &want));
         compared += usize::from(!want.is_empty());
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
@@ -175,4 +191,65 @@ fn a_two_word_phrase_finds_what_the_phrase_query_finds() {
         .collect();
     let want: BTreeSet<String> = ["p0", "p1", "p4", "p5", "p6"].map(String::from).into();
     assert_eq!(edges, want);
+}
+
+/// The pairs fields held a pair of every two adjacent terms until session 48; now only those
+/// of a common term, the other phrases searched by positions. A two-word phrase must find,
+/// and count, what the old pairs fields found, worked out here from the analyzer's terms of
+/// each text (a title, a subtitle, the body's paragraphs as one text, a caption): the
+/// articles where the two terms stand side by side in one text.
+#[test]
+fn a_two_word_phrase_finds_what_the_pair_of_every_two_adjacent_terms_found() {
+    use arshif::search::analyzer::terms;
+    use arshif::search::pair_is_indexed;
+
+    let entries = phrase_corpus();
+    let (_dir, index) = index(&entries);
+    let old_pairs: Vec<(&str, BTreeSet<(String, String)>)> = entries
+        .iter()
+        .map(|e| {
+            let a = &e.article;
+            let texts = [a.title.clone(), a.body.join("\n")]
+                .into_iter()
+                .chain(a.subtitle.clone())
+                .chain(a.captions.iter().cloned());
+            let pairs = texts
+                .flat_map(|text| {
+                    let terms = terms(&text);
+                    let pairs: Vec<_> = terms
+                        .windows(2)
+                        .map(|w| (w[0].clone(), w[1].clone()))
+                        .collect();
+                    pairs
+                })
+                .collect();
+            (a.id.as_str(), pairs)
+        })
+        .collect();
+    // Phrases that found something, by whether their pair is indexed.
+    let (mut by_pairs, mut by_positions) = (0, 0);
+    let mut failures = Vec::new();
+    for words in &adjacent_words(&entries) {
+        let [first, second] = &terms(words)[..] else {
+            continue;
+        };
+        let key = (first.clone(), second.clone());
+        let want: BTreeSet<String> = old_pairs
+            .iter()
+            .filter(|(_, pairs)| pairs.contains(&key))
+            .map(|(id, _)| id.to_string())
+            .collect();
+        failures.extend(unless_found(&index, words, &want));
+        if !want.is_empty() {
+            match pair_is_indexed(first, second) {
+                true => by_pairs += 1,
+                false => by_positions += 1,
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    assert!(
+        by_pairs > 200 && by_positions > 200,
+        "found by pairs {by_pairs}, by positions {by_positions}"
+    );
 }

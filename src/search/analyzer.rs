@@ -22,6 +22,7 @@ use std::ops::Range;
 
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
+use super::common::is_common;
 use super::memo::Memo;
 use super::stem::stem;
 use super::stopwords::is_stopword;
@@ -96,6 +97,9 @@ pub struct Analyzed {
     /// Whether the term tells nothing of a story ([`is_stopword`]): the thread profiles leave
     /// it out.
     pub stopword: bool,
+    /// Whether the term is common ([`is_common`]): the pairs it is part of are indexed
+    /// (`super::pairs`).
+    pub common: bool,
 }
 
 /// Calls `f` with what the analyzer makes of `word`.
@@ -194,6 +198,7 @@ fn analyze_word(word: &str) -> Analyzed {
         folded: folded.into(),
         term_hash: stable_hash(term.as_bytes()),
         stopword: is_stopword(&term),
+        common: is_common(&term),
         term: term.into(),
     }
 }
@@ -328,6 +333,7 @@ mod tests {
                     assert_eq!(w.folded_hash, stable_hash(folded.as_bytes()), "{word}");
                     assert_eq!(w.term_hash, stable_hash(fresh.as_bytes()), "{word}");
                     assert_eq!(w.stopword, is_stopword(&fresh), "{word}");
+                    assert_eq!(w.common, is_common(&fresh), "{word}");
                 });
             }
             // The words of the text read in one pass, as a build reads them.

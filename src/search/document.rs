@@ -37,16 +37,27 @@ impl ArticleDoc {
     /// The document of `a`, whose title and body are `terms` (made by [`ArticleTerms::analyse`]
     /// on `a`), in `f`'s fields.
     pub(super) fn of(f: Fields, a: &Article, terms: ArticleTerms) -> ArticleDoc {
+        ArticleDoc::of_by(f, a, terms, analysed)
+    }
+
+    /// [`ArticleDoc::of`], the subtitle and the captions analysed by `analyse` (the floor
+    /// bench's tables of common terms).
+    pub(super) fn of_by(
+        f: Fields,
+        a: &Article,
+        terms: ArticleTerms,
+        analyse: impl Fn(&str) -> String,
+    ) -> ArticleDoc {
         let mut doc = ArticleDoc::new(f.id, &a.id);
         // Each text is analysed once; its terms and its pairs fields both read the line of
         // terms. One value each, in the same order: a pair never spans two values.
         doc.add_line(f.title, f.title_pairs, terms.title);
         if let Some(subtitle) = &a.subtitle {
-            doc.add_line(f.title, f.title_pairs, analysed(subtitle));
+            doc.add_line(f.title, f.title_pairs, analyse(subtitle));
         }
         doc.add_line(f.body, f.body_pairs, terms.body);
         for caption in &a.captions {
-            doc.add_line(f.body, f.body_pairs, analysed(caption));
+            doc.add_line(f.body, f.body_pairs, analyse(caption));
         }
         doc
     }

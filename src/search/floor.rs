@@ -7,7 +7,7 @@ use tantivy::Index;
 use tantivy::schema::Schema;
 
 pub use super::document::ArticleDoc;
-use super::pairs::ArticleTerms;
+use super::pairs::{ArticleTerms, analysed_by};
 pub use super::writer::INDEX_THREADS;
 use super::writer::{Writing, tantivy_writer};
 use crate::parse::Article;
@@ -31,6 +31,17 @@ pub fn new_writer(
 /// [`ArticleTerms::analyse`] on `a`).
 pub fn document(a: &Article, terms: ArticleTerms) -> ArticleDoc {
     ArticleDoc::of(super::schema::schema().1, a, terms)
+}
+
+/// The document a build would hand tantivy for `a` if the common terms were those `common`
+/// says are (the pairs fields hold the pairs of which one term is common, `super::pairs`).
+pub fn document_by(a: &Article, common: &dyn Fn(&str) -> bool) -> ArticleDoc {
+    let analyse = |text: &str| analysed_by(text, common);
+    let terms = ArticleTerms {
+        title: analyse(&a.title),
+        body: analyse(&a.body.join("\n")),
+    };
+    ArticleDoc::of_by(super::schema::schema().1, a, terms, analyse)
 }
 
 #[cfg(test)]

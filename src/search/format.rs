@@ -27,8 +27,11 @@ pub struct IndexFormat(u32);
 /// The format this arshif writes and reads. Versions:
 /// - 1: every index written before the format was stamped (session 48): no stamp, an FST
 ///   term dictionary, this schema or an earlier one;
-/// - 2: the same index, stamped.
-pub const INDEX_FORMAT: IndexFormat = IndexFormat(2);
+/// - 2: the same index, stamped;
+/// - 3: the pairs fields hold only the pairs of which one term is common (`super::common`),
+///   a common term's length marked in the line of terms; the other two-word phrases are
+///   searched by positions (session 48).
+pub const INDEX_FORMAT: IndexFormat = IndexFormat(3);
 
 /// What an index without a stamp is: written before there was one.
 const UNSTAMPED: IndexFormat = IndexFormat(1);
@@ -231,7 +234,7 @@ mod tests {
         // A change of tantivy's features that changes the dictionary changes the format: this
         // fails until the version is raised and named here with its dictionary.
         let dictionary = match INDEX_FORMAT.0 {
-            1 | 2 => 1,
+            1..=3 => 1,
             version => panic!("format {version} names no term dictionary here"),
         };
         let dir = tempfile::tempdir().unwrap();

@@ -10,11 +10,13 @@
 
 pub mod analyzer;
 mod backlog;
+mod common;
 mod count;
 mod document;
 /// Tantivy's part of a build alone, for the build's floor bench.
 pub mod floor;
 mod format;
+mod line;
 mod memo;
 mod pairs;
 mod query;
@@ -32,7 +34,7 @@ use count::Frequencies;
 pub use count::{Total, servable_results};
 use format::of_this_format;
 pub use format::{INDEX_FORMAT, IndexFormat, OtherFormat, is_readable, readable};
-pub use pairs::{ArticleTerms, WordReader};
+pub use pairs::{ArticleTerms, WordReader, pair_is_indexed};
 pub use read_ahead::ReadAhead;
 use schema::{Fields, fields_of, register_tokenizers};
 pub use snippet::highlight_html;
@@ -45,8 +47,7 @@ use std::sync::Arc;
 use tantivy::collector::Count;
 use tantivy::{DocAddress, ReloadPolicy, Searcher, Term};
 
-use pairs::pair;
-use query::{ParsedQuery, parse_query, wanted};
+use query::{ParsedQuery, pair_term, parse_query, wanted};
 
 /// Past this many results a reader is not paging any more but probing; tantivy would keep
 /// `offset + per_page` hits in memory, so deeper pages are refused (empty), not computed.
@@ -226,15 +227,16 @@ impl SearchIndex {
         }
         // The best up to the page's end, and every tie of the last (`ties`).
         let top = ties::BestWithTies(offset + per_page);
-        // Terms only (words, and two-word phrases, which are pair terms): collected alone, the
+        // Terms only (words, and two-word phrases whose pair is indexed): collected alone, the
         // best `per_page` are found with block-max WAND, which skips the blocks of postings
         // that cannot beat the current tenth, and the exact count then walks the postings
         // without scoring them. Collected together, every matching article would be scored (a
-        // common word: most of the archive). A longer phrase gets nothing from the skipping
-        // (each candidate's positions are read either way), so one pass ranks and counts.
+        // common word: most of the archive). A phrase by positions gets nothing from the
+        // skipping (each candidate's positions are read either way), so one pass ranks and
+        // counts.
         let (top, total) = match estimated {
             Some(total) => (searcher.search(&query, &top)?, total),
-            None if parsed.phrases.iter().all(|p| p.len() == 2) => {
+            None if parsed.phrases.iter().all(|p| pair_term(p).is_some()) => {
                 let top = searcher.search(&query, &top)?;
                 (top, Total::Exact(searcher.search(&query, &Count)?))
             }
@@ -280,8 +282,9 @@ impl SearchIndex {
         Ok(SearchResults { total, hits })
     }
 
-    /// The count of a one-word query, or of a lone two-word phrase (a pair term), from its
-    /// term's document frequencies, when [`estimate`] allows; `None` for any other query.
+    /// The count of a one-word query, or of a lone two-word phrase whose pair is indexed (a
+    /// pair term), from its term's document frequencies, when [`estimate`] allows; `None` for
+    /// any other query.
     fn estimate(
         &self,
         searcher: &Searcher,
@@ -291,9 +294,9 @@ impl SearchIndex {
         let f = self.fields;
         let (title, body, term) = match (parsed.words.as_slice(), parsed.phrases.as_slice()) {
             ([word], []) => (f.title, f.body, word.clone()),
-            ([], [phrase]) => match phrase.as_slice() {
-                [first, second] => (f.title_pairs, f.body_pairs, pair(first, second)),
-                _ => return Ok(None),
+            ([], [phrase]) => match pair_term(phrase) {
+                Some(pair) => (f.title_pairs, f.body_pairs, pair),
+                None => return Ok(None),
             },
             _ => return Ok(None),
         };

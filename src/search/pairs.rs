@@ -1,13 +1,17 @@
-//! What the index is fed: each text analysed once into its terms, and the word pairs (shingles,
-//! as Elasticsearch's `index_phrases`) made of them.
+//! What the index is fed: each text analysed once into its terms, and the word pairs (common
+//! grams, as Lucene's `CommonGramsFilter`) made of them.
 //!
 //! A text of an article is analysed once, by [`analysed`], into a line of its terms (see
-//! [`LineWriter`]); the indexed fields read that line back with two tokenizers that only
-//! split it: [`Line::terms`] gives the terms themselves (the `title` and `body` fields, with
-//! positions) and [`Line::pairs`] every two adjacent terms joined as one term (the `*_pairs`
-//! fields). A two-word phrase is then one term of a pairs field: one postings list, no
-//! positions to read, where a phrase query reads the positions of every article holding both
-//! words.
+//! `super::line`); the indexed fields read that line back with two tokenizers that only
+//! split it: `Line::terms` gives the terms themselves (the `title` and `body` fields, with
+//! positions) and `Line::pairs` every two adjacent terms of which one is common
+//! ([`super::common`]) joined as one term (the `*_pairs` fields). A two-word phrase with a
+//! common word is then one term of a pairs field: one postings list, where a phrase query
+//! would read the positions of every article holding both words, most of the archive for two
+//! common words. A phrase of two words that are not common is searched by their positions
+//! ([`pair_is_indexed`]): the articles holding both are fewer, and the pairs of such words are
+//! half the pairs of real text and of their distinct keys, each key costing tantivy's
+//! dictionary some 7.6 K instructions (notes/build-bench.md, sessions 47 and 48).
 //!
 //! The pairs are made from the tokens the terms field gets, so they agree with its phrase
 //! query by construction: a spelling the analyzer folds reaches the same pair; words without
@@ -17,31 +21,39 @@
 //! free between values. Paragraphs and sentences of one value are one run of terms: the
 //! phrase query matches across them, and so do the pairs.
 
-use std::ops::Range;
-
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
-
-use super::analyzer::{Analyzed, ReadWord, for_each_term, read_words};
+use super::analyzer::{Analyzed, ReadWord, for_each_word, read_words};
+use super::common::{MAX_COMMON_BYTES, is_common};
+use super::line::LineWriter;
 use crate::parse::Article;
 
-/// The tokenizer name of [`Line::terms`] in the index's tokenizer manager.
-pub const TERMS_NAME: &str = "arabic-terms";
-/// The tokenizer name of [`Line::pairs`].
-pub const PAIRS_NAME: &str = "arabic-pairs";
-
-/// Joins the two terms of a pair: a character no term holds (terms are made of letters,
-/// digits and marks, see `crate::arabic::words`), so that no pair reads as another.
-const PAIR_JOIN: char = '\u{1F}';
-
-/// Ends a line's terms, before their lengths: a byte no term holds, nor a length (a term is
-/// never empty).
-const END_OF_TERMS: u8 = 0;
-
-/// The terms of `text` as a line [`Line`] reads.
+/// The terms of `text` as a line of terms (`super::line`).
 pub fn analysed(text: &str) -> String {
     let mut line = LineWriter::default();
-    for_each_term(text, |term| line.push(term));
+    for_each_word(text, |word| {
+        if !word.term.is_empty() {
+            line.push(&word.term, word.common);
+        }
+    });
     line.finish()
+}
+
+/// [`analysed`], a term common when `common` says so rather than by [`super::common`]'s table
+/// (the floor bench's tables of other sizes); never one longer than [`MAX_COMMON_BYTES`].
+pub(super) fn analysed_by(text: &str, common: &dyn Fn(&str) -> bool) -> String {
+    let mut line = LineWriter::default();
+    for_each_word(text, |word| {
+        if !word.term.is_empty() {
+            let term = &word.term;
+            line.push(term, term.len() <= MAX_COMMON_BYTES && common(term));
+        }
+    });
+    line.finish()
+}
+
+/// Whether the pairs fields hold the pair of the adjacent terms `first` and `second`: when one
+/// of them is common, as `Line::pairs` decides at indexing.
+pub fn pair_is_indexed(first: &str, second: &str) -> bool {
+    is_common(first) || is_common(second)
 }
 
 /// An article's title and body as lines of terms ([`analysed`]), what the index reads of
@@ -121,7 +133,7 @@ impl<R: WordReader, const TITLE: bool> ReadWord for Text<'_, R, TITLE> {
     fn word(&mut self, word: &Analyzed) {
         let has_term = !word.term.is_empty();
         if has_term {
-            self.line.push(&word.term);
+            self.line.push(&word.term, word.common);
         }
         if !TITLE {
             self.each.body(word);
@@ -131,238 +143,81 @@ impl<R: WordReader, const TITLE: bool> ReadWord for Text<'_, R, TITLE> {
     }
 }
 
-/// A line of terms being written: the terms joined by [`PAIR_JOIN`], then [`END_OF_TERMS`]
-/// and each term's length in bytes as one ASCII character (a length under 128 is ASCII, so
-/// the line stays UTF-8).
-///
-/// Every token the index reads is read back from a line twice (terms and pairs). A term is
-/// found by its length in a few instructions where a separator was searched for byte by byte
-/// (terms and pairs read by `split_ascii_whitespace` were 5.8 % of a build's instructions,
-/// notes/build-bench.md); and as the terms are joined as [`pair`] joins them, two adjacent
-/// terms are already their pair: each token is one slice of the line, copied once (a length
-/// before each term made a pair of two copies and a join, ≈ 57 instructions a token). The
-/// lengths come last so that the line is the terms' own buffer, not a copy of it.
-#[derive(Default)]
-struct LineWriter {
-    terms: String,
-    lengths: String,
-}
-
-impl LineWriter {
-    fn with_capacity(terms: usize) -> LineWriter {
-        LineWriter {
-            terms: String::with_capacity(terms),
-            // A term is some seven bytes and its join.
-            lengths: String::with_capacity(terms / 8),
-        }
-    }
-
-    /// Always inlined: once a term of every article (in the shipped binary it was a call).
-    #[inline(always)]
-    fn push(&mut self, term: &str) {
-        match u8::try_from(term.len()) {
-            Ok(len @ 1..0x80) => {
-                if !self.lengths.is_empty() {
-                    self.terms.push(PAIR_JOIN);
-                }
-                self.terms.push_str(term);
-                self.lengths.push(char::from(len));
-            }
-            // Never: a term is at most `MAX_TERM_BYTES` long, and a variant's canonical form too
-            // (`a_terms_length_fits_in_one_ascii_byte`), and never empty (`for_each_term`).
-            _ => debug_assert!(false, "a term of {} bytes", term.len()),
-        }
-    }
-
-    fn finish(mut self) -> String {
-        self.terms.push(char::from(END_OF_TERMS));
-        self.terms.push_str(&self.lengths);
-        self.terms
-    }
-}
-
-/// The pair term of two adjacent terms, as the pairs fields hold it.
-pub fn pair(first: &str, second: &str) -> String {
-    let mut out = String::with_capacity(first.len() + second.len() + 1);
-    out.push_str(first);
-    out.push(PAIR_JOIN);
-    out.push_str(second);
-    out
-}
-
-/// Reads a line [`analysed`] wrote: its terms in order ([`Line::terms`]), or every two
-/// adjacent terms joined as [`pair`] does ([`Line::pairs`]).
-#[derive(Clone, Default)]
-pub struct Line {
-    pairs: bool,
-    token: Token,
-}
-
-impl Line {
-    pub fn terms() -> Line {
-        Line::default()
-    }
-
-    pub fn pairs() -> Line {
-        Line {
-            pairs: true,
-            ..Line::default()
-        }
-    }
-}
-
-pub struct LineStream<'a> {
-    /// The line's terms, joined.
-    terms: &'a str,
-    /// The lengths of the terms not read yet.
-    lengths: std::slice::Iter<'a, u8>,
-    /// Where the next term starts in `terms`.
-    next: usize,
-    /// Where the last term read starts, for pairs: the next pair runs from there.
-    previous: usize,
-    pairs: bool,
-    token: &'a mut Token,
-}
-
-impl LineStream<'_> {
-    /// The next term's place in `terms`, and moves past it and its join.
-    #[inline]
-    fn next_term(&mut self) -> Option<Range<usize>> {
-        let len = usize::from(*self.lengths.next()?);
-        let start = self.next;
-        self.next = start + len + PAIR_JOIN.len_utf8();
-        Some(start..start + len)
-    }
-}
-
-impl Tokenizer for Line {
-    type TokenStream<'a> = LineStream<'a>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> LineStream<'a> {
-        self.token.reset();
-        // The lengths hold no `END_OF_TERMS`: the last one in the line is the one it wrote.
-        let (terms, lengths) = match memchr::memrchr(END_OF_TERMS, text.as_bytes()) {
-            Some(end) => (&text[..end], &text.as_bytes()[end + 1..]),
-            None => ("", &[][..]),
-        };
-        let mut stream = LineStream {
-            terms,
-            lengths: lengths.iter(),
-            next: 0,
-            previous: 0,
-            pairs: self.pairs,
-            token: &mut self.token,
-        };
-        if stream.pairs {
-            // The first pair needs two terms.
-            stream.next_term();
-        }
-        stream
-    }
-}
-
-impl TokenStream for LineStream<'_> {
-    #[inline]
-    fn advance(&mut self) -> bool {
-        let Some(term) = self.next_term() else {
-            return false;
-        };
-        let start = if self.pairs {
-            std::mem::replace(&mut self.previous, term.start)
-        } else {
-            term.start
-        };
-        // `get` checks both ends are character boundaries: a line made otherwise ends here.
-        let Some(text) = self.terms.get(start..term.end) else {
-            return false;
-        };
-        self.token.text.clear();
-        self.token.text.push_str(text);
-        self.token.position = self.token.position.wrapping_add(1);
-        true
-    }
-
-    /// Every token to `sink`, as [`LineStream::advance`] gives them one by one, the stream's
-    /// place held in locals meanwhile. Tantivy reads each text of a document this way, and in
-    /// the shipped binary its default loop called `advance` at every token (not inlined),
-    /// which saved registers and stored the place back each time: 19.7 M tokens at 10,000
-    /// dumps, all on tantivy's one indexing thread (notes/build-bench.md, session 46).
-    fn process(&mut self, sink: &mut dyn FnMut(&Token)) {
-        let (terms, pairs) = (self.terms, self.pairs);
-        let (mut next, mut previous) = (self.next, self.previous);
-        let token = &mut *self.token;
-        for &len in self.lengths.by_ref() {
-            let start = next;
-            let end = start + usize::from(len);
-            next = end + PAIR_JOIN.len_utf8();
-            let from = if pairs {
-                std::mem::replace(&mut previous, start)
-            } else {
-                start
-            };
-            // As in `advance`: a line made otherwise ends here.
-            let Some(text) = terms.get(from..end) else {
-                break;
-            };
-            token.text.clear();
-            token.text.push_str(text);
-            token.position = token.position.wrapping_add(1);
-            sink(token);
-        }
-        (self.next, self.previous) = (next, previous);
-    }
-
-    fn token(&self) -> &Token {
-        self.token
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.token
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::search::analyzer::terms;
+    use crate::search::line::{END_OF_TERMS, Line, PAIR_JOIN, pair, tokens};
+    use tantivy::tokenizer::{TokenStream, Tokenizer};
 
-    fn tokens<T: Tokenizer>(mut tokenizer: T, text: &str) -> Vec<(String, usize)> {
-        let mut stream = tokenizer.token_stream(text);
-        let mut out = Vec::new();
-        while let Some(t) = stream.next() {
-            out.push((t.text.clone(), t.position));
-        }
-        out
+    /// Whether a term is common, by a table of the tests.
+    type Table = &'static dyn Fn(&str) -> bool;
+
+    /// Tables of common terms beside the shipped one: every term, none, and some.
+    fn tables() -> [(&'static str, Table); 4] {
+        [
+            ("shipped", &is_common),
+            ("all", &|_| true),
+            ("none", &|_| false),
+            ("lengths of four bytes", &|t| t.len() % 4 == 0),
+        ]
     }
 
     #[test]
-    fn the_terms_field_gets_the_analyzers_terms_and_the_pairs_field_their_neighbours() {
-        // Terms of one byte and of the longest length, first, last and alone, Latin and digits.
+    fn the_terms_field_gets_the_analyzers_terms_and_the_pairs_field_the_pairs_of_a_common_one() {
+        // Terms of one byte and of the longest length, first, last and alone, Latin and digits;
+        // common and not, side by side and alone.
         let longest = "ب".repeat(crate::search::analyzer::MAX_TERM_BYTES / 2);
         for text in [
             "قال وزيرُ الخارجيّة: «سوريا»... ـ لـ\"داعش\" ١٠",
             &format!("{longest} قال {longest}"),
             &format!("a {longest} b"),
             "وزير الخارجية",
+            "كيري لافروف في موسكو مع بوتين",
             "وزير",
             "Obama's AFP-news 2015 x 7",
         ] {
-            let line = analysed(text);
             let want = terms(text);
-            let got = tokens(Line::terms(), &line);
-            assert_eq!(got.iter().map(|(t, _)| t.clone()).collect::<Vec<_>>(), want);
+            for (name, common) in tables() {
+                let line = analysed_by(text, common);
+                let got = tokens(Line::terms(), &line);
+                assert_eq!(got.iter().map(|(t, _)| t.clone()).collect::<Vec<_>>(), want);
+                assert_eq!(
+                    got.iter().map(|&(_, p)| p).collect::<Vec<_>>(),
+                    (0..want.len()).collect::<Vec<_>>()
+                );
+                let pairs = tokens(Line::pairs(), &line);
+                let common = |t: &str| t.len() <= MAX_COMMON_BYTES && common(t);
+                let want_pairs: Vec<(String, usize)> = want
+                    .windows(2)
+                    .filter(|w| common(&w[0]) || common(&w[1]))
+                    .enumerate()
+                    .map(|(i, w)| (pair(&w[0], &w[1]), i))
+                    .collect();
+                assert_eq!(pairs, want_pairs, "{text}, {name}");
+            }
+            // The shipped table's line is the one a build writes, and it decides as queries do.
+            assert_eq!(analysed(text), analysed_by(text, &is_common));
+            let indexed = want.windows(2).filter(|w| pair_is_indexed(&w[0], &w[1]));
             assert_eq!(
-                got.iter().map(|&(_, p)| p).collect::<Vec<_>>(),
-                (0..want.len()).collect::<Vec<_>>()
+                tokens(Line::pairs(), &analysed(text)).len(),
+                indexed.count()
             );
-            let pairs = tokens(Line::pairs(), &line);
-            let want_pairs: Vec<(String, usize)> = want
-                .windows(2)
-                .enumerate()
-                .map(|(i, w)| (pair(&w[0], &w[1]), i))
-                .collect();
-            assert_eq!(pairs, want_pairs, "{text}");
         }
+        let line = analysed("كيري لافروف في موسكو مع بوتين");
+        let pairs: Vec<String> = tokens(Line::pairs(), &line)
+            .into_iter()
+            .map(|p| p.0)
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                pair("لافروف", "في"),
+                pair("في", "موسكو"),
+                pair("موسكو", "مع"),
+                pair("مع", "بوت"), // بوتين, stemmed
+            ]
+        );
     }
 
     #[test]
@@ -434,22 +289,33 @@ mod tests {
             assert!(!stream.advance());
             out
         };
-        let line = analysed("قال وزيرُ الخارجيّة: «سوريا»... ـ لـ\"داعش\" ١٠ AFP");
-        let broken = format!("{}\u{1}\u{1}", &line[..line.find('\0').unwrap()]);
-        for text in [
-            line.as_str(),
-            &analysed("وزير"),
-            &analysed(""),
-            "",
-            &broken,
-            "ab\0\u{1}\u{7f}",
-        ] {
-            for tokenizer in [Line::terms(), Line::pairs()] {
-                let want = tokens(tokenizer.clone(), text);
-                assert_eq!(processed(tokenizer, text), want, "{text:?}");
+        let text = "قال وزيرُ الخارجيّة: «سوريا»... ـ لـ\"داعش\" ١٠ AFP";
+        for (name, common) in tables() {
+            let line = analysed_by(text, common);
+            let broken = format!("{}\u{1}\u{1}", &line[..line.find('\0').unwrap()]);
+            for text in [
+                line.as_str(),
+                &analysed_by("وزير", common),
+                &analysed_by("", common),
+                "",
+                &broken,
+                "ab\0\u{1}\u{7f}",
+                "ab\0\u{7f}\u{1}",
+            ] {
+                for tokenizer in [Line::terms(), Line::pairs()] {
+                    let want = tokens(tokenizer.clone(), text);
+                    assert_eq!(processed(tokenizer, text), want, "{text:?}, {name}");
+                }
             }
         }
-        assert_eq!(tokens(Line::pairs(), &line).len(), 6);
+        assert_eq!(
+            tokens(Line::pairs(), &analysed_by(text, &|_| true)).len(),
+            6
+        );
+        assert_eq!(
+            tokens(Line::pairs(), &analysed_by(text, &|_| false)).len(),
+            0
+        );
     }
 
     #[test]

@@ -6,7 +6,8 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQu
 use tantivy::schema::IndexRecordOption;
 
 use super::analyzer::{for_each_term, terms};
-use super::pairs::pair;
+use super::line::pair;
+use super::pairs::pair_is_indexed;
 use super::read_ahead::Reads;
 use super::schema::Fields;
 
@@ -23,6 +24,15 @@ pub(super) struct ParsedQuery {
 
 fn is_quote(c: char) -> bool {
     matches!(c, '"' | '“' | '”' | '«' | '»' | '„' | '″')
+}
+
+/// The pair term a phrase is searched by: a phrase of two words whose pair the pairs fields
+/// hold ([`pair_is_indexed`]); `None` for a phrase searched by its words' positions.
+pub(super) fn pair_term(phrase: &[String]) -> Option<String> {
+    match phrase {
+        [first, second] if pair_is_indexed(first, second) => Some(pair(first, second)),
+        _ => None,
+    }
 }
 
 pub(super) fn parse_query(query: &str) -> ParsedQuery {
@@ -91,12 +101,9 @@ pub(super) fn query(parsed: &ParsedQuery, f: Fields) -> Option<Box<dyn Query>> {
         clauses.push((Occur::Must, either(term(f.title, w), term(f.body, w))));
     }
     for p in &parsed.phrases {
-        let clause = match &p[..] {
-            [first, second] => {
-                let pair = pair(first, second);
-                either(term(f.title_pairs, &pair), term(f.body_pairs, &pair))
-            }
-            _ => either(phrase(f.title, p), phrase(f.body, p)),
+        let clause = match pair_term(p) {
+            Some(pair) => either(term(f.title_pairs, &pair), term(f.body_pairs, &pair)),
+            None => either(phrase(f.title, p), phrase(f.body, p)),
         };
         clauses.push((Occur::Must, clause));
     }
@@ -110,8 +117,8 @@ pub(super) fn query(parsed: &ParsedQuery, f: Fields) -> Option<Box<dyn Query>> {
 }
 
 /// What a query of `parsed` reads of each of its terms: a word's postings in the title and
-/// the body; a two-word phrase's pair term's, and its words' entries (the passages weigh them);
-/// a longer phrase's words' positions too ([`query`]).
+/// the body; a pair term's (a two-word phrase's whose pair is indexed), and its words' entries
+/// (the passages weigh them); another phrase's words' positions too ([`query`]).
 pub(super) fn wanted(parsed: &ParsedQuery, f: Fields) -> Vec<(Term, Reads)> {
     let mut wanted = Vec::new();
     let mut both = |title, body, text: &str, reads| {
@@ -122,23 +129,16 @@ pub(super) fn wanted(parsed: &ParsedQuery, f: Fields) -> Vec<(Term, Reads)> {
         both(f.title, f.body, word, Reads::Postings);
     }
     for phrase in &parsed.phrases {
-        match &phrase[..] {
-            [first, second] => {
-                both(
-                    f.title_pairs,
-                    f.body_pairs,
-                    &pair(first, second),
-                    Reads::Postings,
-                );
-            }
-            words => {
-                for word in words {
+        match pair_term(phrase) {
+            Some(pair) => both(f.title_pairs, f.body_pairs, &pair, Reads::Postings),
+            None => {
+                for word in phrase {
                     both(f.title, f.body, word, Reads::Positions);
                 }
             }
         }
     }
-    for phrase in parsed.phrases.iter().filter(|p| p.len() == 2) {
+    for phrase in parsed.phrases.iter().filter(|p| pair_term(p).is_some()) {
         for word in phrase {
             wanted.push((Term::from_field_text(f.body, word), Reads::Entry));
         }

@@ -6,7 +6,7 @@ use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use super::pairs::{Line, PAIRS_NAME, TERMS_NAME};
+use super::line::{Line, PAIRS_NAME, TERMS_NAME};
 
 #[derive(Clone, Copy)]
 pub(super) struct Fields {
