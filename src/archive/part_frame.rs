@@ -7,11 +7,6 @@
 //! a sixth of a build's instructions; lz4 writes a part for half of them and reads it for
 //! a third, for frames 1.6 times larger. A frame is read without its neighbours, and the
 //! body, made of lines of the dump, costs little beside the dump's text in the same frame.
-//!
-//! A block is written by liblz4 (the `lz4` crate) and read by `lz4_flex`: one block format.
-//! liblz4's encoder takes a third fewer instructions than `lz4_flex`'s for blocks 0.9 %
-//! smaller (notes/build-bench.md, session 48); `lz4_flex` reads every frame as before, those
-//! of older builds too, and tantivy links it anyway.
 
 use std::cell::RefCell;
 
@@ -64,12 +59,13 @@ fn frame_into(parts: &Parts, raw: &mut Vec<u8>, out: &mut Vec<u8>) -> std::io::R
     let len = u32::try_from(raw.len())
         .map_err(|_| std::io::Error::other("one article's parts exceed 4 GB"))?;
     // Grown rather than cleared: zeroed once, not at every part.
-    let most = LENGTH + lz4::block::compress_bound(raw.len())?;
+    let most = LENGTH + lz4_flex::block::get_maximum_output_size(raw.len());
     if out.len() < most {
         out.resize(most, 0);
     }
     out[..LENGTH].copy_from_slice(&len.to_le_bytes());
-    let n = lz4::block::compress_to_buffer(raw, None, false, &mut out[LENGTH..most])?;
+    let n = lz4_flex::block::compress_into(raw, &mut out[LENGTH..])
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
     Ok(out[..LENGTH + n].to_vec())
 }
 
@@ -227,7 +223,7 @@ mod tests {
         );
     }
 
-    /// `raw` framed as [`encode`] framed it before session 48, by `lz4_flex`'s encoder.
+    /// `raw` as [`encode`] frames it.
     fn frame_of(raw: &[u8]) -> Vec<u8> {
         let mut block = vec![0; lz4_flex::block::get_maximum_output_size(raw.len())];
         let n = lz4_flex::block::compress_into(raw, &mut block).unwrap();
@@ -253,32 +249,6 @@ mod tests {
         }
         // The dump's text is most of a part and repeats: it is stored compressed.
         assert!(frames[5].len() < 300_000 / 4, "{}", frames[5].len());
-    }
-
-    proptest::proptest! {
-        /// liblz4's frames against `lz4_flex`'s (the encoder before): the same length, and
-        /// read back by `lz4_flex` the same parts, the same bytes. Text made of a few words,
-        /// repeated as a dump's are, and parts past 64 KB, where both switch tables.
-        #[test]
-        fn a_frame_reads_back_as_the_old_encoders_frame(
-            body in proptest::collection::vec(
-                proptest::collection::vec(0usize..6, 0..300), 0..20),
-            text in proptest::collection::vec(0usize..6, 0..25_000),
-            noise in proptest::collection::vec(proptest::prelude::any::<char>(), 0..200),
-        ) {
-            const WORDS: [&str; 6] = ["قال ", "الوزير", " ", "\n", "AFP ", "٢٠١٥"];
-            let said = |words: &[usize]| words.iter().map(|&w| WORDS[w]).collect::<String>();
-            let parts = Parts {
-                body: body.iter().map(|p| said(p)).collect(),
-                text: said(&text) + &noise.iter().collect::<String>(),
-            };
-            let frame = encode(&parts).unwrap();
-            let old = frame_of(&postcard::to_stdvec(&parts).unwrap());
-            proptest::prop_assert_eq!(&frame[..LENGTH], &old[..LENGTH]);
-            let raw = |f: &[u8]| with_decompressed(f, |raw| Ok(raw.to_vec())).unwrap();
-            proptest::prop_assert_eq!(raw(&frame), raw(&old));
-            proptest::prop_assert_eq!(decode(&frame).unwrap(), parts);
-        }
     }
 
     #[test]
