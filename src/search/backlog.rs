@@ -1,26 +1,27 @@
-//! The articles handed to tantivy's indexing thread and not yet indexed: counted, and kept
-//! few by making a parse worker wait while the indexing thread catches up.
+//! The articles handed to tantivy's indexing threads and not yet indexed: counted, and kept
+//! few by making a parse worker wait while the indexing threads catch up.
 //!
 //! Tantivy's own queue holds up to 10,000 documents. The build's parse workers (one per core)
-//! and the one indexing thread share the cores, so the indexing thread gets less than its
-//! share and falls behind; when the parse ends, what it queued (up to those 10,000 articles,
-//! seconds of one core's work) is indexed with the other core idle. Here a worker that finds
-//! [`BOUND`] articles queued waits until the indexing thread takes one, so the thread runs on
-//! a core of its own while the other worker parses, and the parse ends with few queued. But
-//! only one worker waits at a time: with one worker per core, the indexing thread and the
-//! workers that do not wait are then still as many as the cores, so a core is idle only when
-//! there is no work for it (and while tantivy flushes a segment, not taking articles for a
-//! second or more, the other worker goes on parsing rather than waiting with the first).
+//! and the indexing threads share the cores, so an indexing thread may get less than its share
+//! and fall behind (the one thread of a build before session 49 did; each of two has half the
+//! work); when the parse ends, what was queued (up to those 10,000 articles, seconds of one
+//! core's work) is indexed with a core idle. Here a worker that finds [`BOUND`] articles queued
+//! waits until an indexing thread takes one, so the indexing threads get their share while the
+//! other worker parses, and the parse ends with few queued. But only one worker waits at a
+//! time: with one worker per core, the workers that do not wait and the indexing threads are
+//! then at least as many as the cores, so a core is idle only when there is no work for it
+//! (and while tantivy flushes a segment, not taking articles for a second or more, the other
+//! worker goes on parsing rather than waiting with the first).
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
-/// Articles queued before a worker waits: enough that the indexing thread does not run dry
+/// Articles queued before a worker waits: enough that the indexing threads do not run dry
 /// while the waiting worker wakes and parses its next article, and few enough to be indexed
 /// in milliseconds once the parse ends.
 const BOUND: usize = 64;
 
-/// The longest a worker waits. The indexing thread takes an article every fraction of a
+/// The longest a worker waits. An indexing thread takes an article every fraction of a
 /// millisecond, or the channel drops its articles when the thread stops, so the wait always
 /// ends well before; this only keeps a worker from waiting forever on a queue that a
 /// failure left full (tantivy's own queue still bounds what it then adds).
@@ -77,7 +78,7 @@ impl Backlog {
         Permit(Arc::clone(self))
     }
 
-    /// Articles handed to the indexing thread and not yet indexed.
+    /// Articles handed to the indexing threads and not yet indexed.
     pub(super) fn queued(&self) -> usize {
         self.lock().queued
     }

@@ -78,17 +78,20 @@ mod tests {
                 .unwrap()
                 .searcher();
             let schema = searcher.schema().clone();
+            // Summed over the segments: a new index's threads share its articles.
             let fields: Vec<_> = schema
                 .fields()
                 .map(|(field, entry)| {
-                    let segment = searcher.segment_reader(0);
-                    let inverted = segment.inverted_index(field).unwrap();
-                    let name = entry.name().to_owned();
-                    (
-                        name,
-                        inverted.total_num_tokens(),
-                        inverted.terms().num_terms(),
-                    )
+                    let (mut tokens, mut terms) = (0, std::collections::BTreeSet::new());
+                    for segment in searcher.segment_readers() {
+                        let inverted = segment.inverted_index(field).unwrap();
+                        tokens += inverted.total_num_tokens();
+                        let mut stream = inverted.terms().stream().unwrap();
+                        while stream.advance() {
+                            terms.insert(stream.key().to_vec());
+                        }
+                    }
+                    (entry.name().to_owned(), tokens, terms.len())
                 })
                 .collect();
             (searcher.num_docs(), schema, fields)

@@ -394,15 +394,16 @@ mod tests {
         }
     }
 
-    /// An index of three segments (a build, then two updates): the first and the last hold
-    /// the query's words, the second not.
+    /// An index of three segments (three updates of an empty build, each one segment: a
+    /// build shares its articles between its threads): the first and the last hold the
+    /// query's words, the second not.
     fn three_segments(dir: &Path) {
-        let first = [
-            article("a", "سوريا", "قال وزير الخارجية إن سوريا"),
-            article("b", "خبر", "وزير الخارجية الروسي سيرغي لافروف"),
-        ];
-        super::super::build_index(&first, dir).unwrap();
+        super::super::build_index(&[], dir).unwrap();
         for batch in [
+            [
+                article("a", "سوريا", "قال وزير الخارجية إن سوريا"),
+                article("b", "خبر", "وزير الخارجية الروسي سيرغي لافروف"),
+            ],
             [
                 article("c", "طقس", "أمطار غزيرة"),
                 article("d", "رياضة", "مباراة"),

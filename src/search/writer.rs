@@ -17,31 +17,46 @@ use super::schema::{Fields, fields_to_update, register_tokenizers, schema};
 use super::{SearchError, index_error};
 use crate::parse::Article;
 
-/// Tantivy's indexing threads. One, whatever the cores: the build's two parse workers keep
-/// both cores busy, and a second indexing thread made three busy threads on two cores, each
-/// spinning and yielding on tantivy's channel when it was empty or full (a build of 10,000
-/// made 31,060 `sched_yield` calls with two, 17,722 with one), and a second segment of the
-/// same vocabulary (one thread's `finalize` −4 % of its instructions). On a quiet machine a
-/// build of 10,000 dumps took 14 % less CPU with one (5.71 CPU-s against 6.63, median of five
-/// interleaved rounds) and no more wall time (notes/build-bench.md, session 30).
-pub const INDEX_THREADS: usize = 1;
+/// Tantivy's indexing threads of a new index: two, one a core, beside the build's two parse
+/// workers. A new index's articles are shared out between them (each writes its own segment)
+/// and its last segments are written out by both at once when the parse ends.
+///
+/// Session 49 measured what the second thread costs (notes/build-bench.md). Earlier sessions
+/// (30, 37, 46) had rejected it under load, seeing more `sched_yield` calls and more system
+/// time; neither is work: the threads' waits on tantivy's channel, the backlog and rayon are
+/// under 1 % of a build's samples either way (perf at 2 kHz, 10,000 dumps), the kernel's
+/// samples the same (0.69 CPU-s with one, 0.66 with two); the higher system time that
+/// `/usr/bin/time` shows is a split sampled at the kernel's 250 Hz tick. The build's CPU (its
+/// task clock) was the same with either at 10,000 (4.12–4.40 CPU-s with one, 4.19–4.20 with
+/// two, three turns at load 1.6–1.9), its wall 9 % shorter on a quiet machine (the lead's five
+/// turns: 2.27–2.53 s against 2.13–2.33 s); at 100,000 the two threads' hash tables, each of
+/// the whole vocabulary, make tantivy's `subscribe` ≈ 9 % dearer (≈ +1 CPU-s of ≈ 43).
+pub const INDEX_THREADS: usize = 2;
 
-/// Indexing memory, of the one writer thread. Tantivy flushes a segment whenever the thread
-/// fills it (≈ 29,500 generated articles with this), so more memory means fewer, larger
-/// segments and less merging; but a flush needs about as much again while it runs, and a
-/// build's whole peak is to stay under 1 GB at 100,000 articles (678 MB with this, 555 MB
-/// with 96 MB over two threads, notes/build-bench.md session 30).
+/// Tantivy's indexing threads of an update (a `+1`, `serve --watch`): one. An update's few
+/// articles make one segment, and a second thread would start (and maybe write a second
+/// segment of two articles, for every later update's merges to take up) for no time to win.
+const UPDATE_THREADS: usize = 1;
+
+/// Indexing memory of an update's writer thread. Tantivy flushes a segment whenever a thread
+/// fills its share (≈ 44,300 generated articles with this, session 49), so more memory means
+/// fewer, larger segments and less merging; but a flush needs about as much again while it
+/// runs, and a build's whole peak is to stay under 1 GB at 100,000 articles (678 MB with
+/// this, 555 MB with 96 MB over two threads, notes/build-bench.md session 30).
 const WRITER_MEMORY: usize = 192 << 20;
 
-/// Indexing memory of a new index's writer thread: as much as the flushes a merge of
-/// [`NEW_MERGE_SEGMENTS`] took, so that a segment is written once at that size, not flushed
-/// three times and merged (the merge thread was ≈ 3.1 CPU-s of a build's ≈ 59 at 100,000
-/// generated dumps, on the cores the parse shares; notes/build-bench.md, session 44). A flush
-/// then holds more than 100,000 generated articles, past [`MERGE_BELOW_DOCS`]: never merged.
-/// The price is the last segment's `finalize` after the parse, larger on average (at 100,000,
-/// the whole index's: ≈ 7 s under load against ≈ 2) and a peak ≈ 60 MB higher there (860–879
-/// MB against 794–808: the arena, less the merge's mapped files); an update's few articles
-/// never fill either budget.
+/// Indexing memory of a new index's writer, shared by its [`INDEX_THREADS`] threads (tantivy
+/// gives each an equal share): as much as the flushes a merge of [`NEW_MERGE_SEGMENTS`] took,
+/// so that a segment is written once at that size, not flushed three times and merged (the
+/// merge thread was ≈ 3.1 CPU-s of a build's ≈ 59 at 100,000 generated dumps, on the cores the
+/// parse shares; notes/build-bench.md, session 44). A thread's share of 288 MB flushes
+/// ≈ 66,000 generated articles (one of 192 MB flushed 44,300, session 49), past
+/// [`MERGE_BELOW_DOCS`]: never merged; 100,000 articles end in one segment a thread. The price
+/// is the last segments' `finalize` after the parse (at 100,000 the whole index's, in two
+/// halves side by side) and a segment every ≈ 66,000 articles at a million (≈ 17 segments,
+/// against ≈ 8 of one thread's 576 MB), each visited by a query; the peak is the same (the
+/// arenas hold what they were given, together); an update's few articles never fill either
+/// budget.
 const NEW_WRITER_MEMORY: usize = NEW_MERGE_SEGMENTS * WRITER_MEMORY;
 
 /// Segments of this many articles or more are never merged again. A merge reads its
@@ -53,15 +68,16 @@ const NEW_WRITER_MEMORY: usize = NEW_MERGE_SEGMENTS * WRITER_MEMORY;
 /// ≈ 3.7 GB of segment files mapped at once (peak 6.1 GB, notes/build-bench.md). With this
 /// cap only flushed segments are merged, [`NEW_MERGE_SEGMENTS`] at a time (≈ 90,000
 /// articles, ≈ 0.5 GB mapped) whatever the archive's size, and a new index's flushes are
-/// already past it ([`NEW_WRITER_MEMORY`]): a million generated articles end in ≈ 10
+/// already past it ([`NEW_WRITER_MEMORY`]): a million generated articles end in ≈ 17
 /// segments, which a query visits one after the other.
 const MERGE_BELOW_DOCS: usize = 50_000;
 
-/// How many flushed segments a build from nothing merges into one. Three of
-/// [`WRITER_MEMORY`]'s make ≈ 88,500 articles, as many as eight of the two threads' 48 MB
-/// shares made before (so a merge maps as much), and leave 100,000 articles in two segments
-/// (88,500 and the last flush): a phrase query visits each segment, and seven unmerged
-/// flushes of 96 MB cost it 4.22 M instructions against 2.85 M (notes/build-bench.md).
+/// How many flushed segments a build from nothing merges into one, when its flushes are
+/// smaller than [`MERGE_BELOW_DOCS`] (articles longer than the generated ones): three of
+/// [`WRITER_MEMORY`]'s made ≈ 88,500 generated articles, as many as eight 48 MB flushes
+/// made before (so a merge maps as much). A phrase query visits each segment, and seven
+/// unmerged flushes of 96 MB cost it 4.22 M instructions against 2.85 M
+/// (notes/build-bench.md).
 const NEW_MERGE_SEGMENTS: usize = 3;
 
 /// Segments are grouped for merging by their size's logarithm, and tantivy's default puts
@@ -147,7 +163,7 @@ impl IndexWriter {
         dir: &Path,
         writing: Writing,
     ) -> Result<IndexWriter, SearchError> {
-        let writer = tantivy_writer(&index, writing, INDEX_THREADS).map_err(index_error(dir))?;
+        let writer = tantivy_writer(&index, writing, threads(writing)).map_err(index_error(dir))?;
         Ok(IndexWriter {
             writer,
             fields,
@@ -277,7 +293,15 @@ pub(super) fn tantivy_writer(
     Ok(writer)
 }
 
-/// The writer thread's indexing memory ([`WRITER_MEMORY`], [`NEW_WRITER_MEMORY`]).
+/// The indexing threads of a writer ([`INDEX_THREADS`], [`UPDATE_THREADS`]).
+fn threads(writing: Writing) -> usize {
+    match writing {
+        Writing::New => INDEX_THREADS,
+        Writing::Update => UPDATE_THREADS,
+    }
+}
+
+/// A writer's indexing memory, shared by its threads ([`WRITER_MEMORY`], [`NEW_WRITER_MEMORY`]).
 fn memory(writing: Writing) -> usize {
     match writing {
         Writing::New => NEW_WRITER_MEMORY,
@@ -317,8 +341,8 @@ mod tests {
         let flushed = [10_400, 10_200, 10_100, 9_900, 9_800, 9_700, 9_600];
         let remainders = [2_900, 2_200];
         assert_eq!(merged(New, &[&flushed[..], &remainders[..]].concat()), [9]);
-        // The one writer thread's flushes are three times as large: three make a merge, as
-        // eight of the smaller did, and two wait for a third.
+        // Flushes three times as large (192 MB of longer articles, below the cap): three make
+        // a merge, as eight of the smaller did, and two wait for a third.
         assert_eq!(merged(New, &[29_500, 29_400, 29_300]), [3]);
         assert!(merged(New, &[29_500, 29_400]).is_empty());
         // An update adds one article beside the same seven flushes: nothing to merge.
@@ -334,13 +358,18 @@ mod tests {
     }
 
     #[test]
-    fn a_new_index_flushes_at_once_what_its_merges_made_and_an_update_as_before() {
-        // A new index's flush holds as many articles as the flushes a merge took: written
-        // once, not written, read back and written again.
+    fn a_new_index_flushes_past_the_merges_cap_in_the_memory_of_one_thread_before() {
+        // Its memory is the flushes a merge took, as with the one thread before session 49.
         assert_eq!(
             memory(Writing::New),
             NEW_MERGE_SEGMENTS * memory(Writing::Update)
         );
+        // Tantivy shares it out: each thread's share is half as much again as an update's,
+        // whose 192 MB flushed 44,300 generated articles (two threads, session 49), so a
+        // share flushes ≈ 66,000: past the cap of merges, a segment written once.
+        let share = memory(Writing::New) / threads(Writing::New);
+        assert_eq!(2 * share, 3 * WRITER_MEMORY);
+        const { assert!(44_300 * 3 / 2 > MERGE_BELOW_DOCS) };
         // An update's segment holds a few articles: its memory stays what a `+1` measured.
         assert_eq!(memory(Writing::Update), WRITER_MEMORY);
     }
@@ -408,21 +437,33 @@ mod tests {
     }
 
     #[test]
-    fn articles_indexed_together_make_one_segment() {
-        // Two writer threads would share them out, each writing a segment of its own.
+    fn a_new_index_shares_its_articles_between_its_threads_and_an_update_adds_one_segment() {
+        let article = |i: usize| Article {
+            id: format!("a{i}"),
+            title: "وزير الخارجية".into(),
+            body: vec![format!("قال وزير الخارجية الروسي {i}")],
+            ..Default::default()
+        };
         let dir = tempfile::tempdir().unwrap();
-        let articles: Vec<_> = (0..400)
-            .map(|i| Article {
-                id: format!("a{i}"),
-                title: "وزير الخارجية".into(),
-                body: vec![format!("قال وزير الخارجية الروسي {i}")],
-                ..Default::default()
-            })
-            .collect();
+        let articles: Vec<_> = (0..400).map(article).collect();
         build_index(&articles, dir.path()).unwrap();
         let index = Index::open_in_dir(dir.path()).unwrap();
         let segments = index.searchable_segment_metas().unwrap();
-        assert_eq!(segments.len(), 1);
-        assert_eq!(segments[0].num_docs(), 400);
+        // A segment a thread that took articles (both do, but for a thread not woken in
+        // time): none flushed early, every article in one of them.
+        assert!(
+            (1..=INDEX_THREADS).contains(&segments.len()),
+            "{segments:?}"
+        );
+        assert_eq!(segments.iter().map(|s| s.num_docs()).sum::<u32>(), 400);
+        // An update's articles, however many, make one segment of their own: its one thread.
+        let writer = IndexWriter::open(dir.path()).unwrap();
+        for i in 400..800 {
+            writer.add(&article(i)).unwrap();
+        }
+        writer.commit().unwrap();
+        let after = index.searchable_segment_metas().unwrap();
+        assert_eq!(after.len(), segments.len() + 1, "{after:?}");
+        assert_eq!(after.iter().map(|s| s.num_docs()).sum::<u32>(), 800);
     }
 }
