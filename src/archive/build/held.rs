@@ -1,12 +1,18 @@
 //! The parts a parse worker has indexed and not stored yet: held up to [`HELD_BYTES`] and
 //! stored oldest first, the rest once the worker's walk ends.
 //!
-//! A build from nothing ends its parse with tantivy's last segment still to write (its
-//! `finalize`, on one thread: 22 % of the indexing thread's instructions at 10,000 dumps),
-//! beside it only the threads step: a core idled. The index needs an article's terms, not its stored parts, so the
-//! parts of a worker's last articles are compressed (lz4, a fifth of the workers'
-//! instructions) once the index has them, beside the `finalize`, instead of before, while both
-//! cores were busy. Held by a bound of bytes, so that a build never holds many bodies at once.
+//! A build from nothing ends its parse with tantivy's last segments still to write (their
+//! `finalize`). The index needs an article's terms, not its stored parts, so the parts of a
+//! worker's last articles are compressed (lz4, a fifth of the workers' instructions) once the
+//! index has them. Held by a bound of bytes, so that a build never holds many bodies at once.
+//!
+//! Session 45 meant this framing to run beside the `finalize`, on the core the one indexing
+//! thread left. It does not: tantivy starts a segment's `finalize` only when the writer
+//! commits, and the build commits once the walks end, these parts stored (a profile of 10,000
+//! dumps, session 49: both workers framing for ≈ 90 ms after their last parse, tantivy's
+//! threads idle, then the `finalize`). Since session 49 a new index has two indexing threads,
+//! whose two `finalize`s and the threads step keep both cores busy after the commit: the
+//! framing, before or beside them, is the same work on the same two cores.
 
 use std::collections::VecDeque;
 
