@@ -10,6 +10,7 @@
 use tantivy::Document;
 
 use super::backlog::Permit;
+use super::frequent::FrequentTerms;
 use super::pairs::{ArticleTerms, analysed};
 use super::schema::Fields;
 use crate::parse::Article;
@@ -35,9 +36,19 @@ impl ArticleDoc {
     }
 
     /// The document of `a`, whose title and body are `terms` (made by [`ArticleTerms::analyse`]
-    /// on `a`), in `f`'s fields.
-    pub(super) fn of(f: Fields, a: &Article, terms: ArticleTerms) -> ArticleDoc {
-        ArticleDoc::of_by(f, a, terms, analysed)
+    /// on `a`), in `f`'s fields, the terms of `frequent` marked so in each line.
+    pub(super) fn of(
+        f: Fields,
+        a: &Article,
+        terms: ArticleTerms,
+        frequent: &FrequentTerms,
+    ) -> ArticleDoc {
+        let ArticleTerms { title, body } = terms;
+        let terms = ArticleTerms {
+            title: frequent.mark(title),
+            body: frequent.mark(body),
+        };
+        ArticleDoc::of_by(f, a, terms, |text| frequent.mark(analysed(text)))
     }
 
     /// [`ArticleDoc::of`], the subtitle and the captions analysed by `analyse` (the floor

@@ -7,6 +7,7 @@ use tantivy::Index;
 use tantivy::schema::Schema;
 
 pub use super::document::ArticleDoc;
+use super::frequent::FrequentTerms;
 use super::pairs::{ArticleTerms, analysed_by};
 pub use super::writer::INDEX_THREADS;
 use super::writer::{Writing, tantivy_writer};
@@ -28,9 +29,19 @@ pub fn new_writer(
 }
 
 /// The document a build hands tantivy for `a`, whose title and body are `terms` (made by
-/// [`ArticleTerms::analyse`] on `a`).
+/// [`ArticleTerms::analyse`] on `a`), of an index born without frequent terms.
 pub fn document(a: &Article, terms: ArticleTerms) -> ArticleDoc {
-    ArticleDoc::of(super::schema::schema().1, a, terms)
+    document_with(a, terms, &FrequentTerms::default())
+}
+
+/// [`document`] in an index born with the frequent terms `frequent`.
+pub fn document_with(a: &Article, terms: ArticleTerms, frequent: &FrequentTerms) -> ArticleDoc {
+    ArticleDoc::of(super::schema::schema().1, a, terms, frequent)
+}
+
+/// Whether `term` is in the fixed table of common terms (`super::common`).
+pub fn is_common(term: &str) -> bool {
+    super::common::is_common(term)
 }
 
 /// The document a build would hand tantivy for `a` if the common terms were those `common`
@@ -65,10 +76,12 @@ mod tests {
         let fed = tempfile::tempdir().unwrap();
         let index = Index::create_in_dir(fed.path(), schema()).unwrap();
         let mut writer = new_writer(&index, INDEX_THREADS).unwrap();
+        let sample: Vec<ArticleTerms> = articles.iter().map(ArticleTerms::of).collect();
+        let frequent = FrequentTerms::choose(&sample);
+        assert!(!frequent.is_empty());
         for a in &articles {
-            writer
-                .add_document(document(a, ArticleTerms::of(a)))
-                .unwrap();
+            let doc = document_with(a, ArticleTerms::of(a), &frequent);
+            writer.add_document(doc).unwrap();
         }
         writer.commit().unwrap();
         let read = |dir: &std::path::Path| {

@@ -1,13 +1,14 @@
 //! A line of terms: how the writer hands tantivy an analysed text (`super::pairs`), and the
-//! two tokenizers that read it back, its terms ([`Line::terms`]) and the pairs of which one
-//! term is common ([`Line::pairs`]).
+//! two tokenizers that read it back, its terms ([`Line::terms`]) and the pairs it indexes
+//! ([`Line::pairs`]: those of which one term is common, or both terms frequent in the
+//! archive).
 
 use std::ops::Range;
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::analyzer::MAX_TERM_BYTES;
-use super::common::MAX_COMMON_BYTES;
+use super::common::{MAX_COMMON_BYTES, MAX_FREQUENT_BYTES};
 
 /// The tokenizer name of [`Line::terms`] in the index's tokenizer manager.
 pub const TERMS_NAME: &str = "arabic-terms";
@@ -22,16 +23,39 @@ pub(super) const PAIR_JOIN: char = '\u{1F}';
 /// never empty).
 pub(super) const END_OF_TERMS: u8 = 0;
 
-/// A common term's length is written as this plus its length, a term that is not common's as
-/// its length: the lengths of both kinds are under 128, one ASCII byte (a common term is at
-/// most [`MAX_COMMON_BYTES`] long), and the line stays UTF-8.
+/// A common term's length is written as this plus its length, a frequent term's as
+/// [`FREQUENT_LENGTH`] plus its length, any other term's as its length: the lengths of the
+/// three kinds are under 128, one ASCII byte (a common term is at most [`MAX_COMMON_BYTES`]
+/// long, a frequent one [`MAX_FREQUENT_BYTES`]), and the line stays UTF-8.
 const COMMON_LENGTH: u8 = MAX_TERM_BYTES as u8;
+const FREQUENT_LENGTH: u8 = COMMON_LENGTH + MAX_COMMON_BYTES as u8;
 
-const _: () = assert!(MAX_TERM_BYTES + MAX_COMMON_BYTES < 0x80);
+const _: () = assert!(MAX_TERM_BYTES + MAX_COMMON_BYTES + MAX_FREQUENT_BYTES < 0x80);
+
+/// What a term of a line is to the pairs fields: a pair with a common term is indexed, and a
+/// pair of two frequent ones ([`super::frequent`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Other,
+    Frequent,
+    Common,
+}
+
+impl Kind {
+    /// Whether the pairs fields hold the pair of a term of this kind and one of `next`.
+    #[inline(always)]
+    pub(super) fn pairs_with(self, next: Kind) -> bool {
+        use Kind::{Common, Frequent};
+        matches!(
+            (self, next),
+            (Common, _) | (_, Common) | (Frequent, Frequent)
+        )
+    }
+}
 
 /// A line of terms being written: the terms joined by [`PAIR_JOIN`], then [`END_OF_TERMS`]
-/// and each term's length in bytes as one ASCII character, which also says whether the term
-/// is common ([`COMMON_LENGTH`]).
+/// and each term's length in bytes as one ASCII character, which also says the term's
+/// [`Kind`] ([`COMMON_LENGTH`]; a term is marked frequent afterwards, by [`mark_frequent`]).
 ///
 /// Every token the index reads is read back from a line twice (terms and pairs). A term is
 /// found by its length in a few instructions where a separator was searched for byte by byte
@@ -86,12 +110,62 @@ impl LineWriter {
 
 const MAX_COMMON_BYTES_U8: u8 = MAX_COMMON_BYTES as u8;
 
-/// A term's length and whether it is common, from the byte [`LineWriter::push`] wrote.
+/// A term's length and kind, from the byte [`LineWriter::push`] or [`mark_frequent`] wrote.
 #[inline(always)]
-fn length_of(byte: u8) -> (usize, bool) {
-    let common = byte > COMMON_LENGTH;
-    let len = if common { byte - COMMON_LENGTH } else { byte };
-    (usize::from(len), common)
+fn length_of(byte: u8) -> (usize, Kind) {
+    let (len, kind) = if byte > FREQUENT_LENGTH {
+        (byte - FREQUENT_LENGTH, Kind::Frequent)
+    } else if byte > COMMON_LENGTH {
+        (byte - COMMON_LENGTH, Kind::Common)
+    } else {
+        (byte, Kind::Other)
+    };
+    (usize::from(len), kind)
+}
+
+/// Each term of `line` (as [`LineWriter::finish`] wrote it) with its length's byte, in
+/// order; a line made otherwise ends where it stops making sense.
+fn terms_of(line: &str) -> impl Iterator<Item = (&str, u8)> {
+    let (terms, lengths) = match memchr::memrchr(END_OF_TERMS, line.as_bytes()) {
+        Some(end) => (&line[..end], &line.as_bytes()[end + 1..]),
+        None => ("", &[][..]),
+    };
+    let mut next = 0;
+    lengths.iter().map_while(move |&byte| {
+        let start = next;
+        next += length_of(byte).0;
+        let term = terms.get(start..next)?;
+        next += PAIR_JOIN.len_utf8();
+        Some((term, byte))
+    })
+}
+
+/// Each term of `line`, in order.
+pub(super) fn each_term(line: &str) -> impl Iterator<Item = &str> {
+    terms_of(line).map(|(term, _)| term)
+}
+
+/// `line` (as [`LineWriter::finish`] wrote it) with each of its terms that is neither common
+/// nor longer than [`MAX_FREQUENT_BYTES`] marked frequent where `frequent` says so: only its
+/// lengths are written again.
+pub(super) fn mark_frequent(mut line: String, frequent: impl Fn(&str) -> bool) -> String {
+    let Some(end) = memchr::memrchr(END_OF_TERMS, line.as_bytes()) else {
+        return line;
+    };
+    let marked: String = terms_of(&line)
+        .map(|(term, byte)| {
+            let (len, kind) = length_of(byte);
+            let is_frequent = kind == Kind::Other && len <= MAX_FREQUENT_BYTES && frequent(term);
+            char::from(if is_frequent {
+                FREQUENT_LENGTH + byte
+            } else {
+                byte
+            })
+        })
+        .collect();
+    line.truncate(end + 1);
+    line.push_str(&marked);
+    line
 }
 
 /// The pair term of two adjacent terms, as the pairs fields hold it.
@@ -104,7 +178,8 @@ pub fn pair(first: &str, second: &str) -> String {
 }
 
 /// Reads a line `super::pairs::analysed` wrote: its terms in order ([`Line::terms`]), or every two
-/// adjacent terms of which one is common, joined as [`pair`] does ([`Line::pairs`]).
+/// adjacent terms whose kinds pair ([`Kind::pairs_with`]), joined as [`pair`] does
+/// ([`Line::pairs`]).
 #[derive(Clone, Default)]
 pub struct Line {
     pairs: bool,
@@ -133,21 +208,20 @@ pub struct LineStream<'a> {
     next: usize,
     /// Where the last term read starts, for pairs: the next pair runs from there.
     previous: usize,
-    /// Whether the last term read is common, for pairs: the next pair is indexed if so.
-    previous_common: bool,
+    /// The last term read's kind, for pairs: whether the next pair is indexed.
+    previous_kind: Kind,
     pairs: bool,
     token: &'a mut Token,
 }
 
 impl LineStream<'_> {
-    /// The next term's place in `terms` and whether it is common, and moves past it and its
-    /// join.
+    /// The next term's place in `terms` and its kind, and moves past it and its join.
     #[inline]
-    fn next_term(&mut self) -> Option<(Range<usize>, bool)> {
-        let (len, common) = length_of(*self.lengths.next()?);
+    fn next_term(&mut self) -> Option<(Range<usize>, Kind)> {
+        let (len, kind) = length_of(*self.lengths.next()?);
         let start = self.next;
         self.next = start + len + PAIR_JOIN.len_utf8();
-        Some((start..start + len, common))
+        Some((start..start + len, kind))
     }
 }
 
@@ -166,13 +240,13 @@ impl Tokenizer for Line {
             lengths: lengths.iter(),
             next: 0,
             previous: 0,
-            previous_common: false,
+            previous_kind: Kind::Other,
             pairs: self.pairs,
             token: &mut self.token,
         };
         if stream.pairs {
             // The first pair needs two terms.
-            stream.previous_common = stream.next_term().is_some_and(|(_, common)| common);
+            stream.previous_kind = stream.next_term().map_or(Kind::Other, |(_, kind)| kind);
         }
         stream
     }
@@ -182,11 +256,11 @@ impl TokenStream for LineStream<'_> {
     #[inline]
     fn advance(&mut self) -> bool {
         loop {
-            let Some((term, common)) = self.next_term() else {
+            let Some((term, kind)) = self.next_term() else {
                 return false;
             };
             let start = if self.pairs {
-                let indexed = common | std::mem::replace(&mut self.previous_common, common);
+                let indexed = std::mem::replace(&mut self.previous_kind, kind).pairs_with(kind);
                 let start = std::mem::replace(&mut self.previous, term.start);
                 if !indexed {
                     continue;
@@ -214,15 +288,15 @@ impl TokenStream for LineStream<'_> {
     fn process(&mut self, sink: &mut dyn FnMut(&Token)) {
         let (terms, pairs) = (self.terms, self.pairs);
         let (mut next, mut previous) = (self.next, self.previous);
-        let mut previous_common = self.previous_common;
+        let mut previous_kind = self.previous_kind;
         let token = &mut *self.token;
         for &byte in self.lengths.by_ref() {
-            let (len, common) = length_of(byte);
+            let (len, kind) = length_of(byte);
             let start = next;
             let end = start + len;
             next = end + PAIR_JOIN.len_utf8();
             let from = if pairs {
-                let indexed = common | std::mem::replace(&mut previous_common, common);
+                let indexed = std::mem::replace(&mut previous_kind, kind).pairs_with(kind);
                 let from = std::mem::replace(&mut previous, start);
                 if !indexed {
                     continue;
@@ -241,7 +315,7 @@ impl TokenStream for LineStream<'_> {
             sink(token);
         }
         (self.next, self.previous) = (next, previous);
-        self.previous_common = previous_common;
+        self.previous_kind = previous_kind;
     }
 
     fn token(&self) -> &Token {

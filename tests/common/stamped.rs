@@ -26,5 +26,6 @@ pub fn put_empty_index(out: &Path, stamp: Option<&str>) {
 pub fn is_of_this_format(out: &Path) -> bool {
     let search = archive::search_dir(&compiled::path_in(out));
     let json: Value = serde_json::from_slice(&fs::read(search.join("meta.json")).unwrap()).unwrap();
-    json["payload"] == format!("arshif index format {INDEX_FORMAT}")
+    let stamp = json["payload"].as_str().unwrap_or_default();
+    stamp.lines().next() == Some(&*format!("arshif index format {INDEX_FORMAT}"))
 }
