@@ -119,7 +119,11 @@ fn schema_of(v: Variant) -> Schema {
             other => panic!("{name}: a field of type {other:?}"),
         };
         let options = match name {
-            "title_pairs" | "body_pairs" if !v.pairs => TextOptions::default(),
+            "title_pairs" | "body_pairs" | "title_frequent_pairs" | "body_frequent_pairs"
+                if !v.pairs =>
+            {
+                TextOptions::default()
+            }
             "title" | "body" if !v.positions => {
                 let indexing = options.get_indexing_options().expect("indexed").clone();
                 TextOptions::default().set_indexing_options(
@@ -188,7 +192,17 @@ fn count_tokens(docs: Vec<ArticleDoc>, dir: &std::path::Path) -> [(u64, u64); 4]
             .map(|i| (i.total_num_tokens(), i.terms().num_terms() as u64))
             .fold((0, 0), |(t, k), (ti, ki)| (t + ti, k + ki))
     };
-    let counts = ["title", "body", "title_pairs", "body_pairs"].map(tokens);
+    // Both kinds of pairs together: a pair is of one kind only.
+    let both = |name: &str| {
+        let (common, frequent) = (tokens(name), tokens(&name.replace('_', "_frequent_")));
+        (common.0 + frequent.0, common.1 + frequent.1)
+    };
+    let counts = [
+        tokens("title"),
+        tokens("body"),
+        both("title_pairs"),
+        both("body_pairs"),
+    ];
     drop(searcher);
     std::fs::remove_dir_all(dir).expect("removed");
     counts

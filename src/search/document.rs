@@ -20,8 +20,9 @@ use tantivy::schema::document::{ReferenceValue, ReferenceValueLeaf, Value};
 /// An article as the index receives it.
 pub struct ArticleDoc {
     id: (Field, String),
-    /// Each text's line of terms and the two fields that read it, in the article's order.
-    lines: Vec<(Field, Field, String)>,
+    /// Each text's line of terms and the fields that read it (its terms, each kind of pairs),
+    /// in the article's order.
+    lines: Vec<([Field; 3], String)>,
     /// Its place in the writer's backlog, given back when tantivy drops it, indexed.
     _permit: Option<Permit>,
 }
@@ -62,13 +63,13 @@ impl ArticleDoc {
         let mut doc = ArticleDoc::new(f.id, &a.id);
         // Each text is analysed once; its terms and its pairs fields both read the line of
         // terms. One value each, in the same order: a pair never spans two values.
-        doc.add_line(f.title, f.title_pairs, terms.title);
+        doc.add_line(f.of_title(), terms.title);
         if let Some(subtitle) = &a.subtitle {
-            doc.add_line(f.title, f.title_pairs, analyse(subtitle));
+            doc.add_line(f.of_title(), analyse(subtitle));
         }
-        doc.add_line(f.body, f.body_pairs, terms.body);
+        doc.add_line(f.of_body(), terms.body);
         for caption in &a.captions {
-            doc.add_line(f.body, f.body_pairs, analyse(caption));
+            doc.add_line(f.of_body(), analyse(caption));
         }
         doc
     }
@@ -78,9 +79,9 @@ impl ArticleDoc {
         self._permit = Some(permit);
     }
 
-    /// Adds a line of terms, indexed in both `terms` and `pairs`.
-    pub(super) fn add_line(&mut self, terms: Field, pairs: Field, line: String) {
-        self.lines.push((terms, pairs, line));
+    /// Adds a line of terms, indexed in each of `fields` (its terms, each kind of pairs).
+    pub(super) fn add_line(&mut self, fields: [Field; 3], line: String) {
+        self.lines.push((fields, line));
     }
 }
 
@@ -105,10 +106,11 @@ impl Document for ArticleDoc {
         fn text(s: &str) -> Leaf<'_> {
             Leaf(ReferenceValueLeaf::Str(s))
         }
-        let mut values = Vec::with_capacity(1 + 2 * self.lines.len());
+        let mut values = Vec::with_capacity(1 + 3 * self.lines.len());
         values.push((self.id.0, text(&self.id.1)));
-        for (terms, pairs, line) in &self.lines {
+        for ([terms, pairs, frequent_pairs], line) in &self.lines {
             values.push((*pairs, text(line)));
+            values.push((*frequent_pairs, text(line)));
             values.push((*terms, text(line)));
         }
         values.into_iter()
@@ -135,22 +137,20 @@ mod tests {
     fn it_stores_and_indexes_what_a_tantivy_document_of_the_same_values_does() {
         let (_, f) = schema();
         let texts = [
-            (f.title, f.title_pairs, "وزير الخارجية الروسي"),
-            (
-                f.body,
-                f.body_pairs,
-                "قال وزير الخارجية سيرغي لافروف.\nوأضاف لافروف",
-            ),
-            (f.body, f.body_pairs, "صورة: وزير الخارجية"),
+            (f.of_title(), "وزير الخارجية الروسي"),
+            (f.of_body(), "قال وزير الخارجية سيرغي لافروف.\nوأضاف لافروف"),
+            (f.of_body(), "صورة: وزير الخارجية"),
         ];
         let mut ours = ArticleDoc::new(f.id, "2016-05-01-lavrov");
         let mut theirs = TantivyDocument::default();
         theirs.add_text(f.id, "2016-05-01-lavrov");
-        for (terms, pairs, text) in texts {
+        for (fields, text) in texts {
+            let [terms, pairs, frequent_pairs] = fields;
             let line = analysed(text);
             theirs.add_text(pairs, &line);
+            theirs.add_text(frequent_pairs, &line);
             theirs.add_text(terms, &line);
-            ours.add_line(terms, pairs, line);
+            ours.add_line(fields, line);
         }
         let (ours, theirs) = (index_one(ours), index_one(theirs));
         let searchers = [&ours, &theirs].map(|i| i.reader().unwrap().searcher());

@@ -64,7 +64,7 @@ mod tests {
         let articles: Vec<Article> = (0..50)
             .map(|i| Article {
                 id: format!("a{i}"),
-                title: "وزير الخارجية".into(),
+                title: "وزير الخارجية لافروف دمشق".into(),
                 subtitle: (i % 3 == 0).then(|| "لافروف في دمشق".into()),
                 body: vec![format!("قال وزير الخارجية {}", "الروسي ".repeat(i % 7))],
                 captions: vec!["صورة: الوزير".into()],

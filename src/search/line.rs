@@ -14,6 +14,8 @@ use super::common::{MAX_COMMON_BYTES, MAX_FREQUENT_BYTES};
 pub const TERMS_NAME: &str = "arabic-terms";
 /// The tokenizer name of [`Line::pairs`].
 pub const PAIRS_NAME: &str = "arabic-pairs";
+/// The tokenizer name of [`Line::frequent_pairs`].
+pub const FREQUENT_PAIRS_NAME: &str = "arabic-frequent-pairs";
 
 /// Joins the two terms of a pair: a character no term holds (terms are made of letters,
 /// digits and marks, see `crate::arabic::words`), so that no pair reads as another.
@@ -32,24 +34,35 @@ const FREQUENT_LENGTH: u8 = COMMON_LENGTH + MAX_COMMON_BYTES as u8;
 
 const _: () = assert!(MAX_TERM_BYTES + MAX_COMMON_BYTES + MAX_FREQUENT_BYTES < 0x80);
 
-/// What a term of a line is to the pairs fields: a pair with a common term is indexed, and a
-/// pair of two frequent ones ([`super::frequent`]).
+/// What a term of a line is to the pairs fields ([`Pairs`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Kind {
     Other,
+    /// Frequent in the archive ([`super::frequent`]), not common.
     Frequent,
     Common,
 }
 
-impl Kind {
-    /// Whether the pairs fields hold the pair of a term of this kind and one of `next`.
+/// Which pairs a pairs field holds: those with a common term (`title_pairs`, `body_pairs`),
+/// or those of two frequent terms (`title_frequent_pairs`, `body_frequent_pairs`). Apart, so
+/// that the common pairs' fields, their norms and so their scores are those of any archive,
+/// whatever its frequent terms (in one field, BM25's length of a field counted the frequent
+/// pairs too, and `"وزير الخارجية"` ranked its hits otherwise, notes/build-bench.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pairs {
+    Common,
+    Frequent,
+}
+
+impl Pairs {
+    /// Whether a field of these pairs holds the pair of a term of kind `first` and one of
+    /// `second`.
     #[inline(always)]
-    pub(super) fn pairs_with(self, next: Kind) -> bool {
-        use Kind::{Common, Frequent};
-        matches!(
-            (self, next),
-            (Common, _) | (_, Common) | (Frequent, Frequent)
-        )
+    pub(super) fn hold(self, first: Kind, second: Kind) -> bool {
+        match self {
+            Pairs::Common => first == Kind::Common || second == Kind::Common,
+            Pairs::Frequent => first == Kind::Frequent && second == Kind::Frequent,
+        }
     }
 }
 
@@ -146,25 +159,34 @@ pub(super) fn each_term(line: &str) -> impl Iterator<Item = &str> {
 }
 
 /// `line` (as [`LineWriter::finish`] wrote it) with each of its terms that is neither common
-/// nor longer than [`MAX_FREQUENT_BYTES`] marked frequent where `frequent` says so: only its
-/// lengths are written again.
-pub(super) fn mark_frequent(mut line: String, frequent: impl Fn(&str) -> bool) -> String {
+/// nor longer than [`MAX_FREQUENT_BYTES`] marked frequent where `frequent` says so (of the
+/// line's terms and the term's place among them): only its lengths are written again, in
+/// place (they are ASCII, a copy of an eighth of the line).
+pub(super) fn mark_frequent(
+    mut line: String,
+    frequent: impl Fn(&[u8], Range<usize>) -> bool,
+) -> String {
     let Some(end) = memchr::memrchr(END_OF_TERMS, line.as_bytes()) else {
         return line;
     };
-    let marked: String = terms_of(&line)
-        .map(|(term, byte)| {
-            let (len, kind) = length_of(byte);
-            let is_frequent = kind == Kind::Other && len <= MAX_FREQUENT_BYTES && frequent(term);
-            char::from(if is_frequent {
-                FREQUENT_LENGTH + byte
-            } else {
-                byte
-            })
-        })
-        .collect();
-    line.truncate(end + 1);
-    line.push_str(&marked);
+    let mut lengths = line.split_off(end + 1).into_bytes();
+    let terms = &line.as_bytes()[..end];
+    let mut next = 0;
+    for byte in &mut lengths {
+        let (len, kind) = length_of(*byte);
+        let term = next..next + len;
+        if term.end > terms.len() {
+            break;
+        }
+        next += len + PAIR_JOIN.len_utf8();
+        if kind == Kind::Other && len <= MAX_FREQUENT_BYTES && frequent(terms, term) {
+            *byte += FREQUENT_LENGTH;
+        }
+    }
+    // ASCII bytes made ASCII bytes (a frequent length is under 128): still a text.
+    if let Ok(lengths) = std::str::from_utf8(&lengths) {
+        line.push_str(lengths);
+    }
     line
 }
 
@@ -182,7 +204,7 @@ pub fn pair(first: &str, second: &str) -> String {
 /// ([`Line::pairs`]).
 #[derive(Clone, Default)]
 pub struct Line {
-    pairs: bool,
+    pairs: Option<Pairs>,
     token: Token,
 }
 
@@ -193,7 +215,14 @@ impl Line {
 
     pub fn pairs() -> Line {
         Line {
-            pairs: true,
+            pairs: Some(Pairs::Common),
+            ..Line::default()
+        }
+    }
+
+    pub fn frequent_pairs() -> Line {
+        Line {
+            pairs: Some(Pairs::Frequent),
             ..Line::default()
         }
     }
@@ -210,7 +239,7 @@ pub struct LineStream<'a> {
     previous: usize,
     /// The last term read's kind, for pairs: whether the next pair is indexed.
     previous_kind: Kind,
-    pairs: bool,
+    pairs: Option<Pairs>,
     token: &'a mut Token,
 }
 
@@ -244,7 +273,7 @@ impl Tokenizer for Line {
             pairs: self.pairs,
             token: &mut self.token,
         };
-        if stream.pairs {
+        if stream.pairs.is_some() {
             // The first pair needs two terms.
             stream.previous_kind = stream.next_term().map_or(Kind::Other, |(_, kind)| kind);
         }
@@ -259,8 +288,8 @@ impl TokenStream for LineStream<'_> {
             let Some((term, kind)) = self.next_term() else {
                 return false;
             };
-            let start = if self.pairs {
-                let indexed = std::mem::replace(&mut self.previous_kind, kind).pairs_with(kind);
+            let start = if let Some(pairs) = self.pairs {
+                let indexed = pairs.hold(std::mem::replace(&mut self.previous_kind, kind), kind);
                 let start = std::mem::replace(&mut self.previous, term.start);
                 if !indexed {
                     continue;
@@ -295,8 +324,8 @@ impl TokenStream for LineStream<'_> {
             let start = next;
             let end = start + len;
             next = end + PAIR_JOIN.len_utf8();
-            let from = if pairs {
-                let indexed = std::mem::replace(&mut previous_kind, kind).pairs_with(kind);
+            let from = if let Some(pairs) = pairs {
+                let indexed = pairs.hold(std::mem::replace(&mut previous_kind, kind), kind);
                 let from = std::mem::replace(&mut previous, start);
                 if !indexed {
                     continue;

@@ -306,7 +306,10 @@ impl SearchIndex {
         let (title, body, term) = match (parsed.words.as_slice(), parsed.phrases.as_slice()) {
             ([word], []) => (f.title, f.body, word.clone()),
             ([], [phrase]) => match &phrase.pair {
-                Some(pair) => (f.title_pairs, f.body_pairs, pair.clone()),
+                Some((pairs, pair)) => {
+                    let (title, body) = f.pairs(*pairs);
+                    (title, body, pair.clone())
+                }
                 None => return Ok(None),
             },
             _ => return Ok(None),

@@ -6,8 +6,8 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQu
 use tantivy::schema::IndexRecordOption;
 
 use super::analyzer::{for_each_term, terms};
-use super::frequent::{FrequentTerms, pair_is_indexed};
-use super::line::pair;
+use super::frequent::{FrequentTerms, pairs_of};
+use super::line::{Pairs, pair};
 use super::read_ahead::Reads;
 use super::schema::Fields;
 
@@ -26,10 +26,10 @@ pub(super) struct ParsedQuery {
 #[derive(Debug, PartialEq)]
 pub(super) struct Phrase {
     pub(super) words: Vec<String>,
-    /// The pair term it is searched by, when the pairs fields hold its pair (a phrase of two
-    /// words, one common or both frequent: `super::pairs`); `None` for a phrase searched by
-    /// its words' positions.
-    pub(super) pair: Option<String>,
+    /// The pair term it is searched by and the pairs fields that hold it, when they do (a
+    /// phrase of two words, one common or both frequent: `super::pairs`); `None` for a phrase
+    /// searched by its words' positions.
+    pub(super) pair: Option<(Pairs, String)>,
 }
 
 impl ParsedQuery {
@@ -46,9 +46,9 @@ fn is_quote(c: char) -> bool {
 /// The pair term a phrase is searched by: a phrase of two words whose pair the pairs fields
 /// of an index born with `frequent` hold ([`pair_is_indexed`]); `None` for a phrase searched
 /// by its words' positions.
-fn pair_term(phrase: &[String], frequent: &FrequentTerms) -> Option<String> {
+fn pair_term(phrase: &[String], frequent: &FrequentTerms) -> Option<(Pairs, String)> {
     match phrase {
-        [first, second] if pair_is_indexed(first, second, frequent) => Some(pair(first, second)),
+        [first, second] => pairs_of(first, second, frequent).map(|p| (p, pair(first, second))),
         _ => None,
     }
 }
@@ -125,7 +125,10 @@ pub(super) fn query(parsed: &ParsedQuery, f: Fields) -> Option<Box<dyn Query>> {
     }
     for p in &parsed.phrases {
         let clause = match &p.pair {
-            Some(pair) => either(term(f.title_pairs, pair), term(f.body_pairs, pair)),
+            Some((pairs, pair)) => {
+                let (title, body) = f.pairs(*pairs);
+                either(term(title, pair), term(body, pair))
+            }
             None => either(phrase(f.title, &p.words), phrase(f.body, &p.words)),
         };
         clauses.push((Occur::Must, clause));
@@ -153,7 +156,10 @@ pub(super) fn wanted(parsed: &ParsedQuery, f: Fields) -> Vec<(Term, Reads)> {
     }
     for phrase in &parsed.phrases {
         match &phrase.pair {
-            Some(pair) => both(f.title_pairs, f.body_pairs, pair, Reads::Postings),
+            Some((pairs, pair)) => {
+                let (title, body) = f.pairs(*pairs);
+                both(title, body, pair, Reads::Postings)
+            }
             None => {
                 for word in &phrase.words {
                     both(f.title, f.body, word, Reads::Positions);
@@ -178,7 +184,7 @@ mod tests {
         let w = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let by_pair = |s: &[&str]| Phrase {
             words: w(s),
-            pair: Some(pair(s[0], s[1])),
+            pair: Some((Pairs::Common, pair(s[0], s[1]))),
         };
         let cases: [(&str, ParsedQuery); 7] = [
             ("", ParsedQuery::default()),
@@ -228,23 +234,21 @@ mod tests {
     #[test]
     fn a_phrase_is_searched_by_its_pair_when_one_word_is_common_or_both_are_frequent() {
         let frequent = FrequentTerms::of(["جون", "كير", "جنيف"]);
-        let how = |query: &str, frequent: &FrequentTerms| -> Vec<Option<String>> {
+        let how = |query: &str, frequent: &FrequentTerms| -> Vec<Option<(Pairs, String)>> {
             let parsed = parse_query(query, frequent);
             parsed.phrases.into_iter().map(|p| p.pair).collect()
         };
         let query = "\"جون كيري\" \"كيري في\" \"كيري لافروف\" \"جون كيري جنيف\"";
+        let common = Some((Pairs::Common, pair("كير", "في")));
         let pairs = [
-            Some(pair("جون", "كير")),
-            Some(pair("كير", "في")),
+            Some((Pairs::Frequent, pair("جون", "كير"))),
+            common.clone(),
             None,
             None,
         ];
         assert_eq!(how(query, &frequent), pairs);
         let none = FrequentTerms::default();
-        assert_eq!(
-            how(query, &none),
-            [None, Some(pair("كير", "في")), None, None]
-        );
+        assert_eq!(how(query, &none), [None, common, None, None]);
         assert!(!parse_query(query, &frequent).is_of_terms());
         assert!(parse_query("\"جون كيري\" كيري", &frequent).is_of_terms());
     }

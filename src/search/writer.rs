@@ -481,7 +481,7 @@ mod tests {
             .reader()
             .unwrap()
             .searcher();
-        let body_pairs = searcher.schema().get_field("body_pairs").unwrap();
+        let body_pairs = searcher.schema().get_field("body_frequent_pairs").unwrap();
         let pairs = |first: &str, second: &str| {
             let term = Term::from_field_text(body_pairs, &pair(first, second));
             searcher.doc_freq(&term).unwrap()
