@@ -53,8 +53,8 @@ use std::path::PathBuf;
 use arshif::Article;
 use arshif::archive::store::{self, Parts};
 use arshif::archive::threads::Profile;
+use arshif::search::ArticleTerms;
 use arshif::search::floor::{self, ArticleDoc};
-use arshif::search::{ArticleTerms, FrequentTerms};
 use tantivy::Index;
 use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 
@@ -119,11 +119,7 @@ fn schema_of(v: Variant) -> Schema {
             other => panic!("{name}: a field of type {other:?}"),
         };
         let options = match name {
-            "title_pairs" | "body_pairs" | "title_frequent_pairs" | "body_frequent_pairs"
-                if !v.pairs =>
-            {
-                TextOptions::default()
-            }
+            "title_pairs" | "body_pairs" if !v.pairs => TextOptions::default(),
             "title" | "body" if !v.positions => {
                 let indexing = options.get_indexing_options().expect("indexed").clone();
                 TextOptions::default().set_indexing_options(
@@ -192,17 +188,7 @@ fn count_tokens(docs: Vec<ArticleDoc>, dir: &std::path::Path) -> [(u64, u64); 4]
             .map(|i| (i.total_num_tokens(), i.terms().num_terms() as u64))
             .fold((0, 0), |(t, k), (ti, ki)| (t + ti, k + ki))
     };
-    // Both kinds of pairs together: a pair is of one kind only.
-    let both = |name: &str| {
-        let (common, frequent) = (tokens(name), tokens(&name.replace('_', "_frequent_")));
-        (common.0 + frequent.0, common.1 + frequent.1)
-    };
-    let counts = [
-        tokens("title"),
-        tokens("body"),
-        both("title_pairs"),
-        both("body_pairs"),
-    ];
+    let counts = ["title", "body", "title_pairs", "body_pairs"].map(tokens);
     drop(searcher);
     std::fs::remove_dir_all(dir).expect("removed");
     counts
@@ -348,147 +334,24 @@ fn common_stage(articles: &[Article], specs: &str, ranked: &[String], rounds: us
         };
         if !quiet {
             let counts = count_tokens(docs(), &tmp.path().join(format!("counted-{spec}")));
-            print_counts(&format!("table {spec}"), counts);
+            let [title, body, title_pairs, body_pairs] = counts;
+            println!(
+                "table {spec}: tokens (keys) title {} ({}), body {} ({}), title_pairs {} ({}), \
+                 body_pairs {} ({})",
+                title.0,
+                title.1,
+                body.0,
+                body.1,
+                title_pairs.0,
+                title_pairs.1,
+                body_pairs.0,
+                body_pairs.1
+            );
         }
         for round in 1..=rounds {
             let out = tmp.path().join(format!("{spec}-{round}"));
             let spent = timed_stage(VARIANTS[0], docs(), &out);
             println!("round {round} table {spec}: {spent:.3} CPU-s");
-        }
-    }
-}
-
-/// The tokens and keys of each field, as [`count_tokens`] gives them, after `name`.
-fn print_counts(name: &str, [title, body, title_pairs, body_pairs]: [(u64, u64); 4]) {
-    println!(
-        "{name}: tokens (keys) title {} ({}), body {} ({}), title_pairs {} ({}), body_pairs {} \
-         ({})",
-        title.0, title.1, body.0, body.1, title_pairs.0, title_pairs.1, body_pairs.0, body_pairs.1
-    );
-}
-
-/// Each article's distinct terms (of all its texts), as the analyzer gives them.
-fn distinct_terms(a: &Article) -> std::collections::HashSet<String> {
-    let body = a.body.join("\n");
-    let texts = [&a.title, &body]
-        .into_iter()
-        .chain(&a.subtitle)
-        .chain(&a.captions);
-    texts
-        .flat_map(|t| arshif::search::analyzer::terms(t))
-        .collect()
-}
-
-/// With `ARSHIF_FLOOR_FREQUENT` (shares separated by commas, e.g. `0.02,0.05,0.1,0.2`): for
-/// each share, the terms outside the fixed table that reach it (all, and those a set may hold),
-/// the sets chosen from the first 500, 1,000 and 2,000 articles against the whole archive's,
-/// the most frequent term left out of each (its articles bound a phrase by positions), the
-/// tokens and keys of each field with the sample's set, and `rounds` times stage `a` with it
-/// (notes/build-bench.md, session 49).
-fn frequent_stage(articles: &[Article], shares: &str, rounds: usize) {
-    use arshif::search::FrequentTerms;
-    use std::collections::HashMap;
-    let n = articles.len();
-    let mut df: HashMap<String, usize> = HashMap::new();
-    for a in articles {
-        for t in distinct_terms(a) {
-            *df.entry(t).or_default() += 1;
-        }
-    }
-    let terms: Vec<ArticleTerms> = articles.iter().map(ArticleTerms::of).collect();
-    let tmp = tempfile::tempdir().expect("a temporary folder");
-    let counted = |set: &FrequentTerms, name: &str| {
-        let docs = (articles.iter().zip(&terms))
-            .map(|(a, t)| floor::document_with(a, t.clone(), set))
-            .collect();
-        let counts = count_tokens(docs, &tmp.path().join(format!("counted-{name}")));
-        print_counts(&format!("  {name}"), counts);
-    };
-    println!("{n} articles, {} distinct terms", df.len());
-    counted(&FrequentTerms::default(), "none");
-    for round in 1..=rounds {
-        let docs = (articles.iter().zip(&terms))
-            .map(|(a, t)| floor::document(a, t.clone()))
-            .collect();
-        let spent = timed_stage(VARIANTS[0], docs, &tmp.path().join(format!("none-{round}")));
-        println!("round {round} none: {spent:.3} CPU-s");
-    }
-    for spec in shares.split(',') {
-        let (share, most) = spec.split_once(':').expect("share:cap");
-        let share: f64 = share.parse().expect("a share");
-        let most: usize = most.parse().expect("a cap");
-        let least = (n as f64 * share).ceil() as usize;
-        let over: Vec<(&String, &usize)> = (df.iter())
-            .filter(|(t, c)| **c >= least && !floor::is_common(t))
-            .collect();
-        let short = over.iter().filter(|(t, _)| t.len() <= 17).count();
-        let mut long: Vec<(usize, &str)> = (over.iter())
-            .filter(|(t, _)| t.len() > 17)
-            .map(|(t, _)| (t.len(), t.as_str()))
-            .collect();
-        long.sort();
-        println!("  longer: {long:?}");
-        println!(
-            "share {share}: {} terms outside the table in {least}+ articles, {short} of 17 \
-             bytes or less",
-            over.len()
-        );
-        let whole = FrequentTerms::choose_at(&terms, share, most);
-        // The most frequent term outside the table that `set` leaves out.
-        let worst = |set: &FrequentTerms| {
-            (df.iter())
-                .filter(|(t, _)| !floor::is_common(t) && !set.terms().any(|s| s == t.as_str()))
-                .map(|(t, c)| (*c, t.clone()))
-                .max()
-                .unwrap_or_default()
-        };
-        let (w, wt) = worst(&whole);
-        println!(
-            "  whole: {} terms; left out at most {w} articles ({:.1} %, {wt})",
-            whole.len(),
-            100.0 * w as f64 / n as f64
-        );
-        let mut chosen = whole.clone();
-        for sample in [500, 1000, 2000] {
-            if sample > n {
-                continue;
-            }
-            let set = FrequentTerms::choose_at(&terms[..sample], share, most);
-            let both = set
-                .terms()
-                .filter(|t| whole.terms().any(|w| w == *t))
-                .count();
-            let (w, wt) = worst(&set);
-            println!(
-                "  first {sample}: {} terms, {both} of them in the whole's, {} of the whole's \
-                 missed; left out at most {w} articles ({:.1} %, {wt})",
-                set.len(),
-                whole.len() - both,
-                100.0 * w as f64 / n as f64
-            );
-            if sample == 500 {
-                let rank = |w: &str| set.terms().position(|t| t == w);
-                let df_of = |w: &str| df.get(w).copied().unwrap_or_default();
-                println!(
-                    "  first 500: جون at {:?} ({}), كير at {:?} ({}), last {:?} ({})",
-                    rank("جون"),
-                    df_of("جون"),
-                    rank("كير"),
-                    df_of("كير"),
-                    set.terms().last(),
-                    set.terms().last().map_or(0, df_of)
-                );
-                chosen = set;
-            }
-        }
-        counted(&chosen, &format!("{spec}-500"));
-        for round in 1..=rounds {
-            let docs = (articles.iter().zip(&terms))
-                .map(|(a, t)| floor::document_with(a, t.clone(), &chosen))
-                .collect();
-            let out = tmp.path().join(format!("{spec}-{round}"));
-            let spent = timed_stage(VARIANTS[0], docs, &out);
-            println!("round {round} {spec}: {spent:.3} CPU-s");
         }
     }
 }
@@ -515,46 +378,18 @@ fn main() {
     };
 
     let dumps = read_dumps(&dir);
-    let frequent = std::env::var("ARSHIF_FLOOR_FREQUENT").ok();
     let mut articles = Vec::new();
     let mut parts = Vec::new();
     for (name, bytes) in &dumps {
         if let Ok(mut a) = arshif::parse_dump(bytes, name) {
             // A build names an article by its dump (`build.rs`): an id as long as a build's.
             a.id = name.trim_end_matches(".txt").to_owned();
-            if frequent.is_some() {
-                articles.push(a);
-                continue;
-            }
             parts.push(Parts {
                 body: a.body.clone(),
                 text: String::from_utf8_lossy(bytes).into_owned(),
             });
             articles.push(a);
         }
-    }
-    if let Some(shares) = frequent {
-        // Stage `a` alone when stages are chosen (for a profile), with the set of the first
-        // share chosen from the first 500 articles.
-        if only.is_some() {
-            let spec = shares.split(',').next().and_then(|s| s.split_once(':'));
-            let (share, most) = spec.expect("share:cap");
-            let (share, most) = (
-                share.parse().expect("a share"),
-                most.parse().expect("a cap"),
-            );
-            let sample: Vec<ArticleTerms> =
-                articles.iter().take(500).map(ArticleTerms::of).collect();
-            let set = FrequentTerms::choose_at(&sample, share, most);
-            let docs = (articles.iter())
-                .map(|a| floor::document_with(a, ArticleTerms::of(a), &set))
-                .collect();
-            let tmp = tempfile::tempdir().expect("a temporary folder");
-            index_stage(VARIANTS[0], docs, tmp.path());
-            return;
-        }
-        frequent_stage(&articles, &shares, rounds);
-        return;
     }
     if let Ok(specs) = std::env::var("ARSHIF_FLOOR_COMMON") {
         let ranked = match std::env::var_os("ARSHIF_FLOOR_COMMON_TERMS") {

@@ -25,7 +25,7 @@ use super::str_order;
 use super::threads::{self, Profile};
 use super::{read_ahead, read_once};
 use crate::capture::Format;
-use crate::search::{ArticleTerms, FrequentTerms};
+use crate::search::ArticleTerms;
 use held::Held;
 pub(super) use ids::Ids;
 use ids::{given_by_name, kept_ids};
@@ -34,7 +34,6 @@ pub(super) use walked::{Placed, walked};
 mod heads;
 mod held;
 mod ids;
-mod sample;
 mod walked;
 
 /// One file's result in this build.
@@ -81,26 +80,8 @@ impl Done {
 /// Where one article is among the results: the file's index and the entry's within it.
 pub(super) type At = (usize, usize);
 
-/// A file parsed, its articles not yet handed to the [`Sink`]: each with its thread profile
-/// and its search terms.
-pub(super) struct Parsed {
-    i: usize,
-    d: Dump,
-    entries: Vec<(Entry, Profile, ArticleTerms)>,
-    said: Said,
-}
-
 /// Where a build puts each newly parsed article's heavy parts (and its search document).
 pub(super) trait Sink: Sync {
-    /// Whether it indexes into a new index whose frequent terms are still to choose: from
-    /// the search terms of the first articles parsed ([`Sink::born_with`]).
-    fn wants_sample(&self) -> bool {
-        false
-    }
-
-    /// The new index's frequent terms, chosen before any article is indexed.
-    fn born_with(&self, _frequent: FrequentTerms) {}
-
     /// Indexes `entry`, whose title's and body's search terms are `terms` (made with its
     /// thread profile), and gives it back light with its parts, for [`Sink::store`].
     fn index(&self, entry: Entry, terms: ArticleTerms) -> Result<(Entry, Parts), ArchiveError>;
@@ -149,26 +130,19 @@ pub(super) fn collect(
     let root = fs::canonicalize(dir).ok();
     // Each thread takes runs of consecutive dumps and reads each a few ahead of its parse
     // ([`read_ahead`]), so that it does not wait for the disk.
-    let mut to_parse: Vec<(usize, Dump, String)> = (to_parse.into_iter().zip(fresh))
-        .map(|((i, d), id)| (i, d, id))
-        .collect();
-    // A new index's frequent terms are chosen from the first files' articles, parsed first
-    // and indexed as the other files are parsed ([`sample`]).
-    let first = match sink.wants_sample() {
-        true => {
-            let rest = to_parse.split_off(sample::FIRST_FILES.min(to_parse.len()));
-            std::mem::replace(&mut to_parse, rest)
-        }
-        false => Vec::new(),
-    };
-    let runs = read_ahead::Runs::new(to_parse, read_ahead::RUN);
+    let to_parse = to_parse
+        .into_iter()
+        .zip(fresh)
+        .map(|((i, d), id)| (i, d, id));
+    let runs = read_ahead::Runs::new(to_parse.collect(), read_ahead::RUN);
     let start = |(_, d, _): &(usize, Dump, String)| {
         let path = d.path_in(dir);
         let started = start_ahead(&path, d.format, d.is_link, d.stamp.map(|s| s.file_len()));
         (path, started)
     };
     type Started = Option<Result<read_once::Started, DumpReadError>>;
-    let parse = |((i, d, id), (path, started)): ((usize, Dump, String), (PathBuf, Started))| {
+    let parse = |((i, d, id), (path, started)): ((usize, Dump, String), (PathBuf, Started))|
+     -> Result<(usize, Done), ArchiveError> {
         let result = build_one(
             root.as_deref(),
             &path,
@@ -177,33 +151,13 @@ pub(super) fn collect(
             d.over.is_some(),
             started,
         );
-        let entries = (result.entries.into_iter())
-            .map(|mut entry| {
-                // A crawled page's id is its address's.
-                if entry.provenance.origin.format != Format::Warc {
-                    entry.article.id.clone_from(&id);
-                }
-                let (profile, terms) = Profile::with_terms(&entry.article);
-                (entry, profile, terms)
-            })
-            .collect();
-        let said = Said::new(result.problems, result.skipped);
-        Parsed {
-            i,
-            d,
-            entries,
-            said,
-        }
-    };
-    let index = |parsed: Parsed| -> Result<(usize, Done), ArchiveError> {
-        let Parsed {
-            i,
-            d,
-            entries,
-            said,
-        } = parsed;
-        let mut outcomes = Vec::with_capacity(entries.len());
-        for (entry, profile, terms) in entries {
+        let mut outcomes = Vec::with_capacity(result.entries.len());
+        for mut entry in result.entries {
+            // A crawled page's id is its address's.
+            if entry.provenance.origin.format != Format::Warc {
+                entry.article.id.clone_from(&id);
+            }
+            let (profile, terms) = Profile::with_terms(&entry.article);
             let (light, parts) = sink.index(entry, terms)?;
             // Stored by `Held`, a while after it is indexed.
             outcomes.push((light, Part::Memory(parts), profile));
@@ -216,25 +170,17 @@ pub(super) fn collect(
                 stamp: d.stamp,
                 over: d.over,
                 outcomes: Results::Whole(outcomes),
-                said,
+                said: Said::new(result.problems, result.skipped),
                 from_cache: None,
             },
         ))
-    };
-    let first = match first.is_empty() {
-        true => sample::First::default(),
-        false => sample::parse_first(first, &parse, &start, sink),
     };
     // One walk over the runs on each of rayon's threads, each holding the parts it indexed
     // a while before it stores them ([`held`]).
     let parsed: Vec<Result<Vec<(usize, Done)>, ArchiveError>> = rayon::broadcast(|_| {
         let mut held = Held::new(sink);
-        let parsed = (first.take())
-            .try_for_each(|file| held.push(index(file)?))
-            .and_then(|()| {
-                read_ahead::ahead(runs.items(), read_ahead::DEPTH, &start)
-                    .try_for_each(|file| held.push(index(parse(file))?))
-            })
+        let parsed = read_ahead::ahead(runs.items(), read_ahead::DEPTH, &start)
+            .try_for_each(|file| held.push(parse(file)?))
             .and_then(|()| held.store_all());
         if parsed.is_err() {
             runs.stop();

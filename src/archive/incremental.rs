@@ -17,7 +17,7 @@ use super::index_update::{self, unnamed};
 use super::last_build::{self, Last};
 use super::list_digest::Digester;
 use super::model::Archive;
-use super::reconcile::{LazyIndex, Pending, born_from_cache};
+use super::reconcile::{LazyIndex, Pending};
 use super::report::BuildReport;
 use super::results::Outcomes;
 use super::scan::scan_with_overrides;
@@ -323,14 +323,7 @@ fn build_and_write(
         .as_mut()
         .map(|c| std::mem::take(&mut c.dump_chunks))
         .unwrap_or_default();
-    let placed = listing.placed(cache)?;
-    // A new index beside a cache (the last one of another format): its frequent terms from
-    // the articles the cache holds, before the parse adds any.
-    if index.wants_frequent() && !fresh {
-        let old = Store::open(&out.join(&store_name))?;
-        born_from_cache(&index, &placed.done, &old)?;
-    }
-    let (mut done, ids, parsed) = collect(articles, placed, &sink)?;
+    let (mut done, ids, parsed) = collect(articles, listing.placed(cache)?, &sink)?;
     report.files_read = done.len();
     report.reused = done.len() - parsed.len();
     // Carried over only while every file's id is its name's, in this build as in the last.

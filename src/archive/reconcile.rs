@@ -14,8 +14,7 @@ use super::ArchiveError;
 use super::build::Done;
 use super::model::Part;
 use super::store::{PartRef, Store};
-use crate::search::frequent::SAMPLE_ARTICLES;
-use crate::search::{ArticleTerms, FrequentTerms, IndexWriter};
+use crate::search::IndexWriter;
 
 /// Makes the index hold exactly `want` (each served article from its current parts, sorted by
 /// id) when it holds `indexed` (sorted by id): removes what went, changed parts or was dropped
@@ -91,45 +90,6 @@ pub(super) fn reconcile_index(
     Ok(missing)
 }
 
-/// Chooses a new index's frequent terms from the first articles the build cache holds, in
-/// the build's order (`done`'s, their bodies read from `store`): an index built again from the
-/// cache (of another format) adds most of its articles from there, not parsed. Nothing when
-/// the index is not new or the cache holds no article (the build's parse then chooses them).
-pub(super) fn born_from_cache(
-    index: &LazyIndex,
-    done: &[Done],
-    store: &Store,
-) -> Result<(), ArchiveError> {
-    if !index.wants_frequent() {
-        return Ok(());
-    }
-    let first: Vec<(&Done, usize, PartRef)> = (done.iter())
-        .flat_map(|d| (0..d.outcomes.len()).map(move |j| (d, j)))
-        .filter_map(|(d, j)| match *d.outcomes.part(j) {
-            Part::Stored(at) => Some((d, j, at)),
-            _ => None,
-        })
-        .take(SAMPLE_ARTICLES)
-        .collect();
-    if first.is_empty() {
-        return Ok(());
-    }
-    let terms: Vec<ArticleTerms> = first
-        .into_par_iter()
-        .map(|(d, j, at)| {
-            let mut article = d
-                .outcomes
-                .whole(j)
-                .map_err(super::build::cache_damaged)?
-                .article;
-            article.body = store.get(at)?.body;
-            Ok(ArticleTerms::of(&article))
-        })
-        .collect::<Result<_, ArchiveError>>()?;
-    index.born_with(FrequentTerms::choose(&terms));
-    Ok(())
-}
-
 /// The search index's writer, opened on first use: a build that changes nothing in the index
 /// does not pay for opening (and committing) it.
 pub(super) struct LazyIndex {
@@ -139,9 +99,6 @@ pub(super) struct LazyIndex {
     writer: OnceLock<IndexWriter>,
     /// Held while opening: tantivy allows one writer per index.
     opening: Mutex<()>,
-    /// A new index's frequent terms, chosen before its first article is indexed
-    /// ([`LazyIndex::born_with`]); none if nothing chose them.
-    frequent: OnceLock<FrequentTerms>,
 }
 
 impl LazyIndex {
@@ -151,7 +108,6 @@ impl LazyIndex {
             fresh,
             writer: OnceLock::new(),
             opening: Mutex::new(()),
-            frequent: OnceLock::new(),
         }
     }
 
@@ -164,26 +120,11 @@ impl LazyIndex {
             return Ok(w);
         }
         let w = if self.fresh {
-            let frequent = self.frequent.get().cloned().unwrap_or_default();
-            IndexWriter::create(&self.dir, frequent)?
+            IndexWriter::create(&self.dir)?
         } else {
             IndexWriter::open(&self.dir)?
         };
         Ok(self.writer.get_or_init(|| w))
-    }
-
-    /// Whether this writes a new index whose frequent terms are not chosen yet.
-    pub(super) fn wants_frequent(&self) -> bool {
-        self.fresh && self.frequent.get().is_none() && self.writer.get().is_none()
-    }
-
-    /// The new index's frequent terms (an index in place keeps those it was born with, and
-    /// once an article is added the set is the one it was added with: either way this is
-    /// ignored).
-    pub(super) fn born_with(&self, frequent: FrequentTerms) {
-        if self.fresh && self.writer.get().is_none() {
-            let _ = self.frequent.set(frequent);
-        }
     }
 
     /// Articles added and not yet indexed (none when nothing was added).

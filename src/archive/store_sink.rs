@@ -13,7 +13,7 @@ use super::entry::Entry;
 use super::model::Part;
 use super::reconcile::LazyIndex;
 use super::store::{self, PartRef, Parts, StoreWriter};
-use crate::search::{ArticleTerms, FrequentTerms};
+use crate::search::ArticleTerms;
 
 /// Parts appended to the store, and each article indexed as it is parsed, so that a build
 /// never holds the bodies of the whole archive at once.
@@ -29,14 +29,6 @@ pub(super) struct StoreSink<'a> {
 }
 
 impl Sink for StoreSink<'_> {
-    fn wants_sample(&self) -> bool {
-        self.index.wants_frequent()
-    }
-
-    fn born_with(&self, frequent: FrequentTerms) {
-        self.index.born_with(frequent);
-    }
-
     fn index(&self, entry: Entry, terms: ArticleTerms) -> Result<(Entry, Parts), ArchiveError> {
         let id = &entry.article.id;
         // An index that is not new may hold the article though the cache's list does not (a

@@ -10,14 +10,8 @@ use std::sync::LazyLock;
 use rustc_hash::FxHashSet;
 
 /// The longest common term, in bytes: a line of terms writes a common term's length above
-/// every other length, in one ASCII byte (`super::line`): the table's longest.
-pub(super) const MAX_COMMON_BYTES: usize = 10;
-
-/// The longest term an archive's frequent terms may hold (`super::frequent`), in bytes: a line
-/// writes a frequent term's length above a common one's, in the same byte (`super::line`).
-/// Eight Arabic letters and a Latin one: among the bench corpus's 920 terms in a tenth of its
-/// articles, 4 are longer (names of 9 letters and more, notes/build-bench.md session 49).
-pub(super) const MAX_FREQUENT_BYTES: usize = 17;
+/// every other length, in one ASCII byte (`super::pairs`).
+pub(super) const MAX_COMMON_BYTES: usize = 27;
 
 /// The common terms, each as the analyzer gives it and with a word it is the term of.
 ///

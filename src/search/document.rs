@@ -10,7 +10,6 @@
 use tantivy::Document;
 
 use super::backlog::Permit;
-use super::frequent::FrequentTerms;
 use super::pairs::{ArticleTerms, analysed};
 use super::schema::Fields;
 use crate::parse::Article;
@@ -20,9 +19,8 @@ use tantivy::schema::document::{ReferenceValue, ReferenceValueLeaf, Value};
 /// An article as the index receives it.
 pub struct ArticleDoc {
     id: (Field, String),
-    /// Each text's line of terms and the fields that read it (its terms, each kind of pairs),
-    /// in the article's order.
-    lines: Vec<([Field; 3], String)>,
+    /// Each text's line of terms and the two fields that read it, in the article's order.
+    lines: Vec<(Field, Field, String)>,
     /// Its place in the writer's backlog, given back when tantivy drops it, indexed.
     _permit: Option<Permit>,
 }
@@ -37,19 +35,9 @@ impl ArticleDoc {
     }
 
     /// The document of `a`, whose title and body are `terms` (made by [`ArticleTerms::analyse`]
-    /// on `a`), in `f`'s fields, the terms of `frequent` marked so in each line.
-    pub(super) fn of(
-        f: Fields,
-        a: &Article,
-        terms: ArticleTerms,
-        frequent: &FrequentTerms,
-    ) -> ArticleDoc {
-        let ArticleTerms { title, body } = terms;
-        let terms = ArticleTerms {
-            title: frequent.mark(title),
-            body: frequent.mark(body),
-        };
-        ArticleDoc::of_by(f, a, terms, |text| frequent.mark(analysed(text)))
+    /// on `a`), in `f`'s fields.
+    pub(super) fn of(f: Fields, a: &Article, terms: ArticleTerms) -> ArticleDoc {
+        ArticleDoc::of_by(f, a, terms, analysed)
     }
 
     /// [`ArticleDoc::of`], the subtitle and the captions analysed by `analyse` (the floor
@@ -63,13 +51,13 @@ impl ArticleDoc {
         let mut doc = ArticleDoc::new(f.id, &a.id);
         // Each text is analysed once; its terms and its pairs fields both read the line of
         // terms. One value each, in the same order: a pair never spans two values.
-        doc.add_line(f.of_title(), terms.title);
+        doc.add_line(f.title, f.title_pairs, terms.title);
         if let Some(subtitle) = &a.subtitle {
-            doc.add_line(f.of_title(), analyse(subtitle));
+            doc.add_line(f.title, f.title_pairs, analyse(subtitle));
         }
-        doc.add_line(f.of_body(), terms.body);
+        doc.add_line(f.body, f.body_pairs, terms.body);
         for caption in &a.captions {
-            doc.add_line(f.of_body(), analyse(caption));
+            doc.add_line(f.body, f.body_pairs, analyse(caption));
         }
         doc
     }
@@ -79,9 +67,9 @@ impl ArticleDoc {
         self._permit = Some(permit);
     }
 
-    /// Adds a line of terms, indexed in each of `fields` (its terms, each kind of pairs).
-    pub(super) fn add_line(&mut self, fields: [Field; 3], line: String) {
-        self.lines.push((fields, line));
+    /// Adds a line of terms, indexed in both `terms` and `pairs`.
+    pub(super) fn add_line(&mut self, terms: Field, pairs: Field, line: String) {
+        self.lines.push((terms, pairs, line));
     }
 }
 
@@ -106,11 +94,10 @@ impl Document for ArticleDoc {
         fn text(s: &str) -> Leaf<'_> {
             Leaf(ReferenceValueLeaf::Str(s))
         }
-        let mut values = Vec::with_capacity(1 + 3 * self.lines.len());
+        let mut values = Vec::with_capacity(1 + 2 * self.lines.len());
         values.push((self.id.0, text(&self.id.1)));
-        for ([terms, pairs, frequent_pairs], line) in &self.lines {
+        for (terms, pairs, line) in &self.lines {
             values.push((*pairs, text(line)));
-            values.push((*frequent_pairs, text(line)));
             values.push((*terms, text(line)));
         }
         values.into_iter()
@@ -137,20 +124,22 @@ mod tests {
     fn it_stores_and_indexes_what_a_tantivy_document_of_the_same_values_does() {
         let (_, f) = schema();
         let texts = [
-            (f.of_title(), "وزير الخارجية الروسي"),
-            (f.of_body(), "قال وزير الخارجية سيرغي لافروف.\nوأضاف لافروف"),
-            (f.of_body(), "صورة: وزير الخارجية"),
+            (f.title, f.title_pairs, "وزير الخارجية الروسي"),
+            (
+                f.body,
+                f.body_pairs,
+                "قال وزير الخارجية سيرغي لافروف.\nوأضاف لافروف",
+            ),
+            (f.body, f.body_pairs, "صورة: وزير الخارجية"),
         ];
         let mut ours = ArticleDoc::new(f.id, "2016-05-01-lavrov");
         let mut theirs = TantivyDocument::default();
         theirs.add_text(f.id, "2016-05-01-lavrov");
-        for (fields, text) in texts {
-            let [terms, pairs, frequent_pairs] = fields;
+        for (terms, pairs, text) in texts {
             let line = analysed(text);
             theirs.add_text(pairs, &line);
-            theirs.add_text(frequent_pairs, &line);
             theirs.add_text(terms, &line);
-            ours.add_line(fields, line);
+            ours.add_line(terms, pairs, line);
         }
         let (ours, theirs) = (index_one(ours), index_one(theirs));
         let searchers = [&ours, &theirs].map(|i| i.reader().unwrap().searcher());

@@ -15,7 +15,6 @@ use std::path::Path;
 
 use tantivy::Index;
 
-use super::frequent::FrequentTerms;
 use super::schema::fields_to_update;
 use super::{SearchError, index_error};
 
@@ -31,10 +30,8 @@ pub struct IndexFormat(u32);
 /// - 2: the same index, stamped;
 /// - 3: the pairs fields hold only the pairs of which one term is common (`super::common`),
 ///   a common term's length marked in the line of terms; the other two-word phrases are
-///   searched by positions (session 48);
-/// - 4: and the pairs of two of the archive's frequent terms (`super::frequent`), which the
-///   stamp names after the version (session 49).
-pub const INDEX_FORMAT: IndexFormat = IndexFormat(4);
+///   searched by positions (session 48).
+pub const INDEX_FORMAT: IndexFormat = IndexFormat(3);
 
 /// What an index without a stamp is: written before there was one.
 const UNSTAMPED: IndexFormat = IndexFormat(1);
@@ -42,33 +39,21 @@ const UNSTAMPED: IndexFormat = IndexFormat(1);
 /// How a stamp begins, before its version: `meta.json`'s payload is anyone's text.
 const PAYLOAD_PREFIX: &str = "arshif index format ";
 
-/// Between the version and the archive's frequent terms, which are separated by spaces (no
-/// term holds one).
-const FREQUENT_PREFIX: &str = "\nfrequent:";
-
-/// The commit payload that stamps an index with [`INDEX_FORMAT`], born with `frequent`.
-pub(super) fn payload(frequent: &FrequentTerms) -> String {
-    let mut payload = format!("{PAYLOAD_PREFIX}{}{FREQUENT_PREFIX}", INDEX_FORMAT.0);
-    for term in frequent.terms() {
-        payload.push(' ');
-        payload.push_str(term);
-    }
-    payload
-}
-
 impl IndexFormat {
-    /// The format a commit's `payload` stamps, and the frequent terms it names; `None` for a
-    /// payload that is not a stamp.
-    fn of_payload(payload: Option<&str>) -> Option<(IndexFormat, FrequentTerms)> {
-        let Some(text) = payload else {
-            return Some((UNSTAMPED, FrequentTerms::default()));
-        };
-        let (version, frequent) = match text.split_once(FREQUENT_PREFIX) {
-            Some((version, terms)) => (version, FrequentTerms::of(terms.split_whitespace())),
-            None => (text, FrequentTerms::default()),
-        };
-        let version = version.strip_prefix(PAYLOAD_PREFIX)?.parse().ok()?;
-        Some((IndexFormat(version), frequent))
+    /// The commit payload that stamps an index with this format.
+    pub(super) fn payload(self) -> String {
+        format!("{PAYLOAD_PREFIX}{}", self.0)
+    }
+
+    /// The format a commit's `payload` stamps; `None` for a payload that is not a stamp.
+    fn of_payload(payload: Option<&str>) -> Option<IndexFormat> {
+        match payload {
+            None => Some(UNSTAMPED),
+            Some(text) => text
+                .strip_prefix(PAYLOAD_PREFIX)
+                .and_then(|version| version.parse().ok())
+                .map(IndexFormat),
+        }
     }
 }
 
@@ -112,9 +97,8 @@ pub fn readable(dir: &Path) -> Result<(), SearchError> {
     Ok(())
 }
 
-/// The frequent terms `index` (in `dir`) was born with; an error unless its last commit
-/// stamped it with [`INDEX_FORMAT`].
-pub(super) fn of_this_format(index: &Index, dir: &Path) -> Result<FrequentTerms, SearchError> {
+/// An error for `index`, in `dir`, unless its last commit stamped it with [`INDEX_FORMAT`].
+pub(super) fn of_this_format(index: &Index, dir: &Path) -> Result<(), SearchError> {
     check(index)
         .map_err(index_error(dir))?
         .map_err(|formats| SearchError::Format {
@@ -123,15 +107,15 @@ pub(super) fn of_this_format(index: &Index, dir: &Path) -> Result<FrequentTerms,
         })
 }
 
-/// The frequent terms `index` was born with, when it is of [`INDEX_FORMAT`], as its last
-/// commit stamped it; the formats otherwise.
-fn check(index: &Index) -> tantivy::Result<Result<FrequentTerms, OtherFormat>> {
+/// Whether `index` is of [`INDEX_FORMAT`], as its last commit stamped it; the formats
+/// otherwise.
+fn check(index: &Index) -> tantivy::Result<Result<(), OtherFormat>> {
     let metas = index.load_metas()?;
     let found = IndexFormat::of_payload(metas.payload.as_deref());
     Ok(match found {
-        Some((found, frequent)) if found == INDEX_FORMAT => Ok(frequent),
+        Some(found) if found == INDEX_FORMAT => Ok(()),
         found => Err(OtherFormat {
-            found: found.map(|(format, _)| format),
+            found,
             wanted: INDEX_FORMAT,
         }),
     })
@@ -143,24 +127,14 @@ mod tests {
 
     #[test]
     fn a_stamp_is_read_back_and_anything_else_is_another_format() {
-        let of = |payload| IndexFormat::of_payload(payload).map(|(format, _)| format);
-        let none = FrequentTerms::default();
-        let stamp = payload(&none);
-        assert_eq!(of(Some(&*stamp)), Some(INDEX_FORMAT));
+        let of = IndexFormat::of_payload;
+        assert_eq!(of(Some(&*INDEX_FORMAT.payload())), Some(INDEX_FORMAT));
         assert_eq!(of(Some("arshif index format 7")), Some(IndexFormat(7)));
-        assert_eq!(of(Some("arshif index format 3")), Some(IndexFormat(3)));
         assert_eq!(of(None), Some(UNSTAMPED));
-        // The frequent terms round-trip, in their order; none too.
-        for frequent in [FrequentTerms::of(["جنيف", "كير", "2015", "x"]), none] {
-            let read = IndexFormat::of_payload(Some(&payload(&frequent)));
-            assert_eq!(read, Some((INDEX_FORMAT, frequent)));
-        }
         for foreign in [
             "",
             "arshif index format ",
             "arshif index format x",
-            "arshif index format x\nfrequent: a",
-            "\nfrequent: a",
             "7",
             "{}",
         ] {
@@ -226,15 +200,15 @@ mod tests {
     fn the_formats_are_said_with_their_versions() {
         let other = |found| OtherFormat {
             found,
-            wanted: IndexFormat(4),
+            wanted: IndexFormat(3),
         };
         assert_eq!(
-            other(Some(IndexFormat(3))).to_string(),
-            "of format 3, where this arshif reads format 4"
+            other(Some(IndexFormat(2))).to_string(),
+            "of format 2, where this arshif reads format 3"
         );
         assert_eq!(
             other(None).to_string(),
-            "of an unknown format, where this arshif reads format 4"
+            "of an unknown format, where this arshif reads format 3"
         );
     }
 
@@ -260,7 +234,7 @@ mod tests {
         // A change of tantivy's features that changes the dictionary changes the format: this
         // fails until the version is raised and named here with its dictionary.
         let dictionary = match INDEX_FORMAT.0 {
-            1..=4 => 1,
+            1..=3 => 1,
             version => panic!("format {version} names no term dictionary here"),
         };
         let dir = tempfile::tempdir().unwrap();
@@ -273,6 +247,6 @@ mod tests {
         super::super::build_index([&article], dir.path()).unwrap();
         let index = Index::open_in_dir(dir.path()).unwrap();
         assert_eq!(dictionary_kind(&index), dictionary);
-        assert!(check(&index).unwrap().is_ok(), "stamped");
+        assert_eq!(check(&index).unwrap(), Ok(()), "stamped");
     }
 }

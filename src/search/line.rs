@@ -1,21 +1,18 @@
 //! A line of terms: how the writer hands tantivy an analysed text (`super::pairs`), and the
-//! two tokenizers that read it back, its terms ([`Line::terms`]) and the pairs it indexes
-//! ([`Line::pairs`]: those of which one term is common, or both terms frequent in the
-//! archive).
+//! two tokenizers that read it back, its terms ([`Line::terms`]) and the pairs of which one
+//! term is common ([`Line::pairs`]).
 
 use std::ops::Range;
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::analyzer::MAX_TERM_BYTES;
-use super::common::{MAX_COMMON_BYTES, MAX_FREQUENT_BYTES};
+use super::common::MAX_COMMON_BYTES;
 
 /// The tokenizer name of [`Line::terms`] in the index's tokenizer manager.
 pub const TERMS_NAME: &str = "arabic-terms";
 /// The tokenizer name of [`Line::pairs`].
 pub const PAIRS_NAME: &str = "arabic-pairs";
-/// The tokenizer name of [`Line::frequent_pairs`].
-pub const FREQUENT_PAIRS_NAME: &str = "arabic-frequent-pairs";
 
 /// Joins the two terms of a pair: a character no term holds (terms are made of letters,
 /// digits and marks, see `crate::arabic::words`), so that no pair reads as another.
@@ -25,50 +22,16 @@ pub(super) const PAIR_JOIN: char = '\u{1F}';
 /// never empty).
 pub(super) const END_OF_TERMS: u8 = 0;
 
-/// A common term's length is written as this plus its length, a frequent term's as
-/// [`FREQUENT_LENGTH`] plus its length, any other term's as its length: the lengths of the
-/// three kinds are under 128, one ASCII byte (a common term is at most [`MAX_COMMON_BYTES`]
-/// long, a frequent one [`MAX_FREQUENT_BYTES`]), and the line stays UTF-8.
+/// A common term's length is written as this plus its length, a term that is not common's as
+/// its length: the lengths of both kinds are under 128, one ASCII byte (a common term is at
+/// most [`MAX_COMMON_BYTES`] long), and the line stays UTF-8.
 const COMMON_LENGTH: u8 = MAX_TERM_BYTES as u8;
-const FREQUENT_LENGTH: u8 = COMMON_LENGTH + MAX_COMMON_BYTES as u8;
 
-const _: () = assert!(MAX_TERM_BYTES + MAX_COMMON_BYTES + MAX_FREQUENT_BYTES < 0x80);
-
-/// What a term of a line is to the pairs fields ([`Pairs`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
-    Other,
-    /// Frequent in the archive ([`super::frequent`]), not common.
-    Frequent,
-    Common,
-}
-
-/// Which pairs a pairs field holds: those with a common term (`title_pairs`, `body_pairs`),
-/// or those of two frequent terms (`title_frequent_pairs`, `body_frequent_pairs`). Apart, so
-/// that the common pairs' fields, their norms and so their scores are those of any archive,
-/// whatever its frequent terms (in one field, BM25's length of a field counted the frequent
-/// pairs too, and `"وزير الخارجية"` ranked its hits otherwise, notes/build-bench.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pairs {
-    Common,
-    Frequent,
-}
-
-impl Pairs {
-    /// Whether a field of these pairs holds the pair of a term of kind `first` and one of
-    /// `second`.
-    #[inline(always)]
-    pub(super) fn hold(self, first: Kind, second: Kind) -> bool {
-        match self {
-            Pairs::Common => first == Kind::Common || second == Kind::Common,
-            Pairs::Frequent => first == Kind::Frequent && second == Kind::Frequent,
-        }
-    }
-}
+const _: () = assert!(MAX_TERM_BYTES + MAX_COMMON_BYTES < 0x80);
 
 /// A line of terms being written: the terms joined by [`PAIR_JOIN`], then [`END_OF_TERMS`]
-/// and each term's length in bytes as one ASCII character, which also says the term's
-/// [`Kind`] ([`COMMON_LENGTH`]; a term is marked frequent afterwards, by [`mark_frequent`]).
+/// and each term's length in bytes as one ASCII character, which also says whether the term
+/// is common ([`COMMON_LENGTH`]).
 ///
 /// Every token the index reads is read back from a line twice (terms and pairs). A term is
 /// found by its length in a few instructions where a separator was searched for byte by byte
@@ -123,71 +86,12 @@ impl LineWriter {
 
 const MAX_COMMON_BYTES_U8: u8 = MAX_COMMON_BYTES as u8;
 
-/// A term's length and kind, from the byte [`LineWriter::push`] or [`mark_frequent`] wrote.
+/// A term's length and whether it is common, from the byte [`LineWriter::push`] wrote.
 #[inline(always)]
-fn length_of(byte: u8) -> (usize, Kind) {
-    let (len, kind) = if byte > FREQUENT_LENGTH {
-        (byte - FREQUENT_LENGTH, Kind::Frequent)
-    } else if byte > COMMON_LENGTH {
-        (byte - COMMON_LENGTH, Kind::Common)
-    } else {
-        (byte, Kind::Other)
-    };
-    (usize::from(len), kind)
-}
-
-/// Each term of `line` (as [`LineWriter::finish`] wrote it) with its length's byte, in
-/// order; a line made otherwise ends where it stops making sense.
-fn terms_of(line: &str) -> impl Iterator<Item = (&str, u8)> {
-    let (terms, lengths) = match memchr::memrchr(END_OF_TERMS, line.as_bytes()) {
-        Some(end) => (&line[..end], &line.as_bytes()[end + 1..]),
-        None => ("", &[][..]),
-    };
-    let mut next = 0;
-    lengths.iter().map_while(move |&byte| {
-        let start = next;
-        next += length_of(byte).0;
-        let term = terms.get(start..next)?;
-        next += PAIR_JOIN.len_utf8();
-        Some((term, byte))
-    })
-}
-
-/// Each term of `line`, in order.
-pub(super) fn each_term(line: &str) -> impl Iterator<Item = &str> {
-    terms_of(line).map(|(term, _)| term)
-}
-
-/// `line` (as [`LineWriter::finish`] wrote it) with each of its terms that is neither common
-/// nor longer than [`MAX_FREQUENT_BYTES`] marked frequent where `frequent` says so (of the
-/// line's terms and the term's place among them): only its lengths are written again, in
-/// place (they are ASCII, a copy of an eighth of the line).
-pub(super) fn mark_frequent(
-    mut line: String,
-    frequent: impl Fn(&[u8], Range<usize>) -> bool,
-) -> String {
-    let Some(end) = memchr::memrchr(END_OF_TERMS, line.as_bytes()) else {
-        return line;
-    };
-    let mut lengths = line.split_off(end + 1).into_bytes();
-    let terms = &line.as_bytes()[..end];
-    let mut next = 0;
-    for byte in &mut lengths {
-        let (len, kind) = length_of(*byte);
-        let term = next..next + len;
-        if term.end > terms.len() {
-            break;
-        }
-        next += len + PAIR_JOIN.len_utf8();
-        if kind == Kind::Other && len <= MAX_FREQUENT_BYTES && frequent(terms, term) {
-            *byte += FREQUENT_LENGTH;
-        }
-    }
-    // ASCII bytes made ASCII bytes (a frequent length is under 128): still a text.
-    if let Ok(lengths) = std::str::from_utf8(&lengths) {
-        line.push_str(lengths);
-    }
-    line
+fn length_of(byte: u8) -> (usize, bool) {
+    let common = byte > COMMON_LENGTH;
+    let len = if common { byte - COMMON_LENGTH } else { byte };
+    (usize::from(len), common)
 }
 
 /// The pair term of two adjacent terms, as the pairs fields hold it.
@@ -200,11 +104,10 @@ pub fn pair(first: &str, second: &str) -> String {
 }
 
 /// Reads a line `super::pairs::analysed` wrote: its terms in order ([`Line::terms`]), or every two
-/// adjacent terms whose kinds pair ([`Kind::pairs_with`]), joined as [`pair`] does
-/// ([`Line::pairs`]).
+/// adjacent terms of which one is common, joined as [`pair`] does ([`Line::pairs`]).
 #[derive(Clone, Default)]
 pub struct Line {
-    pairs: Option<Pairs>,
+    pairs: bool,
     token: Token,
 }
 
@@ -215,14 +118,7 @@ impl Line {
 
     pub fn pairs() -> Line {
         Line {
-            pairs: Some(Pairs::Common),
-            ..Line::default()
-        }
-    }
-
-    pub fn frequent_pairs() -> Line {
-        Line {
-            pairs: Some(Pairs::Frequent),
+            pairs: true,
             ..Line::default()
         }
     }
@@ -237,20 +133,21 @@ pub struct LineStream<'a> {
     next: usize,
     /// Where the last term read starts, for pairs: the next pair runs from there.
     previous: usize,
-    /// The last term read's kind, for pairs: whether the next pair is indexed.
-    previous_kind: Kind,
-    pairs: Option<Pairs>,
+    /// Whether the last term read is common, for pairs: the next pair is indexed if so.
+    previous_common: bool,
+    pairs: bool,
     token: &'a mut Token,
 }
 
 impl LineStream<'_> {
-    /// The next term's place in `terms` and its kind, and moves past it and its join.
+    /// The next term's place in `terms` and whether it is common, and moves past it and its
+    /// join.
     #[inline]
-    fn next_term(&mut self) -> Option<(Range<usize>, Kind)> {
-        let (len, kind) = length_of(*self.lengths.next()?);
+    fn next_term(&mut self) -> Option<(Range<usize>, bool)> {
+        let (len, common) = length_of(*self.lengths.next()?);
         let start = self.next;
         self.next = start + len + PAIR_JOIN.len_utf8();
-        Some((start..start + len, kind))
+        Some((start..start + len, common))
     }
 }
 
@@ -269,13 +166,13 @@ impl Tokenizer for Line {
             lengths: lengths.iter(),
             next: 0,
             previous: 0,
-            previous_kind: Kind::Other,
+            previous_common: false,
             pairs: self.pairs,
             token: &mut self.token,
         };
-        if stream.pairs.is_some() {
+        if stream.pairs {
             // The first pair needs two terms.
-            stream.previous_kind = stream.next_term().map_or(Kind::Other, |(_, kind)| kind);
+            stream.previous_common = stream.next_term().is_some_and(|(_, common)| common);
         }
         stream
     }
@@ -285,11 +182,11 @@ impl TokenStream for LineStream<'_> {
     #[inline]
     fn advance(&mut self) -> bool {
         loop {
-            let Some((term, kind)) = self.next_term() else {
+            let Some((term, common)) = self.next_term() else {
                 return false;
             };
-            let start = if let Some(pairs) = self.pairs {
-                let indexed = pairs.hold(std::mem::replace(&mut self.previous_kind, kind), kind);
+            let start = if self.pairs {
+                let indexed = common | std::mem::replace(&mut self.previous_common, common);
                 let start = std::mem::replace(&mut self.previous, term.start);
                 if !indexed {
                     continue;
@@ -317,15 +214,15 @@ impl TokenStream for LineStream<'_> {
     fn process(&mut self, sink: &mut dyn FnMut(&Token)) {
         let (terms, pairs) = (self.terms, self.pairs);
         let (mut next, mut previous) = (self.next, self.previous);
-        let mut previous_kind = self.previous_kind;
+        let mut previous_common = self.previous_common;
         let token = &mut *self.token;
         for &byte in self.lengths.by_ref() {
-            let (len, kind) = length_of(byte);
+            let (len, common) = length_of(byte);
             let start = next;
             let end = start + len;
             next = end + PAIR_JOIN.len_utf8();
-            let from = if let Some(pairs) = pairs {
-                let indexed = pairs.hold(std::mem::replace(&mut previous_kind, kind), kind);
+            let from = if pairs {
+                let indexed = common | std::mem::replace(&mut previous_common, common);
                 let from = std::mem::replace(&mut previous, start);
                 if !indexed {
                     continue;
@@ -344,7 +241,7 @@ impl TokenStream for LineStream<'_> {
             sink(token);
         }
         (self.next, self.previous) = (next, previous);
-        self.previous_kind = previous_kind;
+        self.previous_common = previous_common;
     }
 
     fn token(&self) -> &Token {

@@ -16,7 +16,6 @@ mod document;
 /// Tantivy's part of a build alone, for the build's floor bench.
 pub mod floor;
 mod format;
-pub mod frequent;
 mod line;
 mod memo;
 mod pairs;
@@ -35,9 +34,7 @@ use count::Frequencies;
 pub use count::{Total, servable_results};
 use format::of_this_format;
 pub use format::{INDEX_FORMAT, IndexFormat, OtherFormat, is_readable, readable};
-pub use frequent::FrequentTerms;
-pub use frequent::pair_is_indexed;
-pub use pairs::{ArticleTerms, WordReader};
+pub use pairs::{ArticleTerms, WordReader, pair_is_indexed};
 pub use read_ahead::ReadAhead;
 use schema::{Fields, fields_of, register_tokenizers};
 pub use snippet::highlight_html;
@@ -50,7 +47,7 @@ use std::sync::Arc;
 use tantivy::collector::Count;
 use tantivy::{DocAddress, ReloadPolicy, Searcher, Term};
 
-use query::{ParsedQuery, parse_query, wanted};
+use query::{ParsedQuery, pair_term, parse_query, wanted};
 
 /// Past this many results a reader is not paging any more but probing; tantivy would keep
 /// `offset + per_page` hits in memory, so deeper pages are refused (empty), not computed.
@@ -153,8 +150,6 @@ pub struct SearchIndex {
     fields: Fields,
     /// What a query reads, asked of the disk ahead while the index is not yet in memory.
     ahead: read_ahead::Ahead,
-    /// The terms whose pairs with each other the index holds (`frequent`).
-    frequent: FrequentTerms,
 }
 
 impl SearchIndex {
@@ -166,7 +161,7 @@ impl SearchIndex {
             cause: source,
         };
         let index = read_ahead::open_index(dir).map_err(tantivy)?;
-        let frequent = of_this_format(&index, dir)?;
+        of_this_format(&index, dir)?;
         register_tokenizers(&index);
         let fields = fields_of(&index.schema()).map_err(tantivy)?;
         // The searcher's own document stores are never read (`stores` is), so they cache
@@ -185,13 +180,7 @@ impl SearchIndex {
             stores,
             fields,
             ahead,
-            frequent,
         })
-    }
-
-    /// The terms whose pairs with each other this index holds, which it was born with.
-    pub fn frequent(&self) -> &FrequentTerms {
-        &self.frequent
     }
 
     /// The read-ahead of this index's files into memory, to run on a background thread
@@ -213,7 +202,7 @@ impl SearchIndex {
         per_page: usize,
         paragraphs: &dyn Paragraphs,
     ) -> tantivy::Result<SearchResults> {
-        let parsed = parse_query(query, &self.frequent);
+        let parsed = parse_query(query);
         let Some(query) = query::query(&parsed, self.fields) else {
             return Ok(SearchResults::empty());
         };
@@ -247,7 +236,7 @@ impl SearchIndex {
         // counts.
         let (top, total) = match estimated {
             Some(total) => (searcher.search(&query, &top)?, total),
-            None if parsed.is_of_terms() => {
+            None if parsed.phrases.iter().all(|p| pair_term(p).is_some()) => {
                 let top = searcher.search(&query, &top)?;
                 (top, Total::Exact(searcher.search(&query, &Count)?))
             }
@@ -305,11 +294,8 @@ impl SearchIndex {
         let f = self.fields;
         let (title, body, term) = match (parsed.words.as_slice(), parsed.phrases.as_slice()) {
             ([word], []) => (f.title, f.body, word.clone()),
-            ([], [phrase]) => match &phrase.pair {
-                Some((pairs, pair)) => {
-                    let (title, body) = f.pairs(*pairs);
-                    (title, body, pair.clone())
-                }
+            ([], [phrase]) => match pair_term(phrase) {
+                Some(pair) => (f.title_pairs, f.body_pairs, pair),
                 None => return Ok(None),
             },
             _ => return Ok(None),
@@ -333,8 +319,7 @@ impl SearchIndex {
     /// articles hold them in the body. A phrase's words are marked one by one, wherever they
     /// stand, as tantivy's snippets mark a phrase query's terms.
     fn passages(&self, searcher: &Searcher, parsed: &ParsedQuery) -> tantivy::Result<Passages> {
-        let phrases = parsed.phrases.iter().flat_map(|p| &p.words);
-        let words = parsed.words.iter().chain(phrases);
+        let words = parsed.words.iter().chain(parsed.phrases.iter().flatten());
         let mut counted = Vec::new();
         for word in words {
             let term = Term::from_field_text(self.fields.body, word);

@@ -8,11 +8,10 @@
 //! ([`super::common`]) joined as one term (the `*_pairs` fields). A two-word phrase with a
 //! common word is then one term of a pairs field: one postings list, where a phrase query
 //! would read the positions of every article holding both words, most of the archive for two
-//! common words. So is a phrase of two words both frequent in the archive (`super::frequent`,
-//! marked in the line by the writer). Another phrase is searched by its words' positions
-//! (`super::frequent::pair_is_indexed`): the articles holding both are fewer, and the pairs of
-//! such words are half the pairs of real text and of their distinct keys, each key costing
-//! tantivy's dictionary some 7.6 K instructions (notes/build-bench.md, sessions 47 and 48).
+//! common words. A phrase of two words that are not common is searched by their positions
+//! ([`pair_is_indexed`]): the articles holding both are fewer, and the pairs of such words are
+//! half the pairs of real text and of their distinct keys, each key costing tantivy's
+//! dictionary some 7.6 K instructions (notes/build-bench.md, sessions 47 and 48).
 //!
 //! The pairs are made from the tokens the terms field gets, so they agree with its phrase
 //! query by construction: a spelling the analyzer folds reaches the same pair; words without
@@ -23,7 +22,7 @@
 //! phrase query matches across them, and so do the pairs.
 
 use super::analyzer::{Analyzed, ReadWord, for_each_word, read_words};
-use super::common::MAX_COMMON_BYTES;
+use super::common::{MAX_COMMON_BYTES, is_common};
 use super::line::LineWriter;
 use crate::parse::Article;
 
@@ -49,6 +48,12 @@ pub(super) fn analysed_by(text: &str, common: &dyn Fn(&str) -> bool) -> String {
         }
     });
     line.finish()
+}
+
+/// Whether the pairs fields hold the pair of the adjacent terms `first` and `second`: when one
+/// of them is common, as `Line::pairs` decides at indexing.
+pub fn pair_is_indexed(first: &str, second: &str) -> bool {
+    is_common(first) || is_common(second)
 }
 
 /// An article's title and body as lines of terms ([`analysed`]), what the index reads of
@@ -142,7 +147,6 @@ impl<R: WordReader, const TITLE: bool> ReadWord for Text<'_, R, TITLE> {
 mod tests {
     use super::*;
     use crate::search::analyzer::terms;
-    use crate::search::common::is_common;
     use crate::search::line::{END_OF_TERMS, Line, PAIR_JOIN, pair, tokens};
     use tantivy::tokenizer::{TokenStream, Tokenizer};
 
@@ -194,7 +198,7 @@ mod tests {
             }
             // The shipped table's line is the one a build writes, and it decides as queries do.
             assert_eq!(analysed(text), analysed_by(text, &is_common));
-            let indexed = (want.windows(2)).filter(|w| is_common(&w[0]) || is_common(&w[1]));
+            let indexed = want.windows(2).filter(|w| pair_is_indexed(&w[0], &w[1]));
             assert_eq!(
                 tokens(Line::pairs(), &analysed(text)).len(),
                 indexed.count()

@@ -6,8 +6,8 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQu
 use tantivy::schema::IndexRecordOption;
 
 use super::analyzer::{for_each_term, terms};
-use super::frequent::{FrequentTerms, pairs_of};
-use super::line::{Pairs, pair};
+use super::line::pair;
+use super::pairs::pair_is_indexed;
 use super::read_ahead::Reads;
 use super::schema::Fields;
 
@@ -19,24 +19,7 @@ const TITLE_BOOST: f32 = 3.0;
 #[derive(Debug, Default, PartialEq)]
 pub(super) struct ParsedQuery {
     pub(super) words: Vec<String>,
-    pub(super) phrases: Vec<Phrase>,
-}
-
-/// A phrase of a query: its words' terms, and how it is searched.
-#[derive(Debug, PartialEq)]
-pub(super) struct Phrase {
-    pub(super) words: Vec<String>,
-    /// The pair term it is searched by and the pairs fields that hold it, when they do (a
-    /// phrase of two words, one common or both frequent: `super::pairs`); `None` for a phrase
-    /// searched by its words' positions.
-    pub(super) pair: Option<(Pairs, String)>,
-}
-
-impl ParsedQuery {
-    /// Whether every phrase is searched by its pair term: the query is of terms only.
-    pub(super) fn is_of_terms(&self) -> bool {
-        self.phrases.iter().all(|p| p.pair.is_some())
-    }
+    pub(super) phrases: Vec<Vec<String>>,
 }
 
 fn is_quote(c: char) -> bool {
@@ -44,18 +27,15 @@ fn is_quote(c: char) -> bool {
 }
 
 /// The pair term a phrase is searched by: a phrase of two words whose pair the pairs fields
-/// of an index born with `frequent` hold ([`pair_is_indexed`]); `None` for a phrase searched
-/// by its words' positions.
-fn pair_term(phrase: &[String], frequent: &FrequentTerms) -> Option<(Pairs, String)> {
+/// hold ([`pair_is_indexed`]); `None` for a phrase searched by its words' positions.
+pub(super) fn pair_term(phrase: &[String]) -> Option<String> {
     match phrase {
-        [first, second] => pairs_of(first, second, frequent).map(|p| (p, pair(first, second))),
+        [first, second] if pair_is_indexed(first, second) => Some(pair(first, second)),
         _ => None,
     }
 }
 
-/// `query` read into words and phrases, each phrase as an index born with `frequent` is
-/// searched.
-pub(super) fn parse_query(query: &str, frequent: &FrequentTerms) -> ParsedQuery {
+pub(super) fn parse_query(query: &str) -> ParsedQuery {
     let mut parsed = ParsedQuery::default();
     let add_words = |text: &str, parsed: &mut ParsedQuery| {
         for_each_term(text, |t| {
@@ -78,10 +58,7 @@ pub(super) fn parse_query(query: &str, frequent: &FrequentTerms) -> ParsedQuery 
             match phrase.len() {
                 0 => {}
                 1 => add_words(piece, &mut parsed),
-                _ => parsed.phrases.push(Phrase {
-                    pair: pair_term(&phrase, frequent),
-                    words: phrase,
-                }),
+                _ => parsed.phrases.push(phrase),
             }
         } else {
             // Readers used to other engines type operators; here every word is required
@@ -124,12 +101,9 @@ pub(super) fn query(parsed: &ParsedQuery, f: Fields) -> Option<Box<dyn Query>> {
         clauses.push((Occur::Must, either(term(f.title, w), term(f.body, w))));
     }
     for p in &parsed.phrases {
-        let clause = match &p.pair {
-            Some((pairs, pair)) => {
-                let (title, body) = f.pairs(*pairs);
-                either(term(title, pair), term(body, pair))
-            }
-            None => either(phrase(f.title, &p.words), phrase(f.body, &p.words)),
+        let clause = match pair_term(p) {
+            Some(pair) => either(term(f.title_pairs, &pair), term(f.body_pairs, &pair)),
+            None => either(phrase(f.title, p), phrase(f.body, p)),
         };
         clauses.push((Occur::Must, clause));
     }
@@ -155,20 +129,17 @@ pub(super) fn wanted(parsed: &ParsedQuery, f: Fields) -> Vec<(Term, Reads)> {
         both(f.title, f.body, word, Reads::Postings);
     }
     for phrase in &parsed.phrases {
-        match &phrase.pair {
-            Some((pairs, pair)) => {
-                let (title, body) = f.pairs(*pairs);
-                both(title, body, pair, Reads::Postings)
-            }
+        match pair_term(phrase) {
+            Some(pair) => both(f.title_pairs, f.body_pairs, &pair, Reads::Postings),
             None => {
-                for word in &phrase.words {
+                for word in phrase {
                     both(f.title, f.body, word, Reads::Positions);
                 }
             }
         }
     }
-    for phrase in parsed.phrases.iter().filter(|p| p.pair.is_some()) {
-        for word in &phrase.words {
+    for phrase in parsed.phrases.iter().filter(|p| pair_term(p).is_some()) {
+        for word in phrase {
             wanted.push((Term::from_field_text(f.body, word), Reads::Entry));
         }
     }
@@ -182,10 +153,6 @@ mod tests {
     #[test]
     fn queries_are_read_leniently() {
         let w = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let by_pair = |s: &[&str]| Phrase {
-            words: w(s),
-            pair: Some((Pairs::Common, pair(s[0], s[1]))),
-        };
         let cases: [(&str, ParsedQuery); 7] = [
             ("", ParsedQuery::default()),
             ("!!! ... ؟؟ \"\" «»", ParsedQuery::default()),
@@ -200,7 +167,7 @@ mod tests {
                 "\"وزير الخارجية\" لافروف",
                 ParsedQuery {
                     words: w(&["لافروف"]),
-                    phrases: vec![by_pair(&["زير", "خارج"])],
+                    phrases: vec![w(&["زير", "خارج"])],
                 },
             ),
             (
@@ -226,30 +193,7 @@ mod tests {
             ),
         ];
         for (query, want) in cases {
-            let none = FrequentTerms::default();
-            assert_eq!(parse_query(query, &none), want, "parse_query({query:?})");
+            assert_eq!(parse_query(query), want, "parse_query({query:?})");
         }
-    }
-
-    #[test]
-    fn a_phrase_is_searched_by_its_pair_when_one_word_is_common_or_both_are_frequent() {
-        let frequent = FrequentTerms::of(["جون", "كير", "جنيف"]);
-        let how = |query: &str, frequent: &FrequentTerms| -> Vec<Option<(Pairs, String)>> {
-            let parsed = parse_query(query, frequent);
-            parsed.phrases.into_iter().map(|p| p.pair).collect()
-        };
-        let query = "\"جون كيري\" \"كيري في\" \"كيري لافروف\" \"جون كيري جنيف\"";
-        let common = Some((Pairs::Common, pair("كير", "في")));
-        let pairs = [
-            Some((Pairs::Frequent, pair("جون", "كير"))),
-            common.clone(),
-            None,
-            None,
-        ];
-        assert_eq!(how(query, &frequent), pairs);
-        let none = FrequentTerms::default();
-        assert_eq!(how(query, &none), [None, common, None, None]);
-        assert!(!parse_query(query, &frequent).is_of_terms());
-        assert!(parse_query("\"جون كيري\" كيري", &frequent).is_of_terms());
     }
 }

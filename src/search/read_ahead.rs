@@ -435,10 +435,7 @@ mod tests {
         let f = index.fields;
         let queries = ["سوريا", "\"وزير الخارجية\"", "\"وزير الخارجية الروسي\""];
         for query in queries {
-            let wanted = super::super::query::wanted(
-                &super::super::query::parse_query(query, &Default::default()),
-                f,
-            );
+            let wanted = super::super::query::wanted(&super::super::query::parse_query(query), f);
             let asked = index.ahead.terms(&index.searcher, &wanted);
             // In each segment, a field's postings (positions) asked once for each of its terms
             // there that is scored (in a phrase of three words), and its norms when any is.

@@ -6,7 +6,7 @@ use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use super::line::{FREQUENT_PAIRS_NAME, Line, PAIRS_NAME, Pairs, TERMS_NAME};
+use super::line::{Line, PAIRS_NAME, TERMS_NAME};
 
 #[derive(Clone, Copy)]
 pub(super) struct Fields {
@@ -17,30 +17,6 @@ pub(super) struct Fields {
     /// two-word phrase is a term of these, not a phrase query.
     pub(super) title_pairs: Field,
     pub(super) body_pairs: Field,
-    /// The pairs of two of the archive's frequent terms (`super::frequent`), apart from those
-    /// of a common term ([`Pairs`]).
-    pub(super) title_frequent_pairs: Field,
-    pub(super) body_frequent_pairs: Field,
-}
-
-impl Fields {
-    /// The title's and the body's fields of `pairs`.
-    pub(super) fn pairs(&self, pairs: Pairs) -> (Field, Field) {
-        match pairs {
-            Pairs::Common => (self.title_pairs, self.body_pairs),
-            Pairs::Frequent => (self.title_frequent_pairs, self.body_frequent_pairs),
-        }
-    }
-
-    /// The fields a title's line of terms is indexed in: its terms, and each kind of pairs.
-    pub(super) fn of_title(&self) -> [Field; 3] {
-        [self.title, self.title_pairs, self.title_frequent_pairs]
-    }
-
-    /// [`Fields::of_title`] for the body.
-    pub(super) fn of_body(&self) -> [Field; 3] {
-        [self.body, self.body_pairs, self.body_frequent_pairs]
-    }
 }
 
 pub(super) fn schema() -> (Schema, Fields) {
@@ -55,7 +31,6 @@ pub(super) fn schema() -> (Schema, Fields) {
     // A pair's positions would serve only phrases of three words or more, which the terms'
     // positions answer: frequencies (for the score) are all a pair needs.
     let pairs = indexed(PAIRS_NAME, IndexRecordOption::WithFreqs);
-    let frequent_pairs = indexed(FREQUENT_PAIRS_NAME, IndexRecordOption::WithFreqs);
     let mut builder = Schema::builder();
     // Only the id is stored: a hit's passage is found in the body the archive's parts store
     // holds already (`super::Paragraphs`). The body's paragraphs were stored here too until
@@ -67,9 +42,6 @@ pub(super) fn schema() -> (Schema, Fields) {
         body: builder.add_text_field("body", text),
         title_pairs: builder.add_text_field("title_pairs", pairs.clone()),
         body_pairs: builder.add_text_field("body_pairs", pairs),
-        title_frequent_pairs: builder
-            .add_text_field("title_frequent_pairs", frequent_pairs.clone()),
-        body_frequent_pairs: builder.add_text_field("body_frequent_pairs", frequent_pairs),
     };
     (builder.build(), fields)
 }
@@ -83,8 +55,6 @@ pub(super) fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         body: schema.get_field("body")?,
         title_pairs: schema.get_field("title_pairs")?,
         body_pairs: schema.get_field("body_pairs")?,
-        title_frequent_pairs: schema.get_field("title_frequent_pairs")?,
-        body_frequent_pairs: schema.get_field("body_frequent_pairs")?,
     })
 }
 
@@ -106,8 +76,4 @@ pub(super) fn fields_to_update(schema: &Schema) -> tantivy::Result<Fields> {
 pub(super) fn register_tokenizers(index: &Index) {
     index.tokenizers().register(TERMS_NAME, Line::terms());
     index.tokenizers().register(PAIRS_NAME, Line::pairs());
-    let frequent_pairs = Line::frequent_pairs();
-    index
-        .tokenizers()
-        .register(FREQUENT_PAIRS_NAME, frequent_pairs);
 }

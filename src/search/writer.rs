@@ -11,8 +11,7 @@ use tantivy::{Index, Term};
 
 use super::backlog::Backlog;
 use super::document::ArticleDoc;
-use super::format::{of_this_format, payload};
-use super::frequent::{FrequentTerms, SAMPLE_ARTICLES};
+use super::format::{INDEX_FORMAT, of_this_format};
 use super::pairs::ArticleTerms;
 use super::schema::{Fields, fields_to_update, register_tokenizers, schema};
 use super::{SearchError, index_error};
@@ -100,15 +99,11 @@ const UPDATE_MIN_MERGE_LAYER_DOCS: u32 = 1;
 ///
 /// The index is built beside `dir` and moved into place at the end, so a server that has the
 /// old index open keeps reading it (its files stay mapped) and a failed build leaves it intact.
-/// Its frequent terms are chosen from the first of them (`super::frequent`).
 pub fn build_index<'a>(
     articles: impl IntoIterator<Item = &'a Article>,
     dir: &Path,
 ) -> Result<(), SearchError> {
-    let articles: Vec<&Article> = articles.into_iter().collect();
-    let sample = &articles[..articles.len().min(SAMPLE_ARTICLES)];
-    let sample: Vec<ArticleTerms> = sample.iter().map(|a| ArticleTerms::of(a)).collect();
-    let writer = IndexWriter::create(dir, FrequentTerms::choose(&sample))?;
+    let writer = IndexWriter::create(dir)?;
     for article in articles {
         writer.add(article)?;
     }
@@ -131,14 +126,12 @@ pub struct IndexWriter {
     /// How segments are merged ([`merge_policy`]), set again for the last commit after an
     /// early one held merges ([`IndexWriter::commit_added`]).
     writing: Writing,
-    /// The terms whose pairs with each other the index holds, which it was born with.
-    frequent: FrequentTerms,
 }
 
 impl IndexWriter {
-    /// A new, empty index for `dir`, born with the frequent terms `frequent` (see
-    /// `super::frequent`), built beside it and moved into place by [`IndexWriter::commit`].
-    pub fn create(dir: &Path, frequent: FrequentTerms) -> Result<IndexWriter, SearchError> {
+    /// A new, empty index for `dir`, built beside it and moved into place by
+    /// [`IndexWriter::commit`].
+    pub fn create(dir: &Path) -> Result<IndexWriter, SearchError> {
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| SearchError::Io {
@@ -153,7 +146,7 @@ impl IndexWriter {
         fs::create_dir_all(&staging).map_err(io(&staging))?;
         let (schema, fields) = schema();
         let index = Index::create_in_dir(&staging, schema).map_err(index_error(&staging))?;
-        let mut writer = Self::writer(index, fields, &staging, Writing::New, frequent)?;
+        let mut writer = Self::writer(index, fields, &staging, Writing::New)?;
         writer.staging = Some((staging, dir.to_path_buf()));
         Ok(writer)
     }
@@ -161,9 +154,9 @@ impl IndexWriter {
     /// The index in `dir`, to update in place: readers see the update when it is committed.
     pub fn open(dir: &Path) -> Result<IndexWriter, SearchError> {
         let index = Index::open_in_dir(dir).map_err(index_error(dir))?;
-        let frequent = of_this_format(&index, dir)?;
+        of_this_format(&index, dir)?;
         let fields = fields_to_update(&index.schema()).map_err(index_error(dir))?;
-        Self::writer(index, fields, dir, Writing::Update, frequent)
+        Self::writer(index, fields, dir, Writing::Update)
     }
 
     fn writer(
@@ -171,7 +164,6 @@ impl IndexWriter {
         fields: Fields,
         dir: &Path,
         writing: Writing,
-        frequent: FrequentTerms,
     ) -> Result<IndexWriter, SearchError> {
         let writer = tantivy_writer(&index, writing, threads(writing)).map_err(index_error(dir))?;
         Ok(IndexWriter {
@@ -182,7 +174,6 @@ impl IndexWriter {
             changed: AtomicBool::new(false),
             backlog: Arc::new(Backlog::new()),
             writing,
-            frequent,
         })
     }
 
@@ -195,7 +186,7 @@ impl IndexWriter {
     /// [`IndexWriter::add`] with the title's and body's terms already made (by
     /// [`ArticleTerms::analyse`] on `a`).
     pub fn add_analysed(&self, a: &Article, terms: ArticleTerms) -> Result<(), SearchError> {
-        let mut doc = ArticleDoc::of(self.fields, a, terms, &self.frequent);
+        let mut doc = ArticleDoc::of(self.fields, a, terms);
         doc.hold(self.backlog.enter());
         self.writer
             .add_document(doc)
@@ -228,7 +219,7 @@ impl IndexWriter {
     /// removals, as with one commit.
     pub fn commit_added(&mut self) -> Result<(), SearchError> {
         self.writer.set_merge_policy(Box::new(NoMergePolicy));
-        stamped_commit(&mut self.writer, &self.frequent).map_err(index_error(&self.dir))
+        stamped_commit(&mut self.writer).map_err(index_error(&self.dir))
     }
 
     /// Makes the additions and removals visible to readers opened after it, and moves a new
@@ -240,14 +231,13 @@ impl IndexWriter {
             dir,
             changed,
             writing,
-            frequent,
             ..
         } = self;
         if staging.is_none() && !changed.into_inner() {
             return Ok(());
         }
         writer.set_merge_policy(Box::new(merge_policy(writing)));
-        stamped_commit(&mut writer, &frequent).map_err(index_error(&dir))?;
+        stamped_commit(&mut writer).map_err(index_error(&dir))?;
         writer.wait_merging_threads().map_err(index_error(&dir))?;
         if let Some((staging, dir)) = staging {
             let io = |source| SearchError::Io {
@@ -263,15 +253,11 @@ impl IndexWriter {
     }
 }
 
-/// Commits what `writer` was given, the index stamped with this arshif's format and the
-/// frequent terms it was born with (every commit writes its own stamp: one without would leave
-/// the index unstamped).
-fn stamped_commit(
-    writer: &mut tantivy::IndexWriter<ArticleDoc>,
-    frequent: &FrequentTerms,
-) -> tantivy::Result<()> {
+/// Commits what `writer` was given, the index stamped with this arshif's format (every commit
+/// writes its own stamp: one without would leave the index unstamped).
+fn stamped_commit(writer: &mut tantivy::IndexWriter<ArticleDoc>) -> tantivy::Result<()> {
     let mut commit = writer.prepare_commit()?;
-    commit.set_payload(&payload(frequent));
+    commit.set_payload(&INDEX_FORMAT.payload());
     commit.commit()?;
     Ok(())
 }
@@ -421,7 +407,7 @@ mod tests {
         let build = |early: bool| {
             let dir = tempfile::tempdir().unwrap();
             let search = dir.path().join("search");
-            let mut writer = IndexWriter::create(&search, FrequentTerms::default()).unwrap();
+            let mut writer = IndexWriter::create(&search).unwrap();
             for article in &articles {
                 writer.add(article).unwrap();
             }
@@ -450,45 +436,6 @@ mod tests {
                 .all(|(id, _)| !removed(id[1..].parse().unwrap()))
         );
         assert!(hits.first().unwrap().1 > hits.last().unwrap().1);
-    }
-
-    #[test]
-    fn an_update_indexes_the_pairs_of_the_frequent_terms_the_index_was_born_with() {
-        use crate::search::SearchIndex;
-        use crate::search::line::pair;
-        let dir = tempfile::tempdir().unwrap();
-        let article = |i: usize, body: &str| Article {
-            id: format!("a{i}"),
-            title: "خبر".into(),
-            body: vec![body.into()],
-            ..Default::default()
-        };
-        // Born from articles where جنيف and لافروف are frequent and كيري is not.
-        let first: Vec<Article> = (0..20)
-            .map(|i| article(i, &format!("لافروف في جنيف {}", "ب".repeat(i + 2))))
-            .collect();
-        build_index(&first, dir.path()).unwrap();
-        let born = SearchIndex::open(dir.path()).unwrap().frequent().clone();
-        assert!(born.contains("جنيف") && born.contains("لافروف") && !born.contains("كير"));
-        // Added by an update: كيري is now in most articles, but the set is the born one.
-        let writer = IndexWriter::open(dir.path()).unwrap();
-        for i in 20..60 {
-            writer.add(&article(i, "كيري لافروف جنيف كيري")).unwrap();
-        }
-        writer.commit().unwrap();
-        let searcher = Index::open_in_dir(dir.path())
-            .unwrap()
-            .reader()
-            .unwrap()
-            .searcher();
-        let body_pairs = searcher.schema().get_field("body_frequent_pairs").unwrap();
-        let pairs = |first: &str, second: &str| {
-            let term = Term::from_field_text(body_pairs, &pair(first, second));
-            searcher.doc_freq(&term).unwrap()
-        };
-        assert_eq!(pairs("لافروف", "جنيف"), 40);
-        assert_eq!(pairs("كير", "لافروف"), 0);
-        assert_eq!(SearchIndex::open(dir.path()).unwrap().frequent(), &born);
     }
 
     #[test]

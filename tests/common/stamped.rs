@@ -26,6 +26,5 @@ pub fn put_empty_index(out: &Path, stamp: Option<&str>) {
 pub fn is_of_this_format(out: &Path) -> bool {
     let search = archive::search_dir(&compiled::path_in(out));
     let json: Value = serde_json::from_slice(&fs::read(search.join("meta.json")).unwrap()).unwrap();
-    let stamp = json["payload"].as_str().unwrap_or_default();
-    stamp.lines().next() == Some(&*format!("arshif index format {INDEX_FORMAT}"))
+    json["payload"] == format!("arshif index format {INDEX_FORMAT}")
 }
