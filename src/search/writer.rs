@@ -27,11 +27,11 @@ use crate::parse::Article;
 /// backlog and rayon are under 1 % of a build's samples either way (perf at 2 kHz, 10,000
 /// dumps), the kernel's samples the same (0.69 CPU-s with one, 0.66 with two); the higher
 /// system time that `/usr/bin/time` shows is a split sampled at the kernel's 250 Hz tick. The
-/// build's CPU (its task clock) was the same with either at 10,000 (4.12–4.40 CPU-s with one,
-/// 4.19–4.20 with two, three turns at load 1.6–1.9), its wall 9 % shorter (the lead's five
-/// quiet turns: 2.27–2.53 s against 2.13–2.33 s). Under load (3–6) two threads took 2–4 %
-/// more CPU and no less wall; handing articles in batches took the wakes away, not that
-/// (branch `index49-batches`). At 100,000 the two threads' term tables, each of the whole
+/// build's CPU was the same with either at 10,000, its wall 9 % shorter (the lead's five
+/// interleaved turns on a quiet machine, load ≤ 0.8: user + sys 4.04–4.51 CPU-s with one,
+/// 4.11–4.52 with two; wall 2.27–2.53 s against 2.13–2.33 s). Under load (3–6) two threads
+/// took 2–4 % more CPU and no less wall; handing articles in batches took the wakes away, not
+/// that (branch `index49-batches`). At 100,000 the two threads' term tables, each of the whole
 /// vocabulary, make tantivy's `subscribe` ≈ 9 % dearer (≈ +1 CPU-s of ≈ 43).
 pub const INDEX_THREADS: usize = 2;
 
