@@ -26,13 +26,11 @@ use super::threads::{self, Profile};
 use super::{read_ahead, read_once};
 use crate::capture::Format;
 use crate::search::ArticleTerms;
-use held::Held;
 pub(super) use ids::Ids;
 use ids::{given_by_name, kept_ids};
 pub(super) use walked::{Placed, walked};
 
 mod heads;
-mod held;
 mod ids;
 mod walked;
 
@@ -159,8 +157,12 @@ pub(super) fn collect(
             }
             let (profile, terms) = Profile::with_terms(&entry.article);
             let (light, parts) = sink.index(entry, terms)?;
-            // Stored by `Held`, a while after it is indexed.
-            outcomes.push((light, Part::Memory(parts), profile));
+            // Stored once indexed. Held to be framed after the worker's parse (session 45),
+            // a worker's last 48 MB of parts cost 100 MB of peak and 26,000 page faults at
+            // 10,000 and saved no CPU once two indexing threads kept both cores busy to the
+            // end (notes/build-bench.md, session 50).
+            let part = sink.store(&light.article.id, parts)?;
+            outcomes.push((light, part, profile));
         }
         progress.inc(1);
         Ok((
@@ -175,13 +177,12 @@ pub(super) fn collect(
             },
         ))
     };
-    // One walk over the runs on each of rayon's threads, each holding the parts it indexed
-    // a while before it stores them ([`held`]).
+    // One walk over the runs on each of rayon's threads.
     let parsed: Vec<Result<Vec<(usize, Done)>, ArchiveError>> = rayon::broadcast(|_| {
-        let mut held = Held::new(sink);
-        let parsed = read_ahead::ahead(runs.items(), read_ahead::DEPTH, &start)
-            .try_for_each(|file| held.push(parse(file)?))
-            .and_then(|()| held.store_all());
+        let parsed: Result<Vec<_>, ArchiveError> =
+            read_ahead::ahead(runs.items(), read_ahead::DEPTH, &start)
+                .map(&parse)
+                .collect();
         if parsed.is_err() {
             runs.stop();
         }
