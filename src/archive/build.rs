@@ -132,10 +132,18 @@ pub(super) fn collect(
         .into_iter()
         .zip(fresh)
         .map(|((i, d), id)| (i, d, id));
-    let runs = read_ahead::Runs::new(to_parse.collect(), read_ahead::RUN);
+    let to_parse: Vec<_> = to_parse.collect();
+    // Whether the dumps read from the disk stay in the page cache ([`read_once::Cache`]).
+    let bytes = to_parse
+        .iter()
+        .filter_map(|(_, d, _)| d.stamp.map(|s| s.file_len()))
+        .sum();
+    let cache = read_once::Cache::for_build(bytes);
+    let runs = read_ahead::Runs::new(to_parse, read_ahead::RUN);
     let start = |(_, d, _): &(usize, Dump, String)| {
         let path = d.path_in(dir);
-        let started = start_ahead(&path, d.format, d.is_link, d.stamp.map(|s| s.file_len()));
+        let listed = d.stamp.map(|s| s.file_len());
+        let started = start_ahead(&path, d.format, d.is_link, listed, cache);
         (path, started)
     };
     type Started = Option<Result<read_once::Started, DumpReadError>>;

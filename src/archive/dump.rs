@@ -9,7 +9,7 @@ use std::path::Path;
 use super::entry::{Entry, Provenance};
 use super::id;
 use super::overrides::Override;
-use super::read_once;
+use super::read_once::{self, Cache};
 use super::report::Problem;
 use super::scan::file_name;
 use crate::capture::warc::Skip;
@@ -60,7 +60,7 @@ pub(super) fn build_one(
         Format::Warc => crawl(path, name),
         Format::Text | Format::Html => {
             let bytes = started
-                .unwrap_or_else(|| start_dump(path, None))
+                .unwrap_or_else(|| start_dump(path, None, Cache::DropCold))
                 .and_then(finish_dump);
             page(path, name, format, bytes, has_override)
         }
@@ -252,7 +252,7 @@ pub enum DumpReadError {
 /// it is read. A dump read from the disk leaves the page cache as it found it
 /// ([`read_once`]).
 pub fn read_dump(path: &Path) -> Result<Vec<u8>, DumpReadError> {
-    finish_dump(start_dump(path, None)?)
+    finish_dump(start_dump(path, None, Cache::DropCold)?)
 }
 
 /// A dump opened and its read started ([`read_once::start`]), when it is not too large: the
@@ -264,6 +264,7 @@ pub fn read_dump(path: &Path) -> Result<Vec<u8>, DumpReadError> {
 pub(super) fn start_dump(
     path: &Path,
     listed: Option<u64>,
+    cache: Cache,
 ) -> Result<read_once::Started, DumpReadError> {
     let limit = parse::MAX_DUMP_BYTES as u64;
     let file = fs::File::open(path).map_err(DumpReadError::Io)?;
@@ -274,7 +275,11 @@ pub(super) fn start_dump(
     if len > limit {
         return Err(DumpReadError::TooLarge(parse::ParseError::TooLarge(len)));
     }
-    Ok(read_once::start(file, Vec::with_capacity(len as usize)))
+    Ok(read_once::start(
+        file,
+        Vec::with_capacity(len as usize),
+        cache,
+    ))
 }
 
 /// The read a build starts ahead of a file's parse ([`super::read_ahead`]): a dump's or a
@@ -284,8 +289,9 @@ pub(super) fn start_ahead(
     format: Format,
     is_link: bool,
     listed: Option<u64>,
+    cache: Cache,
 ) -> Option<Result<read_once::Started, DumpReadError>> {
-    (format != Format::Warc && !is_link).then(|| start_dump(path, listed))
+    (format != Format::Warc && !is_link).then(|| start_dump(path, listed, cache))
 }
 
 /// The second half of [`read_dump`]: the rest of the dump read, up to one byte past the limit
@@ -309,7 +315,8 @@ mod tests {
         let text = "عنوان\nنص أطول مما رآه الفهرس\n".repeat(50);
         fs::write(&dump, &text).unwrap();
         for listed in [0, 3, text.len() as u64 / 2, text.len() as u64] {
-            let bytes = finish_dump(start_dump(&dump, Some(listed)).unwrap()).unwrap();
+            let bytes =
+                finish_dump(start_dump(&dump, Some(listed), Cache::DropCold).unwrap()).unwrap();
             assert_eq!(bytes, text.as_bytes(), "listed {listed}");
         }
     }
