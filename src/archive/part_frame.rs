@@ -37,22 +37,33 @@ pub struct Parts {
 /// that encoding as one lz4 block. Done by the caller's thread, so that parts are compressed
 /// in parallel and only appended under a lock.
 pub fn encode(parts: &Parts) -> std::io::Result<Vec<u8>> {
+    encode_with(parts, <[u8]>::to_vec)
+}
+
+/// [`encode`], the frame handed to `put` where the thread made it rather than copied out
+/// first: a build appends it to the store's buffer straight from there.
+pub fn encode_with<T>(parts: &Parts, put: impl FnOnce(&[u8]) -> T) -> std::io::Result<T> {
     thread_local! {
         // The buffers each part is encoded and compressed into, kept by the thread.
         static BUFFERS: RefCell<(Vec<u8>, Vec<u8>)> = const { RefCell::new((Vec::new(), Vec::new())) };
     }
     BUFFERS.with_borrow_mut(|(raw, out)| {
-        let frame = frame_into(parts, raw, out);
+        let put = frame_into(parts, raw, out).map(put);
         // As the reading buffer (`KEPT_BYTES`): a thread that met a large part lets go.
         if raw.capacity() > KEPT_BYTES {
             (*raw, *out) = (Vec::new(), Vec::new());
         }
-        frame
+        put
     })
 }
 
-/// [`encode`] through the thread's buffers: `raw` for postcard's bytes, `out` for the block.
-fn frame_into(parts: &Parts, raw: &mut Vec<u8>, out: &mut Vec<u8>) -> std::io::Result<Vec<u8>> {
+/// The frame of `parts` made in the thread's buffers: `raw` for postcard's bytes, `out` for
+/// the block; it is the start of `out`.
+fn frame_into<'a>(
+    parts: &Parts,
+    raw: &mut Vec<u8>,
+    out: &'a mut Vec<u8>,
+) -> std::io::Result<&'a [u8]> {
     raw.clear();
     postcard::serialize_with_flavor(parts, Reused(raw))
         .map_err(|e| std::io::Error::other(e.to_string()))?;
@@ -66,7 +77,7 @@ fn frame_into(parts: &Parts, raw: &mut Vec<u8>, out: &mut Vec<u8>) -> std::io::R
     out[..LENGTH].copy_from_slice(&len.to_le_bytes());
     let n = lz4_flex::block::compress_into(raw, &mut out[LENGTH..])
         .map_err(|e| std::io::Error::other(e.to_string()))?;
-    Ok(out[..LENGTH + n].to_vec())
+    Ok(&out[..LENGTH + n])
 }
 
 /// The bytes before each frame's block: its length once decompressed.
@@ -192,9 +203,12 @@ mod tests {
             body: vec!["ب".into()],
             text: "x".into(),
         };
-        for parts in [&long, &short, &long] {
+        for parts in [&long, &short, &long, &Parts::default()] {
             let raw = with_decompressed(&encode(parts).unwrap(), |raw| Ok(raw.to_vec())).unwrap();
             assert_eq!(raw, postcard::to_stdvec(parts).unwrap());
+            // The frame handed over from the thread's buffers is the whole frame.
+            let handed = encode_with(parts, |frame| frame.to_vec()).unwrap();
+            assert_eq!(handed, frame_of(&raw));
         }
     }
 

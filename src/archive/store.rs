@@ -26,7 +26,7 @@ use memmap2::Mmap;
 use serde::{Deserialize, Serialize};
 
 use super::ArchiveError;
-pub use super::part_frame::{Parts, decode, decode_body, decode_lines, encode};
+pub use super::part_frame::{Parts, decode, decode_body, decode_lines, encode, encode_with};
 
 /// A store's first bytes: its name, then its version in the last byte.
 pub(super) const MAGIC: &[u8; 8] = b"ARSHIFP\x03";

@@ -50,16 +50,17 @@ impl Sink for StoreSink<'_> {
     }
 
     fn store(&self, id: &str, parts: Parts) -> Result<Part, ArchiveError> {
-        // Compressed on this thread; only the append is serial.
-        let bytes = store::encode(&parts).map_err(|source| ArchiveError::Write {
+        // Compressed on this thread; only the append is serial, from the thread's buffer.
+        let at = store::encode_with(&parts, |frame| {
+            self.store
+                .lock()
+                .expect("no panic holds it")
+                .put_encoded(frame)
+        })
+        .map_err(|source| ArchiveError::Write {
             path: self.store_path.clone(),
             cause: source,
-        })?;
-        let at = self
-            .store
-            .lock()
-            .expect("no panic holds it")
-            .put_encoded(&bytes)?;
+        })??;
         if let Some(part) = self.added.lock().expect("no panic holds it").get_mut(id) {
             *part = Some(at);
         }
