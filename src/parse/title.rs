@@ -168,12 +168,14 @@ impl Title {
     }
 }
 
-/// [`is_copy_of`] for a line's compact key, not made when its length rules a copy out: what
-/// is left of a copy past the title is the title again or at most 25 characters.
+/// [`is_copy_of`] for a line's compact key, not made when its length rules a copy out (what
+/// is left of a copy past the title is the title again or at most 25 characters) or when it
+/// neither starts nor ends with the title.
 pub fn line_is_copy_of(title: &str, line: &Line) -> bool {
     let n = line.compact_len();
     n >= title.len()
         && n - title.len() <= title.len().max(25 * 4)
+        && line.compact_has_end(title)
         && is_copy_of(title, line.compact())
 }
 
