@@ -7,11 +7,11 @@ use std::sync::{LazyLock, OnceLock};
 use super::Counts;
 use crate::parse::dates::{find_dates, find_hijri, is_stamp_line_by_words};
 use crate::parse::lexicon::{Furniture, LEXICON};
-use crate::parse::lines::Line;
 use crate::parse::lines::kinds::{
     has_clock, has_copyright_sign, is_comment_policy, is_menu_line, is_stamp, is_terminal,
     place_led, stamp_segment,
 };
+use crate::parse::lines::{Kind, Line};
 use crate::parse::text::key_words;
 
 /// What a link or an embedded post holds, looked for in the lower-cased line: searchers
@@ -79,7 +79,7 @@ pub(super) fn line<'a>(
         (Vec::new(), false)
     };
     let menu = s.marks && is_menu_line(text);
-    Line {
+    let mut line = Line {
         terminal: is_terminal(text, words),
         chars: s.chars,
         arabic: if s.letters == 0 {
@@ -103,5 +103,9 @@ pub(super) fn line<'a>(
         date_line,
         menu,
         header: OnceLock::new(),
-    }
+        // Read below, from the rest.
+        kind: Kind::Other,
+    };
+    line.kind = line.read_kind();
+    line
 }
