@@ -371,6 +371,13 @@ impl<'a> Scanner<'a> {
     // saved and read back around it.
     #[inline(always)]
     fn finish(&mut self) {
+        // Nothing kept since the line began (a blank line, half of a dump's line ends): no
+        // character went past `push`'s first two tests, so there is nothing to write or reset.
+        if !self.line.started {
+            debug_assert!(self.run.is_empty() && self.text.len() == self.text_start);
+            debug_assert!(self.keys.len() == self.key_start);
+            return;
+        }
         self.end_word();
         self.end_number();
         let hashes = &mut self.hashes;
@@ -406,6 +413,7 @@ impl<'a> Scanner<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::lines::Line;
     use crate::parse::text::{key, word_hash};
 
     /// The scan compiled for the CPU's features reads every line as the baseline's does.
@@ -433,6 +441,27 @@ mod tests {
         let lines = super::super::split_leaked(&text);
         assert_eq!(lines.len(), 1000);
         assert!(lines.iter().all(|l| l.text == "ب" && l.key == "ب"));
+    }
+
+    /// Blank lines, lines of white space and lines of invisible characters keep nothing and
+    /// leave nothing behind: the lines around them read as each would alone.
+    #[test]
+    fn blank_lines_leave_the_next_line_as_it_is() {
+        let lines = ["أحمد قال، \"نص\" 2015", "Ab Cd ١٠", "\u{fefb} #وسم", "نص"];
+        let blanks = [
+            "",
+            "  ",
+            "\t \u{a0}",
+            "\u{200b}\u{feff}",
+            " \u{202e} ",
+            "\r",
+        ];
+        for blank in blanks {
+            let text = lines.join(&format!("\n{blank}\n"));
+            let split = super::super::split_leaked(&text);
+            let alone: Vec<_> = lines.iter().filter_map(|l| Line::new(l)).collect();
+            assert_eq!(format!("{split:?}"), format!("{alone:?}"), "{blank:?}");
+        }
     }
 
     #[test]
