@@ -13,6 +13,7 @@ mod backlog;
 mod common;
 mod count;
 mod document;
+mod fan_out;
 /// Tantivy's part of a build alone, for the build's floor bench.
 pub mod floor;
 mod format;
@@ -45,6 +46,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tantivy::collector::Count;
+use tantivy::query::EnableScoring;
 use tantivy::{DocAddress, ReloadPolicy, Searcher, Term};
 
 use query::{ParsedQuery, pair_term, parse_query, wanted};
@@ -233,7 +235,7 @@ impl SearchIndex {
         // without scoring them. Collected together, every matching article would be scored (a
         // common word: most of the archive). A phrase by positions gets nothing from the
         // skipping (each candidate's positions are read either way), so one pass ranks and
-        // counts.
+        // counts, its segments shared between the cores (`fan_out`).
         let (top, total) = match estimated {
             Some(total) => (searcher.search(&query, &top)?, total),
             None if parsed.phrases.iter().all(|p| pair_term(p).is_some()) => {
@@ -241,7 +243,10 @@ impl SearchIndex {
                 (top, Total::Exact(searcher.search(&query, &Count)?))
             }
             None => {
-                let (top, total) = searcher.search(&query, &(top, Count))?;
+                let executor = fan_out::for_positions(searcher.segment_readers().len());
+                let scoring = EnableScoring::enabled_from_searcher(searcher);
+                let (top, total) =
+                    searcher.search_with_executor(&query, &(top, Count), executor, scoring)?;
                 (top, Total::Exact(total))
             }
         };
