@@ -28,6 +28,10 @@ pub mod web;
 
 pub use parse::{Article, ParseError, parse_dump};
 
+/// The build's analysis of an article (thread profile and index lines) against a plain one:
+/// a test over the search and threads modules.
+#[cfg(test)]
+mod analysis_oracle;
 /// The parser's keys, the search analyzer and the threads' profiles fold text alike: a test
 /// over three modules, so it sits above them.
 #[cfg(test)]

@@ -23,6 +23,7 @@ use std::ops::Range;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
 use super::common::is_common;
+use super::line::Spelled;
 use super::memo::Memo;
 use super::stem::stem;
 use super::stopwords::is_stopword;
@@ -32,6 +33,9 @@ use crate::stable_hash::stable_hash;
 
 /// Longer "words" are URLs, base64 or glued-together garbage; nobody searches for them.
 pub(super) const MAX_TERM_BYTES: usize = 100;
+
+// A line of terms writes a term's length in one byte beside the common ones' (`super::line`).
+const _: () = assert!(MAX_TERM_BYTES == super::line::COMMON_LENGTH as usize);
 
 /// Calls `f` with each search term of `text`, in order: what the index stores for it.
 pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
@@ -81,8 +85,9 @@ struct Remembered {
 /// What the analyzer makes of one word.
 #[derive(Debug, Default)]
 pub struct Analyzed {
-    /// The word folded (what finding verbatim duplicates compares).
-    pub folded: Box<str>,
+    /// The length of the word folded (what finding verbatim duplicates compares): the
+    /// folded word itself is not kept, only what a thread profile reads of it.
+    pub folded_len: u32,
     /// [`stable_hash`] of `folded`: a thread profile keys an article's body by its words'
     /// (hashing the folded body byte by byte at every word was 1.7 % of a build's
     /// instructions, notes/build-bench.md).
@@ -100,6 +105,8 @@ pub struct Analyzed {
     /// Whether the term is common ([`is_common`]): the pairs it is part of are indexed
     /// (`super::pairs`).
     pub common: bool,
+    /// The term as the index's line writes it.
+    pub(super) spelled: Spelled,
 }
 
 /// Calls `f` with what the analyzer makes of `word`.
@@ -184,7 +191,7 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(Range<usize>, &str)) {
 }
 
 /// What [`with_word`] remembers: the analyzer's steps on one word.
-fn analyze_word(word: &str) -> Analyzed {
+pub(crate) fn analyze_word(word: &str) -> Analyzed {
     let mut folded = String::new();
     normalize_into(word, &mut folded);
     let mut term = String::new();
@@ -195,10 +202,11 @@ fn analyze_word(word: &str) -> Analyzed {
     }
     Analyzed {
         folded_hash: stable_hash(folded.as_bytes()),
-        folded: folded.into(),
+        folded_len: folded.len() as u32,
         term_hash: stable_hash(term.as_bytes()),
         stopword: is_stopword(&term),
         common: is_common(&term),
+        spelled: Spelled::new(&term, is_common(&term)),
         term: term.into(),
     }
 }
@@ -329,7 +337,7 @@ mod tests {
                 let mut folded = String::new();
                 normalize_into(word, &mut folded);
                 with_word(word, |w| {
-                    assert_eq!(&*w.folded, folded, "{word}");
+                    assert_eq!(w.folded_len as usize, folded.len(), "{word}");
                     assert_eq!(w.folded_hash, stable_hash(folded.as_bytes()), "{word}");
                     assert_eq!(w.term_hash, stable_hash(fresh.as_bytes()), "{word}");
                     assert_eq!(w.stopword, is_stopword(&fresh), "{word}");
@@ -338,10 +346,10 @@ mod tests {
             }
             // The words of the text read in one pass, as a build reads them.
             let mut read = Vec::new();
-            for_each_word(&text, |w| read.push((w.folded.clone(), w.term.clone())));
+            for_each_word(&text, |w| read.push((w.folded_hash, w.term.clone())));
             let fresh: Vec<_> = words(&text)
                 .map(|range| analyze_word(&text[range]))
-                .map(|w| (w.folded, w.term))
+                .map(|w| (w.folded_hash, w.term))
                 .collect();
             assert_eq!(read, fresh);
         }

@@ -6,7 +6,6 @@ use std::ops::Range;
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use super::analyzer::MAX_TERM_BYTES;
 use super::common::MAX_COMMON_BYTES;
 
 /// The tokenizer name of [`Line::terms`] in the index's tokenizer manager.
@@ -24,10 +23,12 @@ pub(super) const END_OF_TERMS: u8 = 0;
 
 /// A common term's length is written as this plus its length, a term that is not common's as
 /// its length: the lengths of both kinds are under 128, one ASCII byte (a common term is at
-/// most [`MAX_COMMON_BYTES`] long), and the line stays UTF-8.
-const COMMON_LENGTH: u8 = MAX_TERM_BYTES as u8;
+/// most [`MAX_COMMON_BYTES`] long), and the line stays UTF-8. The analyzer's longest term
+/// (`super::analyzer::MAX_TERM_BYTES`, which asserts it fits): a number here, as the
+/// analyzer's words hold what this module writes of them.
+pub(super) const COMMON_LENGTH: u8 = 100;
 
-const _: () = assert!(MAX_TERM_BYTES + MAX_COMMON_BYTES < 0x80);
+const _: () = assert!(COMMON_LENGTH as usize + MAX_COMMON_BYTES < 0x80);
 
 /// A line of terms being written: the terms joined by [`PAIR_JOIN`], then [`END_OF_TERMS`]
 /// and each term's length in bytes as one ASCII character, which also says whether the term
@@ -40,47 +41,134 @@ const _: () = assert!(MAX_TERM_BYTES + MAX_COMMON_BYTES < 0x80);
 /// terms are already their pair: each token is one slice of the line, copied once (a length
 /// before each term made a pair of two copies and a join, ≈ 57 instructions a token). The
 /// lengths come last so that the line is the terms' own buffer, not a copy of it.
+///
+/// Each term is written followed by its join, and the last join becomes [`END_OF_TERMS`]:
+/// a remembered word's term is then one copy of its [`Spelled`] bytes.
 #[derive(Default)]
 pub(super) struct LineWriter {
-    terms: String,
-    lengths: String,
+    /// Whole terms, each followed by [`PAIR_JOIN`]: UTF-8 (see [`LineWriter::finish`]).
+    terms: Vec<u8>,
+    lengths: Vec<u8>,
+}
+
+/// The bytes [`LineWriter::push_spelled`] copies at once: a term shorter than this is copied
+/// as one block of this size, the bytes past its join cut off after.
+const SPELLED: usize = 32;
+
+/// A term as a line writes it, made once a word by the analyzer: the term and its join in
+/// one block of [`SPELLED`] bytes when they fit, and its length byte ([`LineWriter::push`]'s).
+///
+/// At every term of every article the term's copy into the line was a `memcpy` call of its
+/// length (with its setup ≈ 19 instructions a term, notes/build-bench.md session 48); a
+/// copy of a fixed size is a few moves in the loop. Held in the word's analysis itself, not
+/// behind a pointer: one cache line less to read a word.
+#[derive(Debug, Clone)]
+pub(super) struct Spelled {
+    /// The term's bytes, [`PAIR_JOIN`], then zeros; all zeros when they do not fit.
+    block: [u8; SPELLED],
+    /// The term's length.
+    len: u8,
+    /// Its length byte in the line, 0 for a word without a term (see [`length_byte`]).
+    length: u8,
+}
+
+impl Default for Spelled {
+    fn default() -> Spelled {
+        Spelled {
+            block: [0; SPELLED],
+            len: 0,
+            length: 0,
+        }
+    }
+}
+
+impl Spelled {
+    /// `term` (at most [`COMMON_LENGTH`] long), `common` or not, as a line writes it; empty
+    /// when the term is.
+    pub(super) fn new(term: &str, common: bool) -> Spelled {
+        let Some(length) = length_byte(term, common) else {
+            return Spelled::default();
+        };
+        let mut block = [0; SPELLED];
+        if let Some(room) = block.get_mut(..=term.len()) {
+            room[..term.len()].copy_from_slice(term.as_bytes());
+            room[term.len()] = PAIR_JOIN as u8;
+        }
+        Spelled {
+            block,
+            len: term.len() as u8,
+            length,
+        }
+    }
+}
+
+/// `term`'s length byte: its length, plus [`COMMON_LENGTH`] when it is `common`. `None` for an
+/// empty term, and one too long for its kind, which a line never holds.
+fn length_byte(term: &str, common: bool) -> Option<u8> {
+    match (u8::try_from(term.len()), common) {
+        (Ok(len @ 1..=MAX_COMMON_BYTES_U8), true) => Some(COMMON_LENGTH + len),
+        (Ok(len @ 1..=COMMON_LENGTH), false) => Some(len),
+        _ => None,
+    }
 }
 
 impl LineWriter {
     pub(super) fn with_capacity(terms: usize) -> LineWriter {
         LineWriter {
-            terms: String::with_capacity(terms),
+            // Room for one block of a term's copy past the terms.
+            terms: Vec::with_capacity(terms + SPELLED),
             // A term is some seven bytes and its join.
-            lengths: String::with_capacity(terms / 8),
+            lengths: Vec::with_capacity(terms / 8),
         }
     }
 
-    /// Adds `term`, which is `common` or not ([`super::common`]). Always inlined: once a term
-    /// of every article (in the shipped binary it was a call).
-    #[inline(always)]
+    /// Adds `term`, which is `common` or not ([`super::common`]).
     pub(super) fn push(&mut self, term: &str, common: bool) {
-        let length = match (u8::try_from(term.len()), common) {
-            (Ok(len @ 1..=MAX_COMMON_BYTES_U8), true) => COMMON_LENGTH + len,
-            (Ok(len @ 1..=COMMON_LENGTH), false) => len,
-            // Never: a term is at most `MAX_TERM_BYTES` long, and a variant's canonical form too
-            // (`a_terms_length_fits_in_one_ascii_byte`), never empty (`for_each_term`), and a
-            // common one at most `MAX_COMMON_BYTES` (`super::common`'s test).
-            _ => {
-                debug_assert!(false, "a term of {} bytes, common {common}", term.len());
-                return;
-            }
+        // Never none: a term is at most `COMMON_LENGTH` long (the analyzer's longest), and a variant's canonical form
+        // too (`a_terms_length_fits_in_one_ascii_byte`), never empty (`for_each_term`), and a
+        // common one at most `MAX_COMMON_BYTES` (`super::common`'s test).
+        let Some(length) = length_byte(term, common) else {
+            debug_assert!(false, "a term of {} bytes, common {common}", term.len());
+            return;
         };
-        if !self.lengths.is_empty() {
-            self.terms.push(PAIR_JOIN);
+        self.terms.extend_from_slice(term.as_bytes());
+        self.terms.push(PAIR_JOIN as u8);
+        self.lengths.push(length);
+    }
+
+    /// Adds a remembered word's term, `term` as it is `spelled`, as [`LineWriter::push`] adds
+    /// it; nothing when it has none. Always inlined: once a term of every article.
+    #[inline(always)]
+    pub(super) fn push_spelled(&mut self, spelled: &Spelled, term: &str) {
+        if spelled.length == 0 {
+            return;
         }
-        self.terms.push_str(term);
-        self.lengths.push(char::from(length));
+        let len = usize::from(spelled.len) + 1;
+        if len <= SPELLED {
+            let end = self.terms.len() + len;
+            self.terms.extend_from_slice(&spelled.block);
+            self.terms.truncate(end);
+        } else {
+            self.terms.extend_from_slice(term.as_bytes());
+            self.terms.push(PAIR_JOIN as u8);
+        }
+        self.lengths.push(spelled.length);
     }
 
     pub(super) fn finish(mut self) -> String {
-        self.terms.push(char::from(END_OF_TERMS));
-        self.terms.push_str(&self.lengths);
-        self.terms
+        // The last term's join ends the terms.
+        match self.terms.last_mut() {
+            Some(last) => *last = END_OF_TERMS,
+            None => self.terms.push(END_OF_TERMS),
+        }
+        self.terms.extend_from_slice(&self.lengths);
+        // SAFETY: `terms` holds whole terms (`&str`s, or a `Spelled` block's first bytes up to
+        // and with its join, which are a `&str`'s and an ASCII byte), each followed by the ASCII
+        // `PAIR_JOIN`, the last replaced by the ASCII `END_OF_TERMS`; then the lengths, ASCII
+        // bytes (`length_byte`, under 0x80 by the assertion above). Checking it again was a
+        // pass over every byte of every article's text.
+        debug_assert!(std::str::from_utf8(&self.terms).is_ok());
+        unsafe { String::from_utf8_unchecked(self.terms) }
     }
 }
 
@@ -272,7 +360,7 @@ mod tests {
     #[test]
     fn a_terms_length_says_whether_it_is_common_at_every_length() {
         // Written and read back directly: no analyzed word reaches every length.
-        for len in 1..=MAX_TERM_BYTES {
+        for len in 1..=usize::from(COMMON_LENGTH) {
             for common in [false, true] {
                 if common && len > MAX_COMMON_BYTES {
                     continue;

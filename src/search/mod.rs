@@ -42,6 +42,18 @@ pub use snippet::highlight_html;
 use snippet::{Passages, opening};
 pub use writer::{IndexWriter, build_index};
 
+/// The tokens a line of terms gives its field, the terms' (`pairs` false) or the pairs', with
+/// their positions: the analysis oracle's reader (`crate::analysis_oracle`).
+#[cfg(test)]
+pub(crate) fn line_tokens(line: &str, pairs: bool) -> Vec<(String, usize)> {
+    let tokenizer = if pairs {
+        line::Line::pairs()
+    } else {
+        line::Line::terms()
+    };
+    line::tokens(tokenizer, line)
+}
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

@@ -87,6 +87,12 @@ impl WordReader for () {
 }
 
 impl ArticleTerms {
+    /// Its title's line and its body's.
+    #[cfg(test)]
+    pub(crate) fn lines(&self) -> [&str; 2] {
+        [&self.title, &self.body]
+    }
+
     pub fn of(article: &Article) -> ArticleTerms {
         ArticleTerms::analyse(article, &mut ())
     }
@@ -133,7 +139,7 @@ impl<R: WordReader, const TITLE: bool> ReadWord for Text<'_, R, TITLE> {
     fn word(&mut self, word: &Analyzed) {
         let has_term = !word.term.is_empty();
         if has_term {
-            self.line.push(&word.term, word.common);
+            self.line.push_spelled(&word.spelled, &word.term);
         }
         if !TITLE {
             self.each.body(word);

@@ -93,7 +93,7 @@ const SIGNATURE: usize = 16;
 
 /// Terms of an article's [`Profile`]: its most frequent; the rest say little of its story, and
 /// every profile is kept in the build cache and compared in memory (32 halved both from 64).
-const PROFILE: usize = 32;
+pub(crate) const PROFILE: usize = 32;
 
 /// Candidates taken from one term's list for one article: a term that hundreds of articles of
 /// the same days share says little about which of them tell the same story.

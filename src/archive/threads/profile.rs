@@ -288,7 +288,7 @@ impl WordReader for Reading {
     #[inline(always)]
     fn body(&mut self, word: &Analyzed) {
         self.text = body_mix(self.text, word.folded_hash);
-        self.text_len += word.folded.len() + 1;
+        self.text_len += word.folded_len as usize + 1;
         if !word.term.is_empty() {
             self.counts.add(word, 1);
         }
