@@ -1,5 +1,5 @@
 //! `archive::build_and_save` on a folder of dumps: threads, duplicates, overrides, bad files,
-//! the compiled file and the search index beside it.
+//! the compiled file and the search index beside it, the dumps left in the page cache.
 
 use std::fs;
 use std::path::Path;
@@ -221,4 +221,50 @@ fn a_build_waits_for_the_build_folders_lock() {
     assert!(build.wait().unwrap().success(), "{rest:?}");
     assert!(!rest.contains(&waiting), "said twice: {rest:?}");
     assert_eq!(compiled::load(&compiled_path).unwrap().len(), 5);
+}
+
+/// The pages of `path` the page cache holds (`mincore` of a map of it).
+#[cfg(target_os = "linux")]
+fn resident_pages(path: &Path) -> usize {
+    let file = fs::File::open(path).unwrap();
+    // SAFETY: the test's own file, not changed while mapped.
+    let map = unsafe { memmap2::Mmap::map(&file) }.unwrap();
+    // SAFETY: `sysconf` with a valid name reads no memory of ours.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as usize;
+    let mut vec = vec![0u8; map.len().div_ceil(page)];
+    // SAFETY: `vec` has a byte for each page of the map, which is live.
+    let r = unsafe { libc::mincore(map.as_ptr() as *mut _, map.len(), vec.as_mut_ptr()) };
+    assert_eq!(r, 0);
+    vec.iter().filter(|&&b| b & 1 == 1).count()
+}
+
+/// A build of a few dumps leaves those it read from the disk in the page cache (it drops them
+/// only when they are many beside the machine's memory): dropped, every build after read them
+/// from the disk again (notes/build-bench.md, session 50).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_build_of_a_few_dumps_leaves_them_in_the_page_cache() {
+    use std::os::fd::AsRawFd;
+    let articles = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    seeds_into(articles.path());
+    let dumps: Vec<_> = fs::read_dir(articles.path())
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .collect();
+    for dump in &dumps {
+        let file = fs::File::open(dump).unwrap();
+        file.sync_all().unwrap();
+        // SAFETY: a valid descriptor and integers.
+        let r = unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) };
+        assert_eq!(r, 0);
+        if resident_pages(dump) > 0 {
+            eprintln!("this file system keeps its pages: nothing to check");
+            return;
+        }
+    }
+    archive::build_and_save(articles.path(), &compiled::path_in(out.path())).unwrap();
+    for dump in &dumps {
+        assert!(resident_pages(dump) > 0, "{} not cached", dump.display());
+    }
 }
