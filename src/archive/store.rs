@@ -97,8 +97,9 @@ impl StoreWriter {
     }
 
     pub fn put(&mut self, parts: &Parts) -> Result<PartRef, ArchiveError> {
-        let bytes = encode(parts).map_err(write_error(&self.path))?;
-        self.put_encoded(&bytes)
+        // Appended from the thread's buffer it was framed in, as a build's sink does.
+        let werr = write_error(&self.path);
+        encode_with(parts, |frame| self.put_encoded(frame)).map_err(werr)?
     }
 
     /// Appends parts already [`encode`]d.
