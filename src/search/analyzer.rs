@@ -200,13 +200,14 @@ pub(crate) fn analyze_word(word: &str) -> Analyzed {
         stem_in_place(&mut term);
         canonical_in_place(&mut term);
     }
+    let common = is_common(&term);
     Analyzed {
         folded_hash: stable_hash(folded.as_bytes()),
         folded_len: folded.len() as u32,
         term_hash: stable_hash(term.as_bytes()),
         stopword: is_stopword(&term),
-        common: is_common(&term),
-        spelled: Spelled::new(&term, is_common(&term)),
+        common,
+        spelled: Spelled::new(&term, common),
         term: term.into(),
     }
 }
