@@ -6,6 +6,7 @@
 //! `dateline`, `body`.
 
 mod body;
+mod body_keys;
 mod dateline;
 pub mod dates;
 pub mod decode;
@@ -23,6 +24,7 @@ mod title;
 mod weights;
 mod word_set;
 
+pub use body_keys::BodyKeys;
 pub use record::{Article, Date, DateError, Warning, WarningCode, date_text};
 
 use lexicon::LEXICON;
@@ -154,6 +156,7 @@ fn read(lines: &[Line]) -> Result<Article, ParseError> {
     }
     let paragraphs: Vec<&Line> = paragraphs.iter().map(|&i| &lines[i]).collect();
     let body: Vec<String> = paragraphs.iter().map(|l| l.text.to_string()).collect();
+    body_keys::note(&paragraphs);
     if body.is_empty() {
         return Err(ParseError::NoArticle(
             "no paragraph under the headline".into(),
