@@ -10,8 +10,11 @@
 //! - `b`: the same without the two pairs fields (left in the schema, not indexed);
 //! - `c`: the same without positions on `title` and `body`;
 //! - `d`: our schema with one indexing thread (a build's new index uses two since session 49);
-//! - `analysis`: our analyzer and thread profile on the same articles (`Profile::with_terms`,
-//!   what a parse worker runs for each);
+//! - `analysis`: our analyzer and thread profile on the same articles, with the keys of their
+//!   paragraphs their parse left (`Profile::with_terms_keyed`, what a parse worker runs for
+//!   each);
+//! - `analysis-text`: the same from the paragraphs' text alone (`Profile::with_terms`, what a
+//!   worker ran before session 51 and still runs on a paragraph without its key);
 //! - `framing`: each article's body and dump text framed by the parts store's own encoder
 //!   (`archive::store::encode`: postcard, then one lz4 block).
 //!
@@ -53,6 +56,7 @@ use std::path::PathBuf;
 use arshif::Article;
 use arshif::archive::store::{self, Parts};
 use arshif::archive::threads::Profile;
+use arshif::parse::BodyKeys;
 use arshif::search::ArticleTerms;
 use arshif::search::floor::{self, ArticleDoc};
 use tantivy::Index;
@@ -194,9 +198,21 @@ fn count_tokens(docs: Vec<ArticleDoc>, dir: &std::path::Path) -> [(u64, u64); 4]
     counts
 }
 
-/// What a parse worker's analysis makes of each article: its thread profile and its lines.
+/// What a parse worker's analysis makes of each article: its thread profile and its lines,
+/// with the keys of its paragraphs its parse left.
 #[inline(never)]
-fn analysis_stage(articles: &[Article]) -> usize {
+fn analysis_stage(articles: &[Article], keys: &[BodyKeys]) -> usize {
+    let mut n = 0;
+    for (a, keys) in articles.iter().zip(keys) {
+        std::hint::black_box(Profile::with_terms_keyed(a, keys));
+        n += 1;
+    }
+    n
+}
+
+/// [`analysis_stage`] from the paragraphs' text alone.
+#[inline(never)]
+fn analysis_text_stage(articles: &[Article]) -> usize {
     let mut n = 0;
     for a in articles {
         std::hint::black_box(Profile::with_terms(a));
@@ -379,9 +395,11 @@ fn main() {
 
     let dumps = read_dumps(&dir);
     let mut articles = Vec::new();
+    let mut keys = Vec::new();
     let mut parts = Vec::new();
     for (name, bytes) in &dumps {
         if let Ok(mut a) = arshif::parse_dump(bytes, name) {
+            keys.push(BodyKeys::with_last(BodyKeys::clone));
             // A build names an article by its dump (`build.rs`): an id as long as a build's.
             a.id = name.trim_end_matches(".txt").to_owned();
             parts.push(Parts {
@@ -447,8 +465,15 @@ fn main() {
         let ours = [
             Ours {
                 name: "analysis",
+                what: "Profile::with_terms_keyed",
+                stage: &|| analysis_stage(&articles, &keys),
+                units: term_tokens as f64,
+                unit: "term",
+            },
+            Ours {
+                name: "analysis-text",
                 what: "Profile::with_terms",
-                stage: &|| analysis_stage(&articles),
+                stage: &|| analysis_text_stage(&articles),
                 units: term_tokens as f64,
                 unit: "term",
             },

@@ -3,7 +3,9 @@
 //! afresh, its line built by string joins, its counts in a map. The build's path is cut for
 //! speed (a memo of words, terms copied in fixed-size blocks, a tally of hashes, a heap); this
 //! is its oracle, on made-up texts and on real pages: the same terms, pairs and positions,
-//! and the same profile.
+//! and the same profile; with the parser's keys of the body's paragraphs
+//! (`Profile::with_terms_keyed`, a build's worker) or without them, and with keys of
+//! another body, which must not be read.
 
 use std::collections::HashMap;
 
@@ -11,7 +13,7 @@ use proptest::prelude::*;
 
 use crate::arabic::words;
 use crate::archive::threads::{Profile, ProfileRef};
-use crate::parse::Article;
+use crate::parse::{Article, BodyKeys};
 use crate::search::analyzer::{Analyzed, analyze_word};
 use crate::search::line_tokens;
 use crate::stable_hash::stable_hash;
@@ -98,9 +100,16 @@ fn plain_profile(article: &Article) -> (BodyKey, Vec<(u32, u32)>) {
     ((len > 0).then_some((key, len as u32)), terms)
 }
 
-/// `article`'s analysis by the build's path against the plain one.
-fn agrees(article: &Article) {
-    let (profile, lines) = Profile::with_terms(article);
+/// `article`'s analysis by the build's path against the plain one: without keys, with
+/// `keys` (the parser's of its body, or another body's) and with the keys its body makes.
+fn agrees(article: &Article, keys: &BodyKeys) {
+    agrees_with(article, &BodyKeys::default());
+    agrees_with(article, keys);
+    agrees_with(article, &BodyKeys::of(&article.body));
+}
+
+fn agrees_with(article: &Article, keys: &BodyKeys) {
+    let (profile, lines) = Profile::with_terms_keyed(article, keys);
     let title = fresh(&article.title);
     let body: Vec<Analyzed> = article.body.iter().flat_map(|p| fresh(p)).collect();
     let [got_title, got_body] = lines.lines();
@@ -134,6 +143,12 @@ fn made_up() -> Vec<Article> {
                 "ـ والمعارضة ١٠ مرات. … Obama's AFP-news 2015".into(),
                 String::new(),
                 "في من على".into(),
+                // Clitics stretched off their word by tatweel, and tatweel inside a word.
+                "قال لـ\"داعش\" ولـداعش بـ الأخبـــار كـ \"الناتو\" 1436 هـ".into(),
+                // Harakat, marks alone, digits of three scripts, Latin with punctuation inside
+                // its words, a capital whose lower case is two characters.
+                "الإسلاميَّةُ ً ّ ١٠ ۱۹۷۹ 2015 U.S. e-mail İSTANBUL Ünal ZWNJ\u{200C}in".into(),
+                " «قال»  ...  الوزير، ".into(),
             ],
             ..Article::default()
         },
@@ -153,8 +168,9 @@ fn made_up() -> Vec<Article> {
     articles
 }
 
-/// The real pages' articles and the threads' fixtures.
-fn real() -> Vec<Article> {
+/// The real pages' articles and the threads' fixtures, each with the keys of its body its
+/// parse left.
+fn real() -> Vec<(Article, BodyKeys)> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut articles = Vec::new();
     for dir in ["real-pages", "bodies"] {
@@ -167,7 +183,7 @@ fn real() -> Vec<Article> {
         for path in names {
             let bytes = std::fs::read(&path).unwrap();
             if let Ok(article) = crate::parse_dump(&bytes, &path.display().to_string()) {
-                articles.push(article);
+                articles.push((article, BodyKeys::with_last(BodyKeys::clone)));
             }
         }
     }
@@ -177,20 +193,55 @@ fn real() -> Vec<Article> {
 
 #[test]
 fn the_builds_analysis_is_the_plain_one_on_made_up_and_real_articles() {
+    let made_up: Vec<(Article, BodyKeys)> = made_up()
+        .into_iter()
+        .map(|a| (a, BodyKeys::default()))
+        .collect();
+    let real = real();
     // Twice: the first pass fills the thread's memo of words, the second reads it.
     for _ in 0..2 {
-        for article in made_up().iter().chain(&real()) {
-            agrees(article);
+        for (article, keys) in made_up.iter().chain(&real) {
+            agrees(article, keys);
         }
     }
+    // Keys of another body: a paragraph is read by its key only where its text is the one the
+    // key was made of.
+    for pair in real.windows(2) {
+        agrees(&pair[0].0, &pair[1].1);
+    }
+    let (article, keys) = &real[0];
+    let mut changed = article.clone();
+    // A letter for another of as many bytes: a text of the key's length, not the key's text.
+    changed.body[0] = changed.body[0].replacen('ا', "ل", 1);
+    assert_eq!(changed.body[0].len(), article.body[0].len());
+    assert_ne!(changed.body[0], article.body[0]);
+    agrees(&changed, keys);
+    changed.body[0].push_str(" وزير");
+    agrees(&changed, keys);
+    changed.body.remove(0);
+    agrees(&changed, keys);
+}
+
+/// The parser's keys cover the real pages' paragraphs: the keyed path is the one tested.
+#[test]
+fn the_real_pages_paragraphs_are_read_by_their_keys() {
+    let (mut paragraphs, mut keyed) = (0, 0);
+    for (article, keys) in real() {
+        for (i, p) in article.body.iter().enumerate() {
+            paragraphs += 1;
+            keyed += usize::from(keys.key(i, p).is_some());
+        }
+    }
+    assert!(keyed * 10 >= paragraphs * 9, "{keyed} of {paragraphs}");
 }
 
 proptest! {
     #[test]
     fn the_builds_analysis_is_the_plain_one_on_any_text(
         title in "[ a-zبتثوالمعكيرـًّ«»\"\\.]{0,40}",
-        body in proptest::collection::vec("[ a-zبتثوالمعكيرـًّ«»\"\\.]{0,80}", 0..6),
+        body in proptest::collection::vec("[ a-zA-Zبتثوالمعكيرأةىـًّ«»\"\\.١2\u{200C}]{0,80}", 0..6),
     ) {
-        agrees(&Article { title, body, ..Article::default() });
+        let other = BodyKeys::of(&body.iter().rev().cloned().collect::<Vec<_>>());
+        agrees(&Article { title, body, ..Article::default() }, &other);
     }
 }

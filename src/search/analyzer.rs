@@ -23,6 +23,7 @@ use std::ops::Range;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
 use super::common::is_common;
+use super::key_words::each_word;
 use super::line::Spelled;
 use super::memo::Memo;
 use super::stem::stem;
@@ -71,6 +72,7 @@ thread_local! {
     /// tantivy's indexing threads never wait on each other.
     static WORDS: RefCell<Remembered> = RefCell::new(Remembered {
         memo: Memo::new(MEMO_WORDS),
+        folded: Memo::new(MEMO_WORDS),
         long: Analyzed::default(),
     });
 }
@@ -79,6 +81,8 @@ thread_local! {
 /// a reader can borrow it as it borrows a remembered one.
 struct Remembered {
     memo: Memo<Analyzed>,
+    /// By the word folded: the words of a parser's key ([`read_key_words`]).
+    folded: Memo<Analyzed>,
     long: Analyzed,
 }
 
@@ -134,6 +138,21 @@ fn remembered<'a>(words: &'a mut Remembered, text: &str, range: Range<usize>) ->
     words.memo.get_or_insert(text, range, analyze_word)
 }
 
+/// What the analyzer makes of the folded word `key[range]`, as [`remembered`] of a word that
+/// folds to it.
+#[inline(always)]
+fn remembered_folded<'a>(
+    words: &'a mut Remembered,
+    key: &str,
+    range: Range<usize>,
+) -> &'a Analyzed {
+    if range.len() > MEMO_WORD_BYTES {
+        words.long = analyze_folded(&key[range]);
+        return &words.long;
+    }
+    words.folded.get_or_insert(key, range, analyze_folded)
+}
+
 /// Appends `word`'s term to `out` (nothing when it has none).
 pub fn term_into(word: &str, out: &mut String) {
     with_word(word, |analyzed| out.push_str(&analyzed.term));
@@ -175,6 +194,23 @@ pub fn read_words(text: &str, reader: &mut impl ReadWord) {
     });
 }
 
+/// [`read_words`] of a text whose words are, folded, those of `key` (one space between words,
+/// none at either end): the parser's key of a paragraph (`crate::parse::BodyKeys`). The
+/// words are split and looked up as the key has them, not found and folded again in the
+/// text (≈ 80 instructions a word, notes/build-bench.md session 51); a word's analysis
+/// depends on its folded form alone ([`analyze_word`]).
+pub fn read_key_words(key: &str, reader: &mut impl ReadWord) {
+    if key.is_empty() {
+        return;
+    }
+    WORDS.with_borrow_mut(|memo| {
+        each_word(key.as_bytes(), |range| {
+            debug_assert!(!range.is_empty(), "an empty word in the key {key:?}");
+            reader.word(remembered_folded(memo, key, range));
+        });
+    });
+}
+
 /// Calls `f` with each token of `text` the index holds, in order: the word's byte range in
 /// `text` and its term. What [`text_analyzer`] gives tantivy, without a token stream: the
 /// search passages look at every word of the paragraphs they compare. `f` must not analyse
@@ -194,9 +230,14 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(Range<usize>, &str)) {
 pub(crate) fn analyze_word(word: &str) -> Analyzed {
     let mut folded = String::new();
     normalize_into(word, &mut folded);
+    analyze_folded(&folded)
+}
+
+/// [`analyze_word`] of a word that folds to `folded`: its steps after the folding.
+fn analyze_folded(folded: &str) -> Analyzed {
     let mut term = String::new();
     if !folded.is_empty() && folded.len() <= MAX_TERM_BYTES {
-        term.push_str(&folded);
+        term.push_str(folded);
         stem_in_place(&mut term);
         canonical_in_place(&mut term);
     }

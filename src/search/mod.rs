@@ -17,6 +17,7 @@ mod fan_out;
 /// Tantivy's part of a build alone, for the build's floor bench.
 pub mod floor;
 mod format;
+mod key_words;
 mod line;
 mod memo;
 mod pairs;

@@ -21,10 +21,10 @@
 //! free between values. Paragraphs and sentences of one value are one run of terms: the
 //! phrase query matches across them, and so do the pairs.
 
-use super::analyzer::{Analyzed, ReadWord, for_each_word, read_words};
+use super::analyzer::{Analyzed, ReadWord, for_each_word, read_key_words, read_words};
 use super::common::{MAX_COMMON_BYTES, is_common};
 use super::line::LineWriter;
-use crate::parse::Article;
+use crate::parse::{Article, BodyKeys};
 
 /// The terms of `text` as a line of terms (`super::line`).
 pub fn analysed(text: &str) -> String {
@@ -101,6 +101,16 @@ impl ArticleTerms {
     /// title's terms, then each paragraph's words, each text followed by its end. `each`
     /// must not analyse text itself (the analyzer's memo is borrowed meanwhile).
     pub fn analyse(article: &Article, each: &mut impl WordReader) -> ArticleTerms {
+        ArticleTerms::analyse_keyed(article, &BodyKeys::default(), each)
+    }
+
+    /// [`ArticleTerms::analyse`], each paragraph that `keys` holds the key of read by its key
+    /// ([`read_key_words`]), the others from their text: the same terms and words.
+    pub fn analyse_keyed(
+        article: &Article,
+        keys: &BodyKeys,
+        each: &mut impl WordReader,
+    ) -> ArticleTerms {
         // The body's terms are about as long as the body (its words normalised and stemmed,
         // a join where a space was): sized once, the line is not grown and copied a dozen
         // times an article.
@@ -116,8 +126,11 @@ impl ArticleTerms {
             line: LineWriter::with_capacity(body_len),
             each,
         };
-        for paragraph in &article.body {
-            read_words(paragraph, &mut body);
+        for (i, paragraph) in article.body.iter().enumerate() {
+            match keys.key(i, paragraph) {
+                Some(key) => read_key_words(key, &mut body),
+                None => read_words(paragraph, &mut body),
+            }
             body.each.end_of_text();
         }
         ArticleTerms {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::PROFILE;
 use super::tally::Tally;
-use crate::parse::Article;
+use crate::parse::{Article, BodyKeys};
 use crate::search::analyzer::Analyzed;
 use crate::search::{ArticleTerms, WordReader};
 
@@ -39,6 +39,13 @@ impl Profile {
     /// The profile of `article` and the terms the search index reads of it, from one pass
     /// over its words (the index would otherwise analyse the body again).
     pub fn with_terms(article: &Article) -> (Profile, ArticleTerms) {
+        Profile::with_terms_keyed(article, &BodyKeys::default())
+    }
+
+    /// [`Profile::with_terms`], the paragraphs that `keys` holds the parser's keys of read by
+    /// them ([`ArticleTerms::analyse_keyed`]): what a build's worker runs on the article it
+    /// has just parsed.
+    pub fn with_terms_keyed(article: &Article, keys: &BodyKeys) -> (Profile, ArticleTerms) {
         // One pass over the body gives the folded text's hash and length (for duplicates:
         // each folded word's hash, which the analyzer keeps with the word, mixed in order;
         // the length counts a space after each word), the terms counted and the index's terms.
@@ -51,7 +58,7 @@ impl Profile {
             text_len: 0,
         };
         reading.counts.counts.clear();
-        let index_terms = ArticleTerms::analyse(article, &mut reading);
+        let index_terms = ArticleTerms::analyse_keyed(article, keys, &mut reading);
         let Reading {
             counts,
             text,
