@@ -10,6 +10,7 @@ mod body_keys;
 mod dateline;
 pub mod dates;
 pub mod decode;
+mod dump;
 mod lexicon;
 mod lines;
 mod meta;
@@ -25,6 +26,7 @@ mod weights;
 mod word_set;
 
 pub use body_keys::BodyKeys;
+pub use dump::{Parsed, parse_dump, parse_file};
 pub use record::{Article, Date, DateError, Warning, WarningCode, date_text};
 
 use lexicon::LEXICON;
@@ -50,56 +52,6 @@ pub const MAX_DUMP_BYTES: usize = 16 * 1024 * 1024;
 
 fn mb(bytes: u64) -> String {
     format!("{:.1}", bytes as f64 / (1024.0 * 1024.0))
-}
-
-/// A parsed dump: the record and the decoded text it came from.
-#[derive(Debug, Clone)]
-pub struct Parsed {
-    pub article: Article,
-    pub text: String,
-}
-
-/// Parses one dump. `source` is the file's name, the record's `source`. The record's `id` is
-/// left empty: ids are the archive's to give (`archive::id`).
-pub fn parse_dump(bytes: &[u8], source: &str) -> Result<Article, ParseError> {
-    parse_file(bytes, source).map(|p| p.article)
-}
-
-thread_local! {
-    /// The dump's line buffers, kept from dump to dump by the thread that parses them: a
-    /// build's workers parse thousands each, and a dump's five buffers, allocated and freed
-    /// each time, cost their `malloc` and `free` and fresh pages to fill.
-    static BUFFERS: std::cell::RefCell<lines::Buffers> = std::cell::RefCell::default();
-}
-
-/// The buffers of a dump whose text is longer than this are freed after it rather than kept
-/// by the thread (they hold a few times its length): a news page's text is tens of kilobytes.
-const MAX_KEPT_TEXT: usize = 1 << 18;
-
-/// Like [`parse_dump`], keeping the decoded text.
-pub fn parse_file(bytes: &[u8], source: &str) -> Result<Parsed, ParseError> {
-    if bytes.len() > MAX_DUMP_BYTES {
-        return Err(ParseError::TooLarge(bytes.len() as u64));
-    }
-    let decoded = decode::decode(bytes)?;
-    let mut article = BUFFERS.with_borrow_mut(|buf| {
-        let lines = lines::split(&decoded.text, buf);
-        let article = read(&lines);
-        drop(lines);
-        if decoded.text.len() > MAX_KEPT_TEXT {
-            *buf = lines::Buffers::default();
-        }
-        article
-    })?;
-    article.source = source.to_string();
-    article.encoding = decoded.encoding.to_string();
-    let mut warnings = decoded.notes;
-    warnings.append(&mut article.warnings);
-    article.warnings = warnings;
-    Ok(Parsed {
-        article,
-        text: decoded.text,
-    })
 }
 
 /// Reads the article out of a page's lines.
@@ -569,7 +521,7 @@ mod tests {
             .unwrap()
             .map(|e| std::fs::read(e.unwrap().path()).unwrap())
             .collect();
-        seeds.push(dump(&TITLE.repeat(MAX_KEPT_TEXT / TITLE.len()), "").into_bytes());
+        seeds.push(dump(&TITLE.repeat(dump::MAX_KEPT_TEXT / TITLE.len()), "").into_bytes());
         let alone = |b: &Vec<u8>| std::thread::scope(|s| s.spawn(|| parse_dump(b, "a")).join());
         for b in seeds.iter().chain(seeds.iter().rev()) {
             assert_eq!(parse_dump(b, "a"), alone(b).unwrap());

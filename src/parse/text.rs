@@ -48,6 +48,9 @@ impl CharInfo {
     /// A [`CharInfo::PLAIN`] letter whose fold is not its own bytes (أ إ آ ة ى, capitals): the
     /// few a copied run of plain letters has to rewrite in its key.
     pub const REFOLD: u16 = 1 << 11;
+    /// What makes a dump binary ([`is_control_code`]): the scan counts them as it goes, so
+    /// that `decode` need not pass over the bytes for them.
+    pub const CONTROL: u16 = 1 << 12;
 
     fn compute(c: char) -> Self {
         let mut flags = 0;
@@ -64,6 +67,7 @@ impl CharInfo {
         set(Self::LETTER, is_letter(c));
         set(Self::ARABIC, is_arabic_letter(c));
         set(Self::ALNUM, is_alnum(c));
+        set(Self::CONTROL, is_control_code(c));
         set(
             Self::LINE_END,
             matches!(
@@ -166,6 +170,12 @@ fn is_invisible(c: char) -> bool {
         '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
         | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{ad}' | '\u{061c}')
         || (c.is_control() && c != '\t')
+}
+
+/// What makes a dump binary, as `decode` counts it on the bytes: control characters other
+/// than line and tab ones, and the replacement character.
+pub fn is_control_code(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') || c == '\u{fffd}'
 }
 
 fn is_presentation_form(c: char) -> bool {
@@ -440,7 +450,8 @@ mod tests {
 
     #[test]
     fn char_table_agrees_with_the_functions() {
-        for c in ('\0'..='\u{3000}').chain(['\u{fb50}', '\u{fefb}', '\u{feff}', '\u{1d400}']) {
+        let others = ['\u{fb50}', '\u{fefb}', '\u{feff}', '\u{fffd}', '\u{1d400}'];
+        for c in ('\0'..='\u{3000}').chain(others) {
             let info = CharInfo::of(c);
             assert_eq!(info.is(CharInfo::INVISIBLE), is_invisible(c), "{c:?}");
             assert_eq!(info.is(CharInfo::WHITESPACE), c.is_whitespace(), "{c:?}");
@@ -448,6 +459,7 @@ mod tests {
             assert_eq!(info.is(CharInfo::ALNUM), is_alnum(c), "{c:?}");
             assert_eq!(info.is(CharInfo::ARABIC), is_arabic_letter(c), "{c:?}");
             assert_eq!(info.is(CharInfo::DIGIT), ascii_digit(c).is_some(), "{c:?}");
+            assert_eq!(info.is(CharInfo::CONTROL), is_control_code(c), "{c:?}");
             if let Some(d) = ascii_digit(c) {
                 assert_eq!(info.digit(), d, "{c:?}");
             }

@@ -200,8 +200,14 @@ impl<'a> Line<'a> {
 
 /// Splits a dump's text into its non-empty lines, written into `buf`.
 pub fn split<'a>(text: &'a str, buf: &'a mut Buffers) -> Vec<Line<'a>> {
-    scan(text, true, buf);
-    buf.lines(text)
+    split_counting(text, buf).1
+}
+
+/// [`split`], and how many control codes the text holds
+/// ([`is_control_code`](super::text::is_control_code)): counted by the same pass.
+pub fn split_counting<'a>(text: &'a str, buf: &'a mut Buffers) -> (usize, Vec<Line<'a>>) {
+    let control = scan(text, true, buf);
+    (control, buf.lines(text))
 }
 
 /// [`split`] of a copy of `text` into buffers, both leaked: lines that outlive what a test

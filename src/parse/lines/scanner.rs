@@ -30,8 +30,9 @@ fn lines_reserved(len: usize) -> usize {
 
 /// Reads `text` character by character into `buf`: each non-empty line's cleaned text and
 /// key, and what was counted on it. `split_lines` says whether line ends end lines (or are
-/// cleaned away, for a line on its own).
-pub(super) fn scan(text: &str, split_lines: bool, buf: &mut Buffers) {
+/// cleaned away, for a line on its own). Returns how many control codes
+/// ([`CharInfo::CONTROL`]) the text holds.
+pub(super) fn scan(text: &str, split_lines: bool, buf: &mut Buffers) -> usize {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2")
         && std::arch::is_x86_feature_detected!("bmi1")
@@ -40,7 +41,7 @@ pub(super) fn scan(text: &str, split_lines: bool, buf: &mut Buffers) {
         // SAFETY: the CPU has just been found to have these features.
         return unsafe { scan_avx2(text, split_lines, buf) };
     }
-    scan_with(Narrow, text, split_lines, buf);
+    scan_with(Narrow, text, split_lines, buf)
 }
 
 /// [`scan`] compiled for the x86-64 CPUs of the last ten years: a block's counts
@@ -49,17 +50,17 @@ pub(super) fn scan(text: &str, split_lines: bool, buf: &mut Buffers) {
 /// (`blsr`), vector instructions have three operands, and a run's blocks are 32 bytes wide.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,bmi1,popcnt")]
-fn scan_avx2(text: &str, split_lines: bool, buf: &mut Buffers) {
+fn scan_avx2(text: &str, split_lines: bool, buf: &mut Buffers) -> usize {
     // SAFETY: this copy runs only where the CPU has AVX2 (its `target_feature`, which `scan`
     // checks before calling it).
     let wide = unsafe { Wide::new_unchecked() };
-    scan_with(wide, text, split_lines, buf);
+    scan_with(wide, text, split_lines, buf)
 }
 
 /// [`scan`], for the features the caller was compiled with; `width`: the blocks of a run of
 /// plain letters ([`Wide`] where those include AVX2).
 #[inline(always)]
-fn scan_with<W: Width>(width: W, text: &str, split_lines: bool, buf: &mut Buffers) {
+fn scan_with<W: Width>(width: W, text: &str, split_lines: bool, buf: &mut Buffers) -> usize {
     let table = CharInfo::table();
     let bytes = text.as_bytes();
     let mut keys = std::mem::take(&mut buf.keys);
@@ -78,6 +79,9 @@ fn scan_with<W: Width>(width: W, text: &str, split_lines: bool, buf: &mut Buffer
         std::mem::take(&mut buf.scanned),
         std::mem::take(&mut buf.hashes),
     );
+    // Control codes are never plain letters nor in a run's gap (they are invisible, or a line's
+    // end, or U+FFFD of three bytes): each comes by this loop's reading through the table.
+    let mut control = 0;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         // One and two-byte characters (ASCII, Latin, Arabic) straight from the table.
@@ -90,8 +94,15 @@ fn scan_with<W: Width>(width: W, text: &str, split_lines: bool, buf: &mut Buffer
             let c = text[i..].chars().next().unwrap_or_default();
             (CharInfo::of(c), c.len_utf8())
         };
-        // Lone CR (old Mac files), NEL and the Unicode separators end lines too.
-        if split_lines && info.is(CharInfo::LINE_END) {
+        // Lone CR (old Mac files), NEL and the Unicode separators end lines too. (One test for
+        // both flags on the common path: a character is seldom either.)
+        let ends_line = if info.is(CharInfo::LINE_END | CharInfo::CONTROL) {
+            control += usize::from(info.is(CharInfo::CONTROL));
+            split_lines && info.is(CharInfo::LINE_END)
+        } else {
+            false
+        };
+        if ends_line {
             scan.finish();
         } else {
             scan.push(i, len, info);
@@ -115,6 +126,7 @@ fn scan_with<W: Width>(width: W, text: &str, split_lines: bool, buf: &mut Buffer
     buf.keys = scan.keys;
     buf.scanned = scan.scanned;
     buf.hashes = scan.hashes;
+    control
 }
 
 /// One line being read: its cleaned text and key so far, and counts of what went by. The
@@ -414,6 +426,7 @@ impl<'a> Scanner<'a> {
 mod tests {
     use super::*;
     use crate::parse::lines::Line;
+    use crate::parse::text::is_control_code;
     use crate::parse::text::{key, word_hash};
 
     /// The scan compiled for the CPU's features reads every line as the baseline's does.
@@ -429,6 +442,28 @@ mod tests {
             scan_with(Narrow, &text, true, &mut base);
             let here = format!("{:?}", here.lines(&text));
             assert_eq!(here, format!("{:?}", base.lines(&text)), "{shift}");
+        }
+    }
+
+    /// The scan counts the control codes `decode` would: each kind, in every place against
+    /// the plain runs, their gaps and the Latin and digit runs, on both scans.
+    #[test]
+    fn control_codes_are_counted_as_decode_counts_them() {
+        let text = "قال، \"نص\" Ab 12 «ب»\u{a0}\u{fefb}\n\u{2028}\r\t\u{c}";
+        let controls = [
+            "\0", "\u{1}", "\u{b}", "\u{1f}", "\u{7f}", "\u{80}", "\u{85}", "\u{9f}",
+        ];
+        for control in controls.into_iter().chain(["\u{fffd}"]) {
+            for at in text.char_indices().map(|(i, _)| i) {
+                let text = format!("{}{control}{}", &text[..at], &text[at..]).repeat(2);
+                let want = text.chars().filter(|&c| is_control_code(c)).count();
+                assert_eq!(want, 2, "{control:?} at {at}");
+                assert_eq!(scan(&text, true, &mut Buffers::default()), want);
+                assert_eq!(
+                    scan_with(Narrow, &text, true, &mut Buffers::default()),
+                    want
+                );
+            }
         }
     }
 
