@@ -178,7 +178,7 @@ fn lines(path: &Path) -> Vec<(bool, String)> {
                         capture::read_html(&bytes, &source, &capture::Served::default())
                     }
                     // Any other name is read as a text dump, as it always was.
-                    _ => capture::read_text(&bytes, &source),
+                    _ => capture::read_text(bytes, &source),
                 };
                 match read {
                     Ok(c) => record_line(c),

@@ -88,9 +88,18 @@ fn page(
             return result;
         }
     };
-    let read = match format {
-        Format::Html => capture::read_html(&bytes, &name, &Served::default()),
-        _ => capture::read_text(&bytes, &name),
+    let (read, bytes) = match format {
+        Format::Html => (capture::read_html(&bytes, &name, &Served::default()), bytes),
+        // The bytes become the text: a copy is kept only where an override may supply the
+        // article of a dump that yields none (below).
+        _ => {
+            let kept = if has_override {
+                bytes.clone()
+            } else {
+                Vec::new()
+            };
+            (capture::read_text(bytes, &name), kept)
+        }
     };
 
     let over = if has_override {
@@ -322,17 +331,20 @@ mod tests {
     }
 
     /// The build reads an override only when the listing saw it, so a `.toml` that came
-    /// after the listing (and has no stamp in the build cache) waits for the next build.
+    /// after the listing (and has no stamp in the build cache) waits for the next build. The
+    /// dump it supplies the article of keeps its text (the parser took its bytes).
     #[test]
     fn an_override_is_read_only_when_the_listing_saw_it() {
         let dir = tempfile::tempdir().unwrap();
         let dump = dir.path().join("a.txt");
-        fs::write(&dump, "").unwrap();
+        let text = "سطر واحد لا مقال فيه\n";
+        fs::write(&dump, text).unwrap();
         fs::write(dir.path().join("a.toml"), "title = \"ع\"\nbody = [\"ب\"]\n").unwrap();
         let built = |seen| build_one(None, &dump, false, Format::Text, seen, None);
         let seen = built(true);
         assert_eq!(seen.entries.len(), 1);
         assert_eq!(seen.entries[0].article.title, "ع");
+        assert_eq!(seen.entries[0].text, text);
         let unseen = built(false);
         assert!(unseen.entries.is_empty());
         assert!(unseen.problems.iter().any(|p| p.is_error));

@@ -33,9 +33,19 @@ pub fn parse_file(bytes: &[u8], source: &str) -> Result<Parsed, ParseError> {
     if bytes.len() > MAX_DUMP_BYTES {
         return Err(ParseError::TooLarge(bytes.len() as u64));
     }
-    let (decoded, article) = match uncounted(bytes) {
-        Some(read) => read,
-        None => counted(bytes)?,
+    parse_owned(bytes.to_vec(), source)
+}
+
+/// [`parse_file`] of bytes the caller gives up: a dump that is valid UTF-8 (nearly all)
+/// becomes its text without a copy.
+pub fn parse_owned(bytes: Vec<u8>, source: &str) -> Result<Parsed, ParseError> {
+    if bytes.len() > MAX_DUMP_BYTES {
+        return Err(ParseError::TooLarge(bytes.len() as u64));
+    }
+    let (decoded, article) = match decode::utf8_uncounted(bytes).map(uncounted) {
+        Ok(Ok(read)) => read,
+        Ok(Err(text)) => counted(text.as_bytes())?,
+        Err(bytes) => counted(&bytes)?,
     };
     let mut article = article?;
     article.source = source.to_string();
@@ -49,16 +59,19 @@ pub fn parse_file(bytes: &[u8], source: &str) -> Result<Parsed, ParseError> {
     })
 }
 
-/// The dump's text and the article read from it, when the text is the bytes as they are
-/// and holds no control code: nearly every dump. Its control codes are counted by the line
-/// scan, not by [`decode::decode`] (a pass over the bytes of its own, ≈ 0.9 instruction a
-/// byte); a dump that holds any is [`counted`] instead.
-fn uncounted(bytes: &[u8]) -> Option<(decode::Decoded, Result<Article, ParseError>)> {
-    let decoded = decode::utf8_uncounted(bytes)?;
-    let article = with_lines(&decoded.text, |control, lines| {
+/// The article read from a dump's text that is its bytes as they are, when the text holds
+/// no control code: nearly every dump. Its control codes are counted by the line scan, not
+/// by [`decode::decode`] (a pass over the bytes of its own, ≈ 0.9 instruction a byte); the
+/// text of a dump that holds any is given back, to be [`counted`].
+fn uncounted(
+    decoded: decode::Decoded,
+) -> Result<(decode::Decoded, Result<Article, ParseError>), String> {
+    match with_lines(&decoded.text, |control, lines| {
         (control == 0).then(|| read(lines))
-    })?;
-    Some((decoded, article))
+    }) {
+        Some(article) => Ok((decoded, article)),
+        None => Err(decoded.text),
+    }
 }
 
 /// The dump decoded by [`decode::decode`], which counts its control codes (a binary file is
@@ -96,6 +109,10 @@ mod tests {
     /// scan's blocks and runs) is left to it.
     #[test]
     fn a_dump_read_uncounted_is_read_as_decoded() {
+        let uncounted = |bytes: &[u8]| {
+            let decoded = decode::utf8_uncounted(bytes.to_vec()).ok()?;
+            uncounted(decoded).ok()
+        };
         let same = |bytes: &[u8]| {
             let (decoded, article) = uncounted(bytes).unwrap();
             let (old, old_article) = counted(bytes).unwrap();

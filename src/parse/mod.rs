@@ -26,7 +26,7 @@ mod weights;
 mod word_set;
 
 pub use body_keys::BodyKeys;
-pub use dump::{Parsed, parse_dump, parse_file};
+pub use dump::{Parsed, parse_dump, parse_file, parse_owned};
 pub use record::{Article, Date, DateError, Warning, WarningCode, date_text};
 
 use lexicon::LEXICON;
