@@ -13,10 +13,18 @@ use std::cell::RefCell;
 
 use super::lines::Line;
 
-/// Tatweel's UTF-8: a clitic stretched off its word by it (`لـ"داعش"`) is its own word in a
-/// key (`ل داعش`) and no word to the analyzer (`crate::arabic::words`), so a paragraph that
-/// holds one has no key here.
-const TATWEEL: &[u8] = "\u{0640}".as_bytes();
+/// Whether `text` holds tatweel: a clitic stretched off its word by it (`لـ"داعش"`) is its
+/// own word in a key (`ل داعش`) and no word to the analyzer (`crate::arabic::words`), so a
+/// paragraph that holds one has no key here.
+///
+/// Tatweel is `D9 80`: its second byte is searched for, rare in Arabic text (the letters
+/// after tatweel are `D9 81` to `D9 8A`; `E2 80` starts curly quotes and dashes). A search for
+/// both bytes (`memmem`) met a candidate at nearly every letter's `D9`: ≈ 8 instructions a
+/// word (notes/build-bench.md session 51).
+fn has_tatweel(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(0x80, bytes).any(|at| at > 0 && bytes[at - 1] == 0xD9)
+}
 
 /// An article's body paragraphs as the scanner read them: their texts and their keys.
 #[derive(Debug, Default, Clone)]
@@ -34,7 +42,7 @@ pub struct BodyKeys {
 #[derive(Debug, Clone, Copy)]
 struct Paragraph {
     text: (u32, u32),
-    /// `None` for a paragraph whose key is not its analyzer's words (see [`TATWEEL`]).
+    /// `None` for a paragraph whose key is not its analyzer's words (see [`has_tatweel`]).
     key: Option<(u32, u32)>,
 }
 
@@ -76,13 +84,11 @@ impl BodyKeys {
         let start = at(&self.texts);
         self.texts.push_str(text);
         let text_at = (start, at(&self.texts));
-        let key = memchr::memmem::find(text.as_bytes(), TATWEEL)
-            .is_none()
-            .then(|| {
-                let start = at(&self.keys);
-                self.keys.push_str(key);
-                (start, at(&self.keys))
-            });
+        let key = (!has_tatweel(text)).then(|| {
+            let start = at(&self.keys);
+            self.keys.push_str(key);
+            (start, at(&self.keys))
+        });
         self.paragraphs.push(Paragraph { text: text_at, key });
     }
 
@@ -111,4 +117,24 @@ pub(super) fn note(paragraphs: &[&Line]) {
             keys.push(line.text, line.key);
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tatweel_is_found_among_letters_and_quotes() {
+        for (text, has) in [
+            ("قال لـ\"داعش\"", true),
+            ("ـ", true),
+            ("1436 هـ", true),
+            ("قال فيلم «كيف» “quoted” … — الأخبار", false),
+            ("", false),
+            ("\u{0600}\u{0680}À", false),
+        ] {
+            assert_eq!(has_tatweel(text), has, "{text:?}");
+            assert_eq!(has_tatweel(text), text.contains('\u{0640}'), "{text:?}");
+        }
+    }
 }
