@@ -324,9 +324,10 @@ impl TermCounts {
         }
         // Kept in the build cache and deciding ties between terms: the stable hash.
         let h = word.term_hash;
-        self.counts.add(h, n);
+        self.counts.make_room(2);
+        self.counts.add_in_room(h, n);
         if let Some(p) = self.previous {
-            self.counts.add(p.rotate_left(17) ^ h, n);
+            self.counts.add_in_room(p.rotate_left(17) ^ h, n);
         }
         self.previous = Some(h);
     }

@@ -38,15 +38,31 @@ const FIRST_SLOTS: usize = 1 << 12;
 const SLOTS_A_KEY: usize = 4;
 
 impl Tally {
-    /// Adds `n` to `key`'s count.
+    /// Adds `n` to `key`'s count (the tests'; a profile makes room for a word's two keys at
+    /// once).
+    #[cfg(test)]
+    pub fn add(&mut self, key: u64, n: u32) {
+        self.make_room(1);
+        self.add_in_room(key, n);
+    }
+
+    /// Makes room for `keys` more keys: [`Tally::add_in_room`] may then add that many. A word
+    /// adds its term and its pair: their room made once (≈ 4 instructions a word,
+    /// notes/build-bench.md session 51).
+    #[inline(always)]
+    pub fn make_room(&mut self, keys: usize) {
+        if SLOTS_A_KEY * (self.counts.len() + keys) > self.slots.len() {
+            self.grow(keys);
+        }
+    }
+
+    /// Adds `n` to `key`'s count, where [`Tally::make_room`] made room for it.
     ///
     /// Always inlined: as a call, its frame and saved registers were ≈ 16 of its ≈ 45
     /// instructions (notes/build-bench.md session 32).
     #[inline(always)]
-    pub fn add(&mut self, key: u64, n: u32) {
-        if SLOTS_A_KEY * (self.counts.len() + 1) > self.slots.len() {
-            self.grow();
-        }
+    pub fn add_in_room(&mut self, key: u64, n: u32) {
+        debug_assert!(SLOTS_A_KEY * (self.counts.len() + 1) <= self.slots.len());
         let mask = self.slots.len() - 1;
         let mut at = (key.wrapping_mul(SPREAD) >> self.shift) as usize;
         loop {
@@ -90,10 +106,14 @@ impl Tally {
         self.slots.len() / SLOTS_A_KEY
     }
 
-    /// Doubles the slots (or makes the first ones) and puts each key back.
+    /// Doubles the slots (or makes the first ones) until there is room for `keys` more keys,
+    /// and puts each key back.
     #[cold]
-    fn grow(&mut self) {
-        let len = (2 * self.slots.len()).max(FIRST_SLOTS);
+    fn grow(&mut self, keys: usize) {
+        let mut len = (2 * self.slots.len()).max(FIRST_SLOTS);
+        while SLOTS_A_KEY * (self.counts.len() + keys) > len {
+            len *= 2;
+        }
         self.slots = vec![0; len];
         self.shift = 64 - len.trailing_zeros();
         let mask = len - 1;
@@ -146,6 +166,23 @@ mod tests {
             tally.clear();
             assert!(tally.counts().is_empty());
         }
+    }
+
+    /// Keys added two at a time after one room made for both, as a profile adds a word's term
+    /// and pair, across the table's growth: the counts of the keys added one by one.
+    #[test]
+    fn room_made_for_two_keys_holds_both() {
+        let (mut pairs, mut singly) = (Tally::default(), Tally::default());
+        for i in 0..5_000u64 {
+            let (a, b) = (i % 1_700, i.rotate_left(17) ^ (i % 3));
+            pairs.make_room(2);
+            pairs.add_in_room(a, 1);
+            pairs.add_in_room(b, 2);
+            singly.add(a, 1);
+            singly.add(b, 2);
+            assert!(pairs.room() >= pairs.counts().len());
+        }
+        assert_eq!(pairs.counts(), singly.counts());
     }
 
     #[test]
