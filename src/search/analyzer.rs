@@ -72,7 +72,7 @@ thread_local! {
     /// tantivy's indexing threads never wait on each other.
     static WORDS: RefCell<Remembered> = RefCell::new(Remembered {
         memo: Memo::new(MEMO_WORDS),
-        folded: Memo::new(MEMO_WORDS),
+        folded: None,
         long: Analyzed::default(),
     });
 }
@@ -81,8 +81,9 @@ thread_local! {
 /// a reader can borrow it as it borrows a remembered one.
 struct Remembered {
     memo: Memo<Analyzed>,
-    /// By the word folded: the words of a parser's key ([`read_key_words`]).
-    folded: Memo<Analyzed>,
+    /// By the word folded: the words of a parser's key ([`read_key_words`]). Made at its first
+    /// use: a thread that only reads queries never needs its slots.
+    folded: Option<Memo<Analyzed>>,
     long: Analyzed,
 }
 
@@ -139,18 +140,20 @@ fn remembered<'a>(words: &'a mut Remembered, text: &str, range: Range<usize>) ->
 }
 
 /// What the analyzer makes of the folded word `key[range]`, as [`remembered`] of a word that
-/// folds to it.
+/// folds to it, remembered in `memo` (the thread's words by their folded form) or analysed
+/// into `long`.
 #[inline(always)]
 fn remembered_folded<'a>(
-    words: &'a mut Remembered,
+    memo: &'a mut Memo<Analyzed>,
+    long: &'a mut Analyzed,
     key: &str,
     range: Range<usize>,
 ) -> &'a Analyzed {
     if range.len() > MEMO_WORD_BYTES {
-        words.long = analyze_folded(&key[range]);
-        return &words.long;
+        *long = analyze_folded(&key[range]);
+        return long;
     }
-    words.folded.get_or_insert(key, range, analyze_folded)
+    memo.get_or_insert(key, range, analyze_folded)
 }
 
 /// Appends `word`'s term to `out` (nothing when it has none).
@@ -203,10 +206,12 @@ pub fn read_key_words(key: &str, reader: &mut impl ReadWord) {
     if key.is_empty() {
         return;
     }
-    WORDS.with_borrow_mut(|memo| {
+    WORDS.with_borrow_mut(|words| {
+        let memo = words.folded.get_or_insert_with(|| Memo::new(MEMO_WORDS));
+        let long = &mut words.long;
         each_word(key.as_bytes(), |range| {
             debug_assert!(!range.is_empty(), "an empty word in the key {key:?}");
-            reader.word(remembered_folded(memo, key, range));
+            reader.word(remembered_folded(memo, long, key, range));
         });
     });
 }

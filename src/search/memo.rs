@@ -49,11 +49,13 @@ struct Slot {
 }
 
 impl<V> Memo<V> {
-    /// An empty table that holds at most `limit` words.
+    /// An empty table that holds at most `limit` words, with its first slots: made empty,
+    /// every lookup asked whether they were made yet (≈ 2 instructions a word,
+    /// notes/build-bench.md session 51).
     pub fn new(limit: usize) -> Memo<V> {
         Memo {
-            slots: Vec::new(),
-            shift: 64,
+            slots: vec![Slot::default(); FIRST_SLOTS],
+            shift: 64 - FIRST_SLOTS.trailing_zeros(),
             values: Vec::new(),
             long: FxHashMap::default(),
             limit,
@@ -84,9 +86,6 @@ impl<V> Memo<V> {
                 .or_insert_with(|| make(&text[range]));
         };
         let len = range.len() as u32;
-        if self.slots.is_empty() {
-            self.grow();
-        }
         let mask = self.slots.len() - 1;
         let mut at = (hash(&key) >> self.shift) as usize;
         loop {
@@ -154,9 +153,9 @@ impl<V> Memo<V> {
         at
     }
 
-    /// Doubles the slots (or makes the first ones) and puts each word back.
+    /// Doubles the slots and puts each word back.
     fn grow(&mut self) {
-        let len = (2 * self.slots.len()).max(FIRST_SLOTS);
+        let len = 2 * self.slots.len();
         let old = std::mem::replace(&mut self.slots, vec![Slot::default(); len]);
         self.shift = 64 - len.trailing_zeros();
         for slot in old.into_iter().filter(|s| s.len != 0) {
