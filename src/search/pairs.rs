@@ -75,6 +75,15 @@ pub trait WordReader {
     fn title(&mut self, word: &Analyzed);
     /// A word of the body, term or not.
     fn body(&mut self, word: &Analyzed);
+    /// A paragraph of the body about to be read by its key ([`read_key_words`]), the key
+    /// `len` bytes long: its folded words and a space between each two. Its words then come
+    /// to [`WordReader::body_keyed`].
+    fn key(&mut self, len: usize);
+    /// A word of a paragraph read by its key, term or not: [`WordReader::body`], but for
+    /// what [`WordReader::key`] was told of the paragraph (its folded length once for all its
+    /// words, not a word at a time: ≈ 5 instructions a word, notes/build-bench.md
+    /// session 51).
+    fn body_keyed(&mut self, word: &Analyzed);
     /// The end of the title or of a paragraph.
     fn end_of_text(&mut self);
 }
@@ -83,6 +92,8 @@ pub trait WordReader {
 impl WordReader for () {
     fn title(&mut self, _: &Analyzed) {}
     fn body(&mut self, _: &Analyzed) {}
+    fn key(&mut self, _: usize) {}
+    fn body_keyed(&mut self, _: &Analyzed) {}
     fn end_of_text(&mut self) {}
 }
 
@@ -115,49 +126,64 @@ impl ArticleTerms {
         // a join where a space was): sized once, the line is not grown and copied a dozen
         // times an article.
         let body_len = article.body.iter().map(|p| p.len() + 1).sum();
-        let mut title = Text::<_, true> {
-            line: LineWriter::default(),
+        let mut title_line = LineWriter::default();
+        let mut title = Text::<_, true, false> {
+            line: &mut title_line,
             each: &mut *each,
         };
         read_words(&article.title, &mut title);
-        let title = title.line;
         each.end_of_text();
-        let mut body = Text::<_, false> {
-            line: LineWriter::with_capacity(body_len),
-            each,
-        };
+        let mut body_line = LineWriter::with_capacity(body_len);
         for (i, paragraph) in article.body.iter().enumerate() {
             match keys.key(i, paragraph) {
-                Some(key) => read_key_words(key, &mut body),
-                None => read_words(paragraph, &mut body),
+                Some(key) => {
+                    each.key(key.len());
+                    let mut body = Text::<_, false, true> {
+                        line: &mut body_line,
+                        each: &mut *each,
+                    };
+                    read_key_words(key, &mut body);
+                }
+                None => {
+                    let mut body = Text::<_, false, false> {
+                        line: &mut body_line,
+                        each: &mut *each,
+                    };
+                    read_words(paragraph, &mut body);
+                }
             }
-            body.each.end_of_text();
+            each.end_of_text();
         }
         ArticleTerms {
-            title: title.finish(),
-            body: body.line.finish(),
+            title: title_line.finish(),
+            body: body_line.finish(),
         }
     }
 }
 
 /// A text's words as [`ArticleTerms::analyse`] reads them: its terms to the line; to `each`
-/// the title's terms (`TITLE`), or every word of the body.
-struct Text<'a, R, const TITLE: bool> {
-    line: LineWriter,
+/// the title's terms (`TITLE`), or every word of the body (of a paragraph read by its key:
+/// `KEYED`).
+struct Text<'a, R, const TITLE: bool, const KEYED: bool> {
+    line: &'a mut LineWriter,
     each: &'a mut R,
 }
 
-impl<R: WordReader, const TITLE: bool> ReadWord for Text<'_, R, TITLE> {
+impl<R: WordReader, const TITLE: bool, const KEYED: bool> ReadWord for Text<'_, R, TITLE, KEYED> {
     #[inline(always)]
     fn word(&mut self, word: &Analyzed) {
         let has_term = !word.term.is_empty();
         if has_term {
             self.line.push_spelled(&word.spelled, &word.term);
         }
-        if !TITLE {
+        if TITLE {
+            if has_term {
+                self.each.title(word);
+            }
+        } else if KEYED {
+            self.each.body_keyed(word);
+        } else {
             self.each.body(word);
-        } else if has_term {
-            self.each.title(word);
         }
     }
 }
@@ -264,6 +290,10 @@ mod tests {
             }
             fn body(&mut self, word: &Analyzed) {
                 self.0.push(format!("body {}", word.term));
+            }
+            fn key(&mut self, _: usize) {}
+            fn body_keyed(&mut self, word: &Analyzed) {
+                self.body(word);
             }
             fn end_of_text(&mut self) {
                 self.0.push("end".into());

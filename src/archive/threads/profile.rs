@@ -294,8 +294,22 @@ impl WordReader for Reading {
 
     #[inline(always)]
     fn body(&mut self, word: &Analyzed) {
-        self.text = body_mix(self.text, word.folded_hash);
         self.text_len += word.folded_len as usize + 1;
+        self.body_keyed(word);
+    }
+
+    /// Each word of a key is its folded form, and a space follows each but the last: the
+    /// paragraph's words are `len + 1` long with a space after each.
+    #[inline(always)]
+    fn key(&mut self, len: usize) {
+        if len > 0 {
+            self.text_len += len + 1;
+        }
+    }
+
+    #[inline(always)]
+    fn body_keyed(&mut self, word: &Analyzed) {
+        self.text = body_mix(self.text, word.folded_hash);
         if !word.term.is_empty() {
             self.counts.add(word, 1);
         }
