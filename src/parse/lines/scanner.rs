@@ -18,7 +18,7 @@ use hashes::Hashes;
 
 pub use buffers::Buffers;
 
-use crate::parse::text::{CharInfo, KeyFolder, TABLE_SIZE, first_char, two_byte_slot, word_hash};
+use crate::parse::text::{CharInfo, KeyFolder, TABLE_SIZE, first_char, info_at, word_hash};
 
 /// How many lines' records to reserve for a dump of `len` bytes: an estimate, not a count
 /// (counting the `\n`s cost ≈ 0.5 instruction a byte). Of the first 2,000 dumps of the
@@ -84,16 +84,7 @@ fn scan_with<W: Width>(width: W, text: &str, split_lines: bool, buf: &mut Buffer
     let mut control = 0;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        // One and two-byte characters (ASCII, Latin, Arabic) straight from the table.
-        let (info, len) = if b < 0x80 {
-            (table[usize::from(b) % TABLE_SIZE], 1)
-        } else if b < 0xe0 {
-            let next = bytes.get(i + 1).copied().unwrap_or(0);
-            (table[two_byte_slot(b, next)], 2)
-        } else {
-            let c = text[i..].chars().next().unwrap_or_default();
-            (CharInfo::of(c), c.len_utf8())
-        };
+        let (info, len) = info_at(text, i, b, table);
         // Lone CR (old Mac files), NEL and the Unicode separators end lines too. (One test for
         // both flags on the common path: a character is seldom either.)
         let ends_line = if info.is(CharInfo::LINE_END | CharInfo::CONTROL) {
