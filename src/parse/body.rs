@@ -156,7 +156,8 @@ pub fn body_lines(
     is_title: &dyn Fn(&Line) -> bool,
 ) -> Vec<usize> {
     let para = |i: usize| span.contains(&i) && is_paragraph(&lines[i]) && !is_title(&lines[i]);
-    let mut out = Vec::new();
+    // At most a line of the span each: one allocation, not a vector grown from empty.
+    let mut out = Vec::with_capacity(span.len());
     let mut i = span.start;
     while i < span.end {
         if para(i) {

