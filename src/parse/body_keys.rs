@@ -12,18 +12,36 @@
 use std::cell::RefCell;
 
 use super::lines::Line;
+use crate::arabic::{TATWEEL, is_mark, is_word_char};
 
-/// Whether `text` holds tatweel: a clitic stretched off its word by it (`لـ"داعش"`) is its
-/// own word in a key (`ل داعش`) and no word to the analyzer (`crate::arabic::words`), so a
-/// paragraph that holds one has no key here.
+/// Whether `text` holds a clitic that tatweel stretches off its word (`لـ"داعش"`, `لـداعش`):
+/// the analyzer leaves the clitic out (`crate::arabic::words`), a key keeps it (`ل داعش`,
+/// `لداعش`), so a paragraph that holds one has no key here. Tatweel elsewhere (`الأخبـــار`,
+/// `هـ`) is a mark to both.
 ///
 /// Tatweel is `D9 80`: its second byte is searched for, rare in Arabic text (the letters
 /// after tatweel are `D9 81` to `D9 8A`; `E2 80` starts curly quotes and dashes). A search for
 /// both bytes (`memmem`) met a candidate at nearly every letter's `D9`: ≈ 8 instructions a
 /// word (notes/build-bench.md session 51).
-fn has_tatweel(text: &str) -> bool {
+fn has_stretched_clitic(text: &str) -> bool {
     let bytes = text.as_bytes();
-    memchr::memchr_iter(0x80, bytes).any(|at| at > 0 && bytes[at - 1] == 0xD9)
+    memchr::memchr_iter(0x80, bytes)
+        .filter(|&at| at > 0 && bytes[at - 1] == 0xD9)
+        .any(|at| text.get(..at - 1).is_none_or(opens_with_clitic))
+}
+
+/// Whether `before` ends with a word's start of one or two clitic letters (و ف ب ك ل, marks
+/// between them): read backwards, what `arabic::words`' cut reads forwards.
+fn opens_with_clitic(before: &str) -> bool {
+    let mut letters = 0;
+    for c in before.chars().rev() {
+        match c {
+            'و' | 'ف' | 'ب' | 'ك' | 'ل' if letters < 2 => letters += 1,
+            c if is_mark(c) && c != TATWEEL => {}
+            c => return letters > 0 && !is_word_char(c),
+        }
+    }
+    letters > 0
 }
 
 /// An article's body paragraphs as the scanner read them: their texts and their keys.
@@ -42,7 +60,7 @@ pub struct BodyKeys {
 #[derive(Debug, Clone, Copy)]
 struct Paragraph {
     text: (u32, u32),
-    /// `None` for a paragraph whose key is not its analyzer's words (see [`has_tatweel`]).
+    /// `None` for a paragraph whose key is not its analyzer's words (see [`has_stretched_clitic`]).
     key: Option<(u32, u32)>,
 }
 
@@ -84,7 +102,7 @@ impl BodyKeys {
         let start = at(&self.texts);
         self.texts.push_str(text);
         let text_at = (start, at(&self.texts));
-        let key = (!has_tatweel(text)).then(|| {
+        let key = (!has_stretched_clitic(text)).then(|| {
             let start = at(&self.keys);
             self.keys.push_str(key);
             (start, at(&self.keys))
@@ -123,18 +141,32 @@ pub(super) fn note(paragraphs: &[&Line]) {
 mod tests {
     use super::*;
 
+    /// A paragraph loses its key where the analyzer cuts a clitic off before tatweel, and
+    /// only there: the analyzer's words folded are then the key, or are not.
     #[test]
-    fn tatweel_is_found_among_letters_and_quotes() {
-        for (text, has) in [
+    fn a_clitic_before_tatweel_is_found_among_letters_and_quotes() {
+        for (text, cut) in [
             ("قال لـ\"داعش\"", true),
-            ("ـ", true),
-            ("1436 هـ", true),
+            ("ولـداعش", true),
+            ("بـ", true),
+            ("«كـ\u{064E}ـ", true),
+            ("\u{064E}لـ", true),
             ("قال فيلم «كيف» “quoted” … — الأخبار", false),
+            ("الأخبـــار 1436 هـ ـ ـداعش", false),
+            ("وبلـداعش", false),
+            ("دلـ", false),
             ("", false),
             ("\u{0600}\u{0680}À", false),
         ] {
-            assert_eq!(has_tatweel(text), has, "{text:?}");
-            assert_eq!(has_tatweel(text), text.contains('\u{0640}'), "{text:?}");
+            assert_eq!(has_stretched_clitic(text), cut, "{text:?}");
+            let words: Vec<String> = crate::arabic::words(text)
+                .map(|w| crate::arabic::normalize(&text[w]))
+                .collect();
+            assert_eq!(
+                super::super::text::key(text) != words.join(" "),
+                cut,
+                "{text:?}"
+            );
         }
     }
 }
