@@ -16,4 +16,4 @@ pub mod words;
 pub use chars::{ascii_digit, is_alnum, is_arabic_letter, is_letter};
 pub use fold::{fold_char, fold_letter, normalize, normalize_into};
 pub use marks::{TATWEEL, is_harakah, is_joiner, is_mark};
-pub use words::{is_word_char, words};
+pub use words::{cuts_a_clitic, is_word_char, words};

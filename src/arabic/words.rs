@@ -228,6 +228,22 @@ fn class_at(text: &str, at: usize) -> Option<(usize, u8)> {
     Some((c.len_utf8(), class))
 }
 
+/// Whether [`words`] cuts a clitic off a word of `text` (`لـ"داعش"` gives `داعش`): where it
+/// does, the words are not the text's runs of word characters, as the parser's keys have them
+/// (`parse::BodyKeys`); where it does not, they are.
+///
+/// Tatweel (`D9 80`) is looked for by its second byte, rare in Arabic text (the letters after
+/// it are `D9 81` to `D9 8A`): a search for the pair met a candidate at nearly every letter's
+/// `D9` (notes/build-bench.md, session 51). Only a text with tatweel is split.
+pub fn cuts_a_clitic(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let has_tatweel = memchr::memchr_iter(0x80, bytes).any(|at| at > 0 && bytes[at - 1] == 0xD9);
+    has_tatweel
+        && text
+            .split(|c| !is_word_char(c))
+            .any(|word| clitic_len(word) > 0)
+}
+
 /// The byte length of a leading clitic (one or two of و ف ب ك ل) followed by tatweel, or 0.
 ///
 /// Writers put tatweel after a one-letter clitic to keep it visually apart from a quoted or

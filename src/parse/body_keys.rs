@@ -12,37 +12,7 @@
 use std::cell::RefCell;
 
 use super::lines::Line;
-use crate::arabic::{TATWEEL, is_mark, is_word_char};
-
-/// Whether `text` holds a clitic that tatweel stretches off its word (`لـ"داعش"`, `لـداعش`):
-/// the analyzer leaves the clitic out (`crate::arabic::words`), a key keeps it (`ل داعش`,
-/// `لداعش`), so a paragraph that holds one has no key here. Tatweel elsewhere (`الأخبـــار`,
-/// `هـ`) is a mark to both.
-///
-/// Tatweel is `D9 80`: its second byte is searched for, rare in Arabic text (the letters
-/// after tatweel are `D9 81` to `D9 8A`; `E2 80` starts curly quotes and dashes). A search for
-/// both bytes (`memmem`) met a candidate at nearly every letter's `D9`: ≈ 8 instructions a
-/// word (notes/build-bench.md session 51).
-fn has_stretched_clitic(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    memchr::memchr_iter(0x80, bytes)
-        .filter(|&at| at > 0 && bytes[at - 1] == 0xD9)
-        .any(|at| text.get(..at - 1).is_none_or(opens_with_clitic))
-}
-
-/// Whether `before` ends with a word's start of one or two clitic letters (و ف ب ك ل, marks
-/// between them): read backwards, what `arabic::words`' cut reads forwards.
-fn opens_with_clitic(before: &str) -> bool {
-    let mut letters = 0;
-    for c in before.chars().rev() {
-        match c {
-            'و' | 'ف' | 'ب' | 'ك' | 'ل' if letters < 2 => letters += 1,
-            c if is_mark(c) && c != TATWEEL => {}
-            c => return letters > 0 && !is_word_char(c),
-        }
-    }
-    letters > 0
-}
+use crate::arabic::cuts_a_clitic;
 
 /// An article's body paragraphs as the scanner read them: their texts and their keys.
 #[derive(Debug, Default, Clone)]
@@ -60,7 +30,9 @@ pub struct BodyKeys {
 #[derive(Debug, Clone, Copy)]
 struct Paragraph {
     text: (u32, u32),
-    /// `None` for a paragraph whose key is not its analyzer's words (see [`has_stretched_clitic`]).
+    /// `None` for a paragraph whose key is not its analyzer's words: one where the analyzer
+    /// cuts a clitic off before tatweel (`لـ"داعش"`: `داعش` to it, `ل داعش` in a key; see
+    /// [`cuts_a_clitic`]). Tatweel elsewhere (`الأخبـــار`, `هـ`) is a mark to both.
     key: Option<(u32, u32)>,
 }
 
@@ -102,7 +74,7 @@ impl BodyKeys {
         let start = at(&self.texts);
         self.texts.push_str(text);
         let text_at = (start, at(&self.texts));
-        let key = (!has_stretched_clitic(text)).then(|| {
+        let key = (!cuts_a_clitic(text)).then(|| {
             let start = at(&self.keys);
             self.keys.push_str(key);
             (start, at(&self.keys))
@@ -158,7 +130,7 @@ mod tests {
             ("", false),
             ("\u{0600}\u{0680}À", false),
         ] {
-            assert_eq!(has_stretched_clitic(text), cut, "{text:?}");
+            assert_eq!(cuts_a_clitic(text), cut, "{text:?}");
             let words: Vec<String> = crate::arabic::words(text)
                 .map(|w| crate::arabic::normalize(&text[w]))
                 .collect();

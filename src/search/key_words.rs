@@ -81,7 +81,7 @@ mod tests {
     /// `split(' ')`'s pieces, at every length across the blocks' edges, with spaces at each
     /// place of a block.
     #[test]
-    fn the_words_are_split_s() {
+    fn the_words_are_the_pieces_between_spaces() {
         let mut keys: Vec<String> = ["", " ", "a", "ab cd", " الحكومه  تقر خطه ", "x y"]
             .map(String::from)
             .to_vec();
