@@ -232,16 +232,25 @@ fn class_at(text: &str, at: usize) -> Option<(usize, u8)> {
 /// does, the words are not the text's runs of word characters, as the parser's keys have them
 /// (`parse::BodyKeys`); where it does not, they are.
 ///
+/// Only a word with tatweel can lose a clitic, so each tatweel's word is asked [`clitic_len`],
+/// from the word's start found backwards: a paragraph is not walked a character at a time (a
+/// split of each paragraph with tatweel was 0.3 % of a build, notes/build-bench.md session 51).
 /// Tatweel (`D9 80`) is looked for by its second byte, rare in Arabic text (the letters after
 /// it are `D9 81` to `D9 8A`): a search for the pair met a candidate at nearly every letter's
-/// `D9` (notes/build-bench.md, session 51). Only a text with tatweel is split.
+/// `D9`.
 pub fn cuts_a_clitic(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let has_tatweel = memchr::memchr_iter(0x80, bytes).any(|at| at > 0 && bytes[at - 1] == 0xD9);
-    has_tatweel
-        && text
-            .split(|c| !is_word_char(c))
-            .any(|word| clitic_len(word) > 0)
+    memchr::memchr_iter(0x80, bytes)
+        .filter(|&at| at > 0 && bytes[at - 1] == 0xD9)
+        .any(|at| {
+            let before = &text[..at - 1];
+            let start = before
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| !is_word_char(c))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            clitic_len(&text[start..]) > 0
+        })
 }
 
 /// The byte length of a leading clitic (one or two of و ف ب ك ل) followed by tatweel, or 0.
