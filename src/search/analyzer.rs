@@ -132,28 +132,25 @@ fn with_word<T>(word: &str, f: impl FnOnce(&Analyzed) -> T) -> T {
 /// borrow's check were some 20 instructions a word).
 #[inline(always)]
 fn remembered<'a>(words: &'a mut Remembered, text: &str, range: Range<usize>) -> &'a Analyzed {
-    if range.len() > MEMO_WORD_BYTES {
-        words.long = analyze_word(&text[range]);
-        return &words.long;
-    }
-    words.memo.get_or_insert(text, range, analyze_word)
+    remembered_in(&mut words.memo, &mut words.long, text, range, analyze_word)
 }
 
-/// What the analyzer makes of the folded word `key[range]`, as [`remembered`] of a word that
-/// folds to it, remembered in `memo` (the thread's words by their folded form) or analysed
-/// into `long`.
+/// What `analyze` makes of `text[range]`, remembered in `memo`, or analysed into `long` when
+/// the word is too long to be remembered: the text's words by [`analyze_word`] in the
+/// thread's memo, a parser's key's folded words by [`analyze_folded`] in the memo of their own.
 #[inline(always)]
-fn remembered_folded<'a>(
+fn remembered_in<'a>(
     memo: &'a mut Memo<Analyzed>,
     long: &'a mut Analyzed,
-    key: &str,
+    text: &str,
     range: Range<usize>,
+    analyze: impl FnOnce(&str) -> Analyzed,
 ) -> &'a Analyzed {
     if range.len() > MEMO_WORD_BYTES {
-        *long = analyze_folded(&key[range]);
+        *long = analyze(&text[range]);
         return long;
     }
-    memo.get_or_insert(key, range, analyze_folded)
+    memo.get_or_insert(text, range, analyze)
 }
 
 /// Appends `word`'s term to `out` (nothing when it has none).
@@ -211,7 +208,7 @@ pub fn read_key_words(key: &str, reader: &mut impl ReadWord) {
         let long = &mut words.long;
         each_word(key.as_bytes(), |range| {
             debug_assert!(!range.is_empty(), "an empty word in the key {key:?}");
-            reader.word(remembered_folded(memo, long, key, range));
+            reader.word(remembered_in(memo, long, key, range, analyze_folded));
         });
     });
 }
