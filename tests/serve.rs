@@ -141,6 +141,11 @@ fn sigterm_finishes_the_request_in_flight_then_exits_0() {
     // machine the signal could close the listener with the connection still queued.
     let mut later = TcpStream::connect(server.addr()).unwrap();
     assert!(raw_request(&mut later, "/healthz").starts_with("HTTP/1.1 200 OK"));
+    // Accepted is not yet read: a connection the server has read nothing from is one with no
+    // request in flight, and the shutdown closes it (hyper's rule), which on a busy machine
+    // broke the rest's write (EPIPE). So the signal waits for the half request to leave the
+    // server's socket.
+    wait_until_read(&stream);
     server.signal(libc::SIGTERM);
     // The rest of the request is sent once the signal has been handled (the listener is
     // closed then), not perhaps before it.
@@ -151,6 +156,53 @@ fn sigterm_finishes_the_request_in_flight_then_exits_0() {
     assert!(reply.starts_with("HTTP/1.1 200 OK"), "{reply}");
     assert!(reply.contains("عن الأرشيف"));
     assert!(server.wait(Duration::from_secs(10)).success());
+}
+
+/// Waits (bounded) until the server has read every byte `client` sent it: until the server's
+/// end of the connection has nothing left in its receive queue (`/proc/net/tcp`).
+fn wait_until_read(client: &TcpStream) {
+    let (server, client) = (client.peer_addr().unwrap(), client.local_addr().unwrap());
+    let start = Instant::now();
+    loop {
+        let table = std::fs::read_to_string("/proc/net/tcp").unwrap();
+        match unread_bytes(&table, server.port(), client.port()) {
+            Some(0) => return,
+            unread => assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "the server's end of {client} -> {server} still holds {unread:?} unread bytes"
+            ),
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// The receive queue of the IPv4 socket from `local` to `remote` (both ports on 127.0.0.1) in
+/// a `/proc/net/tcp` table: its lines read `sl local rem st tx_queue:rx_queue ...`, the
+/// addresses as hex `0100007F:PORT`.
+fn unread_bytes(table: &str, local: u16, remote: u16) -> Option<u64> {
+    let (local, remote) = (
+        format!("0100007F:{local:04X}"),
+        format!("0100007F:{remote:04X}"),
+    );
+    table.lines().skip(1).find_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let (_, queues) = fields.get(4)?.split_once(':')?;
+        (fields.get(1) == Some(&local.as_str()) && fields.get(2) == Some(&remote.as_str()))
+            .then(|| u64::from_str_radix(queues, 16).ok())
+            .flatten()
+    })
+}
+
+#[test]
+fn a_sockets_receive_queue_is_read_from_its_line_of_proc_net_tcp() {
+    let table = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt\n\
+       0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000\n\
+       1: 0100007F:1F90 0100007F:C2A4 01 00000000:0000001A 00:00000000 00000000\n\
+       2: 0100007F:C2A4 0100007F:1F90 01 00000003:00000000 00:00000000 00000000\n";
+    // The server's end (port 8080 to 49828) holds 26 bytes; the client's end holds none.
+    assert_eq!(unread_bytes(table, 8080, 49828), Some(26));
+    assert_eq!(unread_bytes(table, 49828, 8080), Some(0));
+    assert_eq!(unread_bytes(table, 8080, 1), None);
 }
 
 /// Waits (bounded) until nothing accepts connections at `addr`.
