@@ -162,18 +162,15 @@ fn sigterm_finishes_the_request_in_flight_then_exits_0() {
 /// end of the connection has nothing left in its receive queue (`/proc/net/tcp`).
 fn wait_until_read(client: &TcpStream) {
     let (server, client) = (client.peer_addr().unwrap(), client.local_addr().unwrap());
-    let start = Instant::now();
-    loop {
+    within_a_minute(Duration::from_millis(10), || {
         let table = std::fs::read_to_string("/proc/net/tcp").unwrap();
         match unread_bytes(&table, server.port(), client.port()) {
-            Some(0) => return,
-            unread => assert!(
-                start.elapsed() < Duration::from_secs(60),
+            Some(0) => Ok(()),
+            unread => Err(format!(
                 "the server's end of {client} -> {server} still holds {unread:?} unread bytes"
-            ),
+            )),
         }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    });
 }
 
 /// The receive queue of the IPv4 socket from `local` to `remote` (both ports on 127.0.0.1) in
@@ -207,13 +204,21 @@ fn a_sockets_receive_queue_is_read_from_its_line_of_proc_net_tcp() {
 
 /// Waits (bounded) until nothing accepts connections at `addr`.
 fn wait_until_refused(addr: &str) {
+    within_a_minute(Duration::from_millis(20), || {
+        match TcpStream::connect(addr) {
+            Ok(_) => Err(format!("{addr} still accepts connections")),
+            Err(_) => Ok(()),
+        }
+    });
+}
+
+/// Asks `check` every `every` until it answers `Ok`; fails with its last answer once a minute
+/// has passed.
+fn within_a_minute(every: Duration, mut check: impl FnMut() -> Result<(), String>) {
     let start = Instant::now();
-    while TcpStream::connect(addr).is_ok() {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "{addr} still accepts connections"
-        );
-        std::thread::sleep(Duration::from_millis(20));
+    while let Err(why) = check() {
+        assert!(start.elapsed() < Duration::from_secs(60), "{why}");
+        std::thread::sleep(every);
     }
 }
 
