@@ -14,8 +14,13 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::prefetch::prefetch;
 use super::stamp::Stamp;
 use super::str_order;
+
+/// How far ahead in name order a name's stamp and end are asked for (as far as the threads'
+/// join asks for its nodes).
+const AHEAD: usize = 16;
 
 /// What the listing keeps of a name.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -95,10 +100,24 @@ pub(super) fn list<T: Send>(
     let name_of = |&(b, i): &(u32, u32)| batches[b as usize].1.name(i as usize);
     // Names in one folder are unique: the unstable sort's order is the only one.
     str_order::par_sort(&mut listed, |a, b| name_of(a).cmp(name_of(b)));
-    let items = listed
-        .par_iter()
+    // In name order each name is in a batch at random, out of the caches (a miss for its stamp,
+    // its end and its bytes, every name, at a million): the stamp and end of the name `AHEAD`
+    // places on are asked for, and the bytes of the one half as far, whose end came before.
+    let at = |k: usize| {
+        listed
+            .get(k)
+            .map(|&(_, (b, i))| (&batches[b as usize], i as usize))
+    };
+    let items = (listed.par_iter().enumerate())
         .with_min_len(256)
-        .map(|&(_, (b, i))| {
+        .map(|(k, &(_, (b, i)))| {
+            if let Some(((stamps, batch), i)) = at(k + AHEAD) {
+                prefetch(stamps, i);
+                prefetch(&batch.ends, i.saturating_sub(1));
+            }
+            if let Some(((_, batch), i)) = at(k + AHEAD / 2) {
+                prefetch(&batch.bytes, batch.start(i));
+            }
             let (stamps, batch) = &batches[b as usize];
             let (is_link, one_name, stamp) = stamps[i as usize];
             make(Listed {
@@ -193,8 +212,12 @@ impl Batch {
     }
 
     fn name(&self, i: usize) -> &[u8] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.bytes[start..self.ends[i] as usize]
+        &self.bytes[self.start(i)..self.ends[i] as usize]
+    }
+
+    /// Where name `i` begins in `bytes`.
+    fn start(&self, i: usize) -> usize {
+        if i == 0 { 0 } else { self.ends[i - 1] as usize }
     }
 }
 

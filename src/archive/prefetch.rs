@@ -1,6 +1,7 @@
 //! Asking for an element's cache line before it is read, where the reads to come are known
 //! but land at random in arrays larger than a core's cache (a million articles' nodes or
-//! counts): the join, the threads counted by root.
+//! counts, names): the threads' join and their count by root, the listing's names made into
+//! items in sorted order, the cache's dumps walked beside them.
 
 /// Asks for `slice[i]`'s cache line, to be read soon; nothing where no such instruction is
 /// known (the same values are read, later).

@@ -10,8 +10,13 @@
 use rayon::prelude::*;
 
 use super::super::build_cache::{BuildCache, Cached, Walk};
+use super::super::prefetch::prefetch;
 use super::super::scan::Dump;
 use super::Done;
+
+/// How far ahead the names to compare are asked for (as far as the threads' join asks for its
+/// nodes).
+const AHEAD: usize = 16;
 
 /// Every file's result in its place (a placeholder where it is to be parsed), and the dumps
 /// to parse with their places.
@@ -118,7 +123,13 @@ fn walk_run(
 ) -> Vec<(usize, Dump)> {
     let mut cached = Walk::new(vec![chunk]);
     let mut to_parse = Vec::new();
-    for (k, (d, place)) in listed.iter_mut().zip(places).enumerate() {
+    for (k, place) in places.iter_mut().enumerate() {
+        // The names compared `AHEAD` dumps on asked for, each out of the caches.
+        if let Some(ahead) = listed.get(k + AHEAD) {
+            prefetch(ahead.name.as_bytes(), 0);
+        }
+        cached.look_ahead(AHEAD);
+        let d = &mut listed[k];
         // By bytes: a cache read light keeps its names unchecked, and bytes equal to a
         // listed name's are UTF-8.
         match cached.take(d.name.as_bytes()) {

@@ -1,6 +1,7 @@
 //! The walk of the cache's dumps beside a listing sorted by name: each dump looked at where
 //! it lies, moved out only when taken.
 
+use super::super::prefetch::prefetch;
 use super::Cached;
 
 /// The cache's dumps in name order, each looked at where it lies and moved out only when
@@ -19,6 +20,14 @@ impl Walk {
             chunks: dumps.into_iter(),
             chunk: Vec::new().into_iter(),
             walked: 0,
+        }
+    }
+
+    /// Asks for the name of the dump `ahead` places on in the chunk walked, to be compared
+    /// soon: each is out of the caches, in the cache file's mapped bytes.
+    pub fn look_ahead(&self, ahead: usize) {
+        if let Some(next) = self.chunk.as_slice().get(ahead) {
+            prefetch(next.name_bytes(), 0);
         }
     }
 

@@ -1,8 +1,8 @@
 //! The threads from the join's roots: each root's articles counted, then each thread made
 //! once, in the order of its first article, its articles in the order of their places.
 
+use super::super::prefetch::prefetch;
 use super::Grouped;
-use super::prefetch::prefetch;
 
 /// The threads of the articles kept, `root` giving each place's root among `space` (the
 /// roots [`join`](super::join) gave: by place from nothing, by number grouping again), each article as

@@ -1,6 +1,6 @@
 //! Links joined into threads, strongest first, within the caps on a thread's size and span.
 
-use super::prefetch::prefetch;
+use super::super::prefetch::prefetch;
 use super::{MAX_SPAN_DAYS, MAX_THREAD};
 
 #[cfg(test)]

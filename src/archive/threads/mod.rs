@@ -34,8 +34,8 @@
 //! (pairs into threads under the caps), `again` (grouping again from the last grouping, its ids
 //! in `packed_ids`), `shared` (the comparing article's counts of shared terms), `tally` (the
 //! table a profile counts its terms in), `verbatim` (the same article scraped twice),
-//! `by_root` (the threads from each article's root), `prefetch` (a cache line asked for before
-//! it is read); this file holds the tuning constants and groups.
+//! `by_root` (the threads from each article's root); this file holds the tuning constants and
+//! groups.
 
 mod again;
 mod by_root;
@@ -45,7 +45,6 @@ mod kept;
 mod links;
 mod packed_ids;
 mod places;
-mod prefetch;
 mod profile;
 mod shared;
 mod stored;
