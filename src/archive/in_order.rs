@@ -17,10 +17,9 @@ use super::entry::{Entry, OtherCapture};
 use super::entry_print::AsBefore;
 use super::light_entry::EntryRef;
 use super::model::{Part, reading_order};
-use super::prefetch::prefetch;
 use super::report::BuildReport;
 use super::store::PartRef;
-use super::thread_ids::{Reach, ThreadIds};
+use super::thread_ids::ThreadIds;
 
 /// [`into_archive`] and [`compiled::save`] at once, for a build that writes the archive and
 /// does not keep it (`arshif build`): each served entry is written from where it lies in the
@@ -38,20 +37,11 @@ pub(super) fn save_in_order(
 ) -> Result<Option<std::time::Duration>, ArchiveError> {
     // Each threaded article's id borrowed where it lies as it is written, not copied.
     let id = |(i, j): At| done[i].outcomes.id(j);
-    // Each threaded article's result, then its head, asked for before its id is read.
-    let ask = |(i, j): At, reach| match reach {
-        Reach::Result => prefetch(done, i),
-        Reach::Head => done[i].outcomes.ask_head(j),
-    };
     let dir = compiled::chunks_dir(path);
     // The threads' chunks need no order: encoded and written on a thread of their own while
     // the order is put together (at a million articles, some 11 MB encoded and hashed).
     std::thread::scope(|scope| {
-        let threads = ThreadIds::At {
-            threads: &a.threads,
-            id: &id,
-            ask: &ask,
-        };
+        let threads = ThreadIds::At(&a.threads, &id);
         let threads = scope.spawn(move || threads.write(&dir, Durability::Synced));
         let files = (store_name, source, path);
         put_in_order(done, a, files, marks, report, threads)

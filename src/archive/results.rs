@@ -14,7 +14,6 @@ use serde::{Serialize, Serializer};
 use super::entry::Entry;
 use super::light_entry::{AsCached, EntryRef, Heads, Raw};
 use super::model::Part;
-use super::prefetch::prefetch;
 use super::store::PartRef;
 use super::threads::{Profile, ProfileRef};
 use crate::capture::Format;
@@ -184,14 +183,6 @@ impl Results {
                 let now = (h.of(raw).iter()).map(|(head, part)| (head.id.as_str(), part.stored()));
                 raw.outcomes_bytes(now)
             }
-        }
-    }
-
-    /// Asks for the cache line of article `j`'s head (its whole entry, parsed), to be read soon.
-    pub(super) fn ask_head(&self, j: usize) {
-        match self {
-            Results::Whole(v) => prefetch(v, j),
-            Results::Light(h, raw) => prefetch(h.of(raw), j),
         }
     }
 

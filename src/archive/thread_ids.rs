@@ -19,28 +19,11 @@ use super::chunk_files::{self, ChunkName, Cut};
 pub(super) enum ThreadIds<'a> {
     /// The ids themselves (an archive held whole).
     Named(&'a [Vec<String>]),
-    /// Each article by its place in a build's results, named by `id`: a `+1` at a million
-    /// articles made a vector of borrowed ids for each thread (some 600 K ids) only to write
-    /// them once. Each id is read out of the caches, through its file's result and then its
-    /// head (0.135 CPU-s at a million, on the `+1`'s last step): `ask` asks for each article's
-    /// lines some threads before its id is read.
-    At {
-        threads: &'a [Vec<At>],
-        id: &'a (dyn Fn(At) -> &'a str + Sync),
-        ask: &'a (dyn Fn(At, Reach) + Sync),
-    },
+    /// Each article by its place in a build's results, named by the function: a `+1` at a
+    /// million articles made a vector of borrowed ids for each thread (some 600 K ids) only
+    /// to write them once.
+    At(&'a [Vec<At>], &'a (dyn Fn(At) -> &'a str + Sync)),
 }
-
-/// Which of an article's cache lines [`ThreadIds::At`] asks for: its file's result first,
-/// then (once that line has come) the head the result says the id is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Reach {
-    Result,
-    Head,
-}
-
-/// How many threads ahead an article's result is asked for; its head, half as far.
-const AHEAD: usize = 16;
 
 impl ThreadIds<'_> {
     /// Writes the chunks of the threads that `dir` does not hold yet, encoded and hashed on
@@ -51,21 +34,12 @@ impl ThreadIds<'_> {
         match self {
             ThreadIds::Named(threads) => {
                 let ends = |t: &Vec<String>| t.first().is_some_and(|id| Cut::ARCHIVE.ends(id));
-                let encode = |run: &[Vec<String>], k: usize, out: &mut Vec<u8>| {
-                    chunk_files::postcard_item(&run[k], out)
-                };
-                write_chunks(dir, threads, ends, encode, durability)
+                write_chunks(dir, threads, ends, chunk_files::postcard_item, durability)
             }
-            ThreadIds::At { threads, id, ask } => {
+            ThreadIds::At(threads, id) => {
                 let ends = |t: &Vec<At>| t.first().is_some_and(|&at| Cut::ARCHIVE.ends(id(at)));
-                let encode = |run: &[Vec<At>], k: usize, out: &mut Vec<u8>| {
-                    for (ahead, reach) in [(AHEAD, Reach::Result), (AHEAD / 2, Reach::Head)] {
-                        for &at in run.get(k + ahead).into_iter().flatten() {
-                            ask(at, reach);
-                        }
-                    }
-                    chunk_files::postcard_item(&Ids(&run[k], id), out)
-                };
+                let encode =
+                    |t: &Vec<At>, out: &mut Vec<u8>| chunk_files::postcard_item(&Ids(t, id), out);
                 write_chunks(dir, threads, ends, encode, durability)
             }
         }
@@ -79,28 +53,19 @@ pub(super) fn read(dir: &Path, names: &[ChunkName]) -> io::Result<Vec<Vec<String
 }
 
 /// The chunks of `threads`, cut after each thread that `ends` says ends one (its first id,
-/// by [`Cut::ARCHIVE`]); `encode` writes the thread at its place in a chunk's run (and may
-/// look at the ones after it), as [`chunk_files::put`] writes each item.
+/// by [`Cut::ARCHIVE`]).
 fn write_chunks<T: Sync>(
     dir: &Path,
     threads: &[T],
     ends: impl Fn(&T) -> bool,
-    encode: impl Fn(&[T], usize, &mut Vec<u8>) -> io::Result<()> + Sync,
+    encode: impl Fn(&T, &mut Vec<u8>) -> io::Result<()> + Sync,
     durability: Durability,
 ) -> io::Result<Vec<ChunkName>> {
     std::fs::create_dir_all(dir)?;
     let ranges = Cut::ARCHIVE.ranges_by(threads, ends);
     ranges
         .into_par_iter()
-        .map(|range| {
-            let run = &threads[range];
-            let mut bytes = Vec::new();
-            chunk_files::postcard_item(&run.len(), &mut bytes)?;
-            for k in 0..run.len() {
-                encode(run, k, &mut bytes)?;
-            }
-            chunk_files::put_bytes(dir, &bytes, durability)
-        })
+        .map(|range| chunk_files::put(dir, &threads[range], &encode, durability))
         .collect()
 }
 
@@ -129,26 +94,10 @@ mod tests {
         at.insert(7, vec![]);
         named.insert(7, vec![]);
         let id = |(i, j): At| ids[i][j].as_str();
-        // Asked for: only places of the threads, each far ahead before near.
-        let asked = std::sync::Mutex::new(Vec::new());
-        let ask = |at: At, reach: Reach| asked.lock().unwrap().push((at, reach));
         let written = |t: ThreadIds| t.write(dir.path(), Durability::Cached).unwrap();
         let by_name = written(ThreadIds::Named(&named));
         assert!(by_name.len() > 4, "{} chunks", by_name.len());
-        let by_place = ThreadIds::At {
-            threads: &at,
-            id: &id,
-            ask: &ask,
-        };
-        assert_eq!(written(by_place), by_name);
-        let asked = asked.into_inner().unwrap();
-        assert!(
-            asked
-                .iter()
-                .all(|(p, _)| at.iter().flatten().any(|q| q == p))
-        );
-        let first = |reach| asked.iter().position(|&(p, r)| p == (100, 0) && r == reach);
-        assert!(first(Reach::Result) < first(Reach::Head), "{asked:?}");
+        assert_eq!(written(ThreadIds::At(&at, &id)), by_name);
         assert_eq!(read(dir.path(), &by_name).unwrap(), named);
         // One thread more: one chunk new, the others the same names.
         named.insert(10_000, vec!["new".into(), "x".into()]);
