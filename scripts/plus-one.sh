@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The million's `+1` (issue 13), measured as BENCHMARKS.md's session 53 takes it: each round
+# copies one *distinct* new dump into ARTICLES (a copy of the same dump again is a duplicate
+# from the second round on, served once, and takes the index step's slower path), then each
+# side builds it into its own build folder (so every build is a `+1`), the sides' order
+# alternating by round. Each build waits for a one-minute load ≤ 0.90 and prints it.
+#
+#   scripts/plus-one.sh ROUNDS "BIN DIR" ["BIN DIR" ...]
+#
+# ARTICLES (default /tmp/m1/articles: `gen_corpus.py 1000000 /tmp/m1/articles --seed 11`) and
+# NEW (default OUT/new: made with `gen_corpus.py 60 NEW --seed 5353` when missing)
+# can be set. Each DIR must hold a build of ARTICLES by its BIN, made from nothing at the same
+# time as the others': a folder's history (an export, many `+1`s) moves the figure by ≈ 0.1 s.
+# Each build's report and `--timings` land in OUT (default /tmp/plus-one).
+set -u
+rounds=$1; shift; sides=("$@")
+articles=${ARTICLES:-/tmp/m1/articles}; out=${OUT:-/tmp/plus-one}; new=${NEW:-$out/new}
+here=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$out"
+[ -d "$new" ] || python3 "$here/../shared/bench/gen_corpus.py" 60 "$new" --seed 5353 > /dev/null
+load() { cut -d' ' -f1 /proc/loadavg; }
+quiet() { until awk -v l="$(load)" 'BEGIN { exit !(l <= 0.9) }'; do sleep 3; done; }
+mapfile -t dumps < <(ls "$new"/*.txt)
+next=$(cat "$out/next" 2>/dev/null || echo 0)
+for i in $(seq 1 "$rounds"); do
+  [ "$next" -lt "${#dumps[@]}" ] || { echo "no new dump left in $new" >&2; exit 1; }
+  src=${dumps[$next]}; next=$((next + 1)); echo "$next" > "$out/next"
+  cp "$src" "$articles/plus-$(basename "$src")"
+  order=("${sides[@]}")
+  if [ $((i % 2)) = 0 ]; then
+    order=(); for ((j = ${#sides[@]} - 1; j >= 0; j--)); do order+=("${sides[$j]}"); done
+  fi
+  for side in "${order[@]}"; do
+    read -r bin dir <<< "$side"
+    quiet
+    before=$(load)
+    report="$out/$(basename "$bin")-$i.err"
+    /usr/bin/time -f "%e s, %U u, %S s, %M KB, %R faults" \
+      "$bin" build --timings --articles "$articles" --build-dir "$dir" > /dev/null 2> "$report"
+    echo "$(basename "$bin") round $i: $(tail -1 "$report")  load $before -> $(load)"
+  done
+done
