@@ -27,8 +27,8 @@
 //! `bodies` (the bodies search passages are found in, read from the store and kept);
 //! `str_order` (sorting by ids and names through their first bytes); `read_once` and
 //! `read_ahead` (a build's dumps read once, a few ahead of their parse, and not kept in the
-//! page cache); `own_pool` (work beside a lap on a thread of its own, its passes too); `prefetch` (a cache
-//! line asked for before it is read, where the reads to come are known).
+//! page cache); `own_pool` (work beside a lap on a thread of its own, its passes too);
+//! `prefetch` (a cache line asked for before it is read, where the reads to come are known).
 
 pub mod atomic_file;
 mod bodies;

@@ -124,7 +124,7 @@ fn walk_run(
     let mut cached = Walk::new(vec![chunk]);
     let mut to_parse = Vec::new();
     for (k, place) in places.iter_mut().enumerate() {
-        // The names compared `AHEAD` dumps on asked for, each out of the caches.
+        // The names `AHEAD` dumps on asked for now: each is out of the caches, on both sides.
         if let Some(ahead) = listed.get(k + AHEAD) {
             prefetch(ahead.name.as_bytes(), 0);
         }
