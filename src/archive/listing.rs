@@ -14,13 +14,9 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::prefetch::prefetch;
+use super::prefetch::{NAMES_AHEAD as AHEAD, prefetch};
 use super::stamp::Stamp;
 use super::str_order;
-
-/// How far ahead in name order a name's stamp and end are asked for (as far as the threads'
-/// join asks for its nodes).
-const AHEAD: usize = 16;
 
 /// What the listing keeps of a name.
 #[derive(Clone, Copy, PartialEq, Eq)]

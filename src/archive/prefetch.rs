@@ -3,6 +3,11 @@
 //! counts, names): the threads' join and their count by root, the listing's names made into
 //! items in sorted order, the cache's dumps walked beside them.
 
+/// How many names ahead a walk over a million of them, each out of the caches, asks for the
+/// one it will read (the listing's items in name order, the cache's dumps walked beside them):
+/// as far as the threads' join asks for its nodes.
+pub(super) const NAMES_AHEAD: usize = 16;
+
 /// Asks for `slice[i]`'s cache line, to be read soon; nothing where no such instruction is
 /// known (the same values are read, later).
 #[inline(always)]

@@ -10,13 +10,9 @@
 use rayon::prelude::*;
 
 use super::super::build_cache::{BuildCache, Cached, Walk};
-use super::super::prefetch::prefetch;
+use super::super::prefetch::{NAMES_AHEAD as AHEAD, prefetch};
 use super::super::scan::Dump;
 use super::Done;
-
-/// How far ahead the names to compare are asked for (as far as the threads' join asks for its
-/// nodes).
-const AHEAD: usize = 16;
 
 /// Every file's result in its place (a placeholder where it is to be parsed), and the dumps
 /// to parse with their places.
