@@ -1,9 +1,10 @@
 //! The threads as the compiled archive writes them: in content-named chunks
 //! ([`super::chunk_files`]) cut by each thread's first id, so that a build writes only the
-//! chunks of the threads it changed; each thread's article ids looked up where they lie as
-//! they are written, not gathered into a list of lists first.
+//! chunks of the threads it changed; the threads' article ids read in the order of the
+//! results into one buffer ([`Gathered`]), not into a list of lists.
 
 use std::io;
+use std::ops::Range;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -37,12 +38,59 @@ impl ThreadIds<'_> {
                 write_chunks(dir, threads, ends, chunk_files::postcard_item, durability)
             }
             ThreadIds::At(threads, id) => {
-                let ends = |t: &Vec<At>| t.first().is_some_and(|&at| Cut::ARCHIVE.ends(id(at)));
-                let encode =
-                    |t: &Vec<At>, out: &mut Vec<u8>| chunk_files::postcard_item(&Ids(t, id), out);
-                write_chunks(dir, threads, ends, encode, durability)
+                let (ids, threads) = Gathered::of(threads, id);
+                let ends =
+                    |t: &Range<usize>| (t.start < t.end) && Cut::ARCHIVE.ends(ids.id(t.start));
+                let encode = |t: &Range<usize>, out: &mut Vec<u8>| {
+                    chunk_files::postcard_item(&Ids(&ids, t.clone()), out)
+                };
+                write_chunks(dir, &threads, ends, encode, durability)
             }
         }
+    }
+}
+
+/// Every threaded article's id, copied into one buffer, each thread's a run of it.
+///
+/// Read thread by thread, each id was a read out of the caches: a thread's articles lie
+/// anywhere among the results, and an id is reached through its file's result and then its
+/// head (at a million articles, some 600 K ids, two misses each, ≈ 0.17 CPU-s of a `+1`'s
+/// last step by the profile, notes/build-bench.md, session 54). The places are sorted first,
+/// so that the results are read in their order, as the hardware reads ahead; the ids are then
+/// written from one buffer a few megabytes long.
+struct Gathered {
+    text: String,
+    /// Where each id is in `text`, in the threads' order.
+    spans: Vec<Range<usize>>,
+}
+
+impl Gathered {
+    /// The ids of `threads` and each thread's run of them.
+    fn of<'a>(
+        threads: &[Vec<At>],
+        id: &(dyn Fn(At) -> &'a str + Sync),
+    ) -> (Gathered, Vec<Range<usize>>) {
+        let total = threads.iter().map(Vec::len).sum();
+        let mut runs = Vec::with_capacity(threads.len());
+        let mut by_place: Vec<(At, usize)> = Vec::with_capacity(total);
+        for thread in threads {
+            let start = by_place.len();
+            by_place.extend(thread.iter().zip(start..).map(|(&at, slot)| (at, slot)));
+            runs.push(start..by_place.len());
+        }
+        by_place.par_sort_unstable_by_key(|&(at, _)| at);
+        let mut text = String::with_capacity(total * 16);
+        let mut spans = vec![0..0; total];
+        for (at, slot) in by_place {
+            let start = text.len();
+            text.push_str(id(at));
+            spans[slot] = start..text.len();
+        }
+        (Gathered { text, spans }, runs)
+    }
+
+    fn id(&self, slot: usize) -> &str {
+        &self.text[self.spans[slot].clone()]
     }
 }
 
@@ -69,12 +117,12 @@ fn write_chunks<T: Sync>(
         .collect()
 }
 
-/// One thread's ids, by place.
-struct Ids<'t, 'a>(&'t [At], &'a (dyn Fn(At) -> &'a str + Sync));
+/// One thread's ids, its run of the gathered ones.
+struct Ids<'g>(&'g Gathered, Range<usize>);
 
-impl Serialize for Ids<'_, '_> {
+impl Serialize for Ids<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|&at| (self.1)(at)))
+        s.collect_seq(self.1.clone().map(|slot| self.0.id(slot)))
     }
 }
 
@@ -109,5 +157,45 @@ mod tests {
             again.len()
         );
         assert_eq!(read(dir.path(), &again).unwrap(), named);
+    }
+
+    #[test]
+    fn threads_whose_articles_lie_anywhere_are_written_as_the_named_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        // Places handed out in a scrambled order (a step prime to their count), so that every
+        // thread's articles come from all over the results, and later threads from before
+        // earlier ones; threads of one to five articles, ids of several lengths.
+        let (files, per_file) = (997, 3);
+        let ids: Vec<Vec<String>> = (0..files)
+            .map(|i| {
+                (0..per_file)
+                    .map(|j| format!("{}-{j}", "م".repeat(i % 7)))
+                    .collect()
+            })
+            .collect();
+        let mut places = (0..files * per_file).map(|k| (k * 389) % (files * per_file));
+        let mut at: Vec<Vec<At>> = Vec::new();
+        'threads: for size in (1..=5).cycle() {
+            let mut thread = Vec::new();
+            for _ in 0..size {
+                let Some(k) = places.next() else {
+                    at.push(thread);
+                    break 'threads;
+                };
+                thread.push((k / per_file, k % per_file));
+            }
+            at.push(thread);
+        }
+        let named: Vec<Vec<String>> = (at.iter())
+            .map(|t| t.iter().map(|&(i, j)| ids[i][j].clone()).collect())
+            .collect();
+        let id = |(i, j): At| ids[i][j].as_str();
+        let by_place = ThreadIds::At(&at, &id).write(dir.path(), Durability::Cached);
+        let by_name = ThreadIds::Named(&named).write(dir.path(), Durability::Cached);
+        assert_eq!(by_place.unwrap(), by_name.unwrap());
+        let names = ThreadIds::At(&at, &id)
+            .write(dir.path(), Durability::Cached)
+            .unwrap();
+        assert_eq!(read(dir.path(), &names).unwrap(), named);
     }
 }
