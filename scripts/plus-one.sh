@@ -12,6 +12,11 @@
 # can be set. Each DIR must hold a build of ARTICLES by its BIN, made from nothing at the same
 # time as the others': a folder's history (an export, many `+1`s) moves the figure by ≈ 0.1 s.
 # Each build's report and `--timings` land in OUT (default /tmp/plus-one).
+#
+# FLOOR=BIN (`cargo bench --bench listing_floor --no-run` prints it) also runs the `+1`'s floor
+# first in each round, after the same wait: every name of ARTICLES read and stat'ed once on
+# every core, the least any build not told what changed must do. A side's figure less the
+# floor's of its round is the build's own work (notes/build-bench.md, session 54).
 set -u
 rounds=$1; shift; sides=("$@")
 articles=${ARTICLES:-/tmp/m1/articles}; out=${OUT:-/tmp/plus-one}; new=${NEW:-$out/new}
@@ -29,6 +34,11 @@ for i in $(seq 1 "$rounds"); do
   order=("${sides[@]}")
   if [ $((i % 2)) = 0 ]; then
     order=(); for ((j = ${#sides[@]} - 1; j >= 0; j--)); do order+=("${sides[$j]}"); done
+  fi
+  if [ -n "${FLOOR:-}" ]; then
+    quiet
+    before=$(load)
+    echo "floor round $i: $(ARSHIF_FLOOR_FOLDER="$articles" "$FLOOR")  load $before -> $(load)"
   fi
   for side in "${order[@]}"; do
     read -r bin dir <<< "$side"
