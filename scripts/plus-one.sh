@@ -28,6 +28,11 @@ quiet() { until awk -v l="$(load)" 'BEGIN { exit !(l <= 0.9) }'; do sleep 3; don
 mapfile -t dumps < <(ls "$new"/*.txt)
 next=$(cat "$out/next" 2>/dev/null || echo 0)
 for i in $(seq 1 "$rounds"); do
+  # A dump an earlier run (another OUT) copied in already would be written again, not added:
+  # parsed again under its id, another path than a `+1`'s. Skipped.
+  while [ "$next" -lt "${#dumps[@]}" ] && [ -e "$articles/plus-$(basename "${dumps[$next]}")" ]; do
+    next=$((next + 1))
+  done
   [ "$next" -lt "${#dumps[@]}" ] || { echo "no new dump left in $new" >&2; exit 1; }
   src=${dumps[$next]}; next=$((next + 1)); echo "$next" > "$out/next"
   cp "$src" "$articles/plus-$(basename "$src")"
