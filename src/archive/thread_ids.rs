@@ -79,6 +79,7 @@ impl Gathered {
             runs.push(start..by_place.len());
         }
         by_place.par_sort_unstable_by_key(|&(at, _)| at);
+        // A numbered dump's id is 16 hex digits; others grow it.
         let mut text = String::with_capacity(total * 16);
         let mut spans = vec![0..0; total];
         for (at, slot) in by_place {
