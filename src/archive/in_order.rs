@@ -16,7 +16,7 @@ use super::compiled::{self, Ordered, Source};
 use super::entry::{Entry, OtherCapture};
 use super::entry_print::AsBefore;
 use super::light_entry::EntryRef;
-use super::model::{Part, reading_order};
+use super::model::reading_order;
 use super::report::BuildReport;
 use super::store::PartRef;
 use super::thread_ids::ThreadIds;
@@ -61,10 +61,7 @@ fn put_in_order(
     threads: Threads,
 ) -> Result<Option<std::time::Duration>, ArchiveError> {
     let started = std::time::Instant::now();
-    let stored = |(i, j): At| match done[i].outcomes.part(j) {
-        Part::Stored(at) => Some(at),
-        Part::Memory(_) => None,
-    };
+    let stored = |(i, j): At| done[i].outcomes.stored_ref(j);
     // The few articles with other captures: copies given them, with their files' names.
     let mut with_others: FxHashMap<At, Entry> = FxHashMap::default();
     let mut other_parts: Vec<(String, Vec<PartRef>)> = Vec::new();

@@ -19,7 +19,6 @@ use super::build_cache::{self, DumpChunks, Unnamed};
 use super::chunk_files::ChunkName;
 use super::index_list::{self, Listed};
 use super::list_digest::{Digest, Digester};
-use super::model::Part;
 use super::reconcile::{LazyIndex, Pending, reconcile_index};
 use super::report::BuildReport;
 use super::store::{PartRef, Store};
@@ -180,9 +179,9 @@ pub(super) fn update_index(
         .collect();
     // What the index is to hold: every served article, from its current parts.
     let sorting = Instant::now();
-    let stored = |&(i, j): &(usize, usize)| match done[i].outcomes.part(j) {
-        Part::Stored(at) => Some((done[i].outcomes.id(j), *at)),
-        Part::Memory(_) => None,
+    let stored = |&(i, j): &(usize, usize)| {
+        let at = done[i].outcomes.stored_at(j)?;
+        Some((done[i].outcomes.id(j), at))
     };
     // Most often exactly what it holds already (the last list and this build's additions):
     // told by a digest of the served in file order, one pass, not by sorting them. The index

@@ -12,7 +12,6 @@ use rustc_hash::FxHashSet;
 
 use super::ArchiveError;
 use super::build::Done;
-use super::model::Part;
 use super::store::{PartRef, Store};
 use crate::search::IndexWriter;
 
@@ -72,9 +71,9 @@ pub(super) fn reconcile_index(
     }
     done.par_iter()
         .flat_map_iter(|d| (0..d.outcomes.len()).map(move |j| (d, j)))
-        .filter_map(|(d, j)| match *d.outcomes.part(j) {
-            Part::Stored(at) if missing.contains(&at) => Some((d, j, at)),
-            _ => None,
+        .filter_map(|(d, j)| {
+            let at = d.outcomes.stored_at(j)?;
+            missing.contains(&at).then_some((d, j, at))
         })
         .try_for_each(|(d, j, at)| {
             let whole = d.outcomes.whole(j);

@@ -9,7 +9,6 @@ use rayon::prelude::*;
 use super::ArchiveError;
 use super::build::Done;
 use super::compaction;
-use super::model::Part;
 use super::store::{PartRef, Store};
 
 /// The new store's name and the store, when `store` (`store_len` bytes long, in `out`) was
@@ -47,10 +46,5 @@ pub(super) fn compact_if_worth(
 /// Where each result's parts are in the store: the parts a build keeps (files that went, or
 /// whose parts were replaced, are not among them).
 fn stored_parts(done: &mut [Done]) -> impl Iterator<Item = &mut PartRef> {
-    done.iter_mut()
-        .flat_map(|d| d.outcomes.parts_mut())
-        .filter_map(|part| match part {
-            Part::Stored(at) => Some(at),
-            Part::Memory(_) => None,
-        })
+    done.iter_mut().flat_map(|d| d.outcomes.stored_mut())
 }

@@ -7,7 +7,6 @@ use std::ops::Range;
 
 use compact_str::CompactString;
 
-use super::super::model::Part;
 use super::super::store::PartRef;
 use super::super::threads::ProfileRef;
 use super::{Head, LightResult, Raw, Written};
@@ -69,10 +68,10 @@ pub fn read_heads(
         let (offset, stored_len);
         (offset, rest) = varint::take_u64(rest).ok_or_else(short)?;
         (stored_len, rest) = varint::take_u32(rest).ok_or_else(short)?;
-        let part = Part::Stored(PartRef {
+        let part = PartRef {
             offset,
             len: stored_len,
-        });
+        };
         let profile_from = at(rest);
         (_, rest) = ProfileRef::take_from(rest)?;
         let head = Head {
