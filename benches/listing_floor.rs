@@ -19,7 +19,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use rustix::fs::{AtFlags, CWD, Mode, OFlags, RawDir, StatxFlags};
+use rustix::fs::{AtFlags, CWD, Mode, OFlags, RawDir};
 
 /// Names stat'ed by one task: as the build's listing batches them.
 const BATCH: usize = 4096;
@@ -45,14 +45,8 @@ fn main() {
     let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
     let folder = rustix::fs::openat(CWD, &dir, flags, Mode::empty())
         .unwrap_or_else(|e| panic!("cannot open {}: {e}", dir.display()));
-    // The fields `src/archive/listing.rs` asks for, stated again here: the floor is a program
-    // written apart from the build, so that nothing of the build's listing is in it.
-    let fields = StatxFlags::TYPE
-        | StatxFlags::SIZE
-        | StatxFlags::MTIME
-        | StatxFlags::CTIME
-        | StatxFlags::INO
-        | StatxFlags::NLINK;
+    // The fields the build's listing asks for: the same stat, none of the listing's own work.
+    let fields = arshif::archive::STAMP_FIELDS;
     // Each batch's names in one buffer, each ending in a NUL (the stat's path as it is read).
     let stat_all = |names: &[u8]| -> (usize, u64) {
         let (mut files, mut bytes) = (0, 0);

@@ -223,6 +223,8 @@ fn os_string(name: Vec<u8>) -> OsString {
 }
 
 #[cfg(target_os = "linux")]
+pub use linux::STAMP_FIELDS;
+#[cfg(target_os = "linux")]
 use linux::{open, read_names, stamp};
 
 #[cfg(target_os = "linux")]
@@ -237,6 +239,15 @@ mod linux {
     use crate::archive::stamp::Stamp;
 
     pub(super) type Folder = OwnedFd;
+
+    /// The fields of a stat a listed file's stamp is made of, and the count of its links (the
+    /// same stat, filled by the same call): all a listing asks the kernel for.
+    pub const STAMP_FIELDS: StatxFlags = StatxFlags::TYPE
+        .union(StatxFlags::SIZE)
+        .union(StatxFlags::MTIME)
+        .union(StatxFlags::CTIME)
+        .union(StatxFlags::INO)
+        .union(StatxFlags::NLINK);
 
     pub(super) fn open(dir: &Path) -> io::Result<Folder> {
         let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
@@ -265,13 +276,7 @@ mod linux {
     /// same stat, filled by the same call), relative to the open folder (no path made). An
     /// error when `name` itself cannot be looked at.
     pub(super) fn stamp(folder: &Folder, name: &[u8]) -> io::Result<Looked> {
-        let fields = StatxFlags::TYPE
-            | StatxFlags::SIZE
-            | StatxFlags::MTIME
-            | StatxFlags::CTIME
-            | StatxFlags::INO
-            | StatxFlags::NLINK;
-        let at = |flags| rustix::fs::statx(folder, name, flags, fields);
+        let at = |flags| rustix::fs::statx(folder, name, flags, STAMP_FIELDS);
         let own = at(AtFlags::SYMLINK_NOFOLLOW)?;
         let is_link = FileType::from_raw_mode(own.stx_mode.into()) == FileType::Symlink;
         let one_name = !is_link && own.stx_nlink == 1;

@@ -97,6 +97,8 @@ pub use incremental::{
     Check, build_and_save, build_and_save_for_exit, build_and_save_for_exit_knowing,
     build_and_save_knowing, build_and_save_then_load, load_or_build, load_or_build_locked,
 };
+#[cfg(target_os = "linux")]
+pub use listing::STAMP_FIELDS;
 pub use model::Archive;
 pub use report::{BuildReport, Problem};
 pub use watched::{Changes, folder_is_as_listed};
