@@ -131,7 +131,11 @@ fn overrides_win_and_bad_files_are_reported_without_stopping_the_build() {
             .starts_with("واشنطن وموسكو")
     );
     assert_eq!(archive.about(), Some("# عن الأرشيف\n"));
-    assert!(report.render().contains("read 7 files, built 5 articles"));
+    assert!(
+        report
+            .render(archive::Warnings::Each)
+            .contains("read 7 files, built 5 articles")
+    );
 }
 
 /// `--build-dir` names the build folder in every command (`serve` and `export` read what
@@ -267,4 +271,83 @@ fn a_build_of_a_few_dumps_leaves_them_in_the_page_cache() {
     for dump in &dumps {
         assert!(resident_pages(dump) > 0, "{} not cached", dump.display());
     }
+}
+
+/// A warning many files share is said once by `arshif build`, with their count, and on a line
+/// a file with `--all-warnings`; the summary counts every warning either way.
+#[test]
+fn a_warning_many_dumps_share_is_said_once_unless_every_one_is_asked_for() {
+    let articles = tempfile::tempdir().unwrap();
+    let undated = archive::report::LISTED_UP_TO + 2;
+    let places = [
+        "حلب",
+        "حمص",
+        "درعا",
+        "إدلب",
+        "اللاذقية",
+        "طرطوس",
+        "دير الزور",
+    ];
+    for n in 0..undated {
+        // Made-up undated pages, each its own article (no two alike, so none a duplicate).
+        let place = places[n % places.len()];
+        let text = format!(
+            "الرئيسية\nأخبار\nافتتاح المكتبة رقم {n} في {place}\n\
+             افتتحت البلدية المكتبة العامة رقم {n} في حي من أحياء {place} بعد ترميم دام {n} أشهر.\n\
+             وقال مدير المكتبة إن المبنى يضم {n} قاعة للقراءة ومكتبة للأطفال في {place}.\n"
+        );
+        fs::write(articles.path().join(format!("{n:03}_undated.txt")), text).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let build = |flags: &[&str]| {
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_arshif"))
+            .arg("build")
+            .arg("--articles")
+            .arg(articles.path())
+            .arg("--build-dir")
+            .arg(out.path())
+            .args(flags)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{run:?}");
+        String::from_utf8(run.stderr).unwrap()
+    };
+    let undated_lines = |said: &str| {
+        (said.lines())
+            .filter(|l| l.contains("no publication date found"))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let grouped = build(&[]);
+    assert_eq!(
+        undated_lines(&grouped),
+        [format!(
+            "  warning: {undated} files: no publication date found (000_undated.txt, \
+             001_undated.txt, 002_undated.txt and {} more; `arshif build --all-warnings` \
+             lists each)",
+            undated - 3
+        )],
+        "{grouped}"
+    );
+    let each = build(&["--all-warnings"]);
+    let lines = undated_lines(&each);
+    assert_eq!(lines.len(), undated, "{each}");
+    assert_eq!(
+        lines[undated - 1],
+        format!(
+            "  warning: {:03}_undated.txt: no publication date found",
+            undated - 1
+        )
+    );
+    // The first line, the summary, counts them all both times.
+    let summary = |said: &str| {
+        said.lines()
+            .next()
+            .unwrap()
+            .split(", ")
+            .last()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(summary(&grouped), summary(&each));
 }

@@ -141,13 +141,18 @@ fn dumps_pages_and_crawls_build_into_one_archive() {
     let articles = tempfile::tempdir().unwrap();
     folder(articles.path(), "crawl.warc.gz");
     let (_out, a, report) = build(articles.path());
-    assert_eq!(report.errors(), 0, "{}", report.render());
+    assert_eq!(
+        report.errors(),
+        0,
+        "{}",
+        report.render(archive::Warnings::Each)
+    );
     // The dump, the saved page, and three crawled addresses (one captured twice).
     assert_eq!(
         (report.files_read, report.articles),
         (3, 5),
         "{}",
-        report.render()
+        report.render(archive::Warnings::Each)
     );
     let skipped: Vec<(&str, usize)> = report
         .skipped
@@ -166,7 +171,7 @@ fn dumps_pages_and_crawls_build_into_one_archive() {
             ("style", 1)
         ]
     );
-    let summary = report.render();
+    let summary = report.render(archive::Warnings::Each);
     assert!(
         summary.contains("skipped 7 crawl records that are not pages")
             && summary.contains("1 image"),
@@ -310,7 +315,12 @@ fn damaged_crawls_and_pages_with_no_article_are_reported_and_the_rest_kept() {
     .unwrap();
 
     let (_out, archive, report) = build(dir);
-    assert_eq!(report.articles, 3, "{}", report.render());
+    assert_eq!(
+        report.articles,
+        3,
+        "{}",
+        report.render(archive::Warnings::Each)
+    );
     let errors: Vec<String> = report
         .problems
         .iter()
@@ -506,7 +516,10 @@ fn the_archive_a_build_writes_for_exit_is_the_one_it_writes_for_serving() {
             (written.articles, written.dated),
             (report.articles, report.dated)
         );
-        assert_eq!(written.render(), report.render());
+        assert_eq!(
+            written.render(archive::Warnings::Each),
+            report.render(archive::Warnings::Each)
+        );
         assert!(
             kept.entries()
                 .iter()

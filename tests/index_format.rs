@@ -88,10 +88,14 @@ fn build_writes_an_index_of_another_format_again_from_nothing_and_says_so() {
         // Nothing parsed again: the cache is this program's; only the index is new.
         assert_eq!(report.reused, 5);
         assert!(
-            report.render().contains("the search index was of ")
-                && report.render().contains("written again from nothing"),
+            report
+                .render(archive::Warnings::Each)
+                .contains("the search index was of ")
+                && report
+                    .render(archive::Warnings::Each)
+                    .contains("written again from nothing"),
             "{}",
-            report.render()
+            report.render(archive::Warnings::Each)
         );
         assert!(stamped::is_of_this_format(out.path()));
         let compiled_path = compiled::path_in(out.path());

@@ -161,7 +161,7 @@ fn odd_dumps_get_their_own_message_and_stop_nothing() {
         .recv_timeout(Duration::from_secs(120))
         .expect("the build did not finish in 120 s")
         .expect("the build as a whole failed");
-    let rendered = report.render();
+    let rendered = report.render(archive::Warnings::Each);
 
     assert_eq!(
         report.files_read,

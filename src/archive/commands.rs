@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::{
-    ArchiveError, DEFAULT_BUILD_DIR, build_and_save_for_exit, build_cache, compiled, id, read_dump,
+    ArchiveError, DEFAULT_BUILD_DIR, Warnings, build_and_save_for_exit, build_cache, compiled, id,
+    read_dump,
 };
 use crate::capture::{self, Captured, Format};
 
@@ -24,6 +25,10 @@ pub struct BuildArgs {
     /// Also print how long each step of the build took.
     #[arg(long, env = "ARSHIF_BUILD_TIMINGS")]
     pub timings: bool,
+    /// List every warning on a line of its own: without it, a warning that many files share
+    /// (such as no publication date found) is said once, with their count and the first few.
+    #[arg(long)]
+    pub all_warnings: bool,
     /// Replace the archive in the build folder even when it was built from another articles
     /// folder (without it, that is refused).
     #[arg(long)]
@@ -79,7 +84,11 @@ pub fn build(args: &BuildArgs) -> Result<Built, ArchiveError> {
     pad_the_heap_for_a_cache(&args.build_dir);
     // Nothing reads the archive here, and the process ends with the command.
     let report = build_and_save_for_exit(&args.articles, &compiled_path)?;
-    eprint!("{}", report.render());
+    let warnings = match args.all_warnings {
+        true => Warnings::Each,
+        false => Warnings::Grouped,
+    };
+    eprint!("{}", report.render(warnings));
     if args.timings {
         for (step, took) in &report.timings {
             eprintln!("{:>9.3} s  {step}", took.as_secs_f64());

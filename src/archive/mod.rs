@@ -100,7 +100,7 @@ pub use incremental::{
 #[cfg(target_os = "linux")]
 pub use listing::STAMP_FIELDS;
 pub use model::Archive;
-pub use report::{BuildReport, Problem};
+pub use report::{BuildReport, Problem, Warnings};
 pub use watched::{Changes, folder_is_as_listed};
 
 /// What can go wrong with the collection as a whole (a single bad dump is not one of them:

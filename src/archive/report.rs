@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::capture::warc::Skip;
@@ -101,8 +102,11 @@ impl BuildReport {
         self.problems.iter().filter(|p| p.is_error).count()
     }
 
-    /// The report as printed after a build: a summary line, then one line per problem.
-    pub fn render(&self) -> String {
+    /// The report as printed after a build: a summary line, then its problems in file order,
+    /// each on a line of its own, but for a warning that more than [`LISTED_UP_TO`] files share,
+    /// said once where its first file comes, with their count and the first few of them (all
+    /// of them with [`Warnings::Each`]).
+    pub fn render(&self, warnings: Warnings) -> String {
         let reused = match self.reused {
             0 => String::new(),
             n => format!(" ({n} unchanged, not parsed again)"),
@@ -131,21 +135,92 @@ impl BuildReport {
                 kinds.join(", ")
             );
         }
-        // Each line's pieces appended, into a string sized once: a large archive has a
-        // warning for every undated article (280,000 at a million dumps), and a line through
-        // `writeln!`'s formatting machinery was ≈ 675 instructions (notes/build-bench.md,
-        // session 38).
+        let shared = match warnings {
+            Warnings::Grouped => Shared::of(&self.problems),
+            Warnings::Each => Shared::default(),
+        };
+        // Each line's pieces appended, into a string sized once: a line through `writeln!`'s
+        // formatting machinery was ≈ 675 instructions (notes/build-bench.md, session 38), and
+        // a build told to list every warning lists one for each undated article (280,000 at a
+        // million dumps).
         let kind = |is_error: bool| if is_error { "  error: " } else { "  warning: " };
         let len: usize = (self.problems.iter())
+            .filter(|p| p.is_error || !shared.groups.contains_key(p.message.as_str()))
             .map(|p| kind(p.is_error).len() + p.file.len() + 2 + p.message.len() + 1)
             .sum();
         s.reserve(len);
+        let mut said = FxHashSet::default();
         for p in &self.problems {
-            for piece in [kind(p.is_error), &p.file, ": ", &p.message, "\n"] {
-                s.push_str(piece);
+            match shared.groups.get(p.message.as_str()) {
+                Some(group) if !p.is_error => {
+                    if said.insert(p.message.as_str()) {
+                        s += &group.line(&p.message);
+                    }
+                }
+                _ => {
+                    for piece in [kind(p.is_error), &p.file, ": ", &p.message, "\n"] {
+                        s.push_str(piece);
+                    }
+                }
             }
         }
         s
+    }
+}
+
+/// How a report lists its warnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Warnings {
+    /// A warning many files share said once, with their count ([`BuildReport::render`]).
+    Grouped,
+    /// One line a file and warning (`arshif build --all-warnings`).
+    Each,
+}
+
+/// How many files may share a warning before the report says it once for all of them: a
+/// few lines name their files, where 280,000 lines of "no publication date found" at a
+/// million dumps buried the report's other lines (and took seconds to scroll past).
+pub const LISTED_UP_TO: usize = 10;
+/// How many of the files sharing a warning its line names.
+const NAMED: usize = 3;
+
+/// The warnings more than [`LISTED_UP_TO`] files share, by message.
+#[derive(Default)]
+struct Shared<'a> {
+    groups: FxHashMap<&'a str, Group<'a>>,
+}
+
+/// The files that share one warning: how many, and the first of them.
+#[derive(Default)]
+struct Group<'a> {
+    files: usize,
+    first: Vec<&'a str>,
+}
+
+impl<'a> Shared<'a> {
+    fn of(problems: &'a [Problem]) -> Shared<'a> {
+        let mut groups: FxHashMap<&str, Group> = FxHashMap::default();
+        for p in problems.iter().filter(|p| !p.is_error) {
+            let group = groups.entry(p.message.as_str()).or_default();
+            group.files += 1;
+            if group.first.len() < NAMED {
+                group.first.push(&p.file);
+            }
+        }
+        groups.retain(|_, group| group.files > LISTED_UP_TO);
+        Shared { groups }
+    }
+}
+
+impl Group<'_> {
+    /// `  warning: 12 files: no date (a.txt, b.txt, c.txt and 9 more; …)`.
+    fn line(&self, message: &str) -> String {
+        let more = self.files - self.first.len();
+        format!(
+            "  warning: {} files: {message} ({} and {more} more; `arshif build --all-warnings` lists each)\n",
+            self.files,
+            self.first.join(", "),
+        )
     }
 }
 
@@ -197,10 +272,78 @@ mod tests {
             ..BuildReport::default()
         };
         assert_eq!(
-            report.render(),
+            report.render(Warnings::Grouped),
             "read 3 files, built 2 articles (1 dated, 1 undated), 1 errors, 1 warnings\n\
              \x20 warning: a.txt: m\n\
              \x20 error: b.txt: cannot read: gone\n"
+        );
+    }
+
+    /// A warning more files share than are listed is said once, where its first file comes,
+    /// with their count and the first three; errors and the other warnings keep their lines.
+    #[test]
+    fn a_warning_many_files_share_is_said_once_with_their_count() {
+        let warn = |file: String, message: &str| Problem {
+            file,
+            message: message.into(),
+            is_error: false,
+        };
+        let shared = |n: usize| warn(format!("{n:02}.txt"), "no date");
+        let mut problems = vec![warn("a.txt".into(), "odd bytes")];
+        problems.extend((0..LISTED_UP_TO + 2).map(shared));
+        problems.insert(3, warn("b.txt".into(), "odd bytes"));
+        problems.push(Problem {
+            file: "c.txt".into(),
+            message: "no date".into(),
+            is_error: true,
+        });
+        let report = BuildReport {
+            files_read: 15,
+            problems,
+            ..BuildReport::default()
+        };
+        let lines: Vec<String> = (report.render(Warnings::Grouped).lines())
+            .skip(1)
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "  warning: a.txt: odd bytes",
+                "  warning: 12 files: no date (00.txt, 01.txt, 02.txt and 9 more; \
+                 `arshif build --all-warnings` lists each)",
+                "  warning: b.txt: odd bytes",
+                "  error: c.txt: no date",
+            ]
+        );
+        let each = report.render(Warnings::Each);
+        assert_eq!(each.lines().count(), 1 + report.problems.len(), "{each}");
+        assert!(each.contains("  warning: 11.txt: no date\n"), "{each}");
+        assert!(
+            each.starts_with(
+                "read 15 files, built 0 articles (0 dated, 0 undated), 1 errors, 14 warnings\n"
+            ),
+            "{each}"
+        );
+    }
+
+    /// As many files as are listed each keep their lines.
+    #[test]
+    fn a_warning_few_files_share_keeps_a_line_a_file() {
+        let problems: Vec<Problem> = (0..LISTED_UP_TO)
+            .map(|n| problem(&format!("{n}.txt")))
+            .collect();
+        let report = BuildReport {
+            problems,
+            ..BuildReport::default()
+        };
+        assert_eq!(
+            report.render(Warnings::Grouped),
+            report.render(Warnings::Each)
+        );
+        assert_eq!(
+            report.render(Warnings::Grouped).lines().count(),
+            1 + LISTED_UP_TO
         );
     }
 

@@ -250,7 +250,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExportReport> {
     let (site, report) = site::open(&args.site.articles, &args.site.build_dir, build)?;
     let report_built = report.is_some();
     if let Some(report) = report {
-        eprint!("{}", report.render());
+        eprint!("{}", report.render(crate::archive::Warnings::Grouped));
     }
     let jsonl = match &args.jsonl {
         Some(path) => Some((path.clone(), jsonl::write(&site.archive, path)?)),

@@ -128,7 +128,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         Build::IfFolderStale,
     )?;
     if let Some(report) = report {
-        eprint!("{}", report.render());
+        eprint!("{}", report.render(crate::archive::Warnings::Grouped));
     }
     let site = site.with_response_cache(args.page_cache_mib.saturating_mul(1024 * 1024));
     let articles = site.archive.len();
