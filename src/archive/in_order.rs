@@ -116,8 +116,8 @@ fn put_in_order(
     let files =
         (shape.iter()).map(|&(len, from, _)| (len as usize, (from != u32::MAX).then_some(from)));
     let last = marks.last_order.as_ref();
-    let carried =
-        last.and_then(|last| carried_order::carry(last, files, &a.served, key, sorted, &spans));
+    let walked = last.and_then(|last| carried_order::walk(last, files));
+    let carried = walked.and_then(|walked| walked.finish(&a.served, key, sorted, &spans));
     let (order, whole) = match carried {
         Some(carried) => (carried.order, carried.whole),
         None => (sorted(&a.served), Vec::new()),
