@@ -1,8 +1,9 @@
 //! The reading order carried from one build to the next (`order.bin` in the build folder):
 //! the served articles of the build that wrote the build cache, in reading order, each as its
 //! place in that cache (its dump's among the cache's dumps, its own among the dump's
-//! articles). The next build maps those places to its own results, keeps the articles still
-//! served as they were, and merges in the few others, sorted, by their keys.
+//! articles). The next build maps those places to its own results ([`walk`], beside the
+//! threads step, which decides what is served), keeps the articles still served as they were,
+//! and merges in the few others, sorted, by their keys ([`Walked::finish`]).
 //!
 //! At a million articles, sorting the order from nothing at every build was a pass reading
 //! every article's date and id (scattered in memory) and eleven radix passes over 24 MB: 0.17
@@ -114,25 +115,24 @@ fn ordered((date, id): Key<'_>) -> (u64, &str) {
     (date.map_or(u64::MAX, Date::sort_key), id)
 }
 
-/// This build's `served` articles in reading order (by `key`), from `last`: each article of
-/// it still served, from a file reused from the cache, kept where it was; the others sorted
-/// by `sort` and merged in by their keys. `files` gives, for each file of the results in
-/// order, its articles' count and its place in the cache it was reused from. `None` when two
-/// keys tie (reading order then orders by more than its keys).
+/// A number no article has: the articles are numbered by `u32`s ([`walk`]).
+const NONE: u32 = u32::MAX;
+
+/// The carry's first step: `last` mapped to this build's results, each of its places to the
+/// article of this build it names, if any. `files` gives, for each file of the results in
+/// order, its articles' count and its place in the cache it was reused from. `None` when the
+/// articles are too many to number by `u32`s.
 ///
-/// `spans` cuts the last order into runs (their lengths, in order: the chunks of the archive
-/// the last build wrote, `compiled`); [`Carried::whole`] says where each run is in the new
-/// order when it is there whole: every article of it kept, none put inside it. Runs that do not
-/// add up to the last order's length are none of them whole.
-pub(super) fn carry<'a>(
+/// It needs neither the served articles nor the runs of the archive replaced, so it is done
+/// beside the threads step that decides which articles are served: at a million articles,
+/// mapping every place of the last order (a miss or two each) took ≈ 0.09 s on the main
+/// thread after that step, with the other core idle during its last 0.1 s (a `+1`'s profile).
+/// [`Walked::finish`] is the second step.
+pub(super) fn walk(
     last: &LastOrder,
     files: impl ExactSizeIterator<Item = (usize, Option<u32>)>,
-    served: &[At],
-    key: impl Fn(At) -> Key<'a>,
-    sort: impl FnOnce(&[At]) -> Vec<At>,
-    spans: &[usize],
-) -> Option<Carried> {
-    // Each file's first article's number, and which articles are served and not yet placed.
+) -> Option<Walked> {
+    // Each file's first article's number, and the file reused from each place of the cache.
     // As `u32`s: at a million articles, each list is 4 MB of fresh pages rather than 8.
     let number = |n: usize| u32::try_from(n).ok();
     let mut first = Vec::with_capacity(files.len() + 1);
@@ -144,125 +144,197 @@ pub(super) fn carry<'a>(
         if let Some(k) = from {
             let k = k as usize;
             if from_cache.len() <= k {
-                from_cache.resize(k + 1, u32::MAX);
+                from_cache.resize(k + 1, NONE);
             }
             from_cache[k] = number(i)?;
         }
     }
     first.push(number(n)?);
-    let at = |(i, j): At| first[i] as usize + j;
-    let mut waiting = vec![false; n];
-    for &served in served {
-        waiting[at(served)] = true;
-    }
-    // Each run's first place among the kept, and whether one of its articles was not kept.
-    let counted = spans.iter().sum::<usize>() as u64 == last.count();
-    let spans = if counted { spans } else { &[] };
-    let mut runs = Runs::new(spans);
-    let mut kept = Vec::with_capacity(served.len());
-    for place in last.places() {
-        runs.next(kept.len());
+    // Each article the last order names, by its number: its place among them. The first
+    // place naming it has it; a later one never keeps it (the first took it, or it is not
+    // served).
+    let mut rank = vec![NONE; n];
+    let mut named = Vec::with_capacity(n.min(last.count() as usize));
+    let mut gone = Vec::new();
+    for (p, place) in last.places().enumerate() {
         let (k, j) = (
             (place >> 32) as usize,
             (place & u64::from(u32::MAX)) as usize,
         );
-        let Some(&i) = from_cache.get(k).filter(|&&i| i != u32::MAX) else {
-            runs.broken();
-            continue;
-        };
-        let i = i as usize;
-        if first[i] as usize + j >= first[i + 1] as usize {
-            runs.broken();
-            continue;
-        }
-        let slot = &mut waiting[at((i, j))];
-        if std::mem::take(slot) {
-            kept.push((i, j));
-        } else {
-            runs.broken();
+        let article = from_cache.get(k).filter(|&&i| i != NONE).and_then(|&i| {
+            let (i, nth) = (i as usize, first[i as usize] as usize + j);
+            (nth < first[i + 1] as usize).then_some((i, nth))
+        });
+        match article {
+            Some((i, nth)) if rank[nth] == NONE => {
+                // Fewer than the articles, whose count is a `u32`.
+                rank[nth] = named.len() as u32;
+                named.push((i, j));
+            }
+            // Its file not reused, past its file's end, or named before.
+            _ => gone.push(p),
         }
     }
-    let fresh: Vec<At> = served
-        .iter()
-        .filter(|&&served| waiting[at(served)])
-        .copied()
-        .collect();
-    if fresh.is_empty() {
-        let whole = runs.placed(&[]);
-        return Some(Carried { order: kept, whole });
-    }
-    let fresh = sort(&fresh);
-    // Each one's place among the kept (the first kept article after it), found by its key.
-    let mut places = Vec::with_capacity(fresh.len());
-    let mut from = 0;
-    for &at in &fresh {
-        let new = ordered(key(at));
-        let place = from + kept[from..].partition_point(|&old| ordered(key(old)) < new);
-        if kept.get(place).is_some_and(|&old| ordered(key(old)) == new) {
-            return None;
-        }
-        places.push(place);
-        from = place;
-    }
-    let whole = runs.placed(&places);
-    // Merged in place from the end, each kept article moved once (the list has room: the
-    // kept and the fresh are the served).
-    let mut order = kept;
-    let mut end = order.len();
-    order.resize(end + fresh.len(), (0, 0));
-    for (m, (&at, &place)) in fresh.iter().zip(&places).enumerate().rev() {
-        order.copy_within(place..end, place + m + 1);
-        order[place + m] = at;
-        end = place;
-    }
-    Some(Carried { order, whole })
+    Some(Walked {
+        first,
+        rank,
+        named,
+        gone,
+        count: last.count(),
+    })
 }
 
-/// What [`carry`] gives.
+/// The last order mapped to this build's results ([`walk`]), waiting for the served articles.
+pub(super) struct Walked {
+    /// Each file's first article's number, then the articles' count.
+    first: Vec<u32>,
+    /// Each article's (by its number) place in `named`; [`NONE`] for those it does not hold.
+    rank: Vec<u32>,
+    /// The articles the last order names, each once, in its order: kept where still served.
+    named: Vec<At>,
+    /// The places of the last order that name none of `named`, rising.
+    gone: Vec<usize>,
+    /// How many places the last order holds.
+    count: u64,
+}
+
+impl Walked {
+    /// The carry's second step: this build's `served` articles in reading order (by `key`):
+    /// each one the last order named kept where it was, the others sorted by `sort` and
+    /// merged in by their keys. `None` when two keys tie (reading order then orders by more
+    /// than its keys).
+    ///
+    /// `spans` cuts the last order into runs (their lengths, in order: the chunks of the
+    /// archive the last build wrote, `compiled`); [`Carried::whole`] says where each run is in
+    /// the new order when it is there whole: every article of it kept, none put inside it.
+    /// Runs that do not add up to the last order's length are none of them whole.
+    pub(super) fn finish<'a>(
+        self,
+        served: &[At],
+        key: impl Fn(At) -> Key<'a>,
+        sort: impl FnOnce(&[At]) -> Vec<At>,
+        spans: &[usize],
+    ) -> Option<Carried> {
+        let Walked {
+            first,
+            rank,
+            named: mut kept,
+            gone: mut broken,
+            count,
+        } = self;
+        let number = |(i, j): At| first[i] as usize + j;
+        // The served the last order named (each counted once), and the others in the order
+        // served: `served` comes in the results' order, so `rank` is read in its order too.
+        let mut is_served = vec![false; rank.len()];
+        let mut found = 0;
+        let mut fresh = Vec::new();
+        for &at in served {
+            let n = number(at);
+            if rank[n] == NONE {
+                fresh.push(at);
+            } else if !std::mem::replace(&mut is_served[n], true) {
+                found += 1;
+            }
+        }
+        // The named no longer served (a duplicate this build dropped): few, and looked for
+        // only when there are some. Each is taken out, its place in the last order broken.
+        if found < kept.len() {
+            let mut lost: Vec<usize> = (rank.iter().zip(&is_served))
+                .filter(|&(&r, &served)| r != NONE && !served)
+                .map(|(&r, _)| r as usize)
+                .collect();
+            lost.sort_unstable();
+            // A named article's place in the last order: its own in `kept`, after the gone
+            // places before it.
+            let mut before = 0;
+            let places: Vec<usize> = (lost.iter())
+                .map(|&r| {
+                    while broken.get(before).is_some_and(|&p| p <= r + before) {
+                        before += 1;
+                    }
+                    r + before
+                })
+                .collect();
+            let mut lost = lost.into_iter().peekable();
+            let mut r = 0;
+            kept.retain(|_| {
+                let keep = lost.next_if_eq(&r).is_none();
+                r += 1;
+                keep
+            });
+            broken.extend(places);
+            broken.sort_unstable();
+        }
+        // Each run's first place among the kept, and whether one of its articles was not kept.
+        let counted = spans.iter().sum::<usize>() as u64 == count;
+        let spans = if counted { spans } else { &[] };
+        let runs = Runs::new(spans, count as usize, &broken);
+        if fresh.is_empty() {
+            let whole = runs.placed(&[]);
+            return Some(Carried { order: kept, whole });
+        }
+        let fresh = sort(&fresh);
+        // Each one's place among the kept (the first kept article after it), found by its key.
+        let mut places = Vec::with_capacity(fresh.len());
+        let mut from = 0;
+        for &at in &fresh {
+            let new = ordered(key(at));
+            let place = from + kept[from..].partition_point(|&old| ordered(key(old)) < new);
+            if kept.get(place).is_some_and(|&old| ordered(key(old)) == new) {
+                return None;
+            }
+            places.push(place);
+            from = place;
+        }
+        let whole = runs.placed(&places);
+        // Merged in place from the end, each kept article moved once (the list has room: the
+        // kept and the fresh are the served).
+        let mut order = kept;
+        let mut end = order.len();
+        order.resize(end + fresh.len(), (0, 0));
+        for (m, (&at, &place)) in fresh.iter().zip(&places).enumerate().rev() {
+            order.copy_within(place..end, place + m + 1);
+            order[place + m] = at;
+            end = place;
+        }
+        Some(Carried { order, whole })
+    }
+}
+
+/// What [`Walked::finish`] gives.
 pub(super) struct Carried {
     /// The served articles in reading order.
     pub(super) order: Vec<At>,
-    /// For each of the runs `carry` was given: its first place in `order` when it is there
+    /// For each of the runs `finish` was given: its first place in `order` when it is there
     /// whole, the same articles side by side in the same order; else `None`.
     pub(super) whole: Vec<Option<usize>>,
 }
 
-/// The runs of the last order as [`carry`] walks it: each one's first place among the kept
-/// articles and whether it lost one.
+/// The runs of the last order: each one's first place among the kept articles, `None` where
+/// one of its places was not kept.
 struct Runs<'s> {
     spans: &'s [usize],
-    /// The run the walk is in, and how many of its places are left.
-    at: usize,
-    left: usize,
-    /// Each run's first place among the kept, `None` once it lost an article.
     starts: Vec<Option<usize>>,
 }
 
 impl<'s> Runs<'s> {
-    fn new(spans: &'s [usize]) -> Runs<'s> {
-        Runs {
-            spans,
-            at: 0,
-            left: 0,
-            starts: Vec::with_capacity(spans.len()),
-        }
-    }
-
-    /// The walk is at its next place, with `kept` articles kept before it.
-    fn next(&mut self, kept: usize) {
-        while self.left == 0 && self.at < self.spans.len() {
-            self.starts.push(Some(kept));
-            self.left = self.spans[self.at];
-            self.at += 1;
-        }
-        self.left = self.left.saturating_sub(1);
-    }
-
-    /// The article at the walk's place was not kept.
-    fn broken(&mut self) {
-        if let Some(start) = self.starts.last_mut() {
-            *start = None;
-        }
+    /// The runs `spans` of an order of `count` places, those at `broken` (rising) not kept. A
+    /// run of none has the place of the next place's article; none after the last place.
+    fn new(spans: &'s [usize], count: usize, broken: &[usize]) -> Runs<'s> {
+        let mut before = 0;
+        let mut start = 0;
+        let starts = (spans.iter())
+            .map(|&len| {
+                while broken.get(before).is_some_and(|&p| p < start) {
+                    before += 1;
+                }
+                let lost = broken.get(before).is_some_and(|&p| p < start + len);
+                let first = (start < count && !lost).then_some(start - before);
+                start += len;
+                first
+            })
+            .collect();
+        Runs { spans, starts }
     }
 
     /// Each run's first place in the new order, when whole: the fresh articles go before the
@@ -270,7 +342,6 @@ impl<'s> Runs<'s> {
     fn placed(self, places: &[usize]) -> Vec<Option<usize>> {
         let mut before = 0;
         let mut starts = self.starts;
-        starts.resize(self.spans.len(), None);
         for (start, &len) in starts.iter_mut().zip(self.spans) {
             let Some(first) = *start else { continue };
             while before < places.len() && places[before] <= first {
@@ -284,188 +355,4 @@ impl<'s> Runs<'s> {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::collections::{HashMap, HashSet};
-
-    use super::*;
-    use crate::archive::build::Done;
-    use crate::archive::entry::Entry;
-    use crate::archive::model::{Part, reading_order};
-    use crate::archive::results::Results;
-    use crate::archive::store::PartRef;
-    use crate::archive::threads::Profile;
-
-    /// A file's result of one article per `(date, id)`; reused from the cache at `from_cache`.
-    fn result(articles: &[(Option<&str>, &str)], from_cache: Option<u32>) -> Done {
-        let whole = articles
-            .iter()
-            .map(|&(date, id)| {
-                let mut entry = Entry::default();
-                entry.article.id = id.into();
-                entry.article.published = date.map(|d| Date::parse(d).unwrap());
-                let part = Part::Stored(PartRef { offset: 0, len: 1 });
-                (entry, part, Profile::default())
-            })
-            .collect();
-        Done {
-            name: String::new(),
-            stamp: Some(super::super::stamp::Stamp::of(&fs::metadata(".").unwrap())),
-            over: None,
-            outcomes: Results::Whole(whole),
-            said: Default::default(),
-            from_cache,
-        }
-    }
-
-    fn sorted(done: &[Done], served: &[At]) -> Vec<At> {
-        let key = |(i, j): At| (done[i].outcomes.published(j), done[i].outcomes.id(j));
-        let order = reading_order(served.len(), |k| key(served[k]));
-        order.into_iter().map(|k| served[k]).collect()
-    }
-
-    fn carried(last: &LastOrder, done: &[Done], served: &[At]) -> Option<Vec<At>> {
-        let key = |(i, j): At| (done[i].outcomes.published(j), done[i].outcomes.id(j));
-        let files = done.iter().map(|d| (d.outcomes.len(), d.from_cache));
-        carry(last, files, served, key, |fresh| sorted(done, fresh), &[]).map(|c| c.order)
-    }
-
-    fn cached(done: &[Done]) -> impl ExactSizeIterator<Item = bool> + '_ {
-        done.iter().map(Done::is_cached)
-    }
-
-    fn every(done: &[Done]) -> Vec<At> {
-        super::super::build::every_article(done).collect()
-    }
-
-    #[test]
-    fn the_order_carried_over_is_the_order_sorted_from_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let date = |d: usize| format!("2015-{:02}-{:02}", 1 + d % 12, 1 + d % 28);
-        // Some undated, several on one day, a crawl of three pages.
-        let ids: Vec<String> = (0..300).map(|i| format!("{:x}", i * 7919 % 1000)).collect();
-        let articles = |i: usize| -> Vec<(Option<String>, &str)> {
-            match i {
-                7 => vec![
-                    (None, "crawl-a"),
-                    (Some(date(3)), "crawl-b"),
-                    (None, "crawl-c"),
-                ],
-                _ => vec![((!i.is_multiple_of(9)).then(|| date(i / 5)), ids[i].as_str())],
-            }
-        };
-        let make = |i: usize, from_cache: Option<u32>| {
-            let a = articles(i);
-            let refs: Vec<(Option<&str>, &str)> =
-                a.iter().map(|(d, id)| (d.as_deref(), *id)).collect();
-            result(&refs, from_cache)
-        };
-        let first: Vec<Done> = (0..300).map(|i| make(i, None)).collect();
-        let served = every(&first);
-        let order = sorted(&first, &served);
-        save(dir.path(), 42, true, &order, cached(&first)).unwrap();
-        assert!(load(dir.path(), 41).is_none(), "another cache's places");
-        let last = load(dir.path(), 42).unwrap();
-
-        // The next build: dump 5 gone, dumps 10 and 11 parsed again (11 with a new date), new
-        // dumps, and dump 20's article no longer served (a duplicate dropped).
-        let mut next = Vec::new();
-        for i in 0..300 {
-            match i {
-                5 => {}
-                10 => next.push(make(i, None)),
-                11 => next.push(result(&[(Some("1999-01-01"), ids[11].as_str())], None)),
-                150 => {
-                    // Two new ones side by side, and one last of all (undated, a high id).
-                    next.push(result(&[(Some("2015-06-06"), "new")], None));
-                    next.push(result(&[(Some("2015-06-06"), "new2")], None));
-                    next.push(result(&[(None, "zzz")], None));
-                    next.push(make(i, Some(i as u32)));
-                }
-                _ => next.push(make(i, Some(i as u32))),
-            }
-        }
-        let served: Vec<At> = every(&next).into_iter().filter(|&(i, _)| i != 19).collect();
-        let expected = sorted(&next, &served);
-        assert_eq!(carried(&last, &next, &served), Some(expected.clone()));
-        assert_eq!(expected.len(), 302 - 1 + 3 - 1);
-        // The last order cut into runs: each is whole where all its articles were kept (from a
-        // reused file, still served) and stand side by side in the new order.
-        // Runs of one to five articles: fresh ones land inside runs and between them.
-        let mut spans: Vec<usize> = (0..).map(|k| 1 + k % 5).take(100).collect();
-        let cut: usize = spans.iter().sum();
-        spans.push(order.len() - cut);
-        let whole = |done: &[Done], served: &[At], expected: &[At]| {
-            let id = |d: &[Done], (i, j): At| d[i].outcomes.id(j).to_owned();
-            let place: HashMap<String, usize> = (expected.iter().enumerate())
-                .map(|(k, &at)| (id(done, at), k))
-                .collect();
-            let kept: HashSet<String> = (served.iter())
-                .filter(|&&(i, _)| done[i].from_cache.is_some())
-                .map(|&at| id(done, at))
-                .collect();
-            let mut from = 0;
-            let mut runs = Vec::new();
-            for &len in &spans {
-                let ids: Vec<String> = order[from..from + len]
-                    .iter()
-                    .map(|&at| id(&first, at))
-                    .collect();
-                from += len;
-                let start = place.get(&ids[0]).copied();
-                let side_by_side = (ids.iter().enumerate()).all(|(k, i)| {
-                    kept.contains(i) && start.map(|s| s + k) == place.get(i).copied()
-                });
-                runs.push(start.filter(|_| side_by_side));
-            }
-            runs
-        };
-        let key = |(i, j): At| (next[i].outcomes.published(j), next[i].outcomes.id(j));
-        let files = next.iter().map(|d| (d.outcomes.len(), d.from_cache));
-        let carried_runs = carry(&last, files, &served, key, |f| sorted(&next, f), &spans).unwrap();
-        let runs = whole(&next, &served, &expected);
-        assert!(runs.iter().any(Option::is_some) && runs.iter().any(Option::is_none));
-        assert_eq!(carried_runs.whole, runs);
-        let short = carry(
-            &last,
-            next.iter().map(|d| (d.outcomes.len(), d.from_cache)),
-            &served,
-            key,
-            |f| sorted(&next, f),
-            &spans[1..],
-        );
-        assert!(
-            short.unwrap().whole.iter().all(Option::is_none),
-            "runs that do not add up"
-        );
-
-        // Nothing changed: the order as it was.
-        let again: Vec<Done> = (0..300).map(|i| make(i, Some(i as u32))).collect();
-        let served = every(&again);
-        let key = |(i, j): At| (again[i].outcomes.published(j), again[i].outcomes.id(j));
-        let files = again.iter().map(|d| (d.outcomes.len(), d.from_cache));
-        let all = carry(&last, files, &served, key, |f| sorted(&again, f), &spans).unwrap();
-        let starts = spans.iter().scan(0, |at, len| {
-            *at += len;
-            Some(Some(*at - len))
-        });
-        assert_eq!(all.whole, starts.collect::<Vec<_>>());
-        assert_eq!(carried(&last, &again, &served), Some(order));
-    }
-
-    #[test]
-    fn an_order_of_another_cache_or_of_ids_made_unique_or_cut_short_is_not_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let done = vec![result(&[(None, "a")], None), result(&[(None, "b")], None)];
-        let order = every(&done);
-        save(dir.path(), 7, true, &order, cached(&done)).unwrap();
-        let places: Vec<u64> = load(dir.path(), 7).unwrap().places().collect();
-        assert_eq!(places, [0, 1 << 32]);
-        assert!(load(dir.path(), 8).is_none());
-        save(dir.path(), 7, false, &order, cached(&done)).unwrap();
-        assert!(load(dir.path(), 7).is_none(), "an id was made unique");
-        save(dir.path(), 7, true, &order, cached(&done)).unwrap();
-        let bytes = fs::read(path_in(dir.path())).unwrap();
-        fs::write(path_in(dir.path()), &bytes[..bytes.len() - 1]).unwrap();
-        assert!(load(dir.path(), 7).is_none(), "cut short");
-    }
-}
+mod tests;
