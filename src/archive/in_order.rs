@@ -1,18 +1,16 @@
 //! The compiled archive of `arshif build` written straight from the build's results, in
 //! reading order ([`save_in_order`]): the order carried over from the last build where it can
 //! be ([`super::carried_order`]), the entries borrowed where they lie, only new chunks written
-//! ([`super::compiled::save_ordered`]). What it needs before the served articles are known is
-//! read beside the threads step that decides them ([`ahead`]).
+//! ([`super::compiled::save_ordered`]).
 
 use std::path::Path;
-use std::thread::{Scope, ScopedJoinHandle};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::ArchiveError;
 use super::atomic_file::Durability;
 use super::build::{Assembled, At, Done, cache_damaged};
-use super::carried_order::{self, LastOrder, Walked};
+use super::carried_order::{self, LastOrder};
 use super::chunk_files::{ChunkName, Cut};
 use super::compiled::{self, Ordered, Source};
 use super::entry::{Entry, OtherCapture};
@@ -29,13 +27,12 @@ use super::thread_ids::ThreadIds;
 /// gigabyte of fresh pages, then the results freed one string at a time). Fills the report's
 /// counts and gives back how long putting the entries in order took; `None`, with nothing
 /// named (the threads' chunks may be written, for the next save to remove), when a part is
-/// not in the store `store_name` (beside `path`). `ahead`: [`ahead`] of `done` and `path`.
+/// not in the store `store_name` (beside `path`).
 pub(super) fn save_in_order(
     done: &[Done],
     a: &Assembled,
     (store_name, source, path): (&str, &Source, &Path),
     marks: Marks,
-    ahead: Ahead,
     report: &mut BuildReport,
 ) -> Result<Option<std::time::Duration>, ArchiveError> {
     // Each threaded article's id borrowed where it lies as it is written, not copied.
@@ -47,88 +44,23 @@ pub(super) fn save_in_order(
         let threads = ThreadIds::At(&a.threads, &id);
         let threads = scope.spawn(move || threads.write(&dir, Durability::Synced));
         let files = (store_name, source, path);
-        put_in_order(done, a, files, (marks, ahead), report, threads)
+        put_in_order(done, a, files, marks, report, threads)
     })
 }
 
-/// What [`save_in_order`] reads of the results, the last order and the file it replaces
-/// before it knows which articles are served ([`ahead`]).
-pub(super) struct Ahead {
-    /// Each file's articles' count, its place in the cache it was reused from (`u32::MAX` for
-    /// none), and whether this build's cache holds it.
-    shape: Vec<(u32, u32, bool)>,
-    /// The last build's order mapped to the results, when it can be carried over.
-    walked: Option<Walked>,
-    /// The start of the compiled file replaced, if any ([`compiled::head_of`]).
-    replaced: Option<compiled::Head>,
-    /// How long reading it took.
-    pub(super) took: std::time::Duration,
-}
-
-/// [`ahead`] on a thread of its own in `scope`, taking `last`; `None`, `last` left as it was,
-/// where no thread can be started (the caller then reads it itself).
-pub(super) fn ahead_beside<'scope>(
-    scope: &'scope Scope<'scope, '_>,
-    done: &'scope [Done],
-    last: &'scope mut Option<LastOrder>,
-    path: &'scope Path,
-) -> Option<ScopedJoinHandle<'scope, Ahead>> {
-    // Named, so that a profile tells it apart.
-    let thread = std::thread::Builder::new().name("arshif-order".into());
-    let read = move || ahead(done, last.take(), path);
-    (thread.spawn_scoped(scope, read))
-        .inspect_err(|e| tracing::debug!("cannot start a thread for the order: {e}"))
-        .ok()
-}
-
-/// [`Ahead`] of `done`, with the last build's order `last` (when it can be carried over) and
-/// the compiled file at `path`. It needs neither the served articles nor the index step, so
-/// it is read beside the threads step ([`ahead_beside`]): the pass over the results and the
-/// last order's walk ([`carried_order::walk`]) no longer follow that step on the main thread.
-pub(super) fn ahead(done: &[Done], last: Option<LastOrder>, path: &Path) -> Ahead {
-    let started = std::time::Instant::now();
-    // Each file's articles' count, its place in the cache it was reused from, and whether this
-    // build's cache holds it: read in one pass over the results (at a million files, each
-    // pass is some 170 MB read), a reused file known to be held without reading its parts.
-    // As `u32`s (a file's place, `u32::MAX` for none): 12 bytes a file, not 24.
-    let shape: Vec<(u32, u32, bool)> = (done.iter())
-        .map(|d| {
-            let cached = d.from_cache.is_some() || d.is_cached();
-            let len = u32::try_from(d.outcomes.len()).unwrap_or(u32::MAX);
-            (len, d.from_cache.unwrap_or(u32::MAX), cached)
-        })
-        .collect();
-    let files =
-        (shape.iter()).map(|&(len, from, _)| (len as usize, (from != u32::MAX).then_some(from)));
-    // The last order unmapped here once walked, off the main thread too.
-    let walked = last.and_then(|last| carried_order::walk(&last, files));
-    Ahead {
-        shape,
-        walked,
-        replaced: compiled::head_of(path),
-        took: started.elapsed(),
-    }
-}
-
 /// The threads' chunks as they are being written.
-type Threads<'s> = ScopedJoinHandle<'s, std::io::Result<Vec<ChunkName>>>;
+type Threads<'s> = std::thread::ScopedJoinHandle<'s, std::io::Result<Vec<ChunkName>>>;
 
 /// [`save_in_order`], the threads' chunks written beside.
 fn put_in_order(
     done: &[Done],
     a: &Assembled,
     (store_name, source, path): (&str, &Source, &Path),
-    (marks, ahead): (Marks, Ahead),
+    marks: Marks,
     report: &mut BuildReport,
     threads: Threads,
 ) -> Result<Option<std::time::Duration>, ArchiveError> {
     let started = std::time::Instant::now();
-    let Ahead {
-        shape,
-        walked,
-        replaced,
-        ..
-    } = ahead;
     let stored = |(i, j): At| done[i].outcomes.stored_ref(j);
     // The few articles with other captures: copies given them, with their files' names.
     let mut with_others: FxHashMap<At, Entry> = FxHashMap::default();
@@ -160,17 +92,32 @@ fn put_in_order(
         let order = reading_order(served.len(), |k| key(served[k]));
         order.into_iter().map(|k| served[k]).collect()
     };
-    // The file replaced (its head read ahead), whose chunks the order may keep whole: only
-    // where its entries are as the build knows them to be (`entry_print::Known` knows them so
-    // by their ends), written by the build whose cache this one read, into this store, none
-    // indexed again (known only after the index step: the runs are cut in `finish`).
+    // The file replaced, whose chunks the order may keep whole: only where its entries are as
+    // the build knows them to be (`entry_print::Known` knows them so by their ends), written
+    // by the build whose cache this one read, into this store, none indexed again.
+    let replaced = compiled::head_of(path);
     let as_before = replaced.as_ref().filter(|head| {
         marks.read == Some(head.mark()) && head.store() == store_name && marks.reindexed.is_empty()
     });
     let chunks = as_before.map_or(&[][..], |head| head.chunks());
     let spans: Vec<usize> = chunks.iter().map(|c| c.run.count()).collect();
     // Carried over from the last build when it can be, else sorted from nothing.
-    let carried = walked.and_then(|walked| walked.finish(&a.served, key, sorted, &spans));
+    // Each file's articles' count, its place in the cache it was reused from, and whether this
+    // build's cache holds it: read in one pass over the results (at a million files, each
+    // pass is some 170 MB read), a reused file known to be held without reading its parts.
+    // As `u32`s (a file's place, `u32::MAX` for none): 12 bytes a file, not 24.
+    let shape: Vec<(u32, u32, bool)> = (done.iter())
+        .map(|d| {
+            let cached = d.from_cache.is_some() || d.is_cached();
+            let len = u32::try_from(d.outcomes.len()).unwrap_or(u32::MAX);
+            (len, d.from_cache.unwrap_or(u32::MAX), cached)
+        })
+        .collect();
+    let files =
+        (shape.iter()).map(|&(len, from, _)| (len as usize, (from != u32::MAX).then_some(from)));
+    let last = marks.last_order.as_ref();
+    let carried =
+        last.and_then(|last| carried_order::carry(last, files, &a.served, key, sorted, &spans));
     let (order, whole) = match carried {
         Some(carried) => (carried.order, carried.whole),
         None => (sorted(&a.served), Vec::new()),
@@ -281,6 +228,8 @@ pub(super) struct Marks<'a> {
     /// The parts of the articles the index did not hold with the same id and parts
     /// ([`super::reconcile::reconcile_index`]).
     pub(super) reindexed: &'a FxHashSet<PartRef>,
+    /// The reading order of the build whose cache this one read, when it can be carried over.
+    pub(super) last_order: Option<LastOrder>,
     /// Every file's id is its name's (none had to be made unique).
     pub(super) as_named: bool,
 }

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use super::build::{Done, assemble, collect, finish_report, into_archive};
 use super::build_cache::{self, BuildCache, CachedRef, Decode};
-use super::in_order::{self, Marks, save_in_order};
+use super::in_order::{Marks, save_in_order};
 use super::index_list::{self, Listed};
 use super::index_update::{self, unnamed};
 use super::last_build::{self, Last};
@@ -328,7 +328,7 @@ fn build_and_write(
     report.reused = done.len() - parsed.len();
     // Carried over only while every file's id is its name's, in this build as in the last.
     let as_named = ids.as_named();
-    let mut last_order = read_mark
+    let last_order = read_mark
         .filter(|_| as_named && then != Then::Serve)
         .and_then(|mark| carried_order::load(out, mark));
     report.left_to_index = index.queued();
@@ -382,16 +382,9 @@ fn build_and_write(
     // are grouped (at a million dumps, 2.6 s that came after the index, alone on the step's
     // critical path). Named by the cache file only once the index is committed, below.
     let digester = Digester::new();
-    let (mut assembled, dump_chunks, dumps_took, synced, every_one_cached, listed, ahead) =
+    let (mut assembled, dump_chunks, dumps_took, synced, every_one_cached, listed) =
         std::thread::scope(|scope| {
             let syncing = scope.spawn(|| unsynced.sync());
-            // What the compiled archive reads before the served articles are known (the
-            // last order mapped to the results above all), on a thread of its own: after this
-            // step, on the main thread, it was ≈ 0.09 s at a million articles, while the
-            // other core was idle during the step's last 0.1 s (a `+1`'s profile).
-            let reading = (then != Then::Serve)
-                .then(|| in_order::ahead_beside(scope, &done, &mut last_order, compiled_path))
-                .flatten();
             // The writers beside the step, one after the other on a thread of their own, their
             // passes too: on rayon's global pool, `assemble`'s passes queued behind theirs.
             let writing = scope.spawn(|| {
@@ -419,9 +412,7 @@ fn build_and_write(
             let (written, took, every_one, listed) =
                 writing.join().expect("writing the cache does not panic");
             let synced = syncing.join().expect("syncing the store does not panic");
-            let ahead =
-                reading.map(|reading| reading.join().expect("reading ahead does not panic"));
-            (assembled, written, took, synced, every_one, listed, ahead)
+            (assembled, written, took, synced, every_one, listed)
         });
     synced?;
     // Moved once nothing reads them: cloned while the cache's dumps were written beside the
@@ -432,12 +423,6 @@ fn build_and_write(
         ("  of which the cache's dumps (meanwhile)", dumps_took),
         ("  of which the index list (meanwhile)", listed.took),
     ]);
-    if let Some(ahead) = &ahead {
-        report.timings.push((
-            "  of which the last order walked, the results' shape (meanwhile)",
-            ahead.took,
-        ));
-    }
     let grouping = index_update::save_grouping(
         out,
         assembled.grouping.take(),
@@ -487,10 +472,9 @@ fn build_and_write(
                         mark,
                         read: read_mark,
                         reindexed: &updated.reindexed,
+                        last_order,
                         as_named,
                     },
-                    // Read here where no thread could be started for it.
-                    ahead.unwrap_or_else(|| in_order::ahead(&done, last_order, compiled_path)),
                     &mut report,
                 )?,
                 Then::Serve => None,

@@ -48,18 +48,6 @@ fn by_key<'a>(ats: &[At], key: impl Fn(At) -> Key<'a> + Sync) -> Vec<At> {
     order.into_iter().map(|k| ats[k]).collect()
 }
 
-/// The carry's two steps one after the other.
-fn carry<'a>(
-    last: &LastOrder,
-    files: impl ExactSizeIterator<Item = (usize, Option<u32>)>,
-    served: &[At],
-    key: impl Fn(At) -> Key<'a>,
-    sort: impl FnOnce(&[At]) -> Vec<At>,
-    spans: &[usize],
-) -> Option<Carried> {
-    walk(last, files)?.finish(served, key, sort, spans)
-}
-
 fn carried(last: &LastOrder, done: &[Done], served: &[At]) -> Option<Vec<At>> {
     let key = |(i, j): At| (done[i].outcomes.published(j), done[i].outcomes.id(j));
     let files = done.iter().map(|d| (d.outcomes.len(), d.from_cache));
