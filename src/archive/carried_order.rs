@@ -80,6 +80,10 @@ pub(super) fn load(build_dir: &Path, mark: u64) -> Option<LastOrder> {
 /// build wrote with `mark`: a file's place is its index among the files the cache holds
 /// (`cached` says, of each file in order, whether the cache holds it). `as_named`: every
 /// file's id is its name's.
+///
+/// An article of a file the cache does not hold gets a place no cache holds ([`UNHELD`]):
+/// numbered as the next held file, it would name that file's article of its number, and the
+/// next build would keep that one where this one was.
 pub(super) fn save(
     build_dir: &Path,
     mark: u64,
@@ -90,7 +94,7 @@ pub(super) fn save(
     let mut place = Vec::with_capacity(cached.len());
     let mut next = 0u32;
     for cached in cached {
-        place.push(next);
+        place.push(if cached { next } else { UNHELD });
         next += u32::from(cached);
     }
     atomic_file::replace(&path_in(build_dir), Durability::Cached, |out| {
@@ -106,6 +110,10 @@ pub(super) fn save(
         Ok(())
     })
 }
+
+/// The place of a file the cache does not hold: past any it holds (a cache holds fewer than
+/// `u32::MAX` dumps), so [`carry`] finds no file of the next build there.
+const UNHELD: u32 = u32::MAX;
 
 /// The key reading order sorts by: the date's ([`Date::sort_key`], undated last), then the id.
 pub(super) type Key<'a> = (Option<&'a Date>, &'a str);

@@ -192,6 +192,41 @@ fn an_order_of_another_cache_or_of_ids_made_unique_or_cut_short_is_not_read() {
     assert!(load(dir.path(), 7).is_none(), "cut short");
 }
 
+/// An article of a file the cache does not hold is saved at a place no file of the next build
+/// has: the next build sorts it in by its key, and keeps in place only the articles it named.
+#[test]
+fn an_article_of_a_file_the_cache_leaves_out_names_no_other_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut done = vec![
+        result(&[(Some("2024-01-02"), "a")], None),
+        result(&[(Some("2024-01-01"), "b")], None),
+        result(&[(Some("2024-01-03"), "c")], None),
+    ];
+    // `b`'s file is read but not held (its stamp unknown): the cache holds `a` and `c` only.
+    done[1].stamp = None;
+    let order = sorted(&done, &every(&done));
+    save(dir.path(), 7, true, &order, cached(&done)).unwrap();
+    let last = load(dir.path(), 7).unwrap();
+    assert_eq!(
+        last.places().collect::<Vec<_>>(),
+        [u64::from(UNHELD) << 32, 0, 1 << 32],
+        "b at no file's place, then a and c at theirs"
+    );
+    // The next build: `a` and `c` reused from the cache's places 0 and 1, and a new file.
+    // Had `b` been numbered as the next held file, `c` would be kept first, before `a`.
+    let again = vec![
+        result(&[(Some("2024-01-02"), "a")], Some(0)),
+        result(&[(Some("2024-01-01"), "b")], None),
+        result(&[(Some("2024-01-03"), "c")], Some(1)),
+        result(&[(Some("2024-01-04"), "d")], None),
+    ];
+    let served = every(&again);
+    assert_eq!(
+        carried(&last, &again, &served),
+        Some(sorted(&again, &served))
+    );
+}
+
 /// What [`carry`] gives, said plainly for orders as builds make them (sorted by keys that
 /// all differ): each place of the last order looked up in maps, kept where its article is
 /// still served (once); the others sorted and merged in by their keys, a tie with a kept
