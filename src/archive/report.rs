@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::capture::warc::Skip;
@@ -135,9 +135,9 @@ impl BuildReport {
                 kinds.join(", ")
             );
         }
-        let shared = match warnings {
-            Warnings::Grouped => Shared::of(&self.problems),
-            Warnings::Each => Shared::default(),
+        let mut shared = match warnings {
+            Warnings::Grouped => shared(&self.problems),
+            Warnings::Each => FxHashMap::default(),
         };
         // Each line's pieces appended, into a string sized once: a line through `writeln!`'s
         // formatting machinery was ≈ 675 instructions (notes/build-bench.md, session 38), and
@@ -145,15 +145,14 @@ impl BuildReport {
         // million dumps).
         let kind = |is_error: bool| if is_error { "  error: " } else { "  warning: " };
         let len: usize = (self.problems.iter())
-            .filter(|p| p.is_error || !shared.groups.contains_key(p.message.as_str()))
+            .filter(|p| p.is_error || !shared.contains_key(p.message.as_str()))
             .map(|p| kind(p.is_error).len() + p.file.len() + 2 + p.message.len() + 1)
             .sum();
         s.reserve(len);
-        let mut said = FxHashSet::default();
         for p in &self.problems {
-            match shared.groups.get(p.message.as_str()) {
+            match shared.get_mut(p.message.as_str()) {
                 Some(group) if !p.is_error => {
-                    if said.insert(p.message.as_str()) {
+                    if !std::mem::replace(&mut group.said, true) {
                         s += &group.line(&p.message);
                     }
                 }
@@ -184,32 +183,27 @@ pub const LISTED_UP_TO: usize = 10;
 /// How many of the files sharing a warning its line names.
 const NAMED: usize = 3;
 
-/// The warnings more than [`LISTED_UP_TO`] files share, by message.
-#[derive(Default)]
-struct Shared<'a> {
-    groups: FxHashMap<&'a str, Group<'a>>,
-}
-
-/// The files that share one warning: how many, and the first of them.
+/// The files that share one warning: how many, the first of them, and whether its line was
+/// written.
 #[derive(Default)]
 struct Group<'a> {
     files: usize,
     first: Vec<&'a str>,
+    said: bool,
 }
 
-impl<'a> Shared<'a> {
-    fn of(problems: &'a [Problem]) -> Shared<'a> {
-        let mut groups: FxHashMap<&str, Group> = FxHashMap::default();
-        for p in problems.iter().filter(|p| !p.is_error) {
-            let group = groups.entry(p.message.as_str()).or_default();
-            group.files += 1;
-            if group.first.len() < NAMED {
-                group.first.push(&p.file);
-            }
+/// The warnings more than [`LISTED_UP_TO`] files share, by message.
+fn shared(problems: &[Problem]) -> FxHashMap<&str, Group<'_>> {
+    let mut groups: FxHashMap<&str, Group> = FxHashMap::default();
+    for p in problems.iter().filter(|p| !p.is_error) {
+        let group = groups.entry(p.message.as_str()).or_default();
+        group.files += 1;
+        if group.first.len() < NAMED {
+            group.first.push(&p.file);
         }
-        groups.retain(|_, group| group.files > LISTED_UP_TO);
-        Shared { groups }
     }
+    groups.retain(|_, group| group.files > LISTED_UP_TO);
+    groups
 }
 
 impl Group<'_> {
