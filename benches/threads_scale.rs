@@ -58,14 +58,14 @@ fn main() {
     // Items borrow their dates: the narrowed ones are kept beside them.
     let dates: Vec<Option<Date>> = articles
         .iter()
-        .map(|(outcomes, j)| outcomes.published(*j).copied().map(narrowed))
+        .map(|(outcomes, j)| outcomes.published(*j).map(narrowed))
         .collect();
     let items: Vec<Item> = articles
         .iter()
         .zip(&dates)
         .map(|((outcomes, j), date)| Item {
             id: outcomes.id(*j),
-            published: date.as_ref(),
+            published: *date,
             profile: outcomes.profile(*j),
             unchanged: false,
         })

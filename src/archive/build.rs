@@ -284,7 +284,7 @@ fn gather_captures(done: &[Done]) -> (Vec<At>, HashMap<At, Vec<At>>) {
     }
     drop(by_id);
     let newest_first = |a: &At, b: &At| {
-        let key = |(i, j): At| done[i].outcomes.captured(j).map(|c| (c.utc_wall(), *c));
+        let key = |(i, j): At| done[i].outcomes.captured(j).map(|c| (c.utc_wall(), c));
         (key(*b), *b).cmp(&(key(*a), *a))
     };
     let mut others = HashMap::new();
@@ -447,7 +447,7 @@ pub(super) fn into_archive(
     let order = reading_order(a.served.len(), |k| {
         let (i, j) = a.served[k];
         let entry = &done[i].1[j].0;
-        (entry.article.published.as_ref(), entry.article.id.as_str())
+        (entry.article.published, entry.article.id.as_str())
     });
     // Each served result taken straight into its place in reading order: moved once, rather
     // than gathered in file order and then permuted in place (at a million entries of some

@@ -26,6 +26,7 @@ use super::threads::Profile;
 use crate::capture::warc::Skip;
 
 mod read;
+mod table;
 mod walk;
 mod write;
 pub use walk::Walk;
@@ -37,8 +38,9 @@ pub use write::{save, write_dumps};
 
 const MAGIC: &[u8; 8] = b"ARSHIFC\x01";
 /// Bump whenever anything inside [`BuildCache`] changes shape. v14: an entry's head holds its
-/// dates in bytes of fixed width ([`super::light_entry::HEAD_LEN`]), not as varints.
-const VERSION: u32 = 14;
+/// dates in bytes of fixed width ([`super::light_entry::HEAD_LEN`]), not as varints. v15: each
+/// chunk of dumps ends with their table ([`table`]), which a build reads light.
+const VERSION: u32 = 15;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "cache.bin";
 
@@ -281,12 +283,7 @@ mod tests {
 
     /// A new empty store in `dir`: its file name and length.
     fn empty_store(dir: &Path) -> (String, u64) {
-        let store = super::super::store::new_file_name();
-        let len = super::super::store::StoreWriter::create(&dir.join(&store))
-            .unwrap()
-            .finish()
-            .unwrap();
-        (store, len)
+        super::super::store::empty_in(dir)
     }
 
     #[test]

@@ -116,10 +116,10 @@ pub(super) fn save(
 const UNHELD: u32 = u32::MAX;
 
 /// The key reading order sorts by: the date's ([`Date::sort_key`], undated last), then the id.
-pub(super) type Key<'a> = (Option<&'a Date>, &'a str);
+pub(super) type Key<'a> = (Option<Date>, &'a str);
 
 fn ordered((date, id): Key<'_>) -> (u64, &str) {
-    (date.map_or(u64::MAX, Date::sort_key), id)
+    (date.map_or(u64::MAX, |d| d.sort_key()), id)
 }
 
 /// This build's `served` articles in reading order (by `key`), from `last`: each article of

@@ -102,7 +102,21 @@ pub fn write_known<T: Sync, D: Send>(
     durability: Durability,
 ) -> io::Result<Vec<(ChunkName, D)>> {
     let pieces = vec![Piece::Items(0..items.len())];
-    write_pieces(dir, items, pieces, key, known, encode, durability)
+    write_pieces(
+        dir,
+        items,
+        pieces,
+        key,
+        known,
+        encode,
+        nothing_after,
+        durability,
+    )
+}
+
+/// A chunk's end that appends nothing after its items ([`write_pieces`]).
+pub fn nothing_after(_: &mut Vec<u8>) -> io::Result<()> {
+    Ok(())
 }
 
 /// A stretch of the list [`write_pieces`] writes.
@@ -120,7 +134,10 @@ pub enum Piece<D> {
 }
 
 /// [`write_known`] of a list given as [`Piece`]s: the items' stretches cut and written as it
-/// writes them, the chunks held taken as they are.
+/// writes them, the chunks held taken as they are. Each chunk written is ended by `finish`,
+/// which appends what its reader wants after the items (postcard's reading of the items stops
+/// before it: [`items`]); [`nothing_after`] for none.
+#[allow(clippy::too_many_arguments)]
 pub fn write_pieces<T: Sync, D: Send>(
     dir: &Path,
     items: &[T],
@@ -128,6 +145,7 @@ pub fn write_pieces<T: Sync, D: Send>(
     key: impl Fn(&T) -> &str,
     known: impl Fn(&[T]) -> (Option<ChunkName>, D) + Sync,
     encode: impl Fn(&T, &mut Vec<u8>) -> io::Result<()> + Sync,
+    finish: impl Fn(&mut Vec<u8>) -> io::Result<()> + Sync,
     durability: Durability,
 ) -> io::Result<Vec<(ChunkName, D)>> {
     fs::create_dir_all(dir)?;
@@ -156,7 +174,7 @@ pub fn write_pieces<T: Sync, D: Send>(
             let (name, said) = known(run);
             let name = match name.filter(|n| path_of(dir, n).is_file()) {
                 Some(name) => name,
-                None => put(dir, run, &encode, durability)?,
+                None => put_finished(dir, run, &encode, &finish, durability)?,
             };
             Ok((name, said))
         })
@@ -180,11 +198,23 @@ pub fn put<T>(
     encode: &impl Fn(&T, &mut Vec<u8>) -> io::Result<()>,
     durability: Durability,
 ) -> io::Result<ChunkName> {
+    put_finished(dir, run, encode, &nothing_after, durability)
+}
+
+/// [`put`], the chunk's bytes ended by `finish`.
+fn put_finished<T>(
+    dir: &Path,
+    run: &[T],
+    encode: &impl Fn(&T, &mut Vec<u8>) -> io::Result<()>,
+    finish: &impl Fn(&mut Vec<u8>) -> io::Result<()>,
+    durability: Durability,
+) -> io::Result<ChunkName> {
     let mut bytes = Vec::new();
     postcard_item(&run.len(), &mut bytes)?;
     for item in run {
         encode(item, &mut bytes)?;
     }
+    finish(&mut bytes)?;
     put_bytes(dir, &bytes, durability)
 }
 

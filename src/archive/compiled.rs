@@ -208,7 +208,7 @@ pub(super) fn save_marked(
     let threads = ThreadIds::Named(&archive.threads);
     let threads = (threads.write(&chunks_dir(path), Durability::Synced)).map_err(werr)?;
     let entries = archive.entries().into_iter().map(EntryRef::Whole);
-    let pairs = entries.zip(&parts).collect();
+    let pairs = entries.zip(parts.iter().copied()).collect();
     let ordered = Ordered {
         pairs,
         held: Vec::new(),
@@ -232,7 +232,7 @@ pub(super) fn save_marked(
 /// parts are in the store beside the file, and the rest of [`Archive`] that is written.
 pub(super) struct Ordered<'a> {
     /// But for the replaced file's chunks taken whole (`held`).
-    pub(super) pairs: Vec<(EntryRef<'a>, &'a PartRef)>,
+    pub(super) pairs: Vec<(EntryRef<'a>, PartRef)>,
     /// The replaced file's chunks taken whole, each as (the place in `pairs` it goes before,
     /// its index among `replaced`'s chunks), in order. Each goes where a chunk ends: after
     /// another one, or after a pair whose id ends a chunk ([`Cut::ARCHIVE`]), or
@@ -301,6 +301,7 @@ pub(super) fn save_ordered(
         |(entry, _)| entry.id(),
         |run| known.run(run),
         super::light_entry::encode_placed,
+        chunk_files::nothing_after,
         Durability::Synced,
     )
     .map_err(werr)?

@@ -109,12 +109,12 @@ impl<'a> Known<'a> {
     }
 
     /// The replaced chunk that holds exactly `run`, if any, and what to say of `run`.
-    pub(super) fn run(&self, run: &[(EntryRef, &PartRef)]) -> (Option<ChunkName>, Run) {
+    pub(super) fn run(&self, run: &[(EntryRef, PartRef)]) -> (Option<ChunkName>, Run) {
         if let Some(chunk) = self.by_ends(run) {
             return (Some(chunk.name), chunk.run.clone());
         }
         let print = fingerprint(self.store, run, self.other_parts);
-        let id = |pair: Option<&(EntryRef, &PartRef)>| pair.map_or("", |(e, _)| e.id()).to_owned();
+        let id = |pair: Option<&(EntryRef, PartRef)>| pair.map_or("", |(e, _)| e.id()).to_owned();
         let said = Run {
             print,
             first: id(run.first()),
@@ -128,7 +128,7 @@ impl<'a> Known<'a> {
     /// The chunk with `run`'s first and last ids and count, when every entry of `run` is as
     /// before: each was in the replaced archive, where reading order (a total order: ids are
     /// unique) put it between the chunk's ends, and the chunk holds as many as `run`.
-    fn by_ends(&self, run: &[(EntryRef, &PartRef)]) -> Option<&'a Chunk> {
+    fn by_ends(&self, run: &[(EntryRef, PartRef)]) -> Option<&'a Chunk> {
         let same = self.same?;
         let ((first, _), (last, _)) = (run.first()?, run.last()?);
         let chunk = *self.by_first.get(first.id())?;
@@ -144,7 +144,7 @@ impl<'a> Known<'a> {
 /// build changes an entry only by its id (a namesake came or went) and its other captures.
 fn fingerprint(
     store: &str,
-    run: &[(EntryRef, &PartRef)],
+    run: &[(EntryRef, PartRef)],
     other_parts: &[(String, Vec<PartRef>)],
 ) -> Fingerprint {
     // An entry puts 36 bytes and its id: room for a numbered dump's (23 bytes) and some, so
@@ -206,18 +206,18 @@ mod tests {
         let (a, b) = (entry("a", &[]), entry("b", &["b.warc"]));
         let (a2, b2) = (entry("a2", &[]), entry("b", &["c.warc"]));
         let others = |offset| vec![("b".to_string(), vec![at(offset)])];
-        let base = fingerprint("s", &[(r(&a), &at(0)), (r(&b), &at(10))], &others(20));
+        let base = fingerprint("s", &[(r(&a), at(0)), (r(&b), at(10))], &others(20));
         assert_eq!(
             base,
-            fingerprint("s", &[(r(&a), &at(0)), (r(&b), &at(10))], &others(20))
+            fingerprint("s", &[(r(&a), at(0)), (r(&b), at(10))], &others(20))
         );
         let changed = [
-            fingerprint("t", &[(r(&a), &at(0)), (r(&b), &at(10))], &others(20)),
-            fingerprint("s", &[(r(&a2), &at(0)), (r(&b), &at(10))], &others(20)),
-            fingerprint("s", &[(r(&a), &at(30)), (r(&b), &at(10))], &others(20)),
-            fingerprint("s", &[(r(&a), &at(0)), (r(&b2), &at(10))], &others(20)),
-            fingerprint("s", &[(r(&a), &at(0)), (r(&b), &at(10))], &others(40)),
-            fingerprint("s", &[(r(&a), &at(0))], &others(20)),
+            fingerprint("t", &[(r(&a), at(0)), (r(&b), at(10))], &others(20)),
+            fingerprint("s", &[(r(&a2), at(0)), (r(&b), at(10))], &others(20)),
+            fingerprint("s", &[(r(&a), at(30)), (r(&b), at(10))], &others(20)),
+            fingerprint("s", &[(r(&a), at(0)), (r(&b2), at(10))], &others(20)),
+            fingerprint("s", &[(r(&a), at(0)), (r(&b), at(10))], &others(40)),
+            fingerprint("s", &[(r(&a), at(0))], &others(20)),
         ];
         for (i, print) in changed.iter().enumerate() {
             assert_ne!(*print, base, "change {i} unseen");
@@ -242,11 +242,11 @@ mod tests {
             entries: &'a [Entry],
             at: &'a [PartRef],
             parts: &[usize],
-        ) -> Vec<(EntryRef<'a>, &'a PartRef)> {
+        ) -> Vec<(EntryRef<'a>, PartRef)> {
             entries
                 .iter()
                 .map(r)
-                .zip(parts.iter().map(|&k| &at[k]))
+                .zip(parts.iter().map(|&k| at[k]))
                 .collect()
         }
         let pairs = |entries, parts| placed(entries, &at, parts);

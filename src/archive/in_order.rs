@@ -61,7 +61,7 @@ fn put_in_order(
     threads: Threads,
 ) -> Result<Option<std::time::Duration>, ArchiveError> {
     let started = std::time::Instant::now();
-    let stored = |(i, j): At| done[i].outcomes.stored_ref(j);
+    let stored = |(i, j): At| done[i].outcomes.stored_at(j);
     // The few articles with other captures: copies given them, with their files' names.
     let mut with_others: FxHashMap<At, Entry> = FxHashMap::default();
     let mut other_parts: Vec<(String, Vec<PartRef>)> = Vec::new();
@@ -81,7 +81,7 @@ fn put_in_order(
             let Some(part) = stored((i, j)) else {
                 return Ok(None);
             };
-            parts.push(*part);
+            parts.push(part);
         }
         other_parts.push((entry.article.id.clone(), parts));
         with_others.insert(at, entry);

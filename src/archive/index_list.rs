@@ -220,6 +220,7 @@ pub fn write(
         |(id, _)| id,
         |_| (None, ()),
         chunk_files::postcard_item,
+        chunk_files::nothing_after,
         durability,
     )?;
     Ok(names.into_iter().map(|(name, ())| name).collect())

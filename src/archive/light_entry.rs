@@ -26,10 +26,12 @@ use crate::parse::Date;
 
 mod entry_ref;
 mod read;
+mod row;
 pub use entry_ref::{AsCached, EntryRef, encode_placed};
 #[cfg(test)]
 pub use read::read_alone;
 pub use read::{Chunk, HEAD_LEN, Heads, read_heads, span};
+pub use row::{HeadRef, ROW};
 
 /// What a build reads of a reused article: the rest of its entry stays in the cache's bytes.
 #[derive(Debug, Clone, Default)]
@@ -57,11 +59,21 @@ struct Written {
     captured: Option<Date>,
 }
 
+/// The formats by the byte a head writes them as (their order in [`Format`]).
+const FORMATS: [Format; 3] = [Format::Text, Format::Html, Format::Warc];
+
 /// A reused article as a build holds it: its head, and where its parts are in the store (a
 /// reused article's always are: only those are cached). A `PartRef`, not a
 /// [`Part`](super::model::Part): 16 bytes where a `Part` is 48, for each of a million articles
 /// at every `+1` (112 bytes, not 144).
 pub type LightResult = (Head, PartRef);
+
+/// The row of a head of `chunk` ([`ROW`]), its profile's body key read there.
+pub fn encode_row(head: &Head, part: &PartRef, chunk: &[u8]) -> [u8; ROW] {
+    let at = head.profile_at.start as usize..head.profile_at.end as usize;
+    let body = ProfileRef::Encoded(chunk.get(at).unwrap_or_default()).body();
+    row::encode(head, part, body)
+}
 
 /// Where a reused dump's results are in a chunk of the cache, as written: the bytes of its
 /// list of `(entry, parts, profile)`, each entry as [`AsCached`] writes it.
@@ -84,31 +96,29 @@ impl Raw {
     }
 
     /// The bytes of the entry `head` heads.
-    fn bytes_of(&self, head: &Head) -> Result<&[u8], postcard::Error> {
-        let at = head.at.start as usize..head.at.end as usize;
-        (self.chunk.map.get(at)).ok_or(postcard::Error::DeserializeUnexpectedEnd)
+    fn bytes_of(&self, head: HeadRef) -> Result<&[u8], postcard::Error> {
+        (self.chunk.map.get(head.at())).ok_or(postcard::Error::DeserializeUnexpectedEnd)
     }
 
     /// The profile of the article `head` heads, where the chunk holds it (checked when read).
-    pub fn profile(&self, head: &Head) -> ProfileRef<'_> {
-        let at = head.profile_at.start as usize..head.profile_at.end as usize;
-        ProfileRef::Encoded(self.chunk.map.get(at).unwrap_or_default())
+    pub fn profile<'a>(&'a self, head: HeadRef<'a>) -> ProfileRef<'a> {
+        head.profile(&self.chunk.map)
     }
 
     /// The whole entry `head` heads, with its head's id (which a build may have changed
     /// since: a file whose namesake came or went).
-    pub fn entry(&self, head: &Head) -> Result<Entry, postcard::Error> {
+    pub fn entry(&self, head: HeadRef) -> Result<Entry, postcard::Error> {
         let mut entry: Entry = postcard::from_bytes(self.bytes_of(head)?)?;
-        head.id.as_str().clone_into(&mut entry.article.id);
+        head.id().clone_into(&mut entry.article.id);
         Ok(entry)
     }
 
     /// The bytes the entry `head` heads was read from, when they are what encoding it whole
     /// gives: it was read with the id its head has now.
-    fn entry_bytes(&self, head: &Head) -> Option<&[u8]> {
+    fn entry_bytes(&self, head: HeadRef) -> Option<&[u8]> {
         let bytes = self.bytes_of(head).ok()?;
         let (id, _) = postcard::take_from_bytes::<Held>(bytes).ok()?;
-        (id.0 == head.id.as_bytes()).then_some(bytes)
+        (id.0 == head.id().as_bytes()).then_some(bytes)
     }
 
     /// The results' bytes as read, when they are what encoding them again gives: as many as
@@ -247,9 +257,9 @@ mod tests {
 
     /// A dump's results read light from `bytes`, as a chunk holds them.
     fn light(bytes: &[u8]) -> (Vec<LightResult>, Raw) {
-        let (heads, raw, end) = read_alone(mapped(bytes), 0).unwrap();
+        let (heads, raw, end) = read_alone(bytes, 0).unwrap();
         assert_eq!(end, bytes.len(), "read to their end");
-        (heads.of(&raw).to_vec(), raw)
+        (heads.iter(&raw).map(HeadRef::to_owned).collect(), raw)
     }
 
     #[test]
@@ -260,7 +270,9 @@ mod tests {
         assert_eq!(light.len(), 2);
         let (read, part) = &light[1];
         assert_eq!(*part, at);
-        assert_eq!(raw.profile(read).to_profile(), Profile::of(&entry.article));
+        let own = |head: &Head| (head.clone(), at);
+        let profile = raw.profile(HeadRef::Own(&light[1])).to_profile();
+        assert_eq!(profile, Profile::of(&entry.article));
         assert_eq!(read.id, entry.article.id);
         assert_eq!(read.published, entry.article.published);
         let origin = &entry.provenance.origin;
@@ -277,19 +289,20 @@ mod tests {
             id: "مقال-2".into(),
             ..read.clone()
         };
-        let back = raw.entry(&renamed).unwrap();
+        let renamed = own(&renamed);
+        let back = raw.entry(HeadRef::Own(&renamed)).unwrap();
         assert_eq!(back.article.id, "مقال-2");
         assert_eq!(
-            raw.entry(&light[0].0).unwrap().article.title,
+            raw.entry(HeadRef::Own(&light[0])).unwrap().article.title,
             entry.article.title
         );
         // The fields not in the head (the address, the offset, the update) come back whole.
         assert_eq!(back.provenance.origin, entry.provenance.origin);
         assert_eq!(back.article.updated, entry.article.updated);
         // Written through its reference, a light entry is its whole self.
-        let by_ref = EntryRef::Light(&renamed, &raw);
+        let by_ref = EntryRef::Light(HeadRef::Own(&renamed), &raw);
         assert_eq!(by_ref.id(), "مقال-2");
-        assert_eq!(by_ref.published(), entry.article.published.as_ref());
+        assert_eq!(by_ref.published(), entry.article.published);
         assert!(by_ref.others().is_empty());
         assert_eq!(
             postcard::to_stdvec(&by_ref).unwrap(),
@@ -306,7 +319,7 @@ mod tests {
             at: 0..u32::MAX,
             ..read.clone()
         };
-        assert!(raw.entry(&astray).is_err());
+        assert!(raw.entry(HeadRef::Own(&own(&astray))).is_err());
     }
 
     #[test]
@@ -334,10 +347,7 @@ mod tests {
         );
         // Cut anywhere, the results are an error, never a head pointing past the chunk.
         for cut in 1..bytes.len() {
-            assert!(
-                read_alone(mapped(&bytes[..cut]), 0).is_err(),
-                "cut at {cut}"
-            );
+            assert!(read_alone(&bytes[..cut], 0).is_err(), "cut at {cut}");
         }
     }
 
@@ -349,18 +359,23 @@ mod tests {
         let (light, raw) = light(&one);
         let read = &light[0].0;
         let whole_bytes = postcard::to_stdvec(&entry).unwrap();
-        assert_eq!(raw.entry_bytes(read), Some(&whole_bytes[..]));
+        let as_read = HeadRef::Own(&light[0]);
+        assert_eq!(raw.entry_bytes(as_read), Some(&whole_bytes[..]));
         let mut out = vec![9];
-        EntryRef::Light(read, &raw).encode_into(&mut out).unwrap();
+        EntryRef::Light(as_read, &raw)
+            .encode_into(&mut out)
+            .unwrap();
         assert_eq!((out[0], &out[1..]), (9, &whole_bytes[..]), "appended");
         // Under another id (a namesake came or went): encoded whole, with that id.
         let renamed = Head {
             id: "مقال-2".into(),
             ..read.clone()
         };
-        assert_eq!(raw.entry_bytes(&renamed), None);
+        let renamed = (renamed, at);
+        let renamed = HeadRef::Own(&renamed);
+        assert_eq!(raw.entry_bytes(renamed), None);
         let mut out = Vec::new();
-        EntryRef::Light(&renamed, &raw)
+        EntryRef::Light(renamed, &raw)
             .encode_into(&mut out)
             .unwrap();
         let mut expected = entry.clone();
@@ -368,7 +383,7 @@ mod tests {
         assert_eq!(out, postcard::to_stdvec(&expected).unwrap());
         // Written to the cache again under the new id: the cache's bytes of the renamed one.
         let item = (
-            AsCached(EntryRef::Light(&renamed, &raw)),
+            AsCached(EntryRef::Light(renamed, &raw)),
             at,
             Profile::of(&expected.article),
         );
@@ -386,7 +401,10 @@ mod tests {
         // A crawl's pages: each page's bytes alone, and the list's when all are as read.
         let two = written(&[&entry, &entry], at);
         let (pages, raw) = self::light(&two);
-        assert_eq!(raw.entry_bytes(&pages[1].0), Some(&whole_bytes[..]));
+        assert_eq!(
+            raw.entry_bytes(HeadRef::Own(&pages[1])),
+            Some(&whole_bytes[..])
+        );
         let both = [("مقال-1", Some(at)); 2].into_iter();
         assert_eq!(raw.outcomes_bytes(both), Some(&two[..]));
     }
@@ -395,13 +413,8 @@ mod tests {
     fn a_cache_read_light_is_written_back_whole() {
         use crate::archive::build_cache::{self, BuildCache, CachedRef, Decode, Stamp};
         use crate::archive::results::{Outcomes, Results};
-        use crate::archive::store::{StoreWriter, new_file_name};
         let dir = tempfile::tempdir().unwrap();
-        let store = new_file_name();
-        let len = StoreWriter::create(&dir.path().join(&store))
-            .unwrap()
-            .finish()
-            .unwrap();
+        let (store, len) = crate::archive::store::empty_in(dir.path());
         let stamp = Stamp::of(&std::fs::metadata(dir.path()).unwrap());
         let names: Vec<String> = (0..3).map(|i| format!("{i}.txt")).collect();
         let results: Vec<Results> = (0..3)

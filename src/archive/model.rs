@@ -105,7 +105,7 @@ impl Archive {
         assert_eq!(entries.len(), parts.len(), "one part per entry");
         let order = reading_order(entries.len(), |i| {
             let a = &entries[i].article;
-            (a.published.as_ref(), a.id.as_str())
+            (a.published, a.id.as_str())
         });
         gather(&mut entries, &mut parts, order);
         Archive::ordered(entries, parts, about, store)
@@ -394,14 +394,14 @@ impl Archive {
 /// bytes ([`str_order::radix_sort`]) rather than by comparisons.
 pub(super) fn reading_order<'a>(
     n: usize,
-    key: impl Fn(usize) -> (Option<&'a Date>, &'a str) + Sync,
+    key: impl Fn(usize) -> (Option<Date>, &'a str) + Sync,
 ) -> Vec<usize> {
     // Each key reads an entry (scattered in memory at a million): on both cores.
     let mut keys: Vec<((u64, u64), usize)> = (0..n)
         .into_par_iter()
         .map(|i| {
             let (date, id) = key(i);
-            let date = date.map_or(u64::MAX, Date::sort_key);
+            let date = date.map_or(u64::MAX, |d| d.sort_key());
             ((date, str_order::prefix(id.as_bytes())), i)
         })
         .collect();

@@ -46,7 +46,7 @@ impl Results {
     pub fn len(&self) -> usize {
         match self {
             Results::Whole(v) => v.len(),
-            Results::Light(h, raw) => h.of(raw).len(),
+            Results::Light(h, _) => h.len(),
         }
     }
 
@@ -57,52 +57,47 @@ impl Results {
     pub fn id(&self, j: usize) -> &str {
         match self {
             Results::Whole(v) => &v[j].0.article.id,
-            Results::Light(h, raw) => h.of(raw)[j].0.id.as_str(),
+            Results::Light(h, raw) => h.get(raw, j).id(),
         }
     }
 
-    pub fn published(&self, j: usize) -> Option<&Date> {
+    pub fn published(&self, j: usize) -> Option<Date> {
         match self {
-            Results::Whole(v) => v[j].0.article.published.as_ref(),
-            Results::Light(h, raw) => h.of(raw)[j].0.published.as_ref(),
+            Results::Whole(v) => v[j].0.article.published,
+            Results::Light(h, raw) => h.get(raw, j).published(),
         }
     }
 
     pub fn format(&self, j: usize) -> Format {
         match self {
             Results::Whole(v) => v[j].0.provenance.origin.format,
-            Results::Light(h, raw) => h.of(raw)[j].0.format,
+            Results::Light(h, raw) => h.get(raw, j).format(),
         }
     }
 
     /// When a crawl fetched article `j`.
-    pub fn captured(&self, j: usize) -> Option<&Date> {
+    pub fn captured(&self, j: usize) -> Option<Date> {
         match self {
-            Results::Whole(v) => v[j].0.provenance.origin.captured.as_ref(),
-            Results::Light(h, raw) => h.of(raw)[j].0.captured.as_ref(),
+            Results::Whole(v) => v[j].0.provenance.origin.captured,
+            Results::Light(h, raw) => h.get(raw, j).captured(),
         }
     }
 
     /// Where article `j`'s parts are in the store; `None` while they are held in memory.
     pub fn stored_at(&self, j: usize) -> Option<PartRef> {
-        self.stored_ref(j).copied()
-    }
-
-    /// [`Results::stored_at`], borrowed where it lies.
-    pub(super) fn stored_ref(&self, j: usize) -> Option<&PartRef> {
         match self {
             Results::Whole(v) => match &v[j].1 {
-                Part::Stored(at) => Some(at),
+                Part::Stored(at) => Some(*at),
                 Part::Memory(_) => None,
             },
-            Results::Light(h, raw) => Some(&h.of(raw)[j].1),
+            Results::Light(h, raw) => Some(h.get(raw, j).part()),
         }
     }
 
     pub fn profile(&self, j: usize) -> ProfileRef<'_> {
         match self {
             Results::Whole(v) => ProfileRef::Owned(&v[j].2),
-            Results::Light(h, raw) => raw.profile(&h.of(raw)[j].0),
+            Results::Light(h, raw) => raw.profile(h.get(raw, j)),
         }
     }
 
@@ -151,7 +146,7 @@ impl Results {
     pub(super) fn whole(&self, j: usize) -> Result<Entry, postcard::Error> {
         match self {
             Results::Whole(v) => Ok(v[j].0.clone()),
-            Results::Light(h, raw) => raw.entry(&h.of(raw)[j].0),
+            Results::Light(h, raw) => raw.entry(h.get(raw, j)),
         }
     }
 
@@ -161,11 +156,10 @@ impl Results {
         match self {
             Results::Whole(v) => Ok(v),
             Results::Light(h, raw) => h
-                .of(&raw)
-                .iter()
-                .map(|(head, part)| {
+                .iter(&raw)
+                .map(|head| {
                     let profile = raw.profile(head).to_profile();
-                    Ok((raw.entry(head)?, Part::Stored(*part), profile))
+                    Ok((raw.entry(head)?, Part::Stored(head.part()), profile))
                 })
                 .collect(),
         }
@@ -183,7 +177,7 @@ impl Results {
     pub(super) fn entry_ref(&self, j: usize) -> EntryRef<'_> {
         match self {
             Results::Whole(v) => EntryRef::Whole(&v[j].0),
-            Results::Light(h, raw) => EntryRef::Light(&h.of(raw)[j].0, raw),
+            Results::Light(h, raw) => EntryRef::Light(h.get(raw, j), raw),
         }
     }
 
@@ -193,7 +187,7 @@ impl Results {
         match self {
             Results::Whole(_) => None,
             Results::Light(h, raw) => {
-                let now = (h.of(raw).iter()).map(|(head, at)| (head.id.as_str(), Some(*at)));
+                let now = (h.iter(raw)).map(|head| (head.id(), Some(head.part())));
                 raw.outcomes_bytes(now)
             }
         }
@@ -261,7 +255,7 @@ mod tests {
     }
 
     /// Results of `entries` as a build reads them from the cache: written whole, read light.
-    fn light(entries: &[Entry], file: &mut std::fs::File) -> Results {
+    fn light(entries: &[Entry]) -> Results {
         let whole = Results::Whole(
             entries
                 .iter()
@@ -276,9 +270,7 @@ mod tests {
                 .collect(),
         );
         let bytes = postcard::to_stdvec(&Outcomes(&whole)).unwrap();
-        std::io::Write::write_all(file, &bytes).unwrap();
-        let map = unsafe { memmap2::Mmap::map(&*file) }.unwrap();
-        let (heads, raw, _) = super::super::light_entry::read_alone(map, 0).unwrap();
+        let (heads, raw, _) = super::super::light_entry::read_alone(&bytes, 0).unwrap();
         Results::Light(heads, raw)
     }
 
@@ -311,9 +303,8 @@ mod tests {
 
     #[test]
     fn the_parts_stored_length_is_read_without_taking_the_heads_out_of_the_chunk() {
-        let mut file = tempfile::tempfile().unwrap();
         let entries = [entry("a", Format::Text), entry("b", Format::Warc)];
-        let mut read = light(&entries, &mut file);
+        let mut read = light(&entries);
         assert_eq!(read.stored_len(), 2, "two parts of one byte each");
         assert!(matches!(&read, Results::Light(Heads::InChunk(_), _)));
         // The same sum as the parts handed out to be moved, which do take the heads out.
@@ -355,8 +346,7 @@ mod tests {
     #[test]
     fn light_results_read_as_whole_ones_and_come_back_whole() {
         let entries = [entry("", Format::Warc), entry("صفحة", Format::Warc)];
-        let mut file = tempfile::tempfile().unwrap();
-        let mut read = light(&entries, &mut file);
+        let mut read = light(&entries);
         let whole = Results::Whole(
             entries
                 .iter()
@@ -405,9 +395,8 @@ mod tests {
 
     #[test]
     fn a_file_gives_its_id_to_the_articles_it_names_whole_or_light() {
-        let mut file = tempfile::tempfile().unwrap();
         // A dump read light holds the id the cache held, until the build gives another.
-        let mut read = light(&[entry("قديم", Format::Text)], &mut file);
+        let mut read = light(&[entry("قديم", Format::Text)]);
         assert_eq!(read.id(0), "قديم");
         assert!(!read.name(&mut String::from("قديم")), "the same id");
         let mut id = String::from("جديد");

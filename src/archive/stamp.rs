@@ -87,9 +87,9 @@ impl Stamp {
 }
 
 impl Stamp {
-    const BYTES: usize = 32;
+    pub(super) const BYTES: usize = 32;
 
-    fn to_bytes(self) -> [u8; Stamp::BYTES] {
+    pub(super) fn to_bytes(self) -> [u8; Stamp::BYTES] {
         let mut out = [0; Stamp::BYTES];
         out[..8].copy_from_slice(&self.len.to_le_bytes());
         out[8..16].copy_from_slice(&self.modified_ns.to_le_bytes());
@@ -98,7 +98,7 @@ impl Stamp {
         out
     }
 
-    fn from_bytes(bytes: &[u8; Stamp::BYTES]) -> Stamp {
+    pub(super) fn from_bytes(bytes: &[u8; Stamp::BYTES]) -> Stamp {
         let word = |i: usize| {
             let mut w = [0; 8];
             w.copy_from_slice(&bytes[i * 8..i * 8 + 8]);

@@ -50,6 +50,17 @@ impl PartRef {
     };
 }
 
+/// A new empty store in `dir`, for tests: its file's name and its length.
+#[cfg(test)]
+pub fn empty_in(dir: &Path) -> (String, u64) {
+    let name = new_file_name();
+    let len = StoreWriter::create(&dir.join(&name))
+        .unwrap()
+        .finish()
+        .unwrap();
+    (name, len)
+}
+
 /// The name of a new store file: unique per build, so a full build never writes into a file
 /// that a running server maps.
 pub fn new_file_name() -> String {

@@ -254,7 +254,7 @@ mod tests {
             prop_assert_eq!(found.named, oracle.named);
             prop_assert_eq!(&found.articles, &oracle.articles);
             let item = |i: &threads::Item| {
-                (i.id.to_owned(), i.published.cloned(), i.profile.to_profile(), i.unchanged)
+                (i.id.to_owned(), i.published, i.profile.to_profile(), i.unchanged)
             };
             let items = |h: &Heads| h.items.iter().map(item).collect::<Vec<_>>();
             prop_assert_eq!(items(&found), items(&oracle));

@@ -80,17 +80,20 @@ pub fn write_dumps<'a>(
     // Sized once: grown by doubling, the list was copied into fresh pages at each growth.
     let mut all = Vec::with_capacity(dumps.size_hint().1.unwrap_or(0));
     all.extend(dumps);
-    let known = |run: &[CachedRef]| KnownChunk::holding(known, run);
-    let names = chunk_files::write_unless_known(
+    let known = |run: &[CachedRef]| (KnownChunk::holding(known, run), ());
+    let pieces = vec![Piece::Items(0..all.len())];
+    let names = chunk_files::write_pieces(
         &chunks_in(build_dir),
         &all,
+        pieces,
         |d| d.name,
         known,
         CachedRef::encode_into,
+        super::table::append,
         Durability::Cached,
     )?;
     Ok(DumpChunks {
-        names,
+        names: names.into_iter().map(|(name, ())| name).collect(),
         ids_as_named,
     })
 }
@@ -177,6 +180,7 @@ pub fn write_held<'a>(
         |d| d.name,
         known,
         CachedRef::encode_into,
+        super::table::append,
         Durability::Cached,
     )?;
     let chunks = DumpChunks {

@@ -340,7 +340,7 @@ proptest::proptest! {
                 (left_out.enumerate()).filter_map(move |(j, out)| (!out).then_some((k, j)))
             })
             .collect();
-        let last_key = |(k, j): At| (last[k][j].0.as_ref(), last[k][j].1.as_str());
+        let last_key = |(k, j): At| (last[k][j].0, last[k][j].1.as_str());
         let dir = tempfile::tempdir().unwrap();
         let last_order = by_key(&last_served, last_key);
         save(dir.path(), 1, true, &last_order, last.iter().map(|_| true)).unwrap();
@@ -408,7 +408,7 @@ proptest::proptest! {
             _ => {}
         }
 
-        let key = |(i, j): At| (next[i].0[j].0.as_ref(), next[i].0[j].1.as_str());
+        let key = |(i, j): At| (next[i].0[j].0, next[i].0[j].1.as_str());
         let sort = |ats: &[At]| by_key(ats, key);
         let expected = model(&places, &files, &served, key, sort, &spans);
         let carried = carry(&loaded, files.iter().copied(), &served, key, sort, &spans);

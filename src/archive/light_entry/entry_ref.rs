@@ -8,7 +8,7 @@ use serde::{Serialize, Serializer};
 use super::super::chunk_files;
 use super::super::entry::{Entry, OtherCapture};
 use super::super::store::PartRef;
-use super::{Head, Raw, Written};
+use super::{HeadRef, Raw, Written};
 use crate::capture::Format;
 use crate::parse::Date;
 
@@ -17,35 +17,35 @@ use crate::parse::Date;
 #[derive(Clone, Copy)]
 pub enum EntryRef<'a> {
     Whole(&'a Entry),
-    Light(&'a Head, &'a Raw),
+    Light(HeadRef<'a>, &'a Raw),
 }
 
 impl EntryRef<'_> {
     pub fn id(&self) -> &str {
         match self {
             EntryRef::Whole(entry) => &entry.article.id,
-            EntryRef::Light(head, _) => head.id.as_str(),
+            EntryRef::Light(head, _) => head.id(),
         }
     }
 
-    pub fn published(&self) -> Option<&Date> {
+    pub fn published(&self) -> Option<Date> {
         match self {
-            EntryRef::Whole(entry) => entry.article.published.as_ref(),
-            EntryRef::Light(head, _) => head.published.as_ref(),
+            EntryRef::Whole(entry) => entry.article.published,
+            EntryRef::Light(head, _) => head.published(),
         }
     }
 
     fn format(&self) -> Format {
         match self {
             EntryRef::Whole(entry) => entry.provenance.origin.format,
-            EntryRef::Light(head, _) => head.format,
+            EntryRef::Light(head, _) => head.format(),
         }
     }
 
-    fn captured(&self) -> Option<&Date> {
+    fn captured(&self) -> Option<Date> {
         match self {
-            EntryRef::Whole(entry) => entry.provenance.origin.captured.as_ref(),
-            EntryRef::Light(head, _) => head.captured.as_ref(),
+            EntryRef::Whole(entry) => entry.provenance.origin.captured,
+            EntryRef::Light(head, _) => head.captured(),
         }
     }
 
@@ -82,7 +82,7 @@ impl EntryRef<'_> {
 
 /// Appends an entry of the compiled archive and where its parts are, as postcard writes the
 /// pair.
-pub fn encode_placed((entry, at): &(EntryRef, &PartRef), out: &mut Vec<u8>) -> std::io::Result<()> {
+pub fn encode_placed((entry, at): &(EntryRef, PartRef), out: &mut Vec<u8>) -> std::io::Result<()> {
     entry.encode_into(out)?;
     chunk_files::postcard_item(at, out)
 }
@@ -108,7 +108,11 @@ impl Serialize for AsCached<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let entry = self.0;
         let mut t = s.serialize_tuple(2)?;
-        let head = Written::encode(entry.published(), entry.format(), entry.captured());
+        let head = Written::encode(
+            entry.published().as_ref(),
+            entry.format(),
+            entry.captured().as_ref(),
+        );
         t.serialize_element(&head)?;
         match entry.bytes_as_read() {
             Some(bytes) => t.serialize_element(&AsBytes(bytes))?,

@@ -9,30 +9,51 @@ use compact_str::CompactString;
 
 use super::super::store::PartRef;
 use super::super::threads::ProfileRef;
-use super::{Head, LightResult, Raw, Written};
+use super::row::{self, HeadRef, ROW};
+use super::{FORMATS, Head, LightResult, Raw, Written};
 use crate::capture::Format;
 use crate::parse::Date;
 use crate::varint;
 
-/// A chunk of the cache's dumps read light: its mapped bytes, and the heads and parts of all
-/// its dumps' articles in one vector. A vector a dump was an allocation (and a free) for each
-/// of a million reused dumps at every `+1` (15.5 M instructions at 100,000 in mimalloc's
-/// allocation alone: notes/build-bench.md, session 42).
+/// A chunk of the cache's dumps read light: its mapped bytes, where the heads of all its
+/// dumps' articles are in them (its table's rows, [`ROW`] bytes each, checked when read:
+/// [`row::check`]). A vector of heads a chunk, copied out of the bytes, was ≈ 112 MB of fresh
+/// pages at every `+1` of a million dumps; a vector a dump before it, an allocation (and a
+/// free) for each (notes/build-bench.md, sessions 42 and 56).
 #[derive(Debug)]
 pub struct Chunk {
     pub(super) map: memmap2::Mmap,
-    pub(super) heads: Vec<LightResult>,
+    /// Where the rows are in `map`.
+    rows: Range<usize>,
 }
 
 impl Chunk {
-    pub fn new(map: memmap2::Mmap, heads: Vec<LightResult>) -> Chunk {
-        Chunk { map, heads }
+    /// The chunk `map`, its heads' rows at `rows`: `None` unless they are whole rows within
+    /// it, each one [`row::check`] passes.
+    pub fn new(map: memmap2::Mmap, rows: Range<usize>) -> Option<Chunk> {
+        let table = map.get(rows.clone())?;
+        let whole = table.len() % ROW == 0;
+        (whole
+            && table
+                .chunks_exact(ROW)
+                .all(|r| row::check(r.try_into().unwrap_or(&[0; ROW]), &map)))
+        .then_some(Chunk { map, rows })
+    }
+
+    /// Its head `i`, where it lies.
+    fn head(&self, i: usize) -> Option<HeadRef<'_>> {
+        let at = self.rows.start.checked_add(i.checked_mul(ROW)?)?;
+        let row = self
+            .map
+            .get(at..at + ROW)
+            .filter(|_| at + ROW <= self.rows.end)?;
+        Some(HeadRef::Row(row.try_into().ok()?, &self.map))
     }
 }
 
 /// A dump's articles read light: each one's head (with where its profile is) and parts, where
-/// its chunk holds them ([`Chunk`]: as read), or its own once one of them changed (an id
-/// given again, parts moved by a compaction).
+/// its chunk holds them ([`Chunk`]: its rows `InChunk`), or its own once one of them changed (an
+/// id given again, parts moved by a compaction).
 #[derive(Debug, Clone)]
 pub enum Heads {
     InChunk(Range<u32>),
@@ -87,18 +108,21 @@ pub fn read_heads(
     Ok(at(rest))
 }
 
-/// The results of one dump written at `start` of `map`, read light on their own (as a chunk
-/// of that one dump).
+/// The results of one dump written at `start` of `bytes`, read light on their own: as a chunk
+/// of that one dump, its table of heads after them, mapped.
 #[cfg(test)]
-pub fn read_alone(
-    map: memmap2::Mmap,
-    start: usize,
-) -> Result<(Heads, Raw, usize), postcard::Error> {
+pub fn read_alone(bytes: &[u8], start: usize) -> Result<(Heads, Raw, usize), postcard::Error> {
     let mut heads = Vec::new();
-    let end = read_heads(&map, start, &mut heads)?;
+    let end = read_heads(bytes, start, &mut heads)?;
     let n = span(heads.len())?;
-    let chunk = std::sync::Arc::new(Chunk::new(map, heads));
-    let raw = Raw::new(&chunk, span(start)?..span(end)?);
+    let mut chunk = bytes.to_vec();
+    let rows = chunk.len()..chunk.len() + heads.len() * ROW;
+    for (head, part) in &heads {
+        chunk.extend(super::encode_row(head, part, bytes));
+    }
+    let map = super::tests::mapped(&chunk);
+    let chunk = Chunk::new(map, rows).ok_or(postcard::Error::DeserializeBadEncoding)?;
+    let raw = Raw::new(&std::sync::Arc::new(chunk), span(start)?..span(end)?);
     Ok((Heads::InChunk(0..n), raw, end))
 }
 
@@ -112,9 +136,6 @@ pub fn span(i: usize) -> Result<u32, postcard::Error> {
 /// capture date as the first. Read as postcard's varints, the two dates were ≈ 15 M
 /// instructions of the cache's load at 100,000 (notes/build-bench.md, session 43).
 pub const HEAD_LEN: usize = 17;
-
-/// The formats by the byte a head writes them as (their order in [`Format`]).
-const FORMATS: [Format; 3] = [Format::Text, Format::Html, Format::Warc];
 
 impl Written {
     /// A head's bytes.
@@ -159,20 +180,35 @@ impl TryFrom<[u8; HEAD_LEN]> for Written {
 }
 
 impl Heads {
-    /// The heads of `heads`, as `raw` holds them.
-    pub fn of<'a>(&'a self, raw: &'a Raw) -> &'a [LightResult] {
+    /// How many heads it has.
+    pub fn len(&self) -> usize {
         match self {
-            Heads::InChunk(at) => (raw.chunk.heads)
-                .get(at.start as usize..at.end as usize)
-                .unwrap_or_default(),
-            Heads::Own(v) => v,
+            Heads::InChunk(at) => at.len(),
+            Heads::Own(v) => v.len(),
         }
+    }
+
+    /// Head `j`, as `raw` holds it. Panics past the last, as a slice's index does; a row past
+    /// its chunk's table (a damaged cache) is an empty head.
+    pub fn get<'a>(&'a self, raw: &'a Raw, j: usize) -> HeadRef<'a> {
+        match self {
+            Heads::InChunk(at) => {
+                assert!(j < at.len(), "head {j} of {}", at.len());
+                (raw.chunk.head(at.start as usize + j)).unwrap_or(HeadRef::Own(&EMPTY))
+            }
+            Heads::Own(v) => HeadRef::Own(&v[j]),
+        }
+    }
+
+    /// Every head, in order.
+    pub fn iter<'a>(&'a self, raw: &'a Raw) -> impl ExactSizeIterator<Item = HeadRef<'a>> + 'a {
+        (0..self.len()).map(move |j| self.get(raw, j))
     }
 
     /// Its own heads, to be changed: copied out of the chunk's the first time.
     pub fn to_mut(&mut self, raw: &Raw) -> &mut [LightResult] {
         if let Heads::InChunk(_) = self {
-            *self = Heads::Own(self.of(raw).to_vec());
+            *self = Heads::Own(self.iter(raw).map(HeadRef::to_owned).collect());
         }
         match self {
             Heads::Own(v) => v,
@@ -180,6 +216,19 @@ impl Heads {
         }
     }
 }
+
+/// The head of a row its chunk does not hold.
+static EMPTY: LightResult = (
+    Head {
+        id: CompactString::const_new(""),
+        published: None,
+        format: Format::Text,
+        captured: None,
+        at: 0..0,
+        profile_at: 0..0,
+    },
+    PartRef { offset: 0, len: 0 },
+);
 
 #[cfg(test)]
 mod tests {
@@ -243,20 +292,33 @@ mod tests {
         );
     }
 
+    /// `bytes` with the table of the heads of the results written at each of `starts`, as a
+    /// chunk of the cache ends with it, mapped; and where the rows are.
+    fn with_rows(bytes: &[u8], starts: &[usize]) -> (memmap2::Mmap, Range<usize>) {
+        let mut heads = Vec::new();
+        for &start in starts {
+            read_heads(bytes, start, &mut heads).unwrap();
+        }
+        let mut chunk = bytes.to_vec();
+        let rows = chunk.len()..chunk.len() + heads.len() * ROW;
+        for (head, part) in &heads {
+            chunk.extend(super::super::encode_row(head, part, bytes));
+        }
+        (mapped(&chunk), rows)
+    }
+
     #[test]
     fn a_chunks_dumps_share_its_heads_until_one_of_them_changes() {
         let (mut first, mut second) = (whole(), whole());
         first.article.id = "أول".into();
-        second.article.id = "ثان".into();
+        // Longer than a row holds inline: read from its entry's bytes.
+        second.article.id = "مقال-عن-الحرب-الطويلة".into();
         let at = PartRef { offset: 3, len: 5 };
         let mut bytes = written(&[&first], at);
         let start = bytes.len();
         bytes.extend(written(&[&second, &second], at));
-        let map = mapped(&bytes);
-        let mut heads = Vec::new();
-        assert_eq!(read_heads(&map, 0, &mut heads).unwrap(), start);
-        assert_eq!(read_heads(&map, start, &mut heads).unwrap(), bytes.len());
-        let chunk = Arc::new(Chunk::new(map, heads));
+        let (map, rows) = with_rows(&bytes, &[0, start]);
+        let chunk = Arc::new(Chunk::new(map, rows).unwrap());
         let one = (
             Heads::InChunk(0..1),
             Raw::new(&chunk, 0..span(start).unwrap()),
@@ -266,22 +328,62 @@ mod tests {
             Heads::InChunk(1..3),
             Raw::new(&chunk, span(start).unwrap()..end),
         );
-        assert_eq!(one.0.of(&one.1)[0].0.id, "أول");
-        assert_eq!(two.of(&two_raw).len(), 2);
-        assert_eq!(two.of(&two_raw)[1].0.id, "ثان");
+        assert_eq!(one.0.get(&one.1, 0).id(), "أول");
+        assert_eq!(two.len(), 2);
+        assert_eq!(two.get(&two_raw, 1).id(), "مقال-عن-الحرب-الطويلة");
+        assert_eq!(two.get(&two_raw, 1).part(), at);
+        assert_eq!(two.get(&two_raw, 1).published(), second.article.published);
+        // Its profile with the copy of its body key the row holds.
+        let profile = two_raw.profile(two.get(&two_raw, 1));
+        assert!(matches!(profile, ProfileRef::Placed(..)));
+        let expected = crate::archive::threads::Profile::of(&second.article);
+        assert_eq!(profile.to_profile(), expected);
         // Changed, the dump's heads are its own: the chunk's, and so its neighbour's, are not.
         two.to_mut(&two_raw)[0].0.id = "آخر".into();
         assert!(matches!(two, Heads::Own(_)));
-        let ids = |h: &Heads, raw| {
-            h.of(raw)
-                .iter()
-                .map(|(h, _)| h.id.to_string())
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(ids(&two, &two_raw), ["آخر", "ثان"]);
-        assert_eq!(ids(&Heads::InChunk(0..3), &two_raw), ["أول", "ثان", "ثان"]);
+        let ids = |h: &Heads, raw| h.iter(raw).map(|h| h.id().to_string()).collect::<Vec<_>>();
+        assert_eq!(ids(&two, &two_raw), ["آخر", "مقال-عن-الحرب-الطويلة"]);
+        let all = ["أول", "مقال-عن-الحرب-الطويلة", "مقال-عن-الحرب-الطويلة"];
+        assert_eq!(ids(&Heads::InChunk(0..3), &two_raw), all);
         assert_eq!(ids(&one.0, &one.1), ["أول"]);
-        // A range past the chunk's heads holds none, rather than panicking.
-        assert!(Heads::InChunk(2..9).of(&two_raw).is_empty());
+        // A range past the chunk's rows gives empty heads, rather than panicking.
+        assert_eq!(Heads::InChunk(2..9).get(&two_raw, 5).id(), "");
+    }
+
+    #[test]
+    fn a_chunk_whose_rows_do_not_check_is_refused() {
+        let at = PartRef { offset: 3, len: 5 };
+        let bytes = written(&[&whole()], at);
+        let (map, rows) = with_rows(&bytes, &[0]);
+        assert!(Chunk::new(map, rows.clone()).is_some());
+        // Each field a row is checked by, made wrong in turn: a date that packs none, a
+        // format past the known, an id that is not UTF-8, an entry past the chunk, a body
+        // key's copy tagged neither 0 nor 1.
+        let bad: [(usize, &[u8]); 5] = [
+            (0, &[1, 0, 0, 0, 0, 0, 0, 0]),
+            (44, &[3]),
+            (46, &[0xff]),
+            (32, &[0xff, 0xff, 0xff, 0x7f]),
+            (64, &[2]),
+        ];
+        for (field, with) in bad {
+            let mut chunk = map_bytes(&bytes, &[0]);
+            let row = rows.start + field;
+            chunk[row..row + with.len()].copy_from_slice(with);
+            assert!(
+                Chunk::new(mapped(&chunk), rows.clone()).is_none(),
+                "field at {field}"
+            );
+        }
+        // Rows that are not whole, or past the bytes.
+        let (map, _) = with_rows(&bytes, &[0]);
+        assert!(Chunk::new(map, rows.start..rows.end - 1).is_none());
+        let (map, _) = with_rows(&bytes, &[0]);
+        assert!(Chunk::new(map, rows.start..rows.end + ROW).is_none());
+    }
+
+    /// [`with_rows`]'s bytes, not mapped.
+    fn map_bytes(bytes: &[u8], starts: &[usize]) -> Vec<u8> {
+        with_rows(bytes, starts).0.to_vec()
     }
 }

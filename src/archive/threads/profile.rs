@@ -118,6 +118,34 @@ pub enum ProfileRef<'a> {
     /// A [`Profile`] as postcard writes it, checked when it was taken
     /// ([`ProfileRef::take_from`]).
     Encoded(&'a [u8]),
+    /// An encoded one ([`ProfileRef::Encoded`]) whose body key was copied beside it
+    /// ([`body_key_bytes`]): the threads read every reused article's key at each build
+    /// (verbatim duplicates), and from the copy in the cache's table of heads without touching
+    /// the page the profile is on (at a million articles, each of the cache's pages).
+    Placed(&'a [u8; BODY_KEY], &'a [u8]),
+}
+
+/// The bytes of a body key's copy ([`ProfileRef::Placed`]): 1 and the key's hash and length
+/// (little-endian), or 0 for none.
+pub const BODY_KEY: usize = 13;
+
+/// The copy of `body`, a profile's body key ([`ProfileRef::Placed`]).
+pub fn body_key_bytes(body: Option<(u64, u32)>) -> [u8; BODY_KEY] {
+    let mut bytes = [0; BODY_KEY];
+    if let Some((hash, len)) = body {
+        bytes[0] = 1;
+        bytes[1..9].copy_from_slice(&hash.to_le_bytes());
+        bytes[9..].copy_from_slice(&len.to_le_bytes());
+    }
+    bytes
+}
+
+/// The body key a copy holds ([`body_key_bytes`]); `None` for none, or a tag not 0 or 1.
+fn body_key_of(bytes: &[u8; BODY_KEY]) -> Option<(u64, u32)> {
+    let (tag, rest) = bytes.split_first()?;
+    let (hash, len) = rest.split_first_chunk::<8>()?;
+    let len: [u8; 4] = len.try_into().ok()?;
+    (*tag == 1).then(|| (u64::from_le_bytes(*hash), u32::from_le_bytes(len)))
 }
 
 impl<'a> From<&'a Profile> for ProfileRef<'a> {
@@ -161,6 +189,7 @@ impl<'a> ProfileRef<'a> {
         match self {
             ProfileRef::Owned(p) => p.body,
             ProfileRef::Encoded(bytes) => postcard::take_from_bytes(bytes).ok().and_then(|b| b.0),
+            ProfileRef::Placed(key, _) => body_key_of(key),
         }
     }
 
@@ -173,6 +202,7 @@ impl<'a> ProfileRef<'a> {
             ProfileRef::Owned(p) => p.body.map(|(h, _)| (h % 64) as u8),
             ProfileRef::Encoded([1, first, ..]) => Some(first % 64),
             ProfileRef::Encoded(_) => None,
+            ProfileRef::Placed(key, _) => body_key_of(key).map(|(h, _)| (h % 64) as u8),
         }
     }
 
@@ -181,7 +211,7 @@ impl<'a> ProfileRef<'a> {
         match self {
             ProfileRef::Owned(p) => Terms::Owned(p.terms.iter()),
             // Checked when taken: an error here is not possible, and would read as no terms.
-            ProfileRef::Encoded(bytes) => {
+            ProfileRef::Encoded(bytes) | ProfileRef::Placed(_, bytes) => {
                 let terms = Self::split(bytes).map_or(&[][..], |(terms, _)| terms);
                 Terms::Le(terms.chunks_exact(TERM_BYTES))
             }
@@ -192,7 +222,7 @@ impl<'a> ProfileRef<'a> {
     pub fn to_profile(self) -> Profile {
         match self {
             ProfileRef::Owned(p) => p.clone(),
-            ProfileRef::Encoded(_) => Profile {
+            ProfileRef::Encoded(_) | ProfileRef::Placed(..) => Profile {
                 body: self.body(),
                 terms: self.terms().collect(),
             },
@@ -206,7 +236,7 @@ impl serde::Serialize for ProfileRef<'_> {
         use serde::ser::SerializeStruct;
         match *self {
             ProfileRef::Owned(p) => p.serialize(s),
-            ProfileRef::Encoded(bytes) => {
+            ProfileRef::Encoded(bytes) | ProfileRef::Placed(_, bytes) => {
                 let terms = Self::split(bytes).map_or(&[][..], |(terms, _)| terms);
                 let mut p = s.serialize_struct("Profile", 2)?;
                 p.serialize_field("body", &self.body())?;
@@ -527,5 +557,34 @@ mod tests {
             assert_eq!(encoded.body_bits(), bits, "{body:?}");
             assert_eq!(ProfileRef::from(&profile).body_bits(), bits);
         }
+    }
+
+    #[test]
+    fn a_profile_placed_beside_its_body_keys_copy_reads_as_the_encoded_one() {
+        for body in [None, Some((7, 3)), Some((u64::MAX - 5, 9))] {
+            let profile = Profile {
+                body,
+                terms: vec![(5, 1), (9, 4)],
+            };
+            let bytes = postcard::to_stdvec(&profile).unwrap();
+            let (encoded, _) = ProfileRef::take_from(&bytes).unwrap();
+            let key = body_key_bytes(body);
+            let placed = ProfileRef::Placed(&key, &bytes);
+            assert_eq!(placed.body(), body);
+            assert_eq!(placed.body_bits(), encoded.body_bits());
+            assert_eq!(placed.terms().collect::<Vec<_>>(), profile.terms);
+            assert_eq!(placed.to_profile(), profile);
+            assert_eq!(postcard::to_stdvec(&placed).unwrap(), bytes);
+            // The key is read from the copy alone: the profile's bytes are not looked at.
+            let elsewhere = ProfileRef::Placed(&key, &[]);
+            assert_eq!(
+                (elsewhere.body(), elsewhere.body_bits()),
+                (body, encoded.body_bits())
+            );
+        }
+        // A copy whose tag is neither 0 nor 1 holds no key.
+        let mut bad = body_key_bytes(Some((7, 3)));
+        bad[0] = 2;
+        assert_eq!(ProfileRef::Placed(&bad, &[]).body(), None);
     }
 }

@@ -68,7 +68,7 @@ impl Made {
             .iter()
             .map(|(id, published, profile)| Item {
                 id,
-                published: published.as_ref(),
+                published: *published,
                 profile: profile.into(),
                 unchanged: false,
             })
@@ -86,7 +86,7 @@ impl Made {
         let mut items = self.items();
         for item in &mut items {
             item.unchanged = was.get(item.id).is_some_and(|&(published, profile)| {
-                published.as_ref() == item.published && item.profile.to_profile() == *profile
+                *published == item.published && item.profile.to_profile() == *profile
             });
         }
         items
