@@ -314,7 +314,8 @@ mod tests {
     fn a_cache_of_an_older_version_is_no_cache() {
         // Version 13 says whether its dumps' entries hold their names' ids: a cache of 12 read
         // as one would have its old ids kept. A cache of 13 writes its heads' dates as
-        // varints: read as 14's fixed-width bytes, they would be refused, or misread.
+        // varints: read as 14's fixed-width bytes, they would be refused, or misread. A
+        // cache of 14's chunks end with no table (15's `table`): read light, refused.
         let dir = tempfile::tempdir().unwrap();
         let (store, len) = empty_store(dir.path());
         save(dir.path(), &store, len, std::iter::empty(), &[], &[]).unwrap();
@@ -324,7 +325,7 @@ mod tests {
             "saved without a build's word for its ids"
         );
         let mut bytes = fs::read(path_in(dir.path())).unwrap();
-        for older in [12u32, 13] {
+        for older in [12u32, 13, 14] {
             bytes[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&older.to_le_bytes());
             fs::write(path_in(dir.path()), &bytes).unwrap();
             assert!(BuildCache::load(dir.path(), Decode::Light).is_none());
