@@ -5,10 +5,12 @@
 //! indexed again).
 //!
 //! The cache writes each entry as its head's fields, then its whole self as one run of bytes
-//! with its length before it ([`AsCached`]): a head is read and the rest passed in one step.
-//! Read past field by field, an entry was ≈ 1,000 instructions, a million of them at every
-//! `+1` of a million dumps (notes/build-bench.md, sessions 35 and 36); decoded whole, some
-//! eighteen allocations and a UTF-8 check per string (sessions 28 and 29).
+//! with its length before it ([`AsCached`]): a head is read and the rest passed in one step
+//! ([`read_heads`]). That is done once, when a chunk is written, to make the rows of the
+//! chunk's table ([`ROW`]); a build reads the heads there, where they lie ([`HeadRef`],
+//! notes/build-bench.md, session 56). Read past field by field, an entry was ≈ 1,000
+//! instructions, a million of them at every `+1` of a million dumps (sessions 35 and 36);
+//! decoded whole, some eighteen allocations and a UTF-8 check per string (sessions 28 and 29).
 
 use std::fmt;
 use std::ops::Range;

@@ -126,7 +126,8 @@ fn records(chunk: &[u8], heads: &mut Vec<LightResult>) -> Result<Vec<Record>, po
     Ok(records)
 }
 
-/// A dump as its chunk's table holds it, its fields where they lie.
+/// A dump as its chunk's table gives it: its name and results where they are in the chunk,
+/// its stamps and problems read.
 pub(super) struct DumpRow {
     pub name: Range<usize>,
     pub stamp: Stamp,
@@ -173,7 +174,7 @@ pub(super) fn read(chunk: &[u8]) -> Option<(Vec<DumpRow>, Range<usize>)> {
             from => {
                 let bytes = chunk
                     .get(from..from + Stamp::BYTES)
-                    .filter(|_| from >= blob.start)?;
+                    .filter(|_| from >= blob.start && from + Stamp::BYTES <= blob.end)?;
                 Some(Stamp::from_bytes(bytes.try_into().ok()?))
             }
         };
@@ -320,6 +321,19 @@ mod tests {
         let light: Vec<String> = light.dumps.iter().flatten().map(seen).collect();
         assert_eq!(whole.len(), N);
         assert_eq!(whole, light);
+
+        // A chunk whose table was damaged (its last head's row given a format past the known):
+        // read light, the cache is no cache; read whole, its records are still read.
+        let chunks = super::super::chunks_in(dir.path());
+        let name = read(Decode::Light).dump_chunks[0].name;
+        let path = crate::archive::chunk_files::path_of(&chunks, &name);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let (rows, heads) = self::read(&bytes).unwrap();
+        assert!(!rows.is_empty());
+        bytes[heads.end - ROW + 44] = 9;
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(BuildCache::load(dir.path(), Decode::Light).is_none());
+        assert_eq!(read(Decode::Whole).dumps.iter().flatten().count(), N);
     }
 
     #[test]
