@@ -8,9 +8,9 @@
 //!
 //! Read from the records, a `+1` of a million dumps decoded every dump's fields and every
 //! entry's head, scattered among the entries' bytes: all 662 MB of chunks touched, and a
-//! million heads copied into fresh pages. Read from the tables, ≈ 8 % less user time, 100 to
-//! 190 MB less at its peak, 0.055 s less by the paired rounds' median (notes/build-bench.md,
-//! session 56).
+//! million heads copied into fresh pages. Read from the tables, ≈ 8 % less user time, 30 to
+//! 370 MB less at its peak, 0.055–0.075 s less by the paired rounds' medians
+//! (notes/build-bench.md, session 56).
 
 use std::ops::Range;
 
