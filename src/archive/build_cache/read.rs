@@ -23,7 +23,7 @@ pub(super) fn light(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<Vec<
             let chunk = Arc::new(light_entry::Chunk::new(chunk, heads).ok_or_else(bad)?);
             let dumps = rows.into_iter().map(|row| Cached {
                 name: String::new(),
-                name_at: span(row.name.start)..span(row.name.end),
+                name_at: row.name,
                 stamp: row.stamp,
                 over: row.over.map(Box::new),
                 outcomes: Results::Light(Heads::InChunk(row.heads), Raw::new(&chunk, row.results)),
@@ -32,11 +32,6 @@ pub(super) fn light(dir: &Path, names: &[ChunkName]) -> std::io::Result<Vec<Vec<
             Ok(dumps.collect())
         })
         .collect()
-}
-
-/// An offset the table holds, as a `u32` again ([`table::read`] read it from one).
-fn span(at: usize) -> u32 {
-    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

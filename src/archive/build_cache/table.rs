@@ -17,6 +17,7 @@ use std::ops::Range;
 use super::super::light_entry::{self, LightResult, ROW};
 use super::super::report::Said;
 use super::Stamp;
+use crate::serde_le::Le;
 use crate::varint;
 
 /// A dump's row: its name's bytes (start, end), its stamp, where its override's stamp is (0
@@ -55,8 +56,8 @@ pub(super) fn append(chunk: &mut Vec<u8>) -> std::io::Result<()> {
             let from = blob_at + blob.len();
             blob.extend_from_slice(bytes);
             let mut ends = [0; 8];
-            ends[..4].copy_from_slice(&span(from)?.to_le_bytes());
-            ends[4..].copy_from_slice(&span(from + bytes.len())?.to_le_bytes());
+            span(from)?.put(&mut ends[..4]);
+            span(from + bytes.len())?.put(&mut ends[4..]);
             Ok(ends)
         };
         let mut row = [0u8; DUMP_ROW];
@@ -68,10 +69,10 @@ pub(super) fn append(chunk: &mut Vec<u8>) -> std::io::Result<()> {
         if !r.said.is_empty() {
             row[44..52].copy_from_slice(&copy(&chunk[r.said.clone()])?);
         }
-        row[52..56].copy_from_slice(&r.heads.start.to_le_bytes());
-        row[56..60].copy_from_slice(&r.heads.end.to_le_bytes());
-        row[60..64].copy_from_slice(&r.results.start.to_le_bytes());
-        row[64..68].copy_from_slice(&r.results.end.to_le_bytes());
+        r.heads.start.put(&mut row[52..56]);
+        r.heads.end.put(&mut row[56..60]);
+        r.results.start.put(&mut row[60..64]);
+        r.results.end.put(&mut row[64..68]);
         rows.extend_from_slice(&row);
     }
     chunk.reserve(rows.len() + heads.len() * ROW + blob.len() + FOOTER);
@@ -82,9 +83,9 @@ pub(super) fn append(chunk: &mut Vec<u8>) -> std::io::Result<()> {
     }
     chunk.extend_from_slice(&table);
     chunk.extend_from_slice(&blob);
-    chunk.extend_from_slice(&span(at)?.to_le_bytes());
-    chunk.extend_from_slice(&span(records.len())?.to_le_bytes());
-    chunk.extend_from_slice(&span(heads.len())?.to_le_bytes());
+    for n in [at, records.len(), heads.len()] {
+        chunk.extend_from_slice(&span(n)?.to_le_bytes());
+    }
     chunk.extend_from_slice(MARK);
     Ok(())
 }
@@ -129,7 +130,7 @@ fn records(chunk: &[u8], heads: &mut Vec<LightResult>) -> Result<Vec<Record>, po
 /// A dump as its chunk's table gives it: its name and results where they are in the chunk,
 /// its stamps and problems read.
 pub(super) struct DumpRow {
-    pub name: Range<usize>,
+    pub name: Range<u32>,
     pub stamp: Stamp,
     pub over: Option<Stamp>,
     pub said: Said,
@@ -141,10 +142,7 @@ pub(super) struct DumpRow {
 /// where the chunk does not end with one (a damaged file), or its rows point outside it.
 pub(super) fn read(chunk: &[u8]) -> Option<(Vec<DumpRow>, Range<usize>)> {
     let footer = chunk.len().checked_sub(FOOTER)?;
-    let word = |at: usize| -> Option<usize> {
-        let bytes: [u8; 4] = chunk.get(at..at + 4)?.try_into().ok()?;
-        Some(u32::from_le_bytes(bytes) as usize)
-    };
+    let word = |at: usize| Some(u32::get(chunk.get(at..at + 4)?) as usize);
     if chunk.get(footer + 12..)? != MARK {
         return None;
     }
@@ -156,11 +154,7 @@ pub(super) fn read(chunk: &[u8]) -> Option<(Vec<DumpRow>, Range<usize>)> {
     let mut rows = Vec::with_capacity(dumps);
     let mut next_head = 0;
     for row in chunk[at..heads_at].chunks_exact(DUMP_ROW) {
-        let half = |k: usize| -> usize {
-            let mut w = [0; 4];
-            w.copy_from_slice(&row[k..k + 4]);
-            u32::from_le_bytes(w) as usize
-        };
+        let half = |k: usize| u32::get(&row[k..k + 4]) as usize;
         // A range of the blob, or (the results) of the records.
         let range = |k: usize, within: &Range<usize>| {
             let r = half(k)..half(k + 4);
@@ -188,7 +182,7 @@ pub(super) fn read(chunk: &[u8]) -> Option<(Vec<DumpRow>, Range<usize>)> {
         next_head = dump_heads.end;
         let span = |r: Range<usize>| Some(u32::try_from(r.start).ok()?..u32::try_from(r.end).ok()?);
         rows.push(DumpRow {
-            name,
+            name: span(name)?,
             stamp,
             over,
             said,
@@ -356,9 +350,10 @@ mod tests {
         append(&mut chunk).unwrap();
         let (rows, heads) = read(&chunk).unwrap();
         assert_eq!((rows.len(), heads.len()), (1, ROW));
-        assert_eq!(&chunk[rows[0].name.clone()], b"a.txt");
+        let name = rows[0].name.start as usize..rows[0].name.end as usize;
+        assert_eq!(&chunk[name.clone()], b"a.txt");
         assert!(
-            rows[0].name.start >= heads.end,
+            name.start >= heads.end,
             "a copy in the table, after the heads"
         );
         assert_eq!(rows[0].stamp, stamp);

@@ -115,15 +115,22 @@ pub fn read_alone(bytes: &[u8], start: usize) -> Result<(Heads, Raw, usize), pos
     let mut heads = Vec::new();
     let end = read_heads(bytes, start, &mut heads)?;
     let n = span(heads.len())?;
-    let mut chunk = bytes.to_vec();
-    let rows = chunk.len()..chunk.len() + heads.len() * ROW;
-    for (head, part) in &heads {
-        chunk.extend(super::encode_row(head, part, bytes));
-    }
-    let map = super::tests::mapped(&chunk);
+    let (map, rows) = with_rows(bytes, &heads);
     let chunk = Chunk::new(map, rows).ok_or(postcard::Error::DeserializeBadEncoding)?;
     let raw = Raw::new(&std::sync::Arc::new(chunk), span(start)?..span(end)?);
     Ok((Heads::InChunk(0..n), raw, end))
+}
+
+/// `bytes` followed by the rows of `heads` (read from them), as a chunk of the cache ends with
+/// its table, mapped; and where the rows are.
+#[cfg(test)]
+fn with_rows(bytes: &[u8], heads: &[LightResult]) -> (memmap2::Mmap, Range<usize>) {
+    let mut chunk = bytes.to_vec();
+    let rows = chunk.len()..chunk.len() + heads.len() * ROW;
+    for (head, part) in heads {
+        chunk.extend(super::encode_row(head, part, bytes));
+    }
+    (super::tests::mapped(&chunk), rows)
 }
 
 /// An offset in a chunk, as held: chunks are a few megabytes, 32 bits (not 64) for a million.
@@ -292,19 +299,14 @@ mod tests {
         );
     }
 
-    /// `bytes` with the table of the heads of the results written at each of `starts`, as a
-    /// chunk of the cache ends with it, mapped; and where the rows are.
+    /// `bytes` with the table of the heads of the results written at each of `starts`
+    /// ([`super::with_rows`]).
     fn with_rows(bytes: &[u8], starts: &[usize]) -> (memmap2::Mmap, Range<usize>) {
         let mut heads = Vec::new();
         for &start in starts {
             read_heads(bytes, start, &mut heads).unwrap();
         }
-        let mut chunk = bytes.to_vec();
-        let rows = chunk.len()..chunk.len() + heads.len() * ROW;
-        for (head, part) in &heads {
-            chunk.extend(super::super::encode_row(head, part, bytes));
-        }
-        (mapped(&chunk), rows)
+        super::with_rows(bytes, &heads)
     }
 
     #[test]

@@ -15,6 +15,7 @@ use super::super::threads::{BODY_KEY, ProfileRef, body_key_bytes};
 use super::{FORMATS, Head, LightResult};
 use crate::capture::Format;
 use crate::parse::Date;
+use crate::serde_le::Le;
 
 /// A head's row: the publication and capture dates packed (0 where there is none), where its
 /// parts are in the store, where its entry's and its profile's bytes are in the chunk, its
@@ -34,22 +35,20 @@ const LONG_ID: u8 = u8::MAX;
 
 /// The row of `head`, whose parts are at `part` and whose profile's body key is `body`.
 pub fn encode(head: &Head, part: &PartRef, body: Option<(u64, u32)>) -> [u8; ROW] {
-    let date = |d: Option<&Date>| d.map_or(0, Date::packed).to_le_bytes();
+    let date = |d: Option<&Date>| d.map_or(0, Date::packed);
     let mut row = [0; ROW];
-    row[0..8].copy_from_slice(&date(head.published.as_ref()));
-    row[8..16].copy_from_slice(&date(head.captured.as_ref()));
-    row[16..24].copy_from_slice(&part.offset.to_le_bytes());
-    row[24..28].copy_from_slice(&part.len.to_le_bytes());
-    for (k, v) in [
+    date(head.published.as_ref()).put(&mut row[0..8]);
+    date(head.captured.as_ref()).put(&mut row[8..16]);
+    part.offset.put(&mut row[16..24]);
+    part.len.put(&mut row[24..28]);
+    let ends = [
         head.at.start,
         head.at.end,
         head.profile_at.start,
         head.profile_at.end,
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        row[28 + 4 * k..32 + 4 * k].copy_from_slice(&v.to_le_bytes());
+    ];
+    for (k, v) in ends.into_iter().enumerate() {
+        v.put(&mut row[28 + 4 * k..32 + 4 * k]);
     }
     row[44] = head.format as u8;
     let id = head.id.as_bytes();
@@ -74,15 +73,11 @@ pub enum HeadRef<'a> {
 
 impl<'a> HeadRef<'a> {
     fn word(row: &[u8; ROW], at: usize) -> u64 {
-        let mut w = [0; 8];
-        w.copy_from_slice(&row[at..at + 8]);
-        u64::from_le_bytes(w)
+        u64::get(&row[at..at + 8])
     }
 
     fn half(row: &[u8; ROW], at: usize) -> u32 {
-        let mut w = [0; 4];
-        w.copy_from_slice(&row[at..at + 4]);
-        u32::from_le_bytes(w)
+        u32::get(&row[at..at + 4])
     }
 
     /// Its id, as the cache holds it (empty where a damaged row's is not UTF-8: a table's rows
