@@ -16,7 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::atomic_file;
 use super::chunk_files::{self, ChunkName};
 use super::index_list::IndexList;
-use super::light_entry::WholeEntry;
+use super::light_entry::{WholeEntry, usize_range};
 use super::model::Part;
 use super::report::{Problem, Said};
 use super::results::Results;
@@ -102,9 +102,7 @@ impl Cached {
     /// a build compares it with the name of a file it lists, and keeps that one.
     pub fn name_bytes(&self) -> &[u8] {
         match &self.outcomes {
-            Results::Light(_, raw) => {
-                raw.chunk_bytes(self.name_at.start as usize..self.name_at.end as usize)
-            }
+            Results::Light(_, raw) => raw.chunk_bytes(usize_range(self.name_at.clone())),
             Results::Whole(_) => self.name.as_bytes(),
         }
     }

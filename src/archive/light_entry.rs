@@ -72,9 +72,14 @@ pub type LightResult = (Head, PartRef);
 
 /// The row of a head of `chunk` ([`ROW`]), its profile's body key read there.
 pub fn encode_row(head: &Head, part: &PartRef, chunk: &[u8]) -> [u8; ROW] {
-    let at = head.profile_at.start as usize..head.profile_at.end as usize;
+    let at = usize_range(head.profile_at.clone());
     let body = ProfileRef::Encoded(chunk.get(at).unwrap_or_default()).body();
     row::encode(head, part, body)
+}
+
+/// A range of a chunk's bytes as held (32-bit offsets: [`span`]) made an index.
+pub fn usize_range(r: Range<u32>) -> Range<usize> {
+    r.start as usize..r.end as usize
 }
 
 /// Where a reused dump's results are in a chunk of the cache, as written: the bytes of its
@@ -129,7 +134,7 @@ impl Raw {
         &self,
         now: impl ExactSizeIterator<Item = (&'a str, Option<PartRef>)>,
     ) -> Option<&[u8]> {
-        let bytes = (self.chunk.map).get(self.range.start as usize..self.range.end as usize)?;
+        let bytes = (self.chunk.map).get(usize_range(self.range.clone()))?;
         let (n, mut rest) = postcard::take_from_bytes::<usize>(bytes).ok()?;
         if n != now.len() {
             return None;

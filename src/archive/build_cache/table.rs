@@ -350,7 +350,7 @@ mod tests {
         append(&mut chunk).unwrap();
         let (rows, heads) = read(&chunk).unwrap();
         assert_eq!((rows.len(), heads.len()), (1, ROW));
-        let name = rows[0].name.start as usize..rows[0].name.end as usize;
+        let name = light_entry::usize_range(rows[0].name.clone());
         assert_eq!(&chunk[name.clone()], b"a.txt");
         assert!(
             name.start >= heads.end,

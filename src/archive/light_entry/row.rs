@@ -12,7 +12,7 @@ use compact_str::CompactString;
 
 use super::super::store::PartRef;
 use super::super::threads::{BODY_KEY, ProfileRef, body_key_bytes};
-use super::{FORMATS, Head, LightResult};
+use super::{FORMATS, Head, LightResult, usize_range};
 use crate::capture::Format;
 use crate::parse::Date;
 use crate::serde_le::Le;
@@ -23,6 +23,10 @@ use crate::serde_le::Le;
 /// digits, else the entry's own first field: [`LONG_ID`]), and a copy of its profile's body
 /// key ([`ProfileRef::Placed`]).
 pub const ROW: usize = 80;
+
+/// Where the ends of the entry's bytes, then of the profile's, are in a row.
+const AT: usize = 28;
+const PROFILE_AT: usize = AT + 8;
 
 /// Where the copy of the profile's body key is in a row.
 const BODY_AT: usize = 64;
@@ -48,7 +52,7 @@ pub fn encode(head: &Head, part: &PartRef, body: Option<(u64, u32)>) -> [u8; ROW
         head.profile_at.end,
     ];
     for (k, v) in ends.into_iter().enumerate() {
-        v.put(&mut row[28 + 4 * k..32 + 4 * k]);
+        v.put(&mut row[AT + 4 * k..AT + 4 + 4 * k]);
     }
     row[44] = head.format as u8;
     let id = head.id.as_bytes();
@@ -78,6 +82,11 @@ impl<'a> HeadRef<'a> {
 
     fn half(row: &[u8; ROW], at: usize) -> u32 {
         u32::get(&row[at..at + 4])
+    }
+
+    /// The range of the chunk's bytes whose ends the row holds at `at` and `at + 4`.
+    fn halves(row: &[u8; ROW], at: usize) -> Range<u32> {
+        HeadRef::half(row, at)..HeadRef::half(row, at + 4)
     }
 
     /// Its id, as the cache holds it (empty where a damaged row's is not UTF-8: a table's rows
@@ -129,20 +138,16 @@ impl<'a> HeadRef<'a> {
     /// Where its whole entry's bytes are in its chunk.
     pub(super) fn at(self) -> Range<usize> {
         match self {
-            HeadRef::Row(row, _) => {
-                HeadRef::half(row, 28) as usize..HeadRef::half(row, 32) as usize
-            }
-            HeadRef::Own((head, _)) => head.at.start as usize..head.at.end as usize,
+            HeadRef::Row(row, _) => usize_range(HeadRef::halves(row, AT)),
+            HeadRef::Own((head, _)) => usize_range(head.at.clone()),
         }
     }
 
     /// Where its profile's bytes are in its chunk.
     pub(super) fn profile_at(self) -> Range<usize> {
         match self {
-            HeadRef::Row(row, _) => {
-                HeadRef::half(row, 36) as usize..HeadRef::half(row, 40) as usize
-            }
-            HeadRef::Own((head, _)) => head.profile_at.start as usize..head.profile_at.end as usize,
+            HeadRef::Row(row, _) => usize_range(HeadRef::halves(row, PROFILE_AT)),
+            HeadRef::Own((head, _)) => usize_range(head.profile_at.clone()),
         }
     }
 
@@ -163,15 +168,14 @@ impl<'a> HeadRef<'a> {
     pub fn to_owned(self) -> LightResult {
         match self {
             HeadRef::Own(own) => own.clone(),
-            HeadRef::Row(..) => {
-                let span = |r: Range<usize>| r.start as u32..r.end as u32;
+            HeadRef::Row(row, _) => {
                 let head = Head {
                     id: CompactString::new(self.id()),
                     published: self.published(),
                     format: self.format(),
                     captured: self.captured(),
-                    at: span(self.at()),
-                    profile_at: span(self.profile_at()),
+                    at: HeadRef::halves(row, AT),
+                    profile_at: HeadRef::halves(row, PROFILE_AT),
                 };
                 (head, self.part())
             }
@@ -184,8 +188,7 @@ impl<'a> HeadRef<'a> {
 fn id_bytes<'a>(row: &'a [u8; ROW], chunk: &'a [u8]) -> Option<&'a [u8]> {
     match row[45] {
         LONG_ID => {
-            let at = HeadRef::half(row, 28) as usize..HeadRef::half(row, 32) as usize;
-            let entry = chunk.get(at)?;
+            let entry = chunk.get(usize_range(HeadRef::halves(row, AT)))?;
             let (len, id) = crate::varint::take_usize(entry)?;
             id.get(..len)
         }
