@@ -4,6 +4,11 @@
 #   * build: Hugo on the same articles as Markdown (a minimal site, benches/hugo/) against
 #     `arshif build`, and against `arshif build` + `arshif export` (the static files): wall
 #     seconds, CPU seconds (user + system) and peak memory from GNU time;
+#   * the build's floor (benches/build_floor.rs, FLOOR=0 leaves it out): the CPU seconds of the
+#     parser alone, the search index alone and the parts store's frames alone on the same
+#     dumps, as the wall of two cores busy with nothing else, against Hugo; and the build's
+#     CPU against that floor's (issue 13: how far the build stands from what its libraries
+#     cost). Run in each round of a size Hugo builds, after arshif's build;
 #   * build with search: Hugo + Pagefind (`pagefind_extended --site public`, the usual way to
 #     give a Hugo site search; npm package @pagefind/linux-x64) against `arshif build`, which
 #     writes its search index as part of the build; and the two search indexes' sizes;
@@ -75,6 +80,8 @@ fi
 # SERVING=0 leaves out the serving and search rows (the build, export and search-index rows
 # only: a change that touches neither the server nor search does not need them retaken).
 SERVING=${SERVING:-1}
+# FLOOR=0 leaves out the build's floor (and the compile of its bench).
+FLOOR=${FLOOR:-1}
 # Connections of the search rows (the issue's: 8).
 SEARCH_CONNS=${SEARCH_CONNS:-8}
 # Up to this many articles, each round's outputs (Hugo's site, arshif's build and exports) are
@@ -116,6 +123,29 @@ say "cargo build --release"
 cargo build --release --quiet
 bin=$root/target/release/arshif
 mkdir -p "$WORK"
+if [ "$FLOOR" = 1 ]; then
+  say "cargo bench --bench build_floor --no-run"
+  floor_bin=$(cargo bench --bench build_floor --no-run --quiet --message-format=json \
+    | python3 -c 'import json, sys; print([m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable")][-1])')
+fi
+
+# `floor_run DIR`: the build's floor on DIR's dumps (benches/build_floor.rs) in timed_run's
+# form, "S/2 S 0 load-before load-after PARSE INDEX FRAMES": S the three stages' CPU-s summed,
+# S/2 the wall of two cores busy with them and nothing else.
+floor_run() {
+  local before out
+  settle
+  before=$(loadavg)
+  out=$(ARSHIF_FLOOR_DUMPS=$1 "$floor_bin" | awk '/^floor:/ { print $2, $3, $4, $5 }') || return 1
+  [ -n "$out" ] || { echo "bench: no floor line from $floor_bin" >&2; return 1; }
+  awk -v lb="$before" -v la="$(loadavg)" '
+    { printf "%.2f %.2f 0 %s %s %s %s %s\n", $4 / 2, $4, lb, la, $1, $2, $3 }' <<<"$out"
+}
+
+# `floor_figure LABEL`: "W s on two cores (parse P + index I + frames F = S CPU-s)", medians.
+floor_figure() {
+  echo "$(med "$1" 1) s on two cores (parse $(med "$1" 6) + index $(med "$1" 7) + frames $(med "$1" 8) = $(med "$1" 2) CPU-s)"
+}
 
 # Every process started here, stopped by PID on the way out.
 pids=()
@@ -175,6 +205,13 @@ for line in open(sys.argv[1], encoding="utf-8"):
 EOF
 }
 
+# `floor_rows`: the build's floor against Hugo and the build against its floor (size $n).
+floor_rows() {
+  [ "$floor" = 1 ] || return 0
+  row "$n | build: its floor (parse, index, frames alone; two busy cores) | hugo | $(time_figure "hugo.$n") | the floor | $(floor_figure "floor.$n") | $(ratio "$(med "hugo.$n" 1)" "$(med "floor.$n" 1)") | $(peak_load "hugo.$n" "floor.$n")"
+  row "$n | build: its CPU against its floor's | the floor | $(med "floor.$n" 2) CPU-s | arshif build | $(med "build.$n" 2) CPU-s | $(ratio "$(med "floor.$n" 2)" "$(med "build.$n" 2)") | $(peak_load "floor.$n" "build.$n")"
+}
+
 for n in $SIZES; do
   dir=$WORK/$n
   ensure_corpus "$dir" "$n" "$SEED"
@@ -188,7 +225,9 @@ for n in $SIZES; do
   fi
 
   # Builds, in interleaved rounds. The last round's build and export stay for serving.
-  forget "hugo.$n" "pagefind.$n" "build.$n" "export.$n" "reexport.$n" "export-bare.$n" "build-html.$n"
+  forget "hugo.$n" "pagefind.$n" "build.$n" "floor.$n" "export.$n" "reexport.$n" "export-bare.$n" "build-html.$n"
+  floor=0
+  [ "$FLOOR" = 1 ] && [ "$hugo" = 1 ] && floor=1
   # The same articles as saved pages (issue 14): each dump as the simplest page that renders
   # back to it (its first line the <title>, every other line a paragraph), so the row measures
   # what reading HTML costs over reading the dump, against the same Hugo run.
@@ -226,6 +265,7 @@ EOF
     discard "$n" "$dir/build" "$dir/www"
     ALLOW_FAIL=1 record "build.$n" timed_run "$WORK/time.build" "$bin" build --articles "$dir/articles" --build-dir "$dir/build"
     [ -f "$dir/build/archive.bin" ] || { cat "$WORK/time.build.err" >&2; exit 1; }
+    if [ "$floor" = 1 ]; then record "floor.$n" floor_run "$dir/articles"; fi
     if [ "$peers" = 1 ]; then
       record "export.$n" timed_run "$WORK/time.export" "$bin" export "$dir/www/archive" \
         --articles "$dir/articles" --build-dir "$dir/build"
@@ -253,6 +293,7 @@ EOF
     paste -d' ' "$WORK/rounds/hugo.$n" "$WORK/rounds/pagefind.$n" | awk '
       { printf "%.2f %.2f %d %s %s\n", $1 + $6, $2 + $7, ($3 > $8 ? $3 : $8), ($4 > $9 ? $4 : $9), ($5 > $10 ? $5 : $10) }' >"$WORK/rounds/hugo-search.$n"
     row "$n | build the site | hugo | $(time_figure "hugo.$n") | arshif build | $(time_figure "build.$n") | $(ratio "$(med "hugo.$n" 1)" "$(med "build.$n" 1)") | $(peak_load "hugo.$n" "build.$n")"
+    floor_rows
     row "$n | static files | hugo | $(time_figure "hugo.$n") | arshif build + export | $(time_figure "static.$n") | $(ratio "$(med "hugo.$n" 1)" "$(med "static.$n" 1)") | $(peak_load "hugo.$n" "static.$n")"
     row "$n | static files, no .gz/.br (as Hugo) | hugo | $(time_figure "hugo.$n") | arshif build + export --no-precompress | $(time_figure "static-bare.$n") | $(ratio "$(med "hugo.$n" 1)" "$(med "static-bare.$n" 1)") | $(peak_load "hugo.$n" "static-bare.$n")"
     row "$n | build with search | hugo + pagefind | $(time_figure "hugo-search.$n") | arshif build | $(time_figure "build.$n") | $(ratio "$(med "hugo-search.$n" 1)" "$(med "build.$n" 1)") | $(peak_load "hugo-search.$n" "build.$n")"
@@ -262,6 +303,7 @@ EOF
     row "$n | HTML pages against dumps | arshif build (.txt) | $(time_figure "build.$n") | arshif build (.html) | $(time_figure "build-html.$n") | $(ratio "$(med "build.$n" 1)" "$(med "build-html.$n" 1)") | $(peak_load "build.$n" "build-html.$n")"
   elif [ "$hugo" = 1 ]; then
     row "$n | build the site | hugo | $(time_figure "hugo.$n") | arshif build | $(time_figure "build.$n") | $(ratio "$(med "hugo.$n" 1)" "$(med "build.$n" 1)") | $(peak_load "hugo.$n" "build.$n")"
+    floor_rows
     row "$n | search index on disk | | | arshif | ${search_mb} MB | | "
   else
     row "$n | build the site | | | arshif build | $(time_figure "build.$n") | | $(peak_load "build.$n")"
