@@ -1,7 +1,8 @@
 //! Two-word phrases, answered from the pairs fields when one word is common and by the words'
 //! positions otherwise: the same articles as a phrase query over the terms' positions, and as
 //! a pair of every two adjacent terms (the pairs fields before session 48), across every
-//! boundary a phrase may or may not cross.
+//! boundary a phrase may or may not cross. Longer phrases, by positions among the articles
+//! holding their indexed pairs: the same articles and scores as by positions alone.
 
 mod common;
 
@@ -252,4 +253,122 @@ fn a_two_word_phrase_finds_what_the_pair_of_every_two_adjacent_terms_found() {
         by_pairs > 200 && by_positions > 200,
         "found by pairs {by_pairs}, by positions {by_positions}"
     );
+}
+
+/// Every run of `n` words side by side in one text of `entries` (quotes left out), each as a
+/// query's words.
+fn runs_of_words(entries: &[Entry], n: usize) -> BTreeSet<String> {
+    let mut queries = BTreeSet::new();
+    for e in entries {
+        let a = &e.article;
+        let texts = std::iter::once(&a.title)
+            .chain(&a.subtitle)
+            .chain(&a.body)
+            .chain(&a.captions);
+        for text in texts {
+            let unquoted: String = text
+                .chars()
+                .filter(|c| !matches!(c, '"' | '“' | '”' | '«' | '»' | '„' | '″'))
+                .collect();
+            let words: Vec<&str> = unquoted.split_whitespace().collect();
+            for w in words.windows(n) {
+                queries.insert(w.join(" "));
+            }
+        }
+    }
+    queries
+}
+
+/// A phrase of three words or more is searched by its words' positions among the articles
+/// whose pairs fields hold each of its indexed pairs (src/search/query.rs): it must find,
+/// count and score exactly what the phrase query over the positions alone does, for every
+/// run of three and four words of every text; and an article holding each of a phrase's
+/// pairs, but apart, is not found by it.
+#[test]
+fn a_longer_phrase_finds_and_scores_what_the_phrase_query_alone_does() {
+    use arshif::search::analyzer::terms;
+    use arshif::search::pair_is_indexed;
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query};
+    use tantivy::schema::Value;
+
+    /// As src/search/query.rs weighs a title's match against the body's.
+    const TITLE_BOOST: f32 = 3.0;
+    let mut entries = phrase_corpus();
+    entries.push(entry(
+        "apart",
+        "خبر",
+        vec!["قال وزير الخارجية إن الخارجية الروسية لم ترد.".to_owned()],
+    ));
+    entries.push(entry(
+        "together",
+        "خبر",
+        vec!["قال وزير الخارجية الروسية إن بلاده لم ترد.".to_owned()],
+    ));
+    let (dir, index) = index(&entries);
+    let tantivy_index = tantivy::Index::open_in_dir(dir.path().join("search")).unwrap();
+    let schema = tantivy_index.schema();
+    let field = |name| schema.get_field(name).unwrap();
+    let (id_field, title, body) = (field("id"), field("title"), field("body"));
+    let searcher = tantivy_index.reader().unwrap().searcher();
+    // Each article the phrase query over positions alone finds, with its score.
+    let by_positions = |terms: &[String]| -> Vec<(String, f32)> {
+        let phrase = |f| -> Box<dyn Query> {
+            let terms = terms.iter().map(|t| tantivy::Term::from_field_text(f, t));
+            Box::new(PhraseQuery::new(terms.collect()))
+        };
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(phrase(title), TITLE_BOOST)),
+            ),
+            (Occur::Should, phrase(body)),
+        ]);
+        let top = TopDocs::with_limit(1_000).order_by_score();
+        let mut found: Vec<(String, f32)> = (searcher.search(&query, &top).unwrap())
+            .into_iter()
+            .map(|(score, address)| {
+                let doc: tantivy::TantivyDocument = searcher.doc(address).unwrap();
+                let id = doc.get_first(id_field).and_then(|v| v.as_str());
+                (id.unwrap().to_owned(), score)
+            })
+            .collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found
+    };
+
+    let (mut narrowed, mut failures) = (0, Vec::new());
+    for n in [3, 4] {
+        for words in &runs_of_words(&entries, n) {
+            let terms = terms(words);
+            if terms.len() < 3 {
+                continue;
+            }
+            let want = by_positions(&terms);
+            let query = format!("\"{words}\"");
+            let results = index.search(&query, 0, 1_000).unwrap();
+            let mut got: Vec<(String, f32)> = (results.hits.iter())
+                .map(|h| (h.id.clone(), h.score))
+                .collect();
+            got.sort_by(|a, b| a.0.cmp(&b.0));
+            if got != want || results.total != Total::Exact(want.len()) {
+                failures.push(format!(
+                    "{query}: got {got:?} ({:?}), want {want:?}",
+                    results.total
+                ));
+            }
+            let has_pair = terms.windows(2).any(|w| pair_is_indexed(&w[0], &w[1]));
+            narrowed += usize::from(has_pair && !want.is_empty());
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    assert!(
+        narrowed > 200,
+        "only {narrowed} phrases with a pair found anything"
+    );
+    let found = |q: &str| ids(&index, q);
+    assert!(found("\"وزير الخارجية الروسية\"").contains("together"));
+    assert!(!found("\"وزير الخارجية الروسية\"").contains("apart"));
+    assert!(found("\"وزير الخارجية\"").contains("apart"));
+    assert!(found("\"الخارجية الروسية\"").contains("apart"));
 }

@@ -2,7 +2,9 @@
 //! (the query that ranks and counts, and the terms it reads, asked of the disk ahead).
 
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::IndexRecordOption;
 
 use super::analyzer::{for_each_term, terms};
@@ -73,6 +75,15 @@ pub(super) fn parse_query(query: &str) -> ParsedQuery {
     parsed
 }
 
+/// The pair terms of `phrase`'s adjacent words that the pairs fields hold
+/// ([`pair_is_indexed`]): an article holds the phrase in a field only if that field's pairs
+/// field holds each of them.
+fn indexed_pairs(phrase: &[String]) -> impl Iterator<Item = String> + '_ {
+    (phrase.windows(2))
+        .filter(|w| pair_is_indexed(&w[0], &w[1]))
+        .map(|w| pair(&w[0], &w[1]))
+}
+
 /// The tantivy query of `parsed`: every word and every phrase must match, in the title or
 /// the body, a title match weighing [`TITLE_BOOST`] times a body match.
 pub(super) fn query(parsed: &ParsedQuery, f: Fields) -> Option<Box<dyn Query>> {
@@ -88,13 +99,32 @@ pub(super) fn query(parsed: &ParsedQuery, f: Fields) -> Option<Box<dyn Query>> {
             IndexRecordOption::WithFreqs,
         ))
     };
-    let phrase = |field, terms: &[String]| -> Box<dyn Query> {
-        Box::new(PhraseQuery::new(
+    // A phrase by its words' positions (one of three words or more, or of two whose pair is
+    // not indexed), in the articles whose pairs field holds each of its indexed pairs: tantivy drives an intersection by its cheapest
+    // member and reads a phrase's positions only at the articles the others agree on
+    // (`seek_danger`), so the pairs' postings narrow the articles whose positions are read to
+    // those holding every pair, not every word. The same articles (a phrase in a field has
+    // its pairs there, as the pairs are made from the same terms, see `super::pairs`) and the
+    // same scores (the pairs weigh nothing).
+    let phrase = |field, pairs_field, terms: &[String]| -> Box<dyn Query> {
+        let positions: Box<dyn Query> = Box::new(PhraseQuery::new(
             terms
                 .iter()
                 .map(|t| Term::from_field_text(field, t))
                 .collect(),
-        ))
+        ));
+        let mut clauses = vec![(Occur::Must, positions)];
+        for pair in indexed_pairs(terms) {
+            let held: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(pairs_field, &pair),
+                IndexRecordOption::Basic,
+            ));
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(held, 0.0))));
+        }
+        match clauses.len() {
+            1 => clauses.pop().expect("the phrase").1,
+            _ => Box::new(BooleanQuery::new(clauses)),
+        }
     };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for w in &parsed.words {
@@ -103,7 +133,10 @@ pub(super) fn query(parsed: &ParsedQuery, f: Fields) -> Option<Box<dyn Query>> {
     for p in &parsed.phrases {
         let clause = match pair_term(p) {
             Some(pair) => either(term(f.title_pairs, &pair), term(f.body_pairs, &pair)),
-            None => either(phrase(f.title, p), phrase(f.body, p)),
+            None => either(
+                phrase(f.title, f.title_pairs, p),
+                phrase(f.body, f.body_pairs, p),
+            ),
         };
         clauses.push((Occur::Must, clause));
     }
@@ -118,7 +151,8 @@ pub(super) fn query(parsed: &ParsedQuery, f: Fields) -> Option<Box<dyn Query>> {
 
 /// What a query of `parsed` reads of each of its terms: a word's postings in the title and
 /// the body; a pair term's (a two-word phrase's whose pair is indexed), and its words' entries
-/// (the passages weigh them); another phrase's words' positions too ([`query`]).
+/// (the passages weigh them); another phrase's words' positions too, and the postings of its
+/// indexed pairs ([`query`]).
 pub(super) fn wanted(parsed: &ParsedQuery, f: Fields) -> Vec<(Term, Reads)> {
     let mut wanted = Vec::new();
     let mut both = |title, body, text: &str, reads| {
@@ -134,6 +168,9 @@ pub(super) fn wanted(parsed: &ParsedQuery, f: Fields) -> Vec<(Term, Reads)> {
             None => {
                 for word in phrase {
                     both(f.title, f.body, word, Reads::Positions);
+                }
+                for pair in indexed_pairs(phrase) {
+                    both(f.title_pairs, f.body_pairs, &pair, Reads::Postings);
                 }
             }
         }
