@@ -125,8 +125,11 @@ bin=$root/target/release/arshif
 mkdir -p "$WORK"
 if [ "$FLOOR" = 1 ]; then
   say "cargo bench --bench build_floor --no-run"
+  # The bench's own artifact, by its target's name: cargo lists the binary's too, in no set
+  # order (a run that took the binary for the bench served the shipped articles instead).
   floor_bin=$(cargo bench --bench build_floor --no-run --quiet --message-format=json \
-    | python3 -c 'import json, sys; print([m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable")][-1])')
+    | python3 -c 'import json, sys; print(*[m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable") and m["target"]["name"] == "build_floor"])')
+  [ -x "$floor_bin" ] || { echo "bench: no build_floor bench built ($floor_bin)" >&2; exit 1; }
 fi
 
 # `floor_run DIR`: the build's floor on DIR's dumps (benches/build_floor.rs) in timed_run's
