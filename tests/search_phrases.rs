@@ -101,35 +101,96 @@ fn unless_found(index: &Indexed, words: &str, want: &BTreeSet<String>) -> Option
         .then(|| format!("{query}: got {got:?} ({:?}), want {want:?}", results.total))
 }
 
+/// Each text of `e`'s article (the title, the subtitle, each paragraph, each caption) as its
+/// words, in order. Quotes inside a text would end a query's phrase: left out.
+fn texts_words(e: &Entry) -> Vec<Vec<String>> {
+    let a = &e.article;
+    let texts = std::iter::once(&a.title)
+        .chain(&a.subtitle)
+        .chain(&a.body)
+        .chain(&a.captions);
+    texts
+        .map(|text| {
+            let unquoted: String = text
+                .chars()
+                .filter(|c| !matches!(c, '"' | '“' | '”' | '«' | '»' | '„' | '″'))
+                .collect();
+            unquoted.split_whitespace().map(String::from).collect()
+        })
+        .collect()
+}
+
 /// Two words side by side in each text of `entries`, and the last word of each text with the
 /// first of the next one of the same article (a paragraph, the subtitle, a caption), each as
 /// a query's words.
 fn adjacent_words(entries: &[Entry]) -> BTreeSet<String> {
     let mut queries = BTreeSet::new();
     for e in entries {
-        let a = &e.article;
-        let texts = std::iter::once(&a.title)
-            .chain(&a.subtitle)
-            .chain(&a.body)
-            .chain(&a.captions);
         let mut previous_last: Option<String> = None;
-        for text in texts {
-            // Quotes inside the text would end the query's phrase: left out.
-            let unquoted: String = text
-                .chars()
-                .filter(|c| !matches!(c, '"' | '“' | '”' | '«' | '»' | '„' | '″'))
-                .collect();
-            let words: Vec<&str> = unquoted.split_whitespace().collect();
+        for words in texts_words(e) {
             for w in words.windows(2) {
                 queries.insert(format!("{} {}", w[0], w[1]));
             }
             if let (Some(last), Some(first)) = (&previous_last, words.first()) {
                 queries.insert(format!("{last} {first}"));
             }
-            previous_last = words.last().map(|w| w.to_string());
+            previous_last = words.last().cloned();
         }
     }
     queries
+}
+
+/// The phrase query over the terms' positions alone, in the title (weighing `title_boost`
+/// times a body match) or the body, of an index written by `common::indexed::index`.
+struct ByPositions {
+    searcher: tantivy::Searcher,
+    id: tantivy::schema::Field,
+    title: tantivy::schema::Field,
+    body: tantivy::schema::Field,
+}
+
+impl ByPositions {
+    fn open(dir: &std::path::Path) -> ByPositions {
+        let index = tantivy::Index::open_in_dir(dir.join("search")).unwrap();
+        let schema = index.schema();
+        let field = |name| schema.get_field(name).unwrap();
+        ByPositions {
+            searcher: index.reader().unwrap().searcher(),
+            id: field("id"),
+            title: field("title"),
+            body: field("body"),
+        }
+    }
+
+    /// Each article the phrase of `terms` is found in, with its score, by id.
+    fn hits(&self, terms: &[String], title_boost: f32) -> Vec<(String, f32)> {
+        use tantivy::collector::TopDocs;
+        use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query};
+        use tantivy::schema::Value;
+
+        let phrase = |f| -> Box<dyn Query> {
+            let terms = terms.iter().map(|t| tantivy::Term::from_field_text(f, t));
+            Box::new(PhraseQuery::new(terms.collect()))
+        };
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(phrase(self.title), title_boost)),
+            ),
+            (Occur::Should, phrase(self.body)),
+        ]);
+        let top = TopDocs::with_limit(1_000).order_by_score();
+        let mut found: Vec<(String, f32)> = (self.searcher.search(&query, &top).unwrap())
+            .into_iter()
+            .map(|(score, address)| {
+                let doc: tantivy::TantivyDocument = self.searcher.doc(address).unwrap();
+                let id = doc.get_first(self.id).and_then(|v| v.as_str());
+                (id.unwrap().to_owned(), score)
+            })
+            .collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found
+    }
 }
 
 /// A two-word phrase is answered by a term of the pairs fields (src/search/pairs.rs) or by
@@ -139,37 +200,10 @@ fn adjacent_words(entries: &[Entry]) -> BTreeSet<String> {
 #[test]
 fn a_two_word_phrase_finds_what_the_phrase_query_finds() {
     use arshif::search::analyzer::terms;
-    use tantivy::collector::TopDocs;
-    use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query};
-    use tantivy::schema::Value;
 
     let entries = phrase_corpus();
     let (dir, index) = index(&entries);
-    let tantivy_index = tantivy::Index::open_in_dir(dir.path().join("search")).unwrap();
-    let schema = tantivy_index.schema();
-    let field = |name| schema.get_field(name).unwrap();
-    let (id_field, title, body) = (field("id"), field("title"), field("body"));
-    let searcher = tantivy_index.reader().unwrap().searcher();
-    let by_positions = |pair: &[String]| -> BTreeSet<String> {
-        let phrase = |f| -> Box<dyn Query> {
-            let terms = pair.iter().map(|t| tantivy::Term::from_field_text(f, t));
-            Box::new(PhraseQuery::new(terms.collect()))
-        };
-        let query = BooleanQuery::new(vec![
-            (Occur::Should, phrase(title)),
-            (Occur::Should, phrase(body)),
-        ]);
-        let top = TopDocs::with_limit(1_000).order_by_score();
-        let found = searcher.search(&query, &top).unwrap();
-        found
-            .into_iter()
-            .map(|(_, address)| {
-                let doc: tantivy::TantivyDocument = searcher.doc(address).unwrap();
-                let id = doc.get_first(id_field).and_then(|v| v.as_str());
-                id.unwrap().to_owned()
-            })
-            .collect()
-    };
+    let by_positions = ByPositions::open(dir.path());
 
     let mut compared = 0;
     let mut failures = Vec::new();
@@ -178,7 +212,9 @@ fn a_two_word_phrase_finds_what_the_phrase_query_finds() {
         if terms.len() != 2 {
             continue;
         }
-        let want = by_positions(&terms);
+        let want = (by_positions.hits(&terms, 1.0).into_iter())
+            .map(|(id, _)| id)
+            .collect();
         failures.extend(unless_found(&index, words, &want));
         compared += usize::from(!want.is_empty());
     }
@@ -255,28 +291,12 @@ fn a_two_word_phrase_finds_what_the_pair_of_every_two_adjacent_terms_found() {
     );
 }
 
-/// Every run of `n` words side by side in one text of `entries` (quotes left out), each as a
-/// query's words.
+/// Every run of `n` words side by side in one text of `entries` (see [`texts_words`]), each
+/// as a query's words.
 fn runs_of_words(entries: &[Entry], n: usize) -> BTreeSet<String> {
-    let mut queries = BTreeSet::new();
-    for e in entries {
-        let a = &e.article;
-        let texts = std::iter::once(&a.title)
-            .chain(&a.subtitle)
-            .chain(&a.body)
-            .chain(&a.captions);
-        for text in texts {
-            let unquoted: String = text
-                .chars()
-                .filter(|c| !matches!(c, '"' | '“' | '”' | '«' | '»' | '„' | '″'))
-                .collect();
-            let words: Vec<&str> = unquoted.split_whitespace().collect();
-            for w in words.windows(n) {
-                queries.insert(w.join(" "));
-            }
-        }
-    }
-    queries
+    let texts = entries.iter().flat_map(texts_words);
+    let runs = texts.flat_map(|words| words.windows(n).map(|w| w.join(" ")).collect::<Vec<_>>());
+    runs.collect()
 }
 
 /// A phrase of three words or more is searched by its words' positions among the articles
@@ -288,9 +308,6 @@ fn runs_of_words(entries: &[Entry], n: usize) -> BTreeSet<String> {
 fn a_longer_phrase_finds_and_scores_what_the_phrase_query_alone_does() {
     use arshif::search::analyzer::terms;
     use arshif::search::pair_is_indexed;
-    use tantivy::collector::TopDocs;
-    use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query};
-    use tantivy::schema::Value;
 
     /// As src/search/query.rs weighs a title's match against the body's.
     const TITLE_BOOST: f32 = 3.0;
@@ -306,36 +323,7 @@ fn a_longer_phrase_finds_and_scores_what_the_phrase_query_alone_does() {
         vec!["قال وزير الخارجية الروسية إن بلاده لم ترد.".to_owned()],
     ));
     let (dir, index) = index(&entries);
-    let tantivy_index = tantivy::Index::open_in_dir(dir.path().join("search")).unwrap();
-    let schema = tantivy_index.schema();
-    let field = |name| schema.get_field(name).unwrap();
-    let (id_field, title, body) = (field("id"), field("title"), field("body"));
-    let searcher = tantivy_index.reader().unwrap().searcher();
-    // Each article the phrase query over positions alone finds, with its score.
-    let by_positions = |terms: &[String]| -> Vec<(String, f32)> {
-        let phrase = |f| -> Box<dyn Query> {
-            let terms = terms.iter().map(|t| tantivy::Term::from_field_text(f, t));
-            Box::new(PhraseQuery::new(terms.collect()))
-        };
-        let query = BooleanQuery::new(vec![
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(phrase(title), TITLE_BOOST)),
-            ),
-            (Occur::Should, phrase(body)),
-        ]);
-        let top = TopDocs::with_limit(1_000).order_by_score();
-        let mut found: Vec<(String, f32)> = (searcher.search(&query, &top).unwrap())
-            .into_iter()
-            .map(|(score, address)| {
-                let doc: tantivy::TantivyDocument = searcher.doc(address).unwrap();
-                let id = doc.get_first(id_field).and_then(|v| v.as_str());
-                (id.unwrap().to_owned(), score)
-            })
-            .collect();
-        found.sort_by(|a, b| a.0.cmp(&b.0));
-        found
-    };
+    let by_positions = ByPositions::open(dir.path());
 
     let (mut narrowed, mut failures) = (0, Vec::new());
     for n in [3, 4] {
@@ -344,7 +332,7 @@ fn a_longer_phrase_finds_and_scores_what_the_phrase_query_alone_does() {
             if terms.len() < 3 {
                 continue;
             }
-            let want = by_positions(&terms);
+            let want = by_positions.hits(&terms, TITLE_BOOST);
             let query = format!("\"{words}\"");
             let results = index.search(&query, 0, 1_000).unwrap();
             let mut got: Vec<(String, f32)> = (results.hits.iter())
