@@ -9,13 +9,15 @@ use super::MAX_OFFSET;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Total {
     Exact(usize),
-    /// At least this many, and at most a tenth more; more than the pages serve
-    /// ([`servable_results`]), so the pager is that of the exact count.
+    /// About this many, and more than the pages serve ([`servable_results`]), so the pager is
+    /// that of the exact count. For a word, at least this many and at most a tenth more (see
+    /// [`estimate`]); for a lone phrase in many articles, those found to hold it and the rest
+    /// at the rate of a sample of them (`super::phrase_bounds`).
     About(usize),
 }
 
 impl Total {
-    /// The count, or the estimate's lower bound (for the pager).
+    /// The count, or the estimate (for the pager).
     pub fn value(self) -> usize {
         match self {
             Total::Exact(n) | Total::About(n) => n,

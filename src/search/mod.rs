@@ -21,6 +21,7 @@ mod key_words;
 mod line;
 mod memo;
 mod pairs;
+mod phrase_bounds;
 mod query;
 mod read_ahead;
 mod schema;
@@ -248,7 +249,9 @@ impl SearchIndex {
         // without scoring them. Collected together, every matching article would be scored (a
         // common word: most of the archive). A phrase by positions gets nothing from the
         // skipping (each candidate's positions are read either way), so one pass ranks and
-        // counts, its segments shared between the cores (`fan_out`).
+        // counts, its segments shared between the cores (`fan_out`); unless it is a lone phrase
+        // in many articles, whose best are found by bounds and its count from a sample
+        // (`phrase_bounds`).
         let (top, total) = match estimated {
             Some(total) => (searcher.search(&query, &top)?, total),
             None if parsed.phrases.iter().all(|p| pair_term(p).is_some()) => {
@@ -257,10 +260,30 @@ impl SearchIndex {
             }
             None => {
                 let executor = fan_out::for_positions(searcher.segment_readers().len());
-                let scoring = EnableScoring::enabled_from_searcher(searcher);
-                let (top, total) =
-                    searcher.search_with_executor(&query, &(top, Count), executor, scoring)?;
-                (top, Total::Exact(total))
+                let bounded = match phrase_bounds::lone_phrase(&parsed.words, &parsed.phrases) {
+                    Some(phrase) => phrase_bounds::best_and_count(
+                        searcher,
+                        self.fields,
+                        phrase,
+                        top.0,
+                        phrase_bounds::Sampling::for_pages(per_page),
+                        executor,
+                    )?,
+                    None => None,
+                };
+                match bounded {
+                    Some(found) => found,
+                    None => {
+                        let scoring = EnableScoring::enabled_from_searcher(searcher);
+                        let (top, total) = searcher.search_with_executor(
+                            &query,
+                            &(top, Count),
+                            executor,
+                            scoring,
+                        )?;
+                        (top, Total::Exact(total))
+                    }
+                }
             }
         };
         if cold {

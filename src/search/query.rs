@@ -5,7 +5,7 @@ use tantivy::Term;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 
 use super::analyzer::{for_each_term, terms};
 use super::line::pair;
@@ -15,7 +15,7 @@ use super::schema::Fields;
 
 /// A title match counts this many times a body match, so that articles about the query rank
 /// above articles that mention it.
-const TITLE_BOOST: f32 = 3.0;
+pub(super) const TITLE_BOOST: f32 = 3.0;
 
 /// A reader's query, read leniently: quoted parts are phrases, the rest words.
 #[derive(Debug, Default, PartialEq)]
@@ -78,10 +78,38 @@ pub(super) fn parse_query(query: &str) -> ParsedQuery {
 /// The pair terms of `phrase`'s adjacent words that the pairs fields hold
 /// ([`pair_is_indexed`]): an article holds the phrase in a field only if that field's pairs
 /// field holds each of them.
-fn indexed_pairs(phrase: &[String]) -> impl Iterator<Item = String> + '_ {
+pub(super) fn indexed_pairs(phrase: &[String]) -> impl Iterator<Item = String> + '_ {
     (phrase.windows(2))
         .filter(|w| pair_is_indexed(&w[0], &w[1]))
         .map(|w| pair(&w[0], &w[1]))
+}
+
+/// The query of a phrase by its words' positions in one field (a phrase of three words or
+/// more, or of two whose pair is not indexed), in the articles whose pairs field holds each of
+/// its indexed pairs: tantivy drives an intersection by its cheapest member and reads a
+/// phrase's positions only at the articles the others agree on (`seek_danger`), so the pairs'
+/// postings narrow the articles whose positions are read to those holding every pair, not
+/// every word. The same articles (a phrase in a field has its pairs there, as the pairs are
+/// made from the same terms, see `super::pairs`) and the same scores (the pairs weigh nothing).
+pub(super) fn by_positions(field: Field, pairs_field: Field, terms: &[String]) -> Box<dyn Query> {
+    let positions: Box<dyn Query> = Box::new(PhraseQuery::new(
+        terms
+            .iter()
+            .map(|t| Term::from_field_text(field, t))
+            .collect(),
+    ));
+    let mut clauses = vec![(Occur::Must, positions)];
+    for pair in indexed_pairs(terms) {
+        let held: Box<dyn Query> = Box::new(TermQuery::new(
+            Term::from_field_text(pairs_field, &pair),
+            IndexRecordOption::Basic,
+        ));
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(held, 0.0))));
+    }
+    match clauses.len() {
+        1 => clauses.pop().expect("the phrase").1,
+        _ => Box::new(BooleanQuery::new(clauses)),
+    }
 }
 
 /// The tantivy query of `parsed`: every word and every phrase must match, in the title or
@@ -99,33 +127,6 @@ pub(super) fn query(parsed: &ParsedQuery, f: Fields) -> Option<Box<dyn Query>> {
             IndexRecordOption::WithFreqs,
         ))
     };
-    // A phrase by its words' positions (one of three words or more, or of two whose pair is
-    // not indexed), in the articles whose pairs field holds each of its indexed pairs: tantivy drives an intersection by its cheapest
-    // member and reads a phrase's positions only at the articles the others agree on
-    // (`seek_danger`), so the pairs' postings narrow the articles whose positions are read to
-    // those holding every pair, not every word. The same articles (a phrase in a field has
-    // its pairs there, as the pairs are made from the same terms, see `super::pairs`) and the
-    // same scores (the pairs weigh nothing).
-    let phrase = |field, pairs_field, terms: &[String]| -> Box<dyn Query> {
-        let positions: Box<dyn Query> = Box::new(PhraseQuery::new(
-            terms
-                .iter()
-                .map(|t| Term::from_field_text(field, t))
-                .collect(),
-        ));
-        let mut clauses = vec![(Occur::Must, positions)];
-        for pair in indexed_pairs(terms) {
-            let held: Box<dyn Query> = Box::new(TermQuery::new(
-                Term::from_field_text(pairs_field, &pair),
-                IndexRecordOption::Basic,
-            ));
-            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(held, 0.0))));
-        }
-        match clauses.len() {
-            1 => clauses.pop().expect("the phrase").1,
-            _ => Box::new(BooleanQuery::new(clauses)),
-        }
-    };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for w in &parsed.words {
         clauses.push((Occur::Must, either(term(f.title, w), term(f.body, w))));
@@ -134,8 +135,8 @@ pub(super) fn query(parsed: &ParsedQuery, f: Fields) -> Option<Box<dyn Query>> {
         let clause = match pair_term(p) {
             Some(pair) => either(term(f.title_pairs, &pair), term(f.body_pairs, &pair)),
             None => either(
-                phrase(f.title, f.title_pairs, p),
-                phrase(f.body, f.body_pairs, p),
+                by_positions(f.title, f.title_pairs, p),
+                by_positions(f.body, f.body_pairs, p),
             ),
         };
         clauses.push((Occur::Must, clause));

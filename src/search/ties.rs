@@ -80,7 +80,7 @@ pub(super) struct SegmentBest {
 impl SegmentBest {
     /// What a document must score above to count: just below the least of a full `best`, so
     /// that its equals still come.
-    fn bound(&self) -> Score {
+    pub(super) fn bound(&self) -> Score {
         match self.best.peek() {
             Some(least) if self.best.len() == self.n => least.0.0.next_down(),
             _ => Score::MIN,
