@@ -2,7 +2,8 @@
 //! positions otherwise: the same articles as a phrase query over the terms' positions, and as
 //! a pair of every two adjacent terms (the pairs fields before session 48), across every
 //! boundary a phrase may or may not cross. Longer phrases, by positions among the articles
-//! holding their indexed pairs: the same articles and scores as by positions alone.
+//! holding their indexed pairs: the same articles and scores as by positions alone; a lone
+//! one in more articles than the pages serve ranked the same, its count an estimate.
 
 mod common;
 
@@ -359,4 +360,49 @@ fn a_longer_phrase_finds_and_scores_what_the_phrase_query_alone_does() {
     assert!(!found("\"وزير الخارجية الروسية\"").contains("apart"));
     assert!(found("\"وزير الخارجية\"").contains("apart"));
     assert!(found("\"الخارجية الروسية\"").contains("apart"));
+}
+
+/// A lone phrase of three words in more articles than the pages serve: its count is an
+/// estimate, said to be one and near the truth, and its best page is still the exact one (the
+/// articles holding it most often, bodies of one length); a phrase of the same words in fewer
+/// articles is counted.
+#[test]
+fn a_lone_phrase_in_many_articles_is_ranked_exactly_and_counted_about() {
+    let mut entries = Vec::new();
+    let mut holding = 0;
+    for i in 0..30_000 {
+        // Every body has ten words and both pairs of the phrase: the phrase itself five times
+        // in ten articles, once in most, apart in every fifth, and its words in another order
+        // in every 80th.
+        let body = match i {
+            _ if i % 3_000 == 11 => "وزير الخارجية الروسي ".repeat(5).trim_end().to_owned(),
+            _ if i % 80 == 3 => {
+                "الخارجية الروسي وزير الخارجية الروسي تصريح ثم وزير الخارجية قال".to_owned()
+            }
+            _ if i % 5 == 0 => "قال وزير الخارجية إن الخارجية الروسي ترى أن الأمر صعب".to_owned(),
+            _ => "قال وزير الخارجية الروسي إن الأمر صعب جدا اليوم".to_owned(),
+        };
+        holding += usize::from(body.contains("وزير الخارجية الروسي"));
+        entries.push(entry(&format!("a{i:05}"), "خبر", vec![body]));
+    }
+    let (_dir, index) = index(&entries);
+    let results = index.search("\"وزير الخارجية الروسي\"", 0, 10).unwrap();
+    let Total::About(about) = results.total else {
+        panic!("{:?} is not an estimate", results.total)
+    };
+    assert!(
+        about.abs_diff(holding) <= holding / 20,
+        "{about} of {holding}"
+    );
+    let best: BTreeSet<String> = results.hits.iter().map(|h| h.id.clone()).collect();
+    let five_times: BTreeSet<String> = (0..10).map(|k| format!("a{:05}", k * 3_000 + 11)).collect();
+    assert_eq!(best, five_times);
+    // The same words in another order: in one article of 80 and those holding the phrase
+    // five times, counted.
+    let other = index.search("\"الخارجية الروسي وزير\"", 0, 10).unwrap();
+    let reordered = (entries.iter())
+        .filter(|e| e.article.body[0].contains("الخارجية الروسي وزير"))
+        .count();
+    assert_eq!(reordered, 30_000 / 80 + 10);
+    assert_eq!(other.total, Total::Exact(reordered));
 }
