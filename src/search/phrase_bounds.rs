@@ -6,17 +6,17 @@
 //! articles, a phrase in 47,000 of them took 26 ms of CPU a query, seven tenths of it in
 //! positions (notes/search-bench.md, session 59). Yet what an article can score is known
 //! before its positions are read. The phrase occurs in the body at most as often as each of
-//! its indexed pairs does (each occurrence puts every pair at a position of its own, and the
-//! pairs are made of the same terms, see `super::pairs`), and a score rises with the
-//! occurrences and falls with the body's length, which the field's norms hold. So each
-//! article holding the pairs gets a bound, its title's score (read: few titles hold them) plus
-//! the body's score at its least pair's frequency, and an article whose bound cannot reach the
-//! page's last score is not read: it is not among the best, whatever it holds. The ranking is
-//! the exact one, ties included.
+//! its indexed pairs does, or each of its words when no pair is indexed (each occurrence puts
+//! every one of them at a position of its own, and the pairs are made of the same terms, see
+//! `super::pairs`), and a score rises with the occurrences and falls with the body's length,
+//! which the field's norms hold. So each article holding those terms gets a bound, its title's
+//! score (read: few titles hold the phrase's terms) plus the body's score at its least term's
+//! frequency, and an article whose bound cannot reach the page's last score is not read: it is
+//! not among the best, whatever it holds. The ranking is the exact one, ties included.
 //!
 //! What the articles not read add to the count is estimated from a sample of them, read all
-//! the same ([`Sampling`]): the count is then [`Total::About`]. Only a phrase whose pairs are
-//! each in more articles than the pages serve is walked so, and an estimate under that falls
+//! the same ([`Sampling`]): the count is then [`Total::About`]. Only a phrase whose bounding
+//! terms are each in more articles than the pages serve is walked so, and an estimate under that falls
 //! back to counting (the pager then needs the count).
 
 use std::iter::Peekable;
@@ -42,10 +42,10 @@ type Scored = Vec<(Score, DocAddress)>;
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Sampling {
     /// About how many of the articles whose bound falls short are read for the count, at
-    /// most: one in so many that the articles holding the rarest pair give this many.
+    /// most: one in so many that the articles holding the rarest bounding term give this many.
     pub(super) size: u64,
-    /// The fewest articles each indexed pair of the body must be in for the phrase to be walked
-    /// so, and the least estimate that stands: below it the phrase is counted.
+    /// The fewest articles each bounding term must be in for the phrase to be walked so, and
+    /// the least estimate that stands: below it the phrase is counted.
     pub(super) from: u64,
 }
 
@@ -68,24 +68,41 @@ impl Sampling {
         }
     }
 
-    /// One in how many short articles is read, when the rarest pair is in `fewest` articles.
+    /// One in how many short articles is read, when the rarest bounding term is in `fewest`
+    /// articles.
     fn every(self, fewest: u64) -> u32 {
         u32::try_from(fewest.div_ceil(self.size.max(1))).map_or(u32::MAX, |e| e.max(1))
     }
 }
 
-/// The phrase of a query that is that phrase alone, searched by its words' positions and
-/// with at least one indexed pair to bound it by; `None` for any other query.
+/// The phrase of a query that is that phrase alone, searched by its words' positions (not a
+/// pair term); `None` for any other query.
 pub(super) fn lone_phrase<'q>(
     words: &[String],
     phrases: &'q [Vec<String>],
 ) -> Option<&'q [String]> {
     match (words, phrases) {
-        ([], [phrase]) if pair_term(phrase).is_none() && indexed_pairs(phrase).next().is_some() => {
-            Some(phrase)
-        }
+        ([], [phrase]) if pair_term(phrase).is_none() => Some(phrase),
         _ => None,
     }
+}
+
+/// The terms whose frequencies in an article bound the phrase's there: its indexed pairs in the
+/// body's pairs field (each occurrence of the phrase puts each of them at a position of its
+/// own), or, when none of its pairs is indexed, its words in the body (each occurrence puts
+/// each word at a position of its own). A pair is rarer than its words: the tighter bound,
+/// and the fewer articles to walk.
+fn bounding(phrase: &[String], f: Fields) -> Vec<Term> {
+    let pairs: Vec<Term> = indexed_pairs(phrase)
+        .map(|p| Term::from_field_text(f.body_pairs, &p))
+        .collect();
+    if !pairs.is_empty() {
+        return pairs;
+    }
+    phrase
+        .iter()
+        .map(|w| Term::from_field_text(f.body, w))
+        .collect()
 }
 
 /// The best `n` articles holding `phrase` (and every tie of the `n`-th), best first, and how
@@ -98,21 +115,19 @@ pub(super) fn best_and_count(
     sampling: Sampling,
     executor: &Executor,
 ) -> tantivy::Result<Option<(Scored, Total)>> {
-    let pairs: Vec<Term> = indexed_pairs(phrase)
-        .map(|p| Term::from_field_text(fields.body_pairs, &p))
-        .collect();
+    let bounding = bounding(phrase, fields);
     let mut fewest = u64::MAX;
-    for pair in &pairs {
-        fewest = fewest.min(searcher.doc_freq(pair)?);
+    for term in &bounding {
+        fewest = fewest.min(searcher.doc_freq(term)?);
     }
-    if pairs.is_empty() || fewest < sampling.from {
+    if fewest < sampling.from {
         return Ok(None);
     }
     let (fruits, tally) = walk(
         searcher,
         fields,
         phrase,
-        pairs,
+        bounding,
         n,
         sampling.every(fewest),
         executor,
@@ -130,12 +145,12 @@ fn walk(
     searcher: &Searcher,
     fields: Fields,
     phrase: &[String],
-    pairs: Vec<Term>,
+    bounding: Vec<Term>,
     n: usize,
     every: u32,
     executor: &Executor,
 ) -> tantivy::Result<(Vec<Scored>, Tally)> {
-    let walk = Walk::new(searcher, fields, phrase, pairs, n, every)?;
+    let walk = Walk::new(searcher, fields, phrase, bounding, n, every)?;
     let segments = searcher.segment_readers().iter().enumerate();
     let walked = executor.map(
         |(ordinal, reader)| walk.segment(ordinal as SegmentOrdinal, reader),
@@ -196,8 +211,8 @@ struct Walk {
     body_field: Field,
     /// The body phrase's scoring, for the bounds.
     bm25: Bm25Weight,
-    /// The body's indexed pairs of the phrase.
-    pairs: Vec<Term>,
+    /// The terms whose frequencies bound the body's ([`bounding`]).
+    bounding: Vec<Term>,
     n: usize,
     every: u32,
 }
@@ -207,7 +222,7 @@ impl Walk {
         searcher: &Searcher,
         f: Fields,
         phrase: &[String],
-        pairs: Vec<Term>,
+        bounding: Vec<Term>,
         n: usize,
         every: u32,
     ) -> tantivy::Result<Walk> {
@@ -222,7 +237,7 @@ impl Walk {
             bm25: Bm25Weight::for_terms(searcher, &terms)?,
             body: PhraseQuery::new(terms).weight(scoring())?,
             body_field: f.body,
-            pairs,
+            bounding,
             n,
             every: every.max(1),
         })
@@ -238,13 +253,14 @@ impl Walk {
         let mut tally = Tally::default();
         let alive = |doc| reader.alive_bitset().is_none_or(|a| a.is_alive(doc));
         let mut titles = self.titles(reader, &alive)?;
-        let mut pairs = Pairs::open(reader, &self.pairs)?;
+        let mut holding = Holding::open(reader, &self.bounding)?;
         let norms = reader.get_fieldnorms_reader(self.body_field)?;
         let mut body = Checker::new(self.body.scorer(reader, 1.0)?);
         let mut short = 0u32;
         loop {
-            let doc = pairs.next();
-            // A title holding the phrase without the body holding its pairs: its score alone.
+            let doc = holding.next();
+            // A title holding the phrase without the body holding its bounding terms: its
+            // score alone.
             while let Some((title_doc, score)) = titles.next_if(|t| t.0 < doc) {
                 tally.held += 1;
                 best.collect(title_doc, score);
@@ -256,8 +272,10 @@ impl Walk {
             if !alive(doc) {
                 continue;
             }
-            let most =
-                title.unwrap_or(0.0) + self.bm25.score(norms.fieldnorm_id(doc), pairs.least_freq());
+            let most = title.unwrap_or(0.0)
+                + self
+                    .bm25
+                    .score(norms.fieldnorm_id(doc), holding.least_freq());
             if most > best.bound() {
                 let score = match (title, body.score(doc)) {
                     (Some(t), Some(b)) => t + b,
@@ -302,20 +320,20 @@ impl Walk {
     }
 }
 
-/// The articles of a segment whose body holds every indexed pair of the phrase, in order.
-struct Pairs {
+/// The articles of a segment whose body holds every bounding term, in order.
+struct Holding {
     /// Rarest first: it leads, the others are sought to its articles.
     postings: Vec<SegmentPostings>,
     started: bool,
 }
 
-impl Pairs {
-    /// With no postings (no article) when a pair is in no article of the segment.
-    fn open(reader: &SegmentReader, pairs: &[Term]) -> tantivy::Result<Pairs> {
-        let mut postings = Vec::with_capacity(pairs.len());
-        for pair in pairs {
-            let index = reader.inverted_index(pair.field())?;
-            match index.read_postings(pair, IndexRecordOption::WithFreqs)? {
+impl Holding {
+    /// With no postings (no article) when a term is in no article of the segment.
+    fn open(reader: &SegmentReader, terms: &[Term]) -> tantivy::Result<Holding> {
+        let mut postings = Vec::with_capacity(terms.len());
+        for term in terms {
+            let index = reader.inverted_index(term.field())?;
+            match index.read_postings(term, IndexRecordOption::WithFreqs)? {
                 Some(p) => postings.push(p),
                 None => {
                     postings.clear();
@@ -324,13 +342,13 @@ impl Pairs {
             }
         }
         postings.sort_by_key(|p| p.size_hint());
-        Ok(Pairs {
+        Ok(Holding {
             postings,
             started: false,
         })
     }
 
-    /// The next article holding every pair, or [`TERMINATED`].
+    /// The next article holding every term, or [`TERMINATED`].
     fn next(&mut self) -> DocId {
         let Some((lead, rest)) = self.postings.split_first_mut() else {
             return TERMINATED;
@@ -362,7 +380,7 @@ impl Pairs {
         TERMINATED
     }
 
-    /// How often the rarest-here pair occurs in the current article: the most the phrase can.
+    /// How often the rarest-here term occurs in the current article: the most the phrase can.
     fn least_freq(&self) -> u32 {
         self.postings
             .iter()
@@ -406,189 +424,4 @@ impl Checker {
 }
 
 #[cfg(test)]
-mod tests {
-    use tantivy::collector::Count;
-
-    use super::super::query::{parse_query, query};
-    use super::super::{IndexWriter, SearchIndex, build_index};
-    use super::*;
-
-    const PHRASE: &str = "\"وزير الخارجية الروسي\"";
-
-    /// A made-up archive of four segments where the phrase's words, its pairs and the phrase
-    /// itself come in every mix, at every frequency, in bodies of every length and in titles;
-    /// some articles deleted.
-    fn archive(dir: &std::path::Path) -> SearchIndex {
-        let words = [
-            "وزير",
-            "الخارجية",
-            "الروسي",
-            "قال",
-            "إن",
-            "الحكومة",
-            "موسكو",
-            "المفاوضات",
-            "اليوم",
-            "وزير الخارجية",
-            "الخارجية الروسي",
-        ];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |below: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % below
-        };
-        build_index(&[], dir).unwrap();
-        for batch in 0..4 {
-            let writer = IndexWriter::open(dir).unwrap();
-            for k in 0..120 {
-                let mut body = Vec::new();
-                for _ in 0..1 + next(60) {
-                    match next(8) {
-                        0 => body.push("وزير الخارجية الروسي"),
-                        _ => body.push(words[next(words.len() as u64) as usize]),
-                    }
-                }
-                let title = match next(6) {
-                    0 => "وزير الخارجية الروسي في موسكو",
-                    1 => "وزير الخارجية يزور الروسي",
-                    _ => "خبر",
-                };
-                writer
-                    .add(&crate::parse::Article {
-                        id: format!("{batch}-{k}"),
-                        title: title.into(),
-                        body: vec![body.join(" ")],
-                        ..Default::default()
-                    })
-                    .unwrap();
-            }
-            if batch == 3 {
-                for k in (0..120).step_by(7) {
-                    writer.remove(&format!("1-{k}"));
-                }
-            }
-            writer.commit().unwrap();
-        }
-        SearchIndex::open(dir).unwrap()
-    }
-
-    fn sorted(mut found: Vec<(Score, DocAddress)>) -> Vec<(Score, DocAddress)> {
-        found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        found
-    }
-
-    /// The bounded walk ranks as the phrase's query does, ties and deleted articles included,
-    /// for a page of every depth; read whole (a sample of every article) it counts as the
-    /// query does, and sampled its estimate lies between what it found and what it could
-    /// not rule out.
-    #[test]
-    fn the_bounded_walk_ranks_as_the_query_and_counts_within_its_bounds() {
-        let dir = tempfile::tempdir().unwrap();
-        let index = archive(dir.path());
-        let searcher = &index.searcher;
-        assert!(searcher.segment_readers().len() >= 4);
-        let parsed = parse_query(PHRASE);
-        let phrase = lone_phrase(&parsed.words, &parsed.phrases).expect("a lone phrase");
-        assert_eq!(indexed_pairs(phrase).count(), 2, "both pairs indexed");
-        let whole = query(&parsed, index.fields).unwrap();
-        let pairs = || {
-            indexed_pairs(phrase)
-                .map(|p| Term::from_field_text(index.fields.body_pairs, &p))
-                .collect::<Vec<_>>()
-        };
-        let alone = &Executor::SingleThread;
-        let mut pruned = 0;
-        for n in [1, 3, 10, 40, 1_000] {
-            let (want, count) = searcher.search(&whole, &(BestWithTies(n), Count)).unwrap();
-            assert!(count > 100, "{count}");
-            let read_all = Sampling {
-                size: u64::MAX,
-                from: 0,
-            };
-            let (got, total) = best_and_count(searcher, index.fields, phrase, n, read_all, alone)
-                .unwrap()
-                .expect("walked");
-            assert_eq!(sorted(got), sorted(want.clone()), "the best {n}");
-            assert_eq!(total, Total::Exact(count), "the best {n}");
-
-            let (fruits, tally) =
-                walk(searcher, index.fields, phrase, pairs(), n, 5, alone).unwrap();
-            let got = BestWithTies(n).merge_fruits(fruits).unwrap();
-            assert_eq!(sorted(got), sorted(want), "the best {n}, sampled");
-            let found = tally.held + tally.sampled_held;
-            let (low, high) = (found, found + tally.unread);
-            assert!((low..=high).contains(&(count as u64)), "{tally:?} {count}");
-            let estimate = tally.total().value() as u64;
-            assert!((low..=high).contains(&estimate), "{tally:?} {estimate}");
-            pruned += tally.unread;
-        }
-        assert!(pruned > 0, "some articles were bounded out");
-    }
-
-    /// A phrase whose pairs are in fewer articles than `from` is counted, and so is one whose
-    /// estimate falls under it.
-    #[test]
-    fn a_phrase_in_few_articles_is_counted_not_estimated() {
-        let dir = tempfile::tempdir().unwrap();
-        let index = archive(dir.path());
-        let searcher = &index.searcher;
-        let parsed = parse_query(PHRASE);
-        let phrase = &parsed.phrases[0];
-        let alone = &Executor::SingleThread;
-        let fewest = indexed_pairs(phrase)
-            .map(|p| {
-                let pair = Term::from_field_text(index.fields.body_pairs, &p);
-                searcher.doc_freq(&pair).unwrap()
-            })
-            .min()
-            .unwrap();
-        let beyond = Sampling {
-            size: 10,
-            from: fewest + 1,
-        };
-        assert_eq!(
-            best_and_count(searcher, index.fields, phrase, 10, beyond, alone).unwrap(),
-            None
-        );
-        // Walked, and estimated under `from`: fewer articles hold the phrase than its pairs.
-        let at = Sampling {
-            size: 10,
-            from: fewest,
-        };
-        assert_eq!(
-            best_and_count(searcher, index.fields, phrase, 10, at, alone).unwrap(),
-            None
-        );
-        let under = Sampling { size: 10, from: 50 };
-        let (_, total) = best_and_count(searcher, index.fields, phrase, 10, under, alone)
-            .unwrap()
-            .expect("walked");
-        assert!(matches!(total, Total::About(n) if n >= 50), "{total:?}");
-    }
-
-    #[test]
-    fn the_count_is_the_found_and_the_unread_at_the_samples_rate() {
-        let tally = |held, unread, sampled, sampled_held| Tally {
-            held,
-            unread,
-            sampled,
-            sampled_held,
-        };
-        assert_eq!(tally(40, 0, 5, 3).total(), Total::Exact(43));
-        // 30 of 40 sampled hold it: 300 of the 400 unread are taken to.
-        assert_eq!(tally(100, 400, 40, 30).total(), Total::About(430));
-        assert_eq!(tally(7, 90, 10, 0).total(), Total::About(7));
-    }
-
-    #[test]
-    fn the_sample_is_one_in_as_many_as_keep_it_near_its_size() {
-        let s = |size| Sampling { size, from: 0 };
-        assert_eq!(s(2_000).every(60_000), 30);
-        assert_eq!(s(2_000).every(60_001), 31);
-        assert_eq!(s(2_000).every(1_500), 1);
-        assert_eq!(s(u64::MAX).every(60_000), 1);
-        assert_eq!(s(0).every(60_000), 60_000);
-    }
-}
+mod tests;
