@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Search figures of `arshif serve` (issue 13): wrk with CONNS connections (default 8) on
 # `/search?q=…` for a word in most articles (سوريا), a phrase ("وزير الخارجية", one term of
-# the pairs fields) and a three-word phrase ("وزير الخارجية الروسي", by positions), in ROUNDS
+# the pairs fields), a three-word phrase ("وزير الخارجية الروسي", by positions, bounded by its
+# pairs) and a phrase of two uncommon words ("جون كيري", by positions, bounded by its words), in ROUNDS
 # interleaved rounds (default 3), medians, the load average before and after each round, and
 # the server's CPU time per request (steady under load, unlike req/s).
 #
@@ -74,10 +75,12 @@ encode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.ar
 word=سوريا
 phrase='"وزير الخارجية"'
 long='"وزير الخارجية الروسي"'
+rare='"جون كيري"'
 word_url="$URL/search?q=$(encode "$word")"
 phrase_url="$URL/search?q=$(encode "$phrase")"
 long_url="$URL/search?q=$(encode "$long")"
-for url in "$word_url" "$phrase_url" "$long_url"; do
+rare_url="$URL/search?q=$(encode "$rare")"
+for url in "$word_url" "$phrase_url" "$long_url" "$rare_url"; do
   code=$(curl -so /dev/null -w '%{http_code}' "$url")
   [ "$code" = 200 ] || { echo "bench-search: $url answers $code" >&2; exit 1; }
 done
@@ -86,12 +89,14 @@ count() { curl -fs "$1" | grep -o '<p class="summary">[^،.<]*' | sed 's/<p clas
 word_count=$(count "$word_url")
 phrase_count=$(count "$phrase_url")
 long_count=$(count "$long_url")
+rare_count=$(count "$rare_url")
 
-forget "search-word.$N" "search-phrase.$N" "search-long.$N"
+forget "search-word.$N" "search-phrase.$N" "search-long.$N" "search-rare.$N"
 for _ in $(seq 1 "$ROUNDS"); do
   record "search-word.$N" wrk_run "$word_url" "$THREADS" "$CONNS" "$DURATION" "" "$SERVER_PID"
   record "search-phrase.$N" wrk_run "$phrase_url" "$THREADS" "$CONNS" "$DURATION" "" "$SERVER_PID"
   record "search-long.$N" wrk_run "$long_url" "$THREADS" "$CONNS" "$DURATION" "" "$SERVER_PID"
+  record "search-rare.$N" wrk_run "$rare_url" "$THREADS" "$CONNS" "$DURATION" "" "$SERVER_PID"
 done
 
 if [ "$standalone" = 1 ]; then
@@ -101,3 +106,4 @@ fi
 echo "| $N | search a word, $CONNS connections (\`$word\`: $word_count) | Pagefind: in the browser | | arshif serve | $(rps_figure "search-word.$N") | | $(peak_load "search-word.$N") |"
 echo "| $N | search a phrase, $CONNS connections (\`$phrase\`: $phrase_count) | Pagefind: in the browser | | arshif serve | $(rps_figure "search-phrase.$N") | | $(peak_load "search-phrase.$N") |"
 echo "| $N | search a three-word phrase, $CONNS connections (\`$long\`: $long_count) | Pagefind: in the browser | | arshif serve | $(rps_figure "search-long.$N") | | $(peak_load "search-long.$N") |"
+echo "| $N | search a phrase of two uncommon words, $CONNS connections (\`$rare\`: $rare_count) | Pagefind: in the browser | | arshif serve | $(rps_figure "search-rare.$N") | | $(peak_load "search-rare.$N") |"

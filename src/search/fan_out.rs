@@ -6,7 +6,9 @@
 //! few milliseconds (BENCHMARKS.md, session 50). Each segment is walked on its own, so such a
 //! query is handed to a pool with a thread a core, and a reader alone with the server waits
 //! about half as long. Busy servers gain nothing (every core is taken anyway): only the slow
-//! kind is fanned out, so the cheap queries do not pay the hand-over.
+//! kind is fanned out, so the cheap queries do not pay the hand-over. A lone such phrase in
+//! many articles reads positions at few of them (`super::phrase_bounds`), segment by segment
+//! on the same pool.
 
 use std::sync::OnceLock;
 
