@@ -260,7 +260,7 @@ impl SearchIndex {
             }
             None => {
                 let executor = fan_out::for_positions(searcher.segment_readers().len());
-                let bounded = match phrase_bounds::lone_phrase(&parsed.words, &parsed.phrases) {
+                let bounded = match phrase_bounds::lone_phrase(&parsed) {
                     Some(phrase) => phrase_bounds::best_and_count(
                         searcher,
                         self.fields,

@@ -31,7 +31,7 @@ use tantivy::{
 };
 
 use super::count::{Total, servable_results};
-use super::query::{TITLE_BOOST, by_positions, indexed_pairs, pair_term};
+use super::query::{ParsedQuery, TITLE_BOOST, by_positions, field_terms, indexed_pairs, pair_term};
 use super::schema::Fields;
 use super::ties::BestWithTies;
 
@@ -77,11 +77,8 @@ impl Sampling {
 
 /// The phrase of a query that is that phrase alone, searched by its words' positions (not a
 /// pair term); `None` for any other query.
-pub(super) fn lone_phrase<'q>(
-    words: &[String],
-    phrases: &'q [Vec<String>],
-) -> Option<&'q [String]> {
-    match (words, phrases) {
+pub(super) fn lone_phrase(parsed: &ParsedQuery) -> Option<&[String]> {
+    match (parsed.words.as_slice(), parsed.phrases.as_slice()) {
         ([], [phrase]) if pair_term(phrase).is_none() => Some(phrase),
         _ => None,
     }
@@ -99,10 +96,7 @@ fn bounding(phrase: &[String], f: Fields) -> Vec<Term> {
     if !pairs.is_empty() {
         return pairs;
     }
-    phrase
-        .iter()
-        .map(|w| Term::from_field_text(f.body, w))
-        .collect()
+    field_terms(f.body, phrase)
 }
 
 /// The best `n` articles holding `phrase` (and every tie of the `n`-th), best first, and how
@@ -228,10 +222,7 @@ impl Walk {
     ) -> tantivy::Result<Walk> {
         let scoring = || EnableScoring::enabled_from_searcher(searcher);
         let title = BoostQuery::new(by_positions(f.title, f.title_pairs, phrase), TITLE_BOOST);
-        let terms: Vec<Term> = phrase
-            .iter()
-            .map(|t| Term::from_field_text(f.body, t))
-            .collect();
+        let terms = field_terms(f.body, phrase);
         Ok(Walk {
             title: title.weight(scoring())?,
             bm25: Bm25Weight::for_terms(searcher, &terms)?,

@@ -84,6 +84,14 @@ pub(super) fn indexed_pairs(phrase: &[String]) -> impl Iterator<Item = String> +
         .map(|w| pair(&w[0], &w[1]))
 }
 
+/// `terms` as terms of `field`, in order.
+pub(super) fn field_terms(field: Field, terms: &[String]) -> Vec<Term> {
+    terms
+        .iter()
+        .map(|t| Term::from_field_text(field, t))
+        .collect()
+}
+
 /// The query of a phrase by its words' positions in one field (a phrase of three words or
 /// more, or of two whose pair is not indexed), in the articles whose pairs field holds each of
 /// its indexed pairs: tantivy drives an intersection by its cheapest member and reads a
@@ -92,12 +100,7 @@ pub(super) fn indexed_pairs(phrase: &[String]) -> impl Iterator<Item = String> +
 /// every word. The same articles (a phrase in a field has its pairs there, as the pairs are
 /// made from the same terms, see `super::pairs`) and the same scores (the pairs weigh nothing).
 pub(super) fn by_positions(field: Field, pairs_field: Field, terms: &[String]) -> Box<dyn Query> {
-    let positions: Box<dyn Query> = Box::new(PhraseQuery::new(
-        terms
-            .iter()
-            .map(|t| Term::from_field_text(field, t))
-            .collect(),
-    ));
+    let positions: Box<dyn Query> = Box::new(PhraseQuery::new(field_terms(field, terms)));
     let mut clauses = vec![(Occur::Must, positions)];
     for pair in indexed_pairs(terms) {
         let held: Box<dyn Query> = Box::new(TermQuery::new(

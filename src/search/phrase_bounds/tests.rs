@@ -90,7 +90,7 @@ fn the_bounded_walk_ranks_as_the_query_and_counts_within_its_bounds() {
     assert!(index.searcher.segment_readers().len() >= 4);
     for (query, pairs) in [(PHRASE, 2), (RARE_WORDS, 0)] {
         let parsed = parse_query(query);
-        let phrase = lone_phrase(&parsed.words, &parsed.phrases).expect("a lone phrase");
+        let phrase = lone_phrase(&parsed).expect("a lone phrase");
         assert_eq!(
             indexed_pairs(phrase).count(),
             pairs,
@@ -100,7 +100,7 @@ fn the_bounded_walk_ranks_as_the_query_and_counts_within_its_bounds() {
     }
 }
 
-fn walks_as_the_query(index: &SearchIndex, parsed: &super::super::query::ParsedQuery) {
+fn walks_as_the_query(index: &SearchIndex, parsed: &ParsedQuery) {
     let searcher = &index.searcher;
     let phrase = &parsed.phrases[0];
     let whole = query(parsed, index.fields).unwrap();
