@@ -72,38 +72,36 @@ if [ -z "$URL" ]; then
 fi
 
 encode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
-word=سوريا
-phrase='"وزير الخارجية"'
-long='"وزير الخارجية الروسي"'
-rare='"جون كيري"'
-word_url="$URL/search?q=$(encode "$word")"
-phrase_url="$URL/search?q=$(encode "$phrase")"
-long_url="$URL/search?q=$(encode "$long")"
-rare_url="$URL/search?q=$(encode "$rare")"
-for url in "$word_url" "$phrase_url" "$long_url" "$rare_url"; do
-  code=$(curl -so /dev/null -w '%{http_code}' "$url")
-  [ "$code" = 200 ] || { echo "bench-search: $url answers $code" >&2; exit 1; }
-done
+# Each row: its label's key, what the row says it searches, and the query.
+keys=(word phrase long rare)
+declare -A what=(
+  [word]="search a word" [phrase]="search a phrase" [long]="search a three-word phrase"
+  [rare]="search a phrase of two uncommon words"
+)
+declare -A query=(
+  [word]=سوريا [phrase]='"وزير الخارجية"' [long]='"وزير الخارجية الروسي"' [rare]='"جون كيري"'
+)
+declare -A url found
 # How many results each has, as the page says.
 count() { curl -fs "$1" | grep -o '<p class="summary">[^،.<]*' | sed 's/<p class="summary">//' | head -1; }
-word_count=$(count "$word_url")
-phrase_count=$(count "$phrase_url")
-long_count=$(count "$long_url")
-rare_count=$(count "$rare_url")
+for key in "${keys[@]}"; do
+  url[$key]="$URL/search?q=$(encode "${query[$key]}")"
+  code=$(curl -so /dev/null -w '%{http_code}' "${url[$key]}")
+  [ "$code" = 200 ] || { echo "bench-search: ${url[$key]} answers $code" >&2; exit 1; }
+  found[$key]=$(count "${url[$key]}")
+done
 
-forget "search-word.$N" "search-phrase.$N" "search-long.$N" "search-rare.$N"
+for key in "${keys[@]}"; do forget "search-$key.$N"; done
 for _ in $(seq 1 "$ROUNDS"); do
-  record "search-word.$N" wrk_run "$word_url" "$THREADS" "$CONNS" "$DURATION" "" "$SERVER_PID"
-  record "search-phrase.$N" wrk_run "$phrase_url" "$THREADS" "$CONNS" "$DURATION" "" "$SERVER_PID"
-  record "search-long.$N" wrk_run "$long_url" "$THREADS" "$CONNS" "$DURATION" "" "$SERVER_PID"
-  record "search-rare.$N" wrk_run "$rare_url" "$THREADS" "$CONNS" "$DURATION" "" "$SERVER_PID"
+  for key in "${keys[@]}"; do
+    record "search-$key.$N" wrk_run "${url[$key]}" "$THREADS" "$CONNS" "$DURATION" "" "$SERVER_PID"
+  done
 done
 
 if [ "$standalone" = 1 ]; then
   echo "| articles | what | peer | peer figure | arshif | arshif figure | ratio | load before / after (highest) |"
   echo "|---:|---|---|---:|---|---:|---:|---:|"
 fi
-echo "| $N | search a word, $CONNS connections (\`$word\`: $word_count) | Pagefind: in the browser | | arshif serve | $(rps_figure "search-word.$N") | | $(peak_load "search-word.$N") |"
-echo "| $N | search a phrase, $CONNS connections (\`$phrase\`: $phrase_count) | Pagefind: in the browser | | arshif serve | $(rps_figure "search-phrase.$N") | | $(peak_load "search-phrase.$N") |"
-echo "| $N | search a three-word phrase, $CONNS connections (\`$long\`: $long_count) | Pagefind: in the browser | | arshif serve | $(rps_figure "search-long.$N") | | $(peak_load "search-long.$N") |"
-echo "| $N | search a phrase of two uncommon words, $CONNS connections (\`$rare\`: $rare_count) | Pagefind: in the browser | | arshif serve | $(rps_figure "search-rare.$N") | | $(peak_load "search-rare.$N") |"
+for key in "${keys[@]}"; do
+  echo "| $N | ${what[$key]}, $CONNS connections (\`${query[$key]}\`: ${found[$key]}) | Pagefind: in the browser | | arshif serve | $(rps_figure "search-$key.$N") | | $(peak_load "search-$key.$N") |"
+done
