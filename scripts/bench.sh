@@ -256,9 +256,9 @@ EOF
     if [ "$hugo" = 1 ]; then
       say "$n articles, round $r: hugo$([ "$peers" = 1 ] && echo ", then pagefind on its output")"
       discard "$n" "$dir/hugo-public"
-      record "hugo.$n" timed_run "$WORK/time.hugo" hugo --quiet --source "$dir/hugo" --destination "$dir/hugo-public"
+      WARM="$dir/hugo" record "hugo.$n" timed_run "$WORK/time.hugo" hugo --quiet --source "$dir/hugo" --destination "$dir/hugo-public"
       if [ "$peers" = 1 ]; then
-        record "pagefind.$n" timed_run "$WORK/time.pagefind" "$pagefind" --site "$dir/hugo-public" --quiet
+        WARM="$dir/hugo-public" record "pagefind.$n" timed_run "$WORK/time.pagefind" "$pagefind" --site "$dir/hugo-public" --quiet
         pagefind_mb=$(du -sm "$dir/hugo-public/pagefind" | cut -f1)
         pagefind_files=$(find "$dir/hugo-public/pagefind" -type f | wc -l)
       fi
@@ -266,20 +266,20 @@ EOF
     fi
     say "$n articles, round $r: arshif build$([ "$peers" = 1 ] && echo ", export, export again")"
     discard "$n" "$dir/build" "$dir/www"
-    ALLOW_FAIL=1 record "build.$n" timed_run "$WORK/time.build" "$bin" build --articles "$dir/articles" --build-dir "$dir/build"
+    WARM="$dir/articles" ALLOW_FAIL=1 record "build.$n" timed_run "$WORK/time.build" "$bin" build --articles "$dir/articles" --build-dir "$dir/build"
     [ -f "$dir/build/archive.bin" ] || { cat "$WORK/time.build.err" >&2; exit 1; }
     if [ "$floor" = 1 ]; then record "floor.$n" floor_run "$dir/articles"; fi
     if [ "$peers" = 1 ]; then
-      record "export.$n" timed_run "$WORK/time.export" "$bin" export "$dir/www/archive" \
+      WARM="$dir/build $dir/articles" record "export.$n" timed_run "$WORK/time.export" "$bin" export "$dir/www/archive" \
         --articles "$dir/articles" --build-dir "$dir/build"
-      record "reexport.$n" timed_run "$WORK/time.reexport" "$bin" export "$dir/www/archive" \
+      WARM="$dir/build $dir/articles" record "reexport.$n" timed_run "$WORK/time.reexport" "$bin" export "$dir/www/archive" \
         --articles "$dir/articles" --build-dir "$dir/build"
       # What Hugo writes: the pages alone, no compressed copies.
       discard "$n" "$dir/www-bare"
-      record "export-bare.$n" timed_run "$WORK/time.export-bare" "$bin" export "$dir/www-bare/archive" \
+      WARM="$dir/build $dir/articles" record "export-bare.$n" timed_run "$WORK/time.export-bare" "$bin" export "$dir/www-bare/archive" \
         --articles "$dir/articles" --build-dir "$dir/build" --no-precompress
       discard "$n" "$dir/www-bare" "$dir/build-html"
-      ALLOW_FAIL=1 record "build-html.$n" timed_run "$WORK/time.build-html" "$bin" build \
+      WARM="$dir/articles-html" ALLOW_FAIL=1 record "build-html.$n" timed_run "$WORK/time.build-html" "$bin" build \
         --articles "$dir/articles-html" --build-dir "$dir/build-html"
       [ -f "$dir/build-html/archive.bin" ] || { cat "$WORK/time.build-html.err" >&2; exit 1; }
       discard "$n" "$dir/build-html"
