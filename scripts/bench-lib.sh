@@ -48,8 +48,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 # script instead of holding the machine.
 TIME_LIMIT=${TIME_LIMIT:-2h}
 
-# `warm DIR...`: every file under the folders (WARM: separated by spaces) read once, so that the run after finds them in
-# the page cache.
+# `warm DIR...`: every file under the folders read once, so that the run after finds them in
+# the page cache (`timed_run`'s WARM: the folders separated by spaces).
 warm() { find "$@" -type f -print0 | xargs -0 -r cat >/dev/null; }
 
 # `timed_run OUT CMD...`: runs CMD under GNU time (its report in OUT); prints
