@@ -270,13 +270,13 @@ EOF
     [ -f "$dir/build/archive.bin" ] || { cat "$WORK/time.build.err" >&2; exit 1; }
     if [ "$floor" = 1 ]; then record "floor.$n" floor_run "$dir/articles"; fi
     if [ "$peers" = 1 ]; then
-      WARM="$dir/build $dir/articles" record "export.$n" timed_run "$WORK/time.export" "$bin" export "$dir/www/archive" \
+      WARM="$dir/build" record "export.$n" timed_run "$WORK/time.export" "$bin" export "$dir/www/archive" \
         --articles "$dir/articles" --build-dir "$dir/build"
-      WARM="$dir/build $dir/articles" record "reexport.$n" timed_run "$WORK/time.reexport" "$bin" export "$dir/www/archive" \
+      WARM="$dir/build" record "reexport.$n" timed_run "$WORK/time.reexport" "$bin" export "$dir/www/archive" \
         --articles "$dir/articles" --build-dir "$dir/build"
       # What Hugo writes: the pages alone, no compressed copies.
       discard "$n" "$dir/www-bare"
-      WARM="$dir/build $dir/articles" record "export-bare.$n" timed_run "$WORK/time.export-bare" "$bin" export "$dir/www-bare/archive" \
+      WARM="$dir/build" record "export-bare.$n" timed_run "$WORK/time.export-bare" "$bin" export "$dir/www-bare/archive" \
         --articles "$dir/articles" --build-dir "$dir/build" --no-precompress
       discard "$n" "$dir/www-bare" "$dir/build-html"
       WARM="$dir/articles-html" ALLOW_FAIL=1 record "build-html.$n" timed_run "$WORK/time.build-html" "$bin" build \
