@@ -60,10 +60,14 @@ warm() { find "$@" -type f -print0 | xargs -0 -r cat >/dev/null; }
 # cache by then (on the KVM machines of issue 13, DAMON pages out memory idle for 60 s, page
 # cache included, and `settle` itself waits up to two minutes), so that a run would read part
 # of its input from the disk, by chance and more for one peer than another
-# (notes/build-bench.md, session 60).
+# (notes/build-bench.md, session 60). And every run starts with nothing left to write: the
+# runs before it leave up to a gigabyte of written files in memory (an export: 0.85-1.0 GB
+# dirty), which the kernel writes out 30 s later, during whichever run comes then, so `sync`
+# writes it first, before `settle` waits out the load it makes (session 61).
 timed_run() {
   local out=$1 before status=0
   shift
+  sync
   settle
   # shellcheck disable=SC2086
   if [ -n "${WARM:-}" ]; then warm $WARM; fi
