@@ -49,28 +49,33 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 TIME_LIMIT=${TIME_LIMIT:-2h}
 
 # `warm DIR...`: every file under the folders read once, so that the run after finds them in
-# the page cache (`timed_run`'s WARM: the folders separated by spaces).
+# the page cache (`ready_run`'s WARM: the folders separated by spaces).
 warm() { find "$@" -type f -print0 | xargs -0 -r cat >/dev/null; }
 
-# `timed_run OUT CMD...`: runs CMD under GNU time (its report in OUT); prints
-# "wall-s cpu-s peak-MB load-before load-after". `arshif build` exits 1 when a dump has no
-# article, with the archive built all the same: ALLOW_FAIL=1 lets that pass (the caller checks
-# the output is there). WARM names the folders CMD reads, read once just before it (after
-# `settle`), whichever program it is: a file left unread for a minute may be out of the page
-# cache by then (on the KVM machines of issue 13, DAMON pages out memory idle for 60 s, page
-# cache included, and `settle` itself waits up to two minutes), so that a run would read part
-# of its input from the disk, by chance and more for one peer than another
-# (notes/build-bench.md, session 60). And every run starts with nothing left to write: the
-# runs before it leave up to a gigabyte of written files in memory (an export: 0.85-1.0 GB
+# `ready_run`: what every timed run waits for first. WARM names the folders the run reads,
+# read once just before it (after `settle`), whichever program it is: a file left unread for a
+# minute may be out of the page cache by then (on the KVM machines of issue 13, DAMON pages out
+# memory idle for 60 s, page cache included, and `settle` itself waits up to two minutes), so
+# that a run would read part of its input from the disk, by chance and more for one peer than
+# another (notes/build-bench.md, session 60). And every run starts with nothing left to write:
+# the runs before it leave up to a gigabyte of written files in memory (an export: 0.85-1.0 GB
 # dirty), which the kernel writes out 30 s later, during whichever run comes then, so `sync`
 # writes it first, before `settle` waits out the load it makes (session 61).
-timed_run() {
-  local out=$1 before status=0
-  shift
+ready_run() {
   sync
   settle
   # shellcheck disable=SC2086
   if [ -n "${WARM:-}" ]; then warm $WARM; fi
+}
+
+# `timed_run OUT CMD...`: runs CMD under GNU time (its report in OUT), after `ready_run`;
+# prints "wall-s cpu-s peak-MB load-before load-after". `arshif build` exits 1 when a dump has
+# no article, with the archive built all the same: ALLOW_FAIL=1 lets that pass (the caller
+# checks the output is there).
+timed_run() {
+  local out=$1 before status=0
+  shift
+  ready_run
   before=$(loadavg)
   /usr/bin/time -v -o "$out" timeout --kill-after=30s "$TIME_LIMIT" "$@" >/dev/null 2>"$out.err" \
     || status=$?

@@ -132,12 +132,13 @@ if [ "$FLOOR" = 1 ]; then
   [ -x "$floor_bin" ] || { echo "bench: no build_floor bench built ($floor_bin)" >&2; exit 1; }
 fi
 
-# `floor_run DIR`: the build's floor on DIR's dumps (benches/build_floor.rs) in timed_run's
-# form, "S/2 S 0 load-before load-after PARSE INDEX FRAMES": S the three stages' CPU-s summed,
-# S/2 the wall of two cores busy with them and nothing else.
+# `floor_run DIR`: the build's floor on DIR's dumps (benches/build_floor.rs), readied as a
+# timed run is (`ready_run`, DIR read first), in timed_run's form, "S/2 S 0 load-before
+# load-after PARSE INDEX FRAMES": S the three stages' CPU-s summed, S/2 the wall of two cores
+# busy with them and nothing else.
 floor_run() {
   local before out
-  settle
+  WARM=$1 ready_run
   before=$(loadavg)
   out=$(ARSHIF_FLOOR_DUMPS=$1 "$floor_bin" | awk '/^floor:/ { print $2, $3, $4, $5 }') || return 1
   [ -n "$out" ] || { echo "bench: no floor line from $floor_bin" >&2; return 1; }
