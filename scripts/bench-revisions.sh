@@ -16,6 +16,10 @@
 # (a figure taken above 1.5 is not worth reporting). Installs nothing: needs wrk, curl,
 # python3 and GNU time.
 set -euo pipefail
+# A round waits (`settle`, bench-lib.sh) for the one-minute load average to fall under QUIET,
+# for at most QUIET_WAIT seconds, so that it does not start on the tail of the one before it.
+SETTLE=${QUIET:-1.5}
+SETTLE_MAX=${QUIET_WAIT:-90}
 source "$(dirname "$0")/bench-lib.sh"
 base=$(realpath "$1")
 new=$(realpath "$2")
@@ -32,8 +36,6 @@ mkdir -p "$WORK"
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
-say() { printf '== %s\n' "$*" >&2; }
-load_avg() { cut -d' ' -f1 /proc/loadavg; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # `timed CMD...`: "wall cpu peak-MB" of CMD under GNU time (refused dumps make `build` exit
@@ -42,16 +44,6 @@ timed() {
   /usr/bin/time -f '%e %U %S %M' -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || true
   # GNU time puts "Command exited with non-zero status N" above its line: read the last.
   tail -n 1 "$WORK/time" | awk '{ printf "%.2f %.2f %.0f\n", $1, $2 + $3, $4 / 1024 }'
-}
-# Waits (up to QUIET_WAIT seconds) for the one-minute load average to fall under QUIET, so a
-# round does not start on the tail of the one before it.
-QUIET=${QUIET:-1.5}
-QUIET_WAIT=${QUIET_WAIT:-90}
-settle() {
-  for _ in $(seq 1 "$QUIET_WAIT"); do
-    awk -v q="$QUIET" '{ exit !($1 < q) }' /proc/loadavg && return 0
-    sleep 1
-  done
 }
 rps() {
   wrk -t2 -c64 -d"$DURATION" "$1" | awk '/Requests\/sec/ { printf "%.0f\n", $2 }'
@@ -63,7 +55,7 @@ for round in $(seq 1 "$ROUNDS"); do
   for which in base new; do
     bin=${!which}
     settle
-    say "round $round, $which: load before $(load_avg)"
+    say "round $round, $which: load before $(loadavg)"
     out=$WORK/build-$which
     rm -rf "$out"
     # `--out` is the old name of `--build-dir`; both revisions take it.
@@ -85,7 +77,7 @@ for round in $(seq 1 "$ROUNDS"); do
     printf '%s\tserve index req/s\t%s\n' "$which" "$(rps "$url/")" >>"$results"
     kill "${pids[-1]}" 2>/dev/null || true
     wait "${pids[-1]}" 2>/dev/null || true
-    say "round $round, $which: load after $(load_avg)"
+    say "round $round, $which: load after $(loadavg)"
   done
 done
 
