@@ -9,6 +9,11 @@
 #     dumps, as the wall of two cores busy with nothing else, against Hugo; and the build's
 #     CPU against that floor's (issue 13: how far the build stands from what its libraries
 #     cost). Run in each round of a size Hugo builds, after arshif's build;
+#   * the export's floor (benches/export_floor.rs, with the build's): the CPU seconds of the
+#     export's encoders alone on the pages it precompresses, at its levels and at the
+#     cheapest, as the wall of two busy cores, against Hugo (which writes no .gz/.br): the
+#     highest "build + export" could reach were the build and the pages free; and the bare
+#     export plus that, the row's floor. Run in each round with an export, after it;
 #   * build with search: Hugo + Pagefind (`pagefind_extended --site public`, the usual way to
 #     give a Hugo site search; npm package @pagefind/linux-x64) against `arshif build`, which
 #     writes its search index as part of the build; and the two search indexes' sizes;
@@ -123,28 +128,47 @@ say "cargo build --release"
 cargo build --release --quiet
 bin=$root/target/release/arshif
 mkdir -p "$WORK"
+# `bench_bin NAME`: the path of bench NAME, built. By its target's name: cargo lists the
+# binary's too, in no set order (a run that took the binary for the bench served the shipped
+# articles instead).
+bench_bin() {
+  local path
+  say "cargo bench --bench $1 --no-run"
+  path=$(cargo bench --bench "$1" --no-run --quiet --message-format=json \
+    | python3 -c 'import json, sys; print(*[m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable") and m["target"]["name"] == sys.argv[1]])' "$1")
+  [ -x "$path" ] || { echo "bench: no $1 bench built ($path)" >&2; exit 1; }
+  echo "$path"
+}
 if [ "$FLOOR" = 1 ]; then
-  say "cargo bench --bench build_floor --no-run"
-  # The bench's own artifact, by its target's name: cargo lists the binary's too, in no set
-  # order (a run that took the binary for the bench served the shipped articles instead).
-  floor_bin=$(cargo bench --bench build_floor --no-run --quiet --message-format=json \
-    | python3 -c 'import json, sys; print(*[m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable") and m["target"]["name"] == "build_floor"])')
-  [ -x "$floor_bin" ] || { echo "bench: no build_floor bench built ($floor_bin)" >&2; exit 1; }
+  floor_bin=$(bench_bin build_floor)
+  export_floor_bin=$(bench_bin export_floor)
 fi
 
-# `floor_run DIR`: the build's floor on DIR's dumps (benches/build_floor.rs), readied as a
-# timed run is (`ready_run`, DIR read first), in timed_run's form, "S/2 S 0 load-before
-# load-after PARSE INDEX FRAMES": S the three stages' CPU-s summed, S/2 the wall of two cores
-# busy with them and nothing else.
-floor_run() {
+# `floor_line VAR DIR BIN K`: BIN run with VAR=DIR, readied as a timed run is (`ready_run`, DIR
+# read first), its last line `floor: ...` in timed_run's form, "S/2 S 0 load-before load-after
+# REST": S the line's K-th figure (CPU-s of work on two cores, S/2 the wall of both busy with it
+# and nothing else), REST its other figures in order.
+floor_line() {
   local before out
-  WARM=$1 ready_run
+  WARM=$2 ready_run
   before=$(loadavg)
-  out=$(ARSHIF_FLOOR_DUMPS=$1 "$floor_bin" | awk '/^floor:/ { print $2, $3, $4, $5 }') || return 1
-  [ -n "$out" ] || { echo "bench: no floor line from $floor_bin" >&2; return 1; }
-  awk -v lb="$before" -v la="$(loadavg)" '
-    { printf "%.2f %.2f 0 %s %s %s %s %s\n", $4 / 2, $4, lb, la, $1, $2, $3 }' <<<"$out"
+  out=$(env "$1=$2" "$3" | awk '/^floor:/ { $1 = ""; print }') || return 1
+  [ -n "$out" ] || { echo "bench: no floor line from $3" >&2; return 1; }
+  awk -v k="$4" -v lb="$before" -v la="$(loadavg)" '
+    { printf "%.2f %.2f 0 %s %s", $k / 2, $k, lb, la
+      for (i = 1; i <= NF; i++) if (i != k) printf " %s", $i
+      print "" }' <<<"$out"
 }
+
+# `floor_run DIR`: the build's floor on DIR's dumps (benches/build_floor.rs: "PARSE INDEX FRAMES
+# SUM" CPU-s), as "S/2 S 0 load-before load-after PARSE INDEX FRAMES".
+floor_run() { floor_line ARSHIF_FLOOR_DUMPS "$1" "$floor_bin" 4; }
+
+# `siblings_run DIR`: the export's encoders alone on the pages of the export in DIR that have
+# siblings (benches/export_floor.rs: "PAGES MB S CHEAPEST GZIP BROTLI"), as "S/2 S 0
+# load-before load-after PAGES MB CHEAPEST GZIP BROTLI": S the CPU-s at the export's levels
+# (gzip GZIP, brotli BROTLI), CHEAPEST at gzip 1 and brotli 0.
+siblings_run() { floor_line ARSHIF_EXPORT "$1" "$export_floor_bin" 3; }
 
 # `floor_figure LABEL`: "W s on two cores (parse P + index I + frames F = S CPU-s)", medians.
 floor_figure() {
@@ -216,6 +240,27 @@ floor_rows() {
   row "$n | build: its CPU against its floor's | the floor | $(med "floor.$n" 2) CPU-s | arshif build | $(med "build.$n" 2) CPU-s | $(ratio "$(med "floor.$n" 2)" "$(med "build.$n" 2)") | $(peak_load "floor.$n" "build.$n")"
 }
 
+# `siblings_rows`: the export's encoders alone against Hugo, and the bare export plus them
+# (size $n, after its rounds).
+siblings_rows() {
+  [ "$floor" = 1 ] || return 0
+  local levels pages
+  levels="gzip $(med "siblings.$n" 9), brotli $(med "siblings.$n" 10)"
+  pages="$(med "siblings.$n" 6) pages, $(med "siblings.$n" 7) MB"
+  # The cheapest levels' CPU as a round of its own (column 8), and each round's floor at
+  # either levels: the bare export's build and pages plus the encoders on two cores.
+  awk '{ printf "%.2f %.2f 0 %s %s\n", $8 / 2, $8, $4, $5 }' "$WORK/rounds/siblings.$n" >"$WORK/rounds/siblings-cheapest.$n"
+  local label
+  for label in siblings siblings-cheapest; do
+    paste -d' ' "$WORK/rounds/static-bare.$n" "$WORK/rounds/$label.$n" | awk '
+      { printf "%.2f %.2f %d %s %s\n", $1 + $6, $2 + $7, $3, ($4 > $9 ? $4 : $9), ($5 > $10 ? $5 : $10) }' >"$WORK/rounds/static-floor-$label.$n"
+  done
+  row "$n | static files: the .gz/.br encoders alone ($levels; $pages; two busy cores) | hugo | $(time_figure "hugo.$n") | the encoders | $(med "siblings.$n" 1) s ($(med "siblings.$n" 2) CPU-s) | $(ratio "$(med "hugo.$n" 1)" "$(med "siblings.$n" 1)") | $(peak_load "hugo.$n" "siblings.$n")"
+  row "$n | static files: the encoders alone at the cheapest levels (gzip 1, brotli 0) | hugo | $(time_figure "hugo.$n") | the encoders | $(med "siblings-cheapest.$n" 1) s ($(med "siblings-cheapest.$n" 2) CPU-s) | $(ratio "$(med "hugo.$n" 1)" "$(med "siblings-cheapest.$n" 1)") | $(peak_load "hugo.$n" "siblings.$n")"
+  row "$n | static files: build + export --no-precompress + the encoders alone ($levels) | hugo | $(time_figure "hugo.$n") | the sum | $(med "static-floor-siblings.$n" 1) s ($(med "static-floor-siblings.$n" 2) CPU-s) | $(ratio "$(med "hugo.$n" 1)" "$(med "static-floor-siblings.$n" 1)") | $(peak_load "hugo.$n" "static-floor-siblings.$n")"
+  row "$n | static files: the same, the encoders at the cheapest levels (gzip 1, brotli 0) | hugo | $(time_figure "hugo.$n") | the sum | $(med "static-floor-siblings-cheapest.$n" 1) s ($(med "static-floor-siblings-cheapest.$n" 2) CPU-s) | $(ratio "$(med "hugo.$n" 1)" "$(med "static-floor-siblings-cheapest.$n" 1)") | $(peak_load "hugo.$n" "static-floor-siblings-cheapest.$n")"
+}
+
 for n in $SIZES; do
   dir=$WORK/$n
   ensure_corpus "$dir" "$n" "$SEED"
@@ -229,7 +274,7 @@ for n in $SIZES; do
   fi
 
   # Builds, in interleaved rounds. The last round's build and export stay for serving.
-  forget "hugo.$n" "pagefind.$n" "build.$n" "floor.$n" "export.$n" "reexport.$n" "export-bare.$n" "build-html.$n"
+  forget "hugo.$n" "pagefind.$n" "build.$n" "floor.$n" "siblings.$n" "export.$n" "reexport.$n" "export-bare.$n" "build-html.$n"
   floor=0
   [ "$FLOOR" = 1 ] && [ "$hugo" = 1 ] && floor=1
   # The same articles as saved pages (issue 14): each dump as the simplest page that renders
@@ -275,6 +320,7 @@ EOF
         --articles "$dir/articles" --build-dir "$dir/build"
       WARM="$dir/build" record "reexport.$n" timed_run "$WORK/time.reexport" "$bin" export "$dir/www/archive" \
         --articles "$dir/articles" --build-dir "$dir/build"
+      if [ "$floor" = 1 ]; then record "siblings.$n" siblings_run "$dir/www/archive"; fi
       # What Hugo writes: the pages alone, no compressed copies.
       discard "$n" "$dir/www-bare"
       WARM="$dir/build" record "export-bare.$n" timed_run "$WORK/time.export-bare" "$bin" export "$dir/www-bare/archive" \
@@ -300,6 +346,7 @@ EOF
     floor_rows
     row "$n | static files | hugo | $(time_figure "hugo.$n") | arshif build + export | $(time_figure "static.$n") | $(ratio "$(med "hugo.$n" 1)" "$(med "static.$n" 1)") | $(peak_load "hugo.$n" "static.$n")"
     row "$n | static files, no .gz/.br (as Hugo) | hugo | $(time_figure "hugo.$n") | arshif build + export --no-precompress | $(time_figure "static-bare.$n") | $(ratio "$(med "hugo.$n" 1)" "$(med "static-bare.$n" 1)") | $(peak_load "hugo.$n" "static-bare.$n")"
+    siblings_rows
     row "$n | build with search | hugo + pagefind | $(time_figure "hugo-search.$n") | arshif build | $(time_figure "build.$n") | $(ratio "$(med "hugo-search.$n" 1)" "$(med "build.$n" 1)") | $(peak_load "hugo-search.$n" "build.$n")"
     row "$n | search index on disk | pagefind | ${pagefind_mb} MB in ${pagefind_files} files | arshif | ${search_mb} MB | $(ratio "$pagefind_mb" "$search_mb") | "
     row "$n | export again, nothing changed | | | arshif export | $(time_figure "reexport.$n") | | $(peak_load "reexport.$n")"
