@@ -85,7 +85,7 @@ fi
 # SERVING=0 leaves out the serving and search rows (the build, export and search-index rows
 # only: a change that touches neither the server nor search does not need them retaken).
 SERVING=${SERVING:-1}
-# FLOOR=0 leaves out the build's floor (and the compile of its bench).
+# FLOOR=0 leaves out the build's and the export's floors (and the compiles of their benches).
 FLOOR=${FLOOR:-1}
 # Connections of the search rows (the issue's: 8).
 SEARCH_CONNS=${SEARCH_CONNS:-8}
