@@ -9,11 +9,10 @@
 //! Takes up to `ARSHIF_PAGES` (default 600) of the export's HTML pages, spread over the whole
 //! folder (articles, index and facet pages alike, as the export has them), and compresses
 //! all of them at each level with the export's own encoders (`web::http::coding::encode`:
-//! libdeflate, and brotli's C encoder with its 4 MB window). Until session 63 this bench
-//! measured flate2 and the Rust port of brotli, the export's encoders before session 24, so
-//! its table was not the shipped encoders' (notes/serve-bench.md). Time is this thread's CPU time (`getrusage`), which a loaded
-//! machine disturbs much less than wall time; each level runs `ARSHIF_ROUNDS` times (default
-//! 3) and the smallest time is kept.
+//! libdeflate, and brotli's C encoder with its 4 MB window), so that the table is the
+//! shipped encoders'. Time is this thread's CPU time (`getrusage`), which a loaded machine
+//! disturbs much less than wall time; each level runs `ARSHIF_ROUNDS` times (default 3) and
+//! the smallest time is kept.
 //!
 //! Instruction counts, which load does not disturb at all: `ARSHIF_ONLY="gzip 9"` (or
 //! `"brotli 5"`, `"none"` for the baseline of reading the pages) compresses at that one level
