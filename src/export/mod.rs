@@ -177,6 +177,9 @@ pub struct ExportReport {
     /// The export at the folder was made from the same archive, program and options, and
     /// was left as it is (`files` and `bytes` are then what it holds).
     pub up_to_date: bool,
+    /// The files have `.gz` and `.br` siblings (no `--no-precompress`): the report names them
+    /// only then.
+    pub precompressed: bool,
 }
 
 impl ExportReport {
@@ -188,17 +191,22 @@ impl ExportReport {
         if self.files == 0 {
             return out;
         }
+        let siblings = if self.precompressed {
+            " with their .gz and .br"
+        } else {
+            ""
+        };
         if self.up_to_date {
             out += &format!(
                 "export up to date (made from this archive, program and options): its {} files \
-                 ({:.1} MB with their .gz and .br) left as they are\n",
+                 ({:.1} MB{siblings}) left as they are\n",
                 self.files,
                 self.bytes as f64 / 1e6
             );
             return out;
         }
         out += &format!(
-            "exported {} files ({:.1} MB with their .gz and .br)\n",
+            "exported {} files ({:.1} MB{siblings})\n",
             self.files,
             self.bytes as f64 / 1e6
         );
@@ -209,8 +217,13 @@ impl ExportReport {
             );
         }
         if self.unchanged > 0 {
+            let kept = if self.precompressed {
+                "kept their .gz and .br"
+            } else {
+                "were linked, not written again"
+            };
             out += &format!(
-                "{} files unchanged since the previous export kept their .gz and .br\n",
+                "{} files unchanged since the previous export {kept}\n",
                 self.unchanged
             );
         }
@@ -350,13 +363,14 @@ pub fn export(
     }
     let staging = files::staging_dir(dir)?;
     let previous = files::previous_export(dir, options.levels, options.precompress);
-    let report = match crawl::write_site(router, &staging, previous.as_deref(), options, runtime) {
-        Ok(report) => report,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
+    let mut report =
+        match crawl::write_site(router, &staging, previous.as_deref(), options, runtime) {
+            Ok(report) => report,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&staging);
+                return Err(e);
+            }
+        };
     let marker = Marker {
         levels: options.levels,
         precompress: options.precompress,
@@ -366,6 +380,7 @@ pub fn export(
     };
     files::write(&staging.join(MARKER), &marker.to_bytes())?;
     files::replace(&staging, dir)?;
+    report.precompressed = options.precompress;
     Ok(report)
 }
 
@@ -384,6 +399,7 @@ fn up_to_date(
         bytes: marker.bytes,
         unchanged: marker.files,
         up_to_date: true,
+        precompressed: precompress,
         ..ExportReport::default()
     })
 }
@@ -419,4 +435,34 @@ pub fn made_from(site: &SiteArgs) -> Option<String> {
         name(&compiled)?,
         name(&program)?
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_names_the_siblings_only_when_the_export_wrote_them() {
+        let report = |precompressed, up_to_date| ExportReport {
+            files: 12,
+            bytes: 3_400_000,
+            unchanged: 5,
+            up_to_date,
+            precompressed,
+            ..ExportReport::default()
+        };
+        for up_to_date in [false, true] {
+            let with = report(true, up_to_date).render();
+            assert!(with.contains("3.4 MB with their .gz and .br"), "{with}");
+            let without = report(false, up_to_date).render();
+            assert!(without.contains("12 files (3.4 MB)"), "{without}");
+            assert!(!without.contains(".gz"), "{without}");
+        }
+        assert!(report(true, false).render().contains("5 files unchanged"));
+        assert!(
+            report(false, false)
+                .render()
+                .contains("5 files unchanged since the previous export were linked")
+        );
+    }
 }
