@@ -88,6 +88,7 @@ pub(super) fn write_site(
     report.files = written.files.load(Ordering::Relaxed);
     report.bytes = written.bytes.load(Ordering::Relaxed);
     report.unchanged = written.unchanged.load(Ordering::Relaxed);
+    report.precompressed = options.precompress;
     Ok(report)
 }
 

@@ -363,14 +363,13 @@ pub fn export(
     }
     let staging = files::staging_dir(dir)?;
     let previous = files::previous_export(dir, options.levels, options.precompress);
-    let mut report =
-        match crawl::write_site(router, &staging, previous.as_deref(), options, runtime) {
-            Ok(report) => report,
-            Err(e) => {
-                let _ = std::fs::remove_dir_all(&staging);
-                return Err(e);
-            }
-        };
+    let report = match crawl::write_site(router, &staging, previous.as_deref(), options, runtime) {
+        Ok(report) => report,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
     let marker = Marker {
         levels: options.levels,
         precompress: options.precompress,
@@ -380,7 +379,6 @@ pub fn export(
     };
     files::write(&staging.join(MARKER), &marker.to_bytes())?;
     files::replace(&staging, dir)?;
-    report.precompressed = options.precompress;
     Ok(report)
 }
 
