@@ -126,8 +126,13 @@ fi
 
 say "cargo build --release"
 cargo build --release --quiet
-bin=$root/target/release/arshif
 mkdir -p "$WORK"
+# The binary measured is this build's, copied: each `cargo bench --no-run` below links
+# target/release/arshif to a build of its own, whose dependencies carry the features the
+# dev-dependencies turn on (a different binary, 64 KB larger; session 65 found the runs since
+# session 58 had measured it, at the same build times in 6 interleaved rounds).
+bin=$WORK/arshif
+cp "$root/target/release/arshif" "$bin"
 # `bench_bin NAME`: the path of bench NAME, built. By its target's name: cargo lists the
 # binary's too, in no set order (a run that took the binary for the bench served the shipped
 # articles instead).
