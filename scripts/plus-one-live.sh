@@ -18,12 +18,9 @@
 set -u
 rounds=$1 bin=$2 build=$3 port=${4:-18791}
 articles=${ARTICLES:-/tmp/m1/articles}; out=${OUT:-/tmp/plus-one-live}; new=${NEW:-$out/new}
-here=$(cd "$(dirname "$0")/.." && pwd)
-mkdir -p "$out"
-[ -d "$new" ] || python3 "$here/../shared/bench/gen_corpus.py" 60 "$new" --seed 5353 > /dev/null
+# shellcheck source=scripts/plus-one-lib.sh
+. "$(dirname "$0")/plus-one-lib.sh"
 tick=$(getconf CLK_TCK)
-load() { cut -d' ' -f1 /proc/loadavg; }
-quiet() { until awk -v l="$(load)" 'BEGIN { exit !(l <= 0.9) }'; do sleep 3; done; }
 now() { date +%s.%N; }
 # CPU seconds (user + system) and minor faults of the server so far.
 usage() { awk -v t="$tick" '{ printf "%.2f %d", ($14 + $15) / t, $10 }' /proc/"$pid"/stat; }
@@ -38,20 +35,14 @@ until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")" = 
   sleep 0.05
 done
 echo "serving $build (log: $log)"
-mapfile -t dumps < <(ls "$new"/*.txt)
-next=$(cat "$out/next" 2>/dev/null || echo 0)
 for i in $(seq 1 "$rounds"); do
-  while [ "$next" -lt "${#dumps[@]}" ] && [ -e "$articles/plus-$(basename "${dumps[$next]}")" ]; do
-    next=$((next + 1))
-  done
-  [ "$next" -lt "${#dumps[@]}" ] || { echo "no new dump left in $new" >&2; exit 1; }
-  src=${dumps[$next]}; next=$((next + 1)); echo "$next" > "$out/next"
+  next_dump
   quiet
   before=$(load)
   seen=$(grep -c "rebuilt (" "$log")
   read -r cpu0 faults0 <<< "$(usage)"
   start=$(now)
-  cp "$src" "$articles/plus-$(basename "$src")"
+  add_dump
   until [ "$(grep -c "rebuilt (" "$log")" -gt "$seen" ]; do
     kill -0 "$pid" 2>/dev/null || { echo "serve exited: $log" >&2; exit 1; }
     grep -q "rebuild failed" "$log" && { echo "rebuild failed: $log" >&2; exit 1; }

@@ -20,22 +20,11 @@
 set -u
 rounds=$1; shift; sides=("$@")
 articles=${ARTICLES:-/tmp/m1/articles}; out=${OUT:-/tmp/plus-one}; new=${NEW:-$out/new}
-here=$(cd "$(dirname "$0")/.." && pwd)
-mkdir -p "$out"
-[ -d "$new" ] || python3 "$here/../shared/bench/gen_corpus.py" 60 "$new" --seed 5353 > /dev/null
-load() { cut -d' ' -f1 /proc/loadavg; }
-quiet() { until awk -v l="$(load)" 'BEGIN { exit !(l <= 0.9) }'; do sleep 3; done; }
-mapfile -t dumps < <(ls "$new"/*.txt)
-next=$(cat "$out/next" 2>/dev/null || echo 0)
+# shellcheck source=scripts/plus-one-lib.sh
+. "$(dirname "$0")/plus-one-lib.sh"
 for i in $(seq 1 "$rounds"); do
-  # A dump an earlier run (another OUT) copied in already would be written again, not added:
-  # parsed again under its id, another path than a `+1`'s. Skipped.
-  while [ "$next" -lt "${#dumps[@]}" ] && [ -e "$articles/plus-$(basename "${dumps[$next]}")" ]; do
-    next=$((next + 1))
-  done
-  [ "$next" -lt "${#dumps[@]}" ] || { echo "no new dump left in $new" >&2; exit 1; }
-  src=${dumps[$next]}; next=$((next + 1)); echo "$next" > "$out/next"
-  cp "$src" "$articles/plus-$(basename "$src")"
+  next_dump
+  add_dump
   order=("${sides[@]}")
   if [ $((i % 2)) = 0 ]; then
     order=(); for ((j = ${#sides[@]} - 1; j >= 0; j--)); do order+=("${sides[$j]}"); done
