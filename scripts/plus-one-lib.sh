@@ -14,8 +14,8 @@ mkdir -p "$out"
 mapfile -t dumps < <(ls "$new"/*.txt)
 next=$(cat "$out/next" 2>/dev/null || echo 0)
 
-# `next_dump`: sets `src` to the next dump of NEW and copies it into ARTICLES, its place kept
-# in OUT/next for the next run. A dump an earlier run (another OUT, or the other script)
+# `next_dump`: sets `src` to the next dump of NEW (copied in by `add_dump`, apart so that a
+# round can start its clock between the two), its place kept in OUT/next for the next run. A dump an earlier run (another OUT, or the other script)
 # copied in already would be written again, not added: parsed again under its id, another path
 # than a `+1`'s. Skipped. Exits when NEW has none left.
 next_dump() {
