@@ -33,10 +33,11 @@ fn main() {
         .unwrap_or(3);
     let before = cpu::thread_cpu();
     let cache = BuildCache::read(&dir).expect("a build cache of this format");
+    let dumps: Vec<_> = cache.every_dump().collect();
     println!(
         "decode the cache: {:.2} s CPU, {} files",
         (cpu::thread_cpu() - before).as_secs_f64(),
-        cache.dumps.iter().flatten().count()
+        dumps.len()
     );
     let narrow: i32 = std::env::var("ARSHIF_NARROW")
         .ok()
@@ -49,10 +50,8 @@ fn main() {
         let day = origin.checked_add(jiff::Span::new().days(days)).unwrap();
         Date::from_civil(day).expect("a four-digit year")
     };
-    let articles: Vec<_> = cache
-        .dumps
+    let articles: Vec<_> = dumps
         .iter()
-        .flatten()
         .flat_map(|d| (0..d.outcomes.len()).map(move |j| (&d.outcomes, j)))
         .collect();
     // Items borrow their dates: the narrowed ones are kept beside them.

@@ -25,10 +25,12 @@ use super::store::Store;
 use super::threads::Profile;
 use crate::capture::warc::Skip;
 
+mod cached_chunk;
 mod read;
 mod table;
 mod walk;
 mod write;
+pub use cached_chunk::{CachedChunk, Taken};
 pub use walk::Walk;
 pub use write::{
     CachedRef, DumpChunks, Dumps, Unnamed, name_written, new_mark, write_held, write_unnamed,
@@ -108,6 +110,13 @@ impl Cached {
     }
 }
 
+impl BuildCache {
+    /// Every dump, in order, each made or moved out of its chunk.
+    pub fn every_dump(self) -> impl Iterator<Item = Cached> {
+        self.dumps.into_iter().flat_map(CachedChunk::into_dumps)
+    }
+}
+
 #[cfg(test)]
 impl Cached {
     /// A dump of no articles, read whole, for the walks' tests outside this module.
@@ -151,7 +160,7 @@ pub struct BuildCache {
     pub ids_as_named: bool,
     /// Every dump of the last build, by name, in the chunks it was read from: at a million
     /// dumps, gathering them in one list was a quarter of a gigabyte moved into fresh pages.
-    pub dumps: Vec<Vec<Cached>>,
+    pub dumps: Vec<CachedChunk>,
     /// What the search index holds: each article's id and the parts it was indexed from,
     /// mapped, read where a build needs it ([`IndexList::read`]).
     pub indexed: IndexList,
@@ -171,11 +180,12 @@ pub struct KnownChunk {
 }
 
 impl KnownChunk {
-    fn of(name: ChunkName, dumps: &[Cached]) -> Option<KnownChunk> {
+    fn of(name: ChunkName, dumps: &CachedChunk) -> Option<KnownChunk> {
+        let last = dumps.len().checked_sub(1)?;
         Some(KnownChunk {
             name,
-            first: String::from_utf8(dumps.first()?.name_bytes().to_vec()).ok()?,
-            last: String::from_utf8(dumps.last()?.name_bytes().to_vec()).ok()?,
+            first: String::from_utf8(dumps.name(0).to_vec()).ok()?,
+            last: String::from_utf8(dumps.name(last).to_vec()).ok()?,
             len: dumps.len(),
         })
     }
@@ -233,7 +243,8 @@ impl BuildCache {
         let chunks = chunks_in(build_dir);
         let (dumps, indexed) = rayon::join(
             || match decode {
-                Decode::Whole => chunk_files::read(&chunks, &file.dumps),
+                Decode::Whole => chunk_files::read(&chunks, &file.dumps)
+                    .map(|chunks| chunks.into_iter().map(CachedChunk::Whole).collect()),
                 Decode::Light => read::light(&chunks, &file.dumps),
             },
             || IndexList::map(&chunks, &file.indexed),
@@ -353,7 +364,7 @@ mod tests {
         let killed = write_dumps(dir.path(), one("b.txt"), &[], false).unwrap();
         let written = chunk_files::path_of(&chunks_in(dir.path()), &killed.names[0]);
         assert!(written.is_file());
-        let names = |c: BuildCache| c.dumps.concat().into_iter().map(|d| d.name);
+        let names = |c: BuildCache| c.every_dump().map(|d| d.name);
         let read = BuildCache::load(dir.path(), Decode::Whole).unwrap();
         assert_eq!(names(read).collect::<Vec<_>>(), ["a.txt"]);
         save(dir.path(), &store, len, one("c.txt"), &[], &[]).unwrap();
@@ -510,7 +521,10 @@ mod tests {
         };
         save(dir.path(), &store, len, refs(false).into_iter(), &[], &[]).unwrap();
         let first = BuildCache::load(dir.path(), Decode::Whole).unwrap();
-        assert_eq!(first.dumps.iter().flatten().count(), names.len());
+        assert_eq!(
+            first.dumps.iter().map(CachedChunk::len).sum::<usize>(),
+            names.len()
+        );
         let known = first.dump_chunks.clone();
         assert!(known.len() > 1);
         save(dir.path(), &store, len, refs(true).into_iter(), &known, &[]).unwrap();
@@ -531,8 +545,8 @@ mod tests {
         });
         save(dir.path(), &store, len, changed, &known, &[]).unwrap();
         let third = BuildCache::load(dir.path(), Decode::Whole).unwrap();
-        assert_eq!(third.dumps.iter().flatten().nth(5).unwrap().stamp, later);
         assert_ne!(chunks(&third)[0], chunks(&first)[0]);
         assert_eq!(chunks(&third)[1..], chunks(&first)[1..]);
+        assert_eq!(third.every_dump().nth(5).unwrap().stamp, later);
     }
 }

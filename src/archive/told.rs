@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use super::ArchiveError;
 use super::build::{Done, Placed, walked};
-use super::build_cache::{BuildCache, Cached};
+use super::build_cache::{BuildCache, Cached, CachedChunk};
 use super::listing::Aside;
 use super::scan::{Dump, Overrides};
 
@@ -70,24 +70,21 @@ pub(super) fn taken(known: Known, cache: Option<BuildCache>) -> Result<Placed, A
     let named = &known.named;
     // Each fresh dump goes with the first chunk whose last name is not before its own (the
     // chunk that holds it when the cache does); those after every chunk, in a last group.
-    let lasts: Vec<&[u8]> = chunks
-        .iter()
-        .map(|c| c.last().map_or(&[][..], Cached::name_bytes))
-        .collect();
+    let lasts: Vec<&[u8]> = chunks.iter().map(CachedChunk::last_name).collect();
     let mut fresh_of: Vec<Vec<Dump>> = (0..=chunks.len()).map(|_| Vec::new()).collect();
     for dump in known.fresh {
         let group = lasts.partition_point(|last| *last < dump.name.as_bytes());
         fresh_of[group].push(dump);
     }
     // Each group's count of results, so that each fills its own run of one vector.
-    let held = |chunk: &[Cached], name: &[u8]| {
-        chunk.binary_search_by(|c| c.name_bytes().cmp(name)).is_ok()
-    };
-    let lens: Vec<usize> = (chunks.iter().map(Vec::as_slice))
-        .chain([&[][..]])
+    let lens: Vec<usize> = (chunks.iter().map(Some))
+        .chain([None])
         .zip(&fresh_of)
         .map(|(chunk, fresh)| {
-            let gone = named.iter().filter(|n| held(chunk, n)).count();
+            let Some(chunk) = chunk else {
+                return fresh.len();
+            };
+            let gone = named.iter().filter(|n| chunk.holds(n)).count();
             chunk.len() - gone + fresh.len()
         })
         .collect();
@@ -100,13 +97,17 @@ pub(super) fn taken(known: Known, cache: Option<BuildCache>) -> Result<Placed, A
     );
     let mut runs = Vec::with_capacity(lens.len());
     let (mut rest, mut at, mut place) = (done.as_mut_slice(), 0, 0);
-    for (&len, chunk) in lens.iter().zip(chunks.iter().map(Vec::len).chain([0])) {
+    for (&len, chunk) in lens
+        .iter()
+        .zip(chunks.iter().map(CachedChunk::len).chain([0]))
+    {
         let (run, after) = rest.split_at_mut(len);
         runs.push((run, at, place));
         (rest, at, place) = (after, at + len, place + chunk);
     }
     let overrides = Overrides::new(&known.overrides);
-    let to_parse: Vec<Vec<(usize, Dump)>> = (chunks.into_par_iter().chain([Vec::new()]))
+    let no_chunk = CachedChunk::Whole(Vec::new());
+    let to_parse: Vec<Vec<(usize, Dump)>> = (chunks.into_par_iter().chain([no_chunk]))
         .zip(fresh_of)
         .zip(runs)
         .map(|((chunk, fresh), run)| fill(chunk, fresh, run, named, &overrides))
@@ -123,7 +124,7 @@ pub(super) fn taken(known: Known, cache: Option<BuildCache>) -> Result<Placed, A
 /// results; the chunk's first dump at `place` among the cache's): the dumps to parse given
 /// back with their places.
 fn fill(
-    chunk: Vec<Cached>,
+    chunk: CachedChunk,
     fresh: Vec<Dump>,
     (out, at, place): (&mut [Done], usize, usize),
     named: &[Vec<u8>],
@@ -132,7 +133,7 @@ fn fill(
     let mut fresh = fresh.into_iter().peekable();
     let mut to_parse = Vec::new();
     let mut k = 0;
-    for (p, mut c) in chunk.into_iter().enumerate() {
+    for (p, mut c) in chunk.into_dumps().enumerate() {
         let name = c.name_bytes();
         while let Some(dump) = fresh.next_if(|d| d.name.as_bytes() < name) {
             to_parse.push((at + k, dump));

@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::atomic_file::{self, Durability};
-use super::build_cache::{BuildCache, Cached, Stamp};
+use super::build_cache::{BuildCache, CachedChunk, Stamp};
 use super::compiled::Source;
 use super::listing::{self, Aside, Wanted};
 use super::scan::{self, Dump};
@@ -126,7 +126,7 @@ pub(super) fn list(
     // Read light, the cache's names are its bytes, unchecked: each one a dump's, as the
     // listing would make it, or the folder is listed whole.
     let not_a_dump = (cache.dumps.par_iter())
-        .flat_map_iter(|chunk| chunk.iter().map(Cached::name_bytes))
+        .flat_map_iter(CachedChunk::names)
         .find_any(|name| {
             std::str::from_utf8(name).is_err() || scan::wanted(name) != Wanted::Listed
         });
@@ -205,16 +205,17 @@ pub fn folder_is_as_listed(articles: &Path, build_dir: &Path) -> Option<bool> {
         aside.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         aside
     };
-    let cached = cache.dumps.iter().flatten();
-    let same = |(d, c): (&Dump, &Cached)| {
+    let cached = (cache.dumps.iter()).flat_map(|c| (0..c.len()).map(move |i| (c, i)));
+    let same = |(d, (c, i)): (&Dump, (&CachedChunk, usize))| {
         d.follows_by_name()
-            && d.name.as_bytes() == c.name_bytes()
-            && d.stamped_as(c.stamp, c.over.as_deref().copied())
+            && d.name.as_bytes() == c.name(i)
+            && c.stamps(i)
+                .is_some_and(|(stamp, over)| d.stamped_as(stamp, over))
     };
     Some(
         known.fresh.is_empty()
             && sorted(overrides) == sorted(now)
-            && dumps.len() == cached.clone().count()
+            && dumps.len() == cache.dumps.iter().map(CachedChunk::len).sum::<usize>()
             && dumps.iter().zip(cached).all(same),
     )
 }

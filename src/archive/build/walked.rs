@@ -9,7 +9,7 @@
 
 use rayon::prelude::*;
 
-use super::super::build_cache::{BuildCache, Cached, Walk};
+use super::super::build_cache::{BuildCache, CachedChunk, Walk};
 use super::super::prefetch::{NAMES_AHEAD as AHEAD, prefetch};
 use super::super::scan::Dump;
 use super::Done;
@@ -37,13 +37,13 @@ pub(in crate::archive) fn walked(dumps: Vec<Dump>, cache: Option<BuildCache>) ->
 }
 
 /// [`walked`] of the cache's dumps in their chunks.
-fn placed(mut dumps: Vec<Dump>, chunks: Vec<Vec<Cached>>) -> (Vec<Done>, Vec<(usize, Dump)>) {
+fn placed(mut dumps: Vec<Dump>, chunks: Vec<CachedChunk>) -> (Vec<Done>, Vec<(usize, Dump)>) {
     // Without a cache, every dump is walked beside one empty chunk.
-    let mut chunks: Vec<Vec<Cached>> = (chunks.into_iter())
+    let mut chunks: Vec<CachedChunk> = (chunks.into_iter())
         .filter(|chunk| !chunk.is_empty())
         .collect();
     if chunks.is_empty() {
-        chunks.push(Vec::new());
+        chunks.push(CachedChunk::Whole(Vec::new()));
     }
     let runs = runs(&dumps, &chunks);
     // Each file's result in its place from the start, the placeholders' fresh pages touched
@@ -83,14 +83,14 @@ struct Run {
 /// first name to the next chunk's, the first chunk's from the listing's start, the last one's
 /// to its end. A run never begins before the one before it ends: a damaged cache out of order
 /// has its dumps parsed again, never misplaced.
-fn runs(dumps: &[Dump], chunks: &[Vec<Cached>]) -> Vec<Run> {
+fn runs(dumps: &[Dump], chunks: &[CachedChunk]) -> Vec<Run> {
     let mut starts: Vec<usize> = Vec::with_capacity(chunks.len());
     let mut places = Vec::with_capacity(chunks.len());
     let mut place = 0u32;
     for chunk in chunks {
-        let start = match (starts.last(), chunk.first()) {
-            (Some(&before), Some(first)) => {
-                before.max(dumps.partition_point(|d| d.name.as_bytes() < first.name_bytes()))
+        let start = match starts.last() {
+            Some(&before) if !chunk.is_empty() => {
+                before.max(dumps.partition_point(|d| d.name.as_bytes() < chunk.name(0)))
             }
             _ => 0,
         };
@@ -112,7 +112,7 @@ fn runs(dumps: &[Dump], chunks: &[Vec<Cached>]) -> Vec<Run> {
 /// `places`): each reused where its stamps are the cached ones, the others given back with their
 /// places, to parse.
 fn walk_run(
-    chunk: Vec<Cached>,
+    chunk: CachedChunk,
     listed: &mut [Dump],
     places: &mut [Done],
     run: Run,
@@ -150,12 +150,12 @@ mod tests {
     use std::fs;
 
     use super::*;
-    use crate::archive::build_cache::Stamp;
+    use crate::archive::build_cache::{Cached, Stamp};
 
     /// The walk as it was made on one thread before it was cut by chunks: the oracle.
     fn walked_in_one(
         dumps: Vec<Dump>,
-        chunks: Vec<Vec<Cached>>,
+        chunks: Vec<CachedChunk>,
     ) -> (Vec<Done>, Vec<(usize, Dump)>) {
         let mut cached = Walk::new(chunks);
         let mut done = Vec::with_capacity(dumps.len());
@@ -205,7 +205,7 @@ mod tests {
         OverrideGone,
     }
 
-    fn case(names: &[Is], cuts: &[usize], out_of_order: bool) -> (Vec<Dump>, Vec<Vec<Cached>>) {
+    fn case(names: &[Is], cuts: &[usize], out_of_order: bool) -> (Vec<Dump>, Vec<CachedChunk>) {
         let stamp = Stamp::of(&fs::metadata(".").unwrap());
         let other = Stamp::of(&fs::metadata("Cargo.toml").unwrap());
         let mut dumps = Vec::new();
@@ -253,6 +253,7 @@ mod tests {
         if out_of_order {
             chunks.reverse();
         }
+        let chunks = chunks.into_iter().map(CachedChunk::Whole).collect();
         (dumps, chunks)
     }
 

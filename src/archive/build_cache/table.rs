@@ -128,69 +128,117 @@ fn records(chunk: &[u8], heads: &mut Vec<LightResult>) -> Result<Vec<Record>, po
 }
 
 /// A dump as its chunk's table gives it: its name and results where they are in the chunk,
-/// its stamps and problems read.
+/// its stamps read (its problems are read once, by [`Table::read`]).
 pub(super) struct DumpRow {
     pub name: Range<u32>,
     pub stamp: Stamp,
     pub over: Option<Stamp>,
-    pub said: Said,
     pub heads: Range<u32>,
     pub results: Range<u32>,
 }
 
-/// The table at the end of `chunk`: its dumps' rows, and where its heads' rows are. `None`
-/// where the chunk does not end with one (a damaged file), or its rows point outside it.
-pub(super) fn read(chunk: &[u8]) -> Option<(Vec<DumpRow>, Range<usize>)> {
-    let footer = chunk.len().checked_sub(FOOTER)?;
-    let word = |at: usize| Some(u32::get(chunk.get(at..at + 4)?) as usize);
-    if chunk.get(footer + 12..)? != MARK {
-        return None;
+/// Where the table at the end of a chunk lies, every row checked: a dump's row is read where
+/// it lies when the dump is taken ([`Table::row`]). Gathered into a vector of rows, then into
+/// one of [`super::Cached`], a million dumps were two vectors of fresh pages at every `+1`
+/// (notes/build-bench.md, session 66).
+#[derive(Debug, Clone)]
+pub(super) struct Table {
+    /// Where the dumps' rows are in the chunk.
+    rows: Range<usize>,
+    /// Where the heads' rows are.
+    heads: Range<usize>,
+}
+
+impl Table {
+    /// The table at the end of `chunk`, and each dump's problems. `None` where the chunk does
+    /// not end with one (a damaged file), or a row points outside it.
+    pub(super) fn read(chunk: &[u8]) -> Option<(Table, Vec<Said>)> {
+        let footer = chunk.len().checked_sub(FOOTER)?;
+        let word = |at: usize| Some(u32::get(chunk.get(at..at + 4)?) as usize);
+        if chunk.get(footer + 12..)? != MARK {
+            return None;
+        }
+        let (at, dumps, heads) = (word(footer)?, word(footer + 4)?, word(footer + 8)?);
+        let heads_at = at.checked_add(dumps.checked_mul(DUMP_ROW)?)?;
+        let blob_at = heads_at.checked_add(heads.checked_mul(ROW)?)?;
+        let blob = blob_at..footer;
+        (blob.start <= blob.end).then_some(())?;
+        let mut said = Vec::with_capacity(dumps);
+        let mut next_head = 0;
+        for row in chunk[at..heads_at].chunks_exact(DUMP_ROW) {
+            let half = |k: usize| u32::get(&row[k..k + 4]) as usize;
+            // A range of the blob, or (the results) of the records.
+            let range = |k: usize, within: &Range<usize>| {
+                let r = half(k)..half(k + 4);
+                let inside = within.start <= r.start && r.start <= r.end && r.end <= within.end;
+                inside.then_some(r)
+            };
+            range(0, &blob)?;
+            let over = half(40);
+            let in_blob = over >= blob.start && over + Stamp::BYTES <= blob.end;
+            (over == 0 || in_blob).then_some(())?;
+            said.push(match range(44, &(0..footer))? {
+                none if none.is_empty() => Said::default(),
+                _ => said_from(&chunk[range(44, &blob)?]).ok()?.0,
+            });
+            // Each dump's heads follow the one before's, and stay among the table's.
+            let dump_heads = half(52)..half(56);
+            (dump_heads.start == next_head && dump_heads.start <= dump_heads.end).then_some(())?;
+            next_head = dump_heads.end;
+            range(60, &(0..at))?;
+        }
+        let table = Table {
+            rows: at..heads_at,
+            heads: heads_at..blob_at,
+        };
+        (next_head == heads).then_some((table, said))
     }
-    let (at, dumps, heads) = (word(footer)?, word(footer + 4)?, word(footer + 8)?);
-    let heads_at = at.checked_add(dumps.checked_mul(DUMP_ROW)?)?;
-    let blob_at = heads_at.checked_add(heads.checked_mul(ROW)?)?;
-    let blob = blob_at..footer;
-    (blob.start <= blob.end).then_some(())?;
-    let mut rows = Vec::with_capacity(dumps);
-    let mut next_head = 0;
-    for row in chunk[at..heads_at].chunks_exact(DUMP_ROW) {
+
+    /// How many dumps it has.
+    pub(super) fn len(&self) -> usize {
+        self.rows.len() / DUMP_ROW
+    }
+
+    /// Where its heads' rows are in the chunk.
+    pub(super) fn heads(&self) -> Range<usize> {
+        self.heads.clone()
+    }
+
+    /// The bytes of the `i`th dump's row (zeros past the table: [`Table::read`] checked it).
+    fn row_bytes<'a>(&self, chunk: &'a [u8], i: usize) -> &'a [u8; DUMP_ROW] {
+        let at = self.rows.start + i * DUMP_ROW;
+        (chunk.get(at..at + DUMP_ROW).filter(|_| at < self.rows.end))
+            .and_then(|row| row.try_into().ok())
+            .unwrap_or(&[0; DUMP_ROW])
+    }
+
+    /// The `i`th dump's name (empty past the table).
+    pub(super) fn name<'a>(&self, chunk: &'a [u8], i: usize) -> &'a [u8] {
+        let row = self.row_bytes(chunk, i);
         let half = |k: usize| u32::get(&row[k..k + 4]) as usize;
-        // A range of the blob, or (the results) of the records.
-        let range = |k: usize, within: &Range<usize>| {
-            let r = half(k)..half(k + 4);
-            let inside = within.start <= r.start && r.start <= r.end && r.end <= within.end;
-            inside.then_some(r)
-        };
-        let name = range(0, &blob)?;
-        let stamp = Stamp::from_bytes(row[8..40].try_into().ok()?);
-        let over = match half(40) {
-            0 => None,
-            from => {
-                let bytes = chunk
-                    .get(from..from + Stamp::BYTES)
-                    .filter(|_| from >= blob.start && from + Stamp::BYTES <= blob.end)?;
-                Some(Stamp::from_bytes(bytes.try_into().ok()?))
-            }
-        };
-        let said = match range(44, &(0..footer))? {
-            none if none.is_empty() => Said::default(),
-            _ => said_from(&chunk[range(44, &blob)?]).ok()?.0,
-        };
-        // Each dump's heads follow the one before's, and stay among the table's.
-        let dump_heads = half(52)..half(56);
-        (dump_heads.start == next_head && dump_heads.start <= dump_heads.end).then_some(())?;
-        next_head = dump_heads.end;
-        let span = |r: Range<usize>| Some(u32::try_from(r.start).ok()?..u32::try_from(r.end).ok()?);
-        rows.push(DumpRow {
-            name: span(name)?,
-            stamp,
-            over,
-            said,
-            heads: span(dump_heads)?,
-            results: span(range(60, &(0..at))?)?,
-        });
+        chunk.get(half(0)..half(4)).unwrap_or_default()
     }
-    (next_head == heads).then_some((rows, heads_at..blob_at))
+
+    /// The `i`th dump's row of `chunk`, as [`Table::read`] checked it.
+    pub(super) fn row(&self, chunk: &[u8], i: usize) -> DumpRow {
+        let row = self.row_bytes(chunk, i);
+        let half = |k: usize| u32::get(&row[k..k + 4]);
+        let stamp =
+            |bytes: &[u8]| Stamp::from_bytes(bytes.try_into().unwrap_or(&[0; Stamp::BYTES]));
+        let over = match half(40) as usize {
+            0 => None,
+            from => Some(stamp(
+                chunk.get(from..from + Stamp::BYTES).unwrap_or_default(),
+            )),
+        };
+        DumpRow {
+            name: half(0)..half(4),
+            stamp: stamp(&row[8..40]),
+            over,
+            heads: half(52)..half(56),
+            results: half(60)..half(64),
+        }
+    }
 }
 
 /// A dump's problems and skipped records as [`super::CachedRef`] writes them, and the bytes after
@@ -311,8 +359,8 @@ mod tests {
         let read = |decode| BuildCache::load(dir.path(), decode).unwrap();
         let (whole, light) = (read(Decode::Whole), read(Decode::Light));
         assert!(light.dumps.len() > 1, "several chunks");
-        let whole: Vec<String> = whole.dumps.iter().flatten().map(seen).collect();
-        let light: Vec<String> = light.dumps.iter().flatten().map(seen).collect();
+        let whole: Vec<String> = whole.every_dump().map(|d| seen(&d)).collect();
+        let light: Vec<String> = light.every_dump().map(|d| seen(&d)).collect();
         assert_eq!(whole.len(), N);
         assert_eq!(whole, light);
 
@@ -322,12 +370,12 @@ mod tests {
         let name = read(Decode::Light).dump_chunks[0].name;
         let path = crate::archive::chunk_files::path_of(&chunks, &name);
         let mut bytes = std::fs::read(&path).unwrap();
-        let (rows, heads) = self::read(&bytes).unwrap();
-        assert!(!rows.is_empty());
-        bytes[heads.end - ROW + 44] = 9;
+        let (table, _) = Table::read(&bytes).unwrap();
+        assert!(table.len() > 0);
+        bytes[table.heads().end - ROW + 44] = 9;
         std::fs::write(&path, &bytes).unwrap();
         assert!(BuildCache::load(dir.path(), Decode::Light).is_none());
-        assert_eq!(read(Decode::Whole).dumps.iter().flatten().count(), N);
+        assert_eq!(read(Decode::Whole).every_dump().count(), N);
     }
 
     #[test]
@@ -348,18 +396,21 @@ mod tests {
         crate::archive::chunk_files::postcard_item(&dump, &mut chunk).unwrap();
         let records = chunk.len();
         append(&mut chunk).unwrap();
-        let (rows, heads) = read(&chunk).unwrap();
-        assert_eq!((rows.len(), heads.len()), (1, ROW));
-        let name = light_entry::usize_range(rows[0].name.clone());
+        let (table, said) = Table::read(&chunk).unwrap();
+        assert_eq!((table.len(), table.heads().len(), said.len()), (1, ROW, 1));
+        let row = table.row(&chunk, 0);
+        let name = light_entry::usize_range(row.name.clone());
+        assert_eq!(table.name(&chunk, 0), b"a.txt");
+        assert_eq!(table.name(&chunk, 1), b"", "past the table, no name");
         assert_eq!(&chunk[name.clone()], b"a.txt");
         assert!(
-            name.start >= heads.end,
+            name.start >= table.heads().end,
             "a copy in the table, after the heads"
         );
-        assert_eq!(rows[0].stamp, stamp);
+        assert_eq!(row.stamp, stamp);
         // Cut anywhere, no table.
         for cut in 0..chunk.len() {
-            assert!(read(&chunk[..cut]).is_none(), "cut at {cut}");
+            assert!(Table::read(&chunk[..cut]).is_none(), "cut at {cut}");
         }
         // A name's start or end outside the table, heads past the table's, another mark.
         for (at, with) in [
@@ -370,7 +421,7 @@ mod tests {
         ] {
             let mut bad = chunk.clone();
             bad[at] = with;
-            assert!(read(&bad).is_none(), "byte {at}");
+            assert!(Table::read(&bad).is_none(), "byte {at}");
         }
     }
 

@@ -2,23 +2,23 @@
 //! it lies, moved out only when taken.
 
 use super::super::prefetch::prefetch;
-use super::Cached;
+use super::{Cached, CachedChunk, Taken};
 
-/// The cache's dumps in name order, each looked at where it lies and moved out only when
-/// taken: through a peeking iterator each of a million dumps (some 250 bytes) was moved into
-/// the peeked place and out again before the build's result was made of it.
+/// The cache's dumps in name order, each looked at where it lies and made or moved out only
+/// when taken: through a peeking iterator each of a million dumps (some 250 bytes) was moved
+/// into the peeked place and out again before the build's result was made of it.
 pub struct Walk {
-    chunks: std::vec::IntoIter<Vec<Cached>>,
-    chunk: std::vec::IntoIter<Cached>,
+    chunks: std::vec::IntoIter<CachedChunk>,
+    chunk: Taken,
     /// How many of the cache's dumps were passed or taken.
     walked: u32,
 }
 
 impl Walk {
-    pub fn new(dumps: Vec<Vec<Cached>>) -> Walk {
+    pub fn new(dumps: Vec<CachedChunk>) -> Walk {
         Walk {
             chunks: dumps.into_iter(),
-            chunk: Vec::new().into_iter(),
+            chunk: CachedChunk::Whole(Vec::new()).into_dumps(),
             walked: 0,
         }
     }
@@ -26,8 +26,8 @@ impl Walk {
     /// Asks for the name of the dump `ahead` places on in the chunk walked, to be compared
     /// soon: each is out of the caches, in the cache file's mapped bytes.
     pub fn look_ahead(&self, ahead: usize) {
-        if let Some(next) = self.chunk.as_slice().get(ahead) {
-            prefetch(next.name_bytes(), 0);
+        if let Some(next) = self.chunk.name_ahead(ahead) {
+            prefetch(next, 0);
         }
     }
 
@@ -35,16 +35,16 @@ impl Walk {
     /// are passed. Asked in rising order of names.
     pub fn take(&mut self, name: &[u8]) -> Option<Cached> {
         loop {
-            let Some(next) = self.chunk.as_slice().first() else {
-                self.chunk = self.chunks.next()?.into_iter();
+            let Some(next) = self.chunk.name_ahead(0) else {
+                self.chunk = self.chunks.next()?.into_dumps();
                 continue;
             };
-            let order = next.name_bytes().cmp(name);
+            let order = next.cmp(name);
             if order != std::cmp::Ordering::Greater {
                 self.walked += 1;
             }
             match order {
-                std::cmp::Ordering::Less => drop(self.chunk.next()),
+                std::cmp::Ordering::Less => self.chunk.pass(),
                 std::cmp::Ordering::Equal => return self.chunk.next(),
                 std::cmp::Ordering::Greater => return None,
             }
@@ -78,9 +78,9 @@ mod tests {
             name_at: 0..0,
         };
         let chunks = vec![
-            vec![dump("a.txt"), dump("b.txt")],
-            Vec::new(),
-            vec![dump("d.txt"), dump("e.txt")],
+            CachedChunk::Whole(vec![dump("a.txt"), dump("b.txt")]),
+            CachedChunk::Whole(Vec::new()),
+            CachedChunk::Whole(vec![dump("d.txt"), dump("e.txt")]),
         ];
         let mut walk = Walk::new(chunks);
         let name = |c: Option<Cached>| c.map(|c| c.name);

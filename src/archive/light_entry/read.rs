@@ -40,6 +40,11 @@ impl Chunk {
         .then_some(Chunk { map, rows })
     }
 
+    /// Its bytes: the whole chunk, mapped.
+    pub fn bytes(&self) -> &[u8] {
+        &self.map
+    }
+
     /// Its head `i`, where it lies.
     fn head(&self, i: usize) -> Option<HeadRef<'_>> {
         let at = self.rows.start.checked_add(i.checked_mul(ROW)?)?;
