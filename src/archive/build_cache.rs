@@ -181,11 +181,11 @@ pub struct KnownChunk {
 
 impl KnownChunk {
     fn of(name: ChunkName, dumps: &CachedChunk) -> Option<KnownChunk> {
-        let last = dumps.len().checked_sub(1)?;
+        (!dumps.is_empty()).then_some(())?;
         Some(KnownChunk {
             name,
             first: String::from_utf8(dumps.name(0).to_vec()).ok()?,
-            last: String::from_utf8(dumps.name(last).to_vec()).ok()?,
+            last: String::from_utf8(dumps.last_name().to_vec()).ok()?,
             len: dumps.len(),
         })
     }

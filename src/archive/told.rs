@@ -76,14 +76,12 @@ pub(super) fn taken(known: Known, cache: Option<BuildCache>) -> Result<Placed, A
         let group = lasts.partition_point(|last| *last < dump.name.as_bytes());
         fresh_of[group].push(dump);
     }
-    // Each group's count of results, so that each fills its own run of one vector.
-    let lens: Vec<usize> = (chunks.iter().map(Some))
-        .chain([None])
+    // Each group's count of results, so that each fills its own run of one vector; the last
+    // group's fresh dumps go with no chunk.
+    let no_chunk = CachedChunk::Whole(Vec::new());
+    let lens: Vec<usize> = (chunks.iter().chain([&no_chunk]))
         .zip(&fresh_of)
         .map(|(chunk, fresh)| {
-            let Some(chunk) = chunk else {
-                return fresh.len();
-            };
             let gone = named.iter().filter(|n| chunk.holds(n)).count();
             chunk.len() - gone + fresh.len()
         })
@@ -99,14 +97,13 @@ pub(super) fn taken(known: Known, cache: Option<BuildCache>) -> Result<Placed, A
     let (mut rest, mut at, mut place) = (done.as_mut_slice(), 0, 0);
     for (&len, chunk) in lens
         .iter()
-        .zip(chunks.iter().map(CachedChunk::len).chain([0]))
+        .zip(chunks.iter().chain([&no_chunk]).map(CachedChunk::len))
     {
         let (run, after) = rest.split_at_mut(len);
         runs.push((run, at, place));
         (rest, at, place) = (after, at + len, place + chunk);
     }
     let overrides = Overrides::new(&known.overrides);
-    let no_chunk = CachedChunk::Whole(Vec::new());
     let to_parse: Vec<Vec<(usize, Dump)>> = (chunks.into_par_iter().chain([no_chunk]))
         .zip(fresh_of)
         .zip(runs)
