@@ -25,8 +25,9 @@ const MAGIC: &[u8; 8] = b"ARSHIFT\x01";
 /// v8: an article's fingerprint hashes its pairs as 64-bit words (`threads::again`): a v7
 /// file's would all read as changed. v9: the head names the build cache the grouping was
 /// saved beside ([`Saved::beside`]). v10: the head keeps the body keys held twice
-/// ([`Grouping::doubled`]): a v9 file's, none, would hide a duplicate.
-const VERSION: u32 = 10;
+/// ([`Grouping::doubled`]): a v9 file's, none, would hide a duplicate. v11: a bucket of the
+/// kept lists is words, read where they lie in its mapped chunk (`threads::kept`).
+const VERSION: u32 = 11;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "threads.bin";
 /// The folder of the grouping's chunks, inside the build folder.

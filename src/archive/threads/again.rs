@@ -78,25 +78,20 @@ const NONE: u32 = u32::MAX;
 /// What a grouping keeps for the next one: its base; for each article by number its id, a
 /// fingerprint of what it was grouped by, its day and its signature; each place's number;
 /// and the links and lists, by number.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Grouping {
     pub(super) base: Base,
     /// Articles added, changed or removed since the base was counted.
     pub(super) drift: u32,
     pub(super) ids: PackedIds,
-    #[serde(with = "crate::serde_le")]
     pub(super) prints: Vec<u64>,
     pub(super) days: Vec<Option<i32>>,
     /// Every number's signature, one after the other; `ends[m]` is where number `m`'s ends.
-    #[serde(with = "crate::serde_le")]
     pub(super) terms: Vec<u32>,
-    #[serde(with = "crate::serde_le")]
     pub(super) ends: Vec<u32>,
     /// The number of the article at each place.
-    #[serde(with = "crate::serde_le")]
     pub(super) order: Vec<u32>,
     /// `(a, b, similarity)` by number, in join order (see [`links::join_order`], by place).
-    #[serde(with = "crate::serde_le")]
     pub(super) links: Vec<(u32, u32, f32)>,
     /// The signature terms' lists, carried to the next grouping rather than made again.
     pub(super) lists: KeptLists,
@@ -104,7 +99,6 @@ pub struct Grouping {
     /// `verbatim_duplicates`): few, kept beside the chunks' names.
     pub(super) doubled: Vec<(u64, u32)>,
     /// The chunks this grouping was read from, and what changed since (see `stored`).
-    #[serde(skip)]
     pub(super) stored: Option<Stored>,
 }
 

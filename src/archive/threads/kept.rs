@@ -4,10 +4,15 @@
 //! a change edits only the lists of the changed articles' terms: the rest are neither read
 //! nor written again (a `+1` used to carry every list to the new places, sixteen entries an
 //! article). The lists fall in [`BUCKETS`] buckets by their term's top bits, each bucket its
-//! own arrays, so that an edit moves a bucket's entries, not all of them.
+//! own arrays, so that an edit moves a bucket's entries, not all of them. A bucket read back
+//! from its chunk is read where it lies, and made its own only when a change edits it.
+
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use zerocopy::FromBytes;
 
 /// Buckets of lists: terms are hashes, so each holds about as many lists; at a million
 /// articles (sixteen million entries) a bucket is some 250 kB.
@@ -18,25 +23,84 @@ fn bucket_of(t: u32) -> usize {
     (t >> (32 - BUCKETS.trailing_zeros())) as usize
 }
 
+/// A bucket's chunk as read, shared by the arrays read where they lie in it (a mapped file;
+/// bytes of their own in tests).
+pub(super) type Chunk = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
+/// Numbers of a bucket: made (by a build from nothing, or a change), or read where they lie
+/// in the bucket's chunk. A `+1` reads most buckets and edits a few: decoded into arrays of
+/// their own, every bucket was copied out of its chunk at every build (at a million articles
+/// ≈ 70 MB of fresh pages, on the load's thread beside the listing's stats).
+#[derive(Clone)]
+enum Words {
+    Made(Vec<u32>),
+    /// `len` numbers from the chunk's word `from`, found aligned and within it when read.
+    Read {
+        chunk: Chunk,
+        from: usize,
+        len: usize,
+    },
+}
+
+impl Default for Words {
+    fn default() -> Words {
+        Words::Made(Vec::new())
+    }
+}
+
+/// The chunk's bytes as little-endian words, where the machine reads them so in place: whole
+/// words, aligned (a chunk is mapped from the start of its file, at a page).
+fn words_in(bytes: &[u8]) -> Option<&[u32]> {
+    let whole = &bytes[..bytes.len() / 4 * 4];
+    cfg!(target_endian = "little")
+        .then(|| <[u32]>::ref_from_bytes(whole).ok())
+        .flatten()
+}
+
+impl Deref for Words {
+    type Target = [u32];
+    fn deref(&self) -> &[u32] {
+        match self {
+            Words::Made(words) => words,
+            // Found in place when read: empty only for a chunk gone wrong since.
+            Words::Read { chunk, from, len } => words_in((**chunk).as_ref())
+                .and_then(|words| words.get(*from..from + len))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl PartialEq for Words {
+    fn eq(&self, other: &Words) -> bool {
+        **self == **other
+    }
+}
+
+impl fmt::Debug for Words {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
 /// The lists of the terms of one bucket, terms ascending, no list empty.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct Bucket {
-    #[serde(with = "crate::serde_le")]
-    terms: Vec<u32>,
+    terms: Words,
     /// Where each term's list ends in `articles`.
-    #[serde(with = "crate::serde_le")]
-    ends: Vec<u32>,
+    ends: Words,
     /// Numbers only: an article's day and place are the grouping's, not written twice.
-    #[serde(with = "crate::serde_le")]
+    articles: Words,
+}
+
+/// A bucket's lists being made: [`Bucket`]'s arrays, its own.
+#[derive(Default)]
+struct Making {
+    terms: Vec<u32>,
+    ends: Vec<u32>,
     articles: Vec<u32>,
 }
 
-impl Bucket {
-    fn list(&self, k: usize) -> &[u32] {
-        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
-        &self.articles[start..self.ends[k] as usize]
-    }
-
+impl Making {
     fn push(&mut self, t: u32, list: &[u32]) {
         let start = self.articles.len();
         self.articles.extend_from_slice(list);
@@ -49,6 +113,67 @@ impl Bucket {
             self.terms.push(t);
             self.ends.push(self.articles.len() as u32);
         }
+    }
+
+    fn made(self) -> Bucket {
+        Bucket {
+            terms: Words::Made(self.terms),
+            ends: Words::Made(self.ends),
+            articles: Words::Made(self.articles),
+        }
+    }
+}
+
+impl Bucket {
+    fn list(&self, k: usize) -> &[u32] {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        &self.articles[start..self.ends[k] as usize]
+    }
+
+    /// The bucket as its chunk keeps it: its counts of terms and of numbers, then its terms,
+    /// ends and numbers, each a little-endian word. Words throughout, so that a chunk mapped
+    /// at a page is read where it lies ([`Bucket::read`]).
+    pub(super) fn encode(&self) -> Vec<u8> {
+        let counts = [self.terms.len() as u32, self.articles.len() as u32];
+        let words = counts.iter().chain(&*self.terms).chain(&*self.ends);
+        words
+            .chain(&*self.articles)
+            .flat_map(|w| w.to_le_bytes())
+            .collect()
+    }
+
+    /// The bucket `chunk` keeps ([`Bucket::encode`]): its arrays read where they lie when the
+    /// chunk's words are aligned and the machine's little-endian, copied out otherwise.
+    /// `None` for a chunk of another length than its counts say; whether its lists agree is
+    /// [`Bucket::is_whole`]'s to tell.
+    pub(super) fn read(chunk: Chunk) -> Option<Bucket> {
+        let bytes = (*chunk).as_ref();
+        let word = |k: usize| -> Option<u32> {
+            Some(u32::from_le_bytes(
+                bytes.get(4 * k..4 * k + 4)?.try_into().ok()?,
+            ))
+        };
+        let (terms, articles) = (word(0)?, word(1)?);
+        if bytes.len() as u64 != 4 * (2 + 2 * u64::from(terms) + u64::from(articles)) {
+            return None;
+        }
+        let (terms, articles) = (terms as usize, articles as usize);
+        let spans = [(2, terms), (2 + terms, terms), (2 + 2 * terms, articles)];
+        let [terms, ends, articles] = match words_in(bytes) {
+            Some(_) => spans.map(|(from, len)| Words::Read {
+                chunk: Arc::clone(&chunk),
+                from,
+                len,
+            }),
+            None => {
+                spans.map(|(from, len)| Words::Made((from..from + len).filter_map(word).collect()))
+            }
+        };
+        Some(Bucket {
+            terms,
+            ends,
+            articles,
+        })
     }
 
     /// Whether the arrays agree, every term is in this bucket (`k`) and every number is
@@ -68,7 +193,7 @@ impl Bucket {
 }
 
 /// Each signature term's list, in [`BUCKETS`] buckets: one form whichever build made it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct KeptLists {
     buckets: Vec<Bucket>,
 }
@@ -80,7 +205,7 @@ impl KeptLists {
     pub(super) fn of(terms: &[u32], starts: &[u32], entries: &[(i32, u32)]) -> KeptLists {
         let mut order: Vec<(u32, u32)> = terms.iter().zip(0..).map(|(&t, k)| (t, k)).collect();
         order.sort_unstable();
-        let mut buckets = vec![Bucket::default(); BUCKETS];
+        let mut buckets: Vec<Making> = (0..BUCKETS).map(|_| Making::default()).collect();
         let mut list = Vec::new();
         for (t, k) in order {
             let (from, to) = (starts[k as usize] as usize, starts[k as usize + 1] as usize);
@@ -88,6 +213,7 @@ impl KeptLists {
             list.extend(entries[from..to].iter().map(|&(_, i)| i));
             buckets[bucket_of(t)].push(t, &list);
         }
+        let buckets = buckets.into_iter().map(Making::made).collect();
         KeptLists { buckets }
     }
 
@@ -165,15 +291,15 @@ impl KeptLists {
             };
             let (g, a) = (of_bucket(&gone), of_bucket(&added));
             let (mut gone, mut added) = (&gone[g.0..g.1], &added[a.0..a.1]);
-            // Sized once: grown from nothing, each bucket made again was copied at every
-            // doubling (a quarter of the lists at a `+1` of four articles).
+            // Made anew, its arrays its own (one read where it lies in its chunk is not
+            // written to), sized once: grown from nothing, each bucket made again was copied
+            // at every doubling (a quarter of the lists at a `+1` of four articles).
             let old = std::mem::take(&mut self.buckets[k]);
-            let bucket = &mut self.buckets[k];
-            bucket.terms.reserve_exact(old.terms.len() + added.len());
-            bucket.ends.reserve_exact(old.ends.len() + added.len());
-            bucket
-                .articles
-                .reserve_exact(old.articles.len() + added.len());
+            let mut bucket = Making {
+                terms: Vec::with_capacity(old.terms.len() + added.len()),
+                ends: Vec::with_capacity(old.ends.len() + added.len()),
+                articles: Vec::with_capacity(old.articles.len() + added.len()),
+            };
             let mut terms: Vec<u32> = Vec::with_capacity(old.terms.len() + added.len());
             terms.extend_from_slice(&old.terms);
             terms.extend(added.iter().map(|&(t, _)| t));
@@ -220,6 +346,7 @@ impl KeptLists {
                 }
                 bucket.close(t, start);
             }
+            self.buckets[k] = bucket.made();
         }
         reached
     }
@@ -335,6 +462,75 @@ mod tests {
             .collect();
         kept.change(only, Vec::new(), key);
         assert_eq!(kept.get(terms[0]), None);
+    }
+
+    /// Bytes that start one byte into their own: words there are never aligned.
+    struct Shifted(Vec<u8>);
+
+    impl AsRef<[u8]> for Shifted {
+        fn as_ref(&self) -> &[u8] {
+            &self.0[1..]
+        }
+    }
+
+    #[test]
+    fn a_bucket_read_back_is_read_where_it_lies_when_aligned_and_copied_otherwise() {
+        let postings: Vec<(u32, u32)> = (0..60u32).map(|m| (m % 7 * 3 + 1, m)).collect();
+        let kept = made(&postings, |m| ((m % 5) as i32, m));
+        let bucket = &kept.buckets()[0];
+        assert!(bucket.terms.len() > 3, "several lists in the first bucket");
+        let bytes = bucket.encode();
+
+        let aligned = Bucket::read(Arc::new(bytes.clone()) as Chunk).unwrap();
+        assert_eq!(&aligned, bucket);
+        let in_place = matches!(aligned.articles, Words::Read { .. });
+        assert_eq!(in_place, cfg!(target_endian = "little"));
+
+        let mut shifted = vec![0];
+        shifted.extend_from_slice(&bytes);
+        let copied = Bucket::read(Arc::new(Shifted(shifted)) as Chunk).unwrap();
+        assert_eq!(&copied, bucket);
+        assert!(matches!(copied.articles, Words::Made(_)));
+
+        // A chunk cut short, or longer than its counts say, is no bucket.
+        let cut = bytes[..bytes.len() - 4].to_vec();
+        assert!(Bucket::read(Arc::new(cut) as Chunk).is_none());
+        let mut long = bytes.clone();
+        long.extend_from_slice(&[0; 4]);
+        assert!(Bucket::read(Arc::new(long) as Chunk).is_none());
+        assert!(Bucket::read(Arc::new(vec![1u8, 0, 0]) as Chunk).is_none());
+    }
+
+    #[test]
+    fn lists_read_where_they_lie_change_as_lists_made() {
+        let postings: Vec<(u32, u32)> = (0..300u32)
+            .flat_map(|m| [((m % 11 * 0x1555_5555) ^ 77, m), (m % 3 * 0x3000_0001, m)])
+            .collect();
+        let key = |m: u32| ((m % 9) as i32, m);
+        let mut made_lists = made(&postings, key);
+        let read: Vec<Bucket> = (made_lists.buckets().iter())
+            .map(|b| Bucket::read(Arc::new(b.encode()) as Chunk).unwrap())
+            .collect();
+        let mut read = KeptLists::from_buckets(read);
+        assert_eq!(read, made_lists);
+        let gone: Vec<(u32, u32)> = postings.iter().copied().filter(|&(_, m)| m == 40).collect();
+        let added = vec![(77, 300), (0x3000_0001, 300)];
+        let reached = read.change(gone.clone(), added.clone(), key);
+        assert_eq!(made_lists.change(gone, added, key), reached);
+        assert_eq!(read, made_lists);
+        // The buckets the change did not reach are still read where they lie.
+        let untouched =
+            (0..BUCKETS).find(|k| !reached.contains(k) && !read.buckets()[*k].terms.is_empty());
+        let untouched = untouched.expect("a bucket with lists the change did not reach");
+        assert!(
+            matches!(read.buckets()[untouched].articles, Words::Read { .. })
+                || cfg!(target_endian = "big")
+        );
+        assert!(
+            reached
+                .iter()
+                .all(|&k| matches!(read.buckets()[k].articles, Words::Made(_)))
+        );
     }
 
     proptest::proptest! {

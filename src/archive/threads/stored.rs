@@ -8,6 +8,7 @@
 //! ≈ 190 MB at a million.
 
 use std::hash::Hasher;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
@@ -15,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::again::{Base, Grouping};
 use super::chunks::{ChunkName, Names, Piece, Pieces, Stored};
-use super::kept::{BUCKETS, Bucket, KeptLists};
+use super::kept::{BUCKETS, Bucket, Chunk, KeptLists};
 use super::packed_ids::PackedIds;
 use crate::serde_le;
 
@@ -203,10 +204,10 @@ impl Grouping {
                 let same = stored
                     .filter(|s| s.names.buckets.len() == BUCKETS && !s.reached[k])
                     .and_then(|s| known(s.names.buckets.get(k)));
-                match same {
-                    Some(name) => Ok(Piece::Known(name)),
-                    None => encode(bucket),
-                }
+                Ok(match same {
+                    Some(name) => Piece::Known(name),
+                    None => Piece::New(bucket.encode()),
+                })
             })
             .collect::<Result<_, _>>()?;
         let order_read = stored.map(|s| match &s.read {
@@ -269,7 +270,7 @@ impl Grouping {
 
     /// The grouping the chunks `names` hold (`read` gives a chunk's bytes), `None` when one
     /// is missing or does not decode; `drift` and `doubled` are kept beside the names.
-    pub fn from_pieces<B: AsRef<[u8]> + Send>(
+    pub fn from_pieces<B: AsRef<[u8]> + Send + Sync + 'static>(
         names: Names,
         (drift, doubled): (u32, Vec<(u64, u32)>),
         read: impl Fn(&ChunkName) -> Option<B> + Sync,
@@ -283,10 +284,11 @@ impl Grouping {
                 .collect()
         }
         let base: Base = decode(&read_all(&[names.base])?)?.pop()?;
+        // Kept where they lie in their chunks, which they hold on to.
         let buckets: Vec<Bucket> = names
             .buckets
             .par_iter()
-            .map(|name| postcard::from_bytes(read(name)?.as_ref()).ok())
+            .map(|name| Bucket::read(Arc::new(read(name)?) as Chunk))
             .collect::<Option<_>>()?;
         let (numbers, order, links) = (
             read_all(&names.numbers)?,
@@ -372,32 +374,32 @@ impl Grouping {
     }
 }
 
+/// The chunks of `pieces` put in `disk`, and their names.
+#[cfg(test)]
+pub(super) fn put(disk: &mut FxHashMap<ChunkName, Vec<u8>>, pieces: Pieces) -> (Names, usize) {
+    let mut written = 0;
+    let mut name = |p: Piece| match p {
+        Piece::Known(n) => n,
+        Piece::New(bytes) => {
+            let n = *blake3::hash(&bytes).as_bytes();
+            written += usize::from(!disk.contains_key(&n));
+            disk.insert(n, bytes);
+            n
+        }
+    };
+    let names = Names {
+        base: name(pieces.base),
+        numbers: pieces.numbers.into_iter().map(&mut name).collect(),
+        buckets: pieces.buckets.into_iter().map(&mut name).collect(),
+        order: pieces.order.into_iter().map(&mut name).collect(),
+        links: pieces.links.into_iter().map(&mut name).collect(),
+    };
+    (names, written)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rustc_hash::FxHashMap;
-
-    /// The chunks of `pieces` put in `disk`, and their names.
-    fn put(disk: &mut FxHashMap<ChunkName, Vec<u8>>, pieces: Pieces) -> (Names, usize) {
-        let mut written = 0;
-        let mut name = |p: Piece| match p {
-            Piece::Known(n) => n,
-            Piece::New(bytes) => {
-                let n = *blake3::hash(&bytes).as_bytes();
-                written += usize::from(!disk.contains_key(&n));
-                disk.insert(n, bytes);
-                n
-            }
-        };
-        let names = Names {
-            base: name(pieces.base),
-            numbers: pieces.numbers.into_iter().map(&mut name).collect(),
-            buckets: pieces.buckets.into_iter().map(&mut name).collect(),
-            order: pieces.order.into_iter().map(&mut name).collect(),
-            links: pieces.links.into_iter().map(&mut name).collect(),
-        };
-        (names, written)
-    }
 
     #[test]
     fn a_grouping_read_back_from_its_chunks_is_the_same_and_a_change_writes_few() {
