@@ -4,6 +4,9 @@
 # from the second round on, served once, and takes the index step's slower path), then each
 # side builds it into its own build folder (so every build is a `+1`), the sides' order
 # alternating by round. Each build waits for a one-minute load ≤ 0.90 and prints it.
+# Each round prints its major faults and the blocks it read: a page cache reclaimed between
+# rounds (on the session 67 machine, a host policy paging out file pages idle for a minute)
+# is read again from disk, and that round's figure says so (notes/build-bench.md, session 67).
 #
 #   scripts/plus-one.sh ROUNDS "BIN DIR" ["BIN DIR" ...]
 #
@@ -39,7 +42,7 @@ for i in $(seq 1 "$rounds"); do
     quiet
     before=$(load)
     report="$out/$(basename "$bin")-$i.err"
-    /usr/bin/time -f "%e s, %U u, %S s, %M KB, %R faults" \
+    /usr/bin/time -f "%e s, %U u, %S s, %M KB, %R faults, %F major, %I blocks in" \
       "$bin" build --timings --articles "$articles" --build-dir "$dir" > /dev/null 2> "$report"
     echo "$(basename "$bin") round $i: $(tail -1 "$report")  load $before -> $(load)"
   done
