@@ -26,7 +26,8 @@ const MAGIC: &[u8; 8] = b"ARSHIFT\x01";
 /// file's would all read as changed. v9: the head names the build cache the grouping was
 /// saved beside ([`Saved::beside`]). v10: the head keeps the body keys held twice
 /// ([`Grouping::doubled`]): a v9 file's, none, would hide a duplicate. v11: a bucket of the
-/// kept lists is words, read where they lie in its mapped chunk (`threads::kept`).
+/// kept lists, and a range of numbers, are words: their lists, fingerprints and signatures
+/// read where they lie in their mapped chunks (`threads::in_place`).
 const VERSION: u32 = 11;
 /// The file's name inside the build folder.
 pub const FILE_NAME: &str = "threads.bin";

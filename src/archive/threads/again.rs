@@ -37,6 +37,7 @@ use super::links::{self, Link, REACH, UNDATED, Vector, day_key};
 use super::packed_ids::PackedIds;
 use super::places::{NEW, longest_rising, old_places};
 use super::profile::ProfileRef;
+use super::signatures::Signatures;
 
 #[cfg(test)]
 pub(super) mod tests;
@@ -84,11 +85,9 @@ pub struct Grouping {
     /// Articles added, changed or removed since the base was counted.
     pub(super) drift: u32,
     pub(super) ids: PackedIds,
-    pub(super) prints: Vec<u64>,
     pub(super) days: Vec<Option<i32>>,
-    /// Every number's signature, one after the other; `ends[m]` is where number `m`'s ends.
-    pub(super) terms: Vec<u32>,
-    pub(super) ends: Vec<u32>,
+    /// Every number's fingerprint and signature.
+    pub(super) signatures: Signatures,
     /// The number of the article at each place.
     pub(super) order: Vec<u32>,
     /// `(a, b, similarity)` by number, in join order (see [`links::join_order`], by place).
@@ -104,14 +103,12 @@ pub struct Grouping {
 
 impl Grouping {
     pub(super) fn signature(&self, m: u32) -> &[u32] {
-        let m = m as usize;
-        let start = if m == 0 { 0 } else { self.ends[m - 1] as usize };
-        &self.terms[start..self.ends[m] as usize]
+        self.signatures.signature(m as usize)
     }
 
     /// Numbers given out, holes among them.
     pub(super) fn slots(&self) -> usize {
-        self.prints.len()
+        self.signatures.len()
     }
 
     /// Each number's place ([`NONE`] for a hole), when the grouping is whole: its arrays
@@ -120,11 +117,8 @@ impl Grouping {
     /// read ([`KeptLists::are_whole`]).
     fn places(&self) -> Option<Vec<u32>> {
         let slots = self.slots();
-        let agree = self.ids.len() == slots
-            && self.days.len() == slots
-            && self.ends.len() == slots
-            && self.ends.is_sorted()
-            && self.ends.last().map_or(0, |&e| e as usize) == self.terms.len();
+        let agree =
+            self.ids.len() == slots && self.days.len() == slots && self.signatures.is_whole();
         if !agree {
             return None;
         }
@@ -229,15 +223,14 @@ pub(super) fn grouping_of(
         terms.extend_from_slice(s);
         ends.push(terms.len() as u32);
     }
+    let signatures = Signatures::made(prints, terms, ends);
     let grouping = Grouping {
         base,
         drift,
         ids,
-        prints,
         order: (0..days.len() as u32).collect(),
         days,
-        terms,
-        ends,
+        signatures,
         links: links
             .iter()
             .map(|l| (l.a as u32, l.b as u32, l.similarity))
@@ -286,7 +279,7 @@ pub(super) fn again(mut g: Grouping, items: &[Item], kept_items: &[usize]) -> Op
     let mut unsaid_prints = unsaid.iter().zip(&prints).peekable();
     for (i, &o) in old_place.iter().enumerate() {
         let print = unsaid_prints.next_if(|u| *u.0 == i).map(|u| *u.1);
-        if o != NEW && print.is_none_or(|p| g.prints[g.order[o as usize] as usize] == p) {
+        if o != NEW && print.is_none_or(|p| g.signatures.print(g.order[o as usize] as usize) == p) {
             number[i] = g.order[o as usize];
             kept[o as usize] = true;
         } else {
@@ -342,13 +335,12 @@ pub(super) fn again(mut g: Grouping, items: &[Item], kept_items: &[usize]) -> Op
         g.ids.push(item(i).id);
         // Made here for an article said to be unchanged but taken as changed (moved, or
         // not in the grouping: a verbatim duplicate then).
-        g.prints.push(match item(i).unchanged {
+        let print = match item(i).unchanged {
             true => fingerprint(profile(i), day(i)),
             false => print_of(i),
-        });
+        };
         g.days.push(day(i));
-        g.terms.extend(links::signature(&vectors[&i]));
-        g.ends.push(g.terms.len() as u32);
+        g.signatures.push(print, &links::signature(&vectors[&i]));
     }
     let mut place_of = vec![NONE; g.slots()];
     for (i, &m) in number.iter().enumerate() {

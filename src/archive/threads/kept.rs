@@ -7,12 +7,9 @@
 //! own arrays, so that an edit moves a bucket's entries, not all of them. A bucket read back
 //! from its chunk is read where it lies, and made its own only when a change edits it.
 
-use std::fmt;
-use std::ops::Deref;
-use std::sync::Arc;
-
 use rayon::prelude::*;
-use zerocopy::FromBytes;
+
+use super::in_place::{Chunk, Words, put_words};
 
 /// Buckets of lists: terms are hashes, so each holds about as many lists; at a million
 /// articles (sixteen million entries) a bucket is some 250 kB.
@@ -23,73 +20,14 @@ fn bucket_of(t: u32) -> usize {
     (t >> (32 - BUCKETS.trailing_zeros())) as usize
 }
 
-/// A bucket's chunk as read, shared by the arrays read where they lie in it (a mapped file;
-/// bytes of their own in tests).
-pub(super) type Chunk = Arc<dyn AsRef<[u8]> + Send + Sync>;
-
-/// Numbers of a bucket: made (by a build from nothing, or a change), or read where they lie
-/// in the bucket's chunk. A `+1` reads most buckets and edits a few: decoded into arrays of
-/// their own, every bucket was copied out of its chunk at every build (at a million articles
-/// ≈ 70 MB of fresh pages, on the load's thread beside the listing's stats).
-#[derive(Clone)]
-enum Words {
-    Made(Vec<u32>),
-    /// `len` numbers from the chunk's word `from`, found aligned and within it when read.
-    Read {
-        chunk: Chunk,
-        from: usize,
-        len: usize,
-    },
-}
-
-impl Default for Words {
-    fn default() -> Words {
-        Words::Made(Vec::new())
-    }
-}
-
-/// The chunk's bytes as little-endian words, where the machine reads them so in place: whole
-/// words, aligned (a chunk is mapped from the start of its file, at a page).
-fn words_in(bytes: &[u8]) -> Option<&[u32]> {
-    let whole = &bytes[..bytes.len() / 4 * 4];
-    cfg!(target_endian = "little")
-        .then(|| <[u32]>::ref_from_bytes(whole).ok())
-        .flatten()
-}
-
-impl Deref for Words {
-    type Target = [u32];
-    fn deref(&self) -> &[u32] {
-        match self {
-            Words::Made(words) => words,
-            // Found in place when read: empty only for a chunk gone wrong since.
-            Words::Read { chunk, from, len } => words_in((**chunk).as_ref())
-                .and_then(|words| words.get(*from..from + len))
-                .unwrap_or_default(),
-        }
-    }
-}
-
-impl PartialEq for Words {
-    fn eq(&self, other: &Words) -> bool {
-        **self == **other
-    }
-}
-
-impl fmt::Debug for Words {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        (**self).fmt(f)
-    }
-}
-
 /// The lists of the terms of one bucket, terms ascending, no list empty.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct Bucket {
-    terms: Words,
+    terms: Words<u32>,
     /// Where each term's list ends in `articles`.
-    ends: Words,
+    ends: Words<u32>,
     /// Numbers only: an article's day and place are the grouping's, not written twice.
-    articles: Words,
+    articles: Words<u32>,
 }
 
 /// A bucket's lists being made: [`Bucket`]'s arrays, its own.
@@ -134,45 +72,31 @@ impl Bucket {
     /// ends and numbers, each a little-endian word. Words throughout, so that a chunk mapped
     /// at a page is read where it lies ([`Bucket::read`]).
     pub(super) fn encode(&self) -> Vec<u8> {
-        let counts = [self.terms.len() as u32, self.articles.len() as u32];
-        let words = counts.iter().chain(&*self.terms).chain(&*self.ends);
-        words
-            .chain(&*self.articles)
-            .flat_map(|w| w.to_le_bytes())
-            .collect()
+        let mut bytes = Vec::with_capacity(4 * (2 + 2 * self.terms.len() + self.articles.len()));
+        put_words(
+            &mut bytes,
+            &[self.terms.len() as u32, self.articles.len() as u32],
+        );
+        put_words(&mut bytes, &self.terms);
+        put_words(&mut bytes, &self.ends);
+        put_words(&mut bytes, &self.articles);
+        bytes
     }
 
-    /// The bucket `chunk` keeps ([`Bucket::encode`]): its arrays read where they lie when the
-    /// chunk's words are aligned and the machine's little-endian, copied out otherwise.
-    /// `None` for a chunk of another length than its counts say; whether its lists agree is
-    /// [`Bucket::is_whole`]'s to tell.
+    /// The bucket `chunk` keeps ([`Bucket::encode`]), its arrays read where they lie
+    /// ([`Words::read`]). `None` for a chunk of another length than its counts say; whether
+    /// its lists agree is [`Bucket::is_whole`]'s to tell.
     pub(super) fn read(chunk: Chunk) -> Option<Bucket> {
-        let bytes = (*chunk).as_ref();
-        let word = |k: usize| -> Option<u32> {
-            Some(u32::from_le_bytes(
-                bytes.get(4 * k..4 * k + 4)?.try_into().ok()?,
-            ))
-        };
-        let (terms, articles) = (word(0)?, word(1)?);
-        if bytes.len() as u64 != 4 * (2 + 2 * u64::from(terms) + u64::from(articles)) {
+        let counts = Words::<u32>::read(&chunk, 0, 2)?;
+        let (terms, articles) = (u64::from(counts[0]), u64::from(counts[1]));
+        if (*chunk).as_ref().len() as u64 != 4 * (2 + 2 * terms + articles) {
             return None;
         }
         let (terms, articles) = (terms as usize, articles as usize);
-        let spans = [(2, terms), (2 + terms, terms), (2 + 2 * terms, articles)];
-        let [terms, ends, articles] = match words_in(bytes) {
-            Some(_) => spans.map(|(from, len)| Words::Read {
-                chunk: Arc::clone(&chunk),
-                from,
-                len,
-            }),
-            None => {
-                spans.map(|(from, len)| Words::Made((from..from + len).filter_map(word).collect()))
-            }
-        };
         Some(Bucket {
-            terms,
-            ends,
-            articles,
+            terms: Words::read(&chunk, 8, terms)?,
+            ends: Words::read(&chunk, 8 + 4 * terms, terms)?,
+            articles: Words::read(&chunk, 8 + 8 * terms, articles)?,
         })
     }
 
@@ -365,6 +289,7 @@ impl KeptLists {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     /// The lists of `postings` `(term, number)` in `key` order, as a build from nothing makes
     /// them.
@@ -464,17 +389,8 @@ mod tests {
         assert_eq!(kept.get(terms[0]), None);
     }
 
-    /// Bytes that start one byte into their own: words there are never aligned.
-    struct Shifted(Vec<u8>);
-
-    impl AsRef<[u8]> for Shifted {
-        fn as_ref(&self) -> &[u8] {
-            &self.0[1..]
-        }
-    }
-
     #[test]
-    fn a_bucket_read_back_is_read_where_it_lies_when_aligned_and_copied_otherwise() {
+    fn a_bucket_read_back_is_the_bucket_and_lies_in_its_chunk() {
         let postings: Vec<(u32, u32)> = (0..60u32).map(|m| (m % 7 * 3 + 1, m)).collect();
         let kept = made(&postings, |m| ((m % 5) as i32, m));
         let bucket = &kept.buckets()[0];
@@ -483,14 +399,7 @@ mod tests {
 
         let aligned = Bucket::read(Arc::new(bytes.clone()) as Chunk).unwrap();
         assert_eq!(&aligned, bucket);
-        let in_place = matches!(aligned.articles, Words::Read { .. });
-        assert_eq!(in_place, cfg!(target_endian = "little"));
-
-        let mut shifted = vec![0];
-        shifted.extend_from_slice(&bytes);
-        let copied = Bucket::read(Arc::new(Shifted(shifted)) as Chunk).unwrap();
-        assert_eq!(&copied, bucket);
-        assert!(matches!(copied.articles, Words::Made(_)));
+        assert_eq!(aligned.articles.in_place(), cfg!(target_endian = "little"));
 
         // A chunk cut short, or longer than its counts say, is no bucket.
         let cut = bytes[..bytes.len() - 4].to_vec();

@@ -40,6 +40,7 @@
 mod again;
 mod by_root;
 mod chunks;
+mod in_place;
 mod join;
 mod kept;
 mod links;
@@ -47,6 +48,7 @@ mod packed_ids;
 mod places;
 mod profile;
 mod shared;
+mod signatures;
 mod stored;
 mod tally;
 mod verbatim;

@@ -78,6 +78,11 @@ impl PackedIds {
         self.ends.push(end);
     }
 
+    /// The ids one after the other, and where each ends.
+    pub(super) fn written(&self) -> (&str, &[u32]) {
+        (&self.text, &self.ends)
+    }
+
     /// Ids `from..to`, packed on their own.
     pub(super) fn range(&self, from: usize, to: usize) -> PackedIds {
         let start = if from == 0 { 0 } else { self.ends[from - 1] };

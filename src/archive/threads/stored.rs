@@ -5,7 +5,8 @@
 //! a few terms, so a `+1` encodes the last range of numbers, a few buckets, and the places
 //! and links (a few bytes an article): every other chunk is the one already written, known by
 //! its name. The whole grouping written at each build was 19 MB at 100,000 articles and
-//! ≈ 190 MB at a million.
+//! ≈ 190 MB at a million. The buckets and the numbers' ranges are words, read back where they
+//! lie in their mapped chunks (`in_place`), not copied out at every build.
 
 use std::hash::Hasher;
 use std::sync::Arc;
@@ -16,50 +17,90 @@ use serde::{Deserialize, Serialize};
 
 use super::again::{Base, Grouping};
 use super::chunks::{ChunkName, Names, Piece, Pieces, Stored};
-use super::kept::{BUCKETS, Bucket, Chunk, KeptLists};
+use super::in_place::{Chunk, Words, put_words};
+use super::kept::{BUCKETS, Bucket, KeptLists};
 use super::packed_ids::PackedIds;
-use crate::serde_le;
-
-/// Numbers a chunk of articles holds: at a million articles, 62 chunks of ≈ 1.7 MB (fewer
-/// in tests, so that a small archive has several).
-const NUMBERS: usize = if cfg!(test) { 1 << 10 } else { 1 << 14 };
+use super::signatures::{NUMBERS, Range, Signatures};
+use crate::serde_le::{self, Le};
 
 /// A run of places or links ends after an item whose hash has this many low zero bits:
 /// ≈ 4,096 items a chunk, so that an article added or removed changes a few kilobytes.
 const CUT_BITS: u32 = 12;
 
-/// A range of numbers: each one's id, fingerprint, day and signature (`ends` from the
-/// range's first term).
-#[derive(Serialize, Deserialize)]
-struct Articles {
-    ids: PackedIds,
-    #[serde(with = "crate::serde_le")]
-    prints: Vec<u64>,
-    days: Vec<Option<i32>>,
-    #[serde(with = "crate::serde_le")]
-    terms: Vec<u32>,
-    #[serde(with = "crate::serde_le")]
-    ends: Vec<u32>,
+/// A day that is none, as a range of numbers keeps it: no day counted from a date is it.
+const NO_DAY: i32 = i32::MIN;
+
+/// A range of numbers as its chunk keeps it: each one's fingerprint, signature, id and day, as
+/// words. Its counts (numbers, terms, bytes of ids, and a zero: 16 bytes, so that the
+/// fingerprints after them fall at a multiple of 8), then the fingerprints, the terms, where
+/// each signature ends among them, where each id ends, the days ([`NO_DAY`] for none), each a
+/// little-endian word, and the ids' text. A chunk mapped at a page has its fingerprints and
+/// signatures read where they lie ([`read_articles`]).
+fn encode_articles(
+    prints: &[u64],
+    terms: &[u32],
+    ends: &[u32],
+    ids: &PackedIds,
+    days: &[Option<i32>],
+) -> Piece {
+    let (text, id_ends) = ids.written();
+    let counts = [
+        prints.len() as u32,
+        terms.len() as u32,
+        text.len() as u32,
+        0,
+    ];
+    let mut bytes = Vec::with_capacity(16 + 20 * prints.len() + 4 * terms.len() + text.len());
+    put_words(&mut bytes, &counts);
+    put_words(&mut bytes, prints);
+    put_words(&mut bytes, terms);
+    put_words(&mut bytes, ends);
+    put_words(&mut bytes, id_ends);
+    let days: Vec<u32> = days.iter().map(|d| d.unwrap_or(NO_DAY) as u32).collect();
+    put_words(&mut bytes, &days);
+    bytes.extend_from_slice(text.as_bytes());
+    Piece::New(bytes)
 }
 
-/// A chunk of [`Articles`] as written, its arrays borrowed from the chunk's bytes: appended
-/// to the grouping's straight from them (decoded into arrays of their own and then appended,
-/// each was copied twice: ≈ 150 MB at a million articles, read at every build).
-#[derive(Deserialize)]
-struct ArticlesWritten<'a> {
-    #[serde(borrow)]
-    ids: IdsWritten<'a>,
-    prints: &'a [u8],
-    days: Vec<Option<i32>>,
-    terms: &'a [u8],
-    ends: &'a [u8],
-}
-
-/// [`PackedIds`] as written, borrowed.
-#[derive(Deserialize)]
-struct IdsWritten<'a> {
+/// A range of numbers read from its chunk ([`encode_articles`]).
+struct ArticlesRead<'a> {
+    /// Its fingerprints and signatures, where they lie.
+    range: Range,
+    /// Its ids, and where each ends (little-endian bytes).
     text: &'a str,
-    ends: &'a [u8],
+    id_ends: &'a [u8],
+    days: Vec<Option<i32>>,
+}
+
+/// The range of numbers `chunk` keeps ([`encode_articles`]); `None` for a chunk of another
+/// length than its counts say, or ids that are not UTF-8.
+fn read_articles(chunk: &Chunk) -> Option<ArticlesRead<'_>> {
+    let counts = Words::<u32>::read(chunk, 0, 4)?;
+    let [slots, terms, text] = [0, 1, 2].map(|k| u64::from(counts[k]));
+    let bytes = (**chunk).as_ref();
+    if bytes.len() as u64 != 16 + 20 * slots + 4 * terms + text {
+        return None;
+    }
+    // Within the chunk's length, so within a `usize`.
+    let [slots, terms] = [slots, terms].map(|n| n as usize);
+    let at = [16, 16 + 8 * slots, 16 + 8 * slots + 4 * terms];
+    let (id_ends, days) = (at[2] + 4 * slots, at[2] + 8 * slots);
+    let text_at = days + 4 * slots;
+    let range = Range {
+        prints: Words::read(chunk, at[0], slots)?,
+        terms: Words::read(chunk, at[1], terms)?,
+        ends: Words::read(chunk, at[2], slots)?,
+    };
+    let days = (bytes[days..text_at].chunks_exact(4))
+        .map(|d| Some(u32::get(d) as i32).filter(|&d| d != NO_DAY))
+        .collect();
+    let text = std::str::from_utf8(&bytes[text_at..]).ok()?;
+    Some(ArticlesRead {
+        range,
+        text,
+        id_ends: &bytes[id_ends..id_ends + 4 * slots],
+        days,
+    })
 }
 
 /// A chunk of [`Numbers`] or [`Links`] as written, borrowed.
@@ -185,14 +226,9 @@ impl Grouping {
                 if let Some(name) = same {
                     return Ok(Piece::Known(name));
                 }
-                let first = if from == 0 { 0 } else { self.ends[from - 1] };
-                encode(&Articles {
-                    ids: self.ids.range(from, to),
-                    prints: self.prints[from..to].to_vec(),
-                    days: self.days[from..to].to_vec(),
-                    terms: self.terms[first as usize..self.ends[to - 1] as usize].to_vec(),
-                    ends: self.ends[from..to].iter().map(|e| e - first).collect(),
-                })
+                let (prints, terms, ends) = self.signatures.range(from, to);
+                let (ids, days) = (self.ids.range(from, to), &self.days[from..to]);
+                Ok(encode_articles(&prints, &terms, &ends, &ids, days))
             })
             .collect::<Result<_, _>>()?;
         let buckets = self
@@ -290,12 +326,12 @@ impl Grouping {
             .par_iter()
             .map(|name| Bucket::read(Arc::new(read(name)?) as Chunk))
             .collect::<Option<_>>()?;
-        let (numbers, order, links) = (
-            read_all(&names.numbers)?,
-            read_all(&names.order)?,
-            read_all(&names.links)?,
-        );
-        let articles: Vec<ArticlesWritten> = decode(&numbers)?;
+        // The numbers' ranges kept where they lie in their chunks, which they hold on to.
+        let numbers: Vec<Chunk> = (names.numbers.par_iter())
+            .map(|name| Some(Arc::new(read(name)?) as Chunk))
+            .collect::<Option<_>>()?;
+        let articles: Vec<_> = numbers.iter().map(read_articles).collect::<Option<_>>()?;
+        let (order, links) = (read_all(&names.order)?, read_all(&names.links)?);
         let order: Vec<Written> = decode(&order)?;
         let links: Vec<Written> = decode(&links)?;
         let runs: (Vec<u32>, Vec<u32>) = (
@@ -316,52 +352,39 @@ impl Grouping {
             first_links.push(items.clone().next().map_or((0, 0), |(a, b, _)| (a, b)));
             whole_links.extend(items);
         }
-        let slots: usize = articles.iter().map(|a| a.prints.len() / 8).sum();
+        let slots: usize = articles.iter().map(|a| a.range.prints.len()).sum();
         // Room for the numbers a change appends (at most its allowance, 1% of the base's
         // articles): full to the brim, one more number moved each array whole into pages of
         // its own (at a million articles ≈ 100 MB copied, 25,000 pages faulted, at every `+1`).
         // Room not written to is never faulted.
         let more = slots / 64 + 64;
-        let text: usize = articles.iter().map(|a| a.ids.text.len()).sum();
-        let terms: usize = articles.iter().map(|a| a.terms.len() / 4).sum();
+        let text: usize = articles.iter().map(|a| a.text.len()).sum();
+        let mut ids = PackedIds::with_capacity(slots + more, text + text / 64 + more * 64);
+        let mut days = Vec::with_capacity(slots + more);
+        let mut ranges = Vec::with_capacity(articles.len());
+        for a in articles {
+            let before = ids.len();
+            ids.append_written(a.text, a.id_ends)?;
+            let len = a.range.prints.len();
+            if ids.len() - before != len || a.days.len() != len {
+                return None;
+            }
+            days.extend(a.days);
+            ranges.push(a.range);
+        }
+        let signatures = Signatures::read(ranges, more, more * super::SIGNATURE)?;
         let mut g = Grouping {
             base,
             drift,
-            ids: PackedIds::with_capacity(slots + more, text + text / 64 + more * 64),
-            prints: Vec::with_capacity(slots + more),
-            days: Vec::with_capacity(slots + more),
-            terms: Vec::with_capacity(terms + more * super::SIGNATURE),
-            ends: Vec::with_capacity(slots + more),
+            ids,
+            days,
+            signatures,
             order: whole_order,
             links: whole_links,
             lists: KeptLists::from_buckets(buckets),
             doubled,
             stored: None,
         };
-        let last = articles.len().saturating_sub(1);
-        for (k, a) in articles.iter().enumerate() {
-            let prints = serde_le::items::<u64>(a.prints)?;
-            let terms = serde_le::items::<u32>(a.terms)?;
-            let ends = serde_le::items::<u32>(a.ends)?;
-            let len = prints.len();
-            let whole = (len == NUMBERS || k == last)
-                && a.days.len() == len
-                && ends.len() == len
-                && ends.clone().next_back().map_or(0, |e| e as usize) == terms.len();
-            if !whole {
-                return None;
-            }
-            let first = u32::try_from(g.terms.len()).ok()?;
-            let ids = g.ids.len();
-            g.ids.append_written(a.ids.text, a.ids.ends)?;
-            if g.ids.len() - ids != len {
-                return None;
-            }
-            g.prints.extend(prints);
-            g.days.extend_from_slice(&a.days);
-            g.terms.extend(terms);
-            g.ends.extend(ends.map(|e| e + first));
-        }
         g.stored = Some(Stored {
             names,
             slots,

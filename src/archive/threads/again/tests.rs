@@ -159,7 +159,12 @@ fn by_place(g: &Grouping) -> ByPlace {
             .map(|&m| {
                 let k = m as usize;
                 let signature = g.signature(m).to_vec();
-                (g.ids.get(k).to_string(), g.prints[k], g.days[k], signature)
+                (
+                    g.ids.get(k).to_string(),
+                    g.signatures.print(k),
+                    g.days[k],
+                    signature,
+                )
             })
             .collect(),
         links: g.links().iter().map(|l| (l.a, l.b, l.similarity)).collect(),
@@ -301,7 +306,7 @@ fn a_damaged_grouping_is_grouped_from_nothing() {
     let mut damaged = [grouping.clone(), grouping.clone(), grouping.clone()];
     damaged[0].order[3] = damaged[0].order[4];
     damaged[1].links.push((0, u32::MAX - 1, 0.5));
-    damaged[2].ends.pop();
+    damaged[2].days.pop();
     for g in damaged {
         assert!(g.places().is_none());
         let (again, regrouped) = group_again(&items, Some(g));
