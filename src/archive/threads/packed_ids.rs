@@ -2,60 +2,11 @@
 //! written, read back and freed as two buffers rather than a million strings (at one million
 //! articles the grouping's ids were most of writing `threads.bin`, and of reading it back).
 
-use serde::ser::SerializeStruct;
-use serde::{Deserialize, Serialize, Serializer};
-
 /// Ids one after the other in `text`; id `i` ends at `ends[i]`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(try_from = "Packed")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct PackedIds {
     text: String,
     ends: Vec<u32>,
-}
-
-/// [`PackedIds`] as written: the ends as little-endian bytes ([`crate::serde_le`]).
-#[derive(Serialize, Deserialize)]
-struct Packed {
-    text: String,
-    #[serde(with = "crate::serde_le")]
-    ends: Vec<u32>,
-}
-
-/// Written as [`Packed`] is, from the buffers in place (not copied into one first).
-impl Serialize for PackedIds {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        struct Ends<'a>(&'a [u32]);
-        impl Serialize for Ends<'_> {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                crate::serde_le::serialize(self.0, s)
-            }
-        }
-        let mut packed = s.serialize_struct("Packed", 2)?;
-        packed.serialize_field("text", &self.text)?;
-        packed.serialize_field("ends", &Ends(&self.ends))?;
-        packed.end()
-    }
-}
-
-impl TryFrom<Packed> for PackedIds {
-    type Error = &'static str;
-
-    /// Refused unless the ends rise within the text and each falls on a character's
-    /// boundary: [`PackedIds::get`] then never fails.
-    fn try_from(p: Packed) -> Result<PackedIds, &'static str> {
-        let mut start = 0;
-        for &end in &p.ends {
-            let end = end as usize;
-            if end < start || end > p.text.len() || !p.text.is_char_boundary(end) {
-                return Err("an id's end out of order or inside a character");
-            }
-            start = end;
-        }
-        Ok(PackedIds {
-            text: p.text,
-            ends: p.ends,
-        })
-    }
 }
 
 impl PackedIds {
@@ -93,10 +44,10 @@ impl PackedIds {
         }
     }
 
-    /// Appends the ids of a chunk as written ([`Packed`]'s `text` and the little-endian bytes
-    /// of its `ends`), read in place rather than decoded into a `PackedIds` first; `None`,
-    /// and nothing appended, when the ends are not whole numbers or fall out of order or
-    /// inside a character (as [`PackedIds::try_from`] refuses).
+    /// Appends the ids of a chunk as written (their `text`, and the little-endian bytes of
+    /// their `ends`), read in place rather than decoded into a `PackedIds` first; `None`, and
+    /// nothing appended, when the ends are not whole numbers or fall out of order or inside a
+    /// character: each id then lies within the text, whole characters.
     pub(super) fn append_written(&mut self, text: &str, ends: &[u8]) -> Option<()> {
         let ends = crate::serde_le::items::<u32>(ends)?;
         let mut last = 0;
@@ -157,28 +108,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_read_back_as_packed_and_bad_ends_are_refused() {
+    fn ids_are_read_back_and_ranges_put_together_are_the_ids() {
         let ids: PackedIds = ["0123abcd", "", "مقال-جديد", "x"].into_iter().collect();
         assert_eq!(ids.len(), 4);
         let back: Vec<&str> = (0..ids.len()).map(|i| ids.get(i)).collect();
         assert_eq!(back, ["0123abcd", "", "مقال-جديد", "x"]);
-        let bytes = postcard::to_stdvec(&ids).unwrap();
-        assert_eq!(postcard::from_bytes::<PackedIds>(&bytes).unwrap(), ids);
         let mut joined = ids.range(0, 2);
         assert_eq!(joined.get(1), "");
         joined.append(&ids.range(2, 4));
         assert_eq!(joined, ids);
         assert_eq!(ids.range(2, 3).get(0), "مقال-جديد");
-
-        // An end inside the Arabic letters' two bytes, and ends that fall back.
-        for ends in [vec![9], vec![8, 4], vec![99]] {
-            let bad = Packed {
-                text: ids.text.clone(),
-                ends,
-            };
-            let bytes = postcard::to_stdvec(&bad).unwrap();
-            assert!(postcard::from_bytes::<PackedIds>(&bytes).is_err());
-        }
     }
 
     #[test]
