@@ -79,14 +79,22 @@ pub fn items<'a, T: Le + 'a>(
         .then(|| bytes.chunks_exact(T::WIDTH).map(T::get))
 }
 
-pub fn serialize<T: Le, S: Serializer>(items: &[T], s: S) -> Result<S::Ok, S::Error> {
+/// Appends `items` to `out` as one run of little-endian bytes (as [`serialize`] writes them, and
+/// [`items`] reads them back).
+pub fn put<T: Le>(out: &mut Vec<u8>, items: &[T]) {
     // Sized once and filled in place: pushed a number at a time, each push checked the
     // capacity (≈ 11 instructions a number; the grouping writes some 17 million at a million
     // articles).
-    let mut bytes = vec![0; items.len() * T::WIDTH];
-    for (out, item) in bytes.chunks_exact_mut(T::WIDTH).zip(items) {
-        item.put(out);
+    let start = out.len();
+    out.resize(start + items.len() * T::WIDTH, 0);
+    for (bytes, item) in out[start..].chunks_exact_mut(T::WIDTH).zip(items) {
+        item.put(bytes);
     }
+}
+
+pub fn serialize<T: Le, S: Serializer>(items: &[T], s: S) -> Result<S::Ok, S::Error> {
+    let mut bytes = Vec::new();
+    put(&mut bytes, items);
     s.serialize_bytes(&bytes)
 }
 

@@ -47,9 +47,7 @@ impl<T: Word> Words<T> {
             let chunk = Arc::clone(chunk);
             return Some(Words::Read { chunk, from, len });
         }
-        Some(Words::Made(
-            bytes.chunks_exact(T::WIDTH).map(T::get).collect(),
-        ))
+        Some(Words::Made(crate::serde_le::items(bytes)?.collect()))
     }
 
     /// Whether they lie in their chunk (not copied out of it).
@@ -93,18 +91,10 @@ impl<T: Word + fmt::Debug> fmt::Debug for Words<T> {
     }
 }
 
-/// The little-endian bytes of `words`, for a chunk.
-pub(super) fn put_words<T: Word>(out: &mut Vec<u8>, words: &[T]) {
-    let start = out.len();
-    out.resize(start + words.len() * T::WIDTH, 0);
-    for (w, bytes) in words.iter().zip(out[start..].chunks_exact_mut(T::WIDTH)) {
-        w.put(bytes);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::serde_le::put;
 
     /// Bytes that start one byte into their own: words there are never aligned.
     struct Shifted(Vec<u8>);
@@ -119,14 +109,14 @@ mod tests {
     fn words_are_read_in_place_when_aligned_copied_otherwise_and_never_past_the_chunk() {
         let words: Vec<u64> = vec![1, u64::MAX, 7 << 40];
         let mut bytes = vec![0; 8];
-        put_words(&mut bytes, &words);
+        put(&mut bytes, &words);
         let chunk: Chunk = Arc::new(bytes.clone());
         let read = Words::<u64>::read(&chunk, 8, 3).unwrap();
         assert_eq!(&*read, &words[..]);
         assert_eq!(read.in_place(), cfg!(target_endian = "little"));
         // At byte 4 the u64s are not aligned: copied, the same numbers.
         let mut at_four = vec![0; 4];
-        put_words(&mut at_four, &words);
+        put(&mut at_four, &words);
         let off: Chunk = Arc::new(at_four);
         let copied = Words::<u64>::read(&off, 4, 3).unwrap();
         assert_eq!((&*copied, copied.in_place()), (&words[..], false));

@@ -9,7 +9,8 @@
 
 use rayon::prelude::*;
 
-use super::in_place::{Chunk, Words, put_words};
+use super::in_place::{Chunk, Words};
+use crate::serde_le::put;
 
 /// Buckets of lists: terms are hashes, so each holds about as many lists; at a million
 /// articles (sixteen million entries) a bucket is some 250 kB.
@@ -73,13 +74,13 @@ impl Bucket {
     /// at a page is read where it lies ([`Bucket::read`]).
     pub(super) fn encode(&self) -> Vec<u8> {
         let mut bytes = Vec::with_capacity(4 * (2 + 2 * self.terms.len() + self.articles.len()));
-        put_words(
+        put(
             &mut bytes,
             &[self.terms.len() as u32, self.articles.len() as u32],
         );
-        put_words(&mut bytes, &self.terms);
-        put_words(&mut bytes, &self.ends);
-        put_words(&mut bytes, &self.articles);
+        put(&mut bytes, &self.terms);
+        put(&mut bytes, &self.ends);
+        put(&mut bytes, &self.articles);
         bytes
     }
 

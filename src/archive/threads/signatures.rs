@@ -135,8 +135,9 @@ impl PartialEq for Signatures {
 mod tests {
     use std::sync::Arc;
 
-    use super::super::in_place::{Chunk, put_words};
+    use super::super::in_place::Chunk;
     use super::*;
+    use crate::serde_le::put;
 
     /// Numbers `0..n`, number `m` with fingerprint `m * 3` and signature `[m, m + 1]` but
     /// every fifth, with none.
@@ -157,9 +158,9 @@ mod tests {
     fn range_of(s: &Signatures, from: usize, to: usize) -> Range {
         let (prints, terms, ends) = s.range(from, to);
         let mut bytes = Vec::new();
-        put_words(&mut bytes, &prints);
-        put_words(&mut bytes, &terms);
-        put_words(&mut bytes, &ends);
+        put(&mut bytes, &prints);
+        put(&mut bytes, &terms);
+        put(&mut bytes, &ends);
         let chunk: Chunk = Arc::new(bytes);
         let (t, e) = (8 * prints.len(), 8 * prints.len() + 4 * terms.len());
         Range {

@@ -17,11 +17,11 @@ use serde::{Deserialize, Serialize};
 
 use super::again::{Base, Grouping};
 use super::chunks::{ChunkName, Names, Piece, Pieces, Stored};
-use super::in_place::{Chunk, Words, put_words};
+use super::in_place::{Chunk, Words};
 use super::kept::{BUCKETS, Bucket, KeptLists};
 use super::packed_ids::PackedIds;
 use super::signatures::{NUMBERS, Range, Signatures};
-use crate::serde_le::{self, Le};
+use crate::serde_le;
 
 /// A run of places or links ends after an item whose hash has this many low zero bits:
 /// ≈ 4,096 items a chunk, so that an article added or removed changes a few kilobytes.
@@ -51,13 +51,13 @@ fn encode_articles(
         0,
     ];
     let mut bytes = Vec::with_capacity(16 + 20 * prints.len() + 4 * terms.len() + text.len());
-    put_words(&mut bytes, &counts);
-    put_words(&mut bytes, prints);
-    put_words(&mut bytes, terms);
-    put_words(&mut bytes, ends);
-    put_words(&mut bytes, id_ends);
+    serde_le::put(&mut bytes, &counts);
+    serde_le::put(&mut bytes, prints);
+    serde_le::put(&mut bytes, terms);
+    serde_le::put(&mut bytes, ends);
+    serde_le::put(&mut bytes, id_ends);
     let days: Vec<u32> = days.iter().map(|d| d.unwrap_or(NO_DAY) as u32).collect();
-    put_words(&mut bytes, &days);
+    serde_le::put(&mut bytes, &days);
     bytes.extend_from_slice(text.as_bytes());
     Piece::New(bytes)
 }
@@ -91,8 +91,8 @@ fn read_articles(chunk: &Chunk) -> Option<ArticlesRead<'_>> {
         terms: Words::read(chunk, at[1], terms)?,
         ends: Words::read(chunk, at[2], slots)?,
     };
-    let days = (bytes[days..text_at].chunks_exact(4))
-        .map(|d| Some(u32::get(d) as i32).filter(|&d| d != NO_DAY))
+    let days = serde_le::items::<u32>(&bytes[days..text_at])?
+        .map(|d| Some(d as i32).filter(|&d| d != NO_DAY))
         .collect();
     let text = std::str::from_utf8(&bytes[text_at..]).ok()?;
     Some(ArticlesRead {
