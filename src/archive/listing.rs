@@ -8,7 +8,7 @@
 //! `OsString` asked of it) and `par_bridge` takes a lock per name; the stamped names were
 //! gathered in rayon's lists, copied into one vector and sorted as 150-byte items.
 
-use std::ffi::OsString;
+use std::ffi::{CStr, OsString};
 use std::io;
 use std::path::Path;
 
@@ -64,19 +64,19 @@ pub(super) fn list<T: Send>(
             let stamped = stamped.clone();
             let folder = &folder;
             scope.spawn(move |_| {
-                let stamps = (0..batch.len()).map(|i| looked(stamp(folder, batch.name(i))));
+                let stamps = (0..batch.len()).map(|i| looked(stamp(folder, batch.c_name(i))));
                 let _ = stamped.send((stamps.collect::<Vec<_>>(), batch));
             });
         };
         let mut batch = Batch::default();
-        read_names(&folder, |name| match wanted(name) {
+        read_names(&folder, |name| match wanted(name.to_bytes()) {
             Wanted::Listed => {
                 batch.push(name);
                 if batch.len() == Batch::NAMES {
                     stamp_all(std::mem::take(&mut batch));
                 }
             }
-            Wanted::Aside => aside.push(name.to_vec()),
+            Wanted::Aside => aside.push(name.to_bytes().to_vec()),
             Wanted::No => {}
         })?;
         stamp_all(batch);
@@ -127,7 +127,7 @@ pub(super) fn list<T: Send>(
     let aside = aside
         .into_iter()
         .filter_map(|name| {
-            let stamp = looked(stamp(&folder, &name)).2?;
+            let stamp = looked(stamp_bytes(&folder, &name)).2?;
             Some((os_string(name), stamp))
         })
         .collect();
@@ -159,7 +159,7 @@ pub(super) fn look_at<'a>(
 ) -> Result<Vec<Option<Listed<'a>>>, (&'a [u8], io::Error)> {
     let folder = open(dir).map_err(|e| (&b""[..], e))?;
     names
-        .map(|name| match stamp(&folder, name) {
+        .map(|name| match stamp_bytes(&folder, name) {
             Ok(l) => Ok(Some(Listed {
                 name,
                 is_link: l.is_link,
@@ -174,9 +174,13 @@ pub(super) fn look_at<'a>(
 
 /// Names read one after another, stamped together.
 struct Batch {
+    /// Each name followed by its NUL, as the folder gave it: the stat takes it as it lies.
+    /// Given as bytes, rustix copied every name onto the stack to end it, and checked it
+    /// again, a million times a `+1` on the cores the stats keep busy (5 % of their samples,
+    /// notes/build-bench.md, session 68).
     bytes: Vec<u8>,
-    /// Where each name ends in `bytes` (a batch holds at most `NAMES` names of at most 255
-    /// bytes: under 2^32).
+    /// Where each name's NUL is in `bytes` (a batch holds at most `NAMES` names of at most
+    /// 255 bytes: under 2^32).
     ends: Vec<u32>,
 }
 
@@ -198,9 +202,10 @@ impl Batch {
     /// Room for a name at first: a dump's name is some 30 bytes; longer ones grow it.
     const NAME_BYTES: usize = 48;
 
-    fn push(&mut self, name: &[u8]) {
+    fn push(&mut self, name: &CStr) {
+        let name = name.to_bytes_with_nul();
         self.bytes.extend_from_slice(name);
-        self.ends.push(self.bytes.len() as u32);
+        self.ends.push((self.bytes.len() - 1) as u32);
     }
 
     fn len(&self) -> usize {
@@ -211,9 +216,20 @@ impl Batch {
         &self.bytes[self.start(i)..self.ends[i] as usize]
     }
 
+    /// Name `i` with its NUL.
+    fn c_name(&self, i: usize) -> &CStr {
+        let with_nul = &self.bytes[self.start(i)..=self.ends[i] as usize];
+        // Pushed from a `CStr`: a check of its 30-odd bytes, never failing.
+        CStr::from_bytes_with_nul(with_nul).unwrap_or_default()
+    }
+
     /// Where name `i` begins in `bytes`.
     fn start(&self, i: usize) -> usize {
-        if i == 0 { 0 } else { self.ends[i - 1] as usize }
+        if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] as usize + 1
+        }
     }
 }
 
@@ -225,15 +241,17 @@ fn os_string(name: Vec<u8>) -> OsString {
 #[cfg(target_os = "linux")]
 pub use linux::STAMP_FIELDS;
 #[cfg(target_os = "linux")]
-use linux::{open, read_names, stamp};
+use linux::{open, read_names, stamp, stamp_bytes};
 
 #[cfg(target_os = "linux")]
 mod linux {
+    use std::ffi::CStr;
     use std::io;
     use std::path::Path;
 
     use rustix::fd::OwnedFd;
     use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags, RawDir, StatxFlags};
+    use rustix::path::Arg;
 
     use super::Looked;
     use crate::archive::stamp::Stamp;
@@ -257,14 +275,14 @@ mod linux {
     /// Every name of `folder` but `.` and `..`, in the folder's order, read into one buffer
     /// by `getdents64` (a few hundred calls at a million names, where `ReadDir`'s 32 KiB
     /// buffer took 1,472) and handed to `each` where they lie.
-    pub(super) fn read_names(folder: &Folder, mut each: impl FnMut(&[u8])) -> io::Result<()> {
+    pub(super) fn read_names(folder: &Folder, mut each: impl FnMut(&CStr)) -> io::Result<()> {
         // An entry is at most 280 bytes (a name is at most 255): this never comes short.
         let mut buf = Vec::with_capacity(256 << 10);
         let mut entries = RawDir::new(folder, buf.spare_capacity_mut());
         while let Some(entry) = entries.next() {
             let entry = entry?;
-            let name = entry.file_name().to_bytes();
-            if name != b"." && name != b".." {
+            let name = entry.file_name();
+            if !matches!(name.to_bytes(), b"." | b"..") {
                 each(name);
             }
         }
@@ -275,7 +293,16 @@ mod linux {
     /// target's). Asks the kernel for the stamp's fields alone (and the count of links: the
     /// same stat, filled by the same call), relative to the open folder (no path made). An
     /// error when `name` itself cannot be looked at.
-    pub(super) fn stamp(folder: &Folder, name: &[u8]) -> io::Result<Looked> {
+    pub(super) fn stamp(folder: &Folder, name: &CStr) -> io::Result<Looked> {
+        stamp_of(folder, name)
+    }
+
+    /// [`stamp`] of a name not ended by a NUL (copied to end it).
+    pub(super) fn stamp_bytes(folder: &Folder, name: &[u8]) -> io::Result<Looked> {
+        stamp_of(folder, name)
+    }
+
+    fn stamp_of(folder: &Folder, name: impl Arg + Copy) -> io::Result<Looked> {
         let at = |flags| rustix::fs::statx(folder, name, flags, STAMP_FIELDS);
         let own = at(AtFlags::SYMLINK_NOFOLLOW)?;
         let is_link = FileType::from_raw_mode(own.stx_mode.into()) == FileType::Symlink;
@@ -303,11 +330,12 @@ mod linux {
 }
 
 #[cfg(not(target_os = "linux"))]
-use portable::{open, read_names, stamp};
+use portable::{open, read_names, stamp, stamp_bytes};
 
 /// Elsewhere, the same through `std::fs` (a path a name).
 #[cfg(not(target_os = "linux"))]
 mod portable {
+    use std::ffi::{CStr, CString};
     use std::fs;
     use std::io;
     use std::path::{Path, PathBuf};
@@ -321,15 +349,23 @@ mod portable {
         Ok(dir.to_path_buf())
     }
 
-    pub(super) fn read_names(folder: &Folder, mut each: impl FnMut(&[u8])) -> io::Result<()> {
+    pub(super) fn read_names(folder: &Folder, mut each: impl FnMut(&CStr)) -> io::Result<()> {
         for item in fs::read_dir(folder)? {
-            each(item?.file_name().as_encoded_bytes());
+            let name = item?.file_name().into_encoded_bytes();
+            // A name holds no NUL.
+            if let Ok(name) = CString::new(name) {
+                each(&name);
+            }
         }
         Ok(())
     }
 
+    pub(super) fn stamp(folder: &Folder, name: &CStr) -> io::Result<Looked> {
+        stamp_bytes(folder, name.to_bytes())
+    }
+
     /// Never `one_name`: without a count of links, nothing is listed by name alone.
-    pub(super) fn stamp(folder: &Folder, name: &[u8]) -> io::Result<Looked> {
+    pub(super) fn stamp_bytes(folder: &Folder, name: &[u8]) -> io::Result<Looked> {
         let path = folder.join(super::os_string(name.to_vec()));
         let own = fs::symlink_metadata(&path)?;
         let is_link = own.file_type().is_symlink();
@@ -353,6 +389,20 @@ mod tests {
 
     fn stamp_of(path: &Path) -> Option<Stamp> {
         fs::metadata(path).ok().map(|m| Stamp::of(&m))
+    }
+
+    #[test]
+    fn a_batch_gives_each_name_back_with_and_without_its_nul() {
+        let mut batch = Batch::default();
+        let names = [c"a.txt", c"", c"\xd9\x85.html", c"b"];
+        for name in names {
+            batch.push(name);
+        }
+        assert_eq!(batch.len(), names.len());
+        for (i, name) in names.iter().enumerate() {
+            assert_eq!(batch.c_name(i), *name);
+            assert_eq!(batch.name(i), name.to_bytes());
+        }
     }
 
     #[test]
