@@ -7,6 +7,8 @@
 //! at 100,000 dumps its samples were the fresh pages of the results (136 B a dump), the names
 //! compared and each cached result moved into its place (notes/build-bench.md, session 43).
 
+use std::mem::MaybeUninit;
+
 use rayon::prelude::*;
 
 use super::super::build_cache::{BuildCache, CachedChunk, Walk};
@@ -46,17 +48,14 @@ fn placed(mut dumps: Vec<Dump>, chunks: Vec<CachedChunk>) -> (Vec<Done>, Vec<(us
         chunks.push(CachedChunk::Whole(Vec::new()));
     }
     let runs = runs(&dumps, &chunks);
-    // Each file's result in its place from the start, the placeholders' fresh pages touched
-    // on both cores: a million results are moved once, not gathered again.
-    let mut done: Vec<Done> = Vec::with_capacity(dumps.len());
-    done.par_extend(
-        (0..dumps.len())
-            .into_par_iter()
-            .with_min_len(4096)
-            .map(|_| Done::placeholder()),
-    );
+    // Each file's result written once, in its place, by the walk of its run on rayon's
+    // threads: a million results are moved once, not gathered again. They were first filled
+    // with placeholders on both cores and then written over, 136 MB written twice at a
+    // million (5 % of a `+1`'s samples after its listing, notes/build-bench.md, session 68).
+    let len = dumps.len();
+    let mut done: Vec<Done> = Vec::with_capacity(len);
     let mut work = Vec::with_capacity(runs.len());
-    let (mut listed, mut places) = (dumps.as_mut_slice(), done.as_mut_slice());
+    let (mut listed, mut places) = (dumps.as_mut_slice(), &mut done.spare_capacity_mut()[..len]);
     for (chunk, run) in chunks.into_iter().zip(runs) {
         let (these, after) = listed.split_at_mut(run.len);
         let (theirs, after_places) = places.split_at_mut(run.len);
@@ -66,6 +65,10 @@ fn placed(mut dumps: Vec<Dump>, chunks: Vec<CachedChunk>) -> (Vec<Done>, Vec<(us
     let to_parse: Vec<Vec<(usize, Dump)>> = (work.into_par_iter())
         .map(|(chunk, listed, places, run)| walk_run(chunk, listed, places, run))
         .collect();
+    // SAFETY: the runs cut the listing from its start to its end ([`runs`]), and each walk
+    // wrote every place of its run; a walk that panicked never gets here, and the results it
+    // wrote are leaked, never read.
+    unsafe { done.set_len(len) };
     (done, to_parse.into_iter().flatten().collect())
 }
 
@@ -114,7 +117,7 @@ fn runs(dumps: &[Dump], chunks: &[CachedChunk]) -> Vec<Run> {
 fn walk_run(
     chunk: CachedChunk,
     listed: &mut [Dump],
-    places: &mut [Done],
+    places: &mut [MaybeUninit<Done>],
     run: Run,
 ) -> Vec<(usize, Dump)> {
     let mut cached = Walk::new(vec![chunk]);
@@ -128,19 +131,21 @@ fn walk_run(
         let d = &mut listed[k];
         // By bytes: a cache read light keeps its names unchecked, and bytes equal to a
         // listed name's are UTF-8.
-        match cached.take(d.name.as_bytes()) {
-            Some(c) if d.stamped_as(c.stamp, c.over.as_deref().copied()) => {
-                *place = Done {
-                    name: std::mem::take(&mut d.name),
-                    stamp: Some(c.stamp),
-                    over: c.over,
-                    outcomes: c.outcomes,
-                    said: c.said,
-                    from_cache: Some(run.place + cached.last_place()),
-                };
+        let done = match cached.take(d.name.as_bytes()) {
+            Some(c) if d.stamped_as(c.stamp, c.over.as_deref().copied()) => Done {
+                name: std::mem::take(&mut d.name),
+                stamp: Some(c.stamp),
+                over: c.over,
+                outcomes: c.outcomes,
+                said: c.said,
+                from_cache: Some(run.place + cached.last_place()),
+            },
+            _ => {
+                to_parse.push((run.at + k, d.take()));
+                Done::placeholder()
             }
-            _ => to_parse.push((run.at + k, d.take())),
-        }
+        };
+        place.write(done);
     }
     to_parse
 }
