@@ -62,11 +62,14 @@ fn placed(mut dumps: Vec<Dump>, chunks: Vec<CachedChunk>) -> (Vec<Done>, Vec<(us
         (listed, places) = (after, after_places);
         work.push((chunk, these, theirs, run));
     }
+    // What the `set_len` below stands on, checked where it is cheap: a place left unwalked
+    // would be read unwritten.
+    assert!(places.is_empty(), "the runs cut the whole listing");
     let to_parse: Vec<Vec<(usize, Dump)>> = (work.into_par_iter())
         .map(|(chunk, listed, places, run)| walk_run(chunk, listed, places, run))
         .collect();
-    // SAFETY: the runs cut the listing from its start to its end ([`runs`]), and each walk
-    // wrote every place of its run; a walk that panicked never gets here, and the results it
+    // SAFETY: the runs cut the listing from its start to its end ([`runs`], checked above),
+    // and each walk wrote every place of its run; a walk that panicked never gets here, and the results it
     // wrote are leaked, never read.
     unsafe { done.set_len(len) };
     (done, to_parse.into_iter().flatten().collect())
