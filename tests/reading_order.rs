@@ -29,16 +29,24 @@ fn listed(out: &Path) -> (Vec<String>, Vec<bool>) {
         .unzip()
 }
 
+/// A folder of the seeds and the real pages.
+fn articles() -> tempfile::TempDir {
+    let articles = tempfile::tempdir().unwrap();
+    copy_txt(SEEDS, articles.path());
+    copy_txt(REAL_PAGES, articles.path());
+    articles
+}
+
+/// `arshif build` of `dir` into `out`.
+fn build_for_exit(dir: &Path, out: &Path) {
+    archive::build_and_save_for_exit(dir, &compiled::path_in(out)).unwrap();
+}
+
 #[test]
 fn a_build_for_exit_lists_the_articles_as_a_build_from_nothing_after_they_moved() {
-    let articles = tempfile::tempdir().unwrap();
-    let out = tempfile::tempdir().unwrap();
+    let (articles, out) = (articles(), tempfile::tempdir().unwrap());
     let dir = articles.path();
-    copy_txt(SEEDS, dir);
-    copy_txt(REAL_PAGES, dir);
-    let exit = |out: &Path| {
-        archive::build_and_save_for_exit(dir, &compiled::path_in(out)).unwrap();
-    };
+    let exit = |out: &Path| build_for_exit(dir, out);
     exit(out.path());
     assert!(out.path().join("order.bin").is_file());
     let before = listed(out.path());
@@ -76,4 +84,52 @@ fn a_build_for_exit_lists_the_articles_as_a_build_from_nothing_after_they_moved(
     // Nothing changed: the order carried over as it is.
     exit(out.path());
     assert_eq!(listed(out.path()), after);
+}
+
+/// A `+1` with no duplicate serves every article, so its reading order is put together beside
+/// the threads step, before the served articles are known; written out, it is a build from
+/// nothing's order, and so is the next one's.
+#[test]
+fn a_build_for_exit_after_a_new_article_lists_as_a_build_from_nothing() {
+    let (articles, out) = (articles(), tempfile::tempdir().unwrap());
+    let dir = articles.path();
+    let exit = |out: &Path| build_for_exit(dir, out);
+    exit(out.path());
+    let before = listed(out.path());
+
+    // A made-up article of its own, dated among the others, and one moved by its override.
+    fs::write(
+        dir.join("600_60000000cccc0000.txt"),
+        "الرئيسية\nأخبار\nوزير الزراعة يفتتح سوقاً جديدة للمزارعين في حمص\n\
+         حمص ـ سامر علي\n12 أيلول 2015\n\
+         افتتح وزير الزراعة صباح اليوم سوقاً جديدة للمزارعين في مدينة حمص، تضم أكثر من مئة محل \
+         لبيع الخضار والفواكه.\n\
+         وقال الوزير إن السوق ستخفف عن المزارعين أعباء النقل وتقرّب الإنتاج من المستهلكين.\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("003_cf3dbfa4259b4b62.toml"),
+        "published = \"1990-01-01\"\n",
+    )
+    .unwrap();
+    exit(out.path());
+    let after = listed(out.path());
+    assert_eq!(after.0.len(), before.0.len() + 1);
+    assert!(after.0.contains(&"60000000cccc0000".to_string()));
+    let fresh = tempfile::tempdir().unwrap();
+    exit(fresh.path());
+    assert_eq!(after, listed(fresh.path()));
+
+    // Another new article: the order the last build carried, carried again.
+    fs::copy(
+        dir.join("600_60000000cccc0000.txt"),
+        dir.join("601_60000000dddd0000.txt"),
+    )
+    .unwrap();
+    fs::remove_file(dir.join("600_60000000cccc0000.txt")).unwrap();
+    exit(out.path());
+    let again = listed(out.path());
+    let fresh = tempfile::tempdir().unwrap();
+    exit(fresh.path());
+    assert_eq!(again, listed(fresh.path()));
 }
