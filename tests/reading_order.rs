@@ -86,9 +86,8 @@ fn a_build_for_exit_lists_the_articles_as_a_build_from_nothing_after_they_moved(
     assert_eq!(listed(out.path()), after);
 }
 
-/// A `+1` with no duplicate serves every article, so its reading order is put together beside
-/// the threads step, before the served articles are known; written out, it is a build from
-/// nothing's order, and so is the next one's.
+/// A `+1` with no duplicate (every article served, the order carried with one article put in):
+/// written out, its order is a build from nothing's, and so is the next one's.
 #[test]
 fn a_build_for_exit_after_a_new_article_lists_as_a_build_from_nothing() {
     let (articles, out) = (articles(), tempfile::tempdir().unwrap());

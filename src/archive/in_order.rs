@@ -88,23 +88,39 @@ fn put_in_order(
     }
     other_parts.sort_by(|a, b| a.0.cmp(&b.0));
     let key = |(i, j): At| (done[i].outcomes.published(j), done[i].outcomes.id(j));
+    let sorted = |served: &[At]| -> Vec<At> {
+        let order = reading_order(served.len(), |k| key(served[k]));
+        order.into_iter().map(|k| served[k]).collect()
+    };
     // The file replaced, whose chunks the order may keep whole: only where its entries are as
     // the build knows them to be (`entry_print::Known` knows them so by their ends), written
     // by the build whose cache this one read, into this store, none indexed again.
     let replaced = compiled::head_of(path);
-    let as_before = replaced
-        .as_ref()
-        .filter(|head| kept_whole(head, marks.read, store_name) && marks.reindexed.is_empty());
+    let as_before = replaced.as_ref().filter(|head| {
+        marks.read == Some(head.mark()) && head.store() == store_name && marks.reindexed.is_empty()
+    });
     let chunks = as_before.map_or(&[][..], |head| head.chunks());
     let spans: Vec<usize> = chunks.iter().map(|c| c.run.count()).collect();
-    // Put together beside the threads step when it presumed these served articles and runs.
-    let Ordering {
-        shape,
-        order,
-        whole,
-    } = match marks.early {
-        Some(early) if early.spans == spans && early.served == a.served => early.ordering,
-        _ => ordering(done, &a.served, &spans, marks.last_order.as_ref()),
+    // Carried over from the last build when it can be, else sorted from nothing.
+    // Each file's articles' count, its place in the cache it was reused from, and whether this
+    // build's cache holds it: read in one pass over the results (at a million files, each
+    // pass is some 170 MB read), a reused file known to be held without reading its parts.
+    // As `u32`s (a file's place, `u32::MAX` for none): 12 bytes a file, not 24.
+    let shape: Vec<(u32, u32, bool)> = (done.iter())
+        .map(|d| {
+            let cached = d.from_cache.is_some() || d.is_cached();
+            let len = u32::try_from(d.outcomes.len()).unwrap_or(u32::MAX);
+            (len, d.from_cache.unwrap_or(u32::MAX), cached)
+        })
+        .collect();
+    let files =
+        (shape.iter()).map(|&(len, from, _)| (len as usize, (from != u32::MAX).then_some(from)));
+    let last = marks.last_order.as_ref();
+    let carried =
+        last.and_then(|last| carried_order::carry(last, files, &a.served, key, sorted, &spans));
+    let (order, whole) = match carried {
+        Some(carried) => (carried.order, carried.whole),
+        None => (sorted(&a.served), Vec::new()),
     };
     // Each entry with where its parts are, but for the replaced chunks kept whole: those are
     // taken by their names, their entries not visited (at a million articles, a `+1` read
@@ -203,92 +219,6 @@ fn put_in_order(
     Ok(Some(ordering))
 }
 
-/// The served articles in reading order, with what [`put_in_order`] needs of each file.
-struct Ordering {
-    /// Each file's articles' count, its place in the cache it was reused from (`u32::MAX` for
-    /// none), and whether this build's cache holds it.
-    shape: Vec<(u32, u32, bool)>,
-    order: Vec<At>,
-    /// Where each run of `spans` is in `order` when it is there whole.
-    whole: Vec<Option<usize>>,
-}
-
-/// The reading order of `served`: carried over from the last build (`last`) when it can be,
-/// else sorted from nothing.
-fn ordering(done: &[Done], served: &[At], spans: &[usize], last: Option<&LastOrder>) -> Ordering {
-    let key = |(i, j): At| (done[i].outcomes.published(j), done[i].outcomes.id(j));
-    let sorted = |served: &[At]| -> Vec<At> {
-        let order = reading_order(served.len(), |k| key(served[k]));
-        order.into_iter().map(|k| served[k]).collect()
-    };
-    // Each file's articles' count, its place in the cache it was reused from, and whether this
-    // build's cache holds it: read in one pass over the results (at a million files, each
-    // pass is some 170 MB read), a reused file known to be held without reading its parts.
-    // As `u32`s (a file's place, `u32::MAX` for none): 12 bytes a file, not 24.
-    let shape: Vec<(u32, u32, bool)> = (done.iter())
-        .map(|d| {
-            let cached = d.from_cache.is_some() || d.is_cached();
-            let len = u32::try_from(d.outcomes.len()).unwrap_or(u32::MAX);
-            (len, d.from_cache.unwrap_or(u32::MAX), cached)
-        })
-        .collect();
-    let files =
-        (shape.iter()).map(|&(len, from, _)| (len as usize, (from != u32::MAX).then_some(from)));
-    let carried =
-        last.and_then(|last| carried_order::carry(last, files, served, key, sorted, spans));
-    let (order, whole) = match carried {
-        Some(carried) => (carried.order, carried.whole),
-        None => (sorted(served), Vec::new()),
-    };
-    Ordering {
-        shape,
-        order,
-        whole,
-    }
-}
-
-/// A reading order put together before the served articles were known ([`ordering_early`]).
-pub(super) struct Early {
-    /// The served articles it presumed.
-    served: Vec<At>,
-    /// The replaced archive's runs it presumed kept whole (their lengths, in order).
-    spans: Vec<usize>,
-    ordering: Ordering,
-}
-
-/// Whether the replaced archive's chunks may be kept whole, as far as is known before the
-/// index is updated: it was written by the build whose cache (`read`) this one read, into
-/// this store (`store_name`).
-fn kept_whole(head: &compiled::Head, read: Option<u64>, store_name: &str) -> bool {
-    read == Some(head.mark()) && head.store() == store_name
-}
-
-/// The reading order put together early, beside the threads step: every article of `done`
-/// presumed served (none dropped as a duplicate) and the replaced archive's runs presumed
-/// kept (no article indexed again). [`save_in_order`] takes it only where both hold; at a
-/// million articles it was a tenth of a second of the `+1` on one core, after the threads
-/// step, while that step left the other core idle (notes/build-bench.md, session 68).
-pub(super) fn ordering_early(
-    done: &[Done],
-    (store_name, path): (&str, &Path),
-    read: Option<u64>,
-    last: &LastOrder,
-) -> Early {
-    let served: Vec<At> = super::build::every_article(done).collect();
-    let replaced = compiled::head_of(path);
-    let as_before = replaced
-        .as_ref()
-        .filter(|head| kept_whole(head, read, store_name));
-    let chunks = as_before.map_or(&[][..], |head| head.chunks());
-    let spans: Vec<usize> = chunks.iter().map(|c| c.run.count()).collect();
-    let ordering = ordering(done, &served, &spans, Some(last));
-    Early {
-        served,
-        spans,
-        ordering,
-    }
-}
-
 /// What tells [`save_in_order`] which entries are as the archive it replaces holds them.
 pub(super) struct Marks<'a> {
     /// This build's ([`super::build_cache::new_mark`]).
@@ -302,6 +232,4 @@ pub(super) struct Marks<'a> {
     pub(super) last_order: Option<LastOrder>,
     /// Every file's id is its name's (none had to be made unique).
     pub(super) as_named: bool,
-    /// The reading order put together beside the threads step ([`ordering_early`]), if it was.
-    pub(super) early: Option<Early>,
 }

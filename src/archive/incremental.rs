@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use super::build::{Done, assemble, collect, finish_report, into_archive};
 use super::build_cache::{self, BuildCache, CachedRef, Decode};
-use super::in_order::{Marks, ordering_early, save_in_order};
+use super::in_order::{Marks, save_in_order};
 use super::index_list::{self, Listed};
 use super::index_update::{self, unnamed};
 use super::last_build::{self, Last};
@@ -382,16 +382,9 @@ fn build_and_write(
     // are grouped (at a million dumps, 2.6 s that came after the index, alone on the step's
     // critical path). Named by the cache file only once the index is committed, below.
     let digester = Digester::new();
-    let (mut assembled, dump_chunks, dumps_took, synced, every_one_cached, listed, early) =
+    let (mut assembled, dump_chunks, dumps_took, synced, every_one_cached, listed) =
         std::thread::scope(|scope| {
             let syncing = scope.spawn(|| unsynced.sync());
-            // The archive's reading order, put together while the threads are grouped (on one
-            // core, most of the step), every article presumed served: the index step below takes
-            // it where that holds.
-            let ordering = scope.spawn(|| {
-                let files = (store_name.as_str(), compiled_path);
-                (last_order.as_ref()).map(|last| ordering_early(&done, files, read_mark, last))
-            });
             // The writers beside the step, one after the other on a thread of their own, their
             // passes too: on rayon's global pool, `assemble`'s passes queued behind theirs.
             let writing = scope.spawn(|| {
@@ -419,10 +412,7 @@ fn build_and_write(
             let (written, took, every_one, listed) =
                 writing.join().expect("writing the cache does not panic");
             let synced = syncing.join().expect("syncing the store does not panic");
-            let early = ordering
-                .join()
-                .expect("ordering the archive does not panic");
-            (assembled, written, took, synced, every_one, listed, early)
+            (assembled, written, took, synced, every_one, listed)
         });
     synced?;
     // Moved once nothing reads them: cloned while the cache's dumps were written beside the
@@ -484,7 +474,6 @@ fn build_and_write(
                         reindexed: &updated.reindexed,
                         last_order,
                         as_named,
-                        early,
                     },
                     &mut report,
                 )?,
