@@ -176,8 +176,9 @@ pub(super) fn look_at<'a>(
 struct Batch {
     /// Each name followed by its NUL, as the folder gave it: the stat takes it as it lies.
     /// Given as bytes, rustix copied every name onto the stack to end it, and checked it
-    /// again, a million times a `+1` on the cores the stats keep busy (5 % of their samples,
-    /// notes/build-bench.md, session 68).
+    /// again, a million times a `+1` on the cores the stats keep busy; ended here, the
+    /// stats took a fifth fewer samples (the kernel's entry and copies with them) and the
+    /// million's `+1` 0.29 s less (notes/build-bench.md, session 68).
     bytes: Vec<u8>,
     /// Where each name's NUL is in `bytes` (a batch holds at most `NAMES` names of at most
     /// 255 bytes: under 2^32).

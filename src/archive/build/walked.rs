@@ -50,7 +50,7 @@ fn placed(mut dumps: Vec<Dump>, chunks: Vec<CachedChunk>) -> (Vec<Done>, Vec<(us
     let runs = runs(&dumps, &chunks);
     // Each file's result written once, in its place, by the walk of its run on rayon's
     // threads: a million results are moved once, not gathered again. They were first filled
-    // with placeholders on both cores and then written over, 136 MB written twice at a
+    // with placeholders on both cores and then written over: 128 MB written twice at a
     // million (5 % of a `+1`'s samples after its listing, notes/build-bench.md, session 68).
     let len = dumps.len();
     let mut done: Vec<Done> = Vec::with_capacity(len);
@@ -69,8 +69,8 @@ fn placed(mut dumps: Vec<Dump>, chunks: Vec<CachedChunk>) -> (Vec<Done>, Vec<(us
         .map(|(chunk, listed, places, run)| walk_run(chunk, listed, places, run))
         .collect();
     // SAFETY: the runs cut the listing from its start to its end ([`runs`], checked above),
-    // and each walk wrote every place of its run; a walk that panicked never gets here, and the results it
-    // wrote are leaked, never read.
+    // and each walk wrote every place of its run; a walk that panicked never gets here, and
+    // the results it wrote are leaked, never read.
     unsafe { done.set_len(len) };
     (done, to_parse.into_iter().flatten().collect())
 }
