@@ -19,13 +19,17 @@ pub(super) struct Range {
 }
 
 impl Range {
-    /// Whether its arrays agree: a fingerprint and an end each, the ends rising to the terms'
-    /// count.
     fn is_whole(&self) -> bool {
-        self.ends.len() == self.prints.len()
-            && self.ends.is_sorted()
-            && self.ends.last().map_or(0, |&e| e as usize) == self.terms.len()
+        agree(self.prints.len(), &self.terms, &self.ends)
     }
+}
+
+/// Whether numbers' arrays agree: a fingerprint (of `prints`) and an end each, the ends rising
+/// to the terms' count.
+fn agree(prints: usize, terms: &[u32], ends: &[u32]) -> bool {
+    ends.len() == prints
+        && ends.is_sorted()
+        && ends.last().map_or(0, |&e| e as usize) == terms.len()
 }
 
 /// Every number's fingerprint and signature.
@@ -75,9 +79,7 @@ impl Signatures {
 
     /// Whether the numbers made since the ranges were read agree.
     pub(super) fn is_whole(&self) -> bool {
-        self.ends.len() == self.prints.len()
-            && self.ends.is_sorted()
-            && self.ends.last().map_or(0, |&e| e as usize) == self.terms.len()
+        agree(self.prints.len(), &self.terms, &self.ends)
     }
 
     /// Number `m`'s fingerprint.
