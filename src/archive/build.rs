@@ -29,10 +29,14 @@ use crate::parse::BodyKeys;
 use crate::search::ArticleTerms;
 pub(super) use ids::Ids;
 use ids::{given_by_name, kept_ids};
+pub(super) use taken::{Still, taken_with};
+#[cfg(test)]
+pub(super) use walked::placed as walked_placed;
 pub(super) use walked::{Placed, walked};
 
 mod heads;
 mod ids;
+mod taken;
 mod walked;
 
 /// One file's result in this build.

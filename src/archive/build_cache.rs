@@ -26,11 +26,13 @@ use super::threads::Profile;
 use crate::capture::warc::Skip;
 
 mod cached_chunk;
+mod names;
 mod read;
 mod table;
 mod walk;
 mod write;
 pub use cached_chunk::{CachedChunk, Taken};
+pub use names::{Names, name_key, stamps_key};
 pub use walk::Walk;
 pub use write::{
     CachedRef, DumpChunks, Dumps, Unnamed, name_written, new_mark, write_held, write_unnamed,
@@ -111,6 +113,13 @@ impl Cached {
 }
 
 impl BuildCache {
+    /// The cache with its dumps' table by name, for a listing that looks its names up in it
+    /// rather than sorting them ([`Names`]).
+    pub fn with_names(mut self) -> BuildCache {
+        self.names = Some(Names::of(&self.dumps));
+        self
+    }
+
     /// Every dump, in order, each made or moved out of its chunk.
     pub fn every_dump(self) -> impl Iterator<Item = Cached> {
         self.dumps.into_iter().flat_map(CachedChunk::into_dumps)
@@ -166,6 +175,8 @@ pub struct BuildCache {
     pub indexed: IndexList,
     /// The chunks `dumps` was read from, in order.
     pub dump_chunks: Vec<KnownChunk>,
+    /// `dumps` by name, for a listing to look its names up in ([`BuildCache::with_names`]).
+    pub names: Option<Names>,
 }
 
 /// One chunk of the cache's dumps as read: enough to know, at the next save, that a run of
@@ -265,6 +276,7 @@ impl BuildCache {
             dumps,
             indexed: indexed.ok()?,
             dump_chunks,
+            names: None,
         })
     }
 }

@@ -20,7 +20,7 @@ use super::model::Archive;
 use super::reconcile::{LazyIndex, Pending};
 use super::report::BuildReport;
 use super::results::Outcomes;
-use super::scan::scan_with_overrides;
+use super::scan::read_folder;
 use super::store::{self, PartRef, Store, StoreWriter};
 use super::store_sink::StoreSink;
 use super::told::Listing;
@@ -270,10 +270,20 @@ fn build_and_write(
             (Ok((Listing::Known(known), overrides)), last)
         }
         None => {
-            let (listed, last) = last_build::beside(
-                || scan_with_overrides(articles).map(|(d, o)| (Listing::Whole(d), o)),
-                load,
-            );
+            // The cache's dumps by name, for the listing to look its names up in.
+            let load = || {
+                let mut last = load();
+                let started = Instant::now();
+                last.cache = last.cache.map(BuildCache::with_names);
+                last.took += started.elapsed();
+                last
+            };
+            let listed = || -> Result<_, ArchiveError> {
+                let folder = read_folder(articles)?;
+                let overrides = folder.overrides.clone();
+                Ok((Listing::Whole(folder), overrides))
+            };
+            let (listed, last) = last_build::beside(listed, load);
             report.lap("list the dumps (and load the cache beside)", &mut clock);
             let took = last.took;
             report.timings.push(("  of which the cache loaded", took));
@@ -281,8 +291,6 @@ fn build_and_write(
         }
     };
     let (listing, overrides) = listed?;
-    // Whether the next build may list from this one's cache (and the watcher's names).
-    let vouches = listing.vouches();
     let Last {
         mut cache,
         grouping,
@@ -323,7 +331,9 @@ fn build_and_write(
         .as_mut()
         .map(|c| std::mem::take(&mut c.dump_chunks))
         .unwrap_or_default();
-    let (mut done, ids, parsed) = collect(articles, listing.placed(cache)?, &sink)?;
+    // Whether the next build may list from this one's cache (and the watcher's names).
+    let (placed, vouches) = listing.placed(cache)?;
+    let (mut done, ids, parsed) = collect(articles, placed, &sink)?;
     report.files_read = done.len();
     report.reused = done.len() - parsed.len();
     // Carried over only while every file's id is its name's, in this build as in the last.

@@ -1,6 +1,7 @@
-//! A folder's files listed as a build needs them: every name read into one buffer, the wanted
-//! ones sorted by their bytes, and each stamped by a stat relative to the open folder, on all
-//! cores, straight into its place in the list.
+//! A folder's files listed as a build needs them: every name read into one buffer and each
+//! wanted one stamped by a stat relative to the open folder, on all cores, a batch at a time
+//! as the folder is read; then sorted by their bytes, each made into its item in its place in
+//! the list ([`Stamped::sorted`]), or read where they lie ([`Stamped::par_runs`]).
 //!
 //! At a million dumps the listing was above the `+1`'s whole aim by itself. The stats are
 //! most of it and stay (a file rewritten in place changes nothing but its own inode), so what
@@ -48,11 +49,19 @@ pub(super) type Aside = Vec<(OsString, Stamp)>;
 /// The files of `dir` that `wanted` lists, sorted by their names' bytes (the paths' order in
 /// one folder) and each made by `make` on rayon's threads, and those it sets aside with their
 /// stamps (unless they could not be looked at), in the folder's order.
-pub(super) fn list<T: Send>(
+#[cfg(test)]
+fn list<T: Send>(
     dir: &Path,
     wanted: impl Fn(&[u8]) -> Wanted,
     make: impl Fn(Listed<'_>) -> T + Sync,
 ) -> io::Result<(Vec<T>, Aside)> {
+    let (stamped, aside) = read(dir, wanted)?;
+    Ok((stamped.sorted(make), aside))
+}
+
+/// The files of `dir` that `wanted` lists, each stamped, in the folder's order (not sorted:
+/// [`Stamped::sorted`]), and those it sets aside with their stamps.
+pub(super) fn read(dir: &Path, wanted: impl Fn(&[u8]) -> Wanted) -> io::Result<(Stamped, Aside)> {
     let folder = open(dir)?;
     // The names are stamped a batch at a time on rayon's threads while this one reads on,
     // as `par_bridge` did: the folder's reading is a tenth of the listing at a million and
@@ -83,47 +92,7 @@ pub(super) fn list<T: Send>(
         io::Result::Ok(())
     })?;
     drop(stamped);
-    let batches: Vec<_> = batches.into_iter().collect();
-    // Each listed name as (its first bytes, (its batch, its place there)): sorted through its
-    // first bytes beside it, as 16-byte items ([`str_order`]).
-    let len = batches.iter().map(|(_, batch)| batch.len()).sum();
-    let mut listed: Vec<(u64, (u32, u32))> = Vec::with_capacity(len);
-    for (b, (_, batch)) in batches.iter().enumerate() {
-        listed.extend(
-            (0..batch.len()).map(|i| (str_order::prefix(batch.name(i)), (b as u32, i as u32))),
-        );
-    }
-    let name_of = |&(b, i): &(u32, u32)| batches[b as usize].1.name(i as usize);
-    // Names in one folder are unique: the unstable sort's order is the only one.
-    str_order::par_sort(&mut listed, |a, b| name_of(a).cmp(name_of(b)));
-    // In name order each name is in a batch at random, out of the caches (a miss for its stamp,
-    // its end and its bytes, every name, at a million): the stamp and end of the name `AHEAD`
-    // places on are asked for, and the bytes of the one half as far, whose end came before.
-    let at = |k: usize| {
-        listed
-            .get(k)
-            .map(|&(_, (b, i))| (&batches[b as usize], i as usize))
-    };
-    let items = (listed.par_iter().enumerate())
-        .with_min_len(256)
-        .map(|(k, &(_, (b, i)))| {
-            if let Some(((stamps, batch), i)) = at(k + AHEAD) {
-                prefetch(stamps, i);
-                prefetch(&batch.ends, i.saturating_sub(1));
-            }
-            if let Some(((_, batch), i)) = at(k + AHEAD / 2) {
-                prefetch(&batch.bytes, batch.start(i));
-            }
-            let (stamps, batch) = &batches[b as usize];
-            let (is_link, one_name, stamp) = stamps[i as usize];
-            make(Listed {
-                name: batch.name(i as usize),
-                is_link,
-                one_name,
-                stamp,
-            })
-        })
-        .collect();
+    let batches = batches.into_iter().collect();
     let aside = aside
         .into_iter()
         .filter_map(|name| {
@@ -131,7 +100,86 @@ pub(super) fn list<T: Send>(
             Some((os_string(name), stamp))
         })
         .collect();
-    Ok((items, aside))
+    Ok((Stamped { batches }, aside))
+}
+
+/// What one stat gave a listed name: whether it is a link, whether it has one name, its stamp.
+type Look = (bool, bool, Option<Stamp>);
+
+/// The listed names, each stamped, in batches in the order the folder gave them.
+pub(super) struct Stamped {
+    batches: Vec<(Vec<Look>, Batch)>,
+}
+
+impl Stamped {
+    /// The batches, each as a run of listed names, on rayon's threads.
+    pub(super) fn par_runs(&self) -> impl IndexedParallelIterator<Item = Run<'_>> {
+        (self.batches.par_iter()).map(|(stamps, batch)| Run { stamps, batch })
+    }
+
+    /// Each listed name made by `make`, in the order of their bytes, on rayon's threads.
+    pub(super) fn sorted<T: Send>(self, make: impl Fn(Listed<'_>) -> T + Sync) -> Vec<T> {
+        let batches = self.batches;
+        // Each listed name as (its first bytes, (its batch, its place there)): sorted through
+        // its first bytes beside it, as 16-byte items ([`str_order`]).
+        let len = batches.iter().map(|(_, batch)| batch.len()).sum();
+        let mut listed: Vec<(u64, (u32, u32))> = Vec::with_capacity(len);
+        for (b, (_, batch)) in batches.iter().enumerate() {
+            listed.extend(
+                (0..batch.len()).map(|i| (str_order::prefix(batch.name(i)), (b as u32, i as u32))),
+            );
+        }
+        let name_of = |&(b, i): &(u32, u32)| batches[b as usize].1.name(i as usize);
+        // Names in one folder are unique: the unstable sort's order is the only one.
+        str_order::par_sort(&mut listed, |a, b| name_of(a).cmp(name_of(b)));
+        // In name order each name is in a batch at random, out of the caches (a miss for its
+        // stamp, its end and its bytes, every name, at a million): the stamp and end of the
+        // name `AHEAD` places on are asked for, and the bytes of the one half as far, whose
+        // end came before.
+        let at = |k: usize| {
+            listed
+                .get(k)
+                .map(|&(_, (b, i))| (&batches[b as usize], i as usize))
+        };
+        (listed.par_iter().enumerate())
+            .with_min_len(256)
+            .map(|(k, &(_, (b, i)))| {
+                if let Some(((stamps, batch), i)) = at(k + AHEAD) {
+                    prefetch(stamps, i);
+                    prefetch(&batch.ends, i.saturating_sub(1));
+                }
+                if let Some(((_, batch), i)) = at(k + AHEAD / 2) {
+                    prefetch(&batch.bytes, batch.start(i));
+                }
+                let (stamps, batch) = &batches[b as usize];
+                make(Run { stamps, batch }.listed(i as usize))
+            })
+            .collect()
+    }
+}
+
+/// One batch of listed names, in the folder's order.
+#[derive(Clone, Copy)]
+pub(super) struct Run<'a> {
+    stamps: &'a [Look],
+    batch: &'a Batch,
+}
+
+impl<'a> Run<'a> {
+    pub(super) fn len(&self) -> usize {
+        self.batch.len()
+    }
+
+    /// Its name `i` as the listing found it.
+    pub(super) fn listed(&self, i: usize) -> Listed<'a> {
+        let (is_link, one_name, stamp) = self.stamps[i];
+        Listed {
+            name: self.batch.name(i),
+            is_link,
+            one_name,
+            stamp,
+        }
+    }
 }
 
 /// A stat as the listing keeps it: a name listed but not there any more (gone since the folder

@@ -49,6 +49,7 @@ pub mod dump;
 pub mod entry;
 mod entry_print;
 pub mod facets;
+mod found;
 pub mod grouping_file;
 pub mod gzip_members;
 pub mod id;

@@ -97,15 +97,34 @@ pub(super) fn scan(dir: &Path) -> Result<Vec<Dump>, ArchiveError> {
 /// [`scan`], and the overrides' names with their stamps (what the next build's listing by the
 /// watcher's names starts from: [`super::watched`]).
 pub(super) fn scan_with_overrides(dir: &Path) -> Result<(Vec<Dump>, Aside), ArchiveError> {
-    // The folder read once, each dump stamped on all cores into its place ([`listing`]):
-    // nothing kept of a name but itself, its format and its stamp.
-    let (mut dumps, overrides) =
-        listing::list(dir, wanted, dump_of).map_err(|e| ArchiveError::ReadDir {
-            path: dir.to_path_buf(),
-            cause: e,
-        })?;
-    give_overrides(&mut dumps, &overrides);
-    Ok((dumps, overrides))
+    let folder = read_folder(dir)?;
+    let overrides = folder.overrides.clone();
+    Ok((folder.dumps(), overrides))
+}
+
+/// The folder read and every dump stamped, on all cores, in the order the folder gave them
+/// ([`listing`]): nothing kept of a name but itself and its stamp.
+pub(super) fn read_folder(dir: &Path) -> Result<Folder, ArchiveError> {
+    let (stamped, overrides) = listing::read(dir, wanted).map_err(|e| ArchiveError::ReadDir {
+        path: dir.to_path_buf(),
+        cause: e,
+    })?;
+    Ok(Folder { stamped, overrides })
+}
+
+/// The dumps of a folder as read, in the folder's order, and its overrides.
+pub(super) struct Folder {
+    pub(super) stamped: listing::Stamped,
+    pub(super) overrides: Aside,
+}
+
+impl Folder {
+    /// Every dump, sorted by name, with its override's stamp.
+    pub(super) fn dumps(self) -> Vec<Dump> {
+        let mut dumps = self.stamped.sorted(dump_of);
+        give_overrides(&mut dumps, &self.overrides);
+        dumps
+    }
 }
 
 /// What the listing keeps of a file name: a dump's is listed, an override's set aside.

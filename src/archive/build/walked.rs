@@ -39,7 +39,10 @@ pub(in crate::archive) fn walked(dumps: Vec<Dump>, cache: Option<BuildCache>) ->
 }
 
 /// [`walked`] of the cache's dumps in their chunks.
-fn placed(mut dumps: Vec<Dump>, chunks: Vec<CachedChunk>) -> (Vec<Done>, Vec<(usize, Dump)>) {
+pub(in crate::archive) fn placed(
+    mut dumps: Vec<Dump>,
+    chunks: Vec<CachedChunk>,
+) -> (Vec<Done>, Vec<(usize, Dump)>) {
     // Without a cache, every dump is walked beside one empty chunk.
     let mut chunks: Vec<CachedChunk> = (chunks.into_iter())
         .filter(|chunk| !chunk.is_empty())
