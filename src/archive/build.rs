@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -30,6 +31,7 @@ use crate::search::ArticleTerms;
 pub(super) use ids::Ids;
 use ids::{given_by_name, kept_ids};
 pub(super) use taken::{Still, taken_with};
+pub(super) use threads_at::{Joining, Keep, ThreadsAt};
 #[cfg(test)]
 pub(super) use walked::placed as walked_placed;
 pub(super) use walked::{Placed, walked};
@@ -37,6 +39,7 @@ pub(super) use walked::{Placed, walked};
 mod heads;
 mod ids;
 mod taken;
+mod threads_at;
 mod walked;
 
 /// One file's result in this build.
@@ -229,16 +232,16 @@ fn progress_bar(len: usize) -> ProgressBar {
 
 /// What the whole archive is made of once every file has its result.
 pub(super) struct Assembled {
-    /// The articles served (other captures and dropped duplicates left out).
-    pub(super) served: Vec<At>,
+    /// The articles served (other captures and dropped duplicates left out). Shared: without
+    /// duplicates they are every article, which the threads are named from beside.
+    pub(super) served: Arc<Vec<At>>,
     /// The other captures of a served article's address, newest first.
     pub(super) others: HashMap<At, Vec<At>>,
     /// The threads, each article where its result is: named where it is written.
-    pub(super) threads: Vec<Vec<At>>,
-    /// What the next build groups from, when this one was asked to keep it.
-    pub(super) grouping: Option<threads::Grouping>,
-    /// Every article's id is its file's name's: no crawl's page, none made unique (warned of).
-    pub(super) named: bool,
+    pub(super) threads: ThreadsAt,
+    /// The thread that joins the threads and then keeps the grouping, when this build was
+    /// asked to keep it ([`Again`]).
+    pub(super) grouping: Option<Joining>,
     pub(super) aliases: HashMap<String, String>,
     pub(super) about: Option<String>,
 }
@@ -316,17 +319,28 @@ fn item_of(d: &Done, j: usize, saved: bool) -> threads::Item<'_> {
     }
 }
 
+/// What [`assemble`] groups again from, for a build that keeps its grouping.
+pub(super) struct Again {
+    /// The last build's grouping, if it could be read.
+    pub(super) previous: Option<threads::Grouping>,
+    /// It was saved beside the cache read (see [`threads::Item::unchanged`]).
+    pub(super) saved: bool,
+    /// What keeps the new one, on the thread that joins its threads.
+    pub(super) keep: Keep,
+}
+
 /// Captures, threads, duplicates and `about.md` over all results; skipped records and the
-/// problems found here (not the files': [`BuildReport::put_files_first`]). With `grouping`
-/// (and whether it was saved beside the cache read), threads are grouped again from it.
+/// problems found here (not the files': [`BuildReport::put_files_first`]). With `again`,
+/// threads are grouped again from its grouping, and joined on a thread of their own that
+/// then keeps the new one ([`ThreadsAt::beside`]).
 pub(super) fn assemble(
     dir: &Path,
     done: &[Done],
     ids: &[(String, Option<String>)],
     report: &mut BuildReport,
-    grouping: Option<(Option<threads::Grouping>, bool)>,
+    again: Option<Again>,
 ) -> Assembled {
-    let saved = grouping.as_ref().is_some_and(|g| g.1);
+    let saved = again.as_ref().is_some_and(|g| g.saved);
     // One pass over the results for what every file and article gives (on both cores):
     // the skipped records, the warnings, whether every id is its file's name, each
     // article's place and its item. Each was a pass of its own, every article's head
@@ -348,35 +362,30 @@ pub(super) fn assemble(
             .collect();
     }
     let id = |(i, j): At| done[i].outcomes.id(j);
+    let articles = Arc::new(articles);
     // Grouped again, each threaded article's place named as its thread is made, in the order
     // of the places: each thread's articles looked up in `articles` afterwards were a read out
-    // of the caches an article, at a million articles.
-    let (grouped, grouping) = match grouping {
-        Some((previous, _)) => {
-            let (grouped, grouping) = threads::group_again_as(&items, previous, |k| articles[k]);
-            (grouped, Some(grouping))
+    // of the caches an article, at a million articles. The duplicates are known once grouped;
+    // the threads are joined and named beside what follows.
+    let (threads, grouping, duplicates) = match again {
+        Some(Again { previous, keep, .. }) => {
+            let (duplicates, unjoined) = threads::regroup(&items, previous);
+            let shared = Arc::clone(&articles);
+            let (threads, joining) = ThreadsAt::beside(unjoined, shared, keep, named);
+            (threads, Some(joining), duplicates)
         }
         None => {
             let grouped = threads::group_profiles(&items);
             let threads = threads::named(&grouped.threads, |k| articles[k as usize]);
-            let duplicates = grouped.duplicates;
-            (
-                threads::Grouped {
-                    threads,
-                    duplicates,
-                },
-                None,
-            )
+            (ThreadsAt::Made(threads), None, grouped.duplicates)
         }
     };
-    let threads = grouped.threads;
 
     // The same article scraped twice is served once; its other id points to the kept copy.
     let mut aliases = HashMap::new();
-    if !grouped.duplicates.is_empty() {
+    if !duplicates.is_empty() {
         // The files of the few ids named, not a map of every article's.
-        let named: FxHashSet<&str> = grouped
-            .duplicates
+        let named: FxHashSet<&str> = duplicates
             .iter()
             .flat_map(|(kept, dropped)| [kept.as_str(), dropped.as_str()])
             .collect();
@@ -386,7 +395,7 @@ pub(super) fn assemble(
             .filter(|(id, _)| named.contains(id))
             .collect();
         let source_of = |id: &str| sources.get(id).map_or(id, |s| *s).to_string();
-        for (kept, dropped) in grouped.duplicates {
+        for (kept, dropped) in duplicates {
             report.problems.push(Problem {
                 file: source_of(&dropped),
                 message: format!(
@@ -401,10 +410,11 @@ pub(super) fn assemble(
     // Without duplicates every article is served: no pass reaching each one's id.
     let served = match aliases.is_empty() {
         true => articles,
-        false => articles
-            .into_iter()
-            .filter(|&at| !aliases.contains_key(id(at)))
-            .collect(),
+        false => Arc::new(
+            (articles.iter().copied())
+                .filter(|&at| !aliases.contains_key(id(at)))
+                .collect(),
+        ),
     };
 
     let about = match fs::read_to_string(dir.join("about.md")) {
@@ -424,7 +434,6 @@ pub(super) fn assemble(
         others,
         threads,
         grouping,
-        named,
         aliases,
         about,
     }
@@ -443,7 +452,7 @@ pub(super) fn into_archive(
     a: Assembled,
     store: Option<Store>,
 ) -> Result<Archive, ArchiveError> {
-    let threads = threads::named(&a.threads, |(i, j)| done[i].outcomes.id(j).to_owned());
+    let threads = threads::named(a.threads.get(), |(i, j)| done[i].outcomes.id(j).to_owned());
     let mut done: Vec<(String, Vec<WholeResult>)> = done
         .into_par_iter()
         .map(|d| Ok((d.name, d.outcomes.into_whole().map_err(cache_damaged)?)))

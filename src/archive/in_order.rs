@@ -39,10 +39,13 @@ pub(super) fn save_in_order(
     let id = |(i, j): At| done[i].outcomes.id(j);
     let dir = compiled::chunks_dir(path);
     // The threads' chunks need no order: encoded and written on a thread of their own while
-    // the order is put together (at a million articles, some 11 MB encoded and hashed).
+    // the order is put together (at a million articles, some 11 MB encoded and hashed), once
+    // the threads are joined ([`ThreadsAt::get`](super::build::ThreadsAt::get)).
     std::thread::scope(|scope| {
-        let threads = ThreadIds::At(&a.threads, &id);
-        let threads = scope.spawn(move || threads.write(&dir, Durability::Synced));
+        let threads = &a.threads;
+        let id = &id;
+        let write = move || ThreadIds::At(threads.get(), id).write(&dir, Durability::Synced);
+        let threads = scope.spawn(write);
         let files = (store_name, source, path);
         put_in_order(done, a, files, marks, report, threads)
     })

@@ -9,7 +9,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
-use super::build::{Done, assemble, collect, finish_report, into_archive};
+use super::build::{Again, Done, Joining, assemble, collect, finish_report, into_archive};
 use super::build_cache::{self, BuildCache, CachedRef, Decode};
 use super::in_order::{Marks, save_in_order};
 use super::index_list::{self, Listed};
@@ -20,7 +20,6 @@ use super::model::Archive;
 use super::reconcile::{LazyIndex, Pending};
 use super::report::BuildReport;
 use super::results::Outcomes;
-use super::scan::read_folder;
 use super::store::{self, PartRef, Store, StoreWriter};
 use super::store_sink::StoreSink;
 use super::told::Listing;
@@ -270,20 +269,11 @@ fn build_and_write(
             (Ok((Listing::Known(known), overrides)), last)
         }
         None => {
-            // The cache's dumps by name, for the listing to look its names up in.
-            let load = || {
-                let mut last = load();
-                let started = Instant::now();
-                last.cache = last.cache.map(BuildCache::with_names);
-                last.took += started.elapsed();
-                last
-            };
-            let listed = || -> Result<_, ArchiveError> {
-                let folder = read_folder(articles)?;
-                let overrides = folder.overrides.clone();
-                Ok((Listing::Whole(folder), overrides))
-            };
-            let (listed, last) = last_build::beside(listed, load);
+            let (folder, last) = last_build::read_beside(articles, load);
+            let listed = folder.map(|f| {
+                let overrides = f.overrides.clone();
+                (Listing::Whole(f), overrides)
+            });
             report.lap("list the dumps (and load the cache beside)", &mut clock);
             let took = last.took;
             report.timings.push(("  of which the cache loaded", took));
@@ -293,7 +283,7 @@ fn build_and_write(
     let (listing, overrides) = listed?;
     let Last {
         mut cache,
-        grouping,
+        grouping: (previous, saved),
         indexed: held,
         other_format,
         ..
@@ -418,12 +408,22 @@ fn build_and_write(
                     (written, started.elapsed(), every_one, listed)
                 })
             });
-            let assembled = assemble(articles, &done, &ids.given, &mut report, Some(grouping));
+            // The threads are joined, then the grouping saved, on a thread of their own from
+            // here to the build's end ([`index_update::grouping_saver`]).
+            let again = Again {
+                previous,
+                saved,
+                keep: index_update::grouping_saver(out, mark),
+            };
+            let assembled = assemble(articles, &done, &ids.given, &mut report, Some(again));
             let (written, took, every_one, listed) =
                 writing.join().expect("writing the cache does not panic");
             let synced = syncing.join().expect("syncing the store does not panic");
             (assembled, written, took, synced, every_one, listed)
         });
+    // Taken out at once: joined whatever the build does next (a failed one waits for it in
+    // its drop, an exiting one that forgets the results too).
+    let grouping = assembled.grouping.take();
     synced?;
     // Moved once nothing reads them: cloned while the cache's dumps were written beside the
     // threads, every reused dump's warnings were copied at each `+1`.
@@ -433,11 +433,6 @@ fn build_and_write(
         ("  of which the cache's dumps (meanwhile)", dumps_took),
         ("  of which the index list (meanwhile)", listed.took),
     ]);
-    let grouping = index_update::save_grouping(
-        out,
-        assembled.grouping.take(),
-        assembled.named.then_some(mark),
-    );
 
     let updated = index_update::update_index(
         out,
@@ -533,7 +528,7 @@ fn build_and_write(
         Err(e) => return unnamed(out, e),
     };
     let (archive, assembled_took) = archived?;
-    let grouping_took = grouping.join();
+    let grouping_took = grouping.and_then(Joining::join);
     if fresh || compacted {
         // Only now that the archive names the new store: a build killed before this point
         // left the old archive with its store.
@@ -547,10 +542,16 @@ fn build_and_write(
         ("  of which the index's commit (meanwhile)", commit_took),
     ]);
     if let Some(took) = grouping_took {
-        report.timings.push((
-            "  of which the grouping (meanwhile, from the index step)",
-            took,
-        ));
+        report.timings.extend([
+            (
+                "  of which the threads joined and named (meanwhile, from the threads step)",
+                took.joined,
+            ),
+            (
+                "  of which the grouping saved (meanwhile, after the threads joined)",
+                took.kept,
+            ),
+        ]);
     }
     Ok((archive, report))
 }

@@ -1,7 +1,7 @@
 //! The saved build's index step: the search index brought up to date with the served articles
 //! (by id, from their current parts) while the build cache is written beside it, with the
-//! step's lap and timings, and the threads' grouping saved from the step's start to the
-//! build's end ([`save_grouping`]). The cache is written unnamed: the caller names it once the
+//! step's lap and timings, and the threads' grouping saved beside it to the build's end
+//! ([`grouping_saver`]). The cache is written unnamed: the caller names it once the
 //! index is committed ([`build_cache::Unnamed`]).
 
 use std::collections::HashSet;
@@ -14,7 +14,7 @@ use rustc_hash::FxHashSet;
 
 use super::ArchiveError;
 use super::atomic_file::Durability;
-use super::build::{Assembled, Done};
+use super::build::{Assembled, Done, Keep};
 use super::build_cache::{self, DumpChunks, Unnamed};
 use super::chunk_files::ChunkName;
 use super::index_list::{self, Listed};
@@ -96,57 +96,32 @@ pub(super) fn unnamed<T>(out: &Path, e: ArchiveError) -> Result<T, ArchiveError>
     Err(e)
 }
 
-/// The threads' grouping saved in the build folder on a thread of its own ([`save_grouping`]),
-/// joined when dropped: a build that fails after starting it does not leave it writing in a
-/// folder the next build may hold.
-pub(super) struct GroupingSave(Option<std::thread::JoinHandle<Duration>>);
-
-/// Saves `grouping` in `out` (`beside` the cache of that mark) on a thread of its own, while
-/// the index is updated and the compiled archive written: nothing the build does after it
-/// reads it, and a build killed before it is saved leaves the last one (not beside this
-/// build's cache: the next one groups from its items, slower, not wrong). At a million it
-/// was the index step's longest writer once the index list was no longer written whole.
-pub(super) fn save_grouping(
-    out: &Path,
-    grouping: Option<Grouping>,
-    beside: Option<u64>,
-) -> GroupingSave {
+/// What saves the threads' grouping in `out` on the thread that joined its threads
+/// ([`super::build::ThreadsAt::beside`]), beside the cache of `mark` when every article's id
+/// is its file's name: while the index is updated and the compiled archive written, as
+/// nothing the build does after it reads it. A build killed before it is saved leaves the
+/// last one (not beside this build's cache: the next one groups from its items, slower, not
+/// wrong). At a million it was the index step's longest writer once the index list was no
+/// longer written whole.
+pub(super) fn grouping_saver(out: &Path, mark: u64) -> Keep {
     let out = out.to_path_buf();
-    GroupingSave(grouping.map(|grouping| {
-        std::thread::spawn(move || {
-            let started = Instant::now();
-            if let Err(e) = grouping_file::save(&out, grouping, beside) {
-                // Without it the next build groups from nothing: slower, not wrong.
-                let _ = fs::remove_file(grouping_file::path_in(&out));
-                tracing::warn!(
-                    "cannot write the threads' grouping in {}: {e}",
-                    out.display()
-                );
-            }
-            started.elapsed()
-        })
-    }))
-}
-
-impl GroupingSave {
-    /// Waits for the save; how long it took (`None` when there was nothing to save).
-    pub(super) fn join(mut self) -> Option<Duration> {
-        let saving = self.0.take()?;
-        Some(saving.join().expect("writing the grouping does not panic"))
-    }
-}
-
-impl Drop for GroupingSave {
-    fn drop(&mut self) {
-        if let Some(saving) = self.0.take() {
-            let _ = saving.join();
+    Box::new(move |grouping: Grouping, named: bool| {
+        let started = Instant::now();
+        if let Err(e) = grouping_file::save(&out, grouping, named.then_some(mark)) {
+            // Without it the next build groups from nothing: slower, not wrong.
+            let _ = fs::remove_file(grouping_file::path_in(&out));
+            tracing::warn!(
+                "cannot write the threads' grouping in {}: {e}",
+                out.display()
+            );
         }
-    }
+        started.elapsed()
+    })
 }
 
 /// Brings `index` up to date with the served articles of `results`, writing the cache in `out`
 /// meanwhile; laps "update the index, write the cache and the grouping" (the grouping's save,
-/// [`save_grouping`], begins with it and runs on).
+/// [`grouping_saver`], begins before it, once the threads are joined, and runs on).
 pub(super) fn update_index(
     out: &Path,
     results: Results<'_>,

@@ -12,9 +12,11 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use super::ArchiveError;
 use super::build_cache::BuildCache;
 use super::grouping_file;
 use super::index_list::{self, IndexList, Listed};
+use super::scan::{Folder, read_folder};
 use super::threads::Grouping;
 
 /// The last build as this one starts from it.
@@ -104,4 +106,21 @@ pub(super) fn beside<'a, T>(
             .expect("loading the last build does not panic");
         (listed, last)
     })
+}
+
+/// The folder `articles` read whole while the last build is loaded ([`beside`]), the cache
+/// then given its table by name on the load's thread, for the listing to look its names up in
+/// where it read them (`super::found`).
+pub(super) fn read_beside<'a>(
+    articles: &Path,
+    load: impl FnOnce() -> Last<'a> + Send,
+) -> (Result<Folder, ArchiveError>, Last<'a>) {
+    let load = || {
+        let mut last = load();
+        let started = Instant::now();
+        last.cache = last.cache.map(BuildCache::with_names);
+        last.took += started.elapsed();
+        last
+    };
+    beside(|| read_folder(articles), load)
 }

@@ -2,18 +2,16 @@
 //! once, in the order of its first article, its articles in the order of their places.
 
 use super::super::prefetch::prefetch;
-use super::Grouped;
 
 /// The threads of the articles kept, `root` giving each place's root among `space` (the
-/// roots [`join`](super::join) gave: by place from nothing, by number grouping again), each article as
-/// `name` gives it from its item's place, with the duplicates found before.
+/// roots [`join`](super::join) gave: by place for [`group_profiles`](super::group_profiles),
+/// by number for a kept grouping), each article as `name` gives it from its item's place.
 pub(super) fn threads_of<T>(
     kept: &[usize],
     space: usize,
     root: impl Fn(usize) -> u32,
     name: impl Fn(usize) -> T,
-    duplicates: Vec<(String, String)>,
-) -> Grouped<T> {
+) -> Vec<Vec<T>> {
     // Roots are counted and numbered in an array, not maps (at a million articles, a hashed
     // map of every root was a tenth of a `+1`'s grouping): a root's size, then, once its
     // thread is made, that thread's index with the top bit set (one array, not two).
@@ -47,10 +45,7 @@ pub(super) fn threads_of<T>(
         }
         threads[(*at & !THREAD) as usize].push(name(item));
     }
-    Grouped {
-        threads,
-        duplicates,
-    }
+    threads
 }
 
 #[cfg(test)]
@@ -96,9 +91,9 @@ mod tests {
             let kept: Vec<usize> = (0..left_out.len()).filter(|&k| !left_out[k]).collect();
             let root = |p: usize| roots[p];
             let name = |k: usize| k * 7 + 1;
-            let made = threads_of(&kept, roots.len(), root, name, Vec::new());
+            let made = threads_of(&kept, roots.len(), root, name);
             let places = threads_of_places(&kept, roots.len(), root);
-            proptest::prop_assert_eq!(made.threads, named(&places, |k| name(k as usize)));
+            proptest::prop_assert_eq!(made, named(&places, |k| name(k as usize)));
         }
     }
 }

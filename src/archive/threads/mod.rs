@@ -32,7 +32,8 @@
 //!
 //! The steps by file: `profile` (one article), `links` (which pairs are one story), `join`
 //! (pairs into threads under the caps), `again` (grouping again from the last grouping, its ids
-//! in `packed_ids`), `shared` (the comparing article's counts of shared terms), `tally` (the
+//! in `packed_ids`), `regroup` (a grouping made, its threads joined apart, where a build
+//! wants them), `shared` (the comparing article's counts of shared terms), `tally` (the
 //! table a profile counts its terms in), `verbatim` (the same article scraped twice),
 //! `by_root` (the threads from each article's root); this file holds the tuning constants and
 //! groups.
@@ -47,6 +48,7 @@ mod links;
 mod packed_ids;
 mod places;
 mod profile;
+mod regroup;
 mod shared;
 mod signatures;
 mod stored;
@@ -65,6 +67,7 @@ pub use chunks::{ChunkName, Chunks, Names, Piece, Pieces};
 pub use join::join;
 use links::{Link, Vector, links};
 pub use profile::{BODY_KEY, Profile, ProfileRef, body_key_bytes};
+pub use regroup::{Unjoined, regroup};
 use rustc_hash::FxHashMap;
 use verbatim::{Verbatim, verbatim_duplicates};
 
@@ -213,7 +216,11 @@ pub fn group_profiles(items: &[Item]) -> Grouped {
     let (_, vectors) = weigh(&profiles);
     let (_, links, _) = links(&vectors, &days);
     let roots = join(&links, ends, &days);
-    threads_of(&kept, roots.len(), |p| roots[p], |k| k as u32, duplicates)
+    let threads = threads_of(&kept, roots.len(), |p| roots[p], |k| k as u32);
+    Grouped {
+        threads,
+        duplicates,
+    }
 }
 
 /// A link's two articles' places.
@@ -237,35 +244,13 @@ pub fn group_again_as<T>(
     previous: Option<Grouping>,
     name: impl Fn(usize) -> T,
 ) -> (Grouped<T>, Grouping) {
-    let Verbatim {
-        kept,
+    let (duplicates, unjoined) = regroup(items, previous);
+    let threads = unjoined.threads(name);
+    let grouped = Grouped {
+        threads,
         duplicates,
-        doubled,
-    } = verbatim_duplicates(items, previous.as_ref().map(Grouping::doubled));
-    // The items are read through `kept` where they are: their ids, profiles, days and
-    // whether they are unchanged copied by place were ≈ 49 bytes an article made at every
-    // `+1`, and each day counted from its date.
-    let again = previous.and_then(|p| again::again(p, items, &kept));
-    if let Some(mut grouping) = again {
-        grouping.doubled = doubled;
-        // Joined by number, as the grouping keeps its links and days: a link's places were
-        // two lookups in an array of every article's, at every `+1`. The caps see the same
-        // links in the same order and the same days, so the threads are the same.
-        let ends = |&(a, b, _): &(u32, u32, f32)| (a as usize, b as usize);
-        let roots = join(&grouping.links, ends, &grouping.days);
-        let root = |p: usize| roots[grouping.order[p] as usize];
-        let threads = threads_of(&kept, roots.len(), root, name, duplicates);
-        return (threads, grouping);
-    }
-    let (profiles, days) = profiles_and_days(items, &kept);
-    let (counts, vectors) = weigh(&profiles);
-    let base = again::Base::of(profiles.len(), &counts);
-    let ids = kept.iter().map(|&i| items[i].id).collect();
-    let (mut grouping, links) = again::grouping_of(base, 0, ids, &profiles, days.clone(), &vectors);
-    grouping.doubled = doubled;
-    let roots = join(&links, ends, &days);
-    let threads = threads_of(&kept, roots.len(), |p| roots[p], name, duplicates);
-    (threads, grouping)
+    };
+    (grouped, unjoined.into_grouping())
 }
 
 fn profiles_and_days<'a>(

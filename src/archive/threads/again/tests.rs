@@ -12,12 +12,12 @@ use crate::parse::Date;
 pub(in crate::archive::threads) struct Made {
     seed: u64,
     /// `(id, published, profile)` in id order, as a build lists them.
-    articles: Vec<(String, Option<Date>, Profile)>,
+    pub(in crate::archive::threads) articles: Vec<(String, Option<Date>, Profile)>,
     next: u32,
 }
 
 impl Made {
-    fn new(seed: u64, n: usize) -> Made {
+    pub(in crate::archive::threads) fn new(seed: u64, n: usize) -> Made {
         let mut made = Made {
             seed,
             articles: Vec::new(),
@@ -77,7 +77,7 @@ impl Made {
 
     /// [`Made::items`], each said unchanged when `before` held its id with the same date and
     /// profile (as a build says of a dump reused from the cache its grouping was saved beside).
-    fn items_since(&self, before: &Made) -> Vec<Item<'_>> {
+    pub(in crate::archive::threads) fn items_since(&self, before: &Made) -> Vec<Item<'_>> {
         let was: FxHashMap<&str, (&Option<Date>, &Profile)> = before
             .articles
             .iter()
@@ -103,13 +103,13 @@ impl Made {
         self.articles.insert(at, article);
     }
 
-    fn remove(&mut self) {
+    pub(in crate::archive::threads) fn remove(&mut self) {
         let at = self.random(self.articles.len() as u64) as usize;
         self.articles.remove(at);
     }
 
     /// Another article's text under an existing id and date.
-    fn change(&mut self) {
+    pub(in crate::archive::threads) fn change(&mut self) {
         let at = self.random(self.articles.len() as u64) as usize;
         let (_, published, profile) = self.article();
         self.articles[at].1 = published;
@@ -132,8 +132,15 @@ fn with_base(items: &[Item], base: &Base, drift: u32) -> (Grouped, Grouping) {
     let grouping = from_nothing(base.clone(), drift, ids, &profiles, days.clone());
     let links: Vec<Link> = grouping.links();
     let roots = join(&links, ends, &days);
-    let threads = threads_of(&kept, roots.len(), |p| roots[p], |k| k as u32, Vec::new());
-    (threads, grouping)
+    let threads = threads_of(&kept, roots.len(), |p| roots[p], |k| k as u32);
+    let duplicates = Vec::new();
+    (
+        Grouped {
+            threads,
+            duplicates,
+        },
+        grouping,
+    )
 }
 
 /// A grouping as its places see it, whatever its numbers: base, drift, each place's id,
