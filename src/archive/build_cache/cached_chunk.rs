@@ -85,6 +85,21 @@ impl CachedChunk {
         (0..self.len()).map(|i| self.name(i))
     }
 
+    /// The name of the dump at `i` and the key of its stamps ([`super::stamps_key`]), read
+    /// light from one read of its row, its stamps hashed as written.
+    pub fn name_and_key(&self, i: usize) -> (&[u8], u64) {
+        match self {
+            CachedChunk::Whole(dumps) => dumps.get(i).map_or((&[][..], 0), |d| {
+                let key = super::stamps_key(&d.stamp, d.over.as_deref());
+                (d.name_bytes(), key)
+            }),
+            CachedChunk::Light(light) => {
+                let (name, stamp, over) = light.table.name_and_stamps(light.chunk.bytes(), i);
+                (name, super::names::stamps_key_of_bytes(stamp, over))
+            }
+        }
+    }
+
     /// The stamp of the dump at `i` and its override's.
     pub fn stamps(&self, i: usize) -> Option<(Stamp, Option<Stamp>)> {
         match self {
@@ -232,6 +247,10 @@ mod tests {
             for i in [0, 1, 7, 35, l.len() - 1, l.len()] {
                 assert_eq!(w.name(i), l.name(i), "name {i}");
                 assert_eq!(w.stamps(i), l.stamps(i), "stamps {i}");
+                if i < l.len() {
+                    // Hashed where they lie, the stamps' key is the one of the stamps read.
+                    assert_eq!(w.name_and_key(i), l.name_and_key(i), "key {i}");
+                }
             }
             assert_eq!(l.name(l.len()), b"", "past the end, no name");
             // Held: each of its names; not: the names between, before and after them.

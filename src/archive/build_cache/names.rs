@@ -48,57 +48,74 @@ pub fn name_key(name: &[u8]) -> u64 {
 /// The hash of a dump's stamp and its override's.
 pub fn stamps_key(stamp: &Stamp, over: Option<&Stamp>) -> u64 {
     let over = over.map(|o| o.to_bytes());
-    FixedState::with_seed(0x6172_7368_6966_7374).hash_one((stamp.to_bytes(), over))
+    stamps_key_of_bytes(&stamp.to_bytes(), over.as_ref().map(|o| &o[..]))
+}
+
+/// [`stamps_key`] of the stamps' bytes as the cache writes them (`Stamp::to_bytes`): a
+/// table read light hashes them where they lie, not decoded and encoded again.
+pub(super) fn stamps_key_of_bytes(stamp: &[u8], over: Option<&[u8]>) -> u64 {
+    FixedState::with_seed(0x6172_7368_6966_7374).hash_one((stamp, over))
 }
 
 impl Names {
     /// The table of every dump of `chunks`, placed in order across them.
     pub fn of(chunks: &[CachedChunk]) -> Names {
         let len: usize = chunks.iter().map(CachedChunk::len).sum();
-        let mut keys = Vec::with_capacity(len);
-        let mut stamps = Vec::with_capacity(len);
-        let mut ordered = true;
+        let mut names = Names::with_room(len);
+        // A chunk's names hashed, then put in the table: its keys reused from chunk to chunk
+        // (a vector of every name's key was 8 MB of fresh pages at a million).
+        let mut keys = Vec::new();
         let mut last: Option<&[u8]> = None;
         for chunk in chunks {
+            keys.clear();
             for i in 0..chunk.len() {
-                let name = chunk.name(i);
-                ordered &= last.is_none_or(|last| last < name);
+                let (name, stamps) = chunk.name_and_key(i);
+                names.ordered &= last.is_none_or(|last| last < name);
                 last = Some(name);
-                // Always there: `i` is within the chunk.
-                let key = chunk
-                    .stamps(i)
-                    .map(|(stamp, over)| stamps_key(&stamp, over.as_ref()));
                 keys.push(name_key(name));
-                stamps.push(key.unwrap_or_default());
+                names.stamps.push(stamps);
             }
+            names.put(&keys);
         }
-        let mut names = Names::of_keys(&keys, stamps);
-        names.ordered = ordered;
         names
     }
 
-    /// The table of dumps whose names hash to `keys`, their stamps to `stamps`.
-    fn of_keys(keys: &[u64], stamps: Vec<u64>) -> Names {
-        let slots = (keys.len() * 2).next_power_of_two().max(16);
-        let mut names = Names {
-            slots: vec![0; slots],
-            stamps,
+    /// A table with room for `len` dumps, none put.
+    fn with_room(len: usize) -> Names {
+        Names {
+            slots: vec![0; (len * 2).next_power_of_two().max(16)],
+            stamps: Vec::with_capacity(len),
             tied: false,
             ordered: true,
-        };
-        for (place, &key) in keys.iter().enumerate() {
-            // Each slot lies at random in a table larger than the caches.
-            if let Some(&ahead) = keys.get(place + AHEAD) {
-                prefetch(&names.slots, names.slot_of(ahead));
-            }
-            let mut at = names.slot_of(key);
-            while names.slots[at] != 0 {
-                names.tied |= names.slots[at] >> 32 == key >> 32;
-                at = (at + 1) & (slots - 1);
-            }
-            names.slots[at] = (key >> 32 << 32) | (place as u64 + 1);
         }
+    }
+
+    /// The table of dumps whose names hash to `keys`, their stamps to `stamps`.
+    #[cfg(test)]
+    fn of_keys(keys: &[u64], stamps: Vec<u64>) -> Names {
+        let mut names = Names::with_room(keys.len());
+        names.stamps = stamps;
+        names.put(keys);
         names
+    }
+
+    /// The dumps whose names hash to `keys` put in the table, at the places that follow the
+    /// ones put before (their stamps' keys are already in `stamps`).
+    fn put(&mut self, keys: &[u64]) {
+        let first = self.stamps.len() - keys.len();
+        let mask = self.slots.len() - 1;
+        for (k, &key) in keys.iter().enumerate() {
+            // Each slot lies at random in a table larger than the caches.
+            if let Some(&ahead) = keys.get(k + AHEAD) {
+                prefetch(&self.slots, self.slot_of(ahead));
+            }
+            let mut at = self.slot_of(key);
+            while self.slots[at] != 0 {
+                self.tied |= self.slots[at] >> 32 == key >> 32;
+                at = (at + 1) & mask;
+            }
+            self.slots[at] = (key >> 32 << 32) | ((first + k) as u64 + 1);
+        }
     }
 
     fn slot_of(&self, key: u64) -> usize {

@@ -219,6 +219,24 @@ impl Table {
         chunk.get(half(0)..half(4)).unwrap_or_default()
     }
 
+    /// The `i`th dump's name and its stamps' bytes as written (its override's, if it has one),
+    /// from one read of its row: what a table by name is made of ([`super::names`]).
+    pub(super) fn name_and_stamps<'a>(
+        &self,
+        chunk: &'a [u8],
+        i: usize,
+    ) -> (&'a [u8], &'a [u8], Option<&'a [u8]>) {
+        let row = self.row_bytes(chunk, i);
+        let half = |k: usize| u32::get(&row[k..k + 4]) as usize;
+        let name = chunk.get(half(0)..half(4)).unwrap_or_default();
+        let stamp = &row[8..8 + Stamp::BYTES];
+        let over = match half(40) {
+            0 => None,
+            from => Some(chunk.get(from..from + Stamp::BYTES).unwrap_or_default()),
+        };
+        (name, stamp, over)
+    }
+
     /// The `i`th dump's row of `chunk`, as [`Table::read`] checked it.
     pub(super) fn row(&self, chunk: &[u8], i: usize) -> DumpRow {
         let row = self.row_bytes(chunk, i);
