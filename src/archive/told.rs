@@ -1,11 +1,13 @@
-//! A build's results where the listing was told the names that changed ([`super::watched`]):
-//! the last build's cached dumps taken as they are into their places, chunk by chunk on
-//! rayon's threads, the named files put among them, and the few to parse set aside.
+//! The folder's dumps as a build has them ([`Listing`]: listed whole, or known from the last
+//! build but for the names a watcher saw change, [`super::watched`]), and their results where
+//! the listing was told those names: the last build's cached dumps taken as they are into
+//! their places (`build::taken`), the named files put among them, and the few to parse set
+//! aside. Listed whole, each name is looked up in the cache instead ([`super::found`]).
 //!
-//! Listed whole, every dump is a [`Dump`] and the cache is walked by name beside the list.
-//! Told the names, that was a million `Dump`s made from the cache (a name copied each), joined
-//! into one vector, then walked against the cache again on one core to find each one's result
-//! (notes/build-bench.md, session 40): here each cached dump is looked at once, where it lies.
+//! Told the names, a million `Dump`s were once made from the cache (a name copied each),
+//! joined into one vector, then walked against the cache again on one core to find each one's
+//! result (notes/build-bench.md, session 40): here each cached dump is looked at once, where
+//! it lies.
 
 use super::ArchiveError;
 use super::build::{Placed, Still, taken_with};
