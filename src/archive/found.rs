@@ -90,9 +90,7 @@ struct Looked {
 fn look_up(run: Run, names: &Names, found: &[AtomicBool]) -> Looked {
     // Hashed first, in order: each slot is then asked for ahead of its lookup, out of the
     // caches in a table of some 16 MB at a million dumps.
-    let keys: Vec<u64> = (0..run.len())
-        .map(|i| name_key(run.listed(i).name))
-        .collect();
+    let keys: Vec<u64> = (0..run.len()).map(|i| name_key(run.name(i))).collect();
     let mut looked = Looked {
         fresh: Vec::new(),
         follow: true,

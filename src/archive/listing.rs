@@ -170,11 +170,16 @@ impl<'a> Run<'a> {
         self.batch.len()
     }
 
+    /// Its name `i`'s bytes.
+    pub(super) fn name(&self, i: usize) -> &'a [u8] {
+        self.batch.name(i)
+    }
+
     /// Its name `i` as the listing found it.
     pub(super) fn listed(&self, i: usize) -> Listed<'a> {
         let (is_link, one_name, stamp) = self.stamps[i];
         Listed {
-            name: self.batch.name(i),
+            name: self.name(i),
             is_link,
             one_name,
             stamp,

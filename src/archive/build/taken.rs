@@ -85,27 +85,28 @@ pub(in crate::archive) fn taken_with(
     // Each group's count of results, so that each fills its own run of one vector; the last
     // group's fresh dumps go with no chunk.
     let no_chunk = CachedChunk::Whole(Vec::new());
-    let places = (chunks.iter().chain([&no_chunk])).scan(0, |place, chunk| {
-        let at = *place;
-        *place += chunk.len();
-        Some((chunk, at))
-    });
-    let lens: Vec<usize> = (places.zip(&fresh_of))
-        .map(|((chunk, place), fresh)| still.count(chunk, place) + fresh.len())
+    let every_chunk = || chunks.iter().chain([&no_chunk]);
+    // Where each chunk's first dump is among the cache's.
+    let starts: Vec<usize> = (every_chunk())
+        .scan(0, |place, chunk| {
+            let at = *place;
+            *place += chunk.len();
+            Some(at)
+        })
+        .collect();
+    let lens: Vec<usize> = (every_chunk().zip(&starts).zip(&fresh_of))
+        .map(|((chunk, &place), fresh)| still.count(chunk, place) + fresh.len())
         .collect();
     let len = lens.iter().sum();
     // Each result written once, in its place: first filled with placeholders and then
     // written over, a million results were 128 MB written twice (as in `walked`).
     let mut done: Vec<Done> = Vec::with_capacity(len);
     let mut runs = Vec::with_capacity(lens.len());
-    let (mut rest, mut at, mut place) = (&mut done.spare_capacity_mut()[..len], 0, 0);
-    for (&len, chunk) in lens
-        .iter()
-        .zip(chunks.iter().chain([&no_chunk]).map(CachedChunk::len))
-    {
+    let (mut rest, mut at) = (&mut done.spare_capacity_mut()[..len], 0);
+    for (&len, &place) in lens.iter().zip(&starts) {
         let (run, after) = rest.split_at_mut(len);
         runs.push((run, at, place));
-        (rest, at, place) = (after, at + len, place + chunk);
+        (rest, at) = (after, at + len);
     }
     let to_parse: Vec<Vec<(usize, Dump)>> = (chunks.into_par_iter().chain([no_chunk]))
         .zip(fresh_of)
